@@ -1,0 +1,117 @@
+//! `spec/phala-codegen.toml`: where the inputs live, crate metadata, API
+//! versions and the naming tables.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The configuration file, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub inputs: Inputs,
+    pub output: Output,
+    #[serde(rename = "crate")]
+    pub krate: CrateMeta,
+    pub api: ApiVersions,
+    #[serde(default)]
+    pub python_names: PythonNames,
+    /// operationId -> method name; wins over the Python table and the rule.
+    #[serde(default)]
+    pub operation_names: BTreeMap<String, String>,
+    /// component schema name -> Rust type name; wins over the cleaning rule.
+    #[serde(default)]
+    pub type_names: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inputs {
+    pub spec: PathBuf,
+    pub error_catalog: PathBuf,
+    pub python_names: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Output {
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrateMeta {
+    pub name: String,
+    pub version: String,
+    pub description: String,
+    pub license: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiVersions {
+    pub default_version: String,
+    pub supported_versions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PythonNames {
+    /// operationId -> the Python method name to keep when several map to it.
+    #[serde(default)]
+    pub primary: BTreeMap<String, String>,
+}
+
+/// The default configuration file, relative to the workspace root.
+pub const DEFAULT_CONFIG: &str = "spec/phala-codegen.toml";
+
+impl Config {
+    /// Reads the file and resolves its relative paths against its directory.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut config: Config = toml::from_str(&text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|span| crate::load::line_column(&text, span.start))
+                .unwrap_or((0, 0));
+            Error::Parse {
+                path: path.to_owned(),
+                format: "TOML",
+                line,
+                column,
+                message: e.message().to_owned(),
+            }
+        })?;
+        if !config
+            .api
+            .supported_versions
+            .contains(&config.api.default_version)
+        {
+            return Err(Error::Config {
+                path: path.to_owned(),
+                message: format!(
+                    "api.default_version {:?} is not in api.supported_versions",
+                    config.api.default_version
+                ),
+            });
+        }
+        let base = path.parent().unwrap_or(Path::new("."));
+        for p in [
+            &mut config.inputs.spec,
+            &mut config.inputs.error_catalog,
+            &mut config.inputs.python_names,
+            &mut config.output.dir,
+        ] {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        }
+        Ok(config)
+    }
+}

@@ -1,0 +1,48 @@
+//! Doc comments for the generated items, from the spec's summary and
+//! description plus the HTTP method and path.
+
+use super::operations::Field;
+use crate::ir::Operation;
+
+/// The doc comment of an operation's method on `PhalaCloud`.
+pub fn operation(op: &Operation, fields: &[Field]) -> String {
+    let mut doc = String::new();
+    match (&op.summary, &op.description) {
+        (Some(s), Some(d)) => doc.push_str(&format!("{s}\n\n{d}")),
+        (Some(s), None) | (None, Some(s)) => doc.push_str(s),
+        (None, None) => doc.push_str(&format!("Calls `{}`.", op.operation_id)),
+    }
+    doc.push_str(&format!("\n\n`{} {}`", op.http_method, op.path));
+    let optional: Vec<&Field> = fields.iter().filter(|f| !f.required).collect();
+    if !optional.is_empty() {
+        doc.push_str("\n\nOptional parameters, set on the returned builder:");
+        for f in optional {
+            doc.push_str(&format!("\n- `{}`: {}", f.ident, first_line(&f.doc)));
+        }
+    }
+    if !op.python_aliases.is_empty() {
+        doc.push_str(&format!(
+            "\n\nThe Python SDK also calls this operation {}.",
+            op.python_aliases
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !op.error_statuses.is_empty() {
+        doc.push_str(&format!(
+            "\n\nDeclared error statuses: {}.",
+            op.error_statuses
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    doc
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
+}

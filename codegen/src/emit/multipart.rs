@@ -1,0 +1,136 @@
+//! Emits the `multipart/form-data` operations, which progenitor rejects:
+//! the request is built with reqwest's multipart support and sent through the
+//! same runtime path (headers, errors) as every other operation.
+//!
+//! Note: the Python SDK sends the docker-compose and pre-launch-script
+//! uploads as raw `text/yaml` / `text/plain` bodies; this crate follows the
+//! spec, which says `multipart/form-data` with a `file` part.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::operations::{builder, Field};
+use crate::error::Result;
+use crate::ir::{Location, MultipartField, Operation, Success};
+
+pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
+    let mut fields = Vec::new();
+    for p in &op.params {
+        let ident = format_ident!("{}", p.rust_name);
+        fields.push(Field {
+            owned: quote!(::std::string::String),
+            pass: quote!(self.#ident),
+            required: p.required,
+            doc: p.description.clone().unwrap_or_else(|| format!("The `{}` parameter.", p.api_name)),
+            ident,
+        });
+    }
+    for part in parts {
+        let ident = format_ident!("{}", heck::ToSnakeCase::to_snake_case(part.name.as_str()));
+        let owned = if part.is_file {
+            quote!(runtime::UploadFile)
+        } else {
+            quote!(::std::string::String)
+        };
+        fields.push(Field {
+            owned,
+            pass: quote!(self.#ident),
+            required: part.required,
+            doc: part
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("The `{}` form field.", part.name)),
+            ident,
+        });
+    }
+    let (fmt, path_args) = url_format(op);
+    let method = format_ident!("{}", op.http_method);
+    let headers = op.params.iter().filter(|p| p.location == Location::Header).map(|p| {
+        let ident = format_ident!("{}", p.rust_name);
+        let name = &p.api_name;
+        if p.required {
+            quote!(let request = request.header(#name, self.#ident);)
+        } else {
+            quote! {
+                let request = match self.#ident {
+                    ::std::option::Option::Some(v) => request.header(#name, v),
+                    ::std::option::Option::None => request,
+                };
+            }
+        }
+    });
+    let query: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| {
+            let ident = format_ident!("{}", p.rust_name);
+            let name = &p.api_name;
+            quote!(let request = request.query(&[(#name, &self.#ident)]);)
+        })
+        .collect();
+    let form_parts = parts.iter().map(|part| {
+        let ident = format_ident!("{}", heck::ToSnakeCase::to_snake_case(part.name.as_str()));
+        let name = &part.name;
+        let value = if part.is_file {
+            quote!(v.into_part()?)
+        } else {
+            quote!(::reqwest::multipart::Part::text(v))
+        };
+        if part.required {
+            quote!(let v = self.#ident; let form = form.part(#name, #value);)
+        } else {
+            quote! {
+                let form = match self.#ident {
+                    ::std::option::Option::Some(v) => form.part(#name, #value),
+                    ::std::option::Option::None => form,
+                };
+            }
+        }
+    });
+    let output = match &op.success {
+        Success::Json { component: Some(name) } => {
+            let ty = format_ident!("{}", name);
+            quote!(types::#ty)
+        }
+        Success::Empty => quote!(()),
+        _ => quote!(::serde_json::Value),
+    };
+    let send_body = quote! {
+        let url = format!(#fmt, self.client.base_url(), #(#path_args),*);
+        let form = ::reqwest::multipart::Form::new();
+        #(#form_parts)*
+        let request = self
+            .client
+            .http()
+            .request(::reqwest::Method::#method, url)
+            .header(::reqwest::header::ACCEPT, "application/json")
+            .multipart(form);
+        #(#headers)*
+        #(#query)*
+        runtime::send_json(self.client, request).await
+    };
+    Ok(builder(op, &fields, output, send_body))
+}
+
+/// `"{}/api/v1/cvms/{}/file"` and the percent-encoded path arguments.
+fn url_format(op: &Operation) -> (String, Vec<TokenStream>) {
+    let mut fmt = String::from("{}");
+    let mut args = Vec::new();
+    for (i, piece) in op.path.split('{').enumerate() {
+        if i == 0 {
+            fmt.push_str(piece);
+            continue;
+        }
+        let (name, rest) = piece.split_once('}').unwrap_or((piece, ""));
+        let ident = op
+            .params
+            .iter()
+            .find(|p| p.api_name == name)
+            .map_or_else(|| format_ident!("{}", name), |p| format_ident!("{}", p.rust_name));
+        fmt.push_str("{}");
+        fmt.push_str(rest);
+        args.push(quote!(::progenitor_client::encode_path(&self.#ident)));
+    }
+    (fmt, args)
+}

@@ -1,0 +1,260 @@
+//! Emits the public operation layer: for every operation a method on
+//! `PhalaCloud` that takes the required parameters, and a builder that holds
+//! the optional ones and sends the request when awaited.
+//!
+//! For JSON operations the builder calls progenitor's positional method; the
+//! builder's fields and setters are derived from that method's signature, so
+//! the two cannot disagree.
+
+use std::collections::BTreeMap;
+
+use heck::ToUpperCamelCase;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs;
+use super::multipart;
+use crate::error::{Error, Result};
+use crate::ir::{Api, Body, Operation};
+
+/// One parameter of an operation method or builder.
+pub struct Field {
+    pub ident: Ident,
+    /// The owned type the builder stores (`String`, `types::Foo`, `i64`).
+    pub owned: TokenStream,
+    /// How the stored value is passed on (`&self.x`, `self.x.as_deref()`).
+    pub pass: TokenStream,
+    pub required: bool,
+    pub doc: String,
+}
+
+/// Emits one file's worth of operations per group, keyed by group name.
+pub fn emit(api: &Api, raw_methods: &[syn::ImplItemFn]) -> Result<BTreeMap<String, TokenStream>> {
+    let by_name: BTreeMap<String, &syn::ImplItemFn> = raw_methods
+        .iter()
+        .map(|m| (m.sig.ident.to_string(), m))
+        .collect();
+    let mut groups: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    for op in &api.operations {
+        let tokens = match &op.body {
+            Some(Body::Multipart { fields }) => multipart::emit(op, fields)?,
+            _ => {
+                let raw = by_name.get(&op.name).ok_or_else(|| Error::Unsupported {
+                    operation: op.operation_id.clone(),
+                    pointer: format!("#/paths/{}", crate::ir::escape(&op.path)),
+                    message: "progenitor generated no method for this operation".into(),
+                })?;
+                emit_json(op, raw)?
+            }
+        };
+        groups.entry(op.group.clone()).or_default().push(tokens);
+    }
+    Ok(groups
+        .into_iter()
+        .map(|(group, ops)| {
+            let file = quote! {
+                use crate::runtime::{self, PhalaCloud};
+                use crate::error::PhalaCloudError;
+                #[allow(unused_imports)]
+                use crate::types;
+
+                #(#ops)*
+            };
+            (group, file)
+        })
+        .collect())
+}
+
+fn emit_json(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
+    let mut fields = Vec::new();
+    for input in raw.sig.inputs.iter().skip(1) {
+        let syn::FnArg::Typed(arg) = input else { continue };
+        let syn::Pat::Ident(pat) = &*arg.pat else { continue };
+        fields.push(field(op, &pat.ident, &arg.ty));
+    }
+    let success = success_type(&raw.sig.output).ok_or_else(|| Error::Unsupported {
+        operation: op.operation_id.clone(),
+        pointer: format!("#/paths/{}", crate::ir::escape(&op.path)),
+        message: "unexpected return type from progenitor".into(),
+    })?;
+    let raw_ident = &raw.sig.ident;
+    let passes = fields.iter().map(|f| &f.pass);
+    let call = quote!(self.client.raw.#raw_ident(#(#passes),*).await);
+    let (output, send_body) = if is_byte_stream(&success) {
+        (quote!(::std::vec::Vec<u8>), quote!(runtime::finish_bytes(#call).await))
+    } else {
+        (quote!(#success), quote!(runtime::finish(#call).await))
+    };
+    Ok(builder(op, &fields, output, send_body))
+}
+
+/// The builder struct, its setters, `send`, `IntoFuture`, and the method on
+/// `PhalaCloud` that starts it.
+pub fn builder(op: &Operation, fields: &[Field], output: TokenStream, send_body: TokenStream) -> TokenStream {
+    let method = format_ident!("{}", op.name);
+    let builder = format_ident!("{}Builder", op.name.to_upper_camel_case());
+    let method_doc = docs::operation(op, fields);
+    let builder_doc = format!(
+        "A `{} {}` request, started by [`PhalaCloud::{}`]; `.await` it to send.",
+        op.http_method, op.path, op.name
+    );
+    let idents: Vec<&Ident> = fields.iter().map(|f| &f.ident).collect();
+    let stored = fields.iter().map(|f| {
+        let (ident, owned) = (&f.ident, &f.owned);
+        if f.required {
+            quote!(#ident: #owned)
+        } else {
+            quote!(#ident: ::std::option::Option<#owned>)
+        }
+    });
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let args = required.iter().map(|f| {
+        let (ident, owned) = (&f.ident, &f.owned);
+        quote!(#ident: impl ::std::convert::Into<#owned>)
+    });
+    let inits = fields.iter().map(|f| {
+        let ident = &f.ident;
+        if f.required {
+            quote!(#ident: #ident.into())
+        } else {
+            quote!(#ident: ::std::option::Option::None)
+        }
+    });
+    let setters = fields.iter().filter(|f| !f.required).map(|f| {
+        let (ident, owned, doc) = (&f.ident, &f.owned, &f.doc);
+        quote! {
+            #[doc = #doc]
+            pub fn #ident(mut self, value: impl ::std::convert::Into<#owned>) -> Self {
+                self.#ident = ::std::option::Option::Some(value.into());
+                self
+            }
+        }
+    });
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let _ = &idents;
+    quote! {
+        #[doc = #builder_doc]
+        #[must_use = "a request does nothing until it is awaited"]
+        pub struct #builder<'a> {
+            client: &'a PhalaCloud,
+            #(#stored,)*
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> ::std::result::Result<#output, PhalaCloudError> {
+                #send_body
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for #builder<'a> {
+            type Output = ::std::result::Result<#output, PhalaCloudError>;
+            type IntoFuture = ::std::pin::Pin<
+                ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
+            >;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+
+        impl PhalaCloud {
+            #[doc = #method_doc]
+            #deprecated
+            pub fn #method(&self, #(#args),*) -> #builder<'_> {
+                #builder {
+                    client: self,
+                    #(#inits,)*
+                }
+            }
+        }
+    }
+}
+
+/// Maps one of progenitor's parameter types to what the builder stores and
+/// how it is passed back.
+fn field(op: &Operation, ident: &Ident, ty: &syn::Type) -> Field {
+    let (inner, optional) = match option_inner(ty) {
+        Some(inner) => (inner, true),
+        None => (ty, false),
+    };
+    let (owned, pass) = match inner {
+        syn::Type::Reference(r) => {
+            let elem = &r.elem;
+            let is_str = matches!(&**elem, syn::Type::Path(p) if p.path.is_ident("str"));
+            let owned = if is_str { quote!(::std::string::String) } else { quote!(#elem) };
+            let pass = match (optional, is_str) {
+                (true, true) => quote!(self.#ident.as_deref()),
+                (true, false) => quote!(self.#ident.as_ref()),
+                (false, _) => quote!(&self.#ident),
+            };
+            (owned, pass)
+        }
+        other => (quote!(#other), quote!(self.#ident)),
+    };
+    let name = ident.to_string();
+    let doc = op
+        .params
+        .iter()
+        .find(|p| p.rust_name == name)
+        .and_then(|p| p.description.clone())
+        .unwrap_or_else(|| {
+            if name == "body" {
+                "The request body.".to_owned()
+            } else {
+                format!("The `{name}` parameter.")
+            }
+        });
+    Field {
+        ident: ident.clone(),
+        owned,
+        pass,
+        required: !optional,
+        doc,
+    }
+}
+
+fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `T` in `Result<ResponseValue<T>, Error<()>>`.
+fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else { return None };
+    let result_args = generic_args(ty)?;
+    let response_value = result_args.first()?;
+    generic_args(response_value)?.first().cloned()
+}
+
+fn generic_args(ty: &syn::Type) -> Option<Vec<syn::Type>> {
+    let syn::Type::Path(p) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
+        return None;
+    };
+    Some(
+        args.args
+            .iter()
+            .filter_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+fn is_byte_stream(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"))
+}

@@ -1,0 +1,177 @@
+//! progenitor, used as a library: it generates the typed models (through
+//! typify) and the low-level endpoint methods for every JSON operation.
+//!
+//! progenitor is given a *view* of the normalized document: operationIds are
+//! replaced by our method names (so its inline type names read
+//! `GetCvmListResponse`), non-2xx responses are removed (so every error
+//! reaches our error layer with its raw body, and progenitor's
+//! one-error-type assertion never fires), and multipart operations, which it
+//! rejects, are left to our own emitter.
+
+use std::panic::{self, AssertUnwindSafe};
+
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use quote::quote;
+use serde_json::Value;
+use syn::visit_mut::VisitMut;
+
+use crate::error::{Error, Result};
+use crate::ir::{Api, Body};
+
+/// What progenitor produced, parsed.
+pub struct Raw {
+    /// Items of typify's `types` module.
+    pub types: Vec<syn::Item>,
+    /// The low-level client: struct, constructors, trait impls.
+    pub client: Vec<syn::Item>,
+    /// One endpoint method per JSON operation, by method name.
+    pub methods: Vec<syn::ImplItemFn>,
+}
+
+/// Runs progenitor over the normalized document.
+pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
+    let view = progenitor_view(doc, api);
+    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(&view).map_err(|e| {
+        let pointer = format!("#/{}", e.path().to_string().replace('.', "/"));
+        Error::Unsupported {
+            operation: operation_at(&view, &pointer),
+            pointer,
+            message: e.inner().to_string(),
+        }
+    })?;
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_tag(TagStyle::Merged)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote!(::std::sync::Arc<crate::runtime::Shared>));
+    let mut generator = Generator::new(&settings);
+    let tokens = quiet_catch(|| generator.generate_tokens(&spec))
+        .map_err(Error::Progenitor)?
+        .map_err(|e| Error::Progenitor(e.to_string()))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Syntax {
+        file: "progenitor output".into(),
+        message: e.to_string(),
+    })?;
+    StripApiVersion.visit_file_mut(&mut file);
+    Ok(split(file))
+}
+
+fn progenitor_view(doc: &Value, api: &Api) -> Value {
+    let mut view = doc.clone();
+    for op in &api.operations {
+        let ptr = format!(
+            "/paths/{}/{}",
+            crate::ir::escape(&op.path),
+            op.http_method.to_lowercase()
+        );
+        let multipart = matches!(op.body, Some(Body::Multipart { .. }));
+        if multipart {
+            if let Some(item) = view
+                .pointer_mut(&format!("/paths/{}", crate::ir::escape(&op.path)))
+                .and_then(Value::as_object_mut)
+            {
+                item.remove(&op.http_method.to_lowercase());
+            }
+            continue;
+        }
+        if let Some(o) = view.pointer_mut(&ptr).and_then(Value::as_object_mut) {
+            o.insert("operationId".into(), Value::String(op.name.clone()));
+            if let Some(responses) = o.get_mut("responses").and_then(Value::as_object_mut) {
+                responses.retain(|code, _| code.starts_with('2'));
+            }
+        }
+    }
+    view
+}
+
+fn operation_at(doc: &Value, pointer: &str) -> String {
+    let segments: Vec<&str> = pointer.trim_start_matches("#/").split('/').collect();
+    match segments.as_slice() {
+        ["paths", path, method, ..] => doc
+            .get("paths")
+            .and_then(|p| p.get(*path))
+            .and_then(|i| i.get(*method))
+            .and_then(|o| o.get("operationId"))
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("{} {path}", method.to_uppercase()), str::to_owned),
+        _ => "<document>".into(),
+    }
+}
+
+/// progenitor reports some unsupported shapes by panicking; turn a panic into
+/// an error without printing a backtrace.
+fn quiet_catch<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    panic::set_hook(previous);
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "progenitor panicked".into())
+    })
+}
+
+/// Removes progenitor's fixed `api-version: <info.version>` header; the
+/// runtime sends `X-Phala-Version` instead.
+struct StripApiVersion;
+
+impl VisitMut for StripApiVersion {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let before = block.stmts.len();
+        block.stmts.retain(|stmt| {
+            let text = quote!(#stmt).to_string();
+            !(text.starts_with("header_map . append") && text.contains("\"api-version\""))
+        });
+        let still_appends = block
+            .stmts
+            .iter()
+            .any(|stmt| quote!(#stmt).to_string().contains("header_map . append"));
+        if block.stmts.len() != before && !still_appends {
+            for stmt in &mut block.stmts {
+                if let syn::Stmt::Local(local) = stmt {
+                    if let syn::Pat::Ident(p) = &mut local.pat {
+                        if p.ident == "header_map" {
+                            p.mutability = None;
+                        }
+                    }
+                }
+            }
+        }
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+}
+
+fn split(file: syn::File) -> Raw {
+    let mut raw = Raw {
+        types: Vec::new(),
+        client: Vec::new(),
+        methods: Vec::new(),
+    };
+    for item in file.items {
+        match item {
+            syn::Item::Mod(m) if m.ident == "types" => {
+                raw.types = m.content.map(|(_, items)| items).unwrap_or_default();
+            }
+            syn::Item::Mod(m) if m.ident == "prelude" => {}
+            syn::Item::Impl(imp) if imp.trait_.is_none() && has_async_methods(&imp) => {
+                for it in imp.items {
+                    if let syn::ImplItem::Fn(f) = it {
+                        raw.methods.push(f);
+                    }
+                }
+            }
+            other => raw.client.push(other),
+        }
+    }
+    raw
+}
+
+fn has_async_methods(imp: &syn::ItemImpl) -> bool {
+    imp.items
+        .iter()
+        .any(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.asyncness.is_some()))
+}

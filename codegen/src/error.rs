@@ -1,0 +1,63 @@
+//! The generator's error type: every failure names the file, and where it can,
+//! the line/column or JSON pointer that caused it.
+
+use std::path::PathBuf;
+
+/// Anything that stops a generation run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: invalid {format}: {message}")]
+    Parse {
+        path: PathBuf,
+        format: &'static str,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: invalid configuration: {message}")]
+    Config { path: PathBuf, message: String },
+    #[error("{path}: unsupported OpenAPI version {version:?}: only 3.0.x and 3.1.x are accepted")]
+    Version { path: PathBuf, version: String },
+    #[error("{path}: `{method} {api_path}` has no operationId (at {pointer})")]
+    MissingOperationId {
+        path: PathBuf,
+        method: String,
+        api_path: String,
+        pointer: String,
+    },
+    #[error("name collision: {what} `{name}` would be produced by both {first} and {second}; add an entry to spec/phala-codegen.toml to rename one")]
+    Collision {
+        what: &'static str,
+        name: String,
+        first: String,
+        second: String,
+    },
+    #[error("unsupported construct in operation `{operation}` at {pointer}: {message}")]
+    Unsupported {
+        operation: String,
+        pointer: String,
+        message: String,
+    },
+    #[error("{path}:{line}: malformed row: {message}")]
+    Table {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("progenitor rejected the normalized spec: {0}")]
+    Progenitor(String),
+    #[error("generated code does not parse ({file}): {message}")]
+    Syntax { file: String, message: String },
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,305 @@
+//! Stage 3 nouns: the plain, sorted description of the API that every
+//! emitter reads. Built from the normalized document and the naming layer;
+//! nothing here is a token stream.
+
+use std::collections::BTreeSet;
+
+use heck::ToSnakeCase;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::naming::Names;
+use crate::normalize::walk::methods;
+
+/// The whole API, operations sorted by method name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Api {
+    pub title: String,
+    pub description: Option<String>,
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation as the SDK exposes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    pub operation_id: String,
+    /// The Rust method name (`get_cvm_info`).
+    pub name: String,
+    pub python_aliases: Vec<String>,
+    /// Upper-case HTTP method.
+    pub http_method: String,
+    pub path: String,
+    /// The module the operation is emitted into, from its first tag.
+    pub group: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// Path parameters in template order, then query, then header.
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub success_status: u16,
+    pub success: Success,
+    /// Declared non-2xx statuses, ascending.
+    pub error_statuses: Vec<u16>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// The name on the wire.
+    pub api_name: String,
+    /// The Rust identifier (progenitor's snake_case of `api_name`).
+    pub rust_name: String,
+    pub location: Location,
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Json { required: bool },
+    Multipart { fields: Vec<MultipartField> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultipartField {
+    pub name: String,
+    pub is_file: bool,
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+/// What a 2xx response carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Success {
+    /// No body.
+    Empty,
+    /// A JSON body; the component type name when the schema is a `$ref`.
+    Json { component: Option<String> },
+    /// Any other media type, returned as bytes.
+    Bytes,
+}
+
+/// Builds the IR from the normalized document (component names already
+/// renamed) and the names chosen for the raw document.
+pub fn build(doc: &Value, names: &Names) -> Result<Api> {
+    let mut operations = Vec::new();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for method in methods() {
+            if let Some(op) = item.get(*method) {
+                let ptr = format!("#/paths/{}/{method}", escape(path));
+                operations.push(operation(doc, path, method, op, item, &ptr, names)?);
+            }
+        }
+    }
+    operations.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Api {
+        title: doc.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_owned(),
+        description: doc.pointer("/info/description").and_then(Value::as_str).map(str::to_owned),
+        operations,
+    })
+}
+
+fn operation(
+    doc: &Value,
+    path: &str,
+    method: &str,
+    op: &Value,
+    item: &Value,
+    ptr: &str,
+    names: &Names,
+) -> Result<Operation> {
+    let op_id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let unsupported = |pointer: String, message: String| Error::Unsupported {
+        operation: op_id.clone(),
+        pointer,
+        message,
+    };
+    let name = names
+        .operations
+        .get(&op_id)
+        .ok_or_else(|| unsupported(ptr.to_owned(), "operation was not named".into()))?;
+    let mut params = Vec::new();
+    let path_level = item.get("parameters").and_then(Value::as_array).into_iter().flatten();
+    let op_level = op.get("parameters").and_then(Value::as_array).into_iter().flatten();
+    for (i, p) in path_level.chain(op_level).enumerate() {
+        let pointer = format!("{ptr}/parameters/{i}");
+        if p.get("$ref").is_some() {
+            return Err(unsupported(pointer, "parameter `$ref` is not supported".into()));
+        }
+        let location = match p.get("in").and_then(Value::as_str) {
+            Some("path") => Location::Path,
+            Some("query") => Location::Query,
+            Some("header") => Location::Header,
+            other => {
+                return Err(unsupported(pointer, format!("parameter location {other:?} is not supported")))
+            }
+        };
+        let api_name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+        params.retain(|q: &Param| q.api_name != api_name);
+        params.push(Param {
+            rust_name: api_name.to_snake_case(),
+            api_name,
+            required: location == Location::Path || p.get("required") == Some(&Value::Bool(true)),
+            location,
+            description: text(p, "description"),
+        });
+    }
+    let order: Vec<&str> = path.split('{').skip(1).filter_map(|s| s.split('}').next()).collect();
+    params.sort_by_key(|p| {
+        (p.location, order.iter().position(|n| *n == p.api_name).unwrap_or(usize::MAX))
+    });
+    let body = match op.get("requestBody") {
+        None => None,
+        Some(rb) => Some(body(doc, rb, &format!("{ptr}/requestBody"), &unsupported)?),
+    };
+    let (success_status, success, error_statuses) = responses(op, ptr, &unsupported)?;
+    Ok(Operation {
+        name: name.method.clone(),
+        python_aliases: name.python_aliases.clone(),
+        http_method: method.to_uppercase(),
+        path: path.to_owned(),
+        group: op
+            .pointer("/tags/0")
+            .and_then(Value::as_str)
+            .map_or_else(|| "default".to_owned(), module_name),
+        summary: text(op, "summary"),
+        description: text(op, "description"),
+        deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
+        params,
+        body,
+        success_status,
+        success,
+        error_statuses,
+        operation_id: op_id,
+    })
+}
+
+fn body(
+    doc: &Value,
+    rb: &Value,
+    ptr: &str,
+    unsupported: &dyn Fn(String, String) -> Error,
+) -> Result<Body> {
+    let content = rb.get("content").and_then(Value::as_object);
+    let required = rb.get("required") == Some(&Value::Bool(true));
+    let media: Vec<&String> = content.into_iter().flat_map(|c| c.keys()).collect();
+    match media.as_slice() {
+        [m] if m.as_str() == "application/json" => Ok(Body::Json { required }),
+        [m] if m.as_str() == "multipart/form-data" => {
+            let pointer = format!("{ptr}/content/multipart~1form-data/schema");
+            let mut schema = rb.pointer("/content/multipart~1form-data/schema");
+            if let Some(r) = schema.and_then(|s| s.get("$ref")).and_then(Value::as_str) {
+                schema = r.strip_prefix('#').and_then(|p| doc.pointer(p));
+            }
+            let Some(props) = schema.and_then(|s| s.get("properties")).and_then(Value::as_object) else {
+                return Err(unsupported(pointer, "a multipart body must be an object schema with properties".into()));
+            };
+            let required: Vec<&str> = schema
+                .and_then(|s| s.get("required"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let mut fields = Vec::new();
+            for (name, prop) in props {
+                let is_file = prop.get("format").and_then(Value::as_str) == Some("binary");
+                let is_string = prop.get("type").and_then(Value::as_str) == Some("string");
+                if !is_string {
+                    return Err(unsupported(
+                        format!("{pointer}/properties/{}", escape(name)),
+                        "multipart fields must be strings or binary files".into(),
+                    ));
+                }
+                fields.push(MultipartField {
+                    name: name.clone(),
+                    is_file,
+                    required: required.contains(&name.as_str()),
+                    description: text(prop, "description"),
+                });
+            }
+            Ok(Body::Multipart { fields })
+        }
+        _ => Err(unsupported(
+            format!("{ptr}/content"),
+            format!("request body media types {media:?} are not supported (only application/json or multipart/form-data)"),
+        )),
+    }
+}
+
+fn responses(
+    op: &Value,
+    ptr: &str,
+    unsupported: &dyn Fn(String, String) -> Error,
+) -> Result<(u16, Success, Vec<u16>)> {
+    let mut success: Option<(u16, Success)> = None;
+    let mut errors = BTreeSet::new();
+    for (code, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+        let pointer = format!("{ptr}/responses/{code}");
+        let Ok(status) = code.parse::<u16>() else {
+            return Err(unsupported(pointer, format!("response key {code:?} is not supported (only numeric statuses)")));
+        };
+        if !(200..300).contains(&status) {
+            errors.insert(status);
+            continue;
+        }
+        let kind = match response.get("content").and_then(Value::as_object) {
+            None => Success::Empty,
+            Some(c) if c.is_empty() => Success::Empty,
+            Some(c) => match c.get("application/json") {
+                Some(mt) => Success::Json {
+                    component: mt
+                        .pointer("/schema/$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                        .map(str::to_owned),
+                },
+                None => Success::Bytes,
+            },
+        };
+        if let Some((_, previous)) = &success {
+            if *previous != kind {
+                return Err(unsupported(pointer, "several 2xx responses with different bodies are not supported".into()));
+            }
+            continue;
+        }
+        success = Some((status, kind));
+    }
+    let (status, kind) = success.unwrap_or((200, Success::Bytes));
+    Ok((status, kind, errors.into_iter().collect()))
+}
+
+/// A tag as a module name: `CVMs` -> `cvms`, `SSH Keys` -> `ssh_keys`.
+fn module_name(tag: &str) -> String {
+    let words: Vec<String> = tag
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if words.is_empty() {
+        "default".to_owned()
+    } else {
+        words.join("_")
+    }
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).filter(|s| !s.trim().is_empty()).map(str::to_owned)
+}
+
+/// Escapes one JSON-pointer segment.
+pub fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}

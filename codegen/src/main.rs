@@ -1,0 +1,78 @@
+//! `phala-codegen`: regenerate the `phala-cloud` crate from the Phala Cloud
+//! OpenAPI spec. With no arguments it reads `spec/phala-codegen.toml`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use phala_codegen::{config, format, write, Config};
+
+#[derive(Parser, Debug)]
+#[command(version, about = "Generate the phala-cloud SDK crate from the OpenAPI spec")]
+struct Cli {
+    /// The generator's configuration file.
+    #[arg(long, default_value = config::DEFAULT_CONFIG)]
+    config: PathBuf,
+    /// The OpenAPI spec (JSON or YAML); overrides `inputs.spec`.
+    #[arg(long)]
+    spec: Option<PathBuf>,
+    /// The output crate directory; overrides `output.dir`.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write nothing; exit non-zero and name the stale files if the output
+    /// differs from what would be generated.
+    #[arg(long)]
+    check: bool,
+    /// Print how many sites each normalization pass changed.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
+    let start = Instant::now();
+    let config = Config::load(&cli.config)?;
+    let spec = cli.spec.clone().unwrap_or_else(|| config.inputs.spec.clone());
+    let out = cli.out.clone().unwrap_or_else(|| config.output.dir.clone());
+    let generated = phala_codegen::generate(&config, &spec)?;
+    if cli.verbose {
+        for pass in &generated.passes {
+            println!("  pass {:<22} {:>5} sites", pass.name, pass.sites);
+        }
+    }
+    let report = write::write(&out, &generated.files, cli.check)?;
+    let elapsed = start.elapsed().as_secs_f64();
+    if cli.check {
+        let stale = report.stale();
+        if stale.is_empty() {
+            println!("phala-codegen: {} is up to date ({} files, {elapsed:.2} s)", out.display(), report.unchanged);
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!("phala-codegen: {} is stale; these files differ from a fresh generation:", out.display());
+        for path in stale {
+            eprintln!("  {}", path.display());
+        }
+        eprintln!("run `{}` to regenerate", format::REGENERATE);
+        return Ok(ExitCode::FAILURE);
+    }
+    println!(
+        "phala-codegen: {} operations, {} types; {} files written, {} unchanged, {} removed ({elapsed:.2} s)",
+        generated.operations,
+        generated.types,
+        report.written.len(),
+        report.unchanged,
+        report.removed.len(),
+    );
+    Ok(ExitCode::SUCCESS)
+}

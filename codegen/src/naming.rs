@@ -1,0 +1,312 @@
+//! The naming layer: operationId -> Rust method name, component schema ->
+//! Rust type name. Names never change silently: a collision is an error.
+//!
+//! Method names, in order of precedence:
+//! 1. `[operation_names]` in `spec/phala-codegen.toml`;
+//! 2. the Python SDK's method name from `python-sdk-names.tsv` (when several
+//!    Python methods send the same request, `[python_names.primary]` picks);
+//! 3. the rule: the operationId up to FastAPI's `_api_v1_...` route suffix,
+//!    without a leading `handle_`.
+//!
+//! Type names: a FastAPI module-qualified name
+//! (`teehouse__api__routes__cvms__v20260121__schemas__CVMInfo`) keeps its last
+//! segment plus a `V{yyyymmdd}` suffix for a versioned module; when two such
+//! names would clash, the nearest module segments are prepended until they
+//! differ (`AdminCreditsPaginatedCreditTransactions`). `Body_{operationId}`
+//! becomes `{Method}Body`. All names are UpperCamelCase; `[type_names]` wins.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use heck::ToUpperCamelCase;
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::normalize::walk::methods;
+
+/// The Python SDK's names for one operation, from the measured table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PythonNames {
+    /// operationId -> every Python method seen sending that request.
+    pub by_operation: BTreeMap<String, Vec<String>>,
+}
+
+impl PythonNames {
+    /// Reads `python-sdk-names.tsv` (`python_method http_method path operation_id`).
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut by_operation: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut header_seen = false;
+        for (i, line) in text.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            if cols.len() != 4 {
+                return Err(Error::Table {
+                    path: path.to_owned(),
+                    line: i + 1,
+                    message: format!("expected 4 tab-separated columns, found {}", cols.len()),
+                });
+            }
+            if !header_seen {
+                header_seen = true;
+                if cols[0] == "python_method" {
+                    continue;
+                }
+            }
+            if cols[3] != "-" {
+                by_operation
+                    .entry(cols[3].to_owned())
+                    .or_default()
+                    .push(cols[0].to_owned());
+            }
+        }
+        by_operation.values_mut().for_each(|v| v.sort());
+        Ok(PythonNames { by_operation })
+    }
+}
+
+/// The names chosen for one operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationName {
+    pub method: String,
+    /// Other Python SDK names that send the same request.
+    pub python_aliases: Vec<String>,
+}
+
+/// Every name the generator will use.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// operationId -> names.
+    pub operations: BTreeMap<String, OperationName>,
+    /// original component name -> Rust type name (only those that change).
+    pub types: BTreeMap<String, String>,
+}
+
+/// Chooses method and type names for the raw (un-normalized) document.
+pub fn name_everything(
+    doc: &Value,
+    spec_path: &Path,
+    config: &Config,
+    python: &PythonNames,
+) -> Result<Names> {
+    let operations = operation_names(doc, spec_path, config, python)?;
+    let types = type_names(doc, config, &operations)?;
+    Ok(Names { operations, types })
+}
+
+fn operation_names(
+    doc: &Value,
+    spec_path: &Path,
+    config: &Config,
+    python: &PythonNames,
+) -> Result<BTreeMap<String, OperationName>> {
+    let mut out = BTreeMap::new();
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for method in methods() {
+            let Some(op) = item.get(*method) else {
+                continue;
+            };
+            let Some(op_id) = op.get("operationId").and_then(Value::as_str) else {
+                return Err(Error::MissingOperationId {
+                    path: spec_path.to_owned(),
+                    method: method.to_uppercase(),
+                    api_path: path.clone(),
+                    pointer: format!("#/paths/{}/{method}", path.replace('~', "~0").replace('/', "~1")),
+                });
+            };
+            let py = python.by_operation.get(op_id).cloned().unwrap_or_default();
+            let name = match config.operation_names.get(op_id) {
+                Some(n) => n.clone(),
+                None => match py.as_slice() {
+                    [] => rule_name(op_id),
+                    [one] => one.clone(),
+                    several => config
+                        .python_names
+                        .primary
+                        .get(op_id)
+                        .filter(|p| several.contains(p))
+                        .cloned()
+                        .ok_or_else(|| Error::Config {
+                            path: config.inputs.python_names.clone(),
+                            message: format!(
+                                "operation {op_id} has several Python names ({}); choose one in [python_names.primary]",
+                                several.join(", ")
+                            ),
+                        })?,
+                },
+            };
+            check_identifier(&name, op_id)?;
+            let where_ = format!("`{} {path}` ({op_id})", method.to_uppercase());
+            if let Some(first) = taken.insert(name.clone(), where_.clone()) {
+                return Err(Error::Collision {
+                    what: "method",
+                    name,
+                    first,
+                    second: where_,
+                });
+            }
+            let python_aliases = py.into_iter().filter(|p| *p != name).collect();
+            out.insert(
+                op_id.to_owned(),
+                OperationName {
+                    method: name,
+                    python_aliases,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The documented rule for operations the Python SDK does not call.
+pub fn rule_name(op_id: &str) -> String {
+    let base = op_id.split("_api_v1_").next().unwrap_or(op_id);
+    let base = base.strip_prefix("handle_").unwrap_or(base);
+    base.to_owned()
+}
+
+fn check_identifier(name: &str, op_id: &str) -> Result<()> {
+    let ok = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok && syn::parse_str::<syn::Ident>(name).is_ok() {
+        Ok(())
+    } else {
+        Err(Error::Unsupported {
+            operation: op_id.to_owned(),
+            pointer: "operationId".to_owned(),
+            message: format!("method name {name:?} is not a snake_case Rust identifier"),
+        })
+    }
+}
+
+/// Segments of a FastAPI module path that say nothing about the type.
+const NOISE: [&str; 5] = ["teehouse", "api", "routes", "models", "schemas"];
+
+struct Qualified {
+    original: String,
+    modules: Vec<String>,
+    base: String,
+    version: String,
+}
+
+fn type_names(
+    doc: &Value,
+    config: &Config,
+    operations: &BTreeMap<String, OperationName>,
+) -> Result<BTreeMap<String, String>> {
+    let schemas: Vec<&String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|m| m.keys())
+        .collect();
+    let mut chosen: BTreeMap<String, String> = BTreeMap::new();
+    let mut qualified = Vec::new();
+    for name in &schemas {
+        if let Some(op_id) = name.strip_prefix("Body_") {
+            if let Some(op) = operations.get(op_id) {
+                chosen.insert((*name).clone(), format!("{}Body", op.method.to_upper_camel_case()));
+                continue;
+            }
+        }
+        if name.contains("__") {
+            qualified.push(split_qualified(name));
+        } else {
+            chosen.insert((*name).clone(), name.to_upper_camel_case());
+        }
+    }
+    for q in &qualified {
+        let mut depth = 0;
+        let name = loop {
+            let candidate = qualified_name(q, depth);
+            let clashes = qualified.iter().any(|other| {
+                other.original != q.original && qualified_name(other, depth) == candidate
+            });
+            if !clashes || depth >= q.modules.len() {
+                break candidate;
+            }
+            depth += 1;
+        };
+        chosen.insert(q.original.clone(), name);
+    }
+    for (from, to) in &config.type_names {
+        chosen.insert(from.clone(), to.clone());
+    }
+    let mut seen: BTreeMap<&String, &String> = BTreeMap::new();
+    for (original, rust) in &chosen {
+        if let Some(first) = seen.insert(rust, original) {
+            return Err(Error::Collision {
+                what: "type",
+                name: rust.clone(),
+                first: format!("component `{first}`"),
+                second: format!("component `{original}`"),
+            });
+        }
+    }
+    chosen.retain(|original, rust| original != rust);
+    Ok(chosen)
+}
+
+fn split_qualified(name: &str) -> Qualified {
+    let segments: Vec<&str> = name.split("__").map(|s| s.trim_start_matches('_')).collect();
+    let (base, modules) = segments.split_last().map_or((name, &[][..]), |(b, m)| (*b, m));
+    let is_version = |s: &&str| {
+        s.len() == 9 && s.starts_with('v') && s[1..].bytes().all(|b| b.is_ascii_digit())
+    };
+    let version = modules.iter().find(|s| is_version(s)).map_or(String::new(), |v| v.to_upper_camel_case());
+    let modules = modules
+        .iter()
+        .filter(|s| !is_version(s) && !NOISE.contains(s) && !s.is_empty())
+        .map(|s| s.to_string())
+        .collect();
+    Qualified {
+        original: name.to_owned(),
+        modules,
+        base: base.to_upper_camel_case(),
+        version,
+    }
+}
+
+fn qualified_name(q: &Qualified, depth: usize) -> String {
+    let start = q.modules.len().saturating_sub(depth);
+    let prefix: String = q.modules[start..].iter().map(|m| m.to_upper_camel_case()).collect();
+    format!("{prefix}{}{}", q.base, q.version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_strips_route_suffix_and_handle_prefix() {
+        assert_eq!(rule_name("handle_get_cvm_api_v1_cvms__cvm_id__get"), "get_cvm");
+        assert_eq!(rule_name("list_webhooks_api_v1_workspace_webhooks_get"), "list_webhooks");
+    }
+
+    #[test]
+    fn qualified_names_grow_until_unique() {
+        let names: Vec<Qualified> = [
+            "teehouse__api__routes__admin__credits__PaginatedCreditTransactions",
+            "teehouse__api__routes__billing__credits__PaginatedCreditTransactions",
+            "teehouse__api__routes__cvms__v20260121__schemas__CVMInfo",
+        ]
+        .iter()
+        .map(|n| split_qualified(n))
+        .collect();
+        assert_eq!(qualified_name(&names[0], 2), "AdminCreditsPaginatedCreditTransactions");
+        assert_eq!(qualified_name(&names[1], 1), "CreditsPaginatedCreditTransactions");
+        assert_eq!(qualified_name(&names[2], 0), "CvmInfoV20260121");
+    }
+}

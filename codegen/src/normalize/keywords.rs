@@ -1,0 +1,238 @@
+//! Passes that rewrite single JSON Schema 2020-12 keywords into their
+//! OpenAPI 3.0 spelling.
+
+use serde_json::{json, Value};
+
+use super::walk::for_each_schema;
+use super::Context;
+use crate::error::Result;
+
+/// 3.1 writes `exclusiveMinimum: 0.0`; 3.0 wants `minimum: 0.0,
+/// exclusiveMinimum: true`. openapiv3 fails to parse the numeric form.
+pub fn exclusive_bounds(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        let mut n = 0;
+        for (excl, bound) in [
+            ("exclusiveMinimum", "minimum"),
+            ("exclusiveMaximum", "maximum"),
+        ] {
+            if let Some(v) = s.get(excl).filter(|v| v.is_number()).cloned() {
+                s.insert(bound.into(), v);
+                s.insert(excl.into(), Value::Bool(true));
+                n += 1;
+            }
+        }
+        Ok(n)
+    })
+}
+
+/// 3.1's `examples: [..]` becomes 3.0's single `example`.
+pub fn examples_to_example(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        let Some(examples) = s.remove("examples") else {
+            return Ok(0);
+        };
+        if let Some(first) = examples.as_array().and_then(|a| a.first()) {
+            s.entry("example").or_insert_with(|| first.clone());
+        }
+        Ok(1)
+    })
+}
+
+/// `const: x` becomes a one-value `enum: [x]`. A `default` equal to the
+/// constant is dropped: it says nothing, and typify would emit a default
+/// function for a type that has only one value.
+pub fn const_to_enum(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        let Some(value) = s.remove("const") else {
+            return Ok(0);
+        };
+        if s.get("default") == Some(&value) {
+            s.remove("default");
+        }
+        if !s.contains_key("type") {
+            if let Some(t) = json_type(&value) {
+                s.insert("type".into(), t.into());
+            }
+        }
+        s.insert("enum".into(), json!([value]));
+        Ok(1)
+    })
+}
+
+/// Tuple validation (`prefixItems`) has no 3.0 form. A tuple of one shape
+/// becomes `items` of that shape; a tuple of mixed shapes becomes `items`
+/// accepting any of them.
+pub fn prefix_items(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        let Some(Value::Array(mut prefix)) = s.remove("prefixItems") else {
+            return Ok(0);
+        };
+        prefix.dedup();
+        let items = match prefix.len() {
+            0 => json!({}),
+            1 => prefix.pop().unwrap_or_default(),
+            _ => json!({ "anyOf": prefix }),
+        };
+        s.entry("items").or_insert(items);
+        s.remove("minItems");
+        s.remove("maxItems");
+        Ok(1)
+    })
+}
+
+/// 3.1's `type: ["string", "null"]` becomes `type: string, nullable: true`;
+/// a lone `type: "null"` (a field that is always null) becomes a nullable
+/// schema of any value, since 3.0 has no null type.
+pub fn null_types(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        if s.get("type") == Some(&json!("null")) {
+            s.remove("type");
+            s.insert("nullable".into(), Value::Bool(true));
+            return Ok(1);
+        }
+        let Some(Value::Array(types)) = s.get("type").cloned() else {
+            return Ok(0);
+        };
+        let non_null: Vec<Value> = types.into_iter().filter(|t| t != "null").collect();
+        let nullable = s.get("type").and_then(Value::as_array).map(Vec::len) != Some(non_null.len());
+        match non_null.as_slice() {
+            [one] => {
+                s.insert("type".into(), one.clone());
+            }
+            _ => {
+                s.remove("type");
+                let variants: Vec<Value> = non_null.iter().map(|t| json!({ "type": t })).collect();
+                s.insert("anyOf".into(), Value::Array(variants));
+            }
+        }
+        if nullable {
+            s.insert("nullable".into(), Value::Bool(true));
+        }
+        Ok(1)
+    })
+}
+
+/// In 3.0 every keyword beside a `$ref` is ignored, which would lose a
+/// `default` (and `nullable`). Such a schema becomes `allOf: [{$ref}]` plus
+/// the keywords.
+pub fn ref_siblings(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        if !s.contains_key("$ref") || !s.keys().any(|k| matters_beside_ref(k)) {
+            return Ok(0);
+        }
+        let reference = s.remove("$ref").unwrap_or_default();
+        s.insert("allOf".into(), json!([{ "$ref": reference }]));
+        Ok(1)
+    })
+}
+
+fn matters_beside_ref(key: &str) -> bool {
+    matches!(key, "default" | "nullable")
+}
+
+/// typify names an inline schema after its `title` and merges distinct inline
+/// schemas that share one: `NodeRef.object_type` (`"node"`) and
+/// `CvmRef.object_type` (`"cvm"`) both have the title "Object Type" and became
+/// one enum that could not decode `"node"`. Dropping inline titles makes
+/// typify name each inline type after its parent and property instead.
+/// Component names are unaffected: they come from the component key.
+pub fn inline_titles(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, site| {
+        if site.is_root && site.pointer.starts_with("#/components/") {
+            return Ok(0);
+        }
+        Ok(usize::from(s.remove("title").is_some()))
+    })
+}
+
+/// The JSON Schema type name of a JSON value.
+pub fn json_type(value: &Value) -> Option<&'static str> {
+    Some(match value {
+        Value::String(_) => "string",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+        Value::Null => return None,
+    })
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{one_schema, run};
+    use super::*;
+
+    #[test]
+    fn exclusive_minimum_number_becomes_boolean() {
+        let (out, n) = run(exclusive_bounds, json!({"type": "number", "exclusiveMinimum": 0.0}));
+        assert_eq!(n, 1);
+        assert_eq!(
+            one_schema(&out),
+            &json!({"type": "number", "minimum": 0.0, "exclusiveMinimum": true})
+        );
+    }
+
+    #[test]
+    fn examples_become_example() {
+        let (out, n) = run(examples_to_example, json!({"type": "string", "examples": ["a", "b"]}));
+        assert_eq!(n, 1);
+        assert_eq!(one_schema(&out), &json!({"type": "string", "example": "a"}));
+    }
+
+    #[test]
+    fn const_becomes_enum_and_drops_equal_default() {
+        let (out, n) = run(const_to_enum, json!({"type": "string", "const": "node", "default": "node"}));
+        assert_eq!(n, 1);
+        assert_eq!(one_schema(&out), &json!({"type": "string", "enum": ["node"]}));
+    }
+
+    #[test]
+    fn prefix_items_become_items() {
+        let (out, n) = run(
+            prefix_items,
+            json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "number"}], "minItems": 2}),
+        );
+        assert_eq!(n, 1);
+        assert_eq!(one_schema(&out), &json!({"type": "array", "items": {"type": "number"}}));
+    }
+
+    #[test]
+    fn type_array_becomes_nullable() {
+        let (out, n) = run(null_types, json!({"type": ["string", "null"]}));
+        assert_eq!(n, 1);
+        assert_eq!(one_schema(&out), &json!({"type": "string", "nullable": true}));
+    }
+
+    #[test]
+    fn lone_null_type_becomes_nullable_any() {
+        let (out, n) = run(null_types, json!({"type": "null", "description": "d"}));
+        assert_eq!(n, 1);
+        assert_eq!(one_schema(&out), &json!({"nullable": true, "description": "d"}));
+    }
+
+    #[test]
+    fn default_beside_ref_is_kept() {
+        let (out, n) = run(ref_siblings, json!({"$ref": "#/components/schemas/B", "default": "x"}));
+        assert_eq!(n, 1);
+        assert_eq!(
+            one_schema(&out),
+            &json!({"allOf": [{"$ref": "#/components/schemas/B"}], "default": "x"})
+        );
+    }
+
+    #[test]
+    fn inline_titles_are_dropped_but_component_titles_kept() {
+        let (out, n) = run(
+            inline_titles,
+            json!({"title": "A", "properties": {"t": {"title": "Object Type", "type": "string"}}}),
+        );
+        assert_eq!(n, 1);
+        assert_eq!(
+            one_schema(&out),
+            &json!({"title": "A", "properties": {"t": {"type": "string"}}})
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! Passes over operations and the document itself rather than schemas.
+
+use serde_json::{json, Value};
+
+use super::walk::for_each_operation;
+use super::Context;
+use crate::error::Result;
+
+/// progenitor accepts only 3.0.x; after the other passes the document is
+/// 3.0-shaped, so it is labelled 3.0.3.
+pub fn openapi_version(doc: &mut Value, _: &Context) -> Result<usize> {
+    if doc.get("openapi") == Some(&json!("3.0.3")) {
+        return Ok(0);
+    }
+    doc["openapi"] = json!("3.0.3");
+    Ok(1)
+}
+
+/// An optional header parameter that is also `nullable` becomes
+/// `Option<Option<&str>>` in progenitor; absence already says "no value".
+pub fn header_nullable(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_operation(doc, |_, _, op| {
+        let mut n = 0;
+        for param in op
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            let optional_header = param.get("in") == Some(&json!("header"))
+                && param.get("required") != Some(&json!(true));
+            if let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut) {
+                if optional_header && schema.remove("nullable").is_some() {
+                    n += 1;
+                }
+            }
+        }
+        Ok(n)
+    })
+}
+
+/// A response to HEAD never has a body, whatever the spec says.
+pub fn head_no_body(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_operation(doc, |_, method, op| {
+        if method != "head" {
+            return Ok(0);
+        }
+        let mut n = 0;
+        for response in op
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+            .into_iter()
+            .flat_map(|r| r.values_mut())
+        {
+            if let Some(r) = response.as_object_mut() {
+                n += usize::from(r.remove("content").is_some());
+            }
+        }
+        Ok(n)
+    })
+}
+
+/// A response that may be JSON or `application/octet-stream` is returned as
+/// bytes: the bytes are the one form that holds either.
+pub fn json_or_octet(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_operation(doc, |_, _, op| {
+        let mut n = 0;
+        for response in op
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+            .into_iter()
+            .flat_map(|r| r.values_mut())
+        {
+            let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            if content.contains_key("application/octet-stream") && content.len() > 1 {
+                content.retain(|media, _| media == "application/octet-stream");
+                n += 1;
+            }
+        }
+        Ok(n)
+    })
+}
+
+/// Renames component schemas to their Rust type names (see `naming`) and
+/// rewrites every `$ref` to match.
+pub fn component_names(doc: &mut Value, ctx: &Context) -> Result<usize> {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return Ok(0);
+    };
+    let mut renamed = 0;
+    let old = std::mem::take(schemas);
+    for (name, schema) in old {
+        let new = ctx.type_names.get(&name).cloned().unwrap_or(name.clone());
+        renamed += usize::from(new != name);
+        schemas.insert(new, schema);
+    }
+    if renamed > 0 {
+        rewrite_refs(doc, ctx);
+    }
+    Ok(renamed)
+}
+
+fn rewrite_refs(v: &mut Value, ctx: &Context) {
+    match v {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                if key == "$ref" {
+                    if let Some(new) = child
+                        .as_str()
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                        .and_then(|name| ctx.type_names.get(name))
+                    {
+                        *child = Value::String(format!("#/components/schemas/{new}"));
+                    }
+                } else {
+                    rewrite_refs(child, ctx);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| rewrite_refs(i, ctx)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::run_doc;
+    use super::*;
+
+    #[test]
+    fn version_is_relabelled() {
+        let (out, n) = run_doc(openapi_version, json!({"openapi": "3.1.0"}));
+        assert_eq!((n, &out["openapi"]), (1, &json!("3.0.3")));
+    }
+
+    #[test]
+    fn optional_header_loses_nullable() {
+        let doc = json!({"paths": {"/x": {"patch": {"parameters": [
+            {"name": "X-H", "in": "header", "required": false, "schema": {"type": "string", "nullable": true}}]}}}});
+        let (out, n) = run_doc(header_nullable, doc);
+        assert_eq!(n, 1);
+        assert_eq!(out["paths"]["/x"]["patch"]["parameters"][0]["schema"], json!({"type": "string"}));
+    }
+
+    #[test]
+    fn head_response_has_no_body() {
+        let doc = json!({"paths": {"/x": {"head": {"responses": {"200": {"description": "", "content": {"application/json": {}}}}}}}});
+        let (out, n) = run_doc(head_no_body, doc);
+        assert_eq!(n, 1);
+        assert_eq!(out["paths"]["/x"]["head"]["responses"]["200"], json!({"description": ""}));
+    }
+
+    #[test]
+    fn json_or_octet_is_bytes() {
+        let doc = json!({"paths": {"/x": {"get": {"responses": {"200": {"content": {
+            "application/json": {"schema": {}}, "application/octet-stream": {"schema": {}}}}}}}}});
+        let (out, n) = run_doc(json_or_octet, doc);
+        assert_eq!(n, 1);
+        let content = &out["paths"]["/x"]["get"]["responses"]["200"]["content"];
+        assert_eq!(content, &json!({"application/octet-stream": {"schema": {}}}));
+    }
+
+    #[test]
+    fn components_and_refs_are_renamed() {
+        let mut ctx = Context::for_tests();
+        ctx.type_names
+            .insert("teehouse__x__Foo".into(), "Foo".into());
+        let doc = json!({"components": {"schemas": {
+            "teehouse__x__Foo": {"type": "object"},
+            "Bar": {"properties": {"f": {"$ref": "#/components/schemas/teehouse__x__Foo"}}}}}});
+        let mut out = doc;
+        let n = component_names(&mut out, &ctx).unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(
+            out["components"]["schemas"]["Bar"]["properties"]["f"]["$ref"],
+            json!("#/components/schemas/Foo")
+        );
+        assert!(out["components"]["schemas"]["Foo"].is_object());
+    }
+}

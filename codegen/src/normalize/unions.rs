@@ -1,0 +1,314 @@
+//! Passes that turn `anyOf`/`oneOf` unions into shapes progenitor and typify
+//! both accept *and* decode correctly at runtime.
+//!
+//! typify renders an `anyOf` as a struct of flattened `Option`s, which
+//! compiles but cannot decode `[]` (anyOf of arrays), cannot serialize a plain
+//! string (anyOf of strings), and silently fills the wrong fields (anyOf of
+//! object refs). These passes rewrite every `anyOf` before typify sees it.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use super::walk::for_each_schema;
+use super::Context;
+use crate::error::Result;
+
+/// `anyOf: [X, {type: null}]` (1,378 sites) becomes `X` with
+/// `nullable: true`; a `$ref` X becomes `allOf: [{$ref}]` so the flag is
+/// kept. progenitor panics on 3.1's `type: null`.
+pub fn null_unions(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        let mut n = 0;
+        for key in ["anyOf", "oneOf"] {
+            let Some(Value::Array(members)) = s.get(key) else {
+                continue;
+            };
+            if !members.iter().any(is_null) {
+                continue;
+            }
+            let rest: Vec<Value> = members.iter().filter(|m| !is_null(m)).cloned().collect();
+            s.remove(key);
+            s.insert("nullable".into(), Value::Bool(true));
+            match rest.len() {
+                0 => {}
+                1 => inline_member(s, rest.into_iter().next().unwrap_or_default()),
+                _ => {
+                    s.insert(key.into(), Value::Array(rest));
+                }
+            }
+            n += 1;
+        }
+        Ok(n)
+    })
+}
+
+/// `anyOf` whose members are all plain scalars of one type (for example
+/// `const "0" | hashid string`, the `user_id` query parameter) becomes that
+/// one type, so it serializes as a plain string. Constraints that only one
+/// member carried (a pattern, a one-value enum) are dropped, since the union
+/// accepts values outside them.
+pub fn scalar_unions(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        let Some(Value::Array(members)) = s.get("anyOf") else {
+            return Ok(0);
+        };
+        let Some(ty) = common_scalar_type(members).map(str::to_owned) else {
+            return Ok(0);
+        };
+        let enums: Option<Vec<Value>> = members
+            .iter()
+            .map(|m| m.get("enum").and_then(Value::as_array).cloned())
+            .collect::<Option<Vec<_>>>()
+            .map(|lists| {
+                let mut all: Vec<Value> = lists.into_iter().flatten().collect();
+                all.dedup();
+                all
+            });
+        s.remove("anyOf");
+        s.insert("type".into(), ty.into());
+        if let Some(values) = enums {
+            s.insert("enum".into(), Value::Array(values));
+        }
+        Ok(1)
+    })
+}
+
+/// `anyOf` of arrays (the CVM list endpoints: `HostedCvm[] | CVMInfo[]`)
+/// becomes one array whose items are the union of the item shapes, ordered
+/// like [`object_unions`]. It decodes `[]` and either list.
+pub fn array_unions(doc: &mut Value, ctx: &Context) -> Result<usize> {
+    let required = required_counts(doc);
+    for_each_schema(doc, &mut |s, _| {
+        let Some(Value::Array(members)) = s.get("anyOf") else {
+            return Ok(0);
+        };
+        if members.len() < 2 || !members.iter().all(|m| m.get("type") == Some(&json!("array"))) {
+            return Ok(0);
+        }
+        let items: Vec<Value> = members
+            .iter()
+            .map(|m| m.get("items").cloned().unwrap_or_else(|| json!({})))
+            .collect();
+        s.remove("anyOf");
+        s.insert("type".into(), "array".into());
+        let mut item = Map::new();
+        set_union(&mut item, items, ctx, &required);
+        s.insert("items".into(), Value::Object(item));
+        Ok(1)
+    })
+}
+
+/// Every remaining `anyOf` of two or more shapes (the version-dependent
+/// responses such as `CvmBasicInfo | CVMInfoDetail`, or `number | string`)
+/// becomes a `oneOf`, which typify renders as an untagged enum. An untagged
+/// enum takes the first variant that decodes, so the order is chosen, not
+/// inherited:
+/// 1. models named for the configured default API version, then older
+///    versioned models newest first, then unversioned models, then models of
+///    newer versions;
+/// 2. within that, the model with more required properties first, so a rich
+///    body is not swallowed by a looser model;
+/// 3. then the spec's order. Duplicate members are removed.
+pub fn object_unions(doc: &mut Value, ctx: &Context) -> Result<usize> {
+    let required = required_counts(doc);
+    for_each_schema(doc, &mut |s, _| {
+        let Some(Value::Array(members)) = s.remove("anyOf") else {
+            return Ok(0);
+        };
+        set_union(s, members, ctx, &required);
+        Ok(1)
+    })
+}
+
+/// Writes `members` into `s` as an ordered, deduplicated `oneOf`, or as the
+/// single member when only one is left.
+fn set_union(
+    s: &mut Map<String, Value>,
+    mut members: Vec<Value>,
+    ctx: &Context,
+    required: &BTreeMap<String, usize>,
+) {
+    let mut unique: Vec<Value> = Vec::new();
+    for m in members.drain(..) {
+        if !unique.contains(&m) {
+            unique.push(m);
+        }
+    }
+    if unique.len() == 1 {
+        inline_member(s, unique.pop().unwrap_or_default());
+        return;
+    }
+    let default = version_number(&ctx.default_version.replace('-', "")).unwrap_or(0);
+    let mut keyed: Vec<((u8, u64, usize), usize, Value)> = unique
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let name = ref_name(&m).unwrap_or_default();
+            let version = match version_number(name) {
+                Some(v) if v <= default => (0, default - v),
+                None => (1, 0),
+                Some(v) => (2, v - default),
+            };
+            let req = match ref_name(&m) {
+                Some(n) => required.get(n).copied().unwrap_or(0),
+                None => m.get("required").and_then(Value::as_array).map_or(0, Vec::len),
+            };
+            ((version.0, version.1, usize::MAX - req), i, m)
+        })
+        .collect();
+    keyed.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    s.insert(
+        "oneOf".into(),
+        Value::Array(keyed.into_iter().map(|(_, _, m)| m).collect()),
+    );
+}
+
+/// Merges a lone union member into its parent schema.
+fn inline_member(s: &mut Map<String, Value>, member: Value) {
+    match member {
+        Value::Object(m) if m.contains_key("$ref") => {
+            s.insert("allOf".into(), json!([Value::Object(m)]));
+        }
+        Value::Object(m) => {
+            for (k, v) in m {
+                if k == "title" || k == "description" {
+                    s.entry(k).or_insert(v);
+                } else {
+                    s.insert(k, v);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_null(v: &Value) -> bool {
+    v.get("type") == Some(&json!("null"))
+}
+
+fn common_scalar_type(members: &[Value]) -> Option<&str> {
+    let mut ty = None;
+    for m in members {
+        if m.get("$ref").is_some() || m.get("anyOf").is_some() || m.get("oneOf").is_some() {
+            return None;
+        }
+        let t = m.get("type").and_then(Value::as_str)?;
+        if !matches!(t, "string" | "integer" | "number" | "boolean") || ty.is_some_and(|x| x != t)
+        {
+            return None;
+        }
+        ty = Some(t);
+    }
+    ty
+}
+
+fn ref_name(m: &Value) -> Option<&str> {
+    m.get("$ref")?.as_str()?.rsplit('/').next()
+}
+
+/// The `yyyymmdd` in a name like `..._v20260121_...` or `FooV20260121`.
+fn version_number(name: &str) -> Option<u64> {
+    let bytes = name.as_bytes();
+    (0..bytes.len()).find_map(|i| {
+        let digits = bytes.get(i + 1..i + 9)?;
+        let boundary = bytes.get(i + 9).is_none_or(|b| !b.is_ascii_digit());
+        (matches!(bytes[i], b'v' | b'V') && digits.iter().all(u8::is_ascii_digit) && boundary)
+            .then(|| std::str::from_utf8(digits).ok()?.parse().ok())
+            .flatten()
+    })
+}
+
+fn required_counts(doc: &Value) -> BTreeMap<String, usize> {
+    doc.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, s)| {
+            let n = s.get("required").and_then(Value::as_array).map_or(0, Vec::len);
+            (name.clone(), n)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{one_schema, run, run_doc};
+    use super::*;
+
+    #[test]
+    fn nullable_ref_keeps_the_ref() {
+        let (out, n) = run(
+            null_unions,
+            json!({"anyOf": [{"$ref": "#/components/schemas/B"}, {"type": "null"}], "description": "d"}),
+        );
+        assert_eq!(n, 1);
+        assert_eq!(
+            one_schema(&out),
+            &json!({"allOf": [{"$ref": "#/components/schemas/B"}], "nullable": true, "description": "d"})
+        );
+    }
+
+    #[test]
+    fn nullable_scalar_is_inlined() {
+        let (out, _) = run(null_unions, json!({"anyOf": [{"type": "integer"}, {"type": "null"}], "title": "T"}));
+        assert_eq!(one_schema(&out), &json!({"type": "integer", "nullable": true, "title": "T"}));
+    }
+
+    #[test]
+    fn string_union_becomes_plain_string() {
+        let (out, n) = run(
+            scalar_unions,
+            json!({"anyOf": [{"type": "string", "enum": ["0"]}, {"type": "string", "pattern": "^usr_.+"}]}),
+        );
+        assert_eq!(n, 1);
+        assert_eq!(one_schema(&out), &json!({"type": "string"}));
+    }
+
+    #[test]
+    fn array_union_becomes_array_of_union() {
+        let (out, n) = run(
+            array_unions,
+            json!({"anyOf": [
+                {"type": "array", "items": {"$ref": "#/components/schemas/A"}},
+                {"type": "array", "items": {"$ref": "#/components/schemas/B"}}]}),
+        );
+        assert_eq!(n, 1);
+        assert_eq!(
+            one_schema(&out),
+            &json!({"type": "array", "items": {"oneOf": [
+                {"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}})
+        );
+    }
+
+    #[test]
+    fn object_union_is_ordered_by_version_then_required_count() {
+        let doc = json!({"components": {"schemas": {
+            "Old_v20251028_Full": {"required": ["a", "b", "c"]},
+            "New_v20260121_Full": {"required": ["a"]},
+            "Minimal": {"required": []},
+            "Rich": {"required": ["a", "b"]},
+            "U": {"anyOf": [
+                {"$ref": "#/components/schemas/Old_v20251028_Full"},
+                {"$ref": "#/components/schemas/Minimal"},
+                {"$ref": "#/components/schemas/New_v20260121_Full"},
+                {"$ref": "#/components/schemas/Minimal"},
+                {"$ref": "#/components/schemas/Rich"}]}}}});
+        let (out, n) = run_doc(object_unions, doc);
+        assert_eq!(n, 1);
+        let order: Vec<&str> = out["components"]["schemas"]["U"]["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["$ref"].as_str().unwrap().rsplit('/').next().unwrap())
+            .collect();
+        assert_eq!(order, ["New_v20260121_Full", "Old_v20251028_Full", "Rich", "Minimal"]);
+    }
+
+    #[test]
+    fn version_numbers_are_found() {
+        assert_eq!(version_number("teehouse__v20260121__schemas__X"), Some(20260121));
+        assert_eq!(version_number("CvmInfoV20251028"), Some(20251028));
+        assert_eq!(version_number("Version"), None);
+    }
+}

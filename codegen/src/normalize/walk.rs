@@ -1,0 +1,256 @@
+//! A schema-aware walk over an OpenAPI document held as `serde_json::Value`.
+//!
+//! A generic walk over every JSON object would be wrong: a schema may have a
+//! property *named* `const` or `examples`, and those maps must not be treated
+//! as schemas. This walk only visits places the OpenAPI spec says hold a
+//! schema, children before parents.
+
+use serde_json::{Map, Value};
+
+use crate::error::Result;
+
+/// Where a visited schema sits in the document.
+pub struct Site<'a> {
+    /// JSON pointer of the schema (`#/components/schemas/Foo/properties/bar`).
+    pub pointer: &'a str,
+    /// The operationId of the operation the schema belongs to, if any.
+    pub operation: Option<&'a str>,
+    /// True for `components/schemas/*` and the top schema of a parameter,
+    /// body or response; false for schemas nested inside another schema.
+    pub is_root: bool,
+}
+
+/// A visitor: gets each schema object and returns how many sites it changed.
+pub type Visit<'f> = dyn FnMut(&mut Map<String, Value>, &Site<'_>) -> Result<usize> + 'f;
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Visits every schema in the document, post-order, and sums the counts.
+pub fn for_each_schema(doc: &mut Value, visit: &mut Visit<'_>) -> Result<usize> {
+    let mut count = 0;
+    let mut ptr = String::from("#");
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, schema) in schemas.iter_mut() {
+            let len = ptr.len();
+            push(&mut ptr, "components");
+            push(&mut ptr, "schemas");
+            push(&mut ptr, name);
+            count += walk(schema, &mut ptr, None, true, visit)?;
+            ptr.truncate(len);
+        }
+    }
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Ok(count);
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        push(&mut ptr, "paths");
+        push(&mut ptr, path);
+        let base = ptr.len();
+        if let Some(params) = item.get_mut("parameters") {
+            push(&mut ptr, "parameters");
+            count += walk_parameters(params, &mut ptr, None, visit)?;
+            ptr.truncate(base);
+        }
+        for method in METHODS {
+            let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let op_id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let op_id = op_id.as_deref();
+            push(&mut ptr, method);
+            let op_base = ptr.len();
+            if let Some(params) = op.get_mut("parameters") {
+                push(&mut ptr, "parameters");
+                count += walk_parameters(params, &mut ptr, op_id, visit)?;
+                ptr.truncate(op_base);
+            }
+            if let Some(content) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")) {
+                push(&mut ptr, "requestBody");
+                push(&mut ptr, "content");
+                count += walk_content(content, &mut ptr, op_id, visit)?;
+                ptr.truncate(op_base);
+            }
+            if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                for (code, response) in responses.iter_mut() {
+                    if let Some(content) = response.get_mut("content") {
+                        push(&mut ptr, "responses");
+                        push(&mut ptr, code);
+                        push(&mut ptr, "content");
+                        count += walk_content(content, &mut ptr, op_id, visit)?;
+                        ptr.truncate(op_base);
+                    }
+                }
+            }
+            ptr.truncate(base);
+        }
+        ptr.truncate(1);
+    }
+    Ok(count)
+}
+
+fn walk_parameters(
+    params: &mut Value,
+    ptr: &mut String,
+    op: Option<&str>,
+    visit: &mut Visit<'_>,
+) -> Result<usize> {
+    let mut count = 0;
+    for (i, param) in params.as_array_mut().into_iter().flatten().enumerate() {
+        if let Some(schema) = param.get_mut("schema") {
+            let len = ptr.len();
+            push(ptr, &i.to_string());
+            push(ptr, "schema");
+            count += walk(schema, ptr, op, true, visit)?;
+            ptr.truncate(len);
+        }
+    }
+    Ok(count)
+}
+
+fn walk_content(
+    content: &mut Value,
+    ptr: &mut String,
+    op: Option<&str>,
+    visit: &mut Visit<'_>,
+) -> Result<usize> {
+    let mut count = 0;
+    for (media, mt) in content.as_object_mut().into_iter().flatten() {
+        if let Some(schema) = mt.get_mut("schema") {
+            let len = ptr.len();
+            push(ptr, media);
+            push(ptr, "schema");
+            count += walk(schema, ptr, op, true, visit)?;
+            ptr.truncate(len);
+        }
+    }
+    Ok(count)
+}
+
+fn walk(
+    schema: &mut Value,
+    ptr: &mut String,
+    op: Option<&str>,
+    is_root: bool,
+    visit: &mut Visit<'_>,
+) -> Result<usize> {
+    let Some(obj) = schema.as_object_mut() else {
+        return Ok(0);
+    };
+    let mut count = 0;
+    for key in ["properties", "$defs", "definitions", "patternProperties"] {
+        if let Some(map) = obj.get_mut(key).and_then(Value::as_object_mut) {
+            for (name, child) in map.iter_mut() {
+                let len = ptr.len();
+                push(ptr, key);
+                push(ptr, name);
+                count += walk(child, ptr, op, false, visit)?;
+                ptr.truncate(len);
+            }
+        }
+    }
+    for key in ["anyOf", "oneOf", "allOf", "prefixItems"] {
+        if let Some(list) = obj.get_mut(key).and_then(Value::as_array_mut) {
+            for (i, child) in list.iter_mut().enumerate() {
+                let len = ptr.len();
+                push(ptr, key);
+                push(ptr, &i.to_string());
+                count += walk(child, ptr, op, false, visit)?;
+                ptr.truncate(len);
+            }
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(child) = obj.get_mut(key) {
+            let len = ptr.len();
+            push(ptr, key);
+            count += walk(child, ptr, op, false, visit)?;
+            ptr.truncate(len);
+        }
+    }
+    let site = Site {
+        pointer: ptr,
+        operation: op,
+        is_root,
+    };
+    count += visit(obj, &site)?;
+    Ok(count)
+}
+
+/// Appends one escaped JSON-pointer segment.
+fn push(ptr: &mut String, segment: &str) {
+    ptr.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => ptr.push_str("~0"),
+            '/' => ptr.push_str("~1"),
+            c => ptr.push(c),
+        }
+    }
+}
+
+/// Visits every operation object: `(path, method, operation)`.
+pub fn for_each_operation(
+    doc: &mut Value,
+    mut visit: impl FnMut(&str, &str, &mut Map<String, Value>) -> Result<usize>,
+) -> Result<usize> {
+    let mut count = 0;
+    for (path, item) in doc
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flatten()
+    {
+        for method in METHODS {
+            if let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) {
+                count += visit(path, method, op)?;
+            }
+        }
+    }
+    Ok(count)
+}
+
+/// The HTTP methods an OpenAPI path item may hold, in the spec's order.
+pub fn methods() -> &'static [&'static str] {
+    &METHODS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn visits_nested_schemas_with_pointers_but_not_property_maps() {
+        let mut doc = json!({
+            "components": {"schemas": {"A": {"properties": {"const": {"type": "string"}}}}},
+            "paths": {"/x": {"get": {"operationId": "op",
+                "parameters": [{"name": "q", "in": "query", "schema": {"anyOf": [{"type": "integer"}]}}]}}}
+        });
+        let mut seen = Vec::new();
+        for_each_schema(&mut doc, &mut |_, site| {
+            seen.push((site.pointer.to_owned(), site.operation.map(str::to_owned), site.is_root));
+            Ok(0)
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                ("#/components/schemas/A/properties/const".into(), None, false),
+                ("#/components/schemas/A".into(), None, true),
+                ("#/paths/~1x/get/parameters/0/schema/anyOf/0".into(), Some("op".into()), false),
+                ("#/paths/~1x/get/parameters/0/schema".into(), Some("op".into()), true),
+            ]
+        );
+    }
+}
