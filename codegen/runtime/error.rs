@@ -59,7 +59,9 @@ pub struct ValidationError {
 }
 
 fn path_suffix(path: &Option<String>) -> String {
-    path.as_ref().map(|p| format!(" at `{p}`")).unwrap_or_default()
+    path.as_ref()
+        .map(|p| format!(" at `{p}`"))
+        .unwrap_or_default()
 }
 
 impl ValidationError {

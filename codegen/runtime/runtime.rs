@@ -30,7 +30,10 @@ impl fmt::Debug for Shared {
         f.debug_struct("Shared")
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("version", &self.version)
-            .field("extra_headers", &self.extra_headers.keys().collect::<Vec<_>>())
+            .field(
+                "extra_headers",
+                &self.extra_headers.keys().collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -40,7 +43,10 @@ impl Shared {
         for (name, value) in &self.extra_headers {
             headers.insert(name.clone(), value.clone());
         }
-        headers.insert(HeaderName::from_static(VERSION_HEADER), self.version.clone());
+        headers.insert(
+            HeaderName::from_static(VERSION_HEADER),
+            self.version.clone(),
+        );
         if let Some(key) = &self.api_key {
             headers.insert(HeaderName::from_static(API_KEY_HEADER), key.clone());
         }
@@ -180,11 +186,13 @@ impl PhalaCloudBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<PhalaCloud, PhalaCloudError> {
-        let config_error = |message: String| PhalaCloudError::Request(RequestError::new(message, None));
-        let api_key = self
-            .api_key
-            .filter(|k| !k.is_empty())
-            .or_else(|| std::env::var("PHALA_CLOUD_API_KEY").ok().filter(|k| !k.is_empty()));
+        let config_error =
+            |message: String| PhalaCloudError::Request(RequestError::new(message, None));
+        let api_key = self.api_key.filter(|k| !k.is_empty()).or_else(|| {
+            std::env::var("PHALA_CLOUD_API_KEY")
+                .ok()
+                .filter(|k| !k.is_empty())
+        });
         let api_key = match api_key {
             Some(k) => {
                 let mut v = HeaderValue::from_str(&k)
@@ -194,7 +202,9 @@ impl PhalaCloudBuilder {
             }
             None => None,
         };
-        let version = self.version.unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
+        let version = self
+            .version
+            .unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
         if !SUPPORTED_API_VERSIONS.contains(&version.as_str()) {
             return Err(config_error(format!(
                 "unsupported API version {version:?}; supported: {}",
@@ -215,7 +225,10 @@ impl PhalaCloudBuilder {
                 .user_agent(concat!("phala-cloud-rust/", env!("CARGO_PKG_VERSION")))
                 .build()
                 .map_err(|e| {
-                    PhalaCloudError::Request(RequestError::new("cannot build the HTTP client", Some(Box::new(e))))
+                    PhalaCloudError::Request(RequestError::new(
+                        "cannot build the HTTP client",
+                        Some(Box::new(e)),
+                    ))
                 })?,
         };
         let shared = Arc::new(Shared {
@@ -233,7 +246,10 @@ impl PhalaCloudBuilder {
 /// from a base URL that has it, and never doubled.
 fn origin_of(base_url: &str) -> String {
     let trimmed = base_url.trim_end_matches('/');
-    trimmed.strip_suffix(API_PREFIX).unwrap_or(trimmed).to_owned()
+    trimmed
+        .strip_suffix(API_PREFIX)
+        .unwrap_or(trimmed)
+        .to_owned()
 }
 
 /// Converts progenitor's result into this crate's.
@@ -266,9 +282,12 @@ async fn convert_error<T>(e: progenitor_client::Error<()>) -> PhalaCloudError {
     use progenitor_client::Error as E;
     match e {
         E::UnexpectedResponse(response) => api_error(response).await,
-        E::ErrorResponse(value) => {
-            ApiError::new(value.status().as_u16(), String::new(), request_id(value.headers())).into()
-        }
+        E::ErrorResponse(value) => ApiError::new(
+            value.status().as_u16(),
+            String::new(),
+            request_id(value.headers()),
+        )
+        .into(),
         E::InvalidResponsePayload(bytes, err) => ValidationError::new(
             None,
             String::from_utf8_lossy(&bytes).into_owned(),
@@ -330,9 +349,10 @@ impl UploadFile {
     pub(crate) fn into_part(self) -> Result<reqwest::multipart::Part, PhalaCloudError> {
         let part = reqwest::multipart::Part::bytes(self.bytes).file_name(self.file_name);
         match self.content_type {
-            Some(mime) => part
-                .mime_str(&mime)
-                .map_err(|e| RequestError::new(format!("invalid content type {mime:?}"), Some(Box::new(e))).into()),
+            Some(mime) => part.mime_str(&mime).map_err(|e| {
+                RequestError::new(format!("invalid content type {mime:?}"), Some(Box::new(e)))
+                    .into()
+            }),
             None => Ok(part),
         }
     }

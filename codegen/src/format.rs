@@ -35,7 +35,10 @@ pub fn rust(tokens: TokenStream, name: &str) -> Result<String> {
 
 /// A hand-written Rust file shipped as it is.
 pub fn verbatim_rust(source: &str) -> String {
-    format!("{}#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{source}", header("//"))
+    format!(
+        "{}#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{source}",
+        header("//")
+    )
 }
 
 /// A TOML file.

@@ -105,8 +105,15 @@ pub fn build(doc: &Value, names: &Names) -> Result<Api> {
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Api {
-        title: doc.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_owned(),
-        description: doc.pointer("/info/description").and_then(Value::as_str).map(str::to_owned),
+        title: doc
+            .pointer("/info/title")
+            .and_then(Value::as_str)
+            .unwrap_or("API")
+            .to_owned(),
+        description: doc
+            .pointer("/info/description")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         operations,
     })
 }
@@ -120,7 +127,11 @@ fn operation(
     ptr: &str,
     names: &Names,
 ) -> Result<Operation> {
-    let op_id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let op_id = op
+        .get("operationId")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     let unsupported = |pointer: String, message: String| Error::Unsupported {
         operation: op_id.clone(),
         pointer,
@@ -131,22 +142,40 @@ fn operation(
         .get(&op_id)
         .ok_or_else(|| unsupported(ptr.to_owned(), "operation was not named".into()))?;
     let mut params = Vec::new();
-    let path_level = item.get("parameters").and_then(Value::as_array).into_iter().flatten();
-    let op_level = op.get("parameters").and_then(Value::as_array).into_iter().flatten();
+    let path_level = item
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    let op_level = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
     for (i, p) in path_level.chain(op_level).enumerate() {
         let pointer = format!("{ptr}/parameters/{i}");
         if p.get("$ref").is_some() {
-            return Err(unsupported(pointer, "parameter `$ref` is not supported".into()));
+            return Err(unsupported(
+                pointer,
+                "parameter `$ref` is not supported".into(),
+            ));
         }
         let location = match p.get("in").and_then(Value::as_str) {
             Some("path") => Location::Path,
             Some("query") => Location::Query,
             Some("header") => Location::Header,
             other => {
-                return Err(unsupported(pointer, format!("parameter location {other:?} is not supported")))
+                return Err(unsupported(
+                    pointer,
+                    format!("parameter location {other:?} is not supported"),
+                ))
             }
         };
-        let api_name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let api_name = p
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         params.retain(|q: &Param| q.api_name != api_name);
         params.push(Param {
             rust_name: api_name.to_snake_case(),
@@ -156,9 +185,19 @@ fn operation(
             description: text(p, "description"),
         });
     }
-    let order: Vec<&str> = path.split('{').skip(1).filter_map(|s| s.split('}').next()).collect();
+    let order: Vec<&str> = path
+        .split('{')
+        .skip(1)
+        .filter_map(|s| s.split('}').next())
+        .collect();
     params.sort_by_key(|p| {
-        (p.location, order.iter().position(|n| *n == p.api_name).unwrap_or(usize::MAX))
+        (
+            p.location,
+            order
+                .iter()
+                .position(|n| *n == p.api_name)
+                .unwrap_or(usize::MAX),
+        )
     });
     let body = match op.get("requestBody") {
         None => None,
@@ -246,10 +285,18 @@ fn responses(
 ) -> Result<(u16, Success, Vec<u16>)> {
     let mut success: Option<(u16, Success)> = None;
     let mut errors = BTreeSet::new();
-    for (code, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+    for (code, response) in op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         let pointer = format!("{ptr}/responses/{code}");
         let Ok(status) = code.parse::<u16>() else {
-            return Err(unsupported(pointer, format!("response key {code:?} is not supported (only numeric statuses)")));
+            return Err(unsupported(
+                pointer,
+                format!("response key {code:?} is not supported (only numeric statuses)"),
+            ));
         };
         if !(200..300).contains(&status) {
             errors.insert(status);
@@ -271,7 +318,10 @@ fn responses(
         };
         if let Some((_, previous)) = &success {
             if *previous != kind {
-                return Err(unsupported(pointer, "several 2xx responses with different bodies are not supported".into()));
+                return Err(unsupported(
+                    pointer,
+                    "several 2xx responses with different bodies are not supported".into(),
+                ));
             }
             continue;
         }
@@ -296,7 +346,10 @@ fn module_name(tag: &str) -> String {
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).filter(|s| !s.trim().is_empty()).map(str::to_owned)
+    v.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_owned)
 }
 
 /// Escapes one JSON-pointer segment.

@@ -9,7 +9,10 @@ use clap::Parser;
 use phala_codegen::{config, format, write, Config};
 
 #[derive(Parser, Debug)]
-#[command(version, about = "Generate the phala-cloud SDK crate from the OpenAPI spec")]
+#[command(
+    version,
+    about = "Generate the phala-cloud SDK crate from the OpenAPI spec"
+)]
 struct Cli {
     /// The generator's configuration file.
     #[arg(long, default_value = config::DEFAULT_CONFIG)]
@@ -43,7 +46,10 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     let start = Instant::now();
     let config = Config::load(&cli.config)?;
-    let spec = cli.spec.clone().unwrap_or_else(|| config.inputs.spec.clone());
+    let spec = cli
+        .spec
+        .clone()
+        .unwrap_or_else(|| config.inputs.spec.clone());
     let out = cli.out.clone().unwrap_or_else(|| config.output.dir.clone());
     let generated = phala_codegen::generate(&config, &spec)?;
     if cli.verbose {
@@ -56,10 +62,17 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     if cli.check {
         let stale = report.stale();
         if stale.is_empty() {
-            println!("phala-codegen: {} is up to date ({} files, {elapsed:.2} s)", out.display(), report.unchanged);
+            println!(
+                "phala-codegen: {} is up to date ({} files, {elapsed:.2} s)",
+                out.display(),
+                report.unchanged
+            );
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("phala-codegen: {} is stale; these files differ from a fresh generation:", out.display());
+        eprintln!(
+            "phala-codegen: {} is stale; these files differ from a fresh generation:",
+            out.display()
+        );
         for path in stale {
             eprintln!("  {}", path.display());
         }

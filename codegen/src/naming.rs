@@ -123,7 +123,10 @@ fn operation_names(
                     path: spec_path.to_owned(),
                     method: method.to_uppercase(),
                     api_path: path.clone(),
-                    pointer: format!("#/paths/{}/{method}", path.replace('~', "~0").replace('/', "~1")),
+                    pointer: format!(
+                        "#/paths/{}/{method}",
+                        path.replace('~', "~0").replace('/', "~1")
+                    ),
                 });
             };
             let py = python.by_operation.get(op_id).cloned().unwrap_or_default();
@@ -178,8 +181,13 @@ pub fn rule_name(op_id: &str) -> String {
 }
 
 fn check_identifier(name: &str, op_id: &str) -> Result<()> {
-    let ok = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    let ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if ok && syn::parse_str::<syn::Ident>(name).is_ok() {
         Ok(())
     } else {
@@ -217,7 +225,10 @@ fn type_names(
     for name in &schemas {
         if let Some(op_id) = name.strip_prefix("Body_") {
             if let Some(op) = operations.get(op_id) {
-                chosen.insert((*name).clone(), format!("{}Body", op.method.to_upper_camel_case()));
+                chosen.insert(
+                    (*name).clone(),
+                    format!("{}Body", op.method.to_upper_camel_case()),
+                );
                 continue;
             }
         }
@@ -260,12 +271,19 @@ fn type_names(
 }
 
 fn split_qualified(name: &str) -> Qualified {
-    let segments: Vec<&str> = name.split("__").map(|s| s.trim_start_matches('_')).collect();
-    let (base, modules) = segments.split_last().map_or((name, &[][..]), |(b, m)| (*b, m));
-    let is_version = |s: &&str| {
-        s.len() == 9 && s.starts_with('v') && s[1..].bytes().all(|b| b.is_ascii_digit())
-    };
-    let version = modules.iter().find(|s| is_version(s)).map_or(String::new(), |v| v.to_upper_camel_case());
+    let segments: Vec<&str> = name
+        .split("__")
+        .map(|s| s.trim_start_matches('_'))
+        .collect();
+    let (base, modules) = segments
+        .split_last()
+        .map_or((name, &[][..]), |(b, m)| (*b, m));
+    let is_version =
+        |s: &&str| s.len() == 9 && s.starts_with('v') && s[1..].bytes().all(|b| b.is_ascii_digit());
+    let version = modules
+        .iter()
+        .find(|s| is_version(s))
+        .map_or(String::new(), |v| v.to_upper_camel_case());
     let modules = modules
         .iter()
         .filter(|s| !is_version(s) && !NOISE.contains(s) && !s.is_empty())
@@ -281,7 +299,10 @@ fn split_qualified(name: &str) -> Qualified {
 
 fn qualified_name(q: &Qualified, depth: usize) -> String {
     let start = q.modules.len().saturating_sub(depth);
-    let prefix: String = q.modules[start..].iter().map(|m| m.to_upper_camel_case()).collect();
+    let prefix: String = q.modules[start..]
+        .iter()
+        .map(|m| m.to_upper_camel_case())
+        .collect();
     format!("{prefix}{}{}", q.base, q.version)
 }
 
@@ -291,8 +312,14 @@ mod tests {
 
     #[test]
     fn rule_strips_route_suffix_and_handle_prefix() {
-        assert_eq!(rule_name("handle_get_cvm_api_v1_cvms__cvm_id__get"), "get_cvm");
-        assert_eq!(rule_name("list_webhooks_api_v1_workspace_webhooks_get"), "list_webhooks");
+        assert_eq!(
+            rule_name("handle_get_cvm_api_v1_cvms__cvm_id__get"),
+            "get_cvm"
+        );
+        assert_eq!(
+            rule_name("list_webhooks_api_v1_workspace_webhooks_get"),
+            "list_webhooks"
+        );
     }
 
     #[test]
@@ -305,8 +332,14 @@ mod tests {
         .iter()
         .map(|n| split_qualified(n))
         .collect();
-        assert_eq!(qualified_name(&names[0], 2), "AdminCreditsPaginatedCreditTransactions");
-        assert_eq!(qualified_name(&names[1], 1), "CreditsPaginatedCreditTransactions");
+        assert_eq!(
+            qualified_name(&names[0], 2),
+            "AdminCreditsPaginatedCreditTransactions"
+        );
+        assert_eq!(
+            qualified_name(&names[1], 1),
+            "CreditsPaginatedCreditTransactions"
+        );
         assert_eq!(qualified_name(&names[2], 0), "CvmInfoV20260121");
     }
 }

@@ -76,11 +76,17 @@ pub fn cargo_toml(config: &Config) -> String {
     let k = &config.krate;
     let mut deps = BTreeMap::new();
     for (name, spec) in [
-        ("chrono", r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#),
+        (
+            "chrono",
+            r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#,
+        ),
         ("futures-core", r#""0.3""#),
         ("progenitor-client", r#""0.15""#),
         ("regress", r#""0.10""#),
-        ("reqwest", r#"{ version = "0.13", default-features = false, features = ["json", "query", "multipart", "rustls", "http2"] }"#),
+        (
+            "reqwest",
+            r#"{ version = "0.13", default-features = false, features = ["json", "query", "multipart", "rustls", "http2"] }"#,
+        ),
         ("serde", r#"{ version = "1", features = ["derive"] }"#),
         ("serde_json", r#""1""#),
         ("serde_path_to_error", r#""0.1""#),
@@ -90,8 +96,14 @@ pub fn cargo_toml(config: &Config) -> String {
     }
     let mut out = String::new();
     out.push_str("[package]\n");
-    out.push_str(&format!("name = {:?}\nversion = {:?}\nedition = \"2021\"\n", k.name, k.version));
-    out.push_str(&format!("description = {:?}\nlicense = {:?}\n", k.description, k.license));
+    out.push_str(&format!(
+        "name = {:?}\nversion = {:?}\nedition = \"2021\"\n",
+        k.name, k.version
+    ));
+    out.push_str(&format!(
+        "description = {:?}\nlicense = {:?}\n",
+        k.description, k.license
+    ));
     out.push_str("\n[dependencies]\n");
     for (name, spec) in deps {
         out.push_str(&format!("{name} = {spec}\n"));

@@ -19,19 +19,33 @@ use crate::format;
 use crate::ir::Api;
 
 /// Every file of the generated crate, formatted, keyed by relative path.
-pub fn files(api: &Api, config: &Config, raw: progenitor::Raw, type_count: usize) -> Result<BTreeMap<PathBuf, String>> {
+pub fn files(
+    api: &Api,
+    config: &Config,
+    raw: progenitor::Raw,
+    type_count: usize,
+) -> Result<BTreeMap<PathBuf, String>> {
     let mut out = BTreeMap::new();
     let mut put = |path: String, text: String| {
         out.insert(PathBuf::from(path), text);
     };
-    put("Cargo.toml".into(), format::toml(&krate::cargo_toml(config)));
-    put("src/lib.rs".into(), format::rust(krate::lib_rs(api, config, type_count), "src/lib.rs")?);
+    put(
+        "Cargo.toml".into(),
+        format::toml(&krate::cargo_toml(config)),
+    );
+    put(
+        "src/lib.rs".into(),
+        format::rust(krate::lib_rs(api, config, type_count), "src/lib.rs")?,
+    );
     for (path, source) in krate::RUNTIME {
         put((*path).into(), format::verbatim_rust(source));
     }
 
     let type_files = types::split(raw.types);
-    put("src/types/mod.rs".into(), format::rust(type_module(type_files.module), "src/types/mod.rs")?);
+    put(
+        "src/types/mod.rs".into(),
+        format::rust(type_module(type_files.module), "src/types/mod.rs")?,
+    );
     for (stem, tokens) in type_files.files {
         let path = format!("src/types/{stem}.rs");
         put(path.clone(), format::rust(tokens, &path)?);
@@ -42,7 +56,11 @@ pub fn files(api: &Api, config: &Config, raw: progenitor::Raw, type_count: usize
     put(
         "src/operations/mod.rs".into(),
         format::rust(
-            krate::modules_rs(&stems, "Request builders, one module per API tag; see [`crate::PhalaCloud`].", true),
+            krate::modules_rs(
+                &stems,
+                "Request builders, one module per API tag; see [`crate::PhalaCloud`].",
+                true,
+            ),
             "src/operations/mod.rs",
         )?,
     );
@@ -63,7 +81,11 @@ pub fn files(api: &Api, config: &Config, raw: progenitor::Raw, type_count: usize
     }
     let raw_stems: Vec<String> = raw_groups.keys().cloned().collect();
     let client = raw.client;
-    let raw_mods = krate::modules_rs(&raw_stems, "progenitor's low-level client: positional arguments, progenitor's error type.", false);
+    let raw_mods = krate::modules_rs(
+        &raw_stems,
+        "progenitor's low-level client: positional arguments, progenitor's error type.",
+        false,
+    );
     put(
         "src/raw/mod.rs".into(),
         format::rust(

@@ -21,7 +21,10 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
             owned: quote!(::std::string::String),
             pass: quote!(self.#ident),
             required: p.required,
-            doc: p.description.clone().unwrap_or_else(|| format!("The `{}` parameter.", p.api_name)),
+            doc: p
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("The `{}` parameter.", p.api_name)),
             ident,
         });
     }
@@ -45,20 +48,24 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
     }
     let (fmt, path_args) = url_format(op);
     let method = format_ident!("{}", op.http_method);
-    let headers = op.params.iter().filter(|p| p.location == Location::Header).map(|p| {
-        let ident = format_ident!("{}", p.rust_name);
-        let name = &p.api_name;
-        if p.required {
-            quote!(let request = request.header(#name, self.#ident);)
-        } else {
-            quote! {
-                let request = match self.#ident {
-                    ::std::option::Option::Some(v) => request.header(#name, v),
-                    ::std::option::Option::None => request,
-                };
+    let headers = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Header)
+        .map(|p| {
+            let ident = format_ident!("{}", p.rust_name);
+            let name = &p.api_name;
+            if p.required {
+                quote!(let request = request.header(#name, self.#ident);)
+            } else {
+                quote! {
+                    let request = match self.#ident {
+                        ::std::option::Option::Some(v) => request.header(#name, v),
+                        ::std::option::Option::None => request,
+                    };
+                }
             }
-        }
-    });
+        });
     let query: Vec<TokenStream> = op
         .params
         .iter()
@@ -89,7 +96,9 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
         }
     });
     let output = match &op.success {
-        Success::Json { component: Some(name) } => {
+        Success::Json {
+            component: Some(name),
+        } => {
             let ty = format_ident!("{}", name);
             quote!(types::#ty)
         }
@@ -123,11 +132,10 @@ fn url_format(op: &Operation) -> (String, Vec<TokenStream>) {
             continue;
         }
         let (name, rest) = piece.split_once('}').unwrap_or((piece, ""));
-        let ident = op
-            .params
-            .iter()
-            .find(|p| p.api_name == name)
-            .map_or_else(|| format_ident!("{}", name), |p| format_ident!("{}", p.rust_name));
+        let ident = op.params.iter().find(|p| p.api_name == name).map_or_else(
+            || format_ident!("{}", name),
+            |p| format_ident!("{}", p.rust_name),
+        );
         fmt.push_str("{}");
         fmt.push_str(rest);
         args.push(quote!(::progenitor_client::encode_path(&self.#ident)));

@@ -68,8 +68,12 @@ pub fn emit(api: &Api, raw_methods: &[syn::ImplItemFn]) -> Result<BTreeMap<Strin
 fn emit_json(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
     let mut fields = Vec::new();
     for input in raw.sig.inputs.iter().skip(1) {
-        let syn::FnArg::Typed(arg) = input else { continue };
-        let syn::Pat::Ident(pat) = &*arg.pat else { continue };
+        let syn::FnArg::Typed(arg) = input else {
+            continue;
+        };
+        let syn::Pat::Ident(pat) = &*arg.pat else {
+            continue;
+        };
         fields.push(field(op, &pat.ident, &arg.ty));
     }
     let success = success_type(&raw.sig.output).ok_or_else(|| Error::Unsupported {
@@ -81,7 +85,10 @@ fn emit_json(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
     let passes = fields.iter().map(|f| &f.pass);
     let call = quote!(self.client.raw.#raw_ident(#(#passes),*).await);
     let (output, send_body) = if is_byte_stream(&success) {
-        (quote!(::std::vec::Vec<u8>), quote!(runtime::finish_bytes(#call).await))
+        (
+            quote!(::std::vec::Vec<u8>),
+            quote!(runtime::finish_bytes(#call).await),
+        )
     } else {
         (quote!(#success), quote!(runtime::finish(#call).await))
     };
@@ -90,7 +97,12 @@ fn emit_json(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
 
 /// The builder struct, its setters, `send`, `IntoFuture`, and the method on
 /// `PhalaCloud` that starts it.
-pub fn builder(op: &Operation, fields: &[Field], output: TokenStream, send_body: TokenStream) -> TokenStream {
+pub fn builder(
+    op: &Operation,
+    fields: &[Field],
+    output: TokenStream,
+    send_body: TokenStream,
+) -> TokenStream {
     let method = format_ident!("{}", op.name);
     let builder = format_ident!("{}Builder", op.name.to_upper_camel_case());
     let method_doc = docs::operation(op, fields);
@@ -184,7 +196,11 @@ fn field(op: &Operation, ident: &Ident, ty: &syn::Type) -> Field {
         syn::Type::Reference(r) => {
             let elem = &r.elem;
             let is_str = matches!(&**elem, syn::Type::Path(p) if p.path.is_ident("str"));
-            let owned = if is_str { quote!(::std::string::String) } else { quote!(#elem) };
+            let owned = if is_str {
+                quote!(::std::string::String)
+            } else {
+                quote!(#elem)
+            };
             let pass = match (optional, is_str) {
                 (true, true) => quote!(self.#ident.as_deref()),
                 (true, false) => quote!(self.#ident.as_ref()),
@@ -233,7 +249,9 @@ fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
 
 /// `T` in `Result<ResponseValue<T>, Error<()>>`.
 fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, ty) = output else { return None };
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
     let result_args = generic_args(ty)?;
     let response_value = result_args.first()?;
     generic_args(response_value)?.first().cloned()

@@ -94,7 +94,10 @@ fn operation_at(doc: &Value, pointer: &str) -> String {
             .and_then(|i| i.get(*method))
             .and_then(|o| o.get("operationId"))
             .and_then(Value::as_str)
-            .map_or_else(|| format!("{} {path}", method.to_uppercase()), str::to_owned),
+            .map_or_else(
+                || format!("{} {path}", method.to_uppercase()),
+                str::to_owned,
+            ),
         _ => "<document>".into(),
     }
 }

@@ -41,7 +41,10 @@ pub fn split(items: Vec<syn::Item>) -> TypeFiles {
             None => shared.push(item),
         }
     }
-    let stems: Vec<syn::Ident> = files.keys().map(|k| quote::format_ident!("{}", k)).collect();
+    let stems: Vec<syn::Ident> = files
+        .keys()
+        .map(|k| quote::format_ident!("{}", k))
+        .collect();
     let module = quote! {
         #(mod #stems; pub use #stems::*;)*
         #(#shared)*
@@ -105,19 +108,22 @@ fn fill_docs(item: &mut syn::Item) {
 
 /// The value of `#[serde(rename = "...")]`, if present.
 fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
-        let mut found = None;
-        let _ = a.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let lit: syn::LitStr = meta.value()?.parse()?;
-                found = Some(lit.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-        found
-    })
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .find_map(|a| {
+            let mut found = None;
+            let _ = a.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    let lit: syn::LitStr = meta.value()?.parse()?;
+                    found = Some(lit.value());
+                } else if meta.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = meta.value()?.parse()?;
+                }
+                Ok(())
+            });
+            found
+        })
 }
 
 /// The type an item belongs to: its own name, or for an impl the first

@@ -95,7 +95,8 @@ pub fn null_types(doc: &mut Value, _: &Context) -> Result<usize> {
             return Ok(0);
         };
         let non_null: Vec<Value> = types.into_iter().filter(|t| t != "null").collect();
-        let nullable = s.get("type").and_then(Value::as_array).map(Vec::len) != Some(non_null.len());
+        let nullable =
+            s.get("type").and_then(Value::as_array).map(Vec::len) != Some(non_null.len());
         match non_null.as_slice() {
             [one] => {
                 s.insert("type".into(), one.clone());
@@ -159,7 +160,6 @@ pub fn json_type(value: &Value) -> Option<&'static str> {
     })
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::super::tests::{one_schema, run};
@@ -167,7 +167,10 @@ mod tests {
 
     #[test]
     fn exclusive_minimum_number_becomes_boolean() {
-        let (out, n) = run(exclusive_bounds, json!({"type": "number", "exclusiveMinimum": 0.0}));
+        let (out, n) = run(
+            exclusive_bounds,
+            json!({"type": "number", "exclusiveMinimum": 0.0}),
+        );
         assert_eq!(n, 1);
         assert_eq!(
             one_schema(&out),
@@ -177,16 +180,25 @@ mod tests {
 
     #[test]
     fn examples_become_example() {
-        let (out, n) = run(examples_to_example, json!({"type": "string", "examples": ["a", "b"]}));
+        let (out, n) = run(
+            examples_to_example,
+            json!({"type": "string", "examples": ["a", "b"]}),
+        );
         assert_eq!(n, 1);
         assert_eq!(one_schema(&out), &json!({"type": "string", "example": "a"}));
     }
 
     #[test]
     fn const_becomes_enum_and_drops_equal_default() {
-        let (out, n) = run(const_to_enum, json!({"type": "string", "const": "node", "default": "node"}));
+        let (out, n) = run(
+            const_to_enum,
+            json!({"type": "string", "const": "node", "default": "node"}),
+        );
         assert_eq!(n, 1);
-        assert_eq!(one_schema(&out), &json!({"type": "string", "enum": ["node"]}));
+        assert_eq!(
+            one_schema(&out),
+            &json!({"type": "string", "enum": ["node"]})
+        );
     }
 
     #[test]
@@ -196,26 +208,38 @@ mod tests {
             json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "number"}], "minItems": 2}),
         );
         assert_eq!(n, 1);
-        assert_eq!(one_schema(&out), &json!({"type": "array", "items": {"type": "number"}}));
+        assert_eq!(
+            one_schema(&out),
+            &json!({"type": "array", "items": {"type": "number"}})
+        );
     }
 
     #[test]
     fn type_array_becomes_nullable() {
         let (out, n) = run(null_types, json!({"type": ["string", "null"]}));
         assert_eq!(n, 1);
-        assert_eq!(one_schema(&out), &json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            one_schema(&out),
+            &json!({"type": "string", "nullable": true})
+        );
     }
 
     #[test]
     fn lone_null_type_becomes_nullable_any() {
         let (out, n) = run(null_types, json!({"type": "null", "description": "d"}));
         assert_eq!(n, 1);
-        assert_eq!(one_schema(&out), &json!({"nullable": true, "description": "d"}));
+        assert_eq!(
+            one_schema(&out),
+            &json!({"nullable": true, "description": "d"})
+        );
     }
 
     #[test]
     fn default_beside_ref_is_kept() {
-        let (out, n) = run(ref_siblings, json!({"$ref": "#/components/schemas/B", "default": "x"}));
+        let (out, n) = run(
+            ref_siblings,
+            json!({"$ref": "#/components/schemas/B", "default": "x"}),
+        );
         assert_eq!(n, 1);
         assert_eq!(
             one_schema(&out),

@@ -46,22 +46,70 @@ pub struct Pass {
 /// rewrites the lone `type: null` schemas that remain; `ref_siblings` runs after
 /// the unions that may put keywords beside a `$ref`.
 pub const PASSES: &[Pass] = &[
-    Pass { name: "exclusive_bounds", run: keywords::exclusive_bounds },
-    Pass { name: "examples_to_example", run: keywords::examples_to_example },
-    Pass { name: "const_to_enum", run: keywords::const_to_enum },
-    Pass { name: "prefix_items", run: keywords::prefix_items },
-    Pass { name: "null_unions", run: unions::null_unions },
-    Pass { name: "null_types", run: keywords::null_types },
-    Pass { name: "scalar_unions", run: unions::scalar_unions },
-    Pass { name: "array_unions", run: unions::array_unions },
-    Pass { name: "object_unions", run: unions::object_unions },
-    Pass { name: "ref_siblings", run: keywords::ref_siblings },
-    Pass { name: "inline_titles", run: keywords::inline_titles },
-    Pass { name: "header_nullable", run: operations::header_nullable },
-    Pass { name: "head_no_body", run: operations::head_no_body },
-    Pass { name: "json_or_octet", run: operations::json_or_octet },
-    Pass { name: "component_names", run: operations::component_names },
-    Pass { name: "openapi_version", run: operations::openapi_version },
+    Pass {
+        name: "exclusive_bounds",
+        run: keywords::exclusive_bounds,
+    },
+    Pass {
+        name: "examples_to_example",
+        run: keywords::examples_to_example,
+    },
+    Pass {
+        name: "const_to_enum",
+        run: keywords::const_to_enum,
+    },
+    Pass {
+        name: "prefix_items",
+        run: keywords::prefix_items,
+    },
+    Pass {
+        name: "null_unions",
+        run: unions::null_unions,
+    },
+    Pass {
+        name: "null_types",
+        run: keywords::null_types,
+    },
+    Pass {
+        name: "scalar_unions",
+        run: unions::scalar_unions,
+    },
+    Pass {
+        name: "array_unions",
+        run: unions::array_unions,
+    },
+    Pass {
+        name: "object_unions",
+        run: unions::object_unions,
+    },
+    Pass {
+        name: "ref_siblings",
+        run: keywords::ref_siblings,
+    },
+    Pass {
+        name: "inline_titles",
+        run: keywords::inline_titles,
+    },
+    Pass {
+        name: "header_nullable",
+        run: operations::header_nullable,
+    },
+    Pass {
+        name: "head_no_body",
+        run: operations::head_no_body,
+    },
+    Pass {
+        name: "json_or_octet",
+        run: operations::json_or_octet,
+    },
+    Pass {
+        name: "component_names",
+        run: operations::component_names,
+    },
+    Pass {
+        name: "openapi_version",
+        run: operations::openapi_version,
+    },
 ];
 
 /// How many sites one pass changed.
@@ -94,7 +142,10 @@ pub(crate) mod tests {
         run_doc(pass, json!({"components": {"schemas": {"S": schema}}}))
     }
 
-    pub fn run_doc(pass: fn(&mut Value, &Context) -> Result<usize>, mut doc: Value) -> (Value, usize) {
+    pub fn run_doc(
+        pass: fn(&mut Value, &Context) -> Result<usize>,
+        mut doc: Value,
+    ) -> (Value, usize) {
         let n = pass(&mut doc, &Context::for_tests()).unwrap();
         (doc, n)
     }

@@ -144,7 +144,10 @@ mod tests {
             {"name": "X-H", "in": "header", "required": false, "schema": {"type": "string", "nullable": true}}]}}}});
         let (out, n) = run_doc(header_nullable, doc);
         assert_eq!(n, 1);
-        assert_eq!(out["paths"]["/x"]["patch"]["parameters"][0]["schema"], json!({"type": "string"}));
+        assert_eq!(
+            out["paths"]["/x"]["patch"]["parameters"][0]["schema"],
+            json!({"type": "string"})
+        );
     }
 
     #[test]
@@ -152,7 +155,10 @@ mod tests {
         let doc = json!({"paths": {"/x": {"head": {"responses": {"200": {"description": "", "content": {"application/json": {}}}}}}}});
         let (out, n) = run_doc(head_no_body, doc);
         assert_eq!(n, 1);
-        assert_eq!(out["paths"]["/x"]["head"]["responses"]["200"], json!({"description": ""}));
+        assert_eq!(
+            out["paths"]["/x"]["head"]["responses"]["200"],
+            json!({"description": ""})
+        );
     }
 
     #[test]
@@ -162,7 +168,10 @@ mod tests {
         let (out, n) = run_doc(json_or_octet, doc);
         assert_eq!(n, 1);
         let content = &out["paths"]["/x"]["get"]["responses"]["200"]["content"];
-        assert_eq!(content, &json!({"application/octet-stream": {"schema": {}}}));
+        assert_eq!(
+            content,
+            &json!({"application/octet-stream": {"schema": {}}})
+        );
     }
 
     #[test]

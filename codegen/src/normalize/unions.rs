@@ -83,7 +83,11 @@ pub fn array_unions(doc: &mut Value, ctx: &Context) -> Result<usize> {
         let Some(Value::Array(members)) = s.get("anyOf") else {
             return Ok(0);
         };
-        if members.len() < 2 || !members.iter().all(|m| m.get("type") == Some(&json!("array"))) {
+        if members.len() < 2
+            || !members
+                .iter()
+                .all(|m| m.get("type") == Some(&json!("array")))
+        {
             return Ok(0);
         }
         let items: Vec<Value> = members
@@ -139,7 +143,11 @@ fn set_union(
         inline_member(s, unique.pop().unwrap_or_default());
         return;
     }
-    let default = version_number(&ctx.default_version.replace('-', "")).unwrap_or(0);
+    let default: u64 = ctx
+        .default_version
+        .replace('-', "")
+        .parse()
+        .unwrap_or(u64::MAX);
     let mut keyed: Vec<((u8, u64, usize), usize, Value)> = unique
         .into_iter()
         .enumerate()
@@ -152,12 +160,15 @@ fn set_union(
             };
             let req = match ref_name(&m) {
                 Some(n) => required.get(n).copied().unwrap_or(0),
-                None => m.get("required").and_then(Value::as_array).map_or(0, Vec::len),
+                None => m
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len),
             };
             ((version.0, version.1, usize::MAX - req), i, m)
         })
         .collect();
-    keyed.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    keyed.sort_by_key(|k| (k.0, k.1));
     s.insert(
         "oneOf".into(),
         Value::Array(keyed.into_iter().map(|(_, _, m)| m).collect()),
@@ -194,8 +205,7 @@ fn common_scalar_type(members: &[Value]) -> Option<&str> {
             return None;
         }
         let t = m.get("type").and_then(Value::as_str)?;
-        if !matches!(t, "string" | "integer" | "number" | "boolean") || ty.is_some_and(|x| x != t)
-        {
+        if !matches!(t, "string" | "integer" | "number" | "boolean") || ty.is_some_and(|x| x != t) {
             return None;
         }
         ty = Some(t);
@@ -225,7 +235,10 @@ fn required_counts(doc: &Value) -> BTreeMap<String, usize> {
         .into_iter()
         .flatten()
         .map(|(name, s)| {
-            let n = s.get("required").and_then(Value::as_array).map_or(0, Vec::len);
+            let n = s
+                .get("required")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
             (name.clone(), n)
         })
         .collect()
@@ -251,8 +264,14 @@ mod tests {
 
     #[test]
     fn nullable_scalar_is_inlined() {
-        let (out, _) = run(null_unions, json!({"anyOf": [{"type": "integer"}, {"type": "null"}], "title": "T"}));
-        assert_eq!(one_schema(&out), &json!({"type": "integer", "nullable": true, "title": "T"}));
+        let (out, _) = run(
+            null_unions,
+            json!({"anyOf": [{"type": "integer"}, {"type": "null"}], "title": "T"}),
+        );
+        assert_eq!(
+            one_schema(&out),
+            &json!({"type": "integer", "nullable": true, "title": "T"})
+        );
     }
 
     #[test]
@@ -302,12 +321,23 @@ mod tests {
             .iter()
             .map(|m| m["$ref"].as_str().unwrap().rsplit('/').next().unwrap())
             .collect();
-        assert_eq!(order, ["New_v20260121_Full", "Old_v20251028_Full", "Rich", "Minimal"]);
+        assert_eq!(
+            order,
+            [
+                "New_v20260121_Full",
+                "Old_v20251028_Full",
+                "Rich",
+                "Minimal"
+            ]
+        );
     }
 
     #[test]
     fn version_numbers_are_found() {
-        assert_eq!(version_number("teehouse__v20260121__schemas__X"), Some(20260121));
+        assert_eq!(
+            version_number("teehouse__v20260121__schemas__X"),
+            Some(20260121)
+        );
         assert_eq!(version_number("CvmInfoV20251028"), Some(20251028));
         assert_eq!(version_number("Version"), None);
     }

@@ -239,17 +239,33 @@ mod tests {
         });
         let mut seen = Vec::new();
         for_each_schema(&mut doc, &mut |_, site| {
-            seen.push((site.pointer.to_owned(), site.operation.map(str::to_owned), site.is_root));
+            seen.push((
+                site.pointer.to_owned(),
+                site.operation.map(str::to_owned),
+                site.is_root,
+            ));
             Ok(0)
         })
         .unwrap();
         assert_eq!(
             seen,
             vec![
-                ("#/components/schemas/A/properties/const".into(), None, false),
+                (
+                    "#/components/schemas/A/properties/const".into(),
+                    None,
+                    false
+                ),
                 ("#/components/schemas/A".into(), None, true),
-                ("#/paths/~1x/get/parameters/0/schema/anyOf/0".into(), Some("op".into()), false),
-                ("#/paths/~1x/get/parameters/0/schema".into(), Some("op".into()), true),
+                (
+                    "#/paths/~1x/get/parameters/0/schema/anyOf/0".into(),
+                    Some("op".into()),
+                    false
+                ),
+                (
+                    "#/paths/~1x/get/parameters/0/schema".into(),
+                    Some("op".into()),
+                    true
+                ),
             ]
         );
     }

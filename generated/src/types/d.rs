@@ -787,21 +787,21 @@ pub struct DstackAppListResponseV20251028 {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum DstackAppListResponseV20251028DstackAppsItem {
-    ///The `MinimalResponse` case.
-    MinimalResponse(DstackAppMinimalResponse),
     ///The `FullResponseV20251028` case.
     FullResponseV20251028(DstackAppFullResponseV20251028),
-}
-impl ::std::convert::From<DstackAppMinimalResponse>
-for DstackAppListResponseV20251028DstackAppsItem {
-    fn from(value: DstackAppMinimalResponse) -> Self {
-        Self::MinimalResponse(value)
-    }
+    ///The `MinimalResponse` case.
+    MinimalResponse(DstackAppMinimalResponse),
 }
 impl ::std::convert::From<DstackAppFullResponseV20251028>
 for DstackAppListResponseV20251028DstackAppsItem {
     fn from(value: DstackAppFullResponseV20251028) -> Self {
         Self::FullResponseV20251028(value)
+    }
+}
+impl ::std::convert::From<DstackAppMinimalResponse>
+for DstackAppListResponseV20251028DstackAppsItem {
+    fn from(value: DstackAppMinimalResponse) -> Self {
+        Self::MinimalResponse(value)
     }
 }
 ///`DstackAppListResponseV20260121`
@@ -822,21 +822,21 @@ pub struct DstackAppListResponseV20260121 {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum DstackAppListResponseV20260121DstackAppsItem {
-    ///The `MinimalResponse` case.
-    MinimalResponse(DstackAppMinimalResponse),
     ///The `FullResponseV20260121` case.
     FullResponseV20260121(DstackAppFullResponseV20260121),
-}
-impl ::std::convert::From<DstackAppMinimalResponse>
-for DstackAppListResponseV20260121DstackAppsItem {
-    fn from(value: DstackAppMinimalResponse) -> Self {
-        Self::MinimalResponse(value)
-    }
+    ///The `MinimalResponse` case.
+    MinimalResponse(DstackAppMinimalResponse),
 }
 impl ::std::convert::From<DstackAppFullResponseV20260121>
 for DstackAppListResponseV20260121DstackAppsItem {
     fn from(value: DstackAppFullResponseV20260121) -> Self {
         Self::FullResponseV20260121(value)
+    }
+}
+impl ::std::convert::From<DstackAppMinimalResponse>
+for DstackAppListResponseV20260121DstackAppsItem {
+    fn from(value: DstackAppMinimalResponse) -> Self {
+        Self::MinimalResponse(value)
     }
 }
 ///`DstackAppMinimalResponse`

@@ -8,35 +8,35 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetAppCvmsResponseItem {
-    ///The `HostedCvm` case.
-    HostedCvm(HostedCvm),
     ///The `CvmInfoV20260121` case.
     CvmInfoV20260121(CvmInfoV20260121),
-}
-impl ::std::convert::From<HostedCvm> for GetAppCvmsResponseItem {
-    fn from(value: HostedCvm) -> Self {
-        Self::HostedCvm(value)
-    }
+    ///The `HostedCvm` case.
+    HostedCvm(HostedCvm),
 }
 impl ::std::convert::From<CvmInfoV20260121> for GetAppCvmsResponseItem {
     fn from(value: CvmInfoV20260121) -> Self {
         Self::CvmInfoV20260121(value)
     }
 }
+impl ::std::convert::From<HostedCvm> for GetAppCvmsResponseItem {
+    fn from(value: HostedCvm) -> Self {
+        Self::HostedCvm(value)
+    }
+}
 ///`GetAppInfoResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetAppInfoResponse {
-    ///The `MinimalResponse` case.
-    MinimalResponse(DstackAppMinimalResponse),
-    ///The `FullResponseV20251028` case.
-    FullResponseV20251028(DstackAppFullResponseV20251028),
     ///The `FullResponseV20260121` case.
     FullResponseV20260121(DstackAppFullResponseV20260121),
+    ///The `FullResponseV20251028` case.
+    FullResponseV20251028(DstackAppFullResponseV20251028),
+    ///The `MinimalResponse` case.
+    MinimalResponse(DstackAppMinimalResponse),
 }
-impl ::std::convert::From<DstackAppMinimalResponse> for GetAppInfoResponse {
-    fn from(value: DstackAppMinimalResponse) -> Self {
-        Self::MinimalResponse(value)
+impl ::std::convert::From<DstackAppFullResponseV20260121> for GetAppInfoResponse {
+    fn from(value: DstackAppFullResponseV20260121) -> Self {
+        Self::FullResponseV20260121(value)
     }
 }
 impl ::std::convert::From<DstackAppFullResponseV20251028> for GetAppInfoResponse {
@@ -44,28 +44,28 @@ impl ::std::convert::From<DstackAppFullResponseV20251028> for GetAppInfoResponse
         Self::FullResponseV20251028(value)
     }
 }
-impl ::std::convert::From<DstackAppFullResponseV20260121> for GetAppInfoResponse {
-    fn from(value: DstackAppFullResponseV20260121) -> Self {
-        Self::FullResponseV20260121(value)
+impl ::std::convert::From<DstackAppMinimalResponse> for GetAppInfoResponse {
+    fn from(value: DstackAppMinimalResponse) -> Self {
+        Self::MinimalResponse(value)
     }
 }
 ///`GetAppListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetAppListResponse {
-    ///The `V20251028` case.
-    V20251028(DstackAppListResponseV20251028),
     ///The `V20260121` case.
     V20260121(DstackAppListResponseV20260121),
-}
-impl ::std::convert::From<DstackAppListResponseV20251028> for GetAppListResponse {
-    fn from(value: DstackAppListResponseV20251028) -> Self {
-        Self::V20251028(value)
-    }
+    ///The `V20251028` case.
+    V20251028(DstackAppListResponseV20251028),
 }
 impl ::std::convert::From<DstackAppListResponseV20260121> for GetAppListResponse {
     fn from(value: DstackAppListResponseV20260121) -> Self {
         Self::V20260121(value)
+    }
+}
+impl ::std::convert::From<DstackAppListResponseV20251028> for GetAppListResponse {
+    fn from(value: DstackAppListResponseV20251028) -> Self {
+        Self::V20251028(value)
     }
 }
 ///`GetCvmInfoResponse`

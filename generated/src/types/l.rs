@@ -8,19 +8,19 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ListCvmsResponseItem {
-    ///The `HostedCvm` case.
-    HostedCvm(HostedCvm),
     ///The `CvmInfoV20260121` case.
     CvmInfoV20260121(CvmInfoV20260121),
-}
-impl ::std::convert::From<HostedCvm> for ListCvmsResponseItem {
-    fn from(value: HostedCvm) -> Self {
-        Self::HostedCvm(value)
-    }
+    ///The `HostedCvm` case.
+    HostedCvm(HostedCvm),
 }
 impl ::std::convert::From<CvmInfoV20260121> for ListCvmsResponseItem {
     fn from(value: CvmInfoV20260121) -> Self {
         Self::CvmInfoV20260121(value)
+    }
+}
+impl ::std::convert::From<HostedCvm> for ListCvmsResponseItem {
+    fn from(value: HostedCvm) -> Self {
+        Self::HostedCvm(value)
     }
 }
 ///List of GPUs reserved for the workspace.
