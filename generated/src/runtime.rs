@@ -262,7 +262,7 @@ pub(crate) async fn finish<T>(
 ) -> Result<T, PhalaCloudError> {
     match result {
         Ok(value) => Ok(value.into_inner()),
-        Err(e) => Err(convert_error::<T>(e).await),
+        Err(e) => Err(convert_error(e).await),
     }
 }
 
@@ -282,7 +282,7 @@ pub(crate) async fn finish_bytes(
     Ok(out)
 }
 
-async fn convert_error<T>(e: progenitor_client::Error<()>) -> PhalaCloudError {
+async fn convert_error(e: progenitor_client::Error<()>) -> PhalaCloudError {
     use progenitor_client::Error as E;
     match e {
         E::UnexpectedResponse(response) => api_error(response).await,

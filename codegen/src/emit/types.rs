@@ -46,7 +46,11 @@ pub fn split(items: Vec<syn::Item>) -> TypeFiles {
         .map(|k| quote::format_ident!("{}", k))
         .collect();
     let module = quote! {
-        #(mod #stems; pub use #stems::*;)*
+        #(
+            #[allow(clippy::derivable_impls, clippy::large_enum_variant)]
+            mod #stems;
+            pub use #stems::*;
+        )*
         #(#shared)*
     };
     let files = files

@@ -4,6 +4,11 @@
 
 #[allow(unused_imports)]
 use super::*;
+#[allow(
+    clippy::too_many_arguments,
+    clippy::needless_lifetimes,
+    clippy::unnecessary_to_owned
+)]
 impl Client {
     /**List KMS instances
 
