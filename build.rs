@@ -1,1 +1,48 @@
-fn main() {}
+//! Regenerates the SDK into OUT_DIR on every build of the workspace root and
+//! warns, naming the stale files and the fix, when the checked-in
+//! `generated/` differs. It never writes outside OUT_DIR.
+
+use std::path::{Path, PathBuf};
+
+use phala_codegen::{config, format, write, Config};
+
+fn main() {
+    let root =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("phala-cloud");
+    let config_path = root.join(config::DEFAULT_CONFIG);
+    println!("cargo:rerun-if-changed={}", config_path.display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("generated").display()
+    );
+    if let Err(e) = check(&config_path, &out) {
+        println!("cargo:warning=phala-codegen could not check generated/: {e}");
+    }
+}
+
+fn check(config_path: &Path, out: &Path) -> phala_codegen::Result<()> {
+    let config = Config::load(config_path)?;
+    for input in [
+        &config.inputs.spec,
+        &config.inputs.python_names,
+        &config.inputs.error_catalog,
+    ] {
+        println!("cargo:rerun-if-changed={}", input.display());
+    }
+    let generated = phala_codegen::generate(&config, &config.inputs.spec)?;
+    write::write(out, &generated.files, false)?;
+    let report = write::write(&config.output.dir, &generated.files, true)?;
+    let stale = report.stale();
+    if !stale.is_empty() {
+        let names: Vec<String> = stale.iter().map(|p| p.display().to_string()).collect();
+        println!(
+            "cargo:warning=generated/ is stale ({} files differ: {}); run `{}`",
+            names.len(),
+            names.join(", "),
+            format::REGENERATE
+        );
+    }
+    Ok(())
+}

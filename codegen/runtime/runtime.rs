@@ -252,12 +252,18 @@ fn origin_of(base_url: &str) -> String {
         .to_owned()
 }
 
-/// Converts progenitor's result into this crate's.
-pub(crate) async fn finish<T>(
+/// Converts progenitor's result into this crate's. An empty 2xx body is
+/// decoded as JSON `null`, which an optional response type accepts.
+pub(crate) async fn finish<T: serde::de::DeserializeOwned>(
     result: Result<ResponseValue<T>, progenitor_client::Error<()>>,
 ) -> Result<T, PhalaCloudError> {
     match result {
         Ok(value) => Ok(value.into_inner()),
+        Err(progenitor_client::Error::InvalidResponsePayload(bytes, err)) if bytes.is_empty() => {
+            serde_json::from_str("null").map_err(|_| {
+                ValidationError::new(None, String::new(), None, err.to_string()).into()
+            })
+        }
         Err(e) => Err(convert_error(e).await),
     }
 }
@@ -266,8 +272,10 @@ pub(crate) async fn finish<T>(
 pub(crate) async fn finish_bytes(
     result: Result<ResponseValue<progenitor_client::ByteStream>, progenitor_client::Error<()>>,
 ) -> Result<Vec<u8>, PhalaCloudError> {
-    let stream = finish(result).await?;
-    let mut stream = stream.into_inner();
+    let mut stream = match result {
+        Ok(value) => value.into_inner().into_inner(),
+        Err(e) => return Err(convert_error(e).await),
+    };
     let mut out = Vec::new();
     while let Some(chunk) =
         std::future::poll_fn(|cx| futures_core::Stream::poll_next(stream.as_mut(), cx)).await

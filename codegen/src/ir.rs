@@ -63,8 +63,16 @@ pub struct Param {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
-    Json { required: bool },
-    Multipart { fields: Vec<MultipartField> },
+    Json {
+        required: bool,
+    },
+    /// `application/x-www-form-urlencoded`, encoded by progenitor.
+    Form {
+        required: bool,
+    },
+    Multipart {
+        fields: Vec<MultipartField>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,6 +244,7 @@ fn body(
     let media: Vec<&String> = content.into_iter().flat_map(|c| c.keys()).collect();
     match media.as_slice() {
         [m] if m.as_str() == "application/json" => Ok(Body::Json { required }),
+        [m] if m.as_str() == "application/x-www-form-urlencoded" => Ok(Body::Form { required }),
         [m] if m.as_str() == "multipart/form-data" => {
             let pointer = format!("{ptr}/content/multipart~1form-data/schema");
             let mut schema = rb.pointer("/content/multipart~1form-data/schema");
@@ -273,7 +282,7 @@ fn body(
         }
         _ => Err(unsupported(
             format!("{ptr}/content"),
-            format!("request body media types {media:?} are not supported (only application/json or multipart/form-data)"),
+            format!("request body media types {media:?} are not supported (only application/json, application/x-www-form-urlencoded or multipart/form-data)"),
         )),
     }
 }

@@ -103,6 +103,10 @@ pub const PASSES: &[Pass] = &[
         run: operations::json_or_octet,
     },
     Pass {
+        name: "bodiless_success",
+        run: operations::bodiless_success,
+    },
+    Pass {
         name: "component_names",
         run: operations::component_names,
     },

@@ -83,6 +83,54 @@ pub fn json_or_octet(doc: &mut Value, _: &Context) -> Result<usize> {
     })
 }
 
+/// An operation with a JSON 2xx response and another 2xx without a body
+/// (`200 {..}` beside `202`) gets one nullable JSON body for all of them, so
+/// progenitor sees one success type and the method returns it as optional;
+/// the runtime decodes an empty 2xx body as JSON `null`.
+pub fn bodiless_success(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_operation(doc, |_, _, op| {
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+            return Ok(0);
+        };
+        let success: Vec<String> = responses
+            .keys()
+            .filter(|c| c.starts_with('2'))
+            .cloned()
+            .collect();
+        let bodies: Vec<&Value> = success
+            .iter()
+            .filter_map(|c| responses[c].get("content"))
+            .filter(|c| c.as_object().is_some_and(|m| !m.is_empty()))
+            .collect();
+        let Some(first) = bodies.first() else {
+            return Ok(0);
+        };
+        let all_same = bodies.iter().all(|b| b == first);
+        let json_only = first
+            .as_object()
+            .is_some_and(|m| m.len() == 1 && m.contains_key("application/json"));
+        if bodies.len() == success.len() || !all_same || !json_only {
+            return Ok(0);
+        }
+        let mut content = (*first).clone();
+        if let Some(schema) = content.pointer_mut("/application~1json/schema") {
+            *schema = match schema.take() {
+                Value::Object(mut m) if !m.contains_key("$ref") => {
+                    m.insert("nullable".into(), Value::Bool(true));
+                    Value::Object(m)
+                }
+                other => json!({"allOf": [other], "nullable": true}),
+            };
+        }
+        for code in &success {
+            if let Some(r) = responses.get_mut(code).and_then(Value::as_object_mut) {
+                r.insert("content".into(), content.clone());
+            }
+        }
+        Ok(1)
+    })
+}
+
 /// Renames component schemas to their Rust type names (see `naming`) and
 /// rewrites every `$ref` to match.
 pub fn component_names(doc: &mut Value, ctx: &Context) -> Result<usize> {
@@ -172,6 +220,20 @@ mod tests {
             content,
             &json!({"application/octet-stream": {"schema": {}}})
         );
+    }
+
+    #[test]
+    fn bodiless_success_shares_a_nullable_body() {
+        let doc = json!({"paths": {"/x": {"put": {"responses": {
+            "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}},
+            "202": {"description": "accepted"}}}}}});
+        let (out, n) = run_doc(bodiless_success, doc);
+        assert_eq!(n, 1);
+        let expected = json!({"application/json": {"schema": {
+            "allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true}}});
+        let responses = &out["paths"]["/x"]["put"]["responses"];
+        assert_eq!(responses["200"]["content"], expected);
+        assert_eq!(responses["202"]["content"], expected);
     }
 
     #[test]
