@@ -13,7 +13,7 @@
 //! segment plus a `V{yyyymmdd}` suffix for a versioned module; when two such
 //! names would clash, the nearest module segments are prepended until they
 //! differ (`AdminCreditsPaginatedCreditTransactions`). `Body_{operationId}`
-//! becomes `{Method}Body`. All names are UpperCamelCase; `[type_names]` wins.
+//! becomes `{Method}Body` (by the rule when the operation is gone). All names are UpperCamelCase; `[type_names]` wins.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -224,13 +224,16 @@ fn type_names(
     let mut qualified = Vec::new();
     for name in &schemas {
         if let Some(op_id) = name.strip_prefix("Body_") {
-            if let Some(op) = operations.get(op_id) {
-                chosen.insert(
-                    (*name).clone(),
-                    format!("{}Body", op.method.to_upper_camel_case()),
-                );
-                continue;
-            }
+            // A body schema left behind by an operation the spec no longer
+            // has is named by the rule, as that operation would have been.
+            let method = operations
+                .get(op_id)
+                .map_or_else(|| rule_name(op_id), |op| op.method.clone());
+            chosen.insert(
+                (*name).clone(),
+                format!("{}Body", method.to_upper_camel_case()),
+            );
+            continue;
         }
         if name.contains("__") {
             qualified.push(split_qualified(name));

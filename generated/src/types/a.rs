@@ -678,6 +678,15 @@ impl ::std::default::Default for ApiTokenRefresh {
         }
     }
 }
+///`ApiVerifyEmailTokenBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ApiVerifyEmailTokenBody {
+    ///The `request` field.
+    pub request: EmailTokenVerificationRequest,
+    ///The `site_key` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub site_key: ::std::option::Option<::std::string::String>,
+}
 ///`AppComposeV2`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AppComposeV2 {
@@ -1556,10 +1565,4 @@ pub struct AvailableTeepodItem {
 pub struct AvailableTeepodsResponse {
     ///The `items` field.
     pub items: ::std::vec::Vec<AvailableTeepodItem>,
-}
-///`AvatarPut`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct AvatarPut {
-    ///Avatar image (max 5MB)
-    pub avatar: ::std::string::String,
 }

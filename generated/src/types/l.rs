@@ -31,6 +31,83 @@ pub struct ListReservedGpusResponse {
     ///Total count of reserved GPUs
     pub total: i64,
 }
+///`LoginForAccessTokenBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct LoginForAccessTokenBody {
+    ///The `client_id` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    ///The `client_secret` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    ///The `grant_type` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub grant_type: ::std::option::Option<LoginForAccessTokenBodyGrantType>,
+    ///The `password` field.
+    pub password: ::std::string::String,
+    ///The `scope` field.
+    #[serde(default)]
+    pub scope: ::std::string::String,
+    ///The `username` field.
+    pub username: ::std::string::String,
+}
+///`LoginForAccessTokenBodyGrantType`
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct LoginForAccessTokenBodyGrantType(pub(super) ::std::string::String);
+impl ::std::ops::Deref for LoginForAccessTokenBodyGrantType {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<LoginForAccessTokenBodyGrantType> for ::std::string::String {
+    fn from(value: LoginForAccessTokenBodyGrantType) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for LoginForAccessTokenBodyGrantType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+        { ::regress::Regex::new("^password$").unwrap() });
+        if PATTERN.find(value).is_none() {
+            return Err("doesn't match pattern \"^password$\"".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoginForAccessTokenBodyGrantType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for LoginForAccessTokenBodyGrantType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LoginForAccessTokenBodyGrantType {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
 ///`LoginRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LoginRequest {
@@ -88,6 +165,85 @@ impl ::std::convert::TryFrom<::std::string::String> for LoginRequestUsername {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LoginRequestUsername {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+///`LoginWithCookieBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct LoginWithCookieBody {
+    ///The `client_id` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    ///The `client_secret` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    ///The `grant_type` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub grant_type: ::std::option::Option<LoginWithCookieBodyGrantType>,
+    ///The `password` field.
+    pub password: ::std::string::String,
+    ///The `scope` field.
+    #[serde(default)]
+    pub scope: ::std::string::String,
+    ///The `site_key` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub site_key: ::std::option::Option<::std::string::String>,
+    ///The `username` field.
+    pub username: ::std::string::String,
+}
+///`LoginWithCookieBodyGrantType`
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct LoginWithCookieBodyGrantType(pub(super) ::std::string::String);
+impl ::std::ops::Deref for LoginWithCookieBodyGrantType {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<LoginWithCookieBodyGrantType> for ::std::string::String {
+    fn from(value: LoginWithCookieBodyGrantType) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for LoginWithCookieBodyGrantType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+        { ::regress::Regex::new("^password$").unwrap() });
+        if PATTERN.find(value).is_none() {
+            return Err("doesn't match pattern \"^password$\"".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str> for LoginWithCookieBodyGrantType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for LoginWithCookieBodyGrantType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LoginWithCookieBodyGrantType {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,

@@ -4,6 +4,14 @@
 
 #[allow(unused_imports)]
 use super::*;
+///`SaveIntentBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct SaveIntentBody {
+    ///Stripe PaymentIntent ID from frontend
+    pub payment_intent_id: ::std::string::String,
+    ///Stripe PaymentMethod ID from frontend
+    pub payment_method_id: ::std::string::String,
+}
 ///Input for sending a test Telegram message.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SendTestMessageRequest {
@@ -336,6 +344,13 @@ impl<'de> ::serde::Deserialize<'de> for SettleWithCreditsResponseTransactionId {
                 <D::Error as ::serde::de::Error>::custom(e.to_string())
             })
     }
+}
+///`Setup2faEndpointBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct Setup2faEndpointBody {
+    ///The `site_key` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub site_key: ::std::option::Option<::std::string::String>,
 }
 ///Response with shareable invitation link details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

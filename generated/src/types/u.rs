@@ -356,6 +356,17 @@ pub struct UpdateCvmScheduledDeleteBody {
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
 }
+///`UpdateCvmVisibilityBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct UpdateCvmVisibilityBody {
+    ///Expose container logs publicly
+    pub public_logs: bool,
+    ///Expose system info publicly
+    pub public_sysinfo: bool,
+    ///Expose TCB attestation info publicly
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub public_tcbinfo: ::std::option::Option<bool>,
+}
 ///`UpdateDockerComposeBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateDockerComposeBody {
@@ -890,6 +901,18 @@ pub struct UpdateUsernameRequest {
     pub totp_code: ::std::option::Option<::std::string::String>,
     ///The `username` field.
     pub username: ::std::string::String,
+}
+///`UploadAvatarBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct UploadAvatarBody {
+    ///Avatar image (max 5MB)
+    pub avatar: ::std::string::String,
+}
+///`UploadMyAvatarBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct UploadMyAvatarBody {
+    ///Avatar image (max 5MB)
+    pub avatar: ::std::string::String,
 }
 ///`UsageAuditResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

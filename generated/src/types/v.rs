@@ -259,17 +259,6 @@ pub struct VerifyAttestationUploadBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hex: ::std::option::Option<::std::string::String>,
 }
-///`VisibilityPatch`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct VisibilityPatch {
-    ///Expose container logs publicly
-    pub public_logs: bool,
-    ///Expose system info publicly
-    pub public_sysinfo: bool,
-    ///Expose TCB attestation info publicly
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub public_tcbinfo: ::std::option::Option<bool>,
-}
 ///`Vm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Vm {

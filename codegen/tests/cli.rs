@@ -1,0 +1,285 @@
+//! The CLI on small hand-made specs: bad input gives a clear error and a
+//! non-zero exit (never a panic), `--check` detects edits, and a second run
+//! writes nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const GOOD: &str = r##"{
+  "openapi": "3.1.0",
+  "info": {"title": "Tiny", "version": "1"},
+  "paths": {
+    "/api/v1/things/{id}": {
+      "get": {
+        "operationId": "handle_get_thing_api_v1_things__id__get",
+        "summary": "Get a thing",
+        "parameters": [
+          {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+          {"name": "kind", "in": "query", "required": false,
+           "schema": {"anyOf": [{"type": "string"}, {"type": "null"}]}}
+        ],
+        "responses": {
+          "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+          "404": {"description": "missing"}
+        }
+      }
+    }
+  },
+  "components": {"schemas": {"Thing": {
+    "type": "object", "required": ["id"],
+    "properties": {"id": {"type": "string"}, "size": {"type": "number", "exclusiveMinimum": 0.0}}
+  }}}
+}"##;
+
+fn config() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/phala-codegen.toml")
+}
+
+fn run(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_phala-codegen"))
+        .arg("--config")
+        .arg(config())
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked"),
+        "the generator panicked:\n{stderr}"
+    );
+    out
+}
+
+fn generate_from(name: &str, text: &str) -> (tempfile::TempDir, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join(name);
+    std::fs::write(&spec, text).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = run(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    (dir, out)
+}
+
+fn expect_error(name: &str, text: &str, needles: &[&str]) {
+    let (_dir, out) = generate_from(name, text);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "expected failure, got success:\n{stderr}"
+    );
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn missing_spec_names_the_file() {
+    let out = run(&[
+        "--spec",
+        "/nonexistent/spec.json",
+        "--out",
+        "/nonexistent/out",
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/nonexistent/spec.json: cannot read"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn invalid_json_reports_line_and_column() {
+    let broken = GOOD.replacen(
+        "\"summary\": \"Get a thing\",",
+        "\"summary\": \"Get a thing\"",
+        1,
+    );
+    expect_error("spec.json", &broken, &["spec.json:9:9:", "invalid JSON"]);
+}
+
+#[test]
+fn invalid_yaml_reports_line_and_column() {
+    let yaml = "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\npaths: {\n  /x: [\n";
+    expect_error("spec.yaml", yaml, &["spec.yaml:7:", "invalid YAML"]);
+}
+
+#[test]
+fn valid_yaml_generates() {
+    let value: serde_json::Value = serde_json::from_str(GOOD).unwrap();
+    let yaml = serde_norway::to_string(&value).unwrap();
+    let (dir, out) = generate_from("spec.yaml", &yaml);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ops = std::fs::read_to_string(dir.path().join("out/src/operations/default.rs")).unwrap();
+    assert!(ops.contains("pub fn get_thing("), "{ops}");
+}
+
+#[test]
+fn unsupported_openapi_version_is_rejected() {
+    expect_error(
+        "spec.json",
+        &GOOD.replace("\"openapi\": \"3.1.0\"", "\"swagger\": \"2.0\""),
+        &["unsupported OpenAPI version", "<missing>"],
+    );
+    expect_error(
+        "spec.json",
+        &GOOD.replace("3.1.0", "4.0.0"),
+        &["unsupported OpenAPI version \"4.0.0\""],
+    );
+}
+
+#[test]
+fn missing_operation_id_names_the_operation() {
+    expect_error(
+        "spec.json",
+        &GOOD.replace(
+            "\"operationId\": \"handle_get_thing_api_v1_things__id__get\",",
+            "",
+        ),
+        &[
+            "`GET /api/v1/things/{id}` has no operationId",
+            "#/paths/~1api~1v1~1things~1{id}/get",
+        ],
+    );
+}
+
+#[test]
+fn two_operations_with_one_method_name_collide() {
+    let mut doc: serde_json::Value = serde_json::from_str(GOOD).unwrap();
+    let mut twin = doc["paths"]["/api/v1/things/{id}"].clone();
+    twin["get"]["operationId"] = "get_thing_api_v1_other__id__get".into();
+    doc["paths"]["/api/v1/other/{id}"] = twin;
+    expect_error(
+        "spec.json",
+        &doc.to_string(),
+        &[
+            "name collision: method `get_thing`",
+            "/api/v1/other/{id}",
+            "/api/v1/things/{id}",
+        ],
+    );
+}
+
+#[test]
+fn unsupported_construct_names_operation_and_pointer() {
+    let cookie = GOOD.replace("\"in\": \"query\"", "\"in\": \"cookie\"");
+    expect_error(
+        "spec.json",
+        &cookie,
+        &[
+            "unsupported construct in operation `handle_get_thing_api_v1_things__id__get`",
+            "#/paths/~1api~1v1~1things~1{id}/get/parameters/1",
+            "\"cookie\"",
+        ],
+    );
+    let xml = GOOD.replace(
+        "\"responses\": {\n          \"200\"",
+        "\"requestBody\": {\"content\": {\"application/xml\": {}}},\n        \"responses\": {\n          \"200\"",
+    );
+    expect_error(
+        "spec.json",
+        &xml,
+        &[
+            "#/paths/~1api~1v1~1things~1{id}/get/requestBody/content",
+            "application/xml",
+        ],
+    );
+}
+
+#[test]
+fn second_run_writes_nothing_and_check_detects_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.json");
+    std::fs::write(&spec, GOOD).unwrap();
+    let out_dir = dir.path().join("out");
+    let args = [
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ];
+    let first = run(&args);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let lib = out_dir.join("src/lib.rs");
+    let mtime = std::fs::metadata(&lib).unwrap().modified().unwrap();
+
+    let second = run(&args);
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(stdout.contains(" 0 files written"), "{stdout}");
+    assert_eq!(std::fs::metadata(&lib).unwrap().modified().unwrap(), mtime);
+
+    let mut check_args = args.to_vec();
+    check_args.push("--check");
+    assert!(run(&check_args).status.success());
+
+    let edited = out_dir.join("src/types/t.rs");
+    let original = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, format!("{original}// hand edit\n")).unwrap();
+    let check = run(&check_args);
+    assert!(!check.status.success());
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(stderr.contains("src/types/t.rs"), "{stderr}");
+    assert!(
+        stderr.contains("cargo run --release -p phala-codegen"),
+        "{stderr}"
+    );
+    assert!(
+        std::fs::read_to_string(&edited)
+            .unwrap()
+            .ends_with("// hand edit\n"),
+        "--check wrote"
+    );
+}
+
+#[test]
+fn verbose_prints_pass_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.json");
+    std::fs::write(&spec, GOOD).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = run(&[
+        "--verbose",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let sites = |pass: &str| -> Vec<String> {
+        stdout
+            .lines()
+            .filter(|l| l.split_whitespace().nth(1) == Some(pass))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    assert_eq!(
+        sites("exclusive_bounds"),
+        ["pass exclusive_bounds 1 sites"],
+        "{stdout}"
+    );
+    assert_eq!(
+        sites("null_unions"),
+        ["pass null_unions 1 sites"],
+        "{stdout}"
+    );
+    assert_eq!(
+        sites("object_unions"),
+        ["pass object_unions 0 sites"],
+        "{stdout}"
+    );
+}
