@@ -18,8 +18,8 @@
 # async fn run() -> Result<(), phala_cloud::PhalaCloudError> {
 let client = phala_cloud::PhalaCloud::new("phak_...")?;
 let cvm = client.get_cvm_info("my-cvm-id").await?;
-let page = client.get_cvm_list().page(2).page_size(50).await?;
-# let _ = (cvm, page);
+let mine = client.list_cvms().user_id("usr_0123abcd").await?;
+# let _ = (cvm, mine);
 # Ok(())
 # }
 ```*/

@@ -35,8 +35,8 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
          # async fn run() -> Result<(), phala_cloud::PhalaCloudError> {{\n\
          let client = phala_cloud::PhalaCloud::new(\"phak_...\")?;\n\
          let cvm = client.get_cvm_info(\"my-cvm-id\").await?;\n\
-         let page = client.get_cvm_list().page(2).page_size(50).await?;\n\
-         # let _ = (cvm, page);\n\
+         let mine = client.list_cvms().user_id(\"usr_0123abcd\").await?;\n\
+         # let _ = (cvm, mine);\n\
          # Ok(())\n\
          # }}\n\
          ```",

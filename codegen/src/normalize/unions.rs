@@ -78,7 +78,7 @@ pub fn scalar_unions(doc: &mut Value, _: &Context) -> Result<usize> {
 /// becomes one array whose items are the union of the item shapes, ordered
 /// like [`object_unions`]. It decodes `[]` and either list.
 pub fn array_unions(doc: &mut Value, ctx: &Context) -> Result<usize> {
-    let required = required_counts(doc);
+    let facts = component_facts(doc);
     for_each_schema(doc, &mut |s, _| {
         let Some(Value::Array(members)) = s.get("anyOf") else {
             return Ok(0);
@@ -97,7 +97,7 @@ pub fn array_unions(doc: &mut Value, ctx: &Context) -> Result<usize> {
         s.remove("anyOf");
         s.insert("type".into(), "array".into());
         let mut item = Map::new();
-        set_union(&mut item, items, ctx, &required);
+        set_union(&mut item, items, ctx, &facts);
         s.insert("items".into(), Value::Object(item));
         Ok(1)
     })
@@ -108,19 +108,20 @@ pub fn array_unions(doc: &mut Value, ctx: &Context) -> Result<usize> {
 /// becomes a `oneOf`, which typify renders as an untagged enum. An untagged
 /// enum takes the first variant that decodes, so the order is chosen, not
 /// inherited:
-/// 1. models named for the configured default API version, then older
-///    versioned models newest first, then unversioned models, then models of
-///    newer versions;
+/// 1. models of the configured default API version, then older versioned
+///    models newest first, then unversioned models, then models of newer
+///    versions (a model's version comes from its name, else from the models
+///    its properties reference);
 /// 2. within that, the model with more required properties first, so a rich
 ///    body is not swallowed by a looser model;
 /// 3. then the spec's order. Duplicate members are removed.
 pub fn object_unions(doc: &mut Value, ctx: &Context) -> Result<usize> {
-    let required = required_counts(doc);
+    let facts = component_facts(doc);
     for_each_schema(doc, &mut |s, _| {
         let Some(Value::Array(members)) = s.remove("anyOf") else {
             return Ok(0);
         };
-        set_union(s, members, ctx, &required);
+        set_union(s, members, ctx, &facts);
         Ok(1)
     })
 }
@@ -131,7 +132,7 @@ fn set_union(
     s: &mut Map<String, Value>,
     mut members: Vec<Value>,
     ctx: &Context,
-    required: &BTreeMap<String, usize>,
+    facts: &BTreeMap<String, Facts>,
 ) {
     let mut unique: Vec<Value> = Vec::new();
     for m in members.drain(..) {
@@ -152,14 +153,14 @@ fn set_union(
         .into_iter()
         .enumerate()
         .map(|(i, m)| {
-            let name = ref_name(&m).unwrap_or_default();
-            let version = match version_number(name) {
+            let fact = ref_name(&m).and_then(|n| facts.get(n)).copied();
+            let version = match fact.and_then(|f| f.version) {
                 Some(v) if v <= default => (0, default - v),
                 None => (1, 0),
                 Some(v) => (2, v - default),
             };
-            let req = match ref_name(&m) {
-                Some(n) => required.get(n).copied().unwrap_or(0),
+            let req = match fact {
+                Some(f) => f.required,
                 None => m
                     .get("required")
                     .and_then(Value::as_array)
@@ -229,19 +230,50 @@ fn version_number(name: &str) -> Option<u64> {
     })
 }
 
-fn required_counts(doc: &Value) -> BTreeMap<String, usize> {
+/// What the ordering of a union needs to know about each component.
+#[derive(Debug, Clone, Copy, Default)]
+struct Facts {
+    required: usize,
+    /// The API version the model belongs to: from its own name, else from
+    /// the models its properties reference (`PaginatedCvmInfos.items` ->
+    /// `..._v20260121_..._CVMInfo`).
+    version: Option<u64>,
+}
+
+fn component_facts(doc: &Value) -> BTreeMap<String, Facts> {
     doc.pointer("/components/schemas")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
         .map(|(name, s)| {
-            let n = s
+            let required = s
                 .get("required")
                 .and_then(Value::as_array)
                 .map_or(0, Vec::len);
-            (name.clone(), n)
+            let version = version_number(name).or_else(|| {
+                let props = s.get("properties").and_then(Value::as_object)?;
+                props.values().find_map(|p| {
+                    let mut refs = Vec::new();
+                    collect_refs(p, &mut refs);
+                    refs.into_iter().find_map(version_number)
+                })
+            });
+            (name.clone(), Facts { required, version })
         })
         .collect()
+}
+
+fn collect_refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+                out.push(r);
+            }
+            m.values().for_each(|c| collect_refs(c, out));
+        }
+        Value::Array(items) => items.iter().for_each(|c| collect_refs(c, out)),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -307,12 +339,15 @@ mod tests {
             "New_v20260121_Full": {"required": ["a"]},
             "Minimal": {"required": []},
             "Rich": {"required": ["a", "b"]},
+            "Page": {"required": ["items"], "properties": {"items": {"type": "array",
+                "items": {"$ref": "#/components/schemas/New_v20260121_Full"}}}},
             "U": {"anyOf": [
                 {"$ref": "#/components/schemas/Old_v20251028_Full"},
                 {"$ref": "#/components/schemas/Minimal"},
                 {"$ref": "#/components/schemas/New_v20260121_Full"},
                 {"$ref": "#/components/schemas/Minimal"},
-                {"$ref": "#/components/schemas/Rich"}]}}}});
+                {"$ref": "#/components/schemas/Rich"},
+                {"$ref": "#/components/schemas/Page"}]}}}});
         let (out, n) = run_doc(object_unions, doc);
         assert_eq!(n, 1);
         let order: Vec<&str> = out["components"]["schemas"]["U"]["oneOf"]
@@ -325,6 +360,7 @@ mod tests {
             order,
             [
                 "New_v20260121_Full",
+                "Page",
                 "Old_v20251028_Full",
                 "Rich",
                 "Minimal"

@@ -91,19 +91,19 @@ impl ::std::convert::From<CvmInfoDetail> for GetCvmInfoResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetCvmListResponse {
-    ///The `HostedCvms` case.
-    HostedCvms(PaginatedHostedCvms),
     ///The `CvmInfos` case.
     CvmInfos(PaginatedCvmInfos),
-}
-impl ::std::convert::From<PaginatedHostedCvms> for GetCvmListResponse {
-    fn from(value: PaginatedHostedCvms) -> Self {
-        Self::HostedCvms(value)
-    }
+    ///The `HostedCvms` case.
+    HostedCvms(PaginatedHostedCvms),
 }
 impl ::std::convert::From<PaginatedCvmInfos> for GetCvmListResponse {
     fn from(value: PaginatedCvmInfos) -> Self {
         Self::CvmInfos(value)
+    }
+}
+impl ::std::convert::From<PaginatedHostedCvms> for GetCvmListResponse {
+    fn from(value: PaginatedHostedCvms) -> Self {
+        Self::HostedCvms(value)
     }
 }
 ///Request model for importing SSH keys from a GitHub profile.
