@@ -260,3 +260,26 @@ async fn not_found_is_api_error_and_wrong_shape_is_validation_error() {
         other => panic!("expected PhalaCloudError::Validation, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn validation_error_names_the_failing_json_path() {
+    let server = MockServer::start().await;
+    // `events` must be an array of strings; the second entry is a number.
+    let body = r#"{"id": "wh_1", "url": "https://example.com/hook", "enabled": true,
+        "events": ["cvm.created", 7], "created_at": "2026-01-21T10:00:00Z",
+        "updated_at": "2026-01-21T10:00:00Z"}"#;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/workspace/webhooks/wh_1"))
+        .respond_with(json_raw(200, body))
+        .expect(1)
+        .mount(&server)
+        .await;
+    match client(&server).get_webhook("wh_1").await {
+        Err(PhalaCloudError::Validation(e)) => {
+            assert_eq!(e.path(), Some("events[1]"));
+            assert_eq!(e.body(), body);
+            assert!(e.to_string().contains("at `events[1]`"), "{e}");
+        }
+        other => panic!("expected PhalaCloudError::Validation, got {other:?}"),
+    }
+}

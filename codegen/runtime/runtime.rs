@@ -264,8 +264,31 @@ pub(crate) async fn finish<T: serde::de::DeserializeOwned>(
                 ValidationError::new(None, String::new(), None, err.to_string()).into()
             })
         }
+        Err(progenitor_client::Error::InvalidResponsePayload(bytes, err)) => {
+            Err(decode_failure::<T>(None, &bytes, err))
+        }
         Err(e) => Err(convert_error(e).await),
     }
+}
+
+/// Decodes the body again with `serde_path_to_error` to say where it failed.
+fn decode_failure<T: serde::de::DeserializeOwned>(
+    status: Option<u16>,
+    bytes: &[u8],
+    err: serde_json::Error,
+) -> PhalaCloudError {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => (Some(e.path().to_string()), e.inner().to_string()),
+        Ok(_) => (None, err.to_string()),
+    };
+    ValidationError::new(
+        status,
+        String::from_utf8_lossy(bytes).into_owned(),
+        path,
+        message,
+    )
+    .into()
 }
 
 /// Like [`finish`] for a raw body: reads the whole stream into bytes.
@@ -380,14 +403,6 @@ pub(crate) async fn send_json<T: serde::de::DeserializeOwned>(
         return Err(api_error(response).await);
     }
     let bytes = response.bytes().await.map_err(transport)?;
-    let mut de = serde_json::Deserializer::from_slice(&bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        ValidationError::new(
-            Some(status.as_u16()),
-            String::from_utf8_lossy(&bytes).into_owned(),
-            Some(e.path().to_string()),
-            e.inner().to_string(),
-        )
-        .into()
-    })
+    serde_json::from_slice(&bytes)
+        .map_err(|e| decode_failure::<T>(Some(status.as_u16()), &bytes, e))
 }
