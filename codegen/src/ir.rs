@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::naming::Names;
-use crate::normalize::walk::methods;
+use crate::normalize::walk;
 
 /// The whole API, operations sorted by method name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,18 +98,9 @@ pub enum Success {
 /// renamed) and the names chosen for the raw document.
 pub fn build(doc: &Value, names: &Names) -> Result<Api> {
     let mut operations = Vec::new();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for method in methods() {
-            if let Some(op) = item.get(*method) {
-                let ptr = format!("#/paths/{}/{method}", escape(path));
-                operations.push(operation(doc, path, method, op, item, &ptr, names)?);
-            }
-        }
+    for (path, method, item, op) in walk::operations(doc) {
+        let ptr = format!("#/paths/{}/{method}", escape(path));
+        operations.push(operation(doc, path, method, op, item, &ptr, names)?);
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Api {

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::normalize::walk::methods;
+use crate::normalize::walk;
 
 /// The Python SDK's names for one operation, from the measured table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -108,29 +108,17 @@ fn operation_names(
 ) -> Result<BTreeMap<String, OperationName>> {
     let mut out = BTreeMap::new();
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for method in methods() {
-            let Some(op) = item.get(*method) else {
-                continue;
-            };
-            let Some(op_id) = op.get("operationId").and_then(Value::as_str) else {
-                return Err(Error::MissingOperationId {
-                    path: spec_path.to_owned(),
-                    method: method.to_uppercase(),
-                    api_path: path.clone(),
-                    pointer: format!(
-                        "#/paths/{}/{method}",
-                        path.replace('~', "~0").replace('/', "~1")
-                    ),
-                });
-            };
-            let py = python.by_operation.get(op_id).cloned().unwrap_or_default();
-            let name = match config.operation_names.get(op_id) {
+    for (path, method, _, op) in walk::operations(doc) {
+        let Some(op_id) = op.get("operationId").and_then(Value::as_str) else {
+            return Err(Error::MissingOperationId {
+                path: spec_path.to_owned(),
+                method: method.to_uppercase(),
+                api_path: path.clone(),
+                pointer: format!("#/paths/{}/{method}", crate::ir::escape(path)),
+            });
+        };
+        let py = python.by_operation.get(op_id).cloned().unwrap_or_default();
+        let name = match config.operation_names.get(op_id) {
                 Some(n) => n.clone(),
                 None => match py.as_slice() {
                     [] => rule_name(op_id),
@@ -150,25 +138,24 @@ fn operation_names(
                         })?,
                 },
             };
-            check_identifier(&name, op_id)?;
-            let where_ = format!("`{} {path}` ({op_id})", method.to_uppercase());
-            if let Some(first) = taken.insert(name.clone(), where_.clone()) {
-                return Err(Error::Collision {
-                    what: "method",
-                    name,
-                    first,
-                    second: where_,
-                });
-            }
-            let python_aliases = py.into_iter().filter(|p| *p != name).collect();
-            out.insert(
-                op_id.to_owned(),
-                OperationName {
-                    method: name,
-                    python_aliases,
-                },
-            );
+        check_identifier(&name, op_id)?;
+        let where_ = format!("`{} {path}` ({op_id})", method.to_uppercase());
+        if let Some(first) = taken.insert(name.clone(), where_.clone()) {
+            return Err(Error::Collision {
+                what: "method",
+                name,
+                first,
+                second: where_,
+            });
         }
+        let python_aliases = py.into_iter().filter(|p| *p != name).collect();
+        out.insert(
+            op_id.to_owned(),
+            OperationName {
+                method: name,
+                python_aliases,
+            },
+        );
     }
     Ok(out)
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::walk::for_each_operation;
+use super::walk::{for_each_operation, responses_mut};
 use super::Context;
 use crate::error::Result;
 
@@ -46,12 +46,7 @@ pub fn head_no_body(doc: &mut Value, _: &Context) -> Result<usize> {
             return Ok(0);
         }
         let mut n = 0;
-        for response in op
-            .get_mut("responses")
-            .and_then(Value::as_object_mut)
-            .into_iter()
-            .flat_map(|r| r.values_mut())
-        {
+        for response in responses_mut(op) {
             if let Some(r) = response.as_object_mut() {
                 n += usize::from(r.remove("content").is_some());
             }
@@ -65,12 +60,7 @@ pub fn head_no_body(doc: &mut Value, _: &Context) -> Result<usize> {
 pub fn json_or_octet(doc: &mut Value, _: &Context) -> Result<usize> {
     for_each_operation(doc, |_, _, op| {
         let mut n = 0;
-        for response in op
-            .get_mut("responses")
-            .and_then(Value::as_object_mut)
-            .into_iter()
-            .flat_map(|r| r.values_mut())
-        {
+        for response in responses_mut(op) {
             let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
                 continue;
             };

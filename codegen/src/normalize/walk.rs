@@ -220,6 +220,28 @@ pub fn for_each_operation(
     Ok(count)
 }
 
+/// Every operation of a document, read-only, in document order:
+/// `(path, method, path item, operation)`.
+pub fn operations(doc: &Value) -> impl Iterator<Item = (&String, &'static str, &Value, &Value)> {
+    doc.get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| {
+            METHODS
+                .iter()
+                .filter_map(move |m| item.get(*m).map(|op| (path, *m, item, op)))
+        })
+}
+
+/// The response objects of an operation, mutable.
+pub fn responses_mut(op: &mut Map<String, Value>) -> impl Iterator<Item = &mut Value> {
+    op.get_mut("responses")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|r| r.values_mut())
+}
+
 /// The HTTP methods an OpenAPI path item may hold, in the spec's order.
 pub fn methods() -> &'static [&'static str] {
     &METHODS
