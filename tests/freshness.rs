@@ -94,8 +94,10 @@ fn every_operation_has_a_method_and_python_names_are_kept() {
             "no `pub fn {}` on PhalaCloud",
             op.name
         );
+        let safe = format!("safe_{}", op.name);
+        assert!(methods.contains(&safe), "no `pub fn {safe}` on PhalaCloud");
     }
-    assert_eq!(methods.len(), 102);
+    assert_eq!(methods.len(), 2 * 102, "every operation and its safe_ twin");
 }
 
 fn method_names(dir: &Path) -> BTreeSet<String> {

@@ -25,6 +25,9 @@ pub struct Config {
     /// component schema name -> Rust type name; wins over the cleaning rule.
     #[serde(default)]
     pub type_names: BTreeMap<String, String>,
+    /// error code (`ERR-02-006`) -> constant name; wins over the class rule.
+    #[serde(default)]
+    pub error_code_names: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

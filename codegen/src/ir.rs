@@ -37,7 +37,8 @@ pub struct Operation {
     /// Path parameters in template order, then query, then header.
     pub params: Vec<Param>,
     pub body: Option<Body>,
-    pub success_status: u16,
+    /// Declared 2xx statuses, ascending (200 when none is declared).
+    pub success_statuses: Vec<u16>,
     pub success: Success,
     /// Declared non-2xx statuses, ascending.
     pub error_statuses: Vec<u16>,
@@ -202,7 +203,7 @@ fn operation(
         None => None,
         Some(rb) => Some(body(doc, rb, &format!("{ptr}/requestBody"), &unsupported)?),
     };
-    let (success_status, success, error_statuses) = responses(op, ptr, &unsupported)?;
+    let (success_statuses, success, error_statuses) = responses(op, ptr, &unsupported)?;
     Ok(Operation {
         name: name.method.clone(),
         python_aliases: name.python_aliases.clone(),
@@ -217,7 +218,7 @@ fn operation(
         deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
         params,
         body,
-        success_status,
+        success_statuses,
         success,
         error_statuses,
         operation_id: op_id,
@@ -282,8 +283,9 @@ fn responses(
     op: &Value,
     ptr: &str,
     unsupported: &dyn Fn(String, String) -> Error,
-) -> Result<(u16, Success, Vec<u16>)> {
-    let mut success: Option<(u16, Success)> = None;
+) -> Result<(Vec<u16>, Success, Vec<u16>)> {
+    let mut success: Option<Success> = None;
+    let mut statuses = Vec::new();
     let mut errors = BTreeSet::new();
     for (code, response) in op
         .get("responses")
@@ -316,19 +318,24 @@ fn responses(
                 None => Success::Bytes,
             },
         };
-        if let Some((_, previous)) = &success {
-            if *previous != kind {
+        statuses.push(status);
+        match &success {
+            Some(previous) if *previous != kind => {
                 return Err(unsupported(
                     pointer,
                     "several 2xx responses with different bodies are not supported".into(),
                 ));
             }
-            continue;
+            Some(_) => {}
+            None => success = Some(kind),
         }
-        success = Some((status, kind));
     }
-    let (status, kind) = success.unwrap_or((200, Success::Bytes));
-    Ok((status, kind, errors.into_iter().collect()))
+    statuses.sort_unstable();
+    if statuses.is_empty() {
+        statuses.push(200);
+    }
+    let kind = success.unwrap_or(Success::Bytes);
+    Ok((statuses, kind, errors.into_iter().collect()))
 }
 
 /// A tag as a module name: `CVMs` -> `cvms`, `SSH Keys` -> `ssh_keys`.

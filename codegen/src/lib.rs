@@ -5,6 +5,7 @@
 //! first five and returns the files; the CLI and `build.rs` decide whether to
 //! write or only compare them.
 
+pub mod catalog;
 pub mod config;
 pub mod emit;
 pub mod error;
@@ -29,6 +30,7 @@ pub struct Generated {
     pub types: usize,
     pub passes: Vec<normalize::PassReport>,
     pub api: ir::Api,
+    pub catalog: catalog::Catalog,
 }
 
 /// Runs load -> normalize -> ir -> emit -> format for `spec`.
@@ -48,12 +50,14 @@ pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
         .iter()
         .filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
         .count();
-    let files = emit::files(&api, config, raw, types)?;
+    let catalog = catalog::load(&config.inputs.error_catalog, &config.error_code_names)?;
+    let files = emit::files(&api, &catalog, config, raw, types)?;
     Ok(Generated {
         files,
         operations: api.operations.len(),
         types,
         passes,
         api,
+        catalog,
     })
 }

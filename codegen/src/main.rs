@@ -20,6 +20,9 @@ struct Cli {
     /// The OpenAPI spec (JSON or YAML); overrides `inputs.spec`.
     #[arg(long)]
     spec: Option<PathBuf>,
+    /// The error-code catalog (Markdown); overrides `inputs.error_catalog`.
+    #[arg(long)]
+    error_catalog: Option<PathBuf>,
     /// The output crate directory; overrides `output.dir`.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -45,7 +48,10 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     let start = Instant::now();
-    let config = Config::load(&cli.config)?;
+    let mut config = Config::load(&cli.config)?;
+    if let Some(catalog) = &cli.error_catalog {
+        config.inputs.error_catalog = catalog.clone();
+    }
     let spec = cli
         .spec
         .clone()

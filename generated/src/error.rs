@@ -2,14 +2,31 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-//! The error type every client method returns.
+//! The error hierarchy of the Python SDK, as nested enums whose leaves are
+//! structs, so `match` can take the most specific case first:
 //!
-//! This is the first layer of the Python SDK's hierarchy
-//! (`PhalaCloudError` > `RequestError` | `ValidationError` | `ApiError`);
-//! nothing the server sent is dropped: API errors keep the status, the raw
-//! body and the request id.
+//! ```text
+//! PhalaCloudError
+//! ├── Request(RequestError)        transport: refused, timeout, reset, truncated body
+//! ├── Validation(ValidationError)  a 2xx body that does not match the model
+//! └── Api(ApiError)                a non-2xx response
+//!     ├── Auth(AuthError)          401, 403
+//!     ├── Server(ServerError)      500 and above
+//!     └── Business(BusinessError)  every other status
+//!         ├── Conflict(ConflictError)       409 without `error_code`
+//!         ├── Resource(ResourceError)       a body with an `error_code` key, at any status
+//!         └── Other(PlainBusinessError)     the rest (400, 404, 422, 465, ...)
+//! ```
+//!
+//! Nothing the server sent is dropped: every API error keeps the status, the
+//! raw body, the parsed body and the response headers.
 
 use std::fmt;
+
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+use crate::error_codes::ErrorCode;
 
 /// Any failure of a Phala Cloud API call.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +41,396 @@ pub enum PhalaCloudError {
     /// The server answered with a non-2xx status.
     #[error(transparent)]
     Api(#[from] ApiError),
+}
+
+/// A non-2xx response, by kind.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// 401 or 403: the API key is missing, invalid or lacks permission.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// 500 and above.
+    #[error(transparent)]
+    Server(#[from] ServerError),
+    /// Every other status: a business-logic error.
+    #[error(transparent)]
+    Business(#[from] BusinessError),
+}
+
+/// A business-logic error, by kind.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BusinessError {
+    /// 409 without a structured code: usually transient, often worth a retry.
+    #[error(transparent)]
+    Conflict(#[from] ConflictError),
+    /// A structured error carrying an `ERR-xx-xxx` code.
+    #[error(transparent)]
+    Resource(#[from] ResourceError),
+    /// Any other business error (400, 404, 422, 465, ...).
+    #[error(transparent)]
+    Other(#[from] PlainBusinessError),
+}
+
+/// What every API error carries.
+#[derive(Debug, Clone)]
+pub struct ErrorResponse {
+    pub(crate) status: u16,
+    pub(crate) message: String,
+    pub(crate) code: Option<String>,
+    pub(crate) detail: Option<Value>,
+    pub(crate) body: String,
+    pub(crate) request_id: Option<String>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) validation: Vec<ValidationDetail>,
+}
+
+impl ErrorResponse {
+    /// The HTTP status code.
+    pub fn status_code(&self) -> u16 {
+        self.status
+    }
+    /// The message: the body's `message`, else its `detail`, else the raw
+    /// text. A FastAPI 422 list reads `body.name: Field required`.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// The body's `code`, if any.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// The whole body parsed as JSON; `None` when it is not JSON.
+    pub fn detail(&self) -> Option<&Value> {
+        self.detail.as_ref()
+    }
+    /// The raw body, exactly as received.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+    /// The `X-Request-ID` header, replaced by a string `request_id` in the body.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+    /// The field errors of a FastAPI 422 body (`{"detail": [{"loc", "msg", "type"}]}`).
+    pub fn validation_details(&self) -> &[ValidationDetail] {
+        &self.validation
+    }
+}
+
+impl fmt::Display for ErrorResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let line = self
+            .message
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        write!(f, "{line} (HTTP {}", self.status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// One entry of a FastAPI validation error.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct ValidationDetail {
+    /// Where the problem is: `["body", "name"]`, `["query", "page"]`, indexes as numbers.
+    pub loc: Vec<Value>,
+    /// What is wrong: `Field required`.
+    pub msg: String,
+    /// The error type: `missing`.
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+impl ValidationDetail {
+    /// `body.name`.
+    pub fn location(&self) -> String {
+        let parts: Vec<String> = self
+            .loc
+            .iter()
+            .map(|p| match p {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        parts.join(".")
+    }
+}
+
+macro_rules! leaf {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, thiserror::Error)]
+        #[error("{response}")]
+        pub struct $name {
+            pub(crate) response: Box<ErrorResponse>,
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = ErrorResponse;
+            fn deref(&self) -> &ErrorResponse {
+                &self.response
+            }
+        }
+    };
+}
+
+leaf!(
+    /// 401 or 403. The accessors of [`ErrorResponse`] are available on it.
+    AuthError
+);
+leaf!(
+    /// 500 and above. The accessors of [`ErrorResponse`] are available on it.
+    ServerError
+);
+leaf!(
+    /// 409 without an `error_code`. The accessors of [`ErrorResponse`] are available on it.
+    ConflictError
+);
+leaf!(
+    /// A business error that is neither a conflict nor structured. The
+    /// accessors of [`ErrorResponse`] are available on it.
+    PlainBusinessError
+);
+
+/// A structured error: the body had an `error_code` key (even `null`).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("[{}] {}", error_code_text(&.inner.error_code), .inner.response)]
+pub struct ResourceError {
+    pub(crate) inner: Box<ResourceFields>,
+}
+
+/// The fields of a [`ResourceError`], boxed so errors stay small.
+#[derive(Debug, Clone)]
+pub(crate) struct ResourceFields {
+    pub(crate) response: ErrorResponse,
+    pub(crate) error_code: ErrorCode,
+    pub(crate) structured_details: Option<Value>,
+    pub(crate) suggestions: Vec<String>,
+    pub(crate) links: Vec<Value>,
+}
+
+fn error_code_text(code: &ErrorCode) -> &str {
+    match code {
+        ErrorCode::Missing => "no code",
+        other => other.as_str(),
+    }
+}
+
+impl std::ops::Deref for ResourceError {
+    type Target = ErrorResponse;
+    fn deref(&self) -> &ErrorResponse {
+        &self.inner.response
+    }
+}
+
+impl ResourceError {
+    /// The structured code; compares with the `error_codes` constants:
+    /// `e.error_code() == CVM_APP_ID_CONFLICT`.
+    pub fn error_code(&self) -> &ErrorCode {
+        &self.inner.error_code
+    }
+    /// The body's `details`: field-level context.
+    pub fn structured_details(&self) -> Option<&Value> {
+        self.inner.structured_details.as_ref()
+    }
+    /// The body's `suggestions`.
+    pub fn suggestions(&self) -> &[String] {
+        &self.inner.suggestions
+    }
+    /// The body's `links` to documentation.
+    pub fn links(&self) -> &[Value] {
+        &self.inner.links
+    }
+}
+
+/// The [`ErrorResponse`] accessors on the enum levels of the hierarchy.
+macro_rules! response_accessors {
+    ($name:ident) => {
+        impl $name {
+            /// The HTTP status code.
+            pub fn status_code(&self) -> u16 {
+                self.response().status_code()
+            }
+            /// See [`ErrorResponse::message`].
+            pub fn message(&self) -> &str {
+                self.response().message()
+            }
+            /// The body's `code`, if any.
+            pub fn code(&self) -> Option<&str> {
+                self.response().code()
+            }
+            /// The whole body parsed as JSON; `None` when it is not JSON.
+            pub fn detail(&self) -> Option<&Value> {
+                self.response().detail()
+            }
+            /// The raw body, exactly as received.
+            pub fn body(&self) -> &str {
+                self.response().body()
+            }
+            /// See [`ErrorResponse::request_id`].
+            pub fn request_id(&self) -> Option<&str> {
+                self.response().request_id()
+            }
+            /// The response headers.
+            pub fn headers(&self) -> &HeaderMap {
+                self.response().headers()
+            }
+            /// The field errors of a FastAPI 422 body.
+            pub fn validation_details(&self) -> &[ValidationDetail] {
+                self.response().validation_details()
+            }
+        }
+    };
+}
+
+response_accessors!(BusinessError);
+response_accessors!(ApiError);
+
+impl BusinessError {
+    /// The fields every API error carries.
+    pub fn response(&self) -> &ErrorResponse {
+        match self {
+            BusinessError::Conflict(e) => e,
+            BusinessError::Resource(e) => e,
+            BusinessError::Other(e) => e,
+        }
+    }
+    /// True for a 409 without `error_code`.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, BusinessError::Conflict(_))
+    }
+    /// The structured error, if this is one.
+    pub fn as_resource(&self) -> Option<&ResourceError> {
+        match self {
+            BusinessError::Resource(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl ApiError {
+    /// The fields every API error carries.
+    pub fn response(&self) -> &ErrorResponse {
+        match self {
+            ApiError::Auth(e) => e,
+            ApiError::Server(e) => e,
+            ApiError::Business(b) => b.response(),
+        }
+    }
+    /// True for a 401/403.
+    pub fn is_auth(&self) -> bool {
+        matches!(self, ApiError::Auth(_))
+    }
+    /// True for a 500+.
+    pub fn is_server(&self) -> bool {
+        matches!(self, ApiError::Server(_))
+    }
+    /// True for any business error, conflicts and resource errors included.
+    pub fn is_business(&self) -> bool {
+        matches!(self, ApiError::Business(_))
+    }
+    /// True for a 409 without `error_code`.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, ApiError::Business(BusinessError::Conflict(_)))
+    }
+    /// The structured error, if this is one.
+    pub fn as_resource(&self) -> Option<&ResourceError> {
+        match self {
+            ApiError::Business(BusinessError::Resource(e)) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl PhalaCloudError {
+    /// The API error, if the server answered with a non-2xx status.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            PhalaCloudError::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+    /// The structured error, if this is one.
+    pub fn as_resource(&self) -> Option<&ResourceError> {
+        self.as_api().and_then(ApiError::as_resource)
+    }
+    /// The HTTP status: of the error response, or of a 2xx body that did not decode.
+    pub fn status_code(&self) -> Option<u16> {
+        match self {
+            PhalaCloudError::Api(e) => Some(e.status_code()),
+            PhalaCloudError::Validation(e) => e.status_code(),
+            PhalaCloudError::Request(_) => None,
+        }
+    }
+    /// The body's `code`, for API errors.
+    pub fn code(&self) -> Option<&str> {
+        self.as_api().and_then(|e| e.response().code())
+    }
+    /// The parsed error body, for API errors.
+    pub fn detail(&self) -> Option<&Value> {
+        self.as_api().and_then(|e| e.response().detail())
+    }
+    /// The request id, for API errors.
+    pub fn request_id(&self) -> Option<&str> {
+        self.as_api().and_then(|e| e.response().request_id())
+    }
+    /// The structured code, for resource errors.
+    pub fn error_code(&self) -> Option<&ErrorCode> {
+        self.as_resource().map(ResourceError::error_code)
+    }
+    /// The suggestions of a resource error (empty otherwise).
+    pub fn suggestions(&self) -> &[String] {
+        self.as_resource().map_or(&[], ResourceError::suggestions)
+    }
+    /// The `details` of a resource error.
+    pub fn structured_details(&self) -> Option<&Value> {
+        self.as_resource()
+            .and_then(ResourceError::structured_details)
+    }
+    /// The `links` of a resource error (empty otherwise).
+    pub fn links(&self) -> &[Value] {
+        self.as_resource().map_or(&[], ResourceError::links)
+    }
+    /// True for a transport failure.
+    pub fn is_request(&self) -> bool {
+        matches!(self, PhalaCloudError::Request(_))
+    }
+    /// True for a 2xx body that did not match the model.
+    pub fn is_validation(&self) -> bool {
+        matches!(self, PhalaCloudError::Validation(_))
+    }
+    /// True for any non-2xx response.
+    pub fn is_api(&self) -> bool {
+        self.as_api().is_some()
+    }
+    /// True for a 401/403.
+    pub fn is_auth(&self) -> bool {
+        self.as_api().is_some_and(ApiError::is_auth)
+    }
+    /// True for a 500+.
+    pub fn is_server(&self) -> bool {
+        self.as_api().is_some_and(ApiError::is_server)
+    }
+    /// True for any business error, conflicts and resource errors included.
+    pub fn is_business(&self) -> bool {
+        self.as_api().is_some_and(ApiError::is_business)
+    }
+    /// True for a 409 without `error_code`.
+    pub fn is_conflict(&self) -> bool {
+        self.as_api().is_some_and(ApiError::is_conflict)
+    }
+    /// True for a structured error.
+    pub fn is_resource(&self) -> bool {
+        self.as_resource().is_some()
+    }
 }
 
 /// A transport failure: connection refused, timeout, reset, truncated body.
@@ -50,12 +457,31 @@ impl RequestError {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// True when the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.reqwest().is_some_and(reqwest::Error::is_timeout)
+    }
+
+    /// True when the connection could not be made.
+    pub fn is_connect(&self) -> bool {
+        self.reqwest().is_some_and(reqwest::Error::is_connect)
+    }
+
+    fn reqwest(&self) -> Option<&reqwest::Error> {
+        self.source.as_ref()?.downcast_ref::<reqwest::Error>()
+    }
 }
 
 /// A 2xx body that does not decode into the operation's model.
-#[derive(Debug, thiserror::Error)]
-#[error("response body does not match the model{}: {message}", path_suffix(.path))]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("response body does not match the model{}: {}", path_suffix(&.inner.path), .inner.message)]
 pub struct ValidationError {
+    inner: Box<ValidationFields>,
+}
+
+#[derive(Debug, Clone)]
+struct ValidationFields {
     status: Option<u16>,
     body: String,
     path: Option<String>,
@@ -76,71 +502,32 @@ impl ValidationError {
         message: String,
     ) -> Self {
         ValidationError {
-            status,
-            body,
-            path,
-            message,
+            inner: Box::new(ValidationFields {
+                status,
+                body,
+                path,
+                message,
+            }),
         }
     }
 
     /// The HTTP status of the response, when known.
     pub fn status_code(&self) -> Option<u16> {
-        self.status
+        self.inner.status
     }
 
     /// The raw response body.
     pub fn body(&self) -> &str {
-        &self.body
+        &self.inner.body
     }
 
     /// The JSON path where decoding failed (`items[0].id`), when known.
     pub fn path(&self) -> Option<&str> {
-        self.path.as_deref()
-    }
-}
-
-/// A non-2xx response.
-#[derive(Debug, thiserror::Error)]
-pub struct ApiError {
-    status: u16,
-    body: String,
-    request_id: Option<String>,
-}
-
-impl ApiError {
-    pub(crate) fn new(status: u16, body: String, request_id: Option<String>) -> Self {
-        ApiError {
-            status,
-            body,
-            request_id,
-        }
+        self.inner.path.as_deref()
     }
 
-    /// The HTTP status code.
-    pub fn status_code(&self) -> u16 {
-        self.status
-    }
-
-    /// The raw response body, exactly as received.
-    pub fn body(&self) -> &str {
-        &self.body
-    }
-
-    /// The body parsed as JSON, if it is JSON.
-    pub fn detail(&self) -> Option<serde_json::Value> {
-        serde_json::from_str(&self.body).ok()
-    }
-
-    /// The `X-Request-ID` of the response, when the server sent one.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
-    }
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let first_line = self.body.lines().next().unwrap_or("");
-        let shown: String = first_line.chars().take(200).collect();
-        write!(f, "HTTP {}: {}", self.status, shown)
+    /// The decoder's message.
+    pub fn message(&self) -> &str {
+        &self.inner.message
     }
 }

@@ -7,7 +7,9 @@
 # Crate organization
 
 - [`PhalaCloud`]: the async client. Each of the 102 operations is a method taking the operation's required parameters; it returns a builder whose methods set the optional ones, and `.await` sends the request.
-- [`PhalaCloudError`]: the error every method returns.
+- [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy.
+- [`SafeResult`]: what the `safe_*` twin of every method yields instead.
+- [`error_codes`]: the structured `ERR-xx-xxx` codes.
 - [`types`]: the 898 request and response models.
 - [`operations`]: the request builders.
 - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.
@@ -24,13 +26,22 @@ let mine = client.list_cvms().user_id("usr_0123abcd").await?;
 # }
 ```*/
 #![deny(missing_docs)]
+mod classify;
 pub mod error;
+pub mod error_codes;
 pub mod operations;
 pub mod raw;
 mod runtime;
+pub mod safe;
 pub mod types;
-pub use error::{ApiError, PhalaCloudError, RequestError, ValidationError};
+pub use error::{
+    ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, PhalaCloudError,
+    PlainBusinessError, RequestError, ResourceError, ServerError, ValidationDetail,
+    ValidationError,
+};
+pub use error_codes::ErrorCode;
 pub use runtime::{PhalaCloud, PhalaCloudBuilder, UploadFile, DEFAULT_BASE_URL};
+pub use safe::SafeResult;
 /// The `X-Phala-Version` sent unless the client is configured otherwise.
 pub const DEFAULT_API_VERSION: &str = "2026-01-21";
 /// Every `X-Phala-Version` this crate accepts.

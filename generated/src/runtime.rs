@@ -12,7 +12,8 @@ use std::time::Duration;
 use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::error::{ApiError, PhalaCloudError, RequestError, ValidationError};
+use crate::classify::classify;
+use crate::error::{PhalaCloudError, RequestError, ValidationError};
 use crate::{raw, DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS};
 
 /// The production API.
@@ -258,18 +259,22 @@ fn origin_of(base_url: &str) -> String {
 
 /// Converts progenitor's result into this crate's. An empty 2xx body is
 /// decoded as JSON `null`, which an optional response type accepts.
+///
+/// `status` is the operation's success status when it declares only one, so a
+/// decode failure can report it.
 pub(crate) async fn finish<T: serde::de::DeserializeOwned>(
     result: Result<ResponseValue<T>, progenitor_client::Error<()>>,
+    status: Option<u16>,
 ) -> Result<T, PhalaCloudError> {
     match result {
         Ok(value) => Ok(value.into_inner()),
         Err(progenitor_client::Error::InvalidResponsePayload(bytes, err)) if bytes.is_empty() => {
             serde_json::from_str("null").map_err(|_| {
-                ValidationError::new(None, String::new(), None, err.to_string()).into()
+                ValidationError::new(status, String::new(), None, err.to_string()).into()
             })
         }
         Err(progenitor_client::Error::InvalidResponsePayload(bytes, err)) => {
-            Err(decode_failure::<T>(None, &bytes, err))
+            Err(decode_failure::<T>(status, &bytes, err))
         }
         Err(e) => Err(convert_error(e).await),
     }
@@ -317,10 +322,10 @@ async fn convert_error(e: progenitor_client::Error<()>) -> PhalaCloudError {
     use progenitor_client::Error as E;
     match e {
         E::UnexpectedResponse(response) => api_error(response).await,
-        E::ErrorResponse(value) => ApiError::new(
+        E::ErrorResponse(value) => classify(
             value.status().as_u16(),
+            value.headers().clone(),
             String::new(),
-            request_id(value.headers()),
         )
         .into(),
         E::InvalidResponsePayload(bytes, err) => ValidationError::new(
@@ -330,26 +335,22 @@ async fn convert_error(e: progenitor_client::Error<()>) -> PhalaCloudError {
             err.to_string(),
         )
         .into(),
-        E::CommunicationError(err) | E::ResponseBodyError(err) => transport(err),
+        E::CommunicationError(err) | E::ResponseBodyError(err) | E::InvalidUpgrade(err) => {
+            transport(err)
+        }
         E::InvalidRequest(message) | E::Custom(message) => RequestError::new(message, None).into(),
-        other => RequestError::new(other.to_string(), None).into(),
     }
 }
 
+/// Reads a non-2xx response and classifies it. A body cut off mid-read is
+/// a transport failure.
 async fn api_error(response: reqwest::Response) -> PhalaCloudError {
     let status = response.status().as_u16();
-    let request_id = request_id(response.headers());
+    let headers = response.headers().clone();
     match response.text().await {
-        Ok(body) => ApiError::new(status, body, request_id).into(),
+        Ok(body) => classify(status, headers, body).into(),
         Err(e) => transport(e),
     }
-}
-
-fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
 }
 
 fn transport(e: reqwest::Error) -> PhalaCloudError {

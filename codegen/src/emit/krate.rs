@@ -11,7 +11,9 @@ use crate::ir::Api;
 
 /// Hand-written runtime modules, shipped as they are.
 pub const RUNTIME: &[(&str, &str)] = &[
+    ("src/classify.rs", include_str!("../../runtime/classify.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
+    ("src/safe.rs", include_str!("../../runtime/safe.rs")),
     ("src/runtime.rs", include_str!("../../runtime/runtime.rs")),
 ];
 
@@ -26,7 +28,9 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
          - [`PhalaCloud`]: the async client. Each of the {op_count} operations is a method \
          taking the operation's required parameters; it returns a builder whose methods set \
          the optional ones, and `.await` sends the request.\n\
-         - [`PhalaCloudError`]: the error every method returns.\n\
+         - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy.\n\
+         - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n\
+         - [`error_codes`]: the structured `ERR-xx-xxx` codes.\n\
          - [`types`]: the {type_count} request and response models.\n\
          - [`operations`]: the request builders.\n\
          - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.\n\n\
@@ -46,14 +50,23 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
         #![doc = #doc]
         #![deny(missing_docs)]
 
+        mod classify;
         pub mod error;
+        pub mod error_codes;
         pub mod operations;
         pub mod raw;
         mod runtime;
+        pub mod safe;
         pub mod types;
 
-        pub use error::{ApiError, PhalaCloudError, RequestError, ValidationError};
+        pub use error::{
+            ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, PhalaCloudError,
+            PlainBusinessError, RequestError, ResourceError, ServerError, ValidationDetail,
+            ValidationError,
+        };
+        pub use error_codes::ErrorCode;
         pub use runtime::{PhalaCloud, PhalaCloudBuilder, UploadFile, DEFAULT_BASE_URL};
+        pub use safe::SafeResult;
 
         /// The `X-Phala-Version` sent unless the client is configured otherwise.
         pub const DEFAULT_API_VERSION: &str = #default;

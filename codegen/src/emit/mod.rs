@@ -2,6 +2,7 @@
 //! generated crate.
 
 mod docs;
+mod error_codes;
 pub mod krate;
 mod multipart;
 mod operations;
@@ -13,6 +14,7 @@ use std::path::PathBuf;
 
 use quote::quote;
 
+use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::error::Result;
 use crate::format;
@@ -21,6 +23,7 @@ use crate::ir::Api;
 /// Every file of the generated crate, formatted, keyed by relative path.
 pub fn files(
     api: &Api,
+    catalog: &Catalog,
     config: &Config,
     raw: progenitor::Raw,
     type_count: usize,
@@ -36,6 +39,10 @@ pub fn files(
     put(
         "src/lib.rs".into(),
         format::rust(krate::lib_rs(api, config, type_count), "src/lib.rs")?,
+    );
+    put(
+        "src/error_codes.rs".into(),
+        format::rust(error_codes::emit(catalog), "src/error_codes.rs")?,
     );
     for (path, source) in krate::RUNTIME {
         put((*path).into(), format::verbatim_rust(source));

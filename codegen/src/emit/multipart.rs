@@ -106,20 +106,20 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
         _ => quote!(::serde_json::Value),
     };
     let send_body = quote! {
-        let url = format!(#fmt, self.client.base_url(), #(#path_args),*);
+        let url = format!(#fmt, self.phala_client.base_url(), #(#path_args),*);
         let form = ::reqwest::multipart::Form::new();
         #(#form_parts)*
         let request = self
-            .client
+            .phala_client
             .http()
             .request(::reqwest::Method::#method, url)
             .header(::reqwest::header::ACCEPT, "application/json")
             .multipart(form);
         #(#headers)*
         #(#query)*
-        runtime::send_json(self.client, request).await
+        runtime::send_json(self.phala_client, request).await
     };
-    Ok(builder(op, &fields, output, send_body))
+    builder(op, &fields, output, send_body)
 }
 
 /// `"{}/api/v1/cvms/{}/file"` and the percent-encoded path arguments.

@@ -37,24 +37,25 @@ pub fn emit(api: &Api, raw_methods: &[syn::ImplItemFn]) -> Result<BTreeMap<Strin
     let mut groups: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
     for op in &api.operations {
         let tokens = match &op.body {
-            Some(Body::Multipart { fields }) => multipart::emit(op, fields)?,
+            Some(Body::Multipart { fields }) => multipart::emit(op, fields),
             _ => {
                 let raw = by_name.get(&op.name).ok_or_else(|| Error::Unsupported {
                     operation: op.operation_id.clone(),
                     pointer: format!("#/paths/{}", crate::ir::escape(&op.path)),
                     message: "progenitor generated no method for this operation".into(),
                 })?;
-                emit_json(op, raw)?
+                emit_json(op, raw)
             }
         };
-        groups.entry(op.group.clone()).or_default().push(tokens);
+        groups.entry(op.group.clone()).or_default().push(tokens?);
     }
     Ok(groups
         .into_iter()
         .map(|(group, ops)| {
             let file = quote! {
-                use crate::runtime::{self, PhalaCloud};
                 use crate::error::PhalaCloudError;
+                use crate::runtime::{self, PhalaCloud};
+                use crate::safe::{Mode, Raise, Safe};
                 #[allow(unused_imports)]
                 use crate::types;
 
@@ -83,34 +84,62 @@ fn emit_json(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
     })?;
     let raw_ident = &raw.sig.ident;
     let passes = fields.iter().map(|f| &f.pass);
-    let call = quote!(self.client.raw.#raw_ident(#(#passes),*).await);
+    let call = quote!(self.phala_client.raw.#raw_ident(#(#passes),*).await);
     let (output, send_body) = if is_byte_stream(&success) {
         (
             quote!(::std::vec::Vec<u8>),
             quote!(runtime::finish_bytes(#call).await),
         )
     } else {
-        (quote!(#success), quote!(runtime::finish(#call).await))
+        let status = match op.success_statuses.as_slice() {
+            [one] => quote!(::std::option::Option::Some(#one)),
+            _ => quote!(::std::option::Option::None),
+        };
+        (
+            quote!(#success),
+            quote!(runtime::finish(#call, #status).await),
+        )
     };
-    Ok(builder(op, &fields, output, send_body))
+    builder(op, &fields, output, send_body)
 }
 
-/// The builder struct, its setters, `send`, `IntoFuture`, and the method on
-/// `PhalaCloud` that starts it.
+/// The builder struct (generic over the `Raise`/`Safe` mode), its setters,
+/// `send`, `IntoFuture`, and the two methods on `PhalaCloud` that start it:
+/// `name` and `safe_name`.
 pub fn builder(
     op: &Operation,
     fields: &[Field],
     output: TokenStream,
     send_body: TokenStream,
-) -> TokenStream {
+) -> Result<TokenStream> {
+    if let Some(f) = fields
+        .iter()
+        .find(|f| f.ident.to_string().starts_with("phala_"))
+    {
+        return Err(Error::Unsupported {
+            operation: op.operation_id.clone(),
+            pointer: format!("#/paths/{}", crate::ir::escape(&op.path)),
+            message: format!(
+                "parameter `{}` clashes with the builder's own `phala_` fields",
+                f.ident
+            ),
+        });
+    }
     let method = format_ident!("{}", op.name);
+    let safe_method = format_ident!("safe_{}", op.name);
     let builder = format_ident!("{}Builder", op.name.to_upper_camel_case());
     let method_doc = docs::operation(op, fields);
-    let builder_doc = format!(
-        "A `{} {}` request, started by [`PhalaCloud::{}`]; `.await` it to send.",
-        op.http_method, op.path, op.name
+    let safe_doc = format!(
+        "Like [`PhalaCloud::{}`], but `.await` yields a [`SafeResult`](crate::SafeResult) \
+         and never fails: every error, including invalid JSON, a decode failure or a \
+         transport failure, is in its `error`.",
+        op.name
     );
-    let idents: Vec<&Ident> = fields.iter().map(|f| &f.ident).collect();
+    let builder_doc = format!(
+        "A `{} {}` request, started by [`PhalaCloud::{}`] or [`PhalaCloud::{}`]; \
+         `.await` (or `.send().await`) sends it.",
+        op.http_method, op.path, op.name, safe_method
+    );
     let stored = fields.iter().map(|f| {
         let (ident, owned) = (&f.ident, &f.owned);
         if f.required {
@@ -120,14 +149,31 @@ pub fn builder(
         }
     });
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
-    let args = required.iter().map(|f| {
-        let (ident, owned) = (&f.ident, &f.owned);
-        quote!(#ident: impl ::std::convert::Into<#owned>)
-    });
+    let params: Vec<TokenStream> = required
+        .iter()
+        .map(|f| {
+            let (ident, owned) = (&f.ident, &f.owned);
+            quote!(#ident: #owned)
+        })
+        .collect();
+    let args: Vec<TokenStream> = required
+        .iter()
+        .map(|f| {
+            let (ident, owned) = (&f.ident, &f.owned);
+            quote!(#ident: impl ::std::convert::Into<#owned>)
+        })
+        .collect();
+    let forwards: Vec<TokenStream> = required
+        .iter()
+        .map(|f| {
+            let ident = &f.ident;
+            quote!(#ident.into())
+        })
+        .collect();
     let inits = fields.iter().map(|f| {
         let ident = &f.ident;
         if f.required {
-            quote!(#ident: #ident.into())
+            quote!(#ident)
         } else {
             quote!(#ident: ::std::option::Option::None)
         }
@@ -143,26 +189,38 @@ pub fn builder(
         }
     });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let _ = &idents;
-    quote! {
+    Ok(quote! {
         #[doc = #builder_doc]
         #[must_use = "a request does nothing until it is awaited"]
-        pub struct #builder<'a> {
-            client: &'a PhalaCloud,
+        pub struct #builder<'a, M = Raise> {
+            phala_client: &'a PhalaCloud,
             #(#stored,)*
+            phala_mode: ::std::marker::PhantomData<M>,
         }
 
-        impl<'a> #builder<'a> {
+        impl<'a, M: Mode> #builder<'a, M> {
+            fn new(phala_client: &'a PhalaCloud, #(#params),*) -> Self {
+                #builder {
+                    phala_client,
+                    #(#inits,)*
+                    phala_mode: ::std::marker::PhantomData,
+                }
+            }
+
             #(#setters)*
 
             /// Sends the request and decodes the response.
-            pub async fn send(self) -> ::std::result::Result<#output, PhalaCloudError> {
+            pub async fn send(self) -> M::Output<#output> {
+                M::wrap(self.execute().await)
+            }
+
+            async fn execute(self) -> ::std::result::Result<#output, PhalaCloudError> {
                 #send_body
             }
         }
 
-        impl<'a> ::std::future::IntoFuture for #builder<'a> {
-            type Output = ::std::result::Result<#output, PhalaCloudError>;
+        impl<'a, M: Mode> ::std::future::IntoFuture for #builder<'a, M> {
+            type Output = M::Output<#output>;
             type IntoFuture = ::std::pin::Pin<
                 ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
             >;
@@ -176,13 +234,16 @@ pub fn builder(
             #[doc = #method_doc]
             #deprecated
             pub fn #method(&self, #(#args),*) -> #builder<'_> {
-                #builder {
-                    client: self,
-                    #(#inits,)*
-                }
+                #builder::new(self, #(#forwards),*)
+            }
+
+            #[doc = #safe_doc]
+            #deprecated
+            pub fn #safe_method(&self, #(#args),*) -> #builder<'_, Safe> {
+                #builder::new(self, #(#forwards),*)
             }
         }
-    }
+    })
 }
 
 /// Maps one of progenitor's parameter types to what the builder stores and

@@ -2,30 +2,42 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::runtime::{self, PhalaCloud};
 use crate::error::PhalaCloudError;
+use crate::runtime::{self, PhalaCloud};
+use crate::safe::{Mode, Raise, Safe};
 #[allow(unused_imports)]
 use crate::types;
-///A `POST /api/v1/apps/{app_id}/cvms/is-allowed` request, started by [`PhalaCloud::check_app_cvms_is_allowed`]; `.await` it to send.
+///A `POST /api/v1/apps/{app_id}/cvms/is-allowed` request, started by [`PhalaCloud::check_app_cvms_is_allowed`] or [`PhalaCloud::safe_check_app_cvms_is_allowed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct CheckAppCvmsIsAllowedBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct CheckAppCvmsIsAllowedBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> CheckAppCvmsIsAllowedBuilder<'a> {
+impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
+        CheckAppCvmsIsAllowedBuilder {
+            phala_client,
+            app_id,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::AppCvmsBatchIsAllowedResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::AppCvmsBatchIsAllowedResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.check_app_cvms_is_allowed(&self.app_id).await)
+        runtime::finish(
+                self.phala_client.raw.check_app_cvms_is_allowed(&self.app_id).await,
+                ::std::option::Option::Some(200u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for CheckAppCvmsIsAllowedBuilder<'a> {
-    type Output = ::std::result::Result<
-        types::AppCvmsBatchIsAllowedResponse,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture for CheckAppCvmsIsAllowedBuilder<'a, M> {
+    type Output = M::Output<types::AppCvmsBatchIsAllowedResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -43,32 +55,57 @@ Declared error statuses: 422.*/
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
     ) -> CheckAppCvmsIsAllowedBuilder<'_> {
-        CheckAppCvmsIsAllowedBuilder {
-            client: self,
-            app_id: app_id.into(),
-        }
+        CheckAppCvmsIsAllowedBuilder::new(self, app_id.into())
+    }
+    ///Like [`PhalaCloud::check_app_cvms_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_check_app_cvms_is_allowed(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> CheckAppCvmsIsAllowedBuilder<'_, Safe> {
+        CheckAppCvmsIsAllowedBuilder::new(self, app_id.into())
     }
 }
-///A `POST /api/v1/apps/{app_id}/is-allowed` request, started by [`PhalaCloud::check_app_is_allowed`]; `.await` it to send.
+///A `POST /api/v1/apps/{app_id}/is-allowed` request, started by [`PhalaCloud::check_app_is_allowed`] or [`PhalaCloud::safe_check_app_is_allowed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct CheckAppIsAllowedBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct CheckAppIsAllowedBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
     body: types::AppIsAllowedRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> CheckAppIsAllowedBuilder<'a> {
+impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        app_id: ::std::string::String,
+        body: types::AppIsAllowedRequest,
+    ) -> Self {
+        CheckAppIsAllowedBuilder {
+            phala_client,
+            app_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::AppIsAllowedResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::AppIsAllowedResponse, PhalaCloudError> {
         runtime::finish(
-                self.client.raw.check_app_is_allowed(&self.app_id, &self.body).await,
+                self
+                    .phala_client
+                    .raw
+                    .check_app_is_allowed(&self.app_id, &self.body)
+                    .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for CheckAppIsAllowedBuilder<'a> {
-    type Output = ::std::result::Result<types::AppIsAllowedResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for CheckAppIsAllowedBuilder<'a, M> {
+    type Output = M::Output<types::AppIsAllowedResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -87,31 +124,56 @@ Declared error statuses: 422.*/
         app_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
     ) -> CheckAppIsAllowedBuilder<'_> {
-        CheckAppIsAllowedBuilder {
-            client: self,
-            app_id: app_id.into(),
-            body: body.into(),
-        }
+        CheckAppIsAllowedBuilder::new(self, app_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::check_app_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_check_app_is_allowed(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
+    ) -> CheckAppIsAllowedBuilder<'_, Safe> {
+        CheckAppIsAllowedBuilder::new(self, app_id.into(), body.into())
     }
 }
-///A `POST /api/v1/apps/{app_id}/instances` request, started by [`PhalaCloud::create_app_instance`]; `.await` it to send.
+///A `POST /api/v1/apps/{app_id}/instances` request, started by [`PhalaCloud::create_app_instance`] or [`PhalaCloud::safe_create_app_instance`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct CreateAppInstanceBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct CreateAppInstanceBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
     body: types::CreateAppInstanceRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> CreateAppInstanceBuilder<'a> {
+impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        app_id: ::std::string::String,
+        body: types::CreateAppInstanceRequest,
+    ) -> Self {
+        CreateAppInstanceBuilder {
+            phala_client,
+            app_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+    pub async fn send(self) -> M::Output<types::Vm> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
         runtime::finish(
-                self.client.raw.create_app_instance(&self.app_id, &self.body).await,
+                self
+                    .phala_client
+                    .raw
+                    .create_app_instance(&self.app_id, &self.body)
+                    .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for CreateAppInstanceBuilder<'a> {
-    type Output = ::std::result::Result<types::Vm, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for CreateAppInstanceBuilder<'a, M> {
+    type Output = M::Output<types::Vm>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -132,29 +194,48 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
         app_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
     ) -> CreateAppInstanceBuilder<'_> {
-        CreateAppInstanceBuilder {
-            client: self,
-            app_id: app_id.into(),
-            body: body.into(),
+        CreateAppInstanceBuilder::new(self, app_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::create_app_instance`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_create_app_instance(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
+    ) -> CreateAppInstanceBuilder<'_, Safe> {
+        CreateAppInstanceBuilder::new(self, app_id.into(), body.into())
+    }
+}
+///A `GET /api/v1/apps/{app_id}/attestations` request, started by [`PhalaCloud::get_app_attestation`] or [`PhalaCloud::safe_get_app_attestation`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAppAttestationBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    app_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetAppAttestationBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
+        GetAppAttestationBuilder {
+            phala_client,
+            app_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/apps/{app_id}/attestations` request, started by [`PhalaCloud::get_app_attestation`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetAppAttestationBuilder<'a> {
-    client: &'a PhalaCloud,
-    app_id: ::std::string::String,
-}
-impl<'a> GetAppAttestationBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_app_attestation(&self.app_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_app_attestation(&self.app_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetAppAttestationBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetAppAttestationBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -174,34 +255,52 @@ Declared error statuses: 404, 422.*/
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetAppAttestationBuilder<'_> {
-        GetAppAttestationBuilder {
-            client: self,
-            app_id: app_id.into(),
-        }
+        GetAppAttestationBuilder::new(self, app_id.into())
+    }
+    ///Like [`PhalaCloud::get_app_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_attestation(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppAttestationBuilder<'_, Safe> {
+        GetAppAttestationBuilder::new(self, app_id.into())
     }
 }
-///A `GET /api/v1/apps/{app_id}/cvms` request, started by [`PhalaCloud::get_app_cvms`]; `.await` it to send.
+///A `GET /api/v1/apps/{app_id}/cvms` request, started by [`PhalaCloud::get_app_cvms`] or [`PhalaCloud::safe_get_app_cvms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetAppCvmsBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetAppCvmsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetAppCvmsBuilder<'a> {
+impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
+        GetAppCvmsBuilder {
+            phala_client,
+            app_id,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
+        self,
+    ) -> M::Output<::std::vec::Vec<types::GetAppCvmsResponseItem>> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<
         ::std::vec::Vec<types::GetAppCvmsResponseItem>,
         PhalaCloudError,
     > {
-        runtime::finish(self.client.raw.get_app_cvms(&self.app_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_app_cvms(&self.app_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetAppCvmsBuilder<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<types::GetAppCvmsResponseItem>,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetAppCvmsBuilder<'a, M> {
+    type Output = M::Output<::std::vec::Vec<types::GetAppCvmsResponseItem>>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -221,29 +320,47 @@ Declared error statuses: 401, 403, 404, 422.*/
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetAppCvmsBuilder<'_> {
-        GetAppCvmsBuilder {
-            client: self,
-            app_id: app_id.into(),
-        }
+        GetAppCvmsBuilder::new(self, app_id.into())
+    }
+    ///Like [`PhalaCloud::get_app_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_cvms(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppCvmsBuilder<'_, Safe> {
+        GetAppCvmsBuilder::new(self, app_id.into())
     }
 }
-///A `GET /api/v1/apps/{app_id}/device-allowlist` request, started by [`PhalaCloud::get_app_device_allowlist`]; `.await` it to send.
+///A `GET /api/v1/apps/{app_id}/device-allowlist` request, started by [`PhalaCloud::get_app_device_allowlist`] or [`PhalaCloud::safe_get_app_device_allowlist`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetAppDeviceAllowlistBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetAppDeviceAllowlistBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetAppDeviceAllowlistBuilder<'a> {
+impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
+        GetAppDeviceAllowlistBuilder {
+            phala_client,
+            app_id,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::DeviceAllowlistResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::DeviceAllowlistResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_app_device_allowlist(&self.app_id).await)
+        runtime::finish(
+                self.phala_client.raw.get_app_device_allowlist(&self.app_id).await,
+                ::std::option::Option::Some(200u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetAppDeviceAllowlistBuilder<'a> {
-    type Output = ::std::result::Result<types::DeviceAllowlistResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetAppDeviceAllowlistBuilder<'a, M> {
+    type Output = M::Output<types::DeviceAllowlistResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -263,27 +380,45 @@ Declared error statuses: 401, 404, 422.*/
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetAppDeviceAllowlistBuilder<'_> {
-        GetAppDeviceAllowlistBuilder {
-            client: self,
-            app_id: app_id.into(),
+        GetAppDeviceAllowlistBuilder::new(self, app_id.into())
+    }
+    ///Like [`PhalaCloud::get_app_device_allowlist`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_device_allowlist(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppDeviceAllowlistBuilder<'_, Safe> {
+        GetAppDeviceAllowlistBuilder::new(self, app_id.into())
+    }
+}
+///A `GET /api/v1/apps/filter-options` request, started by [`PhalaCloud::get_app_filter_options`] or [`PhalaCloud::safe_get_app_filter_options`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAppFilterOptionsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetAppFilterOptionsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        GetAppFilterOptionsBuilder {
+            phala_client,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/apps/filter-options` request, started by [`PhalaCloud::get_app_filter_options`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetAppFilterOptionsBuilder<'a> {
-    client: &'a PhalaCloud,
-}
-impl<'a> GetAppFilterOptionsBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::FilterOptionsResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::FilterOptionsResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_app_filter_options().await).await
+        runtime::finish(
+                self.phala_client.raw.get_app_filter_options().await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetAppFilterOptionsBuilder<'a> {
-    type Output = ::std::result::Result<types::FilterOptionsResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetAppFilterOptionsBuilder<'a, M> {
+    type Output = M::Output<types::FilterOptionsResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -300,27 +435,44 @@ Returns distinct values for each filterable field based on user's apps.
 
 Declared error statuses: 401.*/
     pub fn get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_> {
-        GetAppFilterOptionsBuilder {
-            client: self,
+        GetAppFilterOptionsBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::get_app_filter_options`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_, Safe> {
+        GetAppFilterOptionsBuilder::new(self)
+    }
+}
+///A `GET /api/v1/apps/{app_id}` request, started by [`PhalaCloud::get_app_info`] or [`PhalaCloud::safe_get_app_info`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAppInfoBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    app_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetAppInfoBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
+        GetAppInfoBuilder {
+            phala_client,
+            app_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/apps/{app_id}` request, started by [`PhalaCloud::get_app_info`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetAppInfoBuilder<'a> {
-    client: &'a PhalaCloud,
-    app_id: ::std::string::String,
-}
-impl<'a> GetAppInfoBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::GetAppInfoResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::GetAppInfoResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_app_info(&self.app_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_app_info(&self.app_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetAppInfoBuilder<'a> {
-    type Output = ::std::result::Result<types::GetAppInfoResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetAppInfoBuilder<'a, M> {
+    type Output = M::Output<types::GetAppInfoResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -340,28 +492,47 @@ Declared error statuses: 401, 403, 404, 422.*/
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetAppInfoBuilder<'_> {
-        GetAppInfoBuilder {
-            client: self,
-            app_id: app_id.into(),
+        GetAppInfoBuilder::new(self, app_id.into())
+    }
+    ///Like [`PhalaCloud::get_app_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_info(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppInfoBuilder<'_, Safe> {
+        GetAppInfoBuilder::new(self, app_id.into())
+    }
+}
+///A `GET /api/v1/apps/{app_id}/kms-info` request, started by [`PhalaCloud::get_app_kms_info`] or [`PhalaCloud::safe_get_app_kms_info`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAppKmsInfoBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    app_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetAppKmsInfoBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
+        GetAppKmsInfoBuilder {
+            phala_client,
+            app_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/apps/{app_id}/kms-info` request, started by [`PhalaCloud::get_app_kms_info`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetAppKmsInfoBuilder<'a> {
-    client: &'a PhalaCloud,
-    app_id: ::std::string::String,
-}
-impl<'a> GetAppKmsInfoBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::AppKmsInfoResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::AppKmsInfoResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_app_kms_info(&self.app_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_app_kms_info(&self.app_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetAppKmsInfoBuilder<'a> {
-    type Output = ::std::result::Result<types::AppKmsInfoResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetAppKmsInfoBuilder<'a, M> {
+    type Output = M::Output<types::AppKmsInfoResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -381,16 +552,20 @@ Declared error statuses: 401, 404, 422.*/
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetAppKmsInfoBuilder<'_> {
-        GetAppKmsInfoBuilder {
-            client: self,
-            app_id: app_id.into(),
-        }
+        GetAppKmsInfoBuilder::new(self, app_id.into())
+    }
+    ///Like [`PhalaCloud::get_app_kms_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_kms_info(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppKmsInfoBuilder<'_, Safe> {
+        GetAppKmsInfoBuilder::new(self, app_id.into())
     }
 }
-///A `GET /api/v1/apps` request, started by [`PhalaCloud::get_app_list`]; `.await` it to send.
+///A `GET /api/v1/apps` request, started by [`PhalaCloud::get_app_list`] or [`PhalaCloud::safe_get_app_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetAppListBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetAppListBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     base_image: ::std::option::Option<::std::string::String>,
     instance_type: ::std::option::Option<::std::string::String>,
     kms_slug: ::std::option::Option<::std::string::String>,
@@ -402,8 +577,26 @@ pub struct GetAppListBuilder<'a> {
     region: ::std::option::Option<::std::string::String>,
     search: ::std::option::Option<::std::string::String>,
     status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetAppListBuilder<'a> {
+impl<'a, M: Mode> GetAppListBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        GetAppListBuilder {
+            phala_client,
+            base_image: ::std::option::Option::None,
+            instance_type: ::std::option::Option::None,
+            kms_slug: ::std::option::Option::None,
+            kms_type: ::std::option::Option::None,
+            listed: ::std::option::Option::None,
+            node: ::std::option::Option::None,
+            page: ::std::option::Option::None,
+            page_size: ::std::option::Option::None,
+            region: ::std::option::Option::None,
+            search: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///OS image name filter
     pub fn base_image(
         mut self,
@@ -490,12 +683,15 @@ impl<'a> GetAppListBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::GetAppListResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::GetAppListResponse, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .get_app_list(
                         self.base_image.as_deref(),
@@ -511,12 +707,13 @@ impl<'a> GetAppListBuilder<'a> {
                         self.status.as_ref(),
                     )
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetAppListBuilder<'a> {
-    type Output = ::std::result::Result<types::GetAppListResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetAppListBuilder<'a, M> {
+    type Output = M::Output<types::GetAppListResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -546,43 +743,51 @@ Optional parameters, set on the returned builder:
 
 Declared error statuses: 401, 422.*/
     pub fn get_app_list(&self) -> GetAppListBuilder<'_> {
-        GetAppListBuilder {
-            client: self,
-            base_image: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            kms_slug: ::std::option::Option::None,
-            kms_type: ::std::option::Option::None,
-            listed: ::std::option::Option::None,
-            node: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            region: ::std::option::Option::None,
-            search: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-        }
+        GetAppListBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::get_app_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_list(&self) -> GetAppListBuilder<'_, Safe> {
+        GetAppListBuilder::new(self)
     }
 }
-///A `GET /api/v1/apps/{app_id}/revisions/{revision_id}` request, started by [`PhalaCloud::get_app_revision_detail`]; `.await` it to send.
+///A `GET /api/v1/apps/{app_id}/revisions/{revision_id}` request, started by [`PhalaCloud::get_app_revision_detail`] or [`PhalaCloud::safe_get_app_revision_detail`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetAppRevisionDetailBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetAppRevisionDetailBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
     revision_id: ::std::string::String,
     raw_compose_file: ::std::option::Option<bool>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetAppRevisionDetailBuilder<'a> {
+impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        app_id: ::std::string::String,
+        revision_id: ::std::string::String,
+    ) -> Self {
+        GetAppRevisionDetailBuilder {
+            phala_client,
+            app_id,
+            revision_id,
+            raw_compose_file: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Return compose_file as string instead of dict
     pub fn raw_compose_file(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.raw_compose_file = ::std::option::Option::Some(value.into());
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::AppRevisionDetailResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::AppRevisionDetailResponse, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .get_app_revision_detail(
                         &self.app_id,
@@ -590,15 +795,13 @@ impl<'a> GetAppRevisionDetailBuilder<'a> {
                         self.raw_compose_file,
                     )
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetAppRevisionDetailBuilder<'a> {
-    type Output = ::std::result::Result<
-        types::AppRevisionDetailResponse,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetAppRevisionDetailBuilder<'a, M> {
+    type Output = M::Output<types::AppRevisionDetailResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -622,23 +825,36 @@ Declared error statuses: 401, 403, 404, 422.*/
         app_id: impl ::std::convert::Into<::std::string::String>,
         revision_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetAppRevisionDetailBuilder<'_> {
-        GetAppRevisionDetailBuilder {
-            client: self,
-            app_id: app_id.into(),
-            revision_id: revision_id.into(),
-            raw_compose_file: ::std::option::Option::None,
-        }
+        GetAppRevisionDetailBuilder::new(self, app_id.into(), revision_id.into())
+    }
+    ///Like [`PhalaCloud::get_app_revision_detail`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_revision_detail(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        revision_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppRevisionDetailBuilder<'_, Safe> {
+        GetAppRevisionDetailBuilder::new(self, app_id.into(), revision_id.into())
     }
 }
-///A `GET /api/v1/apps/{app_id}/revisions` request, started by [`PhalaCloud::get_app_revisions`]; `.await` it to send.
+///A `GET /api/v1/apps/{app_id}/revisions` request, started by [`PhalaCloud::get_app_revisions`] or [`PhalaCloud::safe_get_app_revisions`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetAppRevisionsBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetAppRevisionsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
     page: ::std::option::Option<::std::num::NonZeroU64>,
     page_size: ::std::option::Option<::std::num::NonZeroU64>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetAppRevisionsBuilder<'a> {
+impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
+        GetAppRevisionsBuilder {
+            phala_client,
+            app_id,
+            page: ::std::option::Option::None,
+            page_size: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Page number (1-indexed)
     pub fn page(
         mut self,
@@ -656,21 +872,25 @@ impl<'a> GetAppRevisionsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::AppRevisionsResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::AppRevisionsResponse, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .get_app_revisions(&self.app_id, self.page, self.page_size)
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetAppRevisionsBuilder<'a> {
-    type Output = ::std::result::Result<types::AppRevisionsResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetAppRevisionsBuilder<'a, M> {
+    type Output = M::Output<types::AppRevisionsResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -694,30 +914,47 @@ Declared error statuses: 401, 403, 404, 422.*/
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetAppRevisionsBuilder<'_> {
-        GetAppRevisionsBuilder {
-            client: self,
-            app_id: app_id.into(),
-            page: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+        GetAppRevisionsBuilder::new(self, app_id.into())
+    }
+    ///Like [`PhalaCloud::get_app_revisions`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_revisions(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppRevisionsBuilder<'_, Safe> {
+        GetAppRevisionsBuilder::new(self, app_id.into())
+    }
+}
+///A `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation` request, started by [`PhalaCloud::get_app_tcb_evaluation`] or [`PhalaCloud::safe_get_app_tcb_evaluation`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAppTcbEvaluationBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    app_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetAppTcbEvaluationBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
+        GetAppTcbEvaluationBuilder {
+            phala_client,
+            app_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation` request, started by [`PhalaCloud::get_app_tcb_evaluation`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetAppTcbEvaluationBuilder<'a> {
-    client: &'a PhalaCloud,
-    app_id: ::std::string::String,
-}
-impl<'a> GetAppTcbEvaluationBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::TcbEvaluationResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::TcbEvaluationResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_app_tcb_evaluation(&self.app_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_app_tcb_evaluation(&self.app_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetAppTcbEvaluationBuilder<'a> {
-    type Output = ::std::result::Result<types::TcbEvaluationResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetAppTcbEvaluationBuilder<'a, M> {
+    type Output = M::Output<types::TcbEvaluationResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -737,23 +974,39 @@ Declared error statuses: 404, 422.*/
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetAppTcbEvaluationBuilder<'_> {
-        GetAppTcbEvaluationBuilder {
-            client: self,
-            app_id: app_id.into(),
-        }
+        GetAppTcbEvaluationBuilder::new(self, app_id.into())
+    }
+    ///Like [`PhalaCloud::get_app_tcb_evaluation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_tcb_evaluation(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppTcbEvaluationBuilder<'_, Safe> {
+        GetAppTcbEvaluationBuilder::new(self, app_id.into())
     }
 }
-///A `GET /api/v1/apps/{app_id}/usage` request, started by [`PhalaCloud::get_app_usage`]; `.await` it to send.
+///A `GET /api/v1/apps/{app_id}/usage` request, started by [`PhalaCloud::get_app_usage`] or [`PhalaCloud::safe_get_app_usage`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetAppUsageBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetAppUsageBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
     end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     limit: ::std::option::Option<::std::num::NonZeroU64>,
     offset: ::std::option::Option<u64>,
     start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetAppUsageBuilder<'a> {
+impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
+        GetAppUsageBuilder {
+            phala_client,
+            app_id,
+            end_date: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            offset: ::std::option::Option::None,
+            start_date: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///End date (ISO 8601)
     pub fn end_date(
         mut self,
@@ -784,12 +1037,15 @@ impl<'a> GetAppUsageBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::AppUsageResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::AppUsageResponse, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .get_app_usage(
                         &self.app_id,
@@ -799,12 +1055,13 @@ impl<'a> GetAppUsageBuilder<'a> {
                         self.start_date.as_ref(),
                     )
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetAppUsageBuilder<'a> {
-    type Output = ::std::result::Result<types::AppUsageResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetAppUsageBuilder<'a, M> {
+    type Output = M::Output<types::AppUsageResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -830,32 +1087,50 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetAppUsageBuilder<'_> {
-        GetAppUsageBuilder {
-            client: self,
-            app_id: app_id.into(),
-            end_date: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            offset: ::std::option::Option::None,
-            start_date: ::std::option::Option::None,
-        }
+        GetAppUsageBuilder::new(self, app_id.into())
+    }
+    ///Like [`PhalaCloud::get_app_usage`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_usage(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppUsageBuilder<'_, Safe> {
+        GetAppUsageBuilder::new(self, app_id.into())
     }
 }
-///A `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview` request, started by [`PhalaCloud::get_pending_update_preview`]; `.await` it to send.
+///A `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview` request, started by [`PhalaCloud::get_pending_update_preview`] or [`PhalaCloud::safe_get_pending_update_preview`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetPendingUpdatePreviewBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetPendingUpdatePreviewBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
     vm_uuid: ::std::string::String,
     compose_hash: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetPendingUpdatePreviewBuilder<'a> {
+impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        app_id: ::std::string::String,
+        vm_uuid: ::std::string::String,
+        compose_hash: ::std::string::String,
+    ) -> Self {
+        GetPendingUpdatePreviewBuilder {
+            phala_client,
+            app_id,
+            vm_uuid,
+            compose_hash,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::PendingUpdatePreview> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::PendingUpdatePreview, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .get_pending_update_preview(
                         &self.app_id,
@@ -863,12 +1138,13 @@ impl<'a> GetPendingUpdatePreviewBuilder<'a> {
                         &self.compose_hash,
                     )
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetPendingUpdatePreviewBuilder<'a> {
-    type Output = ::std::result::Result<types::PendingUpdatePreview, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetPendingUpdatePreviewBuilder<'a, M> {
+    type Output = M::Output<types::PendingUpdatePreview>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -890,30 +1166,59 @@ Declared error statuses: 401, 404, 422.*/
         vm_uuid: impl ::std::convert::Into<::std::string::String>,
         compose_hash: impl ::std::convert::Into<::std::string::String>,
     ) -> GetPendingUpdatePreviewBuilder<'_> {
-        GetPendingUpdatePreviewBuilder {
-            client: self,
-            app_id: app_id.into(),
-            vm_uuid: vm_uuid.into(),
-            compose_hash: compose_hash.into(),
+        GetPendingUpdatePreviewBuilder::new(
+            self,
+            app_id.into(),
+            vm_uuid.into(),
+            compose_hash.into(),
+        )
+    }
+    ///Like [`PhalaCloud::get_pending_update_preview`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_pending_update_preview(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        vm_uuid: impl ::std::convert::Into<::std::string::String>,
+        compose_hash: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetPendingUpdatePreviewBuilder<'_, Safe> {
+        GetPendingUpdatePreviewBuilder::new(
+            self,
+            app_id.into(),
+            vm_uuid.into(),
+            compose_hash.into(),
+        )
+    }
+}
+///A `GET /api/v1/apps/{app_id}/pending-updates` request, started by [`PhalaCloud::get_pending_updates`] or [`PhalaCloud::safe_get_pending_updates`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetPendingUpdatesBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    app_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetPendingUpdatesBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
+        GetPendingUpdatesBuilder {
+            phala_client,
+            app_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/apps/{app_id}/pending-updates` request, started by [`PhalaCloud::get_pending_updates`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetPendingUpdatesBuilder<'a> {
-    client: &'a PhalaCloud,
-    app_id: ::std::string::String,
-}
-impl<'a> GetPendingUpdatesBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::PendingUpdatesResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::PendingUpdatesResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_pending_updates(&self.app_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_pending_updates(&self.app_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetPendingUpdatesBuilder<'a> {
-    type Output = ::std::result::Result<types::PendingUpdatesResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetPendingUpdatesBuilder<'a, M> {
+    type Output = M::Output<types::PendingUpdatesResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -933,22 +1238,41 @@ Declared error statuses: 401, 404, 422.*/
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetPendingUpdatesBuilder<'_> {
-        GetPendingUpdatesBuilder {
-            client: self,
-            app_id: app_id.into(),
-        }
+        GetPendingUpdatesBuilder::new(self, app_id.into())
+    }
+    ///Like [`PhalaCloud::get_pending_updates`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_pending_updates(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetPendingUpdatesBuilder<'_, Safe> {
+        GetPendingUpdatesBuilder::new(self, app_id.into())
     }
 }
-///A `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_app_revision`]; `.await` it to send.
+///A `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_app_revision`] or [`PhalaCloud::safe_redeploy_app_revision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct RedeployAppRevisionBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct RedeployAppRevisionBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
     revision_id: ::std::string::String,
     transaction_hash: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<types::RedeployRevisionRequest>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> RedeployAppRevisionBuilder<'a> {
+impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        app_id: ::std::string::String,
+        revision_id: ::std::string::String,
+    ) -> Self {
+        RedeployAppRevisionBuilder {
+            phala_client,
+            app_id,
+            revision_id,
+            transaction_hash: ::std::option::Option::None,
+            body: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Optional transaction hash proving on-chain compose hash registration
     pub fn transaction_hash(
         mut self,
@@ -966,12 +1290,15 @@ impl<'a> RedeployAppRevisionBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .redeploy_app_revision(
                         &self.app_id,
@@ -980,12 +1307,13 @@ impl<'a> RedeployAppRevisionBuilder<'a> {
                         self.body.as_ref(),
                     )
                     .await,
+                ::std::option::Option::Some(202u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for RedeployAppRevisionBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for RedeployAppRevisionBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1010,25 +1338,42 @@ Declared error statuses: 401, 403, 404, 409, 422, 465.*/
         app_id: impl ::std::convert::Into<::std::string::String>,
         revision_id: impl ::std::convert::Into<::std::string::String>,
     ) -> RedeployAppRevisionBuilder<'_> {
-        RedeployAppRevisionBuilder {
-            client: self,
-            app_id: app_id.into(),
-            revision_id: revision_id.into(),
-            transaction_hash: ::std::option::Option::None,
-            body: ::std::option::Option::None,
-        }
+        RedeployAppRevisionBuilder::new(self, app_id.into(), revision_id.into())
+    }
+    ///Like [`PhalaCloud::redeploy_app_revision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_redeploy_app_revision(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        revision_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> RedeployAppRevisionBuilder<'_, Safe> {
+        RedeployAppRevisionBuilder::new(self, app_id.into(), revision_id.into())
     }
 }
-///A `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` request, started by [`PhalaCloud::replicate_app_cvm`]; `.await` it to send.
+///A `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` request, started by [`PhalaCloud::replicate_app_cvm`] or [`PhalaCloud::safe_replicate_app_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ReplicateAppCvmBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct ReplicateAppCvmBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
     vm_uuid: ::std::string::String,
     x_prepare_only: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<types::ReplicateRequest>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> ReplicateAppCvmBuilder<'a> {
+impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        app_id: ::std::string::String,
+        vm_uuid: ::std::string::String,
+    ) -> Self {
+        ReplicateAppCvmBuilder {
+            phala_client,
+            app_id,
+            vm_uuid,
+            x_prepare_only: ::std::option::Option::None,
+            body: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///The `x_prepare_only` parameter.
     pub fn x_prepare_only(
         mut self,
@@ -1046,10 +1391,13 @@ impl<'a> ReplicateAppCvmBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+    pub async fn send(self) -> M::Output<types::Vm> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .replicate_app_cvm(
                         &self.app_id,
@@ -1058,12 +1406,13 @@ impl<'a> ReplicateAppCvmBuilder<'a> {
                         self.body.as_ref(),
                     )
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ReplicateAppCvmBuilder<'a> {
-    type Output = ::std::result::Result<types::Vm, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for ReplicateAppCvmBuilder<'a, M> {
+    type Output = M::Output<types::Vm>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1088,12 +1437,14 @@ Declared error statuses: 400, 401, 403, 404, 422, 500.*/
         app_id: impl ::std::convert::Into<::std::string::String>,
         vm_uuid: impl ::std::convert::Into<::std::string::String>,
     ) -> ReplicateAppCvmBuilder<'_> {
-        ReplicateAppCvmBuilder {
-            client: self,
-            app_id: app_id.into(),
-            vm_uuid: vm_uuid.into(),
-            x_prepare_only: ::std::option::Option::None,
-            body: ::std::option::Option::None,
-        }
+        ReplicateAppCvmBuilder::new(self, app_id.into(), vm_uuid.into())
+    }
+    ///Like [`PhalaCloud::replicate_app_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_replicate_app_cvm(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        vm_uuid: impl ::std::convert::Into<::std::string::String>,
+    ) -> ReplicateAppCvmBuilder<'_, Safe> {
+        ReplicateAppCvmBuilder::new(self, app_id.into(), vm_uuid.into())
     }
 }

@@ -2,25 +2,40 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::runtime::{self, PhalaCloud};
 use crate::error::PhalaCloudError;
+use crate::runtime::{self, PhalaCloud};
+use crate::safe::{Mode, Raise, Safe};
 #[allow(unused_imports)]
 use crate::types;
-///A `HEAD /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::check_raw_attestation`]; `.await` it to send.
+///A `HEAD /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::check_raw_attestation`] or [`PhalaCloud::safe_check_raw_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct CheckRawAttestationBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct CheckRawAttestationBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     checksum: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> CheckRawAttestationBuilder<'a> {
+impl<'a, M: Mode> CheckRawAttestationBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, checksum: ::std::string::String) -> Self {
+        CheckRawAttestationBuilder {
+            phala_client,
+            checksum,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<(), PhalaCloudError> {
-        runtime::finish(self.client.raw.check_raw_attestation(&self.checksum).await)
+    pub async fn send(self) -> M::Output<()> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
+        runtime::finish(
+                self.phala_client.raw.check_raw_attestation(&self.checksum).await,
+                ::std::option::Option::Some(200u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for CheckRawAttestationBuilder<'a> {
-    type Output = ::std::result::Result<(), PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for CheckRawAttestationBuilder<'a, M> {
+    type Output = M::Output<()>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -40,29 +55,47 @@ Declared error statuses: 404, 422.*/
         &self,
         checksum: impl ::std::convert::Into<::std::string::String>,
     ) -> CheckRawAttestationBuilder<'_> {
-        CheckRawAttestationBuilder {
-            client: self,
-            checksum: checksum.into(),
-        }
+        CheckRawAttestationBuilder::new(self, checksum.into())
+    }
+    ///Like [`PhalaCloud::check_raw_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_check_raw_attestation(
+        &self,
+        checksum: impl ::std::convert::Into<::std::string::String>,
+    ) -> CheckRawAttestationBuilder<'_, Safe> {
+        CheckRawAttestationBuilder::new(self, checksum.into())
     }
 }
-///A `GET /api/v1/attestations/collateral/{checksum}` request, started by [`PhalaCloud::get_attestation_collateral`]; `.await` it to send.
+///A `GET /api/v1/attestations/collateral/{checksum}` request, started by [`PhalaCloud::get_attestation_collateral`] or [`PhalaCloud::safe_get_attestation_collateral`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetAttestationCollateralBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetAttestationCollateralBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     checksum: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetAttestationCollateralBuilder<'a> {
+impl<'a, M: Mode> GetAttestationCollateralBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, checksum: ::std::string::String) -> Self {
+        GetAttestationCollateralBuilder {
+            phala_client,
+            checksum,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_attestation_collateral(&self.checksum).await)
+        runtime::finish(
+                self.phala_client.raw.get_attestation_collateral(&self.checksum).await,
+                ::std::option::Option::Some(200u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetAttestationCollateralBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetAttestationCollateralBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -82,29 +115,46 @@ Declared error statuses: 400, 404, 422.*/
         &self,
         checksum: impl ::std::convert::Into<::std::string::String>,
     ) -> GetAttestationCollateralBuilder<'_> {
-        GetAttestationCollateralBuilder {
-            client: self,
-            checksum: checksum.into(),
-        }
+        GetAttestationCollateralBuilder::new(self, checksum.into())
+    }
+    ///Like [`PhalaCloud::get_attestation_collateral`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_attestation_collateral(
+        &self,
+        checksum: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAttestationCollateralBuilder<'_, Safe> {
+        GetAttestationCollateralBuilder::new(self, checksum.into())
     }
 }
-///A `GET /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::get_raw_attestation`]; `.await` it to send.
+///A `GET /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::get_raw_attestation`] or [`PhalaCloud::safe_get_raw_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetRawAttestationBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetRawAttestationBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     checksum: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetRawAttestationBuilder<'a> {
+impl<'a, M: Mode> GetRawAttestationBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, checksum: ::std::string::String) -> Self {
+        GetRawAttestationBuilder {
+            phala_client,
+            checksum,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::std::vec::Vec<u8>> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<u8>, PhalaCloudError> {
-        runtime::finish_bytes(self.client.raw.get_raw_attestation(&self.checksum).await)
+        runtime::finish_bytes(
+                self.phala_client.raw.get_raw_attestation(&self.checksum).await,
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetRawAttestationBuilder<'a> {
-    type Output = ::std::result::Result<::std::vec::Vec<u8>, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetRawAttestationBuilder<'a, M> {
+    type Output = M::Output<::std::vec::Vec<u8>>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -124,27 +174,45 @@ Declared error statuses: 404, 422.*/
         &self,
         checksum: impl ::std::convert::Into<::std::string::String>,
     ) -> GetRawAttestationBuilder<'_> {
-        GetRawAttestationBuilder {
-            client: self,
-            checksum: checksum.into(),
+        GetRawAttestationBuilder::new(self, checksum.into())
+    }
+    ///Like [`PhalaCloud::get_raw_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_raw_attestation(
+        &self,
+        checksum: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetRawAttestationBuilder<'_, Safe> {
+        GetRawAttestationBuilder::new(self, checksum.into())
+    }
+}
+///A `GET /api/v1/attestations/device_ids` request, started by [`PhalaCloud::list_attestation_device_ids`] or [`PhalaCloud::safe_list_attestation_device_ids`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListAttestationDeviceIdsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> ListAttestationDeviceIdsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        ListAttestationDeviceIdsBuilder {
+            phala_client,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/attestations/device_ids` request, started by [`PhalaCloud::list_attestation_device_ids`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ListAttestationDeviceIdsBuilder<'a> {
-    client: &'a PhalaCloud,
-}
-impl<'a> ListAttestationDeviceIdsBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        runtime::finish(self.client.raw.list_attestation_device_ids().await).await
+        runtime::finish(
+                self.phala_client.raw.list_attestation_device_ids().await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListAttestationDeviceIdsBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for ListAttestationDeviceIdsBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -159,29 +227,44 @@ Public endpoint. Returns device_id list from nodes table (excluding deleted).
 
 `GET /api/v1/attestations/device_ids`*/
     pub fn list_attestation_device_ids(&self) -> ListAttestationDeviceIdsBuilder<'_> {
-        ListAttestationDeviceIdsBuilder {
-            client: self,
+        ListAttestationDeviceIdsBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::list_attestation_device_ids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_attestation_device_ids(
+        &self,
+    ) -> ListAttestationDeviceIdsBuilder<'_, Safe> {
+        ListAttestationDeviceIdsBuilder::new(self)
+    }
+}
+///A `GET /api/v1/attestations/nodes` request, started by [`PhalaCloud::list_attestation_nodes`] or [`PhalaCloud::safe_list_attestation_nodes`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListAttestationNodesBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> ListAttestationNodesBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        ListAttestationNodesBuilder {
+            phala_client,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/attestations/nodes` request, started by [`PhalaCloud::list_attestation_nodes`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ListAttestationNodesBuilder<'a> {
-    client: &'a PhalaCloud,
-}
-impl<'a> ListAttestationNodesBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::std::vec::Vec<types::NodeRef>> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<types::NodeRef>, PhalaCloudError> {
-        runtime::finish(self.client.raw.list_attestation_nodes().await).await
+        runtime::finish(
+                self.phala_client.raw.list_attestation_nodes().await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListAttestationNodesBuilder<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<types::NodeRef>,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture for ListAttestationNodesBuilder<'a, M> {
+    type Output = M::Output<::std::vec::Vec<types::NodeRef>>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -196,26 +279,42 @@ Public endpoint. Returns NodeRef list derived from nodes table (excluding delete
 
 `GET /api/v1/attestations/nodes`*/
     pub fn list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_> {
-        ListAttestationNodesBuilder {
-            client: self,
+        ListAttestationNodesBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::list_attestation_nodes`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_, Safe> {
+        ListAttestationNodesBuilder::new(self)
+    }
+}
+///A `GET /api/v1/attestations/ppids` request, started by [`PhalaCloud::list_attestation_ppids`] or [`PhalaCloud::safe_list_attestation_ppids`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListAttestationPpidsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> ListAttestationPpidsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        ListAttestationPpidsBuilder {
+            phala_client,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/attestations/ppids` request, started by [`PhalaCloud::list_attestation_ppids`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ListAttestationPpidsBuilder<'a> {
-    client: &'a PhalaCloud,
-}
-impl<'a> ListAttestationPpidsBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        runtime::finish(self.client.raw.list_attestation_ppids().await).await
+        runtime::finish(
+                self.phala_client.raw.list_attestation_ppids().await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListAttestationPpidsBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for ListAttestationPpidsBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -230,19 +329,30 @@ Public endpoint. Returns PPID list from nodes table (excluding deleted).
 
 `GET /api/v1/attestations/ppids`*/
     pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_> {
-        ListAttestationPpidsBuilder {
-            client: self,
-        }
+        ListAttestationPpidsBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::list_attestation_ppids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_, Safe> {
+        ListAttestationPpidsBuilder::new(self)
     }
 }
-///A `GET /api/v1/attestations/recent` request, started by [`PhalaCloud::list_recent_attestations`]; `.await` it to send.
+///A `GET /api/v1/attestations/recent` request, started by [`PhalaCloud::list_recent_attestations`] or [`PhalaCloud::safe_list_recent_attestations`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ListRecentAttestationsBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct ListRecentAttestationsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     limit: ::std::option::Option<::std::num::NonZeroU64>,
     skip: ::std::option::Option<u64>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> ListRecentAttestationsBuilder<'a> {
+impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        ListRecentAttestationsBuilder {
+            phala_client,
+            limit: ::std::option::Option::None,
+            skip: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Max results
     pub fn limit(
         mut self,
@@ -257,17 +367,25 @@ impl<'a> ListRecentAttestationsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         runtime::finish(
-                self.client.raw.list_recent_attestations(self.limit, self.skip).await,
+                self
+                    .phala_client
+                    .raw
+                    .list_recent_attestations(self.limit, self.skip)
+                    .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListRecentAttestationsBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for ListRecentAttestationsBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -288,21 +406,32 @@ Optional parameters, set on the returned builder:
 
 Declared error statuses: 422.*/
     pub fn list_recent_attestations(&self) -> ListRecentAttestationsBuilder<'_> {
-        ListRecentAttestationsBuilder {
-            client: self,
-            limit: ::std::option::Option::None,
-            skip: ::std::option::Option::None,
-        }
+        ListRecentAttestationsBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::list_recent_attestations`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_recent_attestations(
+        &self,
+    ) -> ListRecentAttestationsBuilder<'_, Safe> {
+        ListRecentAttestationsBuilder::new(self)
     }
 }
-///A `POST /api/v1/attestations/verify` request, started by [`PhalaCloud::verify_attestation_upload`]; `.await` it to send.
+///A `POST /api/v1/attestations/verify` request, started by [`PhalaCloud::verify_attestation_upload`] or [`PhalaCloud::safe_verify_attestation_upload`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct VerifyAttestationUploadBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct VerifyAttestationUploadBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     file: ::std::option::Option<runtime::UploadFile>,
     hex: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> VerifyAttestationUploadBuilder<'a> {
+impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        VerifyAttestationUploadBuilder {
+            phala_client,
+            file: ::std::option::Option::None,
+            hex: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///The `file` form field.
     pub fn file(
         mut self,
@@ -320,10 +449,15 @@ impl<'a> VerifyAttestationUploadBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::VerificationResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::VerificationResponse, PhalaCloudError> {
-        let url = format!("{}/api/v1/attestations/verify", self.client.base_url(),);
+        let url = format!(
+            "{}/api/v1/attestations/verify", self.phala_client.base_url(),
+        );
         let form = ::reqwest::multipart::Form::new();
         let form = match self.file {
             ::std::option::Option::Some(v) => form.part("file", v.into_part()?),
@@ -336,16 +470,16 @@ impl<'a> VerifyAttestationUploadBuilder<'a> {
             ::std::option::Option::None => form,
         };
         let request = self
-            .client
+            .phala_client
             .http()
             .request(::reqwest::Method::POST, url)
             .header(::reqwest::header::ACCEPT, "application/json")
             .multipart(form);
-        runtime::send_json(self.client, request).await
+        runtime::send_json(self.phala_client, request).await
     }
 }
-impl<'a> ::std::future::IntoFuture for VerifyAttestationUploadBuilder<'a> {
-    type Output = ::std::result::Result<types::VerificationResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for VerifyAttestationUploadBuilder<'a, M> {
+    type Output = M::Output<types::VerificationResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -366,29 +500,46 @@ Optional parameters, set on the returned builder:
 
 Declared error statuses: 400, 422.*/
     pub fn verify_attestation_upload(&self) -> VerifyAttestationUploadBuilder<'_> {
-        VerifyAttestationUploadBuilder {
-            client: self,
-            file: ::std::option::Option::None,
-            hex: ::std::option::Option::None,
+        VerifyAttestationUploadBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::verify_attestation_upload`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_verify_attestation_upload(
+        &self,
+    ) -> VerifyAttestationUploadBuilder<'_, Safe> {
+        VerifyAttestationUploadBuilder::new(self)
+    }
+}
+///A `GET /api/v1/attestations/view/{checksum}` request, started by [`PhalaCloud::view_attestation`] or [`PhalaCloud::safe_view_attestation`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ViewAttestationBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    checksum: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> ViewAttestationBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, checksum: ::std::string::String) -> Self {
+        ViewAttestationBuilder {
+            phala_client,
+            checksum,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/attestations/view/{checksum}` request, started by [`PhalaCloud::view_attestation`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ViewAttestationBuilder<'a> {
-    client: &'a PhalaCloud,
-    checksum: ::std::string::String,
-}
-impl<'a> ViewAttestationBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        runtime::finish(self.client.raw.view_attestation(&self.checksum).await).await
+        runtime::finish(
+                self.phala_client.raw.view_attestation(&self.checksum).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ViewAttestationBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for ViewAttestationBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -408,9 +559,13 @@ Declared error statuses: 404, 422.*/
         &self,
         checksum: impl ::std::convert::Into<::std::string::String>,
     ) -> ViewAttestationBuilder<'_> {
-        ViewAttestationBuilder {
-            client: self,
-            checksum: checksum.into(),
-        }
+        ViewAttestationBuilder::new(self, checksum.into())
+    }
+    ///Like [`PhalaCloud::view_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_view_attestation(
+        &self,
+        checksum: impl ::std::convert::Into<::std::string::String>,
+    ) -> ViewAttestationBuilder<'_, Safe> {
+        ViewAttestationBuilder::new(self, checksum.into())
     }
 }

@@ -2,26 +2,42 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::runtime::{self, PhalaCloud};
 use crate::error::PhalaCloudError;
+use crate::runtime::{self, PhalaCloud};
+use crate::safe::{Mode, Raise, Safe};
 #[allow(unused_imports)]
 use crate::types;
-///A `POST /api/v1/cvms/batch-stop` request, started by [`PhalaCloud::batch_stop_cvms`]; `.await` it to send.
+///A `POST /api/v1/cvms/batch-stop` request, started by [`PhalaCloud::batch_stop_cvms`] or [`PhalaCloud::safe_batch_stop_cvms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct BatchStopCvmsBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct BatchStopCvmsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     body: types::BatchStopRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> BatchStopCvmsBuilder<'a> {
+impl<'a, M: Mode> BatchStopCvmsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, body: types::BatchStopRequest) -> Self {
+        BatchStopCvmsBuilder {
+            phala_client,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::BatchStopResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::BatchStopResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.batch_stop_cvms(&self.body).await).await
+        runtime::finish(
+                self.phala_client.raw.batch_stop_cvms(&self.body).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for BatchStopCvmsBuilder<'a> {
-    type Output = ::std::result::Result<types::BatchStopResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for BatchStopCvmsBuilder<'a, M> {
+    type Output = M::Output<types::BatchStopResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -41,28 +57,47 @@ Declared error statuses: 400, 401, 422.*/
         &self,
         body: impl ::std::convert::Into<types::BatchStopRequest>,
     ) -> BatchStopCvmsBuilder<'_> {
-        BatchStopCvmsBuilder {
-            client: self,
-            body: body.into(),
+        BatchStopCvmsBuilder::new(self, body.into())
+    }
+    ///Like [`PhalaCloud::batch_stop_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_batch_stop_cvms(
+        &self,
+        body: impl ::std::convert::Into<types::BatchStopRequest>,
+    ) -> BatchStopCvmsBuilder<'_, Safe> {
+        BatchStopCvmsBuilder::new(self, body.into())
+    }
+}
+///A `POST /api/v1/cvms/{cvm_id}/operations/cancel` request, started by [`PhalaCloud::cancel_cvm_operation`] or [`PhalaCloud::safe_cancel_cvm_operation`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CancelCvmOperationBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> CancelCvmOperationBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        CancelCvmOperationBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `POST /api/v1/cvms/{cvm_id}/operations/cancel` request, started by [`PhalaCloud::cancel_cvm_operation`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CancelCvmOperationBuilder<'a> {
-    client: &'a PhalaCloud,
-    cvm_id: ::std::string::String,
-}
-impl<'a> CancelCvmOperationBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::CancelOperationRequest> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::CancelOperationRequest, PhalaCloudError> {
-        runtime::finish(self.client.raw.cancel_cvm_operation(&self.cvm_id).await).await
+        runtime::finish(
+                self.phala_client.raw.cancel_cvm_operation(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for CancelCvmOperationBuilder<'a> {
-    type Output = ::std::result::Result<types::CancelOperationRequest, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for CancelCvmOperationBuilder<'a, M> {
+    type Output = M::Output<types::CancelOperationRequest>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -82,36 +117,58 @@ Declared error statuses: 401, 403, 404, 409, 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> CancelCvmOperationBuilder<'_> {
-        CancelCvmOperationBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-        }
+        CancelCvmOperationBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::cancel_cvm_operation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_cancel_cvm_operation(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> CancelCvmOperationBuilder<'_, Safe> {
+        CancelCvmOperationBuilder::new(self, cvm_id.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::commit_cvm_compose_file_update`]; `.await` it to send.
+///A `PATCH /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::commit_cvm_compose_file_update`] or [`PhalaCloud::safe_commit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct CommitCvmComposeFileUpdateBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct CommitCvmComposeFileUpdateBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::CommitCvmComposeFileUpdateBody,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> CommitCvmComposeFileUpdateBuilder<'a> {
+impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::CommitCvmComposeFileUpdateBody,
+    ) -> Self {
+        CommitCvmComposeFileUpdateBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .commit_cvm_compose_file_update(&self.cvm_id, &self.body)
                     .await,
+                ::std::option::Option::Some(202u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for CommitCvmComposeFileUpdateBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture
+for CommitCvmComposeFileUpdateBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -132,27 +189,46 @@ Declared error statuses: 400, 401, 403, 404, 422, 503.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
     ) -> CommitCvmComposeFileUpdateBuilder<'_> {
-        CommitCvmComposeFileUpdateBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            body: body.into(),
+        CommitCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::commit_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_commit_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
+    ) -> CommitCvmComposeFileUpdateBuilder<'_, Safe> {
+        CommitCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
+    }
+}
+///A `POST /api/v1/cvms` request, started by [`PhalaCloud::commit_cvm_provision`] or [`PhalaCloud::safe_commit_cvm_provision`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CommitCvmProvisionBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    body: types::CreateTappRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> CommitCvmProvisionBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, body: types::CreateTappRequest) -> Self {
+        CommitCvmProvisionBuilder {
+            phala_client,
+            body,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `POST /api/v1/cvms` request, started by [`PhalaCloud::commit_cvm_provision`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CommitCvmProvisionBuilder<'a> {
-    client: &'a PhalaCloud,
-    body: types::CreateTappRequest,
-}
-impl<'a> CommitCvmProvisionBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        runtime::finish(self.client.raw.commit_cvm_provision(&self.body).await).await
+    pub async fn send(self) -> M::Output<types::Vm> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        runtime::finish(
+                self.phala_client.raw.commit_cvm_provision(&self.body).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for CommitCvmProvisionBuilder<'a> {
-    type Output = ::std::result::Result<types::Vm, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for CommitCvmProvisionBuilder<'a, M> {
+    type Output = M::Output<types::Vm>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -172,21 +248,39 @@ Declared error statuses: 400, 401, 422.*/
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
     ) -> CommitCvmProvisionBuilder<'_> {
-        CommitCvmProvisionBuilder {
-            client: self,
-            body: body.into(),
-        }
+        CommitCvmProvisionBuilder::new(self, body.into())
+    }
+    ///Like [`PhalaCloud::commit_cvm_provision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_commit_cvm_provision(
+        &self,
+        body: impl ::std::convert::Into<types::CreateTappRequest>,
+    ) -> CommitCvmProvisionBuilder<'_, Safe> {
+        CommitCvmProvisionBuilder::new(self, body.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/commit-replica` request, started by [`PhalaCloud::commit_cvm_replica`]; `.await` it to send.
+///A `POST /api/v1/cvms/{cvm_id}/commit-replica` request, started by [`PhalaCloud::commit_cvm_replica`] or [`PhalaCloud::safe_commit_cvm_replica`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct CommitCvmReplicaBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct CommitCvmReplicaBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     token: ::std::option::Option<::std::string::String>,
     body: types::CommitUpdateRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> CommitCvmReplicaBuilder<'a> {
+impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::CommitUpdateRequest,
+    ) -> Self {
+        CommitCvmReplicaBuilder {
+            phala_client,
+            cvm_id,
+            token: ::std::option::Option::None,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Commit token (alternative to body.token)
     pub fn token(
         mut self,
@@ -196,21 +290,25 @@ impl<'a> CommitCvmReplicaBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .commit_cvm_replica(&self.cvm_id, self.token.as_deref(), &self.body)
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for CommitCvmReplicaBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for CommitCvmReplicaBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -234,23 +332,40 @@ Declared error statuses: 422.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::CommitUpdateRequest>,
     ) -> CommitCvmReplicaBuilder<'_> {
-        CommitCvmReplicaBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            token: ::std::option::Option::None,
-            body: body.into(),
-        }
+        CommitCvmReplicaBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::commit_cvm_replica`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_commit_cvm_replica(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
+    ) -> CommitCvmReplicaBuilder<'_, Safe> {
+        CommitCvmReplicaBuilder::new(self, cvm_id.into(), body.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::commit_cvm_update`]; `.await` it to send.
+///A `POST /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::commit_cvm_update`] or [`PhalaCloud::safe_commit_cvm_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct CommitCvmUpdateBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct CommitCvmUpdateBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     token: ::std::option::Option<::std::string::String>,
     body: types::CommitUpdateRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> CommitCvmUpdateBuilder<'a> {
+impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::CommitUpdateRequest,
+    ) -> Self {
+        CommitCvmUpdateBuilder {
+            phala_client,
+            cvm_id,
+            token: ::std::option::Option::None,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Commit token (alternative to body.token)
     pub fn token(
         mut self,
@@ -260,21 +375,25 @@ impl<'a> CommitCvmUpdateBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .commit_cvm_update(&self.cvm_id, self.token.as_deref(), &self.body)
                     .await,
+                ::std::option::Option::Some(202u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for CommitCvmUpdateBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for CommitCvmUpdateBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -298,28 +417,49 @@ Declared error statuses: 422.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::CommitUpdateRequest>,
     ) -> CommitCvmUpdateBuilder<'_> {
-        CommitCvmUpdateBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            token: ::std::option::Option::None,
-            body: body.into(),
+        CommitCvmUpdateBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::commit_cvm_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_commit_cvm_update(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
+    ) -> CommitCvmUpdateBuilder<'_, Safe> {
+        CommitCvmUpdateBuilder::new(self, cvm_id.into(), body.into())
+    }
+}
+///A `POST /api/v1/cvms/workload` request, started by [`PhalaCloud::create_cvm_for_workload`] or [`PhalaCloud::safe_create_cvm_for_workload`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateCvmForWorkloadBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    body: types::CreateWorkloadTappRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> CreateCvmForWorkloadBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        body: types::CreateWorkloadTappRequest,
+    ) -> Self {
+        CreateCvmForWorkloadBuilder {
+            phala_client,
+            body,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `POST /api/v1/cvms/workload` request, started by [`PhalaCloud::create_cvm_for_workload`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateCvmForWorkloadBuilder<'a> {
-    client: &'a PhalaCloud,
-    body: types::CreateWorkloadTappRequest,
-}
-impl<'a> CreateCvmForWorkloadBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        runtime::finish(self.client.raw.create_cvm_for_workload(&self.body).await).await
+    pub async fn send(self) -> M::Output<types::Vm> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        runtime::finish(
+                self.phala_client.raw.create_cvm_for_workload(&self.body).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for CreateCvmForWorkloadBuilder<'a> {
-    type Output = ::std::result::Result<types::Vm, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for CreateCvmForWorkloadBuilder<'a, M> {
+    type Output = M::Output<types::Vm>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -339,27 +479,45 @@ Declared error statuses: 400, 401, 409, 422.*/
         &self,
         body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
     ) -> CreateCvmForWorkloadBuilder<'_> {
-        CreateCvmForWorkloadBuilder {
-            client: self,
-            body: body.into(),
-        }
+        CreateCvmForWorkloadBuilder::new(self, body.into())
+    }
+    ///Like [`PhalaCloud::create_cvm_for_workload`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_create_cvm_for_workload(
+        &self,
+        body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
+    ) -> CreateCvmForWorkloadBuilder<'_, Safe> {
+        CreateCvmForWorkloadBuilder::new(self, body.into())
     }
 }
-///A `POST /api/v1/cvms/eliza` request, started by [`PhalaCloud::create_eliza_from_provision`]; `.await` it to send.
+///A `POST /api/v1/cvms/eliza` request, started by [`PhalaCloud::create_eliza_from_provision`] or [`PhalaCloud::safe_create_eliza_from_provision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct CreateElizaFromProvisionBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct CreateElizaFromProvisionBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     body: types::CreateTappRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> CreateElizaFromProvisionBuilder<'a> {
+impl<'a, M: Mode> CreateElizaFromProvisionBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, body: types::CreateTappRequest) -> Self {
+        CreateElizaFromProvisionBuilder {
+            phala_client,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        runtime::finish(self.client.raw.create_eliza_from_provision(&self.body).await)
+    pub async fn send(self) -> M::Output<types::Vm> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        runtime::finish(
+                self.phala_client.raw.create_eliza_from_provision(&self.body).await,
+                ::std::option::Option::Some(200u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for CreateElizaFromProvisionBuilder<'a> {
-    type Output = ::std::result::Result<types::Vm, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for CreateElizaFromProvisionBuilder<'a, M> {
+    type Output = M::Output<types::Vm>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -379,26 +537,45 @@ Declared error statuses: 400, 401, 422.*/
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
     ) -> CreateElizaFromProvisionBuilder<'_> {
-        CreateElizaFromProvisionBuilder {
-            client: self,
-            body: body.into(),
+        CreateElizaFromProvisionBuilder::new(self, body.into())
+    }
+    ///Like [`PhalaCloud::create_eliza_from_provision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_create_eliza_from_provision(
+        &self,
+        body: impl ::std::convert::Into<types::CreateTappRequest>,
+    ) -> CreateElizaFromProvisionBuilder<'_, Safe> {
+        CreateElizaFromProvisionBuilder::new(self, body.into())
+    }
+}
+///A `DELETE /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::delete_cvm`] or [`PhalaCloud::safe_delete_cvm`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteCvmBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> DeleteCvmBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        DeleteCvmBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `DELETE /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::delete_cvm`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct DeleteCvmBuilder<'a> {
-    client: &'a PhalaCloud,
-    cvm_id: ::std::string::String,
-}
-impl<'a> DeleteCvmBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<(), PhalaCloudError> {
-        runtime::finish(self.client.raw.delete_cvm(&self.cvm_id).await).await
+    pub async fn send(self) -> M::Output<()> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
+        runtime::finish(
+                self.phala_client.raw.delete_cvm(&self.cvm_id).await,
+                ::std::option::Option::Some(204u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteCvmBuilder<'a> {
-    type Output = ::std::result::Result<(), PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for DeleteCvmBuilder<'a, M> {
+    type Output = M::Output<()>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -418,32 +595,57 @@ Declared error statuses: 401, 403, 404, 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> DeleteCvmBuilder<'_> {
-        DeleteCvmBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-        }
+        DeleteCvmBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::delete_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_delete_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> DeleteCvmBuilder<'_, Safe> {
+        DeleteCvmBuilder::new(self, cvm_id.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose` request, started by [`PhalaCloud::diagnose_custom_domains`]; `.await` it to send.
+///A `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose` request, started by [`PhalaCloud::diagnose_custom_domains`] or [`PhalaCloud::safe_diagnose_custom_domains`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct DiagnoseCustomDomainsBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct DiagnoseCustomDomainsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::DiagnoseDomainsRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> DiagnoseCustomDomainsBuilder<'a> {
+impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::DiagnoseDomainsRequest,
+    ) -> Self {
+        DiagnoseCustomDomainsBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::DiagnosisResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::DiagnosisResponse, PhalaCloudError> {
         runtime::finish(
-                self.client.raw.diagnose_custom_domains(&self.cvm_id, &self.body).await,
+                self
+                    .phala_client
+                    .raw
+                    .diagnose_custom_domains(&self.cvm_id, &self.body)
+                    .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for DiagnoseCustomDomainsBuilder<'a> {
-    type Output = ::std::result::Result<types::DiagnosisResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for DiagnoseCustomDomainsBuilder<'a, M> {
+    type Output = M::Output<types::DiagnosisResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -464,36 +666,53 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
     ) -> DiagnoseCustomDomainsBuilder<'_> {
-        DiagnoseCustomDomainsBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            body: body.into(),
-        }
+        DiagnoseCustomDomainsBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::diagnose_custom_domains`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_diagnose_custom_domains(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
+    ) -> DiagnoseCustomDomainsBuilder<'_, Safe> {
+        DiagnoseCustomDomainsBuilder::new(self, cvm_id.into(), body.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/available-os-images` request, started by [`PhalaCloud::get_available_os_images`]; `.await` it to send.
+///A `GET /api/v1/cvms/{cvm_id}/available-os-images` request, started by [`PhalaCloud::get_available_os_images`] or [`PhalaCloud::safe_get_available_os_images`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetAvailableOsImagesBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetAvailableOsImagesBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetAvailableOsImagesBuilder<'a> {
+impl<'a, M: Mode> GetAvailableOsImagesBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetAvailableOsImagesBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
+        self,
+    ) -> M::Output<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<
         ::std::vec::Vec<types::PatchComposeFileAvailableOsImage>,
         PhalaCloudError,
     > {
-        runtime::finish(self.client.raw.get_available_os_images(&self.cvm_id).await)
+        runtime::finish(
+                self.phala_client.raw.get_available_os_images(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetAvailableOsImagesBuilder<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<types::PatchComposeFileAvailableOsImage>,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetAvailableOsImagesBuilder<'a, M> {
+    type Output = M::Output<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -513,32 +732,57 @@ Declared error statuses: 401, 403, 404, 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetAvailableOsImagesBuilder<'_> {
-        GetAvailableOsImagesBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-        }
+        GetAvailableOsImagesBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_available_os_images`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_available_os_images(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAvailableOsImagesBuilder<'_, Safe> {
+        GetAvailableOsImagesBuilder::new(self, cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::get_commit_update_info`]; `.await` it to send.
+///A `GET /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::get_commit_update_info`] or [`PhalaCloud::safe_get_commit_update_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetCommitUpdateInfoBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetCommitUpdateInfoBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     token: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetCommitUpdateInfoBuilder<'a> {
+impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        token: ::std::string::String,
+    ) -> Self {
+        GetCommitUpdateInfoBuilder {
+            phala_client,
+            cvm_id,
+            token,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         runtime::finish(
-                self.client.raw.get_commit_update_info(&self.cvm_id, &self.token).await,
+                self
+                    .phala_client
+                    .raw
+                    .get_commit_update_info(&self.cvm_id, &self.token)
+                    .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetCommitUpdateInfoBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetCommitUpdateInfoBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -559,29 +803,48 @@ Declared error statuses: 422.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         token: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCommitUpdateInfoBuilder<'_> {
-        GetCommitUpdateInfoBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            token: token.into(),
+        GetCommitUpdateInfoBuilder::new(self, cvm_id.into(), token.into())
+    }
+    ///Like [`PhalaCloud::get_commit_update_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_commit_update_info(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCommitUpdateInfoBuilder<'_, Safe> {
+        GetCommitUpdateInfoBuilder::new(self, cvm_id.into(), token.into())
+    }
+}
+///A `GET /api/v1/cvms/{cvm_id}/attestation` request, started by [`PhalaCloud::get_cvm_attestation`] or [`PhalaCloud::safe_get_cvm_attestation`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetCvmAttestationBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetCvmAttestationBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetCvmAttestationBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/cvms/{cvm_id}/attestation` request, started by [`PhalaCloud::get_cvm_attestation`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetCvmAttestationBuilder<'a> {
-    client: &'a PhalaCloud,
-    cvm_id: ::std::string::String,
-}
-impl<'a> GetCvmAttestationBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::CvmAttestation> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::CvmAttestation, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_cvm_attestation(&self.cvm_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_cvm_attestation(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetCvmAttestationBuilder<'a> {
-    type Output = ::std::result::Result<types::CvmAttestation, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmAttestationBuilder<'a, M> {
+    type Output = M::Output<types::CvmAttestation>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -601,20 +864,33 @@ Declared error statuses: 401, 403, 404, 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCvmAttestationBuilder<'_> {
-        GetCvmAttestationBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-        }
+        GetCvmAttestationBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_cvm_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_attestation(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmAttestationBuilder<'_, Safe> {
+        GetCvmAttestationBuilder::new(self, cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::get_cvm_compose_file`]; `.await` it to send.
+///A `GET /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::get_cvm_compose_file`] or [`PhalaCloud::safe_get_cvm_compose_file`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetCvmComposeFileBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetCvmComposeFileBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     raw: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetCvmComposeFileBuilder<'a> {
+impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetCvmComposeFileBuilder {
+            phala_client,
+            cvm_id,
+            raw: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///The `raw` parameter.
     pub fn raw(
         mut self,
@@ -624,21 +900,25 @@ impl<'a> GetCvmComposeFileBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .get_cvm_compose_file(&self.cvm_id, self.raw.as_deref())
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetCvmComposeFileBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmComposeFileBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -661,29 +941,47 @@ Declared error statuses: 401, 403, 404, 422, 500.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCvmComposeFileBuilder<'_> {
-        GetCvmComposeFileBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            raw: ::std::option::Option::None,
+        GetCvmComposeFileBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_cvm_compose_file`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_compose_file(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmComposeFileBuilder<'_, Safe> {
+        GetCvmComposeFileBuilder::new(self, cvm_id.into())
+    }
+}
+///A `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` request, started by [`PhalaCloud::get_cvm_docker_compose`] or [`PhalaCloud::safe_get_cvm_docker_compose`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetCvmDockerComposeBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetCvmDockerComposeBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetCvmDockerComposeBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` request, started by [`PhalaCloud::get_cvm_docker_compose`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetCvmDockerComposeBuilder<'a> {
-    client: &'a PhalaCloud,
-    cvm_id: ::std::string::String,
-}
-impl<'a> GetCvmDockerComposeBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::std::string::String> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::std::string::String, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_cvm_docker_compose(&self.cvm_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_cvm_docker_compose(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetCvmDockerComposeBuilder<'a> {
-    type Output = ::std::result::Result<::std::string::String, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmDockerComposeBuilder<'a, M> {
+    type Output = M::Output<::std::string::String>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -703,28 +1001,47 @@ Declared error statuses: 401, 403, 404, 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCvmDockerComposeBuilder<'_> {
-        GetCvmDockerComposeBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
+        GetCvmDockerComposeBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_cvm_docker_compose`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_docker_compose(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmDockerComposeBuilder<'_, Safe> {
+        GetCvmDockerComposeBuilder::new(self, cvm_id.into())
+    }
+}
+///A `GET /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::get_cvm_info`] or [`PhalaCloud::safe_get_cvm_info`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetCvmInfoBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetCvmInfoBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetCvmInfoBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::get_cvm_info`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetCvmInfoBuilder<'a> {
-    client: &'a PhalaCloud,
-    cvm_id: ::std::string::String,
-}
-impl<'a> GetCvmInfoBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::GetCvmInfoResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::GetCvmInfoResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_cvm_info(&self.cvm_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_cvm_info(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetCvmInfoBuilder<'a> {
-    type Output = ::std::result::Result<types::GetCvmInfoResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmInfoBuilder<'a, M> {
+    type Output = M::Output<types::GetCvmInfoResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -744,22 +1061,37 @@ Declared error statuses: 401, 403, 404, 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCvmInfoBuilder<'_> {
-        GetCvmInfoBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-        }
+        GetCvmInfoBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_cvm_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_info(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmInfoBuilder<'_, Safe> {
+        GetCvmInfoBuilder::new(self, cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/paginated` request, started by [`PhalaCloud::get_cvm_list`]; `.await` it to send.
+///A `GET /api/v1/cvms/paginated` request, started by [`PhalaCloud::get_cvm_list`] or [`PhalaCloud::safe_get_cvm_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetCvmListBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetCvmListBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     page: ::std::option::Option<::std::num::NonZeroU64>,
     page_size: ::std::option::Option<::std::num::NonZeroU64>,
     teepod_id: ::std::option::Option<i64>,
     user_id: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetCvmListBuilder<'a> {
+impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        GetCvmListBuilder {
+            phala_client,
+            page: ::std::option::Option::None,
+            page_size: ::std::option::Option::None,
+            teepod_id: ::std::option::Option::None,
+            user_id: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Page number (1-indexed)
     pub fn page(
         mut self,
@@ -790,12 +1122,15 @@ impl<'a> GetCvmListBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::GetCvmListResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::GetCvmListResponse, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .get_cvm_list(
                         self.page,
@@ -804,12 +1139,13 @@ impl<'a> GetCvmListBuilder<'a> {
                         self.user_id.as_deref(),
                     )
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetCvmListBuilder<'a> {
-    type Output = ::std::result::Result<types::GetCvmListResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmListBuilder<'a, M> {
+    type Output = M::Output<types::GetCvmListResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -832,31 +1168,42 @@ Optional parameters, set on the returned builder:
 
 Declared error statuses: 401, 422.*/
     pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_> {
-        GetCvmListBuilder {
-            client: self,
-            page: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            teepod_id: ::std::option::Option::None,
-            user_id: ::std::option::Option::None,
+        GetCvmListBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::get_cvm_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_list(&self) -> GetCvmListBuilder<'_, Safe> {
+        GetCvmListBuilder::new(self)
+    }
+}
+///A `GET /api/v1/cvms/{cvm_id}/network` request, started by [`PhalaCloud::get_cvm_network`] or [`PhalaCloud::safe_get_cvm_network`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetCvmNetworkBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetCvmNetworkBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetCvmNetworkBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/cvms/{cvm_id}/network` request, started by [`PhalaCloud::get_cvm_network`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetCvmNetworkBuilder<'a> {
-    client: &'a PhalaCloud,
-    cvm_id: ::std::string::String,
-}
-impl<'a> GetCvmNetworkBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::CvmNetwork, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_cvm_network(&self.cvm_id).await).await
+    pub async fn send(self) -> M::Output<types::CvmNetwork> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<types::CvmNetwork, PhalaCloudError> {
+        runtime::finish(
+                self.phala_client.raw.get_cvm_network(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetCvmNetworkBuilder<'a> {
-    type Output = ::std::result::Result<types::CvmNetwork, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmNetworkBuilder<'a, M> {
+    type Output = M::Output<types::CvmNetwork>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -876,24 +1223,41 @@ Declared error statuses: 401, 403, 404, 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCvmNetworkBuilder<'_> {
-        GetCvmNetworkBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-        }
+        GetCvmNetworkBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_cvm_network`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_network(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmNetworkBuilder<'_, Safe> {
+        GetCvmNetworkBuilder::new(self, cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/operations` request, started by [`PhalaCloud::get_cvm_operations`]; `.await` it to send.
+///A `GET /api/v1/cvms/{cvm_id}/operations` request, started by [`PhalaCloud::get_cvm_operations`] or [`PhalaCloud::safe_get_cvm_operations`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetCvmOperationsBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetCvmOperationsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     cursor: ::std::option::Option<::std::string::String>,
     end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     limit: ::std::option::Option<::std::num::NonZeroU64>,
     operation_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetCvmOperationsBuilder<'a> {
+impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetCvmOperationsBuilder {
+            phala_client,
+            cvm_id,
+            cursor: ::std::option::Option::None,
+            end_time: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            operation_types: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Opaque cursor from previous response
     pub fn cursor(
         mut self,
@@ -935,12 +1299,15 @@ impl<'a> GetCvmOperationsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::PaginatedCvmOperationsResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::PaginatedCvmOperationsResponse, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .get_cvm_operations(
                         &self.cvm_id,
@@ -951,15 +1318,13 @@ impl<'a> GetCvmOperationsBuilder<'a> {
                         self.start_time.as_ref(),
                     )
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetCvmOperationsBuilder<'a> {
-    type Output = ::std::result::Result<
-        types::PaginatedCvmOperationsResponse,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmOperationsBuilder<'a, M> {
+    type Output = M::Output<types::PaginatedCvmOperationsResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -986,34 +1351,47 @@ Declared error statuses: 401, 403, 404, 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCvmOperationsBuilder<'_> {
-        GetCvmOperationsBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            cursor: ::std::option::Option::None,
-            end_time: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            operation_types: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
-        }
+        GetCvmOperationsBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_cvm_operations`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_operations(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmOperationsBuilder<'_, Safe> {
+        GetCvmOperationsBuilder::new(self, cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::get_cvm_pre_launch_script`]; `.await` it to send.
+///A `GET /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::get_cvm_pre_launch_script`] or [`PhalaCloud::safe_get_cvm_pre_launch_script`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetCvmPreLaunchScriptBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetCvmPreLaunchScriptBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetCvmPreLaunchScriptBuilder<'a> {
+impl<'a, M: Mode> GetCvmPreLaunchScriptBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetCvmPreLaunchScriptBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::std::string::String> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::std::string::String, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_cvm_pre_launch_script(&self.cvm_id).await)
+        runtime::finish(
+                self.phala_client.raw.get_cvm_pre_launch_script(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetCvmPreLaunchScriptBuilder<'a> {
-    type Output = ::std::result::Result<::std::string::String, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmPreLaunchScriptBuilder<'a, M> {
+    type Output = M::Output<::std::string::String>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1033,22 +1411,37 @@ Declared error statuses: 401, 403, 404, 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCvmPreLaunchScriptBuilder<'_> {
-        GetCvmPreLaunchScriptBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-        }
+        GetCvmPreLaunchScriptBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_cvm_pre_launch_script`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_pre_launch_script(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmPreLaunchScriptBuilder<'_, Safe> {
+        GetCvmPreLaunchScriptBuilder::new(self, cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/state` request, started by [`PhalaCloud::get_cvm_state`]; `.await` it to send.
+///A `GET /api/v1/cvms/{cvm_id}/state` request, started by [`PhalaCloud::get_cvm_state`] or [`PhalaCloud::safe_get_cvm_state`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetCvmStateBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetCvmStateBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     interval: ::std::option::Option<i64>,
     target: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<i64>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetCvmStateBuilder<'a> {
+impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetCvmStateBuilder {
+            phala_client,
+            cvm_id,
+            interval: ::std::option::Option::None,
+            target: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Polling interval in seconds (5-30)
     pub fn interval(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.interval = ::std::option::Option::Some(value.into());
@@ -1068,12 +1461,15 @@ impl<'a> GetCvmStateBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .get_cvm_state(
                         &self.cvm_id,
@@ -1082,12 +1478,13 @@ impl<'a> GetCvmStateBuilder<'a> {
                         self.timeout,
                     )
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetCvmStateBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmStateBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1123,31 +1520,47 @@ Declared error statuses: 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCvmStateBuilder<'_> {
-        GetCvmStateBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            interval: ::std::option::Option::None,
-            target: ::std::option::Option::None,
-            timeout: ::std::option::Option::None,
+        GetCvmStateBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_cvm_state`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_state(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmStateBuilder<'_, Safe> {
+        GetCvmStateBuilder::new(self, cvm_id.into())
+    }
+}
+///A `GET /api/v1/cvms/{cvm_id}/stats` request, started by [`PhalaCloud::get_cvm_stats`] or [`PhalaCloud::safe_get_cvm_stats`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetCvmStatsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetCvmStatsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetCvmStatsBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/cvms/{cvm_id}/stats` request, started by [`PhalaCloud::get_cvm_stats`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetCvmStatsBuilder<'a> {
-    client: &'a PhalaCloud,
-    cvm_id: ::std::string::String,
-}
-impl<'a> GetCvmStatsBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::CvmSystemInfo> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::CvmSystemInfo, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_cvm_stats(&self.cvm_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_cvm_stats(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetCvmStatsBuilder<'a> {
-    type Output = ::std::result::Result<types::CvmSystemInfo, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmStatsBuilder<'a, M> {
+    type Output = M::Output<types::CvmSystemInfo>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1167,33 +1580,55 @@ Declared error statuses: 401, 403, 404, 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCvmStatsBuilder<'_> {
-        GetCvmStatsBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-        }
+        GetCvmStatsBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_cvm_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_stats(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmStatsBuilder<'_, Safe> {
+        GetCvmStatsBuilder::new(self, cvm_id.into())
     }
 }
-///A `POST /api/v1/status/batch` request, started by [`PhalaCloud::get_cvm_status_batch`]; `.await` it to send.
+///A `POST /api/v1/status/batch` request, started by [`PhalaCloud::get_cvm_status_batch`] or [`PhalaCloud::safe_get_cvm_status_batch`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetCvmStatusBatchBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetCvmStatusBatchBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     body: types::BatchStatusRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetCvmStatusBatchBuilder<'a> {
+impl<'a, M: Mode> GetCvmStatusBatchBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, body: types::BatchStatusRequest) -> Self {
+        GetCvmStatusBatchBuilder {
+            phala_client,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
+        self,
+    ) -> M::Output<
+        ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
+    > {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<
         ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
         PhalaCloudError,
     > {
-        runtime::finish(self.client.raw.get_cvm_status_batch(&self.body).await).await
+        runtime::finish(
+                self.phala_client.raw.get_cvm_status_batch(&self.body).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetCvmStatusBatchBuilder<'a> {
-    type Output = ::std::result::Result<
+impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmStatusBatchBuilder<'a, M> {
+    type Output = M::Output<
         ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
-        PhalaCloudError,
     >;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1217,28 +1652,47 @@ Declared error statuses: 422.*/
         &self,
         body: impl ::std::convert::Into<types::BatchStatusRequest>,
     ) -> GetCvmStatusBatchBuilder<'_> {
-        GetCvmStatusBatchBuilder {
-            client: self,
-            body: body.into(),
+        GetCvmStatusBatchBuilder::new(self, body.into())
+    }
+    ///Like [`PhalaCloud::get_cvm_status_batch`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_status_batch(
+        &self,
+        body: impl ::std::convert::Into<types::BatchStatusRequest>,
+    ) -> GetCvmStatusBatchBuilder<'_, Safe> {
+        GetCvmStatusBatchBuilder::new(self, body.into())
+    }
+}
+///A `GET /api/v1/cvms/{cvm_id}/user_config` request, started by [`PhalaCloud::get_cvm_user_config`] or [`PhalaCloud::safe_get_cvm_user_config`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetCvmUserConfigBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetCvmUserConfigBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetCvmUserConfigBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/cvms/{cvm_id}/user_config` request, started by [`PhalaCloud::get_cvm_user_config`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetCvmUserConfigBuilder<'a> {
-    client: &'a PhalaCloud,
-    cvm_id: ::std::string::String,
-}
-impl<'a> GetCvmUserConfigBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::CvmUserConfig> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::CvmUserConfig, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_cvm_user_config(&self.cvm_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_cvm_user_config(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetCvmUserConfigBuilder<'a> {
-    type Output = ::std::result::Result<types::CvmUserConfig, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmUserConfigBuilder<'a, M> {
+    type Output = M::Output<types::CvmUserConfig>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1258,28 +1712,47 @@ Declared error statuses: 400, 401, 404, 422, 502.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCvmUserConfigBuilder<'_> {
-        GetCvmUserConfigBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
+        GetCvmUserConfigBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_cvm_user_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_user_config(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmUserConfigBuilder<'_, Safe> {
+        GetCvmUserConfigBuilder::new(self, cvm_id.into())
+    }
+}
+///A `GET /api/v1/cvms/{cvm_id}/firewall-status` request, started by [`PhalaCloud::get_firewall_status`] or [`PhalaCloud::safe_get_firewall_status`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetFirewallStatusBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetFirewallStatusBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetFirewallStatusBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/cvms/{cvm_id}/firewall-status` request, started by [`PhalaCloud::get_firewall_status`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetFirewallStatusBuilder<'a> {
-    client: &'a PhalaCloud,
-    cvm_id: ::std::string::String,
-}
-impl<'a> GetFirewallStatusBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::FirewallStatusResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::FirewallStatusResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_firewall_status(&self.cvm_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_firewall_status(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetFirewallStatusBuilder<'a> {
-    type Output = ::std::result::Result<types::FirewallStatusResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetFirewallStatusBuilder<'a, M> {
+    type Output = M::Output<types::FirewallStatusResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1299,28 +1772,47 @@ Declared error statuses: 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetFirewallStatusBuilder<'_> {
-        GetFirewallStatusBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
+        GetFirewallStatusBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_firewall_status`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_firewall_status(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetFirewallStatusBuilder<'_, Safe> {
+        GetFirewallStatusBuilder::new(self, cvm_id.into())
+    }
+}
+///A `GET /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::get_network_config`] or [`PhalaCloud::safe_get_network_config`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetNetworkConfigBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetNetworkConfigBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetNetworkConfigBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::get_network_config`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetNetworkConfigBuilder<'a> {
-    client: &'a PhalaCloud,
-    cvm_id: ::std::string::String,
-}
-impl<'a> GetNetworkConfigBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::NetworkConfigResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::NetworkConfigResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_network_config(&self.cvm_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_network_config(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetNetworkConfigBuilder<'a> {
-    type Output = ::std::result::Result<types::NetworkConfigResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetNetworkConfigBuilder<'a, M> {
+    type Output = M::Output<types::NetworkConfigResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1340,28 +1832,47 @@ Declared error statuses: 404, 422, 500.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetNetworkConfigBuilder<'_> {
-        GetNetworkConfigBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
+        GetNetworkConfigBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_network_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_network_config(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetNetworkConfigBuilder<'_, Safe> {
+        GetNetworkConfigBuilder::new(self, cvm_id.into())
+    }
+}
+///A `GET /api/v1/cvms/{cvm_id}/operation-status` request, started by [`PhalaCloud::get_operation_status`] or [`PhalaCloud::safe_get_operation_status`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetOperationStatusBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetOperationStatusBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetOperationStatusBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/cvms/{cvm_id}/operation-status` request, started by [`PhalaCloud::get_operation_status`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetOperationStatusBuilder<'a> {
-    client: &'a PhalaCloud,
-    cvm_id: ::std::string::String,
-}
-impl<'a> GetOperationStatusBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_operation_status(&self.cvm_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_operation_status(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetOperationStatusBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetOperationStatusBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1381,34 +1892,50 @@ Declared error statuses: 401, 403, 404, 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetOperationStatusBuilder<'_> {
-        GetOperationStatusBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-        }
+        GetOperationStatusBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_operation_status`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_operation_status(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetOperationStatusBuilder<'_, Safe> {
+        GetOperationStatusBuilder::new(self, cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::get_port_mappings`]; `.await` it to send.
+///A `GET /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::get_port_mappings`] or [`PhalaCloud::safe_get_port_mappings`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetPortMappingsBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetPortMappingsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetPortMappingsBuilder<'a> {
+impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetPortMappingsBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::std::vec::Vec<types::PortMappingResponse>> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<
         ::std::vec::Vec<types::PortMappingResponse>,
         PhalaCloudError,
     > {
-        runtime::finish(self.client.raw.get_port_mappings(&self.cvm_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_port_mappings(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetPortMappingsBuilder<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<types::PortMappingResponse>,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetPortMappingsBuilder<'a, M> {
+    type Output = M::Output<::std::vec::Vec<types::PortMappingResponse>>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1428,20 +1955,33 @@ Declared error statuses: 404, 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetPortMappingsBuilder<'_> {
-        GetPortMappingsBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-        }
+        GetPortMappingsBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::get_port_mappings`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_port_mappings(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetPortMappingsBuilder<'_, Safe> {
+        GetPortMappingsBuilder::new(self, cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms` request, started by [`PhalaCloud::list_cvms`]; `.await` it to send.
+///A `GET /api/v1/cvms` request, started by [`PhalaCloud::list_cvms`] or [`PhalaCloud::safe_list_cvms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ListCvmsBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct ListCvmsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     teepod_id: ::std::option::Option<i64>,
     user_id: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> ListCvmsBuilder<'a> {
+impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        ListCvmsBuilder {
+            phala_client,
+            teepod_id: ::std::option::Option::None,
+            user_id: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Filter by node ID (admin only)
     pub fn teepod_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.teepod_id = ::std::option::Option::Some(value.into());
@@ -1456,23 +1996,28 @@ impl<'a> ListCvmsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::std::vec::Vec<types::ListCvmsResponseItem>> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<
         ::std::vec::Vec<types::ListCvmsResponseItem>,
         PhalaCloudError,
     > {
         runtime::finish(
-                self.client.raw.list_cvms(self.teepod_id, self.user_id.as_deref()).await,
+                self
+                    .phala_client
+                    .raw
+                    .list_cvms(self.teepod_id, self.user_id.as_deref())
+                    .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListCvmsBuilder<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<types::ListCvmsResponseItem>,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture for ListCvmsBuilder<'a, M> {
+    type Output = M::Output<::std::vec::Vec<types::ListCvmsResponseItem>>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1493,24 +2038,40 @@ Optional parameters, set on the returned builder:
 
 Declared error statuses: 401, 422.*/
     pub fn list_cvms(&self) -> ListCvmsBuilder<'_> {
-        ListCvmsBuilder {
-            client: self,
-            teepod_id: ::std::option::Option::None,
-            user_id: ::std::option::Option::None,
-        }
+        ListCvmsBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::list_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_cvms(&self) -> ListCvmsBuilder<'_, Safe> {
+        ListCvmsBuilder::new(self)
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::patch_cvm`]; `.await` it to send.
+///A `PATCH /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::patch_cvm`] or [`PhalaCloud::safe_patch_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct PatchCvmBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct PatchCvmBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     x_compose_hash: ::std::option::Option<::std::string::String>,
     x_prepare_only: ::std::option::Option<::std::string::String>,
     x_transaction_hash: ::std::option::Option<::std::string::String>,
     body: types::UpdateCvmRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> PatchCvmBuilder<'a> {
+impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::UpdateCvmRequest,
+    ) -> Self {
+        PatchCvmBuilder {
+            phala_client,
+            cvm_id,
+            x_compose_hash: ::std::option::Option::None,
+            x_prepare_only: ::std::option::Option::None,
+            x_transaction_hash: ::std::option::Option::None,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Compose hash from Phase 1 response (Phase 2 only)
     pub fn x_compose_hash(
         mut self,
@@ -1536,12 +2097,15 @@ impl<'a> PatchCvmBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .patch_cvm(
                         &self.cvm_id,
@@ -1551,12 +2115,13 @@ impl<'a> PatchCvmBuilder<'a> {
                         &self.body,
                     )
                     .await,
+                ::std::option::Option::Some(202u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for PatchCvmBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for PatchCvmBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1584,32 +2149,51 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::UpdateCvmRequest>,
     ) -> PatchCvmBuilder<'_> {
-        PatchCvmBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            x_compose_hash: ::std::option::Option::None,
-            x_prepare_only: ::std::option::Option::None,
-            x_transaction_hash: ::std::option::Option::None,
-            body: body.into(),
+        PatchCvmBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::patch_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_patch_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmRequest>,
+    ) -> PatchCvmBuilder<'_, Safe> {
+        PatchCvmBuilder::new(self, cvm_id.into(), body.into())
+    }
+}
+///A `POST /api/v1/cvms/provision` request, started by [`PhalaCloud::provision_cvm`] or [`PhalaCloud::safe_provision_cvm`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ProvisionCvmBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    body: types::ProvisionDstackAppRequestV2,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        body: types::ProvisionDstackAppRequestV2,
+    ) -> Self {
+        ProvisionCvmBuilder {
+            phala_client,
+            body,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `POST /api/v1/cvms/provision` request, started by [`PhalaCloud::provision_cvm`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ProvisionCvmBuilder<'a> {
-    client: &'a PhalaCloud,
-    body: types::ProvisionDstackAppRequestV2,
-}
-impl<'a> ProvisionCvmBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        runtime::finish(self.client.raw.provision_cvm(&self.body).await).await
+        runtime::finish(
+                self.phala_client.raw.provision_cvm(&self.body).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ProvisionCvmBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for ProvisionCvmBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1629,39 +2213,58 @@ Declared error statuses: 400, 401, 422.*/
         &self,
         body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
     ) -> ProvisionCvmBuilder<'_> {
-        ProvisionCvmBuilder {
-            client: self,
-            body: body.into(),
-        }
+        ProvisionCvmBuilder::new(self, body.into())
+    }
+    ///Like [`PhalaCloud::provision_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_provision_cvm(
+        &self,
+        body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
+    ) -> ProvisionCvmBuilder<'_, Safe> {
+        ProvisionCvmBuilder::new(self, body.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/compose_file/provision` request, started by [`PhalaCloud::provision_cvm_compose_file_update`]; `.await` it to send.
+///A `POST /api/v1/cvms/{cvm_id}/compose_file/provision` request, started by [`PhalaCloud::provision_cvm_compose_file_update`] or [`PhalaCloud::safe_provision_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ProvisionCvmComposeFileUpdateBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct ProvisionCvmComposeFileUpdateBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::ProvisionComposeFileUpdateRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> ProvisionCvmComposeFileUpdateBuilder<'a> {
+impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::ProvisionComposeFileUpdateRequest,
+    ) -> Self {
+        ProvisionCvmComposeFileUpdateBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::ComposeFileProvisionResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::ComposeFileProvisionResponse, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .provision_cvm_compose_file_update(&self.cvm_id, &self.body)
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ProvisionCvmComposeFileUpdateBuilder<'a> {
-    type Output = ::std::result::Result<
-        types::ComposeFileProvisionResponse,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture
+for ProvisionCvmComposeFileUpdateBuilder<'a, M> {
+    type Output = M::Output<types::ComposeFileProvisionResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1682,29 +2285,48 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
     ) -> ProvisionCvmComposeFileUpdateBuilder<'_> {
-        ProvisionCvmComposeFileUpdateBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            body: body.into(),
+        ProvisionCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::provision_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_provision_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
+    ) -> ProvisionCvmComposeFileUpdateBuilder<'_, Safe> {
+        ProvisionCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
+    }
+}
+///A `POST /api/v1/cvms/provision/eliza` request, started by [`PhalaCloud::provision_cvm_for_eliza`] or [`PhalaCloud::safe_provision_cvm_for_eliza`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ProvisionCvmForElizaBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    body: types::ProvisionElizaRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> ProvisionCvmForElizaBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, body: types::ProvisionElizaRequest) -> Self {
+        ProvisionCvmForElizaBuilder {
+            phala_client,
+            body,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `POST /api/v1/cvms/provision/eliza` request, started by [`PhalaCloud::provision_cvm_for_eliza`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ProvisionCvmForElizaBuilder<'a> {
-    client: &'a PhalaCloud,
-    body: types::ProvisionElizaRequest,
-}
-impl<'a> ProvisionCvmForElizaBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        runtime::finish(self.client.raw.provision_cvm_for_eliza(&self.body).await).await
+        runtime::finish(
+                self.phala_client.raw.provision_cvm_for_eliza(&self.body).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ProvisionCvmForElizaBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for ProvisionCvmForElizaBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1724,21 +2346,39 @@ Declared error statuses: 400, 401, 422.*/
         &self,
         body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
     ) -> ProvisionCvmForElizaBuilder<'_> {
-        ProvisionCvmForElizaBuilder {
-            client: self,
-            body: body.into(),
-        }
+        ProvisionCvmForElizaBuilder::new(self, body.into())
+    }
+    ///Like [`PhalaCloud::provision_cvm_for_eliza`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_provision_cvm_for_eliza(
+        &self,
+        body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
+    ) -> ProvisionCvmForElizaBuilder<'_, Safe> {
+        ProvisionCvmForElizaBuilder::new(self, body.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_cvm_revision`]; `.await` it to send.
+///A `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_cvm_revision`] or [`PhalaCloud::safe_redeploy_cvm_revision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct RedeployCvmRevisionBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct RedeployCvmRevisionBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     revision_id: ::std::string::String,
     transaction_hash: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> RedeployCvmRevisionBuilder<'a> {
+impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        revision_id: ::std::string::String,
+    ) -> Self {
+        RedeployCvmRevisionBuilder {
+            phala_client,
+            cvm_id,
+            revision_id,
+            transaction_hash: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Optional transaction hash proving on-chain compose hash registration
     pub fn transaction_hash(
         mut self,
@@ -1748,12 +2388,15 @@ impl<'a> RedeployCvmRevisionBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .redeploy_cvm_revision(
                         &self.cvm_id,
@@ -1761,12 +2404,13 @@ impl<'a> RedeployCvmRevisionBuilder<'a> {
                         self.transaction_hash.as_deref(),
                     )
                     .await,
+                ::std::option::Option::Some(202u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for RedeployCvmRevisionBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for RedeployCvmRevisionBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1790,34 +2434,58 @@ Declared error statuses: 401, 403, 404, 409, 422, 465.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         revision_id: impl ::std::convert::Into<::std::string::String>,
     ) -> RedeployCvmRevisionBuilder<'_> {
-        RedeployCvmRevisionBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            revision_id: revision_id.into(),
-            transaction_hash: ::std::option::Option::None,
-        }
+        RedeployCvmRevisionBuilder::new(self, cvm_id.into(), revision_id.into())
+    }
+    ///Like [`PhalaCloud::redeploy_cvm_revision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_redeploy_cvm_revision(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        revision_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> RedeployCvmRevisionBuilder<'_, Safe> {
+        RedeployCvmRevisionBuilder::new(self, cvm_id.into(), revision_id.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/instance-id` request, started by [`PhalaCloud::refresh_cvm_instance_id`]; `.await` it to send.
+///A `PATCH /api/v1/cvms/{cvm_id}/instance-id` request, started by [`PhalaCloud::refresh_cvm_instance_id`] or [`PhalaCloud::safe_refresh_cvm_instance_id`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct RefreshCvmInstanceIdBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct RefreshCvmInstanceIdBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::InstanceIdRefreshRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> RefreshCvmInstanceIdBuilder<'a> {
+impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::InstanceIdRefreshRequest,
+    ) -> Self {
+        RefreshCvmInstanceIdBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::InstanceIdRefreshResult> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::InstanceIdRefreshResult, PhalaCloudError> {
         runtime::finish(
-                self.client.raw.refresh_cvm_instance_id(&self.cvm_id, &self.body).await,
+                self
+                    .phala_client
+                    .raw
+                    .refresh_cvm_instance_id(&self.cvm_id, &self.body)
+                    .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for RefreshCvmInstanceIdBuilder<'a> {
-    type Output = ::std::result::Result<types::InstanceIdRefreshResult, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for RefreshCvmInstanceIdBuilder<'a, M> {
+    type Output = M::Output<types::InstanceIdRefreshResult>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1838,32 +2506,51 @@ Declared error statuses: 422.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
     ) -> RefreshCvmInstanceIdBuilder<'_> {
-        RefreshCvmInstanceIdBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            body: body.into(),
+        RefreshCvmInstanceIdBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::refresh_cvm_instance_id`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_refresh_cvm_instance_id(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
+    ) -> RefreshCvmInstanceIdBuilder<'_, Safe> {
+        RefreshCvmInstanceIdBuilder::new(self, cvm_id.into(), body.into())
+    }
+}
+///A `PATCH /api/v1/cvms/instance-ids` request, started by [`PhalaCloud::refresh_cvm_instance_ids`] or [`PhalaCloud::safe_refresh_cvm_instance_ids`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct RefreshCvmInstanceIdsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    body: types::BatchInstanceIdRefreshRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        body: types::BatchInstanceIdRefreshRequest,
+    ) -> Self {
+        RefreshCvmInstanceIdsBuilder {
+            phala_client,
+            body,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `PATCH /api/v1/cvms/instance-ids` request, started by [`PhalaCloud::refresh_cvm_instance_ids`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct RefreshCvmInstanceIdsBuilder<'a> {
-    client: &'a PhalaCloud,
-    body: types::BatchInstanceIdRefreshRequest,
-}
-impl<'a> RefreshCvmInstanceIdsBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::BatchInstanceIdRefreshResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::BatchInstanceIdRefreshResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.refresh_cvm_instance_ids(&self.body).await).await
+        runtime::finish(
+                self.phala_client.raw.refresh_cvm_instance_ids(&self.body).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for RefreshCvmInstanceIdsBuilder<'a> {
-    type Output = ::std::result::Result<
-        types::BatchInstanceIdRefreshResponse,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture for RefreshCvmInstanceIdsBuilder<'a, M> {
+    type Output = M::Output<types::BatchInstanceIdRefreshResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1883,21 +2570,35 @@ Declared error statuses: 422.*/
         &self,
         body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
     ) -> RefreshCvmInstanceIdsBuilder<'_> {
-        RefreshCvmInstanceIdsBuilder {
-            client: self,
-            body: body.into(),
-        }
+        RefreshCvmInstanceIdsBuilder::new(self, body.into())
+    }
+    ///Like [`PhalaCloud::refresh_cvm_instance_ids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_refresh_cvm_instance_ids(
+        &self,
+        body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
+    ) -> RefreshCvmInstanceIdsBuilder<'_, Safe> {
+        RefreshCvmInstanceIdsBuilder::new(self, body.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/replicas` request, started by [`PhalaCloud::replicate_cvm`]; `.await` it to send.
+///A `POST /api/v1/cvms/{cvm_id}/replicas` request, started by [`PhalaCloud::replicate_cvm`] or [`PhalaCloud::safe_replicate_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ReplicateCvmBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct ReplicateCvmBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     x_prepare_only: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<types::ReplicateRequest>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> ReplicateCvmBuilder<'a> {
+impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        ReplicateCvmBuilder {
+            phala_client,
+            cvm_id,
+            x_prepare_only: ::std::option::Option::None,
+            body: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///The `x_prepare_only` parameter.
     pub fn x_prepare_only(
         mut self,
@@ -1915,12 +2616,15 @@ impl<'a> ReplicateCvmBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .replicate_cvm(
                         &self.cvm_id,
@@ -1928,12 +2632,13 @@ impl<'a> ReplicateCvmBuilder<'a> {
                         self.body.as_ref(),
                     )
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ReplicateCvmBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for ReplicateCvmBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1957,30 +2662,51 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ReplicateCvmBuilder<'_> {
-        ReplicateCvmBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            x_prepare_only: ::std::option::Option::None,
-            body: ::std::option::Option::None,
-        }
+        ReplicateCvmBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::replicate_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_replicate_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ReplicateCvmBuilder<'_, Safe> {
+        ReplicateCvmBuilder::new(self, cvm_id.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/restart` request, started by [`PhalaCloud::restart_cvm`]; `.await` it to send.
+///A `POST /api/v1/cvms/{cvm_id}/restart` request, started by [`PhalaCloud::restart_cvm`] or [`PhalaCloud::safe_restart_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct RestartCvmBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct RestartCvmBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::RestartCvmBody,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> RestartCvmBuilder<'a> {
+impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::RestartCvmBody,
+    ) -> Self {
+        RestartCvmBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        runtime::finish(self.client.raw.restart_cvm(&self.cvm_id, &self.body).await)
+    pub async fn send(self) -> M::Output<types::Vm> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        runtime::finish(
+                self.phala_client.raw.restart_cvm(&self.cvm_id, &self.body).await,
+                ::std::option::Option::Some(200u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for RestartCvmBuilder<'a> {
-    type Output = ::std::result::Result<types::Vm, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for RestartCvmBuilder<'a, M> {
+    type Output = M::Output<types::Vm>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2001,39 +2727,57 @@ Declared error statuses: 400, 401, 403, 404, 409, 422.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::RestartCvmBody>,
     ) -> RestartCvmBuilder<'_> {
-        RestartCvmBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            body: body.into(),
-        }
+        RestartCvmBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::restart_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_restart_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::RestartCvmBody>,
+    ) -> RestartCvmBuilder<'_, Safe> {
+        RestartCvmBuilder::new(self, cvm_id.into(), body.into())
     }
 }
-///A `PUT /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::set_port_mappings`]; `.await` it to send.
+///A `PUT /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::set_port_mappings`] or [`PhalaCloud::safe_set_port_mappings`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct SetPortMappingsBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct SetPortMappingsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::UpdatePortMappingsRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> SetPortMappingsBuilder<'a> {
+impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::UpdatePortMappingsRequest,
+    ) -> Self {
+        SetPortMappingsBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::std::vec::Vec<types::PortMappingResponse>> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<
         ::std::vec::Vec<types::PortMappingResponse>,
         PhalaCloudError,
     > {
         runtime::finish(
-                self.client.raw.set_port_mappings(&self.cvm_id, &self.body).await,
+                self.phala_client.raw.set_port_mappings(&self.cvm_id, &self.body).await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for SetPortMappingsBuilder<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<types::PortMappingResponse>,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture for SetPortMappingsBuilder<'a, M> {
+    type Output = M::Output<::std::vec::Vec<types::PortMappingResponse>>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2054,27 +2798,46 @@ Declared error statuses: 400, 403, 404, 409, 422.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
     ) -> SetPortMappingsBuilder<'_> {
-        SetPortMappingsBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            body: body.into(),
+        SetPortMappingsBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::set_port_mappings`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_set_port_mappings(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
+    ) -> SetPortMappingsBuilder<'_, Safe> {
+        SetPortMappingsBuilder::new(self, cvm_id.into(), body.into())
+    }
+}
+///A `POST /api/v1/cvms/{cvm_id}/shutdown` request, started by [`PhalaCloud::shutdown_cvm`] or [`PhalaCloud::safe_shutdown_cvm`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ShutdownCvmBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> ShutdownCvmBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        ShutdownCvmBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `POST /api/v1/cvms/{cvm_id}/shutdown` request, started by [`PhalaCloud::shutdown_cvm`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ShutdownCvmBuilder<'a> {
-    client: &'a PhalaCloud,
-    cvm_id: ::std::string::String,
-}
-impl<'a> ShutdownCvmBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        runtime::finish(self.client.raw.shutdown_cvm(&self.cvm_id).await).await
+    pub async fn send(self) -> M::Output<types::Vm> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        runtime::finish(
+                self.phala_client.raw.shutdown_cvm(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ShutdownCvmBuilder<'a> {
-    type Output = ::std::result::Result<types::Vm, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for ShutdownCvmBuilder<'a, M> {
+    type Output = M::Output<types::Vm>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2094,26 +2857,45 @@ Declared error statuses: 401, 403, 404, 409, 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ShutdownCvmBuilder<'_> {
-        ShutdownCvmBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
+        ShutdownCvmBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::shutdown_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_shutdown_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ShutdownCvmBuilder<'_, Safe> {
+        ShutdownCvmBuilder::new(self, cvm_id.into())
+    }
+}
+///A `POST /api/v1/cvms/{cvm_id}/start` request, started by [`PhalaCloud::start_cvm`] or [`PhalaCloud::safe_start_cvm`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct StartCvmBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> StartCvmBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        StartCvmBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `POST /api/v1/cvms/{cvm_id}/start` request, started by [`PhalaCloud::start_cvm`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct StartCvmBuilder<'a> {
-    client: &'a PhalaCloud,
-    cvm_id: ::std::string::String,
-}
-impl<'a> StartCvmBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        runtime::finish(self.client.raw.start_cvm(&self.cvm_id).await).await
+    pub async fn send(self) -> M::Output<types::Vm> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        runtime::finish(
+                self.phala_client.raw.start_cvm(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for StartCvmBuilder<'a> {
-    type Output = ::std::result::Result<types::Vm, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for StartCvmBuilder<'a, M> {
+    type Output = M::Output<types::Vm>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2133,26 +2915,45 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 500.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> StartCvmBuilder<'_> {
-        StartCvmBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
+        StartCvmBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::start_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_start_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> StartCvmBuilder<'_, Safe> {
+        StartCvmBuilder::new(self, cvm_id.into())
+    }
+}
+///A `POST /api/v1/cvms/{cvm_id}/stop` request, started by [`PhalaCloud::stop_cvm`] or [`PhalaCloud::safe_stop_cvm`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct StopCvmBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> StopCvmBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        StopCvmBuilder {
+            phala_client,
+            cvm_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `POST /api/v1/cvms/{cvm_id}/stop` request, started by [`PhalaCloud::stop_cvm`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct StopCvmBuilder<'a> {
-    client: &'a PhalaCloud,
-    cvm_id: ::std::string::String,
-}
-impl<'a> StopCvmBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        runtime::finish(self.client.raw.stop_cvm(&self.cvm_id).await).await
+    pub async fn send(self) -> M::Output<types::Vm> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        runtime::finish(
+                self.phala_client.raw.stop_cvm(&self.cvm_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for StopCvmBuilder<'a> {
-    type Output = ::std::result::Result<types::Vm, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for StopCvmBuilder<'a, M> {
+    type Output = M::Output<types::Vm>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2172,36 +2973,58 @@ Declared error statuses: 401, 403, 404, 422.*/
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> StopCvmBuilder<'_> {
-        StopCvmBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-        }
+        StopCvmBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::stop_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_stop_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> StopCvmBuilder<'_, Safe> {
+        StopCvmBuilder::new(self, cvm_id.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::submit_cvm_compose_file_update`]; `.await` it to send.
+///A `POST /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::submit_cvm_compose_file_update`] or [`PhalaCloud::safe_submit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct SubmitCvmComposeFileUpdateBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct SubmitCvmComposeFileUpdateBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::ComposeFileUpdateRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> SubmitCvmComposeFileUpdateBuilder<'a> {
+impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::ComposeFileUpdateRequest,
+    ) -> Self {
+        SubmitCvmComposeFileUpdateBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .submit_cvm_compose_file_update(&self.cvm_id, &self.body)
                     .await,
+                ::std::option::Option::Some(202u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for SubmitCvmComposeFileUpdateBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture
+for SubmitCvmComposeFileUpdateBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2222,31 +3045,54 @@ Declared error statuses: 400, 401, 403, 404, 422, 503.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
     ) -> SubmitCvmComposeFileUpdateBuilder<'_> {
-        SubmitCvmComposeFileUpdateBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            body: body.into(),
-        }
+        SubmitCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::submit_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_submit_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
+    ) -> SubmitCvmComposeFileUpdateBuilder<'_, Safe> {
+        SubmitCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/envs` request, started by [`PhalaCloud::update_cvm_envs`]; `.await` it to send.
+///A `PATCH /api/v1/cvms/{cvm_id}/envs` request, started by [`PhalaCloud::update_cvm_envs`] or [`PhalaCloud::safe_update_cvm_envs`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateCvmEnvsBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct UpdateCvmEnvsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmEnvsBody,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> UpdateCvmEnvsBuilder<'a> {
+impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::UpdateCvmEnvsBody,
+    ) -> Self {
+        UpdateCvmEnvsBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        runtime::finish(self.client.raw.update_cvm_envs(&self.cvm_id, &self.body).await)
+        runtime::finish(
+                self.phala_client.raw.update_cvm_envs(&self.cvm_id, &self.body).await,
+                ::std::option::Option::Some(202u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateCvmEnvsBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for UpdateCvmEnvsBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2267,31 +3113,52 @@ Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
     ) -> UpdateCvmEnvsBuilder<'_> {
-        UpdateCvmEnvsBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            body: body.into(),
-        }
+        UpdateCvmEnvsBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::update_cvm_envs`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_cvm_envs(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
+    ) -> UpdateCvmEnvsBuilder<'_, Safe> {
+        UpdateCvmEnvsBuilder::new(self, cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/listed` request, started by [`PhalaCloud::update_cvm_listed`]; `.await` it to send.
+///A `PATCH /api/v1/cvms/{cvm_id}/listed` request, started by [`PhalaCloud::update_cvm_listed`] or [`PhalaCloud::safe_update_cvm_listed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateCvmListedBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct UpdateCvmListedBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmListedBody,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> UpdateCvmListedBuilder<'a> {
+impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::UpdateCvmListedBody,
+    ) -> Self {
+        UpdateCvmListedBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+    pub async fn send(self) -> M::Output<types::Vm> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
         runtime::finish(
-                self.client.raw.update_cvm_listed(&self.cvm_id, &self.body).await,
+                self.phala_client.raw.update_cvm_listed(&self.cvm_id, &self.body).await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateCvmListedBuilder<'a> {
-    type Output = ::std::result::Result<types::Vm, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for UpdateCvmListedBuilder<'a, M> {
+    type Output = M::Output<types::Vm>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2310,29 +3177,52 @@ Declared error statuses: 422.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
     ) -> UpdateCvmListedBuilder<'_> {
-        UpdateCvmListedBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            body: body.into(),
-        }
+        UpdateCvmListedBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::update_cvm_listed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_cvm_listed(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
+    ) -> UpdateCvmListedBuilder<'_, Safe> {
+        UpdateCvmListedBuilder::new(self, cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/name` request, started by [`PhalaCloud::update_cvm_name`]; `.await` it to send.
+///A `PATCH /api/v1/cvms/{cvm_id}/name` request, started by [`PhalaCloud::update_cvm_name`] or [`PhalaCloud::safe_update_cvm_name`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateCvmNameBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct UpdateCvmNameBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmNameBody,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> UpdateCvmNameBuilder<'a> {
+impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::UpdateCvmNameBody,
+    ) -> Self {
+        UpdateCvmNameBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<(), PhalaCloudError> {
-        runtime::finish(self.client.raw.update_cvm_name(&self.cvm_id, &self.body).await)
+    pub async fn send(self) -> M::Output<()> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
+        runtime::finish(
+                self.phala_client.raw.update_cvm_name(&self.cvm_id, &self.body).await,
+                ::std::option::Option::Some(204u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateCvmNameBuilder<'a> {
-    type Output = ::std::result::Result<(), PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for UpdateCvmNameBuilder<'a, M> {
+    type Output = M::Output<()>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2353,35 +3243,56 @@ Declared error statuses: 422.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
     ) -> UpdateCvmNameBuilder<'_> {
-        UpdateCvmNameBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            body: body.into(),
-        }
+        UpdateCvmNameBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::update_cvm_name`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_cvm_name(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
+    ) -> UpdateCvmNameBuilder<'_, Safe> {
+        UpdateCvmNameBuilder::new(self, cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` request, started by [`PhalaCloud::update_cvm_scheduled_delete`]; `.await` it to send.
+///A `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` request, started by [`PhalaCloud::update_cvm_scheduled_delete`] or [`PhalaCloud::safe_update_cvm_scheduled_delete`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateCvmScheduledDeleteBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct UpdateCvmScheduledDeleteBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmScheduledDeleteBody,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> UpdateCvmScheduledDeleteBuilder<'a> {
+impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::UpdateCvmScheduledDeleteBody,
+    ) -> Self {
+        UpdateCvmScheduledDeleteBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+    pub async fn send(self) -> M::Output<types::Vm> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .update_cvm_scheduled_delete(&self.cvm_id, &self.body)
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateCvmScheduledDeleteBuilder<'a> {
-    type Output = ::std::result::Result<types::Vm, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for UpdateCvmScheduledDeleteBuilder<'a, M> {
+    type Output = M::Output<types::Vm>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2402,23 +3313,38 @@ Declared error statuses: 422.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
     ) -> UpdateCvmScheduledDeleteBuilder<'_> {
-        UpdateCvmScheduledDeleteBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            body: body.into(),
-        }
+        UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::update_cvm_scheduled_delete`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_cvm_scheduled_delete(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
+    ) -> UpdateCvmScheduledDeleteBuilder<'_, Safe> {
+        UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/docker-compose` request, started by [`PhalaCloud::update_docker_compose`]; `.await` it to send.
+///A `PATCH /api/v1/cvms/{cvm_id}/docker-compose` request, started by [`PhalaCloud::update_docker_compose`] or [`PhalaCloud::safe_update_docker_compose`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateDockerComposeBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct UpdateDockerComposeBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     x_compose_hash: ::std::option::Option<::std::string::String>,
     x_transaction_hash: ::std::option::Option<::std::string::String>,
     file: ::std::option::Option<runtime::UploadFile>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> UpdateDockerComposeBuilder<'a> {
+impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        UpdateDockerComposeBuilder {
+            phala_client,
+            cvm_id,
+            x_compose_hash: ::std::option::Option::None,
+            x_transaction_hash: ::std::option::Option::None,
+            file: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Compose hash from Phase 1 response
     pub fn x_compose_hash(
         mut self,
@@ -2444,11 +3370,14 @@ impl<'a> UpdateDockerComposeBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         let url = format!(
-            "{}/api/v1/cvms/{}/docker-compose", self.client.base_url(),
+            "{}/api/v1/cvms/{}/docker-compose", self.phala_client.base_url(),
             ::progenitor_client::encode_path(& self.cvm_id)
         );
         let form = ::reqwest::multipart::Form::new();
@@ -2457,7 +3386,7 @@ impl<'a> UpdateDockerComposeBuilder<'a> {
             ::std::option::Option::None => form,
         };
         let request = self
-            .client
+            .phala_client
             .http()
             .request(::reqwest::Method::PATCH, url)
             .header(::reqwest::header::ACCEPT, "application/json")
@@ -2470,11 +3399,11 @@ impl<'a> UpdateDockerComposeBuilder<'a> {
             ::std::option::Option::Some(v) => request.header("X-Transaction-Hash", v),
             ::std::option::Option::None => request,
         };
-        runtime::send_json(self.client, request).await
+        runtime::send_json(self.phala_client, request).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateDockerComposeBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for UpdateDockerComposeBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2499,35 +3428,57 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdateDockerComposeBuilder<'_> {
-        UpdateDockerComposeBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            x_compose_hash: ::std::option::Option::None,
-            x_transaction_hash: ::std::option::Option::None,
-            file: ::std::option::Option::None,
-        }
+        UpdateDockerComposeBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::update_docker_compose`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_docker_compose(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> UpdateDockerComposeBuilder<'_, Safe> {
+        UpdateDockerComposeBuilder::new(self, cvm_id.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::update_network_config`]; `.await` it to send.
+///A `PATCH /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::update_network_config`] or [`PhalaCloud::safe_update_network_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateNetworkConfigBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct UpdateNetworkConfigBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::UpdateNetworkConfigRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> UpdateNetworkConfigBuilder<'a> {
+impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::UpdateNetworkConfigRequest,
+    ) -> Self {
+        UpdateNetworkConfigBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::NetworkConfigResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::NetworkConfigResponse, PhalaCloudError> {
         runtime::finish(
-                self.client.raw.update_network_config(&self.cvm_id, &self.body).await,
+                self
+                    .phala_client
+                    .raw
+                    .update_network_config(&self.cvm_id, &self.body)
+                    .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateNetworkConfigBuilder<'a> {
-    type Output = ::std::result::Result<types::NetworkConfigResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for UpdateNetworkConfigBuilder<'a, M> {
+    type Output = M::Output<types::NetworkConfigResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2548,31 +3499,54 @@ Declared error statuses: 400, 403, 404, 422.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
     ) -> UpdateNetworkConfigBuilder<'_> {
-        UpdateNetworkConfigBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            body: body.into(),
-        }
+        UpdateNetworkConfigBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::update_network_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_network_config(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
+    ) -> UpdateNetworkConfigBuilder<'_, Safe> {
+        UpdateNetworkConfigBuilder::new(self, cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/os-image` request, started by [`PhalaCloud::update_os_image`]; `.await` it to send.
+///A `PATCH /api/v1/cvms/{cvm_id}/os-image` request, started by [`PhalaCloud::update_os_image`] or [`PhalaCloud::safe_update_os_image`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateOsImageBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct UpdateOsImageBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::UpdateOsImageBody,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> UpdateOsImageBuilder<'a> {
+impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::UpdateOsImageBody,
+    ) -> Self {
+        UpdateOsImageBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        runtime::finish(self.client.raw.update_os_image(&self.cvm_id, &self.body).await)
+        runtime::finish(
+                self.phala_client.raw.update_os_image(&self.cvm_id, &self.body).await,
+                ::std::option::Option::Some(202u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateOsImageBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for UpdateOsImageBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2593,23 +3567,38 @@ Declared error statuses: 400, 401, 403, 404, 409, 422.*/
         cvm_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::UpdateOsImageBody>,
     ) -> UpdateOsImageBuilder<'_> {
-        UpdateOsImageBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            body: body.into(),
-        }
+        UpdateOsImageBuilder::new(self, cvm_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::update_os_image`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_os_image(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateOsImageBody>,
+    ) -> UpdateOsImageBuilder<'_, Safe> {
+        UpdateOsImageBuilder::new(self, cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::update_pre_launch_script`]; `.await` it to send.
+///A `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::update_pre_launch_script`] or [`PhalaCloud::safe_update_pre_launch_script`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct UpdatePreLaunchScriptBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct UpdatePreLaunchScriptBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     x_compose_hash: ::std::option::Option<::std::string::String>,
     x_transaction_hash: ::std::option::Option<::std::string::String>,
     file: ::std::option::Option<runtime::UploadFile>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> UpdatePreLaunchScriptBuilder<'a> {
+impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        UpdatePreLaunchScriptBuilder {
+            phala_client,
+            cvm_id,
+            x_compose_hash: ::std::option::Option::None,
+            x_transaction_hash: ::std::option::Option::None,
+            file: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Compose hash from Phase 1 response
     pub fn x_compose_hash(
         mut self,
@@ -2635,11 +3624,14 @@ impl<'a> UpdatePreLaunchScriptBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         let url = format!(
-            "{}/api/v1/cvms/{}/pre-launch-script", self.client.base_url(),
+            "{}/api/v1/cvms/{}/pre-launch-script", self.phala_client.base_url(),
             ::progenitor_client::encode_path(& self.cvm_id)
         );
         let form = ::reqwest::multipart::Form::new();
@@ -2648,7 +3640,7 @@ impl<'a> UpdatePreLaunchScriptBuilder<'a> {
             ::std::option::Option::None => form,
         };
         let request = self
-            .client
+            .phala_client
             .http()
             .request(::reqwest::Method::PATCH, url)
             .header(::reqwest::header::ACCEPT, "application/json")
@@ -2661,11 +3653,11 @@ impl<'a> UpdatePreLaunchScriptBuilder<'a> {
             ::std::option::Option::Some(v) => request.header("X-Transaction-Hash", v),
             ::std::option::Option::None => request,
         };
-        runtime::send_json(self.client, request).await
+        runtime::send_json(self.phala_client, request).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdatePreLaunchScriptBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for UpdatePreLaunchScriptBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -2690,12 +3682,13 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdatePreLaunchScriptBuilder<'_> {
-        UpdatePreLaunchScriptBuilder {
-            client: self,
-            cvm_id: cvm_id.into(),
-            x_compose_hash: ::std::option::Option::None,
-            x_transaction_hash: ::std::option::Option::None,
-            file: ::std::option::Option::None,
-        }
+        UpdatePreLaunchScriptBuilder::new(self, cvm_id.into())
+    }
+    ///Like [`PhalaCloud::update_pre_launch_script`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_pre_launch_script(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> UpdatePreLaunchScriptBuilder<'_, Safe> {
+        UpdatePreLaunchScriptBuilder::new(self, cvm_id.into())
     }
 }

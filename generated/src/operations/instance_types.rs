@@ -2,25 +2,41 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::runtime::{self, PhalaCloud};
 use crate::error::PhalaCloudError;
+use crate::runtime::{self, PhalaCloud};
+use crate::safe::{Mode, Raise, Safe};
 #[allow(unused_imports)]
 use crate::types;
-///A `GET /api/v1/instance-types` request, started by [`PhalaCloud::list_all_instance_type_families`]; `.await` it to send.
+///A `GET /api/v1/instance-types` request, started by [`PhalaCloud::list_all_instance_type_families`] or [`PhalaCloud::safe_list_all_instance_type_families`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ListAllInstanceTypeFamiliesBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct ListAllInstanceTypeFamiliesBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> ListAllInstanceTypeFamiliesBuilder<'a> {
+impl<'a, M: Mode> ListAllInstanceTypeFamiliesBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        ListAllInstanceTypeFamiliesBuilder {
+            phala_client,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::AllFamiliesResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::AllFamiliesResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.list_all_instance_type_families().await).await
+        runtime::finish(
+                self.phala_client.raw.list_all_instance_type_families().await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListAllInstanceTypeFamiliesBuilder<'a> {
-    type Output = ::std::result::Result<types::AllFamiliesResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture
+for ListAllInstanceTypeFamiliesBuilder<'a, M> {
+    type Output = M::Output<types::AllFamiliesResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -39,31 +55,46 @@ Declared error statuses: 500.*/
     pub fn list_all_instance_type_families(
         &self,
     ) -> ListAllInstanceTypeFamiliesBuilder<'_> {
-        ListAllInstanceTypeFamiliesBuilder {
-            client: self,
-        }
+        ListAllInstanceTypeFamiliesBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::list_all_instance_type_families`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_all_instance_type_families(
+        &self,
+    ) -> ListAllInstanceTypeFamiliesBuilder<'_, Safe> {
+        ListAllInstanceTypeFamiliesBuilder::new(self)
     }
 }
-///A `GET /api/v1/instance-types/{family}` request, started by [`PhalaCloud::list_family_instance_types`]; `.await` it to send.
+///A `GET /api/v1/instance-types/{family}` request, started by [`PhalaCloud::list_family_instance_types`] or [`PhalaCloud::safe_list_family_instance_types`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ListFamilyInstanceTypesBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct ListFamilyInstanceTypesBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     family: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> ListFamilyInstanceTypesBuilder<'a> {
+impl<'a, M: Mode> ListFamilyInstanceTypesBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, family: ::std::string::String) -> Self {
+        ListFamilyInstanceTypesBuilder {
+            phala_client,
+            family,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::FamilyInstanceTypesResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::FamilyInstanceTypesResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.list_family_instance_types(&self.family).await)
+        runtime::finish(
+                self.phala_client.raw.list_family_instance_types(&self.family).await,
+                ::std::option::Option::Some(200u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListFamilyInstanceTypesBuilder<'a> {
-    type Output = ::std::result::Result<
-        types::FamilyInstanceTypesResponse,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture for ListFamilyInstanceTypesBuilder<'a, M> {
+    type Output = M::Output<types::FamilyInstanceTypesResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -83,9 +114,13 @@ Declared error statuses: 404, 422, 500.*/
         &self,
         family: impl ::std::convert::Into<::std::string::String>,
     ) -> ListFamilyInstanceTypesBuilder<'_> {
-        ListFamilyInstanceTypesBuilder {
-            client: self,
-            family: family.into(),
-        }
+        ListFamilyInstanceTypesBuilder::new(self, family.into())
+    }
+    ///Like [`PhalaCloud::list_family_instance_types`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_family_instance_types(
+        &self,
+        family: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListFamilyInstanceTypesBuilder<'_, Safe> {
+        ListFamilyInstanceTypesBuilder::new(self, family.into())
     }
 }

@@ -2,34 +2,52 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::runtime::{self, PhalaCloud};
 use crate::error::PhalaCloudError;
+use crate::runtime::{self, PhalaCloud};
+use crate::safe::{Mode, Raise, Safe};
 #[allow(unused_imports)]
 use crate::types;
-///A `GET /api/v1/kms/{kms_id}/pubkey/{app_id}` request, started by [`PhalaCloud::get_app_env_encrypt_pub_key`]; `.await` it to send.
+///A `GET /api/v1/kms/{kms_id}/pubkey/{app_id}` request, started by [`PhalaCloud::get_app_env_encrypt_pub_key`] or [`PhalaCloud::safe_get_app_env_encrypt_pub_key`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetAppEnvEncryptPubKeyBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetAppEnvEncryptPubKeyBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     kms_id: ::std::string::String,
     app_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetAppEnvEncryptPubKeyBuilder<'a> {
+impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        kms_id: ::std::string::String,
+        app_id: ::std::string::String,
+    ) -> Self {
+        GetAppEnvEncryptPubKeyBuilder {
+            phala_client,
+            kms_id,
+            app_id,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .get_app_env_encrypt_pub_key(&self.kms_id, &self.app_id)
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetAppEnvEncryptPubKeyBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetAppEnvEncryptPubKeyBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -50,27 +68,46 @@ Declared error statuses: 400, 404, 422, 500.*/
         kms_id: impl ::std::convert::Into<::std::string::String>,
         app_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetAppEnvEncryptPubKeyBuilder<'_> {
-        GetAppEnvEncryptPubKeyBuilder {
-            client: self,
-            kms_id: kms_id.into(),
-            app_id: app_id.into(),
+        GetAppEnvEncryptPubKeyBuilder::new(self, kms_id.into(), app_id.into())
+    }
+    ///Like [`PhalaCloud::get_app_env_encrypt_pub_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_env_encrypt_pub_key(
+        &self,
+        kms_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppEnvEncryptPubKeyBuilder<'_, Safe> {
+        GetAppEnvEncryptPubKeyBuilder::new(self, kms_id.into(), app_id.into())
+    }
+}
+///A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_info`] or [`PhalaCloud::safe_get_kms_info`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetKmsInfoBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    kms_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetKmsInfoBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, kms_id: ::std::string::String) -> Self {
+        GetKmsInfoBuilder {
+            phala_client,
+            kms_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_info`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetKmsInfoBuilder<'a> {
-    client: &'a PhalaCloud,
-    kms_id: ::std::string::String,
-}
-impl<'a> GetKmsInfoBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<types::KmsInfo, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_kms_info(&self.kms_id).await).await
+    pub async fn send(self) -> M::Output<types::KmsInfo> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<types::KmsInfo, PhalaCloudError> {
+        runtime::finish(
+                self.phala_client.raw.get_kms_info(&self.kms_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetKmsInfoBuilder<'a> {
-    type Output = ::std::result::Result<types::KmsInfo, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetKmsInfoBuilder<'a, M> {
+    type Output = M::Output<types::KmsInfo>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -92,21 +129,35 @@ Declared error statuses: 404, 422.*/
         &self,
         kms_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetKmsInfoBuilder<'_> {
-        GetKmsInfoBuilder {
-            client: self,
-            kms_id: kms_id.into(),
-        }
+        GetKmsInfoBuilder::new(self, kms_id.into())
+    }
+    ///Like [`PhalaCloud::get_kms_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_kms_info(
+        &self,
+        kms_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetKmsInfoBuilder<'_, Safe> {
+        GetKmsInfoBuilder::new(self, kms_id.into())
     }
 }
-///A `GET /api/v1/kms` request, started by [`PhalaCloud::get_kms_list`]; `.await` it to send.
+///A `GET /api/v1/kms` request, started by [`PhalaCloud::get_kms_list`] or [`PhalaCloud::safe_get_kms_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct GetKmsListBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct GetKmsListBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     is_onchain: ::std::option::Option<bool>,
     page: ::std::option::Option<::std::num::NonZeroU64>,
     page_size: ::std::option::Option<::std::num::NonZeroU64>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> GetKmsListBuilder<'a> {
+impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        GetKmsListBuilder {
+            phala_client,
+            is_onchain: ::std::option::Option::None,
+            page: ::std::option::Option::None,
+            page_size: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Filter: true=onchain only, false=offchain only, omit=all
     pub fn is_onchain(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.is_onchain = ::std::option::Option::Some(value.into());
@@ -129,21 +180,25 @@ impl<'a> GetKmsListBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::KmsListResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::KmsListResponse, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .get_kms_list(self.is_onchain, self.page, self.page_size)
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetKmsListBuilder<'a> {
-    type Output = ::std::result::Result<types::KmsListResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetKmsListBuilder<'a, M> {
+    type Output = M::Output<types::KmsListResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -167,30 +222,44 @@ The Python SDK also calls this operation `list_kms_contracts`.
 
 Declared error statuses: 422.*/
     pub fn get_kms_list(&self) -> GetKmsListBuilder<'_> {
-        GetKmsListBuilder {
-            client: self,
-            is_onchain: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+        GetKmsListBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::get_kms_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_kms_list(&self) -> GetKmsListBuilder<'_, Safe> {
+        GetKmsListBuilder::new(self)
+    }
+}
+///A `GET /api/v1/kms/on-chain/{chain}` request, started by [`PhalaCloud::get_kms_on_chain_detail`] or [`PhalaCloud::safe_get_kms_on_chain_detail`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetKmsOnChainDetailBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    chain: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetKmsOnChainDetailBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, chain: ::std::string::String) -> Self {
+        GetKmsOnChainDetailBuilder {
+            phala_client,
+            chain,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/kms/on-chain/{chain}` request, started by [`PhalaCloud::get_kms_on_chain_detail`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetKmsOnChainDetailBuilder<'a> {
-    client: &'a PhalaCloud,
-    chain: ::std::string::String,
-}
-impl<'a> GetKmsOnChainDetailBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::OnChainKmsResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::OnChainKmsResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_kms_on_chain_detail(&self.chain).await).await
+        runtime::finish(
+                self.phala_client.raw.get_kms_on_chain_detail(&self.chain).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetKmsOnChainDetailBuilder<'a> {
-    type Output = ::std::result::Result<types::OnChainKmsResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetKmsOnChainDetailBuilder<'a, M> {
+    type Output = M::Output<types::OnChainKmsResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -210,28 +279,47 @@ Declared error statuses: 400, 422.*/
         &self,
         chain: impl ::std::convert::Into<::std::string::String>,
     ) -> GetKmsOnChainDetailBuilder<'_> {
-        GetKmsOnChainDetailBuilder {
-            client: self,
-            chain: chain.into(),
+        GetKmsOnChainDetailBuilder::new(self, chain.into())
+    }
+    ///Like [`PhalaCloud::get_kms_on_chain_detail`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_kms_on_chain_detail(
+        &self,
+        chain: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetKmsOnChainDetailBuilder<'_, Safe> {
+        GetKmsOnChainDetailBuilder::new(self, chain.into())
+    }
+}
+///A `GET /api/v1/kms/{kms_id}/info` request, started by [`PhalaCloud::inspect_kms`] or [`PhalaCloud::safe_inspect_kms`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct InspectKmsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    kms_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> InspectKmsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, kms_id: ::std::string::String) -> Self {
+        InspectKmsBuilder {
+            phala_client,
+            kms_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/kms/{kms_id}/info` request, started by [`PhalaCloud::inspect_kms`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct InspectKmsBuilder<'a> {
-    client: &'a PhalaCloud,
-    kms_id: ::std::string::String,
-}
-impl<'a> InspectKmsBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::KmsInspectResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::KmsInspectResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.inspect_kms(&self.kms_id).await).await
+        runtime::finish(
+                self.phala_client.raw.inspect_kms(&self.kms_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for InspectKmsBuilder<'a> {
-    type Output = ::std::result::Result<types::KmsInspectResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for InspectKmsBuilder<'a, M> {
+    type Output = M::Output<types::KmsInspectResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -251,19 +339,31 @@ Declared error statuses: 422.*/
         &self,
         kms_id: impl ::std::convert::Into<::std::string::String>,
     ) -> InspectKmsBuilder<'_> {
-        InspectKmsBuilder {
-            client: self,
-            kms_id: kms_id.into(),
-        }
+        InspectKmsBuilder::new(self, kms_id.into())
+    }
+    ///Like [`PhalaCloud::inspect_kms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_inspect_kms(
+        &self,
+        kms_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> InspectKmsBuilder<'_, Safe> {
+        InspectKmsBuilder::new(self, kms_id.into())
     }
 }
-///A `GET /api/v1/kms/phala/next_app_id` request, started by [`PhalaCloud::next_app_ids`]; `.await` it to send.
+///A `GET /api/v1/kms/phala/next_app_id` request, started by [`PhalaCloud::next_app_ids`] or [`PhalaCloud::safe_next_app_ids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct NextAppIdsBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct NextAppIdsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     counts: ::std::option::Option<::std::num::NonZeroU64>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> NextAppIdsBuilder<'a> {
+impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        NextAppIdsBuilder {
+            phala_client,
+            counts: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///Number of app IDs to predict (1-20)
     pub fn counts(
         mut self,
@@ -273,14 +373,21 @@ impl<'a> NextAppIdsBuilder<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        runtime::finish(self.client.raw.next_app_ids(self.counts).await).await
+        runtime::finish(
+                self.phala_client.raw.next_app_ids(self.counts).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for NextAppIdsBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for NextAppIdsBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -300,9 +407,10 @@ Optional parameters, set on the returned builder:
 
 Declared error statuses: 401, 403, 404, 422, 500.*/
     pub fn next_app_ids(&self) -> NextAppIdsBuilder<'_> {
-        NextAppIdsBuilder {
-            client: self,
-            counts: ::std::option::Option::None,
-        }
+        NextAppIdsBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::next_app_ids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_next_app_ids(&self) -> NextAppIdsBuilder<'_, Safe> {
+        NextAppIdsBuilder::new(self)
     }
 }

@@ -2,26 +2,42 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::runtime::{self, PhalaCloud};
 use crate::error::PhalaCloudError;
+use crate::runtime::{self, PhalaCloud};
+use crate::safe::{Mode, Raise, Safe};
 #[allow(unused_imports)]
 use crate::types;
-///A `POST /api/v1/user/ssh-keys` request, started by [`PhalaCloud::create_ssh_key`]; `.await` it to send.
+///A `POST /api/v1/user/ssh-keys` request, started by [`PhalaCloud::create_ssh_key`] or [`PhalaCloud::safe_create_ssh_key`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct CreateSshKeyBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct CreateSshKeyBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     body: types::SshKeyCreateRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> CreateSshKeyBuilder<'a> {
+impl<'a, M: Mode> CreateSshKeyBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, body: types::SshKeyCreateRequest) -> Self {
+        CreateSshKeyBuilder {
+            phala_client,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::SshKeyResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::SshKeyResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.create_ssh_key(&self.body).await).await
+        runtime::finish(
+                self.phala_client.raw.create_ssh_key(&self.body).await,
+                ::std::option::Option::Some(201u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for CreateSshKeyBuilder<'a> {
-    type Output = ::std::result::Result<types::SshKeyResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for CreateSshKeyBuilder<'a, M> {
+    type Output = M::Output<types::SshKeyResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -41,26 +57,45 @@ Declared error statuses: 400, 401, 422.*/
         &self,
         body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
     ) -> CreateSshKeyBuilder<'_> {
-        CreateSshKeyBuilder {
-            client: self,
-            body: body.into(),
+        CreateSshKeyBuilder::new(self, body.into())
+    }
+    ///Like [`PhalaCloud::create_ssh_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_create_ssh_key(
+        &self,
+        body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
+    ) -> CreateSshKeyBuilder<'_, Safe> {
+        CreateSshKeyBuilder::new(self, body.into())
+    }
+}
+///A `DELETE /api/v1/user/ssh-keys/{key_id}` request, started by [`PhalaCloud::delete_ssh_key`] or [`PhalaCloud::safe_delete_ssh_key`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteSshKeyBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    key_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> DeleteSshKeyBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, key_id: ::std::string::String) -> Self {
+        DeleteSshKeyBuilder {
+            phala_client,
+            key_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `DELETE /api/v1/user/ssh-keys/{key_id}` request, started by [`PhalaCloud::delete_ssh_key`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct DeleteSshKeyBuilder<'a> {
-    client: &'a PhalaCloud,
-    key_id: ::std::string::String,
-}
-impl<'a> DeleteSshKeyBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<(), PhalaCloudError> {
-        runtime::finish(self.client.raw.delete_ssh_key(&self.key_id).await).await
+    pub async fn send(self) -> M::Output<()> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
+        runtime::finish(
+                self.phala_client.raw.delete_ssh_key(&self.key_id).await,
+                ::std::option::Option::Some(204u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteSshKeyBuilder<'a> {
-    type Output = ::std::result::Result<(), PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for DeleteSshKeyBuilder<'a, M> {
+    type Output = M::Output<()>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -80,32 +115,51 @@ Declared error statuses: 400, 401, 404, 422.*/
         &self,
         key_id: impl ::std::convert::Into<::std::string::String>,
     ) -> DeleteSshKeyBuilder<'_> {
-        DeleteSshKeyBuilder {
-            client: self,
-            key_id: key_id.into(),
-        }
+        DeleteSshKeyBuilder::new(self, key_id.into())
+    }
+    ///Like [`PhalaCloud::delete_ssh_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_delete_ssh_key(
+        &self,
+        key_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> DeleteSshKeyBuilder<'_, Safe> {
+        DeleteSshKeyBuilder::new(self, key_id.into())
     }
 }
-///A `POST /api/v1/user/ssh-keys/github-profile` request, started by [`PhalaCloud::import_github_profile_ssh_keys`]; `.await` it to send.
+///A `POST /api/v1/user/ssh-keys/github-profile` request, started by [`PhalaCloud::import_github_profile_ssh_keys`] or [`PhalaCloud::safe_import_github_profile_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ImportGithubProfileSshKeysBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct ImportGithubProfileSshKeysBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     body: types::GithubProfileImportRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> ImportGithubProfileSshKeysBuilder<'a> {
+impl<'a, M: Mode> ImportGithubProfileSshKeysBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        body: types::GithubProfileImportRequest,
+    ) -> Self {
+        ImportGithubProfileSshKeysBuilder {
+            phala_client,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::GithubProfileImportResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::GithubProfileImportResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.import_github_profile_ssh_keys(&self.body).await)
+        runtime::finish(
+                self.phala_client.raw.import_github_profile_ssh_keys(&self.body).await,
+                ::std::option::Option::Some(200u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ImportGithubProfileSshKeysBuilder<'a> {
-    type Output = ::std::result::Result<
-        types::GithubProfileImportResponse,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture
+for ImportGithubProfileSshKeysBuilder<'a, M> {
+    type Output = M::Output<types::GithubProfileImportResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -125,30 +179,45 @@ Declared error statuses: 400, 401, 422.*/
         &self,
         body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
     ) -> ImportGithubProfileSshKeysBuilder<'_> {
-        ImportGithubProfileSshKeysBuilder {
-            client: self,
-            body: body.into(),
+        ImportGithubProfileSshKeysBuilder::new(self, body.into())
+    }
+    ///Like [`PhalaCloud::import_github_profile_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_import_github_profile_ssh_keys(
+        &self,
+        body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
+    ) -> ImportGithubProfileSshKeysBuilder<'_, Safe> {
+        ImportGithubProfileSshKeysBuilder::new(self, body.into())
+    }
+}
+///A `GET /api/v1/user/ssh-keys` request, started by [`PhalaCloud::list_ssh_keys`] or [`PhalaCloud::safe_list_ssh_keys`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListSshKeysBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> ListSshKeysBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        ListSshKeysBuilder {
+            phala_client,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/user/ssh-keys` request, started by [`PhalaCloud::list_ssh_keys`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ListSshKeysBuilder<'a> {
-    client: &'a PhalaCloud,
-}
-impl<'a> ListSshKeysBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::std::vec::Vec<types::SshKeyResponse>> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<types::SshKeyResponse>, PhalaCloudError> {
-        runtime::finish(self.client.raw.list_ssh_keys().await).await
+        runtime::finish(
+                self.phala_client.raw.list_ssh_keys().await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListSshKeysBuilder<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<types::SshKeyResponse>,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture for ListSshKeysBuilder<'a, M> {
+    type Output = M::Output<::std::vec::Vec<types::SshKeyResponse>>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -165,24 +234,42 @@ Returns all SSH keys belonging to the authenticated user.
 
 Declared error statuses: 401.*/
     pub fn list_ssh_keys(&self) -> ListSshKeysBuilder<'_> {
-        ListSshKeysBuilder { client: self }
+        ListSshKeysBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::list_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_ssh_keys(&self) -> ListSshKeysBuilder<'_, Safe> {
+        ListSshKeysBuilder::new(self)
     }
 }
-///A `POST /api/v1/user/ssh-keys/github-sync` request, started by [`PhalaCloud::sync_github_ssh_keys`]; `.await` it to send.
+///A `POST /api/v1/user/ssh-keys/github-sync` request, started by [`PhalaCloud::sync_github_ssh_keys`] or [`PhalaCloud::safe_sync_github_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct SyncGithubSshKeysBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct SyncGithubSshKeysBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> SyncGithubSshKeysBuilder<'a> {
+impl<'a, M: Mode> SyncGithubSshKeysBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        SyncGithubSshKeysBuilder {
+            phala_client,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::GithubSyncResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::GithubSyncResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.sync_github_ssh_keys().await).await
+        runtime::finish(
+                self.phala_client.raw.sync_github_ssh_keys().await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for SyncGithubSshKeysBuilder<'a> {
-    type Output = ::std::result::Result<types::GithubSyncResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for SyncGithubSshKeysBuilder<'a, M> {
+    type Output = M::Output<types::GithubSyncResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -199,8 +286,10 @@ Imports SSH keys from linked GitHub account. Adds new keys, updates existing, re
 
 Declared error statuses: 400, 401.*/
     pub fn sync_github_ssh_keys(&self) -> SyncGithubSshKeysBuilder<'_> {
-        SyncGithubSshKeysBuilder {
-            client: self,
-        }
+        SyncGithubSshKeysBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::sync_github_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_sync_github_ssh_keys(&self) -> SyncGithubSshKeysBuilder<'_, Safe> {
+        SyncGithubSshKeysBuilder::new(self)
     }
 }

@@ -2,26 +2,42 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::runtime::{self, PhalaCloud};
 use crate::error::PhalaCloudError;
+use crate::runtime::{self, PhalaCloud};
+use crate::safe::{Mode, Raise, Safe};
 #[allow(unused_imports)]
 use crate::types;
-///A `POST /api/v1/workspace/webhooks` request, started by [`PhalaCloud::create_webhook`]; `.await` it to send.
+///A `POST /api/v1/workspace/webhooks` request, started by [`PhalaCloud::create_webhook`] or [`PhalaCloud::safe_create_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct CreateWebhookBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct CreateWebhookBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     body: types::WebhookCreateRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> CreateWebhookBuilder<'a> {
+impl<'a, M: Mode> CreateWebhookBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, body: types::WebhookCreateRequest) -> Self {
+        CreateWebhookBuilder {
+            phala_client,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::WebhookResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::WebhookResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.create_webhook(&self.body).await).await
+        runtime::finish(
+                self.phala_client.raw.create_webhook(&self.body).await,
+                ::std::option::Option::Some(201u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for CreateWebhookBuilder<'a> {
-    type Output = ::std::result::Result<types::WebhookResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for CreateWebhookBuilder<'a, M> {
+    type Output = M::Output<types::WebhookResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -39,26 +55,45 @@ Declared error statuses: 422.*/
         &self,
         body: impl ::std::convert::Into<types::WebhookCreateRequest>,
     ) -> CreateWebhookBuilder<'_> {
-        CreateWebhookBuilder {
-            client: self,
-            body: body.into(),
+        CreateWebhookBuilder::new(self, body.into())
+    }
+    ///Like [`PhalaCloud::create_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_create_webhook(
+        &self,
+        body: impl ::std::convert::Into<types::WebhookCreateRequest>,
+    ) -> CreateWebhookBuilder<'_, Safe> {
+        CreateWebhookBuilder::new(self, body.into())
+    }
+}
+///A `DELETE /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::delete_webhook`] or [`PhalaCloud::safe_delete_webhook`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteWebhookBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    webhook_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> DeleteWebhookBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, webhook_id: ::std::string::String) -> Self {
+        DeleteWebhookBuilder {
+            phala_client,
+            webhook_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `DELETE /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::delete_webhook`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct DeleteWebhookBuilder<'a> {
-    client: &'a PhalaCloud,
-    webhook_id: ::std::string::String,
-}
-impl<'a> DeleteWebhookBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::std::result::Result<(), PhalaCloudError> {
-        runtime::finish(self.client.raw.delete_webhook(&self.webhook_id).await).await
+    pub async fn send(self) -> M::Output<()> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
+        runtime::finish(
+                self.phala_client.raw.delete_webhook(&self.webhook_id).await,
+                ::std::option::Option::Some(204u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteWebhookBuilder<'a> {
-    type Output = ::std::result::Result<(), PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for DeleteWebhookBuilder<'a, M> {
+    type Output = M::Output<()>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -76,28 +111,47 @@ Declared error statuses: 422.*/
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
     ) -> DeleteWebhookBuilder<'_> {
-        DeleteWebhookBuilder {
-            client: self,
-            webhook_id: webhook_id.into(),
+        DeleteWebhookBuilder::new(self, webhook_id.into())
+    }
+    ///Like [`PhalaCloud::delete_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_delete_webhook(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> DeleteWebhookBuilder<'_, Safe> {
+        DeleteWebhookBuilder::new(self, webhook_id.into())
+    }
+}
+///A `GET /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::get_webhook`] or [`PhalaCloud::safe_get_webhook`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetWebhookBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    webhook_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetWebhookBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, webhook_id: ::std::string::String) -> Self {
+        GetWebhookBuilder {
+            phala_client,
+            webhook_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::get_webhook`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetWebhookBuilder<'a> {
-    client: &'a PhalaCloud,
-    webhook_id: ::std::string::String,
-}
-impl<'a> GetWebhookBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::WebhookResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::WebhookResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_webhook(&self.webhook_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_webhook(&self.webhook_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetWebhookBuilder<'a> {
-    type Output = ::std::result::Result<types::WebhookResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetWebhookBuilder<'a, M> {
+    type Output = M::Output<types::WebhookResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -115,28 +169,47 @@ Declared error statuses: 422.*/
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetWebhookBuilder<'_> {
-        GetWebhookBuilder {
-            client: self,
-            webhook_id: webhook_id.into(),
+        GetWebhookBuilder::new(self, webhook_id.into())
+    }
+    ///Like [`PhalaCloud::get_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_webhook(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetWebhookBuilder<'_, Safe> {
+        GetWebhookBuilder::new(self, webhook_id.into())
+    }
+}
+///A `GET /api/v1/workspace/webhooks/{webhook_id}/stats` request, started by [`PhalaCloud::get_webhook_stats`] or [`PhalaCloud::safe_get_webhook_stats`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetWebhookStatsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    webhook_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetWebhookStatsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, webhook_id: ::std::string::String) -> Self {
+        GetWebhookStatsBuilder {
+            phala_client,
+            webhook_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `GET /api/v1/workspace/webhooks/{webhook_id}/stats` request, started by [`PhalaCloud::get_webhook_stats`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetWebhookStatsBuilder<'a> {
-    client: &'a PhalaCloud,
-    webhook_id: ::std::string::String,
-}
-impl<'a> GetWebhookStatsBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::WebhookStatsResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::WebhookStatsResponse, PhalaCloudError> {
-        runtime::finish(self.client.raw.get_webhook_stats(&self.webhook_id).await).await
+        runtime::finish(
+                self.phala_client.raw.get_webhook_stats(&self.webhook_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetWebhookStatsBuilder<'a> {
-    type Output = ::std::result::Result<types::WebhookStatsResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for GetWebhookStatsBuilder<'a, M> {
+    type Output = M::Output<types::WebhookStatsResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -154,21 +227,35 @@ Declared error statuses: 422.*/
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetWebhookStatsBuilder<'_> {
-        GetWebhookStatsBuilder {
-            client: self,
-            webhook_id: webhook_id.into(),
-        }
+        GetWebhookStatsBuilder::new(self, webhook_id.into())
+    }
+    ///Like [`PhalaCloud::get_webhook_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_webhook_stats(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetWebhookStatsBuilder<'_, Safe> {
+        GetWebhookStatsBuilder::new(self, webhook_id.into())
     }
 }
-///A `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries` request, started by [`PhalaCloud::list_webhook_deliveries`]; `.await` it to send.
+///A `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries` request, started by [`PhalaCloud::list_webhook_deliveries`] or [`PhalaCloud::safe_list_webhook_deliveries`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ListWebhookDeliveriesBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct ListWebhookDeliveriesBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
     limit: ::std::option::Option<i64>,
     offset: ::std::option::Option<i64>,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> ListWebhookDeliveriesBuilder<'a> {
+impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, webhook_id: ::std::string::String) -> Self {
+        ListWebhookDeliveriesBuilder {
+            phala_client,
+            webhook_id,
+            limit: ::std::option::Option::None,
+            offset: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     ///The `limit` parameter.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
@@ -182,25 +269,28 @@ impl<'a> ListWebhookDeliveriesBuilder<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
+    ) -> M::Output<::std::vec::Vec<types::WebhookDeliveryResponse>> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
+        self,
     ) -> ::std::result::Result<
         ::std::vec::Vec<types::WebhookDeliveryResponse>,
         PhalaCloudError,
     > {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .list_webhook_deliveries(&self.webhook_id, self.limit, self.offset)
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListWebhookDeliveriesBuilder<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<types::WebhookDeliveryResponse>,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture for ListWebhookDeliveriesBuilder<'a, M> {
+    type Output = M::Output<::std::vec::Vec<types::WebhookDeliveryResponse>>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -222,35 +312,48 @@ Declared error statuses: 422.*/
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ListWebhookDeliveriesBuilder<'_> {
-        ListWebhookDeliveriesBuilder {
-            client: self,
-            webhook_id: webhook_id.into(),
-            limit: ::std::option::Option::None,
-            offset: ::std::option::Option::None,
-        }
+        ListWebhookDeliveriesBuilder::new(self, webhook_id.into())
+    }
+    ///Like [`PhalaCloud::list_webhook_deliveries`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_webhook_deliveries(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListWebhookDeliveriesBuilder<'_, Safe> {
+        ListWebhookDeliveriesBuilder::new(self, webhook_id.into())
     }
 }
-///A `GET /api/v1/workspace/webhooks` request, started by [`PhalaCloud::list_webhooks`]; `.await` it to send.
+///A `GET /api/v1/workspace/webhooks` request, started by [`PhalaCloud::list_webhooks`] or [`PhalaCloud::safe_list_webhooks`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ListWebhooksBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct ListWebhooksBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> ListWebhooksBuilder<'a> {
+impl<'a, M: Mode> ListWebhooksBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        ListWebhooksBuilder {
+            phala_client,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::std::vec::Vec<types::WebhookResponse>> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<
         ::std::vec::Vec<types::WebhookResponse>,
         PhalaCloudError,
     > {
-        runtime::finish(self.client.raw.list_webhooks().await).await
+        runtime::finish(
+                self.phala_client.raw.list_webhooks().await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListWebhooksBuilder<'a> {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<types::WebhookResponse>,
-        PhalaCloudError,
-    >;
+impl<'a, M: Mode> ::std::future::IntoFuture for ListWebhooksBuilder<'a, M> {
+    type Output = M::Output<::std::vec::Vec<types::WebhookResponse>>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -263,35 +366,54 @@ impl PhalaCloud {
 
 `GET /api/v1/workspace/webhooks`*/
     pub fn list_webhooks(&self) -> ListWebhooksBuilder<'_> {
-        ListWebhooksBuilder {
-            client: self,
-        }
+        ListWebhooksBuilder::new(self)
+    }
+    ///Like [`PhalaCloud::list_webhooks`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_webhooks(&self) -> ListWebhooksBuilder<'_, Safe> {
+        ListWebhooksBuilder::new(self)
     }
 }
-///A `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend` request, started by [`PhalaCloud::resend_webhook_delivery`]; `.await` it to send.
+///A `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend` request, started by [`PhalaCloud::resend_webhook_delivery`] or [`PhalaCloud::safe_resend_webhook_delivery`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ResendWebhookDeliveryBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct ResendWebhookDeliveryBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
     event_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> ResendWebhookDeliveryBuilder<'a> {
+impl<'a, M: Mode> ResendWebhookDeliveryBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        webhook_id: ::std::string::String,
+        event_id: ::std::string::String,
+    ) -> Self {
+        ResendWebhookDeliveryBuilder {
+            phala_client,
+            webhook_id,
+            event_id,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
         runtime::finish(
                 self
-                    .client
+                    .phala_client
                     .raw
                     .resend_webhook_delivery(&self.webhook_id, &self.event_id)
                     .await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for ResendWebhookDeliveryBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for ResendWebhookDeliveryBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -310,30 +432,48 @@ Declared error statuses: 422.*/
         webhook_id: impl ::std::convert::Into<::std::string::String>,
         event_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ResendWebhookDeliveryBuilder<'_> {
-        ResendWebhookDeliveryBuilder {
-            client: self,
-            webhook_id: webhook_id.into(),
-            event_id: event_id.into(),
-        }
+        ResendWebhookDeliveryBuilder::new(self, webhook_id.into(), event_id.into())
+    }
+    ///Like [`PhalaCloud::resend_webhook_delivery`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_resend_webhook_delivery(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        event_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ResendWebhookDeliveryBuilder<'_, Safe> {
+        ResendWebhookDeliveryBuilder::new(self, webhook_id.into(), event_id.into())
     }
 }
-///A `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret` request, started by [`PhalaCloud::reveal_webhook_secret`]; `.await` it to send.
+///A `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret` request, started by [`PhalaCloud::reveal_webhook_secret`] or [`PhalaCloud::safe_reveal_webhook_secret`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct RevealWebhookSecretBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct RevealWebhookSecretBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> RevealWebhookSecretBuilder<'a> {
+impl<'a, M: Mode> RevealWebhookSecretBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, webhook_id: ::std::string::String) -> Self {
+        RevealWebhookSecretBuilder {
+            phala_client,
+            webhook_id,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        runtime::finish(self.client.raw.reveal_webhook_secret(&self.webhook_id).await)
+        runtime::finish(
+                self.phala_client.raw.reveal_webhook_secret(&self.webhook_id).await,
+                ::std::option::Option::Some(200u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for RevealWebhookSecretBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for RevealWebhookSecretBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -351,29 +491,47 @@ Declared error statuses: 422.*/
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
     ) -> RevealWebhookSecretBuilder<'_> {
-        RevealWebhookSecretBuilder {
-            client: self,
-            webhook_id: webhook_id.into(),
-        }
+        RevealWebhookSecretBuilder::new(self, webhook_id.into())
+    }
+    ///Like [`PhalaCloud::reveal_webhook_secret`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_reveal_webhook_secret(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> RevealWebhookSecretBuilder<'_, Safe> {
+        RevealWebhookSecretBuilder::new(self, webhook_id.into())
     }
 }
-///A `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret` request, started by [`PhalaCloud::rotate_webhook_secret`]; `.await` it to send.
+///A `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret` request, started by [`PhalaCloud::rotate_webhook_secret`] or [`PhalaCloud::safe_rotate_webhook_secret`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct RotateWebhookSecretBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct RotateWebhookSecretBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> RotateWebhookSecretBuilder<'a> {
+impl<'a, M: Mode> RotateWebhookSecretBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, webhook_id: ::std::string::String) -> Self {
+        RotateWebhookSecretBuilder {
+            phala_client,
+            webhook_id,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        runtime::finish(self.client.raw.rotate_webhook_secret(&self.webhook_id).await)
+        runtime::finish(
+                self.phala_client.raw.rotate_webhook_secret(&self.webhook_id).await,
+                ::std::option::Option::Some(200u16),
+            )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for RotateWebhookSecretBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for RotateWebhookSecretBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -391,28 +549,47 @@ Declared error statuses: 422.*/
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
     ) -> RotateWebhookSecretBuilder<'_> {
-        RotateWebhookSecretBuilder {
-            client: self,
-            webhook_id: webhook_id.into(),
+        RotateWebhookSecretBuilder::new(self, webhook_id.into())
+    }
+    ///Like [`PhalaCloud::rotate_webhook_secret`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_rotate_webhook_secret(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> RotateWebhookSecretBuilder<'_, Safe> {
+        RotateWebhookSecretBuilder::new(self, webhook_id.into())
+    }
+}
+///A `POST /api/v1/workspace/webhooks/{webhook_id}/test` request, started by [`PhalaCloud::test_webhook`] or [`PhalaCloud::safe_test_webhook`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct TestWebhookBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    webhook_id: ::std::string::String,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> TestWebhookBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, webhook_id: ::std::string::String) -> Self {
+        TestWebhookBuilder {
+            phala_client,
+            webhook_id,
+            phala_mode: ::std::marker::PhantomData,
         }
     }
-}
-///A `POST /api/v1/workspace/webhooks/{webhook_id}/test` request, started by [`PhalaCloud::test_webhook`]; `.await` it to send.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct TestWebhookBuilder<'a> {
-    client: &'a PhalaCloud,
-    webhook_id: ::std::string::String,
-}
-impl<'a> TestWebhookBuilder<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<::serde_json::Value> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        runtime::finish(self.client.raw.test_webhook(&self.webhook_id).await).await
+        runtime::finish(
+                self.phala_client.raw.test_webhook(&self.webhook_id).await,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
     }
 }
-impl<'a> ::std::future::IntoFuture for TestWebhookBuilder<'a> {
-    type Output = ::std::result::Result<::serde_json::Value, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for TestWebhookBuilder<'a, M> {
+    type Output = M::Output<::serde_json::Value>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -430,32 +607,53 @@ Declared error statuses: 422.*/
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
     ) -> TestWebhookBuilder<'_> {
-        TestWebhookBuilder {
-            client: self,
-            webhook_id: webhook_id.into(),
-        }
+        TestWebhookBuilder::new(self, webhook_id.into())
+    }
+    ///Like [`PhalaCloud::test_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_test_webhook(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> TestWebhookBuilder<'_, Safe> {
+        TestWebhookBuilder::new(self, webhook_id.into())
     }
 }
-///A `PUT /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::update_webhook`]; `.await` it to send.
+///A `PUT /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::update_webhook`] or [`PhalaCloud::safe_update_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateWebhookBuilder<'a> {
-    client: &'a PhalaCloud,
+pub struct UpdateWebhookBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
     body: types::WebhookUpdateRequest,
+    phala_mode: ::std::marker::PhantomData<M>,
 }
-impl<'a> UpdateWebhookBuilder<'a> {
+impl<'a, M: Mode> UpdateWebhookBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        webhook_id: ::std::string::String,
+        body: types::WebhookUpdateRequest,
+    ) -> Self {
+        UpdateWebhookBuilder {
+            phala_client,
+            webhook_id,
+            body,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> M::Output<types::WebhookResponse> {
+        M::wrap(self.execute().await)
+    }
+    async fn execute(
         self,
     ) -> ::std::result::Result<types::WebhookResponse, PhalaCloudError> {
         runtime::finish(
-                self.client.raw.update_webhook(&self.webhook_id, &self.body).await,
+                self.phala_client.raw.update_webhook(&self.webhook_id, &self.body).await,
+                ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateWebhookBuilder<'a> {
-    type Output = ::std::result::Result<types::WebhookResponse, PhalaCloudError>;
+impl<'a, M: Mode> ::std::future::IntoFuture for UpdateWebhookBuilder<'a, M> {
+    type Output = M::Output<types::WebhookResponse>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -474,10 +672,14 @@ Declared error statuses: 422.*/
         webhook_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<types::WebhookUpdateRequest>,
     ) -> UpdateWebhookBuilder<'_> {
-        UpdateWebhookBuilder {
-            client: self,
-            webhook_id: webhook_id.into(),
-            body: body.into(),
-        }
+        UpdateWebhookBuilder::new(self, webhook_id.into(), body.into())
+    }
+    ///Like [`PhalaCloud::update_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_webhook(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::WebhookUpdateRequest>,
+    ) -> UpdateWebhookBuilder<'_, Safe> {
+        UpdateWebhookBuilder::new(self, webhook_id.into(), body.into())
     }
 }

@@ -1,0 +1,169 @@
+//! Emits `error_codes.rs`: the Python SDK's string constants, grouped by
+//! catalog module, and the `ErrorCode` enum.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::catalog::{Catalog, Code};
+
+pub fn emit(catalog: &Catalog) -> TokenStream {
+    let modules = catalog.modules.iter().map(|m| {
+        let ident = format_ident!("module_{}", m.id);
+        let doc = format!("Module {}: {} (`ERR-{}-xxx`).", m.id, m.title, m.id);
+        let consts = m.codes.iter().map(|c| {
+            let name = format_ident!("{}", c.const_name);
+            let value = &c.code;
+            let doc = code_doc(c);
+            quote! {
+                #[doc = #doc]
+                pub const #name: &str = #value;
+            }
+        });
+        let reexport = (!m.codes.is_empty()).then(|| quote!(pub use #ident::*;));
+        quote! {
+            #[doc = #doc]
+            pub mod #ident {
+                #(#consts)*
+            }
+            #reexport
+        }
+    });
+    let codes: Vec<&Code> = catalog.codes().collect();
+    let variants = codes.iter().map(|c| {
+        let v = format_ident!("{}", c.variant);
+        let doc = code_doc(c);
+        quote!(#[doc = #doc] #v,)
+    });
+    let as_str = codes.iter().map(|c| {
+        let (v, name) = (
+            format_ident!("{}", c.variant),
+            format_ident!("{}", c.const_name),
+        );
+        quote!(ErrorCode::#v => #name,)
+    });
+    let from_str = codes.iter().map(|c| {
+        let (v, code) = (format_ident!("{}", c.variant), &c.code);
+        quote!(#code => ErrorCode::#v,)
+    });
+    let module = codes.iter().map(|c| {
+        let (v, m) = (format_ident!("{}", c.variant), &c.code[4..6]);
+        quote!(ErrorCode::#v => ::std::option::Option::Some(#m),)
+    });
+    let message = codes.iter().map(|c| {
+        let (v, msg) = (format_ident!("{}", c.variant), &c.message);
+        quote!(ErrorCode::#v => ::std::option::Option::Some(#msg),)
+    });
+    let status = codes.iter().filter_map(|c| {
+        let v = format_ident!("{}", c.variant);
+        c.http_status
+            .map(|s| quote!(ErrorCode::#v => ::std::option::Option::Some(#s),))
+    });
+    let count = codes.len();
+    quote! {
+        //! Structured error codes (`ERR-{module}-{code}`), generated from the
+        //! Phala Cloud error-code catalog.
+        //!
+        //! The constants have the Python SDK's names and compare directly with
+        //! [`crate::ResourceError::error_code`]:
+        //!
+        //! ```
+        //! use phala_cloud::error_codes::{ErrorCode, CVM_APP_ID_CONFLICT};
+        //! let code: ErrorCode = "ERR-03-007".parse().unwrap();
+        //! assert!(code == CVM_APP_ID_CONFLICT);
+        //! assert_eq!(code, ErrorCode::CvmAppIdConflict);
+        //! assert_eq!(code.http_status(), Some(409));
+        //! ```
+
+        #(#modules)*
+
+        /// A structured error code. Codes this crate does not know (newer than
+        /// its catalog) are kept in [`ErrorCode::Unknown`]; a body whose
+        /// `error_code` is `null` gives [`ErrorCode::Missing`].
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            #(#variants)*
+            /// The body carried `"error_code": null`.
+            Missing,
+            /// A code not in this crate's catalog, as sent.
+            Unknown(::std::string::String),
+        }
+
+        impl ErrorCode {
+            /// How many codes the catalog lists.
+            pub const KNOWN: usize = #count;
+
+            /// The code as sent: `"ERR-03-007"` (`""` for [`ErrorCode::Missing`]).
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    ErrorCode::Missing => "",
+                    ErrorCode::Unknown(code) => code,
+                }
+            }
+
+            /// The catalog module, `"01"` to `"06"`.
+            pub fn module(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(#module)*
+                    ErrorCode::Missing => ::std::option::Option::None,
+                    ErrorCode::Unknown(code) => code.get(4..6).filter(|_| code.starts_with("ERR-")),
+                }
+            }
+
+            /// The catalog's user-facing message.
+            pub fn message(&self) -> ::std::option::Option<&'static str> {
+                match self {
+                    #(#message)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            /// The HTTP status the catalog names for this code, if any.
+            pub fn http_status(&self) -> ::std::option::Option<u16> {
+                #[allow(clippy::match_single_binding)]
+                match self {
+                    #(#status)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for ErrorCode {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(code: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(match code {
+                    #(#from_str)*
+                    other => ErrorCode::Unknown(other.to_owned()),
+                })
+            }
+        }
+
+        impl ::std::fmt::Display for ErrorCode {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::cmp::PartialEq<&str> for ErrorCode {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other && !matches!(self, ErrorCode::Missing)
+            }
+        }
+
+        impl ::std::cmp::PartialEq<ErrorCode> for &str {
+            fn eq(&self, other: &ErrorCode) -> bool {
+                other == self
+            }
+        }
+    }
+}
+
+fn code_doc(c: &Code) -> String {
+    let mut doc = format!("`{}` (`{}`): {}", c.code, c.class, c.message);
+    if let Some(d) = &c.description {
+        doc.push_str(&format!("\n\n{d}"));
+    }
+    doc
+}
