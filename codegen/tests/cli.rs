@@ -283,3 +283,94 @@ fn verbose_prints_pass_counts() {
         "{stdout}"
     );
 }
+
+/// The real catalog with `row` inserted after the ERR-04-003 row; returns
+/// the path and the 1-based line number of the new row.
+fn catalog_with(dir: &Path, row: &str) -> (PathBuf, usize) {
+    let config = phala_codegen::Config::load(&config()).unwrap();
+    let text = std::fs::read_to_string(&config.inputs.error_catalog).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("`ERR-04-003`"))
+        .unwrap()
+        + 1;
+    lines.insert(at, row);
+    let path = dir.join("error-codes.md");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    (path, at + 1)
+}
+
+#[test]
+fn a_new_catalog_row_becomes_a_constant_and_a_variant() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.json");
+    std::fs::write(&spec, GOOD).unwrap();
+    let generate = |catalog: Option<&Path>| {
+        let out_dir = dir.path().join("out");
+        let mut args = vec![
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ];
+        if let Some(c) = catalog {
+            args.extend(["--error-catalog", c.to_str().unwrap()]);
+        }
+        let out = run(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read_to_string(out_dir.join("src/error_codes.rs")).unwrap()
+    };
+    let before = generate(None);
+    assert!(before.contains("pub const CVM_APP_ID_CONFLICT: &str = \"ERR-03-007\";"));
+    assert!(!before.contains("WORKSPACE_FROZEN"));
+
+    let row = "| `ERR-04-004` | `WorkspaceFrozenError` | The workspace is frozen<br/>*Raised when billing froze the workspace (HTTP 423)* |";
+    let (catalog, _) = catalog_with(dir.path(), row);
+    let after = generate(Some(&catalog));
+    assert!(
+        after.contains("pub const WORKSPACE_FROZEN: &str = \"ERR-04-004\";"),
+        "{after}"
+    );
+    assert!(after.contains("    WorkspaceFrozen,\n"), "{after}");
+    assert!(
+        after.contains("\"ERR-04-004\" => ErrorCode::WorkspaceFrozen,"),
+        "{after}"
+    );
+    assert!(
+        after.contains("ErrorCode::WorkspaceFrozen => ::std::option::Option::Some(423u16)"),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_malformed_catalog_row_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.json");
+    std::fs::write(&spec, GOOD).unwrap();
+    let (catalog, line) = catalog_with(
+        dir.path(),
+        "| `ERR-04-4` | `WorkspaceFrozenError` | Frozen |",
+    );
+    let out_dir = dir.path().join("out");
+    let out = run(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--error-catalog",
+        catalog.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "error-codes.md:{line}: malformed row: `ERR-04-4` is not an error code"
+        )),
+        "{stderr}"
+    );
+}

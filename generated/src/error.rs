@@ -20,6 +20,129 @@
 //!
 //! Nothing the server sent is dropped: every API error keeps the status, the
 //! raw body, the parsed body and the response headers.
+//!
+//! # Handling errors, most specific first
+//!
+//! `Result` and `?` play the role of Python's exceptions; a `match` takes the
+//! place of the `except` chain, in the same order:
+//!
+//! ```no_run
+//! use phala_cloud::{ApiError, BusinessError, PhalaCloud, PhalaCloudError};
+//! # async fn run(client: PhalaCloud, payload: phala_cloud::types::ProvisionDstackAppRequestV2) {
+//! match client.provision_cvm(payload).await {
+//!     Ok(provisioned) => println!("Provisioned: {provisioned:?}"),
+//!     Err(PhalaCloudError::Api(ApiError::Business(BusinessError::Resource(e)))) => {
+//!         println!("Error [{}]: {e}", e.error_code());
+//!         for s in e.suggestions() {
+//!             println!("  Suggestion: {s}");
+//!         }
+//!     }
+//!     Err(PhalaCloudError::Api(ApiError::Auth(e))) => println!("Authentication failed: {e}"),
+//!     Err(PhalaCloudError::Api(ApiError::Business(e))) => {
+//!         println!("Business error ({}): {e}", e.status_code())
+//!     }
+//!     Err(PhalaCloudError::Api(ApiError::Server(e))) => {
+//!         println!("Server error ({}): {e}", e.status_code())
+//!     }
+//!     Err(PhalaCloudError::Request(e)) => println!("Network error: {e}"),
+//!     Err(e) => println!("Unexpected SDK error: {e}"),
+//! }
+//! # }
+//! ```
+//!
+//! # Safe methods
+//!
+//! Every method has a `safe_*` twin whose `.await` yields a
+//! [`SafeResult`](crate::SafeResult) and never fails:
+//!
+//! ```no_run
+//! # async fn run(client: phala_cloud::PhalaCloud) {
+//! let result = client.safe_get_cvm_info("my-app").await;
+//! if result.ok {
+//!     println!("{:?}", result.data);
+//! } else if let Some(error) = &result.error {
+//!     println!("Error: {error}");
+//! }
+//! # }
+//! ```
+//!
+//! `unwrap()` means what it means on `Result`: the data, or a panic with the
+//! error. To pass the error on instead, `into_result()?`:
+//!
+//! ```no_run
+//! # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {
+//! let cvm = client.safe_get_cvm_info("my-app").await.unwrap();
+//! let same = client.safe_get_cvm_info("my-app").await.into_result()?;
+//! # let _ = (cvm, same);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Matching error codes
+//!
+//! ```no_run
+//! use phala_cloud::error_codes::{
+//!     CVM_APP_ID_CONFLICT, INSUFFICIENT_BALANCE, NODE_NOT_FOUND, QUOTA_EXCEEDED,
+//! };
+//! use phala_cloud::{ApiError, BusinessError, PhalaCloudError};
+//! # async fn run(client: phala_cloud::PhalaCloud, payload: phala_cloud::types::CreateTappRequest) -> Result<(), PhalaCloudError> {
+//! match client.commit_cvm_provision(payload).await {
+//!     Ok(cvm) => println!("Created {cvm:?}"),
+//!     Err(PhalaCloudError::Api(ApiError::Business(BusinessError::Resource(e)))) => {
+//!         if e.error_code() == CVM_APP_ID_CONFLICT {
+//!             println!("App ID already in use with a different compose hash");
+//!         } else if e.error_code() == INSUFFICIENT_BALANCE {
+//!             println!("Add credits to your workspace");
+//!         } else if e.error_code() == QUOTA_EXCEEDED {
+//!             println!("Workspace quota exceeded");
+//!         } else if e.error_code() == NODE_NOT_FOUND {
+//!             println!("The specified node doesn't exist");
+//!         } else {
+//!             return Err(e.into());
+//!         }
+//!     }
+//!     Err(e) => return Err(e),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Retry on conflict
+//!
+//! A [`ConflictError`] (409 without a structured code) is often transient:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {
+//! let mut attempt = 0;
+//! loop {
+//!     match client.restart_cvm("my-app", phala_cloud::types::RestartCvmBody::default()).await {
+//!         Err(e) if e.is_conflict() && attempt < 2 => {
+//!             tokio::time::sleep(Duration::from_secs(1 << attempt)).await;
+//!             attempt += 1;
+//!         }
+//!         other => break other.map(drop),
+//!     }
+//! }
+//! # }
+//! ```
+//!
+//! # Combining safe methods with raising ones
+//!
+//! ```no_run
+//! # async fn run(client: phala_cloud::PhalaCloud, payload: phala_cloud::types::ProvisionDstackAppRequestV2) -> Result<(), phala_cloud::PhalaCloudError> {
+//! let result = client.safe_provision_cvm(payload).await;
+//! if result.ok {
+//!     println!("Provisioned: {:?}", result.data);
+//! } else if let Some(e) = result.error.as_ref().and_then(|e| e.as_resource()) {
+//!     println!("Known issue [{}]: {e}", e.error_code());
+//! } else {
+//!     // Re-raise what was not expected.
+//!     result.into_result()?;
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use std::fmt;
 
@@ -71,6 +194,27 @@ pub enum BusinessError {
     /// Any other business error (400, 404, 422, 465, ...).
     #[error(transparent)]
     Other(#[from] PlainBusinessError),
+}
+
+macro_rules! into_top {
+    ($($leaf:ident => |$e:ident| $wrap:expr;)*) => {
+        $(
+            impl From<$leaf> for PhalaCloudError {
+                fn from($e: $leaf) -> Self {
+                    PhalaCloudError::Api($wrap)
+                }
+            }
+        )*
+    };
+}
+
+into_top! {
+    AuthError => |e| ApiError::Auth(e);
+    ServerError => |e| ApiError::Server(e);
+    BusinessError => |e| ApiError::Business(e);
+    ConflictError => |e| ApiError::Business(BusinessError::Conflict(e));
+    ResourceError => |e| ApiError::Business(BusinessError::Resource(e));
+    PlainBusinessError => |e| ApiError::Business(BusinessError::Other(e));
 }
 
 /// What every API error carries.

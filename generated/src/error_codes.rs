@@ -716,6 +716,11 @@ impl ::std::cmp::PartialEq<&str> for ErrorCode {
         self.as_str() == *other && !matches!(self, ErrorCode::Missing)
     }
 }
+impl ::std::cmp::PartialEq<str> for ErrorCode {
+    fn eq(&self, other: &str) -> bool {
+        self == &other
+    }
+}
 impl ::std::cmp::PartialEq<ErrorCode> for &str {
     fn eq(&self, other: &ErrorCode) -> bool {
         other == self

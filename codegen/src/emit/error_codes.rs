@@ -152,6 +152,12 @@ pub fn emit(catalog: &Catalog) -> TokenStream {
             }
         }
 
+        impl ::std::cmp::PartialEq<str> for ErrorCode {
+            fn eq(&self, other: &str) -> bool {
+                self == &other
+            }
+        }
+
         impl ::std::cmp::PartialEq<ErrorCode> for &str {
             fn eq(&self, other: &ErrorCode) -> bool {
                 other == self

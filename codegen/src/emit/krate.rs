@@ -121,6 +121,6 @@ pub fn cargo_toml(config: &Config) -> String {
     for (name, spec) in deps {
         out.push_str(&format!("{name} = {spec}\n"));
     }
-    out.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }\n");
+    out.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\", \"time\"] }\n");
     out
 }
