@@ -711,14 +711,14 @@ impl ::std::fmt::Display for ErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl ::std::cmp::PartialEq<&str> for ErrorCode {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other && !matches!(self, ErrorCode::Missing)
-    }
-}
 impl ::std::cmp::PartialEq<str> for ErrorCode {
     fn eq(&self, other: &str) -> bool {
-        self == &other
+        self.as_str() == other && !matches!(self, ErrorCode::Missing)
+    }
+}
+impl ::std::cmp::PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
     }
 }
 impl ::std::cmp::PartialEq<ErrorCode> for &str {

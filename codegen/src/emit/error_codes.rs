@@ -146,15 +146,15 @@ pub fn emit(catalog: &Catalog) -> TokenStream {
             }
         }
 
-        impl ::std::cmp::PartialEq<&str> for ErrorCode {
-            fn eq(&self, other: &&str) -> bool {
-                self.as_str() == *other && !matches!(self, ErrorCode::Missing)
+        impl ::std::cmp::PartialEq<str> for ErrorCode {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other && !matches!(self, ErrorCode::Missing)
             }
         }
 
-        impl ::std::cmp::PartialEq<str> for ErrorCode {
-            fn eq(&self, other: &str) -> bool {
-                self == &other
+        impl ::std::cmp::PartialEq<&str> for ErrorCode {
+            fn eq(&self, other: &&str) -> bool {
+                self == *other
             }
         }
 
