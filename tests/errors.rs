@@ -217,9 +217,14 @@ async fn run(case: Case) -> [PhalaCloudError; 2] {
     errors
 }
 
-/// A client for `base`, with a short timeout when given.
+/// A client for `base`, with a short timeout when given. Retries are off:
+/// these cases pin classification, one response each (tests/retries.rs
+/// covers retrying).
 fn client_at(base: String, timeout: Option<Duration>) -> PhalaCloud {
-    let builder = PhalaCloud::builder().api_key("k").base_url(base);
+    let builder = PhalaCloud::builder()
+        .api_key("k")
+        .base_url(base)
+        .retry_policy(phala_cloud::RetryPolicy::none());
     let builder = match timeout {
         Some(t) => builder.timeout(t),
         None => builder,

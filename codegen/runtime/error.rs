@@ -224,6 +224,7 @@ pub struct ErrorResponse {
     pub(crate) request_id: Option<String>,
     pub(crate) headers: HeaderMap,
     pub(crate) validation: Vec<ValidationDetail>,
+    pub(crate) attempts: u32,
 }
 
 impl ErrorResponse {
@@ -260,6 +261,10 @@ impl ErrorResponse {
     pub fn validation_details(&self) -> &[ValidationDetail] {
         &self.validation
     }
+    /// How many attempts were made; more than 1 when retries ran out.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
 }
 
 impl fmt::Display for ErrorResponse {
@@ -272,6 +277,9 @@ impl fmt::Display for ErrorResponse {
         write!(f, "{line} (HTTP {}", self.status)?;
         if let Some(id) = &self.request_id {
             write!(f, ", request id {id}")?;
+        }
+        if self.attempts > 1 {
+            write!(f, ", after {} attempts", self.attempts)?;
         }
         f.write_str(")")
     }
@@ -465,6 +473,16 @@ impl ApiError {
             ApiError::Business(b) => b.response(),
         }
     }
+
+    fn response_mut(&mut self) -> &mut ErrorResponse {
+        match self {
+            ApiError::Auth(e) => &mut e.response,
+            ApiError::Server(e) => &mut e.response,
+            ApiError::Business(BusinessError::Conflict(e)) => &mut e.response,
+            ApiError::Business(BusinessError::Resource(e)) => &mut e.inner.response,
+            ApiError::Business(BusinessError::Other(e)) => &mut e.response,
+        }
+    }
     /// True for a 401/403.
     pub fn is_auth(&self) -> bool {
         matches!(self, ApiError::Auth(_))
@@ -539,6 +557,26 @@ impl PhalaCloudError {
     pub fn links(&self) -> &[Value] {
         self.as_resource().map_or(&[], ResourceError::links)
     }
+    /// How many attempts the call made (1 without retries).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            PhalaCloudError::Request(e) => e.attempts,
+            PhalaCloudError::Api(e) => e.response().attempts,
+            PhalaCloudError::Validation(_) => 1,
+        }
+    }
+
+    /// Records how many attempts the transport made.
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        let attempts = attempts.max(1);
+        match &mut self {
+            PhalaCloudError::Request(e) => e.attempts = attempts,
+            PhalaCloudError::Api(e) => e.response_mut().attempts = attempts,
+            PhalaCloudError::Validation(_) => {}
+        }
+        self
+    }
+
     /// True for a transport failure.
     pub fn is_request(&self) -> bool {
         matches!(self, PhalaCloudError::Request(_))
@@ -575,11 +613,20 @@ impl PhalaCloudError {
 
 /// A transport failure: connection refused, timeout, reset, truncated body.
 #[derive(Debug, thiserror::Error)]
-#[error("request failed: {message}")]
+#[error("request failed: {message}{}", attempts_suffix(*.attempts))]
 pub struct RequestError {
     message: String,
     #[source]
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    attempts: u32,
+}
+
+fn attempts_suffix(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" (after {attempts} attempts)")
+    } else {
+        String::new()
+    }
 }
 
 impl RequestError {
@@ -590,7 +637,13 @@ impl RequestError {
         RequestError {
             message: message.into(),
             source,
+            attempts: 1,
         }
+    }
+
+    /// How many attempts were made; more than 1 when retries ran out.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// A one-line description of the failure.

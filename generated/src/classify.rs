@@ -85,6 +85,7 @@ fn fill(status: u16, headers: HeaderMap, body: &str, detail: Option<Value>) -> E
         request_id,
         headers,
         validation,
+        attempts: 1,
     }
 }
 

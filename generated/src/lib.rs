@@ -26,21 +26,27 @@ let mine = client.list_cvms().user_id("usr_0123abcd").await?;
 # }
 ```*/
 #![deny(missing_docs)]
+pub mod blocking;
 mod classify;
+mod client;
 pub mod error;
 pub mod error_codes;
 pub mod operations;
 pub mod raw;
 mod runtime;
 pub mod safe;
+mod transport;
 pub mod types;
+pub mod webhook;
 pub use error::{
     ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, PhalaCloudError,
     PlainBusinessError, RequestError, ResourceError, ServerError, ValidationDetail,
     ValidationError,
 };
 pub use error_codes::ErrorCode;
-pub use runtime::{PhalaCloud, PhalaCloudBuilder, UploadFile, DEFAULT_BASE_URL};
+pub use client::{Call, PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+pub use runtime::{Response, UploadFile};
+pub use transport::RetryPolicy;
 pub use safe::SafeResult;
 /// The `X-Phala-Version` sent unless the client is configured otherwise.
 pub const DEFAULT_API_VERSION: &str = "2026-01-21";

@@ -69,32 +69,103 @@ impl<T> From<SafeResult<T>> for Result<T, PhalaCloudError> {
     }
 }
 
-/// How a request builder reports its outcome.
+/// A boxed, sendable future: what an async request resolves through.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// How a request builder reports its outcome: raising or safe, async or
+/// blocking. The builder's `send()` returns [`Mode::Sent`].
 pub trait Mode: Send + 'static {
-    /// What `.await` yields for a call returning `T`.
+    /// The outcome of a call returning `T`: a `Result` or a [`SafeResult`].
     type Output<T: Send + 'static>: Send + 'static;
-    /// Wraps the outcome.
-    fn wrap<T: Send + 'static>(result: Result<T, PhalaCloudError>) -> Self::Output<T>;
+    /// What `send()` returns: a future of the outcome, or the outcome itself.
+    type Sent<'a, T: Send + 'static>;
+    /// Turns the request's future into what `send()` returns.
+    fn send<'a, T: Send + 'static>(
+        client: &'a crate::PhalaCloud,
+        request: BoxFuture<'a, Result<T, PhalaCloudError>>,
+    ) -> Self::Sent<'a, T>;
 }
 
-/// The mode of the plain methods: `.await` yields `Result<T, PhalaCloudError>`.
+/// The async modes: their builders can be `.await`ed directly.
+pub trait AsyncMode: Mode {
+    /// The future `.await` drives.
+    fn future<'a, T: Send + 'static>(
+        request: BoxFuture<'a, Result<T, PhalaCloudError>>,
+    ) -> BoxFuture<'a, Self::Output<T>>;
+}
+
+/// The mode of the plain async methods: `.await` yields `Result<T, PhalaCloudError>`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Raise;
 
-/// The mode of the `safe_*` methods: `.await` yields [`SafeResult<T>`].
+/// The mode of the async `safe_*` methods: `.await` yields [`SafeResult<T>`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Safe;
 
+/// The mode of the blocking client's methods: `send()` returns `Result<T, PhalaCloudError>`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Blocking;
+
+/// The mode of the blocking client's `safe_*` methods: `send()` returns [`SafeResult<T>`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BlockingSafe;
+
 impl Mode for Raise {
     type Output<T: Send + 'static> = Result<T, PhalaCloudError>;
-    fn wrap<T: Send + 'static>(result: Result<T, PhalaCloudError>) -> Self::Output<T> {
-        result
+    type Sent<'a, T: Send + 'static> = BoxFuture<'a, Result<T, PhalaCloudError>>;
+    fn send<'a, T: Send + 'static>(
+        _: &'a crate::PhalaCloud,
+        request: BoxFuture<'a, Result<T, PhalaCloudError>>,
+    ) -> Self::Sent<'a, T> {
+        request
+    }
+}
+
+impl AsyncMode for Raise {
+    fn future<'a, T: Send + 'static>(
+        request: BoxFuture<'a, Result<T, PhalaCloudError>>,
+    ) -> BoxFuture<'a, Self::Output<T>> {
+        request
     }
 }
 
 impl Mode for Safe {
     type Output<T: Send + 'static> = SafeResult<T>;
-    fn wrap<T: Send + 'static>(result: Result<T, PhalaCloudError>) -> Self::Output<T> {
-        result.into()
+    type Sent<'a, T: Send + 'static> = BoxFuture<'a, SafeResult<T>>;
+    fn send<'a, T: Send + 'static>(
+        _: &'a crate::PhalaCloud,
+        request: BoxFuture<'a, Result<T, PhalaCloudError>>,
+    ) -> Self::Sent<'a, T> {
+        Self::future(request)
+    }
+}
+
+impl AsyncMode for Safe {
+    fn future<'a, T: Send + 'static>(
+        request: BoxFuture<'a, Result<T, PhalaCloudError>>,
+    ) -> BoxFuture<'a, Self::Output<T>> {
+        Box::pin(async move { SafeResult::from(request.await) })
+    }
+}
+
+impl Mode for Blocking {
+    type Output<T: Send + 'static> = Result<T, PhalaCloudError>;
+    type Sent<'a, T: Send + 'static> = Result<T, PhalaCloudError>;
+    fn send<'a, T: Send + 'static>(
+        client: &'a crate::PhalaCloud,
+        request: BoxFuture<'a, Result<T, PhalaCloudError>>,
+    ) -> Self::Sent<'a, T> {
+        crate::blocking::block_on(client, request)
+    }
+}
+
+impl Mode for BlockingSafe {
+    type Output<T: Send + 'static> = SafeResult<T>;
+    type Sent<'a, T: Send + 'static> = SafeResult<T>;
+    fn send<'a, T: Send + 'static>(
+        client: &'a crate::PhalaCloud,
+        request: BoxFuture<'a, Result<T, PhalaCloudError>>,
+    ) -> Self::Sent<'a, T> {
+        crate::blocking::block_on(client, request).into()
     }
 }

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use wiremock::{Match, MockServer, Request, ResponseTemplate};
 /// A client pointed at the mock server. `with_prefix` exercises both accepted
 /// base URL forms (`http://host:port` and `http://host:port/api/v1`).
+/// Retries are off so every mock sees exactly the requests a test makes.
 pub fn client_for(server: &MockServer, with_prefix: bool) -> PhalaCloud {
     let base = if with_prefix {
         format!("{}/api/v1", server.uri())
@@ -17,6 +18,7 @@ pub fn client_for(server: &MockServer, with_prefix: bool) -> PhalaCloud {
     PhalaCloud::builder()
         .api_key("test-key")
         .base_url(base)
+        .retry_policy(phala_cloud::RetryPolicy::none())
         .build()
         .expect("client builds")
 }

@@ -11,9 +11,16 @@ use crate::ir::Api;
 
 /// Hand-written runtime modules, shipped as they are.
 pub const RUNTIME: &[(&str, &str)] = &[
+    ("src/blocking.rs", include_str!("../../runtime/blocking.rs")),
     ("src/classify.rs", include_str!("../../runtime/classify.rs")),
+    ("src/client.rs", include_str!("../../runtime/client.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/safe.rs", include_str!("../../runtime/safe.rs")),
+    (
+        "src/transport.rs",
+        include_str!("../../runtime/transport.rs"),
+    ),
+    ("src/webhook.rs", include_str!("../../runtime/webhook.rs")),
     ("src/runtime.rs", include_str!("../../runtime/runtime.rs")),
 ];
 
@@ -50,14 +57,18 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
         #![doc = #doc]
         #![deny(missing_docs)]
 
+        pub mod blocking;
         mod classify;
+        mod client;
         pub mod error;
         pub mod error_codes;
         pub mod operations;
         pub mod raw;
         mod runtime;
         pub mod safe;
+        mod transport;
         pub mod types;
+        pub mod webhook;
 
         pub use error::{
             ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, PhalaCloudError,
@@ -65,7 +76,9 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
             ValidationError,
         };
         pub use error_codes::ErrorCode;
-        pub use runtime::{PhalaCloud, PhalaCloudBuilder, UploadFile, DEFAULT_BASE_URL};
+        pub use client::{Call, PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+        pub use runtime::{Response, UploadFile};
+        pub use transport::RetryPolicy;
         pub use safe::SafeResult;
 
         /// The `X-Phala-Version` sent unless the client is configured otherwise.
@@ -93,17 +106,28 @@ pub fn cargo_toml(config: &Config) -> String {
             "chrono",
             r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#,
         ),
+        ("fastrand", r#""2""#),
         ("futures-core", r#""0.3""#),
+        ("hmac", r#""0.12""#),
+        ("http", r#""1""#),
+        ("httpdate", r#""1""#),
         ("progenitor-client", r#""0.15""#),
         ("regress", r#""0.10""#),
         (
             "reqwest",
-            r#"{ version = "0.13", default-features = false, features = ["json", "query", "multipart", "rustls", "http2"] }"#,
+            r#"{ version = "0.13", default-features = false, features = ["json", "query", "multipart", "http2"] }"#,
         ),
         ("serde", r#"{ version = "1", features = ["derive"] }"#),
         ("serde_json", r#""1""#),
         ("serde_path_to_error", r#""0.1""#),
+        ("sha2", r#""0.10""#),
+        ("subtle", r#""2""#),
         ("thiserror", r#""2""#),
+        (
+            "tokio",
+            r#"{ version = "1", features = ["rt-multi-thread", "time"] }"#,
+        ),
+        ("tracing", r#""0.1""#),
     ] {
         deps.insert(name, spec);
     }
@@ -117,6 +141,8 @@ pub fn cargo_toml(config: &Config) -> String {
         "description = {:?}\nlicense = {:?}\n",
         k.description, k.license
     ));
+    out.push_str("\n# TLS: rustls by default; `native-tls` uses the platform's TLS instead.\n");
+    out.push_str("[features]\ndefault = [\"rustls\"]\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n");
     out.push_str("\n[dependencies]\n");
     for (name, spec) in deps {
         out.push_str(&format!("{name} = {spec}\n"));

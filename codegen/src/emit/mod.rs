@@ -60,16 +60,15 @@ pub fn files(
 
     let groups = operations::emit(api, &raw.methods)?;
     let stems: Vec<String> = groups.keys().cloned().collect();
+    let modules = krate::modules_rs(
+        &stems,
+        "Request builders, one module per API tag; see [`crate::PhalaCloud`].",
+        true,
+    );
+    let table = operations::path_table(api);
     put(
         "src/operations/mod.rs".into(),
-        format::rust(
-            krate::modules_rs(
-                &stems,
-                "Request builders, one module per API tag; see [`crate::PhalaCloud`].",
-                true,
-            ),
-            "src/operations/mod.rs",
-        )?,
+        format::rust(quote!(#modules #table), "src/operations/mod.rs")?,
     );
     for (group, tokens) in groups {
         let path = format!("src/operations/{group}.rs");

@@ -105,6 +105,7 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
         Success::Empty => quote!(()),
         _ => quote!(::serde_json::Value),
     };
+    let op_name = &op.name;
     let send_body = quote! {
         let url = format!(#fmt, self.phala_client.base_url(), #(#path_args),*);
         let form = ::reqwest::multipart::Form::new();
@@ -117,7 +118,7 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
             .multipart(form);
         #(#headers)*
         #(#query)*
-        runtime::send_json(self.phala_client, request).await
+        runtime::send_json(self.phala_client, request, #op_name).await
     };
     builder(op, &fields, output, send_body)
 }

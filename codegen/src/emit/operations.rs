@@ -53,9 +53,11 @@ pub fn emit(api: &Api, raw_methods: &[syn::ImplItemFn]) -> Result<BTreeMap<Strin
         .into_iter()
         .map(|(group, ops)| {
             let file = quote! {
+                use crate::blocking;
                 use crate::error::PhalaCloudError;
-                use crate::runtime::{self, PhalaCloud};
-                use crate::safe::{Mode, Raise, Safe};
+                use crate::runtime;
+                use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+                use crate::PhalaCloud;
                 #[allow(unused_imports)]
                 use crate::types;
 
@@ -64,6 +66,23 @@ pub fn emit(api: &Api, raw_methods: &[syn::ImplItemFn]) -> Result<BTreeMap<Strin
             (group, file)
         })
         .collect())
+}
+
+/// `path_template(name)`: the spec path of each operation, for tracing spans.
+pub fn path_table(api: &Api) -> TokenStream {
+    let arms = api.operations.iter().map(|op| {
+        let (name, path) = (&op.name, &op.path);
+        quote!(#name => ::std::option::Option::Some(#path),)
+    });
+    quote! {
+        /// The spec path template of an operation (`/api/v1/cvms/{cvm_id}`).
+        pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static str> {
+            match operation {
+                #(#arms)*
+                _ => ::std::option::Option::None,
+            }
+        }
+    }
 }
 
 fn emit_json(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
@@ -84,11 +103,14 @@ fn emit_json(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
     })?;
     let raw_ident = &raw.sig.ident;
     let passes = fields.iter().map(|f| &f.pass);
-    let call = quote!(self.phala_client.raw.#raw_ident(#(#passes),*).await);
+    let call = quote!(raw.#raw_ident(#(#passes),*).await);
     let (output, send_body) = if is_byte_stream(&success) {
         (
             quote!(::std::vec::Vec<u8>),
-            quote!(runtime::finish_bytes(#call).await),
+            quote! {
+                let raw = self.phala_client.call();
+                runtime::finish_bytes(#call, &raw).await
+            },
         )
     } else {
         let status = match op.success_statuses.as_slice() {
@@ -97,15 +119,19 @@ fn emit_json(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
         };
         (
             quote!(#success),
-            quote!(runtime::finish(#call, #status).await),
+            quote! {
+                let raw = self.phala_client.call();
+                runtime::finish(#call, &raw, #status).await
+            },
         )
     };
     builder(op, &fields, output, send_body)
 }
 
-/// The builder struct (generic over the `Raise`/`Safe` mode), its setters,
-/// `send`, `IntoFuture`, and the two methods on `PhalaCloud` that start it:
-/// `name` and `safe_name`.
+/// The builder struct (generic over its mode: raising or safe, async or
+/// blocking), its setters, `send`, `send_with_meta`, `IntoFuture` for the
+/// async modes, and the four methods that start it: `name` and `safe_name`
+/// on `PhalaCloud` and on `blocking::PhalaCloud`.
 pub fn builder(
     op: &Operation,
     fields: &[Field],
@@ -189,9 +215,15 @@ pub fn builder(
         }
     });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let blocking_doc = format!("{method_doc}\n\nBlocking: `send()` returns the result.");
+    let blocking_safe_doc = format!(
+        "Like [`blocking::PhalaCloud::{}`](crate::blocking::PhalaCloud::{}), but `send()` \
+         returns a [`SafeResult`](crate::SafeResult) and never fails.",
+        op.name, op.name
+    );
     Ok(quote! {
         #[doc = #builder_doc]
-        #[must_use = "a request does nothing until it is awaited"]
+        #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<'a, M = Raise> {
             phala_client: &'a PhalaCloud,
             #(#stored,)*
@@ -209,24 +241,36 @@ pub fn builder(
 
             #(#setters)*
 
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> M::Output<#output> {
-                M::wrap(self.execute().await)
+            /// Sends the request and decodes the response: a future for the
+            /// async client, the result itself for the blocking one.
+            pub fn send(self) -> M::Sent<'a, #output> {
+                let client = self.phala_client;
+                M::send(client, ::std::boxed::Box::pin(self.execute()))
+            }
+
+            /// Like `send`, keeping the response's status, headers and request id.
+            pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<#output>> {
+                let client = self.phala_client;
+                M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
             }
 
             async fn execute(self) -> ::std::result::Result<#output, PhalaCloudError> {
+                self.execute_with_meta().await.map(runtime::Response::into_data)
+            }
+
+            async fn execute_with_meta(
+                self,
+            ) -> ::std::result::Result<runtime::Response<#output>, PhalaCloudError> {
                 #send_body
             }
         }
 
-        impl<'a, M: Mode> ::std::future::IntoFuture for #builder<'a, M> {
+        impl<'a, M: AsyncMode> ::std::future::IntoFuture for #builder<'a, M> {
             type Output = M::Output<#output>;
-            type IntoFuture = ::std::pin::Pin<
-                ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-            >;
+            type IntoFuture = BoxFuture<'a, M::Output<#output>>;
 
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+                M::future(::std::boxed::Box::pin(self.execute()))
             }
         }
 
@@ -241,6 +285,20 @@ pub fn builder(
             #deprecated
             pub fn #safe_method(&self, #(#args),*) -> #builder<'_, Safe> {
                 #builder::new(self, #(#forwards),*)
+            }
+        }
+
+        impl blocking::PhalaCloud {
+            #[doc = #blocking_doc]
+            #deprecated
+            pub fn #method(&self, #(#args),*) -> #builder<'_, Blocking> {
+                #builder::new(self.inner(), #(#forwards),*)
+            }
+
+            #[doc = #blocking_safe_doc]
+            #deprecated
+            pub fn #safe_method(&self, #(#args),*) -> #builder<'_, BlockingSafe> {
+                #builder::new(self.inner(), #(#forwards),*)
             }
         }
     })

@@ -44,7 +44,7 @@ pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
         .with_interface(InterfaceStyle::Positional)
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote!(::std::sync::Arc<crate::runtime::Shared>));
+        .with_inner_type(quote!(crate::client::Call));
     let mut generator = Generator::new(&settings);
     let tokens = quiet_catch(|| generator.generate_tokens(&spec))
         .map_err(Error::Progenitor)?

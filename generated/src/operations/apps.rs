@@ -2,13 +2,15 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::blocking;
 use crate::error::PhalaCloudError;
-use crate::runtime::{self, PhalaCloud};
-use crate::safe::{Mode, Raise, Safe};
+use crate::runtime;
+use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::PhalaCloud;
 #[allow(unused_imports)]
 use crate::types;
 ///A `POST /api/v1/apps/{app_id}/cvms/is-allowed` request, started by [`PhalaCloud::check_app_cvms_is_allowed`] or [`PhalaCloud::safe_check_app_cvms_is_allowed`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CheckAppCvmsIsAllowedBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -22,27 +24,45 @@ impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::AppCvmsBatchIsAllowedResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::AppCvmsBatchIsAllowedResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::AppCvmsBatchIsAllowedResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::AppCvmsBatchIsAllowedResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::AppCvmsBatchIsAllowedResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.check_app_cvms_is_allowed(&self.app_id).await,
+                raw.check_app_cvms_is_allowed(&self.app_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for CheckAppCvmsIsAllowedBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for CheckAppCvmsIsAllowedBuilder<'a, M> {
     type Output = M::Output<types::AppCvmsBatchIsAllowedResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::AppCvmsBatchIsAllowedResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -65,8 +85,30 @@ Declared error statuses: 422.*/
         CheckAppCvmsIsAllowedBuilder::new(self, app_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Batch check on-chain deployment allowance for all CVMs under an app
+
+`POST /api/v1/apps/{app_id}/cvms/is-allowed`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn check_app_cvms_is_allowed(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> CheckAppCvmsIsAllowedBuilder<'_, Blocking> {
+        CheckAppCvmsIsAllowedBuilder::new(self.inner(), app_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::check_app_cvms_is_allowed`](crate::blocking::PhalaCloud::check_app_cvms_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_check_app_cvms_is_allowed(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> CheckAppCvmsIsAllowedBuilder<'_, BlockingSafe> {
+        CheckAppCvmsIsAllowedBuilder::new(self.inner(), app_id.into())
+    }
+}
 ///A `POST /api/v1/apps/{app_id}/is-allowed` request, started by [`PhalaCloud::check_app_is_allowed`] or [`PhalaCloud::safe_check_app_is_allowed`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CheckAppIsAllowedBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -86,31 +128,44 @@ impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::AppIsAllowedResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::AppIsAllowedResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::AppIsAllowedResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::AppIsAllowedResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::AppIsAllowedResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .check_app_is_allowed(&self.app_id, &self.body)
-                    .await,
+                raw.check_app_is_allowed(&self.app_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for CheckAppIsAllowedBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckAppIsAllowedBuilder<'a, M> {
     type Output = M::Output<types::AppIsAllowedResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::AppIsAllowedResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -135,8 +190,32 @@ Declared error statuses: 422.*/
         CheckAppIsAllowedBuilder::new(self, app_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Check if app deployment is allowed on-chain
+
+`POST /api/v1/apps/{app_id}/is-allowed`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn check_app_is_allowed(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
+    ) -> CheckAppIsAllowedBuilder<'_, Blocking> {
+        CheckAppIsAllowedBuilder::new(self.inner(), app_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::check_app_is_allowed`](crate::blocking::PhalaCloud::check_app_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_check_app_is_allowed(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
+    ) -> CheckAppIsAllowedBuilder<'_, BlockingSafe> {
+        CheckAppIsAllowedBuilder::new(self.inner(), app_id.into(), body.into())
+    }
+}
 ///A `POST /api/v1/apps/{app_id}/instances` request, started by [`PhalaCloud::create_app_instance`] or [`PhalaCloud::safe_create_app_instance`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CreateAppInstanceBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -156,29 +235,37 @@ impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::Vm> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::Vm> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .create_app_instance(&self.app_id, &self.body)
-                    .await,
+                raw.create_app_instance(&self.app_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for CreateAppInstanceBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateAppInstanceBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -205,8 +292,34 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
         CreateAppInstanceBuilder::new(self, app_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Create a new instance under an existing app
+
+Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
+
+`POST /api/v1/apps/{app_id}/instances`
+
+Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn create_app_instance(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
+    ) -> CreateAppInstanceBuilder<'_, Blocking> {
+        CreateAppInstanceBuilder::new(self.inner(), app_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::create_app_instance`](crate::blocking::PhalaCloud::create_app_instance), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_create_app_instance(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
+    ) -> CreateAppInstanceBuilder<'_, BlockingSafe> {
+        CreateAppInstanceBuilder::new(self.inner(), app_id.into(), body.into())
+    }
+}
 ///A `GET /api/v1/apps/{app_id}/attestations` request, started by [`PhalaCloud::get_app_attestation`] or [`PhalaCloud::safe_get_app_attestation`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAppAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -220,27 +333,39 @@ impl<'a, M: Mode> GetAppAttestationBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_app_attestation(&self.app_id).await,
+                raw.get_app_attestation(&self.app_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetAppAttestationBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppAttestationBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -265,8 +390,32 @@ Declared error statuses: 404, 422.*/
         GetAppAttestationBuilder::new(self, app_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get app attestation data
+
+Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
+
+`GET /api/v1/apps/{app_id}/attestations`
+
+Declared error statuses: 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_attestation(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppAttestationBuilder<'_, Blocking> {
+        GetAppAttestationBuilder::new(self.inner(), app_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_app_attestation`](crate::blocking::PhalaCloud::get_app_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_attestation(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppAttestationBuilder<'_, BlockingSafe> {
+        GetAppAttestationBuilder::new(self.inner(), app_id.into())
+    }
+}
 ///A `GET /api/v1/apps/{app_id}/cvms` request, started by [`PhalaCloud::get_app_cvms`] or [`PhalaCloud::safe_get_app_cvms`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAppCvmsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -280,11 +429,18 @@ impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::GetAppCvmsResponseItem>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
         self,
-    ) -> M::Output<::std::vec::Vec<types::GetAppCvmsResponseItem>> {
-        M::wrap(self.execute().await)
+    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::GetAppCvmsResponseItem>>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
@@ -292,20 +448,31 @@ impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
         ::std::vec::Vec<types::GetAppCvmsResponseItem>,
         PhalaCloudError,
     > {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<::std::vec::Vec<types::GetAppCvmsResponseItem>>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_app_cvms(&self.app_id).await,
+                raw.get_app_cvms(&self.app_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetAppCvmsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppCvmsBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::GetAppCvmsResponseItem>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = BoxFuture<
+        'a,
+        M::Output<::std::vec::Vec<types::GetAppCvmsResponseItem>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -330,8 +497,32 @@ Declared error statuses: 401, 403, 404, 422.*/
         GetAppCvmsBuilder::new(self, app_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**List app CVMs
+
+Returns CVM instances for an app. Admins see all instances; users see only their own.
+
+`GET /api/v1/apps/{app_id}/cvms`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_cvms(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppCvmsBuilder<'_, Blocking> {
+        GetAppCvmsBuilder::new(self.inner(), app_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_app_cvms`](crate::blocking::PhalaCloud::get_app_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_cvms(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppCvmsBuilder<'_, BlockingSafe> {
+        GetAppCvmsBuilder::new(self.inner(), app_id.into())
+    }
+}
 ///A `GET /api/v1/apps/{app_id}/device-allowlist` request, started by [`PhalaCloud::get_app_device_allowlist`] or [`PhalaCloud::safe_get_app_device_allowlist`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAppDeviceAllowlistBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -345,27 +536,45 @@ impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::DeviceAllowlistResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::DeviceAllowlistResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::DeviceAllowlistResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::DeviceAllowlistResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::DeviceAllowlistResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_app_device_allowlist(&self.app_id).await,
+                raw.get_app_device_allowlist(&self.app_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetAppDeviceAllowlistBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for GetAppDeviceAllowlistBuilder<'a, M> {
     type Output = M::Output<types::DeviceAllowlistResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::DeviceAllowlistResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -390,8 +599,32 @@ Declared error statuses: 401, 404, 422.*/
         GetAppDeviceAllowlistBuilder::new(self, app_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get device allowlist status
+
+Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
+
+`GET /api/v1/apps/{app_id}/device-allowlist`
+
+Declared error statuses: 401, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_device_allowlist(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppDeviceAllowlistBuilder<'_, Blocking> {
+        GetAppDeviceAllowlistBuilder::new(self.inner(), app_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_app_device_allowlist`](crate::blocking::PhalaCloud::get_app_device_allowlist), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_device_allowlist(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppDeviceAllowlistBuilder<'_, BlockingSafe> {
+        GetAppDeviceAllowlistBuilder::new(self.inner(), app_id.into())
+    }
+}
 ///A `GET /api/v1/apps/filter-options` request, started by [`PhalaCloud::get_app_filter_options`] or [`PhalaCloud::safe_get_app_filter_options`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAppFilterOptionsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     phala_mode: ::std::marker::PhantomData<M>,
@@ -403,27 +636,44 @@ impl<'a, M: Mode> GetAppFilterOptionsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::FilterOptionsResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::FilterOptionsResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::FilterOptionsResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::FilterOptionsResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::FilterOptionsResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_app_filter_options().await,
+                raw.get_app_filter_options().await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetAppFilterOptionsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppFilterOptionsBuilder<'a, M> {
     type Output = M::Output<types::FilterOptionsResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::FilterOptionsResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -442,8 +692,28 @@ Declared error statuses: 401.*/
         GetAppFilterOptionsBuilder::new(self)
     }
 }
+impl blocking::PhalaCloud {
+    /**Get app filter options
+
+Returns distinct values for each filterable field based on user's apps.
+
+`GET /api/v1/apps/filter-options`
+
+Declared error statuses: 401.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_, Blocking> {
+        GetAppFilterOptionsBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::get_app_filter_options`](crate::blocking::PhalaCloud::get_app_filter_options), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_filter_options(
+        &self,
+    ) -> GetAppFilterOptionsBuilder<'_, BlockingSafe> {
+        GetAppFilterOptionsBuilder::new(self.inner())
+    }
+}
 ///A `GET /api/v1/apps/{app_id}` request, started by [`PhalaCloud::get_app_info`] or [`PhalaCloud::safe_get_app_info`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAppInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -457,27 +727,44 @@ impl<'a, M: Mode> GetAppInfoBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::GetAppInfoResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::GetAppInfoResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::GetAppInfoResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::GetAppInfoResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::GetAppInfoResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_app_info(&self.app_id).await,
+                raw.get_app_info(&self.app_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetAppInfoBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppInfoBuilder<'a, M> {
     type Output = M::Output<types::GetAppInfoResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::GetAppInfoResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -502,8 +789,32 @@ Declared error statuses: 401, 403, 404, 422.*/
         GetAppInfoBuilder::new(self, app_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get app details
+
+Returns app metadata and current CVM configuration. Response schema varies by API version.
+
+`GET /api/v1/apps/{app_id}`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_info(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppInfoBuilder<'_, Blocking> {
+        GetAppInfoBuilder::new(self.inner(), app_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_app_info`](crate::blocking::PhalaCloud::get_app_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_info(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppInfoBuilder<'_, BlockingSafe> {
+        GetAppInfoBuilder::new(self.inner(), app_id.into())
+    }
+}
 ///A `GET /api/v1/apps/{app_id}/kms-info` request, started by [`PhalaCloud::get_app_kms_info`] or [`PhalaCloud::safe_get_app_kms_info`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAppKmsInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -517,27 +828,44 @@ impl<'a, M: Mode> GetAppKmsInfoBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::AppKmsInfoResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::AppKmsInfoResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::AppKmsInfoResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::AppKmsInfoResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::AppKmsInfoResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_app_kms_info(&self.app_id).await,
+                raw.get_app_kms_info(&self.app_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetAppKmsInfoBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppKmsInfoBuilder<'a, M> {
     type Output = M::Output<types::AppKmsInfoResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::AppKmsInfoResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -562,8 +890,32 @@ Declared error statuses: 401, 404, 422.*/
         GetAppKmsInfoBuilder::new(self, app_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get app on-chain KMS info
+
+Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
+
+`GET /api/v1/apps/{app_id}/kms-info`
+
+Declared error statuses: 401, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_kms_info(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppKmsInfoBuilder<'_, Blocking> {
+        GetAppKmsInfoBuilder::new(self.inner(), app_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_app_kms_info`](crate::blocking::PhalaCloud::get_app_kms_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_kms_info(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppKmsInfoBuilder<'_, BlockingSafe> {
+        GetAppKmsInfoBuilder::new(self.inner(), app_id.into())
+    }
+}
 ///A `GET /api/v1/apps` request, started by [`PhalaCloud::get_app_list`] or [`PhalaCloud::safe_get_app_list`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAppListBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     base_image: ::std::option::Option<::std::string::String>,
@@ -682,17 +1034,33 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::GetAppListResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::GetAppListResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::GetAppListResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::GetAppListResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::GetAppListResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .get_app_list(
                         self.base_image.as_deref(),
                         self.instance_type.as_deref(),
@@ -707,18 +1075,17 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
                         self.status.as_ref(),
                     )
                     .await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetAppListBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppListBuilder<'a, M> {
     type Output = M::Output<types::GetAppListResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::GetAppListResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -750,8 +1117,39 @@ Declared error statuses: 401, 422.*/
         GetAppListBuilder::new(self)
     }
 }
+impl blocking::PhalaCloud {
+    /**List apps
+
+Returns paginated app list with filtering. Response schema varies by API version.
+
+`GET /api/v1/apps`
+
+Optional parameters, set on the returned builder:
+- `base_image`: OS image name filter
+- `instance_type`: Instance type filter
+- `kms_slug`: KMS slug filter
+- `kms_type`: KMS type filter
+- `listed`: Listed status filter
+- `node`: Node name filter (matches teepod or node name)
+- `page`: Page number (1-indexed)
+- `page_size`: Items per page
+- `region`: Region identifier filter
+- `search`: Search name, app_id, vm_uuid, instance_id
+- `status`: CVM status filter
+
+Declared error statuses: 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_list(&self) -> GetAppListBuilder<'_, Blocking> {
+        GetAppListBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::get_app_list`](crate::blocking::PhalaCloud::get_app_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_list(&self) -> GetAppListBuilder<'_, BlockingSafe> {
+        GetAppListBuilder::new(self.inner())
+    }
+}
 ///A `GET /api/v1/apps/{app_id}/revisions/{revision_id}` request, started by [`PhalaCloud::get_app_revision_detail`] or [`PhalaCloud::safe_get_app_revision_detail`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAppRevisionDetailBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -778,35 +1176,50 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
         self.raw_compose_file = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::AppRevisionDetailResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::AppRevisionDetailResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::AppRevisionDetailResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::AppRevisionDetailResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::AppRevisionDetailResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .get_app_revision_detail(
                         &self.app_id,
                         &self.revision_id,
                         self.raw_compose_file,
                     )
                     .await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetAppRevisionDetailBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppRevisionDetailBuilder<'a, M> {
     type Output = M::Output<types::AppRevisionDetailResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::AppRevisionDetailResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -836,8 +1249,37 @@ Declared error statuses: 401, 403, 404, 422.*/
         GetAppRevisionDetailBuilder::new(self, app_id.into(), revision_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get revision detail
+
+Returns full revision data including compose file, encrypted env, and user config.
+
+`GET /api/v1/apps/{app_id}/revisions/{revision_id}`
+
+Optional parameters, set on the returned builder:
+- `raw_compose_file`: Return compose_file as string instead of dict
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_revision_detail(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        revision_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppRevisionDetailBuilder<'_, Blocking> {
+        GetAppRevisionDetailBuilder::new(self.inner(), app_id.into(), revision_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_app_revision_detail`](crate::blocking::PhalaCloud::get_app_revision_detail), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_revision_detail(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        revision_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppRevisionDetailBuilder<'_, BlockingSafe> {
+        GetAppRevisionDetailBuilder::new(self.inner(), app_id.into(), revision_id.into())
+    }
+}
 ///A `GET /api/v1/apps/{app_id}/revisions` request, started by [`PhalaCloud::get_app_revisions`] or [`PhalaCloud::safe_get_app_revisions`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAppRevisionsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -871,31 +1313,44 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::AppRevisionsResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::AppRevisionsResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::AppRevisionsResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::AppRevisionsResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::AppRevisionsResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .get_app_revisions(&self.app_id, self.page, self.page_size)
-                    .await,
+                raw.get_app_revisions(&self.app_id, self.page, self.page_size).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetAppRevisionsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppRevisionsBuilder<'a, M> {
     type Output = M::Output<types::AppRevisionsResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::AppRevisionsResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -924,8 +1379,36 @@ Declared error statuses: 401, 403, 404, 422.*/
         GetAppRevisionsBuilder::new(self, app_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**List app revisions
+
+Returns deployment history with compose hashes, operation types, and user refs.
+
+`GET /api/v1/apps/{app_id}/revisions`
+
+Optional parameters, set on the returned builder:
+- `page`: Page number (1-indexed)
+- `page_size`: Items per page
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_revisions(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppRevisionsBuilder<'_, Blocking> {
+        GetAppRevisionsBuilder::new(self.inner(), app_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_app_revisions`](crate::blocking::PhalaCloud::get_app_revisions), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_revisions(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppRevisionsBuilder<'_, BlockingSafe> {
+        GetAppRevisionsBuilder::new(self.inner(), app_id.into())
+    }
+}
 ///A `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation` request, started by [`PhalaCloud::get_app_tcb_evaluation`] or [`PhalaCloud::safe_get_app_tcb_evaluation`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAppTcbEvaluationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -939,27 +1422,44 @@ impl<'a, M: Mode> GetAppTcbEvaluationBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::TcbEvaluationResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::TcbEvaluationResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::TcbEvaluationResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::TcbEvaluationResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::TcbEvaluationResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_app_tcb_evaluation(&self.app_id).await,
+                raw.get_app_tcb_evaluation(&self.app_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetAppTcbEvaluationBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppTcbEvaluationBuilder<'a, M> {
     type Output = M::Output<types::TcbEvaluationResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::TcbEvaluationResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -984,8 +1484,32 @@ Declared error statuses: 404, 422.*/
         GetAppTcbEvaluationBuilder::new(self, app_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Run app TCB evaluation
+
+Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
+
+`GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
+
+Declared error statuses: 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_tcb_evaluation(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppTcbEvaluationBuilder<'_, Blocking> {
+        GetAppTcbEvaluationBuilder::new(self.inner(), app_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_app_tcb_evaluation`](crate::blocking::PhalaCloud::get_app_tcb_evaluation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_tcb_evaluation(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppTcbEvaluationBuilder<'_, BlockingSafe> {
+        GetAppTcbEvaluationBuilder::new(self.inner(), app_id.into())
+    }
+}
 ///A `GET /api/v1/apps/{app_id}/usage` request, started by [`PhalaCloud::get_app_usage`] or [`PhalaCloud::safe_get_app_usage`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAppUsageBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -1036,17 +1560,33 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
         self.start_date = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::AppUsageResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::AppUsageResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::AppUsageResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::AppUsageResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::AppUsageResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .get_app_usage(
                         &self.app_id,
                         self.end_date.as_ref(),
@@ -1055,18 +1595,17 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
                         self.start_date.as_ref(),
                     )
                     .await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetAppUsageBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppUsageBuilder<'a, M> {
     type Output = M::Output<types::AppUsageResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::AppUsageResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1097,8 +1636,38 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
         GetAppUsageBuilder::new(self, app_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get app metered usage
+
+Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
+
+`GET /api/v1/apps/{app_id}/usage`
+
+Optional parameters, set on the returned builder:
+- `end_date`: End date (ISO 8601)
+- `limit`: Max records to return
+- `offset`: Records to skip
+- `start_date`: Start date (ISO 8601)
+
+Declared error statuses: 400, 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_usage(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppUsageBuilder<'_, Blocking> {
+        GetAppUsageBuilder::new(self.inner(), app_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_app_usage`](crate::blocking::PhalaCloud::get_app_usage), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_usage(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppUsageBuilder<'_, BlockingSafe> {
+        GetAppUsageBuilder::new(self.inner(), app_id.into())
+    }
+}
 ///A `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview` request, started by [`PhalaCloud::get_pending_update_preview`] or [`PhalaCloud::safe_get_pending_update_preview`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetPendingUpdatePreviewBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -1121,35 +1690,51 @@ impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::PendingUpdatePreview> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::PendingUpdatePreview> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::PendingUpdatePreview>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::PendingUpdatePreview, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::PendingUpdatePreview>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .get_pending_update_preview(
                         &self.app_id,
                         &self.vm_uuid,
                         &self.compose_hash,
                     )
                     .await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetPendingUpdatePreviewBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for GetPendingUpdatePreviewBuilder<'a, M> {
     type Output = M::Output<types::PendingUpdatePreview>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::PendingUpdatePreview>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1188,8 +1773,46 @@ Declared error statuses: 401, 404, 422.*/
         )
     }
 }
+impl blocking::PhalaCloud {
+    /**Preview a pending compose update
+
+Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
+
+`GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
+
+Declared error statuses: 401, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_pending_update_preview(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        vm_uuid: impl ::std::convert::Into<::std::string::String>,
+        compose_hash: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetPendingUpdatePreviewBuilder<'_, Blocking> {
+        GetPendingUpdatePreviewBuilder::new(
+            self.inner(),
+            app_id.into(),
+            vm_uuid.into(),
+            compose_hash.into(),
+        )
+    }
+    ///Like [`blocking::PhalaCloud::get_pending_update_preview`](crate::blocking::PhalaCloud::get_pending_update_preview), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_pending_update_preview(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        vm_uuid: impl ::std::convert::Into<::std::string::String>,
+        compose_hash: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetPendingUpdatePreviewBuilder<'_, BlockingSafe> {
+        GetPendingUpdatePreviewBuilder::new(
+            self.inner(),
+            app_id.into(),
+            vm_uuid.into(),
+            compose_hash.into(),
+        )
+    }
+}
 ///A `GET /api/v1/apps/{app_id}/pending-updates` request, started by [`PhalaCloud::get_pending_updates`] or [`PhalaCloud::safe_get_pending_updates`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetPendingUpdatesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -1203,27 +1826,44 @@ impl<'a, M: Mode> GetPendingUpdatesBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::PendingUpdatesResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::PendingUpdatesResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::PendingUpdatesResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::PendingUpdatesResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::PendingUpdatesResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_pending_updates(&self.app_id).await,
+                raw.get_pending_updates(&self.app_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetPendingUpdatesBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetPendingUpdatesBuilder<'a, M> {
     type Output = M::Output<types::PendingUpdatesResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::PendingUpdatesResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1248,8 +1888,32 @@ Declared error statuses: 401, 404, 422.*/
         GetPendingUpdatesBuilder::new(self, app_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get pending compose updates
+
+Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
+
+`GET /api/v1/apps/{app_id}/pending-updates`
+
+Declared error statuses: 401, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_pending_updates(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetPendingUpdatesBuilder<'_, Blocking> {
+        GetPendingUpdatesBuilder::new(self.inner(), app_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_pending_updates`](crate::blocking::PhalaCloud::get_pending_updates), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_pending_updates(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetPendingUpdatesBuilder<'_, BlockingSafe> {
+        GetPendingUpdatesBuilder::new(self.inner(), app_id.into())
+    }
+}
 ///A `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_app_revision`] or [`PhalaCloud::safe_redeploy_app_revision`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct RedeployAppRevisionBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -1289,17 +1953,28 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .redeploy_app_revision(
                         &self.app_id,
                         &self.revision_id,
@@ -1307,18 +1982,17 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
                         self.body.as_ref(),
                     )
                     .await,
+                &raw,
                 ::std::option::Option::Some(202u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for RedeployAppRevisionBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for RedeployAppRevisionBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1349,8 +2023,38 @@ Declared error statuses: 401, 403, 404, 409, 422, 465.*/
         RedeployAppRevisionBuilder::new(self, app_id.into(), revision_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Redeploy app from a specific revision
+
+Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
+
+`POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
+
+Optional parameters, set on the returned builder:
+- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+- `body`: The request body.
+
+Declared error statuses: 401, 403, 404, 409, 422, 465.
+
+Blocking: `send()` returns the result.*/
+    pub fn redeploy_app_revision(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        revision_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> RedeployAppRevisionBuilder<'_, Blocking> {
+        RedeployAppRevisionBuilder::new(self.inner(), app_id.into(), revision_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::redeploy_app_revision`](crate::blocking::PhalaCloud::redeploy_app_revision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_redeploy_app_revision(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        revision_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> RedeployAppRevisionBuilder<'_, BlockingSafe> {
+        RedeployAppRevisionBuilder::new(self.inner(), app_id.into(), revision_id.into())
+    }
+}
 ///A `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` request, started by [`PhalaCloud::replicate_app_cvm`] or [`PhalaCloud::safe_replicate_app_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ReplicateAppCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
@@ -1390,15 +2094,26 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::Vm> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::Vm> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .replicate_app_cvm(
                         &self.app_id,
                         &self.vm_uuid,
@@ -1406,18 +2121,17 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
                         self.body.as_ref(),
                     )
                     .await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ReplicateAppCvmBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for ReplicateAppCvmBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1446,5 +2160,35 @@ Declared error statuses: 400, 401, 403, 404, 422, 500.*/
         vm_uuid: impl ::std::convert::Into<::std::string::String>,
     ) -> ReplicateAppCvmBuilder<'_, Safe> {
         ReplicateAppCvmBuilder::new(self, app_id.into(), vm_uuid.into())
+    }
+}
+impl blocking::PhalaCloud {
+    /**Create CVM replica
+
+Clones a CVM to a target node. Uses source node if target not specified.
+
+`POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas`
+
+Optional parameters, set on the returned builder:
+- `x_prepare_only`: The `x_prepare_only` parameter.
+- `body`: The request body.
+
+Declared error statuses: 400, 401, 403, 404, 422, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn replicate_app_cvm(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        vm_uuid: impl ::std::convert::Into<::std::string::String>,
+    ) -> ReplicateAppCvmBuilder<'_, Blocking> {
+        ReplicateAppCvmBuilder::new(self.inner(), app_id.into(), vm_uuid.into())
+    }
+    ///Like [`blocking::PhalaCloud::replicate_app_cvm`](crate::blocking::PhalaCloud::replicate_app_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_replicate_app_cvm(
+        &self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        vm_uuid: impl ::std::convert::Into<::std::string::String>,
+    ) -> ReplicateAppCvmBuilder<'_, BlockingSafe> {
+        ReplicateAppCvmBuilder::new(self.inner(), app_id.into(), vm_uuid.into())
     }
 }

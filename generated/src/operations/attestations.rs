@@ -2,13 +2,15 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::blocking;
 use crate::error::PhalaCloudError;
-use crate::runtime::{self, PhalaCloud};
-use crate::safe::{Mode, Raise, Safe};
+use crate::runtime;
+use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::PhalaCloud;
 #[allow(unused_imports)]
 use crate::types;
 ///A `HEAD /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::check_raw_attestation`] or [`PhalaCloud::safe_check_raw_attestation`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CheckRawAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     checksum: ::std::string::String,
@@ -22,25 +24,37 @@ impl<'a, M: Mode> CheckRawAttestationBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<()> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ()> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<()>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.check_raw_attestation(&self.checksum).await,
+                raw.check_raw_attestation(&self.checksum).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for CheckRawAttestationBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckRawAttestationBuilder<'a, M> {
     type Output = M::Output<()>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -65,8 +79,32 @@ Declared error statuses: 404, 422.*/
         CheckRawAttestationBuilder::new(self, checksum.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Check raw quote exists
+
+Returns headers without body. Use to check existence and get Content-Length.
+
+`HEAD /api/v1/attestations/raw/{checksum}`
+
+Declared error statuses: 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn check_raw_attestation(
+        &self,
+        checksum: impl ::std::convert::Into<::std::string::String>,
+    ) -> CheckRawAttestationBuilder<'_, Blocking> {
+        CheckRawAttestationBuilder::new(self.inner(), checksum.into())
+    }
+    ///Like [`blocking::PhalaCloud::check_raw_attestation`](crate::blocking::PhalaCloud::check_raw_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_check_raw_attestation(
+        &self,
+        checksum: impl ::std::convert::Into<::std::string::String>,
+    ) -> CheckRawAttestationBuilder<'_, BlockingSafe> {
+        CheckRawAttestationBuilder::new(self.inner(), checksum.into())
+    }
+}
 ///A `GET /api/v1/attestations/collateral/{checksum}` request, started by [`PhalaCloud::get_attestation_collateral`] or [`PhalaCloud::safe_get_attestation_collateral`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAttestationCollateralBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     checksum: ::std::string::String,
@@ -80,27 +118,40 @@ impl<'a, M: Mode> GetAttestationCollateralBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_attestation_collateral(&self.checksum).await,
+                raw.get_attestation_collateral(&self.checksum).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetAttestationCollateralBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for GetAttestationCollateralBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -125,8 +176,32 @@ Declared error statuses: 400, 404, 422.*/
         GetAttestationCollateralBuilder::new(self, checksum.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get quote collateral
+
+Returns TCB collateral data for quote verification. Cached for 24 hours.
+
+`GET /api/v1/attestations/collateral/{checksum}`
+
+Declared error statuses: 400, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_attestation_collateral(
+        &self,
+        checksum: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAttestationCollateralBuilder<'_, Blocking> {
+        GetAttestationCollateralBuilder::new(self.inner(), checksum.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_attestation_collateral`](crate::blocking::PhalaCloud::get_attestation_collateral), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_attestation_collateral(
+        &self,
+        checksum: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAttestationCollateralBuilder<'_, BlockingSafe> {
+        GetAttestationCollateralBuilder::new(self.inner(), checksum.into())
+    }
+}
 ///A `GET /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::get_raw_attestation`] or [`PhalaCloud::safe_get_raw_attestation`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetRawAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     checksum: ::std::string::String,
@@ -140,26 +215,34 @@ impl<'a, M: Mode> GetRawAttestationBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::std::vec::Vec<u8>> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<u8>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::std::vec::Vec<u8>>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<u8>, PhalaCloudError> {
-        runtime::finish_bytes(
-                self.phala_client.raw.get_raw_attestation(&self.checksum).await,
-            )
-            .await
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::std::vec::Vec<u8>>, PhalaCloudError> {
+        let raw = self.phala_client.call();
+        runtime::finish_bytes(raw.get_raw_attestation(&self.checksum).await, &raw).await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetRawAttestationBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetRawAttestationBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<u8>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::std::vec::Vec<u8>>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -184,8 +267,32 @@ Declared error statuses: 404, 422.*/
         GetRawAttestationBuilder::new(self, checksum.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Download raw quote
+
+Returns raw quote bytes as binary file attachment.
+
+`GET /api/v1/attestations/raw/{checksum}`
+
+Declared error statuses: 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_raw_attestation(
+        &self,
+        checksum: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetRawAttestationBuilder<'_, Blocking> {
+        GetRawAttestationBuilder::new(self.inner(), checksum.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_raw_attestation`](crate::blocking::PhalaCloud::get_raw_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_raw_attestation(
+        &self,
+        checksum: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetRawAttestationBuilder<'_, BlockingSafe> {
+        GetRawAttestationBuilder::new(self.inner(), checksum.into())
+    }
+}
 ///A `GET /api/v1/attestations/device_ids` request, started by [`PhalaCloud::list_attestation_device_ids`] or [`PhalaCloud::safe_list_attestation_device_ids`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationDeviceIdsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     phala_mode: ::std::marker::PhantomData<M>,
@@ -197,27 +304,40 @@ impl<'a, M: Mode> ListAttestationDeviceIdsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.list_attestation_device_ids().await,
+                raw.list_attestation_device_ids().await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ListAttestationDeviceIdsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for ListAttestationDeviceIdsBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -236,8 +356,28 @@ Public endpoint. Returns device_id list from nodes table (excluding deleted).
         ListAttestationDeviceIdsBuilder::new(self)
     }
 }
+impl blocking::PhalaCloud {
+    /**List node device IDs
+
+Public endpoint. Returns device_id list from nodes table (excluding deleted).
+
+`GET /api/v1/attestations/device_ids`
+
+Blocking: `send()` returns the result.*/
+    pub fn list_attestation_device_ids(
+        &self,
+    ) -> ListAttestationDeviceIdsBuilder<'_, Blocking> {
+        ListAttestationDeviceIdsBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::list_attestation_device_ids`](crate::blocking::PhalaCloud::list_attestation_device_ids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_attestation_device_ids(
+        &self,
+    ) -> ListAttestationDeviceIdsBuilder<'_, BlockingSafe> {
+        ListAttestationDeviceIdsBuilder::new(self.inner())
+    }
+}
 ///A `GET /api/v1/attestations/nodes` request, started by [`PhalaCloud::list_attestation_nodes`] or [`PhalaCloud::safe_list_attestation_nodes`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationNodesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     phala_mode: ::std::marker::PhantomData<M>,
@@ -249,27 +389,44 @@ impl<'a, M: Mode> ListAttestationNodesBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::std::vec::Vec<types::NodeRef>> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::NodeRef>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::NodeRef>>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<types::NodeRef>, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<::std::vec::Vec<types::NodeRef>>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.list_attestation_nodes().await,
+                raw.list_attestation_nodes().await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ListAttestationNodesBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListAttestationNodesBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::NodeRef>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::std::vec::Vec<types::NodeRef>>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -286,8 +443,26 @@ Public endpoint. Returns NodeRef list derived from nodes table (excluding delete
         ListAttestationNodesBuilder::new(self)
     }
 }
+impl blocking::PhalaCloud {
+    /**List nodes
+
+Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
+
+`GET /api/v1/attestations/nodes`
+
+Blocking: `send()` returns the result.*/
+    pub fn list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_, Blocking> {
+        ListAttestationNodesBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::list_attestation_nodes`](crate::blocking::PhalaCloud::list_attestation_nodes), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_attestation_nodes(
+        &self,
+    ) -> ListAttestationNodesBuilder<'_, BlockingSafe> {
+        ListAttestationNodesBuilder::new(self.inner())
+    }
+}
 ///A `GET /api/v1/attestations/ppids` request, started by [`PhalaCloud::list_attestation_ppids`] or [`PhalaCloud::safe_list_attestation_ppids`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationPpidsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     phala_mode: ::std::marker::PhantomData<M>,
@@ -299,27 +474,39 @@ impl<'a, M: Mode> ListAttestationPpidsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.list_attestation_ppids().await,
+                raw.list_attestation_ppids().await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ListAttestationPpidsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListAttestationPpidsBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -336,8 +523,26 @@ Public endpoint. Returns PPID list from nodes table (excluding deleted).
         ListAttestationPpidsBuilder::new(self)
     }
 }
+impl blocking::PhalaCloud {
+    /**List node PPIDs
+
+Public endpoint. Returns PPID list from nodes table (excluding deleted).
+
+`GET /api/v1/attestations/ppids`
+
+Blocking: `send()` returns the result.*/
+    pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_, Blocking> {
+        ListAttestationPpidsBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::list_attestation_ppids`](crate::blocking::PhalaCloud::list_attestation_ppids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_attestation_ppids(
+        &self,
+    ) -> ListAttestationPpidsBuilder<'_, BlockingSafe> {
+        ListAttestationPpidsBuilder::new(self.inner())
+    }
+}
 ///A `GET /api/v1/attestations/recent` request, started by [`PhalaCloud::list_recent_attestations`] or [`PhalaCloud::safe_list_recent_attestations`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ListRecentAttestationsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     limit: ::std::option::Option<::std::num::NonZeroU64>,
@@ -366,31 +571,40 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
         self.skip = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .list_recent_attestations(self.limit, self.skip)
-                    .await,
+                raw.list_recent_attestations(self.limit, self.skip).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ListRecentAttestationsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for ListRecentAttestationsBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -415,8 +629,34 @@ Declared error statuses: 422.*/
         ListRecentAttestationsBuilder::new(self)
     }
 }
+impl blocking::PhalaCloud {
+    /**List recent quotes
+
+Public endpoint. Returns recently uploaded quotes ordered by timestamp.
+
+`GET /api/v1/attestations/recent`
+
+Optional parameters, set on the returned builder:
+- `limit`: Max results
+- `skip`: Offset for pagination
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_recent_attestations(
+        &self,
+    ) -> ListRecentAttestationsBuilder<'_, Blocking> {
+        ListRecentAttestationsBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::list_recent_attestations`](crate::blocking::PhalaCloud::list_recent_attestations), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_recent_attestations(
+        &self,
+    ) -> ListRecentAttestationsBuilder<'_, BlockingSafe> {
+        ListRecentAttestationsBuilder::new(self.inner())
+    }
+}
 ///A `POST /api/v1/attestations/verify` request, started by [`PhalaCloud::verify_attestation_upload`] or [`PhalaCloud::safe_verify_attestation_upload`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct VerifyAttestationUploadBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     file: ::std::option::Option<runtime::UploadFile>,
@@ -448,13 +688,30 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
         self.hex = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::VerificationResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::VerificationResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::VerificationResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::VerificationResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::VerificationResponse>,
+        PhalaCloudError,
+    > {
         let url = format!(
             "{}/api/v1/attestations/verify", self.phala_client.base_url(),
         );
@@ -475,16 +732,15 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
             .request(::reqwest::Method::POST, url)
             .header(::reqwest::header::ACCEPT, "application/json")
             .multipart(form);
-        runtime::send_json(self.phala_client, request).await
+        runtime::send_json(self.phala_client, request, "verify_attestation_upload").await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for VerifyAttestationUploadBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for VerifyAttestationUploadBuilder<'a, M> {
     type Output = M::Output<types::VerificationResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::VerificationResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -509,8 +765,34 @@ Declared error statuses: 400, 422.*/
         VerifyAttestationUploadBuilder::new(self)
     }
 }
+impl blocking::PhalaCloud {
+    /**Verify TEE quote
+
+Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
+
+`POST /api/v1/attestations/verify`
+
+Optional parameters, set on the returned builder:
+- `file`: The `file` form field.
+- `hex`: The `hex` form field.
+
+Declared error statuses: 400, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn verify_attestation_upload(
+        &self,
+    ) -> VerifyAttestationUploadBuilder<'_, Blocking> {
+        VerifyAttestationUploadBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::verify_attestation_upload`](crate::blocking::PhalaCloud::verify_attestation_upload), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_verify_attestation_upload(
+        &self,
+    ) -> VerifyAttestationUploadBuilder<'_, BlockingSafe> {
+        VerifyAttestationUploadBuilder::new(self.inner())
+    }
+}
 ///A `GET /api/v1/attestations/view/{checksum}` request, started by [`PhalaCloud::view_attestation`] or [`PhalaCloud::safe_view_attestation`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ViewAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     checksum: ::std::string::String,
@@ -524,27 +806,39 @@ impl<'a, M: Mode> ViewAttestationBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.view_attestation(&self.checksum).await,
+                raw.view_attestation(&self.checksum).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ViewAttestationBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for ViewAttestationBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -567,5 +861,29 @@ Declared error statuses: 404, 422.*/
         checksum: impl ::std::convert::Into<::std::string::String>,
     ) -> ViewAttestationBuilder<'_, Safe> {
         ViewAttestationBuilder::new(self, checksum.into())
+    }
+}
+impl blocking::PhalaCloud {
+    /**View quote details
+
+Public endpoint. Returns parsed quote data with verification status.
+
+`GET /api/v1/attestations/view/{checksum}`
+
+Declared error statuses: 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn view_attestation(
+        &self,
+        checksum: impl ::std::convert::Into<::std::string::String>,
+    ) -> ViewAttestationBuilder<'_, Blocking> {
+        ViewAttestationBuilder::new(self.inner(), checksum.into())
+    }
+    ///Like [`blocking::PhalaCloud::view_attestation`](crate::blocking::PhalaCloud::view_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_view_attestation(
+        &self,
+        checksum: impl ::std::convert::Into<::std::string::String>,
+    ) -> ViewAttestationBuilder<'_, BlockingSafe> {
+        ViewAttestationBuilder::new(self.inner(), checksum.into())
     }
 }

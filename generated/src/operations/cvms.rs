@@ -2,13 +2,15 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::blocking;
 use crate::error::PhalaCloudError;
-use crate::runtime::{self, PhalaCloud};
-use crate::safe::{Mode, Raise, Safe};
+use crate::runtime;
+use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::PhalaCloud;
 #[allow(unused_imports)]
 use crate::types;
 ///A `POST /api/v1/cvms/batch-stop` request, started by [`PhalaCloud::batch_stop_cvms`] or [`PhalaCloud::safe_batch_stop_cvms`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct BatchStopCvmsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::BatchStopRequest,
@@ -22,27 +24,44 @@ impl<'a, M: Mode> BatchStopCvmsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::BatchStopResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::BatchStopResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::BatchStopResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::BatchStopResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::BatchStopResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.batch_stop_cvms(&self.body).await,
+                raw.batch_stop_cvms(&self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for BatchStopCvmsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for BatchStopCvmsBuilder<'a, M> {
     type Output = M::Output<types::BatchStopResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::BatchStopResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -67,8 +86,32 @@ Declared error statuses: 400, 401, 422.*/
         BatchStopCvmsBuilder::new(self, body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Batch stop CVMs
+
+Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
+
+`POST /api/v1/cvms/batch-stop`
+
+Declared error statuses: 400, 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn batch_stop_cvms(
+        &self,
+        body: impl ::std::convert::Into<types::BatchStopRequest>,
+    ) -> BatchStopCvmsBuilder<'_, Blocking> {
+        BatchStopCvmsBuilder::new(self.inner(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::batch_stop_cvms`](crate::blocking::PhalaCloud::batch_stop_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_batch_stop_cvms(
+        &self,
+        body: impl ::std::convert::Into<types::BatchStopRequest>,
+    ) -> BatchStopCvmsBuilder<'_, BlockingSafe> {
+        BatchStopCvmsBuilder::new(self.inner(), body.into())
+    }
+}
 ///A `POST /api/v1/cvms/{cvm_id}/operations/cancel` request, started by [`PhalaCloud::cancel_cvm_operation`] or [`PhalaCloud::safe_cancel_cvm_operation`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CancelCvmOperationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -82,27 +125,44 @@ impl<'a, M: Mode> CancelCvmOperationBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::CancelOperationRequest> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::CancelOperationRequest> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::CancelOperationRequest>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::CancelOperationRequest, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::CancelOperationRequest>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.cancel_cvm_operation(&self.cvm_id).await,
+                raw.cancel_cvm_operation(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for CancelCvmOperationBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for CancelCvmOperationBuilder<'a, M> {
     type Output = M::Output<types::CancelOperationRequest>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::CancelOperationRequest>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -127,8 +187,32 @@ Declared error statuses: 401, 403, 404, 409, 422.*/
         CancelCvmOperationBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Cancel in-progress CVM operation
+
+Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
+
+`POST /api/v1/cvms/{cvm_id}/operations/cancel`
+
+Declared error statuses: 401, 403, 404, 409, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn cancel_cvm_operation(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> CancelCvmOperationBuilder<'_, Blocking> {
+        CancelCvmOperationBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::cancel_cvm_operation`](crate::blocking::PhalaCloud::cancel_cvm_operation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_cancel_cvm_operation(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> CancelCvmOperationBuilder<'_, BlockingSafe> {
+        CancelCvmOperationBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `PATCH /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::commit_cvm_compose_file_update`] or [`PhalaCloud::safe_commit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmComposeFileUpdateBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -148,32 +232,40 @@ impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .commit_cvm_compose_file_update(&self.cvm_id, &self.body)
-                    .await,
+                raw.commit_cvm_compose_file_update(&self.cvm_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(202u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for CommitCvmComposeFileUpdateBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -200,8 +292,34 @@ Declared error statuses: 400, 401, 403, 404, 422, 503.*/
         CommitCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Trigger compose file update
+
+Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
+
+`PATCH /api/v1/cvms/{cvm_id}/compose_file`
+
+Declared error statuses: 400, 401, 403, 404, 422, 503.
+
+Blocking: `send()` returns the result.*/
+    pub fn commit_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
+    ) -> CommitCvmComposeFileUpdateBuilder<'_, Blocking> {
+        CommitCvmComposeFileUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::commit_cvm_compose_file_update`](crate::blocking::PhalaCloud::commit_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_commit_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
+    ) -> CommitCvmComposeFileUpdateBuilder<'_, BlockingSafe> {
+        CommitCvmComposeFileUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `POST /api/v1/cvms` request, started by [`PhalaCloud::commit_cvm_provision`] or [`PhalaCloud::safe_commit_cvm_provision`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmProvisionBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::CreateTappRequest,
@@ -215,25 +333,37 @@ impl<'a, M: Mode> CommitCvmProvisionBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::Vm> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::Vm> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.commit_cvm_provision(&self.body).await,
+                raw.commit_cvm_provision(&self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for CommitCvmProvisionBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmProvisionBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -258,8 +388,32 @@ Declared error statuses: 400, 401, 422.*/
         CommitCvmProvisionBuilder::new(self, body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Create CVM from provision
+
+Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
+
+`POST /api/v1/cvms`
+
+Declared error statuses: 400, 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn commit_cvm_provision(
+        &self,
+        body: impl ::std::convert::Into<types::CreateTappRequest>,
+    ) -> CommitCvmProvisionBuilder<'_, Blocking> {
+        CommitCvmProvisionBuilder::new(self.inner(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::commit_cvm_provision`](crate::blocking::PhalaCloud::commit_cvm_provision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_commit_cvm_provision(
+        &self,
+        body: impl ::std::convert::Into<types::CreateTappRequest>,
+    ) -> CommitCvmProvisionBuilder<'_, BlockingSafe> {
+        CommitCvmProvisionBuilder::new(self.inner(), body.into())
+    }
+}
 ///A `POST /api/v1/cvms/{cvm_id}/commit-replica` request, started by [`PhalaCloud::commit_cvm_replica`] or [`PhalaCloud::safe_commit_cvm_replica`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmReplicaBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -289,31 +443,41 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
         self.token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .commit_cvm_replica(&self.cvm_id, self.token.as_deref(), &self.body)
                     .await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for CommitCvmReplicaBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmReplicaBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -343,8 +507,37 @@ Declared error statuses: 422.*/
         CommitCvmReplicaBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Commit CVM replica (token-based, no auth required)
+
+Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
+
+`POST /api/v1/cvms/{cvm_id}/commit-replica`
+
+Optional parameters, set on the returned builder:
+- `token`: Commit token (alternative to body.token)
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn commit_cvm_replica(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
+    ) -> CommitCvmReplicaBuilder<'_, Blocking> {
+        CommitCvmReplicaBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::commit_cvm_replica`](crate::blocking::PhalaCloud::commit_cvm_replica), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_commit_cvm_replica(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
+    ) -> CommitCvmReplicaBuilder<'_, BlockingSafe> {
+        CommitCvmReplicaBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `POST /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::commit_cvm_update`] or [`PhalaCloud::safe_commit_cvm_update`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmUpdateBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -374,31 +567,41 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
         self.token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .commit_cvm_update(&self.cvm_id, self.token.as_deref(), &self.body)
                     .await,
+                &raw,
                 ::std::option::Option::Some(202u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for CommitCvmUpdateBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmUpdateBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -428,8 +631,37 @@ Declared error statuses: 422.*/
         CommitCvmUpdateBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Commit CVM update (token-based, no auth required)
+
+Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
+
+`POST /api/v1/cvms/{cvm_id}/commit-update`
+
+Optional parameters, set on the returned builder:
+- `token`: Commit token (alternative to body.token)
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn commit_cvm_update(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
+    ) -> CommitCvmUpdateBuilder<'_, Blocking> {
+        CommitCvmUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::commit_cvm_update`](crate::blocking::PhalaCloud::commit_cvm_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_commit_cvm_update(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
+    ) -> CommitCvmUpdateBuilder<'_, BlockingSafe> {
+        CommitCvmUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `POST /api/v1/cvms/workload` request, started by [`PhalaCloud::create_cvm_for_workload`] or [`PhalaCloud::safe_create_cvm_for_workload`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CreateCvmForWorkloadBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::CreateWorkloadTappRequest,
@@ -446,25 +678,37 @@ impl<'a, M: Mode> CreateCvmForWorkloadBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::Vm> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::Vm> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.create_cvm_for_workload(&self.body).await,
+                raw.create_cvm_for_workload(&self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for CreateCvmForWorkloadBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateCvmForWorkloadBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -489,8 +733,32 @@ Declared error statuses: 400, 401, 409, 422.*/
         CreateCvmForWorkloadBuilder::new(self, body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Create GPU workload CVM
+
+Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
+
+`POST /api/v1/cvms/workload`
+
+Declared error statuses: 400, 401, 409, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn create_cvm_for_workload(
+        &self,
+        body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
+    ) -> CreateCvmForWorkloadBuilder<'_, Blocking> {
+        CreateCvmForWorkloadBuilder::new(self.inner(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::create_cvm_for_workload`](crate::blocking::PhalaCloud::create_cvm_for_workload), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_create_cvm_for_workload(
+        &self,
+        body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
+    ) -> CreateCvmForWorkloadBuilder<'_, BlockingSafe> {
+        CreateCvmForWorkloadBuilder::new(self.inner(), body.into())
+    }
+}
 ///A `POST /api/v1/cvms/eliza` request, started by [`PhalaCloud::create_eliza_from_provision`] or [`PhalaCloud::safe_create_eliza_from_provision`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CreateElizaFromProvisionBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::CreateTappRequest,
@@ -504,25 +772,38 @@ impl<'a, M: Mode> CreateElizaFromProvisionBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::Vm> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::Vm> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.create_eliza_from_provision(&self.body).await,
+                raw.create_eliza_from_provision(&self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for CreateElizaFromProvisionBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for CreateElizaFromProvisionBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -547,8 +828,32 @@ Declared error statuses: 400, 401, 422.*/
         CreateElizaFromProvisionBuilder::new(self, body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Create Eliza from provision
+
+Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
+
+`POST /api/v1/cvms/eliza`
+
+Declared error statuses: 400, 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn create_eliza_from_provision(
+        &self,
+        body: impl ::std::convert::Into<types::CreateTappRequest>,
+    ) -> CreateElizaFromProvisionBuilder<'_, Blocking> {
+        CreateElizaFromProvisionBuilder::new(self.inner(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::create_eliza_from_provision`](crate::blocking::PhalaCloud::create_eliza_from_provision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_create_eliza_from_provision(
+        &self,
+        body: impl ::std::convert::Into<types::CreateTappRequest>,
+    ) -> CreateElizaFromProvisionBuilder<'_, BlockingSafe> {
+        CreateElizaFromProvisionBuilder::new(self.inner(), body.into())
+    }
+}
 ///A `DELETE /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::delete_cvm`] or [`PhalaCloud::safe_delete_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -562,25 +867,37 @@ impl<'a, M: Mode> DeleteCvmBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<()> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ()> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<()>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.delete_cvm(&self.cvm_id).await,
+                raw.delete_cvm(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(204u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for DeleteCvmBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteCvmBuilder<'a, M> {
     type Output = M::Output<()>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -605,8 +922,32 @@ Declared error statuses: 401, 403, 404, 422.*/
         DeleteCvmBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Delete CVM
+
+Stops and permanently deletes CVM. Data is not recoverable.
+
+`DELETE /api/v1/cvms/{cvm_id}`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn delete_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> DeleteCvmBuilder<'_, Blocking> {
+        DeleteCvmBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::delete_cvm`](crate::blocking::PhalaCloud::delete_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_delete_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> DeleteCvmBuilder<'_, BlockingSafe> {
+        DeleteCvmBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose` request, started by [`PhalaCloud::diagnose_custom_domains`] or [`PhalaCloud::safe_diagnose_custom_domains`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct DiagnoseCustomDomainsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -626,31 +967,45 @@ impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::DiagnosisResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::DiagnosisResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::DiagnosisResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::DiagnosisResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::DiagnosisResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .diagnose_custom_domains(&self.cvm_id, &self.body)
-                    .await,
+                raw.diagnose_custom_domains(&self.cvm_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for DiagnoseCustomDomainsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for DiagnoseCustomDomainsBuilder<'a, M> {
     type Output = M::Output<types::DiagnosisResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::DiagnosisResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -677,8 +1032,34 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
         DiagnoseCustomDomainsBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Diagnose custom domain DNS
+
+Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
+
+`POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
+
+Declared error statuses: 400, 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn diagnose_custom_domains(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
+    ) -> DiagnoseCustomDomainsBuilder<'_, Blocking> {
+        DiagnoseCustomDomainsBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::diagnose_custom_domains`](crate::blocking::PhalaCloud::diagnose_custom_domains), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_diagnose_custom_domains(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
+    ) -> DiagnoseCustomDomainsBuilder<'_, BlockingSafe> {
+        DiagnoseCustomDomainsBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/available-os-images` request, started by [`PhalaCloud::get_available_os_images`] or [`PhalaCloud::safe_get_available_os_images`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAvailableOsImagesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -692,11 +1073,23 @@ impl<'a, M: Mode> GetAvailableOsImagesBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(
         self,
-    ) -> M::Output<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>> {
-        M::wrap(self.execute().await)
+    ) -> M::Sent<'a, ::std::vec::Vec<types::PatchComposeFileAvailableOsImage>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<
+        'a,
+        runtime::Response<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>,
+    > {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
@@ -704,20 +1097,31 @@ impl<'a, M: Mode> GetAvailableOsImagesBuilder<'a, M> {
         ::std::vec::Vec<types::PatchComposeFileAvailableOsImage>,
         PhalaCloudError,
     > {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_available_os_images(&self.cvm_id).await,
+                raw.get_available_os_images(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetAvailableOsImagesBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAvailableOsImagesBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = BoxFuture<
+        'a,
+        M::Output<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -742,8 +1146,32 @@ Declared error statuses: 401, 403, 404, 422.*/
         GetAvailableOsImagesBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**List available OS images
+
+Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
+
+`GET /api/v1/cvms/{cvm_id}/available-os-images`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_available_os_images(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAvailableOsImagesBuilder<'_, Blocking> {
+        GetAvailableOsImagesBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_available_os_images`](crate::blocking::PhalaCloud::get_available_os_images), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_available_os_images(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAvailableOsImagesBuilder<'_, BlockingSafe> {
+        GetAvailableOsImagesBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::get_commit_update_info`] or [`PhalaCloud::safe_get_commit_update_info`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCommitUpdateInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -763,31 +1191,39 @@ impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .get_commit_update_info(&self.cvm_id, &self.token)
-                    .await,
+                raw.get_commit_update_info(&self.cvm_id, &self.token).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetCommitUpdateInfoBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCommitUpdateInfoBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -814,8 +1250,34 @@ Declared error statuses: 422.*/
         GetCommitUpdateInfoBuilder::new(self, cvm_id.into(), token.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get commit token info (no auth required)
+
+Read-only lookup of commit token metadata for the confirm-update page.
+
+`GET /api/v1/cvms/{cvm_id}/commit-update`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_commit_update_info(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCommitUpdateInfoBuilder<'_, Blocking> {
+        GetCommitUpdateInfoBuilder::new(self.inner(), cvm_id.into(), token.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_commit_update_info`](crate::blocking::PhalaCloud::get_commit_update_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_commit_update_info(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCommitUpdateInfoBuilder<'_, BlockingSafe> {
+        GetCommitUpdateInfoBuilder::new(self.inner(), cvm_id.into(), token.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/attestation` request, started by [`PhalaCloud::get_cvm_attestation`] or [`PhalaCloud::safe_get_cvm_attestation`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -829,27 +1291,44 @@ impl<'a, M: Mode> GetCvmAttestationBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::CvmAttestation> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::CvmAttestation> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::CvmAttestation>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::CvmAttestation, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::CvmAttestation>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_cvm_attestation(&self.cvm_id).await,
+                raw.get_cvm_attestation(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmAttestationBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmAttestationBuilder<'a, M> {
     type Output = M::Output<types::CvmAttestation>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::CvmAttestation>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -874,8 +1353,32 @@ Declared error statuses: 401, 403, 404, 422.*/
         GetCvmAttestationBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get CVM attestation
+
+Returns TEE attestation data including TCB info and app certificates.
+
+`GET /api/v1/cvms/{cvm_id}/attestation`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_attestation(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmAttestationBuilder<'_, Blocking> {
+        GetCvmAttestationBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_cvm_attestation`](crate::blocking::PhalaCloud::get_cvm_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_attestation(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmAttestationBuilder<'_, BlockingSafe> {
+        GetCvmAttestationBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::get_cvm_compose_file`] or [`PhalaCloud::safe_get_cvm_compose_file`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmComposeFileBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -899,31 +1402,39 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
         self.raw = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .get_cvm_compose_file(&self.cvm_id, self.raw.as_deref())
-                    .await,
+                raw.get_cvm_compose_file(&self.cvm_id, self.raw.as_deref()).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmComposeFileBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmComposeFileBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -951,8 +1462,35 @@ Declared error statuses: 401, 403, 404, 422, 500.*/
         GetCvmComposeFileBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get raw compose file
+
+Returns the complete compose file as JSON or raw text based on query param.
+
+`GET /api/v1/cvms/{cvm_id}/compose_file`
+
+Optional parameters, set on the returned builder:
+- `raw`: The `raw` parameter.
+
+Declared error statuses: 401, 403, 404, 422, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_compose_file(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmComposeFileBuilder<'_, Blocking> {
+        GetCvmComposeFileBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_cvm_compose_file`](crate::blocking::PhalaCloud::get_cvm_compose_file), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_compose_file(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmComposeFileBuilder<'_, BlockingSafe> {
+        GetCvmComposeFileBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` request, started by [`PhalaCloud::get_cvm_docker_compose`] or [`PhalaCloud::safe_get_cvm_docker_compose`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmDockerComposeBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -966,27 +1504,44 @@ impl<'a, M: Mode> GetCvmDockerComposeBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::std::string::String> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::std::string::String> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<::std::string::String>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::std::string::String, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<::std::string::String>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_cvm_docker_compose(&self.cvm_id).await,
+                raw.get_cvm_docker_compose(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmDockerComposeBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmDockerComposeBuilder<'a, M> {
     type Output = M::Output<::std::string::String>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::std::string::String>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1011,8 +1566,32 @@ Declared error statuses: 401, 403, 404, 422.*/
         GetCvmDockerComposeBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get Docker Compose file
+
+Returns the raw Docker Compose YAML content from the CVM configuration.
+
+`GET /api/v1/cvms/{cvm_id}/docker-compose.yml`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_docker_compose(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmDockerComposeBuilder<'_, Blocking> {
+        GetCvmDockerComposeBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_cvm_docker_compose`](crate::blocking::PhalaCloud::get_cvm_docker_compose), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_docker_compose(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmDockerComposeBuilder<'_, BlockingSafe> {
+        GetCvmDockerComposeBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::get_cvm_info`] or [`PhalaCloud::safe_get_cvm_info`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -1026,27 +1605,44 @@ impl<'a, M: Mode> GetCvmInfoBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::GetCvmInfoResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::GetCvmInfoResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::GetCvmInfoResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::GetCvmInfoResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::GetCvmInfoResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_cvm_info(&self.cvm_id).await,
+                raw.get_cvm_info(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmInfoBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmInfoBuilder<'a, M> {
     type Output = M::Output<types::GetCvmInfoResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::GetCvmInfoResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1071,8 +1667,32 @@ Declared error statuses: 401, 403, 404, 422.*/
         GetCvmInfoBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get CVM details
+
+Returns full CVM details including status, network info, and KMS configuration.
+
+`GET /api/v1/cvms/{cvm_id}`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_info(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmInfoBuilder<'_, Blocking> {
+        GetCvmInfoBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_cvm_info`](crate::blocking::PhalaCloud::get_cvm_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_info(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmInfoBuilder<'_, BlockingSafe> {
+        GetCvmInfoBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `GET /api/v1/cvms/paginated` request, started by [`PhalaCloud::get_cvm_list`] or [`PhalaCloud::safe_get_cvm_list`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmListBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     page: ::std::option::Option<::std::num::NonZeroU64>,
@@ -1121,17 +1741,33 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::GetCvmListResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::GetCvmListResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::GetCvmListResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::GetCvmListResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::GetCvmListResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .get_cvm_list(
                         self.page,
                         self.page_size,
@@ -1139,18 +1775,17 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
                         self.user_id.as_deref(),
                     )
                     .await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmListBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmListBuilder<'a, M> {
     type Output = M::Output<types::GetCvmListResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::GetCvmListResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1175,8 +1810,32 @@ Declared error statuses: 401, 422.*/
         GetCvmListBuilder::new(self)
     }
 }
+impl blocking::PhalaCloud {
+    /**List CVMs (paginated)
+
+Returns paginated CVMs in current workspace with total count.
+
+`GET /api/v1/cvms/paginated`
+
+Optional parameters, set on the returned builder:
+- `page`: Page number (1-indexed)
+- `page_size`: Items per page (max 100)
+- `teepod_id`: Filter by node ID (admin only)
+- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
+
+Declared error statuses: 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_, Blocking> {
+        GetCvmListBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::get_cvm_list`](crate::blocking::PhalaCloud::get_cvm_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_list(&self) -> GetCvmListBuilder<'_, BlockingSafe> {
+        GetCvmListBuilder::new(self.inner())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/network` request, started by [`PhalaCloud::get_cvm_network`] or [`PhalaCloud::safe_get_cvm_network`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmNetworkBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -1190,25 +1849,37 @@ impl<'a, M: Mode> GetCvmNetworkBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::CvmNetwork> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::CvmNetwork> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmNetwork>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<types::CvmNetwork, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::CvmNetwork>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_cvm_network(&self.cvm_id).await,
+                raw.get_cvm_network(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmNetworkBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmNetworkBuilder<'a, M> {
     type Output = M::Output<types::CvmNetwork>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::CvmNetwork>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1233,8 +1904,32 @@ Declared error statuses: 401, 403, 404, 422.*/
         GetCvmNetworkBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get CVM network info
+
+Returns network status including internal IP, handshake time, and public URLs.
+
+`GET /api/v1/cvms/{cvm_id}/network`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_network(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmNetworkBuilder<'_, Blocking> {
+        GetCvmNetworkBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_cvm_network`](crate::blocking::PhalaCloud::get_cvm_network), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_network(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmNetworkBuilder<'_, BlockingSafe> {
+        GetCvmNetworkBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/operations` request, started by [`PhalaCloud::get_cvm_operations`] or [`PhalaCloud::safe_get_cvm_operations`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmOperationsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -1298,17 +1993,33 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::PaginatedCvmOperationsResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::PaginatedCvmOperationsResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::PaginatedCvmOperationsResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::PaginatedCvmOperationsResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::PaginatedCvmOperationsResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .get_cvm_operations(
                         &self.cvm_id,
                         self.cursor.as_deref(),
@@ -1318,18 +2029,17 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
                         self.start_time.as_ref(),
                     )
                     .await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmOperationsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmOperationsBuilder<'a, M> {
     type Output = M::Output<types::PaginatedCvmOperationsResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::PaginatedCvmOperationsResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1361,8 +2071,39 @@ Declared error statuses: 401, 403, 404, 422.*/
         GetCvmOperationsBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**List CVM operations
+
+Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
+
+`GET /api/v1/cvms/{cvm_id}/operations`
+
+Optional parameters, set on the returned builder:
+- `cursor`: Opaque cursor from previous response
+- `end_time`: Include operations started before this UTC time
+- `limit`: Page size
+- `operation_types`: Filter by operation types (e.g. compose_update, power_on)
+- `start_time`: Include operations started after this UTC time
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_operations(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmOperationsBuilder<'_, Blocking> {
+        GetCvmOperationsBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_cvm_operations`](crate::blocking::PhalaCloud::get_cvm_operations), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_operations(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmOperationsBuilder<'_, BlockingSafe> {
+        GetCvmOperationsBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::get_cvm_pre_launch_script`] or [`PhalaCloud::safe_get_cvm_pre_launch_script`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmPreLaunchScriptBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -1376,27 +2117,45 @@ impl<'a, M: Mode> GetCvmPreLaunchScriptBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::std::string::String> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::std::string::String> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<::std::string::String>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::std::string::String, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<::std::string::String>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_cvm_pre_launch_script(&self.cvm_id).await,
+                raw.get_cvm_pre_launch_script(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmPreLaunchScriptBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for GetCvmPreLaunchScriptBuilder<'a, M> {
     type Output = M::Output<::std::string::String>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::std::string::String>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1421,8 +2180,32 @@ Declared error statuses: 401, 403, 404, 422.*/
         GetCvmPreLaunchScriptBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get pre-launch script
+
+Returns the shell script that runs before containers start.
+
+`GET /api/v1/cvms/{cvm_id}/pre-launch-script`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_pre_launch_script(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmPreLaunchScriptBuilder<'_, Blocking> {
+        GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_cvm_pre_launch_script`](crate::blocking::PhalaCloud::get_cvm_pre_launch_script), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_pre_launch_script(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmPreLaunchScriptBuilder<'_, BlockingSafe> {
+        GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/state` request, started by [`PhalaCloud::get_cvm_state`] or [`PhalaCloud::safe_get_cvm_state`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStateBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -1460,17 +2243,28 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
         self.timeout = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .get_cvm_state(
                         &self.cvm_id,
                         self.interval,
@@ -1478,18 +2272,17 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
                         self.timeout,
                     )
                     .await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmStateBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStateBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1530,8 +2323,48 @@ Declared error statuses: 422.*/
         GetCvmStateBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Handle Get Cvm State
+
+Get CVM state. Supports two modes:
+
+1. Immediate mode (no target): Returns current state immediately
+2. SSE mode (with target): Streams state updates until status matches target or timeout
+
+Example:
+    GET /cvms/{cvm_id}/state - Returns current state
+    GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
+
+SSE connection limit: 5 concurrent connections per user
+
+`GET /api/v1/cvms/{cvm_id}/state`
+
+Optional parameters, set on the returned builder:
+- `interval`: Polling interval in seconds (5-30)
+- `target`: Target status to wait for. If specified, returns SSE stream.
+- `timeout`: Maximum wait time in seconds (10-600)
+
+The Python SDK also calls this operation `watch_cvm_state`.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_state(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmStateBuilder<'_, Blocking> {
+        GetCvmStateBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_cvm_state`](crate::blocking::PhalaCloud::get_cvm_state), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_state(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmStateBuilder<'_, BlockingSafe> {
+        GetCvmStateBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/stats` request, started by [`PhalaCloud::get_cvm_stats`] or [`PhalaCloud::safe_get_cvm_stats`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStatsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -1545,27 +2378,42 @@ impl<'a, M: Mode> GetCvmStatsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::CvmSystemInfo> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::CvmSystemInfo> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmSystemInfo>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::CvmSystemInfo, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::CvmSystemInfo>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_cvm_stats(&self.cvm_id).await,
+                raw.get_cvm_stats(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmStatsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStatsBuilder<'a, M> {
     type Output = M::Output<types::CvmSystemInfo>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::CvmSystemInfo>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1590,8 +2438,32 @@ Declared error statuses: 401, 403, 404, 422.*/
         GetCvmStatsBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get CVM system stats
+
+Returns live system metrics (CPU, memory, disk) from the running CVM.
+
+`GET /api/v1/cvms/{cvm_id}/stats`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_stats(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmStatsBuilder<'_, Blocking> {
+        GetCvmStatsBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_cvm_stats`](crate::blocking::PhalaCloud::get_cvm_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_stats(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmStatsBuilder<'_, BlockingSafe> {
+        GetCvmStatsBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `POST /api/v1/status/batch` request, started by [`PhalaCloud::get_cvm_status_batch`] or [`PhalaCloud::safe_get_cvm_status_batch`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStatusBatchBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::BatchStatusRequest,
@@ -1605,13 +2477,28 @@ impl<'a, M: Mode> GetCvmStatusBatchBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(
         self,
-    ) -> M::Output<
+    ) -> M::Sent<
+        'a,
         ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
     > {
-        M::wrap(self.execute().await)
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<
+        'a,
+        runtime::Response<
+            ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
+        >,
+    > {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
@@ -1619,22 +2506,35 @@ impl<'a, M: Mode> GetCvmStatusBatchBuilder<'a, M> {
         ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
         PhalaCloudError,
     > {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<
+            ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
+        >,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_cvm_status_batch(&self.body).await,
+                raw.get_cvm_status_batch(&self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmStatusBatchBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStatusBatchBuilder<'a, M> {
     type Output = M::Output<
         ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = BoxFuture<
+        'a,
+        M::Output<::std::collections::HashMap<::std::string::String, types::CvmStatus>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1662,8 +2562,35 @@ Declared error statuses: 422.*/
         GetCvmStatusBatchBuilder::new(self, body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Handle Batch Cvm Status
+
+Batch query CVM real-time status.
+
+Groups by teepod and queries in parallel, returns status updates with
+complete async operation information.
+
+`POST /api/v1/status/batch`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_status_batch(
+        &self,
+        body: impl ::std::convert::Into<types::BatchStatusRequest>,
+    ) -> GetCvmStatusBatchBuilder<'_, Blocking> {
+        GetCvmStatusBatchBuilder::new(self.inner(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_cvm_status_batch`](crate::blocking::PhalaCloud::get_cvm_status_batch), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_status_batch(
+        &self,
+        body: impl ::std::convert::Into<types::BatchStatusRequest>,
+    ) -> GetCvmStatusBatchBuilder<'_, BlockingSafe> {
+        GetCvmStatusBatchBuilder::new(self.inner(), body.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/user_config` request, started by [`PhalaCloud::get_cvm_user_config`] or [`PhalaCloud::safe_get_cvm_user_config`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmUserConfigBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -1677,27 +2604,42 @@ impl<'a, M: Mode> GetCvmUserConfigBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::CvmUserConfig> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::CvmUserConfig> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmUserConfig>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::CvmUserConfig, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::CvmUserConfig>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_cvm_user_config(&self.cvm_id).await,
+                raw.get_cvm_user_config(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetCvmUserConfigBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmUserConfigBuilder<'a, M> {
     type Output = M::Output<types::CvmUserConfig>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::CvmUserConfig>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1722,8 +2664,32 @@ Declared error statuses: 400, 401, 404, 422, 502.*/
         GetCvmUserConfigBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get CVM user config
+
+Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
+
+`GET /api/v1/cvms/{cvm_id}/user_config`
+
+Declared error statuses: 400, 401, 404, 422, 502.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_user_config(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmUserConfigBuilder<'_, Blocking> {
+        GetCvmUserConfigBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_cvm_user_config`](crate::blocking::PhalaCloud::get_cvm_user_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_user_config(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCvmUserConfigBuilder<'_, BlockingSafe> {
+        GetCvmUserConfigBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/firewall-status` request, started by [`PhalaCloud::get_firewall_status`] or [`PhalaCloud::safe_get_firewall_status`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetFirewallStatusBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -1737,27 +2703,44 @@ impl<'a, M: Mode> GetFirewallStatusBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::FirewallStatusResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::FirewallStatusResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::FirewallStatusResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::FirewallStatusResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::FirewallStatusResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_firewall_status(&self.cvm_id).await,
+                raw.get_firewall_status(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetFirewallStatusBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetFirewallStatusBuilder<'a, M> {
     type Output = M::Output<types::FirewallStatusResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::FirewallStatusResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1782,8 +2765,32 @@ Declared error statuses: 422.*/
         GetFirewallStatusBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get firewall availability for this CVM's node
+
+Checks teescope capabilities.firewall on the node hosting this CVM.
+
+`GET /api/v1/cvms/{cvm_id}/firewall-status`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_firewall_status(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetFirewallStatusBuilder<'_, Blocking> {
+        GetFirewallStatusBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_firewall_status`](crate::blocking::PhalaCloud::get_firewall_status), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_firewall_status(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetFirewallStatusBuilder<'_, BlockingSafe> {
+        GetFirewallStatusBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::get_network_config`] or [`PhalaCloud::safe_get_network_config`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetNetworkConfigBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -1797,27 +2804,44 @@ impl<'a, M: Mode> GetNetworkConfigBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::NetworkConfigResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::NetworkConfigResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::NetworkConfigResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::NetworkConfigResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::NetworkConfigResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_network_config(&self.cvm_id).await,
+                raw.get_network_config(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetNetworkConfigBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetNetworkConfigBuilder<'a, M> {
     type Output = M::Output<types::NetworkConfigResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::NetworkConfigResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1842,8 +2866,32 @@ Declared error statuses: 404, 422, 500.*/
         GetNetworkConfigBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get network configuration
+
+Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
+
+`GET /api/v1/cvms/{cvm_id}/network-config`
+
+Declared error statuses: 404, 422, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_network_config(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetNetworkConfigBuilder<'_, Blocking> {
+        GetNetworkConfigBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_network_config`](crate::blocking::PhalaCloud::get_network_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_network_config(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetNetworkConfigBuilder<'_, BlockingSafe> {
+        GetNetworkConfigBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/operation-status` request, started by [`PhalaCloud::get_operation_status`] or [`PhalaCloud::safe_get_operation_status`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetOperationStatusBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -1857,27 +2905,39 @@ impl<'a, M: Mode> GetOperationStatusBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_operation_status(&self.cvm_id).await,
+                raw.get_operation_status(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetOperationStatusBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetOperationStatusBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1902,8 +2962,32 @@ Declared error statuses: 401, 403, 404, 422.*/
         GetOperationStatusBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get operation status
+
+Returns current in-progress operation details including Celery task status.
+
+`GET /api/v1/cvms/{cvm_id}/operation-status`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_operation_status(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetOperationStatusBuilder<'_, Blocking> {
+        GetOperationStatusBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_operation_status`](crate::blocking::PhalaCloud::get_operation_status), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_operation_status(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetOperationStatusBuilder<'_, BlockingSafe> {
+        GetOperationStatusBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `GET /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::get_port_mappings`] or [`PhalaCloud::safe_get_port_mappings`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetPortMappingsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -1917,9 +3001,18 @@ impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::std::vec::Vec<types::PortMappingResponse>> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::PortMappingResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::PortMappingResponse>>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
@@ -1927,20 +3020,31 @@ impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
         ::std::vec::Vec<types::PortMappingResponse>,
         PhalaCloudError,
     > {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<::std::vec::Vec<types::PortMappingResponse>>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_port_mappings(&self.cvm_id).await,
+                raw.get_port_mappings(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetPortMappingsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetPortMappingsBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::PortMappingResponse>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = BoxFuture<
+        'a,
+        M::Output<::std::vec::Vec<types::PortMappingResponse>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -1965,8 +3069,32 @@ Declared error statuses: 404, 422.*/
         GetPortMappingsBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get port mappings
+
+Returns persisted port mappings for this CVM.
+
+`GET /api/v1/cvms/{cvm_id}/ports`
+
+Declared error statuses: 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_port_mappings(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetPortMappingsBuilder<'_, Blocking> {
+        GetPortMappingsBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_port_mappings`](crate::blocking::PhalaCloud::get_port_mappings), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_port_mappings(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetPortMappingsBuilder<'_, BlockingSafe> {
+        GetPortMappingsBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `GET /api/v1/cvms` request, started by [`PhalaCloud::list_cvms`] or [`PhalaCloud::safe_list_cvms`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ListCvmsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     teepod_id: ::std::option::Option<i64>,
@@ -1995,9 +3123,18 @@ impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::std::vec::Vec<types::ListCvmsResponseItem>> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::ListCvmsResponseItem>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::ListCvmsResponseItem>>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
@@ -2005,24 +3142,31 @@ impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
         ::std::vec::Vec<types::ListCvmsResponseItem>,
         PhalaCloudError,
     > {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<::std::vec::Vec<types::ListCvmsResponseItem>>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .list_cvms(self.teepod_id, self.user_id.as_deref())
-                    .await,
+                raw.list_cvms(self.teepod_id, self.user_id.as_deref()).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ListCvmsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListCvmsBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::ListCvmsResponseItem>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = BoxFuture<
+        'a,
+        M::Output<::std::vec::Vec<types::ListCvmsResponseItem>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -2045,8 +3189,30 @@ Declared error statuses: 401, 422.*/
         ListCvmsBuilder::new(self)
     }
 }
+impl blocking::PhalaCloud {
+    /**List CVMs
+
+Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
+
+`GET /api/v1/cvms`
+
+Optional parameters, set on the returned builder:
+- `teepod_id`: Filter by node ID (admin only)
+- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
+
+Declared error statuses: 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_cvms(&self) -> ListCvmsBuilder<'_, Blocking> {
+        ListCvmsBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::list_cvms`](crate::blocking::PhalaCloud::list_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_cvms(&self) -> ListCvmsBuilder<'_, BlockingSafe> {
+        ListCvmsBuilder::new(self.inner())
+    }
+}
 ///A `PATCH /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::patch_cvm`] or [`PhalaCloud::safe_patch_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct PatchCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -2096,17 +3262,28 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
         self.x_transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .patch_cvm(
                         &self.cvm_id,
                         self.x_compose_hash.as_deref(),
@@ -2115,18 +3292,17 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
                         &self.body,
                     )
                     .await,
+                &raw,
                 ::std::option::Option::Some(202u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for PatchCvmBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for PatchCvmBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -2160,8 +3336,41 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.*/
         PatchCvmBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Update CVM
+
+Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
+
+`PATCH /api/v1/cvms/{cvm_id}`
+
+Optional parameters, set on the returned builder:
+- `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
+- `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
+- `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
+
+The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
+
+Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
+
+Blocking: `send()` returns the result.*/
+    pub fn patch_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmRequest>,
+    ) -> PatchCvmBuilder<'_, Blocking> {
+        PatchCvmBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::patch_cvm`](crate::blocking::PhalaCloud::patch_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_patch_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmRequest>,
+    ) -> PatchCvmBuilder<'_, BlockingSafe> {
+        PatchCvmBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `POST /api/v1/cvms/provision` request, started by [`PhalaCloud::provision_cvm`] or [`PhalaCloud::safe_provision_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::ProvisionDstackAppRequestV2,
@@ -2178,27 +3387,39 @@ impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.provision_cvm(&self.body).await,
+                raw.provision_cvm(&self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ProvisionCvmBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for ProvisionCvmBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -2223,8 +3444,32 @@ Declared error statuses: 400, 401, 422.*/
         ProvisionCvmBuilder::new(self, body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Provision DStack app
+
+Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
+
+`POST /api/v1/cvms/provision`
+
+Declared error statuses: 400, 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn provision_cvm(
+        &self,
+        body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
+    ) -> ProvisionCvmBuilder<'_, Blocking> {
+        ProvisionCvmBuilder::new(self.inner(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::provision_cvm`](crate::blocking::PhalaCloud::provision_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_provision_cvm(
+        &self,
+        body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
+    ) -> ProvisionCvmBuilder<'_, BlockingSafe> {
+        ProvisionCvmBuilder::new(self.inner(), body.into())
+    }
+}
 ///A `POST /api/v1/cvms/{cvm_id}/compose_file/provision` request, started by [`PhalaCloud::provision_cvm_compose_file_update`] or [`PhalaCloud::safe_provision_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmComposeFileUpdateBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -2244,32 +3489,45 @@ impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::ComposeFileProvisionResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::ComposeFileProvisionResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::ComposeFileProvisionResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::ComposeFileProvisionResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::ComposeFileProvisionResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .provision_cvm_compose_file_update(&self.cvm_id, &self.body)
-                    .await,
+                raw.provision_cvm_compose_file_update(&self.cvm_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for ProvisionCvmComposeFileUpdateBuilder<'a, M> {
     type Output = M::Output<types::ComposeFileProvisionResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::ComposeFileProvisionResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -2296,8 +3554,42 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
         ProvisionCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Provision compose file update
+
+Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
+
+`POST /api/v1/cvms/{cvm_id}/compose_file/provision`
+
+Declared error statuses: 400, 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn provision_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
+    ) -> ProvisionCvmComposeFileUpdateBuilder<'_, Blocking> {
+        ProvisionCvmComposeFileUpdateBuilder::new(
+            self.inner(),
+            cvm_id.into(),
+            body.into(),
+        )
+    }
+    ///Like [`blocking::PhalaCloud::provision_cvm_compose_file_update`](crate::blocking::PhalaCloud::provision_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_provision_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
+    ) -> ProvisionCvmComposeFileUpdateBuilder<'_, BlockingSafe> {
+        ProvisionCvmComposeFileUpdateBuilder::new(
+            self.inner(),
+            cvm_id.into(),
+            body.into(),
+        )
+    }
+}
 ///A `POST /api/v1/cvms/provision/eliza` request, started by [`PhalaCloud::provision_cvm_for_eliza`] or [`PhalaCloud::safe_provision_cvm_for_eliza`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmForElizaBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::ProvisionElizaRequest,
@@ -2311,27 +3603,39 @@ impl<'a, M: Mode> ProvisionCvmForElizaBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.provision_cvm_for_eliza(&self.body).await,
+                raw.provision_cvm_for_eliza(&self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ProvisionCvmForElizaBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for ProvisionCvmForElizaBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -2356,8 +3660,32 @@ Declared error statuses: 400, 401, 422.*/
         ProvisionCvmForElizaBuilder::new(self, body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Provision Eliza app
+
+Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
+
+`POST /api/v1/cvms/provision/eliza`
+
+Declared error statuses: 400, 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn provision_cvm_for_eliza(
+        &self,
+        body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
+    ) -> ProvisionCvmForElizaBuilder<'_, Blocking> {
+        ProvisionCvmForElizaBuilder::new(self.inner(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::provision_cvm_for_eliza`](crate::blocking::PhalaCloud::provision_cvm_for_eliza), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_provision_cvm_for_eliza(
+        &self,
+        body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
+    ) -> ProvisionCvmForElizaBuilder<'_, BlockingSafe> {
+        ProvisionCvmForElizaBuilder::new(self.inner(), body.into())
+    }
+}
 ///A `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_cvm_revision`] or [`PhalaCloud::safe_redeploy_cvm_revision`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct RedeployCvmRevisionBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -2387,35 +3715,45 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
         self.transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .redeploy_cvm_revision(
                         &self.cvm_id,
                         &self.revision_id,
                         self.transaction_hash.as_deref(),
                     )
                     .await,
+                &raw,
                 ::std::option::Option::Some(202u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for RedeployCvmRevisionBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for RedeployCvmRevisionBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -2445,8 +3783,37 @@ Declared error statuses: 401, 403, 404, 409, 422, 465.*/
         RedeployCvmRevisionBuilder::new(self, cvm_id.into(), revision_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Redeploy CVM from a specific revision
+
+Switch/rollback a CVM to a specified app revision (compose_hash).
+
+`POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
+
+Optional parameters, set on the returned builder:
+- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+
+Declared error statuses: 401, 403, 404, 409, 422, 465.
+
+Blocking: `send()` returns the result.*/
+    pub fn redeploy_cvm_revision(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        revision_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> RedeployCvmRevisionBuilder<'_, Blocking> {
+        RedeployCvmRevisionBuilder::new(self.inner(), cvm_id.into(), revision_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::redeploy_cvm_revision`](crate::blocking::PhalaCloud::redeploy_cvm_revision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_redeploy_cvm_revision(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        revision_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> RedeployCvmRevisionBuilder<'_, BlockingSafe> {
+        RedeployCvmRevisionBuilder::new(self.inner(), cvm_id.into(), revision_id.into())
+    }
+}
 ///A `PATCH /api/v1/cvms/{cvm_id}/instance-id` request, started by [`PhalaCloud::refresh_cvm_instance_id`] or [`PhalaCloud::safe_refresh_cvm_instance_id`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct RefreshCvmInstanceIdBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -2466,31 +3833,44 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::InstanceIdRefreshResult> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::InstanceIdRefreshResult> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::InstanceIdRefreshResult>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::InstanceIdRefreshResult, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::InstanceIdRefreshResult>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .refresh_cvm_instance_id(&self.cvm_id, &self.body)
-                    .await,
+                raw.refresh_cvm_instance_id(&self.cvm_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for RefreshCvmInstanceIdBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for RefreshCvmInstanceIdBuilder<'a, M> {
     type Output = M::Output<types::InstanceIdRefreshResult>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::InstanceIdRefreshResult>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -2517,8 +3897,34 @@ Declared error statuses: 422.*/
         RefreshCvmInstanceIdBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Refresh CVM instance ID
+
+Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
+
+`PATCH /api/v1/cvms/{cvm_id}/instance-id`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn refresh_cvm_instance_id(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
+    ) -> RefreshCvmInstanceIdBuilder<'_, Blocking> {
+        RefreshCvmInstanceIdBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::refresh_cvm_instance_id`](crate::blocking::PhalaCloud::refresh_cvm_instance_id), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_refresh_cvm_instance_id(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
+    ) -> RefreshCvmInstanceIdBuilder<'_, BlockingSafe> {
+        RefreshCvmInstanceIdBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `PATCH /api/v1/cvms/instance-ids` request, started by [`PhalaCloud::refresh_cvm_instance_ids`] or [`PhalaCloud::safe_refresh_cvm_instance_ids`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct RefreshCvmInstanceIdsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::BatchInstanceIdRefreshRequest,
@@ -2535,27 +3941,45 @@ impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::BatchInstanceIdRefreshResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::BatchInstanceIdRefreshResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::BatchInstanceIdRefreshResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::BatchInstanceIdRefreshResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::BatchInstanceIdRefreshResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.refresh_cvm_instance_ids(&self.body).await,
+                raw.refresh_cvm_instance_ids(&self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for RefreshCvmInstanceIdsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for RefreshCvmInstanceIdsBuilder<'a, M> {
     type Output = M::Output<types::BatchInstanceIdRefreshResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::BatchInstanceIdRefreshResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -2580,8 +4004,32 @@ Declared error statuses: 422.*/
         RefreshCvmInstanceIdsBuilder::new(self, body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Batch refresh CVM instance IDs
+
+Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
+
+`PATCH /api/v1/cvms/instance-ids`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn refresh_cvm_instance_ids(
+        &self,
+        body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
+    ) -> RefreshCvmInstanceIdsBuilder<'_, Blocking> {
+        RefreshCvmInstanceIdsBuilder::new(self.inner(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::refresh_cvm_instance_ids`](crate::blocking::PhalaCloud::refresh_cvm_instance_ids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_refresh_cvm_instance_ids(
+        &self,
+        body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
+    ) -> RefreshCvmInstanceIdsBuilder<'_, BlockingSafe> {
+        RefreshCvmInstanceIdsBuilder::new(self.inner(), body.into())
+    }
+}
 ///A `POST /api/v1/cvms/{cvm_id}/replicas` request, started by [`PhalaCloud::replicate_cvm`] or [`PhalaCloud::safe_replicate_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ReplicateCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -2615,35 +4063,45 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .replicate_cvm(
                         &self.cvm_id,
                         self.x_prepare_only.as_deref(),
                         self.body.as_ref(),
                     )
                     .await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ReplicateCvmBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for ReplicateCvmBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -2672,8 +4130,36 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
         ReplicateCvmBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Replicate CVM
+
+Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
+
+`POST /api/v1/cvms/{cvm_id}/replicas`
+
+Optional parameters, set on the returned builder:
+- `x_prepare_only`: The `x_prepare_only` parameter.
+- `body`: The request body.
+
+Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn replicate_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ReplicateCvmBuilder<'_, Blocking> {
+        ReplicateCvmBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::replicate_cvm`](crate::blocking::PhalaCloud::replicate_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_replicate_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ReplicateCvmBuilder<'_, BlockingSafe> {
+        ReplicateCvmBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `POST /api/v1/cvms/{cvm_id}/restart` request, started by [`PhalaCloud::restart_cvm`] or [`PhalaCloud::safe_restart_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct RestartCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -2693,25 +4179,37 @@ impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::Vm> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::Vm> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.restart_cvm(&self.cvm_id, &self.body).await,
+                raw.restart_cvm(&self.cvm_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for RestartCvmBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for RestartCvmBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -2738,8 +4236,34 @@ Declared error statuses: 400, 401, 403, 404, 409, 422.*/
         RestartCvmBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Restart CVM
+
+Stops and starts CVM. Use force=true to skip graceful shutdown.
+
+`POST /api/v1/cvms/{cvm_id}/restart`
+
+Declared error statuses: 400, 401, 403, 404, 409, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn restart_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::RestartCvmBody>,
+    ) -> RestartCvmBuilder<'_, Blocking> {
+        RestartCvmBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::restart_cvm`](crate::blocking::PhalaCloud::restart_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_restart_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::RestartCvmBody>,
+    ) -> RestartCvmBuilder<'_, BlockingSafe> {
+        RestartCvmBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `PUT /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::set_port_mappings`] or [`PhalaCloud::safe_set_port_mappings`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SetPortMappingsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -2759,9 +4283,18 @@ impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::std::vec::Vec<types::PortMappingResponse>> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::PortMappingResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::PortMappingResponse>>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
@@ -2769,20 +4302,31 @@ impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
         ::std::vec::Vec<types::PortMappingResponse>,
         PhalaCloudError,
     > {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<::std::vec::Vec<types::PortMappingResponse>>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.set_port_mappings(&self.cvm_id, &self.body).await,
+                raw.set_port_mappings(&self.cvm_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for SetPortMappingsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for SetPortMappingsBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::PortMappingResponse>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = BoxFuture<
+        'a,
+        M::Output<::std::vec::Vec<types::PortMappingResponse>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -2809,8 +4353,34 @@ Declared error statuses: 400, 403, 404, 409, 422.*/
         SetPortMappingsBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Set port mappings
+
+Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
+
+`PUT /api/v1/cvms/{cvm_id}/ports`
+
+Declared error statuses: 400, 403, 404, 409, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn set_port_mappings(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
+    ) -> SetPortMappingsBuilder<'_, Blocking> {
+        SetPortMappingsBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::set_port_mappings`](crate::blocking::PhalaCloud::set_port_mappings), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_set_port_mappings(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
+    ) -> SetPortMappingsBuilder<'_, BlockingSafe> {
+        SetPortMappingsBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `POST /api/v1/cvms/{cvm_id}/shutdown` request, started by [`PhalaCloud::shutdown_cvm`] or [`PhalaCloud::safe_shutdown_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ShutdownCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -2824,25 +4394,37 @@ impl<'a, M: Mode> ShutdownCvmBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::Vm> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::Vm> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.shutdown_cvm(&self.cvm_id).await,
+                raw.shutdown_cvm(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ShutdownCvmBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for ShutdownCvmBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -2867,8 +4449,32 @@ Declared error statuses: 401, 403, 404, 409, 422.*/
         ShutdownCvmBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Shutdown CVM
+
+Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
+
+`POST /api/v1/cvms/{cvm_id}/shutdown`
+
+Declared error statuses: 401, 403, 404, 409, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn shutdown_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ShutdownCvmBuilder<'_, Blocking> {
+        ShutdownCvmBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::shutdown_cvm`](crate::blocking::PhalaCloud::shutdown_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_shutdown_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ShutdownCvmBuilder<'_, BlockingSafe> {
+        ShutdownCvmBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `POST /api/v1/cvms/{cvm_id}/start` request, started by [`PhalaCloud::start_cvm`] or [`PhalaCloud::safe_start_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct StartCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -2882,25 +4488,37 @@ impl<'a, M: Mode> StartCvmBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::Vm> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::Vm> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.start_cvm(&self.cvm_id).await,
+                raw.start_cvm(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for StartCvmBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for StartCvmBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -2925,8 +4543,32 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 500.*/
         StartCvmBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Start CVM
+
+Powers on a stopped CVM. GPU allocation happens during start.
+
+`POST /api/v1/cvms/{cvm_id}/start`
+
+Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn start_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> StartCvmBuilder<'_, Blocking> {
+        StartCvmBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::start_cvm`](crate::blocking::PhalaCloud::start_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_start_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> StartCvmBuilder<'_, BlockingSafe> {
+        StartCvmBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `POST /api/v1/cvms/{cvm_id}/stop` request, started by [`PhalaCloud::stop_cvm`] or [`PhalaCloud::safe_stop_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct StopCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -2940,25 +4582,37 @@ impl<'a, M: Mode> StopCvmBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::Vm> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::Vm> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.stop_cvm(&self.cvm_id).await,
+                raw.stop_cvm(&self.cvm_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for StopCvmBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for StopCvmBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -2983,8 +4637,32 @@ Declared error statuses: 401, 403, 404, 422.*/
         StopCvmBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Force stop CVM
+
+Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
+
+`POST /api/v1/cvms/{cvm_id}/stop`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn stop_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> StopCvmBuilder<'_, Blocking> {
+        StopCvmBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::stop_cvm`](crate::blocking::PhalaCloud::stop_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_stop_cvm(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> StopCvmBuilder<'_, BlockingSafe> {
+        StopCvmBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `POST /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::submit_cvm_compose_file_update`] or [`PhalaCloud::safe_submit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SubmitCvmComposeFileUpdateBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -3004,32 +4682,40 @@ impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .submit_cvm_compose_file_update(&self.cvm_id, &self.body)
-                    .await,
+                raw.submit_cvm_compose_file_update(&self.cvm_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(202u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for SubmitCvmComposeFileUpdateBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -3056,8 +4742,34 @@ Declared error statuses: 400, 401, 403, 404, 422, 503.*/
         SubmitCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Submit compose file update
+
+Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
+
+`POST /api/v1/cvms/{cvm_id}/compose_file`
+
+Declared error statuses: 400, 401, 403, 404, 422, 503.
+
+Blocking: `send()` returns the result.*/
+    pub fn submit_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
+    ) -> SubmitCvmComposeFileUpdateBuilder<'_, Blocking> {
+        SubmitCvmComposeFileUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::submit_cvm_compose_file_update`](crate::blocking::PhalaCloud::submit_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_submit_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
+    ) -> SubmitCvmComposeFileUpdateBuilder<'_, BlockingSafe> {
+        SubmitCvmComposeFileUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `PATCH /api/v1/cvms/{cvm_id}/envs` request, started by [`PhalaCloud::update_cvm_envs`] or [`PhalaCloud::safe_update_cvm_envs`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmEnvsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -3077,27 +4789,39 @@ impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.update_cvm_envs(&self.cvm_id, &self.body).await,
+                raw.update_cvm_envs(&self.cvm_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(202u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for UpdateCvmEnvsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmEnvsBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -3124,8 +4848,34 @@ Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
         UpdateCvmEnvsBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Update environment variables
+
+Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
+
+`PATCH /api/v1/cvms/{cvm_id}/envs`
+
+Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_cvm_envs(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
+    ) -> UpdateCvmEnvsBuilder<'_, Blocking> {
+        UpdateCvmEnvsBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::update_cvm_envs`](crate::blocking::PhalaCloud::update_cvm_envs), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_cvm_envs(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
+    ) -> UpdateCvmEnvsBuilder<'_, BlockingSafe> {
+        UpdateCvmEnvsBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `PATCH /api/v1/cvms/{cvm_id}/listed` request, started by [`PhalaCloud::update_cvm_listed`] or [`PhalaCloud::safe_update_cvm_listed`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmListedBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -3145,25 +4895,37 @@ impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::Vm> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::Vm> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.update_cvm_listed(&self.cvm_id, &self.body).await,
+                raw.update_cvm_listed(&self.cvm_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for UpdateCvmListedBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmListedBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -3188,8 +4950,32 @@ Declared error statuses: 422.*/
         UpdateCvmListedBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Handle Update Cvm Listed
+
+`PATCH /api/v1/cvms/{cvm_id}/listed`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_cvm_listed(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
+    ) -> UpdateCvmListedBuilder<'_, Blocking> {
+        UpdateCvmListedBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::update_cvm_listed`](crate::blocking::PhalaCloud::update_cvm_listed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_cvm_listed(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
+    ) -> UpdateCvmListedBuilder<'_, BlockingSafe> {
+        UpdateCvmListedBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `PATCH /api/v1/cvms/{cvm_id}/name` request, started by [`PhalaCloud::update_cvm_name`] or [`PhalaCloud::safe_update_cvm_name`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmNameBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -3209,25 +4995,37 @@ impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<()> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ()> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<()>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.update_cvm_name(&self.cvm_id, &self.body).await,
+                raw.update_cvm_name(&self.cvm_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(204u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for UpdateCvmNameBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmNameBuilder<'a, M> {
     type Output = M::Output<()>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -3254,8 +5052,34 @@ Declared error statuses: 422.*/
         UpdateCvmNameBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Handle Update Cvm Name
+
+Update CVM name with RFC 1123 validation and availability check
+
+`PATCH /api/v1/cvms/{cvm_id}/name`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_cvm_name(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
+    ) -> UpdateCvmNameBuilder<'_, Blocking> {
+        UpdateCvmNameBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::update_cvm_name`](crate::blocking::PhalaCloud::update_cvm_name), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_cvm_name(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
+    ) -> UpdateCvmNameBuilder<'_, BlockingSafe> {
+        UpdateCvmNameBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` request, started by [`PhalaCloud::update_cvm_scheduled_delete`] or [`PhalaCloud::safe_update_cvm_scheduled_delete`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmScheduledDeleteBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -3275,29 +5099,38 @@ impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::Vm> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::Vm> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .update_cvm_scheduled_delete(&self.cvm_id, &self.body)
-                    .await,
+                raw.update_cvm_scheduled_delete(&self.cvm_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for UpdateCvmScheduledDeleteBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for UpdateCvmScheduledDeleteBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -3324,8 +5157,34 @@ Declared error statuses: 422.*/
         UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Handle Update Cvm Scheduled Delete
+
+Update CVM scheduled delete time
+
+`PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_cvm_scheduled_delete(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
+    ) -> UpdateCvmScheduledDeleteBuilder<'_, Blocking> {
+        UpdateCvmScheduledDeleteBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::update_cvm_scheduled_delete`](crate::blocking::PhalaCloud::update_cvm_scheduled_delete), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_cvm_scheduled_delete(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
+    ) -> UpdateCvmScheduledDeleteBuilder<'_, BlockingSafe> {
+        UpdateCvmScheduledDeleteBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `PATCH /api/v1/cvms/{cvm_id}/docker-compose` request, started by [`PhalaCloud::update_docker_compose`] or [`PhalaCloud::safe_update_docker_compose`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDockerComposeBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -3369,13 +5228,25 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
         self.file = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
         let url = format!(
             "{}/api/v1/cvms/{}/docker-compose", self.phala_client.base_url(),
             ::progenitor_client::encode_path(& self.cvm_id)
@@ -3399,16 +5270,14 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
             ::std::option::Option::Some(v) => request.header("X-Transaction-Hash", v),
             ::std::option::Option::None => request,
         };
-        runtime::send_json(self.phala_client, request).await
+        runtime::send_json(self.phala_client, request, "update_docker_compose").await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for UpdateDockerComposeBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateDockerComposeBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -3438,8 +5307,37 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*
         UpdateDockerComposeBuilder::new(self, cvm_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Update Docker Compose file
+
+Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
+
+`PATCH /api/v1/cvms/{cvm_id}/docker-compose`
+
+Optional parameters, set on the returned builder:
+- `x_compose_hash`: Compose hash from Phase 1 response
+- `x_transaction_hash`: Transaction hash proving on-chain registration
+- `file`: Docker Compose YAML file to upload
+
+Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_docker_compose(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> UpdateDockerComposeBuilder<'_, Blocking> {
+        UpdateDockerComposeBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::update_docker_compose`](crate::blocking::PhalaCloud::update_docker_compose), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_docker_compose(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> UpdateDockerComposeBuilder<'_, BlockingSafe> {
+        UpdateDockerComposeBuilder::new(self.inner(), cvm_id.into())
+    }
+}
 ///A `PATCH /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::update_network_config`] or [`PhalaCloud::safe_update_network_config`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct UpdateNetworkConfigBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -3459,31 +5357,44 @@ impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::NetworkConfigResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::NetworkConfigResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::NetworkConfigResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::NetworkConfigResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::NetworkConfigResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .update_network_config(&self.cvm_id, &self.body)
-                    .await,
+                raw.update_network_config(&self.cvm_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for UpdateNetworkConfigBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateNetworkConfigBuilder<'a, M> {
     type Output = M::Output<types::NetworkConfigResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::NetworkConfigResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -3510,8 +5421,34 @@ Declared error statuses: 400, 403, 404, 422.*/
         UpdateNetworkConfigBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Update KMS/Gateway URLs
+
+Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
+
+`PATCH /api/v1/cvms/{cvm_id}/network-config`
+
+Declared error statuses: 400, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_network_config(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
+    ) -> UpdateNetworkConfigBuilder<'_, Blocking> {
+        UpdateNetworkConfigBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::update_network_config`](crate::blocking::PhalaCloud::update_network_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_network_config(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
+    ) -> UpdateNetworkConfigBuilder<'_, BlockingSafe> {
+        UpdateNetworkConfigBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `PATCH /api/v1/cvms/{cvm_id}/os-image` request, started by [`PhalaCloud::update_os_image`] or [`PhalaCloud::safe_update_os_image`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOsImageBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -3531,27 +5468,39 @@ impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.update_os_image(&self.cvm_id, &self.body).await,
+                raw.update_os_image(&self.cvm_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(202u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for UpdateOsImageBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateOsImageBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -3578,8 +5527,34 @@ Declared error statuses: 400, 401, 403, 404, 409, 422.*/
         UpdateOsImageBuilder::new(self, cvm_id.into(), body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Update OS image
+
+Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
+
+`PATCH /api/v1/cvms/{cvm_id}/os-image`
+
+Declared error statuses: 400, 401, 403, 404, 409, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_os_image(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateOsImageBody>,
+    ) -> UpdateOsImageBuilder<'_, Blocking> {
+        UpdateOsImageBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::update_os_image`](crate::blocking::PhalaCloud::update_os_image), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_os_image(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::UpdateOsImageBody>,
+    ) -> UpdateOsImageBuilder<'_, BlockingSafe> {
+        UpdateOsImageBuilder::new(self.inner(), cvm_id.into(), body.into())
+    }
+}
 ///A `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::update_pre_launch_script`] or [`PhalaCloud::safe_update_pre_launch_script`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePreLaunchScriptBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
@@ -3623,13 +5598,25 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
         self.file = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
         let url = format!(
             "{}/api/v1/cvms/{}/pre-launch-script", self.phala_client.base_url(),
             ::progenitor_client::encode_path(& self.cvm_id)
@@ -3653,16 +5640,15 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
             ::std::option::Option::Some(v) => request.header("X-Transaction-Hash", v),
             ::std::option::Option::None => request,
         };
-        runtime::send_json(self.phala_client, request).await
+        runtime::send_json(self.phala_client, request, "update_pre_launch_script").await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for UpdatePreLaunchScriptBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for UpdatePreLaunchScriptBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -3690,5 +5676,34 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*
         cvm_id: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdatePreLaunchScriptBuilder<'_, Safe> {
         UpdatePreLaunchScriptBuilder::new(self, cvm_id.into())
+    }
+}
+impl blocking::PhalaCloud {
+    /**Update pre-launch script
+
+Replaces the pre-launch script and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
+
+`PATCH /api/v1/cvms/{cvm_id}/pre-launch-script`
+
+Optional parameters, set on the returned builder:
+- `x_compose_hash`: Compose hash from Phase 1 response
+- `x_transaction_hash`: Transaction hash proving on-chain registration
+- `file`: Shell script file to upload
+
+Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_pre_launch_script(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> UpdatePreLaunchScriptBuilder<'_, Blocking> {
+        UpdatePreLaunchScriptBuilder::new(self.inner(), cvm_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::update_pre_launch_script`](crate::blocking::PhalaCloud::update_pre_launch_script), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_pre_launch_script(
+        &self,
+        cvm_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> UpdatePreLaunchScriptBuilder<'_, BlockingSafe> {
+        UpdatePreLaunchScriptBuilder::new(self.inner(), cvm_id.into())
     }
 }

@@ -2,13 +2,15 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::blocking;
 use crate::error::PhalaCloudError;
-use crate::runtime::{self, PhalaCloud};
-use crate::safe::{Mode, Raise, Safe};
+use crate::runtime;
+use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::PhalaCloud;
 #[allow(unused_imports)]
 use crate::types;
 ///A `GET /api/v1/instance-types` request, started by [`PhalaCloud::list_all_instance_type_families`] or [`PhalaCloud::safe_list_all_instance_type_families`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ListAllInstanceTypeFamiliesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     phala_mode: ::std::marker::PhantomData<M>,
@@ -20,28 +22,45 @@ impl<'a, M: Mode> ListAllInstanceTypeFamiliesBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::AllFamiliesResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::AllFamiliesResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::AllFamiliesResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::AllFamiliesResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::AllFamiliesResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.list_all_instance_type_families().await,
+                raw.list_all_instance_type_families().await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for ListAllInstanceTypeFamiliesBuilder<'a, M> {
     type Output = M::Output<types::AllFamiliesResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::AllFamiliesResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -64,8 +83,30 @@ Declared error statuses: 500.*/
         ListAllInstanceTypeFamiliesBuilder::new(self)
     }
 }
+impl blocking::PhalaCloud {
+    /**List instance type families
+
+Public endpoint. Returns all families with their public instance types grouped.
+
+`GET /api/v1/instance-types`
+
+Declared error statuses: 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_all_instance_type_families(
+        &self,
+    ) -> ListAllInstanceTypeFamiliesBuilder<'_, Blocking> {
+        ListAllInstanceTypeFamiliesBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::list_all_instance_type_families`](crate::blocking::PhalaCloud::list_all_instance_type_families), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_all_instance_type_families(
+        &self,
+    ) -> ListAllInstanceTypeFamiliesBuilder<'_, BlockingSafe> {
+        ListAllInstanceTypeFamiliesBuilder::new(self.inner())
+    }
+}
 ///A `GET /api/v1/instance-types/{family}` request, started by [`PhalaCloud::list_family_instance_types`] or [`PhalaCloud::safe_list_family_instance_types`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ListFamilyInstanceTypesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     family: ::std::string::String,
@@ -79,27 +120,45 @@ impl<'a, M: Mode> ListFamilyInstanceTypesBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::FamilyInstanceTypesResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::FamilyInstanceTypesResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::FamilyInstanceTypesResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::FamilyInstanceTypesResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::FamilyInstanceTypesResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.list_family_instance_types(&self.family).await,
+                raw.list_family_instance_types(&self.family).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ListFamilyInstanceTypesBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for ListFamilyInstanceTypesBuilder<'a, M> {
     type Output = M::Output<types::FamilyInstanceTypesResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::FamilyInstanceTypesResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -122,5 +181,29 @@ Declared error statuses: 404, 422, 500.*/
         family: impl ::std::convert::Into<::std::string::String>,
     ) -> ListFamilyInstanceTypesBuilder<'_, Safe> {
         ListFamilyInstanceTypesBuilder::new(self, family.into())
+    }
+}
+impl blocking::PhalaCloud {
+    /**List family instance types
+
+Public endpoint. Returns all public instance types for a specific family.
+
+`GET /api/v1/instance-types/{family}`
+
+Declared error statuses: 404, 422, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_family_instance_types(
+        &self,
+        family: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListFamilyInstanceTypesBuilder<'_, Blocking> {
+        ListFamilyInstanceTypesBuilder::new(self.inner(), family.into())
+    }
+    ///Like [`blocking::PhalaCloud::list_family_instance_types`](crate::blocking::PhalaCloud::list_family_instance_types), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_family_instance_types(
+        &self,
+        family: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListFamilyInstanceTypesBuilder<'_, BlockingSafe> {
+        ListFamilyInstanceTypesBuilder::new(self.inner(), family.into())
     }
 }

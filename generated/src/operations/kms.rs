@@ -2,13 +2,15 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::blocking;
 use crate::error::PhalaCloudError;
-use crate::runtime::{self, PhalaCloud};
-use crate::safe::{Mode, Raise, Safe};
+use crate::runtime;
+use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::PhalaCloud;
 #[allow(unused_imports)]
 use crate::types;
 ///A `GET /api/v1/kms/{kms_id}/pubkey/{app_id}` request, started by [`PhalaCloud::get_app_env_encrypt_pub_key`] or [`PhalaCloud::safe_get_app_env_encrypt_pub_key`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetAppEnvEncryptPubKeyBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     kms_id: ::std::string::String,
@@ -28,31 +30,40 @@ impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .get_app_env_encrypt_pub_key(&self.kms_id, &self.app_id)
-                    .await,
+                raw.get_app_env_encrypt_pub_key(&self.kms_id, &self.app_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetAppEnvEncryptPubKeyBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for GetAppEnvEncryptPubKeyBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -79,8 +90,34 @@ Declared error statuses: 400, 404, 422, 500.*/
         GetAppEnvEncryptPubKeyBuilder::new(self, kms_id.into(), app_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get app encryption pubkey
+
+Retrieve the public key for encrypting environment variables before deployment.
+
+`GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
+
+Declared error statuses: 400, 404, 422, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_env_encrypt_pub_key(
+        &self,
+        kms_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppEnvEncryptPubKeyBuilder<'_, Blocking> {
+        GetAppEnvEncryptPubKeyBuilder::new(self.inner(), kms_id.into(), app_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_app_env_encrypt_pub_key`](crate::blocking::PhalaCloud::get_app_env_encrypt_pub_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_env_encrypt_pub_key(
+        &self,
+        kms_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAppEnvEncryptPubKeyBuilder<'_, BlockingSafe> {
+        GetAppEnvEncryptPubKeyBuilder::new(self.inner(), kms_id.into(), app_id.into())
+    }
+}
 ///A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_info`] or [`PhalaCloud::safe_get_kms_info`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetKmsInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     kms_id: ::std::string::String,
@@ -94,25 +131,37 @@ impl<'a, M: Mode> GetKmsInfoBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::KmsInfo> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::KmsInfo> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::KmsInfo>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<types::KmsInfo, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::KmsInfo>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_kms_info(&self.kms_id).await,
+                raw.get_kms_info(&self.kms_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetKmsInfoBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetKmsInfoBuilder<'a, M> {
     type Output = M::Output<types::KmsInfo>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::KmsInfo>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -139,8 +188,34 @@ Declared error statuses: 404, 422.*/
         GetKmsInfoBuilder::new(self, kms_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get KMS details
+
+Retrieve KMS instance details by hashed ID or slug.
+
+`GET /api/v1/kms/{kms_id}`
+
+The Python SDK also calls this operation `get_kms_contract`.
+
+Declared error statuses: 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_kms_info(
+        &self,
+        kms_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetKmsInfoBuilder<'_, Blocking> {
+        GetKmsInfoBuilder::new(self.inner(), kms_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_kms_info`](crate::blocking::PhalaCloud::get_kms_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_kms_info(
+        &self,
+        kms_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetKmsInfoBuilder<'_, BlockingSafe> {
+        GetKmsInfoBuilder::new(self.inner(), kms_id.into())
+    }
+}
 ///A `GET /api/v1/kms` request, started by [`PhalaCloud::get_kms_list`] or [`PhalaCloud::safe_get_kms_list`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetKmsListBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     is_onchain: ::std::option::Option<bool>,
@@ -179,31 +254,44 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::KmsListResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::KmsListResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::KmsListResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::KmsListResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::KmsListResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .get_kms_list(self.is_onchain, self.page, self.page_size)
-                    .await,
+                raw.get_kms_list(self.is_onchain, self.page, self.page_size).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetKmsListBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetKmsListBuilder<'a, M> {
     type Output = M::Output<types::KmsListResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::KmsListResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -229,8 +317,33 @@ Declared error statuses: 422.*/
         GetKmsListBuilder::new(self)
     }
 }
+impl blocking::PhalaCloud {
+    /**List KMS instances
+
+Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
+
+`GET /api/v1/kms`
+
+Optional parameters, set on the returned builder:
+- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
+- `page`: Page number (1-indexed)
+- `page_size`: Items per page (1-100)
+
+The Python SDK also calls this operation `list_kms_contracts`.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_kms_list(&self) -> GetKmsListBuilder<'_, Blocking> {
+        GetKmsListBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::get_kms_list`](crate::blocking::PhalaCloud::get_kms_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_kms_list(&self) -> GetKmsListBuilder<'_, BlockingSafe> {
+        GetKmsListBuilder::new(self.inner())
+    }
+}
 ///A `GET /api/v1/kms/on-chain/{chain}` request, started by [`PhalaCloud::get_kms_on_chain_detail`] or [`PhalaCloud::safe_get_kms_on_chain_detail`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetKmsOnChainDetailBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     chain: ::std::string::String,
@@ -244,27 +357,44 @@ impl<'a, M: Mode> GetKmsOnChainDetailBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::OnChainKmsResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::OnChainKmsResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::OnChainKmsResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::OnChainKmsResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::OnChainKmsResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_kms_on_chain_detail(&self.chain).await,
+                raw.get_kms_on_chain_detail(&self.chain).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetKmsOnChainDetailBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetKmsOnChainDetailBuilder<'a, M> {
     type Output = M::Output<types::OnChainKmsResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::OnChainKmsResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -289,8 +419,32 @@ Declared error statuses: 400, 422.*/
         GetKmsOnChainDetailBuilder::new(self, chain.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get on-chain KMS details by chain
+
+Returns KMS contracts on the specified chain with device and OS image whitelist status.
+
+`GET /api/v1/kms/on-chain/{chain}`
+
+Declared error statuses: 400, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_kms_on_chain_detail(
+        &self,
+        chain: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetKmsOnChainDetailBuilder<'_, Blocking> {
+        GetKmsOnChainDetailBuilder::new(self.inner(), chain.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_kms_on_chain_detail`](crate::blocking::PhalaCloud::get_kms_on_chain_detail), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_kms_on_chain_detail(
+        &self,
+        chain: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetKmsOnChainDetailBuilder<'_, BlockingSafe> {
+        GetKmsOnChainDetailBuilder::new(self.inner(), chain.into())
+    }
+}
 ///A `GET /api/v1/kms/{kms_id}/info` request, started by [`PhalaCloud::inspect_kms`] or [`PhalaCloud::safe_inspect_kms`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct InspectKmsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     kms_id: ::std::string::String,
@@ -304,27 +458,44 @@ impl<'a, M: Mode> InspectKmsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::KmsInspectResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::KmsInspectResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::KmsInspectResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::KmsInspectResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::KmsInspectResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.inspect_kms(&self.kms_id).await,
+                raw.inspect_kms(&self.kms_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for InspectKmsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for InspectKmsBuilder<'a, M> {
     type Output = M::Output<types::KmsInspectResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::KmsInspectResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -349,8 +520,32 @@ Declared error statuses: 422.*/
         InspectKmsBuilder::new(self, kms_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Inspect KMS instance
+
+Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
+
+`GET /api/v1/kms/{kms_id}/info`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn inspect_kms(
+        &self,
+        kms_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> InspectKmsBuilder<'_, Blocking> {
+        InspectKmsBuilder::new(self.inner(), kms_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::inspect_kms`](crate::blocking::PhalaCloud::inspect_kms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_inspect_kms(
+        &self,
+        kms_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> InspectKmsBuilder<'_, BlockingSafe> {
+        InspectKmsBuilder::new(self.inner(), kms_id.into())
+    }
+}
 ///A `GET /api/v1/kms/phala/next_app_id` request, started by [`PhalaCloud::next_app_ids`] or [`PhalaCloud::safe_next_app_ids`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct NextAppIdsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     counts: ::std::option::Option<::std::num::NonZeroU64>,
@@ -372,27 +567,39 @@ impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
         self.counts = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.next_app_ids(self.counts).await,
+                raw.next_app_ids(self.counts).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for NextAppIdsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for NextAppIdsBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -412,5 +619,26 @@ Declared error statuses: 401, 403, 404, 422, 500.*/
     ///Like [`PhalaCloud::next_app_ids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_next_app_ids(&self) -> NextAppIdsBuilder<'_, Safe> {
         NextAppIdsBuilder::new(self)
+    }
+}
+impl blocking::PhalaCloud {
+    /**Predict next app IDs
+
+Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
+
+`GET /api/v1/kms/phala/next_app_id`
+
+Optional parameters, set on the returned builder:
+- `counts`: Number of app IDs to predict (1-20)
+
+Declared error statuses: 401, 403, 404, 422, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn next_app_ids(&self) -> NextAppIdsBuilder<'_, Blocking> {
+        NextAppIdsBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::next_app_ids`](crate::blocking::PhalaCloud::next_app_ids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_next_app_ids(&self) -> NextAppIdsBuilder<'_, BlockingSafe> {
+        NextAppIdsBuilder::new(self.inner())
     }
 }

@@ -17,3 +17,263 @@ pub use instance_types::*;
 pub use kms::*;
 pub use ssh_keys::*;
 pub use webhooks::*;
+/// The spec path template of an operation (`/api/v1/cvms/{cvm_id}`).
+pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static str> {
+    match operation {
+        "batch_stop_cvms" => ::std::option::Option::Some("/api/v1/cvms/batch-stop"),
+        "cancel_cvm_operation" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/operations/cancel")
+        }
+        "check_app_cvms_is_allowed" => {
+            ::std::option::Option::Some("/api/v1/apps/{app_id}/cvms/is-allowed")
+        }
+        "check_app_is_allowed" => {
+            ::std::option::Option::Some("/api/v1/apps/{app_id}/is-allowed")
+        }
+        "check_raw_attestation" => {
+            ::std::option::Option::Some("/api/v1/attestations/raw/{checksum}")
+        }
+        "commit_cvm_compose_file_update" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/compose_file")
+        }
+        "commit_cvm_provision" => ::std::option::Option::Some("/api/v1/cvms"),
+        "commit_cvm_replica" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/commit-replica")
+        }
+        "commit_cvm_update" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/commit-update")
+        }
+        "create_app_instance" => {
+            ::std::option::Option::Some("/api/v1/apps/{app_id}/instances")
+        }
+        "create_cvm_for_workload" => ::std::option::Option::Some("/api/v1/cvms/workload"),
+        "create_eliza_from_provision" => {
+            ::std::option::Option::Some("/api/v1/cvms/eliza")
+        }
+        "create_ssh_key" => ::std::option::Option::Some("/api/v1/user/ssh-keys"),
+        "create_webhook" => ::std::option::Option::Some("/api/v1/workspace/webhooks"),
+        "delete_cvm" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}"),
+        "delete_ssh_key" => ::std::option::Option::Some("/api/v1/user/ssh-keys/{key_id}"),
+        "delete_webhook" => {
+            ::std::option::Option::Some("/api/v1/workspace/webhooks/{webhook_id}")
+        }
+        "diagnose_custom_domains" => {
+            ::std::option::Option::Some(
+                "/api/v1/cvms/{cvm_id}/customize-domain-diagnose",
+            )
+        }
+        "get_app_attestation" => {
+            ::std::option::Option::Some("/api/v1/apps/{app_id}/attestations")
+        }
+        "get_app_cvms" => ::std::option::Option::Some("/api/v1/apps/{app_id}/cvms"),
+        "get_app_device_allowlist" => {
+            ::std::option::Option::Some("/api/v1/apps/{app_id}/device-allowlist")
+        }
+        "get_app_env_encrypt_pub_key" => {
+            ::std::option::Option::Some("/api/v1/kms/{kms_id}/pubkey/{app_id}")
+        }
+        "get_app_filter_options" => {
+            ::std::option::Option::Some("/api/v1/apps/filter-options")
+        }
+        "get_app_info" => ::std::option::Option::Some("/api/v1/apps/{app_id}"),
+        "get_app_kms_info" => {
+            ::std::option::Option::Some("/api/v1/apps/{app_id}/kms-info")
+        }
+        "get_app_list" => ::std::option::Option::Some("/api/v1/apps"),
+        "get_app_revision_detail" => {
+            ::std::option::Option::Some("/api/v1/apps/{app_id}/revisions/{revision_id}")
+        }
+        "get_app_revisions" => {
+            ::std::option::Option::Some("/api/v1/apps/{app_id}/revisions")
+        }
+        "get_app_tcb_evaluation" => {
+            ::std::option::Option::Some(
+                "/api/v1/apps/{app_id}/attestations/tcb-evaluation",
+            )
+        }
+        "get_app_usage" => ::std::option::Option::Some("/api/v1/apps/{app_id}/usage"),
+        "get_attestation_collateral" => {
+            ::std::option::Option::Some("/api/v1/attestations/collateral/{checksum}")
+        }
+        "get_available_os_images" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/available-os-images")
+        }
+        "get_commit_update_info" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/commit-update")
+        }
+        "get_cvm_attestation" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/attestation")
+        }
+        "get_cvm_compose_file" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/compose_file")
+        }
+        "get_cvm_docker_compose" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/docker-compose.yml")
+        }
+        "get_cvm_info" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}"),
+        "get_cvm_list" => ::std::option::Option::Some("/api/v1/cvms/paginated"),
+        "get_cvm_network" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/network"),
+        "get_cvm_operations" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/operations")
+        }
+        "get_cvm_pre_launch_script" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/pre-launch-script")
+        }
+        "get_cvm_state" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/state"),
+        "get_cvm_stats" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/stats"),
+        "get_cvm_status_batch" => ::std::option::Option::Some("/api/v1/status/batch"),
+        "get_cvm_user_config" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/user_config")
+        }
+        "get_firewall_status" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/firewall-status")
+        }
+        "get_kms_info" => ::std::option::Option::Some("/api/v1/kms/{kms_id}"),
+        "get_kms_list" => ::std::option::Option::Some("/api/v1/kms"),
+        "get_kms_on_chain_detail" => {
+            ::std::option::Option::Some("/api/v1/kms/on-chain/{chain}")
+        }
+        "get_network_config" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/network-config")
+        }
+        "get_operation_status" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/operation-status")
+        }
+        "get_pending_update_preview" => {
+            ::std::option::Option::Some(
+                "/api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview",
+            )
+        }
+        "get_pending_updates" => {
+            ::std::option::Option::Some("/api/v1/apps/{app_id}/pending-updates")
+        }
+        "get_port_mappings" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/ports"),
+        "get_raw_attestation" => {
+            ::std::option::Option::Some("/api/v1/attestations/raw/{checksum}")
+        }
+        "get_webhook" => {
+            ::std::option::Option::Some("/api/v1/workspace/webhooks/{webhook_id}")
+        }
+        "get_webhook_stats" => {
+            ::std::option::Option::Some("/api/v1/workspace/webhooks/{webhook_id}/stats")
+        }
+        "import_github_profile_ssh_keys" => {
+            ::std::option::Option::Some("/api/v1/user/ssh-keys/github-profile")
+        }
+        "inspect_kms" => ::std::option::Option::Some("/api/v1/kms/{kms_id}/info"),
+        "list_all_instance_type_families" => {
+            ::std::option::Option::Some("/api/v1/instance-types")
+        }
+        "list_attestation_device_ids" => {
+            ::std::option::Option::Some("/api/v1/attestations/device_ids")
+        }
+        "list_attestation_nodes" => {
+            ::std::option::Option::Some("/api/v1/attestations/nodes")
+        }
+        "list_attestation_ppids" => {
+            ::std::option::Option::Some("/api/v1/attestations/ppids")
+        }
+        "list_cvms" => ::std::option::Option::Some("/api/v1/cvms"),
+        "list_family_instance_types" => {
+            ::std::option::Option::Some("/api/v1/instance-types/{family}")
+        }
+        "list_recent_attestations" => {
+            ::std::option::Option::Some("/api/v1/attestations/recent")
+        }
+        "list_ssh_keys" => ::std::option::Option::Some("/api/v1/user/ssh-keys"),
+        "list_webhook_deliveries" => {
+            ::std::option::Option::Some(
+                "/api/v1/workspace/webhooks/{webhook_id}/deliveries",
+            )
+        }
+        "list_webhooks" => ::std::option::Option::Some("/api/v1/workspace/webhooks"),
+        "next_app_ids" => ::std::option::Option::Some("/api/v1/kms/phala/next_app_id"),
+        "patch_cvm" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}"),
+        "provision_cvm" => ::std::option::Option::Some("/api/v1/cvms/provision"),
+        "provision_cvm_compose_file_update" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/compose_file/provision")
+        }
+        "provision_cvm_for_eliza" => {
+            ::std::option::Option::Some("/api/v1/cvms/provision/eliza")
+        }
+        "redeploy_app_revision" => {
+            ::std::option::Option::Some(
+                "/api/v1/apps/{app_id}/revisions/{revision_id}/redeploy",
+            )
+        }
+        "redeploy_cvm_revision" => {
+            ::std::option::Option::Some(
+                "/api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy",
+            )
+        }
+        "refresh_cvm_instance_id" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/instance-id")
+        }
+        "refresh_cvm_instance_ids" => {
+            ::std::option::Option::Some("/api/v1/cvms/instance-ids")
+        }
+        "replicate_app_cvm" => {
+            ::std::option::Option::Some("/api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas")
+        }
+        "replicate_cvm" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/replicas"),
+        "resend_webhook_delivery" => {
+            ::std::option::Option::Some(
+                "/api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend",
+            )
+        }
+        "restart_cvm" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/restart"),
+        "reveal_webhook_secret" => {
+            ::std::option::Option::Some(
+                "/api/v1/workspace/webhooks/{webhook_id}/reveal-secret",
+            )
+        }
+        "rotate_webhook_secret" => {
+            ::std::option::Option::Some(
+                "/api/v1/workspace/webhooks/{webhook_id}/rotate-secret",
+            )
+        }
+        "set_port_mappings" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/ports"),
+        "shutdown_cvm" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/shutdown"),
+        "start_cvm" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/start"),
+        "stop_cvm" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/stop"),
+        "submit_cvm_compose_file_update" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/compose_file")
+        }
+        "sync_github_ssh_keys" => {
+            ::std::option::Option::Some("/api/v1/user/ssh-keys/github-sync")
+        }
+        "test_webhook" => {
+            ::std::option::Option::Some("/api/v1/workspace/webhooks/{webhook_id}/test")
+        }
+        "update_cvm_envs" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/envs"),
+        "update_cvm_listed" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/listed")
+        }
+        "update_cvm_name" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/name"),
+        "update_cvm_scheduled_delete" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/scheduled-delete")
+        }
+        "update_docker_compose" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/docker-compose")
+        }
+        "update_network_config" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/network-config")
+        }
+        "update_os_image" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/os-image")
+        }
+        "update_pre_launch_script" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/pre-launch-script")
+        }
+        "update_webhook" => {
+            ::std::option::Option::Some("/api/v1/workspace/webhooks/{webhook_id}")
+        }
+        "verify_attestation_upload" => {
+            ::std::option::Option::Some("/api/v1/attestations/verify")
+        }
+        "view_attestation" => {
+            ::std::option::Option::Some("/api/v1/attestations/view/{checksum}")
+        }
+        _ => ::std::option::Option::None,
+    }
+}

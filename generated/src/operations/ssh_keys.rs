@@ -2,13 +2,15 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::blocking;
 use crate::error::PhalaCloudError;
-use crate::runtime::{self, PhalaCloud};
-use crate::safe::{Mode, Raise, Safe};
+use crate::runtime;
+use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::PhalaCloud;
 #[allow(unused_imports)]
 use crate::types;
 ///A `POST /api/v1/user/ssh-keys` request, started by [`PhalaCloud::create_ssh_key`] or [`PhalaCloud::safe_create_ssh_key`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CreateSshKeyBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::SshKeyCreateRequest,
@@ -22,27 +24,44 @@ impl<'a, M: Mode> CreateSshKeyBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::SshKeyResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::SshKeyResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::SshKeyResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::SshKeyResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::SshKeyResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.create_ssh_key(&self.body).await,
+                raw.create_ssh_key(&self.body).await,
+                &raw,
                 ::std::option::Option::Some(201u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for CreateSshKeyBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateSshKeyBuilder<'a, M> {
     type Output = M::Output<types::SshKeyResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::SshKeyResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -67,8 +86,32 @@ Declared error statuses: 400, 401, 422.*/
         CreateSshKeyBuilder::new(self, body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Add SSH key
+
+Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
+
+`POST /api/v1/user/ssh-keys`
+
+Declared error statuses: 400, 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn create_ssh_key(
+        &self,
+        body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
+    ) -> CreateSshKeyBuilder<'_, Blocking> {
+        CreateSshKeyBuilder::new(self.inner(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::create_ssh_key`](crate::blocking::PhalaCloud::create_ssh_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_create_ssh_key(
+        &self,
+        body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
+    ) -> CreateSshKeyBuilder<'_, BlockingSafe> {
+        CreateSshKeyBuilder::new(self.inner(), body.into())
+    }
+}
 ///A `DELETE /api/v1/user/ssh-keys/{key_id}` request, started by [`PhalaCloud::delete_ssh_key`] or [`PhalaCloud::safe_delete_ssh_key`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSshKeyBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     key_id: ::std::string::String,
@@ -82,25 +125,37 @@ impl<'a, M: Mode> DeleteSshKeyBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<()> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ()> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<()>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.delete_ssh_key(&self.key_id).await,
+                raw.delete_ssh_key(&self.key_id).await,
+                &raw,
                 ::std::option::Option::Some(204u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for DeleteSshKeyBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteSshKeyBuilder<'a, M> {
     type Output = M::Output<()>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -125,8 +180,32 @@ Declared error statuses: 400, 401, 404, 422.*/
         DeleteSshKeyBuilder::new(self, key_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Delete SSH key
+
+Soft-deletes an SSH key. Key must belong to the authenticated user.
+
+`DELETE /api/v1/user/ssh-keys/{key_id}`
+
+Declared error statuses: 400, 401, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn delete_ssh_key(
+        &self,
+        key_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> DeleteSshKeyBuilder<'_, Blocking> {
+        DeleteSshKeyBuilder::new(self.inner(), key_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::delete_ssh_key`](crate::blocking::PhalaCloud::delete_ssh_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_delete_ssh_key(
+        &self,
+        key_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> DeleteSshKeyBuilder<'_, BlockingSafe> {
+        DeleteSshKeyBuilder::new(self.inner(), key_id.into())
+    }
+}
 ///A `POST /api/v1/user/ssh-keys/github-profile` request, started by [`PhalaCloud::import_github_profile_ssh_keys`] or [`PhalaCloud::safe_import_github_profile_ssh_keys`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ImportGithubProfileSshKeysBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::GithubProfileImportRequest,
@@ -143,28 +222,45 @@ impl<'a, M: Mode> ImportGithubProfileSshKeysBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::GithubProfileImportResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::GithubProfileImportResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::GithubProfileImportResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::GithubProfileImportResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::GithubProfileImportResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.import_github_profile_ssh_keys(&self.body).await,
+                raw.import_github_profile_ssh_keys(&self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for ImportGithubProfileSshKeysBuilder<'a, M> {
     type Output = M::Output<types::GithubProfileImportResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::GithubProfileImportResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -189,8 +285,32 @@ Declared error statuses: 400, 401, 422.*/
         ImportGithubProfileSshKeysBuilder::new(self, body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Import keys from GitHub profile
+
+Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
+
+`POST /api/v1/user/ssh-keys/github-profile`
+
+Declared error statuses: 400, 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn import_github_profile_ssh_keys(
+        &self,
+        body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
+    ) -> ImportGithubProfileSshKeysBuilder<'_, Blocking> {
+        ImportGithubProfileSshKeysBuilder::new(self.inner(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::import_github_profile_ssh_keys`](crate::blocking::PhalaCloud::import_github_profile_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_import_github_profile_ssh_keys(
+        &self,
+        body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
+    ) -> ImportGithubProfileSshKeysBuilder<'_, BlockingSafe> {
+        ImportGithubProfileSshKeysBuilder::new(self.inner(), body.into())
+    }
+}
 ///A `GET /api/v1/user/ssh-keys` request, started by [`PhalaCloud::list_ssh_keys`] or [`PhalaCloud::safe_list_ssh_keys`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ListSshKeysBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     phala_mode: ::std::marker::PhantomData<M>,
@@ -202,27 +322,44 @@ impl<'a, M: Mode> ListSshKeysBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::std::vec::Vec<types::SshKeyResponse>> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::SshKeyResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::SshKeyResponse>>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::std::vec::Vec<types::SshKeyResponse>, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<::std::vec::Vec<types::SshKeyResponse>>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.list_ssh_keys().await,
+                raw.list_ssh_keys().await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ListSshKeysBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListSshKeysBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::SshKeyResponse>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::std::vec::Vec<types::SshKeyResponse>>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -241,8 +378,26 @@ Declared error statuses: 401.*/
         ListSshKeysBuilder::new(self)
     }
 }
+impl blocking::PhalaCloud {
+    /**List user SSH keys
+
+Returns all SSH keys belonging to the authenticated user.
+
+`GET /api/v1/user/ssh-keys`
+
+Declared error statuses: 401.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_ssh_keys(&self) -> ListSshKeysBuilder<'_, Blocking> {
+        ListSshKeysBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::list_ssh_keys`](crate::blocking::PhalaCloud::list_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_ssh_keys(&self) -> ListSshKeysBuilder<'_, BlockingSafe> {
+        ListSshKeysBuilder::new(self.inner())
+    }
+}
 ///A `POST /api/v1/user/ssh-keys/github-sync` request, started by [`PhalaCloud::sync_github_ssh_keys`] or [`PhalaCloud::safe_sync_github_ssh_keys`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct SyncGithubSshKeysBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     phala_mode: ::std::marker::PhantomData<M>,
@@ -254,27 +409,44 @@ impl<'a, M: Mode> SyncGithubSshKeysBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::GithubSyncResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::GithubSyncResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::GithubSyncResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::GithubSyncResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::GithubSyncResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.sync_github_ssh_keys().await,
+                raw.sync_github_ssh_keys().await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for SyncGithubSshKeysBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for SyncGithubSshKeysBuilder<'a, M> {
     type Output = M::Output<types::GithubSyncResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::GithubSyncResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -291,5 +463,25 @@ Declared error statuses: 400, 401.*/
     ///Like [`PhalaCloud::sync_github_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_sync_github_ssh_keys(&self) -> SyncGithubSshKeysBuilder<'_, Safe> {
         SyncGithubSshKeysBuilder::new(self)
+    }
+}
+impl blocking::PhalaCloud {
+    /**Sync keys from GitHub
+
+Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
+
+`POST /api/v1/user/ssh-keys/github-sync`
+
+Declared error statuses: 400, 401.
+
+Blocking: `send()` returns the result.*/
+    pub fn sync_github_ssh_keys(&self) -> SyncGithubSshKeysBuilder<'_, Blocking> {
+        SyncGithubSshKeysBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::sync_github_ssh_keys`](crate::blocking::PhalaCloud::sync_github_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_sync_github_ssh_keys(
+        &self,
+    ) -> SyncGithubSshKeysBuilder<'_, BlockingSafe> {
+        SyncGithubSshKeysBuilder::new(self.inner())
     }
 }

@@ -2,13 +2,15 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::blocking;
 use crate::error::PhalaCloudError;
-use crate::runtime::{self, PhalaCloud};
-use crate::safe::{Mode, Raise, Safe};
+use crate::runtime;
+use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::PhalaCloud;
 #[allow(unused_imports)]
 use crate::types;
 ///A `POST /api/v1/workspace/webhooks` request, started by [`PhalaCloud::create_webhook`] or [`PhalaCloud::safe_create_webhook`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CreateWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::WebhookCreateRequest,
@@ -22,27 +24,44 @@ impl<'a, M: Mode> CreateWebhookBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::WebhookResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::WebhookResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::WebhookResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::WebhookResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::WebhookResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.create_webhook(&self.body).await,
+                raw.create_webhook(&self.body).await,
+                &raw,
                 ::std::option::Option::Some(201u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for CreateWebhookBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateWebhookBuilder<'a, M> {
     type Output = M::Output<types::WebhookResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::WebhookResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -65,8 +84,30 @@ Declared error statuses: 422.*/
         CreateWebhookBuilder::new(self, body.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Create workspace webhook
+
+`POST /api/v1/workspace/webhooks`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn create_webhook(
+        &self,
+        body: impl ::std::convert::Into<types::WebhookCreateRequest>,
+    ) -> CreateWebhookBuilder<'_, Blocking> {
+        CreateWebhookBuilder::new(self.inner(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::create_webhook`](crate::blocking::PhalaCloud::create_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_create_webhook(
+        &self,
+        body: impl ::std::convert::Into<types::WebhookCreateRequest>,
+    ) -> CreateWebhookBuilder<'_, BlockingSafe> {
+        CreateWebhookBuilder::new(self.inner(), body.into())
+    }
+}
 ///A `DELETE /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::delete_webhook`] or [`PhalaCloud::safe_delete_webhook`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
@@ -80,25 +121,37 @@ impl<'a, M: Mode> DeleteWebhookBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<()> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ()> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<()>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.delete_webhook(&self.webhook_id).await,
+                raw.delete_webhook(&self.webhook_id).await,
+                &raw,
                 ::std::option::Option::Some(204u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for DeleteWebhookBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteWebhookBuilder<'a, M> {
     type Output = M::Output<()>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -121,8 +174,30 @@ Declared error statuses: 422.*/
         DeleteWebhookBuilder::new(self, webhook_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Delete webhook
+
+`DELETE /api/v1/workspace/webhooks/{webhook_id}`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn delete_webhook(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> DeleteWebhookBuilder<'_, Blocking> {
+        DeleteWebhookBuilder::new(self.inner(), webhook_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::delete_webhook`](crate::blocking::PhalaCloud::delete_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_delete_webhook(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> DeleteWebhookBuilder<'_, BlockingSafe> {
+        DeleteWebhookBuilder::new(self.inner(), webhook_id.into())
+    }
+}
 ///A `GET /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::get_webhook`] or [`PhalaCloud::safe_get_webhook`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
@@ -136,27 +211,44 @@ impl<'a, M: Mode> GetWebhookBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::WebhookResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::WebhookResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::WebhookResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::WebhookResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::WebhookResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_webhook(&self.webhook_id).await,
+                raw.get_webhook(&self.webhook_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetWebhookBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWebhookBuilder<'a, M> {
     type Output = M::Output<types::WebhookResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::WebhookResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -179,8 +271,30 @@ Declared error statuses: 422.*/
         GetWebhookBuilder::new(self, webhook_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get webhook details
+
+`GET /api/v1/workspace/webhooks/{webhook_id}`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_webhook(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetWebhookBuilder<'_, Blocking> {
+        GetWebhookBuilder::new(self.inner(), webhook_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_webhook`](crate::blocking::PhalaCloud::get_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_webhook(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetWebhookBuilder<'_, BlockingSafe> {
+        GetWebhookBuilder::new(self.inner(), webhook_id.into())
+    }
+}
 ///A `GET /api/v1/workspace/webhooks/{webhook_id}/stats` request, started by [`PhalaCloud::get_webhook_stats`] or [`PhalaCloud::safe_get_webhook_stats`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetWebhookStatsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
@@ -194,27 +308,44 @@ impl<'a, M: Mode> GetWebhookStatsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::WebhookStatsResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::WebhookStatsResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::WebhookStatsResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::WebhookStatsResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::WebhookStatsResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.get_webhook_stats(&self.webhook_id).await,
+                raw.get_webhook_stats(&self.webhook_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for GetWebhookStatsBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWebhookStatsBuilder<'a, M> {
     type Output = M::Output<types::WebhookStatsResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::WebhookStatsResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -237,8 +368,30 @@ Declared error statuses: 422.*/
         GetWebhookStatsBuilder::new(self, webhook_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Get webhook delivery stats
+
+`GET /api/v1/workspace/webhooks/{webhook_id}/stats`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_webhook_stats(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetWebhookStatsBuilder<'_, Blocking> {
+        GetWebhookStatsBuilder::new(self.inner(), webhook_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::get_webhook_stats`](crate::blocking::PhalaCloud::get_webhook_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_webhook_stats(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetWebhookStatsBuilder<'_, BlockingSafe> {
+        GetWebhookStatsBuilder::new(self.inner(), webhook_id.into())
+    }
+}
 ///A `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries` request, started by [`PhalaCloud::list_webhook_deliveries`] or [`PhalaCloud::safe_list_webhook_deliveries`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ListWebhookDeliveriesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
@@ -266,11 +419,21 @@ impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::WebhookDeliveryResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
         self,
-    ) -> M::Output<::std::vec::Vec<types::WebhookDeliveryResponse>> {
-        M::wrap(self.execute().await)
+    ) -> M::Sent<
+        'a,
+        runtime::Response<::std::vec::Vec<types::WebhookDeliveryResponse>>,
+    > {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
@@ -278,24 +441,34 @@ impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
         ::std::vec::Vec<types::WebhookDeliveryResponse>,
         PhalaCloudError,
     > {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<::std::vec::Vec<types::WebhookDeliveryResponse>>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
+                raw
                     .list_webhook_deliveries(&self.webhook_id, self.limit, self.offset)
                     .await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ListWebhookDeliveriesBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for ListWebhookDeliveriesBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::WebhookDeliveryResponse>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = BoxFuture<
+        'a,
+        M::Output<::std::vec::Vec<types::WebhookDeliveryResponse>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -322,8 +495,34 @@ Declared error statuses: 422.*/
         ListWebhookDeliveriesBuilder::new(self, webhook_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**List webhook deliveries
+
+`GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
+
+Optional parameters, set on the returned builder:
+- `limit`: The `limit` parameter.
+- `offset`: The `offset` parameter.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_webhook_deliveries(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListWebhookDeliveriesBuilder<'_, Blocking> {
+        ListWebhookDeliveriesBuilder::new(self.inner(), webhook_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::list_webhook_deliveries`](crate::blocking::PhalaCloud::list_webhook_deliveries), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_webhook_deliveries(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListWebhookDeliveriesBuilder<'_, BlockingSafe> {
+        ListWebhookDeliveriesBuilder::new(self.inner(), webhook_id.into())
+    }
+}
 ///A `GET /api/v1/workspace/webhooks` request, started by [`PhalaCloud::list_webhooks`] or [`PhalaCloud::safe_list_webhooks`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ListWebhooksBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     phala_mode: ::std::marker::PhantomData<M>,
@@ -335,9 +534,18 @@ impl<'a, M: Mode> ListWebhooksBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::std::vec::Vec<types::WebhookResponse>> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::WebhookResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::WebhookResponse>>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
@@ -345,20 +553,28 @@ impl<'a, M: Mode> ListWebhooksBuilder<'a, M> {
         ::std::vec::Vec<types::WebhookResponse>,
         PhalaCloudError,
     > {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<::std::vec::Vec<types::WebhookResponse>>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.list_webhooks().await,
+                raw.list_webhooks().await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ListWebhooksBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListWebhooksBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::WebhookResponse>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::std::vec::Vec<types::WebhookResponse>>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -373,8 +589,22 @@ impl PhalaCloud {
         ListWebhooksBuilder::new(self)
     }
 }
+impl blocking::PhalaCloud {
+    /**List workspace webhooks
+
+`GET /api/v1/workspace/webhooks`
+
+Blocking: `send()` returns the result.*/
+    pub fn list_webhooks(&self) -> ListWebhooksBuilder<'_, Blocking> {
+        ListWebhooksBuilder::new(self.inner())
+    }
+    ///Like [`blocking::PhalaCloud::list_webhooks`](crate::blocking::PhalaCloud::list_webhooks), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_webhooks(&self) -> ListWebhooksBuilder<'_, BlockingSafe> {
+        ListWebhooksBuilder::new(self.inner())
+    }
+}
 ///A `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend` request, started by [`PhalaCloud::resend_webhook_delivery`] or [`PhalaCloud::safe_resend_webhook_delivery`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct ResendWebhookDeliveryBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
@@ -394,31 +624,40 @@ impl<'a, M: Mode> ResendWebhookDeliveryBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self
-                    .phala_client
-                    .raw
-                    .resend_webhook_delivery(&self.webhook_id, &self.event_id)
-                    .await,
+                raw.resend_webhook_delivery(&self.webhook_id, &self.event_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for ResendWebhookDeliveryBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for ResendWebhookDeliveryBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -443,8 +682,40 @@ Declared error statuses: 422.*/
         ResendWebhookDeliveryBuilder::new(self, webhook_id.into(), event_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Resend a webhook delivery
+
+`POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn resend_webhook_delivery(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        event_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ResendWebhookDeliveryBuilder<'_, Blocking> {
+        ResendWebhookDeliveryBuilder::new(
+            self.inner(),
+            webhook_id.into(),
+            event_id.into(),
+        )
+    }
+    ///Like [`blocking::PhalaCloud::resend_webhook_delivery`](crate::blocking::PhalaCloud::resend_webhook_delivery), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_resend_webhook_delivery(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        event_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ResendWebhookDeliveryBuilder<'_, BlockingSafe> {
+        ResendWebhookDeliveryBuilder::new(
+            self.inner(),
+            webhook_id.into(),
+            event_id.into(),
+        )
+    }
+}
 ///A `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret` request, started by [`PhalaCloud::reveal_webhook_secret`] or [`PhalaCloud::safe_reveal_webhook_secret`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct RevealWebhookSecretBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
@@ -458,27 +729,39 @@ impl<'a, M: Mode> RevealWebhookSecretBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.reveal_webhook_secret(&self.webhook_id).await,
+                raw.reveal_webhook_secret(&self.webhook_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for RevealWebhookSecretBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for RevealWebhookSecretBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -501,8 +784,30 @@ Declared error statuses: 422.*/
         RevealWebhookSecretBuilder::new(self, webhook_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Reveal webhook secret (requires 2FA)
+
+`POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn reveal_webhook_secret(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> RevealWebhookSecretBuilder<'_, Blocking> {
+        RevealWebhookSecretBuilder::new(self.inner(), webhook_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::reveal_webhook_secret`](crate::blocking::PhalaCloud::reveal_webhook_secret), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_reveal_webhook_secret(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> RevealWebhookSecretBuilder<'_, BlockingSafe> {
+        RevealWebhookSecretBuilder::new(self.inner(), webhook_id.into())
+    }
+}
 ///A `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret` request, started by [`PhalaCloud::rotate_webhook_secret`] or [`PhalaCloud::safe_rotate_webhook_secret`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct RotateWebhookSecretBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
@@ -516,27 +821,39 @@ impl<'a, M: Mode> RotateWebhookSecretBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.rotate_webhook_secret(&self.webhook_id).await,
+                raw.rotate_webhook_secret(&self.webhook_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for RotateWebhookSecretBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for RotateWebhookSecretBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -559,8 +876,30 @@ Declared error statuses: 422.*/
         RotateWebhookSecretBuilder::new(self, webhook_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Rotate webhook secret (requires 2FA)
+
+`POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn rotate_webhook_secret(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> RotateWebhookSecretBuilder<'_, Blocking> {
+        RotateWebhookSecretBuilder::new(self.inner(), webhook_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::rotate_webhook_secret`](crate::blocking::PhalaCloud::rotate_webhook_secret), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_rotate_webhook_secret(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> RotateWebhookSecretBuilder<'_, BlockingSafe> {
+        RotateWebhookSecretBuilder::new(self.inner(), webhook_id.into())
+    }
+}
 ///A `POST /api/v1/workspace/webhooks/{webhook_id}/test` request, started by [`PhalaCloud::test_webhook`] or [`PhalaCloud::safe_test_webhook`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct TestWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
@@ -574,27 +913,39 @@ impl<'a, M: Mode> TestWebhookBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<::serde_json::Value> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.test_webhook(&self.webhook_id).await,
+                raw.test_webhook(&self.webhook_id).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for TestWebhookBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for TestWebhookBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -617,8 +968,30 @@ Declared error statuses: 422.*/
         TestWebhookBuilder::new(self, webhook_id.into())
     }
 }
+impl blocking::PhalaCloud {
+    /**Send test webhook event
+
+`POST /api/v1/workspace/webhooks/{webhook_id}/test`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn test_webhook(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> TestWebhookBuilder<'_, Blocking> {
+        TestWebhookBuilder::new(self.inner(), webhook_id.into())
+    }
+    ///Like [`blocking::PhalaCloud::test_webhook`](crate::blocking::PhalaCloud::test_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_test_webhook(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> TestWebhookBuilder<'_, BlockingSafe> {
+        TestWebhookBuilder::new(self.inner(), webhook_id.into())
+    }
+}
 ///A `PUT /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::update_webhook`] or [`PhalaCloud::safe_update_webhook`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct UpdateWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
@@ -638,27 +1011,44 @@ impl<'a, M: Mode> UpdateWebhookBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> M::Output<types::WebhookResponse> {
-        M::wrap(self.execute().await)
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::WebhookResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::WebhookResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
     ) -> ::std::result::Result<types::WebhookResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::WebhookResponse>,
+        PhalaCloudError,
+    > {
+        let raw = self.phala_client.call();
         runtime::finish(
-                self.phala_client.raw.update_webhook(&self.webhook_id, &self.body).await,
+                raw.update_webhook(&self.webhook_id, &self.body).await,
+                &raw,
                 ::std::option::Option::Some(200u16),
             )
             .await
     }
 }
-impl<'a, M: Mode> ::std::future::IntoFuture for UpdateWebhookBuilder<'a, M> {
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateWebhookBuilder<'a, M> {
     type Output = M::Output<types::WebhookResponse>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = BoxFuture<'a, M::Output<types::WebhookResponse>>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
 impl PhalaCloud {
@@ -681,5 +1071,29 @@ Declared error statuses: 422.*/
         body: impl ::std::convert::Into<types::WebhookUpdateRequest>,
     ) -> UpdateWebhookBuilder<'_, Safe> {
         UpdateWebhookBuilder::new(self, webhook_id.into(), body.into())
+    }
+}
+impl blocking::PhalaCloud {
+    /**Update webhook
+
+`PUT /api/v1/workspace/webhooks/{webhook_id}`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_webhook(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::WebhookUpdateRequest>,
+    ) -> UpdateWebhookBuilder<'_, Blocking> {
+        UpdateWebhookBuilder::new(self.inner(), webhook_id.into(), body.into())
+    }
+    ///Like [`blocking::PhalaCloud::update_webhook`](crate::blocking::PhalaCloud::update_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_webhook(
+        &self,
+        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::WebhookUpdateRequest>,
+    ) -> UpdateWebhookBuilder<'_, BlockingSafe> {
+        UpdateWebhookBuilder::new(self.inner(), webhook_id.into(), body.into())
     }
 }

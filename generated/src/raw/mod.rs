@@ -25,7 +25,7 @@ Version: 0.1.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::std::sync::Arc<crate::runtime::Shared>,
+    pub(crate) inner: crate::client::Call,
 }
 impl Client {
     /// Create a new client.
@@ -33,7 +33,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: ::std::sync::Arc<crate::runtime::Shared>) -> Self {
+    pub fn new(baseurl: &str, inner: crate::client::Call) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -52,7 +52,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::std::sync::Arc<crate::runtime::Shared>,
+        inner: crate::client::Call,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -61,7 +61,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::std::sync::Arc<crate::runtime::Shared>> for Client {
+impl ClientInfo<crate::client::Call> for Client {
     fn api_version() -> &'static str {
         "0.1.0"
     }
@@ -71,7 +71,7 @@ impl ClientInfo<::std::sync::Arc<crate::runtime::Shared>> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::std::sync::Arc<crate::runtime::Shared> {
+    fn inner(&self) -> &crate::client::Call {
         &self.inner
     }
 }
@@ -79,6 +79,6 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<::std::sync::Arc<crate::runtime::Shared>>,
+        Client: ClientHooks<crate::client::Call>,
     {}
 };

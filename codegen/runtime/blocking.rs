@@ -1,0 +1,110 @@
+//! The blocking client: the same methods as [`crate::PhalaCloud`], each
+//! returning the same builder, whose `send()` blocks.
+//!
+//! It owns a small tokio runtime, so callers need none. Called from inside
+//! an async runtime it still works: the request runs on a helper thread
+//! instead of blocking the runtime's own (prefer the async client there).
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::error::{PhalaCloudError, RequestError};
+use crate::safe::BoxFuture;
+
+/// The blocking Phala Cloud client. Cheap to clone.
+#[derive(Clone)]
+pub struct PhalaCloud {
+    inner: crate::PhalaCloud,
+}
+
+impl fmt::Debug for PhalaCloud {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("blocking::PhalaCloud")
+            .field(&self.inner)
+            .finish()
+    }
+}
+
+impl PhalaCloud {
+    /// A client for the production API with `api_key` (or, when it is empty,
+    /// `PHALA_CLOUD_API_KEY`).
+    pub fn new(api_key: impl Into<String>) -> Result<Self, PhalaCloudError> {
+        Self::from_async(crate::PhalaCloud::new(api_key)?)
+    }
+
+    /// Wraps an async client configured with [`crate::PhalaCloud::builder`].
+    pub fn from_async(client: crate::PhalaCloud) -> Result<Self, PhalaCloudError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("phala-cloud-blocking")
+            .enable_all()
+            .build()
+            .map_err(|e| {
+                RequestError::new(
+                    "cannot start the blocking client's runtime",
+                    Some(Box::new(e)),
+                )
+            })?;
+        let mut inner = client;
+        inner.blocking = Some(Arc::new(BlockingRuntime(Some(runtime))));
+        Ok(PhalaCloud { inner })
+    }
+
+    /// The same client sending another `X-Phala-Version`.
+    pub fn with_version(&self, version: &str) -> Result<Self, PhalaCloudError> {
+        Ok(PhalaCloud {
+            inner: self.inner.with_version(version)?,
+        })
+    }
+
+    /// The `X-Phala-Version` this client sends.
+    pub fn api_version(&self) -> &str {
+        self.inner.api_version()
+    }
+
+    /// The async client underneath, sharing this one's settings.
+    pub fn as_async(&self) -> &crate::PhalaCloud {
+        &self.inner
+    }
+
+    pub(crate) fn inner(&self) -> &crate::PhalaCloud {
+        &self.inner
+    }
+}
+
+/// The runtime of a blocking client. Dropped without waiting, so a blocking
+/// client may be dropped inside async code.
+pub(crate) struct BlockingRuntime(Option<tokio::runtime::Runtime>);
+
+impl Drop for BlockingRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// Runs a request to completion on the client's runtime.
+pub(crate) fn block_on<T: Send>(
+    client: &crate::PhalaCloud,
+    request: BoxFuture<'_, Result<T, PhalaCloudError>>,
+) -> Result<T, PhalaCloudError> {
+    let Some(runtime) = client.blocking.as_ref().and_then(|b| b.0.as_ref()) else {
+        return Err(RequestError::new(
+            "this client has no blocking runtime; use blocking::PhalaCloud",
+            None,
+        )
+        .into());
+    };
+    if tokio::runtime::Handle::try_current().is_err() {
+        return runtime.block_on(request);
+    }
+    // Inside an async runtime, blocking this thread on another runtime
+    // would panic; a scoped helper thread drives the request instead.
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| runtime.block_on(request))
+            .join()
+            .unwrap_or_else(|_| Err(RequestError::new("the request thread panicked", None).into()))
+    })
+}

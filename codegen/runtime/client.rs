@@ -1,0 +1,349 @@
+//! The async client, its configuration, and the headers every request
+//! carries.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::blocking::BlockingRuntime;
+use crate::error::{PhalaCloudError, RequestError};
+use crate::transport::{self, Outcome, RetryPolicy};
+use crate::{raw, DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS};
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://cloud-api.phala.com/api/v1";
+/// The request timeout unless configured otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The spec's paths all start with this prefix.
+const API_PREFIX: &str = "/api/v1";
+const API_KEY_HEADER: &str = "x-api-key";
+const VERSION_HEADER: &str = "x-phala-version";
+const USER_AGENT: &str = concat!("phala-cloud-rust/", env!("CARGO_PKG_VERSION"));
+
+/// Settings shared by every request of one client.
+pub(crate) struct Shared {
+    api_key: Option<HeaderValue>,
+    version: HeaderValue,
+    extra_headers: HeaderMap,
+    pub(crate) retry: RetryPolicy,
+}
+
+impl fmt::Debug for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Shared")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("version", &self.version)
+            .field(
+                "extra_headers",
+                &self.extra_headers.keys().collect::<Vec<_>>(),
+            )
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl Shared {
+    pub(crate) fn apply(&self, headers: &mut HeaderMap) {
+        for (name, value) in &self.extra_headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        headers.insert(
+            reqwest::header::USER_AGENT,
+            HeaderValue::from_static(USER_AGENT),
+        );
+        headers.insert(
+            HeaderName::from_static(VERSION_HEADER),
+            self.version.clone(),
+        );
+        if let Some(key) = &self.api_key {
+            headers.insert(HeaderName::from_static(API_KEY_HEADER), key.clone());
+        }
+    }
+}
+
+/// The state of one call: the shared settings plus what the transport
+/// learned (attempts, status), read when the result is converted.
+#[derive(Clone, Debug)]
+pub struct Call {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) outcome: Arc<Mutex<Outcome>>,
+}
+
+impl Call {
+    pub(crate) fn outcome(&self) -> Outcome {
+        self.outcome.lock().map(|o| o.clone()).unwrap_or_default()
+    }
+}
+
+impl ClientHooks<Call> for raw::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        self.inner.shared.apply(request.headers_mut());
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        transport::send(&self.client, request, &self.inner, info.operation_id).await
+    }
+}
+
+/// The asynchronous Phala Cloud client. Cheap to clone: clones share one
+/// connection pool.
+///
+/// Every API operation is a method that takes the operation's required
+/// parameters and returns a request builder; optional parameters are set
+/// with its methods, and `.await` sends it.
+#[derive(Clone)]
+pub struct PhalaCloud {
+    pub(crate) raw: raw::Client,
+    pub(crate) blocking: Option<Arc<BlockingRuntime>>,
+}
+
+impl fmt::Debug for PhalaCloud {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PhalaCloud")
+            .field("base_url", &self.raw.baseurl)
+            .field("shared", &self.raw.inner.shared)
+            .finish()
+    }
+}
+
+impl PhalaCloud {
+    /// A client for the production API with `api_key` (or, when it is empty,
+    /// `PHALA_CLOUD_API_KEY`) and every other setting at its default.
+    pub fn new(api_key: impl Into<String>) -> Result<Self, PhalaCloudError> {
+        Self::builder().api_key(api_key).build()
+    }
+
+    /// Starts a builder with every setting at its default.
+    pub fn builder() -> PhalaCloudBuilder {
+        PhalaCloudBuilder::default()
+    }
+
+    /// The same client (key, base URL, headers, retry policy, connection
+    /// pool) sending another `X-Phala-Version`.
+    pub fn with_version(&self, version: &str) -> Result<Self, PhalaCloudError> {
+        let shared = &self.raw.inner.shared;
+        let call = Call {
+            shared: Arc::new(Shared {
+                api_key: shared.api_key.clone(),
+                version: checked_version(version)?,
+                extra_headers: shared.extra_headers.clone(),
+                retry: shared.retry.clone(),
+            }),
+            outcome: Arc::default(),
+        };
+        Ok(PhalaCloud {
+            raw: raw::Client::new_with_client(&self.raw.baseurl, self.raw.client.clone(), call),
+            blocking: self.blocking.clone(),
+        })
+    }
+
+    /// The low-level progenitor client: positional arguments and
+    /// progenitor's own error type. Prefer the methods on this type.
+    pub fn raw(&self) -> &raw::Client {
+        &self.raw
+    }
+
+    /// The origin requests are sent to; the spec's paths add `/api/v1/...`.
+    pub fn base_url(&self) -> &str {
+        &self.raw.baseurl
+    }
+
+    /// The `X-Phala-Version` this client sends.
+    pub fn api_version(&self) -> &str {
+        self.raw.inner.shared.version.to_str().unwrap_or_default()
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.raw.inner.shared.retry
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.raw.client
+    }
+
+    /// A progenitor client for one call, with its own transport record.
+    pub(crate) fn call(&self) -> raw::Client {
+        let call = Call {
+            shared: self.raw.inner.shared.clone(),
+            outcome: Arc::default(),
+        };
+        raw::Client::new_with_client(&self.raw.baseurl, self.raw.client.clone(), call)
+    }
+}
+
+/// Configures a [`PhalaCloud`] client. Every setting is optional:
+///
+/// | setting | default |
+/// |---|---|
+/// | `api_key` | `PHALA_CLOUD_API_KEY` (also when the argument is empty) |
+/// | `base_url` | `PHALA_CLOUD_API_PREFIX`, else [`DEFAULT_BASE_URL`]; with or without `/api/v1` |
+/// | `version` | [`DEFAULT_API_VERSION`], one of [`SUPPORTED_API_VERSIONS`] |
+/// | `timeout` | [`DEFAULT_TIMEOUT`] (30 s) |
+/// | `retry_policy` | [`RetryPolicy::default`] |
+/// | `http_client` | a rustls client that does not follow redirects itself |
+#[derive(Default)]
+pub struct PhalaCloudBuilder {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    version: Option<String>,
+    timeout: Option<Duration>,
+    headers: HeaderMap,
+    http: Option<reqwest::Client>,
+    retry: Option<RetryPolicy>,
+}
+
+impl fmt::Debug for PhalaCloudBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PhalaCloudBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("version", &self.version)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl PhalaCloudBuilder {
+    /// The API key, sent as `X-API-Key`. When unset or empty,
+    /// `PHALA_CLOUD_API_KEY` is used.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The base URL, with or without the `/api/v1` suffix. When unset,
+    /// `PHALA_CLOUD_API_PREFIX`, else [`DEFAULT_BASE_URL`].
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The `X-Phala-Version` to send; one of [`SUPPORTED_API_VERSIONS`].
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+
+    /// The whole-request timeout (default 30 s). Ignored when a
+    /// [`reqwest::Client`] is supplied with [`Self::http_client`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// An extra header sent on every request.
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// When and how failed requests are retried; [`RetryPolicy::none`]
+    /// turns retries off.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Sends requests through this `reqwest::Client`. The key, version,
+    /// user agent and base URL still apply. Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`: this crate follows
+    /// redirects itself so that the key never goes to another origin, which
+    /// a client that follows redirects on its own cannot promise.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<PhalaCloud, PhalaCloudError> {
+        let api_key = self.api_key.filter(|k| !k.is_empty()).or_else(|| {
+            std::env::var("PHALA_CLOUD_API_KEY")
+                .ok()
+                .filter(|k| !k.is_empty())
+        });
+        let api_key = match api_key {
+            Some(k) => {
+                let mut v = HeaderValue::from_str(&k)
+                    .map_err(|_| config_error("the API key is not a valid header value".into()))?;
+                v.set_sensitive(true);
+                Some(v)
+            }
+            None => None,
+        };
+        let version = checked_version(self.version.as_deref().unwrap_or(DEFAULT_API_VERSION))?;
+        let base_url = self
+            .base_url
+            .filter(|u| !u.is_empty())
+            .or_else(|| {
+                std::env::var("PHALA_CLOUD_API_PREFIX")
+                    .ok()
+                    .filter(|u| !u.is_empty())
+            })
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let origin = origin_of(&base_url)?;
+        let http = match self.http {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| {
+                    PhalaCloudError::Request(RequestError::new(
+                        "cannot build the HTTP client",
+                        Some(Box::new(e)),
+                    ))
+                })?,
+        };
+        let call = Call {
+            shared: Arc::new(Shared {
+                api_key,
+                version,
+                extra_headers: self.headers,
+                retry: self.retry.unwrap_or_default(),
+            }),
+            outcome: Arc::default(),
+        };
+        Ok(PhalaCloud {
+            raw: raw::Client::new_with_client(&origin, http, call),
+            blocking: None,
+        })
+    }
+}
+
+fn config_error(message: String) -> PhalaCloudError {
+    PhalaCloudError::Request(RequestError::new(message, None))
+}
+
+fn checked_version(version: &str) -> Result<HeaderValue, PhalaCloudError> {
+    if !SUPPORTED_API_VERSIONS.contains(&version) {
+        return Err(config_error(format!(
+            "unsupported API version {version:?}; supported: {}",
+            SUPPORTED_API_VERSIONS.join(", ")
+        )));
+    }
+    HeaderValue::from_str(version).map_err(|_| config_error("invalid API version".into()))
+}
+
+/// The spec's paths already start with `/api/v1`, so that suffix is removed
+/// from a base URL that has it, and never doubled.
+fn origin_of(base_url: &str) -> Result<String, PhalaCloudError> {
+    let trimmed = base_url.trim_end_matches('/');
+    let origin = trimmed.strip_suffix(API_PREFIX).unwrap_or(trimmed);
+    reqwest::Url::parse(origin)
+        .map_err(|e| config_error(format!("invalid base URL {base_url:?}: {e}")))?;
+    Ok(origin.to_owned())
+}
