@@ -6,7 +6,10 @@
 
 # Crate organization
 
-- [`PhalaCloud`]: the async client. Each of the 102 operations is a method taking the operation's required parameters; it returns a builder whose methods set the optional ones, and `.await` sends the request.
+- [`PhalaCloud`]: the async client. Each of the 102 operations is a method taking the operation's required parameters; it returns a builder whose methods set the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.
+- [`blocking::PhalaCloud`]: the same methods, blocking; `.send()` sends.
+- [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, [`RetryPolicy`], your own `reqwest::Client`.
+- [`webhook`]: webhook signature verification and event parsing.
 - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy.
 - [`SafeResult`]: what the `safe_*` twin of every method yields instead.
 - [`error_codes`]: the structured `ERR-xx-xxx` codes.
@@ -44,7 +47,7 @@ pub use error::{
     ValidationError,
 };
 pub use error_codes::ErrorCode;
-pub use client::{Call, PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+pub use client::{PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
 pub use runtime::{Response, UploadFile};
 pub use transport::RetryPolicy;
 pub use safe::SafeResult;

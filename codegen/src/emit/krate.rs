@@ -34,7 +34,11 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
          # Crate organization\n\n\
          - [`PhalaCloud`]: the async client. Each of the {op_count} operations is a method \
          taking the operation's required parameters; it returns a builder whose methods set \
-         the optional ones, and `.await` sends the request.\n\
+         the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.\n\
+         - [`blocking::PhalaCloud`]: the same methods, blocking; `.send()` sends.\n\
+         - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, \
+         [`RetryPolicy`], your own `reqwest::Client`.\n\
+         - [`webhook`]: webhook signature verification and event parsing.\n\
          - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy.\n\
          - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n\
          - [`error_codes`]: the structured `ERR-xx-xxx` codes.\n\
@@ -76,7 +80,7 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
             ValidationError,
         };
         pub use error_codes::ErrorCode;
-        pub use client::{Call, PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+        pub use client::{PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
         pub use runtime::{Response, UploadFile};
         pub use transport::RetryPolicy;
         pub use safe::SafeResult;
