@@ -15,6 +15,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/classify.rs", include_str!("../../runtime/classify.rs")),
     ("src/client.rs", include_str!("../../runtime/client.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
+    (
+        "src/error_guide.md",
+        include_str!("../../runtime/error_guide.md"),
+    ),
     ("src/safe.rs", include_str!("../../runtime/safe.rs")),
     (
         "src/transport.rs",

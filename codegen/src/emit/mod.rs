@@ -45,7 +45,12 @@ pub fn files(
         format::rust(error_codes::emit(catalog), "src/error_codes.rs")?,
     );
     for (path, source) in krate::RUNTIME {
-        put((*path).into(), format::verbatim_rust(source));
+        let text = if path.ends_with(".md") {
+            format::markdown(source)
+        } else {
+            format::verbatim_rust(source)
+        };
+        put((*path).into(), text);
     }
 
     let type_files = types::split(raw.types);
