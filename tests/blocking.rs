@@ -180,9 +180,10 @@ async fn directly_inside_a_current_thread_runtime() {
     assert_eq!(versions_seen(&server).await.len(), 6);
 }
 
-/// `as_async()` shares the blocking client's settings and connection pool.
+/// `as_async()` shares the blocking client's settings but not its pool.
 /// After it ran a request on the caller's current-thread runtime, a blocking
-/// call from that same runtime must still complete.
+/// call from that same runtime must still complete at once (it would wait
+/// for the timeout on a pooled connection driven by the blocked runtime).
 #[test]
 fn async_then_blocking_on_one_current_thread_runtime() {
     let ok = within(

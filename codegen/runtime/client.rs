@@ -29,6 +29,9 @@ pub(crate) struct Shared {
     version: HeaderValue,
     extra_headers: HeaderMap,
     pub(crate) retry: RetryPolicy,
+    /// The timeout of the HTTP client this crate built; `None` for a
+    /// caller's own client.
+    own_http: Option<Duration>,
 }
 
 impl fmt::Debug for Shared {
@@ -93,7 +96,7 @@ impl ClientHooks<Call> for raw::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        transport::send(&self.client, request, &self.inner, info.operation_id).await
+        transport::send(&self.client, request, None, &self.inner, info.operation_id).await
     }
 }
 
@@ -140,6 +143,7 @@ impl PhalaCloud {
                 version: checked_version(version)?,
                 extra_headers: shared.extra_headers.clone(),
                 retry: shared.retry.clone(),
+                own_http: shared.own_http,
             }),
             outcome: Arc::default(),
         };
@@ -172,6 +176,24 @@ impl PhalaCloud {
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.raw.client
+    }
+
+    /// This client with a connection pool of its own, for the blocking
+    /// client: a pooled connection is driven by the runtime that opened it,
+    /// and a blocking call must not wait on a runtime it may be blocking.
+    /// A caller's own `reqwest::Client` is kept as it is.
+    pub(crate) fn with_own_pool(&self) -> Result<Self, PhalaCloudError> {
+        let Some(timeout) = self.raw.inner.shared.own_http else {
+            return Ok(self.clone());
+        };
+        Ok(PhalaCloud {
+            raw: raw::Client::new_with_client(
+                &self.raw.baseurl,
+                build_http(timeout)?,
+                self.raw.inner.clone(),
+            ),
+            blocking: self.blocking.clone(),
+        })
     }
 
     /// A progenitor client for one call, with its own transport record.
@@ -295,18 +317,13 @@ impl PhalaCloudBuilder {
             })
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
         let origin = origin_of(&base_url)?;
-        let http = match self.http {
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| {
-                    PhalaCloudError::Request(RequestError::new(
-                        "cannot build the HTTP client",
-                        Some(Box::new(e)),
-                    ))
-                })?,
+        let own_http = self
+            .http
+            .is_none()
+            .then(|| self.timeout.unwrap_or(DEFAULT_TIMEOUT));
+        let http = match (self.http, own_http) {
+            (Some(client), _) => client,
+            (None, timeout) => build_http(timeout.unwrap_or(DEFAULT_TIMEOUT))?,
         };
         let call = Call {
             shared: Arc::new(Shared {
@@ -314,6 +331,7 @@ impl PhalaCloudBuilder {
                 version,
                 extra_headers: self.headers,
                 retry: self.retry.unwrap_or_default(),
+                own_http,
             }),
             outcome: Arc::default(),
         };
@@ -322,6 +340,22 @@ impl PhalaCloudBuilder {
             blocking: None,
         })
     }
+}
+
+/// The HTTP client this crate builds: rustls (or native-tls), the timeout,
+/// and no redirects of its own (the transport follows them, keeping the key
+/// on one origin).
+fn build_http(timeout: Duration) -> Result<reqwest::Client, PhalaCloudError> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| {
+            PhalaCloudError::Request(RequestError::new(
+                "cannot build the HTTP client",
+                Some(Box::new(e)),
+            ))
+        })
 }
 
 fn config_error(message: String) -> PhalaCloudError {

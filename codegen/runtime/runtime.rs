@@ -199,22 +199,36 @@ impl UploadFile {
     }
 }
 
+/// Builds a multipart request, once per attempt: its body is a stream that
+/// cannot be cloned.
+pub(crate) type BuildRequest<'a> =
+    dyn Fn() -> Result<reqwest::RequestBuilder, PhalaCloudError> + Send + Sync + 'a;
+
 /// Sends a request built outside progenitor (multipart uploads) with the
 /// same headers, retries, redirects and error handling as every other
 /// operation.
 pub(crate) async fn send_json<T: serde::de::DeserializeOwned>(
     client: &PhalaCloud,
-    request: reqwest::RequestBuilder,
+    build: &BuildRequest<'_>,
     operation: &'static str,
 ) -> Result<Response<T>, PhalaCloudError> {
     let raw = client.call();
-    let mut request = request.build().map_err(transport)?;
-    raw.inner.shared.apply(request.headers_mut());
+    let prepare = || -> Result<reqwest::Request, PhalaCloudError> {
+        let mut request = build()?.build().map_err(transport)?;
+        raw.inner.shared.apply(request.headers_mut());
+        Ok(request)
+    };
+    let first = prepare()?;
+    let rebuild = || prepare().ok();
     let attempts = || raw.inner.outcome().attempts;
-    let response = crate::transport::send(&raw.client, request, &raw.inner, operation)
-        .await
-        .map_err(|e| transport(e).with_attempts(attempts()))?;
+    let response =
+        crate::transport::send(&raw.client, first, Some(&rebuild), &raw.inner, operation)
+            .await
+            .map_err(|e| transport(e).with_attempts(attempts()))?;
     let status = response.status();
+    if raw.inner.outcome().redirect_loop && status.is_redirection() {
+        return Err(RequestError::new("too many redirects", None).into());
+    }
     if !status.is_success() {
         return Err(api_error(response).await.with_attempts(attempts()));
     }

@@ -102,10 +102,15 @@ pub(crate) struct Outcome {
 
 const MAX_REDIRECTS: usize = 10;
 
+/// Builds a fresh copy of a request whose body cannot be cloned (a
+/// multipart stream), for retries and 307/308 redirects.
+pub(crate) type Rebuild<'a> = dyn Fn() -> Option<reqwest::Request> + Send + Sync + 'a;
+
 /// Sends `request`, retrying and following redirects as the policy says.
 pub(crate) async fn send(
     http: &reqwest::Client,
     request: reqwest::Request,
+    rebuild: Option<&Rebuild<'_>>,
     call: &Call,
     operation: &'static str,
 ) -> reqwest::Result<reqwest::Response> {
@@ -119,12 +124,15 @@ pub(crate) async fn send(
         status = tracing::field::Empty,
         request_id = tracing::field::Empty,
     );
-    retry_loop(http, request, call).instrument(span).await
+    retry_loop(http, request, rebuild, call)
+        .instrument(span)
+        .await
 }
 
 async fn retry_loop(
     http: &reqwest::Client,
     request: reqwest::Request,
+    rebuild: Option<&Rebuild<'_>>,
     call: &Call,
 ) -> reqwest::Result<reqwest::Response> {
     let policy = &call.shared.retry;
@@ -140,10 +148,9 @@ async fn retry_loop(
             o.attempts = attempt;
         }
         tracing::Span::current().record("attempt", attempt);
-        // A body that cannot be cloned (a stream) is sent once.
-        let spare = current.try_clone();
+        let spare = copy(&current, rebuild);
         let may_retry = attempt <= policy.max_retries;
-        match follow_redirects(http, current, call).await {
+        match follow_redirects(http, current, rebuild, call).await {
             Err(e) => {
                 let transient = e.is_timeout() || e.is_connect() || e.is_request();
                 if let (true, true, true, Some(again)) = (
@@ -191,30 +198,28 @@ async fn retry_loop(
     }
 }
 
-/// Whether a response is worth retrying. A 409 is read to tell a transient
-/// conflict (no `error_code`) from a structured one; the body is put back.
+/// Whether a response is worth retrying: a retryable status whose body is
+/// not a structured (`error_code`) error. The body is read to tell, and put
+/// back.
 async fn classify_for_retry(
     response: reqwest::Response,
 ) -> reqwest::Result<(bool, reqwest::Response)> {
-    match response.status().as_u16() {
-        429 | 502 | 503 | 504 => Ok((true, response)),
-        409 => {
-            let status = response.status();
-            let version = response.version();
-            let headers = response.headers().clone();
-            let body = response.bytes().await?;
-            let structured = serde_json::from_slice::<serde_json::Value>(&body)
-                .ok()
-                .and_then(|v| v.as_object().map(|o| o.contains_key("error_code")))
-                .unwrap_or(false);
-            let mut rebuilt = http::Response::new(body);
-            *rebuilt.status_mut() = status;
-            *rebuilt.version_mut() = version;
-            *rebuilt.headers_mut() = headers;
-            Ok((!structured, reqwest::Response::from(rebuilt)))
-        }
-        _ => Ok((false, response)),
+    if !matches!(response.status().as_u16(), 409 | 429 | 502 | 503 | 504) {
+        return Ok((false, response));
     }
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let structured = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.as_object().map(|o| o.contains_key("error_code")))
+        .unwrap_or(false);
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Ok((!structured, reqwest::Response::from(rebuilt)))
 }
 
 /// `Retry-After` as seconds or an HTTP date.
@@ -235,12 +240,13 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 async fn follow_redirects(
     http: &reqwest::Client,
     request: reqwest::Request,
+    rebuild: Option<&Rebuild<'_>>,
     call: &Call,
 ) -> reqwest::Result<reqwest::Response> {
     let origin = request.url().origin();
     let mut current = request;
     for _ in 0..MAX_REDIRECTS {
-        let spare = current.try_clone();
+        let spare = copy(&current, rebuild);
         let method = current.method().clone();
         let url = current.url().clone();
         let headers = current.headers().clone();
@@ -283,6 +289,11 @@ async fn follow_redirects(
         o.redirect_loop = true;
     }
     http.execute(current).await
+}
+
+/// A copy of the request to send again, if it can be made.
+fn copy(request: &reqwest::Request, rebuild: Option<&Rebuild<'_>>) -> Option<reqwest::Request> {
+    request.try_clone().or_else(|| rebuild.and_then(|f| f()))
 }
 
 fn redirect_target(response: &reqwest::Response, base: &Url) -> Option<Url> {

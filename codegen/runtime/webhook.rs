@@ -71,11 +71,14 @@ pub fn verify_webhook_signature_at(
     let Ok(ts) = timestamp.trim().parse::<i64>() else {
         return false;
     };
-    let now = match now.duration_since(UNIX_EPOCH) {
-        Ok(d) => d.as_secs() as i64,
-        Err(e) => -(e.duration().as_secs() as i64),
+    // Compared in nanoseconds, like the Python SDK's float seconds: 300.5 s
+    // is outside a 300 s window.
+    let now_ns: i128 = match now.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
     };
-    if now.abs_diff(ts) > tolerance.as_secs() {
+    let ts_ns = i128::from(ts) * 1_000_000_000;
+    if (now_ns - ts_ns).unsigned_abs() > tolerance.as_nanos() {
         return false;
     }
     let expected = sign(secret, timestamp, body);

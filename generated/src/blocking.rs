@@ -18,7 +18,10 @@ use crate::safe::BoxFuture;
 /// The blocking Phala Cloud client. Cheap to clone.
 #[derive(Clone)]
 pub struct PhalaCloud {
+    /// Runs the blocking calls, on its own pool and runtime.
     inner: crate::PhalaCloud,
+    /// The async client it was made from, for async callers.
+    original: crate::PhalaCloud,
 }
 
 impl fmt::Debug for PhalaCloud {
@@ -37,6 +40,10 @@ impl PhalaCloud {
     }
 
     /// Wraps an async client configured with [`crate::PhalaCloud::builder`].
+    /// The blocking client gets a connection pool of its own, unless the
+    /// async client was given a caller's `reqwest::Client`: then that client
+    /// is shared, and should not also be used from a runtime that calls the
+    /// blocking client.
     pub fn from_async(client: crate::PhalaCloud) -> Result<Self, PhalaCloudError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -49,15 +56,19 @@ impl PhalaCloud {
                     Some(Box::new(e)),
                 )
             })?;
-        let mut inner = client;
+        let mut inner = client.with_own_pool()?;
         inner.blocking = Some(Arc::new(BlockingRuntime(Some(runtime))));
-        Ok(PhalaCloud { inner })
+        Ok(PhalaCloud {
+            inner,
+            original: client,
+        })
     }
 
     /// The same client sending another `X-Phala-Version`.
     pub fn with_version(&self, version: &str) -> Result<Self, PhalaCloudError> {
         Ok(PhalaCloud {
             inner: self.inner.with_version(version)?,
+            original: self.original.with_version(version)?,
         })
     }
 
@@ -66,9 +77,11 @@ impl PhalaCloud {
         self.inner.api_version()
     }
 
-    /// The async client underneath, sharing this one's settings.
+    /// The async client this one was made from: the same settings, and its
+    /// own connection pool, so async and blocking calls never wait on each
+    /// other's runtime.
     pub fn as_async(&self) -> &crate::PhalaCloud {
-        &self.inner
+        &self.original
     }
 
     pub(crate) fn inner(&self) -> &crate::PhalaCloud {

@@ -56,11 +56,11 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
             let ident = format_ident!("{}", p.rust_name);
             let name = &p.api_name;
             if p.required {
-                quote!(let request = request.header(#name, self.#ident);)
+                quote!(let request = request.header(#name, self.#ident.as_str());)
             } else {
                 quote! {
-                    let request = match self.#ident {
-                        ::std::option::Option::Some(v) => request.header(#name, v),
+                    let request = match &self.#ident {
+                        ::std::option::Option::Some(v) => request.header(#name, v.as_str()),
                         ::std::option::Option::None => request,
                     };
                 }
@@ -80,15 +80,15 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
         let ident = format_ident!("{}", heck::ToSnakeCase::to_snake_case(part.name.as_str()));
         let name = &part.name;
         let value = if part.is_file {
-            quote!(v.into_part()?)
+            quote!(v.clone().into_part()?)
         } else {
-            quote!(::reqwest::multipart::Part::text(v))
+            quote!(::reqwest::multipart::Part::text(v.clone()))
         };
         if part.required {
-            quote!(let v = self.#ident; let form = form.part(#name, #value);)
+            quote!(let v = &self.#ident; let form = form.part(#name, #value);)
         } else {
             quote! {
-                let form = match self.#ident {
+                let form = match &self.#ident {
                     ::std::option::Option::Some(v) => form.part(#name, #value),
                     ::std::option::Option::None => form,
                 };
@@ -106,19 +106,23 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
         _ => quote!(::serde_json::Value),
     };
     let op_name = &op.name;
+    // The body is a stream, so the request is built again for each attempt.
     let send_body = quote! {
         let url = format!(#fmt, self.phala_client.base_url(), #(#path_args),*);
-        let form = ::reqwest::multipart::Form::new();
-        #(#form_parts)*
-        let request = self
-            .phala_client
-            .http()
-            .request(::reqwest::Method::#method, url)
-            .header(::reqwest::header::ACCEPT, "application/json")
-            .multipart(form);
-        #(#headers)*
-        #(#query)*
-        runtime::send_json(self.phala_client, request, #op_name).await
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, PhalaCloudError> {
+            let form = ::reqwest::multipart::Form::new();
+            #(#form_parts)*
+            let request = self
+                .phala_client
+                .http()
+                .request(::reqwest::Method::#method, &url)
+                .header(::reqwest::header::ACCEPT, "application/json")
+                .multipart(form);
+            #(#headers)*
+            #(#query)*
+            ::std::result::Result::Ok(request)
+        };
+        runtime::send_json(self.phala_client, &build, #op_name).await
     };
     builder(op, &fields, output, send_body)
 }

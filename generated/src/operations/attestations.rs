@@ -715,24 +715,32 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
         let url = format!(
             "{}/api/v1/attestations/verify", self.phala_client.base_url(),
         );
-        let form = ::reqwest::multipart::Form::new();
-        let form = match self.file {
-            ::std::option::Option::Some(v) => form.part("file", v.into_part()?),
-            ::std::option::Option::None => form,
+        let build = || -> ::std::result::Result<
+            ::reqwest::RequestBuilder,
+            PhalaCloudError,
+        > {
+            let form = ::reqwest::multipart::Form::new();
+            let form = match &self.file {
+                ::std::option::Option::Some(v) => {
+                    form.part("file", v.clone().into_part()?)
+                }
+                ::std::option::Option::None => form,
+            };
+            let form = match &self.hex {
+                ::std::option::Option::Some(v) => {
+                    form.part("hex", ::reqwest::multipart::Part::text(v.clone()))
+                }
+                ::std::option::Option::None => form,
+            };
+            let request = self
+                .phala_client
+                .http()
+                .request(::reqwest::Method::POST, &url)
+                .header(::reqwest::header::ACCEPT, "application/json")
+                .multipart(form);
+            ::std::result::Result::Ok(request)
         };
-        let form = match self.hex {
-            ::std::option::Option::Some(v) => {
-                form.part("hex", ::reqwest::multipart::Part::text(v))
-            }
-            ::std::option::Option::None => form,
-        };
-        let request = self
-            .phala_client
-            .http()
-            .request(::reqwest::Method::POST, url)
-            .header(::reqwest::header::ACCEPT, "application/json")
-            .multipart(form);
-        runtime::send_json(self.phala_client, request, "verify_attestation_upload").await
+        runtime::send_json(self.phala_client, &build, "verify_attestation_upload").await
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture

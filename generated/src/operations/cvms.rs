@@ -5251,26 +5251,38 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
             "{}/api/v1/cvms/{}/docker-compose", self.phala_client.base_url(),
             ::progenitor_client::encode_path(& self.cvm_id)
         );
-        let form = ::reqwest::multipart::Form::new();
-        let form = match self.file {
-            ::std::option::Option::Some(v) => form.part("file", v.into_part()?),
-            ::std::option::Option::None => form,
+        let build = || -> ::std::result::Result<
+            ::reqwest::RequestBuilder,
+            PhalaCloudError,
+        > {
+            let form = ::reqwest::multipart::Form::new();
+            let form = match &self.file {
+                ::std::option::Option::Some(v) => {
+                    form.part("file", v.clone().into_part()?)
+                }
+                ::std::option::Option::None => form,
+            };
+            let request = self
+                .phala_client
+                .http()
+                .request(::reqwest::Method::PATCH, &url)
+                .header(::reqwest::header::ACCEPT, "application/json")
+                .multipart(form);
+            let request = match &self.x_compose_hash {
+                ::std::option::Option::Some(v) => {
+                    request.header("X-Compose-Hash", v.as_str())
+                }
+                ::std::option::Option::None => request,
+            };
+            let request = match &self.x_transaction_hash {
+                ::std::option::Option::Some(v) => {
+                    request.header("X-Transaction-Hash", v.as_str())
+                }
+                ::std::option::Option::None => request,
+            };
+            ::std::result::Result::Ok(request)
         };
-        let request = self
-            .phala_client
-            .http()
-            .request(::reqwest::Method::PATCH, url)
-            .header(::reqwest::header::ACCEPT, "application/json")
-            .multipart(form);
-        let request = match self.x_compose_hash {
-            ::std::option::Option::Some(v) => request.header("X-Compose-Hash", v),
-            ::std::option::Option::None => request,
-        };
-        let request = match self.x_transaction_hash {
-            ::std::option::Option::Some(v) => request.header("X-Transaction-Hash", v),
-            ::std::option::Option::None => request,
-        };
-        runtime::send_json(self.phala_client, request, "update_docker_compose").await
+        runtime::send_json(self.phala_client, &build, "update_docker_compose").await
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateDockerComposeBuilder<'a, M> {
@@ -5621,26 +5633,38 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
             "{}/api/v1/cvms/{}/pre-launch-script", self.phala_client.base_url(),
             ::progenitor_client::encode_path(& self.cvm_id)
         );
-        let form = ::reqwest::multipart::Form::new();
-        let form = match self.file {
-            ::std::option::Option::Some(v) => form.part("file", v.into_part()?),
-            ::std::option::Option::None => form,
+        let build = || -> ::std::result::Result<
+            ::reqwest::RequestBuilder,
+            PhalaCloudError,
+        > {
+            let form = ::reqwest::multipart::Form::new();
+            let form = match &self.file {
+                ::std::option::Option::Some(v) => {
+                    form.part("file", v.clone().into_part()?)
+                }
+                ::std::option::Option::None => form,
+            };
+            let request = self
+                .phala_client
+                .http()
+                .request(::reqwest::Method::PATCH, &url)
+                .header(::reqwest::header::ACCEPT, "application/json")
+                .multipart(form);
+            let request = match &self.x_compose_hash {
+                ::std::option::Option::Some(v) => {
+                    request.header("X-Compose-Hash", v.as_str())
+                }
+                ::std::option::Option::None => request,
+            };
+            let request = match &self.x_transaction_hash {
+                ::std::option::Option::Some(v) => {
+                    request.header("X-Transaction-Hash", v.as_str())
+                }
+                ::std::option::Option::None => request,
+            };
+            ::std::result::Result::Ok(request)
         };
-        let request = self
-            .phala_client
-            .http()
-            .request(::reqwest::Method::PATCH, url)
-            .header(::reqwest::header::ACCEPT, "application/json")
-            .multipart(form);
-        let request = match self.x_compose_hash {
-            ::std::option::Option::Some(v) => request.header("X-Compose-Hash", v),
-            ::std::option::Option::None => request,
-        };
-        let request = match self.x_transaction_hash {
-            ::std::option::Option::Some(v) => request.header("X-Transaction-Hash", v),
-            ::std::option::Option::None => request,
-        };
-        runtime::send_json(self.phala_client, request, "update_pre_launch_script").await
+        runtime::send_json(self.phala_client, &build, "update_pre_launch_script").await
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
