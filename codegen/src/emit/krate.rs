@@ -1,8 +1,6 @@
 //! The crate's skeleton: `lib.rs`, the module files, `Cargo.toml`, and the
 //! runtime files copied verbatim from `codegen/runtime/`.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -106,39 +104,39 @@ pub fn modules_rs(stems: &[String], doc: &str, reexport: bool) -> TokenStream {
     }
 }
 
+/// The generated crate's dependencies, sorted. The TLS backend comes from
+/// the crate's features (rustls by default).
+const DEPENDENCIES: &[(&str, &str)] = &[
+    (
+        "chrono",
+        r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#,
+    ),
+    ("fastrand", r#""2""#),
+    ("futures-core", r#""0.3""#),
+    ("hmac", r#""0.12""#),
+    ("http", r#""1""#),
+    ("httpdate", r#""1""#),
+    ("progenitor-client", r#""0.15""#),
+    ("regress", r#""0.10""#),
+    (
+        "reqwest",
+        r#"{ version = "0.13", default-features = false, features = ["json", "query", "multipart", "http2"] }"#,
+    ),
+    ("serde", r#"{ version = "1", features = ["derive"] }"#),
+    ("serde_json", r#""1""#),
+    ("serde_path_to_error", r#""0.1""#),
+    ("sha2", r#""0.10""#),
+    ("subtle", r#""2""#),
+    ("thiserror", r#""2""#),
+    (
+        "tokio",
+        r#"{ version = "1", features = ["rt-multi-thread", "time"] }"#,
+    ),
+    ("tracing", r#""0.1""#),
+];
+
 pub fn cargo_toml(config: &Config) -> String {
     let k = &config.krate;
-    let mut deps = BTreeMap::new();
-    for (name, spec) in [
-        (
-            "chrono",
-            r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#,
-        ),
-        ("fastrand", r#""2""#),
-        ("futures-core", r#""0.3""#),
-        ("hmac", r#""0.12""#),
-        ("http", r#""1""#),
-        ("httpdate", r#""1""#),
-        ("progenitor-client", r#""0.15""#),
-        ("regress", r#""0.10""#),
-        (
-            "reqwest",
-            r#"{ version = "0.13", default-features = false, features = ["json", "query", "multipart", "http2"] }"#,
-        ),
-        ("serde", r#"{ version = "1", features = ["derive"] }"#),
-        ("serde_json", r#""1""#),
-        ("serde_path_to_error", r#""0.1""#),
-        ("sha2", r#""0.10""#),
-        ("subtle", r#""2""#),
-        ("thiserror", r#""2""#),
-        (
-            "tokio",
-            r#"{ version = "1", features = ["rt-multi-thread", "time"] }"#,
-        ),
-        ("tracing", r#""0.1""#),
-    ] {
-        deps.insert(name, spec);
-    }
     let mut out = String::new();
     out.push_str("[package]\n");
     out.push_str(&format!(
@@ -152,9 +150,21 @@ pub fn cargo_toml(config: &Config) -> String {
     out.push_str("\n# TLS: rustls by default; `native-tls` uses the platform's TLS instead.\n");
     out.push_str("[features]\ndefault = [\"rustls\"]\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n");
     out.push_str("\n[dependencies]\n");
-    for (name, spec) in deps {
+    for (name, spec) in DEPENDENCIES {
         out.push_str(&format!("{name} = {spec}\n"));
     }
     out.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\", \"time\"] }\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dependencies_are_sorted_and_unique() {
+        let names: Vec<&str> = super::DEPENDENCIES.iter().map(|(n, _)| *n).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(names, sorted);
+    }
 }
