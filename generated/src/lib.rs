@@ -32,6 +32,8 @@ let mine = client.list_cvms().user_id("usr_0123abcd").await?;
 pub mod blocking;
 mod classify;
 mod client;
+#[cfg(feature = "dynamic")]
+mod dynamic;
 pub mod error;
 pub mod error_codes;
 pub mod operations;

@@ -44,6 +44,14 @@ impl<T> Response<T> {
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
     }
+    /// The same response with its data transformed.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            data: f(self.data),
+            status: self.status,
+            headers: self.headers,
+        }
+    }
 }
 
 /// Converts progenitor's result. An empty 2xx body is decoded as JSON `null`,
@@ -167,12 +175,31 @@ fn transport(e: reqwest::Error) -> PhalaCloudError {
     RequestError::new(e.to_string(), Some(Box::new(e))).into()
 }
 
-/// A file to upload in a multipart request.
-#[derive(Debug, Clone)]
+/// A file to upload in a multipart request. As JSON (for the `dynamic`
+/// feature): `{"file_name": "a.sh", "content": "echo hi"}`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(from = "UploadFileJson")]
 pub struct UploadFile {
     file_name: String,
     content_type: Option<String>,
     bytes: Vec<u8>,
+}
+
+#[derive(serde::Deserialize)]
+struct UploadFileJson {
+    file_name: String,
+    content: String,
+    content_type: Option<String>,
+}
+
+impl From<UploadFileJson> for UploadFile {
+    fn from(json: UploadFileJson) -> Self {
+        UploadFile {
+            file_name: json.file_name,
+            content_type: json.content_type,
+            bytes: json.content.into_bytes(),
+        }
+    }
 }
 
 impl UploadFile {
@@ -193,13 +220,14 @@ impl UploadFile {
 
     pub(crate) fn into_part(self) -> Result<reqwest::multipart::Part, PhalaCloudError> {
         let part = reqwest::multipart::Part::bytes(self.bytes).file_name(self.file_name);
-        match self.content_type {
-            Some(mime) => part.mime_str(&mime).map_err(|e| {
-                RequestError::new(format!("invalid content type {mime:?}"), Some(Box::new(e)))
-                    .into()
-            }),
-            None => Ok(part),
-        }
+        // A file part always says its type: some servers (Prism among them)
+        // fail on a part without one.
+        let mime = self
+            .content_type
+            .unwrap_or_else(|| "application/octet-stream".to_owned());
+        part.mime_str(&mime).map_err(|e| {
+            RequestError::new(format!("invalid content type {mime:?}"), Some(Box::new(e))).into()
+        })
     }
 }
 

@@ -12,6 +12,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/blocking.rs", include_str!("../../runtime/blocking.rs")),
     ("src/classify.rs", include_str!("../../runtime/classify.rs")),
     ("src/client.rs", include_str!("../../runtime/client.rs")),
+    ("src/dynamic.rs", include_str!("../../runtime/dynamic.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     (
         "src/error_guide.md",
@@ -66,6 +67,8 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
         pub mod blocking;
         mod classify;
         mod client;
+        #[cfg(feature = "dynamic")]
+        mod dynamic;
         pub mod error;
         pub mod error_codes;
         pub mod operations;
@@ -148,7 +151,7 @@ pub fn cargo_toml(config: &Config) -> String {
         k.description, k.license
     ));
     out.push_str("\n# TLS: rustls by default; `native-tls` uses the platform's TLS instead.\n");
-    out.push_str("[features]\ndefault = [\"rustls\"]\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n");
+    out.push_str("[features]\ndefault = [\"rustls\"]\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n# `PhalaCloud::call_json`: call an operation by name with JSON arguments.\ndynamic = []\n");
     out.push_str("\n[dependencies]\n");
     for (name, spec) in DEPENDENCIES {
         out.push_str(&format!("{name} = {spec}\n"));

@@ -54,6 +54,8 @@ pub fn emit(api: &Api, raw_methods: &[syn::ImplItemFn]) -> Result<BTreeMap<Strin
         .map(|(group, ops)| {
             let file = quote! {
                 use crate::blocking;
+                #[cfg(feature = "dynamic")]
+                use crate::dynamic;
                 use crate::error::PhalaCloudError;
                 use crate::runtime;
                 use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
@@ -68,13 +70,61 @@ pub fn emit(api: &Api, raw_methods: &[syn::ImplItemFn]) -> Result<BTreeMap<Strin
         .collect())
 }
 
-/// `path_template(name)`: the spec path of each operation, for tracing spans.
+/// `path_template(name)`: the spec path of each operation, for tracing
+/// spans; and, with the `dynamic` feature, `PhalaCloud::call_json`.
 pub fn path_table(api: &Api) -> TokenStream {
     let arms = api.operations.iter().map(|op| {
         let (name, path) = (&op.name, &op.path);
         quote!(#name => ::std::option::Option::Some(#path),)
     });
+    let calls = api.operations.iter().map(|op| {
+        let name = &op.name;
+        let builder = format_ident!("{}Builder", op.name.to_upper_camel_case());
+        quote! {
+            #name => crate::dynamic::to_json(#builder::from_json(self, args)?.send_with_meta().await),
+        }
+    });
+    let names = api.operations.iter().map(|op| &op.name);
     quote! {
+        /// Every operation's method name, sorted.
+        pub const OPERATIONS: &[&str] = &[#(#names),*];
+
+        #[cfg(feature = "dynamic")]
+        impl crate::PhalaCloud {
+            /// Calls an operation by method name with JSON arguments keyed by
+            /// parameter name (`{"cvm_id": "...", "page": 2, "body": {...}}`),
+            /// and returns the response with its data as JSON. Arguments are
+            /// decoded into the parameters' types first, so a bad one is an
+            /// error before anything is sent.
+            pub async fn call_json(
+                &self,
+                operation: &str,
+                args: &::serde_json::Value,
+            ) -> ::std::result::Result<crate::Response<::serde_json::Value>, crate::PhalaCloudError> {
+                match operation {
+                    #(#calls)*
+                    other => ::std::result::Result::Err(crate::RequestError::new(
+                        format!("unknown operation `{other}`"),
+                        ::std::option::Option::None,
+                    ).into()),
+                }
+            }
+        }
+
+        #[cfg(feature = "dynamic")]
+        impl crate::blocking::PhalaCloud {
+            /// [`crate::PhalaCloud::call_json`], blocking.
+            pub fn call_json(
+                &self,
+                operation: &str,
+                args: &::serde_json::Value,
+            ) -> ::std::result::Result<crate::Response<::serde_json::Value>, crate::PhalaCloudError> {
+                let client = self.inner();
+                crate::blocking::block_on(client, ::std::boxed::Box::pin(client.call_json(operation, args)))
+            }
+        }
+
+
         /// The spec path template of an operation (`/api/v1/cvms/{cvm_id}`).
         pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static str> {
             match operation {
@@ -215,6 +265,30 @@ pub fn builder(
         }
     });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let json_required = required.iter().map(|f| {
+        let name = f.ident.to_string();
+        quote!(dynamic::arg(args, #name)?)
+    });
+    let json_optional = fields.iter().filter(|f| !f.required).map(|f| {
+        let (ident, name) = (&f.ident, f.ident.to_string());
+        quote!(builder.#ident = dynamic::opt_arg(args, #name)?;)
+    });
+    let from_json = quote! {
+        #[cfg(feature = "dynamic")]
+        impl<'a> #builder<'a, Raise> {
+            /// Builds the request from JSON arguments keyed by parameter name.
+            #[allow(unused_variables)]
+            pub(crate) fn from_json(
+                phala_client: &'a PhalaCloud,
+                args: &::serde_json::Value,
+            ) -> ::std::result::Result<Self, PhalaCloudError> {
+                #[allow(unused_mut)]
+                let mut builder = Self::new(phala_client, #(#json_required),*);
+                #(#json_optional)*
+                ::std::result::Result::Ok(builder)
+            }
+        }
+    };
     let blocking_doc = format!("{method_doc}\n\nBlocking: `send()` returns the result.");
     let blocking_safe_doc = format!(
         "Like [`blocking::PhalaCloud::{}`](crate::blocking::PhalaCloud::{}), but `send()` \
@@ -264,6 +338,8 @@ pub fn builder(
                 #send_body
             }
         }
+
+        #from_json
 
         impl<'a, M: AsyncMode> ::std::future::IntoFuture for #builder<'a, M> {
             type Output = M::Output<#output>;

@@ -3,6 +3,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
+#[cfg(feature = "dynamic")]
+use crate::dynamic;
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
@@ -55,6 +57,19 @@ impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> CheckAppCvmsIsAllowedBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
@@ -161,6 +176,23 @@ impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> CheckAppIsAllowedBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "app_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckAppIsAllowedBuilder<'a, M> {
     type Output = M::Output<types::AppIsAllowedResponse>;
     type IntoFuture = BoxFuture<'a, M::Output<types::AppIsAllowedResponse>>;
@@ -261,6 +293,23 @@ impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> CreateAppInstanceBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "app_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateAppInstanceBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
     type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
@@ -359,6 +408,19 @@ impl<'a, M: Mode> GetAppAttestationBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetAppAttestationBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppAttestationBuilder<'a, M> {
@@ -465,6 +527,19 @@ impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetAppCvmsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppCvmsBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::GetAppCvmsResponseItem>>;
     type IntoFuture = BoxFuture<
@@ -569,6 +644,19 @@ impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetAppDeviceAllowlistBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for GetAppDeviceAllowlistBuilder<'a, M> {
     type Output = M::Output<types::DeviceAllowlistResponse>;
@@ -669,6 +757,19 @@ impl<'a, M: Mode> GetAppFilterOptionsBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetAppFilterOptionsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppFilterOptionsBuilder<'a, M> {
     type Output = M::Output<types::FilterOptionsResponse>;
     type IntoFuture = BoxFuture<'a, M::Output<types::FilterOptionsResponse>>;
@@ -758,6 +859,19 @@ impl<'a, M: Mode> GetAppInfoBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetAppInfoBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppInfoBuilder<'a, M> {
@@ -859,6 +973,19 @@ impl<'a, M: Mode> GetAppKmsInfoBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetAppKmsInfoBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppKmsInfoBuilder<'a, M> {
@@ -1081,6 +1208,30 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetAppListBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client);
+        builder.base_image = dynamic::opt_arg(args, "base_image")?;
+        builder.instance_type = dynamic::opt_arg(args, "instance_type")?;
+        builder.kms_slug = dynamic::opt_arg(args, "kms_slug")?;
+        builder.kms_type = dynamic::opt_arg(args, "kms_type")?;
+        builder.listed = dynamic::opt_arg(args, "listed")?;
+        builder.node = dynamic::opt_arg(args, "node")?;
+        builder.page = dynamic::opt_arg(args, "page")?;
+        builder.page_size = dynamic::opt_arg(args, "page_size")?;
+        builder.region = dynamic::opt_arg(args, "region")?;
+        builder.search = dynamic::opt_arg(args, "search")?;
+        builder.status = dynamic::opt_arg(args, "status")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppListBuilder<'a, M> {
     type Output = M::Output<types::GetAppListResponse>;
     type IntoFuture = BoxFuture<'a, M::Output<types::GetAppListResponse>>;
@@ -1215,6 +1366,24 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetAppRevisionDetailBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "app_id")?,
+            dynamic::arg(args, "revision_id")?,
+        );
+        builder.raw_compose_file = dynamic::opt_arg(args, "raw_compose_file")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppRevisionDetailBuilder<'a, M> {
     type Output = M::Output<types::AppRevisionDetailResponse>;
     type IntoFuture = BoxFuture<'a, M::Output<types::AppRevisionDetailResponse>>;
@@ -1346,6 +1515,21 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetAppRevisionsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
+        builder.page = dynamic::opt_arg(args, "page")?;
+        builder.page_size = dynamic::opt_arg(args, "page_size")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppRevisionsBuilder<'a, M> {
     type Output = M::Output<types::AppRevisionsResponse>;
     type IntoFuture = BoxFuture<'a, M::Output<types::AppRevisionsResponse>>;
@@ -1453,6 +1637,19 @@ impl<'a, M: Mode> GetAppTcbEvaluationBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetAppTcbEvaluationBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppTcbEvaluationBuilder<'a, M> {
@@ -1601,6 +1798,23 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetAppUsageBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
+        builder.end_date = dynamic::opt_arg(args, "end_date")?;
+        builder.limit = dynamic::opt_arg(args, "limit")?;
+        builder.offset = dynamic::opt_arg(args, "offset")?;
+        builder.start_date = dynamic::opt_arg(args, "start_date")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppUsageBuilder<'a, M> {
     type Output = M::Output<types::AppUsageResponse>;
     type IntoFuture = BoxFuture<'a, M::Output<types::AppUsageResponse>>;
@@ -1727,6 +1941,24 @@ impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetPendingUpdatePreviewBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "app_id")?,
+            dynamic::arg(args, "vm_uuid")?,
+            dynamic::arg(args, "compose_hash")?,
+        );
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
@@ -1859,6 +2091,19 @@ impl<'a, M: Mode> GetPendingUpdatesBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetPendingUpdatesBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetPendingUpdatesBuilder<'a, M> {
     type Output = M::Output<types::PendingUpdatesResponse>;
     type IntoFuture = BoxFuture<'a, M::Output<types::PendingUpdatesResponse>>;
@@ -1986,6 +2231,25 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
                 ::std::option::Option::Some(202u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> RedeployAppRevisionBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "app_id")?,
+            dynamic::arg(args, "revision_id")?,
+        );
+        builder.transaction_hash = dynamic::opt_arg(args, "transaction_hash")?;
+        builder.body = dynamic::opt_arg(args, "body")?;
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for RedeployAppRevisionBuilder<'a, M> {
@@ -2125,6 +2389,25 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> ReplicateAppCvmBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "app_id")?,
+            dynamic::arg(args, "vm_uuid")?,
+        );
+        builder.x_prepare_only = dynamic::opt_arg(args, "x_prepare_only")?;
+        builder.body = dynamic::opt_arg(args, "body")?;
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for ReplicateAppCvmBuilder<'a, M> {

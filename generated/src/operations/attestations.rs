@@ -3,6 +3,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
+#[cfg(feature = "dynamic")]
+use crate::dynamic;
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
@@ -48,6 +50,19 @@ impl<'a, M: Mode> CheckRawAttestationBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> CheckRawAttestationBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "checksum")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckRawAttestationBuilder<'a, M> {
@@ -146,6 +161,19 @@ impl<'a, M: Mode> GetAttestationCollateralBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetAttestationCollateralBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "checksum")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for GetAttestationCollateralBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
@@ -236,6 +264,19 @@ impl<'a, M: Mode> GetRawAttestationBuilder<'a, M> {
     ) -> ::std::result::Result<runtime::Response<::std::vec::Vec<u8>>, PhalaCloudError> {
         let raw = self.phala_client.call();
         runtime::finish_bytes(raw.get_raw_attestation(&self.checksum).await, &raw).await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetRawAttestationBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "checksum")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetRawAttestationBuilder<'a, M> {
@@ -332,6 +373,19 @@ impl<'a, M: Mode> ListAttestationDeviceIdsBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> ListAttestationDeviceIdsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for ListAttestationDeviceIdsBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
@@ -422,6 +476,19 @@ impl<'a, M: Mode> ListAttestationNodesBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> ListAttestationNodesBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListAttestationNodesBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::NodeRef>>;
     type IntoFuture = BoxFuture<'a, M::Output<::std::vec::Vec<types::NodeRef>>>;
@@ -500,6 +567,19 @@ impl<'a, M: Mode> ListAttestationPpidsBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> ListAttestationPpidsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListAttestationPpidsBuilder<'a, M> {
@@ -597,6 +677,21 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> ListRecentAttestationsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client);
+        builder.limit = dynamic::opt_arg(args, "limit")?;
+        builder.skip = dynamic::opt_arg(args, "skip")?;
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
@@ -743,6 +838,21 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
         runtime::send_json(self.phala_client, &build, "verify_attestation_upload").await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> VerifyAttestationUploadBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client);
+        builder.file = dynamic::opt_arg(args, "file")?;
+        builder.hex = dynamic::opt_arg(args, "hex")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for VerifyAttestationUploadBuilder<'a, M> {
     type Output = M::Output<types::VerificationResponse>;
@@ -840,6 +950,19 @@ impl<'a, M: Mode> ViewAttestationBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> ViewAttestationBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "checksum")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for ViewAttestationBuilder<'a, M> {

@@ -3,6 +3,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
+#[cfg(feature = "dynamic")]
+use crate::dynamic;
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
@@ -55,6 +57,19 @@ impl<'a, M: Mode> BatchStopCvmsBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> BatchStopCvmsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for BatchStopCvmsBuilder<'a, M> {
@@ -156,6 +171,19 @@ impl<'a, M: Mode> CancelCvmOperationBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> CancelCvmOperationBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for CancelCvmOperationBuilder<'a, M> {
@@ -260,6 +288,23 @@ impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> CommitCvmComposeFileUpdateBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for CommitCvmComposeFileUpdateBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
@@ -357,6 +402,19 @@ impl<'a, M: Mode> CommitCvmProvisionBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> CommitCvmProvisionBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmProvisionBuilder<'a, M> {
@@ -471,6 +529,24 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> CommitCvmReplicaBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        builder.token = dynamic::opt_arg(args, "token")?;
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmReplicaBuilder<'a, M> {
@@ -597,6 +673,24 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> CommitCvmUpdateBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        builder.token = dynamic::opt_arg(args, "token")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmUpdateBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
@@ -704,6 +798,19 @@ impl<'a, M: Mode> CreateCvmForWorkloadBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> CreateCvmForWorkloadBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateCvmForWorkloadBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
     type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
@@ -796,6 +903,19 @@ impl<'a, M: Mode> CreateElizaFromProvisionBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> CreateElizaFromProvisionBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
@@ -891,6 +1011,19 @@ impl<'a, M: Mode> DeleteCvmBuilder<'a, M> {
                 ::std::option::Option::Some(204u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> DeleteCvmBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteCvmBuilder<'a, M> {
@@ -998,6 +1131,23 @@ impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> DiagnoseCustomDomainsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
@@ -1114,6 +1264,19 @@ impl<'a, M: Mode> GetAvailableOsImagesBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetAvailableOsImagesBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAvailableOsImagesBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>;
     type IntoFuture = BoxFuture<
@@ -1217,6 +1380,23 @@ impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetCommitUpdateInfoBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "token")?,
+        );
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCommitUpdateInfoBuilder<'a, M> {
@@ -1324,6 +1504,19 @@ impl<'a, M: Mode> GetCvmAttestationBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetCvmAttestationBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmAttestationBuilder<'a, M> {
     type Output = M::Output<types::CvmAttestation>;
     type IntoFuture = BoxFuture<'a, M::Output<types::CvmAttestation>>;
@@ -1428,6 +1621,20 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetCvmComposeFileBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        builder.raw = dynamic::opt_arg(args, "raw")?;
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmComposeFileBuilder<'a, M> {
@@ -1537,6 +1744,19 @@ impl<'a, M: Mode> GetCvmDockerComposeBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetCvmDockerComposeBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmDockerComposeBuilder<'a, M> {
     type Output = M::Output<::std::string::String>;
     type IntoFuture = BoxFuture<'a, M::Output<::std::string::String>>;
@@ -1636,6 +1856,19 @@ impl<'a, M: Mode> GetCvmInfoBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetCvmInfoBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmInfoBuilder<'a, M> {
@@ -1781,6 +2014,23 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetCvmListBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client);
+        builder.page = dynamic::opt_arg(args, "page")?;
+        builder.page_size = dynamic::opt_arg(args, "page_size")?;
+        builder.teepod_id = dynamic::opt_arg(args, "teepod_id")?;
+        builder.user_id = dynamic::opt_arg(args, "user_id")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmListBuilder<'a, M> {
     type Output = M::Output<types::GetCvmListResponse>;
     type IntoFuture = BoxFuture<'a, M::Output<types::GetCvmListResponse>>;
@@ -1873,6 +2123,19 @@ impl<'a, M: Mode> GetCvmNetworkBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetCvmNetworkBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmNetworkBuilder<'a, M> {
@@ -2035,6 +2298,24 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetCvmOperationsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        builder.cursor = dynamic::opt_arg(args, "cursor")?;
+        builder.end_time = dynamic::opt_arg(args, "end_time")?;
+        builder.limit = dynamic::opt_arg(args, "limit")?;
+        builder.operation_types = dynamic::opt_arg(args, "operation_types")?;
+        builder.start_time = dynamic::opt_arg(args, "start_time")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmOperationsBuilder<'a, M> {
     type Output = M::Output<types::PaginatedCvmOperationsResponse>;
     type IntoFuture = BoxFuture<'a, M::Output<types::PaginatedCvmOperationsResponse>>;
@@ -2148,6 +2429,19 @@ impl<'a, M: Mode> GetCvmPreLaunchScriptBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetCvmPreLaunchScriptBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
@@ -2276,6 +2570,22 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetCvmStateBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        builder.interval = dynamic::opt_arg(args, "interval")?;
+        builder.target = dynamic::opt_arg(args, "target")?;
+        builder.timeout = dynamic::opt_arg(args, "timeout")?;
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStateBuilder<'a, M> {
@@ -2409,6 +2719,19 @@ impl<'a, M: Mode> GetCvmStatsBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetCvmStatsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStatsBuilder<'a, M> {
     type Output = M::Output<types::CvmSystemInfo>;
     type IntoFuture = BoxFuture<'a, M::Output<types::CvmSystemInfo>>;
@@ -2525,6 +2848,19 @@ impl<'a, M: Mode> GetCvmStatusBatchBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetCvmStatusBatchBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStatusBatchBuilder<'a, M> {
     type Output = M::Output<
         ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
@@ -2635,6 +2971,19 @@ impl<'a, M: Mode> GetCvmUserConfigBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetCvmUserConfigBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmUserConfigBuilder<'a, M> {
     type Output = M::Output<types::CvmUserConfig>;
     type IntoFuture = BoxFuture<'a, M::Output<types::CvmUserConfig>>;
@@ -2734,6 +3083,19 @@ impl<'a, M: Mode> GetFirewallStatusBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetFirewallStatusBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetFirewallStatusBuilder<'a, M> {
@@ -2837,6 +3199,19 @@ impl<'a, M: Mode> GetNetworkConfigBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetNetworkConfigBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetNetworkConfigBuilder<'a, M> {
     type Output = M::Output<types::NetworkConfigResponse>;
     type IntoFuture = BoxFuture<'a, M::Output<types::NetworkConfigResponse>>;
@@ -2931,6 +3306,19 @@ impl<'a, M: Mode> GetOperationStatusBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetOperationStatusBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetOperationStatusBuilder<'a, M> {
@@ -3035,6 +3423,19 @@ impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetPortMappingsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetPortMappingsBuilder<'a, M> {
@@ -3157,6 +3558,21 @@ impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> ListCvmsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client);
+        builder.teepod_id = dynamic::opt_arg(args, "teepod_id")?;
+        builder.user_id = dynamic::opt_arg(args, "user_id")?;
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListCvmsBuilder<'a, M> {
@@ -3298,6 +3714,26 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> PatchCvmBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        builder.x_compose_hash = dynamic::opt_arg(args, "x_compose_hash")?;
+        builder.x_prepare_only = dynamic::opt_arg(args, "x_prepare_only")?;
+        builder.x_transaction_hash = dynamic::opt_arg(args, "x_transaction_hash")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for PatchCvmBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
@@ -3415,6 +3851,19 @@ impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> ProvisionCvmBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for ProvisionCvmBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
@@ -3520,6 +3969,23 @@ impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> ProvisionCvmComposeFileUpdateBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
@@ -3629,6 +4095,19 @@ impl<'a, M: Mode> ProvisionCvmForElizaBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> ProvisionCvmForElizaBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for ProvisionCvmForElizaBuilder<'a, M> {
@@ -3749,6 +4228,24 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> RedeployCvmRevisionBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "revision_id")?,
+        );
+        builder.transaction_hash = dynamic::opt_arg(args, "transaction_hash")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for RedeployCvmRevisionBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
@@ -3866,6 +4363,23 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> RefreshCvmInstanceIdBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for RefreshCvmInstanceIdBuilder<'a, M> {
     type Output = M::Output<types::InstanceIdRefreshResult>;
     type IntoFuture = BoxFuture<'a, M::Output<types::InstanceIdRefreshResult>>;
@@ -3972,6 +4486,19 @@ impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> RefreshCvmInstanceIdsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
@@ -4097,6 +4624,21 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> ReplicateCvmBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        builder.x_prepare_only = dynamic::opt_arg(args, "x_prepare_only")?;
+        builder.body = dynamic::opt_arg(args, "body")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for ReplicateCvmBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
@@ -4203,6 +4745,23 @@ impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> RestartCvmBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for RestartCvmBuilder<'a, M> {
@@ -4319,6 +4878,23 @@ impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> SetPortMappingsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for SetPortMappingsBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::PortMappingResponse>>;
     type IntoFuture = BoxFuture<
@@ -4420,6 +4996,19 @@ impl<'a, M: Mode> ShutdownCvmBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> ShutdownCvmBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for ShutdownCvmBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
     type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
@@ -4514,6 +5103,19 @@ impl<'a, M: Mode> StartCvmBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> StartCvmBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for StartCvmBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
     type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
@@ -4606,6 +5208,19 @@ impl<'a, M: Mode> StopCvmBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> StopCvmBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for StopCvmBuilder<'a, M> {
@@ -4708,6 +5323,23 @@ impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
                 ::std::option::Option::Some(202u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> SubmitCvmComposeFileUpdateBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
@@ -4817,6 +5449,23 @@ impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> UpdateCvmEnvsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmEnvsBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
@@ -4921,6 +5570,23 @@ impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> UpdateCvmListedBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmListedBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
     type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
@@ -5019,6 +5685,23 @@ impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
                 ::std::option::Option::Some(204u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> UpdateCvmNameBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmNameBuilder<'a, M> {
@@ -5123,6 +5806,23 @@ impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> UpdateCvmScheduledDeleteBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
@@ -5285,6 +5985,22 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
         runtime::send_json(self.phala_client, &build, "update_docker_compose").await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> UpdateDockerComposeBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        builder.x_compose_hash = dynamic::opt_arg(args, "x_compose_hash")?;
+        builder.x_transaction_hash = dynamic::opt_arg(args, "x_transaction_hash")?;
+        builder.file = dynamic::opt_arg(args, "file")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateDockerComposeBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
@@ -5402,6 +6118,23 @@ impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> UpdateNetworkConfigBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateNetworkConfigBuilder<'a, M> {
     type Output = M::Output<types::NetworkConfigResponse>;
     type IntoFuture = BoxFuture<'a, M::Output<types::NetworkConfigResponse>>;
@@ -5506,6 +6239,23 @@ impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
                 ::std::option::Option::Some(202u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> UpdateOsImageBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateOsImageBuilder<'a, M> {
@@ -5665,6 +6415,22 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
             ::std::result::Result::Ok(request)
         };
         runtime::send_json(self.phala_client, &build, "update_pre_launch_script").await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> UpdatePreLaunchScriptBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        builder.x_compose_hash = dynamic::opt_arg(args, "x_compose_hash")?;
+        builder.x_transaction_hash = dynamic::opt_arg(args, "x_transaction_hash")?;
+        builder.file = dynamic::opt_arg(args, "file")?;
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture

@@ -3,6 +3,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
+#[cfg(feature = "dynamic")]
+use crate::dynamic;
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
@@ -53,6 +55,19 @@ impl<'a, M: Mode> ListAllInstanceTypeFamiliesBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> ListAllInstanceTypeFamiliesBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
@@ -151,6 +166,19 @@ impl<'a, M: Mode> ListFamilyInstanceTypesBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> ListFamilyInstanceTypesBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "family")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture

@@ -17,6 +17,783 @@ pub use instance_types::*;
 pub use kms::*;
 pub use ssh_keys::*;
 pub use webhooks::*;
+/// Every operation's method name, sorted.
+pub const OPERATIONS: &[&str] = &[
+    "batch_stop_cvms",
+    "cancel_cvm_operation",
+    "check_app_cvms_is_allowed",
+    "check_app_is_allowed",
+    "check_raw_attestation",
+    "commit_cvm_compose_file_update",
+    "commit_cvm_provision",
+    "commit_cvm_replica",
+    "commit_cvm_update",
+    "create_app_instance",
+    "create_cvm_for_workload",
+    "create_eliza_from_provision",
+    "create_ssh_key",
+    "create_webhook",
+    "delete_cvm",
+    "delete_ssh_key",
+    "delete_webhook",
+    "diagnose_custom_domains",
+    "get_app_attestation",
+    "get_app_cvms",
+    "get_app_device_allowlist",
+    "get_app_env_encrypt_pub_key",
+    "get_app_filter_options",
+    "get_app_info",
+    "get_app_kms_info",
+    "get_app_list",
+    "get_app_revision_detail",
+    "get_app_revisions",
+    "get_app_tcb_evaluation",
+    "get_app_usage",
+    "get_attestation_collateral",
+    "get_available_os_images",
+    "get_commit_update_info",
+    "get_cvm_attestation",
+    "get_cvm_compose_file",
+    "get_cvm_docker_compose",
+    "get_cvm_info",
+    "get_cvm_list",
+    "get_cvm_network",
+    "get_cvm_operations",
+    "get_cvm_pre_launch_script",
+    "get_cvm_state",
+    "get_cvm_stats",
+    "get_cvm_status_batch",
+    "get_cvm_user_config",
+    "get_firewall_status",
+    "get_kms_info",
+    "get_kms_list",
+    "get_kms_on_chain_detail",
+    "get_network_config",
+    "get_operation_status",
+    "get_pending_update_preview",
+    "get_pending_updates",
+    "get_port_mappings",
+    "get_raw_attestation",
+    "get_webhook",
+    "get_webhook_stats",
+    "import_github_profile_ssh_keys",
+    "inspect_kms",
+    "list_all_instance_type_families",
+    "list_attestation_device_ids",
+    "list_attestation_nodes",
+    "list_attestation_ppids",
+    "list_cvms",
+    "list_family_instance_types",
+    "list_recent_attestations",
+    "list_ssh_keys",
+    "list_webhook_deliveries",
+    "list_webhooks",
+    "next_app_ids",
+    "patch_cvm",
+    "provision_cvm",
+    "provision_cvm_compose_file_update",
+    "provision_cvm_for_eliza",
+    "redeploy_app_revision",
+    "redeploy_cvm_revision",
+    "refresh_cvm_instance_id",
+    "refresh_cvm_instance_ids",
+    "replicate_app_cvm",
+    "replicate_cvm",
+    "resend_webhook_delivery",
+    "restart_cvm",
+    "reveal_webhook_secret",
+    "rotate_webhook_secret",
+    "set_port_mappings",
+    "shutdown_cvm",
+    "start_cvm",
+    "stop_cvm",
+    "submit_cvm_compose_file_update",
+    "sync_github_ssh_keys",
+    "test_webhook",
+    "update_cvm_envs",
+    "update_cvm_listed",
+    "update_cvm_name",
+    "update_cvm_scheduled_delete",
+    "update_docker_compose",
+    "update_network_config",
+    "update_os_image",
+    "update_pre_launch_script",
+    "update_webhook",
+    "verify_attestation_upload",
+    "view_attestation",
+];
+#[cfg(feature = "dynamic")]
+impl crate::PhalaCloud {
+    /// Calls an operation by method name with JSON arguments keyed by
+    /// parameter name (`{"cvm_id": "...", "page": 2, "body": {...}}`),
+    /// and returns the response with its data as JSON. Arguments are
+    /// decoded into the parameters' types first, so a bad one is an
+    /// error before anything is sent.
+    pub async fn call_json(
+        &self,
+        operation: &str,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<
+        crate::Response<::serde_json::Value>,
+        crate::PhalaCloudError,
+    > {
+        match operation {
+            "batch_stop_cvms" => {
+                crate::dynamic::to_json(
+                    BatchStopCvmsBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "cancel_cvm_operation" => {
+                crate::dynamic::to_json(
+                    CancelCvmOperationBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "check_app_cvms_is_allowed" => {
+                crate::dynamic::to_json(
+                    CheckAppCvmsIsAllowedBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "check_app_is_allowed" => {
+                crate::dynamic::to_json(
+                    CheckAppIsAllowedBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "check_raw_attestation" => {
+                crate::dynamic::to_json(
+                    CheckRawAttestationBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "commit_cvm_compose_file_update" => {
+                crate::dynamic::to_json(
+                    CommitCvmComposeFileUpdateBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "commit_cvm_provision" => {
+                crate::dynamic::to_json(
+                    CommitCvmProvisionBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "commit_cvm_replica" => {
+                crate::dynamic::to_json(
+                    CommitCvmReplicaBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "commit_cvm_update" => {
+                crate::dynamic::to_json(
+                    CommitCvmUpdateBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "create_app_instance" => {
+                crate::dynamic::to_json(
+                    CreateAppInstanceBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "create_cvm_for_workload" => {
+                crate::dynamic::to_json(
+                    CreateCvmForWorkloadBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "create_eliza_from_provision" => {
+                crate::dynamic::to_json(
+                    CreateElizaFromProvisionBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "create_ssh_key" => {
+                crate::dynamic::to_json(
+                    CreateSshKeyBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "create_webhook" => {
+                crate::dynamic::to_json(
+                    CreateWebhookBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "delete_cvm" => {
+                crate::dynamic::to_json(
+                    DeleteCvmBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "delete_ssh_key" => {
+                crate::dynamic::to_json(
+                    DeleteSshKeyBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "delete_webhook" => {
+                crate::dynamic::to_json(
+                    DeleteWebhookBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "diagnose_custom_domains" => {
+                crate::dynamic::to_json(
+                    DiagnoseCustomDomainsBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_app_attestation" => {
+                crate::dynamic::to_json(
+                    GetAppAttestationBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_app_cvms" => {
+                crate::dynamic::to_json(
+                    GetAppCvmsBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_app_device_allowlist" => {
+                crate::dynamic::to_json(
+                    GetAppDeviceAllowlistBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_app_env_encrypt_pub_key" => {
+                crate::dynamic::to_json(
+                    GetAppEnvEncryptPubKeyBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_app_filter_options" => {
+                crate::dynamic::to_json(
+                    GetAppFilterOptionsBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_app_info" => {
+                crate::dynamic::to_json(
+                    GetAppInfoBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_app_kms_info" => {
+                crate::dynamic::to_json(
+                    GetAppKmsInfoBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_app_list" => {
+                crate::dynamic::to_json(
+                    GetAppListBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_app_revision_detail" => {
+                crate::dynamic::to_json(
+                    GetAppRevisionDetailBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_app_revisions" => {
+                crate::dynamic::to_json(
+                    GetAppRevisionsBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_app_tcb_evaluation" => {
+                crate::dynamic::to_json(
+                    GetAppTcbEvaluationBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_app_usage" => {
+                crate::dynamic::to_json(
+                    GetAppUsageBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_attestation_collateral" => {
+                crate::dynamic::to_json(
+                    GetAttestationCollateralBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_available_os_images" => {
+                crate::dynamic::to_json(
+                    GetAvailableOsImagesBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_commit_update_info" => {
+                crate::dynamic::to_json(
+                    GetCommitUpdateInfoBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_cvm_attestation" => {
+                crate::dynamic::to_json(
+                    GetCvmAttestationBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_cvm_compose_file" => {
+                crate::dynamic::to_json(
+                    GetCvmComposeFileBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_cvm_docker_compose" => {
+                crate::dynamic::to_json(
+                    GetCvmDockerComposeBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_cvm_info" => {
+                crate::dynamic::to_json(
+                    GetCvmInfoBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_cvm_list" => {
+                crate::dynamic::to_json(
+                    GetCvmListBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_cvm_network" => {
+                crate::dynamic::to_json(
+                    GetCvmNetworkBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_cvm_operations" => {
+                crate::dynamic::to_json(
+                    GetCvmOperationsBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_cvm_pre_launch_script" => {
+                crate::dynamic::to_json(
+                    GetCvmPreLaunchScriptBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_cvm_state" => {
+                crate::dynamic::to_json(
+                    GetCvmStateBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_cvm_stats" => {
+                crate::dynamic::to_json(
+                    GetCvmStatsBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_cvm_status_batch" => {
+                crate::dynamic::to_json(
+                    GetCvmStatusBatchBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_cvm_user_config" => {
+                crate::dynamic::to_json(
+                    GetCvmUserConfigBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_firewall_status" => {
+                crate::dynamic::to_json(
+                    GetFirewallStatusBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_kms_info" => {
+                crate::dynamic::to_json(
+                    GetKmsInfoBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_kms_list" => {
+                crate::dynamic::to_json(
+                    GetKmsListBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_kms_on_chain_detail" => {
+                crate::dynamic::to_json(
+                    GetKmsOnChainDetailBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_network_config" => {
+                crate::dynamic::to_json(
+                    GetNetworkConfigBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_operation_status" => {
+                crate::dynamic::to_json(
+                    GetOperationStatusBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_pending_update_preview" => {
+                crate::dynamic::to_json(
+                    GetPendingUpdatePreviewBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_pending_updates" => {
+                crate::dynamic::to_json(
+                    GetPendingUpdatesBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_port_mappings" => {
+                crate::dynamic::to_json(
+                    GetPortMappingsBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_raw_attestation" => {
+                crate::dynamic::to_json(
+                    GetRawAttestationBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_webhook" => {
+                crate::dynamic::to_json(
+                    GetWebhookBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_webhook_stats" => {
+                crate::dynamic::to_json(
+                    GetWebhookStatsBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "import_github_profile_ssh_keys" => {
+                crate::dynamic::to_json(
+                    ImportGithubProfileSshKeysBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "inspect_kms" => {
+                crate::dynamic::to_json(
+                    InspectKmsBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "list_all_instance_type_families" => {
+                crate::dynamic::to_json(
+                    ListAllInstanceTypeFamiliesBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "list_attestation_device_ids" => {
+                crate::dynamic::to_json(
+                    ListAttestationDeviceIdsBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "list_attestation_nodes" => {
+                crate::dynamic::to_json(
+                    ListAttestationNodesBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "list_attestation_ppids" => {
+                crate::dynamic::to_json(
+                    ListAttestationPpidsBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "list_cvms" => {
+                crate::dynamic::to_json(
+                    ListCvmsBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "list_family_instance_types" => {
+                crate::dynamic::to_json(
+                    ListFamilyInstanceTypesBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "list_recent_attestations" => {
+                crate::dynamic::to_json(
+                    ListRecentAttestationsBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "list_ssh_keys" => {
+                crate::dynamic::to_json(
+                    ListSshKeysBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "list_webhook_deliveries" => {
+                crate::dynamic::to_json(
+                    ListWebhookDeliveriesBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "list_webhooks" => {
+                crate::dynamic::to_json(
+                    ListWebhooksBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "next_app_ids" => {
+                crate::dynamic::to_json(
+                    NextAppIdsBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "patch_cvm" => {
+                crate::dynamic::to_json(
+                    PatchCvmBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "provision_cvm" => {
+                crate::dynamic::to_json(
+                    ProvisionCvmBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "provision_cvm_compose_file_update" => {
+                crate::dynamic::to_json(
+                    ProvisionCvmComposeFileUpdateBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "provision_cvm_for_eliza" => {
+                crate::dynamic::to_json(
+                    ProvisionCvmForElizaBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "redeploy_app_revision" => {
+                crate::dynamic::to_json(
+                    RedeployAppRevisionBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "redeploy_cvm_revision" => {
+                crate::dynamic::to_json(
+                    RedeployCvmRevisionBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "refresh_cvm_instance_id" => {
+                crate::dynamic::to_json(
+                    RefreshCvmInstanceIdBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "refresh_cvm_instance_ids" => {
+                crate::dynamic::to_json(
+                    RefreshCvmInstanceIdsBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "replicate_app_cvm" => {
+                crate::dynamic::to_json(
+                    ReplicateAppCvmBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "replicate_cvm" => {
+                crate::dynamic::to_json(
+                    ReplicateCvmBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "resend_webhook_delivery" => {
+                crate::dynamic::to_json(
+                    ResendWebhookDeliveryBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "restart_cvm" => {
+                crate::dynamic::to_json(
+                    RestartCvmBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "reveal_webhook_secret" => {
+                crate::dynamic::to_json(
+                    RevealWebhookSecretBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "rotate_webhook_secret" => {
+                crate::dynamic::to_json(
+                    RotateWebhookSecretBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "set_port_mappings" => {
+                crate::dynamic::to_json(
+                    SetPortMappingsBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "shutdown_cvm" => {
+                crate::dynamic::to_json(
+                    ShutdownCvmBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "start_cvm" => {
+                crate::dynamic::to_json(
+                    StartCvmBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "stop_cvm" => {
+                crate::dynamic::to_json(
+                    StopCvmBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "submit_cvm_compose_file_update" => {
+                crate::dynamic::to_json(
+                    SubmitCvmComposeFileUpdateBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "sync_github_ssh_keys" => {
+                crate::dynamic::to_json(
+                    SyncGithubSshKeysBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "test_webhook" => {
+                crate::dynamic::to_json(
+                    TestWebhookBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "update_cvm_envs" => {
+                crate::dynamic::to_json(
+                    UpdateCvmEnvsBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "update_cvm_listed" => {
+                crate::dynamic::to_json(
+                    UpdateCvmListedBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "update_cvm_name" => {
+                crate::dynamic::to_json(
+                    UpdateCvmNameBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "update_cvm_scheduled_delete" => {
+                crate::dynamic::to_json(
+                    UpdateCvmScheduledDeleteBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "update_docker_compose" => {
+                crate::dynamic::to_json(
+                    UpdateDockerComposeBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "update_network_config" => {
+                crate::dynamic::to_json(
+                    UpdateNetworkConfigBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "update_os_image" => {
+                crate::dynamic::to_json(
+                    UpdateOsImageBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "update_pre_launch_script" => {
+                crate::dynamic::to_json(
+                    UpdatePreLaunchScriptBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "update_webhook" => {
+                crate::dynamic::to_json(
+                    UpdateWebhookBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "verify_attestation_upload" => {
+                crate::dynamic::to_json(
+                    VerifyAttestationUploadBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "view_attestation" => {
+                crate::dynamic::to_json(
+                    ViewAttestationBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            other => {
+                ::std::result::Result::Err(
+                    crate::RequestError::new(
+                            format!("unknown operation `{other}`"),
+                            ::std::option::Option::None,
+                        )
+                        .into(),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::blocking::PhalaCloud {
+    /// [`crate::PhalaCloud::call_json`], blocking.
+    pub fn call_json(
+        &self,
+        operation: &str,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<
+        crate::Response<::serde_json::Value>,
+        crate::PhalaCloudError,
+    > {
+        let client = self.inner();
+        crate::blocking::block_on(
+            client,
+            ::std::boxed::Box::pin(client.call_json(operation, args)),
+        )
+    }
+}
 /// The spec path template of an operation (`/api/v1/cvms/{cvm_id}`).
 pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static str> {
     match operation {

@@ -3,6 +3,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
+#[cfg(feature = "dynamic")]
+use crate::dynamic;
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
@@ -55,6 +57,19 @@ impl<'a, M: Mode> CreateSshKeyBuilder<'a, M> {
                 ::std::option::Option::Some(201u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> CreateSshKeyBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateSshKeyBuilder<'a, M> {
@@ -149,6 +164,19 @@ impl<'a, M: Mode> DeleteSshKeyBuilder<'a, M> {
                 ::std::option::Option::Some(204u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> DeleteSshKeyBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "key_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteSshKeyBuilder<'a, M> {
@@ -255,6 +283,19 @@ impl<'a, M: Mode> ImportGithubProfileSshKeysBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> ImportGithubProfileSshKeysBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for ImportGithubProfileSshKeysBuilder<'a, M> {
     type Output = M::Output<types::GithubProfileImportResponse>;
@@ -355,6 +396,19 @@ impl<'a, M: Mode> ListSshKeysBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> ListSshKeysBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListSshKeysBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::SshKeyResponse>>;
     type IntoFuture = BoxFuture<'a, M::Output<::std::vec::Vec<types::SshKeyResponse>>>;
@@ -440,6 +494,19 @@ impl<'a, M: Mode> SyncGithubSshKeysBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> SyncGithubSshKeysBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for SyncGithubSshKeysBuilder<'a, M> {

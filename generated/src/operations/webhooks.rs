@@ -3,6 +3,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
+#[cfg(feature = "dynamic")]
+use crate::dynamic;
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
@@ -55,6 +57,19 @@ impl<'a, M: Mode> CreateWebhookBuilder<'a, M> {
                 ::std::option::Option::Some(201u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> CreateWebhookBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateWebhookBuilder<'a, M> {
@@ -145,6 +160,19 @@ impl<'a, M: Mode> DeleteWebhookBuilder<'a, M> {
                 ::std::option::Option::Some(204u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> DeleteWebhookBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "webhook_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteWebhookBuilder<'a, M> {
@@ -244,6 +272,19 @@ impl<'a, M: Mode> GetWebhookBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> GetWebhookBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "webhook_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWebhookBuilder<'a, M> {
     type Output = M::Output<types::WebhookResponse>;
     type IntoFuture = BoxFuture<'a, M::Output<types::WebhookResponse>>;
@@ -339,6 +380,19 @@ impl<'a, M: Mode> GetWebhookStatsBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetWebhookStatsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "webhook_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWebhookStatsBuilder<'a, M> {
@@ -460,6 +514,21 @@ impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> ListWebhookDeliveriesBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "webhook_id")?);
+        builder.limit = dynamic::opt_arg(args, "limit")?;
+        builder.offset = dynamic::opt_arg(args, "offset")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for ListWebhookDeliveriesBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::WebhookDeliveryResponse>>;
@@ -570,6 +639,19 @@ impl<'a, M: Mode> ListWebhooksBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> ListWebhooksBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListWebhooksBuilder<'a, M> {
     type Output = M::Output<::std::vec::Vec<types::WebhookResponse>>;
     type IntoFuture = BoxFuture<'a, M::Output<::std::vec::Vec<types::WebhookResponse>>>;
@@ -650,6 +732,23 @@ impl<'a, M: Mode> ResendWebhookDeliveryBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> ResendWebhookDeliveryBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "webhook_id")?,
+            dynamic::arg(args, "event_id")?,
+        );
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
@@ -757,6 +856,19 @@ impl<'a, M: Mode> RevealWebhookSecretBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> RevealWebhookSecretBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "webhook_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for RevealWebhookSecretBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
@@ -849,6 +961,19 @@ impl<'a, M: Mode> RotateWebhookSecretBuilder<'a, M> {
             .await
     }
 }
+#[cfg(feature = "dynamic")]
+impl<'a> RotateWebhookSecretBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "webhook_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for RotateWebhookSecretBuilder<'a, M> {
     type Output = M::Output<::serde_json::Value>;
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
@@ -939,6 +1064,19 @@ impl<'a, M: Mode> TestWebhookBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> TestWebhookBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "webhook_id")?);
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for TestWebhookBuilder<'a, M> {
@@ -1042,6 +1180,23 @@ impl<'a, M: Mode> UpdateWebhookBuilder<'a, M> {
                 ::std::option::Option::Some(200u16),
             )
             .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> UpdateWebhookBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "webhook_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateWebhookBuilder<'a, M> {
