@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use heck::ToUpperCamelCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
 use crate::config::Config;
@@ -164,24 +164,23 @@ fn operation_names(
 pub fn rule_name(op_id: &str) -> String {
     let base = op_id.split("_api_v1_").next().unwrap_or(op_id);
     let base = base.strip_prefix("handle_").unwrap_or(base);
-    base.to_owned()
+    // Canonical snake_case (`a__b` -> `a_b`): progenitor applies the same to
+    // the operationIds it is given, and the two must agree.
+    base.to_snake_case()
 }
 
 fn check_identifier(name: &str, op_id: &str) -> Result<()> {
-    let ok = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    // Canonical: progenitor snake-cases the names it is given, and the
+    // operation layer finds progenitor's methods by name.
+    let ok =
+        name.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && name == name.to_snake_case();
     if ok && syn::parse_str::<syn::Ident>(name).is_ok() {
         Ok(())
     } else {
         Err(Error::Unsupported {
             operation: op_id.to_owned(),
             pointer: "operationId".to_owned(),
-            message: format!("method name {name:?} is not a snake_case Rust identifier"),
+            message: format!("method name {name:?} is not a canonical snake_case Rust identifier"),
         })
     }
 }
@@ -310,6 +309,7 @@ mod tests {
             rule_name("list_webhooks_api_v1_workspace_webhooks_get"),
             "list_webhooks"
         );
+        assert_eq!(rule_name("a__b_v1_x__y_post"), "a_b_v1_x_y_post");
     }
 
     #[test]

@@ -1,0 +1,151 @@
+//! Generator benchmarks: each pipeline stage, the whole pipeline, a no-op
+//! regeneration, both real specs, and synthetic specs 2x/5x/10x the size of
+//! the Phala spec (paths and schemas cloned under new names) to show the
+//! cost is linear. `cargo bench -p phala-codegen`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use phala_codegen::{config, emit, ir, load, naming, normalize, write, Config};
+use serde_json::Value;
+
+fn config() -> Config {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    Config::load(&root.join(config::DEFAULT_CONFIG)).expect("spec/phala-codegen.toml")
+}
+
+fn stages(c: &mut Criterion, name: &str, spec: &Path) {
+    let config = config();
+    let python = naming::PythonNames::load(&config.inputs.python_names).unwrap();
+    let raw = load::load_spec(spec).unwrap();
+    let names = naming::name_everything(&raw, spec, &config, &python).unwrap();
+    let ctx = normalize::Context {
+        default_version: config.api.default_version.clone(),
+        type_names: names.types.clone(),
+    };
+    let mut normalized = raw.clone();
+    normalize::normalize(&mut normalized, &ctx).unwrap();
+    let api = ir::build(&normalized, &names).unwrap();
+
+    let mut group = c.benchmark_group(name);
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
+    group.bench_function("load", |b| b.iter(|| load::load_spec(spec).unwrap()));
+    group.bench_function("normalize", |b| {
+        b.iter(|| {
+            let mut doc = raw.clone();
+            normalize::normalize(&mut doc, &ctx).unwrap()
+        })
+    });
+    group.bench_function("ir", |b| b.iter(|| ir::build(&normalized, &names).unwrap()));
+    group.bench_function("generate (progenitor)", |b| {
+        b.iter(|| emit::progenitor::generate(&normalized, &api).unwrap())
+    });
+    let catalog =
+        phala_codegen::catalog::load(&config.inputs.error_catalog, &config.error_code_names)
+            .unwrap();
+    group.bench_function("generate (our emitters) + format", |b| {
+        b.iter_batched(
+            || emit::progenitor::generate(&normalized, &api).unwrap(),
+            |raw| emit::files(&api, &catalog, &config, raw, 0).unwrap(),
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("whole pipeline", |b| {
+        b.iter(|| phala_codegen::generate(&config, spec).unwrap())
+    });
+    let out = tempfile::tempdir().unwrap();
+    let files = phala_codegen::generate(&config, spec).unwrap().files;
+    write::write(out.path(), &files, false).unwrap();
+    group.bench_function("no-op regeneration", |b| {
+        b.iter(|| {
+            let files = phala_codegen::generate(&config, spec).unwrap().files;
+            let report = write::write(out.path(), &files, false).unwrap();
+            assert!(report.written.is_empty());
+        })
+    });
+    group.finish();
+}
+
+fn phala(c: &mut Criterion) {
+    let spec = config().inputs.spec;
+    stages(c, "openapi.json (102 operations)", &spec);
+}
+
+fn march(c: &mut Criterion) {
+    let spec = config().inputs.spec.with_file_name("openapi-2026-03.json");
+    stages(c, "openapi-2026-03.json (173 operations)", &spec);
+}
+
+/// The spec with every path and component cloned `factor - 1` more times
+/// under new names, `$ref`s inside each clone pointing at its own copies.
+fn scaled(doc: &Value, factor: usize) -> Value {
+    let mut out = doc.clone();
+    let paths = doc["paths"].as_object().unwrap().clone();
+    let schemas = doc["components"]["schemas"].as_object().unwrap().clone();
+    for k in 1..factor {
+        let suffix = format!("_x{k}");
+        for (path, item) in &paths {
+            let mut item = item.clone();
+            rename_clone(&mut item, &suffix);
+            out["paths"][format!("{path}{suffix}")] = item;
+        }
+        for (name, schema) in &schemas {
+            let mut schema = schema.clone();
+            rename_clone(&mut schema, &suffix);
+            out["components"]["schemas"][clone_name(name, &suffix)] = schema;
+        }
+    }
+    out
+}
+
+/// A clone's name: unique, and left whole by the naming rules (no
+/// `_api_v1_` to cut at), so neither methods nor `Body_*` types collide.
+fn clone_name(name: &str, suffix: &str) -> String {
+    format!("{}{suffix}", name.replace("_api_v1_", "_v1_"))
+}
+
+fn rename_clone(v: &mut Value, suffix: &str) {
+    match v {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                match (key.as_str(), child) {
+                    ("$ref", Value::String(r)) => {
+                        let (base, name) = r.rsplit_once('/').unwrap_or(("", r));
+                        *r = format!("{base}/{}", clone_name(name, suffix));
+                    }
+                    ("operationId", Value::String(id)) => *id = clone_name(id, suffix),
+                    (_, child) => rename_clone(child, suffix),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| rename_clone(i, suffix)),
+        _ => {}
+    }
+}
+
+fn scaling(c: &mut Criterion) {
+    let config = config();
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&config.inputs.spec).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut group = c.benchmark_group("scaling (whole pipeline)");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    for factor in [1usize, 2, 5, 10] {
+        let path: PathBuf = dir.path().join(format!("spec-{factor}x.json"));
+        std::fs::write(&path, serde_json::to_string(&scaled(&doc, factor)).unwrap()).unwrap();
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{factor}x")),
+            &path,
+            |b, path| b.iter(|| phala_codegen::generate(&config, path).unwrap()),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, phala, march, scaling);
+criterion_main!(benches);
