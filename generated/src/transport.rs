@@ -181,7 +181,13 @@ async fn retry_loop(
                 {
                     span.record("request_id", id);
                 }
-                let (retryable, response) = classify_for_retry(response).await?;
+                // Reading the body to decide is only worth it when a retry
+                // could follow.
+                let (retryable, response) = if may_retry && spare.is_some() {
+                    classify_for_retry(response).await?
+                } else {
+                    (false, response)
+                };
                 if let (true, true, Some(again)) = (retryable, may_retry, spare) {
                     let wait = retry_after(response.headers())
                         .map(|d| d.min(policy.max_retry_after))

@@ -1,0 +1,256 @@
+//! Client throughput against a local HTTP server on 127.0.0.1 that returns
+//! a fixed, realistic `get_cvm_info` body: the blocking client sequentially,
+//! the async client at concurrency 1 and 32, and a raw `reqwest` + serde
+//! baseline doing the same request and decode by hand (the floor the SDK's
+//! overhead is measured against). Also the cost of error responses.
+//! `cargo bench --bench client`; prints figures, ratios from the same run.
+
+#[path = "../tests/common/mod.rs"]
+#[allow(dead_code)]
+mod common;
+
+use std::time::{Duration, Instant};
+
+use phala_cloud::{PhalaCloud, RetryPolicy};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+const CALLS: usize = 4000;
+const CONCURRENCY: usize = 32;
+
+/// A keep-alive HTTP/1.1 server answering every request with `status` and `body`.
+async fn serve(status: &'static str, body: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let response = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\nx-request-id: req-bench\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let response = response.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 16 * 1024];
+                let mut pending = Vec::new();
+                loop {
+                    let Ok(n) = socket.read(&mut buf).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    pending.extend_from_slice(&buf[..n]);
+                    while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+                        pending.drain(..end + 4);
+                        if socket.write_all(response.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn client(base: &str) -> PhalaCloud {
+    PhalaCloud::builder()
+        .api_key("phak_bench")
+        .base_url(base)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+struct Figure {
+    name: String,
+    calls: usize,
+    elapsed: Duration,
+}
+
+impl Figure {
+    fn per_sec(&self) -> f64 {
+        self.calls as f64 / self.elapsed.as_secs_f64()
+    }
+    fn micros(&self) -> f64 {
+        self.elapsed.as_secs_f64() * 1e6 / self.calls as f64
+    }
+}
+
+async fn async_calls(c: &PhalaCloud, calls: usize, concurrency: usize) -> Duration {
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let c = c.clone();
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..calls / concurrency {
+                c.get_cvm_info("cvm_bench").await.expect("decodes");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    start.elapsed()
+}
+
+async fn raw_calls(base: &str, calls: usize, concurrency: usize) -> Duration {
+    let http = reqwest::Client::new();
+    let url = format!("{base}/api/v1/cvms/cvm_bench");
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (http, url) = (http.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..calls / concurrency {
+                let bytes = http
+                    .get(&url)
+                    .header("x-api-key", "phak_bench")
+                    .header("x-phala-version", phala_cloud::DEFAULT_API_VERSION)
+                    .send()
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap();
+                let _: phala_cloud::types::GetCvmInfoResponse =
+                    serde_json::from_slice(&bytes).unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    start.elapsed()
+}
+
+/// The Python SDK's sync client on the same server, when a Python 3.10 with
+/// phala-cloud 0.2.0 is at `bench/.venv` (or `PHALA_BENCH_PYTHON`).
+fn python_sdk(rt: &tokio::runtime::Runtime, base: &str, figures: &[Figure]) {
+    let _guard = rt.enter();
+    let python = std::env::var("PHALA_BENCH_PYTHON").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/bench/.venv/bin/python").to_owned()
+    });
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/python_sdk.py");
+    let calls = 1000;
+    let out = std::process::Command::new(&python)
+        .args([script, base, &calls.to_string()])
+        .output();
+    let Some(secs) = out.ok().filter(|o| o.status.success()).and_then(|o| {
+        String::from_utf8_lossy(&o.stdout)
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse::<f64>().ok())
+    }) else {
+        println!("  python sdk: not measured ({python} with phala-cloud 0.2.0 not available; see bench/python_sdk.py)");
+        return;
+    };
+    let py = Figure {
+        name: "python sdk 0.2.0, sync".into(),
+        calls,
+        elapsed: Duration::from_secs_f64(secs),
+    };
+    println!(
+        "  {:<40} {:>9.0} calls/s {:>8.1} us/call",
+        py.name,
+        py.per_sec(),
+        py.micros()
+    );
+    for f in figures
+        .iter()
+        .filter(|f| f.name.starts_with("blocking") || f.name == "async, concurrency 1")
+    {
+        println!(
+            "  {} vs python sync: {:.1}x the calls/s",
+            f.name,
+            f.per_sec() / py.per_sec()
+        );
+    }
+}
+
+fn main() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let body = common::cvm_detail_json("cvm_bench").to_string();
+    let base = rt.block_on(serve("200 OK", body));
+    let c = client(&base);
+    // Warm up connections and caches.
+    rt.block_on(async_calls(&c, 200, 1));
+    rt.block_on(raw_calls(&base, 200, 1));
+
+    let mut figures = Vec::new();
+    let blocking = phala_cloud::blocking::PhalaCloud::from_async(client(&base)).unwrap();
+    blocking.get_cvm_info("cvm_bench").send().unwrap();
+    let start = Instant::now();
+    for _ in 0..CALLS {
+        blocking.get_cvm_info("cvm_bench").send().expect("decodes");
+    }
+    figures.push(Figure {
+        name: "blocking, sequential".into(),
+        calls: CALLS,
+        elapsed: start.elapsed(),
+    });
+    for concurrency in [1, CONCURRENCY] {
+        let sdk = rt.block_on(async_calls(&c, CALLS, concurrency));
+        figures.push(Figure {
+            name: format!("async, concurrency {concurrency}"),
+            calls: CALLS,
+            elapsed: sdk,
+        });
+        let raw = rt.block_on(raw_calls(&base, CALLS, concurrency));
+        figures.push(Figure {
+            name: format!("raw reqwest + serde, concurrency {concurrency}"),
+            calls: CALLS,
+            elapsed: raw,
+        });
+    }
+    println!(
+        "client throughput, {CALLS} get_cvm_info calls against 127.0.0.1 ({} body bytes):",
+        common::cvm_detail_json("x").to_string().len()
+    );
+    for f in &figures {
+        println!(
+            "  {:<40} {:>9.0} calls/s {:>8.1} us/call",
+            f.name,
+            f.per_sec(),
+            f.micros()
+        );
+    }
+    for concurrency in [1, CONCURRENCY] {
+        let sdk = figures
+            .iter()
+            .find(|f| f.name == format!("async, concurrency {concurrency}"))
+            .unwrap();
+        let raw = figures
+            .iter()
+            .find(|f| f.name == format!("raw reqwest + serde, concurrency {concurrency}"))
+            .unwrap();
+        println!(
+            "  overhead at concurrency {concurrency}: {:.2}x the raw floor (us/call)",
+            sdk.micros() / raw.micros()
+        );
+    }
+
+    python_sdk(&rt, &base, &figures);
+
+    println!("error path, 2000 calls each (classification included):");
+    for (status, body) in [
+        ("401 Unauthorized", r#"{"detail":"Invalid API key"}"#.to_owned()),
+        ("409 Conflict", r#"{"error_code":"ERR-03-007","message":"app_id conflict","details":[{"field":"app_id"}],"suggestions":["Provision again"]}"#.to_owned()),
+        ("422 Unprocessable Entity", r#"{"detail":[{"loc":["body","name"],"msg":"Field required","type":"missing"}]}"#.to_owned()),
+        ("502 Bad Gateway", "<html><body><h1>502 Bad Gateway</h1></body></html>".to_owned()),
+    ] {
+        let base = rt.block_on(serve(status, body));
+        let c = client(&base);
+        let start = Instant::now();
+        rt.block_on(async {
+            for _ in 0..2000 {
+                assert!(c.get_cvm_info("cvm_bench").await.is_err());
+            }
+        });
+        let f = Figure { name: status.into(), calls: 2000, elapsed: start.elapsed() };
+        println!("  {:<40} {:>9.0} calls/s {:>8.1} us/call", f.name, f.per_sec(), f.micros());
+    }
+}
