@@ -6,7 +6,6 @@
 //! `cargo bench --bench client`; prints figures, ratios from the same run.
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use std::time::{Duration, Instant};
