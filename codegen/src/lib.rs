@@ -33,8 +33,14 @@ pub struct Generated {
     pub catalog: catalog::Catalog,
 }
 
-/// Runs load -> normalize -> ir -> emit -> format for `spec`.
-pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
+/// The stages before emitting: the normalized document and its IR.
+struct Prepared {
+    doc: serde_json::Value,
+    api: ir::Api,
+    passes: Vec<normalize::PassReport>,
+}
+
+fn prepare(config: &Config, spec: &Path) -> Result<Prepared> {
     let mut doc = load::load_spec(spec)?;
     let python = naming::PythonNames::load(&config.inputs.python_names)?;
     let names = naming::name_everything(&doc, spec, config, &python)?;
@@ -44,6 +50,12 @@ pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
     };
     let passes = normalize::normalize(&mut doc, &ctx)?;
     let api = ir::build(&doc, &names)?;
+    Ok(Prepared { doc, api, passes })
+}
+
+/// Runs load -> normalize -> ir -> emit -> format for `spec`.
+pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
+    let Prepared { doc, api, passes } = prepare(config, spec)?;
     let raw = emit::progenitor::generate(&doc, &api)?;
     let types = raw
         .types
@@ -60,4 +72,11 @@ pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
         api,
         catalog,
     })
+}
+
+/// The `src/lib.rs` of a crate that is progenitor alone, with its default
+/// settings, over the same normalized spec (for the compile-cost benchmark).
+pub fn bare_progenitor(config: &Config, spec: &Path) -> Result<String> {
+    let Prepared { doc, api, .. } = prepare(config, spec)?;
+    emit::progenitor::bare(&doc, &api)
 }

@@ -30,10 +30,31 @@ struct Cli {
     /// differs from what would be generated.
     #[arg(long)]
     check: bool,
+    /// Instead of the SDK, write to this directory a crate that is progenitor
+    /// alone over the same spec (the compile-cost benchmark's baseline).
+    #[arg(long, hide = true)]
+    bare_progenitor: Option<PathBuf>,
     /// Print how many sites each normalization pass changed.
     #[arg(long, short)]
     verbose: bool,
 }
+
+const BARE_MANIFEST: &str = r#"[package]
+name = "bare-progenitor"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[workspace]
+
+[dependencies]
+chrono = { version = "0.4", default-features = false, features = ["serde", "std", "clock"] }
+progenitor-client = "0.15"
+regress = "0.10"
+reqwest = { version = "0.13", default-features = false, features = ["json", "query", "rustls", "http2"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+"#;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -57,6 +78,16 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| config.inputs.spec.clone());
     let out = cli.out.clone().unwrap_or_else(|| config.output.dir.clone());
+    if let Some(dir) = &cli.bare_progenitor {
+        let lib = phala_codegen::bare_progenitor(&config, &spec)?;
+        let files = std::collections::BTreeMap::from([
+            (PathBuf::from("Cargo.toml"), format::toml(BARE_MANIFEST)),
+            (PathBuf::from("src/lib.rs"), lib),
+        ]);
+        write::write(dir, &files, false)?;
+        println!("phala-codegen: bare progenitor crate in {}", dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
     let generated = phala_codegen::generate(&config, &spec)?;
     if cli.verbose {
         for pass in &generated.passes {

@@ -30,15 +30,7 @@ pub struct Raw {
 
 /// Runs progenitor over the normalized document.
 pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
-    let view = progenitor_view(doc, api);
-    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(&view).map_err(|e| {
-        let pointer = format!("#/{}", e.path().to_string().replace('.', "/"));
-        Error::Unsupported {
-            operation: operation_at(&view, &pointer),
-            pointer,
-            message: e.inner().to_string(),
-        }
-    })?;
+    let spec = parsed_view(doc, api)?;
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Positional)
@@ -55,6 +47,29 @@ pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
     })?;
     StripApiVersion.visit_file_mut(&mut file);
     Ok(split(file))
+}
+
+/// progenitor with its default settings over the same view, as one file:
+/// the baseline the compile-cost benchmark compares the generated crate to.
+pub fn bare(doc: &Value, api: &Api) -> Result<String> {
+    let spec = parsed_view(doc, api)?;
+    let mut generator = Generator::new(&GenerationSettings::new());
+    let tokens = quiet_catch(|| generator.generate_tokens(&spec))
+        .map_err(Error::Progenitor)?
+        .map_err(|e| Error::Progenitor(e.to_string()))?;
+    crate::format::rust(tokens, "bare progenitor crate")
+}
+
+fn parsed_view(doc: &Value, api: &Api) -> Result<openapiv3::OpenAPI> {
+    let view = progenitor_view(doc, api);
+    serde_path_to_error::deserialize(&view).map_err(|e| {
+        let pointer = format!("#/{}", e.path().to_string().replace('.', "/"));
+        Error::Unsupported {
+            operation: operation_at(&view, &pointer),
+            pointer,
+            message: e.inner().to_string(),
+        }
+    })
 }
 
 fn progenitor_view(doc: &Value, api: &Api) -> Value {
