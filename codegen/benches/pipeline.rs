@@ -53,6 +53,23 @@ fn stages(c: &mut Criterion, name: &str, spec: &Path) {
             criterion::BatchSize::LargeInput,
         )
     });
+    // Formatting alone: prettyplease over the generated Rust files, parsed
+    // once outside the timed loop.
+    let parsed: Vec<syn::File> = phala_codegen::generate(&config, spec)
+        .unwrap()
+        .files
+        .iter()
+        .filter(|(path, _)| path.extension().is_some_and(|e| e == "rs"))
+        .filter_map(|(_, text)| syn::parse_file(text).ok())
+        .collect();
+    group.bench_function("format (prettyplease)", |b| {
+        b.iter(|| {
+            parsed
+                .iter()
+                .map(|f| prettyplease::unparse(f).len())
+                .sum::<usize>()
+        })
+    });
     group.bench_function("whole pipeline", |b| {
         b.iter(|| phala_codegen::generate(&config, spec).unwrap())
     });
