@@ -78,7 +78,10 @@ pub enum Body {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MultipartField {
+    /// The form field name on the wire.
     pub name: String,
+    /// The Rust identifier of its builder field.
+    pub rust_name: String,
     pub is_file: bool,
     pub required: bool,
     pub description: Option<String>,
@@ -264,6 +267,7 @@ fn body(
                     ));
                 }
                 fields.push(MultipartField {
+                    rust_name: name.to_snake_case(),
                     name: name.clone(),
                     is_file,
                     required: required.contains(&name.as_str()),

@@ -321,13 +321,14 @@ impl PhalaCloudBuilder {
             })
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
         let origin = origin_of(&base_url)?;
-        let own_http = self
-            .http
-            .is_none()
-            .then(|| self.timeout.unwrap_or(DEFAULT_TIMEOUT));
-        let http = match (self.http, own_http) {
-            (Some(client), _) => client,
-            (None, timeout) => build_http(timeout.unwrap_or(DEFAULT_TIMEOUT))?,
+        // `own_http` remembers the timeout of a client this crate built, so
+        // the blocking client can build its own pool alike.
+        let (http, own_http) = match self.http {
+            Some(client) => (client, None),
+            None => {
+                let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+                (build_http(timeout)?, Some(timeout))
+            }
         };
         let call = Call {
             shared: Arc::new(Shared {

@@ -69,7 +69,7 @@ fn arguments(spec: &Value, op: &Operation) -> Value {
                 } else {
                     json!("sample")
                 };
-                args.insert(heck_snake(&f.name), value);
+                args.insert(f.rust_name.clone(), value);
             }
         }
         Some(_) => {
@@ -84,18 +84,6 @@ fn arguments(spec: &Value, op: &Operation) -> Value {
         None => {}
     }
     Value::Object(args)
-}
-
-fn heck_snake(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 fn client(base: &str, prefer: Option<u16>) -> PhalaCloud {

@@ -29,7 +29,7 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
         });
     }
     for part in parts {
-        let ident = format_ident!("{}", heck::ToSnakeCase::to_snake_case(part.name.as_str()));
+        let ident = format_ident!("{}", part.rust_name);
         let owned = if part.is_file {
             quote!(runtime::UploadFile)
         } else {
@@ -77,7 +77,7 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
         })
         .collect();
     let form_parts = parts.iter().map(|part| {
-        let ident = format_ident!("{}", heck::ToSnakeCase::to_snake_case(part.name.as_str()));
+        let ident = format_ident!("{}", part.rust_name);
         let name = &part.name;
         let value = if part.is_file {
             quote!(v.clone().into_part()?)
