@@ -49,7 +49,7 @@ fn stages(c: &mut Criterion, name: &str, spec: &Path) {
     group.bench_function("generate (our emitters) + format", |b| {
         b.iter_batched(
             || emit::progenitor::generate(&normalized, &api).unwrap(),
-            |raw| emit::files(&api, &catalog, &config, raw, 0).unwrap(),
+            |raw| emit::files(&api, &catalog, &config, "0.1.0", raw, 0).unwrap(),
             criterion::BatchSize::LargeInput,
         )
     });

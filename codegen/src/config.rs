@@ -12,6 +12,9 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// The file this was read from.
+    #[serde(skip)]
+    pub source: PathBuf,
     pub inputs: Inputs,
     pub output: Output,
     #[serde(rename = "crate")]
@@ -51,6 +54,20 @@ pub struct CrateMeta {
     pub version: String,
     pub description: String,
     pub license: String,
+}
+
+impl CrateMeta {
+    /// `version` as semver; the version of a first generation and the floor
+    /// of every later one (the generator bumps from the previous release).
+    pub fn semver(&self, config_path: &Path) -> Result<semver::Version> {
+        semver::Version::parse(&self.version).map_err(|e| Error::Config {
+            path: config_path.to_owned(),
+            message: format!(
+                "crate.version {:?} is not a semver version: {e}",
+                self.version
+            ),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -104,6 +121,8 @@ impl Config {
                 ),
             });
         }
+        config.source = path.to_owned();
+        config.krate.semver(path)?;
         let base = path.parent().unwrap_or(Path::new("."));
         for p in [
             &mut config.inputs.spec,

@@ -1,11 +1,15 @@
 //! The Phala Cloud SDK generator.
 //!
 //! Stages, one module each: [`load`] -> [`normalize`] -> [`ir`] (named by
-//! [`naming`]) -> [`emit`] -> [`format`] -> [`write`]. [`generate`] runs the
-//! first five and returns the files; the CLI and `build.rs` decide whether to
-//! write or only compare them.
+//! [`naming`]) -> [`emit`] (which also reads off the crate's API
+//! [`surface`]) -> [`release`] (compares that surface with the previous
+//! generation's, through [`compare`], and bumps the version) -> [`format`]
+//! -> [`write`]. [`generate`] runs all but the last and returns the files;
+//! the CLI and `build.rs` decide whether to write or only compare them.
+//! [`api_surface`] and [`compare`] also serve `phala-codegen diff`.
 
 pub mod catalog;
+pub mod compare;
 pub mod config;
 pub mod emit;
 pub mod error;
@@ -14,6 +18,9 @@ pub mod ir;
 pub mod load;
 pub mod naming;
 pub mod normalize;
+pub mod release;
+pub mod report;
+pub mod surface;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -31,6 +38,11 @@ pub struct Generated {
     pub passes: Vec<normalize::PassReport>,
     pub api: ir::Api,
     pub catalog: catalog::Catalog,
+    /// The crate version written to `Cargo.toml`.
+    pub version: String,
+    /// What changed since the generation in the output directory; `None`
+    /// when there was none to compare with.
+    pub report: Option<report::Report>,
 }
 
 /// The stages before emitting: the normalized document and its IR.
@@ -53,7 +65,9 @@ fn prepare(config: &Config, spec: &Path) -> Result<Prepared> {
     Ok(Prepared { doc, api, passes })
 }
 
-/// Runs load -> normalize -> ir -> emit -> format for `spec`.
+/// Runs every stage but `write` for `spec`. The previous generation is
+/// read from `config.output.dir`: its API snapshot decides the version bump
+/// and its changelog is kept below the new entry.
 pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
     let Prepared { doc, api, passes } = prepare(config, spec)?;
     let raw = emit::progenitor::generate(&doc, &api)?;
@@ -63,7 +77,16 @@ pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
         .filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
         .count();
     let catalog = catalog::load(&config.inputs.error_catalog, &config.error_code_names)?;
-    let files = emit::files(&api, &catalog, config, raw, types)?;
+    let surface = surface::Surface {
+        operations: emit::signature::surfaces(&api, &raw.methods)?,
+        models: raw.models.clone(),
+        error_codes: error_codes(&catalog),
+    };
+    let previous = release::previous(&config.output.dir)?;
+    let release = release::release(&previous, surface, config)?;
+    let mut files = emit::files(&api, &catalog, config, &release.version, raw, types)?;
+    files.insert(PathBuf::from(release::SNAPSHOT), release.snapshot_json);
+    files.insert(PathBuf::from(release::CHANGELOG), release.changelog);
     Ok(Generated {
         files,
         operations: api.operations.len(),
@@ -71,7 +94,38 @@ pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
         passes,
         api,
         catalog,
+        version: release.version,
+        report: release.report,
     })
+}
+
+/// The API surface the generated crate would have for `spec`, with the
+/// error codes of `catalog` when one is given (for `phala-codegen diff`).
+pub fn api_surface(
+    config: &Config,
+    spec: &Path,
+    catalog: Option<&Path>,
+) -> Result<surface::Surface> {
+    let Prepared { doc, api, .. } = prepare(config, spec)?;
+    let raw = emit::progenitor::generate(&doc, &api)?;
+    let error_codes = match catalog {
+        Some(path) => error_codes(&catalog::load(path, &config.error_code_names)?),
+        None => BTreeMap::new(),
+    };
+    Ok(surface::Surface {
+        operations: emit::signature::surfaces(&api, &raw.methods)?,
+        models: raw.models,
+        error_codes,
+    })
+}
+
+fn error_codes(catalog: &catalog::Catalog) -> BTreeMap<String, String> {
+    catalog
+        .modules
+        .iter()
+        .flat_map(|m| &m.codes)
+        .map(|c| (c.code.clone(), c.const_name.clone()))
+        .collect()
 }
 
 /// The `src/lib.rs` of a crate that is progenitor alone, with its default

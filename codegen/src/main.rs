@@ -1,12 +1,15 @@
 //! `phala-codegen`: regenerate the `phala-cloud` crate from the Phala Cloud
 //! OpenAPI spec. With no arguments it reads `spec/phala-codegen.toml`.
+//! `phala-codegen diff OLD NEW` reports what changes for the crate's callers
+//! between two specs.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::Parser;
-use phala_codegen::{config, format, write, Config};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use phala_codegen::report::Report;
+use phala_codegen::{config, format, release, write, Config};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -14,8 +17,10 @@ use phala_codegen::{config, format, write, Config};
     about = "Generate the phala-cloud SDK crate from the OpenAPI spec"
 )]
 struct Cli {
-    /// The generator's configuration file.
-    #[arg(long, default_value = config::DEFAULT_CONFIG)]
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// The generator's configuration file (naming tables, API versions).
+    #[arg(long, global = true, default_value = config::DEFAULT_CONFIG)]
     config: PathBuf,
     /// The OpenAPI spec (JSON or YAML); overrides `inputs.spec`.
     #[arg(long)]
@@ -37,6 +42,51 @@ struct Cli {
     /// Print how many sites each normalization pass changed.
     #[arg(long, short)]
     verbose: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Compare two specs as the generated crate's callers see them: both go
+    /// through the normalizer and the naming layer, and their public API is
+    /// compared. Ends with a semver bump suggestion.
+    Diff(DiffArgs),
+}
+
+#[derive(Args, Debug)]
+struct DiffArgs {
+    /// The spec the current crate was generated from.
+    old: PathBuf,
+    /// The spec to compare it with.
+    new: PathBuf,
+    /// The error-code catalog that goes with OLD (compare error codes too).
+    #[arg(long, requires = "new_catalog")]
+    old_catalog: Option<PathBuf>,
+    /// The error-code catalog that goes with NEW.
+    #[arg(long, requires = "old_catalog")]
+    new_catalog: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
+    /// Exit with status 1 when the report has entries of this kind.
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// The version the bump applies to; by default the generated crate's
+    /// current version (from its `api-surface.json`), else `crate.version`.
+    #[arg(long)]
+    current_version: Option<semver::Version>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum FailOn {
+    /// Any breaking entry.
+    Breaking,
+    /// Any entry at all.
+    Any,
 }
 
 const BARE_MANIFEST: &str = r#"[package]
@@ -62,7 +112,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::FAILURE
+            // 1 is taken by `--check` (stale) and `diff --fail-on` (found).
+            ExitCode::from(2)
         }
     }
 }
@@ -70,6 +121,9 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     let start = Instant::now();
     let mut config = Config::load(&cli.config)?;
+    if let Some(Command::Diff(args)) = &cli.command {
+        return diff(&config, args);
+    }
     if let Some(catalog) = &cli.error_catalog {
         config.inputs.error_catalog = catalog.clone();
     }
@@ -77,7 +131,10 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
         .spec
         .clone()
         .unwrap_or_else(|| config.inputs.spec.clone());
-    let out = cli.out.clone().unwrap_or_else(|| config.output.dir.clone());
+    if let Some(out) = &cli.out {
+        config.output.dir = out.clone();
+    }
+    let out = config.output.dir.clone();
     if let Some(dir) = &cli.bare_progenitor {
         let lib = phala_codegen::bare_progenitor(&config, &spec)?;
         let files = std::collections::BTreeMap::from([
@@ -93,6 +150,15 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
         for pass in &generated.passes {
             println!("  pass {:<22} {:>5} sites", pass.name, pass.sites);
         }
+    }
+    match &generated.report {
+        Some(report) if !report.is_empty() => print!("{}", report.to_text()),
+        Some(_) => println!("phala-codegen: no API changes"),
+        None => println!(
+            "phala-codegen: no {} in {}; this is a first generation",
+            release::SNAPSHOT,
+            out.display()
+        ),
     }
     let report = write::write(&out, &generated.files, cli.check)?;
     let elapsed = start.elapsed().as_secs_f64();
@@ -117,7 +183,9 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     println!(
-        "phala-codegen: {} operations, {} types; {} files written, {} unchanged, {} removed ({elapsed:.2} s)",
+        "phala-codegen: {} {}: {} operations, {} types; {} files written, {} unchanged, {} removed ({elapsed:.2} s)",
+        config.krate.name,
+        generated.version,
         generated.operations,
         generated.types,
         report.written.len(),
@@ -125,4 +193,39 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
         report.removed.len(),
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn diff(config: &Config, args: &DiffArgs) -> phala_codegen::Result<ExitCode> {
+    let old = phala_codegen::api_surface(config, &args.old, args.old_catalog.as_deref())?;
+    let new = phala_codegen::api_surface(config, &args.new, args.new_catalog.as_deref())?;
+    let with_codes = args.old_catalog.is_some();
+    let entries = phala_codegen::compare::compare(&old, &new, with_codes);
+    let current = match &args.current_version {
+        Some(v) => v.clone(),
+        None => match release::previous(&config.output.dir)?.snapshot {
+            Some(snap) => semver::Version::parse(&snap.crate_version)
+                .unwrap_or(config.krate.semver(&config.source)?),
+            None => config.krate.semver(&config.source)?,
+        },
+    };
+    let report = Report::new(
+        args.old.display().to_string(),
+        args.new.display().to_string(),
+        entries,
+    )
+    .with_version(&current);
+    match args.format {
+        OutputFormat::Text => print!("{}", report.to_text()),
+        OutputFormat::Json => print!("{}", report.to_json()),
+    }
+    let fail = match args.fail_on {
+        Some(FailOn::Breaking) => report.has_breaking(),
+        Some(FailOn::Any) => !report.is_empty(),
+        None => false,
+    };
+    Ok(if fail {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

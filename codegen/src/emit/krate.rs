@@ -138,13 +138,13 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("tracing", r#""0.1""#),
 ];
 
-pub fn cargo_toml(config: &Config) -> String {
+pub fn cargo_toml(config: &Config, version: &str) -> String {
     let k = &config.krate;
     let mut out = String::new();
     out.push_str("[package]\n");
     out.push_str(&format!(
         "name = {:?}\nversion = {:?}\nedition = \"2021\"\n",
-        k.name, k.version
+        k.name, version
     ));
     out.push_str(&format!(
         "description = {:?}\nlicense = {:?}\n",

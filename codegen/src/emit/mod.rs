@@ -7,6 +7,7 @@ pub mod krate;
 mod multipart;
 mod operations;
 pub mod progenitor;
+pub mod signature;
 mod types;
 
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ pub fn files(
     api: &Api,
     catalog: &Catalog,
     config: &Config,
+    version: &str,
     raw: progenitor::Raw,
     type_count: usize,
 ) -> Result<BTreeMap<PathBuf, String>> {
@@ -34,7 +36,7 @@ pub fn files(
     };
     put(
         "Cargo.toml".into(),
-        format::toml(&krate::cargo_toml(config)),
+        format::toml(&krate::cargo_toml(config, version)),
     );
     put(
         "src/lib.rs".into(),

@@ -9,43 +9,13 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::operations::{builder, Field};
+use super::operations::builder;
+use super::signature;
 use crate::error::Result;
-use crate::ir::{Location, MultipartField, Operation, Success};
+use crate::ir::{Location, MultipartField, Operation};
 
 pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
-    let mut fields = Vec::new();
-    for p in &op.params {
-        let ident = format_ident!("{}", p.rust_name);
-        fields.push(Field {
-            owned: quote!(::std::string::String),
-            pass: quote!(self.#ident),
-            required: p.required,
-            doc: p
-                .description
-                .clone()
-                .unwrap_or_else(|| format!("The `{}` parameter.", p.api_name)),
-            ident,
-        });
-    }
-    for part in parts {
-        let ident = format_ident!("{}", part.rust_name);
-        let owned = if part.is_file {
-            quote!(runtime::UploadFile)
-        } else {
-            quote!(::std::string::String)
-        };
-        fields.push(Field {
-            owned,
-            pass: quote!(self.#ident),
-            required: part.required,
-            doc: part
-                .description
-                .clone()
-                .unwrap_or_else(|| format!("The `{}` form field.", part.name)),
-            ident,
-        });
-    }
+    let fields = signature::multipart(op, parts);
     let (fmt, path_args) = url_format(op);
     let method = format_ident!("{}", op.http_method);
     let headers = op
@@ -95,16 +65,7 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
             }
         }
     });
-    let output = match &op.success {
-        Success::Json {
-            component: Some(name),
-        } => {
-            let ty = format_ident!("{}", name);
-            quote!(types::#ty)
-        }
-        Success::Empty => quote!(()),
-        _ => quote!(::serde_json::Value),
-    };
+    let output = signature::multipart_output(op);
     let op_name = &op.name;
     // The body is a stream, so the request is built again for each attempt.
     let send_body = quote! {

@@ -9,24 +9,14 @@
 use std::collections::BTreeMap;
 
 use heck::ToUpperCamelCase;
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs;
 use super::multipart;
+use super::signature::{self, Field};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Body, Operation};
-
-/// One parameter of an operation method or builder.
-pub struct Field {
-    pub ident: Ident,
-    /// The owned type the builder stores (`String`, `types::Foo`, `i64`).
-    pub owned: TokenStream,
-    /// How the stored value is passed on (`&self.x`, `self.x.as_deref()`).
-    pub pass: TokenStream,
-    pub required: bool,
-    pub doc: String,
-}
 
 /// Emits one file's worth of operations per group, keyed by group name.
 pub fn emit(api: &Api, raw_methods: &[syn::ImplItemFn]) -> Result<BTreeMap<String, TokenStream>> {
@@ -136,25 +126,11 @@ pub fn path_table(api: &Api) -> TokenStream {
 }
 
 fn emit_json(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
-    let mut fields = Vec::new();
-    for input in raw.sig.inputs.iter().skip(1) {
-        let syn::FnArg::Typed(arg) = input else {
-            continue;
-        };
-        let syn::Pat::Ident(pat) = &*arg.pat else {
-            continue;
-        };
-        fields.push(field(op, &pat.ident, &arg.ty));
-    }
-    let success = success_type(&raw.sig.output).ok_or_else(|| Error::Unsupported {
-        operation: op.operation_id.clone(),
-        pointer: format!("#/paths/{}", crate::ir::escape(&op.path)),
-        message: "unexpected return type from progenitor".into(),
-    })?;
+    let (fields, success) = signature::json(op, raw)?;
     let raw_ident = &raw.sig.ident;
     let passes = fields.iter().map(|f| &f.pass);
     let call = quote!(raw.#raw_ident(#(#passes),*).await);
-    let (output, send_body) = if is_byte_stream(&success) {
+    let (output, send_body) = if signature::is_byte_stream(&success) {
         (
             quote!(::std::vec::Vec<u8>),
             quote! {
@@ -378,96 +354,4 @@ pub fn builder(
             }
         }
     })
-}
-
-/// Maps one of progenitor's parameter types to what the builder stores and
-/// how it is passed back.
-fn field(op: &Operation, ident: &Ident, ty: &syn::Type) -> Field {
-    let (inner, optional) = match option_inner(ty) {
-        Some(inner) => (inner, true),
-        None => (ty, false),
-    };
-    let (owned, pass) = match inner {
-        syn::Type::Reference(r) => {
-            let elem = &r.elem;
-            let is_str = matches!(&**elem, syn::Type::Path(p) if p.path.is_ident("str"));
-            let owned = if is_str {
-                quote!(::std::string::String)
-            } else {
-                quote!(#elem)
-            };
-            let pass = match (optional, is_str) {
-                (true, true) => quote!(self.#ident.as_deref()),
-                (true, false) => quote!(self.#ident.as_ref()),
-                (false, _) => quote!(&self.#ident),
-            };
-            (owned, pass)
-        }
-        other => (quote!(#other), quote!(self.#ident)),
-    };
-    let name = ident.to_string();
-    let doc = op
-        .params
-        .iter()
-        .find(|p| p.rust_name == name)
-        .and_then(|p| p.description.clone())
-        .unwrap_or_else(|| {
-            if name == "body" {
-                "The request body.".to_owned()
-            } else {
-                format!("The `{name}` parameter.")
-            }
-        });
-    Field {
-        ident: ident.clone(),
-        owned,
-        pass,
-        required: !optional,
-        doc,
-    }
-}
-
-fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
-            syn::GenericArgument::Type(t) => Some(t),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// `T` in `Result<ResponseValue<T>, Error<()>>`.
-fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, ty) = output else {
-        return None;
-    };
-    let result_args = generic_args(ty)?;
-    let response_value = result_args.first()?;
-    generic_args(response_value)?.first().cloned()
-}
-
-fn generic_args(ty: &syn::Type) -> Option<Vec<syn::Type>> {
-    let syn::Type::Path(p) = ty else { return None };
-    let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
-        return None;
-    };
-    Some(
-        args.args
-            .iter()
-            .filter_map(|a| match a {
-                syn::GenericArgument::Type(t) => Some(t.clone()),
-                _ => None,
-            })
-            .collect(),
-    )
-}
-
-fn is_byte_stream(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"))
 }

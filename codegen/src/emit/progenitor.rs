@@ -8,15 +8,18 @@
 //! one-error-type assertion never fires), and multipart operations, which it
 //! rejects, are left to our own emitter.
 
+use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
 
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
+use typify::{TypeDetails, TypeEnumVariant, TypeId, TypeSpace};
 
 use crate::error::{Error, Result};
 use crate::ir::{Api, Body};
+use crate::surface::{display_tokens, FieldSurface, Model};
 
 /// What progenitor produced, parsed.
 pub struct Raw {
@@ -26,6 +29,8 @@ pub struct Raw {
     pub client: Vec<syn::Item>,
     /// One endpoint method per JSON operation, by method name.
     pub methods: Vec<syn::ImplItemFn>,
+    /// Every named type as the caller sees it, read from typify's type space.
+    pub models: BTreeMap<String, Model>,
 }
 
 /// Runs progenitor over the normalized document.
@@ -46,7 +51,61 @@ pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
         message: e.to_string(),
     })?;
     StripApiVersion.visit_file_mut(&mut file);
-    Ok(split(file))
+    let mut raw = split(file);
+    raw.models = models(generator.get_type_space())?;
+    Ok(raw)
+}
+
+/// The struct, enum and newtype models of the type space, with each
+/// field's and variant's type as the caller writes it.
+fn models(space: &TypeSpace) -> Result<BTreeMap<String, Model>> {
+    let display = |id: &TypeId| -> Result<String> {
+        let ty = space
+            .get_type(id)
+            .map_err(|e| Error::Progenitor(format!("typify type lookup: {e}")))?;
+        Ok(display_tokens(&ty.ident()))
+    };
+    let mut out = BTreeMap::new();
+    for ty in space.iter_types() {
+        let model = match ty.details() {
+            TypeDetails::Struct(s) => {
+                let mut fields = BTreeMap::new();
+                for prop in s.properties_info() {
+                    let field = FieldSurface {
+                        required: prop.required,
+                        ty: display(&prop.type_id)?,
+                    };
+                    fields.insert(prop.name.to_owned(), field);
+                }
+                Model::Struct(fields)
+            }
+            TypeDetails::Enum(e) => {
+                let mut variants = BTreeMap::new();
+                for v in e.variants_info() {
+                    let payload = match v.details {
+                        TypeEnumVariant::Simple => String::new(),
+                        TypeEnumVariant::Tuple(ids) => {
+                            let types = ids.iter().map(display).collect::<Result<Vec<_>>>()?;
+                            format!("({})", types.join(", "))
+                        }
+                        TypeEnumVariant::Struct(props) => {
+                            let mut parts = Vec::new();
+                            for (name, id) in props {
+                                parts.push(format!("{name}: {}", display(&id)?));
+                            }
+                            format!("{{ {} }}", parts.join(", "))
+                        }
+                    };
+                    variants.insert(v.name.to_owned(), payload);
+                }
+                Model::Enum(variants)
+            }
+            TypeDetails::Newtype(n) => Model::Newtype(display(&n.inner())?),
+            _ => continue,
+        };
+        out.insert(ty.name(), model);
+    }
+    Ok(out)
 }
 
 /// progenitor with its default settings over the same view, as one file:
@@ -168,6 +227,7 @@ fn split(file: syn::File) -> Raw {
         types: Vec::new(),
         client: Vec::new(),
         methods: Vec::new(),
+        models: BTreeMap::new(),
     };
     for item in file.items {
         match item {
