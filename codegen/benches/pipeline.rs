@@ -1,5 +1,5 @@
 //! Generator benchmarks: each pipeline stage, the whole pipeline, a no-op
-//! regeneration, both real specs, and synthetic specs 2x/5x/10x the size of
+//! regeneration, both real specs, the API diff of the two, and synthetic specs 2x/5x/10x the size of
 //! the Phala spec (paths and schemas cloned under new names) to show the
 //! cost is linear. `cargo bench -p phala-codegen`.
 
@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use phala_codegen::{config, emit, ir, load, naming, normalize, write, Config};
+use phala_codegen::{compare, config, emit, ir, load, naming, normalize, write, Config};
 use serde_json::Value;
 
 fn config() -> Config {
@@ -73,7 +73,11 @@ fn stages(c: &mut Criterion, name: &str, spec: &Path) {
     group.bench_function("whole pipeline", |b| {
         b.iter(|| phala_codegen::generate(&config, spec).unwrap())
     });
+    // The release stage reads the previous generation from the output
+    // directory, as the CLI does.
     let out = tempfile::tempdir().unwrap();
+    let mut config = config;
+    config.output.dir = out.path().to_owned();
     let files = phala_codegen::generate(&config, spec).unwrap().files;
     write::write(out.path(), &files, false).unwrap();
     group.bench_function("no-op regeneration", |b| {
@@ -82,6 +86,31 @@ fn stages(c: &mut Criterion, name: &str, spec: &Path) {
             let report = write::write(out.path(), &files, false).unwrap();
             assert!(report.written.is_empty());
         })
+    });
+    group.finish();
+}
+
+/// `phala-codegen diff` March -> April: both surfaces, then the compare
+/// stage alone.
+fn diff(c: &mut Criterion) {
+    let config = config();
+    let new = config.inputs.spec.clone();
+    let old = new.with_file_name("openapi-2026-03.json");
+    let mut group = c.benchmark_group("diff March -> April");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
+    group.bench_function("surfaces + compare", |b| {
+        b.iter(|| {
+            let o = phala_codegen::api_surface(&config, &old, None).unwrap();
+            let n = phala_codegen::api_surface(&config, &new, None).unwrap();
+            compare::compare(&o, &n, false).len()
+        })
+    });
+    let o = phala_codegen::api_surface(&config, &old, None).unwrap();
+    let n = phala_codegen::api_surface(&config, &new, None).unwrap();
+    group.bench_function("compare", |b| {
+        b.iter(|| compare::compare(&o, &n, false).len())
     });
     group.finish();
 }
@@ -164,5 +193,5 @@ fn scaling(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, phala, march, scaling);
+criterion_group!(benches, phala, march, diff, scaling);
 criterion_main!(benches);

@@ -169,6 +169,12 @@ pub struct Summary {
     pub non_breaking: usize,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionChange {
+    pub from: String,
+    pub to: String,
+}
+
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -179,7 +185,7 @@ pub struct Report {
     pub bump: Bump,
     /// The version before and after the bump, when one is known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<(String, String)>,
+    pub version: Option<VersionChange>,
     /// Breaking first, then by scope, name and member.
     pub entries: Vec<Entry>,
 }
@@ -202,7 +208,10 @@ impl Report {
 
     /// Records the version the bump applies to.
     pub fn with_version(mut self, current: &semver::Version) -> Report {
-        self.version = Some((current.to_string(), self.bump.apply(current).to_string()));
+        self.version = Some(VersionChange {
+            from: current.to_string(),
+            to: self.bump.apply(current).to_string(),
+        });
         self
     }
 
@@ -306,7 +315,7 @@ impl Report {
 
     fn bump_line(&self) -> String {
         match &self.version {
-            Some((from, to)) if from != to => {
+            Some(VersionChange { from, to }) if from != to => {
                 format!(
                     "Suggested version bump: {} {from} -> {to}",
                     self.bump.describe()

@@ -76,7 +76,10 @@ fn march_to_april_json_agrees_with_the_text_and_fails_on_breaking() {
     assert_eq!(report["summary"]["breaking"], count("breaking"));
     assert_eq!(report["summary"]["non_breaking"], count("non_breaking"));
     assert_eq!(report["bump"], "major");
-    assert_eq!(report["version"], serde_json::json!(["0.1.0", "0.2.0"]));
+    assert_eq!(
+        report["version"],
+        serde_json::json!({"from": "0.1.0", "to": "0.2.0"})
+    );
     let text = stdout(&run_in(&dir, &MARCH_TO_APRIL));
     let summary = &report["summary"]["operations"];
     let line = format!(

@@ -161,7 +161,7 @@ impl Diff {
     fn bump(&self) -> (String, String) {
         let report = self.json();
         let version = &report["version"];
-        let to = version[1].as_str().expect("a version").to_owned();
+        let to = version["to"].as_str().expect("a version").to_owned();
         (report["bump"].as_str().expect("a bump").to_owned(), to)
     }
 
