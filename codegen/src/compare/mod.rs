@@ -1,0 +1,122 @@
+//! The API diff stage: compares two [`Surface`]s and classifies every
+//! change by what it does to a Rust caller of the generated crate.
+//!
+//! The rules follow the crate's real API:
+//! - An operation is `client.name(required args...)` returning a builder
+//!   with one setter per optional parameter. A new optional parameter is a
+//!   new setter (non-breaking); a new required one is a new argument, and a
+//!   parameter moving between the two changes the call (both breaking).
+//! - Models are typify structs with only public fields and no builder, so a
+//!   caller who sends one writes a struct literal naming every field: any
+//!   field added to a model reachable from a request is breaking, required
+//!   or not (Rust's semver rules agree: a new public field on an exhaustive
+//!   struct is a major change). A model reachable only from responses is
+//!   read, not built, so a new field there is non-breaking.
+//! - typify enums are exhaustive: a new variant breaks a `match` on a
+//!   response enum, but not a request enum the caller only constructs.
+//! - Required/optional and nullable changes are judged by the Rust type
+//!   the field gets: `Option<T>` <-> `T` breaks; a property that only stops
+//!   being required while staying `Option<T>` does not.
+//! - Error statuses never change a signature: every error arrives as
+//!   `PhalaCloudError`, so added or removed statuses are non-breaking.
+
+mod models;
+mod operations;
+
+use crate::report::{Category, Entry, Scope, Severity};
+use crate::surface::Surface;
+
+use Severity::{Breaking, NonBreaking};
+
+/// Every change from `old` to `new`. Error codes are compared only when
+/// `with_error_codes` (a diff of two specs without catalogs has none).
+pub fn compare(old: &Surface, new: &Surface, with_error_codes: bool) -> Vec<Entry> {
+    let mut out = Entries::default();
+    operations::compare(&mut out, old, new);
+    let mut usage = models::reachable(old);
+    for (name, u) in models::reachable(new) {
+        let e = usage.entry(name).or_default();
+        e.input |= u.input;
+        e.output |= u.output;
+    }
+    // A model no operation reaches in either spec is public all the same;
+    // judge it both ways.
+    for name in old.models.keys().chain(new.models.keys()) {
+        usage.entry(name.clone()).or_insert(models::Usage {
+            input: true,
+            output: true,
+            orphan: true,
+        });
+    }
+    models::compare(&mut out, old, new, &usage);
+    if with_error_codes {
+        error_codes(&mut out, old, new);
+    }
+    out.0
+}
+
+#[derive(Default)]
+struct Entries(Vec<Entry>);
+
+impl Entries {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        severity: Severity,
+        scope: Scope,
+        name: &str,
+        member: Option<&str>,
+        category: Category,
+        detail: String,
+        reason: &str,
+    ) {
+        self.0.push(Entry {
+            severity,
+            scope,
+            name: name.to_owned(),
+            member: member.map(str::to_owned),
+            category,
+            detail,
+            reason: reason.to_owned(),
+        });
+    }
+}
+
+fn error_codes(out: &mut Entries, old: &Surface, new: &Surface) {
+    for (code, constant) in &old.error_codes {
+        match new.error_codes.get(code) {
+            None => out.push(
+                Breaking,
+                Scope::ErrorCode,
+                code,
+                None,
+                Category::ErrorCodeRemoved,
+                format!("removed (was error_codes::{constant})"),
+                "the constant and its ErrorCode variant are gone",
+            ),
+            Some(c) if c != constant => out.push(
+                Breaking,
+                Scope::ErrorCode,
+                code,
+                None,
+                Category::ErrorCodeRenamed,
+                format!("constant error_codes::{constant} -> error_codes::{c}"),
+                "the old constant name is gone",
+            ),
+            Some(_) => {}
+        }
+    }
+    for (code, constant) in &new.error_codes {
+        if !old.error_codes.contains_key(code) {
+            out.push(
+                NonBreaking,
+                Scope::ErrorCode,
+                code,
+                None,
+                Category::ErrorCodeAdded,
+                format!("added as error_codes::{constant}"),
+                "a new constant; ErrorCode is #[non_exhaustive]",
+            );
+        }
+    }
+}

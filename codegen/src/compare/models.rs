@@ -1,0 +1,269 @@
+//! Models: types added or removed, struct fields, enum variants and
+//! newtypes, judged by whether requests or responses reach the model.
+
+use std::collections::BTreeMap;
+
+use super::{Breaking, Entries, NonBreaking};
+use crate::report::{Category, Scope};
+use crate::surface::{strip_option, type_names, FieldSurface, Model, Surface};
+
+/// Whether a model is reachable from requests, from responses, or both.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Usage {
+    pub input: bool,
+    pub output: bool,
+    /// No operation reaches it (typify emits every component schema).
+    pub orphan: bool,
+}
+
+/// How each model is reached from the operations' arguments and results.
+pub(super) fn reachable(surface: &Surface) -> BTreeMap<String, Usage> {
+    let mut seeds: Vec<(&str, bool)> = Vec::new();
+    for op in surface.operations.values() {
+        for p in &op.params {
+            seeds.extend(type_names(&p.ty).map(|t| (t, true)));
+        }
+        seeds.extend(type_names(&op.success).map(|t| (t, false)));
+    }
+    let mut out: BTreeMap<String, Usage> = BTreeMap::new();
+    while let Some((name, input)) = seeds.pop() {
+        let Some(model) = surface.models.get(name) else {
+            continue;
+        };
+        let u = out.entry(name.to_owned()).or_default();
+        let seen = if input { &mut u.input } else { &mut u.output };
+        if *seen {
+            continue;
+        }
+        *seen = true;
+        seeds.extend(model.mentions().into_iter().map(|t| (t, input)));
+    }
+    out
+}
+
+pub(super) fn compare(
+    out: &mut Entries,
+    old: &Surface,
+    new: &Surface,
+    usage: &BTreeMap<String, Usage>,
+) {
+    for (name, o) in &old.models {
+        let Some(n) = new.models.get(name) else {
+            out.push(
+                Breaking,
+                Scope::Model,
+                name,
+                None,
+                Category::ModelRemoved,
+                format!("{} removed", o.kind()),
+                "the type is gone",
+            );
+            continue;
+        };
+        let u = usage.get(name).copied().unwrap_or_default();
+        match (o, n) {
+            (Model::Struct(of), Model::Struct(nf)) => fields(out, name, of, nf, u),
+            (Model::Enum(ov), Model::Enum(nv)) => variants(out, name, ov, nv, u),
+            (Model::Newtype(oi), Model::Newtype(ni)) if oi != ni => out.push(
+                Breaking,
+                Scope::Model,
+                name,
+                None,
+                Category::NewtypeChanged,
+                format!("inner type {oi} -> {ni}"),
+                "the wrapped type changes",
+            ),
+            (Model::Newtype(_), Model::Newtype(_)) => {}
+            _ => out.push(
+                Breaking,
+                Scope::Model,
+                name,
+                None,
+                Category::ModelKindChanged,
+                format!("{} -> {}", o.kind(), n.kind()),
+                "the type's shape changes",
+            ),
+        }
+    }
+    for (name, n) in &new.models {
+        if !old.models.contains_key(name) {
+            out.push(
+                NonBreaking,
+                Scope::Model,
+                name,
+                None,
+                Category::ModelAdded,
+                format!("{} added", n.kind()),
+                "a new type",
+            );
+        }
+    }
+}
+
+fn fields(
+    out: &mut Entries,
+    model: &str,
+    old: &BTreeMap<String, FieldSurface>,
+    new: &BTreeMap<String, FieldSurface>,
+    usage: Usage,
+) {
+    let mut push = |severity, field: &str, category, detail: String, reason: &str| {
+        out.push(
+            severity,
+            Scope::Model,
+            model,
+            Some(field),
+            category,
+            detail,
+            reason,
+        )
+    };
+    for (field, f) in old {
+        let Some(g) = new.get(field) else {
+            push(
+                Breaking,
+                field,
+                Category::FieldRemoved,
+                format!("field removed (was {})", describe_field(f)),
+                "code that reads or sets it no longer compiles",
+            );
+            continue;
+        };
+        if f.ty == g.ty {
+            if f.required != g.required {
+                let detail = if g.required {
+                    "optional -> required"
+                } else {
+                    "required -> optional"
+                };
+                push(
+                    NonBreaking,
+                    field,
+                    Category::FieldRequiredChanged,
+                    format!("{detail}, still {}", g.ty),
+                    "the Rust type is unchanged",
+                );
+            }
+        } else if strip_option(&f.ty) == strip_option(&g.ty) {
+            let category = if f.required && g.required {
+                Category::FieldNullableChanged
+            } else {
+                Category::FieldRequiredChanged
+            };
+            let what = match (category, g.ty.starts_with("Option<")) {
+                (Category::FieldNullableChanged, true) => "now nullable",
+                (Category::FieldNullableChanged, false) => "no longer nullable",
+                (_, _) if g.required => "optional -> required",
+                _ => "required -> optional",
+            };
+            push(
+                Breaking,
+                field,
+                category,
+                format!("{what}: {} -> {}", f.ty, g.ty),
+                "the field's Rust type changes",
+            );
+        } else {
+            push(
+                Breaking,
+                field,
+                Category::FieldTypeChanged,
+                format!("type {} -> {}", f.ty, g.ty),
+                "the field's Rust type changes",
+            );
+        }
+    }
+    for (field, g) in new {
+        if old.contains_key(field) {
+            continue;
+        }
+        let detail = format!("field added: {}", describe_field(g));
+        if usage.input {
+            let reason = if usage.orphan {
+                "no operation uses this model, so it is judged as one a caller builds, \
+                 with a struct literal that names every field"
+            } else {
+                "request models are built with struct literals that name every field"
+            };
+            push(Breaking, field, Category::FieldAdded, detail, reason);
+        } else {
+            push(
+                NonBreaking,
+                field,
+                Category::FieldAdded,
+                detail,
+                "response models are read, not built",
+            );
+        }
+    }
+}
+
+fn describe_field(f: &FieldSurface) -> String {
+    let word = if f.required { "required" } else { "optional" };
+    format!("{word} {}", f.ty)
+}
+
+fn variants(
+    out: &mut Entries,
+    model: &str,
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+    usage: Usage,
+) {
+    let show = |v: &str, payload: &str| format!("{v}{payload}");
+    for (v, payload) in old {
+        match new.get(v) {
+            None => out.push(
+                Breaking,
+                Scope::Model,
+                model,
+                Some(v),
+                Category::VariantRemoved,
+                format!("variant {} removed", show(v, payload)),
+                "code that names it no longer compiles",
+            ),
+            Some(p) if p != payload => out.push(
+                Breaking,
+                Scope::Model,
+                model,
+                Some(v),
+                Category::VariantChanged,
+                format!("variant {} -> {}", show(v, payload), show(v, p)),
+                "the variant's payload type changes",
+            ),
+            Some(_) => {}
+        }
+    }
+    for (v, payload) in new {
+        if old.contains_key(v) {
+            continue;
+        }
+        let detail = format!("variant {} added", show(v, payload));
+        if usage.output {
+            let reason = if usage.orphan {
+                "no operation uses this enum, so it is judged as one a caller matches on"
+            } else {
+                "typify enums are exhaustive: a `match` on a response needs the new arm"
+            };
+            out.push(
+                Breaking,
+                Scope::Model,
+                model,
+                Some(v),
+                Category::VariantAdded,
+                detail,
+                reason,
+            );
+        } else {
+            out.push(
+                NonBreaking,
+                Scope::Model,
+                model,
+                Some(v),
+                Category::VariantAdded,
+                detail,
+                "request enums are constructed, not matched",
+            );
+        }
+    }
+}
