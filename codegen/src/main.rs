@@ -11,6 +11,20 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use phala_codegen::report::Report;
 use phala_codegen::{config, format, release, write, Config};
 
+/// `println!` that does not panic when stdout is closed (`| head`): the
+/// output is a report, and a reader that stopped reading wants no more.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+fn put(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().write_all(text.as_bytes());
+}
+
 #[derive(Parser, Debug)]
 #[command(
     version,
@@ -142,19 +156,19 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
             (PathBuf::from("src/lib.rs"), lib),
         ]);
         write::write(dir, &files, false)?;
-        println!("phala-codegen: bare progenitor crate in {}", dir.display());
+        say!("phala-codegen: bare progenitor crate in {}", dir.display());
         return Ok(ExitCode::SUCCESS);
     }
     let generated = phala_codegen::generate(&config, &spec)?;
     if cli.verbose {
         for pass in &generated.passes {
-            println!("  pass {:<22} {:>5} sites", pass.name, pass.sites);
+            say!("  pass {:<22} {:>5} sites", pass.name, pass.sites);
         }
     }
     match &generated.report {
-        Some(report) if !report.is_empty() => print!("{}", report.to_text()),
-        Some(_) => println!("phala-codegen: no API changes"),
-        None => println!(
+        Some(report) if !report.is_empty() => put(&report.to_text()),
+        Some(_) => say!("phala-codegen: no API changes"),
+        None => say!(
             "phala-codegen: no {} in {}; this is a first generation",
             release::SNAPSHOT,
             out.display()
@@ -165,7 +179,7 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     if cli.check {
         let stale = report.stale();
         if stale.is_empty() {
-            println!(
+            say!(
                 "phala-codegen: {} is up to date ({} files, {elapsed:.2} s)",
                 out.display(),
                 report.unchanged
@@ -182,7 +196,7 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
         eprintln!("run `{}` to regenerate", format::REGENERATE);
         return Ok(ExitCode::FAILURE);
     }
-    println!(
+    say!(
         "phala-codegen: {} {}: {} operations, {} types; {} files written, {} unchanged, {} removed ({elapsed:.2} s)",
         config.krate.name,
         generated.version,
@@ -215,8 +229,8 @@ fn diff(config: &Config, args: &DiffArgs) -> phala_codegen::Result<ExitCode> {
     )
     .with_version(&current);
     match args.format {
-        OutputFormat::Text => print!("{}", report.to_text()),
-        OutputFormat::Json => print!("{}", report.to_json()),
+        OutputFormat::Text => put(&report.to_text()),
+        OutputFormat::Json => put(&report.to_json()),
     }
     let fail = match args.fail_on {
         Some(FailOn::Breaking) => report.has_breaking(),

@@ -104,14 +104,12 @@ pub fn release(previous: &Previous, surface: Surface, config: &Config) -> Result
                     message: format!("crate_version {:?}: {e}", snap.crate_version),
                 })?;
             let entries = crate::compare::compare(&snap.surface, &surface, true);
-            let report = Report::new(
-                format!("{SNAPSHOT} ({current})"),
-                "this generation".into(),
-                entries,
-            )
-            .with_version(&current);
+            let name = &config.krate.name;
+            let mut report = Report::new(format!("{name} {current}"), String::new(), entries)
+                .with_version(&current);
             let bumped = report.bump.apply(&current);
             let version = bumped.max(floor);
+            report.new = format!("{name} {version}");
             let entry = if version == current {
                 None
             } else if report.is_empty() {

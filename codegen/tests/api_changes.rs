@@ -233,3 +233,22 @@ fn a_malformed_snapshot_is_an_error_naming_it() {
     assert!(stderr.contains("api-surface.json:"), "{stderr}");
     assert!(stderr.contains("invalid API surface snapshot"), "{stderr}");
 }
+
+#[test]
+fn a_reader_that_stops_reading_gets_no_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_phala-codegen"))
+        .current_dir(inputs_dir())
+        .arg("--config")
+        .arg(config_path())
+        .args(MARCH_TO_APRIL)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // Close our end before the report is written, as `| head -1` would.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+}
