@@ -217,8 +217,7 @@ fn diff(config: &Config, args: &DiffArgs) -> phala_codegen::Result<ExitCode> {
     let current = match &args.current_version {
         Some(v) => v.clone(),
         None => match release::previous(&config.output.dir)?.snapshot {
-            Some(snap) => semver::Version::parse(&snap.crate_version)
-                .unwrap_or(config.krate.semver(&config.source)?),
+            Some(snap) => snap.crate_version,
             None => config.krate.semver(&config.source)?,
         },
     };
