@@ -2,41 +2,24 @@
 //! golden file) and the release flow of a regeneration: snapshot, version
 //! bump, changelog entry, and nothing written when nothing changed.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use phala_codegen::Config;
-
-fn config_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/phala-codegen.toml")
-}
+use support::{config, run_in};
 
 /// The directory that holds the default spec (`../shared/phala-cloud`).
 fn inputs_dir() -> PathBuf {
-    let config = Config::load(&config_path()).expect("the default configuration loads");
+    let config = Config::load(&config()).expect("the default configuration loads");
     config
         .inputs
         .spec
         .parent()
         .expect("the spec has a directory")
         .to_owned()
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_phala-codegen"))
-        .current_dir(dir)
-        .arg("--config")
-        .arg(config_path())
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !stderr.contains("panicked"),
-        "the generator panicked:\n{stderr}"
-    );
-    out
 }
 
 fn stdout(out: &Output) -> String {
@@ -192,7 +175,7 @@ fn a_version_raised_in_the_configuration_is_a_floor() {
     let out = tmp.path().join("crate");
     generate("openapi.json", &out);
     let dir = inputs_dir();
-    let text = read(config_path()).replace("version = \"0.1.0\"", "version = \"1.0.0\"");
+    let text = read(config()).replace("version = \"0.1.0\"", "version = \"1.0.0\"");
     let text = text
         .replace("../../shared/phala-cloud/", &format!("{}/", dir.display()))
         .replace(
@@ -239,7 +222,7 @@ fn a_reader_that_stops_reading_gets_no_panic() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_phala-codegen"))
         .current_dir(inputs_dir())
         .arg("--config")
-        .arg(config_path())
+        .arg(config())
         .args(MARCH_TO_APRIL)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -2,8 +2,12 @@
 //! non-zero exit (never a panic), `--check` detects edits, and a second run
 //! writes nothing.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use support::{config, run};
 
 const GOOD: &str = r##"{
   "openapi": "3.1.0",
@@ -30,25 +34,6 @@ const GOOD: &str = r##"{
     "properties": {"id": {"type": "string"}, "size": {"type": "number", "exclusiveMinimum": 0.0}}
   }}}
 }"##;
-
-fn config() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/phala-codegen.toml")
-}
-
-fn run(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_phala-codegen"))
-        .arg("--config")
-        .arg(config())
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !stderr.contains("panicked"),
-        "the generator panicked:\n{stderr}"
-    );
-    out
-}
 
 fn generate_from(name: &str, text: &str) -> (tempfile::TempDir, Output) {
     let dir = tempfile::tempdir().unwrap();

@@ -1,0 +1,33 @@
+//! Running the `phala-codegen` binary from the integration tests, with the
+//! workspace configuration, checking that it never panics.
+#![allow(dead_code)] // each test file uses a subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// `spec/phala-codegen.toml`.
+pub fn config() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/phala-codegen.toml")
+}
+
+/// `phala-codegen --config <workspace config> args...`.
+pub fn run(args: &[&str]) -> Output {
+    run_in(Path::new("."), args)
+}
+
+/// [`run`] with `dir` as the working directory.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_phala-codegen"))
+        .current_dir(dir)
+        .arg("--config")
+        .arg(config())
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked"),
+        "the generator panicked:\n{stderr}"
+    );
+    out
+}
