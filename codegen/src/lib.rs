@@ -70,18 +70,14 @@ fn prepare(config: &Config, spec: &Path) -> Result<Prepared> {
 /// and its changelog is kept below the new entry.
 pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
     let Prepared { doc, api, passes } = prepare(config, spec)?;
-    let raw = emit::progenitor::generate(&doc, &api)?;
+    let mut raw = emit::progenitor::generate(&doc, &api)?;
     let types = raw
         .types
         .iter()
         .filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
         .count();
     let catalog = catalog::load(&config.inputs.error_catalog, &config.error_code_names)?;
-    let surface = surface::Surface {
-        operations: emit::signature::surfaces(&api, &raw.methods)?,
-        models: raw.models.clone(),
-        error_codes: error_codes(&catalog),
-    };
+    let surface = read_surface(&api, &mut raw, error_codes(&catalog))?;
     let previous = release::previous(&config.output.dir)?;
     let release = release::release(&previous, surface, config)?;
     let mut files = emit::files(&api, &catalog, config, &release.version, raw, types)?;
@@ -107,14 +103,25 @@ pub fn api_surface(
     catalog: Option<&Path>,
 ) -> Result<surface::Surface> {
     let Prepared { doc, api, .. } = prepare(config, spec)?;
-    let raw = emit::progenitor::generate(&doc, &api)?;
+    let mut raw = emit::progenitor::generate(&doc, &api)?;
     let error_codes = match catalog {
         Some(path) => error_codes(&catalog::load(path, &config.error_code_names)?),
         None => BTreeMap::new(),
     };
+    read_surface(&api, &mut raw, error_codes)
+}
+
+/// The crate's API surface: method signatures from progenitor's methods and
+/// the models typify produced, taken out of `raw` (the emitters do not read
+/// them).
+fn read_surface(
+    api: &ir::Api,
+    raw: &mut emit::progenitor::Raw,
+    error_codes: BTreeMap<String, String>,
+) -> Result<surface::Surface> {
     Ok(surface::Surface {
-        operations: emit::signature::surfaces(&api, &raw.methods)?,
-        models: raw.models,
+        operations: emit::signature::surfaces(api, &raw.methods)?,
+        models: std::mem::take(&mut raw.models),
         error_codes,
     })
 }

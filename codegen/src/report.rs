@@ -235,18 +235,11 @@ impl Report {
             let _ = writeln!(out, "No API changes.");
         }
         let _ = write!(out, "{}", self.summary_lines());
-        for (severity, title) in [
-            (Severity::Breaking, "Breaking changes"),
-            (Severity::NonBreaking, "Non-breaking changes"),
-        ] {
-            let entries: Vec<&Entry> = self
-                .entries
-                .iter()
-                .filter(|e| e.severity == severity)
-                .collect();
-            if entries.is_empty() {
-                continue;
-            }
+        for (severity, entries) in self.by_severity() {
+            let title = match severity {
+                Severity::Breaking => "Breaking changes",
+                Severity::NonBreaking => "Non-breaking changes",
+            };
             let _ = writeln!(out, "\n{title} ({})", entries.len());
             let mut scope = None;
             for e in entries {
@@ -269,18 +262,11 @@ impl Report {
             let _ = writeln!(out, "- {line}");
         }
         let _ = writeln!(out, "- {}", self.bump_line());
-        for (severity, title) in [
-            (Severity::Breaking, "Breaking"),
-            (Severity::NonBreaking, "Non-breaking"),
-        ] {
-            let entries: Vec<&Entry> = self
-                .entries
-                .iter()
-                .filter(|e| e.severity == severity)
-                .collect();
-            if entries.is_empty() {
-                continue;
-            }
+        for (severity, entries) in self.by_severity() {
+            let title = match severity {
+                Severity::Breaking => "Breaking",
+                Severity::NonBreaking => "Non-breaking",
+            };
             let _ = writeln!(out, "\n### {title}\n");
             for e in entries {
                 let _ = writeln!(
@@ -293,6 +279,15 @@ impl Report {
             }
         }
         out
+    }
+
+    /// The breaking entries, then the non-breaking ones; empty groups left
+    /// out. Entries are sorted by severity first, so each group is a run.
+    fn by_severity(&self) -> Vec<(Severity, &[Entry])> {
+        self.entries
+            .chunk_by(|a, b| a.severity == b.severity)
+            .map(|run| (run[0].severity, run))
+            .collect()
     }
 
     fn summary_lines(&self) -> String {
