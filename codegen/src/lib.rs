@@ -18,6 +18,7 @@ pub mod ir;
 pub mod load;
 pub mod naming;
 pub mod normalize;
+pub mod quiet;
 pub mod release;
 pub mod report;
 pub mod surface;

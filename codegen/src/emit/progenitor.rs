@@ -9,7 +9,6 @@
 //! rejects, are left to our own emitter.
 
 use std::collections::BTreeMap;
-use std::panic::{self, AssertUnwindSafe};
 
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
@@ -43,7 +42,7 @@ pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(crate::client::Call));
     let mut generator = Generator::new(&settings);
-    let tokens = quiet_catch(|| generator.generate_tokens(&spec))
+    let tokens = crate::quiet::catch_quietly(|| generator.generate_tokens(&spec))
         .map_err(Error::Progenitor)?
         .map_err(|e| Error::Progenitor(e.to_string()))?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Syntax {
@@ -113,7 +112,7 @@ fn models(space: &TypeSpace) -> Result<BTreeMap<String, Model>> {
 pub fn bare(doc: &Value, api: &Api) -> Result<String> {
     let spec = parsed_view(doc, api)?;
     let mut generator = Generator::new(&GenerationSettings::new());
-    let tokens = quiet_catch(|| generator.generate_tokens(&spec))
+    let tokens = crate::quiet::catch_quietly(|| generator.generate_tokens(&spec))
         .map_err(Error::Progenitor)?
         .map_err(|e| Error::Progenitor(e.to_string()))?;
     crate::format::rust(tokens, "bare progenitor crate")
@@ -174,22 +173,6 @@ fn operation_at(doc: &Value, pointer: &str) -> String {
             ),
         _ => "<document>".into(),
     }
-}
-
-/// progenitor reports some unsupported shapes by panicking; turn a panic into
-/// an error without printing a backtrace.
-fn quiet_catch<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
-    let previous = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let result = panic::catch_unwind(AssertUnwindSafe(f));
-    panic::set_hook(previous);
-    result.map_err(|payload| {
-        payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "progenitor panicked".into())
-    })
 }
 
 /// Removes progenitor's fixed `api-version: <info.version>` header; the
