@@ -408,12 +408,16 @@ async fn post_is_not_retried_after_a_transport_failure_unless_opted_in() {
 }
 
 #[tokio::test]
-async fn post_is_retried_on_503_with_the_same_body() {
-    let server = serve(vec![status(503, "{}"), json_raw(200, VM)]).await;
+async fn post_is_retried_on_503_with_retry_after_with_the_same_body() {
+    let server = serve(vec![
+        status(503, "{}").insert_header("retry-after", "0"),
+        json_raw(200, VM),
+    ])
+    .await;
     client(server.uri(), fast())
         .restart_cvm("cvm_1", RestartCvmBody { force: true })
         .await
-        .expect("503 is retried for POST too");
+        .expect("a 503 with Retry-After is retried for POST too");
     let received = server.received_requests().await.unwrap();
     assert_eq!(received.len(), 2);
     assert_eq!(received[0].body, received[1].body);
@@ -435,12 +439,17 @@ async fn multipart_patch_transport_failure_not_retried_by_default() {
     assert_eq!(accepts.load(Ordering::SeqCst), 1);
 }
 
-/// The brief: 503 is retried (any method) and POST/PATCH are retried after a
-/// transport failure when opted in. The multipart PATCH body is built in
-/// memory from `UploadFile` bytes, yet sent as a stream that cannot be cloned.
+/// A 503 with `Retry-After` is retried for any method, and POST/PATCH are
+/// retried after a transport failure when opted in. The multipart PATCH body
+/// is built in memory from `UploadFile` bytes, yet sent as a stream that
+/// cannot be cloned.
 #[tokio::test]
 async fn multipart_patch_is_retried_on_503_and_when_opted_in() {
-    let server = serve(vec![status(503, "{}"), json_raw(200, "{}")]).await;
+    let server = serve(vec![
+        status(503, "{}").insert_header("retry-after", "0"),
+        json_raw(200, "{}"),
+    ])
+    .await;
     let result = client(server.uri(), fast())
         .update_pre_launch_script("cvm_1")
         .file(UploadFile::new("s.sh", b"true".to_vec()))
@@ -497,4 +506,135 @@ fn backoff_grows_exponentially_with_half_jitter_and_stays_capped() {
     let jittered: std::collections::BTreeSet<_> = (0..50).map(|_| d.backoff(3)).collect();
     assert!(jittered.len() > 1, "jitter");
     assert_eq!(RetryPolicy::none().retries(), 0);
+}
+
+// ---------------------------------------------------------------------------
+// Retry safety (issue 15): a POST is retried by default only when the server
+// certainly did not act on it.
+// ---------------------------------------------------------------------------
+
+const PROVISION: &str = r#"{"app_id":"app_1","compose_hash":"abc"}"#;
+
+fn provision_body() -> phala_cloud::types::ProvisionDstackAppRequestV2 {
+    serde_json::from_value(serde_json::json!({
+        "name": "demo",
+        "instance_type": "tdx.small",
+        "compose_file": {"name": "demo", "docker_compose_file": "services: {}"}
+    }))
+    .expect("a minimal provision body")
+}
+
+#[tokio::test]
+async fn post_reaches_the_server_once_on_409_502_503_504_by_default() {
+    for (code, body) in [
+        (409, r#"{"detail":"operation in progress"}"#),
+        (502, "{}"),
+        (503, "{}"),
+        (504, "{}"),
+    ] {
+        let server = serve(vec![status(code, body), json_raw(200, PROVISION)]).await;
+        let err = client(server.uri(), fast())
+            .provision_cvm(provision_body())
+            .await
+            .expect_err("not retried");
+        assert_eq!(count(&server).await, 1, "POST on {code}");
+        assert_eq!(err.status_code(), Some(code));
+        assert_eq!(err.attempts(), 1);
+
+        // Opted in, the same status is retried like a GET.
+        let server = serve(vec![status(code, body), json_raw(200, PROVISION)]).await;
+        client(server.uri(), fast().retry_non_idempotent(true))
+            .provision_cvm(provision_body())
+            .await
+            .unwrap_or_else(|e| panic!("opted in, {code}: {e}"));
+        assert_eq!(count(&server).await, 2, "opted-in POST on {code}");
+    }
+}
+
+#[tokio::test]
+async fn post_is_retried_up_to_the_count_on_429_and_503_with_retry_after() {
+    for template in [
+        status(429, "{}"),
+        status(429, "{}").insert_header("retry-after", "0"),
+        status(503, "{}").insert_header("retry-after", "0"),
+    ] {
+        let server = serve(vec![template]).await;
+        let err = client(server.uri(), fast())
+            .provision_cvm(provision_body())
+            .await
+            .expect_err("every attempt fails");
+        assert_eq!(count(&server).await, 3, "{err}");
+        assert_eq!(err.attempts(), 3);
+        let received = server.received_requests().await.unwrap();
+        assert!(received.iter().all(|r| r.method.as_str() == "POST"));
+        assert!(received.windows(2).all(|w| w[0].body == w[1].body));
+    }
+}
+
+#[tokio::test]
+async fn post_is_retried_when_the_connection_was_refused() {
+    // Nothing listens on this port once the listener is dropped.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = client(format!("http://127.0.0.1:{port}"), fast())
+        .provision_cvm(provision_body())
+        .await
+        .expect_err("refused");
+    assert!(err.is_request(), "{err:?}");
+    assert_eq!(err.attempts(), 3, "a refused connect never wrote the POST");
+    assert!(
+        err.to_string()
+            .to_lowercase()
+            .contains("connection refused"),
+        "Display names the cause: {err}"
+    );
+}
+
+#[tokio::test]
+async fn the_time_budget_stops_retries_that_would_end_past_it() {
+    // Retry-After: 2 s against a 1 s budget: answered at once with the 503.
+    let server = serve(vec![
+        status(503, r#"{"detail":"later"}"#).insert_header("retry-after", "2"),
+        ok(),
+    ])
+    .await;
+    let started = Instant::now();
+    let err = client(server.uri(), fast().max_elapsed(Duration::from_secs(1)))
+        .get_webhook("wh_1")
+        .await
+        .expect_err("no retry past the budget");
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(count(&server).await, 1);
+    assert_eq!(err.status_code(), Some(503));
+
+    // The default budget (30 s) cuts the old worst case: Retry-After: 30 on
+    // every attempt used to wait 60 s; now the first wait would already end
+    // past the budget, so the 503 comes back at once.
+    let server = serve(vec![status(503, "{}").insert_header("retry-after", "30")]).await;
+    let started = Instant::now();
+    let err = client(server.uri(), RetryPolicy::default())
+        .get_webhook("wh_1")
+        .await
+        .expect_err("503");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(err.attempts(), 1);
+
+    // Within the budget, retries go on as before.
+    let server = serve(vec![status(503, "{}"), status(503, "{}"), ok()]).await;
+    client(server.uri(), fast().max_elapsed(Duration::from_secs(5)))
+        .get_webhook("wh_1")
+        .await
+        .expect("two quick retries fit");
+    assert_eq!(count(&server).await, 3);
 }

@@ -24,9 +24,10 @@ fn stages(c: &mut Criterion, name: &str, spec: &Path) {
         default_version: config.api.default_version.clone(),
         type_names: names.types.clone(),
     };
+    let versions = normalize::model_versions(&raw, &names.types);
     let mut normalized = raw.clone();
     normalize::normalize(&mut normalized, &ctx).unwrap();
-    let api = ir::build(&normalized, &names).unwrap();
+    let api = ir::build(&normalized, &names, versions.clone()).unwrap();
 
     let mut group = c.benchmark_group(name);
     group
@@ -39,7 +40,9 @@ fn stages(c: &mut Criterion, name: &str, spec: &Path) {
             normalize::normalize(&mut doc, &ctx).unwrap()
         })
     });
-    group.bench_function("ir", |b| b.iter(|| ir::build(&normalized, &names).unwrap()));
+    group.bench_function("ir", |b| {
+        b.iter(|| ir::build(&normalized, &names, versions.clone()).unwrap())
+    });
     group.bench_function("generate (progenitor)", |b| {
         b.iter(|| emit::progenitor::generate(&normalized, &api).unwrap())
     });

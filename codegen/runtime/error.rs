@@ -32,7 +32,9 @@ pub enum PhalaCloudError {
     /// The request could not be sent or its response could not be read.
     #[error(transparent)]
     Request(#[from] RequestError),
-    /// A 2xx response whose body does not match the expected model.
+    /// A 2xx response whose body does not match the expected model (or is
+    /// empty where a body is expected), or an argument rejected before
+    /// anything was sent (an empty path id).
     #[error(transparent)]
     Validation(#[from] ValidationError),
     /// The server answered with a non-2xx status.
@@ -95,7 +97,9 @@ into_top! {
 #[derive(Debug, Clone)]
 pub struct ErrorResponse {
     pub(crate) status: u16,
-    pub(crate) message: String,
+    /// `None` when the message is the raw body (not copied) or, for an
+    /// empty body, the status's reason phrase.
+    pub(crate) message: Option<String>,
     pub(crate) code: Option<String>,
     pub(crate) detail: Option<Value>,
     pub(crate) body: String,
@@ -111,9 +115,21 @@ impl ErrorResponse {
         self.status
     }
     /// The message: the body's `message`, else its `detail`, else the raw
-    /// text. A FastAPI 422 list reads `body.name: Field required`.
+    /// text, skipping empty ones as Python does; for an empty body, the
+    /// status's reason phrase. A FastAPI 422 list reads
+    /// `body.name: Field required`.
     pub fn message(&self) -> &str {
-        &self.message
+        if let Some(m) = &self.message {
+            return m;
+        }
+        let text = self.body.trim();
+        if !text.is_empty() {
+            return text;
+        }
+        reqwest::StatusCode::from_u16(self.status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("error")
     }
     /// The body's `code`, if any.
     pub fn code(&self) -> Option<&str> {
@@ -123,7 +139,8 @@ impl ErrorResponse {
     pub fn detail(&self) -> Option<&Value> {
         self.detail.as_ref()
     }
-    /// The raw body, exactly as received.
+    /// The raw body, exactly as received and in full (Display shows at
+    /// most [`DISPLAY_LIMIT`] bytes of the message).
     pub fn body(&self) -> &str {
         &self.body
     }
@@ -145,13 +162,38 @@ impl ErrorResponse {
     }
 }
 
+/// How many bytes of a message an error's Display shows; the rest is
+/// replaced by `… (N bytes)`, so a large body does not end up in a log
+/// line. [`ErrorResponse::body`] keeps all of it.
+pub const DISPLAY_LIMIT: usize = 1024;
+
+/// `text` on one line, cut at [`DISPLAY_LIMIT`] bytes (on a character
+/// boundary) with the full size after it.
+fn one_line_capped(text: &str) -> String {
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        if line.len() > DISPLAY_LIMIT {
+            break;
+        }
+    }
+    if line.len() > DISPLAY_LIMIT {
+        let mut cut = DISPLAY_LIMIT;
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        line.truncate(cut);
+        line.push_str(&format!("… ({} bytes)", text.len()));
+    }
+    line
+}
+
 impl fmt::Display for ErrorResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let line = self
-            .message
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let line = one_line_capped(self.message());
         write!(f, "{line} (HTTP {}", self.status)?;
         if let Some(id) = &self.request_id {
             write!(f, ", request id {id}")?;
@@ -489,14 +531,35 @@ impl PhalaCloudError {
     }
 }
 
-/// A transport failure: connection refused, timeout, reset, truncated body.
+/// A transport failure: connection refused, timeout, reset, truncated body,
+/// a body over the client's size limit; also a client that cannot be built.
+///
+/// Its Display ends with the innermost cause (`Connection refused`,
+/// `operation timed out`), which is what says what went wrong.
 #[derive(Debug, thiserror::Error)]
-#[error("request failed: {message}{}", attempts_suffix(*.attempts))]
+#[error("request failed: {message}{}{}", cause_suffix(&self.message, self.source.as_deref()), attempts_suffix(*.attempts))]
 pub struct RequestError {
     message: String,
     #[source]
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
     attempts: u32,
+    too_large: bool,
+}
+
+/// `: <innermost cause>` unless the message already says it.
+fn cause_suffix(message: &str, source: Option<&(dyn std::error::Error + Send + Sync)>) -> String {
+    let Some(mut cause) = source.map(|s| s as &dyn std::error::Error) else {
+        return String::new();
+    };
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    let text = cause.to_string();
+    if text.is_empty() || message.contains(&text) {
+        String::new()
+    } else {
+        format!(": {text}")
+    }
 }
 
 fn attempts_suffix(attempts: u32) -> String {
@@ -516,7 +579,31 @@ impl RequestError {
             message: message.into(),
             source,
             attempts: 1,
+            too_large: false,
         }
+    }
+
+    /// A response body larger than the client's `max_response_size`.
+    pub(crate) fn too_large(limit: u64, status: u16, declared: Option<u64>) -> Self {
+        let size = match declared {
+            Some(n) => format!("Content-Length {n}"),
+            None => format!("more than {limit} bytes"),
+        };
+        RequestError {
+            message: format!(
+                "the HTTP {status} response body ({size}) exceeds the limit of {limit} bytes \
+                 (PhalaCloudBuilder::max_response_size); it was not read further"
+            ),
+            source: None,
+            attempts: 1,
+            too_large: true,
+        }
+    }
+
+    /// True when the response body was over the client's
+    /// `max_response_size` and was not read.
+    pub fn is_too_large(&self) -> bool {
+        self.too_large
     }
 
     /// How many attempts were made; more than 1 when retries ran out.
@@ -544,9 +631,12 @@ impl RequestError {
     }
 }
 
-/// A 2xx body that does not decode into the operation's model.
+/// A 2xx body that does not decode into the operation's model, an empty
+/// 2xx body where one is expected, or an argument rejected before the
+/// request was sent (as the Python SDK's request models reject a missing
+/// id before sending).
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("response body does not match the model{}: {}", path_suffix(&.inner.path), .inner.message)]
+#[error("{}", validation_text(.inner))]
 pub struct ValidationError {
     inner: Box<ValidationFields>,
 }
@@ -557,6 +647,18 @@ struct ValidationFields {
     body: String,
     path: Option<String>,
     message: String,
+    argument: Option<String>,
+}
+
+fn validation_text(v: &ValidationFields) -> String {
+    match &v.argument {
+        Some(name) => format!("invalid argument `{name}`: {}", v.message),
+        None => format!(
+            "response body does not match the model{}: {}",
+            path_suffix(&v.path),
+            v.message
+        ),
+    }
 }
 
 fn path_suffix(path: &Option<String>) -> String {
@@ -578,8 +680,27 @@ impl ValidationError {
                 body,
                 path,
                 message,
+                argument: None,
             }),
         }
+    }
+
+    /// An argument rejected before sending; `name` is the parameter's Rust name.
+    pub(crate) fn argument(name: &str, message: impl Into<String>) -> Self {
+        ValidationError {
+            inner: Box::new(ValidationFields {
+                status: None,
+                body: String::new(),
+                path: None,
+                message: message.into(),
+                argument: Some(name.to_owned()),
+            }),
+        }
+    }
+
+    /// The rejected argument's name, when nothing was sent.
+    pub fn argument_name(&self) -> Option<&str> {
+        self.inner.argument.as_deref()
     }
 
     /// The HTTP status of the response, when known.

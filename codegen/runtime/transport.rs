@@ -2,7 +2,9 @@
 //! that never carry the API key to another origin, and a tracing span per
 //! request.
 
-use std::time::{Duration, SystemTime};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
@@ -12,23 +14,33 @@ use crate::client::Call;
 
 /// When and how failed requests are retried.
 ///
-/// Retried: a 409 without `error_code` (a transient conflict), 429, 502, 503
-/// and 504, and a transport failure of an idempotent request (GET, HEAD,
-/// PUT, DELETE, OPTIONS). Never retried: a structured (`error_code`) error,
-/// any other 4xx, and a transport failure of a POST or PATCH, which may have
-/// reached the server, unless [`RetryPolicy::retry_non_idempotent`] is set.
+/// An idempotent request (GET, HEAD, PUT, DELETE, OPTIONS) is retried after
+/// a 409 without `error_code` (a transient conflict), 429, 502, 503 and 504,
+/// and after a transport failure (refused, reset, timed out).
+///
+/// A POST or PATCH is retried by default only when the server certainly did
+/// not act on it: a connection that failed before the request was written,
+/// a 429, or a 503 that carries `Retry-After`. A 409, 502, 504, a 503
+/// without `Retry-After` or a timeout can follow a request the server
+/// already processed, and retrying it could create a CVM twice; those need
+/// [`RetryPolicy::retry_non_idempotent`]. A structured (`error_code`) error
+/// and any other 4xx are never retried.
 ///
 /// Defaults, chosen for an interactive API whose transient failures clear in
 /// seconds: 2 retries (3 attempts, as AWS SDKs' standard mode); backoff
 /// starting at 500 ms, doubling, capped at 8 s, with jitter so clients that
 /// failed together do not retry together; a server's `Retry-After` (seconds
-/// or an HTTP date) is honoured up to 30 s, and longer waits are cut to 30 s.
+/// or an HTTP date) is honoured up to 30 s, and longer waits are cut to 30 s;
+/// and a budget of 30 s (the default request timeout) for the whole call:
+/// a retry whose wait would end past it is not made, and the last answer is
+/// returned instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_retries: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
     max_retry_after: Duration,
+    max_elapsed: Duration,
     retry_non_idempotent: bool,
 }
 
@@ -39,6 +51,7 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(30),
+            max_elapsed: Duration::from_secs(30),
             retry_non_idempotent: false,
         }
     }
@@ -69,8 +82,15 @@ impl RetryPolicy {
         self.max_retry_after = d;
         self
     }
-    /// Also retry POST and PATCH after a transport failure (they may have
-    /// reached the server once already).
+    /// The time budget of one call across all its attempts and waits
+    /// (default 30 s): no retry starts whose wait would end past it.
+    pub fn max_elapsed(mut self, d: Duration) -> Self {
+        self.max_elapsed = d;
+        self
+    }
+    /// Also retry POST and PATCH after any retryable status or transport
+    /// failure, as GET is, although the server may already have acted on
+    /// the request (a create could happen twice).
     pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
         self.retry_non_idempotent = yes;
         self
@@ -98,6 +118,9 @@ impl RetryPolicy {
 pub(crate) struct Outcome {
     pub(crate) attempts: u32,
     pub(crate) redirect_loop: bool,
+    /// Set when a response body went over the size limit: its status and
+    /// declared length.
+    pub(crate) too_large: Option<(u16, Option<u64>)>,
 }
 
 const MAX_REDIRECTS: usize = 10;
@@ -140,6 +163,15 @@ async fn retry_loop(
         *request.method(),
         Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
     );
+    let retry_anything = idempotent || policy.retry_non_idempotent;
+    let started = Instant::now();
+    let in_budget = |wait: Duration| {
+        let fits = started.elapsed() + wait <= policy.max_elapsed;
+        if !fits {
+            tracing::debug!(?wait, budget = ?policy.max_elapsed, "retry would exceed the time budget");
+        }
+        fits
+    };
     let mut current = request;
     let mut attempt: u32 = 0;
     loop {
@@ -153,20 +185,21 @@ async fn retry_loop(
         match follow_redirects(http, current, rebuild, call).await {
             Err(e) => {
                 let transient = e.is_timeout() || e.is_connect() || e.is_request();
-                if let (true, true, true, Some(again)) = (
-                    may_retry,
-                    transient,
-                    idempotent || policy.retry_non_idempotent,
-                    spare,
-                ) {
-                    tracing::debug!(error = %e, "transport failure; retrying");
-                    tokio::time::sleep(policy.backoff(attempt)).await;
-                    current = again;
-                    continue;
+                // A failed connect never wrote the request: safe for any method.
+                let safe = retry_anything || e.is_connect();
+                if let (true, true, true, Some(again)) = (may_retry, transient, safe, spare) {
+                    let wait = policy.backoff(attempt);
+                    if in_budget(wait) {
+                        tracing::debug!(error = %e, "transport failure; retrying");
+                        tokio::time::sleep(wait).await;
+                        current = again;
+                        continue;
+                    }
                 }
                 return Err(e);
             }
             Ok(response) => {
+                let response = limit_body(response, call);
                 let status = response.status();
                 let span = tracing::Span::current();
                 span.record("status", status.as_u16());
@@ -180,7 +213,7 @@ async fn retry_loop(
                 // Reading the body to decide is only worth it when a retry
                 // could follow.
                 let (retryable, response) = if may_retry && spare.is_some() {
-                    classify_for_retry(response).await?
+                    classify_for_retry(response, retry_anything).await?
                 } else {
                     (false, response)
                 };
@@ -188,6 +221,9 @@ async fn retry_loop(
                     let wait = retry_after(response.headers())
                         .map(|d| d.min(policy.max_retry_after))
                         .unwrap_or_else(|| policy.backoff(attempt));
+                    if !in_budget(wait) {
+                        return Ok(response);
+                    }
                     tracing::debug!(
                         status = status.as_u16(),
                         ?wait,
@@ -206,11 +242,20 @@ async fn retry_loop(
 
 /// Whether a response is worth retrying: a retryable status whose body is
 /// not a structured (`error_code`) error. The body is read to tell, and put
-/// back.
+/// back. Unless `any_status` (an idempotent request, or the caller opted
+/// in), only the statuses that say the request was not acted on count: 429,
+/// and 503 with `Retry-After`.
 async fn classify_for_retry(
     response: reqwest::Response,
+    any_status: bool,
 ) -> reqwest::Result<(bool, reqwest::Response)> {
-    if !matches!(response.status().as_u16(), 409 | 429 | 502 | 503 | 504) {
+    let retryable = match response.status().as_u16() {
+        429 => true,
+        503 => any_status || response.headers().contains_key(RETRY_AFTER),
+        409 | 502 | 504 => any_status,
+        _ => false,
+    };
+    if !retryable {
         return Ok((false, response));
     }
     let status = response.status();
@@ -313,4 +358,103 @@ fn redirect_target(response: &reqwest::Response, base: &Url) -> Option<Url> {
 /// A URL for logs: scheme, host, port and path only.
 fn redacted(url: &Url) -> String {
     format!("{}{}", url.origin().ascii_serialization(), url.path())
+}
+
+/// The response with its body capped at the client's `max_response_size`.
+/// A declared `Content-Length` over the limit fails before any of the body
+/// is read; otherwise the count is kept while the body streams, and the
+/// read fails as soon as it passes the limit. Either way the call records
+/// it, so the error says "too large" rather than "body error".
+fn limit_body(response: reqwest::Response, call: &Call) -> reqwest::Response {
+    let limit = call.shared.max_response_size;
+    let status = response.status();
+    let declared = response.content_length();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let over = declared.is_some_and(|n| n > limit);
+    let inner: Option<ChunkStream> = if over {
+        drop(response);
+        None
+    } else {
+        Some(Box::pin(response.bytes_stream()))
+    };
+    let body = reqwest::Body::wrap_stream(Limited {
+        inner,
+        seen: 0,
+        limit,
+        status: status.as_u16(),
+        declared,
+        call: call.clone(),
+        done: false,
+    });
+    let mut limited = http::Response::new(body);
+    *limited.status_mut() = status;
+    *limited.version_mut() = version;
+    *limited.headers_mut() = headers;
+    reqwest::Response::from(limited)
+}
+
+type ChunkStream = Pin<Box<dyn futures_core::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>;
+
+/// A body stream that fails once more than `limit` bytes have come.
+struct Limited {
+    /// `None` when the declared length was already over the limit.
+    inner: Option<ChunkStream>,
+    seen: u64,
+    limit: u64,
+    status: u16,
+    declared: Option<u64>,
+    call: Call,
+    done: bool,
+}
+
+/// The error a [`Limited`] body yields; the call's record says which limit.
+#[derive(Debug)]
+struct BodyTooLarge(u64);
+
+impl std::fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "response body exceeds {} bytes", self.0)
+    }
+}
+
+impl std::error::Error for BodyTooLarge {}
+
+impl Limited {
+    fn trip(&mut self) -> Poll<Option<Result<bytes::Bytes, BodyTooLarge>>> {
+        self.done = true;
+        self.inner = None;
+        if let Ok(mut o) = self.call.outcome.lock() {
+            o.too_large = Some((self.status, self.declared));
+        }
+        Poll::Ready(Some(Err(BodyTooLarge(self.limit))))
+    }
+}
+
+impl futures_core::Stream for Limited {
+    type Item = Result<bytes::Bytes, Box<dyn std::error::Error + Send + Sync>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        let Some(inner) = self.inner.as_mut() else {
+            return self.trip().map(|o| o.map(|r| r.map_err(Into::into)));
+        };
+        match inner.as_mut().poll_next(cx) {
+            Poll::Ready(Some(Ok(chunk))) => {
+                self.seen += chunk.len() as u64;
+                if self.seen > self.limit {
+                    return self.trip().map(|o| o.map(|r| r.map_err(Into::into)));
+                }
+                Poll::Ready(Some(Ok(chunk)))
+            }
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e.into()))),
+            Poll::Ready(None) => {
+                self.done = true;
+                Poll::Ready(None)
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
 }

@@ -54,6 +54,14 @@ pub struct CrateMeta {
     pub version: String,
     pub description: String,
     pub license: String,
+    /// The generated crate's `rust-version` (MSRV): the floor its
+    /// dependencies declare (progenitor-client and reqwest's ICU stack: 1.88).
+    #[serde(default = "default_rust_version")]
+    pub rust_version: String,
+}
+
+fn default_rust_version() -> String {
+    "1.88".to_owned()
 }
 
 impl CrateMeta {

@@ -2,7 +2,7 @@
 //! emitter reads. Built from the normalized document and the naming layer;
 //! nothing here is a token stream.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
 use serde_json::Value;
@@ -17,6 +17,9 @@ pub struct Api {
     pub title: String,
     pub description: Option<String>,
     pub operations: Vec<Operation>,
+    /// Rust type name -> the API version (`2026-01-21`) its model belongs
+    /// to, where the spec's names say; for decode errors on version unions.
+    pub model_versions: BTreeMap<String, String>,
 }
 
 /// One HTTP operation as the SDK exposes it.
@@ -100,7 +103,7 @@ pub enum Success {
 
 /// Builds the IR from the normalized document (component names already
 /// renamed) and the names chosen for the raw document.
-pub fn build(doc: &Value, names: &Names) -> Result<Api> {
+pub fn build(doc: &Value, names: &Names, model_versions: BTreeMap<String, String>) -> Result<Api> {
     let mut operations = Vec::new();
     for (path, method, item, op) in walk::operations(doc) {
         let ptr = format!("#/paths/{}/{method}", escape(path));
@@ -118,6 +121,7 @@ pub fn build(doc: &Value, names: &Names) -> Result<Api> {
             .and_then(Value::as_str)
             .map(str::to_owned),
         operations,
+        model_versions,
     })
 }
 

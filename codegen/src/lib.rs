@@ -61,8 +61,9 @@ fn prepare(config: &Config, spec: &Path) -> Result<Prepared> {
         default_version: config.api.default_version.clone(),
         type_names: names.types.clone(),
     };
+    let model_versions = normalize::model_versions(&doc, &names.types);
     let passes = normalize::normalize(&mut doc, &ctx)?;
-    let api = ir::build(&doc, &names)?;
+    let api = ir::build(&doc, &names, model_versions)?;
     Ok(Prepared { doc, api, passes })
 }
 

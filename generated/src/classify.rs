@@ -8,6 +8,7 @@
 //! details.
 
 use reqwest::header::HeaderMap;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::{
@@ -23,11 +24,23 @@ use crate::error_codes::ErrorCode;
 /// 4. 409: conflict;
 /// 5. anything else (other 4xx, and a 3xx that was not followed): plain business error.
 pub fn classify(status: u16, headers: HeaderMap, body: String) -> ApiError {
-    let detail: Option<Value> = serde_json::from_str(&body).ok();
-    let object = detail.as_ref().and_then(Value::as_object);
-    let response = fill(status, headers, &body, detail.clone());
-    if let Some(obj) = object.filter(|o| o.contains_key("error_code")) {
-        return ApiError::Business(BusinessError::Resource(resource(response, obj)));
+    let response = fill(status, headers, body);
+    let structured = response
+        .detail
+        .as_ref()
+        .and_then(Value::as_object)
+        .filter(|o| o.contains_key("error_code"))
+        .map(resource_fields);
+    if let Some((error_code, structured_details, suggestions, links)) = structured {
+        return ApiError::Business(BusinessError::Resource(ResourceError {
+            inner: Box::new(ResourceFields {
+                error_code,
+                structured_details,
+                suggestions,
+                links,
+                response,
+            }),
+        }));
     }
     match status {
         401 | 403 => ApiError::Auth(AuthError {
@@ -45,43 +58,49 @@ pub fn classify(status: u16, headers: HeaderMap, body: String) -> ApiError {
     }
 }
 
-fn fill(status: u16, headers: HeaderMap, body: &str, detail: Option<Value>) -> ErrorResponse {
+/// Fills the fields every API error has. The body is kept once, as
+/// received, beside its parsed form; the message is taken from the parsed
+/// body as Python does (`message or detail or text`: an empty string counts
+/// as absent), and when it falls back to the raw text it is not copied, see
+/// [`ErrorResponse::message`].
+fn fill(status: u16, headers: HeaderMap, body: String) -> ErrorResponse {
+    let detail: Option<Value> = serde_json::from_str(&body).ok();
     let object = detail.as_ref().and_then(Value::as_object);
     let field = |key: &str| object.and_then(|o| o.get(key));
     let validation: Vec<ValidationDetail> = field("detail")
-        .and_then(|d| serde_json::from_value(d.clone()).ok())
+        .and_then(|d| Vec::<ValidationDetail>::deserialize(d).ok())
         .unwrap_or_default();
-    let message = match (field("message"), field("detail")) {
-        (Some(Value::String(m)), _) => m.clone(),
-        (_, Some(Value::String(d))) => d.clone(),
-        (_, Some(Value::Array(_))) if !validation.is_empty() => readable(&validation),
-        (_, Some(d)) if !d.is_null() => d.to_string(),
-        _ if !body.trim().is_empty() => body.trim().to_owned(),
-        _ => reqwest::StatusCode::from_u16(status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .unwrap_or("error")
-            .to_owned(),
-    };
+    let message = [field("message"), field("detail")]
+        .into_iter()
+        .flatten()
+        .find_map(|value| match value {
+            Value::String(m) if !m.trim().is_empty() => Some(m.clone()),
+            Value::Array(items) if !items.is_empty() && !validation.is_empty() => {
+                Some(readable(&validation))
+            }
+            Value::Array(items) if !items.is_empty() => Some(value.to_string()),
+            Value::Object(o) if !o.is_empty() => Some(value.to_string()),
+            Value::Number(_) | Value::Bool(true) => Some(value.to_string()),
+            _ => None,
+        });
     let code = match field("code") {
         Some(Value::String(c)) => Some(c.clone()),
         Some(Value::Null) | None => None,
         Some(other) => Some(other.to_string()),
     };
-    let header_id = headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
     let request_id = match field("request_id") {
         Some(Value::String(id)) => Some(id.clone()),
-        _ => header_id,
+        _ => headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
     };
     ErrorResponse {
         status,
         message,
         code,
         detail,
-        body: body.to_owned(),
+        body,
         request_id,
         headers,
         validation,
@@ -98,37 +117,30 @@ fn readable(details: &[ValidationDetail]) -> String {
         .join("; ")
 }
 
-fn resource(response: ErrorResponse, obj: &Map<String, Value>) -> ResourceError {
+/// The structured fields of a body with an `error_code` key: the code,
+/// `details`, `suggestions` and `links`.
+fn resource_fields(obj: &Map<String, Value>) -> (ErrorCode, Option<Value>, Vec<String>, Vec<Value>) {
     let error_code = match obj.get("error_code") {
         Some(Value::String(code)) => code.parse().unwrap_or(ErrorCode::Unknown(code.clone())),
         Some(Value::Null) | None => ErrorCode::Missing,
         Some(other) => ErrorCode::Unknown(other.to_string()),
     };
-    let strings = |v: Option<&Value>| -> Vec<String> {
-        match v {
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|i| match i {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect(),
-            Some(Value::String(s)) => vec![s.clone()],
-            _ => Vec::new(),
-        }
+    let suggestions = match obj.get("suggestions") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| match i {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
     };
     let links = match obj.get("links") {
         Some(Value::Array(items)) => items.clone(),
         Some(Value::Null) | None => Vec::new(),
         Some(other) => vec![other.clone()],
     };
-    ResourceError {
-        inner: Box::new(ResourceFields {
-            error_code,
-            structured_details: obj.get("details").filter(|d| !d.is_null()).cloned(),
-            suggestions: strings(obj.get("suggestions")),
-            links,
-            response,
-        }),
-    }
+    let details = obj.get("details").filter(|d| !d.is_null()).cloned();
+    (error_code, details, suggestions, links)
 }

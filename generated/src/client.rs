@@ -21,11 +21,17 @@ use crate::{raw, DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS};
 pub const DEFAULT_BASE_URL: &str = "https://cloud-api.phala.com/api/v1";
 /// The request timeout unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest response body read unless configured otherwise: 32 MiB.
+/// The API's largest bodies (CVM lists, attestation reports) are far
+/// smaller; the cap stops a misbehaving server or proxy from filling memory.
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 32 * 1024 * 1024;
 /// The spec's paths all start with this prefix.
 const API_PREFIX: &str = "/api/v1";
 const API_KEY_HEADER: &str = "x-api-key";
 const VERSION_HEADER: &str = "x-phala-version";
-const USER_AGENT: &str = concat!("phala-cloud-rust/", env!("CARGO_PKG_VERSION"));
+/// The `User-Agent` sent unless the caller sets one with
+/// [`PhalaCloudBuilder::user_agent`] or [`PhalaCloudBuilder::header`].
+pub const DEFAULT_USER_AGENT: &str = concat!("phala-cloud-rust/", env!("CARGO_PKG_VERSION"));
 
 /// Settings shared by every request of one client.
 pub(crate) struct Shared {
@@ -33,6 +39,8 @@ pub(crate) struct Shared {
     version: HeaderValue,
     extra_headers: HeaderMap,
     pub(crate) retry: RetryPolicy,
+    /// The largest response body read, in bytes.
+    pub(crate) max_response_size: u64,
     /// The timeout of the HTTP client this crate built; `None` for a
     /// caller's own client.
     own_http: Option<Duration>,
@@ -48,19 +56,25 @@ impl fmt::Debug for Shared {
                 &self.extra_headers.keys().collect::<Vec<_>>(),
             )
             .field("retry", &self.retry)
+            .field("max_response_size", &self.max_response_size)
             .finish()
     }
 }
 
 impl Shared {
+    /// Sets the headers every request carries. The caller's own headers go
+    /// first, and a caller's `User-Agent` is kept; the version and key
+    /// headers are this crate's.
     pub(crate) fn apply(&self, headers: &mut HeaderMap) {
         for (name, value) in &self.extra_headers {
             headers.insert(name.clone(), value.clone());
         }
-        headers.insert(
-            reqwest::header::USER_AGENT,
-            HeaderValue::from_static(USER_AGENT),
-        );
+        if !headers.contains_key(reqwest::header::USER_AGENT) {
+            headers.insert(
+                reqwest::header::USER_AGENT,
+                HeaderValue::from_static(DEFAULT_USER_AGENT),
+            );
+        }
         headers.insert(
             HeaderName::from_static(VERSION_HEADER),
             self.version.clone(),
@@ -80,6 +94,11 @@ pub struct Call {
 }
 
 impl Call {
+    /// The `X-Phala-Version` this call sends.
+    pub(crate) fn api_version(&self) -> &str {
+        self.shared.version.to_str().unwrap_or_default()
+    }
+
     pub(crate) fn outcome(&self) -> Outcome {
         self.outcome.lock().map(|o| o.clone()).unwrap_or_default()
     }
@@ -147,6 +166,7 @@ impl PhalaCloud {
                 version: checked_version(version)?,
                 extra_headers: shared.extra_headers.clone(),
                 retry: shared.retry.clone(),
+                max_response_size: shared.max_response_size,
                 own_http: shared.own_http,
             }),
             outcome: Arc::default(),
@@ -219,6 +239,8 @@ impl PhalaCloud {
 /// | `version` | [`DEFAULT_API_VERSION`], one of [`SUPPORTED_API_VERSIONS`] |
 /// | `timeout` | [`DEFAULT_TIMEOUT`] (30 s) |
 /// | `retry_policy` | [`RetryPolicy::default`] |
+/// | `max_response_size` | [`DEFAULT_MAX_RESPONSE_SIZE`] (32 MiB) |
+/// | `user_agent` | [`DEFAULT_USER_AGENT`] (`phala-cloud-rust/<version>`) |
 /// | `http_client` | a rustls client that does not follow redirects itself |
 #[derive(Default)]
 pub struct PhalaCloudBuilder {
@@ -229,6 +251,7 @@ pub struct PhalaCloudBuilder {
     headers: HeaderMap,
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
+    max_response_size: Option<u64>,
 }
 
 impl fmt::Debug for PhalaCloudBuilder {
@@ -239,6 +262,7 @@ impl fmt::Debug for PhalaCloudBuilder {
             .field("version", &self.version)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("max_response_size", &self.max_response_size)
             .finish()
     }
 }
@@ -271,9 +295,26 @@ impl PhalaCloudBuilder {
         self
     }
 
-    /// An extra header sent on every request.
+    /// An extra header sent on every request. A `User-Agent` set here
+    /// replaces the default one; `X-Phala-Version` and `X-API-Key` are set
+    /// by [`Self::version`] and [`Self::api_key`] and win over this.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.headers.insert(name, value);
+        self
+    }
+
+    /// The `User-Agent` to send instead of [`DEFAULT_USER_AGENT`].
+    pub fn user_agent(self, agent: HeaderValue) -> Self {
+        self.header(reqwest::header::USER_AGENT, agent)
+    }
+
+    /// The largest response body to read, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_SIZE`], 32 MiB). A larger body is a
+    /// [`RequestError`] whose `is_too_large()` is true, raised as soon as
+    /// its declared length or the bytes read pass the limit; it is never
+    /// buffered whole.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = Some(bytes);
         self
     }
 
@@ -336,6 +377,7 @@ impl PhalaCloudBuilder {
                 version,
                 extra_headers: self.headers,
                 retry: self.retry.unwrap_or_default(),
+                max_response_size: self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
                 own_http,
             }),
             outcome: Arc::default(),

@@ -42,6 +42,7 @@ mod runtime;
 pub mod safe;
 mod transport;
 pub mod types;
+mod unions;
 pub mod webhook;
 pub use error::{
     ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, PhalaCloudError,
@@ -49,7 +50,10 @@ pub use error::{
     ValidationError,
 };
 pub use error_codes::ErrorCode;
-pub use client::{PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+pub use client::{
+    PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+};
 pub use runtime::{Response, UploadFile};
 pub use transport::RetryPolicy;
 pub use safe::SafeResult;

@@ -54,36 +54,99 @@ impl<T> Response<T> {
     }
 }
 
+/// Rejects an empty or whitespace-only path parameter before anything is
+/// sent: `GET /cvms/{id}` with an empty id would reach `GET /cvms/`, a
+/// different endpoint. The Python SDK also rejects a missing id before
+/// sending, with a (pydantic) validation error; this is a
+/// [`ValidationError`] naming the parameter.
+pub(crate) fn check_path_param(name: &str, value: &str) -> Result<(), PhalaCloudError> {
+    if value.trim().is_empty() {
+        return Err(ValidationError::argument(
+            name,
+            "a path parameter must not be empty or only whitespace (the request would reach another endpoint)",
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// Converts progenitor's result. An empty 2xx body is decoded as JSON `null`,
 /// which an optional response type accepts. `status` is the operation's
 /// success status when it declares only one, so a decode failure can name it.
-pub(crate) async fn finish<T: serde::de::DeserializeOwned>(
+///
+/// A 2xx status the operation does not declare is still a success, never an
+/// [`crate::ApiError`]: see [`decode_success`].
+pub(crate) async fn finish<T: serde::de::DeserializeOwned + 'static>(
     result: Result<ResponseValue<T>, progenitor_client::Error<()>>,
     raw: &raw::Client,
     status: Option<u16>,
 ) -> Result<Response<T>, PhalaCloudError> {
     match result {
+        Err(progenitor_client::Error::UnexpectedResponse(response))
+            if response.status().is_success() =>
+        {
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|e| body_error(e, &raw.inner))?;
+            decode_success(status, headers, &bytes, &raw.inner)
+        }
         Ok(value) => Ok(Response {
             status: value.status().as_u16(),
             headers: value.headers().clone(),
             data: value.into_inner(),
         }),
-        Err(progenitor_client::Error::InvalidResponsePayload(bytes, err)) => {
-            let data = if bytes.is_empty() {
-                serde_json::from_str("null").map_err(|_| {
-                    ValidationError::new(status, String::new(), None, err.to_string()).into()
-                })
-            } else {
-                Err(decode_failure::<T>(status, &bytes, err))
-            };
-            data.map(|data| Response {
-                data,
-                status: status.unwrap_or(200),
-                headers: HeaderMap::new(),
-            })
+        // progenitor keeps neither the status nor the headers here.
+        Err(progenitor_client::Error::InvalidResponsePayload(bytes, _)) => {
+            decode_success(status.unwrap_or(200), HeaderMap::new(), &bytes, &raw.inner)
         }
         Err(e) => Err(convert_error(e, &raw.inner).await),
     }
+}
+
+/// Decodes a 2xx body into the operation's success type:
+/// - where the success type is `()`, any 2xx is `Ok(())`, whatever its body;
+/// - an empty body is JSON `null`, which an optional type accepts; any
+///   other type, `serde_json::Value` included, makes it a
+///   [`ValidationError`] ("empty body");
+/// - a body that does not decode is a [`ValidationError`] with the status
+///   and the raw body.
+pub(crate) fn decode_success<T: serde::de::DeserializeOwned + 'static>(
+    status: u16,
+    headers: HeaderMap,
+    bytes: &[u8],
+    call: &Call,
+) -> Result<Response<T>, PhalaCloudError> {
+    use std::any::TypeId;
+    let unit = TypeId::of::<T>() == TypeId::of::<()>();
+    let empty = bytes.iter().all(u8::is_ascii_whitespace);
+    let empty_error = || -> PhalaCloudError {
+        ValidationError::new(
+            Some(status),
+            String::new(),
+            None,
+            "the body is empty, where a response body was expected".into(),
+        )
+        .into()
+    };
+    let data: T = if unit || empty {
+        // `null` is what `()` and an optional type decode from; an untyped
+        // JSON body (`serde_json::Value`) still needs a body.
+        if empty && !unit && TypeId::of::<T>() == TypeId::of::<serde_json::Value>() {
+            return Err(empty_error());
+        }
+        serde_json::from_slice(b"null").map_err(|_| empty_error())?
+    } else {
+        serde_json::from_slice(bytes)
+            .map_err(|e| decode_failure::<T>(Some(status), bytes, e, call.api_version()))?
+    };
+    Ok(Response {
+        data,
+        status,
+        headers,
+    })
 }
 
 /// Like [`finish`] for a raw body: reads the whole stream into bytes.
@@ -93,6 +156,21 @@ pub(crate) async fn finish_bytes(
 ) -> Result<Response<Vec<u8>>, PhalaCloudError> {
     let value = match result {
         Ok(value) => value,
+        Err(progenitor_client::Error::UnexpectedResponse(response))
+            if response.status().is_success() =>
+        {
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|e| body_error(e, &raw.inner))?;
+            return Ok(Response {
+                data: bytes.to_vec(),
+                status,
+                headers,
+            });
+        }
         Err(e) => return Err(convert_error(e, &raw.inner).await),
     };
     let (status, headers) = (value.status().as_u16(), value.headers().clone());
@@ -101,7 +179,7 @@ pub(crate) async fn finish_bytes(
     while let Some(chunk) =
         std::future::poll_fn(|cx| futures_core::Stream::poll_next(stream.as_mut(), cx)).await
     {
-        let chunk = chunk.map_err(transport)?;
+        let chunk = chunk.map_err(|e| body_error(e, &raw.inner))?;
         data.extend_from_slice(&chunk);
     }
     Ok(Response {
@@ -111,15 +189,29 @@ pub(crate) async fn finish_bytes(
     })
 }
 
-/// Decodes the body again with `serde_path_to_error` to say where it failed.
+/// Decodes the body again with `serde_path_to_error` to say where it
+/// failed. When it failed because a value fits no variant of a union, one
+/// variant is decoded alone and the error names it and the first field that
+/// failed in it: the variant whose model belongs to `version` (the client's
+/// `X-Phala-Version`) where the spec says which that is, else the variant
+/// the body got furthest into before failing (a missing field is found only
+/// after every present field decoded, a wrong type as soon as it is met).
 fn decode_failure<T: serde::de::DeserializeOwned>(
     status: Option<u16>,
     bytes: &[u8],
     err: serde_json::Error,
+    version: &str,
 ) -> PhalaCloudError {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => (Some(e.path().to_string()), e.inner().to_string()),
+        Err(e) => {
+            let path = e.path().to_string();
+            let message = e.inner().to_string();
+            match explain_union(bytes, e.path(), &message, version) {
+                Some((inner_path, explained)) => (Some(join_paths(&path, &inner_path)), explained),
+                None => (Some(path), message),
+            }
+        }
         Ok(_) => (None, err.to_string()),
     };
     ValidationError::new(
@@ -131,14 +223,122 @@ fn decode_failure<T: serde::de::DeserializeOwned>(
     .into()
 }
 
+/// One variant of an untagged union, from the generated `unions` table.
+pub(crate) struct UnionVariant {
+    /// The variant's name, which is also its model's.
+    pub(crate) name: &'static str,
+    /// The API version the variant's model belongs to, where known.
+    pub(crate) version: Option<&'static str>,
+    /// Decodes a value (as compact JSON text) as this variant alone.
+    pub(crate) first_error: fn(&str) -> Option<VariantFailure>,
+}
+
+/// Where and why a value does not decode as one variant.
+pub(crate) struct VariantFailure {
+    path: String,
+    message: String,
+    /// How far into the text decoding got.
+    offset: usize,
+}
+
+/// Where and why `text` does not decode as `T`.
+pub(crate) fn first_error<T: serde::de::DeserializeOwned>(text: &str) -> Option<VariantFailure> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let e = serde_path_to_error::deserialize::<_, T>(&mut de).err()?;
+    let inner = e.inner();
+    let position = format!(" at line {} column {}", inner.line(), inner.column());
+    let message = inner.to_string();
+    Some(VariantFailure {
+        path: e.path().to_string(),
+        message: message.strip_suffix(&position).unwrap_or(&message).to_owned(),
+        offset: inner.column(),
+    })
+}
+
+const NO_VARIANT: &str = "data did not match any variant of untagged enum ";
+
+/// For serde's "did not match any variant of untagged enum X" at `at`: the
+/// path inside the value and a message naming the variant tried and why it
+/// failed.
+fn explain_union(
+    bytes: &[u8],
+    at: &serde_path_to_error::Path,
+    message: &str,
+    version: &str,
+) -> Option<(String, String)> {
+    let union = message.strip_prefix(NO_VARIANT)?.split_whitespace().next()?;
+    let variants = crate::unions::variants(union);
+    let body: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let text = value_at(&body, at)?.to_string();
+    let failures: Vec<(&UnionVariant, VariantFailure)> = variants
+        .iter()
+        .filter_map(|v| Some((v, (v.first_error)(&text)?)))
+        .collect();
+    let by_version = failures.iter().find(|(v, _)| v.version == Some(version));
+    // The furthest failure; the first variant on a tie.
+    let furthest = failures
+        .iter()
+        .rev()
+        .max_by_key(|(_, f)| f.offset);
+    let (chosen, failure) = by_version.or(furthest)?;
+    let reason = if by_version.is_some() {
+        format!("the model for X-Phala-Version {version}")
+    } else {
+        "the variant the body fits furthest".to_owned()
+    };
+    let (inner_path, why) = (failure.path.clone(), &failure.message);
+    let others: Vec<&str> = variants
+        .iter()
+        .map(|v| v.name)
+        .filter(|n| *n != chosen.name)
+        .collect();
+    Some((
+        inner_path,
+        format!(
+            "fits no variant of `{union}`; as `{}` ({reason}): {why}; other variants: {}",
+            chosen.name,
+            others.join(", ")
+        ),
+    ))
+}
+
+/// The value a `serde_path_to_error` path points at.
+fn value_at<'v>(
+    mut value: &'v serde_json::Value,
+    path: &serde_path_to_error::Path,
+) -> Option<&'v serde_json::Value> {
+    use serde_path_to_error::Segment;
+    for segment in path.iter() {
+        value = match segment {
+            Segment::Seq { index } => value.get(*index)?,
+            Segment::Map { key } => value.get(key)?,
+            Segment::Enum { .. } | Segment::Unknown => value,
+        };
+    }
+    Some(value)
+}
+
+/// `outer` then `inner`, either of which may be the root (`.`).
+fn join_paths(outer: &str, inner: &str) -> String {
+    match (outer, inner) {
+        (".", inner) => inner.to_owned(),
+        (outer, ".") => outer.to_owned(),
+        (outer, inner) if inner.starts_with('[') => format!("{outer}{inner}"),
+        (outer, inner) => format!("{outer}.{inner}"),
+    }
+}
+
 async fn convert_error(e: progenitor_client::Error<()>, call: &Call) -> PhalaCloudError {
     use progenitor_client::Error as E;
     let outcome = call.outcome();
+    if let Some(too_large) = too_large(call) {
+        return too_large.with_attempts(outcome.attempts);
+    }
     let error = match e {
         E::UnexpectedResponse(_) if outcome.redirect_loop => {
             RequestError::new("too many redirects", None).into()
         }
-        E::UnexpectedResponse(response) => api_error(response).await,
+        E::UnexpectedResponse(response) => api_error(response, call).await,
         E::ErrorResponse(value) => classify(
             value.status().as_u16(),
             value.headers().clone(),
@@ -162,17 +362,29 @@ async fn convert_error(e: progenitor_client::Error<()>, call: &Call) -> PhalaClo
 
 /// Reads a non-2xx response and classifies it. A body cut off mid-read is
 /// a transport failure.
-async fn api_error(response: reqwest::Response) -> PhalaCloudError {
+async fn api_error(response: reqwest::Response, call: &Call) -> PhalaCloudError {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     match response.text().await {
         Ok(body) => classify(status, headers, body).into(),
-        Err(e) => transport(e),
+        Err(e) => body_error(e, call),
     }
 }
 
 fn transport(e: reqwest::Error) -> PhalaCloudError {
     RequestError::new(e.to_string(), Some(Box::new(e))).into()
+}
+
+/// A failure while reading a body: "too large" when the size limit cut it
+/// off, otherwise a transport failure.
+fn body_error(e: reqwest::Error, call: &Call) -> PhalaCloudError {
+    too_large(call).unwrap_or_else(|| transport(e))
+}
+
+fn too_large(call: &Call) -> Option<PhalaCloudError> {
+    let (status, declared) = call.outcome().too_large?;
+    let limit = call.shared.max_response_size;
+    Some(RequestError::too_large(limit, status, declared).into())
 }
 
 /// A file to upload in a multipart request. As JSON (for the `dynamic`
@@ -239,7 +451,7 @@ pub(crate) type BuildRequest<'a> =
 /// Sends a request built outside progenitor (multipart uploads) with the
 /// same headers, retries, redirects and error handling as every other
 /// operation.
-pub(crate) async fn send_json<T: serde::de::DeserializeOwned>(
+pub(crate) async fn send_json<T: serde::de::DeserializeOwned + 'static>(
     client: &PhalaCloud,
     build: &BuildRequest<'_>,
     operation: &'static str,
@@ -256,21 +468,20 @@ pub(crate) async fn send_json<T: serde::de::DeserializeOwned>(
     let response =
         crate::transport::send(&raw.client, first, Some(&rebuild), &raw.inner, operation)
             .await
-            .map_err(|e| transport(e).with_attempts(attempts()))?;
+            .map_err(|e| body_error(e, &raw.inner).with_attempts(attempts()))?;
     let status = response.status();
     if raw.inner.outcome().redirect_loop && status.is_redirection() {
         return Err(RequestError::new("too many redirects", None).into());
     }
     if !status.is_success() {
-        return Err(api_error(response).await.with_attempts(attempts()));
+        return Err(api_error(response, &raw.inner)
+            .await
+            .with_attempts(attempts()));
     }
     let headers = response.headers().clone();
-    let bytes = response.bytes().await.map_err(transport)?;
-    let data = serde_json::from_slice(&bytes)
-        .map_err(|e| decode_failure::<T>(Some(status.as_u16()), &bytes, e))?;
-    Ok(Response {
-        data,
-        status: status.as_u16(),
-        headers,
-    })
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| body_error(e, &raw.inner))?;
+    decode_success(status.as_u16(), headers, &bytes, &raw.inner)
 }

@@ -77,6 +77,7 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
         pub mod safe;
         mod transport;
         pub mod types;
+        mod unions;
         pub mod webhook;
 
         pub use error::{
@@ -85,7 +86,10 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
             ValidationError,
         };
         pub use error_codes::ErrorCode;
-        pub use client::{PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+        pub use client::{
+            PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
+            DEFAULT_USER_AGENT,
+        };
         pub use runtime::{Response, UploadFile};
         pub use transport::RetryPolicy;
         pub use safe::SafeResult;
@@ -110,6 +114,7 @@ pub fn modules_rs(stems: &[String], doc: &str, reexport: bool) -> TokenStream {
 /// The generated crate's dependencies, sorted. The TLS backend comes from
 /// the crate's features (rustls by default).
 const DEPENDENCIES: &[(&str, &str)] = &[
+    ("bytes", r#""1""#),
     (
         "chrono",
         r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#,
@@ -123,7 +128,7 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("regress", r#""0.10""#),
     (
         "reqwest",
-        r#"{ version = "0.13", default-features = false, features = ["json", "query", "multipart", "http2"] }"#,
+        r#"{ version = "0.13", default-features = false, features = ["json", "query", "multipart", "http2", "stream"] }"#,
     ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     ("serde_json", r#""1""#),
@@ -143,8 +148,8 @@ pub fn cargo_toml(config: &Config, version: &str) -> String {
     let mut out = String::new();
     out.push_str("[package]\n");
     out.push_str(&format!(
-        "name = {:?}\nversion = {:?}\nedition = \"2021\"\n",
-        k.name, version
+        "name = {:?}\nversion = {:?}\nedition = \"2021\"\nrust-version = {:?}\n",
+        k.name, version, k.rust_version
     ));
     out.push_str(&format!(
         "description = {:?}\nlicense = {:?}\n",

@@ -9,6 +9,7 @@ mod operations;
 pub mod progenitor;
 pub mod signature;
 mod types;
+mod unions;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -55,6 +56,13 @@ pub fn files(
         put((*path).into(), text);
     }
 
+    put(
+        "src/unions.rs".into(),
+        format::rust(
+            unions::emit(&raw.types, &api.model_versions),
+            "src/unions.rs",
+        )?,
+    );
     let type_files = types::split(raw.types);
     put(
         "src/types/mod.rs".into(),

@@ -16,7 +16,7 @@ use super::docs;
 use super::multipart;
 use super::signature::{self, Field};
 use crate::error::{Error, Result};
-use crate::ir::{Api, Body, Operation};
+use crate::ir::{Api, Body, Location, Operation};
 
 /// Emits one file's worth of operations per group, keyed by group name.
 pub fn emit(api: &Api, raw_methods: &[syn::ImplItemFn]) -> Result<BTreeMap<String, TokenStream>> {
@@ -241,6 +241,10 @@ pub fn builder(
         }
     });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let path_checks = path_string_fields(op, fields).map(|f| {
+        let (ident, name) = (&f.ident, f.ident.to_string());
+        quote!(runtime::check_path_param(#name, &self.#ident)?;)
+    });
     let json_required = required.iter().map(|f| {
         let name = f.ident.to_string();
         quote!(dynamic::arg(args, #name)?)
@@ -311,6 +315,7 @@ pub fn builder(
             async fn execute_with_meta(
                 self,
             ) -> ::std::result::Result<runtime::Response<#output>, PhalaCloudError> {
+                #(#path_checks)*
                 #send_body
             }
         }
@@ -353,5 +358,22 @@ pub fn builder(
                 #builder::new(self.inner(), #(#forwards),*)
             }
         }
+    })
+}
+
+/// The builder fields that are string path parameters: an empty one would
+/// change which endpoint the request reaches, so it is rejected before
+/// sending.
+fn path_string_fields<'f>(op: &Operation, fields: &'f [Field]) -> impl Iterator<Item = &'f Field> {
+    let path_names: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .map(|p| p.rust_name.clone())
+        .collect();
+    fields.iter().filter(move |f| {
+        f.required
+            && path_names.contains(&f.ident.to_string())
+            && f.owned.to_string().replace(' ', "") == "::std::string::String"
     })
 }

@@ -7,6 +7,7 @@
 mod keywords;
 mod operations;
 mod unions;
+pub use unions::model_versions;
 pub mod walk;
 
 use std::collections::BTreeMap;

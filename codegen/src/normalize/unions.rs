@@ -230,6 +230,23 @@ fn version_number(name: &str) -> Option<u64> {
     })
 }
 
+/// The API version of every component whose version is known (see
+/// [`Facts::version`]), as `yyyy-mm-dd`, keyed by the Rust type name it
+/// gets (`renames`: original name -> Rust name, for the names that change).
+/// Read from the document before it is normalized, while the original
+/// names still carry their versions.
+pub fn model_versions(doc: &Value, renames: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    component_facts(doc)
+        .into_iter()
+        .filter_map(|(name, facts)| {
+            let v = format!("{:08}", facts.version?);
+            let date = format!("{}-{}-{}", &v[..4], &v[4..6], &v[6..]);
+            let rust = renames.get(&name).cloned().unwrap_or(name);
+            Some((rust, date))
+        })
+        .collect()
+}
+
 /// What the ordering of a union needs to know about each component.
 #[derive(Debug, Clone, Copy, Default)]
 struct Facts {

@@ -50,6 +50,7 @@ impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
         runtime::Response<types::AppCvmsBatchIsAllowedResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("app_id", &self.app_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.check_app_cvms_is_allowed(&self.app_id).await,
@@ -167,6 +168,7 @@ impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
         runtime::Response<types::AppIsAllowedResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("app_id", &self.app_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.check_app_is_allowed(&self.app_id, &self.body).await,
@@ -284,6 +286,7 @@ impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        runtime::check_path_param("app_id", &self.app_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.create_app_instance(&self.app_id, &self.body).await,
@@ -401,6 +404,7 @@ impl<'a, M: Mode> GetAppAttestationBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("app_id", &self.app_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_app_attestation(&self.app_id).await,
@@ -518,6 +522,7 @@ impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::GetAppCvmsResponseItem>>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("app_id", &self.app_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_app_cvms(&self.app_id).await,
@@ -635,6 +640,7 @@ impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
         runtime::Response<types::DeviceAllowlistResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("app_id", &self.app_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_app_device_allowlist(&self.app_id).await,
@@ -852,6 +858,7 @@ impl<'a, M: Mode> GetAppInfoBuilder<'a, M> {
         runtime::Response<types::GetAppInfoResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("app_id", &self.app_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_app_info(&self.app_id).await,
@@ -966,6 +973,7 @@ impl<'a, M: Mode> GetAppKmsInfoBuilder<'a, M> {
         runtime::Response<types::AppKmsInfoResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("app_id", &self.app_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_app_kms_info(&self.app_id).await,
@@ -1351,6 +1359,8 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
         runtime::Response<types::AppRevisionDetailResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("app_id", &self.app_id)?;
+        runtime::check_path_param("revision_id", &self.revision_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
@@ -1506,6 +1516,7 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
         runtime::Response<types::AppRevisionsResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("app_id", &self.app_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_app_revisions(&self.app_id, self.page, self.page_size).await,
@@ -1630,6 +1641,7 @@ impl<'a, M: Mode> GetAppTcbEvaluationBuilder<'a, M> {
         runtime::Response<types::TcbEvaluationResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("app_id", &self.app_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_app_tcb_evaluation(&self.app_id).await,
@@ -1781,6 +1793,7 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
         runtime::Response<types::AppUsageResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("app_id", &self.app_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
@@ -1928,6 +1941,9 @@ impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
         runtime::Response<types::PendingUpdatePreview>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("app_id", &self.app_id)?;
+        runtime::check_path_param("vm_uuid", &self.vm_uuid)?;
+        runtime::check_path_param("compose_hash", &self.compose_hash)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
@@ -2082,6 +2098,7 @@ impl<'a, M: Mode> GetPendingUpdatesBuilder<'a, M> {
         runtime::Response<types::PendingUpdatesResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("app_id", &self.app_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_pending_updates(&self.app_id).await,
@@ -2217,6 +2234,8 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("app_id", &self.app_id)?;
+        runtime::check_path_param("revision_id", &self.revision_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
@@ -2375,6 +2394,8 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        runtime::check_path_param("app_id", &self.app_id)?;
+        runtime::check_path_param("vm_uuid", &self.vm_uuid)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw

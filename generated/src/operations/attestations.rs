@@ -43,6 +43,7 @@ impl<'a, M: Mode> CheckRawAttestationBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        runtime::check_path_param("checksum", &self.checksum)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.check_raw_attestation(&self.checksum).await,
@@ -152,6 +153,7 @@ impl<'a, M: Mode> GetAttestationCollateralBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("checksum", &self.checksum)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_attestation_collateral(&self.checksum).await,
@@ -262,6 +264,7 @@ impl<'a, M: Mode> GetRawAttestationBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::std::vec::Vec<u8>>, PhalaCloudError> {
+        runtime::check_path_param("checksum", &self.checksum)?;
         let raw = self.phala_client.call();
         runtime::finish_bytes(raw.get_raw_attestation(&self.checksum).await, &raw).await
     }
@@ -943,6 +946,7 @@ impl<'a, M: Mode> ViewAttestationBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("checksum", &self.checksum)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.view_attestation(&self.checksum).await,

@@ -164,6 +164,7 @@ impl<'a, M: Mode> CancelCvmOperationBuilder<'a, M> {
         runtime::Response<types::CancelOperationRequest>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.cancel_cvm_operation(&self.cvm_id).await,
@@ -279,6 +280,7 @@ impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.commit_cvm_compose_file_update(&self.cvm_id, &self.body).await,
@@ -520,6 +522,7 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
@@ -662,6 +665,7 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
@@ -1004,6 +1008,7 @@ impl<'a, M: Mode> DeleteCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.delete_cvm(&self.cvm_id).await,
@@ -1124,6 +1129,7 @@ impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
         runtime::Response<types::DiagnosisResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.diagnose_custom_domains(&self.cvm_id, &self.body).await,
@@ -1255,6 +1261,7 @@ impl<'a, M: Mode> GetAvailableOsImagesBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_available_os_images(&self.cvm_id).await,
@@ -1373,6 +1380,7 @@ impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_commit_update_info(&self.cvm_id, &self.token).await,
@@ -1495,6 +1503,7 @@ impl<'a, M: Mode> GetCvmAttestationBuilder<'a, M> {
         runtime::Response<types::CvmAttestation>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_cvm_attestation(&self.cvm_id).await,
@@ -1614,6 +1623,7 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_cvm_compose_file(&self.cvm_id, self.raw.as_deref()).await,
@@ -1735,6 +1745,7 @@ impl<'a, M: Mode> GetCvmDockerComposeBuilder<'a, M> {
         runtime::Response<::std::string::String>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_cvm_docker_compose(&self.cvm_id).await,
@@ -1849,6 +1860,7 @@ impl<'a, M: Mode> GetCvmInfoBuilder<'a, M> {
         runtime::Response<types::GetCvmInfoResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_cvm_info(&self.cvm_id).await,
@@ -2116,6 +2128,7 @@ impl<'a, M: Mode> GetCvmNetworkBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::CvmNetwork>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_cvm_network(&self.cvm_id).await,
@@ -2280,6 +2293,7 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
         runtime::Response<types::PaginatedCvmOperationsResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
@@ -2422,6 +2436,7 @@ impl<'a, M: Mode> GetCvmPreLaunchScriptBuilder<'a, M> {
         runtime::Response<::std::string::String>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_cvm_pre_launch_script(&self.cvm_id).await,
@@ -2556,6 +2571,7 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
@@ -2710,6 +2726,7 @@ impl<'a, M: Mode> GetCvmStatsBuilder<'a, M> {
         runtime::Response<types::CvmSystemInfo>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_cvm_stats(&self.cvm_id).await,
@@ -2962,6 +2979,7 @@ impl<'a, M: Mode> GetCvmUserConfigBuilder<'a, M> {
         runtime::Response<types::CvmUserConfig>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_cvm_user_config(&self.cvm_id).await,
@@ -3076,6 +3094,7 @@ impl<'a, M: Mode> GetFirewallStatusBuilder<'a, M> {
         runtime::Response<types::FirewallStatusResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_firewall_status(&self.cvm_id).await,
@@ -3190,6 +3209,7 @@ impl<'a, M: Mode> GetNetworkConfigBuilder<'a, M> {
         runtime::Response<types::NetworkConfigResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_network_config(&self.cvm_id).await,
@@ -3299,6 +3319,7 @@ impl<'a, M: Mode> GetOperationStatusBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_operation_status(&self.cvm_id).await,
@@ -3416,6 +3437,7 @@ impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::PortMappingResponse>>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_port_mappings(&self.cvm_id).await,
@@ -3697,6 +3719,7 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
@@ -3962,6 +3985,7 @@ impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
         runtime::Response<types::ComposeFileProvisionResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.provision_cvm_compose_file_update(&self.cvm_id, &self.body).await,
@@ -4213,6 +4237,8 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
+        runtime::check_path_param("revision_id", &self.revision_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
@@ -4354,6 +4380,7 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
         runtime::Response<types::InstanceIdRefreshResult>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.refresh_cvm_instance_id(&self.cvm_id, &self.body).await,
@@ -4609,6 +4636,7 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
@@ -4738,6 +4766,7 @@ impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.restart_cvm(&self.cvm_id, &self.body).await,
@@ -4869,6 +4898,7 @@ impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::PortMappingResponse>>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.set_port_mappings(&self.cvm_id, &self.body).await,
@@ -4987,6 +5017,7 @@ impl<'a, M: Mode> ShutdownCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.shutdown_cvm(&self.cvm_id).await,
@@ -5094,6 +5125,7 @@ impl<'a, M: Mode> StartCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.start_cvm(&self.cvm_id).await,
@@ -5201,6 +5233,7 @@ impl<'a, M: Mode> StopCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.stop_cvm(&self.cvm_id).await,
@@ -5316,6 +5349,7 @@ impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.submit_cvm_compose_file_update(&self.cvm_id, &self.body).await,
@@ -5440,6 +5474,7 @@ impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.update_cvm_envs(&self.cvm_id, &self.body).await,
@@ -5561,6 +5596,7 @@ impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.update_cvm_listed(&self.cvm_id, &self.body).await,
@@ -5678,6 +5714,7 @@ impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.update_cvm_name(&self.cvm_id, &self.body).await,
@@ -5799,6 +5836,7 @@ impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.update_cvm_scheduled_delete(&self.cvm_id, &self.body).await,
@@ -5947,6 +5985,7 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let url = format!(
             "{}/api/v1/cvms/{}/docker-compose", self.phala_client.base_url(),
             ::progenitor_client::encode_path(& self.cvm_id)
@@ -6109,6 +6148,7 @@ impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
         runtime::Response<types::NetworkConfigResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.update_network_config(&self.cvm_id, &self.body).await,
@@ -6232,6 +6272,7 @@ impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.update_os_image(&self.cvm_id, &self.body).await,
@@ -6379,6 +6420,7 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let url = format!(
             "{}/api/v1/cvms/{}/pre-launch-script", self.phala_client.base_url(),
             ::progenitor_client::encode_path(& self.cvm_id)

@@ -159,6 +159,7 @@ impl<'a, M: Mode> ListFamilyInstanceTypesBuilder<'a, M> {
         runtime::Response<types::FamilyInstanceTypesResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("family", &self.family)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.list_family_instance_types(&self.family).await,

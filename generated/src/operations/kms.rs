@@ -51,6 +51,8 @@ impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("kms_id", &self.kms_id)?;
+        runtime::check_path_param("app_id", &self.app_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_app_env_encrypt_pub_key(&self.kms_id, &self.app_id).await,
@@ -167,6 +169,7 @@ impl<'a, M: Mode> GetKmsInfoBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::KmsInfo>, PhalaCloudError> {
+        runtime::check_path_param("kms_id", &self.kms_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_kms_info(&self.kms_id).await,
@@ -429,6 +432,7 @@ impl<'a, M: Mode> GetKmsOnChainDetailBuilder<'a, M> {
         runtime::Response<types::OnChainKmsResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("chain", &self.chain)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_kms_on_chain_detail(&self.chain).await,
@@ -543,6 +547,7 @@ impl<'a, M: Mode> InspectKmsBuilder<'a, M> {
         runtime::Response<types::KmsInspectResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("kms_id", &self.kms_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.inspect_kms(&self.kms_id).await,

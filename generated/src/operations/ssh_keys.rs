@@ -157,6 +157,7 @@ impl<'a, M: Mode> DeleteSshKeyBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        runtime::check_path_param("key_id", &self.key_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.delete_ssh_key(&self.key_id).await,

@@ -153,6 +153,7 @@ impl<'a, M: Mode> DeleteWebhookBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.delete_webhook(&self.webhook_id).await,
@@ -263,6 +264,7 @@ impl<'a, M: Mode> GetWebhookBuilder<'a, M> {
         runtime::Response<types::WebhookResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_webhook(&self.webhook_id).await,
@@ -373,6 +375,7 @@ impl<'a, M: Mode> GetWebhookStatsBuilder<'a, M> {
         runtime::Response<types::WebhookStatsResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.get_webhook_stats(&self.webhook_id).await,
@@ -503,6 +506,7 @@ impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::WebhookDeliveryResponse>>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
@@ -725,6 +729,8 @@ impl<'a, M: Mode> ResendWebhookDeliveryBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("webhook_id", &self.webhook_id)?;
+        runtime::check_path_param("event_id", &self.event_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.resend_webhook_delivery(&self.webhook_id, &self.event_id).await,
@@ -847,6 +853,7 @@ impl<'a, M: Mode> RevealWebhookSecretBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.reveal_webhook_secret(&self.webhook_id).await,
@@ -952,6 +959,7 @@ impl<'a, M: Mode> RotateWebhookSecretBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.rotate_webhook_secret(&self.webhook_id).await,
@@ -1057,6 +1065,7 @@ impl<'a, M: Mode> TestWebhookBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.test_webhook(&self.webhook_id).await,
@@ -1173,6 +1182,7 @@ impl<'a, M: Mode> UpdateWebhookBuilder<'a, M> {
         runtime::Response<types::WebhookResponse>,
         PhalaCloudError,
     > {
+        runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.update_webhook(&self.webhook_id, &self.body).await,

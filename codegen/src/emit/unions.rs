@@ -1,0 +1,105 @@
+//! Emits `src/unions.rs`: for every untagged union typify produced (the
+//! version-dependent responses, `number | string`, ...), its variants in the
+//! order serde tries them, each with the API version its model belongs to
+//! and a function that decodes a value as that variant alone.
+//!
+//! serde's own error for a body that fits no variant is only "data did not
+//! match any variant of untagged enum X"; the runtime uses this table to say
+//! which variant was meant for the client's `X-Phala-Version` and where in
+//! it the body first failed.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The `unions.rs` file for typify's `items`; `versions` maps a model's
+/// Rust type name to its API version.
+pub fn emit(items: &[syn::Item], versions: &BTreeMap<String, String>) -> TokenStream {
+    let mut unions: Vec<(String, Vec<TokenStream>)> = items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Enum(e) if is_untagged(&e.attrs) => Some(e),
+            _ => None,
+        })
+        .map(|e| (e.ident.to_string(), variants(e, versions)))
+        .collect();
+    unions.sort_by(|a, b| a.0.cmp(&b.0));
+    let arms = unions.iter().map(|(name, variants)| {
+        quote! {
+            #name => {
+                const VARIANTS: &[UnionVariant] = &[#(#variants),*];
+                VARIANTS
+            }
+        }
+    });
+    quote! {
+        //! The variants of every untagged union in [`crate::types`], for
+        //! decode errors that name the variant and field that failed.
+        #[allow(unused_imports)]
+        use crate::types::*;
+        use crate::runtime::{first_error, UnionVariant};
+
+        /// The variants of the union type `name`, in the order serde tries
+        /// them; empty for any other name.
+        pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
+            match name {
+                #(#arms)*
+                _ => &[],
+            }
+        }
+    }
+}
+
+fn variants(e: &syn::ItemEnum, versions: &BTreeMap<String, String>) -> Vec<TokenStream> {
+    e.variants
+        .iter()
+        .filter_map(|v| {
+            let syn::Fields::Unnamed(fields) = &v.fields else {
+                return None;
+            };
+            let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..] else {
+                return None;
+            };
+            let ty = &field.ty;
+            let name = v.ident.to_string();
+            let version = match type_name(ty).and_then(|t| versions.get(&t)) {
+                Some(v) => quote!(::std::option::Option::Some(#v)),
+                None => quote!(::std::option::Option::None),
+            };
+            Some(quote! {
+                UnionVariant {
+                    name: #name,
+                    version: #version,
+                    first_error: first_error::<#ty>,
+                }
+            })
+        })
+        .collect()
+}
+
+/// The last segment of a plain type path (`CvmInfoDetail`).
+fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn is_untagged(attrs: &[syn::Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .any(|a| {
+            let mut untagged = false;
+            let _ = a.parse_nested_meta(|meta| {
+                if meta.path.is_ident("untagged") {
+                    untagged = true;
+                } else if meta.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = meta.value()?.parse()?;
+                }
+                Ok(())
+            });
+            untagged
+        })
+}
