@@ -245,6 +245,42 @@ async fn a_timeout_says_timed_out() {
     assert!(err.to_string().contains("timed out"), "{err}");
 }
 
+#[tokio::test]
+async fn a_body_cut_off_mid_way_says_so_and_names_the_real_url() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !seen.windows(4).any(|w| w == b"\r\n\r\n") && seen.len() < 65536 {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => seen.extend_from_slice(&buf[..n]),
+            }
+        }
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"id\":";
+        let _ = stream.write_all(head.as_bytes());
+    });
+    let c = PhalaCloud::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .api_key("k")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = c.get_cvm_info("cvm_1").await.unwrap_err();
+    let text = err.to_string();
+    assert!(err.is_request(), "{err:?}");
+    assert!(
+        text.contains(&format!("127.0.0.1:{port}/api/v1/cvms/cvm_1")),
+        "{text}"
+    );
+    assert!(!text.contains("no.url.provided"), "{text}");
+}
+
 // 8. ------------------------------------------------------------------------
 
 #[tokio::test]

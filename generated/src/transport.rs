@@ -262,19 +262,46 @@ async fn classify_for_retry(
     if !retryable {
         return Ok((false, response));
     }
-    let status = response.status();
-    let version = response.version();
-    let headers = response.headers().clone();
+    let head = Head::of(&response);
     let body = response.bytes().await?;
     let structured = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
         .and_then(|v| v.as_object().map(|o| o.contains_key("error_code")))
         .unwrap_or(false);
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    Ok((!structured, reqwest::Response::from(rebuilt)))
+    Ok((!structured, head.with_body(body)))
+}
+
+/// A response's status line, headers and URL, to put a new body under.
+struct Head {
+    status: StatusCode,
+    version: reqwest::Version,
+    headers: HeaderMap,
+    url: Url,
+}
+
+impl Head {
+    fn of(response: &reqwest::Response) -> Self {
+        Head {
+            status: response.status(),
+            version: response.version(),
+            headers: response.headers().clone(),
+            url: response.url().clone(),
+        }
+    }
+
+    /// The response again, with `body`; its URL is kept, so errors reading
+    /// the body still name it.
+    fn with_body(self, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        use reqwest::ResponseBuilderExt;
+        let mut rebuilt = http::Response::builder()
+            .status(self.status)
+            .version(self.version)
+            .url(self.url)
+            .body(body.into())
+            .unwrap_or_default();
+        *rebuilt.headers_mut() = self.headers;
+        reqwest::Response::from(rebuilt)
+    }
 }
 
 /// `Retry-After` as seconds or an HTTP date.
@@ -371,10 +398,8 @@ fn redacted(url: &Url) -> String {
 /// it, so the error says "too large" rather than "body error".
 fn limit_body(response: reqwest::Response, call: &Call) -> reqwest::Response {
     let limit = call.shared.max_response_size;
-    let status = response.status();
+    let head = Head::of(&response);
     let declared = response.content_length();
-    let version = response.version();
-    let headers = response.headers().clone();
     let over = declared.is_some_and(|n| n > limit);
     let inner: Option<ChunkStream> = if over {
         drop(response);
@@ -386,16 +411,12 @@ fn limit_body(response: reqwest::Response, call: &Call) -> reqwest::Response {
         inner,
         seen: 0,
         limit,
-        status: status.as_u16(),
+        status: head.status.as_u16(),
         declared,
         call: call.clone(),
         done: false,
     });
-    let mut limited = http::Response::new(body);
-    *limited.status_mut() = status;
-    *limited.version_mut() = version;
-    *limited.headers_mut() = headers;
-    reqwest::Response::from(limited)
+    head.with_body(body)
 }
 
 type ChunkStream = Pin<Box<dyn futures_core::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>;
