@@ -53,6 +53,16 @@ impl Catalog {
 }
 
 /// Reads and parses the catalog file.
+/// The `[error_code_names]` keys that name no code of `catalog`, each as
+/// `[error_code_names] key`.
+pub fn unused_names(catalog: &Catalog, names: &BTreeMap<String, String>) -> Vec<String> {
+    names
+        .keys()
+        .filter(|code| !catalog.codes().any(|c| &c.code == *code))
+        .map(|code| format!("[error_code_names] `{code}` (no such error code in the catalog)"))
+        .collect()
+}
+
 pub fn load(path: &Path, names: &BTreeMap<String, String>) -> Result<Catalog> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_owned(),
@@ -68,7 +78,18 @@ pub fn parse(path: &Path, text: &str, names: &BTreeMap<String, String>) -> Resul
         line,
         message,
     };
-    let mut titles: BTreeMap<String, String> = BTreeMap::new();
+    let mut titles: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    // A module id becomes the module `module_{id}` of `error_codes`.
+    let check_module = |id: &str, line: usize| -> Result<()> {
+        crate::ident::RustIdent::new(&format!("module_{id}"))
+            .map(drop)
+            .map_err(|p| {
+                bad(
+                    line,
+                    format!("module id {id:?} cannot name a Rust module `module_{id}` ({p}); use digits, e.g. `07`"),
+                )
+            })
+    };
     let mut modules: Vec<Module> = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
@@ -77,10 +98,11 @@ pub fn parse(path: &Path, text: &str, names: &BTreeMap<String, String>) -> Resul
             // `- **Module 01** - CVM API / Preflight`
             if let Some((id, title)) = rest.split_once("**") {
                 let title = title.trim_start_matches([' ', '-']).trim();
-                titles.insert(id.trim().to_owned(), title.to_owned());
+                titles.insert(id.trim().to_owned(), (title.to_owned(), line_no));
             }
         } else if let Some(rest) = line.strip_prefix("## Module ") {
             let (id, title) = rest.split_once(':').unwrap_or((rest, ""));
+            check_module(id.trim(), line_no)?;
             modules.push(Module {
                 id: id.trim().to_owned(),
                 title: title.trim().to_owned(),
@@ -103,8 +125,9 @@ pub fn parse(path: &Path, text: &str, names: &BTreeMap<String, String>) -> Resul
                 .push(row(&cells, &module.id, names).map_err(|m| bad(line_no, m))?);
         }
     }
-    for (id, title) in titles {
+    for (id, (title, line)) in titles {
         if !modules.iter().any(|m| m.id == id) {
+            check_module(&id, line)?;
             modules.push(Module {
                 id,
                 title,
@@ -147,21 +170,68 @@ fn row(cells: &[&str], module: &str, names: &BTreeMap<String, String>) -> Result
     }
     let (first, rest) = message.split_once("<br/>").unwrap_or((message, ""));
     let description = rest.trim().trim_matches('*').trim();
-    let const_name = names.get(code).cloned().unwrap_or_else(|| {
-        class
-            .strip_suffix("Error")
-            .unwrap_or(class)
-            .to_shouty_snake_case()
-    });
+    let (const_name, from) = match names.get(code) {
+        Some(name) => (name.clone(), "[error_code_names]".to_owned()),
+        None => (
+            class
+                .strip_suffix("Error")
+                .unwrap_or(class)
+                .to_shouty_snake_case(),
+            format!("class `{class}`"),
+        ),
+    };
+    let usable = crate::ident::RustIdent::new(&const_name).is_ok()
+        && const_name == const_name.to_shouty_snake_case();
+    if !usable {
+        return Err(format!(
+            "{code}: the constant name {const_name:?} (from {from}) is not a SCREAMING_SNAKE_CASE \
+             Rust identifier; name the code in [error_code_names] of spec/phala-codegen.toml, \
+             e.g. \"{code}\" = \"{}\"",
+            suggest_const(class, code)
+        ));
+    }
+    let variant = const_name.to_upper_camel_case();
+    if RESERVED_VARIANTS.contains(&variant.as_str()) {
+        return Err(format!(
+            "{code}: the constant {const_name} (from {from}) would be the variant \
+             `ErrorCode::{variant}`, which `ErrorCode` already has for codes it does not \
+             know; name the code in [error_code_names] of spec/phala-codegen.toml, \
+             e.g. \"{code}\" = \"{}\"",
+            suggest_const(class, code)
+        ));
+    }
     Ok(Code {
         code: code.to_owned(),
         class: class.to_owned(),
-        variant: const_name.to_upper_camel_case(),
+        variant,
         const_name,
         message: first.trim().to_owned(),
         description: (!description.is_empty()).then(|| description.to_owned()),
         http_status: http_status(message),
     })
+}
+
+/// Variants `ErrorCode` has besides the catalog's.
+const RESERVED_VARIANTS: &[&str] = &["Missing", "Unknown"];
+
+/// A constant name to suggest for a code whose class gives none.
+fn suggest_const(class: &str, code: &str) -> String {
+    let base = class.to_shouty_snake_case();
+    if base.is_empty()
+        || RESERVED_VARIANTS
+            .iter()
+            .any(|v| v.to_shouty_snake_case() == base)
+    {
+        format!(
+            "{}_{}",
+            base.trim_end_matches("_ERROR"),
+            code.replace('-', "_")
+        )
+        .trim_start_matches('_')
+        .to_owned()
+    } else {
+        base
+    }
 }
 
 /// The status in `(HTTP 409)`.

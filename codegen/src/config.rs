@@ -31,6 +31,12 @@ pub struct Config {
     /// error code (`ERR-02-006`) -> constant name; wins over the class rule.
     #[serde(default)]
     pub error_code_names: BTreeMap<String, String>,
+    /// Accept overrides that match nothing in the inputs (set by
+    /// `--allow-unused-overrides`, for generating from an older spec).
+    /// Otherwise each one is an error: a key that an upstream rename left
+    /// behind must not silently drop its fix.
+    #[serde(skip)]
+    pub allow_unused_overrides: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -65,6 +71,37 @@ fn default_rust_version() -> String {
 }
 
 impl CrateMeta {
+    /// A crate name as Cargo accepts it: ASCII letters, digits, `-` and
+    /// `_`, starting with a letter.
+    pub fn check_name(&self, config_path: &Path) -> Result<()> {
+        let name = &self.name;
+        let ok = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if ok {
+            return Ok(());
+        }
+        let suggestion: String = name
+            .trim()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        Err(Error::Config {
+            path: config_path.to_owned(),
+            message: format!(
+                "crate.name {name:?} is not a crate name (ASCII letters, digits, `-`, `_`, starting with a letter); e.g. {:?}",
+                suggestion.trim_matches('-')
+            ),
+        })
+    }
+
     /// `version` as semver; the version of a first generation and the floor
     /// of every later one (the generator bumps from the previous release).
     pub fn semver(&self, config_path: &Path) -> Result<semver::Version> {
@@ -131,6 +168,7 @@ impl Config {
         }
         config.source = path.to_owned();
         config.krate.semver(path)?;
+        config.krate.check_name(path)?;
         let base = path.parent().unwrap_or(Path::new("."));
         for p in [
             &mut config.inputs.spec,

@@ -37,12 +37,31 @@ pub enum Error {
         first: String,
         second: String,
     },
+    #[error("{pointer}: {message}")]
+    Schema { pointer: String, message: String },
     #[error("unsupported construct in operation `{operation}` at {pointer}: {message}")]
     Unsupported {
         operation: String,
         pointer: String,
         message: String,
     },
+    #[error("{place}: {what} {name:?} is not a usable Rust identifier ({problem}); use a name like `{suggestion}`")]
+    Name {
+        what: String,
+        name: String,
+        problem: crate::ident::IdentProblem,
+        suggestion: String,
+        place: String,
+    },
+    #[error("{place}: {what} `{name}` clashes with {clash}; rename it in spec/phala-codegen.toml")]
+    Reserved {
+        what: String,
+        name: String,
+        clash: String,
+        place: String,
+    },
+    #[error("{path}: {} override(s) match nothing in the inputs: {}; remove or correct each (an upstream rename?), or pass --allow-unused-overrides when generating from an older spec", keys.len(), keys.join(", "))]
+    UnusedOverrides { path: PathBuf, keys: Vec<String> },
     #[error("{path}:{line}: malformed row: {message}")]
     Table {
         path: PathBuf,

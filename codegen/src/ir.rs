@@ -20,6 +20,9 @@ pub struct Api {
     /// Rust type name -> the API version (`2026-01-21`) its model belongs
     /// to, where the spec's names say; for decode errors on version unions.
     pub model_versions: BTreeMap<String, String>,
+    /// The most models on one chain of models holding the next (see
+    /// [`crate::type_depth`]).
+    pub longest_model_chain: usize,
 }
 
 /// One HTTP operation as the SDK exposes it.
@@ -122,6 +125,7 @@ pub fn build(doc: &Value, names: &Names, model_versions: BTreeMap<String, String
             .map(str::to_owned),
         operations,
         model_versions,
+        longest_model_chain: crate::type_depth::longest_chain(doc),
     })
 }
 
@@ -211,15 +215,45 @@ fn operation(
         Some(rb) => Some(body(doc, rb, &format!("{ptr}/requestBody"), &unsupported)?),
     };
     let (success_statuses, success, error_statuses) = responses(op, ptr, &unsupported)?;
+    let group = op
+        .pointer("/tags/0")
+        .and_then(Value::as_str)
+        .map_or_else(|| "default".to_owned(), module_name);
+    crate::ident::in_operation(
+        &group,
+        "module name from the first tag",
+        &op_id,
+        &format!("{ptr}/tags/0"),
+    )?;
+    if let Some(Body::Multipart { fields }) = &body {
+        // progenitor names the parameters of the operations it emits; the
+        // multipart ones are ours, so their names are checked here.
+        for p in &params {
+            crate::ident::in_operation(
+                &p.rust_name,
+                &format!("parameter `{}` gives the Rust name", p.api_name),
+                &op_id,
+                &format!("{ptr}/parameters"),
+            )?;
+        }
+        for f in fields {
+            crate::ident::in_operation(
+                &f.rust_name,
+                &format!("form field `{}` gives the Rust name", f.name),
+                &op_id,
+                &format!(
+                    "{ptr}/requestBody/content/multipart~1form-data/schema/properties/{}",
+                    escape(&f.name)
+                ),
+            )?;
+        }
+    }
     Ok(Operation {
         name: name.method.clone(),
         python_aliases: name.python_aliases.clone(),
         http_method: method.to_uppercase(),
         path: path.to_owned(),
-        group: op
-            .pointer("/tags/0")
-            .and_then(Value::as_str)
-            .map_or_else(|| "default".to_owned(), module_name),
+        group,
         summary: text(op, "summary"),
         description: text(op, "description"),
         deprecated: op.get("deprecated") == Some(&Value::Bool(true)),

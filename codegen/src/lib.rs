@@ -14,6 +14,7 @@ pub mod config;
 pub mod emit;
 pub mod error;
 pub mod format;
+pub mod ident;
 pub mod ir;
 pub mod load;
 pub mod naming;
@@ -22,6 +23,7 @@ pub mod quiet;
 pub mod release;
 pub mod report;
 pub mod surface;
+pub mod type_depth;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -44,6 +46,9 @@ pub struct Generated {
     /// What changed since the generation in the output directory; `None`
     /// when there was none to compare with.
     pub report: Option<report::Report>,
+    /// Inputs that are allowed but probably wrong (an empty catalog or name
+    /// table, overrides accepted with `allow_unused_overrides`), for stderr.
+    pub warnings: Vec<String>,
 }
 
 /// The stages before emitting: the normalized document and its IR.
@@ -51,12 +56,23 @@ struct Prepared {
     doc: serde_json::Value,
     api: ir::Api,
     passes: Vec<normalize::PassReport>,
+    /// Overrides that match nothing in the spec, and other warnings.
+    unused_overrides: Vec<String>,
+    warnings: Vec<String>,
 }
 
 fn prepare(config: &Config, spec: &Path) -> Result<Prepared> {
     let mut doc = load::load_spec(spec)?;
     let python = naming::PythonNames::load(&config.inputs.python_names)?;
     let names = naming::name_everything(&doc, spec, config, &python)?;
+    let unused_overrides = naming::unused_overrides(&doc, config);
+    let mut warnings = Vec::new();
+    if python.by_operation.is_empty() {
+        warnings.push(format!(
+            "{}: the Python SDK name table has no operations; every method is named by the rule",
+            config.inputs.python_names.display()
+        ));
+    }
     let ctx = normalize::Context {
         default_version: config.api.default_version.clone(),
         type_names: names.types.clone(),
@@ -64,21 +80,53 @@ fn prepare(config: &Config, spec: &Path) -> Result<Prepared> {
     let model_versions = normalize::model_versions(&doc, &names.types);
     let passes = normalize::normalize(&mut doc, &ctx)?;
     let api = ir::build(&doc, &names, model_versions)?;
-    Ok(Prepared { doc, api, passes })
+    Ok(Prepared {
+        doc,
+        api,
+        passes,
+        unused_overrides,
+        warnings,
+    })
 }
 
 /// Runs every stage but `write` for `spec`. The previous generation is
 /// read from `config.output.dir`: its API snapshot decides the version bump
 /// and its changelog is kept below the new entry.
 pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
-    let Prepared { doc, api, passes } = prepare(config, spec)?;
+    let Prepared {
+        doc,
+        api,
+        passes,
+        mut unused_overrides,
+        mut warnings,
+    } = prepare(config, spec)?;
+    let catalog = catalog::load(&config.inputs.error_catalog, &config.error_code_names)?;
+    if catalog.codes().next().is_none() {
+        warnings.push(format!(
+            "{}: the error catalog has no error codes; `error_codes` will be empty",
+            config.inputs.error_catalog.display()
+        ));
+    }
+    unused_overrides.extend(catalog::unused_names(&catalog, &config.error_code_names));
+    if !unused_overrides.is_empty() {
+        if !config.allow_unused_overrides {
+            return Err(Error::UnusedOverrides {
+                path: config.source.clone(),
+                keys: unused_overrides,
+            });
+        }
+        warnings.extend(
+            unused_overrides
+                .into_iter()
+                .map(|k| format!("override matches nothing: {k}")),
+        );
+    }
     let mut raw = emit::progenitor::generate(&doc, &api)?;
     let types = raw
         .types
         .iter()
         .filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
         .count();
-    let catalog = catalog::load(&config.inputs.error_catalog, &config.error_code_names)?;
     let surface = read_surface(&api, &mut raw, error_codes(&catalog))?;
     let previous = release::previous(&config.output.dir)?;
     let release = release::release(&previous, surface, config)?;
@@ -94,6 +142,7 @@ pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
         catalog,
         version: release.version,
         report: release.report,
+        warnings,
     })
 }
 

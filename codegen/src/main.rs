@@ -56,6 +56,11 @@ struct Cli {
     /// Print how many sites each normalization pass changed.
     #[arg(long, short)]
     verbose: bool,
+    /// Accept overrides in the configuration that match nothing in the
+    /// inputs (a warning instead of an error), e.g. to generate from an
+    /// older spec.
+    #[arg(long)]
+    allow_unused_overrides: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -135,6 +140,7 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     let start = Instant::now();
     let mut config = Config::load(&cli.config)?;
+    config.allow_unused_overrides = cli.allow_unused_overrides;
     if let Some(Command::Diff(args)) = &cli.command {
         return diff(&config, args);
     }
@@ -160,6 +166,9 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let generated = phala_codegen::generate(&config, &spec)?;
+    for warning in &generated.warnings {
+        eprintln!("phala-codegen: warning: {warning}");
+    }
     if cli.verbose {
         for pass in &generated.passes {
             say!("  pass {:<22} {:>5} sites", pass.name, pass.sites);

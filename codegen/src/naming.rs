@@ -157,7 +157,92 @@ fn operation_names(
             },
         );
     }
+    check_reserved(&out)?;
     Ok(out)
+}
+
+/// An operation's method must not take a name the clients already have
+/// (`new`, `raw`, `builder`, ...), nor the `safe_` twin of another one.
+fn check_reserved(ops: &BTreeMap<String, OperationName>) -> Result<()> {
+    let own = client_methods();
+    let methods: Vec<&str> = ops.values().map(|o| o.method.as_str()).collect();
+    for (op_id, op) in ops {
+        let name = op.method.as_str();
+        let clash = if own.contains(name) {
+            Some("a method the client types already have".to_owned())
+        } else {
+            name.strip_prefix("safe_")
+                .filter(|rest| methods.contains(rest))
+                .map(|rest| format!("the `safe_` twin of operation method `{rest}`"))
+        };
+        if let Some(clash) = clash {
+            return Err(Error::Reserved {
+                what: "method".into(),
+                name: name.to_owned(),
+                clash,
+                place: format!("operation `{op_id}`"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The inherent methods of the runtime's `PhalaCloud` and
+/// `blocking::PhalaCloud` (read from their sources, so the list cannot go
+/// stale), their `safe_` forms, and the emitted `call_json`.
+fn client_methods() -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::from(["call_json".to_owned()]);
+    let sources = [
+        include_str!("../runtime/client.rs"),
+        include_str!("../runtime/blocking.rs"),
+    ];
+    for file in sources.iter().filter_map(|s| syn::parse_file(s).ok()) {
+        for item in file.items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            let is_client =
+                matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("PhalaCloud"));
+            if !is_client || block.trait_.is_some() {
+                continue;
+            }
+            for f in block.items {
+                if let syn::ImplItem::Fn(f) = f {
+                    let name = f.sig.ident.to_string();
+                    names.insert(format!("safe_{name}"));
+                    names.insert(name);
+                }
+            }
+        }
+    }
+    names
+}
+
+/// The overrides in the configuration that match nothing in `doc`, each as
+/// `[table] key`, sorted.
+pub fn unused_overrides(doc: &Value, config: &Config) -> Vec<String> {
+    let op_ids: Vec<&str> = walk::operations(doc)
+        .filter_map(|(_, _, _, op)| op.get("operationId").and_then(Value::as_str))
+        .collect();
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    let has_schema = |name: &str| schemas.is_some_and(|s| s.contains_key(name));
+    let mut unused = Vec::new();
+    let tables = [
+        ("operation_names", &config.operation_names),
+        ("python_names.primary", &config.python_names.primary),
+    ];
+    for (table, keys) in tables {
+        for key in keys.keys().filter(|k| !op_ids.contains(&k.as_str())) {
+            unused.push(format!("[{table}] `{key}` (no such operationId)"));
+        }
+    }
+    for key in config.type_names.keys().filter(|k| !has_schema(k)) {
+        unused.push(format!("[type_names] `{key}` (no such component schema)"));
+    }
+    unused.sort();
+    unused
 }
 
 /// The documented rule for operations the Python SDK does not call.
@@ -242,6 +327,16 @@ fn type_names(
         chosen.insert(q.original.clone(), name);
     }
     for (from, to) in &config.type_names {
+        let usable = crate::ident::RustIdent::new(to).is_ok() && *to == to.to_upper_camel_case();
+        if !usable {
+            return Err(Error::Config {
+                path: config.source.clone(),
+                message: format!(
+                    "[type_names] `{from}` = {to:?}: a type name must be an UpperCamelCase Rust identifier, e.g. `{}`",
+                    crate::ident::RustIdent::suggest(to).to_upper_camel_case()
+                ),
+            });
+        }
         chosen.insert(from.clone(), to.clone());
     }
     let mut seen: BTreeMap<&String, &String> = BTreeMap::new();

@@ -130,7 +130,7 @@ pub fn release(previous: &Previous, surface: Surface, config: &Config) -> Result
         entries.push('\n');
     }
     entries.push_str(&previous.changelog_entries);
-    let changelog = crate::format::markdown(&format!("{CHANGELOG_TITLE}\n{entries}"));
+    let changelog = crate::format::markdown(&format!("{CHANGELOG_TITLE}\n{entries}"), None);
     Ok(Release {
         version: version.to_string(),
         report,

@@ -41,6 +41,7 @@ fn generate_from(name: &str, text: &str) -> (tempfile::TempDir, Output) {
     std::fs::write(&spec, text).unwrap();
     let out_dir = dir.path().join("out");
     let out = run(&[
+        "--allow-unused-overrides",
         "--spec",
         spec.to_str().unwrap(),
         "--out",
@@ -67,6 +68,7 @@ fn expect_error(name: &str, text: &str, needles: &[&str]) {
 #[test]
 fn missing_spec_names_the_file() {
     let out = run(&[
+        "--allow-unused-overrides",
         "--spec",
         "/nonexistent/spec.json",
         "--out",
@@ -189,6 +191,7 @@ fn second_run_writes_nothing_and_check_detects_edits() {
     std::fs::write(&spec, GOOD).unwrap();
     let out_dir = dir.path().join("out");
     let args = [
+        "--allow-unused-overrides",
         "--spec",
         spec.to_str().unwrap(),
         "--out",
@@ -239,6 +242,7 @@ fn verbose_prints_pass_counts() {
     let out_dir = dir.path().join("out");
     let out = run(&[
         "--verbose",
+        "--allow-unused-overrides",
         "--spec",
         spec.to_str().unwrap(),
         "--out",
@@ -294,6 +298,7 @@ fn a_new_catalog_row_becomes_a_constant_and_a_variant() {
     let generate = |catalog: Option<&Path>| {
         let out_dir = dir.path().join("out");
         let mut args = vec![
+            "--allow-unused-overrides",
             "--spec",
             spec.to_str().unwrap(),
             "--out",
@@ -343,6 +348,7 @@ fn a_malformed_catalog_row_names_its_line() {
     );
     let out_dir = dir.path().join("out");
     let out = run(&[
+        "--allow-unused-overrides",
         "--spec",
         spec.to_str().unwrap(),
         "--error-catalog",

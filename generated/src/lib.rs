@@ -2,7 +2,7 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/*!Typed Rust client for the Phala Cloud API, generated from its OpenAPI spec by `phala-codegen`.
+/*! Typed Rust client for the Phala Cloud API, generated from its OpenAPI spec by `phala-codegen`.
 
 # Crate organization
 

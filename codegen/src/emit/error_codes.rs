@@ -1,65 +1,68 @@
 //! Emits `error_codes.rs`: the Python SDK's string constants, grouped by
 //! catalog module, and the `ErrorCode` enum.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
 
 use crate::catalog::{Catalog, Code};
+use crate::error::Result;
+use crate::ident::ident;
 
-pub fn emit(catalog: &Catalog) -> TokenStream {
-    let modules = catalog.modules.iter().map(|m| {
-        let ident = format_ident!("module_{}", m.id);
+pub fn emit(catalog: &Catalog) -> Result<TokenStream> {
+    let mut modules = Vec::new();
+    for m in &catalog.modules {
+        let module_ident = ident(&format!("module_{}", m.id))?;
         let doc = format!("Module {}: {} (`ERR-{}-xxx`).", m.id, m.title, m.id);
-        let consts = m.codes.iter().map(|c| {
-            let name = format_ident!("{}", c.const_name);
+        let mut consts = Vec::new();
+        for c in &m.codes {
+            let name = ident(&c.const_name)?;
             let value = &c.code;
             let doc = code_doc(c);
-            quote! {
+            consts.push(quote! {
                 #[doc = #doc]
                 pub const #name: &str = #value;
-            }
-        });
-        let reexport = (!m.codes.is_empty()).then(|| quote!(pub use #ident::*;));
-        quote! {
+            });
+        }
+        let reexport = (!m.codes.is_empty()).then(|| quote!(pub use #module_ident::*;));
+        modules.push(quote! {
             #[doc = #doc]
-            pub mod #ident {
+            pub mod #module_ident {
                 #(#consts)*
             }
             #reexport
-        }
-    });
+        });
+    }
     let codes: Vec<&Code> = catalog.codes().collect();
-    let variants = codes.iter().map(|c| {
-        let v = format_ident!("{}", c.variant);
+    // (variant, constant) per code, checked once.
+    let names: Vec<(Ident, Ident)> = codes
+        .iter()
+        .map(|c| Ok((ident(&c.variant)?, ident(&c.const_name)?)))
+        .collect::<Result<_>>()?;
+    let variants = codes.iter().zip(&names).map(|(c, (v, _))| {
         let doc = code_doc(c);
         quote!(#[doc = #doc] #v,)
     });
-    let as_str = codes.iter().map(|c| {
-        let (v, name) = (
-            format_ident!("{}", c.variant),
-            format_ident!("{}", c.const_name),
-        );
-        quote!(ErrorCode::#v => #name,)
-    });
-    let from_str = codes.iter().map(|c| {
-        let (v, code) = (format_ident!("{}", c.variant), &c.code);
+    let as_str = names
+        .iter()
+        .map(|(v, name)| quote!(ErrorCode::#v => #name,));
+    let from_str = codes.iter().zip(&names).map(|(c, (v, _))| {
+        let code = &c.code;
         quote!(#code => ErrorCode::#v,)
     });
-    let module = codes.iter().map(|c| {
-        let (v, m) = (format_ident!("{}", c.variant), &c.code[4..6]);
+    let module = codes.iter().zip(&names).map(|(c, (v, _))| {
+        let m = c.code.get(4..6).unwrap_or_default();
         quote!(ErrorCode::#v => ::std::option::Option::Some(#m),)
     });
-    let message = codes.iter().map(|c| {
-        let (v, msg) = (format_ident!("{}", c.variant), &c.message);
+    let message = codes.iter().zip(&names).map(|(c, (v, _))| {
+        let msg = &c.message;
         quote!(ErrorCode::#v => ::std::option::Option::Some(#msg),)
     });
-    let status = codes.iter().filter_map(|c| {
-        let v = format_ident!("{}", c.variant);
+    let status = codes.iter().zip(&names).filter_map(|(c, (v, _))| {
         c.http_status
             .map(|s| quote!(ErrorCode::#v => ::std::option::Option::Some(#s),))
     });
     let count = codes.len();
-    quote! {
+    Ok(quote! {
         //! Structured error codes (`ERR-{module}-{code}`), generated from the
         //! Phala Cloud error-code catalog.
         //!
@@ -163,7 +166,7 @@ pub fn emit(catalog: &Catalog) -> TokenStream {
                 other == self
             }
         }
-    }
+    })
 }
 
 fn code_doc(c: &Code) -> String {

@@ -2,9 +2,11 @@
 //! runtime files copied verbatim from `codegen/runtime/`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::config::Config;
+use crate::error::Result;
+use crate::ident::ident;
 use crate::ir::Api;
 
 /// Hand-written runtime modules, shipped as they are.
@@ -60,9 +62,14 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
          ```",
         title = api.title
     );
+    let recursion_limit = crate::type_depth::recursion_limit(api.longest_model_chain).map(|n| {
+        let n = n.to_string();
+        quote!(#![recursion_limit = #n])
+    });
     quote! {
         #![doc = #doc]
         #![deny(missing_docs)]
+        #recursion_limit
 
         pub mod blocking;
         mod classify;
@@ -101,14 +108,14 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
     }
 }
 
-pub fn modules_rs(stems: &[String], doc: &str, reexport: bool) -> TokenStream {
-    let idents: Vec<_> = stems.iter().map(|s| format_ident!("{}", s)).collect();
+pub fn modules_rs(stems: &[String], doc: &str, reexport: bool) -> Result<TokenStream> {
+    let idents = stems.iter().map(|s| ident(s)).collect::<Result<Vec<_>>>()?;
     let uses = reexport.then(|| quote!(#(pub use #idents::*;)*));
-    quote! {
+    Ok(quote! {
         #![doc = #doc]
         #(mod #idents;)*
         #uses
-    }
+    })
 }
 
 /// The generated crate's dependencies, sorted. The TLS backend comes from

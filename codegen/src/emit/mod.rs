@@ -45,13 +45,14 @@ pub fn files(
     );
     put(
         "src/error_codes.rs".into(),
-        format::rust(error_codes::emit(catalog), "src/error_codes.rs")?,
+        format::rust(error_codes::emit(catalog)?, "src/error_codes.rs")?,
     );
     for (path, source) in krate::RUNTIME {
+        let origin = format!("codegen/runtime/{}", path.trim_start_matches("src/"));
         let text = if path.ends_with(".md") {
-            format::markdown(source)
+            format::markdown(source, Some(&origin))
         } else {
-            format::verbatim_rust(source)
+            format::verbatim_rust(source, &origin)
         };
         put((*path).into(), text);
     }
@@ -63,7 +64,7 @@ pub fn files(
             "src/unions.rs",
         )?,
     );
-    let type_files = types::split(raw.types);
+    let type_files = types::split(raw.types)?;
     put(
         "src/types/mod.rs".into(),
         format::rust(type_module(type_files.module), "src/types/mod.rs")?,
@@ -79,8 +80,8 @@ pub fn files(
         &stems,
         "Request builders, one module per API tag; see [`crate::PhalaCloud`].",
         true,
-    );
-    let table = operations::path_table(api);
+    )?;
+    let table = operations::path_table(api)?;
     put(
         "src/operations/mod.rs".into(),
         format::rust(quote!(#modules #table), "src/operations/mod.rs")?,
@@ -109,7 +110,7 @@ pub fn files(
          them (many arguments, explicit lifetimes, `to_string` before `encode_path`) are \
          properties of that generated shape, not of this crate's API.",
         false,
-    );
+    )?;
     put(
         "src/raw/mod.rs".into(),
         format::rust(

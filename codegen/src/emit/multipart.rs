@@ -7,54 +7,49 @@
 //! spec, which says `multipart/form-data` with a `file` part.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::operations::builder;
 use super::signature;
 use crate::error::Result;
+use crate::ident::ident;
 use crate::ir::{Location, MultipartField, Operation};
 
 pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
-    let fields = signature::multipart(op, parts);
-    let (fmt, path_args) = url_format(op);
-    let method = format_ident!("{}", op.http_method);
-    let headers = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Header)
-        .map(|p| {
-            let ident = format_ident!("{}", p.rust_name);
-            let name = &p.api_name;
-            if p.required {
-                quote!(let request = request.header(#name, self.#ident.as_str());)
-            } else {
-                quote! {
-                    let request = match &self.#ident {
-                        ::std::option::Option::Some(v) => request.header(#name, v.as_str()),
-                        ::std::option::Option::None => request,
-                    };
-                }
+    let fields = signature::multipart(op, parts)?;
+    let (fmt, path_args) = url_format(op)?;
+    let method = ident(&op.http_method)?;
+    let mut headers = Vec::new();
+    let mut query = Vec::new();
+    for p in &op.params {
+        let ident = ident(&p.rust_name)?;
+        let name = &p.api_name;
+        match p.location {
+            Location::Header if p.required => {
+                headers.push(quote!(let request = request.header(#name, self.#ident.as_str());));
             }
-        });
-    let query: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Query)
-        .map(|p| {
-            let ident = format_ident!("{}", p.rust_name);
-            let name = &p.api_name;
-            quote!(let request = request.query(&[(#name, &self.#ident)]);)
-        })
-        .collect();
-    let form_parts = parts.iter().map(|part| {
-        let ident = format_ident!("{}", part.rust_name);
+            Location::Header => headers.push(quote! {
+                let request = match &self.#ident {
+                    ::std::option::Option::Some(v) => request.header(#name, v.as_str()),
+                    ::std::option::Option::None => request,
+                };
+            }),
+            Location::Query => {
+                query.push(quote!(let request = request.query(&[(#name, &self.#ident)]);));
+            }
+            Location::Path => {}
+        }
+    }
+    let mut form_parts = Vec::new();
+    for part in parts {
+        let ident = ident(&part.rust_name)?;
         let name = &part.name;
         let value = if part.is_file {
             quote!(v.clone().into_part()?)
         } else {
             quote!(::reqwest::multipart::Part::text(v.clone()))
         };
-        if part.required {
+        form_parts.push(if part.required {
             quote!(let v = &self.#ident; let form = form.part(#name, #value);)
         } else {
             quote! {
@@ -63,9 +58,9 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
                     ::std::option::Option::None => form,
                 };
             }
-        }
-    });
-    let output = signature::multipart_output(op);
+        });
+    }
+    let output = signature::multipart_output(op)?;
     let op_name = &op.name;
     // The body is a stream, so the request is built again for each attempt.
     let send_body = quote! {
@@ -89,7 +84,7 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
 }
 
 /// `"{}/api/v1/cvms/{}/file"` and the percent-encoded path arguments.
-fn url_format(op: &Operation) -> (String, Vec<TokenStream>) {
+fn url_format(op: &Operation) -> Result<(String, Vec<TokenStream>)> {
     let mut fmt = String::from("{}");
     let mut args = Vec::new();
     for (i, piece) in op.path.split('{').enumerate() {
@@ -98,13 +93,15 @@ fn url_format(op: &Operation) -> (String, Vec<TokenStream>) {
             continue;
         }
         let (name, rest) = piece.split_once('}').unwrap_or((piece, ""));
-        let ident = op.params.iter().find(|p| p.api_name == name).map_or_else(
-            || format_ident!("{}", name),
-            |p| format_ident!("{}", p.rust_name),
-        );
+        let rust_name = op
+            .params
+            .iter()
+            .find(|p| p.api_name == name)
+            .map_or(name, |p| p.rust_name.as_str());
+        let ident = ident(rust_name)?;
         fmt.push_str("{}");
         fmt.push_str(rest);
         args.push(quote!(::progenitor_client::encode_path(&self.#ident)));
     }
-    (fmt, args)
+    Ok((fmt, args))
 }

@@ -10,12 +10,13 @@ use std::collections::BTreeMap;
 
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs;
 use super::multipart;
 use super::signature::{self, Field};
 use crate::error::{Error, Result};
+use crate::ident::ident;
 use crate::ir::{Api, Body, Location, Operation};
 
 /// Emits one file's worth of operations per group, keyed by group name.
@@ -62,20 +63,24 @@ pub fn emit(api: &Api, raw_methods: &[syn::ImplItemFn]) -> Result<BTreeMap<Strin
 
 /// `path_template(name)`: the spec path of each operation, for tracing
 /// spans; and, with the `dynamic` feature, `PhalaCloud::call_json`.
-pub fn path_table(api: &Api) -> TokenStream {
+pub fn path_table(api: &Api) -> Result<TokenStream> {
     let arms = api.operations.iter().map(|op| {
         let (name, path) = (&op.name, &op.path);
         quote!(#name => ::std::option::Option::Some(#path),)
     });
-    let calls = api.operations.iter().map(|op| {
-        let name = &op.name;
-        let builder = format_ident!("{}Builder", op.name.to_upper_camel_case());
-        quote! {
-            #name => crate::dynamic::to_json(#builder::from_json(self, args)?.send_with_meta().await),
-        }
-    });
+    let calls = api
+        .operations
+        .iter()
+        .map(|op| {
+            let name = &op.name;
+            let builder = ident(&format!("{}Builder", op.name.to_upper_camel_case()))?;
+            Ok(quote! {
+                #name => crate::dynamic::to_json(#builder::from_json(self, args)?.send_with_meta().await),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let names = api.operations.iter().map(|op| &op.name);
-    quote! {
+    Ok(quote! {
         /// Every operation's method name, sorted.
         pub const OPERATIONS: &[&str] = &[#(#names),*];
 
@@ -122,7 +127,7 @@ pub fn path_table(api: &Api) -> TokenStream {
                 _ => ::std::option::Option::None,
             }
         }
-    }
+    })
 }
 
 fn emit_json(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
@@ -177,9 +182,9 @@ pub fn builder(
             ),
         });
     }
-    let method = format_ident!("{}", op.name);
-    let safe_method = format_ident!("safe_{}", op.name);
-    let builder = format_ident!("{}Builder", op.name.to_upper_camel_case());
+    let method = ident(&op.name)?;
+    let safe_method = ident(&format!("safe_{}", op.name))?;
+    let builder = ident(&format!("{}Builder", op.name.to_upper_camel_case()))?;
     let method_doc = docs::operation(op, fields);
     let safe_doc = format!(
         "Like [`PhalaCloud::{}`], but `.await` yields a [`SafeResult`](crate::SafeResult) \

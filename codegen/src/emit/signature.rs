@@ -6,9 +6,10 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::error::{Error, Result};
+use crate::ident::ident;
 use crate::ir::{Api, Body, Location, MultipartField, Operation, Success};
 use crate::surface::{display_tokens, display_type, OperationSurface, ParamLocation, ParamSurface};
 
@@ -45,10 +46,10 @@ pub fn json(op: &Operation, raw: &syn::ImplItemFn) -> Result<(Vec<Field>, syn::T
 }
 
 /// The fields of a multipart operation: its parameters, then its parts.
-pub fn multipart(op: &Operation, parts: &[MultipartField]) -> Vec<Field> {
+pub fn multipart(op: &Operation, parts: &[MultipartField]) -> Result<Vec<Field>> {
     let mut fields = Vec::new();
     for p in &op.params {
-        let ident = format_ident!("{}", p.rust_name);
+        let ident = ident(&p.rust_name)?;
         fields.push(Field {
             owned: quote!(::std::string::String),
             pass: quote!(self.#ident),
@@ -61,7 +62,7 @@ pub fn multipart(op: &Operation, parts: &[MultipartField]) -> Vec<Field> {
         });
     }
     for part in parts {
-        let ident = format_ident!("{}", part.rust_name);
+        let ident = ident(&part.rust_name)?;
         let owned = if part.is_file {
             quote!(runtime::UploadFile)
         } else {
@@ -78,21 +79,21 @@ pub fn multipart(op: &Operation, parts: &[MultipartField]) -> Vec<Field> {
             ident,
         });
     }
-    fields
+    Ok(fields)
 }
 
 /// What a multipart operation's `.await?` yields.
-pub fn multipart_output(op: &Operation) -> TokenStream {
-    match &op.success {
+pub fn multipart_output(op: &Operation) -> Result<TokenStream> {
+    Ok(match &op.success {
         Success::Json {
             component: Some(name),
         } => {
-            let ty = format_ident!("{}", name);
+            let ty = ident(name)?;
             quote!(types::#ty)
         }
         Success::Empty => quote!(()),
         _ => quote!(::serde_json::Value),
-    }
+    })
 }
 
 /// Every operation's public signature, by method name.
@@ -107,9 +108,10 @@ pub fn surfaces(
     let mut out = BTreeMap::new();
     for op in &api.operations {
         let (fields, success) = match &op.body {
-            Some(Body::Multipart { fields: parts }) => {
-                (multipart(op, parts), display_tokens(&multipart_output(op)))
-            }
+            Some(Body::Multipart { fields: parts }) => (
+                multipart(op, parts)?,
+                display_tokens(&multipart_output(op)?),
+            ),
             _ => match by_name.get(&op.name) {
                 Some(raw) => {
                     let (fields, success) = json(op, raw)?;

@@ -6,13 +6,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::error::Result;
+use crate::ident::ident;
+
 /// `types/mod.rs` contents and the letter files, keyed by file stem.
 pub struct TypeFiles {
     pub module: TokenStream,
     pub files: BTreeMap<String, TokenStream>,
 }
 
-pub fn split(items: Vec<syn::Item>) -> TypeFiles {
+pub fn split(items: Vec<syn::Item>) -> Result<TypeFiles> {
     let local: BTreeSet<String> = items
         .iter()
         .filter_map(|i| match i {
@@ -41,10 +44,7 @@ pub fn split(items: Vec<syn::Item>) -> TypeFiles {
             None => shared.push(item),
         }
     }
-    let stems: Vec<syn::Ident> = files
-        .keys()
-        .map(|k| quote::format_ident!("{}", k))
-        .collect();
+    let stems = files.keys().map(|k| ident(k)).collect::<Result<Vec<_>>>()?;
     let module = quote! {
         #(
             #[allow(clippy::derivable_impls, clippy::large_enum_variant)]
@@ -66,7 +66,7 @@ pub fn split(items: Vec<syn::Item>) -> TypeFiles {
             )
         })
         .collect();
-    TypeFiles { module, files }
+    Ok(TypeFiles { module, files })
 }
 
 /// typify keeps a constrained newtype's field private so only its validating

@@ -6,7 +6,9 @@
 
 mod keywords;
 mod operations;
+mod refs;
 mod unions;
+pub(crate) use unions::collect_refs;
 pub use unions::model_versions;
 pub mod walk;
 
@@ -41,12 +43,17 @@ pub struct Pass {
     pub run: fn(&mut Value, &Context) -> Result<usize>,
 }
 
-/// Every pass, in the order it runs. Order matters: keyword rewrites come
+/// Every pass, in the order it runs. Order matters: `ref_aliases` first,
+/// so no later pass copies a reference to an alias; keyword rewrites come
 /// first so the union passes see 3.0 keywords; `null_unions` strips the null
 /// members the other union passes would trip over, before `null_types`
 /// rewrites the lone `type: null` schemas that remain; `ref_siblings` runs after
 /// the unions that may put keywords beside a `$ref`.
 pub const PASSES: &[Pass] = &[
+    Pass {
+        name: "ref_aliases",
+        run: refs::ref_aliases,
+    },
     Pass {
         name: "exclusive_bounds",
         run: keywords::exclusive_bounds,

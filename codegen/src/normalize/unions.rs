@@ -280,7 +280,8 @@ fn component_facts(doc: &Value) -> BTreeMap<String, Facts> {
         .collect()
 }
 
-fn collect_refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+/// Every `$ref` string inside `v`, in document order.
+pub(crate) fn collect_refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
     match v {
         Value::Object(m) => {
             if let Some(r) = m.get("$ref").and_then(Value::as_str) {

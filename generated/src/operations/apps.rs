@@ -11,7 +11,7 @@ use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Saf
 use crate::PhalaCloud;
 #[allow(unused_imports)]
 use crate::types;
-///A `POST /api/v1/apps/{app_id}/cvms/is-allowed` request, started by [`PhalaCloud::check_app_cvms_is_allowed`] or [`PhalaCloud::safe_check_app_cvms_is_allowed`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/apps/{app_id}/cvms/is-allowed` request, started by [`PhalaCloud::check_app_cvms_is_allowed`] or [`PhalaCloud::safe_check_app_cvms_is_allowed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckAppCvmsIsAllowedBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -82,7 +82,7 @@ for CheckAppCvmsIsAllowedBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Batch check on-chain deployment allowance for all CVMs under an app
+    /** Batch check on-chain deployment allowance for all CVMs under an app
 
 `POST /api/v1/apps/{app_id}/cvms/is-allowed`
 
@@ -93,7 +93,7 @@ Declared error statuses: 422.*/
     ) -> CheckAppCvmsIsAllowedBuilder<'_> {
         CheckAppCvmsIsAllowedBuilder::new(self, app_id.into())
     }
-    ///Like [`PhalaCloud::check_app_cvms_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::check_app_cvms_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_check_app_cvms_is_allowed(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -102,7 +102,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Batch check on-chain deployment allowance for all CVMs under an app
+    /** Batch check on-chain deployment allowance for all CVMs under an app
 
 `POST /api/v1/apps/{app_id}/cvms/is-allowed`
 
@@ -115,7 +115,7 @@ Blocking: `send()` returns the result.*/
     ) -> CheckAppCvmsIsAllowedBuilder<'_, Blocking> {
         CheckAppCvmsIsAllowedBuilder::new(self.inner(), app_id.into())
     }
-    ///Like [`blocking::PhalaCloud::check_app_cvms_is_allowed`](crate::blocking::PhalaCloud::check_app_cvms_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::check_app_cvms_is_allowed`](crate::blocking::PhalaCloud::check_app_cvms_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_check_app_cvms_is_allowed(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -123,7 +123,7 @@ Blocking: `send()` returns the result.*/
         CheckAppCvmsIsAllowedBuilder::new(self.inner(), app_id.into())
     }
 }
-///A `POST /api/v1/apps/{app_id}/is-allowed` request, started by [`PhalaCloud::check_app_is_allowed`] or [`PhalaCloud::safe_check_app_is_allowed`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/apps/{app_id}/is-allowed` request, started by [`PhalaCloud::check_app_is_allowed`] or [`PhalaCloud::safe_check_app_is_allowed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckAppIsAllowedBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -203,7 +203,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckAppIsAllowedBuilder<'a
     }
 }
 impl PhalaCloud {
-    /**Check if app deployment is allowed on-chain
+    /** Check if app deployment is allowed on-chain
 
 `POST /api/v1/apps/{app_id}/is-allowed`
 
@@ -215,7 +215,7 @@ Declared error statuses: 422.*/
     ) -> CheckAppIsAllowedBuilder<'_> {
         CheckAppIsAllowedBuilder::new(self, app_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::check_app_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::check_app_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_check_app_is_allowed(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -225,7 +225,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Check if app deployment is allowed on-chain
+    /** Check if app deployment is allowed on-chain
 
 `POST /api/v1/apps/{app_id}/is-allowed`
 
@@ -239,7 +239,7 @@ Blocking: `send()` returns the result.*/
     ) -> CheckAppIsAllowedBuilder<'_, Blocking> {
         CheckAppIsAllowedBuilder::new(self.inner(), app_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::check_app_is_allowed`](crate::blocking::PhalaCloud::check_app_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::check_app_is_allowed`](crate::blocking::PhalaCloud::check_app_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_check_app_is_allowed(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -248,7 +248,7 @@ Blocking: `send()` returns the result.*/
         CheckAppIsAllowedBuilder::new(self.inner(), app_id.into(), body.into())
     }
 }
-///A `POST /api/v1/apps/{app_id}/instances` request, started by [`PhalaCloud::create_app_instance`] or [`PhalaCloud::safe_create_app_instance`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/apps/{app_id}/instances` request, started by [`PhalaCloud::create_app_instance`] or [`PhalaCloud::safe_create_app_instance`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAppInstanceBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -321,7 +321,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateAppInstanceBuilder<'a
     }
 }
 impl PhalaCloud {
-    /**Create a new instance under an existing app
+    /** Create a new instance under an existing app
 
 Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
 
@@ -335,7 +335,7 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
     ) -> CreateAppInstanceBuilder<'_> {
         CreateAppInstanceBuilder::new(self, app_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::create_app_instance`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::create_app_instance`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_create_app_instance(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -345,7 +345,7 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Create a new instance under an existing app
+    /** Create a new instance under an existing app
 
 Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
 
@@ -361,7 +361,7 @@ Blocking: `send()` returns the result.*/
     ) -> CreateAppInstanceBuilder<'_, Blocking> {
         CreateAppInstanceBuilder::new(self.inner(), app_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::create_app_instance`](crate::blocking::PhalaCloud::create_app_instance), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::create_app_instance`](crate::blocking::PhalaCloud::create_app_instance), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_create_app_instance(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -370,7 +370,7 @@ Blocking: `send()` returns the result.*/
         CreateAppInstanceBuilder::new(self.inner(), app_id.into(), body.into())
     }
 }
-///A `GET /api/v1/apps/{app_id}/attestations` request, started by [`PhalaCloud::get_app_attestation`] or [`PhalaCloud::safe_get_app_attestation`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/apps/{app_id}/attestations` request, started by [`PhalaCloud::get_app_attestation`] or [`PhalaCloud::safe_get_app_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -435,7 +435,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppAttestationBuilder<'a
     }
 }
 impl PhalaCloud {
-    /**Get app attestation data
+    /** Get app attestation data
 
 Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
 
@@ -448,7 +448,7 @@ Declared error statuses: 404, 422.*/
     ) -> GetAppAttestationBuilder<'_> {
         GetAppAttestationBuilder::new(self, app_id.into())
     }
-    ///Like [`PhalaCloud::get_app_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_app_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_attestation(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -457,7 +457,7 @@ Declared error statuses: 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get app attestation data
+    /** Get app attestation data
 
 Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
 
@@ -472,7 +472,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppAttestationBuilder<'_, Blocking> {
         GetAppAttestationBuilder::new(self.inner(), app_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_app_attestation`](crate::blocking::PhalaCloud::get_app_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_app_attestation`](crate::blocking::PhalaCloud::get_app_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_attestation(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -480,7 +480,7 @@ Blocking: `send()` returns the result.*/
         GetAppAttestationBuilder::new(self.inner(), app_id.into())
     }
 }
-///A `GET /api/v1/apps/{app_id}/cvms` request, started by [`PhalaCloud::get_app_cvms`] or [`PhalaCloud::safe_get_app_cvms`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/apps/{app_id}/cvms` request, started by [`PhalaCloud::get_app_cvms`] or [`PhalaCloud::safe_get_app_cvms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppCvmsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -556,7 +556,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppCvmsBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**List app CVMs
+    /** List app CVMs
 
 Returns CVM instances for an app. Admins see all instances; users see only their own.
 
@@ -569,7 +569,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetAppCvmsBuilder<'_> {
         GetAppCvmsBuilder::new(self, app_id.into())
     }
-    ///Like [`PhalaCloud::get_app_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_app_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_cvms(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -578,7 +578,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**List app CVMs
+    /** List app CVMs
 
 Returns CVM instances for an app. Admins see all instances; users see only their own.
 
@@ -593,7 +593,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppCvmsBuilder<'_, Blocking> {
         GetAppCvmsBuilder::new(self.inner(), app_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_app_cvms`](crate::blocking::PhalaCloud::get_app_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_app_cvms`](crate::blocking::PhalaCloud::get_app_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_cvms(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -601,7 +601,7 @@ Blocking: `send()` returns the result.*/
         GetAppCvmsBuilder::new(self.inner(), app_id.into())
     }
 }
-///A `GET /api/v1/apps/{app_id}/device-allowlist` request, started by [`PhalaCloud::get_app_device_allowlist`] or [`PhalaCloud::safe_get_app_device_allowlist`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/apps/{app_id}/device-allowlist` request, started by [`PhalaCloud::get_app_device_allowlist`] or [`PhalaCloud::safe_get_app_device_allowlist`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppDeviceAllowlistBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -672,7 +672,7 @@ for GetAppDeviceAllowlistBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Get device allowlist status
+    /** Get device allowlist status
 
 Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
 
@@ -685,7 +685,7 @@ Declared error statuses: 401, 404, 422.*/
     ) -> GetAppDeviceAllowlistBuilder<'_> {
         GetAppDeviceAllowlistBuilder::new(self, app_id.into())
     }
-    ///Like [`PhalaCloud::get_app_device_allowlist`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_app_device_allowlist`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_device_allowlist(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -694,7 +694,7 @@ Declared error statuses: 401, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get device allowlist status
+    /** Get device allowlist status
 
 Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
 
@@ -709,7 +709,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppDeviceAllowlistBuilder<'_, Blocking> {
         GetAppDeviceAllowlistBuilder::new(self.inner(), app_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_app_device_allowlist`](crate::blocking::PhalaCloud::get_app_device_allowlist), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_app_device_allowlist`](crate::blocking::PhalaCloud::get_app_device_allowlist), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_device_allowlist(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -717,7 +717,7 @@ Blocking: `send()` returns the result.*/
         GetAppDeviceAllowlistBuilder::new(self.inner(), app_id.into())
     }
 }
-///A `GET /api/v1/apps/filter-options` request, started by [`PhalaCloud::get_app_filter_options`] or [`PhalaCloud::safe_get_app_filter_options`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/apps/filter-options` request, started by [`PhalaCloud::get_app_filter_options`] or [`PhalaCloud::safe_get_app_filter_options`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppFilterOptionsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -784,7 +784,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppFilterOptionsBuilder<
     }
 }
 impl PhalaCloud {
-    /**Get app filter options
+    /** Get app filter options
 
 Returns distinct values for each filterable field based on user's apps.
 
@@ -794,13 +794,13 @@ Declared error statuses: 401.*/
     pub fn get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_> {
         GetAppFilterOptionsBuilder::new(self)
     }
-    ///Like [`PhalaCloud::get_app_filter_options`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_app_filter_options`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_, Safe> {
         GetAppFilterOptionsBuilder::new(self)
     }
 }
 impl blocking::PhalaCloud {
-    /**Get app filter options
+    /** Get app filter options
 
 Returns distinct values for each filterable field based on user's apps.
 
@@ -812,14 +812,14 @@ Blocking: `send()` returns the result.*/
     pub fn get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_, Blocking> {
         GetAppFilterOptionsBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::get_app_filter_options`](crate::blocking::PhalaCloud::get_app_filter_options), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_app_filter_options`](crate::blocking::PhalaCloud::get_app_filter_options), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_filter_options(
         &self,
     ) -> GetAppFilterOptionsBuilder<'_, BlockingSafe> {
         GetAppFilterOptionsBuilder::new(self.inner())
     }
 }
-///A `GET /api/v1/apps/{app_id}` request, started by [`PhalaCloud::get_app_info`] or [`PhalaCloud::safe_get_app_info`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/apps/{app_id}` request, started by [`PhalaCloud::get_app_info`] or [`PhalaCloud::safe_get_app_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -889,7 +889,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppInfoBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Get app details
+    /** Get app details
 
 Returns app metadata and current CVM configuration. Response schema varies by API version.
 
@@ -902,7 +902,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetAppInfoBuilder<'_> {
         GetAppInfoBuilder::new(self, app_id.into())
     }
-    ///Like [`PhalaCloud::get_app_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_app_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_info(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -911,7 +911,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get app details
+    /** Get app details
 
 Returns app metadata and current CVM configuration. Response schema varies by API version.
 
@@ -926,7 +926,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppInfoBuilder<'_, Blocking> {
         GetAppInfoBuilder::new(self.inner(), app_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_app_info`](crate::blocking::PhalaCloud::get_app_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_app_info`](crate::blocking::PhalaCloud::get_app_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_info(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -934,7 +934,7 @@ Blocking: `send()` returns the result.*/
         GetAppInfoBuilder::new(self.inner(), app_id.into())
     }
 }
-///A `GET /api/v1/apps/{app_id}/kms-info` request, started by [`PhalaCloud::get_app_kms_info`] or [`PhalaCloud::safe_get_app_kms_info`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/apps/{app_id}/kms-info` request, started by [`PhalaCloud::get_app_kms_info`] or [`PhalaCloud::safe_get_app_kms_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppKmsInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1004,7 +1004,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppKmsInfoBuilder<'a, M>
     }
 }
 impl PhalaCloud {
-    /**Get app on-chain KMS info
+    /** Get app on-chain KMS info
 
 Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
 
@@ -1017,7 +1017,7 @@ Declared error statuses: 401, 404, 422.*/
     ) -> GetAppKmsInfoBuilder<'_> {
         GetAppKmsInfoBuilder::new(self, app_id.into())
     }
-    ///Like [`PhalaCloud::get_app_kms_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_app_kms_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_kms_info(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -1026,7 +1026,7 @@ Declared error statuses: 401, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get app on-chain KMS info
+    /** Get app on-chain KMS info
 
 Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
 
@@ -1041,7 +1041,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppKmsInfoBuilder<'_, Blocking> {
         GetAppKmsInfoBuilder::new(self.inner(), app_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_app_kms_info`](crate::blocking::PhalaCloud::get_app_kms_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_app_kms_info`](crate::blocking::PhalaCloud::get_app_kms_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_kms_info(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -1049,7 +1049,7 @@ Blocking: `send()` returns the result.*/
         GetAppKmsInfoBuilder::new(self.inner(), app_id.into())
     }
 }
-///A `GET /api/v1/apps` request, started by [`PhalaCloud::get_app_list`] or [`PhalaCloud::safe_get_app_list`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/apps` request, started by [`PhalaCloud::get_app_list`] or [`PhalaCloud::safe_get_app_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppListBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1084,7 +1084,7 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///OS image name filter
+    /// OS image name filter
     pub fn base_image(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1092,7 +1092,7 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self.base_image = ::std::option::Option::Some(value.into());
         self
     }
-    ///Instance type filter
+    /// Instance type filter
     pub fn instance_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1100,7 +1100,7 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self.instance_type = ::std::option::Option::Some(value.into());
         self
     }
-    ///KMS slug filter
+    /// KMS slug filter
     pub fn kms_slug(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1108,7 +1108,7 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self.kms_slug = ::std::option::Option::Some(value.into());
         self
     }
-    ///KMS type filter
+    /// KMS type filter
     pub fn kms_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1116,12 +1116,12 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self.kms_type = ::std::option::Option::Some(value.into());
         self
     }
-    ///Listed status filter
+    /// Listed status filter
     pub fn listed(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.listed = ::std::option::Option::Some(value.into());
         self
     }
-    ///Node name filter (matches teepod or node name)
+    /// Node name filter (matches teepod or node name)
     pub fn node(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1129,7 +1129,7 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self.node = ::std::option::Option::Some(value.into());
         self
     }
-    ///Page number (1-indexed)
+    /// Page number (1-indexed)
     pub fn page(
         mut self,
         value: impl ::std::convert::Into<::std::num::NonZeroU64>,
@@ -1137,7 +1137,7 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
-    ///Items per page
+    /// Items per page
     pub fn page_size(
         mut self,
         value: impl ::std::convert::Into<::std::num::NonZeroU64>,
@@ -1145,7 +1145,7 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
-    ///Region identifier filter
+    /// Region identifier filter
     pub fn region(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1153,7 +1153,7 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self.region = ::std::option::Option::Some(value.into());
         self
     }
-    ///Search name, app_id, vm_uuid, instance_id
+    /// Search name, app_id, vm_uuid, instance_id
     pub fn search(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1161,7 +1161,7 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self.search = ::std::option::Option::Some(value.into());
         self
     }
-    ///CVM status filter
+    /// CVM status filter
     pub fn status(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -1248,7 +1248,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppListBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**List apps
+    /** List apps
 
 Returns paginated app list with filtering. Response schema varies by API version.
 
@@ -1271,13 +1271,13 @@ Declared error statuses: 401, 422.*/
     pub fn get_app_list(&self) -> GetAppListBuilder<'_> {
         GetAppListBuilder::new(self)
     }
-    ///Like [`PhalaCloud::get_app_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_app_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_list(&self) -> GetAppListBuilder<'_, Safe> {
         GetAppListBuilder::new(self)
     }
 }
 impl blocking::PhalaCloud {
-    /**List apps
+    /** List apps
 
 Returns paginated app list with filtering. Response schema varies by API version.
 
@@ -1302,12 +1302,12 @@ Blocking: `send()` returns the result.*/
     pub fn get_app_list(&self) -> GetAppListBuilder<'_, Blocking> {
         GetAppListBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::get_app_list`](crate::blocking::PhalaCloud::get_app_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_app_list`](crate::blocking::PhalaCloud::get_app_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_list(&self) -> GetAppListBuilder<'_, BlockingSafe> {
         GetAppListBuilder::new(self.inner())
     }
 }
-///A `GET /api/v1/apps/{app_id}/revisions/{revision_id}` request, started by [`PhalaCloud::get_app_revision_detail`] or [`PhalaCloud::safe_get_app_revision_detail`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/apps/{app_id}/revisions/{revision_id}` request, started by [`PhalaCloud::get_app_revision_detail`] or [`PhalaCloud::safe_get_app_revision_detail`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppRevisionDetailBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1330,7 +1330,7 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Return compose_file as string instead of dict
+    /// Return compose_file as string instead of dict
     pub fn raw_compose_file(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.raw_compose_file = ::std::option::Option::Some(value.into());
         self
@@ -1402,7 +1402,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppRevisionDetailBuilder
     }
 }
 impl PhalaCloud {
-    /**Get revision detail
+    /** Get revision detail
 
 Returns full revision data including compose file, encrypted env, and user config.
 
@@ -1419,7 +1419,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetAppRevisionDetailBuilder<'_> {
         GetAppRevisionDetailBuilder::new(self, app_id.into(), revision_id.into())
     }
-    ///Like [`PhalaCloud::get_app_revision_detail`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_app_revision_detail`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_revision_detail(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -1429,7 +1429,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get revision detail
+    /** Get revision detail
 
 Returns full revision data including compose file, encrypted env, and user config.
 
@@ -1448,7 +1448,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppRevisionDetailBuilder<'_, Blocking> {
         GetAppRevisionDetailBuilder::new(self.inner(), app_id.into(), revision_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_app_revision_detail`](crate::blocking::PhalaCloud::get_app_revision_detail), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_app_revision_detail`](crate::blocking::PhalaCloud::get_app_revision_detail), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_revision_detail(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -1457,7 +1457,7 @@ Blocking: `send()` returns the result.*/
         GetAppRevisionDetailBuilder::new(self.inner(), app_id.into(), revision_id.into())
     }
 }
-///A `GET /api/v1/apps/{app_id}/revisions` request, started by [`PhalaCloud::get_app_revisions`] or [`PhalaCloud::safe_get_app_revisions`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/apps/{app_id}/revisions` request, started by [`PhalaCloud::get_app_revisions`] or [`PhalaCloud::safe_get_app_revisions`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppRevisionsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1476,7 +1476,7 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Page number (1-indexed)
+    /// Page number (1-indexed)
     pub fn page(
         mut self,
         value: impl ::std::convert::Into<::std::num::NonZeroU64>,
@@ -1484,7 +1484,7 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
-    ///Items per page
+    /// Items per page
     pub fn page_size(
         mut self,
         value: impl ::std::convert::Into<::std::num::NonZeroU64>,
@@ -1549,7 +1549,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppRevisionsBuilder<'a, 
     }
 }
 impl PhalaCloud {
-    /**List app revisions
+    /** List app revisions
 
 Returns deployment history with compose hashes, operation types, and user refs.
 
@@ -1566,7 +1566,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetAppRevisionsBuilder<'_> {
         GetAppRevisionsBuilder::new(self, app_id.into())
     }
-    ///Like [`PhalaCloud::get_app_revisions`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_app_revisions`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_revisions(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -1575,7 +1575,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**List app revisions
+    /** List app revisions
 
 Returns deployment history with compose hashes, operation types, and user refs.
 
@@ -1594,7 +1594,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppRevisionsBuilder<'_, Blocking> {
         GetAppRevisionsBuilder::new(self.inner(), app_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_app_revisions`](crate::blocking::PhalaCloud::get_app_revisions), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_app_revisions`](crate::blocking::PhalaCloud::get_app_revisions), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_revisions(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -1602,7 +1602,7 @@ Blocking: `send()` returns the result.*/
         GetAppRevisionsBuilder::new(self.inner(), app_id.into())
     }
 }
-///A `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation` request, started by [`PhalaCloud::get_app_tcb_evaluation`] or [`PhalaCloud::safe_get_app_tcb_evaluation`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation` request, started by [`PhalaCloud::get_app_tcb_evaluation`] or [`PhalaCloud::safe_get_app_tcb_evaluation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppTcbEvaluationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1672,7 +1672,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppTcbEvaluationBuilder<
     }
 }
 impl PhalaCloud {
-    /**Run app TCB evaluation
+    /** Run app TCB evaluation
 
 Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
 
@@ -1685,7 +1685,7 @@ Declared error statuses: 404, 422.*/
     ) -> GetAppTcbEvaluationBuilder<'_> {
         GetAppTcbEvaluationBuilder::new(self, app_id.into())
     }
-    ///Like [`PhalaCloud::get_app_tcb_evaluation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_app_tcb_evaluation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_tcb_evaluation(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -1694,7 +1694,7 @@ Declared error statuses: 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Run app TCB evaluation
+    /** Run app TCB evaluation
 
 Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
 
@@ -1709,7 +1709,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppTcbEvaluationBuilder<'_, Blocking> {
         GetAppTcbEvaluationBuilder::new(self.inner(), app_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_app_tcb_evaluation`](crate::blocking::PhalaCloud::get_app_tcb_evaluation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_app_tcb_evaluation`](crate::blocking::PhalaCloud::get_app_tcb_evaluation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_tcb_evaluation(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -1717,7 +1717,7 @@ Blocking: `send()` returns the result.*/
         GetAppTcbEvaluationBuilder::new(self.inner(), app_id.into())
     }
 }
-///A `GET /api/v1/apps/{app_id}/usage` request, started by [`PhalaCloud::get_app_usage`] or [`PhalaCloud::safe_get_app_usage`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/apps/{app_id}/usage` request, started by [`PhalaCloud::get_app_usage`] or [`PhalaCloud::safe_get_app_usage`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppUsageBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1740,7 +1740,7 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///End date (ISO 8601)
+    /// End date (ISO 8601)
     pub fn end_date(
         mut self,
         value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1748,7 +1748,7 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
         self.end_date = ::std::option::Option::Some(value.into());
         self
     }
-    ///Max records to return
+    /// Max records to return
     pub fn limit(
         mut self,
         value: impl ::std::convert::Into<::std::num::NonZeroU64>,
@@ -1756,12 +1756,12 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
-    ///Records to skip
+    /// Records to skip
     pub fn offset(mut self, value: impl ::std::convert::Into<u64>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
-    ///Start date (ISO 8601)
+    /// Start date (ISO 8601)
     pub fn start_date(
         mut self,
         value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1836,7 +1836,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppUsageBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Get app metered usage
+    /** Get app metered usage
 
 Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
 
@@ -1855,7 +1855,7 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
     ) -> GetAppUsageBuilder<'_> {
         GetAppUsageBuilder::new(self, app_id.into())
     }
-    ///Like [`PhalaCloud::get_app_usage`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_app_usage`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_usage(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -1864,7 +1864,7 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get app metered usage
+    /** Get app metered usage
 
 Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
 
@@ -1885,7 +1885,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppUsageBuilder<'_, Blocking> {
         GetAppUsageBuilder::new(self.inner(), app_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_app_usage`](crate::blocking::PhalaCloud::get_app_usage), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_app_usage`](crate::blocking::PhalaCloud::get_app_usage), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_usage(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -1893,7 +1893,7 @@ Blocking: `send()` returns the result.*/
         GetAppUsageBuilder::new(self.inner(), app_id.into())
     }
 }
-///A `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview` request, started by [`PhalaCloud::get_pending_update_preview`] or [`PhalaCloud::safe_get_pending_update_preview`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview` request, started by [`PhalaCloud::get_pending_update_preview`] or [`PhalaCloud::safe_get_pending_update_preview`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPendingUpdatePreviewBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1986,7 +1986,7 @@ for GetPendingUpdatePreviewBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Preview a pending compose update
+    /** Preview a pending compose update
 
 Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
 
@@ -2006,7 +2006,7 @@ Declared error statuses: 401, 404, 422.*/
             compose_hash.into(),
         )
     }
-    ///Like [`PhalaCloud::get_pending_update_preview`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_pending_update_preview`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_pending_update_preview(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -2022,7 +2022,7 @@ Declared error statuses: 401, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Preview a pending compose update
+    /** Preview a pending compose update
 
 Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
 
@@ -2044,7 +2044,7 @@ Blocking: `send()` returns the result.*/
             compose_hash.into(),
         )
     }
-    ///Like [`blocking::PhalaCloud::get_pending_update_preview`](crate::blocking::PhalaCloud::get_pending_update_preview), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_pending_update_preview`](crate::blocking::PhalaCloud::get_pending_update_preview), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_pending_update_preview(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -2059,7 +2059,7 @@ Blocking: `send()` returns the result.*/
         )
     }
 }
-///A `GET /api/v1/apps/{app_id}/pending-updates` request, started by [`PhalaCloud::get_pending_updates`] or [`PhalaCloud::safe_get_pending_updates`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/apps/{app_id}/pending-updates` request, started by [`PhalaCloud::get_pending_updates`] or [`PhalaCloud::safe_get_pending_updates`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPendingUpdatesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -2129,7 +2129,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetPendingUpdatesBuilder<'a
     }
 }
 impl PhalaCloud {
-    /**Get pending compose updates
+    /** Get pending compose updates
 
 Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
 
@@ -2142,7 +2142,7 @@ Declared error statuses: 401, 404, 422.*/
     ) -> GetPendingUpdatesBuilder<'_> {
         GetPendingUpdatesBuilder::new(self, app_id.into())
     }
-    ///Like [`PhalaCloud::get_pending_updates`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_pending_updates`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_pending_updates(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -2151,7 +2151,7 @@ Declared error statuses: 401, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get pending compose updates
+    /** Get pending compose updates
 
 Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
 
@@ -2166,7 +2166,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetPendingUpdatesBuilder<'_, Blocking> {
         GetPendingUpdatesBuilder::new(self.inner(), app_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_pending_updates`](crate::blocking::PhalaCloud::get_pending_updates), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_pending_updates`](crate::blocking::PhalaCloud::get_pending_updates), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_pending_updates(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -2174,7 +2174,7 @@ Blocking: `send()` returns the result.*/
         GetPendingUpdatesBuilder::new(self.inner(), app_id.into())
     }
 }
-///A `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_app_revision`] or [`PhalaCloud::safe_redeploy_app_revision`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_app_revision`] or [`PhalaCloud::safe_redeploy_app_revision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RedeployAppRevisionBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -2199,7 +2199,7 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Optional transaction hash proving on-chain compose hash registration
+    /// Optional transaction hash proving on-chain compose hash registration
     pub fn transaction_hash(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2207,7 +2207,7 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
         self.transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
-    ///The request body.
+    /// The request body.
     pub fn body(
         mut self,
         value: impl ::std::convert::Into<types::RedeployRevisionRequest>,
@@ -2279,7 +2279,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for RedeployAppRevisionBuilder<
     }
 }
 impl PhalaCloud {
-    /**Redeploy app from a specific revision
+    /** Redeploy app from a specific revision
 
 Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
 
@@ -2297,7 +2297,7 @@ Declared error statuses: 401, 403, 404, 409, 422, 465.*/
     ) -> RedeployAppRevisionBuilder<'_> {
         RedeployAppRevisionBuilder::new(self, app_id.into(), revision_id.into())
     }
-    ///Like [`PhalaCloud::redeploy_app_revision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::redeploy_app_revision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_redeploy_app_revision(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -2307,7 +2307,7 @@ Declared error statuses: 401, 403, 404, 409, 422, 465.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Redeploy app from a specific revision
+    /** Redeploy app from a specific revision
 
 Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
 
@@ -2327,7 +2327,7 @@ Blocking: `send()` returns the result.*/
     ) -> RedeployAppRevisionBuilder<'_, Blocking> {
         RedeployAppRevisionBuilder::new(self.inner(), app_id.into(), revision_id.into())
     }
-    ///Like [`blocking::PhalaCloud::redeploy_app_revision`](crate::blocking::PhalaCloud::redeploy_app_revision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::redeploy_app_revision`](crate::blocking::PhalaCloud::redeploy_app_revision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_redeploy_app_revision(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -2336,7 +2336,7 @@ Blocking: `send()` returns the result.*/
         RedeployAppRevisionBuilder::new(self.inner(), app_id.into(), revision_id.into())
     }
 }
-///A `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` request, started by [`PhalaCloud::replicate_app_cvm`] or [`PhalaCloud::safe_replicate_app_cvm`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` request, started by [`PhalaCloud::replicate_app_cvm`] or [`PhalaCloud::safe_replicate_app_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplicateAppCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -2361,7 +2361,7 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///The `x_prepare_only` parameter.
+    /// The `x_prepare_only` parameter.
     pub fn x_prepare_only(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2369,7 +2369,7 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
         self.x_prepare_only = ::std::option::Option::Some(value.into());
         self
     }
-    ///The request body.
+    /// The request body.
     pub fn body(
         mut self,
         value: impl ::std::convert::Into<types::ReplicateRequest>,
@@ -2439,7 +2439,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ReplicateAppCvmBuilder<'a, 
     }
 }
 impl PhalaCloud {
-    /**Create CVM replica
+    /** Create CVM replica
 
 Clones a CVM to a target node. Uses source node if target not specified.
 
@@ -2457,7 +2457,7 @@ Declared error statuses: 400, 401, 403, 404, 422, 500.*/
     ) -> ReplicateAppCvmBuilder<'_> {
         ReplicateAppCvmBuilder::new(self, app_id.into(), vm_uuid.into())
     }
-    ///Like [`PhalaCloud::replicate_app_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::replicate_app_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_replicate_app_cvm(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -2467,7 +2467,7 @@ Declared error statuses: 400, 401, 403, 404, 422, 500.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Create CVM replica
+    /** Create CVM replica
 
 Clones a CVM to a target node. Uses source node if target not specified.
 
@@ -2487,7 +2487,7 @@ Blocking: `send()` returns the result.*/
     ) -> ReplicateAppCvmBuilder<'_, Blocking> {
         ReplicateAppCvmBuilder::new(self.inner(), app_id.into(), vm_uuid.into())
     }
-    ///Like [`blocking::PhalaCloud::replicate_app_cvm`](crate::blocking::PhalaCloud::replicate_app_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::replicate_app_cvm`](crate::blocking::PhalaCloud::replicate_app_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_replicate_app_cvm(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,

@@ -11,7 +11,7 @@ use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Saf
 use crate::PhalaCloud;
 #[allow(unused_imports)]
 use crate::types;
-///A `HEAD /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::check_raw_attestation`] or [`PhalaCloud::safe_check_raw_attestation`]; `.await` (or `.send().await`) sends it.
+/// A `HEAD /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::check_raw_attestation`] or [`PhalaCloud::safe_check_raw_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckRawAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -74,7 +74,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckRawAttestationBuilder<
     }
 }
 impl PhalaCloud {
-    /**Check raw quote exists
+    /** Check raw quote exists
 
 Returns headers without body. Use to check existence and get Content-Length.
 
@@ -87,7 +87,7 @@ Declared error statuses: 404, 422.*/
     ) -> CheckRawAttestationBuilder<'_> {
         CheckRawAttestationBuilder::new(self, checksum.into())
     }
-    ///Like [`PhalaCloud::check_raw_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::check_raw_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_check_raw_attestation(
         &self,
         checksum: impl ::std::convert::Into<::std::string::String>,
@@ -96,7 +96,7 @@ Declared error statuses: 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Check raw quote exists
+    /** Check raw quote exists
 
 Returns headers without body. Use to check existence and get Content-Length.
 
@@ -111,7 +111,7 @@ Blocking: `send()` returns the result.*/
     ) -> CheckRawAttestationBuilder<'_, Blocking> {
         CheckRawAttestationBuilder::new(self.inner(), checksum.into())
     }
-    ///Like [`blocking::PhalaCloud::check_raw_attestation`](crate::blocking::PhalaCloud::check_raw_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::check_raw_attestation`](crate::blocking::PhalaCloud::check_raw_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_check_raw_attestation(
         &self,
         checksum: impl ::std::convert::Into<::std::string::String>,
@@ -119,7 +119,7 @@ Blocking: `send()` returns the result.*/
         CheckRawAttestationBuilder::new(self.inner(), checksum.into())
     }
 }
-///A `GET /api/v1/attestations/collateral/{checksum}` request, started by [`PhalaCloud::get_attestation_collateral`] or [`PhalaCloud::safe_get_attestation_collateral`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/attestations/collateral/{checksum}` request, started by [`PhalaCloud::get_attestation_collateral`] or [`PhalaCloud::safe_get_attestation_collateral`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAttestationCollateralBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -185,7 +185,7 @@ for GetAttestationCollateralBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Get quote collateral
+    /** Get quote collateral
 
 Returns TCB collateral data for quote verification. Cached for 24 hours.
 
@@ -198,7 +198,7 @@ Declared error statuses: 400, 404, 422.*/
     ) -> GetAttestationCollateralBuilder<'_> {
         GetAttestationCollateralBuilder::new(self, checksum.into())
     }
-    ///Like [`PhalaCloud::get_attestation_collateral`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_attestation_collateral`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_attestation_collateral(
         &self,
         checksum: impl ::std::convert::Into<::std::string::String>,
@@ -207,7 +207,7 @@ Declared error statuses: 400, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get quote collateral
+    /** Get quote collateral
 
 Returns TCB collateral data for quote verification. Cached for 24 hours.
 
@@ -222,7 +222,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetAttestationCollateralBuilder<'_, Blocking> {
         GetAttestationCollateralBuilder::new(self.inner(), checksum.into())
     }
-    ///Like [`blocking::PhalaCloud::get_attestation_collateral`](crate::blocking::PhalaCloud::get_attestation_collateral), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_attestation_collateral`](crate::blocking::PhalaCloud::get_attestation_collateral), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_attestation_collateral(
         &self,
         checksum: impl ::std::convert::Into<::std::string::String>,
@@ -230,7 +230,7 @@ Blocking: `send()` returns the result.*/
         GetAttestationCollateralBuilder::new(self.inner(), checksum.into())
     }
 }
-///A `GET /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::get_raw_attestation`] or [`PhalaCloud::safe_get_raw_attestation`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::get_raw_attestation`] or [`PhalaCloud::safe_get_raw_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRawAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -290,7 +290,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetRawAttestationBuilder<'a
     }
 }
 impl PhalaCloud {
-    /**Download raw quote
+    /** Download raw quote
 
 Returns raw quote bytes as binary file attachment.
 
@@ -303,7 +303,7 @@ Declared error statuses: 404, 422.*/
     ) -> GetRawAttestationBuilder<'_> {
         GetRawAttestationBuilder::new(self, checksum.into())
     }
-    ///Like [`PhalaCloud::get_raw_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_raw_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_raw_attestation(
         &self,
         checksum: impl ::std::convert::Into<::std::string::String>,
@@ -312,7 +312,7 @@ Declared error statuses: 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Download raw quote
+    /** Download raw quote
 
 Returns raw quote bytes as binary file attachment.
 
@@ -327,7 +327,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetRawAttestationBuilder<'_, Blocking> {
         GetRawAttestationBuilder::new(self.inner(), checksum.into())
     }
-    ///Like [`blocking::PhalaCloud::get_raw_attestation`](crate::blocking::PhalaCloud::get_raw_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_raw_attestation`](crate::blocking::PhalaCloud::get_raw_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_raw_attestation(
         &self,
         checksum: impl ::std::convert::Into<::std::string::String>,
@@ -335,7 +335,7 @@ Blocking: `send()` returns the result.*/
         GetRawAttestationBuilder::new(self.inner(), checksum.into())
     }
 }
-///A `GET /api/v1/attestations/device_ids` request, started by [`PhalaCloud::list_attestation_device_ids`] or [`PhalaCloud::safe_list_attestation_device_ids`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/attestations/device_ids` request, started by [`PhalaCloud::list_attestation_device_ids`] or [`PhalaCloud::safe_list_attestation_device_ids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationDeviceIdsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -398,7 +398,7 @@ for ListAttestationDeviceIdsBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**List node device IDs
+    /** List node device IDs
 
 Public endpoint. Returns device_id list from nodes table (excluding deleted).
 
@@ -406,7 +406,7 @@ Public endpoint. Returns device_id list from nodes table (excluding deleted).
     pub fn list_attestation_device_ids(&self) -> ListAttestationDeviceIdsBuilder<'_> {
         ListAttestationDeviceIdsBuilder::new(self)
     }
-    ///Like [`PhalaCloud::list_attestation_device_ids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::list_attestation_device_ids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_list_attestation_device_ids(
         &self,
     ) -> ListAttestationDeviceIdsBuilder<'_, Safe> {
@@ -414,7 +414,7 @@ Public endpoint. Returns device_id list from nodes table (excluding deleted).
     }
 }
 impl blocking::PhalaCloud {
-    /**List node device IDs
+    /** List node device IDs
 
 Public endpoint. Returns device_id list from nodes table (excluding deleted).
 
@@ -426,14 +426,14 @@ Blocking: `send()` returns the result.*/
     ) -> ListAttestationDeviceIdsBuilder<'_, Blocking> {
         ListAttestationDeviceIdsBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::list_attestation_device_ids`](crate::blocking::PhalaCloud::list_attestation_device_ids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::list_attestation_device_ids`](crate::blocking::PhalaCloud::list_attestation_device_ids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_list_attestation_device_ids(
         &self,
     ) -> ListAttestationDeviceIdsBuilder<'_, BlockingSafe> {
         ListAttestationDeviceIdsBuilder::new(self.inner())
     }
 }
-///A `GET /api/v1/attestations/nodes` request, started by [`PhalaCloud::list_attestation_nodes`] or [`PhalaCloud::safe_list_attestation_nodes`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/attestations/nodes` request, started by [`PhalaCloud::list_attestation_nodes`] or [`PhalaCloud::safe_list_attestation_nodes`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationNodesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -500,7 +500,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListAttestationNodesBuilder
     }
 }
 impl PhalaCloud {
-    /**List nodes
+    /** List nodes
 
 Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
 
@@ -508,13 +508,13 @@ Public endpoint. Returns NodeRef list derived from nodes table (excluding delete
     pub fn list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_> {
         ListAttestationNodesBuilder::new(self)
     }
-    ///Like [`PhalaCloud::list_attestation_nodes`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::list_attestation_nodes`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_, Safe> {
         ListAttestationNodesBuilder::new(self)
     }
 }
 impl blocking::PhalaCloud {
-    /**List nodes
+    /** List nodes
 
 Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
 
@@ -524,14 +524,14 @@ Blocking: `send()` returns the result.*/
     pub fn list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_, Blocking> {
         ListAttestationNodesBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::list_attestation_nodes`](crate::blocking::PhalaCloud::list_attestation_nodes), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::list_attestation_nodes`](crate::blocking::PhalaCloud::list_attestation_nodes), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_list_attestation_nodes(
         &self,
     ) -> ListAttestationNodesBuilder<'_, BlockingSafe> {
         ListAttestationNodesBuilder::new(self.inner())
     }
 }
-///A `GET /api/v1/attestations/ppids` request, started by [`PhalaCloud::list_attestation_ppids`] or [`PhalaCloud::safe_list_attestation_ppids`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/attestations/ppids` request, started by [`PhalaCloud::list_attestation_ppids`] or [`PhalaCloud::safe_list_attestation_ppids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationPpidsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -593,7 +593,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListAttestationPpidsBuilder
     }
 }
 impl PhalaCloud {
-    /**List node PPIDs
+    /** List node PPIDs
 
 Public endpoint. Returns PPID list from nodes table (excluding deleted).
 
@@ -601,13 +601,13 @@ Public endpoint. Returns PPID list from nodes table (excluding deleted).
     pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_> {
         ListAttestationPpidsBuilder::new(self)
     }
-    ///Like [`PhalaCloud::list_attestation_ppids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::list_attestation_ppids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_, Safe> {
         ListAttestationPpidsBuilder::new(self)
     }
 }
 impl blocking::PhalaCloud {
-    /**List node PPIDs
+    /** List node PPIDs
 
 Public endpoint. Returns PPID list from nodes table (excluding deleted).
 
@@ -617,14 +617,14 @@ Blocking: `send()` returns the result.*/
     pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_, Blocking> {
         ListAttestationPpidsBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::list_attestation_ppids`](crate::blocking::PhalaCloud::list_attestation_ppids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::list_attestation_ppids`](crate::blocking::PhalaCloud::list_attestation_ppids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_list_attestation_ppids(
         &self,
     ) -> ListAttestationPpidsBuilder<'_, BlockingSafe> {
         ListAttestationPpidsBuilder::new(self.inner())
     }
 }
-///A `GET /api/v1/attestations/recent` request, started by [`PhalaCloud::list_recent_attestations`] or [`PhalaCloud::safe_list_recent_attestations`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/attestations/recent` request, started by [`PhalaCloud::list_recent_attestations`] or [`PhalaCloud::safe_list_recent_attestations`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRecentAttestationsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -641,7 +641,7 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Max results
+    /// Max results
     pub fn limit(
         mut self,
         value: impl ::std::convert::Into<::std::num::NonZeroU64>,
@@ -649,7 +649,7 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
-    ///Offset for pagination
+    /// Offset for pagination
     pub fn skip(mut self, value: impl ::std::convert::Into<u64>) -> Self {
         self.skip = ::std::option::Option::Some(value.into());
         self
@@ -706,7 +706,7 @@ for ListRecentAttestationsBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**List recent quotes
+    /** List recent quotes
 
 Public endpoint. Returns recently uploaded quotes ordered by timestamp.
 
@@ -720,7 +720,7 @@ Declared error statuses: 422.*/
     pub fn list_recent_attestations(&self) -> ListRecentAttestationsBuilder<'_> {
         ListRecentAttestationsBuilder::new(self)
     }
-    ///Like [`PhalaCloud::list_recent_attestations`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::list_recent_attestations`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_list_recent_attestations(
         &self,
     ) -> ListRecentAttestationsBuilder<'_, Safe> {
@@ -728,7 +728,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**List recent quotes
+    /** List recent quotes
 
 Public endpoint. Returns recently uploaded quotes ordered by timestamp.
 
@@ -746,14 +746,14 @@ Blocking: `send()` returns the result.*/
     ) -> ListRecentAttestationsBuilder<'_, Blocking> {
         ListRecentAttestationsBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::list_recent_attestations`](crate::blocking::PhalaCloud::list_recent_attestations), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::list_recent_attestations`](crate::blocking::PhalaCloud::list_recent_attestations), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_list_recent_attestations(
         &self,
     ) -> ListRecentAttestationsBuilder<'_, BlockingSafe> {
         ListRecentAttestationsBuilder::new(self.inner())
     }
 }
-///A `POST /api/v1/attestations/verify` request, started by [`PhalaCloud::verify_attestation_upload`] or [`PhalaCloud::safe_verify_attestation_upload`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/attestations/verify` request, started by [`PhalaCloud::verify_attestation_upload`] or [`PhalaCloud::safe_verify_attestation_upload`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyAttestationUploadBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -770,7 +770,7 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///The `file` form field.
+    /// The `file` form field.
     pub fn file(
         mut self,
         value: impl ::std::convert::Into<runtime::UploadFile>,
@@ -778,7 +778,7 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
         self.file = ::std::option::Option::Some(value.into());
         self
     }
-    ///The `hex` form field.
+    /// The `hex` form field.
     pub fn hex(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -865,7 +865,7 @@ for VerifyAttestationUploadBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Verify TEE quote
+    /** Verify TEE quote
 
 Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
 
@@ -879,7 +879,7 @@ Declared error statuses: 400, 422.*/
     pub fn verify_attestation_upload(&self) -> VerifyAttestationUploadBuilder<'_> {
         VerifyAttestationUploadBuilder::new(self)
     }
-    ///Like [`PhalaCloud::verify_attestation_upload`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::verify_attestation_upload`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_verify_attestation_upload(
         &self,
     ) -> VerifyAttestationUploadBuilder<'_, Safe> {
@@ -887,7 +887,7 @@ Declared error statuses: 400, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Verify TEE quote
+    /** Verify TEE quote
 
 Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
 
@@ -905,14 +905,14 @@ Blocking: `send()` returns the result.*/
     ) -> VerifyAttestationUploadBuilder<'_, Blocking> {
         VerifyAttestationUploadBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::verify_attestation_upload`](crate::blocking::PhalaCloud::verify_attestation_upload), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::verify_attestation_upload`](crate::blocking::PhalaCloud::verify_attestation_upload), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_verify_attestation_upload(
         &self,
     ) -> VerifyAttestationUploadBuilder<'_, BlockingSafe> {
         VerifyAttestationUploadBuilder::new(self.inner())
     }
 }
-///A `GET /api/v1/attestations/view/{checksum}` request, started by [`PhalaCloud::view_attestation`] or [`PhalaCloud::safe_view_attestation`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/attestations/view/{checksum}` request, started by [`PhalaCloud::view_attestation`] or [`PhalaCloud::safe_view_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ViewAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -977,7 +977,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ViewAttestationBuilder<'a, 
     }
 }
 impl PhalaCloud {
-    /**View quote details
+    /** View quote details
 
 Public endpoint. Returns parsed quote data with verification status.
 
@@ -990,7 +990,7 @@ Declared error statuses: 404, 422.*/
     ) -> ViewAttestationBuilder<'_> {
         ViewAttestationBuilder::new(self, checksum.into())
     }
-    ///Like [`PhalaCloud::view_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::view_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_view_attestation(
         &self,
         checksum: impl ::std::convert::Into<::std::string::String>,
@@ -999,7 +999,7 @@ Declared error statuses: 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**View quote details
+    /** View quote details
 
 Public endpoint. Returns parsed quote data with verification status.
 
@@ -1014,7 +1014,7 @@ Blocking: `send()` returns the result.*/
     ) -> ViewAttestationBuilder<'_, Blocking> {
         ViewAttestationBuilder::new(self.inner(), checksum.into())
     }
-    ///Like [`blocking::PhalaCloud::view_attestation`](crate::blocking::PhalaCloud::view_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::view_attestation`](crate::blocking::PhalaCloud::view_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_view_attestation(
         &self,
         checksum: impl ::std::convert::Into<::std::string::String>,

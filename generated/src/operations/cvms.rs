@@ -11,7 +11,7 @@ use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Saf
 use crate::PhalaCloud;
 #[allow(unused_imports)]
 use crate::types;
-///A `POST /api/v1/cvms/batch-stop` request, started by [`PhalaCloud::batch_stop_cvms`] or [`PhalaCloud::safe_batch_stop_cvms`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/batch-stop` request, started by [`PhalaCloud::batch_stop_cvms`] or [`PhalaCloud::safe_batch_stop_cvms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct BatchStopCvmsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -80,7 +80,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for BatchStopCvmsBuilder<'a, M>
     }
 }
 impl PhalaCloud {
-    /**Batch stop CVMs
+    /** Batch stop CVMs
 
 Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
 
@@ -93,7 +93,7 @@ Declared error statuses: 400, 401, 422.*/
     ) -> BatchStopCvmsBuilder<'_> {
         BatchStopCvmsBuilder::new(self, body.into())
     }
-    ///Like [`PhalaCloud::batch_stop_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::batch_stop_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_batch_stop_cvms(
         &self,
         body: impl ::std::convert::Into<types::BatchStopRequest>,
@@ -102,7 +102,7 @@ Declared error statuses: 400, 401, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Batch stop CVMs
+    /** Batch stop CVMs
 
 Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
 
@@ -117,7 +117,7 @@ Blocking: `send()` returns the result.*/
     ) -> BatchStopCvmsBuilder<'_, Blocking> {
         BatchStopCvmsBuilder::new(self.inner(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::batch_stop_cvms`](crate::blocking::PhalaCloud::batch_stop_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::batch_stop_cvms`](crate::blocking::PhalaCloud::batch_stop_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_batch_stop_cvms(
         &self,
         body: impl ::std::convert::Into<types::BatchStopRequest>,
@@ -125,7 +125,7 @@ Blocking: `send()` returns the result.*/
         BatchStopCvmsBuilder::new(self.inner(), body.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/operations/cancel` request, started by [`PhalaCloud::cancel_cvm_operation`] or [`PhalaCloud::safe_cancel_cvm_operation`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/{cvm_id}/operations/cancel` request, started by [`PhalaCloud::cancel_cvm_operation`] or [`PhalaCloud::safe_cancel_cvm_operation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelCvmOperationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -195,7 +195,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CancelCvmOperationBuilder<'
     }
 }
 impl PhalaCloud {
-    /**Cancel in-progress CVM operation
+    /** Cancel in-progress CVM operation
 
 Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
 
@@ -208,7 +208,7 @@ Declared error statuses: 401, 403, 404, 409, 422.*/
     ) -> CancelCvmOperationBuilder<'_> {
         CancelCvmOperationBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::cancel_cvm_operation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::cancel_cvm_operation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_cancel_cvm_operation(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -217,7 +217,7 @@ Declared error statuses: 401, 403, 404, 409, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Cancel in-progress CVM operation
+    /** Cancel in-progress CVM operation
 
 Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
 
@@ -232,7 +232,7 @@ Blocking: `send()` returns the result.*/
     ) -> CancelCvmOperationBuilder<'_, Blocking> {
         CancelCvmOperationBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::cancel_cvm_operation`](crate::blocking::PhalaCloud::cancel_cvm_operation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::cancel_cvm_operation`](crate::blocking::PhalaCloud::cancel_cvm_operation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_cancel_cvm_operation(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -240,7 +240,7 @@ Blocking: `send()` returns the result.*/
         CancelCvmOperationBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::commit_cvm_compose_file_update`] or [`PhalaCloud::safe_commit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
+/// A `PATCH /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::commit_cvm_compose_file_update`] or [`PhalaCloud::safe_commit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmComposeFileUpdateBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -316,7 +316,7 @@ for CommitCvmComposeFileUpdateBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Trigger compose file update
+    /** Trigger compose file update
 
 Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
 
@@ -330,7 +330,7 @@ Declared error statuses: 400, 401, 403, 404, 422, 503.*/
     ) -> CommitCvmComposeFileUpdateBuilder<'_> {
         CommitCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::commit_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::commit_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_commit_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -340,7 +340,7 @@ Declared error statuses: 400, 401, 403, 404, 422, 503.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Trigger compose file update
+    /** Trigger compose file update
 
 Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
 
@@ -356,7 +356,7 @@ Blocking: `send()` returns the result.*/
     ) -> CommitCvmComposeFileUpdateBuilder<'_, Blocking> {
         CommitCvmComposeFileUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::commit_cvm_compose_file_update`](crate::blocking::PhalaCloud::commit_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::commit_cvm_compose_file_update`](crate::blocking::PhalaCloud::commit_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_commit_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -365,7 +365,7 @@ Blocking: `send()` returns the result.*/
         CommitCvmComposeFileUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `POST /api/v1/cvms` request, started by [`PhalaCloud::commit_cvm_provision`] or [`PhalaCloud::safe_commit_cvm_provision`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms` request, started by [`PhalaCloud::commit_cvm_provision`] or [`PhalaCloud::safe_commit_cvm_provision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmProvisionBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -427,7 +427,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmProvisionBuilder<'
     }
 }
 impl PhalaCloud {
-    /**Create CVM from provision
+    /** Create CVM from provision
 
 Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
 
@@ -440,7 +440,7 @@ Declared error statuses: 400, 401, 422.*/
     ) -> CommitCvmProvisionBuilder<'_> {
         CommitCvmProvisionBuilder::new(self, body.into())
     }
-    ///Like [`PhalaCloud::commit_cvm_provision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::commit_cvm_provision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_commit_cvm_provision(
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
@@ -449,7 +449,7 @@ Declared error statuses: 400, 401, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Create CVM from provision
+    /** Create CVM from provision
 
 Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
 
@@ -464,7 +464,7 @@ Blocking: `send()` returns the result.*/
     ) -> CommitCvmProvisionBuilder<'_, Blocking> {
         CommitCvmProvisionBuilder::new(self.inner(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::commit_cvm_provision`](crate::blocking::PhalaCloud::commit_cvm_provision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::commit_cvm_provision`](crate::blocking::PhalaCloud::commit_cvm_provision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_commit_cvm_provision(
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
@@ -472,7 +472,7 @@ Blocking: `send()` returns the result.*/
         CommitCvmProvisionBuilder::new(self.inner(), body.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/commit-replica` request, started by [`PhalaCloud::commit_cvm_replica`] or [`PhalaCloud::safe_commit_cvm_replica`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/{cvm_id}/commit-replica` request, started by [`PhalaCloud::commit_cvm_replica`] or [`PhalaCloud::safe_commit_cvm_replica`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmReplicaBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -495,7 +495,7 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Commit token (alternative to body.token)
+    /// Commit token (alternative to body.token)
     pub fn token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -560,7 +560,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmReplicaBuilder<'a,
     }
 }
 impl PhalaCloud {
-    /**Commit CVM replica (token-based, no auth required)
+    /** Commit CVM replica (token-based, no auth required)
 
 Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
 
@@ -577,7 +577,7 @@ Declared error statuses: 422.*/
     ) -> CommitCvmReplicaBuilder<'_> {
         CommitCvmReplicaBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::commit_cvm_replica`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::commit_cvm_replica`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_commit_cvm_replica(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -587,7 +587,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Commit CVM replica (token-based, no auth required)
+    /** Commit CVM replica (token-based, no auth required)
 
 Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
 
@@ -606,7 +606,7 @@ Blocking: `send()` returns the result.*/
     ) -> CommitCvmReplicaBuilder<'_, Blocking> {
         CommitCvmReplicaBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::commit_cvm_replica`](crate::blocking::PhalaCloud::commit_cvm_replica), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::commit_cvm_replica`](crate::blocking::PhalaCloud::commit_cvm_replica), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_commit_cvm_replica(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -615,7 +615,7 @@ Blocking: `send()` returns the result.*/
         CommitCvmReplicaBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::commit_cvm_update`] or [`PhalaCloud::safe_commit_cvm_update`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::commit_cvm_update`] or [`PhalaCloud::safe_commit_cvm_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmUpdateBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -638,7 +638,7 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Commit token (alternative to body.token)
+    /// Commit token (alternative to body.token)
     pub fn token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -703,7 +703,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmUpdateBuilder<'a, 
     }
 }
 impl PhalaCloud {
-    /**Commit CVM update (token-based, no auth required)
+    /** Commit CVM update (token-based, no auth required)
 
 Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
 
@@ -720,7 +720,7 @@ Declared error statuses: 422.*/
     ) -> CommitCvmUpdateBuilder<'_> {
         CommitCvmUpdateBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::commit_cvm_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::commit_cvm_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_commit_cvm_update(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -730,7 +730,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Commit CVM update (token-based, no auth required)
+    /** Commit CVM update (token-based, no auth required)
 
 Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
 
@@ -749,7 +749,7 @@ Blocking: `send()` returns the result.*/
     ) -> CommitCvmUpdateBuilder<'_, Blocking> {
         CommitCvmUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::commit_cvm_update`](crate::blocking::PhalaCloud::commit_cvm_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::commit_cvm_update`](crate::blocking::PhalaCloud::commit_cvm_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_commit_cvm_update(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -758,7 +758,7 @@ Blocking: `send()` returns the result.*/
         CommitCvmUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `POST /api/v1/cvms/workload` request, started by [`PhalaCloud::create_cvm_for_workload`] or [`PhalaCloud::safe_create_cvm_for_workload`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/workload` request, started by [`PhalaCloud::create_cvm_for_workload`] or [`PhalaCloud::safe_create_cvm_for_workload`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCvmForWorkloadBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -823,7 +823,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateCvmForWorkloadBuilder
     }
 }
 impl PhalaCloud {
-    /**Create GPU workload CVM
+    /** Create GPU workload CVM
 
 Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
 
@@ -836,7 +836,7 @@ Declared error statuses: 400, 401, 409, 422.*/
     ) -> CreateCvmForWorkloadBuilder<'_> {
         CreateCvmForWorkloadBuilder::new(self, body.into())
     }
-    ///Like [`PhalaCloud::create_cvm_for_workload`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::create_cvm_for_workload`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_create_cvm_for_workload(
         &self,
         body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
@@ -845,7 +845,7 @@ Declared error statuses: 400, 401, 409, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Create GPU workload CVM
+    /** Create GPU workload CVM
 
 Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
 
@@ -860,7 +860,7 @@ Blocking: `send()` returns the result.*/
     ) -> CreateCvmForWorkloadBuilder<'_, Blocking> {
         CreateCvmForWorkloadBuilder::new(self.inner(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::create_cvm_for_workload`](crate::blocking::PhalaCloud::create_cvm_for_workload), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::create_cvm_for_workload`](crate::blocking::PhalaCloud::create_cvm_for_workload), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_create_cvm_for_workload(
         &self,
         body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
@@ -868,7 +868,7 @@ Blocking: `send()` returns the result.*/
         CreateCvmForWorkloadBuilder::new(self.inner(), body.into())
     }
 }
-///A `POST /api/v1/cvms/eliza` request, started by [`PhalaCloud::create_eliza_from_provision`] or [`PhalaCloud::safe_create_eliza_from_provision`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/eliza` request, started by [`PhalaCloud::create_eliza_from_provision`] or [`PhalaCloud::safe_create_eliza_from_provision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateElizaFromProvisionBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -931,7 +931,7 @@ for CreateElizaFromProvisionBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Create Eliza from provision
+    /** Create Eliza from provision
 
 Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
 
@@ -944,7 +944,7 @@ Declared error statuses: 400, 401, 422.*/
     ) -> CreateElizaFromProvisionBuilder<'_> {
         CreateElizaFromProvisionBuilder::new(self, body.into())
     }
-    ///Like [`PhalaCloud::create_eliza_from_provision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::create_eliza_from_provision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_create_eliza_from_provision(
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
@@ -953,7 +953,7 @@ Declared error statuses: 400, 401, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Create Eliza from provision
+    /** Create Eliza from provision
 
 Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
 
@@ -968,7 +968,7 @@ Blocking: `send()` returns the result.*/
     ) -> CreateElizaFromProvisionBuilder<'_, Blocking> {
         CreateElizaFromProvisionBuilder::new(self.inner(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::create_eliza_from_provision`](crate::blocking::PhalaCloud::create_eliza_from_provision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::create_eliza_from_provision`](crate::blocking::PhalaCloud::create_eliza_from_provision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_create_eliza_from_provision(
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
@@ -976,7 +976,7 @@ Blocking: `send()` returns the result.*/
         CreateElizaFromProvisionBuilder::new(self.inner(), body.into())
     }
 }
-///A `DELETE /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::delete_cvm`] or [`PhalaCloud::safe_delete_cvm`]; `.await` (or `.send().await`) sends it.
+/// A `DELETE /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::delete_cvm`] or [`PhalaCloud::safe_delete_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1039,7 +1039,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteCvmBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Delete CVM
+    /** Delete CVM
 
 Stops and permanently deletes CVM. Data is not recoverable.
 
@@ -1052,7 +1052,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> DeleteCvmBuilder<'_> {
         DeleteCvmBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::delete_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::delete_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_delete_cvm(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1061,7 +1061,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Delete CVM
+    /** Delete CVM
 
 Stops and permanently deletes CVM. Data is not recoverable.
 
@@ -1076,7 +1076,7 @@ Blocking: `send()` returns the result.*/
     ) -> DeleteCvmBuilder<'_, Blocking> {
         DeleteCvmBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::delete_cvm`](crate::blocking::PhalaCloud::delete_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::delete_cvm`](crate::blocking::PhalaCloud::delete_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_delete_cvm(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1084,7 +1084,7 @@ Blocking: `send()` returns the result.*/
         DeleteCvmBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose` request, started by [`PhalaCloud::diagnose_custom_domains`] or [`PhalaCloud::safe_diagnose_custom_domains`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose` request, started by [`PhalaCloud::diagnose_custom_domains`] or [`PhalaCloud::safe_diagnose_custom_domains`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DiagnoseCustomDomainsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1165,7 +1165,7 @@ for DiagnoseCustomDomainsBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Diagnose custom domain DNS
+    /** Diagnose custom domain DNS
 
 Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
 
@@ -1179,7 +1179,7 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
     ) -> DiagnoseCustomDomainsBuilder<'_> {
         DiagnoseCustomDomainsBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::diagnose_custom_domains`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::diagnose_custom_domains`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_diagnose_custom_domains(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1189,7 +1189,7 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Diagnose custom domain DNS
+    /** Diagnose custom domain DNS
 
 Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
 
@@ -1205,7 +1205,7 @@ Blocking: `send()` returns the result.*/
     ) -> DiagnoseCustomDomainsBuilder<'_, Blocking> {
         DiagnoseCustomDomainsBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::diagnose_custom_domains`](crate::blocking::PhalaCloud::diagnose_custom_domains), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::diagnose_custom_domains`](crate::blocking::PhalaCloud::diagnose_custom_domains), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_diagnose_custom_domains(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1214,7 +1214,7 @@ Blocking: `send()` returns the result.*/
         DiagnoseCustomDomainsBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/available-os-images` request, started by [`PhalaCloud::get_available_os_images`] or [`PhalaCloud::safe_get_available_os_images`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/available-os-images` request, started by [`PhalaCloud::get_available_os_images`] or [`PhalaCloud::safe_get_available_os_images`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAvailableOsImagesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1295,7 +1295,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAvailableOsImagesBuilder
     }
 }
 impl PhalaCloud {
-    /**List available OS images
+    /** List available OS images
 
 Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
 
@@ -1308,7 +1308,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetAvailableOsImagesBuilder<'_> {
         GetAvailableOsImagesBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_available_os_images`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_available_os_images`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_available_os_images(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1317,7 +1317,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**List available OS images
+    /** List available OS images
 
 Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
 
@@ -1332,7 +1332,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetAvailableOsImagesBuilder<'_, Blocking> {
         GetAvailableOsImagesBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_available_os_images`](crate::blocking::PhalaCloud::get_available_os_images), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_available_os_images`](crate::blocking::PhalaCloud::get_available_os_images), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_available_os_images(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1340,7 +1340,7 @@ Blocking: `send()` returns the result.*/
         GetAvailableOsImagesBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::get_commit_update_info`] or [`PhalaCloud::safe_get_commit_update_info`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::get_commit_update_info`] or [`PhalaCloud::safe_get_commit_update_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCommitUpdateInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1415,7 +1415,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCommitUpdateInfoBuilder<
     }
 }
 impl PhalaCloud {
-    /**Get commit token info (no auth required)
+    /** Get commit token info (no auth required)
 
 Read-only lookup of commit token metadata for the confirm-update page.
 
@@ -1429,7 +1429,7 @@ Declared error statuses: 422.*/
     ) -> GetCommitUpdateInfoBuilder<'_> {
         GetCommitUpdateInfoBuilder::new(self, cvm_id.into(), token.into())
     }
-    ///Like [`PhalaCloud::get_commit_update_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_commit_update_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_commit_update_info(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1439,7 +1439,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get commit token info (no auth required)
+    /** Get commit token info (no auth required)
 
 Read-only lookup of commit token metadata for the confirm-update page.
 
@@ -1455,7 +1455,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetCommitUpdateInfoBuilder<'_, Blocking> {
         GetCommitUpdateInfoBuilder::new(self.inner(), cvm_id.into(), token.into())
     }
-    ///Like [`blocking::PhalaCloud::get_commit_update_info`](crate::blocking::PhalaCloud::get_commit_update_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_commit_update_info`](crate::blocking::PhalaCloud::get_commit_update_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_commit_update_info(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1464,7 +1464,7 @@ Blocking: `send()` returns the result.*/
         GetCommitUpdateInfoBuilder::new(self.inner(), cvm_id.into(), token.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/attestation` request, started by [`PhalaCloud::get_cvm_attestation`] or [`PhalaCloud::safe_get_cvm_attestation`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/attestation` request, started by [`PhalaCloud::get_cvm_attestation`] or [`PhalaCloud::safe_get_cvm_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1534,7 +1534,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmAttestationBuilder<'a
     }
 }
 impl PhalaCloud {
-    /**Get CVM attestation
+    /** Get CVM attestation
 
 Returns TEE attestation data including TCB info and app certificates.
 
@@ -1547,7 +1547,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmAttestationBuilder<'_> {
         GetCvmAttestationBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_cvm_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_cvm_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_attestation(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1556,7 +1556,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get CVM attestation
+    /** Get CVM attestation
 
 Returns TEE attestation data including TCB info and app certificates.
 
@@ -1571,7 +1571,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmAttestationBuilder<'_, Blocking> {
         GetCvmAttestationBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_cvm_attestation`](crate::blocking::PhalaCloud::get_cvm_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_cvm_attestation`](crate::blocking::PhalaCloud::get_cvm_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_attestation(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1579,7 +1579,7 @@ Blocking: `send()` returns the result.*/
         GetCvmAttestationBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::get_cvm_compose_file`] or [`PhalaCloud::safe_get_cvm_compose_file`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::get_cvm_compose_file`] or [`PhalaCloud::safe_get_cvm_compose_file`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmComposeFileBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1596,7 +1596,7 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///The `raw` parameter.
+    /// The `raw` parameter.
     pub fn raw(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1655,7 +1655,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmComposeFileBuilder<'a
     }
 }
 impl PhalaCloud {
-    /**Get raw compose file
+    /** Get raw compose file
 
 Returns the complete compose file as JSON or raw text based on query param.
 
@@ -1671,7 +1671,7 @@ Declared error statuses: 401, 403, 404, 422, 500.*/
     ) -> GetCvmComposeFileBuilder<'_> {
         GetCvmComposeFileBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_cvm_compose_file`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_cvm_compose_file`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_compose_file(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1680,7 +1680,7 @@ Declared error statuses: 401, 403, 404, 422, 500.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get raw compose file
+    /** Get raw compose file
 
 Returns the complete compose file as JSON or raw text based on query param.
 
@@ -1698,7 +1698,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmComposeFileBuilder<'_, Blocking> {
         GetCvmComposeFileBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_cvm_compose_file`](crate::blocking::PhalaCloud::get_cvm_compose_file), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_cvm_compose_file`](crate::blocking::PhalaCloud::get_cvm_compose_file), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_compose_file(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1706,7 +1706,7 @@ Blocking: `send()` returns the result.*/
         GetCvmComposeFileBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` request, started by [`PhalaCloud::get_cvm_docker_compose`] or [`PhalaCloud::safe_get_cvm_docker_compose`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` request, started by [`PhalaCloud::get_cvm_docker_compose`] or [`PhalaCloud::safe_get_cvm_docker_compose`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmDockerComposeBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1776,7 +1776,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmDockerComposeBuilder<
     }
 }
 impl PhalaCloud {
-    /**Get Docker Compose file
+    /** Get Docker Compose file
 
 Returns the raw Docker Compose YAML content from the CVM configuration.
 
@@ -1789,7 +1789,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmDockerComposeBuilder<'_> {
         GetCvmDockerComposeBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_cvm_docker_compose`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_cvm_docker_compose`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_docker_compose(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1798,7 +1798,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get Docker Compose file
+    /** Get Docker Compose file
 
 Returns the raw Docker Compose YAML content from the CVM configuration.
 
@@ -1813,7 +1813,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmDockerComposeBuilder<'_, Blocking> {
         GetCvmDockerComposeBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_cvm_docker_compose`](crate::blocking::PhalaCloud::get_cvm_docker_compose), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_cvm_docker_compose`](crate::blocking::PhalaCloud::get_cvm_docker_compose), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_docker_compose(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1821,7 +1821,7 @@ Blocking: `send()` returns the result.*/
         GetCvmDockerComposeBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::get_cvm_info`] or [`PhalaCloud::safe_get_cvm_info`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::get_cvm_info`] or [`PhalaCloud::safe_get_cvm_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1891,7 +1891,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmInfoBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Get CVM details
+    /** Get CVM details
 
 Returns full CVM details including status, network info, and KMS configuration.
 
@@ -1904,7 +1904,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmInfoBuilder<'_> {
         GetCvmInfoBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_cvm_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_cvm_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_info(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1913,7 +1913,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get CVM details
+    /** Get CVM details
 
 Returns full CVM details including status, network info, and KMS configuration.
 
@@ -1928,7 +1928,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmInfoBuilder<'_, Blocking> {
         GetCvmInfoBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_cvm_info`](crate::blocking::PhalaCloud::get_cvm_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_cvm_info`](crate::blocking::PhalaCloud::get_cvm_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_info(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -1936,7 +1936,7 @@ Blocking: `send()` returns the result.*/
         GetCvmInfoBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/paginated` request, started by [`PhalaCloud::get_cvm_list`] or [`PhalaCloud::safe_get_cvm_list`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/paginated` request, started by [`PhalaCloud::get_cvm_list`] or [`PhalaCloud::safe_get_cvm_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmListBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1957,7 +1957,7 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Page number (1-indexed)
+    /// Page number (1-indexed)
     pub fn page(
         mut self,
         value: impl ::std::convert::Into<::std::num::NonZeroU64>,
@@ -1965,7 +1965,7 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
-    ///Items per page (max 100)
+    /// Items per page (max 100)
     pub fn page_size(
         mut self,
         value: impl ::std::convert::Into<::std::num::NonZeroU64>,
@@ -1973,12 +1973,12 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
-    ///Filter by node ID (admin only)
+    /// Filter by node ID (admin only)
     pub fn teepod_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.teepod_id = ::std::option::Option::Some(value.into());
         self
     }
-    ///Filter by owner (admin only). Use '0' for unassigned.
+    /// Filter by owner (admin only). Use '0' for unassigned.
     pub fn user_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2051,7 +2051,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmListBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**List CVMs (paginated)
+    /** List CVMs (paginated)
 
 Returns paginated CVMs in current workspace with total count.
 
@@ -2067,13 +2067,13 @@ Declared error statuses: 401, 422.*/
     pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_> {
         GetCvmListBuilder::new(self)
     }
-    ///Like [`PhalaCloud::get_cvm_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_cvm_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_list(&self) -> GetCvmListBuilder<'_, Safe> {
         GetCvmListBuilder::new(self)
     }
 }
 impl blocking::PhalaCloud {
-    /**List CVMs (paginated)
+    /** List CVMs (paginated)
 
 Returns paginated CVMs in current workspace with total count.
 
@@ -2091,12 +2091,12 @@ Blocking: `send()` returns the result.*/
     pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_, Blocking> {
         GetCvmListBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::get_cvm_list`](crate::blocking::PhalaCloud::get_cvm_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_cvm_list`](crate::blocking::PhalaCloud::get_cvm_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_list(&self) -> GetCvmListBuilder<'_, BlockingSafe> {
         GetCvmListBuilder::new(self.inner())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/network` request, started by [`PhalaCloud::get_cvm_network`] or [`PhalaCloud::safe_get_cvm_network`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/network` request, started by [`PhalaCloud::get_cvm_network`] or [`PhalaCloud::safe_get_cvm_network`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmNetworkBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -2159,7 +2159,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmNetworkBuilder<'a, M>
     }
 }
 impl PhalaCloud {
-    /**Get CVM network info
+    /** Get CVM network info
 
 Returns network status including internal IP, handshake time, and public URLs.
 
@@ -2172,7 +2172,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmNetworkBuilder<'_> {
         GetCvmNetworkBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_cvm_network`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_cvm_network`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_network(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -2181,7 +2181,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get CVM network info
+    /** Get CVM network info
 
 Returns network status including internal IP, handshake time, and public URLs.
 
@@ -2196,7 +2196,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmNetworkBuilder<'_, Blocking> {
         GetCvmNetworkBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_cvm_network`](crate::blocking::PhalaCloud::get_cvm_network), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_cvm_network`](crate::blocking::PhalaCloud::get_cvm_network), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_network(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -2204,7 +2204,7 @@ Blocking: `send()` returns the result.*/
         GetCvmNetworkBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/operations` request, started by [`PhalaCloud::get_cvm_operations`] or [`PhalaCloud::safe_get_cvm_operations`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/operations` request, started by [`PhalaCloud::get_cvm_operations`] or [`PhalaCloud::safe_get_cvm_operations`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmOperationsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -2229,7 +2229,7 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Opaque cursor from previous response
+    /// Opaque cursor from previous response
     pub fn cursor(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2237,7 +2237,7 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
         self.cursor = ::std::option::Option::Some(value.into());
         self
     }
-    ///Include operations started before this UTC time
+    /// Include operations started before this UTC time
     pub fn end_time(
         mut self,
         value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2245,7 +2245,7 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
         self.end_time = ::std::option::Option::Some(value.into());
         self
     }
-    ///Page size
+    /// Page size
     pub fn limit(
         mut self,
         value: impl ::std::convert::Into<::std::num::NonZeroU64>,
@@ -2253,7 +2253,7 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
-    ///Filter by operation types (e.g. compose_update, power_on)
+    /// Filter by operation types (e.g. compose_update, power_on)
     pub fn operation_types(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -2261,7 +2261,7 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
         self.operation_types = ::std::option::Option::Some(value.into());
         self
     }
-    ///Include operations started after this UTC time
+    /// Include operations started after this UTC time
     pub fn start_time(
         mut self,
         value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2338,7 +2338,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmOperationsBuilder<'a,
     }
 }
 impl PhalaCloud {
-    /**List CVM operations
+    /** List CVM operations
 
 Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
 
@@ -2358,7 +2358,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmOperationsBuilder<'_> {
         GetCvmOperationsBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_cvm_operations`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_cvm_operations`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_operations(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -2367,7 +2367,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**List CVM operations
+    /** List CVM operations
 
 Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
 
@@ -2389,7 +2389,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmOperationsBuilder<'_, Blocking> {
         GetCvmOperationsBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_cvm_operations`](crate::blocking::PhalaCloud::get_cvm_operations), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_cvm_operations`](crate::blocking::PhalaCloud::get_cvm_operations), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_operations(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -2397,7 +2397,7 @@ Blocking: `send()` returns the result.*/
         GetCvmOperationsBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::get_cvm_pre_launch_script`] or [`PhalaCloud::safe_get_cvm_pre_launch_script`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::get_cvm_pre_launch_script`] or [`PhalaCloud::safe_get_cvm_pre_launch_script`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmPreLaunchScriptBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -2468,7 +2468,7 @@ for GetCvmPreLaunchScriptBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Get pre-launch script
+    /** Get pre-launch script
 
 Returns the shell script that runs before containers start.
 
@@ -2481,7 +2481,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmPreLaunchScriptBuilder<'_> {
         GetCvmPreLaunchScriptBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_cvm_pre_launch_script`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_cvm_pre_launch_script`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_pre_launch_script(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -2490,7 +2490,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get pre-launch script
+    /** Get pre-launch script
 
 Returns the shell script that runs before containers start.
 
@@ -2505,7 +2505,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmPreLaunchScriptBuilder<'_, Blocking> {
         GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_cvm_pre_launch_script`](crate::blocking::PhalaCloud::get_cvm_pre_launch_script), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_cvm_pre_launch_script`](crate::blocking::PhalaCloud::get_cvm_pre_launch_script), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_pre_launch_script(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -2513,7 +2513,7 @@ Blocking: `send()` returns the result.*/
         GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/state` request, started by [`PhalaCloud::get_cvm_state`] or [`PhalaCloud::safe_get_cvm_state`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/state` request, started by [`PhalaCloud::get_cvm_state`] or [`PhalaCloud::safe_get_cvm_state`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStateBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -2534,12 +2534,12 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Polling interval in seconds (5-30)
+    /// Polling interval in seconds (5-30)
     pub fn interval(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.interval = ::std::option::Option::Some(value.into());
         self
     }
-    ///Target status to wait for. If specified, returns SSE stream.
+    /// Target status to wait for. If specified, returns SSE stream.
     pub fn target(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2547,7 +2547,7 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
         self.target = ::std::option::Option::Some(value.into());
         self
     }
-    ///Maximum wait time in seconds (10-600)
+    /// Maximum wait time in seconds (10-600)
     pub fn timeout(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.timeout = ::std::option::Option::Some(value.into());
         self
@@ -2612,7 +2612,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStateBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Handle Get Cvm State
+    /** Handle Get Cvm State
 
 Get CVM state. Supports two modes:
 
@@ -2641,7 +2641,7 @@ Declared error statuses: 422.*/
     ) -> GetCvmStateBuilder<'_> {
         GetCvmStateBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_cvm_state`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_cvm_state`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_state(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -2650,7 +2650,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Handle Get Cvm State
+    /** Handle Get Cvm State
 
 Get CVM state. Supports two modes:
 
@@ -2681,7 +2681,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmStateBuilder<'_, Blocking> {
         GetCvmStateBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_cvm_state`](crate::blocking::PhalaCloud::get_cvm_state), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_cvm_state`](crate::blocking::PhalaCloud::get_cvm_state), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_state(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -2689,7 +2689,7 @@ Blocking: `send()` returns the result.*/
         GetCvmStateBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/stats` request, started by [`PhalaCloud::get_cvm_stats`] or [`PhalaCloud::safe_get_cvm_stats`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/stats` request, started by [`PhalaCloud::get_cvm_stats`] or [`PhalaCloud::safe_get_cvm_stats`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStatsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -2757,7 +2757,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStatsBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Get CVM system stats
+    /** Get CVM system stats
 
 Returns live system metrics (CPU, memory, disk) from the running CVM.
 
@@ -2770,7 +2770,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmStatsBuilder<'_> {
         GetCvmStatsBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_cvm_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_cvm_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_stats(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -2779,7 +2779,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get CVM system stats
+    /** Get CVM system stats
 
 Returns live system metrics (CPU, memory, disk) from the running CVM.
 
@@ -2794,7 +2794,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmStatsBuilder<'_, Blocking> {
         GetCvmStatsBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_cvm_stats`](crate::blocking::PhalaCloud::get_cvm_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_cvm_stats`](crate::blocking::PhalaCloud::get_cvm_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_stats(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -2802,7 +2802,7 @@ Blocking: `send()` returns the result.*/
         GetCvmStatsBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `POST /api/v1/status/batch` request, started by [`PhalaCloud::get_cvm_status_batch`] or [`PhalaCloud::safe_get_cvm_status_batch`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/status/batch` request, started by [`PhalaCloud::get_cvm_status_batch`] or [`PhalaCloud::safe_get_cvm_status_batch`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStatusBatchBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -2891,7 +2891,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStatusBatchBuilder<'a
     }
 }
 impl PhalaCloud {
-    /**Handle Batch Cvm Status
+    /** Handle Batch Cvm Status
 
 Batch query CVM real-time status.
 
@@ -2907,7 +2907,7 @@ Declared error statuses: 422.*/
     ) -> GetCvmStatusBatchBuilder<'_> {
         GetCvmStatusBatchBuilder::new(self, body.into())
     }
-    ///Like [`PhalaCloud::get_cvm_status_batch`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_cvm_status_batch`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_status_batch(
         &self,
         body: impl ::std::convert::Into<types::BatchStatusRequest>,
@@ -2916,7 +2916,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Handle Batch Cvm Status
+    /** Handle Batch Cvm Status
 
 Batch query CVM real-time status.
 
@@ -2934,7 +2934,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmStatusBatchBuilder<'_, Blocking> {
         GetCvmStatusBatchBuilder::new(self.inner(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::get_cvm_status_batch`](crate::blocking::PhalaCloud::get_cvm_status_batch), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_cvm_status_batch`](crate::blocking::PhalaCloud::get_cvm_status_batch), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_status_batch(
         &self,
         body: impl ::std::convert::Into<types::BatchStatusRequest>,
@@ -2942,7 +2942,7 @@ Blocking: `send()` returns the result.*/
         GetCvmStatusBatchBuilder::new(self.inner(), body.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/user_config` request, started by [`PhalaCloud::get_cvm_user_config`] or [`PhalaCloud::safe_get_cvm_user_config`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/user_config` request, started by [`PhalaCloud::get_cvm_user_config`] or [`PhalaCloud::safe_get_cvm_user_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmUserConfigBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -3010,7 +3010,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmUserConfigBuilder<'a,
     }
 }
 impl PhalaCloud {
-    /**Get CVM user config
+    /** Get CVM user config
 
 Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
 
@@ -3023,7 +3023,7 @@ Declared error statuses: 400, 401, 404, 422, 502.*/
     ) -> GetCvmUserConfigBuilder<'_> {
         GetCvmUserConfigBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_cvm_user_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_cvm_user_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_user_config(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -3032,7 +3032,7 @@ Declared error statuses: 400, 401, 404, 422, 502.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get CVM user config
+    /** Get CVM user config
 
 Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
 
@@ -3047,7 +3047,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmUserConfigBuilder<'_, Blocking> {
         GetCvmUserConfigBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_cvm_user_config`](crate::blocking::PhalaCloud::get_cvm_user_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_cvm_user_config`](crate::blocking::PhalaCloud::get_cvm_user_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_user_config(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -3055,7 +3055,7 @@ Blocking: `send()` returns the result.*/
         GetCvmUserConfigBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/firewall-status` request, started by [`PhalaCloud::get_firewall_status`] or [`PhalaCloud::safe_get_firewall_status`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/firewall-status` request, started by [`PhalaCloud::get_firewall_status`] or [`PhalaCloud::safe_get_firewall_status`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFirewallStatusBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -3125,7 +3125,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetFirewallStatusBuilder<'a
     }
 }
 impl PhalaCloud {
-    /**Get firewall availability for this CVM's node
+    /** Get firewall availability for this CVM's node
 
 Checks teescope capabilities.firewall on the node hosting this CVM.
 
@@ -3138,7 +3138,7 @@ Declared error statuses: 422.*/
     ) -> GetFirewallStatusBuilder<'_> {
         GetFirewallStatusBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_firewall_status`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_firewall_status`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_firewall_status(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -3147,7 +3147,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get firewall availability for this CVM's node
+    /** Get firewall availability for this CVM's node
 
 Checks teescope capabilities.firewall on the node hosting this CVM.
 
@@ -3162,7 +3162,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetFirewallStatusBuilder<'_, Blocking> {
         GetFirewallStatusBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_firewall_status`](crate::blocking::PhalaCloud::get_firewall_status), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_firewall_status`](crate::blocking::PhalaCloud::get_firewall_status), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_firewall_status(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -3170,7 +3170,7 @@ Blocking: `send()` returns the result.*/
         GetFirewallStatusBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::get_network_config`] or [`PhalaCloud::safe_get_network_config`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::get_network_config`] or [`PhalaCloud::safe_get_network_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNetworkConfigBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -3240,7 +3240,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetNetworkConfigBuilder<'a,
     }
 }
 impl PhalaCloud {
-    /**Get network configuration
+    /** Get network configuration
 
 Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
 
@@ -3253,7 +3253,7 @@ Declared error statuses: 404, 422, 500.*/
     ) -> GetNetworkConfigBuilder<'_> {
         GetNetworkConfigBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_network_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_network_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_network_config(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -3262,7 +3262,7 @@ Declared error statuses: 404, 422, 500.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get network configuration
+    /** Get network configuration
 
 Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
 
@@ -3277,7 +3277,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetNetworkConfigBuilder<'_, Blocking> {
         GetNetworkConfigBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_network_config`](crate::blocking::PhalaCloud::get_network_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_network_config`](crate::blocking::PhalaCloud::get_network_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_network_config(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -3285,7 +3285,7 @@ Blocking: `send()` returns the result.*/
         GetNetworkConfigBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/operation-status` request, started by [`PhalaCloud::get_operation_status`] or [`PhalaCloud::safe_get_operation_status`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/operation-status` request, started by [`PhalaCloud::get_operation_status`] or [`PhalaCloud::safe_get_operation_status`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOperationStatusBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -3350,7 +3350,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetOperationStatusBuilder<'
     }
 }
 impl PhalaCloud {
-    /**Get operation status
+    /** Get operation status
 
 Returns current in-progress operation details including Celery task status.
 
@@ -3363,7 +3363,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetOperationStatusBuilder<'_> {
         GetOperationStatusBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_operation_status`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_operation_status`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_operation_status(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -3372,7 +3372,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get operation status
+    /** Get operation status
 
 Returns current in-progress operation details including Celery task status.
 
@@ -3387,7 +3387,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetOperationStatusBuilder<'_, Blocking> {
         GetOperationStatusBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_operation_status`](crate::blocking::PhalaCloud::get_operation_status), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_operation_status`](crate::blocking::PhalaCloud::get_operation_status), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_operation_status(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -3395,7 +3395,7 @@ Blocking: `send()` returns the result.*/
         GetOperationStatusBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::get_port_mappings`] or [`PhalaCloud::safe_get_port_mappings`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::get_port_mappings`] or [`PhalaCloud::safe_get_port_mappings`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPortMappingsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -3471,7 +3471,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetPortMappingsBuilder<'a, 
     }
 }
 impl PhalaCloud {
-    /**Get port mappings
+    /** Get port mappings
 
 Returns persisted port mappings for this CVM.
 
@@ -3484,7 +3484,7 @@ Declared error statuses: 404, 422.*/
     ) -> GetPortMappingsBuilder<'_> {
         GetPortMappingsBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::get_port_mappings`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_port_mappings`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_port_mappings(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -3493,7 +3493,7 @@ Declared error statuses: 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get port mappings
+    /** Get port mappings
 
 Returns persisted port mappings for this CVM.
 
@@ -3508,7 +3508,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetPortMappingsBuilder<'_, Blocking> {
         GetPortMappingsBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_port_mappings`](crate::blocking::PhalaCloud::get_port_mappings), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_port_mappings`](crate::blocking::PhalaCloud::get_port_mappings), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_port_mappings(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -3516,7 +3516,7 @@ Blocking: `send()` returns the result.*/
         GetPortMappingsBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `GET /api/v1/cvms` request, started by [`PhalaCloud::list_cvms`] or [`PhalaCloud::safe_list_cvms`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/cvms` request, started by [`PhalaCloud::list_cvms`] or [`PhalaCloud::safe_list_cvms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCvmsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -3533,12 +3533,12 @@ impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Filter by node ID (admin only)
+    /// Filter by node ID (admin only)
     pub fn teepod_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.teepod_id = ::std::option::Option::Some(value.into());
         self
     }
-    ///Filter by owner (admin only). Use '0' for unassigned.
+    /// Filter by owner (admin only). Use '0' for unassigned.
     pub fn user_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3608,7 +3608,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListCvmsBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**List CVMs
+    /** List CVMs
 
 Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
 
@@ -3622,13 +3622,13 @@ Declared error statuses: 401, 422.*/
     pub fn list_cvms(&self) -> ListCvmsBuilder<'_> {
         ListCvmsBuilder::new(self)
     }
-    ///Like [`PhalaCloud::list_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::list_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_list_cvms(&self) -> ListCvmsBuilder<'_, Safe> {
         ListCvmsBuilder::new(self)
     }
 }
 impl blocking::PhalaCloud {
-    /**List CVMs
+    /** List CVMs
 
 Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
 
@@ -3644,12 +3644,12 @@ Blocking: `send()` returns the result.*/
     pub fn list_cvms(&self) -> ListCvmsBuilder<'_, Blocking> {
         ListCvmsBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::list_cvms`](crate::blocking::PhalaCloud::list_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::list_cvms`](crate::blocking::PhalaCloud::list_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_list_cvms(&self) -> ListCvmsBuilder<'_, BlockingSafe> {
         ListCvmsBuilder::new(self.inner())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::patch_cvm`] or [`PhalaCloud::safe_patch_cvm`]; `.await` (or `.send().await`) sends it.
+/// A `PATCH /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::patch_cvm`] or [`PhalaCloud::safe_patch_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -3676,7 +3676,7 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Compose hash from Phase 1 response (Phase 2 only)
+    /// Compose hash from Phase 1 response (Phase 2 only)
     pub fn x_compose_hash(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3684,7 +3684,7 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
         self.x_compose_hash = ::std::option::Option::Some(value.into());
         self
     }
-    ///When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
+    /// When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
     pub fn x_prepare_only(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3692,7 +3692,7 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
         self.x_prepare_only = ::std::option::Option::Some(value.into());
         self
     }
-    ///Transaction hash proving on-chain registration (Phase 2 only)
+    /// Transaction hash proving on-chain registration (Phase 2 only)
     pub fn x_transaction_hash(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3765,7 +3765,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for PatchCvmBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Update CVM
+    /** Update CVM
 
 Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
 
@@ -3786,7 +3786,7 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.*/
     ) -> PatchCvmBuilder<'_> {
         PatchCvmBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::patch_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::patch_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_patch_cvm(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -3796,7 +3796,7 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Update CVM
+    /** Update CVM
 
 Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
 
@@ -3819,7 +3819,7 @@ Blocking: `send()` returns the result.*/
     ) -> PatchCvmBuilder<'_, Blocking> {
         PatchCvmBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::patch_cvm`](crate::blocking::PhalaCloud::patch_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::patch_cvm`](crate::blocking::PhalaCloud::patch_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_patch_cvm(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -3828,7 +3828,7 @@ Blocking: `send()` returns the result.*/
         PatchCvmBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `POST /api/v1/cvms/provision` request, started by [`PhalaCloud::provision_cvm`] or [`PhalaCloud::safe_provision_cvm`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/provision` request, started by [`PhalaCloud::provision_cvm`] or [`PhalaCloud::safe_provision_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -3895,7 +3895,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ProvisionCvmBuilder<'a, M> 
     }
 }
 impl PhalaCloud {
-    /**Provision DStack app
+    /** Provision DStack app
 
 Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
 
@@ -3908,7 +3908,7 @@ Declared error statuses: 400, 401, 422.*/
     ) -> ProvisionCvmBuilder<'_> {
         ProvisionCvmBuilder::new(self, body.into())
     }
-    ///Like [`PhalaCloud::provision_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::provision_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_provision_cvm(
         &self,
         body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
@@ -3917,7 +3917,7 @@ Declared error statuses: 400, 401, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Provision DStack app
+    /** Provision DStack app
 
 Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
 
@@ -3932,7 +3932,7 @@ Blocking: `send()` returns the result.*/
     ) -> ProvisionCvmBuilder<'_, Blocking> {
         ProvisionCvmBuilder::new(self.inner(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::provision_cvm`](crate::blocking::PhalaCloud::provision_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::provision_cvm`](crate::blocking::PhalaCloud::provision_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_provision_cvm(
         &self,
         body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
@@ -3940,7 +3940,7 @@ Blocking: `send()` returns the result.*/
         ProvisionCvmBuilder::new(self.inner(), body.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/compose_file/provision` request, started by [`PhalaCloud::provision_cvm_compose_file_update`] or [`PhalaCloud::safe_provision_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/{cvm_id}/compose_file/provision` request, started by [`PhalaCloud::provision_cvm_compose_file_update`] or [`PhalaCloud::safe_provision_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmComposeFileUpdateBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -4021,7 +4021,7 @@ for ProvisionCvmComposeFileUpdateBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Provision compose file update
+    /** Provision compose file update
 
 Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
 
@@ -4035,7 +4035,7 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
     ) -> ProvisionCvmComposeFileUpdateBuilder<'_> {
         ProvisionCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::provision_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::provision_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_provision_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -4045,7 +4045,7 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Provision compose file update
+    /** Provision compose file update
 
 Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
 
@@ -4065,7 +4065,7 @@ Blocking: `send()` returns the result.*/
             body.into(),
         )
     }
-    ///Like [`blocking::PhalaCloud::provision_cvm_compose_file_update`](crate::blocking::PhalaCloud::provision_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::provision_cvm_compose_file_update`](crate::blocking::PhalaCloud::provision_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_provision_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -4078,7 +4078,7 @@ Blocking: `send()` returns the result.*/
         )
     }
 }
-///A `POST /api/v1/cvms/provision/eliza` request, started by [`PhalaCloud::provision_cvm_for_eliza`] or [`PhalaCloud::safe_provision_cvm_for_eliza`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/provision/eliza` request, started by [`PhalaCloud::provision_cvm_for_eliza`] or [`PhalaCloud::safe_provision_cvm_for_eliza`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmForElizaBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -4142,7 +4142,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ProvisionCvmForElizaBuilder
     }
 }
 impl PhalaCloud {
-    /**Provision Eliza app
+    /** Provision Eliza app
 
 Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
 
@@ -4155,7 +4155,7 @@ Declared error statuses: 400, 401, 422.*/
     ) -> ProvisionCvmForElizaBuilder<'_> {
         ProvisionCvmForElizaBuilder::new(self, body.into())
     }
-    ///Like [`PhalaCloud::provision_cvm_for_eliza`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::provision_cvm_for_eliza`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_provision_cvm_for_eliza(
         &self,
         body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
@@ -4164,7 +4164,7 @@ Declared error statuses: 400, 401, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Provision Eliza app
+    /** Provision Eliza app
 
 Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
 
@@ -4179,7 +4179,7 @@ Blocking: `send()` returns the result.*/
     ) -> ProvisionCvmForElizaBuilder<'_, Blocking> {
         ProvisionCvmForElizaBuilder::new(self.inner(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::provision_cvm_for_eliza`](crate::blocking::PhalaCloud::provision_cvm_for_eliza), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::provision_cvm_for_eliza`](crate::blocking::PhalaCloud::provision_cvm_for_eliza), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_provision_cvm_for_eliza(
         &self,
         body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
@@ -4187,7 +4187,7 @@ Blocking: `send()` returns the result.*/
         ProvisionCvmForElizaBuilder::new(self.inner(), body.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_cvm_revision`] or [`PhalaCloud::safe_redeploy_cvm_revision`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_cvm_revision`] or [`PhalaCloud::safe_redeploy_cvm_revision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RedeployCvmRevisionBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -4210,7 +4210,7 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Optional transaction hash proving on-chain compose hash registration
+    /// Optional transaction hash proving on-chain compose hash registration
     pub fn transaction_hash(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4280,7 +4280,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for RedeployCvmRevisionBuilder<
     }
 }
 impl PhalaCloud {
-    /**Redeploy CVM from a specific revision
+    /** Redeploy CVM from a specific revision
 
 Switch/rollback a CVM to a specified app revision (compose_hash).
 
@@ -4297,7 +4297,7 @@ Declared error statuses: 401, 403, 404, 409, 422, 465.*/
     ) -> RedeployCvmRevisionBuilder<'_> {
         RedeployCvmRevisionBuilder::new(self, cvm_id.into(), revision_id.into())
     }
-    ///Like [`PhalaCloud::redeploy_cvm_revision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::redeploy_cvm_revision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_redeploy_cvm_revision(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -4307,7 +4307,7 @@ Declared error statuses: 401, 403, 404, 409, 422, 465.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Redeploy CVM from a specific revision
+    /** Redeploy CVM from a specific revision
 
 Switch/rollback a CVM to a specified app revision (compose_hash).
 
@@ -4326,7 +4326,7 @@ Blocking: `send()` returns the result.*/
     ) -> RedeployCvmRevisionBuilder<'_, Blocking> {
         RedeployCvmRevisionBuilder::new(self.inner(), cvm_id.into(), revision_id.into())
     }
-    ///Like [`blocking::PhalaCloud::redeploy_cvm_revision`](crate::blocking::PhalaCloud::redeploy_cvm_revision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::redeploy_cvm_revision`](crate::blocking::PhalaCloud::redeploy_cvm_revision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_redeploy_cvm_revision(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -4335,7 +4335,7 @@ Blocking: `send()` returns the result.*/
         RedeployCvmRevisionBuilder::new(self.inner(), cvm_id.into(), revision_id.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/instance-id` request, started by [`PhalaCloud::refresh_cvm_instance_id`] or [`PhalaCloud::safe_refresh_cvm_instance_id`]; `.await` (or `.send().await`) sends it.
+/// A `PATCH /api/v1/cvms/{cvm_id}/instance-id` request, started by [`PhalaCloud::refresh_cvm_instance_id`] or [`PhalaCloud::safe_refresh_cvm_instance_id`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RefreshCvmInstanceIdBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -4415,7 +4415,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for RefreshCvmInstanceIdBuilder
     }
 }
 impl PhalaCloud {
-    /**Refresh CVM instance ID
+    /** Refresh CVM instance ID
 
 Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
 
@@ -4429,7 +4429,7 @@ Declared error statuses: 422.*/
     ) -> RefreshCvmInstanceIdBuilder<'_> {
         RefreshCvmInstanceIdBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::refresh_cvm_instance_id`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::refresh_cvm_instance_id`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_refresh_cvm_instance_id(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -4439,7 +4439,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Refresh CVM instance ID
+    /** Refresh CVM instance ID
 
 Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
 
@@ -4455,7 +4455,7 @@ Blocking: `send()` returns the result.*/
     ) -> RefreshCvmInstanceIdBuilder<'_, Blocking> {
         RefreshCvmInstanceIdBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::refresh_cvm_instance_id`](crate::blocking::PhalaCloud::refresh_cvm_instance_id), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::refresh_cvm_instance_id`](crate::blocking::PhalaCloud::refresh_cvm_instance_id), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_refresh_cvm_instance_id(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -4464,7 +4464,7 @@ Blocking: `send()` returns the result.*/
         RefreshCvmInstanceIdBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/instance-ids` request, started by [`PhalaCloud::refresh_cvm_instance_ids`] or [`PhalaCloud::safe_refresh_cvm_instance_ids`]; `.await` (or `.send().await`) sends it.
+/// A `PATCH /api/v1/cvms/instance-ids` request, started by [`PhalaCloud::refresh_cvm_instance_ids`] or [`PhalaCloud::safe_refresh_cvm_instance_ids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RefreshCvmInstanceIdsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -4537,7 +4537,7 @@ for RefreshCvmInstanceIdsBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Batch refresh CVM instance IDs
+    /** Batch refresh CVM instance IDs
 
 Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
 
@@ -4550,7 +4550,7 @@ Declared error statuses: 422.*/
     ) -> RefreshCvmInstanceIdsBuilder<'_> {
         RefreshCvmInstanceIdsBuilder::new(self, body.into())
     }
-    ///Like [`PhalaCloud::refresh_cvm_instance_ids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::refresh_cvm_instance_ids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_refresh_cvm_instance_ids(
         &self,
         body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
@@ -4559,7 +4559,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Batch refresh CVM instance IDs
+    /** Batch refresh CVM instance IDs
 
 Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
 
@@ -4574,7 +4574,7 @@ Blocking: `send()` returns the result.*/
     ) -> RefreshCvmInstanceIdsBuilder<'_, Blocking> {
         RefreshCvmInstanceIdsBuilder::new(self.inner(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::refresh_cvm_instance_ids`](crate::blocking::PhalaCloud::refresh_cvm_instance_ids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::refresh_cvm_instance_ids`](crate::blocking::PhalaCloud::refresh_cvm_instance_ids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_refresh_cvm_instance_ids(
         &self,
         body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
@@ -4582,7 +4582,7 @@ Blocking: `send()` returns the result.*/
         RefreshCvmInstanceIdsBuilder::new(self.inner(), body.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/replicas` request, started by [`PhalaCloud::replicate_cvm`] or [`PhalaCloud::safe_replicate_cvm`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/{cvm_id}/replicas` request, started by [`PhalaCloud::replicate_cvm`] or [`PhalaCloud::safe_replicate_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplicateCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -4601,7 +4601,7 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///The `x_prepare_only` parameter.
+    /// The `x_prepare_only` parameter.
     pub fn x_prepare_only(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4609,7 +4609,7 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
         self.x_prepare_only = ::std::option::Option::Some(value.into());
         self
     }
-    ///The request body.
+    /// The request body.
     pub fn body(
         mut self,
         value: impl ::std::convert::Into<types::ReplicateRequest>,
@@ -4675,7 +4675,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ReplicateCvmBuilder<'a, M> 
     }
 }
 impl PhalaCloud {
-    /**Replicate CVM
+    /** Replicate CVM
 
 Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
 
@@ -4692,7 +4692,7 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
     ) -> ReplicateCvmBuilder<'_> {
         ReplicateCvmBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::replicate_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::replicate_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_replicate_cvm(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -4701,7 +4701,7 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Replicate CVM
+    /** Replicate CVM
 
 Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
 
@@ -4720,7 +4720,7 @@ Blocking: `send()` returns the result.*/
     ) -> ReplicateCvmBuilder<'_, Blocking> {
         ReplicateCvmBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::replicate_cvm`](crate::blocking::PhalaCloud::replicate_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::replicate_cvm`](crate::blocking::PhalaCloud::replicate_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_replicate_cvm(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -4728,7 +4728,7 @@ Blocking: `send()` returns the result.*/
         ReplicateCvmBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/restart` request, started by [`PhalaCloud::restart_cvm`] or [`PhalaCloud::safe_restart_cvm`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/{cvm_id}/restart` request, started by [`PhalaCloud::restart_cvm`] or [`PhalaCloud::safe_restart_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RestartCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -4801,7 +4801,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for RestartCvmBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Restart CVM
+    /** Restart CVM
 
 Stops and starts CVM. Use force=true to skip graceful shutdown.
 
@@ -4815,7 +4815,7 @@ Declared error statuses: 400, 401, 403, 404, 409, 422.*/
     ) -> RestartCvmBuilder<'_> {
         RestartCvmBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::restart_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::restart_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_restart_cvm(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -4825,7 +4825,7 @@ Declared error statuses: 400, 401, 403, 404, 409, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Restart CVM
+    /** Restart CVM
 
 Stops and starts CVM. Use force=true to skip graceful shutdown.
 
@@ -4841,7 +4841,7 @@ Blocking: `send()` returns the result.*/
     ) -> RestartCvmBuilder<'_, Blocking> {
         RestartCvmBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::restart_cvm`](crate::blocking::PhalaCloud::restart_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::restart_cvm`](crate::blocking::PhalaCloud::restart_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_restart_cvm(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -4850,7 +4850,7 @@ Blocking: `send()` returns the result.*/
         RestartCvmBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `PUT /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::set_port_mappings`] or [`PhalaCloud::safe_set_port_mappings`]; `.await` (or `.send().await`) sends it.
+/// A `PUT /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::set_port_mappings`] or [`PhalaCloud::safe_set_port_mappings`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetPortMappingsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -4936,7 +4936,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for SetPortMappingsBuilder<'a, 
     }
 }
 impl PhalaCloud {
-    /**Set port mappings
+    /** Set port mappings
 
 Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
 
@@ -4950,7 +4950,7 @@ Declared error statuses: 400, 403, 404, 409, 422.*/
     ) -> SetPortMappingsBuilder<'_> {
         SetPortMappingsBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::set_port_mappings`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::set_port_mappings`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_set_port_mappings(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -4960,7 +4960,7 @@ Declared error statuses: 400, 403, 404, 409, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Set port mappings
+    /** Set port mappings
 
 Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
 
@@ -4976,7 +4976,7 @@ Blocking: `send()` returns the result.*/
     ) -> SetPortMappingsBuilder<'_, Blocking> {
         SetPortMappingsBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::set_port_mappings`](crate::blocking::PhalaCloud::set_port_mappings), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::set_port_mappings`](crate::blocking::PhalaCloud::set_port_mappings), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_set_port_mappings(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -4985,7 +4985,7 @@ Blocking: `send()` returns the result.*/
         SetPortMappingsBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/shutdown` request, started by [`PhalaCloud::shutdown_cvm`] or [`PhalaCloud::safe_shutdown_cvm`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/{cvm_id}/shutdown` request, started by [`PhalaCloud::shutdown_cvm`] or [`PhalaCloud::safe_shutdown_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ShutdownCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -5048,7 +5048,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ShutdownCvmBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Shutdown CVM
+    /** Shutdown CVM
 
 Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
 
@@ -5061,7 +5061,7 @@ Declared error statuses: 401, 403, 404, 409, 422.*/
     ) -> ShutdownCvmBuilder<'_> {
         ShutdownCvmBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::shutdown_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::shutdown_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_shutdown_cvm(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5070,7 +5070,7 @@ Declared error statuses: 401, 403, 404, 409, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Shutdown CVM
+    /** Shutdown CVM
 
 Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
 
@@ -5085,7 +5085,7 @@ Blocking: `send()` returns the result.*/
     ) -> ShutdownCvmBuilder<'_, Blocking> {
         ShutdownCvmBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::shutdown_cvm`](crate::blocking::PhalaCloud::shutdown_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::shutdown_cvm`](crate::blocking::PhalaCloud::shutdown_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_shutdown_cvm(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5093,7 +5093,7 @@ Blocking: `send()` returns the result.*/
         ShutdownCvmBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/start` request, started by [`PhalaCloud::start_cvm`] or [`PhalaCloud::safe_start_cvm`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/{cvm_id}/start` request, started by [`PhalaCloud::start_cvm`] or [`PhalaCloud::safe_start_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -5156,7 +5156,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for StartCvmBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Start CVM
+    /** Start CVM
 
 Powers on a stopped CVM. GPU allocation happens during start.
 
@@ -5169,7 +5169,7 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 500.*/
     ) -> StartCvmBuilder<'_> {
         StartCvmBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::start_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::start_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_start_cvm(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5178,7 +5178,7 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 500.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Start CVM
+    /** Start CVM
 
 Powers on a stopped CVM. GPU allocation happens during start.
 
@@ -5193,7 +5193,7 @@ Blocking: `send()` returns the result.*/
     ) -> StartCvmBuilder<'_, Blocking> {
         StartCvmBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::start_cvm`](crate::blocking::PhalaCloud::start_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::start_cvm`](crate::blocking::PhalaCloud::start_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_start_cvm(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5201,7 +5201,7 @@ Blocking: `send()` returns the result.*/
         StartCvmBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/stop` request, started by [`PhalaCloud::stop_cvm`] or [`PhalaCloud::safe_stop_cvm`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/{cvm_id}/stop` request, started by [`PhalaCloud::stop_cvm`] or [`PhalaCloud::safe_stop_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct StopCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -5264,7 +5264,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for StopCvmBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Force stop CVM
+    /** Force stop CVM
 
 Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
 
@@ -5277,7 +5277,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> StopCvmBuilder<'_> {
         StopCvmBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::stop_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::stop_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_stop_cvm(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5286,7 +5286,7 @@ Declared error statuses: 401, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Force stop CVM
+    /** Force stop CVM
 
 Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
 
@@ -5301,7 +5301,7 @@ Blocking: `send()` returns the result.*/
     ) -> StopCvmBuilder<'_, Blocking> {
         StopCvmBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::stop_cvm`](crate::blocking::PhalaCloud::stop_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::stop_cvm`](crate::blocking::PhalaCloud::stop_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_stop_cvm(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5309,7 +5309,7 @@ Blocking: `send()` returns the result.*/
         StopCvmBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `POST /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::submit_cvm_compose_file_update`] or [`PhalaCloud::safe_submit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::submit_cvm_compose_file_update`] or [`PhalaCloud::safe_submit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitCvmComposeFileUpdateBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -5385,7 +5385,7 @@ for SubmitCvmComposeFileUpdateBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Submit compose file update
+    /** Submit compose file update
 
 Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
 
@@ -5399,7 +5399,7 @@ Declared error statuses: 400, 401, 403, 404, 422, 503.*/
     ) -> SubmitCvmComposeFileUpdateBuilder<'_> {
         SubmitCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::submit_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::submit_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_submit_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5409,7 +5409,7 @@ Declared error statuses: 400, 401, 403, 404, 422, 503.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Submit compose file update
+    /** Submit compose file update
 
 Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
 
@@ -5425,7 +5425,7 @@ Blocking: `send()` returns the result.*/
     ) -> SubmitCvmComposeFileUpdateBuilder<'_, Blocking> {
         SubmitCvmComposeFileUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::submit_cvm_compose_file_update`](crate::blocking::PhalaCloud::submit_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::submit_cvm_compose_file_update`](crate::blocking::PhalaCloud::submit_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_submit_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5434,7 +5434,7 @@ Blocking: `send()` returns the result.*/
         SubmitCvmComposeFileUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/envs` request, started by [`PhalaCloud::update_cvm_envs`] or [`PhalaCloud::safe_update_cvm_envs`]; `.await` (or `.send().await`) sends it.
+/// A `PATCH /api/v1/cvms/{cvm_id}/envs` request, started by [`PhalaCloud::update_cvm_envs`] or [`PhalaCloud::safe_update_cvm_envs`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmEnvsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -5509,7 +5509,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmEnvsBuilder<'a, M>
     }
 }
 impl PhalaCloud {
-    /**Update environment variables
+    /** Update environment variables
 
 Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
 
@@ -5523,7 +5523,7 @@ Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
     ) -> UpdateCvmEnvsBuilder<'_> {
         UpdateCvmEnvsBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::update_cvm_envs`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::update_cvm_envs`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_cvm_envs(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5533,7 +5533,7 @@ Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Update environment variables
+    /** Update environment variables
 
 Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
 
@@ -5549,7 +5549,7 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateCvmEnvsBuilder<'_, Blocking> {
         UpdateCvmEnvsBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::update_cvm_envs`](crate::blocking::PhalaCloud::update_cvm_envs), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::update_cvm_envs`](crate::blocking::PhalaCloud::update_cvm_envs), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_cvm_envs(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5558,7 +5558,7 @@ Blocking: `send()` returns the result.*/
         UpdateCvmEnvsBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/listed` request, started by [`PhalaCloud::update_cvm_listed`] or [`PhalaCloud::safe_update_cvm_listed`]; `.await` (or `.send().await`) sends it.
+/// A `PATCH /api/v1/cvms/{cvm_id}/listed` request, started by [`PhalaCloud::update_cvm_listed`] or [`PhalaCloud::safe_update_cvm_listed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmListedBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -5631,7 +5631,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmListedBuilder<'a, 
     }
 }
 impl PhalaCloud {
-    /**Handle Update Cvm Listed
+    /** Handle Update Cvm Listed
 
 `PATCH /api/v1/cvms/{cvm_id}/listed`
 
@@ -5643,7 +5643,7 @@ Declared error statuses: 422.*/
     ) -> UpdateCvmListedBuilder<'_> {
         UpdateCvmListedBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::update_cvm_listed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::update_cvm_listed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_cvm_listed(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5653,7 +5653,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Handle Update Cvm Listed
+    /** Handle Update Cvm Listed
 
 `PATCH /api/v1/cvms/{cvm_id}/listed`
 
@@ -5667,7 +5667,7 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateCvmListedBuilder<'_, Blocking> {
         UpdateCvmListedBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::update_cvm_listed`](crate::blocking::PhalaCloud::update_cvm_listed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::update_cvm_listed`](crate::blocking::PhalaCloud::update_cvm_listed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_cvm_listed(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5676,7 +5676,7 @@ Blocking: `send()` returns the result.*/
         UpdateCvmListedBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/name` request, started by [`PhalaCloud::update_cvm_name`] or [`PhalaCloud::safe_update_cvm_name`]; `.await` (or `.send().await`) sends it.
+/// A `PATCH /api/v1/cvms/{cvm_id}/name` request, started by [`PhalaCloud::update_cvm_name`] or [`PhalaCloud::safe_update_cvm_name`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmNameBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -5749,7 +5749,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmNameBuilder<'a, M>
     }
 }
 impl PhalaCloud {
-    /**Handle Update Cvm Name
+    /** Handle Update Cvm Name
 
 Update CVM name with RFC 1123 validation and availability check
 
@@ -5763,7 +5763,7 @@ Declared error statuses: 422.*/
     ) -> UpdateCvmNameBuilder<'_> {
         UpdateCvmNameBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::update_cvm_name`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::update_cvm_name`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_cvm_name(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5773,7 +5773,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Handle Update Cvm Name
+    /** Handle Update Cvm Name
 
 Update CVM name with RFC 1123 validation and availability check
 
@@ -5789,7 +5789,7 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateCvmNameBuilder<'_, Blocking> {
         UpdateCvmNameBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::update_cvm_name`](crate::blocking::PhalaCloud::update_cvm_name), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::update_cvm_name`](crate::blocking::PhalaCloud::update_cvm_name), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_cvm_name(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5798,7 +5798,7 @@ Blocking: `send()` returns the result.*/
         UpdateCvmNameBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` request, started by [`PhalaCloud::update_cvm_scheduled_delete`] or [`PhalaCloud::safe_update_cvm_scheduled_delete`]; `.await` (or `.send().await`) sends it.
+/// A `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` request, started by [`PhalaCloud::update_cvm_scheduled_delete`] or [`PhalaCloud::safe_update_cvm_scheduled_delete`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmScheduledDeleteBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -5872,7 +5872,7 @@ for UpdateCvmScheduledDeleteBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Handle Update Cvm Scheduled Delete
+    /** Handle Update Cvm Scheduled Delete
 
 Update CVM scheduled delete time
 
@@ -5886,7 +5886,7 @@ Declared error statuses: 422.*/
     ) -> UpdateCvmScheduledDeleteBuilder<'_> {
         UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::update_cvm_scheduled_delete`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::update_cvm_scheduled_delete`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_cvm_scheduled_delete(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5896,7 +5896,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Handle Update Cvm Scheduled Delete
+    /** Handle Update Cvm Scheduled Delete
 
 Update CVM scheduled delete time
 
@@ -5912,7 +5912,7 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateCvmScheduledDeleteBuilder<'_, Blocking> {
         UpdateCvmScheduledDeleteBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::update_cvm_scheduled_delete`](crate::blocking::PhalaCloud::update_cvm_scheduled_delete), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::update_cvm_scheduled_delete`](crate::blocking::PhalaCloud::update_cvm_scheduled_delete), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_cvm_scheduled_delete(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -5921,7 +5921,7 @@ Blocking: `send()` returns the result.*/
         UpdateCvmScheduledDeleteBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/docker-compose` request, started by [`PhalaCloud::update_docker_compose`] or [`PhalaCloud::safe_update_docker_compose`]; `.await` (or `.send().await`) sends it.
+/// A `PATCH /api/v1/cvms/{cvm_id}/docker-compose` request, started by [`PhalaCloud::update_docker_compose`] or [`PhalaCloud::safe_update_docker_compose`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDockerComposeBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -5942,7 +5942,7 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Compose hash from Phase 1 response
+    /// Compose hash from Phase 1 response
     pub fn x_compose_hash(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5950,7 +5950,7 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
         self.x_compose_hash = ::std::option::Option::Some(value.into());
         self
     }
-    ///Transaction hash proving on-chain registration
+    /// Transaction hash proving on-chain registration
     pub fn x_transaction_hash(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5958,7 +5958,7 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
         self.x_transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
-    ///Docker Compose YAML file to upload
+    /// Docker Compose YAML file to upload
     pub fn file(
         mut self,
         value: impl ::std::convert::Into<runtime::UploadFile>,
@@ -6048,7 +6048,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateDockerComposeBuilder<
     }
 }
 impl PhalaCloud {
-    /**Update Docker Compose file
+    /** Update Docker Compose file
 
 Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
 
@@ -6066,7 +6066,7 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*
     ) -> UpdateDockerComposeBuilder<'_> {
         UpdateDockerComposeBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::update_docker_compose`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::update_docker_compose`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_docker_compose(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -6075,7 +6075,7 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*
     }
 }
 impl blocking::PhalaCloud {
-    /**Update Docker Compose file
+    /** Update Docker Compose file
 
 Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
 
@@ -6095,7 +6095,7 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateDockerComposeBuilder<'_, Blocking> {
         UpdateDockerComposeBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::update_docker_compose`](crate::blocking::PhalaCloud::update_docker_compose), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::update_docker_compose`](crate::blocking::PhalaCloud::update_docker_compose), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_docker_compose(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -6103,7 +6103,7 @@ Blocking: `send()` returns the result.*/
         UpdateDockerComposeBuilder::new(self.inner(), cvm_id.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::update_network_config`] or [`PhalaCloud::safe_update_network_config`]; `.await` (or `.send().await`) sends it.
+/// A `PATCH /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::update_network_config`] or [`PhalaCloud::safe_update_network_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateNetworkConfigBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -6183,7 +6183,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateNetworkConfigBuilder<
     }
 }
 impl PhalaCloud {
-    /**Update KMS/Gateway URLs
+    /** Update KMS/Gateway URLs
 
 Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
 
@@ -6197,7 +6197,7 @@ Declared error statuses: 400, 403, 404, 422.*/
     ) -> UpdateNetworkConfigBuilder<'_> {
         UpdateNetworkConfigBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::update_network_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::update_network_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_network_config(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -6207,7 +6207,7 @@ Declared error statuses: 400, 403, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Update KMS/Gateway URLs
+    /** Update KMS/Gateway URLs
 
 Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
 
@@ -6223,7 +6223,7 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateNetworkConfigBuilder<'_, Blocking> {
         UpdateNetworkConfigBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::update_network_config`](crate::blocking::PhalaCloud::update_network_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::update_network_config`](crate::blocking::PhalaCloud::update_network_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_network_config(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -6232,7 +6232,7 @@ Blocking: `send()` returns the result.*/
         UpdateNetworkConfigBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/os-image` request, started by [`PhalaCloud::update_os_image`] or [`PhalaCloud::safe_update_os_image`]; `.await` (or `.send().await`) sends it.
+/// A `PATCH /api/v1/cvms/{cvm_id}/os-image` request, started by [`PhalaCloud::update_os_image`] or [`PhalaCloud::safe_update_os_image`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOsImageBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -6307,7 +6307,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateOsImageBuilder<'a, M>
     }
 }
 impl PhalaCloud {
-    /**Update OS image
+    /** Update OS image
 
 Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
 
@@ -6321,7 +6321,7 @@ Declared error statuses: 400, 401, 403, 404, 409, 422.*/
     ) -> UpdateOsImageBuilder<'_> {
         UpdateOsImageBuilder::new(self, cvm_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::update_os_image`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::update_os_image`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_os_image(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -6331,7 +6331,7 @@ Declared error statuses: 400, 401, 403, 404, 409, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Update OS image
+    /** Update OS image
 
 Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
 
@@ -6347,7 +6347,7 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateOsImageBuilder<'_, Blocking> {
         UpdateOsImageBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::update_os_image`](crate::blocking::PhalaCloud::update_os_image), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::update_os_image`](crate::blocking::PhalaCloud::update_os_image), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_os_image(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -6356,7 +6356,7 @@ Blocking: `send()` returns the result.*/
         UpdateOsImageBuilder::new(self.inner(), cvm_id.into(), body.into())
     }
 }
-///A `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::update_pre_launch_script`] or [`PhalaCloud::safe_update_pre_launch_script`]; `.await` (or `.send().await`) sends it.
+/// A `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::update_pre_launch_script`] or [`PhalaCloud::safe_update_pre_launch_script`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePreLaunchScriptBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -6377,7 +6377,7 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Compose hash from Phase 1 response
+    /// Compose hash from Phase 1 response
     pub fn x_compose_hash(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6385,7 +6385,7 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
         self.x_compose_hash = ::std::option::Option::Some(value.into());
         self
     }
-    ///Transaction hash proving on-chain registration
+    /// Transaction hash proving on-chain registration
     pub fn x_transaction_hash(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6393,7 +6393,7 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
         self.x_transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
-    ///Shell script file to upload
+    /// Shell script file to upload
     pub fn file(
         mut self,
         value: impl ::std::convert::Into<runtime::UploadFile>,
@@ -6484,7 +6484,7 @@ for UpdatePreLaunchScriptBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Update pre-launch script
+    /** Update pre-launch script
 
 Replaces the pre-launch script and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
 
@@ -6502,7 +6502,7 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*
     ) -> UpdatePreLaunchScriptBuilder<'_> {
         UpdatePreLaunchScriptBuilder::new(self, cvm_id.into())
     }
-    ///Like [`PhalaCloud::update_pre_launch_script`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::update_pre_launch_script`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_pre_launch_script(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,
@@ -6511,7 +6511,7 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*
     }
 }
 impl blocking::PhalaCloud {
-    /**Update pre-launch script
+    /** Update pre-launch script
 
 Replaces the pre-launch script and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
 
@@ -6531,7 +6531,7 @@ Blocking: `send()` returns the result.*/
     ) -> UpdatePreLaunchScriptBuilder<'_, Blocking> {
         UpdatePreLaunchScriptBuilder::new(self.inner(), cvm_id.into())
     }
-    ///Like [`blocking::PhalaCloud::update_pre_launch_script`](crate::blocking::PhalaCloud::update_pre_launch_script), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::update_pre_launch_script`](crate::blocking::PhalaCloud::update_pre_launch_script), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_pre_launch_script(
         &self,
         cvm_id: impl ::std::convert::Into<::std::string::String>,

@@ -11,7 +11,7 @@ use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Saf
 use crate::PhalaCloud;
 #[allow(unused_imports)]
 use crate::types;
-///A `GET /api/v1/instance-types` request, started by [`PhalaCloud::list_all_instance_type_families`] or [`PhalaCloud::safe_list_all_instance_type_families`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/instance-types` request, started by [`PhalaCloud::list_all_instance_type_families`] or [`PhalaCloud::safe_list_all_instance_type_families`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAllInstanceTypeFamiliesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -79,7 +79,7 @@ for ListAllInstanceTypeFamiliesBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**List instance type families
+    /** List instance type families
 
 Public endpoint. Returns all families with their public instance types grouped.
 
@@ -91,7 +91,7 @@ Declared error statuses: 500.*/
     ) -> ListAllInstanceTypeFamiliesBuilder<'_> {
         ListAllInstanceTypeFamiliesBuilder::new(self)
     }
-    ///Like [`PhalaCloud::list_all_instance_type_families`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::list_all_instance_type_families`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_list_all_instance_type_families(
         &self,
     ) -> ListAllInstanceTypeFamiliesBuilder<'_, Safe> {
@@ -99,7 +99,7 @@ Declared error statuses: 500.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**List instance type families
+    /** List instance type families
 
 Public endpoint. Returns all families with their public instance types grouped.
 
@@ -113,14 +113,14 @@ Blocking: `send()` returns the result.*/
     ) -> ListAllInstanceTypeFamiliesBuilder<'_, Blocking> {
         ListAllInstanceTypeFamiliesBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::list_all_instance_type_families`](crate::blocking::PhalaCloud::list_all_instance_type_families), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::list_all_instance_type_families`](crate::blocking::PhalaCloud::list_all_instance_type_families), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_list_all_instance_type_families(
         &self,
     ) -> ListAllInstanceTypeFamiliesBuilder<'_, BlockingSafe> {
         ListAllInstanceTypeFamiliesBuilder::new(self.inner())
     }
 }
-///A `GET /api/v1/instance-types/{family}` request, started by [`PhalaCloud::list_family_instance_types`] or [`PhalaCloud::safe_list_family_instance_types`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/instance-types/{family}` request, started by [`PhalaCloud::list_family_instance_types`] or [`PhalaCloud::safe_list_family_instance_types`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListFamilyInstanceTypesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -191,7 +191,7 @@ for ListFamilyInstanceTypesBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**List family instance types
+    /** List family instance types
 
 Public endpoint. Returns all public instance types for a specific family.
 
@@ -204,7 +204,7 @@ Declared error statuses: 404, 422, 500.*/
     ) -> ListFamilyInstanceTypesBuilder<'_> {
         ListFamilyInstanceTypesBuilder::new(self, family.into())
     }
-    ///Like [`PhalaCloud::list_family_instance_types`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::list_family_instance_types`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_list_family_instance_types(
         &self,
         family: impl ::std::convert::Into<::std::string::String>,
@@ -213,7 +213,7 @@ Declared error statuses: 404, 422, 500.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**List family instance types
+    /** List family instance types
 
 Public endpoint. Returns all public instance types for a specific family.
 
@@ -228,7 +228,7 @@ Blocking: `send()` returns the result.*/
     ) -> ListFamilyInstanceTypesBuilder<'_, Blocking> {
         ListFamilyInstanceTypesBuilder::new(self.inner(), family.into())
     }
-    ///Like [`blocking::PhalaCloud::list_family_instance_types`](crate::blocking::PhalaCloud::list_family_instance_types), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::list_family_instance_types`](crate::blocking::PhalaCloud::list_family_instance_types), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_list_family_instance_types(
         &self,
         family: impl ::std::convert::Into<::std::string::String>,

@@ -11,7 +11,7 @@ use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Saf
 use crate::PhalaCloud;
 #[allow(unused_imports)]
 use crate::types;
-///A `GET /api/v1/kms/{kms_id}/pubkey/{app_id}` request, started by [`PhalaCloud::get_app_env_encrypt_pub_key`] or [`PhalaCloud::safe_get_app_env_encrypt_pub_key`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/kms/{kms_id}/pubkey/{app_id}` request, started by [`PhalaCloud::get_app_env_encrypt_pub_key`] or [`PhalaCloud::safe_get_app_env_encrypt_pub_key`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppEnvEncryptPubKeyBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -88,7 +88,7 @@ for GetAppEnvEncryptPubKeyBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Get app encryption pubkey
+    /** Get app encryption pubkey
 
 Retrieve the public key for encrypting environment variables before deployment.
 
@@ -102,7 +102,7 @@ Declared error statuses: 400, 404, 422, 500.*/
     ) -> GetAppEnvEncryptPubKeyBuilder<'_> {
         GetAppEnvEncryptPubKeyBuilder::new(self, kms_id.into(), app_id.into())
     }
-    ///Like [`PhalaCloud::get_app_env_encrypt_pub_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_app_env_encrypt_pub_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_env_encrypt_pub_key(
         &self,
         kms_id: impl ::std::convert::Into<::std::string::String>,
@@ -112,7 +112,7 @@ Declared error statuses: 400, 404, 422, 500.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get app encryption pubkey
+    /** Get app encryption pubkey
 
 Retrieve the public key for encrypting environment variables before deployment.
 
@@ -128,7 +128,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppEnvEncryptPubKeyBuilder<'_, Blocking> {
         GetAppEnvEncryptPubKeyBuilder::new(self.inner(), kms_id.into(), app_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_app_env_encrypt_pub_key`](crate::blocking::PhalaCloud::get_app_env_encrypt_pub_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_app_env_encrypt_pub_key`](crate::blocking::PhalaCloud::get_app_env_encrypt_pub_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_env_encrypt_pub_key(
         &self,
         kms_id: impl ::std::convert::Into<::std::string::String>,
@@ -137,7 +137,7 @@ Blocking: `send()` returns the result.*/
         GetAppEnvEncryptPubKeyBuilder::new(self.inner(), kms_id.into(), app_id.into())
     }
 }
-///A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_info`] or [`PhalaCloud::safe_get_kms_info`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_info`] or [`PhalaCloud::safe_get_kms_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetKmsInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -200,7 +200,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetKmsInfoBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Get KMS details
+    /** Get KMS details
 
 Retrieve KMS instance details by hashed ID or slug.
 
@@ -215,7 +215,7 @@ Declared error statuses: 404, 422.*/
     ) -> GetKmsInfoBuilder<'_> {
         GetKmsInfoBuilder::new(self, kms_id.into())
     }
-    ///Like [`PhalaCloud::get_kms_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_kms_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_kms_info(
         &self,
         kms_id: impl ::std::convert::Into<::std::string::String>,
@@ -224,7 +224,7 @@ Declared error statuses: 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get KMS details
+    /** Get KMS details
 
 Retrieve KMS instance details by hashed ID or slug.
 
@@ -241,7 +241,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetKmsInfoBuilder<'_, Blocking> {
         GetKmsInfoBuilder::new(self.inner(), kms_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_kms_info`](crate::blocking::PhalaCloud::get_kms_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_kms_info`](crate::blocking::PhalaCloud::get_kms_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_kms_info(
         &self,
         kms_id: impl ::std::convert::Into<::std::string::String>,
@@ -249,7 +249,7 @@ Blocking: `send()` returns the result.*/
         GetKmsInfoBuilder::new(self.inner(), kms_id.into())
     }
 }
-///A `GET /api/v1/kms` request, started by [`PhalaCloud::get_kms_list`] or [`PhalaCloud::safe_get_kms_list`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/kms` request, started by [`PhalaCloud::get_kms_list`] or [`PhalaCloud::safe_get_kms_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetKmsListBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -268,12 +268,12 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Filter: true=onchain only, false=offchain only, omit=all
+    /// Filter: true=onchain only, false=offchain only, omit=all
     pub fn is_onchain(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.is_onchain = ::std::option::Option::Some(value.into());
         self
     }
-    ///Page number (1-indexed)
+    /// Page number (1-indexed)
     pub fn page(
         mut self,
         value: impl ::std::convert::Into<::std::num::NonZeroU64>,
@@ -281,7 +281,7 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
-    ///Items per page (1-100)
+    /// Items per page (1-100)
     pub fn page_size(
         mut self,
         value: impl ::std::convert::Into<::std::num::NonZeroU64>,
@@ -346,7 +346,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetKmsListBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**List KMS instances
+    /** List KMS instances
 
 Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
 
@@ -363,13 +363,13 @@ Declared error statuses: 422.*/
     pub fn get_kms_list(&self) -> GetKmsListBuilder<'_> {
         GetKmsListBuilder::new(self)
     }
-    ///Like [`PhalaCloud::get_kms_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_kms_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_kms_list(&self) -> GetKmsListBuilder<'_, Safe> {
         GetKmsListBuilder::new(self)
     }
 }
 impl blocking::PhalaCloud {
-    /**List KMS instances
+    /** List KMS instances
 
 Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
 
@@ -388,12 +388,12 @@ Blocking: `send()` returns the result.*/
     pub fn get_kms_list(&self) -> GetKmsListBuilder<'_, Blocking> {
         GetKmsListBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::get_kms_list`](crate::blocking::PhalaCloud::get_kms_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_kms_list`](crate::blocking::PhalaCloud::get_kms_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_kms_list(&self) -> GetKmsListBuilder<'_, BlockingSafe> {
         GetKmsListBuilder::new(self.inner())
     }
 }
-///A `GET /api/v1/kms/on-chain/{chain}` request, started by [`PhalaCloud::get_kms_on_chain_detail`] or [`PhalaCloud::safe_get_kms_on_chain_detail`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/kms/on-chain/{chain}` request, started by [`PhalaCloud::get_kms_on_chain_detail`] or [`PhalaCloud::safe_get_kms_on_chain_detail`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetKmsOnChainDetailBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -463,7 +463,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetKmsOnChainDetailBuilder<
     }
 }
 impl PhalaCloud {
-    /**Get on-chain KMS details by chain
+    /** Get on-chain KMS details by chain
 
 Returns KMS contracts on the specified chain with device and OS image whitelist status.
 
@@ -476,7 +476,7 @@ Declared error statuses: 400, 422.*/
     ) -> GetKmsOnChainDetailBuilder<'_> {
         GetKmsOnChainDetailBuilder::new(self, chain.into())
     }
-    ///Like [`PhalaCloud::get_kms_on_chain_detail`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_kms_on_chain_detail`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_kms_on_chain_detail(
         &self,
         chain: impl ::std::convert::Into<::std::string::String>,
@@ -485,7 +485,7 @@ Declared error statuses: 400, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get on-chain KMS details by chain
+    /** Get on-chain KMS details by chain
 
 Returns KMS contracts on the specified chain with device and OS image whitelist status.
 
@@ -500,7 +500,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetKmsOnChainDetailBuilder<'_, Blocking> {
         GetKmsOnChainDetailBuilder::new(self.inner(), chain.into())
     }
-    ///Like [`blocking::PhalaCloud::get_kms_on_chain_detail`](crate::blocking::PhalaCloud::get_kms_on_chain_detail), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_kms_on_chain_detail`](crate::blocking::PhalaCloud::get_kms_on_chain_detail), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_kms_on_chain_detail(
         &self,
         chain: impl ::std::convert::Into<::std::string::String>,
@@ -508,7 +508,7 @@ Blocking: `send()` returns the result.*/
         GetKmsOnChainDetailBuilder::new(self.inner(), chain.into())
     }
 }
-///A `GET /api/v1/kms/{kms_id}/info` request, started by [`PhalaCloud::inspect_kms`] or [`PhalaCloud::safe_inspect_kms`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/kms/{kms_id}/info` request, started by [`PhalaCloud::inspect_kms`] or [`PhalaCloud::safe_inspect_kms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct InspectKmsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -578,7 +578,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for InspectKmsBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Inspect KMS instance
+    /** Inspect KMS instance
 
 Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
 
@@ -591,7 +591,7 @@ Declared error statuses: 422.*/
     ) -> InspectKmsBuilder<'_> {
         InspectKmsBuilder::new(self, kms_id.into())
     }
-    ///Like [`PhalaCloud::inspect_kms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::inspect_kms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_inspect_kms(
         &self,
         kms_id: impl ::std::convert::Into<::std::string::String>,
@@ -600,7 +600,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Inspect KMS instance
+    /** Inspect KMS instance
 
 Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
 
@@ -615,7 +615,7 @@ Blocking: `send()` returns the result.*/
     ) -> InspectKmsBuilder<'_, Blocking> {
         InspectKmsBuilder::new(self.inner(), kms_id.into())
     }
-    ///Like [`blocking::PhalaCloud::inspect_kms`](crate::blocking::PhalaCloud::inspect_kms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::inspect_kms`](crate::blocking::PhalaCloud::inspect_kms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_inspect_kms(
         &self,
         kms_id: impl ::std::convert::Into<::std::string::String>,
@@ -623,7 +623,7 @@ Blocking: `send()` returns the result.*/
         InspectKmsBuilder::new(self.inner(), kms_id.into())
     }
 }
-///A `GET /api/v1/kms/phala/next_app_id` request, started by [`PhalaCloud::next_app_ids`] or [`PhalaCloud::safe_next_app_ids`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/kms/phala/next_app_id` request, started by [`PhalaCloud::next_app_ids`] or [`PhalaCloud::safe_next_app_ids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct NextAppIdsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -638,7 +638,7 @@ impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///Number of app IDs to predict (1-20)
+    /// Number of app IDs to predict (1-20)
     pub fn counts(
         mut self,
         value: impl ::std::convert::Into<::std::num::NonZeroU64>,
@@ -696,7 +696,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for NextAppIdsBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Predict next app IDs
+    /** Predict next app IDs
 
 Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
 
@@ -709,13 +709,13 @@ Declared error statuses: 401, 403, 404, 422, 500.*/
     pub fn next_app_ids(&self) -> NextAppIdsBuilder<'_> {
         NextAppIdsBuilder::new(self)
     }
-    ///Like [`PhalaCloud::next_app_ids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::next_app_ids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_next_app_ids(&self) -> NextAppIdsBuilder<'_, Safe> {
         NextAppIdsBuilder::new(self)
     }
 }
 impl blocking::PhalaCloud {
-    /**Predict next app IDs
+    /** Predict next app IDs
 
 Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
 
@@ -730,7 +730,7 @@ Blocking: `send()` returns the result.*/
     pub fn next_app_ids(&self) -> NextAppIdsBuilder<'_, Blocking> {
         NextAppIdsBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::next_app_ids`](crate::blocking::PhalaCloud::next_app_ids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::next_app_ids`](crate::blocking::PhalaCloud::next_app_ids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_next_app_ids(&self) -> NextAppIdsBuilder<'_, BlockingSafe> {
         NextAppIdsBuilder::new(self.inner())
     }

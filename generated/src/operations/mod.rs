@@ -2,7 +2,7 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-//!Request builders, one module per API tag; see [`crate::PhalaCloud`].
+//! Request builders, one module per API tag; see [`crate::PhalaCloud`].
 mod apps;
 mod attestations;
 mod cvms;

@@ -11,7 +11,7 @@ use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Saf
 use crate::PhalaCloud;
 #[allow(unused_imports)]
 use crate::types;
-///A `POST /api/v1/user/ssh-keys` request, started by [`PhalaCloud::create_ssh_key`] or [`PhalaCloud::safe_create_ssh_key`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/user/ssh-keys` request, started by [`PhalaCloud::create_ssh_key`] or [`PhalaCloud::safe_create_ssh_key`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSshKeyBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -80,7 +80,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateSshKeyBuilder<'a, M> 
     }
 }
 impl PhalaCloud {
-    /**Add SSH key
+    /** Add SSH key
 
 Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
 
@@ -93,7 +93,7 @@ Declared error statuses: 400, 401, 422.*/
     ) -> CreateSshKeyBuilder<'_> {
         CreateSshKeyBuilder::new(self, body.into())
     }
-    ///Like [`PhalaCloud::create_ssh_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::create_ssh_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_create_ssh_key(
         &self,
         body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
@@ -102,7 +102,7 @@ Declared error statuses: 400, 401, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Add SSH key
+    /** Add SSH key
 
 Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
 
@@ -117,7 +117,7 @@ Blocking: `send()` returns the result.*/
     ) -> CreateSshKeyBuilder<'_, Blocking> {
         CreateSshKeyBuilder::new(self.inner(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::create_ssh_key`](crate::blocking::PhalaCloud::create_ssh_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::create_ssh_key`](crate::blocking::PhalaCloud::create_ssh_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_create_ssh_key(
         &self,
         body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
@@ -125,7 +125,7 @@ Blocking: `send()` returns the result.*/
         CreateSshKeyBuilder::new(self.inner(), body.into())
     }
 }
-///A `DELETE /api/v1/user/ssh-keys/{key_id}` request, started by [`PhalaCloud::delete_ssh_key`] or [`PhalaCloud::safe_delete_ssh_key`]; `.await` (or `.send().await`) sends it.
+/// A `DELETE /api/v1/user/ssh-keys/{key_id}` request, started by [`PhalaCloud::delete_ssh_key`] or [`PhalaCloud::safe_delete_ssh_key`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSshKeyBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -188,7 +188,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteSshKeyBuilder<'a, M> 
     }
 }
 impl PhalaCloud {
-    /**Delete SSH key
+    /** Delete SSH key
 
 Soft-deletes an SSH key. Key must belong to the authenticated user.
 
@@ -201,7 +201,7 @@ Declared error statuses: 400, 401, 404, 422.*/
     ) -> DeleteSshKeyBuilder<'_> {
         DeleteSshKeyBuilder::new(self, key_id.into())
     }
-    ///Like [`PhalaCloud::delete_ssh_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::delete_ssh_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_delete_ssh_key(
         &self,
         key_id: impl ::std::convert::Into<::std::string::String>,
@@ -210,7 +210,7 @@ Declared error statuses: 400, 401, 404, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Delete SSH key
+    /** Delete SSH key
 
 Soft-deletes an SSH key. Key must belong to the authenticated user.
 
@@ -225,7 +225,7 @@ Blocking: `send()` returns the result.*/
     ) -> DeleteSshKeyBuilder<'_, Blocking> {
         DeleteSshKeyBuilder::new(self.inner(), key_id.into())
     }
-    ///Like [`blocking::PhalaCloud::delete_ssh_key`](crate::blocking::PhalaCloud::delete_ssh_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::delete_ssh_key`](crate::blocking::PhalaCloud::delete_ssh_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_delete_ssh_key(
         &self,
         key_id: impl ::std::convert::Into<::std::string::String>,
@@ -233,7 +233,7 @@ Blocking: `send()` returns the result.*/
         DeleteSshKeyBuilder::new(self.inner(), key_id.into())
     }
 }
-///A `POST /api/v1/user/ssh-keys/github-profile` request, started by [`PhalaCloud::import_github_profile_ssh_keys`] or [`PhalaCloud::safe_import_github_profile_ssh_keys`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/user/ssh-keys/github-profile` request, started by [`PhalaCloud::import_github_profile_ssh_keys`] or [`PhalaCloud::safe_import_github_profile_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportGithubProfileSshKeysBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -306,7 +306,7 @@ for ImportGithubProfileSshKeysBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Import keys from GitHub profile
+    /** Import keys from GitHub profile
 
 Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
 
@@ -319,7 +319,7 @@ Declared error statuses: 400, 401, 422.*/
     ) -> ImportGithubProfileSshKeysBuilder<'_> {
         ImportGithubProfileSshKeysBuilder::new(self, body.into())
     }
-    ///Like [`PhalaCloud::import_github_profile_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::import_github_profile_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_import_github_profile_ssh_keys(
         &self,
         body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
@@ -328,7 +328,7 @@ Declared error statuses: 400, 401, 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Import keys from GitHub profile
+    /** Import keys from GitHub profile
 
 Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
 
@@ -343,7 +343,7 @@ Blocking: `send()` returns the result.*/
     ) -> ImportGithubProfileSshKeysBuilder<'_, Blocking> {
         ImportGithubProfileSshKeysBuilder::new(self.inner(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::import_github_profile_ssh_keys`](crate::blocking::PhalaCloud::import_github_profile_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::import_github_profile_ssh_keys`](crate::blocking::PhalaCloud::import_github_profile_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_import_github_profile_ssh_keys(
         &self,
         body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
@@ -351,7 +351,7 @@ Blocking: `send()` returns the result.*/
         ImportGithubProfileSshKeysBuilder::new(self.inner(), body.into())
     }
 }
-///A `GET /api/v1/user/ssh-keys` request, started by [`PhalaCloud::list_ssh_keys`] or [`PhalaCloud::safe_list_ssh_keys`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/user/ssh-keys` request, started by [`PhalaCloud::list_ssh_keys`] or [`PhalaCloud::safe_list_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSshKeysBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -418,7 +418,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListSshKeysBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**List user SSH keys
+    /** List user SSH keys
 
 Returns all SSH keys belonging to the authenticated user.
 
@@ -428,13 +428,13 @@ Declared error statuses: 401.*/
     pub fn list_ssh_keys(&self) -> ListSshKeysBuilder<'_> {
         ListSshKeysBuilder::new(self)
     }
-    ///Like [`PhalaCloud::list_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::list_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_list_ssh_keys(&self) -> ListSshKeysBuilder<'_, Safe> {
         ListSshKeysBuilder::new(self)
     }
 }
 impl blocking::PhalaCloud {
-    /**List user SSH keys
+    /** List user SSH keys
 
 Returns all SSH keys belonging to the authenticated user.
 
@@ -446,12 +446,12 @@ Blocking: `send()` returns the result.*/
     pub fn list_ssh_keys(&self) -> ListSshKeysBuilder<'_, Blocking> {
         ListSshKeysBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::list_ssh_keys`](crate::blocking::PhalaCloud::list_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::list_ssh_keys`](crate::blocking::PhalaCloud::list_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_list_ssh_keys(&self) -> ListSshKeysBuilder<'_, BlockingSafe> {
         ListSshKeysBuilder::new(self.inner())
     }
 }
-///A `POST /api/v1/user/ssh-keys/github-sync` request, started by [`PhalaCloud::sync_github_ssh_keys`] or [`PhalaCloud::safe_sync_github_ssh_keys`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/user/ssh-keys/github-sync` request, started by [`PhalaCloud::sync_github_ssh_keys`] or [`PhalaCloud::safe_sync_github_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct SyncGithubSshKeysBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -518,7 +518,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for SyncGithubSshKeysBuilder<'a
     }
 }
 impl PhalaCloud {
-    /**Sync keys from GitHub
+    /** Sync keys from GitHub
 
 Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
 
@@ -528,13 +528,13 @@ Declared error statuses: 400, 401.*/
     pub fn sync_github_ssh_keys(&self) -> SyncGithubSshKeysBuilder<'_> {
         SyncGithubSshKeysBuilder::new(self)
     }
-    ///Like [`PhalaCloud::sync_github_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::sync_github_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_sync_github_ssh_keys(&self) -> SyncGithubSshKeysBuilder<'_, Safe> {
         SyncGithubSshKeysBuilder::new(self)
     }
 }
 impl blocking::PhalaCloud {
-    /**Sync keys from GitHub
+    /** Sync keys from GitHub
 
 Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
 
@@ -546,7 +546,7 @@ Blocking: `send()` returns the result.*/
     pub fn sync_github_ssh_keys(&self) -> SyncGithubSshKeysBuilder<'_, Blocking> {
         SyncGithubSshKeysBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::sync_github_ssh_keys`](crate::blocking::PhalaCloud::sync_github_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::sync_github_ssh_keys`](crate::blocking::PhalaCloud::sync_github_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_sync_github_ssh_keys(
         &self,
     ) -> SyncGithubSshKeysBuilder<'_, BlockingSafe> {

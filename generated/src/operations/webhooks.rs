@@ -11,7 +11,7 @@ use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Saf
 use crate::PhalaCloud;
 #[allow(unused_imports)]
 use crate::types;
-///A `POST /api/v1/workspace/webhooks` request, started by [`PhalaCloud::create_webhook`] or [`PhalaCloud::safe_create_webhook`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/workspace/webhooks` request, started by [`PhalaCloud::create_webhook`] or [`PhalaCloud::safe_create_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -80,7 +80,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateWebhookBuilder<'a, M>
     }
 }
 impl PhalaCloud {
-    /**Create workspace webhook
+    /** Create workspace webhook
 
 `POST /api/v1/workspace/webhooks`
 
@@ -91,7 +91,7 @@ Declared error statuses: 422.*/
     ) -> CreateWebhookBuilder<'_> {
         CreateWebhookBuilder::new(self, body.into())
     }
-    ///Like [`PhalaCloud::create_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::create_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_create_webhook(
         &self,
         body: impl ::std::convert::Into<types::WebhookCreateRequest>,
@@ -100,7 +100,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Create workspace webhook
+    /** Create workspace webhook
 
 `POST /api/v1/workspace/webhooks`
 
@@ -113,7 +113,7 @@ Blocking: `send()` returns the result.*/
     ) -> CreateWebhookBuilder<'_, Blocking> {
         CreateWebhookBuilder::new(self.inner(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::create_webhook`](crate::blocking::PhalaCloud::create_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::create_webhook`](crate::blocking::PhalaCloud::create_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_create_webhook(
         &self,
         body: impl ::std::convert::Into<types::WebhookCreateRequest>,
@@ -121,7 +121,7 @@ Blocking: `send()` returns the result.*/
         CreateWebhookBuilder::new(self.inner(), body.into())
     }
 }
-///A `DELETE /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::delete_webhook`] or [`PhalaCloud::safe_delete_webhook`]; `.await` (or `.send().await`) sends it.
+/// A `DELETE /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::delete_webhook`] or [`PhalaCloud::safe_delete_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -184,7 +184,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteWebhookBuilder<'a, M>
     }
 }
 impl PhalaCloud {
-    /**Delete webhook
+    /** Delete webhook
 
 `DELETE /api/v1/workspace/webhooks/{webhook_id}`
 
@@ -195,7 +195,7 @@ Declared error statuses: 422.*/
     ) -> DeleteWebhookBuilder<'_> {
         DeleteWebhookBuilder::new(self, webhook_id.into())
     }
-    ///Like [`PhalaCloud::delete_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::delete_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_delete_webhook(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -204,7 +204,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Delete webhook
+    /** Delete webhook
 
 `DELETE /api/v1/workspace/webhooks/{webhook_id}`
 
@@ -217,7 +217,7 @@ Blocking: `send()` returns the result.*/
     ) -> DeleteWebhookBuilder<'_, Blocking> {
         DeleteWebhookBuilder::new(self.inner(), webhook_id.into())
     }
-    ///Like [`blocking::PhalaCloud::delete_webhook`](crate::blocking::PhalaCloud::delete_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::delete_webhook`](crate::blocking::PhalaCloud::delete_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_delete_webhook(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -225,7 +225,7 @@ Blocking: `send()` returns the result.*/
         DeleteWebhookBuilder::new(self.inner(), webhook_id.into())
     }
 }
-///A `GET /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::get_webhook`] or [`PhalaCloud::safe_get_webhook`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::get_webhook`] or [`PhalaCloud::safe_get_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -295,7 +295,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWebhookBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Get webhook details
+    /** Get webhook details
 
 `GET /api/v1/workspace/webhooks/{webhook_id}`
 
@@ -306,7 +306,7 @@ Declared error statuses: 422.*/
     ) -> GetWebhookBuilder<'_> {
         GetWebhookBuilder::new(self, webhook_id.into())
     }
-    ///Like [`PhalaCloud::get_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_webhook(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -315,7 +315,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get webhook details
+    /** Get webhook details
 
 `GET /api/v1/workspace/webhooks/{webhook_id}`
 
@@ -328,7 +328,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetWebhookBuilder<'_, Blocking> {
         GetWebhookBuilder::new(self.inner(), webhook_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_webhook`](crate::blocking::PhalaCloud::get_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_webhook`](crate::blocking::PhalaCloud::get_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_webhook(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -336,7 +336,7 @@ Blocking: `send()` returns the result.*/
         GetWebhookBuilder::new(self.inner(), webhook_id.into())
     }
 }
-///A `GET /api/v1/workspace/webhooks/{webhook_id}/stats` request, started by [`PhalaCloud::get_webhook_stats`] or [`PhalaCloud::safe_get_webhook_stats`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/workspace/webhooks/{webhook_id}/stats` request, started by [`PhalaCloud::get_webhook_stats`] or [`PhalaCloud::safe_get_webhook_stats`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWebhookStatsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -406,7 +406,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWebhookStatsBuilder<'a, 
     }
 }
 impl PhalaCloud {
-    /**Get webhook delivery stats
+    /** Get webhook delivery stats
 
 `GET /api/v1/workspace/webhooks/{webhook_id}/stats`
 
@@ -417,7 +417,7 @@ Declared error statuses: 422.*/
     ) -> GetWebhookStatsBuilder<'_> {
         GetWebhookStatsBuilder::new(self, webhook_id.into())
     }
-    ///Like [`PhalaCloud::get_webhook_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::get_webhook_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_webhook_stats(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -426,7 +426,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Get webhook delivery stats
+    /** Get webhook delivery stats
 
 `GET /api/v1/workspace/webhooks/{webhook_id}/stats`
 
@@ -439,7 +439,7 @@ Blocking: `send()` returns the result.*/
     ) -> GetWebhookStatsBuilder<'_, Blocking> {
         GetWebhookStatsBuilder::new(self.inner(), webhook_id.into())
     }
-    ///Like [`blocking::PhalaCloud::get_webhook_stats`](crate::blocking::PhalaCloud::get_webhook_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::get_webhook_stats`](crate::blocking::PhalaCloud::get_webhook_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_webhook_stats(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -447,7 +447,7 @@ Blocking: `send()` returns the result.*/
         GetWebhookStatsBuilder::new(self.inner(), webhook_id.into())
     }
 }
-///A `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries` request, started by [`PhalaCloud::list_webhook_deliveries`] or [`PhalaCloud::safe_list_webhook_deliveries`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries` request, started by [`PhalaCloud::list_webhook_deliveries`] or [`PhalaCloud::safe_list_webhook_deliveries`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWebhookDeliveriesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -466,12 +466,12 @@ impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
             phala_mode: ::std::marker::PhantomData,
         }
     }
-    ///The `limit` parameter.
+    /// The `limit` parameter.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
-    ///The `offset` parameter.
+    /// The `offset` parameter.
     pub fn offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
@@ -545,7 +545,7 @@ for ListWebhookDeliveriesBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**List webhook deliveries
+    /** List webhook deliveries
 
 `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
 
@@ -560,7 +560,7 @@ Declared error statuses: 422.*/
     ) -> ListWebhookDeliveriesBuilder<'_> {
         ListWebhookDeliveriesBuilder::new(self, webhook_id.into())
     }
-    ///Like [`PhalaCloud::list_webhook_deliveries`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::list_webhook_deliveries`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_list_webhook_deliveries(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -569,7 +569,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**List webhook deliveries
+    /** List webhook deliveries
 
 `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
 
@@ -586,7 +586,7 @@ Blocking: `send()` returns the result.*/
     ) -> ListWebhookDeliveriesBuilder<'_, Blocking> {
         ListWebhookDeliveriesBuilder::new(self.inner(), webhook_id.into())
     }
-    ///Like [`blocking::PhalaCloud::list_webhook_deliveries`](crate::blocking::PhalaCloud::list_webhook_deliveries), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::list_webhook_deliveries`](crate::blocking::PhalaCloud::list_webhook_deliveries), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_list_webhook_deliveries(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -594,7 +594,7 @@ Blocking: `send()` returns the result.*/
         ListWebhookDeliveriesBuilder::new(self.inner(), webhook_id.into())
     }
 }
-///A `GET /api/v1/workspace/webhooks` request, started by [`PhalaCloud::list_webhooks`] or [`PhalaCloud::safe_list_webhooks`]; `.await` (or `.send().await`) sends it.
+/// A `GET /api/v1/workspace/webhooks` request, started by [`PhalaCloud::list_webhooks`] or [`PhalaCloud::safe_list_webhooks`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWebhooksBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -664,19 +664,19 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListWebhooksBuilder<'a, M> 
     }
 }
 impl PhalaCloud {
-    /**List workspace webhooks
+    /** List workspace webhooks
 
 `GET /api/v1/workspace/webhooks`*/
     pub fn list_webhooks(&self) -> ListWebhooksBuilder<'_> {
         ListWebhooksBuilder::new(self)
     }
-    ///Like [`PhalaCloud::list_webhooks`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::list_webhooks`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_list_webhooks(&self) -> ListWebhooksBuilder<'_, Safe> {
         ListWebhooksBuilder::new(self)
     }
 }
 impl blocking::PhalaCloud {
-    /**List workspace webhooks
+    /** List workspace webhooks
 
 `GET /api/v1/workspace/webhooks`
 
@@ -684,12 +684,12 @@ Blocking: `send()` returns the result.*/
     pub fn list_webhooks(&self) -> ListWebhooksBuilder<'_, Blocking> {
         ListWebhooksBuilder::new(self.inner())
     }
-    ///Like [`blocking::PhalaCloud::list_webhooks`](crate::blocking::PhalaCloud::list_webhooks), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::list_webhooks`](crate::blocking::PhalaCloud::list_webhooks), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_list_webhooks(&self) -> ListWebhooksBuilder<'_, BlockingSafe> {
         ListWebhooksBuilder::new(self.inner())
     }
 }
-///A `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend` request, started by [`PhalaCloud::resend_webhook_delivery`] or [`PhalaCloud::safe_resend_webhook_delivery`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend` request, started by [`PhalaCloud::resend_webhook_delivery`] or [`PhalaCloud::safe_resend_webhook_delivery`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ResendWebhookDeliveryBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -766,7 +766,7 @@ for ResendWebhookDeliveryBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Resend a webhook delivery
+    /** Resend a webhook delivery
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
 
@@ -778,7 +778,7 @@ Declared error statuses: 422.*/
     ) -> ResendWebhookDeliveryBuilder<'_> {
         ResendWebhookDeliveryBuilder::new(self, webhook_id.into(), event_id.into())
     }
-    ///Like [`PhalaCloud::resend_webhook_delivery`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::resend_webhook_delivery`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_resend_webhook_delivery(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -788,7 +788,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Resend a webhook delivery
+    /** Resend a webhook delivery
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
 
@@ -806,7 +806,7 @@ Blocking: `send()` returns the result.*/
             event_id.into(),
         )
     }
-    ///Like [`blocking::PhalaCloud::resend_webhook_delivery`](crate::blocking::PhalaCloud::resend_webhook_delivery), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::resend_webhook_delivery`](crate::blocking::PhalaCloud::resend_webhook_delivery), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_resend_webhook_delivery(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -819,7 +819,7 @@ Blocking: `send()` returns the result.*/
         )
     }
 }
-///A `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret` request, started by [`PhalaCloud::reveal_webhook_secret`] or [`PhalaCloud::safe_reveal_webhook_secret`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret` request, started by [`PhalaCloud::reveal_webhook_secret`] or [`PhalaCloud::safe_reveal_webhook_secret`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevealWebhookSecretBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -884,7 +884,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for RevealWebhookSecretBuilder<
     }
 }
 impl PhalaCloud {
-    /**Reveal webhook secret (requires 2FA)
+    /** Reveal webhook secret (requires 2FA)
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
 
@@ -895,7 +895,7 @@ Declared error statuses: 422.*/
     ) -> RevealWebhookSecretBuilder<'_> {
         RevealWebhookSecretBuilder::new(self, webhook_id.into())
     }
-    ///Like [`PhalaCloud::reveal_webhook_secret`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::reveal_webhook_secret`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_reveal_webhook_secret(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -904,7 +904,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Reveal webhook secret (requires 2FA)
+    /** Reveal webhook secret (requires 2FA)
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
 
@@ -917,7 +917,7 @@ Blocking: `send()` returns the result.*/
     ) -> RevealWebhookSecretBuilder<'_, Blocking> {
         RevealWebhookSecretBuilder::new(self.inner(), webhook_id.into())
     }
-    ///Like [`blocking::PhalaCloud::reveal_webhook_secret`](crate::blocking::PhalaCloud::reveal_webhook_secret), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::reveal_webhook_secret`](crate::blocking::PhalaCloud::reveal_webhook_secret), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_reveal_webhook_secret(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -925,7 +925,7 @@ Blocking: `send()` returns the result.*/
         RevealWebhookSecretBuilder::new(self.inner(), webhook_id.into())
     }
 }
-///A `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret` request, started by [`PhalaCloud::rotate_webhook_secret`] or [`PhalaCloud::safe_rotate_webhook_secret`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret` request, started by [`PhalaCloud::rotate_webhook_secret`] or [`PhalaCloud::safe_rotate_webhook_secret`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateWebhookSecretBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -990,7 +990,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for RotateWebhookSecretBuilder<
     }
 }
 impl PhalaCloud {
-    /**Rotate webhook secret (requires 2FA)
+    /** Rotate webhook secret (requires 2FA)
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
 
@@ -1001,7 +1001,7 @@ Declared error statuses: 422.*/
     ) -> RotateWebhookSecretBuilder<'_> {
         RotateWebhookSecretBuilder::new(self, webhook_id.into())
     }
-    ///Like [`PhalaCloud::rotate_webhook_secret`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::rotate_webhook_secret`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_rotate_webhook_secret(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -1010,7 +1010,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Rotate webhook secret (requires 2FA)
+    /** Rotate webhook secret (requires 2FA)
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
 
@@ -1023,7 +1023,7 @@ Blocking: `send()` returns the result.*/
     ) -> RotateWebhookSecretBuilder<'_, Blocking> {
         RotateWebhookSecretBuilder::new(self.inner(), webhook_id.into())
     }
-    ///Like [`blocking::PhalaCloud::rotate_webhook_secret`](crate::blocking::PhalaCloud::rotate_webhook_secret), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::rotate_webhook_secret`](crate::blocking::PhalaCloud::rotate_webhook_secret), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_rotate_webhook_secret(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -1031,7 +1031,7 @@ Blocking: `send()` returns the result.*/
         RotateWebhookSecretBuilder::new(self.inner(), webhook_id.into())
     }
 }
-///A `POST /api/v1/workspace/webhooks/{webhook_id}/test` request, started by [`PhalaCloud::test_webhook`] or [`PhalaCloud::safe_test_webhook`]; `.await` (or `.send().await`) sends it.
+/// A `POST /api/v1/workspace/webhooks/{webhook_id}/test` request, started by [`PhalaCloud::test_webhook`] or [`PhalaCloud::safe_test_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1096,7 +1096,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for TestWebhookBuilder<'a, M> {
     }
 }
 impl PhalaCloud {
-    /**Send test webhook event
+    /** Send test webhook event
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/test`
 
@@ -1107,7 +1107,7 @@ Declared error statuses: 422.*/
     ) -> TestWebhookBuilder<'_> {
         TestWebhookBuilder::new(self, webhook_id.into())
     }
-    ///Like [`PhalaCloud::test_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::test_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_test_webhook(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -1116,7 +1116,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Send test webhook event
+    /** Send test webhook event
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/test`
 
@@ -1129,7 +1129,7 @@ Blocking: `send()` returns the result.*/
     ) -> TestWebhookBuilder<'_, Blocking> {
         TestWebhookBuilder::new(self.inner(), webhook_id.into())
     }
-    ///Like [`blocking::PhalaCloud::test_webhook`](crate::blocking::PhalaCloud::test_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::test_webhook`](crate::blocking::PhalaCloud::test_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_test_webhook(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -1137,7 +1137,7 @@ Blocking: `send()` returns the result.*/
         TestWebhookBuilder::new(self.inner(), webhook_id.into())
     }
 }
-///A `PUT /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::update_webhook`] or [`PhalaCloud::safe_update_webhook`]; `.await` (or `.send().await`) sends it.
+/// A `PUT /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::update_webhook`] or [`PhalaCloud::safe_update_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
@@ -1217,7 +1217,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateWebhookBuilder<'a, M>
     }
 }
 impl PhalaCloud {
-    /**Update webhook
+    /** Update webhook
 
 `PUT /api/v1/workspace/webhooks/{webhook_id}`
 
@@ -1229,7 +1229,7 @@ Declared error statuses: 422.*/
     ) -> UpdateWebhookBuilder<'_> {
         UpdateWebhookBuilder::new(self, webhook_id.into(), body.into())
     }
-    ///Like [`PhalaCloud::update_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    /// Like [`PhalaCloud::update_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_webhook(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -1239,7 +1239,7 @@ Declared error statuses: 422.*/
     }
 }
 impl blocking::PhalaCloud {
-    /**Update webhook
+    /** Update webhook
 
 `PUT /api/v1/workspace/webhooks/{webhook_id}`
 
@@ -1253,7 +1253,7 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateWebhookBuilder<'_, Blocking> {
         UpdateWebhookBuilder::new(self.inner(), webhook_id.into(), body.into())
     }
-    ///Like [`blocking::PhalaCloud::update_webhook`](crate::blocking::PhalaCloud::update_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    /// Like [`blocking::PhalaCloud::update_webhook`](crate::blocking::PhalaCloud::update_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_webhook(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,

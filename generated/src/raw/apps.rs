@@ -10,7 +10,7 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /**List apps
+    /** List apps
 
 Returns paginated app list with filtering. Response schema varies by API version.
 
@@ -78,7 +78,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get app filter options
+    /** Get app filter options
 
 Returns distinct values for each filterable field based on user's apps.
 
@@ -112,7 +112,7 @@ Sends a `GET` request to `/api/v1/apps/filter-options`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get app details
+    /** Get app details
 
 Returns app metadata and current CVM configuration. Response schema varies by API version.
 
@@ -151,7 +151,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List app CVMs
+    /** List app CVMs
 
 Returns CVM instances for an app. Admins see all instances; users see only their own.
 
@@ -193,7 +193,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create CVM replica
+    /** Create CVM replica
 
 Clones a CVM to a target node. Uses source node if target not specified.
 
@@ -243,7 +243,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a new instance under an existing app
+    /** Create a new instance under an existing app
 
 Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
 
@@ -286,7 +286,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get device allowlist status
+    /** Get device allowlist status
 
 Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
 
@@ -326,7 +326,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get app attestation data
+    /** Get app attestation data
 
 Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
 
@@ -366,7 +366,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Run app TCB evaluation
+    /** Run app TCB evaluation
 
 Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
 
@@ -406,7 +406,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List app revisions
+    /** List app revisions
 
 Returns deployment history with compose hashes, operation types, and user refs.
 
@@ -452,7 +452,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get revision detail
+    /** Get revision detail
 
 Returns full revision data including compose file, encrypted env, and user config.
 
@@ -502,7 +502,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Redeploy app from a specific revision
+    /** Redeploy app from a specific revision
 
 Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
 
@@ -555,7 +555,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get app metered usage
+    /** Get app metered usage
 
 Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
 
@@ -606,7 +606,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Check if app deployment is allowed on-chain
+    /** Check if app deployment is allowed on-chain
 
 Sends a `POST` request to `/api/v1/apps/{app_id}/is-allowed`
 
@@ -644,7 +644,7 @@ Sends a `POST` request to `/api/v1/apps/{app_id}/is-allowed`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Batch check on-chain deployment allowance for all CVMs under an app
+    /** Batch check on-chain deployment allowance for all CVMs under an app
 
 Sends a `POST` request to `/api/v1/apps/{app_id}/cvms/is-allowed`
 
@@ -680,7 +680,7 @@ Sends a `POST` request to `/api/v1/apps/{app_id}/cvms/is-allowed`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get app on-chain KMS info
+    /** Get app on-chain KMS info
 
 Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
 
@@ -720,7 +720,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get pending compose updates
+    /** Get pending compose updates
 
 Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
 
@@ -760,7 +760,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Preview a pending compose update
+    /** Preview a pending compose update
 
 Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
 

@@ -10,7 +10,7 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /**List recent quotes
+    /** List recent quotes
 
 Public endpoint. Returns recently uploaded quotes ordered by timestamp.
 
@@ -51,7 +51,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**View quote details
+    /** View quote details
 
 Public endpoint. Returns parsed quote data with verification status.
 
@@ -91,7 +91,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get quote collateral
+    /** Get quote collateral
 
 Returns TCB collateral data for quote verification. Cached for 24 hours.
 
@@ -131,7 +131,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Download raw quote
+    /** Download raw quote
 
 Returns raw quote bytes as binary file attachment.
 
@@ -163,7 +163,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Check raw quote exists
+    /** Check raw quote exists
 
 Returns headers without body. Use to check existence and get Content-Length.
 
@@ -195,7 +195,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List node PPIDs
+    /** List node PPIDs
 
 Public endpoint. Returns PPID list from nodes table (excluding deleted).
 
@@ -229,7 +229,7 @@ Sends a `GET` request to `/api/v1/attestations/ppids`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List node device IDs
+    /** List node device IDs
 
 Public endpoint. Returns device_id list from nodes table (excluding deleted).
 
@@ -263,7 +263,7 @@ Sends a `GET` request to `/api/v1/attestations/device_ids`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List nodes
+    /** List nodes
 
 Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
 

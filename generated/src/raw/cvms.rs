@@ -10,7 +10,7 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /**Provision Eliza app
+    /** Provision Eliza app
 
 Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
 
@@ -46,7 +46,7 @@ Sends a `POST` request to `/api/v1/cvms/provision/eliza`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Provision DStack app
+    /** Provision DStack app
 
 Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
 
@@ -82,7 +82,7 @@ Sends a `POST` request to `/api/v1/cvms/provision`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create GPU workload CVM
+    /** Create GPU workload CVM
 
 Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
 
@@ -118,7 +118,7 @@ Sends a `POST` request to `/api/v1/cvms/workload`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List CVMs
+    /** List CVMs
 
 Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
 
@@ -159,7 +159,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create CVM from provision
+    /** Create CVM from provision
 
 Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
 
@@ -195,7 +195,7 @@ Sends a `POST` request to `/api/v1/cvms`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create Eliza from provision
+    /** Create Eliza from provision
 
 Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
 
@@ -231,7 +231,7 @@ Sends a `POST` request to `/api/v1/cvms/eliza`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get raw compose file
+    /** Get raw compose file
 
 Returns the complete compose file as JSON or raw text based on query param.
 
@@ -271,7 +271,7 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/compose_file`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Submit compose file update
+    /** Submit compose file update
 
 Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
 
@@ -311,7 +311,7 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/compose_file`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Trigger compose file update
+    /** Trigger compose file update
 
 Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
 
@@ -351,7 +351,7 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/compose_file`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Provision compose file update
+    /** Provision compose file update
 
 Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
 
@@ -391,7 +391,7 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/compose_file/provision`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Replicate CVM
+    /** Replicate CVM
 
 Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
 
@@ -435,7 +435,7 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/replicas`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List CVM operations
+    /** List CVM operations
 
 Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
 
@@ -492,7 +492,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Cancel in-progress CVM operation
+    /** Cancel in-progress CVM operation
 
 Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
 
@@ -530,7 +530,7 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/operations/cancel`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get Docker Compose file
+    /** Get Docker Compose file
 
 Returns the raw Docker Compose YAML content from the CVM configuration.
 
@@ -568,7 +568,7 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/docker-compose.yml`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get pre-launch script
+    /** Get pre-launch script
 
 Returns the shell script that runs before containers start.
 
@@ -606,7 +606,7 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/pre-launch-script`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List available OS images
+    /** List available OS images
 
 Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
 
@@ -647,7 +647,7 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/available-os-images`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update OS image
+    /** Update OS image
 
 Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
 
@@ -687,7 +687,7 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/os-image`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update environment variables
+    /** Update environment variables
 
 Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
 
@@ -726,7 +726,7 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/envs`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Redeploy CVM from a specific revision
+    /** Redeploy CVM from a specific revision
 
 Switch/rollback a CVM to a specified app revision (compose_hash).
 
@@ -776,7 +776,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Batch refresh CVM instance IDs
+    /** Batch refresh CVM instance IDs
 
 Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
 
@@ -812,7 +812,7 @@ Sends a `PATCH` request to `/api/v1/cvms/instance-ids`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List CVMs (paginated)
+    /** List CVMs (paginated)
 
 Returns paginated CVMs in current workspace with total count.
 
@@ -859,7 +859,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Refresh CVM instance ID
+    /** Refresh CVM instance ID
 
 Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
 
@@ -899,7 +899,7 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/instance-id`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get CVM details
+    /** Get CVM details
 
 Returns full CVM details including status, network info, and KMS configuration.
 
@@ -936,7 +936,7 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete CVM
+    /** Delete CVM
 
 Stops and permanently deletes CVM. Data is not recoverable.
 
@@ -965,7 +965,7 @@ Sends a `DELETE` request to `/api/v1/cvms/{cvm_id}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update CVM
+    /** Update CVM
 
 Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
 
@@ -1022,7 +1022,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get CVM system stats
+    /** Get CVM system stats
 
 Returns live system metrics (CPU, memory, disk) from the running CVM.
 
@@ -1059,7 +1059,7 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/stats`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get CVM attestation
+    /** Get CVM attestation
 
 Returns TEE attestation data including TCB info and app certificates.
 
@@ -1097,7 +1097,7 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/attestation`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get CVM network info
+    /** Get CVM network info
 
 Returns network status including internal IP, handshake time, and public URLs.
 
@@ -1134,7 +1134,7 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/network`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Start CVM
+    /** Start CVM
 
 Powers on a stopped CVM. GPU allocation happens during start.
 
@@ -1171,7 +1171,7 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/start`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Shutdown CVM
+    /** Shutdown CVM
 
 Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
 
@@ -1209,7 +1209,7 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/shutdown`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Force stop CVM
+    /** Force stop CVM
 
 Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
 
@@ -1246,7 +1246,7 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/stop`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Restart CVM
+    /** Restart CVM
 
 Stops and starts CVM. Use force=true to skip graceful shutdown.
 
@@ -1285,7 +1285,7 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/restart`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get operation status
+    /** Get operation status
 
 Returns current in-progress operation details including Celery task status.
 
@@ -1323,7 +1323,7 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/operation-status`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Handle Update Cvm Name
+    /** Handle Update Cvm Name
 
 Update CVM name with RFC 1123 validation and availability check
 
@@ -1358,7 +1358,7 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/name`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Handle Update Cvm Listed
+    /** Handle Update Cvm Listed
 
 Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/listed`
 
@@ -1395,7 +1395,7 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/listed`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Handle Update Cvm Scheduled Delete
+    /** Handle Update Cvm Scheduled Delete
 
 Update CVM scheduled delete time
 
@@ -1435,7 +1435,7 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/scheduled-delete`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Batch stop CVMs
+    /** Batch stop CVMs
 
 Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
 
@@ -1471,7 +1471,7 @@ Sends a `POST` request to `/api/v1/cvms/batch-stop`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Handle Batch Cvm Status
+    /** Handle Batch Cvm Status
 
 Batch query CVM real-time status.
 
@@ -1515,7 +1515,7 @@ Sends a `POST` request to `/api/v1/status/batch`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Handle Get Cvm State
+    /** Handle Get Cvm State
 
 Get CVM state. Supports two modes:
 
@@ -1572,7 +1572,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get network configuration
+    /** Get network configuration
 
 Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
 
@@ -1610,7 +1610,7 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/network-config`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update KMS/Gateway URLs
+    /** Update KMS/Gateway URLs
 
 Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
 
@@ -1650,7 +1650,7 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/network-config`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get port mappings
+    /** Get port mappings
 
 Returns persisted port mappings for this CVM.
 
@@ -1687,7 +1687,7 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/ports`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Set port mappings
+    /** Set port mappings
 
 Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
 
@@ -1726,7 +1726,7 @@ Sends a `PUT` request to `/api/v1/cvms/{cvm_id}/ports`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get firewall availability for this CVM's node
+    /** Get firewall availability for this CVM's node
 
 Checks teescope capabilities.firewall on the node hosting this CVM.
 
@@ -1764,7 +1764,7 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/firewall-status`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get commit token info (no auth required)
+    /** Get commit token info (no auth required)
 
 Read-only lookup of commit token metadata for the confirm-update page.
 
@@ -1804,7 +1804,7 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/commit-update`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Commit CVM update (token-based, no auth required)
+    /** Commit CVM update (token-based, no auth required)
 
 Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
 
@@ -1850,7 +1850,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Commit CVM replica (token-based, no auth required)
+    /** Commit CVM replica (token-based, no auth required)
 
 Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
 
@@ -1896,7 +1896,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Diagnose custom domain DNS
+    /** Diagnose custom domain DNS
 
 Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
 
@@ -1936,7 +1936,7 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/customize-domain-diagnose`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get CVM user config
+    /** Get CVM user config
 
 Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
 

@@ -10,7 +10,7 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /**List instance type families
+    /** List instance type families
 
 Public endpoint. Returns all families with their public instance types grouped.
 
@@ -44,7 +44,7 @@ Sends a `GET` request to `/api/v1/instance-types`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List family instance types
+    /** List family instance types
 
 Public endpoint. Returns all public instance types for a specific family.
 

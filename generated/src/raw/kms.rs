@@ -10,7 +10,7 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /**List KMS instances
+    /** List KMS instances
 
 Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
 
@@ -54,7 +54,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get KMS details
+    /** Get KMS details
 
 Retrieve KMS instance details by hashed ID or slug.
 
@@ -93,7 +93,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get app encryption pubkey
+    /** Get app encryption pubkey
 
 Retrieve the public key for encrypting environment variables before deployment.
 
@@ -135,7 +135,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Predict next app IDs
+    /** Predict next app IDs
 
 Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
 
@@ -173,7 +173,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect KMS instance
+    /** Inspect KMS instance
 
 Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
 
@@ -210,7 +210,7 @@ Sends a `GET` request to `/api/v1/kms/{kms_id}/info`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get on-chain KMS details by chain
+    /** Get on-chain KMS details by chain
 
 Returns KMS contracts on the specified chain with device and OS image whitelist status.
 

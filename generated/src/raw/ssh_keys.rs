@@ -10,7 +10,7 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /**List user SSH keys
+    /** List user SSH keys
 
 Returns all SSH keys belonging to the authenticated user.
 
@@ -44,7 +44,7 @@ Sends a `GET` request to `/api/v1/user/ssh-keys`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Add SSH key
+    /** Add SSH key
 
 Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
 
@@ -80,7 +80,7 @@ Sends a `POST` request to `/api/v1/user/ssh-keys`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete SSH key
+    /** Delete SSH key
 
 Soft-deletes an SSH key. Key must belong to the authenticated user.
 
@@ -112,7 +112,7 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Import keys from GitHub profile
+    /** Import keys from GitHub profile
 
 Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
 
@@ -148,7 +148,7 @@ Sends a `POST` request to `/api/v1/user/ssh-keys/github-profile`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Sync keys from GitHub
+    /** Sync keys from GitHub
 
 Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
 

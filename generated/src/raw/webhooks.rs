@@ -10,7 +10,7 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /**List workspace webhooks
+    /** List workspace webhooks
 
 Sends a `GET` request to `/api/v1/workspace/webhooks`
 
@@ -42,7 +42,7 @@ Sends a `GET` request to `/api/v1/workspace/webhooks`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create workspace webhook
+    /** Create workspace webhook
 
 Sends a `POST` request to `/api/v1/workspace/webhooks`
 
@@ -76,7 +76,7 @@ Sends a `POST` request to `/api/v1/workspace/webhooks`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get webhook details
+    /** Get webhook details
 
 Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}`
 
@@ -112,7 +112,7 @@ Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update webhook
+    /** Update webhook
 
 Sends a `PUT` request to `/api/v1/workspace/webhooks/{webhook_id}`
 
@@ -150,7 +150,7 @@ Sends a `PUT` request to `/api/v1/workspace/webhooks/{webhook_id}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete webhook
+    /** Delete webhook
 
 Sends a `DELETE` request to `/api/v1/workspace/webhooks/{webhook_id}`
 
@@ -178,7 +178,7 @@ Sends a `DELETE` request to `/api/v1/workspace/webhooks/{webhook_id}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Reveal webhook secret (requires 2FA)
+    /** Reveal webhook secret (requires 2FA)
 
 Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
 
@@ -214,7 +214,7 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/reveal-secret
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Rotate webhook secret (requires 2FA)
+    /** Rotate webhook secret (requires 2FA)
 
 Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
 
@@ -250,7 +250,7 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/rotate-secret
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Send test webhook event
+    /** Send test webhook event
 
 Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/test`
 
@@ -286,7 +286,7 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/test`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List webhook deliveries
+    /** List webhook deliveries
 
 Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries`
 
@@ -329,7 +329,7 @@ Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Resend a webhook delivery
+    /** Resend a webhook delivery
 
 Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
 
@@ -366,7 +366,7 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries/{e
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get webhook delivery stats
+    /** Get webhook delivery stats
 
 Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/stats`
 

@@ -4,606 +4,606 @@
 
 #[allow(unused_imports)]
 use super::*;
-///OAuth account linked to a user.
+/// OAuth account linked to a user.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Account {
-    ///Account link timestamp
+    /// Account link timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Account ID
+    /// Account ID
     pub id: i64,
-    ///OAuth provider: github, google, near
+    /// OAuth provider: github, google, near
     pub provider: ::std::string::String,
-    ///Avatar URL from OAuth provider
+    /// Avatar URL from OAuth provider
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_account_avatar: ::std::option::Option<::std::string::String>,
-    ///Email from OAuth provider
+    /// Email from OAuth provider
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_account_email: ::std::option::Option<::std::string::String>,
-    ///User ID from the OAuth provider
+    /// User ID from the OAuth provider
     pub provider_account_id: ::std::string::String,
-    ///Display name from OAuth provider
+    /// Display name from OAuth provider
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_account_name: ::std::option::Option<::std::string::String>,
 }
-///Response for getting user's connected accounts.
+/// Response for getting user's connected accounts.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AccountsResponse {
-    ///All linked OAuth accounts
+    /// All linked OAuth accounts
     pub accounts: ::std::vec::Vec<Account>,
-    ///True if user can disconnect an account (has password or 2+ accounts)
+    /// True if user can disconnect an account (has password or 2+ accounts)
     pub can_disconnect: bool,
-    ///True if user has a password set
+    /// True if user has a password set
     pub has_password: bool,
 }
-///Result of an ACME account fetch attempt.
+/// Result of an ACME account fetch attempt.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AcmeFetchResult {
-    ///Error message if request failed
+    /// Error message if request failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///True if HTTP 200 response received
+    /// True if HTTP 200 response received
     pub http_ok: bool,
-    ///HTTP status code returned
+    /// HTTP status code returned
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i64>,
-    ///Account URI from response body
+    /// Account URI from response body
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uri: ::std::option::Option<::std::string::String>,
-    ///ACME endpoint URL queried
+    /// ACME endpoint URL queried
     pub url: ::std::string::String,
 }
-///Overview payload combining active rental metrics and featured items.
+/// Overview payload combining active rental metrics and featured items.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ActiveGpuRentalOverviewResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<ActiveGpuRentalResponse>,
-    ///The `regions_served` field.
+    /// The `regions_served` field.
     pub regions_served: i64,
-    ///The `total_gpu_units` field.
+    /// The `total_gpu_units` field.
     pub total_gpu_units: i64,
-    ///The `total_instances` field.
+    /// The `total_instances` field.
     pub total_instances: i64,
 }
-///Summary of an active GPU rental instance.
+/// Summary of an active GPU rental instance.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ActiveGpuRentalResponse {
-    ///The `activated_at` field.
+    /// The `activated_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub activated_at: ::std::option::Option<::std::string::String>,
-    ///The `commitment_days` field.
+    /// The `commitment_days` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commitment_days: ::std::option::Option<i64>,
-    ///The `deployment_name` field.
+    /// The `deployment_name` field.
     pub deployment_name: ::std::string::String,
-    ///The `gpu_count` field.
+    /// The `gpu_count` field.
     pub gpu_count: i64,
-    ///The `gpu_model` field.
+    /// The `gpu_model` field.
     pub gpu_model: ::std::string::String,
-    ///The `hourly_rate` field.
+    /// The `hourly_rate` field.
     pub hourly_rate: ::std::string::String,
-    ///The `id` field.
+    /// The `id` field.
     pub id: ::std::string::String,
-    ///The `plan` field.
+    /// The `plan` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<GpuSkuPricingPlan>,
-    ///The `quantity` field.
+    /// The `quantity` field.
     pub quantity: i64,
-    ///The `region` field.
+    /// The `region` field.
     pub region: ::std::string::String,
 }
-///IP address activity record from ClickHouse.
+/// IP address activity record from ClickHouse.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ActivityIpEntry {
-    ///First request timestamp
+    /// First request timestamp
     pub first_seen: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///IP address
+    /// IP address
     pub ip_address: ::std::string::String,
-    ///Most recent request timestamp
+    /// Most recent request timestamp
     pub last_seen: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Total requests from this IP
+    /// Total requests from this IP
     pub request_count: i64,
 }
-///Request to add GPUs to a workspace.
+/// Request to add GPUs to a workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AddGpusRequest {
-    ///List of GPU IDs
+    /// List of GPU IDs
     pub gpu_ids: ::std::vec::Vec<i64>,
 }
-///Request to add members to a team.
+/// Request to add members to a team.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AddMembersRequest {
-    ///Role: member or admin
+    /// Role: member or admin
     #[serde(default = "defaults::add_members_request_role")]
     pub role: ::std::string::String,
-    ///List of user hash IDs (usr_xxx)
+    /// List of user hash IDs (usr_xxx)
     pub user_ids: ::std::vec::Vec<::std::string::String>,
 }
-///Request to add teepods to a workspace.
+/// Request to add teepods to a workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AddTeepodsRequest {
-    ///List of teepod IDs
+    /// List of teepod IDs
     pub teepod_ids: ::std::vec::Vec<i64>,
 }
-///Paginated credit transactions response.
+/// Paginated credit transactions response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AdminCreditsPaginatedCreditTransactions {
-    ///Transaction list
+    /// Transaction list
     pub items: ::std::vec::Vec<ExtendedCreditTransaction>,
-    ///Current page number
+    /// Current page number
     pub page: i64,
-    ///Records per page
+    /// Records per page
     pub page_size: i64,
-    ///Total pages
+    /// Total pages
     pub pages: i64,
-    ///Total matching records
+    /// Total matching records
     pub total: i64,
-    ///Sum of transaction amounts
+    /// Sum of transaction amounts
     pub total_amount: f64,
 }
-///`AdminEmailPreviewRequest`
+/// `AdminEmailPreviewRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AdminEmailPreviewRequest {
-    ///Email body as raw HTML
+    /// Email body as raw HTML
     pub content: ::std::string::String,
-    ///Email subject for the template header
+    /// Email subject for the template header
     pub subject: ::std::string::String,
 }
-///`AdminEmailRequest`
+/// `AdminEmailRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AdminEmailRequest {
-    ///Optional file attachments. Each item has filename, base64-encoded content, and content_type.
+    /// Optional file attachments. Each item has filename, base64-encoded content, and content_type.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<::std::vec::Vec<AttachmentRequest>>,
-    ///Email body as raw HTML
+    /// Email body as raw HTML
     pub content: ::std::string::String,
-    ///Recipient email addresses
+    /// Recipient email addresses
     pub recipients: ::std::vec::Vec<::std::string::String>,
-    ///Reply-to address; defaults to the configured Resend reply_to
+    /// Reply-to address; defaults to the configured Resend reply_to
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_to: ::std::option::Option<::std::string::String>,
-    ///Email subject (prefixed with '[Phala Cloud]' automatically)
+    /// Email subject (prefixed with '[Phala Cloud]' automatically)
     pub subject: ::std::string::String,
 }
-///`AdminEmailResponse`
+/// `AdminEmailResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AdminEmailResponse {
-    ///Failed count
+    /// Failed count
     pub failed: i64,
-    ///The `results` field.
+    /// The `results` field.
     pub results: ::std::vec::Vec<AdminEmailResult>,
-    ///Successfully sent count
+    /// Successfully sent count
     pub sent: i64,
-    ///Total recipients processed
+    /// Total recipients processed
     pub total: i64,
 }
-///`AdminEmailResult`
+/// `AdminEmailResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AdminEmailResult {
-    ///The `email` field.
+    /// The `email` field.
     pub email: ::std::string::String,
-    ///Error message on failure
+    /// Error message on failure
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///Resend email ID on success
+    /// Resend email ID on success
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resend_email_id: ::std::option::Option<::std::string::String>,
-    ///The `success` field.
+    /// The `success` field.
     pub success: bool,
 }
-///Instance lifecycle event with CVM, user, and team context.
+/// Instance lifecycle event with CVM, user, and team context.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AdminInstanceEventResponse {
-    ///CVM details
+    /// CVM details
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///Event duration in milliseconds
+    /// Event duration in milliseconds
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<f64>,
-    ///Event type (instance.create, instance.shutdown, etc.)
+    /// Event type (instance.create, instance.shutdown, etc.)
     pub event_type: ::std::string::String,
-    ///VM UUID (instance_id)
+    /// VM UUID (instance_id)
     pub instance_id: ::std::string::String,
-    ///Instance type
+    /// Instance type
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///New instance type on resize
+    /// New instance type on resize
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_instance_type: ::std::option::Option<::std::string::String>,
-    ///Previous instance type on resize
+    /// Previous instance type on resize
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub old_instance_type: ::std::option::Option<::std::string::String>,
-    ///Instance state after event
+    /// Instance state after event
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    ///Event status (pending or completed)
+    /// Event status (pending or completed)
     pub status: ::std::string::String,
-    ///Team details
+    /// Team details
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///Event timestamp
+    /// Event timestamp
     pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///User ID who triggered the event (0 = system)
+    /// User ID who triggered the event (0 = system)
     pub triggered_by: i64,
-    ///Email of the triggering user
+    /// Email of the triggering user
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub triggered_by_email: ::std::option::Option<::std::string::String>,
-    ///Username of the triggering user
+    /// Username of the triggering user
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub triggered_by_username: ::std::option::Option<::std::string::String>,
-    ///Owner user details
+    /// Owner user details
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
-///Teepod with admin-specific metadata.
+/// Teepod with admin-specific metadata.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AdminTeepodDetail {
-    ///The `capacity` field.
+    /// The `capacity` field.
     pub capacity: NodesTeepodCapacity,
-    ///Teepod creation timestamp
+    /// Teepod creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Hardware device identifier
+    /// Hardware device identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///Whether teepod accepts new CVMs
+    /// Whether teepod accepts new CVMs
     pub enabled: bool,
-    ///Teepod RPC endpoint URL
+    /// Teepod RPC endpoint URL
     pub endpoint: ::std::string::String,
-    ///FMSPC attestation identifier
+    /// FMSPC attestation identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fmspc: ::std::option::Option<::std::string::String>,
-    ///Teepod database ID
+    /// Teepod database ID
     pub id: i64,
-    ///Whether KMS upgrades are allowed
+    /// Whether KMS upgrades are allowed
     #[serde(default)]
     pub kms_allow_upgrade: bool,
-    ///KMS upgrade webhook URL
+    /// KMS upgrade webhook URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_upgrade_callback_url: ::std::option::Option<::std::string::String>,
-    ///KMS service URL
+    /// KMS service URL
     pub kms_url: ::std::string::String,
-    ///KMS protocol version
+    /// KMS protocol version
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_version: ::std::option::Option<::std::string::String>,
-    ///Last successful ping
+    /// Last successful ping
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_ping_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///Teepod display name
+    /// Teepod display name
     pub name: ::std::string::String,
-    ///Node hardware limits
+    /// Node hardware limits
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_resource_limits: ::std::option::Option<NodeResourceLimits>,
-    ///Node utilization stats
+    /// Node utilization stats
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_resource_usage: ::std::option::Option<NodesNodeResourceUsage>,
-    ///Platform Provisioning ID
+    /// Platform Provisioning ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppid: ::std::option::Option<::std::string::String>,
-    ///Geographic region code
+    /// Geographic region code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    ///The `resource_usage` field.
+    /// The `resource_usage` field.
     pub resource_usage: TeepodResourceUsage,
-    ///Current status (online, offline, maintenance)
+    /// Current status (online, offline, maintenance)
     pub status: ::std::string::String,
-    ///Syslog forwarding endpoint
+    /// Syslog forwarding endpoint
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub syslog_endpoint: ::std::option::Option<::std::string::String>,
-    ///Teepod software version
+    /// Teepod software version
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_version: ::std::option::Option<::std::string::String>,
-    ///TProxy base domain
+    /// TProxy base domain
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_base_domain: ::std::option::Option<::std::string::String>,
-    ///TProxy HTTP port
+    /// TProxy HTTP port
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_port: ::std::option::Option<i64>,
-    ///TProxy TAPPD port
+    /// TProxy TAPPD port
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_tappd_port: ::std::option::Option<i64>,
-    ///TProxy service URL
+    /// TProxy service URL
     pub tproxy_url: ::std::string::String,
 }
-///Extended user information for admin interface.
+/// Extended user information for admin interface.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AdminUserDetail {
-    ///The `account_verified_at` field.
+    /// The `account_verified_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_verified_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///OAuth accounts
+    /// OAuth accounts
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub accounts: ::std::vec::Vec<Account>,
-    ///The `balance` field.
+    /// The `balance` field.
     pub balance: f64,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `credit` field.
+    /// The `credit` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit: ::std::option::Option<UsersCredit>,
-    ///The `credits` field.
+    /// The `credits` field.
     pub credits: f64,
-    ///The `cvm_count` field.
+    /// The `cvm_count` field.
     #[serde(default)]
     pub cvm_count: i64,
-    ///The `cvm_credits` field.
+    /// The `cvm_credits` field.
     pub cvm_credits: f64,
-    ///The `disabled` field.
+    /// The `disabled` field.
     pub disabled: bool,
-    ///The `email` field.
+    /// The `email` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    ///The `email_verified_at` field.
+    /// The `email_verified_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_verified_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `hash_id` field.
+    /// The `hash_id` field.
     pub hash_id: ::std::string::String,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///Last API activity timestamp
+    /// Last API activity timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_activity_at: ::std::option::Option<::std::string::String>,
-    ///Last authentication method
+    /// Last authentication method
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_auth_method: ::std::option::Option<::std::string::String>,
-    ///IP address at registration
+    /// IP address at registration
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub registered_ip: ::std::option::Option<::std::string::String>,
-    ///The `role` field.
+    /// The `role` field.
     pub role: ::std::string::String,
-    ///The `stripe_customer_id` field.
+    /// The `stripe_customer_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    ///The `teams` field.
+    /// The `teams` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub teams: ::std::vec::Vec<TeamBase>,
-    ///Number of teams
+    /// Number of teams
     #[serde(default)]
     pub teams_count: i64,
-    ///2FA enabled
+    /// 2FA enabled
     #[serde(default)]
     pub totp_enabled: bool,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///`AffectedApp`
+/// `AffectedApp`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AffectedApp {
-    ///The `allow_any_device` field.
+    /// The `allow_any_device` field.
     #[serde(default)]
     pub allow_any_device: bool,
-    ///The `app_id` field.
+    /// The `app_id` field.
     pub app_id: ::std::string::String,
-    ///The `chain_id` field.
+    /// The `chain_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    ///The `contract_address` field.
+    /// The `contract_address` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_address: ::std::option::Option<::std::string::String>,
-    ///The `cvms` field.
+    /// The `cvms` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub cvms: ::std::vec::Vec<AffectedCvm>,
-    ///The `project_name` field.
+    /// The `project_name` field.
     pub project_name: ::std::string::String,
 }
-///`AffectedCvm`
+/// `AffectedCvm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AffectedCvm {
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     pub cvm_id: i64,
-    ///The `device_allowed` field.
+    /// The `device_allowed` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_allowed: ::std::option::Option<bool>,
-    ///The `device_id` field.
+    /// The `device_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///The `node_name` field.
+    /// The `node_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
-///`AffectedTeam`
+/// `AffectedTeam`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AffectedTeam {
-    ///The `apps` field.
+    /// The `apps` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub apps: ::std::vec::Vec<AffectedApp>,
-    ///The `contact_email` field.
+    /// The `contact_email` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_email: ::std::option::Option<::std::string::String>,
-    ///The `team_id` field.
+    /// The `team_id` field.
     pub team_id: i64,
-    ///The `team_name` field.
+    /// The `team_name` field.
     pub team_name: ::std::string::String,
 }
-///All instance type families with their types.
+/// All instance type families with their types.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllFamiliesResponse {
-    ///List of family groups
+    /// List of family groups
     pub result: ::std::vec::Vec<FamilyGroup>,
 }
-///CVM allocation detail for an order.
+/// CVM allocation detail for an order.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AllocationDetail {
-    ///The `allocated_at` field.
+    /// The `allocated_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `cvm_app_id` field.
+    /// The `cvm_app_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_app_id: ::std::option::Option<::std::string::String>,
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_id: ::std::option::Option<i64>,
-    ///The `cvm_status` field.
+    /// The `cvm_status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_status: ::std::option::Option<::std::string::String>,
-    ///The `cvm_vm_uuid` field.
+    /// The `cvm_vm_uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_vm_uuid: ::std::option::Option<::std::string::String>,
-    ///The `gpus` field.
+    /// The `gpus` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub gpus: ::std::vec::Vec<AllocationGpuDetail>,
-    ///The `node_name` field.
+    /// The `node_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    ///The `teepod_name` field.
+    /// The `teepod_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_name: ::std::option::Option<::std::string::String>,
 }
-///GPU details for an allocation.
+/// GPU details for an allocation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllocationGpuDetail {
-    ///The `gpu_id` field.
+    /// The `gpu_id` field.
     pub gpu_id: i64,
-    ///The `product_id` field.
+    /// The `product_id` field.
     pub product_id: ::std::string::String,
-    ///The `slot` field.
+    /// The `slot` field.
     pub slot: ::std::string::String,
 }
-///GPU allocation history record.
+/// GPU allocation history record.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllocationHistoryItem {
-    ///Allocation timestamp
+    /// Allocation timestamp
     pub allocated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Hashed CVM ID (null if deleted)
+    /// Hashed CVM ID (null if deleted)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_id: ::std::option::Option<::std::string::String>,
-    ///CVM UUID
+    /// CVM UUID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_vm_uuid: ::std::option::Option<::std::string::String>,
-    ///Hashed project ID
+    /// Hashed project ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
-    ///Release timestamp
+    /// Release timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub released_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///Hashed team ID (null if deleted)
+    /// Hashed team ID (null if deleted)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_id: ::std::option::Option<::std::string::String>,
-    ///Team name
+    /// Team name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
 }
-///GPU allocation history response.
+/// GPU allocation history response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllocationHistoryResponse {
-    ///GPU ID
+    /// GPU ID
     pub gpu_id: i64,
-    ///History records
+    /// History records
     pub items: ::std::vec::Vec<AllocationHistoryItem>,
-    ///Total history records
+    /// Total history records
     pub total: i64,
 }
-///`AllowedNodeOut`
+/// `AllowedNodeOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllowedNodeOut {
-    ///The `device_id` field.
+    /// The `device_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///null if non-onchain KMS or no device_id
+    /// null if non-onchain KMS or no device_id
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     pub teepod_id: i64,
-    ///The `teepod_name` field.
+    /// The `teepod_name` field.
     pub teepod_name: ::std::string::String,
 }
-///`AllowedNodesResponse`
+/// `AllowedNodesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllowedNodesResponse {
-    ///The `is_onchain` field.
+    /// The `is_onchain` field.
     pub is_onchain: bool,
-    ///The `kms_id` field.
+    /// The `kms_id` field.
     pub kms_id: ::std::string::String,
-    ///The `nodes` field.
+    /// The `nodes` field.
     pub nodes: ::std::vec::Vec<AllowedNodeOut>,
 }
-///`AllowedOsImageOut`
+/// `AllowedOsImageOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllowedOsImageOut {
-    ///The `db_enabled` field.
+    /// The `db_enabled` field.
     pub db_enabled: bool,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///null if non-onchain KMS or no hash
+    /// null if non-onchain KMS or no hash
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    ///The `os_image_hash` field.
+    /// The `os_image_hash` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    ///The `os_image_id` field.
+    /// The `os_image_id` field.
     pub os_image_id: i64,
-    ///The `version` field.
+    /// The `version` field.
     pub version: ::std::string::String,
 }
-///`AllowedOsImagesResponse`
+/// `AllowedOsImagesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllowedOsImagesResponse {
-    ///The `images` field.
+    /// The `images` field.
     pub images: ::std::vec::Vec<AllowedOsImageOut>,
-    ///The `is_onchain` field.
+    /// The `is_onchain` field.
     pub is_onchain: bool,
-    ///The `kms_id` field.
+    /// The `kms_id` field.
     pub kms_id: ::std::string::String,
 }
-///`ApiToken`
+/// `ApiToken`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApiToken {
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `default_version` field.
+    /// The `default_version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_version: ::std::option::Option<::std::string::String>,
-    ///The `expires_at` field.
+    /// The `expires_at` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `is_active` field.
+    /// The `is_active` field.
     pub is_active: bool,
-    ///The `last_used_at` field.
+    /// The `last_used_at` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `team_id` field.
+    /// The `team_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_id: ::std::option::Option<i64>,
-    ///The `team_name` field.
+    /// The `team_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    ///The `team_slug` field.
+    /// The `team_slug` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
-    ///The `token` field.
+    /// The `token` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
-    ///The `token_prefix` field.
+    /// The `token_prefix` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_prefix: ::std::option::Option<::std::string::String>,
 }
-///`ApiTokenCreate`
+/// `ApiTokenCreate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApiTokenCreate {
-    ///Token expiry in days (1-365)
+    /// Token expiry in days (1-365)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_in_days: ::std::option::Option<::std::num::NonZeroU64>,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ApiTokenCreateName,
 }
-///`ApiTokenCreateName`
+/// `ApiTokenCreateName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ApiTokenCreateName(pub(super) ::std::string::String);
@@ -660,13 +660,13 @@ impl<'de> ::serde::Deserialize<'de> for ApiTokenCreateName {
             })
     }
 }
-///`ApiTokenRefresh`
+/// `ApiTokenRefresh`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApiTokenRefresh {
-    ///New token expiry in days (1-365)
+    /// New token expiry in days (1-365)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_in_days: ::std::option::Option<::std::num::NonZeroU64>,
-    ///Upgrade to latest API version
+    /// Upgrade to latest API version
     #[serde(default = "defaults::default_bool::<true>")]
     pub upgrade_version: bool,
 }
@@ -678,82 +678,82 @@ impl ::std::default::Default for ApiTokenRefresh {
         }
     }
 }
-///`ApiVerifyEmailTokenBody`
+/// `ApiVerifyEmailTokenBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApiVerifyEmailTokenBody {
-    ///The `request` field.
+    /// The `request` field.
     pub request: EmailTokenVerificationRequest,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
-///`AppComposeV2`
+/// `AppComposeV2`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AppComposeV2 {
-    ///The `allowed_envs` field.
+    /// The `allowed_envs` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub allowed_envs: ::std::vec::Vec<::std::string::String>,
-    ///The `bash_script` field.
+    /// The `bash_script` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bash_script: ::std::option::Option<::std::string::String>,
-    ///The `default_gateway_domain` field.
+    /// The `default_gateway_domain` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_gateway_domain: ::std::option::Option<::std::string::String>,
-    ///The `docker_compose_file` field.
+    /// The `docker_compose_file` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    ///The `features` field.
+    /// The `features` field.
     #[serde(default = "defaults::app_compose_v2_features")]
     pub features: ::std::vec::Vec<::std::string::String>,
-    ///The `gateway_enabled` field.
+    /// The `gateway_enabled` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub gateway_enabled: bool,
-    ///The `init_script` field.
+    /// The `init_script` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub init_script: ::std::option::Option<::std::string::String>,
-    ///The `kms_enabled` field.
+    /// The `kms_enabled` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub kms_enabled: bool,
-    ///The `local_key_provider_enabled` field.
+    /// The `local_key_provider_enabled` field.
     #[serde(default)]
     pub local_key_provider_enabled: bool,
-    ///The `manifest_version` field.
+    /// The `manifest_version` field.
     #[serde(default = "defaults::default_u64::<i64, 2>")]
     pub manifest_version: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `no_instance_id` field.
+    /// The `no_instance_id` field.
     #[serde(default)]
     pub no_instance_id: bool,
-    ///The `pre_launch_script` field.
+    /// The `pre_launch_script` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
-    ///The `public_logs` field.
+    /// The `public_logs` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_logs: bool,
-    ///The `public_sysinfo` field.
+    /// The `public_sysinfo` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_sysinfo: bool,
-    ///The `public_tcbinfo` field.
+    /// The `public_tcbinfo` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_tcbinfo: bool,
-    ///The `runner` field.
+    /// The `runner` field.
     #[serde(default = "defaults::app_compose_v2_runner")]
     pub runner: ::std::string::String,
-    ///The `salt` field.
+    /// The `salt` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub salt: ::std::option::Option<::std::string::String>,
-    ///The `secure_time` field.
+    /// The `secure_time` field.
     #[serde(default)]
     pub secure_time: bool,
-    ///The `storage_fs` field.
+    /// The `storage_fs` field.
     #[serde(default = "defaults::app_compose_v2_storage_fs")]
     pub storage_fs: ::std::option::Option<AppComposeV2StorageFs>,
-    ///The `tproxy_enabled` field.
+    /// The `tproxy_enabled` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub tproxy_enabled: bool,
 }
-///`AppComposeV2StorageFs`
+/// `AppComposeV2StorageFs`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -767,10 +767,10 @@ pub struct AppComposeV2 {
     PartialOrd
 )]
 pub enum AppComposeV2StorageFs {
-    ///The value `"ext4"`.
+    /// The value `"ext4"`.
     #[serde(rename = "ext4")]
     Ext4,
-    ///The value `"zfs"`.
+    /// The value `"zfs"`.
     #[serde(rename = "zfs")]
     Zfs,
 }
@@ -810,104 +810,104 @@ impl ::std::convert::TryFrom<::std::string::String> for AppComposeV2StorageFs {
         value.parse()
     }
 }
-///`AppCvmsBatchIsAllowedResponse`
+/// `AppCvmsBatchIsAllowedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AppCvmsBatchIsAllowedResponse {
-    ///The `allowed_count` field.
+    /// The `allowed_count` field.
     #[serde(default)]
     pub allowed_count: i64,
-    ///The `denied_count` field.
+    /// The `denied_count` field.
     #[serde(default)]
     pub denied_count: i64,
-    ///The `error_count` field.
+    /// The `error_count` field.
     #[serde(default)]
     pub error_count: i64,
-    ///Whether this app uses on-chain KMS
+    /// Whether this app uses on-chain KMS
     pub is_onchain: bool,
-    ///The `results` field.
+    /// The `results` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub results: ::std::vec::Vec<CvmIsAllowedItem>,
-    ///The `skipped_cvm_ids` field.
+    /// The `skipped_cvm_ids` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub skipped_cvm_ids: ::std::vec::Vec<i64>,
-    ///The `total` field.
+    /// The `total` field.
     #[serde(default)]
     pub total: i64,
 }
-///Instance event list response.
+/// Instance event list response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AppEventsResponse {
-    ///Event records
+    /// Event records
     pub events: ::std::vec::Vec<AppsInstanceEventResponse>,
-    ///Number of events returned
+    /// Number of events returned
     pub total: i64,
 }
-///`AppIsAllowedRequest`
+/// `AppIsAllowedRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AppIsAllowedRequest {
-    ///Chain ID for RPC URL resolution. If omitted, resolved from DB via CVM/KMS records.
+    /// Chain ID for RPC URL resolution. If omitted, resolved from DB via CVM/KMS records.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    ///Compose hash to check (hex)
+    /// Compose hash to check (hex)
     pub compose_hash: ::std::string::String,
-    ///Device ID (hex, direct)
+    /// Device ID (hex, direct)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///Node ID (resolves device_id from DB)
+    /// Node ID (resolves device_id from DB)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
 }
-///`AppIsAllowedResponse`
+/// `AppIsAllowedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AppIsAllowedResponse {
-    ///The `allow_any_device` field.
+    /// The `allow_any_device` field.
     pub allow_any_device: bool,
-    ///The `app_contract_address` field.
+    /// The `app_contract_address` field.
     pub app_contract_address: ::std::string::String,
-    ///The `compose_hash` field.
+    /// The `compose_hash` field.
     pub compose_hash: ::std::string::String,
-    ///The `compose_hash_allowed` field.
+    /// The `compose_hash_allowed` field.
     pub compose_hash_allowed: bool,
-    ///The `device_id` field.
+    /// The `device_id` field.
     pub device_id: ::std::string::String,
-    ///The `device_id_allowed` field.
+    /// The `device_id_allowed` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `is_allowed` field.
+    /// The `is_allowed` field.
     pub is_allowed: bool,
 }
-///`AppKmsInfoResponse`
+/// `AppKmsInfoResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AppKmsInfoResponse {
-    ///The `app_contract_address` field.
+    /// The `app_contract_address` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_contract_address: ::std::option::Option<::std::string::String>,
-    ///The `chain_id` field.
+    /// The `chain_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    ///The `deployer_address` field.
+    /// The `deployer_address` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_address: ::std::option::Option<::std::string::String>,
-    ///The `deployer_type` field.
+    /// The `deployer_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_type: ::std::option::Option<AppKmsInfoResponseDeployerType>,
-    ///The `is_contract` field.
+    /// The `is_contract` field.
     #[serde(default)]
     pub is_contract: bool,
-    ///The `is_onchain_kms` field.
+    /// The `is_onchain_kms` field.
     #[serde(default)]
     pub is_onchain_kms: bool,
-    ///The `kms_contract_address` field.
+    /// The `kms_contract_address` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_address: ::std::option::Option<::std::string::String>,
-    ///The `safe_app_url` field.
+    /// The `safe_app_url` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub safe_app_url: ::std::option::Option<::std::string::String>,
 }
-///`AppKmsInfoResponseDeployerType`
+/// `AppKmsInfoResponseDeployerType`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -921,19 +921,19 @@ pub struct AppKmsInfoResponse {
     PartialOrd
 )]
 pub enum AppKmsInfoResponseDeployerType {
-    ///The value `"eoa"`.
+    /// The value `"eoa"`.
     #[serde(rename = "eoa")]
     Eoa,
-    ///The value `"safe"`.
+    /// The value `"safe"`.
     #[serde(rename = "safe")]
     Safe,
-    ///The value `"legacy_multisig"`.
+    /// The value `"legacy_multisig"`.
     #[serde(rename = "legacy_multisig")]
     LegacyMultisig,
-    ///The value `"erc4337"`.
+    /// The value `"erc4337"`.
     #[serde(rename = "erc4337")]
     Erc4337,
-    ///The value `"contract"`.
+    /// The value `"contract"`.
     #[serde(rename = "contract")]
     Contract,
 }
@@ -979,48 +979,48 @@ impl ::std::convert::TryFrom<::std::string::String> for AppKmsInfoResponseDeploy
         value.parse()
     }
 }
-///Full revision detail with configuration data.
+/// Full revision detail with configuration data.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AppRevisionDetailResponse {
-    ///Hex app identifier
+    /// Hex app identifier
     pub app_id: ::std::string::String,
-    ///Docker compose content (dict or raw string)
+    /// Docker compose content (dict or raw string)
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub compose_file: ::std::option::Option<AppRevisionDetailResponseComposeFile>,
-    ///SHA-256 hash of compose file
+    /// SHA-256 hash of compose file
     pub compose_hash: ::std::string::String,
-    ///Revision timestamp (ISO 8601)
+    /// Revision timestamp (ISO 8601)
     pub created_at: ::std::string::String,
-    ///CVM reference
+    /// CVM reference
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm: ::std::option::Option<CvmRef>,
-    ///Hex-encoded encrypted environment variables
+    /// Hex-encoded encrypted environment variables
     pub encrypted_env: ::std::string::String,
-    ///Operation: deploy, update, restart, etc.
+    /// Operation: deploy, update, restart, etc.
     pub operation_type: ::std::string::String,
-    ///Revision record identifier (hashid of snowflake_id)
+    /// Revision record identifier (hashid of snowflake_id)
     pub revision_id: ::std::string::String,
-    ///Request trace ID for debugging
+    /// Request trace ID for debugging
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub trace_id: ::std::option::Option<::std::string::String>,
-    ///User who triggered the operation
+    /// User who triggered the operation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub triggered_by: ::std::option::Option<UserRef>,
-    ///JSON user configuration string
+    /// JSON user configuration string
     pub user_config: ::std::string::String,
-    ///CVM UUID
+    /// CVM UUID
     pub vm_uuid: ::std::string::String,
-    ///Workspace reference
+    /// Workspace reference
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace: ::std::option::Option<WorkspaceRef>,
 }
-///`AppRevisionDetailResponseComposeFile`
+/// `AppRevisionDetailResponseComposeFile`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum AppRevisionDetailResponseComposeFile {
-    ///The `Object` case.
+    /// The `Object` case.
     Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-    ///The `String` case.
+    /// The `String` case.
     String(::std::string::String),
 }
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
@@ -1031,118 +1031,118 @@ for AppRevisionDetailResponseComposeFile {
         Self::Object(value)
     }
 }
-///App deployment revision summary.
+/// App deployment revision summary.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AppRevisionResponse {
-    ///Hex app identifier
+    /// Hex app identifier
     pub app_id: ::std::string::String,
-    ///SHA-256 hash of compose file
+    /// SHA-256 hash of compose file
     pub compose_hash: ::std::string::String,
-    ///Revision timestamp (ISO 8601)
+    /// Revision timestamp (ISO 8601)
     pub created_at: ::std::string::String,
-    ///CVM reference
+    /// CVM reference
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm: ::std::option::Option<CvmRef>,
-    ///Operation: deploy, update, restart, etc.
+    /// Operation: deploy, update, restart, etc.
     pub operation_type: ::std::string::String,
-    ///Revision record identifier (hashid of snowflake_id)
+    /// Revision record identifier (hashid of snowflake_id)
     pub revision_id: ::std::string::String,
-    ///Request trace ID for debugging
+    /// Request trace ID for debugging
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub trace_id: ::std::option::Option<::std::string::String>,
-    ///User who triggered the operation
+    /// User who triggered the operation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub triggered_by: ::std::option::Option<UserRef>,
-    ///CVM UUID
+    /// CVM UUID
     pub vm_uuid: ::std::string::String,
-    ///Workspace reference
+    /// Workspace reference
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace: ::std::option::Option<WorkspaceRef>,
 }
-///Paginated revision list.
+/// Paginated revision list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AppRevisionsResponse {
-    ///Current page number
+    /// Current page number
     pub page: i64,
-    ///Items per page
+    /// Items per page
     pub page_size: i64,
-    ///Revision records
+    /// Revision records
     pub revisions: ::std::vec::Vec<AppRevisionResponse>,
-    ///Total revision count
+    /// Total revision count
     pub total: i64,
-    ///Total page count
+    /// Total page count
     pub total_pages: i64,
 }
-///App usage response with cost summary.
+/// App usage response with cost summary.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AppUsageResponse {
-    ///Number of records returned
+    /// Number of records returned
     pub total: i64,
-    ///Sum of costs in USD
+    /// Sum of costs in USD
     pub total_cost: f64,
-    ///Usage records
+    /// Usage records
     pub usage: ::std::vec::Vec<MeteredUsageResponse>,
 }
-///CVM instance lifecycle event.
+/// CVM instance lifecycle event.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AppsInstanceEventResponse {
-    ///Request correlation ID
+    /// Request correlation ID
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    ///Event type: created, started, stopped, etc.
+    /// Event type: created, started, stopped, etc.
     pub event_type: ::std::string::String,
-    ///CVM instance UUID
+    /// CVM instance UUID
     pub instance_id: ::std::string::String,
-    ///CVM display name
+    /// CVM display name
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_name: ::std::option::Option<::std::string::String>,
-    ///Instance type identifier
+    /// Instance type identifier
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///Unique event identifier
+    /// Unique event identifier
     pub message_id: ::std::string::String,
-    ///JSON operation parameters
+    /// JSON operation parameters
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub operation_payload: ::std::option::Option<::std::string::String>,
-    ///Operation that triggered the event
+    /// Operation that triggered the event
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub operation_type: ::std::option::Option<::std::string::String>,
-    ///Event priority level
+    /// Event priority level
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub priority: ::std::option::Option<::std::string::String>,
-    ///Project database ID
+    /// Project database ID
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub project_id: ::std::option::Option<i64>,
-    ///CVM state at event time
+    /// CVM state at event time
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub state: ::std::option::Option<::std::string::String>,
-    ///Intended state after operation
+    /// Intended state after operation
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub target_state: ::std::option::Option<::std::string::String>,
-    ///Team database ID
+    /// Team database ID
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub team_id: ::std::option::Option<i64>,
-    ///Event timestamp (ISO 8601)
+    /// Event timestamp (ISO 8601)
     pub timestamp: ::std::string::String,
-    ///User ID who triggered the event
+    /// User ID who triggered the event
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub triggered_by: ::std::option::Option<i64>,
-    ///Owner user ID
+    /// Owner user ID
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub user_id: ::std::option::Option<i64>,
 }
-///`AttachmentRequest`
+/// `AttachmentRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AttachmentRequest {
-    ///Base64-encoded file content
+    /// Base64-encoded file content
     pub content: ::std::string::String,
-    ///MIME type of the attachment
+    /// MIME type of the attachment
     #[serde(default = "defaults::attachment_request_content_type")]
     pub content_type: ::std::string::String,
-    ///Attachment filename (e.g. 'report.pdf')
+    /// Attachment filename (e.g. 'report.pdf')
     pub filename: ::std::string::String,
 }
-///Attestation key type (subset used in SGX/TDX DCAP quotes).
+/// Attestation key type (subset used in SGX/TDX DCAP quotes).
 #[derive(::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct AttestationKeyType(pub(super) i64);
@@ -1178,88 +1178,88 @@ impl<'de> ::serde::Deserialize<'de> for AttestationKeyType {
             .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
     }
 }
-///`AuditCvmDetail`
+/// `AuditCvmDetail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AuditCvmDetail {
-    ///The `compute_estimated` field.
+    /// The `compute_estimated` field.
     pub compute_estimated: ::std::string::String,
-    ///The `compute_rate_per_hour` field.
+    /// The `compute_rate_per_hour` field.
     pub compute_rate_per_hour: ::std::string::String,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     pub cvm_id: i64,
-    ///The `deleted_at` field.
+    /// The `deleted_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `disk_rate_per_hour` field.
+    /// The `disk_rate_per_hour` field.
     pub disk_rate_per_hour: ::std::string::String,
-    ///The `disk_size_gb` field.
+    /// The `disk_size_gb` field.
     pub disk_size_gb: i64,
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     pub instance_type: ::std::string::String,
-    ///The `instance_type_name` field.
+    /// The `instance_type_name` field.
     pub instance_type_name: ::std::string::String,
-    ///The `is_deleted` field.
+    /// The `is_deleted` field.
     pub is_deleted: bool,
-    ///The `is_running` field.
+    /// The `is_running` field.
     pub is_running: bool,
-    ///The `memory_gb` field.
+    /// The `memory_gb` field.
     pub memory_gb: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `node_name` field.
+    /// The `node_name` field.
     pub node_name: ::std::string::String,
-    ///The `running_hours` field.
+    /// The `running_hours` field.
     pub running_hours: ::std::string::String,
-    ///The `segments` field.
+    /// The `segments` field.
     pub segments: ::std::vec::Vec<AuditSegment>,
-    ///The `storage_estimated` field.
+    /// The `storage_estimated` field.
     pub storage_estimated: ::std::string::String,
-    ///The `total_estimated` field.
+    /// The `total_estimated` field.
     pub total_estimated: ::std::string::String,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     pub vcpu: i64,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     pub vm_uuid: ::std::string::String,
 }
-///`AuditSegment`
+/// `AuditSegment`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AuditSegment {
-    ///The `compute_cost` field.
+    /// The `compute_cost` field.
     pub compute_cost: ::std::string::String,
-    ///The `duration_hours` field.
+    /// The `duration_hours` field.
     pub duration_hours: ::std::string::String,
-    ///The `end` field.
+    /// The `end` field.
     pub end: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `end_reason` field.
+    /// The `end_reason` field.
     pub end_reason: ::std::string::String,
-    ///The `start` field.
+    /// The `start` field.
     pub start: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `storage_cost` field.
+    /// The `storage_cost` field.
     pub storage_cost: ::std::string::String,
 }
-///`AuditSummary`
+/// `AuditSummary`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AuditSummary {
-    ///The `total_compute` field.
+    /// The `total_compute` field.
     pub total_compute: ::std::string::String,
-    ///The `total_cvms` field.
+    /// The `total_cvms` field.
     pub total_cvms: i64,
-    ///The `total_estimated` field.
+    /// The `total_estimated` field.
     pub total_estimated: ::std::string::String,
-    ///The `total_running_hours` field.
+    /// The `total_running_hours` field.
     pub total_running_hours: ::std::string::String,
-    ///The `total_storage` field.
+    /// The `total_storage` field.
     pub total_storage: ::std::string::String,
 }
-///`AutoSettleRequest`
+/// `AutoSettleRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AutoSettleRequest {
-    ///The `reason` field.
+    /// The `reason` field.
     pub reason: AutoSettleRequestReason,
 }
-///`AutoSettleRequestReason`
+/// `AutoSettleRequestReason`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct AutoSettleRequestReason(pub(super) ::std::string::String);
@@ -1316,23 +1316,23 @@ impl<'de> ::serde::Deserialize<'de> for AutoSettleRequestReason {
             })
     }
 }
-///`AutoSettleResponse`
+/// `AutoSettleResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AutoSettleResponse {
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub adjustment_item_id: AutoSettleResponseAdjustmentItemId,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub invoice_id: AutoSettleResponseInvoiceId,
-    ///The `original_amount_due` field.
+    /// The `original_amount_due` field.
     pub original_amount_due: ::std::string::String,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `success` field.
+    /// The `success` field.
     pub success: bool,
-    ///The `write_off_amount` field.
+    /// The `write_off_amount` field.
     pub write_off_amount: ::std::string::String,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct AutoSettleResponseAdjustmentItemId(pub(super) ::std::string::String);
@@ -1389,7 +1389,7 @@ impl<'de> ::serde::Deserialize<'de> for AutoSettleResponseAdjustmentItemId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct AutoSettleResponseInvoiceId(pub(super) ::std::string::String);
@@ -1445,124 +1445,124 @@ impl<'de> ::serde::Deserialize<'de> for AutoSettleResponseInvoiceId {
             })
     }
 }
-///GPU information for available GPUs (reserved + available).
+/// GPU information for available GPUs (reserved + available).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableGpuItem {
-    ///The `added_at` field.
+    /// The `added_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub added_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `allocated_to_cvm_id` field.
+    /// The `allocated_to_cvm_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_to_cvm_id: ::std::option::Option<i64>,
-    ///The `allocated_to_cvm_instance_id` field.
+    /// The `allocated_to_cvm_instance_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_to_cvm_instance_id: ::std::option::Option<::std::string::String>,
-    ///The `allocated_to_team_id` field.
+    /// The `allocated_to_team_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_to_team_id: ::std::option::Option<i64>,
-    ///The `allocated_to_team_name` field.
+    /// The `allocated_to_team_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_to_team_name: ::std::option::Option<::std::string::String>,
-    ///The `allocation_status` field.
+    /// The `allocation_status` field.
     pub allocation_status: ::std::string::String,
-    ///The `gpu_id` field.
+    /// The `gpu_id` field.
     pub gpu_id: i64,
-    ///The `is_reserved` field.
+    /// The `is_reserved` field.
     pub is_reserved: bool,
-    ///The `node_id` field.
+    /// The `node_id` field.
     pub node_id: i64,
-    ///The `node_name` field.
+    /// The `node_name` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    ///The `node_region` field.
+    /// The `node_region` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub node_region: ::std::option::Option<::std::string::String>,
-    ///The `product_id` field.
+    /// The `product_id` field.
     pub product_id: ::std::string::String,
-    ///The `reserved_by_team_id` field.
+    /// The `reserved_by_team_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reserved_by_team_id: ::std::option::Option<i64>,
-    ///The `reserved_by_team_name` field.
+    /// The `reserved_by_team_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reserved_by_team_name: ::std::option::Option<::std::string::String>,
-    ///The `slot` field.
+    /// The `slot` field.
     pub slot: ::std::string::String,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     pub teepod_id: i64,
-    ///The `teepod_name` field.
+    /// The `teepod_name` field.
     pub teepod_name: ::std::string::String,
 }
-///Response for available GPUs list.
+/// Response for available GPUs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableGpusResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<AvailableGpuItem>,
 }
-///Available OS image from teepod RPC.
+/// Available OS image from teepod RPC.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableImageOut {
-    ///Whether image exists in database
+    /// Whether image exists in database
     #[serde(default)]
     pub in_database: bool,
-    ///Development image flag
+    /// Development image flag
     pub is_dev: bool,
-    ///Image slug name
+    /// Image slug name
     pub name: ::std::string::String,
-    ///Database ID if stored
+    /// Database ID if stored
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_id: ::std::option::Option<i64>,
-    ///Semantic version string
+    /// Semantic version string
     pub version: ::std::string::String,
 }
-///OS image available for KMS association.
+/// OS image available for KMS association.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableOsImageOut {
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///OS image ID
+    /// OS image ID
     pub id: i64,
-    ///Already associated with KMS
+    /// Already associated with KMS
     #[serde(default)]
     pub is_associated: bool,
-    ///Development image
+    /// Development image
     pub is_dev: bool,
-    ///Name
+    /// Name
     pub name: ::std::string::String,
-    ///Image hash
+    /// Image hash
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    ///Slug
+    /// Slug
     pub slug: ::std::string::String,
-    ///Version
+    /// Version
     pub version: ::std::string::String,
 }
-///Teepod information for available teepods (reserved + enabled).
+/// Teepod information for available teepods (reserved + enabled).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableTeepodItem {
-    ///The `added_at` field.
+    /// The `added_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub added_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `is_reserved` field.
+    /// The `is_reserved` field.
     pub is_reserved: bool,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `node_id` field.
+    /// The `node_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    ///The `node_name` field.
+    /// The `node_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    ///The `region_identifier` field.
+    /// The `region_identifier` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     pub teepod_id: i64,
 }
-///Response for available teepods list.
+/// Response for available teepods list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableTeepodsResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<AvailableTeepodItem>,
 }

@@ -4,23 +4,23 @@
 
 #[allow(unused_imports)]
 use super::*;
-///`BackfillEnvPubkeyItem`
+/// `BackfillEnvPubkeyItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BackfillEnvPubkeyItem {
-    ///The `app_id` field.
+    /// The `app_id` field.
     pub app_id: ::std::string::String,
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     pub cvm_id: ::std::string::String,
-    ///The `pubkey` field.
+    /// The `pubkey` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pubkey: ::std::option::Option<::std::string::String>,
-    ///The `reason` field.
+    /// The `reason` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: BackfillEnvPubkeyItemStatus,
 }
-///`BackfillEnvPubkeyItemStatus`
+/// `BackfillEnvPubkeyItemStatus`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -34,13 +34,13 @@ pub struct BackfillEnvPubkeyItem {
     PartialOrd
 )]
 pub enum BackfillEnvPubkeyItemStatus {
-    ///The value `"updated"`.
+    /// The value `"updated"`.
     #[serde(rename = "updated")]
     Updated,
-    ///The value `"skipped"`.
+    /// The value `"skipped"`.
     #[serde(rename = "skipped")]
     Skipped,
-    ///The value `"failed"`.
+    /// The value `"failed"`.
     #[serde(rename = "failed")]
     Failed,
 }
@@ -82,84 +82,84 @@ impl ::std::convert::TryFrom<::std::string::String> for BackfillEnvPubkeyItemSta
         value.parse()
     }
 }
-///`BackfillEnvPubkeyRequest`
+/// `BackfillEnvPubkeyRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct BackfillEnvPubkeyRequest {
-    ///CVM IDs to backfill. If omitted, all CVMs with missing pubkey are processed.
+    /// CVM IDs to backfill. If omitted, all CVMs with missing pubkey are processed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Preview affected CVMs without making changes.
+    /// Preview affected CVMs without making changes.
     #[serde(default)]
     pub dry_run: bool,
 }
-///`BackfillEnvPubkeyResponse`
+/// `BackfillEnvPubkeyResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BackfillEnvPubkeyResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<BackfillEnvPubkeyItem>,
-    ///Number of CVMs matching the criteria
+    /// Number of CVMs matching the criteria
     pub total: i64,
-    ///Number of CVMs actually updated (0 when dry_run)
+    /// Number of CVMs actually updated (0 when dry_run)
     pub updated: i64,
 }
-///`BalanceResponse`
+/// `BalanceResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BalanceResponse {
-    ///The `credits` field.
+    /// The `credits` field.
     pub credits: f64,
-    ///The `credits_line` field.
+    /// The `credits_line` field.
     pub credits_line: f64,
-    ///The `external_id` field.
+    /// The `external_id` field.
     pub external_id: ::std::string::String,
-    ///The `needs_recharge` field.
+    /// The `needs_recharge` field.
     pub needs_recharge: bool,
-    ///The `recharge_amount` field.
+    /// The `recharge_amount` field.
     pub recharge_amount: f64,
 }
-///Batch delete KMS-OS image relationships.
+/// Batch delete KMS-OS image relationships.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchDeleteKmsOsImagesRequest {
-    ///OS image IDs to remove
+    /// OS image IDs to remove
     pub os_image_ids: ::std::vec::Vec<i64>,
 }
-///Request to batch disable multiple users.
+/// Request to batch disable multiple users.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchDisableRequest {
-    ///List of user hash IDs to disable
+    /// List of user hash IDs to disable
     pub user_ids: ::std::vec::Vec<::std::string::String>,
 }
-///Summary of batch disable operation.
+/// Summary of batch disable operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchDisableResponse {
-    ///Users successfully disabled
+    /// Users successfully disabled
     pub disabled: i64,
-    ///Per-user errors
+    /// Per-user errors
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub errors: ::std::vec::Vec<DisableErrorEntry>,
-    ///Users skipped (admin, self, already disabled, not found)
+    /// Users skipped (admin, self, already disabled, not found)
     pub skipped: i64,
-    ///Total users in request
+    /// Total users in request
     pub total: i64,
 }
-///`BatchInstanceIdRefreshRequest`
+/// `BatchInstanceIdRefreshRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchInstanceIdRefreshRequest {
-    ///Optional CVM identifiers. Admin can pass cross-workspace IDs.
+    /// Optional CVM identifiers. Admin can pass cross-workspace IDs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Preview changes without persisting
+    /// Preview changes without persisting
     #[serde(default)]
     pub dry_run: bool,
-    ///Max CVMs to process in one request
+    /// Max CVMs to process in one request
     #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 100>")]
     pub limit: ::std::num::NonZeroU64,
-    ///Only process CVMs with missing instance_id
+    /// Only process CVMs with missing instance_id
     #[serde(default = "defaults::default_bool::<true>")]
     pub missing_only: bool,
-    ///Overwrite existing instance_id when different
+    /// Overwrite existing instance_id when different
     #[serde(default)]
     pub overwrite: bool,
-    ///Only process CVMs with status=running
+    /// Only process CVMs with status=running
     #[serde(default = "defaults::default_bool::<true>")]
     pub running_only: bool,
 }
@@ -175,229 +175,229 @@ impl ::std::default::Default for BatchInstanceIdRefreshRequest {
         }
     }
 }
-///`BatchInstanceIdRefreshResponse`
+/// `BatchInstanceIdRefreshResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchInstanceIdRefreshResponse {
-    ///The `conflicts` field.
+    /// The `conflicts` field.
     pub conflicts: i64,
-    ///The `errors` field.
+    /// The `errors` field.
     pub errors: i64,
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<InstanceIdRefreshResult>,
-    ///The `scanned` field.
+    /// The `scanned` field.
     pub scanned: i64,
-    ///The `skipped` field.
+    /// The `skipped` field.
     pub skipped: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
-    ///The `unchanged` field.
+    /// The `unchanged` field.
     pub unchanged: i64,
-    ///The `updated` field.
+    /// The `updated` field.
     pub updated: i64,
 }
-///`BatchIsAllowedRequest`
+/// `BatchIsAllowedRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchIsAllowedRequest {
-    ///List of CVM IDs to check
+    /// List of CVM IDs to check
     pub cvm_ids: ::std::vec::Vec<i64>,
 }
-///`BatchIsAllowedResponse`
+/// `BatchIsAllowedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchIsAllowedResponse {
-    ///The `allowed_count` field.
+    /// The `allowed_count` field.
     pub allowed_count: i64,
-    ///The `denied_count` field.
+    /// The `denied_count` field.
     pub denied_count: i64,
-    ///The `error_count` field.
+    /// The `error_count` field.
     pub error_count: i64,
-    ///The `results` field.
+    /// The `results` field.
     pub results: ::std::vec::Vec<BatchItemResult>,
-    ///CVMs skipped (no contract_address, missing compose_hash/device_id, etc.)
+    /// CVMs skipped (no contract_address, missing compose_hash/device_id, etc.)
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub skipped_cvm_ids: ::std::vec::Vec<i64>,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///`BatchItemResult`
+/// `BatchItemResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchItemResult {
-    ///The `allow_any_device` field.
+    /// The `allow_any_device` field.
     pub allow_any_device: bool,
-    ///The `app_contract_address` field.
+    /// The `app_contract_address` field.
     pub app_contract_address: ::std::string::String,
-    ///The `compose_hash` field.
+    /// The `compose_hash` field.
     pub compose_hash: ::std::string::String,
-    ///The `compose_hash_allowed` field.
+    /// The `compose_hash_allowed` field.
     pub compose_hash_allowed: bool,
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     pub cvm_id: i64,
-    ///The `device_id` field.
+    /// The `device_id` field.
     pub device_id: ::std::string::String,
-    ///The `device_id_allowed` field.
+    /// The `device_id_allowed` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `is_allowed` field.
+    /// The `is_allowed` field.
     pub is_allowed: bool,
 }
-///Batch create/update KMS-OS image relationships.
+/// Batch create/update KMS-OS image relationships.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchKmsOsImageRelationRequest {
-    ///Enable the relationships
+    /// Enable the relationships
     #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
-    ///OS image IDs to allow
+    /// OS image IDs to allow
     pub os_image_ids: ::std::vec::Vec<i64>,
 }
-///`BatchStatusRequest`
+/// `BatchStatusRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchStatusRequest {
-    ///The `vm_uuids` field.
+    /// The `vm_uuids` field.
     pub vm_uuids: ::std::vec::Vec<::std::string::String>,
 }
-///Error detail for a single CVM in batch stop.
+/// Error detail for a single CVM in batch stop.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchStopErrorEntry {
-    ///Hashed CVM ID
+    /// Hashed CVM ID
     pub cvm_id: ::std::string::String,
-    ///Error message
+    /// Error message
     pub error: ::std::string::String,
 }
-///Request to batch stop multiple CVMs.
+/// Request to batch stop multiple CVMs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchStopRequest {
-    ///List of CVM hash IDs to stop
+    /// List of CVM hash IDs to stop
     pub cvm_ids: ::std::vec::Vec<::std::string::String>,
 }
-///Summary of batch stop operation.
+/// Summary of batch stop operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchStopResponse {
-    ///CVMs that failed to stop
+    /// CVMs that failed to stop
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub errors: ::std::vec::Vec<BatchStopErrorEntry>,
-    ///CVMs skipped (in_progress, no vm_uuid, GPU rental managed)
+    /// CVMs skipped (in_progress, no vm_uuid, GPU rental managed)
     pub skipped: i64,
-    ///CVMs successfully scheduled for stop
+    /// CVMs successfully scheduled for stop
     pub stopped: i64,
-    ///Total CVMs requested
+    /// Total CVMs requested
     pub total: i64,
 }
-///Result of batch KMS metadata sync.
+/// Result of batch KMS metadata sync.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchSyncMetadataResponse {
-    ///Failed sync count
+    /// Failed sync count
     pub failed: i64,
-    ///Per-KMS sync results
+    /// Per-KMS sync results
     pub results: ::std::vec::Vec<KmsSyncResult>,
-    ///Successfully synced count
+    /// Successfully synced count
     pub synced: i64,
-    ///Total KMS nodes attempted
+    /// Total KMS nodes attempted
     pub total: i64,
-    ///Nodes where version did not change
+    /// Nodes where version did not change
     pub unchanged: i64,
 }
-///Request for batch teepod-KMS operations.
+/// Request for batch teepod-KMS operations.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchTeepodKmsRelationRequest {
-    ///Enabled state for all relations
+    /// Enabled state for all relations
     #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
-    ///KMS hashed IDs to process
+    /// KMS hashed IDs to process
     pub kms_ids: ::std::vec::Vec<::std::string::String>,
 }
-///Request for batch teepod-OS image operations.
+/// Request for batch teepod-OS image operations.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchTeepodOsImageRelationRequest {
-    ///Enabled state for all relations
+    /// Enabled state for all relations
     #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
-    ///OS image database IDs to process
+    /// OS image database IDs to process
     pub os_image_ids: ::std::vec::Vec<i64>,
 }
-///Request for batch team access operations.
+/// Request for batch team access operations.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchTeepodTeamAccessRequest {
-    ///Team database IDs to process
+    /// Team database IDs to process
     pub team_ids: ::std::vec::Vec<i64>,
 }
-///Single item update in a batch request.
+/// Single item update in a batch request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchUpdateItemRequest {
-    ///Updated amount (positive or negative)
+    /// Updated amount (positive or negative)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cost: ::std::option::Option<f64>,
-    ///Invoice item ID
+    /// Invoice item ID
     pub item_id: ::std::string::String,
 }
-///Request to batch update invoice items.
+/// Request to batch update invoice items.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchUpdateItemsRequest {
-    ///List of item updates
+    /// List of item updates
     pub items: ::std::vec::Vec<BatchUpdateItemRequest>,
 }
-///Response for batch update operation.
+/// Response for batch update operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchUpdateItemsResponse {
-    ///The `success` field.
+    /// The `success` field.
     pub success: bool,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub total_amount: ::std::string::String,
-    ///The `updated_count` field.
+    /// The `updated_count` field.
     pub updated_count: i64,
 }
-///Batch update operation result.
+/// Batch update operation result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchUpdateResult {
-    ///Failed count
+    /// Failed count
     pub failed_count: i64,
-    ///IDs that failed
+    /// IDs that failed
     pub failed_ids: ::std::vec::Vec<i64>,
-    ///Result message
+    /// Result message
     pub message: ::std::string::String,
-    ///Successfully updated count
+    /// Successfully updated count
     pub success_count: i64,
 }
-///Batch update GPU status request.
+/// Batch update GPU status request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchUpdateStatusRequest {
-    ///The `allocation_status` field.
+    /// The `allocation_status` field.
     pub allocation_status: GpuAllocationStatus,
-    ///GPU IDs to update
+    /// GPU IDs to update
     pub gpu_ids: ::std::vec::Vec<i64>,
 }
-///`BillingBalanceResponse`
+/// `BillingBalanceResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BillingBalanceResponse {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub balance: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub granted_balance: ::std::string::String,
-    ///The `is_post_paid` field.
+    /// The `is_post_paid` field.
     pub is_post_paid: bool,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub outstanding_amount: ::std::string::String,
-    ///The `tier` field.
+    /// The `tier` field.
     pub tier: TeamTier,
 }
-///`BillingCreditsPaginatedCreditTransactions`
+/// `BillingCreditsPaginatedCreditTransactions`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BillingCreditsPaginatedCreditTransactions {
-    ///Transaction records
+    /// Transaction records
     pub items: ::std::vec::Vec<CreditTransaction>,
-    ///Current page number
+    /// Current page number
     pub page: i64,
-    ///Items per page
+    /// Items per page
     pub page_size: i64,
-    ///Total pages
+    /// Total pages
     pub pages: i64,
-    ///Total matching transactions
+    /// Total matching transactions
     pub total: i64,
-    ///Sum of amounts for matching transactions
+    /// Sum of amounts for matching transactions
     pub total_amount: f64,
 }
-///`BillingPeriod`
+/// `BillingPeriod`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -411,13 +411,13 @@ pub struct BillingCreditsPaginatedCreditTransactions {
     PartialOrd
 )]
 pub enum BillingPeriod {
-    ///The value `"skip"`.
+    /// The value `"skip"`.
     #[serde(rename = "skip")]
     Skip,
-    ///The value `"hourly"`.
+    /// The value `"hourly"`.
     #[serde(rename = "hourly")]
     Hourly,
-    ///The value `"monthly"`.
+    /// The value `"monthly"`.
     #[serde(rename = "monthly")]
     Monthly,
 }
@@ -459,89 +459,89 @@ impl ::std::convert::TryFrom<::std::string::String> for BillingPeriod {
         value.parse()
     }
 }
-///Resource usage breakdown by billing period.
+/// Resource usage breakdown by billing period.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BillingPeriodResourceItem {
-    ///The `billing_period` field.
+    /// The `billing_period` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub billing_period: ::std::option::Option<::std::string::String>,
-    ///The `running_count` field.
+    /// The `running_count` field.
     pub running_count: i64,
-    ///The `running_disk_gb` field.
+    /// The `running_disk_gb` field.
     pub running_disk_gb: i64,
-    ///The `running_memory_mb` field.
+    /// The `running_memory_mb` field.
     pub running_memory_mb: i64,
-    ///The `running_vcpu` field.
+    /// The `running_vcpu` field.
     pub running_vcpu: i64,
-    ///The `total_count` field.
+    /// The `total_count` field.
     pub total_count: i64,
-    ///The `total_disk_gb` field.
+    /// The `total_disk_gb` field.
     pub total_disk_gb: i64,
-    ///The `total_memory_mb` field.
+    /// The `total_memory_mb` field.
     pub total_memory_mb: i64,
-    ///The `total_vcpu` field.
+    /// The `total_vcpu` field.
     pub total_vcpu: i64,
 }
-///Single metered usage event.
+/// Single metered usage event.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BillingRecordDetail {
-    ///Period end (ISO 8601)
+    /// Period end (ISO 8601)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_end: ::std::option::Option<::std::string::String>,
-    ///Period start (ISO 8601)
+    /// Period start (ISO 8601)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_start: ::std::option::Option<::std::string::String>,
-    ///USD cost for this event
+    /// USD cost for this event
     pub cost: f64,
-    ///Human-readable event description
+    /// Human-readable event description
     pub details: ::std::string::String,
-    ///Event: compute, egress, storage, etc.
+    /// Event: compute, egress, storage, etc.
     pub event_type: ::std::string::String,
-    ///Project ID if project-scoped
+    /// Project ID if project-scoped
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<i64>,
-    ///Team metadata
+    /// Team metadata
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team: ::std::option::Option<TeamInfo>,
-    ///CVM metadata if instance-based
+    /// CVM metadata if instance-based
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm: ::std::option::Option<CvmInfo>,
 }
-///`BillingSettingsResponse`
+/// `BillingSettingsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BillingSettingsResponse {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub auto_topup_amount: ::std::string::String,
-    ///The `auto_topup_enabled` field.
+    /// The `auto_topup_enabled` field.
     pub auto_topup_enabled: bool,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub auto_topup_threshold: ::std::string::String,
-    ///The `billing_email` field.
+    /// The `billing_email` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_email: ::std::option::Option<::std::string::String>,
-    ///The `billing_mode` field.
+    /// The `billing_mode` field.
     pub billing_mode: BillingSettingsResponseBillingMode,
-    ///The `flag_billing_v2_enabled` field.
+    /// The `flag_billing_v2_enabled` field.
     pub flag_billing_v2_enabled: bool,
-    ///The `has_saved_card` field.
+    /// The `has_saved_card` field.
     pub has_saved_card: bool,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::billing_settings_response_outstanding_debt")]
     pub outstanding_debt: ::std::string::String,
-    ///The `post_paid_available` field.
+    /// The `post_paid_available` field.
     pub post_paid_available: bool,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub post_paid_charge_cap: ::std::string::String,
-    ///The `post_paid_grace_deadline` field.
+    /// The `post_paid_grace_deadline` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub post_paid_grace_deadline: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `stripe_customer_email` field.
+    /// The `stripe_customer_email` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_email: ::std::option::Option<::std::string::String>,
 }
-///`BillingSettingsResponseBillingMode`
+/// `BillingSettingsResponseBillingMode`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -555,13 +555,13 @@ pub struct BillingSettingsResponse {
     PartialOrd
 )]
 pub enum BillingSettingsResponseBillingMode {
-    ///The value `"prepaid"`.
+    /// The value `"prepaid"`.
     #[serde(rename = "prepaid")]
     Prepaid,
-    ///The value `"prepaid_auto_topup"`.
+    /// The value `"prepaid_auto_topup"`.
     #[serde(rename = "prepaid_auto_topup")]
     PrepaidAutoTopup,
-    ///The value `"post_paid"`.
+    /// The value `"post_paid"`.
     #[serde(rename = "post_paid")]
     PostPaid,
 }
@@ -604,13 +604,13 @@ for BillingSettingsResponseBillingMode {
         value.parse()
     }
 }
-///Request body for blacklisting a card fingerprint.
+/// Request body for blacklisting a card fingerprint.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BlacklistRequest {
-    ///Why this card is blocked
+    /// Why this card is blocked
     pub reason: BlacklistRequestReason,
 }
-///Why this card is blocked
+/// Why this card is blocked
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct BlacklistRequestReason(pub(super) ::std::string::String);
@@ -667,85 +667,85 @@ impl<'de> ::serde::Deserialize<'de> for BlacklistRequestReason {
             })
     }
 }
-///Boot attestation data from a DStack TEE instance.
+/// Boot attestation data from a DStack TEE instance.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BootInfo {
-    ///Intel advisory IDs
+    /// Intel advisory IDs
     #[serde(
         rename = "advisoryIds",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub advisory_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Application ID (40-char hex)
+    /// Application ID (40-char hex)
     #[serde(rename = "appId")]
     pub app_id: ::std::string::String,
-    ///Attestation mode
+    /// Attestation mode
     #[serde(
         rename = "attestationMode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attestation_mode: ::std::option::Option<::std::string::String>,
-    ///Hash of the compose file
+    /// Hash of the compose file
     #[serde(rename = "composeHash")]
     pub compose_hash: ::std::string::String,
-    ///Device identifier
+    /// Device identifier
     #[serde(rename = "deviceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///Instance identifier
+    /// Instance identifier
     #[serde(
         rename = "instanceId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    ///Key provider info
+    /// Key provider info
     #[serde(
         rename = "keyProviderInfo",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub key_provider_info: ::std::option::Option<::std::string::String>,
-    ///Aggregated measurement hash
+    /// Aggregated measurement hash
     #[serde(
         rename = "mrAggregated",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mr_aggregated: ::std::option::Option<::std::string::String>,
-    ///System measurement
+    /// System measurement
     #[serde(rename = "mrSystem", skip_serializing_if = "::std::option::Option::is_none")]
     pub mr_system: ::std::option::Option<::std::string::String>,
-    ///OS image hash
+    /// OS image hash
     #[serde(
         rename = "osImageHash",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    ///TCB status from attestation
+    /// TCB status from attestation
     #[serde(
         rename = "tcbStatus",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub tcb_status: ::std::option::Option<::std::string::String>,
 }
-///Boot authentication result.
+/// Boot authentication result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BootResponse {
-    ///Gateway app ID for the KMS
+    /// Gateway app ID for the KMS
     #[serde(rename = "gatewayAppId")]
     pub gateway_app_id: ::std::string::String,
-    ///True if boot is authorized
+    /// True if boot is authorized
     #[serde(rename = "isAllowed")]
     pub is_allowed: bool,
-    ///Human-readable authorization reason
+    /// Human-readable authorization reason
     pub reason: ::std::string::String,
 }
-///`BootstrapInfoOut`
+/// `BootstrapInfoOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BootstrapInfoOut {
-    ///CA public key hex
+    /// CA public key hex
     pub ca_pubkey: ::std::string::String,
-    ///Eventlog byte length
+    /// Eventlog byte length
     pub eventlog_length: i64,
-    ///K256 public key hex
+    /// K256 public key hex
     pub k256_pubkey: ::std::string::String,
-    ///Quote byte length
+    /// Quote byte length
     pub quote_length: i64,
 }

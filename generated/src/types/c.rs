@@ -4,255 +4,255 @@
 
 #[allow(unused_imports)]
 use super::*;
-///CAA record check result (informational, not required for validation).
+/// CAA record check result (informational, not required for validation).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CaaCheckResult {
-    ///Account URI extracted from CAA record
+    /// Account URI extracted from CAA record
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub accounturi: ::std::option::Option<::std::string::String>,
-    ///ACME endpoint query attempts
+    /// ACME endpoint query attempts
     pub acme_fetches: ::std::vec::Vec<AcmeFetchResult>,
-    ///Raw CAA DNS records found
+    /// Raw CAA DNS records found
     pub caa_records: ::std::vec::Vec<::std::string::String>,
-    ///Expected URI from ACME account
+    /// Expected URI from ACME account
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expected_uri: ::std::option::Option<::std::string::String>,
-    ///Additional context or guidance
+    /// Additional context or guidance
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info_message: ::std::option::Option<::std::string::String>,
-    ///True if CAA accounturi matches ACME account
+    /// True if CAA accounturi matches ACME account
     pub is_match: bool,
 }
-///Response for cancel operation.
+/// Response for cancel operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CancelOperationRequest {
-    ///Whether an operation was actually cancelled
+    /// Whether an operation was actually cancelled
     pub cancelled: bool,
-    ///Correlation ID of the cancelled op
+    /// Correlation ID of the cancelled op
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
 }
-///`CancelOperationResponse`
+/// `CancelOperationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CancelOperationResponse {
-    ///The `cancelled` field.
+    /// The `cancelled` field.
     pub cancelled: bool,
-    ///The `correlation_id` field.
+    /// The `correlation_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     pub cvm_id: ::std::string::String,
-    ///The `operation_type` field.
+    /// The `operation_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_type: ::std::option::Option<::std::string::String>,
 }
-///Card fingerprint with full verification attempt history.
+/// Card fingerprint with full verification attempt history.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CardFingerprintDetailOut {
-    ///Admin-provided reason
+    /// Admin-provided reason
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub blacklist_reason: ::std::option::Option<::std::string::String>,
-    ///When the blacklist was set
+    /// When the blacklist was set
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub blacklisted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Stripe card fingerprint string
+    /// Stripe card fingerprint string
     pub fingerprint: ::std::string::String,
-    ///First verification attempt timestamp
+    /// First verification attempt timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_verification_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///Whether this fingerprint is blocked
+    /// Whether this fingerprint is blocked
     pub is_blacklisted: bool,
-    ///Whether free verification credits were claimed
+    /// Whether free verification credits were claimed
     pub is_claimed: bool,
-    ///The `verification_attempts` field.
+    /// The `verification_attempts` field.
     pub verification_attempts: ::std::vec::Vec<VerificationAttemptOut>,
-    ///Total verification attempts using this card
+    /// Total verification attempts using this card
     pub verification_count: i64,
 }
-///Paginated list of card fingerprints.
+/// Paginated list of card fingerprints.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CardFingerprintListResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<CardFingerprintOut>,
-    ///Total matching records (before pagination)
+    /// Total matching records (before pagination)
     pub total: i64,
 }
-///Card fingerprint record with verification count.
+/// Card fingerprint record with verification count.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CardFingerprintOut {
-    ///Admin-provided reason
+    /// Admin-provided reason
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub blacklist_reason: ::std::option::Option<::std::string::String>,
-    ///When the blacklist was set
+    /// When the blacklist was set
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub blacklisted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Stripe card fingerprint string
+    /// Stripe card fingerprint string
     pub fingerprint: ::std::string::String,
-    ///First verification attempt timestamp
+    /// First verification attempt timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_verification_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///Whether this fingerprint is blocked
+    /// Whether this fingerprint is blocked
     pub is_blacklisted: bool,
-    ///Whether free verification credits were claimed
+    /// Whether free verification credits were claimed
     pub is_claimed: bool,
-    ///Total verification attempts using this card
+    /// Total verification attempts using this card
     pub verification_count: i64,
 }
-///`Certificate`
+/// `Certificate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Certificate {
-    ///The `app_id` field.
+    /// The `app_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    ///The `cert_usage` field.
+    /// The `cert_usage` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cert_usage: ::std::option::Option<::std::string::String>,
-    ///The `fingerprint` field.
+    /// The `fingerprint` field.
     pub fingerprint: ::std::string::String,
-    ///The `is_ca` field.
+    /// The `is_ca` field.
     #[serde(default)]
     pub is_ca: bool,
-    ///The `issuer` field.
+    /// The `issuer` field.
     pub issuer: CertificateIssuer,
-    ///The `not_after` field.
+    /// The `not_after` field.
     pub not_after: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `not_before` field.
+    /// The `not_before` field.
     pub not_before: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `position_in_chain` field.
+    /// The `position_in_chain` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub position_in_chain: ::std::option::Option<i64>,
-    ///The `quote` field.
+    /// The `quote` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quote: ::std::option::Option<::std::string::String>,
-    ///The `sans` field.
+    /// The `sans` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sans: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///The `serial_number` field.
+    /// The `serial_number` field.
     pub serial_number: ::std::string::String,
-    ///The `signature_algorithm` field.
+    /// The `signature_algorithm` field.
     pub signature_algorithm: ::std::string::String,
-    ///The `subject` field.
+    /// The `subject` field.
     pub subject: CertificateSubject,
-    ///The `version` field.
+    /// The `version` field.
     pub version: ::std::string::String,
 }
-///`CertificateIssuer`
+/// `CertificateIssuer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CertificateIssuer {
-    ///Issuer common name
+    /// Issuer common name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub common_name: ::std::option::Option<::std::string::String>,
-    ///Issuer country code
+    /// Issuer country code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    ///Issuer organization
+    /// Issuer organization
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<::std::string::String>,
 }
-///`CertificateSubject`
+/// `CertificateSubject`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CertificateSubject {
-    ///Certificate subject common name
+    /// Certificate subject common name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub common_name: ::std::option::Option<::std::string::String>,
-    ///Country code
+    /// Country code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    ///Locality name
+    /// Locality name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locality: ::std::option::Option<::std::string::String>,
-    ///Organization name
+    /// Organization name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<::std::string::String>,
-    ///State or province
+    /// State or province
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
 }
-///Request payload for changing email address
+/// Request payload for changing email address
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChangeEmailPayload {
-    ///The `current_password` field.
+    /// The `current_password` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_password: ::std::option::Option<::std::string::String>,
-    ///The `email` field.
+    /// The `email` field.
     pub email: ::std::string::String,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    ///The `totp_code` field.
+    /// The `totp_code` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
 }
-///Request body for creating a payment charge.
+/// Request body for creating a payment charge.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChargeRequest {
-    ///USD amount to charge (minimum $0.50)
+    /// USD amount to charge (minimum $0.50)
     pub amount: ::std::string::String,
-    ///Order flow code: setup-billing or top-up
+    /// Order flow code: setup-billing or top-up
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
-    ///For Stripe only: skip direct card charge and always create checkout session
+    /// For Stripe only: skip direct card charge and always create checkout session
     #[serde(default)]
     pub force_checkout: bool,
-    ///Invoice ID for direct invoice payment
+    /// Invoice ID for direct invoice payment
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_id: ::std::option::Option<::std::string::String>,
-    ///The `provider` field.
+    /// The `provider` field.
     pub provider: PaymentProvider,
 }
-///`CheckEmailMisc`
+/// `CheckEmailMisc`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckEmailMisc {
-    ///The `gravatar_url` field.
+    /// The `gravatar_url` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gravatar_url: ::std::option::Option<::std::string::String>,
-    ///The `haveibeenpwned` field.
+    /// The `haveibeenpwned` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub haveibeenpwned: ::std::option::Option<::serde_json::Value>,
-    ///The `is_b2c` field.
+    /// The `is_b2c` field.
     pub is_b2c: bool,
-    ///The `is_disposable` field.
+    /// The `is_disposable` field.
     pub is_disposable: bool,
-    ///The `is_role_account` field.
+    /// The `is_role_account` field.
     pub is_role_account: bool,
 }
-///`CheckEmailMxInfo`
+/// `CheckEmailMxInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckEmailMxInfo {
-    ///The `accepts_mail` field.
+    /// The `accepts_mail` field.
     pub accepts_mail: bool,
-    ///The `records` field.
+    /// The `records` field.
     pub records: ::std::vec::Vec<::std::string::String>,
 }
-///`CheckEmailResult`
+/// `CheckEmailResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckEmailResult {
-    ///The `input` field.
+    /// The `input` field.
     pub input: ::std::string::String,
-    ///The `is_reachable` field.
+    /// The `is_reachable` field.
     pub is_reachable: CheckEmailResultIsReachable,
-    ///The `misc` field.
+    /// The `misc` field.
     pub misc: CheckEmailMisc,
-    ///The `mx` field.
+    /// The `mx` field.
     pub mx: CheckEmailMxInfo,
-    ///The `smtp` field.
+    /// The `smtp` field.
     pub smtp: CheckEmailSmtpInfo,
-    ///The `syntax` field.
+    /// The `syntax` field.
     pub syntax: CheckEmailSyntax,
 }
-///`CheckEmailResultIsReachable`
+/// `CheckEmailResultIsReachable`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -266,16 +266,16 @@ pub struct CheckEmailResult {
     PartialOrd
 )]
 pub enum CheckEmailResultIsReachable {
-    ///The value `"unknown"`.
+    /// The value `"unknown"`.
     #[serde(rename = "unknown")]
     Unknown,
-    ///The value `"invalid"`.
+    /// The value `"invalid"`.
     #[serde(rename = "invalid")]
     Invalid,
-    ///The value `"risky"`.
+    /// The value `"risky"`.
     #[serde(rename = "risky")]
     Risky,
-    ///The value `"safe"`.
+    /// The value `"safe"`.
     #[serde(rename = "safe")]
     Safe,
 }
@@ -319,49 +319,49 @@ impl ::std::convert::TryFrom<::std::string::String> for CheckEmailResultIsReacha
         value.parse()
     }
 }
-///`CheckEmailSmtpInfo`
+/// `CheckEmailSmtpInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CheckEmailSmtpInfo {
-    ///The `can_connect_smtp` field.
+    /// The `can_connect_smtp` field.
     #[serde(default)]
     pub can_connect_smtp: bool,
-    ///The `has_full_inbox` field.
+    /// The `has_full_inbox` field.
     #[serde(default)]
     pub has_full_inbox: bool,
-    ///The `is_catch_all` field.
+    /// The `is_catch_all` field.
     #[serde(default)]
     pub is_catch_all: bool,
-    ///The `is_deliverable` field.
+    /// The `is_deliverable` field.
     #[serde(default)]
     pub is_deliverable: bool,
-    ///The `is_disabled` field.
+    /// The `is_disabled` field.
     #[serde(default)]
     pub is_disabled: bool,
 }
-///`CheckEmailSyntax`
+/// `CheckEmailSyntax`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckEmailSyntax {
-    ///The `address` field.
+    /// The `address` field.
     pub address: ::std::string::String,
-    ///The `domain` field.
+    /// The `domain` field.
     pub domain: ::std::string::String,
-    ///The `is_valid_syntax` field.
+    /// The `is_valid_syntax` field.
     pub is_valid_syntax: bool,
-    ///The `normalized_email` field.
+    /// The `normalized_email` field.
     pub normalized_email: ::std::string::String,
-    ///The `suggestion` field.
+    /// The `suggestion` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub suggestion: ::std::option::Option<::std::string::String>,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///Slug validation request.
+/// Slug validation request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckSlugRequest {
-    ///Proposed workspace slug (lowercase alphanumeric and hyphens)
+    /// Proposed workspace slug (lowercase alphanumeric and hyphens)
     pub slug: CheckSlugRequestSlug,
 }
-///Proposed workspace slug (lowercase alphanumeric and hyphens)
+/// Proposed workspace slug (lowercase alphanumeric and hyphens)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CheckSlugRequestSlug(pub(super) ::std::string::String);
@@ -418,35 +418,35 @@ impl<'de> ::serde::Deserialize<'de> for CheckSlugRequestSlug {
             })
     }
 }
-///Slug validation result.
+/// Slug validation result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckSlugResponse {
-    ///Error code if invalid (e.g., 'reserved', 'invalid_format')
+    /// Error code if invalid (e.g., 'reserved', 'invalid_format')
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
-    ///Whether slug passes format and reserved word checks
+    /// Whether slug passes format and reserved word checks
     pub is_valid: bool,
-    ///Human-readable error message
+    /// Human-readable error message
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
-///`CioAuditMismatch`
+/// `CioAuditMismatch`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioAuditMismatch {
-    ///The `cio_email` field.
+    /// The `cio_email` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cio_email: ::std::option::Option<::std::string::String>,
-    ///The `cio_id` field.
+    /// The `cio_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cio_id: ::std::option::Option<::std::string::String>,
-    ///The `db_email` field.
+    /// The `db_email` field.
     pub db_email: ::std::string::String,
-    ///The `reason` field.
+    /// The `reason` field.
     pub reason: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub user_id: CioAuditMismatchUserId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CioAuditMismatchUserId(pub(super) ::std::string::String);
@@ -502,25 +502,25 @@ impl<'de> ::serde::Deserialize<'de> for CioAuditMismatchUserId {
             })
     }
 }
-///`CioAuditResponse`
+/// `CioAuditResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioAuditResponse {
-    ///The `error_count` field.
+    /// The `error_count` field.
     #[serde(default)]
     pub error_count: i64,
-    ///The `mismatches` field.
+    /// The `mismatches` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub mismatches: ::std::vec::Vec<CioAuditMismatch>,
-    ///The `total_checked` field.
+    /// The `total_checked` field.
     pub total_checked: i64,
 }
-///`CioDeleteRequest`
+/// `CioDeleteRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioDeleteRequest {
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub user_id: CioDeleteRequestUserId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CioDeleteRequestUserId(pub(super) ::std::string::String);
@@ -576,20 +576,20 @@ impl<'de> ::serde::Deserialize<'de> for CioDeleteRequestUserId {
             })
     }
 }
-///`CioDeleteResponse`
+/// `CioDeleteResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioDeleteResponse {
-    ///The `details` field.
+    /// The `details` field.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ///The `message` field.
+    /// The `message` field.
     pub message: ::std::string::String,
-    ///The `success` field.
+    /// The `success` field.
     pub success: bool,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub user_id: CioDeleteResponseUserId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CioDeleteResponseUserId(pub(super) ::std::string::String);
@@ -645,29 +645,29 @@ impl<'de> ::serde::Deserialize<'de> for CioDeleteResponseUserId {
             })
     }
 }
-///`CioEmailRecipient`
+/// `CioEmailRecipient`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioEmailRecipient {
-    ///CIO customer ID (user.id as string)
+    /// CIO customer ID (user.id as string)
     pub customer_id: ::std::string::String,
-    ///Recipient email address (CIO requires 'to')
+    /// Recipient email address (CIO requires 'to')
     pub email: ::std::string::String,
-    ///Per-recipient liquid variables ({{trigger.xxx}})
+    /// Per-recipient liquid variables ({{trigger.xxx}})
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message_data: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
-///`CioFixEmailRequest`
+/// `CioFixEmailRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioFixEmailRequest {
-    ///The `strategy` field.
+    /// The `strategy` field.
     #[serde(default = "defaults::cio_fix_email_request_strategy")]
     pub strategy: CioFixEmailStrategy,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub user_id: CioFixEmailRequestUserId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CioFixEmailRequestUserId(pub(super) ::std::string::String);
@@ -723,22 +723,22 @@ impl<'de> ::serde::Deserialize<'de> for CioFixEmailRequestUserId {
             })
     }
 }
-///`CioFixEmailResponse`
+/// `CioFixEmailResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioFixEmailResponse {
-    ///The `details` field.
+    /// The `details` field.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ///The `message` field.
+    /// The `message` field.
     pub message: ::std::string::String,
-    ///The `strategy` field.
+    /// The `strategy` field.
     pub strategy: ::std::string::String,
-    ///The `success` field.
+    /// The `success` field.
     pub success: bool,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub user_id: CioFixEmailResponseUserId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CioFixEmailResponseUserId(pub(super) ::std::string::String);
@@ -794,7 +794,7 @@ impl<'de> ::serde::Deserialize<'de> for CioFixEmailResponseUserId {
             })
     }
 }
-///`CioFixEmailStrategy`
+/// `CioFixEmailStrategy`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -808,10 +808,10 @@ impl<'de> ::serde::Deserialize<'de> for CioFixEmailResponseUserId {
     PartialOrd
 )]
 pub enum CioFixEmailStrategy {
-    ///The value `"update"`.
+    /// The value `"update"`.
     #[serde(rename = "update")]
     Update,
-    ///The value `"delete_and_recreate"`.
+    /// The value `"delete_and_recreate"`.
     #[serde(rename = "delete_and_recreate")]
     DeleteAndRecreate,
 }
@@ -851,7 +851,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CioFixEmailStrategy {
         value.parse()
     }
 }
-///`CioIdType`
+/// `CioIdType`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -865,13 +865,13 @@ impl ::std::convert::TryFrom<::std::string::String> for CioFixEmailStrategy {
     PartialOrd
 )]
 pub enum CioIdType {
-    ///The value `"id"`.
+    /// The value `"id"`.
     #[serde(rename = "id")]
     Id,
-    ///The value `"email"`.
+    /// The value `"email"`.
     #[serde(rename = "email")]
     Email,
-    ///The value `"cio_id"`.
+    /// The value `"cio_id"`.
     #[serde(rename = "cio_id")]
     CioId,
 }
@@ -913,51 +913,51 @@ impl ::std::convert::TryFrom<::std::string::String> for CioIdType {
         value.parse()
     }
 }
-///`CioPersonResponse`
+/// `CioPersonResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioPersonResponse {
-    ///The `attributes` field.
+    /// The `attributes` field.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ///The `cio_id` field.
+    /// The `cio_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cio_id: ::std::option::Option<::std::string::String>,
-    ///The `found` field.
+    /// The `found` field.
     pub found: bool,
-    ///The `identifiers` field.
+    /// The `identifiers` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identifiers: ::std::option::Option<PersonIdentifiers>,
 }
-///`CioSendEmailAdminRequest`
+/// `CioSendEmailAdminRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioSendEmailAdminRequest {
-    ///Override template body (HTML)
+    /// Override template body (HTML)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
-    ///Sender address. Defaults to cloud@phala.network.
+    /// Sender address. Defaults to cloud@phala.network.
     #[serde(default = "defaults::cio_send_email_admin_request_from_email")]
     pub from_email: ::std::string::String,
-    ///The `recipients` field.
+    /// The `recipients` field.
     pub recipients: ::std::vec::Vec<CioEmailRecipient>,
-    ///Reply-to address. Defaults to cloud@phala.network.
+    /// Reply-to address. Defaults to cloud@phala.network.
     #[serde(default = "defaults::cio_send_email_admin_request_reply_to")]
     pub reply_to: ::std::string::String,
-    ///The `send_to_unsubscribed` field.
+    /// The `send_to_unsubscribed` field.
     #[serde(default)]
     pub send_to_unsubscribed: bool,
-    ///Override template subject
+    /// Override template subject
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
-    ///CIO transactional message template ID
+    /// CIO transactional message template ID
     pub transactional_message_id: CioSendEmailAdminRequestTransactionalMessageId,
 }
-///CIO transactional message template ID
+/// CIO transactional message template ID
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CioSendEmailAdminRequestTransactionalMessageId {
-    ///The `Integer` case.
+    /// The `Integer` case.
     Integer(i64),
-    ///The `String` case.
+    /// The `String` case.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for CioSendEmailAdminRequestTransactionalMessageId {
@@ -973,294 +973,294 @@ impl ::std::convert::From<i64> for CioSendEmailAdminRequestTransactionalMessageI
         Self::Integer(value)
     }
 }
-///`CioSendEmailAdminResponse`
+/// `CioSendEmailAdminResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioSendEmailAdminResponse {
-    ///The `failed` field.
+    /// The `failed` field.
     pub failed: i64,
-    ///The `results` field.
+    /// The `results` field.
     pub results: ::std::vec::Vec<CioSendEmailResult>,
-    ///The `sent` field.
+    /// The `sent` field.
     pub sent: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///`CioSendEmailResult`
+/// `CioSendEmailResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioSendEmailResult {
-    ///The `customer_id` field.
+    /// The `customer_id` field.
     pub customer_id: ::std::string::String,
-    ///The `delivery_id` field.
+    /// The `delivery_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery_id: ::std::option::Option<::std::string::String>,
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `success` field.
+    /// The `success` field.
     pub success: bool,
 }
-///A transactional message template.
+/// A transactional message template.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CioTransactionalMessage {
-    ///The `created_at` field.
+    /// The `created_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
-    ///The `description` field.
+    /// The `description` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///The `hide_message_body` field.
+    /// The `hide_message_body` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hide_message_body: ::std::option::Option<bool>,
-    ///The `id` field.
+    /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    ///The `link_tracking` field.
+    /// The `link_tracking` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub link_tracking: ::std::option::Option<bool>,
-    ///The `name` field.
+    /// The `name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///The `open_tracking` field.
+    /// The `open_tracking` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub open_tracking: ::std::option::Option<bool>,
-    ///The `queue_drafts` field.
+    /// The `queue_drafts` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub queue_drafts: ::std::option::Option<bool>,
-    ///The `send_to_unsubscribed` field.
+    /// The `send_to_unsubscribed` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub send_to_unsubscribed: ::std::option::Option<bool>,
-    ///The `updated_at` field.
+    /// The `updated_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
 }
-///`CioTriggerBroadcastAdminRequest`
+/// `CioTriggerBroadcastAdminRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioTriggerBroadcastAdminRequest {
-    ///The `broadcast_id` field.
+    /// The `broadcast_id` field.
     pub broadcast_id: i64,
-    ///CIO customer IDs (max 10,000)
+    /// CIO customer IDs (max 10,000)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Global liquid variables ({{trigger.key}})
+    /// Global liquid variables ({{trigger.key}})
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///The `email_ignore_missing` field.
+    /// The `email_ignore_missing` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub email_ignore_missing: bool,
-    ///Email addresses (max 10,000)
+    /// Email addresses (max 10,000)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///The `id_ignore_missing` field.
+    /// The `id_ignore_missing` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub id_ignore_missing: bool,
 }
-///`CioTriggerBroadcastResponse`
+/// `CioTriggerBroadcastResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioTriggerBroadcastResponse {
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `success` field.
+    /// The `success` field.
     pub success: bool,
-    ///The `trigger_id` field.
+    /// The `trigger_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger_id: ::std::option::Option<i64>,
 }
-///`CommitCvmComposeFileUpdateBody`
+/// `CommitCvmComposeFileUpdateBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CommitCvmComposeFileUpdateBody {
-    ///Hash from provision response
+    /// Hash from provision response
     pub compose_hash: ::std::string::String,
-    ///New encrypted env blob (hex)
+    /// New encrypted env blob (hex)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    ///Allowed env var names
+    /// Allowed env var names
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Update allowed_envs list
+    /// Update allowed_envs list
     #[serde(default = "defaults::commit_cvm_compose_file_update_body_update_env_vars")]
     pub update_env_vars: ::std::option::Option<bool>,
 }
-///`CommitUpdateRequest`
+/// `CommitUpdateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CommitUpdateRequest {
-    ///Compose hash from Phase 1. If omitted, auto-read from commit token.
+    /// Compose hash from Phase 1. If omitted, auto-read from commit token.
     #[serde(default)]
     pub compose_hash: ::std::string::String,
-    ///Commit token (can also be passed as ?token= query param)
+    /// Commit token (can also be passed as ?token= query param)
     #[serde(default)]
     pub token: ::std::string::String,
-    ///Transaction hash proving on-chain registration. Leave empty or use 'already-registered' if the hash was already registered on-chain.
+    /// Transaction hash proving on-chain registration. Leave empty or use 'already-registered' if the hash was already registered on-chain.
     #[serde(default)]
     pub transaction_hash: ::std::string::String,
 }
-///Cursor-based pagination metadata.
+/// Cursor-based pagination metadata.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CommonPaginationMetadata {
-    ///True if more results exist after this page
+    /// True if more results exist after this page
     pub has_more: bool,
-    ///Cursor for fetching next page
+    /// Cursor for fetching next page
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_cursor: ::std::option::Option<::std::string::String>,
 }
-///API request model for partially updating CVM compose files - matches CvmUpgradePayload structure
+/// API request model for partially updating CVM compose files - matches CvmUpgradePayload structure
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ComposeFilePatchRequest {
-    ///The `compose_manifest` field.
+    /// The `compose_manifest` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_manifest: ::std::option::Option<ComposeManifestPatchRequest>,
-    ///The `encrypted_env` field.
+    /// The `encrypted_env` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    ///The `env_keys` field.
+    /// The `env_keys` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-///API response model for compose file provision
+/// API response model for compose file provision
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ComposeFileProvisionResponse {
-    ///The `app_id` field.
+    /// The `app_id` field.
     pub app_id: ::std::string::String,
-    ///The `compose_hash` field.
+    /// The `compose_hash` field.
     pub compose_hash: ::std::string::String,
-    ///The `compose_hash_registered` field.
+    /// The `compose_hash_registered` field.
     #[serde(default)]
     pub compose_hash_registered: bool,
-    ///The `device_id` field.
+    /// The `device_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///The `kms_info` field.
+    /// The `kms_info` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<KmsInfo>,
 }
-///API request model for updating CVM compose files
+/// API request model for updating CVM compose files
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ComposeFileUpdateRequest {
-    ///The `compose_file` field.
+    /// The `compose_file` field.
     pub compose_file: AppComposeV2,
-    ///The `compose_hash` field.
+    /// The `compose_hash` field.
     pub compose_hash: ::std::string::String,
-    ///The `encrypted_env` field.
+    /// The `encrypted_env` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    ///The `env_keys` field.
+    /// The `env_keys` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-/**@see https://github.com/Dstack-TEE/dstack/blob/master/tdxctl/src/utils.rs#L77
+/** @see https://github.com/Dstack-TEE/dstack/blob/master/tdxctl/src/utils.rs#L77
 @see https://github.com/Dstack-TEE/dstack/blob/master/basefiles/app-compose.sh*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ComposeManifest {
-    ///The `bash_script` field.
+    /// The `bash_script` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bash_script: ::std::option::Option<::std::string::String>,
-    ///The `default_gateway_domain` field.
+    /// The `default_gateway_domain` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_gateway_domain: ::std::option::Option<::std::string::String>,
-    ///The `docker_compose_file` field.
+    /// The `docker_compose_file` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    ///The `docker_config` field.
+    /// The `docker_config` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_config: ::std::option::Option<DockerConfig>,
-    ///The `features` field.
+    /// The `features` field.
     #[serde(default = "defaults::compose_manifest_features")]
     pub features: ::std::vec::Vec<::std::string::String>,
-    ///The `kms_enabled` field.
+    /// The `kms_enabled` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub kms_enabled: bool,
-    ///The `manifest_version` field.
+    /// The `manifest_version` field.
     #[serde(default = "defaults::default_u64::<i64, 1>")]
     pub manifest_version: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `pre_launch_script` field.
+    /// The `pre_launch_script` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
-    ///The `public_logs` field.
+    /// The `public_logs` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_logs: bool,
-    ///The `public_sysinfo` field.
+    /// The `public_sysinfo` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_sysinfo: bool,
-    ///The `runner` field.
+    /// The `runner` field.
     #[serde(default = "defaults::compose_manifest_runner")]
     pub runner: ::std::string::String,
-    ///The `salt` field.
+    /// The `salt` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub salt: ::std::option::Option<::std::string::String>,
-    ///The `tproxy_enabled` field.
+    /// The `tproxy_enabled` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub tproxy_enabled: bool,
-    ///The `version` field.
+    /// The `version` field.
     #[serde(default = "defaults::compose_manifest_version")]
     pub version: ::std::string::String,
 }
-///Partial update for compose_manifest fields
+/// Partial update for compose_manifest fields
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ComposeManifestPatchRequest {
-    ///The `docker_compose_file` field.
+    /// The `docker_compose_file` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    ///The `pre_launch_script` field.
+    /// The `pre_launch_script` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
 }
-///Compute usage metrics.
+/// Compute usage metrics.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ComputeMetrics {
-    ///Estimated compute cost
+    /// Estimated compute cost
     pub estimated_cost: ::std::string::String,
-    ///Total CU-hours
+    /// Total CU-hours
     pub total_cu_hours: ::std::string::String,
 }
-///`ConnectionItem`
+/// `ConnectionItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ConnectionItem {
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `credits_line` field.
+    /// The `credits_line` field.
     pub credits_line: f64,
-    ///The `email` field.
+    /// The `email` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub email: ::std::option::Option<::std::string::String>,
-    ///The `external_id` field.
+    /// The `external_id` field.
     pub external_id: ::std::string::String,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `is_post_paid` field.
+    /// The `is_post_paid` field.
     #[serde(default)]
     pub is_post_paid: bool,
-    ///The `last_checked_at` field.
+    /// The `last_checked_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_checked_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `last_recharged_at` field.
+    /// The `last_recharged_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_recharged_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `last_skip_reason` field.
+    /// The `last_skip_reason` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_skip_reason: ::std::option::Option<::std::string::String>,
-    ///The `team_balance` field.
+    /// The `team_balance` field.
     pub team_balance: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub team_id: ConnectionItemTeamId,
-    ///The `team_name` field.
+    /// The `team_name` field.
     pub team_name: ::std::string::String,
-    ///The `team_slug` field.
+    /// The `team_slug` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub user_id: ConnectionItemUserId,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ConnectionItemTeamId(pub(super) ::std::string::String);
@@ -1316,7 +1316,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionItemTeamId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ConnectionItemUserId(pub(super) ::std::string::String);
@@ -1372,131 +1372,131 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionItemUserId {
             })
     }
 }
-///`ConnectionListResponse`
+/// `ConnectionListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ConnectionListResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<ConnectionItem>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///`ContractDeviceOut`
+/// `ContractDeviceOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContractDeviceOut {
-    ///The `device_id` field.
+    /// The `device_id` field.
     pub device_id: ::std::string::String,
-    ///null if multicall3 failed
+    /// null if multicall3 failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    ///The `teepods` field.
+    /// The `teepods` field.
     pub teepods: ::std::vec::Vec<DeviceTeepodInfo>,
 }
-///`ContractDevicesResponse`
+/// `ContractDevicesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContractDevicesResponse {
-    ///The `chain_id` field.
+    /// The `chain_id` field.
     pub chain_id: i64,
-    ///The `contract_address` field.
+    /// The `contract_address` field.
     pub contract_address: ::std::string::String,
-    ///The `contract_id` field.
+    /// The `contract_id` field.
     pub contract_id: i64,
-    ///The `devices` field.
+    /// The `devices` field.
     pub devices: ::std::vec::Vec<ContractDeviceOut>,
 }
-///`ContractOsImageOut`
+/// `ContractOsImageOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContractOsImageOut {
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///null if no hash or multicall3 failed
+    /// null if no hash or multicall3 failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    ///The `os_image_hash` field.
+    /// The `os_image_hash` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    ///The `os_image_id` field.
+    /// The `os_image_id` field.
     pub os_image_id: i64,
-    ///The `version` field.
+    /// The `version` field.
     pub version: ::std::string::String,
 }
-///`ContractOsImagesResponse`
+/// `ContractOsImagesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContractOsImagesResponse {
-    ///The `chain_id` field.
+    /// The `chain_id` field.
     pub chain_id: i64,
-    ///The `contract_address` field.
+    /// The `contract_address` field.
     pub contract_address: ::std::string::String,
-    ///The `contract_id` field.
+    /// The `contract_id` field.
     pub contract_id: i64,
-    ///The `images` field.
+    /// The `images` field.
     pub images: ::std::vec::Vec<ContractOsImageOut>,
 }
-///Core usage metrics.
+/// Core usage metrics.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CoreMetrics {
-    ///The `compute` field.
+    /// The `compute` field.
     pub compute: ComputeMetrics,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub daily_average_estimated: ::std::string::String,
-    ///Forecasted daily cost based on currently running CVMs (24h estimation)
+    /// Forecasted daily cost based on currently running CVMs (24h estimation)
     pub daily_forecast: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub estimated_cost: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub estimated_per_cvm: ::std::string::String,
-    ///The `running_cvms_count` field.
+    /// The `running_cvms_count` field.
     pub running_cvms_count: i64,
-    ///The `storage` field.
+    /// The `storage` field.
     pub storage: StorageMetrics,
 }
-/**Request model for creating a new instance under an existing app.
+/** Request model for creating a new instance under an existing app.
 
 Inherits node_id, encrypted_env, compose_hash and their validators from ReplicateRequest.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateAppInstanceRequest {
-    ///Explicit compose hash to replicate. Required when the source app has multiple live instances.
+    /// Explicit compose hash to replicate. Required when the source app has multiple live instances.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
-    ///New Docker Compose YAML content
+    /// New Docker Compose YAML content
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    ///New encrypted env blob (hex)
+    /// New encrypted env blob (hex)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    ///Target node ID for the replica
+    /// Target node ID for the replica
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    ///New pre-launch script content
+    /// New pre-launch script content
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
-    ///Target node ID (deprecated, use node_id)
+    /// Target node ID (deprecated, use node_id)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_id: ::std::option::Option<i64>,
-    ///Commit token returned by a prior prepare-only request. When set, this request commits the previously-prepared instance instead of preparing a new one.
+    /// Commit token returned by a prior prepare-only request. When set, this request commits the previously-prepared instance instead of preparing a new one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
-    ///On-chain transaction hash proving compose-hash registration. Use 'already-registered' (or omit) when the hash was registered earlier.
+    /// On-chain transaction hash proving compose-hash registration. Use 'already-registered' (or omit) when the hash was registered earlier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_hash: ::std::option::Option<::std::string::String>,
 }
-///`CreateConnectionRequest`
+/// `CreateConnectionRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateConnectionRequest {
-    ///The `credits_line` field.
+    /// The `credits_line` field.
     #[serde(default = "defaults::create_connection_request_credits_line")]
     pub credits_line: f64,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub team_id: CreateConnectionRequestTeamId,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub user_id: CreateConnectionRequestUserId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreateConnectionRequestTeamId(pub(super) ::std::string::String);
@@ -1552,7 +1552,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateConnectionRequestTeamId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreateConnectionRequestUserId(pub(super) ::std::string::String);
@@ -1608,29 +1608,29 @@ impl<'de> ::serde::Deserialize<'de> for CreateConnectionRequestUserId {
             })
     }
 }
-///Request to create a draft invoice.
+/// Request to create a draft invoice.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateDraftInvoiceRequest {
-    ///Include unpaid transactions from PostgreSQL
+    /// Include unpaid transactions from PostgreSQL
     #[serde(default)]
     pub include_transactions: bool,
-    ///Include usage data from ClickHouse
+    /// Include usage data from ClickHouse
     #[serde(default = "defaults::default_bool::<true>")]
     pub include_usage: bool,
-    ///Draft invoice channel. auto=prefer Stripe when payment method is available; local=always local; stripe=force Stripe (validation required).
+    /// Draft invoice channel. auto=prefer Stripe when payment method is available; local=always local; stripe=force Stripe (validation required).
     #[serde(default = "defaults::create_draft_invoice_request_invoice_type")]
     pub invoice_type: CreateDraftInvoiceRequestInvoiceType,
-    ///Preview transactions merged by VM instead of individual transactions
+    /// Preview transactions merged by VM instead of individual transactions
     #[serde(default = "defaults::default_bool::<true>")]
     pub merge_transactions_by_vm: bool,
-    ///Period end datetime
+    /// Period end datetime
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Period start datetime
+    /// Period start datetime
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Team ID
+    /// Team ID
     pub team_id: i64,
 }
-///Draft invoice channel. auto=prefer Stripe when payment method is available; local=always local; stripe=force Stripe (validation required).
+/// Draft invoice channel. auto=prefer Stripe when payment method is available; local=always local; stripe=force Stripe (validation required).
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -1644,13 +1644,13 @@ pub struct CreateDraftInvoiceRequest {
     PartialOrd
 )]
 pub enum CreateDraftInvoiceRequestInvoiceType {
-    ///The value `"auto"`.
+    /// The value `"auto"`.
     #[serde(rename = "auto")]
     Auto,
-    ///The value `"local"`.
+    /// The value `"local"`.
     #[serde(rename = "local")]
     Local,
-    ///The value `"stripe"`.
+    /// The value `"stripe"`.
     #[serde(rename = "stripe")]
     Stripe,
 }
@@ -1698,25 +1698,25 @@ impl ::std::default::Default for CreateDraftInvoiceRequestInvoiceType {
         CreateDraftInvoiceRequestInvoiceType::Auto
     }
 }
-///Response for draft invoice creation.
+/// Response for draft invoice creation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateDraftInvoiceResponse {
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_id: ::std::option::Option<::std::string::String>,
-    ///The `invoice_type` field.
+    /// The `invoice_type` field.
     #[serde(default = "defaults::create_draft_invoice_response_invoice_type")]
     pub invoice_type: CreateDraftInvoiceResponseInvoiceType,
-    ///The `message` field.
+    /// The `message` field.
     #[serde(default)]
     pub message: ::std::string::String,
-    ///The `status` field.
+    /// The `status` field.
     #[serde(default = "defaults::create_draft_invoice_response_status")]
     pub status: ::std::string::String,
-    ///The `success` field.
+    /// The `success` field.
     pub success: bool,
 }
-///`CreateDraftInvoiceResponseInvoiceType`
+/// `CreateDraftInvoiceResponseInvoiceType`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -1730,10 +1730,10 @@ pub struct CreateDraftInvoiceResponse {
     PartialOrd
 )]
 pub enum CreateDraftInvoiceResponseInvoiceType {
-    ///The value `"local"`.
+    /// The value `"local"`.
     #[serde(rename = "local")]
     Local,
-    ///The value `"stripe"`.
+    /// The value `"stripe"`.
     #[serde(rename = "stripe")]
     Stripe,
 }
@@ -1779,38 +1779,38 @@ impl ::std::default::Default for CreateDraftInvoiceResponseInvoiceType {
         CreateDraftInvoiceResponseInvoiceType::Local
     }
 }
-///Request payload for creating a GPU rental order.
+/// Request payload for creating a GPU rental order.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateGpuRentalOrderRequest {
-    ///Public key for encrypting environment variables
+    /// Public key for encrypting environment variables
     pub app_env_encrypt_pubkey: ::std::string::String,
-    ///App ID from provisioning
+    /// App ID from provisioning
     pub app_id: ::std::string::String,
-    ///Salt for app ID generation
+    /// Salt for app ID generation
     pub app_id_salt: ::std::string::String,
-    ///Compose hash from provisioning
+    /// Compose hash from provisioning
     pub compose_hash: ::std::string::String,
-    ///Name for the deployment
+    /// Name for the deployment
     pub deployment_name: CreateGpuRentalOrderRequestDeploymentName,
-    ///Docker Compose configuration
+    /// Docker Compose configuration
     pub docker_compose_file: CreateGpuRentalOrderRequestDockerComposeFile,
-    ///Encrypted environment variables (X25519 + AES-GCM encrypted)
+    /// Encrypted environment variables (X25519 + AES-GCM encrypted)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    ///List of environment variable keys for metadata tracking
+    /// List of environment variable keys for metadata tracking
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Selected OS image from provisioning
+    /// Selected OS image from provisioning
     pub os_image_name: ::std::string::String,
-    ///Number of instances (default: 1)
+    /// Number of instances (default: 1)
     #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 1>")]
     pub quantity: ::std::num::NonZeroU64,
-    ///ID of the GPU SKU to rent
+    /// ID of the GPU SKU to rent
     pub sku_id: i64,
-    ///ID of the selected pricing plan
+    /// ID of the selected pricing plan
     pub sku_price_id: i64,
 }
-///Name for the deployment
+/// Name for the deployment
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreateGpuRentalOrderRequestDeploymentName(pub(super) ::std::string::String);
@@ -1869,7 +1869,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateGpuRentalOrderRequestDeploymentNam
             })
     }
 }
-///Docker Compose configuration
+/// Docker Compose configuration
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreateGpuRentalOrderRequestDockerComposeFile(
@@ -1927,125 +1927,125 @@ impl<'de> ::serde::Deserialize<'de> for CreateGpuRentalOrderRequestDockerCompose
             })
     }
 }
-///Create instance type request.
+/// Create instance type request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateInstanceTypeRequest {
-    ///Default disk size (GB)
+    /// Default disk size (GB)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_disk_size_gb: ::std::option::Option<i64>,
-    ///Description
+    /// Description
     pub description: ::std::string::String,
-    ///Sort order
+    /// Sort order
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_order: ::std::option::Option<i64>,
-    ///Extended specs
+    /// Extended specs
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub extra_specs: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ///Family (cpu, gpu)
+    /// Family (cpu, gpu)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub family: ::std::option::Option<::std::string::String>,
-    ///Hourly rate in USD
+    /// Hourly rate in USD
     pub hourly_rate: f64,
-    ///Enable hugepages
+    /// Enable hugepages
     #[serde(default)]
     pub hugepages: bool,
-    ///Unique ID (e.g., 'tdx.small')
+    /// Unique ID (e.g., 'tdx.small')
     pub id: ::std::string::String,
-    ///Memory in MB
+    /// Memory in MB
     pub memory_mb: i64,
-    ///Display name
+    /// Display name
     pub name: ::std::string::String,
-    ///Enable NUMA pinning
+    /// Enable NUMA pinning
     #[serde(default)]
     pub pin_numa: bool,
-    ///Publicly visible
+    /// Publicly visible
     #[serde(default = "defaults::default_bool::<true>")]
     pub public: bool,
-    ///Requires GPU
+    /// Requires GPU
     #[serde(default)]
     pub requires_gpu: bool,
-    ///Requires GPU CC mode
+    /// Requires GPU CC mode
     #[serde(default)]
     pub requires_gpu_cc_mode: bool,
-    ///GPU count
+    /// GPU count
     #[serde(default)]
     pub requires_gpu_count: i64,
-    ///vCPU count
+    /// vCPU count
     pub vcpu: ::std::num::NonZeroU64,
 }
-///Request to manually add an invoice item.
+/// Request to manually add an invoice item.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateInvoiceItemRequest {
-    ///Item amount (positive or negative)
+    /// Item amount (positive or negative)
     pub cost: f64,
-    ///Item description
+    /// Item description
     pub description: ::std::string::String,
-    ///Instance ID (can be custom)
+    /// Instance ID (can be custom)
     pub instance_id: ::std::string::String,
-    ///Instance display name
+    /// Instance display name
     pub instance_name: ::std::string::String,
-    ///Instance type
+    /// Instance type
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///Number of billing records
+    /// Number of billing records
     #[serde(default)]
     pub record_count: i64,
-    ///Region
+    /// Region
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
 }
-///`CreateTappRequest`
+/// `CreateTappRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateTappRequest {
-    ///The calculated app ID from compose file.
+    /// The calculated app ID from compose file.
     pub app_id: ::std::string::String,
-    ///The compose hash of the app compose file.
+    /// The compose hash of the app compose file.
     pub compose_hash: ::std::string::String,
-    ///The contract address.
+    /// The contract address.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_address: ::std::option::Option<::std::string::String>,
-    ///The deployer address.
+    /// The deployer address.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_address: ::std::option::Option<::std::string::String>,
-    ///The encrypted environment variables.
+    /// The encrypted environment variables.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    ///The environment variables to use for the app.
+    /// The environment variables to use for the app.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///The KMS ID.
+    /// The KMS ID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_id: ::std::option::Option<::std::string::String>,
 }
-///`CreateWorkloadTappRequest`
+/// `CreateWorkloadTappRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateWorkloadTappRequest {
-    ///The instance_type of the tapp.
+    /// The instance_type of the tapp.
     pub instance_type: ::std::string::String,
-    ///The model_id of the tapp.
+    /// The model_id of the tapp.
     pub model_id: ::std::string::String,
-    ///The name of the tapp.
+    /// The name of the tapp.
     pub name: ::std::string::String,
-    ///The scheduled delete time of the tapp.
+    /// The scheduled delete time of the tapp.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled_delete_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
 }
-///Request model for creating a new workspace.
+/// Request model for creating a new workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateWorkspaceRequest {
-    ///User hash ID (usr_xxx)
+    /// User hash ID (usr_xxx)
     pub creator_user_id: CreateWorkspaceRequestCreatorUserId,
-    ///The `name` field.
+    /// The `name` field.
     pub name: CreateWorkspaceRequestName,
-    ///The `slug` field.
+    /// The `slug` field.
     pub slug: CreateWorkspaceRequestSlug,
-    ///The `tier` field.
+    /// The `tier` field.
     #[serde(default = "defaults::create_workspace_request_tier")]
     pub tier: TeamTier,
 }
-///User hash ID (usr_xxx)
+/// User hash ID (usr_xxx)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreateWorkspaceRequestCreatorUserId(pub(super) ::std::string::String);
@@ -2103,7 +2103,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestCreatorUserId {
             })
     }
 }
-///`CreateWorkspaceRequestName`
+/// `CreateWorkspaceRequestName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreateWorkspaceRequestName(pub(super) ::std::string::String);
@@ -2160,7 +2160,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestName {
             })
     }
 }
-///`CreateWorkspaceRequestSlug`
+/// `CreateWorkspaceRequestSlug`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreateWorkspaceRequestSlug(pub(super) ::std::string::String);
@@ -2222,26 +2222,26 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestSlug {
             })
     }
 }
-///Response model for workspace creation.
+/// Response model for workspace creation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateWorkspaceResponse {
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub creator_id: CreateWorkspaceResponseCreatorId,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: CreateWorkspaceResponseId,
-    ///The `message` field.
+    /// The `message` field.
     pub message: ::std::string::String,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `slug` field.
+    /// The `slug` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub slug: ::std::option::Option<::std::string::String>,
-    ///The `tier` field.
+    /// The `tier` field.
     pub tier: TeamTier,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreateWorkspaceResponseCreatorId(pub(super) ::std::string::String);
@@ -2298,7 +2298,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceResponseCreatorId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreateWorkspaceResponseId(pub(super) ::std::string::String);
@@ -2354,25 +2354,25 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceResponseId {
             })
     }
 }
-///Basic creator information embedded in team responses.
+/// Basic creator information embedded in team responses.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreatorInfo {
-    ///The `email` field.
+    /// The `email` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub email: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: CreatorInfoId,
-    ///The `last_activity_at` field.
+    /// The `last_activity_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_activity_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `row_id` field.
+    /// The `row_id` field.
     pub row_id: i64,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreatorInfoId(pub(super) ::std::string::String);
@@ -2428,32 +2428,32 @@ impl<'de> ::serde::Deserialize<'de> for CreatorInfoId {
             })
     }
 }
-///`CreditAdjustment`
+/// `CreditAdjustment`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditAdjustment {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount: ::std::string::String,
-    ///The `reason` field.
+    /// The `reason` field.
     pub reason: ::std::string::String,
 }
-///Request model for credit adjustment (reconciliation).
+/// Request model for credit adjustment (reconciliation).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditAdjustmentRequest {
-    ///Amount to adjust (must be positive)
+    /// Amount to adjust (must be positive)
     pub amount: CreditAdjustmentRequestAmount,
-    ///Optional custom description (defaults to 'Credit adjustment for reconciliation')
+    /// Optional custom description (defaults to 'Credit adjustment for reconciliation')
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Reason for adjustment (required for audit)
+    /// Reason for adjustment (required for audit)
     pub reason: CreditAdjustmentRequestReason,
 }
-///Amount to adjust (must be positive)
+/// Amount to adjust (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CreditAdjustmentRequestAmount {
-    ///The `Number` case.
+    /// The `Number` case.
     Number(f64),
-    ///The `String` case.
+    /// The `String` case.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for CreditAdjustmentRequestAmount {
@@ -2469,7 +2469,7 @@ impl ::std::convert::From<f64> for CreditAdjustmentRequestAmount {
         Self::Number(value)
     }
 }
-///Reason for adjustment (required for audit)
+/// Reason for adjustment (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreditAdjustmentRequestReason(pub(super) ::std::string::String);
@@ -2523,19 +2523,19 @@ impl<'de> ::serde::Deserialize<'de> for CreditAdjustmentRequestReason {
             })
     }
 }
-///Response model for credit adjustment (reconciliation).
+/// Response model for credit adjustment (reconciliation).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditAdjustmentResponse {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub new_balance: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub previous_balance: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub transaction_id: CreditAdjustmentResponseTransactionId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreditAdjustmentResponseTransactionId(pub(super) ::std::string::String);
@@ -2593,58 +2593,58 @@ impl<'de> ::serde::Deserialize<'de> for CreditAdjustmentResponseTransactionId {
             })
     }
 }
-///Response for credit health check endpoint.
+/// Response for credit health check endpoint.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditHealthResponse {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub adjustment_needed: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub balance: ::std::string::String,
-    ///The `credit_id` field.
+    /// The `credit_id` field.
     pub credit_id: i64,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub discrepancy: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub expected_balance: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub granted_balance: ::std::string::String,
-    ///The `is_healthy` field.
+    /// The `is_healthy` field.
     pub is_healthy: bool,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub ledger_balance: ::std::string::String,
-    ///The `suggested_action` field.
+    /// The `suggested_action` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub suggested_action: ::std::option::Option<::std::string::String>,
-    ///The `suggested_actions` field.
+    /// The `suggested_actions` field.
     pub suggested_actions: ::std::vec::Vec<::std::string::String>,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub total_debt: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub total_snapshot: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub unexplained_discrepancy: ::std::string::String,
-    ///The `warnings` field.
+    /// The `warnings` field.
     pub warnings: ::std::vec::Vec<::std::string::String>,
 }
-///`CreditTransaction`
+/// `CreditTransaction`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditTransaction {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount: ::std::string::String,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `description` field.
+    /// The `description` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///The `has_paid` field.
+    /// The `has_paid` field.
     pub has_paid: bool,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: CreditTransactionId,
-    ///The `type` field.
+    /// The `type` field.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreditTransactionId(pub(super) ::std::string::String);
@@ -2700,39 +2700,39 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionId {
             })
     }
 }
-///Credit transaction item for workspace transactions list.
+/// Credit transaction item for workspace transactions list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditTransactionItem {
-    ///The `amount` field.
+    /// The `amount` field.
     pub amount: f64,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `created_by_username` field.
+    /// The `created_by_username` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by_username: ::std::option::Option<::std::string::String>,
-    ///The `credit_id` field.
+    /// The `credit_id` field.
     pub credit_id: i64,
-    ///The `description` field.
+    /// The `description` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///The `has_paid` field.
+    /// The `has_paid` field.
     pub has_paid: bool,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: CreditTransactionItemId,
-    ///The `internal_note` field.
+    /// The `internal_note` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_note: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub invoice_id: ::std::option::Option<CreditTransactionItemInvoiceId>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub team_id: ::std::option::Option<CreditTransactionItemTeamId>,
-    ///The `type` field.
+    /// The `type` field.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreditTransactionItemId(pub(super) ::std::string::String);
@@ -2788,7 +2788,7 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionItemId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreditTransactionItemInvoiceId(pub(super) ::std::string::String);
@@ -2844,7 +2844,7 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionItemInvoiceId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreditTransactionItemTeamId(pub(super) ::std::string::String);
@@ -2900,29 +2900,29 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionItemTeamId {
             })
     }
 }
-///`CreditTransactionOut`
+/// `CreditTransactionOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditTransactionOut {
-    ///The `amount` field.
+    /// The `amount` field.
     pub amount: f64,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub credit_id: CreditTransactionOutCreditId,
-    ///The `description` field.
+    /// The `description` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///The `has_paid` field.
+    /// The `has_paid` field.
     pub has_paid: bool,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: CreditTransactionOutId,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub team_id: CreditTransactionOutTeamId,
-    ///The `type` field.
+    /// The `type` field.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreditTransactionOutCreditId(pub(super) ::std::string::String);
@@ -2978,7 +2978,7 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionOutCreditId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreditTransactionOutId(pub(super) ::std::string::String);
@@ -3034,7 +3034,7 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionOutId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreditTransactionOutTeamId(pub(super) ::std::string::String);
@@ -3090,17 +3090,17 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionOutTeamId {
             })
     }
 }
-///`CreditsCredit`
+/// `CreditsCredit`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditsCredit {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub balance: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: CreditsCreditId,
-    ///The `user_id` field.
+    /// The `user_id` field.
     pub user_id: i64,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreditsCreditId(pub(super) ::std::string::String);
@@ -3156,333 +3156,333 @@ impl<'de> ::serde::Deserialize<'de> for CreditsCreditId {
             })
     }
 }
-///Current running status response.
+/// Current running status response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CurrentStatusResponse {
-    ///Forecasted daily cost (24h)
+    /// Forecasted daily cost (24h)
     pub daily_forecast: ::std::string::String,
-    ///Forecasted monthly cost (30 days)
+    /// Forecasted monthly cost (30 days)
     pub monthly_forecast: ::std::string::String,
-    ///Daily cost per CVM
+    /// Daily cost per CVM
     pub per_cvm_daily_cost: ::std::string::String,
-    ///Number of currently running CVMs
+    /// Number of currently running CVMs
     pub running_cvms_count: i64,
 }
-///CVM allocation info for a GPU rental order.
+/// CVM allocation info for a GPU rental order.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmAllocationResponse {
-    ///The `allocated_at` field.
+    /// The `allocated_at` field.
     pub allocated_at: ::std::string::String,
-    ///The `cvm_app_id` field.
+    /// The `cvm_app_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_app_id: ::std::option::Option<::std::string::String>,
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_id: ::std::option::Option<i64>,
-    ///The `cvm_status` field.
+    /// The `cvm_status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_status: ::std::option::Option<::std::string::String>,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
 }
-///Model representing CVM attestation information
+/// Model representing CVM attestation information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmAttestation {
-    ///The `app_certificates` field.
+    /// The `app_certificates` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_certificates: ::std::option::Option<::std::vec::Vec<Certificate>>,
-    ///The `compose_file` field.
+    /// The `compose_file` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_file: ::std::option::Option<::std::string::String>,
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `is_online` field.
+    /// The `is_online` field.
     pub is_online: bool,
-    ///The `is_public` field.
+    /// The `is_public` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_public: bool,
-    ///The `name` field.
+    /// The `name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///The `tcb_info` field.
+    /// The `tcb_info` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tcb_info: ::std::option::Option<TcbInfo>,
 }
-///`CvmBasicInfoV20251028`
+/// `CvmBasicInfoV20251028`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmBasicInfoV20251028 {
-    ///The `app_id` field.
+    /// The `app_id` field.
     pub app_id: ::std::string::String,
-    ///The `base_image` field.
+    /// The `base_image` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base_image: ::std::option::Option<::std::string::String>,
-    ///The `disk_size` field.
+    /// The `disk_size` field.
     pub disk_size: i64,
-    ///The `instance_id` field.
+    /// The `instance_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///The `kms_id` field.
+    /// The `kms_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_id: ::std::option::Option<::std::string::String>,
-    ///The `kms_slug` field.
+    /// The `kms_slug` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_slug: ::std::option::Option<::std::string::String>,
-    ///The `kms_type` field.
+    /// The `kms_type` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub kms_type: ::std::option::Option<::std::string::String>,
-    ///The `listed` field.
+    /// The `listed` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub listed: ::std::option::Option<bool>,
-    ///The `machine_info` field.
+    /// The `machine_info` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub machine_info: ::std::option::Option<MachineInfo>,
-    ///The `memory` field.
+    /// The `memory` field.
     pub memory: i64,
-    ///The `name` field.
+    /// The `name` field.
     #[serde(default)]
     pub name: ::std::string::String,
-    ///The `region_identifier` field.
+    /// The `region_identifier` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     pub teepod_id: i64,
-    ///The `teepod_name` field.
+    /// The `teepod_name` field.
     pub teepod_name: ::std::string::String,
-    ///The `updated_at` field.
+    /// The `updated_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     pub vcpu: i64,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
-///Model representing CVM compose file information
+/// Model representing CVM compose file information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmComposeFile {
-    ///The `compose_file` field.
+    /// The `compose_file` field.
     pub compose_file: ComposeManifest,
-    ///The `env_pubkey` field.
+    /// The `env_pubkey` field.
     pub env_pubkey: ::std::string::String,
-    ///The `salt` field.
+    /// The `salt` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub salt: ::std::option::Option<::std::string::String>,
 }
-///Model representing CVM container list information
+/// Model representing CVM container list information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmComposition {
-    ///The `containers` field.
+    /// The `containers` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub containers: ::std::option::Option<::std::vec::Vec<ExtendedContainer>>,
-    ///The `docker_compose_file` field.
+    /// The `docker_compose_file` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `features` field.
+    /// The `features` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///The `is_online` field.
+    /// The `is_online` field.
     pub is_online: bool,
-    ///The `is_public` field.
+    /// The `is_public` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_public: bool,
-    ///The `manifest_version` field.
+    /// The `manifest_version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub manifest_version: ::std::option::Option<i64>,
-    ///The `runner` field.
+    /// The `runner` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub runner: ::std::option::Option<::std::string::String>,
-    ///The `version` field.
+    /// The `version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
-///CVM detail with usage and cost breakdown.
+/// CVM detail with usage and cost breakdown.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmDetail {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub compute_estimated: ::std::string::String,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     pub cvm_id: ::std::string::String,
-    ///The `deleted_at` field.
+    /// The `deleted_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `disk_size_gb` field.
+    /// The `disk_size_gb` field.
     pub disk_size_gb: i64,
-    ///The `gpu_count` field.
+    /// The `gpu_count` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_count: ::std::option::Option<i64>,
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     pub instance_type: ::std::string::String,
-    ///The `instance_type_name` field.
+    /// The `instance_type_name` field.
     pub instance_type_name: ::std::string::String,
-    ///The `is_deleted` field.
+    /// The `is_deleted` field.
     pub is_deleted: bool,
-    ///The `is_running` field.
+    /// The `is_running` field.
     pub is_running: bool,
-    ///The `memory_gb` field.
+    /// The `memory_gb` field.
     pub memory_gb: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `node_name` field.
+    /// The `node_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    ///The `running_hours` field.
+    /// The `running_hours` field.
     pub running_hours: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub storage_estimated: ::std::string::String,
-    ///The `teepod_name` field.
+    /// The `teepod_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_name: ::std::option::Option<::std::string::String>,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub total_estimated: ::std::string::String,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     pub vcpu: i64,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
-///`CvmGatewayInfo`
+/// `CvmGatewayInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmGatewayInfo {
-    ///The `base_domain` field.
+    /// The `base_domain` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base_domain: ::std::option::Option<::std::string::String>,
-    ///The `cname` field.
+    /// The `cname` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cname: ::std::option::Option<::std::string::String>,
 }
-///CVM metadata for billing records.
+/// CVM metadata for billing records.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmInfo {
-    ///40-character hex app ID
+    /// 40-character hex app ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    ///Deletion timestamp if removed
+    /// Deletion timestamp if removed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///CVM display name
+    /// CVM display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///CVM UUID (36-character string)
+    /// CVM UUID (36-character string)
     pub vm_uuid: ::std::string::String,
 }
-///`CvmInfoDetail`
+/// `CvmInfoDetail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmInfoDetail {
-    ///The `app_id` field.
+    /// The `app_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    ///The `compose_file` field.
+    /// The `compose_file` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_file: ::std::option::Option<CvmInfoDetailComposeFile>,
-    ///The `compose_hash` field.
+    /// The `compose_hash` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `creator` field.
+    /// The `creator` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<UserRef>,
-    ///The `deleted_at` field.
+    /// The `deleted_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `docker_compose_hash` field.
+    /// The `docker_compose_hash` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_hash: ::std::option::Option<::std::string::String>,
-    ///The `endpoints` field.
+    /// The `endpoints` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoints: ::std::option::Option<::std::vec::Vec<CvmNetworkUrls>>,
-    ///The `gateway` field.
+    /// The `gateway` field.
     pub gateway: CvmGatewayInfo,
-    ///The `gateway_enabled` field.
+    /// The `gateway_enabled` field.
     #[serde(default)]
     pub gateway_enabled: bool,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: CvmInfoDetailId,
-    ///The `in_progress` field.
+    /// The `in_progress` field.
     #[serde(default)]
     pub in_progress: bool,
-    ///The `instance_id` field.
+    /// The `instance_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    ///The `kms_info` field.
+    /// The `kms_info` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<CvmKmsInfo>,
-    ///The `kms_type` field.
+    /// The `kms_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_type: ::std::option::Option<KmsType>,
-    ///The `listed` field.
+    /// The `listed` field.
     #[serde(default)]
     pub listed: bool,
-    ///The `logs` field.
+    /// The `logs` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<CvmLogUrls>,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `node_info` field.
+    /// The `node_info` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_info: ::std::option::Option<NodeRef>,
-    ///The `os` field.
+    /// The `os` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os: ::std::option::Option<CvmosInfo>,
-    ///The `pre_launch_script_hash` field.
+    /// The `pre_launch_script_hash` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script_hash: ::std::option::Option<::std::string::String>,
-    ///The `progress` field.
+    /// The `progress` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<CvmProgressInfo>,
-    ///The `project_type` field.
+    /// The `project_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_type: ::std::option::Option<::std::string::String>,
-    ///The `public_logs` field.
+    /// The `public_logs` field.
     #[serde(default)]
     pub public_logs: bool,
-    ///The `public_sysinfo` field.
+    /// The `public_sysinfo` field.
     #[serde(default)]
     pub public_sysinfo: bool,
-    ///The `public_tcbinfo` field.
+    /// The `public_tcbinfo` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_tcbinfo: bool,
-    ///The `resource` field.
+    /// The `resource` field.
     pub resource: CvmResourceInfo,
-    ///The `secure_time` field.
+    /// The `secure_time` field.
     #[serde(default)]
     pub secure_time: bool,
-    ///The `services` field.
+    /// The `services` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub services: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `storage_fs` field.
+    /// The `storage_fs` field.
     #[serde(default = "defaults::cvm_info_detail_storage_fs")]
     pub storage_fs: ::std::string::String,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
-    ///The `workspace` field.
+    /// The `workspace` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace: ::std::option::Option<WorkspaceRef>,
 }
-///`CvmInfoDetailComposeFile`
+/// `CvmInfoDetailComposeFile`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CvmInfoDetailComposeFile {
-    ///The `Object` case.
+    /// The `Object` case.
     Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-    ///The `String` case.
+    /// The `String` case.
     String(::std::string::String),
 }
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
@@ -3493,7 +3493,7 @@ for CvmInfoDetailComposeFile {
         Self::Object(value)
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CvmInfoDetailId(pub(super) ::std::string::String);
@@ -3549,104 +3549,104 @@ impl<'de> ::serde::Deserialize<'de> for CvmInfoDetailId {
             })
     }
 }
-///`CvmInfoV20260121`
+/// `CvmInfoV20260121`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmInfoV20260121 {
-    ///The `app_id` field.
+    /// The `app_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    ///The `compose_hash` field.
+    /// The `compose_hash` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `creator` field.
+    /// The `creator` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<UserRef>,
-    ///The `deleted_at` field.
+    /// The `deleted_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `docker_compose_hash` field.
+    /// The `docker_compose_hash` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_hash: ::std::option::Option<::std::string::String>,
-    ///The `endpoints` field.
+    /// The `endpoints` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoints: ::std::option::Option<::std::vec::Vec<CvmNetworkUrls>>,
-    ///The `gateway` field.
+    /// The `gateway` field.
     pub gateway: CvmGatewayInfo,
-    ///The `gateway_enabled` field.
+    /// The `gateway_enabled` field.
     #[serde(default)]
     pub gateway_enabled: bool,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: CvmInfoV20260121Id,
-    ///The `in_progress` field.
+    /// The `in_progress` field.
     #[serde(default)]
     pub in_progress: bool,
-    ///The `instance_id` field.
+    /// The `instance_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    ///The `kms_info` field.
+    /// The `kms_info` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<CvmKmsInfo>,
-    ///The `kms_type` field.
+    /// The `kms_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_type: ::std::option::Option<KmsType>,
-    ///The `listed` field.
+    /// The `listed` field.
     #[serde(default)]
     pub listed: bool,
-    ///The `logs` field.
+    /// The `logs` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<CvmLogUrls>,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `node_info` field.
+    /// The `node_info` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_info: ::std::option::Option<NodeRef>,
-    ///The `os` field.
+    /// The `os` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os: ::std::option::Option<CvmosInfo>,
-    ///The `pre_launch_script_hash` field.
+    /// The `pre_launch_script_hash` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script_hash: ::std::option::Option<::std::string::String>,
-    ///The `progress` field.
+    /// The `progress` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<CvmProgressInfo>,
-    ///The `project_type` field.
+    /// The `project_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_type: ::std::option::Option<::std::string::String>,
-    ///The `public_logs` field.
+    /// The `public_logs` field.
     #[serde(default)]
     pub public_logs: bool,
-    ///The `public_sysinfo` field.
+    /// The `public_sysinfo` field.
     #[serde(default)]
     pub public_sysinfo: bool,
-    ///The `public_tcbinfo` field.
+    /// The `public_tcbinfo` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_tcbinfo: bool,
-    ///The `resource` field.
+    /// The `resource` field.
     pub resource: CvmResourceInfo,
-    ///The `secure_time` field.
+    /// The `secure_time` field.
     #[serde(default)]
     pub secure_time: bool,
-    ///The `services` field.
+    /// The `services` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub services: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `storage_fs` field.
+    /// The `storage_fs` field.
     #[serde(default = "defaults::cvm_info_v20260121_storage_fs")]
     pub storage_fs: ::std::string::String,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
-    ///The `workspace` field.
+    /// The `workspace` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace: ::std::option::Option<WorkspaceRef>,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CvmInfoV20260121Id(pub(super) ::std::string::String);
@@ -3702,231 +3702,231 @@ impl<'de> ::serde::Deserialize<'de> for CvmInfoV20260121Id {
             })
     }
 }
-///`CvmIsAllowedItem`
+/// `CvmIsAllowedItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmIsAllowedItem {
-    ///The `allow_any_device` field.
+    /// The `allow_any_device` field.
     pub allow_any_device: bool,
-    ///The `app_contract_address` field.
+    /// The `app_contract_address` field.
     pub app_contract_address: ::std::string::String,
-    ///The `compose_hash` field.
+    /// The `compose_hash` field.
     pub compose_hash: ::std::string::String,
-    ///The `compose_hash_allowed` field.
+    /// The `compose_hash_allowed` field.
     pub compose_hash_allowed: bool,
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     pub cvm_id: i64,
-    ///The `device_id` field.
+    /// The `device_id` field.
     pub device_id: ::std::string::String,
-    ///The `device_id_allowed` field.
+    /// The `device_id_allowed` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `is_allowed` field.
+    /// The `is_allowed` field.
     pub is_allowed: bool,
 }
-///CVM item for team CVMs list.
+/// CVM item for team CVMs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmItem {
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `instance_id` field.
+    /// The `instance_id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///The `kms_type` field.
+    /// The `kms_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_type: ::std::option::Option<::std::string::String>,
-    ///The `node_name` field.
+    /// The `node_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    ///The `project_id` field.
+    /// The `project_id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub project_id: ::std::option::Option<i64>,
-    ///The `project_name` field.
+    /// The `project_name` field.
     pub project_name: ::std::string::String,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
-///`CvmKmsInfo`
+/// `CvmKmsInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmKmsInfo {
-    ///The `chain_id` field.
+    /// The `chain_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    ///The `deployer_address` field.
+    /// The `deployer_address` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_address: ::std::option::Option<::std::string::String>,
-    ///The `dstack_app_address` field.
+    /// The `dstack_app_address` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dstack_app_address: ::std::option::Option<::std::string::String>,
-    ///The `dstack_kms_address` field.
+    /// The `dstack_kms_address` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dstack_kms_address: ::std::option::Option<::std::string::String>,
-    ///The `encrypted_env_pubkey` field.
+    /// The `encrypted_env_pubkey` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env_pubkey: ::std::option::Option<::std::string::String>,
-    ///The `rpc_endpoint` field.
+    /// The `rpc_endpoint` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rpc_endpoint: ::std::option::Option<::std::string::String>,
 }
-///`CvmLogUrls`
+/// `CvmLogUrls`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmLogUrls {
-    ///The `container_log_base` field.
+    /// The `container_log_base` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container_log_base: ::std::option::Option<::std::string::String>,
-    ///The `serial` field.
+    /// The `serial` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub serial: ::std::option::Option<::std::string::String>,
-    ///The `stderr` field.
+    /// The `stderr` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stderr: ::std::option::Option<::std::string::String>,
-    ///The `stdout` field.
+    /// The `stdout` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stdout: ::std::option::Option<::std::string::String>,
 }
-///Model representing CVM network information
+/// Model representing CVM network information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmNetwork {
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `internal_ip` field.
+    /// The `internal_ip` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_ip: ::std::option::Option<::std::string::String>,
-    ///The `is_online` field.
+    /// The `is_online` field.
     pub is_online: bool,
-    ///The `is_public` field.
+    /// The `is_public` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_public: bool,
-    ///The `latest_handshake` field.
+    /// The `latest_handshake` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_handshake: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `public_urls` field.
+    /// The `public_urls` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_urls: ::std::option::Option<::std::vec::Vec<CvmNetworkUrls>>,
 }
-///Model representing public URLs for a CVM port
+/// Model representing public URLs for a CVM port
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmNetworkUrls {
-    ///The `app` field.
+    /// The `app` field.
     pub app: ::std::string::String,
-    ///The `instance` field.
+    /// The `instance` field.
     pub instance: ::std::string::String,
 }
-///`CvmNode`
+/// `CvmNode`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmNode {
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `region_identifier` field.
+    /// The `region_identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
 }
-///Aggregated operation record grouped by correlation_id.
+/// Aggregated operation record grouped by correlation_id.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmOperationResponse {
-    ///UTC timestamp of last event
+    /// UTC timestamp of last event
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///Hash identifying compose configuration
+    /// Hash identifying compose configuration
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
-    ///Unique ID linking all events in this operation
+    /// Unique ID linking all events in this operation
     pub correlation_id: ::std::string::String,
-    ///Total duration from start to completion
+    /// Total duration from start to completion
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub duration_ms: ::std::option::Option<i64>,
-    ///Failure reason (sanitized for non-admins)
+    /// Failure reason (sanitized for non-admins)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
-    ///Chronological event timeline
+    /// Chronological event timeline
     pub events: ::std::vec::Vec<OperationEventDetail>,
-    ///CVM name at operation time
+    /// CVM name at operation time
     pub instance_name: ::std::string::String,
-    ///Type: compose_update, power_on, resize, etc.
+    /// Type: compose_update, power_on, resize, etc.
     pub operation_type: ::std::string::String,
-    ///UTC timestamp of first event
+    /// UTC timestamp of first event
     pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Current status: completed, in_progress, or failed
+    /// Current status: completed, in_progress, or failed
     pub status: ::std::string::String,
-    ///Ordered list of sub-operation types
+    /// Ordered list of sub-operation types
     pub sub_operations: ::std::vec::Vec<::std::string::String>,
-    ///Expected CVM state after completion
+    /// Expected CVM state after completion
     pub target_state: ::std::string::String,
-    ///User ID who initiated the operation
+    /// User ID who initiated the operation
     pub triggered_by: i64,
-    ///Email if available
+    /// Email if available
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub triggered_by_email: ::std::option::Option<::std::string::String>,
-    ///Username if available
+    /// Username if available
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub triggered_by_username: ::std::option::Option<::std::string::String>,
 }
-///CVM information for team preview.
+/// CVM information for team preview.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmPreview {
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///The `memory` field.
+    /// The `memory` field.
     pub memory: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `project_name` field.
+    /// The `project_name` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub project_name: ::std::option::Option<::std::string::String>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     pub vcpu: i64,
 }
-///`CvmProgressInfo`
+/// `CvmProgressInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmProgressInfo {
-    ///The `correlation_id` field.
+    /// The `correlation_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    ///The `started_at` field.
+    /// The `started_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `target` field.
+    /// The `target` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
 }
-///Minimal CVM reference for embedding in responses.
+/// Minimal CVM reference for embedding in responses.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmRef {
-    ///Deterministic app identifier from manifest
+    /// Deterministic app identifier from manifest
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    ///User-assigned CVM name
+    /// User-assigned CVM name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///Fixed value 'cvm'
+    /// Fixed value 'cvm'
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object_type: ::std::option::Option<CvmRefObjectType>,
-    ///CVM instance UUID
+    /// CVM instance UUID
     pub vm_uuid: ::std::string::String,
 }
-///Fixed value 'cvm'
+/// Fixed value 'cvm'
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -3940,7 +3940,7 @@ pub struct CvmRef {
     PartialOrd
 )]
 pub enum CvmRefObjectType {
-    ///The value `"cvm"`.
+    /// The value `"cvm"`.
     #[serde(rename = "cvm")]
     Cvm,
 }
@@ -3978,130 +3978,130 @@ impl ::std::convert::TryFrom<::std::string::String> for CvmRefObjectType {
         value.parse()
     }
 }
-///`CvmResizePayload`
+/// `CvmResizePayload`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmResizePayload {
-    ///The `allow_restart` field.
+    /// The `allow_restart` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_restart: ::std::option::Option<i64>,
-    ///The `disk_size` field.
+    /// The `disk_size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size: ::std::option::Option<i64>,
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///The `memory` field.
+    /// The `memory` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory: ::std::option::Option<i64>,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
 }
-///`CvmResourceInfo`
+/// `CvmResourceInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmResourceInfo {
-    ///The `billing_period` field.
+    /// The `billing_period` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_period: ::std::option::Option<BillingPeriod>,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_billing_price: ::std::option::Option<::std::string::String>,
-    ///The `disk_in_gb` field.
+    /// The `disk_in_gb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_in_gb: ::std::option::Option<i64>,
-    ///The `gpus` field.
+    /// The `gpus` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpus: ::std::option::Option<i64>,
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///The `memory_in_gb` field.
+    /// The `memory_in_gb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_in_gb: ::std::option::Option<f64>,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
 }
-/**CVM status information for API response.
+/** CVM status information for API response.
 
 This schema is used for both internal status determination and API responses.
 Contains current state, progress information, and async operation tracking.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmStatus {
-    ///The `boot_error` field.
+    /// The `boot_error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_error: ::std::option::Option<::std::string::String>,
-    ///The `boot_progress` field.
+    /// The `boot_progress` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_progress: ::std::option::Option<::std::string::String>,
-    ///The `correlation_id` field.
+    /// The `correlation_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    ///The `events` field.
+    /// The `events` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub events: ::std::vec::Vec<GuestEvent>,
-    ///The `in_progress` field.
+    /// The `in_progress` field.
     #[serde(default)]
     pub in_progress: bool,
-    ///The `operation_started_at` field.
+    /// The `operation_started_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_started_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `operation_type` field.
+    /// The `operation_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_type: ::std::option::Option<::std::string::String>,
-    ///The `shutdown_progress` field.
+    /// The `shutdown_progress` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shutdown_progress: ::std::option::Option<::std::string::String>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `uptime` field.
+    /// The `uptime` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uptime: ::std::option::Option<::std::string::String>,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     pub vm_uuid: ::std::string::String,
 }
-///`CvmSystemInfo`
+/// `CvmSystemInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmSystemInfo {
-    ///The `boot_error` field.
+    /// The `boot_error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_error: ::std::option::Option<::std::string::String>,
-    ///The `boot_progress` field.
+    /// The `boot_progress` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_progress: ::std::option::Option<::std::string::String>,
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `in_progress` field.
+    /// The `in_progress` field.
     #[serde(default)]
     pub in_progress: bool,
-    ///The `is_online` field.
+    /// The `is_online` field.
     pub is_online: bool,
-    ///The `is_public` field.
+    /// The `is_public` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_public: bool,
-    ///The `status` field.
+    /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    ///The `sysinfo` field.
+    /// The `sysinfo` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sysinfo: ::std::option::Option<SystemInfo>,
 }
-///`CvmTeescopeEgress`
+/// `CvmTeescopeEgress`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmTeescopeEgress {
-    ///The `peak_recv_kbs` field.
+    /// The `peak_recv_kbs` field.
     #[serde(default = "defaults::cvm_teescope_egress_peak_recv_kbs")]
     pub peak_recv_kbs: f64,
-    ///The `peak_sent_kbs` field.
+    /// The `peak_sent_kbs` field.
     #[serde(default = "defaults::cvm_teescope_egress_peak_sent_kbs")]
     pub peak_sent_kbs: f64,
-    ///The `total_recv_bytes` field.
+    /// The `total_recv_bytes` field.
     #[serde(default)]
     pub total_recv_bytes: u64,
-    ///The `total_sent_bytes` field.
+    /// The `total_sent_bytes` field.
     #[serde(default)]
     pub total_sent_bytes: u64,
 }
@@ -4115,155 +4115,155 @@ impl ::std::default::Default for CvmTeescopeEgress {
         }
     }
 }
-///`CvmTeescopeInfo`
+/// `CvmTeescopeInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmTeescopeInfo {
-    ///The `egress` field.
+    /// The `egress` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub egress: ::std::option::Option<CvmTeescopeEgress>,
-    ///The `ingress` field.
+    /// The `ingress` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ingress: ::std::option::Option<CvmTeescopeIngress>,
-    ///The `qemu` field.
+    /// The `qemu` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu: ::std::option::Option<CvmTeescopeQemu>,
-    ///The `storage` field.
+    /// The `storage` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage: ::std::option::Option<CvmTeescopeStorage>,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     pub vm_uuid: ::std::string::String,
 }
-///`CvmTeescopeIngress`
+/// `CvmTeescopeIngress`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmTeescopeIngress {
-    ///The `app_id` field.
+    /// The `app_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    ///The `connections` field.
+    /// The `connections` field.
     #[serde(default)]
     pub connections: u64,
-    ///The `snis` field.
+    /// The `snis` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub snis: ::std::vec::Vec<::std::string::String>,
-    ///The `total_bytes` field.
+    /// The `total_bytes` field.
     #[serde(default)]
     pub total_bytes: u64,
 }
-///`CvmTeescopeQemu`
+/// `CvmTeescopeQemu`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmTeescopeQemu {
-    ///The `allocated_mb` field.
+    /// The `allocated_mb` field.
     #[serde(default)]
     pub allocated_mb: u64,
-    ///The `cpu_cores` field.
+    /// The `cpu_cores` field.
     #[serde(default)]
     pub cpu_cores: u64,
-    ///The `cpu_pct_guest` field.
+    /// The `cpu_pct_guest` field.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_guest")]
     pub cpu_pct_guest: f64,
-    ///The `cpu_pct_system` field.
+    /// The `cpu_pct_system` field.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_system")]
     pub cpu_pct_system: f64,
-    ///The `cpu_pct_total` field.
+    /// The `cpu_pct_total` field.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_total")]
     pub cpu_pct_total: f64,
-    ///The `cpu_pct_usr` field.
+    /// The `cpu_pct_usr` field.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_usr")]
     pub cpu_pct_usr: f64,
-    ///The `cpu_pct_wait` field.
+    /// The `cpu_pct_wait` field.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_wait")]
     pub cpu_pct_wait: f64,
-    ///The `cpu_usage_perc` field.
+    /// The `cpu_usage_perc` field.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_usage_perc")]
     pub cpu_usage_perc: f64,
-    ///The `io_read_bytes` field.
+    /// The `io_read_bytes` field.
     #[serde(default)]
     pub io_read_bytes: u64,
-    ///The `io_write_bytes` field.
+    /// The `io_write_bytes` field.
     #[serde(default)]
     pub io_write_bytes: u64,
-    ///The `kvm_guest_mem_mb` field.
+    /// The `kvm_guest_mem_mb` field.
     #[serde(default = "defaults::cvm_teescope_qemu_kvm_guest_mem_mb")]
     pub kvm_guest_mem_mb: f64,
-    ///The `kvm_mem_usage_perc` field.
+    /// The `kvm_mem_usage_perc` field.
     #[serde(default = "defaults::cvm_teescope_qemu_kvm_mem_usage_perc")]
     pub kvm_mem_usage_perc: f64,
-    ///The `pid` field.
+    /// The `pid` field.
     pub pid: u64,
-    ///The `slots` field.
+    /// The `slots` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub slots: ::std::vec::Vec<::std::string::String>,
-    ///The `uptime` field.
+    /// The `uptime` field.
     #[serde(default)]
     pub uptime: u64,
 }
-///`CvmTeescopeStorage`
+/// `CvmTeescopeStorage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmTeescopeStorage {
-    ///The `exists` field.
+    /// The `exists` field.
     #[serde(default)]
     pub exists: bool,
-    ///The `size_bytes` field.
+    /// The `size_bytes` field.
     #[serde(default)]
     pub size_bytes: u64,
 }
-///`CvmUpgradePayload`
+/// `CvmUpgradePayload`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmUpgradePayload {
-    ///The `allow_restart` field.
+    /// The `allow_restart` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_restart: ::std::option::Option<i64>,
-    ///The `compose_manifest` field.
+    /// The `compose_manifest` field.
     pub compose_manifest: AppComposeV2,
-    ///The `encrypted_env` field.
+    /// The `encrypted_env` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    ///The `env_keys` field.
+    /// The `env_keys` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///The `id` field.
+    /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///The `ports` field.
+    /// The `ports` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<PortMapping>>,
-    ///The `update_ports` field.
+    /// The `update_ports` field.
     #[serde(default)]
     pub update_ports: bool,
-    ///The `user_config` field.
+    /// The `user_config` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_config: ::std::option::Option<::std::string::String>,
 }
-///`CvmUserConfig`
+/// `CvmUserConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmUserConfig {
-    ///Default gateway domain
+    /// Default gateway domain
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_gateway_domain: ::std::option::Option<::std::string::String>,
-    ///CVM hostname
+    /// CVM hostname
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::std::string::String>,
-    ///SSH public keys injected at launch
+    /// SSH public keys injected at launch
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub ssh_authorized_keys: ::std::vec::Vec<::std::string::String>,
 }
-///`CvmosInfo`
+/// `CvmosInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmosInfo {
-    ///The `is_dev` field.
+    /// The `is_dev` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_dev: ::std::option::Option<bool>,
-    ///The `name` field.
+    /// The `name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///The `os_image_hash` field.
+    /// The `os_image_hash` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    ///The `version` field.
+    /// The `version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
-///Fields for CVM ordering in list queries.
+/// Fields for CVM ordering in list queries.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -4277,16 +4277,16 @@ pub struct CvmosInfo {
     PartialOrd
 )]
 pub enum CvmsOrderByField {
-    ///The value `"created_at"`.
+    /// The value `"created_at"`.
     #[serde(rename = "created_at")]
     CreatedAt,
-    ///The value `"vcpu"`.
+    /// The value `"vcpu"`.
     #[serde(rename = "vcpu")]
     Vcpu,
-    ///The value `"memory"`.
+    /// The value `"memory"`.
     #[serde(rename = "memory")]
     Memory,
-    ///The value `"disk_size"`.
+    /// The value `"disk_size"`.
     #[serde(rename = "disk_size")]
     DiskSize,
 }

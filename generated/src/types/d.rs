@@ -4,100 +4,100 @@
 
 #[allow(unused_imports)]
 use super::*;
-///Platform metrics for a single day.
+/// Platform metrics for a single day.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DailyStats {
-    ///Users who created at least one CVM
+    /// Users who created at least one CVM
     pub activated_users: i64,
-    ///Users with running CVMs
+    /// Users with running CVMs
     pub active_users: i64,
-    ///Date of the metrics
+    /// Date of the metrics
     pub date: ::chrono::naive::NaiveDate,
-    ///Disk (GB) for running CVMs only
+    /// Disk (GB) for running CVMs only
     pub running_disk_gb: i64,
-    ///Memory (GB) for running CVMs only
+    /// Memory (GB) for running CVMs only
     pub running_memory_gb: f64,
-    ///vCPUs for running CVMs only
+    /// vCPUs for running CVMs only
     pub running_vcpu: i64,
-    ///CVMs in running state
+    /// CVMs in running state
     pub running_vms: i64,
-    ///Sum of disk (GB) across all CVMs
+    /// Sum of disk (GB) across all CVMs
     pub total_disk_gb: i64,
-    ///Sum of memory (GB) across all CVMs
+    /// Sum of memory (GB) across all CVMs
     pub total_memory_gb: f64,
-    ///Cumulative registered users
+    /// Cumulative registered users
     pub total_users: i64,
-    ///Sum of vCPUs across all CVMs
+    /// Sum of vCPUs across all CVMs
     pub total_vcpu: i64,
-    ///Cumulative CVMs created
+    /// Cumulative CVMs created
     pub total_vms: i64,
 }
-///Daily usage trend data.
+/// Daily usage trend data.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DailyTrend {
-    ///Compute cost breakdown by instance type
+    /// Compute cost breakdown by instance type
     pub compute_by_instance_type: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
     >,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub compute_estimated: ::std::string::String,
-    ///The `date` field.
+    /// The `date` field.
     pub date: ::chrono::naive::NaiveDate,
-    ///Whether this is an estimated value
+    /// Whether this is an estimated value
     pub is_estimated: bool,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub storage_estimated: ::std::string::String,
 }
-///`DailyUptimeItem`
+/// `DailyUptimeItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DailyUptimeItem {
-    ///The `avg_duration_ms` field.
+    /// The `avg_duration_ms` field.
     pub avg_duration_ms: f64,
-    ///The `date` field.
+    /// The `date` field.
     pub date: ::chrono::naive::NaiveDate,
-    ///The `successful_checks` field.
+    /// The `successful_checks` field.
     pub successful_checks: i64,
-    ///The `total_checks` field.
+    /// The `total_checks` field.
     pub total_checks: i64,
-    ///The `uptime_percent` field.
+    /// The `uptime_percent` field.
     pub uptime_percent: f64,
 }
-///`DailyUptimeResponse`
+/// `DailyUptimeResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DailyUptimeResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<DailyUptimeItem>,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     pub teepod_id: i64,
 }
-///Daily usage item with compute and disk costs.
+/// Daily usage item with compute and disk costs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DailyUsageItem {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub compute_cost: ::std::string::String,
-    ///The `date` field.
+    /// The `date` field.
     pub date: ::chrono::naive::NaiveDate,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub disk_cost: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub total_cost: ::std::string::String,
-    ///The `usage_hours` field.
+    /// The `usage_hours` field.
     pub usage_hours: f64,
 }
-///Input for decoupling a GPU rental order.
+/// Input for decoupling a GPU rental order.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DecoupleOrderRequest {
-    ///Optional extended audit note, not user-visible
+    /// Optional extended audit note, not user-visible
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_note: ::std::option::Option<DecoupleOrderRequestInternalNote>,
-    ///Short justification recorded in logs and returned to the caller
+    /// Short justification recorded in logs and returned to the caller
     pub reason: DecoupleOrderRequestReason,
-    ///Explicit billing period for the detached CVMs. Defaults to HOURLY for regular tiers and SKIP for enterprise tiers.
+    /// Explicit billing period for the detached CVMs. Defaults to HOURLY for regular tiers and SKIP for enterprise tiers.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target_billing_period: ::std::option::Option<BillingPeriod>,
 }
-///Optional extended audit note, not user-visible
+/// Optional extended audit note, not user-visible
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct DecoupleOrderRequestInternalNote(pub(super) ::std::string::String);
@@ -152,7 +152,7 @@ impl<'de> ::serde::Deserialize<'de> for DecoupleOrderRequestInternalNote {
             })
     }
 }
-///Short justification recorded in logs and returned to the caller
+/// Short justification recorded in logs and returned to the caller
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct DecoupleOrderRequestReason(pub(super) ::std::string::String);
@@ -209,88 +209,88 @@ impl<'de> ::serde::Deserialize<'de> for DecoupleOrderRequestReason {
             })
     }
 }
-///`DecoupleOrderResponse`
+/// `DecoupleOrderResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DecoupleOrderResponse {
-    ///The `affected_cvms` field.
+    /// The `affected_cvms` field.
     pub affected_cvms: ::std::vec::Vec<DecoupledCvmChangeOut>,
-    ///The `decoupled_at` field.
+    /// The `decoupled_at` field.
     pub decoupled_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub order_id: ::std::string::String,
-    ///The `previous_status` field.
+    /// The `previous_status` field.
     pub previous_status: GpuRentalOrderStatus,
-    ///The `status` field.
+    /// The `status` field.
     pub status: GpuRentalOrderStatus,
-    ///The `target_billing_period` field.
+    /// The `target_billing_period` field.
     pub target_billing_period: BillingPeriod,
 }
-///`DecoupledCvmChangeOut`
+/// `DecoupledCvmChangeOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DecoupledCvmChangeOut {
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     pub cvm_id: i64,
-    ///The `new_billing_period` field.
+    /// The `new_billing_period` field.
     pub new_billing_period: BillingPeriod,
-    ///The `previous_billing_period` field.
+    /// The `previous_billing_period` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub previous_billing_period: ::std::option::Option<BillingPeriod>,
 }
-///`DeviceAllowlistItem`
+/// `DeviceAllowlistItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DeviceAllowlistItem {
-    ///The `allowed_onchain` field.
+    /// The `allowed_onchain` field.
     #[serde(default)]
     pub allowed_onchain: bool,
-    ///The `cvm_ids` field.
+    /// The `cvm_ids` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub cvm_ids: ::std::vec::Vec<i64>,
-    ///The `device_id` field.
+    /// The `device_id` field.
     pub device_id: ::std::string::String,
-    ///The `node_name` field.
+    /// The `node_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
 }
-///`DeviceAllowlistResponse`
+/// `DeviceAllowlistResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct DeviceAllowlistResponse {
-    ///The `allow_any_device` field.
+    /// The `allow_any_device` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_any_device: ::std::option::Option<bool>,
-    ///The `app_contract_address` field.
+    /// The `app_contract_address` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_contract_address: ::std::option::Option<::std::string::String>,
-    ///The `chain_id` field.
+    /// The `chain_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    ///The `devices` field.
+    /// The `devices` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub devices: ::std::vec::Vec<DeviceAllowlistItem>,
-    ///The `is_onchain_kms` field.
+    /// The `is_onchain_kms` field.
     #[serde(default)]
     pub is_onchain_kms: bool,
 }
-///Request body for user approval of a device authorization.
+/// Request body for user approval of a device authorization.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DeviceAuthorizeRequest {
-    ///2FA code if user has TOTP enabled
+    /// 2FA code if user has TOTP enabled
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
-    ///Verification code from CLI (e.g., XXXX-XXXX)
+    /// Verification code from CLI (e.g., XXXX-XXXX)
     pub user_code: ::std::string::String,
-    ///Workspace to bind the token to
+    /// Workspace to bind the token to
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_slug: ::std::option::Option<::std::string::String>,
 }
-///Request body for initiating device authorization flow (RFC 8628).
+/// Request body for initiating device authorization flow (RFC 8628).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DeviceCodeRequest {
-    ///OAuth client identifier
+    /// OAuth client identifier
     #[serde(default = "defaults::device_code_request_client_id")]
     pub client_id: ::std::string::String,
-    ///Space-separated list of requested permissions
+    /// Space-separated list of requested permissions
     #[serde(default = "defaults::device_code_request_scope")]
     pub scope: ::std::string::String,
 }
@@ -302,177 +302,177 @@ impl ::std::default::Default for DeviceCodeRequest {
         }
     }
 }
-///Response containing codes for device authorization flow.
+/// Response containing codes for device authorization flow.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DeviceCodeResponse {
-    ///Opaque code for CLI polling
+    /// Opaque code for CLI polling
     pub device_code: ::std::string::String,
-    ///Seconds until codes expire
+    /// Seconds until codes expire
     pub expires_in: i64,
-    ///Minimum polling interval in seconds
+    /// Minimum polling interval in seconds
     pub interval: i64,
-    ///Short code user enters in browser (e.g., XXXX-XXXX)
+    /// Short code user enters in browser (e.g., XXXX-XXXX)
     pub user_code: ::std::string::String,
-    ///URL where user enters the code
+    /// URL where user enters the code
     pub verification_uri: ::std::string::String,
-    ///URL with code pre-filled
+    /// URL with code pre-filled
     pub verification_uri_complete: ::std::string::String,
 }
-///`DeviceIdAuditResponse`
+/// `DeviceIdAuditResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct DeviceIdAuditResponse {
-    ///The `affected_teams` field.
+    /// The `affected_teams` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub affected_teams: ::std::vec::Vec<AffectedTeam>,
-    ///The `total_checked` field.
+    /// The `total_checked` field.
     #[serde(default)]
     pub total_checked: i64,
-    ///The `total_missing_device_id` field.
+    /// The `total_missing_device_id` field.
     #[serde(default)]
     pub total_missing_device_id: i64,
-    ///The `total_not_allowed` field.
+    /// The `total_not_allowed` field.
     #[serde(default)]
     pub total_not_allowed: i64,
 }
-///`DeviceIdHistoryItem`
+/// `DeviceIdHistoryItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DeviceIdHistoryItem {
-    ///The `changed_at` field.
+    /// The `changed_at` field.
     pub changed_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `device_id` field.
+    /// The `device_id` field.
     pub device_id: ::std::string::String,
 }
-///`DeviceTeepodInfo`
+/// `DeviceTeepodInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DeviceTeepodInfo {
-    ///The `kms_slug` field.
+    /// The `kms_slug` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_slug: ::std::option::Option<::std::string::String>,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     pub teepod_id: i64,
-    ///The `teepod_name` field.
+    /// The `teepod_name` field.
     pub teepod_name: ::std::string::String,
 }
-///Request body for polling device authorization status.
+/// Request body for polling device authorization status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DeviceTokenRequest {
-    ///Device code from /device/code response
+    /// Device code from /device/code response
     pub device_code: ::std::string::String,
-    ///OAuth grant type (must be device_code)
+    /// OAuth grant type (must be device_code)
     #[serde(default = "defaults::device_token_request_grant_type")]
     pub grant_type: ::std::string::String,
 }
-///Response containing the issued access token.
+/// Response containing the issued access token.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DeviceTokenResponse {
-    ///API token for CLI authentication
+    /// API token for CLI authentication
     pub access_token: ::std::string::String,
-    ///Token lifetime in seconds (90 days)
+    /// Token lifetime in seconds (90 days)
     #[serde(default = "defaults::default_u64::<i64, 7776000>")]
     pub expires_in: i64,
-    ///Token type (always 'bearer')
+    /// Token type (always 'bearer')
     #[serde(default = "defaults::device_token_response_token_type")]
     pub token_type: ::std::string::String,
 }
-///Request for diagnosing custom domain DNS configuration.
+/// Request for diagnosing custom domain DNS configuration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DiagnoseDomainsRequest {
-    ///List of domain and port pairs to check
+    /// List of domain and port pairs to check
     pub domains: ::std::vec::Vec<DomainCheckRequest>,
 }
-///Response containing diagnosis results for all requested domains.
+/// Response containing diagnosis results for all requested domains.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DiagnosisResponse {
-    ///Diagnosis results in request order
+    /// Diagnosis results in request order
     pub results: ::std::vec::Vec<DomainDiagnosisResult>,
 }
-///Error detail for a single user in batch disable.
+/// Error detail for a single user in batch disable.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DisableErrorEntry {
-    ///Error message
+    /// Error message
     pub error: ::std::string::String,
-    ///Hashed user ID
+    /// Hashed user ID
     pub user_id: ::std::string::String,
 }
-///`DiskInfo`
+/// `DiskInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DiskInfo {
-    ///The `free_size` field.
+    /// The `free_size` field.
     pub free_size: i64,
-    ///The `mount_point` field.
+    /// The `mount_point` field.
     pub mount_point: ::std::string::String,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `total_size` field.
+    /// The `total_size` field.
     pub total_size: i64,
 }
-///`DisputeOperation`
+/// `DisputeOperation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DisputeOperation {
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     pub cvm_id: i64,
-    ///The `cvm_name` field.
+    /// The `cvm_name` field.
     pub cvm_name: ::std::string::String,
-    ///The `instance_id` field.
+    /// The `instance_id` field.
     pub instance_id: ::std::string::String,
-    ///The `operation` field.
+    /// The `operation` field.
     pub operation: ::std::string::String,
-    ///The `running_duration_hours` field.
+    /// The `running_duration_hours` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub running_duration_hours: ::std::option::Option<::std::string::String>,
-    ///The `timestamp` field.
+    /// The `timestamp` field.
     pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `triggered_by` field.
+    /// The `triggered_by` field.
     pub triggered_by: i64,
-    ///The `triggered_by_username` field.
+    /// The `triggered_by_username` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub triggered_by_username: ::std::option::Option<::std::string::String>,
 }
-///`DisputeTimelineResponse`
+/// `DisputeTimelineResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DisputeTimelineResponse {
-    ///The `operations` field.
+    /// The `operations` field.
     pub operations: ::std::vec::Vec<DisputeOperation>,
-    ///The `period_end` field.
+    /// The `period_end` field.
     pub period_end: ::chrono::naive::NaiveDate,
-    ///The `period_start` field.
+    /// The `period_start` field.
     pub period_start: ::chrono::naive::NaiveDate,
-    ///The `team_id` field.
+    /// The `team_id` field.
     pub team_id: i64,
-    ///The `team_name` field.
+    /// The `team_name` field.
     pub team_name: ::std::string::String,
 }
-///DNS record check result.
+/// DNS record check result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DnsRecordResult {
-    ///Actual value found, null if missing
+    /// Actual value found, null if missing
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actual_value: ::std::option::Option<::std::string::String>,
-    ///Expected record value
+    /// Expected record value
     pub expected_value: ::std::string::String,
-    ///True if this record format is deprecated
+    /// True if this record format is deprecated
     #[serde(default)]
     pub is_deprecated: bool,
-    ///True if actual matches expected
+    /// True if actual matches expected
     pub is_valid: bool,
-    ///Domain name queried
+    /// Domain name queried
     pub query_name: ::std::string::String,
-    ///Record type: CNAME or TXT
+    /// Record type: CNAME or TXT
     pub record_type: ::std::string::String,
-    ///Deprecation or migration warning
+    /// Deprecation or migration warning
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warning_message: ::std::option::Option<::std::string::String>,
 }
-///`DockerConfig`
+/// `DockerConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DockerConfig {
-    ///The `password` field.
+    /// The `password` field.
     #[serde(default = "defaults::docker_config_password")]
     pub password: ::std::option::Option<::std::string::String>,
-    ///The `registry` field.
+    /// The `registry` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub registry: ::std::option::Option<::std::string::String>,
-    ///The `username` field.
+    /// The `username` field.
     #[serde(default = "defaults::docker_config_username")]
     pub username: ::std::option::Option<::std::string::String>,
 }
@@ -485,68 +485,68 @@ impl ::std::default::Default for DockerConfig {
         }
     }
 }
-///Single domain check entry.
+/// Single domain check entry.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DomainCheckRequest {
-    ///Domain name to diagnose (e.g., app.example.com)
+    /// Domain name to diagnose (e.g., app.example.com)
     pub domain: ::std::string::String,
-    ///Port number the domain routes to
+    /// Port number the domain routes to
     pub port: i64,
 }
-///Diagnosis result for a single domain.
+/// Diagnosis result for a single domain.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DomainDiagnosisResult {
-    ///CAA record check (informational only)
+    /// CAA record check (informational only)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caa_check: ::std::option::Option<CaaCheckResult>,
-    ///Domain name checked
+    /// Domain name checked
     pub domain: ::std::string::String,
-    ///True if all required records (CNAME, TXT) are correct
+    /// True if all required records (CNAME, TXT) are correct
     pub is_valid: bool,
-    ///Port number checked
+    /// Port number checked
     pub port: i64,
-    ///DNS record check results
+    /// DNS record check results
     pub records: ::std::vec::Vec<DnsRecordResult>,
 }
-///`DstackAppFullResponseV20251028`
+/// `DstackAppFullResponseV20251028`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DstackAppFullResponseV20251028 {
-    ///The `app_icon_url` field.
+    /// The `app_icon_url` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_icon_url: ::std::option::Option<::std::string::String>,
-    ///The `app_id` field.
+    /// The `app_id` field.
     pub app_id: ::std::string::String,
-    ///The `app_provision_type` field.
+    /// The `app_provision_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_provision_type: ::std::option::Option<::std::string::String>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::std::string::String,
-    ///The `current_cvm` field.
+    /// The `current_cvm` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_cvm: ::std::option::Option<CvmBasicInfoV20251028>,
-    ///The `cvm_count` field.
+    /// The `cvm_count` field.
     #[serde(default)]
     pub cvm_count: i64,
-    ///The `cvms` field.
+    /// The `cvms` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub cvms: ::std::vec::Vec<CvmBasicInfoV20251028>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: DstackAppFullResponseV20251028Id,
-    ///The `kms_type` field.
+    /// The `kms_type` field.
     pub kms_type: ::std::string::String,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `profile` field.
+    /// The `profile` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<ProfileGetResponse>,
-    ///The `team_name` field.
+    /// The `team_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    ///The `team_slug` field.
+    /// The `team_slug` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct DstackAppFullResponseV20251028Id(pub(super) ::std::string::String);
@@ -603,39 +603,39 @@ impl<'de> ::serde::Deserialize<'de> for DstackAppFullResponseV20251028Id {
             })
     }
 }
-///`DstackAppFullResponseV20260121`
+/// `DstackAppFullResponseV20260121`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DstackAppFullResponseV20260121 {
-    ///The `app_icon_url` field.
+    /// The `app_icon_url` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_icon_url: ::std::option::Option<::std::string::String>,
-    ///The `app_id` field.
+    /// The `app_id` field.
     pub app_id: ::std::string::String,
-    ///The `app_provision_type` field.
+    /// The `app_provision_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_provision_type: ::std::option::Option<::std::string::String>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::std::string::String,
-    ///The `current_cvm` field.
+    /// The `current_cvm` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_cvm: ::std::option::Option<CvmInfoV20260121>,
-    ///The `cvm_count` field.
+    /// The `cvm_count` field.
     #[serde(default)]
     pub cvm_count: i64,
-    ///The `cvms` field.
+    /// The `cvms` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub cvms: ::std::vec::Vec<CvmInfoV20260121>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: DstackAppFullResponseV20260121Id,
-    ///The `kms_type` field.
+    /// The `kms_type` field.
     pub kms_type: ::std::string::String,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `profile` field.
+    /// The `profile` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<ProfileGetResponse>,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct DstackAppFullResponseV20260121Id(pub(super) ::std::string::String);
@@ -692,28 +692,28 @@ impl<'de> ::serde::Deserialize<'de> for DstackAppFullResponseV20260121Id {
             })
     }
 }
-///Dstack app item for team dstack apps list.
+/// Dstack app item for team dstack apps list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DstackAppItem {
-    ///The `app_id` field.
+    /// The `app_id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `cvms_count` field.
+    /// The `cvms_count` field.
     pub cvms_count: i64,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub hashid: DstackAppItemHashid,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `running_cvms_count` field.
+    /// The `running_cvms_count` field.
     pub running_cvms_count: i64,
-    ///The `slug` field.
+    /// The `slug` field.
     pub slug: ::std::string::String,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct DstackAppItemHashid(pub(super) ::std::string::String);
@@ -769,27 +769,27 @@ impl<'de> ::serde::Deserialize<'de> for DstackAppItemHashid {
             })
     }
 }
-///`DstackAppListResponseV20251028`
+/// `DstackAppListResponseV20251028`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DstackAppListResponseV20251028 {
-    ///The `dstack_apps` field.
+    /// The `dstack_apps` field.
     pub dstack_apps: ::std::vec::Vec<DstackAppListResponseV20251028DstackAppsItem>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
-    ///The `total_pages` field.
+    /// The `total_pages` field.
     pub total_pages: i64,
 }
-///`DstackAppListResponseV20251028DstackAppsItem`
+/// `DstackAppListResponseV20251028DstackAppsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum DstackAppListResponseV20251028DstackAppsItem {
-    ///The `FullResponseV20251028` case.
+    /// The `FullResponseV20251028` case.
     FullResponseV20251028(DstackAppFullResponseV20251028),
-    ///The `MinimalResponse` case.
+    /// The `MinimalResponse` case.
     MinimalResponse(DstackAppMinimalResponse),
 }
 impl ::std::convert::From<DstackAppFullResponseV20251028>
@@ -804,27 +804,27 @@ for DstackAppListResponseV20251028DstackAppsItem {
         Self::MinimalResponse(value)
     }
 }
-///`DstackAppListResponseV20260121`
+/// `DstackAppListResponseV20260121`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DstackAppListResponseV20260121 {
-    ///The `dstack_apps` field.
+    /// The `dstack_apps` field.
     pub dstack_apps: ::std::vec::Vec<DstackAppListResponseV20260121DstackAppsItem>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
-    ///The `total_pages` field.
+    /// The `total_pages` field.
     pub total_pages: i64,
 }
-///`DstackAppListResponseV20260121DstackAppsItem`
+/// `DstackAppListResponseV20260121DstackAppsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum DstackAppListResponseV20260121DstackAppsItem {
-    ///The `FullResponseV20260121` case.
+    /// The `FullResponseV20260121` case.
     FullResponseV20260121(DstackAppFullResponseV20260121),
-    ///The `MinimalResponse` case.
+    /// The `MinimalResponse` case.
     MinimalResponse(DstackAppMinimalResponse),
 }
 impl ::std::convert::From<DstackAppFullResponseV20260121>
@@ -839,61 +839,61 @@ for DstackAppListResponseV20260121DstackAppsItem {
         Self::MinimalResponse(value)
     }
 }
-///`DstackAppMinimalResponse`
+/// `DstackAppMinimalResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DstackAppMinimalResponse {
-    ///The `app_icon_url` field.
+    /// The `app_icon_url` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_icon_url: ::std::option::Option<::serde_json::Value>,
-    ///The `app_id` field.
+    /// The `app_id` field.
     pub app_id: ::std::string::String,
-    ///The `app_provision_type` field.
+    /// The `app_provision_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_provision_type: ::std::option::Option<::serde_json::Value>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::serde_json::Value>,
-    ///The `current_cvm` field.
+    /// The `current_cvm` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_cvm: ::std::option::Option<::serde_json::Value>,
-    ///The `cvm_count` field.
+    /// The `cvm_count` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_count: ::std::option::Option<::serde_json::Value>,
-    ///The `cvms` field.
+    /// The `cvms` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvms: ::std::option::Option<::serde_json::Value>,
-    ///The `id` field.
+    /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::serde_json::Value>,
-    ///The `kms_type` field.
+    /// The `kms_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_type: ::std::option::Option<::serde_json::Value>,
-    ///The `name` field.
+    /// The `name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::serde_json::Value>,
-    ///The `profile` field.
+    /// The `profile` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<::serde_json::Value>,
 }
-///Dstack app information for team preview.
+/// Dstack app information for team preview.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DstackAppPreview {
-    ///The `app_id` field.
+    /// The `app_id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `cvms_count` field.
+    /// The `cvms_count` field.
     pub cvms_count: i64,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: DstackAppPreviewId,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `slug` field.
+    /// The `slug` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub slug: ::std::option::Option<::std::string::String>,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct DstackAppPreviewId(pub(super) ::std::string::String);

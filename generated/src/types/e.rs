@@ -4,94 +4,94 @@
 
 #[allow(unused_imports)]
 use super::*;
-///`EmailTokenVerificationRequest`
+/// `EmailTokenVerificationRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct EmailTokenVerificationRequest {
-    ///The `token` field.
+    /// The `token` field.
     pub token: ::std::string::String,
 }
-///Request payload for email verification
+/// Request payload for email verification
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct EmailVerificationPayload {
-    ///The `email` field.
+    /// The `email` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
-///`EventLog`
+/// `EventLog`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct EventLog {
-    ///The `digest` field.
+    /// The `digest` field.
     pub digest: ::std::string::String,
-    ///The `event` field.
+    /// The `event` field.
     pub event: ::std::string::String,
-    ///The `event_payload` field.
+    /// The `event_payload` field.
     pub event_payload: ::std::string::String,
-    ///The `event_type` field.
+    /// The `event_type` field.
     pub event_type: i64,
-    ///The `imr` field.
+    /// The `imr` field.
     pub imr: i64,
 }
-///Extended Container with the public log endpoint if any.
+/// Extended Container with the public log endpoint if any.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ExtendedContainer {
-    ///The `command` field.
+    /// The `command` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub command: ::std::option::Option<::std::string::String>,
-    ///The `created` field.
+    /// The `created` field.
     pub created: i64,
-    ///The `id` field.
+    /// The `id` field.
     pub id: ::std::string::String,
-    ///The `image` field.
+    /// The `image` field.
     pub image: ::std::string::String,
-    ///The `image_id` field.
+    /// The `image_id` field.
     pub image_id: ::std::string::String,
-    ///The `log_endpoint` field.
+    /// The `log_endpoint` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_endpoint: ::std::option::Option<::std::string::String>,
-    ///The `names` field.
+    /// The `names` field.
     pub names: ::std::vec::Vec<::std::string::String>,
-    ///The `state` field.
+    /// The `state` field.
     pub state: ::std::string::String,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
 }
-///Credit transaction with associated user and team data.
+/// Credit transaction with associated user and team data.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ExtendedCreditTransaction {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount: ::std::string::String,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Admin who created transaction
+    /// Admin who created transaction
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by_user_id: ::std::option::Option<i64>,
-    ///Admin username
+    /// Admin username
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by_username: ::std::option::Option<::std::string::String>,
-    ///The `description` field.
+    /// The `description` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///The `has_paid` field.
+    /// The `has_paid` field.
     pub has_paid: bool,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: ExtendedCreditTransactionId,
-    ///Internal admin note
+    /// Internal admin note
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_note: ::std::option::Option<::std::string::String>,
-    ///Team name if team-owned credit
+    /// Team name if team-owned credit
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    ///The `type` field.
+    /// The `type` field.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
-    ///User who owns the credit account
+    /// User who owns the credit account
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<UserSchema>,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ExtendedCreditTransactionId(pub(super) ::std::string::String);
@@ -147,24 +147,24 @@ impl<'de> ::serde::Deserialize<'de> for ExtendedCreditTransactionId {
             })
     }
 }
-///Request model for external payment settlement.
+/// Request model for external payment settlement.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ExternalSettlementRequest {
-    ///Payment amount (must be positive)
+    /// Payment amount (must be positive)
     pub amount: ExternalSettlementRequestAmount,
-    ///Optional custom description (defaults to 'External payment settlement')
+    /// Optional custom description (defaults to 'External payment settlement')
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Reason for settlement (required for audit)
+    /// Reason for settlement (required for audit)
     pub reason: ExternalSettlementRequestReason,
 }
-///Payment amount (must be positive)
+/// Payment amount (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ExternalSettlementRequestAmount {
-    ///The `Number` case.
+    /// The `Number` case.
     Number(f64),
-    ///The `String` case.
+    /// The `String` case.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for ExternalSettlementRequestAmount {
@@ -180,7 +180,7 @@ impl ::std::convert::From<f64> for ExternalSettlementRequestAmount {
         Self::Number(value)
     }
 }
-///Reason for settlement (required for audit)
+/// Reason for settlement (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ExternalSettlementRequestReason(pub(super) ::std::string::String);
@@ -234,35 +234,35 @@ impl<'de> ::serde::Deserialize<'de> for ExternalSettlementRequestReason {
             })
     }
 }
-///Response model for external payment settlement.
+/// Response model for external payment settlement.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ExternalSettlementResponse {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_transaction_id: ::std::option::Option<
         ExternalSettlementResponseCreditTransactionId,
     >,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credited_amount: ::std::option::Option<::std::string::String>,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub new_outstanding: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub previous_outstanding: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_amount: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_transaction_id: ::std::option::Option<
         ExternalSettlementResponseSettlementTransactionId,
     >,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub transaction_id: ExternalSettlementResponseTransactionId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ExternalSettlementResponseCreditTransactionId(
@@ -322,7 +322,7 @@ impl<'de> ::serde::Deserialize<'de> for ExternalSettlementResponseCreditTransact
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ExternalSettlementResponseSettlementTransactionId(
@@ -384,7 +384,7 @@ for ExternalSettlementResponseSettlementTransactionId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ExternalSettlementResponseTransactionId(pub(super) ::std::string::String);

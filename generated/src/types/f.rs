@@ -4,77 +4,77 @@
 
 #[allow(unused_imports)]
 use super::*;
-///Instance types grouped by family.
+/// Instance types grouped by family.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FamilyGroup {
-    ///Instance types in family
+    /// Instance types in family
     pub items: ::std::vec::Vec<InstanceTypePublic>,
-    ///Family name
+    /// Family name
     pub name: ::std::string::String,
-    ///Count of types in family
+    /// Count of types in family
     pub total: i64,
 }
-///Instance types for one family.
+/// Instance types for one family.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FamilyInstanceTypesResponse {
-    ///Family name
+    /// Family name
     pub family: ::std::string::String,
-    ///Instance types
+    /// Instance types
     pub items: ::std::vec::Vec<InstanceTypePublic>,
-    ///Total count
+    /// Total count
     pub total: i64,
 }
-///Feature flag with optional UI hints.
+/// Feature flag with optional UI hints.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FeatureFlag {
-    ///Button label when action needed
+    /// Button label when action needed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action_text: ::std::option::Option<::std::string::String>,
-    ///URL for action button
+    /// URL for action button
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action_url: ::std::option::Option<::std::string::String>,
-    ///Whether the feature is enabled
+    /// Whether the feature is enabled
     #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
-    ///Flag identifier (e.g., 'can_create_cvm')
+    /// Flag identifier (e.g., 'can_create_cvm')
     pub name: ::std::string::String,
-    ///Feature-specific options (e.g., payment providers)
+    /// Feature-specific options (e.g., payment providers)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Why disabled, if applicable
+    /// Why disabled, if applicable
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
 }
-///Available filter values for app list queries.
+/// Available filter values for app list queries.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FilterOptionsResponse {
-    ///Distinct OS image names
+    /// Distinct OS image names
     pub image_versions: ::std::vec::Vec<::std::string::String>,
-    ///Distinct instance type identifiers
+    /// Distinct instance type identifiers
     pub instance_types: ::std::vec::Vec<::std::string::String>,
-    ///Distinct KMS slug values
+    /// Distinct KMS slug values
     pub kms_slugs: ::std::vec::Vec<::std::string::String>,
-    ///Distinct KMS type values
+    /// Distinct KMS type values
     pub kms_types: ::std::vec::Vec<::std::string::String>,
-    ///Distinct node names (union of teepod and node names)
+    /// Distinct node names (union of teepod and node names)
     pub nodes: ::std::vec::Vec<::std::string::String>,
-    ///Distinct region identifiers
+    /// Distinct region identifiers
     pub regions: ::std::vec::Vec<::std::string::String>,
-    ///Distinct CVM status values
+    /// Distinct CVM status values
     pub statuses: ::std::vec::Vec<::std::string::String>,
 }
-///`FinalizeBatchItemRequest`
+/// `FinalizeBatchItemRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FinalizeBatchItemRequest {
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub invoice_id: FinalizeBatchItemRequestInvoiceId,
-    ///The `invoice_type` field.
+    /// The `invoice_type` field.
     pub invoice_type: FinalizeBatchItemRequestInvoiceType,
-    ///The `send_email` field.
+    /// The `send_email` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub send_email: bool,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct FinalizeBatchItemRequestInvoiceId(pub(super) ::std::string::String);
@@ -131,7 +131,7 @@ impl<'de> ::serde::Deserialize<'de> for FinalizeBatchItemRequestInvoiceId {
             })
     }
 }
-///`FinalizeBatchItemRequestInvoiceType`
+/// `FinalizeBatchItemRequestInvoiceType`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -145,10 +145,10 @@ impl<'de> ::serde::Deserialize<'de> for FinalizeBatchItemRequestInvoiceId {
     PartialOrd
 )]
 pub enum FinalizeBatchItemRequestInvoiceType {
-    ///The value `"local"`.
+    /// The value `"local"`.
     #[serde(rename = "local")]
     Local,
-    ///The value `"stripe"`.
+    /// The value `"stripe"`.
     #[serde(rename = "stripe")]
     Stripe,
 }
@@ -189,21 +189,21 @@ for FinalizeBatchItemRequestInvoiceType {
         value.parse()
     }
 }
-///`FinalizeBatchItemResult`
+/// `FinalizeBatchItemResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FinalizeBatchItemResult {
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub invoice_id: FinalizeBatchItemResultInvoiceId,
-    ///The `ok` field.
+    /// The `ok` field.
     pub ok: bool,
-    ///The `status` field.
+    /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct FinalizeBatchItemResultInvoiceId(pub(super) ::std::string::String);
@@ -260,31 +260,31 @@ impl<'de> ::serde::Deserialize<'de> for FinalizeBatchItemResultInvoiceId {
             })
     }
 }
-///`FinalizeBatchRequest`
+/// `FinalizeBatchRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FinalizeBatchRequest {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<FinalizeBatchItemRequest>,
 }
-///`FinalizeBatchResponse`
+/// `FinalizeBatchResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FinalizeBatchResponse {
-    ///The `failed` field.
+    /// The `failed` field.
     pub failed: i64,
-    ///The `results` field.
+    /// The `results` field.
     pub results: ::std::vec::Vec<FinalizeBatchItemResult>,
-    ///The `succeeded` field.
+    /// The `succeeded` field.
     pub succeeded: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///Request for finalize invoice operation.
+/// Request for finalize invoice operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FinalizeInvoiceRequest {
-    ///Optional override for draft invoice channel before finalize
+    /// Optional override for draft invoice channel before finalize
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_type: ::std::option::Option<FinalizeInvoiceRequestInvoiceType>,
-    ///The `send_email` field.
+    /// The `send_email` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub send_email: bool,
 }
@@ -296,7 +296,7 @@ impl ::std::default::Default for FinalizeInvoiceRequest {
         }
     }
 }
-///Optional override for draft invoice channel before finalize
+/// Optional override for draft invoice channel before finalize
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -310,10 +310,10 @@ impl ::std::default::Default for FinalizeInvoiceRequest {
     PartialOrd
 )]
 pub enum FinalizeInvoiceRequestInvoiceType {
-    ///The value `"local"`.
+    /// The value `"local"`.
     #[serde(rename = "local")]
     Local,
-    ///The value `"stripe"`.
+    /// The value `"stripe"`.
     #[serde(rename = "stripe")]
     Stripe,
 }
@@ -354,29 +354,29 @@ for FinalizeInvoiceRequestInvoiceType {
         value.parse()
     }
 }
-///Response for finalize invoice operation.
+/// Response for finalize invoice operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FinalizeInvoiceResponse {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount_due: ::std::string::String,
-    ///The `email_sent` field.
+    /// The `email_sent` field.
     #[serde(default)]
     pub email_sent: bool,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub invoice_id: ::std::string::String,
-    ///The `item_count` field.
+    /// The `item_count` field.
     pub item_count: i64,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `success` field.
+    /// The `success` field.
     pub success: bool,
 }
-///Firewall availability for the node hosting a CVM.
+/// Firewall availability for the node hosting a CVM.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FirewallStatusResponse {
-    ///Whether firewall/port-mapping is available
+    /// Whether firewall/port-mapping is available
     pub available: bool,
-    ///Why it is unavailable
+    /// Why it is unavailable
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
 }

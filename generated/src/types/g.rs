@@ -4,13 +4,13 @@
 
 #[allow(unused_imports)]
 use super::*;
-///`GetAppCvmsResponseItem`
+/// `GetAppCvmsResponseItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetAppCvmsResponseItem {
-    ///The `CvmInfoV20260121` case.
+    /// The `CvmInfoV20260121` case.
     CvmInfoV20260121(CvmInfoV20260121),
-    ///The `HostedCvm` case.
+    /// The `HostedCvm` case.
     HostedCvm(HostedCvm),
 }
 impl ::std::convert::From<CvmInfoV20260121> for GetAppCvmsResponseItem {
@@ -23,15 +23,15 @@ impl ::std::convert::From<HostedCvm> for GetAppCvmsResponseItem {
         Self::HostedCvm(value)
     }
 }
-///`GetAppInfoResponse`
+/// `GetAppInfoResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetAppInfoResponse {
-    ///The `FullResponseV20260121` case.
+    /// The `FullResponseV20260121` case.
     FullResponseV20260121(DstackAppFullResponseV20260121),
-    ///The `FullResponseV20251028` case.
+    /// The `FullResponseV20251028` case.
     FullResponseV20251028(DstackAppFullResponseV20251028),
-    ///The `MinimalResponse` case.
+    /// The `MinimalResponse` case.
     MinimalResponse(DstackAppMinimalResponse),
 }
 impl ::std::convert::From<DstackAppFullResponseV20260121> for GetAppInfoResponse {
@@ -49,13 +49,13 @@ impl ::std::convert::From<DstackAppMinimalResponse> for GetAppInfoResponse {
         Self::MinimalResponse(value)
     }
 }
-///`GetAppListResponse`
+/// `GetAppListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetAppListResponse {
-    ///The `V20260121` case.
+    /// The `V20260121` case.
     V20260121(DstackAppListResponseV20260121),
-    ///The `V20251028` case.
+    /// The `V20251028` case.
     V20251028(DstackAppListResponseV20251028),
 }
 impl ::std::convert::From<DstackAppListResponseV20260121> for GetAppListResponse {
@@ -68,13 +68,13 @@ impl ::std::convert::From<DstackAppListResponseV20251028> for GetAppListResponse
         Self::V20251028(value)
     }
 }
-///`GetCvmInfoResponse`
+/// `GetCvmInfoResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetCvmInfoResponse {
-    ///The `ManagementCvmBasicInfo` case.
+    /// The `ManagementCvmBasicInfo` case.
     ManagementCvmBasicInfo(ManagementCvmBasicInfo),
-    ///The `CvmInfoDetail` case.
+    /// The `CvmInfoDetail` case.
     CvmInfoDetail(CvmInfoDetail),
 }
 impl ::std::convert::From<ManagementCvmBasicInfo> for GetCvmInfoResponse {
@@ -87,13 +87,13 @@ impl ::std::convert::From<CvmInfoDetail> for GetCvmInfoResponse {
         Self::CvmInfoDetail(value)
     }
 }
-///`GetCvmListResponse`
+/// `GetCvmListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetCvmListResponse {
-    ///The `CvmInfos` case.
+    /// The `CvmInfos` case.
     CvmInfos(PaginatedCvmInfos),
-    ///The `HostedCvms` case.
+    /// The `HostedCvms` case.
     HostedCvms(PaginatedHostedCvms),
 }
 impl ::std::convert::From<PaginatedCvmInfos> for GetCvmListResponse {
@@ -106,13 +106,13 @@ impl ::std::convert::From<PaginatedHostedCvms> for GetCvmListResponse {
         Self::HostedCvms(value)
     }
 }
-///Request model for importing SSH keys from a GitHub profile.
+/// Request model for importing SSH keys from a GitHub profile.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GithubProfileImportRequest {
-    ///GitHub username to import SSH keys from
+    /// GitHub username to import SSH keys from
     pub github_username: GithubProfileImportRequestGithubUsername,
 }
-///GitHub username to import SSH keys from
+/// GitHub username to import SSH keys from
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct GithubProfileImportRequestGithubUsername(pub(super) ::std::string::String);
@@ -171,35 +171,35 @@ impl<'de> ::serde::Deserialize<'de> for GithubProfileImportRequestGithubUsername
             })
     }
 }
-///Result of importing SSH keys from a GitHub profile.
+/// Result of importing SSH keys from a GitHub profile.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GithubProfileImportResponse {
-    ///Per-key errors encountered
+    /// Per-key errors encountered
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub errors: ::std::vec::Vec<::std::string::String>,
-    ///GitHub username that was imported
+    /// GitHub username that was imported
     pub github_username: ::std::string::String,
-    ///New keys added
+    /// New keys added
     pub keys_added: i64,
-    ///Keys skipped (already exist by fingerprint)
+    /// Keys skipped (already exist by fingerprint)
     pub keys_skipped: i64,
 }
-///Result of GitHub SSH key sync operation.
+/// Result of GitHub SSH key sync operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GithubSyncResponse {
-    ///Sync errors encountered
+    /// Sync errors encountered
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub errors: ::std::vec::Vec<::std::string::String>,
-    ///New keys added
+    /// New keys added
     pub keys_added: i64,
-    ///Stale keys removed
+    /// Stale keys removed
     pub keys_removed: i64,
-    ///Existing keys updated
+    /// Existing keys updated
     pub keys_updated: i64,
-    ///Total keys synced from GitHub
+    /// Total keys synced from GitHub
     pub synced_count: i64,
 }
-///`GpuAllocationStatus`
+/// `GpuAllocationStatus`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -213,13 +213,13 @@ pub struct GithubSyncResponse {
     PartialOrd
 )]
 pub enum GpuAllocationStatus {
-    ///The value `"available"`.
+    /// The value `"available"`.
     #[serde(rename = "available")]
     Available,
-    ///The value `"reserved"`.
+    /// The value `"reserved"`.
     #[serde(rename = "reserved")]
     Reserved,
-    ///The value `"allocated"`.
+    /// The value `"allocated"`.
     #[serde(rename = "allocated")]
     Allocated,
 }
@@ -261,257 +261,257 @@ impl ::std::convert::TryFrom<::std::string::String> for GpuAllocationStatus {
         value.parse()
     }
 }
-///Combined inventory and device state.
+/// Combined inventory and device state.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuAllocationStatusOut {
-    ///Device state
+    /// Device state
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device: ::std::option::Option<GpuDeviceStateOut>,
-    ///The `inventory` field.
+    /// The `inventory` field.
     pub inventory: GpuInventoryStateOut,
-    ///Mismatch reason
+    /// Mismatch reason
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mismatch_reason: ::std::option::Option<::std::string::String>,
-    ///Sync status
+    /// Sync status
     pub sync_status: ::std::string::String,
 }
-///GPU availability information for the current team
+/// GPU availability information for the current team
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct GpuAvailability {
-    ///Whether there are public GPUs available
+    /// Whether there are public GPUs available
     #[serde(default)]
     pub has_public_gpus: bool,
-    ///Whether team has reserved GPU access
+    /// Whether team has reserved GPU access
     #[serde(default)]
     pub has_reserved_gpus: bool,
-    ///Number of public GPUs available
+    /// Number of public GPUs available
     #[serde(default)]
     pub public_gpu_count: i64,
-    ///Number of reserved GPUs available to use
+    /// Number of reserved GPUs available to use
     #[serde(default)]
     pub reserved_gpu_count: i64,
 }
-///Request to check GPU availability for a workspace.
+/// Request to check GPU availability for a workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuAvailabilityCheckRequest {
-    ///GPU instance type ID (e.g., 'gpu.h100')
+    /// GPU instance type ID (e.g., 'gpu.h100')
     pub instance_type: ::std::string::String,
-    ///Region filter
+    /// Region filter
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    ///Workspace database ID
+    /// Workspace database ID
     pub team_id: i64,
 }
-///GPU availability check result.
+/// GPU availability check result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuAvailabilityCheckResponse {
-    ///Whether GPU resources are available
+    /// Whether GPU resources are available
     pub available: bool,
-    ///Reason if unavailable
+    /// Reason if unavailable
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///Resource requirements
+    /// Resource requirements
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_details: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///Requested instance type
+    /// Requested instance type
     pub instance_type: ::std::string::String,
-    ///Matched resource if available
+    /// Matched resource if available
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub matched_resource: ::std::option::Option<MatchedResourceInfo>,
-    ///Workspace database ID
+    /// Workspace database ID
     pub team_id: i64,
-    ///Workspace name
+    /// Workspace name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
 }
-///`GpuConfig`
+/// `GpuConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuConfig {
-    ///The `attach_mode` field.
+    /// The `attach_mode` field.
     #[serde(default = "defaults::gpu_config_attach_mode")]
     pub attach_mode: ::std::string::String,
-    ///The `gpus` field.
+    /// The `gpus` field.
     pub gpus: ::std::vec::Vec<GpuSpec>,
 }
-///Current CVM allocation for GPU.
+/// Current CVM allocation for GPU.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuCurrentAllocation {
-    ///Allocated CVM ID
+    /// Allocated CVM ID
     pub cvm_id: i64,
-    ///CVM UUID
+    /// CVM UUID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_vm_uuid: ::std::option::Option<::std::string::String>,
-    ///Project ID
+    /// Project ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<i64>,
-    ///Project name
+    /// Project name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_name: ::std::option::Option<::std::string::String>,
-    ///Hashed team ID
+    /// Hashed team ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_id: ::std::option::Option<::std::string::String>,
-    ///Team name
+    /// Team name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
 }
-///Real-time device state from Teescope.
+/// Real-time device state from Teescope.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct GpuDeviceState {
-    ///Confidential computing mode
+    /// Confidential computing mode
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cc_mode: ::std::option::Option<::std::string::String>,
-    ///Driver (vfio-pci, nvidia)
+    /// Driver (vfio-pci, nvidia)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub driver: ::std::option::Option<::std::string::String>,
-    ///Device in use
+    /// Device in use
     #[serde(default)]
     pub in_use: bool,
-    ///Power state (D0, D3)
+    /// Power state (D0, D3)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub power_state: ::std::option::Option<::std::string::String>,
-    ///PPCIe mode
+    /// PPCIe mode
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppcie_mode: ::std::option::Option<::std::string::String>,
-    ///Runtime status
+    /// Runtime status
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub runtime_status: ::std::option::Option<::std::string::String>,
-    ///VFIO group number
+    /// VFIO group number
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vfio_group: ::std::option::Option<i64>,
-    ///VFIO group occupied
+    /// VFIO group occupied
     #[serde(default)]
     pub vfio_occupied: bool,
-    ///PIDs using VFIO
+    /// PIDs using VFIO
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub vfio_pids: ::std::vec::Vec<i64>,
-    ///VM using this device
+    /// VM using this device
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
-///GPU device state from Teescope.
+/// GPU device state from Teescope.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuDeviceStateOut {
-    ///CC mode
+    /// CC mode
     #[serde(default = "defaults::gpu_device_state_out_cc_mode")]
     pub cc_mode: ::std::string::String,
-    ///Driver name
+    /// Driver name
     #[serde(default = "defaults::gpu_device_state_out_driver")]
     pub driver: ::std::string::String,
-    ///Device in use
+    /// Device in use
     #[serde(default)]
     pub in_use: bool,
-    ///Device name
+    /// Device name
     pub name: ::std::string::String,
-    ///Process ID
+    /// Process ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pid: ::std::option::Option<i64>,
-    ///Power state
+    /// Power state
     #[serde(default = "defaults::gpu_device_state_out_power_state")]
     pub power_state: ::std::string::String,
-    ///PPCIe mode
+    /// PPCIe mode
     #[serde(default = "defaults::gpu_device_state_out_ppcie_mode")]
     pub ppcie_mode: ::std::string::String,
-    ///Runtime status
+    /// Runtime status
     #[serde(default = "defaults::gpu_device_state_out_runtime_status")]
     pub runtime_status: ::std::string::String,
-    ///PCI slot
+    /// PCI slot
     pub slot: ::std::string::String,
-    ///Uptime in seconds
+    /// Uptime in seconds
     #[serde(default)]
     pub uptime: i64,
-    ///VFIO group
+    /// VFIO group
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vfio_group: ::std::option::Option<i64>,
-    ///VFIO occupied
+    /// VFIO occupied
     #[serde(default)]
     pub vfio_occupied: bool,
-    ///VFIO PIDs
+    /// VFIO PIDs
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub vfio_pids: ::std::vec::Vec<i64>,
-    ///VM UUID using device
+    /// VM UUID using device
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
-///Request for GPU IDs.
+/// Request for GPU IDs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuIdsRequest {
-    ///GPU IDs to query
+    /// GPU IDs to query
     pub gpu_ids: ::std::vec::Vec<i64>,
 }
-///GPU inventory state from database.
+/// GPU inventory state from database.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuInventoryStateOut {
-    ///Allocation timestamp
+    /// Allocation timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `allocation_status` field.
+    /// The `allocation_status` field.
     pub allocation_status: GpuAllocationStatus,
-    ///Allocated CVM ID
+    /// Allocated CVM ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_id: ::std::option::Option<i64>,
-    ///GPU ID
+    /// GPU ID
     pub gpu_id: i64,
-    ///Node ID
+    /// Node ID
     pub node_id: i64,
-    ///Product ID
+    /// Product ID
     pub product_id: ::std::string::String,
-    ///PCI slot
+    /// PCI slot
     pub slot: ::std::string::String,
-    ///Teepod ID
+    /// Teepod ID
     pub teepod_id: i64,
-    ///Version
+    /// Version
     pub version: i64,
-    ///Allocated VM UUID
+    /// Allocated VM UUID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
-///GPU information for workspace GPUs list.
+/// GPU information for workspace GPUs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuItem {
-    ///The `added_at` field.
+    /// The `added_at` field.
     pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `allocation_status` field.
+    /// The `allocation_status` field.
     pub allocation_status: ::std::string::String,
-    ///The `gpu_id` field.
+    /// The `gpu_id` field.
     pub gpu_id: i64,
-    ///The `node_id` field.
+    /// The `node_id` field.
     pub node_id: i64,
-    ///The `node_name` field.
+    /// The `node_name` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    ///The `product_id` field.
+    /// The `product_id` field.
     pub product_id: ::std::string::String,
-    ///The `slot` field.
+    /// The `slot` field.
     pub slot: ::std::string::String,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     pub teepod_id: i64,
-    ///The `teepod_name` field.
+    /// The `teepod_name` field.
     pub teepod_name: ::std::string::String,
 }
-///Node context for GPU.
+/// Node context for GPU.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuNodeInfo {
-    ///CPU model
+    /// CPU model
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_model: ::std::option::Option<::std::string::String>,
-    ///Node name
+    /// Node name
     pub name: ::std::string::String,
 }
-///Response payload for GPU rental order creation (minimal info).
+/// Response payload for GPU rental order creation (minimal info).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderCreateResponse {
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::std::string::String,
-    ///The `deployment_name` field.
+    /// The `deployment_name` field.
     pub deployment_name: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: GpuRentalOrderCreateResponseId,
-    ///The `status` field.
+    /// The `status` field.
     pub status: GpuRentalOrderStatus,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct GpuRentalOrderCreateResponseId(pub(super) ::std::string::String);
@@ -567,36 +567,36 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalOrderCreateResponseId {
             })
     }
 }
-///User-facing order history item. Does not expose admin-only decouple metadata.
+/// User-facing order history item. Does not expose admin-only decouple metadata.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderHistoryItem {
-    ///The `activated_at` field.
+    /// The `activated_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub activated_at: ::std::option::Option<::std::string::String>,
-    ///The `agreed_hourly_rate` field.
+    /// The `agreed_hourly_rate` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agreed_hourly_rate: ::std::option::Option<::std::string::String>,
-    ///The `cancelled_at` field.
+    /// The `cancelled_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cancelled_at: ::std::option::Option<::std::string::String>,
-    ///The `completed_at` field.
+    /// The `completed_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed_at: ::std::option::Option<::std::string::String>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: GpuRentalOrderHistoryItemId,
-    ///The `quantity` field.
+    /// The `quantity` field.
     pub quantity: i64,
-    ///The `sku` field.
+    /// The `sku` field.
     pub sku: GpuSkuHistoryResponse,
-    ///The `status` field.
+    /// The `status` field.
     pub status: GpuRentalOrderStatus,
-    ///The `total_spent` field.
+    /// The `total_spent` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_spent: ::std::option::Option<::std::string::String>,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct GpuRentalOrderHistoryItemId(pub(super) ::std::string::String);
@@ -652,149 +652,149 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalOrderHistoryItemId {
             })
     }
 }
-///Paginated order history response.
+/// Paginated order history response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderHistoryResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<GpuRentalOrderHistoryItem>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///GPU rental order with related metadata.
+/// GPU rental order with related metadata.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderItem {
-    ///The `activated_at` field.
+    /// The `activated_at` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub activated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub agreed_hourly_rate: ::std::option::Option<::std::string::String>,
-    ///The `allocation_count` field.
+    /// The `allocation_count` field.
     #[serde(default)]
     pub allocation_count: i64,
-    ///The `allocations` field.
+    /// The `allocations` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub allocations: ::std::vec::Vec<AllocationDetail>,
-    ///The `cancelled_at` field.
+    /// The `cancelled_at` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub cancelled_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `commitment_days` field.
+    /// The `commitment_days` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub commitment_days: ::std::option::Option<i64>,
-    ///The `completed_at` field.
+    /// The `completed_at` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `decouple_internal_note` field.
+    /// The `decouple_internal_note` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decouple_internal_note: ::std::option::Option<::std::string::String>,
-    ///The `decouple_reason` field.
+    /// The `decouple_reason` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decouple_reason: ::std::option::Option<::std::string::String>,
-    ///The `decoupled_at` field.
+    /// The `decoupled_at` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub decoupled_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `decoupled_by_email` field.
+    /// The `decoupled_by_email` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decoupled_by_email: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decoupled_by_user_id: ::std::option::Option<::std::string::String>,
-    ///The `decoupled_by_username` field.
+    /// The `decoupled_by_username` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decoupled_by_username: ::std::option::Option<::std::string::String>,
-    ///The `deployment_name` field.
+    /// The `deployment_name` field.
     pub deployment_name: ::std::string::String,
-    ///The `docker_compose_file` field.
+    /// The `docker_compose_file` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    ///The `hourly_billing_start_time` field.
+    /// The `hourly_billing_start_time` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub hourly_billing_start_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: ::std::string::String,
-    ///The `price_commitment_days` field.
+    /// The `price_commitment_days` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price_commitment_days: ::std::option::Option<i64>,
-    ///The `price_hourly_rate` field.
+    /// The `price_hourly_rate` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price_hourly_rate: ::std::option::Option<::std::string::String>,
-    ///The `price_plan` field.
+    /// The `price_plan` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price_plan: ::std::option::Option<GpuSkuPricingPlan>,
-    ///The `quantity` field.
+    /// The `quantity` field.
     pub quantity: i64,
-    ///The `requested_start_time` field.
+    /// The `requested_start_time` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub requested_start_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `sku_code` field.
+    /// The `sku_code` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_code: ::std::option::Option<::std::string::String>,
-    ///The `sku_display_name` field.
+    /// The `sku_display_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_display_name: ::std::option::Option<::std::string::String>,
-    ///The `sku_id` field.
+    /// The `sku_id` field.
     pub sku_id: i64,
-    ///The `sku_min_rental_duration_hours` field.
+    /// The `sku_min_rental_duration_hours` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_min_rental_duration_hours: ::std::option::Option<i64>,
-    ///The `sku_price_id` field.
+    /// The `sku_price_id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub sku_price_id: ::std::option::Option<i64>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: GpuRentalOrderStatus,
-    ///The `team_id` field.
+    /// The `team_id` field.
     pub team_id: i64,
-    ///The `team_name` field.
+    /// The `team_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    ///The `updated_at` field.
+    /// The `updated_at` field.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `user_email` field.
+    /// The `user_email` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub user_id: ::std::string::String,
-    ///The `user_username` field.
+    /// The `user_username` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_username: ::std::option::Option<::std::string::String>,
 }
-///Response payload for GPU rental order list.
+/// Response payload for GPU rental order list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderListResponse {
-    ///The `agreed_hourly_rate` field.
+    /// The `agreed_hourly_rate` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub agreed_hourly_rate: ::std::option::Option<::std::string::String>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::std::string::String,
-    ///The `cvm_allocations` field.
+    /// The `cvm_allocations` field.
     pub cvm_allocations: ::std::vec::Vec<CvmAllocationResponse>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: GpuRentalOrderListResponseId,
-    ///The `os_image_name` field.
+    /// The `os_image_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_name: ::std::option::Option<::std::string::String>,
-    ///The `sku` field.
+    /// The `sku` field.
     pub sku: GpuSkuResponse,
-    ///The `status` field.
+    /// The `status` field.
     pub status: GpuRentalOrderStatus,
-    ///The `team_id` field.
+    /// The `team_id` field.
     pub team_id: i64,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub user_id: GpuRentalOrderListResponseUserId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct GpuRentalOrderListResponseId(pub(super) ::std::string::String);
@@ -850,7 +850,7 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalOrderListResponseId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct GpuRentalOrderListResponseUserId(pub(super) ::std::string::String);
@@ -907,7 +907,7 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalOrderListResponseUserId {
             })
     }
 }
-///Lifecycle states for GPU rental orders.
+/// Lifecycle states for GPU rental orders.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -921,19 +921,19 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalOrderListResponseUserId {
     PartialOrd
 )]
 pub enum GpuRentalOrderStatus {
-    ///The value `"pending"`.
+    /// The value `"pending"`.
     #[serde(rename = "pending")]
     Pending,
-    ///The value `"provisioning"`.
+    /// The value `"provisioning"`.
     #[serde(rename = "provisioning")]
     Provisioning,
-    ///The value `"active"`.
+    /// The value `"active"`.
     #[serde(rename = "active")]
     Active,
-    ///The value `"completed"`.
+    /// The value `"completed"`.
     #[serde(rename = "completed")]
     Completed,
-    ///The value `"cancelled"`.
+    /// The value `"cancelled"`.
     #[serde(rename = "cancelled")]
     Cancelled,
 }
@@ -979,42 +979,42 @@ impl ::std::convert::TryFrom<::std::string::String> for GpuRentalOrderStatus {
         value.parse()
     }
 }
-///`GpuRentalOrderSummaryOut`
+/// `GpuRentalOrderSummaryOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderSummaryOut {
-    ///The `commitment_days` field.
+    /// The `commitment_days` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub commitment_days: ::std::option::Option<i64>,
-    ///The `financial` field.
+    /// The `financial` field.
     pub financial: OrderFinancialSummaryOut,
-    ///The `minimum_period` field.
+    /// The `minimum_period` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub minimum_period: ::std::option::Option<OrderMinimumPeriodOut>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub order_id: ::std::string::String,
-    ///The `pricing_plan` field.
+    /// The `pricing_plan` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub pricing_plan: ::std::option::Option<GpuSkuPricingPlan>,
-    ///The `related_transactions` field.
+    /// The `related_transactions` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub related_transactions: ::std::vec::Vec<RelatedTransactionOut>,
-    ///The `runway` field.
+    /// The `runway` field.
     pub runway: OrderRunwayOut,
 }
-///Request for GPU rental provisioning (before encryption).
+/// Request for GPU rental provisioning (before encryption).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalProvisionRequest {
-    ///Name for the deployment
+    /// Name for the deployment
     pub deployment_name: GpuRentalProvisionRequestDeploymentName,
-    ///Docker Compose configuration
+    /// Docker Compose configuration
     pub docker_compose_file: GpuRentalProvisionRequestDockerComposeFile,
-    ///Prefer development OS images when matching resources
+    /// Prefer development OS images when matching resources
     #[serde(default)]
     pub prefer_dev: bool,
-    ///ID of the GPU SKU to rent
+    /// ID of the GPU SKU to rent
     pub sku_id: i64,
 }
-///Name for the deployment
+/// Name for the deployment
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct GpuRentalProvisionRequestDeploymentName(pub(super) ::std::string::String);
@@ -1073,7 +1073,7 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalProvisionRequestDeploymentName 
             })
     }
 }
-///Docker Compose configuration
+/// Docker Compose configuration
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct GpuRentalProvisionRequestDockerComposeFile(pub(super) ::std::string::String);
@@ -1129,44 +1129,44 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalProvisionRequestDockerComposeFi
             })
     }
 }
-///Response with encryption public key and provisioning details.
+/// Response with encryption public key and provisioning details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalProvisionResponse {
-    ///Encryption public key from teepod KMS
+    /// Encryption public key from teepod KMS
     pub app_env_encrypt_pubkey: ::std::string::String,
-    ///App ID generated from compose
+    /// App ID generated from compose
     pub app_id: ::std::string::String,
-    ///Salt used for app ID generation
+    /// Salt used for app ID generation
     pub app_id_salt: ::std::string::String,
-    ///Hash of the compose file
+    /// Hash of the compose file
     pub compose_hash: ::std::string::String,
-    ///Selected OS image for the deployment
+    /// Selected OS image for the deployment
     pub os_image_name: ::std::string::String,
 }
-///Team with reserved access to GPU.
+/// Team with reserved access to GPU.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuReservedTeamInfo {
-    ///Hashed team ID (wks_xxx)
+    /// Hashed team ID (wks_xxx)
     pub team_id: ::std::string::String,
-    ///Team name
+    /// Team name
     pub team_name: ::std::string::String,
 }
-///Input for adding a team to a GPU SKU visibility allowlist.
+/// Input for adding a team to a GPU SKU visibility allowlist.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuAllowedTeamCreate {
-    ///Team hashed ID (wks_xxx) to grant visibility to
+    /// Team hashed ID (wks_xxx) to grant visibility to
     pub team_id: ::std::string::String,
 }
-///Allowlist snapshot for a GPU SKU.
+/// Allowlist snapshot for a GPU SKU.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuAllowedTeamsOut {
-    ///Team IDs with access; empty list means the SKU is public
+    /// Team IDs with access; empty list means the SKU is public
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub allowed_team_ids: ::std::vec::Vec<GpuSkuAllowedTeamsOutAllowedTeamIdsItem>,
-    ///SKU ID
+    /// SKU ID
     pub sku_id: i64,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct GpuSkuAllowedTeamsOutAllowedTeamIdsItem(pub(super) ::std::string::String);
@@ -1224,123 +1224,123 @@ impl<'de> ::serde::Deserialize<'de> for GpuSkuAllowedTeamsOutAllowedTeamIdsItem 
             })
     }
 }
-///`GpuSkuCreate`
+/// `GpuSkuCreate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuCreate {
-    ///Optional descriptive text
+    /// Optional descriptive text
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///The `disk_size_gb` field.
+    /// The `disk_size_gb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<u64>,
-    ///Customer facing name
+    /// Customer facing name
     pub display_name: ::std::string::String,
-    ///The `extra_specs` field.
+    /// The `extra_specs` field.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub extra_specs: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ///Number of GPUs in this SKU
+    /// Number of GPUs in this SKU
     pub gpu_count: ::std::num::NonZeroU64,
-    ///GPU model e.g. H200
+    /// GPU model e.g. H200
     pub gpu_model: ::std::string::String,
-    ///Instance type ID for CVM provisioning
+    /// Instance type ID for CVM provisioning
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///The `is_active` field.
+    /// The `is_active` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_active: bool,
-    ///Minimum rental duration in hours
+    /// Minimum rental duration in hours
     pub min_rental_duration_hours: u64,
-    ///Lead time before the SKU is ready
+    /// Lead time before the SKU is ready
     pub provisioning_time_hours: u64,
-    ///The `ram_gb` field.
+    /// The `ram_gb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_gb: ::std::option::Option<u64>,
-    ///Region where the SKU is available
+    /// Region where the SKU is available
     pub region: ::std::string::String,
-    ///Time needed for restocking in hours
+    /// Time needed for restocking in hours
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restocking_time_hours: ::std::option::Option<u64>,
-    ///Unique business identifier for the SKU
+    /// Unique business identifier for the SKU
     pub sku_code: ::std::string::String,
-    ///Available inventory quantity
+    /// Available inventory quantity
     #[serde(default)]
     pub stock_quantity: u64,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<u64>,
-    ///The `vram_gb` field.
+    /// The `vram_gb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vram_gb: ::std::option::Option<u64>,
 }
-///Minimal SKU info for order history.
+/// Minimal SKU info for order history.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuHistoryResponse {
-    ///The `display_name` field.
+    /// The `display_name` field.
     pub display_name: ::std::string::String,
-    ///The `gpu_count` field.
+    /// The `gpu_count` field.
     pub gpu_count: i64,
-    ///The `gpu_model` field.
+    /// The `gpu_model` field.
     pub gpu_model: ::std::string::String,
 }
-///GPU SKU with hardware specs and pricing tiers.
+/// GPU SKU with hardware specs and pricing tiers.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuOut {
-    ///Team allowlist. Empty list means the SKU is public; any entry restricts visibility to the listed teams.
+    /// Team allowlist. Empty list means the SKU is public; any entry restricts visibility to the listed teams.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub allowed_team_ids: ::std::vec::Vec<GpuSkuOutAllowedTeamIdsItem>,
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///SKU description
+    /// SKU description
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Disk size in GB
+    /// Disk size in GB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<i64>,
-    ///Customer-facing name
+    /// Customer-facing name
     pub display_name: ::std::string::String,
-    ///Additional specifications
+    /// Additional specifications
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub extra_specs: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ///Number of GPUs
+    /// Number of GPUs
     pub gpu_count: i64,
-    ///GPU model (e.g., H200)
+    /// GPU model (e.g., H200)
     pub gpu_model: ::std::string::String,
-    ///SKU ID
+    /// SKU ID
     pub id: i64,
-    ///Instance type ID for CVM provisioning
+    /// Instance type ID for CVM provisioning
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///Whether SKU is orderable
+    /// Whether SKU is orderable
     pub is_active: bool,
-    ///Minimum rental period
+    /// Minimum rental period
     pub min_rental_duration_hours: i64,
-    ///Pricing tiers
+    /// Pricing tiers
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub prices: ::std::vec::Vec<GpuSkuPriceOut>,
-    ///Lead time before ready
+    /// Lead time before ready
     pub provisioning_time_hours: i64,
-    ///System RAM in GB
+    /// System RAM in GB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_gb: ::std::option::Option<i64>,
-    ///Deployment region
+    /// Deployment region
     pub region: ::std::string::String,
-    ///Restocking lead time
+    /// Restocking lead time
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restocking_time_hours: ::std::option::Option<i64>,
-    ///Unique SKU identifier
+    /// Unique SKU identifier
     pub sku_code: ::std::string::String,
-    ///Available inventory
+    /// Available inventory
     pub stock_quantity: i64,
-    ///Last update timestamp
+    /// Last update timestamp
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///vCPU count
+    /// vCPU count
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
-    ///GPU VRAM in GB
+    /// GPU VRAM in GB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vram_gb: ::std::option::Option<i64>,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct GpuSkuOutAllowedTeamIdsItem(pub(super) ::std::string::String);
@@ -1396,24 +1396,24 @@ impl<'de> ::serde::Deserialize<'de> for GpuSkuOutAllowedTeamIdsItem {
             })
     }
 }
-///Input for creating a GPU SKU price tier.
+/// Input for creating a GPU SKU price tier.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuPriceCreate {
-    ///Required commitment in days
+    /// Required commitment in days
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commitment_days: ::std::option::Option<::std::num::NonZeroU64>,
-    ///Hourly rate (must be positive)
+    /// Hourly rate (must be positive)
     pub hourly_rate: GpuSkuPriceCreateHourlyRate,
-    ///The `plan` field.
+    /// The `plan` field.
     pub plan: GpuSkuPricingPlan,
 }
-///Hourly rate (must be positive)
+/// Hourly rate (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GpuSkuPriceCreateHourlyRate {
-    ///The `Number` case.
+    /// The `Number` case.
     Number(f64),
-    ///The `String` case.
+    /// The `String` case.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for GpuSkuPriceCreateHourlyRate {
@@ -1429,56 +1429,56 @@ impl ::std::convert::From<f64> for GpuSkuPriceCreateHourlyRate {
         Self::Number(value)
     }
 }
-///GPU SKU pricing tier for a specific plan.
+/// GPU SKU pricing tier for a specific plan.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuPriceOut {
-    ///Required commitment period in days
+    /// Required commitment period in days
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commitment_days: ::std::option::Option<i64>,
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Hourly rate as decimal string
+    /// Hourly rate as decimal string
     pub hourly_rate: ::std::string::String,
-    ///Price record ID
+    /// Price record ID
     pub id: i64,
-    ///The `plan` field.
+    /// The `plan` field.
     pub plan: GpuSkuPricingPlan,
-    ///Last update timestamp
+    /// Last update timestamp
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
-///`GpuSkuPriceResponse`
+/// `GpuSkuPriceResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuPriceResponse {
-    ///The `commitment_days` field.
+    /// The `commitment_days` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commitment_days: ::std::option::Option<i64>,
-    ///The `hourly_rate` field.
+    /// The `hourly_rate` field.
     pub hourly_rate: ::std::string::String,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `plan` field.
+    /// The `plan` field.
     pub plan: GpuSkuPricingPlan,
 }
-///Input for updating a GPU SKU price tier.
+/// Input for updating a GPU SKU price tier.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct GpuSkuPriceUpdate {
-    ///Update commitment period
+    /// Update commitment period
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commitment_days: ::std::option::Option<::std::num::NonZeroU64>,
-    ///Update hourly rate
+    /// Update hourly rate
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hourly_rate: ::std::option::Option<GpuSkuPriceUpdateHourlyRate>,
-    ///Update pricing plan type
+    /// Update pricing plan type
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<GpuSkuPricingPlan>,
 }
-///`GpuSkuPriceUpdateHourlyRate`
+/// `GpuSkuPriceUpdateHourlyRate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GpuSkuPriceUpdateHourlyRate {
-    ///The `Number` case.
+    /// The `Number` case.
     Number(f64),
-    ///The `String` case.
+    /// The `String` case.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for GpuSkuPriceUpdateHourlyRate {
@@ -1494,7 +1494,7 @@ impl ::std::convert::From<f64> for GpuSkuPriceUpdateHourlyRate {
         Self::Number(value)
     }
 }
-///Pricing plan for GPU SKUs.
+/// Pricing plan for GPU SKUs.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -1508,10 +1508,10 @@ impl ::std::convert::From<f64> for GpuSkuPriceUpdateHourlyRate {
     PartialOrd
 )]
 pub enum GpuSkuPricingPlan {
-    ///The value `"on_demand"`.
+    /// The value `"on_demand"`.
     #[serde(rename = "on_demand")]
     OnDemand,
-    ///The value `"commitment"`.
+    /// The value `"commitment"`.
     #[serde(rename = "commitment")]
     Commitment,
 }
@@ -1551,213 +1551,213 @@ impl ::std::convert::TryFrom<::std::string::String> for GpuSkuPricingPlan {
         value.parse()
     }
 }
-///`GpuSkuResponse`
+/// `GpuSkuResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuResponse {
-    ///The `disk_size_gb` field.
+    /// The `disk_size_gb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<i64>,
-    ///The `display_name` field.
+    /// The `display_name` field.
     pub display_name: ::std::string::String,
-    ///The `extra_specs` field.
+    /// The `extra_specs` field.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub extra_specs: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ///The `gpu_count` field.
+    /// The `gpu_count` field.
     pub gpu_count: i64,
-    ///The `gpu_model` field.
+    /// The `gpu_model` field.
     pub gpu_model: ::std::string::String,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `min_rental_duration_hours` field.
+    /// The `min_rental_duration_hours` field.
     pub min_rental_duration_hours: i64,
-    ///The `prices` field.
+    /// The `prices` field.
     pub prices: ::std::vec::Vec<GpuSkuPriceResponse>,
-    ///The `provisioning_time_hours` field.
+    /// The `provisioning_time_hours` field.
     pub provisioning_time_hours: i64,
-    ///The `ram_gb` field.
+    /// The `ram_gb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_gb: ::std::option::Option<i64>,
-    ///The `region` field.
+    /// The `region` field.
     pub region: ::std::string::String,
-    ///The `restocking_time_hours` field.
+    /// The `restocking_time_hours` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restocking_time_hours: ::std::option::Option<i64>,
-    ///The `sku_code` field.
+    /// The `sku_code` field.
     pub sku_code: ::std::string::String,
-    ///The `stock_quantity` field.
+    /// The `stock_quantity` field.
     pub stock_quantity: i64,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
-    ///The `vram_gb` field.
+    /// The `vram_gb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vram_gb: ::std::option::Option<i64>,
 }
-///`GpuSkuUpdate`
+/// `GpuSkuUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct GpuSkuUpdate {
-    ///The `description` field.
+    /// The `description` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///The `disk_size_gb` field.
+    /// The `disk_size_gb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<u64>,
-    ///The `display_name` field.
+    /// The `display_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
-    ///The `extra_specs` field.
+    /// The `extra_specs` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_specs: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///The `gpu_count` field.
+    /// The `gpu_count` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_count: ::std::option::Option<::std::num::NonZeroU64>,
-    ///The `gpu_model` field.
+    /// The `gpu_model` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_model: ::std::option::Option<::std::string::String>,
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///The `is_active` field.
+    /// The `is_active` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_active: ::std::option::Option<bool>,
-    ///The `min_rental_duration_hours` field.
+    /// The `min_rental_duration_hours` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min_rental_duration_hours: ::std::option::Option<u64>,
-    ///The `provisioning_time_hours` field.
+    /// The `provisioning_time_hours` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provisioning_time_hours: ::std::option::Option<u64>,
-    ///The `ram_gb` field.
+    /// The `ram_gb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_gb: ::std::option::Option<u64>,
-    ///The `region` field.
+    /// The `region` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    ///The `restocking_time_hours` field.
+    /// The `restocking_time_hours` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restocking_time_hours: ::std::option::Option<u64>,
-    ///The `stock_quantity` field.
+    /// The `stock_quantity` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stock_quantity: ::std::option::Option<u64>,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<u64>,
-    ///The `vram_gb` field.
+    /// The `vram_gb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vram_gb: ::std::option::Option<u64>,
 }
-///`GpuSpec`
+/// `GpuSpec`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSpec {
-    ///The `product_id` field.
+    /// The `product_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_id: ::std::option::Option<::std::string::String>,
-    ///The `slot` field.
+    /// The `slot` field.
     pub slot: ::std::string::String,
 }
-///GPU inventory statistics.
+/// GPU inventory statistics.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuStatistics {
-    ///Allocated GPUs
+    /// Allocated GPUs
     pub allocated_count: i64,
-    ///Available GPUs
+    /// Available GPUs
     pub available_count: i64,
-    ///Count by node
+    /// Count by node
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub by_node: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, i64>,
     >,
-    ///Count by product
+    /// Count by product
     pub by_product_id: ::std::collections::HashMap<::std::string::String, i64>,
-    ///Count by teepod
+    /// Count by teepod
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub by_teepod: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, i64>,
     >,
-    ///Reserved GPUs
+    /// Reserved GPUs
     pub reserved_count: i64,
-    ///Total GPU count
+    /// Total GPU count
     pub total_count: i64,
 }
-///Sync status between inventory and device.
+/// Sync status between inventory and device.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSyncStatus {
-    ///Reason: allocated_but_idle / available_but_in_use / wrong_vm
+    /// Reason: allocated_but_idle / available_but_in_use / wrong_vm
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mismatch_reason: ::std::option::Option<::std::string::String>,
-    ///matched / mismatch / no_device_data
+    /// matched / mismatch / no_device_data
     pub status: ::std::string::String,
 }
-///Teepod context for GPU.
+/// Teepod context for GPU.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuTeepodInfo {
-    ///Teepod API endpoint
+    /// Teepod API endpoint
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
-    ///Teepod name
+    /// Teepod name
     pub name: ::std::string::String,
-    ///The `status` field.
+    /// The `status` field.
     pub status: TeepodStatus,
 }
-///GPU currently in use by a VM or process.
+/// GPU currently in use by a VM or process.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpusBusyGpuInfoOut {
-    ///GPU database ID
+    /// GPU database ID
     pub gpu_id: i64,
-    ///PCI slot address
+    /// PCI slot address
     pub slot: ::std::string::String,
-    ///PIDs with VFIO access to this GPU
+    /// PIDs with VFIO access to this GPU
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub vfio_pids: ::std::vec::Vec<i64>,
-    ///UUID of VM using this GPU
+    /// UUID of VM using this GPU
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
-///GPU mode information after switch operation.
+/// GPU mode information after switch operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpusGpuModeInfoOut {
-    ///Confidential Computing mode status
+    /// Confidential Computing mode status
     pub cc_mode: ::std::string::String,
-    ///GPU database ID
+    /// GPU database ID
     pub gpu_id: i64,
-    ///Protected PCIe mode status
+    /// Protected PCIe mode status
     pub ppcie_mode: ::std::string::String,
-    ///PCI slot address (e.g., '0000:41:00.0')
+    /// PCI slot address (e.g., '0000:41:00.0')
     pub slot: ::std::string::String,
 }
-///`GuestAgentInfo`
+/// `GuestAgentInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GuestAgentInfo {
-    ///The `app_id` field.
+    /// The `app_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    ///The `compose_hash` field.
+    /// The `compose_hash` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
-    ///The `device_id` field.
+    /// The `device_id` field.
     pub device_id: ::std::string::String,
-    ///The `instance_id` field.
+    /// The `instance_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    ///The `mr_aggregated` field.
+    /// The `mr_aggregated` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mr_aggregated: ::std::option::Option<::std::string::String>,
-    ///The `mr_key_provider` field.
+    /// The `mr_key_provider` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mr_key_provider: ::std::option::Option<::std::string::String>,
-    ///The `os_image_hash` field.
+    /// The `os_image_hash` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
 }
-///Structured lifecycle event emitted by the guest or runtime. Since VMM v0.5.7.
+/// Structured lifecycle event emitted by the guest or runtime. Since VMM v0.5.7.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GuestEvent {
-    ///The `body` field.
+    /// The `body` field.
     pub body: ::std::string::String,
-    ///The `event` field.
+    /// The `event` field.
     pub event: ::std::string::String,
-    ///The `timestamp` field.
+    /// The `timestamp` field.
     #[serde(default)]
     pub timestamp: i64,
 }

@@ -4,70 +4,70 @@
 
 #[allow(unused_imports)]
 use super::*;
-///`HostedCvm`
+/// `HostedCvm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct HostedCvm {
-    ///The `allow_upgrade` field.
+    /// The `allow_upgrade` field.
     #[serde(default)]
     pub allow_upgrade: bool,
-    ///The `billing_period` field.
+    /// The `billing_period` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_period: ::std::option::Option<::std::string::String>,
-    ///The `contract_address` field.
+    /// The `contract_address` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_address: ::std::option::Option<::std::string::String>,
-    ///The `dapp_dashboard_url` field.
+    /// The `dapp_dashboard_url` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dapp_dashboard_url: ::std::option::Option<::std::string::String>,
-    ///The `deployer_address` field.
+    /// The `deployer_address` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_address: ::std::option::Option<::std::string::String>,
-    ///The `disk_size` field.
+    /// The `disk_size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size: ::std::option::Option<i64>,
-    ///The `gateway_domain` field.
+    /// The `gateway_domain` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_domain: ::std::option::Option<::std::string::String>,
-    ///The `hosted` field.
+    /// The `hosted` field.
     pub hosted: VmInfo,
-    ///The `in_progress` field.
+    /// The `in_progress` field.
     #[serde(default)]
     pub in_progress: bool,
-    ///The `kms_info` field.
+    /// The `kms_info` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<KmsInfo>,
-    ///The `listed` field.
+    /// The `listed` field.
     #[serde(default)]
     pub listed: bool,
-    ///The `managed_user` field.
+    /// The `managed_user` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_user: ::std::option::Option<ManagedUser>,
-    ///The `memory` field.
+    /// The `memory` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory: ::std::option::Option<i64>,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `node` field.
+    /// The `node` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node: ::std::option::Option<CvmNode>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<HostedCvmProjectId>,
-    ///The `project_type` field.
+    /// The `project_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_type: ::std::option::Option<::std::string::String>,
-    ///The `public_urls` field.
+    /// The `public_urls` field.
     pub public_urls: ::std::vec::Vec<CvmNetworkUrls>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `syslog_endpoint` field.
+    /// The `syslog_endpoint` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub syslog_endpoint: ::std::option::Option<::std::string::String>,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct HostedCvmProjectId(pub(super) ::std::string::String);
@@ -123,21 +123,21 @@ impl<'de> ::serde::Deserialize<'de> for HostedCvmProjectId {
             })
     }
 }
-///Hourly billing summary with detailed events.
+/// Hourly billing summary with detailed events.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct HourlyBillingResponse {
-    ///Hour timestamp (YYYY-MM-DD HH:00:00)
+    /// Hour timestamp (YYYY-MM-DD HH:00:00)
     pub hour: ::std::string::String,
-    ///Individual metered events
+    /// Individual metered events
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub items: ::std::vec::Vec<BillingRecordDetail>,
-    ///Total USD cost for the hour
+    /// Total USD cost for the hour
     pub total_cost: f64,
 }
-///`HttpValidationError`
+/// `HttpValidationError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct HttpValidationError {
-    ///The `detail` field.
+    /// The `detail` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub detail: ::std::vec::Vec<ValidationError>,
 }

@@ -4,132 +4,132 @@
 
 #[allow(unused_imports)]
 use super::*;
-///Request to import items from a data source.
+/// Request to import items from a data source.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ImportItemsRequest {
-    ///Override period end (defaults to invoice period)
+    /// Override period end (defaults to invoice period)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period_end: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///Override period start (defaults to invoice period)
+    /// Override period start (defaults to invoice period)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period_start: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///Replace existing items from same source
+    /// Replace existing items from same source
     #[serde(default)]
     pub replace_existing: bool,
-    ///Data source: cvm_usage (or usage), credit_consumed
+    /// Data source: cvm_usage (or usage), credit_consumed
     pub source: ::std::string::String,
 }
-///Response for import items operation.
+/// Response for import items operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ImportItemsResponse {
-    ///The `imported_count` field.
+    /// The `imported_count` field.
     pub imported_count: i64,
-    ///The `source` field.
+    /// The `source` field.
     pub source: ::std::string::String,
-    ///The `success` field.
+    /// The `success` field.
     pub success: bool,
-    ///The `total_amount` field.
+    /// The `total_amount` field.
     pub total_amount: f64,
 }
-///`InProgressOperation`
+/// `InProgressOperation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InProgressOperation {
-    ///The `correlation_id` field.
+    /// The `correlation_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    ///Hashed CVM ID
+    /// Hashed CVM ID
     pub cvm_id: ::std::string::String,
-    ///The `duration_seconds` field.
+    /// The `duration_seconds` field.
     #[serde(default)]
     pub duration_seconds: i64,
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///The `memory_mb` field.
+    /// The `memory_mb` field.
     #[serde(default)]
     pub memory_mb: i64,
-    ///The `name` field.
+    /// The `name` field.
     #[serde(default)]
     pub name: ::std::string::String,
-    ///The `operation_type` field.
+    /// The `operation_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_type: ::std::option::Option<::std::string::String>,
-    ///The `started_at` field.
+    /// The `started_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `status` field.
+    /// The `status` field.
     #[serde(default)]
     pub status: ::std::string::String,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
-    ///The `worker_acked_at` field.
+    /// The `worker_acked_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub worker_acked_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
 }
-///CVM lifecycle event with timing info.
+/// CVM lifecycle event with timing info.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InstanceEventsInstanceEventResponse {
-    ///Milliseconds between start and end events
+    /// Milliseconds between start and end events
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<f64>,
-    ///Event type without .start/.end suffix (e.g., 'instance.create')
+    /// Event type without .start/.end suffix (e.g., 'instance.create')
     pub event_type: ::std::string::String,
-    ///Instance type at event time
+    /// Instance type at event time
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///New instance type (resize events only)
+    /// New instance type (resize events only)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_instance_type: ::std::option::Option<::std::string::String>,
-    ///Previous instance type (resize events only)
+    /// Previous instance type (resize events only)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub old_instance_type: ::std::option::Option<::std::string::String>,
-    ///Instance state at event completion
+    /// Instance state at event completion
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    ///'pending' if only start event exists, 'completed' if end event received
+    /// 'pending' if only start event exists, 'completed' if end event received
     pub status: ::std::string::String,
-    ///Event timestamp (end time if completed, start time if pending)
+    /// Event timestamp (end time if completed, start time if pending)
     pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
 }
-///`InstanceIdRefreshRequest`
+/// `InstanceIdRefreshRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct InstanceIdRefreshRequest {
-    ///Preview changes without persisting
+    /// Preview changes without persisting
     #[serde(default)]
     pub dry_run: bool,
-    ///Overwrite existing instance_id when different
+    /// Overwrite existing instance_id when different
     #[serde(default)]
     pub overwrite: bool,
 }
-///`InstanceIdRefreshResult`
+/// `InstanceIdRefreshResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InstanceIdRefreshResult {
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     pub cvm_id: i64,
-    ///The `identifier` field.
+    /// The `identifier` field.
     pub identifier: ::std::string::String,
-    ///The `new_instance_id` field.
+    /// The `new_instance_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_instance_id: ::std::option::Option<::std::string::String>,
-    ///The `old_instance_id` field.
+    /// The `old_instance_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub old_instance_id: ::std::option::Option<::std::string::String>,
-    ///The `reason` field.
+    /// The `reason` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
-    ///The `source` field.
+    /// The `source` field.
     #[serde(default = "defaults::instance_id_refresh_result_source")]
     pub source: InstanceIdRefreshResultSource,
-    ///The `status` field.
+    /// The `status` field.
     pub status: InstanceIdRefreshResultStatus,
-    ///The `verified_with_gateway` field.
+    /// The `verified_with_gateway` field.
     #[serde(default)]
     pub verified_with_gateway: bool,
 }
-///`InstanceIdRefreshResultSource`
+/// `InstanceIdRefreshResultSource`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -143,16 +143,16 @@ pub struct InstanceIdRefreshResult {
     PartialOrd
 )]
 pub enum InstanceIdRefreshResultSource {
-    ///The value `"teepod_state"`.
+    /// The value `"teepod_state"`.
     #[serde(rename = "teepod_state")]
     TeepodState,
-    ///The value `"teepod_info"`.
+    /// The value `"teepod_info"`.
     #[serde(rename = "teepod_info")]
     TeepodInfo,
-    ///The value `"gateway"`.
+    /// The value `"gateway"`.
     #[serde(rename = "gateway")]
     Gateway,
-    ///The value `"none"`.
+    /// The value `"none"`.
     #[serde(rename = "none")]
     None,
 }
@@ -201,7 +201,7 @@ impl ::std::default::Default for InstanceIdRefreshResultSource {
         InstanceIdRefreshResultSource::None
     }
 }
-///`InstanceIdRefreshResultStatus`
+/// `InstanceIdRefreshResultStatus`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -215,19 +215,19 @@ impl ::std::default::Default for InstanceIdRefreshResultSource {
     PartialOrd
 )]
 pub enum InstanceIdRefreshResultStatus {
-    ///The value `"updated"`.
+    /// The value `"updated"`.
     #[serde(rename = "updated")]
     Updated,
-    ///The value `"unchanged"`.
+    /// The value `"unchanged"`.
     #[serde(rename = "unchanged")]
     Unchanged,
-    ///The value `"skipped"`.
+    /// The value `"skipped"`.
     #[serde(rename = "skipped")]
     Skipped,
-    ///The value `"conflict"`.
+    /// The value `"conflict"`.
     #[serde(rename = "conflict")]
     Conflict,
-    ///The value `"error"`.
+    /// The value `"error"`.
     #[serde(rename = "error")]
     Error,
 }
@@ -273,290 +273,290 @@ impl ::std::convert::TryFrom<::std::string::String> for InstanceIdRefreshResultS
         value.parse()
     }
 }
-///Cost breakdown for a single CVM instance.
+/// Cost breakdown for a single CVM instance.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InstanceSpendingResponse {
-    ///Total USD cost for the period
+    /// Total USD cost for the period
     pub total_cost: f64,
-    ///CVM UUID (36-character string)
+    /// CVM UUID (36-character string)
     pub vm_uuid: ::std::string::String,
 }
-///Instance type breakdown with compute and storage costs.
+/// Instance type breakdown with compute and storage costs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InstanceTypeBreakdown {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub compute_estimated: ::std::string::String,
-    ///The `cvm_count` field.
+    /// The `cvm_count` field.
     pub cvm_count: i64,
-    ///Instance type family (cpu, gpu, etc.)
+    /// Instance type family (cpu, gpu, etc.)
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub family: ::std::option::Option<::std::string::String>,
-    ///Effective compute hourly rate (compute_estimated / running_hours). Ensures: hourly_rate × running_hours = compute_estimated
+    /// Effective compute hourly rate (compute_estimated / running_hours). Ensures: hourly_rate × running_hours = compute_estimated
     pub hourly_rate: ::std::string::String,
-    ///Instance type ID
+    /// Instance type ID
     pub instance_type: ::std::string::String,
-    ///Display name from InstanceType.name
+    /// Display name from InstanceType.name
     pub instance_type_name: ::std::string::String,
-    ///Percentage of total cost
+    /// Percentage of total cost
     pub percentage: ::std::string::String,
-    ///The `running_hours` field.
+    /// The `running_hours` field.
     pub running_hours: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub storage_estimated: ::std::string::String,
-    ///Compute + storage
+    /// Compute + storage
     pub total_estimated: ::std::string::String,
 }
-///Public instance type specification.
+/// Public instance type specification.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InstanceTypePublic {
-    ///Default disk size in GB
+    /// Default disk size in GB
     #[serde(default = "defaults::default_u64::<i64, 20>")]
     pub default_disk_size_gb: i64,
-    ///Type description
+    /// Type description
     pub description: ::std::string::String,
-    ///Family category (cpu, gpu)
+    /// Family category (cpu, gpu)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub family: ::std::option::Option<::std::string::String>,
-    ///USD per hour as decimal string
+    /// USD per hour as decimal string
     pub hourly_rate: ::std::string::String,
-    ///Instance type identifier
+    /// Instance type identifier
     pub id: ::std::string::String,
-    ///Memory in megabytes
+    /// Memory in megabytes
     pub memory_mb: i64,
-    ///Display name
+    /// Display name
     pub name: ::std::string::String,
-    ///Whether GPU is required
+    /// Whether GPU is required
     pub requires_gpu: bool,
-    ///Virtual CPU count
+    /// Virtual CPU count
     pub vcpu: i64,
 }
-///Resource usage breakdown by instance type.
+/// Resource usage breakdown by instance type.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InstanceTypeResourceItem {
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///The `running_count` field.
+    /// The `running_count` field.
     pub running_count: i64,
-    ///The `running_disk_gb` field.
+    /// The `running_disk_gb` field.
     pub running_disk_gb: i64,
-    ///The `running_memory_mb` field.
+    /// The `running_memory_mb` field.
     pub running_memory_mb: i64,
-    ///The `running_vcpu` field.
+    /// The `running_vcpu` field.
     pub running_vcpu: i64,
-    ///The `spec_gpu_count` field.
+    /// The `spec_gpu_count` field.
     #[serde(default)]
     pub spec_gpu_count: i64,
-    ///The `spec_memory_mb` field.
+    /// The `spec_memory_mb` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub spec_memory_mb: ::std::option::Option<i64>,
-    ///The `spec_vcpu` field.
+    /// The `spec_vcpu` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub spec_vcpu: ::std::option::Option<i64>,
-    ///The `total_count` field.
+    /// The `total_count` field.
     pub total_count: i64,
-    ///The `total_disk_gb` field.
+    /// The `total_disk_gb` field.
     pub total_disk_gb: i64,
-    ///The `total_memory_mb` field.
+    /// The `total_memory_mb` field.
     pub total_memory_mb: i64,
-    ///The `total_vcpu` field.
+    /// The `total_vcpu` field.
     pub total_vcpu: i64,
 }
-///Instance type for admin interface.
+/// Instance type for admin interface.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InstanceTypeResponse {
-    ///Default disk size in GB
+    /// Default disk size in GB
     #[serde(default = "defaults::default_u64::<i64, 20>")]
     pub default_disk_size_gb: i64,
-    ///Description
+    /// Description
     pub description: ::std::string::String,
-    ///Sort order
+    /// Sort order
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_order: ::std::option::Option<i64>,
-    ///Extended specifications
+    /// Extended specifications
     pub extra_specs: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ///Family (cpu, gpu)
+    /// Family (cpu, gpu)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub family: ::std::option::Option<::std::string::String>,
-    ///Hourly rate in USD
+    /// Hourly rate in USD
     pub hourly_rate: ::std::string::String,
-    ///Enable hugepages
+    /// Enable hugepages
     #[serde(default)]
     pub hugepages: bool,
-    ///Instance type ID (e.g., 'tdx.small')
+    /// Instance type ID (e.g., 'tdx.small')
     pub id: ::std::string::String,
-    ///Memory in MB
+    /// Memory in MB
     pub memory_mb: i64,
-    ///Display name
+    /// Display name
     pub name: ::std::string::String,
-    ///Enable NUMA pinning
+    /// Enable NUMA pinning
     #[serde(default)]
     pub pin_numa: bool,
-    ///Publicly visible
+    /// Publicly visible
     pub public: bool,
-    ///Requires GPU
+    /// Requires GPU
     pub requires_gpu: bool,
-    ///Requires GPU CC mode
+    /// Requires GPU CC mode
     pub requires_gpu_cc_mode: bool,
-    ///GPU count
+    /// GPU count
     #[serde(default)]
     pub requires_gpu_count: i64,
-    ///vCPU count
+    /// vCPU count
     pub vcpu: i64,
 }
-///Response after accepting an invitation.
+/// Response after accepting an invitation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvitationAcceptResponse {
-    ///Success or status message
+    /// Success or status message
     pub message: ::std::string::String,
-    ///Workspace display name
+    /// Workspace display name
     pub workspace_name: ::std::string::String,
-    ///Workspace URL slug for redirect
+    /// Workspace URL slug for redirect
     pub workspace_slug: ::std::string::String,
 }
-///Request to create a new invitation.
+/// Request to create a new invitation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvitationCreateRequest {
-    ///Email address to invite
+    /// Email address to invite
     pub email: ::std::string::String,
-    ///Role for the invited member (ADMIN or MEMBER)
+    /// Role for the invited member (ADMIN or MEMBER)
     pub role: ::std::string::String,
 }
-///Detailed invitation information for public access.
+/// Detailed invitation information for public access.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvitationDetailResponse {
-    ///Masked email; null for shareable links
+    /// Masked email; null for shareable links
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    ///Invitation expiration timestamp
+    /// Invitation expiration timestamp
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Email of the inviter
+    /// Email of the inviter
     pub inviter_email: ::std::string::String,
-    ///Username of the inviter
+    /// Username of the inviter
     pub inviter_name: ::std::string::String,
-    ///Role to be assigned: ADMIN or MEMBER
+    /// Role to be assigned: ADMIN or MEMBER
     pub role: ::std::string::String,
-    ///Current invitation status
+    /// Current invitation status
     pub status: ::std::string::String,
-    ///Workspace display name
+    /// Workspace display name
     pub team_name: ::std::string::String,
-    ///Workspace URL slug
+    /// Workspace URL slug
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
 }
-///Response model for invitation.
+/// Response model for invitation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvitationResponse {
-    ///Invitation creation timestamp
+    /// Invitation creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Invitee email; null for shareable links
+    /// Invitee email; null for shareable links
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    ///Invitation expiration timestamp
+    /// Invitation expiration timestamp
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Invitation ID
+    /// Invitation ID
     pub id: i64,
-    ///Email of the inviter
+    /// Email of the inviter
     pub inviter_email: ::std::string::String,
-    ///Username of the inviter
+    /// Username of the inviter
     pub inviter_name: ::std::string::String,
-    ///Assigned role: ADMIN or MEMBER
+    /// Assigned role: ADMIN or MEMBER
     pub role: ::std::string::String,
-    ///PENDING, ACCEPTED, EXPIRED, or REVOKED
+    /// PENDING, ACCEPTED, EXPIRED, or REVOKED
     pub status: ::std::string::String,
-    ///Unique token for invitation URL
+    /// Unique token for invitation URL
     pub token: ::std::string::String,
 }
-///Full invoice details with payment options.
+/// Full invoice details with payment options.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvoiceDetailResponse {
-    ///Total USD amount due
+    /// Total USD amount due
     pub amount_due: f64,
-    ///USD amount already paid
+    /// USD amount already paid
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount_paid: ::std::option::Option<f64>,
-    ///USD amount still owed
+    /// USD amount still owed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount_remaining: ::std::option::Option<f64>,
-    ///True if invoice is open and payable
+    /// True if invoice is open and payable
     pub can_pay_with_credits: bool,
-    ///Invoice creation timestamp
+    /// Invoice creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Stripe payment page URL
+    /// Stripe payment page URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hosted_invoice_url: ::std::option::Option<::std::string::String>,
-    ///Invoice ID (integer string)
+    /// Invoice ID (integer string)
     pub id: ::std::string::String,
-    ///Download URL for PDF invoice
+    /// Download URL for PDF invoice
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_pdf_url: ::std::option::Option<::std::string::String>,
-    ///How invoice was paid
+    /// How invoice was paid
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method: ::std::option::Option<::std::string::String>,
-    ///Billing period end date
+    /// Billing period end date
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Billing period start date
+    /// Billing period start date
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Status: open, paid, uncollectible
+    /// Status: open, paid, uncollectible
     pub status: ::std::string::String,
-    ///Available credits (balance + granted_balance)
+    /// Available credits (balance + granted_balance)
     pub team_balance: f64,
-    ///Team database ID
+    /// Team database ID
     pub team_id: i64,
-    ///Team display name
+    /// Team display name
     pub team_name: ::std::string::String,
 }
-///Invoice item for workspace invoices list.
+/// Invoice item for workspace invoices list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvoiceItem {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount_due: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub amount_paid: ::std::option::Option<::std::string::String>,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub amount_remaining: ::std::option::Option<::std::string::String>,
-    ///The `charge_id` field.
+    /// The `charge_id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub charge_id: ::std::option::Option<::std::string::String>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `credit_id` field.
+    /// The `credit_id` field.
     pub credit_id: i64,
-    ///The `hosted_invoice_url` field.
+    /// The `hosted_invoice_url` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub hosted_invoice_url: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: InvoiceItemId,
-    ///The `invoice_pdf_url` field.
+    /// The `invoice_pdf_url` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub invoice_pdf_url: ::std::option::Option<::std::string::String>,
-    ///The `payment_intent_id` field.
+    /// The `payment_intent_id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub payment_intent_id: ::std::option::Option<::std::string::String>,
-    ///The `period_end` field.
+    /// The `period_end` field.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `period_start` field.
+    /// The `period_start` field.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `stripe_customer_id` field.
+    /// The `stripe_customer_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    ///The `stripe_invoice_id` field.
+    /// The `stripe_invoice_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_invoice_id: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub team_id: InvoiceItemTeamId,
-    ///The `updated_at` field.
+    /// The `updated_at` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<InvoiceItemUserId>,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct InvoiceItemId(pub(super) ::std::string::String);
@@ -612,62 +612,62 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceItemId {
             })
     }
 }
-///Invoice item output schema.
+/// Invoice item output schema.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvoiceItemOut {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub adjusted_cost: ::std::option::Option<::std::string::String>,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub cost: ::std::string::String,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `description` field.
+    /// The `description` field.
     pub description: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: ::std::string::String,
-    ///The `instance_id` field.
+    /// The `instance_id` field.
     pub instance_id: ::std::string::String,
-    ///The `instance_name` field.
+    /// The `instance_name` field.
     pub instance_name: ::std::string::String,
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub invoice_id: ::std::string::String,
-    ///The `is_manual` field.
+    /// The `is_manual` field.
     pub is_manual: bool,
-    ///The `record_count` field.
+    /// The `record_count` field.
     pub record_count: i64,
-    ///The `region` field.
+    /// The `region` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    ///The `source` field.
+    /// The `source` field.
     #[serde(default = "defaults::invoice_item_out_source")]
     pub source: ::std::string::String,
-    ///The `updated_at` field.
+    /// The `updated_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
-///Line item on an invoice.
+/// Line item on an invoice.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvoiceItemResponse {
-    ///USD cost for this line item
+    /// USD cost for this line item
     pub cost: f64,
-    ///Item ID (integer string)
+    /// Item ID (integer string)
     pub id: ::std::string::String,
-    ///CVM UUID (36-character string)
+    /// CVM UUID (36-character string)
     pub instance_id: ::std::string::String,
-    ///GPU type: t4, a6000, h100, etc.
+    /// GPU type: t4, a6000, h100, etc.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///CVM display name
+    /// CVM display name
     pub name: ::std::string::String,
-    ///Deployment region
+    /// Deployment region
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct InvoiceItemTeamId(pub(super) ::std::string::String);
@@ -723,7 +723,7 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceItemTeamId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct InvoiceItemUserId(pub(super) ::std::string::String);
@@ -779,117 +779,117 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceItemUserId {
             })
     }
 }
-///Invoice summary for list view.
+/// Invoice summary for list view.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvoiceListItem {
-    ///Total USD amount due
+    /// Total USD amount due
     pub amount_due: f64,
-    ///USD amount already paid
+    /// USD amount already paid
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount_paid: ::std::option::Option<f64>,
-    ///USD amount still owed
+    /// USD amount still owed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount_remaining: ::std::option::Option<f64>,
-    ///Invoice creation timestamp
+    /// Invoice creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Stripe payment page URL
+    /// Stripe payment page URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hosted_invoice_url: ::std::option::Option<::std::string::String>,
-    ///Invoice ID (integer string)
+    /// Invoice ID (integer string)
     pub id: ::std::string::String,
-    ///Download URL for PDF invoice
+    /// Download URL for PDF invoice
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_pdf_url: ::std::option::Option<::std::string::String>,
-    ///How invoice was paid
+    /// How invoice was paid
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method: ::std::option::Option<::std::string::String>,
-    ///Billing period end date
+    /// Billing period end date
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Billing period start date
+    /// Billing period start date
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Status: open, paid, uncollectible
+    /// Status: open, paid, uncollectible
     pub status: ::std::string::String,
 }
-///Paginated invoice list.
+/// Paginated invoice list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvoiceListResponse {
-    ///Invoices for this page
+    /// Invoices for this page
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub items: ::std::vec::Vec<InvoiceListItem>,
-    ///Total matching invoices
+    /// Total matching invoices
     pub total: i64,
 }
-///`InvoiceWithRelations`
+/// `InvoiceWithRelations`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvoiceWithRelations {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount_due: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub amount_paid: ::std::option::Option<::std::string::String>,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub amount_remaining: ::std::option::Option<::std::string::String>,
-    ///The `charge_id` field.
+    /// The `charge_id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub charge_id: ::std::option::Option<::std::string::String>,
-    ///The `charge_outcome` field.
+    /// The `charge_outcome` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_outcome: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///The `charge_status` field.
+    /// The `charge_status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_status: ::std::option::Option<::std::string::String>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `credit_id` field.
+    /// The `credit_id` field.
     pub credit_id: i64,
-    ///The `email_sent_at` field.
+    /// The `email_sent_at` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub email_sent_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `hosted_invoice_url` field.
+    /// The `hosted_invoice_url` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub hosted_invoice_url: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: InvoiceWithRelationsId,
-    ///The `invoice_pdf_url` field.
+    /// The `invoice_pdf_url` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub invoice_pdf_url: ::std::option::Option<::std::string::String>,
-    ///The `payment_intent_id` field.
+    /// The `payment_intent_id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub payment_intent_id: ::std::option::Option<::std::string::String>,
-    ///The `period_end` field.
+    /// The `period_end` field.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `period_start` field.
+    /// The `period_start` field.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `stripe_customer_id` field.
+    /// The `stripe_customer_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    ///The `stripe_invoice_id` field.
+    /// The `stripe_invoice_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_invoice_id: ::std::option::Option<::std::string::String>,
-    ///The `team_id` field.
+    /// The `team_id` field.
     pub team_id: i64,
-    ///The `team_name` field.
+    /// The `team_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    ///The `updated_at` field.
+    /// The `updated_at` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `user_email` field.
+    /// The `user_email` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
-    ///The `user_id` field.
+    /// The `user_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<i64>,
-    ///The `user_username` field.
+    /// The `user_username` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_username: ::std::option::Option<::std::string::String>,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct InvoiceWithRelationsId(pub(super) ::std::string::String);
@@ -945,48 +945,48 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceWithRelationsId {
             })
     }
 }
-///`InvoicesPaginatedInvoices`
+/// `InvoicesPaginatedInvoices`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvoicesPaginatedInvoices {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<InvoiceWithRelations>,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///`IsAllowedRequest`
+/// `IsAllowedRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct IsAllowedRequest {
-    ///Override compose hash to check
+    /// Override compose hash to check
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
-    ///Override device_id directly
+    /// Override device_id directly
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///Override node (resolves device_id)
+    /// Override node (resolves device_id)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
 }
-///`IsAllowedResponse`
+/// `IsAllowedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct IsAllowedResponse {
-    ///The `allow_any_device` field.
+    /// The `allow_any_device` field.
     pub allow_any_device: bool,
-    ///The `app_contract_address` field.
+    /// The `app_contract_address` field.
     pub app_contract_address: ::std::string::String,
-    ///The `compose_hash` field.
+    /// The `compose_hash` field.
     pub compose_hash: ::std::string::String,
-    ///The `compose_hash_allowed` field.
+    /// The `compose_hash_allowed` field.
     pub compose_hash_allowed: bool,
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     pub cvm_id: i64,
-    ///The `device_id` field.
+    /// The `device_id` field.
     pub device_id: ::std::string::String,
-    ///The `device_id_allowed` field.
+    /// The `device_id_allowed` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `is_allowed` field.
+    /// The `is_allowed` field.
     pub is_allowed: bool,
 }

@@ -4,132 +4,132 @@
 
 #[allow(unused_imports)]
 use super::*;
-///Input for creating a KMS contract.
+/// Input for creating a KMS contract.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsContractCreate {
-    ///EVM chain ID where contract is deployed
+    /// EVM chain ID where contract is deployed
     pub chain_id: i64,
-    ///On-chain contract address
+    /// On-chain contract address
     pub contract_address: ::std::string::String,
-    ///Enable contract immediately
+    /// Enable contract immediately
     #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
 }
-///KMS contract configuration for on-chain key management.
+/// KMS contract configuration for on-chain key management.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsContractOut {
-    ///EVM chain ID
+    /// EVM chain ID
     pub chain_id: i64,
-    ///On-chain contract address
+    /// On-chain contract address
     pub contract_address: ::std::string::String,
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Whether contract is active
+    /// Whether contract is active
     pub enabled: bool,
-    ///Internal contract ID
+    /// Internal contract ID
     pub id: i64,
-    ///Last update timestamp
+    /// Last update timestamp
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
-///Input for updating a KMS contract.
+/// Input for updating a KMS contract.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct KmsContractUpdate {
-    ///Update enabled status
+    /// Update enabled status
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
-///KMS contract with associated KMS nodes.
+/// KMS contract with associated KMS nodes.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsContractWithNodesOut {
-    ///EVM chain ID
+    /// EVM chain ID
     pub chain_id: i64,
-    ///On-chain contract address
+    /// On-chain contract address
     pub contract_address: ::std::string::String,
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Whether contract is active
+    /// Whether contract is active
     pub enabled: bool,
-    ///Contract ID
+    /// Contract ID
     pub id: i64,
-    ///Number of associated nodes
+    /// Number of associated nodes
     pub node_count: i64,
-    ///KMS nodes using this contract
+    /// KMS nodes using this contract
     pub nodes: ::std::vec::Vec<KmsNodeOut>,
-    ///Last update timestamp
+    /// Last update timestamp
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
-///Input for creating a KMS node.
+/// Input for creating a KMS node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsCreate {
-    ///KMS RPC endpoint URL
+    /// KMS RPC endpoint URL
     pub endpoint: ::std::string::String,
-    ///Gateway admin RPC URL
+    /// Gateway admin RPC URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_admin_rpc_url: ::std::option::Option<::std::string::String>,
-    ///Gateway domain suffix
+    /// Gateway domain suffix
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_domain_suffix: ::std::option::Option<::std::string::String>,
-    ///Gateway guest agent endpoint for attestation
+    /// Gateway guest agent endpoint for attestation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_guest_agent_endpoint: ::std::option::Option<::std::string::String>,
-    ///Gateway RPC URL
+    /// Gateway RPC URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_rpc_url: ::std::option::Option<::std::string::String>,
-    ///Gateway slug identifier
+    /// Gateway slug identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_slug: ::std::option::Option<::std::string::String>,
-    ///Associate with KMS contract
+    /// Associate with KMS contract
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_id: ::std::option::Option<i64>,
-    ///KMS guest agent endpoint for attestation
+    /// KMS guest agent endpoint for attestation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_guest_agent_endpoint: ::std::option::Option<::std::string::String>,
-    ///KMS type (defaults to phala)
+    /// KMS type (defaults to phala)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_type: ::std::option::Option<KmsType>,
-    ///Associate with physical node
+    /// Associate with physical node
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    ///Human-readable identifier (must be unique)
+    /// Human-readable identifier (must be unique)
     pub slug: ::std::string::String,
 }
-///KMS data grouped by contract association and type.
+/// KMS data grouped by contract association and type.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsGroupedData {
-    ///Contracts with their associated nodes
+    /// Contracts with their associated nodes
     pub contract_groups: ::std::vec::Vec<KmsContractWithNodesOut>,
-    ///Legacy-type nodes without contract
+    /// Legacy-type nodes without contract
     pub standalone_legacy_nodes: ::std::vec::Vec<KmsNodeOut>,
-    ///Phala-type nodes without contract
+    /// Phala-type nodes without contract
     pub standalone_phala_nodes: ::std::vec::Vec<KmsNodeOut>,
-    ///Total contract count
+    /// Total contract count
     pub total_contracts: i64,
-    ///Total node count
+    /// Total node count
     pub total_nodes: i64,
 }
-///KMS instance information.
+/// KMS instance information.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsInfo {
-    ///Blockchain chain ID if onchain
+    /// Blockchain chain ID if onchain
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    ///Gateway application ID
+    /// Gateway application ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
-    ///Hashed KMS identifier (kms_xxxxx)
+    /// Hashed KMS identifier (kms_xxxxx)
     pub id: KmsInfoId,
-    ///Smart contract address if onchain
+    /// Smart contract address if onchain
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_address: ::std::option::Option<::std::string::String>,
-    ///Human-readable KMS name
+    /// Human-readable KMS name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
-    ///KMS endpoint URL
+    /// KMS endpoint URL
     pub url: ::std::string::String,
-    ///KMS software version
+    /// KMS software version
     pub version: ::std::string::String,
 }
-///Hashed KMS identifier (kms_xxxxx)
+/// Hashed KMS identifier (kms_xxxxx)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct KmsInfoId(pub(super) ::std::string::String);
@@ -185,88 +185,88 @@ impl<'de> ::serde::Deserialize<'de> for KmsInfoId {
             })
     }
 }
-///`KmsInspectResponse`
+/// `KmsInspectResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsInspectResponse {
-    ///The `db_version` field.
+    /// The `db_version` field.
     pub db_version: ::std::string::String,
-    ///The `endpoint` field.
+    /// The `endpoint` field.
     pub endpoint: ::std::string::String,
-    ///The `guest_agent` field.
+    /// The `guest_agent` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub guest_agent: ::std::option::Option<GuestAgentInfo>,
-    ///The `guest_agent_error` field.
+    /// The `guest_agent_error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub guest_agent_error: ::std::option::Option<::std::string::String>,
-    ///The `id` field.
+    /// The `id` field.
     pub id: ::std::string::String,
-    ///The `kms_type` field.
+    /// The `kms_type` field.
     pub kms_type: ::std::string::String,
-    ///The `on_chain` field.
+    /// The `on_chain` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain: ::std::option::Option<OnChainInfo>,
-    ///The `rpc` field.
+    /// The `rpc` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rpc: ::std::option::Option<KmsRpcInfo>,
-    ///The `rpc_error` field.
+    /// The `rpc_error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rpc_error: ::std::option::Option<::std::string::String>,
-    ///The `slug` field.
+    /// The `slug` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub slug: ::std::option::Option<::std::string::String>,
-    ///The `teepods` field.
+    /// The `teepods` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub teepods: ::std::vec::Vec<TeepodInfo>,
 }
-///Paginated KMS list response.
+/// Paginated KMS list response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsListResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<KmsInfo>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///KMS node configuration with gateway settings.
+/// KMS node configuration with gateway settings.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsNodeOut {
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///KMS RPC endpoint URL
+    /// KMS RPC endpoint URL
     pub endpoint: ::std::string::String,
-    ///Gateway admin RPC URL
+    /// Gateway admin RPC URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_admin_rpc_url: ::std::option::Option<::std::string::String>,
-    ///Gateway application ID
+    /// Gateway application ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
-    ///Gateway domain suffix
+    /// Gateway domain suffix
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_domain_suffix: ::std::option::Option<::std::string::String>,
-    ///Gateway RPC URL
+    /// Gateway RPC URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_rpc_url: ::std::option::Option<::std::string::String>,
-    ///Gateway slug identifier
+    /// Gateway slug identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_slug: ::std::option::Option<::std::string::String>,
-    ///KMS node ID
+    /// KMS node ID
     pub id: KmsNodeOutId,
-    ///Whether this is a development node
+    /// Whether this is a development node
     pub is_dev: bool,
-    ///The `kms_type` field.
+    /// The `kms_type` field.
     pub kms_type: KmsType,
-    ///Human-readable identifier
+    /// Human-readable identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
-    ///KMS software version
+    /// KMS software version
     pub version: ::std::string::String,
 }
-///KMS node ID
+/// KMS node ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct KmsNodeOutId(pub(super) ::std::string::String);
@@ -322,117 +322,117 @@ impl<'de> ::serde::Deserialize<'de> for KmsNodeOutId {
             })
     }
 }
-///Create KMS-OS image relationship.
+/// Create KMS-OS image relationship.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsOsImageRelationCreate {
-    ///Enable the relationship
+    /// Enable the relationship
     #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
-    ///OS image ID to allow
+    /// OS image ID to allow
     pub os_image_id: i64,
 }
-///KMS-OS image relationship with OS image details.
+/// KMS-OS image relationship with OS image details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsOsImageRelationOut {
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Whether relation is enabled
+    /// Whether relation is enabled
     pub enabled: bool,
-    ///Development image
+    /// Development image
     pub is_dev: bool,
-    ///Hashed KMS ID
+    /// Hashed KMS ID
     pub kms_id: ::std::string::String,
-    ///OS image hash
+    /// OS image hash
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    ///OS image ID
+    /// OS image ID
     pub os_image_id: i64,
-    ///OS image name
+    /// OS image name
     pub os_image_name: ::std::string::String,
-    ///OS image slug
+    /// OS image slug
     pub os_image_slug: ::std::string::String,
-    ///OS image version
+    /// OS image version
     pub os_image_version: ::std::string::String,
 }
-///Update KMS-OS image relationship.
+/// Update KMS-OS image relationship.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsOsImageRelationUpdate {
-    ///New enabled status
+    /// New enabled status
     pub enabled: bool,
 }
-///Blockchain sync operation result.
+/// Blockchain sync operation result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsOsImageSyncResponse {
-    ///New relationships added
+    /// New relationships added
     pub added_to_db: i64,
-    ///Images allowed on chain
+    /// Images allowed on chain
     pub allowed_on_chain: i64,
-    ///Images checked on chain
+    /// Images checked on chain
     pub checked_on_chain: i64,
-    ///Relationships disabled
+    /// Relationships disabled
     pub disabled_in_db: i64,
-    ///Relationships enabled
+    /// Relationships enabled
     pub enabled_in_db: i64,
-    ///Errors during sync
+    /// Errors during sync
     pub errors: ::std::vec::Vec<::std::string::String>,
-    ///Summary message
+    /// Summary message
     pub message: ::std::string::String,
-    ///Total OS images in database
+    /// Total OS images in database
     pub total_os_images: i64,
 }
-///KMS node with contract association and gateway configuration.
+/// KMS node with contract association and gateway configuration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsOut {
-    ///EVM chain ID
+    /// EVM chain ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///KMS RPC endpoint URL
+    /// KMS RPC endpoint URL
     pub endpoint: ::std::string::String,
-    ///Gateway admin RPC URL
+    /// Gateway admin RPC URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_admin_rpc_url: ::std::option::Option<::std::string::String>,
-    ///Gateway application ID
+    /// Gateway application ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
-    ///Gateway domain suffix
+    /// Gateway domain suffix
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_domain_suffix: ::std::option::Option<::std::string::String>,
-    ///Gateway guest agent endpoint for attestation
+    /// Gateway guest agent endpoint for attestation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_guest_agent_endpoint: ::std::option::Option<::std::string::String>,
-    ///Gateway RPC URL
+    /// Gateway RPC URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_rpc_url: ::std::option::Option<::std::string::String>,
-    ///Gateway slug identifier
+    /// Gateway slug identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_slug: ::std::option::Option<::std::string::String>,
-    ///KMS node ID
+    /// KMS node ID
     pub id: KmsOutId,
-    ///Development mode flag
+    /// Development mode flag
     pub is_dev: bool,
-    ///On-chain contract address
+    /// On-chain contract address
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_address: ::std::option::Option<::std::string::String>,
-    ///Associated contract ID
+    /// Associated contract ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_id: ::std::option::Option<i64>,
-    ///KMS guest agent endpoint for attestation
+    /// KMS guest agent endpoint for attestation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_guest_agent_endpoint: ::std::option::Option<::std::string::String>,
-    ///The `kms_type` field.
+    /// The `kms_type` field.
     pub kms_type: KmsType,
-    ///Associated physical node ID
+    /// Associated physical node ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    ///Human-readable identifier
+    /// Human-readable identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
-    ///KMS software version
+    /// KMS software version
     pub version: ::std::string::String,
 }
-///KMS node ID
+/// KMS node ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct KmsOutId(pub(super) ::std::string::String);
@@ -488,44 +488,44 @@ impl<'de> ::serde::Deserialize<'de> for KmsOutId {
             })
     }
 }
-///`KmsRpcInfo`
+/// `KmsRpcInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsRpcInfo {
-    ///The `bootstrap_info` field.
+    /// The `bootstrap_info` field.
     pub bootstrap_info: BootstrapInfoOut,
-    ///The `chain_id` field.
+    /// The `chain_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    ///The `gateway_app_id` field.
+    /// The `gateway_app_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
-    ///The `is_dev` field.
+    /// The `is_dev` field.
     pub is_dev: bool,
-    ///The `kms_contract_address` field.
+    /// The `kms_contract_address` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_address: ::std::option::Option<::std::string::String>,
-    ///Real-time version from x-app-version header
+    /// Real-time version from x-app-version header
     pub version: ::std::string::String,
-    ///Whether DB version matches real version
+    /// Whether DB version matches real version
     pub version_synced: bool,
 }
-///KMS search result for relationship management.
+/// KMS search result for relationship management.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsSearchResult {
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///KMS RPC endpoint URL
+    /// KMS RPC endpoint URL
     pub endpoint: ::std::string::String,
-    ///KMS node ID
+    /// KMS node ID
     pub id: KmsSearchResultId,
-    ///Development mode flag
+    /// Development mode flag
     pub is_dev: bool,
-    ///Display name (slug or endpoint)
+    /// Display name (slug or endpoint)
     pub name: ::std::string::String,
-    ///KMS software version
+    /// KMS software version
     pub version: ::std::string::String,
 }
-///KMS node ID
+/// KMS node ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct KmsSearchResultId(pub(super) ::std::string::String);
@@ -581,27 +581,27 @@ impl<'de> ::serde::Deserialize<'de> for KmsSearchResultId {
             })
     }
 }
-///Result of syncing metadata for a single KMS node.
+/// Result of syncing metadata for a single KMS node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsSyncResult {
-    ///Error message if failed
+    /// Error message if failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///KMS node ID
+    /// KMS node ID
     pub id: KmsSyncResultId,
-    ///Version before sync
+    /// Version before sync
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_version: ::std::option::Option<::std::string::String>,
-    ///KMS slug
+    /// KMS slug
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
-    ///Whether sync succeeded
+    /// Whether sync succeeded
     pub success: bool,
-    ///Synced version (null if failed)
+    /// Synced version (null if failed)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
-///KMS node ID
+/// KMS node ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct KmsSyncResultId(pub(super) ::std::string::String);
@@ -657,7 +657,7 @@ impl<'de> ::serde::Deserialize<'de> for KmsSyncResultId {
             })
     }
 }
-///`KmsType`
+/// `KmsType`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -671,16 +671,16 @@ impl<'de> ::serde::Deserialize<'de> for KmsSyncResultId {
     PartialOrd
 )]
 pub enum KmsType {
-    ///The value `"phala"`.
+    /// The value `"phala"`.
     #[serde(rename = "phala")]
     Phala,
-    ///The value `"ethereum"`.
+    /// The value `"ethereum"`.
     #[serde(rename = "ethereum")]
     Ethereum,
-    ///The value `"base"`.
+    /// The value `"base"`.
     #[serde(rename = "base")]
     Base,
-    ///The value `"legacy"`.
+    /// The value `"legacy"`.
     #[serde(rename = "legacy")]
     Legacy,
 }
@@ -724,66 +724,66 @@ impl ::std::convert::TryFrom<::std::string::String> for KmsType {
         value.parse()
     }
 }
-///Input for updating a KMS node.
+/// Input for updating a KMS node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct KmsUpdate {
-    ///Update gateway admin RPC URL
+    /// Update gateway admin RPC URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_admin_rpc_url: ::std::option::Option<::std::string::String>,
-    ///Update gateway domain suffix
+    /// Update gateway domain suffix
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_domain_suffix: ::std::option::Option<::std::string::String>,
-    ///Update gateway guest agent endpoint
+    /// Update gateway guest agent endpoint
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_guest_agent_endpoint: ::std::option::Option<::std::string::String>,
-    ///Update gateway RPC URL
+    /// Update gateway RPC URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_rpc_url: ::std::option::Option<::std::string::String>,
-    ///Update gateway slug identifier
+    /// Update gateway slug identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_slug: ::std::option::Option<::std::string::String>,
-    ///Update contract association (0 to remove)
+    /// Update contract association (0 to remove)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_id: ::std::option::Option<i64>,
-    ///Update KMS guest agent endpoint
+    /// Update KMS guest agent endpoint
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_guest_agent_endpoint: ::std::option::Option<::std::string::String>,
-    ///Update KMS type
+    /// Update KMS type
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_type: ::std::option::Option<KmsType>,
-    ///Update physical node association (0 to remove)
+    /// Update physical node association (0 to remove)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    ///Update human-readable identifier
+    /// Update human-readable identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
 }
-///`KmsWithSupportedOsImage`
+/// `KmsWithSupportedOsImage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsWithSupportedOsImage {
-    ///Blockchain chain ID if onchain
+    /// Blockchain chain ID if onchain
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    ///Gateway application ID
+    /// Gateway application ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
-    ///Hashed KMS identifier (kms_xxxxx)
+    /// Hashed KMS identifier (kms_xxxxx)
     pub id: KmsWithSupportedOsImageId,
-    ///Smart contract address if onchain
+    /// Smart contract address if onchain
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_address: ::std::option::Option<::std::string::String>,
-    ///Human-readable KMS name
+    /// Human-readable KMS name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
-    ///The `supported_os_images` field.
+    /// The `supported_os_images` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub supported_os_images: ::std::vec::Vec<::std::string::String>,
-    ///KMS endpoint URL
+    /// KMS endpoint URL
     pub url: ::std::string::String,
-    ///KMS software version
+    /// KMS software version
     pub version: ::std::string::String,
 }
-///Hashed KMS identifier (kms_xxxxx)
+/// Hashed KMS identifier (kms_xxxxx)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct KmsWithSupportedOsImageId(pub(super) ::std::string::String);

@@ -4,13 +4,13 @@
 
 #[allow(unused_imports)]
 use super::*;
-///`ListCvmsResponseItem`
+/// `ListCvmsResponseItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ListCvmsResponseItem {
-    ///The `CvmInfoV20260121` case.
+    /// The `CvmInfoV20260121` case.
     CvmInfoV20260121(CvmInfoV20260121),
-    ///The `HostedCvm` case.
+    /// The `HostedCvm` case.
     HostedCvm(HostedCvm),
 }
 impl ::std::convert::From<CvmInfoV20260121> for ListCvmsResponseItem {
@@ -23,35 +23,35 @@ impl ::std::convert::From<HostedCvm> for ListCvmsResponseItem {
         Self::HostedCvm(value)
     }
 }
-///List of GPUs reserved for the workspace.
+/// List of GPUs reserved for the workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ListReservedGpusResponse {
-    ///Reserved GPU records
+    /// Reserved GPU records
     pub gpus: ::std::vec::Vec<ReservedGpuOut>,
-    ///Total count of reserved GPUs
+    /// Total count of reserved GPUs
     pub total: i64,
 }
-///`LoginForAccessTokenBody`
+/// `LoginForAccessTokenBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LoginForAccessTokenBody {
-    ///The `client_id` field.
+    /// The `client_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
-    ///The `client_secret` field.
+    /// The `client_secret` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
-    ///The `grant_type` field.
+    /// The `grant_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub grant_type: ::std::option::Option<LoginForAccessTokenBodyGrantType>,
-    ///The `password` field.
+    /// The `password` field.
     pub password: ::std::string::String,
-    ///The `scope` field.
+    /// The `scope` field.
     #[serde(default)]
     pub scope: ::std::string::String,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///`LoginForAccessTokenBodyGrantType`
+/// `LoginForAccessTokenBodyGrantType`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct LoginForAccessTokenBodyGrantType(pub(super) ::std::string::String);
@@ -108,21 +108,21 @@ impl<'de> ::serde::Deserialize<'de> for LoginForAccessTokenBodyGrantType {
             })
     }
 }
-///`LoginRequest`
+/// `LoginRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LoginRequest {
-    ///The `password` field.
+    /// The `password` field.
     pub password: ::std::string::String,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    ///The `totp_code` field.
+    /// The `totp_code` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
-    ///The `username` field.
+    /// The `username` field.
     pub username: LoginRequestUsername,
 }
-///`LoginRequestUsername`
+/// `LoginRequestUsername`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct LoginRequestUsername(pub(super) ::std::string::String);
@@ -176,30 +176,30 @@ impl<'de> ::serde::Deserialize<'de> for LoginRequestUsername {
             })
     }
 }
-///`LoginWithCookieBody`
+/// `LoginWithCookieBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LoginWithCookieBody {
-    ///The `client_id` field.
+    /// The `client_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
-    ///The `client_secret` field.
+    /// The `client_secret` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
-    ///The `grant_type` field.
+    /// The `grant_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub grant_type: ::std::option::Option<LoginWithCookieBodyGrantType>,
-    ///The `password` field.
+    /// The `password` field.
     pub password: ::std::string::String,
-    ///The `scope` field.
+    /// The `scope` field.
     #[serde(default)]
     pub scope: ::std::string::String,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///`LoginWithCookieBodyGrantType`
+/// `LoginWithCookieBodyGrantType`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct LoginWithCookieBodyGrantType(pub(super) ::std::string::String);
@@ -255,18 +255,18 @@ impl<'de> ::serde::Deserialize<'de> for LoginWithCookieBodyGrantType {
             })
     }
 }
-///Task running longer than 5 minutes.
+/// Task running longer than 5 minutes.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LongRunningTask {
-    ///Correlation ID for tracing
+    /// Correlation ID for tracing
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    ///Runtime in seconds
+    /// Runtime in seconds
     pub duration: i64,
-    ///Task ID
+    /// Task ID
     pub task_id: ::std::string::String,
-    ///Task function name
+    /// Task function name
     pub task_name: ::std::string::String,
-    ///Worker executing task
+    /// Worker executing task
     pub worker: ::std::string::String,
 }

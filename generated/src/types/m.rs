@@ -4,127 +4,127 @@
 
 #[allow(unused_imports)]
 use super::*;
-///CVM hardware configuration.
+/// CVM hardware configuration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MachineInfo {
-    ///Disk size in GB
+    /// Disk size in GB
     pub disk_size: i64,
-    ///GPU count (0 if none)
+    /// GPU count (0 if none)
     pub gpu_count: i64,
-    ///Memory in MB
+    /// Memory in MB
     pub memory: i64,
-    ///Virtual CPU count
+    /// Virtual CPU count
     pub vcpu: i64,
 }
-///`ManagedUser`
+/// `ManagedUser`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ManagedUser {
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///Detailed CVM information returned by GET /cvms/{cvm_id}.
+/// Detailed CVM information returned by GET /cvms/{cvm_id}.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ManagementCvmBasicInfo {
-    ///Unique application identifier
+    /// Unique application identifier
     pub app_id: ::std::string::String,
-    ///OS image name
+    /// OS image name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base_image: ::std::option::Option<::std::string::String>,
-    ///On-chain contract address
+    /// On-chain contract address
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_address: ::std::option::Option<::std::string::String>,
-    ///DApp dashboard URL if applicable
+    /// DApp dashboard URL if applicable
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dapp_dashboard_url: ::std::option::Option<::std::string::String>,
-    ///Deployer wallet address
+    /// Deployer wallet address
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_address: ::std::option::Option<::std::string::String>,
-    ///Allocated disk size in GB
+    /// Allocated disk size in GB
     pub disk_size: i64,
-    ///Public key for encrypting env vars
+    /// Public key for encrypting env vars
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env_pubkey: ::std::option::Option<::std::string::String>,
-    ///Gateway base domain
+    /// Gateway base domain
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_domain: ::std::option::Option<::std::string::String>,
-    ///Internal CVM database ID
+    /// Internal CVM database ID
     pub id: i64,
-    ///True if an operation is currently executing
+    /// True if an operation is currently executing
     #[serde(default)]
     pub in_progress: bool,
-    ///Public instance identifier
+    /// Public instance identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    ///Instance type identifier
+    /// Instance type identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///KMS configuration
+    /// KMS configuration
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<KmsInfo>,
-    ///True if publicly listed
+    /// True if publicly listed
     #[serde(default)]
     pub listed: bool,
-    ///Allocated memory in MB
+    /// Allocated memory in MB
     pub memory: i64,
-    ///RFC 1123 compliant CVM name
+    /// RFC 1123 compliant CVM name
     pub name: ::std::string::String,
-    ///Associated project ID
+    /// Associated project ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
-    ///Project provision type
+    /// Project provision type
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_type: ::std::option::Option<::std::string::String>,
-    ///Expose logs publicly
+    /// Expose logs publicly
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_logs: ::std::option::Option<bool>,
-    ///Expose system info publicly
+    /// Expose system info publicly
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_sysinfo: ::std::option::Option<bool>,
-    ///Exposed service URLs
+    /// Exposed service URLs
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_urls: ::std::option::Option<::std::vec::Vec<CvmNetworkUrls>>,
-    ///Auto-delete timestamp (UTC)
+    /// Auto-delete timestamp (UTC)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled_delete_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///Current status: running, stopped, starting, etc.
+    /// Current status: running, stopped, starting, etc.
     pub status: ::std::string::String,
-    ///Syslog streaming endpoint
+    /// Syslog streaming endpoint
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub syslog_endpoint: ::std::option::Option<::std::string::String>,
-    ///Node metadata
+    /// Node metadata
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod: ::std::option::Option<CvmNode>,
-    ///Node ID (admin only)
+    /// Node ID (admin only)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_id: ::std::option::Option<i64>,
-    ///Allocated vCPU count
+    /// Allocated vCPU count
     pub vcpu: i64,
-    ///VM instance UUID on the node
+    /// VM instance UUID on the node
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
-///Request model for manual debt creation.
+/// Request model for manual debt creation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ManualDebtRequest {
-    ///Debt amount to create (must be positive)
+    /// Debt amount to create (must be positive)
     pub amount: ManualDebtRequestAmount,
-    ///Optional custom description (defaults to 'Manual debt adjustment')
+    /// Optional custom description (defaults to 'Manual debt adjustment')
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Reason for creating debt (required for audit)
+    /// Reason for creating debt (required for audit)
     pub reason: ManualDebtRequestReason,
 }
-///Debt amount to create (must be positive)
+/// Debt amount to create (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ManualDebtRequestAmount {
-    ///The `Number` case.
+    /// The `Number` case.
     Number(f64),
-    ///The `String` case.
+    /// The `String` case.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for ManualDebtRequestAmount {
@@ -140,7 +140,7 @@ impl ::std::convert::From<f64> for ManualDebtRequestAmount {
         Self::Number(value)
     }
 }
-///Reason for creating debt (required for audit)
+/// Reason for creating debt (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ManualDebtRequestReason(pub(super) ::std::string::String);
@@ -194,19 +194,19 @@ impl<'de> ::serde::Deserialize<'de> for ManualDebtRequestReason {
             })
     }
 }
-///Response model for manual debt creation.
+/// Response model for manual debt creation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ManualDebtResponse {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub new_outstanding: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub previous_outstanding: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub transaction_id: ManualDebtResponseTransactionId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ManualDebtResponseTransactionId(pub(super) ::std::string::String);
@@ -262,24 +262,24 @@ impl<'de> ::serde::Deserialize<'de> for ManualDebtResponseTransactionId {
             })
     }
 }
-///Request for manual reconciliation adjustment.
+/// Request for manual reconciliation adjustment.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ManualSettlementRequest {
-    ///Settlement amount in USD
+    /// Settlement amount in USD
     pub amount: ManualSettlementRequestAmount,
-    ///Custom description (defaults to 'Manual reconciliation adjustment')
+    /// Custom description (defaults to 'Manual reconciliation adjustment')
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Audit trail reason
+    /// Audit trail reason
     pub reason: ManualSettlementRequestReason,
 }
-///Settlement amount in USD
+/// Settlement amount in USD
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ManualSettlementRequestAmount {
-    ///The `Number` case.
+    /// The `Number` case.
     Number(f64),
-    ///The `String` case.
+    /// The `String` case.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for ManualSettlementRequestAmount {
@@ -295,7 +295,7 @@ impl ::std::convert::From<f64> for ManualSettlementRequestAmount {
         Self::Number(value)
     }
 }
-///Audit trail reason
+/// Audit trail reason
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ManualSettlementRequestReason(pub(super) ::std::string::String);
@@ -349,15 +349,15 @@ impl<'de> ::serde::Deserialize<'de> for ManualSettlementRequestReason {
             })
     }
 }
-///Response model for manual settlement (external payment/waive).
+/// Response model for manual settlement (external payment/waive).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ManualSettlementResponse {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub transaction_id: ManualSettlementResponseTransactionId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ManualSettlementResponseTransactionId(pub(super) ::std::string::String);
@@ -415,13 +415,13 @@ impl<'de> ::serde::Deserialize<'de> for ManualSettlementResponseTransactionId {
             })
     }
 }
-///`MarkPaidRequest`
+/// `MarkPaidRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MarkPaidRequest {
-    ///Internal note explaining why this invoice is marked as paid
+    /// Internal note explaining why this invoice is marked as paid
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
-    ///Payment method: credit_balance, manual, or other custom value
+    /// Payment method: credit_balance, manual, or other custom value
     #[serde(default = "defaults::mark_paid_request_payment_method")]
     pub payment_method: ::std::string::String,
 }
@@ -433,47 +433,47 @@ impl ::std::default::Default for MarkPaidRequest {
         }
     }
 }
-///Matched GPU resource details.
+/// Matched GPU resource details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MatchedResourceInfo {
-    ///GPU device identifier
+    /// GPU device identifier
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///Allocated disk in GB
+    /// Allocated disk in GB
     pub disk_size_gb: i64,
-    ///Instance type ID
+    /// Instance type ID
     pub instance_type: ::std::string::String,
-    ///KMS type (phala or custom)
+    /// KMS type (phala or custom)
     pub kms_type: ::std::string::String,
-    ///Allocated memory in MB
+    /// Allocated memory in MB
     pub memory_mb: i64,
-    ///Node database ID
+    /// Node database ID
     pub node_id: i64,
-    ///OS image slug
+    /// OS image slug
     pub os_image_name: ::std::string::String,
-    ///Number of GPUs required
+    /// Number of GPUs required
     pub requires_gpu_count: i64,
-    ///Teepod database ID
+    /// Teepod database ID
     pub teepod_id: i64,
-    ///Allocated vCPU count
+    /// Allocated vCPU count
     pub vcpu: i64,
 }
-///Member information for team preview.
+/// Member information for team preview.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MemberPreview {
-    ///The `email` field.
+    /// The `email` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub email: ::std::option::Option<::std::string::String>,
-    ///The `joined_at` field.
+    /// The `joined_at` field.
     pub joined_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `role` field.
+    /// The `role` field.
     pub role: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub user_id: MemberPreviewUserId,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct MemberPreviewUserId(pub(super) ::std::string::String);
@@ -529,109 +529,109 @@ impl<'de> ::serde::Deserialize<'de> for MemberPreviewUserId {
             })
     }
 }
-///Request to change member role.
+/// Request to change member role.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MemberRoleUpdateRequest {
-    ///New role: ADMIN or MEMBER
+    /// New role: ADMIN or MEMBER
     pub role: ::std::string::String,
 }
-///Single metered usage record.
+/// Single metered usage record.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MeteredUsageResponse {
-    ///Billing day bucket
+    /// Billing day bucket
     pub billing_day: ::std::string::String,
-    ///Billing period end (date)
+    /// Billing period end (date)
     pub billing_end: ::std::string::String,
-    ///Billing hour bucket
+    /// Billing hour bucket
     pub billing_hour: ::std::string::String,
-    ///Unique billing record key
+    /// Unique billing record key
     pub billing_key: ::std::string::String,
-    ///Billing period start (date)
+    /// Billing period start (date)
     pub billing_start: ::std::string::String,
-    ///Cost in USD
+    /// Cost in USD
     pub cost: f64,
-    ///JSON usage details
+    /// JSON usage details
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub details: ::std::option::Option<::std::string::String>,
-    ///Usage duration in minutes
+    /// Usage duration in minutes
     pub duration_minutes: f64,
-    ///Usage event type
+    /// Usage event type
     pub event_type: ::std::string::String,
-    ///CVM instance UUID
+    /// CVM instance UUID
     pub instance_id: ::std::string::String,
-    ///Project database ID
+    /// Project database ID
     pub project_id: i64,
-    ///Team database ID
+    /// Team database ID
     pub team_id: i64,
-    ///Record timestamp (ISO 8601)
+    /// Record timestamp (ISO 8601)
     pub timestamp: ::std::string::String,
-    ///Billing category: compute, storage, etc.
+    /// Billing category: compute, storage, etc.
     pub usage_type: ::std::string::String,
 }
-///Monthly invoice summary item for reconciliation.
+/// Monthly invoice summary item for reconciliation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlyInvoiceSummaryItem {
-    ///The `invoice_count` field.
+    /// The `invoice_count` field.
     pub invoice_count: i64,
-    ///The `month` field.
+    /// The `month` field.
     pub month: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub total_amount_due: ::std::string::String,
 }
-///Monthly spending breakdown.
+/// Monthly spending breakdown.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlySpending {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub compute: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub disk: ::std::string::String,
-    ///The `month` field.
+    /// The `month` field.
     pub month: ::chrono::naive::NaiveDate,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub total: ::std::string::String,
-    ///The `usage_hours` field.
+    /// The `usage_hours` field.
     pub usage_hours: f64,
 }
-///Monthly transaction summary item for reconciliation.
+/// Monthly transaction summary item for reconciliation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlyTransactionSummaryItem {
-    ///The `month` field.
+    /// The `month` field.
     pub month: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub total_amount: ::std::string::String,
-    ///The `transaction_count` field.
+    /// The `transaction_count` field.
     pub transaction_count: i64,
-    ///The `type` field.
+    /// The `type` field.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
-///Monthly usage item with breakdown.
+/// Monthly usage item with breakdown.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlyUsageItem {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub compute_cost: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub disk_cost: ::std::string::String,
-    ///The `month` field.
+    /// The `month` field.
     pub month: ::chrono::naive::NaiveDate,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub total_cost: ::std::string::String,
-    ///The `usage_hours` field.
+    /// The `usage_hours` field.
     pub usage_hours: f64,
 }
-///Monthly usage response with list of monthly items.
+/// Monthly usage response with list of monthly items.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlyUsageResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<MonthlyUsageItem>,
 }
-///Monthly usage summary item for reconciliation.
+/// Monthly usage summary item for reconciliation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlyUsageSummaryItem {
-    ///The `month` field.
+    /// The `month` field.
     pub month: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub total_cost: ::std::string::String,
-    ///The `usage_hours` field.
+    /// The `usage_hours` field.
     pub usage_hours: f64,
 }

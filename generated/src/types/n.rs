@@ -4,21 +4,21 @@
 
 #[allow(unused_imports)]
 use super::*;
-///Single port mapping rule returned from VMM network config.
+/// Single port mapping rule returned from VMM network config.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NetworkConfigPortMappingEntry {
-    ///The `host_address` field.
+    /// The `host_address` field.
     #[serde(default)]
     pub host_address: ::std::string::String,
-    ///The `host_port` field.
+    /// The `host_port` field.
     pub host_port: ::std::num::NonZeroU64,
-    ///The `protocol` field.
+    /// The `protocol` field.
     #[serde(default = "defaults::network_config_port_mapping_entry_protocol")]
     pub protocol: NetworkConfigPortMappingEntryProtocol,
-    ///The `vm_port` field.
+    /// The `vm_port` field.
     pub vm_port: ::std::num::NonZeroU64,
 }
-///`NetworkConfigPortMappingEntryProtocol`
+/// `NetworkConfigPortMappingEntryProtocol`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct NetworkConfigPortMappingEntryProtocol(pub(super) ::std::string::String);
@@ -81,59 +81,59 @@ impl<'de> ::serde::Deserialize<'de> for NetworkConfigPortMappingEntryProtocol {
             })
     }
 }
-///Real-time network configuration from VMM.
+/// Real-time network configuration from VMM.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NetworkConfigResponse {
-    ///The `gateway_urls` field.
+    /// The `gateway_urls` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub gateway_urls: ::std::vec::Vec<::std::string::String>,
-    ///The `kms_urls` field.
+    /// The `kms_urls` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_urls: ::std::vec::Vec<::std::string::String>,
-    ///The `ports` field.
+    /// The `ports` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub ports: ::std::vec::Vec<NetworkConfigPortMappingEntry>,
 }
-///Input for creating a physical node.
+/// Input for creating a physical node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeCreate {
-    ///Teescope agent endpoint URL. If provided, hardware specs are auto-filled.
+    /// Teescope agent endpoint URL. If provided, hardware specs are auto-filled.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_endpoint: ::std::option::Option<::std::string::String>,
-    ///CPU model
+    /// CPU model
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_model_name: ::std::option::Option<::std::string::String>,
-    ///Hardware device identifier
+    /// Hardware device identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///Total disk in GB
+    /// Total disk in GB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<u64>,
-    ///Intel TDX FMSPC value
+    /// Intel TDX FMSPC value
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fmspc: ::std::option::Option<::std::string::String>,
-    ///Total RAM in MB
+    /// Total RAM in MB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_total_mb: ::std::option::Option<u64>,
-    ///Unique node name
+    /// Unique node name
     pub name: NodeCreateName,
-    ///Platform Provisioning ID
+    /// Platform Provisioning ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppid: ::std::option::Option<::std::string::String>,
-    ///Physical CPU cores
+    /// Physical CPU cores
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub processor_count: ::std::option::Option<u64>,
-    ///Region code
+    /// Region code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    ///TDX key IDs (max concurrent CVMs)
+    /// TDX key IDs (max concurrent CVMs)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tdx_keyids: ::std::option::Option<u64>,
-    ///vCPU multiplier from physical cores
+    /// vCPU multiplier from physical cores
     #[serde(default = "defaults::node_create_vcpu_factor")]
     pub vcpu_factor: f64,
 }
-///Unique node name
+/// Unique node name
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct NodeCreateName(pub(super) ::std::string::String);
@@ -187,186 +187,186 @@ impl<'de> ::serde::Deserialize<'de> for NodeCreateName {
             })
     }
 }
-///Single firewall rule on a node with parsed CVM association.
+/// Single firewall rule on a node with parsed CVM association.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeFirewallRuleOut {
-    ///Rule comment
+    /// Rule comment
     pub comment: ::std::string::String,
-    ///Rule creation time
+    /// Rule creation time
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    ///Parsed host port from comment metadata
+    /// Parsed host port from comment metadata
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_host_port: ::std::option::Option<i64>,
-    ///Parsed CVM ID from comment
+    /// Parsed CVM ID from comment
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_id: ::std::option::Option<i64>,
-    ///CVM display name
+    /// CVM display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_name: ::std::option::Option<::std::string::String>,
-    ///CVM UUID for admin link
+    /// CVM UUID for admin link
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_uuid: ::std::option::Option<::std::string::String>,
-    ///VM-side port from DB mapping
+    /// VM-side port from DB mapping
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_vm_port: ::std::option::Option<i64>,
-    ///Firewall rule ID
+    /// Firewall rule ID
     pub id: ::std::string::String,
-    ///Start port
+    /// Start port
     pub port_from: i64,
-    ///End port
+    /// End port
     pub port_to: i64,
-    ///Protocol (tcp/udp/tcp+udp)
+    /// Protocol (tcp/udp/tcp+udp)
     pub protocol: ::std::string::String,
-    ///Workspace display name
+    /// Workspace display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_name: ::std::option::Option<::std::string::String>,
-    ///Workspace slug for admin link
+    /// Workspace slug for admin link
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_slug: ::std::option::Option<::std::string::String>,
 }
-///Node firewall rules list response.
+/// Node firewall rules list response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeFirewallRulesResponse {
-    ///Node name
+    /// Node name
     pub node_name: ::std::string::String,
-    ///Firewall rules
+    /// Firewall rules
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub rules: ::std::vec::Vec<NodeFirewallRuleOut>,
 }
-///Single host network device stat.
+/// Single host network device stat.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeNetworkDeviceOut {
-    ///Network device name
+    /// Network device name
     pub device: ::std::string::String,
-    ///Number of monitored QEMU processes
+    /// Number of monitored QEMU processes
     pub monitored_processes: i64,
-    ///Current receive throughput in KB/s
+    /// Current receive throughput in KB/s
     pub recv_kbs_current: f64,
-    ///Current send throughput in KB/s
+    /// Current send throughput in KB/s
     pub sent_kbs_current: f64,
-    ///Total received bytes
+    /// Total received bytes
     pub total_recv_bytes: i64,
-    ///Total sent bytes
+    /// Total sent bytes
     pub total_sent_bytes: i64,
 }
-///Host network devices stats for a node.
+/// Host network devices stats for a node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeNetworkDevicesResponse {
-    ///Per-device stats
+    /// Per-device stats
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub devices: ::std::vec::Vec<NodeNetworkDeviceOut>,
-    ///Node name
+    /// Node name
     pub node_name: ::std::string::String,
-    ///Total monitored QEMU processes
+    /// Total monitored QEMU processes
     pub total_monitored_processes: i64,
 }
-///Physical TDX node with hardware specs and teepod assignments.
+/// Physical TDX node with hardware specs and teepod assignments.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeOut {
-    ///Teescope agent endpoint URL
+    /// Teescope agent endpoint URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_endpoint: ::std::option::Option<::std::string::String>,
-    ///CPU model
+    /// CPU model
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_model_name: ::std::option::Option<::std::string::String>,
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Hardware device identifier
+    /// Hardware device identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///Total disk in GB
+    /// Total disk in GB
     pub disk_size_gb: i64,
-    ///Intel TDX FMSPC value
+    /// Intel TDX FMSPC value
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fmspc: ::std::option::Option<::std::string::String>,
-    ///Node ID
+    /// Node ID
     pub id: i64,
-    ///Total RAM in MB
+    /// Total RAM in MB
     pub memory_total_mb: i64,
-    ///Node name
+    /// Node name
     pub name: ::std::string::String,
-    ///Platform Provisioning ID
+    /// Platform Provisioning ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppid: ::std::option::Option<::std::string::String>,
-    ///Physical CPU cores
+    /// Physical CPU cores
     pub processor_count: i64,
-    ///Region code
+    /// Region code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    ///Current resource usage
+    /// Current resource usage
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_usage: ::std::option::Option<PhysicalNodesNodeResourceUsage>,
-    ///Available TDX key IDs (max concurrent CVMs)
+    /// Available TDX key IDs (max concurrent CVMs)
     pub tdx_keyids: i64,
-    ///Active teepods on this node
+    /// Active teepods on this node
     #[serde(default)]
     pub teepod_count: i64,
-    ///Teepods on this node
+    /// Teepods on this node
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub teepods: ::std::vec::Vec<TeepodWithStats>,
-    ///Last update timestamp
+    /// Last update timestamp
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Multiplier for vCPU allocation from cores
+    /// Multiplier for vCPU allocation from cores
     pub vcpu_factor: f64,
 }
-///`NodeOutagesResponse`
+/// `NodeOutagesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeOutagesResponse {
-    ///The `days` field.
+    /// The `days` field.
     pub days: i64,
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<OutageItem>,
-    ///The `node_id` field.
+    /// The `node_id` field.
     pub node_id: i64,
-    ///The `total_downtime_minutes` field.
+    /// The `total_downtime_minutes` field.
     pub total_downtime_minutes: i64,
-    ///The `total_outages` field.
+    /// The `total_outages` field.
     pub total_outages: i64,
 }
-///TEE node provider info.
+/// TEE node provider info.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeProvider {
-    ///Platform Provisioning ID
+    /// Platform Provisioning ID
     pub ppid: ::std::string::String,
-    ///Quote from a trusted cloud TEE
+    /// Quote from a trusted cloud TEE
     pub proof_of_cloud: bool,
-    ///Provider label (e.g. 'phala', 'scrt')
+    /// Provider label (e.g. 'phala', 'scrt')
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
 }
-///Minimal node/teepod reference for embedding in responses.
+/// Minimal node/teepod reference for embedding in responses.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NodeRef {
-    ///Device ID
+    /// Device ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///Teepod numeric ID
+    /// Teepod numeric ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    ///Node display name
+    /// Node display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///Physical node numeric ID
+    /// Physical node numeric ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    ///Fixed value 'node'
+    /// Fixed value 'node'
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object_type: ::std::option::Option<NodeRefObjectType>,
-    ///PPID
+    /// PPID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppid: ::std::option::Option<::std::string::String>,
-    ///Region identifier
+    /// Region identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    ///Node status
+    /// Node status
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<TeepodStatus>,
-    ///Teepod version
+    /// Teepod version
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
-///Fixed value 'node'
+/// Fixed value 'node'
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -380,7 +380,7 @@ pub struct NodeRef {
     PartialOrd
 )]
 pub enum NodeRefObjectType {
-    ///The value `"node"`.
+    /// The value `"node"`.
     #[serde(rename = "node")]
     Node,
 }
@@ -418,213 +418,213 @@ impl ::std::convert::TryFrom<::std::string::String> for NodeRefObjectType {
         value.parse()
     }
 }
-///Node hardware capacity limits.
+/// Node hardware capacity limits.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeResourceLimits {
-    ///Maximum disk capacity in GB
+    /// Maximum disk capacity in GB
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub max_allocable_disk_gb: ::std::option::Option<i64>,
-    ///Maximum allocable memory in MB
+    /// Maximum allocable memory in MB
     pub max_allocable_memory_mb: i64,
-    ///Maximum allocable vCPUs
+    /// Maximum allocable vCPUs
     pub max_allocable_vcpu: i64,
-    ///Maximum TDX keyids (from nodes.tdx_keyids)
+    /// Maximum TDX keyids (from nodes.tdx_keyids)
     pub max_cvm_slots: i64,
 }
-///Traffic stats for a single SNI.
+/// Traffic stats for a single SNI.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeSniTrafficItem {
-    ///The `connections` field.
+    /// The `connections` field.
     #[serde(default)]
     pub connections: i64,
-    ///The `sni` field.
+    /// The `sni` field.
     pub sni: ::std::string::String,
-    ///The `total_bytes` field.
+    /// The `total_bytes` field.
     #[serde(default)]
     pub total_bytes: i64,
-    ///The `zero_bytes` field.
+    /// The `zero_bytes` field.
     #[serde(default)]
     pub zero_bytes: i64,
 }
-///Filesystem storage stats.
+/// Filesystem storage stats.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NodeStorageInfo {
-    ///The `avail_kb` field.
+    /// The `avail_kb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avail_kb: ::std::option::Option<i64>,
-    ///The `filesystem` field.
+    /// The `filesystem` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filesystem: ::std::option::Option<::std::string::String>,
-    ///The `mount_point` field.
+    /// The `mount_point` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mount_point: ::std::option::Option<::std::string::String>,
-    ///The `size_kb` field.
+    /// The `size_kb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size_kb: ::std::option::Option<i64>,
-    ///The `use_percentage` field.
+    /// The `use_percentage` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub use_percentage: ::std::option::Option<i64>,
-    ///The `used_kb` field.
+    /// The `used_kb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub used_kb: ::std::option::Option<i64>,
 }
-///Per-VM storage list for a node, sorted by size desc.
+/// Per-VM storage list for a node, sorted by size desc.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeStorageListResponse {
-    ///The `available` field.
+    /// The `available` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub available: bool,
-    ///The `items` field.
+    /// The `items` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub items: ::std::vec::Vec<NodeStorageVmItem>,
-    ///Node name
+    /// Node name
     pub node_name: ::std::string::String,
 }
-///Storage usage for a single VM from agent.
+/// Storage usage for a single VM from agent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeStorageVmItem {
-    ///The `exists` field.
+    /// The `exists` field.
     #[serde(default)]
     pub exists: bool,
-    ///The `size_bytes` field.
+    /// The `size_bytes` field.
     #[serde(default)]
     pub size_bytes: u64,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     pub vm_uuid: ::std::string::String,
 }
-///System info from node agent including MKTME and storage.
+/// System info from node agent including MKTME and storage.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeSystemInfoResponse {
-    ///Whether agent returned system info
+    /// Whether agent returned system info
     pub available: bool,
-    ///The `cpu_count` field.
+    /// The `cpu_count` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_count: ::std::option::Option<i64>,
-    ///The `cpu_microcode_version` field.
+    /// The `cpu_microcode_version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_microcode_version: ::std::option::Option<::std::string::String>,
-    ///The `cpu_model` field.
+    /// The `cpu_model` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_model: ::std::option::Option<::std::string::String>,
-    ///Data dir size in TiB
+    /// Data dir size in TiB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data_dir_tib: ::std::option::Option<f64>,
-    ///The `lscpu_model_name` field.
+    /// The `lscpu_model_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lscpu_model_name: ::std::option::Option<::std::string::String>,
-    ///Total memory in GiB
+    /// Total memory in GiB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_gib: ::std::option::Option<f64>,
-    ///The `mk_tme_max_keys` field.
+    /// The `mk_tme_max_keys` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mk_tme_max_keys: ::std::option::Option<i64>,
-    ///Node name
+    /// Node name
     pub node_name: ::std::string::String,
-    ///The `num_tdx_keyids` field.
+    /// The `num_tdx_keyids` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub num_tdx_keyids: ::std::option::Option<i64>,
-    ///The `qemu_package` field.
+    /// The `qemu_package` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu_package: ::std::option::Option<::std::string::String>,
-    ///The `qemu_path` field.
+    /// The `qemu_path` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu_path: ::std::option::Option<::std::string::String>,
-    ///The `qemu_version` field.
+    /// The `qemu_version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu_version: ::std::option::Option<::std::string::String>,
-    ///Filesystem storage stats
+    /// Filesystem storage stats
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage: ::std::option::Option<NodeStorageInfo>,
-    ///The `unavailable_reason` field.
+    /// The `unavailable_reason` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unavailable_reason: ::std::option::Option<::std::string::String>,
 }
-///`NodeTeescopeCapabilities`
+/// `NodeTeescopeCapabilities`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NodeTeescopeCapabilities {
-    ///Whether firewall management is supported
+    /// Whether firewall management is supported
     #[serde(default)]
     pub firewall: bool,
-    ///teescope-netd version
+    /// teescope-netd version
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub netd_version: ::std::option::Option<::std::string::String>,
 }
-///Teescope agent info for a node.
+/// Teescope agent info for a node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeTeescopeInfoResponse {
-    ///Teescope API endpoint URL
+    /// Teescope API endpoint URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_endpoint: ::std::option::Option<::std::string::String>,
-    ///Whether teescope is reachable
+    /// Whether teescope is reachable
     pub available: bool,
-    ///The `capabilities` field.
+    /// The `capabilities` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub capabilities: ::std::option::Option<NodeTeescopeCapabilities>,
-    ///Node name
+    /// Node name
     pub node_name: ::std::string::String,
-    ///Why teescope is unavailable
+    /// Why teescope is unavailable
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unavailable_reason: ::std::option::Option<::std::string::String>,
-    ///Teescope agent version
+    /// Teescope agent version
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
-///Top SNIs by traffic for a node.
+/// Top SNIs by traffic for a node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeTopSnIsResponse {
-    ///The `available` field.
+    /// The `available` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub available: bool,
-    ///Node name
+    /// Node name
     pub node_name: ::std::string::String,
-    ///The `snis` field.
+    /// The `snis` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub snis: ::std::vec::Vec<NodeSniTrafficItem>,
-    ///The `total_count` field.
+    /// The `total_count` field.
     #[serde(default)]
     pub total_count: i64,
 }
-///Input for updating a physical node.
+/// Input for updating a physical node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NodeUpdate {
-    ///Update Teescope agent endpoint URL
+    /// Update Teescope agent endpoint URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_endpoint: ::std::option::Option<::std::string::String>,
-    ///Update CPU model
+    /// Update CPU model
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_model_name: ::std::option::Option<::std::string::String>,
-    ///Update device identifier
+    /// Update device identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///Update disk in GB
+    /// Update disk in GB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<u64>,
-    ///Update FMSPC value
+    /// Update FMSPC value
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fmspc: ::std::option::Option<::std::string::String>,
-    ///Update RAM in MB
+    /// Update RAM in MB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_total_mb: ::std::option::Option<u64>,
-    ///Update node name
+    /// Update node name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<NodeUpdateName>,
-    ///Update Platform Provisioning ID
+    /// Update Platform Provisioning ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppid: ::std::option::Option<::std::string::String>,
-    ///Update CPU cores
+    /// Update CPU cores
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub processor_count: ::std::option::Option<u64>,
-    ///Update region code
+    /// Update region code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    ///Update TDX key IDs
+    /// Update TDX key IDs
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tdx_keyids: ::std::option::Option<u64>,
-    ///Update vCPU multiplier
+    /// Update vCPU multiplier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu_factor: ::std::option::Option<f64>,
 }
-///Update node name
+/// Update node name
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct NodeUpdateName(pub(super) ::std::string::String);
@@ -678,49 +678,49 @@ impl<'de> ::serde::Deserialize<'de> for NodeUpdateName {
             })
     }
 }
-///Combined VM data for a node.
+/// Combined VM data for a node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeVMsResponse {
-    ///The `available` field.
+    /// The `available` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub available: bool,
-    ///Node name
+    /// Node name
     pub node_name: ::std::string::String,
-    ///The `page` field.
+    /// The `page` field.
     #[serde(default = "defaults::default_u64::<i64, 1>")]
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     #[serde(default = "defaults::default_u64::<i64, 50>")]
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     #[serde(default)]
     pub pages: i64,
-    ///Total matching VMs
+    /// Total matching VMs
     #[serde(default)]
     pub total: i64,
-    ///The `vms` field.
+    /// The `vms` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub vms: ::std::vec::Vec<NodeVmItem>,
 }
-///Egress traffic stats for a VM.
+/// Egress traffic stats for a VM.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeVmEgressInfo {
-    ///The `peak_recv_kbs` field.
+    /// The `peak_recv_kbs` field.
     #[serde(default = "defaults::node_vm_egress_info_peak_recv_kbs")]
     pub peak_recv_kbs: f64,
-    ///The `peak_sent_kbs` field.
+    /// The `peak_sent_kbs` field.
     #[serde(default = "defaults::node_vm_egress_info_peak_sent_kbs")]
     pub peak_sent_kbs: f64,
-    ///The `total_recv_bytes` field.
+    /// The `total_recv_bytes` field.
     #[serde(default)]
     pub total_recv_bytes: u64,
-    ///The `total_recv_kbs_avg_5m` field.
+    /// The `total_recv_kbs_avg_5m` field.
     #[serde(default = "defaults::node_vm_egress_info_total_recv_kbs_avg_5m")]
     pub total_recv_kbs_avg_5m: f64,
-    ///The `total_sent_bytes` field.
+    /// The `total_sent_bytes` field.
     #[serde(default)]
     pub total_sent_bytes: u64,
-    ///The `total_sent_kbs_avg_5m` field.
+    /// The `total_sent_kbs_avg_5m` field.
     #[serde(default = "defaults::node_vm_egress_info_total_sent_kbs_avg_5m")]
     pub total_sent_kbs_avg_5m: f64,
 }
@@ -736,202 +736,202 @@ impl ::std::default::Default for NodeVmEgressInfo {
         }
     }
 }
-///Ingress traffic stats for a VM (via HAProxy SNI).
+/// Ingress traffic stats for a VM (via HAProxy SNI).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NodeVmIngressInfo {
-    ///The `app_id` field.
+    /// The `app_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    ///The `connections` field.
+    /// The `connections` field.
     #[serde(default)]
     pub connections: u64,
-    ///The `snis` field.
+    /// The `snis` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub snis: ::std::vec::Vec<::std::string::String>,
-    ///The `total_bytes` field.
+    /// The `total_bytes` field.
     #[serde(default)]
     pub total_bytes: u64,
-    ///The `zero_bytes` field.
+    /// The `zero_bytes` field.
     #[serde(default)]
     pub zero_bytes: u64,
 }
-///Combined VM info: DB metadata + live agent data.
+/// Combined VM info: DB metadata + live agent data.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeVmItem {
-    ///CVM app ID
+    /// CVM app ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_id: ::std::option::Option<i64>,
-    ///Allocated disk in GB from DB
+    /// Allocated disk in GB from DB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size: ::std::option::Option<i64>,
-    ///The `egress` field.
+    /// The `egress` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub egress: ::std::option::Option<NodeVmEgressInfo>,
-    ///The `ingress` field.
+    /// The `ingress` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ingress: ::std::option::Option<NodeVmIngressInfo>,
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///CVM display name
+    /// CVM display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///The `project_name` field.
+    /// The `project_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_name: ::std::option::Option<::std::string::String>,
-    ///The `qemu` field.
+    /// The `qemu` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu: ::std::option::Option<NodeVmQemuInfo>,
-    ///CVM status from DB
+    /// CVM status from DB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    ///The `storage` field.
+    /// The `storage` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage: ::std::option::Option<NodeVmStorageInfo>,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     pub vm_uuid: ::std::string::String,
-    ///The `workspace_name` field.
+    /// The `workspace_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_name: ::std::option::Option<::std::string::String>,
-    ///The `workspace_slug` field.
+    /// The `workspace_slug` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_slug: ::std::option::Option<::std::string::String>,
 }
-///QEMU process resource usage for a VM.
+/// QEMU process resource usage for a VM.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeVmQemuInfo {
-    ///Allocated memory in MB
+    /// Allocated memory in MB
     #[serde(default)]
     pub allocated_mb: u64,
-    ///Allocated CPU cores
+    /// Allocated CPU cores
     #[serde(default)]
     pub cpu_cores: u64,
-    ///pidstat %guest, 100 == one core
+    /// pidstat %guest, 100 == one core
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_guest")]
     pub cpu_pct_guest: f64,
-    ///pidstat %system, 100 == one core
+    /// pidstat %system, 100 == one core
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_system")]
     pub cpu_pct_system: f64,
-    ///pidstat %CPU = usr+system+guest
+    /// pidstat %CPU = usr+system+guest
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_total")]
     pub cpu_pct_total: f64,
-    ///pidstat %usr, 100 == one core
+    /// pidstat %usr, 100 == one core
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_usr")]
     pub cpu_pct_usr: f64,
-    ///pidstat %wait, 100 == one core
+    /// pidstat %wait, 100 == one core
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_wait")]
     pub cpu_pct_wait: f64,
-    ///CPU% relative to allocated cores
+    /// CPU% relative to allocated cores
     #[serde(default = "defaults::node_vm_qemu_info_cpu_usage_perc")]
     pub cpu_usage_perc: f64,
-    ///The `io_read_bytes` field.
+    /// The `io_read_bytes` field.
     #[serde(default)]
     pub io_read_bytes: u64,
-    ///The `io_write_bytes` field.
+    /// The `io_write_bytes` field.
     #[serde(default)]
     pub io_write_bytes: u64,
-    ///KVM guest memory in MB
+    /// KVM guest memory in MB
     #[serde(default = "defaults::node_vm_qemu_info_kvm_guest_mem_mb")]
     pub kvm_guest_mem_mb: f64,
-    ///Hugepage ratio
+    /// Hugepage ratio
     #[serde(default = "defaults::node_vm_qemu_info_kvm_hugepage_ratio")]
     pub kvm_hugepage_ratio: f64,
-    ///KVM memory usage %
+    /// KVM memory usage %
     #[serde(default = "defaults::node_vm_qemu_info_kvm_mem_usage_perc")]
     pub kvm_mem_usage_perc: f64,
-    ///OOM score (0-1000)
+    /// OOM score (0-1000)
     #[serde(default)]
     pub oom_score: i64,
-    ///The `pid` field.
+    /// The `pid` field.
     pub pid: u64,
-    ///GPU PCI slots
+    /// GPU PCI slots
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub slots: ::std::vec::Vec<::std::string::String>,
-    ///Process uptime in seconds
+    /// Process uptime in seconds
     #[serde(default)]
     pub uptime: u64,
 }
-///Storage usage for a VM data directory.
+/// Storage usage for a VM data directory.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NodeVmStorageInfo {
-    ///The `exists` field.
+    /// The `exists` field.
     #[serde(default)]
     pub exists: bool,
-    ///The `size_bytes` field.
+    /// The `size_bytes` field.
     #[serde(default)]
     pub size_bytes: u64,
 }
-///GPU that blocked mode switch due to active usage.
+/// GPU that blocked mode switch due to active usage.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodesBusyGpuInfoOut {
-    ///GPU PCIe slot identifier
+    /// GPU PCIe slot identifier
     pub slot: ::std::string::String,
-    ///Processes holding VFIO
+    /// Processes holding VFIO
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub vfio_pids: ::std::vec::Vec<i64>,
-    ///VM using this GPU
+    /// VM using this GPU
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
-///GPU mode state after switch.
+/// GPU mode state after switch.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodesGpuModeInfoOut {
-    ///Confidential Computing mode state
+    /// Confidential Computing mode state
     pub cc_mode: ::std::string::String,
-    ///Protected PCIe mode state
+    /// Protected PCIe mode state
     pub ppcie_mode: ::std::string::String,
-    ///GPU PCIe slot identifier
+    /// GPU PCIe slot identifier
     pub slot: ::std::string::String,
 }
-///Node resource utilization statistics.
+/// Node resource utilization statistics.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodesNodeResourceUsage {
-    ///Available CVM slots
+    /// Available CVM slots
     pub available_cvm_slots: i64,
-    ///Remaining disk in GB
+    /// Remaining disk in GB
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub available_disk_gb: ::std::option::Option<f64>,
-    ///Remaining memory in MB
+    /// Remaining memory in MB
     pub available_memory_mb: f64,
-    ///Remaining vCPUs
+    /// Remaining vCPUs
     pub available_vcpu: f64,
-    ///Disk utilization percentage
+    /// Disk utilization percentage
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub disk_utilization_percent: ::std::option::Option<f64>,
-    ///Memory utilization percentage
+    /// Memory utilization percentage
     pub memory_utilization_percent: f64,
-    ///CVM slot utilization percentage
+    /// CVM slot utilization percentage
     pub slot_utilization_percent: f64,
-    ///Occupied CVM slots
+    /// Occupied CVM slots
     pub used_cvm_slots: i64,
-    ///Allocated disk in GB
+    /// Allocated disk in GB
     pub used_disk_gb: f64,
-    ///Allocated memory in MB
+    /// Allocated memory in MB
     pub used_memory_mb: f64,
-    ///Allocated vCPUs
+    /// Allocated vCPUs
     pub used_vcpu: f64,
-    ///vCPU utilization percentage
+    /// vCPU utilization percentage
     pub vcpu_utilization_percent: f64,
 }
-///Teepod capacity derived from underlying Node.
+/// Teepod capacity derived from underlying Node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NodesTeepodCapacity {
-    ///Maximum allocable memory in MB
+    /// Maximum allocable memory in MB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_allocable_memory_in_mb: ::std::option::Option<i64>,
-    ///Maximum allocable vCPUs
+    /// Maximum allocable vCPUs
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_allocable_vcpu: ::std::option::Option<i64>,
-    ///Maximum CVM slots
+    /// Maximum CVM slots
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_cvm_number: ::std::option::Option<i64>,
-    ///Maximum disk capacity in GB
+    /// Maximum disk capacity in GB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_disk_size_in_gb: ::std::option::Option<i64>,
 }

@@ -4,201 +4,201 @@
 
 #[allow(unused_imports)]
 use super::*;
-///`OnChainDeviceOut`
+/// `OnChainDeviceOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OnChainDeviceOut {
-    ///The `device_id` field.
+    /// The `device_id` field.
     pub device_id: ::std::string::String,
-    ///Physical node name if available
+    /// Physical node name if available
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    ///null if check failed
+    /// null if check failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
 }
-///`OnChainInfo`
+/// `OnChainInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct OnChainInfo {
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `gateway_app_id` field.
+    /// The `gateway_app_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
-    ///The `kms_info` field.
+    /// The `kms_info` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<OnChainKmsInfo>,
-    ///The `owner` field.
+    /// The `owner` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<::std::string::String>,
-    ///The `verification` field.
+    /// The `verification` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verification: ::std::option::Option<OnChainVerification>,
 }
-///`OnChainKmsContractOut`
+/// `OnChainKmsContractOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OnChainKmsContractOut {
-    ///The `chain_id` field.
+    /// The `chain_id` field.
     pub chain_id: i64,
-    ///The `chain_name` field.
+    /// The `chain_name` field.
     pub chain_name: ::std::string::String,
-    ///The `contract_address` field.
+    /// The `contract_address` field.
     pub contract_address: ::std::string::String,
-    ///The `devices` field.
+    /// The `devices` field.
     pub devices: ::std::vec::Vec<OnChainDeviceOut>,
-    ///The `os_images` field.
+    /// The `os_images` field.
     pub os_images: ::std::vec::Vec<OnChainOsImageOut>,
 }
-///`OnChainKmsInfo`
+/// `OnChainKmsInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OnChainKmsInfo {
-    ///The `ca_pubkey` field.
+    /// The `ca_pubkey` field.
     pub ca_pubkey: ::std::string::String,
-    ///The `eventlog_length` field.
+    /// The `eventlog_length` field.
     pub eventlog_length: i64,
-    ///The `k256_pubkey` field.
+    /// The `k256_pubkey` field.
     pub k256_pubkey: ::std::string::String,
-    ///The `quote_length` field.
+    /// The `quote_length` field.
     pub quote_length: i64,
 }
-///`OnChainKmsResponse`
+/// `OnChainKmsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OnChainKmsResponse {
-    ///The `chain_id` field.
+    /// The `chain_id` field.
     pub chain_id: i64,
-    ///The `chain_name` field.
+    /// The `chain_name` field.
     pub chain_name: ::std::string::String,
-    ///The `contracts` field.
+    /// The `contracts` field.
     pub contracts: ::std::vec::Vec<OnChainKmsContractOut>,
 }
-///`OnChainOsImageOut`
+/// `OnChainOsImageOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OnChainOsImageOut {
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///null if no hash or check failed
+    /// null if no hash or check failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    ///The `os_image_hash` field.
+    /// The `os_image_hash` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    ///The `version` field.
+    /// The `version` field.
     pub version: ::std::string::String,
 }
-///`OnChainVerification`
+/// `OnChainVerification`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct OnChainVerification {
-    ///RPC vs chain ca_pubkey
+    /// RPC vs chain ca_pubkey
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ca_pubkey_match: ::std::option::Option<bool>,
-    ///Guest agent device_id in whitelist
+    /// Guest agent device_id in whitelist
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    ///RPC vs chain gateway_app_id
+    /// RPC vs chain gateway_app_id
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id_match: ::std::option::Option<bool>,
-    ///RPC vs chain k256_pubkey
+    /// RPC vs chain k256_pubkey
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub k256_pubkey_match: ::std::option::Option<bool>,
-    ///Guest agent mr_aggregated in whitelist
+    /// Guest agent mr_aggregated in whitelist
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mr_aggregated_allowed: ::std::option::Option<bool>,
-    ///Guest agent os_image_hash in whitelist
+    /// Guest agent os_image_hash in whitelist
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_allowed: ::std::option::Option<bool>,
 }
-///Single atomic event within an operation.
+/// Single atomic event within an operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OperationEventDetail {
-    ///Event type identifier (e.g. instance.power_on.start)
+    /// Event type identifier (e.g. instance.power_on.start)
     pub event_type: ::std::string::String,
-    ///CVM state at event time (e.g. running, stopped)
+    /// CVM state at event time (e.g. running, stopped)
     pub state: ::std::string::String,
-    ///UTC timestamp when event occurred
+    /// UTC timestamp when event occurred
     pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
 }
-///`OrderFinancialSummaryOut`
+/// `OrderFinancialSummaryOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OrderFinancialSummaryOut {
-    ///The `activated_at` field.
+    /// The `activated_at` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub activated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `hourly_rate` field.
+    /// The `hourly_rate` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub hourly_rate: ::std::option::Option<::std::string::String>,
-    ///The `prepaid_amount` field.
+    /// The `prepaid_amount` field.
     pub prepaid_amount: ::std::string::String,
-    ///The `prepaid_breakdown` field.
+    /// The `prepaid_breakdown` field.
     pub prepaid_breakdown: ::std::vec::Vec<PrepaidBreakdownOut>,
-    ///The `prepaid_hours` field.
+    /// The `prepaid_hours` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub prepaid_hours: ::std::option::Option<::std::string::String>,
-    ///The `used_hours` field.
+    /// The `used_hours` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub used_hours: ::std::option::Option<::std::string::String>,
 }
-///`OrderMinimumPeriodOut`
+/// `OrderMinimumPeriodOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OrderMinimumPeriodOut {
-    ///The `ends_at` field.
+    /// The `ends_at` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub ends_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `hours_remaining` field.
+    /// The `hours_remaining` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub hours_remaining: ::std::option::Option<::std::string::String>,
-    ///The `in_minimum_period` field.
+    /// The `in_minimum_period` field.
     pub in_minimum_period: bool,
-    ///The `total_hours` field.
+    /// The `total_hours` field.
     pub total_hours: i64,
 }
-///Single order in the orders list response.
+/// Single order in the orders list response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OrderResponse {
-    ///Order amount in USD
+    /// Order amount in USD
     pub amount: ::std::string::String,
-    ///Order creation timestamp
+    /// Order creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Hashid-encoded order ID
+    /// Hashid-encoded order ID
     pub id: ::std::string::String,
-    ///Receipt URL (for finalized orders)
+    /// Receipt URL (for finalized orders)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_url: ::std::option::Option<::std::string::String>,
-    ///Provider's order/transaction ID
+    /// Provider's order/transaction ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_order_id: ::std::option::Option<::std::string::String>,
-    ///URL to complete payment (for submitted orders)
+    /// URL to complete payment (for submitted orders)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_url: ::std::option::Option<::std::string::String>,
-    ///The `provider` field.
+    /// The `provider` field.
     pub provider: PaymentProvider,
-    ///Order status: created, submitted, pending, purchased, finalized, failed
+    /// Order status: created, submitted, pending, purchased, finalized, failed
     pub status: ::std::string::String,
-    ///Credit transaction ID after completion
+    /// Credit transaction ID after completion
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_id: ::std::option::Option<::std::string::String>,
-    ///Last update timestamp
+    /// Last update timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
-///`OrderRunwayOut`
+/// `OrderRunwayOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OrderRunwayOut {
-    ///The `assumption_note` field.
+    /// The `assumption_note` field.
     pub assumption_note: ::std::string::String,
-    ///The `estimated_exhaust_at` field.
+    /// The `estimated_exhaust_at` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub estimated_exhaust_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `estimated_runway_hours` field.
+    /// The `estimated_runway_hours` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub estimated_runway_hours: ::std::option::Option<::std::string::String>,
-    ///The `team_credit_balance` field.
+    /// The `team_credit_balance` field.
     pub team_credit_balance: ::std::string::String,
-    ///The `unmetered` field.
+    /// The `unmetered` field.
     pub unmetered: bool,
 }
-///`OrderStatus`
+/// `OrderStatus`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -212,22 +212,22 @@ pub struct OrderRunwayOut {
     PartialOrd
 )]
 pub enum OrderStatus {
-    ///The value `"created"`.
+    /// The value `"created"`.
     #[serde(rename = "created")]
     Created,
-    ///The value `"submitted"`.
+    /// The value `"submitted"`.
     #[serde(rename = "submitted")]
     Submitted,
-    ///The value `"pending"`.
+    /// The value `"pending"`.
     #[serde(rename = "pending")]
     Pending,
-    ///The value `"purchased"`.
+    /// The value `"purchased"`.
     #[serde(rename = "purchased")]
     Purchased,
-    ///The value `"finalized"`.
+    /// The value `"finalized"`.
     #[serde(rename = "finalized")]
     Finalized,
-    ///The value `"failed"`.
+    /// The value `"failed"`.
     #[serde(rename = "failed")]
     Failed,
 }
@@ -275,54 +275,54 @@ impl ::std::convert::TryFrom<::std::string::String> for OrderStatus {
         value.parse()
     }
 }
-///Order with user and team context.
+/// Order with user and team context.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OrderWithRelations {
-    ///Order amount in USD
+    /// Order amount in USD
     pub amount: ::std::string::String,
-    ///Order creation timestamp
+    /// Order creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Linked credit transaction ID
+    /// Linked credit transaction ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_transaction_id: ::std::option::Option<
         OrderWithRelationsCreditTransactionId,
     >,
-    ///Payment environment (live/sandbox)
+    /// Payment environment (live/sandbox)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<::std::string::String>,
-    ///Hashed order ID
+    /// Hashed order ID
     pub id: OrderWithRelationsId,
-    ///Order flow identifier
+    /// Order flow identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_flow_code: ::std::option::Option<::std::string::String>,
-    ///The `provider` field.
+    /// The `provider` field.
     pub provider: PaymentProvider,
-    ///Provider order ID
+    /// Provider order ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_order_id: ::std::option::Option<::std::string::String>,
-    ///Provider transaction ID
+    /// Provider transaction ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_transaction_id: ::std::option::Option<::std::string::String>,
-    ///Order status
+    /// Order status
     pub status: ::std::string::String,
-    ///Hashed team ID
+    /// Hashed team ID
     pub team_id: OrderWithRelationsTeamId,
-    ///Team name
+    /// Team name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    ///Last update timestamp
+    /// Last update timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///User email
+    /// User email
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
-    ///Hashed user ID
+    /// Hashed user ID
     pub user_id: OrderWithRelationsUserId,
-    ///Username
+    /// Username
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_username: ::std::option::Option<::std::string::String>,
 }
-///Linked credit transaction ID
+/// Linked credit transaction ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct OrderWithRelationsCreditTransactionId(pub(super) ::std::string::String);
@@ -380,7 +380,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderWithRelationsCreditTransactionId {
             })
     }
 }
-///Hashed order ID
+/// Hashed order ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct OrderWithRelationsId(pub(super) ::std::string::String);
@@ -436,7 +436,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderWithRelationsId {
             })
     }
 }
-///Hashed team ID
+/// Hashed team ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct OrderWithRelationsTeamId(pub(super) ::std::string::String);
@@ -492,7 +492,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderWithRelationsTeamId {
             })
     }
 }
-///Hashed user ID
+/// Hashed user ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct OrderWithRelationsUserId(pub(super) ::std::string::String);
@@ -548,174 +548,174 @@ impl<'de> ::serde::Deserialize<'de> for OrderWithRelationsUserId {
             })
     }
 }
-///Paginated list of orders.
+/// Paginated list of orders.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OrdersListResponse {
-    ///Orders for the current page
+    /// Orders for the current page
     pub data: ::std::vec::Vec<OrderResponse>,
-    ///The `pagination` field.
+    /// The `pagination` field.
     pub pagination: CommonPaginationMetadata,
 }
-///Create OS image request.
+/// Create OS image request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OsImageCreate {
-    ///Development image
+    /// Development image
     #[serde(default)]
     pub is_dev: bool,
-    ///Image name
+    /// Image name
     pub name: ::std::string::String,
-    ///MR image hash with 0x prefix
+    /// MR image hash with 0x prefix
     pub os_image_hash: ::std::string::String,
-    ///Requires GPU
+    /// Requires GPU
     #[serde(default)]
     pub requires_gpu: bool,
-    ///Slug for dstack API (defaults to name)
+    /// Slug for dstack API (defaults to name)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
-    ///Version in x.y.z or x.y.z.p format
+    /// Version in x.y.z or x.y.z.p format
     pub version: ::std::string::String,
 }
-///Paginated OS image list response.
+/// Paginated OS image list response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OsImageListResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<OsImagePublicOut>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///OS image with usage counts.
+/// OS image with usage counts.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OsImageOut {
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///OS image ID
+    /// OS image ID
     pub id: i64,
-    ///Development image
+    /// Development image
     pub is_dev: bool,
-    ///KMS instances allowing this image
+    /// KMS instances allowing this image
     #[serde(default)]
     pub kms_count: i64,
-    ///Image name
+    /// Image name
     pub name: ::std::string::String,
-    ///MR image hash
+    /// MR image hash
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    ///Requires GPU
+    /// Requires GPU
     pub requires_gpu: bool,
-    ///Slug for dstack API
+    /// Slug for dstack API
     pub slug: ::std::string::String,
-    ///Teepods using this image
+    /// Teepods using this image
     #[serde(default)]
     pub teepods_count: i64,
-    ///Version string (x.y.z)
+    /// Version string (x.y.z)
     pub version: ::std::string::String,
 }
-///Public OS image info.
+/// Public OS image info.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OsImagePublicOut {
-    ///Development image
+    /// Development image
     pub is_dev: bool,
-    ///Image name
+    /// Image name
     pub name: ::std::string::String,
-    ///MR image hash
+    /// MR image hash
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    ///Requires GPU
+    /// Requires GPU
     pub requires_gpu: bool,
-    ///Image slug
+    /// Image slug
     pub slug: ::std::string::String,
-    ///Version string (x.y.z)
+    /// Version string (x.y.z)
     pub version: ::std::string::String,
 }
-///OS image search result.
+/// OS image search result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OsImageSearchResult {
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Formatted as 'name v{version}'
+    /// Formatted as 'name v{version}'
     pub description: ::std::string::String,
-    ///OS image ID
+    /// OS image ID
     pub id: i64,
-    ///Development image
+    /// Development image
     pub is_dev: bool,
-    ///Image name
+    /// Image name
     pub name: ::std::string::String,
-    ///Image hash
+    /// Image hash
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    ///Requires GPU
+    /// Requires GPU
     pub requires_gpu: bool,
-    ///Slug
+    /// Slug
     pub slug: ::std::string::String,
-    ///Version
+    /// Version
     pub version: ::std::string::String,
 }
-///Update OS image request.
+/// Update OS image request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct OsImageUpdate {
-    ///Development image
+    /// Development image
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_dev: ::std::option::Option<bool>,
-    ///Image name
+    /// Image name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///MR image hash with 0x prefix
+    /// MR image hash with 0x prefix
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    ///Requires GPU
+    /// Requires GPU
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requires_gpu: ::std::option::Option<bool>,
-    ///Slug for dstack API
+    /// Slug for dstack API
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
-    ///Version in x.y.z or x.y.z.p format
+    /// Version in x.y.z or x.y.z.p format
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
-///Single OS image variant (production or development build).
+/// Single OS image variant (production or development build).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OsImageVariant {
-    ///True if this is the currently running image
+    /// True if this is the currently running image
     #[serde(default)]
     pub is_current: bool,
-    ///Human-readable image name (e.g. dstack-0.5.5)
+    /// Human-readable image name (e.g. dstack-0.5.5)
     pub name: ::std::string::String,
-    ///SHA256 hash of the OS image
+    /// SHA256 hash of the OS image
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    ///Unique identifier for API calls (e.g. dstack-0.5.5-e18f5407)
+    /// Unique identifier for API calls (e.g. dstack-0.5.5-e18f5407)
     pub slug: ::std::string::String,
 }
-///A single outage incident (continuous period of failures).
+/// A single outage incident (continuous period of failures).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutageItem {
-    ///Outage duration in minutes
+    /// Outage duration in minutes
     pub duration_minutes: i64,
-    ///null if ongoing
+    /// null if ongoing
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///Number of failed sync checks
+    /// Number of failed sync checks
     pub failed_checks: i64,
-    ///The `started_at` field.
+    /// The `started_at` field.
     pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
-///`OutagesResponse`
+/// `OutagesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutagesResponse {
-    ///The `days` field.
+    /// The `days` field.
     pub days: i64,
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<OutageItem>,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     pub teepod_id: i64,
-    ///The `total_downtime_minutes` field.
+    /// The `total_downtime_minutes` field.
     pub total_downtime_minutes: i64,
-    ///The `total_outages` field.
+    /// The `total_outages` field.
     pub total_outages: i64,
 }

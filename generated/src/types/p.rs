@@ -4,381 +4,381 @@
 
 #[allow(unused_imports)]
 use super::*;
-///Paginated instance events with cursor-based pagination.
+/// Paginated instance events with cursor-based pagination.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedAdminInstanceEventsResponse {
-    ///Instance events
+    /// Instance events
     pub items: ::std::vec::Vec<AdminInstanceEventResponse>,
-    ///Cursor for next page
+    /// Cursor for next page
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_cursor: ::std::option::Option<::std::string::String>,
-    ///Total matching events
+    /// Total matching events
     pub total: i64,
 }
-///Paginated teepod list response.
+/// Paginated teepod list response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedAdminTeepodDetail {
-    ///Teepods for current page
+    /// Teepods for current page
     pub items: ::std::vec::Vec<AdminTeepodDetail>,
-    ///Current page number
+    /// Current page number
     pub page: i64,
-    ///Items per page
+    /// Items per page
     pub page_size: i64,
-    ///Total pages
+    /// Total pages
     pub pages: i64,
-    ///Total teepods matching filters
+    /// Total teepods matching filters
     pub total: i64,
 }
-///Paginated hourly billing records.
+/// Paginated hourly billing records.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedBillingItemsResponse {
-    ///Hourly billing records for this page
+    /// Hourly billing records for this page
     pub items: ::std::vec::Vec<HourlyBillingResponse>,
-    ///Cursor for next page, null if last page
+    /// Cursor for next page, null if last page
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_cursor: ::std::option::Option<::std::string::String>,
-    ///Total distinct billing hours
+    /// Total distinct billing hours
     pub total: i64,
 }
-///Paginated response for CVMs list.
+/// Paginated response for CVMs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedCvMs {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<CvmItem>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///`PaginatedCvmInfos`
+/// `PaginatedCvmInfos`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedCvmInfos {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<CvmInfoV20260121>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///Cursor-paginated list of CVM operations.
+/// Cursor-paginated list of CVM operations.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedCvmOperationsResponse {
-    ///Operations ordered by started_at DESC
+    /// Operations ordered by started_at DESC
     pub items: ::std::vec::Vec<CvmOperationResponse>,
-    ///Opaque cursor for next page, null if last page
+    /// Opaque cursor for next page, null if last page
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_cursor: ::std::option::Option<::std::string::String>,
-    ///Approximate total count (not exact for performance)
+    /// Approximate total count (not exact for performance)
     pub total: i64,
 }
-///Paginated response for dstack apps list.
+/// Paginated response for dstack apps list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedDstackApps {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<DstackAppItem>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///Paginated GPU rental orders response.
+/// Paginated GPU rental orders response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedGpuRentalOrders {
-    ///Order items for current page
+    /// Order items for current page
     pub items: ::std::vec::Vec<GpuRentalOrderItem>,
-    ///Order count and total GPU quantity per status
+    /// Order count and total GPU quantity per status
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
     pub status_counts: ::std::collections::HashMap<::std::string::String, StatusCount>,
-    ///Total orders matching filters
+    /// Total orders matching filters
     pub total: i64,
 }
-///Paginated response for CVM list endpoints
+/// Paginated response for CVM list endpoints
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedHostedCvms {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<HostedCvm>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///Paginated list of CVM events.
+/// Paginated list of CVM events.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedInstanceEventsResponse {
-    ///Events in reverse chronological order
+    /// Events in reverse chronological order
     pub items: ::std::vec::Vec<InstanceEventsInstanceEventResponse>,
-    ///Cursor for next page (pass to cursor param)
+    /// Cursor for next page (pass to cursor param)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_cursor: ::std::option::Option<::std::string::String>,
-    ///Total events matching filters
+    /// Total events matching filters
     pub total: i64,
 }
-///Paginated list of invitations.
+/// Paginated list of invitations.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedInvitations {
-    ///Invitations on current page
+    /// Invitations on current page
     pub items: ::std::vec::Vec<InvitationResponse>,
-    ///Current page number (1-indexed)
+    /// Current page number (1-indexed)
     pub page: i64,
-    ///Items per page
+    /// Items per page
     pub page_size: i64,
-    ///Total page count
+    /// Total page count
     pub pages: i64,
-    ///Total invitation count
+    /// Total invitation count
     pub total: i64,
 }
-///Paginated KMS node list.
+/// Paginated KMS node list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedKms {
-    ///KMS nodes
+    /// KMS nodes
     pub items: ::std::vec::Vec<KmsOut>,
-    ///Total node count
+    /// Total node count
     pub total: i64,
 }
-///Paginated KMS contract list.
+/// Paginated KMS contract list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedKmsContracts {
-    ///KMS contracts
+    /// KMS contracts
     pub items: ::std::vec::Vec<KmsContractOut>,
-    ///Total contract count
+    /// Total contract count
     pub total: i64,
 }
-///Paginated KMS search results.
+/// Paginated KMS search results.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedKmsSearchResult {
-    ///Matching KMS nodes
+    /// Matching KMS nodes
     pub items: ::std::vec::Vec<KmsSearchResult>,
-    ///Current page (1-indexed)
+    /// Current page (1-indexed)
     pub page: i64,
-    ///Items per page
+    /// Items per page
     pub page_size: i64,
-    ///Total page count
+    /// Total page count
     pub pages: i64,
-    ///Total matches
+    /// Total matches
     pub total: i64,
 }
-///Paginated physical node list.
+/// Paginated physical node list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedNodes {
-    ///Nodes for current page
+    /// Nodes for current page
     pub items: ::std::vec::Vec<NodeOut>,
-    ///Current page (1-indexed)
+    /// Current page (1-indexed)
     pub page: i64,
-    ///Items per page
+    /// Items per page
     pub page_size: i64,
-    ///Total page count
+    /// Total page count
     pub pages: i64,
-    ///Total matching nodes
+    /// Total matching nodes
     pub total: i64,
 }
-///Paginated orders response.
+/// Paginated orders response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedOrders {
-    ///Order list
+    /// Order list
     pub items: ::std::vec::Vec<OrderWithRelations>,
-    ///Total matching records
+    /// Total matching records
     pub total: i64,
 }
-///Paginated OS image search response.
+/// Paginated OS image search response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedOsImageSearchResult {
-    ///Search results
+    /// Search results
     pub items: ::std::vec::Vec<OsImageSearchResult>,
-    ///Current page
+    /// Current page
     pub page: i64,
-    ///Records per page
+    /// Records per page
     pub page_size: i64,
-    ///Total pages
+    /// Total pages
     pub pages: i64,
-    ///Total matches
+    /// Total matches
     pub total: i64,
 }
-///Paginated OS images response.
+/// Paginated OS images response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedOsImages {
-    ///OS image list
+    /// OS image list
     pub items: ::std::vec::Vec<OsImageOut>,
-    ///Total records
+    /// Total records
     pub total: i64,
 }
-///`PaginatedSyncLogs`
+/// `PaginatedSyncLogs`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedSyncLogs {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<SyncLogEntry>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///Paginated response for team list endpoint.
+/// Paginated response for team list endpoint.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedTeamList {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<TeamListItem>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///Paginated response for team search endpoints.
+/// Paginated response for team search endpoints.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedTeamSearchResult {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<TeamSearchResult>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///Paginated GPUs response.
+/// Paginated GPUs response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedTeepodGpus {
-    ///GPU list
+    /// GPU list
     pub items: ::std::vec::Vec<TeepodGpuDetail>,
-    ///Current page
+    /// Current page
     pub page: i64,
-    ///Records per page
+    /// Records per page
     pub page_size: i64,
-    ///Total pages
+    /// Total pages
     pub pages: i64,
-    ///Total matching records
+    /// Total matching records
     pub total: i64,
 }
-///Paginated teepod list.
+/// Paginated teepod list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedTeepods {
-    ///Teepods for current page
+    /// Teepods for current page
     pub items: ::std::vec::Vec<TeepodOut>,
-    ///Current page (1-indexed)
+    /// Current page (1-indexed)
     pub page: i64,
-    ///Items per page
+    /// Items per page
     pub page_size: i64,
-    ///Total page count
+    /// Total page count
     pub pages: i64,
-    ///Total matching teepods
+    /// Total matching teepods
     pub total: i64,
 }
-///Paginated users response.
+/// Paginated users response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedUsers {
-    ///User list
+    /// User list
     pub items: ::std::vec::Vec<AdminUserDetail>,
-    ///Total matching records
+    /// Total matching records
     pub total: i64,
 }
-///Paginated response for workspace GPUs list.
+/// Paginated response for workspace GPUs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedWorkspaceGpus {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<GpuItem>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///`PaginatedWorkspaceNodesResponse`
+/// `PaginatedWorkspaceNodesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedWorkspaceNodesResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<NodeRef>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///Paginated response for workspace teepods list.
+/// Paginated response for workspace teepods list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedWorkspaceTeepods {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<TeepodItem>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///`PasswordResetRequest`
+/// `PasswordResetRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PasswordResetRequest {
-    ///The `email` field.
+    /// The `email` field.
     pub email: ::std::string::String,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
-///OS image version with production and development variants.
+/// OS image version with production and development variants.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PatchComposeFileAvailableOsImage {
-    ///Development build (testing)
+    /// Development build (testing)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dev: ::std::option::Option<OsImageVariant>,
-    ///Production build (stable)
+    /// Production build (stable)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prod: ::std::option::Option<OsImageVariant>,
-    ///Semantic version as tuple (major, minor, patch[, build])
+    /// Semantic version as tuple (major, minor, patch[, build])
     pub version: ::std::vec::Vec<i64>,
 }
-///Request body for paying an invoice.
+/// Request body for paying an invoice.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PayInvoiceRequest {
-    ///Payment method: only 'credit_balance' supported
+    /// Payment method: only 'credit_balance' supported
     pub payment_method: ::std::string::String,
 }
-///Response after paying an invoice.
+/// Response after paying an invoice.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PayInvoiceResponse {
-    ///Result description
+    /// Result description
     pub message: ::std::string::String,
-    ///True if payment completed
+    /// True if payment completed
     pub success: bool,
-    ///USD deducted from balance
+    /// USD deducted from balance
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub used_balance: ::std::option::Option<f64>,
-    ///USD deducted from granted_balance
+    /// USD deducted from granted_balance
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub used_granted_balance: ::std::option::Option<f64>,
 }
-///`PaymentProvider`
+/// `PaymentProvider`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -392,16 +392,16 @@ pub struct PayInvoiceResponse {
     PartialOrd
 )]
 pub enum PaymentProvider {
-    ///The value `"square"`.
+    /// The value `"square"`.
     #[serde(rename = "square")]
     Square,
-    ///The value `"coinbase"`.
+    /// The value `"coinbase"`.
     #[serde(rename = "coinbase")]
     Coinbase,
-    ///The value `"stripe"`.
+    /// The value `"stripe"`.
     #[serde(rename = "stripe")]
     Stripe,
-    ///The value `"mock"`.
+    /// The value `"mock"`.
     #[serde(rename = "mock")]
     Mock,
 }
@@ -445,140 +445,140 @@ impl ::std::convert::TryFrom<::std::string::String> for PaymentProvider {
         value.parse()
     }
 }
-///`PendingUpdateItem`
+/// `PendingUpdateItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PendingUpdateItem {
-    ///The `compose_hash` field.
+    /// The `compose_hash` field.
     pub compose_hash: ::std::string::String,
-    ///The `instance_name` field.
+    /// The `instance_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_name: ::std::option::Option<::std::string::String>,
-    ///The `on_chain` field.
+    /// The `on_chain` field.
     pub on_chain: bool,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     pub vm_uuid: ::std::string::String,
 }
-///`PendingUpdatePreview`
+/// `PendingUpdatePreview`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PendingUpdatePreview {
-    ///The `current_docker_compose` field.
+    /// The `current_docker_compose` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_docker_compose: ::std::option::Option<::std::string::String>,
-    ///The `current_pre_launch_script` field.
+    /// The `current_pre_launch_script` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_pre_launch_script: ::std::option::Option<::std::string::String>,
-    ///The `pending_docker_compose` field.
+    /// The `pending_docker_compose` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pending_docker_compose: ::std::option::Option<::std::string::String>,
-    ///The `pending_pre_launch_script` field.
+    /// The `pending_pre_launch_script` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pending_pre_launch_script: ::std::option::Option<::std::string::String>,
 }
-///`PendingUpdatesResponse`
+/// `PendingUpdatesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PendingUpdatesResponse {
-    ///The `items` field.
+    /// The `items` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub items: ::std::vec::Vec<PendingUpdateItem>,
 }
-///Time period information.
+/// Time period information.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PeriodInfo {
-    ///The `days` field.
+    /// The `days` field.
     pub days: i64,
-    ///The `end_date` field.
+    /// The `end_date` field.
     pub end_date: ::chrono::naive::NaiveDate,
-    ///The `start_date` field.
+    /// The `start_date` field.
     pub start_date: ::chrono::naive::NaiveDate,
 }
-///Identifiers for person operations - one of id, email, or cio_id.
+/// Identifiers for person operations - one of id, email, or cio_id.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PersonIdentifiers {
-    ///The `cio_id` field.
+    /// The `cio_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cio_id: ::std::option::Option<::std::string::String>,
-    ///The `email` field.
+    /// The `email` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    ///The `id` field.
+    /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
-///Node resource usage calculated from running CVMs.
+/// Node resource usage calculated from running CVMs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PhysicalNodesNodeResourceUsage {
-    ///Remaining TDX key IDs
+    /// Remaining TDX key IDs
     pub available_cvm_slots: i64,
-    ///Remaining disk in GB
+    /// Remaining disk in GB
     pub available_disk_gb: f64,
-    ///Remaining memory in MB
+    /// Remaining memory in MB
     pub available_memory_mb: f64,
-    ///Remaining allocable vCPU
+    /// Remaining allocable vCPU
     pub available_vcpu: f64,
-    ///Disk usage percentage
+    /// Disk usage percentage
     pub disk_utilization_percent: f64,
-    ///Memory usage percentage
+    /// Memory usage percentage
     pub memory_utilization_percent: f64,
-    ///TDX slot usage percentage
+    /// TDX slot usage percentage
     pub slot_utilization_percent: f64,
-    ///TDX key IDs consumed by running CVMs
+    /// TDX key IDs consumed by running CVMs
     pub used_cvm_slots: i64,
-    ///Allocated disk in GB
+    /// Allocated disk in GB
     pub used_disk_gb: f64,
-    ///Allocated memory in MB
+    /// Allocated memory in MB
     pub used_memory_mb: f64,
-    ///Allocated vCPU (running at full, others at 5%)
+    /// Allocated vCPU (running at full, others at 5%)
     pub used_vcpu: f64,
-    ///vCPU usage percentage
+    /// vCPU usage percentage
     pub vcpu_utilization_percent: f64,
 }
-///Response after pinging a node.
+/// Response after pinging a node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PingNodeResponse {
-    ///Node ID
+    /// Node ID
     pub id: i64,
-    ///Status message
+    /// Status message
     pub message: ::std::string::String,
-    ///Node name
+    /// Node name
     pub name: ::std::string::String,
-    ///Current status
+    /// Current status
     pub status: ::std::string::String,
 }
-///Worker process pool health.
+/// Worker process pool health.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PoolHealthInfo {
-    ///All processes running
+    /// All processes running
     pub healthy: bool,
-    ///Max concurrent processes
+    /// Max concurrent processes
     pub processes: i64,
-    ///Running process IDs
+    /// Running process IDs
     pub running: ::std::vec::Vec<i64>,
-    ///Worker hostname
+    /// Worker hostname
     pub worker: ::std::string::String,
 }
-///`PortMapping`
+/// `PortMapping`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PortMapping {
-    ///The `host_address` field.
+    /// The `host_address` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub host_address: ::std::option::Option<::std::string::String>,
-    ///The `host_port` field.
+    /// The `host_port` field.
     pub host_port: i64,
-    ///The `protocol` field.
+    /// The `protocol` field.
     pub protocol: ::std::string::String,
-    ///The `vm_port` field.
+    /// The `vm_port` field.
     pub vm_port: i64,
 }
-///Single requested port mapping rule.
+/// Single requested port mapping rule.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PortMappingEntry {
-    ///The `protocol` field.
+    /// The `protocol` field.
     #[serde(default = "defaults::port_mapping_entry_protocol")]
     pub protocol: PortMappingEntryProtocol,
-    ///The `vm_port` field.
+    /// The `vm_port` field.
     pub vm_port: ::std::num::NonZeroU64,
 }
-///`PortMappingEntryProtocol`
+/// `PortMappingEntryProtocol`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct PortMappingEntryProtocol(pub(super) ::std::string::String);
@@ -639,21 +639,21 @@ impl<'de> ::serde::Deserialize<'de> for PortMappingEntryProtocol {
             })
     }
 }
-///Port mapping with server-assigned ID.
+/// Port mapping with server-assigned ID.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PortMappingResponse {
-    ///The `host_address` field.
+    /// The `host_address` field.
     pub host_address: ::std::string::String,
-    ///The `host_port` field.
+    /// The `host_port` field.
     pub host_port: i64,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: PortMappingResponseId,
-    ///The `protocol` field.
+    /// The `protocol` field.
     pub protocol: ::std::string::String,
-    ///The `vm_port` field.
+    /// The `vm_port` field.
     pub vm_port: i64,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct PortMappingResponseId(pub(super) ::std::string::String);
@@ -709,111 +709,111 @@ impl<'de> ::serde::Deserialize<'de> for PortMappingResponseId {
             })
     }
 }
-///`PreflightAvailableOsImage`
+/// `PreflightAvailableOsImage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PreflightAvailableOsImage {
-    ///The `is_dev` field.
+    /// The `is_dev` field.
     pub is_dev: bool,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `os_image_hash` field.
+    /// The `os_image_hash` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    ///The `requires_gpu` field.
+    /// The `requires_gpu` field.
     #[serde(default)]
     pub requires_gpu: bool,
-    ///The `slug` field.
+    /// The `slug` field.
     pub slug: ::std::string::String,
-    ///The `version` field.
+    /// The `version` field.
     pub version: ::std::vec::Vec<i64>,
 }
-///Represents a teepod (remain) capacity
+/// Represents a teepod (remain) capacity
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PreflightTeepodCapacity {
-    ///The `dedicated_for_team_id` field.
+    /// The `dedicated_for_team_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dedicated_for_team_id: ::std::option::Option<i64>,
-    ///The `default_kms` field.
+    /// The `default_kms` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_kms: ::std::option::Option<::std::string::String>,
-    ///The `device_id` field.
+    /// The `device_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///The `fmspc` field.
+    /// The `fmspc` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fmspc: ::std::option::Option<::std::string::String>,
-    ///The `images` field.
+    /// The `images` field.
     pub images: ::std::vec::Vec<PreflightAvailableOsImage>,
-    ///The `kms_list` field.
+    /// The `kms_list` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_list: ::std::vec::Vec<::std::string::String>,
-    ///The `listed` field.
+    /// The `listed` field.
     pub listed: bool,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `region_identifier` field.
+    /// The `region_identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    ///The `remaining_cvm_slots` field.
+    /// The `remaining_cvm_slots` field.
     pub remaining_cvm_slots: i64,
-    ///The `remaining_disk` field.
+    /// The `remaining_disk` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remaining_disk: ::std::option::Option<f64>,
-    ///The `remaining_memory` field.
+    /// The `remaining_memory` field.
     pub remaining_memory: f64,
-    ///The `remaining_vcpu` field.
+    /// The `remaining_vcpu` field.
     pub remaining_vcpu: f64,
-    ///The `resource_score` field.
+    /// The `resource_score` field.
     pub resource_score: f64,
-    ///The `support_onchain_kms` field.
+    /// The `support_onchain_kms` field.
     #[serde(default)]
     pub support_onchain_kms: bool,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     pub teepod_id: i64,
 }
-///`PrepaidBreakdownOut`
+/// `PrepaidBreakdownOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PrepaidBreakdownOut {
-    ///The `amount` field.
+    /// The `amount` field.
     pub amount: ::std::string::String,
-    ///The `source` field.
+    /// The `source` field.
     pub source: ::std::string::String,
-    ///The `transaction_id` field.
+    /// The `transaction_id` field.
     pub transaction_id: ::std::string::String,
-    ///The `type` field.
+    /// The `type` field.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
-///Response model for entity profile - only public display data.
+/// Response model for entity profile - only public display data.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ProfileGetResponse {
-    ///The `avatar_url` field.
+    /// The `avatar_url` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar_url: ::std::option::Option<::std::string::String>,
-    ///The `custom_domain` field.
+    /// The `custom_domain` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_domain: ::std::option::Option<::std::string::String>,
-    ///The `description` field.
+    /// The `description` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///The `display_name` field.
+    /// The `display_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
 }
-///Request model for updating entity profile.
+/// Request model for updating entity profile.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ProfileUpdateRequest {
-    ///The `custom_domain` field.
+    /// The `custom_domain` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_domain: ::std::option::Option<ProfileUpdateRequestCustomDomain>,
-    ///The `description` field.
+    /// The `description` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<ProfileUpdateRequestDescription>,
-    ///The `display_name` field.
+    /// The `display_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<ProfileUpdateRequestDisplayName>,
 }
-///`ProfileUpdateRequestCustomDomain`
+/// `ProfileUpdateRequestCustomDomain`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ProfileUpdateRequestCustomDomain(pub(super) ::std::string::String);
@@ -868,7 +868,7 @@ impl<'de> ::serde::Deserialize<'de> for ProfileUpdateRequestCustomDomain {
             })
     }
 }
-///`ProfileUpdateRequestDescription`
+/// `ProfileUpdateRequestDescription`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ProfileUpdateRequestDescription(pub(super) ::std::string::String);
@@ -922,7 +922,7 @@ impl<'de> ::serde::Deserialize<'de> for ProfileUpdateRequestDescription {
             })
     }
 }
-///`ProfileUpdateRequestDisplayName`
+/// `ProfileUpdateRequestDisplayName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ProfileUpdateRequestDisplayName(pub(super) ::std::string::String);
@@ -979,26 +979,26 @@ impl<'de> ::serde::Deserialize<'de> for ProfileUpdateRequestDisplayName {
             })
     }
 }
-///Project metadata.
+/// Project metadata.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ProjectDetailResponse {
-    ///Custom icon URL
+    /// Custom icon URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_icon_url: ::std::option::Option<::std::string::String>,
-    ///Deployment template (e.g., 'elizaos/eliza')
+    /// Deployment template (e.g., 'elizaos/eliza')
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_provision_type: ::std::option::Option<::std::string::String>,
-    ///ISO 8601 creation timestamp
+    /// ISO 8601 creation timestamp
     pub created_at: ::std::string::String,
-    ///Project ID (hashid)
+    /// Project ID (hashid)
     pub id: ProjectDetailResponseId,
-    ///App identifier (e.g., 'app_abc123')
+    /// App identifier (e.g., 'app_abc123')
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    ///Project display name
+    /// Project display name
     pub name: ::std::string::String,
 }
-///Project ID (hashid)
+/// Project ID (hashid)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ProjectDetailResponseId(pub(super) ::std::string::String);
@@ -1054,29 +1054,29 @@ impl<'de> ::serde::Deserialize<'de> for ProjectDetailResponseId {
             })
     }
 }
-///Project with current CVM summary.
+/// Project with current CVM summary.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ProjectWithCvmResponse {
-    ///Custom icon URL
+    /// Custom icon URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_icon_url: ::std::option::Option<::std::string::String>,
-    ///Deployment template
+    /// Deployment template
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_provision_type: ::std::option::Option<::std::string::String>,
-    ///ISO 8601 creation timestamp
+    /// ISO 8601 creation timestamp
     pub created_at: ::std::string::String,
-    ///Active CVM info (if deployed)
+    /// Active CVM info (if deployed)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_cvm: ::std::option::Option<ProjectsCvmBasicInfo>,
-    ///Project ID (hashid)
+    /// Project ID (hashid)
     pub id: ProjectWithCvmResponseId,
-    ///App identifier
+    /// App identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    ///Project display name
+    /// Project display name
     pub name: ::std::string::String,
 }
-///Project ID (hashid)
+/// Project ID (hashid)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ProjectWithCvmResponseId(pub(super) ::std::string::String);
@@ -1132,191 +1132,191 @@ impl<'de> ::serde::Deserialize<'de> for ProjectWithCvmResponseId {
             })
     }
 }
-///CVM summary from database (not real-time status).
+/// CVM summary from database (not real-time status).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ProjectsCvmBasicInfo {
-    ///Application ID (40-char hex)
+    /// Application ID (40-char hex)
     pub app_id: ::std::string::String,
-    ///Disk size in GB
+    /// Disk size in GB
     pub disk_size: i64,
-    ///Allocated memory in MB
+    /// Allocated memory in MB
     pub memory: i64,
-    ///CVM display name
+    /// CVM display name
     pub name: ::std::string::String,
-    ///Region code (e.g., 'us-west-1')
+    /// Region code (e.g., 'us-west-1')
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    ///Database status (may lag behind actual state)
+    /// Database status (may lag behind actual state)
     pub status: ::std::string::String,
-    ///Host teepod ID
+    /// Host teepod ID
     pub teepod_id: i64,
-    ///Host teepod name
+    /// Host teepod name
     pub teepod_name: ::std::string::String,
-    ///Allocated vCPU count
+    /// Allocated vCPU count
     pub vcpu: i64,
-    ///CVM UUID from hypervisor
+    /// CVM UUID from hypervisor
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
-///`PromotionCode`
+/// `PromotionCode`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromotionCode {
-    ///The `code` field.
+    /// The `code` field.
     pub code: ::std::string::String,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub credit_amount: ::std::string::String,
-    ///The `current_uses` field.
+    /// The `current_uses` field.
     #[serde(default)]
     pub current_uses: i64,
-    ///The `expires_at` field.
+    /// The `expires_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `is_active` field.
+    /// The `is_active` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_active: bool,
-    ///The `max_uses` field.
+    /// The `max_uses` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses: ::std::option::Option<i64>,
-    ///The `max_uses_per_user` field.
+    /// The `max_uses_per_user` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses_per_user: ::std::option::Option<i64>,
 }
-///`PromotionCodeCreate`
+/// `PromotionCodeCreate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromotionCodeCreate {
-    ///The `code` field.
+    /// The `code` field.
     pub code: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub credit_amount: ::std::string::String,
-    ///The `expires_at` field.
+    /// The `expires_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `max_uses` field.
+    /// The `max_uses` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses: ::std::option::Option<i64>,
-    ///The `max_uses_per_user` field.
+    /// The `max_uses_per_user` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses_per_user: ::std::option::Option<i64>,
 }
-///`PromotionCodeUpdate`
+/// `PromotionCodeUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PromotionCodeUpdate {
-    ///The `expires_at` field.
+    /// The `expires_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `max_uses` field.
+    /// The `max_uses` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses: ::std::option::Option<i64>,
-    ///The `max_uses_per_user` field.
+    /// The `max_uses_per_user` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses_per_user: ::std::option::Option<i64>,
 }
-///Paginated promotion codes response.
+/// Paginated promotion codes response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromotionCodesResponse {
-    ///Promotion code list
+    /// Promotion code list
     pub items: ::std::vec::Vec<PromotionCode>,
-    ///Total matching records
+    /// Total matching records
     pub total: i64,
 }
-///Promotion code redemption item for workspace.
+/// Promotion code redemption item for workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromotionRedemptionItem {
-    ///The `code` field.
+    /// The `code` field.
     pub code: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub credit_amount: ::std::string::String,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `redeemed_at` field.
+    /// The `redeemed_at` field.
     pub redeemed_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `redeemed_by_user_id` field.
+    /// The `redeemed_by_user_id` field.
     pub redeemed_by_user_id: i64,
-    ///The `redeemed_by_username` field.
+    /// The `redeemed_by_username` field.
     pub redeemed_by_username: ::std::string::String,
 }
-///Response for promotion redemptions list.
+/// Response for promotion redemptions list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromotionRedemptionsResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<PromotionRedemptionItem>,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///Request model for provisioning compose file updates.
+/// Request model for provisioning compose file updates.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ProvisionComposeFileUpdateRequest {
-    ///The `allowed_envs` field.
+    /// The `allowed_envs` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub allowed_envs: ::std::vec::Vec<::std::string::String>,
-    ///The `bash_script` field.
+    /// The `bash_script` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bash_script: ::std::option::Option<::std::string::String>,
-    ///The `default_gateway_domain` field.
+    /// The `default_gateway_domain` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_gateway_domain: ::std::option::Option<::std::string::String>,
-    ///The `docker_compose_file` field.
+    /// The `docker_compose_file` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    ///The `features` field.
+    /// The `features` field.
     #[serde(default = "defaults::provision_compose_file_update_request_features")]
     pub features: ::std::vec::Vec<::std::string::String>,
-    ///The `gateway_enabled` field.
+    /// The `gateway_enabled` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub gateway_enabled: bool,
-    ///The `init_script` field.
+    /// The `init_script` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub init_script: ::std::option::Option<::std::string::String>,
-    ///The `kms_enabled` field.
+    /// The `kms_enabled` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub kms_enabled: bool,
-    ///The `local_key_provider_enabled` field.
+    /// The `local_key_provider_enabled` field.
     #[serde(default)]
     pub local_key_provider_enabled: bool,
-    ///The `manifest_version` field.
+    /// The `manifest_version` field.
     #[serde(default = "defaults::default_u64::<i64, 2>")]
     pub manifest_version: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `no_instance_id` field.
+    /// The `no_instance_id` field.
     #[serde(default)]
     pub no_instance_id: bool,
-    ///The `pre_launch_script` field.
+    /// The `pre_launch_script` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
-    ///The `public_logs` field.
+    /// The `public_logs` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_logs: bool,
-    ///The `public_sysinfo` field.
+    /// The `public_sysinfo` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_sysinfo: bool,
-    ///The `public_tcbinfo` field.
+    /// The `public_tcbinfo` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_tcbinfo: bool,
-    ///The `runner` field.
+    /// The `runner` field.
     #[serde(default = "defaults::provision_compose_file_update_request_runner")]
     pub runner: ::std::string::String,
-    ///The `salt` field.
+    /// The `salt` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub salt: ::std::option::Option<::std::string::String>,
-    ///The `secure_time` field.
+    /// The `secure_time` field.
     #[serde(default)]
     pub secure_time: bool,
-    ///The `storage_fs` field.
+    /// The `storage_fs` field.
     #[serde(default = "defaults::provision_compose_file_update_request_storage_fs")]
     pub storage_fs: ::std::option::Option<ProvisionComposeFileUpdateRequestStorageFs>,
-    ///The `tproxy_enabled` field.
+    /// The `tproxy_enabled` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub tproxy_enabled: bool,
-    ///Whether to also update allowed_envs
+    /// Whether to also update allowed_envs
     #[serde(default = "defaults::provision_compose_file_update_request_update_env_vars")]
     pub update_env_vars: ::std::option::Option<bool>,
 }
-///`ProvisionComposeFileUpdateRequestStorageFs`
+/// `ProvisionComposeFileUpdateRequestStorageFs`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -1330,10 +1330,10 @@ pub struct ProvisionComposeFileUpdateRequest {
     PartialOrd
 )]
 pub enum ProvisionComposeFileUpdateRequestStorageFs {
-    ///The value `"ext4"`.
+    /// The value `"ext4"`.
     #[serde(rename = "ext4")]
     Ext4,
-    ///The value `"zfs"`.
+    /// The value `"zfs"`.
     #[serde(rename = "zfs")]
     Zfs,
 }
@@ -1374,121 +1374,121 @@ for ProvisionComposeFileUpdateRequestStorageFs {
         value.parse()
     }
 }
-/**Request for provisioning a DStack app with automatic resource matching.
+/** Request for provisioning a DStack app with automatic resource matching.
 
 Most fields are optional and will be automatically determined by the resource
 matching logic in preflight_dstack_app. Only compose_file and name are required.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ProvisionDstackAppRequestV2 {
-    ///Optional app_id for manual specification. Required when nonce is provided. Only works with PHALA KMS.
+    /// Optional app_id for manual specification. Required when nonce is provided. Only works with PHALA KMS.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    ///The `compose_file` field.
+    /// The `compose_file` field.
     pub compose_file: AppComposeV2,
-    ///The `disk_size` field.
+    /// The `disk_size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size: ::std::option::Option<i64>,
-    ///The `encrypted_env` field.
+    /// The `encrypted_env` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    ///The `env_keys` field.
+    /// The `env_keys` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub env_keys: ::std::vec::Vec<::std::string::String>,
-    ///The `experimental_vpc_server_app_id` field.
+    /// The `experimental_vpc_server_app_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub experimental_vpc_server_app_id: ::std::option::Option<::std::string::String>,
-    ///The `gateway_urls` field.
+    /// The `gateway_urls` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub gateway_urls: ::std::vec::Vec<::std::string::String>,
-    ///The `gpus` field.
+    /// The `gpus` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpus: ::std::option::Option<GpuConfig>,
-    ///The `hugepages` field.
+    /// The `hugepages` field.
     #[serde(default)]
     pub hugepages: bool,
-    ///The `image` field.
+    /// The `image` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image: ::std::option::Option<::std::string::String>,
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///The `kms` field.
+    /// The `kms` field.
     #[serde(default = "defaults::provision_dstack_app_request_v2_kms")]
     pub kms: ::std::option::Option<KmsType>,
-    ///The `kms_id` field.
+    /// The `kms_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_id: ::std::option::Option<::std::string::String>,
-    ///The `kms_urls` field.
+    /// The `kms_urls` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_urls: ::std::vec::Vec<::std::string::String>,
-    ///The `listed` field.
+    /// The `listed` field.
     #[serde(default = "defaults::default_bool::<true>")]
     pub listed: bool,
-    ///The `memory` field.
+    /// The `memory` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory: ::std::option::Option<i64>,
-    ///CVM name (used as hostname): 5-63 chars, must start with letter, can contain letters/numbers/hyphens
+    /// CVM name (used as hostname): 5-63 chars, must start with letter, can contain letters/numbers/hyphens
     pub name: ::std::string::String,
-    ///Optional nonce for deterministic app_id generation. When provided, app_id must also be provided. System will verify: app_id == get_create_address(team_wallet, nonce)
+    /// Optional nonce for deterministic app_id generation. When provided, app_id must also be provided. System will verify: app_id == get_create_address(team_wallet, nonce)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nonce: ::std::option::Option<i64>,
-    ///The `pin_numa` field.
+    /// The `pin_numa` field.
     #[serde(default)]
     pub pin_numa: bool,
-    ///The `ports` field.
+    /// The `ports` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<PortMapping>>,
-    ///Prefer dev OS image (True) or non-dev OS image (False). When None, auto-selects based on image name or defaults to dev.
+    /// Prefer dev OS image (True) or non-dev OS image (False). When None, auto-selects based on image name or defaults to dev.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prefer_dev: ::std::option::Option<bool>,
-    ///The `region` field.
+    /// The `region` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_id: ::std::option::Option<i64>,
-    ///The `user_config` field.
+    /// The `user_config` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_config: ::std::option::Option<::std::string::String>,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
 }
-///`ProvisionElizaRequest`
+/// `ProvisionElizaRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ProvisionElizaRequest {
-    ///The characterfile to use for the a16z/eliza.
+    /// The characterfile to use for the a16z/eliza.
     pub characterfile: ::std::string::String,
-    ///The environment variables to use for the a16z/eliza.
+    /// The environment variables to use for the a16z/eliza.
     pub env_keys: ::std::vec::Vec<::std::string::String>,
-    ///The image to use for the a16z/eliza. If not provided, it will use the latest image.
+    /// The image to use for the a16z/eliza. If not provided, it will use the latest image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image: ::std::option::Option<::std::string::String>,
-    ///The KMS ID to use.
+    /// The KMS ID to use.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_id: ::std::option::Option<::std::string::String>,
-    ///The name of the tapp.
+    /// The name of the tapp.
     pub name: ::std::string::String,
-    ///The Teepod ID to use for the a16z/eliza. If not provided, it will auto select an available one.
+    /// The Teepod ID to use for the a16z/eliza. If not provided, it will auto select an available one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_id: ::std::option::Option<i64>,
 }
-///`PublicCvm`
+/// `PublicCvm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PublicCvm {
-    ///The `app_id` field.
+    /// The `app_id` field.
     pub app_id: ::std::string::String,
-    ///The `base_image` field.
+    /// The `base_image` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub base_image: ::std::option::Option<::std::string::String>,
-    ///The `instance_id` field.
+    /// The `instance_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }

@@ -4,77 +4,77 @@
 
 #[allow(unused_imports)]
 use super::*;
-///Queue health metrics.
+/// Queue health metrics.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct QueueHealth {
-    ///Overall health status
+    /// Overall health status
     pub healthy: bool,
-    ///Tasks over 5 minutes
+    /// Tasks over 5 minutes
     pub long_running_tasks: ::std::vec::Vec<LongRunningTask>,
-    ///Worker pool status
+    /// Worker pool status
     pub pool_health: ::std::vec::Vec<PoolHealthInfo>,
-    ///Messages not yet acknowledged
+    /// Messages not yet acknowledged
     pub unacknowledged_count: i64,
-    ///Active worker count
+    /// Active worker count
     pub workers_online: i64,
 }
-///Comprehensive queue health check result.
+/// Comprehensive queue health check result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct QueueHealthCheckResult {
-    ///Alerts requiring action
+    /// Alerts requiring action
     pub issues: ::std::vec::Vec<::std::string::String>,
-    ///Per-queue statistics
+    /// Per-queue statistics
     pub queue_details: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///Queues with at least one worker
+    /// Queues with at least one worker
     pub queues_with_workers: i64,
-    ///RabbitMQ management API reachable
+    /// RabbitMQ management API reachable
     pub rabbitmq_accessible: bool,
-    ///RabbitMQ connection error
+    /// RabbitMQ connection error
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rabbitmq_error: ::std::option::Option<::std::string::String>,
-    ///OK or ALERT
+    /// OK or ALERT
     pub status: ::std::string::String,
-    ///Total configured queue count
+    /// Total configured queue count
     pub total_configured_queues: i64,
-    ///Messages waiting for workers
+    /// Messages waiting for workers
     pub total_pending: i64,
-    ///Messages being processed
+    /// Messages being processed
     pub total_processing: i64,
-    ///Active worker count
+    /// Active worker count
     pub total_workers: i64,
-    ///Non-critical warnings
+    /// Non-critical warnings
     pub warnings: ::std::vec::Vec<::std::string::String>,
-    ///Unresponsive workers
+    /// Unresponsive workers
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub zombie_workers: ::std::vec::Vec<ZombieWorkerInfo>,
 }
-///Celery queue statistics.
+/// Celery queue statistics.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct QueueStats {
-    ///Currently executing tasks
+    /// Currently executing tasks
     pub active_tasks: i64,
-    ///Queue name
+    /// Queue name
     pub name: ::std::string::String,
-    ///Tasks claimed by workers
+    /// Tasks claimed by workers
     pub reserved_tasks: i64,
-    ///Tasks scheduled for later execution
+    /// Tasks scheduled for later execution
     pub scheduled_tasks: i64,
-    ///Total tasks (active + reserved + scheduled)
+    /// Total tasks (active + reserved + scheduled)
     pub size: i64,
 }
-/**Quota metric for resource limits and availability.
+/** Quota metric for resource limits and availability.
 
 Convention:
 - limit = -1 means unlimited (e.g. enterprise tier)
 - remaining = -1 means unlimited*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct QuotaMetric {
-    ///The `limit` field.
+    /// The `limit` field.
     #[serde(default = "defaults::default_i64::<i64, -1>")]
     pub limit: i64,
-    ///The `remaining` field.
+    /// The `remaining` field.
     #[serde(default = "defaults::default_i64::<i64, -1>")]
     pub remaining: i64,
 }
@@ -86,88 +86,88 @@ impl ::std::default::Default for QuotaMetric {
         }
     }
 }
-///`Quote`
+/// `Quote`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Quote {
-    ///The `body` field.
+    /// The `body` field.
     pub body: QuoteBody,
-    ///The `cert_data` field.
+    /// The `cert_data` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub cert_data: ::std::option::Option<::std::string::String>,
-    ///The `header` field.
+    /// The `header` field.
     pub header: QuoteHeader,
-    ///The `verified` field.
+    /// The `verified` field.
     #[serde(default = "defaults::quote_verified")]
     pub verified: ::std::option::Option<bool>,
 }
-///`QuoteBody`
+/// `QuoteBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct QuoteBody {
-    ///The `mrconfig` field.
+    /// The `mrconfig` field.
     pub mrconfig: ::std::string::String,
-    ///The `mrowner` field.
+    /// The `mrowner` field.
     pub mrowner: ::std::string::String,
-    ///The `mrownerconfig` field.
+    /// The `mrownerconfig` field.
     pub mrownerconfig: ::std::string::String,
-    ///The `mrseam` field.
+    /// The `mrseam` field.
     pub mrseam: ::std::string::String,
-    ///The `mrsignerseam` field.
+    /// The `mrsignerseam` field.
     pub mrsignerseam: ::std::string::String,
-    ///The `mrtd` field.
+    /// The `mrtd` field.
     pub mrtd: ::std::string::String,
-    ///The `reportdata` field.
+    /// The `reportdata` field.
     pub reportdata: ::std::string::String,
-    ///The `rtmr0` field.
+    /// The `rtmr0` field.
     pub rtmr0: ::std::string::String,
-    ///The `rtmr1` field.
+    /// The `rtmr1` field.
     pub rtmr1: ::std::string::String,
-    ///The `rtmr2` field.
+    /// The `rtmr2` field.
     pub rtmr2: ::std::string::String,
-    ///The `rtmr3` field.
+    /// The `rtmr3` field.
     pub rtmr3: ::std::string::String,
-    ///The `seamattributes` field.
+    /// The `seamattributes` field.
     pub seamattributes: ::std::string::String,
-    ///The `tdattributes` field.
+    /// The `tdattributes` field.
     pub tdattributes: ::std::string::String,
-    ///The `tee_tcb_svn` field.
+    /// The `tee_tcb_svn` field.
     pub tee_tcb_svn: ::std::string::String,
-    ///The `xfam` field.
+    /// The `xfam` field.
     pub xfam: ::std::string::String,
 }
-///`QuoteCollateralV3`
+/// `QuoteCollateralV3`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct QuoteCollateralV3 {
-    ///The `pck_crl` field.
+    /// The `pck_crl` field.
     pub pck_crl: ::std::string::String,
-    ///The `pck_crl_issuer_chain` field.
+    /// The `pck_crl_issuer_chain` field.
     pub pck_crl_issuer_chain: ::std::string::String,
-    ///The `qe_identity` field.
+    /// The `qe_identity` field.
     pub qe_identity: ::std::string::String,
-    ///The `qe_identity_issuer_chain` field.
+    /// The `qe_identity_issuer_chain` field.
     pub qe_identity_issuer_chain: ::std::string::String,
-    ///The `qe_identity_signature` field.
+    /// The `qe_identity_signature` field.
     pub qe_identity_signature: ::std::string::String,
-    ///The `root_ca_crl` field.
+    /// The `root_ca_crl` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub root_ca_crl: ::std::option::Option<::std::string::String>,
-    ///The `tcb_info` field.
+    /// The `tcb_info` field.
     pub tcb_info: ::std::string::String,
-    ///The `tcb_info_issuer_chain` field.
+    /// The `tcb_info_issuer_chain` field.
     pub tcb_info_issuer_chain: ::std::string::String,
-    ///The `tcb_info_signature` field.
+    /// The `tcb_info_signature` field.
     pub tcb_info_signature: ::std::string::String,
 }
-///`QuoteHeader`
+/// `QuoteHeader`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct QuoteHeader {
-    ///The `ak_type` field.
+    /// The `ak_type` field.
     pub ak_type: AttestationKeyType,
-    ///The `qe_vendor` field.
+    /// The `qe_vendor` field.
     pub qe_vendor: ::std::string::String,
-    ///The `tee_type` field.
+    /// The `tee_type` field.
     pub tee_type: TeeType,
-    ///The `user_data` field.
+    /// The `user_data` field.
     pub user_data: ::std::string::String,
-    ///The `version` field.
+    /// The `version` field.
     pub version: i64,
 }

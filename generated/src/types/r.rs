@@ -4,49 +4,49 @@
 
 #[allow(unused_imports)]
 use super::*;
-///RabbitMQ cluster overview.
+/// RabbitMQ cluster overview.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RabbitMqOverview {
-    ///Messages acknowledged per second
+    /// Messages acknowledged per second
     #[serde(default = "defaults::rabbit_mq_overview_ack_rate")]
     pub ack_rate: f64,
-    ///Active channels
+    /// Active channels
     #[serde(default)]
     pub channels: i64,
-    ///Active connections
+    /// Active connections
     #[serde(default)]
     pub connections: i64,
-    ///Total consumers
+    /// Total consumers
     #[serde(default)]
     pub consumers: i64,
-    ///Messages delivered per second
+    /// Messages delivered per second
     #[serde(default = "defaults::rabbit_mq_overview_deliver_rate")]
     pub deliver_rate: f64,
-    ///Erlang OTP version
+    /// Erlang OTP version
     #[serde(default = "defaults::rabbit_mq_overview_erlang_version")]
     pub erlang_version: ::std::string::String,
-    ///Management plugin version
+    /// Management plugin version
     #[serde(default = "defaults::rabbit_mq_overview_management_version")]
     pub management_version: ::std::string::String,
-    ///RabbitMQ node name
+    /// RabbitMQ node name
     #[serde(default = "defaults::rabbit_mq_overview_node")]
     pub node: ::std::string::String,
-    ///Messages published per second
+    /// Messages published per second
     #[serde(default = "defaults::rabbit_mq_overview_publish_rate")]
     pub publish_rate: f64,
-    ///Queue count
+    /// Queue count
     #[serde(default)]
     pub queues: i64,
-    ///RabbitMQ version
+    /// RabbitMQ version
     #[serde(default = "defaults::rabbit_mq_overview_rabbitmq_version")]
     pub rabbitmq_version: ::std::string::String,
-    ///Total messages across all queues
+    /// Total messages across all queues
     #[serde(default)]
     pub total_messages: i64,
-    ///Messages ready for delivery
+    /// Messages ready for delivery
     #[serde(default)]
     pub total_ready: i64,
-    ///Unacknowledged messages
+    /// Unacknowledged messages
     #[serde(default)]
     pub total_unacked: i64,
 }
@@ -70,91 +70,91 @@ impl ::std::default::Default for RabbitMqOverview {
         }
     }
 }
-///RabbitMQ queue statistics.
+/// RabbitMQ queue statistics.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RabbitMqQueue {
-    ///Connected consumer count
+    /// Connected consumer count
     pub consumers: i64,
-    ///Messages delivered per second
+    /// Messages delivered per second
     pub deliver_rate: f64,
-    ///Last activity timestamp
+    /// Last activity timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub idle_since: ::std::option::Option<::std::string::String>,
-    ///Memory usage in bytes
+    /// Memory usage in bytes
     pub memory: i64,
-    ///Total messages in queue
+    /// Total messages in queue
     pub messages: i64,
-    ///Messages ready for delivery
+    /// Messages ready for delivery
     pub messages_ready: i64,
-    ///Messages delivered but not acked
+    /// Messages delivered but not acked
     pub messages_unacknowledged: i64,
-    ///Queue name
+    /// Queue name
     pub name: ::std::string::String,
-    ///Messages published per second
+    /// Messages published per second
     pub publish_rate: f64,
 }
-///Detail of a single CVM billing update.
+/// Detail of a single CVM billing update.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RecalculateBillingDetailItem {
-    ///The `cvm_id` field.
+    /// The `cvm_id` field.
     pub cvm_id: i64,
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///The `new_values` field.
+    /// The `new_values` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_values: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
 }
-///Response for recalculate billing endpoint.
+/// Response for recalculate billing endpoint.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RecalculateBillingResponse {
-    ///The `details` field.
+    /// The `details` field.
     pub details: ::std::vec::Vec<RecalculateBillingDetailItem>,
-    ///The `skipped_count` field.
+    /// The `skipped_count` field.
     pub skipped_count: i64,
-    ///The `updated_count` field.
+    /// The `updated_count` field.
     pub updated_count: i64,
 }
-///`RechargeResponse`
+/// `RechargeResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RechargeResponse {
-    ///The `balance_after` field.
+    /// The `balance_after` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub balance_after: ::std::option::Option<f64>,
-    ///The `balance_before` field.
+    /// The `balance_before` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub balance_before: ::std::option::Option<f64>,
-    ///The `recharged` field.
+    /// The `recharged` field.
     pub recharged: bool,
-    ///The `transfer_amount` field.
+    /// The `transfer_amount` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transfer_amount: ::std::option::Option<::std::string::String>,
 }
-///Request model for reconciliation deduction.
+/// Request model for reconciliation deduction.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReconciliationDeductionRequest {
-    ///Deduction amount (must be positive)
+    /// Deduction amount (must be positive)
     pub amount: ReconciliationDeductionRequestAmount,
-    ///Optional custom description (defaults to 'Reconciliation deduction to correct ledger')
+    /// Optional custom description (defaults to 'Reconciliation deduction to correct ledger')
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Reason for deduction (required for audit)
+    /// Reason for deduction (required for audit)
     pub reason: ReconciliationDeductionRequestReason,
 }
-///Deduction amount (must be positive)
+/// Deduction amount (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ReconciliationDeductionRequestAmount {
-    ///The `Number` case.
+    /// The `Number` case.
     Number(f64),
-    ///The `String` case.
+    /// The `String` case.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for ReconciliationDeductionRequestAmount {
@@ -170,7 +170,7 @@ impl ::std::convert::From<f64> for ReconciliationDeductionRequestAmount {
         Self::Number(value)
     }
 }
-///Reason for deduction (required for audit)
+/// Reason for deduction (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ReconciliationDeductionRequestReason(pub(super) ::std::string::String);
@@ -226,19 +226,19 @@ impl<'de> ::serde::Deserialize<'de> for ReconciliationDeductionRequestReason {
             })
     }
 }
-///Response model for reconciliation deduction.
+/// Response model for reconciliation deduction.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReconciliationDeductionResponse {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub new_ledger_balance: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub previous_ledger_balance: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub transaction_id: ReconciliationDeductionResponseTransactionId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ReconciliationDeductionResponseTransactionId(
@@ -298,17 +298,17 @@ impl<'de> ::serde::Deserialize<'de> for ReconciliationDeductionResponseTransacti
             })
     }
 }
-///`RedeployRevisionRequest`
+/// `RedeployRevisionRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RedeployRevisionRequest {
-    ///The `vm_uuids` field.
+    /// The `vm_uuids` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-///Request body for creating a Redpill API key.
+/// Request body for creating a Redpill API key.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RedpillApiKeyCreate {
-    ///Display name for the API key
+    /// Display name for the API key
     #[serde(default = "defaults::redpill_api_key_create_name")]
     pub name: ::std::option::Option<::std::string::String>,
 }
@@ -319,36 +319,36 @@ impl ::std::default::Default for RedpillApiKeyCreate {
         }
     }
 }
-///`RedpillConnectionStatus`
+/// `RedpillConnectionStatus`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RedpillConnectionStatus {
-    ///The `connected` field.
+    /// The `connected` field.
     pub connected: bool,
-    ///The `credits_line` field.
+    /// The `credits_line` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credits_line: ::std::option::Option<f64>,
-    ///The `is_post_paid` field.
+    /// The `is_post_paid` field.
     #[serde(default)]
     pub is_post_paid: bool,
 }
-///`RefreshAttestationVerifiedItem`
+/// `RefreshAttestationVerifiedItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RefreshAttestationVerifiedItem {
-    ///The `checksum` field.
+    /// The `checksum` field.
     pub checksum: ::std::string::String,
-    ///The `reason` field.
+    /// The `reason` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: RefreshAttestationVerifiedItemStatus,
-    ///The `verified` field.
+    /// The `verified` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified: ::std::option::Option<bool>,
-    ///The `verified_at` field.
+    /// The `verified_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at: ::std::option::Option<::std::string::String>,
 }
-///`RefreshAttestationVerifiedItemStatus`
+/// `RefreshAttestationVerifiedItemStatus`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -362,19 +362,19 @@ pub struct RefreshAttestationVerifiedItem {
     PartialOrd
 )]
 pub enum RefreshAttestationVerifiedItemStatus {
-    ///The value `"would_process"`.
+    /// The value `"would_process"`.
     #[serde(rename = "would_process")]
     WouldProcess,
-    ///The value `"updated"`.
+    /// The value `"updated"`.
     #[serde(rename = "updated")]
     Updated,
-    ///The value `"unchanged"`.
+    /// The value `"unchanged"`.
     #[serde(rename = "unchanged")]
     Unchanged,
-    ///The value `"failed"`.
+    /// The value `"failed"`.
     #[serde(rename = "failed")]
     Failed,
-    ///The value `"not_found"`.
+    /// The value `"not_found"`.
     #[serde(rename = "not_found")]
     NotFound,
 }
@@ -421,22 +421,22 @@ for RefreshAttestationVerifiedItemStatus {
         value.parse()
     }
 }
-///`RefreshAttestationVerifiedRequest`
+/// `RefreshAttestationVerifiedRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RefreshAttestationVerifiedRequest {
-    ///Rows to process per batch.
+    /// Rows to process per batch.
     #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 100>")]
     pub batch_size: ::std::num::NonZeroU64,
-    ///Refresh one or more exact quote checksums.
+    /// Refresh one or more exact quote checksums.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub checksums: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Optional cap on matched rows after filtering.
+    /// Optional cap on matched rows after filtering.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<::std::num::NonZeroU64>,
-    ///Preview affected rows or execute the refresh mutation.
+    /// Preview affected rows or execute the refresh mutation.
     #[serde(default = "defaults::refresh_attestation_verified_request_mode")]
     pub mode: RefreshAttestationVerifiedRequestMode,
-    ///Refresh quotes created at or after this timestamp.
+    /// Refresh quotes created at or after this timestamp.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub since: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
@@ -451,7 +451,7 @@ impl ::std::default::Default for RefreshAttestationVerifiedRequest {
         }
     }
 }
-///Preview affected rows or execute the refresh mutation.
+/// Preview affected rows or execute the refresh mutation.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -465,10 +465,10 @@ impl ::std::default::Default for RefreshAttestationVerifiedRequest {
     PartialOrd
 )]
 pub enum RefreshAttestationVerifiedRequestMode {
-    ///The value `"estimate"`.
+    /// The value `"estimate"`.
     #[serde(rename = "estimate")]
     Estimate,
-    ///The value `"execute"`.
+    /// The value `"execute"`.
     #[serde(rename = "execute")]
     Execute,
 }
@@ -514,26 +514,26 @@ impl ::std::default::Default for RefreshAttestationVerifiedRequestMode {
         RefreshAttestationVerifiedRequestMode::Estimate
     }
 }
-///`RefreshAttestationVerifiedResponse`
+/// `RefreshAttestationVerifiedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RefreshAttestationVerifiedResponse {
-    ///Rows that failed re-verification.
+    /// Rows that failed re-verification.
     pub failed: i64,
-    ///The `items` field.
+    /// The `items` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub items: ::std::vec::Vec<RefreshAttestationVerifiedItem>,
-    ///Rows found in ClickHouse for the requested target.
+    /// Rows found in ClickHouse for the requested target.
     pub matched: i64,
-    ///The `mode` field.
+    /// The `mode` field.
     pub mode: RefreshAttestationVerifiedResponseMode,
-    ///Rows that were inspected in this request.
+    /// Rows that were inspected in this request.
     pub processed: i64,
-    ///Rows refreshed with the same verified boolean.
+    /// Rows refreshed with the same verified boolean.
     pub unchanged: i64,
-    ///Rows whose verified boolean changed after refresh.
+    /// Rows whose verified boolean changed after refresh.
     pub updated: i64,
 }
-///`RefreshAttestationVerifiedResponseMode`
+/// `RefreshAttestationVerifiedResponseMode`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -547,10 +547,10 @@ pub struct RefreshAttestationVerifiedResponse {
     PartialOrd
 )]
 pub enum RefreshAttestationVerifiedResponseMode {
-    ///The value `"estimate"`.
+    /// The value `"estimate"`.
     #[serde(rename = "estimate")]
     Estimate,
-    ///The value `"execute"`.
+    /// The value `"execute"`.
     #[serde(rename = "execute")]
     Execute,
 }
@@ -591,23 +591,23 @@ for RefreshAttestationVerifiedResponseMode {
         value.parse()
     }
 }
-///`RegisterPayload`
+/// `RegisterPayload`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RegisterPayload {
-    ///The `email` field.
+    /// The `email` field.
     pub email: ::std::string::String,
-    ///The `invite_code` field.
+    /// The `invite_code` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invite_code: ::std::option::Option<RegisterPayloadInviteCode>,
-    ///The `password` field.
+    /// The `password` field.
     pub password: RegisterPayloadPassword,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<RegisterPayloadSiteKey>,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///`RegisterPayloadInviteCode`
+/// `RegisterPayloadInviteCode`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RegisterPayloadInviteCode(pub(super) ::std::string::String);
@@ -661,7 +661,7 @@ impl<'de> ::serde::Deserialize<'de> for RegisterPayloadInviteCode {
             })
     }
 }
-///`RegisterPayloadPassword`
+/// `RegisterPayloadPassword`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RegisterPayloadPassword(pub(super) ::std::string::String);
@@ -715,7 +715,7 @@ impl<'de> ::serde::Deserialize<'de> for RegisterPayloadPassword {
             })
     }
 }
-///`RegisterPayloadSiteKey`
+/// `RegisterPayloadSiteKey`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct RegisterPayloadSiteKey(pub(super) ::std::string::String);
@@ -769,224 +769,224 @@ impl<'de> ::serde::Deserialize<'de> for RegisterPayloadSiteKey {
             })
     }
 }
-///Shim registration request with DCAP proof.
+/// Shim registration request with DCAP proof.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RegisterRequest {
-    ///Challenge nonce
+    /// Challenge nonce
     pub nonce: ::std::string::String,
-    ///Compressed secp256k1 public key (hex)
+    /// Compressed secp256k1 public key (hex)
     pub pubkey: ::std::string::String,
-    ///Raw TDX quote (hex)
+    /// Raw TDX quote (hex)
     #[serde(rename = "quoteHex")]
     pub quote_hex: ::std::string::String,
 }
-///`RelatedTransactionOut`
+/// `RelatedTransactionOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RelatedTransactionOut {
-    ///The `amount` field.
+    /// The `amount` field.
     pub amount: ::std::string::String,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `description` field.
+    /// The `description` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///The `transaction_id` field.
+    /// The `transaction_id` field.
     pub transaction_id: ::std::string::String,
-    ///The `type` field.
+    /// The `type` field.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
-///Request model for CVM replication.
+/// Request model for CVM replication.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ReplicateRequest {
-    ///Explicit compose hash to replicate. Required when the source app has multiple live instances.
+    /// Explicit compose hash to replicate. Required when the source app has multiple live instances.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
-    ///New encrypted env blob (hex)
+    /// New encrypted env blob (hex)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    ///Target node ID for the replica
+    /// Target node ID for the replica
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    ///Target node ID (deprecated, use node_id)
+    /// Target node ID (deprecated, use node_id)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_id: ::std::option::Option<i64>,
 }
-///Reserved GPU item.
+/// Reserved GPU item.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReservedGpuItem {
-    ///The `allocation_status` field.
+    /// The `allocation_status` field.
     pub allocation_status: ::std::string::String,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `slot` field.
+    /// The `slot` field.
     pub slot: ::std::string::String,
-    ///The `teepod_name` field.
+    /// The `teepod_name` field.
     pub teepod_name: ::std::string::String,
 }
-///GPU reserved for the workspace.
+/// GPU reserved for the workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReservedGpuOut {
-    ///Current CC mode status
+    /// Current CC mode status
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cc_mode: ::std::option::Option<::std::string::String>,
-    ///GPU database ID
+    /// GPU database ID
     pub gpu_id: i64,
-    ///Whether GPU is attached to a running VM
+    /// Whether GPU is attached to a running VM
     #[serde(default)]
     pub in_use: bool,
-    ///Host node database ID
+    /// Host node database ID
     pub node_id: i64,
-    ///Host node name
+    /// Host node name
     pub node_name: ::std::string::String,
-    ///Current PPCIe mode status
+    /// Current PPCIe mode status
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppcie_mode: ::std::option::Option<::std::string::String>,
-    ///GPU product identifier (e.g., 'H100')
+    /// GPU product identifier (e.g., 'H100')
     pub product_id: ::std::string::String,
-    ///PCI slot address
+    /// PCI slot address
     pub slot: ::std::string::String,
 }
-///Response model for reserved resources.
+/// Response model for reserved resources.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReservedResourcesResponse {
-    ///The `gpus` field.
+    /// The `gpus` field.
     pub gpus: ::std::vec::Vec<ReservedGpuItem>,
-    ///The `gpus_count` field.
+    /// The `gpus_count` field.
     pub gpus_count: i64,
-    ///The `teepods` field.
+    /// The `teepods` field.
     pub teepods: ::std::vec::Vec<ReservedTeepodItem>,
-    ///The `teepods_count` field.
+    /// The `teepods_count` field.
     pub teepods_count: i64,
 }
-///Reserved teepod item.
+/// Reserved teepod item.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReservedTeepodItem {
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `region` field.
+    /// The `region` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
 }
-///Request model for resetting password with token.
+/// Request model for resetting password with token.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ResetPasswordWithToken {
-    ///The `password` field.
+    /// The `password` field.
     pub password: ::std::string::String,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    ///The `token` field.
+    /// The `token` field.
     pub token: ::std::string::String,
 }
-///Resource metrics for CPU, memory, and disk.
+/// Resource metrics for CPU, memory, and disk.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ResourceMetrics {
-    ///The `disk_gb` field.
+    /// The `disk_gb` field.
     pub disk_gb: i64,
-    ///The `memory_gb` field.
+    /// The `memory_gb` field.
     pub memory_gb: f64,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     pub vcpu: i64,
 }
-///Workspace resource summary response.
+/// Workspace resource summary response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ResourceSummaryResponse {
-    ///The `active_gpu_allocations` field.
+    /// The `active_gpu_allocations` field.
     pub active_gpu_allocations: i64,
-    ///The `by_billing_period` field.
+    /// The `by_billing_period` field.
     pub by_billing_period: ::std::vec::Vec<BillingPeriodResourceItem>,
-    ///The `by_instance_type` field.
+    /// The `by_instance_type` field.
     pub by_instance_type: ::std::vec::Vec<InstanceTypeResourceItem>,
-    ///The `running_cvms` field.
+    /// The `running_cvms` field.
     pub running_cvms: i64,
-    ///The `running_resources` field.
+    /// The `running_resources` field.
     pub running_resources: ResourceMetrics,
-    ///The `total_cvms` field.
+    /// The `total_cvms` field.
     pub total_cvms: i64,
-    ///The `total_resources` field.
+    /// The `total_resources` field.
     pub total_resources: ResourceMetrics,
 }
-///Resource threshold for VM creation.
+/// Resource threshold for VM creation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ResourceThreshold {
-    ///The `max_disk` field.
+    /// The `max_disk` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub max_disk: ::std::option::Option<i64>,
-    ///The `max_disk_each` field.
+    /// The `max_disk_each` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_disk_each: ::std::option::Option<i64>,
-    ///The `max_instances` field.
+    /// The `max_instances` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub max_instances: ::std::option::Option<i64>,
-    ///The `max_memory` field.
+    /// The `max_memory` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub max_memory: ::std::option::Option<i64>,
-    ///The `max_memory_each` field.
+    /// The `max_memory_each` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_memory_each: ::std::option::Option<i64>,
-    ///The `max_vcpu` field.
+    /// The `max_vcpu` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub max_vcpu: ::std::option::Option<i64>,
 }
-///`RestartCvmBody`
+/// `RestartCvmBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RestartCvmBody {
-    ///Skip graceful shutdown
+    /// Skip graceful shutdown
     #[serde(default)]
     pub force: bool,
 }
-///Admin review queue row for draft invoices.
+/// Admin review queue row for draft invoices.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReviewQueueItem {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount_due: ::std::string::String,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub credit_consumed_total: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub debt_gap: ::std::string::String,
-    ///The `default_invoice_type` field.
+    /// The `default_invoice_type` field.
     pub default_invoice_type: ReviewQueueItemDefaultInvoiceType,
-    ///The `has_running_cvms` field.
+    /// The `has_running_cvms` field.
     pub has_running_cvms: bool,
-    ///The `has_unpaid_or_uncollectible_invoices` field.
+    /// The `has_unpaid_or_uncollectible_invoices` field.
     pub has_unpaid_or_uncollectible_invoices: bool,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub invoice_id: ReviewQueueItemInvoiceId,
-    ///The `item_count` field.
+    /// The `item_count` field.
     pub item_count: i64,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub outstanding_debt_current: ::std::string::String,
-    ///The `period_end` field.
+    /// The `period_end` field.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `period_start` field.
+    /// The `period_start` field.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `running_cvm_count` field.
+    /// The `running_cvm_count` field.
     pub running_cvm_count: i64,
-    ///The `send_email_default` field.
+    /// The `send_email_default` field.
     pub send_email_default: bool,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `stripe_payment_available` field.
+    /// The `stripe_payment_available` field.
     pub stripe_payment_available: bool,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub team_id: ReviewQueueItemTeamId,
-    ///The `team_row_id` field.
+    /// The `team_row_id` field.
     pub team_row_id: i64,
-    ///The `unpaid_or_uncollectible_invoice_count` field.
+    /// The `unpaid_or_uncollectible_invoice_count` field.
     pub unpaid_or_uncollectible_invoice_count: i64,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub usage_items_total: ::std::string::String,
-    ///The `workspace_name` field.
+    /// The `workspace_name` field.
     pub workspace_name: ::std::string::String,
 }
-///`ReviewQueueItemDefaultInvoiceType`
+/// `ReviewQueueItemDefaultInvoiceType`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -1000,10 +1000,10 @@ pub struct ReviewQueueItem {
     PartialOrd
 )]
 pub enum ReviewQueueItemDefaultInvoiceType {
-    ///The value `"local"`.
+    /// The value `"local"`.
     #[serde(rename = "local")]
     Local,
-    ///The value `"stripe"`.
+    /// The value `"stripe"`.
     #[serde(rename = "stripe")]
     Stripe,
 }
@@ -1044,7 +1044,7 @@ for ReviewQueueItemDefaultInvoiceType {
         value.parse()
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ReviewQueueItemInvoiceId(pub(super) ::std::string::String);
@@ -1100,7 +1100,7 @@ impl<'de> ::serde::Deserialize<'de> for ReviewQueueItemInvoiceId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ReviewQueueItemTeamId(pub(super) ::std::string::String);
@@ -1156,24 +1156,24 @@ impl<'de> ::serde::Deserialize<'de> for ReviewQueueItemTeamId {
             })
     }
 }
-///`ReviewQueueResponse`
+/// `ReviewQueueResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReviewQueueResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<ReviewQueueItem>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///Request to cancel a Celery task.
+/// Request to cancel a Celery task.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RevokeTaskRequest {
-    ///Task ID to revoke
+    /// Task ID to revoke
     pub task_id: ::std::string::String,
-    ///Send SIGKILL to worker process
+    /// Send SIGKILL to worker process
     #[serde(default)]
     pub terminate: bool,
 }

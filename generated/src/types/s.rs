@@ -4,60 +4,60 @@
 
 #[allow(unused_imports)]
 use super::*;
-///`SaveIntentBody`
+/// `SaveIntentBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SaveIntentBody {
-    ///Stripe PaymentIntent ID from frontend
+    /// Stripe PaymentIntent ID from frontend
     pub payment_intent_id: ::std::string::String,
-    ///Stripe PaymentMethod ID from frontend
+    /// Stripe PaymentMethod ID from frontend
     pub payment_method_id: ::std::string::String,
 }
-///Input for sending a test Telegram message.
+/// Input for sending a test Telegram message.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SendTestMessageRequest {
-    ///Message text to send
+    /// Message text to send
     pub message: ::std::string::String,
 }
-///Result of test message send.
+/// Result of test message send.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SendTestMessageResponse {
-    ///Status message
+    /// Status message
     pub message: ::std::string::String,
-    ///Whether message was sent
+    /// Whether message was sent
     pub success: bool,
 }
-///API response model for user sessions with sanitized device info.
+/// API response model for user sessions with sanitized device info.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SessionResponse {
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `device_info` field.
+    /// The `device_info` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_info: ::std::option::Option<::std::string::String>,
-    ///Get device kind (Mobile/Desktop) based on user agent.
+    /// Get device kind (Mobile/Desktop) based on user agent.
     pub device_kind: SessionResponseDeviceKind,
-    ///Generate a user-friendly device label, including OS.
+    /// Generate a user-friendly device label, including OS.
     pub device_label: ::std::string::String,
-    ///Expose detected operating system as a computed field.
+    /// Expose detected operating system as a computed field.
     pub device_os: ::std::string::String,
-    ///The `id` field.
+    /// The `id` field.
     pub id: ::std::string::String,
-    ///The `is_current` field.
+    /// The `is_current` field.
     pub is_current: bool,
-    ///The `jti` field.
+    /// The `jti` field.
     pub jti: ::std::string::String,
-    ///The `last_seen_at` field.
+    /// The `last_seen_at` field.
     pub last_seen_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `revoked` field.
+    /// The `revoked` field.
     pub revoked: bool,
-    ///The `revoked_at` field.
+    /// The `revoked_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `user_agent` field.
+    /// The `user_agent` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_agent: ::std::option::Option<::std::string::String>,
 }
-///Get device kind (Mobile/Desktop) based on user agent.
+/// Get device kind (Mobile/Desktop) based on user agent.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -71,11 +71,11 @@ pub struct SessionResponse {
     PartialOrd
 )]
 pub enum SessionResponseDeviceKind {
-    ///The `Mobile` case.
+    /// The `Mobile` case.
     Mobile,
-    ///The `Desktop` case.
+    /// The `Desktop` case.
     Desktop,
-    ///The `Unknown` case.
+    /// The `Unknown` case.
     Unknown,
 }
 impl ::std::fmt::Display for SessionResponseDeviceKind {
@@ -116,21 +116,21 @@ impl ::std::convert::TryFrom<::std::string::String> for SessionResponseDeviceKin
         value.parse()
     }
 }
-///Response for listing user sessions.
+/// Response for listing user sessions.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SessionsListResponse {
-    ///The `sessions` field.
+    /// The `sessions` field.
     pub sessions: ::std::vec::Vec<SessionResponse>,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///`SetCvmDeviceIdRequest`
+/// `SetCvmDeviceIdRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SetCvmDeviceIdRequest {
-    ///Hardware device identifier
+    /// Hardware device identifier
     pub device_id: SetCvmDeviceIdRequestDeviceId,
 }
-///Hardware device identifier
+/// Hardware device identifier
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct SetCvmDeviceIdRequestDeviceId(pub(super) ::std::string::String);
@@ -184,24 +184,24 @@ impl<'de> ::serde::Deserialize<'de> for SetCvmDeviceIdRequestDeviceId {
             })
     }
 }
-///Request model for settling debt with workspace credits.
+/// Request model for settling debt with workspace credits.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SettleWithCreditsRequest {
-    ///Amount to settle (must be positive)
+    /// Amount to settle (must be positive)
     pub amount: SettleWithCreditsRequestAmount,
-    ///Optional custom description (defaults to 'Settle debt with credits')
+    /// Optional custom description (defaults to 'Settle debt with credits')
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Reason for settlement (required for audit)
+    /// Reason for settlement (required for audit)
     pub reason: SettleWithCreditsRequestReason,
 }
-///Amount to settle (must be positive)
+/// Amount to settle (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum SettleWithCreditsRequestAmount {
-    ///The `Number` case.
+    /// The `Number` case.
     Number(f64),
-    ///The `String` case.
+    /// The `String` case.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for SettleWithCreditsRequestAmount {
@@ -217,7 +217,7 @@ impl ::std::convert::From<f64> for SettleWithCreditsRequestAmount {
         Self::Number(value)
     }
 }
-///Reason for settlement (required for audit)
+/// Reason for settlement (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct SettleWithCreditsRequestReason(pub(super) ::std::string::String);
@@ -271,23 +271,23 @@ impl<'de> ::serde::Deserialize<'de> for SettleWithCreditsRequestReason {
             })
     }
 }
-///Response model for settling debt with workspace credits.
+/// Response model for settling debt with workspace credits.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SettleWithCreditsResponse {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub new_outstanding: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub previous_outstanding: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub transaction_id: SettleWithCreditsResponseTransactionId,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub used_balance: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub used_granted_balance: ::std::string::String,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct SettleWithCreditsResponseTransactionId(pub(super) ::std::string::String);
@@ -345,31 +345,31 @@ impl<'de> ::serde::Deserialize<'de> for SettleWithCreditsResponseTransactionId {
             })
     }
 }
-///`Setup2faEndpointBody`
+/// `Setup2faEndpointBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct Setup2faEndpointBody {
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
-///Response with shareable invitation link details.
+/// Response with shareable invitation link details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ShareableInvitationResponse {
-    ///The `expires_at` field.
+    /// The `expires_at` field.
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Pre-formatted message to share
+    /// Pre-formatted message to share
     pub invitation_message: ::std::string::String,
-    ///Full URL to share
+    /// Full URL to share
     pub invitation_url: ::std::string::String,
-    ///The `role` field.
+    /// The `role` field.
     pub role: ::std::string::String,
-    ///Invitation token
+    /// Invitation token
     pub token: ::std::string::String,
 }
-///Request to shutdown all CVMs in a workspace.
+/// Request to shutdown all CVMs in a workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ShutdownAllCvmsRequest {
-    ///Reason for shutdown
+    /// Reason for shutdown
     #[serde(default = "defaults::shutdown_all_cvms_request_reason")]
     pub reason: ::std::string::String,
 }
@@ -380,82 +380,82 @@ impl ::std::default::Default for ShutdownAllCvmsRequest {
         }
     }
 }
-///Summary of batch shutdown operation.
+/// Summary of batch shutdown operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ShutdownAllCvmsResponse {
-    ///CVMs that failed
+    /// CVMs that failed
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub errors: ::std::vec::Vec<ShutdownCvmErrorEntry>,
-    ///CVMs scheduled for shutdown
+    /// CVMs scheduled for shutdown
     pub scheduled: i64,
-    ///CVMs skipped
+    /// CVMs skipped
     pub skipped: i64,
-    ///Total running CVMs found
+    /// Total running CVMs found
     pub total: i64,
 }
-///Error detail for a single CVM in batch shutdown.
+/// Error detail for a single CVM in batch shutdown.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ShutdownCvmErrorEntry {
-    ///Internal CVM ID
+    /// Internal CVM ID
     pub cvm_id: i64,
-    ///Error message
+    /// Error message
     pub error: ::std::string::String,
-    ///VM UUID
+    /// VM UUID
     pub vm_uuid: ::std::string::String,
 }
-///Request to shutdown+delete all CVMs in a workspace.
+/// Request to shutdown+delete all CVMs in a workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ShutdownDeleteAllCvmsRequest {
-    ///Workspace slug confirmation
+    /// Workspace slug confirmation
     pub confirm_workspace_slug: ::std::string::String,
-    ///Reason for operation
+    /// Reason for operation
     #[serde(default = "defaults::shutdown_delete_all_cvms_request_reason")]
     pub reason: ::std::string::String,
-    ///Graceful shutdown timeout in seconds for this admin bulk operation
+    /// Graceful shutdown timeout in seconds for this admin bulk operation
     #[serde(default = "defaults::default_u64::<i64, 300>")]
     pub shutdown_timeout: i64,
 }
-///Summary of shutdown+delete operation.
+/// Summary of shutdown+delete operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ShutdownDeleteAllCvmsResponse {
-    ///The `errors` field.
+    /// The `errors` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub errors: ::std::vec::Vec<ShutdownCvmErrorEntry>,
-    ///CVMs scheduled for remove task
+    /// CVMs scheduled for remove task
     pub scheduled: i64,
-    ///CVMs skipped
+    /// CVMs skipped
     pub skipped: i64,
-    ///Total non-deleted CVMs found
+    /// Total non-deleted CVMs found
     pub total: i64,
 }
-///Spending comparison response.
+/// Spending comparison response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SpendingComparisonResponse {
-    ///The `change_percent` field.
+    /// The `change_percent` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub change_percent: ::std::option::Option<f64>,
-    ///The `last_month` field.
+    /// The `last_month` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub last_month: ::std::option::Option<MonthlySpending>,
-    ///The `this_month` field.
+    /// The `this_month` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub this_month: ::std::option::Option<MonthlySpending>,
 }
-///Request model for sponsor credit.
+/// Request model for sponsor credit.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SponsorCreditRequest {
-    ///Amount to sponsor (must be positive)
+    /// Amount to sponsor (must be positive)
     pub amount: SponsorCreditRequestAmount,
-    ///Reason for sponsoring
+    /// Reason for sponsoring
     pub reason: SponsorCreditRequestReason,
 }
-///Amount to sponsor (must be positive)
+/// Amount to sponsor (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum SponsorCreditRequestAmount {
-    ///The `Number` case.
+    /// The `Number` case.
     Number(f64),
-    ///The `String` case.
+    /// The `String` case.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for SponsorCreditRequestAmount {
@@ -471,7 +471,7 @@ impl ::std::convert::From<f64> for SponsorCreditRequestAmount {
         Self::Number(value)
     }
 }
-///Reason for sponsoring
+/// Reason for sponsoring
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct SponsorCreditRequestReason(pub(super) ::std::string::String);
@@ -525,30 +525,30 @@ impl<'de> ::serde::Deserialize<'de> for SponsorCreditRequestReason {
             })
     }
 }
-///Response model for sponsor credit.
+/// Response model for sponsor credit.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SponsorCreditResponse {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub new_balance: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub previous_balance: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remaining_debt: ::std::option::Option<::std::string::String>,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settled_debt_amount: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_transaction_id: ::std::option::Option<
         SponsorCreditResponseSettlementTransactionId,
     >,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub transaction_id: SponsorCreditResponseTransactionId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct SponsorCreditResponseSettlementTransactionId(
@@ -608,7 +608,7 @@ impl<'de> ::serde::Deserialize<'de> for SponsorCreditResponseSettlementTransacti
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct SponsorCreditResponseTransactionId(pub(super) ::std::string::String);
@@ -665,15 +665,15 @@ impl<'de> ::serde::Deserialize<'de> for SponsorCreditResponseTransactionId {
             })
     }
 }
-///Request model for creating an SSH key.
+/// Request model for creating an SSH key.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SshKeyCreateRequest {
-    ///Human-readable name for the key
+    /// Human-readable name for the key
     pub name: SshKeyCreateRequestName,
-    ///OpenSSH format public key
+    /// OpenSSH format public key
     pub public_key: ::std::string::String,
 }
-///Human-readable name for the key
+/// Human-readable name for the key
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct SshKeyCreateRequestName(pub(super) ::std::string::String);
@@ -730,174 +730,174 @@ impl<'de> ::serde::Deserialize<'de> for SshKeyCreateRequestName {
             })
     }
 }
-///SSH key details returned by API.
+/// SSH key details returned by API.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SshKeyResponse {
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::std::string::String,
-    ///SHA256 fingerprint
+    /// SHA256 fingerprint
     pub fingerprint: ::std::string::String,
-    ///Key hashid
+    /// Key hashid
     pub id: ::std::string::String,
-    ///Extra data like bit length
+    /// Extra data like bit length
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///Algorithm (ed25519, rsa, etc)
+    /// Algorithm (ed25519, rsa, etc)
     pub key_type: ::std::string::String,
-    ///Last GitHub sync timestamp
+    /// Last GitHub sync timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_synced_at: ::std::option::Option<::std::string::String>,
-    ///Human-readable name
+    /// Human-readable name
     pub name: ::std::string::String,
-    ///OpenSSH format public key
+    /// OpenSSH format public key
     pub public_key: ::std::string::String,
-    ///Origin: manual or github
+    /// Origin: manual or github
     pub source: ::std::string::String,
-    ///Last update timestamp
+    /// Last update timestamp
     pub updated_at: ::std::string::String,
-    ///Owner user hashid
+    /// Owner user hashid
     pub user_id: ::std::string::String,
 }
-///Wrapper for daily stats list.
+/// Wrapper for daily stats list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StatsResponse {
-    ///List of daily metric snapshots
+    /// List of daily metric snapshots
     pub data: ::std::vec::Vec<DailyStats>,
 }
-///`StatusConnectionItem`
+/// `StatusConnectionItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StatusConnectionItem {
-    ///The `can_recharge` field.
+    /// The `can_recharge` field.
     pub can_recharge: bool,
-    ///The `credits_line` field.
+    /// The `credits_line` field.
     pub credits_line: f64,
-    ///The `error` field.
+    /// The `error` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `external_id` field.
+    /// The `external_id` field.
     pub external_id: ::std::string::String,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `last_checked_at` field.
+    /// The `last_checked_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_checked_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `last_skip_reason` field.
+    /// The `last_skip_reason` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_skip_reason: ::std::option::Option<::std::string::String>,
-    ///The `needs_recharge` field.
+    /// The `needs_recharge` field.
     pub needs_recharge: bool,
-    ///The `redpill_credits` field.
+    /// The `redpill_credits` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub redpill_credits: ::std::option::Option<f64>,
-    ///The `team_balance` field.
+    /// The `team_balance` field.
     pub team_balance: ::std::string::String,
-    ///The `team_name` field.
+    /// The `team_name` field.
     pub team_name: ::std::string::String,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///Count and GPU total for a given status.
+/// Count and GPU total for a given status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StatusCount {
-    ///The `count` field.
+    /// The `count` field.
     #[serde(default)]
     pub count: i64,
-    ///The `total_gpus` field.
+    /// The `total_gpus` field.
     #[serde(default)]
     pub total_gpus: i64,
 }
-///`StatusResponse`
+/// `StatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StatusResponse {
-    ///The `api_errors` field.
+    /// The `api_errors` field.
     pub api_errors: i64,
-    ///The `connections` field.
+    /// The `connections` field.
     pub connections: ::std::vec::Vec<StatusConnectionItem>,
-    ///The `healthy` field.
+    /// The `healthy` field.
     pub healthy: i64,
-    ///The `needs_recharge` field.
+    /// The `needs_recharge` field.
     pub needs_recharge: i64,
-    ///The `total_connections` field.
+    /// The `total_connections` field.
     pub total_connections: i64,
 }
-/**Generic step-up verification request.
+/** Generic step-up verification request.
 
 Accepts either current_password (for users without 2FA) or totp_code (for users with 2FA).
 On success, server will issue a short-lived cookie used by sensitive endpoints.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StepUpVerifyRequest {
-    ///The `current_password` field.
+    /// The `current_password` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_password: ::std::option::Option<::std::string::String>,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    ///The `totp_code` field.
+    /// The `totp_code` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
 }
-///Storage usage metrics.
+/// Storage usage metrics.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StorageMetrics {
-    ///Estimated storage cost
+    /// Estimated storage cost
     pub estimated_cost: ::std::string::String,
-    ///Total GB-hours
+    /// Total GB-hours
     pub total_gb_hours: ::std::string::String,
 }
-///CVM operation that exceeded expected duration.
+/// CVM operation that exceeded expected duration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StuckCvmOperation {
-    ///Associated Celery task ID
+    /// Associated Celery task ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub celery_task_id: ::std::option::Option<::std::string::String>,
-    ///Celery task state
+    /// Celery task state
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub celery_task_status: ::std::option::Option<::std::string::String>,
-    ///Operation correlation ID
+    /// Operation correlation ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    ///CVM database ID
+    /// CVM database ID
     pub cvm_id: i64,
-    ///CVM name
+    /// CVM name
     pub cvm_name: ::std::string::String,
-    ///Runtime in minutes
+    /// Runtime in minutes
     pub duration_minutes: i64,
-    ///Operation type (create, stop, etc.)
+    /// Operation type (create, stop, etc.)
     pub operation_type: ::std::string::String,
-    ///Operation start timestamp (ISO8601)
+    /// Operation start timestamp (ISO8601)
     pub started_at: ::std::string::String,
-    ///VM UUID from teepod
+    /// VM UUID from teepod
     pub vm_uuid: ::std::string::String,
 }
-///Task running longer than 10 minutes (potentially stuck).
+/// Task running longer than 10 minutes (potentially stuck).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StuckTask {
-    ///Task arguments
+    /// Task arguments
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub args: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    ///Correlation ID for tracing
+    /// Correlation ID for tracing
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    ///Runtime in seconds
+    /// Runtime in seconds
     pub duration: i64,
-    ///Task ID
+    /// Task ID
     pub task_id: ::std::string::String,
-    ///Task function name
+    /// Task function name
     pub task_name: ::std::string::String,
-    ///Worker executing task
+    /// Worker executing task
     pub worker: ::std::string::String,
 }
-///Request to switch GPU mode for all GPUs on a node.
+/// Request to switch GPU mode for all GPUs on a node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SwitchGpuModeRequest {
-    ///Target mode: 'cc' or 'ppcie'
+    /// Target mode: 'cc' or 'ppcie'
     pub mode: SwitchGpuModeRequestMode,
 }
-///Target mode: 'cc' or 'ppcie'
+/// Target mode: 'cc' or 'ppcie'
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -911,10 +911,10 @@ pub struct SwitchGpuModeRequest {
     PartialOrd
 )]
 pub enum SwitchGpuModeRequestMode {
-    ///The value `"cc"`.
+    /// The value `"cc"`.
     #[serde(rename = "cc")]
     Cc,
-    ///The value `"ppcie"`.
+    /// The value `"ppcie"`.
     #[serde(rename = "ppcie")]
     Ppcie,
 }
@@ -954,38 +954,38 @@ impl ::std::convert::TryFrom<::std::string::String> for SwitchGpuModeRequestMode
         value.parse()
     }
 }
-///GPU mode switch operation result.
+/// GPU mode switch operation result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SwitchGpuModeResponse {
-    ///GPUs that blocked switch
+    /// GPUs that blocked switch
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub busy_gpus: ::std::vec::Vec<NodesBusyGpuInfoOut>,
-    ///Error if failed
+    /// Error if failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
-    ///Number of GPUs processed
+    /// Number of GPUs processed
     pub gpu_count: i64,
-    ///GPU states after switch
+    /// GPU states after switch
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub gpus: ::std::vec::Vec<NodesGpuModeInfoOut>,
-    ///Node database ID
+    /// Node database ID
     pub node_id: i64,
-    ///Node display name
+    /// Node display name
     pub node_name: ::std::string::String,
-    ///Whether switch completed
+    /// Whether switch completed
     pub success: bool,
-    ///Requested mode
+    /// Requested mode
     pub target_mode: ::std::string::String,
 }
-///Request to switch GPU mode for reserved GPUs.
+/// Request to switch GPU mode for reserved GPUs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SwitchGpusModeRequest {
-    ///GPU database IDs to switch (must all be on same node)
+    /// GPU database IDs to switch (must all be on same node)
     pub gpu_ids: ::std::vec::Vec<i64>,
-    ///Target mode: 'cc' for Confidential Computing, 'ppcie' for Protected PCIe
+    /// Target mode: 'cc' for Confidential Computing, 'ppcie' for Protected PCIe
     pub mode: SwitchGpusModeRequestMode,
 }
-///Target mode: 'cc' for Confidential Computing, 'ppcie' for Protected PCIe
+/// Target mode: 'cc' for Confidential Computing, 'ppcie' for Protected PCIe
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -999,10 +999,10 @@ pub struct SwitchGpusModeRequest {
     PartialOrd
 )]
 pub enum SwitchGpusModeRequestMode {
-    ///The value `"cc"`.
+    /// The value `"cc"`.
     #[serde(rename = "cc")]
     Cc,
-    ///The value `"ppcie"`.
+    /// The value `"ppcie"`.
     #[serde(rename = "ppcie")]
     Ppcie,
 }
@@ -1042,166 +1042,166 @@ impl ::std::convert::TryFrom<::std::string::String> for SwitchGpusModeRequestMod
         value.parse()
     }
 }
-///Result of GPU mode switch operation.
+/// Result of GPU mode switch operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SwitchGpusModeResponse {
-    ///GPUs that prevented switch
+    /// GPUs that prevented switch
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub busy_gpus: ::std::vec::Vec<GpusBusyGpuInfoOut>,
-    ///Error details if switch failed
+    /// Error details if switch failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
-    ///Number of GPUs affected
+    /// Number of GPUs affected
     pub gpu_count: i64,
-    ///Updated GPU modes
+    /// Updated GPU modes
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub gpus: ::std::vec::Vec<GpusGpuModeInfoOut>,
-    ///Whether mode switch completed
+    /// Whether mode switch completed
     pub success: bool,
-    ///Requested mode ('cc' or 'ppcie')
+    /// Requested mode ('cc' or 'ppcie')
     pub target_mode: ::std::string::String,
 }
-///Request to sync items from Stripe.
+/// Request to sync items from Stripe.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct SyncFromStripeRequest {
-    ///Overwrite existing items with source='stripe_sync'
+    /// Overwrite existing items with source='stripe_sync'
     #[serde(default)]
     pub overwrite: bool,
 }
-///Response for sync from Stripe operation.
+/// Response for sync from Stripe operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SyncFromStripeResponse {
-    ///The `success` field.
+    /// The `success` field.
     pub success: bool,
-    ///The `synced_count` field.
+    /// The `synced_count` field.
     pub synced_count: i64,
-    ///The `total_amount` field.
+    /// The `total_amount` field.
     pub total_amount: f64,
 }
-///Response from hardware sync showing before/after values.
+/// Response from hardware sync showing before/after values.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SyncHardwareResponse {
-    ///The `changes` field.
+    /// The `changes` field.
     pub changes: ::std::collections::HashMap<
         ::std::string::String,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///The `message` field.
+    /// The `message` field.
     pub message: ::std::string::String,
-    ///The `node_id` field.
+    /// The `node_id` field.
     pub node_id: i64,
 }
-///`SyncLogEntry`
+/// `SyncLogEntry`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SyncLogEntry {
-    ///The `duration_ms` field.
+    /// The `duration_ms` field.
     pub duration_ms: i64,
-    ///The `error_message` field.
+    /// The `error_message` field.
     pub error_message: ::std::string::String,
-    ///The `success` field.
+    /// The `success` field.
     pub success: bool,
-    ///The `sync_time` field.
+    /// The `sync_time` field.
     pub sync_time: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `teepod_version` field.
+    /// The `teepod_version` field.
     pub teepod_version: ::std::string::String,
 }
-///Result of syncing teepod metadata from RPC.
+/// Result of syncing teepod metadata from RPC.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SyncMetadataResponse {
-    ///The `errors` field.
+    /// The `errors` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub errors: ::std::vec::Vec<::std::string::String>,
-    ///The `gateway_changes` field.
+    /// The `gateway_changes` field.
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
     pub gateway_changes: ::std::collections::HashMap<
         ::std::string::String,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///The `gateway_updated` field.
+    /// The `gateway_updated` field.
     #[serde(default)]
     pub gateway_updated: bool,
-    ///The `kms_os_images_synced` field.
+    /// The `kms_os_images_synced` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_os_images_synced: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///The `kms_synced` field.
+    /// The `kms_synced` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_synced: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///The `os_images_added` field.
+    /// The `os_images_added` field.
     #[serde(default)]
     pub os_images_added: i64,
-    ///The `os_images_disabled` field.
+    /// The `os_images_disabled` field.
     #[serde(default)]
     pub os_images_disabled: i64,
-    ///The `os_images_enabled` field.
+    /// The `os_images_enabled` field.
     #[serde(default)]
     pub os_images_enabled: i64,
-    ///The `os_images_total` field.
+    /// The `os_images_total` field.
     #[serde(default)]
     pub os_images_total: i64,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     pub teepod_id: i64,
-    ///The `version_after` field.
+    /// The `version_after` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version_after: ::std::option::Option<::std::string::String>,
-    ///The `version_before` field.
+    /// The `version_before` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version_before: ::std::option::Option<::std::string::String>,
-    ///The `warnings` field.
+    /// The `warnings` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub warnings: ::std::vec::Vec<::std::string::String>,
 }
-///OS image sync result item.
+/// OS image sync result item.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SyncedImageOut {
-    ///Development image flag
+    /// Development image flag
     pub is_dev: bool,
-    ///Image slug name
+    /// Image slug name
     pub name: ::std::string::String,
-    ///Database ID if stored
+    /// Database ID if stored
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_id: ::std::option::Option<i64>,
-    ///Semantic version string
+    /// Semantic version string
     pub version: ::std::string::String,
 }
-///`SystemInfo`
+/// `SystemInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SystemInfo {
-    ///The `available_memory` field.
+    /// The `available_memory` field.
     pub available_memory: i64,
-    ///The `cpu_model` field.
+    /// The `cpu_model` field.
     pub cpu_model: ::std::string::String,
-    ///The `disks` field.
+    /// The `disks` field.
     pub disks: ::std::vec::Vec<DiskInfo>,
-    ///The `free_memory` field.
+    /// The `free_memory` field.
     pub free_memory: i64,
-    ///The `free_swap` field.
+    /// The `free_swap` field.
     pub free_swap: i64,
-    ///The `kernel_version` field.
+    /// The `kernel_version` field.
     pub kernel_version: ::std::string::String,
-    ///The `loadavg_fifteen` field.
+    /// The `loadavg_fifteen` field.
     pub loadavg_fifteen: i64,
-    ///The `loadavg_five` field.
+    /// The `loadavg_five` field.
     pub loadavg_five: i64,
-    ///The `loadavg_one` field.
+    /// The `loadavg_one` field.
     pub loadavg_one: i64,
-    ///The `num_cpus` field.
+    /// The `num_cpus` field.
     pub num_cpus: i64,
-    ///The `os_name` field.
+    /// The `os_name` field.
     pub os_name: ::std::string::String,
-    ///The `os_version` field.
+    /// The `os_version` field.
     pub os_version: ::std::string::String,
-    ///The `total_memory` field.
+    /// The `total_memory` field.
     pub total_memory: i64,
-    ///The `total_swap` field.
+    /// The `total_swap` field.
     pub total_swap: i64,
-    ///The `uptime` field.
+    /// The `uptime` field.
     pub uptime: i64,
-    ///The `used_memory` field.
+    /// The `used_memory` field.
     pub used_memory: i64,
-    ///The `used_swap` field.
+    /// The `used_swap` field.
     pub used_swap: i64,
 }

@@ -4,74 +4,74 @@
 
 #[allow(unused_imports)]
 use super::*;
-///Celery task details.
+/// Celery task details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TaskInfo {
-    ///Positional arguments
+    /// Positional arguments
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub args: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    ///Correlation ID for tracing
+    /// Correlation ID for tracing
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    ///Keyword arguments
+    /// Keyword arguments
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kwargs_data: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///Task result if completed
+    /// Task result if completed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
-    ///Task state (PENDING, ACTIVE, SUCCESS, FAILURE)
+    /// Task state (PENDING, ACTIVE, SUCCESS, FAILURE)
     pub status: ::std::string::String,
-    ///Unique task identifier
+    /// Unique task identifier
     pub task_id: ::std::string::String,
-    ///Task function name
+    /// Task function name
     pub task_name: ::std::string::String,
-    ///Error traceback if failed
+    /// Error traceback if failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub traceback: ::std::option::Option<::std::string::String>,
-    ///Worker executing this task
+    /// Worker executing this task
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub worker: ::std::option::Option<::std::string::String>,
 }
-///`TcbEvaluationInstance`
+/// `TcbEvaluationInstance`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TcbEvaluationInstance {
-    ///The `device_id` field.
+    /// The `device_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `evaluation_ok` field.
+    /// The `evaluation_ok` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluation_ok: ::std::option::Option<bool>,
-    ///The `evaluation_status` field.
+    /// The `evaluation_status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluation_status: ::std::option::Option<::std::string::String>,
-    ///The `evaluation_update` field.
+    /// The `evaluation_update` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluation_update: ::std::option::Option<TcbEvaluationInstanceEvaluationUpdate>,
-    ///The `image_version` field.
+    /// The `image_version` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub image_version: ::std::option::Option<::std::string::String>,
-    ///The `instance_id` field.
+    /// The `instance_id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    ///The `name` field.
+    /// The `name` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///The `ppid` field.
+    /// The `ppid` field.
     #[serde(default)]
     pub ppid: ::std::string::String,
-    ///The `status` field.
+    /// The `status` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub status: ::std::option::Option<::std::string::String>,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
-///`TcbEvaluationInstanceEvaluationUpdate`
+/// `TcbEvaluationInstanceEvaluationUpdate`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -85,7 +85,7 @@ pub struct TcbEvaluationInstance {
     PartialOrd
 )]
 pub enum TcbEvaluationInstanceEvaluationUpdate {
-    ///The value `"early"`.
+    /// The value `"early"`.
     #[serde(rename = "early")]
     Early,
 }
@@ -124,18 +124,18 @@ for TcbEvaluationInstanceEvaluationUpdate {
         value.parse()
     }
 }
-///`TcbEvaluationResponse`
+/// `TcbEvaluationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TcbEvaluationResponse {
-    ///The `app_id` field.
+    /// The `app_id` field.
     pub app_id: ::std::string::String,
-    ///The `instances` field.
+    /// The `instances` field.
     pub instances: ::std::vec::Vec<TcbEvaluationInstance>,
-    ///The `update` field.
+    /// The `update` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub update: ::std::option::Option<TcbEvaluationResponseUpdate>,
 }
-///`TcbEvaluationResponseUpdate`
+/// `TcbEvaluationResponseUpdate`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -149,7 +149,7 @@ pub struct TcbEvaluationResponse {
     PartialOrd
 )]
 pub enum TcbEvaluationResponseUpdate {
-    ///The value `"early"`.
+    /// The value `"early"`.
     #[serde(rename = "early")]
     Early,
 }
@@ -187,167 +187,167 @@ impl ::std::convert::TryFrom<::std::string::String> for TcbEvaluationResponseUpd
         value.parse()
     }
 }
-///`TcbInfo`
+/// `TcbInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TcbInfo {
-    ///The `app_compose` field.
+    /// The `app_compose` field.
     pub app_compose: ::std::string::String,
-    ///The `event_log` field.
+    /// The `event_log` field.
     pub event_log: ::std::vec::Vec<EventLog>,
-    ///The `mrtd` field.
+    /// The `mrtd` field.
     pub mrtd: ::std::string::String,
-    ///The `rootfs_hash` field.
+    /// The `rootfs_hash` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rootfs_hash: ::std::option::Option<::std::string::String>,
-    ///The `rtmr0` field.
+    /// The `rtmr0` field.
     pub rtmr0: ::std::string::String,
-    ///The `rtmr1` field.
+    /// The `rtmr1` field.
     pub rtmr1: ::std::string::String,
-    ///The `rtmr2` field.
+    /// The `rtmr2` field.
     pub rtmr2: ::std::string::String,
-    ///The `rtmr3` field.
+    /// The `rtmr3` field.
     pub rtmr3: ::std::string::String,
 }
-///Team access record for GPU.
+/// Team access record for GPU.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamAccessOut {
-    ///Access granted timestamp
+    /// Access granted timestamp
     pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Team ID
+    /// Team ID
     pub team_id: i64,
-    ///Team name
+    /// Team name
     pub team_name: ::std::string::String,
-    ///Team slug
+    /// Team slug
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
-    ///Team tier
+    /// Team tier
     pub team_tier: ::std::string::String,
 }
-///`TeamBase`
+/// `TeamBase`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamBase {
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `tier` field.
+    /// The `tier` field.
     pub tier: ::std::string::String,
-    ///The `trial_ended_at` field.
+    /// The `trial_ended_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trial_ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
-///Comprehensive team information for detail view.
+/// Comprehensive team information for detail view.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamDetail {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::team_detail_auto_topup_amount")]
     pub auto_topup_amount: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::team_detail_auto_topup_daily_spend")]
     pub auto_topup_daily_spend: ::std::string::String,
-    ///The `auto_topup_daily_spend_date` field.
+    /// The `auto_topup_daily_spend_date` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_topup_daily_spend_date: ::std::option::Option<::chrono::naive::NaiveDate>,
-    ///The `auto_topup_enabled` field.
+    /// The `auto_topup_enabled` field.
     #[serde(default)]
     pub auto_topup_enabled: bool,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::team_detail_auto_topup_threshold")]
     pub auto_topup_threshold: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub balance: ::std::string::String,
-    ///The `billing_email` field.
+    /// The `billing_email` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub billing_email: ::std::option::Option<::std::string::String>,
-    ///The `billing_mode` field.
+    /// The `billing_mode` field.
     #[serde(default = "defaults::team_detail_billing_mode")]
     pub billing_mode: ::std::string::String,
-    ///The `billing_status` field.
+    /// The `billing_status` field.
     pub billing_status: TeamDetailBillingStatus,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `creator` field.
+    /// The `creator` field.
     pub creator: CreatorInfo,
-    ///The `credit_id` field.
+    /// The `credit_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_id: ::std::option::Option<i64>,
-    ///The `cvms_preview` field.
+    /// The `cvms_preview` field.
     pub cvms_preview: ::std::vec::Vec<CvmPreview>,
-    ///The `dstack_apps_count` field.
+    /// The `dstack_apps_count` field.
     pub dstack_apps_count: i64,
-    ///The `dstack_apps_preview` field.
+    /// The `dstack_apps_preview` field.
     pub dstack_apps_preview: ::std::vec::Vec<DstackAppPreview>,
-    ///The `flag_billing_v2_enabled` field.
+    /// The `flag_billing_v2_enabled` field.
     #[serde(default)]
     pub flag_billing_v2_enabled: bool,
-    ///The `flag_network_config_enabled` field.
+    /// The `flag_network_config_enabled` field.
     #[serde(default)]
     pub flag_network_config_enabled: bool,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub granted_balance: ::std::string::String,
-    ///The `has_redpill` field.
+    /// The `has_redpill` field.
     #[serde(default)]
     pub has_redpill: bool,
-    ///The `hosted_wallet_address` field.
+    /// The `hosted_wallet_address` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub hosted_wallet_address: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: TeamDetailId,
-    ///The `is_post_paid` field.
+    /// The `is_post_paid` field.
     pub is_post_paid: bool,
-    ///The `last_auto_topup_failed_at` field.
+    /// The `last_auto_topup_failed_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_auto_topup_failed_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `members_count` field.
+    /// The `members_count` field.
     pub members_count: i64,
-    ///The `members_preview` field.
+    /// The `members_preview` field.
     pub members_preview: ::std::vec::Vec<MemberPreview>,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub outstanding_amount: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::team_detail_post_paid_charge_cap")]
     pub post_paid_charge_cap: ::std::string::String,
-    ///The `post_paid_grace_deadline` field.
+    /// The `post_paid_grace_deadline` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub post_paid_grace_deadline: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `profile` field.
+    /// The `profile` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<ProfileGetResponse>,
-    ///The `redpill_connection_id` field.
+    /// The `redpill_connection_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redpill_connection_id: ::std::option::Option<i64>,
-    ///The `redpill_post_paid` field.
+    /// The `redpill_post_paid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redpill_post_paid: ::std::option::Option<bool>,
-    ///The `row_id` field.
+    /// The `row_id` field.
     pub row_id: i64,
-    ///The `running_cvms_count` field.
+    /// The `running_cvms_count` field.
     pub running_cvms_count: i64,
-    ///The `slug` field.
+    /// The `slug` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub slug: ::std::option::Option<::std::string::String>,
-    ///The `stripe_customer_id` field.
+    /// The `stripe_customer_id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    ///The `stripe_default_payment_method_id` field.
+    /// The `stripe_default_payment_method_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_default_payment_method_id: ::std::option::Option<::std::string::String>,
-    ///The `teepods_count` field.
+    /// The `teepods_count` field.
     pub teepods_count: i64,
-    ///The `tier` field.
+    /// The `tier` field.
     pub tier: ::std::string::String,
-    ///The `total_cvms_count` field.
+    /// The `total_cvms_count` field.
     pub total_cvms_count: i64,
-    ///The `unpaid_transactions_count` field.
+    /// The `unpaid_transactions_count` field.
     pub unpaid_transactions_count: i64,
 }
-///`TeamDetailBillingStatus`
+/// `TeamDetailBillingStatus`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -361,13 +361,13 @@ pub struct TeamDetail {
     PartialOrd
 )]
 pub enum TeamDetailBillingStatus {
-    ///The value `"active"`.
+    /// The value `"active"`.
     #[serde(rename = "active")]
     Active,
-    ///The value `"abandoned"`.
+    /// The value `"abandoned"`.
     #[serde(rename = "abandoned")]
     Abandoned,
-    ///The value `"suspended"`.
+    /// The value `"suspended"`.
     #[serde(rename = "suspended")]
     Suspended,
 }
@@ -409,7 +409,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TeamDetailBillingStatus 
         value.parse()
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct TeamDetailId(pub(super) ::std::string::String);
@@ -465,73 +465,73 @@ impl<'de> ::serde::Deserialize<'de> for TeamDetailId {
             })
     }
 }
-///Team metadata for billing records.
+/// Team metadata for billing records.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TeamInfo {
-    ///Team database ID
+    /// Team database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    ///Team display name
+    /// Team display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-///Comprehensive team information for list view.
+/// Comprehensive team information for list view.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamListItem {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub balance: ::std::string::String,
-    ///The `billing_status` field.
+    /// The `billing_status` field.
     pub billing_status: TeamListItemBillingStatus,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `creator` field.
+    /// The `creator` field.
     pub creator: CreatorInfo,
-    ///The `dstack_apps_count` field.
+    /// The `dstack_apps_count` field.
     pub dstack_apps_count: i64,
-    ///The `flag_network_config_enabled` field.
+    /// The `flag_network_config_enabled` field.
     #[serde(default)]
     pub flag_network_config_enabled: bool,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub granted_balance: ::std::string::String,
-    ///The `has_redpill` field.
+    /// The `has_redpill` field.
     #[serde(default)]
     pub has_redpill: bool,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub id: TeamListItemId,
-    ///The `is_post_paid` field.
+    /// The `is_post_paid` field.
     pub is_post_paid: bool,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub ledger_balance: ::std::string::String,
-    ///The `members_count` field.
+    /// The `members_count` field.
     pub members_count: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub outstanding_amount: ::std::string::String,
-    ///The `redpill_connection_id` field.
+    /// The `redpill_connection_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redpill_connection_id: ::std::option::Option<i64>,
-    ///The `redpill_post_paid` field.
+    /// The `redpill_post_paid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redpill_post_paid: ::std::option::Option<bool>,
-    ///The `row_id` field.
+    /// The `row_id` field.
     pub row_id: i64,
-    ///The `running_cvms_count` field.
+    /// The `running_cvms_count` field.
     pub running_cvms_count: i64,
-    ///The `slug` field.
+    /// The `slug` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub slug: ::std::option::Option<::std::string::String>,
-    ///The `stripe_customer_id` field.
+    /// The `stripe_customer_id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    ///The `teepods_count` field.
+    /// The `teepods_count` field.
     pub teepods_count: i64,
-    ///The `tier` field.
+    /// The `tier` field.
     pub tier: ::std::string::String,
-    ///The `total_cvms_count` field.
+    /// The `total_cvms_count` field.
     pub total_cvms_count: i64,
 }
-///`TeamListItemBillingStatus`
+/// `TeamListItemBillingStatus`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -545,13 +545,13 @@ pub struct TeamListItem {
     PartialOrd
 )]
 pub enum TeamListItemBillingStatus {
-    ///The value `"active"`.
+    /// The value `"active"`.
     #[serde(rename = "active")]
     Active,
-    ///The value `"abandoned"`.
+    /// The value `"abandoned"`.
     #[serde(rename = "abandoned")]
     Abandoned,
-    ///The value `"suspended"`.
+    /// The value `"suspended"`.
     #[serde(rename = "suspended")]
     Suspended,
 }
@@ -593,7 +593,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TeamListItemBillingStatu
         value.parse()
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct TeamListItemId(pub(super) ::std::string::String);
@@ -649,26 +649,26 @@ impl<'de> ::serde::Deserialize<'de> for TeamListItemId {
             })
     }
 }
-///Team search result for admin operations.
+/// Team search result for admin operations.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamSearchResult {
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `creator_id` field.
+    /// The `creator_id` field.
     pub creator_id: i64,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `member_count` field.
+    /// The `member_count` field.
     pub member_count: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `slug` field.
+    /// The `slug` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
-    ///The `tier` field.
+    /// The `tier` field.
     pub tier: ::std::string::String,
 }
-///`TeamTier`
+/// `TeamTier`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -682,16 +682,16 @@ pub struct TeamSearchResult {
     PartialOrd
 )]
 pub enum TeamTier {
-    ///The value `"PRO"`.
+    /// The value `"PRO"`.
     #[serde(rename = "PRO")]
     Pro,
-    ///The value `"ENTERPRISE"`.
+    /// The value `"ENTERPRISE"`.
     #[serde(rename = "ENTERPRISE")]
     Enterprise,
-    ///The value `"LEVEL_1"`.
+    /// The value `"LEVEL_1"`.
     #[serde(rename = "LEVEL_1")]
     Level1,
-    ///The value `"LEVEL_2"`.
+    /// The value `"LEVEL_2"`.
     #[serde(rename = "LEVEL_2")]
     Level2,
 }
@@ -735,16 +735,16 @@ impl ::std::convert::TryFrom<::std::string::String> for TeamTier {
         value.parse()
     }
 }
-///`TeamUpdate`
+/// `TeamUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamUpdate {
-    ///The `tier` field.
+    /// The `tier` field.
     pub tier: TeamTier,
-    ///The `trial_ended_at` field.
+    /// The `trial_ended_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trial_ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
-///TEE type values used by Intel DCAP quote header.
+/// TEE type values used by Intel DCAP quote header.
 #[derive(::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct TeeType(pub(super) i64);
@@ -780,131 +780,131 @@ impl<'de> ::serde::Deserialize<'de> for TeeType {
             .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
     }
 }
-///`Teepod`
+/// `Teepod`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Teepod {
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `enabled` field.
+    /// The `enabled` field.
     pub enabled: bool,
-    ///The `endpoint` field.
+    /// The `endpoint` field.
     pub endpoint: ::std::string::String,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `kms_url` field.
+    /// The `kms_url` field.
     pub kms_url: ::std::string::String,
-    ///The `kms_version` field.
+    /// The `kms_version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_version: ::std::option::Option<::std::string::String>,
-    ///The `last_ping_at` field.
+    /// The `last_ping_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_ping_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `region_identifier` field.
+    /// The `region_identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: TeepodStatus,
-    ///The `teepod_version` field.
+    /// The `teepod_version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_version: ::std::option::Option<::std::string::String>,
-    ///The `tproxy_base_domain` field.
+    /// The `tproxy_base_domain` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_base_domain: ::std::option::Option<::std::string::String>,
-    ///The `tproxy_port` field.
+    /// The `tproxy_port` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_port: ::std::option::Option<i64>,
-    ///The `tproxy_tappd_port` field.
+    /// The `tproxy_tappd_port` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_tappd_port: ::std::option::Option<i64>,
-    ///The `tproxy_url` field.
+    /// The `tproxy_url` field.
     pub tproxy_url: ::std::string::String,
 }
-///Available OS images query result.
+/// Available OS images query result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodAvailableImagesResponse {
-    ///Error message if RPC failed
+    /// Error message if RPC failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///Available images list
+    /// Available images list
     pub images: ::std::vec::Vec<AvailableImageOut>,
-    ///Teepod database ID
+    /// Teepod database ID
     pub teepod_id: i64,
-    ///Teepod display name
+    /// Teepod display name
     pub teepod_name: ::std::string::String,
-    ///Total images available
+    /// Total images available
     pub total_images: i64,
 }
-///`TeepodConnectForm`
+/// `TeepodConnectForm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodConnectForm {
-    ///The `connection_timeout` field.
+    /// The `connection_timeout` field.
     #[serde(default = "defaults::teepod_connect_form_connection_timeout")]
     pub connection_timeout: f64,
-    ///The `endpoint` field.
+    /// The `endpoint` field.
     pub endpoint: ::std::string::String,
-    ///The `gateway_admin_rpc_url` field.
+    /// The `gateway_admin_rpc_url` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_admin_rpc_url: ::std::option::Option<::std::string::String>,
-    ///The `gateway_domain_suffix` field.
+    /// The `gateway_domain_suffix` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_domain_suffix: ::std::option::Option<::std::string::String>,
-    ///The `gateway_rpc_url` field.
+    /// The `gateway_rpc_url` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_rpc_url: ::std::option::Option<::std::string::String>,
-    ///The `gateway_slug` field.
+    /// The `gateway_slug` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_slug: ::std::option::Option<::std::string::String>,
-    ///The `kms_endpoint` field.
+    /// The `kms_endpoint` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_endpoint: ::std::option::Option<::std::string::String>,
-    ///The `kms_name` field.
+    /// The `kms_name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_name: ::std::option::Option<::std::string::String>,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `node_id` field.
+    /// The `node_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    ///The `region_identifier` field.
+    /// The `region_identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    ///The `syslog_endpoint` field.
+    /// The `syslog_endpoint` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub syslog_endpoint: ::std::option::Option<::std::string::String>,
-    ///The `total_timeout` field.
+    /// The `total_timeout` field.
     #[serde(default = "defaults::teepod_connect_form_total_timeout")]
     pub total_timeout: f64,
-    ///The `tproxy_base_domain` field.
+    /// The `tproxy_base_domain` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_base_domain: ::std::option::Option<::std::string::String>,
-    ///The `tproxy_endpoint` field.
+    /// The `tproxy_endpoint` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_endpoint: ::std::option::Option<::std::string::String>,
-    ///The `tproxy_port` field.
+    /// The `tproxy_port` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_port: ::std::option::Option<i64>,
-    ///The `tproxy_tappd_port` field.
+    /// The `tproxy_tappd_port` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_tappd_port: ::std::option::Option<i64>,
 }
-///Create GPU request.
+/// Create GPU request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodGpuCreate {
-    ///Initial status
+    /// Initial status
     #[serde(default = "defaults::teepod_gpu_create_allocation_status")]
     pub allocation_status: GpuAllocationStatus,
-    ///Node ID
+    /// Node ID
     pub node_id: i64,
-    ///GPU product ID
+    /// GPU product ID
     pub product_id: TeepodGpuCreateProductId,
-    ///PCI slot address
+    /// PCI slot address
     pub slot: TeepodGpuCreateSlot,
-    ///Teepod ID
+    /// Teepod ID
     pub teepod_id: i64,
 }
-///GPU product ID
+/// GPU product ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct TeepodGpuCreateProductId(pub(super) ::std::string::String);
@@ -958,7 +958,7 @@ impl<'de> ::serde::Deserialize<'de> for TeepodGpuCreateProductId {
             })
     }
 }
-///PCI slot address
+/// PCI slot address
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct TeepodGpuCreateSlot(pub(super) ::std::string::String);
@@ -1012,63 +1012,63 @@ impl<'de> ::serde::Deserialize<'de> for TeepodGpuCreateSlot {
             })
     }
 }
-///GPU with full context and device state.
+/// GPU with full context and device state.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodGpuDetail {
-    ///The `allocation_status` field.
+    /// The `allocation_status` field.
     pub allocation_status: GpuAllocationStatus,
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///CVM allocation
+    /// CVM allocation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_allocation: ::std::option::Option<GpuCurrentAllocation>,
-    ///Real-time device state
+    /// Real-time device state
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_state: ::std::option::Option<GpuDeviceState>,
-    ///GPU ID
+    /// GPU ID
     pub id: i64,
-    ///Node info
+    /// Node info
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node: ::std::option::Option<GpuNodeInfo>,
-    ///Host node ID
+    /// Host node ID
     pub node_id: i64,
-    ///GPU product identifier
+    /// GPU product identifier
     pub product_id: ::std::string::String,
-    ///Reserved team
+    /// Reserved team
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reserved_team: ::std::option::Option<GpuReservedTeamInfo>,
-    ///PCI slot address
+    /// PCI slot address
     pub slot: ::std::string::String,
-    ///Inventory sync status
+    /// Inventory sync status
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_status: ::std::option::Option<GpuSyncStatus>,
-    ///Teepod info
+    /// Teepod info
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod: ::std::option::Option<GpuTeepodInfo>,
-    ///Parent teepod ID
+    /// Parent teepod ID
     pub teepod_id: i64,
-    ///Last update timestamp
+    /// Last update timestamp
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Optimistic locking version
+    /// Optimistic locking version
     pub version: i64,
 }
-///Update GPU request.
+/// Update GPU request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TeepodGpuUpdate {
-    ///Node ID
+    /// Node ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    ///GPU product ID
+    /// GPU product ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_id: ::std::option::Option<TeepodGpuUpdateProductId>,
-    ///PCI slot address
+    /// PCI slot address
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slot: ::std::option::Option<TeepodGpuUpdateSlot>,
-    ///Teepod ID
+    /// Teepod ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_id: ::std::option::Option<i64>,
 }
-///GPU product ID
+/// GPU product ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct TeepodGpuUpdateProductId(pub(super) ::std::string::String);
@@ -1122,7 +1122,7 @@ impl<'de> ::serde::Deserialize<'de> for TeepodGpuUpdateProductId {
             })
     }
 }
-///PCI slot address
+/// PCI slot address
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct TeepodGpuUpdateSlot(pub(super) ::std::string::String);
@@ -1176,67 +1176,67 @@ impl<'de> ::serde::Deserialize<'de> for TeepodGpuUpdateSlot {
             })
     }
 }
-///`TeepodImageInfo`
+/// `TeepodImageInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodImageInfo {
-    ///The `is_dev` field.
+    /// The `is_dev` field.
     pub is_dev: bool,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `version` field.
+    /// The `version` field.
     pub version: ::std::string::String,
 }
-///`TeepodInfo`
+/// `TeepodInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodInfo {
-    ///The `available_os_images` field.
+    /// The `available_os_images` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub available_os_images: ::std::vec::Vec<TeepodImageInfo>,
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///KMS URL configured in VMM
+    /// KMS URL configured in VMM
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_url: ::std::option::Option<::std::string::String>,
-    ///The `kms_urls` field.
+    /// The `kms_urls` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_urls: ::std::vec::Vec<::std::string::String>,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `teepod_version_db` field.
+    /// The `teepod_version_db` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_version_db: ::std::option::Option<::std::string::String>,
-    ///The `teepod_version_real` field.
+    /// The `teepod_version_real` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_version_real: ::std::option::Option<::std::string::String>,
 }
-///Teepod information for workspace teepods list.
+/// Teepod information for workspace teepods list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodItem {
-    ///The `added_at` field.
+    /// The `added_at` field.
     pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `region_identifier` field.
+    /// The `region_identifier` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     pub teepod_id: i64,
 }
-///Request to create teepod-KMS relationship.
+/// Request to create teepod-KMS relationship.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodKmsRelationCreate {
-    ///Enable the relationship on creation
+    /// Enable the relationship on creation
     #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
-    ///KMS hashed ID to associate
+    /// KMS hashed ID to associate
     pub kms_id: TeepodKmsRelationCreateKmsId,
 }
-///KMS hashed ID to associate
+/// KMS hashed ID to associate
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct TeepodKmsRelationCreateKmsId(pub(super) ::std::string::String);
@@ -1292,36 +1292,36 @@ impl<'de> ::serde::Deserialize<'de> for TeepodKmsRelationCreateKmsId {
             })
     }
 }
-///Teepod-KMS relationship with KMS details.
+/// Teepod-KMS relationship with KMS details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodKmsRelationOut {
-    ///Blockchain chain ID
+    /// Blockchain chain ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    ///Relationship creation timestamp
+    /// Relationship creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Whether this KMS is active for the teepod
+    /// Whether this KMS is active for the teepod
     pub enabled: bool,
-    ///Development mode flag
+    /// Development mode flag
     pub is_dev: bool,
-    ///On-chain KMS contract address
+    /// On-chain KMS contract address
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_address: ::std::option::Option<::std::string::String>,
-    ///KMS service endpoint URL
+    /// KMS service endpoint URL
     pub kms_endpoint: ::std::string::String,
-    ///KMS hashed ID
+    /// KMS hashed ID
     pub kms_id: TeepodKmsRelationOutKmsId,
-    ///KMS identifier slug
+    /// KMS identifier slug
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_slug: ::std::option::Option<::std::string::String>,
-    ///KMS protocol version
+    /// KMS protocol version
     pub kms_version: ::std::string::String,
-    ///Teepod database ID
+    /// Teepod database ID
     pub teepod_id: i64,
-    ///Last update timestamp
+    /// Last update timestamp
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
-///KMS hashed ID
+/// KMS hashed ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct TeepodKmsRelationOutKmsId(pub(super) ::std::string::String);
@@ -1377,168 +1377,168 @@ impl<'de> ::serde::Deserialize<'de> for TeepodKmsRelationOutKmsId {
             })
     }
 }
-///Request to update teepod-KMS relationship.
+/// Request to update teepod-KMS relationship.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodKmsRelationUpdate {
-    ///New enabled state
+    /// New enabled state
     pub enabled: bool,
 }
-///`TeepodMeta`
+/// `TeepodMeta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodMeta {
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
 }
-///Request to create teepod-OS image relationship.
+/// Request to create teepod-OS image relationship.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodOsImageRelationCreate {
-    ///Enable the relationship on creation
+    /// Enable the relationship on creation
     #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
-    ///OS image database ID to associate
+    /// OS image database ID to associate
     pub os_image_id: i64,
 }
-///Teepod-OS image relationship with image details.
+/// Teepod-OS image relationship with image details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodOsImageRelationOut {
-    ///Relationship creation timestamp
+    /// Relationship creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Whether this image is active for the teepod
+    /// Whether this image is active for the teepod
     pub enabled: bool,
-    ///Development image flag
+    /// Development image flag
     pub is_dev: bool,
-    ///Image content hash
+    /// Image content hash
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    ///OS image database ID
+    /// OS image database ID
     pub os_image_id: i64,
-    ///OS image display name
+    /// OS image display name
     pub os_image_name: ::std::string::String,
-    ///OS image identifier slug
+    /// OS image identifier slug
     pub os_image_slug: ::std::string::String,
-    ///Semantic version string
+    /// Semantic version string
     pub os_image_version: ::std::string::String,
-    ///Teepod database ID
+    /// Teepod database ID
     pub teepod_id: i64,
 }
-///Request to update teepod-OS image relationship.
+/// Request to update teepod-OS image relationship.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodOsImageRelationUpdate {
-    ///New enabled state
+    /// New enabled state
     pub enabled: bool,
 }
-///Result of OS image sync operation.
+/// Result of OS image sync operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodOsImageSyncResponse {
-    ///New images added to database
+    /// New images added to database
     pub added_to_db: i64,
-    ///Images disabled (not on teepod)
+    /// Images disabled (not on teepod)
     pub disabled_in_db: i64,
-    ///Images re-enabled
+    /// Images re-enabled
     pub enabled_in_db: i64,
-    ///Error messages during sync
+    /// Error messages during sync
     pub errors: ::std::vec::Vec<::std::string::String>,
-    ///Summary of sync operation
+    /// Summary of sync operation
     pub message: ::std::string::String,
-    ///List of synced images
+    /// List of synced images
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub synced_images: ::std::vec::Vec<SyncedImageOut>,
-    ///Total images found on teepod
+    /// Total images found on teepod
     pub total_images: i64,
 }
-///Teepod with configuration and status.
+/// Teepod with configuration and status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodOut {
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::std::string::String,
-    ///Whether teepod accepts new CVMs
+    /// Whether teepod accepts new CVMs
     pub enabled: bool,
-    ///Teepod RPC endpoint
+    /// Teepod RPC endpoint
     pub endpoint: ::std::string::String,
-    ///Teepod ID
+    /// Teepod ID
     pub id: i64,
-    ///KMS endpoint URL
+    /// KMS endpoint URL
     pub kms_url: ::std::string::String,
-    ///KMS software version
+    /// KMS software version
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_version: ::std::option::Option<::std::string::String>,
-    ///Last health check timestamp
+    /// Last health check timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_ping_at: ::std::option::Option<::std::string::String>,
-    ///Maximum allocable memory
+    /// Maximum allocable memory
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_allocable_memory_in_mb: ::std::option::Option<i64>,
-    ///Maximum allocable vCPUs
+    /// Maximum allocable vCPUs
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_allocable_vcpu: ::std::option::Option<i64>,
-    ///Maximum concurrent CVMs
+    /// Maximum concurrent CVMs
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_cvm_number: ::std::option::Option<i64>,
-    ///Maximum disk size
+    /// Maximum disk size
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_disk_size_in_gb: ::std::option::Option<i64>,
-    ///Teepod name
+    /// Teepod name
     pub name: ::std::string::String,
-    ///Physical node ID
+    /// Physical node ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    ///Physical node name
+    /// Physical node name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    ///Region code
+    /// Region code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    ///Teepod status
+    /// Teepod status
     pub status: ::std::string::String,
-    ///Teepod software version
+    /// Teepod software version
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_version: ::std::option::Option<::std::string::String>,
-    ///Base domain for TProxy
+    /// Base domain for TProxy
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_base_domain: ::std::option::Option<::std::string::String>,
-    ///TProxy port
+    /// TProxy port
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_port: ::std::option::Option<i64>,
-    ///TProxy tappd port
+    /// TProxy tappd port
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_tappd_port: ::std::option::Option<i64>,
-    ///TProxy endpoint URL
+    /// TProxy endpoint URL
     pub tproxy_url: ::std::string::String,
-    ///TProxy software version
+    /// TProxy software version
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_version: ::std::option::Option<::std::string::String>,
 }
-///Teepod resource usage aggregated from CVMs.
+/// Teepod resource usage aggregated from CVMs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TeepodResourceUsage {
-    ///Currently running CVMs
+    /// Currently running CVMs
     #[serde(default)]
     pub running_cvms: i64,
-    ///Disk used by running CVMs in GB
+    /// Disk used by running CVMs in GB
     #[serde(default)]
     pub running_disk_gb: i64,
-    ///Memory used by running CVMs in MB
+    /// Memory used by running CVMs in MB
     #[serde(default)]
     pub running_memory_mb: i64,
-    ///vCPUs used by running CVMs
+    /// vCPUs used by running CVMs
     #[serde(default)]
     pub running_vcpu: i64,
-    ///Total CVMs on teepod
+    /// Total CVMs on teepod
     #[serde(default)]
     pub total_cvms: i64,
-    ///Total allocated disk in GB
+    /// Total allocated disk in GB
     #[serde(default)]
     pub used_disk_gb: i64,
-    ///Total allocated memory in MB
+    /// Total allocated memory in MB
     #[serde(default)]
     pub used_memory_mb: i64,
-    ///Total allocated vCPUs
+    /// Total allocated vCPUs
     #[serde(default)]
     pub used_vcpu: i64,
 }
-///`TeepodStatus`
+/// `TeepodStatus`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -1552,13 +1552,13 @@ pub struct TeepodResourceUsage {
     PartialOrd
 )]
 pub enum TeepodStatus {
-    ///The value `"ONLINE"`.
+    /// The value `"ONLINE"`.
     #[serde(rename = "ONLINE")]
     Online,
-    ///The value `"OFFLINE"`.
+    /// The value `"OFFLINE"`.
     #[serde(rename = "OFFLINE")]
     Offline,
-    ///The value `"MAINTENANCE"`.
+    /// The value `"MAINTENANCE"`.
     #[serde(rename = "MAINTENANCE")]
     Maintenance,
 }
@@ -1600,172 +1600,172 @@ impl ::std::convert::TryFrom<::std::string::String> for TeepodStatus {
         value.parse()
     }
 }
-///Request to grant team access to a teepod.
+/// Request to grant team access to a teepod.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodTeamAccessCreate {
-    ///Team database ID to grant access
+    /// Team database ID to grant access
     pub team_id: i64,
 }
-///Team access record for a teepod.
+/// Team access record for a teepod.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodTeamAccessOut {
-    ///Access grant timestamp
+    /// Access grant timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Number of team members
+    /// Number of team members
     pub member_count: i64,
-    ///Team creator user ID
+    /// Team creator user ID
     pub team_creator_id: i64,
-    ///Team database ID
+    /// Team database ID
     pub team_id: i64,
-    ///Team display name
+    /// Team display name
     pub team_name: ::std::string::String,
-    ///Team URL slug
+    /// Team URL slug
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
-    ///Team subscription tier
+    /// Team subscription tier
     pub team_tier: ::std::string::String,
 }
-///`TeepodUpdate`
+/// `TeepodUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TeepodUpdate {
-    ///The `enabled` field.
+    /// The `enabled` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    ///The `name` field.
+    /// The `name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///The `node_id` field.
+    /// The `node_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
 }
-///Uptime summary over a time window.
+/// Uptime summary over a time window.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodUptimeResponse {
-    ///The `avg_duration_ms` field.
+    /// The `avg_duration_ms` field.
     pub avg_duration_ms: f64,
-    ///Consecutive hours online up to now
+    /// Consecutive hours online up to now
     pub current_streak_hours: i64,
-    ///The `days` field.
+    /// The `days` field.
     pub days: i64,
-    ///The `last_offline_at` field.
+    /// The `last_offline_at` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub last_offline_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `last_online_at` field.
+    /// The `last_online_at` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub last_online_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `successful_checks` field.
+    /// The `successful_checks` field.
     pub successful_checks: i64,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     pub teepod_id: i64,
-    ///The `total_checks` field.
+    /// The `total_checks` field.
     pub total_checks: i64,
-    ///0.0 - 100.0
+    /// 0.0 - 100.0
     pub uptime_percent: f64,
 }
-///Teepod with CVM counts for capacity planning.
+/// Teepod with CVM counts for capacity planning.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodWithStats {
-    ///Creation timestamp
+    /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Whether teepod accepts new CVMs
+    /// Whether teepod accepts new CVMs
     pub enabled: bool,
-    ///Teepod RPC endpoint
+    /// Teepod RPC endpoint
     pub endpoint: ::std::string::String,
-    ///Teepod ID
+    /// Teepod ID
     pub id: i64,
-    ///Teepod name
+    /// Teepod name
     pub name: ::std::string::String,
-    ///Running CVMs on this teepod
+    /// Running CVMs on this teepod
     #[serde(default)]
     pub running_cvms: i64,
-    ///Teepod status
+    /// Teepod status
     pub status: ::std::string::String,
-    ///Teepod software version
+    /// Teepod software version
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_version: ::std::option::Option<::std::string::String>,
-    ///Total CVMs on this teepod
+    /// Total CVMs on this teepod
     #[serde(default)]
     pub total_cvms: i64,
 }
-///`TeescopeBatchRequest`
+/// `TeescopeBatchRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeescopeBatchRequest {
-    ///VM UUIDs to query (max 200)
+    /// VM UUIDs to query (max 200)
     pub vm_uuids: ::std::vec::Vec<::std::string::String>,
 }
-///`TeescopeBatchResponse`
+/// `TeescopeBatchResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TeescopeBatchResponse {
-    ///Teescope data keyed by vm_uuid
+    /// Teescope data keyed by vm_uuid
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
     pub items: ::std::collections::HashMap<::std::string::String, CvmTeescopeInfo>,
 }
-///Telegram bot configuration status.
+/// Telegram bot configuration status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TelegramConfigResponse {
-    ///DevOps chat ID or 'Not configured'
+    /// DevOps chat ID or 'Not configured'
     pub chat_id: ::std::string::String,
-    ///Bot token is configured
+    /// Bot token is configured
     pub has_token: bool,
-    ///Both token and chat ID are set
+    /// Both token and chat ID are set
     pub is_configured: bool,
 }
-///`TierCapacity`
+/// `TierCapacity`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TierCapacity {
-    ///The `capacity` field.
+    /// The `capacity` field.
     pub capacity: ResourceThreshold,
-    ///The `gpu_availability` field.
+    /// The `gpu_availability` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_availability: ::std::option::Option<GpuAvailability>,
-    ///The `kms_list` field.
+    /// The `kms_list` field.
     pub kms_list: ::std::vec::Vec<KmsWithSupportedOsImage>,
-    ///The `nodes` field.
+    /// The `nodes` field.
     pub nodes: ::std::vec::Vec<PreflightTeepodCapacity>,
-    ///The `tier` field.
+    /// The `tier` field.
     pub tier: TeamTier,
 }
-///Response after toggling enabled state.
+/// Response after toggling enabled state.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ToggleEnabledResponse {
-    ///New enabled state
+    /// New enabled state
     pub enabled: bool,
-    ///Node ID
+    /// Node ID
     pub id: i64,
-    ///Status message
+    /// Status message
     pub message: ::std::string::String,
 }
-///Request to toggle maintenance mode.
+/// Request to toggle maintenance mode.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ToggleMaintenanceRequest {
-    ///Enable or disable maintenance mode
+    /// Enable or disable maintenance mode
     pub maintenance: bool,
 }
-///Response after toggling maintenance mode.
+/// Response after toggling maintenance mode.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ToggleMaintenanceResponse {
-    ///Node ID
+    /// Node ID
     pub id: i64,
-    ///Status message
+    /// Status message
     pub message: ::std::string::String,
-    ///New status
+    /// New status
     pub status: ::std::string::String,
 }
-///x402 experiment top-up request.
+/// x402 experiment top-up request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TopupRequest {
-    ///USD amount to add
+    /// USD amount to add
     pub amount: f64,
 }
-///Request to transfer a project to another workspace
+/// Request to transfer a project to another workspace
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TransferProjectRequest {
-    ///Target workspace hash ID (wks_xxx)
+    /// Target workspace hash ID (wks_xxx)
     pub target_team_id: TransferProjectRequestTargetTeamId,
 }
-///Target workspace hash ID (wks_xxx)
+/// Target workspace hash ID (wks_xxx)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct TransferProjectRequestTargetTeamId(pub(super) ::std::string::String);
@@ -1822,21 +1822,21 @@ impl<'de> ::serde::Deserialize<'de> for TransferProjectRequestTargetTeamId {
             })
     }
 }
-///Response for project transfer
+/// Response for project transfer
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TransferProjectResponse {
-    ///The `message` field.
+    /// The `message` field.
     pub message: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub project_id: TransferProjectResponseProjectId,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub source_team_id: TransferProjectResponseSourceTeamId,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub target_team_id: TransferProjectResponseTargetTeamId,
-    ///The `transferred_cvms_count` field.
+    /// The `transferred_cvms_count` field.
     pub transferred_cvms_count: i64,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct TransferProjectResponseProjectId(pub(super) ::std::string::String);
@@ -1893,7 +1893,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferProjectResponseProjectId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct TransferProjectResponseSourceTeamId(pub(super) ::std::string::String);
@@ -1951,7 +1951,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferProjectResponseSourceTeamId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct TransferProjectResponseTargetTeamId(pub(super) ::std::string::String);
@@ -2009,48 +2009,48 @@ impl<'de> ::serde::Deserialize<'de> for TransferProjectResponseTargetTeamId {
             })
     }
 }
-///`TwoFactorDisableRequest`
+/// `TwoFactorDisableRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorDisableRequest {
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    ///The `verification_code` field.
+    /// The `verification_code` field.
     pub verification_code: ::std::string::String,
 }
-///`TwoFactorPageVerifyRequest`
+/// `TwoFactorPageVerifyRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorPageVerifyRequest {
-    ///The `code` field.
+    /// The `code` field.
     pub code: ::std::string::String,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
-///`TwoFactorRegenerateRequest`
+/// `TwoFactorRegenerateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorRegenerateRequest {
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    ///The `verification_code` field.
+    /// The `verification_code` field.
     pub verification_code: ::std::string::String,
 }
-///`TwoFactorSetupRequest`
+/// `TwoFactorSetupRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorSetupRequest {
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    ///The `totp_code` field.
+    /// The `totp_code` field.
     pub totp_code: ::std::string::String,
 }
-///`TwoFactorVerificationRequest`
+/// `TwoFactorVerificationRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorVerificationRequest {
-    ///The `code` field.
+    /// The `code` field.
     pub code: ::std::string::String,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }

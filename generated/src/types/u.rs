@@ -4,65 +4,65 @@
 
 #[allow(unused_imports)]
 use super::*;
-///Unified view of KMS contracts and nodes.
+/// Unified view of KMS contracts and nodes.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UnifiedKmsOut {
-    ///Contracts with nodes
+    /// Contracts with nodes
     pub contracts: ::std::vec::Vec<KmsContractWithNodesOut>,
-    ///Nodes without contract association
+    /// Nodes without contract association
     pub legacy_nodes: ::std::vec::Vec<KmsNodeOut>,
-    ///Total contract count
+    /// Total contract count
     pub total_contracts: i64,
-    ///Total node count
+    /// Total node count
     pub total_nodes: i64,
 }
-///Update allocation status with optimistic locking.
+/// Update allocation status with optimistic locking.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateAllocationStatusRequest {
-    ///The `allocation_status` field.
+    /// The `allocation_status` field.
     pub allocation_status: GpuAllocationStatus,
-    ///Expected version for optimistic locking
+    /// Expected version for optimistic locking
     pub version: i64,
 }
-///Request to update node attestation data.
+/// Request to update node attestation data.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateAttestationDataRequest {
-    ///Hardware device identifier
+    /// Hardware device identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    ///FMSPC attestation identifier
+    /// FMSPC attestation identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fmspc: ::std::option::Option<::std::string::String>,
-    ///Platform Provisioning ID
+    /// Platform Provisioning ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppid: ::std::option::Option<::std::string::String>,
 }
-///`UpdateAutoTopupRequest`
+/// `UpdateAutoTopupRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateAutoTopupRequest {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::std::string::String>,
-    ///The `enabled` field.
+    /// The `enabled` field.
     pub enabled: bool,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub threshold: ::std::option::Option<::std::string::String>,
 }
-///`UpdateBillingSettingsRequest`
+/// `UpdateBillingSettingsRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateBillingSettingsRequest {
-    ///The `billing_email` field.
+    /// The `billing_email` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_email: ::std::option::Option<::std::string::String>,
 }
-///Request model for updating workspace billing policy status.
+/// Request model for updating workspace billing policy status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateBillingStatusRequest {
-    ///The `billing_status` field.
+    /// The `billing_status` field.
     pub billing_status: UpdateBillingStatusRequestBillingStatus,
 }
-///`UpdateBillingStatusRequestBillingStatus`
+/// `UpdateBillingStatusRequestBillingStatus`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -76,13 +76,13 @@ pub struct UpdateBillingStatusRequest {
     PartialOrd
 )]
 pub enum UpdateBillingStatusRequestBillingStatus {
-    ///The value `"active"`.
+    /// The value `"active"`.
     #[serde(rename = "active")]
     Active,
-    ///The value `"abandoned"`.
+    /// The value `"abandoned"`.
     #[serde(rename = "abandoned")]
     Abandoned,
-    ///The value `"suspended"`.
+    /// The value `"suspended"`.
     #[serde(rename = "suspended")]
     Suspended,
 }
@@ -125,15 +125,15 @@ for UpdateBillingStatusRequestBillingStatus {
         value.parse()
     }
 }
-///`UpdateBillingStatusResponse`
+/// `UpdateBillingStatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateBillingStatusResponse {
-    ///The `billing_status` field.
+    /// The `billing_status` field.
     pub billing_status: UpdateBillingStatusResponseBillingStatus,
-    ///The `message` field.
+    /// The `message` field.
     pub message: ::std::string::String,
 }
-///`UpdateBillingStatusResponseBillingStatus`
+/// `UpdateBillingStatusResponseBillingStatus`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -147,13 +147,13 @@ pub struct UpdateBillingStatusResponse {
     PartialOrd
 )]
 pub enum UpdateBillingStatusResponseBillingStatus {
-    ///The value `"active"`.
+    /// The value `"active"`.
     #[serde(rename = "active")]
     Active,
-    ///The value `"abandoned"`.
+    /// The value `"abandoned"`.
     #[serde(rename = "abandoned")]
     Abandoned,
-    ///The value `"suspended"`.
+    /// The value `"suspended"`.
     #[serde(rename = "suspended")]
     Suspended,
 }
@@ -196,26 +196,26 @@ for UpdateBillingStatusResponseBillingStatus {
         value.parse()
     }
 }
-///`UpdateBillingV2Request`
+/// `UpdateBillingV2Request`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateBillingV2Request {
-    ///The `flag_billing_v2_enabled` field.
+    /// The `flag_billing_v2_enabled` field.
     pub flag_billing_v2_enabled: bool,
 }
-///`UpdateConnectionRequest`
+/// `UpdateConnectionRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateConnectionRequest {
-    ///The `credits_line` field.
+    /// The `credits_line` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credits_line: ::std::option::Option<f64>,
-    ///The `is_post_paid` field.
+    /// The `is_post_paid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_post_paid: ::std::option::Option<bool>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_id: ::std::option::Option<UpdateConnectionRequestTeamId>,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct UpdateConnectionRequestTeamId(pub(super) ::std::string::String);
@@ -271,116 +271,116 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConnectionRequestTeamId {
             })
     }
 }
-///`UpdateCvmEnvsBody`
+/// `UpdateCvmEnvsBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateCvmEnvsBody {
-    ///Hash from Phase 1 response (Phase 2 only)
+    /// Hash from Phase 1 response (Phase 2 only)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
-    ///Encrypted env blob as hex string
+    /// Encrypted env blob as hex string
     pub encrypted_env: ::std::string::String,
-    ///Allowed env var names. Changes trigger verification for contract-owned KMS.
+    /// Allowed env var names. Changes trigger verification for contract-owned KMS.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Transaction hash proving on-chain registration (Phase 2 only)
+    /// Transaction hash proving on-chain registration (Phase 2 only)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_hash: ::std::option::Option<::std::string::String>,
 }
-///`UpdateCvmListedBody`
+/// `UpdateCvmListedBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateCvmListedBody {
-    ///The `listed` field.
+    /// The `listed` field.
     pub listed: bool,
 }
-///`UpdateCvmNameBody`
+/// `UpdateCvmNameBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateCvmNameBody {
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
 }
-///PATCH request body — all fields optional, only set fields are applied.
+/// PATCH request body — all fields optional, only set fields are applied.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateCvmRequest {
-    ///When true, falls back to hard stop if graceful shutdown times out. Use for zombie CVMs that are unresponsive to shutdown signals.
+    /// When true, falls back to hard stop if graceful shutdown times out. Use for zombie CVMs that are unresponsive to shutdown signals.
     #[serde(default)]
     pub allow_force_stop: bool,
-    ///Allowed environment variable names (env_keys)
+    /// Allowed environment variable names (env_keys)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_envs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Disk size in MB
+    /// Disk size in MB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size: ::std::option::Option<i64>,
-    ///Docker Compose YAML content
+    /// Docker Compose YAML content
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    ///Encrypted environment variables as hex string
+    /// Encrypted environment variables as hex string
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    ///GPU configuration
+    /// GPU configuration
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpus: ::std::option::Option<GpuConfig>,
-    ///OS image name or slug from available-os-images
+    /// OS image name or slug from available-os-images
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image: ::std::option::Option<::std::string::String>,
-    ///Memory in MB
+    /// Memory in MB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory: ::std::option::Option<i64>,
-    ///Shell script executed before containers start
+    /// Shell script executed before containers start
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
-    ///Expose container logs publicly
+    /// Expose container logs publicly
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_logs: ::std::option::Option<bool>,
-    ///Expose system info publicly
+    /// Expose system info publicly
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_sysinfo: ::std::option::Option<bool>,
-    ///Expose TCB attestation info publicly
+    /// Expose TCB attestation info publicly
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_tcbinfo: ::std::option::Option<bool>,
-    ///Timeout in seconds for graceful shutdown. null means no timeout.
+    /// Timeout in seconds for graceful shutdown. null means no timeout.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shutdown_timeout: ::std::option::Option<i64>,
-    ///User configuration string
+    /// User configuration string
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_config: ::std::option::Option<::std::string::String>,
-    ///Number of vCPUs
+    /// Number of vCPUs
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
 }
-///`UpdateCvmScheduledDeleteBody`
+/// `UpdateCvmScheduledDeleteBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateCvmScheduledDeleteBody {
-    ///The `scheduled_delete_at` field.
+    /// The `scheduled_delete_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled_delete_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
 }
-///`UpdateCvmVisibilityBody`
+/// `UpdateCvmVisibilityBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateCvmVisibilityBody {
-    ///Expose container logs publicly
+    /// Expose container logs publicly
     pub public_logs: bool,
-    ///Expose system info publicly
+    /// Expose system info publicly
     pub public_sysinfo: bool,
-    ///Expose TCB attestation info publicly
+    /// Expose TCB attestation info publicly
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_tcbinfo: ::std::option::Option<bool>,
 }
-///`UpdateDockerComposeBody`
+/// `UpdateDockerComposeBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateDockerComposeBody {
-    ///Docker Compose YAML file to upload
+    /// Docker Compose YAML file to upload
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<::std::string::String>,
 }
-///Request to update draft invoice properties before finalize.
+/// Request to update draft invoice properties before finalize.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateDraftInvoiceRequest {
-    ///Invoice channel to use on finalize
+    /// Invoice channel to use on finalize
     pub invoice_type: UpdateDraftInvoiceRequestInvoiceType,
 }
-///Invoice channel to use on finalize
+/// Invoice channel to use on finalize
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -394,10 +394,10 @@ pub struct UpdateDraftInvoiceRequest {
     PartialOrd
 )]
 pub enum UpdateDraftInvoiceRequestInvoiceType {
-    ///The value `"local"`.
+    /// The value `"local"`.
     #[serde(rename = "local")]
     Local,
-    ///The value `"stripe"`.
+    /// The value `"stripe"`.
     #[serde(rename = "stripe")]
     Stripe,
 }
@@ -438,19 +438,19 @@ for UpdateDraftInvoiceRequestInvoiceType {
         value.parse()
     }
 }
-///Response for updating draft invoice properties.
+/// Response for updating draft invoice properties.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateDraftInvoiceResponse {
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub invoice_id: ::std::string::String,
-    ///The `invoice_type` field.
+    /// The `invoice_type` field.
     pub invoice_type: UpdateDraftInvoiceResponseInvoiceType,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `success` field.
+    /// The `success` field.
     pub success: bool,
 }
-///`UpdateDraftInvoiceResponseInvoiceType`
+/// `UpdateDraftInvoiceResponseInvoiceType`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -464,10 +464,10 @@ pub struct UpdateDraftInvoiceResponse {
     PartialOrd
 )]
 pub enum UpdateDraftInvoiceResponseInvoiceType {
-    ///The value `"local"`.
+    /// The value `"local"`.
     #[serde(rename = "local")]
     Local,
-    ///The value `"stripe"`.
+    /// The value `"stripe"`.
     #[serde(rename = "stripe")]
     Stripe,
 }
@@ -508,31 +508,31 @@ for UpdateDraftInvoiceResponseInvoiceType {
         value.parse()
     }
 }
-///`UpdateElizaRequest`
+/// `UpdateElizaRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateElizaRequest {
-    ///The characterfile to use for the a16z/eliza.
+    /// The characterfile to use for the a16z/eliza.
     pub characterfile: ::serde_json::Value,
-    ///The encrypted environment variables.
+    /// The encrypted environment variables.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    ///The environment variables to use for the a16z/eliza.
+    /// The environment variables to use for the a16z/eliza.
     pub env_keys: ::std::vec::Vec<::std::string::String>,
-    ///The image to use for the a16z/eliza. If not provided, it will use the latest image.
+    /// The image to use for the a16z/eliza. If not provided, it will use the latest image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image: ::std::option::Option<::std::string::String>,
 }
-///Request to update GPU mode.
+/// Request to update GPU mode.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateGpuModeRequest {
-    ///CC mode: on, off, or devtools
+    /// CC mode: on, off, or devtools
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cc_mode: ::std::option::Option<UpdateGpuModeRequestCcMode>,
-    ///PPCIe mode: on/off
+    /// PPCIe mode: on/off
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppcie_mode: ::std::option::Option<UpdateGpuModeRequestPpcieMode>,
 }
-///CC mode: on, off, or devtools
+/// CC mode: on, off, or devtools
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct UpdateGpuModeRequestCcMode(pub(super) ::std::string::String);
@@ -588,7 +588,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateGpuModeRequestCcMode {
             })
     }
 }
-///PPCIe mode: on/off
+/// PPCIe mode: on/off
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct UpdateGpuModeRequestPpcieMode(pub(super) ::std::string::String);
@@ -644,188 +644,188 @@ impl<'de> ::serde::Deserialize<'de> for UpdateGpuModeRequestPpcieMode {
             })
     }
 }
-///GPU mode update result.
+/// GPU mode update result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateGpuModeResponse {
-    ///Current CC mode
+    /// Current CC mode
     pub current_cc_mode: ::std::string::String,
-    ///Current PPCIe mode
+    /// Current PPCIe mode
     pub current_ppcie_mode: ::std::string::String,
-    ///Error message if failed
+    /// Error message if failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
-    ///GPU ID
+    /// GPU ID
     pub gpu_id: i64,
-    ///Previous CC mode
+    /// Previous CC mode
     pub previous_cc_mode: ::std::string::String,
-    ///Previous PPCIe mode
+    /// Previous PPCIe mode
     pub previous_ppcie_mode: ::std::string::String,
-    ///PCI slot
+    /// PCI slot
     pub slot: ::std::string::String,
-    ///Operation success
+    /// Operation success
     pub success: bool,
 }
-///Update instance type request.
+/// Update instance type request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateInstanceTypeRequest {
-    ///Default disk size (GB)
+    /// Default disk size (GB)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_disk_size_gb: ::std::option::Option<i64>,
-    ///Description
+    /// Description
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Sort order
+    /// Sort order
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_order: ::std::option::Option<i64>,
-    ///Extended specs
+    /// Extended specs
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_specs: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///Family (cpu, gpu)
+    /// Family (cpu, gpu)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub family: ::std::option::Option<::std::string::String>,
-    ///Hourly rate in USD
+    /// Hourly rate in USD
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hourly_rate: ::std::option::Option<f64>,
-    ///Enable hugepages
+    /// Enable hugepages
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hugepages: ::std::option::Option<bool>,
-    ///Memory in MB
+    /// Memory in MB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_mb: ::std::option::Option<i64>,
-    ///Display name
+    /// Display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///Enable NUMA pinning
+    /// Enable NUMA pinning
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pin_numa: ::std::option::Option<bool>,
-    ///Publicly visible
+    /// Publicly visible
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public: ::std::option::Option<bool>,
-    ///Requires GPU
+    /// Requires GPU
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requires_gpu: ::std::option::Option<bool>,
-    ///Requires GPU CC mode
+    /// Requires GPU CC mode
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requires_gpu_cc_mode: ::std::option::Option<bool>,
-    ///GPU count
+    /// GPU count
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requires_gpu_count: ::std::option::Option<i64>,
-    ///vCPU count
+    /// vCPU count
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<::std::num::NonZeroU64>,
 }
-///Request to update an invoice item.
+/// Request to update an invoice item.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateInvoiceItemRequest {
-    ///Updated amount (positive or negative)
+    /// Updated amount (positive or negative)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cost: ::std::option::Option<f64>,
-    ///Updated description
+    /// Updated description
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Updated instance name
+    /// Updated instance name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_name: ::std::option::Option<::std::string::String>,
-    ///Updated instance type
+    /// Updated instance type
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///Updated region
+    /// Updated region
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
 }
-///Request to update node CVM limit.
+/// Request to update node CVM limit.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateMaxCvmRequest {
-    ///Maximum CVM slots (TDX keyids)
+    /// Maximum CVM slots (TDX keyids)
     pub max_cvm_number: u64,
 }
-///Request to update a member's role.
+/// Request to update a member's role.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateMemberRoleRequest {
-    ///Role: member or admin
+    /// Role: member or admin
     pub role: ::std::string::String,
 }
-///Partial update for KMS/Gateway URLs. Only set fields are applied.
+/// Partial update for KMS/Gateway URLs. Only set fields are applied.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateNetworkConfigRequest {
-    ///The `gateway_urls` field.
+    /// The `gateway_urls` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///The `kms_urls` field.
+    /// The `kms_urls` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Restart the CVM after applying changes to reload configuration.
+    /// Restart the CVM after applying changes to reload configuration.
     #[serde(default)]
     pub restart: bool,
 }
-///`UpdateOsImageBody`
+/// `UpdateOsImageBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateOsImageBody {
-    ///Image name or slug from available-os-images
+    /// Image name or slug from available-os-images
     pub os_image_name: ::std::string::String,
 }
-///`UpdatePasswordRequest`
+/// `UpdatePasswordRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdatePasswordRequest {
-    ///The `current_password` field.
+    /// The `current_password` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_password: ::std::option::Option<::std::string::String>,
-    ///The `password` field.
+    /// The `password` field.
     pub password: ::std::string::String,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    ///The `totp_code` field.
+    /// The `totp_code` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
 }
-///Request model for updating payment mode.
+/// Request model for updating payment mode.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdatePaymentModeRequest {
-    ///The `is_post_paid` field.
+    /// The `is_post_paid` field.
     pub is_post_paid: bool,
 }
-///Bulk-replace all port mappings for a CVM.
+/// Bulk-replace all port mappings for a CVM.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdatePortMappingsRequest {
-    ///The `ports` field.
+    /// The `ports` field.
     pub ports: ::std::vec::Vec<PortMappingEntry>,
 }
-///`UpdatePostPaidCapRequest`
+/// `UpdatePostPaidCapRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdatePostPaidCapRequest {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub charge_cap: ::std::string::String,
 }
-///`UpdatePostPaidRequest`
+/// `UpdatePostPaidRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdatePostPaidRequest {
-    ///The `enabled` field.
+    /// The `enabled` field.
     pub enabled: bool,
 }
-///`UpdatePreLaunchScriptBody`
+/// `UpdatePreLaunchScriptBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdatePreLaunchScriptBody {
-    ///Shell script file to upload
+    /// Shell script file to upload
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<::std::string::String>,
 }
-///Request to update node region.
+/// Request to update node region.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateRegionRequest {
-    ///Geographic region code
+    /// Geographic region code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
 }
-///Request model for updating team slug.
+/// Request model for updating team slug.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateSlugRequest {
-    ///The `slug` field.
+    /// The `slug` field.
     pub slug: UpdateSlugRequestSlug,
 }
-///`UpdateSlugRequestSlug`
+/// `UpdateSlugRequestSlug`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct UpdateSlugRequestSlug(pub(super) ::std::string::String);
@@ -887,186 +887,186 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSlugRequestSlug {
             })
     }
 }
-///`UpdateUsernameRequest`
+/// `UpdateUsernameRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateUsernameRequest {
-    ///The `current_password` field.
+    /// The `current_password` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_password: ::std::option::Option<::std::string::String>,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    ///The `totp_code` field.
+    /// The `totp_code` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///`UploadAvatarBody`
+/// `UploadAvatarBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UploadAvatarBody {
-    ///Avatar image (max 5MB)
+    /// Avatar image (max 5MB)
     pub avatar: ::std::string::String,
 }
-///`UploadMyAvatarBody`
+/// `UploadMyAvatarBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UploadMyAvatarBody {
-    ///Avatar image (max 5MB)
+    /// Avatar image (max 5MB)
     pub avatar: ::std::string::String,
 }
-///`UsageAuditResponse`
+/// `UsageAuditResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UsageAuditResponse {
-    ///The `cvm_details` field.
+    /// The `cvm_details` field.
     pub cvm_details: ::std::vec::Vec<AuditCvmDetail>,
-    ///The `method` field.
+    /// The `method` field.
     pub method: ::std::string::String,
-    ///The `period_end` field.
+    /// The `period_end` field.
     pub period_end: ::chrono::naive::NaiveDate,
-    ///The `period_start` field.
+    /// The `period_start` field.
     pub period_start: ::chrono::naive::NaiveDate,
-    ///The `summary` field.
+    /// The `summary` field.
     pub summary: AuditSummary,
-    ///The `team_id` field.
+    /// The `team_id` field.
     pub team_id: i64,
-    ///The `team_name` field.
+    /// The `team_name` field.
     pub team_name: ::std::string::String,
 }
-///Billing summary with totals and breakdowns.
+/// Billing summary with totals and breakdowns.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UsageBillingSummaryResponse {
-    ///Total USD cost for current calendar month
+    /// Total USD cost for current calendar month
     pub monthly_total: f64,
-    ///Per-instance totals for last 7 days
+    /// Per-instance totals for last 7 days
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub recent_instance_spending: ::std::vec::Vec<InstanceSpendingResponse>,
-    ///Total USD cost for last 7 days
+    /// Total USD cost for last 7 days
     pub seven_days_total: f64,
-    ///Daily breakdown for last 7 days
+    /// Daily breakdown for last 7 days
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub seven_days_usage: ::std::vec::Vec<UsageDailyUsageResponse>,
 }
-///Daily usage summary with per-instance breakdown.
+/// Daily usage summary with per-instance breakdown.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UsageDailyUsageResponse {
-    ///Date in YYYY-MM-DD format
+    /// Date in YYYY-MM-DD format
     pub day: ::std::string::String,
-    ///Per-instance cost breakdown
+    /// Per-instance cost breakdown
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub instances: ::std::vec::Vec<InstanceSpendingResponse>,
-    ///Total USD cost for the day
+    /// Total USD cost for the day
     pub total_cost: f64,
 }
-///Complete usage data response.
+/// Complete usage data response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UsageDataResponse {
-    ///The `core_metrics` field.
+    /// The `core_metrics` field.
     pub core_metrics: CoreMetrics,
-    ///The `cvm_details` field.
+    /// The `cvm_details` field.
     pub cvm_details: ::std::vec::Vec<CvmDetail>,
-    ///The `daily_trends` field.
+    /// The `daily_trends` field.
     pub daily_trends: ::std::vec::Vec<DailyTrend>,
-    ///The `instance_type_breakdown` field.
+    /// The `instance_type_breakdown` field.
     pub instance_type_breakdown: ::std::vec::Vec<InstanceTypeBreakdown>,
-    ///The `period` field.
+    /// The `period` field.
     pub period: PeriodInfo,
-    ///The `team_id` field.
+    /// The `team_id` field.
     pub team_id: i64,
-    ///The `team_name` field.
+    /// The `team_name` field.
     pub team_name: ::std::string::String,
 }
-///`User`
+/// `User`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct User {
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `credit` field.
+    /// The `credit` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit: ::std::option::Option<UsersCredit>,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `role` field.
+    /// The `role` field.
     pub role: ::std::string::String,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///`UserCreate`
+/// `UserCreate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UserCreate {
-    ///The `email` field.
+    /// The `email` field.
     pub email: ::std::string::String,
-    ///The `password` field.
+    /// The `password` field.
     pub password: ::std::string::String,
-    ///The `role` field.
+    /// The `role` field.
     #[serde(default = "defaults::user_create_role")]
     pub role: ::std::string::String,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///`UserInfo`
+/// `UserInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UserInfo {
-    ///The `account_verified_at` field.
+    /// The `account_verified_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_verified_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `balance` field.
+    /// The `balance` field.
     pub balance: f64,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `credit` field.
+    /// The `credit` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit: ::std::option::Option<UsersCredit>,
-    ///The `credits` field.
+    /// The `credits` field.
     pub credits: f64,
-    ///The `cvm_count` field.
+    /// The `cvm_count` field.
     #[serde(default)]
     pub cvm_count: i64,
-    ///The `cvm_credits` field.
+    /// The `cvm_credits` field.
     pub cvm_credits: f64,
-    ///The `disabled` field.
+    /// The `disabled` field.
     pub disabled: bool,
-    ///The `email` field.
+    /// The `email` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    ///The `email_verified_at` field.
+    /// The `email_verified_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_verified_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `hash_id` field.
+    /// The `hash_id` field.
     pub hash_id: ::std::string::String,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `role` field.
+    /// The `role` field.
     pub role: ::std::string::String,
-    ///The `stripe_customer_id` field.
+    /// The `stripe_customer_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    ///The `teams` field.
+    /// The `teams` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub teams: ::std::vec::Vec<TeamBase>,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///Minimal user reference for embedding in responses.
+/// Minimal user reference for embedding in responses.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UserRef {
-    ///Gravatar or OAuth provider avatar URL
+    /// Gravatar or OAuth provider avatar URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar_url: ::std::option::Option<::std::string::String>,
-    ///Hashed user ID
+    /// Hashed user ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<UserRefId>,
-    ///Fixed value 'user'
+    /// Fixed value 'user'
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object_type: ::std::option::Option<UserRefObjectType>,
-    ///Display username
+    /// Display username
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
 }
-///Hashed user ID
+/// Hashed user ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct UserRefId(pub(super) ::std::string::String);
@@ -1122,7 +1122,7 @@ impl<'de> ::serde::Deserialize<'de> for UserRefId {
             })
     }
 }
-///Fixed value 'user'
+/// Fixed value 'user'
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -1136,7 +1136,7 @@ impl<'de> ::serde::Deserialize<'de> for UserRefId {
     PartialOrd
 )]
 pub enum UserRefObjectType {
-    ///The value `"user"`.
+    /// The value `"user"`.
     #[serde(rename = "user")]
     User,
 }
@@ -1174,15 +1174,15 @@ impl ::std::convert::TryFrom<::std::string::String> for UserRefObjectType {
         value.parse()
     }
 }
-///Minimal user information for transaction context.
+/// Minimal user information for transaction context.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UserSchema {
-    ///Hashed user ID
+    /// Hashed user ID
     pub id: UserSchemaId,
-    ///Username
+    /// Username
     pub username: ::std::string::String,
 }
-///Hashed user ID
+/// Hashed user ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct UserSchemaId(pub(super) ::std::string::String);
@@ -1238,31 +1238,31 @@ impl<'de> ::serde::Deserialize<'de> for UserSchemaId {
             })
     }
 }
-///`UserUpdate`
+/// `UserUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UserUpdate {
-    ///The `password` field.
+    /// The `password` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
-    ///The `role` field.
+    /// The `role` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
-    ///The `username` field.
+    /// The `username` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
 }
-///`UsersCredit`
+/// `UsersCredit`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UsersCredit {
-    ///The `balance` field.
+    /// The `balance` field.
     pub balance: f64,
-    ///The `granted_balance` field.
+    /// The `granted_balance` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub granted_balance: ::std::option::Option<f64>,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
 }
-///Valid fields for ordering users.
+/// Valid fields for ordering users.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -1276,7 +1276,7 @@ pub struct UsersCredit {
     PartialOrd
 )]
 pub enum UsersOrderByField {
-    ///The value `"created_at"`.
+    /// The value `"created_at"`.
     #[serde(rename = "created_at")]
     CreatedAt,
 }

@@ -4,48 +4,48 @@
 
 #[allow(unused_imports)]
 use super::*;
-///Request to validate an email address.
+/// Request to validate an email address.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ValidateEmailRequest {
-    ///The `email` field.
+    /// The `email` field.
     pub email: ::std::string::String,
 }
-///Email validation result with rejection details.
+/// Email validation result with rejection details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ValidateEmailResponse {
-    ///The `domain` field.
+    /// The `domain` field.
     pub domain: ::std::string::String,
-    ///The `email` field.
+    /// The `email` field.
     pub email: ::std::string::String,
-    ///The `is_valid` field.
+    /// The `is_valid` field.
     pub is_valid: bool,
-    ///The `local_part` field.
+    /// The `local_part` field.
     pub local_part: ::std::string::String,
-    ///The `reacherhq_report` field.
+    /// The `reacherhq_report` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reacherhq_report: ::std::option::Option<CheckEmailResult>,
-    ///The `rejection_reason` field.
+    /// The `rejection_reason` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rejection_reason: ::std::option::Option<::std::string::String>,
 }
-///`ValidationError`
+/// `ValidationError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ValidationError {
-    ///The `loc` field.
+    /// The `loc` field.
     pub loc: ::std::vec::Vec<ValidationErrorLocItem>,
-    ///The `msg` field.
+    /// The `msg` field.
     pub msg: ::std::string::String,
-    ///The `type` field.
+    /// The `type` field.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
-///`ValidationErrorLocItem`
+/// `ValidationErrorLocItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ValidationErrorLocItem {
-    ///The `String` case.
+    /// The `String` case.
     String(::std::string::String),
-    ///The `Integer` case.
+    /// The `Integer` case.
     Integer(i64),
 }
 impl ::std::fmt::Display for ValidationErrorLocItem {
@@ -61,37 +61,37 @@ impl ::std::convert::From<i64> for ValidationErrorLocItem {
         Self::Integer(value)
     }
 }
-///Single Stripe card verification attempt.
+/// Single Stripe card verification attempt.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VerificationAttemptOut {
-    ///Card brand (visa, mastercard, etc.)
+    /// Card brand (visa, mastercard, etc.)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub brand: ::std::option::Option<::std::string::String>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///Whether this attempt was flagged as duplicate
+    /// Whether this attempt was flagged as duplicate
     pub is_duplicate: bool,
-    ///Last 4 digits of the card
+    /// Last 4 digits of the card
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last4: ::std::option::Option<::std::string::String>,
-    ///Stripe payment method ID
+    /// Stripe payment method ID
     pub payment_method_id: ::std::string::String,
-    ///pending, verified, failed, or cancelled
+    /// pending, verified, failed, or cancelled
     pub status: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub team_id: VerificationAttemptOutTeamId,
-    ///Workspace slug from team
+    /// Workspace slug from team
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
-    ///Email of the verifying user
+    /// Email of the verifying user
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub user_id: VerificationAttemptOutUserId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct VerificationAttemptOutTeamId(pub(super) ::std::string::String);
@@ -147,7 +147,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAttemptOutTeamId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct VerificationAttemptOutUserId(pub(super) ::std::string::String);
@@ -203,204 +203,204 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAttemptOutUserId {
             })
     }
 }
-///Quote verification result.
+/// Quote verification result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VerificationResponse {
-    ///Raw quote downloadable
+    /// Raw quote downloadable
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub can_download: ::std::option::Option<bool>,
-    ///SHA256 of quote bytes
+    /// SHA256 of quote bytes
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub checksum: ::std::option::Option<::std::string::String>,
-    ///Quote checksum identifier
+    /// Quote checksum identifier
     pub id: ::std::string::String,
-    ///Node provider info
+    /// Node provider info
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_provider: ::std::option::Option<NodeProvider>,
-    ///Quote from Phala Cloud TEE
+    /// Quote from Phala Cloud TEE
     pub proof_of_cloud: bool,
-    ///Parsed quote structure
+    /// Parsed quote structure
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quote: ::std::option::Option<Quote>,
-    ///TCB collateral data
+    /// TCB collateral data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quote_collateral: ::std::option::Option<QuoteCollateralV3>,
-    ///Verification passed
+    /// Verification passed
     pub success: bool,
-    ///ISO8601 upload timestamp
+    /// ISO8601 upload timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uploaded_at: ::std::option::Option<::std::string::String>,
-    ///ISO8601 timestamp when verified was computed
+    /// ISO8601 timestamp when verified was computed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at: ::std::option::Option<::std::string::String>,
 }
-///Request to verify password/2FA and link OAuth account during Link-on-Login flow.
+/// Request to verify password/2FA and link OAuth account during Link-on-Login flow.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VerifyAndLinkOAuthRequest {
-    ///The `link_token` field.
+    /// The `link_token` field.
     pub link_token: ::std::string::String,
-    ///The `password` field.
+    /// The `password` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    ///The `totp_code` field.
+    /// The `totp_code` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
 }
-///`VerifyAttestationUploadBody`
+/// `VerifyAttestationUploadBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct VerifyAttestationUploadBody {
-    ///The `file` field.
+    /// The `file` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<::std::string::String>,
-    ///The `hex` field.
+    /// The `hex` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hex: ::std::option::Option<::std::string::String>,
 }
-///`Vm`
+/// `Vm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Vm {
-    ///The `app_id` field.
+    /// The `app_id` field.
     pub app_id: ::std::string::String,
-    ///The `app_url` field.
+    /// The `app_url` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_url: ::std::option::Option<::std::string::String>,
-    ///The `base_image` field.
+    /// The `base_image` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base_image: ::std::option::Option<::std::string::String>,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `disk_size` field.
+    /// The `disk_size` field.
     pub disk_size: i64,
-    ///The `docker_compose_file` field.
+    /// The `docker_compose_file` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    ///The `encrypted_env_pubkey` field.
+    /// The `encrypted_env_pubkey` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env_pubkey: ::std::option::Option<::std::string::String>,
-    ///The `features` field.
+    /// The `features` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///The `id` field.
+    /// The `id` field.
     pub id: i64,
-    ///The `instance_id` field.
+    /// The `instance_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    ///The `manifest_version` field.
+    /// The `manifest_version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub manifest_version: ::std::option::Option<i64>,
-    ///The `memory` field.
+    /// The `memory` field.
     pub memory: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `runner` field.
+    /// The `runner` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub runner: ::std::option::Option<::std::string::String>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `teepod` field.
+    /// The `teepod` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod: ::std::option::Option<TeepodMeta>,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     pub teepod_id: i64,
-    ///The `user_id` field.
+    /// The `user_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<i64>,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     pub vcpu: i64,
-    ///The `version` field.
+    /// The `version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
-    ///The `vm_uuid` field.
+    /// The `vm_uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
-///Mapping from Teepod RPC's VmConfiguration.
+/// Mapping from Teepod RPC's VmConfiguration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VmConfiguration {
-    ///The `app_id` field.
+    /// The `app_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    ///The `compose_file` field.
+    /// The `compose_file` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_file: ::std::option::Option<AppComposeV2>,
-    ///The `disk_size` field.
+    /// The `disk_size` field.
     pub disk_size: i64,
-    ///The `encrypted_env` field.
+    /// The `encrypted_env` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    ///The `gateway_urls` field.
+    /// The `gateway_urls` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub gateway_urls: ::std::vec::Vec<::std::string::String>,
-    ///The `gpus` field.
+    /// The `gpus` field.
     #[serde(default = "defaults::vm_configuration_gpus")]
     pub gpus: ::std::option::Option<GpuConfig>,
-    ///The `hugepages` field.
+    /// The `hugepages` field.
     #[serde(default)]
     pub hugepages: bool,
-    ///The `image` field.
+    /// The `image` field.
     pub image: ::std::string::String,
-    ///The `kms_urls` field.
+    /// The `kms_urls` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_urls: ::std::vec::Vec<::std::string::String>,
-    ///The `memory` field.
+    /// The `memory` field.
     pub memory: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `pin_numa` field.
+    /// The `pin_numa` field.
     #[serde(default)]
     pub pin_numa: bool,
-    ///The `ports` field.
+    /// The `ports` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<PortMapping>>,
-    ///The `user_config` field.
+    /// The `user_config` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_config: ::std::option::Option<::std::string::String>,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     pub vcpu: i64,
 }
-///`VmCreateWithTeepod`
+/// `VmCreateWithTeepod`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VmCreateWithTeepod {
-    ///The `app_id_salt` field.
+    /// The `app_id_salt` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id_salt: ::std::option::Option<::std::string::String>,
-    ///The `compose_manifest` field.
+    /// The `compose_manifest` field.
     pub compose_manifest: ComposeManifest,
-    ///The `disk_size` field.
+    /// The `disk_size` field.
     pub disk_size: i64,
-    ///The `encrypted_env` field.
+    /// The `encrypted_env` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    ///The `env_keys` field.
+    /// The `env_keys` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///The `image` field.
+    /// The `image` field.
     pub image: ::std::string::String,
-    ///The `instance_type` field.
+    /// The `instance_type` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    ///The `listed` field.
+    /// The `listed` field.
     #[serde(default)]
     pub listed: bool,
-    ///The `memory` field.
+    /// The `memory` field.
     pub memory: i64,
-    ///The `name` field.
+    /// The `name` field.
     pub name: VmCreateWithTeepodName,
-    ///The `ports` field.
+    /// The `ports` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<PortMapping>>,
-    ///The `teepod_id` field.
+    /// The `teepod_id` field.
     pub teepod_id: i64,
-    ///The `user_id` field.
+    /// The `user_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<i64>,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     pub vcpu: i64,
 }
-///`VmCreateWithTeepodName`
+/// `VmCreateWithTeepodName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct VmCreateWithTeepodName(pub(super) ::std::string::String);
@@ -457,54 +457,54 @@ impl<'de> ::serde::Deserialize<'de> for VmCreateWithTeepodName {
             })
     }
 }
-///Mapping from Teepod RPC's VmInfo.
+/// Mapping from Teepod RPC's VmInfo.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VmInfo {
-    ///The `app_id` field.
+    /// The `app_id` field.
     pub app_id: ::std::string::String,
-    ///The `app_url` field.
+    /// The `app_url` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_url: ::std::option::Option<::std::string::String>,
-    ///The `boot_error` field.
+    /// The `boot_error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_error: ::std::option::Option<::std::string::String>,
-    ///The `boot_progress` field.
+    /// The `boot_progress` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_progress: ::std::option::Option<::std::string::String>,
-    ///The `configuration` field.
+    /// The `configuration` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<VmConfiguration>,
-    ///The `events` field.
+    /// The `events` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub events: ::std::vec::Vec<GuestEvent>,
-    ///The `exited_at` field.
+    /// The `exited_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exited_at: ::std::option::Option<::std::string::String>,
-    ///The `id` field.
+    /// The `id` field.
     pub id: ::std::string::String,
-    ///The `image_version` field.
+    /// The `image_version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_version: ::std::option::Option<::std::string::String>,
-    ///The `instance_id` field.
+    /// The `instance_id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    ///The `name` field.
+    /// The `name` field.
     pub name: ::std::string::String,
-    ///The `shutdown_progress` field.
+    /// The `shutdown_progress` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shutdown_progress: ::std::option::Option<::std::string::String>,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
-    ///The `uptime` field.
+    /// The `uptime` field.
     pub uptime: ::std::string::String,
 }
-///`VoidBatchItemRequest`
+/// `VoidBatchItemRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VoidBatchItemRequest {
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub invoice_id: VoidBatchItemRequestInvoiceId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct VoidBatchItemRequestInvoiceId(pub(super) ::std::string::String);
@@ -560,21 +560,21 @@ impl<'de> ::serde::Deserialize<'de> for VoidBatchItemRequestInvoiceId {
             })
     }
 }
-///`VoidBatchItemResult`
+/// `VoidBatchItemResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VoidBatchItemResult {
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub invoice_id: VoidBatchItemResultInvoiceId,
-    ///The `ok` field.
+    /// The `ok` field.
     pub ok: bool,
-    ///The `status` field.
+    /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct VoidBatchItemResultInvoiceId(pub(super) ::std::string::String);
@@ -630,21 +630,21 @@ impl<'de> ::serde::Deserialize<'de> for VoidBatchItemResultInvoiceId {
             })
     }
 }
-///`VoidBatchRequest`
+/// `VoidBatchRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VoidBatchRequest {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<VoidBatchItemRequest>,
 }
-///`VoidBatchResponse`
+/// `VoidBatchResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VoidBatchResponse {
-    ///The `failed` field.
+    /// The `failed` field.
     pub failed: i64,
-    ///The `results` field.
+    /// The `results` field.
     pub results: ::std::vec::Vec<VoidBatchItemResult>,
-    ///The `succeeded` field.
+    /// The `succeeded` field.
     pub succeeded: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }

@@ -4,21 +4,21 @@
 
 #[allow(unused_imports)]
 use super::*;
-///`WebhookCreateRequest`
+/// `WebhookCreateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WebhookCreateRequest {
-    ///The `events` field.
+    /// The `events` field.
     pub events: ::std::vec::Vec<::std::string::String>,
-    ///The `name` field.
+    /// The `name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<WebhookCreateRequestName>,
-    ///The `secret` field.
+    /// The `secret` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
-    ///The `url` field.
+    /// The `url` field.
     pub url: ::std::string::String,
 }
-///`WebhookCreateRequestName`
+/// `WebhookCreateRequestName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WebhookCreateRequestName(pub(super) ::std::string::String);
@@ -72,97 +72,97 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCreateRequestName {
             })
     }
 }
-///`WebhookDeliveryResponse`
+/// `WebhookDeliveryResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WebhookDeliveryResponse {
-    ///The `attempts` field.
+    /// The `attempts` field.
     pub attempts: i64,
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `delivered_at` field.
+    /// The `delivered_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delivered_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The `duration_ms` field.
+    /// The `duration_ms` field.
     #[serde(default)]
     pub duration_ms: i64,
-    ///The `error_message` field.
+    /// The `error_message` field.
     pub error_message: ::std::string::String,
-    ///The `event_id` field.
+    /// The `event_id` field.
     pub event_id: ::std::string::String,
-    ///The `event_type` field.
+    /// The `event_type` field.
     pub event_type: ::std::string::String,
-    ///The `original_event_id` field.
+    /// The `original_event_id` field.
     #[serde(default)]
     pub original_event_id: ::std::string::String,
-    ///The `request_url` field.
+    /// The `request_url` field.
     pub request_url: ::std::string::String,
-    ///The `response_status` field.
+    /// The `response_status` field.
     pub response_status: i64,
-    ///The `snowflake_id` field.
+    /// The `snowflake_id` field.
     pub snowflake_id: i64,
-    ///The `status` field.
+    /// The `status` field.
     pub status: ::std::string::String,
 }
-///`WebhookResponse`
+/// `WebhookResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WebhookResponse {
-    ///The `created_at` field.
+    /// The `created_at` field.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `enabled` field.
+    /// The `enabled` field.
     pub enabled: bool,
-    ///The `events` field.
+    /// The `events` field.
     pub events: ::std::vec::Vec<::std::string::String>,
-    ///The `id` field.
+    /// The `id` field.
     pub id: ::std::string::String,
-    ///The `name` field.
+    /// The `name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///The `secret` field.
+    /// The `secret` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
-    ///The `updated_at` field.
+    /// The `updated_at` field.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `url` field.
+    /// The `url` field.
     pub url: ::std::string::String,
 }
-///`WebhookStatsResponse`
+/// `WebhookStatsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WebhookStatsResponse {
-    ///The `avg_duration_ms` field.
+    /// The `avg_duration_ms` field.
     pub avg_duration_ms: i64,
-    ///The `failed_count` field.
+    /// The `failed_count` field.
     pub failed_count: i64,
-    ///The `last_delivery_at` field.
+    /// The `last_delivery_at` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_delivery_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The `max_duration_ms` field.
+    /// The `max_duration_ms` field.
     pub max_duration_ms: i64,
-    ///The `success_count` field.
+    /// The `success_count` field.
     pub success_count: i64,
-    ///The `success_rate` field.
+    /// The `success_rate` field.
     pub success_rate: f64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///`WebhookUpdateRequest`
+/// `WebhookUpdateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WebhookUpdateRequest {
-    ///The `enabled` field.
+    /// The `enabled` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    ///The `events` field.
+    /// The `events` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///The `name` field.
+    /// The `name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<WebhookUpdateRequestName>,
-    ///The `url` field.
+    /// The `url` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
-///`WebhookUpdateRequestName`
+/// `WebhookUpdateRequestName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WebhookUpdateRequestName(pub(super) ::std::string::String);
@@ -216,118 +216,118 @@ impl<'de> ::serde::Deserialize<'de> for WebhookUpdateRequestName {
             })
     }
 }
-///Reorder instance types request.
+/// Reorder instance types request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WindowReorderRequest {
-    ///Family filter for reordering
+    /// Family filter for reordering
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub family: ::std::option::Option<::std::string::String>,
-    ///IDs in new order
+    /// IDs in new order
     pub ordered_ids: ::std::vec::Vec<::std::string::String>,
 }
-///Celery worker information.
+/// Celery worker information.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkerInfo {
-    ///Currently executing tasks
+    /// Currently executing tasks
     pub active_tasks: i64,
-    ///Worker hostname@pid
+    /// Worker hostname@pid
     pub name: ::std::string::String,
-    ///Total completed tasks
+    /// Total completed tasks
     pub processed_tasks: i64,
-    ///Queues this worker consumes
+    /// Queues this worker consumes
     pub queues: ::std::vec::Vec<::std::string::String>,
-    ///Worker status
+    /// Worker status
     pub status: ::std::string::String,
 }
-///Paginated list of workspace members.
+/// Paginated list of workspace members.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceMembersPaginatedTeamMembers {
-    ///Member list
+    /// Member list
     pub items: ::std::vec::Vec<WorkspaceMembersTeamMemberInfo>,
-    ///Current page number
+    /// Current page number
     pub page: i64,
-    ///Items per page
+    /// Items per page
     pub page_size: i64,
-    ///Total page count
+    /// Total page count
     pub pages: i64,
-    ///Total member count
+    /// Total member count
     pub total: i64,
 }
-///Workspace member details.
+/// Workspace member details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceMembersTeamMemberInfo {
-    ///Email (if visible)
+    /// Email (if visible)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    ///Whether user created workspace
+    /// Whether user created workspace
     pub is_creator: bool,
-    ///Join timestamp
+    /// Join timestamp
     pub joined_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Role: OWNER, ADMIN, or MEMBER
+    /// Role: OWNER, ADMIN, or MEMBER
     pub role: ::std::string::String,
-    ///User hashid
+    /// User hashid
     pub user_id: ::std::string::String,
-    ///Username
+    /// Username
     pub username: ::std::string::String,
 }
-///Pagination state for list responses.
+/// Pagination state for list responses.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacePaginationMetadata {
-    ///Whether more items exist
+    /// Whether more items exist
     pub has_more: bool,
-    ///Cursor for next page
+    /// Cursor for next page
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_cursor: ::std::option::Option<::std::string::String>,
-    ///Total item count (if available)
+    /// Total item count (if available)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
 }
-///`WorkspaceQuotas`
+/// `WorkspaceQuotas`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceQuotas {
-    ///The `disk_gb` field.
+    /// The `disk_gb` field.
     pub disk_gb: QuotaMetric,
-    ///The `memory_mb` field.
+    /// The `memory_mb` field.
     pub memory_mb: QuotaMetric,
-    ///The `vcpu` field.
+    /// The `vcpu` field.
     pub vcpu: QuotaMetric,
-    ///The `vm_slots` field.
+    /// The `vm_slots` field.
     pub vm_slots: QuotaMetric,
 }
-///`WorkspaceQuotasResponse`
+/// `WorkspaceQuotasResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceQuotasResponse {
-    ///The `as_of` field.
+    /// The `as_of` field.
     pub as_of: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `quotas` field.
+    /// The `quotas` field.
     pub quotas: WorkspaceQuotas,
-    ///The `reserved_gpu` field.
+    /// The `reserved_gpu` field.
     pub reserved_gpu: WorkspaceReservedGpuQuota,
-    ///The `reserved_nodes` field.
+    /// The `reserved_nodes` field.
     pub reserved_nodes: QuotaMetric,
-    ///The `team_slug` field.
+    /// The `team_slug` field.
     pub team_slug: ::std::string::String,
-    ///The `tier` field.
+    /// The `tier` field.
     pub tier: ::std::string::String,
 }
-///Minimal workspace reference for embedding in responses.
+/// Minimal workspace reference for embedding in responses.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceRef {
-    ///Workspace avatar URL from profile
+    /// Workspace avatar URL from profile
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar_url: ::std::option::Option<::std::string::String>,
-    ///Hashed workspace ID
+    /// Hashed workspace ID
     pub id: WorkspaceRefId,
-    ///Workspace display name
+    /// Workspace display name
     pub name: ::std::string::String,
-    ///Fixed value 'workspace'
+    /// Fixed value 'workspace'
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object_type: ::std::option::Option<WorkspaceRefObjectType>,
-    ///URL-safe workspace identifier
+    /// URL-safe workspace identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
 }
-///Hashed workspace ID
+/// Hashed workspace ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WorkspaceRefId(pub(super) ::std::string::String);
@@ -383,7 +383,7 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceRefId {
             })
     }
 }
-///Fixed value 'workspace'
+/// Fixed value 'workspace'
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -397,7 +397,7 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceRefId {
     PartialOrd
 )]
 pub enum WorkspaceRefObjectType {
-    ///The value `"workspace"`.
+    /// The value `"workspace"`.
     #[serde(rename = "workspace")]
     Workspace,
 }
@@ -435,47 +435,47 @@ impl ::std::convert::TryFrom<::std::string::String> for WorkspaceRefObjectType {
         value.parse()
     }
 }
-///`WorkspaceReservedGpuQuota`
+/// `WorkspaceReservedGpuQuota`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceReservedGpuQuota {
-    ///The `gpus` field.
+    /// The `gpus` field.
     pub gpus: QuotaMetric,
-    ///The `in_use` field.
+    /// The `in_use` field.
     #[serde(default)]
     pub in_use: i64,
-    ///Reserved GPU records for this workspace that are NOT on its reserved nodes
+    /// Reserved GPU records for this workspace that are NOT on its reserved nodes
     #[serde(default)]
     pub misconfigured: i64,
 }
-///`WorkspaceResolveResponse`
+/// `WorkspaceResolveResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceResolveResponse {
-    ///Canonical workspace hash ID (wks_xxx)
+    /// Canonical workspace hash ID (wks_xxx)
     pub id: ::std::string::String,
 }
-///Workspace details with user role.
+/// Workspace details with user role.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceResponse {
-    ///Whether Confidential Models (Redpill) is enabled
+    /// Whether Confidential Models (Redpill) is enabled
     #[serde(default)]
     pub confidential_models_enabled: bool,
-    ///Workspace creation timestamp
+    /// Workspace creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Workspace ID (hashid)
+    /// Workspace ID (hashid)
     pub id: WorkspaceResponseId,
-    ///Whether this workspace is the user's default
+    /// Whether this workspace is the user's default
     pub is_default: bool,
-    ///Workspace display name
+    /// Workspace display name
     pub name: ::std::string::String,
-    ///User's role in workspace (owner, admin, member)
+    /// User's role in workspace (owner, admin, member)
     pub role: ::std::string::String,
-    ///URL-friendly identifier
+    /// URL-friendly identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
-    ///Billing tier (free, pro, enterprise)
+    /// Billing tier (free, pro, enterprise)
     pub tier: ::std::string::String,
 }
-///Workspace ID (hashid)
+/// Workspace ID (hashid)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WorkspaceResponseId(pub(super) ::std::string::String);
@@ -531,56 +531,56 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceResponseId {
             })
     }
 }
-///`WorkspaceUsageItem`
+/// `WorkspaceUsageItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceUsageItem {
-    ///The `connection_id` field.
+    /// The `connection_id` field.
     pub connection_id: i64,
-    ///The `email` field.
+    /// The `email` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    ///The `error` field.
+    /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    ///The `external_id` field.
+    /// The `external_id` field.
     pub external_id: ::std::string::String,
-    ///The `is_post_paid` field.
+    /// The `is_post_paid` field.
     #[serde(default)]
     pub is_post_paid: bool,
-    ///The `period_end` field.
+    /// The `period_end` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period_end: ::std::option::Option<::std::string::String>,
-    ///The `period_start` field.
+    /// The `period_start` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period_start: ::std::option::Option<::std::string::String>,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub team_id: WorkspaceUsageItemTeamId,
-    ///The `team_name` field.
+    /// The `team_name` field.
     pub team_name: ::std::string::String,
-    ///The `team_slug` field.
+    /// The `team_slug` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
-    ///The `total_cost_usd` field.
+    /// The `total_cost_usd` field.
     #[serde(default = "defaults::workspace_usage_item_total_cost_usd")]
     pub total_cost_usd: f64,
-    ///The `total_input_tokens` field.
+    /// The `total_input_tokens` field.
     #[serde(default)]
     pub total_input_tokens: i64,
-    ///The `total_output_tokens` field.
+    /// The `total_output_tokens` field.
     #[serde(default)]
     pub total_output_tokens: i64,
-    ///The `total_requests` field.
+    /// The `total_requests` field.
     #[serde(default)]
     pub total_requests: i64,
-    ///The `total_tokens` field.
+    /// The `total_tokens` field.
     #[serde(default)]
     pub total_tokens: i64,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub user_id: WorkspaceUsageItemUserId,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WorkspaceUsageItemTeamId(pub(super) ::std::string::String);
@@ -636,7 +636,7 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUsageItemTeamId {
             })
     }
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WorkspaceUsageItemUserId(pub(super) ::std::string::String);
@@ -692,110 +692,110 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUsageItemUserId {
             })
     }
 }
-///`WorkspaceUsageListResponse`
+/// `WorkspaceUsageListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceUsageListResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<WorkspaceUsageItem>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///Billing summary for reconciliation.
+/// Billing summary for reconciliation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesBillingSummaryResponse {
-    ///The `monthly_invoices` field.
+    /// The `monthly_invoices` field.
     pub monthly_invoices: ::std::vec::Vec<MonthlyInvoiceSummaryItem>,
-    ///The `monthly_transactions` field.
+    /// The `monthly_transactions` field.
     pub monthly_transactions: ::std::vec::Vec<MonthlyTransactionSummaryItem>,
-    ///The `monthly_usages` field.
+    /// The `monthly_usages` field.
     pub monthly_usages: ::std::vec::Vec<MonthlyUsageSummaryItem>,
-    ///The `paid_orders_count` field.
+    /// The `paid_orders_count` field.
     pub paid_orders_count: i64,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub paid_orders_total: ::std::string::String,
-    ///The `promotion_redemptions_count` field.
+    /// The `promotion_redemptions_count` field.
     pub promotion_redemptions_count: i64,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub promotion_redemptions_total: ::std::string::String,
 }
-///Daily usage response with list of daily items.
+/// Daily usage response with list of daily items.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesDailyUsageResponse {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<DailyUsageItem>,
 }
-///Paginated list of user workspaces.
+/// Paginated list of user workspaces.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesListResponse {
-    ///Workspace records
+    /// Workspace records
     pub data: ::std::vec::Vec<WorkspaceResponse>,
-    ///The `pagination` field.
+    /// The `pagination` field.
     pub pagination: WorkspacePaginationMetadata,
 }
-///Paginated response for credit transactions list.
+/// Paginated response for credit transactions list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesPaginatedCreditTransactions {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<CreditTransactionItem>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///Paginated response for invoices list.
+/// Paginated response for invoices list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesPaginatedInvoices {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<InvoiceItem>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///Paginated response for team members list.
+/// Paginated response for team members list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesPaginatedTeamMembers {
-    ///The `items` field.
+    /// The `items` field.
     pub items: ::std::vec::Vec<WorkspacesTeamMemberInfo>,
-    ///The `page` field.
+    /// The `page` field.
     pub page: i64,
-    ///The `page_size` field.
+    /// The `page_size` field.
     pub page_size: i64,
-    ///The `pages` field.
+    /// The `pages` field.
     pub pages: i64,
-    ///The `total` field.
+    /// The `total` field.
     pub total: i64,
 }
-///Team member information.
+/// Team member information.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesTeamMemberInfo {
-    ///The `email` field.
+    /// The `email` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub email: ::std::option::Option<::std::string::String>,
-    ///The `joined_at` field.
+    /// The `joined_at` field.
     pub joined_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The `role` field.
+    /// The `role` field.
     pub role: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub user_id: WorkspacesTeamMemberInfoUserId,
-    ///The `username` field.
+    /// The `username` field.
     pub username: ::std::string::String,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WorkspacesTeamMemberInfoUserId(pub(super) ::std::string::String);
@@ -851,42 +851,42 @@ impl<'de> ::serde::Deserialize<'de> for WorkspacesTeamMemberInfoUserId {
             })
     }
 }
-///Wrapped request format from frontend API route
+/// Wrapped request format from frontend API route
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WrappedChangeEmailRequest {
-    ///The `request` field.
+    /// The `request` field.
     pub request: ChangeEmailPayload,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
-///Wrapped request format from frontend API route
+/// Wrapped request format from frontend API route
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WrappedEmailVerificationRequest {
-    ///The `request` field.
+    /// The `request` field.
     pub request: EmailVerificationPayload,
-    ///The `site_key` field.
+    /// The `site_key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
-///Request model for debt write-off.
+/// Request model for debt write-off.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WriteOffDebtRequest {
-    ///Write-off amount (must be positive)
+    /// Write-off amount (must be positive)
     pub amount: WriteOffDebtRequestAmount,
-    ///Optional custom description (defaults to 'Debt write-off')
+    /// Optional custom description (defaults to 'Debt write-off')
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Reason for write-off (required for audit)
+    /// Reason for write-off (required for audit)
     pub reason: WriteOffDebtRequestReason,
 }
-///Write-off amount (must be positive)
+/// Write-off amount (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum WriteOffDebtRequestAmount {
-    ///The `Number` case.
+    /// The `Number` case.
     Number(f64),
-    ///The `String` case.
+    /// The `String` case.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for WriteOffDebtRequestAmount {
@@ -902,7 +902,7 @@ impl ::std::convert::From<f64> for WriteOffDebtRequestAmount {
         Self::Number(value)
     }
 }
-///Reason for write-off (required for audit)
+/// Reason for write-off (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WriteOffDebtRequestReason(pub(super) ::std::string::String);
@@ -956,19 +956,19 @@ impl<'de> ::serde::Deserialize<'de> for WriteOffDebtRequestReason {
             })
     }
 }
-///Response model for debt write-off.
+/// Response model for debt write-off.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WriteOffDebtResponse {
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub amount: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub new_outstanding: ::std::string::String,
-    ///A monetary value with precise decimal arithmetic
+    /// A monetary value with precise decimal arithmetic
     pub previous_outstanding: ::std::string::String,
-    ///A hashed identifier that maps to an internal database ID
+    /// A hashed identifier that maps to an internal database ID
     pub transaction_id: WriteOffDebtResponseTransactionId,
 }
-///A hashed identifier that maps to an internal database ID
+/// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct WriteOffDebtResponseTransactionId(pub(super) ::std::string::String);

@@ -4,25 +4,25 @@
 
 #[allow(unused_imports)]
 use super::*;
-///Worker that has RabbitMQ connection but does not respond to Celery.
+/// Worker that has RabbitMQ connection but does not respond to Celery.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ZombieWorkerInfo {
-    ///Human-readable issue description
+    /// Human-readable issue description
     pub description: ::std::string::String,
-    ///Task runtime in seconds
+    /// Task runtime in seconds
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub duration_seconds: ::std::option::Option<i64>,
-    ///no_celery_response or stuck_task
+    /// no_celery_response or stuck_task
     pub issue_type: ::std::string::String,
-    ///Affected queue
+    /// Affected queue
     pub queue_name: ::std::string::String,
-    ///RabbitMQ consumer count
+    /// RabbitMQ consumer count
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rabbitmq_consumers: ::std::option::Option<i64>,
-    ///Stuck task ID if applicable
+    /// Stuck task ID if applicable
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: ::std::option::Option<::std::string::String>,
-    ///Stuck task name if applicable
+    /// Stuck task name if applicable
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task_name: ::std::option::Option<::std::string::String>,
 }
