@@ -267,3 +267,68 @@ fn self_referential_schemas_are_errors_even_when_unused() {
          properties, or remove them",
     );
 }
+
+/// A spec whose `bad` property schema sits inline in one operation's body,
+/// or in a component, among six good operations.
+fn spec_with_bad_schema(bad: &str, in_operation: bool) -> String {
+    let mut paths: Vec<String> = (0..6)
+        .map(|i| {
+            format!(
+                r##""/api/v1/x{i}": {{"get": {{"operationId": "get_x{i}", "responses": {{"200": {{"description": "ok",
+                "content": {{"application/json": {{"schema": {{"$ref": "#/components/schemas/Thing"}}}}}}}}}}}}}}"##
+            )
+        })
+        .collect();
+    let mut components =
+        r#""Thing": {"type": "object", "properties": {"a": {"type": "string"}}}"#.to_owned();
+    let holder = format!(r#"{{"type": "object", "properties": {{"flag": {bad}}}}}"#);
+    if in_operation {
+        paths.push(format!(
+            r#""/api/v1/bad": {{"post": {{"operationId": "post_bad", "requestBody": {{"content": {{"application/json": {{"schema": {holder}}}}}}},
+            "responses": {{"200": {{"description": "ok"}}}}}}}}"#
+        ));
+    } else {
+        components.push_str(&format!(r#", "Bad": {holder}"#));
+    }
+    format!(
+        r#"{{"openapi": "3.1.0", "info": {{"title": "L", "version": "1"}},
+        "paths": {{{}}}, "components": {{"schemas": {{{components}}}}}}}"#,
+        paths.join(",")
+    )
+}
+
+#[test]
+fn progenitor_and_typify_errors_name_the_operation_or_component() {
+    let default = r#"{"type": "string", "default": true}"#;
+    let frob = r#"{"type": "frob"}"#;
+    let at_op =
+        "error: unsupported construct in operation `post_bad` at #/paths/~1api~1v1~1bad/post: ";
+    let at_component = "error: #/components/schemas/Bad: ";
+    let default_text =
+        "progenitor/typify: The default value could not be rendered for this type; value: true";
+    let frob_text = "progenitor/typify: not yet implemented: invalid type: frob";
+    expect(
+        &spec_with_bad_schema(default, true),
+        |t| t,
+        None,
+        &format!("{at_op}{default_text}"),
+    );
+    expect(
+        &spec_with_bad_schema(frob, true),
+        |t| t,
+        None,
+        &format!("{at_op}{frob_text}"),
+    );
+    expect(
+        &spec_with_bad_schema(default, false),
+        |t| t,
+        None,
+        &format!("{at_component}{default_text}"),
+    );
+    expect(
+        &spec_with_bad_schema(frob, false),
+        |t| t,
+        None,
+        &format!("{at_component}{frob_text}"),
+    );
+}

@@ -4,6 +4,7 @@
 mod docs;
 mod error_codes;
 pub mod krate;
+mod locate;
 mod multipart;
 mod operations;
 pub mod progenitor;

@@ -35,16 +35,13 @@ pub struct Raw {
 /// Runs progenitor over the normalized document.
 pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
     let spec = parsed_view(doc, api)?;
-    let mut settings = GenerationSettings::new();
-    settings
-        .with_interface(InterfaceStyle::Positional)
-        .with_tag(TagStyle::Merged)
-        .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote!(crate::client::Call));
+    let settings = settings();
     let mut generator = Generator::new(&settings);
-    let tokens = crate::quiet::catch_quietly(|| generator.generate_tokens(&spec))
-        .map_err(Error::Progenitor)?
-        .map_err(|e| Error::Progenitor(e.to_string()))?;
+    let tokens = match crate::quiet::catch_quietly(|| generator.generate_tokens(&spec)) {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(e)) => return Err(located(doc, api, e.to_string())),
+        Err(panic) => return Err(located(doc, api, panic)),
+    };
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Syntax {
         file: "progenitor output".into(),
         message: e.to_string(),
@@ -53,6 +50,32 @@ pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
     let mut raw = split(file);
     raw.models = models(generator.get_type_space())?;
     Ok(raw)
+}
+
+fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_tag(TagStyle::Merged)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote!(crate::client::Call));
+    settings
+}
+
+/// A progenitor failure, with the operation or component that causes it.
+fn located(doc: &Value, api: &Api, message: String) -> Error {
+    let view = progenitor_view(doc, api);
+    let fails = |candidate: &Value| {
+        let Ok(spec) = serde_json::from_value::<openapiv3::OpenAPI>(candidate.clone()) else {
+            return true;
+        };
+        let mut generator = Generator::new(&settings());
+        !matches!(
+            crate::quiet::catch_quietly(|| generator.generate_tokens(&spec)),
+            Ok(Ok(_))
+        )
+    };
+    super::locate::progenitor_error(&view, api, message, &fails)
 }
 
 /// The struct, enum and newtype models of the type space, with each
