@@ -49,7 +49,8 @@ pub enum Error {
     Name {
         what: String,
         name: String,
-        problem: crate::ident::IdentProblem,
+        /// What is wrong with it (`it is empty`, `it starts with '3'`).
+        problem: String,
         suggestion: String,
         place: String,
     },

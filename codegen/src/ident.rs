@@ -21,7 +21,7 @@ pub fn ident(name: &str) -> Result<Ident> {
         .map_err(|problem| Error::Name {
             what: "generated name".into(),
             name: name.to_owned(),
-            problem,
+            problem: problem.to_string(),
             suggestion: RustIdent::suggest(name),
             place: "the generator (a name no earlier check covered)".into(),
         })
@@ -32,7 +32,7 @@ pub fn in_operation(name: &str, what: &str, operation: &str, pointer: &str) -> R
     RustIdent::new(name).map_err(|problem| Error::Name {
         what: what.to_owned(),
         name: name.to_owned(),
-        problem,
+        problem: problem.to_string(),
         suggestion: RustIdent::suggest(name),
         place: format!("operation `{operation}` at {pointer}"),
     })
@@ -44,7 +44,7 @@ pub fn in_file(name: &str, what: &str, place: String) -> Result<RustIdent> {
     RustIdent::new(name).map_err(|problem| Error::Name {
         what: what.to_owned(),
         name: name.to_owned(),
-        problem,
+        problem: problem.to_string(),
         suggestion: RustIdent::suggest(name),
         place,
     })

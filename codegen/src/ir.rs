@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::naming::Names;
-use crate::normalize::walk;
+use crate::openapi::{self, escape};
 
 /// The whole API, operations sorted by method name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,7 +108,7 @@ pub enum Success {
 /// renamed) and the names chosen for the raw document.
 pub fn build(doc: &Value, names: &Names, model_versions: BTreeMap<String, String>) -> Result<Api> {
     let mut operations = Vec::new();
-    for (path, method, item, op) in walk::operations(doc) {
+    for (path, method, item, op) in openapi::operations(doc) {
         let ptr = format!("#/paths/{}/{method}", escape(path));
         operations.push(operation(doc, path, method, op, item, &ptr, names)?);
     }
@@ -399,9 +399,4 @@ fn text(v: &Value, key: &str) -> Option<String> {
         .and_then(Value::as_str)
         .filter(|s| !s.trim().is_empty())
         .map(str::to_owned)
-}
-
-/// Escapes one JSON-pointer segment.
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }

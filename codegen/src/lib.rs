@@ -19,6 +19,7 @@ pub mod ir;
 pub mod load;
 pub mod naming;
 pub mod normalize;
+pub mod openapi;
 pub mod quiet;
 pub mod release;
 pub mod report;

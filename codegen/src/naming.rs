@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::normalize::walk;
+use crate::openapi;
 
 /// The Python SDK's names for one operation, from the measured table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -108,13 +108,13 @@ fn operation_names(
 ) -> Result<BTreeMap<String, OperationName>> {
     let mut out = BTreeMap::new();
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
-    for (path, method, _, op) in walk::operations(doc) {
+    for (path, method, _, op) in openapi::operations(doc) {
         let Some(op_id) = op.get("operationId").and_then(Value::as_str) else {
             return Err(Error::MissingOperationId {
                 path: spec_path.to_owned(),
                 method: method.to_uppercase(),
                 api_path: path.clone(),
-                pointer: format!("#/paths/{}/{method}", crate::ir::escape(path)),
+                pointer: format!("#/paths/{}/{method}", crate::openapi::escape(path)),
             });
         };
         let py = python.by_operation.get(op_id).cloned().unwrap_or_default();
@@ -221,7 +221,7 @@ fn client_methods() -> std::collections::BTreeSet<String> {
 /// The overrides in the configuration that match nothing in `doc`, each as
 /// `[table] key`, sorted.
 pub fn unused_overrides(doc: &Value, config: &Config) -> Vec<String> {
-    let op_ids: Vec<&str> = walk::operations(doc)
+    let op_ids: Vec<&str> = openapi::operations(doc)
         .filter_map(|(_, _, _, op)| op.get("operationId").and_then(Value::as_str))
         .collect();
     let schemas = doc

@@ -1,6 +1,7 @@
 //! Stage 4: turn the IR and progenitor's output into the files of the
 //! generated crate.
 
+mod builder;
 mod docs;
 mod error_codes;
 pub mod krate;

@@ -9,7 +9,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::operations::builder;
+use super::builder::builder;
 use super::signature;
 use crate::error::Result;
 use crate::ident::ident;

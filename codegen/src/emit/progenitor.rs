@@ -158,13 +158,13 @@ fn progenitor_view(doc: &Value, api: &Api) -> Value {
     for op in &api.operations {
         let ptr = format!(
             "/paths/{}/{}",
-            crate::ir::escape(&op.path),
+            crate::openapi::escape(&op.path),
             op.http_method.to_lowercase()
         );
         let multipart = matches!(op.body, Some(Body::Multipart { .. }));
         if multipart {
             if let Some(item) = view
-                .pointer_mut(&format!("/paths/{}", crate::ir::escape(&op.path)))
+                .pointer_mut(&format!("/paths/{}", crate::openapi::escape(&op.path)))
                 .and_then(Value::as_object_mut)
             {
                 item.remove(&op.http_method.to_lowercase());

@@ -39,7 +39,7 @@ pub fn json(op: &Operation, raw: &syn::ImplItemFn) -> Result<(Vec<Field>, syn::T
     }
     let success = success_type(&raw.sig.output).ok_or_else(|| Error::Unsupported {
         operation: op.operation_id.clone(),
-        pointer: format!("#/paths/{}", crate::ir::escape(&op.path)),
+        pointer: format!("#/paths/{}", crate::openapi::escape(&op.path)),
         message: "unexpected return type from progenitor".into(),
     })?;
     Ok((fields, success))

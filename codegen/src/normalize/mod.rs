@@ -10,7 +10,6 @@ mod refs;
 mod unions;
 pub(crate) use unions::collect_refs;
 pub use unions::model_versions;
-pub mod walk;
 
 use std::collections::BTreeMap;
 

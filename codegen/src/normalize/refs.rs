@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::Context;
 use crate::error::{Error, Result};
-use crate::ir::escape;
+use crate::openapi::escape;
 
 const PREFIX: &str = "#/components/schemas/";
 

@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::walk::for_each_schema;
 use super::Context;
 use crate::error::Result;
+use crate::openapi::for_each_schema;
 
 /// `anyOf: [X, {type: null}]` (1,378 sites) becomes `X` with
 /// `nullable: true`; a `$ref` X becomes `allOf: [{$ref}]` so the flag is

@@ -1,4 +1,5 @@
-//! A schema-aware walk over an OpenAPI document held as `serde_json::Value`.
+//! The ground floor every stage may use: reading an OpenAPI document held
+//! as `serde_json::Value`, its operations and schemas, and JSON pointers.
 //!
 //! A generic walk over every JSON object would be wrong: a schema may have a
 //! property *named* `const` or `examples`, and those maps must not be treated
@@ -245,6 +246,11 @@ pub fn responses_mut(op: &mut Map<String, Value>) -> impl Iterator<Item = &mut V
 /// The HTTP methods an OpenAPI path item may hold, in the spec's order.
 pub fn methods() -> &'static [&'static str] {
     &METHODS
+}
+
+/// Escapes one JSON-pointer segment.
+pub fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

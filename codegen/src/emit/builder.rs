@@ -1,0 +1,309 @@
+//! The request builder every operation gets, JSON or multipart alike: the
+//! struct (generic over its mode: raising or safe, async or blocking), its
+//! setters and senders, `from_json` for the `dynamic` feature, `IntoFuture`
+//! for the async modes, and the four methods that start it: `name` and
+//! `safe_name` on `PhalaCloud` and on `blocking::PhalaCloud`.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::docs;
+use super::signature::Field;
+use crate::error::{Error, Result};
+use crate::ident::ident;
+use crate::ir::{Location, Operation};
+
+/// The builder of `op`: `fields` are its parameters, `output` what `.await?`
+/// yields, and `send_body` the statements that send the request.
+pub fn builder(
+    op: &Operation,
+    fields: &[Field],
+    output: TokenStream,
+    send_body: TokenStream,
+) -> Result<TokenStream> {
+    check_field_names(op, fields)?;
+    let names = Names::of(op)?;
+    let definition = definition(op, &names, fields);
+    let methods = builder_methods(op, &names, fields, &output, send_body);
+    let from_json = from_json(&names, fields);
+    let into_future = into_future(&names, &output);
+    let starters = starters(op, &names, fields);
+    Ok(quote! {
+        #definition
+        #methods
+        #from_json
+        #into_future
+        #starters
+    })
+}
+
+/// The identifiers one operation's builder code uses.
+struct Names {
+    method: Ident,
+    safe_method: Ident,
+    builder: Ident,
+}
+
+impl Names {
+    fn of(op: &Operation) -> Result<Self> {
+        Ok(Names {
+            method: ident(&op.name)?,
+            safe_method: ident(&format!("safe_{}", op.name))?,
+            builder: ident(&format!("{}Builder", op.name.to_upper_camel_case()))?,
+        })
+    }
+}
+
+/// The builder's own fields are `phala_client` and `phala_mode`.
+fn check_field_names(op: &Operation, fields: &[Field]) -> Result<()> {
+    match fields
+        .iter()
+        .find(|f| f.ident.to_string().starts_with("phala_"))
+    {
+        Some(f) => Err(Error::Unsupported {
+            operation: op.operation_id.clone(),
+            pointer: format!("#/paths/{}", crate::openapi::escape(&op.path)),
+            message: format!(
+                "parameter `{}` clashes with the builder's own `phala_` fields",
+                f.ident
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The struct: required parameters as they are, optional ones in `Option`.
+fn definition(op: &Operation, names: &Names, fields: &[Field]) -> TokenStream {
+    let Names {
+        builder,
+        safe_method,
+        ..
+    } = names;
+    let builder_doc = format!(
+        "A `{} {}` request, started by [`PhalaCloud::{}`] or [`PhalaCloud::{}`]; \
+         `.await` (or `.send().await`) sends it.",
+        op.http_method, op.path, op.name, safe_method
+    );
+    let stored = fields.iter().map(|f| {
+        let (ident, owned) = (&f.ident, &f.owned);
+        if f.required {
+            quote!(#ident: #owned)
+        } else {
+            quote!(#ident: ::std::option::Option<#owned>)
+        }
+    });
+    quote! {
+        #[doc = #builder_doc]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder<'a, M = Raise> {
+            phala_client: &'a PhalaCloud,
+            #(#stored,)*
+            phala_mode: ::std::marker::PhantomData<M>,
+        }
+    }
+}
+
+/// `new`, the setters, `send`, `send_with_meta` and the execution, which
+/// rejects an empty path parameter before anything is sent.
+fn builder_methods(
+    op: &Operation,
+    names: &Names,
+    fields: &[Field],
+    output: &TokenStream,
+    send_body: TokenStream,
+) -> TokenStream {
+    let builder = &names.builder;
+    let params = fields.iter().filter(|f| f.required).map(|f| {
+        let (ident, owned) = (&f.ident, &f.owned);
+        quote!(#ident: #owned)
+    });
+    let inits = fields.iter().map(|f| {
+        let ident = &f.ident;
+        if f.required {
+            quote!(#ident)
+        } else {
+            quote!(#ident: ::std::option::Option::None)
+        }
+    });
+    let setters = fields.iter().filter(|f| !f.required).map(|f| {
+        let (ident, owned, doc) = (&f.ident, &f.owned, &f.doc);
+        quote! {
+            #[doc = #doc]
+            pub fn #ident(mut self, value: impl ::std::convert::Into<#owned>) -> Self {
+                self.#ident = ::std::option::Option::Some(value.into());
+                self
+            }
+        }
+    });
+    let path_checks = path_string_fields(op, fields).map(|f| {
+        let (ident, name) = (&f.ident, f.ident.to_string());
+        quote!(runtime::check_path_param(#name, &self.#ident)?;)
+    });
+    quote! {
+        impl<'a, M: Mode> #builder<'a, M> {
+            fn new(phala_client: &'a PhalaCloud, #(#params),*) -> Self {
+                #builder {
+                    phala_client,
+                    #(#inits,)*
+                    phala_mode: ::std::marker::PhantomData,
+                }
+            }
+
+            #(#setters)*
+
+            /// Sends the request and decodes the response: a future for the
+            /// async client, the result itself for the blocking one.
+            pub fn send(self) -> M::Sent<'a, #output> {
+                let client = self.phala_client;
+                M::send(client, ::std::boxed::Box::pin(self.execute()))
+            }
+
+            /// Like `send`, keeping the response's status, headers and request id.
+            pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<#output>> {
+                let client = self.phala_client;
+                M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
+            }
+
+            async fn execute(self) -> ::std::result::Result<#output, PhalaCloudError> {
+                self.execute_with_meta().await.map(runtime::Response::into_data)
+            }
+
+            async fn execute_with_meta(
+                self,
+            ) -> ::std::result::Result<runtime::Response<#output>, PhalaCloudError> {
+                #(#path_checks)*
+                #send_body
+            }
+        }
+    }
+}
+
+/// `from_json`: the builder from JSON arguments (the `dynamic` feature).
+fn from_json(names: &Names, fields: &[Field]) -> TokenStream {
+    let builder = &names.builder;
+    let json_required = fields.iter().filter(|f| f.required).map(|f| {
+        let name = f.ident.to_string();
+        quote!(dynamic::arg(args, #name)?)
+    });
+    let json_optional = fields.iter().filter(|f| !f.required).map(|f| {
+        let (ident, name) = (&f.ident, f.ident.to_string());
+        quote!(builder.#ident = dynamic::opt_arg(args, #name)?;)
+    });
+    quote! {
+        #[cfg(feature = "dynamic")]
+        impl<'a> #builder<'a, Raise> {
+            /// Builds the request from JSON arguments keyed by parameter name.
+            #[allow(unused_variables)]
+            pub(crate) fn from_json(
+                phala_client: &'a PhalaCloud,
+                args: &::serde_json::Value,
+            ) -> ::std::result::Result<Self, PhalaCloudError> {
+                #[allow(unused_mut)]
+                let mut builder = Self::new(phala_client, #(#json_required),*);
+                #(#json_optional)*
+                ::std::result::Result::Ok(builder)
+            }
+        }
+    }
+}
+
+/// `.await` on the async modes.
+fn into_future(names: &Names, output: &TokenStream) -> TokenStream {
+    let builder = &names.builder;
+    quote! {
+        impl<'a, M: AsyncMode> ::std::future::IntoFuture for #builder<'a, M> {
+            type Output = M::Output<#output>;
+            type IntoFuture = BoxFuture<'a, M::Output<#output>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                M::future(::std::boxed::Box::pin(self.execute()))
+            }
+        }
+    }
+}
+
+/// The method and its `safe_` twin on both clients, taking the required
+/// parameters.
+fn starters(op: &Operation, names: &Names, fields: &[Field]) -> TokenStream {
+    let Names {
+        method,
+        safe_method,
+        builder,
+    } = names;
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let args: Vec<TokenStream> = required
+        .iter()
+        .map(|f| {
+            let (ident, owned) = (&f.ident, &f.owned);
+            quote!(#ident: impl ::std::convert::Into<#owned>)
+        })
+        .collect();
+    let forwards: Vec<TokenStream> = required
+        .iter()
+        .map(|f| {
+            let ident = &f.ident;
+            quote!(#ident.into())
+        })
+        .collect();
+    let method_doc = docs::operation(op, fields);
+    let safe_doc = format!(
+        "Like [`PhalaCloud::{}`], but `.await` yields a [`SafeResult`](crate::SafeResult) \
+         and never fails: every error, including invalid JSON, a decode failure or a \
+         transport failure, is in its `error`.",
+        op.name
+    );
+    let blocking_doc = format!("{method_doc}\n\nBlocking: `send()` returns the result.");
+    let blocking_safe_doc = format!(
+        "Like [`blocking::PhalaCloud::{}`](crate::blocking::PhalaCloud::{}), but `send()` \
+         returns a [`SafeResult`](crate::SafeResult) and never fails.",
+        op.name, op.name
+    );
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        impl PhalaCloud {
+            #[doc = #method_doc]
+            #deprecated
+            pub fn #method(&self, #(#args),*) -> #builder<'_> {
+                #builder::new(self, #(#forwards),*)
+            }
+
+            #[doc = #safe_doc]
+            #deprecated
+            pub fn #safe_method(&self, #(#args),*) -> #builder<'_, Safe> {
+                #builder::new(self, #(#forwards),*)
+            }
+        }
+
+        impl blocking::PhalaCloud {
+            #[doc = #blocking_doc]
+            #deprecated
+            pub fn #method(&self, #(#args),*) -> #builder<'_, Blocking> {
+                #builder::new(self.inner(), #(#forwards),*)
+            }
+
+            #[doc = #blocking_safe_doc]
+            #deprecated
+            pub fn #safe_method(&self, #(#args),*) -> #builder<'_, BlockingSafe> {
+                #builder::new(self.inner(), #(#forwards),*)
+            }
+        }
+    }
+}
+
+/// The builder fields that are string path parameters: an empty one would
+/// change which endpoint the request reaches, so it is rejected before
+/// sending.
+fn path_string_fields<'f>(op: &Operation, fields: &'f [Field]) -> impl Iterator<Item = &'f Field> {
+    let path_names: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .map(|p| p.rust_name.clone())
+        .collect();
+    fields.iter().filter(move |f| {
+        f.required
+            && path_names.contains(&f.ident.to_string())
+            && f.owned.to_string().replace(' ', "") == "::std::string::String"
+    })
+}
