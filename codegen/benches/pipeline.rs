@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use phala_codegen::{compare, config, emit, ir, load, naming, normalize, write, Config};
+use phala_codegen::{bind, compare, config, emit, ir, load, naming, normalize, write, Config};
 use serde_json::Value;
 
 /// The workspace configuration. The March and synthetic specs lack some
@@ -54,10 +54,13 @@ fn stages(c: &mut Criterion, name: &str, spec: &Path) {
     let catalog =
         phala_codegen::catalog::load(&config.inputs.error_catalog, &config.error_code_names)
             .unwrap();
-    group.bench_function("generate (our emitters) + format", |b| {
+    group.bench_function("bind + our emitters + format", |b| {
         b.iter_batched(
             || emit::progenitor::generate(&normalized, &api).unwrap(),
-            |raw| emit::files(&api, &catalog, &config, "0.1.0", raw, 0).unwrap(),
+            |mut raw| {
+                let bound = bind::bind(&api, std::mem::take(&mut raw.methods)).unwrap();
+                emit::files(&api, &catalog, &config, "0.1.0", raw, &bound, 0).unwrap()
+            },
             criterion::BatchSize::LargeInput,
         )
     });

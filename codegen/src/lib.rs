@@ -1,13 +1,18 @@
 //! The Phala Cloud SDK generator.
 //!
 //! Stages, one module each: [`load`] -> [`normalize`] -> [`ir`] (named by
-//! [`naming`]) -> [`emit`] (which also reads off the crate's API
-//! [`surface`]) -> [`release`] (compares that surface with the previous
-//! generation's, through [`compare`], and bumps the version) -> [`format`]
-//! -> [`write`]. [`generate`] runs all but the last and returns the files;
-//! the CLI and `build.rs` decide whether to write or only compare them.
-//! [`api_surface`] and [`compare`] also serve `phala-codegen diff`.
+//! [`naming`]) -> progenitor and typify ([`emit::progenitor`]) -> [`bind`]
+//! (each operation joined with its progenitor method, once) -> [`emit`] and
+//! the crate's API [`surface`], both read off the bound operations ->
+//! [`release`] (compares that surface with the previous generation's,
+//! through [`compare`], and bumps the version) -> [`format`] -> [`write`].
+//! [`generate`] runs all but the last and returns the files; the CLI and
+//! `build.rs` decide whether to write or only compare them. [`api_surface`]
+//! and [`compare`] also serve `phala-codegen diff`. Every stage may use the
+//! ground floor: [`openapi`] (reading the document), [`ident`] (checked
+//! names) and [`error`].
 
+pub mod bind;
 pub mod catalog;
 pub mod compare;
 pub mod config;
@@ -123,15 +128,16 @@ pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
         );
     }
     let mut raw = emit::progenitor::generate(&doc, &api)?;
+    let bound = bind::bind(&api, std::mem::take(&mut raw.methods))?;
     let types = raw
         .types
         .iter()
         .filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
         .count();
-    let surface = read_surface(&api, &mut raw, error_codes(&catalog))?;
+    let surface = read_surface(&bound, &mut raw, error_codes(&catalog));
     let previous = release::previous(&config.output.dir)?;
     let release = release::release(&previous, surface, config)?;
-    let mut files = emit::files(&api, &catalog, config, &release.version, raw, types)?;
+    let mut files = emit::files(&api, &catalog, config, &release.version, raw, &bound, types)?;
     files.insert(PathBuf::from(release::SNAPSHOT), release.snapshot_json);
     files.insert(PathBuf::from(release::CHANGELOG), release.changelog);
     Ok(Generated {
@@ -156,26 +162,27 @@ pub fn api_surface(
 ) -> Result<surface::Surface> {
     let Prepared { doc, api, .. } = prepare(config, spec)?;
     let mut raw = emit::progenitor::generate(&doc, &api)?;
+    let bound = bind::bind(&api, std::mem::take(&mut raw.methods))?;
     let error_codes = match catalog {
         Some(path) => error_codes(&catalog::load(path, &config.error_code_names)?),
         None => BTreeMap::new(),
     };
-    read_surface(&api, &mut raw, error_codes)
+    Ok(read_surface(&bound, &mut raw, error_codes))
 }
 
-/// The crate's API surface: method signatures from progenitor's methods and
+/// The crate's API surface: method signatures from the bound operations and
 /// the models typify produced, taken out of `raw` (the emitters do not read
 /// them).
 fn read_surface(
-    api: &ir::Api,
+    bound: &[bind::Bound],
     raw: &mut emit::progenitor::Raw,
     error_codes: BTreeMap<String, String>,
-) -> Result<surface::Surface> {
-    Ok(surface::Surface {
-        operations: emit::signature::surfaces(api, &raw.methods)?,
+) -> surface::Surface {
+    surface::Surface {
+        operations: bind::surfaces(bound),
         models: std::mem::take(&mut raw.models),
         error_codes,
-    })
+    }
 }
 
 fn error_codes(catalog: &catalog::Catalog) -> BTreeMap<String, String> {

@@ -9,7 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs;
-use super::signature::Field;
+use crate::bind::Field;
 use crate::error::{Error, Result};
 use crate::ident::ident;
 use crate::ir::{Location, Operation};

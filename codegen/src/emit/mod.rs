@@ -9,7 +9,6 @@ mod locate;
 mod multipart;
 mod operations;
 pub mod progenitor;
-pub mod signature;
 mod types;
 mod unions;
 
@@ -18,6 +17,7 @@ use std::path::PathBuf;
 
 use quote::quote;
 
+use crate::bind::{Bound, Sending};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::error::Result;
@@ -31,6 +31,7 @@ pub fn files(
     config: &Config,
     version: &str,
     raw: progenitor::Raw,
+    bound: &[Bound],
     type_count: usize,
 ) -> Result<BTreeMap<PathBuf, String>> {
     let mut out = BTreeMap::new();
@@ -76,7 +77,7 @@ pub fn files(
         put(path.clone(), format::rust(tokens, &path)?);
     }
 
-    let groups = operations::emit(api, &raw.methods)?;
+    let groups = operations::emit(bound)?;
     let stems: Vec<String> = groups.keys().cloned().collect();
     let modules = krate::modules_rs(
         &stems,
@@ -93,15 +94,18 @@ pub fn files(
         put(path.clone(), format::rust(tokens, &path)?);
     }
 
-    let mut raw_groups: BTreeMap<String, Vec<syn::ImplItemFn>> = BTreeMap::new();
-    for m in raw.methods {
-        let name = m.sig.ident.to_string();
-        let group = api
-            .operations
-            .iter()
-            .find(|o| o.name == name)
-            .map_or_else(|| "default".to_owned(), |o| o.group.clone());
-        raw_groups.entry(group).or_default().push(m);
+    // progenitor's methods by group, in progenitor's order.
+    let mut json: Vec<(usize, &str, &syn::ImplItemFn)> = bound
+        .iter()
+        .filter_map(|b| match &b.sending {
+            Sending::Json { raw, position, .. } => Some((*position, b.op.group.as_str(), &**raw)),
+            Sending::Multipart(_) => None,
+        })
+        .collect();
+    json.sort_by_key(|(position, ..)| *position);
+    let mut raw_groups: BTreeMap<String, Vec<&syn::ImplItemFn>> = BTreeMap::new();
+    for (_, group, method) in json {
+        raw_groups.entry(group.to_owned()).or_default().push(method);
     }
     let raw_stems: Vec<String> = raw_groups.keys().cloned().collect();
     let client = raw.client;

@@ -10,13 +10,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::builder::builder;
-use super::signature;
+use crate::bind::Bound;
 use crate::error::Result;
 use crate::ident::ident;
 use crate::ir::{Location, MultipartField, Operation};
 
-pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
-    let fields = signature::multipart(op, parts)?;
+pub fn emit(b: &Bound, parts: &[MultipartField]) -> Result<TokenStream> {
+    let op = &b.op;
     let (fmt, path_args) = url_format(op)?;
     let method = ident(&op.http_method)?;
     let mut headers = Vec::new();
@@ -60,7 +60,6 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
             }
         });
     }
-    let output = signature::multipart_output(op)?;
     let op_name = &op.name;
     // The body is a stream, so the request is built again for each attempt.
     let send_body = quote! {
@@ -80,7 +79,7 @@ pub fn emit(op: &Operation, parts: &[MultipartField]) -> Result<TokenStream> {
         };
         runtime::send_json(self.phala_client, &build, #op_name).await
     };
-    builder(op, &fields, output, send_body)
+    builder(op, &b.fields, b.output.clone(), send_body)
 }
 
 /// `"{}/api/v1/cvms/{}/file"` and the percent-encoded path arguments.

@@ -3,8 +3,8 @@
 //! the optional ones and sends the request when awaited.
 //!
 //! For JSON operations the builder calls progenitor's positional method; the
-//! builder's fields and setters are derived from that method's signature, so
-//! the two cannot disagree.
+//! builder's fields and setters are derived from that method's signature (in
+//! [`crate::bind`]), so the two cannot disagree.
 
 use std::collections::BTreeMap;
 
@@ -14,31 +14,20 @@ use quote::quote;
 
 use super::builder::builder;
 use super::multipart;
-use super::signature;
-use crate::error::{Error, Result};
+use crate::bind::{Bound, Sending};
+use crate::error::Result;
 use crate::ident::ident;
-use crate::ir::{Api, Body, Operation};
+use crate::ir::Api;
 
 /// Emits one file's worth of operations per group, keyed by group name.
-pub fn emit(api: &Api, raw_methods: &[syn::ImplItemFn]) -> Result<BTreeMap<String, TokenStream>> {
-    let by_name: BTreeMap<String, &syn::ImplItemFn> = raw_methods
-        .iter()
-        .map(|m| (m.sig.ident.to_string(), m))
-        .collect();
+pub fn emit(bound: &[Bound]) -> Result<BTreeMap<String, TokenStream>> {
     let mut groups: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
-    for op in &api.operations {
-        let tokens = match &op.body {
-            Some(Body::Multipart { fields }) => multipart::emit(op, fields),
-            _ => {
-                let raw = by_name.get(&op.name).ok_or_else(|| Error::Unsupported {
-                    operation: op.operation_id.clone(),
-                    pointer: format!("#/paths/{}", crate::openapi::escape(&op.path)),
-                    message: "progenitor generated no method for this operation".into(),
-                })?;
-                emit_json(op, raw)
-            }
+    for b in bound {
+        let tokens = match &b.sending {
+            Sending::Multipart(parts) => multipart::emit(b, parts)?,
+            Sending::Json { raw, bytes, .. } => emit_json(b, raw, *bytes)?,
         };
-        groups.entry(op.group.clone()).or_default().push(tokens?);
+        groups.entry(b.op.group.clone()).or_default().push(tokens);
     }
     Ok(groups
         .into_iter()
@@ -130,31 +119,24 @@ pub fn path_table(api: &Api) -> Result<TokenStream> {
     })
 }
 
-fn emit_json(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
-    let (fields, success) = signature::json(op, raw)?;
+fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool) -> Result<TokenStream> {
     let raw_ident = &raw.sig.ident;
-    let passes = fields.iter().map(|f| &f.pass);
+    let passes = b.fields.iter().map(|f| &f.pass);
     let call = quote!(raw.#raw_ident(#(#passes),*).await);
-    let (output, send_body) = if signature::is_byte_stream(&success) {
-        (
-            quote!(::std::vec::Vec<u8>),
-            quote! {
-                let raw = self.phala_client.call();
-                runtime::finish_bytes(#call, &raw).await
-            },
-        )
+    let send_body = if bytes {
+        quote! {
+            let raw = self.phala_client.call();
+            runtime::finish_bytes(#call, &raw).await
+        }
     } else {
-        let status = match op.success_statuses.as_slice() {
+        let status = match b.op.success_statuses.as_slice() {
             [one] => quote!(::std::option::Option::Some(#one)),
             _ => quote!(::std::option::Option::None),
         };
-        (
-            quote!(#success),
-            quote! {
-                let raw = self.phala_client.call();
-                runtime::finish(#call, &raw, #status).await
-            },
-        )
+        quote! {
+            let raw = self.phala_client.call();
+            runtime::finish(#call, &raw, #status).await
+        }
     };
-    builder(op, &fields, output, send_body)
+    builder(&b.op, &b.fields, b.output.clone(), send_body)
 }

@@ -1,7 +1,11 @@
-//! The signature of every public operation method: its arguments and
-//! setters with the types the caller passes, and what `.await?` yields.
-//! The builder emitter and the API surface both read it, so the API diff
-//! judges exactly the methods that are emitted.
+//! Stage `bind`: joins the IR's operations with the methods progenitor
+//! generated for them, once, into one typed list: each operation with the
+//! fields its builder stores (its arguments and setters, with the types the
+//! caller passes), what `.await?` yields, and how it is sent. The API
+//! surface, the emitters and `diff` all read this list, so they agree by
+//! construction on which operations exist and what their methods look like;
+//! an operation progenitor made no method for is an error here, for all of
+//! them at once.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +15,140 @@ use quote::quote;
 use crate::error::{Error, Result};
 use crate::ident::ident;
 use crate::ir::{Api, Body, Location, MultipartField, Operation, Success};
+use crate::openapi::escape;
 use crate::surface::{display_tokens, display_type, OperationSurface, ParamLocation, ParamSurface};
+
+/// One operation, ready to emit.
+pub struct Bound {
+    pub op: Operation,
+    /// Its parameters, in the order the method takes them.
+    pub fields: Vec<Field>,
+    /// What `.await?` yields.
+    pub output: TokenStream,
+    /// `output` as a caller writes it (`Vec<CvmInfo>`), for the surface.
+    pub output_text: String,
+    pub sending: Sending,
+}
+
+/// How a bound operation's request is made.
+pub enum Sending {
+    /// Through progenitor's positional method; `bytes` when the response
+    /// is a raw byte stream; `position` is the method's place in
+    /// progenitor's output, which the `raw` module keeps.
+    Json {
+        raw: Box<syn::ImplItemFn>,
+        bytes: bool,
+        position: usize,
+    },
+    /// Our own multipart request with these parts.
+    Multipart(Vec<MultipartField>),
+}
+
+/// Binds every operation of `api` to its progenitor method (taken out of
+/// `methods`), in the IR's order.
+pub fn bind(api: &Api, methods: Vec<syn::ImplItemFn>) -> Result<Vec<Bound>> {
+    let mut by_name: BTreeMap<String, (usize, syn::ImplItemFn)> = methods
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| (m.sig.ident.to_string(), (i, m)))
+        .collect();
+    let mut bound = Vec::with_capacity(api.operations.len());
+    for op in &api.operations {
+        let b = match &op.body {
+            Some(Body::Multipart { fields: parts }) => {
+                let output = multipart_output(op)?;
+                Bound {
+                    fields: multipart_fields(op, parts)?,
+                    output_text: display_tokens(&output),
+                    output,
+                    sending: Sending::Multipart(parts.clone()),
+                    op: op.clone(),
+                }
+            }
+            _ => {
+                let (position, raw) =
+                    by_name.remove(&op.name).ok_or_else(|| Error::Unsupported {
+                        operation: op.operation_id.clone(),
+                        pointer: format!("#/paths/{}", escape(&op.path)),
+                        message: "progenitor generated no method for this operation".into(),
+                    })?;
+                let (fields, success) = json_fields(op, &raw)?;
+                let bytes = is_byte_stream(&success);
+                let (output, output_text) = if bytes {
+                    (quote!(::std::vec::Vec<u8>), "Vec<u8>".to_owned())
+                } else {
+                    (quote!(#success), display_type(&success))
+                };
+                Bound {
+                    fields,
+                    output,
+                    output_text,
+                    sending: Sending::Json {
+                        raw: Box::new(raw),
+                        bytes,
+                        position,
+                    },
+                    op: op.clone(),
+                }
+            }
+        };
+        bound.push(b);
+    }
+    if !by_name.is_empty() {
+        let names: Vec<&str> = by_name.keys().map(String::as_str).collect();
+        return Err(Error::Progenitor(format!(
+            "progenitor generated methods that match no operation: {}",
+            names.join(", ")
+        )));
+    }
+    Ok(bound)
+}
+
+/// Every bound operation's public signature, by method name.
+pub fn surfaces(bound: &[Bound]) -> BTreeMap<String, OperationSurface> {
+    let mut out = BTreeMap::new();
+    for Bound {
+        op,
+        fields,
+        output_text,
+        ..
+    } in bound
+    {
+        let params = fields
+            .iter()
+            .map(|f| {
+                let name = f.ident.to_string();
+                let location = match op.params.iter().find(|p| p.rust_name == name) {
+                    Some(p) => match p.location {
+                        Location::Path => ParamLocation::Path,
+                        Location::Query => ParamLocation::Query,
+                        Location::Header => ParamLocation::Header,
+                    },
+                    None if matches!(op.body, Some(Body::Multipart { .. })) => ParamLocation::Form,
+                    None => ParamLocation::Body,
+                };
+                ParamSurface {
+                    name,
+                    location,
+                    required: f.required,
+                    ty: display_tokens(&f.owned),
+                }
+            })
+            .collect();
+        out.insert(
+            op.name.clone(),
+            OperationSurface {
+                http_method: op.http_method.clone(),
+                path: op.path.clone(),
+                deprecated: op.deprecated,
+                params,
+                success: output_text.clone(),
+                error_statuses: op.error_statuses.clone(),
+            },
+        );
+    }
+    out
+}
 
 /// One parameter of an operation method or builder.
 pub struct Field {
@@ -26,7 +163,7 @@ pub struct Field {
 
 /// The fields and success type of a JSON operation, from progenitor's
 /// positional method.
-pub fn json(op: &Operation, raw: &syn::ImplItemFn) -> Result<(Vec<Field>, syn::Type)> {
+fn json_fields(op: &Operation, raw: &syn::ImplItemFn) -> Result<(Vec<Field>, syn::Type)> {
     let mut fields = Vec::new();
     for input in raw.sig.inputs.iter().skip(1) {
         let syn::FnArg::Typed(arg) = input else {
@@ -46,7 +183,7 @@ pub fn json(op: &Operation, raw: &syn::ImplItemFn) -> Result<(Vec<Field>, syn::T
 }
 
 /// The fields of a multipart operation: its parameters, then its parts.
-pub fn multipart(op: &Operation, parts: &[MultipartField]) -> Result<Vec<Field>> {
+fn multipart_fields(op: &Operation, parts: &[MultipartField]) -> Result<Vec<Field>> {
     let mut fields = Vec::new();
     for p in &op.params {
         let ident = ident(&p.rust_name)?;
@@ -83,7 +220,7 @@ pub fn multipart(op: &Operation, parts: &[MultipartField]) -> Result<Vec<Field>>
 }
 
 /// What a multipart operation's `.await?` yields.
-pub fn multipart_output(op: &Operation) -> Result<TokenStream> {
+fn multipart_output(op: &Operation) -> Result<TokenStream> {
     Ok(match &op.success {
         Success::Json {
             component: Some(name),
@@ -94,71 +231,6 @@ pub fn multipart_output(op: &Operation) -> Result<TokenStream> {
         Success::Empty => quote!(()),
         _ => quote!(::serde_json::Value),
     })
-}
-
-/// Every operation's public signature, by method name.
-pub fn surfaces(
-    api: &Api,
-    raw_methods: &[syn::ImplItemFn],
-) -> Result<BTreeMap<String, OperationSurface>> {
-    let by_name: BTreeMap<String, &syn::ImplItemFn> = raw_methods
-        .iter()
-        .map(|m| (m.sig.ident.to_string(), m))
-        .collect();
-    let mut out = BTreeMap::new();
-    for op in &api.operations {
-        let (fields, success) = match &op.body {
-            Some(Body::Multipart { fields: parts }) => (
-                multipart(op, parts)?,
-                display_tokens(&multipart_output(op)?),
-            ),
-            _ => match by_name.get(&op.name) {
-                Some(raw) => {
-                    let (fields, success) = json(op, raw)?;
-                    let success = if is_byte_stream(&success) {
-                        "Vec<u8>".to_owned()
-                    } else {
-                        display_type(&success)
-                    };
-                    (fields, success)
-                }
-                None => continue,
-            },
-        };
-        let params = fields
-            .iter()
-            .map(|f| {
-                let name = f.ident.to_string();
-                let location = match op.params.iter().find(|p| p.rust_name == name) {
-                    Some(p) => match p.location {
-                        Location::Path => ParamLocation::Path,
-                        Location::Query => ParamLocation::Query,
-                        Location::Header => ParamLocation::Header,
-                    },
-                    None if matches!(op.body, Some(Body::Multipart { .. })) => ParamLocation::Form,
-                    None => ParamLocation::Body,
-                };
-                ParamSurface {
-                    name,
-                    location,
-                    required: f.required,
-                    ty: display_tokens(&f.owned),
-                }
-            })
-            .collect();
-        out.insert(
-            op.name.clone(),
-            OperationSurface {
-                http_method: op.http_method.clone(),
-                path: op.path.clone(),
-                deprecated: op.deprecated,
-                params,
-                success,
-                error_statuses: op.error_statuses.clone(),
-            },
-        );
-    }
-    Ok(out)
 }
 
 /// Maps one of progenitor's parameter types to what the builder stores and
@@ -249,6 +321,6 @@ fn generic_args(ty: &syn::Type) -> Option<Vec<syn::Type>> {
     )
 }
 
-pub fn is_byte_stream(ty: &syn::Type) -> bool {
+fn is_byte_stream(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"))
 }
