@@ -79,6 +79,7 @@ pub fn parse(path: &Path, text: &str, names: &BTreeMap<String, String>) -> Resul
         message,
     };
     let mut titles: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut code_lines: BTreeMap<String, usize> = BTreeMap::new();
     // A module id becomes the module `module_{id}` of `error_codes`.
     let check_module = |id: &str, line: usize| -> Result<()> {
         crate::ident::RustIdent::new(&format!("module_{id}"))
@@ -120,9 +121,14 @@ pub fn parse(path: &Path, text: &str, names: &BTreeMap<String, String>) -> Resul
             let module = modules
                 .last_mut()
                 .ok_or_else(|| bad(line_no, "table row before any `## Module` heading".into()))?;
-            module
-                .codes
-                .push(row(&cells, &module.id, names).map_err(|m| bad(line_no, m))?);
+            let code = row(&cells, &module.id, names).map_err(|m| bad(line_no, m))?;
+            if let Some(first) = code_lines.insert(code.code.clone(), line_no) {
+                return Err(bad(
+                    line_no,
+                    format!("{} is listed twice (first on line {first})", code.code),
+                ));
+            }
+            module.codes.push(code);
         }
     }
     for (id, (title, line)) in titles {

@@ -163,6 +163,18 @@ fn catalog_rows_and_modules_that_give_no_usable_name() {
 }
 
 #[test]
+fn a_code_listed_twice() {
+    expect(
+        &spec("id", ""),
+        |t| t,
+        Some(&format!(
+            "{CATALOG_HEAD}| `ERR-01-001` | `ThingBrokenError` | Broken |\n| `ERR-01-001` | `ThingGoneError` | Gone |\n"
+        )),
+        "error: TMP/codes.md:6: malformed row: ERR-01-001 is listed twice (first on line 5)",
+    );
+}
+
+#[test]
 fn error_code_names_that_are_not_constants() {
     let catalog = format!("{CATALOG_HEAD}| `ERR-01-001` | `ThingBrokenError` | Broken |\n");
     for (name, shown) in [
