@@ -86,13 +86,8 @@ pub(crate) async fn finish<T: serde::de::DeserializeOwned + 'static>(
         Err(progenitor_client::Error::UnexpectedResponse(response))
             if response.status().is_success() =>
         {
-            let status = response.status().as_u16();
-            let headers = response.headers().clone();
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| body_error(e, &raw.inner))?;
-            decode_success(status, headers, &bytes, &raw.inner)
+            let whole = read_whole(response, &raw.inner).await?;
+            decode_success(whole.status, whole.headers, &whole.data, &raw.inner)
         }
         Ok(value) => Ok(Response {
             status: value.status().as_u16(),
@@ -160,17 +155,8 @@ pub(crate) async fn finish_bytes(
         Err(progenitor_client::Error::UnexpectedResponse(response))
             if response.status().is_success() =>
         {
-            let status = response.status().as_u16();
-            let headers = response.headers().clone();
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| body_error(e, &raw.inner))?;
-            return Ok(Response {
-                data: bytes.to_vec(),
-                status,
-                headers,
-            });
+            let whole = read_whole(response, &raw.inner).await?;
+            return Ok(whole.map(|bytes| bytes.to_vec()));
         }
         Err(e) => return Err(convert_error(e, &raw.inner).await),
     };
@@ -479,10 +465,21 @@ pub(crate) async fn send_json<T: serde::de::DeserializeOwned + 'static>(
             .await
             .with_attempts(attempts()));
     }
+    let whole = read_whole(response, &raw.inner).await?;
+    decode_success(whole.status, whole.headers, &whole.data, &raw.inner)
+}
+
+/// A response read whole (within the size limit): status, headers, body.
+async fn read_whole(
+    response: reqwest::Response,
+    call: &Call,
+) -> Result<Response<bytes::Bytes>, PhalaCloudError> {
+    let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| body_error(e, &raw.inner))?;
-    decode_success(status.as_u16(), headers, &bytes, &raw.inner)
+    let data = response.bytes().await.map_err(|e| body_error(e, call))?;
+    Ok(Response {
+        data,
+        status,
+        headers,
+    })
 }

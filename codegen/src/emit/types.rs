@@ -112,22 +112,39 @@ fn fill_docs(item: &mut syn::Item) {
 
 /// The value of `#[serde(rename = "...")]`, if present.
 fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .find_map(|a| {
-            let mut found = None;
-            let _ = a.parse_nested_meta(|meta| {
-                if meta.path.is_ident("rename") {
-                    let lit: syn::LitStr = meta.value()?.parse()?;
-                    found = Some(lit.value());
-                } else if meta.input.peek(syn::Token![=]) {
-                    let _: syn::Expr = meta.value()?.parse()?;
+    serde_keys(attrs)
+        .into_iter()
+        .find(|(key, _)| key == "rename")
+        .and_then(|(_, value)| value)
+}
+
+/// The keys of every `#[serde(...)]` attribute, each with its value when it
+/// is a string (`rename = "x"`); flags (`untagged`) have none.
+pub(super) fn serde_keys(attrs: &[syn::Attribute]) -> Vec<(String, Option<String>)> {
+    let mut keys = Vec::new();
+    for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = a.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let value = if meta.input.peek(syn::Token![=]) {
+                match meta.value()?.parse::<syn::Expr>()? {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }) => Some(text.value()),
+                    _ => None,
                 }
-                Ok(())
-            });
-            found
-        })
+            } else {
+                None
+            };
+            keys.push((key, value));
+            Ok(())
+        });
+    }
+    keys
 }
 
 /// The type an item belongs to: its own name, or for an impl the first

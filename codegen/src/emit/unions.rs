@@ -87,19 +87,7 @@ fn type_name(ty: &syn::Type) -> Option<String> {
 }
 
 fn is_untagged(attrs: &[syn::Attribute]) -> bool {
-    attrs
+    super::types::serde_keys(attrs)
         .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .any(|a| {
-            let mut untagged = false;
-            let _ = a.parse_nested_meta(|meta| {
-                if meta.path.is_ident("untagged") {
-                    untagged = true;
-                } else if meta.input.peek(syn::Token![=]) {
-                    let _: syn::Expr = meta.value()?.parse()?;
-                }
-                Ok(())
-            });
-            untagged
-        })
+        .any(|(key, _)| key == "untagged")
 }
