@@ -71,19 +71,21 @@ fn fill(status: u16, headers: HeaderMap, body: String) -> ErrorResponse {
     let validation: Vec<ValidationDetail> = field("detail")
         .and_then(|d| Vec::<ValidationDetail>::deserialize(d).ok())
         .unwrap_or_default();
-    let message = [field("message"), field("detail")]
-        .into_iter()
-        .flatten()
-        .find_map(|value| match value {
-            Value::String(m) if !m.trim().is_empty() => Some(m.clone()),
-            Value::Array(items) if !items.is_empty() && !validation.is_empty() => {
-                Some(readable(&validation))
-            }
-            Value::Array(items) if !items.is_empty() => Some(value.to_string()),
-            Value::Object(o) if !o.is_empty() => Some(value.to_string()),
-            Value::Number(_) | Value::Bool(true) => Some(value.to_string()),
-            _ => None,
-        });
+    // `message or detail`, as Python's `or`: empty strings, empty lists
+    // and objects, `false` and `null` count as absent.
+    let usable = |value: &Value, is_detail: bool| match value {
+        Value::String(m) if !m.trim().is_empty() => Some(m.clone()),
+        Value::Array(items) if is_detail && !items.is_empty() && !validation.is_empty() => {
+            Some(readable(&validation))
+        }
+        Value::Array(items) if !items.is_empty() => Some(value.to_string()),
+        Value::Object(o) if !o.is_empty() => Some(value.to_string()),
+        Value::Number(_) | Value::Bool(true) => Some(value.to_string()),
+        _ => None,
+    };
+    let message = field("message")
+        .and_then(|m| usable(m, false))
+        .or_else(|| field("detail").and_then(|d| usable(d, true)));
     let code = match field("code") {
         Some(Value::String(c)) => Some(c.clone()),
         Some(Value::Null) | None => None,
