@@ -207,7 +207,7 @@ fn decode_failure<T: serde::de::DeserializeOwned>(
 
 /// One variant of an untagged union, from the generated `unions` table.
 pub(crate) struct UnionVariant {
-    /// The variant's name, which is also its model's.
+    /// The variant's name (`V20260121`, `CvmInfoDetail`).
     pub(crate) name: &'static str,
     /// The API version the variant's model belongs to, where known.
     pub(crate) version: Option<&'static str>,
