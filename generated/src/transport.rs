@@ -447,13 +447,13 @@ impl std::fmt::Display for BodyTooLarge {
 impl std::error::Error for BodyTooLarge {}
 
 impl Limited {
-    fn trip(&mut self) -> Poll<Option<Result<bytes::Bytes, BodyTooLarge>>> {
+    fn trip(&mut self) -> Poll<Option<<Self as futures_core::Stream>::Item>> {
         self.done = true;
         self.inner = None;
         if let Ok(mut o) = self.call.outcome.lock() {
             o.too_large = Some((self.status, self.declared));
         }
-        Poll::Ready(Some(Err(BodyTooLarge(self.limit))))
+        Poll::Ready(Some(Err(BodyTooLarge(self.limit).into())))
     }
 }
 
@@ -465,13 +465,13 @@ impl futures_core::Stream for Limited {
             return Poll::Ready(None);
         }
         let Some(inner) = self.inner.as_mut() else {
-            return self.trip().map(|o| o.map(|r| r.map_err(Into::into)));
+            return self.trip();
         };
         match inner.as_mut().poll_next(cx) {
             Poll::Ready(Some(Ok(chunk))) => {
                 self.seen += chunk.len() as u64;
                 if self.seen > self.limit {
-                    return self.trip().map(|o| o.map(|r| r.map_err(Into::into)));
+                    return self.trip();
                 }
                 Poll::Ready(Some(Ok(chunk)))
             }
