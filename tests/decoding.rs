@@ -401,12 +401,10 @@ async fn get_cvm_list_decodes_a_page_of_cvm_infos() {
         .await;
 
     let c = client(&server);
-    let p2 = std::num::NonZeroU64::new(2).unwrap();
-    let p50 = std::num::NonZeroU64::new(50).unwrap();
     match c
         .get_cvm_list()
-        .page(p2)
-        .page_size(p50)
+        .page(2)
+        .page_size(50)
         .await
         .expect("page decodes")
     {
@@ -425,10 +423,9 @@ async fn get_cvm_list_decodes_a_page_of_cvm_infos() {
         }
         other => panic!("expected HostedCvms, got {other:?}"),
     }
-    let p9 = std::num::NonZeroU64::new(9).unwrap();
     // Both shapes accept an empty page; the default API version's model
     // (whose items are v20260121 CVMInfo) is tried first.
-    match c.get_cvm_list().page(p9).await.expect("empty page decodes") {
+    match c.get_cvm_list().page(9).await.expect("empty page decodes") {
         GetCvmListResponse::CvmInfos(p) => assert_eq!((p.total, p.page, p.items.len()), (52, 9, 0)),
         other => panic!("expected CvmInfos for an empty page, got {other:?}"),
     }

@@ -98,7 +98,7 @@ async fn cross_origin_307_308_keep_post_body_without_key_and_303_becomes_get() {
         answer(&b, "/moved", json_raw(200, VM)).await;
 
         let vm = client(&a)
-            .restart_cvm("cvm_1", RestartCvmBody { force: true })
+            .restart_cvm("cvm_1", RestartCvmBody::new().force(true))
             .await;
         assert_eq!(vm.unwrap_or_else(|e| panic!("{code}: {e}")).id, 1);
         let at_b = requests(&b).await;
@@ -175,7 +175,7 @@ async fn same_origin_redirects_keep_the_key_and_work() {
 
     let c = client(&a);
     c.get_webhook("wh_1").await.expect("relative Location");
-    c.restart_cvm("cvm_1", RestartCvmBody { force: true })
+    c.restart_cvm("cvm_1", RestartCvmBody::new().force(true))
         .await
         .expect("307 keeps POST");
     let got = requests(&a).await;

@@ -400,7 +400,7 @@ async fn post_is_not_retried_after_a_transport_failure_unless_opted_in() {
 
     let (base, accepts) = raw_server(1, "200 OK", VM);
     let vm = client(base, fast().retry_non_idempotent(true))
-        .restart_cvm("cvm_1", RestartCvmBody { force: true })
+        .restart_cvm("cvm_1", RestartCvmBody::new().force(true))
         .await
         .expect("retried when opted in");
     assert_eq!(vm.id, 1);
@@ -415,7 +415,7 @@ async fn post_is_retried_on_503_with_retry_after_with_the_same_body() {
     ])
     .await;
     client(server.uri(), fast())
-        .restart_cvm("cvm_1", RestartCvmBody { force: true })
+        .restart_cvm("cvm_1", RestartCvmBody::new().force(true))
         .await
         .expect("a 503 with Retry-After is retried for POST too");
     let received = server.received_requests().await.unwrap();

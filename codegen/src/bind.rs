@@ -14,7 +14,7 @@ use quote::quote;
 
 use crate::error::{Error, Result};
 use crate::ident::ident;
-use crate::ir::{Api, Body, Location, MultipartField, Operation, Success};
+use crate::ir::{Api, Body, IntRange, Location, MultipartField, Operation, Success};
 use crate::openapi::escape;
 use crate::surface::{display_tokens, display_type, OperationSurface, ParamLocation, ParamSurface};
 
@@ -159,6 +159,15 @@ pub struct Field {
     pub pass: TokenStream,
     pub required: bool,
     pub doc: String,
+    /// For an integer parameter: the type progenitor's method takes and the
+    /// spec's bounds. The builder stores a plain `i64` and converts it,
+    /// checked, before sending.
+    pub int: Option<IntCheck>,
+}
+
+pub struct IntCheck {
+    pub raw: TokenStream,
+    pub range: IntRange,
 }
 
 /// The fields and success type of a JSON operation, from progenitor's
@@ -196,6 +205,7 @@ fn multipart_fields(op: &Operation, parts: &[MultipartField]) -> Result<Vec<Fiel
                 .clone()
                 .unwrap_or_else(|| format!("The `{}` parameter.", p.api_name)),
             ident,
+            int: None,
         });
     }
     for part in parts {
@@ -214,6 +224,7 @@ fn multipart_fields(op: &Operation, parts: &[MultipartField]) -> Result<Vec<Fiel
                 .clone()
                 .unwrap_or_else(|| format!("The `{}` form field.", part.name)),
             ident,
+            int: None,
         });
     }
     Ok(fields)
@@ -259,10 +270,8 @@ fn field(op: &Operation, ident: &Ident, ty: &syn::Type) -> Field {
         other => (quote!(#other), quote!(self.#ident)),
     };
     let name = ident.to_string();
-    let doc = op
-        .params
-        .iter()
-        .find(|p| p.rust_name == name)
+    let param = op.params.iter().find(|p| p.rust_name == name);
+    let doc = param
         .and_then(|p| p.description.clone())
         .unwrap_or_else(|| {
             if name == "body" {
@@ -271,14 +280,40 @@ fn field(op: &Operation, ident: &Ident, ty: &syn::Type) -> Field {
                 format!("The `{name}` parameter.")
             }
         });
+    let int = param.and_then(|p| p.range).and_then(|range| {
+        let raw = owned.to_string().replace(' ', "");
+        let integer = INTEGER_TYPES.contains(&raw.trim_start_matches("::std::num::"));
+        let plain_unbounded = raw == "i64" && range.min.is_none() && range.max.is_none();
+        (integer && !plain_unbounded).then(|| IntCheck {
+            raw: owned.clone(),
+            range,
+        })
+    });
+    let (owned, pass) = match int {
+        Some(_) => (quote!(i64), quote!(#ident)),
+        None => (owned, pass),
+    };
     Field {
         ident: ident.clone(),
         owned,
         pass,
         required: !optional,
         doc,
+        int,
     }
 }
+
+/// The integer types progenitor gives parameters, which the builder takes
+/// as a plain `i64`.
+const INTEGER_TYPES: [&str; 7] = [
+    "i64",
+    "i32",
+    "u64",
+    "u32",
+    "NonZeroU64",
+    "NonZeroU32",
+    "NonZeroI64",
+];
 
 fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     let syn::Type::Path(p) = ty else { return None };

@@ -23,6 +23,8 @@ pub struct Api {
     /// The most models on one chain of models holding the next (see
     /// [`crate::type_depth`]).
     pub longest_model_chain: usize,
+    /// What the spec says about each model's fields.
+    pub facts: crate::facts::ModelFacts,
 }
 
 /// One HTTP operation as the SDK exposes it.
@@ -66,6 +68,16 @@ pub struct Param {
     pub location: Location,
     pub required: bool,
     pub description: Option<String>,
+    /// Inclusive bounds when the schema is an integer (`minimum`,
+    /// `exclusiveMaximum`, ...), checked before a request is sent.
+    pub range: Option<IntRange>,
+}
+
+/// Inclusive integer bounds; `None` is unbounded on that side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntRange {
+    pub min: Option<i64>,
+    pub max: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +138,7 @@ pub fn build(doc: &Value, names: &Names, model_versions: BTreeMap<String, String
         operations,
         model_versions,
         longest_model_chain: crate::type_depth::longest_chain(doc),
+        facts: crate::facts::collect(doc),
     })
 }
 
@@ -194,6 +207,10 @@ fn operation(
             required: location == Location::Path || p.get("required") == Some(&Value::Bool(true)),
             location,
             description: text(p, "description"),
+            range: p
+                .get("schema")
+                .and_then(crate::facts::integer_range)
+                .map(|(min, max)| IntRange { min, max }),
         });
     }
     let order: Vec<&str> = path

@@ -18,6 +18,7 @@ pub mod compare;
 pub mod config;
 pub mod emit;
 pub mod error;
+pub mod facts;
 pub mod format;
 pub mod ident;
 pub mod ir;
@@ -178,11 +179,13 @@ fn read_surface(
     raw: &mut emit::progenitor::Raw,
     error_codes: BTreeMap<String, String>,
 ) -> surface::Surface {
-    surface::Surface {
+    let mut surface = surface::Surface {
         operations: bind::surfaces(bound),
         models: std::mem::take(&mut raw.models),
         error_codes,
-    }
+    };
+    emit::requests::reshape_surface(&mut surface);
+    surface
 }
 
 fn error_codes(catalog: &catalog::Catalog) -> BTreeMap<String, String> {

@@ -104,10 +104,12 @@ fn a_required_field_in_a_response_model_is_not_breaking() {
     assert_eq!(diff_edit(edit, &["--fail-on", "breaking"]).status, 0);
 }
 
+/// Request models are `#[non_exhaustive]` and built with `new` (the required
+/// fields) and setters, so only a new required field breaks a caller.
 #[test]
-fn any_field_in_a_request_model_is_breaking() {
-    for required in [true, false] {
-        changed(|doc| {
+fn an_optional_field_added_to_a_request_model_is_minor() {
+    let size = |required: bool| {
+        move |doc: &mut Value| {
             add_property(
                 doc,
                 "ThingCreate",
@@ -115,14 +117,19 @@ fn any_field_in_a_request_model_is_breaking() {
                 json!({"type": "integer"}),
                 required,
             )
-        })
+        }
+    };
+    changed(size(false))
+        .expect(&["non_breaking model ThingCreate size field_added"])
+        .expect_bump("minor", "0.1.1");
+    assert_eq!(diff_edit(size(false), &["--fail-on", "breaking"]).status, 0);
+    changed(size(true))
         .expect(&["breaking model ThingCreate size field_added"])
         .expect_bump("major", "0.2.0");
-    }
 }
 
 #[test]
-fn a_field_in_a_model_nested_in_a_request_is_breaking() {
+fn a_field_in_a_model_nested_in_a_request_follows_the_request_rule() {
     let with_spec = |doc: &mut Value| {
         schema(doc, "ThingCreate")["properties"]["spec"] =
             json!({"$ref": "#/components/schemas/ThingSpec"});
@@ -132,15 +139,36 @@ fn a_field_in_a_model_nested_in_a_request_is_breaking() {
     };
     let mut old = base();
     with_spec(&mut old);
+    for (required, expected) in [
+        (false, "non_breaking model ThingSpec memory field_added"),
+        (true, "breaking model ThingSpec memory field_added"),
+    ] {
+        let mut new = old.clone();
+        add_property(
+            &mut new,
+            "ThingSpec",
+            "memory",
+            json!({"type": "integer"}),
+            required,
+        );
+        diff_with(&old, &new, &[]).expect(&[expected]);
+    }
+}
+
+#[test]
+fn a_request_field_becoming_required_is_breaking() {
+    let nullable_note = |doc: &mut Value| {
+        schema(doc, "ThingCreate")["properties"]["note"] =
+            json!({"anyOf": [{"type": "string"}, {"type": "null"}]});
+    };
+    let mut old = base();
+    nullable_note(&mut old);
     let mut new = old.clone();
-    add_property(
-        &mut new,
-        "ThingSpec",
-        "memory",
-        json!({"type": "integer"}),
-        false,
+    push(
+        &mut schema(&mut new, "ThingCreate")["required"],
+        json!("note"),
     );
-    diff_with(&old, &new, &[]).expect(&["breaking model ThingSpec memory field_added"]);
+    diff_with(&old, &new, &[]).expect(&["breaking model ThingCreate note field_required_changed"]);
 }
 
 #[test]

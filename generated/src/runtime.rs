@@ -71,6 +71,58 @@ pub(crate) fn check_path_param(name: &str, value: &str) -> Result<(), PhalaCloud
     Ok(())
 }
 
+/// Checks an integer parameter against the spec's inclusive bounds before
+/// anything is sent, and converts it to the type the request takes (a
+/// `NonZeroU64` for a page number). Callers pass plain integers; a value out
+/// of range is a [`ValidationError`] naming the parameter.
+pub(crate) fn int_param<T: IntParam>(
+    name: &str,
+    value: i64,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<T, PhalaCloudError> {
+    let range = match (min, max) {
+        (Some(lo), Some(hi)) => format!("from {lo} to {hi}"),
+        (Some(lo), None) => format!("at least {lo}"),
+        (None, Some(hi)) => format!("at most {hi}"),
+        (None, None) => "in range".to_owned(),
+    };
+    let in_bounds = min.is_none_or(|lo| value >= lo) && max.is_none_or(|hi| value <= hi);
+    match T::from_i64(value).filter(|_| in_bounds) {
+        Some(converted) => Ok(converted),
+        None => Err(ValidationError::argument(
+            name,
+            format!("must be {range}, got {value}"),
+        )
+        .into()),
+    }
+}
+
+/// An integer type a request parameter may have.
+pub(crate) trait IntParam: Sized {
+    fn from_i64(value: i64) -> Option<Self>;
+}
+
+macro_rules! int_params {
+    ($($ty:ty => |$v:ident| $convert:expr),* $(,)?) => {
+        $(impl IntParam for $ty {
+            fn from_i64($v: i64) -> Option<Self> {
+                $convert
+            }
+        })*
+    };
+}
+
+int_params! {
+    i64 => |v| Some(v),
+    i32 => |v| i32::try_from(v).ok(),
+    u64 => |v| u64::try_from(v).ok(),
+    u32 => |v| u32::try_from(v).ok(),
+    std::num::NonZeroU64 => |v| u64::try_from(v).ok().and_then(std::num::NonZeroU64::new),
+    std::num::NonZeroU32 => |v| u32::try_from(v).ok().and_then(std::num::NonZeroU32::new),
+    std::num::NonZeroI64 => |v| std::num::NonZeroI64::new(v),
+}
+
 /// Converts progenitor's result. An empty 2xx body is decoded as JSON `null`,
 /// which an optional response type accepts. `status` is the operation's
 /// success status when it declares only one, so a decode failure can name it.

@@ -120,3 +120,13 @@ fn error_codes(out: &mut Entries, old: &Surface, new: &Surface) {
         }
     }
 }
+
+/// The models an operation's arguments reach: the request models, which
+/// the generated crate makes `#[non_exhaustive]` with `new` and setters.
+pub fn request_models(surface: &Surface) -> std::collections::BTreeSet<String> {
+    models::reachable(surface)
+        .into_iter()
+        .filter(|(_, u)| u.input)
+        .map(|(name, _)| name)
+        .collect()
+}

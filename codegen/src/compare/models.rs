@@ -136,12 +136,20 @@ fn fields(
                 } else {
                     "required -> optional"
                 };
+                let (severity, reason) = if usage.input && !usage.orphan {
+                    (
+                        Breaking,
+                        "a request model's `new` takes its required fields",
+                    )
+                } else {
+                    (NonBreaking, "the Rust type is unchanged")
+                };
                 push(
-                    NonBreaking,
+                    severity,
                     field,
                     Category::FieldRequiredChanged,
                     format!("{detail}, still {}", g.ty),
-                    "the Rust type is unchanged",
+                    reason,
                 );
             }
         } else if strip_option(&f.ty) == strip_option(&g.ty) {
@@ -178,14 +186,32 @@ fn fields(
             continue;
         }
         let detail = format!("field added: {}", describe_field(g));
-        if usage.input {
-            let reason = if usage.orphan {
+        if usage.input && usage.orphan {
+            push(
+                Breaking,
+                field,
+                Category::FieldAdded,
+                detail,
                 "no operation uses this model, so it is judged as one a caller builds, \
-                 with a struct literal that names every field"
-            } else {
-                "request models are built with struct literals that name every field"
-            };
-            push(Breaking, field, Category::FieldAdded, detail, reason);
+                 with a struct literal that names every field",
+            );
+        } else if usage.input && g.required {
+            push(
+                Breaking,
+                field,
+                Category::FieldAdded,
+                detail,
+                "a request model's `new` takes one more argument",
+            );
+        } else if usage.input {
+            push(
+                NonBreaking,
+                field,
+                Category::FieldAdded,
+                detail,
+                "request models are `#[non_exhaustive]` and built with `new` and setters, \
+                 so a new optional field is a new setter",
+            );
         } else {
             push(
                 NonBreaking,

@@ -140,6 +140,25 @@ fn builder_methods(
         let (ident, name) = (&f.ident, f.ident.to_string());
         quote!(runtime::check_path_param(#name, &self.#ident)?;)
     });
+    let int_checks = fields.iter().filter_map(|f| {
+        let check = f.int.as_ref()?;
+        let (ident, name, raw) = (&f.ident, f.ident.to_string(), &check.raw);
+        let bound = |b: Option<i64>| match b {
+            Some(v) => quote!(::std::option::Option::Some(#v)),
+            None => quote!(::std::option::Option::None),
+        };
+        let (min, max) = (bound(check.range.min), bound(check.range.max));
+        Some(if f.required {
+            quote!(let #ident = runtime::int_param::<#raw>(#name, self.#ident, #min, #max)?;)
+        } else {
+            quote! {
+                let #ident = self
+                    .#ident
+                    .map(|v| runtime::int_param::<#raw>(#name, v, #min, #max))
+                    .transpose()?;
+            }
+        })
+    });
     quote! {
         impl<'a, M: Mode> #builder<'a, M> {
             fn new(phala_client: &'a PhalaCloud, #(#params),*) -> Self {
@@ -173,6 +192,7 @@ fn builder_methods(
                 self,
             ) -> ::std::result::Result<runtime::Response<#output>, PhalaCloudError> {
                 #(#path_checks)*
+                #(#int_checks)*
                 #send_body
             }
         }
@@ -232,18 +252,32 @@ fn starters(op: &Operation, names: &Names, fields: &[Field]) -> TokenStream {
         builder,
     } = names;
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    // A path parameter takes anything `Display`, so an id read from one
+    // response (`vm.id: i64`, `app_id: String`) goes into the next call as is.
+    let displayed: Vec<String> = path_string_fields(op, fields)
+        .map(|f| f.ident.to_string())
+        .collect();
+    let is_displayed = |f: &Field| displayed.contains(&f.ident.to_string());
     let args: Vec<TokenStream> = required
         .iter()
         .map(|f| {
             let (ident, owned) = (&f.ident, &f.owned);
-            quote!(#ident: impl ::std::convert::Into<#owned>)
+            if is_displayed(f) {
+                quote!(#ident: impl ::std::fmt::Display)
+            } else {
+                quote!(#ident: impl ::std::convert::Into<#owned>)
+            }
         })
         .collect();
     let forwards: Vec<TokenStream> = required
         .iter()
         .map(|f| {
             let ident = &f.ident;
-            quote!(#ident.into())
+            if is_displayed(f) {
+                quote!(#ident.to_string())
+            } else {
+                quote!(#ident.into())
+            }
         })
         .collect();
     let method_doc = docs::operation(op, fields);

@@ -1,6 +1,7 @@
 //! Stage 4: turn the IR and progenitor's output into the files of the
 //! generated crate.
 
+mod accessors;
 mod builder;
 mod docs;
 mod error_codes;
@@ -9,6 +10,7 @@ mod locate;
 mod multipart;
 mod operations;
 pub mod progenitor;
+pub mod requests;
 mod types;
 mod unions;
 
@@ -67,7 +69,11 @@ pub fn files(
             "src/unions.rs",
         )?,
     );
-    let type_files = types::split(raw.types)?;
+    let mut roots = std::collections::BTreeSet::new();
+    for field in bound.iter().flat_map(|b| &b.fields) {
+        types::mentioned(field.owned.clone(), &mut roots);
+    }
+    let type_files = types::split(raw.types, &api.facts, &roots)?;
     put(
         "src/types/mod.rs".into(),
         format::rust(type_module(type_files.module), "src/types/mod.rs")?,

@@ -1,13 +1,19 @@
 //! Splits typify's single `types` module into files a reviewer can diff:
 //! one file per initial letter of the type name, each type's impls beside it.
+//! On the way, every field gets the spec's facts in its docs, the request
+//! models are rewritten to be built ([`super::requests`]), and unions of
+//! models get accessors ([`super::accessors`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::requests;
 use crate::error::Result;
+use crate::facts::{FieldFacts, ModelFacts};
 use crate::ident::ident;
+use crate::surface::display_type;
 
 /// `types/mod.rs` contents and the letter files, keyed by file stem.
 pub struct TypeFiles {
@@ -15,7 +21,11 @@ pub struct TypeFiles {
     pub files: BTreeMap<String, TokenStream>,
 }
 
-pub fn split(items: Vec<syn::Item>) -> Result<TypeFiles> {
+pub fn split(
+    items: Vec<syn::Item>,
+    facts: &ModelFacts,
+    request_roots: &BTreeSet<String>,
+) -> Result<TypeFiles> {
     let local: BTreeSet<String> = items
         .iter()
         .filter_map(|i| match i {
@@ -25,13 +35,55 @@ pub fn split(items: Vec<syn::Item>) -> Result<TypeFiles> {
             _ => None,
         })
         .collect();
+    let requests = request_models(&items, &local, request_roots);
+    let mut rewritten = Vec::new();
+    for item in items.iter() {
+        if let syn::Item::Struct(s) = item {
+            if requests.contains(&s.ident.to_string()) {
+                rewritten.push(s.ident.to_string());
+            }
+        }
+    }
+    let mut items: Vec<syn::Item> = items
+        .into_iter()
+        .filter(|i| {
+            !rewritten
+                .iter()
+                .any(|name| requests::is_default_impl(i, name))
+        })
+        .collect();
+    let mut extra = Vec::new();
+    let mut wrapped = BTreeMap::new();
+    for item in items.iter_mut() {
+        let name = match &*item {
+            syn::Item::Struct(s) => s.ident.to_string(),
+            syn::Item::Enum(e) => e.ident.to_string(),
+            _ => continue,
+        };
+        let is_request = requests.contains(&name);
+        if let syn::Item::Struct(s) = item {
+            if is_request {
+                if let Some(r) = requests::rewrite(s, facts.get(&name)) {
+                    extra.push(r.methods);
+                    wrapped.insert(name.clone(), r.wrapped);
+                }
+            }
+        }
+        fill_docs(item, facts.get(&name), is_request);
+    }
+    let mut wrap = requests::WrapLiterals(&wrapped);
+    for item in items.iter_mut() {
+        syn::visit_mut::VisitMut::visit_item_mut(&mut wrap, item);
+    }
+    extra.extend(super::accessors::unions(&items));
+    items.extend(extra);
+    prune_defaults(&mut items);
     let mut shared = Vec::new();
     let mut files: BTreeMap<String, Vec<syn::Item>> = BTreeMap::new();
     for mut item in items {
         if let syn::Item::Struct(s) = &mut item {
             widen_private_fields(s);
         }
-        fill_docs(&mut item);
         match owner(&item, &local) {
             Some(name) => {
                 let letter = name
@@ -69,6 +121,107 @@ pub fn split(items: Vec<syn::Item>) -> Result<TypeFiles> {
     Ok(TypeFiles { module, files })
 }
 
+/// The local types reachable from `roots` (the types operations take)
+/// through struct fields, enum payloads and newtypes.
+fn request_models(
+    items: &[syn::Item],
+    local: &BTreeSet<String>,
+    roots: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in items {
+        let (name, tokens) = match item {
+            syn::Item::Struct(s) => {
+                let fields = s.fields.iter().map(|f| &f.ty);
+                (s.ident.to_string(), quote!(#(#fields)*))
+            }
+            syn::Item::Enum(e) => {
+                let fields = e
+                    .variants
+                    .iter()
+                    .flat_map(|v| v.fields.iter().map(|f| &f.ty));
+                (e.ident.to_string(), quote!(#(#fields)*))
+            }
+            syn::Item::Type(t) => {
+                let ty = &t.ty;
+                (t.ident.to_string(), quote!(#ty))
+            }
+            _ => continue,
+        };
+        let mut found = BTreeSet::new();
+        all_local(tokens, local, &mut found);
+        edges.entry(name).or_default().extend(found);
+    }
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<String> = roots
+        .iter()
+        .filter(|r| local.contains(*r))
+        .cloned()
+        .collect();
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        stack.extend(edges.get(&name).into_iter().flatten().cloned());
+    }
+    seen
+}
+
+fn all_local(tokens: TokenStream, local: &BTreeSet<String>, found: &mut BTreeSet<String>) {
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Ident(i) if local.contains(&i.to_string()) => {
+                found.insert(i.to_string());
+            }
+            proc_macro2::TokenTree::Group(g) => all_local(g.stream(), local, found),
+            _ => {}
+        }
+    }
+}
+
+/// The local type names `tokens` mention (the roots of the request models).
+pub fn mentioned(tokens: TokenStream, found: &mut BTreeSet<String>) {
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Ident(i) => {
+                found.insert(i.to_string());
+            }
+            proc_macro2::TokenTree::Group(g) => mentioned(g.stream(), found),
+            _ => {}
+        }
+    }
+}
+
+/// typify's `defaults` module holds one function per spec default; the
+/// request models no longer call theirs, and an unused one would warn.
+fn prune_defaults(items: &mut [syn::Item]) {
+    let mut used = String::new();
+    for item in items.iter() {
+        if !matches!(item, syn::Item::Mod(m) if m.ident == "defaults") {
+            used.push_str(&quote!(#item).to_string());
+            used.push(' ');
+        }
+    }
+    for item in items.iter_mut() {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "defaults" {
+            continue;
+        }
+        if let Some((_, content)) = &mut m.content {
+            content.retain(|i| match i {
+                // Called in code (`defaults :: f`) or named in a serde
+                // attribute's string (`"defaults::f"`).
+                syn::Item::Fn(f) => {
+                    let name = &f.sig.ident;
+                    used.contains(&format!("defaults :: {name}"))
+                        || used.contains(&format!("defaults::{name}"))
+                }
+                _ => true,
+            });
+        }
+    }
+}
+
 /// typify keeps a constrained newtype's field private so only its validating
 /// constructors can build it; they and the `defaults` module now live in
 /// sibling files, so the field becomes visible to `types` (still not to
@@ -81,26 +234,46 @@ fn widen_private_fields(s: &mut syn::ItemStruct) {
     }
 }
 
-/// typify documents a field or variant only when the schema describes it;
-/// every public item of the crate gets at least its wire name.
-fn fill_docs(item: &mut syn::Item) {
+/// Every field gets the spec's facts about it (default, bounds, example),
+/// and a field or variant the spec does not describe gets its type instead
+/// of an empty doc.
+fn fill_docs(item: &mut syn::Item, facts: Option<&BTreeMap<String, FieldFacts>>, request: bool) {
     let undocumented = |attrs: &[syn::Attribute]| !attrs.iter().any(|a| a.path().is_ident("doc"));
     match item {
         syn::Item::Struct(s) => {
             for field in s.fields.iter_mut() {
-                if let (Some(ident), true) = (&field.ident, undocumented(&field.attrs)) {
-                    let name = serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string());
-                    let doc = format!("The `{name}` field.");
-                    field.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+                let wire = super::requests::wire_name(field);
+                let lines = match facts.and_then(|f| f.get(&wire)) {
+                    Some(f) => f.doc(!undocumented(&field.attrs), request),
+                    None if undocumented(&field.attrs) => {
+                        vec![format!("A `{}`.", display_type(&field.ty))]
+                    }
+                    None => Vec::new(),
+                };
+                if !lines.is_empty() && !undocumented(&field.attrs) {
+                    field.attrs.push(syn::parse_quote!(#[doc = ""]));
+                }
+                let at = field
+                    .attrs
+                    .iter()
+                    .rposition(|a| a.path().is_ident("doc"))
+                    .map_or(0, |i| i + 1);
+                for (i, line) in lines.iter().enumerate() {
+                    field
+                        .attrs
+                        .insert(at + i, syn::parse_quote!(#[doc = #line]));
                 }
             }
         }
         syn::Item::Enum(e) => {
             for variant in e.variants.iter_mut() {
                 if undocumented(&variant.attrs) {
-                    let doc = match serde_rename(&variant.attrs) {
-                        Some(wire) => format!("The value `{wire:?}`."),
-                        None => format!("The `{}` case.", variant.ident),
+                    let doc = match (serde_rename(&variant.attrs), &variant.fields) {
+                        (Some(wire), _) => format!("The value `{wire:?}`."),
+                        (None, syn::Fields::Unnamed(f)) if f.unnamed.len() == 1 => {
+                            format!("A `{}`.", display_type(&f.unnamed[0].ty))
+                        }
+                        (None, _) => format!("The `{}` case.", variant.ident),
                     };
                     variant.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
                 }

@@ -89,16 +89,16 @@ impl PhalaCloud {
 Declared error statuses: 422.*/
     pub fn check_app_cvms_is_allowed(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> CheckAppCvmsIsAllowedBuilder<'_> {
-        CheckAppCvmsIsAllowedBuilder::new(self, app_id.into())
+        CheckAppCvmsIsAllowedBuilder::new(self, app_id.to_string())
     }
     /// Like [`PhalaCloud::check_app_cvms_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_check_app_cvms_is_allowed(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> CheckAppCvmsIsAllowedBuilder<'_, Safe> {
-        CheckAppCvmsIsAllowedBuilder::new(self, app_id.into())
+        CheckAppCvmsIsAllowedBuilder::new(self, app_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -111,16 +111,16 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn check_app_cvms_is_allowed(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> CheckAppCvmsIsAllowedBuilder<'_, Blocking> {
-        CheckAppCvmsIsAllowedBuilder::new(self.inner(), app_id.into())
+        CheckAppCvmsIsAllowedBuilder::new(self.inner(), app_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::check_app_cvms_is_allowed`](crate::blocking::PhalaCloud::check_app_cvms_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_check_app_cvms_is_allowed(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> CheckAppCvmsIsAllowedBuilder<'_, BlockingSafe> {
-        CheckAppCvmsIsAllowedBuilder::new(self.inner(), app_id.into())
+        CheckAppCvmsIsAllowedBuilder::new(self.inner(), app_id.to_string())
     }
 }
 /// A `POST /api/v1/apps/{app_id}/is-allowed` request, started by [`PhalaCloud::check_app_is_allowed`] or [`PhalaCloud::safe_check_app_is_allowed`]; `.await` (or `.send().await`) sends it.
@@ -210,18 +210,18 @@ impl PhalaCloud {
 Declared error statuses: 422.*/
     pub fn check_app_is_allowed(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
     ) -> CheckAppIsAllowedBuilder<'_> {
-        CheckAppIsAllowedBuilder::new(self, app_id.into(), body.into())
+        CheckAppIsAllowedBuilder::new(self, app_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::check_app_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_check_app_is_allowed(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
     ) -> CheckAppIsAllowedBuilder<'_, Safe> {
-        CheckAppIsAllowedBuilder::new(self, app_id.into(), body.into())
+        CheckAppIsAllowedBuilder::new(self, app_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -234,18 +234,18 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn check_app_is_allowed(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
     ) -> CheckAppIsAllowedBuilder<'_, Blocking> {
-        CheckAppIsAllowedBuilder::new(self.inner(), app_id.into(), body.into())
+        CheckAppIsAllowedBuilder::new(self.inner(), app_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::check_app_is_allowed`](crate::blocking::PhalaCloud::check_app_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_check_app_is_allowed(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
     ) -> CheckAppIsAllowedBuilder<'_, BlockingSafe> {
-        CheckAppIsAllowedBuilder::new(self.inner(), app_id.into(), body.into())
+        CheckAppIsAllowedBuilder::new(self.inner(), app_id.to_string(), body.into())
     }
 }
 /// A `POST /api/v1/apps/{app_id}/instances` request, started by [`PhalaCloud::create_app_instance`] or [`PhalaCloud::safe_create_app_instance`]; `.await` (or `.send().await`) sends it.
@@ -330,18 +330,18 @@ Deploy a new CVM instance under an existing app, optionally with a new Docker Co
 Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
     pub fn create_app_instance(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
     ) -> CreateAppInstanceBuilder<'_> {
-        CreateAppInstanceBuilder::new(self, app_id.into(), body.into())
+        CreateAppInstanceBuilder::new(self, app_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::create_app_instance`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_create_app_instance(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
     ) -> CreateAppInstanceBuilder<'_, Safe> {
-        CreateAppInstanceBuilder::new(self, app_id.into(), body.into())
+        CreateAppInstanceBuilder::new(self, app_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -356,18 +356,18 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
 Blocking: `send()` returns the result.*/
     pub fn create_app_instance(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
     ) -> CreateAppInstanceBuilder<'_, Blocking> {
-        CreateAppInstanceBuilder::new(self.inner(), app_id.into(), body.into())
+        CreateAppInstanceBuilder::new(self.inner(), app_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::create_app_instance`](crate::blocking::PhalaCloud::create_app_instance), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_create_app_instance(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
     ) -> CreateAppInstanceBuilder<'_, BlockingSafe> {
-        CreateAppInstanceBuilder::new(self.inner(), app_id.into(), body.into())
+        CreateAppInstanceBuilder::new(self.inner(), app_id.to_string(), body.into())
     }
 }
 /// A `GET /api/v1/apps/{app_id}/attestations` request, started by [`PhalaCloud::get_app_attestation`] or [`PhalaCloud::safe_get_app_attestation`]; `.await` (or `.send().await`) sends it.
@@ -444,16 +444,16 @@ Returns TEE attestation quotes, event logs, and KMS configuration for running CV
 Declared error statuses: 404, 422.*/
     pub fn get_app_attestation(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppAttestationBuilder<'_> {
-        GetAppAttestationBuilder::new(self, app_id.into())
+        GetAppAttestationBuilder::new(self, app_id.to_string())
     }
     /// Like [`PhalaCloud::get_app_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_attestation(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppAttestationBuilder<'_, Safe> {
-        GetAppAttestationBuilder::new(self, app_id.into())
+        GetAppAttestationBuilder::new(self, app_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -468,16 +468,16 @@ Declared error statuses: 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_app_attestation(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppAttestationBuilder<'_, Blocking> {
-        GetAppAttestationBuilder::new(self.inner(), app_id.into())
+        GetAppAttestationBuilder::new(self.inner(), app_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_app_attestation`](crate::blocking::PhalaCloud::get_app_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_attestation(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppAttestationBuilder<'_, BlockingSafe> {
-        GetAppAttestationBuilder::new(self.inner(), app_id.into())
+        GetAppAttestationBuilder::new(self.inner(), app_id.to_string())
     }
 }
 /// A `GET /api/v1/apps/{app_id}/cvms` request, started by [`PhalaCloud::get_app_cvms`] or [`PhalaCloud::safe_get_app_cvms`]; `.await` (or `.send().await`) sends it.
@@ -565,16 +565,16 @@ Returns CVM instances for an app. Admins see all instances; users see only their
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_app_cvms(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppCvmsBuilder<'_> {
-        GetAppCvmsBuilder::new(self, app_id.into())
+        GetAppCvmsBuilder::new(self, app_id.to_string())
     }
     /// Like [`PhalaCloud::get_app_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_cvms(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppCvmsBuilder<'_, Safe> {
-        GetAppCvmsBuilder::new(self, app_id.into())
+        GetAppCvmsBuilder::new(self, app_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -589,16 +589,16 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_app_cvms(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppCvmsBuilder<'_, Blocking> {
-        GetAppCvmsBuilder::new(self.inner(), app_id.into())
+        GetAppCvmsBuilder::new(self.inner(), app_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_app_cvms`](crate::blocking::PhalaCloud::get_app_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_cvms(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppCvmsBuilder<'_, BlockingSafe> {
-        GetAppCvmsBuilder::new(self.inner(), app_id.into())
+        GetAppCvmsBuilder::new(self.inner(), app_id.to_string())
     }
 }
 /// A `GET /api/v1/apps/{app_id}/device-allowlist` request, started by [`PhalaCloud::get_app_device_allowlist`] or [`PhalaCloud::safe_get_app_device_allowlist`]; `.await` (or `.send().await`) sends it.
@@ -681,16 +681,16 @@ Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps,
 Declared error statuses: 401, 404, 422.*/
     pub fn get_app_device_allowlist(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppDeviceAllowlistBuilder<'_> {
-        GetAppDeviceAllowlistBuilder::new(self, app_id.into())
+        GetAppDeviceAllowlistBuilder::new(self, app_id.to_string())
     }
     /// Like [`PhalaCloud::get_app_device_allowlist`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_device_allowlist(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppDeviceAllowlistBuilder<'_, Safe> {
-        GetAppDeviceAllowlistBuilder::new(self, app_id.into())
+        GetAppDeviceAllowlistBuilder::new(self, app_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -705,16 +705,16 @@ Declared error statuses: 401, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_app_device_allowlist(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppDeviceAllowlistBuilder<'_, Blocking> {
-        GetAppDeviceAllowlistBuilder::new(self.inner(), app_id.into())
+        GetAppDeviceAllowlistBuilder::new(self.inner(), app_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_app_device_allowlist`](crate::blocking::PhalaCloud::get_app_device_allowlist), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_device_allowlist(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppDeviceAllowlistBuilder<'_, BlockingSafe> {
-        GetAppDeviceAllowlistBuilder::new(self.inner(), app_id.into())
+        GetAppDeviceAllowlistBuilder::new(self.inner(), app_id.to_string())
     }
 }
 /// A `GET /api/v1/apps/filter-options` request, started by [`PhalaCloud::get_app_filter_options`] or [`PhalaCloud::safe_get_app_filter_options`]; `.await` (or `.send().await`) sends it.
@@ -898,16 +898,16 @@ Returns app metadata and current CVM configuration. Response schema varies by AP
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_app_info(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppInfoBuilder<'_> {
-        GetAppInfoBuilder::new(self, app_id.into())
+        GetAppInfoBuilder::new(self, app_id.to_string())
     }
     /// Like [`PhalaCloud::get_app_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_info(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppInfoBuilder<'_, Safe> {
-        GetAppInfoBuilder::new(self, app_id.into())
+        GetAppInfoBuilder::new(self, app_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -922,16 +922,16 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_app_info(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppInfoBuilder<'_, Blocking> {
-        GetAppInfoBuilder::new(self.inner(), app_id.into())
+        GetAppInfoBuilder::new(self.inner(), app_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_app_info`](crate::blocking::PhalaCloud::get_app_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_info(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppInfoBuilder<'_, BlockingSafe> {
-        GetAppInfoBuilder::new(self.inner(), app_id.into())
+        GetAppInfoBuilder::new(self.inner(), app_id.to_string())
     }
 }
 /// A `GET /api/v1/apps/{app_id}/kms-info` request, started by [`PhalaCloud::get_app_kms_info`] or [`PhalaCloud::safe_get_app_kms_info`]; `.await` (or `.send().await`) sends it.
@@ -1013,16 +1013,16 @@ Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, dep
 Declared error statuses: 401, 404, 422.*/
     pub fn get_app_kms_info(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppKmsInfoBuilder<'_> {
-        GetAppKmsInfoBuilder::new(self, app_id.into())
+        GetAppKmsInfoBuilder::new(self, app_id.to_string())
     }
     /// Like [`PhalaCloud::get_app_kms_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_kms_info(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppKmsInfoBuilder<'_, Safe> {
-        GetAppKmsInfoBuilder::new(self, app_id.into())
+        GetAppKmsInfoBuilder::new(self, app_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -1037,16 +1037,16 @@ Declared error statuses: 401, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_app_kms_info(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppKmsInfoBuilder<'_, Blocking> {
-        GetAppKmsInfoBuilder::new(self.inner(), app_id.into())
+        GetAppKmsInfoBuilder::new(self.inner(), app_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_app_kms_info`](crate::blocking::PhalaCloud::get_app_kms_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_kms_info(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppKmsInfoBuilder<'_, BlockingSafe> {
-        GetAppKmsInfoBuilder::new(self.inner(), app_id.into())
+        GetAppKmsInfoBuilder::new(self.inner(), app_id.to_string())
     }
 }
 /// A `GET /api/v1/apps` request, started by [`PhalaCloud::get_app_list`] or [`PhalaCloud::safe_get_app_list`]; `.await` (or `.send().await`) sends it.
@@ -1059,8 +1059,8 @@ pub struct GetAppListBuilder<'a, M = Raise> {
     kms_type: ::std::option::Option<::std::string::String>,
     listed: ::std::option::Option<bool>,
     node: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<::std::num::NonZeroU64>,
-    page_size: ::std::option::Option<::std::num::NonZeroU64>,
+    page: ::std::option::Option<i64>,
+    page_size: ::std::option::Option<i64>,
     region: ::std::option::Option<::std::string::String>,
     search: ::std::option::Option<::std::string::String>,
     status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1130,18 +1130,12 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self
     }
     /// Page number (1-indexed)
-    pub fn page(
-        mut self,
-        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
-    ) -> Self {
+    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Items per page
-    pub fn page_size(
-        mut self,
-        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
-    ) -> Self {
+    pub fn page_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
@@ -1193,6 +1187,23 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         runtime::Response<types::GetAppListResponse>,
         PhalaCloudError,
     > {
+        let page = self
+            .page
+            .map(|v| runtime::int_param::<
+                ::std::num::NonZeroU64,
+            >("page", v, ::std::option::Option::Some(1i64), ::std::option::Option::None))
+            .transpose()?;
+        let page_size = self
+            .page_size
+            .map(|v| runtime::int_param::<
+                ::std::num::NonZeroU64,
+            >(
+                "page_size",
+                v,
+                ::std::option::Option::Some(1i64),
+                ::std::option::Option::Some(100i64),
+            ))
+            .transpose()?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
@@ -1203,8 +1214,8 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
                         self.kms_type.as_deref(),
                         self.listed,
                         self.node.as_deref(),
-                        self.page,
-                        self.page_size,
+                        page,
+                        page_size,
                         self.region.as_deref(),
                         self.search.as_deref(),
                         self.status.as_ref(),
@@ -1414,18 +1425,26 @@ Optional parameters, set on the returned builder:
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_app_revision_detail(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        revision_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
     ) -> GetAppRevisionDetailBuilder<'_> {
-        GetAppRevisionDetailBuilder::new(self, app_id.into(), revision_id.into())
+        GetAppRevisionDetailBuilder::new(
+            self,
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
     }
     /// Like [`PhalaCloud::get_app_revision_detail`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_revision_detail(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        revision_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
     ) -> GetAppRevisionDetailBuilder<'_, Safe> {
-        GetAppRevisionDetailBuilder::new(self, app_id.into(), revision_id.into())
+        GetAppRevisionDetailBuilder::new(
+            self,
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
     }
 }
 impl blocking::PhalaCloud {
@@ -1443,18 +1462,26 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_app_revision_detail(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        revision_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
     ) -> GetAppRevisionDetailBuilder<'_, Blocking> {
-        GetAppRevisionDetailBuilder::new(self.inner(), app_id.into(), revision_id.into())
+        GetAppRevisionDetailBuilder::new(
+            self.inner(),
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
     }
     /// Like [`blocking::PhalaCloud::get_app_revision_detail`](crate::blocking::PhalaCloud::get_app_revision_detail), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_revision_detail(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        revision_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
     ) -> GetAppRevisionDetailBuilder<'_, BlockingSafe> {
-        GetAppRevisionDetailBuilder::new(self.inner(), app_id.into(), revision_id.into())
+        GetAppRevisionDetailBuilder::new(
+            self.inner(),
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
     }
 }
 /// A `GET /api/v1/apps/{app_id}/revisions` request, started by [`PhalaCloud::get_app_revisions`] or [`PhalaCloud::safe_get_app_revisions`]; `.await` (or `.send().await`) sends it.
@@ -1462,8 +1489,8 @@ Blocking: `send()` returns the result.*/
 pub struct GetAppRevisionsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
-    page: ::std::option::Option<::std::num::NonZeroU64>,
-    page_size: ::std::option::Option<::std::num::NonZeroU64>,
+    page: ::std::option::Option<i64>,
+    page_size: ::std::option::Option<i64>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
@@ -1477,18 +1504,12 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
         }
     }
     /// Page number (1-indexed)
-    pub fn page(
-        mut self,
-        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
-    ) -> Self {
+    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Items per page
-    pub fn page_size(
-        mut self,
-        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
-    ) -> Self {
+    pub fn page_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
@@ -1517,9 +1538,26 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
         PhalaCloudError,
     > {
         runtime::check_path_param("app_id", &self.app_id)?;
+        let page = self
+            .page
+            .map(|v| runtime::int_param::<
+                ::std::num::NonZeroU64,
+            >("page", v, ::std::option::Option::Some(1i64), ::std::option::Option::None))
+            .transpose()?;
+        let page_size = self
+            .page_size
+            .map(|v| runtime::int_param::<
+                ::std::num::NonZeroU64,
+            >(
+                "page_size",
+                v,
+                ::std::option::Option::Some(1i64),
+                ::std::option::Option::Some(1000i64),
+            ))
+            .transpose()?;
         let raw = self.phala_client.call();
         runtime::finish(
-                raw.get_app_revisions(&self.app_id, self.page, self.page_size).await,
+                raw.get_app_revisions(&self.app_id, page, page_size).await,
                 &raw,
                 ::std::option::Option::Some(200u16),
             )
@@ -1562,16 +1600,16 @@ Optional parameters, set on the returned builder:
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_app_revisions(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppRevisionsBuilder<'_> {
-        GetAppRevisionsBuilder::new(self, app_id.into())
+        GetAppRevisionsBuilder::new(self, app_id.to_string())
     }
     /// Like [`PhalaCloud::get_app_revisions`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_revisions(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppRevisionsBuilder<'_, Safe> {
-        GetAppRevisionsBuilder::new(self, app_id.into())
+        GetAppRevisionsBuilder::new(self, app_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -1590,16 +1628,16 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_app_revisions(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppRevisionsBuilder<'_, Blocking> {
-        GetAppRevisionsBuilder::new(self.inner(), app_id.into())
+        GetAppRevisionsBuilder::new(self.inner(), app_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_app_revisions`](crate::blocking::PhalaCloud::get_app_revisions), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_revisions(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppRevisionsBuilder<'_, BlockingSafe> {
-        GetAppRevisionsBuilder::new(self.inner(), app_id.into())
+        GetAppRevisionsBuilder::new(self.inner(), app_id.to_string())
     }
 }
 /// A `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation` request, started by [`PhalaCloud::get_app_tcb_evaluation`] or [`PhalaCloud::safe_get_app_tcb_evaluation`]; `.await` (or `.send().await`) sends it.
@@ -1681,16 +1719,16 @@ Runs a live Intel PCS early collateral evaluation for each running CVM without u
 Declared error statuses: 404, 422.*/
     pub fn get_app_tcb_evaluation(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppTcbEvaluationBuilder<'_> {
-        GetAppTcbEvaluationBuilder::new(self, app_id.into())
+        GetAppTcbEvaluationBuilder::new(self, app_id.to_string())
     }
     /// Like [`PhalaCloud::get_app_tcb_evaluation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_tcb_evaluation(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppTcbEvaluationBuilder<'_, Safe> {
-        GetAppTcbEvaluationBuilder::new(self, app_id.into())
+        GetAppTcbEvaluationBuilder::new(self, app_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -1705,16 +1743,16 @@ Declared error statuses: 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_app_tcb_evaluation(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppTcbEvaluationBuilder<'_, Blocking> {
-        GetAppTcbEvaluationBuilder::new(self.inner(), app_id.into())
+        GetAppTcbEvaluationBuilder::new(self.inner(), app_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_app_tcb_evaluation`](crate::blocking::PhalaCloud::get_app_tcb_evaluation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_tcb_evaluation(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppTcbEvaluationBuilder<'_, BlockingSafe> {
-        GetAppTcbEvaluationBuilder::new(self.inner(), app_id.into())
+        GetAppTcbEvaluationBuilder::new(self.inner(), app_id.to_string())
     }
 }
 /// A `GET /api/v1/apps/{app_id}/usage` request, started by [`PhalaCloud::get_app_usage`] or [`PhalaCloud::safe_get_app_usage`]; `.await` (or `.send().await`) sends it.
@@ -1723,8 +1761,8 @@ pub struct GetAppUsageBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
     end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    limit: ::std::option::Option<::std::num::NonZeroU64>,
-    offset: ::std::option::Option<u64>,
+    limit: ::std::option::Option<i64>,
+    offset: ::std::option::Option<i64>,
     start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
@@ -1749,15 +1787,12 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
         self
     }
     /// Max records to return
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// Records to skip
-    pub fn offset(mut self, value: impl ::std::convert::Into<u64>) -> Self {
+    pub fn offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -1794,14 +1829,36 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
         PhalaCloudError,
     > {
         runtime::check_path_param("app_id", &self.app_id)?;
+        let limit = self
+            .limit
+            .map(|v| runtime::int_param::<
+                ::std::num::NonZeroU64,
+            >(
+                "limit",
+                v,
+                ::std::option::Option::Some(1i64),
+                ::std::option::Option::Some(5000i64),
+            ))
+            .transpose()?;
+        let offset = self
+            .offset
+            .map(|v| runtime::int_param::<
+                u64,
+            >(
+                "offset",
+                v,
+                ::std::option::Option::Some(0i64),
+                ::std::option::Option::None,
+            ))
+            .transpose()?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
                     .get_app_usage(
                         &self.app_id,
                         self.end_date.as_ref(),
-                        self.limit,
-                        self.offset,
+                        limit,
+                        offset,
                         self.start_date.as_ref(),
                     )
                     .await,
@@ -1851,16 +1908,16 @@ Optional parameters, set on the returned builder:
 Declared error statuses: 400, 401, 403, 404, 422.*/
     pub fn get_app_usage(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppUsageBuilder<'_> {
-        GetAppUsageBuilder::new(self, app_id.into())
+        GetAppUsageBuilder::new(self, app_id.to_string())
     }
     /// Like [`PhalaCloud::get_app_usage`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_usage(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppUsageBuilder<'_, Safe> {
-        GetAppUsageBuilder::new(self, app_id.into())
+        GetAppUsageBuilder::new(self, app_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -1881,16 +1938,16 @@ Declared error statuses: 400, 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_app_usage(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppUsageBuilder<'_, Blocking> {
-        GetAppUsageBuilder::new(self.inner(), app_id.into())
+        GetAppUsageBuilder::new(self.inner(), app_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_app_usage`](crate::blocking::PhalaCloud::get_app_usage), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_usage(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppUsageBuilder<'_, BlockingSafe> {
-        GetAppUsageBuilder::new(self.inner(), app_id.into())
+        GetAppUsageBuilder::new(self.inner(), app_id.to_string())
     }
 }
 /// A `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview` request, started by [`PhalaCloud::get_pending_update_preview`] or [`PhalaCloud::safe_get_pending_update_preview`]; `.await` (or `.send().await`) sends it.
@@ -1995,29 +2052,29 @@ Returns current and pending docker compose file and pre-launch script for diffin
 Declared error statuses: 401, 404, 422.*/
     pub fn get_pending_update_preview(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        vm_uuid: impl ::std::convert::Into<::std::string::String>,
-        compose_hash: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        vm_uuid: impl ::std::fmt::Display,
+        compose_hash: impl ::std::fmt::Display,
     ) -> GetPendingUpdatePreviewBuilder<'_> {
         GetPendingUpdatePreviewBuilder::new(
             self,
-            app_id.into(),
-            vm_uuid.into(),
-            compose_hash.into(),
+            app_id.to_string(),
+            vm_uuid.to_string(),
+            compose_hash.to_string(),
         )
     }
     /// Like [`PhalaCloud::get_pending_update_preview`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_pending_update_preview(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        vm_uuid: impl ::std::convert::Into<::std::string::String>,
-        compose_hash: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        vm_uuid: impl ::std::fmt::Display,
+        compose_hash: impl ::std::fmt::Display,
     ) -> GetPendingUpdatePreviewBuilder<'_, Safe> {
         GetPendingUpdatePreviewBuilder::new(
             self,
-            app_id.into(),
-            vm_uuid.into(),
-            compose_hash.into(),
+            app_id.to_string(),
+            vm_uuid.to_string(),
+            compose_hash.to_string(),
         )
     }
 }
@@ -2033,29 +2090,29 @@ Declared error statuses: 401, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_pending_update_preview(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        vm_uuid: impl ::std::convert::Into<::std::string::String>,
-        compose_hash: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        vm_uuid: impl ::std::fmt::Display,
+        compose_hash: impl ::std::fmt::Display,
     ) -> GetPendingUpdatePreviewBuilder<'_, Blocking> {
         GetPendingUpdatePreviewBuilder::new(
             self.inner(),
-            app_id.into(),
-            vm_uuid.into(),
-            compose_hash.into(),
+            app_id.to_string(),
+            vm_uuid.to_string(),
+            compose_hash.to_string(),
         )
     }
     /// Like [`blocking::PhalaCloud::get_pending_update_preview`](crate::blocking::PhalaCloud::get_pending_update_preview), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_pending_update_preview(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        vm_uuid: impl ::std::convert::Into<::std::string::String>,
-        compose_hash: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        vm_uuid: impl ::std::fmt::Display,
+        compose_hash: impl ::std::fmt::Display,
     ) -> GetPendingUpdatePreviewBuilder<'_, BlockingSafe> {
         GetPendingUpdatePreviewBuilder::new(
             self.inner(),
-            app_id.into(),
-            vm_uuid.into(),
-            compose_hash.into(),
+            app_id.to_string(),
+            vm_uuid.to_string(),
+            compose_hash.to_string(),
         )
     }
 }
@@ -2138,16 +2195,16 @@ Returns provisioned compose file updates that have been signed on-chain but not 
 Declared error statuses: 401, 404, 422.*/
     pub fn get_pending_updates(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetPendingUpdatesBuilder<'_> {
-        GetPendingUpdatesBuilder::new(self, app_id.into())
+        GetPendingUpdatesBuilder::new(self, app_id.to_string())
     }
     /// Like [`PhalaCloud::get_pending_updates`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_pending_updates(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetPendingUpdatesBuilder<'_, Safe> {
-        GetPendingUpdatesBuilder::new(self, app_id.into())
+        GetPendingUpdatesBuilder::new(self, app_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -2162,16 +2219,16 @@ Declared error statuses: 401, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_pending_updates(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetPendingUpdatesBuilder<'_, Blocking> {
-        GetPendingUpdatesBuilder::new(self.inner(), app_id.into())
+        GetPendingUpdatesBuilder::new(self.inner(), app_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_pending_updates`](crate::blocking::PhalaCloud::get_pending_updates), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_pending_updates(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
     ) -> GetPendingUpdatesBuilder<'_, BlockingSafe> {
-        GetPendingUpdatesBuilder::new(self.inner(), app_id.into())
+        GetPendingUpdatesBuilder::new(self.inner(), app_id.to_string())
     }
 }
 /// A `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_app_revision`] or [`PhalaCloud::safe_redeploy_app_revision`]; `.await` (or `.send().await`) sends it.
@@ -2292,18 +2349,26 @@ Optional parameters, set on the returned builder:
 Declared error statuses: 401, 403, 404, 409, 422, 465.*/
     pub fn redeploy_app_revision(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        revision_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
     ) -> RedeployAppRevisionBuilder<'_> {
-        RedeployAppRevisionBuilder::new(self, app_id.into(), revision_id.into())
+        RedeployAppRevisionBuilder::new(
+            self,
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
     }
     /// Like [`PhalaCloud::redeploy_app_revision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_redeploy_app_revision(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        revision_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
     ) -> RedeployAppRevisionBuilder<'_, Safe> {
-        RedeployAppRevisionBuilder::new(self, app_id.into(), revision_id.into())
+        RedeployAppRevisionBuilder::new(
+            self,
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
     }
 }
 impl blocking::PhalaCloud {
@@ -2322,18 +2387,26 @@ Declared error statuses: 401, 403, 404, 409, 422, 465.
 Blocking: `send()` returns the result.*/
     pub fn redeploy_app_revision(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        revision_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
     ) -> RedeployAppRevisionBuilder<'_, Blocking> {
-        RedeployAppRevisionBuilder::new(self.inner(), app_id.into(), revision_id.into())
+        RedeployAppRevisionBuilder::new(
+            self.inner(),
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
     }
     /// Like [`blocking::PhalaCloud::redeploy_app_revision`](crate::blocking::PhalaCloud::redeploy_app_revision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_redeploy_app_revision(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        revision_id: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
     ) -> RedeployAppRevisionBuilder<'_, BlockingSafe> {
-        RedeployAppRevisionBuilder::new(self.inner(), app_id.into(), revision_id.into())
+        RedeployAppRevisionBuilder::new(
+            self.inner(),
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
     }
 }
 /// A `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` request, started by [`PhalaCloud::replicate_app_cvm`] or [`PhalaCloud::safe_replicate_app_cvm`]; `.await` (or `.send().await`) sends it.
@@ -2452,18 +2525,18 @@ Optional parameters, set on the returned builder:
 Declared error statuses: 400, 401, 403, 404, 422, 500.*/
     pub fn replicate_app_cvm(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        vm_uuid: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        vm_uuid: impl ::std::fmt::Display,
     ) -> ReplicateAppCvmBuilder<'_> {
-        ReplicateAppCvmBuilder::new(self, app_id.into(), vm_uuid.into())
+        ReplicateAppCvmBuilder::new(self, app_id.to_string(), vm_uuid.to_string())
     }
     /// Like [`PhalaCloud::replicate_app_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_replicate_app_cvm(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        vm_uuid: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        vm_uuid: impl ::std::fmt::Display,
     ) -> ReplicateAppCvmBuilder<'_, Safe> {
-        ReplicateAppCvmBuilder::new(self, app_id.into(), vm_uuid.into())
+        ReplicateAppCvmBuilder::new(self, app_id.to_string(), vm_uuid.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -2482,17 +2555,25 @@ Declared error statuses: 400, 401, 403, 404, 422, 500.
 Blocking: `send()` returns the result.*/
     pub fn replicate_app_cvm(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        vm_uuid: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        vm_uuid: impl ::std::fmt::Display,
     ) -> ReplicateAppCvmBuilder<'_, Blocking> {
-        ReplicateAppCvmBuilder::new(self.inner(), app_id.into(), vm_uuid.into())
+        ReplicateAppCvmBuilder::new(
+            self.inner(),
+            app_id.to_string(),
+            vm_uuid.to_string(),
+        )
     }
     /// Like [`blocking::PhalaCloud::replicate_app_cvm`](crate::blocking::PhalaCloud::replicate_app_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_replicate_app_cvm(
         &self,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        vm_uuid: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::fmt::Display,
+        vm_uuid: impl ::std::fmt::Display,
     ) -> ReplicateAppCvmBuilder<'_, BlockingSafe> {
-        ReplicateAppCvmBuilder::new(self.inner(), app_id.into(), vm_uuid.into())
+        ReplicateAppCvmBuilder::new(
+            self.inner(),
+            app_id.to_string(),
+            vm_uuid.to_string(),
+        )
     }
 }

@@ -83,16 +83,16 @@ Returns headers without body. Use to check existence and get Content-Length.
 Declared error statuses: 404, 422.*/
     pub fn check_raw_attestation(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> CheckRawAttestationBuilder<'_> {
-        CheckRawAttestationBuilder::new(self, checksum.into())
+        CheckRawAttestationBuilder::new(self, checksum.to_string())
     }
     /// Like [`PhalaCloud::check_raw_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_check_raw_attestation(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> CheckRawAttestationBuilder<'_, Safe> {
-        CheckRawAttestationBuilder::new(self, checksum.into())
+        CheckRawAttestationBuilder::new(self, checksum.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -107,16 +107,16 @@ Declared error statuses: 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn check_raw_attestation(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> CheckRawAttestationBuilder<'_, Blocking> {
-        CheckRawAttestationBuilder::new(self.inner(), checksum.into())
+        CheckRawAttestationBuilder::new(self.inner(), checksum.to_string())
     }
     /// Like [`blocking::PhalaCloud::check_raw_attestation`](crate::blocking::PhalaCloud::check_raw_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_check_raw_attestation(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> CheckRawAttestationBuilder<'_, BlockingSafe> {
-        CheckRawAttestationBuilder::new(self.inner(), checksum.into())
+        CheckRawAttestationBuilder::new(self.inner(), checksum.to_string())
     }
 }
 /// A `GET /api/v1/attestations/collateral/{checksum}` request, started by [`PhalaCloud::get_attestation_collateral`] or [`PhalaCloud::safe_get_attestation_collateral`]; `.await` (or `.send().await`) sends it.
@@ -194,16 +194,16 @@ Returns TCB collateral data for quote verification. Cached for 24 hours.
 Declared error statuses: 400, 404, 422.*/
     pub fn get_attestation_collateral(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> GetAttestationCollateralBuilder<'_> {
-        GetAttestationCollateralBuilder::new(self, checksum.into())
+        GetAttestationCollateralBuilder::new(self, checksum.to_string())
     }
     /// Like [`PhalaCloud::get_attestation_collateral`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_attestation_collateral(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> GetAttestationCollateralBuilder<'_, Safe> {
-        GetAttestationCollateralBuilder::new(self, checksum.into())
+        GetAttestationCollateralBuilder::new(self, checksum.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -218,16 +218,16 @@ Declared error statuses: 400, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_attestation_collateral(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> GetAttestationCollateralBuilder<'_, Blocking> {
-        GetAttestationCollateralBuilder::new(self.inner(), checksum.into())
+        GetAttestationCollateralBuilder::new(self.inner(), checksum.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_attestation_collateral`](crate::blocking::PhalaCloud::get_attestation_collateral), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_attestation_collateral(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> GetAttestationCollateralBuilder<'_, BlockingSafe> {
-        GetAttestationCollateralBuilder::new(self.inner(), checksum.into())
+        GetAttestationCollateralBuilder::new(self.inner(), checksum.to_string())
     }
 }
 /// A `GET /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::get_raw_attestation`] or [`PhalaCloud::safe_get_raw_attestation`]; `.await` (or `.send().await`) sends it.
@@ -299,16 +299,16 @@ Returns raw quote bytes as binary file attachment.
 Declared error statuses: 404, 422.*/
     pub fn get_raw_attestation(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> GetRawAttestationBuilder<'_> {
-        GetRawAttestationBuilder::new(self, checksum.into())
+        GetRawAttestationBuilder::new(self, checksum.to_string())
     }
     /// Like [`PhalaCloud::get_raw_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_raw_attestation(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> GetRawAttestationBuilder<'_, Safe> {
-        GetRawAttestationBuilder::new(self, checksum.into())
+        GetRawAttestationBuilder::new(self, checksum.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -323,16 +323,16 @@ Declared error statuses: 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_raw_attestation(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> GetRawAttestationBuilder<'_, Blocking> {
-        GetRawAttestationBuilder::new(self.inner(), checksum.into())
+        GetRawAttestationBuilder::new(self.inner(), checksum.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_raw_attestation`](crate::blocking::PhalaCloud::get_raw_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_raw_attestation(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> GetRawAttestationBuilder<'_, BlockingSafe> {
-        GetRawAttestationBuilder::new(self.inner(), checksum.into())
+        GetRawAttestationBuilder::new(self.inner(), checksum.to_string())
     }
 }
 /// A `GET /api/v1/attestations/device_ids` request, started by [`PhalaCloud::list_attestation_device_ids`] or [`PhalaCloud::safe_list_attestation_device_ids`]; `.await` (or `.send().await`) sends it.
@@ -628,8 +628,8 @@ Blocking: `send()` returns the result.*/
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRecentAttestationsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
-    limit: ::std::option::Option<::std::num::NonZeroU64>,
-    skip: ::std::option::Option<u64>,
+    limit: ::std::option::Option<i64>,
+    skip: ::std::option::Option<i64>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
@@ -642,15 +642,12 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
         }
     }
     /// Max results
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// Offset for pagination
-    pub fn skip(mut self, value: impl ::std::convert::Into<u64>) -> Self {
+    pub fn skip(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.skip = ::std::option::Option::Some(value.into());
         self
     }
@@ -673,9 +670,26 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let limit = self
+            .limit
+            .map(|v| runtime::int_param::<
+                ::std::num::NonZeroU64,
+            >(
+                "limit",
+                v,
+                ::std::option::Option::Some(1i64),
+                ::std::option::Option::Some(100i64),
+            ))
+            .transpose()?;
+        let skip = self
+            .skip
+            .map(|v| runtime::int_param::<
+                u64,
+            >("skip", v, ::std::option::Option::Some(0i64), ::std::option::Option::None))
+            .transpose()?;
         let raw = self.phala_client.call();
         runtime::finish(
-                raw.list_recent_attestations(self.limit, self.skip).await,
+                raw.list_recent_attestations(limit, skip).await,
                 &raw,
                 ::std::option::Option::Some(200u16),
             )
@@ -986,16 +1000,16 @@ Public endpoint. Returns parsed quote data with verification status.
 Declared error statuses: 404, 422.*/
     pub fn view_attestation(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> ViewAttestationBuilder<'_> {
-        ViewAttestationBuilder::new(self, checksum.into())
+        ViewAttestationBuilder::new(self, checksum.to_string())
     }
     /// Like [`PhalaCloud::view_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_view_attestation(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> ViewAttestationBuilder<'_, Safe> {
-        ViewAttestationBuilder::new(self, checksum.into())
+        ViewAttestationBuilder::new(self, checksum.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -1010,15 +1024,15 @@ Declared error statuses: 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn view_attestation(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> ViewAttestationBuilder<'_, Blocking> {
-        ViewAttestationBuilder::new(self.inner(), checksum.into())
+        ViewAttestationBuilder::new(self.inner(), checksum.to_string())
     }
     /// Like [`blocking::PhalaCloud::view_attestation`](crate::blocking::PhalaCloud::view_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_view_attestation(
         &self,
-        checksum: impl ::std::convert::Into<::std::string::String>,
+        checksum: impl ::std::fmt::Display,
     ) -> ViewAttestationBuilder<'_, BlockingSafe> {
-        ViewAttestationBuilder::new(self.inner(), checksum.into())
+        ViewAttestationBuilder::new(self.inner(), checksum.to_string())
     }
 }

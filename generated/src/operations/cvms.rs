@@ -204,16 +204,16 @@ Cancel the current in-progress operation for a CVM. Revokes the Celery task and 
 Declared error statuses: 401, 403, 404, 409, 422.*/
     pub fn cancel_cvm_operation(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> CancelCvmOperationBuilder<'_> {
-        CancelCvmOperationBuilder::new(self, cvm_id.into())
+        CancelCvmOperationBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::cancel_cvm_operation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_cancel_cvm_operation(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> CancelCvmOperationBuilder<'_, Safe> {
-        CancelCvmOperationBuilder::new(self, cvm_id.into())
+        CancelCvmOperationBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -228,16 +228,16 @@ Declared error statuses: 401, 403, 404, 409, 422.
 Blocking: `send()` returns the result.*/
     pub fn cancel_cvm_operation(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> CancelCvmOperationBuilder<'_, Blocking> {
-        CancelCvmOperationBuilder::new(self.inner(), cvm_id.into())
+        CancelCvmOperationBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::cancel_cvm_operation`](crate::blocking::PhalaCloud::cancel_cvm_operation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_cancel_cvm_operation(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> CancelCvmOperationBuilder<'_, BlockingSafe> {
-        CancelCvmOperationBuilder::new(self.inner(), cvm_id.into())
+        CancelCvmOperationBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::commit_cvm_compose_file_update`] or [`PhalaCloud::safe_commit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
@@ -325,18 +325,18 @@ Applies a provisioned compose file update. Requires compose_hash from provision 
 Declared error statuses: 400, 401, 403, 404, 422, 503.*/
     pub fn commit_cvm_compose_file_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
     ) -> CommitCvmComposeFileUpdateBuilder<'_> {
-        CommitCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
+        CommitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::commit_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_commit_cvm_compose_file_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
     ) -> CommitCvmComposeFileUpdateBuilder<'_, Safe> {
-        CommitCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
+        CommitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -351,18 +351,26 @@ Declared error statuses: 400, 401, 403, 404, 422, 503.
 Blocking: `send()` returns the result.*/
     pub fn commit_cvm_compose_file_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
     ) -> CommitCvmComposeFileUpdateBuilder<'_, Blocking> {
-        CommitCvmComposeFileUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
+        CommitCvmComposeFileUpdateBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            body.into(),
+        )
     }
     /// Like [`blocking::PhalaCloud::commit_cvm_compose_file_update`](crate::blocking::PhalaCloud::commit_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_commit_cvm_compose_file_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
     ) -> CommitCvmComposeFileUpdateBuilder<'_, BlockingSafe> {
-        CommitCvmComposeFileUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
+        CommitCvmComposeFileUpdateBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            body.into(),
+        )
     }
 }
 /// A `POST /api/v1/cvms` request, started by [`PhalaCloud::commit_cvm_provision`] or [`PhalaCloud::safe_commit_cvm_provision`]; `.await` (or `.send().await`) sends it.
@@ -572,18 +580,18 @@ Optional parameters, set on the returned builder:
 Declared error statuses: 422.*/
     pub fn commit_cvm_replica(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CommitUpdateRequest>,
     ) -> CommitCvmReplicaBuilder<'_> {
-        CommitCvmReplicaBuilder::new(self, cvm_id.into(), body.into())
+        CommitCvmReplicaBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::commit_cvm_replica`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_commit_cvm_replica(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CommitUpdateRequest>,
     ) -> CommitCvmReplicaBuilder<'_, Safe> {
-        CommitCvmReplicaBuilder::new(self, cvm_id.into(), body.into())
+        CommitCvmReplicaBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -601,18 +609,18 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn commit_cvm_replica(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CommitUpdateRequest>,
     ) -> CommitCvmReplicaBuilder<'_, Blocking> {
-        CommitCvmReplicaBuilder::new(self.inner(), cvm_id.into(), body.into())
+        CommitCvmReplicaBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::commit_cvm_replica`](crate::blocking::PhalaCloud::commit_cvm_replica), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_commit_cvm_replica(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CommitUpdateRequest>,
     ) -> CommitCvmReplicaBuilder<'_, BlockingSafe> {
-        CommitCvmReplicaBuilder::new(self.inner(), cvm_id.into(), body.into())
+        CommitCvmReplicaBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::commit_cvm_update`] or [`PhalaCloud::safe_commit_cvm_update`]; `.await` (or `.send().await`) sends it.
@@ -715,18 +723,18 @@ Optional parameters, set on the returned builder:
 Declared error statuses: 422.*/
     pub fn commit_cvm_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CommitUpdateRequest>,
     ) -> CommitCvmUpdateBuilder<'_> {
-        CommitCvmUpdateBuilder::new(self, cvm_id.into(), body.into())
+        CommitCvmUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::commit_cvm_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_commit_cvm_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CommitUpdateRequest>,
     ) -> CommitCvmUpdateBuilder<'_, Safe> {
-        CommitCvmUpdateBuilder::new(self, cvm_id.into(), body.into())
+        CommitCvmUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -744,18 +752,18 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn commit_cvm_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CommitUpdateRequest>,
     ) -> CommitCvmUpdateBuilder<'_, Blocking> {
-        CommitCvmUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
+        CommitCvmUpdateBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::commit_cvm_update`](crate::blocking::PhalaCloud::commit_cvm_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_commit_cvm_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::CommitUpdateRequest>,
     ) -> CommitCvmUpdateBuilder<'_, BlockingSafe> {
-        CommitCvmUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
+        CommitCvmUpdateBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `POST /api/v1/cvms/workload` request, started by [`PhalaCloud::create_cvm_for_workload`] or [`PhalaCloud::safe_create_cvm_for_workload`]; `.await` (or `.send().await`) sends it.
@@ -1046,18 +1054,15 @@ Stops and permanently deletes CVM. Data is not recoverable.
 `DELETE /api/v1/cvms/{cvm_id}`
 
 Declared error statuses: 401, 403, 404, 422.*/
-    pub fn delete_cvm(
-        &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteCvmBuilder<'_> {
-        DeleteCvmBuilder::new(self, cvm_id.into())
+    pub fn delete_cvm(&self, cvm_id: impl ::std::fmt::Display) -> DeleteCvmBuilder<'_> {
+        DeleteCvmBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::delete_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_delete_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> DeleteCvmBuilder<'_, Safe> {
-        DeleteCvmBuilder::new(self, cvm_id.into())
+        DeleteCvmBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -1072,16 +1077,16 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn delete_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> DeleteCvmBuilder<'_, Blocking> {
-        DeleteCvmBuilder::new(self.inner(), cvm_id.into())
+        DeleteCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::delete_cvm`](crate::blocking::PhalaCloud::delete_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_delete_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> DeleteCvmBuilder<'_, BlockingSafe> {
-        DeleteCvmBuilder::new(self.inner(), cvm_id.into())
+        DeleteCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose` request, started by [`PhalaCloud::diagnose_custom_domains`] or [`PhalaCloud::safe_diagnose_custom_domains`]; `.await` (or `.send().await`) sends it.
@@ -1174,18 +1179,18 @@ Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM
 Declared error statuses: 400, 401, 403, 404, 422.*/
     pub fn diagnose_custom_domains(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
     ) -> DiagnoseCustomDomainsBuilder<'_> {
-        DiagnoseCustomDomainsBuilder::new(self, cvm_id.into(), body.into())
+        DiagnoseCustomDomainsBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::diagnose_custom_domains`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_diagnose_custom_domains(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
     ) -> DiagnoseCustomDomainsBuilder<'_, Safe> {
-        DiagnoseCustomDomainsBuilder::new(self, cvm_id.into(), body.into())
+        DiagnoseCustomDomainsBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -1200,18 +1205,18 @@ Declared error statuses: 400, 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn diagnose_custom_domains(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
     ) -> DiagnoseCustomDomainsBuilder<'_, Blocking> {
-        DiagnoseCustomDomainsBuilder::new(self.inner(), cvm_id.into(), body.into())
+        DiagnoseCustomDomainsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::diagnose_custom_domains`](crate::blocking::PhalaCloud::diagnose_custom_domains), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_diagnose_custom_domains(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
     ) -> DiagnoseCustomDomainsBuilder<'_, BlockingSafe> {
-        DiagnoseCustomDomainsBuilder::new(self.inner(), cvm_id.into(), body.into())
+        DiagnoseCustomDomainsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/available-os-images` request, started by [`PhalaCloud::get_available_os_images`] or [`PhalaCloud::safe_get_available_os_images`]; `.await` (or `.send().await`) sends it.
@@ -1304,16 +1309,16 @@ Returns OS images this CVM can upgrade to, filtered by node availability, KMS al
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_available_os_images(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetAvailableOsImagesBuilder<'_> {
-        GetAvailableOsImagesBuilder::new(self, cvm_id.into())
+        GetAvailableOsImagesBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_available_os_images`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_available_os_images(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetAvailableOsImagesBuilder<'_, Safe> {
-        GetAvailableOsImagesBuilder::new(self, cvm_id.into())
+        GetAvailableOsImagesBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -1328,16 +1333,16 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_available_os_images(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetAvailableOsImagesBuilder<'_, Blocking> {
-        GetAvailableOsImagesBuilder::new(self.inner(), cvm_id.into())
+        GetAvailableOsImagesBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_available_os_images`](crate::blocking::PhalaCloud::get_available_os_images), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_available_os_images(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetAvailableOsImagesBuilder<'_, BlockingSafe> {
-        GetAvailableOsImagesBuilder::new(self.inner(), cvm_id.into())
+        GetAvailableOsImagesBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::get_commit_update_info`] or [`PhalaCloud::safe_get_commit_update_info`]; `.await` (or `.send().await`) sends it.
@@ -1424,18 +1429,18 @@ Read-only lookup of commit token metadata for the confirm-update page.
 Declared error statuses: 422.*/
     pub fn get_commit_update_info(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         token: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCommitUpdateInfoBuilder<'_> {
-        GetCommitUpdateInfoBuilder::new(self, cvm_id.into(), token.into())
+        GetCommitUpdateInfoBuilder::new(self, cvm_id.to_string(), token.into())
     }
     /// Like [`PhalaCloud::get_commit_update_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_commit_update_info(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         token: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCommitUpdateInfoBuilder<'_, Safe> {
-        GetCommitUpdateInfoBuilder::new(self, cvm_id.into(), token.into())
+        GetCommitUpdateInfoBuilder::new(self, cvm_id.to_string(), token.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -1450,18 +1455,18 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn get_commit_update_info(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         token: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCommitUpdateInfoBuilder<'_, Blocking> {
-        GetCommitUpdateInfoBuilder::new(self.inner(), cvm_id.into(), token.into())
+        GetCommitUpdateInfoBuilder::new(self.inner(), cvm_id.to_string(), token.into())
     }
     /// Like [`blocking::PhalaCloud::get_commit_update_info`](crate::blocking::PhalaCloud::get_commit_update_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_commit_update_info(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         token: impl ::std::convert::Into<::std::string::String>,
     ) -> GetCommitUpdateInfoBuilder<'_, BlockingSafe> {
-        GetCommitUpdateInfoBuilder::new(self.inner(), cvm_id.into(), token.into())
+        GetCommitUpdateInfoBuilder::new(self.inner(), cvm_id.to_string(), token.into())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/attestation` request, started by [`PhalaCloud::get_cvm_attestation`] or [`PhalaCloud::safe_get_cvm_attestation`]; `.await` (or `.send().await`) sends it.
@@ -1543,16 +1548,16 @@ Returns TEE attestation data including TCB info and app certificates.
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_cvm_attestation(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmAttestationBuilder<'_> {
-        GetCvmAttestationBuilder::new(self, cvm_id.into())
+        GetCvmAttestationBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_cvm_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_attestation(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmAttestationBuilder<'_, Safe> {
-        GetCvmAttestationBuilder::new(self, cvm_id.into())
+        GetCvmAttestationBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -1567,16 +1572,16 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_cvm_attestation(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmAttestationBuilder<'_, Blocking> {
-        GetCvmAttestationBuilder::new(self.inner(), cvm_id.into())
+        GetCvmAttestationBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_cvm_attestation`](crate::blocking::PhalaCloud::get_cvm_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_attestation(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmAttestationBuilder<'_, BlockingSafe> {
-        GetCvmAttestationBuilder::new(self.inner(), cvm_id.into())
+        GetCvmAttestationBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::get_cvm_compose_file`] or [`PhalaCloud::safe_get_cvm_compose_file`]; `.await` (or `.send().await`) sends it.
@@ -1667,16 +1672,16 @@ Optional parameters, set on the returned builder:
 Declared error statuses: 401, 403, 404, 422, 500.*/
     pub fn get_cvm_compose_file(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmComposeFileBuilder<'_> {
-        GetCvmComposeFileBuilder::new(self, cvm_id.into())
+        GetCvmComposeFileBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_cvm_compose_file`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_compose_file(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmComposeFileBuilder<'_, Safe> {
-        GetCvmComposeFileBuilder::new(self, cvm_id.into())
+        GetCvmComposeFileBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -1694,16 +1699,16 @@ Declared error statuses: 401, 403, 404, 422, 500.
 Blocking: `send()` returns the result.*/
     pub fn get_cvm_compose_file(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmComposeFileBuilder<'_, Blocking> {
-        GetCvmComposeFileBuilder::new(self.inner(), cvm_id.into())
+        GetCvmComposeFileBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_cvm_compose_file`](crate::blocking::PhalaCloud::get_cvm_compose_file), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_compose_file(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmComposeFileBuilder<'_, BlockingSafe> {
-        GetCvmComposeFileBuilder::new(self.inner(), cvm_id.into())
+        GetCvmComposeFileBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` request, started by [`PhalaCloud::get_cvm_docker_compose`] or [`PhalaCloud::safe_get_cvm_docker_compose`]; `.await` (or `.send().await`) sends it.
@@ -1785,16 +1790,16 @@ Returns the raw Docker Compose YAML content from the CVM configuration.
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_cvm_docker_compose(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmDockerComposeBuilder<'_> {
-        GetCvmDockerComposeBuilder::new(self, cvm_id.into())
+        GetCvmDockerComposeBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_cvm_docker_compose`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_docker_compose(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmDockerComposeBuilder<'_, Safe> {
-        GetCvmDockerComposeBuilder::new(self, cvm_id.into())
+        GetCvmDockerComposeBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -1809,16 +1814,16 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_cvm_docker_compose(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmDockerComposeBuilder<'_, Blocking> {
-        GetCvmDockerComposeBuilder::new(self.inner(), cvm_id.into())
+        GetCvmDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_cvm_docker_compose`](crate::blocking::PhalaCloud::get_cvm_docker_compose), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_docker_compose(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmDockerComposeBuilder<'_, BlockingSafe> {
-        GetCvmDockerComposeBuilder::new(self.inner(), cvm_id.into())
+        GetCvmDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::get_cvm_info`] or [`PhalaCloud::safe_get_cvm_info`]; `.await` (or `.send().await`) sends it.
@@ -1900,16 +1905,16 @@ Returns full CVM details including status, network info, and KMS configuration.
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_cvm_info(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmInfoBuilder<'_> {
-        GetCvmInfoBuilder::new(self, cvm_id.into())
+        GetCvmInfoBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_cvm_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_info(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmInfoBuilder<'_, Safe> {
-        GetCvmInfoBuilder::new(self, cvm_id.into())
+        GetCvmInfoBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -1924,24 +1929,24 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_cvm_info(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmInfoBuilder<'_, Blocking> {
-        GetCvmInfoBuilder::new(self.inner(), cvm_id.into())
+        GetCvmInfoBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_cvm_info`](crate::blocking::PhalaCloud::get_cvm_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_info(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmInfoBuilder<'_, BlockingSafe> {
-        GetCvmInfoBuilder::new(self.inner(), cvm_id.into())
+        GetCvmInfoBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/paginated` request, started by [`PhalaCloud::get_cvm_list`] or [`PhalaCloud::safe_get_cvm_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmListBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
-    page: ::std::option::Option<::std::num::NonZeroU64>,
-    page_size: ::std::option::Option<::std::num::NonZeroU64>,
+    page: ::std::option::Option<i64>,
+    page_size: ::std::option::Option<i64>,
     teepod_id: ::std::option::Option<i64>,
     user_id: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
@@ -1958,18 +1963,12 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
         }
     }
     /// Page number (1-indexed)
-    pub fn page(
-        mut self,
-        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
-    ) -> Self {
+    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Items per page (max 100)
-    pub fn page_size(
-        mut self,
-        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
-    ) -> Self {
+    pub fn page_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
@@ -2010,12 +2009,29 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
         runtime::Response<types::GetCvmListResponse>,
         PhalaCloudError,
     > {
+        let page = self
+            .page
+            .map(|v| runtime::int_param::<
+                ::std::num::NonZeroU64,
+            >("page", v, ::std::option::Option::Some(1i64), ::std::option::Option::None))
+            .transpose()?;
+        let page_size = self
+            .page_size
+            .map(|v| runtime::int_param::<
+                ::std::num::NonZeroU64,
+            >(
+                "page_size",
+                v,
+                ::std::option::Option::Some(1i64),
+                ::std::option::Option::Some(100i64),
+            ))
+            .transpose()?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
                     .get_cvm_list(
-                        self.page,
-                        self.page_size,
+                        page,
+                        page_size,
                         self.teepod_id,
                         self.user_id.as_deref(),
                     )
@@ -2168,16 +2184,16 @@ Returns network status including internal IP, handshake time, and public URLs.
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_cvm_network(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmNetworkBuilder<'_> {
-        GetCvmNetworkBuilder::new(self, cvm_id.into())
+        GetCvmNetworkBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_cvm_network`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_network(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmNetworkBuilder<'_, Safe> {
-        GetCvmNetworkBuilder::new(self, cvm_id.into())
+        GetCvmNetworkBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -2192,16 +2208,16 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_cvm_network(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmNetworkBuilder<'_, Blocking> {
-        GetCvmNetworkBuilder::new(self.inner(), cvm_id.into())
+        GetCvmNetworkBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_cvm_network`](crate::blocking::PhalaCloud::get_cvm_network), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_network(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmNetworkBuilder<'_, BlockingSafe> {
-        GetCvmNetworkBuilder::new(self.inner(), cvm_id.into())
+        GetCvmNetworkBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/operations` request, started by [`PhalaCloud::get_cvm_operations`] or [`PhalaCloud::safe_get_cvm_operations`]; `.await` (or `.send().await`) sends it.
@@ -2211,7 +2227,7 @@ pub struct GetCvmOperationsBuilder<'a, M = Raise> {
     cvm_id: ::std::string::String,
     cursor: ::std::option::Option<::std::string::String>,
     end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    limit: ::std::option::Option<::std::num::NonZeroU64>,
+    limit: ::std::option::Option<i64>,
     operation_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     phala_mode: ::std::marker::PhantomData<M>,
@@ -2246,10 +2262,7 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
         self
     }
     /// Page size
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -2294,6 +2307,17 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
         PhalaCloudError,
     > {
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
+        let limit = self
+            .limit
+            .map(|v| runtime::int_param::<
+                ::std::num::NonZeroU64,
+            >(
+                "limit",
+                v,
+                ::std::option::Option::Some(1i64),
+                ::std::option::Option::Some(500i64),
+            ))
+            .transpose()?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
@@ -2301,7 +2325,7 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
                         &self.cvm_id,
                         self.cursor.as_deref(),
                         self.end_time.as_ref(),
-                        self.limit,
+                        limit,
                         self.operation_types.as_ref(),
                         self.start_time.as_ref(),
                     )
@@ -2354,16 +2378,16 @@ Optional parameters, set on the returned builder:
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_cvm_operations(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmOperationsBuilder<'_> {
-        GetCvmOperationsBuilder::new(self, cvm_id.into())
+        GetCvmOperationsBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_cvm_operations`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_operations(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmOperationsBuilder<'_, Safe> {
-        GetCvmOperationsBuilder::new(self, cvm_id.into())
+        GetCvmOperationsBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -2385,16 +2409,16 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_cvm_operations(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmOperationsBuilder<'_, Blocking> {
-        GetCvmOperationsBuilder::new(self.inner(), cvm_id.into())
+        GetCvmOperationsBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_cvm_operations`](crate::blocking::PhalaCloud::get_cvm_operations), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_operations(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmOperationsBuilder<'_, BlockingSafe> {
-        GetCvmOperationsBuilder::new(self.inner(), cvm_id.into())
+        GetCvmOperationsBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::get_cvm_pre_launch_script`] or [`PhalaCloud::safe_get_cvm_pre_launch_script`]; `.await` (or `.send().await`) sends it.
@@ -2477,16 +2501,16 @@ Returns the shell script that runs before containers start.
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_cvm_pre_launch_script(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmPreLaunchScriptBuilder<'_> {
-        GetCvmPreLaunchScriptBuilder::new(self, cvm_id.into())
+        GetCvmPreLaunchScriptBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_cvm_pre_launch_script`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_pre_launch_script(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmPreLaunchScriptBuilder<'_, Safe> {
-        GetCvmPreLaunchScriptBuilder::new(self, cvm_id.into())
+        GetCvmPreLaunchScriptBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -2501,16 +2525,16 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_cvm_pre_launch_script(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmPreLaunchScriptBuilder<'_, Blocking> {
-        GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.into())
+        GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_cvm_pre_launch_script`](crate::blocking::PhalaCloud::get_cvm_pre_launch_script), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_pre_launch_script(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmPreLaunchScriptBuilder<'_, BlockingSafe> {
-        GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.into())
+        GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/state` request, started by [`PhalaCloud::get_cvm_state`] or [`PhalaCloud::safe_get_cvm_state`]; `.await` (or `.send().await`) sends it.
@@ -2572,14 +2596,36 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
+        let interval = self
+            .interval
+            .map(|v| runtime::int_param::<
+                i64,
+            >(
+                "interval",
+                v,
+                ::std::option::Option::Some(5i64),
+                ::std::option::Option::Some(30i64),
+            ))
+            .transpose()?;
+        let timeout = self
+            .timeout
+            .map(|v| runtime::int_param::<
+                i64,
+            >(
+                "timeout",
+                v,
+                ::std::option::Option::Some(10i64),
+                ::std::option::Option::Some(600i64),
+            ))
+            .transpose()?;
         let raw = self.phala_client.call();
         runtime::finish(
                 raw
                     .get_cvm_state(
                         &self.cvm_id,
-                        self.interval,
+                        interval,
                         self.target.as_deref(),
-                        self.timeout,
+                        timeout,
                     )
                     .await,
                 &raw,
@@ -2637,16 +2683,16 @@ The Python SDK also calls this operation `watch_cvm_state`.
 Declared error statuses: 422.*/
     pub fn get_cvm_state(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmStateBuilder<'_> {
-        GetCvmStateBuilder::new(self, cvm_id.into())
+        GetCvmStateBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_cvm_state`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_state(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmStateBuilder<'_, Safe> {
-        GetCvmStateBuilder::new(self, cvm_id.into())
+        GetCvmStateBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -2677,16 +2723,16 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn get_cvm_state(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmStateBuilder<'_, Blocking> {
-        GetCvmStateBuilder::new(self.inner(), cvm_id.into())
+        GetCvmStateBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_cvm_state`](crate::blocking::PhalaCloud::get_cvm_state), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_state(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmStateBuilder<'_, BlockingSafe> {
-        GetCvmStateBuilder::new(self.inner(), cvm_id.into())
+        GetCvmStateBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/stats` request, started by [`PhalaCloud::get_cvm_stats`] or [`PhalaCloud::safe_get_cvm_stats`]; `.await` (or `.send().await`) sends it.
@@ -2766,16 +2812,16 @@ Returns live system metrics (CPU, memory, disk) from the running CVM.
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_cvm_stats(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmStatsBuilder<'_> {
-        GetCvmStatsBuilder::new(self, cvm_id.into())
+        GetCvmStatsBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_cvm_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_stats(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmStatsBuilder<'_, Safe> {
-        GetCvmStatsBuilder::new(self, cvm_id.into())
+        GetCvmStatsBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -2790,16 +2836,16 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_cvm_stats(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmStatsBuilder<'_, Blocking> {
-        GetCvmStatsBuilder::new(self.inner(), cvm_id.into())
+        GetCvmStatsBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_cvm_stats`](crate::blocking::PhalaCloud::get_cvm_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_stats(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmStatsBuilder<'_, BlockingSafe> {
-        GetCvmStatsBuilder::new(self.inner(), cvm_id.into())
+        GetCvmStatsBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `POST /api/v1/status/batch` request, started by [`PhalaCloud::get_cvm_status_batch`] or [`PhalaCloud::safe_get_cvm_status_batch`]; `.await` (or `.send().await`) sends it.
@@ -3019,16 +3065,16 @@ Returns the user_config stored in Teepod for this CVM, including injected SSH ke
 Declared error statuses: 400, 401, 404, 422, 502.*/
     pub fn get_cvm_user_config(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmUserConfigBuilder<'_> {
-        GetCvmUserConfigBuilder::new(self, cvm_id.into())
+        GetCvmUserConfigBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_cvm_user_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_cvm_user_config(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmUserConfigBuilder<'_, Safe> {
-        GetCvmUserConfigBuilder::new(self, cvm_id.into())
+        GetCvmUserConfigBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -3043,16 +3089,16 @@ Declared error statuses: 400, 401, 404, 422, 502.
 Blocking: `send()` returns the result.*/
     pub fn get_cvm_user_config(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmUserConfigBuilder<'_, Blocking> {
-        GetCvmUserConfigBuilder::new(self.inner(), cvm_id.into())
+        GetCvmUserConfigBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_cvm_user_config`](crate::blocking::PhalaCloud::get_cvm_user_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_cvm_user_config(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmUserConfigBuilder<'_, BlockingSafe> {
-        GetCvmUserConfigBuilder::new(self.inner(), cvm_id.into())
+        GetCvmUserConfigBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/firewall-status` request, started by [`PhalaCloud::get_firewall_status`] or [`PhalaCloud::safe_get_firewall_status`]; `.await` (or `.send().await`) sends it.
@@ -3134,16 +3180,16 @@ Checks teescope capabilities.firewall on the node hosting this CVM.
 Declared error statuses: 422.*/
     pub fn get_firewall_status(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetFirewallStatusBuilder<'_> {
-        GetFirewallStatusBuilder::new(self, cvm_id.into())
+        GetFirewallStatusBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_firewall_status`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_firewall_status(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetFirewallStatusBuilder<'_, Safe> {
-        GetFirewallStatusBuilder::new(self, cvm_id.into())
+        GetFirewallStatusBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -3158,16 +3204,16 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn get_firewall_status(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetFirewallStatusBuilder<'_, Blocking> {
-        GetFirewallStatusBuilder::new(self.inner(), cvm_id.into())
+        GetFirewallStatusBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_firewall_status`](crate::blocking::PhalaCloud::get_firewall_status), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_firewall_status(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetFirewallStatusBuilder<'_, BlockingSafe> {
-        GetFirewallStatusBuilder::new(self.inner(), cvm_id.into())
+        GetFirewallStatusBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::get_network_config`] or [`PhalaCloud::safe_get_network_config`]; `.await` (or `.send().await`) sends it.
@@ -3249,16 +3295,16 @@ Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
 Declared error statuses: 404, 422, 500.*/
     pub fn get_network_config(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetNetworkConfigBuilder<'_> {
-        GetNetworkConfigBuilder::new(self, cvm_id.into())
+        GetNetworkConfigBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_network_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_network_config(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetNetworkConfigBuilder<'_, Safe> {
-        GetNetworkConfigBuilder::new(self, cvm_id.into())
+        GetNetworkConfigBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -3273,16 +3319,16 @@ Declared error statuses: 404, 422, 500.
 Blocking: `send()` returns the result.*/
     pub fn get_network_config(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetNetworkConfigBuilder<'_, Blocking> {
-        GetNetworkConfigBuilder::new(self.inner(), cvm_id.into())
+        GetNetworkConfigBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_network_config`](crate::blocking::PhalaCloud::get_network_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_network_config(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetNetworkConfigBuilder<'_, BlockingSafe> {
-        GetNetworkConfigBuilder::new(self.inner(), cvm_id.into())
+        GetNetworkConfigBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/operation-status` request, started by [`PhalaCloud::get_operation_status`] or [`PhalaCloud::safe_get_operation_status`]; `.await` (or `.send().await`) sends it.
@@ -3359,16 +3405,16 @@ Returns current in-progress operation details including Celery task status.
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_operation_status(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetOperationStatusBuilder<'_> {
-        GetOperationStatusBuilder::new(self, cvm_id.into())
+        GetOperationStatusBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_operation_status`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_operation_status(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetOperationStatusBuilder<'_, Safe> {
-        GetOperationStatusBuilder::new(self, cvm_id.into())
+        GetOperationStatusBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -3383,16 +3429,16 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_operation_status(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetOperationStatusBuilder<'_, Blocking> {
-        GetOperationStatusBuilder::new(self.inner(), cvm_id.into())
+        GetOperationStatusBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_operation_status`](crate::blocking::PhalaCloud::get_operation_status), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_operation_status(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetOperationStatusBuilder<'_, BlockingSafe> {
-        GetOperationStatusBuilder::new(self.inner(), cvm_id.into())
+        GetOperationStatusBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::get_port_mappings`] or [`PhalaCloud::safe_get_port_mappings`]; `.await` (or `.send().await`) sends it.
@@ -3480,16 +3526,16 @@ Returns persisted port mappings for this CVM.
 Declared error statuses: 404, 422.*/
     pub fn get_port_mappings(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetPortMappingsBuilder<'_> {
-        GetPortMappingsBuilder::new(self, cvm_id.into())
+        GetPortMappingsBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_port_mappings`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_port_mappings(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetPortMappingsBuilder<'_, Safe> {
-        GetPortMappingsBuilder::new(self, cvm_id.into())
+        GetPortMappingsBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -3504,16 +3550,16 @@ Declared error statuses: 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_port_mappings(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetPortMappingsBuilder<'_, Blocking> {
-        GetPortMappingsBuilder::new(self.inner(), cvm_id.into())
+        GetPortMappingsBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_port_mappings`](crate::blocking::PhalaCloud::get_port_mappings), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_port_mappings(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> GetPortMappingsBuilder<'_, BlockingSafe> {
-        GetPortMappingsBuilder::new(self.inner(), cvm_id.into())
+        GetPortMappingsBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms` request, started by [`PhalaCloud::list_cvms`] or [`PhalaCloud::safe_list_cvms`]; `.await` (or `.send().await`) sends it.
@@ -3781,18 +3827,18 @@ The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resour
 Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.*/
     pub fn patch_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmRequest>,
     ) -> PatchCvmBuilder<'_> {
-        PatchCvmBuilder::new(self, cvm_id.into(), body.into())
+        PatchCvmBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::patch_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_patch_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmRequest>,
     ) -> PatchCvmBuilder<'_, Safe> {
-        PatchCvmBuilder::new(self, cvm_id.into(), body.into())
+        PatchCvmBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -3814,18 +3860,18 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
 Blocking: `send()` returns the result.*/
     pub fn patch_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmRequest>,
     ) -> PatchCvmBuilder<'_, Blocking> {
-        PatchCvmBuilder::new(self.inner(), cvm_id.into(), body.into())
+        PatchCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::patch_cvm`](crate::blocking::PhalaCloud::patch_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_patch_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmRequest>,
     ) -> PatchCvmBuilder<'_, BlockingSafe> {
-        PatchCvmBuilder::new(self.inner(), cvm_id.into(), body.into())
+        PatchCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `POST /api/v1/cvms/provision` request, started by [`PhalaCloud::provision_cvm`] or [`PhalaCloud::safe_provision_cvm`]; `.await` (or `.send().await`) sends it.
@@ -4030,18 +4076,18 @@ Validates new compose file and returns compose_hash for on-chain registration. C
 Declared error statuses: 400, 401, 403, 404, 422.*/
     pub fn provision_cvm_compose_file_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
     ) -> ProvisionCvmComposeFileUpdateBuilder<'_> {
-        ProvisionCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
+        ProvisionCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::provision_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_provision_cvm_compose_file_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
     ) -> ProvisionCvmComposeFileUpdateBuilder<'_, Safe> {
-        ProvisionCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
+        ProvisionCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -4056,24 +4102,24 @@ Declared error statuses: 400, 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn provision_cvm_compose_file_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
     ) -> ProvisionCvmComposeFileUpdateBuilder<'_, Blocking> {
         ProvisionCvmComposeFileUpdateBuilder::new(
             self.inner(),
-            cvm_id.into(),
+            cvm_id.to_string(),
             body.into(),
         )
     }
     /// Like [`blocking::PhalaCloud::provision_cvm_compose_file_update`](crate::blocking::PhalaCloud::provision_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_provision_cvm_compose_file_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
     ) -> ProvisionCvmComposeFileUpdateBuilder<'_, BlockingSafe> {
         ProvisionCvmComposeFileUpdateBuilder::new(
             self.inner(),
-            cvm_id.into(),
+            cvm_id.to_string(),
             body.into(),
         )
     }
@@ -4292,18 +4338,26 @@ Optional parameters, set on the returned builder:
 Declared error statuses: 401, 403, 404, 409, 422, 465.*/
     pub fn redeploy_cvm_revision(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
-        revision_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
     ) -> RedeployCvmRevisionBuilder<'_> {
-        RedeployCvmRevisionBuilder::new(self, cvm_id.into(), revision_id.into())
+        RedeployCvmRevisionBuilder::new(
+            self,
+            cvm_id.to_string(),
+            revision_id.to_string(),
+        )
     }
     /// Like [`PhalaCloud::redeploy_cvm_revision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_redeploy_cvm_revision(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
-        revision_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
     ) -> RedeployCvmRevisionBuilder<'_, Safe> {
-        RedeployCvmRevisionBuilder::new(self, cvm_id.into(), revision_id.into())
+        RedeployCvmRevisionBuilder::new(
+            self,
+            cvm_id.to_string(),
+            revision_id.to_string(),
+        )
     }
 }
 impl blocking::PhalaCloud {
@@ -4321,18 +4375,26 @@ Declared error statuses: 401, 403, 404, 409, 422, 465.
 Blocking: `send()` returns the result.*/
     pub fn redeploy_cvm_revision(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
-        revision_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
     ) -> RedeployCvmRevisionBuilder<'_, Blocking> {
-        RedeployCvmRevisionBuilder::new(self.inner(), cvm_id.into(), revision_id.into())
+        RedeployCvmRevisionBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            revision_id.to_string(),
+        )
     }
     /// Like [`blocking::PhalaCloud::redeploy_cvm_revision`](crate::blocking::PhalaCloud::redeploy_cvm_revision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_redeploy_cvm_revision(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
-        revision_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
     ) -> RedeployCvmRevisionBuilder<'_, BlockingSafe> {
-        RedeployCvmRevisionBuilder::new(self.inner(), cvm_id.into(), revision_id.into())
+        RedeployCvmRevisionBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            revision_id.to_string(),
+        )
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/instance-id` request, started by [`PhalaCloud::refresh_cvm_instance_id`] or [`PhalaCloud::safe_refresh_cvm_instance_id`]; `.await` (or `.send().await`) sends it.
@@ -4424,18 +4486,18 @@ Resolve and persist instance_id for a CVM. Default behavior only backfills missi
 Declared error statuses: 422.*/
     pub fn refresh_cvm_instance_id(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
     ) -> RefreshCvmInstanceIdBuilder<'_> {
-        RefreshCvmInstanceIdBuilder::new(self, cvm_id.into(), body.into())
+        RefreshCvmInstanceIdBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::refresh_cvm_instance_id`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_refresh_cvm_instance_id(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
     ) -> RefreshCvmInstanceIdBuilder<'_, Safe> {
-        RefreshCvmInstanceIdBuilder::new(self, cvm_id.into(), body.into())
+        RefreshCvmInstanceIdBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -4450,18 +4512,18 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn refresh_cvm_instance_id(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
     ) -> RefreshCvmInstanceIdBuilder<'_, Blocking> {
-        RefreshCvmInstanceIdBuilder::new(self.inner(), cvm_id.into(), body.into())
+        RefreshCvmInstanceIdBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::refresh_cvm_instance_id`](crate::blocking::PhalaCloud::refresh_cvm_instance_id), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_refresh_cvm_instance_id(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
     ) -> RefreshCvmInstanceIdBuilder<'_, BlockingSafe> {
-        RefreshCvmInstanceIdBuilder::new(self.inner(), cvm_id.into(), body.into())
+        RefreshCvmInstanceIdBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `PATCH /api/v1/cvms/instance-ids` request, started by [`PhalaCloud::refresh_cvm_instance_ids`] or [`PhalaCloud::safe_refresh_cvm_instance_ids`]; `.await` (or `.send().await`) sends it.
@@ -4688,16 +4750,16 @@ Optional parameters, set on the returned builder:
 Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
     pub fn replicate_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> ReplicateCvmBuilder<'_> {
-        ReplicateCvmBuilder::new(self, cvm_id.into())
+        ReplicateCvmBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::replicate_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_replicate_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> ReplicateCvmBuilder<'_, Safe> {
-        ReplicateCvmBuilder::new(self, cvm_id.into())
+        ReplicateCvmBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -4716,16 +4778,16 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
 Blocking: `send()` returns the result.*/
     pub fn replicate_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> ReplicateCvmBuilder<'_, Blocking> {
-        ReplicateCvmBuilder::new(self.inner(), cvm_id.into())
+        ReplicateCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::replicate_cvm`](crate::blocking::PhalaCloud::replicate_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_replicate_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> ReplicateCvmBuilder<'_, BlockingSafe> {
-        ReplicateCvmBuilder::new(self.inner(), cvm_id.into())
+        ReplicateCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/restart` request, started by [`PhalaCloud::restart_cvm`] or [`PhalaCloud::safe_restart_cvm`]; `.await` (or `.send().await`) sends it.
@@ -4810,18 +4872,18 @@ Stops and starts CVM. Use force=true to skip graceful shutdown.
 Declared error statuses: 400, 401, 403, 404, 409, 422.*/
     pub fn restart_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::RestartCvmBody>,
     ) -> RestartCvmBuilder<'_> {
-        RestartCvmBuilder::new(self, cvm_id.into(), body.into())
+        RestartCvmBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::restart_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_restart_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::RestartCvmBody>,
     ) -> RestartCvmBuilder<'_, Safe> {
-        RestartCvmBuilder::new(self, cvm_id.into(), body.into())
+        RestartCvmBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -4836,18 +4898,18 @@ Declared error statuses: 400, 401, 403, 404, 409, 422.
 Blocking: `send()` returns the result.*/
     pub fn restart_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::RestartCvmBody>,
     ) -> RestartCvmBuilder<'_, Blocking> {
-        RestartCvmBuilder::new(self.inner(), cvm_id.into(), body.into())
+        RestartCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::restart_cvm`](crate::blocking::PhalaCloud::restart_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_restart_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::RestartCvmBody>,
     ) -> RestartCvmBuilder<'_, BlockingSafe> {
-        RestartCvmBuilder::new(self.inner(), cvm_id.into(), body.into())
+        RestartCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `PUT /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::set_port_mappings`] or [`PhalaCloud::safe_set_port_mappings`]; `.await` (or `.send().await`) sends it.
@@ -4945,18 +5007,18 @@ Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
 Declared error statuses: 400, 403, 404, 409, 422.*/
     pub fn set_port_mappings(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
     ) -> SetPortMappingsBuilder<'_> {
-        SetPortMappingsBuilder::new(self, cvm_id.into(), body.into())
+        SetPortMappingsBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::set_port_mappings`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_set_port_mappings(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
     ) -> SetPortMappingsBuilder<'_, Safe> {
-        SetPortMappingsBuilder::new(self, cvm_id.into(), body.into())
+        SetPortMappingsBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -4971,18 +5033,18 @@ Declared error statuses: 400, 403, 404, 409, 422.
 Blocking: `send()` returns the result.*/
     pub fn set_port_mappings(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
     ) -> SetPortMappingsBuilder<'_, Blocking> {
-        SetPortMappingsBuilder::new(self.inner(), cvm_id.into(), body.into())
+        SetPortMappingsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::set_port_mappings`](crate::blocking::PhalaCloud::set_port_mappings), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_set_port_mappings(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
     ) -> SetPortMappingsBuilder<'_, BlockingSafe> {
-        SetPortMappingsBuilder::new(self.inner(), cvm_id.into(), body.into())
+        SetPortMappingsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/shutdown` request, started by [`PhalaCloud::shutdown_cvm`] or [`PhalaCloud::safe_shutdown_cvm`]; `.await` (or `.send().await`) sends it.
@@ -5057,16 +5119,16 @@ Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing
 Declared error statuses: 401, 403, 404, 409, 422.*/
     pub fn shutdown_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> ShutdownCvmBuilder<'_> {
-        ShutdownCvmBuilder::new(self, cvm_id.into())
+        ShutdownCvmBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::shutdown_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_shutdown_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> ShutdownCvmBuilder<'_, Safe> {
-        ShutdownCvmBuilder::new(self, cvm_id.into())
+        ShutdownCvmBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -5081,16 +5143,16 @@ Declared error statuses: 401, 403, 404, 409, 422.
 Blocking: `send()` returns the result.*/
     pub fn shutdown_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> ShutdownCvmBuilder<'_, Blocking> {
-        ShutdownCvmBuilder::new(self.inner(), cvm_id.into())
+        ShutdownCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::shutdown_cvm`](crate::blocking::PhalaCloud::shutdown_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_shutdown_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> ShutdownCvmBuilder<'_, BlockingSafe> {
-        ShutdownCvmBuilder::new(self.inner(), cvm_id.into())
+        ShutdownCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/start` request, started by [`PhalaCloud::start_cvm`] or [`PhalaCloud::safe_start_cvm`]; `.await` (or `.send().await`) sends it.
@@ -5163,18 +5225,15 @@ Powers on a stopped CVM. GPU allocation happens during start.
 `POST /api/v1/cvms/{cvm_id}/start`
 
 Declared error statuses: 400, 401, 403, 404, 409, 422, 500.*/
-    pub fn start_cvm(
-        &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> StartCvmBuilder<'_> {
-        StartCvmBuilder::new(self, cvm_id.into())
+    pub fn start_cvm(&self, cvm_id: impl ::std::fmt::Display) -> StartCvmBuilder<'_> {
+        StartCvmBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::start_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_start_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> StartCvmBuilder<'_, Safe> {
-        StartCvmBuilder::new(self, cvm_id.into())
+        StartCvmBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -5189,16 +5248,16 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
 Blocking: `send()` returns the result.*/
     pub fn start_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> StartCvmBuilder<'_, Blocking> {
-        StartCvmBuilder::new(self.inner(), cvm_id.into())
+        StartCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::start_cvm`](crate::blocking::PhalaCloud::start_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_start_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> StartCvmBuilder<'_, BlockingSafe> {
-        StartCvmBuilder::new(self.inner(), cvm_id.into())
+        StartCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/stop` request, started by [`PhalaCloud::stop_cvm`] or [`PhalaCloud::safe_stop_cvm`]; `.await` (or `.send().await`) sends it.
@@ -5271,18 +5330,15 @@ Immediately stops CVM (like pulling power). Cancels any in-progress operation. T
 `POST /api/v1/cvms/{cvm_id}/stop`
 
 Declared error statuses: 401, 403, 404, 422.*/
-    pub fn stop_cvm(
-        &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> StopCvmBuilder<'_> {
-        StopCvmBuilder::new(self, cvm_id.into())
+    pub fn stop_cvm(&self, cvm_id: impl ::std::fmt::Display) -> StopCvmBuilder<'_> {
+        StopCvmBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::stop_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_stop_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> StopCvmBuilder<'_, Safe> {
-        StopCvmBuilder::new(self, cvm_id.into())
+        StopCvmBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -5297,16 +5353,16 @@ Declared error statuses: 401, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn stop_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> StopCvmBuilder<'_, Blocking> {
-        StopCvmBuilder::new(self.inner(), cvm_id.into())
+        StopCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::stop_cvm`](crate::blocking::PhalaCloud::stop_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_stop_cvm(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> StopCvmBuilder<'_, BlockingSafe> {
-        StopCvmBuilder::new(self.inner(), cvm_id.into())
+        StopCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::submit_cvm_compose_file_update`] or [`PhalaCloud::safe_submit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
@@ -5394,18 +5450,18 @@ Submit complete compose file with hash verification. Use when you have pre-compu
 Declared error statuses: 400, 401, 403, 404, 422, 503.*/
     pub fn submit_cvm_compose_file_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
     ) -> SubmitCvmComposeFileUpdateBuilder<'_> {
-        SubmitCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
+        SubmitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::submit_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_submit_cvm_compose_file_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
     ) -> SubmitCvmComposeFileUpdateBuilder<'_, Safe> {
-        SubmitCvmComposeFileUpdateBuilder::new(self, cvm_id.into(), body.into())
+        SubmitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -5420,18 +5476,26 @@ Declared error statuses: 400, 401, 403, 404, 422, 503.
 Blocking: `send()` returns the result.*/
     pub fn submit_cvm_compose_file_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
     ) -> SubmitCvmComposeFileUpdateBuilder<'_, Blocking> {
-        SubmitCvmComposeFileUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
+        SubmitCvmComposeFileUpdateBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            body.into(),
+        )
     }
     /// Like [`blocking::PhalaCloud::submit_cvm_compose_file_update`](crate::blocking::PhalaCloud::submit_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_submit_cvm_compose_file_update(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
     ) -> SubmitCvmComposeFileUpdateBuilder<'_, BlockingSafe> {
-        SubmitCvmComposeFileUpdateBuilder::new(self.inner(), cvm_id.into(), body.into())
+        SubmitCvmComposeFileUpdateBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            body.into(),
+        )
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/envs` request, started by [`PhalaCloud::update_cvm_envs`] or [`PhalaCloud::safe_update_cvm_envs`]; `.await` (or `.send().await`) sends it.
@@ -5518,18 +5582,18 @@ Updates encrypted environment variables. If env_keys changes for contract-owned 
 Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
     pub fn update_cvm_envs(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
     ) -> UpdateCvmEnvsBuilder<'_> {
-        UpdateCvmEnvsBuilder::new(self, cvm_id.into(), body.into())
+        UpdateCvmEnvsBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::update_cvm_envs`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_cvm_envs(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
     ) -> UpdateCvmEnvsBuilder<'_, Safe> {
-        UpdateCvmEnvsBuilder::new(self, cvm_id.into(), body.into())
+        UpdateCvmEnvsBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -5544,18 +5608,18 @@ Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
 Blocking: `send()` returns the result.*/
     pub fn update_cvm_envs(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
     ) -> UpdateCvmEnvsBuilder<'_, Blocking> {
-        UpdateCvmEnvsBuilder::new(self.inner(), cvm_id.into(), body.into())
+        UpdateCvmEnvsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::update_cvm_envs`](crate::blocking::PhalaCloud::update_cvm_envs), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_cvm_envs(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
     ) -> UpdateCvmEnvsBuilder<'_, BlockingSafe> {
-        UpdateCvmEnvsBuilder::new(self.inner(), cvm_id.into(), body.into())
+        UpdateCvmEnvsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/listed` request, started by [`PhalaCloud::update_cvm_listed`] or [`PhalaCloud::safe_update_cvm_listed`]; `.await` (or `.send().await`) sends it.
@@ -5638,18 +5702,18 @@ impl PhalaCloud {
 Declared error statuses: 422.*/
     pub fn update_cvm_listed(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
     ) -> UpdateCvmListedBuilder<'_> {
-        UpdateCvmListedBuilder::new(self, cvm_id.into(), body.into())
+        UpdateCvmListedBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::update_cvm_listed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_cvm_listed(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
     ) -> UpdateCvmListedBuilder<'_, Safe> {
-        UpdateCvmListedBuilder::new(self, cvm_id.into(), body.into())
+        UpdateCvmListedBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -5662,18 +5726,18 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn update_cvm_listed(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
     ) -> UpdateCvmListedBuilder<'_, Blocking> {
-        UpdateCvmListedBuilder::new(self.inner(), cvm_id.into(), body.into())
+        UpdateCvmListedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::update_cvm_listed`](crate::blocking::PhalaCloud::update_cvm_listed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_cvm_listed(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
     ) -> UpdateCvmListedBuilder<'_, BlockingSafe> {
-        UpdateCvmListedBuilder::new(self.inner(), cvm_id.into(), body.into())
+        UpdateCvmListedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/name` request, started by [`PhalaCloud::update_cvm_name`] or [`PhalaCloud::safe_update_cvm_name`]; `.await` (or `.send().await`) sends it.
@@ -5758,18 +5822,18 @@ Update CVM name with RFC 1123 validation and availability check
 Declared error statuses: 422.*/
     pub fn update_cvm_name(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
     ) -> UpdateCvmNameBuilder<'_> {
-        UpdateCvmNameBuilder::new(self, cvm_id.into(), body.into())
+        UpdateCvmNameBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::update_cvm_name`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_cvm_name(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
     ) -> UpdateCvmNameBuilder<'_, Safe> {
-        UpdateCvmNameBuilder::new(self, cvm_id.into(), body.into())
+        UpdateCvmNameBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -5784,18 +5848,18 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn update_cvm_name(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
     ) -> UpdateCvmNameBuilder<'_, Blocking> {
-        UpdateCvmNameBuilder::new(self.inner(), cvm_id.into(), body.into())
+        UpdateCvmNameBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::update_cvm_name`](crate::blocking::PhalaCloud::update_cvm_name), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_cvm_name(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
     ) -> UpdateCvmNameBuilder<'_, BlockingSafe> {
-        UpdateCvmNameBuilder::new(self.inner(), cvm_id.into(), body.into())
+        UpdateCvmNameBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` request, started by [`PhalaCloud::update_cvm_scheduled_delete`] or [`PhalaCloud::safe_update_cvm_scheduled_delete`]; `.await` (or `.send().await`) sends it.
@@ -5881,18 +5945,18 @@ Update CVM scheduled delete time
 Declared error statuses: 422.*/
     pub fn update_cvm_scheduled_delete(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
     ) -> UpdateCvmScheduledDeleteBuilder<'_> {
-        UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.into(), body.into())
+        UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::update_cvm_scheduled_delete`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_cvm_scheduled_delete(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
     ) -> UpdateCvmScheduledDeleteBuilder<'_, Safe> {
-        UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.into(), body.into())
+        UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -5907,18 +5971,26 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn update_cvm_scheduled_delete(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
     ) -> UpdateCvmScheduledDeleteBuilder<'_, Blocking> {
-        UpdateCvmScheduledDeleteBuilder::new(self.inner(), cvm_id.into(), body.into())
+        UpdateCvmScheduledDeleteBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            body.into(),
+        )
     }
     /// Like [`blocking::PhalaCloud::update_cvm_scheduled_delete`](crate::blocking::PhalaCloud::update_cvm_scheduled_delete), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_cvm_scheduled_delete(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
     ) -> UpdateCvmScheduledDeleteBuilder<'_, BlockingSafe> {
-        UpdateCvmScheduledDeleteBuilder::new(self.inner(), cvm_id.into(), body.into())
+        UpdateCvmScheduledDeleteBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            body.into(),
+        )
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/docker-compose` request, started by [`PhalaCloud::update_docker_compose`] or [`PhalaCloud::safe_update_docker_compose`]; `.await` (or `.send().await`) sends it.
@@ -6062,16 +6134,16 @@ Optional parameters, set on the returned builder:
 Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
     pub fn update_docker_compose(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> UpdateDockerComposeBuilder<'_> {
-        UpdateDockerComposeBuilder::new(self, cvm_id.into())
+        UpdateDockerComposeBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::update_docker_compose`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_docker_compose(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> UpdateDockerComposeBuilder<'_, Safe> {
-        UpdateDockerComposeBuilder::new(self, cvm_id.into())
+        UpdateDockerComposeBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -6091,16 +6163,16 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
 Blocking: `send()` returns the result.*/
     pub fn update_docker_compose(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> UpdateDockerComposeBuilder<'_, Blocking> {
-        UpdateDockerComposeBuilder::new(self.inner(), cvm_id.into())
+        UpdateDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::update_docker_compose`](crate::blocking::PhalaCloud::update_docker_compose), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_docker_compose(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> UpdateDockerComposeBuilder<'_, BlockingSafe> {
-        UpdateDockerComposeBuilder::new(self.inner(), cvm_id.into())
+        UpdateDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::update_network_config`] or [`PhalaCloud::safe_update_network_config`]; `.await` (or `.send().await`) sends it.
@@ -6192,18 +6264,18 @@ Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
 Declared error statuses: 400, 403, 404, 422.*/
     pub fn update_network_config(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
     ) -> UpdateNetworkConfigBuilder<'_> {
-        UpdateNetworkConfigBuilder::new(self, cvm_id.into(), body.into())
+        UpdateNetworkConfigBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::update_network_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_network_config(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
     ) -> UpdateNetworkConfigBuilder<'_, Safe> {
-        UpdateNetworkConfigBuilder::new(self, cvm_id.into(), body.into())
+        UpdateNetworkConfigBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -6218,18 +6290,18 @@ Declared error statuses: 400, 403, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn update_network_config(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
     ) -> UpdateNetworkConfigBuilder<'_, Blocking> {
-        UpdateNetworkConfigBuilder::new(self.inner(), cvm_id.into(), body.into())
+        UpdateNetworkConfigBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::update_network_config`](crate::blocking::PhalaCloud::update_network_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_network_config(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
     ) -> UpdateNetworkConfigBuilder<'_, BlockingSafe> {
-        UpdateNetworkConfigBuilder::new(self.inner(), cvm_id.into(), body.into())
+        UpdateNetworkConfigBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/os-image` request, started by [`PhalaCloud::update_os_image`] or [`PhalaCloud::safe_update_os_image`]; `.await` (or `.send().await`) sends it.
@@ -6316,18 +6388,18 @@ Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Tak
 Declared error statuses: 400, 401, 403, 404, 409, 422.*/
     pub fn update_os_image(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateOsImageBody>,
     ) -> UpdateOsImageBuilder<'_> {
-        UpdateOsImageBuilder::new(self, cvm_id.into(), body.into())
+        UpdateOsImageBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::update_os_image`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_os_image(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateOsImageBody>,
     ) -> UpdateOsImageBuilder<'_, Safe> {
-        UpdateOsImageBuilder::new(self, cvm_id.into(), body.into())
+        UpdateOsImageBuilder::new(self, cvm_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -6342,18 +6414,18 @@ Declared error statuses: 400, 401, 403, 404, 409, 422.
 Blocking: `send()` returns the result.*/
     pub fn update_os_image(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateOsImageBody>,
     ) -> UpdateOsImageBuilder<'_, Blocking> {
-        UpdateOsImageBuilder::new(self.inner(), cvm_id.into(), body.into())
+        UpdateOsImageBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::update_os_image`](crate::blocking::PhalaCloud::update_os_image), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_os_image(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::UpdateOsImageBody>,
     ) -> UpdateOsImageBuilder<'_, BlockingSafe> {
-        UpdateOsImageBuilder::new(self.inner(), cvm_id.into(), body.into())
+        UpdateOsImageBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::update_pre_launch_script`] or [`PhalaCloud::safe_update_pre_launch_script`]; `.await` (or `.send().await`) sends it.
@@ -6498,16 +6570,16 @@ Optional parameters, set on the returned builder:
 Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
     pub fn update_pre_launch_script(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> UpdatePreLaunchScriptBuilder<'_> {
-        UpdatePreLaunchScriptBuilder::new(self, cvm_id.into())
+        UpdatePreLaunchScriptBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::update_pre_launch_script`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_pre_launch_script(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> UpdatePreLaunchScriptBuilder<'_, Safe> {
-        UpdatePreLaunchScriptBuilder::new(self, cvm_id.into())
+        UpdatePreLaunchScriptBuilder::new(self, cvm_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -6527,15 +6599,15 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
 Blocking: `send()` returns the result.*/
     pub fn update_pre_launch_script(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> UpdatePreLaunchScriptBuilder<'_, Blocking> {
-        UpdatePreLaunchScriptBuilder::new(self.inner(), cvm_id.into())
+        UpdatePreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::update_pre_launch_script`](crate::blocking::PhalaCloud::update_pre_launch_script), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_pre_launch_script(
         &self,
-        cvm_id: impl ::std::convert::Into<::std::string::String>,
+        cvm_id: impl ::std::fmt::Display,
     ) -> UpdatePreLaunchScriptBuilder<'_, BlockingSafe> {
-        UpdatePreLaunchScriptBuilder::new(self.inner(), cvm_id.into())
+        UpdatePreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
     }
 }

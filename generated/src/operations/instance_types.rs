@@ -200,16 +200,16 @@ Public endpoint. Returns all public instance types for a specific family.
 Declared error statuses: 404, 422, 500.*/
     pub fn list_family_instance_types(
         &self,
-        family: impl ::std::convert::Into<::std::string::String>,
+        family: impl ::std::fmt::Display,
     ) -> ListFamilyInstanceTypesBuilder<'_> {
-        ListFamilyInstanceTypesBuilder::new(self, family.into())
+        ListFamilyInstanceTypesBuilder::new(self, family.to_string())
     }
     /// Like [`PhalaCloud::list_family_instance_types`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_list_family_instance_types(
         &self,
-        family: impl ::std::convert::Into<::std::string::String>,
+        family: impl ::std::fmt::Display,
     ) -> ListFamilyInstanceTypesBuilder<'_, Safe> {
-        ListFamilyInstanceTypesBuilder::new(self, family.into())
+        ListFamilyInstanceTypesBuilder::new(self, family.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -224,15 +224,15 @@ Declared error statuses: 404, 422, 500.
 Blocking: `send()` returns the result.*/
     pub fn list_family_instance_types(
         &self,
-        family: impl ::std::convert::Into<::std::string::String>,
+        family: impl ::std::fmt::Display,
     ) -> ListFamilyInstanceTypesBuilder<'_, Blocking> {
-        ListFamilyInstanceTypesBuilder::new(self.inner(), family.into())
+        ListFamilyInstanceTypesBuilder::new(self.inner(), family.to_string())
     }
     /// Like [`blocking::PhalaCloud::list_family_instance_types`](crate::blocking::PhalaCloud::list_family_instance_types), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_list_family_instance_types(
         &self,
-        family: impl ::std::convert::Into<::std::string::String>,
+        family: impl ::std::fmt::Display,
     ) -> ListFamilyInstanceTypesBuilder<'_, BlockingSafe> {
-        ListFamilyInstanceTypesBuilder::new(self.inner(), family.into())
+        ListFamilyInstanceTypesBuilder::new(self.inner(), family.to_string())
     }
 }

@@ -97,18 +97,18 @@ Retrieve the public key for encrypting environment variables before deployment.
 Declared error statuses: 400, 404, 422, 500.*/
     pub fn get_app_env_encrypt_pub_key(
         &self,
-        kms_id: impl ::std::convert::Into<::std::string::String>,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        kms_id: impl ::std::fmt::Display,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppEnvEncryptPubKeyBuilder<'_> {
-        GetAppEnvEncryptPubKeyBuilder::new(self, kms_id.into(), app_id.into())
+        GetAppEnvEncryptPubKeyBuilder::new(self, kms_id.to_string(), app_id.to_string())
     }
     /// Like [`PhalaCloud::get_app_env_encrypt_pub_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_app_env_encrypt_pub_key(
         &self,
-        kms_id: impl ::std::convert::Into<::std::string::String>,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        kms_id: impl ::std::fmt::Display,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppEnvEncryptPubKeyBuilder<'_, Safe> {
-        GetAppEnvEncryptPubKeyBuilder::new(self, kms_id.into(), app_id.into())
+        GetAppEnvEncryptPubKeyBuilder::new(self, kms_id.to_string(), app_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -123,18 +123,26 @@ Declared error statuses: 400, 404, 422, 500.
 Blocking: `send()` returns the result.*/
     pub fn get_app_env_encrypt_pub_key(
         &self,
-        kms_id: impl ::std::convert::Into<::std::string::String>,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        kms_id: impl ::std::fmt::Display,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppEnvEncryptPubKeyBuilder<'_, Blocking> {
-        GetAppEnvEncryptPubKeyBuilder::new(self.inner(), kms_id.into(), app_id.into())
+        GetAppEnvEncryptPubKeyBuilder::new(
+            self.inner(),
+            kms_id.to_string(),
+            app_id.to_string(),
+        )
     }
     /// Like [`blocking::PhalaCloud::get_app_env_encrypt_pub_key`](crate::blocking::PhalaCloud::get_app_env_encrypt_pub_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_app_env_encrypt_pub_key(
         &self,
-        kms_id: impl ::std::convert::Into<::std::string::String>,
-        app_id: impl ::std::convert::Into<::std::string::String>,
+        kms_id: impl ::std::fmt::Display,
+        app_id: impl ::std::fmt::Display,
     ) -> GetAppEnvEncryptPubKeyBuilder<'_, BlockingSafe> {
-        GetAppEnvEncryptPubKeyBuilder::new(self.inner(), kms_id.into(), app_id.into())
+        GetAppEnvEncryptPubKeyBuilder::new(
+            self.inner(),
+            kms_id.to_string(),
+            app_id.to_string(),
+        )
     }
 }
 /// A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_info`] or [`PhalaCloud::safe_get_kms_info`]; `.await` (or `.send().await`) sends it.
@@ -211,16 +219,16 @@ The Python SDK also calls this operation `get_kms_contract`.
 Declared error statuses: 404, 422.*/
     pub fn get_kms_info(
         &self,
-        kms_id: impl ::std::convert::Into<::std::string::String>,
+        kms_id: impl ::std::fmt::Display,
     ) -> GetKmsInfoBuilder<'_> {
-        GetKmsInfoBuilder::new(self, kms_id.into())
+        GetKmsInfoBuilder::new(self, kms_id.to_string())
     }
     /// Like [`PhalaCloud::get_kms_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_kms_info(
         &self,
-        kms_id: impl ::std::convert::Into<::std::string::String>,
+        kms_id: impl ::std::fmt::Display,
     ) -> GetKmsInfoBuilder<'_, Safe> {
-        GetKmsInfoBuilder::new(self, kms_id.into())
+        GetKmsInfoBuilder::new(self, kms_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -237,16 +245,16 @@ Declared error statuses: 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_kms_info(
         &self,
-        kms_id: impl ::std::convert::Into<::std::string::String>,
+        kms_id: impl ::std::fmt::Display,
     ) -> GetKmsInfoBuilder<'_, Blocking> {
-        GetKmsInfoBuilder::new(self.inner(), kms_id.into())
+        GetKmsInfoBuilder::new(self.inner(), kms_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_kms_info`](crate::blocking::PhalaCloud::get_kms_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_kms_info(
         &self,
-        kms_id: impl ::std::convert::Into<::std::string::String>,
+        kms_id: impl ::std::fmt::Display,
     ) -> GetKmsInfoBuilder<'_, BlockingSafe> {
-        GetKmsInfoBuilder::new(self.inner(), kms_id.into())
+        GetKmsInfoBuilder::new(self.inner(), kms_id.to_string())
     }
 }
 /// A `GET /api/v1/kms` request, started by [`PhalaCloud::get_kms_list`] or [`PhalaCloud::safe_get_kms_list`]; `.await` (or `.send().await`) sends it.
@@ -254,8 +262,8 @@ Blocking: `send()` returns the result.*/
 pub struct GetKmsListBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     is_onchain: ::std::option::Option<bool>,
-    page: ::std::option::Option<::std::num::NonZeroU64>,
-    page_size: ::std::option::Option<::std::num::NonZeroU64>,
+    page: ::std::option::Option<i64>,
+    page_size: ::std::option::Option<i64>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
@@ -274,18 +282,12 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
         self
     }
     /// Page number (1-indexed)
-    pub fn page(
-        mut self,
-        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
-    ) -> Self {
+    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Items per page (1-100)
-    pub fn page_size(
-        mut self,
-        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
-    ) -> Self {
+    pub fn page_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
@@ -313,9 +315,26 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
         runtime::Response<types::KmsListResponse>,
         PhalaCloudError,
     > {
+        let page = self
+            .page
+            .map(|v| runtime::int_param::<
+                ::std::num::NonZeroU64,
+            >("page", v, ::std::option::Option::Some(1i64), ::std::option::Option::None))
+            .transpose()?;
+        let page_size = self
+            .page_size
+            .map(|v| runtime::int_param::<
+                ::std::num::NonZeroU64,
+            >(
+                "page_size",
+                v,
+                ::std::option::Option::Some(1i64),
+                ::std::option::Option::Some(100i64),
+            ))
+            .transpose()?;
         let raw = self.phala_client.call();
         runtime::finish(
-                raw.get_kms_list(self.is_onchain, self.page, self.page_size).await,
+                raw.get_kms_list(self.is_onchain, page, page_size).await,
                 &raw,
                 ::std::option::Option::Some(200u16),
             )
@@ -472,16 +491,16 @@ Returns KMS contracts on the specified chain with device and OS image whitelist 
 Declared error statuses: 400, 422.*/
     pub fn get_kms_on_chain_detail(
         &self,
-        chain: impl ::std::convert::Into<::std::string::String>,
+        chain: impl ::std::fmt::Display,
     ) -> GetKmsOnChainDetailBuilder<'_> {
-        GetKmsOnChainDetailBuilder::new(self, chain.into())
+        GetKmsOnChainDetailBuilder::new(self, chain.to_string())
     }
     /// Like [`PhalaCloud::get_kms_on_chain_detail`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_kms_on_chain_detail(
         &self,
-        chain: impl ::std::convert::Into<::std::string::String>,
+        chain: impl ::std::fmt::Display,
     ) -> GetKmsOnChainDetailBuilder<'_, Safe> {
-        GetKmsOnChainDetailBuilder::new(self, chain.into())
+        GetKmsOnChainDetailBuilder::new(self, chain.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -496,16 +515,16 @@ Declared error statuses: 400, 422.
 Blocking: `send()` returns the result.*/
     pub fn get_kms_on_chain_detail(
         &self,
-        chain: impl ::std::convert::Into<::std::string::String>,
+        chain: impl ::std::fmt::Display,
     ) -> GetKmsOnChainDetailBuilder<'_, Blocking> {
-        GetKmsOnChainDetailBuilder::new(self.inner(), chain.into())
+        GetKmsOnChainDetailBuilder::new(self.inner(), chain.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_kms_on_chain_detail`](crate::blocking::PhalaCloud::get_kms_on_chain_detail), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_kms_on_chain_detail(
         &self,
-        chain: impl ::std::convert::Into<::std::string::String>,
+        chain: impl ::std::fmt::Display,
     ) -> GetKmsOnChainDetailBuilder<'_, BlockingSafe> {
-        GetKmsOnChainDetailBuilder::new(self.inner(), chain.into())
+        GetKmsOnChainDetailBuilder::new(self.inner(), chain.to_string())
     }
 }
 /// A `GET /api/v1/kms/{kms_id}/info` request, started by [`PhalaCloud::inspect_kms`] or [`PhalaCloud::safe_inspect_kms`]; `.await` (or `.send().await`) sends it.
@@ -587,16 +606,16 @@ Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated
 Declared error statuses: 422.*/
     pub fn inspect_kms(
         &self,
-        kms_id: impl ::std::convert::Into<::std::string::String>,
+        kms_id: impl ::std::fmt::Display,
     ) -> InspectKmsBuilder<'_> {
-        InspectKmsBuilder::new(self, kms_id.into())
+        InspectKmsBuilder::new(self, kms_id.to_string())
     }
     /// Like [`PhalaCloud::inspect_kms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_inspect_kms(
         &self,
-        kms_id: impl ::std::convert::Into<::std::string::String>,
+        kms_id: impl ::std::fmt::Display,
     ) -> InspectKmsBuilder<'_, Safe> {
-        InspectKmsBuilder::new(self, kms_id.into())
+        InspectKmsBuilder::new(self, kms_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -611,23 +630,23 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn inspect_kms(
         &self,
-        kms_id: impl ::std::convert::Into<::std::string::String>,
+        kms_id: impl ::std::fmt::Display,
     ) -> InspectKmsBuilder<'_, Blocking> {
-        InspectKmsBuilder::new(self.inner(), kms_id.into())
+        InspectKmsBuilder::new(self.inner(), kms_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::inspect_kms`](crate::blocking::PhalaCloud::inspect_kms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_inspect_kms(
         &self,
-        kms_id: impl ::std::convert::Into<::std::string::String>,
+        kms_id: impl ::std::fmt::Display,
     ) -> InspectKmsBuilder<'_, BlockingSafe> {
-        InspectKmsBuilder::new(self.inner(), kms_id.into())
+        InspectKmsBuilder::new(self.inner(), kms_id.to_string())
     }
 }
 /// A `GET /api/v1/kms/phala/next_app_id` request, started by [`PhalaCloud::next_app_ids`] or [`PhalaCloud::safe_next_app_ids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct NextAppIdsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
-    counts: ::std::option::Option<::std::num::NonZeroU64>,
+    counts: ::std::option::Option<i64>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
@@ -639,10 +658,7 @@ impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
         }
     }
     /// Number of app IDs to predict (1-20)
-    pub fn counts(
-        mut self,
-        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
-    ) -> Self {
+    pub fn counts(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.counts = ::std::option::Option::Some(value.into());
         self
     }
@@ -665,9 +681,20 @@ impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let counts = self
+            .counts
+            .map(|v| runtime::int_param::<
+                ::std::num::NonZeroU64,
+            >(
+                "counts",
+                v,
+                ::std::option::Option::Some(1i64),
+                ::std::option::Option::Some(20i64),
+            ))
+            .transpose()?;
         let raw = self.phala_client.call();
         runtime::finish(
-                raw.next_app_ids(self.counts).await,
+                raw.next_app_ids(counts).await,
                 &raw,
                 ::std::option::Option::Some(200u16),
             )

@@ -197,16 +197,16 @@ Soft-deletes an SSH key. Key must belong to the authenticated user.
 Declared error statuses: 400, 401, 404, 422.*/
     pub fn delete_ssh_key(
         &self,
-        key_id: impl ::std::convert::Into<::std::string::String>,
+        key_id: impl ::std::fmt::Display,
     ) -> DeleteSshKeyBuilder<'_> {
-        DeleteSshKeyBuilder::new(self, key_id.into())
+        DeleteSshKeyBuilder::new(self, key_id.to_string())
     }
     /// Like [`PhalaCloud::delete_ssh_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_delete_ssh_key(
         &self,
-        key_id: impl ::std::convert::Into<::std::string::String>,
+        key_id: impl ::std::fmt::Display,
     ) -> DeleteSshKeyBuilder<'_, Safe> {
-        DeleteSshKeyBuilder::new(self, key_id.into())
+        DeleteSshKeyBuilder::new(self, key_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -221,16 +221,16 @@ Declared error statuses: 400, 401, 404, 422.
 Blocking: `send()` returns the result.*/
     pub fn delete_ssh_key(
         &self,
-        key_id: impl ::std::convert::Into<::std::string::String>,
+        key_id: impl ::std::fmt::Display,
     ) -> DeleteSshKeyBuilder<'_, Blocking> {
-        DeleteSshKeyBuilder::new(self.inner(), key_id.into())
+        DeleteSshKeyBuilder::new(self.inner(), key_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::delete_ssh_key`](crate::blocking::PhalaCloud::delete_ssh_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_delete_ssh_key(
         &self,
-        key_id: impl ::std::convert::Into<::std::string::String>,
+        key_id: impl ::std::fmt::Display,
     ) -> DeleteSshKeyBuilder<'_, BlockingSafe> {
-        DeleteSshKeyBuilder::new(self.inner(), key_id.into())
+        DeleteSshKeyBuilder::new(self.inner(), key_id.to_string())
     }
 }
 /// A `POST /api/v1/user/ssh-keys/github-profile` request, started by [`PhalaCloud::import_github_profile_ssh_keys`] or [`PhalaCloud::safe_import_github_profile_ssh_keys`]; `.await` (or `.send().await`) sends it.

@@ -191,16 +191,16 @@ impl PhalaCloud {
 Declared error statuses: 422.*/
     pub fn delete_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> DeleteWebhookBuilder<'_> {
-        DeleteWebhookBuilder::new(self, webhook_id.into())
+        DeleteWebhookBuilder::new(self, webhook_id.to_string())
     }
     /// Like [`PhalaCloud::delete_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_delete_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> DeleteWebhookBuilder<'_, Safe> {
-        DeleteWebhookBuilder::new(self, webhook_id.into())
+        DeleteWebhookBuilder::new(self, webhook_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -213,16 +213,16 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn delete_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> DeleteWebhookBuilder<'_, Blocking> {
-        DeleteWebhookBuilder::new(self.inner(), webhook_id.into())
+        DeleteWebhookBuilder::new(self.inner(), webhook_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::delete_webhook`](crate::blocking::PhalaCloud::delete_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_delete_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> DeleteWebhookBuilder<'_, BlockingSafe> {
-        DeleteWebhookBuilder::new(self.inner(), webhook_id.into())
+        DeleteWebhookBuilder::new(self.inner(), webhook_id.to_string())
     }
 }
 /// A `GET /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::get_webhook`] or [`PhalaCloud::safe_get_webhook`]; `.await` (or `.send().await`) sends it.
@@ -302,16 +302,16 @@ impl PhalaCloud {
 Declared error statuses: 422.*/
     pub fn get_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> GetWebhookBuilder<'_> {
-        GetWebhookBuilder::new(self, webhook_id.into())
+        GetWebhookBuilder::new(self, webhook_id.to_string())
     }
     /// Like [`PhalaCloud::get_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> GetWebhookBuilder<'_, Safe> {
-        GetWebhookBuilder::new(self, webhook_id.into())
+        GetWebhookBuilder::new(self, webhook_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -324,16 +324,16 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn get_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> GetWebhookBuilder<'_, Blocking> {
-        GetWebhookBuilder::new(self.inner(), webhook_id.into())
+        GetWebhookBuilder::new(self.inner(), webhook_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_webhook`](crate::blocking::PhalaCloud::get_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> GetWebhookBuilder<'_, BlockingSafe> {
-        GetWebhookBuilder::new(self.inner(), webhook_id.into())
+        GetWebhookBuilder::new(self.inner(), webhook_id.to_string())
     }
 }
 /// A `GET /api/v1/workspace/webhooks/{webhook_id}/stats` request, started by [`PhalaCloud::get_webhook_stats`] or [`PhalaCloud::safe_get_webhook_stats`]; `.await` (or `.send().await`) sends it.
@@ -413,16 +413,16 @@ impl PhalaCloud {
 Declared error statuses: 422.*/
     pub fn get_webhook_stats(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> GetWebhookStatsBuilder<'_> {
-        GetWebhookStatsBuilder::new(self, webhook_id.into())
+        GetWebhookStatsBuilder::new(self, webhook_id.to_string())
     }
     /// Like [`PhalaCloud::get_webhook_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_get_webhook_stats(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> GetWebhookStatsBuilder<'_, Safe> {
-        GetWebhookStatsBuilder::new(self, webhook_id.into())
+        GetWebhookStatsBuilder::new(self, webhook_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -435,16 +435,16 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn get_webhook_stats(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> GetWebhookStatsBuilder<'_, Blocking> {
-        GetWebhookStatsBuilder::new(self.inner(), webhook_id.into())
+        GetWebhookStatsBuilder::new(self.inner(), webhook_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_webhook_stats`](crate::blocking::PhalaCloud::get_webhook_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_get_webhook_stats(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> GetWebhookStatsBuilder<'_, BlockingSafe> {
-        GetWebhookStatsBuilder::new(self.inner(), webhook_id.into())
+        GetWebhookStatsBuilder::new(self.inner(), webhook_id.to_string())
     }
 }
 /// A `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries` request, started by [`PhalaCloud::list_webhook_deliveries`] or [`PhalaCloud::safe_list_webhook_deliveries`]; `.await` (or `.send().await`) sends it.
@@ -556,16 +556,16 @@ Optional parameters, set on the returned builder:
 Declared error statuses: 422.*/
     pub fn list_webhook_deliveries(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> ListWebhookDeliveriesBuilder<'_> {
-        ListWebhookDeliveriesBuilder::new(self, webhook_id.into())
+        ListWebhookDeliveriesBuilder::new(self, webhook_id.to_string())
     }
     /// Like [`PhalaCloud::list_webhook_deliveries`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_list_webhook_deliveries(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> ListWebhookDeliveriesBuilder<'_, Safe> {
-        ListWebhookDeliveriesBuilder::new(self, webhook_id.into())
+        ListWebhookDeliveriesBuilder::new(self, webhook_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -582,16 +582,16 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn list_webhook_deliveries(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> ListWebhookDeliveriesBuilder<'_, Blocking> {
-        ListWebhookDeliveriesBuilder::new(self.inner(), webhook_id.into())
+        ListWebhookDeliveriesBuilder::new(self.inner(), webhook_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::list_webhook_deliveries`](crate::blocking::PhalaCloud::list_webhook_deliveries), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_list_webhook_deliveries(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> ListWebhookDeliveriesBuilder<'_, BlockingSafe> {
-        ListWebhookDeliveriesBuilder::new(self.inner(), webhook_id.into())
+        ListWebhookDeliveriesBuilder::new(self.inner(), webhook_id.to_string())
     }
 }
 /// A `GET /api/v1/workspace/webhooks` request, started by [`PhalaCloud::list_webhooks`] or [`PhalaCloud::safe_list_webhooks`]; `.await` (or `.send().await`) sends it.
@@ -773,18 +773,26 @@ impl PhalaCloud {
 Declared error statuses: 422.*/
     pub fn resend_webhook_delivery(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
-        event_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
+        event_id: impl ::std::fmt::Display,
     ) -> ResendWebhookDeliveryBuilder<'_> {
-        ResendWebhookDeliveryBuilder::new(self, webhook_id.into(), event_id.into())
+        ResendWebhookDeliveryBuilder::new(
+            self,
+            webhook_id.to_string(),
+            event_id.to_string(),
+        )
     }
     /// Like [`PhalaCloud::resend_webhook_delivery`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_resend_webhook_delivery(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
-        event_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
+        event_id: impl ::std::fmt::Display,
     ) -> ResendWebhookDeliveryBuilder<'_, Safe> {
-        ResendWebhookDeliveryBuilder::new(self, webhook_id.into(), event_id.into())
+        ResendWebhookDeliveryBuilder::new(
+            self,
+            webhook_id.to_string(),
+            event_id.to_string(),
+        )
     }
 }
 impl blocking::PhalaCloud {
@@ -797,25 +805,25 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn resend_webhook_delivery(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
-        event_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
+        event_id: impl ::std::fmt::Display,
     ) -> ResendWebhookDeliveryBuilder<'_, Blocking> {
         ResendWebhookDeliveryBuilder::new(
             self.inner(),
-            webhook_id.into(),
-            event_id.into(),
+            webhook_id.to_string(),
+            event_id.to_string(),
         )
     }
     /// Like [`blocking::PhalaCloud::resend_webhook_delivery`](crate::blocking::PhalaCloud::resend_webhook_delivery), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_resend_webhook_delivery(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
-        event_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
+        event_id: impl ::std::fmt::Display,
     ) -> ResendWebhookDeliveryBuilder<'_, BlockingSafe> {
         ResendWebhookDeliveryBuilder::new(
             self.inner(),
-            webhook_id.into(),
-            event_id.into(),
+            webhook_id.to_string(),
+            event_id.to_string(),
         )
     }
 }
@@ -891,16 +899,16 @@ impl PhalaCloud {
 Declared error statuses: 422.*/
     pub fn reveal_webhook_secret(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> RevealWebhookSecretBuilder<'_> {
-        RevealWebhookSecretBuilder::new(self, webhook_id.into())
+        RevealWebhookSecretBuilder::new(self, webhook_id.to_string())
     }
     /// Like [`PhalaCloud::reveal_webhook_secret`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_reveal_webhook_secret(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> RevealWebhookSecretBuilder<'_, Safe> {
-        RevealWebhookSecretBuilder::new(self, webhook_id.into())
+        RevealWebhookSecretBuilder::new(self, webhook_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -913,16 +921,16 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn reveal_webhook_secret(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> RevealWebhookSecretBuilder<'_, Blocking> {
-        RevealWebhookSecretBuilder::new(self.inner(), webhook_id.into())
+        RevealWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::reveal_webhook_secret`](crate::blocking::PhalaCloud::reveal_webhook_secret), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_reveal_webhook_secret(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> RevealWebhookSecretBuilder<'_, BlockingSafe> {
-        RevealWebhookSecretBuilder::new(self.inner(), webhook_id.into())
+        RevealWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
     }
 }
 /// A `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret` request, started by [`PhalaCloud::rotate_webhook_secret`] or [`PhalaCloud::safe_rotate_webhook_secret`]; `.await` (or `.send().await`) sends it.
@@ -997,16 +1005,16 @@ impl PhalaCloud {
 Declared error statuses: 422.*/
     pub fn rotate_webhook_secret(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> RotateWebhookSecretBuilder<'_> {
-        RotateWebhookSecretBuilder::new(self, webhook_id.into())
+        RotateWebhookSecretBuilder::new(self, webhook_id.to_string())
     }
     /// Like [`PhalaCloud::rotate_webhook_secret`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_rotate_webhook_secret(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> RotateWebhookSecretBuilder<'_, Safe> {
-        RotateWebhookSecretBuilder::new(self, webhook_id.into())
+        RotateWebhookSecretBuilder::new(self, webhook_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -1019,16 +1027,16 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn rotate_webhook_secret(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> RotateWebhookSecretBuilder<'_, Blocking> {
-        RotateWebhookSecretBuilder::new(self.inner(), webhook_id.into())
+        RotateWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::rotate_webhook_secret`](crate::blocking::PhalaCloud::rotate_webhook_secret), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_rotate_webhook_secret(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> RotateWebhookSecretBuilder<'_, BlockingSafe> {
-        RotateWebhookSecretBuilder::new(self.inner(), webhook_id.into())
+        RotateWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
     }
 }
 /// A `POST /api/v1/workspace/webhooks/{webhook_id}/test` request, started by [`PhalaCloud::test_webhook`] or [`PhalaCloud::safe_test_webhook`]; `.await` (or `.send().await`) sends it.
@@ -1103,16 +1111,16 @@ impl PhalaCloud {
 Declared error statuses: 422.*/
     pub fn test_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> TestWebhookBuilder<'_> {
-        TestWebhookBuilder::new(self, webhook_id.into())
+        TestWebhookBuilder::new(self, webhook_id.to_string())
     }
     /// Like [`PhalaCloud::test_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_test_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> TestWebhookBuilder<'_, Safe> {
-        TestWebhookBuilder::new(self, webhook_id.into())
+        TestWebhookBuilder::new(self, webhook_id.to_string())
     }
 }
 impl blocking::PhalaCloud {
@@ -1125,16 +1133,16 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn test_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> TestWebhookBuilder<'_, Blocking> {
-        TestWebhookBuilder::new(self.inner(), webhook_id.into())
+        TestWebhookBuilder::new(self.inner(), webhook_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::test_webhook`](crate::blocking::PhalaCloud::test_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_test_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
     ) -> TestWebhookBuilder<'_, BlockingSafe> {
-        TestWebhookBuilder::new(self.inner(), webhook_id.into())
+        TestWebhookBuilder::new(self.inner(), webhook_id.to_string())
     }
 }
 /// A `PUT /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::update_webhook`] or [`PhalaCloud::safe_update_webhook`]; `.await` (or `.send().await`) sends it.
@@ -1224,18 +1232,18 @@ impl PhalaCloud {
 Declared error statuses: 422.*/
     pub fn update_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::WebhookUpdateRequest>,
     ) -> UpdateWebhookBuilder<'_> {
-        UpdateWebhookBuilder::new(self, webhook_id.into(), body.into())
+        UpdateWebhookBuilder::new(self, webhook_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::update_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
     pub fn safe_update_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::WebhookUpdateRequest>,
     ) -> UpdateWebhookBuilder<'_, Safe> {
-        UpdateWebhookBuilder::new(self, webhook_id.into(), body.into())
+        UpdateWebhookBuilder::new(self, webhook_id.to_string(), body.into())
     }
 }
 impl blocking::PhalaCloud {
@@ -1248,17 +1256,17 @@ Declared error statuses: 422.
 Blocking: `send()` returns the result.*/
     pub fn update_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::WebhookUpdateRequest>,
     ) -> UpdateWebhookBuilder<'_, Blocking> {
-        UpdateWebhookBuilder::new(self.inner(), webhook_id.into(), body.into())
+        UpdateWebhookBuilder::new(self.inner(), webhook_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::update_webhook`](crate::blocking::PhalaCloud::update_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
     pub fn safe_update_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<::std::string::String>,
+        webhook_id: impl ::std::fmt::Display,
         body: impl ::std::convert::Into<types::WebhookUpdateRequest>,
     ) -> UpdateWebhookBuilder<'_, BlockingSafe> {
-        UpdateWebhookBuilder::new(self.inner(), webhook_id.into(), body.into())
+        UpdateWebhookBuilder::new(self.inner(), webhook_id.to_string(), body.into())
     }
 }

@@ -55,40 +55,40 @@ pub struct AcmeFetchResult {
 /// Overview payload combining active rental metrics and featured items.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ActiveGpuRentalOverviewResponse {
-    /// The `items` field.
+    /// List of `ActiveGpuRentalResponse`; required.
     pub items: ::std::vec::Vec<ActiveGpuRentalResponse>,
-    /// The `regions_served` field.
+    /// Integer; required.
     pub regions_served: i64,
-    /// The `total_gpu_units` field.
+    /// Integer; required.
     pub total_gpu_units: i64,
-    /// The `total_instances` field.
+    /// Integer; required.
     pub total_instances: i64,
 }
 /// Summary of an active GPU rental instance.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ActiveGpuRentalResponse {
-    /// The `activated_at` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub activated_at: ::std::option::Option<::std::string::String>,
-    /// The `commitment_days` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commitment_days: ::std::option::Option<i64>,
-    /// The `deployment_name` field.
+    /// String; required.
     pub deployment_name: ::std::string::String,
-    /// The `gpu_count` field.
+    /// Integer; required.
     pub gpu_count: i64,
-    /// The `gpu_model` field.
+    /// String; required.
     pub gpu_model: ::std::string::String,
-    /// The `hourly_rate` field.
+    /// String; required.
     pub hourly_rate: ::std::string::String,
-    /// The `id` field.
+    /// String; required.
     pub id: ::std::string::String,
-    /// The `plan` field.
+    /// `GpuSkuPricingPlan`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<GpuSkuPricingPlan>,
-    /// The `quantity` field.
+    /// Integer; required.
     pub quantity: i64,
-    /// The `region` field.
+    /// String; required.
     pub region: ::std::string::String,
 }
 /// IP address activity record from ClickHouse.
@@ -114,6 +114,8 @@ pub struct AddGpusRequest {
 pub struct AddMembersRequest {
     /// Role: member or admin
     #[serde(default = "defaults::add_members_request_role")]
+    ///
+    /// Default: `"member"`.
     pub role: ::std::string::String,
     /// List of user hash IDs (usr_xxx)
     pub user_ids: ::std::vec::Vec<::std::string::String>,
@@ -169,7 +171,7 @@ pub struct AdminEmailRequest {
 pub struct AdminEmailResponse {
     /// Failed count
     pub failed: i64,
-    /// The `results` field.
+    /// List of `AdminEmailResult`; required.
     pub results: ::std::vec::Vec<AdminEmailResult>,
     /// Successfully sent count
     pub sent: i64,
@@ -179,7 +181,7 @@ pub struct AdminEmailResponse {
 /// `AdminEmailResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AdminEmailResult {
-    /// The `email` field.
+    /// String; required.
     pub email: ::std::string::String,
     /// Error message on failure
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -187,7 +189,7 @@ pub struct AdminEmailResult {
     /// Resend email ID on success
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resend_email_id: ::std::option::Option<::std::string::String>,
-    /// The `success` field.
+    /// Boolean; required.
     pub success: bool,
 }
 /// Instance lifecycle event with CVM, user, and team context.
@@ -243,7 +245,7 @@ pub struct AdminInstanceEventResponse {
 /// Teepod with admin-specific metadata.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AdminTeepodDetail {
-    /// The `capacity` field.
+    /// `NodesTeepodCapacity`; required.
     pub capacity: NodesTeepodCapacity,
     /// Teepod creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -261,6 +263,8 @@ pub struct AdminTeepodDetail {
     pub id: i64,
     /// Whether KMS upgrades are allowed
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub kms_allow_upgrade: bool,
     /// KMS upgrade webhook URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -287,7 +291,7 @@ pub struct AdminTeepodDetail {
     /// Geographic region code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    /// The `resource_usage` field.
+    /// `TeepodResourceUsage`; required.
     pub resource_usage: TeepodResourceUsage,
     /// Current status (online, offline, maintenance)
     pub status: ::std::string::String,
@@ -312,7 +316,7 @@ pub struct AdminTeepodDetail {
 /// Extended user information for admin interface.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AdminUserDetail {
-    /// The `account_verified_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_verified_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
@@ -320,33 +324,34 @@ pub struct AdminUserDetail {
     /// OAuth accounts
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub accounts: ::std::vec::Vec<Account>,
-    /// The `balance` field.
+    /// Number; required.
     pub balance: f64,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `credit` field.
+    /// `UsersCredit`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit: ::std::option::Option<UsersCredit>,
-    /// The `credits` field.
+    /// Number; required.
     pub credits: f64,
-    /// The `cvm_count` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub cvm_count: i64,
-    /// The `cvm_credits` field.
+    /// Number; required.
     pub cvm_credits: f64,
-    /// The `disabled` field.
+    /// Boolean; required.
     pub disabled: bool,
-    /// The `email` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The `email_verified_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_verified_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `hash_id` field.
+    /// String; required.
     pub hash_id: ::std::string::String,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
     /// Last API activity timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -357,75 +362,83 @@ pub struct AdminUserDetail {
     /// IP address at registration
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub registered_ip: ::std::option::Option<::std::string::String>,
-    /// The `role` field.
+    /// String; required.
     pub role: ::std::string::String,
-    /// The `stripe_customer_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    /// The `teams` field.
+    /// List of `TeamBase`; optional.
+    /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub teams: ::std::vec::Vec<TeamBase>,
     /// Number of teams
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub teams_count: i64,
     /// 2FA enabled
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub totp_enabled: bool,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// `AffectedApp`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AffectedApp {
-    /// The `allow_any_device` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub allow_any_device: bool,
-    /// The `app_id` field.
+    /// String; required.
     pub app_id: ::std::string::String,
-    /// The `chain_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    /// The `contract_address` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_address: ::std::option::Option<::std::string::String>,
-    /// The `cvms` field.
+    /// List of `AffectedCvm`; optional.
+    /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub cvms: ::std::vec::Vec<AffectedCvm>,
-    /// The `project_name` field.
+    /// String; required.
     pub project_name: ::std::string::String,
 }
 /// `AffectedCvm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AffectedCvm {
-    /// The `cvm_id` field.
+    /// Integer; required.
     pub cvm_id: i64,
-    /// The `device_allowed` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_allowed: ::std::option::Option<bool>,
-    /// The `device_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// The `node_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `vm_uuid` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
 /// `AffectedTeam`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AffectedTeam {
-    /// The `apps` field.
+    /// List of `AffectedApp`; optional.
+    /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub apps: ::std::vec::Vec<AffectedApp>,
-    /// The `contact_email` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_email: ::std::option::Option<::std::string::String>,
-    /// The `team_id` field.
+    /// Integer; required.
     pub team_id: i64,
-    /// The `team_name` field.
+    /// String; required.
     pub team_name: ::std::string::String,
 }
 /// All instance type families with their types.
@@ -437,39 +450,39 @@ pub struct AllFamiliesResponse {
 /// CVM allocation detail for an order.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AllocationDetail {
-    /// The `allocated_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `cvm_app_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_app_id: ::std::option::Option<::std::string::String>,
-    /// The `cvm_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_id: ::std::option::Option<i64>,
-    /// The `cvm_status` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_status: ::std::option::Option<::std::string::String>,
-    /// The `cvm_vm_uuid` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_vm_uuid: ::std::option::Option<::std::string::String>,
-    /// The `gpus` field.
+    /// List of `AllocationGpuDetail`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub gpus: ::std::vec::Vec<AllocationGpuDetail>,
-    /// The `node_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// The `teepod_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_name: ::std::option::Option<::std::string::String>,
 }
 /// GPU details for an allocation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllocationGpuDetail {
-    /// The `gpu_id` field.
+    /// Integer; required.
     pub gpu_id: i64,
-    /// The `product_id` field.
+    /// String; required.
     pub product_id: ::std::string::String,
-    /// The `slot` field.
+    /// String; required.
     pub slot: ::std::string::String,
 }
 /// GPU allocation history record.
@@ -509,88 +522,88 @@ pub struct AllocationHistoryResponse {
 /// `AllowedNodeOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllowedNodeOut {
-    /// The `device_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
     /// null if non-onchain KMS or no device_id
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    /// The `teepod_id` field.
+    /// Integer; required.
     pub teepod_id: i64,
-    /// The `teepod_name` field.
+    /// String; required.
     pub teepod_name: ::std::string::String,
 }
 /// `AllowedNodesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllowedNodesResponse {
-    /// The `is_onchain` field.
+    /// Boolean; required.
     pub is_onchain: bool,
-    /// The `kms_id` field.
+    /// String; required.
     pub kms_id: ::std::string::String,
-    /// The `nodes` field.
+    /// List of `AllowedNodeOut`; required.
     pub nodes: ::std::vec::Vec<AllowedNodeOut>,
 }
 /// `AllowedOsImageOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllowedOsImageOut {
-    /// The `db_enabled` field.
+    /// Boolean; required.
     pub db_enabled: bool,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
     /// null if non-onchain KMS or no hash
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    /// The `os_image_hash` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    /// The `os_image_id` field.
+    /// Integer; required.
     pub os_image_id: i64,
-    /// The `version` field.
+    /// String; required.
     pub version: ::std::string::String,
 }
 /// `AllowedOsImagesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllowedOsImagesResponse {
-    /// The `images` field.
+    /// List of `AllowedOsImageOut`; required.
     pub images: ::std::vec::Vec<AllowedOsImageOut>,
-    /// The `is_onchain` field.
+    /// Boolean; required.
     pub is_onchain: bool,
-    /// The `kms_id` field.
+    /// String; required.
     pub kms_id: ::std::string::String,
 }
 /// `ApiToken`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApiToken {
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `default_version` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_version: ::std::option::Option<::std::string::String>,
-    /// The `expires_at` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `is_active` field.
+    /// Boolean; required.
     pub is_active: bool,
-    /// The `last_used_at` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `team_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_id: ::std::option::Option<i64>,
-    /// The `team_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    /// The `team_slug` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
-    /// The `token` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
-    /// The `token_prefix` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_prefix: ::std::option::Option<::std::string::String>,
 }
@@ -599,14 +612,20 @@ pub struct ApiToken {
 pub struct ApiTokenCreate {
     /// Token expiry in days (1-365)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 1.0, maximum 365.0.
     pub expires_in_days: ::std::option::Option<::std::num::NonZeroU64>,
-    /// The `name` field.
+    /// String; required.
+    /// Bounds: 1 to 100 characters.
     pub name: ApiTokenCreateName,
 }
 /// `ApiTokenCreateName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ApiTokenCreateName(pub(super) ::std::string::String);
+pub struct ApiTokenCreateName(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ApiTokenCreateName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -665,9 +684,13 @@ impl<'de> ::serde::Deserialize<'de> for ApiTokenCreateName {
 pub struct ApiTokenRefresh {
     /// New token expiry in days (1-365)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 1.0, maximum 365.0.
     pub expires_in_days: ::std::option::Option<::std::num::NonZeroU64>,
     /// Upgrade to latest API version
     #[serde(default = "defaults::default_bool::<true>")]
+    ///
+    /// Default: `true`.
     pub upgrade_version: bool,
 }
 impl ::std::default::Default for ApiTokenRefresh {
@@ -681,77 +704,100 @@ impl ::std::default::Default for ApiTokenRefresh {
 /// `ApiVerifyEmailTokenBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApiVerifyEmailTokenBody {
-    /// The `request` field.
+    /// `EmailTokenVerificationRequest`; required.
     pub request: EmailTokenVerificationRequest,
-    /// The `site_key` field.
+    /// String; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
 /// `AppComposeV2`
+///
+/// Build it with [`AppComposeV2::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct AppComposeV2 {
-    /// The `allowed_envs` field.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub allowed_envs: ::std::vec::Vec<::std::string::String>,
-    /// The `bash_script` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// List of strings; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allowed_envs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bash_script: ::std::option::Option<::std::string::String>,
-    /// The `default_gateway_domain` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_gateway_domain: ::std::option::Option<::std::string::String>,
-    /// The `docker_compose_file` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    /// The `features` field.
-    #[serde(default = "defaults::app_compose_v2_features")]
-    pub features: ::std::vec::Vec<::std::string::String>,
-    /// The `gateway_enabled` field.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub gateway_enabled: bool,
-    /// The `init_script` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// List of strings; optional.
+    /// Default: `["kms","tproxy-net"]`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Boolean; optional.
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub gateway_enabled: ::std::option::Option<bool>,
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub init_script: ::std::option::Option<::std::string::String>,
-    /// The `kms_enabled` field.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub kms_enabled: bool,
-    /// The `local_key_provider_enabled` field.
-    #[serde(default)]
-    pub local_key_provider_enabled: bool,
-    /// The `manifest_version` field.
-    #[serde(default = "defaults::default_u64::<i64, 2>")]
-    pub manifest_version: i64,
-    /// The `name` field.
+    /// Boolean; optional.
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub kms_enabled: ::std::option::Option<bool>,
+    /// Boolean; optional.
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub local_key_provider_enabled: ::std::option::Option<bool>,
+    /// Integer; optional.
+    /// Default: `2`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub manifest_version: ::std::option::Option<i64>,
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `no_instance_id` field.
-    #[serde(default)]
-    pub no_instance_id: bool,
-    /// The `pre_launch_script` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// Boolean; optional.
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub no_instance_id: ::std::option::Option<bool>,
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
-    /// The `public_logs` field.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub public_logs: bool,
-    /// The `public_sysinfo` field.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub public_sysinfo: bool,
-    /// The `public_tcbinfo` field.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub public_tcbinfo: bool,
-    /// The `runner` field.
-    #[serde(default = "defaults::app_compose_v2_runner")]
-    pub runner: ::std::string::String,
-    /// The `salt` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// Boolean; optional.
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub public_logs: ::std::option::Option<bool>,
+    /// Boolean; optional.
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub public_sysinfo: ::std::option::Option<bool>,
+    /// Boolean; optional.
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub public_tcbinfo: ::std::option::Option<bool>,
+    /// String; optional.
+    /// Default: `"docker-compose"`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub runner: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub salt: ::std::option::Option<::std::string::String>,
-    /// The `secure_time` field.
-    #[serde(default)]
-    pub secure_time: bool,
-    /// The `storage_fs` field.
-    #[serde(default = "defaults::app_compose_v2_storage_fs")]
+    /// Boolean; optional.
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub secure_time: ::std::option::Option<bool>,
+    /// One of `"ext4"`, `"zfs"`, or null; optional.
+    /// Default: `"zfs"`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_fs: ::std::option::Option<AppComposeV2StorageFs>,
-    /// The `tproxy_enabled` field.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub tproxy_enabled: bool,
+    /// Boolean; optional.
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub tproxy_enabled: ::std::option::Option<bool>,
 }
 /// `AppComposeV2StorageFs`
 #[derive(
@@ -813,24 +859,28 @@ impl ::std::convert::TryFrom<::std::string::String> for AppComposeV2StorageFs {
 /// `AppCvmsBatchIsAllowedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AppCvmsBatchIsAllowedResponse {
-    /// The `allowed_count` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub allowed_count: i64,
-    /// The `denied_count` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub denied_count: i64,
-    /// The `error_count` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub error_count: i64,
     /// Whether this app uses on-chain KMS
     pub is_onchain: bool,
-    /// The `results` field.
+    /// List of `CvmIsAllowedItem`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub results: ::std::vec::Vec<CvmIsAllowedItem>,
-    /// The `skipped_cvm_ids` field.
+    /// List of integers; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub skipped_cvm_ids: ::std::vec::Vec<i64>,
-    /// The `total` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub total: i64,
 }
@@ -843,67 +893,78 @@ pub struct AppEventsResponse {
     pub total: i64,
 }
 /// `AppIsAllowedRequest`
+///
+/// Build it with [`AppIsAllowedRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct AppIsAllowedRequest {
     /// Chain ID for RPC URL resolution. If omitted, resolved from DB via CVM/KMS records.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub chain_id: ::std::option::Option<i64>,
     /// Compose hash to check (hex)
     pub compose_hash: ::std::string::String,
     /// Device ID (hex, direct)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub device_id: ::std::option::Option<::std::string::String>,
     /// Node ID (resolves device_id from DB)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub node_id: ::std::option::Option<i64>,
 }
 /// `AppIsAllowedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AppIsAllowedResponse {
-    /// The `allow_any_device` field.
+    /// Boolean; required.
     pub allow_any_device: bool,
-    /// The `app_contract_address` field.
+    /// String; required.
     pub app_contract_address: ::std::string::String,
-    /// The `compose_hash` field.
+    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// The `compose_hash_allowed` field.
+    /// Boolean; required.
     pub compose_hash_allowed: bool,
-    /// The `device_id` field.
+    /// String; required.
     pub device_id: ::std::string::String,
-    /// The `device_id_allowed` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `is_allowed` field.
+    /// Boolean; required.
     pub is_allowed: bool,
 }
 /// `AppKmsInfoResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AppKmsInfoResponse {
-    /// The `app_contract_address` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_contract_address: ::std::option::Option<::std::string::String>,
-    /// The `chain_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    /// The `deployer_address` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_address: ::std::option::Option<::std::string::String>,
-    /// The `deployer_type` field.
+    /// One of `"eoa"`, `"safe"`, `"legacy_multisig"`, `"erc4337"`, `"contract"`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_type: ::std::option::Option<AppKmsInfoResponseDeployerType>,
-    /// The `is_contract` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub is_contract: bool,
-    /// The `is_onchain_kms` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub is_onchain_kms: bool,
-    /// The `kms_contract_address` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_address: ::std::option::Option<::std::string::String>,
-    /// The `safe_app_url` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub safe_app_url: ::std::option::Option<::std::string::String>,
 }
@@ -1018,9 +1079,9 @@ pub struct AppRevisionDetailResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum AppRevisionDetailResponseComposeFile {
-    /// The `Object` case.
+    /// A `Map<String, Value>`.
     Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-    /// The `String` case.
+    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
@@ -1138,6 +1199,8 @@ pub struct AttachmentRequest {
     pub content: ::std::string::String,
     /// MIME type of the attachment
     #[serde(default = "defaults::attachment_request_content_type")]
+    ///
+    /// Default: `"application/octet-stream"`.
     pub content_type: ::std::string::String,
     /// Attachment filename (e.g. 'report.pdf')
     pub filename: ::std::string::String,
@@ -1145,7 +1208,10 @@ pub struct AttachmentRequest {
 /// Attestation key type (subset used in SGX/TDX DCAP quotes).
 #[derive(::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
-pub struct AttestationKeyType(pub(super) i64);
+pub struct AttestationKeyType(
+    /// A `i64`.
+    pub(super) i64,
+);
 impl ::std::ops::Deref for AttestationKeyType {
     type Target = i64;
     fn deref(&self) -> &i64 {
@@ -1181,88 +1247,92 @@ impl<'de> ::serde::Deserialize<'de> for AttestationKeyType {
 /// `AuditCvmDetail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AuditCvmDetail {
-    /// The `compute_estimated` field.
+    /// String; required.
     pub compute_estimated: ::std::string::String,
-    /// The `compute_rate_per_hour` field.
+    /// String; required.
     pub compute_rate_per_hour: ::std::string::String,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `cvm_id` field.
+    /// Integer; required.
     pub cvm_id: i64,
-    /// The `deleted_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `disk_rate_per_hour` field.
+    /// String; required.
     pub disk_rate_per_hour: ::std::string::String,
-    /// The `disk_size_gb` field.
+    /// Integer; required.
     pub disk_size_gb: i64,
-    /// The `instance_type` field.
+    /// String; required.
     pub instance_type: ::std::string::String,
-    /// The `instance_type_name` field.
+    /// String; required.
     pub instance_type_name: ::std::string::String,
-    /// The `is_deleted` field.
+    /// Boolean; required.
     pub is_deleted: bool,
-    /// The `is_running` field.
+    /// Boolean; required.
     pub is_running: bool,
-    /// The `memory_gb` field.
+    /// Integer; required.
     pub memory_gb: i64,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `node_name` field.
+    /// String; required.
     pub node_name: ::std::string::String,
-    /// The `running_hours` field.
+    /// String; required.
     pub running_hours: ::std::string::String,
-    /// The `segments` field.
+    /// List of `AuditSegment`; required.
     pub segments: ::std::vec::Vec<AuditSegment>,
-    /// The `storage_estimated` field.
+    /// String; required.
     pub storage_estimated: ::std::string::String,
-    /// The `total_estimated` field.
+    /// String; required.
     pub total_estimated: ::std::string::String,
-    /// The `vcpu` field.
+    /// Integer; required.
     pub vcpu: i64,
-    /// The `vm_uuid` field.
+    /// String; required.
     pub vm_uuid: ::std::string::String,
 }
 /// `AuditSegment`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AuditSegment {
-    /// The `compute_cost` field.
+    /// String; required.
     pub compute_cost: ::std::string::String,
-    /// The `duration_hours` field.
+    /// String; required.
     pub duration_hours: ::std::string::String,
-    /// The `end` field.
+    /// String (date-time); required.
     pub end: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `end_reason` field.
+    /// String; required.
     pub end_reason: ::std::string::String,
-    /// The `start` field.
+    /// String (date-time); required.
     pub start: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `storage_cost` field.
+    /// String; required.
     pub storage_cost: ::std::string::String,
 }
 /// `AuditSummary`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AuditSummary {
-    /// The `total_compute` field.
+    /// String; required.
     pub total_compute: ::std::string::String,
-    /// The `total_cvms` field.
+    /// Integer; required.
     pub total_cvms: i64,
-    /// The `total_estimated` field.
+    /// String; required.
     pub total_estimated: ::std::string::String,
-    /// The `total_running_hours` field.
+    /// String; required.
     pub total_running_hours: ::std::string::String,
-    /// The `total_storage` field.
+    /// String; required.
     pub total_storage: ::std::string::String,
 }
 /// `AutoSettleRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AutoSettleRequest {
-    /// The `reason` field.
+    /// String; required.
+    /// Bounds: 1 to 500 characters.
     pub reason: AutoSettleRequestReason,
 }
 /// `AutoSettleRequestReason`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct AutoSettleRequestReason(pub(super) ::std::string::String);
+pub struct AutoSettleRequestReason(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for AutoSettleRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1320,22 +1390,29 @@ impl<'de> ::serde::Deserialize<'de> for AutoSettleRequestReason {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AutoSettleResponse {
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^ini_.+`. Example: `"ini_0123abcd"`.
     pub adjustment_item_id: AutoSettleResponseAdjustmentItemId,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: AutoSettleResponseInvoiceId,
-    /// The `original_amount_due` field.
+    /// String; required.
     pub original_amount_due: ::std::string::String,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `success` field.
+    /// Boolean; required.
     pub success: bool,
-    /// The `write_off_amount` field.
+    /// String; required.
     pub write_off_amount: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct AutoSettleResponseAdjustmentItemId(pub(super) ::std::string::String);
+pub struct AutoSettleResponseAdjustmentItemId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for AutoSettleResponseAdjustmentItemId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1392,7 +1469,10 @@ impl<'de> ::serde::Deserialize<'de> for AutoSettleResponseAdjustmentItemId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct AutoSettleResponseInvoiceId(pub(super) ::std::string::String);
+pub struct AutoSettleResponseInvoiceId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for AutoSettleResponseInvoiceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1448,54 +1528,54 @@ impl<'de> ::serde::Deserialize<'de> for AutoSettleResponseInvoiceId {
 /// GPU information for available GPUs (reserved + available).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableGpuItem {
-    /// The `added_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub added_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `allocated_to_cvm_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_to_cvm_id: ::std::option::Option<i64>,
-    /// The `allocated_to_cvm_instance_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_to_cvm_instance_id: ::std::option::Option<::std::string::String>,
-    /// The `allocated_to_team_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_to_team_id: ::std::option::Option<i64>,
-    /// The `allocated_to_team_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_to_team_name: ::std::option::Option<::std::string::String>,
-    /// The `allocation_status` field.
+    /// String; required.
     pub allocation_status: ::std::string::String,
-    /// The `gpu_id` field.
+    /// Integer; required.
     pub gpu_id: i64,
-    /// The `is_reserved` field.
+    /// Boolean; required.
     pub is_reserved: bool,
-    /// The `node_id` field.
+    /// Integer; required.
     pub node_id: i64,
-    /// The `node_name` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// The `node_region` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub node_region: ::std::option::Option<::std::string::String>,
-    /// The `product_id` field.
+    /// String; required.
     pub product_id: ::std::string::String,
-    /// The `reserved_by_team_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reserved_by_team_id: ::std::option::Option<i64>,
-    /// The `reserved_by_team_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reserved_by_team_name: ::std::option::Option<::std::string::String>,
-    /// The `slot` field.
+    /// String; required.
     pub slot: ::std::string::String,
-    /// The `teepod_id` field.
+    /// Integer; required.
     pub teepod_id: i64,
-    /// The `teepod_name` field.
+    /// String; required.
     pub teepod_name: ::std::string::String,
 }
 /// Response for available GPUs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableGpusResponse {
-    /// The `items` field.
+    /// List of `AvailableGpuItem`; required.
     pub items: ::std::vec::Vec<AvailableGpuItem>,
 }
 /// Available OS image from teepod RPC.
@@ -1503,6 +1583,8 @@ pub struct AvailableGpusResponse {
 pub struct AvailableImageOut {
     /// Whether image exists in database
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub in_database: bool,
     /// Development image flag
     pub is_dev: bool,
@@ -1523,6 +1605,8 @@ pub struct AvailableOsImageOut {
     pub id: i64,
     /// Already associated with KMS
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub is_associated: bool,
     /// Development image
     pub is_dev: bool,
@@ -1539,30 +1623,242 @@ pub struct AvailableOsImageOut {
 /// Teepod information for available teepods (reserved + enabled).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableTeepodItem {
-    /// The `added_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub added_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `is_reserved` field.
+    /// Boolean; required.
     pub is_reserved: bool,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `node_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    /// The `node_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// The `region_identifier` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `teepod_id` field.
+    /// Integer; required.
     pub teepod_id: i64,
 }
 /// Response for available teepods list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableTeepodsResponse {
-    /// The `items` field.
+    /// List of `AvailableTeepodItem`; required.
     pub items: ::std::vec::Vec<AvailableTeepodItem>,
+}
+impl AppComposeV2 {
+    /// Creates a `AppComposeV2` from its required fields (`name`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            allowed_envs: ::std::option::Option::None,
+            bash_script: ::std::option::Option::None,
+            default_gateway_domain: ::std::option::Option::None,
+            docker_compose_file: ::std::option::Option::None,
+            features: ::std::option::Option::None,
+            gateway_enabled: ::std::option::Option::None,
+            init_script: ::std::option::Option::None,
+            kms_enabled: ::std::option::Option::None,
+            local_key_provider_enabled: ::std::option::Option::None,
+            manifest_version: ::std::option::Option::None,
+            name: name.into(),
+            no_instance_id: ::std::option::Option::None,
+            pre_launch_script: ::std::option::Option::None,
+            public_logs: ::std::option::Option::None,
+            public_sysinfo: ::std::option::Option::None,
+            public_tcbinfo: ::std::option::Option::None,
+            runner: ::std::option::Option::None,
+            salt: ::std::option::Option::None,
+            secure_time: ::std::option::Option::None,
+            storage_fs: ::std::option::Option::None,
+            tproxy_enabled: ::std::option::Option::None,
+        }
+    }
+    /// Sets `allowed_envs`.
+    #[must_use]
+    pub fn allowed_envs(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.allowed_envs = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `bash_script`.
+    #[must_use]
+    pub fn bash_script(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.bash_script = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `default_gateway_domain`.
+    #[must_use]
+    pub fn default_gateway_domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.default_gateway_domain = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `docker_compose_file`.
+    #[must_use]
+    pub fn docker_compose_file(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.docker_compose_file = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `features`. Unset, it is not sent and the server uses `["kms","tproxy-net"]`.
+    #[must_use]
+    pub fn features(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.features = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `gateway_enabled`. Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn gateway_enabled(mut self, value: bool) -> Self {
+        self.gateway_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `init_script`.
+    #[must_use]
+    pub fn init_script(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.init_script = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `kms_enabled`. Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn kms_enabled(mut self, value: bool) -> Self {
+        self.kms_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `local_key_provider_enabled`. Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn local_key_provider_enabled(mut self, value: bool) -> Self {
+        self.local_key_provider_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `manifest_version`. Unset, it is not sent and the server uses `2`.
+    #[must_use]
+    pub fn manifest_version(mut self, value: i64) -> Self {
+        self.manifest_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `no_instance_id`. Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn no_instance_id(mut self, value: bool) -> Self {
+        self.no_instance_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pre_launch_script`.
+    #[must_use]
+    pub fn pre_launch_script(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.pre_launch_script = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `public_logs`. Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn public_logs(mut self, value: bool) -> Self {
+        self.public_logs = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `public_sysinfo`. Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn public_sysinfo(mut self, value: bool) -> Self {
+        self.public_sysinfo = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `public_tcbinfo`. Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn public_tcbinfo(mut self, value: bool) -> Self {
+        self.public_tcbinfo = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `runner`. Unset, it is not sent and the server uses `"docker-compose"`.
+    #[must_use]
+    pub fn runner(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.runner = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `salt`.
+    #[must_use]
+    pub fn salt(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.salt = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `secure_time`. Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn secure_time(mut self, value: bool) -> Self {
+        self.secure_time = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `storage_fs`. Unset, it is not sent and the server uses `"zfs"`.
+    #[must_use]
+    pub fn storage_fs(
+        mut self,
+        value: impl ::std::convert::Into<AppComposeV2StorageFs>,
+    ) -> Self {
+        self.storage_fs = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `tproxy_enabled`. Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn tproxy_enabled(mut self, value: bool) -> Self {
+        self.tproxy_enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl AppIsAllowedRequest {
+    /// Creates a `AppIsAllowedRequest` from its required fields (`compose_hash`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(compose_hash: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            chain_id: ::std::option::Option::None,
+            compose_hash: compose_hash.into(),
+            device_id: ::std::option::Option::None,
+            node_id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `chain_id`: Chain ID for RPC URL resolution. If omitted, resolved from DB via CVM/KMS records.
+    #[must_use]
+    pub fn chain_id(mut self, value: i64) -> Self {
+        self.chain_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_id`: Device ID (hex, direct)
+    #[must_use]
+    pub fn device_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `node_id`: Node ID (resolves device_id from DB)
+    #[must_use]
+    pub fn node_id(mut self, value: i64) -> Self {
+        self.node_id = ::std::option::Option::Some(value);
+        self
+    }
 }

@@ -7,17 +7,17 @@ use super::*;
 /// `BackfillEnvPubkeyItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BackfillEnvPubkeyItem {
-    /// The `app_id` field.
+    /// String; required.
     pub app_id: ::std::string::String,
-    /// The `cvm_id` field.
+    /// String; required.
     pub cvm_id: ::std::string::String,
-    /// The `pubkey` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pubkey: ::std::option::Option<::std::string::String>,
-    /// The `reason` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
+    /// One of `"updated"`, `"skipped"`, `"failed"`; required.
     pub status: BackfillEnvPubkeyItemStatus,
 }
 /// `BackfillEnvPubkeyItemStatus`
@@ -90,12 +90,14 @@ pub struct BackfillEnvPubkeyRequest {
     pub cvm_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Preview affected CVMs without making changes.
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub dry_run: bool,
 }
 /// `BackfillEnvPubkeyResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BackfillEnvPubkeyResponse {
-    /// The `items` field.
+    /// List of `BackfillEnvPubkeyItem`; required.
     pub items: ::std::vec::Vec<BackfillEnvPubkeyItem>,
     /// Number of CVMs matching the criteria
     pub total: i64,
@@ -105,15 +107,15 @@ pub struct BackfillEnvPubkeyResponse {
 /// `BalanceResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BalanceResponse {
-    /// The `credits` field.
+    /// Number; required.
     pub credits: f64,
-    /// The `credits_line` field.
+    /// Number; required.
     pub credits_line: f64,
-    /// The `external_id` field.
+    /// String; required.
     pub external_id: ::std::string::String,
-    /// The `needs_recharge` field.
+    /// Boolean; required.
     pub needs_recharge: bool,
-    /// The `recharge_amount` field.
+    /// Number; required.
     pub recharge_amount: f64,
 }
 /// Batch delete KMS-OS image relationships.
@@ -126,6 +128,8 @@ pub struct BatchDeleteKmsOsImagesRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchDisableRequest {
     /// List of user hash IDs to disable
+    ///
+    /// Bounds: at most 50 items.
     pub user_ids: ::std::vec::Vec<::std::string::String>,
 }
 /// Summary of batch disable operation.
@@ -142,104 +146,109 @@ pub struct BatchDisableResponse {
     pub total: i64,
 }
 /// `BatchInstanceIdRefreshRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+///
+/// Build it with [`BatchInstanceIdRefreshRequest::new`] (or `Default`) and the setters; fields left unset are not sent.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct BatchInstanceIdRefreshRequest {
     /// Optional CVM identifiers. Admin can pass cross-workspace IDs.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub cvm_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Preview changes without persisting
-    #[serde(default)]
-    pub dry_run: bool,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    pub dry_run: ::std::option::Option<bool>,
     /// Max CVMs to process in one request
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 100>")]
-    pub limit: ::std::num::NonZeroU64,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `100`. Bounds: minimum 1.0, maximum 500.0. Not sent when unset, so the server's default applies.
+    pub limit: ::std::option::Option<u64>,
     /// Only process CVMs with missing instance_id
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub missing_only: bool,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    pub missing_only: ::std::option::Option<bool>,
     /// Overwrite existing instance_id when different
-    #[serde(default)]
-    pub overwrite: bool,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    pub overwrite: ::std::option::Option<bool>,
     /// Only process CVMs with status=running
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub running_only: bool,
-}
-impl ::std::default::Default for BatchInstanceIdRefreshRequest {
-    fn default() -> Self {
-        Self {
-            cvm_ids: Default::default(),
-            dry_run: Default::default(),
-            limit: defaults::default_nzu64::<::std::num::NonZeroU64, 100>(),
-            missing_only: defaults::default_bool::<true>(),
-            overwrite: Default::default(),
-            running_only: defaults::default_bool::<true>(),
-        }
-    }
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    pub running_only: ::std::option::Option<bool>,
 }
 /// `BatchInstanceIdRefreshResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchInstanceIdRefreshResponse {
-    /// The `conflicts` field.
+    /// Integer; required.
     pub conflicts: i64,
-    /// The `errors` field.
+    /// Integer; required.
     pub errors: i64,
-    /// The `items` field.
+    /// List of `InstanceIdRefreshResult`; required.
     pub items: ::std::vec::Vec<InstanceIdRefreshResult>,
-    /// The `scanned` field.
+    /// Integer; required.
     pub scanned: i64,
-    /// The `skipped` field.
+    /// Integer; required.
     pub skipped: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
-    /// The `unchanged` field.
+    /// Integer; required.
     pub unchanged: i64,
-    /// The `updated` field.
+    /// Integer; required.
     pub updated: i64,
 }
 /// `BatchIsAllowedRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchIsAllowedRequest {
     /// List of CVM IDs to check
+    ///
+    /// Bounds: at most 500 items.
     pub cvm_ids: ::std::vec::Vec<i64>,
 }
 /// `BatchIsAllowedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchIsAllowedResponse {
-    /// The `allowed_count` field.
+    /// Integer; required.
     pub allowed_count: i64,
-    /// The `denied_count` field.
+    /// Integer; required.
     pub denied_count: i64,
-    /// The `error_count` field.
+    /// Integer; required.
     pub error_count: i64,
-    /// The `results` field.
+    /// List of `BatchItemResult`; required.
     pub results: ::std::vec::Vec<BatchItemResult>,
     /// CVMs skipped (no contract_address, missing compose_hash/device_id, etc.)
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub skipped_cvm_ids: ::std::vec::Vec<i64>,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// `BatchItemResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchItemResult {
-    /// The `allow_any_device` field.
+    /// Boolean; required.
     pub allow_any_device: bool,
-    /// The `app_contract_address` field.
+    /// String; required.
     pub app_contract_address: ::std::string::String,
-    /// The `compose_hash` field.
+    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// The `compose_hash_allowed` field.
+    /// Boolean; required.
     pub compose_hash_allowed: bool,
-    /// The `cvm_id` field.
+    /// Integer; required.
     pub cvm_id: i64,
-    /// The `device_id` field.
+    /// String; required.
     pub device_id: ::std::string::String,
-    /// The `device_id_allowed` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `is_allowed` field.
+    /// Boolean; required.
     pub is_allowed: bool,
 }
 /// Batch create/update KMS-OS image relationships.
@@ -247,14 +256,19 @@ pub struct BatchItemResult {
 pub struct BatchKmsOsImageRelationRequest {
     /// Enable the relationships
     #[serde(default = "defaults::default_bool::<true>")]
+    ///
+    /// Default: `true`.
     pub enabled: bool,
     /// OS image IDs to allow
     pub os_image_ids: ::std::vec::Vec<i64>,
 }
 /// `BatchStatusRequest`
+///
+/// Build it with [`BatchStatusRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct BatchStatusRequest {
-    /// The `vm_uuids` field.
+    /// List of strings; required.
     pub vm_uuids: ::std::vec::Vec<::std::string::String>,
 }
 /// Error detail for a single CVM in batch stop.
@@ -266,9 +280,14 @@ pub struct BatchStopErrorEntry {
     pub error: ::std::string::String,
 }
 /// Request to batch stop multiple CVMs.
+///
+/// Build it with [`BatchStopRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct BatchStopRequest {
     /// List of CVM hash IDs to stop
+    ///
+    /// Bounds: at most 50 items.
     pub cvm_ids: ::std::vec::Vec<::std::string::String>,
 }
 /// Summary of batch stop operation.
@@ -303,6 +322,8 @@ pub struct BatchSyncMetadataResponse {
 pub struct BatchTeepodKmsRelationRequest {
     /// Enabled state for all relations
     #[serde(default = "defaults::default_bool::<true>")]
+    ///
+    /// Default: `true`.
     pub enabled: bool,
     /// KMS hashed IDs to process
     pub kms_ids: ::std::vec::Vec<::std::string::String>,
@@ -312,6 +333,8 @@ pub struct BatchTeepodKmsRelationRequest {
 pub struct BatchTeepodOsImageRelationRequest {
     /// Enabled state for all relations
     #[serde(default = "defaults::default_bool::<true>")]
+    ///
+    /// Default: `true`.
     pub enabled: bool,
     /// OS image database IDs to process
     pub os_image_ids: ::std::vec::Vec<i64>,
@@ -340,11 +363,13 @@ pub struct BatchUpdateItemsRequest {
 /// Response for batch update operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchUpdateItemsResponse {
-    /// The `success` field.
+    /// Boolean; required.
     pub success: bool,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub total_amount: ::std::string::String,
-    /// The `updated_count` field.
+    /// Integer; required.
     pub updated_count: i64,
 }
 /// Batch update operation result.
@@ -362,23 +387,31 @@ pub struct BatchUpdateResult {
 /// Batch update GPU status request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchUpdateStatusRequest {
-    /// The `allocation_status` field.
+    /// `GpuAllocationStatus`; required.
     pub allocation_status: GpuAllocationStatus,
     /// GPU IDs to update
+    ///
+    /// Bounds: at least 1 items.
     pub gpu_ids: ::std::vec::Vec<i64>,
 }
 /// `BillingBalanceResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BillingBalanceResponse {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub granted_balance: ::std::string::String,
-    /// The `is_post_paid` field.
+    /// Boolean; required.
     pub is_post_paid: bool,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub outstanding_amount: ::std::string::String,
-    /// The `tier` field.
+    /// `TeamTier`; required.
     pub tier: TeamTier,
 }
 /// `BillingCreditsPaginatedCreditTransactions`
@@ -462,24 +495,24 @@ impl ::std::convert::TryFrom<::std::string::String> for BillingPeriod {
 /// Resource usage breakdown by billing period.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BillingPeriodResourceItem {
-    /// The `billing_period` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub billing_period: ::std::option::Option<::std::string::String>,
-    /// The `running_count` field.
+    /// Integer; required.
     pub running_count: i64,
-    /// The `running_disk_gb` field.
+    /// Integer; required.
     pub running_disk_gb: i64,
-    /// The `running_memory_mb` field.
+    /// Integer; required.
     pub running_memory_mb: i64,
-    /// The `running_vcpu` field.
+    /// Integer; required.
     pub running_vcpu: i64,
-    /// The `total_count` field.
+    /// Integer; required.
     pub total_count: i64,
-    /// The `total_disk_gb` field.
+    /// Integer; required.
     pub total_disk_gb: i64,
-    /// The `total_memory_mb` field.
+    /// Integer; required.
     pub total_memory_mb: i64,
-    /// The `total_vcpu` field.
+    /// Integer; required.
     pub total_vcpu: i64,
 }
 /// Single metered usage event.
@@ -511,33 +544,41 @@ pub struct BillingRecordDetail {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BillingSettingsResponse {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub auto_topup_amount: ::std::string::String,
-    /// The `auto_topup_enabled` field.
+    /// Boolean; required.
     pub auto_topup_enabled: bool,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub auto_topup_threshold: ::std::string::String,
-    /// The `billing_email` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_email: ::std::option::Option<::std::string::String>,
-    /// The `billing_mode` field.
+    /// One of `"prepaid"`, `"prepaid_auto_topup"`, `"post_paid"`; required.
     pub billing_mode: BillingSettingsResponseBillingMode,
-    /// The `flag_billing_v2_enabled` field.
+    /// Boolean; required.
     pub flag_billing_v2_enabled: bool,
-    /// The `has_saved_card` field.
+    /// Boolean; required.
     pub has_saved_card: bool,
     /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::billing_settings_response_outstanding_debt")]
+    ///
+    /// Default: `"0.000000"`. Example: `"19.99"`.
     pub outstanding_debt: ::std::string::String,
-    /// The `post_paid_available` field.
+    /// Boolean; required.
     pub post_paid_available: bool,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub post_paid_charge_cap: ::std::string::String,
-    /// The `post_paid_grace_deadline` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub post_paid_grace_deadline: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `stripe_customer_email` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_email: ::std::option::Option<::std::string::String>,
 }
@@ -608,12 +649,17 @@ for BillingSettingsResponseBillingMode {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BlacklistRequest {
     /// Why this card is blocked
+    ///
+    /// Bounds: 1 to 500 characters.
     pub reason: BlacklistRequestReason,
 }
 /// Why this card is blocked
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct BlacklistRequestReason(pub(super) ::std::string::String);
+pub struct BlacklistRequestReason(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for BlacklistRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -748,4 +794,75 @@ pub struct BootstrapInfoOut {
     pub k256_pubkey: ::std::string::String,
     /// Quote byte length
     pub quote_length: i64,
+}
+impl BatchInstanceIdRefreshRequest {
+    /// Creates a `BatchInstanceIdRefreshRequest` with every field unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            cvm_ids: ::std::option::Option::None,
+            dry_run: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            missing_only: ::std::option::Option::None,
+            overwrite: ::std::option::Option::None,
+            running_only: ::std::option::Option::None,
+        }
+    }
+    /// Sets `cvm_ids`: Optional CVM identifiers. Admin can pass cross-workspace IDs.
+    #[must_use]
+    pub fn cvm_ids(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.cvm_ids = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `dry_run`: Preview changes without persisting Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.dry_run = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `limit`: Max CVMs to process in one request Unset, it is not sent and the server uses `100`.
+    #[must_use]
+    pub fn limit(mut self, value: u64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `missing_only`: Only process CVMs with missing instance_id Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn missing_only(mut self, value: bool) -> Self {
+        self.missing_only = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `overwrite`: Overwrite existing instance_id when different Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn overwrite(mut self, value: bool) -> Self {
+        self.overwrite = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `running_only`: Only process CVMs with status=running Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn running_only(mut self, value: bool) -> Self {
+        self.running_only = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl BatchStatusRequest {
+    /// Creates a `BatchStatusRequest` from its required fields (`vm_uuids`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        vm_uuids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        Self { vm_uuids: vm_uuids.into() }
+    }
+}
+impl BatchStopRequest {
+    /// Creates a `BatchStopRequest` from its required fields (`cvm_ids`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        cvm_ids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        Self { cvm_ids: cvm_ids.into() }
+    }
 }

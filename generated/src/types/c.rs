@@ -35,14 +35,14 @@ pub struct CancelOperationRequest {
 /// `CancelOperationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CancelOperationResponse {
-    /// The `cancelled` field.
+    /// Boolean; required.
     pub cancelled: bool,
-    /// The `correlation_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    /// The `cvm_id` field.
+    /// String; required.
     pub cvm_id: ::std::string::String,
-    /// The `operation_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_type: ::std::option::Option<::std::string::String>,
 }
@@ -55,7 +55,7 @@ pub struct CardFingerprintDetailOut {
     /// When the blacklist was set
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub blacklisted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Stripe card fingerprint string
     pub fingerprint: ::std::string::String,
@@ -64,13 +64,13 @@ pub struct CardFingerprintDetailOut {
     pub first_verification_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
     /// Whether this fingerprint is blocked
     pub is_blacklisted: bool,
     /// Whether free verification credits were claimed
     pub is_claimed: bool,
-    /// The `verification_attempts` field.
+    /// List of `VerificationAttemptOut`; required.
     pub verification_attempts: ::std::vec::Vec<VerificationAttemptOut>,
     /// Total verification attempts using this card
     pub verification_count: i64,
@@ -78,7 +78,7 @@ pub struct CardFingerprintDetailOut {
 /// Paginated list of card fingerprints.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CardFingerprintListResponse {
-    /// The `items` field.
+    /// List of `CardFingerprintOut`; required.
     pub items: ::std::vec::Vec<CardFingerprintOut>,
     /// Total matching records (before pagination)
     pub total: i64,
@@ -92,7 +92,7 @@ pub struct CardFingerprintOut {
     /// When the blacklist was set
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub blacklisted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Stripe card fingerprint string
     pub fingerprint: ::std::string::String,
@@ -101,7 +101,7 @@ pub struct CardFingerprintOut {
     pub first_verification_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
     /// Whether this fingerprint is blocked
     pub is_blacklisted: bool,
@@ -113,39 +113,40 @@ pub struct CardFingerprintOut {
 /// `Certificate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Certificate {
-    /// The `app_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// The `cert_usage` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cert_usage: ::std::option::Option<::std::string::String>,
-    /// The `fingerprint` field.
+    /// String; required.
     pub fingerprint: ::std::string::String,
-    /// The `is_ca` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub is_ca: bool,
-    /// The `issuer` field.
+    /// `CertificateIssuer`; required.
     pub issuer: CertificateIssuer,
-    /// The `not_after` field.
+    /// String (date-time); required.
     pub not_after: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `not_before` field.
+    /// String (date-time); required.
     pub not_before: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `position_in_chain` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub position_in_chain: ::std::option::Option<i64>,
-    /// The `quote` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quote: ::std::option::Option<::std::string::String>,
-    /// The `sans` field.
+    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sans: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `serial_number` field.
+    /// String; required.
     pub serial_number: ::std::string::String,
-    /// The `signature_algorithm` field.
+    /// String; required.
     pub signature_algorithm: ::std::string::String,
-    /// The `subject` field.
+    /// `CertificateSubject`; required.
     pub subject: CertificateSubject,
-    /// The `version` field.
+    /// String; required.
     pub version: ::std::string::String,
 }
 /// `CertificateIssuer`
@@ -183,15 +184,15 @@ pub struct CertificateSubject {
 /// Request payload for changing email address
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChangeEmailPayload {
-    /// The `current_password` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_password: ::std::option::Option<::std::string::String>,
-    /// The `email` field.
+    /// String (email); required.
     pub email: ::std::string::String,
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// The `totp_code` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
 }
@@ -199,57 +200,61 @@ pub struct ChangeEmailPayload {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChargeRequest {
     /// USD amount to charge (minimum $0.50)
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// Order flow code: setup-billing or top-up
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// For Stripe only: skip direct card charge and always create checkout session
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub force_checkout: bool,
     /// Invoice ID for direct invoice payment
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_id: ::std::option::Option<::std::string::String>,
-    /// The `provider` field.
+    /// `PaymentProvider`; required.
     pub provider: PaymentProvider,
 }
 /// `CheckEmailMisc`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckEmailMisc {
-    /// The `gravatar_url` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gravatar_url: ::std::option::Option<::std::string::String>,
-    /// The `haveibeenpwned` field.
+    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub haveibeenpwned: ::std::option::Option<::serde_json::Value>,
-    /// The `is_b2c` field.
+    /// Boolean; required.
     pub is_b2c: bool,
-    /// The `is_disposable` field.
+    /// Boolean; required.
     pub is_disposable: bool,
-    /// The `is_role_account` field.
+    /// Boolean; required.
     pub is_role_account: bool,
 }
 /// `CheckEmailMxInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckEmailMxInfo {
-    /// The `accepts_mail` field.
+    /// Boolean; required.
     pub accepts_mail: bool,
-    /// The `records` field.
+    /// List of strings; required.
     pub records: ::std::vec::Vec<::std::string::String>,
 }
 /// `CheckEmailResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckEmailResult {
-    /// The `input` field.
+    /// String; required.
     pub input: ::std::string::String,
-    /// The `is_reachable` field.
+    /// One of `"unknown"`, `"invalid"`, `"risky"`, `"safe"`; required.
     pub is_reachable: CheckEmailResultIsReachable,
-    /// The `misc` field.
+    /// `CheckEmailMisc`; required.
     pub misc: CheckEmailMisc,
-    /// The `mx` field.
+    /// `CheckEmailMxInfo`; required.
     pub mx: CheckEmailMxInfo,
-    /// The `smtp` field.
+    /// `CheckEmailSmtpInfo`; required.
     pub smtp: CheckEmailSmtpInfo,
-    /// The `syntax` field.
+    /// `CheckEmailSyntax`; required.
     pub syntax: CheckEmailSyntax,
 }
 /// `CheckEmailResultIsReachable`
@@ -322,49 +327,59 @@ impl ::std::convert::TryFrom<::std::string::String> for CheckEmailResultIsReacha
 /// `CheckEmailSmtpInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CheckEmailSmtpInfo {
-    /// The `can_connect_smtp` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub can_connect_smtp: bool,
-    /// The `has_full_inbox` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub has_full_inbox: bool,
-    /// The `is_catch_all` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub is_catch_all: bool,
-    /// The `is_deliverable` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub is_deliverable: bool,
-    /// The `is_disabled` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub is_disabled: bool,
 }
 /// `CheckEmailSyntax`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckEmailSyntax {
-    /// The `address` field.
+    /// String; required.
     pub address: ::std::string::String,
-    /// The `domain` field.
+    /// String; required.
     pub domain: ::std::string::String,
-    /// The `is_valid_syntax` field.
+    /// Boolean; required.
     pub is_valid_syntax: bool,
-    /// The `normalized_email` field.
+    /// String; required.
     pub normalized_email: ::std::string::String,
-    /// The `suggestion` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub suggestion: ::std::option::Option<::std::string::String>,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// Slug validation request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckSlugRequest {
     /// Proposed workspace slug (lowercase alphanumeric and hyphens)
+    ///
+    /// Bounds: 1 to 50 characters.
     pub slug: CheckSlugRequestSlug,
 }
 /// Proposed workspace slug (lowercase alphanumeric and hyphens)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CheckSlugRequestSlug(pub(super) ::std::string::String);
+pub struct CheckSlugRequestSlug(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CheckSlugRequestSlug {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -433,23 +448,28 @@ pub struct CheckSlugResponse {
 /// `CioAuditMismatch`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioAuditMismatch {
-    /// The `cio_email` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cio_email: ::std::option::Option<::std::string::String>,
-    /// The `cio_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cio_id: ::std::option::Option<::std::string::String>,
-    /// The `db_email` field.
+    /// String; required.
     pub db_email: ::std::string::String,
-    /// The `reason` field.
+    /// String; required.
     pub reason: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: CioAuditMismatchUserId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CioAuditMismatchUserId(pub(super) ::std::string::String);
+pub struct CioAuditMismatchUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CioAuditMismatchUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -505,25 +525,31 @@ impl<'de> ::serde::Deserialize<'de> for CioAuditMismatchUserId {
 /// `CioAuditResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioAuditResponse {
-    /// The `error_count` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub error_count: i64,
-    /// The `mismatches` field.
+    /// List of `CioAuditMismatch`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub mismatches: ::std::vec::Vec<CioAuditMismatch>,
-    /// The `total_checked` field.
+    /// Integer; required.
     pub total_checked: i64,
 }
 /// `CioDeleteRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioDeleteRequest {
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: CioDeleteRequestUserId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CioDeleteRequestUserId(pub(super) ::std::string::String);
+pub struct CioDeleteRequestUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CioDeleteRequestUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -579,20 +605,25 @@ impl<'de> ::serde::Deserialize<'de> for CioDeleteRequestUserId {
 /// `CioDeleteResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioDeleteResponse {
-    /// The `details` field.
+    /// JSON object; optional.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// The `message` field.
+    /// String; required.
     pub message: ::std::string::String,
-    /// The `success` field.
+    /// Boolean; required.
     pub success: bool,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: CioDeleteResponseUserId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CioDeleteResponseUserId(pub(super) ::std::string::String);
+pub struct CioDeleteResponseUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CioDeleteResponseUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -661,16 +692,22 @@ pub struct CioEmailRecipient {
 /// `CioFixEmailRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioFixEmailRequest {
-    /// The `strategy` field.
+    /// `CioFixEmailStrategy`; optional.
+    /// Default: `"update"`.
     #[serde(default = "defaults::cio_fix_email_request_strategy")]
     pub strategy: CioFixEmailStrategy,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: CioFixEmailRequestUserId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CioFixEmailRequestUserId(pub(super) ::std::string::String);
+pub struct CioFixEmailRequestUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CioFixEmailRequestUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -726,22 +763,27 @@ impl<'de> ::serde::Deserialize<'de> for CioFixEmailRequestUserId {
 /// `CioFixEmailResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioFixEmailResponse {
-    /// The `details` field.
+    /// JSON object; optional.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// The `message` field.
+    /// String; required.
     pub message: ::std::string::String,
-    /// The `strategy` field.
+    /// String; required.
     pub strategy: ::std::string::String,
-    /// The `success` field.
+    /// Boolean; required.
     pub success: bool,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: CioFixEmailResponseUserId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CioFixEmailResponseUserId(pub(super) ::std::string::String);
+pub struct CioFixEmailResponseUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CioFixEmailResponseUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -916,15 +958,15 @@ impl ::std::convert::TryFrom<::std::string::String> for CioIdType {
 /// `CioPersonResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioPersonResponse {
-    /// The `attributes` field.
+    /// JSON object; optional.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// The `cio_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cio_id: ::std::option::Option<::std::string::String>,
-    /// The `found` field.
+    /// Boolean; required.
     pub found: bool,
-    /// The `identifiers` field.
+    /// `PersonIdentifiers`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identifiers: ::std::option::Option<PersonIdentifiers>,
 }
@@ -936,13 +978,18 @@ pub struct CioSendEmailAdminRequest {
     pub body: ::std::option::Option<::std::string::String>,
     /// Sender address. Defaults to cloud@phala.network.
     #[serde(default = "defaults::cio_send_email_admin_request_from_email")]
+    ///
+    /// Default: `"Phala Cloud <cloud@phala.network>"`.
     pub from_email: ::std::string::String,
-    /// The `recipients` field.
+    /// List of `CioEmailRecipient`; required.
     pub recipients: ::std::vec::Vec<CioEmailRecipient>,
     /// Reply-to address. Defaults to cloud@phala.network.
     #[serde(default = "defaults::cio_send_email_admin_request_reply_to")]
+    ///
+    /// Default: `"cloud@phala.network"`.
     pub reply_to: ::std::string::String,
-    /// The `send_to_unsubscribed` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub send_to_unsubscribed: bool,
     /// Override template subject
@@ -955,9 +1002,9 @@ pub struct CioSendEmailAdminRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CioSendEmailAdminRequestTransactionalMessageId {
-    /// The `Integer` case.
+    /// A `i64`.
     Integer(i64),
-    /// The `String` case.
+    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for CioSendEmailAdminRequestTransactionalMessageId {
@@ -976,67 +1023,67 @@ impl ::std::convert::From<i64> for CioSendEmailAdminRequestTransactionalMessageI
 /// `CioSendEmailAdminResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioSendEmailAdminResponse {
-    /// The `failed` field.
+    /// Integer; required.
     pub failed: i64,
-    /// The `results` field.
+    /// List of `CioSendEmailResult`; required.
     pub results: ::std::vec::Vec<CioSendEmailResult>,
-    /// The `sent` field.
+    /// Integer; required.
     pub sent: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// `CioSendEmailResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioSendEmailResult {
-    /// The `customer_id` field.
+    /// String; required.
     pub customer_id: ::std::string::String,
-    /// The `delivery_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery_id: ::std::option::Option<::std::string::String>,
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `success` field.
+    /// Boolean; required.
     pub success: bool,
 }
 /// A transactional message template.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CioTransactionalMessage {
-    /// The `created_at` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
-    /// The `description` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// The `hide_message_body` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hide_message_body: ::std::option::Option<bool>,
-    /// The `id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// The `link_tracking` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub link_tracking: ::std::option::Option<bool>,
-    /// The `name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `open_tracking` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub open_tracking: ::std::option::Option<bool>,
-    /// The `queue_drafts` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub queue_drafts: ::std::option::Option<bool>,
-    /// The `send_to_unsubscribed` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub send_to_unsubscribed: ::std::option::Option<bool>,
-    /// The `updated_at` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
 }
 /// `CioTriggerBroadcastAdminRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioTriggerBroadcastAdminRequest {
-    /// The `broadcast_id` field.
+    /// Integer; required.
     pub broadcast_id: i64,
     /// CIO customer IDs (max 10,000)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1046,55 +1093,75 @@ pub struct CioTriggerBroadcastAdminRequest {
     pub data: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// The `email_ignore_missing` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub email_ignore_missing: bool,
     /// Email addresses (max 10,000)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `id_ignore_missing` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub id_ignore_missing: bool,
 }
 /// `CioTriggerBroadcastResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioTriggerBroadcastResponse {
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `success` field.
+    /// Boolean; required.
     pub success: bool,
-    /// The `trigger_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger_id: ::std::option::Option<i64>,
 }
 /// `CommitCvmComposeFileUpdateBody`
+///
+/// Build it with [`CommitCvmComposeFileUpdateBody::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CommitCvmComposeFileUpdateBody {
     /// Hash from provision response
     pub compose_hash: ::std::string::String,
     /// New encrypted env blob (hex)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub encrypted_env: ::std::option::Option<::std::string::String>,
     /// Allowed env var names
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Update allowed_envs list
-    #[serde(default = "defaults::commit_cvm_compose_file_update_body_update_env_vars")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `false`. Not sent when unset, so the server's default applies.
     pub update_env_vars: ::std::option::Option<bool>,
 }
 /// `CommitUpdateRequest`
+///
+/// Build it with [`CommitUpdateRequest::new`] (or `Default`) and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CommitUpdateRequest {
     /// Compose hash from Phase 1. If omitted, auto-read from commit token.
-    #[serde(default)]
-    pub compose_hash: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `""`. Not sent when unset, so the server's default applies.
+    pub compose_hash: ::std::option::Option<::std::string::String>,
     /// Commit token (can also be passed as ?token= query param)
-    #[serde(default)]
-    pub token: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `""`. Not sent when unset, so the server's default applies.
+    pub token: ::std::option::Option<::std::string::String>,
     /// Transaction hash proving on-chain registration. Leave empty or use 'already-registered' if the hash was already registered on-chain.
-    #[serde(default)]
-    pub transaction_hash: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `""`. Not sent when unset, so the server's default applies.
+    pub transaction_hash: ::std::option::Option<::std::string::String>,
 }
 /// Cursor-based pagination metadata.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1108,103 +1175,117 @@ pub struct CommonPaginationMetadata {
 /// API request model for partially updating CVM compose files - matches CvmUpgradePayload structure
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ComposeFilePatchRequest {
-    /// The `compose_manifest` field.
+    /// `ComposeManifestPatchRequest`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_manifest: ::std::option::Option<ComposeManifestPatchRequest>,
-    /// The `encrypted_env` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    /// The `env_keys` field.
+    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// API response model for compose file provision
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ComposeFileProvisionResponse {
-    /// The `app_id` field.
+    /// String; required.
     pub app_id: ::std::string::String,
-    /// The `compose_hash` field.
+    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// The `compose_hash_registered` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub compose_hash_registered: bool,
-    /// The `device_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// The `kms_info` field.
+    /// `KmsInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<KmsInfo>,
 }
 /// API request model for updating CVM compose files
+///
+/// Build it with [`ComposeFileUpdateRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct ComposeFileUpdateRequest {
-    /// The `compose_file` field.
+    /// `AppComposeV2`; required.
     pub compose_file: AppComposeV2,
-    /// The `compose_hash` field.
+    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// The `encrypted_env` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    /// The `env_keys` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// List of strings, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /** @see https://github.com/Dstack-TEE/dstack/blob/master/tdxctl/src/utils.rs#L77
 @see https://github.com/Dstack-TEE/dstack/blob/master/basefiles/app-compose.sh*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ComposeManifest {
-    /// The `bash_script` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bash_script: ::std::option::Option<::std::string::String>,
-    /// The `default_gateway_domain` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_gateway_domain: ::std::option::Option<::std::string::String>,
-    /// The `docker_compose_file` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    /// The `docker_config` field.
+    /// `DockerConfig`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_config: ::std::option::Option<DockerConfig>,
-    /// The `features` field.
+    /// List of strings; optional.
+    /// Default: `["kms","tproxy-net"]`.
     #[serde(default = "defaults::compose_manifest_features")]
     pub features: ::std::vec::Vec<::std::string::String>,
-    /// The `kms_enabled` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub kms_enabled: bool,
-    /// The `manifest_version` field.
+    /// Integer; optional.
+    /// Default: `1`.
     #[serde(default = "defaults::default_u64::<i64, 1>")]
     pub manifest_version: i64,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `pre_launch_script` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
-    /// The `public_logs` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_logs: bool,
-    /// The `public_sysinfo` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_sysinfo: bool,
-    /// The `runner` field.
+    /// String; optional.
+    /// Default: `"docker-compose"`.
     #[serde(default = "defaults::compose_manifest_runner")]
     pub runner: ::std::string::String,
-    /// The `salt` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub salt: ::std::option::Option<::std::string::String>,
-    /// The `tproxy_enabled` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub tproxy_enabled: bool,
-    /// The `version` field.
+    /// String; optional.
+    /// Default: `"1.0.0"`.
     #[serde(default = "defaults::compose_manifest_version")]
     pub version: ::std::string::String,
 }
 /// Partial update for compose_manifest fields
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ComposeManifestPatchRequest {
-    /// The `docker_compose_file` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    /// The `pre_launch_script` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
 }
@@ -1212,6 +1293,8 @@ pub struct ComposeManifestPatchRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ComputeMetrics {
     /// Estimated compute cost
+    ///
+    /// Example: `"19.99"`.
     pub estimated_cost: ::std::string::String,
     /// Total CU-hours
     pub total_cu_hours: ::std::string::String,
@@ -1219,51 +1302,59 @@ pub struct ComputeMetrics {
 /// `ConnectionItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ConnectionItem {
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `credits_line` field.
+    /// Number; required.
     pub credits_line: f64,
-    /// The `email` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The `external_id` field.
+    /// String; required.
     pub external_id: ::std::string::String,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `is_post_paid` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub is_post_paid: bool,
-    /// The `last_checked_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_checked_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `last_recharged_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_recharged_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `last_skip_reason` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_skip_reason: ::std::option::Option<::std::string::String>,
-    /// The `team_balance` field.
+    /// String; required.
     pub team_balance: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: ConnectionItemTeamId,
-    /// The `team_name` field.
+    /// String; required.
     pub team_name: ::std::string::String,
-    /// The `team_slug` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: ConnectionItemUserId,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ConnectionItemTeamId(pub(super) ::std::string::String);
+pub struct ConnectionItemTeamId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ConnectionItemTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1319,7 +1410,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionItemTeamId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ConnectionItemUserId(pub(super) ::std::string::String);
+pub struct ConnectionItemUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ConnectionItemUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1375,131 +1469,166 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionItemUserId {
 /// `ConnectionListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ConnectionListResponse {
-    /// The `items` field.
+    /// List of `ConnectionItem`; required.
     pub items: ::std::vec::Vec<ConnectionItem>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// `ContractDeviceOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContractDeviceOut {
-    /// The `device_id` field.
+    /// String; required.
     pub device_id: ::std::string::String,
     /// null if multicall3 failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    /// The `teepods` field.
+    /// List of `DeviceTeepodInfo`; required.
     pub teepods: ::std::vec::Vec<DeviceTeepodInfo>,
 }
 /// `ContractDevicesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContractDevicesResponse {
-    /// The `chain_id` field.
+    /// Integer; required.
     pub chain_id: i64,
-    /// The `contract_address` field.
+    /// String; required.
     pub contract_address: ::std::string::String,
-    /// The `contract_id` field.
+    /// Integer; required.
     pub contract_id: i64,
-    /// The `devices` field.
+    /// List of `ContractDeviceOut`; required.
     pub devices: ::std::vec::Vec<ContractDeviceOut>,
 }
 /// `ContractOsImageOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContractOsImageOut {
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
     /// null if no hash or multicall3 failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    /// The `os_image_hash` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    /// The `os_image_id` field.
+    /// Integer; required.
     pub os_image_id: i64,
-    /// The `version` field.
+    /// String; required.
     pub version: ::std::string::String,
 }
 /// `ContractOsImagesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContractOsImagesResponse {
-    /// The `chain_id` field.
+    /// Integer; required.
     pub chain_id: i64,
-    /// The `contract_address` field.
+    /// String; required.
     pub contract_address: ::std::string::String,
-    /// The `contract_id` field.
+    /// Integer; required.
     pub contract_id: i64,
-    /// The `images` field.
+    /// List of `ContractOsImageOut`; required.
     pub images: ::std::vec::Vec<ContractOsImageOut>,
 }
 /// Core usage metrics.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CoreMetrics {
-    /// The `compute` field.
+    /// `ComputeMetrics`; required.
     pub compute: ComputeMetrics,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub daily_average_estimated: ::std::string::String,
     /// Forecasted daily cost based on currently running CVMs (24h estimation)
+    ///
+    /// Example: `"19.99"`.
     pub daily_forecast: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub estimated_cost: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub estimated_per_cvm: ::std::string::String,
-    /// The `running_cvms_count` field.
+    /// Integer; required.
     pub running_cvms_count: i64,
-    /// The `storage` field.
+    /// `StorageMetrics`; required.
     pub storage: StorageMetrics,
 }
 /** Request model for creating a new instance under an existing app.
 
 Inherits node_id, encrypted_env, compose_hash and their validators from ReplicateRequest.*/
+///
+/// Build it with [`CreateAppInstanceRequest::new`] (or `Default`) and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CreateAppInstanceRequest {
     /// Explicit compose hash to replicate. Required when the source app has multiple live instances.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub compose_hash: ::std::option::Option<::std::string::String>,
     /// New Docker Compose YAML content
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
     /// New encrypted env blob (hex)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub encrypted_env: ::std::option::Option<::std::string::String>,
     /// Target node ID for the replica
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub node_id: ::std::option::Option<i64>,
     /// New pre-launch script content
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
     /// Target node ID (deprecated, use node_id)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub teepod_id: ::std::option::Option<i64>,
     /// Commit token returned by a prior prepare-only request. When set, this request commits the previously-prepared instance instead of preparing a new one.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub token: ::std::option::Option<::std::string::String>,
     /// On-chain transaction hash proving compose-hash registration. Use 'already-registered' (or omit) when the hash was registered earlier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub transaction_hash: ::std::option::Option<::std::string::String>,
 }
 /// `CreateConnectionRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateConnectionRequest {
-    /// The `credits_line` field.
+    /// Number; optional.
+    /// Default: `5.0`. Bounds: greater than 0.0.
     #[serde(default = "defaults::create_connection_request_credits_line")]
     pub credits_line: f64,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: CreateConnectionRequestTeamId,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: CreateConnectionRequestUserId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateConnectionRequestTeamId(pub(super) ::std::string::String);
+pub struct CreateConnectionRequestTeamId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreateConnectionRequestTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1555,7 +1684,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateConnectionRequestTeamId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateConnectionRequestUserId(pub(super) ::std::string::String);
+pub struct CreateConnectionRequestUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreateConnectionRequestUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1613,15 +1745,23 @@ impl<'de> ::serde::Deserialize<'de> for CreateConnectionRequestUserId {
 pub struct CreateDraftInvoiceRequest {
     /// Include unpaid transactions from PostgreSQL
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub include_transactions: bool,
     /// Include usage data from ClickHouse
     #[serde(default = "defaults::default_bool::<true>")]
+    ///
+    /// Default: `true`.
     pub include_usage: bool,
     /// Draft invoice channel. auto=prefer Stripe when payment method is available; local=always local; stripe=force Stripe (validation required).
     #[serde(default = "defaults::create_draft_invoice_request_invoice_type")]
+    ///
+    /// Default: `"auto"`.
     pub invoice_type: CreateDraftInvoiceRequestInvoiceType,
     /// Preview transactions merged by VM instead of individual transactions
     #[serde(default = "defaults::default_bool::<true>")]
+    ///
+    /// Default: `true`.
     pub merge_transactions_by_vm: bool,
     /// Period end datetime
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1703,17 +1843,22 @@ impl ::std::default::Default for CreateDraftInvoiceRequestInvoiceType {
 pub struct CreateDraftInvoiceResponse {
     /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Example: `"0123abcd"`.
     pub invoice_id: ::std::option::Option<::std::string::String>,
-    /// The `invoice_type` field.
+    /// One of `"local"`, `"stripe"`; optional.
+    /// Default: `"local"`.
     #[serde(default = "defaults::create_draft_invoice_response_invoice_type")]
     pub invoice_type: CreateDraftInvoiceResponseInvoiceType,
-    /// The `message` field.
+    /// String; optional.
+    /// Default: `""`.
     #[serde(default)]
     pub message: ::std::string::String,
-    /// The `status` field.
+    /// String; optional.
+    /// Default: `"draft"`.
     #[serde(default = "defaults::create_draft_invoice_response_status")]
     pub status: ::std::string::String,
-    /// The `success` field.
+    /// Boolean; required.
     pub success: bool,
 }
 /// `CreateDraftInvoiceResponseInvoiceType`
@@ -1791,8 +1936,12 @@ pub struct CreateGpuRentalOrderRequest {
     /// Compose hash from provisioning
     pub compose_hash: ::std::string::String,
     /// Name for the deployment
+    ///
+    /// Bounds: 1 to 255 characters.
     pub deployment_name: CreateGpuRentalOrderRequestDeploymentName,
     /// Docker Compose configuration
+    ///
+    /// Bounds: at least 1 characters.
     pub docker_compose_file: CreateGpuRentalOrderRequestDockerComposeFile,
     /// Encrypted environment variables (X25519 + AES-GCM encrypted)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1804,6 +1953,8 @@ pub struct CreateGpuRentalOrderRequest {
     pub os_image_name: ::std::string::String,
     /// Number of instances (default: 1)
     #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 1>")]
+    ///
+    /// Default: `1`. Bounds: minimum 1.0, maximum 100.0.
     pub quantity: ::std::num::NonZeroU64,
     /// ID of the GPU SKU to rent
     pub sku_id: i64,
@@ -1813,7 +1964,10 @@ pub struct CreateGpuRentalOrderRequest {
 /// Name for the deployment
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateGpuRentalOrderRequestDeploymentName(pub(super) ::std::string::String);
+pub struct CreateGpuRentalOrderRequestDeploymentName(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreateGpuRentalOrderRequestDeploymentName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1873,6 +2027,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateGpuRentalOrderRequestDeploymentNam
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreateGpuRentalOrderRequestDockerComposeFile(
+    /// A `String`.
     pub(super) ::std::string::String,
 );
 impl ::std::ops::Deref for CreateGpuRentalOrderRequestDockerComposeFile {
@@ -1932,6 +2087,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateGpuRentalOrderRequestDockerCompose
 pub struct CreateInstanceTypeRequest {
     /// Default disk size (GB)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 20.0.
     pub default_disk_size_gb: ::std::option::Option<i64>,
     /// Description
     pub description: ::std::string::String,
@@ -1945,32 +2102,50 @@ pub struct CreateInstanceTypeRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub family: ::std::option::Option<::std::string::String>,
     /// Hourly rate in USD
+    ///
+    /// Bounds: minimum 0.0.
     pub hourly_rate: f64,
     /// Enable hugepages
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub hugepages: bool,
     /// Unique ID (e.g., 'tdx.small')
     pub id: ::std::string::String,
     /// Memory in MB
+    ///
+    /// Bounds: minimum 512.0.
     pub memory_mb: i64,
     /// Display name
     pub name: ::std::string::String,
     /// Enable NUMA pinning
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub pin_numa: bool,
     /// Publicly visible
     #[serde(default = "defaults::default_bool::<true>")]
+    ///
+    /// Default: `true`.
     pub public: bool,
     /// Requires GPU
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub requires_gpu: bool,
     /// Requires GPU CC mode
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub requires_gpu_cc_mode: bool,
     /// GPU count
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub requires_gpu_count: i64,
     /// vCPU count
+    ///
+    /// Bounds: minimum 1.0.
     pub vcpu: ::std::num::NonZeroU64,
 }
 /// Request to manually add an invoice item.
@@ -1989,36 +2164,54 @@ pub struct CreateInvoiceItemRequest {
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Number of billing records
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub record_count: i64,
     /// Region
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
 }
 /// `CreateTappRequest`
+///
+/// Build it with [`CreateTappRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CreateTappRequest {
     /// The calculated app ID from compose file.
     pub app_id: ::std::string::String,
     /// The compose hash of the app compose file.
     pub compose_hash: ::std::string::String,
     /// The contract address.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub contract_address: ::std::option::Option<::std::string::String>,
     /// The deployer address.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub deployer_address: ::std::option::Option<::std::string::String>,
     /// The encrypted environment variables.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub encrypted_env: ::std::option::Option<::std::string::String>,
     /// The environment variables to use for the app.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The KMS ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub kms_id: ::std::option::Option<::std::string::String>,
 }
 /// `CreateWorkloadTappRequest`
+///
+/// Build it with [`CreateWorkloadTappRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CreateWorkloadTappRequest {
     /// The instance_type of the tapp.
     pub instance_type: ::std::string::String,
@@ -2027,7 +2220,9 @@ pub struct CreateWorkloadTappRequest {
     /// The name of the tapp.
     pub name: ::std::string::String,
     /// The scheduled delete time of the tapp.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub scheduled_delete_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -2036,19 +2231,27 @@ pub struct CreateWorkloadTappRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateWorkspaceRequest {
     /// User hash ID (usr_xxx)
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub creator_user_id: CreateWorkspaceRequestCreatorUserId,
-    /// The `name` field.
+    /// String; required.
+    /// Bounds: 1 to 100 characters.
     pub name: CreateWorkspaceRequestName,
-    /// The `slug` field.
+    /// String; required.
+    /// Bounds: 3 to 50 characters, pattern `^[a-z0-9-]+$`.
     pub slug: CreateWorkspaceRequestSlug,
-    /// The `tier` field.
+    /// `TeamTier`; optional.
+    /// Default: `"LEVEL_1"`.
     #[serde(default = "defaults::create_workspace_request_tier")]
     pub tier: TeamTier,
 }
 /// User hash ID (usr_xxx)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateWorkspaceRequestCreatorUserId(pub(super) ::std::string::String);
+pub struct CreateWorkspaceRequestCreatorUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreateWorkspaceRequestCreatorUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2106,7 +2309,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestCreatorUserId {
 /// `CreateWorkspaceRequestName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateWorkspaceRequestName(pub(super) ::std::string::String);
+pub struct CreateWorkspaceRequestName(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreateWorkspaceRequestName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2163,7 +2369,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestName {
 /// `CreateWorkspaceRequestSlug`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateWorkspaceRequestSlug(pub(super) ::std::string::String);
+pub struct CreateWorkspaceRequestSlug(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreateWorkspaceRequestSlug {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2225,26 +2434,33 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestSlug {
 /// Response model for workspace creation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateWorkspaceResponse {
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub creator_id: CreateWorkspaceResponseCreatorId,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub id: CreateWorkspaceResponseId,
-    /// The `message` field.
+    /// String; required.
     pub message: ::std::string::String,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `slug` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub slug: ::std::option::Option<::std::string::String>,
-    /// The `tier` field.
+    /// `TeamTier`; required.
     pub tier: TeamTier,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateWorkspaceResponseCreatorId(pub(super) ::std::string::String);
+pub struct CreateWorkspaceResponseCreatorId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreateWorkspaceResponseCreatorId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2301,7 +2517,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceResponseCreatorId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateWorkspaceResponseId(pub(super) ::std::string::String);
+pub struct CreateWorkspaceResponseId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreateWorkspaceResponseId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2357,25 +2576,30 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceResponseId {
 /// Basic creator information embedded in team responses.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreatorInfo {
-    /// The `email` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub email: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub id: CreatorInfoId,
-    /// The `last_activity_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_activity_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `row_id` field.
+    /// Integer; required.
     pub row_id: i64,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreatorInfoId(pub(super) ::std::string::String);
+pub struct CreatorInfoId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreatorInfoId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2432,8 +2656,10 @@ impl<'de> ::serde::Deserialize<'de> for CreatorInfoId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditAdjustment {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::string::String,
-    /// The `reason` field.
+    /// String; required.
     pub reason: ::std::string::String,
 }
 /// Request model for credit adjustment (reconciliation).
@@ -2445,15 +2671,17 @@ pub struct CreditAdjustmentRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Reason for adjustment (required for audit)
+    ///
+    /// Bounds: at least 1 characters.
     pub reason: CreditAdjustmentRequestReason,
 }
 /// Amount to adjust (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CreditAdjustmentRequestAmount {
-    /// The `Number` case.
+    /// A `f64`.
     Number(f64),
-    /// The `String` case.
+    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for CreditAdjustmentRequestAmount {
@@ -2472,7 +2700,10 @@ impl ::std::convert::From<f64> for CreditAdjustmentRequestAmount {
 /// Reason for adjustment (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditAdjustmentRequestReason(pub(super) ::std::string::String);
+pub struct CreditAdjustmentRequestReason(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreditAdjustmentRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2527,18 +2758,29 @@ impl<'de> ::serde::Deserialize<'de> for CreditAdjustmentRequestReason {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditAdjustmentResponse {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub new_balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub previous_balance: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: CreditAdjustmentResponseTransactionId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditAdjustmentResponseTransactionId(pub(super) ::std::string::String);
+pub struct CreditAdjustmentResponseTransactionId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreditAdjustmentResponseTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2597,57 +2839,82 @@ impl<'de> ::serde::Deserialize<'de> for CreditAdjustmentResponseTransactionId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditHealthResponse {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub adjustment_needed: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub balance: ::std::string::String,
-    /// The `credit_id` field.
+    /// Integer; required.
     pub credit_id: i64,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub discrepancy: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub expected_balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub granted_balance: ::std::string::String,
-    /// The `is_healthy` field.
+    /// Boolean; required.
     pub is_healthy: bool,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub ledger_balance: ::std::string::String,
-    /// The `suggested_action` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub suggested_action: ::std::option::Option<::std::string::String>,
-    /// The `suggested_actions` field.
+    /// List of strings; required.
     pub suggested_actions: ::std::vec::Vec<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub total_debt: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub total_snapshot: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub unexplained_discrepancy: ::std::string::String,
-    /// The `warnings` field.
+    /// List of strings; required.
     pub warnings: ::std::vec::Vec<::std::string::String>,
 }
 /// `CreditTransaction`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditTransaction {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::string::String,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `description` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// The `has_paid` field.
+    /// Boolean; required.
     pub has_paid: bool,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub id: CreditTransactionId,
-    /// The `type` field.
+    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditTransactionId(pub(super) ::std::string::String);
+pub struct CreditTransactionId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreditTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2703,39 +2970,48 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionId {
 /// Credit transaction item for workspace transactions list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditTransactionItem {
-    /// The `amount` field.
+    /// Number; required.
     pub amount: f64,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `created_by_username` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by_username: ::std::option::Option<::std::string::String>,
-    /// The `credit_id` field.
+    /// Integer; required.
     pub credit_id: i64,
-    /// The `description` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// The `has_paid` field.
+    /// Boolean; required.
     pub has_paid: bool,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub id: CreditTransactionItemId,
-    /// The `internal_note` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_note: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    ///
+    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: ::std::option::Option<CreditTransactionItemInvoiceId>,
     /// A hashed identifier that maps to an internal database ID
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: ::std::option::Option<CreditTransactionItemTeamId>,
-    /// The `type` field.
+    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditTransactionItemId(pub(super) ::std::string::String);
+pub struct CreditTransactionItemId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreditTransactionItemId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2791,7 +3067,10 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionItemId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditTransactionItemInvoiceId(pub(super) ::std::string::String);
+pub struct CreditTransactionItemInvoiceId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreditTransactionItemInvoiceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2847,7 +3126,10 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionItemInvoiceId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditTransactionItemTeamId(pub(super) ::std::string::String);
+pub struct CreditTransactionItemTeamId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreditTransactionItemTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2903,29 +3185,38 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionItemTeamId {
 /// `CreditTransactionOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditTransactionOut {
-    /// The `amount` field.
+    /// Number; required.
     pub amount: f64,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^crd_.+`. Example: `"crd_0123abcd"`.
     pub credit_id: CreditTransactionOutCreditId,
-    /// The `description` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// The `has_paid` field.
+    /// Boolean; required.
     pub has_paid: bool,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub id: CreditTransactionOutId,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: CreditTransactionOutTeamId,
-    /// The `type` field.
+    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditTransactionOutCreditId(pub(super) ::std::string::String);
+pub struct CreditTransactionOutCreditId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreditTransactionOutCreditId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2981,7 +3272,10 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionOutCreditId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditTransactionOutId(pub(super) ::std::string::String);
+pub struct CreditTransactionOutId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreditTransactionOutId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3037,7 +3331,10 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionOutId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditTransactionOutTeamId(pub(super) ::std::string::String);
+pub struct CreditTransactionOutTeamId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreditTransactionOutTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3094,16 +3391,23 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionOutTeamId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditsCredit {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub balance: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^crd_.+`. Example: `"crd_0123abcd"`.
     pub id: CreditsCreditId,
-    /// The `user_id` field.
+    /// Integer; required.
     pub user_id: i64,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditsCreditId(pub(super) ::std::string::String);
+pub struct CreditsCreditId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CreditsCreditId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3160,10 +3464,16 @@ impl<'de> ::serde::Deserialize<'de> for CreditsCreditId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CurrentStatusResponse {
     /// Forecasted daily cost (24h)
+    ///
+    /// Example: `"19.99"`.
     pub daily_forecast: ::std::string::String,
     /// Forecasted monthly cost (30 days)
+    ///
+    /// Example: `"19.99"`.
     pub monthly_forecast: ::std::string::String,
     /// Daily cost per CVM
+    ///
+    /// Example: `"19.99"`.
     pub per_cvm_daily_cost: ::std::string::String,
     /// Number of currently running CVMs
     pub running_cvms_count: i64,
@@ -3171,136 +3481,139 @@ pub struct CurrentStatusResponse {
 /// CVM allocation info for a GPU rental order.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmAllocationResponse {
-    /// The `allocated_at` field.
+    /// String; required.
     pub allocated_at: ::std::string::String,
-    /// The `cvm_app_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_app_id: ::std::option::Option<::std::string::String>,
-    /// The `cvm_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_id: ::std::option::Option<i64>,
-    /// The `cvm_status` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_status: ::std::option::Option<::std::string::String>,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
 }
 /// Model representing CVM attestation information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmAttestation {
-    /// The `app_certificates` field.
+    /// List of `Certificate`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_certificates: ::std::option::Option<::std::vec::Vec<Certificate>>,
-    /// The `compose_file` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_file: ::std::option::Option<::std::string::String>,
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `is_online` field.
+    /// Boolean; required.
     pub is_online: bool,
-    /// The `is_public` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_public: bool,
-    /// The `name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `tcb_info` field.
+    /// `TcbInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tcb_info: ::std::option::Option<TcbInfo>,
 }
 /// `CvmBasicInfoV20251028`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmBasicInfoV20251028 {
-    /// The `app_id` field.
+    /// String; required.
     pub app_id: ::std::string::String,
-    /// The `base_image` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base_image: ::std::option::Option<::std::string::String>,
-    /// The `disk_size` field.
+    /// Integer; required.
     pub disk_size: i64,
-    /// The `instance_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `instance_type` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// The `kms_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_id: ::std::option::Option<::std::string::String>,
-    /// The `kms_slug` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_slug: ::std::option::Option<::std::string::String>,
-    /// The `kms_type` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub kms_type: ::std::option::Option<::std::string::String>,
-    /// The `listed` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub listed: ::std::option::Option<bool>,
-    /// The `machine_info` field.
+    /// `MachineInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub machine_info: ::std::option::Option<MachineInfo>,
-    /// The `memory` field.
+    /// Integer; required.
     pub memory: i64,
-    /// The `name` field.
+    /// String; optional.
+    /// Default: `""`.
     #[serde(default)]
     pub name: ::std::string::String,
-    /// The `region_identifier` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `teepod_id` field.
+    /// Integer; required.
     pub teepod_id: i64,
-    /// The `teepod_name` field.
+    /// String; required.
     pub teepod_name: ::std::string::String,
-    /// The `updated_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `vcpu` field.
+    /// Integer; required.
     pub vcpu: i64,
-    /// The `vm_uuid` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
 /// Model representing CVM compose file information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmComposeFile {
-    /// The `compose_file` field.
+    /// `ComposeManifest`; required.
     pub compose_file: ComposeManifest,
-    /// The `env_pubkey` field.
+    /// String; required.
     pub env_pubkey: ::std::string::String,
-    /// The `salt` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub salt: ::std::option::Option<::std::string::String>,
 }
 /// Model representing CVM container list information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmComposition {
-    /// The `containers` field.
+    /// List of `ExtendedContainer`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub containers: ::std::option::Option<::std::vec::Vec<ExtendedContainer>>,
-    /// The `docker_compose_file` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `features` field.
+    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `is_online` field.
+    /// Boolean; required.
     pub is_online: bool,
-    /// The `is_public` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_public: bool,
-    /// The `manifest_version` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub manifest_version: ::std::option::Option<i64>,
-    /// The `runner` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub runner: ::std::option::Option<::std::string::String>,
-    /// The `version` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
@@ -3308,56 +3621,62 @@ pub struct CvmComposition {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmDetail {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub compute_estimated: ::std::string::String,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `cvm_id` field.
+    /// String; required.
     pub cvm_id: ::std::string::String,
-    /// The `deleted_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `disk_size_gb` field.
+    /// Integer; required.
     pub disk_size_gb: i64,
-    /// The `gpu_count` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_count: ::std::option::Option<i64>,
-    /// The `instance_type` field.
+    /// String; required.
     pub instance_type: ::std::string::String,
-    /// The `instance_type_name` field.
+    /// String; required.
     pub instance_type_name: ::std::string::String,
-    /// The `is_deleted` field.
+    /// Boolean; required.
     pub is_deleted: bool,
-    /// The `is_running` field.
+    /// Boolean; required.
     pub is_running: bool,
-    /// The `memory_gb` field.
+    /// Integer; required.
     pub memory_gb: i64,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `node_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// The `running_hours` field.
+    /// String; required.
     pub running_hours: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub storage_estimated: ::std::string::String,
-    /// The `teepod_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_name: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub total_estimated: ::std::string::String,
-    /// The `vcpu` field.
+    /// Integer; required.
     pub vcpu: i64,
-    /// The `vm_uuid` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
 /// `CvmGatewayInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmGatewayInfo {
-    /// The `base_domain` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base_domain: ::std::option::Option<::std::string::String>,
-    /// The `cname` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cname: ::std::option::Option<::std::string::String>,
 }
@@ -3379,100 +3698,110 @@ pub struct CvmInfo {
 /// `CvmInfoDetail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmInfoDetail {
-    /// The `app_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// The `compose_file` field.
+    /// JSON object or string, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_file: ::std::option::Option<CvmInfoDetailComposeFile>,
-    /// The `compose_hash` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
-    /// The `created_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `creator` field.
+    /// `UserRef`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<UserRef>,
-    /// The `deleted_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `docker_compose_hash` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_hash: ::std::option::Option<::std::string::String>,
-    /// The `endpoints` field.
+    /// List of `CvmNetworkUrls`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoints: ::std::option::Option<::std::vec::Vec<CvmNetworkUrls>>,
-    /// The `gateway` field.
+    /// `CvmGatewayInfo`; required.
     pub gateway: CvmGatewayInfo,
-    /// The `gateway_enabled` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub gateway_enabled: bool,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^cvm_.+`. Example: `"cvm_0123abcd"`.
     pub id: CvmInfoDetailId,
-    /// The `in_progress` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub in_progress: bool,
-    /// The `instance_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `kms_info` field.
+    /// `CvmKmsInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<CvmKmsInfo>,
-    /// The `kms_type` field.
+    /// `KmsType`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_type: ::std::option::Option<KmsType>,
-    /// The `listed` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub listed: bool,
-    /// The `logs` field.
+    /// `CvmLogUrls`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<CvmLogUrls>,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `node_info` field.
+    /// `NodeRef`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_info: ::std::option::Option<NodeRef>,
-    /// The `os` field.
+    /// `CvmosInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os: ::std::option::Option<CvmosInfo>,
-    /// The `pre_launch_script_hash` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script_hash: ::std::option::Option<::std::string::String>,
-    /// The `progress` field.
+    /// `CvmProgressInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<CvmProgressInfo>,
-    /// The `project_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_type: ::std::option::Option<::std::string::String>,
-    /// The `public_logs` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub public_logs: bool,
-    /// The `public_sysinfo` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub public_sysinfo: bool,
-    /// The `public_tcbinfo` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_tcbinfo: bool,
-    /// The `resource` field.
+    /// `CvmResourceInfo`; required.
     pub resource: CvmResourceInfo,
-    /// The `secure_time` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub secure_time: bool,
-    /// The `services` field.
+    /// List of JSON object; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub services: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `storage_fs` field.
+    /// String; optional.
+    /// Default: `"zfs"`.
     #[serde(default = "defaults::cvm_info_detail_storage_fs")]
     pub storage_fs: ::std::string::String,
-    /// The `vm_uuid` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
-    /// The `workspace` field.
+    /// `WorkspaceRef`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace: ::std::option::Option<WorkspaceRef>,
 }
@@ -3480,9 +3809,9 @@ pub struct CvmInfoDetail {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CvmInfoDetailComposeFile {
-    /// The `Object` case.
+    /// A `Map<String, Value>`.
     Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-    /// The `String` case.
+    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
@@ -3496,7 +3825,10 @@ for CvmInfoDetailComposeFile {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CvmInfoDetailId(pub(super) ::std::string::String);
+pub struct CvmInfoDetailId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CvmInfoDetailId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3552,104 +3884,117 @@ impl<'de> ::serde::Deserialize<'de> for CvmInfoDetailId {
 /// `CvmInfoV20260121`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmInfoV20260121 {
-    /// The `app_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// The `compose_hash` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
-    /// The `created_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `creator` field.
+    /// `UserRef`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<UserRef>,
-    /// The `deleted_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `docker_compose_hash` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_hash: ::std::option::Option<::std::string::String>,
-    /// The `endpoints` field.
+    /// List of `CvmNetworkUrls`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoints: ::std::option::Option<::std::vec::Vec<CvmNetworkUrls>>,
-    /// The `gateway` field.
+    /// `CvmGatewayInfo`; required.
     pub gateway: CvmGatewayInfo,
-    /// The `gateway_enabled` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub gateway_enabled: bool,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^cvm_.+`. Example: `"cvm_0123abcd"`.
     pub id: CvmInfoV20260121Id,
-    /// The `in_progress` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub in_progress: bool,
-    /// The `instance_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `kms_info` field.
+    /// `CvmKmsInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<CvmKmsInfo>,
-    /// The `kms_type` field.
+    /// `KmsType`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_type: ::std::option::Option<KmsType>,
-    /// The `listed` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub listed: bool,
-    /// The `logs` field.
+    /// `CvmLogUrls`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<CvmLogUrls>,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `node_info` field.
+    /// `NodeRef`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_info: ::std::option::Option<NodeRef>,
-    /// The `os` field.
+    /// `CvmosInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os: ::std::option::Option<CvmosInfo>,
-    /// The `pre_launch_script_hash` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script_hash: ::std::option::Option<::std::string::String>,
-    /// The `progress` field.
+    /// `CvmProgressInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<CvmProgressInfo>,
-    /// The `project_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_type: ::std::option::Option<::std::string::String>,
-    /// The `public_logs` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub public_logs: bool,
-    /// The `public_sysinfo` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub public_sysinfo: bool,
-    /// The `public_tcbinfo` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_tcbinfo: bool,
-    /// The `resource` field.
+    /// `CvmResourceInfo`; required.
     pub resource: CvmResourceInfo,
-    /// The `secure_time` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub secure_time: bool,
-    /// The `services` field.
+    /// List of JSON object; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub services: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `storage_fs` field.
+    /// String; optional.
+    /// Default: `"zfs"`.
     #[serde(default = "defaults::cvm_info_v20260121_storage_fs")]
     pub storage_fs: ::std::string::String,
-    /// The `vm_uuid` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
-    /// The `workspace` field.
+    /// `WorkspaceRef`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace: ::std::option::Option<WorkspaceRef>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CvmInfoV20260121Id(pub(super) ::std::string::String);
+pub struct CvmInfoV20260121Id(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for CvmInfoV20260121Id {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3705,134 +4050,135 @@ impl<'de> ::serde::Deserialize<'de> for CvmInfoV20260121Id {
 /// `CvmIsAllowedItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmIsAllowedItem {
-    /// The `allow_any_device` field.
+    /// Boolean; required.
     pub allow_any_device: bool,
-    /// The `app_contract_address` field.
+    /// String; required.
     pub app_contract_address: ::std::string::String,
-    /// The `compose_hash` field.
+    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// The `compose_hash_allowed` field.
+    /// Boolean; required.
     pub compose_hash_allowed: bool,
-    /// The `cvm_id` field.
+    /// Integer; required.
     pub cvm_id: i64,
-    /// The `device_id` field.
+    /// String; required.
     pub device_id: ::std::string::String,
-    /// The `device_id_allowed` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `is_allowed` field.
+    /// Boolean; required.
     pub is_allowed: bool,
 }
 /// CVM item for team CVMs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmItem {
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `instance_id` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `instance_type` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// The `kms_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_type: ::std::option::Option<::std::string::String>,
-    /// The `node_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// The `project_id` field.
+    /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub project_id: ::std::option::Option<i64>,
-    /// The `project_name` field.
+    /// String; required.
     pub project_name: ::std::string::String,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `vm_uuid` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
 /// `CvmKmsInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmKmsInfo {
-    /// The `chain_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    /// The `deployer_address` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_address: ::std::option::Option<::std::string::String>,
-    /// The `dstack_app_address` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dstack_app_address: ::std::option::Option<::std::string::String>,
-    /// The `dstack_kms_address` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dstack_kms_address: ::std::option::Option<::std::string::String>,
-    /// The `encrypted_env_pubkey` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env_pubkey: ::std::option::Option<::std::string::String>,
-    /// The `rpc_endpoint` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rpc_endpoint: ::std::option::Option<::std::string::String>,
 }
 /// `CvmLogUrls`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmLogUrls {
-    /// The `container_log_base` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container_log_base: ::std::option::Option<::std::string::String>,
-    /// The `serial` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub serial: ::std::option::Option<::std::string::String>,
-    /// The `stderr` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stderr: ::std::option::Option<::std::string::String>,
-    /// The `stdout` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stdout: ::std::option::Option<::std::string::String>,
 }
 /// Model representing CVM network information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmNetwork {
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `internal_ip` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_ip: ::std::option::Option<::std::string::String>,
-    /// The `is_online` field.
+    /// Boolean; required.
     pub is_online: bool,
-    /// The `is_public` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_public: bool,
-    /// The `latest_handshake` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_handshake: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `public_urls` field.
+    /// List of `CvmNetworkUrls`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_urls: ::std::option::Option<::std::vec::Vec<CvmNetworkUrls>>,
 }
 /// Model representing public URLs for a CVM port
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmNetworkUrls {
-    /// The `app` field.
+    /// String; required.
     pub app: ::std::string::String,
-    /// The `instance` field.
+    /// String; required.
     pub instance: ::std::string::String,
 }
 /// `CvmNode`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmNode {
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `region_identifier` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
 }
@@ -3879,35 +4225,35 @@ pub struct CvmOperationResponse {
 /// CVM information for team preview.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmPreview {
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `instance_type` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// The `memory` field.
+    /// Integer; required.
     pub memory: i64,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `project_name` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub project_name: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `vcpu` field.
+    /// Integer; required.
     pub vcpu: i64,
 }
 /// `CvmProgressInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmProgressInfo {
-    /// The `correlation_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    /// The `started_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `target` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
 }
@@ -3981,44 +4327,46 @@ impl ::std::convert::TryFrom<::std::string::String> for CvmRefObjectType {
 /// `CvmResizePayload`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmResizePayload {
-    /// The `allow_restart` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_restart: ::std::option::Option<i64>,
-    /// The `disk_size` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size: ::std::option::Option<i64>,
-    /// The `instance_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// The `memory` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory: ::std::option::Option<i64>,
-    /// The `vcpu` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
 }
 /// `CvmResourceInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmResourceInfo {
-    /// The `billing_period` field.
+    /// `BillingPeriod`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_period: ::std::option::Option<BillingPeriod>,
     /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Example: `"19.99"`.
     pub compute_billing_price: ::std::option::Option<::std::string::String>,
-    /// The `disk_in_gb` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_in_gb: ::std::option::Option<i64>,
-    /// The `gpus` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpus: ::std::option::Option<i64>,
-    /// The `instance_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// The `memory_in_gb` field.
+    /// Number, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_in_gb: ::std::option::Option<f64>,
-    /// The `vcpu` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
 }
@@ -4028,80 +4376,87 @@ This schema is used for both internal status determination and API responses.
 Contains current state, progress information, and async operation tracking.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmStatus {
-    /// The `boot_error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_error: ::std::option::Option<::std::string::String>,
-    /// The `boot_progress` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_progress: ::std::option::Option<::std::string::String>,
-    /// The `correlation_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    /// The `events` field.
+    /// List of `GuestEvent`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub events: ::std::vec::Vec<GuestEvent>,
-    /// The `in_progress` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub in_progress: bool,
-    /// The `operation_started_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_started_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `operation_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_type: ::std::option::Option<::std::string::String>,
-    /// The `shutdown_progress` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shutdown_progress: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `uptime` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uptime: ::std::option::Option<::std::string::String>,
-    /// The `vm_uuid` field.
+    /// String; required.
     pub vm_uuid: ::std::string::String,
 }
 /// `CvmSystemInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmSystemInfo {
-    /// The `boot_error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_error: ::std::option::Option<::std::string::String>,
-    /// The `boot_progress` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_progress: ::std::option::Option<::std::string::String>,
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `in_progress` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub in_progress: bool,
-    /// The `is_online` field.
+    /// Boolean; required.
     pub is_online: bool,
-    /// The `is_public` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_public: bool,
-    /// The `status` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// The `sysinfo` field.
+    /// `SystemInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sysinfo: ::std::option::Option<SystemInfo>,
 }
 /// `CvmTeescopeEgress`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmTeescopeEgress {
-    /// The `peak_recv_kbs` field.
+    /// Number; optional.
+    /// Default: `0.0`. Bounds: minimum 0.0.
     #[serde(default = "defaults::cvm_teescope_egress_peak_recv_kbs")]
     pub peak_recv_kbs: f64,
-    /// The `peak_sent_kbs` field.
+    /// Number; optional.
+    /// Default: `0.0`. Bounds: minimum 0.0.
     #[serde(default = "defaults::cvm_teescope_egress_peak_sent_kbs")]
     pub peak_sent_kbs: f64,
-    /// The `total_recv_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub total_recv_bytes: u64,
-    /// The `total_sent_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub total_sent_bytes: u64,
 }
@@ -4118,119 +4473,138 @@ impl ::std::default::Default for CvmTeescopeEgress {
 /// `CvmTeescopeInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmTeescopeInfo {
-    /// The `egress` field.
+    /// `CvmTeescopeEgress`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub egress: ::std::option::Option<CvmTeescopeEgress>,
-    /// The `ingress` field.
+    /// `CvmTeescopeIngress`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ingress: ::std::option::Option<CvmTeescopeIngress>,
-    /// The `qemu` field.
+    /// `CvmTeescopeQemu`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu: ::std::option::Option<CvmTeescopeQemu>,
-    /// The `storage` field.
+    /// `CvmTeescopeStorage`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage: ::std::option::Option<CvmTeescopeStorage>,
-    /// The `vm_uuid` field.
+    /// String; required.
     pub vm_uuid: ::std::string::String,
 }
 /// `CvmTeescopeIngress`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmTeescopeIngress {
-    /// The `app_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// The `connections` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub connections: u64,
-    /// The `snis` field.
+    /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub snis: ::std::vec::Vec<::std::string::String>,
-    /// The `total_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub total_bytes: u64,
 }
 /// `CvmTeescopeQemu`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmTeescopeQemu {
-    /// The `allocated_mb` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub allocated_mb: u64,
-    /// The `cpu_cores` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub cpu_cores: u64,
-    /// The `cpu_pct_guest` field.
+    /// Number; optional.
+    /// Default: `0.0`. Bounds: minimum 0.0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_guest")]
     pub cpu_pct_guest: f64,
-    /// The `cpu_pct_system` field.
+    /// Number; optional.
+    /// Default: `0.0`. Bounds: minimum 0.0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_system")]
     pub cpu_pct_system: f64,
-    /// The `cpu_pct_total` field.
+    /// Number; optional.
+    /// Default: `0.0`. Bounds: minimum 0.0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_total")]
     pub cpu_pct_total: f64,
-    /// The `cpu_pct_usr` field.
+    /// Number; optional.
+    /// Default: `0.0`. Bounds: minimum 0.0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_usr")]
     pub cpu_pct_usr: f64,
-    /// The `cpu_pct_wait` field.
+    /// Number; optional.
+    /// Default: `0.0`. Bounds: minimum 0.0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_wait")]
     pub cpu_pct_wait: f64,
-    /// The `cpu_usage_perc` field.
+    /// Number; optional.
+    /// Default: `0.0`. Bounds: minimum 0.0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_usage_perc")]
     pub cpu_usage_perc: f64,
-    /// The `io_read_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub io_read_bytes: u64,
-    /// The `io_write_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub io_write_bytes: u64,
-    /// The `kvm_guest_mem_mb` field.
+    /// Number; optional.
+    /// Default: `0.0`. Bounds: minimum 0.0.
     #[serde(default = "defaults::cvm_teescope_qemu_kvm_guest_mem_mb")]
     pub kvm_guest_mem_mb: f64,
-    /// The `kvm_mem_usage_perc` field.
+    /// Number; optional.
+    /// Default: `0.0`. Bounds: minimum 0.0.
     #[serde(default = "defaults::cvm_teescope_qemu_kvm_mem_usage_perc")]
     pub kvm_mem_usage_perc: f64,
-    /// The `pid` field.
+    /// Integer; required.
+    /// Bounds: minimum 0.0.
     pub pid: u64,
-    /// The `slots` field.
+    /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub slots: ::std::vec::Vec<::std::string::String>,
-    /// The `uptime` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub uptime: u64,
 }
 /// `CvmTeescopeStorage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmTeescopeStorage {
-    /// The `exists` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub exists: bool,
-    /// The `size_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub size_bytes: u64,
 }
 /// `CvmUpgradePayload`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmUpgradePayload {
-    /// The `allow_restart` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_restart: ::std::option::Option<i64>,
-    /// The `compose_manifest` field.
+    /// `AppComposeV2`; required.
     pub compose_manifest: AppComposeV2,
-    /// The `encrypted_env` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    /// The `env_keys` field.
+    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The `ports` field.
+    /// List of `PortMapping`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<PortMapping>>,
-    /// The `update_ports` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub update_ports: bool,
-    /// The `user_config` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_config: ::std::option::Option<::std::string::String>,
 }
@@ -4250,16 +4624,16 @@ pub struct CvmUserConfig {
 /// `CvmosInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmosInfo {
-    /// The `is_dev` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_dev: ::std::option::Option<bool>,
-    /// The `name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `os_image_hash` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    /// The `version` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
@@ -4328,5 +4702,282 @@ impl ::std::convert::TryFrom<::std::string::String> for CvmsOrderByField {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+impl CommitCvmComposeFileUpdateBody {
+    /// Creates a `CommitCvmComposeFileUpdateBody` from its required fields (`compose_hash`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(compose_hash: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            compose_hash: compose_hash.into(),
+            encrypted_env: ::std::option::Option::None,
+            env_keys: ::std::option::Option::None,
+            update_env_vars: ::std::option::Option::None,
+        }
+    }
+    /// Sets `encrypted_env`: New encrypted env blob (hex)
+    #[must_use]
+    pub fn encrypted_env(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.encrypted_env = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `env_keys`: Allowed env var names
+    #[must_use]
+    pub fn env_keys(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.env_keys = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `update_env_vars`: Update allowed_envs list Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn update_env_vars(mut self, value: bool) -> Self {
+        self.update_env_vars = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl CommitUpdateRequest {
+    /// Creates a `CommitUpdateRequest` with every field unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            compose_hash: ::std::option::Option::None,
+            token: ::std::option::Option::None,
+            transaction_hash: ::std::option::Option::None,
+        }
+    }
+    /// Sets `compose_hash`: Compose hash from Phase 1. If omitted, auto-read from commit token. Unset, it is not sent and the server uses `""`.
+    #[must_use]
+    pub fn compose_hash(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.compose_hash = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `token`: Commit token (can also be passed as ?token= query param) Unset, it is not sent and the server uses `""`.
+    #[must_use]
+    pub fn token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.token = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `transaction_hash`: Transaction hash proving on-chain registration. Leave empty or use 'already-registered' if the hash was already registered on-chain. Unset, it is not sent and the server uses `""`.
+    #[must_use]
+    pub fn transaction_hash(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.transaction_hash = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl ComposeFileUpdateRequest {
+    /// Creates a `ComposeFileUpdateRequest` from its required fields (`compose_file`, `compose_hash`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        compose_file: impl ::std::convert::Into<AppComposeV2>,
+        compose_hash: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            compose_file: compose_file.into(),
+            compose_hash: compose_hash.into(),
+            encrypted_env: ::std::option::Option::None,
+            env_keys: ::std::option::Option::None,
+        }
+    }
+    /// Sets `encrypted_env`.
+    #[must_use]
+    pub fn encrypted_env(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.encrypted_env = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `env_keys`.
+    #[must_use]
+    pub fn env_keys(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.env_keys = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl CreateAppInstanceRequest {
+    /// Creates a `CreateAppInstanceRequest` with every field unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            compose_hash: ::std::option::Option::None,
+            docker_compose_file: ::std::option::Option::None,
+            encrypted_env: ::std::option::Option::None,
+            node_id: ::std::option::Option::None,
+            pre_launch_script: ::std::option::Option::None,
+            teepod_id: ::std::option::Option::None,
+            token: ::std::option::Option::None,
+            transaction_hash: ::std::option::Option::None,
+        }
+    }
+    /// Sets `compose_hash`: Explicit compose hash to replicate. Required when the source app has multiple live instances.
+    #[must_use]
+    pub fn compose_hash(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.compose_hash = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `docker_compose_file`: New Docker Compose YAML content
+    #[must_use]
+    pub fn docker_compose_file(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.docker_compose_file = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `encrypted_env`: New encrypted env blob (hex)
+    #[must_use]
+    pub fn encrypted_env(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.encrypted_env = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `node_id`: Target node ID for the replica
+    #[must_use]
+    pub fn node_id(mut self, value: i64) -> Self {
+        self.node_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pre_launch_script`: New pre-launch script content
+    #[must_use]
+    pub fn pre_launch_script(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.pre_launch_script = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `teepod_id`: Target node ID (deprecated, use node_id)
+    #[must_use]
+    pub fn teepod_id(mut self, value: i64) -> Self {
+        self.teepod_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `token`: Commit token returned by a prior prepare-only request. When set, this request commits the previously-prepared instance instead of preparing a new one.
+    #[must_use]
+    pub fn token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.token = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `transaction_hash`: On-chain transaction hash proving compose-hash registration. Use 'already-registered' (or omit) when the hash was registered earlier.
+    #[must_use]
+    pub fn transaction_hash(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.transaction_hash = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl CreateTappRequest {
+    /// Creates a `CreateTappRequest` from its required fields (`app_id`, `compose_hash`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        compose_hash: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            compose_hash: compose_hash.into(),
+            contract_address: ::std::option::Option::None,
+            deployer_address: ::std::option::Option::None,
+            encrypted_env: ::std::option::Option::None,
+            env_keys: ::std::option::Option::None,
+            kms_id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `contract_address`: The contract address.
+    #[must_use]
+    pub fn contract_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.contract_address = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `deployer_address`: The deployer address.
+    #[must_use]
+    pub fn deployer_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.deployer_address = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `encrypted_env`: The encrypted environment variables.
+    #[must_use]
+    pub fn encrypted_env(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.encrypted_env = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `env_keys`: The environment variables to use for the app.
+    #[must_use]
+    pub fn env_keys(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.env_keys = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `kms_id`: The KMS ID.
+    #[must_use]
+    pub fn kms_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.kms_id = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl CreateWorkloadTappRequest {
+    /// Creates a `CreateWorkloadTappRequest` from its required fields (`instance_type`, `model_id`, `name`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        instance_type: impl ::std::convert::Into<::std::string::String>,
+        model_id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            instance_type: instance_type.into(),
+            model_id: model_id.into(),
+            name: name.into(),
+            scheduled_delete_at: ::std::option::Option::None,
+        }
+    }
+    /// Sets `scheduled_delete_at`: The scheduled delete time of the tapp.
+    #[must_use]
+    pub fn scheduled_delete_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.scheduled_delete_at = ::std::option::Option::Some(value.into());
+        self
     }
 }

@@ -41,48 +41,58 @@ pub struct DailyTrend {
         ::std::string::String,
     >,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub compute_estimated: ::std::string::String,
-    /// The `date` field.
+    /// String (date); required.
     pub date: ::chrono::naive::NaiveDate,
     /// Whether this is an estimated value
     pub is_estimated: bool,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub storage_estimated: ::std::string::String,
 }
 /// `DailyUptimeItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DailyUptimeItem {
-    /// The `avg_duration_ms` field.
+    /// Number; required.
     pub avg_duration_ms: f64,
-    /// The `date` field.
+    /// String (date); required.
     pub date: ::chrono::naive::NaiveDate,
-    /// The `successful_checks` field.
+    /// Integer; required.
     pub successful_checks: i64,
-    /// The `total_checks` field.
+    /// Integer; required.
     pub total_checks: i64,
-    /// The `uptime_percent` field.
+    /// Number; required.
     pub uptime_percent: f64,
 }
 /// `DailyUptimeResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DailyUptimeResponse {
-    /// The `items` field.
+    /// List of `DailyUptimeItem`; required.
     pub items: ::std::vec::Vec<DailyUptimeItem>,
-    /// The `teepod_id` field.
+    /// Integer; required.
     pub teepod_id: i64,
 }
 /// Daily usage item with compute and disk costs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DailyUsageItem {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub compute_cost: ::std::string::String,
-    /// The `date` field.
+    /// String (date); required.
     pub date: ::chrono::naive::NaiveDate,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub disk_cost: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub total_cost: ::std::string::String,
-    /// The `usage_hours` field.
+    /// Number; required.
     pub usage_hours: f64,
 }
 /// Input for decoupling a GPU rental order.
@@ -90,8 +100,12 @@ pub struct DailyUsageItem {
 pub struct DecoupleOrderRequest {
     /// Optional extended audit note, not user-visible
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: at most 2000 characters.
     pub internal_note: ::std::option::Option<DecoupleOrderRequestInternalNote>,
     /// Short justification recorded in logs and returned to the caller
+    ///
+    /// Bounds: 1 to 500 characters.
     pub reason: DecoupleOrderRequestReason,
     /// Explicit billing period for the detached CVMs. Defaults to HOURLY for regular tiers and SKIP for enterprise tiers.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -100,7 +114,10 @@ pub struct DecoupleOrderRequest {
 /// Optional extended audit note, not user-visible
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct DecoupleOrderRequestInternalNote(pub(super) ::std::string::String);
+pub struct DecoupleOrderRequestInternalNote(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for DecoupleOrderRequestInternalNote {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -155,7 +172,10 @@ impl<'de> ::serde::Deserialize<'de> for DecoupleOrderRequestInternalNote {
 /// Short justification recorded in logs and returned to the caller
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct DecoupleOrderRequestReason(pub(super) ::std::string::String);
+pub struct DecoupleOrderRequestReason(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for DecoupleOrderRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -212,63 +232,69 @@ impl<'de> ::serde::Deserialize<'de> for DecoupleOrderRequestReason {
 /// `DecoupleOrderResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DecoupleOrderResponse {
-    /// The `affected_cvms` field.
+    /// List of `DecoupledCvmChangeOut`; required.
     pub affected_cvms: ::std::vec::Vec<DecoupledCvmChangeOut>,
-    /// The `decoupled_at` field.
+    /// String (date-time); required.
     pub decoupled_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Example: `"0123abcd"`.
     pub order_id: ::std::string::String,
-    /// The `previous_status` field.
+    /// `GpuRentalOrderStatus`; required.
     pub previous_status: GpuRentalOrderStatus,
-    /// The `status` field.
+    /// `GpuRentalOrderStatus`; required.
     pub status: GpuRentalOrderStatus,
-    /// The `target_billing_period` field.
+    /// `BillingPeriod`; required.
     pub target_billing_period: BillingPeriod,
 }
 /// `DecoupledCvmChangeOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DecoupledCvmChangeOut {
-    /// The `cvm_id` field.
+    /// Integer; required.
     pub cvm_id: i64,
-    /// The `new_billing_period` field.
+    /// `BillingPeriod`; required.
     pub new_billing_period: BillingPeriod,
-    /// The `previous_billing_period` field.
+    /// `BillingPeriod`, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub previous_billing_period: ::std::option::Option<BillingPeriod>,
 }
 /// `DeviceAllowlistItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DeviceAllowlistItem {
-    /// The `allowed_onchain` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub allowed_onchain: bool,
-    /// The `cvm_ids` field.
+    /// List of integers; optional.
+    /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub cvm_ids: ::std::vec::Vec<i64>,
-    /// The `device_id` field.
+    /// String; required.
     pub device_id: ::std::string::String,
-    /// The `node_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
 }
 /// `DeviceAllowlistResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct DeviceAllowlistResponse {
-    /// The `allow_any_device` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_any_device: ::std::option::Option<bool>,
-    /// The `app_contract_address` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_contract_address: ::std::option::Option<::std::string::String>,
-    /// The `chain_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    /// The `devices` field.
+    /// List of `DeviceAllowlistItem`; optional.
+    /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub devices: ::std::vec::Vec<DeviceAllowlistItem>,
-    /// The `is_onchain_kms` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub is_onchain_kms: bool,
 }
@@ -289,9 +315,13 @@ pub struct DeviceAuthorizeRequest {
 pub struct DeviceCodeRequest {
     /// OAuth client identifier
     #[serde(default = "defaults::device_code_request_client_id")]
+    ///
+    /// Default: `"phala-cli"`.
     pub client_id: ::std::string::String,
     /// Space-separated list of requested permissions
     #[serde(default = "defaults::device_code_request_scope")]
+    ///
+    /// Default: `"user:profile cvms:* nodes:*"`.
     pub scope: ::std::string::String,
 }
 impl ::std::default::Default for DeviceCodeRequest {
@@ -321,36 +351,40 @@ pub struct DeviceCodeResponse {
 /// `DeviceIdAuditResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct DeviceIdAuditResponse {
-    /// The `affected_teams` field.
+    /// List of `AffectedTeam`; optional.
+    /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub affected_teams: ::std::vec::Vec<AffectedTeam>,
-    /// The `total_checked` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub total_checked: i64,
-    /// The `total_missing_device_id` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub total_missing_device_id: i64,
-    /// The `total_not_allowed` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub total_not_allowed: i64,
 }
 /// `DeviceIdHistoryItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DeviceIdHistoryItem {
-    /// The `changed_at` field.
+    /// String (date-time); required.
     pub changed_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `device_id` field.
+    /// String; required.
     pub device_id: ::std::string::String,
 }
 /// `DeviceTeepodInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DeviceTeepodInfo {
-    /// The `kms_slug` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_slug: ::std::option::Option<::std::string::String>,
-    /// The `teepod_id` field.
+    /// Integer; required.
     pub teepod_id: i64,
-    /// The `teepod_name` field.
+    /// String; required.
     pub teepod_name: ::std::string::String,
 }
 /// Request body for polling device authorization status.
@@ -360,6 +394,8 @@ pub struct DeviceTokenRequest {
     pub device_code: ::std::string::String,
     /// OAuth grant type (must be device_code)
     #[serde(default = "defaults::device_token_request_grant_type")]
+    ///
+    /// Default: `"urn:ietf:params:oauth:grant-type:device_code"`.
     pub grant_type: ::std::string::String,
 }
 /// Response containing the issued access token.
@@ -369,13 +405,20 @@ pub struct DeviceTokenResponse {
     pub access_token: ::std::string::String,
     /// Token lifetime in seconds (90 days)
     #[serde(default = "defaults::default_u64::<i64, 7776000>")]
+    ///
+    /// Default: `7776000`.
     pub expires_in: i64,
     /// Token type (always 'bearer')
     #[serde(default = "defaults::device_token_response_token_type")]
+    ///
+    /// Default: `"bearer"`.
     pub token_type: ::std::string::String,
 }
 /// Request for diagnosing custom domain DNS configuration.
+///
+/// Build it with [`DiagnoseDomainsRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct DiagnoseDomainsRequest {
     /// List of domain and port pairs to check
     pub domains: ::std::vec::Vec<DomainCheckRequest>,
@@ -397,49 +440,49 @@ pub struct DisableErrorEntry {
 /// `DiskInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DiskInfo {
-    /// The `free_size` field.
+    /// Integer; required.
     pub free_size: i64,
-    /// The `mount_point` field.
+    /// String; required.
     pub mount_point: ::std::string::String,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `total_size` field.
+    /// Integer; required.
     pub total_size: i64,
 }
 /// `DisputeOperation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DisputeOperation {
-    /// The `cvm_id` field.
+    /// Integer; required.
     pub cvm_id: i64,
-    /// The `cvm_name` field.
+    /// String; required.
     pub cvm_name: ::std::string::String,
-    /// The `instance_id` field.
+    /// String; required.
     pub instance_id: ::std::string::String,
-    /// The `operation` field.
+    /// String; required.
     pub operation: ::std::string::String,
-    /// The `running_duration_hours` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub running_duration_hours: ::std::option::Option<::std::string::String>,
-    /// The `timestamp` field.
+    /// String (date-time); required.
     pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `triggered_by` field.
+    /// Integer; required.
     pub triggered_by: i64,
-    /// The `triggered_by_username` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub triggered_by_username: ::std::option::Option<::std::string::String>,
 }
 /// `DisputeTimelineResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DisputeTimelineResponse {
-    /// The `operations` field.
+    /// List of `DisputeOperation`; required.
     pub operations: ::std::vec::Vec<DisputeOperation>,
-    /// The `period_end` field.
+    /// String (date); required.
     pub period_end: ::chrono::naive::NaiveDate,
-    /// The `period_start` field.
+    /// String (date); required.
     pub period_start: ::chrono::naive::NaiveDate,
-    /// The `team_id` field.
+    /// Integer; required.
     pub team_id: i64,
-    /// The `team_name` field.
+    /// String; required.
     pub team_name: ::std::string::String,
 }
 /// DNS record check result.
@@ -452,6 +495,8 @@ pub struct DnsRecordResult {
     pub expected_value: ::std::string::String,
     /// True if this record format is deprecated
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub is_deprecated: bool,
     /// True if actual matches expected
     pub is_valid: bool,
@@ -466,13 +511,15 @@ pub struct DnsRecordResult {
 /// `DockerConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DockerConfig {
-    /// The `password` field.
+    /// String, or null; optional.
+    /// Default: `""`.
     #[serde(default = "defaults::docker_config_password")]
     pub password: ::std::option::Option<::std::string::String>,
-    /// The `registry` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub registry: ::std::option::Option<::std::string::String>,
-    /// The `username` field.
+    /// String, or null; optional.
+    /// Default: `""`.
     #[serde(default = "defaults::docker_config_username")]
     pub username: ::std::option::Option<::std::string::String>,
 }
@@ -486,7 +533,10 @@ impl ::std::default::Default for DockerConfig {
     }
 }
 /// Single domain check entry.
+///
+/// Build it with [`DomainCheckRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct DomainCheckRequest {
     /// Domain name to diagnose (e.g., app.example.com)
     pub domain: ::std::string::String,
@@ -511,45 +561,51 @@ pub struct DomainDiagnosisResult {
 /// `DstackAppFullResponseV20251028`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DstackAppFullResponseV20251028 {
-    /// The `app_icon_url` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_icon_url: ::std::option::Option<::std::string::String>,
-    /// The `app_id` field.
+    /// String; required.
     pub app_id: ::std::string::String,
-    /// The `app_provision_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_provision_type: ::std::option::Option<::std::string::String>,
-    /// The `created_at` field.
+    /// String; required.
     pub created_at: ::std::string::String,
-    /// The `current_cvm` field.
+    /// `CvmBasicInfoV20251028`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_cvm: ::std::option::Option<CvmBasicInfoV20251028>,
-    /// The `cvm_count` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub cvm_count: i64,
-    /// The `cvms` field.
+    /// List of `CvmBasicInfoV20251028`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub cvms: ::std::vec::Vec<CvmBasicInfoV20251028>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub id: DstackAppFullResponseV20251028Id,
-    /// The `kms_type` field.
+    /// String; required.
     pub kms_type: ::std::string::String,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `profile` field.
+    /// `ProfileGetResponse`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<ProfileGetResponse>,
-    /// The `team_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    /// The `team_slug` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct DstackAppFullResponseV20251028Id(pub(super) ::std::string::String);
+pub struct DstackAppFullResponseV20251028Id(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for DstackAppFullResponseV20251028Id {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -606,39 +662,45 @@ impl<'de> ::serde::Deserialize<'de> for DstackAppFullResponseV20251028Id {
 /// `DstackAppFullResponseV20260121`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DstackAppFullResponseV20260121 {
-    /// The `app_icon_url` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_icon_url: ::std::option::Option<::std::string::String>,
-    /// The `app_id` field.
+    /// String; required.
     pub app_id: ::std::string::String,
-    /// The `app_provision_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_provision_type: ::std::option::Option<::std::string::String>,
-    /// The `created_at` field.
+    /// String; required.
     pub created_at: ::std::string::String,
-    /// The `current_cvm` field.
+    /// `CvmInfoV20260121`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_cvm: ::std::option::Option<CvmInfoV20260121>,
-    /// The `cvm_count` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub cvm_count: i64,
-    /// The `cvms` field.
+    /// List of `CvmInfoV20260121`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub cvms: ::std::vec::Vec<CvmInfoV20260121>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub id: DstackAppFullResponseV20260121Id,
-    /// The `kms_type` field.
+    /// String; required.
     pub kms_type: ::std::string::String,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `profile` field.
+    /// `ProfileGetResponse`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<ProfileGetResponse>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct DstackAppFullResponseV20260121Id(pub(super) ::std::string::String);
+pub struct DstackAppFullResponseV20260121Id(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for DstackAppFullResponseV20260121Id {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -695,28 +757,33 @@ impl<'de> ::serde::Deserialize<'de> for DstackAppFullResponseV20260121Id {
 /// Dstack app item for team dstack apps list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DstackAppItem {
-    /// The `app_id` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `cvms_count` field.
+    /// Integer; required.
     pub cvms_count: i64,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub hashid: DstackAppItemHashid,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `running_cvms_count` field.
+    /// Integer; required.
     pub running_cvms_count: i64,
-    /// The `slug` field.
+    /// String; required.
     pub slug: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct DstackAppItemHashid(pub(super) ::std::string::String);
+pub struct DstackAppItemHashid(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for DstackAppItemHashid {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -772,24 +839,24 @@ impl<'de> ::serde::Deserialize<'de> for DstackAppItemHashid {
 /// `DstackAppListResponseV20251028`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DstackAppListResponseV20251028 {
-    /// The `dstack_apps` field.
+    /// List of `DstackAppFullResponseV20251028` or `DstackAppMinimalResponse`; required.
     pub dstack_apps: ::std::vec::Vec<DstackAppListResponseV20251028DstackAppsItem>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
-    /// The `total_pages` field.
+    /// Integer; required.
     pub total_pages: i64,
 }
 /// `DstackAppListResponseV20251028DstackAppsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum DstackAppListResponseV20251028DstackAppsItem {
-    /// The `FullResponseV20251028` case.
+    /// A `DstackAppFullResponseV20251028`.
     FullResponseV20251028(DstackAppFullResponseV20251028),
-    /// The `MinimalResponse` case.
+    /// A `DstackAppMinimalResponse`.
     MinimalResponse(DstackAppMinimalResponse),
 }
 impl ::std::convert::From<DstackAppFullResponseV20251028>
@@ -807,24 +874,24 @@ for DstackAppListResponseV20251028DstackAppsItem {
 /// `DstackAppListResponseV20260121`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DstackAppListResponseV20260121 {
-    /// The `dstack_apps` field.
+    /// List of `DstackAppFullResponseV20260121` or `DstackAppMinimalResponse`; required.
     pub dstack_apps: ::std::vec::Vec<DstackAppListResponseV20260121DstackAppsItem>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
-    /// The `total_pages` field.
+    /// Integer; required.
     pub total_pages: i64,
 }
 /// `DstackAppListResponseV20260121DstackAppsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum DstackAppListResponseV20260121DstackAppsItem {
-    /// The `FullResponseV20260121` case.
+    /// A `DstackAppFullResponseV20260121`.
     FullResponseV20260121(DstackAppFullResponseV20260121),
-    /// The `MinimalResponse` case.
+    /// A `DstackAppMinimalResponse`.
     MinimalResponse(DstackAppMinimalResponse),
 }
 impl ::std::convert::From<DstackAppFullResponseV20260121>
@@ -842,61 +909,66 @@ for DstackAppListResponseV20260121DstackAppsItem {
 /// `DstackAppMinimalResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DstackAppMinimalResponse {
-    /// The `app_icon_url` field.
+    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_icon_url: ::std::option::Option<::serde_json::Value>,
-    /// The `app_id` field.
+    /// String; required.
     pub app_id: ::std::string::String,
-    /// The `app_provision_type` field.
+    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_provision_type: ::std::option::Option<::serde_json::Value>,
-    /// The `created_at` field.
+    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::serde_json::Value>,
-    /// The `current_cvm` field.
+    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_cvm: ::std::option::Option<::serde_json::Value>,
-    /// The `cvm_count` field.
+    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_count: ::std::option::Option<::serde_json::Value>,
-    /// The `cvms` field.
+    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvms: ::std::option::Option<::serde_json::Value>,
-    /// The `id` field.
+    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::serde_json::Value>,
-    /// The `kms_type` field.
+    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_type: ::std::option::Option<::serde_json::Value>,
-    /// The `name` field.
+    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::serde_json::Value>,
-    /// The `profile` field.
+    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<::serde_json::Value>,
 }
 /// Dstack app information for team preview.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DstackAppPreview {
-    /// The `app_id` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `cvms_count` field.
+    /// Integer; required.
     pub cvms_count: i64,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub id: DstackAppPreviewId,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `slug` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub slug: ::std::option::Option<::std::string::String>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct DstackAppPreviewId(pub(super) ::std::string::String);
+pub struct DstackAppPreviewId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for DstackAppPreviewId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -947,5 +1019,45 @@ impl<'de> ::serde::Deserialize<'de> for DstackAppPreviewId {
             .map_err(|e: self::error::ConversionError| {
                 <D::Error as ::serde::de::Error>::custom(e.to_string())
             })
+    }
+}
+impl DiagnoseDomainsRequest {
+    /// Creates a `DiagnoseDomainsRequest` from its required fields (`domains`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        domains: impl ::std::convert::Into<::std::vec::Vec<DomainCheckRequest>>,
+    ) -> Self {
+        Self { domains: domains.into() }
+    }
+}
+impl DomainCheckRequest {
+    /// Creates a `DomainCheckRequest` from its required fields (`domain`, `port`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        domain: impl ::std::convert::Into<::std::string::String>,
+        port: i64,
+    ) -> Self {
+        Self {
+            domain: domain.into(),
+            port,
+        }
+    }
+}
+impl DstackAppListResponseV20251028DstackAppsItem {
+    /// `app_id` of whichever model this is (every variant has it, with this type).
+    pub fn app_id(&self) -> &str {
+        match self {
+            Self::FullResponseV20251028(v) => v.app_id.as_str(),
+            Self::MinimalResponse(v) => v.app_id.as_str(),
+        }
+    }
+}
+impl DstackAppListResponseV20260121DstackAppsItem {
+    /// `app_id` of whichever model this is (every variant has it, with this type).
+    pub fn app_id(&self) -> &str {
+        match self {
+            Self::FullResponseV20260121(v) => v.app_id.as_str(),
+            Self::MinimalResponse(v) => v.app_id.as_str(),
+        }
     }
 }

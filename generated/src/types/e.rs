@@ -7,63 +7,65 @@ use super::*;
 /// `EmailTokenVerificationRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct EmailTokenVerificationRequest {
-    /// The `token` field.
+    /// String; required.
     pub token: ::std::string::String,
 }
 /// Request payload for email verification
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct EmailVerificationPayload {
-    /// The `email` field.
+    /// String (email), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
 /// `EventLog`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct EventLog {
-    /// The `digest` field.
+    /// String; required.
     pub digest: ::std::string::String,
-    /// The `event` field.
+    /// String; required.
     pub event: ::std::string::String,
-    /// The `event_payload` field.
+    /// String; required.
     pub event_payload: ::std::string::String,
-    /// The `event_type` field.
+    /// Integer; required.
     pub event_type: i64,
-    /// The `imr` field.
+    /// Integer; required.
     pub imr: i64,
 }
 /// Extended Container with the public log endpoint if any.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ExtendedContainer {
-    /// The `command` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub command: ::std::option::Option<::std::string::String>,
-    /// The `created` field.
+    /// Integer; required.
     pub created: i64,
-    /// The `id` field.
+    /// String; required.
     pub id: ::std::string::String,
-    /// The `image` field.
+    /// String; required.
     pub image: ::std::string::String,
-    /// The `image_id` field.
+    /// String; required.
     pub image_id: ::std::string::String,
-    /// The `log_endpoint` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_endpoint: ::std::option::Option<::std::string::String>,
-    /// The `names` field.
+    /// List of strings; required.
     pub names: ::std::vec::Vec<::std::string::String>,
-    /// The `state` field.
+    /// String; required.
     pub state: ::std::string::String,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
 }
 /// Credit transaction with associated user and team data.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ExtendedCreditTransaction {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::string::String,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Admin who created transaction
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -71,12 +73,14 @@ pub struct ExtendedCreditTransaction {
     /// Admin username
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by_username: ::std::option::Option<::std::string::String>,
-    /// The `description` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// The `has_paid` field.
+    /// Boolean; required.
     pub has_paid: bool,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub id: ExtendedCreditTransactionId,
     /// Internal admin note
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -84,7 +88,7 @@ pub struct ExtendedCreditTransaction {
     /// Team name if team-owned credit
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    /// The `type` field.
+    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     /// User who owns the credit account
@@ -94,7 +98,10 @@ pub struct ExtendedCreditTransaction {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ExtendedCreditTransactionId(pub(super) ::std::string::String);
+pub struct ExtendedCreditTransactionId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ExtendedCreditTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -156,15 +163,17 @@ pub struct ExternalSettlementRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Reason for settlement (required for audit)
+    ///
+    /// Bounds: at least 1 characters.
     pub reason: ExternalSettlementRequestReason,
 }
 /// Payment amount (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ExternalSettlementRequestAmount {
-    /// The `Number` case.
+    /// A `f64`.
     Number(f64),
-    /// The `String` case.
+    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for ExternalSettlementRequestAmount {
@@ -183,7 +192,10 @@ impl ::std::convert::From<f64> for ExternalSettlementRequestAmount {
 /// Reason for settlement (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ExternalSettlementRequestReason(pub(super) ::std::string::String);
+pub struct ExternalSettlementRequestReason(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ExternalSettlementRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -238,34 +250,51 @@ impl<'de> ::serde::Deserialize<'de> for ExternalSettlementRequestReason {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ExternalSettlementResponse {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub credit_transaction_id: ::std::option::Option<
         ExternalSettlementResponseCreditTransactionId,
     >,
     /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Example: `"19.99"`.
     pub credited_amount: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub new_outstanding: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub previous_outstanding: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Example: `"19.99"`.
     pub settlement_amount: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub settlement_transaction_id: ::std::option::Option<
         ExternalSettlementResponseSettlementTransactionId,
     >,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: ExternalSettlementResponseTransactionId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ExternalSettlementResponseCreditTransactionId(
+    /// A `String`.
     pub(super) ::std::string::String,
 );
 impl ::std::ops::Deref for ExternalSettlementResponseCreditTransactionId {
@@ -326,6 +355,7 @@ impl<'de> ::serde::Deserialize<'de> for ExternalSettlementResponseCreditTransact
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ExternalSettlementResponseSettlementTransactionId(
+    /// A `String`.
     pub(super) ::std::string::String,
 );
 impl ::std::ops::Deref for ExternalSettlementResponseSettlementTransactionId {
@@ -387,7 +417,10 @@ for ExternalSettlementResponseSettlementTransactionId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ExternalSettlementResponseTransactionId(pub(super) ::std::string::String);
+pub struct ExternalSettlementResponseTransactionId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ExternalSettlementResponseTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {

@@ -35,6 +35,8 @@ pub struct FeatureFlag {
     pub action_url: ::std::option::Option<::std::string::String>,
     /// Whether the feature is enabled
     #[serde(default = "defaults::default_bool::<true>")]
+    ///
+    /// Default: `true`.
     pub enabled: bool,
     /// Flag identifier (e.g., 'can_create_cvm')
     pub name: ::std::string::String,
@@ -67,17 +69,23 @@ pub struct FilterOptionsResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FinalizeBatchItemRequest {
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: FinalizeBatchItemRequestInvoiceId,
-    /// The `invoice_type` field.
+    /// One of `"local"`, `"stripe"`; required.
     pub invoice_type: FinalizeBatchItemRequestInvoiceType,
-    /// The `send_email` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub send_email: bool,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct FinalizeBatchItemRequestInvoiceId(pub(super) ::std::string::String);
+pub struct FinalizeBatchItemRequestInvoiceId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for FinalizeBatchItemRequestInvoiceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -192,21 +200,26 @@ for FinalizeBatchItemRequestInvoiceType {
 /// `FinalizeBatchItemResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FinalizeBatchItemResult {
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: FinalizeBatchItemResultInvoiceId,
-    /// The `ok` field.
+    /// Boolean; required.
     pub ok: bool,
-    /// The `status` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct FinalizeBatchItemResultInvoiceId(pub(super) ::std::string::String);
+pub struct FinalizeBatchItemResultInvoiceId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for FinalizeBatchItemResultInvoiceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -263,19 +276,19 @@ impl<'de> ::serde::Deserialize<'de> for FinalizeBatchItemResultInvoiceId {
 /// `FinalizeBatchRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FinalizeBatchRequest {
-    /// The `items` field.
+    /// List of `FinalizeBatchItemRequest`; required.
     pub items: ::std::vec::Vec<FinalizeBatchItemRequest>,
 }
 /// `FinalizeBatchResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FinalizeBatchResponse {
-    /// The `failed` field.
+    /// Integer; required.
     pub failed: i64,
-    /// The `results` field.
+    /// List of `FinalizeBatchItemResult`; required.
     pub results: ::std::vec::Vec<FinalizeBatchItemResult>,
-    /// The `succeeded` field.
+    /// Integer; required.
     pub succeeded: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// Request for finalize invoice operation.
@@ -284,7 +297,8 @@ pub struct FinalizeInvoiceRequest {
     /// Optional override for draft invoice channel before finalize
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_type: ::std::option::Option<FinalizeInvoiceRequestInvoiceType>,
-    /// The `send_email` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub send_email: bool,
 }
@@ -358,17 +372,22 @@ for FinalizeInvoiceRequestInvoiceType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FinalizeInvoiceResponse {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount_due: ::std::string::String,
-    /// The `email_sent` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub email_sent: bool,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Example: `"0123abcd"`.
     pub invoice_id: ::std::string::String,
-    /// The `item_count` field.
+    /// Integer; required.
     pub item_count: i64,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `success` field.
+    /// Boolean; required.
     pub success: bool,
 }
 /// Firewall availability for the node hosting a CVM.

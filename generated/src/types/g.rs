@@ -8,9 +8,9 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetAppCvmsResponseItem {
-    /// The `CvmInfoV20260121` case.
+    /// A `CvmInfoV20260121`.
     CvmInfoV20260121(CvmInfoV20260121),
-    /// The `HostedCvm` case.
+    /// A `HostedCvm`.
     HostedCvm(HostedCvm),
 }
 impl ::std::convert::From<CvmInfoV20260121> for GetAppCvmsResponseItem {
@@ -27,11 +27,11 @@ impl ::std::convert::From<HostedCvm> for GetAppCvmsResponseItem {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetAppInfoResponse {
-    /// The `FullResponseV20260121` case.
+    /// A `DstackAppFullResponseV20260121`.
     FullResponseV20260121(DstackAppFullResponseV20260121),
-    /// The `FullResponseV20251028` case.
+    /// A `DstackAppFullResponseV20251028`.
     FullResponseV20251028(DstackAppFullResponseV20251028),
-    /// The `MinimalResponse` case.
+    /// A `DstackAppMinimalResponse`.
     MinimalResponse(DstackAppMinimalResponse),
 }
 impl ::std::convert::From<DstackAppFullResponseV20260121> for GetAppInfoResponse {
@@ -53,9 +53,9 @@ impl ::std::convert::From<DstackAppMinimalResponse> for GetAppInfoResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetAppListResponse {
-    /// The `V20260121` case.
+    /// A `DstackAppListResponseV20260121`.
     V20260121(DstackAppListResponseV20260121),
-    /// The `V20251028` case.
+    /// A `DstackAppListResponseV20251028`.
     V20251028(DstackAppListResponseV20251028),
 }
 impl ::std::convert::From<DstackAppListResponseV20260121> for GetAppListResponse {
@@ -72,9 +72,9 @@ impl ::std::convert::From<DstackAppListResponseV20251028> for GetAppListResponse
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetCvmInfoResponse {
-    /// The `ManagementCvmBasicInfo` case.
+    /// A `ManagementCvmBasicInfo`.
     ManagementCvmBasicInfo(ManagementCvmBasicInfo),
-    /// The `CvmInfoDetail` case.
+    /// A `CvmInfoDetail`.
     CvmInfoDetail(CvmInfoDetail),
 }
 impl ::std::convert::From<ManagementCvmBasicInfo> for GetCvmInfoResponse {
@@ -91,9 +91,9 @@ impl ::std::convert::From<CvmInfoDetail> for GetCvmInfoResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetCvmListResponse {
-    /// The `CvmInfos` case.
+    /// A `PaginatedCvmInfos`.
     CvmInfos(PaginatedCvmInfos),
-    /// The `HostedCvms` case.
+    /// A `PaginatedHostedCvms`.
     HostedCvms(PaginatedHostedCvms),
 }
 impl ::std::convert::From<PaginatedCvmInfos> for GetCvmListResponse {
@@ -107,15 +107,23 @@ impl ::std::convert::From<PaginatedHostedCvms> for GetCvmListResponse {
     }
 }
 /// Request model for importing SSH keys from a GitHub profile.
+///
+/// Build it with [`GithubProfileImportRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct GithubProfileImportRequest {
     /// GitHub username to import SSH keys from
+    ///
+    /// Bounds: 1 to 39 characters.
     pub github_username: GithubProfileImportRequestGithubUsername,
 }
 /// GitHub username to import SSH keys from
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GithubProfileImportRequestGithubUsername(pub(super) ::std::string::String);
+pub struct GithubProfileImportRequestGithubUsername(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for GithubProfileImportRequestGithubUsername {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -267,7 +275,7 @@ pub struct GpuAllocationStatusOut {
     /// Device state
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device: ::std::option::Option<GpuDeviceStateOut>,
-    /// The `inventory` field.
+    /// `GpuInventoryStateOut`; required.
     pub inventory: GpuInventoryStateOut,
     /// Mismatch reason
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -280,15 +288,23 @@ pub struct GpuAllocationStatusOut {
 pub struct GpuAvailability {
     /// Whether there are public GPUs available
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub has_public_gpus: bool,
     /// Whether team has reserved GPU access
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub has_reserved_gpus: bool,
     /// Number of public GPUs available
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub public_gpu_count: i64,
     /// Number of reserved GPUs available to use
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub reserved_gpu_count: i64,
 }
 /// Request to check GPU availability for a workspace.
@@ -327,12 +343,16 @@ pub struct GpuAvailabilityCheckResponse {
     pub team_name: ::std::option::Option<::std::string::String>,
 }
 /// `GpuConfig`
+///
+/// Build it with [`GpuConfig::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct GpuConfig {
-    /// The `attach_mode` field.
-    #[serde(default = "defaults::gpu_config_attach_mode")]
-    pub attach_mode: ::std::string::String,
-    /// The `gpus` field.
+    /// String; optional.
+    /// Default: `"listed"`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attach_mode: ::std::option::Option<::std::string::String>,
+    /// List of `GpuSpec`; required.
     pub gpus: ::std::vec::Vec<GpuSpec>,
 }
 /// Current CVM allocation for GPU.
@@ -367,6 +387,8 @@ pub struct GpuDeviceState {
     pub driver: ::std::option::Option<::std::string::String>,
     /// Device in use
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub in_use: bool,
     /// Power state (D0, D3)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -382,6 +404,8 @@ pub struct GpuDeviceState {
     pub vfio_group: ::std::option::Option<i64>,
     /// VFIO group occupied
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub vfio_occupied: bool,
     /// PIDs using VFIO
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -395,12 +419,18 @@ pub struct GpuDeviceState {
 pub struct GpuDeviceStateOut {
     /// CC mode
     #[serde(default = "defaults::gpu_device_state_out_cc_mode")]
+    ///
+    /// Default: `"unknown"`.
     pub cc_mode: ::std::string::String,
     /// Driver name
     #[serde(default = "defaults::gpu_device_state_out_driver")]
+    ///
+    /// Default: `"unknown"`.
     pub driver: ::std::string::String,
     /// Device in use
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub in_use: bool,
     /// Device name
     pub name: ::std::string::String,
@@ -409,23 +439,33 @@ pub struct GpuDeviceStateOut {
     pub pid: ::std::option::Option<i64>,
     /// Power state
     #[serde(default = "defaults::gpu_device_state_out_power_state")]
+    ///
+    /// Default: `"unknown"`.
     pub power_state: ::std::string::String,
     /// PPCIe mode
     #[serde(default = "defaults::gpu_device_state_out_ppcie_mode")]
+    ///
+    /// Default: `"unknown"`.
     pub ppcie_mode: ::std::string::String,
     /// Runtime status
     #[serde(default = "defaults::gpu_device_state_out_runtime_status")]
+    ///
+    /// Default: `"unknown"`.
     pub runtime_status: ::std::string::String,
     /// PCI slot
     pub slot: ::std::string::String,
     /// Uptime in seconds
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub uptime: i64,
     /// VFIO group
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vfio_group: ::std::option::Option<i64>,
     /// VFIO occupied
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub vfio_occupied: bool,
     /// VFIO PIDs
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -438,6 +478,8 @@ pub struct GpuDeviceStateOut {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuIdsRequest {
     /// GPU IDs to query
+    ///
+    /// Bounds: at least 1 items.
     pub gpu_ids: ::std::vec::Vec<i64>,
 }
 /// GPU inventory state from database.
@@ -446,7 +488,7 @@ pub struct GpuInventoryStateOut {
     /// Allocation timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `allocation_status` field.
+    /// `GpuAllocationStatus`; required.
     pub allocation_status: GpuAllocationStatus,
     /// Allocated CVM ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -470,24 +512,24 @@ pub struct GpuInventoryStateOut {
 /// GPU information for workspace GPUs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuItem {
-    /// The `added_at` field.
+    /// String (date-time); required.
     pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `allocation_status` field.
+    /// String; required.
     pub allocation_status: ::std::string::String,
-    /// The `gpu_id` field.
+    /// Integer; required.
     pub gpu_id: i64,
-    /// The `node_id` field.
+    /// Integer; required.
     pub node_id: i64,
-    /// The `node_name` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// The `product_id` field.
+    /// String; required.
     pub product_id: ::std::string::String,
-    /// The `slot` field.
+    /// String; required.
     pub slot: ::std::string::String,
-    /// The `teepod_id` field.
+    /// Integer; required.
     pub teepod_id: i64,
-    /// The `teepod_name` field.
+    /// String; required.
     pub teepod_name: ::std::string::String,
 }
 /// Node context for GPU.
@@ -502,19 +544,24 @@ pub struct GpuNodeInfo {
 /// Response payload for GPU rental order creation (minimal info).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderCreateResponse {
-    /// The `created_at` field.
+    /// String; required.
     pub created_at: ::std::string::String,
-    /// The `deployment_name` field.
+    /// String; required.
     pub deployment_name: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^gord_.+`. Example: `"gord_0123abcd"`.
     pub id: GpuRentalOrderCreateResponseId,
-    /// The `status` field.
+    /// `GpuRentalOrderStatus`; required.
     pub status: GpuRentalOrderStatus,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuRentalOrderCreateResponseId(pub(super) ::std::string::String);
+pub struct GpuRentalOrderCreateResponseId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for GpuRentalOrderCreateResponseId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -570,36 +617,41 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalOrderCreateResponseId {
 /// User-facing order history item. Does not expose admin-only decouple metadata.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderHistoryItem {
-    /// The `activated_at` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub activated_at: ::std::option::Option<::std::string::String>,
-    /// The `agreed_hourly_rate` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agreed_hourly_rate: ::std::option::Option<::std::string::String>,
-    /// The `cancelled_at` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cancelled_at: ::std::option::Option<::std::string::String>,
-    /// The `completed_at` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed_at: ::std::option::Option<::std::string::String>,
-    /// The `created_at` field.
+    /// String; required.
     pub created_at: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^gord_.+`. Example: `"gord_0123abcd"`.
     pub id: GpuRentalOrderHistoryItemId,
-    /// The `quantity` field.
+    /// Integer; required.
     pub quantity: i64,
-    /// The `sku` field.
+    /// `GpuSkuHistoryResponse`; required.
     pub sku: GpuSkuHistoryResponse,
-    /// The `status` field.
+    /// `GpuRentalOrderStatus`; required.
     pub status: GpuRentalOrderStatus,
-    /// The `total_spent` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_spent: ::std::option::Option<::std::string::String>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuRentalOrderHistoryItemId(pub(super) ::std::string::String);
+pub struct GpuRentalOrderHistoryItemId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for GpuRentalOrderHistoryItemId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -655,149 +707,165 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalOrderHistoryItemId {
 /// Paginated order history response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderHistoryResponse {
-    /// The `items` field.
+    /// List of `GpuRentalOrderHistoryItem`; required.
     pub items: ::std::vec::Vec<GpuRentalOrderHistoryItem>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// GPU rental order with related metadata.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderItem {
-    /// The `activated_at` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub activated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    ///
+    /// Example: `"19.99"`.
     pub agreed_hourly_rate: ::std::option::Option<::std::string::String>,
-    /// The `allocation_count` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub allocation_count: i64,
-    /// The `allocations` field.
+    /// List of `AllocationDetail`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub allocations: ::std::vec::Vec<AllocationDetail>,
-    /// The `cancelled_at` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub cancelled_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `commitment_days` field.
+    /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub commitment_days: ::std::option::Option<i64>,
-    /// The `completed_at` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `decouple_internal_note` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decouple_internal_note: ::std::option::Option<::std::string::String>,
-    /// The `decouple_reason` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decouple_reason: ::std::option::Option<::std::string::String>,
-    /// The `decoupled_at` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub decoupled_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `decoupled_by_email` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decoupled_by_email: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Example: `"0123abcd"`.
     pub decoupled_by_user_id: ::std::option::Option<::std::string::String>,
-    /// The `decoupled_by_username` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decoupled_by_username: ::std::option::Option<::std::string::String>,
-    /// The `deployment_name` field.
+    /// String; required.
     pub deployment_name: ::std::string::String,
-    /// The `docker_compose_file` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    /// The `hourly_billing_start_time` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub hourly_billing_start_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Example: `"0123abcd"`.
     pub id: ::std::string::String,
-    /// The `price_commitment_days` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price_commitment_days: ::std::option::Option<i64>,
-    /// The `price_hourly_rate` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price_hourly_rate: ::std::option::Option<::std::string::String>,
-    /// The `price_plan` field.
+    /// `GpuSkuPricingPlan`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price_plan: ::std::option::Option<GpuSkuPricingPlan>,
-    /// The `quantity` field.
+    /// Integer; required.
     pub quantity: i64,
-    /// The `requested_start_time` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub requested_start_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `sku_code` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_code: ::std::option::Option<::std::string::String>,
-    /// The `sku_display_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_display_name: ::std::option::Option<::std::string::String>,
-    /// The `sku_id` field.
+    /// Integer; required.
     pub sku_id: i64,
-    /// The `sku_min_rental_duration_hours` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_min_rental_duration_hours: ::std::option::Option<i64>,
-    /// The `sku_price_id` field.
+    /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub sku_price_id: ::std::option::Option<i64>,
-    /// The `status` field.
+    /// `GpuRentalOrderStatus`; required.
     pub status: GpuRentalOrderStatus,
-    /// The `team_id` field.
+    /// Integer; required.
     pub team_id: i64,
-    /// The `team_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    /// The `updated_at` field.
+    /// String (date-time); required.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `user_email` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Example: `"0123abcd"`.
     pub user_id: ::std::string::String,
-    /// The `user_username` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_username: ::std::option::Option<::std::string::String>,
 }
 /// Response payload for GPU rental order list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderListResponse {
-    /// The `agreed_hourly_rate` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub agreed_hourly_rate: ::std::option::Option<::std::string::String>,
-    /// The `created_at` field.
+    /// String; required.
     pub created_at: ::std::string::String,
-    /// The `cvm_allocations` field.
+    /// List of `CvmAllocationResponse`; required.
     pub cvm_allocations: ::std::vec::Vec<CvmAllocationResponse>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^gord_.+`. Example: `"gord_0123abcd"`.
     pub id: GpuRentalOrderListResponseId,
-    /// The `os_image_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_name: ::std::option::Option<::std::string::String>,
-    /// The `sku` field.
+    /// `GpuSkuResponse`; required.
     pub sku: GpuSkuResponse,
-    /// The `status` field.
+    /// `GpuRentalOrderStatus`; required.
     pub status: GpuRentalOrderStatus,
-    /// The `team_id` field.
+    /// Integer; required.
     pub team_id: i64,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: GpuRentalOrderListResponseUserId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuRentalOrderListResponseId(pub(super) ::std::string::String);
+pub struct GpuRentalOrderListResponseId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for GpuRentalOrderListResponseId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -853,7 +921,10 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalOrderListResponseId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuRentalOrderListResponseUserId(pub(super) ::std::string::String);
+pub struct GpuRentalOrderListResponseUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for GpuRentalOrderListResponseUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -982,34 +1053,42 @@ impl ::std::convert::TryFrom<::std::string::String> for GpuRentalOrderStatus {
 /// `GpuRentalOrderSummaryOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderSummaryOut {
-    /// The `commitment_days` field.
+    /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub commitment_days: ::std::option::Option<i64>,
-    /// The `financial` field.
+    /// `OrderFinancialSummaryOut`; required.
     pub financial: OrderFinancialSummaryOut,
-    /// The `minimum_period` field.
+    /// `OrderMinimumPeriodOut`, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub minimum_period: ::std::option::Option<OrderMinimumPeriodOut>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Example: `"0123abcd"`.
     pub order_id: ::std::string::String,
-    /// The `pricing_plan` field.
+    /// `GpuSkuPricingPlan`, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub pricing_plan: ::std::option::Option<GpuSkuPricingPlan>,
-    /// The `related_transactions` field.
+    /// List of `RelatedTransactionOut`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub related_transactions: ::std::vec::Vec<RelatedTransactionOut>,
-    /// The `runway` field.
+    /// `OrderRunwayOut`; required.
     pub runway: OrderRunwayOut,
 }
 /// Request for GPU rental provisioning (before encryption).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalProvisionRequest {
     /// Name for the deployment
+    ///
+    /// Bounds: 1 to 255 characters.
     pub deployment_name: GpuRentalProvisionRequestDeploymentName,
     /// Docker Compose configuration
+    ///
+    /// Bounds: at least 1 characters.
     pub docker_compose_file: GpuRentalProvisionRequestDockerComposeFile,
     /// Prefer development OS images when matching resources
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub prefer_dev: bool,
     /// ID of the GPU SKU to rent
     pub sku_id: i64,
@@ -1017,7 +1096,10 @@ pub struct GpuRentalProvisionRequest {
 /// Name for the deployment
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuRentalProvisionRequestDeploymentName(pub(super) ::std::string::String);
+pub struct GpuRentalProvisionRequestDeploymentName(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for GpuRentalProvisionRequestDeploymentName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1076,7 +1158,10 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalProvisionRequestDeploymentName 
 /// Docker Compose configuration
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuRentalProvisionRequestDockerComposeFile(pub(super) ::std::string::String);
+pub struct GpuRentalProvisionRequestDockerComposeFile(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for GpuRentalProvisionRequestDockerComposeFile {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1169,7 +1254,10 @@ pub struct GpuSkuAllowedTeamsOut {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuSkuAllowedTeamsOutAllowedTeamIdsItem(pub(super) ::std::string::String);
+pub struct GpuSkuAllowedTeamsOutAllowedTeamIdsItem(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for GpuSkuAllowedTeamsOutAllowedTeamIdsItem {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1230,56 +1318,71 @@ pub struct GpuSkuCreate {
     /// Optional descriptive text
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// The `disk_size_gb` field.
+    /// Integer, or null; optional.
+    /// Bounds: minimum 0.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<u64>,
     /// Customer facing name
     pub display_name: ::std::string::String,
-    /// The `extra_specs` field.
+    /// JSON object; optional.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub extra_specs: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Number of GPUs in this SKU
+    ///
+    /// Bounds: minimum 1.0.
     pub gpu_count: ::std::num::NonZeroU64,
     /// GPU model e.g. H200
     pub gpu_model: ::std::string::String,
     /// Instance type ID for CVM provisioning
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// The `is_active` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_active: bool,
     /// Minimum rental duration in hours
+    ///
+    /// Bounds: minimum 0.0.
     pub min_rental_duration_hours: u64,
     /// Lead time before the SKU is ready
+    ///
+    /// Bounds: minimum 0.0.
     pub provisioning_time_hours: u64,
-    /// The `ram_gb` field.
+    /// Integer, or null; optional.
+    /// Bounds: minimum 0.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_gb: ::std::option::Option<u64>,
     /// Region where the SKU is available
     pub region: ::std::string::String,
     /// Time needed for restocking in hours
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 0.0.
     pub restocking_time_hours: ::std::option::Option<u64>,
     /// Unique business identifier for the SKU
     pub sku_code: ::std::string::String,
     /// Available inventory quantity
     #[serde(default)]
+    ///
+    /// Default: `0`. Bounds: minimum 0.0.
     pub stock_quantity: u64,
-    /// The `vcpu` field.
+    /// Integer, or null; optional.
+    /// Bounds: minimum 0.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<u64>,
-    /// The `vram_gb` field.
+    /// Integer, or null; optional.
+    /// Bounds: minimum 0.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vram_gb: ::std::option::Option<u64>,
 }
 /// Minimal SKU info for order history.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuHistoryResponse {
-    /// The `display_name` field.
+    /// String; required.
     pub display_name: ::std::string::String,
-    /// The `gpu_count` field.
+    /// Integer; required.
     pub gpu_count: i64,
-    /// The `gpu_model` field.
+    /// String; required.
     pub gpu_model: ::std::string::String,
 }
 /// GPU SKU with hardware specs and pricing tiers.
@@ -1343,7 +1446,10 @@ pub struct GpuSkuOut {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuSkuOutAllowedTeamIdsItem(pub(super) ::std::string::String);
+pub struct GpuSkuOutAllowedTeamIdsItem(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for GpuSkuOutAllowedTeamIdsItem {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1401,19 +1507,21 @@ impl<'de> ::serde::Deserialize<'de> for GpuSkuOutAllowedTeamIdsItem {
 pub struct GpuSkuPriceCreate {
     /// Required commitment in days
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 1.0.
     pub commitment_days: ::std::option::Option<::std::num::NonZeroU64>,
     /// Hourly rate (must be positive)
     pub hourly_rate: GpuSkuPriceCreateHourlyRate,
-    /// The `plan` field.
+    /// `GpuSkuPricingPlan`; required.
     pub plan: GpuSkuPricingPlan,
 }
 /// Hourly rate (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GpuSkuPriceCreateHourlyRate {
-    /// The `Number` case.
+    /// A `f64`.
     Number(f64),
-    /// The `String` case.
+    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for GpuSkuPriceCreateHourlyRate {
@@ -1441,7 +1549,7 @@ pub struct GpuSkuPriceOut {
     pub hourly_rate: ::std::string::String,
     /// Price record ID
     pub id: i64,
-    /// The `plan` field.
+    /// `GpuSkuPricingPlan`; required.
     pub plan: GpuSkuPricingPlan,
     /// Last update timestamp
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1449,14 +1557,14 @@ pub struct GpuSkuPriceOut {
 /// `GpuSkuPriceResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuPriceResponse {
-    /// The `commitment_days` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commitment_days: ::std::option::Option<i64>,
-    /// The `hourly_rate` field.
+    /// String; required.
     pub hourly_rate: ::std::string::String,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `plan` field.
+    /// `GpuSkuPricingPlan`; required.
     pub plan: GpuSkuPricingPlan,
 }
 /// Input for updating a GPU SKU price tier.
@@ -1464,6 +1572,8 @@ pub struct GpuSkuPriceResponse {
 pub struct GpuSkuPriceUpdate {
     /// Update commitment period
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 1.0.
     pub commitment_days: ::std::option::Option<::std::num::NonZeroU64>,
     /// Update hourly rate
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1476,9 +1586,9 @@ pub struct GpuSkuPriceUpdate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GpuSkuPriceUpdateHourlyRate {
-    /// The `Number` case.
+    /// A `f64`.
     Number(f64),
-    /// The `String` case.
+    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for GpuSkuPriceUpdateHourlyRate {
@@ -1554,106 +1664,119 @@ impl ::std::convert::TryFrom<::std::string::String> for GpuSkuPricingPlan {
 /// `GpuSkuResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuResponse {
-    /// The `disk_size_gb` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<i64>,
-    /// The `display_name` field.
+    /// String; required.
     pub display_name: ::std::string::String,
-    /// The `extra_specs` field.
+    /// JSON object; optional.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub extra_specs: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// The `gpu_count` field.
+    /// Integer; required.
     pub gpu_count: i64,
-    /// The `gpu_model` field.
+    /// String; required.
     pub gpu_model: ::std::string::String,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `min_rental_duration_hours` field.
+    /// Integer; required.
     pub min_rental_duration_hours: i64,
-    /// The `prices` field.
+    /// List of `GpuSkuPriceResponse`; required.
     pub prices: ::std::vec::Vec<GpuSkuPriceResponse>,
-    /// The `provisioning_time_hours` field.
+    /// Integer; required.
     pub provisioning_time_hours: i64,
-    /// The `ram_gb` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_gb: ::std::option::Option<i64>,
-    /// The `region` field.
+    /// String; required.
     pub region: ::std::string::String,
-    /// The `restocking_time_hours` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restocking_time_hours: ::std::option::Option<i64>,
-    /// The `sku_code` field.
+    /// String; required.
     pub sku_code: ::std::string::String,
-    /// The `stock_quantity` field.
+    /// Integer; required.
     pub stock_quantity: i64,
-    /// The `vcpu` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
-    /// The `vram_gb` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vram_gb: ::std::option::Option<i64>,
 }
 /// `GpuSkuUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct GpuSkuUpdate {
-    /// The `description` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// The `disk_size_gb` field.
+    /// Integer, or null; optional.
+    /// Bounds: minimum 0.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<u64>,
-    /// The `display_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
-    /// The `extra_specs` field.
+    /// JSON object, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_specs: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// The `gpu_count` field.
+    /// Integer, or null; optional.
+    /// Bounds: minimum 1.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_count: ::std::option::Option<::std::num::NonZeroU64>,
-    /// The `gpu_model` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_model: ::std::option::Option<::std::string::String>,
-    /// The `instance_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// The `is_active` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_active: ::std::option::Option<bool>,
-    /// The `min_rental_duration_hours` field.
+    /// Integer, or null; optional.
+    /// Bounds: minimum 0.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min_rental_duration_hours: ::std::option::Option<u64>,
-    /// The `provisioning_time_hours` field.
+    /// Integer, or null; optional.
+    /// Bounds: minimum 0.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provisioning_time_hours: ::std::option::Option<u64>,
-    /// The `ram_gb` field.
+    /// Integer, or null; optional.
+    /// Bounds: minimum 0.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_gb: ::std::option::Option<u64>,
-    /// The `region` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// The `restocking_time_hours` field.
+    /// Integer, or null; optional.
+    /// Bounds: minimum 0.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restocking_time_hours: ::std::option::Option<u64>,
-    /// The `stock_quantity` field.
+    /// Integer, or null; optional.
+    /// Bounds: minimum 0.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stock_quantity: ::std::option::Option<u64>,
-    /// The `vcpu` field.
+    /// Integer, or null; optional.
+    /// Bounds: minimum 0.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<u64>,
-    /// The `vram_gb` field.
+    /// Integer, or null; optional.
+    /// Bounds: minimum 0.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vram_gb: ::std::option::Option<u64>,
 }
 /// `GpuSpec`
+///
+/// Build it with [`GpuSpec::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct GpuSpec {
-    /// The `product_id` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product_id: ::std::option::Option<::std::string::String>,
-    /// The `slot` field.
+    /// String; required.
     pub slot: ::std::string::String,
 }
 /// GPU inventory statistics.
@@ -1697,7 +1820,7 @@ pub struct GpuTeepodInfo {
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// Teepod name
     pub name: ::std::string::String,
-    /// The `status` field.
+    /// `TeepodStatus`; required.
     pub status: TeepodStatus,
 }
 /// GPU currently in use by a VM or process.
@@ -1729,35 +1852,245 @@ pub struct GpusGpuModeInfoOut {
 /// `GuestAgentInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GuestAgentInfo {
-    /// The `app_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// The `compose_hash` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
-    /// The `device_id` field.
+    /// String; required.
     pub device_id: ::std::string::String,
-    /// The `instance_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `mr_aggregated` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mr_aggregated: ::std::option::Option<::std::string::String>,
-    /// The `mr_key_provider` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mr_key_provider: ::std::option::Option<::std::string::String>,
-    /// The `os_image_hash` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
 }
 /// Structured lifecycle event emitted by the guest or runtime. Since VMM v0.5.7.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GuestEvent {
-    /// The `body` field.
+    /// String; required.
     pub body: ::std::string::String,
-    /// The `event` field.
+    /// String; required.
     pub event: ::std::string::String,
-    /// The `timestamp` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub timestamp: i64,
+}
+impl GithubProfileImportRequest {
+    /// Creates a `GithubProfileImportRequest` from its required fields (`github_username`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        github_username: impl ::std::convert::Into<
+            GithubProfileImportRequestGithubUsername,
+        >,
+    ) -> Self {
+        Self {
+            github_username: github_username.into(),
+        }
+    }
+}
+impl GpuConfig {
+    /// Creates a `GpuConfig` from its required fields (`gpus`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(gpus: impl ::std::convert::Into<::std::vec::Vec<GpuSpec>>) -> Self {
+        Self {
+            attach_mode: ::std::option::Option::None,
+            gpus: gpus.into(),
+        }
+    }
+    /// Sets `attach_mode`. Unset, it is not sent and the server uses `"listed"`.
+    #[must_use]
+    pub fn attach_mode(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.attach_mode = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl GpuSpec {
+    /// Creates a `GpuSpec` from its required fields (`slot`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(slot: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            product_id: ::std::option::Option::None,
+            slot: slot.into(),
+        }
+    }
+    /// Sets `product_id`.
+    #[must_use]
+    pub fn product_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.product_id = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl GetAppCvmsResponseItem {
+    /// `in_progress` of whichever model this is (every variant has it, with this type).
+    pub fn in_progress(&self) -> bool {
+        match self {
+            Self::CvmInfoV20260121(v) => v.in_progress,
+            Self::HostedCvm(v) => v.in_progress,
+        }
+    }
+    /// `listed` of whichever model this is (every variant has it, with this type).
+    pub fn listed(&self) -> bool {
+        match self {
+            Self::CvmInfoV20260121(v) => v.listed,
+            Self::HostedCvm(v) => v.listed,
+        }
+    }
+    /// `name` of whichever model this is (every variant has it, with this type).
+    pub fn name(&self) -> &str {
+        match self {
+            Self::CvmInfoV20260121(v) => v.name.as_str(),
+            Self::HostedCvm(v) => v.name.as_str(),
+        }
+    }
+    /// `project_type` of whichever model this is (every variant has it, with this type).
+    pub fn project_type(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::CvmInfoV20260121(v) => v.project_type.as_deref(),
+            Self::HostedCvm(v) => v.project_type.as_deref(),
+        }
+    }
+    /// `status` of whichever model this is (every variant has it, with this type).
+    pub fn status(&self) -> &str {
+        match self {
+            Self::CvmInfoV20260121(v) => v.status.as_str(),
+            Self::HostedCvm(v) => v.status.as_str(),
+        }
+    }
+}
+impl GetAppInfoResponse {
+    /// `app_id` of whichever model this is (every variant has it, with this type).
+    pub fn app_id(&self) -> &str {
+        match self {
+            Self::FullResponseV20260121(v) => v.app_id.as_str(),
+            Self::FullResponseV20251028(v) => v.app_id.as_str(),
+            Self::MinimalResponse(v) => v.app_id.as_str(),
+        }
+    }
+}
+impl GetAppListResponse {
+    /// `page` of whichever model this is (every variant has it, with this type).
+    pub fn page(&self) -> i64 {
+        match self {
+            Self::V20260121(v) => v.page,
+            Self::V20251028(v) => v.page,
+        }
+    }
+    /// `page_size` of whichever model this is (every variant has it, with this type).
+    pub fn page_size(&self) -> i64 {
+        match self {
+            Self::V20260121(v) => v.page_size,
+            Self::V20251028(v) => v.page_size,
+        }
+    }
+    /// `total` of whichever model this is (every variant has it, with this type).
+    pub fn total(&self) -> i64 {
+        match self {
+            Self::V20260121(v) => v.total,
+            Self::V20251028(v) => v.total,
+        }
+    }
+    /// `total_pages` of whichever model this is (every variant has it, with this type).
+    pub fn total_pages(&self) -> i64 {
+        match self {
+            Self::V20260121(v) => v.total_pages,
+            Self::V20251028(v) => v.total_pages,
+        }
+    }
+}
+impl GetCvmInfoResponse {
+    /// `in_progress` of whichever model this is (every variant has it, with this type).
+    pub fn in_progress(&self) -> bool {
+        match self {
+            Self::ManagementCvmBasicInfo(v) => v.in_progress,
+            Self::CvmInfoDetail(v) => v.in_progress,
+        }
+    }
+    /// `instance_id` of whichever model this is (every variant has it, with this type).
+    pub fn instance_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::ManagementCvmBasicInfo(v) => v.instance_id.as_deref(),
+            Self::CvmInfoDetail(v) => v.instance_id.as_deref(),
+        }
+    }
+    /// `listed` of whichever model this is (every variant has it, with this type).
+    pub fn listed(&self) -> bool {
+        match self {
+            Self::ManagementCvmBasicInfo(v) => v.listed,
+            Self::CvmInfoDetail(v) => v.listed,
+        }
+    }
+    /// `name` of whichever model this is (every variant has it, with this type).
+    pub fn name(&self) -> &str {
+        match self {
+            Self::ManagementCvmBasicInfo(v) => v.name.as_str(),
+            Self::CvmInfoDetail(v) => v.name.as_str(),
+        }
+    }
+    /// `project_type` of whichever model this is (every variant has it, with this type).
+    pub fn project_type(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::ManagementCvmBasicInfo(v) => v.project_type.as_deref(),
+            Self::CvmInfoDetail(v) => v.project_type.as_deref(),
+        }
+    }
+    /// `status` of whichever model this is (every variant has it, with this type).
+    pub fn status(&self) -> &str {
+        match self {
+            Self::ManagementCvmBasicInfo(v) => v.status.as_str(),
+            Self::CvmInfoDetail(v) => v.status.as_str(),
+        }
+    }
+    /// `vm_uuid` of whichever model this is (every variant has it, with this type).
+    pub fn vm_uuid(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::ManagementCvmBasicInfo(v) => v.vm_uuid.as_deref(),
+            Self::CvmInfoDetail(v) => v.vm_uuid.as_deref(),
+        }
+    }
+}
+impl GetCvmListResponse {
+    /// `page` of whichever model this is (every variant has it, with this type).
+    pub fn page(&self) -> i64 {
+        match self {
+            Self::CvmInfos(v) => v.page,
+            Self::HostedCvms(v) => v.page,
+        }
+    }
+    /// `page_size` of whichever model this is (every variant has it, with this type).
+    pub fn page_size(&self) -> i64 {
+        match self {
+            Self::CvmInfos(v) => v.page_size,
+            Self::HostedCvms(v) => v.page_size,
+        }
+    }
+    /// `pages` of whichever model this is (every variant has it, with this type).
+    pub fn pages(&self) -> i64 {
+        match self {
+            Self::CvmInfos(v) => v.pages,
+            Self::HostedCvms(v) => v.pages,
+        }
+    }
+    /// `total` of whichever model this is (every variant has it, with this type).
+    pub fn total(&self) -> i64 {
+        match self {
+            Self::CvmInfos(v) => v.total,
+            Self::HostedCvms(v) => v.total,
+        }
+    }
 }

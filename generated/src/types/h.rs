@@ -7,70 +7,78 @@ use super::*;
 /// `HostedCvm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct HostedCvm {
-    /// The `allow_upgrade` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub allow_upgrade: bool,
-    /// The `billing_period` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_period: ::std::option::Option<::std::string::String>,
-    /// The `contract_address` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_address: ::std::option::Option<::std::string::String>,
-    /// The `dapp_dashboard_url` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dapp_dashboard_url: ::std::option::Option<::std::string::String>,
-    /// The `deployer_address` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_address: ::std::option::Option<::std::string::String>,
-    /// The `disk_size` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size: ::std::option::Option<i64>,
-    /// The `gateway_domain` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_domain: ::std::option::Option<::std::string::String>,
-    /// The `hosted` field.
+    /// `VmInfo`; required.
     pub hosted: VmInfo,
-    /// The `in_progress` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub in_progress: bool,
-    /// The `kms_info` field.
+    /// `KmsInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<KmsInfo>,
-    /// The `listed` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub listed: bool,
-    /// The `managed_user` field.
+    /// `ManagedUser`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_user: ::std::option::Option<ManagedUser>,
-    /// The `memory` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory: ::std::option::Option<i64>,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `node` field.
+    /// `CvmNode`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node: ::std::option::Option<CvmNode>,
     /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub project_id: ::std::option::Option<HostedCvmProjectId>,
-    /// The `project_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_type: ::std::option::Option<::std::string::String>,
-    /// The `public_urls` field.
+    /// List of `CvmNetworkUrls`; required.
     pub public_urls: ::std::vec::Vec<CvmNetworkUrls>,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `syslog_endpoint` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub syslog_endpoint: ::std::option::Option<::std::string::String>,
-    /// The `vcpu` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct HostedCvmProjectId(pub(super) ::std::string::String);
+pub struct HostedCvmProjectId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for HostedCvmProjectId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -137,7 +145,7 @@ pub struct HourlyBillingResponse {
 /// `HttpValidationError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct HttpValidationError {
-    /// The `detail` field.
+    /// List of `ValidationError`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub detail: ::std::vec::Vec<ValidationError>,
 }

@@ -15,6 +15,8 @@ pub struct ImportItemsRequest {
     pub period_start: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Replace existing items from same source
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub replace_existing: bool,
     /// Data source: cvm_usage (or usage), credit_consumed
     pub source: ::std::string::String,
@@ -22,48 +24,52 @@ pub struct ImportItemsRequest {
 /// Response for import items operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ImportItemsResponse {
-    /// The `imported_count` field.
+    /// Integer; required.
     pub imported_count: i64,
-    /// The `source` field.
+    /// String; required.
     pub source: ::std::string::String,
-    /// The `success` field.
+    /// Boolean; required.
     pub success: bool,
-    /// The `total_amount` field.
+    /// Number; required.
     pub total_amount: f64,
 }
 /// `InProgressOperation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InProgressOperation {
-    /// The `correlation_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
     /// Hashed CVM ID
     pub cvm_id: ::std::string::String,
-    /// The `duration_seconds` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub duration_seconds: i64,
-    /// The `instance_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// The `memory_mb` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub memory_mb: i64,
-    /// The `name` field.
+    /// String; optional.
+    /// Default: `""`.
     #[serde(default)]
     pub name: ::std::string::String,
-    /// The `operation_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_type: ::std::option::Option<::std::string::String>,
-    /// The `started_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `status` field.
+    /// String; optional.
+    /// Default: `""`.
     #[serde(default)]
     pub status: ::std::string::String,
-    /// The `vm_uuid` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
-    /// The `worker_acked_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub worker_acked_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
@@ -95,37 +101,46 @@ pub struct InstanceEventsInstanceEventResponse {
     pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// `InstanceIdRefreshRequest`
+///
+/// Build it with [`InstanceIdRefreshRequest::new`] (or `Default`) and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct InstanceIdRefreshRequest {
     /// Preview changes without persisting
-    #[serde(default)]
-    pub dry_run: bool,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    pub dry_run: ::std::option::Option<bool>,
     /// Overwrite existing instance_id when different
-    #[serde(default)]
-    pub overwrite: bool,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    pub overwrite: ::std::option::Option<bool>,
 }
 /// `InstanceIdRefreshResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InstanceIdRefreshResult {
-    /// The `cvm_id` field.
+    /// Integer; required.
     pub cvm_id: i64,
-    /// The `identifier` field.
+    /// String; required.
     pub identifier: ::std::string::String,
-    /// The `new_instance_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_instance_id: ::std::option::Option<::std::string::String>,
-    /// The `old_instance_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub old_instance_id: ::std::option::Option<::std::string::String>,
-    /// The `reason` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
-    /// The `source` field.
+    /// One of `"teepod_state"`, `"teepod_info"`, `"gateway"`, `"none"`; optional.
+    /// Default: `"none"`.
     #[serde(default = "defaults::instance_id_refresh_result_source")]
     pub source: InstanceIdRefreshResultSource,
-    /// The `status` field.
+    /// One of `"updated"`, `"unchanged"`, `"skipped"`, `"conflict"`, `"error"`; required.
     pub status: InstanceIdRefreshResultStatus,
-    /// The `verified_with_gateway` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub verified_with_gateway: bool,
 }
@@ -285,13 +300,17 @@ pub struct InstanceSpendingResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InstanceTypeBreakdown {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub compute_estimated: ::std::string::String,
-    /// The `cvm_count` field.
+    /// Integer; required.
     pub cvm_count: i64,
     /// Instance type family (cpu, gpu, etc.)
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub family: ::std::option::Option<::std::string::String>,
     /// Effective compute hourly rate (compute_estimated / running_hours). Ensures: hourly_rate × running_hours = compute_estimated
+    ///
+    /// Example: `"19.99"`.
     pub hourly_rate: ::std::string::String,
     /// Instance type ID
     pub instance_type: ::std::string::String,
@@ -299,11 +318,15 @@ pub struct InstanceTypeBreakdown {
     pub instance_type_name: ::std::string::String,
     /// Percentage of total cost
     pub percentage: ::std::string::String,
-    /// The `running_hours` field.
+    /// String; required.
     pub running_hours: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub storage_estimated: ::std::string::String,
     /// Compute + storage
+    ///
+    /// Example: `"19.99"`.
     pub total_estimated: ::std::string::String,
 }
 /// Public instance type specification.
@@ -311,6 +334,8 @@ pub struct InstanceTypeBreakdown {
 pub struct InstanceTypePublic {
     /// Default disk size in GB
     #[serde(default = "defaults::default_u64::<i64, 20>")]
+    ///
+    /// Default: `20`.
     pub default_disk_size_gb: i64,
     /// Type description
     pub description: ::std::string::String,
@@ -333,33 +358,34 @@ pub struct InstanceTypePublic {
 /// Resource usage breakdown by instance type.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InstanceTypeResourceItem {
-    /// The `instance_type` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// The `running_count` field.
+    /// Integer; required.
     pub running_count: i64,
-    /// The `running_disk_gb` field.
+    /// Integer; required.
     pub running_disk_gb: i64,
-    /// The `running_memory_mb` field.
+    /// Integer; required.
     pub running_memory_mb: i64,
-    /// The `running_vcpu` field.
+    /// Integer; required.
     pub running_vcpu: i64,
-    /// The `spec_gpu_count` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub spec_gpu_count: i64,
-    /// The `spec_memory_mb` field.
+    /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub spec_memory_mb: ::std::option::Option<i64>,
-    /// The `spec_vcpu` field.
+    /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub spec_vcpu: ::std::option::Option<i64>,
-    /// The `total_count` field.
+    /// Integer; required.
     pub total_count: i64,
-    /// The `total_disk_gb` field.
+    /// Integer; required.
     pub total_disk_gb: i64,
-    /// The `total_memory_mb` field.
+    /// Integer; required.
     pub total_memory_mb: i64,
-    /// The `total_vcpu` field.
+    /// Integer; required.
     pub total_vcpu: i64,
 }
 /// Instance type for admin interface.
@@ -367,6 +393,8 @@ pub struct InstanceTypeResourceItem {
 pub struct InstanceTypeResponse {
     /// Default disk size in GB
     #[serde(default = "defaults::default_u64::<i64, 20>")]
+    ///
+    /// Default: `20`.
     pub default_disk_size_gb: i64,
     /// Description
     pub description: ::std::string::String,
@@ -382,6 +410,8 @@ pub struct InstanceTypeResponse {
     pub hourly_rate: ::std::string::String,
     /// Enable hugepages
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub hugepages: bool,
     /// Instance type ID (e.g., 'tdx.small')
     pub id: ::std::string::String,
@@ -391,6 +421,8 @@ pub struct InstanceTypeResponse {
     pub name: ::std::string::String,
     /// Enable NUMA pinning
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub pin_numa: bool,
     /// Publicly visible
     pub public: bool,
@@ -400,6 +432,8 @@ pub struct InstanceTypeResponse {
     pub requires_gpu_cc_mode: bool,
     /// GPU count
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub requires_gpu_count: i64,
     /// vCPU count
     pub vcpu: i64,
@@ -510,56 +544,71 @@ pub struct InvoiceDetailResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvoiceItem {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount_due: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    ///
+    /// Example: `"19.99"`.
     pub amount_paid: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    ///
+    /// Example: `"19.99"`.
     pub amount_remaining: ::std::option::Option<::std::string::String>,
-    /// The `charge_id` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub charge_id: ::std::option::Option<::std::string::String>,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `credit_id` field.
+    /// Integer; required.
     pub credit_id: i64,
-    /// The `hosted_invoice_url` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub hosted_invoice_url: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub id: InvoiceItemId,
-    /// The `invoice_pdf_url` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub invoice_pdf_url: ::std::option::Option<::std::string::String>,
-    /// The `payment_intent_id` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub payment_intent_id: ::std::option::Option<::std::string::String>,
-    /// The `period_end` field.
+    /// String (date-time); required.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `period_start` field.
+    /// String (date-time); required.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `stripe_customer_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    /// The `stripe_invoice_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_invoice_id: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: InvoiceItemTeamId,
-    /// The `updated_at` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: ::std::option::Option<InvoiceItemUserId>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct InvoiceItemId(pub(super) ::std::string::String);
+pub struct InvoiceItemId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for InvoiceItemId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -617,35 +666,44 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceItemId {
 pub struct InvoiceItemOut {
     /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Example: `"19.99"`.
     pub adjusted_cost: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub cost: ::std::string::String,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `description` field.
+    /// String; required.
     pub description: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Example: `"0123abcd"`.
     pub id: ::std::string::String,
-    /// The `instance_id` field.
+    /// String; required.
     pub instance_id: ::std::string::String,
-    /// The `instance_name` field.
+    /// String; required.
     pub instance_name: ::std::string::String,
-    /// The `instance_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Example: `"0123abcd"`.
     pub invoice_id: ::std::string::String,
-    /// The `is_manual` field.
+    /// Boolean; required.
     pub is_manual: bool,
-    /// The `record_count` field.
+    /// Integer; required.
     pub record_count: i64,
-    /// The `region` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// The `source` field.
+    /// String; optional.
+    /// Default: `"usage"`.
     #[serde(default = "defaults::invoice_item_out_source")]
     pub source: ::std::string::String,
-    /// The `updated_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
@@ -670,7 +728,10 @@ pub struct InvoiceItemResponse {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct InvoiceItemTeamId(pub(super) ::std::string::String);
+pub struct InvoiceItemTeamId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for InvoiceItemTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -726,7 +787,10 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceItemTeamId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct InvoiceItemUserId(pub(super) ::std::string::String);
+pub struct InvoiceItemUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for InvoiceItemUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -823,76 +887,87 @@ pub struct InvoiceListResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvoiceWithRelations {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount_due: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    ///
+    /// Example: `"19.99"`.
     pub amount_paid: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    ///
+    /// Example: `"19.99"`.
     pub amount_remaining: ::std::option::Option<::std::string::String>,
-    /// The `charge_id` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub charge_id: ::std::option::Option<::std::string::String>,
-    /// The `charge_outcome` field.
+    /// JSON object, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_outcome: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// The `charge_status` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_status: ::std::option::Option<::std::string::String>,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `credit_id` field.
+    /// Integer; required.
     pub credit_id: i64,
-    /// The `email_sent_at` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub email_sent_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `hosted_invoice_url` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub hosted_invoice_url: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub id: InvoiceWithRelationsId,
-    /// The `invoice_pdf_url` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub invoice_pdf_url: ::std::option::Option<::std::string::String>,
-    /// The `payment_intent_id` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub payment_intent_id: ::std::option::Option<::std::string::String>,
-    /// The `period_end` field.
+    /// String (date-time); required.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `period_start` field.
+    /// String (date-time); required.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `stripe_customer_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    /// The `stripe_invoice_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_invoice_id: ::std::option::Option<::std::string::String>,
-    /// The `team_id` field.
+    /// Integer; required.
     pub team_id: i64,
-    /// The `team_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    /// The `updated_at` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `user_email` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
-    /// The `user_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<i64>,
-    /// The `user_username` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_username: ::std::option::Option<::std::string::String>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct InvoiceWithRelationsId(pub(super) ::std::string::String);
+pub struct InvoiceWithRelationsId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for InvoiceWithRelationsId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -948,9 +1023,9 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceWithRelationsId {
 /// `InvoicesPaginatedInvoices`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvoicesPaginatedInvoices {
-    /// The `items` field.
+    /// List of `InvoiceWithRelations`; required.
     pub items: ::std::vec::Vec<InvoiceWithRelations>,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// `IsAllowedRequest`
@@ -969,24 +1044,46 @@ pub struct IsAllowedRequest {
 /// `IsAllowedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct IsAllowedResponse {
-    /// The `allow_any_device` field.
+    /// Boolean; required.
     pub allow_any_device: bool,
-    /// The `app_contract_address` field.
+    /// String; required.
     pub app_contract_address: ::std::string::String,
-    /// The `compose_hash` field.
+    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// The `compose_hash_allowed` field.
+    /// Boolean; required.
     pub compose_hash_allowed: bool,
-    /// The `cvm_id` field.
+    /// Integer; required.
     pub cvm_id: i64,
-    /// The `device_id` field.
+    /// String; required.
     pub device_id: ::std::string::String,
-    /// The `device_id_allowed` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `is_allowed` field.
+    /// Boolean; required.
     pub is_allowed: bool,
+}
+impl InstanceIdRefreshRequest {
+    /// Creates a `InstanceIdRefreshRequest` with every field unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            dry_run: ::std::option::Option::None,
+            overwrite: ::std::option::Option::None,
+        }
+    }
+    /// Sets `dry_run`: Preview changes without persisting Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.dry_run = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `overwrite`: Overwrite existing instance_id when different Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn overwrite(mut self, value: bool) -> Self {
+        self.overwrite = ::std::option::Option::Some(value);
+        self
+    }
 }

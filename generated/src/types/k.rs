@@ -13,6 +13,8 @@ pub struct KmsContractCreate {
     pub contract_address: ::std::string::String,
     /// Enable contract immediately
     #[serde(default = "defaults::default_bool::<true>")]
+    ///
+    /// Default: `true`.
     pub enabled: bool,
 }
 /// KMS contract configuration for on-chain key management.
@@ -117,6 +119,8 @@ pub struct KmsInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
     /// Hashed KMS identifier (kms_xxxxx)
+    ///
+    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub id: KmsInfoId,
     /// Smart contract address if onchain
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -132,7 +136,10 @@ pub struct KmsInfo {
 /// Hashed KMS identifier (kms_xxxxx)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct KmsInfoId(pub(super) ::std::string::String);
+pub struct KmsInfoId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for KmsInfoId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -188,48 +195,48 @@ impl<'de> ::serde::Deserialize<'de> for KmsInfoId {
 /// `KmsInspectResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsInspectResponse {
-    /// The `db_version` field.
+    /// String; required.
     pub db_version: ::std::string::String,
-    /// The `endpoint` field.
+    /// String; required.
     pub endpoint: ::std::string::String,
-    /// The `guest_agent` field.
+    /// `GuestAgentInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub guest_agent: ::std::option::Option<GuestAgentInfo>,
-    /// The `guest_agent_error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub guest_agent_error: ::std::option::Option<::std::string::String>,
-    /// The `id` field.
+    /// String; required.
     pub id: ::std::string::String,
-    /// The `kms_type` field.
+    /// String; required.
     pub kms_type: ::std::string::String,
-    /// The `on_chain` field.
+    /// `OnChainInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain: ::std::option::Option<OnChainInfo>,
-    /// The `rpc` field.
+    /// `KmsRpcInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rpc: ::std::option::Option<KmsRpcInfo>,
-    /// The `rpc_error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rpc_error: ::std::option::Option<::std::string::String>,
-    /// The `slug` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub slug: ::std::option::Option<::std::string::String>,
-    /// The `teepods` field.
+    /// List of `TeepodInfo`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub teepods: ::std::vec::Vec<TeepodInfo>,
 }
 /// Paginated KMS list response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsListResponse {
-    /// The `items` field.
+    /// List of `KmsInfo`; required.
     pub items: ::std::vec::Vec<KmsInfo>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// KMS node configuration with gateway settings.
@@ -255,10 +262,12 @@ pub struct KmsNodeOut {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_slug: ::std::option::Option<::std::string::String>,
     /// KMS node ID
+    ///
+    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub id: KmsNodeOutId,
     /// Whether this is a development node
     pub is_dev: bool,
-    /// The `kms_type` field.
+    /// `KmsType`; required.
     pub kms_type: KmsType,
     /// Human-readable identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -269,7 +278,10 @@ pub struct KmsNodeOut {
 /// KMS node ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct KmsNodeOutId(pub(super) ::std::string::String);
+pub struct KmsNodeOutId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for KmsNodeOutId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -327,6 +339,8 @@ impl<'de> ::serde::Deserialize<'de> for KmsNodeOutId {
 pub struct KmsOsImageRelationCreate {
     /// Enable the relationship
     #[serde(default = "defaults::default_bool::<true>")]
+    ///
+    /// Default: `true`.
     pub enabled: bool,
     /// OS image ID to allow
     pub os_image_id: i64,
@@ -409,6 +423,8 @@ pub struct KmsOut {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_slug: ::std::option::Option<::std::string::String>,
     /// KMS node ID
+    ///
+    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub id: KmsOutId,
     /// Development mode flag
     pub is_dev: bool,
@@ -421,7 +437,7 @@ pub struct KmsOut {
     /// KMS guest agent endpoint for attestation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_guest_agent_endpoint: ::std::option::Option<::std::string::String>,
-    /// The `kms_type` field.
+    /// `KmsType`; required.
     pub kms_type: KmsType,
     /// Associated physical node ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -435,7 +451,10 @@ pub struct KmsOut {
 /// KMS node ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct KmsOutId(pub(super) ::std::string::String);
+pub struct KmsOutId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for KmsOutId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -491,17 +510,17 @@ impl<'de> ::serde::Deserialize<'de> for KmsOutId {
 /// `KmsRpcInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsRpcInfo {
-    /// The `bootstrap_info` field.
+    /// `BootstrapInfoOut`; required.
     pub bootstrap_info: BootstrapInfoOut,
-    /// The `chain_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    /// The `gateway_app_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
-    /// The `is_dev` field.
+    /// Boolean; required.
     pub is_dev: bool,
-    /// The `kms_contract_address` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_address: ::std::option::Option<::std::string::String>,
     /// Real-time version from x-app-version header
@@ -517,6 +536,8 @@ pub struct KmsSearchResult {
     /// KMS RPC endpoint URL
     pub endpoint: ::std::string::String,
     /// KMS node ID
+    ///
+    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub id: KmsSearchResultId,
     /// Development mode flag
     pub is_dev: bool,
@@ -528,7 +549,10 @@ pub struct KmsSearchResult {
 /// KMS node ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct KmsSearchResultId(pub(super) ::std::string::String);
+pub struct KmsSearchResultId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for KmsSearchResultId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -588,6 +612,8 @@ pub struct KmsSyncResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// KMS node ID
+    ///
+    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub id: KmsSyncResultId,
     /// Version before sync
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -604,7 +630,10 @@ pub struct KmsSyncResult {
 /// KMS node ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct KmsSyncResultId(pub(super) ::std::string::String);
+pub struct KmsSyncResultId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for KmsSyncResultId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -768,6 +797,8 @@ pub struct KmsWithSupportedOsImage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
     /// Hashed KMS identifier (kms_xxxxx)
+    ///
+    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub id: KmsWithSupportedOsImageId,
     /// Smart contract address if onchain
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -775,7 +806,7 @@ pub struct KmsWithSupportedOsImage {
     /// Human-readable KMS name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
-    /// The `supported_os_images` field.
+    /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub supported_os_images: ::std::vec::Vec<::std::string::String>,
     /// KMS endpoint URL
@@ -786,7 +817,10 @@ pub struct KmsWithSupportedOsImage {
 /// Hashed KMS identifier (kms_xxxxx)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct KmsWithSupportedOsImageId(pub(super) ::std::string::String);
+pub struct KmsWithSupportedOsImageId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for KmsWithSupportedOsImageId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {

@@ -8,9 +8,9 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ListCvmsResponseItem {
-    /// The `CvmInfoV20260121` case.
+    /// A `CvmInfoV20260121`.
     CvmInfoV20260121(CvmInfoV20260121),
-    /// The `HostedCvm` case.
+    /// A `HostedCvm`.
     HostedCvm(HostedCvm),
 }
 impl ::std::convert::From<CvmInfoV20260121> for ListCvmsResponseItem {
@@ -34,27 +34,32 @@ pub struct ListReservedGpusResponse {
 /// `LoginForAccessTokenBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LoginForAccessTokenBody {
-    /// The `client_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// The `client_secret` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
-    /// The `grant_type` field.
+    /// String, or null; optional.
+    /// Bounds: pattern `^password$`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub grant_type: ::std::option::Option<LoginForAccessTokenBodyGrantType>,
-    /// The `password` field.
+    /// String; required.
     pub password: ::std::string::String,
-    /// The `scope` field.
+    /// String; optional.
+    /// Default: `""`.
     #[serde(default)]
     pub scope: ::std::string::String,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// `LoginForAccessTokenBodyGrantType`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct LoginForAccessTokenBodyGrantType(pub(super) ::std::string::String);
+pub struct LoginForAccessTokenBodyGrantType(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for LoginForAccessTokenBodyGrantType {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -111,21 +116,25 @@ impl<'de> ::serde::Deserialize<'de> for LoginForAccessTokenBodyGrantType {
 /// `LoginRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LoginRequest {
-    /// The `password` field.
+    /// String; required.
     pub password: ::std::string::String,
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// The `totp_code` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
-    /// The `username` field.
+    /// String; required.
+    /// Bounds: at most 254 characters.
     pub username: LoginRequestUsername,
 }
 /// `LoginRequestUsername`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct LoginRequestUsername(pub(super) ::std::string::String);
+pub struct LoginRequestUsername(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for LoginRequestUsername {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -179,30 +188,35 @@ impl<'de> ::serde::Deserialize<'de> for LoginRequestUsername {
 /// `LoginWithCookieBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LoginWithCookieBody {
-    /// The `client_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// The `client_secret` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
-    /// The `grant_type` field.
+    /// String, or null; optional.
+    /// Bounds: pattern `^password$`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub grant_type: ::std::option::Option<LoginWithCookieBodyGrantType>,
-    /// The `password` field.
+    /// String; required.
     pub password: ::std::string::String,
-    /// The `scope` field.
+    /// String; optional.
+    /// Default: `""`.
     #[serde(default)]
     pub scope: ::std::string::String,
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// `LoginWithCookieBodyGrantType`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct LoginWithCookieBodyGrantType(pub(super) ::std::string::String);
+pub struct LoginWithCookieBodyGrantType(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for LoginWithCookieBodyGrantType {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -269,4 +283,41 @@ pub struct LongRunningTask {
     pub task_name: ::std::string::String,
     /// Worker executing task
     pub worker: ::std::string::String,
+}
+impl ListCvmsResponseItem {
+    /// `in_progress` of whichever model this is (every variant has it, with this type).
+    pub fn in_progress(&self) -> bool {
+        match self {
+            Self::CvmInfoV20260121(v) => v.in_progress,
+            Self::HostedCvm(v) => v.in_progress,
+        }
+    }
+    /// `listed` of whichever model this is (every variant has it, with this type).
+    pub fn listed(&self) -> bool {
+        match self {
+            Self::CvmInfoV20260121(v) => v.listed,
+            Self::HostedCvm(v) => v.listed,
+        }
+    }
+    /// `name` of whichever model this is (every variant has it, with this type).
+    pub fn name(&self) -> &str {
+        match self {
+            Self::CvmInfoV20260121(v) => v.name.as_str(),
+            Self::HostedCvm(v) => v.name.as_str(),
+        }
+    }
+    /// `project_type` of whichever model this is (every variant has it, with this type).
+    pub fn project_type(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::CvmInfoV20260121(v) => v.project_type.as_deref(),
+            Self::HostedCvm(v) => v.project_type.as_deref(),
+        }
+    }
+    /// `status` of whichever model this is (every variant has it, with this type).
+    pub fn status(&self) -> &str {
+        match self {
+            Self::CvmInfoV20260121(v) => v.status.as_str(),
+            Self::HostedCvm(v) => v.status.as_str(),
+        }
+    }
 }

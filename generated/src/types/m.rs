@@ -19,9 +19,9 @@ pub struct MachineInfo {
 /// `ManagedUser`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ManagedUser {
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// Detailed CVM information returned by GET /cvms/{cvm_id}.
@@ -53,6 +53,8 @@ pub struct ManagementCvmBasicInfo {
     pub id: i64,
     /// True if an operation is currently executing
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub in_progress: bool,
     /// Public instance identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -65,6 +67,8 @@ pub struct ManagementCvmBasicInfo {
     pub kms_info: ::std::option::Option<KmsInfo>,
     /// True if publicly listed
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub listed: bool,
     /// Allocated memory in MB
     pub memory: i64,
@@ -72,6 +76,8 @@ pub struct ManagementCvmBasicInfo {
     pub name: ::std::string::String,
     /// Associated project ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Example: `"0123abcd"`.
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Project provision type
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -116,15 +122,17 @@ pub struct ManualDebtRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Reason for creating debt (required for audit)
+    ///
+    /// Bounds: at least 1 characters.
     pub reason: ManualDebtRequestReason,
 }
 /// Debt amount to create (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ManualDebtRequestAmount {
-    /// The `Number` case.
+    /// A `f64`.
     Number(f64),
-    /// The `String` case.
+    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for ManualDebtRequestAmount {
@@ -143,7 +151,10 @@ impl ::std::convert::From<f64> for ManualDebtRequestAmount {
 /// Reason for creating debt (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ManualDebtRequestReason(pub(super) ::std::string::String);
+pub struct ManualDebtRequestReason(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ManualDebtRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -198,18 +209,29 @@ impl<'de> ::serde::Deserialize<'de> for ManualDebtRequestReason {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ManualDebtResponse {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub new_outstanding: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub previous_outstanding: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: ManualDebtResponseTransactionId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ManualDebtResponseTransactionId(pub(super) ::std::string::String);
+pub struct ManualDebtResponseTransactionId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ManualDebtResponseTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -271,15 +293,17 @@ pub struct ManualSettlementRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Audit trail reason
+    ///
+    /// Bounds: at least 1 characters.
     pub reason: ManualSettlementRequestReason,
 }
 /// Settlement amount in USD
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ManualSettlementRequestAmount {
-    /// The `Number` case.
+    /// A `f64`.
     Number(f64),
-    /// The `String` case.
+    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for ManualSettlementRequestAmount {
@@ -298,7 +322,10 @@ impl ::std::convert::From<f64> for ManualSettlementRequestAmount {
 /// Audit trail reason
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ManualSettlementRequestReason(pub(super) ::std::string::String);
+pub struct ManualSettlementRequestReason(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ManualSettlementRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -353,14 +380,21 @@ impl<'de> ::serde::Deserialize<'de> for ManualSettlementRequestReason {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ManualSettlementResponse {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: ManualSettlementResponseTransactionId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ManualSettlementResponseTransactionId(pub(super) ::std::string::String);
+pub struct ManualSettlementResponseTransactionId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ManualSettlementResponseTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -423,6 +457,8 @@ pub struct MarkPaidRequest {
     pub note: ::std::option::Option<::std::string::String>,
     /// Payment method: credit_balance, manual, or other custom value
     #[serde(default = "defaults::mark_paid_request_payment_method")]
+    ///
+    /// Default: `"credit_balance"`.
     pub payment_method: ::std::string::String,
 }
 impl ::std::default::Default for MarkPaidRequest {
@@ -461,22 +497,27 @@ pub struct MatchedResourceInfo {
 /// Member information for team preview.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MemberPreview {
-    /// The `email` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The `joined_at` field.
+    /// String (date-time); required.
     pub joined_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `role` field.
+    /// String; required.
     pub role: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: MemberPreviewUserId,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct MemberPreviewUserId(pub(super) ::std::string::String);
+pub struct MemberPreviewUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for MemberPreviewUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -571,37 +612,47 @@ pub struct MeteredUsageResponse {
 /// Monthly invoice summary item for reconciliation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlyInvoiceSummaryItem {
-    /// The `invoice_count` field.
+    /// Integer; required.
     pub invoice_count: i64,
-    /// The `month` field.
+    /// String; required.
     pub month: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub total_amount_due: ::std::string::String,
 }
 /// Monthly spending breakdown.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlySpending {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub compute: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub disk: ::std::string::String,
-    /// The `month` field.
+    /// String (date); required.
     pub month: ::chrono::naive::NaiveDate,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub total: ::std::string::String,
-    /// The `usage_hours` field.
+    /// Number; required.
     pub usage_hours: f64,
 }
 /// Monthly transaction summary item for reconciliation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlyTransactionSummaryItem {
-    /// The `month` field.
+    /// String; required.
     pub month: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub total_amount: ::std::string::String,
-    /// The `transaction_count` field.
+    /// Integer; required.
     pub transaction_count: i64,
-    /// The `type` field.
+    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
@@ -609,29 +660,37 @@ pub struct MonthlyTransactionSummaryItem {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlyUsageItem {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub compute_cost: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub disk_cost: ::std::string::String,
-    /// The `month` field.
+    /// String (date); required.
     pub month: ::chrono::naive::NaiveDate,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub total_cost: ::std::string::String,
-    /// The `usage_hours` field.
+    /// Number; required.
     pub usage_hours: f64,
 }
 /// Monthly usage response with list of monthly items.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlyUsageResponse {
-    /// The `items` field.
+    /// List of `MonthlyUsageItem`; required.
     pub items: ::std::vec::Vec<MonthlyUsageItem>,
 }
 /// Monthly usage summary item for reconciliation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlyUsageSummaryItem {
-    /// The `month` field.
+    /// String; required.
     pub month: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub total_cost: ::std::string::String,
-    /// The `usage_hours` field.
+    /// Number; required.
     pub usage_hours: f64,
 }

@@ -106,17 +106,6 @@ pub mod defaults {
     pub(super) fn add_members_request_role() -> ::std::string::String {
         "member".to_string()
     }
-    pub(super) fn app_compose_v2_features() -> ::std::vec::Vec<::std::string::String> {
-        vec!["kms".to_string(), "tproxy-net".to_string()]
-    }
-    pub(super) fn app_compose_v2_runner() -> ::std::string::String {
-        "docker-compose".to_string()
-    }
-    pub(super) fn app_compose_v2_storage_fs() -> ::std::option::Option<
-        super::AppComposeV2StorageFs,
-    > {
-        ::std::option::Option::Some(super::AppComposeV2StorageFs::Zfs)
-    }
     pub(super) fn attachment_request_content_type() -> ::std::string::String {
         "application/octet-stream".to_string()
     }
@@ -131,11 +120,6 @@ pub mod defaults {
     }
     pub(super) fn cio_send_email_admin_request_reply_to() -> ::std::string::String {
         "cloud@phala.network".to_string()
-    }
-    pub(super) fn commit_cvm_compose_file_update_body_update_env_vars() -> ::std::option::Option<
-        bool,
-    > {
-        ::std::option::Option::Some(false)
     }
     pub(super) fn compose_manifest_features() -> ::std::vec::Vec<::std::string::String> {
         vec!["kms".to_string(), "tproxy-net".to_string()]
@@ -219,9 +203,6 @@ pub mod defaults {
     > {
         ::std::option::Option::Some("".to_string())
     }
-    pub(super) fn gpu_config_attach_mode() -> ::std::string::String {
-        "listed".to_string()
-    }
     pub(super) fn gpu_device_state_out_cc_mode() -> ::std::string::String {
         "unknown".to_string()
     }
@@ -291,34 +272,6 @@ pub mod defaults {
     pub(super) fn node_vm_qemu_info_kvm_mem_usage_perc() -> f64 {
         0.0_f64
     }
-    pub(super) fn port_mapping_entry_protocol() -> super::PortMappingEntryProtocol {
-        super::PortMappingEntryProtocol("tcp".to_string())
-    }
-    pub(super) fn provision_compose_file_update_request_features() -> ::std::vec::Vec<
-        ::std::string::String,
-    > {
-        vec!["kms".to_string(), "tproxy-net".to_string()]
-    }
-    pub(super) fn provision_compose_file_update_request_runner() -> ::std::string::String {
-        "docker-compose".to_string()
-    }
-    pub(super) fn provision_compose_file_update_request_storage_fs() -> ::std::option::Option<
-        super::ProvisionComposeFileUpdateRequestStorageFs,
-    > {
-        ::std::option::Option::Some(
-            super::ProvisionComposeFileUpdateRequestStorageFs::Zfs,
-        )
-    }
-    pub(super) fn provision_compose_file_update_request_update_env_vars() -> ::std::option::Option<
-        bool,
-    > {
-        ::std::option::Option::Some(false)
-    }
-    pub(super) fn provision_dstack_app_request_v2_kms() -> ::std::option::Option<
-        super::KmsType,
-    > {
-        ::std::option::Option::Some(super::KmsType::Phala)
-    }
     pub(super) fn quote_verified() -> ::std::option::Option<bool> {
         ::std::option::Option::Some(false)
     }
@@ -386,7 +339,7 @@ pub mod defaults {
     }
     pub(super) fn vm_configuration_gpus() -> ::std::option::Option<super::GpuConfig> {
         ::std::option::Option::Some(super::GpuConfig {
-            attach_mode: "listed".to_string(),
+            attach_mode: ::std::option::Option::Some("listed".to_string()),
             gpus: vec![],
         })
     }

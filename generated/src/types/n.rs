@@ -7,21 +7,28 @@ use super::*;
 /// Single port mapping rule returned from VMM network config.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NetworkConfigPortMappingEntry {
-    /// The `host_address` field.
+    /// String; optional.
+    /// Default: `""`.
     #[serde(default)]
     pub host_address: ::std::string::String,
-    /// The `host_port` field.
+    /// Integer; required.
+    /// Bounds: minimum 1.0, maximum 65535.0.
     pub host_port: ::std::num::NonZeroU64,
-    /// The `protocol` field.
+    /// String; optional.
+    /// Default: `"tcp"`. Bounds: pattern `^(tcp|udp)$`.
     #[serde(default = "defaults::network_config_port_mapping_entry_protocol")]
     pub protocol: NetworkConfigPortMappingEntryProtocol,
-    /// The `vm_port` field.
+    /// Integer; required.
+    /// Bounds: minimum 1.0, maximum 65535.0.
     pub vm_port: ::std::num::NonZeroU64,
 }
 /// `NetworkConfigPortMappingEntryProtocol`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct NetworkConfigPortMappingEntryProtocol(pub(super) ::std::string::String);
+pub struct NetworkConfigPortMappingEntryProtocol(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for NetworkConfigPortMappingEntryProtocol {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -84,13 +91,13 @@ impl<'de> ::serde::Deserialize<'de> for NetworkConfigPortMappingEntryProtocol {
 /// Real-time network configuration from VMM.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NetworkConfigResponse {
-    /// The `gateway_urls` field.
+    /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub gateway_urls: ::std::vec::Vec<::std::string::String>,
-    /// The `kms_urls` field.
+    /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_urls: ::std::vec::Vec<::std::string::String>,
-    /// The `ports` field.
+    /// List of `NetworkConfigPortMappingEntry`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub ports: ::std::vec::Vec<NetworkConfigPortMappingEntry>,
 }
@@ -108,35 +115,50 @@ pub struct NodeCreate {
     pub device_id: ::std::option::Option<::std::string::String>,
     /// Total disk in GB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 0.0.
     pub disk_size_gb: ::std::option::Option<u64>,
     /// Intel TDX FMSPC value
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fmspc: ::std::option::Option<::std::string::String>,
     /// Total RAM in MB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 0.0.
     pub memory_total_mb: ::std::option::Option<u64>,
     /// Unique node name
+    ///
+    /// Bounds: at least 1 characters.
     pub name: NodeCreateName,
     /// Platform Provisioning ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppid: ::std::option::Option<::std::string::String>,
     /// Physical CPU cores
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 0.0.
     pub processor_count: ::std::option::Option<u64>,
     /// Region code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
     /// TDX key IDs (max concurrent CVMs)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 0.0.
     pub tdx_keyids: ::std::option::Option<u64>,
     /// vCPU multiplier from physical cores
     #[serde(default = "defaults::node_create_vcpu_factor")]
+    ///
+    /// Default: `1.0`. Bounds: greater than 0.0.
     pub vcpu_factor: f64,
 }
 /// Unique node name
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct NodeCreateName(pub(super) ::std::string::String);
+pub struct NodeCreateName(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for NodeCreateName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -301,6 +323,8 @@ pub struct NodeOut {
     pub tdx_keyids: i64,
     /// Active teepods on this node
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub teepod_count: i64,
     /// Teepods on this node
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -313,15 +337,15 @@ pub struct NodeOut {
 /// `NodeOutagesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeOutagesResponse {
-    /// The `days` field.
+    /// Integer; required.
     pub days: i64,
-    /// The `items` field.
+    /// List of `OutageItem`; required.
     pub items: ::std::vec::Vec<OutageItem>,
-    /// The `node_id` field.
+    /// Integer; required.
     pub node_id: i64,
-    /// The `total_downtime_minutes` field.
+    /// Integer; required.
     pub total_downtime_minutes: i64,
-    /// The `total_outages` field.
+    /// Integer; required.
     pub total_outages: i64,
 }
 /// TEE node provider info.
@@ -434,47 +458,51 @@ pub struct NodeResourceLimits {
 /// Traffic stats for a single SNI.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeSniTrafficItem {
-    /// The `connections` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub connections: i64,
-    /// The `sni` field.
+    /// String; required.
     pub sni: ::std::string::String,
-    /// The `total_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub total_bytes: i64,
-    /// The `zero_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub zero_bytes: i64,
 }
 /// Filesystem storage stats.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NodeStorageInfo {
-    /// The `avail_kb` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avail_kb: ::std::option::Option<i64>,
-    /// The `filesystem` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filesystem: ::std::option::Option<::std::string::String>,
-    /// The `mount_point` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mount_point: ::std::option::Option<::std::string::String>,
-    /// The `size_kb` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size_kb: ::std::option::Option<i64>,
-    /// The `use_percentage` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub use_percentage: ::std::option::Option<i64>,
-    /// The `used_kb` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub used_kb: ::std::option::Option<i64>,
 }
 /// Per-VM storage list for a node, sorted by size desc.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeStorageListResponse {
-    /// The `available` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub available: bool,
-    /// The `items` field.
+    /// List of `NodeStorageVmItem`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub items: ::std::vec::Vec<NodeStorageVmItem>,
     /// Node name
@@ -483,13 +511,15 @@ pub struct NodeStorageListResponse {
 /// Storage usage for a single VM from agent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeStorageVmItem {
-    /// The `exists` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub exists: bool,
-    /// The `size_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub size_bytes: u64,
-    /// The `vm_uuid` field.
+    /// String; required.
     pub vm_uuid: ::std::string::String,
 }
 /// System info from node agent including MKTME and storage.
@@ -497,45 +527,45 @@ pub struct NodeStorageVmItem {
 pub struct NodeSystemInfoResponse {
     /// Whether agent returned system info
     pub available: bool,
-    /// The `cpu_count` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_count: ::std::option::Option<i64>,
-    /// The `cpu_microcode_version` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_microcode_version: ::std::option::Option<::std::string::String>,
-    /// The `cpu_model` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_model: ::std::option::Option<::std::string::String>,
     /// Data dir size in TiB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data_dir_tib: ::std::option::Option<f64>,
-    /// The `lscpu_model_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lscpu_model_name: ::std::option::Option<::std::string::String>,
     /// Total memory in GiB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_gib: ::std::option::Option<f64>,
-    /// The `mk_tme_max_keys` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mk_tme_max_keys: ::std::option::Option<i64>,
     /// Node name
     pub node_name: ::std::string::String,
-    /// The `num_tdx_keyids` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub num_tdx_keyids: ::std::option::Option<i64>,
-    /// The `qemu_package` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu_package: ::std::option::Option<::std::string::String>,
-    /// The `qemu_path` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu_path: ::std::option::Option<::std::string::String>,
-    /// The `qemu_version` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu_version: ::std::option::Option<::std::string::String>,
     /// Filesystem storage stats
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage: ::std::option::Option<NodeStorageInfo>,
-    /// The `unavailable_reason` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unavailable_reason: ::std::option::Option<::std::string::String>,
 }
@@ -544,6 +574,8 @@ pub struct NodeSystemInfoResponse {
 pub struct NodeTeescopeCapabilities {
     /// Whether firewall management is supported
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub firewall: bool,
     /// teescope-netd version
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -557,7 +589,7 @@ pub struct NodeTeescopeInfoResponse {
     pub api_endpoint: ::std::option::Option<::std::string::String>,
     /// Whether teescope is reachable
     pub available: bool,
-    /// The `capabilities` field.
+    /// `NodeTeescopeCapabilities`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub capabilities: ::std::option::Option<NodeTeescopeCapabilities>,
     /// Node name
@@ -572,15 +604,17 @@ pub struct NodeTeescopeInfoResponse {
 /// Top SNIs by traffic for a node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeTopSnIsResponse {
-    /// The `available` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub available: bool,
     /// Node name
     pub node_name: ::std::string::String,
-    /// The `snis` field.
+    /// List of `NodeSniTrafficItem`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub snis: ::std::vec::Vec<NodeSniTrafficItem>,
-    /// The `total_count` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub total_count: i64,
 }
@@ -598,36 +632,51 @@ pub struct NodeUpdate {
     pub device_id: ::std::option::Option<::std::string::String>,
     /// Update disk in GB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 0.0.
     pub disk_size_gb: ::std::option::Option<u64>,
     /// Update FMSPC value
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fmspc: ::std::option::Option<::std::string::String>,
     /// Update RAM in MB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 0.0.
     pub memory_total_mb: ::std::option::Option<u64>,
     /// Update node name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: at least 1 characters.
     pub name: ::std::option::Option<NodeUpdateName>,
     /// Update Platform Provisioning ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppid: ::std::option::Option<::std::string::String>,
     /// Update CPU cores
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 0.0.
     pub processor_count: ::std::option::Option<u64>,
     /// Update region code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
     /// Update TDX key IDs
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 0.0.
     pub tdx_keyids: ::std::option::Option<u64>,
     /// Update vCPU multiplier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: greater than 0.0.
     pub vcpu_factor: ::std::option::Option<f64>,
 }
 /// Update node name
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct NodeUpdateName(pub(super) ::std::string::String);
+pub struct NodeUpdateName(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for NodeUpdateName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -681,46 +730,58 @@ impl<'de> ::serde::Deserialize<'de> for NodeUpdateName {
 /// Combined VM data for a node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeVMsResponse {
-    /// The `available` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub available: bool,
     /// Node name
     pub node_name: ::std::string::String,
-    /// The `page` field.
+    /// Integer; optional.
+    /// Default: `1`.
     #[serde(default = "defaults::default_u64::<i64, 1>")]
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; optional.
+    /// Default: `50`.
     #[serde(default = "defaults::default_u64::<i64, 50>")]
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub pages: i64,
     /// Total matching VMs
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub total: i64,
-    /// The `vms` field.
+    /// List of `NodeVmItem`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub vms: ::std::vec::Vec<NodeVmItem>,
 }
 /// Egress traffic stats for a VM.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeVmEgressInfo {
-    /// The `peak_recv_kbs` field.
+    /// Number; optional.
+    /// Default: `0.0`. Bounds: minimum 0.0.
     #[serde(default = "defaults::node_vm_egress_info_peak_recv_kbs")]
     pub peak_recv_kbs: f64,
-    /// The `peak_sent_kbs` field.
+    /// Number; optional.
+    /// Default: `0.0`. Bounds: minimum 0.0.
     #[serde(default = "defaults::node_vm_egress_info_peak_sent_kbs")]
     pub peak_sent_kbs: f64,
-    /// The `total_recv_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub total_recv_bytes: u64,
-    /// The `total_recv_kbs_avg_5m` field.
+    /// Number; optional.
+    /// Default: `0.0`. Bounds: minimum 0.0.
     #[serde(default = "defaults::node_vm_egress_info_total_recv_kbs_avg_5m")]
     pub total_recv_kbs_avg_5m: f64,
-    /// The `total_sent_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub total_sent_bytes: u64,
-    /// The `total_sent_kbs_avg_5m` field.
+    /// Number; optional.
+    /// Default: `0.0`. Bounds: minimum 0.0.
     #[serde(default = "defaults::node_vm_egress_info_total_sent_kbs_avg_5m")]
     pub total_sent_kbs_avg_5m: f64,
 }
@@ -739,19 +800,22 @@ impl ::std::default::Default for NodeVmEgressInfo {
 /// Ingress traffic stats for a VM (via HAProxy SNI).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NodeVmIngressInfo {
-    /// The `app_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// The `connections` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub connections: u64,
-    /// The `snis` field.
+    /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub snis: ::std::vec::Vec<::std::string::String>,
-    /// The `total_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub total_bytes: u64,
-    /// The `zero_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub zero_bytes: u64,
 }
@@ -761,45 +825,45 @@ pub struct NodeVmItem {
     /// CVM app ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// The `created_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `cvm_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_id: ::std::option::Option<i64>,
     /// Allocated disk in GB from DB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size: ::std::option::Option<i64>,
-    /// The `egress` field.
+    /// `NodeVmEgressInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub egress: ::std::option::Option<NodeVmEgressInfo>,
-    /// The `ingress` field.
+    /// `NodeVmIngressInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ingress: ::std::option::Option<NodeVmIngressInfo>,
-    /// The `instance_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// CVM display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `project_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_name: ::std::option::Option<::std::string::String>,
-    /// The `qemu` field.
+    /// `NodeVmQemuInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu: ::std::option::Option<NodeVmQemuInfo>,
     /// CVM status from DB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// The `storage` field.
+    /// `NodeVmStorageInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage: ::std::option::Option<NodeVmStorageInfo>,
-    /// The `vm_uuid` field.
+    /// String; required.
     pub vm_uuid: ::std::string::String,
-    /// The `workspace_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_name: ::std::option::Option<::std::string::String>,
-    /// The `workspace_slug` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_slug: ::std::option::Option<::std::string::String>,
 }
@@ -808,62 +872,93 @@ pub struct NodeVmItem {
 pub struct NodeVmQemuInfo {
     /// Allocated memory in MB
     #[serde(default)]
+    ///
+    /// Default: `0`. Bounds: minimum 0.0.
     pub allocated_mb: u64,
     /// Allocated CPU cores
     #[serde(default)]
+    ///
+    /// Default: `0`. Bounds: minimum 0.0.
     pub cpu_cores: u64,
     /// pidstat %guest, 100 == one core
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_guest")]
+    ///
+    /// Default: `0.0`. Bounds: minimum 0.0.
     pub cpu_pct_guest: f64,
     /// pidstat %system, 100 == one core
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_system")]
+    ///
+    /// Default: `0.0`. Bounds: minimum 0.0.
     pub cpu_pct_system: f64,
     /// pidstat %CPU = usr+system+guest
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_total")]
+    ///
+    /// Default: `0.0`. Bounds: minimum 0.0.
     pub cpu_pct_total: f64,
     /// pidstat %usr, 100 == one core
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_usr")]
+    ///
+    /// Default: `0.0`. Bounds: minimum 0.0.
     pub cpu_pct_usr: f64,
     /// pidstat %wait, 100 == one core
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_wait")]
+    ///
+    /// Default: `0.0`. Bounds: minimum 0.0.
     pub cpu_pct_wait: f64,
     /// CPU% relative to allocated cores
     #[serde(default = "defaults::node_vm_qemu_info_cpu_usage_perc")]
+    ///
+    /// Default: `0.0`. Bounds: minimum 0.0.
     pub cpu_usage_perc: f64,
-    /// The `io_read_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub io_read_bytes: u64,
-    /// The `io_write_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub io_write_bytes: u64,
     /// KVM guest memory in MB
     #[serde(default = "defaults::node_vm_qemu_info_kvm_guest_mem_mb")]
+    ///
+    /// Default: `0.0`. Bounds: minimum 0.0.
     pub kvm_guest_mem_mb: f64,
     /// Hugepage ratio
     #[serde(default = "defaults::node_vm_qemu_info_kvm_hugepage_ratio")]
+    ///
+    /// Default: `0.0`. Bounds: minimum 0.0, maximum 1.0.
     pub kvm_hugepage_ratio: f64,
     /// KVM memory usage %
     #[serde(default = "defaults::node_vm_qemu_info_kvm_mem_usage_perc")]
+    ///
+    /// Default: `0.0`. Bounds: minimum 0.0.
     pub kvm_mem_usage_perc: f64,
     /// OOM score (0-1000)
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub oom_score: i64,
-    /// The `pid` field.
+    /// Integer; required.
+    /// Bounds: minimum 0.0.
     pub pid: u64,
     /// GPU PCI slots
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub slots: ::std::vec::Vec<::std::string::String>,
     /// Process uptime in seconds
     #[serde(default)]
+    ///
+    /// Default: `0`. Bounds: minimum 0.0.
     pub uptime: u64,
 }
 /// Storage usage for a VM data directory.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NodeVmStorageInfo {
-    /// The `exists` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub exists: bool,
-    /// The `size_bytes` field.
+    /// Integer; optional.
+    /// Default: `0`. Bounds: minimum 0.0.
     #[serde(default)]
     pub size_bytes: u64,
 }

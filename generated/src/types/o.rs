@@ -7,7 +7,7 @@ use super::*;
 /// `OnChainDeviceOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OnChainDeviceOut {
-    /// The `device_id` field.
+    /// String; required.
     pub device_id: ::std::string::String,
     /// Physical node name if available
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19,70 +19,70 @@ pub struct OnChainDeviceOut {
 /// `OnChainInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct OnChainInfo {
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `gateway_app_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
-    /// The `kms_info` field.
+    /// `OnChainKmsInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<OnChainKmsInfo>,
-    /// The `owner` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<::std::string::String>,
-    /// The `verification` field.
+    /// `OnChainVerification`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verification: ::std::option::Option<OnChainVerification>,
 }
 /// `OnChainKmsContractOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OnChainKmsContractOut {
-    /// The `chain_id` field.
+    /// Integer; required.
     pub chain_id: i64,
-    /// The `chain_name` field.
+    /// String; required.
     pub chain_name: ::std::string::String,
-    /// The `contract_address` field.
+    /// String; required.
     pub contract_address: ::std::string::String,
-    /// The `devices` field.
+    /// List of `OnChainDeviceOut`; required.
     pub devices: ::std::vec::Vec<OnChainDeviceOut>,
-    /// The `os_images` field.
+    /// List of `OnChainOsImageOut`; required.
     pub os_images: ::std::vec::Vec<OnChainOsImageOut>,
 }
 /// `OnChainKmsInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OnChainKmsInfo {
-    /// The `ca_pubkey` field.
+    /// String; required.
     pub ca_pubkey: ::std::string::String,
-    /// The `eventlog_length` field.
+    /// Integer; required.
     pub eventlog_length: i64,
-    /// The `k256_pubkey` field.
+    /// String; required.
     pub k256_pubkey: ::std::string::String,
-    /// The `quote_length` field.
+    /// Integer; required.
     pub quote_length: i64,
 }
 /// `OnChainKmsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OnChainKmsResponse {
-    /// The `chain_id` field.
+    /// Integer; required.
     pub chain_id: i64,
-    /// The `chain_name` field.
+    /// String; required.
     pub chain_name: ::std::string::String,
-    /// The `contracts` field.
+    /// List of `OnChainKmsContractOut`; required.
     pub contracts: ::std::vec::Vec<OnChainKmsContractOut>,
 }
 /// `OnChainOsImageOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OnChainOsImageOut {
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
     /// null if no hash or check failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    /// The `os_image_hash` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    /// The `version` field.
+    /// String; required.
     pub version: ::std::string::String,
 }
 /// `OnChainVerification`
@@ -120,41 +120,43 @@ pub struct OperationEventDetail {
 /// `OrderFinancialSummaryOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OrderFinancialSummaryOut {
-    /// The `activated_at` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub activated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `hourly_rate` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub hourly_rate: ::std::option::Option<::std::string::String>,
-    /// The `prepaid_amount` field.
+    /// String; required.
     pub prepaid_amount: ::std::string::String,
-    /// The `prepaid_breakdown` field.
+    /// List of `PrepaidBreakdownOut`; required.
     pub prepaid_breakdown: ::std::vec::Vec<PrepaidBreakdownOut>,
-    /// The `prepaid_hours` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub prepaid_hours: ::std::option::Option<::std::string::String>,
-    /// The `used_hours` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub used_hours: ::std::option::Option<::std::string::String>,
 }
 /// `OrderMinimumPeriodOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OrderMinimumPeriodOut {
-    /// The `ends_at` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub ends_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `hours_remaining` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub hours_remaining: ::std::option::Option<::std::string::String>,
-    /// The `in_minimum_period` field.
+    /// Boolean; required.
     pub in_minimum_period: bool,
-    /// The `total_hours` field.
+    /// Integer; required.
     pub total_hours: i64,
 }
 /// Single order in the orders list response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OrderResponse {
     /// Order amount in USD
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// Order creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -169,7 +171,7 @@ pub struct OrderResponse {
     /// URL to complete payment (for submitted orders)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_url: ::std::option::Option<::std::string::String>,
-    /// The `provider` field.
+    /// `PaymentProvider`; required.
     pub provider: PaymentProvider,
     /// Order status: created, submitted, pending, purchased, finalized, failed
     pub status: ::std::string::String,
@@ -183,19 +185,19 @@ pub struct OrderResponse {
 /// `OrderRunwayOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OrderRunwayOut {
-    /// The `assumption_note` field.
+    /// String; required.
     pub assumption_note: ::std::string::String,
-    /// The `estimated_exhaust_at` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub estimated_exhaust_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `estimated_runway_hours` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub estimated_runway_hours: ::std::option::Option<::std::string::String>,
-    /// The `team_credit_balance` field.
+    /// String; required.
     pub team_credit_balance: ::std::string::String,
-    /// The `unmetered` field.
+    /// Boolean; required.
     pub unmetered: bool,
 }
 /// `OrderStatus`
@@ -279,11 +281,15 @@ impl ::std::convert::TryFrom<::std::string::String> for OrderStatus {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OrderWithRelations {
     /// Order amount in USD
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// Order creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Linked credit transaction ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub credit_transaction_id: ::std::option::Option<
         OrderWithRelationsCreditTransactionId,
     >,
@@ -291,11 +297,13 @@ pub struct OrderWithRelations {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<::std::string::String>,
     /// Hashed order ID
+    ///
+    /// Bounds: pattern `^ord_.+`. Example: `"ord_0123abcd"`.
     pub id: OrderWithRelationsId,
     /// Order flow identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_flow_code: ::std::option::Option<::std::string::String>,
-    /// The `provider` field.
+    /// `PaymentProvider`; required.
     pub provider: PaymentProvider,
     /// Provider order ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -306,6 +314,8 @@ pub struct OrderWithRelations {
     /// Order status
     pub status: ::std::string::String,
     /// Hashed team ID
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: OrderWithRelationsTeamId,
     /// Team name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -317,6 +327,8 @@ pub struct OrderWithRelations {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
     /// Hashed user ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: OrderWithRelationsUserId,
     /// Username
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -325,7 +337,10 @@ pub struct OrderWithRelations {
 /// Linked credit transaction ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct OrderWithRelationsCreditTransactionId(pub(super) ::std::string::String);
+pub struct OrderWithRelationsCreditTransactionId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for OrderWithRelationsCreditTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -383,7 +398,10 @@ impl<'de> ::serde::Deserialize<'de> for OrderWithRelationsCreditTransactionId {
 /// Hashed order ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct OrderWithRelationsId(pub(super) ::std::string::String);
+pub struct OrderWithRelationsId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for OrderWithRelationsId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -439,7 +457,10 @@ impl<'de> ::serde::Deserialize<'de> for OrderWithRelationsId {
 /// Hashed team ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct OrderWithRelationsTeamId(pub(super) ::std::string::String);
+pub struct OrderWithRelationsTeamId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for OrderWithRelationsTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -495,7 +516,10 @@ impl<'de> ::serde::Deserialize<'de> for OrderWithRelationsTeamId {
 /// Hashed user ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct OrderWithRelationsUserId(pub(super) ::std::string::String);
+pub struct OrderWithRelationsUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for OrderWithRelationsUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -553,7 +577,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderWithRelationsUserId {
 pub struct OrdersListResponse {
     /// Orders for the current page
     pub data: ::std::vec::Vec<OrderResponse>,
-    /// The `pagination` field.
+    /// `CommonPaginationMetadata`; required.
     pub pagination: CommonPaginationMetadata,
 }
 /// Create OS image request.
@@ -561,6 +585,8 @@ pub struct OrdersListResponse {
 pub struct OsImageCreate {
     /// Development image
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub is_dev: bool,
     /// Image name
     pub name: ::std::string::String,
@@ -568,6 +594,8 @@ pub struct OsImageCreate {
     pub os_image_hash: ::std::string::String,
     /// Requires GPU
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub requires_gpu: bool,
     /// Slug for dstack API (defaults to name)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -578,15 +606,15 @@ pub struct OsImageCreate {
 /// Paginated OS image list response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OsImageListResponse {
-    /// The `items` field.
+    /// List of `OsImagePublicOut`; required.
     pub items: ::std::vec::Vec<OsImagePublicOut>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// OS image with usage counts.
@@ -600,6 +628,8 @@ pub struct OsImageOut {
     pub is_dev: bool,
     /// KMS instances allowing this image
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub kms_count: i64,
     /// Image name
     pub name: ::std::string::String,
@@ -612,6 +642,8 @@ pub struct OsImageOut {
     pub slug: ::std::string::String,
     /// Teepods using this image
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub teepods_count: i64,
     /// Version string (x.y.z)
     pub version: ::std::string::String,
@@ -683,6 +715,8 @@ pub struct OsImageUpdate {
 pub struct OsImageVariant {
     /// True if this is the currently running image
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub is_current: bool,
     /// Human-readable image name (e.g. dstack-0.5.5)
     pub name: ::std::string::String,
@@ -702,20 +736,20 @@ pub struct OutageItem {
     pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Number of failed sync checks
     pub failed_checks: i64,
-    /// The `started_at` field.
+    /// String (date-time); required.
     pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// `OutagesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutagesResponse {
-    /// The `days` field.
+    /// Integer; required.
     pub days: i64,
-    /// The `items` field.
+    /// List of `OutageItem`; required.
     pub items: ::std::vec::Vec<OutageItem>,
-    /// The `teepod_id` field.
+    /// Integer; required.
     pub teepod_id: i64,
-    /// The `total_downtime_minutes` field.
+    /// Integer; required.
     pub total_downtime_minutes: i64,
-    /// The `total_outages` field.
+    /// Integer; required.
     pub total_outages: i64,
 }

@@ -43,29 +43,29 @@ pub struct PaginatedBillingItemsResponse {
 /// Paginated response for CVMs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedCvMs {
-    /// The `items` field.
+    /// List of `CvmItem`; required.
     pub items: ::std::vec::Vec<CvmItem>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// `PaginatedCvmInfos`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedCvmInfos {
-    /// The `items` field.
+    /// List of `CvmInfoV20260121`; required.
     pub items: ::std::vec::Vec<CvmInfoV20260121>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// Cursor-paginated list of CVM operations.
@@ -82,15 +82,15 @@ pub struct PaginatedCvmOperationsResponse {
 /// Paginated response for dstack apps list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedDstackApps {
-    /// The `items` field.
+    /// List of `DstackAppItem`; required.
     pub items: ::std::vec::Vec<DstackAppItem>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// Paginated GPU rental orders response.
@@ -107,15 +107,15 @@ pub struct PaginatedGpuRentalOrders {
 /// Paginated response for CVM list endpoints
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedHostedCvms {
-    /// The `items` field.
+    /// List of `HostedCvm`; required.
     pub items: ::std::vec::Vec<HostedCvm>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// Paginated list of CVM events.
@@ -220,43 +220,43 @@ pub struct PaginatedOsImages {
 /// `PaginatedSyncLogs`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedSyncLogs {
-    /// The `items` field.
+    /// List of `SyncLogEntry`; required.
     pub items: ::std::vec::Vec<SyncLogEntry>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// Paginated response for team list endpoint.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedTeamList {
-    /// The `items` field.
+    /// List of `TeamListItem`; required.
     pub items: ::std::vec::Vec<TeamListItem>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// Paginated response for team search endpoints.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedTeamSearchResult {
-    /// The `items` field.
+    /// List of `TeamSearchResult`; required.
     pub items: ::std::vec::Vec<TeamSearchResult>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// Paginated GPUs response.
@@ -298,51 +298,51 @@ pub struct PaginatedUsers {
 /// Paginated response for workspace GPUs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedWorkspaceGpus {
-    /// The `items` field.
+    /// List of `GpuItem`; required.
     pub items: ::std::vec::Vec<GpuItem>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// `PaginatedWorkspaceNodesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedWorkspaceNodesResponse {
-    /// The `items` field.
+    /// List of `NodeRef`; required.
     pub items: ::std::vec::Vec<NodeRef>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// Paginated response for workspace teepods list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedWorkspaceTeepods {
-    /// The `items` field.
+    /// List of `TeepodItem`; required.
     pub items: ::std::vec::Vec<TeepodItem>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// `PasswordResetRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PasswordResetRequest {
-    /// The `email` field.
+    /// String (email); required.
     pub email: ::std::string::String,
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
@@ -448,59 +448,60 @@ impl ::std::convert::TryFrom<::std::string::String> for PaymentProvider {
 /// `PendingUpdateItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PendingUpdateItem {
-    /// The `compose_hash` field.
+    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// The `instance_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_name: ::std::option::Option<::std::string::String>,
-    /// The `on_chain` field.
+    /// Boolean; required.
     pub on_chain: bool,
-    /// The `vm_uuid` field.
+    /// String; required.
     pub vm_uuid: ::std::string::String,
 }
 /// `PendingUpdatePreview`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PendingUpdatePreview {
-    /// The `current_docker_compose` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_docker_compose: ::std::option::Option<::std::string::String>,
-    /// The `current_pre_launch_script` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_pre_launch_script: ::std::option::Option<::std::string::String>,
-    /// The `pending_docker_compose` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pending_docker_compose: ::std::option::Option<::std::string::String>,
-    /// The `pending_pre_launch_script` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pending_pre_launch_script: ::std::option::Option<::std::string::String>,
 }
 /// `PendingUpdatesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PendingUpdatesResponse {
-    /// The `items` field.
+    /// List of `PendingUpdateItem`; optional.
+    /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub items: ::std::vec::Vec<PendingUpdateItem>,
 }
 /// Time period information.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PeriodInfo {
-    /// The `days` field.
+    /// Integer; required.
     pub days: i64,
-    /// The `end_date` field.
+    /// String (date); required.
     pub end_date: ::chrono::naive::NaiveDate,
-    /// The `start_date` field.
+    /// String (date); required.
     pub start_date: ::chrono::naive::NaiveDate,
 }
 /// Identifiers for person operations - one of id, email, or cio_id.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PersonIdentifiers {
-    /// The `cio_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cio_id: ::std::option::Option<::std::string::String>,
-    /// The `email` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The `id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
@@ -557,31 +558,43 @@ pub struct PoolHealthInfo {
     pub worker: ::std::string::String,
 }
 /// `PortMapping`
+///
+/// Build it with [`PortMapping::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct PortMapping {
-    /// The `host_address` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host_address: ::std::option::Option<::std::string::String>,
-    /// The `host_port` field.
+    /// Integer; required.
     pub host_port: i64,
-    /// The `protocol` field.
+    /// String; required.
     pub protocol: ::std::string::String,
-    /// The `vm_port` field.
+    /// Integer; required.
     pub vm_port: i64,
 }
 /// Single requested port mapping rule.
+///
+/// Build it with [`PortMappingEntry::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct PortMappingEntry {
-    /// The `protocol` field.
-    #[serde(default = "defaults::port_mapping_entry_protocol")]
-    pub protocol: PortMappingEntryProtocol,
-    /// The `vm_port` field.
-    pub vm_port: ::std::num::NonZeroU64,
+    /// String; optional.
+    /// Default: `"tcp"`. Bounds: pattern `^(tcp|udp)$`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub protocol: ::std::option::Option<PortMappingEntryProtocol>,
+    /// Integer; required.
+    /// Bounds: minimum 1.0, maximum 65535.0.
+    pub vm_port: u64,
 }
 /// `PortMappingEntryProtocol`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct PortMappingEntryProtocol(pub(super) ::std::string::String);
+pub struct PortMappingEntryProtocol(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for PortMappingEntryProtocol {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -591,11 +604,6 @@ impl ::std::ops::Deref for PortMappingEntryProtocol {
 impl ::std::convert::From<PortMappingEntryProtocol> for ::std::string::String {
     fn from(value: PortMappingEntryProtocol) -> Self {
         value.0
-    }
-}
-impl ::std::default::Default for PortMappingEntryProtocol {
-    fn default() -> Self {
-        PortMappingEntryProtocol("tcp".to_string())
     }
 }
 impl ::std::str::FromStr for PortMappingEntryProtocol {
@@ -642,21 +650,26 @@ impl<'de> ::serde::Deserialize<'de> for PortMappingEntryProtocol {
 /// Port mapping with server-assigned ID.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PortMappingResponse {
-    /// The `host_address` field.
+    /// String; required.
     pub host_address: ::std::string::String,
-    /// The `host_port` field.
+    /// Integer; required.
     pub host_port: i64,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^pm_.+`. Example: `"pm_0123abcd"`.
     pub id: PortMappingResponseId,
-    /// The `protocol` field.
+    /// String; required.
     pub protocol: ::std::string::String,
-    /// The `vm_port` field.
+    /// Integer; required.
     pub vm_port: i64,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct PortMappingResponseId(pub(super) ::std::string::String);
+pub struct PortMappingResponseId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for PortMappingResponseId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -712,111 +725,120 @@ impl<'de> ::serde::Deserialize<'de> for PortMappingResponseId {
 /// `PreflightAvailableOsImage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PreflightAvailableOsImage {
-    /// The `is_dev` field.
+    /// Boolean; required.
     pub is_dev: bool,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `os_image_hash` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    /// The `requires_gpu` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub requires_gpu: bool,
-    /// The `slug` field.
+    /// String; required.
     pub slug: ::std::string::String,
-    /// The `version` field.
+    /// List of integers; required.
     pub version: ::std::vec::Vec<i64>,
 }
 /// Represents a teepod (remain) capacity
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PreflightTeepodCapacity {
-    /// The `dedicated_for_team_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dedicated_for_team_id: ::std::option::Option<i64>,
-    /// The `default_kms` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_kms: ::std::option::Option<::std::string::String>,
-    /// The `device_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// The `fmspc` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fmspc: ::std::option::Option<::std::string::String>,
-    /// The `images` field.
+    /// List of `PreflightAvailableOsImage`; required.
     pub images: ::std::vec::Vec<PreflightAvailableOsImage>,
-    /// The `kms_list` field.
+    /// List of strings; optional.
+    /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_list: ::std::vec::Vec<::std::string::String>,
-    /// The `listed` field.
+    /// Boolean; required.
     pub listed: bool,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `region_identifier` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    /// The `remaining_cvm_slots` field.
+    /// Integer; required.
     pub remaining_cvm_slots: i64,
-    /// The `remaining_disk` field.
+    /// Number, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remaining_disk: ::std::option::Option<f64>,
-    /// The `remaining_memory` field.
+    /// Number; required.
     pub remaining_memory: f64,
-    /// The `remaining_vcpu` field.
+    /// Number; required.
     pub remaining_vcpu: f64,
-    /// The `resource_score` field.
+    /// Number; required.
     pub resource_score: f64,
-    /// The `support_onchain_kms` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub support_onchain_kms: bool,
-    /// The `teepod_id` field.
+    /// Integer; required.
     pub teepod_id: i64,
 }
 /// `PrepaidBreakdownOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PrepaidBreakdownOut {
-    /// The `amount` field.
+    /// String; required.
     pub amount: ::std::string::String,
-    /// The `source` field.
+    /// String; required.
     pub source: ::std::string::String,
-    /// The `transaction_id` field.
+    /// String; required.
     pub transaction_id: ::std::string::String,
-    /// The `type` field.
+    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
 /// Response model for entity profile - only public display data.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ProfileGetResponse {
-    /// The `avatar_url` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar_url: ::std::option::Option<::std::string::String>,
-    /// The `custom_domain` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_domain: ::std::option::Option<::std::string::String>,
-    /// The `description` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// The `display_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
 }
 /// Request model for updating entity profile.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ProfileUpdateRequest {
-    /// The `custom_domain` field.
+    /// String, or null; optional.
+    /// Bounds: at most 253 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_domain: ::std::option::Option<ProfileUpdateRequestCustomDomain>,
-    /// The `description` field.
+    /// String, or null; optional.
+    /// Bounds: at most 500 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<ProfileUpdateRequestDescription>,
-    /// The `display_name` field.
+    /// String, or null; optional.
+    /// Bounds: 1 to 100 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<ProfileUpdateRequestDisplayName>,
 }
 /// `ProfileUpdateRequestCustomDomain`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ProfileUpdateRequestCustomDomain(pub(super) ::std::string::String);
+pub struct ProfileUpdateRequestCustomDomain(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ProfileUpdateRequestCustomDomain {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -871,7 +893,10 @@ impl<'de> ::serde::Deserialize<'de> for ProfileUpdateRequestCustomDomain {
 /// `ProfileUpdateRequestDescription`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ProfileUpdateRequestDescription(pub(super) ::std::string::String);
+pub struct ProfileUpdateRequestDescription(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ProfileUpdateRequestDescription {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -925,7 +950,10 @@ impl<'de> ::serde::Deserialize<'de> for ProfileUpdateRequestDescription {
 /// `ProfileUpdateRequestDisplayName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ProfileUpdateRequestDisplayName(pub(super) ::std::string::String);
+pub struct ProfileUpdateRequestDisplayName(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ProfileUpdateRequestDisplayName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -991,6 +1019,8 @@ pub struct ProjectDetailResponse {
     /// ISO 8601 creation timestamp
     pub created_at: ::std::string::String,
     /// Project ID (hashid)
+    ///
+    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub id: ProjectDetailResponseId,
     /// App identifier (e.g., 'app_abc123')
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1001,7 +1031,10 @@ pub struct ProjectDetailResponse {
 /// Project ID (hashid)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ProjectDetailResponseId(pub(super) ::std::string::String);
+pub struct ProjectDetailResponseId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ProjectDetailResponseId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1069,6 +1102,8 @@ pub struct ProjectWithCvmResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_cvm: ::std::option::Option<ProjectsCvmBasicInfo>,
     /// Project ID (hashid)
+    ///
+    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub id: ProjectWithCvmResponseId,
     /// App identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1079,7 +1114,10 @@ pub struct ProjectWithCvmResponse {
 /// Project ID (hashid)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ProjectWithCvmResponseId(pub(super) ::std::string::String);
+pub struct ProjectWithCvmResponseId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ProjectWithCvmResponseId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1161,57 +1199,63 @@ pub struct ProjectsCvmBasicInfo {
 /// `PromotionCode`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromotionCode {
-    /// The `code` field.
+    /// String; required.
     pub code: ::std::string::String,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub credit_amount: ::std::string::String,
-    /// The `current_uses` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub current_uses: i64,
-    /// The `expires_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `is_active` field.
+    /// Boolean; optional.
+    /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_active: bool,
-    /// The `max_uses` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses: ::std::option::Option<i64>,
-    /// The `max_uses_per_user` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses_per_user: ::std::option::Option<i64>,
 }
 /// `PromotionCodeCreate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromotionCodeCreate {
-    /// The `code` field.
+    /// String; required.
     pub code: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub credit_amount: ::std::string::String,
-    /// The `expires_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `max_uses` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses: ::std::option::Option<i64>,
-    /// The `max_uses_per_user` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses_per_user: ::std::option::Option<i64>,
 }
 /// `PromotionCodeUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PromotionCodeUpdate {
-    /// The `expires_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `max_uses` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses: ::std::option::Option<i64>,
-    /// The `max_uses_per_user` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses_per_user: ::std::option::Option<i64>,
 }
@@ -1226,94 +1270,121 @@ pub struct PromotionCodesResponse {
 /// Promotion code redemption item for workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromotionRedemptionItem {
-    /// The `code` field.
+    /// String; required.
     pub code: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub credit_amount: ::std::string::String,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `redeemed_at` field.
+    /// String (date-time); required.
     pub redeemed_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `redeemed_by_user_id` field.
+    /// Integer; required.
     pub redeemed_by_user_id: i64,
-    /// The `redeemed_by_username` field.
+    /// String; required.
     pub redeemed_by_username: ::std::string::String,
 }
 /// Response for promotion redemptions list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromotionRedemptionsResponse {
-    /// The `items` field.
+    /// List of `PromotionRedemptionItem`; required.
     pub items: ::std::vec::Vec<PromotionRedemptionItem>,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// Request model for provisioning compose file updates.
+///
+/// Build it with [`ProvisionComposeFileUpdateRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct ProvisionComposeFileUpdateRequest {
-    /// The `allowed_envs` field.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub allowed_envs: ::std::vec::Vec<::std::string::String>,
-    /// The `bash_script` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// List of strings; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allowed_envs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bash_script: ::std::option::Option<::std::string::String>,
-    /// The `default_gateway_domain` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_gateway_domain: ::std::option::Option<::std::string::String>,
-    /// The `docker_compose_file` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    /// The `features` field.
-    #[serde(default = "defaults::provision_compose_file_update_request_features")]
-    pub features: ::std::vec::Vec<::std::string::String>,
-    /// The `gateway_enabled` field.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub gateway_enabled: bool,
-    /// The `init_script` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// List of strings; optional.
+    /// Default: `["kms","tproxy-net"]`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Boolean; optional.
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub gateway_enabled: ::std::option::Option<bool>,
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub init_script: ::std::option::Option<::std::string::String>,
-    /// The `kms_enabled` field.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub kms_enabled: bool,
-    /// The `local_key_provider_enabled` field.
-    #[serde(default)]
-    pub local_key_provider_enabled: bool,
-    /// The `manifest_version` field.
-    #[serde(default = "defaults::default_u64::<i64, 2>")]
-    pub manifest_version: i64,
-    /// The `name` field.
+    /// Boolean; optional.
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub kms_enabled: ::std::option::Option<bool>,
+    /// Boolean; optional.
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub local_key_provider_enabled: ::std::option::Option<bool>,
+    /// Integer; optional.
+    /// Default: `2`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub manifest_version: ::std::option::Option<i64>,
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `no_instance_id` field.
-    #[serde(default)]
-    pub no_instance_id: bool,
-    /// The `pre_launch_script` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// Boolean; optional.
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub no_instance_id: ::std::option::Option<bool>,
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
-    /// The `public_logs` field.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub public_logs: bool,
-    /// The `public_sysinfo` field.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub public_sysinfo: bool,
-    /// The `public_tcbinfo` field.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub public_tcbinfo: bool,
-    /// The `runner` field.
-    #[serde(default = "defaults::provision_compose_file_update_request_runner")]
-    pub runner: ::std::string::String,
-    /// The `salt` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// Boolean; optional.
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub public_logs: ::std::option::Option<bool>,
+    /// Boolean; optional.
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub public_sysinfo: ::std::option::Option<bool>,
+    /// Boolean; optional.
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub public_tcbinfo: ::std::option::Option<bool>,
+    /// String; optional.
+    /// Default: `"docker-compose"`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub runner: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub salt: ::std::option::Option<::std::string::String>,
-    /// The `secure_time` field.
-    #[serde(default)]
-    pub secure_time: bool,
-    /// The `storage_fs` field.
-    #[serde(default = "defaults::provision_compose_file_update_request_storage_fs")]
+    /// Boolean; optional.
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub secure_time: ::std::option::Option<bool>,
+    /// One of `"ext4"`, `"zfs"`, or null; optional.
+    /// Default: `"zfs"`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_fs: ::std::option::Option<ProvisionComposeFileUpdateRequestStorageFs>,
-    /// The `tproxy_enabled` field.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub tproxy_enabled: bool,
+    /// Boolean; optional.
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub tproxy_enabled: ::std::option::Option<bool>,
     /// Whether to also update allowed_envs
-    #[serde(default = "defaults::provision_compose_file_update_request_update_env_vars")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `false`. Not sent when unset, so the server's default applies.
     pub update_env_vars: ::std::option::Option<bool>,
 }
 /// `ProvisionComposeFileUpdateRequestStorageFs`
@@ -1378,117 +1449,637 @@ for ProvisionComposeFileUpdateRequestStorageFs {
 
 Most fields are optional and will be automatically determined by the resource
 matching logic in preflight_dstack_app. Only compose_file and name are required.*/
+///
+/// Build it with [`ProvisionDstackAppRequestV2::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct ProvisionDstackAppRequestV2 {
     /// Optional app_id for manual specification. Required when nonce is provided. Only works with PHALA KMS.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// The `compose_file` field.
+    /// `AppComposeV2`; required.
     pub compose_file: AppComposeV2,
-    /// The `disk_size` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// Integer, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size: ::std::option::Option<i64>,
-    /// The `encrypted_env` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    /// The `env_keys` field.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub env_keys: ::std::vec::Vec<::std::string::String>,
-    /// The `experimental_vpc_server_app_id` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// List of strings; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub experimental_vpc_server_app_id: ::std::option::Option<::std::string::String>,
-    /// The `gateway_urls` field.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub gateway_urls: ::std::vec::Vec<::std::string::String>,
-    /// The `gpus` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// List of strings; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub gateway_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `GpuConfig`, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gpus: ::std::option::Option<GpuConfig>,
-    /// The `hugepages` field.
-    #[serde(default)]
-    pub hugepages: bool,
-    /// The `image` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// Boolean; optional.
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub hugepages: ::std::option::Option<bool>,
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image: ::std::option::Option<::std::string::String>,
-    /// The `instance_type` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// The `kms` field.
-    #[serde(default = "defaults::provision_dstack_app_request_v2_kms")]
+    /// `KmsType`, or null; optional.
+    /// Default: `"phala"`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kms: ::std::option::Option<KmsType>,
-    /// The `kms_id` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_id: ::std::option::Option<::std::string::String>,
-    /// The `kms_urls` field.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub kms_urls: ::std::vec::Vec<::std::string::String>,
-    /// The `listed` field.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub listed: bool,
-    /// The `memory` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// List of strings; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub kms_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Boolean; optional.
+    /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub listed: ::std::option::Option<bool>,
+    /// Integer, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory: ::std::option::Option<i64>,
     /// CVM name (used as hostname): 5-63 chars, must start with letter, can contain letters/numbers/hyphens
     pub name: ::std::string::String,
     /// Optional nonce for deterministic app_id generation. When provided, app_id must also be provided. System will verify: app_id == get_create_address(team_wallet, nonce)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub nonce: ::std::option::Option<i64>,
-    /// The `pin_numa` field.
-    #[serde(default)]
-    pub pin_numa: bool,
-    /// The `ports` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// Boolean; optional.
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub pin_numa: ::std::option::Option<bool>,
+    /// List of `PortMapping`, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<PortMapping>>,
     /// Prefer dev OS image (True) or non-dev OS image (False). When None, auto-selects based on image name or defaults to dev.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub prefer_dev: ::std::option::Option<bool>,
-    /// The `region` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// The `teepod_id` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// Integer, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_id: ::std::option::Option<i64>,
-    /// The `user_config` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_config: ::std::option::Option<::std::string::String>,
-    /// The `vcpu` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// Integer, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
 }
 /// `ProvisionElizaRequest`
+///
+/// Build it with [`ProvisionElizaRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct ProvisionElizaRequest {
     /// The characterfile to use for the a16z/eliza.
     pub characterfile: ::std::string::String,
     /// The environment variables to use for the a16z/eliza.
     pub env_keys: ::std::vec::Vec<::std::string::String>,
     /// The image to use for the a16z/eliza. If not provided, it will use the latest image.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub image: ::std::option::Option<::std::string::String>,
     /// The KMS ID to use.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub kms_id: ::std::option::Option<::std::string::String>,
     /// The name of the tapp.
     pub name: ::std::string::String,
     /// The Teepod ID to use for the a16z/eliza. If not provided, it will auto select an available one.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub teepod_id: ::std::option::Option<i64>,
 }
 /// `PublicCvm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PublicCvm {
-    /// The `app_id` field.
+    /// String; required.
     pub app_id: ::std::string::String,
-    /// The `base_image` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub base_image: ::std::option::Option<::std::string::String>,
-    /// The `instance_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `vm_uuid` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
+}
+impl PortMapping {
+    /// Creates a `PortMapping` from its required fields (`host_port`, `protocol`, `vm_port`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        host_port: i64,
+        protocol: impl ::std::convert::Into<::std::string::String>,
+        vm_port: i64,
+    ) -> Self {
+        Self {
+            host_address: ::std::option::Option::None,
+            host_port,
+            protocol: protocol.into(),
+            vm_port,
+        }
+    }
+    /// Sets `host_address`.
+    #[must_use]
+    pub fn host_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host_address = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl PortMappingEntry {
+    /// Creates a `PortMappingEntry` from its required fields (`vm_port`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(vm_port: u64) -> Self {
+        Self {
+            protocol: ::std::option::Option::None,
+            vm_port,
+        }
+    }
+    /// Sets `protocol`. Unset, it is not sent and the server uses `"tcp"`.
+    #[must_use]
+    pub fn protocol(
+        mut self,
+        value: impl ::std::convert::Into<PortMappingEntryProtocol>,
+    ) -> Self {
+        self.protocol = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl ProvisionComposeFileUpdateRequest {
+    /// Creates a `ProvisionComposeFileUpdateRequest` from its required fields (`name`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            allowed_envs: ::std::option::Option::None,
+            bash_script: ::std::option::Option::None,
+            default_gateway_domain: ::std::option::Option::None,
+            docker_compose_file: ::std::option::Option::None,
+            features: ::std::option::Option::None,
+            gateway_enabled: ::std::option::Option::None,
+            init_script: ::std::option::Option::None,
+            kms_enabled: ::std::option::Option::None,
+            local_key_provider_enabled: ::std::option::Option::None,
+            manifest_version: ::std::option::Option::None,
+            name: name.into(),
+            no_instance_id: ::std::option::Option::None,
+            pre_launch_script: ::std::option::Option::None,
+            public_logs: ::std::option::Option::None,
+            public_sysinfo: ::std::option::Option::None,
+            public_tcbinfo: ::std::option::Option::None,
+            runner: ::std::option::Option::None,
+            salt: ::std::option::Option::None,
+            secure_time: ::std::option::Option::None,
+            storage_fs: ::std::option::Option::None,
+            tproxy_enabled: ::std::option::Option::None,
+            update_env_vars: ::std::option::Option::None,
+        }
+    }
+    /// Sets `allowed_envs`.
+    #[must_use]
+    pub fn allowed_envs(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.allowed_envs = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `bash_script`.
+    #[must_use]
+    pub fn bash_script(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.bash_script = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `default_gateway_domain`.
+    #[must_use]
+    pub fn default_gateway_domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.default_gateway_domain = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `docker_compose_file`.
+    #[must_use]
+    pub fn docker_compose_file(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.docker_compose_file = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `features`. Unset, it is not sent and the server uses `["kms","tproxy-net"]`.
+    #[must_use]
+    pub fn features(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.features = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `gateway_enabled`. Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn gateway_enabled(mut self, value: bool) -> Self {
+        self.gateway_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `init_script`.
+    #[must_use]
+    pub fn init_script(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.init_script = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `kms_enabled`. Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn kms_enabled(mut self, value: bool) -> Self {
+        self.kms_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `local_key_provider_enabled`. Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn local_key_provider_enabled(mut self, value: bool) -> Self {
+        self.local_key_provider_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `manifest_version`. Unset, it is not sent and the server uses `2`.
+    #[must_use]
+    pub fn manifest_version(mut self, value: i64) -> Self {
+        self.manifest_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `no_instance_id`. Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn no_instance_id(mut self, value: bool) -> Self {
+        self.no_instance_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pre_launch_script`.
+    #[must_use]
+    pub fn pre_launch_script(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.pre_launch_script = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `public_logs`. Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn public_logs(mut self, value: bool) -> Self {
+        self.public_logs = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `public_sysinfo`. Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn public_sysinfo(mut self, value: bool) -> Self {
+        self.public_sysinfo = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `public_tcbinfo`. Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn public_tcbinfo(mut self, value: bool) -> Self {
+        self.public_tcbinfo = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `runner`. Unset, it is not sent and the server uses `"docker-compose"`.
+    #[must_use]
+    pub fn runner(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.runner = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `salt`.
+    #[must_use]
+    pub fn salt(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.salt = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `secure_time`. Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn secure_time(mut self, value: bool) -> Self {
+        self.secure_time = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `storage_fs`. Unset, it is not sent and the server uses `"zfs"`.
+    #[must_use]
+    pub fn storage_fs(
+        mut self,
+        value: impl ::std::convert::Into<ProvisionComposeFileUpdateRequestStorageFs>,
+    ) -> Self {
+        self.storage_fs = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `tproxy_enabled`. Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn tproxy_enabled(mut self, value: bool) -> Self {
+        self.tproxy_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `update_env_vars`: Whether to also update allowed_envs Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn update_env_vars(mut self, value: bool) -> Self {
+        self.update_env_vars = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl ProvisionDstackAppRequestV2 {
+    /// Creates a `ProvisionDstackAppRequestV2` from its required fields (`compose_file`, `name`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        compose_file: impl ::std::convert::Into<AppComposeV2>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            app_id: ::std::option::Option::None,
+            compose_file: compose_file.into(),
+            disk_size: ::std::option::Option::None,
+            encrypted_env: ::std::option::Option::None,
+            env_keys: ::std::option::Option::None,
+            experimental_vpc_server_app_id: ::std::option::Option::None,
+            gateway_urls: ::std::option::Option::None,
+            gpus: ::std::option::Option::None,
+            hugepages: ::std::option::Option::None,
+            image: ::std::option::Option::None,
+            instance_type: ::std::option::Option::None,
+            kms: ::std::option::Option::None,
+            kms_id: ::std::option::Option::None,
+            kms_urls: ::std::option::Option::None,
+            listed: ::std::option::Option::None,
+            memory: ::std::option::Option::None,
+            name: name.into(),
+            nonce: ::std::option::Option::None,
+            pin_numa: ::std::option::Option::None,
+            ports: ::std::option::Option::None,
+            prefer_dev: ::std::option::Option::None,
+            region: ::std::option::Option::None,
+            teepod_id: ::std::option::Option::None,
+            user_config: ::std::option::Option::None,
+            vcpu: ::std::option::Option::None,
+        }
+    }
+    /// Sets `app_id`: Optional app_id for manual specification. Required when nonce is provided. Only works with PHALA KMS.
+    #[must_use]
+    pub fn app_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `disk_size`.
+    #[must_use]
+    pub fn disk_size(mut self, value: i64) -> Self {
+        self.disk_size = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `encrypted_env`.
+    #[must_use]
+    pub fn encrypted_env(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.encrypted_env = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `env_keys`.
+    #[must_use]
+    pub fn env_keys(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.env_keys = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `experimental_vpc_server_app_id`.
+    #[must_use]
+    pub fn experimental_vpc_server_app_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.experimental_vpc_server_app_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `gateway_urls`.
+    #[must_use]
+    pub fn gateway_urls(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.gateway_urls = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `gpus`.
+    #[must_use]
+    pub fn gpus(mut self, value: impl ::std::convert::Into<GpuConfig>) -> Self {
+        self.gpus = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `hugepages`. Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn hugepages(mut self, value: bool) -> Self {
+        self.hugepages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `image`.
+    #[must_use]
+    pub fn image(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `instance_type`.
+    #[must_use]
+    pub fn instance_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `kms`. Unset, it is not sent and the server uses `"phala"`.
+    #[must_use]
+    pub fn kms(mut self, value: impl ::std::convert::Into<KmsType>) -> Self {
+        self.kms = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `kms_id`.
+    #[must_use]
+    pub fn kms_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.kms_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `kms_urls`.
+    #[must_use]
+    pub fn kms_urls(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.kms_urls = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `listed`. Unset, it is not sent and the server uses `true`.
+    #[must_use]
+    pub fn listed(mut self, value: bool) -> Self {
+        self.listed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `memory`.
+    #[must_use]
+    pub fn memory(mut self, value: i64) -> Self {
+        self.memory = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `nonce`: Optional nonce for deterministic app_id generation. When provided, app_id must also be provided. System will verify: app_id == get_create_address(team_wallet, nonce)
+    #[must_use]
+    pub fn nonce(mut self, value: i64) -> Self {
+        self.nonce = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pin_numa`. Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn pin_numa(mut self, value: bool) -> Self {
+        self.pin_numa = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ports`.
+    #[must_use]
+    pub fn ports(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<PortMapping>>,
+    ) -> Self {
+        self.ports = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `prefer_dev`: Prefer dev OS image (True) or non-dev OS image (False). When None, auto-selects based on image name or defaults to dev.
+    #[must_use]
+    pub fn prefer_dev(mut self, value: bool) -> Self {
+        self.prefer_dev = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `teepod_id`.
+    #[must_use]
+    pub fn teepod_id(mut self, value: i64) -> Self {
+        self.teepod_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `user_config`.
+    #[must_use]
+    pub fn user_config(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_config = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `vcpu`.
+    #[must_use]
+    pub fn vcpu(mut self, value: i64) -> Self {
+        self.vcpu = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl ProvisionElizaRequest {
+    /// Creates a `ProvisionElizaRequest` from its required fields (`characterfile`, `env_keys`, `name`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        characterfile: impl ::std::convert::Into<::std::string::String>,
+        env_keys: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            characterfile: characterfile.into(),
+            env_keys: env_keys.into(),
+            image: ::std::option::Option::None,
+            kms_id: ::std::option::Option::None,
+            name: name.into(),
+            teepod_id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `image`: The image to use for the a16z/eliza. If not provided, it will use the latest image.
+    #[must_use]
+    pub fn image(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `kms_id`: The KMS ID to use.
+    #[must_use]
+    pub fn kms_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.kms_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `teepod_id`: The Teepod ID to use for the a16z/eliza. If not provided, it will auto select an available one.
+    #[must_use]
+    pub fn teepod_id(mut self, value: i64) -> Self {
+        self.teepod_id = ::std::option::Option::Some(value);
+        self
+    }
 }

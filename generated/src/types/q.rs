@@ -71,10 +71,12 @@ Convention:
 - remaining = -1 means unlimited*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct QuotaMetric {
-    /// The `limit` field.
+    /// Integer; optional.
+    /// Default: `-1`.
     #[serde(default = "defaults::default_i64::<i64, -1>")]
     pub limit: i64,
-    /// The `remaining` field.
+    /// Integer; optional.
+    /// Default: `-1`.
     #[serde(default = "defaults::default_i64::<i64, -1>")]
     pub remaining: i64,
 }
@@ -89,85 +91,86 @@ impl ::std::default::Default for QuotaMetric {
 /// `Quote`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Quote {
-    /// The `body` field.
+    /// `QuoteBody`; required.
     pub body: QuoteBody,
-    /// The `cert_data` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub cert_data: ::std::option::Option<::std::string::String>,
-    /// The `header` field.
+    /// `QuoteHeader`; required.
     pub header: QuoteHeader,
-    /// The `verified` field.
+    /// Boolean, or null; optional.
+    /// Default: `false`.
     #[serde(default = "defaults::quote_verified")]
     pub verified: ::std::option::Option<bool>,
 }
 /// `QuoteBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct QuoteBody {
-    /// The `mrconfig` field.
+    /// String (binary); required.
     pub mrconfig: ::std::string::String,
-    /// The `mrowner` field.
+    /// String (binary); required.
     pub mrowner: ::std::string::String,
-    /// The `mrownerconfig` field.
+    /// String (binary); required.
     pub mrownerconfig: ::std::string::String,
-    /// The `mrseam` field.
+    /// String (binary); required.
     pub mrseam: ::std::string::String,
-    /// The `mrsignerseam` field.
+    /// String (binary); required.
     pub mrsignerseam: ::std::string::String,
-    /// The `mrtd` field.
+    /// String (binary); required.
     pub mrtd: ::std::string::String,
-    /// The `reportdata` field.
+    /// String (binary); required.
     pub reportdata: ::std::string::String,
-    /// The `rtmr0` field.
+    /// String (binary); required.
     pub rtmr0: ::std::string::String,
-    /// The `rtmr1` field.
+    /// String (binary); required.
     pub rtmr1: ::std::string::String,
-    /// The `rtmr2` field.
+    /// String (binary); required.
     pub rtmr2: ::std::string::String,
-    /// The `rtmr3` field.
+    /// String (binary); required.
     pub rtmr3: ::std::string::String,
-    /// The `seamattributes` field.
+    /// String (binary); required.
     pub seamattributes: ::std::string::String,
-    /// The `tdattributes` field.
+    /// String (binary); required.
     pub tdattributes: ::std::string::String,
-    /// The `tee_tcb_svn` field.
+    /// String; required.
     pub tee_tcb_svn: ::std::string::String,
-    /// The `xfam` field.
+    /// String (binary); required.
     pub xfam: ::std::string::String,
 }
 /// `QuoteCollateralV3`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct QuoteCollateralV3 {
-    /// The `pck_crl` field.
+    /// String; required.
     pub pck_crl: ::std::string::String,
-    /// The `pck_crl_issuer_chain` field.
+    /// String; required.
     pub pck_crl_issuer_chain: ::std::string::String,
-    /// The `qe_identity` field.
+    /// String; required.
     pub qe_identity: ::std::string::String,
-    /// The `qe_identity_issuer_chain` field.
+    /// String; required.
     pub qe_identity_issuer_chain: ::std::string::String,
-    /// The `qe_identity_signature` field.
+    /// String; required.
     pub qe_identity_signature: ::std::string::String,
-    /// The `root_ca_crl` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub root_ca_crl: ::std::option::Option<::std::string::String>,
-    /// The `tcb_info` field.
+    /// String; required.
     pub tcb_info: ::std::string::String,
-    /// The `tcb_info_issuer_chain` field.
+    /// String; required.
     pub tcb_info_issuer_chain: ::std::string::String,
-    /// The `tcb_info_signature` field.
+    /// String; required.
     pub tcb_info_signature: ::std::string::String,
 }
 /// `QuoteHeader`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct QuoteHeader {
-    /// The `ak_type` field.
+    /// `AttestationKeyType`; required.
     pub ak_type: AttestationKeyType,
-    /// The `qe_vendor` field.
+    /// String (binary); required.
     pub qe_vendor: ::std::string::String,
-    /// The `tee_type` field.
+    /// `TeeType`; required.
     pub tee_type: TeeType,
-    /// The `user_data` field.
+    /// String (binary); required.
     pub user_data: ::std::string::String,
-    /// The `version` field.
+    /// Integer; required.
     pub version: i64,
 }

@@ -9,45 +9,73 @@ use super::*;
 pub struct RabbitMqOverview {
     /// Messages acknowledged per second
     #[serde(default = "defaults::rabbit_mq_overview_ack_rate")]
+    ///
+    /// Default: `0.0`.
     pub ack_rate: f64,
     /// Active channels
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub channels: i64,
     /// Active connections
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub connections: i64,
     /// Total consumers
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub consumers: i64,
     /// Messages delivered per second
     #[serde(default = "defaults::rabbit_mq_overview_deliver_rate")]
+    ///
+    /// Default: `0.0`.
     pub deliver_rate: f64,
     /// Erlang OTP version
     #[serde(default = "defaults::rabbit_mq_overview_erlang_version")]
+    ///
+    /// Default: `"unknown"`.
     pub erlang_version: ::std::string::String,
     /// Management plugin version
     #[serde(default = "defaults::rabbit_mq_overview_management_version")]
+    ///
+    /// Default: `"unknown"`.
     pub management_version: ::std::string::String,
     /// RabbitMQ node name
     #[serde(default = "defaults::rabbit_mq_overview_node")]
+    ///
+    /// Default: `"unknown"`.
     pub node: ::std::string::String,
     /// Messages published per second
     #[serde(default = "defaults::rabbit_mq_overview_publish_rate")]
+    ///
+    /// Default: `0.0`.
     pub publish_rate: f64,
     /// Queue count
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub queues: i64,
     /// RabbitMQ version
     #[serde(default = "defaults::rabbit_mq_overview_rabbitmq_version")]
+    ///
+    /// Default: `"unknown"`.
     pub rabbitmq_version: ::std::string::String,
     /// Total messages across all queues
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub total_messages: i64,
     /// Messages ready for delivery
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub total_ready: i64,
     /// Unacknowledged messages
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub total_unacked: i64,
 }
 impl ::std::default::Default for RabbitMqOverview {
@@ -96,44 +124,44 @@ pub struct RabbitMqQueue {
 /// Detail of a single CVM billing update.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RecalculateBillingDetailItem {
-    /// The `cvm_id` field.
+    /// Integer; required.
     pub cvm_id: i64,
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `instance_type` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// The `new_values` field.
+    /// JSON object, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_values: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
 }
 /// Response for recalculate billing endpoint.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RecalculateBillingResponse {
-    /// The `details` field.
+    /// List of `RecalculateBillingDetailItem`; required.
     pub details: ::std::vec::Vec<RecalculateBillingDetailItem>,
-    /// The `skipped_count` field.
+    /// Integer; required.
     pub skipped_count: i64,
-    /// The `updated_count` field.
+    /// Integer; required.
     pub updated_count: i64,
 }
 /// `RechargeResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RechargeResponse {
-    /// The `balance_after` field.
+    /// Number, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub balance_after: ::std::option::Option<f64>,
-    /// The `balance_before` field.
+    /// Number, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub balance_before: ::std::option::Option<f64>,
-    /// The `recharged` field.
+    /// Boolean; required.
     pub recharged: bool,
-    /// The `transfer_amount` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transfer_amount: ::std::option::Option<::std::string::String>,
 }
@@ -146,15 +174,17 @@ pub struct ReconciliationDeductionRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Reason for deduction (required for audit)
+    ///
+    /// Bounds: at least 1 characters.
     pub reason: ReconciliationDeductionRequestReason,
 }
 /// Deduction amount (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ReconciliationDeductionRequestAmount {
-    /// The `Number` case.
+    /// A `f64`.
     Number(f64),
-    /// The `String` case.
+    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for ReconciliationDeductionRequestAmount {
@@ -173,7 +203,10 @@ impl ::std::convert::From<f64> for ReconciliationDeductionRequestAmount {
 /// Reason for deduction (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ReconciliationDeductionRequestReason(pub(super) ::std::string::String);
+pub struct ReconciliationDeductionRequestReason(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ReconciliationDeductionRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -230,18 +263,27 @@ impl<'de> ::serde::Deserialize<'de> for ReconciliationDeductionRequestReason {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReconciliationDeductionResponse {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub new_ledger_balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub previous_ledger_balance: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: ReconciliationDeductionResponseTransactionId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ReconciliationDeductionResponseTransactionId(
+    /// A `String`.
     pub(super) ::std::string::String,
 );
 impl ::std::ops::Deref for ReconciliationDeductionResponseTransactionId {
@@ -299,10 +341,14 @@ impl<'de> ::serde::Deserialize<'de> for ReconciliationDeductionResponseTransacti
     }
 }
 /// `RedeployRevisionRequest`
+///
+/// Build it with [`RedeployRevisionRequest::new`] (or `Default`) and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct RedeployRevisionRequest {
-    /// The `vm_uuids` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// List of strings, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// Request body for creating a Redpill API key.
@@ -310,6 +356,8 @@ pub struct RedeployRevisionRequest {
 pub struct RedpillApiKeyCreate {
     /// Display name for the API key
     #[serde(default = "defaults::redpill_api_key_create_name")]
+    ///
+    /// Default: `"Redpill API Key"`.
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for RedpillApiKeyCreate {
@@ -322,29 +370,30 @@ impl ::std::default::Default for RedpillApiKeyCreate {
 /// `RedpillConnectionStatus`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RedpillConnectionStatus {
-    /// The `connected` field.
+    /// Boolean; required.
     pub connected: bool,
-    /// The `credits_line` field.
+    /// Number, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credits_line: ::std::option::Option<f64>,
-    /// The `is_post_paid` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub is_post_paid: bool,
 }
 /// `RefreshAttestationVerifiedItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RefreshAttestationVerifiedItem {
-    /// The `checksum` field.
+    /// String; required.
     pub checksum: ::std::string::String,
-    /// The `reason` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
+    /// One of `"would_process"`, `"updated"`, `"unchanged"`, `"failed"`, `"not_found"`; required.
     pub status: RefreshAttestationVerifiedItemStatus,
-    /// The `verified` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified: ::std::option::Option<bool>,
-    /// The `verified_at` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at: ::std::option::Option<::std::string::String>,
 }
@@ -426,15 +475,21 @@ for RefreshAttestationVerifiedItemStatus {
 pub struct RefreshAttestationVerifiedRequest {
     /// Rows to process per batch.
     #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 100>")]
+    ///
+    /// Default: `100`. Bounds: minimum 1.0, maximum 500.0.
     pub batch_size: ::std::num::NonZeroU64,
     /// Refresh one or more exact quote checksums.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub checksums: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Optional cap on matched rows after filtering.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 1.0, maximum 10000.0.
     pub limit: ::std::option::Option<::std::num::NonZeroU64>,
     /// Preview affected rows or execute the refresh mutation.
     #[serde(default = "defaults::refresh_attestation_verified_request_mode")]
+    ///
+    /// Default: `"estimate"`.
     pub mode: RefreshAttestationVerifiedRequestMode,
     /// Refresh quotes created at or after this timestamp.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -519,12 +574,12 @@ impl ::std::default::Default for RefreshAttestationVerifiedRequestMode {
 pub struct RefreshAttestationVerifiedResponse {
     /// Rows that failed re-verification.
     pub failed: i64,
-    /// The `items` field.
+    /// List of `RefreshAttestationVerifiedItem`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub items: ::std::vec::Vec<RefreshAttestationVerifiedItem>,
     /// Rows found in ClickHouse for the requested target.
     pub matched: i64,
-    /// The `mode` field.
+    /// One of `"estimate"`, `"execute"`; required.
     pub mode: RefreshAttestationVerifiedResponseMode,
     /// Rows that were inspected in this request.
     pub processed: i64,
@@ -594,23 +649,29 @@ for RefreshAttestationVerifiedResponseMode {
 /// `RegisterPayload`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RegisterPayload {
-    /// The `email` field.
+    /// String (email); required.
     pub email: ::std::string::String,
-    /// The `invite_code` field.
+    /// String, or null; optional.
+    /// Bounds: at most 100 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invite_code: ::std::option::Option<RegisterPayloadInviteCode>,
-    /// The `password` field.
+    /// String; required.
+    /// Bounds: at most 128 characters.
     pub password: RegisterPayloadPassword,
-    /// The `site_key` field.
+    /// String, or null; optional.
+    /// Bounds: at most 200 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<RegisterPayloadSiteKey>,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// `RegisterPayloadInviteCode`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct RegisterPayloadInviteCode(pub(super) ::std::string::String);
+pub struct RegisterPayloadInviteCode(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for RegisterPayloadInviteCode {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -664,7 +725,10 @@ impl<'de> ::serde::Deserialize<'de> for RegisterPayloadInviteCode {
 /// `RegisterPayloadPassword`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct RegisterPayloadPassword(pub(super) ::std::string::String);
+pub struct RegisterPayloadPassword(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for RegisterPayloadPassword {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -718,7 +782,10 @@ impl<'de> ::serde::Deserialize<'de> for RegisterPayloadPassword {
 /// `RegisterPayloadSiteKey`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct RegisterPayloadSiteKey(pub(super) ::std::string::String);
+pub struct RegisterPayloadSiteKey(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for RegisterPayloadSiteKey {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -783,45 +850,56 @@ pub struct RegisterRequest {
 /// `RelatedTransactionOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RelatedTransactionOut {
-    /// The `amount` field.
+    /// String; required.
     pub amount: ::std::string::String,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `description` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// The `transaction_id` field.
+    /// String; required.
     pub transaction_id: ::std::string::String,
-    /// The `type` field.
+    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
 /// Request model for CVM replication.
+///
+/// Build it with [`ReplicateRequest::new`] (or `Default`) and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct ReplicateRequest {
     /// Explicit compose hash to replicate. Required when the source app has multiple live instances.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub compose_hash: ::std::option::Option<::std::string::String>,
     /// New encrypted env blob (hex)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub encrypted_env: ::std::option::Option<::std::string::String>,
     /// Target node ID for the replica
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub node_id: ::std::option::Option<i64>,
     /// Target node ID (deprecated, use node_id)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub teepod_id: ::std::option::Option<i64>,
 }
 /// Reserved GPU item.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReservedGpuItem {
-    /// The `allocation_status` field.
+    /// String; required.
     pub allocation_status: ::std::string::String,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `slot` field.
+    /// String; required.
     pub slot: ::std::string::String,
-    /// The `teepod_name` field.
+    /// String; required.
     pub teepod_name: ::std::string::String,
 }
 /// GPU reserved for the workspace.
@@ -834,6 +912,8 @@ pub struct ReservedGpuOut {
     pub gpu_id: i64,
     /// Whether GPU is attached to a running VM
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub in_use: bool,
     /// Host node database ID
     pub node_id: i64,
@@ -850,140 +930,159 @@ pub struct ReservedGpuOut {
 /// Response model for reserved resources.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReservedResourcesResponse {
-    /// The `gpus` field.
+    /// List of `ReservedGpuItem`; required.
     pub gpus: ::std::vec::Vec<ReservedGpuItem>,
-    /// The `gpus_count` field.
+    /// Integer; required.
     pub gpus_count: i64,
-    /// The `teepods` field.
+    /// List of `ReservedTeepodItem`; required.
     pub teepods: ::std::vec::Vec<ReservedTeepodItem>,
-    /// The `teepods_count` field.
+    /// Integer; required.
     pub teepods_count: i64,
 }
 /// Reserved teepod item.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReservedTeepodItem {
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `region` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
 }
 /// Request model for resetting password with token.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ResetPasswordWithToken {
-    /// The `password` field.
+    /// String; required.
     pub password: ::std::string::String,
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// The `token` field.
+    /// String; required.
     pub token: ::std::string::String,
 }
 /// Resource metrics for CPU, memory, and disk.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ResourceMetrics {
-    /// The `disk_gb` field.
+    /// Integer; required.
     pub disk_gb: i64,
-    /// The `memory_gb` field.
+    /// Number; required.
     pub memory_gb: f64,
-    /// The `vcpu` field.
+    /// Integer; required.
     pub vcpu: i64,
 }
 /// Workspace resource summary response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ResourceSummaryResponse {
-    /// The `active_gpu_allocations` field.
+    /// Integer; required.
     pub active_gpu_allocations: i64,
-    /// The `by_billing_period` field.
+    /// List of `BillingPeriodResourceItem`; required.
     pub by_billing_period: ::std::vec::Vec<BillingPeriodResourceItem>,
-    /// The `by_instance_type` field.
+    /// List of `InstanceTypeResourceItem`; required.
     pub by_instance_type: ::std::vec::Vec<InstanceTypeResourceItem>,
-    /// The `running_cvms` field.
+    /// Integer; required.
     pub running_cvms: i64,
-    /// The `running_resources` field.
+    /// `ResourceMetrics`; required.
     pub running_resources: ResourceMetrics,
-    /// The `total_cvms` field.
+    /// Integer; required.
     pub total_cvms: i64,
-    /// The `total_resources` field.
+    /// `ResourceMetrics`; required.
     pub total_resources: ResourceMetrics,
 }
 /// Resource threshold for VM creation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ResourceThreshold {
-    /// The `max_disk` field.
+    /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub max_disk: ::std::option::Option<i64>,
-    /// The `max_disk_each` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_disk_each: ::std::option::Option<i64>,
-    /// The `max_instances` field.
+    /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub max_instances: ::std::option::Option<i64>,
-    /// The `max_memory` field.
+    /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub max_memory: ::std::option::Option<i64>,
-    /// The `max_memory_each` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_memory_each: ::std::option::Option<i64>,
-    /// The `max_vcpu` field.
+    /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub max_vcpu: ::std::option::Option<i64>,
 }
 /// `RestartCvmBody`
+///
+/// Build it with [`RestartCvmBody::new`] (or `Default`) and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct RestartCvmBody {
     /// Skip graceful shutdown
-    #[serde(default)]
-    pub force: bool,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    pub force: ::std::option::Option<bool>,
 }
 /// Admin review queue row for draft invoices.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReviewQueueItem {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount_due: ::std::string::String,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub credit_consumed_total: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub debt_gap: ::std::string::String,
-    /// The `default_invoice_type` field.
+    /// One of `"local"`, `"stripe"`; required.
     pub default_invoice_type: ReviewQueueItemDefaultInvoiceType,
-    /// The `has_running_cvms` field.
+    /// Boolean; required.
     pub has_running_cvms: bool,
-    /// The `has_unpaid_or_uncollectible_invoices` field.
+    /// Boolean; required.
     pub has_unpaid_or_uncollectible_invoices: bool,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: ReviewQueueItemInvoiceId,
-    /// The `item_count` field.
+    /// Integer; required.
     pub item_count: i64,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub outstanding_debt_current: ::std::string::String,
-    /// The `period_end` field.
+    /// String (date-time); required.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `period_start` field.
+    /// String (date-time); required.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `running_cvm_count` field.
+    /// Integer; required.
     pub running_cvm_count: i64,
-    /// The `send_email_default` field.
+    /// Boolean; required.
     pub send_email_default: bool,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `stripe_payment_available` field.
+    /// Boolean; required.
     pub stripe_payment_available: bool,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: ReviewQueueItemTeamId,
-    /// The `team_row_id` field.
+    /// Integer; required.
     pub team_row_id: i64,
-    /// The `unpaid_or_uncollectible_invoice_count` field.
+    /// Integer; required.
     pub unpaid_or_uncollectible_invoice_count: i64,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub usage_items_total: ::std::string::String,
-    /// The `workspace_name` field.
+    /// String; required.
     pub workspace_name: ::std::string::String,
 }
 /// `ReviewQueueItemDefaultInvoiceType`
@@ -1047,7 +1146,10 @@ for ReviewQueueItemDefaultInvoiceType {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ReviewQueueItemInvoiceId(pub(super) ::std::string::String);
+pub struct ReviewQueueItemInvoiceId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ReviewQueueItemInvoiceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1103,7 +1205,10 @@ impl<'de> ::serde::Deserialize<'de> for ReviewQueueItemInvoiceId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ReviewQueueItemTeamId(pub(super) ::std::string::String);
+pub struct ReviewQueueItemTeamId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for ReviewQueueItemTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1159,13 +1264,13 @@ impl<'de> ::serde::Deserialize<'de> for ReviewQueueItemTeamId {
 /// `ReviewQueueResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReviewQueueResponse {
-    /// The `items` field.
+    /// List of `ReviewQueueItem`; required.
     pub items: ::std::vec::Vec<ReviewQueueItem>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// Request to cancel a Celery task.
@@ -1175,5 +1280,82 @@ pub struct RevokeTaskRequest {
     pub task_id: ::std::string::String,
     /// Send SIGKILL to worker process
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub terminate: bool,
+}
+impl RedeployRevisionRequest {
+    /// Creates a `RedeployRevisionRequest` with every field unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            vm_uuids: ::std::option::Option::None,
+        }
+    }
+    /// Sets `vm_uuids`.
+    #[must_use]
+    pub fn vm_uuids(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.vm_uuids = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl ReplicateRequest {
+    /// Creates a `ReplicateRequest` with every field unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            compose_hash: ::std::option::Option::None,
+            encrypted_env: ::std::option::Option::None,
+            node_id: ::std::option::Option::None,
+            teepod_id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `compose_hash`: Explicit compose hash to replicate. Required when the source app has multiple live instances.
+    #[must_use]
+    pub fn compose_hash(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.compose_hash = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `encrypted_env`: New encrypted env blob (hex)
+    #[must_use]
+    pub fn encrypted_env(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.encrypted_env = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `node_id`: Target node ID for the replica
+    #[must_use]
+    pub fn node_id(mut self, value: i64) -> Self {
+        self.node_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `teepod_id`: Target node ID (deprecated, use node_id)
+    #[must_use]
+    pub fn teepod_id(mut self, value: i64) -> Self {
+        self.teepod_id = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl RestartCvmBody {
+    /// Creates a `RestartCvmBody` with every field unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            force: ::std::option::Option::None,
+        }
+    }
+    /// Sets `force`: Skip graceful shutdown Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn force(mut self, value: bool) -> Self {
+        self.force = ::std::option::Option::Some(value);
+        self
+    }
 }

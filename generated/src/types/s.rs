@@ -29,9 +29,9 @@ pub struct SendTestMessageResponse {
 /// API response model for user sessions with sanitized device info.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SessionResponse {
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `device_info` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_info: ::std::option::Option<::std::string::String>,
     /// Get device kind (Mobile/Desktop) based on user agent.
@@ -40,20 +40,20 @@ pub struct SessionResponse {
     pub device_label: ::std::string::String,
     /// Expose detected operating system as a computed field.
     pub device_os: ::std::string::String,
-    /// The `id` field.
+    /// String; required.
     pub id: ::std::string::String,
-    /// The `is_current` field.
+    /// Boolean; required.
     pub is_current: bool,
-    /// The `jti` field.
+    /// String; required.
     pub jti: ::std::string::String,
-    /// The `last_seen_at` field.
+    /// String (date-time); required.
     pub last_seen_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `revoked` field.
+    /// Boolean; required.
     pub revoked: bool,
-    /// The `revoked_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `user_agent` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_agent: ::std::option::Option<::std::string::String>,
 }
@@ -119,21 +119,26 @@ impl ::std::convert::TryFrom<::std::string::String> for SessionResponseDeviceKin
 /// Response for listing user sessions.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SessionsListResponse {
-    /// The `sessions` field.
+    /// List of `SessionResponse`; required.
     pub sessions: ::std::vec::Vec<SessionResponse>,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// `SetCvmDeviceIdRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SetCvmDeviceIdRequest {
     /// Hardware device identifier
+    ///
+    /// Bounds: at least 1 characters.
     pub device_id: SetCvmDeviceIdRequestDeviceId,
 }
 /// Hardware device identifier
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct SetCvmDeviceIdRequestDeviceId(pub(super) ::std::string::String);
+pub struct SetCvmDeviceIdRequestDeviceId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for SetCvmDeviceIdRequestDeviceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -193,15 +198,17 @@ pub struct SettleWithCreditsRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Reason for settlement (required for audit)
+    ///
+    /// Bounds: at least 1 characters.
     pub reason: SettleWithCreditsRequestReason,
 }
 /// Amount to settle (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum SettleWithCreditsRequestAmount {
-    /// The `Number` case.
+    /// A `f64`.
     Number(f64),
-    /// The `String` case.
+    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for SettleWithCreditsRequestAmount {
@@ -220,7 +227,10 @@ impl ::std::convert::From<f64> for SettleWithCreditsRequestAmount {
 /// Reason for settlement (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct SettleWithCreditsRequestReason(pub(super) ::std::string::String);
+pub struct SettleWithCreditsRequestReason(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for SettleWithCreditsRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -275,22 +285,37 @@ impl<'de> ::serde::Deserialize<'de> for SettleWithCreditsRequestReason {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SettleWithCreditsResponse {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub new_outstanding: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub previous_outstanding: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: SettleWithCreditsResponseTransactionId,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub used_balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub used_granted_balance: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct SettleWithCreditsResponseTransactionId(pub(super) ::std::string::String);
+pub struct SettleWithCreditsResponseTransactionId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for SettleWithCreditsResponseTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -348,20 +373,20 @@ impl<'de> ::serde::Deserialize<'de> for SettleWithCreditsResponseTransactionId {
 /// `Setup2faEndpointBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct Setup2faEndpointBody {
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
 /// Response with shareable invitation link details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ShareableInvitationResponse {
-    /// The `expires_at` field.
+    /// String (date-time); required.
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Pre-formatted message to share
     pub invitation_message: ::std::string::String,
     /// Full URL to share
     pub invitation_url: ::std::string::String,
-    /// The `role` field.
+    /// String; required.
     pub role: ::std::string::String,
     /// Invitation token
     pub token: ::std::string::String,
@@ -371,6 +396,8 @@ pub struct ShareableInvitationResponse {
 pub struct ShutdownAllCvmsRequest {
     /// Reason for shutdown
     #[serde(default = "defaults::shutdown_all_cvms_request_reason")]
+    ///
+    /// Default: `"admin_manual"`.
     pub reason: ::std::string::String,
 }
 impl ::std::default::Default for ShutdownAllCvmsRequest {
@@ -410,15 +437,19 @@ pub struct ShutdownDeleteAllCvmsRequest {
     pub confirm_workspace_slug: ::std::string::String,
     /// Reason for operation
     #[serde(default = "defaults::shutdown_delete_all_cvms_request_reason")]
+    ///
+    /// Default: `"admin_manual"`.
     pub reason: ::std::string::String,
     /// Graceful shutdown timeout in seconds for this admin bulk operation
     #[serde(default = "defaults::default_u64::<i64, 300>")]
+    ///
+    /// Default: `300`. Bounds: minimum 10.0, maximum 1200.0.
     pub shutdown_timeout: i64,
 }
 /// Summary of shutdown+delete operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ShutdownDeleteAllCvmsResponse {
-    /// The `errors` field.
+    /// List of `ShutdownCvmErrorEntry`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub errors: ::std::vec::Vec<ShutdownCvmErrorEntry>,
     /// CVMs scheduled for remove task
@@ -431,13 +462,13 @@ pub struct ShutdownDeleteAllCvmsResponse {
 /// Spending comparison response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SpendingComparisonResponse {
-    /// The `change_percent` field.
+    /// Number, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub change_percent: ::std::option::Option<f64>,
-    /// The `last_month` field.
+    /// `MonthlySpending`, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub last_month: ::std::option::Option<MonthlySpending>,
-    /// The `this_month` field.
+    /// `MonthlySpending`, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub this_month: ::std::option::Option<MonthlySpending>,
 }
@@ -447,15 +478,17 @@ pub struct SponsorCreditRequest {
     /// Amount to sponsor (must be positive)
     pub amount: SponsorCreditRequestAmount,
     /// Reason for sponsoring
+    ///
+    /// Bounds: at least 1 characters.
     pub reason: SponsorCreditRequestReason,
 }
 /// Amount to sponsor (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum SponsorCreditRequestAmount {
-    /// The `Number` case.
+    /// A `f64`.
     Number(f64),
-    /// The `String` case.
+    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for SponsorCreditRequestAmount {
@@ -474,7 +507,10 @@ impl ::std::convert::From<f64> for SponsorCreditRequestAmount {
 /// Reason for sponsoring
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct SponsorCreditRequestReason(pub(super) ::std::string::String);
+pub struct SponsorCreditRequestReason(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for SponsorCreditRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -529,29 +565,44 @@ impl<'de> ::serde::Deserialize<'de> for SponsorCreditRequestReason {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SponsorCreditResponse {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub new_balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub previous_balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Example: `"19.99"`.
     pub remaining_debt: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Example: `"19.99"`.
     pub settled_debt_amount: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub settlement_transaction_id: ::std::option::Option<
         SponsorCreditResponseSettlementTransactionId,
     >,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: SponsorCreditResponseTransactionId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct SponsorCreditResponseSettlementTransactionId(
+    /// A `String`.
     pub(super) ::std::string::String,
 );
 impl ::std::ops::Deref for SponsorCreditResponseSettlementTransactionId {
@@ -611,7 +662,10 @@ impl<'de> ::serde::Deserialize<'de> for SponsorCreditResponseSettlementTransacti
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct SponsorCreditResponseTransactionId(pub(super) ::std::string::String);
+pub struct SponsorCreditResponseTransactionId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for SponsorCreditResponseTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -666,9 +720,14 @@ impl<'de> ::serde::Deserialize<'de> for SponsorCreditResponseTransactionId {
     }
 }
 /// Request model for creating an SSH key.
+///
+/// Build it with [`SshKeyCreateRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct SshKeyCreateRequest {
     /// Human-readable name for the key
+    ///
+    /// Bounds: 1 to 100 characters.
     pub name: SshKeyCreateRequestName,
     /// OpenSSH format public key
     pub public_key: ::std::string::String,
@@ -676,7 +735,10 @@ pub struct SshKeyCreateRequest {
 /// Human-readable name for the key
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct SshKeyCreateRequestName(pub(super) ::std::string::String);
+pub struct SshKeyCreateRequestName(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for SshKeyCreateRequestName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -769,59 +831,61 @@ pub struct StatsResponse {
 /// `StatusConnectionItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StatusConnectionItem {
-    /// The `can_recharge` field.
+    /// Boolean; required.
     pub can_recharge: bool,
-    /// The `credits_line` field.
+    /// Number; required.
     pub credits_line: f64,
-    /// The `error` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `external_id` field.
+    /// String; required.
     pub external_id: ::std::string::String,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `last_checked_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_checked_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `last_skip_reason` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_skip_reason: ::std::option::Option<::std::string::String>,
-    /// The `needs_recharge` field.
+    /// Boolean; required.
     pub needs_recharge: bool,
-    /// The `redpill_credits` field.
+    /// Number, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub redpill_credits: ::std::option::Option<f64>,
-    /// The `team_balance` field.
+    /// String; required.
     pub team_balance: ::std::string::String,
-    /// The `team_name` field.
+    /// String; required.
     pub team_name: ::std::string::String,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// Count and GPU total for a given status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StatusCount {
-    /// The `count` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub count: i64,
-    /// The `total_gpus` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub total_gpus: i64,
 }
 /// `StatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StatusResponse {
-    /// The `api_errors` field.
+    /// Integer; required.
     pub api_errors: i64,
-    /// The `connections` field.
+    /// List of `StatusConnectionItem`; required.
     pub connections: ::std::vec::Vec<StatusConnectionItem>,
-    /// The `healthy` field.
+    /// Integer; required.
     pub healthy: i64,
-    /// The `needs_recharge` field.
+    /// Integer; required.
     pub needs_recharge: i64,
-    /// The `total_connections` field.
+    /// Integer; required.
     pub total_connections: i64,
 }
 /** Generic step-up verification request.
@@ -830,13 +894,13 @@ Accepts either current_password (for users without 2FA) or totp_code (for users 
 On success, server will issue a short-lived cookie used by sensitive endpoints.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StepUpVerifyRequest {
-    /// The `current_password` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_password: ::std::option::Option<::std::string::String>,
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// The `totp_code` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
 }
@@ -844,6 +908,8 @@ pub struct StepUpVerifyRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StorageMetrics {
     /// Estimated storage cost
+    ///
+    /// Example: `"19.99"`.
     pub estimated_cost: ::std::string::String,
     /// Total GB-hours
     pub total_gb_hours: ::std::string::String,
@@ -981,6 +1047,8 @@ pub struct SwitchGpuModeResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SwitchGpusModeRequest {
     /// GPU database IDs to switch (must all be on same node)
+    ///
+    /// Bounds: at least 1 items.
     pub gpu_ids: ::std::vec::Vec<i64>,
     /// Target mode: 'cc' for Confidential Computing, 'ppcie' for Protected PCIe
     pub mode: SwitchGpusModeRequestMode,
@@ -1066,91 +1134,98 @@ pub struct SwitchGpusModeResponse {
 pub struct SyncFromStripeRequest {
     /// Overwrite existing items with source='stripe_sync'
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub overwrite: bool,
 }
 /// Response for sync from Stripe operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SyncFromStripeResponse {
-    /// The `success` field.
+    /// Boolean; required.
     pub success: bool,
-    /// The `synced_count` field.
+    /// Integer; required.
     pub synced_count: i64,
-    /// The `total_amount` field.
+    /// Number; required.
     pub total_amount: f64,
 }
 /// Response from hardware sync showing before/after values.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SyncHardwareResponse {
-    /// The `changes` field.
+    /// Map of string to JSON object; required.
     pub changes: ::std::collections::HashMap<
         ::std::string::String,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// The `message` field.
+    /// String; required.
     pub message: ::std::string::String,
-    /// The `node_id` field.
+    /// Integer; required.
     pub node_id: i64,
 }
 /// `SyncLogEntry`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SyncLogEntry {
-    /// The `duration_ms` field.
+    /// Integer; required.
     pub duration_ms: i64,
-    /// The `error_message` field.
+    /// String; required.
     pub error_message: ::std::string::String,
-    /// The `success` field.
+    /// Boolean; required.
     pub success: bool,
-    /// The `sync_time` field.
+    /// String (date-time); required.
     pub sync_time: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `teepod_version` field.
+    /// String; required.
     pub teepod_version: ::std::string::String,
 }
 /// Result of syncing teepod metadata from RPC.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SyncMetadataResponse {
-    /// The `errors` field.
+    /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub errors: ::std::vec::Vec<::std::string::String>,
-    /// The `gateway_changes` field.
+    /// Map of string to JSON object; optional.
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
     pub gateway_changes: ::std::collections::HashMap<
         ::std::string::String,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// The `gateway_updated` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub gateway_updated: bool,
-    /// The `kms_os_images_synced` field.
+    /// List of JSON object; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_os_images_synced: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// The `kms_synced` field.
+    /// List of JSON object; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_synced: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// The `os_images_added` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub os_images_added: i64,
-    /// The `os_images_disabled` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub os_images_disabled: i64,
-    /// The `os_images_enabled` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub os_images_enabled: i64,
-    /// The `os_images_total` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub os_images_total: i64,
-    /// The `teepod_id` field.
+    /// Integer; required.
     pub teepod_id: i64,
-    /// The `version_after` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version_after: ::std::option::Option<::std::string::String>,
-    /// The `version_before` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version_before: ::std::option::Option<::std::string::String>,
-    /// The `warnings` field.
+    /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub warnings: ::std::vec::Vec<::std::string::String>,
 }
@@ -1170,38 +1245,51 @@ pub struct SyncedImageOut {
 /// `SystemInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SystemInfo {
-    /// The `available_memory` field.
+    /// Integer; required.
     pub available_memory: i64,
-    /// The `cpu_model` field.
+    /// String; required.
     pub cpu_model: ::std::string::String,
-    /// The `disks` field.
+    /// List of `DiskInfo`; required.
     pub disks: ::std::vec::Vec<DiskInfo>,
-    /// The `free_memory` field.
+    /// Integer; required.
     pub free_memory: i64,
-    /// The `free_swap` field.
+    /// Integer; required.
     pub free_swap: i64,
-    /// The `kernel_version` field.
+    /// String; required.
     pub kernel_version: ::std::string::String,
-    /// The `loadavg_fifteen` field.
+    /// Integer; required.
     pub loadavg_fifteen: i64,
-    /// The `loadavg_five` field.
+    /// Integer; required.
     pub loadavg_five: i64,
-    /// The `loadavg_one` field.
+    /// Integer; required.
     pub loadavg_one: i64,
-    /// The `num_cpus` field.
+    /// Integer; required.
     pub num_cpus: i64,
-    /// The `os_name` field.
+    /// String; required.
     pub os_name: ::std::string::String,
-    /// The `os_version` field.
+    /// String; required.
     pub os_version: ::std::string::String,
-    /// The `total_memory` field.
+    /// Integer; required.
     pub total_memory: i64,
-    /// The `total_swap` field.
+    /// Integer; required.
     pub total_swap: i64,
-    /// The `uptime` field.
+    /// Integer; required.
     pub uptime: i64,
-    /// The `used_memory` field.
+    /// Integer; required.
     pub used_memory: i64,
-    /// The `used_swap` field.
+    /// Integer; required.
     pub used_swap: i64,
+}
+impl SshKeyCreateRequest {
+    /// Creates a `SshKeyCreateRequest` from its required fields (`name`, `public_key`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: impl ::std::convert::Into<SshKeyCreateRequestName>,
+        public_key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            public_key: public_key.into(),
+        }
+    }
 }

@@ -37,37 +37,38 @@ pub struct TaskInfo {
 /// `TcbEvaluationInstance`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TcbEvaluationInstance {
-    /// The `device_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `evaluation_ok` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluation_ok: ::std::option::Option<bool>,
-    /// The `evaluation_status` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluation_status: ::std::option::Option<::std::string::String>,
-    /// The `evaluation_update` field.
+    /// One of `"early"`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluation_update: ::std::option::Option<TcbEvaluationInstanceEvaluationUpdate>,
-    /// The `image_version` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub image_version: ::std::option::Option<::std::string::String>,
-    /// The `instance_id` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `name` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `ppid` field.
+    /// String; optional.
+    /// Default: `""`.
     #[serde(default)]
     pub ppid: ::std::string::String,
-    /// The `status` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// The `vm_uuid` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
@@ -127,11 +128,11 @@ for TcbEvaluationInstanceEvaluationUpdate {
 /// `TcbEvaluationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TcbEvaluationResponse {
-    /// The `app_id` field.
+    /// String; required.
     pub app_id: ::std::string::String,
-    /// The `instances` field.
+    /// List of `TcbEvaluationInstance`; required.
     pub instances: ::std::vec::Vec<TcbEvaluationInstance>,
-    /// The `update` field.
+    /// One of `"early"`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub update: ::std::option::Option<TcbEvaluationResponseUpdate>,
 }
@@ -190,22 +191,22 @@ impl ::std::convert::TryFrom<::std::string::String> for TcbEvaluationResponseUpd
 /// `TcbInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TcbInfo {
-    /// The `app_compose` field.
+    /// String; required.
     pub app_compose: ::std::string::String,
-    /// The `event_log` field.
+    /// List of `EventLog`; required.
     pub event_log: ::std::vec::Vec<EventLog>,
-    /// The `mrtd` field.
+    /// String; required.
     pub mrtd: ::std::string::String,
-    /// The `rootfs_hash` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rootfs_hash: ::std::option::Option<::std::string::String>,
-    /// The `rtmr0` field.
+    /// String; required.
     pub rtmr0: ::std::string::String,
-    /// The `rtmr1` field.
+    /// String; required.
     pub rtmr1: ::std::string::String,
-    /// The `rtmr2` field.
+    /// String; required.
     pub rtmr2: ::std::string::String,
-    /// The `rtmr3` field.
+    /// String; required.
     pub rtmr3: ::std::string::String,
 }
 /// Team access record for GPU.
@@ -226,13 +227,13 @@ pub struct TeamAccessOut {
 /// `TeamBase`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamBase {
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `tier` field.
+    /// String; required.
     pub tier: ::std::string::String,
-    /// The `trial_ended_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trial_ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
@@ -241,110 +242,131 @@ pub struct TeamBase {
 pub struct TeamDetail {
     /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::team_detail_auto_topup_amount")]
+    ///
+    /// Default: `"0.000000"`. Example: `"19.99"`.
     pub auto_topup_amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::team_detail_auto_topup_daily_spend")]
+    ///
+    /// Default: `"0.000000"`. Example: `"19.99"`.
     pub auto_topup_daily_spend: ::std::string::String,
-    /// The `auto_topup_daily_spend_date` field.
+    /// String (date), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_topup_daily_spend_date: ::std::option::Option<::chrono::naive::NaiveDate>,
-    /// The `auto_topup_enabled` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub auto_topup_enabled: bool,
     /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::team_detail_auto_topup_threshold")]
+    ///
+    /// Default: `"0.000000"`. Example: `"19.99"`.
     pub auto_topup_threshold: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub balance: ::std::string::String,
-    /// The `billing_email` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub billing_email: ::std::option::Option<::std::string::String>,
-    /// The `billing_mode` field.
+    /// String; optional.
+    /// Default: `"prepaid"`.
     #[serde(default = "defaults::team_detail_billing_mode")]
     pub billing_mode: ::std::string::String,
-    /// The `billing_status` field.
+    /// One of `"active"`, `"abandoned"`, `"suspended"`; required.
     pub billing_status: TeamDetailBillingStatus,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `creator` field.
+    /// `CreatorInfo`; required.
     pub creator: CreatorInfo,
-    /// The `credit_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_id: ::std::option::Option<i64>,
-    /// The `cvms_preview` field.
+    /// List of `CvmPreview`; required.
     pub cvms_preview: ::std::vec::Vec<CvmPreview>,
-    /// The `dstack_apps_count` field.
+    /// Integer; required.
     pub dstack_apps_count: i64,
-    /// The `dstack_apps_preview` field.
+    /// List of `DstackAppPreview`; required.
     pub dstack_apps_preview: ::std::vec::Vec<DstackAppPreview>,
-    /// The `flag_billing_v2_enabled` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub flag_billing_v2_enabled: bool,
-    /// The `flag_network_config_enabled` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub flag_network_config_enabled: bool,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub granted_balance: ::std::string::String,
-    /// The `has_redpill` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub has_redpill: bool,
-    /// The `hosted_wallet_address` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub hosted_wallet_address: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub id: TeamDetailId,
-    /// The `is_post_paid` field.
+    /// Boolean; required.
     pub is_post_paid: bool,
-    /// The `last_auto_topup_failed_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_auto_topup_failed_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `members_count` field.
+    /// Integer; required.
     pub members_count: i64,
-    /// The `members_preview` field.
+    /// List of `MemberPreview`; required.
     pub members_preview: ::std::vec::Vec<MemberPreview>,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub outstanding_amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::team_detail_post_paid_charge_cap")]
+    ///
+    /// Default: `"0.000000"`. Example: `"19.99"`.
     pub post_paid_charge_cap: ::std::string::String,
-    /// The `post_paid_grace_deadline` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub post_paid_grace_deadline: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `profile` field.
+    /// `ProfileGetResponse`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<ProfileGetResponse>,
-    /// The `redpill_connection_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redpill_connection_id: ::std::option::Option<i64>,
-    /// The `redpill_post_paid` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redpill_post_paid: ::std::option::Option<bool>,
-    /// The `row_id` field.
+    /// Integer; required.
     pub row_id: i64,
-    /// The `running_cvms_count` field.
+    /// Integer; required.
     pub running_cvms_count: i64,
-    /// The `slug` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub slug: ::std::option::Option<::std::string::String>,
-    /// The `stripe_customer_id` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    /// The `stripe_default_payment_method_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_default_payment_method_id: ::std::option::Option<::std::string::String>,
-    /// The `teepods_count` field.
+    /// Integer; required.
     pub teepods_count: i64,
-    /// The `tier` field.
+    /// String; required.
     pub tier: ::std::string::String,
-    /// The `total_cvms_count` field.
+    /// Integer; required.
     pub total_cvms_count: i64,
-    /// The `unpaid_transactions_count` field.
+    /// Integer; required.
     pub unpaid_transactions_count: i64,
 }
 /// `TeamDetailBillingStatus`
@@ -412,7 +434,10 @@ impl ::std::convert::TryFrom<::std::string::String> for TeamDetailBillingStatus 
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeamDetailId(pub(super) ::std::string::String);
+pub struct TeamDetailId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for TeamDetailId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -479,56 +504,68 @@ pub struct TeamInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamListItem {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub balance: ::std::string::String,
-    /// The `billing_status` field.
+    /// One of `"active"`, `"abandoned"`, `"suspended"`; required.
     pub billing_status: TeamListItemBillingStatus,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `creator` field.
+    /// `CreatorInfo`; required.
     pub creator: CreatorInfo,
-    /// The `dstack_apps_count` field.
+    /// Integer; required.
     pub dstack_apps_count: i64,
-    /// The `flag_network_config_enabled` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub flag_network_config_enabled: bool,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub granted_balance: ::std::string::String,
-    /// The `has_redpill` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub has_redpill: bool,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub id: TeamListItemId,
-    /// The `is_post_paid` field.
+    /// Boolean; required.
     pub is_post_paid: bool,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub ledger_balance: ::std::string::String,
-    /// The `members_count` field.
+    /// Integer; required.
     pub members_count: i64,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub outstanding_amount: ::std::string::String,
-    /// The `redpill_connection_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redpill_connection_id: ::std::option::Option<i64>,
-    /// The `redpill_post_paid` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redpill_post_paid: ::std::option::Option<bool>,
-    /// The `row_id` field.
+    /// Integer; required.
     pub row_id: i64,
-    /// The `running_cvms_count` field.
+    /// Integer; required.
     pub running_cvms_count: i64,
-    /// The `slug` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub slug: ::std::option::Option<::std::string::String>,
-    /// The `stripe_customer_id` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    /// The `teepods_count` field.
+    /// Integer; required.
     pub teepods_count: i64,
-    /// The `tier` field.
+    /// String; required.
     pub tier: ::std::string::String,
-    /// The `total_cvms_count` field.
+    /// Integer; required.
     pub total_cvms_count: i64,
 }
 /// `TeamListItemBillingStatus`
@@ -596,7 +633,10 @@ impl ::std::convert::TryFrom<::std::string::String> for TeamListItemBillingStatu
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeamListItemId(pub(super) ::std::string::String);
+pub struct TeamListItemId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for TeamListItemId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -652,20 +692,20 @@ impl<'de> ::serde::Deserialize<'de> for TeamListItemId {
 /// Team search result for admin operations.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamSearchResult {
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `creator_id` field.
+    /// Integer; required.
     pub creator_id: i64,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `member_count` field.
+    /// Integer; required.
     pub member_count: i64,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `slug` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
-    /// The `tier` field.
+    /// String; required.
     pub tier: ::std::string::String,
 }
 /// `TeamTier`
@@ -738,16 +778,19 @@ impl ::std::convert::TryFrom<::std::string::String> for TeamTier {
 /// `TeamUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamUpdate {
-    /// The `tier` field.
+    /// `TeamTier`; required.
     pub tier: TeamTier,
-    /// The `trial_ended_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trial_ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 /// TEE type values used by Intel DCAP quote header.
 #[derive(::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
-pub struct TeeType(pub(super) i64);
+pub struct TeeType(
+    /// A `i64`.
+    pub(super) i64,
+);
 impl ::std::ops::Deref for TeeType {
     type Target = i64;
     fn deref(&self) -> &i64 {
@@ -783,42 +826,42 @@ impl<'de> ::serde::Deserialize<'de> for TeeType {
 /// `Teepod`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Teepod {
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `enabled` field.
+    /// Boolean; required.
     pub enabled: bool,
-    /// The `endpoint` field.
+    /// String; required.
     pub endpoint: ::std::string::String,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `kms_url` field.
+    /// String; required.
     pub kms_url: ::std::string::String,
-    /// The `kms_version` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_version: ::std::option::Option<::std::string::String>,
-    /// The `last_ping_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_ping_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `region_identifier` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
+    /// `TeepodStatus`; required.
     pub status: TeepodStatus,
-    /// The `teepod_version` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_version: ::std::option::Option<::std::string::String>,
-    /// The `tproxy_base_domain` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_base_domain: ::std::option::Option<::std::string::String>,
-    /// The `tproxy_port` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_port: ::std::option::Option<i64>,
-    /// The `tproxy_tappd_port` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_tappd_port: ::std::option::Option<i64>,
-    /// The `tproxy_url` field.
+    /// String; required.
     pub tproxy_url: ::std::string::String,
 }
 /// Available OS images query result.
@@ -839,53 +882,55 @@ pub struct TeepodAvailableImagesResponse {
 /// `TeepodConnectForm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodConnectForm {
-    /// The `connection_timeout` field.
+    /// Number; optional.
+    /// Default: `30.0`. Bounds: minimum 1.0, maximum 300.0.
     #[serde(default = "defaults::teepod_connect_form_connection_timeout")]
     pub connection_timeout: f64,
-    /// The `endpoint` field.
+    /// String; required.
     pub endpoint: ::std::string::String,
-    /// The `gateway_admin_rpc_url` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_admin_rpc_url: ::std::option::Option<::std::string::String>,
-    /// The `gateway_domain_suffix` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_domain_suffix: ::std::option::Option<::std::string::String>,
-    /// The `gateway_rpc_url` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_rpc_url: ::std::option::Option<::std::string::String>,
-    /// The `gateway_slug` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_slug: ::std::option::Option<::std::string::String>,
-    /// The `kms_endpoint` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_endpoint: ::std::option::Option<::std::string::String>,
-    /// The `kms_name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_name: ::std::option::Option<::std::string::String>,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `node_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    /// The `region_identifier` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    /// The `syslog_endpoint` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub syslog_endpoint: ::std::option::Option<::std::string::String>,
-    /// The `total_timeout` field.
+    /// Number; optional.
+    /// Default: `120.0`. Bounds: minimum 10.0, maximum 600.0.
     #[serde(default = "defaults::teepod_connect_form_total_timeout")]
     pub total_timeout: f64,
-    /// The `tproxy_base_domain` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_base_domain: ::std::option::Option<::std::string::String>,
-    /// The `tproxy_endpoint` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_endpoint: ::std::option::Option<::std::string::String>,
-    /// The `tproxy_port` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_port: ::std::option::Option<i64>,
-    /// The `tproxy_tappd_port` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_tappd_port: ::std::option::Option<i64>,
 }
@@ -894,12 +939,18 @@ pub struct TeepodConnectForm {
 pub struct TeepodGpuCreate {
     /// Initial status
     #[serde(default = "defaults::teepod_gpu_create_allocation_status")]
+    ///
+    /// Default: `"available"`.
     pub allocation_status: GpuAllocationStatus,
     /// Node ID
     pub node_id: i64,
     /// GPU product ID
+    ///
+    /// Bounds: at least 1 characters.
     pub product_id: TeepodGpuCreateProductId,
     /// PCI slot address
+    ///
+    /// Bounds: at least 1 characters.
     pub slot: TeepodGpuCreateSlot,
     /// Teepod ID
     pub teepod_id: i64,
@@ -907,7 +958,10 @@ pub struct TeepodGpuCreate {
 /// GPU product ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeepodGpuCreateProductId(pub(super) ::std::string::String);
+pub struct TeepodGpuCreateProductId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for TeepodGpuCreateProductId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -961,7 +1015,10 @@ impl<'de> ::serde::Deserialize<'de> for TeepodGpuCreateProductId {
 /// PCI slot address
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeepodGpuCreateSlot(pub(super) ::std::string::String);
+pub struct TeepodGpuCreateSlot(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for TeepodGpuCreateSlot {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1015,7 +1072,7 @@ impl<'de> ::serde::Deserialize<'de> for TeepodGpuCreateSlot {
 /// GPU with full context and device state.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodGpuDetail {
-    /// The `allocation_status` field.
+    /// `GpuAllocationStatus`; required.
     pub allocation_status: GpuAllocationStatus,
     /// Creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1060,9 +1117,13 @@ pub struct TeepodGpuUpdate {
     pub node_id: ::std::option::Option<i64>,
     /// GPU product ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: at least 1 characters.
     pub product_id: ::std::option::Option<TeepodGpuUpdateProductId>,
     /// PCI slot address
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: at least 1 characters.
     pub slot: ::std::option::Option<TeepodGpuUpdateSlot>,
     /// Teepod ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1071,7 +1132,10 @@ pub struct TeepodGpuUpdate {
 /// GPU product ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeepodGpuUpdateProductId(pub(super) ::std::string::String);
+pub struct TeepodGpuUpdateProductId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for TeepodGpuUpdateProductId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1125,7 +1189,10 @@ impl<'de> ::serde::Deserialize<'de> for TeepodGpuUpdateProductId {
 /// PCI slot address
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeepodGpuUpdateSlot(pub(super) ::std::string::String);
+pub struct TeepodGpuUpdateSlot(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for TeepodGpuUpdateSlot {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1179,52 +1246,52 @@ impl<'de> ::serde::Deserialize<'de> for TeepodGpuUpdateSlot {
 /// `TeepodImageInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodImageInfo {
-    /// The `is_dev` field.
+    /// Boolean; required.
     pub is_dev: bool,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `version` field.
+    /// String; required.
     pub version: ::std::string::String,
 }
 /// `TeepodInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodInfo {
-    /// The `available_os_images` field.
+    /// List of `TeepodImageInfo`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub available_os_images: ::std::vec::Vec<TeepodImageInfo>,
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
     /// KMS URL configured in VMM
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_url: ::std::option::Option<::std::string::String>,
-    /// The `kms_urls` field.
+    /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_urls: ::std::vec::Vec<::std::string::String>,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `teepod_version_db` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_version_db: ::std::option::Option<::std::string::String>,
-    /// The `teepod_version_real` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_version_real: ::std::option::Option<::std::string::String>,
 }
 /// Teepod information for workspace teepods list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodItem {
-    /// The `added_at` field.
+    /// String (date-time); required.
     pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `region_identifier` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `teepod_id` field.
+    /// Integer; required.
     pub teepod_id: i64,
 }
 /// Request to create teepod-KMS relationship.
@@ -1232,14 +1299,21 @@ pub struct TeepodItem {
 pub struct TeepodKmsRelationCreate {
     /// Enable the relationship on creation
     #[serde(default = "defaults::default_bool::<true>")]
+    ///
+    /// Default: `true`.
     pub enabled: bool,
     /// KMS hashed ID to associate
+    ///
+    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub kms_id: TeepodKmsRelationCreateKmsId,
 }
 /// KMS hashed ID to associate
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeepodKmsRelationCreateKmsId(pub(super) ::std::string::String);
+pub struct TeepodKmsRelationCreateKmsId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for TeepodKmsRelationCreateKmsId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1310,6 +1384,8 @@ pub struct TeepodKmsRelationOut {
     /// KMS service endpoint URL
     pub kms_endpoint: ::std::string::String,
     /// KMS hashed ID
+    ///
+    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub kms_id: TeepodKmsRelationOutKmsId,
     /// KMS identifier slug
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1324,7 +1400,10 @@ pub struct TeepodKmsRelationOut {
 /// KMS hashed ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeepodKmsRelationOutKmsId(pub(super) ::std::string::String);
+pub struct TeepodKmsRelationOutKmsId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for TeepodKmsRelationOutKmsId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1386,9 +1465,9 @@ pub struct TeepodKmsRelationUpdate {
 /// `TeepodMeta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodMeta {
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
 }
 /// Request to create teepod-OS image relationship.
@@ -1396,6 +1475,8 @@ pub struct TeepodMeta {
 pub struct TeepodOsImageRelationCreate {
     /// Enable the relationship on creation
     #[serde(default = "defaults::default_bool::<true>")]
+    ///
+    /// Default: `true`.
     pub enabled: bool,
     /// OS image database ID to associate
     pub os_image_id: i64,
@@ -1515,27 +1596,43 @@ pub struct TeepodOut {
 pub struct TeepodResourceUsage {
     /// Currently running CVMs
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub running_cvms: i64,
     /// Disk used by running CVMs in GB
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub running_disk_gb: i64,
     /// Memory used by running CVMs in MB
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub running_memory_mb: i64,
     /// vCPUs used by running CVMs
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub running_vcpu: i64,
     /// Total CVMs on teepod
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub total_cvms: i64,
     /// Total allocated disk in GB
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub used_disk_gb: i64,
     /// Total allocated memory in MB
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub used_memory_mb: i64,
     /// Total allocated vCPUs
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub used_vcpu: i64,
 }
 /// `TeepodStatus`
@@ -1628,38 +1725,38 @@ pub struct TeepodTeamAccessOut {
 /// `TeepodUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TeepodUpdate {
-    /// The `enabled` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// The `name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `node_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
 }
 /// Uptime summary over a time window.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodUptimeResponse {
-    /// The `avg_duration_ms` field.
+    /// Number; required.
     pub avg_duration_ms: f64,
     /// Consecutive hours online up to now
     pub current_streak_hours: i64,
-    /// The `days` field.
+    /// Integer; required.
     pub days: i64,
-    /// The `last_offline_at` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub last_offline_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `last_online_at` field.
+    /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub last_online_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `successful_checks` field.
+    /// Integer; required.
     pub successful_checks: i64,
-    /// The `teepod_id` field.
+    /// Integer; required.
     pub teepod_id: i64,
-    /// The `total_checks` field.
+    /// Integer; required.
     pub total_checks: i64,
     /// 0.0 - 100.0
     pub uptime_percent: f64,
@@ -1679,6 +1776,8 @@ pub struct TeepodWithStats {
     pub name: ::std::string::String,
     /// Running CVMs on this teepod
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub running_cvms: i64,
     /// Teepod status
     pub status: ::std::string::String,
@@ -1687,12 +1786,16 @@ pub struct TeepodWithStats {
     pub teepod_version: ::std::option::Option<::std::string::String>,
     /// Total CVMs on this teepod
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub total_cvms: i64,
 }
 /// `TeescopeBatchRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeescopeBatchRequest {
     /// VM UUIDs to query (max 200)
+    ///
+    /// Bounds: at most 200 items.
     pub vm_uuids: ::std::vec::Vec<::std::string::String>,
 }
 /// `TeescopeBatchResponse`
@@ -1715,16 +1818,16 @@ pub struct TelegramConfigResponse {
 /// `TierCapacity`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TierCapacity {
-    /// The `capacity` field.
+    /// `ResourceThreshold`; required.
     pub capacity: ResourceThreshold,
-    /// The `gpu_availability` field.
+    /// `GpuAvailability`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_availability: ::std::option::Option<GpuAvailability>,
-    /// The `kms_list` field.
+    /// List of `KmsWithSupportedOsImage`; required.
     pub kms_list: ::std::vec::Vec<KmsWithSupportedOsImage>,
-    /// The `nodes` field.
+    /// List of `PreflightTeepodCapacity`; required.
     pub nodes: ::std::vec::Vec<PreflightTeepodCapacity>,
-    /// The `tier` field.
+    /// `TeamTier`; required.
     pub tier: TeamTier,
 }
 /// Response after toggling enabled state.
@@ -1757,18 +1860,25 @@ pub struct ToggleMaintenanceResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TopupRequest {
     /// USD amount to add
+    ///
+    /// Bounds: greater than 0.0.
     pub amount: f64,
 }
 /// Request to transfer a project to another workspace
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TransferProjectRequest {
     /// Target workspace hash ID (wks_xxx)
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub target_team_id: TransferProjectRequestTargetTeamId,
 }
 /// Target workspace hash ID (wks_xxx)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TransferProjectRequestTargetTeamId(pub(super) ::std::string::String);
+pub struct TransferProjectRequestTargetTeamId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for TransferProjectRequestTargetTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1825,21 +1935,30 @@ impl<'de> ::serde::Deserialize<'de> for TransferProjectRequestTargetTeamId {
 /// Response for project transfer
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TransferProjectResponse {
-    /// The `message` field.
+    /// String; required.
     pub message: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub project_id: TransferProjectResponseProjectId,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub source_team_id: TransferProjectResponseSourceTeamId,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub target_team_id: TransferProjectResponseTargetTeamId,
-    /// The `transferred_cvms_count` field.
+    /// Integer; required.
     pub transferred_cvms_count: i64,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TransferProjectResponseProjectId(pub(super) ::std::string::String);
+pub struct TransferProjectResponseProjectId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for TransferProjectResponseProjectId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1896,7 +2015,10 @@ impl<'de> ::serde::Deserialize<'de> for TransferProjectResponseProjectId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TransferProjectResponseSourceTeamId(pub(super) ::std::string::String);
+pub struct TransferProjectResponseSourceTeamId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for TransferProjectResponseSourceTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1954,7 +2076,10 @@ impl<'de> ::serde::Deserialize<'de> for TransferProjectResponseSourceTeamId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TransferProjectResponseTargetTeamId(pub(super) ::std::string::String);
+pub struct TransferProjectResponseTargetTeamId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for TransferProjectResponseTargetTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2012,45 +2137,45 @@ impl<'de> ::serde::Deserialize<'de> for TransferProjectResponseTargetTeamId {
 /// `TwoFactorDisableRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorDisableRequest {
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// The `verification_code` field.
+    /// String; required.
     pub verification_code: ::std::string::String,
 }
 /// `TwoFactorPageVerifyRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorPageVerifyRequest {
-    /// The `code` field.
+    /// String; required.
     pub code: ::std::string::String,
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
 /// `TwoFactorRegenerateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorRegenerateRequest {
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// The `verification_code` field.
+    /// String; required.
     pub verification_code: ::std::string::String,
 }
 /// `TwoFactorSetupRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorSetupRequest {
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// The `totp_code` field.
+    /// String; required.
     pub totp_code: ::std::string::String,
 }
 /// `TwoFactorVerificationRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorVerificationRequest {
-    /// The `code` field.
+    /// String; required.
     pub code: ::std::string::String,
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }

@@ -19,7 +19,7 @@ pub struct UnifiedKmsOut {
 /// Update allocation status with optimistic locking.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateAllocationStatusRequest {
-    /// The `allocation_status` field.
+    /// `GpuAllocationStatus`; required.
     pub allocation_status: GpuAllocationStatus,
     /// Expected version for optimistic locking
     pub version: i64,
@@ -42,24 +42,28 @@ pub struct UpdateAttestationDataRequest {
 pub struct UpdateAutoTopupRequest {
     /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::option::Option<::std::string::String>,
-    /// The `enabled` field.
+    /// Boolean; required.
     pub enabled: bool,
     /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Example: `"19.99"`.
     pub threshold: ::std::option::Option<::std::string::String>,
 }
 /// `UpdateBillingSettingsRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateBillingSettingsRequest {
-    /// The `billing_email` field.
+    /// String (email), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_email: ::std::option::Option<::std::string::String>,
 }
 /// Request model for updating workspace billing policy status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateBillingStatusRequest {
-    /// The `billing_status` field.
+    /// One of `"active"`, `"abandoned"`, `"suspended"`; required.
     pub billing_status: UpdateBillingStatusRequestBillingStatus,
 }
 /// `UpdateBillingStatusRequestBillingStatus`
@@ -128,9 +132,9 @@ for UpdateBillingStatusRequestBillingStatus {
 /// `UpdateBillingStatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateBillingStatusResponse {
-    /// The `billing_status` field.
+    /// One of `"active"`, `"abandoned"`, `"suspended"`; required.
     pub billing_status: UpdateBillingStatusResponseBillingStatus,
-    /// The `message` field.
+    /// String; required.
     pub message: ::std::string::String,
 }
 /// `UpdateBillingStatusResponseBillingStatus`
@@ -199,26 +203,32 @@ for UpdateBillingStatusResponseBillingStatus {
 /// `UpdateBillingV2Request`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateBillingV2Request {
-    /// The `flag_billing_v2_enabled` field.
+    /// Boolean; required.
     pub flag_billing_v2_enabled: bool,
 }
 /// `UpdateConnectionRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateConnectionRequest {
-    /// The `credits_line` field.
+    /// Number, or null; optional.
+    /// Bounds: greater than 0.0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credits_line: ::std::option::Option<f64>,
-    /// The `is_post_paid` field.
+    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_post_paid: ::std::option::Option<bool>,
     /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: ::std::option::Option<UpdateConnectionRequestTeamId>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct UpdateConnectionRequestTeamId(pub(super) ::std::string::String);
+pub struct UpdateConnectionRequestTeamId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for UpdateConnectionRequestTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -272,86 +282,138 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConnectionRequestTeamId {
     }
 }
 /// `UpdateCvmEnvsBody`
+///
+/// Build it with [`UpdateCvmEnvsBody::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct UpdateCvmEnvsBody {
     /// Hash from Phase 1 response (Phase 2 only)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub compose_hash: ::std::option::Option<::std::string::String>,
     /// Encrypted env blob as hex string
     pub encrypted_env: ::std::string::String,
     /// Allowed env var names. Changes trigger verification for contract-owned KMS.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Transaction hash proving on-chain registration (Phase 2 only)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub transaction_hash: ::std::option::Option<::std::string::String>,
 }
 /// `UpdateCvmListedBody`
+///
+/// Build it with [`UpdateCvmListedBody::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct UpdateCvmListedBody {
-    /// The `listed` field.
+    /// Boolean; required.
     pub listed: bool,
 }
 /// `UpdateCvmNameBody`
+///
+/// Build it with [`UpdateCvmNameBody::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct UpdateCvmNameBody {
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
 }
 /// PATCH request body — all fields optional, only set fields are applied.
+///
+/// Build it with [`UpdateCvmRequest::new`] (or `Default`) and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct UpdateCvmRequest {
     /// When true, falls back to hard stop if graceful shutdown times out. Use for zombie CVMs that are unresponsive to shutdown signals.
-    #[serde(default)]
-    pub allow_force_stop: bool,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    pub allow_force_stop: ::std::option::Option<bool>,
     /// Allowed environment variable names (env_keys)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub allowed_envs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Disk size in MB
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub disk_size: ::std::option::Option<i64>,
     /// Docker Compose YAML content
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
     /// Encrypted environment variables as hex string
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub encrypted_env: ::std::option::Option<::std::string::String>,
     /// GPU configuration
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub gpus: ::std::option::Option<GpuConfig>,
     /// OS image name or slug from available-os-images
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub image: ::std::option::Option<::std::string::String>,
     /// Memory in MB
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub memory: ::std::option::Option<i64>,
     /// Shell script executed before containers start
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
     /// Expose container logs publicly
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub public_logs: ::std::option::Option<bool>,
     /// Expose system info publicly
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub public_sysinfo: ::std::option::Option<bool>,
     /// Expose TCB attestation info publicly
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub public_tcbinfo: ::std::option::Option<bool>,
     /// Timeout in seconds for graceful shutdown. null means no timeout.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 10.0, maximum 1200.0. Not sent when unset.
     pub shutdown_timeout: ::std::option::Option<i64>,
     /// User configuration string
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub user_config: ::std::option::Option<::std::string::String>,
     /// Number of vCPUs
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub vcpu: ::std::option::Option<i64>,
 }
 /// `UpdateCvmScheduledDeleteBody`
+///
+/// Build it with [`UpdateCvmScheduledDeleteBody::new`] (or `Default`) and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct UpdateCvmScheduledDeleteBody {
-    /// The `scheduled_delete_at` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String (date-time), or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled_delete_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -442,12 +504,14 @@ for UpdateDraftInvoiceRequestInvoiceType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateDraftInvoiceResponse {
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Example: `"0123abcd"`.
     pub invoice_id: ::std::string::String,
-    /// The `invoice_type` field.
+    /// One of `"local"`, `"stripe"`; required.
     pub invoice_type: UpdateDraftInvoiceResponseInvoiceType,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `success` field.
+    /// Boolean; required.
     pub success: bool,
 }
 /// `UpdateDraftInvoiceResponseInvoiceType`
@@ -527,15 +591,22 @@ pub struct UpdateElizaRequest {
 pub struct UpdateGpuModeRequest {
     /// CC mode: on, off, or devtools
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: pattern `^(on|off|devtools)$`.
     pub cc_mode: ::std::option::Option<UpdateGpuModeRequestCcMode>,
     /// PPCIe mode: on/off
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: pattern `^(on|off)$`.
     pub ppcie_mode: ::std::option::Option<UpdateGpuModeRequestPpcieMode>,
 }
 /// CC mode: on, off, or devtools
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct UpdateGpuModeRequestCcMode(pub(super) ::std::string::String);
+pub struct UpdateGpuModeRequestCcMode(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for UpdateGpuModeRequestCcMode {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -591,7 +662,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdateGpuModeRequestCcMode {
 /// PPCIe mode: on/off
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct UpdateGpuModeRequestPpcieMode(pub(super) ::std::string::String);
+pub struct UpdateGpuModeRequestPpcieMode(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for UpdateGpuModeRequestPpcieMode {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -670,6 +744,8 @@ pub struct UpdateGpuModeResponse {
 pub struct UpdateInstanceTypeRequest {
     /// Default disk size (GB)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 20.0.
     pub default_disk_size_gb: ::std::option::Option<i64>,
     /// Description
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -693,6 +769,8 @@ pub struct UpdateInstanceTypeRequest {
     pub hugepages: ::std::option::Option<bool>,
     /// Memory in MB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 512.0.
     pub memory_mb: ::std::option::Option<i64>,
     /// Display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -714,6 +792,8 @@ pub struct UpdateInstanceTypeRequest {
     pub requires_gpu_count: ::std::option::Option<i64>,
     /// vCPU count
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: minimum 1.0.
     pub vcpu: ::std::option::Option<::std::num::NonZeroU64>,
 }
 /// Request to update an invoice item.
@@ -739,6 +819,8 @@ pub struct UpdateInvoiceItemRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateMaxCvmRequest {
     /// Maximum CVM slots (TDX keyids)
+    ///
+    /// Bounds: minimum 0.0.
     pub max_cvm_number: u64,
 }
 /// Request to update a member's role.
@@ -748,20 +830,30 @@ pub struct UpdateMemberRoleRequest {
     pub role: ::std::string::String,
 }
 /// Partial update for KMS/Gateway URLs. Only set fields are applied.
+///
+/// Build it with [`UpdateNetworkConfigRequest::new`] (or `Default`) and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct UpdateNetworkConfigRequest {
-    /// The `gateway_urls` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// List of strings, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `kms_urls` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// List of strings, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Restart the CVM after applying changes to reload configuration.
-    #[serde(default)]
-    pub restart: bool,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    pub restart: ::std::option::Option<bool>,
 }
 /// `UpdateOsImageBody`
+///
+/// Build it with [`UpdateOsImageBody::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct UpdateOsImageBody {
     /// Image name or slug from available-os-images
     pub os_image_name: ::std::string::String,
@@ -769,40 +861,45 @@ pub struct UpdateOsImageBody {
 /// `UpdatePasswordRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdatePasswordRequest {
-    /// The `current_password` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_password: ::std::option::Option<::std::string::String>,
-    /// The `password` field.
+    /// String; required.
     pub password: ::std::string::String,
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// The `totp_code` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
 }
 /// Request model for updating payment mode.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdatePaymentModeRequest {
-    /// The `is_post_paid` field.
+    /// Boolean; required.
     pub is_post_paid: bool,
 }
 /// Bulk-replace all port mappings for a CVM.
+///
+/// Build it with [`UpdatePortMappingsRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct UpdatePortMappingsRequest {
-    /// The `ports` field.
+    /// List of `PortMappingEntry`; required.
     pub ports: ::std::vec::Vec<PortMappingEntry>,
 }
 /// `UpdatePostPaidCapRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdatePostPaidCapRequest {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub charge_cap: ::std::string::String,
 }
 /// `UpdatePostPaidRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdatePostPaidRequest {
-    /// The `enabled` field.
+    /// Boolean; required.
     pub enabled: bool,
 }
 /// `UpdatePreLaunchScriptBody`
@@ -822,13 +919,17 @@ pub struct UpdateRegionRequest {
 /// Request model for updating team slug.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateSlugRequest {
-    /// The `slug` field.
+    /// String; required.
+    /// Bounds: 3 to 50 characters, pattern `^[a-z0-9-]+$`.
     pub slug: UpdateSlugRequestSlug,
 }
 /// `UpdateSlugRequestSlug`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct UpdateSlugRequestSlug(pub(super) ::std::string::String);
+pub struct UpdateSlugRequestSlug(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for UpdateSlugRequestSlug {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -890,16 +991,16 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSlugRequestSlug {
 /// `UpdateUsernameRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateUsernameRequest {
-    /// The `current_password` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_password: ::std::option::Option<::std::string::String>,
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// The `totp_code` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// `UploadAvatarBody`
@@ -917,19 +1018,19 @@ pub struct UploadMyAvatarBody {
 /// `UsageAuditResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UsageAuditResponse {
-    /// The `cvm_details` field.
+    /// List of `AuditCvmDetail`; required.
     pub cvm_details: ::std::vec::Vec<AuditCvmDetail>,
-    /// The `method` field.
+    /// String; required.
     pub method: ::std::string::String,
-    /// The `period_end` field.
+    /// String (date); required.
     pub period_end: ::chrono::naive::NaiveDate,
-    /// The `period_start` field.
+    /// String (date); required.
     pub period_start: ::chrono::naive::NaiveDate,
-    /// The `summary` field.
+    /// `AuditSummary`; required.
     pub summary: AuditSummary,
-    /// The `team_id` field.
+    /// Integer; required.
     pub team_id: i64,
-    /// The `team_name` field.
+    /// String; required.
     pub team_name: ::std::string::String,
 }
 /// Billing summary with totals and breakdowns.
@@ -960,94 +1061,97 @@ pub struct UsageDailyUsageResponse {
 /// Complete usage data response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UsageDataResponse {
-    /// The `core_metrics` field.
+    /// `CoreMetrics`; required.
     pub core_metrics: CoreMetrics,
-    /// The `cvm_details` field.
+    /// List of `CvmDetail`; required.
     pub cvm_details: ::std::vec::Vec<CvmDetail>,
-    /// The `daily_trends` field.
+    /// List of `DailyTrend`; required.
     pub daily_trends: ::std::vec::Vec<DailyTrend>,
-    /// The `instance_type_breakdown` field.
+    /// List of `InstanceTypeBreakdown`; required.
     pub instance_type_breakdown: ::std::vec::Vec<InstanceTypeBreakdown>,
-    /// The `period` field.
+    /// `PeriodInfo`; required.
     pub period: PeriodInfo,
-    /// The `team_id` field.
+    /// Integer; required.
     pub team_id: i64,
-    /// The `team_name` field.
+    /// String; required.
     pub team_name: ::std::string::String,
 }
 /// `User`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct User {
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `credit` field.
+    /// `UsersCredit`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit: ::std::option::Option<UsersCredit>,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `role` field.
+    /// String; required.
     pub role: ::std::string::String,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// `UserCreate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UserCreate {
-    /// The `email` field.
+    /// String; required.
     pub email: ::std::string::String,
-    /// The `password` field.
+    /// String; required.
     pub password: ::std::string::String,
-    /// The `role` field.
+    /// String; optional.
+    /// Default: `"user"`.
     #[serde(default = "defaults::user_create_role")]
     pub role: ::std::string::String,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// `UserInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UserInfo {
-    /// The `account_verified_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_verified_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `balance` field.
+    /// Number; required.
     pub balance: f64,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `credit` field.
+    /// `UsersCredit`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit: ::std::option::Option<UsersCredit>,
-    /// The `credits` field.
+    /// Number; required.
     pub credits: f64,
-    /// The `cvm_count` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub cvm_count: i64,
-    /// The `cvm_credits` field.
+    /// Number; required.
     pub cvm_credits: f64,
-    /// The `disabled` field.
+    /// Boolean; required.
     pub disabled: bool,
-    /// The `email` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The `email_verified_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_verified_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `hash_id` field.
+    /// String; required.
     pub hash_id: ::std::string::String,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `role` field.
+    /// String; required.
     pub role: ::std::string::String,
-    /// The `stripe_customer_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    /// The `teams` field.
+    /// List of `TeamBase`; optional.
+    /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub teams: ::std::vec::Vec<TeamBase>,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// Minimal user reference for embedding in responses.
@@ -1058,6 +1162,8 @@ pub struct UserRef {
     pub avatar_url: ::std::option::Option<::std::string::String>,
     /// Hashed user ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub id: ::std::option::Option<UserRefId>,
     /// Fixed value 'user'
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1069,7 +1175,10 @@ pub struct UserRef {
 /// Hashed user ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct UserRefId(pub(super) ::std::string::String);
+pub struct UserRefId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for UserRefId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1178,6 +1287,8 @@ impl ::std::convert::TryFrom<::std::string::String> for UserRefObjectType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UserSchema {
     /// Hashed user ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub id: UserSchemaId,
     /// Username
     pub username: ::std::string::String,
@@ -1185,7 +1296,10 @@ pub struct UserSchema {
 /// Hashed user ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct UserSchemaId(pub(super) ::std::string::String);
+pub struct UserSchemaId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for UserSchemaId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1241,25 +1355,25 @@ impl<'de> ::serde::Deserialize<'de> for UserSchemaId {
 /// `UserUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UserUpdate {
-    /// The `password` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
-    /// The `role` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
-    /// The `username` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
 }
 /// `UsersCredit`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UsersCredit {
-    /// The `balance` field.
+    /// Number; required.
     pub balance: f64,
-    /// The `granted_balance` field.
+    /// Number, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub granted_balance: ::std::option::Option<f64>,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
 }
 /// Valid fields for ordering users.
@@ -1312,5 +1426,260 @@ impl ::std::convert::TryFrom<::std::string::String> for UsersOrderByField {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+impl UpdateCvmEnvsBody {
+    /// Creates a `UpdateCvmEnvsBody` from its required fields (`encrypted_env`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(encrypted_env: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            compose_hash: ::std::option::Option::None,
+            encrypted_env: encrypted_env.into(),
+            env_keys: ::std::option::Option::None,
+            transaction_hash: ::std::option::Option::None,
+        }
+    }
+    /// Sets `compose_hash`: Hash from Phase 1 response (Phase 2 only)
+    #[must_use]
+    pub fn compose_hash(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.compose_hash = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `env_keys`: Allowed env var names. Changes trigger verification for contract-owned KMS.
+    #[must_use]
+    pub fn env_keys(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.env_keys = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
+    #[must_use]
+    pub fn transaction_hash(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.transaction_hash = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl UpdateCvmListedBody {
+    /// Creates a `UpdateCvmListedBody` from its required fields (`listed`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(listed: bool) -> Self {
+        Self { listed }
+    }
+}
+impl UpdateCvmNameBody {
+    /// Creates a `UpdateCvmNameBody` from its required fields (`name`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { name: name.into() }
+    }
+}
+impl UpdateCvmRequest {
+    /// Creates a `UpdateCvmRequest` with every field unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            allow_force_stop: ::std::option::Option::None,
+            allowed_envs: ::std::option::Option::None,
+            disk_size: ::std::option::Option::None,
+            docker_compose_file: ::std::option::Option::None,
+            encrypted_env: ::std::option::Option::None,
+            gpus: ::std::option::Option::None,
+            image: ::std::option::Option::None,
+            memory: ::std::option::Option::None,
+            pre_launch_script: ::std::option::Option::None,
+            public_logs: ::std::option::Option::None,
+            public_sysinfo: ::std::option::Option::None,
+            public_tcbinfo: ::std::option::Option::None,
+            shutdown_timeout: ::std::option::Option::None,
+            user_config: ::std::option::Option::None,
+            vcpu: ::std::option::Option::None,
+        }
+    }
+    /// Sets `allow_force_stop`: When true, falls back to hard stop if graceful shutdown times out. Use for zombie CVMs that are unresponsive to shutdown signals. Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn allow_force_stop(mut self, value: bool) -> Self {
+        self.allow_force_stop = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_envs`: Allowed environment variable names (env_keys)
+    #[must_use]
+    pub fn allowed_envs(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.allowed_envs = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `disk_size`: Disk size in MB
+    #[must_use]
+    pub fn disk_size(mut self, value: i64) -> Self {
+        self.disk_size = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `docker_compose_file`: Docker Compose YAML content
+    #[must_use]
+    pub fn docker_compose_file(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.docker_compose_file = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `encrypted_env`: Encrypted environment variables as hex string
+    #[must_use]
+    pub fn encrypted_env(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.encrypted_env = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `gpus`: GPU configuration
+    #[must_use]
+    pub fn gpus(mut self, value: impl ::std::convert::Into<GpuConfig>) -> Self {
+        self.gpus = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `image`: OS image name or slug from available-os-images
+    #[must_use]
+    pub fn image(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `memory`: Memory in MB
+    #[must_use]
+    pub fn memory(mut self, value: i64) -> Self {
+        self.memory = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pre_launch_script`: Shell script executed before containers start
+    #[must_use]
+    pub fn pre_launch_script(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.pre_launch_script = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `public_logs`: Expose container logs publicly
+    #[must_use]
+    pub fn public_logs(mut self, value: bool) -> Self {
+        self.public_logs = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `public_sysinfo`: Expose system info publicly
+    #[must_use]
+    pub fn public_sysinfo(mut self, value: bool) -> Self {
+        self.public_sysinfo = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `public_tcbinfo`: Expose TCB attestation info publicly
+    #[must_use]
+    pub fn public_tcbinfo(mut self, value: bool) -> Self {
+        self.public_tcbinfo = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `shutdown_timeout`: Timeout in seconds for graceful shutdown. null means no timeout.
+    #[must_use]
+    pub fn shutdown_timeout(mut self, value: i64) -> Self {
+        self.shutdown_timeout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `user_config`: User configuration string
+    #[must_use]
+    pub fn user_config(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_config = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `vcpu`: Number of vCPUs
+    #[must_use]
+    pub fn vcpu(mut self, value: i64) -> Self {
+        self.vcpu = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl UpdateCvmScheduledDeleteBody {
+    /// Creates a `UpdateCvmScheduledDeleteBody` with every field unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            scheduled_delete_at: ::std::option::Option::None,
+        }
+    }
+    /// Sets `scheduled_delete_at`.
+    #[must_use]
+    pub fn scheduled_delete_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.scheduled_delete_at = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl UpdateNetworkConfigRequest {
+    /// Creates a `UpdateNetworkConfigRequest` with every field unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            gateway_urls: ::std::option::Option::None,
+            kms_urls: ::std::option::Option::None,
+            restart: ::std::option::Option::None,
+        }
+    }
+    /// Sets `gateway_urls`.
+    #[must_use]
+    pub fn gateway_urls(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.gateway_urls = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `kms_urls`.
+    #[must_use]
+    pub fn kms_urls(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.kms_urls = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `restart`: Restart the CVM after applying changes to reload configuration. Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn restart(mut self, value: bool) -> Self {
+        self.restart = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl UpdateOsImageBody {
+    /// Creates a `UpdateOsImageBody` from its required fields (`os_image_name`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(os_image_name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            os_image_name: os_image_name.into(),
+        }
+    }
+}
+impl UpdatePortMappingsRequest {
+    /// Creates a `UpdatePortMappingsRequest` from its required fields (`ports`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        ports: impl ::std::convert::Into<::std::vec::Vec<PortMappingEntry>>,
+    ) -> Self {
+        Self { ports: ports.into() }
     }
 }

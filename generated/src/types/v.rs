@@ -7,35 +7,35 @@ use super::*;
 /// Request to validate an email address.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ValidateEmailRequest {
-    /// The `email` field.
+    /// String (email); required.
     pub email: ::std::string::String,
 }
 /// Email validation result with rejection details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ValidateEmailResponse {
-    /// The `domain` field.
+    /// String; required.
     pub domain: ::std::string::String,
-    /// The `email` field.
+    /// String; required.
     pub email: ::std::string::String,
-    /// The `is_valid` field.
+    /// Boolean; required.
     pub is_valid: bool,
-    /// The `local_part` field.
+    /// String; required.
     pub local_part: ::std::string::String,
-    /// The `reacherhq_report` field.
+    /// `CheckEmailResult`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reacherhq_report: ::std::option::Option<CheckEmailResult>,
-    /// The `rejection_reason` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rejection_reason: ::std::option::Option<::std::string::String>,
 }
 /// `ValidationError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ValidationError {
-    /// The `loc` field.
+    /// List of string or integer; required.
     pub loc: ::std::vec::Vec<ValidationErrorLocItem>,
-    /// The `msg` field.
+    /// String; required.
     pub msg: ::std::string::String,
-    /// The `type` field.
+    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
@@ -43,9 +43,9 @@ pub struct ValidationError {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ValidationErrorLocItem {
-    /// The `String` case.
+    /// A `String`.
     String(::std::string::String),
-    /// The `Integer` case.
+    /// A `i64`.
     Integer(i64),
 }
 impl ::std::fmt::Display for ValidationErrorLocItem {
@@ -67,9 +67,9 @@ pub struct VerificationAttemptOut {
     /// Card brand (visa, mastercard, etc.)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub brand: ::std::option::Option<::std::string::String>,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
     /// Whether this attempt was flagged as duplicate
     pub is_duplicate: bool,
@@ -81,6 +81,8 @@ pub struct VerificationAttemptOut {
     /// pending, verified, failed, or cancelled
     pub status: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: VerificationAttemptOutTeamId,
     /// Workspace slug from team
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -89,12 +91,17 @@ pub struct VerificationAttemptOut {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: VerificationAttemptOutUserId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct VerificationAttemptOutTeamId(pub(super) ::std::string::String);
+pub struct VerificationAttemptOutTeamId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for VerificationAttemptOutTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -150,7 +157,10 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAttemptOutTeamId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct VerificationAttemptOutUserId(pub(super) ::std::string::String);
+pub struct VerificationAttemptOutUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for VerificationAttemptOutUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -237,173 +247,183 @@ pub struct VerificationResponse {
 /// Request to verify password/2FA and link OAuth account during Link-on-Login flow.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VerifyAndLinkOAuthRequest {
-    /// The `link_token` field.
+    /// String; required.
     pub link_token: ::std::string::String,
-    /// The `password` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// The `totp_code` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
 }
 /// `VerifyAttestationUploadBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct VerifyAttestationUploadBody {
-    /// The `file` field.
+    /// String (binary), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<::std::string::String>,
-    /// The `hex` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hex: ::std::option::Option<::std::string::String>,
 }
 /// `Vm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Vm {
-    /// The `app_id` field.
+    /// String; required.
     pub app_id: ::std::string::String,
-    /// The `app_url` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_url: ::std::option::Option<::std::string::String>,
-    /// The `base_image` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base_image: ::std::option::Option<::std::string::String>,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `disk_size` field.
+    /// Integer; required.
     pub disk_size: i64,
-    /// The `docker_compose_file` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    /// The `encrypted_env_pubkey` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env_pubkey: ::std::option::Option<::std::string::String>,
-    /// The `features` field.
+    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `id` field.
+    /// Integer; required.
     pub id: i64,
-    /// The `instance_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `manifest_version` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub manifest_version: ::std::option::Option<i64>,
-    /// The `memory` field.
+    /// Integer; required.
     pub memory: i64,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `runner` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub runner: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `teepod` field.
+    /// `TeepodMeta`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod: ::std::option::Option<TeepodMeta>,
-    /// The `teepod_id` field.
+    /// Integer; required.
     pub teepod_id: i64,
-    /// The `user_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<i64>,
-    /// The `vcpu` field.
+    /// Integer; required.
     pub vcpu: i64,
-    /// The `version` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
-    /// The `vm_uuid` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
 /// Mapping from Teepod RPC's VmConfiguration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VmConfiguration {
-    /// The `app_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// The `compose_file` field.
+    /// `AppComposeV2`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_file: ::std::option::Option<AppComposeV2>,
-    /// The `disk_size` field.
+    /// Integer; required.
     pub disk_size: i64,
-    /// The `encrypted_env` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    /// The `gateway_urls` field.
+    /// List of strings; optional.
+    /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub gateway_urls: ::std::vec::Vec<::std::string::String>,
-    /// The `gpus` field.
+    /// `GpuConfig`, or null; optional.
+    /// Default: `{"gpus":[],"attach_mode":"listed"}`.
     #[serde(default = "defaults::vm_configuration_gpus")]
     pub gpus: ::std::option::Option<GpuConfig>,
-    /// The `hugepages` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub hugepages: bool,
-    /// The `image` field.
+    /// String; required.
     pub image: ::std::string::String,
-    /// The `kms_urls` field.
+    /// List of strings; optional.
+    /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_urls: ::std::vec::Vec<::std::string::String>,
-    /// The `memory` field.
+    /// Integer; required.
     pub memory: i64,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `pin_numa` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub pin_numa: bool,
-    /// The `ports` field.
+    /// List of `PortMapping`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<PortMapping>>,
-    /// The `user_config` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_config: ::std::option::Option<::std::string::String>,
-    /// The `vcpu` field.
+    /// Integer; required.
     pub vcpu: i64,
 }
 /// `VmCreateWithTeepod`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VmCreateWithTeepod {
-    /// The `app_id_salt` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id_salt: ::std::option::Option<::std::string::String>,
-    /// The `compose_manifest` field.
+    /// `ComposeManifest`; required.
     pub compose_manifest: ComposeManifest,
-    /// The `disk_size` field.
+    /// Integer; required.
     pub disk_size: i64,
-    /// The `encrypted_env` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    /// The `env_keys` field.
+    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `image` field.
+    /// String; required.
     pub image: ::std::string::String,
-    /// The `instance_type` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// The `listed` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub listed: bool,
-    /// The `memory` field.
+    /// Integer; required.
     pub memory: i64,
-    /// The `name` field.
+    /// String; required.
+    /// Bounds: 4 to 20 characters.
     pub name: VmCreateWithTeepodName,
-    /// The `ports` field.
+    /// List of `PortMapping`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<PortMapping>>,
-    /// The `teepod_id` field.
+    /// Integer; required.
     pub teepod_id: i64,
-    /// The `user_id` field.
+    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<i64>,
-    /// The `vcpu` field.
+    /// Integer; required.
     pub vcpu: i64,
 }
 /// `VmCreateWithTeepodName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct VmCreateWithTeepodName(pub(super) ::std::string::String);
+pub struct VmCreateWithTeepodName(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for VmCreateWithTeepodName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -460,54 +480,59 @@ impl<'de> ::serde::Deserialize<'de> for VmCreateWithTeepodName {
 /// Mapping from Teepod RPC's VmInfo.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VmInfo {
-    /// The `app_id` field.
+    /// String; required.
     pub app_id: ::std::string::String,
-    /// The `app_url` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_url: ::std::option::Option<::std::string::String>,
-    /// The `boot_error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_error: ::std::option::Option<::std::string::String>,
-    /// The `boot_progress` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_progress: ::std::option::Option<::std::string::String>,
-    /// The `configuration` field.
+    /// `VmConfiguration`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<VmConfiguration>,
-    /// The `events` field.
+    /// List of `GuestEvent`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub events: ::std::vec::Vec<GuestEvent>,
-    /// The `exited_at` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exited_at: ::std::option::Option<::std::string::String>,
-    /// The `id` field.
+    /// String; required.
     pub id: ::std::string::String,
-    /// The `image_version` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_version: ::std::option::Option<::std::string::String>,
-    /// The `instance_id` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `name` field.
+    /// String; required.
     pub name: ::std::string::String,
-    /// The `shutdown_progress` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shutdown_progress: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
-    /// The `uptime` field.
+    /// String; required.
     pub uptime: ::std::string::String,
 }
 /// `VoidBatchItemRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VoidBatchItemRequest {
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: VoidBatchItemRequestInvoiceId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct VoidBatchItemRequestInvoiceId(pub(super) ::std::string::String);
+pub struct VoidBatchItemRequestInvoiceId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for VoidBatchItemRequestInvoiceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -563,21 +588,26 @@ impl<'de> ::serde::Deserialize<'de> for VoidBatchItemRequestInvoiceId {
 /// `VoidBatchItemResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VoidBatchItemResult {
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: VoidBatchItemResultInvoiceId,
-    /// The `ok` field.
+    /// Boolean; required.
     pub ok: bool,
-    /// The `status` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct VoidBatchItemResultInvoiceId(pub(super) ::std::string::String);
+pub struct VoidBatchItemResultInvoiceId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for VoidBatchItemResultInvoiceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -633,18 +663,18 @@ impl<'de> ::serde::Deserialize<'de> for VoidBatchItemResultInvoiceId {
 /// `VoidBatchRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VoidBatchRequest {
-    /// The `items` field.
+    /// List of `VoidBatchItemRequest`; required.
     pub items: ::std::vec::Vec<VoidBatchItemRequest>,
 }
 /// `VoidBatchResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VoidBatchResponse {
-    /// The `failed` field.
+    /// Integer; required.
     pub failed: i64,
-    /// The `results` field.
+    /// List of `VoidBatchItemResult`; required.
     pub results: ::std::vec::Vec<VoidBatchItemResult>,
-    /// The `succeeded` field.
+    /// Integer; required.
     pub succeeded: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }

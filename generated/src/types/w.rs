@@ -5,23 +5,31 @@
 #[allow(unused_imports)]
 use super::*;
 /// `WebhookCreateRequest`
+///
+/// Build it with [`WebhookCreateRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct WebhookCreateRequest {
-    /// The `events` field.
+    /// List of strings; required.
     pub events: ::std::vec::Vec<::std::string::String>,
-    /// The `name` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Bounds: at most 100 characters. Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<WebhookCreateRequestName>,
-    /// The `secret` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
-    /// The `url` field.
+    /// String; required.
     pub url: ::std::string::String,
 }
 /// `WebhookCreateRequestName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WebhookCreateRequestName(pub(super) ::std::string::String);
+pub struct WebhookCreateRequestName(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for WebhookCreateRequestName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -75,97 +83,109 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCreateRequestName {
 /// `WebhookDeliveryResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WebhookDeliveryResponse {
-    /// The `attempts` field.
+    /// Integer; required.
     pub attempts: i64,
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `delivered_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delivered_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// The `duration_ms` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub duration_ms: i64,
-    /// The `error_message` field.
+    /// String; required.
     pub error_message: ::std::string::String,
-    /// The `event_id` field.
+    /// String; required.
     pub event_id: ::std::string::String,
-    /// The `event_type` field.
+    /// String; required.
     pub event_type: ::std::string::String,
-    /// The `original_event_id` field.
+    /// String; optional.
+    /// Default: `""`.
     #[serde(default)]
     pub original_event_id: ::std::string::String,
-    /// The `request_url` field.
+    /// String; required.
     pub request_url: ::std::string::String,
-    /// The `response_status` field.
+    /// Integer; required.
     pub response_status: i64,
-    /// The `snowflake_id` field.
+    /// Integer; required.
     pub snowflake_id: i64,
-    /// The `status` field.
+    /// String; required.
     pub status: ::std::string::String,
 }
 /// `WebhookResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WebhookResponse {
-    /// The `created_at` field.
+    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `enabled` field.
+    /// Boolean; required.
     pub enabled: bool,
-    /// The `events` field.
+    /// List of strings; required.
     pub events: ::std::vec::Vec<::std::string::String>,
-    /// The `id` field.
+    /// String; required.
     pub id: ::std::string::String,
-    /// The `name` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `secret` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
-    /// The `updated_at` field.
+    /// String (date-time); required.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `url` field.
+    /// String; required.
     pub url: ::std::string::String,
 }
 /// `WebhookStatsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WebhookStatsResponse {
-    /// The `avg_duration_ms` field.
+    /// Integer; required.
     pub avg_duration_ms: i64,
-    /// The `failed_count` field.
+    /// Integer; required.
     pub failed_count: i64,
-    /// The `last_delivery_at` field.
+    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_delivery_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// The `max_duration_ms` field.
+    /// Integer; required.
     pub max_duration_ms: i64,
-    /// The `success_count` field.
+    /// Integer; required.
     pub success_count: i64,
-    /// The `success_rate` field.
+    /// Number; required.
     pub success_rate: f64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// `WebhookUpdateRequest`
+///
+/// Build it with [`WebhookUpdateRequest::new`] (or `Default`) and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct WebhookUpdateRequest {
-    /// The `enabled` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// Boolean, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// The `events` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// List of strings, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `name` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Bounds: at most 100 characters. Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<WebhookUpdateRequestName>,
-    /// The `url` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    /// String, or null; optional.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
 /// `WebhookUpdateRequestName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WebhookUpdateRequestName(pub(super) ::std::string::String);
+pub struct WebhookUpdateRequestName(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for WebhookUpdateRequestName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -223,6 +243,8 @@ pub struct WindowReorderRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub family: ::std::option::Option<::std::string::String>,
     /// IDs in new order
+    ///
+    /// Bounds: at least 1 items.
     pub ordered_ids: ::std::vec::Vec<::std::string::String>,
 }
 /// Celery worker information.
@@ -285,29 +307,29 @@ pub struct WorkspacePaginationMetadata {
 /// `WorkspaceQuotas`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceQuotas {
-    /// The `disk_gb` field.
+    /// `QuotaMetric`; required.
     pub disk_gb: QuotaMetric,
-    /// The `memory_mb` field.
+    /// `QuotaMetric`; required.
     pub memory_mb: QuotaMetric,
-    /// The `vcpu` field.
+    /// `QuotaMetric`; required.
     pub vcpu: QuotaMetric,
-    /// The `vm_slots` field.
+    /// `QuotaMetric`; required.
     pub vm_slots: QuotaMetric,
 }
 /// `WorkspaceQuotasResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceQuotasResponse {
-    /// The `as_of` field.
+    /// String (date-time); required.
     pub as_of: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `quotas` field.
+    /// `WorkspaceQuotas`; required.
     pub quotas: WorkspaceQuotas,
-    /// The `reserved_gpu` field.
+    /// `WorkspaceReservedGpuQuota`; required.
     pub reserved_gpu: WorkspaceReservedGpuQuota,
-    /// The `reserved_nodes` field.
+    /// `QuotaMetric`; required.
     pub reserved_nodes: QuotaMetric,
-    /// The `team_slug` field.
+    /// String; required.
     pub team_slug: ::std::string::String,
-    /// The `tier` field.
+    /// String; required.
     pub tier: ::std::string::String,
 }
 /// Minimal workspace reference for embedding in responses.
@@ -317,6 +339,8 @@ pub struct WorkspaceRef {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar_url: ::std::option::Option<::std::string::String>,
     /// Hashed workspace ID
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub id: WorkspaceRefId,
     /// Workspace display name
     pub name: ::std::string::String,
@@ -330,7 +354,10 @@ pub struct WorkspaceRef {
 /// Hashed workspace ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WorkspaceRefId(pub(super) ::std::string::String);
+pub struct WorkspaceRefId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for WorkspaceRefId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -438,13 +465,16 @@ impl ::std::convert::TryFrom<::std::string::String> for WorkspaceRefObjectType {
 /// `WorkspaceReservedGpuQuota`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceReservedGpuQuota {
-    /// The `gpus` field.
+    /// `QuotaMetric`; required.
     pub gpus: QuotaMetric,
-    /// The `in_use` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub in_use: i64,
     /// Reserved GPU records for this workspace that are NOT on its reserved nodes
     #[serde(default)]
+    ///
+    /// Default: `0`.
     pub misconfigured: i64,
 }
 /// `WorkspaceResolveResponse`
@@ -458,10 +488,14 @@ pub struct WorkspaceResolveResponse {
 pub struct WorkspaceResponse {
     /// Whether Confidential Models (Redpill) is enabled
     #[serde(default)]
+    ///
+    /// Default: `false`.
     pub confidential_models_enabled: bool,
     /// Workspace creation timestamp
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Workspace ID (hashid)
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub id: WorkspaceResponseId,
     /// Whether this workspace is the user's default
     pub is_default: bool,
@@ -478,7 +512,10 @@ pub struct WorkspaceResponse {
 /// Workspace ID (hashid)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WorkspaceResponseId(pub(super) ::std::string::String);
+pub struct WorkspaceResponseId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for WorkspaceResponseId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -534,56 +571,69 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceResponseId {
 /// `WorkspaceUsageItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceUsageItem {
-    /// The `connection_id` field.
+    /// Integer; required.
     pub connection_id: i64,
-    /// The `email` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The `error` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// The `external_id` field.
+    /// String; required.
     pub external_id: ::std::string::String,
-    /// The `is_post_paid` field.
+    /// Boolean; optional.
+    /// Default: `false`.
     #[serde(default)]
     pub is_post_paid: bool,
-    /// The `period_end` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period_end: ::std::option::Option<::std::string::String>,
-    /// The `period_start` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period_start: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: WorkspaceUsageItemTeamId,
-    /// The `team_name` field.
+    /// String; required.
     pub team_name: ::std::string::String,
-    /// The `team_slug` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
-    /// The `total_cost_usd` field.
+    /// Number; optional.
+    /// Default: `0.0`.
     #[serde(default = "defaults::workspace_usage_item_total_cost_usd")]
     pub total_cost_usd: f64,
-    /// The `total_input_tokens` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub total_input_tokens: i64,
-    /// The `total_output_tokens` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub total_output_tokens: i64,
-    /// The `total_requests` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub total_requests: i64,
-    /// The `total_tokens` field.
+    /// Integer; optional.
+    /// Default: `0`.
     #[serde(default)]
     pub total_tokens: i64,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: WorkspaceUsageItemUserId,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WorkspaceUsageItemTeamId(pub(super) ::std::string::String);
+pub struct WorkspaceUsageItemTeamId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for WorkspaceUsageItemTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -639,7 +689,10 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUsageItemTeamId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WorkspaceUsageItemUserId(pub(super) ::std::string::String);
+pub struct WorkspaceUsageItemUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for WorkspaceUsageItemUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -695,39 +748,43 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUsageItemUserId {
 /// `WorkspaceUsageListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceUsageListResponse {
-    /// The `items` field.
+    /// List of `WorkspaceUsageItem`; required.
     pub items: ::std::vec::Vec<WorkspaceUsageItem>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// Billing summary for reconciliation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesBillingSummaryResponse {
-    /// The `monthly_invoices` field.
+    /// List of `MonthlyInvoiceSummaryItem`; required.
     pub monthly_invoices: ::std::vec::Vec<MonthlyInvoiceSummaryItem>,
-    /// The `monthly_transactions` field.
+    /// List of `MonthlyTransactionSummaryItem`; required.
     pub monthly_transactions: ::std::vec::Vec<MonthlyTransactionSummaryItem>,
-    /// The `monthly_usages` field.
+    /// List of `MonthlyUsageSummaryItem`; required.
     pub monthly_usages: ::std::vec::Vec<MonthlyUsageSummaryItem>,
-    /// The `paid_orders_count` field.
+    /// Integer; required.
     pub paid_orders_count: i64,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub paid_orders_total: ::std::string::String,
-    /// The `promotion_redemptions_count` field.
+    /// Integer; required.
     pub promotion_redemptions_count: i64,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub promotion_redemptions_total: ::std::string::String,
 }
 /// Daily usage response with list of daily items.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesDailyUsageResponse {
-    /// The `items` field.
+    /// List of `DailyUsageItem`; required.
     pub items: ::std::vec::Vec<DailyUsageItem>,
 }
 /// Paginated list of user workspaces.
@@ -735,70 +792,75 @@ pub struct WorkspacesDailyUsageResponse {
 pub struct WorkspacesListResponse {
     /// Workspace records
     pub data: ::std::vec::Vec<WorkspaceResponse>,
-    /// The `pagination` field.
+    /// `WorkspacePaginationMetadata`; required.
     pub pagination: WorkspacePaginationMetadata,
 }
 /// Paginated response for credit transactions list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesPaginatedCreditTransactions {
-    /// The `items` field.
+    /// List of `CreditTransactionItem`; required.
     pub items: ::std::vec::Vec<CreditTransactionItem>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// Paginated response for invoices list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesPaginatedInvoices {
-    /// The `items` field.
+    /// List of `InvoiceItem`; required.
     pub items: ::std::vec::Vec<InvoiceItem>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// Paginated response for team members list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesPaginatedTeamMembers {
-    /// The `items` field.
+    /// List of `WorkspacesTeamMemberInfo`; required.
     pub items: ::std::vec::Vec<WorkspacesTeamMemberInfo>,
-    /// The `page` field.
+    /// Integer; required.
     pub page: i64,
-    /// The `page_size` field.
+    /// Integer; required.
     pub page_size: i64,
-    /// The `pages` field.
+    /// Integer; required.
     pub pages: i64,
-    /// The `total` field.
+    /// Integer; required.
     pub total: i64,
 }
 /// Team member information.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesTeamMemberInfo {
-    /// The `email` field.
+    /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The `joined_at` field.
+    /// String (date-time); required.
     pub joined_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// The `role` field.
+    /// String; required.
     pub role: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: WorkspacesTeamMemberInfoUserId,
-    /// The `username` field.
+    /// String; required.
     pub username: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WorkspacesTeamMemberInfoUserId(pub(super) ::std::string::String);
+pub struct WorkspacesTeamMemberInfoUserId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for WorkspacesTeamMemberInfoUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -854,18 +916,18 @@ impl<'de> ::serde::Deserialize<'de> for WorkspacesTeamMemberInfoUserId {
 /// Wrapped request format from frontend API route
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WrappedChangeEmailRequest {
-    /// The `request` field.
+    /// `ChangeEmailPayload`; required.
     pub request: ChangeEmailPayload,
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
 /// Wrapped request format from frontend API route
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WrappedEmailVerificationRequest {
-    /// The `request` field.
+    /// `EmailVerificationPayload`; required.
     pub request: EmailVerificationPayload,
-    /// The `site_key` field.
+    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
@@ -878,15 +940,17 @@ pub struct WriteOffDebtRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Reason for write-off (required for audit)
+    ///
+    /// Bounds: at least 1 characters.
     pub reason: WriteOffDebtRequestReason,
 }
 /// Write-off amount (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum WriteOffDebtRequestAmount {
-    /// The `Number` case.
+    /// A `f64`.
     Number(f64),
-    /// The `String` case.
+    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for WriteOffDebtRequestAmount {
@@ -905,7 +969,10 @@ impl ::std::convert::From<f64> for WriteOffDebtRequestAmount {
 /// Reason for write-off (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WriteOffDebtRequestReason(pub(super) ::std::string::String);
+pub struct WriteOffDebtRequestReason(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for WriteOffDebtRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -960,18 +1027,29 @@ impl<'de> ::serde::Deserialize<'de> for WriteOffDebtRequestReason {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WriteOffDebtResponse {
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub new_outstanding: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
+    ///
+    /// Example: `"19.99"`.
     pub previous_outstanding: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
+    ///
+    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: WriteOffDebtResponseTransactionId,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WriteOffDebtResponseTransactionId(pub(super) ::std::string::String);
+pub struct WriteOffDebtResponseTransactionId(
+    /// A `String`.
+    pub(super) ::std::string::String,
+);
 impl ::std::ops::Deref for WriteOffDebtResponseTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1023,5 +1101,83 @@ impl<'de> ::serde::Deserialize<'de> for WriteOffDebtResponseTransactionId {
             .map_err(|e: self::error::ConversionError| {
                 <D::Error as ::serde::de::Error>::custom(e.to_string())
             })
+    }
+}
+impl WebhookCreateRequest {
+    /// Creates a `WebhookCreateRequest` from its required fields (`events`, `url`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        events: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            events: events.into(),
+            name: ::std::option::Option::None,
+            secret: ::std::option::Option::None,
+            url: url.into(),
+        }
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<WebhookCreateRequestName>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `secret`.
+    #[must_use]
+    pub fn secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secret = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl WebhookUpdateRequest {
+    /// Creates a `WebhookUpdateRequest` with every field unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            enabled: ::std::option::Option::None,
+            events: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            url: ::std::option::Option::None,
+        }
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `events`.
+    #[must_use]
+    pub fn events(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.events = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<WebhookUpdateRequestName>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    #[must_use]
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(value.into());
+        self
     }
 }

@@ -1,0 +1,334 @@
+//! Request models as a caller builds them. typify makes every model a
+//! struct of public fields, which has two traps for a request: a struct
+//! literal must name every field (so each field the API adds breaks every
+//! caller), and a field with a spec default is a plain value that is always
+//! sent (`listed: false` goes out unless the caller copies the default by
+//! hand). Each struct reachable from a request is rewritten here:
+//!
+//! - it is `#[non_exhaustive]`: built only through `new`, which takes the
+//!   required fields, and one chained setter per optional field;
+//! - every optional field is `Option<T>`, left out of the body when `None`,
+//!   so an unset field is not sent and the server's default applies;
+//! - `NonZero*` fields become their plain integer (`.vcpu(2)` compiles), the
+//!   bound stays in the docs and the server checks it.
+//!
+//! Response models that are also request models (a compose file is both
+//! sent and read back) get the same shape; they decode the same bodies.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::ext::IdentExt;
+use syn::visit_mut::VisitMut;
+
+use super::types::serde_keys;
+use crate::facts::FieldFacts;
+use crate::surface::{Model, Surface};
+
+/// A rewritten struct's `impl` block (`new` and setters), and the fields
+/// whose type became `Option` (a struct literal elsewhere must wrap them).
+pub struct Rewritten {
+    pub methods: syn::Item,
+    pub wrapped: BTreeSet<String>,
+}
+
+/// Rewrites `s` in place; `None` for a tuple struct, which is left as is.
+pub fn rewrite(
+    s: &mut syn::ItemStruct,
+    facts: Option<&BTreeMap<String, FieldFacts>>,
+) -> Option<Rewritten> {
+    if !matches!(s.fields, syn::Fields::Named(_)) {
+        return None;
+    }
+    let name = s.ident.clone();
+    let mut wrapped = BTreeSet::new();
+    let mut required = Vec::new();
+    let mut setters = Vec::new();
+    for field in s.fields.iter_mut() {
+        let Some(ident) = field.ident.clone() else {
+            continue;
+        };
+        let wire = wire_name(field);
+        let keys = serde_keys(&field.attrs);
+        let is_required = match facts.and_then(|f| f.get(&wire)) {
+            Some(f) => f.required,
+            None => !keys
+                .iter()
+                .any(|(k, _)| k == "default" || k == "skip_serializing_if"),
+        };
+        widen_non_zero(&mut field.ty);
+        if is_required {
+            required.push((ident, field.ty.clone()));
+            continue;
+        }
+        let inner = match option_inner(&field.ty) {
+            Some(inner) => inner.clone(),
+            None => {
+                wrapped.insert(ident.to_string());
+                field.ty.clone()
+            }
+        };
+        field.ty = syn::parse_quote!(::std::option::Option<#inner>);
+        field.attrs.retain(|a| !a.path().is_ident("serde"));
+        if ident.unraw() != wire {
+            field
+                .attrs
+                .push(syn::parse_quote!(#[serde(rename = #wire)]));
+        }
+        field.attrs.push(syn::parse_quote!(
+            #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        ));
+        let mut doc = match first_doc(&field.attrs) {
+            Some(first) => format!("Sets `{wire}`: {first}"),
+            None => format!("Sets `{wire}`."),
+        };
+        if let Some(default) = facts.and_then(|f| f.get(&wire)?.default.as_ref()) {
+            doc.push_str(&format!(
+                " Unset, it is not sent and the server uses `{default}`."
+            ));
+        }
+        let setter = if ident == "new" {
+            format_ident!("with_new")
+        } else {
+            ident.clone()
+        };
+        let (param, value) = argument(&inner);
+        setters.push(quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #setter(mut self, value: #param) -> Self {
+                self.#ident = ::std::option::Option::Some(#value);
+                self
+            }
+        });
+    }
+    set_derives(s, required.is_empty());
+    s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+    let how = if required.is_empty() {
+        format!(
+            "Build it with [`{name}::new`] (or `Default`) and the setters; \
+             fields left unset are not sent."
+        )
+    } else {
+        format!(
+            "Build it with [`{name}::new`], which takes the required fields, and the \
+             setters; fields left unset are not sent."
+        )
+    };
+    let at = s
+        .attrs
+        .iter()
+        .rposition(|a| a.path().is_ident("doc"))
+        .map_or(0, |i| i + 1);
+    s.attrs.insert(at, syn::parse_quote!(#[doc = #how]));
+    s.attrs.insert(at, syn::parse_quote!(#[doc = ""]));
+    let params = required.iter().map(|(ident, ty)| {
+        let (param, _) = argument(ty);
+        quote!(#ident: #param)
+    });
+    let inits = s.fields.iter().filter_map(|f| {
+        let ident = f.ident.as_ref()?;
+        Some(match required.iter().find(|(r, _)| r == ident) {
+            Some((_, ty)) if is_primitive(ty) => quote!(#ident),
+            Some(_) => quote!(#ident: #ident.into()),
+            None => quote!(#ident: ::std::option::Option::None),
+        })
+    });
+    let new_doc = if required.is_empty() {
+        format!("Creates a `{name}` with every field unset.")
+    } else {
+        let list: Vec<String> = required.iter().map(|(i, _)| format!("`{i}`")).collect();
+        format!(
+            "Creates a `{name}` from its required fields ({}); every optional field is unset.",
+            list.join(", ")
+        )
+    };
+    let methods = syn::parse_quote! {
+        impl #name {
+            #[doc = #new_doc]
+            #[allow(clippy::too_many_arguments)]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits,)* }
+            }
+
+            #(#setters)*
+        }
+    };
+    Some(Rewritten { methods, wrapped })
+}
+
+/// Wraps in `Some` the fields of struct literals that a rewrite made
+/// optional (typify spells some spec defaults as literals of a model).
+pub struct WrapLiterals<'a>(pub &'a BTreeMap<String, BTreeSet<String>>);
+
+impl VisitMut for WrapLiterals<'_> {
+    fn visit_expr_struct_mut(&mut self, e: &mut syn::ExprStruct) {
+        syn::visit_mut::visit_expr_struct_mut(self, e);
+        let Some(last) = e.path.segments.last() else {
+            return;
+        };
+        let Some(wrapped) = self.0.get(&last.ident.to_string()) else {
+            return;
+        };
+        for field in e.fields.iter_mut() {
+            if let syn::Member::Named(name) = &field.member {
+                if wrapped.contains(&name.to_string()) {
+                    let expr = &field.expr;
+                    field.expr = syn::parse_quote!(::std::option::Option::Some(#expr));
+                }
+            }
+        }
+    }
+}
+
+/// The wire name: `#[serde(rename)]` or the identifier.
+pub fn wire_name(field: &syn::Field) -> String {
+    serde_keys(&field.attrs)
+        .into_iter()
+        .find(|(k, _)| k == "rename")
+        .and_then(|(_, v)| v)
+        .or_else(|| field.ident.as_ref().map(|i| i.unraw().to_string()))
+        .unwrap_or_default()
+}
+
+/// How a setter or `new` takes a value of `ty`, and the expression storing
+/// it: primitives by value (so an integer literal infers its type), others
+/// through `Into` (`&str` for a `String`).
+fn argument(ty: &syn::Type) -> (TokenStream, TokenStream) {
+    argument_named(ty, &format_ident!("value"))
+}
+
+fn argument_named(ty: &syn::Type, ident: &syn::Ident) -> (TokenStream, TokenStream) {
+    if is_primitive(ty) {
+        (quote!(#ty), quote!(#ident))
+    } else {
+        (
+            quote!(impl ::std::convert::Into<#ty>),
+            quote!(#ident.into()),
+        )
+    }
+}
+
+fn is_primitive(ty: &syn::Type) -> bool {
+    const PRIMITIVES: [&str; 13] = [
+        "bool", "i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize", "f32",
+        "f64",
+    ];
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
+        && p.path.get_ident().is_some_and(|i| PRIMITIVES.contains(&i.to_string().as_str())))
+}
+
+/// `NonZeroU64` -> `u64` (also inside `Option`).
+fn widen_non_zero(ty: &mut syn::Type) {
+    if let Some(inner) = option_inner_mut(ty) {
+        widen_non_zero(inner);
+        return;
+    }
+    let syn::Type::Path(p) = ty else { return };
+    let Some(last) = p.path.segments.last() else {
+        return;
+    };
+    let name = last.ident.to_string();
+    if let Some(plain) = name.strip_prefix("NonZero") {
+        let plain = format_ident!("{}", plain.to_lowercase());
+        *ty = syn::parse_quote!(#plain);
+    }
+}
+
+pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn option_inner_mut(ty: &mut syn::Type) -> Option<&mut syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last_mut()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &mut last.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first_mut()? {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// typify's `Default` (derived or spelled out) filled in the spec defaults;
+/// a request model's default is every field unset, derived when it has no
+/// required field.
+fn set_derives(s: &mut syn::ItemStruct, default: bool) {
+    for attr in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let kept = paths.iter().filter(|p| !p.is_ident("Default"));
+        let extra = default.then(|| quote!(Default));
+        *attr = syn::parse_quote!(#[derive(#(#kept,)* #extra)]);
+    }
+}
+
+/// The first line of a field's docs.
+fn first_doc(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| match &a.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value().trim().to_owned()).filter(|s| !s.is_empty()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// Whether `item` is typify's `impl Default for {name}`.
+pub fn is_default_impl(item: &syn::Item, name: &str) -> bool {
+    let syn::Item::Impl(i) = item else {
+        return false;
+    };
+    let is_default = i
+        .trait_
+        .as_ref()
+        .is_some_and(|(_, path, _)| path.segments.last().is_some_and(|s| s.ident == "Default"));
+    is_default && matches!(&*i.self_ty, syn::Type::Path(p) if p.path.is_ident(name))
+}
+
+/// The API surface of the request models as [`rewrite`] emits them:
+/// optional fields are `Option`, `NonZero*` integers are plain.
+pub fn reshape_surface(surface: &mut Surface) {
+    for name in crate::compare::request_models(surface) {
+        let Some(Model::Struct(fields)) = surface.models.get_mut(&name) else {
+            continue;
+        };
+        for field in fields.values_mut() {
+            let mut ty = field.ty.clone();
+            for (wide, plain) in [
+                ("NonZeroU64", "u64"),
+                ("NonZeroU32", "u32"),
+                ("NonZeroI64", "i64"),
+                ("NonZeroI32", "i32"),
+            ] {
+                ty = ty.replace(wide, plain);
+            }
+            if !field.required && !ty.starts_with("Option<") {
+                ty = format!("Option<{ty}>");
+            }
+            field.ty = ty;
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Stage 3 noun: what the spec says about each model's fields (required,
+//! nullable, default, format, bounds, example), read from the normalized
+//! document so the emitters can put it in the docs and decide which fields
+//! a request sends. Keyed by the Rust type name typify gives the schema.
+
+use std::collections::BTreeMap;
+
+use heck::ToUpperCamelCase;
+use serde_json::Value;
+
+/// Rust type name -> its fields by wire name.
+pub type ModelFacts = BTreeMap<String, BTreeMap<String, FieldFacts>>;
+
+/// One property of an object schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldFacts {
+    pub required: bool,
+    pub nullable: bool,
+    /// The type in words: `string`, `integer (int64)`, `list of PortMapping`.
+    pub shape: String,
+    /// The spec's `default`, as JSON text.
+    pub default: Option<String>,
+    /// The spec's `example`, as JSON text.
+    pub example: Option<String>,
+    /// Bounds in words: `minimum 1`, `at most 63 characters`, `pattern ^a$`.
+    pub bounds: Vec<String>,
+}
+
+/// The facts of every object schema typify makes a struct of: each
+/// component, and each object nested in a component's property (typify
+/// names those `{Parent}{Property}`).
+pub fn collect(doc: &Value) -> ModelFacts {
+    let mut out = ModelFacts::new();
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        for (name, schema) in schemas {
+            object(name, schema, &mut out);
+        }
+    }
+    out
+}
+
+fn object(name: &str, schema: &Value, out: &mut ModelFacts) {
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let mut fields = BTreeMap::new();
+    for (wire, prop) in props {
+        let inner = unwrap_all_of(prop);
+        if inner.get("properties").is_some() {
+            object(&format!("{name}{}", wire.to_upper_camel_case()), inner, out);
+        }
+        fields.insert(
+            wire.clone(),
+            FieldFacts {
+                required: required.contains(&wire.as_str()),
+                nullable: prop.get("nullable") == Some(&Value::Bool(true))
+                    || inner.get("nullable") == Some(&Value::Bool(true)),
+                shape: shape(prop),
+                default: prop.get("default").map(Value::to_string),
+                example: prop
+                    .get("example")
+                    .or_else(|| inner.get("example"))
+                    .map(Value::to_string),
+                bounds: bounds(inner),
+            },
+        );
+    }
+    out.insert(name.to_owned(), fields);
+}
+
+/// `allOf: [{$ref}]` (how a nullable or described reference is written in
+/// 3.0) is the reference itself.
+fn unwrap_all_of(schema: &Value) -> &Value {
+    match schema.get("allOf").and_then(Value::as_array) {
+        Some(parts) if parts.len() == 1 => &parts[0],
+        _ => schema,
+    }
+}
+
+fn ref_name(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.rsplit('/').next())
+}
+
+/// The schema's type in a few words.
+fn shape(schema: &Value) -> String {
+    let schema = unwrap_all_of(schema);
+    if let Some(name) = ref_name(schema) {
+        return format!("`{name}`");
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        let values: Vec<String> = values
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(|v| format!("`{v}`"))
+            .collect();
+        return format!("one of {}", values.join(", "));
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(members) = schema.get(key).and_then(Value::as_array) {
+            let words: Vec<String> = members.iter().map(shape).collect();
+            return words.join(" or ");
+        }
+    }
+    let ty = schema.get("type").and_then(Value::as_str);
+    let base = match ty {
+        Some("array") => {
+            let items = schema.get("items").map_or_else(|| "values".into(), shape);
+            match items.as_str() {
+                "string" | "integer" | "number" | "boolean" => format!("list of {items}s"),
+                _ => format!("list of {items}"),
+            }
+        }
+        Some("object") | None if schema.get("properties").is_some() => "object".into(),
+        Some("object") => match schema.get("additionalProperties") {
+            Some(Value::Object(v)) if !v.is_empty() => {
+                format!("map of string to {}", shape(&Value::Object(v.clone())))
+            }
+            _ => "JSON object".into(),
+        },
+        Some(other) => other.to_owned(),
+        None => "any JSON value".into(),
+    };
+    match schema.get("format").and_then(Value::as_str) {
+        Some(format) => format!("{base} ({format})"),
+        None => base,
+    }
+}
+
+fn bounds(schema: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let number = |key: &str| schema.get(key).filter(|v| v.is_number());
+    let exclusive = |key: &str| schema.get(key) == Some(&Value::Bool(true));
+    if let Some(min) = number("minimum") {
+        let word = if exclusive("exclusiveMinimum") {
+            "greater than"
+        } else {
+            "minimum"
+        };
+        out.push(format!("{word} {min}"));
+    }
+    if let Some(max) = number("maximum") {
+        let word = if exclusive("exclusiveMaximum") {
+            "less than"
+        } else {
+            "maximum"
+        };
+        out.push(format!("{word} {max}"));
+    }
+    let pair = |lo: &str, hi: &str, unit: &str| match (number(lo), number(hi)) {
+        (Some(a), Some(b)) => Some(format!("{a} to {b} {unit}")),
+        (Some(a), None) => Some(format!("at least {a} {unit}")),
+        (None, Some(b)) => Some(format!("at most {b} {unit}")),
+        (None, None) => None,
+    };
+    out.extend(pair("minLength", "maxLength", "characters"));
+    out.extend(pair("minItems", "maxItems", "items"));
+    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+        out.push(format!("pattern `{pattern}`"));
+    }
+    out
+}
+
+impl FieldFacts {
+    /// The doc lines for a field: a type sentence when it has no docs yet
+    /// (`documented`), then the facts; `request` adds what an unset
+    /// optional field means on the wire.
+    pub fn doc(&self, documented: bool, request: bool) -> Vec<String> {
+        let mut lines = Vec::new();
+        if !documented {
+            let nullable = if self.nullable { ", or null" } else { "" };
+            let presence = if self.required {
+                "required"
+            } else {
+                "optional"
+            };
+            lines.push(format!(
+                "{}{nullable}; {presence}.",
+                capitalize(&self.shape)
+            ));
+        }
+        let mut facts = Vec::new();
+        if let Some(default) = &self.default {
+            facts.push(format!("Default: `{default}`."));
+        }
+        if !self.bounds.is_empty() {
+            facts.push(format!("Bounds: {}.", self.bounds.join(", ")));
+        }
+        if let Some(example) = &self.example {
+            facts.push(format!("Example: `{example}`."));
+        }
+        if request && !self.required {
+            facts.push(match &self.default {
+                Some(_) => "Not sent when unset, so the server's default applies.".into(),
+                None => "Not sent when unset.".into(),
+            });
+        }
+        if !facts.is_empty() {
+            lines.push(facts.join(" "));
+        }
+        lines
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Inclusive integer bounds of a parameter schema, when it is an integer.
+pub fn integer_range(schema: &Value) -> Option<(Option<i64>, Option<i64>)> {
+    if schema.get("type").and_then(Value::as_str) != Some("integer") {
+        return None;
+    }
+    // A fractional bound rounds inward: `minimum: 0.5` allows 1 and up.
+    let bound = |key: &str, exclusive_key: &str, step: i64| {
+        let value = schema.get(key)?;
+        let value = value.as_i64().or_else(|| {
+            value
+                .as_f64()
+                .map(|f| if step > 0 { f.ceil() } else { f.floor() } as i64)
+        })?;
+        let exclusive = schema.get(exclusive_key) == Some(&Value::Bool(true));
+        Some(if exclusive {
+            value.saturating_add(step)
+        } else {
+            value
+        })
+    };
+    Some((
+        bound("minimum", "exclusiveMinimum", 1),
+        bound("maximum", "exclusiveMaximum", -1),
+    ))
+}
