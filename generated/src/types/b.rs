@@ -866,3 +866,8 @@ impl BatchStopRequest {
         Self { cvm_ids: cvm_ids.into() }
     }
 }
+impl ::std::fmt::Display for BlacklistRequestReason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}

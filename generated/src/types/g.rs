@@ -1936,6 +1936,51 @@ impl GpuSpec {
         self
     }
 }
+impl ::std::fmt::Display for GithubProfileImportRequestGithubUsername {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl ::std::fmt::Display for GpuRentalOrderCreateResponseId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl ::std::fmt::Display for GpuRentalOrderHistoryItemId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl ::std::fmt::Display for GpuRentalOrderListResponseId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl ::std::fmt::Display for GpuRentalOrderListResponseUserId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl ::std::fmt::Display for GpuRentalProvisionRequestDeploymentName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl ::std::fmt::Display for GpuRentalProvisionRequestDockerComposeFile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl ::std::fmt::Display for GpuSkuAllowedTeamsOutAllowedTeamIdsItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl ::std::fmt::Display for GpuSkuOutAllowedTeamIdsItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 impl GetAppCvmsResponseItem {
     /// `in_progress` of whichever model this is (every variant has it, with this type).
     pub fn in_progress(&self) -> bool {
@@ -2014,6 +2059,13 @@ impl GetAppListResponse {
     }
 }
 impl GetCvmInfoResponse {
+    /// `id` of whichever model this is, as text: the variants type it differently (`i64`, `CvmInfoDetailId`).
+    pub fn id(&self) -> ::std::string::String {
+        match self {
+            Self::ManagementCvmBasicInfo(v) => v.id.to_string(),
+            Self::CvmInfoDetail(v) => v.id.to_string(),
+        }
+    }
     /// `in_progress` of whichever model this is (every variant has it, with this type).
     pub fn in_progress(&self) -> bool {
         match self {

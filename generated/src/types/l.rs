@@ -284,6 +284,21 @@ pub struct LongRunningTask {
     /// Worker executing task
     pub worker: ::std::string::String,
 }
+impl ::std::fmt::Display for LoginForAccessTokenBodyGrantType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl ::std::fmt::Display for LoginRequestUsername {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl ::std::fmt::Display for LoginWithCookieBodyGrantType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 impl ListCvmsResponseItem {
     /// `in_progress` of whichever model this is (every variant has it, with this type).
     pub fn in_progress(&self) -> bool {

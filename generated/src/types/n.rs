@@ -1030,3 +1030,18 @@ pub struct NodesTeepodCapacity {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_disk_size_in_gb: ::std::option::Option<i64>,
 }
+impl ::std::fmt::Display for NetworkConfigPortMappingEntryProtocol {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl ::std::fmt::Display for NodeCreateName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl ::std::fmt::Display for NodeUpdateName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
