@@ -18,6 +18,8 @@ pub struct FieldFacts {
     pub nullable: bool,
     /// The type in words: `string`, `integer (int64)`, `list of PortMapping`.
     pub shape: String,
+    /// The spec's `format` (`date-time`, `uuid`, `int64`).
+    pub format: Option<String>,
     /// The spec's `default`, as JSON text.
     pub default: Option<String>,
     /// The spec's `example`, as JSON text.
@@ -66,6 +68,10 @@ fn object(name: &str, schema: &Value, out: &mut ModelFacts) {
                 nullable: prop.get("nullable") == Some(&Value::Bool(true))
                     || inner.get("nullable") == Some(&Value::Bool(true)),
                 shape: shape(prop),
+                format: inner
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 default: prop.get("default").map(Value::to_string),
                 example: prop
                     .get("example")
@@ -192,6 +198,10 @@ impl FieldFacts {
             ));
         }
         let mut facts = Vec::new();
+        if let (true, Some(format)) = (documented, &self.format) {
+            // An undocumented field's type sentence already names it.
+            facts.push(format!("Format: `{format}`."));
+        }
         if let Some(default) = &self.default {
             facts.push(format!("Default: `{default}`."));
         }
@@ -246,4 +256,69 @@ pub fn integer_range(schema: &Value) -> Option<(Option<i64>, Option<i64>)> {
         bound("minimum", "exclusiveMinimum", 1),
         bound("maximum", "exclusiveMaximum", -1),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn facts_of(schema: Value) -> BTreeMap<String, FieldFacts> {
+        let doc = json!({"components": {"schemas": {"M": schema}}});
+        collect(&doc).remove("M").expect("M has facts")
+    }
+
+    #[test]
+    fn an_undocumented_request_field_gets_its_type_and_what_unset_means() {
+        let f = facts_of(
+            json!({"type": "object", "required": ["name"], "properties": {
+                "name": {"type": "string", "minLength": 5, "maxLength": 63, "example": "my-app"},
+                "listed": {"type": "boolean", "default": true},
+                "created": {"type": "string", "format": "date-time", "nullable": true},
+                "ports": {"type": "array", "items": {"$ref": "#/components/schemas/Port"}}
+            }}),
+        );
+        assert_eq!(
+            f["name"].doc(false, true),
+            [
+                "String; required.",
+                "Bounds: 5 to 63 characters. Example: `\"my-app\"`."
+            ]
+        );
+        assert_eq!(
+            f["listed"].doc(false, true),
+            [
+                "Boolean; optional.",
+                "Default: `true`. Not sent when unset, so the server's default applies."
+            ]
+        );
+        assert_eq!(
+            f["created"].doc(false, false),
+            ["String (date-time), or null; optional."]
+        );
+        // A documented field keeps its text; the facts follow it.
+        assert_eq!(f["created"].doc(true, false), ["Format: `date-time`."]);
+        assert_eq!(f["ports"].doc(false, false), ["List of `Port`; optional."]);
+    }
+
+    #[test]
+    fn integer_ranges_are_inclusive() {
+        let range = |s: Value| integer_range(&s);
+        assert_eq!(
+            range(json!({"type": "integer", "minimum": 1, "maximum": 100})),
+            Some((Some(1), Some(100)))
+        );
+        assert_eq!(
+            range(
+                json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true,
+                         "maximum": 10, "exclusiveMaximum": true})
+            ),
+            Some((Some(1), Some(9)))
+        );
+        assert_eq!(
+            range(json!({"type": "integer", "minimum": 0.5})),
+            Some((Some(1), None))
+        );
+        assert_eq!(range(json!({"type": "string", "minimum": 1})), None);
+    }
 }

@@ -8,6 +8,8 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Account {
     /// Account link timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Account ID
     pub id: i64,
@@ -95,10 +97,14 @@ pub struct ActiveGpuRentalResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ActivityIpEntry {
     /// First request timestamp
+    ///
+    /// Format: `date-time`.
     pub first_seen: ::chrono::DateTime<::chrono::offset::Utc>,
     /// IP address
     pub ip_address: ::std::string::String,
     /// Most recent request timestamp
+    ///
+    /// Format: `date-time`.
     pub last_seen: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Total requests from this IP
     pub request_count: i64,
@@ -227,6 +233,8 @@ pub struct AdminInstanceEventResponse {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Event timestamp
+    ///
+    /// Format: `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
     /// User ID who triggered the event (0 = system)
     pub triggered_by: i64,
@@ -248,6 +256,8 @@ pub struct AdminTeepodDetail {
     /// `NodesTeepodCapacity`; required.
     pub capacity: NodesTeepodCapacity,
     /// Teepod creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Hardware device identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -276,6 +286,8 @@ pub struct AdminTeepodDetail {
     pub kms_version: ::std::option::Option<::std::string::String>,
     /// Last successful ping
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub last_ping_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Teepod display name
     pub name: ::std::string::String,
@@ -489,6 +501,8 @@ pub struct AllocationGpuDetail {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllocationHistoryItem {
     /// Allocation timestamp
+    ///
+    /// Format: `date-time`.
     pub allocated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Hashed CVM ID (null if deleted)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -501,6 +515,8 @@ pub struct AllocationHistoryItem {
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Release timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub released_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Hashed team ID (null if deleted)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1391,11 +1407,11 @@ impl<'de> ::serde::Deserialize<'de> for AutoSettleRequestReason {
 pub struct AutoSettleResponse {
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^ini_.+`. Example: `"ini_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^ini_.+`. Example: `"ini_0123abcd"`.
     pub adjustment_item_id: AutoSettleResponseAdjustmentItemId,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: AutoSettleResponseInvoiceId,
     /// String; required.
     pub original_amount_due: ::std::string::String,
@@ -1600,6 +1616,8 @@ pub struct AvailableImageOut {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableOsImageOut {
     /// Creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// OS image ID
     pub id: i64,

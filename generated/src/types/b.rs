@@ -367,7 +367,7 @@ pub struct BatchUpdateItemsResponse {
     pub success: bool,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub total_amount: ::std::string::String,
     /// Integer; required.
     pub updated_count: i64,
@@ -399,17 +399,17 @@ pub struct BatchUpdateStatusRequest {
 pub struct BillingBalanceResponse {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub granted_balance: ::std::string::String,
     /// Boolean; required.
     pub is_post_paid: bool,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub outstanding_amount: ::std::string::String,
     /// `TeamTier`; required.
     pub tier: TeamTier,
@@ -545,13 +545,13 @@ pub struct BillingRecordDetail {
 pub struct BillingSettingsResponse {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub auto_topup_amount: ::std::string::String,
     /// Boolean; required.
     pub auto_topup_enabled: bool,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub auto_topup_threshold: ::std::string::String,
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -565,13 +565,13 @@ pub struct BillingSettingsResponse {
     /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::billing_settings_response_outstanding_debt")]
     ///
-    /// Default: `"0.000000"`. Example: `"19.99"`.
+    /// Format: `decimal`. Default: `"0.000000"`. Example: `"19.99"`.
     pub outstanding_debt: ::std::string::String,
     /// Boolean; required.
     pub post_paid_available: bool,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub post_paid_charge_cap: ::std::string::String,
     /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

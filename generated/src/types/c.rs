@@ -54,6 +54,8 @@ pub struct CardFingerprintDetailOut {
     pub blacklist_reason: ::std::option::Option<::std::string::String>,
     /// When the blacklist was set
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub blacklisted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -61,6 +63,8 @@ pub struct CardFingerprintDetailOut {
     pub fingerprint: ::std::string::String,
     /// First verification attempt timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub first_verification_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -91,6 +95,8 @@ pub struct CardFingerprintOut {
     pub blacklist_reason: ::std::option::Option<::std::string::String>,
     /// When the blacklist was set
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub blacklisted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -98,6 +104,8 @@ pub struct CardFingerprintOut {
     pub fingerprint: ::std::string::String,
     /// First verification attempt timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub first_verification_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -201,7 +209,7 @@ pub struct ChangeEmailPayload {
 pub struct ChargeRequest {
     /// USD amount to charge (minimum $0.50)
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// Order flow code: setup-billing or top-up
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -460,7 +468,7 @@ pub struct CioAuditMismatch {
     pub reason: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: CioAuditMismatchUserId,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -540,7 +548,7 @@ pub struct CioAuditResponse {
 pub struct CioDeleteRequest {
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: CioDeleteRequestUserId,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -614,7 +622,7 @@ pub struct CioDeleteResponse {
     pub success: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: CioDeleteResponseUserId,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -698,7 +706,7 @@ pub struct CioFixEmailRequest {
     pub strategy: CioFixEmailStrategy,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: CioFixEmailRequestUserId,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -774,7 +782,7 @@ pub struct CioFixEmailResponse {
     pub success: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: CioFixEmailResponseUserId,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -1294,7 +1302,7 @@ pub struct ComposeManifestPatchRequest {
 pub struct ComputeMetrics {
     /// Estimated compute cost
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub estimated_cost: ::std::string::String,
     /// Total CU-hours
     pub total_cu_hours: ::std::string::String,
@@ -1334,7 +1342,7 @@ pub struct ConnectionItem {
     pub team_balance: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: ConnectionItemTeamId,
     /// String; required.
     pub team_name: ::std::string::String,
@@ -1343,7 +1351,7 @@ pub struct ConnectionItem {
     pub team_slug: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: ConnectionItemUserId,
     /// String; required.
     pub username: ::std::string::String,
@@ -1538,19 +1546,19 @@ pub struct CoreMetrics {
     pub compute: ComputeMetrics,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub daily_average_estimated: ::std::string::String,
     /// Forecasted daily cost based on currently running CVMs (24h estimation)
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub daily_forecast: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub estimated_cost: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub estimated_per_cvm: ::std::string::String,
     /// Integer; required.
     pub running_cvms_count: i64,
@@ -1615,11 +1623,11 @@ pub struct CreateConnectionRequest {
     pub credits_line: f64,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: CreateConnectionRequestTeamId,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: CreateConnectionRequestUserId,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -1764,8 +1772,12 @@ pub struct CreateDraftInvoiceRequest {
     /// Default: `true`.
     pub merge_transactions_by_vm: bool,
     /// Period end datetime
+    ///
+    /// Format: `date-time`.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Period start datetime
+    ///
+    /// Format: `date-time`.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Team ID
     pub team_id: i64,
@@ -1844,7 +1856,7 @@ pub struct CreateDraftInvoiceResponse {
     /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Example: `"0123abcd"`.
+    /// Format: `hashid`. Example: `"0123abcd"`.
     pub invoice_id: ::std::option::Option<::std::string::String>,
     /// One of `"local"`, `"stripe"`; optional.
     /// Default: `"local"`.
@@ -2222,7 +2234,7 @@ pub struct CreateWorkloadTappRequest {
     /// The scheduled delete time of the tapp.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Not sent when unset.
+    /// Format: `date-time`. Not sent when unset.
     pub scheduled_delete_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -2232,7 +2244,7 @@ pub struct CreateWorkloadTappRequest {
 pub struct CreateWorkspaceRequest {
     /// User hash ID (usr_xxx)
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub creator_user_id: CreateWorkspaceRequestCreatorUserId,
     /// String; required.
     /// Bounds: 1 to 100 characters.
@@ -2438,11 +2450,11 @@ pub struct CreateWorkspaceResponse {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub creator_id: CreateWorkspaceResponseCreatorId,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub id: CreateWorkspaceResponseId,
     /// String; required.
     pub message: ::std::string::String,
@@ -2581,7 +2593,7 @@ pub struct CreatorInfo {
     pub email: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub id: CreatorInfoId,
     /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2657,7 +2669,7 @@ impl<'de> ::serde::Deserialize<'de> for CreatorInfoId {
 pub struct CreditAdjustment {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// String; required.
     pub reason: ::std::string::String,
@@ -2759,19 +2771,19 @@ impl<'de> ::serde::Deserialize<'de> for CreditAdjustmentRequestReason {
 pub struct CreditAdjustmentResponse {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub new_balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub previous_balance: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: CreditAdjustmentResponseTransactionId,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -2840,31 +2852,31 @@ impl<'de> ::serde::Deserialize<'de> for CreditAdjustmentResponseTransactionId {
 pub struct CreditHealthResponse {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub adjustment_needed: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub balance: ::std::string::String,
     /// Integer; required.
     pub credit_id: i64,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub discrepancy: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub expected_balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub granted_balance: ::std::string::String,
     /// Boolean; required.
     pub is_healthy: bool,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub ledger_balance: ::std::string::String,
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2873,15 +2885,15 @@ pub struct CreditHealthResponse {
     pub suggested_actions: ::std::vec::Vec<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub total_debt: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub total_snapshot: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub unexplained_discrepancy: ::std::string::String,
     /// List of strings; required.
     pub warnings: ::std::vec::Vec<::std::string::String>,
@@ -2891,7 +2903,7 @@ pub struct CreditHealthResponse {
 pub struct CreditTransaction {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -2902,7 +2914,7 @@ pub struct CreditTransaction {
     pub has_paid: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub id: CreditTransactionId,
     /// String; required.
     #[serde(rename = "type")]
@@ -2986,7 +2998,7 @@ pub struct CreditTransactionItem {
     pub has_paid: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub id: CreditTransactionItemId,
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2994,12 +3006,12 @@ pub struct CreditTransactionItem {
     /// A hashed identifier that maps to an internal database ID
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     ///
-    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: ::std::option::Option<CreditTransactionItemInvoiceId>,
     /// A hashed identifier that maps to an internal database ID
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: ::std::option::Option<CreditTransactionItemTeamId>,
     /// String; required.
     #[serde(rename = "type")]
@@ -3191,7 +3203,7 @@ pub struct CreditTransactionOut {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^crd_.+`. Example: `"crd_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^crd_.+`. Example: `"crd_0123abcd"`.
     pub credit_id: CreditTransactionOutCreditId,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -3200,11 +3212,11 @@ pub struct CreditTransactionOut {
     pub has_paid: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub id: CreditTransactionOutId,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: CreditTransactionOutTeamId,
     /// String; required.
     #[serde(rename = "type")]
@@ -3392,11 +3404,11 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionOutTeamId {
 pub struct CreditsCredit {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub balance: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^crd_.+`. Example: `"crd_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^crd_.+`. Example: `"crd_0123abcd"`.
     pub id: CreditsCreditId,
     /// Integer; required.
     pub user_id: i64,
@@ -3465,15 +3477,15 @@ impl<'de> ::serde::Deserialize<'de> for CreditsCreditId {
 pub struct CurrentStatusResponse {
     /// Forecasted daily cost (24h)
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub daily_forecast: ::std::string::String,
     /// Forecasted monthly cost (30 days)
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub monthly_forecast: ::std::string::String,
     /// Daily cost per CVM
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub per_cvm_daily_cost: ::std::string::String,
     /// Number of currently running CVMs
     pub running_cvms_count: i64,
@@ -3622,7 +3634,7 @@ pub struct CvmComposition {
 pub struct CvmDetail {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub compute_estimated: ::std::string::String,
     /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -3655,14 +3667,14 @@ pub struct CvmDetail {
     pub running_hours: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub storage_estimated: ::std::string::String,
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_name: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub total_estimated: ::std::string::String,
     /// Integer; required.
     pub vcpu: i64,
@@ -3688,6 +3700,8 @@ pub struct CvmInfo {
     pub app_id: ::std::option::Option<::std::string::String>,
     /// Deletion timestamp if removed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// CVM display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3730,7 +3744,7 @@ pub struct CvmInfoDetail {
     pub gateway_enabled: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^cvm_.+`. Example: `"cvm_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^cvm_.+`. Example: `"cvm_0123abcd"`.
     pub id: CvmInfoDetailId,
     /// Boolean; optional.
     /// Default: `false`.
@@ -3913,7 +3927,7 @@ pub struct CvmInfoV20260121 {
     pub gateway_enabled: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^cvm_.+`. Example: `"cvm_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^cvm_.+`. Example: `"cvm_0123abcd"`.
     pub id: CvmInfoV20260121Id,
     /// Boolean; optional.
     /// Default: `false`.
@@ -4187,6 +4201,8 @@ pub struct CvmNode {
 pub struct CvmOperationResponse {
     /// UTC timestamp of last event
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Hash identifying compose configuration
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4206,6 +4222,8 @@ pub struct CvmOperationResponse {
     /// Type: compose_update, power_on, resize, etc.
     pub operation_type: ::std::string::String,
     /// UTC timestamp of first event
+    ///
+    /// Format: `date-time`.
     pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Current status: completed, in_progress, or failed
     pub status: ::std::string::String,
@@ -4352,7 +4370,7 @@ pub struct CvmResourceInfo {
     /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub compute_billing_price: ::std::option::Option<::std::string::String>,
     /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

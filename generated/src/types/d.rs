@@ -12,6 +12,8 @@ pub struct DailyStats {
     /// Users with running CVMs
     pub active_users: i64,
     /// Date of the metrics
+    ///
+    /// Format: `date`.
     pub date: ::chrono::naive::NaiveDate,
     /// Disk (GB) for running CVMs only
     pub running_disk_gb: i64,
@@ -42,7 +44,7 @@ pub struct DailyTrend {
     >,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub compute_estimated: ::std::string::String,
     /// String (date); required.
     pub date: ::chrono::naive::NaiveDate,
@@ -50,7 +52,7 @@ pub struct DailyTrend {
     pub is_estimated: bool,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub storage_estimated: ::std::string::String,
 }
 /// `DailyUptimeItem`
@@ -80,17 +82,17 @@ pub struct DailyUptimeResponse {
 pub struct DailyUsageItem {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub compute_cost: ::std::string::String,
     /// String (date); required.
     pub date: ::chrono::naive::NaiveDate,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub disk_cost: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub total_cost: ::std::string::String,
     /// Number; required.
     pub usage_hours: f64,
@@ -238,7 +240,7 @@ pub struct DecoupleOrderResponse {
     pub decoupled_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Example: `"0123abcd"`.
+    /// Format: `hashid`. Example: `"0123abcd"`.
     pub order_id: ::std::string::String,
     /// `GpuRentalOrderStatus`; required.
     pub previous_status: GpuRentalOrderStatus,
@@ -583,7 +585,7 @@ pub struct DstackAppFullResponseV20251028 {
     pub cvms: ::std::vec::Vec<CvmBasicInfoV20251028>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub id: DstackAppFullResponseV20251028Id,
     /// String; required.
     pub kms_type: ::std::string::String,
@@ -684,7 +686,7 @@ pub struct DstackAppFullResponseV20260121 {
     pub cvms: ::std::vec::Vec<CvmInfoV20260121>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub id: DstackAppFullResponseV20260121Id,
     /// String; required.
     pub kms_type: ::std::string::String,
@@ -766,7 +768,7 @@ pub struct DstackAppItem {
     pub cvms_count: i64,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub hashid: DstackAppItemHashid,
     /// Integer; required.
     pub id: i64,
@@ -954,7 +956,7 @@ pub struct DstackAppPreview {
     pub cvms_count: i64,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub id: DstackAppPreviewId,
     /// String; required.
     pub name: ::std::string::String,

@@ -70,7 +70,7 @@ pub struct FilterOptionsResponse {
 pub struct FinalizeBatchItemRequest {
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: FinalizeBatchItemRequestInvoiceId,
     /// One of `"local"`, `"stripe"`; required.
     pub invoice_type: FinalizeBatchItemRequestInvoiceType,
@@ -205,7 +205,7 @@ pub struct FinalizeBatchItemResult {
     pub error: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: FinalizeBatchItemResultInvoiceId,
     /// Boolean; required.
     pub ok: bool,
@@ -373,7 +373,7 @@ for FinalizeInvoiceRequestInvoiceType {
 pub struct FinalizeInvoiceResponse {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount_due: ::std::string::String,
     /// Boolean; optional.
     /// Default: `false`.
@@ -381,7 +381,7 @@ pub struct FinalizeInvoiceResponse {
     pub email_sent: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Example: `"0123abcd"`.
+    /// Format: `hashid`. Example: `"0123abcd"`.
     pub invoice_id: ::std::string::String,
     /// Integer; required.
     pub item_count: i64,

@@ -487,6 +487,8 @@ pub struct GpuIdsRequest {
 pub struct GpuInventoryStateOut {
     /// Allocation timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub allocated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// `GpuAllocationStatus`; required.
     pub allocation_status: GpuAllocationStatus,
@@ -550,7 +552,7 @@ pub struct GpuRentalOrderCreateResponse {
     pub deployment_name: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^gord_.+`. Example: `"gord_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^gord_.+`. Example: `"gord_0123abcd"`.
     pub id: GpuRentalOrderCreateResponseId,
     /// `GpuRentalOrderStatus`; required.
     pub status: GpuRentalOrderStatus,
@@ -633,7 +635,7 @@ pub struct GpuRentalOrderHistoryItem {
     pub created_at: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^gord_.+`. Example: `"gord_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^gord_.+`. Example: `"gord_0123abcd"`.
     pub id: GpuRentalOrderHistoryItemId,
     /// Integer; required.
     pub quantity: i64,
@@ -727,7 +729,7 @@ pub struct GpuRentalOrderItem {
     /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub agreed_hourly_rate: ::std::option::Option<::std::string::String>,
     /// Integer; optional.
     /// Default: `0`.
@@ -762,7 +764,7 @@ pub struct GpuRentalOrderItem {
     /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Example: `"0123abcd"`.
+    /// Format: `hashid`. Example: `"0123abcd"`.
     pub decoupled_by_user_id: ::std::option::Option<::std::string::String>,
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -779,7 +781,7 @@ pub struct GpuRentalOrderItem {
     >,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Example: `"0123abcd"`.
+    /// Format: `hashid`. Example: `"0123abcd"`.
     pub id: ::std::string::String,
     /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -825,7 +827,7 @@ pub struct GpuRentalOrderItem {
     pub user_email: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Example: `"0123abcd"`.
+    /// Format: `hashid`. Example: `"0123abcd"`.
     pub user_id: ::std::string::String,
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -843,7 +845,7 @@ pub struct GpuRentalOrderListResponse {
     pub cvm_allocations: ::std::vec::Vec<CvmAllocationResponse>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^gord_.+`. Example: `"gord_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^gord_.+`. Example: `"gord_0123abcd"`.
     pub id: GpuRentalOrderListResponseId,
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -856,7 +858,7 @@ pub struct GpuRentalOrderListResponse {
     pub team_id: i64,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: GpuRentalOrderListResponseUserId,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -1063,7 +1065,7 @@ pub struct GpuRentalOrderSummaryOut {
     pub minimum_period: ::std::option::Option<OrderMinimumPeriodOut>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Example: `"0123abcd"`.
+    /// Format: `hashid`. Example: `"0123abcd"`.
     pub order_id: ::std::string::String,
     /// `GpuSkuPricingPlan`, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1392,6 +1394,8 @@ pub struct GpuSkuOut {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub allowed_team_ids: ::std::vec::Vec<GpuSkuOutAllowedTeamIdsItem>,
     /// Creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// SKU description
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1435,6 +1439,8 @@ pub struct GpuSkuOut {
     /// Available inventory
     pub stock_quantity: i64,
     /// Last update timestamp
+    ///
+    /// Format: `date-time`.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// vCPU count
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1544,6 +1550,8 @@ pub struct GpuSkuPriceOut {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commitment_days: ::std::option::Option<i64>,
     /// Creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Hourly rate as decimal string
     pub hourly_rate: ::std::string::String,
@@ -1552,6 +1560,8 @@ pub struct GpuSkuPriceOut {
     /// `GpuSkuPricingPlan`; required.
     pub plan: GpuSkuPricingPlan,
     /// Last update timestamp
+    ///
+    /// Format: `date-time`.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// `GpuSkuPriceResponse`

@@ -56,7 +56,7 @@ pub struct HostedCvm {
     /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub project_id: ::std::option::Option<HostedCvmProjectId>,
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

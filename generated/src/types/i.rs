@@ -9,9 +9,13 @@ use super::*;
 pub struct ImportItemsRequest {
     /// Override period end (defaults to invoice period)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub period_end: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Override period start (defaults to invoice period)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub period_start: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Replace existing items from same source
     #[serde(default)]
@@ -98,6 +102,8 @@ pub struct InstanceEventsInstanceEventResponse {
     /// 'pending' if only start event exists, 'completed' if end event received
     pub status: ::std::string::String,
     /// Event timestamp (end time if completed, start time if pending)
+    ///
+    /// Format: `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// `InstanceIdRefreshRequest`
@@ -301,7 +307,7 @@ pub struct InstanceSpendingResponse {
 pub struct InstanceTypeBreakdown {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub compute_estimated: ::std::string::String,
     /// Integer; required.
     pub cvm_count: i64,
@@ -310,7 +316,7 @@ pub struct InstanceTypeBreakdown {
     pub family: ::std::option::Option<::std::string::String>,
     /// Effective compute hourly rate (compute_estimated / running_hours). Ensures: hourly_rate × running_hours = compute_estimated
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub hourly_rate: ::std::string::String,
     /// Instance type ID
     pub instance_type: ::std::string::String,
@@ -322,11 +328,11 @@ pub struct InstanceTypeBreakdown {
     pub running_hours: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub storage_estimated: ::std::string::String,
     /// Compute + storage
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub total_estimated: ::std::string::String,
 }
 /// Public instance type specification.
@@ -452,6 +458,8 @@ pub struct InvitationAcceptResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvitationCreateRequest {
     /// Email address to invite
+    ///
+    /// Format: `email`.
     pub email: ::std::string::String,
     /// Role for the invited member (ADMIN or MEMBER)
     pub role: ::std::string::String,
@@ -463,6 +471,8 @@ pub struct InvitationDetailResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Invitation expiration timestamp
+    ///
+    /// Format: `date-time`.
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Email of the inviter
     pub inviter_email: ::std::string::String,
@@ -482,11 +492,15 @@ pub struct InvitationDetailResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvitationResponse {
     /// Invitation creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Invitee email; null for shareable links
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Invitation expiration timestamp
+    ///
+    /// Format: `date-time`.
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Invitation ID
     pub id: i64,
@@ -515,6 +529,8 @@ pub struct InvoiceDetailResponse {
     /// True if invoice is open and payable
     pub can_pay_with_credits: bool,
     /// Invoice creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Stripe payment page URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -528,8 +544,12 @@ pub struct InvoiceDetailResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method: ::std::option::Option<::std::string::String>,
     /// Billing period end date
+    ///
+    /// Format: `date-time`.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Billing period start date
+    ///
+    /// Format: `date-time`.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Status: open, paid, uncollectible
     pub status: ::std::string::String,
@@ -545,17 +565,17 @@ pub struct InvoiceDetailResponse {
 pub struct InvoiceItem {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount_due: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount_paid: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount_remaining: ::std::option::Option<::std::string::String>,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -569,7 +589,7 @@ pub struct InvoiceItem {
     pub hosted_invoice_url: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub id: InvoiceItemId,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -591,7 +611,7 @@ pub struct InvoiceItem {
     pub stripe_invoice_id: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: InvoiceItemTeamId,
     /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -599,7 +619,7 @@ pub struct InvoiceItem {
     /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: ::std::option::Option<InvoiceItemUserId>,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -667,11 +687,11 @@ pub struct InvoiceItemOut {
     /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub adjusted_cost: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub cost: ::std::string::String,
     /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -679,7 +699,7 @@ pub struct InvoiceItemOut {
     pub description: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Example: `"0123abcd"`.
+    /// Format: `hashid`. Example: `"0123abcd"`.
     pub id: ::std::string::String,
     /// String; required.
     pub instance_id: ::std::string::String,
@@ -690,7 +710,7 @@ pub struct InvoiceItemOut {
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Example: `"0123abcd"`.
+    /// Format: `hashid`. Example: `"0123abcd"`.
     pub invoice_id: ::std::string::String,
     /// Boolean; required.
     pub is_manual: bool,
@@ -855,6 +875,8 @@ pub struct InvoiceListItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount_remaining: ::std::option::Option<f64>,
     /// Invoice creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Stripe payment page URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -868,8 +890,12 @@ pub struct InvoiceListItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method: ::std::option::Option<::std::string::String>,
     /// Billing period end date
+    ///
+    /// Format: `date-time`.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Billing period start date
+    ///
+    /// Format: `date-time`.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Status: open, paid, uncollectible
     pub status: ::std::string::String,
@@ -888,17 +914,17 @@ pub struct InvoiceListResponse {
 pub struct InvoiceWithRelations {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount_due: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount_paid: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount_remaining: ::std::option::Option<::std::string::String>,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -923,7 +949,7 @@ pub struct InvoiceWithRelations {
     pub hosted_invoice_url: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub id: InvoiceWithRelationsId,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]

@@ -25,12 +25,16 @@ pub struct KmsContractOut {
     /// On-chain contract address
     pub contract_address: ::std::string::String,
     /// Creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Whether contract is active
     pub enabled: bool,
     /// Internal contract ID
     pub id: i64,
     /// Last update timestamp
+    ///
+    /// Format: `date-time`.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// Input for updating a KMS contract.
@@ -48,6 +52,8 @@ pub struct KmsContractWithNodesOut {
     /// On-chain contract address
     pub contract_address: ::std::string::String,
     /// Creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Whether contract is active
     pub enabled: bool,
@@ -58,6 +64,8 @@ pub struct KmsContractWithNodesOut {
     /// KMS nodes using this contract
     pub nodes: ::std::vec::Vec<KmsNodeOut>,
     /// Last update timestamp
+    ///
+    /// Format: `date-time`.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// Input for creating a KMS node.
@@ -120,7 +128,7 @@ pub struct KmsInfo {
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
     /// Hashed KMS identifier (kms_xxxxx)
     ///
-    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub id: KmsInfoId,
     /// Smart contract address if onchain
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -243,6 +251,8 @@ pub struct KmsListResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsNodeOut {
     /// Creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// KMS RPC endpoint URL
     pub endpoint: ::std::string::String,
@@ -263,7 +273,7 @@ pub struct KmsNodeOut {
     pub gateway_slug: ::std::option::Option<::std::string::String>,
     /// KMS node ID
     ///
-    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub id: KmsNodeOutId,
     /// Whether this is a development node
     pub is_dev: bool,
@@ -349,6 +359,8 @@ pub struct KmsOsImageRelationCreate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsOsImageRelationOut {
     /// Creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Whether relation is enabled
     pub enabled: bool,
@@ -401,6 +413,8 @@ pub struct KmsOut {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
     /// Creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// KMS RPC endpoint URL
     pub endpoint: ::std::string::String,
@@ -424,7 +438,7 @@ pub struct KmsOut {
     pub gateway_slug: ::std::option::Option<::std::string::String>,
     /// KMS node ID
     ///
-    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub id: KmsOutId,
     /// Development mode flag
     pub is_dev: bool,
@@ -532,12 +546,14 @@ pub struct KmsRpcInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsSearchResult {
     /// Creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// KMS RPC endpoint URL
     pub endpoint: ::std::string::String,
     /// KMS node ID
     ///
-    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub id: KmsSearchResultId,
     /// Development mode flag
     pub is_dev: bool,
@@ -613,7 +629,7 @@ pub struct KmsSyncResult {
     pub error: ::std::option::Option<::std::string::String>,
     /// KMS node ID
     ///
-    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub id: KmsSyncResultId,
     /// Version before sync
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -798,7 +814,7 @@ pub struct KmsWithSupportedOsImage {
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
     /// Hashed KMS identifier (kms_xxxxx)
     ///
-    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub id: KmsWithSupportedOsImageId,
     /// Smart contract address if onchain
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

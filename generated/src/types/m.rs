@@ -77,7 +77,7 @@ pub struct ManagementCvmBasicInfo {
     /// Associated project ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Example: `"0123abcd"`.
+    /// Format: `hashid`. Example: `"0123abcd"`.
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Project provision type
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -93,6 +93,8 @@ pub struct ManagementCvmBasicInfo {
     pub public_urls: ::std::option::Option<::std::vec::Vec<CvmNetworkUrls>>,
     /// Auto-delete timestamp (UTC)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub scheduled_delete_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -210,19 +212,19 @@ impl<'de> ::serde::Deserialize<'de> for ManualDebtRequestReason {
 pub struct ManualDebtResponse {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub new_outstanding: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub previous_outstanding: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: ManualDebtResponseTransactionId,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -381,11 +383,11 @@ impl<'de> ::serde::Deserialize<'de> for ManualSettlementRequestReason {
 pub struct ManualSettlementResponse {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: ManualSettlementResponseTransactionId,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -506,7 +508,7 @@ pub struct MemberPreview {
     pub role: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: MemberPreviewUserId,
     /// String; required.
     pub username: ::std::string::String,
@@ -618,7 +620,7 @@ pub struct MonthlyInvoiceSummaryItem {
     pub month: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub total_amount_due: ::std::string::String,
 }
 /// Monthly spending breakdown.
@@ -626,17 +628,17 @@ pub struct MonthlyInvoiceSummaryItem {
 pub struct MonthlySpending {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub compute: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub disk: ::std::string::String,
     /// String (date); required.
     pub month: ::chrono::naive::NaiveDate,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub total: ::std::string::String,
     /// Number; required.
     pub usage_hours: f64,
@@ -648,7 +650,7 @@ pub struct MonthlyTransactionSummaryItem {
     pub month: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub total_amount: ::std::string::String,
     /// Integer; required.
     pub transaction_count: i64,
@@ -661,17 +663,17 @@ pub struct MonthlyTransactionSummaryItem {
 pub struct MonthlyUsageItem {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub compute_cost: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub disk_cost: ::std::string::String,
     /// String (date); required.
     pub month: ::chrono::naive::NaiveDate,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub total_cost: ::std::string::String,
     /// Number; required.
     pub usage_hours: f64,
@@ -689,7 +691,7 @@ pub struct MonthlyUsageSummaryItem {
     pub month: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub total_cost: ::std::string::String,
     /// Number; required.
     pub usage_hours: f64,

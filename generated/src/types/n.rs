@@ -293,6 +293,8 @@ pub struct NodeOut {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_model_name: ::std::option::Option<::std::string::String>,
     /// Creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Hardware device identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -330,6 +332,8 @@ pub struct NodeOut {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub teepods: ::std::vec::Vec<TeepodWithStats>,
     /// Last update timestamp
+    ///
+    /// Format: `date-time`.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Multiplier for vCPU allocation from cores
     pub vcpu_factor: f64,

@@ -115,6 +115,8 @@ pub struct OperationEventDetail {
     /// CVM state at event time (e.g. running, stopped)
     pub state: ::std::string::String,
     /// UTC timestamp when event occurred
+    ///
+    /// Format: `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// `OrderFinancialSummaryOut`
@@ -156,9 +158,11 @@ pub struct OrderMinimumPeriodOut {
 pub struct OrderResponse {
     /// Order amount in USD
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// Order creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Hashid-encoded order ID
     pub id: ::std::string::String,
@@ -180,6 +184,8 @@ pub struct OrderResponse {
     pub transaction_id: ::std::option::Option<::std::string::String>,
     /// Last update timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 /// `OrderRunwayOut`
@@ -282,14 +288,16 @@ impl ::std::convert::TryFrom<::std::string::String> for OrderStatus {
 pub struct OrderWithRelations {
     /// Order amount in USD
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// Order creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Linked credit transaction ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub credit_transaction_id: ::std::option::Option<
         OrderWithRelationsCreditTransactionId,
     >,
@@ -298,7 +306,7 @@ pub struct OrderWithRelations {
     pub environment: ::std::option::Option<::std::string::String>,
     /// Hashed order ID
     ///
-    /// Bounds: pattern `^ord_.+`. Example: `"ord_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^ord_.+`. Example: `"ord_0123abcd"`.
     pub id: OrderWithRelationsId,
     /// Order flow identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -315,20 +323,22 @@ pub struct OrderWithRelations {
     pub status: ::std::string::String,
     /// Hashed team ID
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: OrderWithRelationsTeamId,
     /// Team name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
     /// Last update timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// User email
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
     /// Hashed user ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: OrderWithRelationsUserId,
     /// Username
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -621,6 +631,8 @@ pub struct OsImageListResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OsImageOut {
     /// Creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// OS image ID
     pub id: i64,
@@ -669,6 +681,8 @@ pub struct OsImagePublicOut {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OsImageSearchResult {
     /// Creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Formatted as 'name v{version}'
     pub description: ::std::string::String,
@@ -733,6 +747,8 @@ pub struct OutageItem {
     pub duration_minutes: i64,
     /// null if ongoing
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Number of failed sync checks
     pub failed_checks: i64,

@@ -656,7 +656,7 @@ pub struct PortMappingResponse {
     pub host_port: i64,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^pm_.+`. Example: `"pm_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^pm_.+`. Example: `"pm_0123abcd"`.
     pub id: PortMappingResponseId,
     /// String; required.
     pub protocol: ::std::string::String,
@@ -1020,7 +1020,7 @@ pub struct ProjectDetailResponse {
     pub created_at: ::std::string::String,
     /// Project ID (hashid)
     ///
-    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub id: ProjectDetailResponseId,
     /// App identifier (e.g., 'app_abc123')
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1103,7 +1103,7 @@ pub struct ProjectWithCvmResponse {
     pub current_cvm: ::std::option::Option<ProjectsCvmBasicInfo>,
     /// Project ID (hashid)
     ///
-    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub id: ProjectWithCvmResponseId,
     /// App identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1205,7 +1205,7 @@ pub struct PromotionCode {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub credit_amount: ::std::string::String,
     /// Integer; optional.
     /// Default: `0`.
@@ -1234,7 +1234,7 @@ pub struct PromotionCodeCreate {
     pub code: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub credit_amount: ::std::string::String,
     /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1274,7 +1274,7 @@ pub struct PromotionRedemptionItem {
     pub code: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub credit_amount: ::std::string::String,
     /// Integer; required.
     pub id: i64,

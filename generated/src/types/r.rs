@@ -264,19 +264,19 @@ impl<'de> ::serde::Deserialize<'de> for ReconciliationDeductionRequestReason {
 pub struct ReconciliationDeductionResponse {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub new_ledger_balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub previous_ledger_balance: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: ReconciliationDeductionResponseTransactionId,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -493,6 +493,8 @@ pub struct RefreshAttestationVerifiedRequest {
     pub mode: RefreshAttestationVerifiedRequestMode,
     /// Refresh quotes created at or after this timestamp.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `date-time`.
     pub since: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 impl ::std::default::Default for RefreshAttestationVerifiedRequest {
@@ -1030,17 +1032,17 @@ pub struct RestartCvmBody {
 pub struct ReviewQueueItem {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount_due: ::std::string::String,
     /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub credit_consumed_total: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub debt_gap: ::std::string::String,
     /// One of `"local"`, `"stripe"`; required.
     pub default_invoice_type: ReviewQueueItemDefaultInvoiceType,
@@ -1050,13 +1052,13 @@ pub struct ReviewQueueItem {
     pub has_unpaid_or_uncollectible_invoices: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: ReviewQueueItemInvoiceId,
     /// Integer; required.
     pub item_count: i64,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub outstanding_debt_current: ::std::string::String,
     /// String (date-time); required.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1072,7 +1074,7 @@ pub struct ReviewQueueItem {
     pub stripe_payment_available: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: ReviewQueueItemTeamId,
     /// Integer; required.
     pub team_row_id: i64,
@@ -1080,7 +1082,7 @@ pub struct ReviewQueueItem {
     pub unpaid_or_uncollectible_invoice_count: i64,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub usage_items_total: ::std::string::String,
     /// String; required.
     pub workspace_name: ::std::string::String,

@@ -286,27 +286,27 @@ impl<'de> ::serde::Deserialize<'de> for SettleWithCreditsRequestReason {
 pub struct SettleWithCreditsResponse {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub new_outstanding: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub previous_outstanding: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: SettleWithCreditsResponseTransactionId,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub used_balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub used_granted_balance: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -566,36 +566,36 @@ impl<'de> ::serde::Deserialize<'de> for SponsorCreditRequestReason {
 pub struct SponsorCreditResponse {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub new_balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub previous_balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub remaining_debt: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub settled_debt_amount: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub settlement_transaction_id: ::std::option::Option<
         SponsorCreditResponseSettlementTransactionId,
     >,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: SponsorCreditResponseTransactionId,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -909,7 +909,7 @@ pub struct StepUpVerifyRequest {
 pub struct StorageMetrics {
     /// Estimated storage cost
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub estimated_cost: ::std::string::String,
     /// Total GB-hours
     pub total_gb_hours: ::std::string::String,

@@ -213,6 +213,8 @@ pub struct TcbInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamAccessOut {
     /// Access granted timestamp
+    ///
+    /// Format: `date-time`.
     pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Team ID
     pub team_id: i64,
@@ -243,12 +245,12 @@ pub struct TeamDetail {
     /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::team_detail_auto_topup_amount")]
     ///
-    /// Default: `"0.000000"`. Example: `"19.99"`.
+    /// Format: `decimal`. Default: `"0.000000"`. Example: `"19.99"`.
     pub auto_topup_amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::team_detail_auto_topup_daily_spend")]
     ///
-    /// Default: `"0.000000"`. Example: `"19.99"`.
+    /// Format: `decimal`. Default: `"0.000000"`. Example: `"19.99"`.
     pub auto_topup_daily_spend: ::std::string::String,
     /// String (date), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -260,11 +262,11 @@ pub struct TeamDetail {
     /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::team_detail_auto_topup_threshold")]
     ///
-    /// Default: `"0.000000"`. Example: `"19.99"`.
+    /// Format: `decimal`. Default: `"0.000000"`. Example: `"19.99"`.
     pub auto_topup_threshold: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub balance: ::std::string::String,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -298,7 +300,7 @@ pub struct TeamDetail {
     pub flag_network_config_enabled: bool,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub granted_balance: ::std::string::String,
     /// Boolean; optional.
     /// Default: `false`.
@@ -309,7 +311,7 @@ pub struct TeamDetail {
     pub hosted_wallet_address: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub id: TeamDetailId,
     /// Boolean; required.
     pub is_post_paid: bool,
@@ -326,12 +328,12 @@ pub struct TeamDetail {
     pub name: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub outstanding_amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     #[serde(default = "defaults::team_detail_post_paid_charge_cap")]
     ///
-    /// Default: `"0.000000"`. Example: `"19.99"`.
+    /// Format: `decimal`. Default: `"0.000000"`. Example: `"19.99"`.
     pub post_paid_charge_cap: ::std::string::String,
     /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -505,7 +507,7 @@ pub struct TeamInfo {
 pub struct TeamListItem {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub balance: ::std::string::String,
     /// One of `"active"`, `"abandoned"`, `"suspended"`; required.
     pub billing_status: TeamListItemBillingStatus,
@@ -521,7 +523,7 @@ pub struct TeamListItem {
     pub flag_network_config_enabled: bool,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub granted_balance: ::std::string::String,
     /// Boolean; optional.
     /// Default: `false`.
@@ -529,13 +531,13 @@ pub struct TeamListItem {
     pub has_redpill: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub id: TeamListItemId,
     /// Boolean; required.
     pub is_post_paid: bool,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub ledger_balance: ::std::string::String,
     /// Integer; required.
     pub members_count: i64,
@@ -543,7 +545,7 @@ pub struct TeamListItem {
     pub name: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub outstanding_amount: ::std::string::String,
     /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1075,6 +1077,8 @@ pub struct TeepodGpuDetail {
     /// `GpuAllocationStatus`; required.
     pub allocation_status: GpuAllocationStatus,
     /// Creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// CVM allocation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1105,6 +1109,8 @@ pub struct TeepodGpuDetail {
     /// Parent teepod ID
     pub teepod_id: i64,
     /// Last update timestamp
+    ///
+    /// Format: `date-time`.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Optimistic locking version
     pub version: i64,
@@ -1304,7 +1310,7 @@ pub struct TeepodKmsRelationCreate {
     pub enabled: bool,
     /// KMS hashed ID to associate
     ///
-    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub kms_id: TeepodKmsRelationCreateKmsId,
 }
 /// KMS hashed ID to associate
@@ -1373,6 +1379,8 @@ pub struct TeepodKmsRelationOut {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
     /// Relationship creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Whether this KMS is active for the teepod
     pub enabled: bool,
@@ -1385,7 +1393,7 @@ pub struct TeepodKmsRelationOut {
     pub kms_endpoint: ::std::string::String,
     /// KMS hashed ID
     ///
-    /// Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^kms_.+`. Example: `"kms_0123abcd"`.
     pub kms_id: TeepodKmsRelationOutKmsId,
     /// KMS identifier slug
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1395,6 +1403,8 @@ pub struct TeepodKmsRelationOut {
     /// Teepod database ID
     pub teepod_id: i64,
     /// Last update timestamp
+    ///
+    /// Format: `date-time`.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// KMS hashed ID
@@ -1485,6 +1495,8 @@ pub struct TeepodOsImageRelationCreate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodOsImageRelationOut {
     /// Relationship creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Whether this image is active for the teepod
     pub enabled: bool,
@@ -1707,6 +1719,8 @@ pub struct TeepodTeamAccessCreate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodTeamAccessOut {
     /// Access grant timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Number of team members
     pub member_count: i64,
@@ -1765,6 +1779,8 @@ pub struct TeepodUptimeResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodWithStats {
     /// Creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Whether teepod accepts new CVMs
     pub enabled: bool,
@@ -1869,7 +1885,7 @@ pub struct TopupRequest {
 pub struct TransferProjectRequest {
     /// Target workspace hash ID (wks_xxx)
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub target_team_id: TransferProjectRequestTargetTeamId,
 }
 /// Target workspace hash ID (wks_xxx)
@@ -1939,15 +1955,15 @@ pub struct TransferProjectResponse {
     pub message: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub project_id: TransferProjectResponseProjectId,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub source_team_id: TransferProjectResponseSourceTeamId,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub target_team_id: TransferProjectResponseTargetTeamId,
     /// Integer; required.
     pub transferred_cvms_count: i64,

@@ -43,14 +43,14 @@ pub struct UpdateAutoTopupRequest {
     /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::option::Option<::std::string::String>,
     /// Boolean; required.
     pub enabled: bool,
     /// A monetary value with precise decimal arithmetic
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub threshold: ::std::option::Option<::std::string::String>,
 }
 /// `UpdateBillingSettingsRequest`
@@ -219,7 +219,7 @@ pub struct UpdateConnectionRequest {
     /// A hashed identifier that maps to an internal database ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: ::std::option::Option<UpdateConnectionRequestTeamId>,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -434,6 +434,8 @@ pub struct UpdateCvmVisibilityBody {
 pub struct UpdateDockerComposeBody {
     /// Docker Compose YAML file to upload
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `binary`.
     pub file: ::std::option::Option<::std::string::String>,
 }
 /// Request to update draft invoice properties before finalize.
@@ -505,7 +507,7 @@ for UpdateDraftInvoiceRequestInvoiceType {
 pub struct UpdateDraftInvoiceResponse {
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Example: `"0123abcd"`.
+    /// Format: `hashid`. Example: `"0123abcd"`.
     pub invoice_id: ::std::string::String,
     /// One of `"local"`, `"stripe"`; required.
     pub invoice_type: UpdateDraftInvoiceResponseInvoiceType,
@@ -893,7 +895,7 @@ pub struct UpdatePortMappingsRequest {
 pub struct UpdatePostPaidCapRequest {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub charge_cap: ::std::string::String,
 }
 /// `UpdatePostPaidRequest`
@@ -907,6 +909,8 @@ pub struct UpdatePostPaidRequest {
 pub struct UpdatePreLaunchScriptBody {
     /// Shell script file to upload
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Format: `binary`.
     pub file: ::std::option::Option<::std::string::String>,
 }
 /// Request to update node region.
@@ -1007,12 +1011,16 @@ pub struct UpdateUsernameRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UploadAvatarBody {
     /// Avatar image (max 5MB)
+    ///
+    /// Format: `binary`.
     pub avatar: ::std::string::String,
 }
 /// `UploadMyAvatarBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UploadMyAvatarBody {
     /// Avatar image (max 5MB)
+    ///
+    /// Format: `binary`.
     pub avatar: ::std::string::String,
 }
 /// `UsageAuditResponse`
@@ -1163,7 +1171,7 @@ pub struct UserRef {
     /// Hashed user ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub id: ::std::option::Option<UserRefId>,
     /// Fixed value 'user'
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1288,7 +1296,7 @@ impl ::std::convert::TryFrom<::std::string::String> for UserRefObjectType {
 pub struct UserSchema {
     /// Hashed user ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub id: UserSchemaId,
     /// Username
     pub username: ::std::string::String,

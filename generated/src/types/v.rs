@@ -82,7 +82,7 @@ pub struct VerificationAttemptOut {
     pub status: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: VerificationAttemptOutTeamId,
     /// Workspace slug from team
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -92,7 +92,7 @@ pub struct VerificationAttemptOut {
     pub user_email: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: VerificationAttemptOutUserId,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -523,7 +523,7 @@ pub struct VmInfo {
 pub struct VoidBatchItemRequest {
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: VoidBatchItemRequestInvoiceId,
 }
 /// A hashed identifier that maps to an internal database ID
@@ -593,7 +593,7 @@ pub struct VoidBatchItemResult {
     pub error: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: VoidBatchItemResultInvoiceId,
     /// Boolean; required.
     pub ok: bool,

@@ -284,6 +284,8 @@ pub struct WorkspaceMembersTeamMemberInfo {
     /// Whether user created workspace
     pub is_creator: bool,
     /// Join timestamp
+    ///
+    /// Format: `date-time`.
     pub joined_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Role: OWNER, ADMIN, or MEMBER
     pub role: ::std::string::String,
@@ -340,7 +342,7 @@ pub struct WorkspaceRef {
     pub avatar_url: ::std::option::Option<::std::string::String>,
     /// Hashed workspace ID
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub id: WorkspaceRefId,
     /// Workspace display name
     pub name: ::std::string::String,
@@ -492,10 +494,12 @@ pub struct WorkspaceResponse {
     /// Default: `false`.
     pub confidential_models_enabled: bool,
     /// Workspace creation timestamp
+    ///
+    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Workspace ID (hashid)
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub id: WorkspaceResponseId,
     /// Whether this workspace is the user's default
     pub is_default: bool,
@@ -593,7 +597,7 @@ pub struct WorkspaceUsageItem {
     pub period_start: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: WorkspaceUsageItemTeamId,
     /// String; required.
     pub team_name: ::std::string::String,
@@ -622,7 +626,7 @@ pub struct WorkspaceUsageItem {
     pub total_tokens: i64,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: WorkspaceUsageItemUserId,
     /// String; required.
     pub username: ::std::string::String,
@@ -772,13 +776,13 @@ pub struct WorkspacesBillingSummaryResponse {
     pub paid_orders_count: i64,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub paid_orders_total: ::std::string::String,
     /// Integer; required.
     pub promotion_redemptions_count: i64,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub promotion_redemptions_total: ::std::string::String,
 }
 /// Daily usage response with list of daily items.
@@ -849,7 +853,7 @@ pub struct WorkspacesTeamMemberInfo {
     pub role: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: WorkspacesTeamMemberInfoUserId,
     /// String; required.
     pub username: ::std::string::String,
@@ -1028,19 +1032,19 @@ impl<'de> ::serde::Deserialize<'de> for WriteOffDebtRequestReason {
 pub struct WriteOffDebtResponse {
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub new_outstanding: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
-    /// Example: `"19.99"`.
+    /// Format: `decimal`. Example: `"19.99"`.
     pub previous_outstanding: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
-    /// Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub transaction_id: WriteOffDebtResponseTransactionId,
 }
 /// A hashed identifier that maps to an internal database ID
