@@ -147,7 +147,16 @@ fn shape(schema: &Value) -> String {
 
 fn bounds(schema: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    let number = |key: &str| schema.get(key).filter(|v| v.is_number());
+    // `1.0` reads as `1`: the normalizer may have turned integers into floats.
+    let number = |key: &str| {
+        let v = schema.get(key)?;
+        match (v.as_i64(), v.as_f64()) {
+            (Some(i), _) => Some(i.to_string()),
+            (None, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", f as i64)),
+            (None, Some(f)) => Some(f.to_string()),
+            _ => None,
+        }
+    };
     let exclusive = |key: &str| schema.get(key) == Some(&Value::Bool(true));
     if let Some(min) = number("minimum") {
         let word = if exclusive("exclusiveMinimum") {

@@ -65,7 +65,7 @@ fn display_impl_of(item: &syn::Item) -> Option<String> {
     Some(p.path.segments.last()?.ident.to_string())
 }
 
-fn is_string_newtype(s: &syn::ItemStruct) -> bool {
+pub(super) fn is_string_newtype(s: &syn::ItemStruct) -> bool {
     let syn::Fields::Unnamed(f) = &s.fields else {
         return false;
     };

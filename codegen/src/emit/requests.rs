@@ -9,8 +9,10 @@
 //!   required fields, and one chained setter per optional field;
 //! - every optional field is `Option<T>`, left out of the body when `None`,
 //!   so an unset field is not sent and the server's default applies;
-//! - `NonZero*` fields become their plain integer (`.vcpu(2)` compiles), the
-//!   bound stays in the docs and the server checks it.
+//! - `NonZero*` fields become their plain integer (`.vcpu(2)` compiles) and
+//!   pattern-checked string newtypes become `String` (`.protocol("udp")`
+//!   compiles); the bound or pattern stays in the docs and the server
+//!   checks it.
 //!
 //! Response models that are also request models (a compose file is both
 //! sent and read back) get the same shape; they decode the same bodies.
@@ -37,6 +39,7 @@ pub struct Rewritten {
 pub fn rewrite(
     s: &mut syn::ItemStruct,
     facts: Option<&BTreeMap<String, FieldFacts>>,
+    string_newtypes: &BTreeSet<String>,
 ) -> Option<Rewritten> {
     if !matches!(s.fields, syn::Fields::Named(_)) {
         return None;
@@ -58,6 +61,7 @@ pub fn rewrite(
                 .any(|(k, _)| k == "default" || k == "skip_serializing_if"),
         };
         widen_non_zero(&mut field.ty);
+        plain_strings(&mut field.ty, string_newtypes);
         if is_required {
             required.push((ident, field.ty.clone()));
             continue;
@@ -219,6 +223,28 @@ fn is_primitive(ty: &syn::Type) -> bool {
         && p.path.get_ident().is_some_and(|i| PRIMITIVES.contains(&i.to_string().as_str())))
 }
 
+/// A string newtype (`PortMappingEntryProtocol`) -> `String`, also inside
+/// `Option` or `Vec`.
+fn plain_strings(ty: &mut syn::Type, string_newtypes: &BTreeSet<String>) {
+    let syn::Type::Path(p) = ty else { return };
+    if p.path
+        .get_ident()
+        .is_some_and(|i| string_newtypes.contains(&i.to_string()))
+    {
+        *ty = syn::parse_quote!(::std::string::String);
+        return;
+    }
+    for segment in p.path.segments.iter_mut() {
+        if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
+            for arg in args.args.iter_mut() {
+                if let syn::GenericArgument::Type(inner) = arg {
+                    plain_strings(inner, string_newtypes);
+                }
+            }
+        }
+    }
+}
+
 /// `NonZeroU64` -> `u64` (also inside `Option`).
 fn widen_non_zero(ty: &mut syn::Type) {
     if let Some(inner) = option_inner_mut(ty) {
@@ -311,6 +337,12 @@ pub fn is_default_impl(item: &syn::Item, name: &str) -> bool {
 /// The API surface of the request models as [`rewrite`] emits them:
 /// optional fields are `Option`, `NonZero*` integers are plain.
 pub fn reshape_surface(surface: &mut Surface) {
+    let string_newtypes: BTreeSet<String> = surface
+        .models
+        .iter()
+        .filter(|(_, m)| matches!(m, Model::Newtype(inner) if inner == "String"))
+        .map(|(name, _)| name.clone())
+        .collect();
     for name in crate::compare::request_models(surface) {
         let Some(Model::Struct(fields)) = surface.models.get_mut(&name) else {
             continue;
@@ -325,10 +357,30 @@ pub fn reshape_surface(surface: &mut Surface) {
             ] {
                 ty = ty.replace(wide, plain);
             }
+            for newtype in &string_newtypes {
+                ty = replace_type_name(&ty, newtype, "String");
+            }
             if !field.required && !ty.starts_with("Option<") {
                 ty = format!("Option<{ty}>");
             }
             field.ty = ty;
         }
     }
+}
+
+/// `text` with the whole type name `from` replaced by `to`.
+fn replace_type_name(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        out.push_str(if word == from { to } else { &word });
+        word.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
 }

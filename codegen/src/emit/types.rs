@@ -52,6 +52,15 @@ pub fn split(
                 .any(|name| requests::is_default_impl(i, name))
         })
         .collect();
+    let string_newtypes: BTreeSet<String> = items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Struct(s) if super::accessors::is_string_newtype(s) => {
+                Some(s.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect();
     let mut extra = Vec::new();
     let mut wrapped = BTreeMap::new();
     for item in items.iter_mut() {
@@ -63,7 +72,7 @@ pub fn split(
         let is_request = requests.contains(&name);
         if let syn::Item::Struct(s) = item {
             if is_request {
-                if let Some(r) = requests::rewrite(s, facts.get(&name)) {
+                if let Some(r) = requests::rewrite(s, facts.get(&name), &string_newtypes) {
                     extra.push(r.methods);
                     wrapped.insert(name.clone(), r.wrapped);
                 }

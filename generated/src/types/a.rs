@@ -629,7 +629,7 @@ pub struct ApiTokenCreate {
     /// Token expiry in days (1-365)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 1.0, maximum 365.0.
+    /// Bounds: minimum 1, maximum 365.
     pub expires_in_days: ::std::option::Option<::std::num::NonZeroU64>,
     /// String; required.
     /// Bounds: 1 to 100 characters.
@@ -701,7 +701,7 @@ pub struct ApiTokenRefresh {
     /// New token expiry in days (1-365)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 1.0, maximum 365.0.
+    /// Bounds: minimum 1, maximum 365.
     pub expires_in_days: ::std::option::Option<::std::num::NonZeroU64>,
     /// Upgrade to latest API version
     #[serde(default = "defaults::default_bool::<true>")]

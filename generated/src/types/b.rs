@@ -164,7 +164,7 @@ pub struct BatchInstanceIdRefreshRequest {
     /// Max CVMs to process in one request
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Default: `100`. Bounds: minimum 1.0, maximum 500.0. Not sent when unset, so the server's default applies.
+    /// Default: `100`. Bounds: minimum 1, maximum 500. Not sent when unset, so the server's default applies.
     pub limit: ::std::option::Option<u64>,
     /// Only process CVMs with missing instance_id
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -1618,7 +1618,7 @@ pub struct CreateAppInstanceRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateConnectionRequest {
     /// Number; optional.
-    /// Default: `5.0`. Bounds: greater than 0.0.
+    /// Default: `5.0`. Bounds: greater than 0.
     #[serde(default = "defaults::create_connection_request_credits_line")]
     pub credits_line: f64,
     /// A hashed identifier that maps to an internal database ID
@@ -1966,7 +1966,7 @@ pub struct CreateGpuRentalOrderRequest {
     /// Number of instances (default: 1)
     #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 1>")]
     ///
-    /// Default: `1`. Bounds: minimum 1.0, maximum 100.0.
+    /// Default: `1`. Bounds: minimum 1, maximum 100.
     pub quantity: ::std::num::NonZeroU64,
     /// ID of the GPU SKU to rent
     pub sku_id: i64,
@@ -2100,7 +2100,7 @@ pub struct CreateInstanceTypeRequest {
     /// Default disk size (GB)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 20.0.
+    /// Bounds: minimum 20.
     pub default_disk_size_gb: ::std::option::Option<i64>,
     /// Description
     pub description: ::std::string::String,
@@ -2115,7 +2115,7 @@ pub struct CreateInstanceTypeRequest {
     pub family: ::std::option::Option<::std::string::String>,
     /// Hourly rate in USD
     ///
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub hourly_rate: f64,
     /// Enable hugepages
     #[serde(default)]
@@ -2126,7 +2126,7 @@ pub struct CreateInstanceTypeRequest {
     pub id: ::std::string::String,
     /// Memory in MB
     ///
-    /// Bounds: minimum 512.0.
+    /// Bounds: minimum 512.
     pub memory_mb: i64,
     /// Display name
     pub name: ::std::string::String,
@@ -2157,7 +2157,7 @@ pub struct CreateInstanceTypeRequest {
     pub requires_gpu_count: i64,
     /// vCPU count
     ///
-    /// Bounds: minimum 1.0.
+    /// Bounds: minimum 1.
     pub vcpu: ::std::num::NonZeroU64,
 }
 /// Request to manually add an invoice item.
@@ -4462,19 +4462,19 @@ pub struct CvmSystemInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmTeescopeEgress {
     /// Number; optional.
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_egress_peak_recv_kbs")]
     pub peak_recv_kbs: f64,
     /// Number; optional.
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_egress_peak_sent_kbs")]
     pub peak_sent_kbs: f64,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub total_recv_bytes: u64,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub total_sent_bytes: u64,
 }
@@ -4513,14 +4513,14 @@ pub struct CvmTeescopeIngress {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub connections: u64,
     /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub snis: ::std::vec::Vec<::std::string::String>,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub total_bytes: u64,
 }
@@ -4528,61 +4528,61 @@ pub struct CvmTeescopeIngress {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmTeescopeQemu {
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub allocated_mb: u64,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub cpu_cores: u64,
     /// Number; optional.
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_guest")]
     pub cpu_pct_guest: f64,
     /// Number; optional.
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_system")]
     pub cpu_pct_system: f64,
     /// Number; optional.
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_total")]
     pub cpu_pct_total: f64,
     /// Number; optional.
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_usr")]
     pub cpu_pct_usr: f64,
     /// Number; optional.
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_wait")]
     pub cpu_pct_wait: f64,
     /// Number; optional.
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_usage_perc")]
     pub cpu_usage_perc: f64,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub io_read_bytes: u64,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub io_write_bytes: u64,
     /// Number; optional.
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_kvm_guest_mem_mb")]
     pub kvm_guest_mem_mb: f64,
     /// Number; optional.
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_kvm_mem_usage_perc")]
     pub kvm_mem_usage_perc: f64,
     /// Integer; required.
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub pid: u64,
     /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub slots: ::std::vec::Vec<::std::string::String>,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub uptime: u64,
 }
@@ -4594,7 +4594,7 @@ pub struct CvmTeescopeStorage {
     #[serde(default)]
     pub exists: bool,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub size_bytes: u64,
 }

@@ -115,7 +115,7 @@ pub struct GithubProfileImportRequest {
     /// GitHub username to import SSH keys from
     ///
     /// Bounds: 1 to 39 characters.
-    pub github_username: GithubProfileImportRequestGithubUsername,
+    pub github_username: ::std::string::String,
 }
 /// GitHub username to import SSH keys from
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1321,7 +1321,7 @@ pub struct GpuSkuCreate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Integer, or null; optional.
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<u64>,
     /// Customer facing name
@@ -1331,7 +1331,7 @@ pub struct GpuSkuCreate {
     pub extra_specs: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Number of GPUs in this SKU
     ///
-    /// Bounds: minimum 1.0.
+    /// Bounds: minimum 1.
     pub gpu_count: ::std::num::NonZeroU64,
     /// GPU model e.g. H200
     pub gpu_model: ::std::string::String,
@@ -1344,14 +1344,14 @@ pub struct GpuSkuCreate {
     pub is_active: bool,
     /// Minimum rental duration in hours
     ///
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub min_rental_duration_hours: u64,
     /// Lead time before the SKU is ready
     ///
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub provisioning_time_hours: u64,
     /// Integer, or null; optional.
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_gb: ::std::option::Option<u64>,
     /// Region where the SKU is available
@@ -1359,21 +1359,21 @@ pub struct GpuSkuCreate {
     /// Time needed for restocking in hours
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub restocking_time_hours: ::std::option::Option<u64>,
     /// Unique business identifier for the SKU
     pub sku_code: ::std::string::String,
     /// Available inventory quantity
     #[serde(default)]
     ///
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     pub stock_quantity: u64,
     /// Integer, or null; optional.
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<u64>,
     /// Integer, or null; optional.
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vram_gb: ::std::option::Option<u64>,
 }
@@ -1514,7 +1514,7 @@ pub struct GpuSkuPriceCreate {
     /// Required commitment in days
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 1.0.
+    /// Bounds: minimum 1.
     pub commitment_days: ::std::option::Option<::std::num::NonZeroU64>,
     /// Hourly rate (must be positive)
     pub hourly_rate: GpuSkuPriceCreateHourlyRate,
@@ -1583,7 +1583,7 @@ pub struct GpuSkuPriceUpdate {
     /// Update commitment period
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 1.0.
+    /// Bounds: minimum 1.
     pub commitment_days: ::std::option::Option<::std::num::NonZeroU64>,
     /// Update hourly rate
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1720,7 +1720,7 @@ pub struct GpuSkuUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Integer, or null; optional.
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<u64>,
     /// String, or null; optional.
@@ -1732,7 +1732,7 @@ pub struct GpuSkuUpdate {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Integer, or null; optional.
-    /// Bounds: minimum 1.0.
+    /// Bounds: minimum 1.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_count: ::std::option::Option<::std::num::NonZeroU64>,
     /// String, or null; optional.
@@ -1745,34 +1745,34 @@ pub struct GpuSkuUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_active: ::std::option::Option<bool>,
     /// Integer, or null; optional.
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min_rental_duration_hours: ::std::option::Option<u64>,
     /// Integer, or null; optional.
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provisioning_time_hours: ::std::option::Option<u64>,
     /// Integer, or null; optional.
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_gb: ::std::option::Option<u64>,
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     /// Integer, or null; optional.
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restocking_time_hours: ::std::option::Option<u64>,
     /// Integer, or null; optional.
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stock_quantity: ::std::option::Option<u64>,
     /// Integer, or null; optional.
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<u64>,
     /// Integer, or null; optional.
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vram_gb: ::std::option::Option<u64>,
 }
@@ -1899,9 +1899,7 @@ impl GithubProfileImportRequest {
     /// Creates a `GithubProfileImportRequest` from its required fields (`github_username`); every optional field is unset.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        github_username: impl ::std::convert::Into<
-            GithubProfileImportRequestGithubUsername,
-        >,
+        github_username: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             github_username: github_username.into(),

@@ -12,14 +12,14 @@ pub struct NetworkConfigPortMappingEntry {
     #[serde(default)]
     pub host_address: ::std::string::String,
     /// Integer; required.
-    /// Bounds: minimum 1.0, maximum 65535.0.
+    /// Bounds: minimum 1, maximum 65535.
     pub host_port: ::std::num::NonZeroU64,
     /// String; optional.
     /// Default: `"tcp"`. Bounds: pattern `^(tcp|udp)$`.
     #[serde(default = "defaults::network_config_port_mapping_entry_protocol")]
     pub protocol: NetworkConfigPortMappingEntryProtocol,
     /// Integer; required.
-    /// Bounds: minimum 1.0, maximum 65535.0.
+    /// Bounds: minimum 1, maximum 65535.
     pub vm_port: ::std::num::NonZeroU64,
 }
 /// `NetworkConfigPortMappingEntryProtocol`
@@ -116,7 +116,7 @@ pub struct NodeCreate {
     /// Total disk in GB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub disk_size_gb: ::std::option::Option<u64>,
     /// Intel TDX FMSPC value
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -124,7 +124,7 @@ pub struct NodeCreate {
     /// Total RAM in MB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub memory_total_mb: ::std::option::Option<u64>,
     /// Unique node name
     ///
@@ -136,7 +136,7 @@ pub struct NodeCreate {
     /// Physical CPU cores
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub processor_count: ::std::option::Option<u64>,
     /// Region code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -144,12 +144,12 @@ pub struct NodeCreate {
     /// TDX key IDs (max concurrent CVMs)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub tdx_keyids: ::std::option::Option<u64>,
     /// vCPU multiplier from physical cores
     #[serde(default = "defaults::node_create_vcpu_factor")]
     ///
-    /// Default: `1.0`. Bounds: greater than 0.0.
+    /// Default: `1.0`. Bounds: greater than 0.
     pub vcpu_factor: f64,
 }
 /// Unique node name
@@ -520,7 +520,7 @@ pub struct NodeStorageVmItem {
     #[serde(default)]
     pub exists: bool,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub size_bytes: u64,
     /// String; required.
@@ -637,7 +637,7 @@ pub struct NodeUpdate {
     /// Update disk in GB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub disk_size_gb: ::std::option::Option<u64>,
     /// Update FMSPC value
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -645,7 +645,7 @@ pub struct NodeUpdate {
     /// Update RAM in MB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub memory_total_mb: ::std::option::Option<u64>,
     /// Update node name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -658,7 +658,7 @@ pub struct NodeUpdate {
     /// Update CPU cores
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub processor_count: ::std::option::Option<u64>,
     /// Update region code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -666,12 +666,12 @@ pub struct NodeUpdate {
     /// Update TDX key IDs
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub tdx_keyids: ::std::option::Option<u64>,
     /// Update vCPU multiplier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: greater than 0.0.
+    /// Bounds: greater than 0.
     pub vcpu_factor: ::std::option::Option<f64>,
 }
 /// Update node name
@@ -765,27 +765,27 @@ pub struct NodeVMsResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeVmEgressInfo {
     /// Number; optional.
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::node_vm_egress_info_peak_recv_kbs")]
     pub peak_recv_kbs: f64,
     /// Number; optional.
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::node_vm_egress_info_peak_sent_kbs")]
     pub peak_sent_kbs: f64,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub total_recv_bytes: u64,
     /// Number; optional.
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::node_vm_egress_info_total_recv_kbs_avg_5m")]
     pub total_recv_kbs_avg_5m: f64,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub total_sent_bytes: u64,
     /// Number; optional.
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::node_vm_egress_info_total_sent_kbs_avg_5m")]
     pub total_sent_kbs_avg_5m: f64,
 }
@@ -808,18 +808,18 @@ pub struct NodeVmIngressInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub connections: u64,
     /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub snis: ::std::vec::Vec<::std::string::String>,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub total_bytes: u64,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub zero_bytes: u64,
 }
@@ -877,65 +877,65 @@ pub struct NodeVmQemuInfo {
     /// Allocated memory in MB
     #[serde(default)]
     ///
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     pub allocated_mb: u64,
     /// Allocated CPU cores
     #[serde(default)]
     ///
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     pub cpu_cores: u64,
     /// pidstat %guest, 100 == one core
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_guest")]
     ///
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     pub cpu_pct_guest: f64,
     /// pidstat %system, 100 == one core
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_system")]
     ///
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     pub cpu_pct_system: f64,
     /// pidstat %CPU = usr+system+guest
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_total")]
     ///
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     pub cpu_pct_total: f64,
     /// pidstat %usr, 100 == one core
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_usr")]
     ///
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     pub cpu_pct_usr: f64,
     /// pidstat %wait, 100 == one core
     #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_wait")]
     ///
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     pub cpu_pct_wait: f64,
     /// CPU% relative to allocated cores
     #[serde(default = "defaults::node_vm_qemu_info_cpu_usage_perc")]
     ///
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     pub cpu_usage_perc: f64,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub io_read_bytes: u64,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub io_write_bytes: u64,
     /// KVM guest memory in MB
     #[serde(default = "defaults::node_vm_qemu_info_kvm_guest_mem_mb")]
     ///
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     pub kvm_guest_mem_mb: f64,
     /// Hugepage ratio
     #[serde(default = "defaults::node_vm_qemu_info_kvm_hugepage_ratio")]
     ///
-    /// Default: `0.0`. Bounds: minimum 0.0, maximum 1.0.
+    /// Default: `0.0`. Bounds: minimum 0, maximum 1.
     pub kvm_hugepage_ratio: f64,
     /// KVM memory usage %
     #[serde(default = "defaults::node_vm_qemu_info_kvm_mem_usage_perc")]
     ///
-    /// Default: `0.0`. Bounds: minimum 0.0.
+    /// Default: `0.0`. Bounds: minimum 0.
     pub kvm_mem_usage_perc: f64,
     /// OOM score (0-1000)
     #[serde(default)]
@@ -943,7 +943,7 @@ pub struct NodeVmQemuInfo {
     /// Default: `0`.
     pub oom_score: i64,
     /// Integer; required.
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub pid: u64,
     /// GPU PCI slots
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -951,7 +951,7 @@ pub struct NodeVmQemuInfo {
     /// Process uptime in seconds
     #[serde(default)]
     ///
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     pub uptime: u64,
 }
 /// Storage usage for a VM data directory.
@@ -962,7 +962,7 @@ pub struct NodeVmStorageInfo {
     #[serde(default)]
     pub exists: bool,
     /// Integer; optional.
-    /// Default: `0`. Bounds: minimum 0.0.
+    /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub size_bytes: u64,
 }

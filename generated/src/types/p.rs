@@ -583,9 +583,9 @@ pub struct PortMappingEntry {
     /// String; optional.
     /// Default: `"tcp"`. Bounds: pattern `^(tcp|udp)$`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub protocol: ::std::option::Option<PortMappingEntryProtocol>,
+    pub protocol: ::std::option::Option<::std::string::String>,
     /// Integer; required.
-    /// Bounds: minimum 1.0, maximum 65535.0.
+    /// Bounds: minimum 1, maximum 65535.
     pub vm_port: u64,
 }
 /// `PortMappingEntryProtocol`
@@ -1639,7 +1639,7 @@ impl PortMappingEntry {
     #[must_use]
     pub fn protocol(
         mut self,
-        value: impl ::std::convert::Into<PortMappingEntryProtocol>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.protocol = ::std::option::Option::Some(value.into());
         self

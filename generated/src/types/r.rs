@@ -476,7 +476,7 @@ pub struct RefreshAttestationVerifiedRequest {
     /// Rows to process per batch.
     #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 100>")]
     ///
-    /// Default: `100`. Bounds: minimum 1.0, maximum 500.0.
+    /// Default: `100`. Bounds: minimum 1, maximum 500.
     pub batch_size: ::std::num::NonZeroU64,
     /// Refresh one or more exact quote checksums.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -484,7 +484,7 @@ pub struct RefreshAttestationVerifiedRequest {
     /// Optional cap on matched rows after filtering.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 1.0, maximum 10000.0.
+    /// Bounds: minimum 1, maximum 10000.
     pub limit: ::std::option::Option<::std::num::NonZeroU64>,
     /// Preview affected rows or execute the refresh mutation.
     #[serde(default = "defaults::refresh_attestation_verified_request_mode")]

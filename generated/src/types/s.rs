@@ -443,7 +443,7 @@ pub struct ShutdownDeleteAllCvmsRequest {
     /// Graceful shutdown timeout in seconds for this admin bulk operation
     #[serde(default = "defaults::default_u64::<i64, 300>")]
     ///
-    /// Default: `300`. Bounds: minimum 10.0, maximum 1200.0.
+    /// Default: `300`. Bounds: minimum 10, maximum 1200.
     pub shutdown_timeout: i64,
 }
 /// Summary of shutdown+delete operation.
@@ -728,7 +728,7 @@ pub struct SshKeyCreateRequest {
     /// Human-readable name for the key
     ///
     /// Bounds: 1 to 100 characters.
-    pub name: SshKeyCreateRequestName,
+    pub name: ::std::string::String,
     /// OpenSSH format public key
     pub public_key: ::std::string::String,
 }
@@ -1284,7 +1284,7 @@ impl SshKeyCreateRequest {
     /// Creates a `SshKeyCreateRequest` from its required fields (`name`, `public_key`); every optional field is unset.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        name: impl ::std::convert::Into<SshKeyCreateRequestName>,
+        name: impl ::std::convert::Into<::std::string::String>,
         public_key: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {

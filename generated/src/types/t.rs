@@ -885,7 +885,7 @@ pub struct TeepodAvailableImagesResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodConnectForm {
     /// Number; optional.
-    /// Default: `30.0`. Bounds: minimum 1.0, maximum 300.0.
+    /// Default: `30.0`. Bounds: minimum 1, maximum 300.
     #[serde(default = "defaults::teepod_connect_form_connection_timeout")]
     pub connection_timeout: f64,
     /// String; required.
@@ -920,7 +920,7 @@ pub struct TeepodConnectForm {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub syslog_endpoint: ::std::option::Option<::std::string::String>,
     /// Number; optional.
-    /// Default: `120.0`. Bounds: minimum 10.0, maximum 600.0.
+    /// Default: `120.0`. Bounds: minimum 10, maximum 600.
     #[serde(default = "defaults::teepod_connect_form_total_timeout")]
     pub total_timeout: f64,
     /// String, or null; optional.
@@ -1877,7 +1877,7 @@ pub struct ToggleMaintenanceResponse {
 pub struct TopupRequest {
     /// USD amount to add
     ///
-    /// Bounds: greater than 0.0.
+    /// Bounds: greater than 0.
     pub amount: f64,
 }
 /// Request to transfer a project to another workspace

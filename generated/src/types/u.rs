@@ -210,7 +210,7 @@ pub struct UpdateBillingV2Request {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateConnectionRequest {
     /// Number, or null; optional.
-    /// Bounds: greater than 0.0.
+    /// Bounds: greater than 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credits_line: ::std::option::Option<f64>,
     /// Boolean, or null; optional.
@@ -392,7 +392,7 @@ pub struct UpdateCvmRequest {
     /// Timeout in seconds for graceful shutdown. null means no timeout.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 10.0, maximum 1200.0. Not sent when unset.
+    /// Bounds: minimum 10, maximum 1200. Not sent when unset.
     pub shutdown_timeout: ::std::option::Option<i64>,
     /// User configuration string
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -747,7 +747,7 @@ pub struct UpdateInstanceTypeRequest {
     /// Default disk size (GB)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 20.0.
+    /// Bounds: minimum 20.
     pub default_disk_size_gb: ::std::option::Option<i64>,
     /// Description
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -772,7 +772,7 @@ pub struct UpdateInstanceTypeRequest {
     /// Memory in MB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 512.0.
+    /// Bounds: minimum 512.
     pub memory_mb: ::std::option::Option<i64>,
     /// Display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -795,7 +795,7 @@ pub struct UpdateInstanceTypeRequest {
     /// vCPU count
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Bounds: minimum 1.0.
+    /// Bounds: minimum 1.
     pub vcpu: ::std::option::Option<::std::num::NonZeroU64>,
 }
 /// Request to update an invoice item.
@@ -822,7 +822,7 @@ pub struct UpdateInvoiceItemRequest {
 pub struct UpdateMaxCvmRequest {
     /// Maximum CVM slots (TDX keyids)
     ///
-    /// Bounds: minimum 0.0.
+    /// Bounds: minimum 0.
     pub max_cvm_number: u64,
 }
 /// Request to update a member's role.

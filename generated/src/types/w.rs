@@ -15,7 +15,7 @@ pub struct WebhookCreateRequest {
     /// String, or null; optional.
     /// Bounds: at most 100 characters. Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<WebhookCreateRequestName>,
+    pub name: ::std::option::Option<::std::string::String>,
     /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -173,7 +173,7 @@ pub struct WebhookUpdateRequest {
     /// String, or null; optional.
     /// Bounds: at most 100 characters. Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<WebhookUpdateRequestName>,
+    pub name: ::std::option::Option<::std::string::String>,
     /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1125,7 +1125,7 @@ impl WebhookCreateRequest {
     #[must_use]
     pub fn name(
         mut self,
-        value: impl ::std::convert::Into<WebhookCreateRequestName>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
@@ -1170,7 +1170,7 @@ impl WebhookUpdateRequest {
     #[must_use]
     pub fn name(
         mut self,
-        value: impl ::std::convert::Into<WebhookUpdateRequestName>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
