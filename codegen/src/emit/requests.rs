@@ -20,7 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use syn::ext::IdentExt;
 use syn::visit_mut::VisitMut;
 
@@ -92,10 +92,11 @@ pub fn rewrite(
                 " Unset, it is not sent and the server uses `{default}`."
             ));
         }
+        // `new` is the constructor's name.
         let setter = if ident == "new" {
-            format_ident!("with_new")
+            quote!(with_new)
         } else {
-            ident.clone()
+            quote!(#ident)
         };
         let (param, value) = argument(&inner);
         setters.push(quote! {
@@ -200,17 +201,10 @@ pub fn wire_name(field: &syn::Field) -> String {
 /// it: primitives by value (so an integer literal infers its type), others
 /// through `Into` (`&str` for a `String`).
 fn argument(ty: &syn::Type) -> (TokenStream, TokenStream) {
-    argument_named(ty, &format_ident!("value"))
-}
-
-fn argument_named(ty: &syn::Type, ident: &syn::Ident) -> (TokenStream, TokenStream) {
     if is_primitive(ty) {
-        (quote!(#ty), quote!(#ident))
+        (quote!(#ty), quote!(value))
     } else {
-        (
-            quote!(impl ::std::convert::Into<#ty>),
-            quote!(#ident.into()),
-        )
+        (quote!(impl ::std::convert::Into<#ty>), quote!(value.into()))
     }
 }
 
@@ -257,8 +251,9 @@ fn widen_non_zero(ty: &mut syn::Type) {
     };
     let name = last.ident.to_string();
     if let Some(plain) = name.strip_prefix("NonZero") {
-        let plain = format_ident!("{}", plain.to_lowercase());
-        *ty = syn::parse_quote!(#plain);
+        if let Ok(plain) = syn::parse_str::<syn::Type>(&plain.to_lowercase()) {
+            *ty = plain;
+        }
     }
 }
 
