@@ -315,7 +315,8 @@ const INTEGER_TYPES: [&str; 7] = [
     "NonZeroI64",
 ];
 
-fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+/// `T` in `Option<T>`.
+pub(crate) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
     let last = p.path.segments.last()?;
     if last.ident != "Option" {

@@ -25,6 +25,7 @@ use syn::ext::IdentExt;
 use syn::visit_mut::VisitMut;
 
 use super::types::serde_keys;
+pub(super) use crate::bind::option_inner;
 use crate::facts::FieldFacts;
 use crate::surface::{Model, Surface};
 
@@ -254,21 +255,6 @@ fn widen_non_zero(ty: &mut syn::Type) {
         if let Ok(plain) = syn::parse_str::<syn::Type>(&plain.to_lowercase()) {
             *ty = plain;
         }
-    }
-}
-
-pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
-            syn::GenericArgument::Type(t) => Some(t),
-            _ => None,
-        },
-        _ => None,
     }
 }
 
