@@ -48,7 +48,7 @@ async fn the_provision_example_sends_what_it_set_and_starts_the_listed_cvm() {
     let outcome = provision::run(&client(&server), "demo-app", compose)
         .await
         .expect("the example runs");
-    assert_eq!(outcome.compose_hash.as_deref(), Some("abc123"));
+    assert_eq!(outcome.compose_hash, "abc123");
     assert_eq!(outcome.listed, ["seven", "eight"]);
     assert_eq!(outcome.started.as_deref(), Some("cvm_7"));
 

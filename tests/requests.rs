@@ -95,7 +95,7 @@ async fn pre_launch_script_upload_is_multipart_with_file_part() {
         .file(UploadFile::new("script.sh", b"echo hi".to_vec()))
         .await
         .expect("upload accepted");
-    assert_eq!(resp["correlation_id"], json!("op_123"));
+    assert_eq!(resp.correlation_id.as_deref(), Some("op_123"));
 
     let received = server.received_requests().await.unwrap();
     assert_eq!(received.len(), 1);

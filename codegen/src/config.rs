@@ -45,6 +45,10 @@ pub struct Inputs {
     pub spec: PathBuf,
     pub error_catalog: PathBuf,
     pub python_names: PathBuf,
+    /// A directory of OpenAPI Overlay 1.0.0 documents applied to the spec
+    /// in file-name order (see [`crate::overlay`]); none when absent.
+    #[serde(default)]
+    pub overlays: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -179,6 +183,9 @@ impl Config {
             if p.is_relative() {
                 *p = base.join(&*p);
             }
+        }
+        if let Some(p) = config.inputs.overlays.as_mut().filter(|p| p.is_relative()) {
+            *p = base.join(&*p);
         }
         Ok(config)
     }

@@ -21,6 +21,8 @@ pub enum Error {
     },
     #[error("{path}: invalid configuration: {message}")]
     Config { path: PathBuf, message: String },
+    #[error("{path}: {message}")]
+    Overlay { path: PathBuf, message: String },
     #[error("{path}: unsupported OpenAPI version {version:?}: only 3.0.x and 3.1.x are accepted")]
     Version { path: PathBuf, version: String },
     #[error("{path}: `{method} {api_path}` has no operationId (at {pointer})")]

@@ -26,6 +26,7 @@ pub mod load;
 pub mod naming;
 pub mod normalize;
 pub mod openapi;
+pub mod overlay;
 pub mod quiet;
 pub mod release;
 pub mod report;
@@ -46,6 +47,8 @@ pub struct Generated {
     pub operations: usize,
     pub types: usize,
     pub passes: Vec<normalize::PassReport>,
+    /// The overlay actions applied, in order.
+    pub overlays: Vec<overlay::Applied>,
     pub api: ir::Api,
     pub catalog: catalog::Catalog,
     /// The crate version written to `Cargo.toml`.
@@ -63,6 +66,7 @@ struct Prepared {
     doc: serde_json::Value,
     api: ir::Api,
     passes: Vec<normalize::PassReport>,
+    overlays: Vec<overlay::Applied>,
     /// Overrides that match nothing in the spec, and other warnings.
     unused_overrides: Vec<String>,
     warnings: Vec<String>,
@@ -70,9 +74,19 @@ struct Prepared {
 
 fn prepare(config: &Config, spec: &Path) -> Result<Prepared> {
     let mut doc = load::load_spec(spec)?;
+    let overlays = match &config.inputs.overlays {
+        Some(dir) => overlay::apply(&mut doc, &overlay::load_dir(dir)?)?,
+        None => Vec::new(),
+    };
     let python = naming::PythonNames::load(&config.inputs.python_names)?;
     let names = naming::name_everything(&doc, spec, config, &python)?;
-    let unused_overrides = naming::unused_overrides(&doc, config);
+    let mut unused_overrides = naming::unused_overrides(&doc, config);
+    unused_overrides.extend(
+        overlays
+            .iter()
+            .filter(|a| a.matched == 0)
+            .map(|a| format!("overlay {} (its target matches nothing)", a.label())),
+    );
     let mut warnings = Vec::new();
     if python.by_operation.is_empty() {
         warnings.push(format!(
@@ -91,6 +105,7 @@ fn prepare(config: &Config, spec: &Path) -> Result<Prepared> {
         doc,
         api,
         passes,
+        overlays,
         unused_overrides,
         warnings,
     })
@@ -104,6 +119,7 @@ pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
         doc,
         api,
         passes,
+        overlays,
         mut unused_overrides,
         mut warnings,
     } = prepare(config, spec)?;
@@ -146,6 +162,7 @@ pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
         operations: api.operations.len(),
         types,
         passes,
+        overlays,
         api,
         catalog,
         version: release.version,

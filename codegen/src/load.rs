@@ -19,6 +19,13 @@ pub fn load_spec(path: &Path) -> Result<Value> {
 /// Parses spec text already in memory; `path` only names it in errors and
 /// picks the format.
 pub fn parse_spec(path: &Path, text: &str) -> Result<Value> {
+    let value = parse_document(path, text)?;
+    check_version(path, &value)?;
+    Ok(value)
+}
+
+/// Parses a JSON or YAML document (a spec or an overlay), by extension.
+pub fn parse_document(path: &Path, text: &str) -> Result<Value> {
     let is_yaml = matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml")
@@ -47,7 +54,6 @@ pub fn parse_spec(path: &Path, text: &str) -> Result<Value> {
             message: e.to_string(),
         })?
     };
-    check_version(path, &value)?;
     Ok(value)
 }
 

@@ -170,6 +170,14 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
         eprintln!("phala-codegen: warning: {warning}");
     }
     if cli.verbose {
+        for action in &generated.overlays {
+            say!(
+                "  overlay {}: {} {} node(s)",
+                action.label(),
+                if action.removed { "removed" } else { "updated" },
+                action.matched
+            );
+        }
         for pass in &generated.passes {
             say!("  pass {:<22} {:>5} sites", pass.name, pass.sites);
         }

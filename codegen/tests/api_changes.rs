@@ -186,8 +186,13 @@ fn a_version_raised_in_the_configuration_is_a_floor() {
     generate("openapi.json", &out);
     let dir = inputs_dir();
     let text = read(config()).replace("version = \"0.1.0\"", "version = \"1.0.0\"");
+    let overlays = config().parent().unwrap().join("overlays");
     let text = text
         .replace("../../shared/phala-cloud/", &format!("{}/", dir.display()))
+        .replace(
+            "overlays = \"overlays\"",
+            &format!("overlays = {:?}", overlays.display().to_string()),
+        )
         .replace(
             "dir = \"../generated\"",
             &format!("dir = {:?}", out.display().to_string()),

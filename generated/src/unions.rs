@@ -75,6 +75,21 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
             ];
             VARIANTS
         }
+        "CvmStateResponseId" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "Integer",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<i64>,
+                },
+                UnionVariant {
+                    name: "String",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<::std::string::String>,
+                },
+            ];
+            VARIANTS
+        }
         "DstackAppListResponseV20251028DstackAppsItem" => {
             const VARIANTS: &[UnionVariant] = &[
                 UnionVariant {

@@ -45,6 +45,10 @@ pub fn config_in(dir: &Path, edit: impl FnOnce(String) -> String) -> PathBuf {
             &format!("\"{}/", shared.display()),
         )
         .replace(
+            "overlays = \"overlays\"",
+            &format!("overlays = \"{}\"", spec_dir.join("overlays").display()),
+        )
+        .replace(
             "dir = \"../generated\"",
             &format!("dir = \"{}\"", dir.join("out").display()),
         );

@@ -1611,23 +1611,28 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+    pub fn send(self) -> M::Sent<'a, types::ComposeFileResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::ComposeFileResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+    ) -> ::std::result::Result<types::ComposeFileResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+    ) -> ::std::result::Result<
+        runtime::Response<types::ComposeFileResponse>,
+        PhalaCloudError,
+    > {
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
@@ -1653,8 +1658,8 @@ impl<'a> GetCvmComposeFileBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmComposeFileBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
+    type Output = M::Output<types::ComposeFileResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::ComposeFileResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -2578,23 +2583,28 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+    pub fn send(self) -> M::Sent<'a, types::CvmStateResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::CvmStateResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+    ) -> ::std::result::Result<types::CvmStateResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+    ) -> ::std::result::Result<
+        runtime::Response<types::CvmStateResponse>,
+        PhalaCloudError,
+    > {
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let interval = self
             .interval
@@ -2651,8 +2661,8 @@ impl<'a> GetCvmStateBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStateBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
+    type Output = M::Output<types::CvmStateResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::CvmStateResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -3894,23 +3904,28 @@ impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+    pub fn send(self) -> M::Sent<'a, types::ProvisionCvmResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::ProvisionCvmResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+    ) -> ::std::result::Result<types::ProvisionCvmResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+    ) -> ::std::result::Result<
+        runtime::Response<types::ProvisionCvmResponse>,
+        PhalaCloudError,
+    > {
         let raw = self.phala_client.call();
         runtime::finish(
                 raw.provision_cvm(&self.body).await,
@@ -3934,8 +3949,8 @@ impl<'a> ProvisionCvmBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for ProvisionCvmBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
+    type Output = M::Output<types::ProvisionCvmResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::ProvisionCvmResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -5521,23 +5536,28 @@ impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+    ) -> ::std::result::Result<
+        runtime::Response<types::InProgressResponse>,
+        PhalaCloudError,
+    > {
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = self.phala_client.call();
         runtime::finish(
@@ -5566,8 +5586,8 @@ impl<'a> UpdateCvmEnvsBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmEnvsBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
+    type Output = M::Output<types::InProgressResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -6040,23 +6060,28 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+    ) -> ::std::result::Result<
+        runtime::Response<types::InProgressResponse>,
+        PhalaCloudError,
+    > {
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let url = format!(
             "{}/api/v1/cvms/{}/docker-compose", self.phala_client.base_url(),
@@ -6113,8 +6138,8 @@ impl<'a> UpdateDockerComposeBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateDockerComposeBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
+    type Output = M::Output<types::InProgressResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -6475,23 +6500,28 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+    ) -> ::std::result::Result<
+        runtime::Response<types::InProgressResponse>,
+        PhalaCloudError,
+    > {
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let url = format!(
             "{}/api/v1/cvms/{}/pre-launch-script", self.phala_client.base_url(),
@@ -6549,8 +6579,8 @@ impl<'a> UpdatePreLaunchScriptBuilder<'a, Raise> {
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for UpdatePreLaunchScriptBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
+    type Output = M::Output<types::InProgressResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }

@@ -34,23 +34,28 @@ impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+    pub fn send(self) -> M::Sent<'a, types::AppEnvPubkeyResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::AppEnvPubkeyResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+    ) -> ::std::result::Result<types::AppEnvPubkeyResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+    ) -> ::std::result::Result<
+        runtime::Response<types::AppEnvPubkeyResponse>,
+        PhalaCloudError,
+    > {
         runtime::check_path_param("kms_id", &self.kms_id)?;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = self.phala_client.call();
@@ -81,8 +86,8 @@ impl<'a> GetAppEnvEncryptPubKeyBuilder<'a, Raise> {
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for GetAppEnvEncryptPubKeyBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
+    type Output = M::Output<types::AppEnvPubkeyResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::AppEnvPubkeyResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -664,23 +669,28 @@ impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+    pub fn send(self) -> M::Sent<'a, types::NextAppIdsResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::NextAppIdsResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+    ) -> ::std::result::Result<types::NextAppIdsResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+    ) -> ::std::result::Result<
+        runtime::Response<types::NextAppIdsResponse>,
+        PhalaCloudError,
+    > {
         let counts = self
             .counts
             .map(|v| runtime::int_param::<
@@ -716,8 +726,8 @@ impl<'a> NextAppIdsBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for NextAppIdsBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
+    type Output = M::Output<types::NextAppIdsResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::NextAppIdsResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }

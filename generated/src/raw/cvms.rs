@@ -56,7 +56,7 @@ Sends a `POST` request to `/api/v1/cvms/provision`
     pub async fn provision_cvm<'a>(
         &'a self,
         body: &'a types::ProvisionDstackAppRequestV2,
-    ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
+    ) -> Result<ResponseValue<types::ProvisionCvmResponse>, Error<()>> {
         let url = format!("{}/api/v1/cvms/provision", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
@@ -242,7 +242,7 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/compose_file`
         &'a self,
         cvm_id: &'a str,
         raw: Option<&'a str>,
-    ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
+    ) -> Result<ResponseValue<types::ComposeFileResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/cvms/{}/compose_file", self.baseurl, encode_path(& cvm_id
             .to_string()),
@@ -698,7 +698,7 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/envs`
         &'a self,
         cvm_id: &'a str,
         body: &'a types::UpdateCvmEnvsBody,
-    ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
+    ) -> Result<ResponseValue<types::InProgressResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/cvms/{}/envs", self.baseurl, encode_path(& cvm_id.to_string()),
         );
@@ -1542,7 +1542,7 @@ Arguments:
         interval: Option<i64>,
         target: Option<&'a str>,
         timeout: Option<i64>,
-    ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
+    ) -> Result<ResponseValue<types::CvmStateResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/cvms/{}/state", self.baseurl, encode_path(& cvm_id.to_string()),
         );

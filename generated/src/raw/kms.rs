@@ -107,7 +107,7 @@ Arguments:
         &'a self,
         kms_id: &'a str,
         app_id: &'a str,
-    ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
+    ) -> Result<ResponseValue<types::AppEnvPubkeyResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/kms/{}/pubkey/{}", self.baseurl, encode_path(& kms_id
             .to_string()), encode_path(& app_id.to_string()),
@@ -147,7 +147,7 @@ Arguments:
     pub async fn next_app_ids<'a>(
         &'a self,
         counts: Option<::std::num::NonZeroU64>,
-    ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
+    ) -> Result<ResponseValue<types::NextAppIdsResponse>, Error<()>> {
         let url = format!("{}/api/v1/kms/phala/next_app_id", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]

@@ -900,6 +900,14 @@ pub struct AppCvmsBatchIsAllowedResponse {
     #[serde(default)]
     pub total: i64,
 }
+/// The public key an app's env vars are encrypted to, and the KMS's signature over it (Python SDK `AppEnvPubkeyResponse`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct AppEnvPubkeyResponse {
+    /// The X25519 public key, hex.
+    pub public_key: ::std::string::String,
+    /// The KMS's secp256k1 signature over the key, hex.
+    pub signature: ::std::string::String,
+}
 /// Instance event list response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AppEventsResponse {

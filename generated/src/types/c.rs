@@ -1211,6 +1211,13 @@ pub struct ComposeFileProvisionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<KmsInfo>,
 }
+/// A CVM's compose file (Python SDK `ComposeFileResponse`; the server sends the whole app compose, whose other fields are kept as they come).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ComposeFileResponse {
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub docker_compose_file: ::std::option::Option<::std::string::String>,
+}
 /// API request model for updating CVM compose files
 ///
 /// Build it with [`ComposeFileUpdateRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
@@ -4387,6 +4394,43 @@ pub struct CvmResourceInfo {
     /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
+}
+/// A CVM's current state (Python SDK `CvmInfoResponseV20260121` / `V20260522`: the id is an integer in the first API version and a string in the later one).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CvmStateResponse {
+    /// Integer or string, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<CvmStateResponseId>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub instance_id: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// String; required.
+    pub status: ::std::string::String,
+}
+/// `CvmStateResponseId`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum CvmStateResponseId {
+    /// A `i64`.
+    Integer(i64),
+    /// A `String`.
+    String(::std::string::String),
+}
+impl ::std::fmt::Display for CvmStateResponseId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(x) => x.fmt(f),
+            Self::String(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<i64> for CvmStateResponseId {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
 }
 /** CVM status information for API response.
 

@@ -79,6 +79,29 @@ pub struct InProgressOperation {
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
 }
+/// An update the server accepted and applies in the background (Python SDK `InProgressResponse`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct InProgressResponse {
+    /// Identifies the background operation, for `get_operation_status`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub correlation_id: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// String; optional.
+    /// Default: `"in_progress"`.
+    #[serde(default = "defaults::in_progress_response_status")]
+    pub status: ::std::string::String,
+}
+impl ::std::default::Default for InProgressResponse {
+    fn default() -> Self {
+        Self {
+            correlation_id: Default::default(),
+            message: Default::default(),
+            status: defaults::in_progress_response_status(),
+        }
+    }
+}
 /// CVM lifecycle event with timing info.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InstanceEventsInstanceEventResponse {

@@ -218,6 +218,9 @@ pub mod defaults {
     pub(super) fn gpu_device_state_out_runtime_status() -> ::std::string::String {
         "unknown".to_string()
     }
+    pub(super) fn in_progress_response_status() -> ::std::string::String {
+        "in_progress".to_string()
+    }
     pub(super) fn instance_id_refresh_result_source() -> super::InstanceIdRefreshResultSource {
         super::InstanceIdRefreshResultSource::None
     }

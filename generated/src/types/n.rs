@@ -101,6 +101,15 @@ pub struct NetworkConfigResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub ports: ::std::vec::Vec<NetworkConfigPortMappingEntry>,
 }
+/// App ids the Phala KMS would assign next (Python SDK `NextAppIdsResponse`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct NextAppIdsResponse {
+    /// List of JSON object; optional.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub app_ids: ::std::vec::Vec<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+}
 /// Input for creating a physical node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeCreate {

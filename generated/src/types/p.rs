@@ -1445,6 +1445,44 @@ for ProvisionComposeFileUpdateRequestStorageFs {
         value.parse()
     }
 }
+/// The result of provisioning: the compose hash and the key material the commit step needs (Python SDK `ProvisionCvmResponse`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ProvisionCvmResponse {
+    /// The public key env vars are encrypted to (hex).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub app_env_encrypt_pubkey: ::std::option::Option<::std::string::String>,
+    /// The app id, when the KMS assigns it at provision time.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub app_id: ::std::option::Option<::std::string::String>,
+    /// The hash of the compose file, registered on chain for an on-chain KMS.
+    pub compose_hash: ::std::string::String,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fmspc: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub instance_type: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kms_contract_id: ::std::option::Option<::std::string::String>,
+    /// Identifies a KMS node, not the on-chain KMS contract; use `kms_contract_id`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kms_id: ::std::option::Option<::std::string::String>,
+    /// The KMS that serves this app.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kms_info: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Integer, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub node_id: ::std::option::Option<i64>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub os_image_hash: ::std::option::Option<::std::string::String>,
+}
 /** Request for provisioning a DStack app with automatic resource matching.
 
 Most fields are optional and will be automatically determined by the resource

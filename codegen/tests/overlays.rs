@@ -1,0 +1,69 @@
+//! Overlays through the CLI: an action whose target matches nothing stops
+//! the generation, naming the overlay file and the action (an upstream
+//! rename must not drop a fix silently); `--allow-unused-overrides` turns it
+//! into a warning; `--verbose` lists every action applied.
+
+mod support;
+
+use support::{config_in, run_with};
+
+const STALE: &str = "overlay: 1.0.0
+info: {title: stale, version: '1'}
+actions:
+  - target: $.paths['/api/v1/no-such-path'].get
+    description: a fix for an operation upstream renamed
+    update: {summary: fixed}
+";
+
+#[test]
+fn an_overlay_action_that_matches_nothing_is_an_error_naming_file_and_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlays = dir.path().join("overlays");
+    std::fs::create_dir(&overlays).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../spec/overlays/10-typed-responses.yaml"
+        ),
+        overlays.join("10-typed-responses.yaml"),
+    )
+    .unwrap();
+    std::fs::write(overlays.join("20-stale.yaml"), STALE).unwrap();
+    let config = config_in(dir.path(), |text| {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("overlays = "))
+            .expect("the config names an overlay directory")
+            .to_owned();
+        text.replace(
+            &line,
+            &format!("overlays = {:?}", overlays.display().to_string()),
+        )
+    });
+
+    let out = run_with(&config, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("20-stale.yaml: actions[0] `$.paths['/api/v1/no-such-path'].get` (a fix for an operation upstream renamed) (its target matches nothing)"),
+        "{stderr}"
+    );
+
+    let out = run_with(&config, &["--allow-unused-overrides", "--verbose"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: override matches nothing: overlay"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("10-typed-responses.yaml: actions[1]")
+            && stdout.contains("updated 1 node(s)"),
+        "--verbose lists the actions applied:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("20-stale.yaml: actions[0]") && stdout.contains("updated 0 node(s)"),
+        "{stdout}"
+    );
+}
