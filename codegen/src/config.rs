@@ -124,6 +124,10 @@ impl CrateMeta {
 pub struct ApiVersions {
     pub default_version: String,
     pub supported_versions: Vec<String>,
+    /// Method name -> the `X-Phala-Version` that operation always sends,
+    /// whatever the client's (the Python SDK pins these per method).
+    #[serde(default)]
+    pub pins: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -167,6 +171,19 @@ impl Config {
                 message: format!(
                     "api.default_version {:?} is not in api.supported_versions",
                     config.api.default_version
+                ),
+            });
+        }
+        if let Some((method, version)) = config
+            .api
+            .pins
+            .iter()
+            .find(|(_, v)| !config.api.supported_versions.contains(v))
+        {
+            return Err(Error::Config {
+                path: path.to_owned(),
+                message: format!(
+                    "api.pins.{method} = {version:?} is not in api.supported_versions"
                 ),
             });
         }

@@ -50,6 +50,8 @@ pub struct Operation {
     pub success: Success,
     /// Declared non-2xx statuses, ascending.
     pub error_statuses: Vec<u16>,
+    /// The `X-Phala-Version` this operation always sends (`[api.pins]`).
+    pub version_pin: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -279,6 +281,7 @@ fn operation(
         success_statuses,
         success,
         error_statuses,
+        version_pin: None,
         operation_id: op_id,
     })
 }

@@ -100,7 +100,18 @@ fn prepare(config: &Config, spec: &Path) -> Result<Prepared> {
     };
     let model_versions = normalize::model_versions(&doc, &names.types);
     let passes = normalize::normalize(&mut doc, &ctx)?;
-    let api = ir::build(&doc, &names, model_versions)?;
+    let mut api = ir::build(&doc, &names, model_versions)?;
+    for op in &mut api.operations {
+        op.version_pin = config.api.pins.get(&op.name).cloned();
+    }
+    unused_overrides.extend(
+        config
+            .api
+            .pins
+            .keys()
+            .filter(|m| !api.operations.iter().any(|op| &op.name == *m))
+            .map(|m| format!("[api.pins] `{m}` (no such method)")),
+    );
     Ok(Prepared {
         doc,
         api,

@@ -222,6 +222,18 @@ impl PhalaCloud {
     }
 
     /// A progenitor client for one call, with its own transport record.
+    /// The client to send one request with: this one, or a copy sending
+    /// `version` (an operation's pin, or the builder's `.api_version(..)`).
+    pub(crate) fn versioned(
+        &self,
+        version: Option<&str>,
+    ) -> Result<std::borrow::Cow<'_, PhalaCloud>, PhalaCloudError> {
+        match version {
+            Some(v) if v != self.api_version() => Ok(std::borrow::Cow::Owned(self.with_version(v)?)),
+            _ => Ok(std::borrow::Cow::Borrowed(self)),
+        }
+    }
+
     pub(crate) fn call(&self) -> raw::Client {
         let call = Call {
             shared: self.raw.inner.shared.clone(),

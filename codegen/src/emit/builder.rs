@@ -55,17 +55,18 @@ impl Names {
     }
 }
 
-/// The builder's own fields are `phala_client` and `phala_mode`.
+/// The builder's own fields are `phala_client`, `phala_version` and
+/// `phala_mode`, and its own setter is `api_version`.
 fn check_field_names(op: &Operation, fields: &[Field]) -> Result<()> {
-    match fields
-        .iter()
-        .find(|f| f.ident.to_string().starts_with("phala_"))
-    {
+    match fields.iter().find(|f| {
+        let name = f.ident.to_string();
+        name.starts_with("phala_") || name == "api_version"
+    }) {
         Some(f) => Err(Error::Unsupported {
             operation: op.operation_id.clone(),
             pointer: format!("#/paths/{}", crate::openapi::escape(&op.path)),
             message: format!(
-                "parameter `{}` clashes with the builder's own `phala_` fields",
+                "parameter `{}` clashes with the builder's own `phala_` fields or `api_version`",
                 f.ident
             ),
         }),
@@ -99,6 +100,7 @@ fn definition(op: &Operation, names: &Names, fields: &[Field]) -> TokenStream {
         pub struct #builder<'a, M = Raise> {
             phala_client: &'a PhalaCloud,
             #(#stored,)*
+            phala_version: ::std::option::Option<::std::string::String>,
             phala_mode: ::std::marker::PhantomData<M>,
         }
     }
@@ -136,6 +138,22 @@ fn builder_methods(
             }
         }
     });
+    let (pin, version_doc) = match &op.version_pin {
+        Some(v) => (
+            quote!(::std::option::Option::Some(#v)),
+            format!(
+                "Sends this request with another `X-Phala-Version` (one of \
+                 [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this \
+                 operation sends `{v}`, its pinned version, whatever the client's."
+            ),
+        ),
+        None => (
+            quote!(::std::option::Option::None),
+            "Sends this request with another `X-Phala-Version` (one of \
+             [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's."
+                .to_owned(),
+        ),
+    };
     let path_checks = path_string_fields(op, fields).map(|f| {
         let (ident, name) = (&f.ident, f.ident.to_string());
         quote!(runtime::check_path_param(#name, &self.#ident)?;)
@@ -165,11 +183,18 @@ fn builder_methods(
                 #builder {
                     phala_client,
                     #(#inits,)*
+                    phala_version: ::std::option::Option::None,
                     phala_mode: ::std::marker::PhantomData,
                 }
             }
 
             #(#setters)*
+
+            #[doc = #version_doc]
+            pub fn api_version(mut self, version: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.phala_version = ::std::option::Option::Some(version.into());
+                self
+            }
 
             /// Sends the request and decodes the response: a future for the
             /// async client, the result itself for the blocking one.
@@ -191,6 +216,10 @@ fn builder_methods(
             async fn execute_with_meta(
                 self,
             ) -> ::std::result::Result<runtime::Response<#output>, PhalaCloudError> {
+                let phala_client = self.phala_client.versioned(
+                    self.phala_version.as_deref().or(#pin),
+                )?;
+                let phala_client: &PhalaCloud = &phala_client;
                 #(#path_checks)*
                 #(#int_checks)*
                 #send_body

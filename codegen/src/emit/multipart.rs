@@ -63,12 +63,11 @@ pub fn emit(b: &Bound, parts: &[MultipartField]) -> Result<TokenStream> {
     let op_name = &op.name;
     // The body is a stream, so the request is built again for each attempt.
     let send_body = quote! {
-        let url = format!(#fmt, self.phala_client.base_url(), #(#path_args),*);
+        let url = format!(#fmt, phala_client.base_url(), #(#path_args),*);
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, PhalaCloudError> {
             let form = ::reqwest::multipart::Form::new();
             #(#form_parts)*
-            let request = self
-                .phala_client
+            let request = phala_client
                 .http()
                 .request(::reqwest::Method::#method, &url)
                 .header(::reqwest::header::ACCEPT, "application/json")
@@ -77,7 +76,7 @@ pub fn emit(b: &Bound, parts: &[MultipartField]) -> Result<TokenStream> {
             #(#query)*
             ::std::result::Result::Ok(request)
         };
-        runtime::send_json(self.phala_client, &build, #op_name).await
+        runtime::send_json(phala_client, &build, #op_name).await
     };
     builder(op, &b.fields, b.output.clone(), send_body)
 }

@@ -125,7 +125,7 @@ fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool) -> Result<TokenStrea
     let call = quote!(raw.#raw_ident(#(#passes),*).await);
     let send_body = if bytes {
         quote! {
-            let raw = self.phala_client.call();
+            let raw = phala_client.call();
             runtime::finish_bytes(#call, &raw).await
         }
     } else {
@@ -134,7 +134,7 @@ fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool) -> Result<TokenStrea
             _ => quote!(::std::option::Option::None),
         };
         quote! {
-            let raw = self.phala_client.call();
+            let raw = phala_client.call();
             runtime::finish(#call, &raw, #status).await
         }
     };

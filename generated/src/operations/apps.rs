@@ -16,6 +16,7 @@ use crate::types;
 pub struct CheckAppCvmsIsAllowedBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
@@ -23,8 +24,17 @@ impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
         CheckAppCvmsIsAllowedBuilder {
             phala_client,
             app_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -50,8 +60,12 @@ impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
         runtime::Response<types::AppCvmsBatchIsAllowedResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.check_app_cvms_is_allowed(&self.app_id).await,
                 &raw,
@@ -129,6 +143,7 @@ pub struct CheckAppIsAllowedBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
     body: types::AppIsAllowedRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
@@ -141,8 +156,17 @@ impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
             phala_client,
             app_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -168,8 +192,12 @@ impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
         runtime::Response<types::AppIsAllowedResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.check_app_is_allowed(&self.app_id, &self.body).await,
                 &raw,
@@ -254,6 +282,7 @@ pub struct CreateAppInstanceBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
     body: types::CreateAppInstanceRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
@@ -266,8 +295,17 @@ impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
             phala_client,
             app_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -286,8 +324,12 @@ impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.create_app_instance(&self.app_id, &self.body).await,
                 &raw,
@@ -375,6 +417,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetAppAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppAttestationBuilder<'a, M> {
@@ -382,8 +425,17 @@ impl<'a, M: Mode> GetAppAttestationBuilder<'a, M> {
         GetAppAttestationBuilder {
             phala_client,
             app_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -404,8 +456,12 @@ impl<'a, M: Mode> GetAppAttestationBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_app_attestation(&self.app_id).await,
                 &raw,
@@ -485,6 +541,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetAppCvmsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
@@ -492,8 +549,17 @@ impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
         GetAppCvmsBuilder {
             phala_client,
             app_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -522,8 +588,12 @@ impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::GetAppCvmsResponseItem>>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_app_cvms(&self.app_id).await,
                 &raw,
@@ -606,6 +676,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetAppDeviceAllowlistBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
@@ -613,8 +684,17 @@ impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
         GetAppDeviceAllowlistBuilder {
             phala_client,
             app_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -640,8 +720,12 @@ impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
         runtime::Response<types::DeviceAllowlistResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_app_device_allowlist(&self.app_id).await,
                 &raw,
@@ -721,14 +805,24 @@ Blocking: `send()` returns the result.*/
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppFilterOptionsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppFilterOptionsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         GetAppFilterOptionsBuilder {
             phala_client,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -754,7 +848,11 @@ impl<'a, M: Mode> GetAppFilterOptionsBuilder<'a, M> {
         runtime::Response<types::FilterOptionsResponse>,
         PhalaCloudError,
     > {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_app_filter_options().await,
                 &raw,
@@ -824,6 +922,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetAppInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppInfoBuilder<'a, M> {
@@ -831,8 +930,17 @@ impl<'a, M: Mode> GetAppInfoBuilder<'a, M> {
         GetAppInfoBuilder {
             phala_client,
             app_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -858,8 +966,12 @@ impl<'a, M: Mode> GetAppInfoBuilder<'a, M> {
         runtime::Response<types::GetAppInfoResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_app_info(&self.app_id).await,
                 &raw,
@@ -939,6 +1051,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetAppKmsInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppKmsInfoBuilder<'a, M> {
@@ -946,8 +1059,17 @@ impl<'a, M: Mode> GetAppKmsInfoBuilder<'a, M> {
         GetAppKmsInfoBuilder {
             phala_client,
             app_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -973,8 +1095,12 @@ impl<'a, M: Mode> GetAppKmsInfoBuilder<'a, M> {
         runtime::Response<types::AppKmsInfoResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_app_kms_info(&self.app_id).await,
                 &raw,
@@ -1064,6 +1190,7 @@ pub struct GetAppListBuilder<'a, M = Raise> {
     region: ::std::option::Option<::std::string::String>,
     search: ::std::option::Option<::std::string::String>,
     status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppListBuilder<'a, M> {
@@ -1081,6 +1208,7 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
             region: ::std::option::Option::None,
             search: ::std::option::Option::None,
             status: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -1163,6 +1291,14 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
     pub fn send(self) -> M::Sent<'a, types::GetAppListResponse> {
@@ -1187,6 +1323,10 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         runtime::Response<types::GetAppListResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         let page = self
             .page
             .map(|v| runtime::int_param::<
@@ -1204,7 +1344,7 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
                 ::std::option::Option::Some(100i64),
             ))
             .transpose()?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .get_app_list(
@@ -1325,6 +1465,7 @@ pub struct GetAppRevisionDetailBuilder<'a, M = Raise> {
     app_id: ::std::string::String,
     revision_id: ::std::string::String,
     raw_compose_file: ::std::option::Option<bool>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
@@ -1338,12 +1479,21 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
             app_id,
             revision_id,
             raw_compose_file: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Return compose_file as string instead of dict
     pub fn raw_compose_file(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.raw_compose_file = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -1370,9 +1520,13 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
         runtime::Response<types::AppRevisionDetailResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         runtime::check_path_param("revision_id", &self.revision_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .get_app_revision_detail(
@@ -1491,6 +1645,7 @@ pub struct GetAppRevisionsBuilder<'a, M = Raise> {
     app_id: ::std::string::String,
     page: ::std::option::Option<i64>,
     page_size: ::std::option::Option<i64>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
@@ -1500,6 +1655,7 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
             app_id,
             page: ::std::option::Option::None,
             page_size: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -1511,6 +1667,14 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
     /// Items per page
     pub fn page_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page_size = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -1537,6 +1701,10 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
         runtime::Response<types::AppRevisionsResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let page = self
             .page
@@ -1555,7 +1723,7 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
                 ::std::option::Option::Some(1000i64),
             ))
             .transpose()?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_app_revisions(&self.app_id, page, page_size).await,
                 &raw,
@@ -1645,6 +1813,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetAppTcbEvaluationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppTcbEvaluationBuilder<'a, M> {
@@ -1652,8 +1821,17 @@ impl<'a, M: Mode> GetAppTcbEvaluationBuilder<'a, M> {
         GetAppTcbEvaluationBuilder {
             phala_client,
             app_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -1679,8 +1857,12 @@ impl<'a, M: Mode> GetAppTcbEvaluationBuilder<'a, M> {
         runtime::Response<types::TcbEvaluationResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_app_tcb_evaluation(&self.app_id).await,
                 &raw,
@@ -1764,6 +1946,7 @@ pub struct GetAppUsageBuilder<'a, M = Raise> {
     limit: ::std::option::Option<i64>,
     offset: ::std::option::Option<i64>,
     start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
@@ -1775,6 +1958,7 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -1804,6 +1988,14 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
         self.start_date = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
     pub fn send(self) -> M::Sent<'a, types::AppUsageResponse> {
@@ -1828,6 +2020,10 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
         runtime::Response<types::AppUsageResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let limit = self
             .limit
@@ -1851,7 +2047,7 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
                 ::std::option::Option::None,
             ))
             .transpose()?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .get_app_usage(
@@ -1957,6 +2153,7 @@ pub struct GetPendingUpdatePreviewBuilder<'a, M = Raise> {
     app_id: ::std::string::String,
     vm_uuid: ::std::string::String,
     compose_hash: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
@@ -1971,8 +2168,17 @@ impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
             app_id,
             vm_uuid,
             compose_hash,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -1998,10 +2204,14 @@ impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
         runtime::Response<types::PendingUpdatePreview>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         runtime::check_path_param("vm_uuid", &self.vm_uuid)?;
         runtime::check_path_param("compose_hash", &self.compose_hash)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .get_pending_update_preview(
@@ -2121,6 +2331,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetPendingUpdatesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     app_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetPendingUpdatesBuilder<'a, M> {
@@ -2128,8 +2339,17 @@ impl<'a, M: Mode> GetPendingUpdatesBuilder<'a, M> {
         GetPendingUpdatesBuilder {
             phala_client,
             app_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -2155,8 +2375,12 @@ impl<'a, M: Mode> GetPendingUpdatesBuilder<'a, M> {
         runtime::Response<types::PendingUpdatesResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_pending_updates(&self.app_id).await,
                 &raw,
@@ -2239,6 +2463,7 @@ pub struct RedeployAppRevisionBuilder<'a, M = Raise> {
     revision_id: ::std::string::String,
     transaction_hash: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<types::RedeployRevisionRequest>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
@@ -2253,6 +2478,7 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
             revision_id,
             transaction_hash: ::std::option::Option::None,
             body: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -2270,6 +2496,14 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
         value: impl ::std::convert::Into<types::RedeployRevisionRequest>,
     ) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -2291,9 +2525,13 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         runtime::check_path_param("revision_id", &self.revision_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .redeploy_app_revision(
@@ -2417,6 +2655,7 @@ pub struct ReplicateAppCvmBuilder<'a, M = Raise> {
     vm_uuid: ::std::string::String,
     x_prepare_only: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<types::ReplicateRequest>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
@@ -2431,6 +2670,7 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
             vm_uuid,
             x_prepare_only: ::std::option::Option::None,
             body: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -2450,6 +2690,14 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
     pub fn send(self) -> M::Sent<'a, types::Vm> {
@@ -2467,9 +2715,13 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         runtime::check_path_param("vm_uuid", &self.vm_uuid)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .replicate_app_cvm(

@@ -16,6 +16,7 @@ use crate::types;
 pub struct CheckRawAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     checksum: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CheckRawAttestationBuilder<'a, M> {
@@ -23,8 +24,17 @@ impl<'a, M: Mode> CheckRawAttestationBuilder<'a, M> {
         CheckRawAttestationBuilder {
             phala_client,
             checksum,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -43,8 +53,12 @@ impl<'a, M: Mode> CheckRawAttestationBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("checksum", &self.checksum)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.check_raw_attestation(&self.checksum).await,
                 &raw,
@@ -124,6 +138,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetAttestationCollateralBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     checksum: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAttestationCollateralBuilder<'a, M> {
@@ -131,8 +146,17 @@ impl<'a, M: Mode> GetAttestationCollateralBuilder<'a, M> {
         GetAttestationCollateralBuilder {
             phala_client,
             checksum,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -153,8 +177,12 @@ impl<'a, M: Mode> GetAttestationCollateralBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("checksum", &self.checksum)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_attestation_collateral(&self.checksum).await,
                 &raw,
@@ -235,6 +263,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetRawAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     checksum: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetRawAttestationBuilder<'a, M> {
@@ -242,8 +271,17 @@ impl<'a, M: Mode> GetRawAttestationBuilder<'a, M> {
         GetRawAttestationBuilder {
             phala_client,
             checksum,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -264,8 +302,12 @@ impl<'a, M: Mode> GetRawAttestationBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::std::vec::Vec<u8>>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("checksum", &self.checksum)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish_bytes(raw.get_raw_attestation(&self.checksum).await, &raw).await
     }
 }
@@ -339,14 +381,24 @@ Blocking: `send()` returns the result.*/
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationDeviceIdsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListAttestationDeviceIdsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListAttestationDeviceIdsBuilder {
             phala_client,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -367,7 +419,11 @@ impl<'a, M: Mode> ListAttestationDeviceIdsBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.list_attestation_device_ids().await,
                 &raw,
@@ -437,14 +493,24 @@ Blocking: `send()` returns the result.*/
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationNodesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListAttestationNodesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListAttestationNodesBuilder {
             phala_client,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -470,7 +536,11 @@ impl<'a, M: Mode> ListAttestationNodesBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::NodeRef>>,
         PhalaCloudError,
     > {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.list_attestation_nodes().await,
                 &raw,
@@ -535,14 +605,24 @@ Blocking: `send()` returns the result.*/
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationPpidsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListAttestationPpidsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListAttestationPpidsBuilder {
             phala_client,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -563,7 +643,11 @@ impl<'a, M: Mode> ListAttestationPpidsBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.list_attestation_ppids().await,
                 &raw,
@@ -630,6 +714,7 @@ pub struct ListRecentAttestationsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     limit: ::std::option::Option<i64>,
     skip: ::std::option::Option<i64>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
@@ -638,6 +723,7 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
             phala_client,
             limit: ::std::option::Option::None,
             skip: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -649,6 +735,14 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
     /// Offset for pagination
     pub fn skip(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.skip = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -670,6 +764,10 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         let limit = self
             .limit
             .map(|v| runtime::int_param::<
@@ -687,7 +785,7 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
                 u64,
             >("skip", v, ::std::option::Option::Some(0i64), ::std::option::Option::None))
             .transpose()?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.list_recent_attestations(limit, skip).await,
                 &raw,
@@ -773,6 +871,7 @@ pub struct VerifyAttestationUploadBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     file: ::std::option::Option<runtime::UploadFile>,
     hex: ::std::option::Option<::std::string::String>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
@@ -781,6 +880,7 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
             phala_client,
             file: ::std::option::Option::None,
             hex: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -798,6 +898,14 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.hex = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -824,9 +932,11 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
         runtime::Response<types::VerificationResponse>,
         PhalaCloudError,
     > {
-        let url = format!(
-            "{}/api/v1/attestations/verify", self.phala_client.base_url(),
-        );
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let url = format!("{}/api/v1/attestations/verify", phala_client.base_url(),);
         let build = || -> ::std::result::Result<
             ::reqwest::RequestBuilder,
             PhalaCloudError,
@@ -844,15 +954,14 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
                 }
                 ::std::option::Option::None => form,
             };
-            let request = self
-                .phala_client
+            let request = phala_client
                 .http()
                 .request(::reqwest::Method::POST, &url)
                 .header(::reqwest::header::ACCEPT, "application/json")
                 .multipart(form);
             ::std::result::Result::Ok(request)
         };
-        runtime::send_json(self.phala_client, &build, "verify_attestation_upload").await
+        runtime::send_json(phala_client, &build, "verify_attestation_upload").await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -931,6 +1040,7 @@ Blocking: `send()` returns the result.*/
 pub struct ViewAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     checksum: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ViewAttestationBuilder<'a, M> {
@@ -938,8 +1048,17 @@ impl<'a, M: Mode> ViewAttestationBuilder<'a, M> {
         ViewAttestationBuilder {
             phala_client,
             checksum,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -960,8 +1079,12 @@ impl<'a, M: Mode> ViewAttestationBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("checksum", &self.checksum)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.view_attestation(&self.checksum).await,
                 &raw,

@@ -16,6 +16,7 @@ use crate::types;
 pub struct BatchStopCvmsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::BatchStopRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> BatchStopCvmsBuilder<'a, M> {
@@ -23,8 +24,17 @@ impl<'a, M: Mode> BatchStopCvmsBuilder<'a, M> {
         BatchStopCvmsBuilder {
             phala_client,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -50,7 +60,11 @@ impl<'a, M: Mode> BatchStopCvmsBuilder<'a, M> {
         runtime::Response<types::BatchStopResponse>,
         PhalaCloudError,
     > {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.batch_stop_cvms(&self.body).await,
                 &raw,
@@ -130,6 +144,7 @@ Blocking: `send()` returns the result.*/
 pub struct CancelCvmOperationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CancelCvmOperationBuilder<'a, M> {
@@ -137,8 +152,17 @@ impl<'a, M: Mode> CancelCvmOperationBuilder<'a, M> {
         CancelCvmOperationBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -164,8 +188,12 @@ impl<'a, M: Mode> CancelCvmOperationBuilder<'a, M> {
         runtime::Response<types::CancelOperationRequest>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.cancel_cvm_operation(&self.cvm_id).await,
                 &raw,
@@ -246,6 +274,7 @@ pub struct CommitCvmComposeFileUpdateBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::CommitCvmComposeFileUpdateBody,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
@@ -258,8 +287,17 @@ impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
             phala_client,
             cvm_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -280,8 +318,12 @@ impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.commit_cvm_compose_file_update(&self.cvm_id, &self.body).await,
                 &raw,
@@ -378,6 +420,7 @@ Blocking: `send()` returns the result.*/
 pub struct CommitCvmProvisionBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::CreateTappRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CommitCvmProvisionBuilder<'a, M> {
@@ -385,8 +428,17 @@ impl<'a, M: Mode> CommitCvmProvisionBuilder<'a, M> {
         CommitCvmProvisionBuilder {
             phala_client,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -405,7 +457,11 @@ impl<'a, M: Mode> CommitCvmProvisionBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.commit_cvm_provision(&self.body).await,
                 &raw,
@@ -487,6 +543,7 @@ pub struct CommitCvmReplicaBuilder<'a, M = Raise> {
     cvm_id: ::std::string::String,
     token: ::std::option::Option<::std::string::String>,
     body: types::CommitUpdateRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
@@ -500,6 +557,7 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
             cvm_id,
             token: ::std::option::Option::None,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -509,6 +567,14 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.token = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -530,8 +596,12 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .commit_cvm_replica(&self.cvm_id, self.token.as_deref(), &self.body)
@@ -630,6 +700,7 @@ pub struct CommitCvmUpdateBuilder<'a, M = Raise> {
     cvm_id: ::std::string::String,
     token: ::std::option::Option<::std::string::String>,
     body: types::CommitUpdateRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
@@ -643,6 +714,7 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
             cvm_id,
             token: ::std::option::Option::None,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -652,6 +724,14 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.token = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -673,8 +753,12 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .commit_cvm_update(&self.cvm_id, self.token.as_deref(), &self.body)
@@ -771,6 +855,7 @@ Blocking: `send()` returns the result.*/
 pub struct CreateCvmForWorkloadBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::CreateWorkloadTappRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CreateCvmForWorkloadBuilder<'a, M> {
@@ -781,8 +866,17 @@ impl<'a, M: Mode> CreateCvmForWorkloadBuilder<'a, M> {
         CreateCvmForWorkloadBuilder {
             phala_client,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -801,7 +895,11 @@ impl<'a, M: Mode> CreateCvmForWorkloadBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.create_cvm_for_workload(&self.body).await,
                 &raw,
@@ -881,6 +979,7 @@ Blocking: `send()` returns the result.*/
 pub struct CreateElizaFromProvisionBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::CreateTappRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CreateElizaFromProvisionBuilder<'a, M> {
@@ -888,8 +987,17 @@ impl<'a, M: Mode> CreateElizaFromProvisionBuilder<'a, M> {
         CreateElizaFromProvisionBuilder {
             phala_client,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -908,7 +1016,11 @@ impl<'a, M: Mode> CreateElizaFromProvisionBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.create_eliza_from_provision(&self.body).await,
                 &raw,
@@ -989,6 +1101,7 @@ Blocking: `send()` returns the result.*/
 pub struct DeleteCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> DeleteCvmBuilder<'a, M> {
@@ -996,8 +1109,17 @@ impl<'a, M: Mode> DeleteCvmBuilder<'a, M> {
         DeleteCvmBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -1016,8 +1138,12 @@ impl<'a, M: Mode> DeleteCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.delete_cvm(&self.cvm_id).await,
                 &raw,
@@ -1095,6 +1221,7 @@ pub struct DiagnoseCustomDomainsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::DiagnoseDomainsRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
@@ -1107,8 +1234,17 @@ impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
             phala_client,
             cvm_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -1134,8 +1270,12 @@ impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
         runtime::Response<types::DiagnosisResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.diagnose_custom_domains(&self.cvm_id, &self.body).await,
                 &raw,
@@ -1224,6 +1364,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetAvailableOsImagesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAvailableOsImagesBuilder<'a, M> {
@@ -1231,8 +1372,17 @@ impl<'a, M: Mode> GetAvailableOsImagesBuilder<'a, M> {
         GetAvailableOsImagesBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -1266,8 +1416,12 @@ impl<'a, M: Mode> GetAvailableOsImagesBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_available_os_images(&self.cvm_id).await,
                 &raw,
@@ -1351,6 +1505,7 @@ pub struct GetCommitUpdateInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     token: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
@@ -1363,8 +1518,17 @@ impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
             phala_client,
             cvm_id,
             token,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -1385,8 +1549,12 @@ impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_commit_update_info(&self.cvm_id, &self.token).await,
                 &raw,
@@ -1474,6 +1642,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetCvmAttestationBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmAttestationBuilder<'a, M> {
@@ -1481,8 +1650,17 @@ impl<'a, M: Mode> GetCvmAttestationBuilder<'a, M> {
         GetCvmAttestationBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -1508,8 +1686,12 @@ impl<'a, M: Mode> GetCvmAttestationBuilder<'a, M> {
         runtime::Response<types::CvmAttestation>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_cvm_attestation(&self.cvm_id).await,
                 &raw,
@@ -1590,6 +1772,7 @@ pub struct GetCvmComposeFileBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     raw: ::std::option::Option<::std::string::String>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
@@ -1598,6 +1781,7 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
             phala_client,
             cvm_id,
             raw: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -1607,6 +1791,14 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.raw = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -1633,8 +1825,12 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
         runtime::Response<types::ComposeFileResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_cvm_compose_file(&self.cvm_id, self.raw.as_deref()).await,
                 &raw,
@@ -1721,6 +1917,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetCvmDockerComposeBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmDockerComposeBuilder<'a, M> {
@@ -1728,8 +1925,17 @@ impl<'a, M: Mode> GetCvmDockerComposeBuilder<'a, M> {
         GetCvmDockerComposeBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -1755,8 +1961,12 @@ impl<'a, M: Mode> GetCvmDockerComposeBuilder<'a, M> {
         runtime::Response<::std::string::String>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_cvm_docker_compose(&self.cvm_id).await,
                 &raw,
@@ -1836,6 +2046,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetCvmInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmInfoBuilder<'a, M> {
@@ -1843,8 +2054,17 @@ impl<'a, M: Mode> GetCvmInfoBuilder<'a, M> {
         GetCvmInfoBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -1870,8 +2090,12 @@ impl<'a, M: Mode> GetCvmInfoBuilder<'a, M> {
         runtime::Response<types::GetCvmInfoResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_cvm_info(&self.cvm_id).await,
                 &raw,
@@ -1954,6 +2178,7 @@ pub struct GetCvmListBuilder<'a, M = Raise> {
     page_size: ::std::option::Option<i64>,
     teepod_id: ::std::option::Option<i64>,
     user_id: ::std::option::Option<::std::string::String>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
@@ -1964,6 +2189,7 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
             page_size: ::std::option::Option::None,
             teepod_id: ::std::option::Option::None,
             user_id: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -1990,6 +2216,14 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
     pub fn send(self) -> M::Sent<'a, types::GetCvmListResponse> {
@@ -2014,6 +2248,10 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
         runtime::Response<types::GetCvmListResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         let page = self
             .page
             .map(|v| runtime::int_param::<
@@ -2031,7 +2269,7 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
                 ::std::option::Option::Some(100i64),
             ))
             .transpose()?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .get_cvm_list(
@@ -2122,6 +2360,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetCvmNetworkBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmNetworkBuilder<'a, M> {
@@ -2129,8 +2368,17 @@ impl<'a, M: Mode> GetCvmNetworkBuilder<'a, M> {
         GetCvmNetworkBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -2149,8 +2397,12 @@ impl<'a, M: Mode> GetCvmNetworkBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::CvmNetwork>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_cvm_network(&self.cvm_id).await,
                 &raw,
@@ -2235,6 +2487,7 @@ pub struct GetCvmOperationsBuilder<'a, M = Raise> {
     limit: ::std::option::Option<i64>,
     operation_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
@@ -2247,6 +2500,7 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
             limit: ::std::option::Option::None,
             operation_types: ::std::option::Option::None,
             start_time: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -2287,6 +2541,14 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
     pub fn send(self) -> M::Sent<'a, types::PaginatedCvmOperationsResponse> {
@@ -2311,6 +2573,10 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
         runtime::Response<types::PaginatedCvmOperationsResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let limit = self
             .limit
@@ -2323,7 +2589,7 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
                 ::std::option::Option::Some(500i64),
             ))
             .transpose()?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .get_cvm_operations(
@@ -2431,6 +2697,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetCvmPreLaunchScriptBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmPreLaunchScriptBuilder<'a, M> {
@@ -2438,8 +2705,17 @@ impl<'a, M: Mode> GetCvmPreLaunchScriptBuilder<'a, M> {
         GetCvmPreLaunchScriptBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -2465,8 +2741,12 @@ impl<'a, M: Mode> GetCvmPreLaunchScriptBuilder<'a, M> {
         runtime::Response<::std::string::String>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_cvm_pre_launch_script(&self.cvm_id).await,
                 &raw,
@@ -2550,6 +2830,7 @@ pub struct GetCvmStateBuilder<'a, M = Raise> {
     interval: ::std::option::Option<i64>,
     target: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<i64>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
@@ -2560,6 +2841,7 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
             interval: ::std::option::Option::None,
             target: ::std::option::Option::None,
             timeout: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -2579,6 +2861,14 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
     /// Maximum wait time in seconds (10-600)
     pub fn timeout(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.timeout = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -2605,6 +2895,10 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
         runtime::Response<types::CvmStateResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let interval = self
             .interval
@@ -2628,7 +2922,7 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
                 ::std::option::Option::Some(600i64),
             ))
             .transpose()?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .get_cvm_state(
@@ -2750,6 +3044,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetCvmStatsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmStatsBuilder<'a, M> {
@@ -2757,8 +3052,17 @@ impl<'a, M: Mode> GetCvmStatsBuilder<'a, M> {
         GetCvmStatsBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -2782,8 +3086,12 @@ impl<'a, M: Mode> GetCvmStatsBuilder<'a, M> {
         runtime::Response<types::CvmSystemInfo>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_cvm_stats(&self.cvm_id).await,
                 &raw,
@@ -2863,6 +3171,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetCvmStatusBatchBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::BatchStatusRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmStatusBatchBuilder<'a, M> {
@@ -2870,8 +3179,17 @@ impl<'a, M: Mode> GetCvmStatusBatchBuilder<'a, M> {
         GetCvmStatusBatchBuilder {
             phala_client,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -2912,7 +3230,11 @@ impl<'a, M: Mode> GetCvmStatusBatchBuilder<'a, M> {
         >,
         PhalaCloudError,
     > {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_cvm_status_batch(&self.body).await,
                 &raw,
@@ -3003,6 +3325,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetCvmUserConfigBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmUserConfigBuilder<'a, M> {
@@ -3010,8 +3333,17 @@ impl<'a, M: Mode> GetCvmUserConfigBuilder<'a, M> {
         GetCvmUserConfigBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -3035,8 +3367,12 @@ impl<'a, M: Mode> GetCvmUserConfigBuilder<'a, M> {
         runtime::Response<types::CvmUserConfig>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_cvm_user_config(&self.cvm_id).await,
                 &raw,
@@ -3116,6 +3452,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetFirewallStatusBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetFirewallStatusBuilder<'a, M> {
@@ -3123,8 +3460,17 @@ impl<'a, M: Mode> GetFirewallStatusBuilder<'a, M> {
         GetFirewallStatusBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -3150,8 +3496,12 @@ impl<'a, M: Mode> GetFirewallStatusBuilder<'a, M> {
         runtime::Response<types::FirewallStatusResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_firewall_status(&self.cvm_id).await,
                 &raw,
@@ -3231,6 +3581,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetNetworkConfigBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetNetworkConfigBuilder<'a, M> {
@@ -3238,8 +3589,17 @@ impl<'a, M: Mode> GetNetworkConfigBuilder<'a, M> {
         GetNetworkConfigBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -3265,8 +3625,12 @@ impl<'a, M: Mode> GetNetworkConfigBuilder<'a, M> {
         runtime::Response<types::NetworkConfigResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_network_config(&self.cvm_id).await,
                 &raw,
@@ -3346,6 +3710,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetOperationStatusBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetOperationStatusBuilder<'a, M> {
@@ -3353,8 +3718,17 @@ impl<'a, M: Mode> GetOperationStatusBuilder<'a, M> {
         GetOperationStatusBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -3375,8 +3749,12 @@ impl<'a, M: Mode> GetOperationStatusBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_operation_status(&self.cvm_id).await,
                 &raw,
@@ -3456,6 +3834,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetPortMappingsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
@@ -3463,8 +3842,17 @@ impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
         GetPortMappingsBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -3493,8 +3881,12 @@ impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::PortMappingResponse>>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_port_mappings(&self.cvm_id).await,
                 &raw,
@@ -3578,6 +3970,7 @@ pub struct ListCvmsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     teepod_id: ::std::option::Option<i64>,
     user_id: ::std::option::Option<::std::string::String>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
@@ -3586,6 +3979,7 @@ impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
             phala_client,
             teepod_id: ::std::option::Option::None,
             user_id: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -3600,6 +3994,14 @@ impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -3629,7 +4031,11 @@ impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::ListCvmsResponseItem>>,
         PhalaCloudError,
     > {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.list_cvms(self.teepod_id, self.user_id.as_deref()).await,
                 &raw,
@@ -3714,6 +4120,7 @@ pub struct PatchCvmBuilder<'a, M = Raise> {
     x_prepare_only: ::std::option::Option<::std::string::String>,
     x_transaction_hash: ::std::option::Option<::std::string::String>,
     body: types::UpdateCvmRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
@@ -3729,6 +4136,7 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
             x_prepare_only: ::std::option::Option::None,
             x_transaction_hash: ::std::option::Option::None,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -3756,6 +4164,14 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
         self.x_transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
     pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
@@ -3775,8 +4191,12 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .patch_cvm(
@@ -3889,6 +4309,7 @@ Blocking: `send()` returns the result.*/
 pub struct ProvisionCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::ProvisionDstackAppRequestV2,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
@@ -3899,8 +4320,17 @@ impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
         ProvisionCvmBuilder {
             phala_client,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -3926,7 +4356,11 @@ impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
         runtime::Response<types::ProvisionCvmResponse>,
         PhalaCloudError,
     > {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.provision_cvm(&self.body).await,
                 &raw,
@@ -4007,6 +4441,7 @@ pub struct ProvisionCvmComposeFileUpdateBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::ProvisionComposeFileUpdateRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
@@ -4019,8 +4454,17 @@ impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
             phala_client,
             cvm_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -4046,8 +4490,12 @@ impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
         runtime::Response<types::ComposeFileProvisionResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.provision_cvm_compose_file_update(&self.cvm_id, &self.body).await,
                 &raw,
@@ -4144,6 +4592,7 @@ Blocking: `send()` returns the result.*/
 pub struct ProvisionCvmForElizaBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::ProvisionElizaRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ProvisionCvmForElizaBuilder<'a, M> {
@@ -4151,8 +4600,17 @@ impl<'a, M: Mode> ProvisionCvmForElizaBuilder<'a, M> {
         ProvisionCvmForElizaBuilder {
             phala_client,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -4173,7 +4631,11 @@ impl<'a, M: Mode> ProvisionCvmForElizaBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.provision_cvm_for_eliza(&self.body).await,
                 &raw,
@@ -4255,6 +4717,7 @@ pub struct RedeployCvmRevisionBuilder<'a, M = Raise> {
     cvm_id: ::std::string::String,
     revision_id: ::std::string::String,
     transaction_hash: ::std::option::Option<::std::string::String>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
@@ -4268,6 +4731,7 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
             cvm_id,
             revision_id,
             transaction_hash: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -4277,6 +4741,14 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.transaction_hash = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -4298,9 +4770,13 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         runtime::check_path_param("revision_id", &self.revision_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .redeploy_cvm_revision(
@@ -4418,6 +4894,7 @@ pub struct RefreshCvmInstanceIdBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::InstanceIdRefreshRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
@@ -4430,8 +4907,17 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
             phala_client,
             cvm_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -4457,8 +4943,12 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
         runtime::Response<types::InstanceIdRefreshResult>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.refresh_cvm_instance_id(&self.cvm_id, &self.body).await,
                 &raw,
@@ -4546,6 +5036,7 @@ Blocking: `send()` returns the result.*/
 pub struct RefreshCvmInstanceIdsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::BatchInstanceIdRefreshRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
@@ -4556,8 +5047,17 @@ impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
         RefreshCvmInstanceIdsBuilder {
             phala_client,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -4583,7 +5083,11 @@ impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
         runtime::Response<types::BatchInstanceIdRefreshResponse>,
         PhalaCloudError,
     > {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.refresh_cvm_instance_ids(&self.body).await,
                 &raw,
@@ -4666,6 +5170,7 @@ pub struct ReplicateCvmBuilder<'a, M = Raise> {
     cvm_id: ::std::string::String,
     x_prepare_only: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<types::ReplicateRequest>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
@@ -4675,6 +5180,7 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
             cvm_id,
             x_prepare_only: ::std::option::Option::None,
             body: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -4692,6 +5198,14 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
         value: impl ::std::convert::Into<types::ReplicateRequest>,
     ) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -4713,8 +5227,12 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .replicate_cvm(
@@ -4811,6 +5329,7 @@ pub struct RestartCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::RestartCvmBody,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
@@ -4823,8 +5342,17 @@ impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
             phala_client,
             cvm_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -4843,8 +5371,12 @@ impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.restart_cvm(&self.cvm_id, &self.body).await,
                 &raw,
@@ -4933,6 +5465,7 @@ pub struct SetPortMappingsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::UpdatePortMappingsRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
@@ -4945,8 +5478,17 @@ impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
             phala_client,
             cvm_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -4975,8 +5517,12 @@ impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::PortMappingResponse>>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.set_port_mappings(&self.cvm_id, &self.body).await,
                 &raw,
@@ -5067,6 +5613,7 @@ Blocking: `send()` returns the result.*/
 pub struct ShutdownCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ShutdownCvmBuilder<'a, M> {
@@ -5074,8 +5621,17 @@ impl<'a, M: Mode> ShutdownCvmBuilder<'a, M> {
         ShutdownCvmBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -5094,8 +5650,12 @@ impl<'a, M: Mode> ShutdownCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.shutdown_cvm(&self.cvm_id).await,
                 &raw,
@@ -5175,6 +5735,7 @@ Blocking: `send()` returns the result.*/
 pub struct StartCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> StartCvmBuilder<'a, M> {
@@ -5182,8 +5743,17 @@ impl<'a, M: Mode> StartCvmBuilder<'a, M> {
         StartCvmBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -5202,8 +5772,12 @@ impl<'a, M: Mode> StartCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.start_cvm(&self.cvm_id).await,
                 &raw,
@@ -5280,6 +5854,7 @@ Blocking: `send()` returns the result.*/
 pub struct StopCvmBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> StopCvmBuilder<'a, M> {
@@ -5287,8 +5862,17 @@ impl<'a, M: Mode> StopCvmBuilder<'a, M> {
         StopCvmBuilder {
             phala_client,
             cvm_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -5307,8 +5891,12 @@ impl<'a, M: Mode> StopCvmBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.stop_cvm(&self.cvm_id).await,
                 &raw,
@@ -5386,6 +5974,7 @@ pub struct SubmitCvmComposeFileUpdateBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::ComposeFileUpdateRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
@@ -5398,8 +5987,17 @@ impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
             phala_client,
             cvm_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -5420,8 +6018,12 @@ impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.submit_cvm_compose_file_update(&self.cvm_id, &self.body).await,
                 &raw,
@@ -5519,6 +6121,7 @@ pub struct UpdateCvmEnvsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmEnvsBody,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
@@ -5531,8 +6134,17 @@ impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
             phala_client,
             cvm_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -5558,8 +6170,12 @@ impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.update_cvm_envs(&self.cvm_id, &self.body).await,
                 &raw,
@@ -5648,6 +6264,7 @@ pub struct UpdateCvmListedBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmListedBody,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
@@ -5660,8 +6277,17 @@ impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
             phala_client,
             cvm_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -5680,8 +6306,12 @@ impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.update_cvm_listed(&self.cvm_id, &self.body).await,
                 &raw,
@@ -5766,6 +6396,7 @@ pub struct UpdateCvmNameBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmNameBody,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
@@ -5778,8 +6409,17 @@ impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
             phala_client,
             cvm_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -5798,8 +6438,12 @@ impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.update_cvm_name(&self.cvm_id, &self.body).await,
                 &raw,
@@ -5888,6 +6532,7 @@ pub struct UpdateCvmScheduledDeleteBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmScheduledDeleteBody,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
@@ -5900,8 +6545,17 @@ impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
             phala_client,
             cvm_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -5920,8 +6574,12 @@ impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.update_cvm_scheduled_delete(&self.cvm_id, &self.body).await,
                 &raw,
@@ -6021,6 +6679,7 @@ pub struct UpdateDockerComposeBuilder<'a, M = Raise> {
     x_compose_hash: ::std::option::Option<::std::string::String>,
     x_transaction_hash: ::std::option::Option<::std::string::String>,
     file: ::std::option::Option<runtime::UploadFile>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
@@ -6031,6 +6690,7 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
             x_compose_hash: ::std::option::Option::None,
             x_transaction_hash: ::std::option::Option::None,
             file: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -6058,6 +6718,14 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
         self.file = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
     pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
@@ -6082,9 +6750,13 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let url = format!(
-            "{}/api/v1/cvms/{}/docker-compose", self.phala_client.base_url(),
+            "{}/api/v1/cvms/{}/docker-compose", phala_client.base_url(),
             ::progenitor_client::encode_path(& self.cvm_id)
         );
         let build = || -> ::std::result::Result<
@@ -6098,8 +6770,7 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
                 }
                 ::std::option::Option::None => form,
             };
-            let request = self
-                .phala_client
+            let request = phala_client
                 .http()
                 .request(::reqwest::Method::PATCH, &url)
                 .header(::reqwest::header::ACCEPT, "application/json")
@@ -6118,7 +6789,7 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
             };
             ::std::result::Result::Ok(request)
         };
-        runtime::send_json(self.phala_client, &build, "update_docker_compose").await
+        runtime::send_json(phala_client, &build, "update_docker_compose").await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -6206,6 +6877,7 @@ pub struct UpdateNetworkConfigBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::UpdateNetworkConfigRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
@@ -6218,8 +6890,17 @@ impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
             phala_client,
             cvm_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -6245,8 +6926,12 @@ impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
         runtime::Response<types::NetworkConfigResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.update_network_config(&self.cvm_id, &self.body).await,
                 &raw,
@@ -6335,6 +7020,7 @@ pub struct UpdateOsImageBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     cvm_id: ::std::string::String,
     body: types::UpdateOsImageBody,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
@@ -6347,8 +7033,17 @@ impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
             phala_client,
             cvm_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -6369,8 +7064,12 @@ impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.update_os_image(&self.cvm_id, &self.body).await,
                 &raw,
@@ -6461,6 +7160,7 @@ pub struct UpdatePreLaunchScriptBuilder<'a, M = Raise> {
     x_compose_hash: ::std::option::Option<::std::string::String>,
     x_transaction_hash: ::std::option::Option<::std::string::String>,
     file: ::std::option::Option<runtime::UploadFile>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
@@ -6471,6 +7171,7 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
             x_compose_hash: ::std::option::Option::None,
             x_transaction_hash: ::std::option::Option::None,
             file: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -6498,6 +7199,14 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
         self.file = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
     pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
@@ -6522,9 +7231,13 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let url = format!(
-            "{}/api/v1/cvms/{}/pre-launch-script", self.phala_client.base_url(),
+            "{}/api/v1/cvms/{}/pre-launch-script", phala_client.base_url(),
             ::progenitor_client::encode_path(& self.cvm_id)
         );
         let build = || -> ::std::result::Result<
@@ -6538,8 +7251,7 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
                 }
                 ::std::option::Option::None => form,
             };
-            let request = self
-                .phala_client
+            let request = phala_client
                 .http()
                 .request(::reqwest::Method::PATCH, &url)
                 .header(::reqwest::header::ACCEPT, "application/json")
@@ -6558,7 +7270,7 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
             };
             ::std::result::Result::Ok(request)
         };
-        runtime::send_json(self.phala_client, &build, "update_pre_launch_script").await
+        runtime::send_json(phala_client, &build, "update_pre_launch_script").await
     }
 }
 #[cfg(feature = "dynamic")]

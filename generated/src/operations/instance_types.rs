@@ -15,14 +15,24 @@ use crate::types;
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAllInstanceTypeFamiliesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListAllInstanceTypeFamiliesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListAllInstanceTypeFamiliesBuilder {
             phala_client,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -48,7 +58,11 @@ impl<'a, M: Mode> ListAllInstanceTypeFamiliesBuilder<'a, M> {
         runtime::Response<types::AllFamiliesResponse>,
         PhalaCloudError,
     > {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.list_all_instance_type_families().await,
                 &raw,
@@ -125,6 +139,7 @@ Blocking: `send()` returns the result.*/
 pub struct ListFamilyInstanceTypesBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     family: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListFamilyInstanceTypesBuilder<'a, M> {
@@ -132,8 +147,17 @@ impl<'a, M: Mode> ListFamilyInstanceTypesBuilder<'a, M> {
         ListFamilyInstanceTypesBuilder {
             phala_client,
             family,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -159,8 +183,12 @@ impl<'a, M: Mode> ListFamilyInstanceTypesBuilder<'a, M> {
         runtime::Response<types::FamilyInstanceTypesResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("family", &self.family)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.list_family_instance_types(&self.family).await,
                 &raw,

@@ -17,6 +17,7 @@ pub struct GetAppEnvEncryptPubKeyBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     kms_id: ::std::string::String,
     app_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
@@ -29,8 +30,17 @@ impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
             phala_client,
             kms_id,
             app_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this operation sends `2026-05-22`, its pinned version, whatever the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -56,9 +66,18 @@ impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
         runtime::Response<types::AppEnvPubkeyResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(
+                self
+                    .phala_version
+                    .as_deref()
+                    .or(::std::option::Option::Some("2026-05-22")),
+            )?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("kms_id", &self.kms_id)?;
         runtime::check_path_param("app_id", &self.app_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_app_env_encrypt_pub_key(&self.kms_id, &self.app_id).await,
                 &raw,
@@ -155,6 +174,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetKmsInfoBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     kms_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetKmsInfoBuilder<'a, M> {
@@ -162,8 +182,17 @@ impl<'a, M: Mode> GetKmsInfoBuilder<'a, M> {
         GetKmsInfoBuilder {
             phala_client,
             kms_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this operation sends `2026-05-22`, its pinned version, whatever the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -182,8 +211,17 @@ impl<'a, M: Mode> GetKmsInfoBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::KmsInfo>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(
+                self
+                    .phala_version
+                    .as_deref()
+                    .or(::std::option::Option::Some("2026-05-22")),
+            )?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("kms_id", &self.kms_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_kms_info(&self.kms_id).await,
                 &raw,
@@ -269,6 +307,7 @@ pub struct GetKmsListBuilder<'a, M = Raise> {
     is_onchain: ::std::option::Option<bool>,
     page: ::std::option::Option<i64>,
     page_size: ::std::option::Option<i64>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
@@ -278,6 +317,7 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
             is_onchain: ::std::option::Option::None,
             page: ::std::option::Option::None,
             page_size: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -294,6 +334,14 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
     /// Items per page (1-100)
     pub fn page_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page_size = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this operation sends `2026-05-22`, its pinned version, whatever the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -320,6 +368,15 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
         runtime::Response<types::KmsListResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(
+                self
+                    .phala_version
+                    .as_deref()
+                    .or(::std::option::Option::Some("2026-05-22")),
+            )?;
+        let phala_client: &PhalaCloud = &phala_client;
         let page = self
             .page
             .map(|v| runtime::int_param::<
@@ -337,7 +394,7 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
                 ::std::option::Option::Some(100i64),
             ))
             .transpose()?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_kms_list(self.is_onchain, page, page_size).await,
                 &raw,
@@ -422,6 +479,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetKmsOnChainDetailBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     chain: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetKmsOnChainDetailBuilder<'a, M> {
@@ -429,8 +487,17 @@ impl<'a, M: Mode> GetKmsOnChainDetailBuilder<'a, M> {
         GetKmsOnChainDetailBuilder {
             phala_client,
             chain,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -456,8 +523,12 @@ impl<'a, M: Mode> GetKmsOnChainDetailBuilder<'a, M> {
         runtime::Response<types::OnChainKmsResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("chain", &self.chain)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_kms_on_chain_detail(&self.chain).await,
                 &raw,
@@ -537,6 +608,7 @@ Blocking: `send()` returns the result.*/
 pub struct InspectKmsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     kms_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> InspectKmsBuilder<'a, M> {
@@ -544,8 +616,17 @@ impl<'a, M: Mode> InspectKmsBuilder<'a, M> {
         InspectKmsBuilder {
             phala_client,
             kms_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -571,8 +652,12 @@ impl<'a, M: Mode> InspectKmsBuilder<'a, M> {
         runtime::Response<types::KmsInspectResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("kms_id", &self.kms_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.inspect_kms(&self.kms_id).await,
                 &raw,
@@ -652,6 +737,7 @@ Blocking: `send()` returns the result.*/
 pub struct NextAppIdsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     counts: ::std::option::Option<i64>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
@@ -659,12 +745,21 @@ impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
         NextAppIdsBuilder {
             phala_client,
             counts: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Number of app IDs to predict (1-20)
     pub fn counts(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.counts = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -691,6 +786,10 @@ impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
         runtime::Response<types::NextAppIdsResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         let counts = self
             .counts
             .map(|v| runtime::int_param::<
@@ -702,7 +801,7 @@ impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
                 ::std::option::Option::Some(20i64),
             ))
             .transpose()?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.next_app_ids(counts).await,
                 &raw,

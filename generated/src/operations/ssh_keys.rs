@@ -16,6 +16,7 @@ use crate::types;
 pub struct CreateSshKeyBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::SshKeyCreateRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CreateSshKeyBuilder<'a, M> {
@@ -23,8 +24,17 @@ impl<'a, M: Mode> CreateSshKeyBuilder<'a, M> {
         CreateSshKeyBuilder {
             phala_client,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -50,7 +60,11 @@ impl<'a, M: Mode> CreateSshKeyBuilder<'a, M> {
         runtime::Response<types::SshKeyResponse>,
         PhalaCloudError,
     > {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.create_ssh_key(&self.body).await,
                 &raw,
@@ -130,6 +144,7 @@ Blocking: `send()` returns the result.*/
 pub struct DeleteSshKeyBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     key_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> DeleteSshKeyBuilder<'a, M> {
@@ -137,8 +152,17 @@ impl<'a, M: Mode> DeleteSshKeyBuilder<'a, M> {
         DeleteSshKeyBuilder {
             phala_client,
             key_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -157,8 +181,12 @@ impl<'a, M: Mode> DeleteSshKeyBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("key_id", &self.key_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.delete_ssh_key(&self.key_id).await,
                 &raw,
@@ -238,6 +266,7 @@ Blocking: `send()` returns the result.*/
 pub struct ImportGithubProfileSshKeysBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::GithubProfileImportRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ImportGithubProfileSshKeysBuilder<'a, M> {
@@ -248,8 +277,17 @@ impl<'a, M: Mode> ImportGithubProfileSshKeysBuilder<'a, M> {
         ImportGithubProfileSshKeysBuilder {
             phala_client,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -275,7 +313,11 @@ impl<'a, M: Mode> ImportGithubProfileSshKeysBuilder<'a, M> {
         runtime::Response<types::GithubProfileImportResponse>,
         PhalaCloudError,
     > {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.import_github_profile_ssh_keys(&self.body).await,
                 &raw,
@@ -355,14 +397,24 @@ Blocking: `send()` returns the result.*/
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSshKeysBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListSshKeysBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListSshKeysBuilder {
             phala_client,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -388,7 +440,11 @@ impl<'a, M: Mode> ListSshKeysBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::SshKeyResponse>>,
         PhalaCloudError,
     > {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.list_ssh_keys().await,
                 &raw,
@@ -455,14 +511,24 @@ Blocking: `send()` returns the result.*/
 #[must_use = "a request does nothing until it is sent"]
 pub struct SyncGithubSshKeysBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> SyncGithubSshKeysBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         SyncGithubSshKeysBuilder {
             phala_client,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -488,7 +554,11 @@ impl<'a, M: Mode> SyncGithubSshKeysBuilder<'a, M> {
         runtime::Response<types::GithubSyncResponse>,
         PhalaCloudError,
     > {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.sync_github_ssh_keys().await,
                 &raw,

@@ -16,6 +16,7 @@ use crate::types;
 pub struct CreateWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     body: types::WebhookCreateRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CreateWebhookBuilder<'a, M> {
@@ -23,8 +24,17 @@ impl<'a, M: Mode> CreateWebhookBuilder<'a, M> {
         CreateWebhookBuilder {
             phala_client,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -50,7 +60,11 @@ impl<'a, M: Mode> CreateWebhookBuilder<'a, M> {
         runtime::Response<types::WebhookResponse>,
         PhalaCloudError,
     > {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.create_webhook(&self.body).await,
                 &raw,
@@ -126,6 +140,7 @@ Blocking: `send()` returns the result.*/
 pub struct DeleteWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> DeleteWebhookBuilder<'a, M> {
@@ -133,8 +148,17 @@ impl<'a, M: Mode> DeleteWebhookBuilder<'a, M> {
         DeleteWebhookBuilder {
             phala_client,
             webhook_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -153,8 +177,12 @@ impl<'a, M: Mode> DeleteWebhookBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.delete_webhook(&self.webhook_id).await,
                 &raw,
@@ -230,6 +258,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetWebhookBuilder<'a, M> {
@@ -237,8 +266,17 @@ impl<'a, M: Mode> GetWebhookBuilder<'a, M> {
         GetWebhookBuilder {
             phala_client,
             webhook_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -264,8 +302,12 @@ impl<'a, M: Mode> GetWebhookBuilder<'a, M> {
         runtime::Response<types::WebhookResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_webhook(&self.webhook_id).await,
                 &raw,
@@ -341,6 +383,7 @@ Blocking: `send()` returns the result.*/
 pub struct GetWebhookStatsBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetWebhookStatsBuilder<'a, M> {
@@ -348,8 +391,17 @@ impl<'a, M: Mode> GetWebhookStatsBuilder<'a, M> {
         GetWebhookStatsBuilder {
             phala_client,
             webhook_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -375,8 +427,12 @@ impl<'a, M: Mode> GetWebhookStatsBuilder<'a, M> {
         runtime::Response<types::WebhookStatsResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.get_webhook_stats(&self.webhook_id).await,
                 &raw,
@@ -454,6 +510,7 @@ pub struct ListWebhookDeliveriesBuilder<'a, M = Raise> {
     webhook_id: ::std::string::String,
     limit: ::std::option::Option<i64>,
     offset: ::std::option::Option<i64>,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
@@ -463,6 +520,7 @@ impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
             webhook_id,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
     }
@@ -474,6 +532,14 @@ impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
     /// The `offset` parameter.
     pub fn offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
         self
     }
     /// Sends the request and decodes the response: a future for the
@@ -506,8 +572,12 @@ impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::WebhookDeliveryResponse>>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw
                     .list_webhook_deliveries(&self.webhook_id, self.limit, self.offset)
@@ -598,14 +668,24 @@ Blocking: `send()` returns the result.*/
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWebhooksBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListWebhooksBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListWebhooksBuilder {
             phala_client,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -634,7 +714,11 @@ impl<'a, M: Mode> ListWebhooksBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::WebhookResponse>>,
         PhalaCloudError,
     > {
-        let raw = self.phala_client.call();
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let raw = phala_client.call();
         runtime::finish(
                 raw.list_webhooks().await,
                 &raw,
@@ -695,6 +779,7 @@ pub struct ResendWebhookDeliveryBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
     event_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ResendWebhookDeliveryBuilder<'a, M> {
@@ -707,8 +792,17 @@ impl<'a, M: Mode> ResendWebhookDeliveryBuilder<'a, M> {
             phala_client,
             webhook_id,
             event_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -729,9 +823,13 @@ impl<'a, M: Mode> ResendWebhookDeliveryBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         runtime::check_path_param("event_id", &self.event_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.resend_webhook_delivery(&self.webhook_id, &self.event_id).await,
                 &raw,
@@ -832,6 +930,7 @@ Blocking: `send()` returns the result.*/
 pub struct RevealWebhookSecretBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RevealWebhookSecretBuilder<'a, M> {
@@ -839,8 +938,17 @@ impl<'a, M: Mode> RevealWebhookSecretBuilder<'a, M> {
         RevealWebhookSecretBuilder {
             phala_client,
             webhook_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -861,8 +969,12 @@ impl<'a, M: Mode> RevealWebhookSecretBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.reveal_webhook_secret(&self.webhook_id).await,
                 &raw,
@@ -938,6 +1050,7 @@ Blocking: `send()` returns the result.*/
 pub struct RotateWebhookSecretBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RotateWebhookSecretBuilder<'a, M> {
@@ -945,8 +1058,17 @@ impl<'a, M: Mode> RotateWebhookSecretBuilder<'a, M> {
         RotateWebhookSecretBuilder {
             phala_client,
             webhook_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -967,8 +1089,12 @@ impl<'a, M: Mode> RotateWebhookSecretBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.rotate_webhook_secret(&self.webhook_id).await,
                 &raw,
@@ -1044,6 +1170,7 @@ Blocking: `send()` returns the result.*/
 pub struct TestWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> TestWebhookBuilder<'a, M> {
@@ -1051,8 +1178,17 @@ impl<'a, M: Mode> TestWebhookBuilder<'a, M> {
         TestWebhookBuilder {
             phala_client,
             webhook_id,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -1073,8 +1209,12 @@ impl<'a, M: Mode> TestWebhookBuilder<'a, M> {
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.test_webhook(&self.webhook_id).await,
                 &raw,
@@ -1151,6 +1291,7 @@ pub struct UpdateWebhookBuilder<'a, M = Raise> {
     phala_client: &'a PhalaCloud,
     webhook_id: ::std::string::String,
     body: types::WebhookUpdateRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
     phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateWebhookBuilder<'a, M> {
@@ -1163,8 +1304,17 @@ impl<'a, M: Mode> UpdateWebhookBuilder<'a, M> {
             phala_client,
             webhook_id,
             body,
+            phala_version: ::std::option::Option::None,
             phala_mode: ::std::marker::PhantomData,
         }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
@@ -1190,8 +1340,12 @@ impl<'a, M: Mode> UpdateWebhookBuilder<'a, M> {
         runtime::Response<types::WebhookResponse>,
         PhalaCloudError,
     > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
-        let raw = self.phala_client.call();
+        let raw = phala_client.call();
         runtime::finish(
                 raw.update_webhook(&self.webhook_id, &self.body).await,
                 &raw,
