@@ -195,6 +195,7 @@ fn client_methods() -> std::collections::BTreeSet<String> {
     let sources = [
         include_str!("../runtime/client.rs"),
         include_str!("../runtime/blocking.rs"),
+        include_str!("../runtime/request.rs"),
     ];
     for file in sources.iter().filter_map(|s| syn::parse_file(s).ok()) {
         for item in file.items {

@@ -38,6 +38,7 @@ pub mod error;
 pub mod error_codes;
 pub mod operations;
 pub mod raw;
+mod request;
 mod runtime;
 pub mod safe;
 mod transport;
@@ -54,6 +55,7 @@ pub use client::{
     PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
+pub use request::{ApiRequest, Method};
 pub use runtime::{Response, UploadFile};
 pub use transport::RetryPolicy;
 pub use safe::SafeResult;

@@ -495,6 +495,35 @@ pub(crate) async fn send_json<T: serde::de::DeserializeOwned + 'static>(
     build: &BuildRequest<'_>,
     operation: &'static str,
 ) -> Result<Response<T>, PhalaCloudError> {
+    let (response, raw) = exchange(client, build, operation).await?;
+    if !response.status().is_success() {
+        let attempts = raw.inner.outcome().attempts;
+        return Err(api_error(response, &raw.inner)
+            .await
+            .with_attempts(attempts));
+    }
+    let whole = read_whole(response, &raw.inner).await?;
+    decode_success(whole.status, whole.headers, &whole.data, &raw.inner)
+}
+
+/// Like [`send_json`], but any status is a response: status, headers and
+/// the raw body (the generic request's `send_raw`).
+pub(crate) async fn send_raw(
+    client: &PhalaCloud,
+    build: &BuildRequest<'_>,
+    operation: &'static str,
+) -> Result<Response<bytes::Bytes>, PhalaCloudError> {
+    let (response, raw) = exchange(client, build, operation).await?;
+    read_whole(response, &raw.inner).await
+}
+
+/// Sends the request (retrying as the policy says) and returns the final
+/// response, which may have any status.
+async fn exchange(
+    client: &PhalaCloud,
+    build: &BuildRequest<'_>,
+    operation: &'static str,
+) -> Result<(reqwest::Response, raw::Client), PhalaCloudError> {
     let raw = client.call();
     let prepare = || -> Result<reqwest::Request, PhalaCloudError> {
         let mut request = build()?.build().map_err(transport)?;
@@ -508,17 +537,10 @@ pub(crate) async fn send_json<T: serde::de::DeserializeOwned + 'static>(
         crate::transport::send(&raw.client, first, Some(&rebuild), &raw.inner, operation)
             .await
             .map_err(|e| body_error(e, &raw.inner).with_attempts(attempts()))?;
-    let status = response.status();
-    if raw.inner.outcome().redirect_loop && status.is_redirection() {
+    if raw.inner.outcome().redirect_loop && response.status().is_redirection() {
         return Err(RequestError::new("too many redirects", None).into());
     }
-    if !status.is_success() {
-        return Err(api_error(response, &raw.inner)
-            .await
-            .with_attempts(attempts()));
-    }
-    let whole = read_whole(response, &raw.inner).await?;
-    decode_success(whole.status, whole.headers, &whole.data, &raw.inner)
+    Ok((response, raw))
 }
 
 /// A response read whole (within the size limit): status, headers, body.

@@ -20,6 +20,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "src/error_guide.md",
         include_str!("../../runtime/error_guide.md"),
     ),
+    ("src/request.rs", include_str!("../../runtime/request.rs")),
     ("src/safe.rs", include_str!("../../runtime/safe.rs")),
     (
         "src/transport.rs",
@@ -80,6 +81,7 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
         pub mod error_codes;
         pub mod operations;
         pub mod raw;
+        mod request;
         mod runtime;
         pub mod safe;
         mod transport;
@@ -97,6 +99,7 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
             PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
             DEFAULT_USER_AGENT,
         };
+        pub use request::{ApiRequest, Method};
         pub use runtime::{Response, UploadFile};
         pub use transport::RetryPolicy;
         pub use safe::SafeResult;
