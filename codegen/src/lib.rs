@@ -72,12 +72,26 @@ struct Prepared {
     warnings: Vec<String>,
 }
 
-fn prepare(config: &Config, spec: &Path) -> Result<Prepared> {
+/// The spec as the generator reads it: loaded, with the overlays of
+/// `inputs.overlays` applied (what Prism serves in the contract tests).
+pub fn overlaid_spec(config: &Config, spec: &Path) -> Result<serde_json::Value> {
+    load_overlaid(config, spec).map(|(doc, _)| doc)
+}
+
+fn load_overlaid(
+    config: &Config,
+    spec: &Path,
+) -> Result<(serde_json::Value, Vec<overlay::Applied>)> {
     let mut doc = load::load_spec(spec)?;
-    let overlays = match &config.inputs.overlays {
+    let applied = match &config.inputs.overlays {
         Some(dir) => overlay::apply(&mut doc, &overlay::load_dir(dir)?)?,
         None => Vec::new(),
     };
+    Ok((doc, applied))
+}
+
+fn prepare(config: &Config, spec: &Path) -> Result<Prepared> {
+    let (mut doc, overlays) = load_overlaid(config, spec)?;
     let python = naming::PythonNames::load(&config.inputs.python_names)?;
     let names = naming::name_everything(&doc, spec, config, &python)?;
     let mut unused_overrides = naming::unused_overrides(&doc, config);

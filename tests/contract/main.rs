@@ -26,11 +26,15 @@ fn setup() -> Setup {
     let config =
         phala_codegen::Config::load(&root.join(phala_codegen::config::DEFAULT_CONFIG)).unwrap();
     let generated = phala_codegen::generate(&config, &config.inputs.spec).unwrap();
-    let spec: Value =
-        serde_json::from_str(&std::fs::read_to_string(&config.inputs.spec).unwrap()).unwrap();
+    // Prism serves the spec the SDK was generated from: the public spec
+    // with `spec/overlays/` applied (typed responses, added operations).
+    let spec = phala_codegen::overlaid_spec(&config, &config.inputs.spec).unwrap();
+    let spec_path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("overlaid-openapi-{}.json", std::process::id()));
+    std::fs::write(&spec_path, serde_json::to_vec(&spec).unwrap()).unwrap();
     Setup {
         spec,
-        spec_path: config.inputs.spec.clone(),
+        spec_path,
         operations: generated.api.operations,
     }
 }
