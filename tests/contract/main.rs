@@ -29,9 +29,13 @@ fn setup() -> Setup {
     // Prism serves the spec the SDK was generated from: the public spec
     // with `spec/overlays/` applied (typed responses, added operations).
     let spec = phala_codegen::overlaid_spec(&config, &config.inputs.spec).unwrap();
-    let spec_path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("overlaid-openapi-{}.json", std::process::id()));
-    std::fs::write(&spec_path, serde_json::to_vec(&spec).unwrap()).unwrap();
+    // Written under a unique name and renamed into place: every writer
+    // writes the same bytes, and a reader never sees half a file.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let spec_path = dir.join("overlaid-openapi.json");
+    let partial = tempfile::NamedTempFile::new_in(dir).unwrap();
+    std::fs::write(partial.path(), serde_json::to_vec(&spec).unwrap()).unwrap();
+    partial.persist(&spec_path).unwrap();
     Setup {
         spec,
         spec_path,
