@@ -52,6 +52,9 @@ pub struct Operation {
     pub error_statuses: Vec<u16>,
     /// The `X-Phala-Version` this operation always sends (`[api.pins]`).
     pub version_pin: Option<String>,
+    /// Why the success body stays untyped JSON, where an overlay says
+    /// (`x-phala-untyped` on the 2xx JSON media type).
+    pub untyped_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -282,6 +285,17 @@ fn operation(
         success,
         error_statuses,
         version_pin: None,
+        untyped_reason: op
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(code, _)| code.starts_with('2'))
+            .find_map(|(_, r)| {
+                r.pointer("/content/application~1json/x-phala-untyped")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            }),
         operation_id: op_id,
     })
 }

@@ -67,3 +67,39 @@ fn an_overlay_action_that_matches_nothing_is_an_error_naming_file_and_action() {
         "{stdout}"
     );
 }
+
+/// Issue 13's rule: no operation returns untyped JSON unless an overlay
+/// says why (`x-phala-untyped`, which also goes into the method's docs).
+#[test]
+fn every_untyped_success_has_a_reason_from_an_overlay() {
+    let config = phala_codegen::Config::load(&support::config()).unwrap();
+    let generated = phala_codegen::generate(&config, &config.inputs.spec).unwrap();
+    let surface = phala_codegen::api_surface(&config, &config.inputs.spec, None).unwrap();
+    let untyped: Vec<&str> = surface
+        .operations
+        .iter()
+        .filter(|(_, op)| op.success == "Value")
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert!(!untyped.is_empty() && untyped.len() < 30, "{untyped:?}");
+    for name in &untyped {
+        let op = generated
+            .api
+            .operations
+            .iter()
+            .find(|o| o.name == *name)
+            .unwrap();
+        assert!(
+            op.untyped_reason.is_some(),
+            "`{name}` returns serde_json::Value with no x-phala-untyped reason in spec/overlays/"
+        );
+    }
+    for typed in [
+        "provision_cvm",
+        "get_app_env_encrypt_pub_key",
+        "get_cvm_state",
+        "replicate_cvm",
+    ] {
+        assert_ne!(surface.operations[typed].success, "Value", "{typed}");
+    }
+}

@@ -13,7 +13,7 @@
 - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy.
 - [`SafeResult`]: what the `safe_*` twin of every method yields instead.
 - [`error_codes`]: the structured `ERR-xx-xxx` codes.
-- [`types`]: the 905 request and response models.
+- [`types`]: the 907 request and response models.
 - [`operations`]: the request builders.
 - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.
 

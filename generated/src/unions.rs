@@ -58,6 +58,21 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
             ];
             VARIANTS
         }
+        "CvmActionResponseId" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "Integer",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<i64>,
+                },
+                UnionVariant {
+                    name: "String",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<::std::string::String>,
+                },
+            ];
+            VARIANTS
+        }
         "CvmInfoDetailComposeFile" => {
             const VARIANTS: &[UnionVariant] = &[
                 UnionVariant {

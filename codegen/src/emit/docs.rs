@@ -30,6 +30,11 @@ pub fn operation(op: &Operation, fields: &[Field]) -> String {
                 .join(", ")
         ));
     }
+    if let Some(reason) = &op.untyped_reason {
+        doc.push_str(&format!(
+            "\n\nReturns the JSON as `serde_json::Value`: the spec gives no schema, and {reason}."
+        ));
+    }
     if !op.error_statuses.is_empty() {
         doc.push_str(&format!(
             "\n\nDeclared error statuses: {}.",

@@ -497,6 +497,8 @@ Returns TEE attestation quotes, event logs, and KMS configuration for running CV
 
 `GET /api/v1/apps/{app_id}/attestations`
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 returns this JSON unvalidated (`get_app_attestation`), so there is no model.
+
 Declared error statuses: 404, 422.*/
     pub fn get_app_attestation(
         &self,
@@ -518,6 +520,8 @@ impl blocking::PhalaCloud {
 Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
 
 `GET /api/v1/apps/{app_id}/attestations`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 returns this JSON unvalidated (`get_app_attestation`), so there is no model.
 
 Declared error statuses: 404, 422.
 
@@ -2584,6 +2588,8 @@ Optional parameters, set on the returned builder:
 - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
 - `body`: The request body.
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
 Declared error statuses: 401, 403, 404, 409, 422, 465.*/
     pub fn redeploy_app_revision(
         &self,
@@ -2619,6 +2625,8 @@ Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will b
 Optional parameters, set on the returned builder:
 - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
 - `body`: The request body.
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
 
 Declared error statuses: 401, 403, 404, 409, 422, 465.
 

@@ -219,6 +219,8 @@ Returns TCB collateral data for quote verification. Cached for 24 hours.
 
 `GET /api/v1/attestations/collateral/{checksum}`
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+
 Declared error statuses: 400, 404, 422.*/
     pub fn get_attestation_collateral(
         &self,
@@ -240,6 +242,8 @@ impl blocking::PhalaCloud {
 Returns TCB collateral data for quote verification. Cached for 24 hours.
 
 `GET /api/v1/attestations/collateral/{checksum}`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
 
 Declared error statuses: 400, 404, 422.
 
@@ -458,7 +462,9 @@ impl PhalaCloud {
 
 Public endpoint. Returns device_id list from nodes table (excluding deleted).
 
-`GET /api/v1/attestations/device_ids`*/
+`GET /api/v1/attestations/device_ids`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.*/
     pub fn list_attestation_device_ids(&self) -> ListAttestationDeviceIdsBuilder<'_> {
         ListAttestationDeviceIdsBuilder::new(self)
     }
@@ -475,6 +481,8 @@ impl blocking::PhalaCloud {
 Public endpoint. Returns device_id list from nodes table (excluding deleted).
 
 `GET /api/v1/attestations/device_ids`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
 
 Blocking: `send()` returns the result.*/
     pub fn list_attestation_device_ids(
@@ -681,7 +689,9 @@ impl PhalaCloud {
 
 Public endpoint. Returns PPID list from nodes table (excluding deleted).
 
-`GET /api/v1/attestations/ppids`*/
+`GET /api/v1/attestations/ppids`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.*/
     pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_> {
         ListAttestationPpidsBuilder::new(self)
     }
@@ -696,6 +706,8 @@ impl blocking::PhalaCloud {
 Public endpoint. Returns PPID list from nodes table (excluding deleted).
 
 `GET /api/v1/attestations/ppids`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
 
 Blocking: `send()` returns the result.*/
     pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_, Blocking> {
@@ -828,6 +840,8 @@ Optional parameters, set on the returned builder:
 - `limit`: Max results
 - `skip`: Offset for pagination
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+
 Declared error statuses: 422.*/
     pub fn list_recent_attestations(&self) -> ListRecentAttestationsBuilder<'_> {
         ListRecentAttestationsBuilder::new(self)
@@ -849,6 +863,8 @@ Public endpoint. Returns recently uploaded quotes ordered by timestamp.
 Optional parameters, set on the returned builder:
 - `limit`: Max results
 - `skip`: Offset for pagination
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
 
 Declared error statuses: 422.
 
@@ -1120,6 +1136,8 @@ Public endpoint. Returns parsed quote data with verification status.
 
 `GET /api/v1/attestations/view/{checksum}`
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+
 Declared error statuses: 404, 422.*/
     pub fn view_attestation(
         &self,
@@ -1141,6 +1159,8 @@ impl blocking::PhalaCloud {
 Public endpoint. Returns parsed quote data with verification status.
 
 `GET /api/v1/attestations/view/{checksum}`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
 
 Declared error statuses: 404, 422.
 

@@ -364,6 +364,8 @@ Applies a provisioned compose file update. Requires compose_hash from provision 
 
 `PATCH /api/v1/cvms/{cvm_id}/compose_file`
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 reads this response loosely (`commit_cvm_compose_file_update` returns the JSON as is), so there is no model.
+
 Declared error statuses: 400, 401, 403, 404, 422, 503.*/
     pub fn commit_cvm_compose_file_update(
         &self,
@@ -387,6 +389,8 @@ impl blocking::PhalaCloud {
 Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
 
 `PATCH /api/v1/cvms/{cvm_id}/compose_file`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 reads this response loosely (`commit_cvm_compose_file_update` returns the JSON as is), so there is no model.
 
 Declared error statuses: 400, 401, 403, 404, 422, 503.
 
@@ -647,6 +651,8 @@ Completes a two-phase CVM replication using a one-time commit token. The token w
 Optional parameters, set on the returned builder:
 - `token`: Commit token (alternative to body.token)
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
 Declared error statuses: 422.*/
     pub fn commit_cvm_replica(
         &self,
@@ -673,6 +679,8 @@ Completes a two-phase CVM replication using a one-time commit token. The token w
 
 Optional parameters, set on the returned builder:
 - `token`: Commit token (alternative to body.token)
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
 
 Declared error statuses: 422.
 
@@ -804,6 +812,8 @@ Completes a two-phase CVM update using a one-time commit token. The token was ge
 Optional parameters, set on the returned builder:
 - `token`: Commit token (alternative to body.token)
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
 Declared error statuses: 422.*/
     pub fn commit_cvm_update(
         &self,
@@ -830,6 +840,8 @@ Completes a two-phase CVM update using a one-time commit token. The token was ge
 
 Optional parameters, set on the returned builder:
 - `token`: Commit token (alternative to body.token)
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
 
 Declared error statuses: 422.
 
@@ -1594,6 +1606,8 @@ Read-only lookup of commit token metadata for the confirm-update page.
 
 `GET /api/v1/cvms/{cvm_id}/commit-update`
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
 Declared error statuses: 422.*/
     pub fn get_commit_update_info(
         &self,
@@ -1617,6 +1631,8 @@ impl blocking::PhalaCloud {
 Read-only lookup of commit token metadata for the confirm-update page.
 
 `GET /api/v1/cvms/{cvm_id}/commit-update`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
 
 Declared error statuses: 422.
 
@@ -3790,6 +3806,8 @@ Returns current in-progress operation details including Celery task status.
 
 `GET /api/v1/cvms/{cvm_id}/operation-status`
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_operation_status(
         &self,
@@ -3811,6 +3829,8 @@ impl blocking::PhalaCloud {
 Returns current in-progress operation details including Celery task status.
 
 `GET /api/v1/cvms/{cvm_id}/operation-status`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
 
 Declared error statuses: 401, 403, 404, 422.
 
@@ -4254,6 +4274,8 @@ Optional parameters, set on the returned builder:
 
 The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no model for this 202 body in the Python SDK 0.2.0 yet (issue 13 follow-up).
+
 Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.*/
     pub fn patch_cvm(
         &self,
@@ -4284,6 +4306,8 @@ Optional parameters, set on the returned builder:
 - `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
 
 The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no model for this 202 body in the Python SDK 0.2.0 yet (issue 13 follow-up).
 
 Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
 
@@ -4671,6 +4695,8 @@ Validates Eliza configuration and caches it for 14 days. Returns compose_hash an
 
 `POST /api/v1/cvms/provision/eliza`
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it, so there is no model to take fields from.
+
 Declared error statuses: 400, 401, 422.*/
     pub fn provision_cvm_for_eliza(
         &self,
@@ -4692,6 +4718,8 @@ impl blocking::PhalaCloud {
 Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
 
 `POST /api/v1/cvms/provision/eliza`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it, so there is no model to take fields from.
 
 Declared error statuses: 400, 401, 422.
 
@@ -4826,6 +4854,8 @@ Switch/rollback a CVM to a specified app revision (compose_hash).
 Optional parameters, set on the returned builder:
 - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
 Declared error statuses: 401, 403, 404, 409, 422, 465.*/
     pub fn redeploy_cvm_revision(
         &self,
@@ -4860,6 +4890,8 @@ Switch/rollback a CVM to a specified app revision (compose_hash).
 
 Optional parameters, set on the returned builder:
 - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
 
 Declared error statuses: 401, 403, 404, 409, 422, 465.
 
@@ -5210,23 +5242,28 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+    pub fn send(self) -> M::Sent<'a, types::CvmActionResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::CvmActionResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+    ) -> ::std::result::Result<types::CvmActionResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+    ) -> ::std::result::Result<
+        runtime::Response<types::CvmActionResponse>,
+        PhalaCloudError,
+    > {
         let phala_client = self
             .phala_client
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
@@ -5263,8 +5300,8 @@ impl<'a> ReplicateCvmBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for ReplicateCvmBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
+    type Output = M::Output<types::CvmActionResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::CvmActionResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -6064,6 +6101,8 @@ Submit complete compose file with hash verification. Use when you have pre-compu
 
 `POST /api/v1/cvms/{cvm_id}/compose_file`
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 provisions a compose update at `/compose_file/provision` instead; it has no model for this response.
+
 Declared error statuses: 400, 401, 403, 404, 422, 503.*/
     pub fn submit_cvm_compose_file_update(
         &self,
@@ -6087,6 +6126,8 @@ impl blocking::PhalaCloud {
 Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
 
 `POST /api/v1/cvms/{cvm_id}/compose_file`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 provisions a compose update at `/compose_file/provision` instead; it has no model for this response.
 
 Declared error statuses: 400, 401, 403, 404, 422, 503.
 
@@ -7109,6 +7150,8 @@ Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Tak
 
 `PATCH /api/v1/cvms/{cvm_id}/os-image`
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 discards this body (its model is `None`).
+
 Declared error statuses: 400, 401, 403, 404, 409, 422.*/
     pub fn update_os_image(
         &self,
@@ -7132,6 +7175,8 @@ impl blocking::PhalaCloud {
 Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
 
 `PATCH /api/v1/cvms/{cvm_id}/os-image`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 discards this body (its model is `None`).
 
 Declared error statuses: 400, 401, 403, 404, 409, 422.
 

@@ -868,6 +868,8 @@ impl PhalaCloud {
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+
 Declared error statuses: 422.*/
     pub fn resend_webhook_delivery(
         &self,
@@ -897,6 +899,8 @@ impl blocking::PhalaCloud {
     /** Resend a webhook delivery
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
 
 Declared error statuses: 422.
 
@@ -1008,6 +1012,8 @@ impl PhalaCloud {
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+
 Declared error statuses: 422.*/
     pub fn reveal_webhook_secret(
         &self,
@@ -1027,6 +1033,8 @@ impl blocking::PhalaCloud {
     /** Reveal webhook secret (requires 2FA)
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
 
 Declared error statuses: 422.
 
@@ -1128,6 +1136,8 @@ impl PhalaCloud {
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+
 Declared error statuses: 422.*/
     pub fn rotate_webhook_secret(
         &self,
@@ -1147,6 +1157,8 @@ impl blocking::PhalaCloud {
     /** Rotate webhook secret (requires 2FA)
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
 
 Declared error statuses: 422.
 
@@ -1248,6 +1260,8 @@ impl PhalaCloud {
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/test`
 
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+
 Declared error statuses: 422.*/
     pub fn test_webhook(
         &self,
@@ -1267,6 +1281,8 @@ impl blocking::PhalaCloud {
     /** Send test webhook event
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/test`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
 
 Declared error statuses: 422.
 

@@ -403,7 +403,7 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/replicas`
         cvm_id: &'a str,
         x_prepare_only: Option<&'a str>,
         body: Option<&'a types::ReplicateRequest>,
-    ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
+    ) -> Result<ResponseValue<types::CvmActionResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/cvms/{}/replicas", self.baseurl, encode_path(& cvm_id
             .to_string()),

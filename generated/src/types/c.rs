@@ -3497,6 +3497,41 @@ pub struct CurrentStatusResponse {
     /// Number of currently running CVMs
     pub running_cvms_count: i64,
 }
+/// The CVM an action (here: a new replica) applies to (Python SDK `CvmActionResponseV20260121` / `V20260522`: the id is an integer in the first API version and a string in the later one).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct CvmActionResponse {
+    /// Integer or string, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<CvmActionResponseId>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<::std::string::String>,
+}
+/// `CvmActionResponseId`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum CvmActionResponseId {
+    /// A `i64`.
+    Integer(i64),
+    /// A `String`.
+    String(::std::string::String),
+}
+impl ::std::fmt::Display for CvmActionResponseId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(x) => x.fmt(f),
+            Self::String(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<i64> for CvmActionResponseId {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 /// CVM allocation info for a GPU rental order.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmAllocationResponse {
