@@ -1,6 +1,6 @@
 //! The Phala Cloud SDK generator.
 //!
-//! Stages, one module each: [`load`] -> [`normalize`] -> [`ir`] (named by
+//! Stages, one module each: [`load`] -> [`overlay`] -> [`normalize`] -> [`ir`] (named by
 //! [`naming`]) -> progenitor and typify ([`emit::progenitor`]) -> [`bind`]
 //! (each operation joined with its progenitor method, once) -> [`emit`] and
 //! the crate's API [`surface`], both read off the bound operations ->
