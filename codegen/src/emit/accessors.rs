@@ -157,7 +157,7 @@ fn accessors(
 /// Whether a field of type `ty` has `to_string` through `Display`.
 fn prints(ty: &syn::Type, displayed: &BTreeSet<String>) -> bool {
     let text = quote!(#ty).to_string().replace(' ', "");
-    if is_copy(&text) || text == "::std::string::String" {
+    if is_copy(ty) || text == "::std::string::String" {
         return true;
     }
     matches!(ty, syn::Type::Path(p) if p.path.get_ident().is_some_and(|i| displayed.contains(&i.to_string())))
@@ -167,7 +167,7 @@ fn prints(ty: &syn::Type, displayed: &BTreeSet<String>) -> bool {
 /// value, strings as `&str`, options as `Option<&T>`, the rest by reference.
 fn read(ty: &syn::Type, place: TokenStream) -> (TokenStream, TokenStream) {
     let text = quote!(#ty).to_string().replace(' ', "");
-    if is_copy(&text) {
+    if is_copy(ty) {
         return (quote!(#ty), place);
     }
     if text == "::std::string::String" {
@@ -175,7 +175,7 @@ fn read(ty: &syn::Type, place: TokenStream) -> (TokenStream, TokenStream) {
     }
     if let Some(inner) = option_inner(ty) {
         let inner_text = quote!(#inner).to_string().replace(' ', "");
-        if is_copy(&inner_text) {
+        if is_copy(inner) {
             return (quote!(#ty), place);
         }
         if inner_text == "::std::string::String" {
@@ -192,9 +192,9 @@ fn read(ty: &syn::Type, place: TokenStream) -> (TokenStream, TokenStream) {
     (quote!(&#ty), quote!(&#place))
 }
 
-fn is_copy(text: &str) -> bool {
-    matches!(
-        text,
-        "bool" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "f32" | "f64"
-    ) || text.starts_with("::std::num::NonZero")
+/// A primitive or a `NonZero*` integer: read by value.
+fn is_copy(ty: &syn::Type) -> bool {
+    super::requests::is_primitive(ty)
+        || matches!(ty, syn::Type::Path(p) if p.path.segments.last()
+            .is_some_and(|s| s.ident.to_string().starts_with("NonZero")))
 }

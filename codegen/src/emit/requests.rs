@@ -61,8 +61,7 @@ pub fn rewrite(
                 .iter()
                 .any(|(k, _)| k == "default" || k == "skip_serializing_if"),
         };
-        widen_non_zero(&mut field.ty);
-        plain_strings(&mut field.ty, string_newtypes);
+        plain_types(&mut field.ty, string_newtypes);
         if is_required {
             required.push((ident, field.ty.clone()));
             continue;
@@ -209,7 +208,8 @@ fn argument(ty: &syn::Type) -> (TokenStream, TokenStream) {
     }
 }
 
-fn is_primitive(ty: &syn::Type) -> bool {
+/// Whether `ty` is a primitive number or `bool` (passed and read by value).
+pub(super) fn is_primitive(ty: &syn::Type) -> bool {
     const PRIMITIVES: [&str; 13] = [
         "bool", "i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize", "f32",
         "f64",
@@ -218,58 +218,34 @@ fn is_primitive(ty: &syn::Type) -> bool {
         && p.path.get_ident().is_some_and(|i| PRIMITIVES.contains(&i.to_string().as_str())))
 }
 
-/// A string newtype (`PortMappingEntryProtocol`) -> `String`, also inside
-/// `Option` or `Vec`.
-fn plain_strings(ty: &mut syn::Type, string_newtypes: &BTreeSet<String>) {
+/// A string newtype (`PortMappingEntryProtocol`) -> `String`, and
+/// `NonZeroU64` -> `u64`, at any depth (`Option<..>`, `Vec<..>`), as
+/// [`reshape_surface`] spells them too.
+fn plain_types(ty: &mut syn::Type, string_newtypes: &BTreeSet<String>) {
     let syn::Type::Path(p) = ty else { return };
-    if p.path
-        .get_ident()
-        .is_some_and(|i| string_newtypes.contains(&i.to_string()))
-    {
-        *ty = syn::parse_quote!(::std::string::String);
+    if let Some(name) = p.path.get_ident().map(ToString::to_string) {
+        if string_newtypes.contains(&name) {
+            *ty = syn::parse_quote!(::std::string::String);
+            return;
+        }
+    }
+    let non_zero = p.path.segments.last().and_then(|last| {
+        let name = last.ident.to_string();
+        let plain = name.strip_prefix("NonZero")?.to_lowercase();
+        syn::parse_str::<syn::Type>(&plain).ok()
+    });
+    if let Some(plain) = non_zero {
+        *ty = plain;
         return;
     }
     for segment in p.path.segments.iter_mut() {
         if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
             for arg in args.args.iter_mut() {
                 if let syn::GenericArgument::Type(inner) = arg {
-                    plain_strings(inner, string_newtypes);
+                    plain_types(inner, string_newtypes);
                 }
             }
         }
-    }
-}
-
-/// `NonZeroU64` -> `u64` (also inside `Option`).
-fn widen_non_zero(ty: &mut syn::Type) {
-    if let Some(inner) = option_inner_mut(ty) {
-        widen_non_zero(inner);
-        return;
-    }
-    let syn::Type::Path(p) = ty else { return };
-    let Some(last) = p.path.segments.last() else {
-        return;
-    };
-    let name = last.ident.to_string();
-    if let Some(plain) = name.strip_prefix("NonZero") {
-        if let Ok(plain) = syn::parse_str::<syn::Type>(&plain.to_lowercase()) {
-            *ty = plain;
-        }
-    }
-}
-
-fn option_inner_mut(ty: &mut syn::Type) -> Option<&mut syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last_mut()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    match &mut last.arguments {
-        syn::PathArguments::AngleBracketed(args) => match args.args.first_mut()? {
-            syn::GenericArgument::Type(t) => Some(t),
-            _ => None,
-        },
-        _ => None,
     }
 }
 
