@@ -59,8 +59,13 @@ struct Cli {
     /// Accept overrides in the configuration that match nothing in the
     /// inputs (a warning instead of an error), e.g. to generate from an
     /// older spec.
-    #[arg(long)]
+    #[arg(long, global = true)]
     allow_unused_overrides: bool,
+    /// Use the spec as it is, without the overlays of `inputs.overlays`
+    /// (they are fixes for the Phala spec; a different spec has other
+    /// paths and components).
+    #[arg(long, global = true)]
+    no_overlays: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -141,6 +146,9 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     let start = Instant::now();
     let mut config = Config::load(&cli.config)?;
     config.allow_unused_overrides = cli.allow_unused_overrides;
+    if cli.no_overlays {
+        config.inputs.overlays = None;
+    }
     if let Some(Command::Diff(args)) = &cli.command {
         return diff(&config, args);
     }

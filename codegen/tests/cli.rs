@@ -42,6 +42,7 @@ fn generate_from(name: &str, text: &str) -> (tempfile::TempDir, Output) {
     let out_dir = dir.path().join("out");
     let out = run(&[
         "--allow-unused-overrides",
+        "--no-overlays",
         "--spec",
         spec.to_str().unwrap(),
         "--out",
@@ -69,6 +70,7 @@ fn expect_error(name: &str, text: &str, needles: &[&str]) {
 fn missing_spec_names_the_file() {
     let out = run(&[
         "--allow-unused-overrides",
+        "--no-overlays",
         "--spec",
         "/nonexistent/spec.json",
         "--out",
@@ -192,6 +194,7 @@ fn second_run_writes_nothing_and_check_detects_edits() {
     let out_dir = dir.path().join("out");
     let args = [
         "--allow-unused-overrides",
+        "--no-overlays",
         "--spec",
         spec.to_str().unwrap(),
         "--out",
@@ -252,6 +255,7 @@ fn verbose_prints_pass_counts() {
         &[
             "--verbose",
             "--allow-unused-overrides",
+            "--no-overlays",
             "--spec",
             spec.to_str().unwrap(),
             "--out",
@@ -309,6 +313,7 @@ fn a_new_catalog_row_becomes_a_constant_and_a_variant() {
         let out_dir = dir.path().join("out");
         let mut args = vec![
             "--allow-unused-overrides",
+            "--no-overlays",
             "--spec",
             spec.to_str().unwrap(),
             "--out",
@@ -359,6 +364,7 @@ fn a_malformed_catalog_row_names_its_line() {
     let out_dir = dir.path().join("out");
     let out = run(&[
         "--allow-unused-overrides",
+        "--no-overlays",
         "--spec",
         spec.to_str().unwrap(),
         "--error-catalog",

@@ -55,6 +55,7 @@ fn a_consumer_survives_non_breaking_changes_and_not_a_breaking_one() {
             "--out",
             sdk.to_str().unwrap(),
             "--allow-unused-overrides",
+            "--no-overlays",
         ]);
         assert!(
             out.status.success(),

@@ -323,7 +323,12 @@ fn a_missing_new_spec_is_an_error_naming_the_file() {
     let old = dir.path().join("old.json");
     std::fs::write(&old, base().to_string()).unwrap();
     let missing = dir.path().join("missing.json");
-    let out = run(&["diff", old.to_str().unwrap(), missing.to_str().unwrap()]);
+    let out = run(&[
+        "diff",
+        "--no-overlays",
+        old.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -98,6 +98,7 @@ fn an_empty_catalog_and_an_empty_name_table_are_warnings() {
         &config,
         &[
             "--allow-unused-overrides",
+            "--no-overlays",
             "--spec",
             spec.to_str().unwrap(),
             "--error-catalog",

@@ -49,6 +49,7 @@ fn generate(
     let config = config_in(dir.path(), edit);
     let mut args = vec![
         "--allow-unused-overrides",
+        "--no-overlays",
         "--spec",
         spec_path.to_str().unwrap(),
     ];

@@ -20,21 +20,20 @@ pub fn progenitor_error(
     view: &Value,
     api: &Api,
     message: String,
-    fails: &dyn Fn(&Value) -> bool,
+    fails: &dyn Fn(&Value) -> Option<String>,
 ) -> Error {
-    // typify appends a multi-line dump of its type entry; the first two
-    // lines say what is wrong and with which value.
-    let summary: Vec<&str> = message.lines().take(2).map(str::trim).collect();
-    let message = format!("progenitor/typify: {}", summary.join("; "));
+    let failed = |candidate: &Value| fails(candidate).is_some();
     let ops: Vec<&Operation> = api
         .operations
         .iter()
         .filter(|o| !matches!(o.body, Some(Body::Multipart { .. })))
         .collect();
     let without_ops = only_operations(view, &[]);
-    if !fails(&without_ops) {
-        let found = narrow(&ops, |keep| fails(&only_operations(view, keep)));
+    if !failed(&without_ops) {
+        let found = narrow(&ops, |keep| failed(&only_operations(view, keep)));
         if let Some(op) = found {
+            // Several operations may fail; the message is this one's own.
+            let own = fails(&only_operations(view, &[op])).unwrap_or(message);
             return Error::Unsupported {
                 operation: op.operation_id.clone(),
                 pointer: format!(
@@ -42,23 +41,36 @@ pub fn progenitor_error(
                     escape(&op.path),
                     op.http_method.to_lowercase()
                 ),
-                message,
+                message: summary(&own),
             };
         }
-        return Error::Progenitor(format!("{message} (no single operation fails on its own)"));
+        return Error::Progenitor(format!(
+            "{} (no single operation fails on its own)",
+            summary(&message)
+        ));
     }
     let names: Vec<&String> = view
         .pointer("/components/schemas")
         .and_then(Value::as_object)
         .map(|m| m.keys().collect())
         .unwrap_or_default();
-    match narrow(&names, |keep| fails(&only_components(&without_ops, keep))) {
-        Some(name) => Error::Schema {
-            pointer: format!("#/components/schemas/{}", escape(name)),
-            message,
-        },
-        None => Error::Progenitor(message),
+    match narrow(&names, |keep| failed(&only_components(&without_ops, keep))) {
+        Some(name) => {
+            let own = fails(&only_components(&without_ops, &[name])).unwrap_or(message);
+            Error::Schema {
+                pointer: format!("#/components/schemas/{}", escape(name)),
+                message: summary(&own),
+            }
+        }
+        None => Error::Progenitor(summary(&message)),
     }
+}
+
+/// typify appends a multi-line dump of its type entry; the first two lines
+/// say what is wrong and with which value.
+fn summary(message: &str) -> String {
+    let lines: Vec<&str> = message.lines().take(2).map(str::trim).collect();
+    format!("progenitor/typify: {}", lines.join("; "))
 }
 
 /// The one item of `items` that makes `fails` true on its own, found by

@@ -65,15 +65,19 @@ fn settings() -> GenerationSettings {
 /// A progenitor failure, with the operation or component that causes it.
 fn located(doc: &Value, api: &Api, message: String) -> Error {
     let view = progenitor_view(doc, api);
-    let fails = |candidate: &Value| {
-        let Ok(spec) = serde_json::from_value::<openapiv3::OpenAPI>(candidate.clone()) else {
-            return true;
+    // The failure of `candidate`, if it fails: the located operation is
+    // reported with its own message, not the whole document's first one.
+    let fails = |candidate: &Value| -> Option<String> {
+        let spec = match serde_json::from_value::<openapiv3::OpenAPI>(candidate.clone()) {
+            Ok(spec) => spec,
+            Err(e) => return Some(e.to_string()),
         };
         let mut generator = Generator::new(&settings());
-        !matches!(
-            crate::quiet::catch_quietly(|| generator.generate_tokens(&spec)),
-            Ok(Ok(_))
-        )
+        match crate::quiet::catch_quietly(|| generator.generate_tokens(&spec)) {
+            Ok(Ok(_)) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(panic) => Some(panic),
+        }
     };
     super::locate::progenitor_error(&view, api, message, &fails)
 }

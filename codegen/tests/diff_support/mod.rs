@@ -180,6 +180,8 @@ pub fn diff_raw(old: &Value, new: &Value, extra: &[&str]) -> Diff {
         new_path.to_str().unwrap(),
         "--current-version",
         "0.1.0",
+        // Hand-made specs: the Phala overlays' targets are not in them.
+        "--no-overlays",
     ];
     args.extend(extra);
     let out = run(&args);
