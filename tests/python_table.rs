@@ -63,5 +63,5 @@ fn the_readme_maps_every_python_method_to_a_real_rust_method() {
         );
         assert_eq!(&sent, request, "`{python}` -> `{rust}`");
     }
-    assert_eq!(with_method, 57);
+    assert_eq!(with_method, 69);
 }

@@ -55,6 +55,9 @@ pub struct Operation {
     /// Why the success body stays untyped JSON, where an overlay says
     /// (`x-phala-untyped` on the 2xx JSON media type).
     pub untyped_reason: Option<String>,
+    /// Where an operation the public spec lacks was taken from, for one an
+    /// overlay adds (`x-phala-source` on the operation).
+    pub unlisted_source: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -296,6 +299,7 @@ fn operation(
                     .and_then(Value::as_str)
                     .map(str::to_owned)
             }),
+        unlisted_source: text(op, "x-phala-source"),
         operation_id: op_id,
     })
 }

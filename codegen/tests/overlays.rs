@@ -103,3 +103,67 @@ fn every_untyped_success_has_a_reason_from_an_overlay() {
         assert_ne!(surface.operations[typed].success, "Value", "{typed}");
     }
 }
+
+/// Issue 13's rule for added operations: exactly the operations the public
+/// spec lacks carry `x-phala-source`, and each one's method docs say it is
+/// not in the public API spec and where it comes from.
+#[test]
+fn operations_missing_from_the_public_spec_are_marked_in_their_docs() {
+    let config = phala_codegen::Config::load(&support::config()).unwrap();
+    let public: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&config.inputs.spec).unwrap()).unwrap();
+    let generated = phala_codegen::generate(&config, &config.inputs.spec).unwrap();
+    let mut added = Vec::new();
+    for op in &generated.api.operations {
+        let in_public = public["paths"]
+            .get(&op.path)
+            .and_then(|p| p.get(op.http_method.to_lowercase()))
+            .is_some();
+        assert_eq!(
+            op.unlisted_source.is_some(),
+            !in_public,
+            "`{}` ({} {}): x-phala-source must mark exactly the operations the public spec lacks",
+            op.name,
+            op.http_method,
+            op.path
+        );
+        if !in_public {
+            added.push(op.name.as_str());
+        }
+    }
+    added.sort_unstable();
+    assert_eq!(
+        added,
+        [
+            "check_cvm_is_allowed",
+            "get_available_nodes",
+            "get_current_user",
+            "get_cvm_containers_stats",
+            "get_cvm_create_resources",
+            "get_os_images",
+            "get_workspace",
+            "get_workspace_nodes",
+            "get_workspace_quotas",
+            "list_kms_contract_nodes",
+            "list_workspaces",
+            "update_cvm_visibility",
+        ]
+    );
+    let docs = generated
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with("src/operations"))
+        .map(|(_, text)| text.as_str())
+        .collect::<String>();
+    for name in &added {
+        let method = docs
+            .split(&format!("pub fn {name}("))
+            .next()
+            .and_then(|before| before.rsplit("/**").next())
+            .unwrap();
+        assert!(
+            method.contains("Not in the public API spec: the server serves it, and this operation is taken from the"),
+            "`{name}`'s docs:\n{method}"
+        );
+    }
+}

@@ -6,14 +6,14 @@
 
 # Crate organization
 
-- [`PhalaCloud`]: the async client. Each of the 102 operations is a method taking the operation's required parameters; it returns a builder whose methods set the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.
+- [`PhalaCloud`]: the async client. Each of the 114 operations is a method taking the operation's required parameters; it returns a builder whose methods set the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.
 - [`blocking::PhalaCloud`]: the same methods, blocking; `.send()` sends.
 - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, [`RetryPolicy`], your own `reqwest::Client`.
 - [`webhook`]: webhook signature verification and event parsing.
 - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy.
 - [`SafeResult`]: what the `safe_*` twin of every method yields instead.
 - [`error_codes`]: the structured `ERR-xx-xxx` codes.
-- [`types`]: the 907 request and response models.
+- [`types`]: the 931 request and response models.
 - [`operations`]: the request builders.
 - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.
 

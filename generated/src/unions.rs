@@ -58,6 +58,51 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
             ];
             VARIANTS
         }
+        "CurrentUserCreditsBalance" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "String",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<::std::string::String>,
+                },
+                UnionVariant {
+                    name: "Number",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<f64>,
+                },
+            ];
+            VARIANTS
+        }
+        "CurrentUserCreditsGrantedBalance" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "String",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<::std::string::String>,
+                },
+                UnionVariant {
+                    name: "Number",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<f64>,
+                },
+            ];
+            VARIANTS
+        }
+        "CurrentUserCreditsOutstandingAmount" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "String",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<::std::string::String>,
+                },
+                UnionVariant {
+                    name: "Number",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<f64>,
+                },
+            ];
+            VARIANTS
+        }
         "CvmActionResponseId" => {
             const VARIANTS: &[UnionVariant] = &[
                 UnionVariant {
@@ -73,6 +118,96 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
             ];
             VARIANTS
         }
+        "CvmCreateGatewayNodeId" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "String",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<::std::string::String>,
+                },
+                UnionVariant {
+                    name: "Integer",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<i64>,
+                },
+            ];
+            VARIANTS
+        }
+        "CvmCreateGatewayNodeKmsContractId" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "String",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<::std::string::String>,
+                },
+                UnionVariant {
+                    name: "Integer",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<i64>,
+                },
+            ];
+            VARIANTS
+        }
+        "CvmCreateKmsNodeId" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "String",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<::std::string::String>,
+                },
+                UnionVariant {
+                    name: "Integer",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<i64>,
+                },
+            ];
+            VARIANTS
+        }
+        "CvmCreateKmsNodeKmsContractId" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "String",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<::std::string::String>,
+                },
+                UnionVariant {
+                    name: "Integer",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<i64>,
+                },
+            ];
+            VARIANTS
+        }
+        "CvmCreateNodeKmsRelationKmsContractId" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "String",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<::std::string::String>,
+                },
+                UnionVariant {
+                    name: "Integer",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<i64>,
+                },
+            ];
+            VARIANTS
+        }
+        "CvmCreateNodeKmsRelationKmsId" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "String",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<::std::string::String>,
+                },
+                UnionVariant {
+                    name: "Integer",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<i64>,
+                },
+            ];
+            VARIANTS
+        }
         "CvmInfoDetailComposeFile" => {
             const VARIANTS: &[UnionVariant] = &[
                 UnionVariant {
@@ -81,6 +216,21 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
                     first_error: first_error::<
                         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                },
+                UnionVariant {
+                    name: "String",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<::std::string::String>,
+                },
+            ];
+            VARIANTS
+        }
+        "CvmIsAllowedResponseCvmId" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "Integer",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<i64>,
                 },
                 UnionVariant {
                     name: "String",
@@ -196,6 +346,21 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
                     name: "V20251028",
                     version: ::std::option::Option::Some("2025-10-28"),
                     first_error: first_error::<DstackAppListResponseV20251028>,
+                },
+            ];
+            VARIANTS
+        }
+        "GetCurrentUserResponse" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "LegacyCurrentUser",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<LegacyCurrentUser>,
+                },
+                UnionVariant {
+                    name: "CurrentUser",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<CurrentUser>,
                 },
             ];
             VARIANTS

@@ -13,6 +13,12 @@ pub fn operation(op: &Operation, fields: &[Field]) -> String {
         (None, None) => doc.push_str(&format!("Calls `{}`.", op.operation_id)),
     }
     doc.push_str(&format!("\n\n`{} {}`", op.http_method, op.path));
+    if let Some(source) = &op.unlisted_source {
+        doc.push_str(&format!(
+            "\n\nNot in the public API spec: the server serves it, and this \
+             operation is taken from {source} by an overlay in `spec/overlays/`."
+        ));
+    }
     let optional: Vec<&Field> = fields.iter().filter(|f| !f.required).collect();
     if !optional.is_empty() {
         doc.push_str("\n\nOptional parameters, set on the returned builder:");

@@ -34,7 +34,9 @@ pub fn emit(bound: &[Bound]) -> Result<BTreeMap<String, TokenStream>> {
         .map(|(group, ops)| {
             let file = quote! {
                 use crate::blocking;
+                // Unused in a group whose operations take no arguments.
                 #[cfg(feature = "dynamic")]
+                #[allow(unused_imports)]
                 use crate::dynamic;
                 use crate::error::PhalaCloudError;
                 use crate::runtime;

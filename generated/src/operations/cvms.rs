@@ -4,6 +4,7 @@
 
 use crate::blocking;
 #[cfg(feature = "dynamic")]
+#[allow(unused_imports)]
 use crate::dynamic;
 use crate::error::PhalaCloudError;
 use crate::runtime;
@@ -266,6 +267,153 @@ Blocking: `send()` returns the result.*/
         cvm_id: impl ::std::fmt::Display,
     ) -> CancelCvmOperationBuilder<'_, BlockingSafe> {
         CancelCvmOperationBuilder::new(self.inner(), cvm_id.to_string())
+    }
+}
+/// A `POST /api/v1/cvms/{cvm_id}/is-allowed` request, started by [`PhalaCloud::check_cvm_is_allowed`] or [`PhalaCloud::safe_check_cvm_is_allowed`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is sent"]
+pub struct CheckCvmIsAllowedBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    body: types::IsAllowedRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> CheckCvmIsAllowedBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::IsAllowedRequest,
+    ) -> Self {
+        CheckCvmIsAllowedBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_version: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::CvmIsAllowedResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::CvmIsAllowedResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
+    }
+    async fn execute(
+        self,
+    ) -> ::std::result::Result<types::CvmIsAllowedResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::CvmIsAllowedResponse>,
+        PhalaCloudError,
+    > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
+        let raw = phala_client.call();
+        runtime::finish(
+                raw.check_cvm_is_allowed(&self.cvm_id, &self.body).await,
+                &raw,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> CheckCvmIsAllowedBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
+    }
+}
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckCvmIsAllowedBuilder<'a, M> {
+    type Output = M::Output<types::CvmIsAllowedResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::CvmIsAllowedResponse>>;
+    fn into_future(self) -> Self::IntoFuture {
+        M::future(::std::boxed::Box::pin(self.execute()))
+    }
+}
+impl PhalaCloud {
+    /** Check if a CVM's deployment is allowed on-chain
+
+Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
+
+`POST /api/v1/cvms/{cvm_id}/is-allowed`
+
+Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
+
+Declared error statuses: 422.*/
+    pub fn check_cvm_is_allowed(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::IsAllowedRequest>,
+    ) -> CheckCvmIsAllowedBuilder<'_> {
+        CheckCvmIsAllowedBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::check_cvm_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_check_cvm_is_allowed(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::IsAllowedRequest>,
+    ) -> CheckCvmIsAllowedBuilder<'_, Safe> {
+        CheckCvmIsAllowedBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+}
+impl blocking::PhalaCloud {
+    /** Check if a CVM's deployment is allowed on-chain
+
+Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
+
+`POST /api/v1/cvms/{cvm_id}/is-allowed`
+
+Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn check_cvm_is_allowed(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::IsAllowedRequest>,
+    ) -> CheckCvmIsAllowedBuilder<'_, Blocking> {
+        CheckCvmIsAllowedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::check_cvm_is_allowed`](crate::blocking::PhalaCloud::check_cvm_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_check_cvm_is_allowed(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::IsAllowedRequest>,
+    ) -> CheckCvmIsAllowedBuilder<'_, BlockingSafe> {
+        CheckCvmIsAllowedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::commit_cvm_compose_file_update`] or [`PhalaCloud::safe_commit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
@@ -1926,6 +2074,144 @@ Blocking: `send()` returns the result.*/
         cvm_id: impl ::std::fmt::Display,
     ) -> GetCvmComposeFileBuilder<'_, BlockingSafe> {
         GetCvmComposeFileBuilder::new(self.inner(), cvm_id.to_string())
+    }
+}
+/// A `GET /api/v1/cvms/{cvm_id}/composition` request, started by [`PhalaCloud::get_cvm_containers_stats`] or [`PhalaCloud::safe_get_cvm_containers_stats`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetCvmContainersStatsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetCvmContainersStatsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetCvmContainersStatsBuilder {
+            phala_client,
+            cvm_id,
+            phala_version: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::CvmComposition> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::CvmComposition>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
+    }
+    async fn execute(
+        self,
+    ) -> ::std::result::Result<types::CvmComposition, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::CvmComposition>,
+        PhalaCloudError,
+    > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
+        let raw = phala_client.call();
+        runtime::finish(
+                raw.get_cvm_containers_stats(&self.cvm_id).await,
+                &raw,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetCvmContainersStatsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for GetCvmContainersStatsBuilder<'a, M> {
+    type Output = M::Output<types::CvmComposition>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::CvmComposition>>;
+    fn into_future(self) -> Self::IntoFuture {
+        M::future(::std::boxed::Box::pin(self.execute()))
+    }
+}
+impl PhalaCloud {
+    /** Get CVM composition (deprecated)
+
+Deprecated. Returns container composition and runtime config.
+
+`GET /api/v1/cvms/{cvm_id}/composition`
+
+Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+
+Declared error statuses: 422.*/
+    #[deprecated]
+    pub fn get_cvm_containers_stats(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmContainersStatsBuilder<'_> {
+        GetCvmContainersStatsBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_cvm_containers_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    #[deprecated]
+    pub fn safe_get_cvm_containers_stats(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmContainersStatsBuilder<'_, Safe> {
+        GetCvmContainersStatsBuilder::new(self, cvm_id.to_string())
+    }
+}
+impl blocking::PhalaCloud {
+    /** Get CVM composition (deprecated)
+
+Deprecated. Returns container composition and runtime config.
+
+`GET /api/v1/cvms/{cvm_id}/composition`
+
+Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    #[deprecated]
+    pub fn get_cvm_containers_stats(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmContainersStatsBuilder<'_, Blocking> {
+        GetCvmContainersStatsBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_containers_stats`](crate::blocking::PhalaCloud::get_cvm_containers_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    #[deprecated]
+    pub fn safe_get_cvm_containers_stats(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmContainersStatsBuilder<'_, BlockingSafe> {
+        GetCvmContainersStatsBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` request, started by [`PhalaCloud::get_cvm_docker_compose`] or [`PhalaCloud::safe_get_cvm_docker_compose`]; `.await` (or `.send().await`) sends it.
@@ -6710,6 +6996,150 @@ Blocking: `send()` returns the result.*/
             cvm_id.to_string(),
             body.into(),
         )
+    }
+}
+/// A `PATCH /api/v1/cvms/{cvm_id}/visibility` request, started by [`PhalaCloud::update_cvm_visibility`] or [`PhalaCloud::safe_update_cvm_visibility`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateCvmVisibilityBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    body: types::UpdateCvmVisibilityBody,
+    phala_version: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> UpdateCvmVisibilityBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::UpdateCvmVisibilityBody,
+    ) -> Self {
+        UpdateCvmVisibilityBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_version: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::Vm> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
+    }
+    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
+        let raw = phala_client.call();
+        runtime::finish(
+                raw.update_cvm_visibility(&self.cvm_id, &self.body).await,
+                &raw,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> UpdateCvmVisibilityBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
+    }
+}
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmVisibilityBuilder<'a, M> {
+    type Output = M::Output<types::Vm>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
+    fn into_future(self) -> Self::IntoFuture {
+        M::future(::std::boxed::Box::pin(self.execute()))
+    }
+}
+impl PhalaCloud {
+    /** Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
+
+Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
+
+`PATCH /api/v1/cvms/{cvm_id}/visibility`
+
+Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+
+Declared error statuses: 401, 403, 404, 409, 422, 500.*/
+    #[deprecated]
+    pub fn update_cvm_visibility(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmVisibilityBody>,
+    ) -> UpdateCvmVisibilityBuilder<'_> {
+        UpdateCvmVisibilityBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::update_cvm_visibility`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    #[deprecated]
+    pub fn safe_update_cvm_visibility(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmVisibilityBody>,
+    ) -> UpdateCvmVisibilityBuilder<'_, Safe> {
+        UpdateCvmVisibilityBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+}
+impl blocking::PhalaCloud {
+    /** Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
+
+Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
+
+`PATCH /api/v1/cvms/{cvm_id}/visibility`
+
+Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+
+Declared error statuses: 401, 403, 404, 409, 422, 500.
+
+Blocking: `send()` returns the result.*/
+    #[deprecated]
+    pub fn update_cvm_visibility(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmVisibilityBody>,
+    ) -> UpdateCvmVisibilityBuilder<'_, Blocking> {
+        UpdateCvmVisibilityBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::update_cvm_visibility`](crate::blocking::PhalaCloud::update_cvm_visibility), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    #[deprecated]
+    pub fn safe_update_cvm_visibility(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmVisibilityBody>,
+    ) -> UpdateCvmVisibilityBuilder<'_, BlockingSafe> {
+        UpdateCvmVisibilityBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/docker-compose` request, started by [`PhalaCloud::update_docker_compose`] or [`PhalaCloud::safe_update_docker_compose`]; `.await` (or `.send().await`) sends it.

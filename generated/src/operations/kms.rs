@@ -4,6 +4,7 @@
 
 use crate::blocking;
 #[cfg(feature = "dynamic")]
+#[allow(unused_imports)]
 use crate::dynamic;
 use crate::error::PhalaCloudError;
 use crate::runtime;
@@ -730,6 +731,144 @@ Blocking: `send()` returns the result.*/
         kms_id: impl ::std::fmt::Display,
     ) -> InspectKmsBuilder<'_, BlockingSafe> {
         InspectKmsBuilder::new(self.inner(), kms_id.to_string())
+    }
+}
+/// A `GET /api/v1/kms/{slug}/nodes` request, started by [`PhalaCloud::list_kms_contract_nodes`] or [`PhalaCloud::safe_list_kms_contract_nodes`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListKmsContractNodesBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    slug: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> ListKmsContractNodesBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, slug: ::std::string::String) -> Self {
+        ListKmsContractNodesBuilder {
+            phala_client,
+            slug,
+            phala_version: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this operation sends `2026-06-23`, its pinned version, whatever the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::KmsContractNodeList> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::KmsContractNodeList>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
+    }
+    async fn execute(
+        self,
+    ) -> ::std::result::Result<types::KmsContractNodeList, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::KmsContractNodeList>,
+        PhalaCloudError,
+    > {
+        let phala_client = self
+            .phala_client
+            .versioned(
+                self
+                    .phala_version
+                    .as_deref()
+                    .or(::std::option::Option::Some("2026-06-23")),
+            )?;
+        let phala_client: &PhalaCloud = &phala_client;
+        runtime::check_path_param("slug", &self.slug)?;
+        let raw = phala_client.call();
+        runtime::finish(
+                raw.list_kms_contract_nodes(&self.slug).await,
+                &raw,
+                ::std::option::Option::Some(200u16),
+            )
+            .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> ListKmsContractNodesBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "slug")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListKmsContractNodesBuilder<'a, M> {
+    type Output = M::Output<types::KmsContractNodeList>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::KmsContractNodeList>>;
+    fn into_future(self) -> Self::IntoFuture {
+        M::future(::std::boxed::Box::pin(self.execute()))
+    }
+}
+impl PhalaCloud {
+    /** List the KMS nodes of a KMS contract
+
+The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
+
+`GET /api/v1/kms/{slug}/nodes`
+
+Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`list_kms_contract_nodes`, model `ListKmsContractNodesResponse`) by an overlay in `spec/overlays/`.
+
+Declared error statuses: 404.*/
+    pub fn list_kms_contract_nodes(
+        &self,
+        slug: impl ::std::fmt::Display,
+    ) -> ListKmsContractNodesBuilder<'_> {
+        ListKmsContractNodesBuilder::new(self, slug.to_string())
+    }
+    /// Like [`PhalaCloud::list_kms_contract_nodes`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_kms_contract_nodes(
+        &self,
+        slug: impl ::std::fmt::Display,
+    ) -> ListKmsContractNodesBuilder<'_, Safe> {
+        ListKmsContractNodesBuilder::new(self, slug.to_string())
+    }
+}
+impl blocking::PhalaCloud {
+    /** List the KMS nodes of a KMS contract
+
+The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
+
+`GET /api/v1/kms/{slug}/nodes`
+
+Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`list_kms_contract_nodes`, model `ListKmsContractNodesResponse`) by an overlay in `spec/overlays/`.
+
+Declared error statuses: 404.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_kms_contract_nodes(
+        &self,
+        slug: impl ::std::fmt::Display,
+    ) -> ListKmsContractNodesBuilder<'_, Blocking> {
+        ListKmsContractNodesBuilder::new(self.inner(), slug.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::list_kms_contract_nodes`](crate::blocking::PhalaCloud::list_kms_contract_nodes), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_kms_contract_nodes(
+        &self,
+        slug: impl ::std::fmt::Display,
+    ) -> ListKmsContractNodesBuilder<'_, BlockingSafe> {
+        ListKmsContractNodesBuilder::new(self.inner(), slug.to_string())
     }
 }
 /// A `GET /api/v1/kms/phala/next_app_id` request, started by [`PhalaCloud::next_app_ids`] or [`PhalaCloud::safe_next_app_ids`]; `.await` (or `.send().await`) sends it.

@@ -5,24 +5,33 @@
 //! Request builders, one module per API tag; see [`crate::PhalaCloud`].
 mod apps;
 mod attestations;
+mod authentication;
 mod cvms;
 mod instance_types;
 mod kms;
+mod os_images;
 mod ssh_keys;
+mod teepods;
 mod webhooks;
+mod workspace;
 pub use apps::*;
 pub use attestations::*;
+pub use authentication::*;
 pub use cvms::*;
 pub use instance_types::*;
 pub use kms::*;
+pub use os_images::*;
 pub use ssh_keys::*;
+pub use teepods::*;
 pub use webhooks::*;
+pub use workspace::*;
 /// Every operation's method name, sorted.
 pub const OPERATIONS: &[&str] = &[
     "batch_stop_cvms",
     "cancel_cvm_operation",
     "check_app_cvms_is_allowed",
     "check_app_is_allowed",
+    "check_cvm_is_allowed",
     "check_raw_attestation",
     "commit_cvm_compose_file_update",
     "commit_cvm_provision",
@@ -50,10 +59,14 @@ pub const OPERATIONS: &[&str] = &[
     "get_app_tcb_evaluation",
     "get_app_usage",
     "get_attestation_collateral",
+    "get_available_nodes",
     "get_available_os_images",
     "get_commit_update_info",
+    "get_current_user",
     "get_cvm_attestation",
     "get_cvm_compose_file",
+    "get_cvm_containers_stats",
+    "get_cvm_create_resources",
     "get_cvm_docker_compose",
     "get_cvm_info",
     "get_cvm_list",
@@ -70,12 +83,16 @@ pub const OPERATIONS: &[&str] = &[
     "get_kms_on_chain_detail",
     "get_network_config",
     "get_operation_status",
+    "get_os_images",
     "get_pending_update_preview",
     "get_pending_updates",
     "get_port_mappings",
     "get_raw_attestation",
     "get_webhook",
     "get_webhook_stats",
+    "get_workspace",
+    "get_workspace_nodes",
+    "get_workspace_quotas",
     "import_github_profile_ssh_keys",
     "inspect_kms",
     "list_all_instance_type_families",
@@ -84,10 +101,12 @@ pub const OPERATIONS: &[&str] = &[
     "list_attestation_ppids",
     "list_cvms",
     "list_family_instance_types",
+    "list_kms_contract_nodes",
     "list_recent_attestations",
     "list_ssh_keys",
     "list_webhook_deliveries",
     "list_webhooks",
+    "list_workspaces",
     "next_app_ids",
     "patch_cvm",
     "provision_cvm",
@@ -114,6 +133,7 @@ pub const OPERATIONS: &[&str] = &[
     "update_cvm_listed",
     "update_cvm_name",
     "update_cvm_scheduled_delete",
+    "update_cvm_visibility",
     "update_docker_compose",
     "update_network_config",
     "update_os_image",
@@ -160,6 +180,13 @@ impl crate::PhalaCloud {
             "check_app_is_allowed" => {
                 crate::dynamic::to_json(
                     CheckAppIsAllowedBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "check_cvm_is_allowed" => {
+                crate::dynamic::to_json(
+                    CheckCvmIsAllowedBuilder::from_json(self, args)?
                         .send_with_meta()
                         .await,
                 )
@@ -329,6 +356,13 @@ impl crate::PhalaCloud {
                         .await,
                 )
             }
+            "get_available_nodes" => {
+                crate::dynamic::to_json(
+                    GetAvailableNodesBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
             "get_available_os_images" => {
                 crate::dynamic::to_json(
                     GetAvailableOsImagesBuilder::from_json(self, args)?
@@ -343,6 +377,11 @@ impl crate::PhalaCloud {
                         .await,
                 )
             }
+            "get_current_user" => {
+                crate::dynamic::to_json(
+                    GetCurrentUserBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
             "get_cvm_attestation" => {
                 crate::dynamic::to_json(
                     GetCvmAttestationBuilder::from_json(self, args)?
@@ -353,6 +392,20 @@ impl crate::PhalaCloud {
             "get_cvm_compose_file" => {
                 crate::dynamic::to_json(
                     GetCvmComposeFileBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_cvm_containers_stats" => {
+                crate::dynamic::to_json(
+                    GetCvmContainersStatsBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_cvm_create_resources" => {
+                crate::dynamic::to_json(
+                    GetCvmCreateResourcesBuilder::from_json(self, args)?
                         .send_with_meta()
                         .await,
                 )
@@ -455,6 +508,11 @@ impl crate::PhalaCloud {
                         .await,
                 )
             }
+            "get_os_images" => {
+                crate::dynamic::to_json(
+                    GetOsImagesBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
             "get_pending_update_preview" => {
                 crate::dynamic::to_json(
                     GetPendingUpdatePreviewBuilder::from_json(self, args)?
@@ -489,6 +547,25 @@ impl crate::PhalaCloud {
             "get_webhook_stats" => {
                 crate::dynamic::to_json(
                     GetWebhookStatsBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_workspace" => {
+                crate::dynamic::to_json(
+                    GetWorkspaceBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_workspace_nodes" => {
+                crate::dynamic::to_json(
+                    GetWorkspaceNodesBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "get_workspace_quotas" => {
+                crate::dynamic::to_json(
+                    GetWorkspaceQuotasBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
                 )
             }
             "import_github_profile_ssh_keys" => {
@@ -543,6 +620,13 @@ impl crate::PhalaCloud {
                         .await,
                 )
             }
+            "list_kms_contract_nodes" => {
+                crate::dynamic::to_json(
+                    ListKmsContractNodesBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
             "list_recent_attestations" => {
                 crate::dynamic::to_json(
                     ListRecentAttestationsBuilder::from_json(self, args)?
@@ -565,6 +649,11 @@ impl crate::PhalaCloud {
             "list_webhooks" => {
                 crate::dynamic::to_json(
                     ListWebhooksBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "list_workspaces" => {
+                crate::dynamic::to_json(
+                    ListWorkspacesBuilder::from_json(self, args)?.send_with_meta().await,
                 )
             }
             "next_app_ids" => {
@@ -721,6 +810,13 @@ impl crate::PhalaCloud {
                         .await,
                 )
             }
+            "update_cvm_visibility" => {
+                crate::dynamic::to_json(
+                    UpdateCvmVisibilityBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
             "update_docker_compose" => {
                 crate::dynamic::to_json(
                     UpdateDockerComposeBuilder::from_json(self, args)?
@@ -807,6 +903,9 @@ pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static s
         "check_app_is_allowed" => {
             ::std::option::Option::Some("/api/v1/apps/{app_id}/is-allowed")
         }
+        "check_cvm_is_allowed" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/is-allowed")
+        }
         "check_raw_attestation" => {
             ::std::option::Option::Some("/api/v1/attestations/raw/{checksum}")
         }
@@ -872,17 +971,25 @@ pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static s
         "get_attestation_collateral" => {
             ::std::option::Option::Some("/api/v1/attestations/collateral/{checksum}")
         }
+        "get_available_nodes" => ::std::option::Option::Some("/api/v1/teepods/available"),
         "get_available_os_images" => {
             ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/available-os-images")
         }
         "get_commit_update_info" => {
             ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/commit-update")
         }
+        "get_current_user" => ::std::option::Option::Some("/api/v1/auth/me"),
         "get_cvm_attestation" => {
             ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/attestation")
         }
         "get_cvm_compose_file" => {
             ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/compose_file")
+        }
+        "get_cvm_containers_stats" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/composition")
+        }
+        "get_cvm_create_resources" => {
+            ::std::option::Option::Some("/api/v1/teepods/cvm-create-resources")
         }
         "get_cvm_docker_compose" => {
             ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/docker-compose.yml")
@@ -916,6 +1023,7 @@ pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static s
         "get_operation_status" => {
             ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/operation-status")
         }
+        "get_os_images" => ::std::option::Option::Some("/api/v1/os-images"),
         "get_pending_update_preview" => {
             ::std::option::Option::Some(
                 "/api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview",
@@ -933,6 +1041,13 @@ pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static s
         }
         "get_webhook_stats" => {
             ::std::option::Option::Some("/api/v1/workspace/webhooks/{webhook_id}/stats")
+        }
+        "get_workspace" => ::std::option::Option::Some("/api/v1/workspaces/{team_slug}"),
+        "get_workspace_nodes" => {
+            ::std::option::Option::Some("/api/v1/workspaces/{team_slug}/nodes")
+        }
+        "get_workspace_quotas" => {
+            ::std::option::Option::Some("/api/v1/workspaces/{team_slug}/quotas")
         }
         "import_github_profile_ssh_keys" => {
             ::std::option::Option::Some("/api/v1/user/ssh-keys/github-profile")
@@ -954,6 +1069,9 @@ pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static s
         "list_family_instance_types" => {
             ::std::option::Option::Some("/api/v1/instance-types/{family}")
         }
+        "list_kms_contract_nodes" => {
+            ::std::option::Option::Some("/api/v1/kms/{slug}/nodes")
+        }
         "list_recent_attestations" => {
             ::std::option::Option::Some("/api/v1/attestations/recent")
         }
@@ -964,6 +1082,7 @@ pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static s
             )
         }
         "list_webhooks" => ::std::option::Option::Some("/api/v1/workspace/webhooks"),
+        "list_workspaces" => ::std::option::Option::Some("/api/v1/workspaces"),
         "next_app_ids" => ::std::option::Option::Some("/api/v1/kms/phala/next_app_id"),
         "patch_cvm" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}"),
         "provision_cvm" => ::std::option::Option::Some("/api/v1/cvms/provision"),
@@ -1029,6 +1148,9 @@ pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static s
         "update_cvm_name" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/name"),
         "update_cvm_scheduled_delete" => {
             ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/scheduled-delete")
+        }
+        "update_cvm_visibility" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/visibility")
         }
         "update_docker_compose" => {
             ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/docker-compose")

@@ -4,6 +4,7 @@
 
 use crate::blocking;
 #[cfg(feature = "dynamic")]
+#[allow(unused_imports)]
 use crate::dynamic;
 use crate::error::PhalaCloudError;
 use crate::runtime;

@@ -1974,4 +1974,122 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/user_config`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /** Get CVM composition (deprecated)
+
+Deprecated. Returns container composition and runtime config.
+
+Sends a `GET` request to `/api/v1/cvms/{cvm_id}/composition`
+
+*/
+    pub async fn get_cvm_containers_stats<'a>(
+        &'a self,
+        cvm_id: &'a str,
+    ) -> Result<ResponseValue<types::CvmComposition>, Error<()>> {
+        let url = format!(
+            "{}/api/v1/cvms/{}/composition", self.baseurl, encode_path(& cvm_id
+            .to_string()),
+        );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_cvm_containers_stats",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /** Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
+
+Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
+
+Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/visibility`
+
+*/
+    pub async fn update_cvm_visibility<'a>(
+        &'a self,
+        cvm_id: &'a str,
+        body: &'a types::UpdateCvmVisibilityBody,
+    ) -> Result<ResponseValue<types::Vm>, Error<()>> {
+        let url = format!(
+            "{}/api/v1/cvms/{}/visibility", self.baseurl, encode_path(& cvm_id
+            .to_string()),
+        );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .patch(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "update_cvm_visibility",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /** Check if a CVM's deployment is allowed on-chain
+
+Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
+
+Sends a `POST` request to `/api/v1/cvms/{cvm_id}/is-allowed`
+
+*/
+    pub async fn check_cvm_is_allowed<'a>(
+        &'a self,
+        cvm_id: &'a str,
+        body: &'a types::IsAllowedRequest,
+    ) -> Result<ResponseValue<types::CvmIsAllowedResponse>, Error<()>> {
+        let url = format!(
+            "{}/api/v1/cvms/{}/is-allowed", self.baseurl, encode_path(& cvm_id
+            .to_string()),
+        );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "check_cvm_is_allowed",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
 }

@@ -247,4 +247,43 @@ Sends a `GET` request to `/api/v1/kms/on-chain/{chain}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /** List the KMS nodes of a KMS contract
+
+The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
+
+Sends a `GET` request to `/api/v1/kms/{slug}/nodes`
+
+Arguments:
+- `slug`: The KMS contract's slug (its `kc_` hashed id also resolves).
+*/
+    pub async fn list_kms_contract_nodes<'a>(
+        &'a self,
+        slug: &'a str,
+    ) -> Result<ResponseValue<types::KmsContractNodeList>, Error<()>> {
+        let url = format!(
+            "{}/api/v1/kms/{}/nodes", self.baseurl, encode_path(& slug.to_string()),
+        );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_kms_contract_nodes",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
 }

@@ -7,11 +7,15 @@
 The endpoint bodies are progenitor's, kept verbatim; the clippy lints allowed on them (many arguments, explicit lifetimes, `to_string` before `encode_path`) are properties of that generated shape, not of this crate's API.*/
 mod apps;
 mod attestations;
+mod authentication;
 mod cvms;
 mod instance_types;
 mod kms;
+mod os_images;
 mod ssh_keys;
+mod teepods;
 mod webhooks;
+mod workspace;
 #[allow(unused_imports)]
 use crate::types;
 #[allow(unused_imports)]

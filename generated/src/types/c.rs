@@ -3497,6 +3497,133 @@ pub struct CurrentStatusResponse {
     /// Number of currently running CVMs
     pub running_cvms_count: i64,
 }
+/// The authenticated user, the workspace the API key belongs to, and its credits (Python SDK `CurrentUserV20260121`; API versions from 2026-01-21).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CurrentUser {
+    /// `CurrentUserCredits`; required.
+    pub credits: CurrentUserCredits,
+    /// `CurrentUserProfile`; required.
+    pub user: CurrentUserProfile,
+    /// `CurrentUserWorkspace`; required.
+    pub workspace: CurrentUserWorkspace,
+}
+/// The workspace's credits. The server sends amounts as decimal strings or as numbers.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CurrentUserCredits {
+    /// String or number; required.
+    pub balance: CurrentUserCreditsBalance,
+    /// String or number; required.
+    pub granted_balance: CurrentUserCreditsGrantedBalance,
+    /// Boolean; required.
+    pub is_post_paid: bool,
+    /// String or number, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub outstanding_amount: ::std::option::Option<CurrentUserCreditsOutstandingAmount>,
+}
+/// `CurrentUserCreditsBalance`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum CurrentUserCreditsBalance {
+    /// A `String`.
+    String(::std::string::String),
+    /// A `f64`.
+    Number(f64),
+}
+impl ::std::fmt::Display for CurrentUserCreditsBalance {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(x) => x.fmt(f),
+            Self::Number(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<f64> for CurrentUserCreditsBalance {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+/// `CurrentUserCreditsGrantedBalance`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum CurrentUserCreditsGrantedBalance {
+    /// A `String`.
+    String(::std::string::String),
+    /// A `f64`.
+    Number(f64),
+}
+impl ::std::fmt::Display for CurrentUserCreditsGrantedBalance {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(x) => x.fmt(f),
+            Self::Number(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<f64> for CurrentUserCreditsGrantedBalance {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+/// `CurrentUserCreditsOutstandingAmount`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum CurrentUserCreditsOutstandingAmount {
+    /// A `String`.
+    String(::std::string::String),
+    /// A `f64`.
+    Number(f64),
+}
+impl ::std::fmt::Display for CurrentUserCreditsOutstandingAmount {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(x) => x.fmt(f),
+            Self::Number(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<f64> for CurrentUserCreditsOutstandingAmount {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+/// The authenticated user's profile.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CurrentUserProfile {
+    /// The avatar's URL.
+    pub avatar: ::std::string::String,
+    /// String; required.
+    pub email: ::std::string::String,
+    /// Boolean; required.
+    pub email_verified: bool,
+    /// Boolean; required.
+    pub flag_has_password: bool,
+    /// Boolean; required.
+    pub has_backup_codes: bool,
+    /// `admin` or `user`.
+    pub role: ::std::string::String,
+    /// Boolean; required.
+    pub totp_enabled: bool,
+    /// String; required.
+    pub username: ::std::string::String,
+}
+/// The workspace the API key acts in, and the user's role there.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CurrentUserWorkspace {
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub avatar: ::std::option::Option<::std::string::String>,
+    /// String; required.
+    pub id: ::std::string::String,
+    /// String; required.
+    pub name: ::std::string::String,
+    /// String; required.
+    pub role: ::std::string::String,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub slug: ::std::option::Option<::std::string::String>,
+    /// String; required.
+    pub tier: ::std::string::String,
+}
 /// The CVM an action (here: a new replica) applies to (Python SDK `CvmActionResponseV20260121` / `V20260522`: the id is an integer in the first API version and a string in the later one).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmActionResponse {
@@ -3670,6 +3797,254 @@ pub struct CvmComposition {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+}
+/// A gateway a CVM's ports can be exposed through.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CvmCreateGatewayNode {
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub domain_suffix: ::std::option::Option<::std::string::String>,
+    /// Boolean; required.
+    pub enabled: bool,
+    /// String or integer; required.
+    pub id: CvmCreateGatewayNodeId,
+    /// String or integer; required.
+    pub kms_contract_id: CvmCreateGatewayNodeKmsContractId,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub rpc_url: ::std::option::Option<::std::string::String>,
+    /// Integer, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub teepod_id: ::std::option::Option<i64>,
+}
+/// `CvmCreateGatewayNodeId`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum CvmCreateGatewayNodeId {
+    /// A `String`.
+    String(::std::string::String),
+    /// A `i64`.
+    Integer(i64),
+}
+impl ::std::fmt::Display for CvmCreateGatewayNodeId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(x) => x.fmt(f),
+            Self::Integer(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<i64> for CvmCreateGatewayNodeId {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+/// `CvmCreateGatewayNodeKmsContractId`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum CvmCreateGatewayNodeKmsContractId {
+    /// A `String`.
+    String(::std::string::String),
+    /// A `i64`.
+    Integer(i64),
+}
+impl ::std::fmt::Display for CvmCreateGatewayNodeKmsContractId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(x) => x.fmt(f),
+            Self::Integer(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<i64> for CvmCreateGatewayNodeKmsContractId {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+/// An instance type a CVM can be created as.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CvmCreateInstanceType {
+    /// Integer; required.
+    pub default_disk_size_gb: i64,
+    /// Integer, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display_order: ::std::option::Option<i64>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub family: ::std::option::Option<::std::string::String>,
+    /// String; required.
+    pub id: ::std::string::String,
+    /// Integer; required.
+    pub memory_mb: i64,
+    /// String; required.
+    pub name: ::std::string::String,
+    /// Boolean; required.
+    pub requires_gpu: bool,
+    /// Integer; required.
+    pub requires_gpu_count: i64,
+    /// Integer; required.
+    pub vcpu: i64,
+}
+/// A KMS node a CVM can use.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CvmCreateKmsNode {
+    /// Integer, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub chain_id: ::std::option::Option<i64>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub gateway_app_id: ::std::option::Option<::std::string::String>,
+    /// String or integer; required.
+    pub id: CvmCreateKmsNodeId,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kms_contract_address: ::std::option::Option<::std::string::String>,
+    /// String or integer, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kms_contract_id: ::std::option::Option<CvmCreateKmsNodeKmsContractId>,
+    /// String; required.
+    pub kms_type: ::std::string::String,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub slug: ::std::option::Option<::std::string::String>,
+    /// List of strings; optional.
+    /// Default: `[]`.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub supported_os_images: ::std::vec::Vec<::std::string::String>,
+    /// String; required.
+    pub url: ::std::string::String,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+/// `CvmCreateKmsNodeId`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum CvmCreateKmsNodeId {
+    /// A `String`.
+    String(::std::string::String),
+    /// A `i64`.
+    Integer(i64),
+}
+impl ::std::fmt::Display for CvmCreateKmsNodeId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(x) => x.fmt(f),
+            Self::Integer(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<i64> for CvmCreateKmsNodeId {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+/// `CvmCreateKmsNodeKmsContractId`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum CvmCreateKmsNodeKmsContractId {
+    /// A `String`.
+    String(::std::string::String),
+    /// A `i64`.
+    Integer(i64),
+}
+impl ::std::fmt::Display for CvmCreateKmsNodeKmsContractId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(x) => x.fmt(f),
+            Self::Integer(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<i64> for CvmCreateKmsNodeKmsContractId {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+/// That a node can run CVMs served by a KMS, and with which OS images.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CvmCreateNodeKmsRelation {
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kms_contract_address: ::std::option::Option<::std::string::String>,
+    /// String or integer, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kms_contract_id: ::std::option::Option<CvmCreateNodeKmsRelationKmsContractId>,
+    /// String or integer; required.
+    pub kms_id: CvmCreateNodeKmsRelationKmsId,
+    /// String; required.
+    pub kms_type: ::std::string::String,
+    /// List of strings; optional.
+    /// Default: `[]`.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub supported_os_images: ::std::vec::Vec<::std::string::String>,
+    /// Integer; required.
+    pub teepod_id: i64,
+}
+/// `CvmCreateNodeKmsRelationKmsContractId`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum CvmCreateNodeKmsRelationKmsContractId {
+    /// A `String`.
+    String(::std::string::String),
+    /// A `i64`.
+    Integer(i64),
+}
+impl ::std::fmt::Display for CvmCreateNodeKmsRelationKmsContractId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(x) => x.fmt(f),
+            Self::Integer(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<i64> for CvmCreateNodeKmsRelationKmsContractId {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+/// `CvmCreateNodeKmsRelationKmsId`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum CvmCreateNodeKmsRelationKmsId {
+    /// A `String`.
+    String(::std::string::String),
+    /// A `i64`.
+    Integer(i64),
+}
+impl ::std::fmt::Display for CvmCreateNodeKmsRelationKmsId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(x) => x.fmt(f),
+            Self::Integer(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<i64> for CvmCreateNodeKmsRelationKmsId {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+/// Everything a CVM can be created with for this workspace: nodes and their images, KMS nodes, which node reaches which KMS, gateways and instance types (Python SDK `CvmCreateResourceGraphV20260522` / `V20260121`: ids are integers in API version 2026-01-21 and strings later, so both decode).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CvmCreateResources {
+    /// `ResourceThreshold`; required.
+    pub capacity: ResourceThreshold,
+    /// List of `CvmCreateGatewayNode`; required.
+    pub gateway_nodes: ::std::vec::Vec<CvmCreateGatewayNode>,
+    /// `GpuAvailability`; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub gpu_availability: ::std::option::Option<GpuAvailability>,
+    /// List of `CvmCreateInstanceType`; required.
+    pub instance_types: ::std::vec::Vec<CvmCreateInstanceType>,
+    /// List of `CvmCreateKmsNode`; required.
+    pub kms_nodes: ::std::vec::Vec<CvmCreateKmsNode>,
+    /// List of `CvmCreateNodeKmsRelation`; required.
+    pub node_kms_relations: ::std::vec::Vec<CvmCreateNodeKmsRelation>,
+    /// List of `PreflightTeepodCapacity`; required.
+    pub nodes: ::std::vec::Vec<PreflightTeepodCapacity>,
+    /// String; required.
+    pub tier: ::std::string::String,
 }
 /// CVM detail with usage and cost breakdown.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -4126,6 +4501,52 @@ pub struct CvmIsAllowedItem {
     pub error: ::std::option::Option<::std::string::String>,
     /// Boolean; required.
     pub is_allowed: bool,
+}
+/// Whether a CVM's compose hash and device are allowed by its app's on-chain allow lists (the spec's `IsAllowedResponse`, whose `cvm_id` is an integer only up to API version 2026-01-21; Python SDK `IsAllowedResultV20260121` / `V20260522`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CvmIsAllowedResponse {
+    /// Boolean; required.
+    pub allow_any_device: bool,
+    /// String; required.
+    pub app_contract_address: ::std::string::String,
+    /// String; required.
+    pub compose_hash: ::std::string::String,
+    /// Boolean; required.
+    pub compose_hash_allowed: bool,
+    /// An integer in API version 2026-01-21, a string (`cvm_...`) later.
+    pub cvm_id: CvmIsAllowedResponseCvmId,
+    /// String; required.
+    pub device_id: ::std::string::String,
+    /// Boolean, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub device_id_allowed: ::std::option::Option<bool>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<::std::string::String>,
+    /// Boolean; required.
+    pub is_allowed: bool,
+}
+/// An integer in API version 2026-01-21, a string (`cvm_...`) later.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum CvmIsAllowedResponseCvmId {
+    /// A `i64`.
+    Integer(i64),
+    /// A `String`.
+    String(::std::string::String),
+}
+impl ::std::fmt::Display for CvmIsAllowedResponseCvmId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(x) => x.fmt(f),
+            Self::String(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<i64> for CvmIsAllowedResponseCvmId {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
 }
 /// CVM item for team CVMs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

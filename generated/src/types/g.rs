@@ -68,6 +68,25 @@ impl ::std::convert::From<DstackAppListResponseV20251028> for GetAppListResponse
         Self::V20251028(value)
     }
 }
+/// The user, in the shape of the API version the request sent.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum GetCurrentUserResponse {
+    /// A `LegacyCurrentUser`.
+    LegacyCurrentUser(LegacyCurrentUser),
+    /// A `CurrentUser`.
+    CurrentUser(CurrentUser),
+}
+impl ::std::convert::From<LegacyCurrentUser> for GetCurrentUserResponse {
+    fn from(value: LegacyCurrentUser) -> Self {
+        Self::LegacyCurrentUser(value)
+    }
+}
+impl ::std::convert::From<CurrentUser> for GetCurrentUserResponse {
+    fn from(value: CurrentUser) -> Self {
+        Self::CurrentUser(value)
+    }
+}
 /// `GetCvmInfoResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]

@@ -1078,16 +1078,25 @@ pub struct InvoicesPaginatedInvoices {
     pub total: i64,
 }
 /// `IsAllowedRequest`
+///
+/// Build it with [`IsAllowedRequest::new`] (or `Default`) and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct IsAllowedRequest {
     /// Override compose hash to check
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub compose_hash: ::std::option::Option<::std::string::String>,
     /// Override device_id directly
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub device_id: ::std::option::Option<::std::string::String>,
     /// Override node (resolves device_id)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub node_id: ::std::option::Option<i64>,
 }
 /// `IsAllowedResponse`
@@ -1133,6 +1142,41 @@ impl InstanceIdRefreshRequest {
     #[must_use]
     pub fn overwrite(mut self, value: bool) -> Self {
         self.overwrite = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl IsAllowedRequest {
+    /// Creates a `IsAllowedRequest` with every field unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            compose_hash: ::std::option::Option::None,
+            device_id: ::std::option::Option::None,
+            node_id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `compose_hash`: Override compose hash to check
+    #[must_use]
+    pub fn compose_hash(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.compose_hash = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `device_id`: Override device_id directly
+    #[must_use]
+    pub fn device_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `node_id`: Override node (resolves device_id)
+    #[must_use]
+    pub fn node_id(mut self, value: i64) -> Self {
+        self.node_id = ::std::option::Option::Some(value);
         self
     }
 }

@@ -17,6 +17,29 @@ pub struct KmsContractCreate {
     /// Default: `true`.
     pub enabled: bool,
 }
+/// One KMS node under a contract, with its RPC URL (Python SDK `KmsContractNode`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct KmsContractNode {
+    /// String; required.
+    pub id: ::std::string::String,
+    /// String; required.
+    pub kms_type: ::std::string::String,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub slug: ::std::option::Option<::std::string::String>,
+    /// The node's RPC URL.
+    pub url: ::std::string::String,
+    /// String; required.
+    pub version: ::std::string::String,
+}
+/// The KMS nodes (replicas) under one KMS contract (Python SDK `ListKmsContractNodesResponse`; API versions from 2026-06-23).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct KmsContractNodeList {
+    /// List of `KmsContractNode`; required.
+    pub items: ::std::vec::Vec<KmsContractNode>,
+    /// Integer; required.
+    pub total: i64,
+}
 /// KMS contract configuration for on-chain key management.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsContractOut {

@@ -4,6 +4,24 @@
 
 #[allow(unused_imports)]
 use super::*;
+/// The authenticated user in API version 2025-10-28's flat shape (Python SDK `CurrentUserV20251028`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct LegacyCurrentUser {
+    /// String; required.
+    pub avatar: ::std::string::String,
+    /// Number; required.
+    pub credits: f64,
+    /// String; required.
+    pub email: ::std::string::String,
+    /// Number; required.
+    pub granted_credits: f64,
+    /// String; required.
+    pub team_name: ::std::string::String,
+    /// String; required.
+    pub team_tier: ::std::string::String,
+    /// String; required.
+    pub username: ::std::string::String,
+}
 /// `ListCvmsResponseItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]

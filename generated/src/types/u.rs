@@ -419,14 +419,19 @@ pub struct UpdateCvmScheduledDeleteBody {
     >,
 }
 /// `UpdateCvmVisibilityBody`
+///
+/// Build it with [`UpdateCvmVisibilityBody::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct UpdateCvmVisibilityBody {
     /// Expose container logs publicly
     pub public_logs: bool,
     /// Expose system info publicly
     pub public_sysinfo: bool,
     /// Expose TCB attestation info publicly
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
     pub public_tcbinfo: ::std::option::Option<bool>,
 }
 /// `UpdateDockerComposeBody`
@@ -1635,6 +1640,23 @@ impl UpdateCvmScheduledDeleteBody {
         value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
     ) -> Self {
         self.scheduled_delete_at = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl UpdateCvmVisibilityBody {
+    /// Creates a `UpdateCvmVisibilityBody` from its required fields (`public_logs`, `public_sysinfo`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(public_logs: bool, public_sysinfo: bool) -> Self {
+        Self {
+            public_logs,
+            public_sysinfo,
+            public_tcbinfo: ::std::option::Option::None,
+        }
+    }
+    /// Sets `public_tcbinfo`: Expose TCB attestation info publicly
+    #[must_use]
+    pub fn public_tcbinfo(mut self, value: bool) -> Self {
+        self.public_tcbinfo = ::std::option::Option::Some(value);
         self
     }
 }
