@@ -64,3 +64,65 @@ async fn the_provision_example_sends_what_it_set_and_starts_the_listed_cvm() {
         })
     );
 }
+
+#[path = "../examples/watch.rs"]
+mod watch;
+
+#[tokio::test]
+async fn the_watch_example_prints_states_until_the_target() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/cvms/cvm_7/state"))
+        .and(query_param("target", "stopped"))
+        .and(query_param("timeout", "300"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200).set_body_raw(
+                "event: state\ndata: {\"status\": \"stopping\"}\n\n\
+                 event: complete\ndata: {\"status\": \"stopped\"}\n\n"
+                    .as_bytes()
+                    .to_vec(),
+                "text/event-stream",
+            ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let seen = watch::run(&client(&server), "cvm_7", "stopped")
+        .await
+        .unwrap();
+    assert_eq!(seen, ["stopping", "stopped"]);
+}
+
+#[path = "../examples/list_all_cvms.rs"]
+mod list_all_cvms;
+
+#[test]
+fn the_list_all_cvms_example_reads_every_page() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(async {
+        let server = MockServer::start().await;
+        for (page, ids) in [(1, 0..100), (2, 100..150)] {
+            let items: Vec<Value> = ids
+                .map(|n| cvm_info_json(&format!("cvm_{n}"), &format!("app-{n}")))
+                .collect();
+            Mock::given(method("GET"))
+                .and(path("/api/v1/cvms/paginated"))
+                .and(query_param("page", page.to_string()))
+                .and(query_param("page_size", "100"))
+                .respond_with(json_ok(&json!({
+                    "items": items, "total": 150, "page": page, "page_size": 100, "pages": 2
+                })))
+                .expect(1)
+                .mount(&server)
+                .await;
+        }
+        server
+    });
+    let c = phala_cloud::blocking::PhalaCloud::from_async(client(&server)).unwrap();
+    let names = list_all_cvms::run(&c).unwrap();
+    assert_eq!(names.len(), 150);
+    assert_eq!(
+        (names[0].as_str(), names[149].as_str()),
+        ("app-0", "app-149")
+    );
+}

@@ -487,6 +487,17 @@ impl PhalaCloudError {
     }
 
     /// Records how many attempts the transport made.
+    /// The error with `hint` after its message, for a status whose cause
+    /// the caller's situation explains better than the server's body.
+    pub(crate) fn with_hint(mut self, hint: &str) -> Self {
+        if let PhalaCloudError::Api(e) = &mut self {
+            let response = e.response_mut();
+            let message = format!("{} ({hint})", response.message());
+            response.message = Some(message);
+        }
+        self
+    }
+
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
         let attempts = attempts.max(1);
         match &mut self {
@@ -544,6 +555,8 @@ pub struct RequestError {
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
     attempts: u32,
     too_large: bool,
+    /// Set for a wait (`wait_for_cvm_state`) that ran out of time.
+    waited_out: bool,
 }
 
 /// `: <innermost cause>` unless the message already says it.
@@ -580,6 +593,15 @@ impl RequestError {
             source,
             attempts: 1,
             too_large: false,
+            waited_out: false,
+        }
+    }
+
+    /// A wait for a state that did not come in time.
+    pub(crate) fn wait_timeout(message: impl Into<String>) -> Self {
+        RequestError {
+            waited_out: true,
+            ..RequestError::new(message, None)
         }
     }
 
@@ -597,6 +619,7 @@ impl RequestError {
             source: None,
             attempts: 1,
             too_large: true,
+            waited_out: false,
         }
     }
 
@@ -616,9 +639,10 @@ impl RequestError {
         &self.message
     }
 
-    /// True when the request timed out.
+    /// True when the request timed out, or a wait for a CVM state ran out
+    /// of time.
     pub fn is_timeout(&self) -> bool {
-        self.reqwest().is_some_and(reqwest::Error::is_timeout)
+        self.waited_out || self.reqwest().is_some_and(reqwest::Error::is_timeout)
     }
 
     /// True when the connection could not be made.

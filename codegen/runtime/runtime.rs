@@ -396,7 +396,7 @@ async fn convert_error(e: progenitor_client::Error<()>, call: &Call) -> PhalaClo
 
 /// Reads a non-2xx response and classifies it. A body cut off mid-read is
 /// a transport failure.
-async fn api_error(response: reqwest::Response, call: &Call) -> PhalaCloudError {
+pub(crate) async fn api_error(response: reqwest::Response, call: &Call) -> PhalaCloudError {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     match response.text().await {
@@ -411,7 +411,7 @@ fn transport(e: reqwest::Error) -> PhalaCloudError {
 
 /// A failure while reading a body: "too large" when the size limit cut it
 /// off, otherwise a transport failure.
-fn body_error(e: reqwest::Error, call: &Call) -> PhalaCloudError {
+pub(crate) fn body_error(e: reqwest::Error, call: &Call) -> PhalaCloudError {
     too_large(call).unwrap_or_else(|| transport(e))
 }
 
@@ -514,7 +514,7 @@ pub(crate) async fn send_raw(
 
 /// Sends the request (retrying as the policy says) and returns the final
 /// response, which may have any status.
-async fn exchange(
+pub(crate) async fn exchange(
     client: &PhalaCloud,
     build: &BuildRequest<'_>,
     operation: &'static str,
@@ -539,7 +539,7 @@ async fn exchange(
 }
 
 /// A response read whole (within the size limit): status, headers, body.
-async fn read_whole(
+pub(crate) async fn read_whole(
     response: reqwest::Response,
     call: &Call,
 ) -> Result<Response<bytes::Bytes>, PhalaCloudError> {

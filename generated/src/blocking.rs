@@ -126,3 +126,44 @@ pub(crate) fn block_on<T: Send>(
             .unwrap_or_else(|_| Err(RequestError::new("the request thread panicked", None).into()))
     })
 }
+
+type EventStream<'a, T> =
+    std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<T, PhalaCloudError>> + Send + 'a>>;
+
+/// A stream read as a blocking iterator: each `next()` waits on the
+/// client's runtime for the stream's next item (a state event of a watch,
+/// a page or an item of a list). It ends where the stream ends.
+pub struct Iter<'a, T> {
+    client: &'a crate::PhalaCloud,
+    stream: Option<EventStream<'a, T>>,
+}
+
+impl<'a, T: Send + 'a> Iter<'a, T> {
+    pub(crate) fn new(client: &'a crate::PhalaCloud, stream: EventStream<'a, T>) -> Self {
+        Iter {
+            client,
+            stream: Some(stream),
+        }
+    }
+}
+
+impl<'a, T: Send + 'a> Iterator for Iter<'a, T> {
+    type Item = Result<T, PhalaCloudError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use futures_util::StreamExt;
+        let mut stream = self.stream.take()?;
+        let next: BoxFuture<'_, Result<_, PhalaCloudError>> = Box::pin(async move {
+            let item = stream.next().await;
+            Ok((item, stream))
+        });
+        match block_on(self.client, next) {
+            Ok((Some(item), stream)) => {
+                self.stream = Some(stream);
+                Some(item)
+            }
+            Ok((None, _)) => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+}

@@ -9,8 +9,11 @@
 - [`PhalaCloud`]: the async client. Each of the 114 operations is a method taking the operation's required parameters; it returns a builder whose methods set the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.
 - [`blocking::PhalaCloud`]: the same methods, blocking; `.send()` sends.
 - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, [`RetryPolicy`], your own `reqwest::Client`.
+- [`watch`]: a CVM's state as a stream of events, and waiting for a state ([`PhalaCloud::wait_until_running`]).
 - [`webhook`]: webhook signature verification and event parsing.
-- [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy.
+- [`env`]: `.env` parsing, env var encryption to a CVM's key, compose hashes and KMS key signatures, byte-compatible with the Python and JS SDKs.
+- [`paging`]: `.pages()` and `.items()` on the builders of list operations.
+- [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy, and [`precondition`] for the on-chain KMS's HTTP 465.
 - [`SafeResult`]: what the `safe_*` twin of every method yields instead.
 - [`error_codes`]: the structured `ERR-xx-xxx` codes.
 - [`types`]: the 931 request and response models.
@@ -34,9 +37,13 @@ mod classify;
 mod client;
 #[cfg(feature = "dynamic")]
 mod dynamic;
+pub mod env;
 pub mod error;
 pub mod error_codes;
 pub mod operations;
+mod pages;
+pub mod paging;
+pub mod precondition;
 pub mod raw;
 mod request;
 mod runtime;
@@ -44,6 +51,8 @@ pub mod safe;
 mod transport;
 pub mod types;
 mod unions;
+pub mod watch;
+pub use watch::{CvmStateEvent, WaitForCvmState, WaitProgress, WatchCvmState};
 pub mod webhook;
 pub use error::{
     ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, PhalaCloudError,
@@ -55,6 +64,7 @@ pub use client::{
     PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
+pub use precondition::ComposeHashPrecondition;
 pub use request::{ApiRequest, Method};
 pub use runtime::{Response, UploadFile};
 pub use transport::RetryPolicy;

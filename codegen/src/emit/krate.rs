@@ -15,10 +15,16 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/classify.rs", include_str!("../../runtime/classify.rs")),
     ("src/client.rs", include_str!("../../runtime/client.rs")),
     ("src/dynamic.rs", include_str!("../../runtime/dynamic.rs")),
+    ("src/env.rs", include_str!("../../runtime/env.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     (
         "src/error_guide.md",
         include_str!("../../runtime/error_guide.md"),
+    ),
+    ("src/paging.rs", include_str!("../../runtime/paging.rs")),
+    (
+        "src/precondition.rs",
+        include_str!("../../runtime/precondition.rs"),
     ),
     ("src/request.rs", include_str!("../../runtime/request.rs")),
     ("src/safe.rs", include_str!("../../runtime/safe.rs")),
@@ -30,7 +36,21 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime.rs", include_str!("../../runtime/runtime.rs")),
 ];
 
-pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
+/// The state watch and waiters, shipped only when the API has the
+/// operation they are built on: `get_cvm_state` returning `CvmStateResponse`
+/// (the Phala spec with its overlays).
+pub const WATCH: (&str, &str) = ("src/watch.rs", include_str!("../../runtime/watch.rs"));
+
+/// Whether the crate gets [`WATCH`].
+pub fn has_watch(bound: &[crate::bind::Bound]) -> bool {
+    bound.iter().any(|b| {
+        b.op.name == "get_cvm_state"
+            && b.op.path.ends_with("/cvms/{cvm_id}/state")
+            && b.output_text.trim_start_matches("types::") == "CvmStateResponse"
+    })
+}
+
+pub fn lib_rs(api: &Api, config: &Config, type_count: usize, watch: bool) -> TokenStream {
     let default = &config.api.default_version;
     let supported = &config.api.supported_versions;
     let op_count = api.operations.len();
@@ -45,7 +65,11 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
          - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, \
          [`RetryPolicy`], your own `reqwest::Client`.\n\
          - [`webhook`]: webhook signature verification and event parsing.\n\
-         - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy.\n\
+         - [`env`]: `.env` parsing, env var encryption to a CVM's key, compose hashes and \
+         KMS key signatures, byte-compatible with the Python and JS SDKs.\n\
+         - [`paging`]: `.pages()` and `.items()` on the builders of list operations.\n\
+         - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy, \
+         and [`precondition`] for the on-chain KMS's HTTP 465.\n\
          - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n\
          - [`error_codes`]: the structured `ERR-xx-xxx` codes.\n\
          - [`types`]: the {type_count} request and response models.\n\
@@ -63,6 +87,21 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
          ```",
         title = api.title
     );
+    let doc = if watch {
+        doc.replace(
+            "- [`webhook`]:",
+            "- [`watch`]: a CVM's state as a stream of events, and waiting for a state \
+             ([`PhalaCloud::wait_until_running`]).\n- [`webhook`]:",
+        )
+    } else {
+        doc
+    };
+    let watch_mod = watch.then(|| {
+        quote! {
+            pub mod watch;
+            pub use watch::{CvmStateEvent, WaitForCvmState, WaitProgress, WatchCvmState};
+        }
+    });
     let recursion_limit = crate::type_depth::recursion_limit(api.longest_model_chain).map(|n| {
         let n = n.to_string();
         quote!(#![recursion_limit = #n])
@@ -77,9 +116,13 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
         mod client;
         #[cfg(feature = "dynamic")]
         mod dynamic;
+        pub mod env;
         pub mod error;
         pub mod error_codes;
         pub mod operations;
+        mod pages;
+        pub mod paging;
+        pub mod precondition;
         pub mod raw;
         mod request;
         mod runtime;
@@ -87,6 +130,7 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
         mod transport;
         pub mod types;
         mod unions;
+        #watch_mod
         pub mod webhook;
 
         pub use error::{
@@ -99,6 +143,7 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize) -> TokenStream {
             PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
             DEFAULT_USER_AGENT,
         };
+        pub use precondition::ComposeHashPrecondition;
         pub use request::{ApiRequest, Method};
         pub use runtime::{Response, UploadFile};
         pub use transport::RetryPolicy;
@@ -124,16 +169,29 @@ pub fn modules_rs(stems: &[String], doc: &str, reexport: bool) -> Result<TokenSt
 /// The generated crate's dependencies, sorted. The TLS backend comes from
 /// the crate's features (rustls by default).
 const DEPENDENCIES: &[(&str, &str)] = &[
+    // Default features: they provide `aes_gcm::aead::OsRng`.
+    ("aes-gcm", r#""0.10""#),
     ("bytes", r#""1""#),
     (
         "chrono",
         r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#,
     ),
+    ("dotenvy", r#""0.15""#),
+    ("eventsource-stream", r#""0.2""#),
     ("fastrand", r#""2""#),
     ("futures-core", r#""0.3""#),
+    (
+        "futures-util",
+        r#"{ version = "0.3", default-features = false, features = ["std"] }"#,
+    ),
+    ("hex", r#""0.4""#),
     ("hmac", r#""0.12""#),
     ("http", r#""1""#),
     ("httpdate", r#""1""#),
+    (
+        "k256",
+        r#"{ version = "0.13", default-features = false, features = ["ecdsa", "std"] }"#,
+    ),
     ("progenitor-client", r#""0.15""#),
     ("regress", r#""0.10""#),
     (
@@ -144,6 +202,7 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("serde_json", r#""1""#),
     ("serde_path_to_error", r#""0.1""#),
     ("sha2", r#""0.10""#),
+    ("sha3", r#""0.10""#),
     ("subtle", r#""2""#),
     ("thiserror", r#""2""#),
     (
@@ -151,6 +210,10 @@ const DEPENDENCIES: &[(&str, &str)] = &[
         r#"{ version = "1", features = ["rt-multi-thread", "time"] }"#,
     ),
     ("tracing", r#""0.1""#),
+    (
+        "x25519-dalek",
+        r#"{ version = "2", features = ["static_secrets"] }"#,
+    ),
 ];
 
 pub fn cargo_toml(config: &Config, version: &str) -> String {

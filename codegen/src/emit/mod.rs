@@ -9,6 +9,7 @@ pub mod krate;
 mod locate;
 mod multipart;
 mod operations;
+mod paging;
 pub mod progenitor;
 pub mod requests;
 mod types;
@@ -46,13 +47,17 @@ pub fn files(
     );
     put(
         "src/lib.rs".into(),
-        format::rust(krate::lib_rs(api, config, type_count), "src/lib.rs")?,
+        format::rust(
+            krate::lib_rs(api, config, type_count, krate::has_watch(bound)),
+            "src/lib.rs",
+        )?,
     );
     put(
         "src/error_codes.rs".into(),
         format::rust(error_codes::emit(catalog)?, "src/error_codes.rs")?,
     );
-    for (path, source) in krate::RUNTIME {
+    let watch = krate::has_watch(bound).then_some(&krate::WATCH);
+    for (path, source) in krate::RUNTIME.iter().chain(watch) {
         let origin = format!("codegen/runtime/{}", path.trim_start_matches("src/"));
         let text = if path.ends_with(".md") {
             format::markdown(source, Some(&origin))
@@ -73,6 +78,11 @@ pub fn files(
     for field in bound.iter().flat_map(|b| &b.fields) {
         types::mentioned(field.owned.clone(), &mut roots);
     }
+    let paged = paging::find(bound, &raw.types)?;
+    put(
+        "src/pages.rs".into(),
+        format::rust(paging::impls(&paged, &raw.types)?, "src/pages.rs")?,
+    );
     let type_files = types::split(raw.types, &api.facts, &roots)?;
     put(
         "src/types/mod.rs".into(),
@@ -83,7 +93,7 @@ pub fn files(
         put(path.clone(), format::rust(tokens, &path)?);
     }
 
-    let groups = operations::emit(bound)?;
+    let groups = operations::emit(bound, &paged)?;
     let stems: Vec<String> = groups.keys().cloned().collect();
     let modules = krate::modules_rs(
         &stems,

@@ -14,19 +14,27 @@ use quote::quote;
 
 use super::builder::builder;
 use super::multipart;
+use super::paging::{self, Paged};
 use crate::bind::{Bound, Sending};
 use crate::error::Result;
 use crate::ident::ident;
 use crate::ir::Api;
 
 /// Emits one file's worth of operations per group, keyed by group name.
-pub fn emit(bound: &[Bound]) -> Result<BTreeMap<String, TokenStream>> {
+pub fn emit(
+    bound: &[Bound],
+    paged: &BTreeMap<String, Paged>,
+) -> Result<BTreeMap<String, TokenStream>> {
     let mut groups: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
     for b in bound {
-        let tokens = match &b.sending {
+        let mut tokens = match &b.sending {
             Sending::Multipart(parts) => multipart::emit(b, parts)?,
             Sending::Json { raw, bytes, .. } => emit_json(b, raw, *bytes)?,
         };
+        if let Some(p) = paged.get(&b.op.name) {
+            let builder = ident(&format!("{}Builder", b.op.name.to_upper_camel_case()))?;
+            tokens.extend(paging::methods(b, &builder, p));
+        }
         groups.entry(b.op.group.clone()).or_default().push(tokens);
     }
     Ok(groups

@@ -1463,6 +1463,66 @@ Blocking: `send()` returns the result.*/
         GetAppListBuilder::new(self.inner())
     }
 }
+impl<'a, M: Mode> GetAppListBuilder<'a, M> {
+    fn into_async(self) -> GetAppListBuilder<'a, Raise> {
+        let template = self;
+        GetAppListBuilder {
+            phala_client: template.phala_client,
+            base_image: template.base_image,
+            instance_type: template.instance_type,
+            kms_slug: template.kms_slug,
+            kms_type: template.kms_type,
+            listed: template.listed,
+            node: template.node,
+            page: template.page,
+            page_size: template.page_size,
+            region: template.region,
+            search: template.search,
+            status: template.status,
+            phala_version: template.phala_version,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+}
+impl<'a> GetAppListBuilder<'a, Raise> {
+    /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(self) -> crate::paging::Pages<'a, types::GetAppListResponse> {
+        let start = self.page.unwrap_or(1);
+        let size = self.page_size;
+        let template = self;
+        crate::paging::Pages::new(
+            start,
+            size,
+            crate::paging::Step::Number,
+            ::std::boxed::Box::new(move |at| {
+                let next: GetAppListBuilder<'a, Raise> = GetAppListBuilder {
+                    phala_client: template.phala_client,
+                    base_image: crate::paging::duplicate(&template.base_image),
+                    instance_type: crate::paging::duplicate(&template.instance_type),
+                    kms_slug: crate::paging::duplicate(&template.kms_slug),
+                    kms_type: crate::paging::duplicate(&template.kms_type),
+                    listed: crate::paging::duplicate(&template.listed),
+                    node: crate::paging::duplicate(&template.node),
+                    page: ::std::option::Option::Some(at),
+                    page_size: crate::paging::duplicate(&template.page_size),
+                    region: crate::paging::duplicate(&template.region),
+                    search: crate::paging::duplicate(&template.search),
+                    status: crate::paging::duplicate(&template.status),
+                    phala_version: crate::paging::duplicate(&template.phala_version),
+                    phala_mode: ::std::marker::PhantomData,
+                };
+                ::std::boxed::Box::pin(next.execute())
+            }),
+        )
+    }
+}
+impl<'a> GetAppListBuilder<'a, Blocking> {
+    /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(self) -> crate::blocking::Iter<'a, types::GetAppListResponse> {
+        let client = self.phala_client;
+        self.into_async().pages().blocking(client)
+    }
+}
 /// A `GET /api/v1/apps/{app_id}/revisions/{revision_id}` request, started by [`PhalaCloud::get_app_revision_detail`] or [`PhalaCloud::safe_get_app_revision_detail`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppRevisionDetailBuilder<'a, M = Raise> {
@@ -1813,6 +1873,69 @@ Blocking: `send()` returns the result.*/
         GetAppRevisionsBuilder::new(self.inner(), app_id.to_string())
     }
 }
+impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
+    fn into_async(self) -> GetAppRevisionsBuilder<'a, Raise> {
+        let template = self;
+        GetAppRevisionsBuilder {
+            phala_client: template.phala_client,
+            app_id: template.app_id,
+            page: template.page,
+            page_size: template.page_size,
+            phala_version: template.phala_version,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+}
+impl<'a> GetAppRevisionsBuilder<'a, Raise> {
+    /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(self) -> crate::paging::Pages<'a, types::AppRevisionsResponse> {
+        let start = self.page.unwrap_or(1);
+        let size = self.page_size;
+        let template = self;
+        crate::paging::Pages::new(
+            start,
+            size,
+            crate::paging::Step::Number,
+            ::std::boxed::Box::new(move |at| {
+                let next: GetAppRevisionsBuilder<'a, Raise> = GetAppRevisionsBuilder {
+                    phala_client: template.phala_client,
+                    app_id: crate::paging::duplicate(&template.app_id),
+                    page: ::std::option::Option::Some(at),
+                    page_size: crate::paging::duplicate(&template.page_size),
+                    phala_version: crate::paging::duplicate(&template.phala_version),
+                    phala_mode: ::std::marker::PhantomData,
+                };
+                ::std::boxed::Box::pin(next.execute())
+            }),
+        )
+    }
+    /// Every item of this list, across its pages; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> crate::paging::Items<
+        'a,
+        <types::AppRevisionsResponse as crate::paging::PageItems>::Item,
+    > {
+        self.pages().items()
+    }
+}
+impl<'a> GetAppRevisionsBuilder<'a, Blocking> {
+    /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(self) -> crate::blocking::Iter<'a, types::AppRevisionsResponse> {
+        let client = self.phala_client;
+        self.into_async().pages().blocking(client)
+    }
+    /// Every item of this list, across its pages, as an iterator.
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        'a,
+        <types::AppRevisionsResponse as crate::paging::PageItems>::Item,
+    > {
+        let client = self.phala_client;
+        self.into_async().pages().items().blocking(client)
+    }
+}
 /// A `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation` request, started by [`PhalaCloud::get_app_tcb_evaluation`] or [`PhalaCloud::safe_get_app_tcb_evaluation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppTcbEvaluationBuilder<'a, M = Raise> {
@@ -2149,6 +2272,73 @@ Blocking: `send()` returns the result.*/
         app_id: impl ::std::fmt::Display,
     ) -> GetAppUsageBuilder<'_, BlockingSafe> {
         GetAppUsageBuilder::new(self.inner(), app_id.to_string())
+    }
+}
+impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
+    fn into_async(self) -> GetAppUsageBuilder<'a, Raise> {
+        let template = self;
+        GetAppUsageBuilder {
+            phala_client: template.phala_client,
+            app_id: template.app_id,
+            end_date: template.end_date,
+            limit: template.limit,
+            offset: template.offset,
+            start_date: template.start_date,
+            phala_version: template.phala_version,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+}
+impl<'a> GetAppUsageBuilder<'a, Raise> {
+    /// Every page of this list from the builder's `offset` on (default 0), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(self) -> crate::paging::Pages<'a, types::AppUsageResponse> {
+        let start = self.offset.unwrap_or(0);
+        let size = self.limit;
+        let template = self;
+        crate::paging::Pages::new(
+            start,
+            size,
+            crate::paging::Step::Offset,
+            ::std::boxed::Box::new(move |at| {
+                let next: GetAppUsageBuilder<'a, Raise> = GetAppUsageBuilder {
+                    phala_client: template.phala_client,
+                    app_id: crate::paging::duplicate(&template.app_id),
+                    end_date: crate::paging::duplicate(&template.end_date),
+                    limit: crate::paging::duplicate(&template.limit),
+                    offset: ::std::option::Option::Some(at),
+                    start_date: crate::paging::duplicate(&template.start_date),
+                    phala_version: crate::paging::duplicate(&template.phala_version),
+                    phala_mode: ::std::marker::PhantomData,
+                };
+                ::std::boxed::Box::pin(next.execute())
+            }),
+        )
+    }
+    /// Every item of this list, across its pages; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> crate::paging::Items<
+        'a,
+        <types::AppUsageResponse as crate::paging::PageItems>::Item,
+    > {
+        self.pages().items()
+    }
+}
+impl<'a> GetAppUsageBuilder<'a, Blocking> {
+    /// Every page of this list from the builder's `offset` on (default 0), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(self) -> crate::blocking::Iter<'a, types::AppUsageResponse> {
+        let client = self.phala_client;
+        self.into_async().pages().blocking(client)
+    }
+    /// Every item of this list, across its pages, as an iterator.
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        'a,
+        <types::AppUsageResponse as crate::paging::PageItems>::Item,
+    > {
+        let client = self.phala_client;
+        self.into_async().pages().items().blocking(client)
     }
 }
 /// A `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview` request, started by [`PhalaCloud::get_pending_update_preview`] or [`PhalaCloud::safe_get_pending_update_preview`]; `.await` (or `.send().await`) sends it.

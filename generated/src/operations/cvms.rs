@@ -2657,6 +2657,52 @@ Blocking: `send()` returns the result.*/
         GetCvmListBuilder::new(self.inner())
     }
 }
+impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
+    fn into_async(self) -> GetCvmListBuilder<'a, Raise> {
+        let template = self;
+        GetCvmListBuilder {
+            phala_client: template.phala_client,
+            page: template.page,
+            page_size: template.page_size,
+            teepod_id: template.teepod_id,
+            user_id: template.user_id,
+            phala_version: template.phala_version,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+}
+impl<'a> GetCvmListBuilder<'a, Raise> {
+    /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(self) -> crate::paging::Pages<'a, types::GetCvmListResponse> {
+        let start = self.page.unwrap_or(1);
+        let size = self.page_size;
+        let template = self;
+        crate::paging::Pages::new(
+            start,
+            size,
+            crate::paging::Step::Number,
+            ::std::boxed::Box::new(move |at| {
+                let next: GetCvmListBuilder<'a, Raise> = GetCvmListBuilder {
+                    phala_client: template.phala_client,
+                    page: ::std::option::Option::Some(at),
+                    page_size: crate::paging::duplicate(&template.page_size),
+                    teepod_id: crate::paging::duplicate(&template.teepod_id),
+                    user_id: crate::paging::duplicate(&template.user_id),
+                    phala_version: crate::paging::duplicate(&template.phala_version),
+                    phala_mode: ::std::marker::PhantomData,
+                };
+                ::std::boxed::Box::pin(next.execute())
+            }),
+        )
+    }
+}
+impl<'a> GetCvmListBuilder<'a, Blocking> {
+    /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(self) -> crate::blocking::Iter<'a, types::GetCvmListResponse> {
+        let client = self.phala_client;
+        self.into_async().pages().blocking(client)
+    }
+}
 /// A `GET /api/v1/cvms/{cvm_id}/network` request, started by [`PhalaCloud::get_cvm_network`] or [`PhalaCloud::safe_get_cvm_network`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmNetworkBuilder<'a, M = Raise> {

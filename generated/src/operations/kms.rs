@@ -475,6 +475,69 @@ Blocking: `send()` returns the result.*/
         GetKmsListBuilder::new(self.inner())
     }
 }
+impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
+    fn into_async(self) -> GetKmsListBuilder<'a, Raise> {
+        let template = self;
+        GetKmsListBuilder {
+            phala_client: template.phala_client,
+            is_onchain: template.is_onchain,
+            page: template.page,
+            page_size: template.page_size,
+            phala_version: template.phala_version,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+}
+impl<'a> GetKmsListBuilder<'a, Raise> {
+    /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(self) -> crate::paging::Pages<'a, types::KmsListResponse> {
+        let start = self.page.unwrap_or(1);
+        let size = self.page_size;
+        let template = self;
+        crate::paging::Pages::new(
+            start,
+            size,
+            crate::paging::Step::Number,
+            ::std::boxed::Box::new(move |at| {
+                let next: GetKmsListBuilder<'a, Raise> = GetKmsListBuilder {
+                    phala_client: template.phala_client,
+                    is_onchain: crate::paging::duplicate(&template.is_onchain),
+                    page: ::std::option::Option::Some(at),
+                    page_size: crate::paging::duplicate(&template.page_size),
+                    phala_version: crate::paging::duplicate(&template.phala_version),
+                    phala_mode: ::std::marker::PhantomData,
+                };
+                ::std::boxed::Box::pin(next.execute())
+            }),
+        )
+    }
+    /// Every item of this list, across its pages; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> crate::paging::Items<
+        'a,
+        <types::KmsListResponse as crate::paging::PageItems>::Item,
+    > {
+        self.pages().items()
+    }
+}
+impl<'a> GetKmsListBuilder<'a, Blocking> {
+    /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(self) -> crate::blocking::Iter<'a, types::KmsListResponse> {
+        let client = self.phala_client;
+        self.into_async().pages().blocking(client)
+    }
+    /// Every item of this list, across its pages, as an iterator.
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        'a,
+        <types::KmsListResponse as crate::paging::PageItems>::Item,
+    > {
+        let client = self.phala_client;
+        self.into_async().pages().items().blocking(client)
+    }
+}
 /// A `GET /api/v1/kms/on-chain/{chain}` request, started by [`PhalaCloud::get_kms_on_chain_detail`] or [`PhalaCloud::safe_get_kms_on_chain_detail`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetKmsOnChainDetailBuilder<'a, M = Raise> {

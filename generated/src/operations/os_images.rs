@@ -181,3 +181,66 @@ Blocking: `send()` returns the result.*/
         GetOsImagesBuilder::new(self.inner())
     }
 }
+impl<'a, M: Mode> GetOsImagesBuilder<'a, M> {
+    fn into_async(self) -> GetOsImagesBuilder<'a, Raise> {
+        let template = self;
+        GetOsImagesBuilder {
+            phala_client: template.phala_client,
+            is_dev: template.is_dev,
+            page: template.page,
+            page_size: template.page_size,
+            phala_version: template.phala_version,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+}
+impl<'a> GetOsImagesBuilder<'a, Raise> {
+    /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(self) -> crate::paging::Pages<'a, types::OsImageListResponse> {
+        let start = self.page.unwrap_or(1);
+        let size = self.page_size;
+        let template = self;
+        crate::paging::Pages::new(
+            start,
+            size,
+            crate::paging::Step::Number,
+            ::std::boxed::Box::new(move |at| {
+                let next: GetOsImagesBuilder<'a, Raise> = GetOsImagesBuilder {
+                    phala_client: template.phala_client,
+                    is_dev: crate::paging::duplicate(&template.is_dev),
+                    page: ::std::option::Option::Some(at),
+                    page_size: crate::paging::duplicate(&template.page_size),
+                    phala_version: crate::paging::duplicate(&template.phala_version),
+                    phala_mode: ::std::marker::PhantomData,
+                };
+                ::std::boxed::Box::pin(next.execute())
+            }),
+        )
+    }
+    /// Every item of this list, across its pages; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> crate::paging::Items<
+        'a,
+        <types::OsImageListResponse as crate::paging::PageItems>::Item,
+    > {
+        self.pages().items()
+    }
+}
+impl<'a> GetOsImagesBuilder<'a, Blocking> {
+    /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(self) -> crate::blocking::Iter<'a, types::OsImageListResponse> {
+        let client = self.phala_client;
+        self.into_async().pages().blocking(client)
+    }
+    /// Every item of this list, across its pages, as an iterator.
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        'a,
+        <types::OsImageListResponse as crate::paging::PageItems>::Item,
+    > {
+        let client = self.phala_client;
+        self.into_async().pages().items().blocking(client)
+    }
+}

@@ -319,6 +319,73 @@ Blocking: `send()` returns the result.*/
         GetWorkspaceNodesBuilder::new(self.inner(), team_slug.to_string())
     }
 }
+impl<'a, M: Mode> GetWorkspaceNodesBuilder<'a, M> {
+    fn into_async(self) -> GetWorkspaceNodesBuilder<'a, Raise> {
+        let template = self;
+        GetWorkspaceNodesBuilder {
+            phala_client: template.phala_client,
+            team_slug: template.team_slug,
+            page: template.page,
+            page_size: template.page_size,
+            phala_version: template.phala_version,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+}
+impl<'a> GetWorkspaceNodesBuilder<'a, Raise> {
+    /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(
+        self,
+    ) -> crate::paging::Pages<'a, types::PaginatedWorkspaceNodesResponse> {
+        let start = self.page.unwrap_or(1);
+        let size = self.page_size;
+        let template = self;
+        crate::paging::Pages::new(
+            start,
+            size,
+            crate::paging::Step::Number,
+            ::std::boxed::Box::new(move |at| {
+                let next: GetWorkspaceNodesBuilder<'a, Raise> = GetWorkspaceNodesBuilder {
+                    phala_client: template.phala_client,
+                    team_slug: crate::paging::duplicate(&template.team_slug),
+                    page: ::std::option::Option::Some(at),
+                    page_size: crate::paging::duplicate(&template.page_size),
+                    phala_version: crate::paging::duplicate(&template.phala_version),
+                    phala_mode: ::std::marker::PhantomData,
+                };
+                ::std::boxed::Box::pin(next.execute())
+            }),
+        )
+    }
+    /// Every item of this list, across its pages; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> crate::paging::Items<
+        'a,
+        <types::PaginatedWorkspaceNodesResponse as crate::paging::PageItems>::Item,
+    > {
+        self.pages().items()
+    }
+}
+impl<'a> GetWorkspaceNodesBuilder<'a, Blocking> {
+    /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(
+        self,
+    ) -> crate::blocking::Iter<'a, types::PaginatedWorkspaceNodesResponse> {
+        let client = self.phala_client;
+        self.into_async().pages().blocking(client)
+    }
+    /// Every item of this list, across its pages, as an iterator.
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        'a,
+        <types::PaginatedWorkspaceNodesResponse as crate::paging::PageItems>::Item,
+    > {
+        let client = self.phala_client;
+        self.into_async().pages().items().blocking(client)
+    }
+}
 /// A `GET /api/v1/workspaces/{team_slug}/quotas` request, started by [`PhalaCloud::get_workspace_quotas`] or [`PhalaCloud::safe_get_workspace_quotas`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkspaceQuotasBuilder<'a, M = Raise> {

@@ -905,8 +905,14 @@ pub struct AppCvmsBatchIsAllowedResponse {
 pub struct AppEnvPubkeyResponse {
     /// The X25519 public key, hex.
     pub public_key: ::std::string::String,
-    /// The KMS's secp256k1 signature over the key, hex.
+    /// The KMS's secp256k1 signature over the key, hex (dstack's legacy form, without a timestamp; `env::verify_env_encrypt_public_key_legacy`).
     pub signature: ::std::string::String,
+    /// The KMS's signature over the key, the app id and `timestamp`, hex, where the KMS sends it (`env::verify_env_encrypt_public_key`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature_v1: ::std::option::Option<::std::string::String>,
+    /// When the KMS signed `signature_v1` (Unix seconds), where the KMS sends it (dstack-sdk 0.5.4 reads it).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub timestamp: ::std::option::Option<i64>,
 }
 /// Instance event list response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

@@ -1,0 +1,347 @@
+//! Paginators, by a rule over the spec rather than a list: an operation is
+//! paged when it takes optional integer `page` and `page_size` (or `offset`
+//! and `limit`) parameters and its success type is a page model, a struct
+//! with one list field (or a union of such structs, one per API version).
+//! Its builder gets `.pages()` (and `.items()` when the items have one
+//! type); the page model implements `paging::Page` (`paging::PageItems`),
+//! reading `total` and `page_size` when the model has them.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use crate::bind::option_inner;
+use crate::bind::Bound;
+use crate::error::Result;
+use crate::ident::ident;
+
+/// How an operation steps through its pages.
+#[derive(Debug, Clone)]
+pub struct Paged {
+    page_type: Ident,
+    /// `page` or `offset`.
+    position: Ident,
+    /// `page_size` or `limit`.
+    size: Ident,
+    offset: bool,
+    items: bool,
+}
+
+/// What a page model holds, read from typify's items.
+struct Shape {
+    /// Per struct variant (a plain struct is one, wrapped by nothing): the
+    /// variant, the list field and its item type.
+    lists: Vec<(Option<Ident>, Ident, String)>,
+    /// Whether every struct has an integer `total` (`Some(optional?)`).
+    total: Option<bool>,
+    page_size: Option<bool>,
+}
+
+/// The paged operations of `bound`, by method name, given the crate's types.
+pub fn find(bound: &[Bound], items: &[syn::Item]) -> Result<BTreeMap<String, Paged>> {
+    let structs: BTreeMap<String, &syn::ItemStruct> = items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Struct(s) => Some((s.ident.to_string(), s)),
+            _ => None,
+        })
+        .collect();
+    let enums: BTreeMap<String, &syn::ItemEnum> = items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Enum(e) => Some((e.ident.to_string(), e)),
+            _ => None,
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    for b in bound {
+        let has = |name: &str| {
+            b.fields
+                .iter()
+                .any(|f| f.ident == name && !f.required && f.int.is_some())
+        };
+        let (position, size, offset) = if has("page") && has("page_size") {
+            ("page", "page_size", false)
+        } else if has("offset") && has("limit") {
+            ("offset", "limit", true)
+        } else {
+            continue;
+        };
+        let type_name = b
+            .output_text
+            .strip_prefix("types::")
+            .unwrap_or(&b.output_text);
+        let Some(shape) = shape(type_name, &structs, &enums) else {
+            continue;
+        };
+        let same_items = shape.lists.windows(2).all(|w| w[0].2 == w[1].2);
+        out.insert(
+            b.op.name.clone(),
+            Paged {
+                page_type: ident(type_name)?,
+                position: ident(position)?,
+                size: ident(size)?,
+                offset,
+                items: same_items,
+            },
+        );
+    }
+    Ok(out)
+}
+
+fn shape(
+    name: &str,
+    structs: &BTreeMap<String, &syn::ItemStruct>,
+    enums: &BTreeMap<String, &syn::ItemEnum>,
+) -> Option<Shape> {
+    let mut parts: Vec<(Option<Ident>, &syn::ItemStruct)> = Vec::new();
+    if let Some(s) = structs.get(name) {
+        parts.push((None, s));
+    } else {
+        for v in &enums.get(name)?.variants {
+            let syn::Fields::Unnamed(f) = &v.fields else {
+                return None;
+            };
+            let [field] = f.unnamed.iter().collect::<Vec<_>>()[..] else {
+                return None;
+            };
+            let ty = &field.ty;
+            let inner = quote!(#ty).to_string().replace(' ', "");
+            parts.push((Some(v.ident.clone()), structs.get(&inner)?));
+        }
+    }
+    let mut lists = Vec::new();
+    let (mut total, mut page_size) = (Some(false), Some(false));
+    for (variant, s) in parts {
+        let text = |ty: &syn::Type| quote!(#ty).to_string().replace(' ', "");
+        let fields: Vec<(&Ident, &syn::Type)> = s
+            .fields
+            .iter()
+            .filter_map(|f| Some((f.ident.as_ref()?, &f.ty)))
+            .collect();
+        let vecs: Vec<(&Ident, String)> = fields
+            .iter()
+            .map(|(i, ty)| (*i, text(ty)))
+            .filter(|(_, ty)| ty.starts_with("::std::vec::Vec<"))
+            .collect();
+        let [(list, list_ty)] = vecs.as_slice() else {
+            return None;
+        };
+        let item = list_ty["::std::vec::Vec<".len()..list_ty.len() - 1].to_owned();
+        lists.push((variant, (*list).clone(), item));
+        let int_field = |name: &str| {
+            let (_, ty) = fields.iter().find(|(i, _)| *i == name)?;
+            let inner = option_inner(ty);
+            match text(inner.unwrap_or(ty)).as_str() {
+                "i64" | "u64" | "i32" | "u32" => Some(inner.is_some()),
+                _ => None,
+            }
+        };
+        total = merge(total, int_field("total"));
+        page_size = merge(page_size, int_field("page_size"));
+    }
+    Some(Shape {
+        lists,
+        total,
+        page_size,
+    })
+}
+
+/// Whether every struct has the field (and whether any has it optional).
+fn merge(acc: Option<bool>, this: Option<bool>) -> Option<bool> {
+    Some(acc? | this?)
+}
+
+/// `impl Page` (and `PageItems`) for each page model of `paged`, once each.
+pub fn impls(paged: &BTreeMap<String, Paged>, items: &[syn::Item]) -> Result<TokenStream> {
+    let structs: BTreeMap<String, &syn::ItemStruct> = items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Struct(s) => Some((s.ident.to_string(), s)),
+            _ => None,
+        })
+        .collect();
+    let enums: BTreeMap<String, &syn::ItemEnum> = items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Enum(e) => Some((e.ident.to_string(), e)),
+            _ => None,
+        })
+        .collect();
+    let mut done = BTreeMap::new();
+    for p in paged.values() {
+        let name = p.page_type.to_string();
+        if done.contains_key(&name) {
+            continue;
+        }
+        let Some(shape) = shape(&name, &structs, &enums) else {
+            continue;
+        };
+        done.insert(name, page_impl(&p.page_type, &shape, p.items)?);
+    }
+    let impls = done.into_values();
+    Ok(quote! {
+        //! `Page` for the page models of the paged list operations (see
+        //! [`crate::paging`]).
+        use crate::paging::{Page, PageItems};
+        // Item types are spelled as typify spells them, inside `types`.
+        use crate::types::{self, *};
+        #(#impls)*
+    })
+}
+
+fn page_impl(ty: &Ident, shape: &Shape, items: bool) -> Result<TokenStream> {
+    // One arm per struct: `Self::V(p) => <expr on p>` or, for a plain
+    // struct, the expression on `self`.
+    let each = |expr: &dyn Fn(&TokenStream, &Ident) -> TokenStream| -> TokenStream {
+        match shape.lists.first() {
+            Some((None, list, _)) => expr(&quote!(self), list),
+            _ => {
+                let arms = shape.lists.iter().map(|(variant, list, _)| {
+                    let p = quote!(p);
+                    let body = expr(&p, list);
+                    quote!(Self::#variant(p) => #body,)
+                });
+                quote!(match self { #(#arms)* })
+            }
+        }
+    };
+    let count = each(&|p, list| quote!(#p.#list.len()));
+    let int = |field: &Ident, optional: Option<bool>| -> TokenStream {
+        match optional {
+            None => quote!(::std::option::Option::None),
+            Some(false) => each(&|p, _| quote!(u64::try_from(#p.#field).ok())),
+            Some(true) => each(&|p, _| quote!(#p.#field.and_then(|v| u64::try_from(v).ok()))),
+        }
+    };
+    let total = int(&ident("total")?, shape.total);
+    let page_size = int(&ident("page_size")?, shape.page_size);
+    let page_items = items.then(|| {
+        let item: syn::Type = syn::parse_str(&shape.lists[0].2).expect("a type typify wrote");
+        let into = each(&|p, list| quote!(#p.#list));
+        quote! {
+            impl PageItems for types::#ty {
+                type Item = #item;
+                fn into_items(self) -> ::std::vec::Vec<#item> {
+                    #into
+                }
+            }
+        }
+    });
+    Ok(quote! {
+        impl Page for types::#ty {
+            fn item_count(&self) -> usize {
+                #count
+            }
+            fn total(&self) -> ::std::option::Option<u64> {
+                #total
+            }
+            fn page_size(&self) -> ::std::option::Option<u64> {
+                #page_size
+            }
+        }
+        #page_items
+    })
+}
+
+/// `.pages()` and `.items()` on the builder of a paged operation, for the
+/// async client (streams) and the blocking one (iterators).
+pub fn methods(b: &Bound, builder: &Ident, paged: &Paged) -> TokenStream {
+    let Paged {
+        page_type,
+        position,
+        size,
+        offset,
+        items,
+    } = paged;
+    // `into_async` moves every field; each page's request copies them.
+    let kept = b.fields.iter().map(|f| {
+        let ident = &f.ident;
+        quote!(#ident: template.#ident)
+    });
+    let moved = b.fields.iter().map(|f| {
+        let ident = &f.ident;
+        if ident == position {
+            quote!(#ident: ::std::option::Option::Some(at))
+        } else {
+            // Through a generic function: some fields are `Copy`, and
+            // `.clone()` on those is a lint.
+            quote!(#ident: crate::paging::duplicate(&template.#ident))
+        }
+    });
+    let (start, step) = if *offset {
+        (quote!(0), quote!(crate::paging::Step::Offset))
+    } else {
+        (quote!(1), quote!(crate::paging::Step::Number))
+    };
+    let pages_doc = format!(
+        "Every page of this list from the builder's `{position}` on (default {start}), \
+         keeping its other parameters; stops after an empty or short page or once \
+         `total` is reached. See [`crate::paging`].",
+        start = if *offset { 0 } else { 1 }
+    );
+    let items_async = items.then(|| {
+        quote! {
+            /// Every item of this list, across its pages; see [`Self::pages`].
+            pub fn items(self) -> crate::paging::Items<'a, <types::#page_type as crate::paging::PageItems>::Item> {
+                self.pages().items()
+            }
+        }
+    });
+    let items_blocking = items.then(|| {
+        quote! {
+            /// Every item of this list, across its pages, as an iterator.
+            pub fn items(self) -> crate::blocking::Iter<'a, <types::#page_type as crate::paging::PageItems>::Item> {
+                let client = self.phala_client;
+                self.into_async().pages().items().blocking(client)
+            }
+        }
+    });
+    quote! {
+        impl<'a, M: Mode> #builder<'a, M> {
+            fn into_async(self) -> #builder<'a, Raise> {
+                let template = self;
+                #builder {
+                    phala_client: template.phala_client,
+                    #(#kept,)*
+                    phala_version: template.phala_version,
+                    phala_mode: ::std::marker::PhantomData,
+                }
+            }
+        }
+        impl<'a> #builder<'a, Raise> {
+            #[doc = #pages_doc]
+            pub fn pages(self) -> crate::paging::Pages<'a, types::#page_type> {
+                let start = self.#position.unwrap_or(#start);
+                let size = self.#size;
+                let template = self;
+                crate::paging::Pages::new(
+                    start,
+                    size,
+                    #step,
+                    ::std::boxed::Box::new(move |at| {
+                        let next: #builder<'a, Raise> = #builder {
+                            phala_client: template.phala_client,
+                            #(#moved,)*
+                            phala_version: crate::paging::duplicate(&template.phala_version),
+                            phala_mode: ::std::marker::PhantomData,
+                        };
+                        ::std::boxed::Box::pin(next.execute())
+                    }),
+                )
+            }
+
+            #items_async
+        }
+        impl<'a> #builder<'a, Blocking> {
+            #[doc = #pages_doc]
+            pub fn pages(self) -> crate::blocking::Iter<'a, types::#page_type> {
+                let client = self.phala_client;
+                self.into_async().pages().blocking(client)
+            }
+
+            #items_blocking
+        }
+    }
+}
