@@ -8,7 +8,7 @@ use phala_cloud::env::{self, EnvVar};
 use serde_json::{json, Value};
 use sha3::{Digest, Keccak256};
 use wiremock::matchers::{body_partial_json, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer};
 
 mod common;
 use common::*;
@@ -103,15 +103,8 @@ async fn the_deploy_example_provisions_encrypts_commits_and_waits() {
         .await;
     Mock::given(method("GET"))
         .and(path("/api/v1/cvms/4242/state"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(
-                "event: state\ndata: {\"status\": \"starting\"}\n\n\
-             event: complete\ndata: {\"status\": \"running\"}\n\n"
-                    .as_bytes()
-                    .to_vec(),
-                "text/event-stream",
-            ),
-        )
+        .respond_with(sse("event: state\ndata: {\"status\": \"starting\"}\n\n\
+             event: complete\ndata: {\"status\": \"running\"}\n\n"))
         .expect(1)
         .mount(&server)
         .await;

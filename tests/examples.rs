@@ -75,15 +75,8 @@ async fn the_watch_example_prints_states_until_the_target() {
         .and(path("/api/v1/cvms/cvm_7/state"))
         .and(query_param("target", "stopped"))
         .and(query_param("timeout", "300"))
-        .respond_with(
-            wiremock::ResponseTemplate::new(200).set_body_raw(
-                "event: state\ndata: {\"status\": \"stopping\"}\n\n\
-                 event: complete\ndata: {\"status\": \"stopped\"}\n\n"
-                    .as_bytes()
-                    .to_vec(),
-                "text/event-stream",
-            ),
-        )
+        .respond_with(sse("event: state\ndata: {\"status\": \"stopping\"}\n\n\
+             event: complete\ndata: {\"status\": \"stopped\"}\n\n"))
         .expect(1)
         .mount(&server)
         .await;

@@ -11,14 +11,10 @@ use futures_util::StreamExt;
 use phala_cloud::{CvmStateEvent, PhalaCloudError};
 use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer};
 
 mod common;
 use common::*;
-
-fn sse(body: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), "text/event-stream")
-}
 
 const STARTING_THEN_RUNNING: &str = "\
 : the server's keep-alive comment\n\

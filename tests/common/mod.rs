@@ -32,6 +32,11 @@ pub fn json_ok(body: &Value) -> ResponseTemplate {
     json_raw(200, &body.to_string())
 }
 
+/// A 200 `text/event-stream` response carrying `body` (server-sent events).
+pub fn sse(body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), "text/event-stream")
+}
+
 pub fn json_raw(status: u16, body: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.as_bytes().to_vec(), "application/json")
 }

@@ -40,20 +40,7 @@ struct Shape {
 
 /// The paged operations of `bound`, by method name, given the crate's types.
 pub fn find(bound: &[Bound], items: &[syn::Item]) -> Result<BTreeMap<String, Paged>> {
-    let structs: BTreeMap<String, &syn::ItemStruct> = items
-        .iter()
-        .filter_map(|i| match i {
-            syn::Item::Struct(s) => Some((s.ident.to_string(), s)),
-            _ => None,
-        })
-        .collect();
-    let enums: BTreeMap<String, &syn::ItemEnum> = items
-        .iter()
-        .filter_map(|i| match i {
-            syn::Item::Enum(e) => Some((e.ident.to_string(), e)),
-            _ => None,
-        })
-        .collect();
+    let (structs, enums) = by_name(items);
     let mut out = BTreeMap::new();
     for b in bound {
         let has = |name: &str| {
@@ -90,11 +77,27 @@ pub fn find(bound: &[Bound], items: &[syn::Item]) -> Result<BTreeMap<String, Pag
     Ok(out)
 }
 
-fn shape(
-    name: &str,
-    structs: &BTreeMap<String, &syn::ItemStruct>,
-    enums: &BTreeMap<String, &syn::ItemEnum>,
-) -> Option<Shape> {
+type Structs<'a> = BTreeMap<String, &'a syn::ItemStruct>;
+type Enums<'a> = BTreeMap<String, &'a syn::ItemEnum>;
+
+/// typify's structs and enums, by name.
+fn by_name(items: &[syn::Item]) -> (Structs<'_>, Enums<'_>) {
+    let (mut structs, mut enums) = (BTreeMap::new(), BTreeMap::new());
+    for item in items {
+        match item {
+            syn::Item::Struct(s) => {
+                structs.insert(s.ident.to_string(), s);
+            }
+            syn::Item::Enum(e) => {
+                enums.insert(e.ident.to_string(), e);
+            }
+            _ => {}
+        }
+    }
+    (structs, enums)
+}
+
+fn shape(name: &str, structs: &Structs<'_>, enums: &Enums<'_>) -> Option<Shape> {
     let mut parts: Vec<(Option<Ident>, &syn::ItemStruct)> = Vec::new();
     if let Some(s) = structs.get(name) {
         parts.push((None, s));
@@ -155,20 +158,7 @@ fn merge(acc: Option<bool>, this: Option<bool>) -> Option<bool> {
 
 /// `impl Page` (and `PageItems`) for each page model of `paged`, once each.
 pub fn impls(paged: &BTreeMap<String, Paged>, items: &[syn::Item]) -> Result<TokenStream> {
-    let structs: BTreeMap<String, &syn::ItemStruct> = items
-        .iter()
-        .filter_map(|i| match i {
-            syn::Item::Struct(s) => Some((s.ident.to_string(), s)),
-            _ => None,
-        })
-        .collect();
-    let enums: BTreeMap<String, &syn::ItemEnum> = items
-        .iter()
-        .filter_map(|i| match i {
-            syn::Item::Enum(e) => Some((e.ident.to_string(), e)),
-            _ => None,
-        })
-        .collect();
+    let (structs, enums) = by_name(items);
     let mut done = BTreeMap::new();
     for p in paged.values() {
         let name = p.page_type.to_string();
