@@ -7,7 +7,8 @@
 //! (`phala-cloud` 0.2.0, which delegates to `dstack-sdk` 0.5.4): a compose
 //! hash computed here matches the one the KMS and on-chain `AppAuth`
 //! contracts expect, and a ciphertext produced here decrypts in the CVM
-//! exactly as one from the Python or JavaScript SDK would.
+//! exactly as one from the Python SDK would (checked against vectors it
+//! produced; compatibility with the JavaScript SDK is not tested).
 //!
 //! ```
 //! use phala_cloud::env::{encrypt_env_vars, get_compose_hash, parse_env_vars, EnvVar};

@@ -11,7 +11,7 @@
 - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, [`RetryPolicy`], your own `reqwest::Client`.
 - [`watch`]: a CVM's state as a stream of events, and waiting for a state ([`PhalaCloud::wait_until_running`]).
 - [`webhook`]: webhook signature verification and event parsing.
-- [`env`]: `.env` parsing, env var encryption to a CVM's key, compose hashes and KMS key signatures, byte-compatible with the Python and JS SDKs.
+- [`env`]: `.env` parsing, env var encryption to a CVM's key, compose hashes and KMS key signatures, byte-compatible with the Python SDK and dstack-sdk.
 - [`paging`]: `.pages()` and `.items()` on the builders of list operations.
 - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy, and [`precondition`] for the on-chain KMS's HTTP 465.
 - [`SafeResult`]: what the `safe_*` twin of every method yields instead.

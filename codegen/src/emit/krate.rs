@@ -66,7 +66,7 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize, watch: bool) -> Tok
          [`RetryPolicy`], your own `reqwest::Client`.\n\
          - [`webhook`]: webhook signature verification and event parsing.\n\
          - [`env`]: `.env` parsing, env var encryption to a CVM's key, compose hashes and \
-         KMS key signatures, byte-compatible with the Python and JS SDKs.\n\
+         KMS key signatures, byte-compatible with the Python SDK and dstack-sdk.\n\
          - [`paging`]: `.pages()` and `.items()` on the builders of list operations.\n\
          - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy, \
          and [`precondition`] for the on-chain KMS's HTTP 465.\n\
