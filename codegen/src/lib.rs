@@ -1,6 +1,6 @@
 //! The Phala Cloud SDK generator.
 //!
-//! Stages, one module each: [`load`] -> [`overlay`] -> [`normalize`] -> [`ir`] (named by
+//! Stages, one module each: [`load`] -> [`overlay`] -> [`inline`] -> [`normalize`] -> [`ir`] (named by
 //! [`naming`]) -> progenitor and typify ([`emit::progenitor`]) -> [`bind`]
 //! (each operation joined with its progenitor method, once) -> [`emit`] and
 //! the crate's API [`surface`], both read off the bound operations ->
@@ -21,6 +21,7 @@ pub mod error;
 pub mod facts;
 pub mod format;
 pub mod ident;
+pub mod inline;
 pub mod ir;
 pub mod load;
 pub mod naming;
@@ -87,6 +88,7 @@ fn load_overlaid(
         Some(dir) => overlay::apply(&mut doc, &overlay::load_dir(dir)?)?,
         None => Vec::new(),
     };
+    inline::component_refs(&mut doc)?;
     Ok((doc, applied))
 }
 
