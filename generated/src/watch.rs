@@ -219,7 +219,7 @@ impl<'a, M: 'static> WatchCvmState<'a, M> {
             // Without `target` the server answers the state as JSON: one
             // `State` event, so both forms read the same.
             let whole = crate::runtime::read_whole(response, &raw.inner).await?;
-            let state = decode(status, whole.data())?;
+            let state = decode(status, whole.data(), "the state does not decode")?;
             return Ok(Box::pin(futures_util::stream::iter([Ok(
                 CvmStateEvent::State(state),
             )])));
@@ -256,13 +256,19 @@ fn stream_error(
     }
 }
 
-fn decode(status: u16, data: &[u8]) -> Result<CvmStateResponse, PhalaCloudError> {
+/// `data` as a `T`; otherwise a `ValidationError` keeping the data, its
+/// message starting with `problem`.
+fn decode<T: serde::de::DeserializeOwned>(
+    status: u16,
+    data: &[u8],
+    problem: &str,
+) -> Result<T, PhalaCloudError> {
     serde_json::from_slice(data).map_err(|e| {
         ValidationError::new(
             Some(status),
             String::from_utf8_lossy(data).into_owned(),
             None,
-            format!("the state does not decode: {e}"),
+            format!("{problem}: {e}"),
         )
         .into()
     })
@@ -270,17 +276,13 @@ fn decode(status: u16, data: &[u8]) -> Result<CvmStateResponse, PhalaCloudError>
 
 /// One event, typed by its `event:` field.
 fn parse(event: &str, data: &str) -> Result<CvmStateEvent, PhalaCloudError> {
-    let json = || -> Result<serde_json::Value, PhalaCloudError> {
-        serde_json::from_str(data).map_err(|e| {
-            ValidationError::new(Some(200), data.to_owned(), None, format!("invalid event data: {e}"))
-                .into()
-        })
-    };
+    let (state, json) = ("the state does not decode", "invalid event data");
+    let bytes = data.as_bytes();
     Ok(match event {
-        "state" => CvmStateEvent::State(decode(200, data.as_bytes())?),
-        "complete" => CvmStateEvent::Complete(decode(200, data.as_bytes())?),
-        "timeout" => CvmStateEvent::Timeout(json()?),
-        "error" => CvmStateEvent::Error(json()?),
+        "state" => CvmStateEvent::State(decode(200, bytes, state)?),
+        "complete" => CvmStateEvent::Complete(decode(200, bytes, state)?),
+        "timeout" => CvmStateEvent::Timeout(decode(200, bytes, json)?),
+        "error" => CvmStateEvent::Error(decode(200, bytes, json)?),
         _ => CvmStateEvent::Other {
             event: event.to_owned(),
             data: data.to_owned(),
@@ -316,16 +318,7 @@ impl<'a> WatchCvmState<'a, BlockingSafe> {
     /// Opens the watch as an iterator; every item is a [`SafeResult`].
     pub fn iter(self) -> impl Iterator<Item = SafeResult<CvmStateEvent>> + 'a {
         let client = self.client;
-        let raising: WatchCvmState<'a, Blocking> = WatchCvmState {
-            client,
-            cvm_id: self.cvm_id,
-            target: self.target,
-            interval: self.interval,
-            timeout: self.timeout,
-            version: self.version,
-            mode: PhantomData,
-        };
-        raising.iter().map(SafeResult::from)
+        crate::blocking::Iter::new(client, self.open()).map(SafeResult::from)
     }
 }
 
@@ -471,15 +464,7 @@ impl<'a> WaitForCvmState<'a> {
         let mut last: Option<String> = None;
         // Watch while the server streams; poll once it refuses.
         let mut polling = false;
-        let mut connects = 0u32;
         while Instant::now() < deadline {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if connects > 0 && !polling {
-                // Between watches: the server closed one; do not reconnect
-                // in a tight loop.
-                tokio::time::sleep(self.reconnect_delay.min(left)).await;
-            }
-            connects += 1;
             let left = deadline.saturating_duration_since(Instant::now());
             if polling {
                 let state = self.client.get_cvm_state(&self.cvm_id).await?;
@@ -523,6 +508,11 @@ impl<'a> WaitForCvmState<'a> {
                     }
                     Some(Err(e)) => return Err(e),
                 }
+            }
+            if !polling {
+                // The server closed the watch: do not reconnect in a tight loop.
+                let left = deadline.saturating_duration_since(Instant::now());
+                tokio::time::sleep(self.reconnect_delay.min(left)).await;
             }
         }
         Err(RequestError::wait_timeout(format!(

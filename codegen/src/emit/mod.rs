@@ -81,7 +81,7 @@ pub fn files(
     let paged = paging::find(bound, &raw.types)?;
     put(
         "src/pages.rs".into(),
-        format::rust(paging::impls(&paged, &raw.types)?, "src/pages.rs")?,
+        format::rust(paging::impls(&paged)?, "src/pages.rs")?,
     );
     let type_files = types::split(raw.types, &api.facts, &roots)?;
     put(

@@ -26,9 +26,12 @@ pub struct Paged {
     size: Ident,
     offset: bool,
     items: bool,
+    /// The page model, as `find` read it; `impls` writes `Page` from it.
+    shape: Shape,
 }
 
 /// What a page model holds, read from typify's items.
+#[derive(Debug, Clone)]
 struct Shape {
     /// Per struct variant (a plain struct is one, wrapped by nothing): the
     /// variant, the list field and its item type.
@@ -71,6 +74,7 @@ pub fn find(bound: &[Bound], items: &[syn::Item]) -> Result<BTreeMap<String, Pag
                 size: ident(size)?,
                 offset,
                 items: same_items,
+                shape,
             },
         );
     }
@@ -157,18 +161,14 @@ fn merge(acc: Option<bool>, this: Option<bool>) -> Option<bool> {
 }
 
 /// `impl Page` (and `PageItems`) for each page model of `paged`, once each.
-pub fn impls(paged: &BTreeMap<String, Paged>, items: &[syn::Item]) -> Result<TokenStream> {
-    let (structs, enums) = by_name(items);
+pub fn impls(paged: &BTreeMap<String, Paged>) -> Result<TokenStream> {
     let mut done = BTreeMap::new();
     for p in paged.values() {
-        let name = p.page_type.to_string();
-        if done.contains_key(&name) {
-            continue;
+        if let std::collections::btree_map::Entry::Vacant(slot) =
+            done.entry(p.page_type.to_string())
+        {
+            slot.insert(page_impl(&p.page_type, &p.shape, p.items)?);
         }
-        let Some(shape) = shape(&name, &structs, &enums) else {
-            continue;
-        };
-        done.insert(name, page_impl(&p.page_type, &shape, p.items)?);
     }
     let impls = done.into_values();
     Ok(quote! {
@@ -244,6 +244,7 @@ pub fn methods(b: &Bound, builder: &Ident, paged: &Paged) -> TokenStream {
         size,
         offset,
         items,
+        ..
     } = paged;
     // `into_async` moves every field; each page's request copies them.
     let kept = b.fields.iter().map(|f| {
@@ -260,16 +261,16 @@ pub fn methods(b: &Bound, builder: &Ident, paged: &Paged) -> TokenStream {
             quote!(#ident: crate::paging::duplicate(&template.#ident))
         }
     });
-    let (start, step) = if *offset {
-        (quote!(0), quote!(crate::paging::Step::Offset))
+    let (first, step) = if *offset {
+        (0, quote!(crate::paging::Step::Offset))
     } else {
-        (quote!(1), quote!(crate::paging::Step::Number))
+        (1, quote!(crate::paging::Step::Number))
     };
+    let start = proc_macro2::Literal::i64_unsuffixed(first);
     let pages_doc = format!(
-        "Every page of this list from the builder's `{position}` on (default {start}), \
+        "Every page of this list from the builder's `{position}` on (default {first}), \
          keeping its other parameters; stops after an empty or short page or once \
-         `total` is reached. See [`crate::paging`].",
-        start = if *offset { 0 } else { 1 }
+         `total` is reached. See [`crate::paging`]."
     );
     let items_async = items.then(|| {
         quote! {
