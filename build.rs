@@ -24,11 +24,8 @@ fn main() {
 
 fn check(config_path: &Path, out: &Path) -> phala_codegen::Result<()> {
     let config = Config::load(config_path)?;
-    for input in [
-        &config.inputs.spec,
-        &config.inputs.python_names,
-        &config.inputs.error_catalog,
-    ] {
+    let optional = [&config.inputs.python_names, &config.inputs.error_catalog];
+    for input in std::iter::once(&config.inputs.spec).chain(optional.into_iter().flatten()) {
         println!("cargo:rerun-if-changed={}", input.display());
     }
     let generated = phala_codegen::generate(&config, &config.inputs.spec)?;

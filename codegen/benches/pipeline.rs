@@ -22,7 +22,7 @@ fn config() -> Config {
 
 fn stages(c: &mut Criterion, name: &str, spec: &Path) {
     let config = config();
-    let python = naming::PythonNames::load(&config.inputs.python_names).unwrap();
+    let python = naming::PythonNames::load(config.inputs.python_names.as_ref().unwrap()).unwrap();
     let raw = load::load_spec(spec).unwrap();
     let names = naming::name_everything(&raw, spec, &config, &python).unwrap();
     let ctx = normalize::Context {
@@ -51,9 +51,11 @@ fn stages(c: &mut Criterion, name: &str, spec: &Path) {
     group.bench_function("generate (progenitor)", |b| {
         b.iter(|| emit::progenitor::generate(&normalized, &api).unwrap())
     });
-    let catalog =
-        phala_codegen::catalog::load(&config.inputs.error_catalog, &config.error_code_names)
-            .unwrap();
+    let catalog = phala_codegen::catalog::load(
+        config.inputs.error_catalog.as_ref().unwrap(),
+        &config.error_code_names,
+    )
+    .unwrap();
     group.bench_function("bind + our emitters + format", |b| {
         b.iter_batched(
             || emit::progenitor::generate(&normalized, &api).unwrap(),

@@ -11,23 +11,33 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use crate::blocking::BlockingRuntime;
 use crate::error::{PhalaCloudError, RequestError};
 use crate::transport::{self, Outcome, RetryPolicy};
+use crate::settings::{API_KEY_ENV, AUTH, BASE_URL_ENV, PATH_PREFIX, VERSION_HEADER};
+pub use crate::settings::{DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 use crate::{raw, DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS};
 
-/// The production API.
-pub const DEFAULT_BASE_URL: &str = "https://cloud-api.phala.com/api/v1";
 /// The request timeout unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The largest response body read unless configured otherwise: 32 MiB.
 /// The API's largest bodies (CVM lists, attestation reports) are far
 /// smaller; the cap stops a misbehaving server or proxy from filling memory.
 pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 32 * 1024 * 1024;
-/// The spec's paths all start with this prefix.
-const API_PREFIX: &str = "/api/v1";
-const API_KEY_HEADER: &str = "x-api-key";
-const VERSION_HEADER: &str = "x-phala-version";
-/// The `User-Agent` sent unless the caller sets one with
-/// [`PhalaCloudBuilder::user_agent`] or [`PhalaCloudBuilder::header`].
-pub const DEFAULT_USER_AGENT: &str = concat!("phala-cloud-rust/", env!("CARGO_PKG_VERSION"));
+
+/// How the API key is sent ([`crate::settings`] says which for this API).
+// Each API uses one of these; the others are never built.
+#[allow(dead_code)]
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Auth {
+    /// In this header (lower case), as it is.
+    Header(&'static str),
+    /// As this query parameter.
+    Query(&'static str),
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// `Authorization: Basic <base64 of user:password>`.
+    Basic,
+    /// Not at all.
+    None,
+}
 
 /// Settings shared by every request of one client.
 pub(crate) struct Shared {
@@ -58,10 +68,11 @@ impl fmt::Debug for Shared {
 }
 
 impl Shared {
-    /// Sets the headers every request carries. The caller's own headers go
-    /// first, and a caller's `User-Agent` is kept; the version and key
-    /// headers are this crate's.
-    pub(crate) fn apply(&self, headers: &mut HeaderMap) {
+    /// Sets what every request carries: the caller's own headers first (a
+    /// caller's `User-Agent` is kept), then this crate's version header and
+    /// API key, in the header or query parameter the API wants.
+    pub(crate) fn apply(&self, request: &mut reqwest::Request) {
+        let headers = request.headers_mut();
         for (name, value) in &self.extra_headers {
             headers.insert(name.clone(), value.clone());
         }
@@ -71,12 +82,22 @@ impl Shared {
                 HeaderValue::from_static(DEFAULT_USER_AGENT),
             );
         }
-        headers.insert(
-            HeaderName::from_static(VERSION_HEADER),
-            self.version.clone(),
-        );
-        if let Some(key) = &self.api_key {
-            headers.insert(HeaderName::from_static(API_KEY_HEADER), key.clone());
+        if let Some(name) = VERSION_HEADER {
+            headers.insert(HeaderName::from_static(name), self.version.clone());
+        }
+        let Some(key) = &self.api_key else { return };
+        match AUTH {
+            Auth::Header(name) => {
+                headers.insert(HeaderName::from_static(name), key.clone());
+            }
+            Auth::Bearer | Auth::Basic => {
+                headers.insert(reqwest::header::AUTHORIZATION, key.clone());
+            }
+            Auth::Query(name) => {
+                let key = key.to_str().unwrap_or_default().to_owned();
+                request.url_mut().query_pairs_mut().append_pair(name, &key);
+            }
+            Auth::None => {}
         }
     }
 }
@@ -106,7 +127,7 @@ impl ClientHooks<Call> for raw::Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner.shared.apply(request.headers_mut());
+        self.inner.shared.apply(request);
         Ok(())
     }
 
@@ -346,12 +367,20 @@ impl PhalaCloudBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<PhalaCloud, PhalaCloudError> {
         let api_key = self.api_key.filter(|k| !k.is_empty()).or_else(|| {
-            std::env::var("PHALA_CLOUD_API_KEY")
+            std::env::var(API_KEY_ENV)
                 .ok()
                 .filter(|k| !k.is_empty())
         });
         let api_key = match api_key {
             Some(k) => {
+                let k = match AUTH {
+                    Auth::Bearer => format!("Bearer {k}"),
+                    Auth::Basic => {
+                        use base64::Engine as _;
+                        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(k))
+                    }
+                    _ => k,
+                };
                 let mut v = HeaderValue::from_str(&k)
                     .map_err(|_| config_error("the API key is not a valid header value".into()))?;
                 v.set_sensitive(true);
@@ -364,7 +393,7 @@ impl PhalaCloudBuilder {
             .base_url
             .filter(|u| !u.is_empty())
             .or_else(|| {
-                std::env::var("PHALA_CLOUD_API_PREFIX")
+                std::env::var(BASE_URL_ENV)
                     .ok()
                     .filter(|u| !u.is_empty())
             })
@@ -431,7 +460,10 @@ fn checked_version(version: &str) -> Result<HeaderValue, PhalaCloudError> {
 /// from a base URL that has it, and never doubled.
 fn origin_of(base_url: &str) -> Result<String, PhalaCloudError> {
     let trimmed = base_url.trim_end_matches('/');
-    let origin = trimmed.strip_suffix(API_PREFIX).unwrap_or(trimmed);
+    let origin = match PATH_PREFIX {
+        "" => trimmed,
+        prefix => trimmed.strip_suffix(prefix).unwrap_or(trimmed),
+    };
     reqwest::Url::parse(origin)
         .map_err(|e| config_error(format!("invalid base URL {base_url:?}: {e}")))?;
     Ok(origin.to_owned())

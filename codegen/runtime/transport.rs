@@ -355,7 +355,9 @@ async fn follow_redirects(
             next_headers.remove(reqwest::header::CONTENT_LENGTH);
         }
         if next.url().origin() != origin {
-            next_headers.remove("x-api-key");
+            if let crate::client::Auth::Header(name) = crate::settings::AUTH {
+                next_headers.remove(name);
+            }
             next_headers.remove(reqwest::header::AUTHORIZATION);
             next_headers.remove(reqwest::header::COOKIE);
         }

@@ -14,7 +14,9 @@ use quote::quote;
 
 use crate::error::{Error, Result};
 use crate::ident::ident;
-use crate::ir::{Api, Body, IntRange, Location, MultipartField, Operation, Success};
+use crate::ir::{
+    Api, Body, IntRange, Location, MultipartField, Operation, PartKind, Scalar, Success,
+};
 use crate::openapi::escape;
 use crate::surface::{display_tokens, display_type, OperationSurface, ParamLocation, ParamSurface};
 
@@ -55,7 +57,7 @@ pub fn bind(api: &Api, methods: Vec<syn::ImplItemFn>) -> Result<Vec<Bound>> {
     let mut bound = Vec::with_capacity(api.operations.len());
     for op in &api.operations {
         let b = match &op.body {
-            Some(Body::Multipart { fields: parts }) => {
+            Some(Body::Multipart { fields: parts, .. }) => {
                 let output = multipart_output(op)?;
                 Bound {
                     fields: multipart_fields(op, parts)?,
@@ -210,10 +212,14 @@ fn multipart_fields(op: &Operation, parts: &[MultipartField]) -> Result<Vec<Fiel
     }
     for part in parts {
         let ident = ident(&part.rust_name)?;
-        let owned = if part.is_file {
-            quote!(runtime::UploadFile)
-        } else {
-            quote!(::std::string::String)
+        let owned = match part.kind {
+            PartKind::File => quote!(runtime::UploadFile),
+            PartKind::Files => quote!(::std::vec::Vec<runtime::UploadFile>),
+            PartKind::Text(Scalar::String) => quote!(::std::string::String),
+            PartKind::Text(Scalar::Integer) => quote!(i64),
+            PartKind::Text(Scalar::Number) => quote!(f64),
+            PartKind::Text(Scalar::Boolean) => quote!(bool),
+            PartKind::Json => quote!(::serde_json::Value),
         };
         fields.push(Field {
             owned,

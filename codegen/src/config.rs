@@ -20,6 +20,7 @@ pub struct Config {
     #[serde(rename = "crate")]
     pub krate: CrateMeta,
     pub api: ApiVersions,
+    pub client: ClientSettings,
     #[serde(default)]
     pub python_names: PythonNames,
     /// operationId -> method name; wins over the Python table and the rule.
@@ -31,6 +32,14 @@ pub struct Config {
     /// error code (`ERR-02-006`) -> constant name; wins over the class rule.
     #[serde(default)]
     pub error_code_names: BTreeMap<String, String>,
+    /// Operations left out of the generated crate.
+    #[serde(default)]
+    pub skip: Skip,
+    /// Leave out every operation the generator cannot support, and type
+    /// every component schema typify rejects as any JSON, listing each,
+    /// instead of failing (set by `--skip-unsupported`).
+    #[serde(skip)]
+    pub skip_unsupported: bool,
     /// Accept overrides that match nothing in the inputs (set by
     /// `--allow-unused-overrides`, for generating from an older spec).
     /// Otherwise each one is an error: a key that an upstream rename left
@@ -43,12 +52,65 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct Inputs {
     pub spec: PathBuf,
-    pub error_catalog: PathBuf,
-    pub python_names: PathBuf,
+    /// The error-code catalog; without one, `error_codes` has no constants.
+    #[serde(default)]
+    pub error_catalog: Option<PathBuf>,
+    /// The Python SDK's method names; without them, every method is named
+    /// by the rule.
+    #[serde(default)]
+    pub python_names: Option<PathBuf>,
     /// A directory of OpenAPI Overlay 1.0.0 documents applied to the spec
     /// in file-name order (see [`crate::overlay`]); none when absent.
     #[serde(default)]
     pub overlays: Option<PathBuf>,
+}
+
+/// What the generated client is called and sends: everything the runtime
+/// would otherwise hard-code for one API.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSettings {
+    /// The client type (`PhalaCloud`); its builder and error types are
+    /// named after it (`PhalaCloudBuilder`, `PhalaCloudError`).
+    pub name: String,
+    /// The API's name in the docs (`Phala Cloud`).
+    pub title: String,
+    /// Prefix of the environment variables read: `<PREFIX>_API_KEY` and
+    /// `<PREFIX>_API_PREFIX` (the base URL).
+    pub env_prefix: String,
+    /// The default base URL.
+    pub base_url: String,
+    /// A prefix every spec path starts with (`/api/v1`), removed from a
+    /// base URL that ends with it so that it is never doubled.
+    #[serde(default)]
+    pub path_prefix: String,
+    /// The header carrying the API version, if the API has one.
+    #[serde(default)]
+    pub version_header: Option<String>,
+    /// How the API key is sent.
+    pub auth: Auth,
+    /// Ship the Phala Cloud modules (`env`, `webhook`, `precondition`, the
+    /// state watch) and the Phala error guide.
+    #[serde(default)]
+    pub phala_modules: bool,
+    /// Prefix of the default `User-Agent` (`phala-cloud-rust`).
+    pub user_agent: String,
+}
+
+/// How the API key is sent on every request.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Auth {
+    /// In this header, as it is (`{ header = "X-API-Key" }`).
+    Header(String),
+    /// As this query parameter.
+    Query(String),
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// `Authorization: Basic <base64 of the key>`; the key is `user:password`.
+    Basic,
+    /// No key is sent.
+    None,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -132,6 +194,15 @@ pub struct ApiVersions {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct Skip {
+    /// operationIds of operations not to generate, e.g. ones the
+    /// generator cannot support yet; each is listed in the crate's docs.
+    #[serde(default)]
+    pub operations: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PythonNames {
     /// operationId -> the Python method name to keep when several map to it.
     #[serde(default)]
@@ -191,17 +262,20 @@ impl Config {
         config.krate.semver(path)?;
         config.krate.check_name(path)?;
         let base = path.parent().unwrap_or(Path::new("."));
-        for p in [
-            &mut config.inputs.spec,
-            &mut config.inputs.error_catalog,
-            &mut config.inputs.python_names,
-            &mut config.output.dir,
-        ] {
+        for p in [&mut config.inputs.spec, &mut config.output.dir] {
             if p.is_relative() {
                 *p = base.join(&*p);
             }
         }
-        if let Some(p) = config.inputs.overlays.as_mut().filter(|p| p.is_relative()) {
+        for p in [
+            &mut config.inputs.overlays,
+            &mut config.inputs.error_catalog,
+            &mut config.inputs.python_names,
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|p| p.is_relative())
+        {
             *p = base.join(&*p);
         }
         Ok(config)

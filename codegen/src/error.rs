@@ -41,7 +41,7 @@ pub enum Error {
     },
     #[error("{pointer}: {message}")]
     Schema { pointer: String, message: String },
-    #[error("unsupported construct in operation `{operation}` at {pointer}: {message}")]
+    #[error("unsupported construct in operation `{operation}` at {pointer}: {message} (to generate the rest, list it in the config's `[skip] operations` or pass --skip-unsupported)")]
     Unsupported {
         operation: String,
         pointer: String,
@@ -75,6 +75,9 @@ pub enum Error {
     Progenitor(String),
     #[error("generated code does not parse ({file}): {message}")]
     Syntax { file: String, message: String },
+    /// Every problem one run found, each on its own line.
+    #[error("{} problems:\n{}", .0.len(), .0.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))]
+    Many(Vec<Error>),
     #[error("{path}: cannot write: {source}")]
     Write {
         path: PathBuf,
@@ -83,3 +86,42 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The errors this one stands for: itself, or each of [`Error::Many`].
+    pub fn into_list(self) -> Vec<Error> {
+        match self {
+            Error::Many(list) => list.into_iter().flat_map(Error::into_list).collect(),
+            one => vec![one],
+        }
+    }
+
+    /// One error for `list`: its only member, or [`Error::Many`].
+    pub fn from_list(mut list: Vec<Error>) -> Error {
+        if list.len() == 1 {
+            list.remove(0)
+        } else {
+            Error::Many(list)
+        }
+    }
+
+    /// The operation (operationId) this error is about, if it is about one
+    /// that generation could go on without.
+    pub fn skippable_operation(&self) -> Option<&str> {
+        match self {
+            Error::Unsupported { operation, .. } => Some(operation),
+            Error::Name { place, .. } => place
+                .strip_prefix("operation `")
+                .and_then(|rest| rest.split('`').next()),
+            _ => None,
+        }
+    }
+
+    /// The component schema this error is about, if any.
+    pub fn schema(&self) -> Option<&str> {
+        match self {
+            Error::Schema { pointer, .. } => pointer.strip_prefix("#/components/schemas/"),
+            _ => None,
+        }
+    }
+}

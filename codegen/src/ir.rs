@@ -25,6 +25,9 @@ pub struct Api {
     pub longest_model_chain: usize,
     /// What the spec says about each model's fields.
     pub facts: crate::facts::ModelFacts,
+    /// What was left out (`[skip]`, `--skip-unsupported`): operationId or
+    /// `schema Name` -> why.
+    pub skipped: BTreeMap<String, String>,
 }
 
 /// One HTTP operation as the SDK exposes it.
@@ -88,18 +91,53 @@ pub struct IntRange {
     pub max: Option<i64>,
 }
 
+/// A request body, in the one media type the SDK sends (see
+/// [`crate::request_body`] for the choice when the spec offers several).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
     Json {
         required: bool,
+        /// The other media types the spec offers for this body.
+        alternatives: Vec<String>,
     },
     /// `application/x-www-form-urlencoded`, encoded by progenitor.
     Form {
         required: bool,
+        alternatives: Vec<String>,
+    },
+    /// `text/plain` or `application/octet-stream`, passed through by
+    /// progenitor as the caller gives it.
+    Raw {
+        media: String,
+        required: bool,
+        alternatives: Vec<String>,
     },
     Multipart {
         fields: Vec<MultipartField>,
+        alternatives: Vec<String>,
     },
+}
+
+impl Body {
+    /// The media type sent.
+    pub fn media(&self) -> &str {
+        match self {
+            Body::Json { .. } => "application/json",
+            Body::Form { .. } => "application/x-www-form-urlencoded",
+            Body::Raw { media, .. } => media,
+            Body::Multipart { .. } => "multipart/form-data",
+        }
+    }
+
+    /// The other media types the spec offers, which this SDK does not send.
+    pub fn alternatives(&self) -> &[String] {
+        match self {
+            Body::Json { alternatives, .. }
+            | Body::Form { alternatives, .. }
+            | Body::Raw { alternatives, .. }
+            | Body::Multipart { alternatives, .. } => alternatives,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,9 +146,30 @@ pub struct MultipartField {
     pub name: String,
     /// The Rust identifier of its builder field.
     pub rust_name: String,
-    pub is_file: bool,
+    pub kind: PartKind,
     pub required: bool,
     pub description: Option<String>,
+}
+
+/// How a multipart field is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// One file (`format: binary`): [`UploadFile`](crate) in the builder.
+    File,
+    /// Several files under one name (an array of binaries).
+    Files,
+    /// A scalar sent as its text: `String`, `i64`, `f64` or `bool`.
+    Text(Scalar),
+    /// An object, array or union, sent as a JSON part.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    String,
+    Integer,
+    Number,
+    Boolean,
 }
 
 /// What a 2xx response carries.
@@ -128,9 +187,16 @@ pub enum Success {
 /// renamed) and the names chosen for the raw document.
 pub fn build(doc: &Value, names: &Names, model_versions: BTreeMap<String, String>) -> Result<Api> {
     let mut operations = Vec::new();
+    let mut problems = Vec::new();
     for (path, method, item, op) in openapi::operations(doc) {
         let ptr = format!("#/paths/{}/{method}", escape(path));
-        operations.push(operation(doc, path, method, op, item, &ptr, names)?);
+        match operation(doc, path, method, op, item, &ptr, names) {
+            Ok(op) => operations.push(op),
+            Err(e) => problems.push(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::from_list(problems));
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Api {
@@ -147,6 +213,7 @@ pub fn build(doc: &Value, names: &Names, model_versions: BTreeMap<String, String
         model_versions,
         longest_model_chain: crate::type_depth::longest_chain(doc),
         facts: crate::facts::collect(doc),
+        skipped: BTreeMap::new(),
     })
 }
 
@@ -237,7 +304,12 @@ fn operation(
     });
     let body = match op.get("requestBody") {
         None => None,
-        Some(rb) => Some(body(doc, rb, &format!("{ptr}/requestBody"), &unsupported)?),
+        Some(rb) => Some(crate::request_body::read(
+            doc,
+            rb,
+            &format!("{ptr}/requestBody"),
+            &unsupported,
+        )?),
     };
     let (success_statuses, success, error_statuses) = responses(op, ptr, &unsupported)?;
     let group = op
@@ -250,7 +322,7 @@ fn operation(
         &op_id,
         &format!("{ptr}/tags/0"),
     )?;
-    if let Some(Body::Multipart { fields }) = &body {
+    if let Some(Body::Multipart { fields, .. }) = &body {
         // progenitor names the parameters of the operations it emits; the
         // multipart ones are ours, so their names are checked here.
         for p in &params {
@@ -302,61 +374,6 @@ fn operation(
         unlisted_source: text(op, "x-phala-source"),
         operation_id: op_id,
     })
-}
-
-fn body(
-    doc: &Value,
-    rb: &Value,
-    ptr: &str,
-    unsupported: &dyn Fn(String, String) -> Error,
-) -> Result<Body> {
-    let content = rb.get("content").and_then(Value::as_object);
-    let required = rb.get("required") == Some(&Value::Bool(true));
-    let media: Vec<&String> = content.into_iter().flat_map(|c| c.keys()).collect();
-    match media.as_slice() {
-        [m] if m.as_str() == "application/json" => Ok(Body::Json { required }),
-        [m] if m.as_str() == "application/x-www-form-urlencoded" => Ok(Body::Form { required }),
-        [m] if m.as_str() == "multipart/form-data" => {
-            let pointer = format!("{ptr}/content/multipart~1form-data/schema");
-            let mut schema = rb.pointer("/content/multipart~1form-data/schema");
-            if let Some(r) = schema.and_then(|s| s.get("$ref")).and_then(Value::as_str) {
-                schema = r.strip_prefix('#').and_then(|p| doc.pointer(p));
-            }
-            let Some(props) = schema.and_then(|s| s.get("properties")).and_then(Value::as_object) else {
-                return Err(unsupported(pointer, "a multipart body must be an object schema with properties".into()));
-            };
-            let required: Vec<&str> = schema
-                .and_then(|s| s.get("required"))
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            let mut fields = Vec::new();
-            for (name, prop) in props {
-                let is_file = prop.get("format").and_then(Value::as_str) == Some("binary");
-                let is_string = prop.get("type").and_then(Value::as_str) == Some("string");
-                if !is_string {
-                    return Err(unsupported(
-                        format!("{pointer}/properties/{}", escape(name)),
-                        "multipart fields must be strings or binary files".into(),
-                    ));
-                }
-                fields.push(MultipartField {
-                    rust_name: name.to_snake_case(),
-                    name: name.clone(),
-                    is_file,
-                    required: required.contains(&name.as_str()),
-                    description: text(prop, "description"),
-                });
-            }
-            Ok(Body::Multipart { fields })
-        }
-        _ => Err(unsupported(
-            format!("{ptr}/content"),
-            format!("request body media types {media:?} are not supported (only application/json, application/x-www-form-urlencoded or multipart/form-data)"),
-        )),
-    }
 }
 
 fn responses(

@@ -1,6 +1,6 @@
 //! The Phala Cloud SDK generator.
 //!
-//! Stages, one module each: [`load`] -> [`overlay`] -> [`inline`] -> [`normalize`] -> [`ir`] (named by
+//! Stages, one module each: [`load`] -> [`overlay`] -> [`inline`] -> [`fill`] -> [`normalize`] -> [`ir`] (named by
 //! [`naming`]) -> progenitor and typify ([`emit::progenitor`]) -> [`bind`]
 //! (each operation joined with its progenitor method, once) -> [`emit`] and
 //! the crate's API [`surface`], both read off the bound operations ->
@@ -19,7 +19,9 @@ pub mod config;
 pub mod emit;
 pub mod error;
 pub mod facts;
+pub mod fill;
 pub mod format;
+pub mod generic;
 pub mod ident;
 pub mod inline;
 pub mod ir;
@@ -31,6 +33,7 @@ pub mod overlay;
 pub mod quiet;
 pub mod release;
 pub mod report;
+pub mod request_body;
 pub mod surface;
 pub mod type_depth;
 pub mod write;
@@ -62,6 +65,54 @@ pub struct Generated {
     pub warnings: Vec<String>,
 }
 
+/// What a run leaves out: operations by operationId, and component schemas
+/// (typed as any JSON instead) by their normalized name, each with why.
+#[derive(Debug, Clone, Default)]
+struct Skips {
+    operations: BTreeMap<String, String>,
+    schemas: BTreeMap<String, String>,
+}
+
+impl Skips {
+    fn from_config(config: &Config) -> Self {
+        Skips {
+            operations: config
+                .skip
+                .operations
+                .iter()
+                .map(|id| (id.clone(), "listed in `[skip] operations`".to_owned()))
+                .collect(),
+            schemas: BTreeMap::new(),
+        }
+    }
+
+    /// Takes what `error` is about into the skips; false when it is about
+    /// nothing that can be left out, or about something already left out.
+    fn take(&mut self, error: &Error) -> bool {
+        let reason = error.to_string();
+        if let Some(op) = error.skippable_operation() {
+            return self.operations.insert(op.to_owned(), reason).is_none();
+        }
+        if let Some(schema) = error.schema() {
+            return self.schemas.insert(schema.to_owned(), reason).is_none();
+        }
+        false
+    }
+
+    /// Every skip as `what -> why`, for the crate docs and the summary.
+    fn listed(&self) -> BTreeMap<String, String> {
+        let mut out = self.operations.clone();
+        for (name, why) in &self.schemas {
+            out.insert(format!("schema {name}"), why.clone());
+        }
+        out
+    }
+}
+
+/// How many times a run restarts without the operations that failed the
+/// previous try, looking for further problems; each try removes at least one.
+const MAX_TRIES: usize = 64;
+
 /// The stages before emitting: the normalized document and its IR.
 struct Prepared {
     doc: serde_json::Value,
@@ -92,22 +143,48 @@ fn load_overlaid(
     Ok((doc, applied))
 }
 
-fn prepare(config: &Config, spec: &Path) -> Result<Prepared> {
+/// The operations [`fill`] gave an operationId, as one warning.
+fn filled_warning(filled: &[(String, String)]) -> Option<String> {
+    let (first_op, first_id) = filled.first()?;
+    Some(format!(
+        "{} operation(s) have no operationId and are named from method and path (`{first_op}` -> `{first_id}`{})",
+        filled.len(),
+        if filled.len() > 1 { ", ..." } else { "" }
+    ))
+}
+
+fn prepare(config: &Config, spec: &Path, skips: &Skips) -> Result<Prepared> {
     let (mut doc, overlays) = load_overlaid(config, spec)?;
-    let python = naming::PythonNames::load(&config.inputs.python_names)?;
+    let filled = fill::operation_ids(&mut doc);
+    let unmatched_skips = remove_operations(&mut doc, &skips.operations);
+    let python = match &config.inputs.python_names {
+        Some(path) => naming::PythonNames::load(path)?,
+        None => naming::PythonNames::default(),
+    };
     let names = naming::name_everything(&doc, spec, config, &python)?;
     let mut unused_overrides = naming::unused_overrides(&doc, config);
+    unused_overrides.extend(
+        unmatched_skips
+            .into_iter()
+            .filter(|id| config.skip.operations.contains(id))
+            .map(|id| format!("[skip] operations `{id}` (no such operationId)")),
+    );
     unused_overrides.extend(
         overlays
             .iter()
             .filter(|a| a.matched == 0)
             .map(|a| format!("overlay {} (its target matches nothing)", a.label())),
     );
-    let mut warnings = Vec::new();
-    if python.by_operation.is_empty() {
+    let mut warnings: Vec<String> = filled_warning(&filled).into_iter().collect();
+    if let Some(path) = config
+        .inputs
+        .python_names
+        .as_ref()
+        .filter(|_| python.by_operation.is_empty())
+    {
         warnings.push(format!(
             "{}: the Python SDK name table has no operations; every method is named by the rule",
-            config.inputs.python_names.display()
+            path.display()
         ));
     }
     let ctx = normalize::Context {
@@ -116,7 +193,17 @@ fn prepare(config: &Config, spec: &Path) -> Result<Prepared> {
     };
     let model_versions = normalize::model_versions(&doc, &names.types);
     let passes = normalize::normalize(&mut doc, &ctx)?;
+    for (name, why) in &skips.schemas {
+        if let Some(schema) =
+            doc.pointer_mut(&format!("/components/schemas/{}", openapi::escape(name)))
+        {
+            *schema = serde_json::json!({
+                "description": format!("Any JSON: the generator could not type this schema ({why}).")
+            });
+        }
+    }
     let mut api = ir::build(&doc, &names, model_versions)?;
+    api.skipped = skips.listed();
     for op in &mut api.operations {
         op.version_pin = config.api.pins.get(&op.name).cloned();
     }
@@ -138,10 +225,79 @@ fn prepare(config: &Config, spec: &Path) -> Result<Prepared> {
     })
 }
 
+/// Removes the operations whose operationId is a key of `skip`; returns
+/// the keys that matched none.
+fn remove_operations(doc: &mut serde_json::Value, skip: &BTreeMap<String, String>) -> Vec<String> {
+    let mut unmatched: std::collections::BTreeSet<String> = skip.keys().cloned().collect();
+    if let Some(paths) = doc
+        .get_mut("paths")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        for item in paths.values_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            item.retain(|key, op| {
+                let id = op.get("operationId").and_then(serde_json::Value::as_str);
+                let skipped = openapi::methods().contains(&key.as_str())
+                    && id.is_some_and(|id| skip.contains_key(id));
+                if skipped {
+                    unmatched.remove(id.unwrap_or_default());
+                }
+                !skipped
+            });
+        }
+    }
+    unmatched.into_iter().collect()
+}
+
 /// Runs every stage but `write` for `spec`. The previous generation is
 /// read from `config.output.dir`: its API snapshot decides the version bump
 /// and its changelog is kept below the new entry.
+///
+/// An operation the generator cannot support does not end the run: it is
+/// left out and the run starts again, so one run finds every such problem.
+/// They are then the error, all of them, unless `config.skip_unsupported`
+/// says to generate without them (each is listed in the crate's docs).
 pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
+    let mut skips = Skips::from_config(config);
+    let mut problems = Vec::new();
+    for _ in 0..MAX_TRIES {
+        let error = match generate_with(config, spec, &skips) {
+            Ok(generated) if problems.is_empty() => return Ok(generated),
+            Ok(_) => return Err(Error::from_list(problems)),
+            Err(e) => e,
+        };
+        let mut fatal = Vec::new();
+        let mut progressed = false;
+        for e in error.into_list() {
+            if skips.take(&e) {
+                progressed = true;
+                if !config.skip_unsupported {
+                    problems.push(e);
+                }
+            } else {
+                fatal.push(e);
+            }
+        }
+        if !fatal.is_empty() || !progressed {
+            // A problem met again (one the skip could not cure) is listed once.
+            for e in fatal {
+                let text = e.to_string();
+                if !problems.iter().any(|p| p.to_string() == text) {
+                    problems.push(e);
+                }
+            }
+            return Err(Error::from_list(problems));
+        }
+    }
+    problems.push(Error::Progenitor(format!(
+        "gave up after {MAX_TRIES} tries, each leaving out what the one before could not generate"
+    )));
+    Err(Error::from_list(problems))
+}
+
+fn generate_with(config: &Config, spec: &Path, skips: &Skips) -> Result<Generated> {
     let Prepared {
         doc,
         api,
@@ -149,14 +305,20 @@ pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
         overlays,
         mut unused_overrides,
         mut warnings,
-    } = prepare(config, spec)?;
-    let catalog = catalog::load(&config.inputs.error_catalog, &config.error_code_names)?;
-    if catalog.codes().next().is_none() {
-        warnings.push(format!(
-            "{}: the error catalog has no error codes; `error_codes` will be empty",
-            config.inputs.error_catalog.display()
-        ));
-    }
+    } = prepare(config, spec, skips)?;
+    let catalog = match &config.inputs.error_catalog {
+        Some(path) => {
+            let catalog = catalog::load(path, &config.error_code_names)?;
+            if catalog.codes().next().is_none() {
+                warnings.push(format!(
+                    "{}: the error catalog has no error codes; `error_codes` will be empty",
+                    path.display()
+                ));
+            }
+            catalog
+        }
+        None => catalog::Catalog::default(),
+    };
     unused_overrides.extend(catalog::unused_names(&catalog, &config.error_code_names));
     if !unused_overrides.is_empty() {
         if !config.allow_unused_overrides {
@@ -205,7 +367,7 @@ pub fn api_surface(
     spec: &Path,
     catalog: Option<&Path>,
 ) -> Result<surface::Surface> {
-    let Prepared { doc, api, .. } = prepare(config, spec)?;
+    let Prepared { doc, api, .. } = prepare(config, spec, &Skips::from_config(config))?;
     let mut raw = emit::progenitor::generate(&doc, &api)?;
     let bound = bind::bind(&api, std::mem::take(&mut raw.methods))?;
     let error_codes = match catalog {
@@ -244,6 +406,6 @@ fn error_codes(catalog: &catalog::Catalog) -> BTreeMap<String, String> {
 /// The `src/lib.rs` of a crate that is progenitor alone, with its default
 /// settings, over the same normalized spec (for the compile-cost benchmark).
 pub fn bare_progenitor(config: &Config, spec: &Path) -> Result<String> {
-    let Prepared { doc, api, .. } = prepare(config, spec)?;
+    let Prepared { doc, api, .. } = prepare(config, spec, &Skips::from_config(config))?;
     emit::progenitor::bare(&doc, &api)
 }

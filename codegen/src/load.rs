@@ -32,19 +32,21 @@ pub fn parse_document(path: &Path, text: &str) -> Result<Value> {
     );
     let value: Value = if is_yaml {
         check_yaml_depth(path, text)?;
-        serde_norway::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((0, 0));
-            Error::Parse {
-                path: path.to_owned(),
-                format: "YAML",
-                line,
-                column,
-                message: e.to_string(),
-            }
-        })?
+        serde_norway::from_str::<Lenient>(text)
+            .map(|l| l.0)
+            .map_err(|e| {
+                let (line, column) = e
+                    .location()
+                    .map(|l| (l.line(), l.column()))
+                    .unwrap_or((0, 0));
+                Error::Parse {
+                    path: path.to_owned(),
+                    format: "YAML",
+                    line,
+                    column,
+                    message: e.to_string(),
+                }
+            })?
     } else {
         serde_json::from_str(text).map_err(|e| Error::Parse {
             path: path.to_owned(),
@@ -55,6 +57,82 @@ pub fn parse_document(path: &Path, text: &str) -> Result<Value> {
         })?
     };
     Ok(value)
+}
+
+/// A JSON value read from YAML, where an integer too wide for 64 bits
+/// (OpenAI's spec writes `minimum: -9223372036854776000`, a float printed
+/// as an integer) becomes the nearest `f64` instead of an error, as a
+/// JSON parser would read it.
+struct Lenient(Value);
+
+impl<'de> serde::Deserialize<'de> for Lenient {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(LenientVisitor).map(Lenient)
+    }
+}
+
+struct LenientVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LenientVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_i128<E>(self, v: i128) -> std::result::Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| Value::from(v as f64), Value::from))
+    }
+    fn visit_u128<E>(self, v: u128) -> std::result::Result<Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| Value::from(v as f64), Value::from))
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        // NaN and infinities have no JSON form.
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Lenient(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some((k, Lenient(v))) = map.next_entry::<String, Lenient>()? {
+            out.insert(k, v);
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 /// The deepest `[`/`{` nesting a YAML spec may have. serde_json stops at
@@ -153,6 +231,18 @@ mod tests {
     fn yaml_is_read() {
         let v = parse_spec(Path::new("x.yaml"), "openapi: 3.1.0\npaths: {}\n").unwrap();
         assert_eq!(v["openapi"], "3.1.0");
+    }
+
+    #[test]
+    fn yaml_integers_wider_than_64_bits_read_as_floats() {
+        let v = parse_spec(
+            Path::new("x.yaml"),
+            "openapi: 3.1.0\nmin: -9223372036854776000\nmax: 18446744073709551616\nsmall: 3\n",
+        )
+        .unwrap();
+        assert_eq!(v["min"].as_f64(), Some(-9.223372036854776e18));
+        assert_eq!(v["max"].as_f64(), Some(1.8446744073709552e19));
+        assert_eq!(v["small"], 3);
     }
 
     #[test]

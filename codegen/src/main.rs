@@ -66,6 +66,20 @@ struct Cli {
     /// paths and components).
     #[arg(long, global = true)]
     no_overlays: bool,
+    /// Generate without the operations the generator cannot support (and
+    /// with component schemas typify rejects typed as any JSON), listing
+    /// each, instead of failing with the list.
+    #[arg(long)]
+    skip_unsupported: bool,
+    /// Generate a standalone SDK for any OpenAPI spec (needs --spec and
+    /// --out): names, base URL and auth come from the spec, nothing is
+    /// Phala-specific, and no configuration file is read.
+    #[arg(long, requires_all = ["spec", "out"])]
+    generic: bool,
+    /// With --generic: the crate name (default: from `info.title`); the
+    /// client type is its UpperCamelCase (`my-api` -> `MyApi`).
+    #[arg(long, requires = "generic")]
+    name: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -144,8 +158,15 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     let start = Instant::now();
-    let mut config = Config::load(&cli.config)?;
+    let mut config = match (&cli.spec, &cli.out) {
+        (Some(spec), Some(out)) if cli.generic => {
+            let doc = phala_codegen::load::load_spec(spec)?;
+            phala_codegen::generic::config(spec, &doc, out, cli.name.as_deref())?
+        }
+        _ => Config::load(&cli.config)?,
+    };
     config.allow_unused_overrides = cli.allow_unused_overrides;
+    config.skip_unsupported = cli.skip_unsupported;
     if cli.no_overlays {
         config.inputs.overlays = None;
     }
@@ -153,7 +174,7 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
         return diff(&config, args);
     }
     if let Some(catalog) = &cli.error_catalog {
-        config.inputs.error_catalog = catalog.clone();
+        config.inputs.error_catalog = Some(catalog.clone());
     }
     let spec = cli
         .spec
@@ -176,6 +197,9 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     let generated = phala_codegen::generate(&config, &spec)?;
     for warning in &generated.warnings {
         eprintln!("phala-codegen: warning: {warning}");
+    }
+    for (what, why) in &generated.api.skipped {
+        eprintln!("phala-codegen: skipped {what}: {why}");
     }
     if cli.verbose {
         for action in &generated.overlays {

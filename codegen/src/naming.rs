@@ -118,10 +118,11 @@ fn operation_names(
             });
         };
         let py = python.by_operation.get(op_id).cloned().unwrap_or_default();
+        let by_rule = !config.operation_names.contains_key(op_id) && py.is_empty();
         let name = match config.operation_names.get(op_id) {
                 Some(n) => n.clone(),
                 None => match py.as_slice() {
-                    [] => rule_name(op_id),
+                    [] => method_name(op_id, method, path, op),
                     [one] => one.clone(),
                     several => config
                         .python_names
@@ -130,7 +131,7 @@ fn operation_names(
                         .filter(|p| several.contains(p))
                         .cloned()
                         .ok_or_else(|| Error::Config {
-                            path: config.inputs.python_names.clone(),
+                            path: config.inputs.python_names.clone().unwrap_or_default(),
                             message: format!(
                                 "operation {op_id} has several Python names ({}); choose one in [python_names.primary]",
                                 several.join(", ")
@@ -138,6 +139,13 @@ fn operation_names(
                         })?,
                 },
             };
+        // Two routes whose FastAPI function has one name: the later one
+        // keeps its whole operationId.
+        let name = if by_rule && taken.contains_key(&name) {
+            rule_name(op_id)
+        } else {
+            name
+        };
         check_identifier(&name, op_id)?;
         let where_ = format!("`{} {path}` ({op_id})", method.to_uppercase());
         if let Some(first) = taken.insert(name.clone(), where_.clone()) {
@@ -244,6 +252,43 @@ pub fn unused_overrides(doc: &Value, config: &Config) -> Vec<String> {
     }
     unused.sort();
     unused
+}
+
+/// The name of an operation neither the config nor the Python table names:
+/// a method name the spec gives in an `x-...-sdk-method-name` extension (as
+/// `x-speakeasy-name-override`-style tooling does), else [`rule_name`] of
+/// the operationId without FastAPI's default suffix (the route with
+/// non-word characters as `_`, then `_` and the method:
+/// `read_flow_flows__id__get` for `GET /flows/{id}` -> `read_flow`).
+pub fn method_name(op_id: &str, method: &str, path: &str, op: &Value) -> String {
+    let declared = op
+        .as_object()
+        .into_iter()
+        .flatten()
+        .find_map(|(key, value)| {
+            let named = key.starts_with("x-")
+                && (key.ends_with("sdk-method-name") || key == "x-method-name");
+            named.then(|| value.as_str()).flatten()
+        });
+    if let Some(name) = declared.filter(|n| !n.trim().is_empty()) {
+        return name.to_snake_case();
+    }
+    let route: String = path
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let suffix = format!("{route}_{method}");
+    match op_id.strip_suffix(&suffix).filter(|rest| !rest.is_empty()) {
+        Some(function) => rule_name(function),
+        // Not FastAPI's shape: the id as it is, snake-cased.
+        None => op_id.to_snake_case(),
+    }
 }
 
 /// The documented rule for operations the Python SDK does not call.
@@ -406,6 +451,37 @@ mod tests {
             "list_webhooks"
         );
         assert_eq!(rule_name("a__b_v1_x__y_post"), "a_b_v1_x_y_post");
+    }
+
+    #[test]
+    fn fastapi_suffixes_go_for_any_route() {
+        let op = Value::Null;
+        assert_eq!(
+            method_name("read_flow_flows__id__get", "get", "/flows/{id}", &op),
+            "read_flow"
+        );
+        assert_eq!(
+            method_name("read_flows_flows_filter_post", "post", "/flows/filter", &op),
+            "read_flows"
+        );
+        assert_eq!(
+            method_name(
+                "handle_get_cvm_api_v1_cvms__cvm_id__get",
+                "get",
+                "/api/v1/cvms/{cvm_id}",
+                &op
+            ),
+            "get_cvm"
+        );
+        // Not FastAPI's shape: only snake-cased.
+        assert_eq!(
+            method_name("uploadAsset", "post", "/assets", &op),
+            "upload_asset"
+        );
+        // Only a suffix is stripped, never the whole id.
+        assert_eq!(method_name("_flows_get", "get", "/flows", &op), "flows_get");
+        let declared = serde_json::json!({"x-acme-sdk-method-name": "listAll"});
+        assert_eq!(method_name("whatever", "get", "/x", &declared), "list_all");
     }
 
     #[test]

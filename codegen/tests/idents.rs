@@ -125,7 +125,7 @@ proptest! {
         )
         .unwrap();
         let mut config = workspace_config();
-        config.inputs.error_catalog = codes;
+        config.inputs.error_catalog = Some(codes);
         config.error_code_names.clear();
         prop_assert!(
             generate_without_panic(&config, &spec).is_ok(),

@@ -37,23 +37,25 @@ mod classify;
 mod client;
 #[cfg(feature = "dynamic")]
 mod dynamic;
-pub mod env;
 pub mod error;
 pub mod error_codes;
 pub mod operations;
 mod pages;
 pub mod paging;
-pub mod precondition;
 pub mod raw;
 mod request;
 mod runtime;
 pub mod safe;
+mod settings;
 mod transport;
 pub mod types;
 mod unions;
+pub mod env;
+pub mod precondition;
+pub mod webhook;
+pub use precondition::ComposeHashPrecondition;
 pub mod watch;
 pub use watch::{CvmStateEvent, WaitForCvmState, WaitProgress, WatchCvmState};
-pub mod webhook;
 pub use error::{
     ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, PhalaCloudError,
     PlainBusinessError, RequestError, ResourceError, ServerError, ValidationDetail,
@@ -64,7 +66,6 @@ pub use client::{
     PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
-pub use precondition::ComposeHashPrecondition;
 pub use request::{ApiRequest, Method};
 pub use runtime::{Response, UploadFile};
 pub use transport::RetryPolicy;

@@ -482,6 +482,18 @@ impl UploadFile {
     }
 }
 
+/// A multipart field that is an object, array or union: its JSON text, as
+/// an `application/json` part.
+// Used by the crates of APIs that have such fields.
+#[allow(dead_code)]
+pub(crate) fn json_part(
+    value: &serde_json::Value,
+) -> Result<reqwest::multipart::Part, PhalaCloudError> {
+    reqwest::multipart::Part::text(value.to_string())
+        .mime_str("application/json")
+        .map_err(|e| RequestError::new("invalid JSON part".to_owned(), Some(Box::new(e))).into())
+}
+
 /// Builds a multipart request, once per attempt: its body is a stream that
 /// cannot be cloned.
 pub(crate) type BuildRequest<'a> =
@@ -527,7 +539,7 @@ pub(crate) async fn exchange(
     let raw = client.call();
     let prepare = || -> Result<reqwest::Request, PhalaCloudError> {
         let mut request = build()?.build().map_err(transport)?;
-        raw.inner.shared.apply(request.headers_mut());
+        raw.inner.shared.apply(&mut request);
         Ok(request)
     };
     let first = prepare()?;

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use phala_cloud::{ApiError, BusinessError, PhalaCloud, PhalaCloudError, RetryPolicy};
-use phala_codegen::ir::{Body, Location, Operation};
+use phala_codegen::ir::{Body, Location, Operation, PartKind, Scalar};
 use serde_json::{json, Value};
 
 struct Setup {
@@ -70,12 +70,16 @@ fn arguments(spec: &Value, op: &Operation) -> Value {
         }
     }
     match &op.body {
-        Some(Body::Multipart { fields }) => {
+        Some(Body::Multipart { fields, .. }) => {
             for f in fields {
-                let value = if f.is_file {
-                    json!({"file_name": "upload.txt", "content": "hello"})
-                } else {
-                    json!("sample")
+                let value = match f.kind {
+                    PartKind::File => json!({"file_name": "upload.txt", "content": "hello"}),
+                    PartKind::Files => json!([{"file_name": "upload.txt", "content": "hello"}]),
+                    PartKind::Text(Scalar::String) => json!("sample"),
+                    PartKind::Text(Scalar::Integer) => json!(1),
+                    PartKind::Text(Scalar::Number) => json!(1.5),
+                    PartKind::Text(Scalar::Boolean) => json!(true),
+                    PartKind::Json => json!({}),
                 };
                 args.insert(f.rust_name.clone(), value);
             }

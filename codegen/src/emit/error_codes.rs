@@ -62,20 +62,33 @@ pub fn emit(catalog: &Catalog) -> Result<TokenStream> {
             .map(|s| quote!(ErrorCode::#v => ::std::option::Option::Some(#s),))
     });
     let count = codes.len();
+    // The example is the Phala catalog's; without a catalog there is
+    // nothing to show but the fallback.
+    let header = if codes.is_empty() {
+        quote! {
+            //! Structured error codes. This crate was generated without an
+            //! error-code catalog, so every code a response carries is kept as
+            //! it came, in [`ErrorCode::Unknown`].
+        }
+    } else {
+        quote! {
+            //! Structured error codes (`ERR-{module}-{code}`), generated from the
+            //! Phala Cloud error-code catalog.
+            //!
+            //! The constants have the Python SDK's names and compare directly with
+            //! [`crate::ResourceError::error_code`]:
+            //!
+            //! ```
+            //! use phala_cloud::error_codes::{ErrorCode, CVM_APP_ID_CONFLICT};
+            //! let code: ErrorCode = "ERR-03-007".parse().unwrap();
+            //! assert!(code == CVM_APP_ID_CONFLICT);
+            //! assert_eq!(code, ErrorCode::CvmAppIdConflict);
+            //! assert_eq!(code.http_status(), Some(409));
+            //! ```
+        }
+    };
     Ok(quote! {
-        //! Structured error codes (`ERR-{module}-{code}`), generated from the
-        //! Phala Cloud error-code catalog.
-        //!
-        //! The constants have the Python SDK's names and compare directly with
-        //! [`crate::ResourceError::error_code`]:
-        //!
-        //! ```
-        //! use phala_cloud::error_codes::{ErrorCode, CVM_APP_ID_CONFLICT};
-        //! let code: ErrorCode = "ERR-03-007".parse().unwrap();
-        //! assert!(code == CVM_APP_ID_CONFLICT);
-        //! assert_eq!(code, ErrorCode::CvmAppIdConflict);
-        //! assert_eq!(code.http_status(), Some(409));
-        //! ```
+        #header
 
         #(#modules)*
 

@@ -4,37 +4,49 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::config::Config;
+use crate::config::{Auth, Config};
 use crate::error::Result;
 use crate::ident::ident;
 use crate::ir::Api;
 
-/// Hand-written runtime modules, shipped as they are.
+/// Hand-written runtime modules, shipped as they are (renamed by
+/// [`super::brand`] for another API).
 pub const RUNTIME: &[(&str, &str)] = &[
     ("src/blocking.rs", include_str!("../../runtime/blocking.rs")),
     ("src/classify.rs", include_str!("../../runtime/classify.rs")),
     ("src/client.rs", include_str!("../../runtime/client.rs")),
     ("src/dynamic.rs", include_str!("../../runtime/dynamic.rs")),
-    ("src/env.rs", include_str!("../../runtime/env.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
-    (
-        "src/error_guide.md",
-        include_str!("../../runtime/error_guide.md"),
-    ),
     ("src/paging.rs", include_str!("../../runtime/paging.rs")),
-    (
-        "src/precondition.rs",
-        include_str!("../../runtime/precondition.rs"),
-    ),
     ("src/request.rs", include_str!("../../runtime/request.rs")),
     ("src/safe.rs", include_str!("../../runtime/safe.rs")),
     (
         "src/transport.rs",
         include_str!("../../runtime/transport.rs"),
     ),
-    ("src/webhook.rs", include_str!("../../runtime/webhook.rs")),
     ("src/runtime.rs", include_str!("../../runtime/runtime.rs")),
 ];
+
+/// The Phala Cloud modules (`[client] phala_modules`): env encryption,
+/// webhooks, the KMS precondition, and the error guide with Phala's codes.
+pub const PHALA: &[(&str, &str)] = &[
+    ("src/env.rs", include_str!("../../runtime/env.rs")),
+    (
+        "src/error_guide.md",
+        include_str!("../../runtime/error_guide.md"),
+    ),
+    (
+        "src/precondition.rs",
+        include_str!("../../runtime/precondition.rs"),
+    ),
+    ("src/webhook.rs", include_str!("../../runtime/webhook.rs")),
+];
+
+/// The error guide of any other API.
+pub const GENERIC_GUIDE: (&str, &str) = (
+    "src/error_guide.md",
+    include_str!("../../runtime/error_guide_generic.md"),
+);
 
 /// The state watch and waiters, shipped only when the API has the
 /// operation they are built on: `get_cvm_state` returning `CvmStateResponse`
@@ -50,11 +62,34 @@ pub fn has_watch(bound: &[crate::bind::Bound]) -> bool {
     })
 }
 
-pub fn lib_rs(api: &Api, config: &Config, type_count: usize, watch: bool) -> TokenStream {
+pub fn lib_rs(
+    api: &Api,
+    config: &Config,
+    type_count: usize,
+    watch: bool,
+    example: &str,
+) -> TokenStream {
     let default = &config.api.default_version;
     let supported = &config.api.supported_versions;
     let op_count = api.operations.len();
-    let doc = format!(
+    let phala = config.client.phala_modules;
+    let phala_items = if phala {
+        "- [`webhook`]: webhook signature verification and event parsing.\n\
+         - [`env`]: `.env` parsing, env var encryption to a CVM's key, compose hashes and \
+         KMS key signatures, byte-compatible with the Python SDK and dstack-sdk.\n"
+    } else {
+        ""
+    };
+    let error_items = if phala {
+        "- [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy, \
+         and [`precondition`] for the on-chain KMS's HTTP 465.\n\
+         - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n\
+         - [`error_codes`]: the structured `ERR-xx-xxx` codes.\n"
+    } else {
+        "- [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy.\n\
+         - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n"
+    };
+    let mut doc = format!(
         "Typed Rust client for the {title}, generated from its OpenAPI spec by \
          `phala-codegen`.\n\n\
          # Crate organization\n\n\
@@ -64,29 +99,27 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize, watch: bool) -> Tok
          - [`blocking::PhalaCloud`]: the same methods, blocking; `.send()` sends.\n\
          - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, \
          [`RetryPolicy`], your own `reqwest::Client`.\n\
-         - [`webhook`]: webhook signature verification and event parsing.\n\
-         - [`env`]: `.env` parsing, env var encryption to a CVM's key, compose hashes and \
-         KMS key signatures, byte-compatible with the Python SDK and dstack-sdk.\n\
+         {phala_items}\
          - [`paging`]: `.pages()` and `.items()` on the builders of list operations.\n\
-         - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy, \
-         and [`precondition`] for the on-chain KMS's HTTP 465.\n\
-         - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n\
-         - [`error_codes`]: the structured `ERR-xx-xxx` codes.\n\
+         {error_items}\
          - [`types`]: the {type_count} request and response models.\n\
          - [`operations`]: the request builders.\n\
          - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.\n\n\
          # Example\n\n\
          ```no_run\n\
          # async fn run() -> Result<(), phala_cloud::PhalaCloudError> {{\n\
-         let client = phala_cloud::PhalaCloud::new(\"phak_...\")?;\n\
-         let cvm = client.get_cvm_info(\"my-cvm-id\").await?;\n\
-         let mine = client.list_cvms().user_id(\"usr_0123abcd\").await?;\n\
-         # let _ = (cvm, mine);\n\
+         {example}\
          # Ok(())\n\
          # }}\n\
          ```",
         title = api.title
     );
+    if !api.skipped.is_empty() {
+        doc.push_str("\n\n# Not generated\n\nLeft out of this crate, each with why:\n\n");
+        for (what, why) in &api.skipped {
+            doc.push_str(&format!("- `{what}`: {}\n", why.replace('\n', " ")));
+        }
+    }
     let doc = if watch {
         doc.replace(
             "- [`webhook`]:",
@@ -102,13 +135,25 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize, watch: bool) -> Tok
             pub use watch::{CvmStateEvent, WaitForCvmState, WaitProgress, WatchCvmState};
         }
     });
+    let phala_mods = phala.then(|| {
+        quote! {
+            pub mod env;
+            pub mod precondition;
+            pub mod webhook;
+            pub use precondition::ComposeHashPrecondition;
+        }
+    });
     let recursion_limit = crate::type_depth::recursion_limit(api.longest_model_chain).map(|n| {
         let n = n.to_string();
         quote!(#![recursion_limit = #n])
     });
+    // The runtime is written once for every API; the helpers of features
+    // this API lacks (paging, uploads, integer bounds) go unused here.
+    let unused_helpers = (!phala).then(|| quote!(#![allow(dead_code)]));
     quote! {
         #![doc = #doc]
         #![deny(missing_docs)]
+        #unused_helpers
         #recursion_limit
 
         pub mod blocking;
@@ -116,22 +161,21 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize, watch: bool) -> Tok
         mod client;
         #[cfg(feature = "dynamic")]
         mod dynamic;
-        pub mod env;
         pub mod error;
         pub mod error_codes;
         pub mod operations;
         mod pages;
         pub mod paging;
-        pub mod precondition;
         pub mod raw;
         mod request;
         mod runtime;
         pub mod safe;
+        mod settings;
         mod transport;
         pub mod types;
         mod unions;
+        #phala_mods
         #watch_mod
-        pub mod webhook;
 
         pub use error::{
             ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, PhalaCloudError,
@@ -143,7 +187,6 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize, watch: bool) -> Tok
             PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
             DEFAULT_USER_AGENT,
         };
-        pub use precondition::ComposeHashPrecondition;
         pub use request::{ApiRequest, Method};
         pub use runtime::{Response, UploadFile};
         pub use transport::RetryPolicy;
@@ -153,6 +196,97 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize, watch: bool) -> Tok
         pub const DEFAULT_API_VERSION: &str = #default;
         /// Every `X-Phala-Version` this crate accepts.
         pub const SUPPORTED_API_VERSIONS: &[&str] = &[#(#supported),*];
+    }
+}
+
+/// The crate docs' example: for the Phala crate its two best-known calls;
+/// for another API, the client and one call of the first `GET` operation
+/// (by name) whose required parameters are all strings or integers.
+pub fn example(config: &Config, bound: &[crate::bind::Bound]) -> String {
+    if config.client.phala_modules {
+        return "let client = phala_cloud::PhalaCloud::new(\"phak_...\")?;\n\
+                let cvm = client.get_cvm_info(\"my-cvm-id\").await?;\n\
+                let mine = client.list_cvms().user_id(\"usr_0123abcd\").await?;\n\
+                # let _ = (cvm, mine);\n"
+            .to_owned();
+    }
+    let mut out = "let client = phala_cloud::PhalaCloud::new(\"your-api-key\")?;\n".to_owned();
+    let arg = |f: &crate::bind::Field| -> Option<&'static str> {
+        match f.owned.to_string().replace(' ', "").as_str() {
+            "::std::string::String" => Some("\"id\""),
+            "i64" => Some("1"),
+            _ => None,
+        }
+    };
+    let call = bound
+        .iter()
+        .filter(|b| b.op.http_method == "GET" && !b.op.deprecated)
+        .find_map(|b| {
+            let args: Option<Vec<&str>> = b.fields.iter().filter(|f| f.required).map(arg).collect();
+            Some(format!(
+                "let response = client.{}({}).await?;\n# let _ = response;\n",
+                b.op.name,
+                args?.join(", ")
+            ))
+        });
+    out.push_str(call.as_deref().unwrap_or("# let _ = client;\n"));
+    out
+}
+
+/// `src/settings.rs`: what the client sends, from `[client]`.
+pub fn settings_rs(config: &Config) -> TokenStream {
+    let c = &config.client;
+    let base_url = &c.base_url;
+    let prefix = &c.path_prefix;
+    let agent = format!("{}/", c.user_agent);
+    let key_env = format!("{}_API_KEY", c.env_prefix);
+    let url_env = format!("{}_API_PREFIX", c.env_prefix);
+    let auth = match &c.auth {
+        Auth::Header(name) => {
+            let name = name.to_ascii_lowercase();
+            quote!(Auth::Header(#name))
+        }
+        Auth::Query(name) => quote!(Auth::Query(#name)),
+        Auth::Bearer => quote!(Auth::Bearer),
+        Auth::Basic => quote!(Auth::Basic),
+        Auth::None => quote!(Auth::None),
+    };
+    let version = match &c.version_header {
+        Some(h) => {
+            let h = h.to_ascii_lowercase();
+            quote!(::std::option::Option::Some(#h))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let base_doc = format!("The {} API's default base URL.", c.title);
+    let agent_doc = format!(
+        "The `User-Agent` sent unless the caller sets one with \
+         [`{0}Builder::user_agent`](crate::{0}Builder::user_agent) or \
+         [`{0}Builder::header`](crate::{0}Builder::header).",
+        c.name
+    );
+    let key_doc = format!("Read for the API key when none is given: `{key_env}`.");
+    let url_doc = format!("Read for the base URL when none is given: `{url_env}`.");
+    quote! {
+        //! What the client sends, from the generator's `[client]` settings.
+
+        use crate::client::Auth;
+
+        #[doc = #base_doc]
+        pub const DEFAULT_BASE_URL: &str = #base_url;
+        #[doc = #agent_doc]
+        pub const DEFAULT_USER_AGENT: &str = concat!(#agent, env!("CARGO_PKG_VERSION"));
+        /// Every spec path starts with this; a base URL ending with it is
+        /// trimmed so it is not doubled.
+        pub(crate) const PATH_PREFIX: &str = #prefix;
+        /// How the API key is sent.
+        pub(crate) const AUTH: Auth = #auth;
+        /// The header carrying the API version, if the API has one.
+        pub(crate) const VERSION_HEADER: ::std::option::Option<&str> = #version;
+        #[doc = #key_doc]
+        pub(crate) const API_KEY_ENV: &str = #key_env;
+        #[doc = #url_doc]
+        pub(crate) const BASE_URL_ENV: &str = #url_env;
     }
 }
 
@@ -166,57 +300,88 @@ pub fn modules_rs(stems: &[String], doc: &str, reexport: bool) -> Result<TokenSt
     })
 }
 
+/// When the generated crate needs a dependency.
+#[derive(Clone, Copy)]
+enum Need {
+    Always,
+    /// Only where some file names this path (`::uuid::`): the crates that
+    /// typify's formats bring in, and those of the optional modules.
+    Mentioned(&'static str),
+}
+
 /// The generated crate's dependencies, sorted. The TLS backend comes from
 /// the crate's features (rustls by default).
-const DEPENDENCIES: &[(&str, &str)] = &[
+const DEPENDENCIES: &[(&str, &str, Need)] = &[
     // Default features: they provide `aes_gcm::aead::OsRng`.
-    ("aes-gcm", r#""0.10""#),
-    ("bytes", r#""1""#),
+    ("aes-gcm", r#""0.10""#, Need::Mentioned("aes_gcm::")),
+    ("base64", r#""0.22""#, Need::Always),
+    ("bytes", r#""1""#, Need::Always),
     (
         "chrono",
         r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#,
+        Need::Mentioned("chrono::"),
     ),
-    ("dotenvy", r#""0.15""#),
-    ("eventsource-stream", r#""0.2""#),
-    ("fastrand", r#""2""#),
-    ("futures-core", r#""0.3""#),
+    ("dotenvy", r#""0.15""#, Need::Mentioned("dotenvy::")),
+    (
+        "eventsource-stream",
+        r#""0.2""#,
+        Need::Mentioned("eventsource_stream::"),
+    ),
+    ("fastrand", r#""2""#, Need::Always),
+    ("futures-core", r#""0.3""#, Need::Always),
     (
         "futures-util",
         r#"{ version = "0.3", default-features = false, features = ["std"] }"#,
+        Need::Always,
     ),
-    ("hex", r#""0.4""#),
-    ("hmac", r#""0.12""#),
-    ("http", r#""1""#),
-    ("httpdate", r#""1""#),
+    ("hex", r#""0.4""#, Need::Mentioned("hex::")),
+    ("hmac", r#""0.12""#, Need::Mentioned("hmac::")),
+    ("http", r#""1""#, Need::Always),
+    ("httpdate", r#""1""#, Need::Always),
     (
         "k256",
         r#"{ version = "0.13", default-features = false, features = ["ecdsa", "std"] }"#,
+        Need::Mentioned("k256::"),
     ),
-    ("progenitor-client", r#""0.15""#),
-    ("regress", r#""0.10""#),
+    ("progenitor-client", r#""0.15""#, Need::Always),
+    ("regress", r#""0.10""#, Need::Mentioned("regress::")),
     (
         "reqwest",
         r#"{ version = "0.13", default-features = false, features = ["json", "query", "multipart", "http2", "stream"] }"#,
+        Need::Always,
     ),
-    ("serde", r#"{ version = "1", features = ["derive"] }"#),
-    ("serde_json", r#""1""#),
-    ("serde_path_to_error", r#""0.1""#),
-    ("sha2", r#""0.10""#),
-    ("sha3", r#""0.10""#),
-    ("subtle", r#""2""#),
-    ("thiserror", r#""2""#),
+    (
+        "serde",
+        r#"{ version = "1", features = ["derive"] }"#,
+        Need::Always,
+    ),
+    ("serde_json", r#""1""#, Need::Always),
+    ("serde_path_to_error", r#""0.1""#, Need::Always),
+    ("sha2", r#""0.10""#, Need::Mentioned("sha2::")),
+    ("sha3", r#""0.10""#, Need::Mentioned("sha3::")),
+    ("subtle", r#""2""#, Need::Mentioned("subtle::")),
+    ("thiserror", r#""2""#, Need::Always),
     (
         "tokio",
         r#"{ version = "1", features = ["rt-multi-thread", "time"] }"#,
+        Need::Always,
     ),
-    ("tracing", r#""0.1""#),
+    ("tracing", r#""0.1""#, Need::Always),
+    (
+        "uuid",
+        r#"{ version = "1", features = ["serde"] }"#,
+        Need::Mentioned("uuid::"),
+    ),
     (
         "x25519-dalek",
         r#"{ version = "2", features = ["static_secrets"] }"#,
+        Need::Mentioned("x25519_dalek::"),
     ),
 ];
 
-pub fn cargo_toml(config: &Config, version: &str) -> String {
+/// `Cargo.toml`, with the dependencies that `files` (every other file of
+/// the crate) use.
+pub fn cargo_toml(config: &Config, version: &str, files: &[&str]) -> String {
     let k = &config.krate;
     let mut out = String::new();
     out.push_str("[package]\n");
@@ -224,15 +389,23 @@ pub fn cargo_toml(config: &Config, version: &str) -> String {
         "name = {:?}\nversion = {:?}\nedition = \"2021\"\nrust-version = {:?}\n",
         k.name, version, k.rust_version
     ));
-    out.push_str(&format!(
-        "description = {:?}\nlicense = {:?}\n",
-        k.description, k.license
-    ));
+    out.push_str(&format!("description = {:?}\n", k.description));
+    // `--generic` leaves the license of a crate for another API to its owner.
+    if !k.license.is_empty() {
+        out.push_str(&format!("license = {:?}\n", k.license));
+    }
     out.push_str("\n# TLS: rustls by default; `native-tls` uses the platform's TLS instead.\n");
-    out.push_str("[features]\ndefault = [\"rustls\"]\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n# `PhalaCloud::call_json`: call an operation by name with JSON arguments.\ndynamic = []\n");
+    out.push_str(&format!("[features]\ndefault = [\"rustls\"]\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n# `{}::call_json`: call an operation by name with JSON arguments.\ndynamic = []\n", config.client.name));
     out.push_str("\n[dependencies]\n");
-    for (name, spec) in DEPENDENCIES {
-        out.push_str(&format!("{name} = {spec}\n"));
+    let mentioned = |needle: &str| files.iter().any(|f| f.contains(needle));
+    for (name, spec, need) in DEPENDENCIES {
+        let needed = match need {
+            Need::Always => true,
+            Need::Mentioned(path) => mentioned(path),
+        };
+        if needed {
+            out.push_str(&format!("{name} = {spec}\n"));
+        }
     }
     out.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\", \"time\"] }\n");
     out
@@ -242,7 +415,7 @@ pub fn cargo_toml(config: &Config, version: &str) -> String {
 mod tests {
     #[test]
     fn dependencies_are_sorted_and_unique() {
-        let names: Vec<&str> = super::DEPENDENCIES.iter().map(|(n, _)| *n).collect();
+        let names: Vec<&str> = super::DEPENDENCIES.iter().map(|(n, ..)| *n).collect();
         let mut sorted = names.clone();
         sorted.sort_unstable();
         sorted.dedup();

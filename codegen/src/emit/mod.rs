@@ -2,6 +2,7 @@
 //! generated crate.
 
 mod accessors;
+pub mod brand;
 mod builder;
 mod docs;
 mod error_codes;
@@ -41,23 +42,35 @@ pub fn files(
     let mut put = |path: String, text: String| {
         out.insert(PathBuf::from(path), text);
     };
-    put(
-        "Cargo.toml".into(),
-        format::toml(&krate::cargo_toml(config, version)),
-    );
+    let watch_on = krate::has_watch(bound);
     put(
         "src/lib.rs".into(),
         format::rust(
-            krate::lib_rs(api, config, type_count, krate::has_watch(bound)),
+            krate::lib_rs(
+                api,
+                config,
+                type_count,
+                watch_on,
+                &krate::example(config, bound),
+            ),
             "src/lib.rs",
         )?,
+    );
+    put(
+        "src/settings.rs".into(),
+        format::rust(krate::settings_rs(config), "src/settings.rs")?,
     );
     put(
         "src/error_codes.rs".into(),
         format::rust(error_codes::emit(catalog)?, "src/error_codes.rs")?,
     );
-    let watch = krate::has_watch(bound).then_some(&krate::WATCH);
-    for (path, source) in krate::RUNTIME.iter().chain(watch) {
+    let watch = watch_on.then_some(&krate::WATCH);
+    let extra: &[(&str, &str)] = if config.client.phala_modules {
+        krate::PHALA
+    } else {
+        std::slice::from_ref(&krate::GENERIC_GUIDE)
+    };
+    for (path, source) in krate::RUNTIME.iter().chain(extra).chain(watch) {
         let origin = format!("codegen/runtime/{}", path.trim_start_matches("src/"));
         let text = if path.ends_with(".md") {
             format::markdown(source, Some(&origin))
@@ -161,6 +174,15 @@ pub fn files(
         };
         put(path.clone(), format::rust(tokens, &path)?);
     }
+    let brand = brand::Brand::of(config);
+    if !brand.is_identity() {
+        for text in out.values_mut() {
+            *text = brand.apply(text);
+        }
+    }
+    let all_text: Vec<&str> = out.values().map(String::as_str).collect();
+    let manifest = krate::cargo_toml(config, version, &all_text);
+    out.insert(PathBuf::from("Cargo.toml"), format::toml(&manifest));
     Ok(out)
 }
 

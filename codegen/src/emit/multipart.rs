@@ -13,7 +13,7 @@ use super::builder::builder;
 use crate::bind::Bound;
 use crate::error::Result;
 use crate::ident::ident;
-use crate::ir::{Location, MultipartField, Operation};
+use crate::ir::{Location, MultipartField, Operation, PartKind, Scalar};
 
 pub fn emit(b: &Bound, parts: &[MultipartField]) -> Result<TokenStream> {
     let op = &b.op;
@@ -44,17 +44,30 @@ pub fn emit(b: &Bound, parts: &[MultipartField]) -> Result<TokenStream> {
     for part in parts {
         let ident = ident(&part.rust_name)?;
         let name = &part.name;
-        let value = if part.is_file {
-            quote!(v.clone().into_part()?)
-        } else {
-            quote!(::reqwest::multipart::Part::text(v.clone()))
+        // Several files go as several parts under one name.
+        let add = match part.kind {
+            PartKind::File => quote!(form.part(#name, v.clone().into_part()?)),
+            PartKind::Files => quote! {{
+                let mut form = form;
+                for file in v {
+                    form = form.part(#name, file.clone().into_part()?);
+                }
+                form
+            }},
+            PartKind::Text(Scalar::String) => {
+                quote!(form.part(#name, ::reqwest::multipart::Part::text(v.clone())))
+            }
+            PartKind::Text(_) => {
+                quote!(form.part(#name, ::reqwest::multipart::Part::text(v.to_string())))
+            }
+            PartKind::Json => quote!(form.part(#name, runtime::json_part(v)?)),
         };
         form_parts.push(if part.required {
-            quote!(let v = &self.#ident; let form = form.part(#name, #value);)
+            quote!(let v = &self.#ident; let form = #add;)
         } else {
             quote! {
                 let form = match &self.#ident {
-                    ::std::option::Option::Some(v) => form.part(#name, #value),
+                    ::std::option::Option::Some(v) => #add,
                     ::std::option::Option::None => form,
                 };
             }

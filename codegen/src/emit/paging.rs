@@ -170,6 +170,11 @@ pub fn impls(paged: &BTreeMap<String, Paged>) -> Result<TokenStream> {
             slot.insert(page_impl(&p.page_type, &p.shape, p.items)?);
         }
     }
+    if done.is_empty() {
+        return Ok(quote! {
+            //! No operation of this API is paged (see [`crate::paging`]).
+        });
+    }
     let impls = done.into_values();
     Ok(quote! {
         //! `Page` for the page models of the paged list operations (see

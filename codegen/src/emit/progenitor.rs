@@ -177,12 +177,39 @@ fn progenitor_view(doc: &Value, api: &Api) -> Value {
         }
         if let Some(o) = view.pointer_mut(&ptr).and_then(Value::as_object_mut) {
             o.insert("operationId".into(), Value::String(op.name.clone()));
+            if let Some(body) = &op.body {
+                only_sent_media(o, body);
+            }
             if let Some(responses) = o.get_mut("responses").and_then(Value::as_object_mut) {
                 responses.retain(|code, _| code.starts_with('2'));
             }
         }
     }
     view
+}
+
+/// Leaves progenitor the one media type the SDK sends (it takes one), and
+/// for a text or byte body the one schema it accepts for it: the body is
+/// passed through as the caller gives it, whatever the spec's schema says.
+fn only_sent_media(op: &mut serde_json::Map<String, Value>, body: &Body) {
+    let Some(content) = op
+        .get_mut("requestBody")
+        .and_then(|b| b.get_mut("content"))
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    content.retain(|media, _| !body.alternatives().contains(media));
+    if let Body::Raw { media, .. } = body {
+        let schema = if media == "text/plain" {
+            serde_json::json!({"type": "string"})
+        } else {
+            serde_json::json!({"type": "string", "format": "binary"})
+        };
+        for value in content.values_mut() {
+            value["schema"] = schema.clone();
+        }
+    }
 }
 
 fn operation_at(doc: &Value, pointer: &str) -> String {

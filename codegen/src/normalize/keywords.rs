@@ -26,6 +26,93 @@ pub fn exclusive_bounds(doc: &mut Value, _: &Context) -> Result<usize> {
     })
 }
 
+/// A `format` on an object, array or boolean schema (Lago writes
+/// `type: [object, "null"], format: object`) means nothing in JSON Schema,
+/// and typify rejects the whole schema for it; it is dropped.
+pub fn stray_formats(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        let formatted = |t: &Value| matches!(t.as_str(), Some("string" | "integer" | "number"));
+        let meaningless = match s.get("type") {
+            Some(Value::Array(types)) => !types.iter().any(formatted),
+            Some(t) => !formatted(t),
+            None => false,
+        };
+        if meaningless && s.remove("format").is_some() {
+            Ok(1)
+        } else {
+            Ok(0)
+        }
+    })
+}
+
+/// A `default` that its own schema rejects (OpenAI: `type: string, enum:
+/// [logprobs], default: []`; `type: object, default: null` without
+/// `nullable`) makes typify reject the whole type; the server applies its
+/// defaults anyway, so such a default is dropped.
+pub fn bad_defaults(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        let Some(default) = s.get("default") else {
+            return Ok(0);
+        };
+        let in_enum = match s.get("enum").and_then(Value::as_array) {
+            Some(values) => values.contains(default),
+            None => true,
+        };
+        let nullable = s.get("nullable") == Some(&Value::Bool(true));
+        let typed = |t: &str| match (t, default) {
+            (_, Value::Null) => t == "null" || nullable,
+            ("integer", Value::Number(n)) => n.is_i64() || n.is_u64(),
+            (t, v) => json_type(v) == Some(t) || (t == "number" && v.is_number()),
+        };
+        let type_ok = match s.get("type") {
+            Some(Value::String(t)) => typed(t),
+            Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).any(typed),
+            _ => true,
+        };
+        if in_enum && type_ok {
+            return Ok(0);
+        }
+        s.remove("default");
+        Ok(1)
+    })
+}
+
+/// Bounds beside a composition without a `type` (drf-spectacular writes
+/// `allOf: [{$ref: PriorityEnum}], minimum: .., maximum: ..`) make typify
+/// reject the schema; the referenced type carries its own. They are
+/// dropped, as is a `default` on a `oneOf`/`anyOf` that typify cannot
+/// check against the union it builds (`default: ""` on a union of enums).
+pub fn composition_keywords(doc: &mut Value, _: &Context) -> Result<usize> {
+    const BOUNDS: [&str; 8] = [
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "multipleOf",
+    ];
+    for_each_schema(doc, &mut |s, _| {
+        if s.contains_key("type") {
+            return Ok(0);
+        }
+        let composed = ["allOf", "oneOf", "anyOf", "$ref"]
+            .iter()
+            .any(|k| s.contains_key(*k));
+        if !composed {
+            return Ok(0);
+        }
+        let mut n = BOUNDS.iter().filter(|k| s.remove(**k).is_some()).count();
+        let union = s.contains_key("oneOf") || s.contains_key("anyOf");
+        if union && s.get("default").is_some_and(|d| !d.is_null()) {
+            s.remove("default");
+            n += 1;
+        }
+        Ok(n)
+    })
+}
+
 /// 3.1's `examples: [..]` becomes 3.0's single `example`.
 pub fn examples_to_example(doc: &mut Value, _: &Context) -> Result<usize> {
     for_each_schema(doc, &mut |s, _| {
@@ -258,5 +345,62 @@ mod tests {
             one_schema(&out),
             &json!({"title": "A", "properties": {"t": {"type": "string"}}})
         );
+    }
+}
+
+#[cfg(test)]
+mod bad_default_tests {
+    use super::super::tests::{one_schema, run};
+    use serde_json::json;
+
+    #[test]
+    fn defaults_the_schema_rejects_go() {
+        for bad in [
+            json!({"type": "string", "enum": ["logprobs"], "default": []}),
+            json!({"type": "string", "default": true}),
+            json!({"type": "object", "default": null}),
+            json!({"type": "integer", "default": 1.5}),
+            json!({"enum": ["a"], "default": "b"}),
+        ] {
+            let (doc, n) = run(super::bad_defaults, bad.clone());
+            assert_eq!(n, 1, "{bad}");
+            assert!(one_schema(&doc).get("default").is_none(), "{bad}");
+        }
+        for good in [
+            json!({"type": "number", "default": 1}),
+            json!({"type": ["object", "null"], "default": null}),
+            json!({"type": "object", "nullable": true, "default": null}),
+            json!({"type": "string", "enum": ["pcm16"], "default": "pcm16"}),
+            json!({"default": {"any": "thing"}}),
+        ] {
+            let (_, n) = run(super::bad_defaults, good.clone());
+            assert_eq!(n, 0, "{good}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod stray_format_tests {
+    use super::super::tests::{one_schema, run};
+    use serde_json::json;
+
+    #[test]
+    fn formats_go_only_where_they_mean_nothing() {
+        let (doc, n) = run(
+            super::stray_formats,
+            json!({"type": ["object", "null"], "format": "object"}),
+        );
+        assert_eq!(
+            (one_schema(&doc), n),
+            (&json!({"type": ["object", "null"]}), 1)
+        );
+        for kept in [
+            json!({"type": "string", "format": "uuid"}),
+            json!({"type": ["integer", "null"], "format": "int64"}),
+            json!({"format": "date-time"}),
+        ] {
+            let (doc, n) = run(super::stray_formats, kept.clone());
+            assert_eq!((one_schema(&doc), n), (&kept, 0));
+        }
     }
 }

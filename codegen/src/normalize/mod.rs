@@ -58,6 +58,14 @@ pub const PASSES: &[Pass] = &[
         run: keywords::exclusive_bounds,
     },
     Pass {
+        name: "bad_defaults",
+        run: keywords::bad_defaults,
+    },
+    Pass {
+        name: "stray_formats",
+        run: keywords::stray_formats,
+    },
+    Pass {
         name: "examples_to_example",
         run: keywords::examples_to_example,
     },
@@ -88,6 +96,10 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "object_unions",
         run: unions::object_unions,
+    },
+    Pass {
+        name: "composition_keywords",
+        run: keywords::composition_keywords,
     },
     Pass {
         name: "ref_siblings",

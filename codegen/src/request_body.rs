@@ -1,0 +1,269 @@
+//! Stage 3, one part: an operation's request body as the IR holds it.
+//!
+//! When the spec offers several media types for one body (InvenTree offers
+//! every body as JSON, form and multipart; OpenAI's image edits as
+//! multipart or JSON), the SDK sends one, the first of [`PREFERENCE`] that
+//! is offered, and the method's docs name the others. JSON comes first: it
+//! carries every type the schema can describe, where a form flattens them.
+
+use heck::ToSnakeCase;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::ir::{Body, MultipartField, PartKind, Scalar};
+use crate::openapi::escape;
+
+/// The media types the SDK can send, most preferred first.
+pub const PREFERENCE: &[&str] = &[
+    "application/json",
+    "multipart/form-data",
+    "application/x-www-form-urlencoded",
+    "text/plain",
+    "application/octet-stream",
+];
+
+/// Reads the request body `rb` at `ptr`.
+pub fn read(
+    doc: &Value,
+    rb: &Value,
+    ptr: &str,
+    unsupported: &dyn Fn(String, String) -> Error,
+) -> Result<Body> {
+    let content = rb.get("content").and_then(Value::as_object);
+    let required = rb.get("required") == Some(&Value::Bool(true));
+    let offered: Vec<&String> = content.into_iter().flat_map(|c| c.keys()).collect();
+    // `application/json; charset=utf-8` is JSON too.
+    let essence = |m: &str| m.split(';').next().unwrap_or(m).trim().to_ascii_lowercase();
+    let chosen = PREFERENCE
+        .iter()
+        .find_map(|want| offered.iter().find(|m| essence(m) == *want));
+    let Some(chosen) = chosen else {
+        return Err(unsupported(
+            format!("{ptr}/content"),
+            format!(
+                "request body media types {offered:?} are not supported (the SDK sends one of {PREFERENCE:?})"
+            ),
+        ));
+    };
+    let alternatives: Vec<String> = offered
+        .iter()
+        .filter(|m| *m != chosen)
+        .map(|m| (*m).clone())
+        .collect();
+    let media = essence(chosen);
+    let schema_ptr = format!("{ptr}/content/{}/schema", escape(chosen));
+    let schema = content
+        .and_then(|c| c.get(*chosen))
+        .and_then(|m| m.get("schema"));
+    Ok(match media.as_str() {
+        "application/json" => Body::Json {
+            required,
+            alternatives,
+        },
+        "application/x-www-form-urlencoded" => Body::Form {
+            required,
+            alternatives,
+        },
+        "multipart/form-data" => Body::Multipart {
+            fields: multipart_fields(doc, schema, &schema_ptr, unsupported)?,
+            alternatives,
+        },
+        _ => Body::Raw {
+            media,
+            required,
+            alternatives,
+        },
+    })
+}
+
+fn multipart_fields(
+    doc: &Value,
+    schema: Option<&Value>,
+    pointer: &str,
+    unsupported: &dyn Fn(String, String) -> Error,
+) -> Result<Vec<MultipartField>> {
+    let schema = schema.map(|s| resolve(doc, s));
+    let Some(props) = schema
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+    else {
+        return Err(unsupported(
+            pointer.to_owned(),
+            "a multipart body must be an object schema with properties".into(),
+        ));
+    };
+    let required: Vec<&str> = schema
+        .and_then(|s| s.get("required"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    Ok(props
+        .iter()
+        .map(|(name, prop)| MultipartField {
+            rust_name: name.to_snake_case(),
+            name: name.clone(),
+            kind: part_kind(doc, prop),
+            required: required.contains(&name.as_str()),
+            description: prop
+                .get("description")
+                .and_then(Value::as_str)
+                .filter(|d| !d.trim().is_empty())
+                .map(str::to_owned),
+        })
+        .collect())
+}
+
+/// How a field of schema `prop` is sent: files and scalars as they are,
+/// anything else as JSON. A nullable field is its non-null type (an absent
+/// optional field sends nothing).
+pub fn part_kind(doc: &Value, prop: &Value) -> PartKind {
+    let prop = non_null(doc, prop);
+    let is_binary = |s: &Value| {
+        let s = non_null(doc, s);
+        s.get("format").and_then(Value::as_str) == Some("binary")
+            || s.get("contentMediaType")
+                .and_then(Value::as_str)
+                .is_some_and(|m| m == "application/octet-stream")
+    };
+    if is_binary(prop) {
+        return PartKind::File;
+    }
+    let ty = single_type(prop);
+    match ty {
+        Some("array") if prop.get("items").is_some_and(is_binary) => PartKind::Files,
+        Some("string") => PartKind::Text(Scalar::String),
+        Some("integer") => PartKind::Text(Scalar::Integer),
+        Some("number") => PartKind::Text(Scalar::Number),
+        Some("boolean") => PartKind::Text(Scalar::Boolean),
+        // No type at all but an enum of strings: a string.
+        None if prop
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|e| e.iter().all(Value::is_string)) =>
+        {
+            PartKind::Text(Scalar::String)
+        }
+        _ => PartKind::Json,
+    }
+}
+
+/// The one non-null type of a schema (`type: [integer, "null"]` ->
+/// `integer`).
+fn single_type(schema: &Value) -> Option<&str> {
+    match schema.get("type") {
+        Some(Value::String(t)) => Some(t),
+        Some(Value::Array(types)) => {
+            let mut real = types
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null");
+            match (real.next(), real.next()) {
+                (Some(one), None) => Some(one),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `schema` with a `$ref` followed, and a nullable union (`anyOf: [X,
+/// {type: null}]`, OpenAPI 3.0 `allOf: [X]` wrappers) unwrapped to `X`.
+fn non_null<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    let schema = resolve(doc, schema);
+    for key in ["anyOf", "oneOf", "allOf"] {
+        if let Some(Value::Array(members)) = schema.get(key) {
+            let real: Vec<&Value> = members
+                .iter()
+                .filter(|m| m.get("type").and_then(Value::as_str) != Some("null"))
+                .collect();
+            if let [one] = real.as_slice() {
+                return non_null(doc, one);
+            }
+        }
+    }
+    schema
+}
+
+/// `schema`, or what its local `$ref` points at (up to 16 hops).
+fn resolve<'a>(doc: &'a Value, mut schema: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        match schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| doc.pointer(p))
+        {
+            Some(target) => schema = target,
+            None => break,
+        }
+    }
+    schema
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn multipart_fields_of_every_shape() {
+        let doc = json!({"components": {"schemas": {"Meta": {"type": "object"}}}});
+        let kind = |s: Value| part_kind(&doc, &s);
+        assert_eq!(
+            kind(json!({"type": "string", "format": "binary"})),
+            PartKind::File
+        );
+        assert_eq!(
+            kind(json!({"type": "array", "items": {"type": "string", "format": "binary"}})),
+            PartKind::Files
+        );
+        assert_eq!(
+            kind(json!({"type": "integer"})),
+            PartKind::Text(Scalar::Integer)
+        );
+        assert_eq!(
+            kind(json!({"anyOf": [{"type": "number"}, {"type": "null"}]})),
+            PartKind::Text(Scalar::Number)
+        );
+        assert_eq!(
+            kind(json!({"type": ["boolean", "null"]})),
+            PartKind::Text(Scalar::Boolean)
+        );
+        assert_eq!(
+            kind(json!({"$ref": "#/components/schemas/Meta"})),
+            PartKind::Json
+        );
+        assert_eq!(
+            kind(json!({"type": "array", "items": {"type": "string"}})),
+            PartKind::Json
+        );
+        assert_eq!(
+            kind(json!({"enum": ["a", "b"]})),
+            PartKind::Text(Scalar::String)
+        );
+    }
+
+    #[test]
+    fn json_is_chosen_among_several_and_the_rest_are_named() {
+        let rb = json!({"content": {
+            "multipart/form-data": {"schema": {"type": "object", "properties": {}}},
+            "application/json; charset=utf-8": {"schema": {"type": "object"}},
+            "application/x-www-form-urlencoded": {"schema": {"type": "object"}}
+        }});
+        let unsupported = |p: String, m: String| Error::Schema {
+            pointer: p,
+            message: m,
+        };
+        let body = read(&Value::Null, &rb, "#/b", &unsupported).unwrap();
+        assert_eq!(body.media(), "application/json");
+        assert_eq!(
+            body.alternatives(),
+            ["multipart/form-data", "application/x-www-form-urlencoded"]
+        );
+        let sdp = json!({"content": {"application/sdp": {"schema": {"type": "string"}}}});
+        let err = read(&Value::Null, &sdp, "#/b", &unsupported).unwrap_err();
+        assert!(err.to_string().contains("application/sdp"), "{err}");
+    }
+}
