@@ -8,7 +8,11 @@ use std::collections::BTreeSet;
 use heck::ToSnakeCase;
 use serde_json::Value;
 
-use crate::openapi::methods;
+use crate::openapi::for_each_operation;
+
+/// The extension `fill` marks the operations it named with, so that the
+/// naming rule takes their id as the method name as it is.
+pub const FILLED: &str = "x-phala-codegen-filled-operation-id";
 
 /// The operationId given to `method path`: the method, the path's literal
 /// segments, then `by_` and its parameters: `GET /user/{userId}/requests`
@@ -42,29 +46,24 @@ pub fn operation_ids(doc: &mut Value) -> Vec<(String, String)> {
         .map(str::to_owned)
         .collect();
     let mut filled = Vec::new();
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
-        return filled;
-    };
-    for (path, item) in paths.iter_mut() {
-        for method in methods() {
-            let Some(op) = item.get_mut(*method).and_then(Value::as_object_mut) else {
-                continue;
-            };
-            if op.get("operationId").is_some_and(Value::is_string) {
-                continue;
-            }
-            let base = operation_id(method, path);
-            let mut id = base.clone();
-            let mut n = 2;
-            while taken.contains(&id) {
-                id = format!("{base}_{n}");
-                n += 1;
-            }
-            taken.insert(id.clone());
-            op.insert("operationId".into(), Value::String(id.clone()));
-            filled.push((format!("{} {path}", method.to_uppercase()), id));
+    // The visitor never fails; the count it returns is `filled.len()`.
+    let _ = for_each_operation(doc, |path, method, op| {
+        if op.get("operationId").is_some_and(Value::is_string) {
+            return Ok(0);
         }
-    }
+        let base = operation_id(method, path);
+        let mut id = base.clone();
+        let mut n = 2;
+        while taken.contains(&id) {
+            id = format!("{base}_{n}");
+            n += 1;
+        }
+        taken.insert(id.clone());
+        op.insert("operationId".into(), Value::String(id.clone()));
+        op.insert(FILLED.into(), Value::Bool(true));
+        filled.push((format!("{} {path}", method.to_uppercase()), id));
+        Ok(1)
+    });
     filled
 }
 

@@ -154,7 +154,17 @@ fn filled_warning(filled: &[(String, String)]) -> Option<String> {
 }
 
 fn prepare(config: &Config, spec: &Path, skips: &Skips) -> Result<Prepared> {
-    let (mut doc, overlays) = load_overlaid(config, spec)?;
+    prepare_loaded(config, spec, load_overlaid(config, spec)?, skips)
+}
+
+/// [`prepare`] from the spec as [`load_overlaid`] gave it, so that the
+/// tries of [`generate`] read and parse the file once.
+fn prepare_loaded(
+    config: &Config,
+    spec: &Path,
+    (mut doc, overlays): (serde_json::Value, Vec<overlay::Applied>),
+    skips: &Skips,
+) -> Result<Prepared> {
     let filled = fill::operation_ids(&mut doc);
     let unmatched_skips = remove_operations(&mut doc, &skips.operations);
     let python = match &config.inputs.python_names {
@@ -260,10 +270,11 @@ fn remove_operations(doc: &mut serde_json::Value, skip: &BTreeMap<String, String
 /// They are then the error, all of them, unless `config.skip_unsupported`
 /// says to generate without them (each is listed in the crate's docs).
 pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
+    let loaded = load_overlaid(config, spec)?;
     let mut skips = Skips::from_config(config);
     let mut problems = Vec::new();
     for _ in 0..MAX_TRIES {
-        let error = match generate_with(config, spec, &skips) {
+        let error = match generate_with(config, spec, loaded.clone(), &skips) {
             Ok(generated) if problems.is_empty() => return Ok(generated),
             Ok(_) => return Err(Error::from_list(problems)),
             Err(e) => e,
@@ -297,7 +308,12 @@ pub fn generate(config: &Config, spec: &Path) -> Result<Generated> {
     Err(Error::from_list(problems))
 }
 
-fn generate_with(config: &Config, spec: &Path, skips: &Skips) -> Result<Generated> {
+fn generate_with(
+    config: &Config,
+    spec: &Path,
+    loaded: (serde_json::Value, Vec<overlay::Applied>),
+    skips: &Skips,
+) -> Result<Generated> {
     let Prepared {
         doc,
         api,
@@ -305,7 +321,7 @@ fn generate_with(config: &Config, spec: &Path, skips: &Skips) -> Result<Generate
         overlays,
         mut unused_overrides,
         mut warnings,
-    } = prepare(config, spec, skips)?;
+    } = prepare_loaded(config, spec, loaded, skips)?;
     let catalog = match &config.inputs.error_catalog {
         Some(path) => {
             let catalog = catalog::load(path, &config.error_code_names)?;
