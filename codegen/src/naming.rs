@@ -273,6 +273,10 @@ pub fn method_name(op_id: &str, method: &str, path: &str, op: &Value) -> String 
     if let Some(name) = declared.filter(|n| !n.trim().is_empty()) {
         return name.to_snake_case();
     }
+    if op.get(crate::fill::FILLED) == Some(&Value::Bool(true)) {
+        // Already a method name, made from method and path by `fill`.
+        return op_id.to_owned();
+    }
     let route: String = path
         .chars()
         .map(|c| {
@@ -284,11 +288,11 @@ pub fn method_name(op_id: &str, method: &str, path: &str, op: &Value) -> String 
         })
         .collect();
     let suffix = format!("{route}_{method}");
-    match op_id.strip_suffix(&suffix).filter(|rest| !rest.is_empty()) {
-        Some(function) => rule_name(function),
-        // Not FastAPI's shape: the id as it is, snake-cased.
-        None => op_id.to_snake_case(),
-    }
+    let base = op_id
+        .strip_suffix(&suffix)
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(op_id);
+    rule_name(base)
 }
 
 /// The documented rule for operations the Python SDK does not call.
@@ -480,6 +484,27 @@ mod tests {
         );
         // Only a suffix is stripped, never the whole id.
         assert_eq!(method_name("_flows_get", "get", "/flows", &op), "flows_get");
+        // An endpoint moved under the same operationId keeps its name.
+        assert_eq!(
+            method_name(
+                "handle_get_thing_api_v1_things__id__get",
+                "get",
+                "/api/v1/parts/{id}",
+                &op
+            ),
+            "get_thing"
+        );
+        // An id `fill` made is the name as it is.
+        let filled = serde_json::json!({ (crate::fill::FILLED): true });
+        assert_eq!(
+            method_name(
+                "get_api_v1_things_by_id",
+                "get",
+                "/api/v1/things/{id}",
+                &filled
+            ),
+            "get_api_v1_things_by_id"
+        );
         let declared = serde_json::json!({"x-acme-sdk-method-name": "listAll"});
         assert_eq!(method_name("whatever", "get", "/x", &declared), "list_all");
     }

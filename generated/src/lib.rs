@@ -30,6 +30,18 @@ let mine = client.list_cvms().user_id("usr_0123abcd").await?;
 # let _ = (cvm, mine);
 # Ok(())
 # }
+```
+
+# Paging
+
+```no_run
+# async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {
+use futures_util::StreamExt;
+let mut kms = client.get_kms_list().page_size(50).items();
+while let Some(node) = kms.next().await {
+    println!("{}", node?.url);
+}
+# Ok(()) }
 ```*/
 #![deny(missing_docs)]
 pub mod blocking;

@@ -10,17 +10,8 @@
 //! where the builder's `page` (or `offset`) says, keep its other
 //! parameters, and stop after an empty page, a page shorter than the page
 //! size (the one asked for, else the one the server reports), or once the
-//! server's `total` is reached; an error is the last item.
-//!
-//! ```no_run
-//! # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {
-//! use futures_util::StreamExt;
-//! let mut kms = client.get_kms_list().page_size(50).items();
-//! while let Some(node) = kms.next().await {
-//!     println!("{}", node?.url);
-//! }
-//! # Ok(()) }
-//! ```
+//! server's `total` is reached; an error is the last item. The crate docs
+//! show one in use where the API has such an operation.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

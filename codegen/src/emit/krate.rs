@@ -114,6 +114,22 @@ pub fn lib_rs(
          ```",
         title = api.title
     );
+    if phala {
+        // In the crate docs, not in the shared `paging` module: other APIs
+        // have no `get_kms_list`.
+        doc.push_str(
+            "\n\n# Paging\n\n\
+             ```no_run\n\
+             # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {\n\
+             use futures_util::StreamExt;\n\
+             let mut kms = client.get_kms_list().page_size(50).items();\n\
+             while let Some(node) = kms.next().await {\n\
+             \x20   println!(\"{}\", node?.url);\n\
+             }\n\
+             # Ok(()) }\n\
+             ```",
+        );
+    }
     if !api.skipped.is_empty() {
         doc.push_str("\n\n# Not generated\n\nLeft out of this crate, each with why:\n\n");
         for (what, why) in &api.skipped {

@@ -6,6 +6,7 @@
 
 mod keywords;
 mod operations;
+mod prose;
 mod refs;
 mod unions;
 pub(crate) use unions::collect_refs;
@@ -56,6 +57,10 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "exclusive_bounds",
         run: keywords::exclusive_bounds,
+    },
+    Pass {
+        name: "doc_text",
+        run: prose::doc_text,
     },
     Pass {
         name: "bad_defaults",

@@ -3318,8 +3318,8 @@ Get CVM state. Supports two modes:
 2. SSE mode (with target): Streams state updates until status matches target or timeout
 
 Example:
-    GET /cvms/{cvm_id}/state - Returns current state
-    GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
+   GET /cvms/{cvm_id}/state - Returns current state
+   GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
 
 SSE connection limit: 5 concurrent connections per user
 
@@ -3356,8 +3356,8 @@ Get CVM state. Supports two modes:
 2. SSE mode (with target): Streams state updates until status matches target or timeout
 
 Example:
-    GET /cvms/{cvm_id}/state - Returns current state
-    GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
+   GET /cvms/{cvm_id}/state - Returns current state
+   GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
 
 SSE connection limit: 5 concurrent connections per user
 
