@@ -286,6 +286,14 @@ fn fill_docs(item: &mut syn::Item, facts: Option<&BTreeMap<String, FieldFacts>>,
                     };
                     variant.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
                 }
+                // An untagged union of inline objects has struct variants.
+                for field in variant.fields.iter_mut() {
+                    if field.ident.is_some() && undocumented(&field.attrs) {
+                        let wire = super::requests::wire_name(field);
+                        let doc = format!("`{wire}`: a `{}`.", display_type(&field.ty));
+                        field.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+                    }
+                }
             }
         }
         _ => {}

@@ -47,34 +47,102 @@ pub fn stray_formats(doc: &mut Value, _: &Context) -> Result<usize> {
 
 /// A `default` that its own schema rejects (OpenAI: `type: string, enum:
 /// [logprobs], default: []`; `type: object, default: null` without
-/// `nullable`) makes typify reject the whole type; the server applies its
+/// `nullable`), or that the one schema it refers to rejects (InvenTree:
+/// `allOf: [{$ref: ModelTypeEnum}], default: ""` where the enum has no
+/// `""`), makes typify reject the whole type; the server applies its
 /// defaults anyway, so such a default is dropped.
 pub fn bad_defaults(doc: &mut Value, _: &Context) -> Result<usize> {
+    let components = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_default();
+    let target = |s: &serde_json::Map<String, Value>| {
+        let reference = match s.get("allOf").and_then(Value::as_array) {
+            Some(parts) if parts.len() == 1 => parts[0].get("$ref"),
+            _ => s.get("$ref"),
+        }?;
+        let name = reference.as_str()?.strip_prefix("#/components/schemas/")?;
+        components.get(name)?.as_object()
+    };
     for_each_schema(doc, &mut |s, _| {
         let Some(default) = s.get("default") else {
             return Ok(0);
         };
-        let in_enum = match s.get("enum").and_then(Value::as_array) {
-            Some(values) => values.contains(default),
-            None => true,
-        };
         let nullable = s.get("nullable") == Some(&Value::Bool(true));
-        let typed = |t: &str| match (t, default) {
-            (_, Value::Null) => t == "null" || nullable,
-            ("integer", Value::Number(n)) => n.is_i64() || n.is_u64(),
-            (t, v) => json_type(v) == Some(t) || (t == "number" && v.is_number()),
-        };
-        let type_ok = match s.get("type") {
-            Some(Value::String(t)) => typed(t),
-            Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).any(typed),
-            _ => true,
-        };
-        if in_enum && type_ok {
+        let accepted = accepts(s, default, nullable)
+            && target(s)
+                .is_none_or(|t| (nullable && default.is_null()) || accepts(t, default, false));
+        if accepted {
             return Ok(0);
         }
         s.remove("default");
         Ok(1)
     })
+}
+
+/// An `enum` listing a value twice (InvenTree's ordering parameters:
+/// `[revoked, -revoked, revoked, -revoked]`) keeps the first of each; typify
+/// cannot name two variants alike.
+pub fn duplicate_enum_values(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        let Some(values) = s.get_mut("enum").and_then(Value::as_array_mut) else {
+            return Ok(0);
+        };
+        let before = values.len();
+        let mut seen = Vec::with_capacity(before);
+        values.retain(|v| {
+            let first = !seen.contains(v);
+            if first {
+                seen.push(v.clone());
+            }
+            first
+        });
+        Ok(before - values.len())
+    })
+}
+
+/// `anyOf`/`oneOf` whose members only say which properties are required
+/// (OpenAI's `ImageRefParam`: "exactly one of `image_url` or `file_id`") is
+/// a validation rule, not a shape; typify made an enum with no variants of
+/// it. It is dropped, and the server checks the rule.
+pub fn constraint_unions(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        let mut n = 0;
+        for key in ["anyOf", "oneOf"] {
+            let only_required = s.get(key).and_then(Value::as_array).is_some_and(|members| {
+                !members.is_empty()
+                    && members.iter().all(|m| {
+                        m.as_object()
+                            .is_some_and(|m| m.keys().all(|k| k == "required" || k == "not"))
+                    })
+            });
+            if only_required {
+                s.remove(key);
+                n += 1;
+            }
+        }
+        Ok(n)
+    })
+}
+
+/// Whether `schema`'s own `enum` and `type` allow `value`.
+fn accepts(schema: &serde_json::Map<String, Value>, value: &Value, nullable: bool) -> bool {
+    let nullable = nullable || schema.get("nullable") == Some(&Value::Bool(true));
+    let in_enum = match schema.get("enum").and_then(Value::as_array) {
+        Some(values) => values.contains(value) || (nullable && value.is_null()),
+        None => true,
+    };
+    let typed = |t: &str| match (t, value) {
+        (_, Value::Null) => t == "null" || nullable,
+        ("integer", Value::Number(n)) => n.is_i64() || n.is_u64(),
+        (t, v) => json_type(v) == Some(t) || (t == "number" && v.is_number()),
+    };
+    let type_ok = match schema.get("type") {
+        Some(Value::String(t)) => typed(t),
+        Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).any(typed),
+        _ => true,
+    };
+    in_enum && type_ok
 }
 
 /// Bounds beside a composition without a `type` (drf-spectacular writes
@@ -350,8 +418,20 @@ mod tests {
 
 #[cfg(test)]
 mod bad_default_tests {
-    use super::super::tests::{one_schema, run};
-    use serde_json::json;
+    use super::super::tests::{one_schema, run_doc};
+    use serde_json::{json, Value};
+
+    /// `schema` as `S`, beside the enum `Kind` it may refer to.
+    fn run(
+        pass: fn(&mut Value, &super::Context) -> crate::error::Result<usize>,
+        schema: Value,
+    ) -> (Value, usize) {
+        let kind = json!({"type": "string", "enum": ["part", "build"]});
+        run_doc(
+            pass,
+            json!({"components": {"schemas": {"S": schema, "Kind": kind}}}),
+        )
+    }
 
     #[test]
     fn defaults_the_schema_rejects_go() {
@@ -361,6 +441,7 @@ mod bad_default_tests {
             json!({"type": "object", "default": null}),
             json!({"type": "integer", "default": 1.5}),
             json!({"enum": ["a"], "default": "b"}),
+            json!({"allOf": [{"$ref": "#/components/schemas/Kind"}], "default": ""}),
         ] {
             let (doc, n) = run(super::bad_defaults, bad.clone());
             assert_eq!(n, 1, "{bad}");
@@ -372,10 +453,48 @@ mod bad_default_tests {
             json!({"type": "object", "nullable": true, "default": null}),
             json!({"type": "string", "enum": ["pcm16"], "default": "pcm16"}),
             json!({"default": {"any": "thing"}}),
+            json!({"allOf": [{"$ref": "#/components/schemas/Kind"}], "default": "part"}),
+            json!({"allOf": [{"$ref": "#/components/schemas/Kind"}], "nullable": true, "default": null}),
         ] {
             let (_, n) = run(super::bad_defaults, good.clone());
             assert_eq!(n, 0, "{good}");
         }
+    }
+}
+
+#[cfg(test)]
+mod constraint_union_tests {
+    use super::super::tests::{one_schema, run};
+    use serde_json::json;
+
+    #[test]
+    fn unions_of_required_lists_go_and_shapes_stay() {
+        let (doc, n) = run(
+            super::constraint_unions,
+            json!({"type": "object", "properties": {"a": {}, "b": {}},
+                "anyOf": [{"required": ["a"]}, {"required": ["b"]}]}),
+        );
+        assert_eq!(n, 1);
+        assert!(one_schema(&doc).get("anyOf").is_none());
+        let shape = json!({"anyOf": [{"type": "string"}, {"required": ["a"]}]});
+        let (doc, n) = run(super::constraint_unions, shape.clone());
+        assert_eq!((one_schema(&doc), n), (&shape, 0));
+    }
+}
+
+#[cfg(test)]
+mod duplicate_enum_tests {
+    use super::super::tests::{one_schema, run};
+    use serde_json::json;
+
+    #[test]
+    fn repeated_values_keep_their_first_place() {
+        let (doc, n) = run(
+            super::duplicate_enum_values,
+            json!({"type": "string", "enum": ["a", "-a", "a", "-a", "b"]}),
+        );
+        assert_eq!(n, 2);
+        assert_eq!(one_schema(&doc)["enum"], json!(["a", "-a", "b"]));
     }
 }
 

@@ -67,6 +67,10 @@ pub const PASSES: &[Pass] = &[
         run: keywords::bad_defaults,
     },
     Pass {
+        name: "duplicate_enum_values",
+        run: keywords::duplicate_enum_values,
+    },
+    Pass {
         name: "stray_formats",
         run: keywords::stray_formats,
     },
@@ -81,6 +85,10 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "prefix_items",
         run: keywords::prefix_items,
+    },
+    Pass {
+        name: "constraint_unions",
+        run: keywords::constraint_unions,
     },
     Pass {
         name: "null_unions",
@@ -103,6 +111,10 @@ pub const PASSES: &[Pass] = &[
         run: unions::object_unions,
     },
     Pass {
+        name: "nullable_union_roots",
+        run: unions::nullable_union_roots,
+    },
+    Pass {
         name: "composition_keywords",
         run: keywords::composition_keywords,
     },
@@ -115,8 +127,8 @@ pub const PASSES: &[Pass] = &[
         run: keywords::inline_titles,
     },
     Pass {
-        name: "header_nullable",
-        run: operations::header_nullable,
+        name: "nullable_params",
+        run: operations::nullable_params,
     },
     Pass {
         name: "head_no_body",

@@ -18,7 +18,9 @@ pub fn openapi_version(doc: &mut Value, _: &Context) -> Result<usize> {
 
 /// An optional header parameter that is also `nullable` becomes
 /// `Option<Option<&str>>` in progenitor; absence already says "no value".
-pub fn header_nullable(doc: &mut Value, _: &Context) -> Result<usize> {
+/// A path parameter cannot be null at all (the URL needs a segment), so it
+/// is a required value whatever its schema says.
+pub fn nullable_params(doc: &mut Value, _: &Context) -> Result<usize> {
     for_each_operation(doc, |_, _, op| {
         let mut n = 0;
         for param in op
@@ -29,8 +31,9 @@ pub fn header_nullable(doc: &mut Value, _: &Context) -> Result<usize> {
         {
             let optional_header = param.get("in") == Some(&json!("header"))
                 && param.get("required") != Some(&json!(true));
+            let path = param.get("in") == Some(&json!("path"));
             if let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut) {
-                if optional_header && schema.remove("nullable").is_some() {
+                if (optional_header || path) && schema.remove("nullable").is_some() {
                     n += 1;
                 }
             }
@@ -180,7 +183,7 @@ mod tests {
     fn optional_header_loses_nullable() {
         let doc = json!({"paths": {"/x": {"patch": {"parameters": [
             {"name": "X-H", "in": "header", "required": false, "schema": {"type": "string", "nullable": true}}]}}}});
-        let (out, n) = run_doc(header_nullable, doc);
+        let (out, n) = run_doc(nullable_params, doc);
         assert_eq!(n, 1);
         assert_eq!(
             out["paths"]["/x"]["patch"]["parameters"][0]["schema"],

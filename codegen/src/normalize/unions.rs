@@ -43,6 +43,59 @@ pub fn null_unions(doc: &mut Value, _: &Context) -> Result<usize> {
     })
 }
 
+/// A nullable union or object that is a whole component (OpenAI's
+/// `ModelIdsCompaction: anyOf: [ModelIdsResponses, string, null]`) makes
+/// typify emit two types of the component's name: the `Option` wrapper and
+/// the type inside it. The inner schema moves to a component of its own,
+/// `{Name}Value`, which the component refers to, nullable.
+pub fn nullable_union_roots(doc: &mut Value, _: &Context) -> Result<usize> {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return Ok(0);
+    };
+    let mut moved = Vec::new();
+    for (name, schema) in schemas.iter() {
+        let Some(s) = schema.as_object() else {
+            continue;
+        };
+        let union = ["anyOf", "oneOf"].into_iter().any(|k| {
+            s.get(k)
+                .and_then(Value::as_array)
+                .is_some_and(|m| m.len() > 1)
+        });
+        let object = s.get("type") == Some(&json!("object")) && s.contains_key("properties");
+        if (union || object) && s.get("nullable") == Some(&Value::Bool(true)) {
+            moved.push(name.clone());
+        }
+    }
+    for name in &moved {
+        let mut value_name = format!("{name}Value");
+        while schemas.contains_key(&value_name) {
+            value_name.push('_');
+        }
+        let Some(Value::Object(mut union)) = schemas.remove(name) else {
+            continue;
+        };
+        union.remove("nullable");
+        let mut wrapper = Map::new();
+        for keep in ["description", "title", "deprecated"] {
+            if let Some(v) = union.get(keep) {
+                wrapper.insert(keep.into(), v.clone());
+            }
+        }
+        wrapper.insert(
+            "allOf".into(),
+            json!([{"$ref": format!("#/components/schemas/{value_name}")}]),
+        );
+        wrapper.insert("nullable".into(), Value::Bool(true));
+        schemas.insert(value_name, Value::Object(union));
+        schemas.insert(name.clone(), Value::Object(wrapper));
+    }
+    Ok(moved.len())
+}
+
 /// `anyOf` whose members are all plain scalars of one type (for example
 /// `const "0" | hashid string`, the `user_id` query parameter) becomes that
 /// one type, so it serializes as a plain string. Constraints that only one
@@ -394,5 +447,32 @@ mod tests {
         );
         assert_eq!(version_number("CvmInfoV20251028"), Some(20251028));
         assert_eq!(version_number("Version"), None);
+    }
+
+    #[test]
+    fn a_nullable_union_component_moves_its_union_out() {
+        let union = json!({"description": "A model id.", "nullable": true,
+            "anyOf": [{"$ref": "#/components/schemas/Ids"}, {"type": "string"}]});
+        let object =
+            json!({"type": "object", "nullable": true, "properties": {"x": {"type": "string"}}});
+        let doc = json!({"components": {"schemas": {"S": union, "O": object, "Ids": {"type": "string"}}}});
+        let (out, n) = run_doc(nullable_union_roots, doc);
+        assert_eq!(n, 2);
+        let schemas = &out["components"]["schemas"];
+        assert_eq!(
+            schemas["S"],
+            json!({"description": "A model id.", "nullable": true,
+                "allOf": [{"$ref": "#/components/schemas/SValue"}]})
+        );
+        assert_eq!(
+            schemas["SValue"],
+            json!({"description": "A model id.",
+                "anyOf": [{"$ref": "#/components/schemas/Ids"}, {"type": "string"}]})
+        );
+        assert_eq!(
+            schemas["OValue"]["properties"]["x"],
+            json!({"type": "string"})
+        );
+        assert_eq!(schemas["Ids"], json!({"type": "string"}));
     }
 }
