@@ -102,11 +102,80 @@ impl Shared {
     }
 }
 
-/// The state of one call: the shared settings plus what the transport
-/// learned (attempts, status), read when the result is converted.
+/// What one call sends besides progenitor's request: the parameters the
+/// SDK sends itself (cookies, `deepObject` queries, a query parameter named
+/// like a path one), already encoded. Empty for most operations.
+#[derive(Clone, Default)]
+pub(crate) struct Extra {
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    /// `name=value` pairs, cookie-encoded.
+    pub(crate) cookies: Vec<String>,
+    /// Set when the caller reads the response itself (text, bytes, events):
+    /// the transport leaves it here, and progenitor gets an empty one.
+    pub(crate) capture: Option<Arc<Mutex<Option<reqwest::Response>>>>,
+    /// Set when the JSON body goes in another media type (`body_as`): that
+    /// type and the function that re-encodes the body.
+    pub(crate) recode: Option<(&'static str, Recode)>,
+}
+
+/// Re-encodes a request's JSON body as the given media type.
+pub(crate) type Recode = fn(&mut reqwest::Request, &str) -> Result<(), String>;
+
+/// Names only: a cookie or header may hold a session secret.
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let query: Vec<&str> = self.query.iter().map(|(k, _)| k.as_str()).collect();
+        let headers: Vec<&str> = self.headers.iter().map(|(k, _)| k.as_str()).collect();
+        let cookies: Vec<&str> = self
+            .cookies
+            .iter()
+            .map(|c| c.split('=').next().unwrap_or_default())
+            .collect();
+        f.debug_struct("Extra")
+            .field("query", &query)
+            .field("headers", &headers)
+            .field("cookies", &cookies)
+            .field("capture", &self.capture.is_some())
+            .field("recode", &self.recode.map(|(media, _)| media))
+            .finish()
+    }
+}
+
+impl Extra {
+    /// Adds these parameters to `request` (a cookie joins any `Cookie`
+    /// header the caller configured) and re-encodes its body if asked to.
+    pub(crate) fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
+        if let Some((media, recode)) = self.recode {
+            recode(request, media)?;
+        }
+        if !self.query.is_empty() {
+            request.url_mut().query_pairs_mut().extend_pairs(&self.query);
+        }
+        let headers = request.headers_mut();
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        if self.cookies.is_empty() {
+            return Ok(());
+        }
+        let mut cookie = self.cookies.join("; ");
+        if let Some(given) = headers.get(reqwest::header::COOKIE).and_then(|v| v.to_str().ok()) {
+            cookie = format!("{given}; {cookie}");
+        }
+        let value = HeaderValue::from_str(&cookie).map_err(|e| format!("invalid cookie: {e}"))?;
+        headers.insert(reqwest::header::COOKIE, value);
+        Ok(())
+    }
+}
+
+/// The state of one call: the shared settings, the call's own extra
+/// parameters, and what the transport learned (attempts, status), read when
+/// the result is converted.
 #[derive(Clone, Debug)]
 pub struct Call {
     pub(crate) shared: Arc<Shared>,
+    pub(crate) extra: Extra,
     pub(crate) outcome: Arc<Mutex<Outcome>>,
 }
 
@@ -128,7 +197,10 @@ impl ClientHooks<Call> for raw::Client {
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         self.inner.shared.apply(request);
-        Ok(())
+        self.inner
+            .extra
+            .apply(request)
+            .map_err(progenitor_client::Error::InvalidRequest)
     }
 
     async fn exec(
@@ -136,7 +208,19 @@ impl ClientHooks<Call> for raw::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        transport::send(&self.client, request, None, &self.inner, info.operation_id).await
+        let response =
+            transport::send(&self.client, request, None, &self.inner, info.operation_id).await?;
+        match &self.inner.extra.capture {
+            Some(slot) => {
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = Some(response);
+                }
+                let mut empty = http::Response::new(Vec::<u8>::new());
+                *empty.status_mut() = http::StatusCode::NO_CONTENT;
+                Ok(reqwest::Response::from(empty))
+            }
+            None => Ok(response),
+        }
     }
 }
 
@@ -186,6 +270,7 @@ impl PhalaCloud {
                 max_response_size: shared.max_response_size,
                 own_http: shared.own_http,
             }),
+            extra: Extra::default(),
             outcome: Arc::default(),
         };
         Ok(PhalaCloud {
@@ -251,8 +336,14 @@ impl PhalaCloud {
     }
 
     pub(crate) fn call(&self) -> raw::Client {
+        self.call_with(Extra::default())
+    }
+
+    /// A client for one call that also sends `extra`.
+    pub(crate) fn call_with(&self, extra: Extra) -> raw::Client {
         let call = Call {
             shared: self.raw.inner.shared.clone(),
+            extra,
             outcome: Arc::default(),
         };
         raw::Client::new_with_client(&self.raw.baseurl, self.raw.client.clone(), call)
@@ -417,6 +508,7 @@ impl PhalaCloudBuilder {
                 max_response_size: self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
                 own_http,
             }),
+            extra: Extra::default(),
             outcome: Arc::default(),
         };
         Ok(PhalaCloud {

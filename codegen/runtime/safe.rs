@@ -80,7 +80,19 @@ pub trait Mode: Send + 'static {
         client: &'a crate::PhalaCloud,
         request: BoxFuture<'a, Result<T, PhalaCloudError>>,
     ) -> Self::Sent<'a, T>;
+    /// What a streaming sender (`send_events()`) returns: a stream, or a
+    /// blocking iterator, of outcomes.
+    type Stream<'a, T: Send + 'a>;
+    /// Turns a stream of results into what a streaming sender returns.
+    fn stream<'a, T: Send + 'a>(
+        client: &'a crate::PhalaCloud,
+        stream: ResultStream<'a, T>,
+    ) -> Self::Stream<'a, T>;
 }
+
+/// A boxed, sendable stream of results; an error is its last item.
+pub type ResultStream<'a, T> =
+    std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<T, PhalaCloudError>> + Send + 'a>>;
 
 /// The async modes: their builders can be `.await`ed directly.
 pub trait AsyncMode: Mode {
@@ -115,6 +127,13 @@ impl Mode for Raise {
     ) -> Self::Sent<'a, T> {
         request
     }
+    type Stream<'a, T: Send + 'a> = ResultStream<'a, T>;
+    fn stream<'a, T: Send + 'a>(
+        _: &'a crate::PhalaCloud,
+        stream: ResultStream<'a, T>,
+    ) -> Self::Stream<'a, T> {
+        stream
+    }
 }
 
 impl AsyncMode for Raise {
@@ -133,6 +152,15 @@ impl Mode for Safe {
         request: BoxFuture<'a, Result<T, PhalaCloudError>>,
     ) -> Self::Sent<'a, T> {
         Self::future(request)
+    }
+    type Stream<'a, T: Send + 'a> =
+        std::pin::Pin<Box<dyn futures_util::Stream<Item = SafeResult<T>> + Send + 'a>>;
+    fn stream<'a, T: Send + 'a>(
+        _: &'a crate::PhalaCloud,
+        stream: ResultStream<'a, T>,
+    ) -> Self::Stream<'a, T> {
+        use futures_util::StreamExt;
+        Box::pin(stream.map(SafeResult::from))
     }
 }
 
@@ -153,6 +181,13 @@ impl Mode for Blocking {
     ) -> Self::Sent<'a, T> {
         crate::blocking::block_on(client, request)
     }
+    type Stream<'a, T: Send + 'a> = crate::blocking::Iter<'a, T>;
+    fn stream<'a, T: Send + 'a>(
+        client: &'a crate::PhalaCloud,
+        stream: ResultStream<'a, T>,
+    ) -> Self::Stream<'a, T> {
+        crate::blocking::Iter::new(client, stream)
+    }
 }
 
 impl Mode for BlockingSafe {
@@ -163,5 +198,15 @@ impl Mode for BlockingSafe {
         request: BoxFuture<'a, Result<T, PhalaCloudError>>,
     ) -> Self::Sent<'a, T> {
         crate::blocking::block_on(client, request).into()
+    }
+    type Stream<'a, T: Send + 'a> = std::iter::Map<
+        crate::blocking::Iter<'a, T>,
+        fn(Result<T, PhalaCloudError>) -> SafeResult<T>,
+    >;
+    fn stream<'a, T: Send + 'a>(
+        client: &'a crate::PhalaCloud,
+        stream: ResultStream<'a, T>,
+    ) -> Self::Stream<'a, T> {
+        crate::blocking::Iter::new(client, stream).map(SafeResult::from)
     }
 }

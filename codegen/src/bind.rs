@@ -15,7 +15,8 @@ use quote::quote;
 use crate::error::{Error, Result};
 use crate::ident::ident;
 use crate::ir::{
-    Api, Body, IntRange, Location, MultipartField, Operation, PartKind, Scalar, Success,
+    Api, Body, IntRange, Location, MultipartField, Operation, Param, ParamKind, PartKind, Scalar,
+    Success,
 };
 use crate::openapi::escape;
 use crate::surface::{display_tokens, display_type, OperationSurface, ParamLocation, ParamSurface};
@@ -120,12 +121,11 @@ pub fn surfaces(bound: &[Bound]) -> BTreeMap<String, OperationSurface> {
             .iter()
             .map(|f| {
                 let name = f.ident.to_string();
-                let location = match op.params.iter().find(|p| p.rust_name == name) {
-                    Some(p) => match p.location {
-                        Location::Path => ParamLocation::Path,
-                        Location::Query => ParamLocation::Query,
-                        Location::Header => ParamLocation::Header,
-                    },
+                let location = match f.location {
+                    Some(Location::Path) => ParamLocation::Path,
+                    Some(Location::Query) => ParamLocation::Query,
+                    Some(Location::Header) => ParamLocation::Header,
+                    Some(Location::Cookie) => ParamLocation::Cookie,
                     None if matches!(op.body, Some(Body::Multipart { .. })) => ParamLocation::Form,
                     None => ParamLocation::Body,
                 };
@@ -161,6 +161,12 @@ pub struct Field {
     pub pass: TokenStream,
     pub required: bool,
     pub doc: String,
+    /// Where a parameter goes; `None` for the body or a form part.
+    pub location: Option<Location>,
+    /// For a parameter the SDK sends itself ([`Param::own`]): the statement
+    /// that adds `v` (a reference to the stored value) to `phala_extra`.
+    /// Such a field is not passed to progenitor's method.
+    pub send: Option<TokenStream>,
     /// For an integer parameter: the type progenitor's method takes and the
     /// spec's bounds. The builder stores a plain `i64` and converts it,
     /// checked, before sending.
@@ -183,7 +189,34 @@ fn json_fields(op: &Operation, raw: &syn::ImplItemFn) -> Result<(Vec<Field>, syn
         let syn::Pat::Ident(pat) = &*arg.pat else {
             continue;
         };
-        fields.push(field(op, &pat.ident, &arg.ty));
+        // A byte body is generic in progenitor (`B: Into<reqwest::Body>`);
+        // the builder stores the bytes.
+        let generic = raw
+            .sig
+            .generics
+            .type_params()
+            .any(|t| matches!(&*arg.ty, syn::Type::Path(p) if p.path.is_ident(&t.ident)));
+        if generic {
+            let ident = unreserved(&pat.ident)?;
+            fields.push(Field {
+                owned: quote!(::std::vec::Vec<u8>),
+                pass: quote!(self.#ident),
+                required: true,
+                doc: "The request body, as bytes.".to_owned(),
+                ident,
+                location: None,
+                send: None,
+                int: None,
+            });
+            continue;
+        }
+        fields.push(field(op, &pat.ident, &arg.ty)?);
+    }
+    for p in op.params.iter().filter(|p| p.own) {
+        fields.push(own_field(p)?);
+    }
+    if let Some(choice) = body_choice(op)? {
+        fields.push(choice);
     }
     let success = success_type(&raw.sig.output).ok_or_else(|| Error::Unsupported {
         operation: op.operation_id.clone(),
@@ -197,6 +230,10 @@ fn json_fields(op: &Operation, raw: &syn::ImplItemFn) -> Result<(Vec<Field>, syn
 fn multipart_fields(op: &Operation, parts: &[MultipartField]) -> Result<Vec<Field>> {
     let mut fields = Vec::new();
     for p in &op.params {
+        if p.own {
+            fields.push(own_field(p)?);
+            continue;
+        }
         let ident = ident(&p.rust_name)?;
         fields.push(Field {
             owned: quote!(::std::string::String),
@@ -207,6 +244,8 @@ fn multipart_fields(op: &Operation, parts: &[MultipartField]) -> Result<Vec<Fiel
                 .clone()
                 .unwrap_or_else(|| format!("The `{}` parameter.", p.api_name)),
             ident,
+            location: Some(p.location),
+            send: None,
             int: None,
         });
     }
@@ -215,10 +254,11 @@ fn multipart_fields(op: &Operation, parts: &[MultipartField]) -> Result<Vec<Fiel
         let owned = match part.kind {
             PartKind::File => quote!(runtime::UploadFile),
             PartKind::Files => quote!(::std::vec::Vec<runtime::UploadFile>),
-            PartKind::Text(Scalar::String) => quote!(::std::string::String),
-            PartKind::Text(Scalar::Integer) => quote!(i64),
-            PartKind::Text(Scalar::Number) => quote!(f64),
-            PartKind::Text(Scalar::Boolean) => quote!(bool),
+            PartKind::Text(s) => scalar_type(s),
+            PartKind::Texts(s) => {
+                let item = scalar_type(s);
+                quote!(::std::vec::Vec<#item>)
+            }
             PartKind::Json => quote!(::serde_json::Value),
         };
         fields.push(Field {
@@ -230,6 +270,8 @@ fn multipart_fields(op: &Operation, parts: &[MultipartField]) -> Result<Vec<Fiel
                 .clone()
                 .unwrap_or_else(|| format!("The `{}` form field.", part.name)),
             ident,
+            location: None,
+            send: None,
             int: None,
         });
     }
@@ -250,9 +292,106 @@ fn multipart_output(op: &Operation) -> Result<TokenStream> {
     })
 }
 
+/// A parameter the SDK sends itself: what the builder stores follows the
+/// schema's shape, and the runtime's `Extra` puts it on the request.
+fn own_field(p: &Param) -> Result<Field> {
+    let owned = match p.kind {
+        ParamKind::Text(s) => scalar_type(s),
+        ParamKind::List(s) => {
+            let item = scalar_type(s);
+            quote!(::std::vec::Vec<#item>)
+        }
+        ParamKind::Map => quote!(
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>
+        ),
+        ParamKind::Json => quote!(::serde_json::Value),
+    };
+    let (name, deep) = (&p.api_name, p.deep_object);
+    let header = p.api_name.to_ascii_lowercase();
+    let send = match p.location {
+        Location::Cookie => quote!(phala_extra.cookie(#name, v)?;),
+        Location::Header => quote!(phala_extra.header(#header, v)?;),
+        Location::Query | Location::Path => quote!(phala_extra.query(#name, #deep, v)?;),
+    };
+    let mut doc = p
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` parameter.", p.api_name));
+    if deep {
+        doc.push_str(&format!(
+            "\n\nSent as `{name}[key]=value` query pairs, one per entry."
+        ));
+    }
+    Ok(Field {
+        ident: unreserved(&ident(&p.rust_name)?)?,
+        owned,
+        pass: quote!(),
+        required: p.required,
+        doc,
+        location: Some(p.location),
+        send: Some(send),
+        int: None,
+    })
+}
+
+/// `body_as`, for a JSON body the spec also accepts as a form, multipart or
+/// text: the caller picks the media type, and the runtime re-encodes the
+/// body when it is sent.
+fn body_choice(op: &Operation) -> Result<Option<Field>> {
+    let recodable = op.body.as_ref().map(Body::recodable).unwrap_or_default();
+    if recodable.is_empty() {
+        return Ok(None);
+    }
+    let allowed: Vec<&str> = std::iter::once("application/json")
+        .chain(recodable.iter().copied())
+        .collect();
+    let listed = allowed
+        .iter()
+        .map(|m| format!("`{m}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(Some(Field {
+        ident: ident("body_as")?,
+        owned: quote!(::std::string::String),
+        pass: quote!(),
+        required: false,
+        doc: format!(
+            "Sends the body in another media type the operation accepts: one of {listed} \
+             (JSON when unset). A form or multipart body has one field per top-level field \
+             of the body; text is a string body as it is. Another value is a validation \
+             error before anything is sent."
+        ),
+        location: None,
+        send: Some(quote!(phala_extra.body_as(&[#(#allowed),*], v)?;)),
+        int: None,
+    }))
+}
+
+/// The Rust type a scalar parameter or form field is stored as.
+fn scalar_type(s: Scalar) -> TokenStream {
+    match s {
+        Scalar::String => quote!(::std::string::String),
+        Scalar::Integer => quote!(i64),
+        Scalar::Number => quote!(f64),
+        Scalar::Boolean => quote!(bool),
+    }
+}
+
+/// A parameter named like one of the builder's own members (`api_version`,
+/// `phala_*`) gets a `_param` suffix in Rust; its wire name is unchanged.
+fn unreserved(original: &Ident) -> Result<Ident> {
+    let name = original.to_string();
+    if name == "api_version" || name.starts_with("phala_") {
+        ident(&format!("{name}_param"))
+    } else {
+        Ok(original.clone())
+    }
+}
+
 /// Maps one of progenitor's parameter types to what the builder stores and
 /// how it is passed back.
-fn field(op: &Operation, ident: &Ident, ty: &syn::Type) -> Field {
+fn field(op: &Operation, progenitor_ident: &Ident, ty: &syn::Type) -> Result<Field> {
+    let ident = &unreserved(progenitor_ident)?;
     let (inner, optional) = match option_inner(ty) {
         Some(inner) => (inner, true),
         None => (ty, false),
@@ -275,7 +414,7 @@ fn field(op: &Operation, ident: &Ident, ty: &syn::Type) -> Field {
         }
         other => (quote!(#other), quote!(self.#ident)),
     };
-    let name = ident.to_string();
+    let name = progenitor_ident.to_string();
     let param = op.params.iter().find(|p| p.rust_name == name);
     let doc = param
         .and_then(|p| p.description.clone())
@@ -299,14 +438,16 @@ fn field(op: &Operation, ident: &Ident, ty: &syn::Type) -> Field {
         Some(_) => (quote!(i64), quote!(#ident)),
         None => (owned, pass),
     };
-    Field {
+    Ok(Field {
         ident: ident.clone(),
         owned,
         pass,
         required: !optional,
         doc,
+        location: param.map(|p| p.location),
+        send: None,
         int,
-    }
+    })
 }
 
 /// The integer types progenitor gives parameters, which the builder takes

@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
 /// The configuration file, as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// The file this was read from.
@@ -48,7 +48,7 @@ pub struct Config {
     pub allow_unused_overrides: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Inputs {
     pub spec: PathBuf,
@@ -67,7 +67,7 @@ pub struct Inputs {
 
 /// What the generated client is called and sends: everything the runtime
 /// would otherwise hard-code for one API.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientSettings {
     /// The client type (`PhalaCloud`); its builder and error types are
@@ -98,7 +98,7 @@ pub struct ClientSettings {
 }
 
 /// How the API key is sent on every request.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Auth {
     /// In this header, as it is (`{ header = "X-API-Key" }`).
@@ -113,13 +113,13 @@ pub enum Auth {
     None,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Output {
     pub dir: PathBuf,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CrateMeta {
     pub name: String,
@@ -181,7 +181,7 @@ impl CrateMeta {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiVersions {
     pub default_version: String,
@@ -192,7 +192,7 @@ pub struct ApiVersions {
     pub pins: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Skip {
     /// operationIds of operations not to generate, e.g. ones the
@@ -201,12 +201,27 @@ pub struct Skip {
     pub operations: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PythonNames {
     /// operationId -> the Python method name to keep when several map to it.
     #[serde(default)]
     pub primary: BTreeMap<String, String>,
+}
+
+/// A TOML error in `path` (whose text is `text`), with its line and column.
+pub(crate) fn toml_error(path: &Path, text: &str, e: toml::de::Error) -> Error {
+    let (line, column) = e
+        .span()
+        .map(|span| crate::load::line_column(text, span.start))
+        .unwrap_or((0, 0));
+    Error::Parse {
+        path: path.to_owned(),
+        format: "TOML",
+        line,
+        column,
+        message: e.message().to_owned(),
+    }
 }
 
 /// The default configuration file, relative to the workspace root.
@@ -219,19 +234,7 @@ impl Config {
             path: path.to_owned(),
             source,
         })?;
-        let mut config: Config = toml::from_str(&text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map(|span| crate::load::line_column(&text, span.start))
-                .unwrap_or((0, 0));
-            Error::Parse {
-                path: path.to_owned(),
-                format: "TOML",
-                line,
-                column,
-                message: e.message().to_owned(),
-            }
-        })?;
+        let mut config: Config = toml::from_str(&text).map_err(|e| toml_error(path, &text, e))?;
         if !config
             .api
             .supported_versions

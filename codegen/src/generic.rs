@@ -90,6 +90,63 @@ pub fn config(spec: &Path, doc: &Value, out: &Path, name: Option<&str>) -> Resul
     })
 }
 
+/// `--generic --config FILE`: the derived configuration `base` with every
+/// key FILE sets replacing the derived one; tables merge key by key, so a
+/// file with only `[client] base_url = ".."` changes only the base URL.
+/// Relative paths in FILE (`inputs.*`, `output.dir`) are taken against its
+/// directory. The result is checked like any configuration file.
+pub fn refine(base: &Config, path: &Path) -> Result<Config> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut overlay: toml::Table =
+        toml::from_str(&text).map_err(|e| crate::config::toml_error(path, &text, e))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    for (table, key) in [
+        ("inputs", "spec"),
+        ("inputs", "error_catalog"),
+        ("inputs", "python_names"),
+        ("inputs", "overlays"),
+        ("output", "dir"),
+    ] {
+        if let Some(toml::Value::String(p)) = overlay
+            .get_mut(table)
+            .and_then(toml::Value::as_table_mut)
+            .and_then(|t| t.get_mut(key))
+        {
+            if Path::new(p.as_str()).is_relative() {
+                *p = dir.join(&*p).to_string_lossy().into_owned();
+            }
+        }
+    }
+    let invalid = |message: String| Error::Config {
+        path: path.to_owned(),
+        message,
+    };
+    let mut merged = toml::Table::try_from(base).map_err(|e| invalid(e.to_string()))?;
+    merge(&mut merged, overlay);
+    let mut config: Config = toml::Value::Table(merged)
+        .try_into()
+        .map_err(|e: toml::de::Error| invalid(e.message().to_owned()))?;
+    config.source = path.to_owned();
+    config.krate.check_name(path)?;
+    config.krate.semver(path)?;
+    Ok(config)
+}
+
+/// `overlay`'s keys over `base`'s, tables merged recursively.
+fn merge(base: &mut toml::Table, overlay: toml::Table) {
+    for (key, value) in overlay {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
 /// `"Prefect Server"` -> `prefect-server`; a title that gives nothing
 /// usable gives `api-client`.
 pub fn crate_name(title: &str) -> String {

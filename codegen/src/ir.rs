@@ -8,8 +8,12 @@ use heck::ToSnakeCase;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::media::other_media;
+pub use crate::media::Reading;
 use crate::naming::Names;
 use crate::openapi::{self, escape};
+pub use crate::param_shape::ParamKind;
+use crate::param_shape::{mark_shadowed, param_kind};
 
 /// The whole API, operations sorted by method name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +55,10 @@ pub struct Operation {
     /// Declared 2xx statuses, ascending (200 when none is declared).
     pub success_statuses: Vec<u16>,
     pub success: Success,
+    /// The 2xx media types besides `application/json`, sorted: the builder
+    /// reads these as text, bytes or server-sent events
+    /// ([`Operation::negotiated`]).
+    pub other_media: Vec<String>,
     /// Declared non-2xx statuses, ascending.
     pub error_statuses: Vec<u16>,
     /// The `X-Phala-Version` this operation always sends (`[api.pins]`).
@@ -68,6 +76,7 @@ pub enum Location {
     Path,
     Query,
     Header,
+    Cookie,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +91,15 @@ pub struct Param {
     /// Inclusive bounds when the schema is an integer (`minimum`,
     /// `exclusiveMaximum`, ...), checked before a request is sent.
     pub range: Option<IntRange>,
+    /// Whether the SDK sends it itself because progenitor cannot: a cookie,
+    /// a `deepObject` query, a header that is not one scalar (progenitor
+    /// formats it with `Display`), or a query or header parameter that
+    /// shares its name with a path parameter.
+    pub own: bool,
+    /// Its schema's shape, which gives an `own` parameter its Rust type.
+    pub kind: ParamKind,
+    /// `style: deepObject`: sent as `name[key]=value` pairs.
+    pub deep_object: bool,
 }
 
 /// Inclusive integer bounds; `None` is unbounded on that side.
@@ -129,6 +147,24 @@ impl Body {
         }
     }
 
+    /// For a JSON body, the media types the caller may pick instead with
+    /// `body_as` (the body is re-encoded when sent): the spec's
+    /// alternatives among form, multipart and plain text. Empty otherwise.
+    pub fn recodable(&self) -> Vec<&'static str> {
+        const RECODABLE: [&str; 3] = [
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+            "text/plain",
+        ];
+        match self {
+            Body::Json { alternatives, .. } => RECODABLE
+                .into_iter()
+                .filter(|m| alternatives.iter().any(|a| a.split(';').next() == Some(*m)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The other media types the spec offers, which this SDK does not send.
     pub fn alternatives(&self) -> &[String] {
         match self {
@@ -160,6 +196,9 @@ pub enum PartKind {
     Files,
     /// A scalar sent as its text: `String`, `i64`, `f64` or `bool`.
     Text(Scalar),
+    /// An array of scalars, one text part per item under the field's name
+    /// (how form frameworks such as FastAPI read a list field).
+    Texts(Scalar),
     /// An object, array or union, sent as a JSON part.
     Json,
 }
@@ -170,6 +209,19 @@ pub enum Scalar {
     Integer,
     Number,
     Boolean,
+}
+
+impl Scalar {
+    /// The scalar a JSON Schema `type` names; `None` for any other type.
+    pub fn of(ty: Option<&str>) -> Option<Scalar> {
+        match ty? {
+            "string" => Some(Scalar::String),
+            "integer" => Some(Scalar::Integer),
+            "number" => Some(Scalar::Number),
+            "boolean" => Some(Scalar::Boolean),
+            _ => None,
+        }
+    }
 }
 
 /// What a 2xx response carries.
@@ -263,6 +315,7 @@ fn operation(
             Some("path") => Location::Path,
             Some("query") => Location::Query,
             Some("header") => Location::Header,
+            Some("cookie") => Location::Cookie,
             other => {
                 return Err(unsupported(
                     pointer,
@@ -275,7 +328,11 @@ fn operation(
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        params.retain(|q: &Param| q.api_name != api_name);
+        // An operation's parameter overrides the path item's one with the
+        // same name and location.
+        params.retain(|q: &Param| q.api_name != api_name || q.location != location);
+        let deep_object = p.get("style").and_then(Value::as_str) == Some("deepObject");
+        let kind = param_kind(p.get("schema"));
         params.push(Param {
             rust_name: api_name.to_snake_case(),
             api_name,
@@ -286,8 +343,14 @@ fn operation(
                 .get("schema")
                 .and_then(crate::facts::integer_range)
                 .map(|(min, max)| IntRange { min, max }),
+            own: location == Location::Cookie
+                || deep_object
+                || (location == Location::Header && !matches!(kind, ParamKind::Text(_))),
+            kind,
+            deep_object,
         });
     }
+    mark_shadowed(&mut params);
     let order: Vec<&str> = path
         .split('{')
         .skip(1)
@@ -358,6 +421,7 @@ fn operation(
         body,
         success_statuses,
         success,
+        other_media: other_media(op),
         error_statuses,
         version_pin: None,
         untyped_reason: op

@@ -26,10 +26,12 @@ pub mod ident;
 pub mod inline;
 pub mod ir;
 pub mod load;
+pub mod media;
 pub mod naming;
 pub mod normalize;
 pub mod openapi;
 pub mod overlay;
+pub mod param_shape;
 pub mod quiet;
 pub mod release;
 pub mod report;
@@ -356,7 +358,8 @@ fn generate_with(
         .iter()
         .filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
         .count();
-    let surface = read_surface(&bound, &mut raw, error_codes(&catalog));
+    let exports = emit::exports(&api, config, &bound);
+    let surface = read_surface(&bound, &mut raw, error_codes(&catalog), exports);
     let previous = release::previous(&config.output.dir)?;
     let release = release::release(&previous, surface, config)?;
     let mut files = emit::files(&api, &catalog, config, &release.version, raw, &bound, types)?;
@@ -390,7 +393,8 @@ pub fn api_surface(
         Some(path) => error_codes(&catalog::load(path, &config.error_code_names)?),
         None => BTreeMap::new(),
     };
-    Ok(read_surface(&bound, &mut raw, error_codes))
+    let exports = emit::exports(&api, config, &bound);
+    Ok(read_surface(&bound, &mut raw, error_codes, exports))
 }
 
 /// The crate's API surface: method signatures from the bound operations and
@@ -400,11 +404,13 @@ fn read_surface(
     bound: &[bind::Bound],
     raw: &mut emit::progenitor::Raw,
     error_codes: BTreeMap<String, String>,
+    exports: std::collections::BTreeSet<String>,
 ) -> surface::Surface {
     let mut surface = surface::Surface {
         operations: bind::surfaces(bound),
         models: std::mem::take(&mut raw.models),
         error_codes,
+        exports,
     };
     emit::requests::reshape_surface(&mut surface);
     surface

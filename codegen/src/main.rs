@@ -33,9 +33,11 @@ fn put(text: &str) {
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// The generator's configuration file (naming tables, API versions).
-    #[arg(long, global = true, default_value = config::DEFAULT_CONFIG)]
-    config: PathBuf,
+    /// The generator's configuration file (naming tables, API versions;
+    /// default: spec/phala-codegen.toml). With --generic it refines what is
+    /// read from the spec: the keys it sets replace the derived ones.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
     /// The OpenAPI spec (JSON or YAML); overrides `inputs.spec`.
     #[arg(long)]
     spec: Option<PathBuf>,
@@ -73,7 +75,7 @@ struct Cli {
     skip_unsupported: bool,
     /// Generate a standalone SDK for any OpenAPI spec (needs --spec and
     /// --out): names, base URL and auth come from the spec, nothing is
-    /// Phala-specific, and no configuration file is read.
+    /// Phala-specific, and only a --config given explicitly is read.
     #[arg(long, requires_all = ["spec", "out"])]
     generic: bool,
     /// With --generic: the crate name (default: from `info.title`); the
@@ -161,9 +163,17 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     let mut config = match (&cli.spec, &cli.out) {
         (Some(spec), Some(out)) if cli.generic => {
             let doc = phala_codegen::load::load_spec(spec)?;
-            phala_codegen::generic::config(spec, &doc, out, cli.name.as_deref())?
+            let derived = phala_codegen::generic::config(spec, &doc, out, cli.name.as_deref())?;
+            match &cli.config {
+                Some(refinement) => phala_codegen::generic::refine(&derived, refinement)?,
+                None => derived,
+            }
         }
-        _ => Config::load(&cli.config)?,
+        _ => Config::load(
+            cli.config
+                .as_deref()
+                .unwrap_or(std::path::Path::new(config::DEFAULT_CONFIG)),
+        )?,
     };
     config.allow_unused_overrides = cli.allow_unused_overrides;
     config.skip_unsupported = cli.skip_unsupported;

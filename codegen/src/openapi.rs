@@ -24,7 +24,7 @@ pub struct Site<'a> {
 /// A visitor: gets each schema object and returns how many sites it changed.
 pub type Visit<'f> = dyn FnMut(&mut Map<String, Value>, &Site<'_>) -> Result<usize> + 'f;
 
-const METHODS: [&str; 8] = [
+pub(crate) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 

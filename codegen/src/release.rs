@@ -68,6 +68,16 @@ pub fn previous(out: &Path) -> Result<Previous> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(source) => return Err(Error::Read { path, source }),
     };
+    // A snapshot from before exports were recorded: they are read off the
+    // crate root that generation wrote.
+    let snapshot = snapshot.map(|mut s: Snapshot| {
+        if s.surface.exports.is_empty() {
+            if let Ok(lib) = std::fs::read_to_string(out.join("src/lib.rs")) {
+                s.surface.exports = crate::surface::root_exports(&lib);
+            }
+        }
+        s
+    });
     let changelog = std::fs::read_to_string(out.join(CHANGELOG)).unwrap_or_default();
     let changelog_entries = changelog
         .find("\n## ")

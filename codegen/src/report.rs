@@ -25,6 +25,8 @@ pub enum Scope {
     Operation,
     Model,
     ErrorCode,
+    /// A name the crate root exports (a runtime type or module).
+    Export,
 }
 
 /// The kind of change; also the key for counting and for the bump.
@@ -61,6 +63,8 @@ pub enum Category {
     ErrorCodeAdded,
     ErrorCodeRemoved,
     ErrorCodeRenamed,
+    ExportAdded,
+    ExportRemoved,
 }
 
 impl Category {
@@ -76,6 +80,7 @@ impl Category {
                 | Category::FieldAdded
                 | Category::VariantAdded
                 | Category::ErrorCodeAdded
+                | Category::ExportAdded
         )
     }
 }
@@ -165,6 +170,9 @@ pub struct Summary {
     pub operations: Counts,
     pub models: Counts,
     pub error_codes: Counts,
+    /// Left out of the text when zero (reports before exports were compared
+    /// had no such line).
+    pub exports: Counts,
     pub breaking: usize,
     pub non_breaking: usize,
 }
@@ -298,8 +306,13 @@ impl Report {
                 c.added, c.removed, c.renamed, c.changed
             )
         };
+        let exports = if s.exports == Counts::default() {
+            String::new()
+        } else {
+            format!("Exports: {}\n", counts(&s.exports))
+        };
         format!(
-            "Operations: {}\nModels: {}\nError codes: {}\nEntries: {} breaking, {} non-breaking\n",
+            "Operations: {}\nModels: {}\nError codes: {}\n{exports}Entries: {} breaking, {} non-breaking\n",
             counts(&s.operations),
             counts(&s.models),
             counts(&s.error_codes),
@@ -326,6 +339,7 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::Operation => "operations",
         Scope::Model => "models",
         Scope::ErrorCode => "error codes",
+        Scope::Export => "crate exports",
     }
 }
 
@@ -334,6 +348,7 @@ fn scope_word(scope: Scope) -> &'static str {
         Scope::Operation => "operation",
         Scope::Model => "model",
         Scope::ErrorCode => "error code",
+        Scope::Export => "export",
     }
 }
 
@@ -350,14 +365,17 @@ fn summarize(entries: &[Entry]) -> Summary {
             Scope::Operation => &mut s.operations,
             Scope::Model => &mut s.models,
             Scope::ErrorCode => &mut s.error_codes,
+            Scope::Export => &mut s.exports,
         };
         match e.category {
-            Category::OperationAdded | Category::ModelAdded | Category::ErrorCodeAdded => {
-                counts.added += 1
-            }
-            Category::OperationRemoved | Category::ModelRemoved | Category::ErrorCodeRemoved => {
-                counts.removed += 1
-            }
+            Category::OperationAdded
+            | Category::ModelAdded
+            | Category::ErrorCodeAdded
+            | Category::ExportAdded => counts.added += 1,
+            Category::OperationRemoved
+            | Category::ModelRemoved
+            | Category::ErrorCodeRemoved
+            | Category::ExportRemoved => counts.removed += 1,
             Category::OperationRenamed | Category::ErrorCodeRenamed => counts.renamed += 1,
             _ => {
                 if changed.insert((e.scope, &e.name)) {

@@ -133,10 +133,13 @@ pub fn part_kind(doc: &Value, prop: &Value) -> PartKind {
     let ty = single_type(prop);
     match ty {
         Some("array") if prop.get("items").is_some_and(is_binary) => PartKind::Files,
-        Some("string") => PartKind::Text(Scalar::String),
-        Some("integer") => PartKind::Text(Scalar::Integer),
-        Some("number") => PartKind::Text(Scalar::Number),
-        Some("boolean") => PartKind::Text(Scalar::Boolean),
+        Some("array") => {
+            let items = prop.get("items").map(|i| non_null(doc, i));
+            match Scalar::of(items.and_then(single_type)) {
+                Some(scalar) => PartKind::Texts(scalar),
+                None => PartKind::Json,
+            }
+        }
         // No type at all but an enum of strings: a string.
         None if prop
             .get("enum")
@@ -145,7 +148,10 @@ pub fn part_kind(doc: &Value, prop: &Value) -> PartKind {
         {
             PartKind::Text(Scalar::String)
         }
-        _ => PartKind::Json,
+        other => match Scalar::of(other) {
+            Some(scalar) => PartKind::Text(scalar),
+            None => PartKind::Json,
+        },
     }
 }
 
@@ -237,6 +243,10 @@ mod tests {
         );
         assert_eq!(
             kind(json!({"type": "array", "items": {"type": "string"}})),
+            PartKind::Texts(Scalar::String)
+        );
+        assert_eq!(
+            kind(json!({"type": "array", "items": {"type": "object"}})),
             PartKind::Json
         );
         assert_eq!(

@@ -8,7 +8,7 @@
 //! written beside the generated crate (`api-surface.json`) so the next
 //! regeneration can say what changed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +23,45 @@ pub struct Surface {
     /// Error code (`ERR-03-001`) -> its constant in `error_codes`.
     #[serde(default)]
     pub error_codes: BTreeMap<String, String>,
+    /// The names the crate root exports besides the models and operations:
+    /// its public modules and `pub use` items (`blocking`, `ServerEvent`).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub exports: BTreeSet<String>,
+}
+
+/// The names a crate root (`src/lib.rs`) exports: `pub mod` and `pub use`
+/// items, the last segment of each (a rename's new name); empty for text
+/// that does not parse.
+pub fn root_exports(lib_rs: &str) -> BTreeSet<String> {
+    fn names(tree: &syn::UseTree, out: &mut BTreeSet<String>) {
+        match tree {
+            syn::UseTree::Path(p) => names(&p.tree, out),
+            syn::UseTree::Name(n) => {
+                out.insert(n.ident.to_string());
+            }
+            syn::UseTree::Rename(r) => {
+                out.insert(r.rename.to_string());
+            }
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| names(t, out)),
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    let Ok(file) = syn::parse_file(lib_rs) else {
+        return out;
+    };
+    for item in &file.items {
+        match item {
+            syn::Item::Mod(m) if matches!(m.vis, syn::Visibility::Public(_)) => {
+                out.insert(m.ident.to_string());
+            }
+            syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) => {
+                names(&u.tree, &mut out);
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// One operation: `client.name(required...)` plus builder setters.
@@ -60,6 +99,7 @@ pub enum ParamLocation {
     Path,
     Query,
     Header,
+    Cookie,
     /// The JSON or form request body.
     Body,
     /// A `multipart/form-data` part.
@@ -72,6 +112,7 @@ impl fmt::Display for ParamLocation {
             ParamLocation::Path => "path",
             ParamLocation::Query => "query",
             ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
             ParamLocation::Body => "body",
             ParamLocation::Form => "form",
         })
@@ -214,6 +255,14 @@ pub fn display_tokens(tokens: &proc_macro2::TokenStream) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_root_exports_are_its_public_modules_and_uses() {
+        let lib = "pub mod blocking; mod client; pub use client::{Api, Builder as B}; \
+                   pub use negotiate::ServerEvent; use std::fmt; pub(crate) use x::Y;";
+        let names: Vec<String> = root_exports(lib).into_iter().collect();
+        assert_eq!(names, ["Api", "B", "ServerEvent", "blocking"]);
+    }
 
     #[test]
     fn types_read_as_a_caller_writes_them() {

@@ -1,21 +1,25 @@
 //! The corpus test: every third-party spec in `../shared/public-specs/`
 //! (read-only; provenance in its `SOURCES.md`) is generated in `--generic`
 //! mode into a temporary directory, and each crate that generates is built
-//! with `cargo check` and its doctests run with `cargo test --doc`. It
-//! prints `public specs: N/M generate, K/M compile`, and what stopped each
-//! one that did not.
+//! and its doctests run with `cargo test --doc` (which fails on anything
+//! `cargo check` would). It prints `public specs: N/M generate, K/M
+//! compile`, and what stopped each one that did not.
 //!
-//! Issue 17 is done when that line reads M/M twice. Until then the test
-//! fails only on a regression: a spec in [`PASSING`] that no longer
-//! generates and compiles.
+//! Every spec in [`PASSING`] must generate and compile; a new spec dropped
+//! into the directory is reported but does not fail the test until it is
+//! listed there.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The specs that generate and compile today; each must keep doing so.
 const PASSING: &[&str] = &[
+    "drf-spectacular-inventree-api-534.yaml",
     "fastapi-prefect-rest-api.json",
+    "handwritten-overseerr-api.yml",
+    "lago-openapi.yaml",
     "nestjs-immich-openapi-specs.json",
+    "openai-openapi.yaml",
 ];
 
 fn corpus_dir() -> PathBuf {
@@ -55,6 +59,9 @@ fn cargo(crate_dir: &Path, args: &[&str]) -> std::process::Output {
         .arg("--manifest-path")
         .arg(crate_dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target_dir())
+        // Debug info is most of these large crates' build time and disk.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_INCREMENTAL", "0")
         .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs")
@@ -93,11 +100,6 @@ fn public_specs_generate_and_compile() {
             continue;
         }
         generated.push(name.clone());
-        let check = cargo(&out, &["check", "--quiet"]);
-        if !check.status.success() {
-            failures.push(format!("{name}: cargo check: {}", tail(&check)));
-            continue;
-        }
         let doc = cargo(&out, &["test", "--doc", "--quiet"]);
         if !doc.status.success() {
             failures.push(format!("{name}: cargo test --doc: {}", tail(&doc)));

@@ -463,6 +463,7 @@ impl ErrorCode {
     }
     /// The catalog's user-facing message.
     pub fn message(&self) -> ::std::option::Option<&'static str> {
+        #[allow(clippy::match_single_binding)]
         match self {
             ErrorCode::NodeNotFound => {
                 ::std::option::Option::Some("The requested node is not available")
@@ -660,6 +661,7 @@ impl ErrorCode {
 impl ::std::str::FromStr for ErrorCode {
     type Err = ::std::convert::Infallible;
     fn from_str(code: &str) -> ::std::result::Result<Self, Self::Err> {
+        #[allow(clippy::match_single_binding)]
         ::std::result::Result::Ok(
             match code {
                 "ERR-01-001" => ErrorCode::NodeNotFound,

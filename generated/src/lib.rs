@@ -68,6 +68,8 @@ pub mod webhook;
 pub use precondition::ComposeHashPrecondition;
 pub mod watch;
 pub use watch::{CvmStateEvent, WaitForCvmState, WaitProgress, WatchCvmState};
+mod negotiate;
+pub use negotiate::{ServerEvent, ServerEvents};
 pub use error::{
     ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, PhalaCloudError,
     PlainBusinessError, RequestError, ResourceError, ServerError, ValidationDetail,

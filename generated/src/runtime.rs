@@ -367,7 +367,7 @@ fn join_paths(outer: &str, inner: &str) -> String {
     }
 }
 
-async fn convert_error(e: progenitor_client::Error<()>, call: &Call) -> PhalaCloudError {
+pub(crate) async fn convert_error(e: progenitor_client::Error<()>, call: &Call) -> PhalaCloudError {
     use progenitor_client::Error as E;
     let outcome = call.outcome();
     if let Some(too_large) = too_large(call) {

@@ -34,7 +34,6 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-use eventsource_stream::Eventsource;
 use futures_util::{Stream, StreamExt};
 
 use crate::client::PhalaCloud;
@@ -224,35 +223,19 @@ impl<'a, M: 'static> WatchCvmState<'a, M> {
                 CvmStateEvent::State(state),
             )])));
         }
-        let call = raw.inner.clone();
-        let events = response.bytes_stream().eventsource();
+        let events = crate::negotiate::events(response, raw.inner.clone());
         Ok(Box::pin(futures_util::stream::unfold(
             Some(events),
-            move |events| {
-                let call = call.clone();
-                async move {
-                    let mut events = events?;
-                    let item = match events.next().await? {
-                        Ok(event) => event,
-                        Err(e) => return Some((Err(stream_error(e, &call)), None)),
-                    };
-                    let parsed = parse(&item.event, &item.data);
-                    let last = matches!(parsed, Ok(CvmStateEvent::Complete(_)));
-                    Some((parsed, (!last).then_some(events)))
-                }
+            |events| async move {
+                let mut events = events?;
+                let parsed = match events.next().await? {
+                    Ok(event) => parse(&event.event, &event.data),
+                    Err(e) => return Some((Err(e), None)),
+                };
+                let last = matches!(parsed, Ok(CvmStateEvent::Complete(_)));
+                Some((parsed, (!last).then_some(events)))
             },
         )))
-    }
-}
-
-/// The error for a failure while reading the stream.
-fn stream_error(
-    e: eventsource_stream::EventStreamError<reqwest::Error>,
-    call: &crate::client::Call,
-) -> PhalaCloudError {
-    match e {
-        eventsource_stream::EventStreamError::Transport(e) => crate::runtime::body_error(e, call),
-        other => RequestError::new(format!("the event stream is malformed: {other}"), None).into(),
     }
 }
 

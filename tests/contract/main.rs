@@ -79,6 +79,7 @@ fn arguments(spec: &Value, op: &Operation) -> Value {
                     PartKind::Text(Scalar::Integer) => json!(1),
                     PartKind::Text(Scalar::Number) => json!(1.5),
                     PartKind::Text(Scalar::Boolean) => json!(true),
+                    PartKind::Texts(_) => json!(["sample"]),
                     PartKind::Json => json!({}),
                 };
                 args.insert(f.rust_name.clone(), value);

@@ -52,7 +52,38 @@ pub fn compare(old: &Surface, new: &Surface, with_error_codes: bool) -> Vec<Entr
     if with_error_codes {
         error_codes(&mut out, old, new);
     }
+    exports(&mut out, old, new);
     out.0
+}
+
+/// Names the crate root gains or loses. A snapshot from before exports were
+/// recorded has none, and is not compared.
+fn exports(out: &mut Entries, old: &Surface, new: &Surface) {
+    if old.exports.is_empty() {
+        return;
+    }
+    for name in old.exports.difference(&new.exports) {
+        out.push(
+            Breaking,
+            Scope::Export,
+            name,
+            None,
+            Category::ExportRemoved,
+            "removed from the crate root".to_owned(),
+            "code naming it no longer compiles",
+        );
+    }
+    for name in new.exports.difference(&old.exports) {
+        out.push(
+            NonBreaking,
+            Scope::Export,
+            name,
+            None,
+            Category::ExportAdded,
+            "added to the crate root".to_owned(),
+            "a new name",
+        );
+    }
 }
 
 #[derive(Default)]
@@ -129,4 +160,39 @@ pub fn request_models(surface: &Surface) -> std::collections::BTreeSet<String> {
         .filter(|(_, u)| u.input)
         .map(|(name, _)| name)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_exports(names: &[&str]) -> Surface {
+        Surface {
+            exports: names.iter().map(|n| n.to_string()).collect(),
+            ..Surface::default()
+        }
+    }
+
+    #[test]
+    fn a_removed_export_breaks_and_an_added_one_does_not() {
+        let entries = compare(
+            &with_exports(&["A", "B"]),
+            &with_exports(&["B", "C"]),
+            false,
+        );
+        let got: Vec<(Severity, &str, crate::report::Category)> = entries
+            .iter()
+            .map(|e| (e.severity, e.name.as_str(), e.category))
+            .collect();
+        use crate::report::Category::{ExportAdded, ExportRemoved};
+        assert_eq!(
+            got,
+            [
+                (Breaking, "A", ExportRemoved),
+                (NonBreaking, "C", ExportAdded)
+            ]
+        );
+        // A snapshot without exports predates them: nothing to compare.
+        assert!(compare(&with_exports(&[]), &with_exports(&["C"]), false).is_empty());
+    }
 }

@@ -15,23 +15,31 @@ use crate::ident::ident;
 use crate::ir::{Location, Operation};
 
 /// The builder of `op`: `fields` are its parameters, `output` what `.await?`
-/// yields, and `send_body` the statements that send the request.
+/// yields, and `send_body` the statements that send the request. `captured`,
+/// for an operation with other response media types, sends it asking for
+/// `accept` and evaluates to the raw response and its call. Without
+/// `versioned` (the API has no version header) there is no `api_version`
+/// setter.
 pub fn builder(
     op: &Operation,
     fields: &[Field],
     output: TokenStream,
     send_body: TokenStream,
+    captured: Option<TokenStream>,
+    versioned: bool,
 ) -> Result<TokenStream> {
     check_field_names(op, fields)?;
     let names = Names::of(op)?;
     let definition = definition(op, &names, fields);
-    let methods = builder_methods(op, &names, fields, &output, send_body);
+    let methods = builder_methods(op, &names, fields, &output, send_body, versioned);
+    let negotiated = captured.map(|body| negotiated(op, &names, fields, body));
     let from_json = from_json(&names, fields);
     let into_future = into_future(&names, &output);
     let starters = starters(op, &names, fields);
     Ok(quote! {
         #definition
         #methods
+        #negotiated
         #from_json
         #into_future
         #starters
@@ -114,6 +122,7 @@ fn builder_methods(
     fields: &[Field],
     output: &TokenStream,
     send_body: TokenStream,
+    versioned: bool,
 ) -> TokenStream {
     let builder = &names.builder;
     let params = fields.iter().filter(|f| f.required).map(|f| {
@@ -138,45 +147,17 @@ fn builder_methods(
             }
         }
     });
-    let (pin, version_doc) = match &op.version_pin {
-        Some(v) => (
-            quote!(::std::option::Option::Some(#v)),
-            format!(
-                "Sends this request with another `X-Phala-Version` (one of \
-                 [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this \
-                 operation sends `{v}`, its pinned version, whatever the client's."
-            ),
-        ),
-        None => (
-            quote!(::std::option::Option::None),
-            "Sends this request with another `X-Phala-Version` (one of \
-             [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's."
-                .to_owned(),
-        ),
-    };
-    let path_checks = path_string_fields(op, fields).map(|f| {
-        let (ident, name) = (&f.ident, f.ident.to_string());
-        quote!(runtime::check_path_param(#name, &self.#ident)?;)
-    });
-    let int_checks = fields.iter().filter_map(|f| {
-        let check = f.int.as_ref()?;
-        let (ident, name, raw) = (&f.ident, f.ident.to_string(), &check.raw);
-        let bound = |b: Option<i64>| match b {
-            Some(v) => quote!(::std::option::Option::Some(#v)),
-            None => quote!(::std::option::Option::None),
-        };
-        let (min, max) = (bound(check.range.min), bound(check.range.max));
-        Some(if f.required {
-            quote!(let #ident = runtime::int_param::<#raw>(#name, self.#ident, #min, #max)?;)
-        } else {
-            quote! {
-                let #ident = self
-                    .#ident
-                    .map(|v| runtime::int_param::<#raw>(#name, v, #min, #max))
-                    .transpose()?;
+    let (pin, version_doc) = version_pin(op);
+    let version_setter = versioned.then(|| {
+        quote! {
+            #[doc = #version_doc]
+            pub fn api_version(mut self, version: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.phala_version = ::std::option::Option::Some(version.into());
+                self
             }
-        })
+        }
     });
+    let checks = checks(op, fields);
     quote! {
         impl<'a, M: Mode> #builder<'a, M> {
             fn new(phala_client: &'a PhalaCloud, #(#params),*) -> Self {
@@ -190,11 +171,7 @@ fn builder_methods(
 
             #(#setters)*
 
-            #[doc = #version_doc]
-            pub fn api_version(mut self, version: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.phala_version = ::std::option::Option::Some(version.into());
-                self
-            }
+            #version_setter
 
             /// Sends the request and decodes the response: a future for the
             /// async client, the result itself for the blocking one.
@@ -220,9 +197,140 @@ fn builder_methods(
                     self.phala_version.as_deref().or(#pin),
                 )?;
                 let phala_client: &PhalaCloud = &phala_client;
-                #(#path_checks)*
-                #(#int_checks)*
+                #checks
                 #send_body
+            }
+        }
+    }
+}
+
+/// The version this operation pins, and the `api_version` setter's doc.
+fn version_pin(op: &Operation) -> (TokenStream, String) {
+    match &op.version_pin {
+        Some(v) => (
+            quote!(::std::option::Option::Some(#v)),
+            format!(
+                "Sends this request with another `X-Phala-Version` (one of \
+                 [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this \
+                 operation sends `{v}`, its pinned version, whatever the client's."
+            ),
+        ),
+        None => (
+            quote!(::std::option::Option::None),
+            "Sends this request with another `X-Phala-Version` (one of \
+             [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's."
+                .to_owned(),
+        ),
+    }
+}
+
+/// What runs before a request is built: empty path parameters and
+/// out-of-range integers are rejected, and integers converted.
+fn checks(op: &Operation, fields: &[Field]) -> TokenStream {
+    let path_checks = path_string_fields(op, fields).map(|f| {
+        let (ident, name) = (&f.ident, f.ident.to_string());
+        quote!(runtime::check_path_param(#name, &self.#ident)?;)
+    });
+    let int_checks = fields.iter().filter_map(|f| {
+        let check = f.int.as_ref()?;
+        let (ident, name, raw) = (&f.ident, f.ident.to_string(), &check.raw);
+        let bound = |b: Option<i64>| match b {
+            Some(v) => quote!(::std::option::Option::Some(#v)),
+            None => quote!(::std::option::Option::None),
+        };
+        let (min, max) = (bound(check.range.min), bound(check.range.max));
+        Some(if f.required {
+            quote!(let #ident = runtime::int_param::<#raw>(#name, self.#ident, #min, #max)?;)
+        } else {
+            quote! {
+                let #ident = self
+                    .#ident
+                    .map(|v| runtime::int_param::<#raw>(#name, v, #min, #max))
+                    .transpose()?;
+            }
+        })
+    });
+    quote! {
+        #(#path_checks)*
+        #(#int_checks)*
+    }
+}
+
+/// `send_text()`, `send_bytes()` and `send_events()`, one per other way the
+/// response comes, each sending its `Accept`.
+fn negotiated(op: &Operation, names: &Names, fields: &[Field], body: TokenStream) -> TokenStream {
+    use crate::ir::Reading;
+    let builder = &names.builder;
+    let (pin, _) = version_pin(op);
+    let checks = checks(op, fields);
+    let senders = op.negotiated().into_iter().map(|(reading, accept)| {
+        let doc_for = |what: &str| {
+            format!(
+                "Sends the request with `Accept: {accept}` and returns {what}. \
+                 `.await` (or `send()`) reads the JSON form instead."
+            )
+        };
+        match reading {
+            Reading::Text => {
+                let doc = doc_for("the body as text");
+                quote! {
+                    #[doc = #doc]
+                    pub fn send_text(self) -> M::Sent<'a, ::std::string::String> {
+                        let client = self.phala_client;
+                        M::send(client, ::std::boxed::Box::pin(async move {
+                            let (response, raw) = self.execute_captured(#accept).await?;
+                            crate::negotiate::text(response, &raw.inner).await.map(runtime::Response::into_data)
+                        }))
+                    }
+                }
+            }
+            Reading::Bytes => {
+                let doc = doc_for("the body as bytes");
+                quote! {
+                    #[doc = #doc]
+                    pub fn send_bytes(self) -> M::Sent<'a, ::std::vec::Vec<u8>> {
+                        let client = self.phala_client;
+                        M::send(client, ::std::boxed::Box::pin(async move {
+                            let (response, raw) = self.execute_captured(#accept).await?;
+                            crate::negotiate::bytes(response, &raw.inner).await.map(runtime::Response::into_data)
+                        }))
+                    }
+                }
+            }
+            Reading::Events => {
+                let doc = doc_for(
+                    "its server-sent events as they arrive (a stream; an iterator on the \
+                     blocking client)",
+                );
+                quote! {
+                    #[doc = #doc]
+                    pub fn send_events(self) -> M::Stream<'a, crate::ServerEvent> {
+                        let client = self.phala_client;
+                        M::stream(
+                            client,
+                            crate::negotiate::open_events(::std::boxed::Box::pin(
+                                self.execute_captured(#accept),
+                            )),
+                        )
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        impl<'a, M: Mode> #builder<'a, M> {
+            #(#senders)*
+
+            async fn execute_captured(
+                self,
+                accept: &'static str,
+            ) -> ::std::result::Result<(::reqwest::Response, crate::raw::Client), PhalaCloudError> {
+                let phala_client = self.phala_client.versioned(
+                    self.phala_version.as_deref().or(#pin),
+                )?;
+                let phala_client: &PhalaCloud = &phala_client;
+                #checks
+                #body
             }
         }
     }

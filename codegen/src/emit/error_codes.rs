@@ -129,6 +129,8 @@ pub fn emit(catalog: &Catalog) -> Result<TokenStream> {
 
             /// The catalog's user-facing message.
             pub fn message(&self) -> ::std::option::Option<&'static str> {
+                // One arm when the API has no catalog.
+                #[allow(clippy::match_single_binding)]
                 match self {
                     #(#message)*
                     _ => ::std::option::Option::None,
@@ -149,6 +151,7 @@ pub fn emit(catalog: &Catalog) -> Result<TokenStream> {
             type Err = ::std::convert::Infallible;
 
             fn from_str(code: &str) -> ::std::result::Result<Self, Self::Err> {
+                #[allow(clippy::match_single_binding)]
                 ::std::result::Result::Ok(match code {
                     #(#from_str)*
                     other => ErrorCode::Unknown(other.to_owned()),

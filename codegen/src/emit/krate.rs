@@ -48,6 +48,43 @@ pub const GENERIC_GUIDE: (&str, &str) = (
     include_str!("../../runtime/error_guide_generic.md"),
 );
 
+/// The encoders of the parameters the SDK sends itself, shipped only when
+/// an operation has one ([`crate::ir::Param::own`]).
+pub const PARAMS: (&str, &str) = ("src/params.rs", include_str!("../../runtime/params.rs"));
+
+/// Whether the crate gets [`PARAMS`].
+pub fn has_own_params(api: &Api) -> bool {
+    api.operations
+        .iter()
+        .any(|op| op.params.iter().any(|p| p.own))
+}
+
+/// The body re-encoder behind `body_as`, shipped when a JSON body has a
+/// form, multipart or text alternative.
+pub const RECODE: (&str, &str) = ("src/recode.rs", include_str!("../../runtime/recode.rs"));
+
+/// Whether the crate gets [`RECODE`].
+pub fn has_body_choice(api: &Api) -> bool {
+    api.operations
+        .iter()
+        .any(|op| op.body.as_ref().is_some_and(|b| !b.recodable().is_empty()))
+}
+
+/// Content negotiation and server-sent events, shipped when an operation
+/// reads another media type or the state watch is shipped.
+pub const NEGOTIATE: (&str, &str) = (
+    "src/negotiate.rs",
+    include_str!("../../runtime/negotiate.rs"),
+);
+
+/// Whether the crate gets [`NEGOTIATE`].
+pub fn has_negotiation(bound: &[crate::bind::Bound], watch: bool) -> bool {
+    watch
+        || bound.iter().any(|b| {
+            matches!(b.sending, crate::bind::Sending::Json { .. }) && !b.op.negotiated().is_empty()
+        })
+}
+
 /// The state watch and waiters, shipped only when the API has the
 /// operation they are built on: `get_cvm_state` returning `CvmStateResponse`
 /// (the Phala spec with its overlays).
@@ -67,6 +104,7 @@ pub fn lib_rs(
     config: &Config,
     type_count: usize,
     watch: bool,
+    negotiate: bool,
     example: &str,
 ) -> TokenStream {
     let default = &config.api.default_version;
@@ -145,6 +183,22 @@ pub fn lib_rs(
     } else {
         doc
     };
+    let params_mod = has_own_params(api).then(|| {
+        quote!(
+            mod params;
+        )
+    });
+    let recode_mod = has_body_choice(api).then(|| {
+        quote!(
+            mod recode;
+        )
+    });
+    let negotiate_mod = negotiate.then(|| {
+        quote! {
+            mod negotiate;
+            pub use negotiate::{ServerEvent, ServerEvents};
+        }
+    });
     let watch_mod = watch.then(|| {
         quote! {
             pub mod watch;
@@ -192,6 +246,9 @@ pub fn lib_rs(
         mod unions;
         #phala_mods
         #watch_mod
+        #params_mod
+        #recode_mod
+        #negotiate_mod
 
         pub use error::{
             ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, PhalaCloudError,

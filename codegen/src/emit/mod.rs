@@ -28,6 +28,16 @@ use crate::error::Result;
 use crate::format;
 use crate::ir::Api;
 
+/// The names the generated crate root exports
+/// ([`crate::surface::Surface::exports`]): those of the `src/lib.rs` that
+/// [`files`] writes (its docs aside, which do not change them).
+pub fn exports(api: &Api, config: &Config, bound: &[Bound]) -> std::collections::BTreeSet<String> {
+    let watch = krate::has_watch(bound);
+    let negotiate = krate::has_negotiation(bound, watch);
+    let lib = krate::lib_rs(api, config, 0, watch, negotiate, "");
+    crate::surface::root_exports(&lib.to_string())
+}
+
 /// Every file of the generated crate, formatted, keyed by relative path.
 pub fn files(
     api: &Api,
@@ -43,6 +53,7 @@ pub fn files(
         out.insert(PathBuf::from(path), text);
     };
     let watch_on = krate::has_watch(bound);
+    let negotiate_on = krate::has_negotiation(bound, watch_on);
     put(
         "src/lib.rs".into(),
         format::rust(
@@ -51,6 +62,7 @@ pub fn files(
                 config,
                 type_count,
                 watch_on,
+                negotiate_on,
                 &krate::example(config, bound),
             ),
             "src/lib.rs",
@@ -65,12 +77,22 @@ pub fn files(
         format::rust(error_codes::emit(catalog)?, "src/error_codes.rs")?,
     );
     let watch = watch_on.then_some(&krate::WATCH);
+    let params = krate::has_own_params(api).then_some(&krate::PARAMS);
+    let negotiate = negotiate_on.then_some(&krate::NEGOTIATE);
+    let recode = krate::has_body_choice(api).then_some(&krate::RECODE);
     let extra: &[(&str, &str)] = if config.client.phala_modules {
         krate::PHALA
     } else {
         std::slice::from_ref(&krate::GENERIC_GUIDE)
     };
-    for (path, source) in krate::RUNTIME.iter().chain(extra).chain(watch) {
+    for (path, source) in krate::RUNTIME
+        .iter()
+        .chain(extra)
+        .chain(watch)
+        .chain(params)
+        .chain(negotiate)
+        .chain(recode)
+    {
         let origin = format!("codegen/runtime/{}", path.trim_start_matches("src/"));
         let text = if path.ends_with(".md") {
             format::markdown(source, Some(&origin))
@@ -106,7 +128,8 @@ pub fn files(
         put(path.clone(), format::rust(tokens, &path)?);
     }
 
-    let groups = operations::emit(bound, &paged)?;
+    let versioned = config.client.version_header.is_some();
+    let groups = operations::emit(bound, &paged, versioned)?;
     let stems: Vec<String> = groups.keys().cloned().collect();
     let modules = krate::modules_rs(
         &stems,

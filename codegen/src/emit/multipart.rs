@@ -15,13 +15,13 @@ use crate::error::Result;
 use crate::ident::ident;
 use crate::ir::{Location, MultipartField, Operation, PartKind, Scalar};
 
-pub fn emit(b: &Bound, parts: &[MultipartField]) -> Result<TokenStream> {
+pub fn emit(b: &Bound, parts: &[MultipartField], versioned: bool) -> Result<TokenStream> {
     let op = &b.op;
     let (fmt, path_args) = url_format(op)?;
     let method = ident(&op.http_method)?;
     let mut headers = Vec::new();
     let mut query = Vec::new();
-    for p in &op.params {
+    for p in op.params.iter().filter(|p| !p.own) {
         let ident = ident(&p.rust_name)?;
         let name = &p.api_name;
         match p.location {
@@ -37,9 +37,14 @@ pub fn emit(b: &Bound, parts: &[MultipartField]) -> Result<TokenStream> {
             Location::Query => {
                 query.push(quote!(let request = request.query(&[(#name, &self.#ident)]);));
             }
-            Location::Path => {}
+            // Cookies are always `own`.
+            Location::Path | Location::Cookie => {}
         }
     }
+    let extra = super::operations::own_params(&b.fields);
+    let apply_extra = extra
+        .is_some()
+        .then(|| quote!(let request = phala_extra.apply_to(request);));
     let mut form_parts = Vec::new();
     for part in parts {
         let ident = ident(&part.rust_name)?;
@@ -60,6 +65,13 @@ pub fn emit(b: &Bound, parts: &[MultipartField]) -> Result<TokenStream> {
             PartKind::Text(_) => {
                 quote!(form.part(#name, ::reqwest::multipart::Part::text(v.to_string())))
             }
+            PartKind::Texts(_) => quote! {{
+                let mut form = form;
+                for item in v {
+                    form = form.part(#name, ::reqwest::multipart::Part::text(item.to_string()));
+                }
+                form
+            }},
             PartKind::Json => quote!(form.part(#name, runtime::json_part(v)?)),
         };
         form_parts.push(if part.required {
@@ -76,6 +88,7 @@ pub fn emit(b: &Bound, parts: &[MultipartField]) -> Result<TokenStream> {
     let op_name = &op.name;
     // The body is a stream, so the request is built again for each attempt.
     let send_body = quote! {
+        #extra
         let url = format!(#fmt, phala_client.base_url(), #(#path_args),*);
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, PhalaCloudError> {
             let form = ::reqwest::multipart::Form::new();
@@ -87,11 +100,12 @@ pub fn emit(b: &Bound, parts: &[MultipartField]) -> Result<TokenStream> {
                 .multipart(form);
             #(#headers)*
             #(#query)*
+            #apply_extra
             ::std::result::Result::Ok(request)
         };
         runtime::send_json(phala_client, &build, #op_name).await
     };
-    builder(op, &b.fields, b.output.clone(), send_body)
+    builder(op, &b.fields, b.output.clone(), send_body, None, versioned)
 }
 
 /// `"{}/api/v1/cvms/{}/file"` and the percent-encoded path arguments.

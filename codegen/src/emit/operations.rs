@@ -15,21 +15,24 @@ use quote::quote;
 use super::builder::builder;
 use super::multipart;
 use super::paging::{self, Paged};
-use crate::bind::{Bound, Sending};
+use crate::bind::{Bound, Field, Sending};
 use crate::error::Result;
 use crate::ident::ident;
 use crate::ir::Api;
 
 /// Emits one file's worth of operations per group, keyed by group name.
+/// `versioned` when the API has a version header, which each builder's
+/// `api_version` setter overrides.
 pub fn emit(
     bound: &[Bound],
     paged: &BTreeMap<String, Paged>,
+    versioned: bool,
 ) -> Result<BTreeMap<String, TokenStream>> {
     let mut groups: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
     for b in bound {
         let mut tokens = match &b.sending {
-            Sending::Multipart(parts) => multipart::emit(b, parts)?,
-            Sending::Json { raw, bytes, .. } => emit_json(b, raw, *bytes)?,
+            Sending::Multipart(parts) => multipart::emit(b, parts, versioned)?,
+            Sending::Json { raw, bytes, .. } => emit_json(b, raw, *bytes, versioned)?,
         };
         if let Some(p) = paged.get(&b.op.name) {
             let builder = ident(&format!("{}Builder", b.op.name.to_upper_camel_case()))?;
@@ -129,13 +132,55 @@ pub fn path_table(api: &Api) -> Result<TokenStream> {
     })
 }
 
-fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool) -> Result<TokenStream> {
+/// `let mut phala_extra = ..;` filled with the parameters the SDK sends
+/// itself (see [`crate::ir::Param::own`]); `None` when there are none.
+pub(super) fn own_params(fields: &[Field]) -> Option<TokenStream> {
+    let adds: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|f| {
+            let (send, ident) = (f.send.as_ref()?, &f.ident);
+            Some(if f.required {
+                quote!({ let v = &self.#ident; #send })
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(v) = &self.#ident {
+                        #send
+                    }
+                }
+            })
+        })
+        .collect();
+    (!adds.is_empty()).then(|| {
+        quote! {
+            let mut phala_extra = crate::client::Extra::default();
+            #(#adds)*
+        }
+    })
+}
+
+fn emit_json(
+    b: &Bound,
+    raw: &syn::ImplItemFn,
+    bytes: bool,
+    versioned: bool,
+) -> Result<TokenStream> {
     let raw_ident = &raw.sig.ident;
-    let passes = b.fields.iter().map(|f| &f.pass);
+    let passes: Vec<&TokenStream> = b
+        .fields
+        .iter()
+        .filter(|f| f.send.is_none())
+        .map(|f| &f.pass)
+        .collect();
     let call = quote!(raw.#raw_ident(#(#passes),*).await);
+    let extra = own_params(&b.fields);
+    let raw_client = match extra {
+        Some(_) => quote!(phala_client.call_with(phala_extra)),
+        None => quote!(phala_client.call()),
+    };
     let send_body = if bytes {
         quote! {
-            let raw = phala_client.call();
+            #extra
+            let raw = #raw_client;
             runtime::finish_bytes(#call, &raw).await
         }
     } else {
@@ -144,9 +189,30 @@ fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool) -> Result<TokenStrea
             _ => quote!(::std::option::Option::None),
         };
         quote! {
-            let raw = phala_client.call();
+            #extra
+            let raw = #raw_client;
             runtime::finish(#call, &raw, #status).await
         }
     };
-    builder(&b.op, &b.fields, b.output.clone(), send_body)
+    // Another media type: the same request, its response taken whole.
+    let captured = (!b.op.negotiated().is_empty()).then(|| {
+        let declare = extra
+            .clone()
+            .unwrap_or_else(|| quote!(let mut phala_extra = crate::client::Extra::default();));
+        quote! {
+            #declare
+            let slot = phala_extra.capture(accept);
+            let raw = phala_client.call_with(phala_extra);
+            let response = crate::negotiate::captured(#call, &slot, &raw).await?;
+            ::std::result::Result::Ok((response, raw))
+        }
+    });
+    builder(
+        &b.op,
+        &b.fields,
+        b.output.clone(),
+        send_body,
+        captured,
+        versioned,
+    )
 }

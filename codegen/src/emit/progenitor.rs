@@ -175,6 +175,9 @@ fn progenitor_view(doc: &Value, api: &Api) -> Value {
             }
             continue;
         }
+        if op.params.iter().any(|p| p.own) {
+            without_own_params(&mut view, op);
+        }
         if let Some(o) = view.pointer_mut(&ptr).and_then(Value::as_object_mut) {
             o.insert("operationId".into(), Value::String(op.name.clone()));
             if let Some(body) = &op.body {
@@ -182,10 +185,77 @@ fn progenitor_view(doc: &Value, api: &Api) -> Value {
             }
             if let Some(responses) = o.get_mut("responses").and_then(Value::as_object_mut) {
                 responses.retain(|code, _| code.starts_with('2'));
+                // progenitor types the JSON form; the builder reads the
+                // others itself (`send_text()`, ...).
+                for response in responses.values_mut() {
+                    if let Some(content) =
+                        response.get_mut("content").and_then(Value::as_object_mut)
+                    {
+                        if content.contains_key("application/json") {
+                            content.retain(|media, _| media == "application/json");
+                        }
+                    }
+                }
             }
         }
     }
     view
+}
+
+/// Hides the parameters the SDK sends itself from progenitor, which
+/// rejects them (a cookie, a `deepObject` query) or confuses them with a
+/// path parameter of the same name. The path item's shared parameters are
+/// first copied into each of its operations, so that hiding one from this
+/// operation leaves its siblings theirs.
+fn without_own_params(view: &mut Value, op: &crate::ir::Operation) {
+    let Some(item) = view
+        .pointer_mut(&format!("/paths/{}", crate::openapi::escape(&op.path)))
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
+    let shared = match item.remove("parameters") {
+        Some(Value::Array(shared)) => shared,
+        _ => Vec::new(),
+    };
+    for (method, operation) in item.iter_mut() {
+        let Some(operation) = operation.as_object_mut() else {
+            continue;
+        };
+        if !crate::openapi::METHODS.contains(&method.as_str()) {
+            continue;
+        }
+        let own = match operation.remove("parameters") {
+            Some(Value::Array(own)) => own,
+            _ => Vec::new(),
+        };
+        let mut merged: Vec<Value> = shared
+            .iter()
+            .filter(|s| !own.iter().any(|o| key(o) == key(s)))
+            .cloned()
+            .collect();
+        merged.extend(own);
+        if *method == op.http_method.to_lowercase() {
+            merged.retain(|p| {
+                !op.params.iter().any(|q| {
+                    q.own
+                        && p.get("name").and_then(Value::as_str) == Some(q.api_name.as_str())
+                        && p.get("in").and_then(Value::as_str) == Some(location_name(q.location))
+                })
+            });
+        }
+        operation.insert("parameters".into(), Value::Array(merged));
+    }
+}
+
+fn location_name(location: crate::ir::Location) -> &'static str {
+    match location {
+        crate::ir::Location::Path => "path",
+        crate::ir::Location::Query => "query",
+        crate::ir::Location::Header => "header",
+        crate::ir::Location::Cookie => "cookie",
+    }
 }
 
 /// Leaves progenitor the one media type the SDK sends (it takes one), and

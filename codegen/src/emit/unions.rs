@@ -33,16 +33,25 @@ pub fn emit(items: &[syn::Item], versions: &BTreeMap<String, String>) -> TokenSt
             }
         }
     });
+    // An API without unions has no variant to decode.
+    let first_error = unions.iter().any(|(_, v)| !v.is_empty()).then(|| {
+        quote!(
+            use crate::runtime::first_error;
+        )
+    });
     quote! {
         //! The variants of every untagged union in [`crate::types`], for
         //! decode errors that name the variant and field that failed.
         #[allow(unused_imports)]
         use crate::types::*;
-        use crate::runtime::{first_error, UnionVariant};
+        use crate::runtime::UnionVariant;
+        #first_error
 
         /// The variants of the union type `name`, in the order serde tries
         /// them; empty for any other name.
         pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
+            // One arm when the API has no unions.
+            #[allow(clippy::match_single_binding)]
             match name {
                 #(#arms)*
                 _ => &[],

@@ -1,0 +1,94 @@
+//! The response media types of an operation besides JSON, and how the
+//! builder reads each (`send_text()`, `send_bytes()`, `send_events()`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::ir::{Operation, Success};
+
+/// Every 2xx media type but `application/json`, sorted.
+pub(crate) fn other_media(op: &Value) -> Vec<String> {
+    let media: BTreeSet<String> = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(code, _)| code.starts_with('2'))
+        .filter_map(|(_, r)| r.get("content").and_then(Value::as_object))
+        .flat_map(|content| content.keys().cloned())
+        .filter(|m| m != "application/json")
+        .collect();
+    media.into_iter().collect()
+}
+
+/// How a builder reads a response media type other than JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reading {
+    /// `send_events()`: `text/event-stream`.
+    Events,
+    /// `send_text()`: `text/*` and the textual `application/` types.
+    Text,
+    /// `send_bytes()`: anything else.
+    Bytes,
+}
+
+impl Reading {
+    pub fn of(media: &str) -> Reading {
+        let media = media.split(';').next().unwrap_or_default().trim();
+        let textual = media.starts_with("text/")
+            || media.ends_with("+xml")
+            || media.ends_with("+json")
+            || matches!(
+                media,
+                "application/xml"
+                    | "application/yaml"
+                    | "application/x-yaml"
+                    | "application/x-ndjson"
+                    | "application/jsonl"
+                    | "application/csv"
+                    | "application/javascript"
+            );
+        if media == "text/event-stream" {
+            Reading::Events
+        } else if textual {
+            Reading::Text
+        } else {
+            Reading::Bytes
+        }
+    }
+}
+
+impl Operation {
+    /// Each way the builder reads another media type, with the `Accept`
+    /// it sends (the types of that reading, comma-separated). Bytes are
+    /// left out where `.await` already yields them.
+    pub fn negotiated(&self) -> Vec<(Reading, String)> {
+        let mut by_reading: BTreeMap<Reading, Vec<&str>> = BTreeMap::new();
+        for media in &self.other_media {
+            by_reading
+                .entry(Reading::of(media))
+                .or_default()
+                .push(media);
+        }
+        by_reading
+            .into_iter()
+            .filter(|(r, _)| !(*r == Reading::Bytes && self.success == Success::Bytes))
+            .map(|(r, media)| (r, media.join(", ")))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_types_are_read_as_events_text_or_bytes() {
+        assert_eq!(Reading::of("text/event-stream"), Reading::Events);
+        assert_eq!(Reading::of("text/csv; charset=utf-8"), Reading::Text);
+        assert_eq!(Reading::of("application/atom+xml"), Reading::Text);
+        assert_eq!(Reading::of("application/pdf"), Reading::Bytes);
+        assert_eq!(Reading::of("image/png"), Reading::Bytes);
+    }
+}
