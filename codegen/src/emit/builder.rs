@@ -147,7 +147,7 @@ fn builder_methods(
             }
         }
     });
-    let (pin, version_doc) = version_pin(op);
+    let (_, version_doc) = version_pin(op);
     let version_setter = versioned.then(|| {
         quote! {
             #[doc = #version_doc]
@@ -157,7 +157,7 @@ fn builder_methods(
             }
         }
     });
-    let checks = checks(op, fields);
+    let prelude = prelude(op, fields);
     quote! {
         impl<'a, M: Mode> #builder<'a, M> {
             fn new(phala_client: &'a PhalaCloud, #(#params),*) -> Self {
@@ -193,11 +193,7 @@ fn builder_methods(
             async fn execute_with_meta(
                 self,
             ) -> ::std::result::Result<runtime::Response<#output>, PhalaCloudError> {
-                let phala_client = self.phala_client.versioned(
-                    self.phala_version.as_deref().or(#pin),
-                )?;
-                let phala_client: &PhalaCloud = &phala_client;
-                #checks
+                #prelude
                 #send_body
             }
         }
@@ -221,6 +217,20 @@ fn version_pin(op: &Operation) -> (TokenStream, String) {
              [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's."
                 .to_owned(),
         ),
+    }
+}
+
+/// What every sender runs first: the client for this call's version
+/// (`phala_client`), then [`checks`].
+fn prelude(op: &Operation, fields: &[Field]) -> TokenStream {
+    let (pin, _) = version_pin(op);
+    let checks = checks(op, fields);
+    quote! {
+        let phala_client = self.phala_client.versioned(
+            self.phala_version.as_deref().or(#pin),
+        )?;
+        let phala_client: &PhalaCloud = &phala_client;
+        #checks
     }
 }
 
@@ -261,8 +271,7 @@ fn checks(op: &Operation, fields: &[Field]) -> TokenStream {
 fn negotiated(op: &Operation, names: &Names, fields: &[Field], body: TokenStream) -> TokenStream {
     use crate::ir::Reading;
     let builder = &names.builder;
-    let (pin, _) = version_pin(op);
-    let checks = checks(op, fields);
+    let prelude = prelude(op, fields);
     let senders = op.negotiated().into_iter().map(|(reading, accept)| {
         let doc_for = |what: &str| {
             format!(
@@ -325,11 +334,7 @@ fn negotiated(op: &Operation, names: &Names, fields: &[Field], body: TokenStream
                 self,
                 accept: &'static str,
             ) -> ::std::result::Result<(::reqwest::Response, crate::raw::Client), PhalaCloudError> {
-                let phala_client = self.phala_client.versioned(
-                    self.phala_version.as_deref().or(#pin),
-                )?;
-                let phala_client: &PhalaCloud = &phala_client;
-                #checks
+                #prelude
                 #body
             }
         }
