@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Generation speed (issue 18): the median wall time of RUNS (default 7) runs
+# each of a full regeneration into an empty directory, a no-op regeneration
+# (inputs and outputs unchanged, nothing written), and bare progenitor over
+# the same normalized spec (`--bare-progenitor`), then the ratios the issue
+# sets targets for. Every run writes into a temporary directory, never into
+# generated/. Usage: bash bench/p1.sh   (RUNS=11 bash bench/p1.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=${RUNS:-7}
+cargo build --release -q -p phala-codegen
+bin=./target/release/phala-codegen
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+seconds() { # runs "$@" quietly and prints its wall time in seconds
+  local start end
+  start=$(date +%s%N)
+  "$@" >/dev/null 2>&1
+  end=$(date +%s%N)
+  awk -v ns=$((end - start)) 'BEGIN { printf "%.3f\n", ns / 1e9 }'
+}
+
+median() { # of the numbers on stdin
+  sort -n | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2); if (NR % 2) print v[m]; else printf "%.3f\n", (v[m] + v[m + 1]) / 2 }'
+}
+
+full=$(for i in $(seq "$runs"); do seconds "$bin" --out "$tmp/full-$i"; done | median)
+"$bin" --out "$tmp/noop" >/dev/null 2>&1
+noop=$(for _ in $(seq "$runs"); do seconds "$bin" --out "$tmp/noop"; done | median)
+bare=$(for i in $(seq "$runs"); do seconds "$bin" --bare-progenitor "$tmp/bare-$i"; done | median)
+
+# The no-op runs must really have written nothing.
+written=$("$bin" --out "$tmp/noop" 2>&1 | sed -n 's/.*; \([0-9]*\) files written.*/\1/p')
+
+echo "runs per measure:          $runs (medians, seconds)"
+echo "full regeneration:         $full"
+echo "no-op regeneration:        $noop   (files written by a no-op run: ${written:-?})"
+echo "bare progenitor:           $bare"
+awk -v f="$full" -v b="$bare" 'BEGIN { printf "full / bare progenitor:    %.2fx   (target <= 1.2x)\n", f / b }'
+awk -v n="$noop" 'BEGIN { printf "no-op:                     %.3f s  (target <= 0.05 s)\n", n }'
