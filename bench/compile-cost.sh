@@ -11,13 +11,7 @@ bare=target/bench-bare-progenitor
 ./target/release/phala-codegen --bare-progenitor "$bare" >/dev/null
 cp Cargo.lock "$bare/Cargo.lock"
 
-seconds() { # runs "$@" quietly and prints its wall time in seconds
-  local start end
-  start=$(date +%s%N)
-  "$@" >/dev/null 2>&1
-  end=$(date +%s%N)
-  awk -v ns=$((end - start)) 'BEGIN { printf "%.2f", ns / 1e9 }'
-}
+source bench/lib.sh
 
 check_only=false
 [ "${1:-}" = "--check-only" ] && check_only=true

@@ -14,13 +14,7 @@ bin=./target/release/phala-codegen
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-seconds() { # runs "$@" quietly and prints its wall time in seconds
-  local start end
-  start=$(date +%s%N)
-  "$@" >/dev/null 2>&1
-  end=$(date +%s%N)
-  awk -v ns=$((end - start)) 'BEGIN { printf "%.3f\n", ns / 1e9 }'
-}
+source bench/lib.sh
 
 median() { # of the numbers on stdin
   sort -n | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2); if (NR % 2) print v[m]; else printf "%.3f\n", (v[m] + v[m + 1]) / 2 }'
