@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::client::Extra;
-use crate::error::{PhalaCloudError, ValidationError};
+use crate::error::{PhalaCloudError, RequestError, ValidationError};
 
 impl Extra {
     /// A query parameter. A scalar is one pair and an array one pair per
@@ -52,16 +52,17 @@ impl Extra {
         Ok(())
     }
 
-    /// Adds these parameters to a request built outside progenitor.
-    pub(crate) fn apply_to(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        let mut request = request.query(&self.query);
-        for (name, value) in &self.headers {
-            request = request.header(name.clone(), value.clone());
-        }
-        if !self.cookies.is_empty() {
-            request = request.header(reqwest::header::COOKIE, self.cookies.join("; "));
-        }
-        request
+    /// Adds these parameters to a request built outside progenitor, the
+    /// same way [`Extra::apply`] does for progenitor's requests.
+    pub(crate) fn apply_to(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, PhalaCloudError> {
+        let (client, built) = request.build_split();
+        let mut built = built.map_err(|e| RequestError::new("invalid request", Some(Box::new(e))))?;
+        self.apply(&mut built)
+            .map_err(|message| RequestError::new(message, None))?;
+        Ok(reqwest::RequestBuilder::from_parts(client, built))
     }
 }
 

@@ -44,7 +44,7 @@ pub fn emit(b: &Bound, parts: &[MultipartField], versioned: bool) -> Result<Toke
     let extra = super::operations::own_params(&b.fields);
     let apply_extra = extra
         .is_some()
-        .then(|| quote!(let request = phala_extra.apply_to(request);));
+        .then(|| quote!(let request = phala_extra.apply_to(request)?;));
     let mut form_parts = Vec::new();
     for part in parts {
         let ident = ident(&part.rust_name)?;
