@@ -1,10 +1,12 @@
-//! Regenerates the SDK into OUT_DIR on every build of the workspace root and
-//! warns, naming the stale files and the fix, when the checked-in
-//! `generated/` differs. It never writes outside OUT_DIR.
+//! Checks on every build of the workspace root that the checked-in
+//! `generated/` is what the generator produces, and warns, naming the stale
+//! files and the fix, when it is not. When `generated/`'s fingerprint
+//! matches its inputs and files, that is the whole check; otherwise the SDK
+//! is regenerated into OUT_DIR and compared. It never writes outside OUT_DIR.
 
 use std::path::{Path, PathBuf};
 
-use phala_codegen::{config, format, write, Config};
+use phala_codegen::{config, fingerprint, format, write, Config};
 
 fn main() {
     let root =
@@ -27,6 +29,9 @@ fn check(config_path: &Path, out: &Path) -> phala_codegen::Result<()> {
     let optional = [&config.inputs.python_names, &config.inputs.error_catalog];
     for input in std::iter::once(&config.inputs.spec).chain(optional.into_iter().flatten()) {
         println!("cargo:rerun-if-changed={}", input.display());
+    }
+    if fingerprint::unchanged(&config, &config.inputs.spec, &config.output.dir).is_some() {
+        return Ok(());
     }
     let generated = phala_codegen::generate(&config, &config.inputs.spec)?;
     write::write(out, &generated.files, false)?;

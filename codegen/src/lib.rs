@@ -6,8 +6,10 @@
 //! the crate's API [`surface`], both read off the bound operations ->
 //! [`release`] (compares that surface with the previous generation's,
 //! through [`compare`], and bumps the version) -> [`format`] -> [`write`].
-//! [`generate`] runs all but the last and returns the files; the CLI and
-//! `build.rs` decide whether to write or only compare them. [`api_surface`]
+//! [`generate`] runs all but the last and returns the files, among them the
+//! run's [`fingerprint`]; the CLI and `build.rs` decide whether to write or
+//! only compare them, and first ask [`fingerprint::unchanged`] whether there
+//! is anything to do at all. [`api_surface`]
 //! and [`compare`] also serve `phala-codegen diff`. Every stage may use the
 //! ground floor: [`openapi`] (reading the document), [`ident`] (checked
 //! names) and [`error`].
@@ -20,6 +22,7 @@ pub mod emit;
 pub mod error;
 pub mod facts;
 pub mod fill;
+pub mod fingerprint;
 pub mod format;
 pub mod generic;
 pub mod ident;
@@ -365,6 +368,9 @@ fn generate_with(
     let mut files = emit::files(&api, &catalog, config, &release.version, raw, &bound, types)?;
     files.insert(PathBuf::from(release::SNAPSHOT), release.snapshot_json);
     files.insert(PathBuf::from(release::CHANGELOG), release.changelog);
+    let label = format!("{} {}", config.krate.name, release.version);
+    let record = fingerprint::record(fingerprint::inputs(config, spec)?, label, &files);
+    files.insert(PathBuf::from(fingerprint::FILE), record);
     Ok(Generated {
         files,
         operations: api.operations.len(),

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use phala_codegen::report::Report;
-use phala_codegen::{config, format, release, write, Config};
+use phala_codegen::{config, fingerprint, format, release, write, Config};
 
 /// `println!` that does not panic when stdout is closed (`| head`): the
 /// output is a report, and a reader that stopped reading wants no more.
@@ -51,6 +51,10 @@ struct Cli {
     /// differs from what would be generated.
     #[arg(long)]
     check: bool,
+    /// Generate even when the fingerprint in the output directory says
+    /// that inputs and outputs are unchanged (normally a no-op).
+    #[arg(long)]
+    force: bool,
     /// Instead of the SDK, write to this directory a crate that is progenitor
     /// alone over the same spec (the compile-cost benchmark's baseline).
     #[arg(long, hide = true)]
@@ -203,6 +207,24 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
         write::write(dir, &files, false)?;
         say!("phala-codegen: bare progenitor crate in {}", dir.display());
         return Ok(ExitCode::SUCCESS);
+    }
+    if !cli.force {
+        if let Some(krate) = fingerprint::unchanged(&config, &spec, &out) {
+            let elapsed = start.elapsed().as_secs_f64();
+            if cli.check {
+                say!(
+                    "phala-codegen: {} is up to date (its {} matches; {elapsed:.3} s)",
+                    out.display(),
+                    fingerprint::FILE
+                );
+            } else {
+                say!(
+                    "phala-codegen: {krate}: inputs and outputs match {}; 0 files written ({elapsed:.3} s)",
+                    fingerprint::FILE
+                );
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
     }
     let generated = phala_codegen::generate(&config, &spec)?;
     for warning in &generated.warnings {

@@ -61,7 +61,7 @@ pub fn write(out: &Path, files: &BTreeMap<PathBuf, String>, check: bool) -> Resu
 }
 
 /// Files under `out/src` that carry the generator's marker.
-fn owned_files(out: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn owned_files(out: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     let mut stack = vec![out.join("src")];
     while let Some(dir) = stack.pop() {

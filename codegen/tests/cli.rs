@@ -245,6 +245,82 @@ fn second_run_writes_nothing_and_check_detects_edits() {
     );
 }
 
+/// The fingerprint's fast path (issue 18): an unchanged run skips every
+/// stage, and each kind of edit (an input, a generated file, a removed or an
+/// extra generated file) forces the full run that repairs the output.
+#[test]
+fn fingerprint_skips_no_ops_and_every_edit_forces_a_full_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.json");
+    std::fs::write(&spec, GOOD).unwrap();
+    let out_dir = dir.path().join("out");
+    let args = [
+        "--allow-unused-overrides",
+        "--no-overlays",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ];
+    let stdout = |args: &[&str]| {
+        let out = run(args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    const FAST: &str = "inputs and outputs match codegen-fingerprint.json";
+    let first = stdout(&args);
+    assert!(!first.contains(FAST), "{first}");
+    assert!(out_dir.join("codegen-fingerprint.json").is_file());
+    let again = stdout(&args);
+    assert!(
+        again.contains(FAST) && again.contains(" 0 files written"),
+        "{again}"
+    );
+    let mut check = args.to_vec();
+    check.push("--check");
+    assert!(stdout(&check).contains("codegen-fingerprint.json matches"));
+    let mut force = args.to_vec();
+    force.push("--force");
+    let forced = stdout(&force);
+    assert!(
+        !forced.contains(FAST) && forced.contains(" 0 files written"),
+        "{forced}"
+    );
+
+    // An edited generated file: the full run puts it back.
+    let edited = out_dir.join("src/types/t.rs");
+    let original = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, format!("{original}// hand edit\n")).unwrap();
+    let repaired = stdout(&args);
+    assert!(
+        !repaired.contains(FAST) && repaired.contains(" 1 files written"),
+        "{repaired}"
+    );
+    assert_eq!(std::fs::read_to_string(&edited).unwrap(), original);
+
+    // A removed one comes back; an extra one the generator owns goes.
+    std::fs::remove_file(&edited).unwrap();
+    assert!(stdout(&args).contains(" 1 files written"));
+    assert_eq!(std::fs::read_to_string(&edited).unwrap(), original);
+    let extra = out_dir.join("src/stray.rs");
+    std::fs::write(&extra, format!("{}\n", phala_codegen::format::MARKER)).unwrap();
+    assert!(stdout(&args).contains(" 1 removed"));
+    assert!(!extra.exists());
+    assert!(stdout(&args).contains(FAST));
+
+    // An edited input: the new summary reaches the docs.
+    std::fs::write(&spec, GOOD.replace("Get a thing", "Get one thing")).unwrap();
+    let regenerated = stdout(&args);
+    assert!(!regenerated.contains(FAST), "{regenerated}");
+    let ops = std::fs::read_to_string(out_dir.join("src/operations/default.rs")).unwrap();
+    assert!(ops.contains("Get one thing"), "{ops}");
+    assert!(stdout(&args).contains(FAST));
+}
+
 #[test]
 fn verbose_prints_pass_counts() {
     let dir = tempfile::tempdir().unwrap();

@@ -467,6 +467,8 @@ pub fn cargo_toml(config: &Config, version: &str, files: &[&str]) -> String {
     if !k.license.is_empty() {
         out.push_str(&format!("license = {:?}\n", k.license));
     }
+    // The generator's record of its last run is of no use to a dependent.
+    out.push_str(&format!("exclude = [{:?}]\n", crate::fingerprint::FILE));
     out.push_str("\n# TLS: rustls by default; `native-tls` uses the platform's TLS instead.\n");
     out.push_str(&format!("[features]\ndefault = [\"rustls\"]\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n# `{}::call_json`: call an operation by name with JSON arguments.\ndynamic = []\n", config.client.name));
     out.push_str("\n[dependencies]\n");
