@@ -23,16 +23,30 @@ fn header(comment: &str) -> String {
 /// Pretty-prints a Rust file. rustfmt is told to leave it alone, so
 /// `cargo fmt --check` over the workspace agrees with the generator.
 pub fn rust(tokens: TokenStream, name: &str) -> Result<String> {
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Syntax {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Syntax {
         file: name.to_owned(),
         message: e.to_string(),
     })?;
+    Ok(rust_file(file))
+}
+
+/// [`rust`] for a file whose items are syntax trees already (progenitor's
+/// types and methods, split into files): no second parse.
+pub fn rust_items(items: Vec<syn::Item>) -> String {
+    rust_file(syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items,
+    })
+}
+
+fn rust_file(mut file: syn::File) -> String {
     SpacedDocs.visit_file_mut(&mut file);
-    Ok(format!(
+    format!(
         "{}#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{}",
         header("//"),
         prettyplease::unparse(&file)
-    ))
+    )
 }
 
 /// prettyplease prints `#[doc = "Text"]` as `///Text`; a doc that starts

@@ -123,9 +123,8 @@ pub fn files(
         "src/types/mod.rs".into(),
         format::rust(type_module(type_files.module), "src/types/mod.rs")?,
     );
-    for (stem, tokens) in type_files.files {
-        let path = format!("src/types/{stem}.rs");
-        put(path.clone(), format::rust(tokens, &path)?);
+    for (stem, items) in type_files.files {
+        put(format!("src/types/{stem}.rs"), format::rust_items(items));
     }
 
     let versioned = config.client.version_header.is_some();
@@ -182,20 +181,26 @@ pub fn files(
         )?,
     );
     for (group, methods) in raw_groups {
-        let path = format!("src/raw/{group}.rs");
-        let tokens = quote! {
+        let glob: syn::Item = syn::parse_quote! {
             #[allow(unused_imports)]
             use super::*;
+        };
+        let mut client: syn::ItemImpl = syn::parse_quote! {
             #[allow(
                 clippy::too_many_arguments,
                 clippy::needless_lifetimes,
                 clippy::unnecessary_to_owned
             )]
-            impl Client {
-                #(#methods)*
-            }
+            impl Client {}
         };
-        put(path.clone(), format::rust(tokens, &path)?);
+        client.items = methods
+            .into_iter()
+            .map(|m| syn::ImplItem::Fn(m.clone()))
+            .collect();
+        put(
+            format!("src/raw/{group}.rs"),
+            format::rust_items(vec![glob, syn::Item::Impl(client)]),
+        );
     }
     let brand = brand::Brand::of(config);
     if !brand.is_identity() {

@@ -18,7 +18,8 @@ use crate::surface::display_type;
 /// `types/mod.rs` contents and the letter files, keyed by file stem.
 pub struct TypeFiles {
     pub module: TokenStream,
-    pub files: BTreeMap<String, TokenStream>,
+    /// File stem -> its items, parsed once (by progenitor's stage).
+    pub files: BTreeMap<String, Vec<syn::Item>>,
 }
 
 pub fn split(
@@ -114,19 +115,13 @@ pub fn split(
         )*
         #(#shared)*
     };
-    let files = files
-        .into_iter()
-        .map(|(stem, items)| {
-            (
-                stem,
-                quote! {
-                    #[allow(unused_imports)]
-                    use super::*;
-                    #(#items)*
-                },
-            )
-        })
-        .collect();
+    let glob: syn::Item = syn::parse_quote! {
+        #[allow(unused_imports)]
+        use super::*;
+    };
+    for items in files.values_mut() {
+        items.insert(0, glob.clone());
+    }
     Ok(TypeFiles { module, files })
 }
 
