@@ -2,7 +2,8 @@
 //! a fixed, realistic `get_cvm_info` body: the blocking client sequentially,
 //! the async client at concurrency 1 and 32, and a raw `reqwest` + serde
 //! baseline doing the same request and decode by hand (the floor the SDK's
-//! overhead is measured against). Also the cost of error responses.
+//! overhead is measured against). Also the cost of error responses, and the
+//! Python SDK's sync and async clients on the same server when set up.
 //! `cargo bench --bench client`; prints figures, ratios from the same run.
 
 #[path = "../tests/common/mod.rs"]
@@ -126,49 +127,116 @@ async fn raw_calls(base: &str, calls: usize, concurrency: usize) -> Duration {
     start.elapsed()
 }
 
-/// The Python SDK's sync client on the same server, when a Python 3.10 with
-/// phala-cloud 0.2.0 is at `bench/.venv` (or `PHALA_BENCH_PYTHON`).
+/// [`raw_calls`] at concurrency 1 without spawning: on whatever thread
+/// drives the future.
+async fn raw_calls_here(base: &str, calls: usize) -> Duration {
+    let http = reqwest::Client::new();
+    let url = format!("{base}/api/v1/cvms/cvm_bench");
+    let start = Instant::now();
+    for _ in 0..calls {
+        let bytes = http
+            .get(&url)
+            .header("x-api-key", "phak_bench")
+            .header("x-phala-version", phala_cloud::DEFAULT_API_VERSION)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let _: phala_cloud::types::GetCvmInfoResponse = serde_json::from_slice(&bytes).unwrap();
+    }
+    start.elapsed()
+}
+
+/// Seconds the Python SDK took for `calls` calls through `bench/python_sdk.py`
+/// (the async client with `concurrency` tasks, the sync one without), or
+/// `None` when that Python is not set up.
+fn python_seconds(
+    python: &str,
+    base: &str,
+    calls: usize,
+    concurrency: Option<usize>,
+) -> Option<f64> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/python_sdk.py");
+    let mut command = std::process::Command::new(python);
+    command.args([script, base, &calls.to_string()]);
+    if let Some(n) = concurrency {
+        command.arg(n.to_string());
+    }
+    let out = command.output().ok().filter(|o| o.status.success())?;
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse::<f64>().ok())
+}
+
+/// The Python SDK's sync client and its async client at concurrency 32 on
+/// the same server, when a Python 3.10 with phala-cloud 0.2.0 is at
+/// `bench/.venv` (or `PHALA_BENCH_PYTHON`); each compared with the Rust
+/// client of the same kind.
 fn python_sdk(rt: &tokio::runtime::Runtime, base: &str, figures: &[Figure]) {
     let _guard = rt.enter();
     let python = std::env::var("PHALA_BENCH_PYTHON").unwrap_or_else(|_| {
         concat!(env!("CARGO_MANIFEST_DIR"), "/bench/.venv/bin/python").to_owned()
     });
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/python_sdk.py");
     let calls = 1000;
-    let out = std::process::Command::new(&python)
-        .args([script, base, &calls.to_string()])
-        .output();
-    let Some(secs) = out.ok().filter(|o| o.status.success()).and_then(|o| {
-        String::from_utf8_lossy(&o.stdout)
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse::<f64>().ok())
-    }) else {
-        println!("  python sdk: not measured ({python} with phala-cloud 0.2.0 not available; see bench/python_sdk.py)");
-        return;
-    };
-    let py = Figure {
-        name: "python sdk 0.2.0, sync".into(),
-        calls,
-        elapsed: Duration::from_secs_f64(secs),
-    };
-    println!(
-        "  {:<40} {:>9.0} calls/s {:>8.1} us/call",
-        py.name,
-        py.per_sec(),
-        py.micros()
-    );
-    for f in figures
-        .iter()
-        .filter(|f| f.name.starts_with("blocking") || f.name == "async, concurrency 1")
-    {
+    let kinds = [
+        ("python sdk 0.2.0, sync", None, "blocking, sequential"),
+        (
+            "python sdk 0.2.0, async, concurrency 32",
+            Some(CONCURRENCY),
+            "async, concurrency 32",
+        ),
+    ];
+    for (name, concurrency, rust) in kinds {
+        // The median of three runs, each its own process.
+        let mut runs: Vec<f64> = (0..3)
+            .filter_map(|_| python_seconds(&python, base, calls, concurrency))
+            .collect();
+        runs.sort_by(f64::total_cmp);
+        let Some(&secs) = runs.get(runs.len() / 2).filter(|_| runs.len() == 3) else {
+            println!("  {name}: not measured ({python} with phala-cloud 0.2.0 not available; see bench/python_sdk.py)");
+            continue;
+        };
+        let py = Figure {
+            name: name.into(),
+            calls,
+            elapsed: Duration::from_secs_f64(secs),
+        };
         println!(
-            "  {} vs python sync: {:.1}x the calls/s",
-            f.name,
-            f.per_sec() / py.per_sec()
+            "  {:<40} {:>9.0} calls/s {:>8.1} us/call",
+            py.name,
+            py.per_sec(),
+            py.micros()
         );
+        if let Some(f) = figures.iter().find(|f| f.name == rust) {
+            println!(
+                "  {} vs {}: {:.1}x the calls/s",
+                f.name,
+                py.name,
+                f.per_sec() / py.per_sec()
+            );
+        }
     }
 }
+
+/// Every figure is the median of this many rounds.
+const ROUNDS: usize = 5;
+
+/// `name`: the median over [`ROUNDS`] of `round`, which makes `calls` calls.
+fn measure(name: impl Into<String>, calls: usize, mut round: impl FnMut() -> Duration) -> Figure {
+    let mut times: Vec<Duration> = (0..ROUNDS).map(|_| round()).collect();
+    times.sort();
+    Figure {
+        name: name.into(),
+        calls,
+        elapsed: times[ROUNDS / 2],
+    }
+}
+
+/// Threads sharing one blocking client in the multi-threaded figure.
+const THREADS: usize = 16;
 
 fn main() {
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -182,31 +250,56 @@ fn main() {
     let mut figures = Vec::new();
     let blocking = phala_cloud::blocking::PhalaCloud::from_async(client(&base)).unwrap();
     blocking.get_cvm_info("cvm_bench").send().unwrap();
-    let start = Instant::now();
-    for _ in 0..CALLS {
-        blocking.get_cvm_info("cvm_bench").send().expect("decodes");
-    }
-    figures.push(Figure {
-        name: "blocking, sequential".into(),
-        calls: CALLS,
-        elapsed: start.elapsed(),
-    });
+    figures.push(measure("blocking, sequential", CALLS, || {
+        let start = Instant::now();
+        for _ in 0..CALLS {
+            blocking.get_cvm_info("cvm_bench").send().expect("decodes");
+        }
+        start.elapsed()
+    }));
+    // The blocking client's floor: raw reqwest + serde driven on the
+    // calling thread by a current-thread runtime, as the blocking client is.
+    let local = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    local.block_on(raw_calls_here(&base, 200));
+    figures.push(measure(
+        "raw reqwest + serde, caller's thread",
+        CALLS,
+        || local.block_on(raw_calls_here(&base, CALLS)),
+    ));
+    figures.push(measure(
+        format!("blocking, {THREADS} threads, one client"),
+        CALLS,
+        || {
+            let start = Instant::now();
+            std::thread::scope(|scope| {
+                for _ in 0..THREADS {
+                    scope.spawn(|| {
+                        for _ in 0..CALLS / THREADS {
+                            blocking.get_cvm_info("cvm_bench").send().expect("decodes");
+                        }
+                    });
+                }
+            });
+            start.elapsed()
+        },
+    ));
     for concurrency in [1, CONCURRENCY] {
-        let sdk = rt.block_on(async_calls(&c, CALLS, concurrency));
-        figures.push(Figure {
-            name: format!("async, concurrency {concurrency}"),
-            calls: CALLS,
-            elapsed: sdk,
-        });
-        let raw = rt.block_on(raw_calls(&base, CALLS, concurrency));
-        figures.push(Figure {
-            name: format!("raw reqwest + serde, concurrency {concurrency}"),
-            calls: CALLS,
-            elapsed: raw,
-        });
+        figures.push(measure(
+            format!("async, concurrency {concurrency}"),
+            CALLS,
+            || rt.block_on(async_calls(&c, CALLS, concurrency)),
+        ));
+        figures.push(measure(
+            format!("raw reqwest + serde, concurrency {concurrency}"),
+            CALLS,
+            || rt.block_on(raw_calls(&base, CALLS, concurrency)),
+        ));
     }
     println!(
-        "client throughput, {CALLS} get_cvm_info calls against 127.0.0.1 ({} body bytes):",
+        "client throughput, {CALLS} get_cvm_info calls against 127.0.0.1 ({} body bytes), median of {ROUNDS} rounds:",
         common::cvm_detail_json("x").to_string().len()
     );
     for f in &figures {
@@ -217,6 +310,12 @@ fn main() {
             f.micros()
         );
     }
+    let find = |name: &str| figures.iter().find(|f| f.name == name).unwrap();
+    println!(
+        "  blocking overhead: {:.2}x the raw floor on the caller's thread (us/call)",
+        find("blocking, sequential").micros()
+            / find("raw reqwest + serde, caller's thread").micros()
+    );
     for concurrency in [1, CONCURRENCY] {
         let sdk = figures
             .iter()

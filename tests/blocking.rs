@@ -114,6 +114,39 @@ fn outside_any_runtime() {
     assert!(!dbg.contains(KEY), "{dbg}");
 }
 
+/// One blocking client shared by 16 threads, each making its calls at the
+/// same time as the others: every call succeeds (its own runtime is driven
+/// by whichever caller holds it, the others wait their turn) and the server
+/// sees every request.
+#[test]
+fn sixteen_threads_share_one_client() {
+    const THREADS: usize = 16;
+    const CALLS: usize = 25;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(start());
+    let c = blocking_client(&server.uri());
+    let ids = within(60, "16 threads on one blocking client", move || {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..THREADS)
+                .map(|_| {
+                    scope.spawn(|| {
+                        (0..CALLS)
+                            .map(|_| c.get_webhook("wh_1").send().expect("shared call").id)
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("no worker panics"))
+                .collect::<Vec<_>>()
+        })
+    });
+    assert_eq!(ids.len(), THREADS * CALLS);
+    assert!(ids.iter().all(|id| id == "wh_1"));
+    assert_eq!(rt.block_on(versions_seen(&server)).len(), THREADS * CALLS);
+}
+
 #[test]
 fn inside_runtimes_of_both_flavors_on_a_helper_thread() {
     for multi in [false, true] {

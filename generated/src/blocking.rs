@@ -6,9 +6,13 @@
 //! The blocking client: the same methods as [`crate::PhalaCloud`], each
 //! returning the same builder, whose `send()` blocks.
 //!
-//! It owns a small tokio runtime, so callers need none. Called from inside
-//! an async runtime it still works: the request runs on a helper thread
-//! instead of blocking the runtime's own (prefer the async client there).
+//! It owns a current-thread tokio runtime, so callers need none, and the
+//! calling thread drives its own request: no hand-off to another thread and
+//! back, which cost more than the rest of a call to a nearby server. Threads
+//! sharing one client take turns driving the runtime, each one's connections
+//! progressing while any of them waits. Called from inside an async runtime
+//! it still works: the request runs on a helper thread instead of blocking
+//! the runtime's own (prefer the async client there).
 
 use std::fmt;
 use std::sync::Arc;
@@ -46,9 +50,7 @@ impl PhalaCloud {
     /// is shared, and should not also be used from a runtime that calls the
     /// blocking client.
     pub fn from_async(client: crate::PhalaCloud) -> Result<Self, PhalaCloudError> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("phala-cloud-blocking")
+        let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| {

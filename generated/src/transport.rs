@@ -185,8 +185,9 @@ async fn retry_loop(
             o.attempts = attempt;
         }
         tracing::Span::current().record("attempt", attempt);
-        let spare = copy(&current, rebuild);
         let may_retry = attempt <= policy.max_retries;
+        // A copy to send again is only made when a retry could follow.
+        let spare = may_retry.then(|| copy(&current, rebuild)).flatten();
         match follow_redirects(http, current, rebuild, call).await {
             Err(e) => {
                 let transient = e.is_timeout() || e.is_connect() || e.is_request();
@@ -401,8 +402,14 @@ fn redacted(url: &Url) -> String {
 /// it, so the error says "too large" rather than "body error".
 fn limit_body(response: reqwest::Response, call: &Call) -> reqwest::Response {
     let limit = call.shared.max_response_size;
-    let head = Head::of(&response);
     let declared = response.content_length();
+    // hyper never yields more body than a declared length (HTTP/1 reads
+    // exactly that much, HTTP/2 fails a mismatch), so a length within the
+    // limit needs no counting stream: the common case stays unwrapped.
+    if declared.is_some_and(|n| n <= limit) {
+        return response;
+    }
+    let head = Head::of(&response);
     let over = declared.is_some_and(|n| n > limit);
     let inner: Option<ChunkStream> = if over {
         drop(response);
