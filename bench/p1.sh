@@ -4,7 +4,7 @@
 # (inputs and outputs unchanged, nothing written), and bare progenitor over
 # the same normalized spec (`--bare-progenitor`), then the ratios the issue
 # sets targets for. Every run writes into a temporary directory, never into
-# generated/. Usage: bash bench/p1.sh   (RUNS=11 bash bench/p1.sh)
+# generated/. Runs are interleaved. Usage: bash bench/p1.sh   (RUNS=11 bash bench/p1.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,10 +20,17 @@ median() { # of the numbers on stdin
   sort -n | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2); if (NR % 2) print v[m]; else printf "%.3f\n", (v[m] + v[m + 1]) / 2 }'
 }
 
-full=$(for i in $(seq "$runs"); do seconds "$bin" --out "$tmp/full-$i"; done | median)
 "$bin" --out "$tmp/noop" >/dev/null 2>&1
-noop=$(for _ in $(seq "$runs"); do seconds "$bin" --out "$tmp/noop"; done | median)
-bare=$(for i in $(seq "$runs"); do seconds "$bin" --bare-progenitor "$tmp/bare-$i"; done | median)
+# Interleaved (full, no-op, bare, then again), so that a slow spell of the
+# machine falls on all three alike and the ratios stay fair.
+for i in $(seq "$runs"); do
+  seconds "$bin" --out "$tmp/full-$i" >>"$tmp/full.times"
+  seconds "$bin" --out "$tmp/noop" >>"$tmp/noop.times"
+  seconds "$bin" --bare-progenitor "$tmp/bare-$i" >>"$tmp/bare.times"
+done
+full=$(median <"$tmp/full.times")
+noop=$(median <"$tmp/noop.times")
+bare=$(median <"$tmp/bare.times")
 
 # The no-op runs must really have written nothing.
 written=$("$bin" --out "$tmp/noop" 2>&1 | sed -n 's/.*; \([0-9]*\) files written.*/\1/p')

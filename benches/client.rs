@@ -224,15 +224,31 @@ fn python_sdk(rt: &tokio::runtime::Runtime, base: &str, figures: &[Figure]) {
 /// Every figure is the median of this many rounds.
 const ROUNDS: usize = 5;
 
-/// `name`: the median over [`ROUNDS`] of `round`, which makes `calls` calls.
-fn measure(name: impl Into<String>, calls: usize, mut round: impl FnMut() -> Duration) -> Figure {
-    let mut times: Vec<Duration> = (0..ROUNDS).map(|_| round()).collect();
-    times.sort();
-    Figure {
-        name: name.into(),
-        calls,
-        elapsed: times[ROUNDS / 2],
+/// A measure: its name and one round of [`CALLS`] calls, timed.
+type Round<'a> = (String, Box<dyn FnMut() -> Duration + 'a>);
+
+/// The median of [`ROUNDS`] rounds of each measure. Rounds are interleaved
+/// (every measure once, then again), so that a slow spell of the machine
+/// falls on all of them alike and the ratios stay fair.
+fn measure_all(mut rounds: Vec<Round<'_>>) -> Vec<Figure> {
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); rounds.len()];
+    for _ in 0..ROUNDS {
+        for ((_, round), times) in rounds.iter_mut().zip(&mut times) {
+            times.push(round());
+        }
     }
+    rounds
+        .into_iter()
+        .zip(times)
+        .map(|((name, _), mut times)| {
+            times.sort();
+            Figure {
+                name,
+                calls: CALLS,
+                elapsed: times[ROUNDS / 2],
+            }
+        })
+        .collect()
 }
 
 /// Threads sharing one blocking client in the multi-threaded figure.
@@ -243,63 +259,65 @@ fn main() {
     let body = common::cvm_detail_json("cvm_bench").to_string();
     let base = rt.block_on(serve("200 OK", body));
     let c = client(&base);
-    // Warm up connections and caches.
-    rt.block_on(async_calls(&c, 200, 1));
-    rt.block_on(raw_calls(&base, 200, 1));
-
-    let mut figures = Vec::new();
     let blocking = phala_cloud::blocking::PhalaCloud::from_async(client(&base)).unwrap();
-    blocking.get_cvm_info("cvm_bench").send().unwrap();
-    figures.push(measure("blocking, sequential", CALLS, || {
-        let start = Instant::now();
-        for _ in 0..CALLS {
-            blocking.get_cvm_info("cvm_bench").send().expect("decodes");
-        }
-        start.elapsed()
-    }));
     // The blocking client's floor: raw reqwest + serde driven on the
     // calling thread by a current-thread runtime, as the blocking client is.
     let local = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
+    // Warm up connections and caches.
+    rt.block_on(async_calls(&c, 200, 1));
+    rt.block_on(raw_calls(&base, 200, 1));
     local.block_on(raw_calls_here(&base, 200));
-    figures.push(measure(
-        "raw reqwest + serde, caller's thread",
-        CALLS,
-        || local.block_on(raw_calls_here(&base, CALLS)),
-    ));
-    figures.push(measure(
-        format!("blocking, {THREADS} threads, one client"),
-        CALLS,
-        || {
-            let start = Instant::now();
-            std::thread::scope(|scope| {
-                for _ in 0..THREADS {
-                    scope.spawn(|| {
-                        for _ in 0..CALLS / THREADS {
-                            blocking.get_cvm_info("cvm_bench").send().expect("decodes");
-                        }
-                    });
+    blocking.get_cvm_info("cvm_bench").send().unwrap();
+
+    let mut rounds: Vec<Round<'_>> = vec![
+        (
+            "blocking, sequential".into(),
+            Box::new(|| {
+                let start = Instant::now();
+                for _ in 0..CALLS {
+                    blocking.get_cvm_info("cvm_bench").send().expect("decodes");
                 }
-            });
-            start.elapsed()
-        },
-    ));
+                start.elapsed()
+            }),
+        ),
+        (
+            "raw reqwest + serde, caller's thread".into(),
+            Box::new(|| local.block_on(raw_calls_here(&base, CALLS))),
+        ),
+        (
+            format!("blocking, {THREADS} threads, one client"),
+            Box::new(|| {
+                let start = Instant::now();
+                std::thread::scope(|scope| {
+                    for _ in 0..THREADS {
+                        scope.spawn(|| {
+                            for _ in 0..CALLS / THREADS {
+                                blocking.get_cvm_info("cvm_bench").send().expect("decodes");
+                            }
+                        });
+                    }
+                });
+                start.elapsed()
+            }),
+        ),
+    ];
     for concurrency in [1, CONCURRENCY] {
-        figures.push(measure(
+        let (c, rt, base) = (&c, &rt, &base);
+        rounds.push((
             format!("async, concurrency {concurrency}"),
-            CALLS,
-            || rt.block_on(async_calls(&c, CALLS, concurrency)),
+            Box::new(move || rt.block_on(async_calls(c, CALLS, concurrency))),
         ));
-        figures.push(measure(
+        rounds.push((
             format!("raw reqwest + serde, concurrency {concurrency}"),
-            CALLS,
-            || rt.block_on(raw_calls(&base, CALLS, concurrency)),
+            Box::new(move || rt.block_on(raw_calls(base, CALLS, concurrency))),
         ));
     }
+    let figures = measure_all(rounds);
     println!(
-        "client throughput, {CALLS} get_cvm_info calls against 127.0.0.1 ({} body bytes), median of {ROUNDS} rounds:",
+        "client throughput, {CALLS} get_cvm_info calls against 127.0.0.1 ({} body bytes), median of {ROUNDS} interleaved rounds:",
         common::cvm_detail_json("x").to_string().len()
     );
     for f in &figures {

@@ -49,6 +49,54 @@ fn rust_file(mut file: syn::File) -> String {
     )
 }
 
+/// Formats Rust files on a second thread while the caller goes on
+/// emitting. syn's trees are not `Send`, so a file crosses the thread as its
+/// token text and is parsed there, which costs less than the parse and print
+/// it takes off the emitting thread. [`Background::finish`] returns the
+/// files sorted by path, so output does not depend on timing.
+pub struct Background {
+    queue: std::sync::mpsc::Sender<(String, String)>,
+    worker: std::thread::JoinHandle<Result<Vec<(String, String)>>>,
+}
+
+impl Background {
+    pub fn start() -> Self {
+        let (queue, files) = std::sync::mpsc::channel::<(String, String)>();
+        let worker = std::thread::spawn(move || {
+            let mut done = Vec::new();
+            for (path, text) in files {
+                let file = syn::parse_file(&text).map_err(|e| Error::Syntax {
+                    file: path.clone(),
+                    message: e.to_string(),
+                })?;
+                done.push((path, rust_file(file)));
+            }
+            done.sort();
+            Ok(done)
+        });
+        Background { queue, worker }
+    }
+
+    /// Queues `tokens` to be formatted as the file at `path`. A parse error
+    /// is reported by [`Background::finish`].
+    pub fn rust(&self, tokens: TokenStream, path: String) {
+        // A closed queue means the worker stopped on an error, which
+        // `finish` returns.
+        let _ = self.queue.send((path, tokens.to_string()));
+    }
+
+    /// Every queued file, formatted, by path.
+    pub fn finish(self) -> Result<Vec<(String, String)>> {
+        drop(self.queue);
+        self.worker.join().unwrap_or_else(|_| {
+            Err(Error::Syntax {
+                file: "generated files".into(),
+                message: "the formatting thread panicked".into(),
+            })
+        })
+    }
+}
+
 /// prettyplease prints `#[doc = "Text"]` as `///Text`; a doc that starts
 /// with a space prints as `/// Text`, as people write it.
 struct SpacedDocs;

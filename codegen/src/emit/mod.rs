@@ -52,30 +52,44 @@ pub fn files(
     let mut put = |path: String, text: String| {
         out.insert(PathBuf::from(path), text);
     };
+    // Our own token streams are parsed and printed on a second thread while
+    // this one splits and prints progenitor's items; the builders go first,
+    // as they are the most work.
+    let background = format::Background::start();
     let watch_on = krate::has_watch(bound);
     let negotiate_on = krate::has_negotiation(bound, watch_on);
-    put(
+    let paged = paging::find(bound, &raw.types)?;
+    let versioned = config.client.version_header.is_some();
+    let groups = operations::emit(bound, &paged, versioned)?;
+    let stems: Vec<String> = groups.keys().cloned().collect();
+    for (group, tokens) in groups {
+        background.rust(tokens, format!("src/operations/{group}.rs"));
+    }
+    let modules = krate::modules_rs(
+        &stems,
+        "Request builders, one module per API tag; see [`crate::PhalaCloud`].",
+        true,
+    )?;
+    let table = operations::path_table(api)?;
+    background.rust(quote!(#modules #table), "src/operations/mod.rs".into());
+    background.rust(
+        krate::lib_rs(
+            api,
+            config,
+            type_count,
+            watch_on,
+            negotiate_on,
+            &krate::example(config, bound),
+        ),
         "src/lib.rs".into(),
-        format::rust(
-            krate::lib_rs(
-                api,
-                config,
-                type_count,
-                watch_on,
-                negotiate_on,
-                &krate::example(config, bound),
-            ),
-            "src/lib.rs",
-        )?,
     );
-    put(
-        "src/settings.rs".into(),
-        format::rust(krate::settings_rs(config), "src/settings.rs")?,
+    background.rust(krate::settings_rs(config), "src/settings.rs".into());
+    background.rust(error_codes::emit(catalog)?, "src/error_codes.rs".into());
+    background.rust(
+        unions::emit(&raw.types, &api.model_versions),
+        "src/unions.rs".into(),
     );
-    put(
-        "src/error_codes.rs".into(),
-        format::rust(error_codes::emit(catalog)?, "src/error_codes.rs")?,
-    );
+    background.rust(paging::impls(&paged)?, "src/pages.rs".into());
     let watch = watch_on.then_some(&krate::WATCH);
     let params = krate::has_own_params(api).then_some(&krate::PARAMS);
     let negotiate = negotiate_on.then_some(&krate::NEGOTIATE);
@@ -102,47 +116,14 @@ pub fn files(
         put((*path).into(), text);
     }
 
-    put(
-        "src/unions.rs".into(),
-        format::rust(
-            unions::emit(&raw.types, &api.model_versions),
-            "src/unions.rs",
-        )?,
-    );
     let mut roots = std::collections::BTreeSet::new();
     for field in bound.iter().flat_map(|b| &b.fields) {
         types::mentioned(field.owned.clone(), &mut roots);
     }
-    let paged = paging::find(bound, &raw.types)?;
-    put(
-        "src/pages.rs".into(),
-        format::rust(paging::impls(&paged)?, "src/pages.rs")?,
-    );
     let type_files = types::split(raw.types, &api.facts, &roots)?;
-    put(
-        "src/types/mod.rs".into(),
-        format::rust(type_module(type_files.module), "src/types/mod.rs")?,
-    );
+    background.rust(type_module(type_files.module), "src/types/mod.rs".into());
     for (stem, items) in type_files.files {
         put(format!("src/types/{stem}.rs"), format::rust_items(items));
-    }
-
-    let versioned = config.client.version_header.is_some();
-    let groups = operations::emit(bound, &paged, versioned)?;
-    let stems: Vec<String> = groups.keys().cloned().collect();
-    let modules = krate::modules_rs(
-        &stems,
-        "Request builders, one module per API tag; see [`crate::PhalaCloud`].",
-        true,
-    )?;
-    let table = operations::path_table(api)?;
-    put(
-        "src/operations/mod.rs".into(),
-        format::rust(quote!(#modules #table), "src/operations/mod.rs")?,
-    );
-    for (group, tokens) in groups {
-        let path = format!("src/operations/{group}.rs");
-        put(path.clone(), format::rust(tokens, &path)?);
     }
 
     // progenitor's methods by group, in progenitor's order.
@@ -168,17 +149,14 @@ pub fn files(
          properties of that generated shape, not of this crate's API.",
         false,
     )?;
-    put(
+    background.rust(
+        quote! {
+            #raw_mods
+            #[allow(unused_imports)]
+            use crate::types;
+            #(#client)*
+        },
         "src/raw/mod.rs".into(),
-        format::rust(
-            quote! {
-                #raw_mods
-                #[allow(unused_imports)]
-                use crate::types;
-                #(#client)*
-            },
-            "src/raw/mod.rs",
-        )?,
     );
     for (group, methods) in raw_groups {
         let glob: syn::Item = syn::parse_quote! {
@@ -201,6 +179,9 @@ pub fn files(
             format!("src/raw/{group}.rs"),
             format::rust_items(vec![glob, syn::Item::Impl(client)]),
         );
+    }
+    for (path, text) in background.finish()? {
+        put(path, text);
     }
     let brand = brand::Brand::of(config);
     if !brand.is_identity() {
