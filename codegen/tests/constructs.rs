@@ -9,7 +9,7 @@
 //! spec whose fields have no descriptions.
 //!
 //! The crate must also pass `cargo clippy -D warnings`. It is built in
-//! `target/corpus`, shared with the corpus test.
+//! `target/corpus-0`, shared with the corpus test's first lane.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -153,7 +153,7 @@ fn every_construct_works_on_the_wire() {
         let run = command
             .env(
                 "CARGO_TARGET_DIR",
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/corpus"),
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/corpus-0"),
             )
             // As in the corpus test, so the two share their dependencies' builds.
             .env("CARGO_PROFILE_DEV_DEBUG", "0")

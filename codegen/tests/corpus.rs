@@ -7,7 +7,7 @@
 //!
 //! Every spec in [`PASSING`] must generate and compile; a new spec dropped
 //! into the directory is reported but does not fail the test until it is
-//! listed there.
+//! listed there. The specs build in two lanes at once ([`LANES`]).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,11 +26,63 @@ fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/public-specs")
 }
 
-/// One cargo target directory for every corpus crate, so their shared
-/// dependencies build once (and it is not the workspace's, whose lock the
-/// running test holds).
-fn target_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/corpus")
+/// The specs are built in this many lanes at once, each with a target
+/// directory of its own (cargo locks one per build). A large crate's build
+/// is mostly one single-threaded rustc front end, so two lanes keep both of
+/// CI's cores busy; the price is the shared dependencies built once per lane.
+const LANES: usize = 2;
+
+/// Lane `lane`'s cargo target directory, shared by the crates of that lane
+/// so that their dependencies build once (and not the workspace's, whose
+/// lock the running test holds).
+fn target_dir(lane: usize) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../target/corpus-{lane}"))
+}
+
+/// Specs dealt into [`LANES`] lanes, largest first, each to the lane with
+/// the fewest bytes so far: spec size is a fair guess of build time.
+fn lanes(specs: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+    let size = |p: &PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let mut by_size: Vec<&PathBuf> = specs.iter().collect();
+    by_size.sort_by_key(|p| std::cmp::Reverse(size(p)));
+    let mut lanes = vec![(0u64, Vec::new()); LANES];
+    for spec in by_size {
+        let lightest = lanes.iter_mut().min_by_key(|(bytes, _)| *bytes).unwrap();
+        lightest.0 += size(spec);
+        lightest.1.push(spec.clone());
+    }
+    lanes.into_iter().map(|(_, specs)| specs).collect()
+}
+
+/// How one spec fared.
+enum Outcome {
+    Compiled,
+    /// Generated, then failed to build: why.
+    Generated(String),
+    /// Failed to generate: why.
+    Failed(String),
+}
+
+/// Generates `spec` into `temp` and builds it in `lane`'s target directory.
+fn try_spec(spec: &Path, temp: &Path, lane: usize) -> Outcome {
+    let name = spec.file_name().unwrap().to_string_lossy().into_owned();
+    let out = temp.join(name.replace('.', "_"));
+    let run = Command::new(env!("CARGO_BIN_EXE_phala-codegen"))
+        .arg("--generic")
+        .arg("--spec")
+        .arg(spec)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("phala-codegen runs");
+    if !run.status.success() {
+        return Outcome::Failed(format!("generate: {}", tail(&run)));
+    }
+    let doc = cargo(&out, lane, &["test", "--doc", "--quiet"]);
+    if !doc.status.success() {
+        return Outcome::Generated(format!("cargo test --doc: {}", tail(&doc)));
+    }
+    Outcome::Compiled
 }
 
 /// The last lines of a failed command's output, for the summary.
@@ -53,12 +105,12 @@ fn tail(output: &std::process::Output) -> String {
     lines.join(" | ").chars().take(400).collect()
 }
 
-fn cargo(crate_dir: &Path, args: &[&str]) -> std::process::Output {
+fn cargo(crate_dir: &Path, lane: usize, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO"))
         .args(args)
         .arg("--manifest-path")
         .arg(crate_dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target_dir())
+        .env("CARGO_TARGET_DIR", target_dir(lane))
         // Debug info is most of these large crates' build time and disk.
         .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .env("CARGO_INCREMENTAL", "0")
@@ -82,30 +134,43 @@ fn public_specs_generate_and_compile() {
     specs.sort();
     assert!(!specs.is_empty(), "no specs in {}", corpus_dir().display());
     let temp = tempfile::tempdir().unwrap();
+    let mut outcomes: Vec<(String, Outcome)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = lanes(&specs)
+            .into_iter()
+            .enumerate()
+            .map(|(lane, specs)| {
+                let temp = temp.path();
+                scope.spawn(move || {
+                    specs
+                        .iter()
+                        .map(|spec| {
+                            let name = spec.file_name().unwrap().to_string_lossy().into_owned();
+                            (name, try_spec(spec, temp, lane))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a corpus lane panicked"))
+            .collect()
+    });
+    outcomes.sort_by(|a, b| a.0.cmp(&b.0));
     let (mut generated, mut compiled) = (Vec::new(), Vec::new());
     let mut failures = Vec::new();
-    for spec in &specs {
-        let name = spec.file_name().unwrap().to_string_lossy().into_owned();
-        let out = temp.path().join(name.replace('.', "_"));
-        let run = Command::new(env!("CARGO_BIN_EXE_phala-codegen"))
-            .arg("--generic")
-            .arg("--spec")
-            .arg(spec)
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .expect("phala-codegen runs");
-        if !run.status.success() {
-            failures.push(format!("{name}: generate: {}", tail(&run)));
-            continue;
+    for (name, outcome) in outcomes {
+        match outcome {
+            Outcome::Compiled => {
+                generated.push(name.clone());
+                compiled.push(name);
+            }
+            Outcome::Generated(why) => {
+                failures.push(format!("{name}: {why}"));
+                generated.push(name);
+            }
+            Outcome::Failed(why) => failures.push(format!("{name}: {why}")),
         }
-        generated.push(name.clone());
-        let doc = cargo(&out, &["test", "--doc", "--quiet"]);
-        if !doc.status.success() {
-            failures.push(format!("{name}: cargo test --doc: {}", tail(&doc)));
-            continue;
-        }
-        compiled.push(name);
     }
     let n = specs.len();
     let mut summary = format!(
