@@ -56,6 +56,12 @@ struct Cli {
     /// differs from what would be generated.
     #[arg(long)]
     check: bool,
+    /// How to print the API change report of this regeneration (against
+    /// the previous generation in the output directory): `markdown` is for
+    /// a pull request. Any format but `text` always prints the report, so
+    /// it skips the fingerprint's no-op fast path.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
     /// Generate even when the fingerprint in the output directory says
     /// that inputs and outputs are unchanged (normally a no-op).
     #[arg(long)]
@@ -124,10 +130,22 @@ struct DiffArgs {
     current_version: Option<semver::Version>,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug)]
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum OutputFormat {
     Text,
     Json,
+    /// Tables for a pull request description.
+    Markdown,
+}
+
+impl OutputFormat {
+    fn render(self, report: &Report) -> String {
+        match self {
+            OutputFormat::Text => report.to_text(),
+            OutputFormat::Json => report.to_json(),
+            OutputFormat::Markdown => report.to_markdown(),
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -213,7 +231,7 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
         say!("phala-codegen: bare progenitor crate in {}", dir.display());
         return Ok(ExitCode::SUCCESS);
     }
-    if !cli.force {
+    if !cli.force && cli.format == OutputFormat::Text {
         if let Some(krate) = fingerprint::unchanged(&config, &spec, &out) {
             let elapsed = start.elapsed().as_secs_f64();
             if cli.check {
@@ -252,6 +270,7 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
         }
     }
     match &generated.report {
+        Some(report) if cli.format != OutputFormat::Text => put(&cli.format.render(report)),
         Some(report) if !report.is_empty() => put(&report.to_text()),
         Some(_) => say!("phala-codegen: no API changes"),
         None => say!(
@@ -313,10 +332,7 @@ fn diff(config: &Config, args: &DiffArgs) -> phala_codegen::Result<ExitCode> {
         entries,
     )
     .with_version(&current);
-    match args.format {
-        OutputFormat::Text => put(&report.to_text()),
-        OutputFormat::Json => put(&report.to_json()),
-    }
+    put(&args.format.render(&report));
     let fail = match args.fail_on {
         Some(FailOn::Breaking) => report.has_breaking(),
         Some(FailOn::Any) => !report.is_empty(),

@@ -1,7 +1,7 @@
 //! The API change report: what changed between two [`Surface`]s, how much
 //! each change matters to a Rust caller, and the version bump that follows.
-//! Rendered as terminal text, as JSON (`--format json`) and as a
-//! `CHANGELOG.md` entry.
+//! Rendered as terminal text, as JSON (`--format json`), as Markdown for a
+//! pull request (`--format markdown`) and as a `CHANGELOG.md` entry.
 //!
 //! [`Surface`]: crate::surface::Surface
 
@@ -262,6 +262,70 @@ impl Report {
         out
     }
 
+    /// The pull-request form: a summary table and the bump, the breaking
+    /// entries as a table, and the non-breaking ones in a collapsed table
+    /// (a large regeneration lists hundreds), ready to paste into a review.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "### API changes: `{}` -> `{}`\n", self.old, self.new);
+        let _ = writeln!(out, "**{}**\n", self.bump_line());
+        if self.is_empty() {
+            let _ = writeln!(out, "No API changes.");
+            return out;
+        }
+        let s = &self.summary;
+        let _ = writeln!(out, "| | added | removed | renamed | changed |");
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+        let mut rows = vec![
+            ("Operations", &s.operations),
+            ("Models", &s.models),
+            ("Error codes", &s.error_codes),
+        ];
+        if s.exports != Counts::default() {
+            rows.push(("Exports", &s.exports));
+        }
+        for (what, c) in rows {
+            let _ = writeln!(
+                out,
+                "| {what} | {} | {} | {} | {} |",
+                c.added, c.removed, c.renamed, c.changed
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\n{} breaking, {} non-breaking entries.",
+            s.breaking, s.non_breaking
+        );
+        for (severity, entries) in self.by_severity() {
+            let (title, folded) = match severity {
+                Severity::Breaking => ("Breaking changes", false),
+                Severity::NonBreaking => ("Non-breaking changes", true),
+            };
+            let heading = format!("{title} ({})", entries.len());
+            if folded {
+                let _ = writeln!(out, "\n<details><summary>{heading}</summary>\n");
+            } else {
+                let _ = writeln!(out, "\n#### {heading}\n");
+            }
+            let _ = writeln!(out, "| | subject | change | why |");
+            let _ = writeln!(out, "|---|---|---|---|");
+            for e in entries {
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | {} | {} |",
+                    scope_word(e.scope),
+                    e.subject(),
+                    cell(&e.detail),
+                    cell(&e.reason)
+                );
+            }
+            if folded {
+                let _ = writeln!(out, "\n</details>");
+            }
+        }
+        out
+    }
+
     /// A `CHANGELOG.md` section for `version`.
     pub fn to_changelog(&self, version: &str) -> String {
         let mut out = format!("## {version}\n\n");
@@ -334,6 +398,11 @@ impl Report {
     }
 }
 
+/// Text as one Markdown table cell: pipes escaped, lines joined.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
 fn scope_title(scope: Scope) -> &'static str {
     match scope {
         Scope::Operation => "operations",
@@ -393,6 +462,26 @@ mod tests {
 
     fn v(s: &str) -> semver::Version {
         semver::Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn markdown_cells_escape_pipes_and_newlines() {
+        let entry = Entry {
+            severity: Severity::Breaking,
+            scope: Scope::Model,
+            name: "Cvm".into(),
+            member: Some("state".into()),
+            category: Category::FieldTypeChanged,
+            detail: "type A | B -> C".into(),
+            reason: "callers\nmatch on it".into(),
+        };
+        let md = Report::new("old.json".into(), "new.json".into(), vec![entry]).to_markdown();
+        assert!(
+            md.contains("| model | `Cvm.state` | type A \\| B -> C | callers match on it |"),
+            "{md}"
+        );
+        assert!(md.contains("#### Breaking changes (1)"), "{md}");
+        assert!(!md.contains("<details>"), "{md}");
     }
 
     #[test]

@@ -45,6 +45,30 @@ fn march_to_april_report_matches_the_golden_file() {
     insta::assert_snapshot!("march_to_april", stdout(&out));
 }
 
+/// The pull-request form of the same report (issue 19): golden, and every
+/// entry of the text form is a row of its tables.
+#[test]
+fn march_to_april_markdown_matches_the_golden_file() {
+    let dir = inputs_dir();
+    let mut args = MARCH_TO_APRIL.to_vec();
+    args.extend(["--format", "markdown"]);
+    let out = run_in(&dir, &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let markdown = stdout(&out);
+    let text = stdout(&run_in(&dir, &MARCH_TO_APRIL));
+    let entries = text.lines().filter(|l| l.starts_with("    ")).count();
+    let rows = markdown
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains(" | `"))
+        .count();
+    assert_eq!(rows, entries, "{markdown}");
+    insta::assert_snapshot!("march_to_april_markdown", markdown);
+}
+
 #[test]
 fn march_to_april_json_agrees_with_the_text_and_fails_on_breaking() {
     let dir = inputs_dir();
@@ -183,6 +207,29 @@ fn regeneration_reports_bumps_and_prepends_a_changelog_entry_once() {
         read(out.join("CHANGELOG.md")).matches("## 0.2.0").count(),
         1
     );
+}
+
+/// `--format markdown` on a regeneration prints the report to paste into
+/// the pull request, also when nothing changed (no fingerprint fast path).
+#[test]
+fn regeneration_prints_the_markdown_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("crate");
+    generate("openapi-2026-03.json", &out);
+    let md = generate_with("openapi.json", &out, &["--format", "markdown"]);
+    assert!(md.starts_with("### API changes: `"), "{md}");
+    assert!(
+        md.contains("**Suggested version bump: major (breaking changes) 0.1.0 -> 0.2.0**"),
+        "{md}"
+    );
+    assert!(md.contains("#### Breaking changes ("), "{md}");
+    assert!(
+        md.contains("<details><summary>Non-breaking changes ("),
+        "{md}"
+    );
+    let again = generate_with("openapi.json", &out, &["--format", "markdown"]);
+    assert!(again.contains("No API changes."), "{again}");
+    assert!(again.contains(" 0 files written"), "{again}");
 }
 
 #[test]
