@@ -11,6 +11,18 @@ use common::*;
 #[path = "../examples/provision.rs"]
 mod provision;
 
+#[path = "../examples/testing_with_wiremock.rs"]
+mod testing_with_wiremock;
+
+/// The testing example's checks pass against its own mock server; one of
+/// them fails if the client does not send the key or decode the state.
+#[tokio::test]
+async fn the_testing_example_passes_its_checks() {
+    testing_with_wiremock::check()
+        .await
+        .expect("the testing example's checks pass");
+}
+
 #[tokio::test]
 async fn the_provision_example_sends_what_it_set_and_starts_the_listed_cvm() {
     let server = MockServer::start().await;

@@ -125,15 +125,50 @@ pub struct CrateMeta {
     pub name: String,
     pub version: String,
     pub description: String,
+    /// An SPDX expression; `MIT OR Apache-2.0` when absent. The text of
+    /// each of MIT and Apache-2.0 it names ships with the crate
+    /// (`LICENSE-MIT`, `LICENSE-APACHE`). Empty: no license at all, left to
+    /// the crate's owner (`--generic`).
+    #[serde(default = "default_license")]
     pub license: String,
+    /// The holder named in `LICENSE-MIT`'s copyright line; by default
+    /// "The <name> authors".
+    #[serde(default)]
+    pub copyright: Option<String>,
     /// The generated crate's `rust-version` (MSRV): the floor its
     /// dependencies declare (progenitor-client and reqwest's ICU stack: 1.88).
     #[serde(default = "default_rust_version")]
     pub rust_version: String,
+    /// The source repository's URL, when the crate has a public home.
+    #[serde(default)]
+    pub repository: Option<String>,
+    /// The project's home page, if it is not the repository.
+    #[serde(default)]
+    pub homepage: Option<String>,
+    /// At most five crates.io keywords (ASCII letters, digits, `-`, `_`;
+    /// up to 20 characters each).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// crates.io category slugs; `api-bindings` and
+    /// `web-programming::http-client` when absent.
+    #[serde(default = "default_categories")]
+    pub categories: Vec<String>,
 }
 
 fn default_rust_version() -> String {
     "1.88".to_owned()
+}
+
+fn default_license() -> String {
+    "MIT OR Apache-2.0".to_owned()
+}
+
+/// The categories of any generated API client.
+pub fn default_categories() -> Vec<String> {
+    vec![
+        "api-bindings".to_owned(),
+        "web-programming::http-client".to_owned(),
+    ]
 }
 
 impl CrateMeta {
@@ -165,6 +200,33 @@ impl CrateMeta {
                 "crate.name {name:?} is not a crate name (ASCII letters, digits, `-`, `_`, starting with a letter); e.g. {:?}",
                 suggestion.trim_matches('-')
             ),
+        })
+    }
+
+    /// Keywords as crates.io accepts them (`cargo publish` would refuse
+    /// the crate otherwise).
+    pub fn check_keywords(&self, config_path: &Path) -> Result<()> {
+        let bad = self.keywords.iter().find(|k| {
+            k.is_empty()
+                || k.len() > 20
+                || !k.starts_with(|c: char| c.is_ascii_alphabetic())
+                || !k
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        });
+        let message = match bad {
+            _ if self.keywords.len() > 5 => format!(
+                "crate.keywords has {} keywords; crates.io takes at most 5",
+                self.keywords.len()
+            ),
+            Some(k) => format!(
+                "crate.keywords {k:?} is not a crates.io keyword (ASCII letters, digits, `-`, `_`, starting with a letter, at most 20 characters)"
+            ),
+            None => return Ok(()),
+        };
+        Err(Error::Config {
+            path: config_path.to_owned(),
+            message,
         })
     }
 
@@ -264,6 +326,7 @@ impl Config {
         config.source = path.to_owned();
         config.krate.semver(path)?;
         config.krate.check_name(path)?;
+        config.krate.check_keywords(path)?;
         let base = path.parent().unwrap_or(Path::new("."));
         for p in [&mut config.inputs.spec, &mut config.output.dir] {
             if p.is_relative() {

@@ -98,7 +98,8 @@ impl Background {
 }
 
 /// prettyplease prints `#[doc = "Text"]` as `///Text`; a doc that starts
-/// with a space prints as `/// Text`, as people write it.
+/// with a space prints as `/// Text`, as people write it. Bare URLs get
+/// angle brackets ([`linked_urls`]) on the way.
 struct SpacedDocs;
 
 impl VisitMut for SpacedDocs {
@@ -112,13 +113,51 @@ impl VisitMut for SpacedDocs {
                 ..
             }) = &mut nv.value
             {
-                let value = text.value();
+                let mut value = linked_urls(&text.value());
                 if !value.is_empty() && !value.starts_with([' ', '\n']) {
-                    *text = syn::LitStr::new(&format!(" {value}"), text.span());
+                    value.insert(0, ' ');
+                }
+                if value != text.value() {
+                    *text = syn::LitStr::new(&value, text.span());
                 }
             }
         }
     }
+}
+
+/// `text` with each bare `http(s)://` URL in angle brackets, which rustdoc
+/// links (a bare one is a `rustdoc::bare_urls` warning). A URL already in
+/// `<...>`, a Markdown link target, a code span or quotes is left alone.
+fn linked_urls(text: &str) -> String {
+    if !text.contains("http") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(at) = ["https://", "http://"]
+        .iter()
+        .filter_map(|scheme| rest.find(scheme))
+        .min()
+    {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let len = from
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
+            .unwrap_or(from.len());
+        // Trailing sentence punctuation is not part of the URL.
+        let url = from[..len].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
+        let quoted = before.ends_with(['<', '(', '[', '`', '"', '\'', '=']);
+        if quoted || url.len() <= "https://".len() {
+            out.push_str(url);
+        } else {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+        }
+        rest = &from[url.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A hand-written Rust file shipped as it is; `origin` is where it is
@@ -146,4 +185,22 @@ pub fn markdown(text: &str, origin: Option<&str>) -> String {
 /// A TOML file.
 pub fn toml(text: &str) -> String {
     format!("{}\n{text}", header("#"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::linked_urls;
+
+    #[test]
+    fn bare_urls_get_angle_brackets_and_links_stay() {
+        assert_eq!(
+            linked_urls("@see https://x.io/a.rs#L7. Or <https://y.io>."),
+            "@see <https://x.io/a.rs#L7>. Or <https://y.io>."
+        );
+        assert_eq!(
+            linked_urls("[docs](https://x.io/d) and `http://z` stay"),
+            "[docs](https://x.io/d) and `http://z` stay"
+        );
+        assert_eq!(linked_urls("no links here"), "no links here");
+    }
 }

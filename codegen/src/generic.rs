@@ -39,7 +39,12 @@ pub fn config(spec: &Path, doc: &Value, out: &Path, name: Option<&str>) -> Resul
             "Typed Rust client for the {title} API, generated from its OpenAPI spec."
         ),
         license: String::new(),
+        copyright: None,
         rust_version: "1.88".into(),
+        repository: None,
+        homepage: None,
+        keywords: Vec::new(),
+        categories: crate::config::default_categories(),
     };
     krate.check_name(spec)?;
     let client = ClientSettings {

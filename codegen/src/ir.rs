@@ -32,6 +32,49 @@ pub struct Api {
     /// What was left out (`[skip]`, `--skip-unsupported`): operationId or
     /// `schema Name` -> why.
     pub skipped: BTreeMap<String, String>,
+    /// Each operation group (module name) -> the tag it comes from.
+    pub groups: BTreeMap<String, Group>,
+}
+
+/// An API tag, as the operations' [`Operation::group`] names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The tag as the spec writes it (`CVMs`); `default` for untagged
+    /// operations.
+    pub tag: String,
+    /// The description of the tag in the spec's top-level `tags`.
+    pub description: Option<String>,
+}
+
+/// The groups of the operations of `doc`, each with the first tag that
+/// names it (in document order) and that tag's description.
+fn groups(doc: &Value) -> BTreeMap<String, Group> {
+    let described = |tag: &str| {
+        doc.get("tags")
+            .and_then(Value::as_array)?
+            .iter()
+            .find(|t| t.get("name").and_then(Value::as_str) == Some(tag))?
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let mut out = BTreeMap::new();
+    for (_, _, _, op) in openapi::operations(doc) {
+        let tag = op
+            .pointer("/tags/0")
+            .and_then(Value::as_str)
+            .unwrap_or("default");
+        let group = if op.pointer("/tags/0").is_some() {
+            module_name(tag)
+        } else {
+            "default".to_owned()
+        };
+        out.entry(group).or_insert_with(|| Group {
+            tag: tag.to_owned(),
+            description: described(tag),
+        });
+    }
+    out
 }
 
 /// One HTTP operation as the SDK exposes it.
@@ -266,6 +309,7 @@ pub fn build(doc: &Value, names: &Names, model_versions: BTreeMap<String, String
         longest_model_chain: crate::type_depth::longest_chain(doc),
         facts: crate::facts::collect(doc),
         skipped: BTreeMap::new(),
+        groups: groups(doc),
     })
 }
 

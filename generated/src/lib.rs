@@ -2,7 +2,8 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/*! Typed Rust client for the Phala Cloud API, generated from its OpenAPI spec by `phala-codegen`.
+#![doc = include_str!("../README.md")]
+/*!
 
 # Crate organization
 
@@ -11,26 +12,15 @@
 - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, [`RetryPolicy`], your own `reqwest::Client`.
 - [`watch`]: a CVM's state as a stream of events, and waiting for a state ([`PhalaCloud::wait_until_running`]).
 - [`webhook`]: webhook signature verification and event parsing.
-- [`env`]: `.env` parsing, env var encryption to a CVM's key, compose hashes and KMS key signatures, byte-compatible with the Python SDK and dstack-sdk.
+- [`env`](mod@env): `.env` parsing, env var encryption to a CVM's key, compose hashes and KMS key signatures, byte-compatible with the Python SDK and dstack-sdk.
 - [`paging`]: `.pages()` and `.items()` on the builders of list operations.
 - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy, and [`precondition`] for the on-chain KMS's HTTP 465.
 - [`SafeResult`]: what the `safe_*` twin of every method yields instead.
 - [`error_codes`]: the structured `ERR-xx-xxx` codes.
 - [`types`]: the 931 request and response models.
+- [`tags`]: the operations by API tag, one page per tag with each operation's request and summary.
 - [`operations`]: the request builders.
 - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.
-
-# Example
-
-```no_run
-# async fn run() -> Result<(), phala_cloud::PhalaCloudError> {
-let client = phala_cloud::PhalaCloud::new("phak_...")?;
-let cvm = client.get_cvm_info("my-cvm-id").await?;
-let mine = client.list_cvms().user_id("usr_0123abcd").await?;
-# let _ = (cvm, mine);
-# Ok(())
-# }
-```
 
 # Paging
 
@@ -44,6 +34,7 @@ while let Some(node) = kms.next().await {
 # Ok(()) }
 ```*/
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod blocking;
 mod classify;
 mod client;
@@ -59,6 +50,7 @@ mod request;
 mod runtime;
 pub mod safe;
 mod settings;
+pub mod tags;
 mod transport;
 pub mod types;
 mod unions;

@@ -27,7 +27,7 @@ pub fn builder(
     send_body: TokenStream,
     captured: Option<TokenStream>,
     versioned: bool,
-) -> Result<TokenStream> {
+) -> Result<Emitted> {
     check_field_names(op, fields)?;
     let names = Names::of(op)?;
     let definition = definition(op, &names, fields);
@@ -35,15 +35,29 @@ pub fn builder(
     let negotiated = captured.map(|body| negotiated(op, &names, fields, body));
     let from_json = from_json(&names, fields);
     let into_future = into_future(&names, &output);
-    let starters = starters(op, &names, fields);
-    Ok(quote! {
-        #definition
-        #methods
-        #negotiated
-        #from_json
-        #into_future
-        #starters
+    let (client, blocking) = starters(op, &names, fields);
+    Ok(Emitted {
+        items: quote! {
+            #definition
+            #methods
+            #negotiated
+            #from_json
+            #into_future
+        },
+        client,
+        blocking,
     })
+}
+
+/// One operation's code: its builder's items, and the methods that start
+/// it on each client, which [`super::operations`] gathers into one `impl`
+/// block per tag (one heading per tag on the clients' doc pages).
+pub struct Emitted {
+    pub items: TokenStream,
+    /// The method and its `safe_` twin on the async client.
+    pub client: TokenStream,
+    /// The same on the blocking client.
+    pub blocking: TokenStream,
 }
 
 /// The identifiers one operation's builder code uses.
@@ -385,9 +399,9 @@ fn into_future(names: &Names, output: &TokenStream) -> TokenStream {
     }
 }
 
-/// The method and its `safe_` twin on both clients, taking the required
-/// parameters.
-fn starters(op: &Operation, names: &Names, fields: &[Field]) -> TokenStream {
+/// The method and its `safe_` twin on both clients (async, blocking),
+/// taking the required parameters.
+fn starters(op: &Operation, names: &Names, fields: &[Field]) -> (TokenStream, TokenStream) {
     let Names {
         method,
         safe_method,
@@ -436,35 +450,33 @@ fn starters(op: &Operation, names: &Names, fields: &[Field]) -> TokenStream {
         op.name, op.name
     );
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    quote! {
-        impl PhalaCloud {
-            #[doc = #method_doc]
-            #deprecated
-            pub fn #method(&self, #(#args),*) -> #builder<'_> {
-                #builder::new(self, #(#forwards),*)
-            }
-
-            #[doc = #safe_doc]
-            #deprecated
-            pub fn #safe_method(&self, #(#args),*) -> #builder<'_, Safe> {
-                #builder::new(self, #(#forwards),*)
-            }
+    let client = quote! {
+        #[doc = #method_doc]
+        #deprecated
+        pub fn #method(&self, #(#args),*) -> #builder<'_> {
+            #builder::new(self, #(#forwards),*)
         }
 
-        impl blocking::PhalaCloud {
-            #[doc = #blocking_doc]
-            #deprecated
-            pub fn #method(&self, #(#args),*) -> #builder<'_, Blocking> {
-                #builder::new(self.inner(), #(#forwards),*)
-            }
-
-            #[doc = #blocking_safe_doc]
-            #deprecated
-            pub fn #safe_method(&self, #(#args),*) -> #builder<'_, BlockingSafe> {
-                #builder::new(self.inner(), #(#forwards),*)
-            }
+        #[doc = #safe_doc]
+        #deprecated
+        pub fn #safe_method(&self, #(#args),*) -> #builder<'_, Safe> {
+            #builder::new(self, #(#forwards),*)
         }
-    }
+    };
+    let blocking = quote! {
+        #[doc = #blocking_doc]
+        #deprecated
+        pub fn #method(&self, #(#args),*) -> #builder<'_, Blocking> {
+            #builder::new(self.inner(), #(#forwards),*)
+        }
+
+        #[doc = #blocking_safe_doc]
+        #deprecated
+        pub fn #safe_method(&self, #(#args),*) -> #builder<'_, BlockingSafe> {
+            #builder::new(self.inner(), #(#forwards),*)
+        }
+    };
+    (client, blocking)
 }
 
 /// The builder fields that are string path parameters: an empty one would

@@ -105,7 +105,6 @@ pub fn lib_rs(
     type_count: usize,
     watch: bool,
     negotiate: bool,
-    example: &str,
 ) -> TokenStream {
     let default = &config.api.default_version;
     let supported = &config.api.supported_versions;
@@ -113,7 +112,7 @@ pub fn lib_rs(
     let phala = config.client.phala_modules;
     let phala_items = if phala {
         "- [`webhook`]: webhook signature verification and event parsing.\n\
-         - [`env`]: `.env` parsing, env var encryption to a CVM's key, compose hashes and \
+         - [`env`](mod@env): `.env` parsing, env var encryption to a CVM's key, compose hashes and \
          KMS key signatures, byte-compatible with the Python SDK and dstack-sdk.\n"
     } else {
         ""
@@ -127,10 +126,10 @@ pub fn lib_rs(
         "- [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy.\n\
          - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n"
     };
+    // The front page is the crate's README (install, quickstart, errors,
+    // blocking client, testing, tags), then this map of the crate.
     let mut doc = format!(
-        "Typed Rust client for the {title}, generated from its OpenAPI spec by \
-         `phala-codegen`.\n\n\
-         # Crate organization\n\n\
+        "\n\n# Crate organization\n\n\
          - [`PhalaCloud`]: the async client. Each of the {op_count} operations is a method \
          taking the operation's required parameters; it returns a builder whose methods set \
          the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.\n\
@@ -141,16 +140,10 @@ pub fn lib_rs(
          - [`paging`]: `.pages()` and `.items()` on the builders of list operations.\n\
          {error_items}\
          - [`types`]: the {type_count} request and response models.\n\
+         - [`tags`]: the operations by API tag, one page per tag with each operation's \
+         request and summary.\n\
          - [`operations`]: the request builders.\n\
-         - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.\n\n\
-         # Example\n\n\
-         ```no_run\n\
-         # async fn run() -> Result<(), phala_cloud::PhalaCloudError> {{\n\
-         {example}\
-         # Ok(())\n\
-         # }}\n\
-         ```",
-        title = api.title
+         - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.",
     );
     if phala {
         // In the crate docs, not in the shared `paging` module: other APIs
@@ -221,8 +214,12 @@ pub fn lib_rs(
     // this API lacks (paging, uploads, integer bounds) go unused here.
     let unused_helpers = (!phala).then(|| quote!(#![allow(dead_code)]));
     quote! {
+        #![doc = include_str!("../README.md")]
         #![doc = #doc]
         #![deny(missing_docs)]
+        // docs.rs builds with `--cfg docsrs` (see Cargo.toml) on nightly,
+        // and marks feature-gated items with the feature they need.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
         #unused_helpers
         #recursion_limit
 
@@ -241,6 +238,7 @@ pub fn lib_rs(
         mod runtime;
         pub mod safe;
         mod settings;
+        pub mod tags;
         mod transport;
         pub mod types;
         mod unions;
@@ -272,18 +270,13 @@ pub fn lib_rs(
     }
 }
 
-/// The crate docs' example: for the Phala crate its two best-known calls;
-/// for another API, the client and one call of the first `GET` operation
-/// (by name) whose required parameters are all strings or integers.
-pub fn example(config: &Config, bound: &[crate::bind::Bound]) -> String {
+/// The call the examples make, without `.await`: `get_cvm_info` for the
+/// Phala crate, else the first GET operation whose required arguments are
+/// all strings or integers (none when there is no such operation).
+pub fn example_call(config: &Config, bound: &[crate::bind::Bound]) -> Option<String> {
     if config.client.phala_modules {
-        return "let client = phala_cloud::PhalaCloud::new(\"phak_...\")?;\n\
-                let cvm = client.get_cvm_info(\"my-cvm-id\").await?;\n\
-                let mine = client.list_cvms().user_id(\"usr_0123abcd\").await?;\n\
-                # let _ = (cvm, mine);\n"
-            .to_owned();
+        return Some("client.get_cvm_info(\"my-cvm-id\")".to_owned());
     }
-    let mut out = "let client = phala_cloud::PhalaCloud::new(\"your-api-key\")?;\n".to_owned();
     let arg = |f: &crate::bind::Field| -> Option<&'static str> {
         match f.owned.to_string().replace(' ', "").as_str() {
             "::std::string::String" => Some("\"id\""),
@@ -291,19 +284,13 @@ pub fn example(config: &Config, bound: &[crate::bind::Bound]) -> String {
             _ => None,
         }
     };
-    let call = bound
+    bound
         .iter()
         .filter(|b| b.op.http_method == "GET" && !b.op.deprecated)
         .find_map(|b| {
             let args: Option<Vec<&str>> = b.fields.iter().filter(|f| f.required).map(arg).collect();
-            Some(format!(
-                "let response = client.{}({}).await?;\n# let _ = response;\n",
-                b.op.name,
-                args?.join(", ")
-            ))
-        });
-    out.push_str(call.as_deref().unwrap_or("# let _ = client;\n"));
-    out
+            Some(format!("client.{}({})", b.op.name, args?.join(", ")))
+        })
 }
 
 /// `src/settings.rs`: what the client sends, from `[client]`.
@@ -452,6 +439,36 @@ const DEPENDENCIES: &[(&str, &str, Need)] = &[
     ),
 ];
 
+/// The license texts the crate's `license` expression names, by file name:
+/// `LICENSE-MIT` (its copyright line naming `crate.copyright`) and
+/// `LICENSE-APACHE`.
+pub fn license_files(config: &Config) -> Vec<(&'static str, String)> {
+    let k = &config.krate;
+    let names = |id: &str| {
+        k.license
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '/')
+            .any(|part| part == id)
+    };
+    let mut out = Vec::new();
+    if names("MIT") {
+        let holder = k
+            .copyright
+            .clone()
+            .unwrap_or_else(|| format!("The {} authors", k.name));
+        out.push((
+            "LICENSE-MIT",
+            include_str!("../../runtime/LICENSE-MIT").replace("{copyright}", &holder),
+        ));
+    }
+    if names("Apache-2.0") {
+        out.push((
+            "LICENSE-APACHE",
+            include_str!("../../runtime/LICENSE-APACHE").to_owned(),
+        ));
+    }
+    out
+}
+
 /// `Cargo.toml`, with the dependencies that `files` (every other file of
 /// the crate) use.
 pub fn cargo_toml(config: &Config, version: &str, files: &[&str]) -> String {
@@ -467,8 +484,24 @@ pub fn cargo_toml(config: &Config, version: &str, files: &[&str]) -> String {
     if !k.license.is_empty() {
         out.push_str(&format!("license = {:?}\n", k.license));
     }
+    out.push_str("readme = \"README.md\"\n");
+    out.push_str(&format!("documentation = \"https://docs.rs/{}\"\n", k.name));
+    for (key, value) in [("repository", &k.repository), ("homepage", &k.homepage)] {
+        if let Some(value) = value {
+            out.push_str(&format!("{key} = {value:?}\n"));
+        }
+    }
+    for (key, list) in [("keywords", &k.keywords), ("categories", &k.categories)] {
+        if !list.is_empty() {
+            out.push_str(&format!("{key} = {list:?}\n"));
+        }
+    }
     // The generator's record of its last run is of no use to a dependent.
     out.push_str(&format!("exclude = [{:?}]\n", crate::fingerprint::FILE));
+    out.push_str(
+        "\n# docs.rs documents every feature and marks the items each one adds.\n\
+         [package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n",
+    );
     out.push_str("\n# TLS: rustls by default; `native-tls` uses the platform's TLS instead.\n");
     out.push_str(&format!("[features]\ndefault = [\"rustls\"]\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n# `{}::call_json`: call an operation by name with JSON arguments.\ndynamic = []\n", config.client.name));
     out.push_str("\n[dependencies]\n");

@@ -12,7 +12,9 @@ mod multipart;
 mod operations;
 mod paging;
 pub mod progenitor;
+mod readme;
 pub mod requests;
+mod tags;
 mod types;
 mod unions;
 
@@ -34,7 +36,7 @@ use crate::ir::Api;
 pub fn exports(api: &Api, config: &Config, bound: &[Bound]) -> std::collections::BTreeSet<String> {
     let watch = krate::has_watch(bound);
     let negotiate = krate::has_negotiation(bound, watch);
-    let lib = krate::lib_rs(api, config, 0, watch, negotiate, "");
+    let lib = krate::lib_rs(api, config, 0, watch, negotiate);
     crate::surface::root_exports(&lib.to_string())
 }
 
@@ -60,7 +62,8 @@ pub fn files(
     let negotiate_on = krate::has_negotiation(bound, watch_on);
     let paged = paging::find(bound, &raw.types)?;
     let versioned = config.client.version_header.is_some();
-    let groups = operations::emit(bound, &paged, versioned)?;
+    let groups = operations::emit(bound, &paged, versioned, &api.groups)?;
+    background.rust(tags::emit(api)?, "src/tags.rs".into());
     let stems: Vec<String> = groups.keys().cloned().collect();
     for (group, tokens) in groups {
         background.rust(tokens, format!("src/operations/{group}.rs"));
@@ -73,15 +76,12 @@ pub fn files(
     let table = operations::path_table(api)?;
     background.rust(quote!(#modules #table), "src/operations/mod.rs".into());
     background.rust(
-        krate::lib_rs(
-            api,
-            config,
-            type_count,
-            watch_on,
-            negotiate_on,
-            &krate::example(config, bound),
-        ),
+        krate::lib_rs(api, config, type_count, watch_on, negotiate_on),
         "src/lib.rs".into(),
+    );
+    put(
+        "README.md".into(),
+        format::markdown(&readme::readme(api, config, version, bound), None),
     );
     background.rust(krate::settings_rs(config), "src/settings.rs".into());
     background.rust(error_codes::emit(catalog)?, "src/error_codes.rs".into());
@@ -192,6 +192,11 @@ pub fn files(
     let all_text: Vec<&str> = out.values().map(String::as_str).collect();
     let manifest = krate::cargo_toml(config, version, &all_text);
     out.insert(PathBuf::from("Cargo.toml"), format::toml(&manifest));
+    // License texts go as they are: a header would hide them from license
+    // scanners.
+    for (name, text) in krate::license_files(config) {
+        out.insert(PathBuf::from(name), text);
+    }
     Ok(out)
 }
 

@@ -9,13 +9,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::builder::builder;
+use super::builder::{builder, Emitted};
 use crate::bind::Bound;
 use crate::error::Result;
 use crate::ident::ident;
 use crate::ir::{Location, MultipartField, Operation, PartKind, Scalar};
 
-pub fn emit(b: &Bound, parts: &[MultipartField], versioned: bool) -> Result<TokenStream> {
+pub fn emit(b: &Bound, parts: &[MultipartField], versioned: bool) -> Result<Emitted> {
     let op = &b.op;
     let (fmt, path_args) = url_format(op)?;
     let method = ident(&op.http_method)?;

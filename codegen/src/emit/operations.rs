@@ -12,13 +12,13 @@ use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::builder::builder;
+use super::builder::{builder, Emitted};
 use super::multipart;
 use super::paging::{self, Paged};
 use crate::bind::{Bound, Field, Sending};
 use crate::error::Result;
 use crate::ident::ident;
-use crate::ir::Api;
+use crate::ir::{Api, Group};
 
 /// Emits one file's worth of operations per group, keyed by group name.
 /// `versioned` when the API has a version header, which each builder's
@@ -27,22 +27,38 @@ pub fn emit(
     bound: &[Bound],
     paged: &BTreeMap<String, Paged>,
     versioned: bool,
+    groups: &BTreeMap<String, Group>,
 ) -> Result<BTreeMap<String, TokenStream>> {
-    let mut groups: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    let mut emitted: BTreeMap<String, Vec<Emitted>> = BTreeMap::new();
     for b in bound {
-        let mut tokens = match &b.sending {
+        let mut code = match &b.sending {
             Sending::Multipart(parts) => multipart::emit(b, parts, versioned)?,
             Sending::Json { raw, bytes, .. } => emit_json(b, raw, *bytes, versioned)?,
         };
         if let Some(p) = paged.get(&b.op.name) {
             let builder = ident(&format!("{}Builder", b.op.name.to_upper_camel_case()))?;
-            tokens.extend(paging::methods(b, &builder, p));
+            code.items.extend(paging::methods(b, &builder, p));
         }
-        groups.entry(b.op.group.clone()).or_default().push(tokens);
+        emitted.entry(b.op.group.clone()).or_default().push(code);
     }
-    Ok(groups
+    Ok(emitted
         .into_iter()
         .map(|(group, ops)| {
+            let tag = groups
+                .get(&group)
+                .map_or(group.as_str(), |g| g.tag.as_str());
+            let heading = format!(
+                "# {tag}\n\n{} tagged `{tag}`, each with its `safe_` twin; \
+                 [`crate::tags::{group}`] lists them with their requests and summaries.",
+                super::tags::operations(ops.len())
+            );
+            let blocking_heading = format!(
+                "# {tag}\n\nThe operations tagged `{tag}`, blocking; \
+                 [`crate::tags::{group}`] lists them."
+            );
+            let items = ops.iter().map(|o| &o.items);
+            let client = ops.iter().map(|o| &o.client);
+            let blocking = ops.iter().map(|o| &o.blocking);
             let file = quote! {
                 use crate::blocking;
                 // Unused in a group whose operations take no arguments.
@@ -56,7 +72,17 @@ pub fn emit(
                 #[allow(unused_imports)]
                 use crate::types;
 
-                #(#ops)*
+                #(#items)*
+
+                #[doc = #heading]
+                impl PhalaCloud {
+                    #(#client)*
+                }
+
+                #[doc = #blocking_heading]
+                impl blocking::PhalaCloud {
+                    #(#blocking)*
+                }
             };
             (group, file)
         })
@@ -87,6 +113,7 @@ pub fn path_table(api: &Api) -> Result<TokenStream> {
         pub const OPERATIONS: &[&str] = &[#(#names),*];
 
         #[cfg(feature = "dynamic")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
         impl crate::PhalaCloud {
             /// Calls an operation by method name with JSON arguments keyed by
             /// parameter name (`{"cvm_id": "...", "page": 2, "body": {...}}`),
@@ -109,6 +136,7 @@ pub fn path_table(api: &Api) -> Result<TokenStream> {
         }
 
         #[cfg(feature = "dynamic")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
         impl crate::blocking::PhalaCloud {
             /// [`crate::PhalaCloud::call_json`], blocking.
             pub fn call_json(
@@ -158,12 +186,7 @@ pub(super) fn own_params(fields: &[Field]) -> Option<TokenStream> {
     })
 }
 
-fn emit_json(
-    b: &Bound,
-    raw: &syn::ImplItemFn,
-    bytes: bool,
-    versioned: bool,
-) -> Result<TokenStream> {
+fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool, versioned: bool) -> Result<Emitted> {
     let raw_ident = &raw.sig.ident;
     let passes: Vec<&TokenStream> = b
         .fields

@@ -96,48 +96,6 @@ for CheckAppCvmsIsAllowedBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Batch check on-chain deployment allowance for all CVMs under an app
-
-`POST /api/v1/apps/{app_id}/cvms/is-allowed`
-
-Declared error statuses: 422.*/
-    pub fn check_app_cvms_is_allowed(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> CheckAppCvmsIsAllowedBuilder<'_> {
-        CheckAppCvmsIsAllowedBuilder::new(self, app_id.to_string())
-    }
-    /// Like [`PhalaCloud::check_app_cvms_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_check_app_cvms_is_allowed(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> CheckAppCvmsIsAllowedBuilder<'_, Safe> {
-        CheckAppCvmsIsAllowedBuilder::new(self, app_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Batch check on-chain deployment allowance for all CVMs under an app
-
-`POST /api/v1/apps/{app_id}/cvms/is-allowed`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn check_app_cvms_is_allowed(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> CheckAppCvmsIsAllowedBuilder<'_, Blocking> {
-        CheckAppCvmsIsAllowedBuilder::new(self.inner(), app_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::check_app_cvms_is_allowed`](crate::blocking::PhalaCloud::check_app_cvms_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_check_app_cvms_is_allowed(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> CheckAppCvmsIsAllowedBuilder<'_, BlockingSafe> {
-        CheckAppCvmsIsAllowedBuilder::new(self.inner(), app_id.to_string())
-    }
-}
 /// A `POST /api/v1/apps/{app_id}/is-allowed` request, started by [`PhalaCloud::check_app_is_allowed`] or [`PhalaCloud::safe_check_app_is_allowed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckAppIsAllowedBuilder<'a, M = Raise> {
@@ -231,52 +189,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckAppIsAllowedBuilder<'a
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Check if app deployment is allowed on-chain
-
-`POST /api/v1/apps/{app_id}/is-allowed`
-
-Declared error statuses: 422.*/
-    pub fn check_app_is_allowed(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
-    ) -> CheckAppIsAllowedBuilder<'_> {
-        CheckAppIsAllowedBuilder::new(self, app_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::check_app_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_check_app_is_allowed(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
-    ) -> CheckAppIsAllowedBuilder<'_, Safe> {
-        CheckAppIsAllowedBuilder::new(self, app_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Check if app deployment is allowed on-chain
-
-`POST /api/v1/apps/{app_id}/is-allowed`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn check_app_is_allowed(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
-    ) -> CheckAppIsAllowedBuilder<'_, Blocking> {
-        CheckAppIsAllowedBuilder::new(self.inner(), app_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::check_app_is_allowed`](crate::blocking::PhalaCloud::check_app_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_check_app_is_allowed(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
-    ) -> CheckAppIsAllowedBuilder<'_, BlockingSafe> {
-        CheckAppIsAllowedBuilder::new(self.inner(), app_id.to_string(), body.into())
-    }
-}
 /// A `POST /api/v1/apps/{app_id}/instances` request, started by [`PhalaCloud::create_app_instance`] or [`PhalaCloud::safe_create_app_instance`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAppInstanceBuilder<'a, M = Raise> {
@@ -363,56 +275,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateAppInstanceBuilder<'a
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Create a new instance under an existing app
-
-Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
-
-`POST /api/v1/apps/{app_id}/instances`
-
-Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
-    pub fn create_app_instance(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
-    ) -> CreateAppInstanceBuilder<'_> {
-        CreateAppInstanceBuilder::new(self, app_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::create_app_instance`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_create_app_instance(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
-    ) -> CreateAppInstanceBuilder<'_, Safe> {
-        CreateAppInstanceBuilder::new(self, app_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Create a new instance under an existing app
-
-Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
-
-`POST /api/v1/apps/{app_id}/instances`
-
-Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
-
-Blocking: `send()` returns the result.*/
-    pub fn create_app_instance(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
-    ) -> CreateAppInstanceBuilder<'_, Blocking> {
-        CreateAppInstanceBuilder::new(self.inner(), app_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::create_app_instance`](crate::blocking::PhalaCloud::create_app_instance), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_create_app_instance(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
-    ) -> CreateAppInstanceBuilder<'_, BlockingSafe> {
-        CreateAppInstanceBuilder::new(self.inner(), app_id.to_string(), body.into())
-    }
-}
 /// A `GET /api/v1/apps/{app_id}/attestations` request, started by [`PhalaCloud::get_app_attestation`] or [`PhalaCloud::safe_get_app_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppAttestationBuilder<'a, M = Raise> {
@@ -489,56 +351,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppAttestationBuilder<'a
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get app attestation data
-
-Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
-
-`GET /api/v1/apps/{app_id}/attestations`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 returns this JSON unvalidated (`get_app_attestation`), so there is no model.
-
-Declared error statuses: 404, 422.*/
-    pub fn get_app_attestation(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppAttestationBuilder<'_> {
-        GetAppAttestationBuilder::new(self, app_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_app_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_app_attestation(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppAttestationBuilder<'_, Safe> {
-        GetAppAttestationBuilder::new(self, app_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get app attestation data
-
-Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
-
-`GET /api/v1/apps/{app_id}/attestations`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 returns this JSON unvalidated (`get_app_attestation`), so there is no model.
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_app_attestation(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppAttestationBuilder<'_, Blocking> {
-        GetAppAttestationBuilder::new(self.inner(), app_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_app_attestation`](crate::blocking::PhalaCloud::get_app_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_app_attestation(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppAttestationBuilder<'_, BlockingSafe> {
-        GetAppAttestationBuilder::new(self.inner(), app_id.to_string())
     }
 }
 /// A `GET /api/v1/apps/{app_id}/cvms` request, started by [`PhalaCloud::get_app_cvms`] or [`PhalaCloud::safe_get_app_cvms`]; `.await` (or `.send().await`) sends it.
@@ -630,52 +442,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppCvmsBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** List app CVMs
-
-Returns CVM instances for an app. Admins see all instances; users see only their own.
-
-`GET /api/v1/apps/{app_id}/cvms`
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn get_app_cvms(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppCvmsBuilder<'_> {
-        GetAppCvmsBuilder::new(self, app_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_app_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_app_cvms(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppCvmsBuilder<'_, Safe> {
-        GetAppCvmsBuilder::new(self, app_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** List app CVMs
-
-Returns CVM instances for an app. Admins see all instances; users see only their own.
-
-`GET /api/v1/apps/{app_id}/cvms`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_app_cvms(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppCvmsBuilder<'_, Blocking> {
-        GetAppCvmsBuilder::new(self.inner(), app_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_app_cvms`](crate::blocking::PhalaCloud::get_app_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_app_cvms(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppCvmsBuilder<'_, BlockingSafe> {
-        GetAppCvmsBuilder::new(self.inner(), app_id.to_string())
-    }
-}
 /// A `GET /api/v1/apps/{app_id}/device-allowlist` request, started by [`PhalaCloud::get_app_device_allowlist`] or [`PhalaCloud::safe_get_app_device_allowlist`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppDeviceAllowlistBuilder<'a, M = Raise> {
@@ -760,52 +526,6 @@ for GetAppDeviceAllowlistBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Get device allowlist status
-
-Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
-
-`GET /api/v1/apps/{app_id}/device-allowlist`
-
-Declared error statuses: 401, 404, 422.*/
-    pub fn get_app_device_allowlist(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppDeviceAllowlistBuilder<'_> {
-        GetAppDeviceAllowlistBuilder::new(self, app_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_app_device_allowlist`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_app_device_allowlist(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppDeviceAllowlistBuilder<'_, Safe> {
-        GetAppDeviceAllowlistBuilder::new(self, app_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get device allowlist status
-
-Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
-
-`GET /api/v1/apps/{app_id}/device-allowlist`
-
-Declared error statuses: 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_app_device_allowlist(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppDeviceAllowlistBuilder<'_, Blocking> {
-        GetAppDeviceAllowlistBuilder::new(self.inner(), app_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_app_device_allowlist`](crate::blocking::PhalaCloud::get_app_device_allowlist), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_app_device_allowlist(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppDeviceAllowlistBuilder<'_, BlockingSafe> {
-        GetAppDeviceAllowlistBuilder::new(self.inner(), app_id.to_string())
-    }
-}
 /// A `GET /api/v1/apps/filter-options` request, started by [`PhalaCloud::get_app_filter_options`] or [`PhalaCloud::safe_get_app_filter_options`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppFilterOptionsBuilder<'a, M = Raise> {
@@ -884,42 +604,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppFilterOptionsBuilder<
     type IntoFuture = BoxFuture<'a, M::Output<types::FilterOptionsResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get app filter options
-
-Returns distinct values for each filterable field based on user's apps.
-
-`GET /api/v1/apps/filter-options`
-
-Declared error statuses: 401.*/
-    pub fn get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_> {
-        GetAppFilterOptionsBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::get_app_filter_options`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_, Safe> {
-        GetAppFilterOptionsBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get app filter options
-
-Returns distinct values for each filterable field based on user's apps.
-
-`GET /api/v1/apps/filter-options`
-
-Declared error statuses: 401.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_, Blocking> {
-        GetAppFilterOptionsBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::get_app_filter_options`](crate::blocking::PhalaCloud::get_app_filter_options), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_app_filter_options(
-        &self,
-    ) -> GetAppFilterOptionsBuilder<'_, BlockingSafe> {
-        GetAppFilterOptionsBuilder::new(self.inner())
     }
 }
 /// A `GET /api/v1/apps/{app_id}` request, started by [`PhalaCloud::get_app_info`] or [`PhalaCloud::safe_get_app_info`]; `.await` (or `.send().await`) sends it.
@@ -1005,52 +689,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppInfoBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Get app details
-
-Returns app metadata and current CVM configuration. Response schema varies by API version.
-
-`GET /api/v1/apps/{app_id}`
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn get_app_info(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppInfoBuilder<'_> {
-        GetAppInfoBuilder::new(self, app_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_app_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_app_info(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppInfoBuilder<'_, Safe> {
-        GetAppInfoBuilder::new(self, app_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get app details
-
-Returns app metadata and current CVM configuration. Response schema varies by API version.
-
-`GET /api/v1/apps/{app_id}`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_app_info(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppInfoBuilder<'_, Blocking> {
-        GetAppInfoBuilder::new(self.inner(), app_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_app_info`](crate::blocking::PhalaCloud::get_app_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_app_info(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppInfoBuilder<'_, BlockingSafe> {
-        GetAppInfoBuilder::new(self.inner(), app_id.to_string())
-    }
-}
 /// A `GET /api/v1/apps/{app_id}/kms-info` request, started by [`PhalaCloud::get_app_kms_info`] or [`PhalaCloud::safe_get_app_kms_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppKmsInfoBuilder<'a, M = Raise> {
@@ -1132,52 +770,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppKmsInfoBuilder<'a, M>
     type IntoFuture = BoxFuture<'a, M::Output<types::AppKmsInfoResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get app on-chain KMS info
-
-Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
-
-`GET /api/v1/apps/{app_id}/kms-info`
-
-Declared error statuses: 401, 404, 422.*/
-    pub fn get_app_kms_info(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppKmsInfoBuilder<'_> {
-        GetAppKmsInfoBuilder::new(self, app_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_app_kms_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_app_kms_info(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppKmsInfoBuilder<'_, Safe> {
-        GetAppKmsInfoBuilder::new(self, app_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get app on-chain KMS info
-
-Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
-
-`GET /api/v1/apps/{app_id}/kms-info`
-
-Declared error statuses: 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_app_kms_info(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppKmsInfoBuilder<'_, Blocking> {
-        GetAppKmsInfoBuilder::new(self.inner(), app_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_app_kms_info`](crate::blocking::PhalaCloud::get_app_kms_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_app_kms_info(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppKmsInfoBuilder<'_, BlockingSafe> {
-        GetAppKmsInfoBuilder::new(self.inner(), app_id.to_string())
     }
 }
 /// A `GET /api/v1/apps` request, started by [`PhalaCloud::get_app_list`] or [`PhalaCloud::safe_get_app_list`]; `.await` (or `.send().await`) sends it.
@@ -1403,66 +995,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppListBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** List apps
-
-Returns paginated app list with filtering. Response schema varies by API version.
-
-`GET /api/v1/apps`
-
-Optional parameters, set on the returned builder:
-- `base_image`: OS image name filter
-- `instance_type`: Instance type filter
-- `kms_slug`: KMS slug filter
-- `kms_type`: KMS type filter
-- `listed`: Listed status filter
-- `node`: Node name filter (matches teepod or node name)
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page
-- `region`: Region identifier filter
-- `search`: Search name, app_id, vm_uuid, instance_id
-- `status`: CVM status filter
-
-Declared error statuses: 401, 422.*/
-    pub fn get_app_list(&self) -> GetAppListBuilder<'_> {
-        GetAppListBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::get_app_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_app_list(&self) -> GetAppListBuilder<'_, Safe> {
-        GetAppListBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** List apps
-
-Returns paginated app list with filtering. Response schema varies by API version.
-
-`GET /api/v1/apps`
-
-Optional parameters, set on the returned builder:
-- `base_image`: OS image name filter
-- `instance_type`: Instance type filter
-- `kms_slug`: KMS slug filter
-- `kms_type`: KMS type filter
-- `listed`: Listed status filter
-- `node`: Node name filter (matches teepod or node name)
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page
-- `region`: Region identifier filter
-- `search`: Search name, app_id, vm_uuid, instance_id
-- `status`: CVM status filter
-
-Declared error statuses: 401, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_app_list(&self) -> GetAppListBuilder<'_, Blocking> {
-        GetAppListBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::get_app_list`](crate::blocking::PhalaCloud::get_app_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_app_list(&self) -> GetAppListBuilder<'_, BlockingSafe> {
-        GetAppListBuilder::new(self.inner())
-    }
-}
 impl<'a, M: Mode> GetAppListBuilder<'a, M> {
     fn into_async(self) -> GetAppListBuilder<'a, Raise> {
         let template = self;
@@ -1631,78 +1163,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppRevisionDetailBuilder
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Get revision detail
-
-Returns full revision data including compose file, encrypted env, and user config.
-
-`GET /api/v1/apps/{app_id}/revisions/{revision_id}`
-
-Optional parameters, set on the returned builder:
-- `raw_compose_file`: Return compose_file as string instead of dict
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn get_app_revision_detail(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        revision_id: impl ::std::fmt::Display,
-    ) -> GetAppRevisionDetailBuilder<'_> {
-        GetAppRevisionDetailBuilder::new(
-            self,
-            app_id.to_string(),
-            revision_id.to_string(),
-        )
-    }
-    /// Like [`PhalaCloud::get_app_revision_detail`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_app_revision_detail(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        revision_id: impl ::std::fmt::Display,
-    ) -> GetAppRevisionDetailBuilder<'_, Safe> {
-        GetAppRevisionDetailBuilder::new(
-            self,
-            app_id.to_string(),
-            revision_id.to_string(),
-        )
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get revision detail
-
-Returns full revision data including compose file, encrypted env, and user config.
-
-`GET /api/v1/apps/{app_id}/revisions/{revision_id}`
-
-Optional parameters, set on the returned builder:
-- `raw_compose_file`: Return compose_file as string instead of dict
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_app_revision_detail(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        revision_id: impl ::std::fmt::Display,
-    ) -> GetAppRevisionDetailBuilder<'_, Blocking> {
-        GetAppRevisionDetailBuilder::new(
-            self.inner(),
-            app_id.to_string(),
-            revision_id.to_string(),
-        )
-    }
-    /// Like [`blocking::PhalaCloud::get_app_revision_detail`](crate::blocking::PhalaCloud::get_app_revision_detail), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_app_revision_detail(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        revision_id: impl ::std::fmt::Display,
-    ) -> GetAppRevisionDetailBuilder<'_, BlockingSafe> {
-        GetAppRevisionDetailBuilder::new(
-            self.inner(),
-            app_id.to_string(),
-            revision_id.to_string(),
-        )
-    }
-}
 /// A `GET /api/v1/apps/{app_id}/revisions` request, started by [`PhalaCloud::get_app_revisions`] or [`PhalaCloud::safe_get_app_revisions`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppRevisionsBuilder<'a, M = Raise> {
@@ -1817,60 +1277,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppRevisionsBuilder<'a, 
     type IntoFuture = BoxFuture<'a, M::Output<types::AppRevisionsResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** List app revisions
-
-Returns deployment history with compose hashes, operation types, and user refs.
-
-`GET /api/v1/apps/{app_id}/revisions`
-
-Optional parameters, set on the returned builder:
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn get_app_revisions(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppRevisionsBuilder<'_> {
-        GetAppRevisionsBuilder::new(self, app_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_app_revisions`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_app_revisions(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppRevisionsBuilder<'_, Safe> {
-        GetAppRevisionsBuilder::new(self, app_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** List app revisions
-
-Returns deployment history with compose hashes, operation types, and user refs.
-
-`GET /api/v1/apps/{app_id}/revisions`
-
-Optional parameters, set on the returned builder:
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_app_revisions(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppRevisionsBuilder<'_, Blocking> {
-        GetAppRevisionsBuilder::new(self.inner(), app_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_app_revisions`](crate::blocking::PhalaCloud::get_app_revisions), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_app_revisions(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppRevisionsBuilder<'_, BlockingSafe> {
-        GetAppRevisionsBuilder::new(self.inner(), app_id.to_string())
     }
 }
 impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
@@ -2017,52 +1423,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppTcbEvaluationBuilder<
     type IntoFuture = BoxFuture<'a, M::Output<types::TcbEvaluationResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Run app TCB evaluation
-
-Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
-
-`GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
-
-Declared error statuses: 404, 422.*/
-    pub fn get_app_tcb_evaluation(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppTcbEvaluationBuilder<'_> {
-        GetAppTcbEvaluationBuilder::new(self, app_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_app_tcb_evaluation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_app_tcb_evaluation(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppTcbEvaluationBuilder<'_, Safe> {
-        GetAppTcbEvaluationBuilder::new(self, app_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Run app TCB evaluation
-
-Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
-
-`GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_app_tcb_evaluation(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppTcbEvaluationBuilder<'_, Blocking> {
-        GetAppTcbEvaluationBuilder::new(self.inner(), app_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_app_tcb_evaluation`](crate::blocking::PhalaCloud::get_app_tcb_evaluation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_app_tcb_evaluation(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppTcbEvaluationBuilder<'_, BlockingSafe> {
-        GetAppTcbEvaluationBuilder::new(self.inner(), app_id.to_string())
     }
 }
 /// A `GET /api/v1/apps/{app_id}/usage` request, started by [`PhalaCloud::get_app_usage`] or [`PhalaCloud::safe_get_app_usage`]; `.await` (or `.send().await`) sends it.
@@ -2214,64 +1574,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppUsageBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<types::AppUsageResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get app metered usage
-
-Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
-
-`GET /api/v1/apps/{app_id}/usage`
-
-Optional parameters, set on the returned builder:
-- `end_date`: End date (ISO 8601)
-- `limit`: Max records to return
-- `offset`: Records to skip
-- `start_date`: Start date (ISO 8601)
-
-Declared error statuses: 400, 401, 403, 404, 422.*/
-    pub fn get_app_usage(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppUsageBuilder<'_> {
-        GetAppUsageBuilder::new(self, app_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_app_usage`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_app_usage(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppUsageBuilder<'_, Safe> {
-        GetAppUsageBuilder::new(self, app_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get app metered usage
-
-Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
-
-`GET /api/v1/apps/{app_id}/usage`
-
-Optional parameters, set on the returned builder:
-- `end_date`: End date (ISO 8601)
-- `limit`: Max records to return
-- `offset`: Records to skip
-- `start_date`: Start date (ISO 8601)
-
-Declared error statuses: 400, 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_app_usage(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppUsageBuilder<'_, Blocking> {
-        GetAppUsageBuilder::new(self.inner(), app_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_app_usage`](crate::blocking::PhalaCloud::get_app_usage), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_app_usage(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppUsageBuilder<'_, BlockingSafe> {
-        GetAppUsageBuilder::new(self.inner(), app_id.to_string())
     }
 }
 impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
@@ -2447,80 +1749,6 @@ for GetPendingUpdatePreviewBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Preview a pending compose update
-
-Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
-
-`GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
-
-Declared error statuses: 401, 404, 422.*/
-    pub fn get_pending_update_preview(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        vm_uuid: impl ::std::fmt::Display,
-        compose_hash: impl ::std::fmt::Display,
-    ) -> GetPendingUpdatePreviewBuilder<'_> {
-        GetPendingUpdatePreviewBuilder::new(
-            self,
-            app_id.to_string(),
-            vm_uuid.to_string(),
-            compose_hash.to_string(),
-        )
-    }
-    /// Like [`PhalaCloud::get_pending_update_preview`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_pending_update_preview(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        vm_uuid: impl ::std::fmt::Display,
-        compose_hash: impl ::std::fmt::Display,
-    ) -> GetPendingUpdatePreviewBuilder<'_, Safe> {
-        GetPendingUpdatePreviewBuilder::new(
-            self,
-            app_id.to_string(),
-            vm_uuid.to_string(),
-            compose_hash.to_string(),
-        )
-    }
-}
-impl blocking::PhalaCloud {
-    /** Preview a pending compose update
-
-Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
-
-`GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
-
-Declared error statuses: 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_pending_update_preview(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        vm_uuid: impl ::std::fmt::Display,
-        compose_hash: impl ::std::fmt::Display,
-    ) -> GetPendingUpdatePreviewBuilder<'_, Blocking> {
-        GetPendingUpdatePreviewBuilder::new(
-            self.inner(),
-            app_id.to_string(),
-            vm_uuid.to_string(),
-            compose_hash.to_string(),
-        )
-    }
-    /// Like [`blocking::PhalaCloud::get_pending_update_preview`](crate::blocking::PhalaCloud::get_pending_update_preview), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_pending_update_preview(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        vm_uuid: impl ::std::fmt::Display,
-        compose_hash: impl ::std::fmt::Display,
-    ) -> GetPendingUpdatePreviewBuilder<'_, BlockingSafe> {
-        GetPendingUpdatePreviewBuilder::new(
-            self.inner(),
-            app_id.to_string(),
-            vm_uuid.to_string(),
-            compose_hash.to_string(),
-        )
-    }
-}
 /// A `GET /api/v1/apps/{app_id}/pending-updates` request, started by [`PhalaCloud::get_pending_updates`] or [`PhalaCloud::safe_get_pending_updates`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPendingUpdatesBuilder<'a, M = Raise> {
@@ -2602,52 +1830,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetPendingUpdatesBuilder<'a
     type IntoFuture = BoxFuture<'a, M::Output<types::PendingUpdatesResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get pending compose updates
-
-Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
-
-`GET /api/v1/apps/{app_id}/pending-updates`
-
-Declared error statuses: 401, 404, 422.*/
-    pub fn get_pending_updates(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetPendingUpdatesBuilder<'_> {
-        GetPendingUpdatesBuilder::new(self, app_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_pending_updates`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_pending_updates(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetPendingUpdatesBuilder<'_, Safe> {
-        GetPendingUpdatesBuilder::new(self, app_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get pending compose updates
-
-Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
-
-`GET /api/v1/apps/{app_id}/pending-updates`
-
-Declared error statuses: 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_pending_updates(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetPendingUpdatesBuilder<'_, Blocking> {
-        GetPendingUpdatesBuilder::new(self.inner(), app_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_pending_updates`](crate::blocking::PhalaCloud::get_pending_updates), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_pending_updates(
-        &self,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetPendingUpdatesBuilder<'_, BlockingSafe> {
-        GetPendingUpdatesBuilder::new(self.inner(), app_id.to_string())
     }
 }
 /// A `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_app_revision`] or [`PhalaCloud::safe_redeploy_app_revision`]; `.await` (or `.send().await`) sends it.
@@ -2768,84 +1950,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for RedeployAppRevisionBuilder<
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Redeploy app from a specific revision
-
-Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
-
-`POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
-
-Optional parameters, set on the returned builder:
-- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
-- `body`: The request body.
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
-
-Declared error statuses: 401, 403, 404, 409, 422, 465.*/
-    pub fn redeploy_app_revision(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        revision_id: impl ::std::fmt::Display,
-    ) -> RedeployAppRevisionBuilder<'_> {
-        RedeployAppRevisionBuilder::new(
-            self,
-            app_id.to_string(),
-            revision_id.to_string(),
-        )
-    }
-    /// Like [`PhalaCloud::redeploy_app_revision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_redeploy_app_revision(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        revision_id: impl ::std::fmt::Display,
-    ) -> RedeployAppRevisionBuilder<'_, Safe> {
-        RedeployAppRevisionBuilder::new(
-            self,
-            app_id.to_string(),
-            revision_id.to_string(),
-        )
-    }
-}
-impl blocking::PhalaCloud {
-    /** Redeploy app from a specific revision
-
-Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
-
-`POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
-
-Optional parameters, set on the returned builder:
-- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
-- `body`: The request body.
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
-
-Declared error statuses: 401, 403, 404, 409, 422, 465.
-
-Blocking: `send()` returns the result.*/
-    pub fn redeploy_app_revision(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        revision_id: impl ::std::fmt::Display,
-    ) -> RedeployAppRevisionBuilder<'_, Blocking> {
-        RedeployAppRevisionBuilder::new(
-            self.inner(),
-            app_id.to_string(),
-            revision_id.to_string(),
-        )
-    }
-    /// Like [`blocking::PhalaCloud::redeploy_app_revision`](crate::blocking::PhalaCloud::redeploy_app_revision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_redeploy_app_revision(
-        &self,
-        app_id: impl ::std::fmt::Display,
-        revision_id: impl ::std::fmt::Display,
-    ) -> RedeployAppRevisionBuilder<'_, BlockingSafe> {
-        RedeployAppRevisionBuilder::new(
-            self.inner(),
-            app_id.to_string(),
-            revision_id.to_string(),
-        )
-    }
-}
 /// A `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` request, started by [`PhalaCloud::replicate_app_cvm`] or [`PhalaCloud::safe_replicate_app_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplicateAppCvmBuilder<'a, M = Raise> {
@@ -2962,7 +2066,406 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ReplicateAppCvmBuilder<'a, 
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
+/** # Apps
+
+The 18 operations tagged `Apps`, each with its `safe_` twin; [`crate::tags::apps`] lists them with their requests and summaries.*/
 impl PhalaCloud {
+    /** Batch check on-chain deployment allowance for all CVMs under an app
+
+`POST /api/v1/apps/{app_id}/cvms/is-allowed`
+
+Declared error statuses: 422.*/
+    pub fn check_app_cvms_is_allowed(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> CheckAppCvmsIsAllowedBuilder<'_> {
+        CheckAppCvmsIsAllowedBuilder::new(self, app_id.to_string())
+    }
+    /// Like [`PhalaCloud::check_app_cvms_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_check_app_cvms_is_allowed(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> CheckAppCvmsIsAllowedBuilder<'_, Safe> {
+        CheckAppCvmsIsAllowedBuilder::new(self, app_id.to_string())
+    }
+    /** Check if app deployment is allowed on-chain
+
+`POST /api/v1/apps/{app_id}/is-allowed`
+
+Declared error statuses: 422.*/
+    pub fn check_app_is_allowed(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
+    ) -> CheckAppIsAllowedBuilder<'_> {
+        CheckAppIsAllowedBuilder::new(self, app_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::check_app_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_check_app_is_allowed(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
+    ) -> CheckAppIsAllowedBuilder<'_, Safe> {
+        CheckAppIsAllowedBuilder::new(self, app_id.to_string(), body.into())
+    }
+    /** Create a new instance under an existing app
+
+Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
+
+`POST /api/v1/apps/{app_id}/instances`
+
+Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
+    pub fn create_app_instance(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
+    ) -> CreateAppInstanceBuilder<'_> {
+        CreateAppInstanceBuilder::new(self, app_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::create_app_instance`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_create_app_instance(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
+    ) -> CreateAppInstanceBuilder<'_, Safe> {
+        CreateAppInstanceBuilder::new(self, app_id.to_string(), body.into())
+    }
+    /** Get app attestation data
+
+Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
+
+`GET /api/v1/apps/{app_id}/attestations`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 returns this JSON unvalidated (`get_app_attestation`), so there is no model.
+
+Declared error statuses: 404, 422.*/
+    pub fn get_app_attestation(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppAttestationBuilder<'_> {
+        GetAppAttestationBuilder::new(self, app_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_app_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_attestation(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppAttestationBuilder<'_, Safe> {
+        GetAppAttestationBuilder::new(self, app_id.to_string())
+    }
+    /** List app CVMs
+
+Returns CVM instances for an app. Admins see all instances; users see only their own.
+
+`GET /api/v1/apps/{app_id}/cvms`
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn get_app_cvms(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppCvmsBuilder<'_> {
+        GetAppCvmsBuilder::new(self, app_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_app_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_cvms(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppCvmsBuilder<'_, Safe> {
+        GetAppCvmsBuilder::new(self, app_id.to_string())
+    }
+    /** Get device allowlist status
+
+Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
+
+`GET /api/v1/apps/{app_id}/device-allowlist`
+
+Declared error statuses: 401, 404, 422.*/
+    pub fn get_app_device_allowlist(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppDeviceAllowlistBuilder<'_> {
+        GetAppDeviceAllowlistBuilder::new(self, app_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_app_device_allowlist`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_device_allowlist(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppDeviceAllowlistBuilder<'_, Safe> {
+        GetAppDeviceAllowlistBuilder::new(self, app_id.to_string())
+    }
+    /** Get app filter options
+
+Returns distinct values for each filterable field based on user's apps.
+
+`GET /api/v1/apps/filter-options`
+
+Declared error statuses: 401.*/
+    pub fn get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_> {
+        GetAppFilterOptionsBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::get_app_filter_options`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_, Safe> {
+        GetAppFilterOptionsBuilder::new(self)
+    }
+    /** Get app details
+
+Returns app metadata and current CVM configuration. Response schema varies by API version.
+
+`GET /api/v1/apps/{app_id}`
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn get_app_info(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppInfoBuilder<'_> {
+        GetAppInfoBuilder::new(self, app_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_app_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_info(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppInfoBuilder<'_, Safe> {
+        GetAppInfoBuilder::new(self, app_id.to_string())
+    }
+    /** Get app on-chain KMS info
+
+Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
+
+`GET /api/v1/apps/{app_id}/kms-info`
+
+Declared error statuses: 401, 404, 422.*/
+    pub fn get_app_kms_info(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppKmsInfoBuilder<'_> {
+        GetAppKmsInfoBuilder::new(self, app_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_app_kms_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_kms_info(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppKmsInfoBuilder<'_, Safe> {
+        GetAppKmsInfoBuilder::new(self, app_id.to_string())
+    }
+    /** List apps
+
+Returns paginated app list with filtering. Response schema varies by API version.
+
+`GET /api/v1/apps`
+
+Optional parameters, set on the returned builder:
+- `base_image`: OS image name filter
+- `instance_type`: Instance type filter
+- `kms_slug`: KMS slug filter
+- `kms_type`: KMS type filter
+- `listed`: Listed status filter
+- `node`: Node name filter (matches teepod or node name)
+- `page`: Page number (1-indexed)
+- `page_size`: Items per page
+- `region`: Region identifier filter
+- `search`: Search name, app_id, vm_uuid, instance_id
+- `status`: CVM status filter
+
+Declared error statuses: 401, 422.*/
+    pub fn get_app_list(&self) -> GetAppListBuilder<'_> {
+        GetAppListBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::get_app_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_list(&self) -> GetAppListBuilder<'_, Safe> {
+        GetAppListBuilder::new(self)
+    }
+    /** Get revision detail
+
+Returns full revision data including compose file, encrypted env, and user config.
+
+`GET /api/v1/apps/{app_id}/revisions/{revision_id}`
+
+Optional parameters, set on the returned builder:
+- `raw_compose_file`: Return compose_file as string instead of dict
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn get_app_revision_detail(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
+    ) -> GetAppRevisionDetailBuilder<'_> {
+        GetAppRevisionDetailBuilder::new(
+            self,
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
+    }
+    /// Like [`PhalaCloud::get_app_revision_detail`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_revision_detail(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
+    ) -> GetAppRevisionDetailBuilder<'_, Safe> {
+        GetAppRevisionDetailBuilder::new(
+            self,
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
+    }
+    /** List app revisions
+
+Returns deployment history with compose hashes, operation types, and user refs.
+
+`GET /api/v1/apps/{app_id}/revisions`
+
+Optional parameters, set on the returned builder:
+- `page`: Page number (1-indexed)
+- `page_size`: Items per page
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn get_app_revisions(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppRevisionsBuilder<'_> {
+        GetAppRevisionsBuilder::new(self, app_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_app_revisions`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_revisions(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppRevisionsBuilder<'_, Safe> {
+        GetAppRevisionsBuilder::new(self, app_id.to_string())
+    }
+    /** Run app TCB evaluation
+
+Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
+
+`GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
+
+Declared error statuses: 404, 422.*/
+    pub fn get_app_tcb_evaluation(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppTcbEvaluationBuilder<'_> {
+        GetAppTcbEvaluationBuilder::new(self, app_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_app_tcb_evaluation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_tcb_evaluation(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppTcbEvaluationBuilder<'_, Safe> {
+        GetAppTcbEvaluationBuilder::new(self, app_id.to_string())
+    }
+    /** Get app metered usage
+
+Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
+
+`GET /api/v1/apps/{app_id}/usage`
+
+Optional parameters, set on the returned builder:
+- `end_date`: End date (ISO 8601)
+- `limit`: Max records to return
+- `offset`: Records to skip
+- `start_date`: Start date (ISO 8601)
+
+Declared error statuses: 400, 401, 403, 404, 422.*/
+    pub fn get_app_usage(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppUsageBuilder<'_> {
+        GetAppUsageBuilder::new(self, app_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_app_usage`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_usage(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppUsageBuilder<'_, Safe> {
+        GetAppUsageBuilder::new(self, app_id.to_string())
+    }
+    /** Preview a pending compose update
+
+Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
+
+`GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
+
+Declared error statuses: 401, 404, 422.*/
+    pub fn get_pending_update_preview(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        vm_uuid: impl ::std::fmt::Display,
+        compose_hash: impl ::std::fmt::Display,
+    ) -> GetPendingUpdatePreviewBuilder<'_> {
+        GetPendingUpdatePreviewBuilder::new(
+            self,
+            app_id.to_string(),
+            vm_uuid.to_string(),
+            compose_hash.to_string(),
+        )
+    }
+    /// Like [`PhalaCloud::get_pending_update_preview`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_pending_update_preview(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        vm_uuid: impl ::std::fmt::Display,
+        compose_hash: impl ::std::fmt::Display,
+    ) -> GetPendingUpdatePreviewBuilder<'_, Safe> {
+        GetPendingUpdatePreviewBuilder::new(
+            self,
+            app_id.to_string(),
+            vm_uuid.to_string(),
+            compose_hash.to_string(),
+        )
+    }
+    /** Get pending compose updates
+
+Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
+
+`GET /api/v1/apps/{app_id}/pending-updates`
+
+Declared error statuses: 401, 404, 422.*/
+    pub fn get_pending_updates(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetPendingUpdatesBuilder<'_> {
+        GetPendingUpdatesBuilder::new(self, app_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_pending_updates`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_pending_updates(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetPendingUpdatesBuilder<'_, Safe> {
+        GetPendingUpdatesBuilder::new(self, app_id.to_string())
+    }
+    /** Redeploy app from a specific revision
+
+Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
+
+`POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
+
+Optional parameters, set on the returned builder:
+- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+- `body`: The request body.
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
+Declared error statuses: 401, 403, 404, 409, 422, 465.*/
+    pub fn redeploy_app_revision(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
+    ) -> RedeployAppRevisionBuilder<'_> {
+        RedeployAppRevisionBuilder::new(
+            self,
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
+    }
+    /// Like [`PhalaCloud::redeploy_app_revision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_redeploy_app_revision(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
+    ) -> RedeployAppRevisionBuilder<'_, Safe> {
+        RedeployAppRevisionBuilder::new(
+            self,
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
+    }
     /** Create CVM replica
 
 Clones a CVM to a target node. Uses source node if target not specified.
@@ -2990,7 +2493,442 @@ Declared error statuses: 400, 401, 403, 404, 422, 500.*/
         ReplicateAppCvmBuilder::new(self, app_id.to_string(), vm_uuid.to_string())
     }
 }
+/** # Apps
+
+The operations tagged `Apps`, blocking; [`crate::tags::apps`] lists them.*/
 impl blocking::PhalaCloud {
+    /** Batch check on-chain deployment allowance for all CVMs under an app
+
+`POST /api/v1/apps/{app_id}/cvms/is-allowed`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn check_app_cvms_is_allowed(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> CheckAppCvmsIsAllowedBuilder<'_, Blocking> {
+        CheckAppCvmsIsAllowedBuilder::new(self.inner(), app_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::check_app_cvms_is_allowed`](crate::blocking::PhalaCloud::check_app_cvms_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_check_app_cvms_is_allowed(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> CheckAppCvmsIsAllowedBuilder<'_, BlockingSafe> {
+        CheckAppCvmsIsAllowedBuilder::new(self.inner(), app_id.to_string())
+    }
+    /** Check if app deployment is allowed on-chain
+
+`POST /api/v1/apps/{app_id}/is-allowed`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn check_app_is_allowed(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
+    ) -> CheckAppIsAllowedBuilder<'_, Blocking> {
+        CheckAppIsAllowedBuilder::new(self.inner(), app_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::check_app_is_allowed`](crate::blocking::PhalaCloud::check_app_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_check_app_is_allowed(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::AppIsAllowedRequest>,
+    ) -> CheckAppIsAllowedBuilder<'_, BlockingSafe> {
+        CheckAppIsAllowedBuilder::new(self.inner(), app_id.to_string(), body.into())
+    }
+    /** Create a new instance under an existing app
+
+Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
+
+`POST /api/v1/apps/{app_id}/instances`
+
+Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn create_app_instance(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
+    ) -> CreateAppInstanceBuilder<'_, Blocking> {
+        CreateAppInstanceBuilder::new(self.inner(), app_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::create_app_instance`](crate::blocking::PhalaCloud::create_app_instance), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_create_app_instance(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CreateAppInstanceRequest>,
+    ) -> CreateAppInstanceBuilder<'_, BlockingSafe> {
+        CreateAppInstanceBuilder::new(self.inner(), app_id.to_string(), body.into())
+    }
+    /** Get app attestation data
+
+Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
+
+`GET /api/v1/apps/{app_id}/attestations`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 returns this JSON unvalidated (`get_app_attestation`), so there is no model.
+
+Declared error statuses: 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_attestation(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppAttestationBuilder<'_, Blocking> {
+        GetAppAttestationBuilder::new(self.inner(), app_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_app_attestation`](crate::blocking::PhalaCloud::get_app_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_attestation(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppAttestationBuilder<'_, BlockingSafe> {
+        GetAppAttestationBuilder::new(self.inner(), app_id.to_string())
+    }
+    /** List app CVMs
+
+Returns CVM instances for an app. Admins see all instances; users see only their own.
+
+`GET /api/v1/apps/{app_id}/cvms`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_cvms(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppCvmsBuilder<'_, Blocking> {
+        GetAppCvmsBuilder::new(self.inner(), app_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_app_cvms`](crate::blocking::PhalaCloud::get_app_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_cvms(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppCvmsBuilder<'_, BlockingSafe> {
+        GetAppCvmsBuilder::new(self.inner(), app_id.to_string())
+    }
+    /** Get device allowlist status
+
+Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
+
+`GET /api/v1/apps/{app_id}/device-allowlist`
+
+Declared error statuses: 401, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_device_allowlist(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppDeviceAllowlistBuilder<'_, Blocking> {
+        GetAppDeviceAllowlistBuilder::new(self.inner(), app_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_app_device_allowlist`](crate::blocking::PhalaCloud::get_app_device_allowlist), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_device_allowlist(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppDeviceAllowlistBuilder<'_, BlockingSafe> {
+        GetAppDeviceAllowlistBuilder::new(self.inner(), app_id.to_string())
+    }
+    /** Get app filter options
+
+Returns distinct values for each filterable field based on user's apps.
+
+`GET /api/v1/apps/filter-options`
+
+Declared error statuses: 401.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_, Blocking> {
+        GetAppFilterOptionsBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::get_app_filter_options`](crate::blocking::PhalaCloud::get_app_filter_options), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_filter_options(
+        &self,
+    ) -> GetAppFilterOptionsBuilder<'_, BlockingSafe> {
+        GetAppFilterOptionsBuilder::new(self.inner())
+    }
+    /** Get app details
+
+Returns app metadata and current CVM configuration. Response schema varies by API version.
+
+`GET /api/v1/apps/{app_id}`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_info(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppInfoBuilder<'_, Blocking> {
+        GetAppInfoBuilder::new(self.inner(), app_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_app_info`](crate::blocking::PhalaCloud::get_app_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_info(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppInfoBuilder<'_, BlockingSafe> {
+        GetAppInfoBuilder::new(self.inner(), app_id.to_string())
+    }
+    /** Get app on-chain KMS info
+
+Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
+
+`GET /api/v1/apps/{app_id}/kms-info`
+
+Declared error statuses: 401, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_kms_info(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppKmsInfoBuilder<'_, Blocking> {
+        GetAppKmsInfoBuilder::new(self.inner(), app_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_app_kms_info`](crate::blocking::PhalaCloud::get_app_kms_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_kms_info(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppKmsInfoBuilder<'_, BlockingSafe> {
+        GetAppKmsInfoBuilder::new(self.inner(), app_id.to_string())
+    }
+    /** List apps
+
+Returns paginated app list with filtering. Response schema varies by API version.
+
+`GET /api/v1/apps`
+
+Optional parameters, set on the returned builder:
+- `base_image`: OS image name filter
+- `instance_type`: Instance type filter
+- `kms_slug`: KMS slug filter
+- `kms_type`: KMS type filter
+- `listed`: Listed status filter
+- `node`: Node name filter (matches teepod or node name)
+- `page`: Page number (1-indexed)
+- `page_size`: Items per page
+- `region`: Region identifier filter
+- `search`: Search name, app_id, vm_uuid, instance_id
+- `status`: CVM status filter
+
+Declared error statuses: 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_list(&self) -> GetAppListBuilder<'_, Blocking> {
+        GetAppListBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::get_app_list`](crate::blocking::PhalaCloud::get_app_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_list(&self) -> GetAppListBuilder<'_, BlockingSafe> {
+        GetAppListBuilder::new(self.inner())
+    }
+    /** Get revision detail
+
+Returns full revision data including compose file, encrypted env, and user config.
+
+`GET /api/v1/apps/{app_id}/revisions/{revision_id}`
+
+Optional parameters, set on the returned builder:
+- `raw_compose_file`: Return compose_file as string instead of dict
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_revision_detail(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
+    ) -> GetAppRevisionDetailBuilder<'_, Blocking> {
+        GetAppRevisionDetailBuilder::new(
+            self.inner(),
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
+    }
+    /// Like [`blocking::PhalaCloud::get_app_revision_detail`](crate::blocking::PhalaCloud::get_app_revision_detail), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_revision_detail(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
+    ) -> GetAppRevisionDetailBuilder<'_, BlockingSafe> {
+        GetAppRevisionDetailBuilder::new(
+            self.inner(),
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
+    }
+    /** List app revisions
+
+Returns deployment history with compose hashes, operation types, and user refs.
+
+`GET /api/v1/apps/{app_id}/revisions`
+
+Optional parameters, set on the returned builder:
+- `page`: Page number (1-indexed)
+- `page_size`: Items per page
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_revisions(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppRevisionsBuilder<'_, Blocking> {
+        GetAppRevisionsBuilder::new(self.inner(), app_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_app_revisions`](crate::blocking::PhalaCloud::get_app_revisions), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_revisions(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppRevisionsBuilder<'_, BlockingSafe> {
+        GetAppRevisionsBuilder::new(self.inner(), app_id.to_string())
+    }
+    /** Run app TCB evaluation
+
+Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
+
+`GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
+
+Declared error statuses: 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_tcb_evaluation(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppTcbEvaluationBuilder<'_, Blocking> {
+        GetAppTcbEvaluationBuilder::new(self.inner(), app_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_app_tcb_evaluation`](crate::blocking::PhalaCloud::get_app_tcb_evaluation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_tcb_evaluation(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppTcbEvaluationBuilder<'_, BlockingSafe> {
+        GetAppTcbEvaluationBuilder::new(self.inner(), app_id.to_string())
+    }
+    /** Get app metered usage
+
+Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
+
+`GET /api/v1/apps/{app_id}/usage`
+
+Optional parameters, set on the returned builder:
+- `end_date`: End date (ISO 8601)
+- `limit`: Max records to return
+- `offset`: Records to skip
+- `start_date`: Start date (ISO 8601)
+
+Declared error statuses: 400, 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_usage(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppUsageBuilder<'_, Blocking> {
+        GetAppUsageBuilder::new(self.inner(), app_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_app_usage`](crate::blocking::PhalaCloud::get_app_usage), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_usage(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppUsageBuilder<'_, BlockingSafe> {
+        GetAppUsageBuilder::new(self.inner(), app_id.to_string())
+    }
+    /** Preview a pending compose update
+
+Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
+
+`GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
+
+Declared error statuses: 401, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_pending_update_preview(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        vm_uuid: impl ::std::fmt::Display,
+        compose_hash: impl ::std::fmt::Display,
+    ) -> GetPendingUpdatePreviewBuilder<'_, Blocking> {
+        GetPendingUpdatePreviewBuilder::new(
+            self.inner(),
+            app_id.to_string(),
+            vm_uuid.to_string(),
+            compose_hash.to_string(),
+        )
+    }
+    /// Like [`blocking::PhalaCloud::get_pending_update_preview`](crate::blocking::PhalaCloud::get_pending_update_preview), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_pending_update_preview(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        vm_uuid: impl ::std::fmt::Display,
+        compose_hash: impl ::std::fmt::Display,
+    ) -> GetPendingUpdatePreviewBuilder<'_, BlockingSafe> {
+        GetPendingUpdatePreviewBuilder::new(
+            self.inner(),
+            app_id.to_string(),
+            vm_uuid.to_string(),
+            compose_hash.to_string(),
+        )
+    }
+    /** Get pending compose updates
+
+Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
+
+`GET /api/v1/apps/{app_id}/pending-updates`
+
+Declared error statuses: 401, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_pending_updates(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetPendingUpdatesBuilder<'_, Blocking> {
+        GetPendingUpdatesBuilder::new(self.inner(), app_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_pending_updates`](crate::blocking::PhalaCloud::get_pending_updates), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_pending_updates(
+        &self,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetPendingUpdatesBuilder<'_, BlockingSafe> {
+        GetPendingUpdatesBuilder::new(self.inner(), app_id.to_string())
+    }
+    /** Redeploy app from a specific revision
+
+Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
+
+`POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
+
+Optional parameters, set on the returned builder:
+- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+- `body`: The request body.
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
+Declared error statuses: 401, 403, 404, 409, 422, 465.
+
+Blocking: `send()` returns the result.*/
+    pub fn redeploy_app_revision(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
+    ) -> RedeployAppRevisionBuilder<'_, Blocking> {
+        RedeployAppRevisionBuilder::new(
+            self.inner(),
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
+    }
+    /// Like [`blocking::PhalaCloud::redeploy_app_revision`](crate::blocking::PhalaCloud::redeploy_app_revision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_redeploy_app_revision(
+        &self,
+        app_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
+    ) -> RedeployAppRevisionBuilder<'_, BlockingSafe> {
+        RedeployAppRevisionBuilder::new(
+            self.inner(),
+            app_id.to_string(),
+            revision_id.to_string(),
+        )
+    }
     /** Create CVM replica
 
 Clones a CVM to a target node. Uses source node if target not specified.

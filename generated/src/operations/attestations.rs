@@ -88,52 +88,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckRawAttestationBuilder<
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Check raw quote exists
-
-Returns headers without body. Use to check existence and get Content-Length.
-
-`HEAD /api/v1/attestations/raw/{checksum}`
-
-Declared error statuses: 404, 422.*/
-    pub fn check_raw_attestation(
-        &self,
-        checksum: impl ::std::fmt::Display,
-    ) -> CheckRawAttestationBuilder<'_> {
-        CheckRawAttestationBuilder::new(self, checksum.to_string())
-    }
-    /// Like [`PhalaCloud::check_raw_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_check_raw_attestation(
-        &self,
-        checksum: impl ::std::fmt::Display,
-    ) -> CheckRawAttestationBuilder<'_, Safe> {
-        CheckRawAttestationBuilder::new(self, checksum.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Check raw quote exists
-
-Returns headers without body. Use to check existence and get Content-Length.
-
-`HEAD /api/v1/attestations/raw/{checksum}`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn check_raw_attestation(
-        &self,
-        checksum: impl ::std::fmt::Display,
-    ) -> CheckRawAttestationBuilder<'_, Blocking> {
-        CheckRawAttestationBuilder::new(self.inner(), checksum.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::check_raw_attestation`](crate::blocking::PhalaCloud::check_raw_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_check_raw_attestation(
-        &self,
-        checksum: impl ::std::fmt::Display,
-    ) -> CheckRawAttestationBuilder<'_, BlockingSafe> {
-        CheckRawAttestationBuilder::new(self.inner(), checksum.to_string())
-    }
-}
 /// A `GET /api/v1/attestations/collateral/{checksum}` request, started by [`PhalaCloud::get_attestation_collateral`] or [`PhalaCloud::safe_get_attestation_collateral`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAttestationCollateralBuilder<'a, M = Raise> {
@@ -213,56 +167,6 @@ for GetAttestationCollateralBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Get quote collateral
-
-Returns TCB collateral data for quote verification. Cached for 24 hours.
-
-`GET /api/v1/attestations/collateral/{checksum}`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
-
-Declared error statuses: 400, 404, 422.*/
-    pub fn get_attestation_collateral(
-        &self,
-        checksum: impl ::std::fmt::Display,
-    ) -> GetAttestationCollateralBuilder<'_> {
-        GetAttestationCollateralBuilder::new(self, checksum.to_string())
-    }
-    /// Like [`PhalaCloud::get_attestation_collateral`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_attestation_collateral(
-        &self,
-        checksum: impl ::std::fmt::Display,
-    ) -> GetAttestationCollateralBuilder<'_, Safe> {
-        GetAttestationCollateralBuilder::new(self, checksum.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get quote collateral
-
-Returns TCB collateral data for quote verification. Cached for 24 hours.
-
-`GET /api/v1/attestations/collateral/{checksum}`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
-
-Declared error statuses: 400, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_attestation_collateral(
-        &self,
-        checksum: impl ::std::fmt::Display,
-    ) -> GetAttestationCollateralBuilder<'_, Blocking> {
-        GetAttestationCollateralBuilder::new(self.inner(), checksum.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_attestation_collateral`](crate::blocking::PhalaCloud::get_attestation_collateral), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_attestation_collateral(
-        &self,
-        checksum: impl ::std::fmt::Display,
-    ) -> GetAttestationCollateralBuilder<'_, BlockingSafe> {
-        GetAttestationCollateralBuilder::new(self.inner(), checksum.to_string())
-    }
-}
 /// A `GET /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::get_raw_attestation`] or [`PhalaCloud::safe_get_raw_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRawAttestationBuilder<'a, M = Raise> {
@@ -334,52 +238,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetRawAttestationBuilder<'a
     type IntoFuture = BoxFuture<'a, M::Output<::std::vec::Vec<u8>>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Download raw quote
-
-Returns raw quote bytes as binary file attachment.
-
-`GET /api/v1/attestations/raw/{checksum}`
-
-Declared error statuses: 404, 422.*/
-    pub fn get_raw_attestation(
-        &self,
-        checksum: impl ::std::fmt::Display,
-    ) -> GetRawAttestationBuilder<'_> {
-        GetRawAttestationBuilder::new(self, checksum.to_string())
-    }
-    /// Like [`PhalaCloud::get_raw_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_raw_attestation(
-        &self,
-        checksum: impl ::std::fmt::Display,
-    ) -> GetRawAttestationBuilder<'_, Safe> {
-        GetRawAttestationBuilder::new(self, checksum.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Download raw quote
-
-Returns raw quote bytes as binary file attachment.
-
-`GET /api/v1/attestations/raw/{checksum}`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_raw_attestation(
-        &self,
-        checksum: impl ::std::fmt::Display,
-    ) -> GetRawAttestationBuilder<'_, Blocking> {
-        GetRawAttestationBuilder::new(self.inner(), checksum.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_raw_attestation`](crate::blocking::PhalaCloud::get_raw_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_raw_attestation(
-        &self,
-        checksum: impl ::std::fmt::Display,
-    ) -> GetRawAttestationBuilder<'_, BlockingSafe> {
-        GetRawAttestationBuilder::new(self.inner(), checksum.to_string())
     }
 }
 /// A `GET /api/v1/attestations/device_ids` request, started by [`PhalaCloud::list_attestation_device_ids`] or [`PhalaCloud::safe_list_attestation_device_ids`]; `.await` (or `.send().await`) sends it.
@@ -456,46 +314,6 @@ for ListAttestationDeviceIdsBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** List node device IDs
-
-Public endpoint. Returns device_id list from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/device_ids`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.*/
-    pub fn list_attestation_device_ids(&self) -> ListAttestationDeviceIdsBuilder<'_> {
-        ListAttestationDeviceIdsBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::list_attestation_device_ids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_list_attestation_device_ids(
-        &self,
-    ) -> ListAttestationDeviceIdsBuilder<'_, Safe> {
-        ListAttestationDeviceIdsBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** List node device IDs
-
-Public endpoint. Returns device_id list from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/device_ids`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
-
-Blocking: `send()` returns the result.*/
-    pub fn list_attestation_device_ids(
-        &self,
-    ) -> ListAttestationDeviceIdsBuilder<'_, Blocking> {
-        ListAttestationDeviceIdsBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::list_attestation_device_ids`](crate::blocking::PhalaCloud::list_attestation_device_ids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_list_attestation_device_ids(
-        &self,
-    ) -> ListAttestationDeviceIdsBuilder<'_, BlockingSafe> {
-        ListAttestationDeviceIdsBuilder::new(self.inner())
     }
 }
 /// A `GET /api/v1/attestations/nodes` request, started by [`PhalaCloud::list_attestation_nodes`] or [`PhalaCloud::safe_list_attestation_nodes`]; `.await` (or `.send().await`) sends it.
@@ -578,38 +396,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListAttestationNodesBuilder
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** List nodes
-
-Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/nodes`*/
-    pub fn list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_> {
-        ListAttestationNodesBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::list_attestation_nodes`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_, Safe> {
-        ListAttestationNodesBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** List nodes
-
-Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/nodes`
-
-Blocking: `send()` returns the result.*/
-    pub fn list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_, Blocking> {
-        ListAttestationNodesBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::list_attestation_nodes`](crate::blocking::PhalaCloud::list_attestation_nodes), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_list_attestation_nodes(
-        &self,
-    ) -> ListAttestationNodesBuilder<'_, BlockingSafe> {
-        ListAttestationNodesBuilder::new(self.inner())
-    }
-}
 /// A `GET /api/v1/attestations/ppids` request, started by [`PhalaCloud::list_attestation_ppids`] or [`PhalaCloud::safe_list_attestation_ppids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationPpidsBuilder<'a, M = Raise> {
@@ -683,42 +469,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListAttestationPpidsBuilder
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** List node PPIDs
-
-Public endpoint. Returns PPID list from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/ppids`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.*/
-    pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_> {
-        ListAttestationPpidsBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::list_attestation_ppids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_, Safe> {
-        ListAttestationPpidsBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** List node PPIDs
-
-Public endpoint. Returns PPID list from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/ppids`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
-
-Blocking: `send()` returns the result.*/
-    pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_, Blocking> {
-        ListAttestationPpidsBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::list_attestation_ppids`](crate::blocking::PhalaCloud::list_attestation_ppids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_list_attestation_ppids(
-        &self,
-    ) -> ListAttestationPpidsBuilder<'_, BlockingSafe> {
-        ListAttestationPpidsBuilder::new(self.inner())
     }
 }
 /// A `GET /api/v1/attestations/recent` request, started by [`PhalaCloud::list_recent_attestations`] or [`PhalaCloud::safe_list_recent_attestations`]; `.await` (or `.send().await`) sends it.
@@ -828,58 +578,6 @@ for ListRecentAttestationsBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** List recent quotes
-
-Public endpoint. Returns recently uploaded quotes ordered by timestamp.
-
-`GET /api/v1/attestations/recent`
-
-Optional parameters, set on the returned builder:
-- `limit`: Max results
-- `skip`: Offset for pagination
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
-
-Declared error statuses: 422.*/
-    pub fn list_recent_attestations(&self) -> ListRecentAttestationsBuilder<'_> {
-        ListRecentAttestationsBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::list_recent_attestations`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_list_recent_attestations(
-        &self,
-    ) -> ListRecentAttestationsBuilder<'_, Safe> {
-        ListRecentAttestationsBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** List recent quotes
-
-Public endpoint. Returns recently uploaded quotes ordered by timestamp.
-
-`GET /api/v1/attestations/recent`
-
-Optional parameters, set on the returned builder:
-- `limit`: Max results
-- `skip`: Offset for pagination
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn list_recent_attestations(
-        &self,
-    ) -> ListRecentAttestationsBuilder<'_, Blocking> {
-        ListRecentAttestationsBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::list_recent_attestations`](crate::blocking::PhalaCloud::list_recent_attestations), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_list_recent_attestations(
-        &self,
-    ) -> ListRecentAttestationsBuilder<'_, BlockingSafe> {
-        ListRecentAttestationsBuilder::new(self.inner())
     }
 }
 /// A `POST /api/v1/attestations/verify` request, started by [`PhalaCloud::verify_attestation_upload`] or [`PhalaCloud::safe_verify_attestation_upload`]; `.await` (or `.send().await`) sends it.
@@ -1004,54 +702,6 @@ for VerifyAttestationUploadBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Verify TEE quote
-
-Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
-
-`POST /api/v1/attestations/verify`
-
-Optional parameters, set on the returned builder:
-- `file`: The `file` form field.
-- `hex`: The `hex` form field.
-
-Declared error statuses: 400, 422.*/
-    pub fn verify_attestation_upload(&self) -> VerifyAttestationUploadBuilder<'_> {
-        VerifyAttestationUploadBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::verify_attestation_upload`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_verify_attestation_upload(
-        &self,
-    ) -> VerifyAttestationUploadBuilder<'_, Safe> {
-        VerifyAttestationUploadBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** Verify TEE quote
-
-Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
-
-`POST /api/v1/attestations/verify`
-
-Optional parameters, set on the returned builder:
-- `file`: The `file` form field.
-- `hex`: The `hex` form field.
-
-Declared error statuses: 400, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn verify_attestation_upload(
-        &self,
-    ) -> VerifyAttestationUploadBuilder<'_, Blocking> {
-        VerifyAttestationUploadBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::verify_attestation_upload`](crate::blocking::PhalaCloud::verify_attestation_upload), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_verify_attestation_upload(
-        &self,
-    ) -> VerifyAttestationUploadBuilder<'_, BlockingSafe> {
-        VerifyAttestationUploadBuilder::new(self.inner())
-    }
-}
 /// A `GET /api/v1/attestations/view/{checksum}` request, started by [`PhalaCloud::view_attestation`] or [`PhalaCloud::safe_view_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ViewAttestationBuilder<'a, M = Raise> {
@@ -1130,7 +780,156 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ViewAttestationBuilder<'a, 
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
+/** # Attestations
+
+The 9 operations tagged `Attestations`, each with its `safe_` twin; [`crate::tags::attestations`] lists them with their requests and summaries.*/
 impl PhalaCloud {
+    /** Check raw quote exists
+
+Returns headers without body. Use to check existence and get Content-Length.
+
+`HEAD /api/v1/attestations/raw/{checksum}`
+
+Declared error statuses: 404, 422.*/
+    pub fn check_raw_attestation(
+        &self,
+        checksum: impl ::std::fmt::Display,
+    ) -> CheckRawAttestationBuilder<'_> {
+        CheckRawAttestationBuilder::new(self, checksum.to_string())
+    }
+    /// Like [`PhalaCloud::check_raw_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_check_raw_attestation(
+        &self,
+        checksum: impl ::std::fmt::Display,
+    ) -> CheckRawAttestationBuilder<'_, Safe> {
+        CheckRawAttestationBuilder::new(self, checksum.to_string())
+    }
+    /** Get quote collateral
+
+Returns TCB collateral data for quote verification. Cached for 24 hours.
+
+`GET /api/v1/attestations/collateral/{checksum}`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+
+Declared error statuses: 400, 404, 422.*/
+    pub fn get_attestation_collateral(
+        &self,
+        checksum: impl ::std::fmt::Display,
+    ) -> GetAttestationCollateralBuilder<'_> {
+        GetAttestationCollateralBuilder::new(self, checksum.to_string())
+    }
+    /// Like [`PhalaCloud::get_attestation_collateral`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_attestation_collateral(
+        &self,
+        checksum: impl ::std::fmt::Display,
+    ) -> GetAttestationCollateralBuilder<'_, Safe> {
+        GetAttestationCollateralBuilder::new(self, checksum.to_string())
+    }
+    /** Download raw quote
+
+Returns raw quote bytes as binary file attachment.
+
+`GET /api/v1/attestations/raw/{checksum}`
+
+Declared error statuses: 404, 422.*/
+    pub fn get_raw_attestation(
+        &self,
+        checksum: impl ::std::fmt::Display,
+    ) -> GetRawAttestationBuilder<'_> {
+        GetRawAttestationBuilder::new(self, checksum.to_string())
+    }
+    /// Like [`PhalaCloud::get_raw_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_raw_attestation(
+        &self,
+        checksum: impl ::std::fmt::Display,
+    ) -> GetRawAttestationBuilder<'_, Safe> {
+        GetRawAttestationBuilder::new(self, checksum.to_string())
+    }
+    /** List node device IDs
+
+Public endpoint. Returns device_id list from nodes table (excluding deleted).
+
+`GET /api/v1/attestations/device_ids`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.*/
+    pub fn list_attestation_device_ids(&self) -> ListAttestationDeviceIdsBuilder<'_> {
+        ListAttestationDeviceIdsBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::list_attestation_device_ids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_attestation_device_ids(
+        &self,
+    ) -> ListAttestationDeviceIdsBuilder<'_, Safe> {
+        ListAttestationDeviceIdsBuilder::new(self)
+    }
+    /** List nodes
+
+Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
+
+`GET /api/v1/attestations/nodes`*/
+    pub fn list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_> {
+        ListAttestationNodesBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::list_attestation_nodes`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_, Safe> {
+        ListAttestationNodesBuilder::new(self)
+    }
+    /** List node PPIDs
+
+Public endpoint. Returns PPID list from nodes table (excluding deleted).
+
+`GET /api/v1/attestations/ppids`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.*/
+    pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_> {
+        ListAttestationPpidsBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::list_attestation_ppids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_, Safe> {
+        ListAttestationPpidsBuilder::new(self)
+    }
+    /** List recent quotes
+
+Public endpoint. Returns recently uploaded quotes ordered by timestamp.
+
+`GET /api/v1/attestations/recent`
+
+Optional parameters, set on the returned builder:
+- `limit`: Max results
+- `skip`: Offset for pagination
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+
+Declared error statuses: 422.*/
+    pub fn list_recent_attestations(&self) -> ListRecentAttestationsBuilder<'_> {
+        ListRecentAttestationsBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::list_recent_attestations`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_recent_attestations(
+        &self,
+    ) -> ListRecentAttestationsBuilder<'_, Safe> {
+        ListRecentAttestationsBuilder::new(self)
+    }
+    /** Verify TEE quote
+
+Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
+
+`POST /api/v1/attestations/verify`
+
+Optional parameters, set on the returned builder:
+- `file`: The `file` form field.
+- `hex`: The `hex` form field.
+
+Declared error statuses: 400, 422.*/
+    pub fn verify_attestation_upload(&self) -> VerifyAttestationUploadBuilder<'_> {
+        VerifyAttestationUploadBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::verify_attestation_upload`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_verify_attestation_upload(
+        &self,
+    ) -> VerifyAttestationUploadBuilder<'_, Safe> {
+        VerifyAttestationUploadBuilder::new(self)
+    }
     /** View quote details
 
 Public endpoint. Returns parsed quote data with verification status.
@@ -1154,7 +953,182 @@ Declared error statuses: 404, 422.*/
         ViewAttestationBuilder::new(self, checksum.to_string())
     }
 }
+/** # Attestations
+
+The operations tagged `Attestations`, blocking; [`crate::tags::attestations`] lists them.*/
 impl blocking::PhalaCloud {
+    /** Check raw quote exists
+
+Returns headers without body. Use to check existence and get Content-Length.
+
+`HEAD /api/v1/attestations/raw/{checksum}`
+
+Declared error statuses: 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn check_raw_attestation(
+        &self,
+        checksum: impl ::std::fmt::Display,
+    ) -> CheckRawAttestationBuilder<'_, Blocking> {
+        CheckRawAttestationBuilder::new(self.inner(), checksum.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::check_raw_attestation`](crate::blocking::PhalaCloud::check_raw_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_check_raw_attestation(
+        &self,
+        checksum: impl ::std::fmt::Display,
+    ) -> CheckRawAttestationBuilder<'_, BlockingSafe> {
+        CheckRawAttestationBuilder::new(self.inner(), checksum.to_string())
+    }
+    /** Get quote collateral
+
+Returns TCB collateral data for quote verification. Cached for 24 hours.
+
+`GET /api/v1/attestations/collateral/{checksum}`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+
+Declared error statuses: 400, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_attestation_collateral(
+        &self,
+        checksum: impl ::std::fmt::Display,
+    ) -> GetAttestationCollateralBuilder<'_, Blocking> {
+        GetAttestationCollateralBuilder::new(self.inner(), checksum.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_attestation_collateral`](crate::blocking::PhalaCloud::get_attestation_collateral), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_attestation_collateral(
+        &self,
+        checksum: impl ::std::fmt::Display,
+    ) -> GetAttestationCollateralBuilder<'_, BlockingSafe> {
+        GetAttestationCollateralBuilder::new(self.inner(), checksum.to_string())
+    }
+    /** Download raw quote
+
+Returns raw quote bytes as binary file attachment.
+
+`GET /api/v1/attestations/raw/{checksum}`
+
+Declared error statuses: 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_raw_attestation(
+        &self,
+        checksum: impl ::std::fmt::Display,
+    ) -> GetRawAttestationBuilder<'_, Blocking> {
+        GetRawAttestationBuilder::new(self.inner(), checksum.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_raw_attestation`](crate::blocking::PhalaCloud::get_raw_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_raw_attestation(
+        &self,
+        checksum: impl ::std::fmt::Display,
+    ) -> GetRawAttestationBuilder<'_, BlockingSafe> {
+        GetRawAttestationBuilder::new(self.inner(), checksum.to_string())
+    }
+    /** List node device IDs
+
+Public endpoint. Returns device_id list from nodes table (excluding deleted).
+
+`GET /api/v1/attestations/device_ids`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_attestation_device_ids(
+        &self,
+    ) -> ListAttestationDeviceIdsBuilder<'_, Blocking> {
+        ListAttestationDeviceIdsBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::list_attestation_device_ids`](crate::blocking::PhalaCloud::list_attestation_device_ids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_attestation_device_ids(
+        &self,
+    ) -> ListAttestationDeviceIdsBuilder<'_, BlockingSafe> {
+        ListAttestationDeviceIdsBuilder::new(self.inner())
+    }
+    /** List nodes
+
+Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
+
+`GET /api/v1/attestations/nodes`
+
+Blocking: `send()` returns the result.*/
+    pub fn list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_, Blocking> {
+        ListAttestationNodesBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::list_attestation_nodes`](crate::blocking::PhalaCloud::list_attestation_nodes), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_attestation_nodes(
+        &self,
+    ) -> ListAttestationNodesBuilder<'_, BlockingSafe> {
+        ListAttestationNodesBuilder::new(self.inner())
+    }
+    /** List node PPIDs
+
+Public endpoint. Returns PPID list from nodes table (excluding deleted).
+
+`GET /api/v1/attestations/ppids`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_, Blocking> {
+        ListAttestationPpidsBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::list_attestation_ppids`](crate::blocking::PhalaCloud::list_attestation_ppids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_attestation_ppids(
+        &self,
+    ) -> ListAttestationPpidsBuilder<'_, BlockingSafe> {
+        ListAttestationPpidsBuilder::new(self.inner())
+    }
+    /** List recent quotes
+
+Public endpoint. Returns recently uploaded quotes ordered by timestamp.
+
+`GET /api/v1/attestations/recent`
+
+Optional parameters, set on the returned builder:
+- `limit`: Max results
+- `skip`: Offset for pagination
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_recent_attestations(
+        &self,
+    ) -> ListRecentAttestationsBuilder<'_, Blocking> {
+        ListRecentAttestationsBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::list_recent_attestations`](crate::blocking::PhalaCloud::list_recent_attestations), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_recent_attestations(
+        &self,
+    ) -> ListRecentAttestationsBuilder<'_, BlockingSafe> {
+        ListRecentAttestationsBuilder::new(self.inner())
+    }
+    /** Verify TEE quote
+
+Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
+
+`POST /api/v1/attestations/verify`
+
+Optional parameters, set on the returned builder:
+- `file`: The `file` form field.
+- `hex`: The `hex` form field.
+
+Declared error statuses: 400, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn verify_attestation_upload(
+        &self,
+    ) -> VerifyAttestationUploadBuilder<'_, Blocking> {
+        VerifyAttestationUploadBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::verify_attestation_upload`](crate::blocking::PhalaCloud::verify_attestation_upload), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_verify_attestation_upload(
+        &self,
+    ) -> VerifyAttestationUploadBuilder<'_, BlockingSafe> {
+        VerifyAttestationUploadBuilder::new(self.inner())
+    }
     /** View quote details
 
 Public endpoint. Returns parsed quote data with verification status.

@@ -92,6 +92,9 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCurrentUserBuilder<'a, M
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
+/** # Authentication
+
+The operation tagged `Authentication`, each with its `safe_` twin; [`crate::tags::authentication`] lists them with their requests and summaries.*/
 impl PhalaCloud {
     /** Get current user
 
@@ -110,6 +113,9 @@ Declared error statuses: 401, 403.*/
         GetCurrentUserBuilder::new(self)
     }
 }
+/** # Authentication
+
+The operations tagged `Authentication`, blocking; [`crate::tags::authentication`] lists them.*/
 impl blocking::PhalaCloud {
     /** Get current user
 

@@ -94,52 +94,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for BatchStopCvmsBuilder<'a, M>
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Batch stop CVMs
-
-Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
-
-`POST /api/v1/cvms/batch-stop`
-
-Declared error statuses: 400, 401, 422.*/
-    pub fn batch_stop_cvms(
-        &self,
-        body: impl ::std::convert::Into<types::BatchStopRequest>,
-    ) -> BatchStopCvmsBuilder<'_> {
-        BatchStopCvmsBuilder::new(self, body.into())
-    }
-    /// Like [`PhalaCloud::batch_stop_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_batch_stop_cvms(
-        &self,
-        body: impl ::std::convert::Into<types::BatchStopRequest>,
-    ) -> BatchStopCvmsBuilder<'_, Safe> {
-        BatchStopCvmsBuilder::new(self, body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Batch stop CVMs
-
-Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
-
-`POST /api/v1/cvms/batch-stop`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn batch_stop_cvms(
-        &self,
-        body: impl ::std::convert::Into<types::BatchStopRequest>,
-    ) -> BatchStopCvmsBuilder<'_, Blocking> {
-        BatchStopCvmsBuilder::new(self.inner(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::batch_stop_cvms`](crate::blocking::PhalaCloud::batch_stop_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_batch_stop_cvms(
-        &self,
-        body: impl ::std::convert::Into<types::BatchStopRequest>,
-    ) -> BatchStopCvmsBuilder<'_, BlockingSafe> {
-        BatchStopCvmsBuilder::new(self.inner(), body.into())
-    }
-}
 /// A `POST /api/v1/cvms/{cvm_id}/operations/cancel` request, started by [`PhalaCloud::cancel_cvm_operation`] or [`PhalaCloud::safe_cancel_cvm_operation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelCvmOperationBuilder<'a, M = Raise> {
@@ -221,52 +175,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CancelCvmOperationBuilder<'
     type IntoFuture = BoxFuture<'a, M::Output<types::CancelOperationRequest>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Cancel in-progress CVM operation
-
-Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
-
-`POST /api/v1/cvms/{cvm_id}/operations/cancel`
-
-Declared error statuses: 401, 403, 404, 409, 422.*/
-    pub fn cancel_cvm_operation(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> CancelCvmOperationBuilder<'_> {
-        CancelCvmOperationBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::cancel_cvm_operation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_cancel_cvm_operation(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> CancelCvmOperationBuilder<'_, Safe> {
-        CancelCvmOperationBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Cancel in-progress CVM operation
-
-Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
-
-`POST /api/v1/cvms/{cvm_id}/operations/cancel`
-
-Declared error statuses: 401, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn cancel_cvm_operation(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> CancelCvmOperationBuilder<'_, Blocking> {
-        CancelCvmOperationBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::cancel_cvm_operation`](crate::blocking::PhalaCloud::cancel_cvm_operation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_cancel_cvm_operation(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> CancelCvmOperationBuilder<'_, BlockingSafe> {
-        CancelCvmOperationBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/is-allowed` request, started by [`PhalaCloud::check_cvm_is_allowed`] or [`PhalaCloud::safe_check_cvm_is_allowed`]; `.await` (or `.send().await`) sends it.
@@ -362,60 +270,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckCvmIsAllowedBuilder<'a
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Check if a CVM's deployment is allowed on-chain
-
-Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
-
-`POST /api/v1/cvms/{cvm_id}/is-allowed`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.*/
-    pub fn check_cvm_is_allowed(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::IsAllowedRequest>,
-    ) -> CheckCvmIsAllowedBuilder<'_> {
-        CheckCvmIsAllowedBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::check_cvm_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_check_cvm_is_allowed(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::IsAllowedRequest>,
-    ) -> CheckCvmIsAllowedBuilder<'_, Safe> {
-        CheckCvmIsAllowedBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Check if a CVM's deployment is allowed on-chain
-
-Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
-
-`POST /api/v1/cvms/{cvm_id}/is-allowed`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn check_cvm_is_allowed(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::IsAllowedRequest>,
-    ) -> CheckCvmIsAllowedBuilder<'_, Blocking> {
-        CheckCvmIsAllowedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::check_cvm_is_allowed`](crate::blocking::PhalaCloud::check_cvm_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_check_cvm_is_allowed(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::IsAllowedRequest>,
-    ) -> CheckCvmIsAllowedBuilder<'_, BlockingSafe> {
-        CheckCvmIsAllowedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-}
 /// A `PATCH /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::commit_cvm_compose_file_update`] or [`PhalaCloud::safe_commit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmComposeFileUpdateBuilder<'a, M = Raise> {
@@ -505,68 +359,6 @@ for CommitCvmComposeFileUpdateBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Trigger compose file update
-
-Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
-
-`PATCH /api/v1/cvms/{cvm_id}/compose_file`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 reads this response loosely (`commit_cvm_compose_file_update` returns the JSON as is), so there is no model.
-
-Declared error statuses: 400, 401, 403, 404, 422, 503.*/
-    pub fn commit_cvm_compose_file_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
-    ) -> CommitCvmComposeFileUpdateBuilder<'_> {
-        CommitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::commit_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_commit_cvm_compose_file_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
-    ) -> CommitCvmComposeFileUpdateBuilder<'_, Safe> {
-        CommitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Trigger compose file update
-
-Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
-
-`PATCH /api/v1/cvms/{cvm_id}/compose_file`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 reads this response loosely (`commit_cvm_compose_file_update` returns the JSON as is), so there is no model.
-
-Declared error statuses: 400, 401, 403, 404, 422, 503.
-
-Blocking: `send()` returns the result.*/
-    pub fn commit_cvm_compose_file_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
-    ) -> CommitCvmComposeFileUpdateBuilder<'_, Blocking> {
-        CommitCvmComposeFileUpdateBuilder::new(
-            self.inner(),
-            cvm_id.to_string(),
-            body.into(),
-        )
-    }
-    /// Like [`blocking::PhalaCloud::commit_cvm_compose_file_update`](crate::blocking::PhalaCloud::commit_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_commit_cvm_compose_file_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
-    ) -> CommitCvmComposeFileUpdateBuilder<'_, BlockingSafe> {
-        CommitCvmComposeFileUpdateBuilder::new(
-            self.inner(),
-            cvm_id.to_string(),
-            body.into(),
-        )
-    }
-}
 /// A `POST /api/v1/cvms` request, started by [`PhalaCloud::commit_cvm_provision`] or [`PhalaCloud::safe_commit_cvm_provision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmProvisionBuilder<'a, M = Raise> {
@@ -640,52 +432,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmProvisionBuilder<'
     type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Create CVM from provision
-
-Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
-
-`POST /api/v1/cvms`
-
-Declared error statuses: 400, 401, 422.*/
-    pub fn commit_cvm_provision(
-        &self,
-        body: impl ::std::convert::Into<types::CreateTappRequest>,
-    ) -> CommitCvmProvisionBuilder<'_> {
-        CommitCvmProvisionBuilder::new(self, body.into())
-    }
-    /// Like [`PhalaCloud::commit_cvm_provision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_commit_cvm_provision(
-        &self,
-        body: impl ::std::convert::Into<types::CreateTappRequest>,
-    ) -> CommitCvmProvisionBuilder<'_, Safe> {
-        CommitCvmProvisionBuilder::new(self, body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Create CVM from provision
-
-Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
-
-`POST /api/v1/cvms`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn commit_cvm_provision(
-        &self,
-        body: impl ::std::convert::Into<types::CreateTappRequest>,
-    ) -> CommitCvmProvisionBuilder<'_, Blocking> {
-        CommitCvmProvisionBuilder::new(self.inner(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::commit_cvm_provision`](crate::blocking::PhalaCloud::commit_cvm_provision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_commit_cvm_provision(
-        &self,
-        body: impl ::std::convert::Into<types::CreateTappRequest>,
-    ) -> CommitCvmProvisionBuilder<'_, BlockingSafe> {
-        CommitCvmProvisionBuilder::new(self.inner(), body.into())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/commit-replica` request, started by [`PhalaCloud::commit_cvm_replica`] or [`PhalaCloud::safe_commit_cvm_replica`]; `.await` (or `.send().await`) sends it.
@@ -789,66 +535,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmReplicaBuilder<'a,
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Commit CVM replica (token-based, no auth required)
-
-Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
-
-`POST /api/v1/cvms/{cvm_id}/commit-replica`
-
-Optional parameters, set on the returned builder:
-- `token`: Commit token (alternative to body.token)
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
-
-Declared error statuses: 422.*/
-    pub fn commit_cvm_replica(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
-    ) -> CommitCvmReplicaBuilder<'_> {
-        CommitCvmReplicaBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::commit_cvm_replica`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_commit_cvm_replica(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
-    ) -> CommitCvmReplicaBuilder<'_, Safe> {
-        CommitCvmReplicaBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Commit CVM replica (token-based, no auth required)
-
-Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
-
-`POST /api/v1/cvms/{cvm_id}/commit-replica`
-
-Optional parameters, set on the returned builder:
-- `token`: Commit token (alternative to body.token)
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn commit_cvm_replica(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
-    ) -> CommitCvmReplicaBuilder<'_, Blocking> {
-        CommitCvmReplicaBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::commit_cvm_replica`](crate::blocking::PhalaCloud::commit_cvm_replica), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_commit_cvm_replica(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
-    ) -> CommitCvmReplicaBuilder<'_, BlockingSafe> {
-        CommitCvmReplicaBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-}
 /// A `POST /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::commit_cvm_update`] or [`PhalaCloud::safe_commit_cvm_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmUpdateBuilder<'a, M = Raise> {
@@ -950,66 +636,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmUpdateBuilder<'a, 
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Commit CVM update (token-based, no auth required)
-
-Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
-
-`POST /api/v1/cvms/{cvm_id}/commit-update`
-
-Optional parameters, set on the returned builder:
-- `token`: Commit token (alternative to body.token)
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
-
-Declared error statuses: 422.*/
-    pub fn commit_cvm_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
-    ) -> CommitCvmUpdateBuilder<'_> {
-        CommitCvmUpdateBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::commit_cvm_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_commit_cvm_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
-    ) -> CommitCvmUpdateBuilder<'_, Safe> {
-        CommitCvmUpdateBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Commit CVM update (token-based, no auth required)
-
-Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
-
-`POST /api/v1/cvms/{cvm_id}/commit-update`
-
-Optional parameters, set on the returned builder:
-- `token`: Commit token (alternative to body.token)
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn commit_cvm_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
-    ) -> CommitCvmUpdateBuilder<'_, Blocking> {
-        CommitCvmUpdateBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::commit_cvm_update`](crate::blocking::PhalaCloud::commit_cvm_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_commit_cvm_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
-    ) -> CommitCvmUpdateBuilder<'_, BlockingSafe> {
-        CommitCvmUpdateBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-}
 /// A `POST /api/v1/cvms/workload` request, started by [`PhalaCloud::create_cvm_for_workload`] or [`PhalaCloud::safe_create_cvm_for_workload`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCvmForWorkloadBuilder<'a, M = Raise> {
@@ -1088,52 +714,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateCvmForWorkloadBuilder
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Create GPU workload CVM
-
-Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
-
-`POST /api/v1/cvms/workload`
-
-Declared error statuses: 400, 401, 409, 422.*/
-    pub fn create_cvm_for_workload(
-        &self,
-        body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
-    ) -> CreateCvmForWorkloadBuilder<'_> {
-        CreateCvmForWorkloadBuilder::new(self, body.into())
-    }
-    /// Like [`PhalaCloud::create_cvm_for_workload`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_create_cvm_for_workload(
-        &self,
-        body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
-    ) -> CreateCvmForWorkloadBuilder<'_, Safe> {
-        CreateCvmForWorkloadBuilder::new(self, body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Create GPU workload CVM
-
-Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
-
-`POST /api/v1/cvms/workload`
-
-Declared error statuses: 400, 401, 409, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn create_cvm_for_workload(
-        &self,
-        body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
-    ) -> CreateCvmForWorkloadBuilder<'_, Blocking> {
-        CreateCvmForWorkloadBuilder::new(self.inner(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::create_cvm_for_workload`](crate::blocking::PhalaCloud::create_cvm_for_workload), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_create_cvm_for_workload(
-        &self,
-        body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
-    ) -> CreateCvmForWorkloadBuilder<'_, BlockingSafe> {
-        CreateCvmForWorkloadBuilder::new(self.inner(), body.into())
-    }
-}
 /// A `POST /api/v1/cvms/eliza` request, started by [`PhalaCloud::create_eliza_from_provision`] or [`PhalaCloud::safe_create_eliza_from_provision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateElizaFromProvisionBuilder<'a, M = Raise> {
@@ -1210,52 +790,6 @@ for CreateElizaFromProvisionBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Create Eliza from provision
-
-Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
-
-`POST /api/v1/cvms/eliza`
-
-Declared error statuses: 400, 401, 422.*/
-    pub fn create_eliza_from_provision(
-        &self,
-        body: impl ::std::convert::Into<types::CreateTappRequest>,
-    ) -> CreateElizaFromProvisionBuilder<'_> {
-        CreateElizaFromProvisionBuilder::new(self, body.into())
-    }
-    /// Like [`PhalaCloud::create_eliza_from_provision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_create_eliza_from_provision(
-        &self,
-        body: impl ::std::convert::Into<types::CreateTappRequest>,
-    ) -> CreateElizaFromProvisionBuilder<'_, Safe> {
-        CreateElizaFromProvisionBuilder::new(self, body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Create Eliza from provision
-
-Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
-
-`POST /api/v1/cvms/eliza`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn create_eliza_from_provision(
-        &self,
-        body: impl ::std::convert::Into<types::CreateTappRequest>,
-    ) -> CreateElizaFromProvisionBuilder<'_, Blocking> {
-        CreateElizaFromProvisionBuilder::new(self.inner(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::create_eliza_from_provision`](crate::blocking::PhalaCloud::create_eliza_from_provision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_create_eliza_from_provision(
-        &self,
-        body: impl ::std::convert::Into<types::CreateTappRequest>,
-    ) -> CreateElizaFromProvisionBuilder<'_, BlockingSafe> {
-        CreateElizaFromProvisionBuilder::new(self.inner(), body.into())
-    }
-}
 /// A `DELETE /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::delete_cvm`] or [`PhalaCloud::safe_delete_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCvmBuilder<'a, M = Raise> {
@@ -1330,49 +864,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteCvmBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<()>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Delete CVM
-
-Stops and permanently deletes CVM. Data is not recoverable.
-
-`DELETE /api/v1/cvms/{cvm_id}`
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn delete_cvm(&self, cvm_id: impl ::std::fmt::Display) -> DeleteCvmBuilder<'_> {
-        DeleteCvmBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::delete_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_delete_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> DeleteCvmBuilder<'_, Safe> {
-        DeleteCvmBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Delete CVM
-
-Stops and permanently deletes CVM. Data is not recoverable.
-
-`DELETE /api/v1/cvms/{cvm_id}`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn delete_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> DeleteCvmBuilder<'_, Blocking> {
-        DeleteCvmBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::delete_cvm`](crate::blocking::PhalaCloud::delete_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_delete_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> DeleteCvmBuilder<'_, BlockingSafe> {
-        DeleteCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose` request, started by [`PhalaCloud::diagnose_custom_domains`] or [`PhalaCloud::safe_diagnose_custom_domains`]; `.await` (or `.send().await`) sends it.
@@ -1469,56 +960,6 @@ for DiagnoseCustomDomainsBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Diagnose custom domain DNS
-
-Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
-
-`POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
-
-Declared error statuses: 400, 401, 403, 404, 422.*/
-    pub fn diagnose_custom_domains(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
-    ) -> DiagnoseCustomDomainsBuilder<'_> {
-        DiagnoseCustomDomainsBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::diagnose_custom_domains`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_diagnose_custom_domains(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
-    ) -> DiagnoseCustomDomainsBuilder<'_, Safe> {
-        DiagnoseCustomDomainsBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Diagnose custom domain DNS
-
-Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
-
-`POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
-
-Declared error statuses: 400, 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn diagnose_custom_domains(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
-    ) -> DiagnoseCustomDomainsBuilder<'_, Blocking> {
-        DiagnoseCustomDomainsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::diagnose_custom_domains`](crate::blocking::PhalaCloud::diagnose_custom_domains), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_diagnose_custom_domains(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
-    ) -> DiagnoseCustomDomainsBuilder<'_, BlockingSafe> {
-        DiagnoseCustomDomainsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-}
 /// A `GET /api/v1/cvms/{cvm_id}/available-os-images` request, started by [`PhalaCloud::get_available_os_images`] or [`PhalaCloud::safe_get_available_os_images`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAvailableOsImagesBuilder<'a, M = Raise> {
@@ -1613,52 +1054,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAvailableOsImagesBuilder
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** List available OS images
-
-Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
-
-`GET /api/v1/cvms/{cvm_id}/available-os-images`
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn get_available_os_images(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetAvailableOsImagesBuilder<'_> {
-        GetAvailableOsImagesBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_available_os_images`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_available_os_images(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetAvailableOsImagesBuilder<'_, Safe> {
-        GetAvailableOsImagesBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** List available OS images
-
-Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
-
-`GET /api/v1/cvms/{cvm_id}/available-os-images`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_available_os_images(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetAvailableOsImagesBuilder<'_, Blocking> {
-        GetAvailableOsImagesBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_available_os_images`](crate::blocking::PhalaCloud::get_available_os_images), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_available_os_images(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetAvailableOsImagesBuilder<'_, BlockingSafe> {
-        GetAvailableOsImagesBuilder::new(self.inner(), cvm_id.to_string())
-    }
-}
 /// A `GET /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::get_commit_update_info`] or [`PhalaCloud::safe_get_commit_update_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCommitUpdateInfoBuilder<'a, M = Raise> {
@@ -1747,60 +1142,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCommitUpdateInfoBuilder<
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Get commit token info (no auth required)
-
-Read-only lookup of commit token metadata for the confirm-update page.
-
-`GET /api/v1/cvms/{cvm_id}/commit-update`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
-
-Declared error statuses: 422.*/
-    pub fn get_commit_update_info(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetCommitUpdateInfoBuilder<'_> {
-        GetCommitUpdateInfoBuilder::new(self, cvm_id.to_string(), token.into())
-    }
-    /// Like [`PhalaCloud::get_commit_update_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_commit_update_info(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetCommitUpdateInfoBuilder<'_, Safe> {
-        GetCommitUpdateInfoBuilder::new(self, cvm_id.to_string(), token.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get commit token info (no auth required)
-
-Read-only lookup of commit token metadata for the confirm-update page.
-
-`GET /api/v1/cvms/{cvm_id}/commit-update`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_commit_update_info(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetCommitUpdateInfoBuilder<'_, Blocking> {
-        GetCommitUpdateInfoBuilder::new(self.inner(), cvm_id.to_string(), token.into())
-    }
-    /// Like [`blocking::PhalaCloud::get_commit_update_info`](crate::blocking::PhalaCloud::get_commit_update_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_commit_update_info(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetCommitUpdateInfoBuilder<'_, BlockingSafe> {
-        GetCommitUpdateInfoBuilder::new(self.inner(), cvm_id.to_string(), token.into())
-    }
-}
 /// A `GET /api/v1/cvms/{cvm_id}/attestation` request, started by [`PhalaCloud::get_cvm_attestation`] or [`PhalaCloud::safe_get_cvm_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmAttestationBuilder<'a, M = Raise> {
@@ -1882,52 +1223,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmAttestationBuilder<'a
     type IntoFuture = BoxFuture<'a, M::Output<types::CvmAttestation>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get CVM attestation
-
-Returns TEE attestation data including TCB info and app certificates.
-
-`GET /api/v1/cvms/{cvm_id}/attestation`
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn get_cvm_attestation(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmAttestationBuilder<'_> {
-        GetCvmAttestationBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_cvm_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_cvm_attestation(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmAttestationBuilder<'_, Safe> {
-        GetCvmAttestationBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get CVM attestation
-
-Returns TEE attestation data including TCB info and app certificates.
-
-`GET /api/v1/cvms/{cvm_id}/attestation`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_cvm_attestation(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmAttestationBuilder<'_, Blocking> {
-        GetCvmAttestationBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_cvm_attestation`](crate::blocking::PhalaCloud::get_cvm_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_cvm_attestation(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmAttestationBuilder<'_, BlockingSafe> {
-        GetCvmAttestationBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::get_cvm_compose_file`] or [`PhalaCloud::safe_get_cvm_compose_file`]; `.await` (or `.send().await`) sends it.
@@ -2024,58 +1319,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmComposeFileBuilder<'a
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Get raw compose file
-
-Returns the complete compose file as JSON or raw text based on query param.
-
-`GET /api/v1/cvms/{cvm_id}/compose_file`
-
-Optional parameters, set on the returned builder:
-- `raw`: The `raw` parameter.
-
-Declared error statuses: 401, 403, 404, 422, 500.*/
-    pub fn get_cvm_compose_file(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmComposeFileBuilder<'_> {
-        GetCvmComposeFileBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_cvm_compose_file`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_cvm_compose_file(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmComposeFileBuilder<'_, Safe> {
-        GetCvmComposeFileBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get raw compose file
-
-Returns the complete compose file as JSON or raw text based on query param.
-
-`GET /api/v1/cvms/{cvm_id}/compose_file`
-
-Optional parameters, set on the returned builder:
-- `raw`: The `raw` parameter.
-
-Declared error statuses: 401, 403, 404, 422, 500.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_cvm_compose_file(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmComposeFileBuilder<'_, Blocking> {
-        GetCvmComposeFileBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_cvm_compose_file`](crate::blocking::PhalaCloud::get_cvm_compose_file), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_cvm_compose_file(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmComposeFileBuilder<'_, BlockingSafe> {
-        GetCvmComposeFileBuilder::new(self.inner(), cvm_id.to_string())
-    }
-}
 /// A `GET /api/v1/cvms/{cvm_id}/composition` request, started by [`PhalaCloud::get_cvm_containers_stats`] or [`PhalaCloud::safe_get_cvm_containers_stats`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmContainersStatsBuilder<'a, M = Raise> {
@@ -2158,60 +1401,6 @@ for GetCvmContainersStatsBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<types::CvmComposition>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get CVM composition (deprecated)
-
-Deprecated. Returns container composition and runtime config.
-
-`GET /api/v1/cvms/{cvm_id}/composition`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.*/
-    #[deprecated]
-    pub fn get_cvm_containers_stats(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmContainersStatsBuilder<'_> {
-        GetCvmContainersStatsBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_cvm_containers_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    #[deprecated]
-    pub fn safe_get_cvm_containers_stats(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmContainersStatsBuilder<'_, Safe> {
-        GetCvmContainersStatsBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get CVM composition (deprecated)
-
-Deprecated. Returns container composition and runtime config.
-
-`GET /api/v1/cvms/{cvm_id}/composition`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    #[deprecated]
-    pub fn get_cvm_containers_stats(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmContainersStatsBuilder<'_, Blocking> {
-        GetCvmContainersStatsBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_cvm_containers_stats`](crate::blocking::PhalaCloud::get_cvm_containers_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    #[deprecated]
-    pub fn safe_get_cvm_containers_stats(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmContainersStatsBuilder<'_, BlockingSafe> {
-        GetCvmContainersStatsBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` request, started by [`PhalaCloud::get_cvm_docker_compose`] or [`PhalaCloud::safe_get_cvm_docker_compose`]; `.await` (or `.send().await`) sends it.
@@ -2297,52 +1486,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmDockerComposeBuilder<
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Get Docker Compose file
-
-Returns the raw Docker Compose YAML content from the CVM configuration.
-
-`GET /api/v1/cvms/{cvm_id}/docker-compose.yml`
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn get_cvm_docker_compose(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmDockerComposeBuilder<'_> {
-        GetCvmDockerComposeBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_cvm_docker_compose`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_cvm_docker_compose(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmDockerComposeBuilder<'_, Safe> {
-        GetCvmDockerComposeBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get Docker Compose file
-
-Returns the raw Docker Compose YAML content from the CVM configuration.
-
-`GET /api/v1/cvms/{cvm_id}/docker-compose.yml`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_cvm_docker_compose(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmDockerComposeBuilder<'_, Blocking> {
-        GetCvmDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_cvm_docker_compose`](crate::blocking::PhalaCloud::get_cvm_docker_compose), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_cvm_docker_compose(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmDockerComposeBuilder<'_, BlockingSafe> {
-        GetCvmDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
-    }
-}
 /// A `GET /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::get_cvm_info`] or [`PhalaCloud::safe_get_cvm_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmInfoBuilder<'a, M = Raise> {
@@ -2424,52 +1567,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmInfoBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<types::GetCvmInfoResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get CVM details
-
-Returns full CVM details including status, network info, and KMS configuration.
-
-`GET /api/v1/cvms/{cvm_id}`
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn get_cvm_info(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmInfoBuilder<'_> {
-        GetCvmInfoBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_cvm_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_cvm_info(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmInfoBuilder<'_, Safe> {
-        GetCvmInfoBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get CVM details
-
-Returns full CVM details including status, network info, and KMS configuration.
-
-`GET /api/v1/cvms/{cvm_id}`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_cvm_info(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmInfoBuilder<'_, Blocking> {
-        GetCvmInfoBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_cvm_info`](crate::blocking::PhalaCloud::get_cvm_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_cvm_info(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmInfoBuilder<'_, BlockingSafe> {
-        GetCvmInfoBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/paginated` request, started by [`PhalaCloud::get_cvm_list`] or [`PhalaCloud::safe_get_cvm_list`]; `.await` (or `.send().await`) sends it.
@@ -2611,52 +1708,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmListBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** List CVMs (paginated)
-
-Returns paginated CVMs in current workspace with total count.
-
-`GET /api/v1/cvms/paginated`
-
-Optional parameters, set on the returned builder:
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (max 100)
-- `teepod_id`: Filter by node ID (admin only)
-- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
-
-Declared error statuses: 401, 422.*/
-    pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_> {
-        GetCvmListBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::get_cvm_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_cvm_list(&self) -> GetCvmListBuilder<'_, Safe> {
-        GetCvmListBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** List CVMs (paginated)
-
-Returns paginated CVMs in current workspace with total count.
-
-`GET /api/v1/cvms/paginated`
-
-Optional parameters, set on the returned builder:
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (max 100)
-- `teepod_id`: Filter by node ID (admin only)
-- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
-
-Declared error statuses: 401, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_, Blocking> {
-        GetCvmListBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::get_cvm_list`](crate::blocking::PhalaCloud::get_cvm_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_cvm_list(&self) -> GetCvmListBuilder<'_, BlockingSafe> {
-        GetCvmListBuilder::new(self.inner())
-    }
-}
 impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
     fn into_async(self) -> GetCvmListBuilder<'a, Raise> {
         let template = self;
@@ -2777,52 +1828,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmNetworkBuilder<'a, M>
     type IntoFuture = BoxFuture<'a, M::Output<types::CvmNetwork>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get CVM network info
-
-Returns network status including internal IP, handshake time, and public URLs.
-
-`GET /api/v1/cvms/{cvm_id}/network`
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn get_cvm_network(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmNetworkBuilder<'_> {
-        GetCvmNetworkBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_cvm_network`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_cvm_network(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmNetworkBuilder<'_, Safe> {
-        GetCvmNetworkBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get CVM network info
-
-Returns network status including internal IP, handshake time, and public URLs.
-
-`GET /api/v1/cvms/{cvm_id}/network`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_cvm_network(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmNetworkBuilder<'_, Blocking> {
-        GetCvmNetworkBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_cvm_network`](crate::blocking::PhalaCloud::get_cvm_network), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_cvm_network(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmNetworkBuilder<'_, BlockingSafe> {
-        GetCvmNetworkBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/operations` request, started by [`PhalaCloud::get_cvm_operations`] or [`PhalaCloud::safe_get_cvm_operations`]; `.await` (or `.send().await`) sends it.
@@ -2980,66 +1985,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmOperationsBuilder<'a,
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** List CVM operations
-
-Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
-
-`GET /api/v1/cvms/{cvm_id}/operations`
-
-Optional parameters, set on the returned builder:
-- `cursor`: Opaque cursor from previous response
-- `end_time`: Include operations started before this UTC time
-- `limit`: Page size
-- `operation_types`: Filter by operation types (e.g. compose_update, power_on)
-- `start_time`: Include operations started after this UTC time
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn get_cvm_operations(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmOperationsBuilder<'_> {
-        GetCvmOperationsBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_cvm_operations`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_cvm_operations(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmOperationsBuilder<'_, Safe> {
-        GetCvmOperationsBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** List CVM operations
-
-Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
-
-`GET /api/v1/cvms/{cvm_id}/operations`
-
-Optional parameters, set on the returned builder:
-- `cursor`: Opaque cursor from previous response
-- `end_time`: Include operations started before this UTC time
-- `limit`: Page size
-- `operation_types`: Filter by operation types (e.g. compose_update, power_on)
-- `start_time`: Include operations started after this UTC time
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_cvm_operations(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmOperationsBuilder<'_, Blocking> {
-        GetCvmOperationsBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_cvm_operations`](crate::blocking::PhalaCloud::get_cvm_operations), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_cvm_operations(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmOperationsBuilder<'_, BlockingSafe> {
-        GetCvmOperationsBuilder::new(self.inner(), cvm_id.to_string())
-    }
-}
 /// A `GET /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::get_cvm_pre_launch_script`] or [`PhalaCloud::safe_get_cvm_pre_launch_script`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmPreLaunchScriptBuilder<'a, M = Raise> {
@@ -3122,52 +2067,6 @@ for GetCvmPreLaunchScriptBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<::std::string::String>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get pre-launch script
-
-Returns the shell script that runs before containers start.
-
-`GET /api/v1/cvms/{cvm_id}/pre-launch-script`
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn get_cvm_pre_launch_script(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmPreLaunchScriptBuilder<'_> {
-        GetCvmPreLaunchScriptBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_cvm_pre_launch_script`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_cvm_pre_launch_script(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmPreLaunchScriptBuilder<'_, Safe> {
-        GetCvmPreLaunchScriptBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get pre-launch script
-
-Returns the shell script that runs before containers start.
-
-`GET /api/v1/cvms/{cvm_id}/pre-launch-script`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_cvm_pre_launch_script(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmPreLaunchScriptBuilder<'_, Blocking> {
-        GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_cvm_pre_launch_script`](crate::blocking::PhalaCloud::get_cvm_pre_launch_script), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_cvm_pre_launch_script(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmPreLaunchScriptBuilder<'_, BlockingSafe> {
-        GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/state` request, started by [`PhalaCloud::get_cvm_state`] or [`PhalaCloud::safe_get_cvm_state`]; `.await` (or `.send().await`) sends it.
@@ -3309,84 +2208,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStateBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Handle Get Cvm State
-
-Get CVM state. Supports two modes:
-
-1. Immediate mode (no target): Returns current state immediately
-2. SSE mode (with target): Streams state updates until status matches target or timeout
-
-Example:
-   GET /cvms/{cvm_id}/state - Returns current state
-   GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
-
-SSE connection limit: 5 concurrent connections per user
-
-`GET /api/v1/cvms/{cvm_id}/state`
-
-Optional parameters, set on the returned builder:
-- `interval`: Polling interval in seconds (5-30)
-- `target`: Target status to wait for. If specified, returns SSE stream.
-- `timeout`: Maximum wait time in seconds (10-600)
-
-The Python SDK also calls this operation `watch_cvm_state`.
-
-Declared error statuses: 422.*/
-    pub fn get_cvm_state(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmStateBuilder<'_> {
-        GetCvmStateBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_cvm_state`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_cvm_state(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmStateBuilder<'_, Safe> {
-        GetCvmStateBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Handle Get Cvm State
-
-Get CVM state. Supports two modes:
-
-1. Immediate mode (no target): Returns current state immediately
-2. SSE mode (with target): Streams state updates until status matches target or timeout
-
-Example:
-   GET /cvms/{cvm_id}/state - Returns current state
-   GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
-
-SSE connection limit: 5 concurrent connections per user
-
-`GET /api/v1/cvms/{cvm_id}/state`
-
-Optional parameters, set on the returned builder:
-- `interval`: Polling interval in seconds (5-30)
-- `target`: Target status to wait for. If specified, returns SSE stream.
-- `timeout`: Maximum wait time in seconds (10-600)
-
-The Python SDK also calls this operation `watch_cvm_state`.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_cvm_state(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmStateBuilder<'_, Blocking> {
-        GetCvmStateBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_cvm_state`](crate::blocking::PhalaCloud::get_cvm_state), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_cvm_state(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmStateBuilder<'_, BlockingSafe> {
-        GetCvmStateBuilder::new(self.inner(), cvm_id.to_string())
-    }
-}
 /// A `GET /api/v1/cvms/{cvm_id}/stats` request, started by [`PhalaCloud::get_cvm_stats`] or [`PhalaCloud::safe_get_cvm_stats`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStatsBuilder<'a, M = Raise> {
@@ -3466,52 +2287,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStatsBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<types::CvmSystemInfo>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get CVM system stats
-
-Returns live system metrics (CPU, memory, disk) from the running CVM.
-
-`GET /api/v1/cvms/{cvm_id}/stats`
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn get_cvm_stats(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmStatsBuilder<'_> {
-        GetCvmStatsBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_cvm_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_cvm_stats(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmStatsBuilder<'_, Safe> {
-        GetCvmStatsBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get CVM system stats
-
-Returns live system metrics (CPU, memory, disk) from the running CVM.
-
-`GET /api/v1/cvms/{cvm_id}/stats`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_cvm_stats(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmStatsBuilder<'_, Blocking> {
-        GetCvmStatsBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_cvm_stats`](crate::blocking::PhalaCloud::get_cvm_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_cvm_stats(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmStatsBuilder<'_, BlockingSafe> {
-        GetCvmStatsBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `POST /api/v1/status/batch` request, started by [`PhalaCloud::get_cvm_status_batch`] or [`PhalaCloud::safe_get_cvm_status_batch`]; `.await` (or `.send().await`) sends it.
@@ -3616,58 +2391,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStatusBatchBuilder<'a
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Handle Batch Cvm Status
-
-Batch query CVM real-time status.
-
-Groups by teepod and queries in parallel, returns status updates with
-complete async operation information.
-
-`POST /api/v1/status/batch`
-
-Declared error statuses: 422.*/
-    pub fn get_cvm_status_batch(
-        &self,
-        body: impl ::std::convert::Into<types::BatchStatusRequest>,
-    ) -> GetCvmStatusBatchBuilder<'_> {
-        GetCvmStatusBatchBuilder::new(self, body.into())
-    }
-    /// Like [`PhalaCloud::get_cvm_status_batch`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_cvm_status_batch(
-        &self,
-        body: impl ::std::convert::Into<types::BatchStatusRequest>,
-    ) -> GetCvmStatusBatchBuilder<'_, Safe> {
-        GetCvmStatusBatchBuilder::new(self, body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Handle Batch Cvm Status
-
-Batch query CVM real-time status.
-
-Groups by teepod and queries in parallel, returns status updates with
-complete async operation information.
-
-`POST /api/v1/status/batch`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_cvm_status_batch(
-        &self,
-        body: impl ::std::convert::Into<types::BatchStatusRequest>,
-    ) -> GetCvmStatusBatchBuilder<'_, Blocking> {
-        GetCvmStatusBatchBuilder::new(self.inner(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::get_cvm_status_batch`](crate::blocking::PhalaCloud::get_cvm_status_batch), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_cvm_status_batch(
-        &self,
-        body: impl ::std::convert::Into<types::BatchStatusRequest>,
-    ) -> GetCvmStatusBatchBuilder<'_, BlockingSafe> {
-        GetCvmStatusBatchBuilder::new(self.inner(), body.into())
-    }
-}
 /// A `GET /api/v1/cvms/{cvm_id}/user_config` request, started by [`PhalaCloud::get_cvm_user_config`] or [`PhalaCloud::safe_get_cvm_user_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmUserConfigBuilder<'a, M = Raise> {
@@ -3747,52 +2470,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmUserConfigBuilder<'a,
     type IntoFuture = BoxFuture<'a, M::Output<types::CvmUserConfig>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get CVM user config
-
-Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
-
-`GET /api/v1/cvms/{cvm_id}/user_config`
-
-Declared error statuses: 400, 401, 404, 422, 502.*/
-    pub fn get_cvm_user_config(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmUserConfigBuilder<'_> {
-        GetCvmUserConfigBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_cvm_user_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_cvm_user_config(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmUserConfigBuilder<'_, Safe> {
-        GetCvmUserConfigBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get CVM user config
-
-Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
-
-`GET /api/v1/cvms/{cvm_id}/user_config`
-
-Declared error statuses: 400, 401, 404, 422, 502.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_cvm_user_config(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmUserConfigBuilder<'_, Blocking> {
-        GetCvmUserConfigBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_cvm_user_config`](crate::blocking::PhalaCloud::get_cvm_user_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_cvm_user_config(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetCvmUserConfigBuilder<'_, BlockingSafe> {
-        GetCvmUserConfigBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/firewall-status` request, started by [`PhalaCloud::get_firewall_status`] or [`PhalaCloud::safe_get_firewall_status`]; `.await` (or `.send().await`) sends it.
@@ -3878,52 +2555,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetFirewallStatusBuilder<'a
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Get firewall availability for this CVM's node
-
-Checks teescope capabilities.firewall on the node hosting this CVM.
-
-`GET /api/v1/cvms/{cvm_id}/firewall-status`
-
-Declared error statuses: 422.*/
-    pub fn get_firewall_status(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetFirewallStatusBuilder<'_> {
-        GetFirewallStatusBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_firewall_status`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_firewall_status(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetFirewallStatusBuilder<'_, Safe> {
-        GetFirewallStatusBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get firewall availability for this CVM's node
-
-Checks teescope capabilities.firewall on the node hosting this CVM.
-
-`GET /api/v1/cvms/{cvm_id}/firewall-status`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_firewall_status(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetFirewallStatusBuilder<'_, Blocking> {
-        GetFirewallStatusBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_firewall_status`](crate::blocking::PhalaCloud::get_firewall_status), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_firewall_status(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetFirewallStatusBuilder<'_, BlockingSafe> {
-        GetFirewallStatusBuilder::new(self.inner(), cvm_id.to_string())
-    }
-}
 /// A `GET /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::get_network_config`] or [`PhalaCloud::safe_get_network_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNetworkConfigBuilder<'a, M = Raise> {
@@ -4007,52 +2638,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetNetworkConfigBuilder<'a,
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Get network configuration
-
-Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
-
-`GET /api/v1/cvms/{cvm_id}/network-config`
-
-Declared error statuses: 404, 422, 500.*/
-    pub fn get_network_config(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetNetworkConfigBuilder<'_> {
-        GetNetworkConfigBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_network_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_network_config(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetNetworkConfigBuilder<'_, Safe> {
-        GetNetworkConfigBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get network configuration
-
-Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
-
-`GET /api/v1/cvms/{cvm_id}/network-config`
-
-Declared error statuses: 404, 422, 500.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_network_config(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetNetworkConfigBuilder<'_, Blocking> {
-        GetNetworkConfigBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_network_config`](crate::blocking::PhalaCloud::get_network_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_network_config(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetNetworkConfigBuilder<'_, BlockingSafe> {
-        GetNetworkConfigBuilder::new(self.inner(), cvm_id.to_string())
-    }
-}
 /// A `GET /api/v1/cvms/{cvm_id}/operation-status` request, started by [`PhalaCloud::get_operation_status`] or [`PhalaCloud::safe_get_operation_status`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOperationStatusBuilder<'a, M = Raise> {
@@ -4129,56 +2714,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetOperationStatusBuilder<'
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get operation status
-
-Returns current in-progress operation details including Celery task status.
-
-`GET /api/v1/cvms/{cvm_id}/operation-status`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn get_operation_status(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetOperationStatusBuilder<'_> {
-        GetOperationStatusBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_operation_status`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_operation_status(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetOperationStatusBuilder<'_, Safe> {
-        GetOperationStatusBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get operation status
-
-Returns current in-progress operation details including Celery task status.
-
-`GET /api/v1/cvms/{cvm_id}/operation-status`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_operation_status(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetOperationStatusBuilder<'_, Blocking> {
-        GetOperationStatusBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_operation_status`](crate::blocking::PhalaCloud::get_operation_status), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_operation_status(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetOperationStatusBuilder<'_, BlockingSafe> {
-        GetOperationStatusBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::get_port_mappings`] or [`PhalaCloud::safe_get_port_mappings`]; `.await` (or `.send().await`) sends it.
@@ -4268,52 +2803,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetPortMappingsBuilder<'a, 
     >;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get port mappings
-
-Returns persisted port mappings for this CVM.
-
-`GET /api/v1/cvms/{cvm_id}/ports`
-
-Declared error statuses: 404, 422.*/
-    pub fn get_port_mappings(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetPortMappingsBuilder<'_> {
-        GetPortMappingsBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_port_mappings`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_port_mappings(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetPortMappingsBuilder<'_, Safe> {
-        GetPortMappingsBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get port mappings
-
-Returns persisted port mappings for this CVM.
-
-`GET /api/v1/cvms/{cvm_id}/ports`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_port_mappings(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetPortMappingsBuilder<'_, Blocking> {
-        GetPortMappingsBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_port_mappings`](crate::blocking::PhalaCloud::get_port_mappings), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_port_mappings(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> GetPortMappingsBuilder<'_, BlockingSafe> {
-        GetPortMappingsBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `GET /api/v1/cvms` request, started by [`PhalaCloud::list_cvms`] or [`PhalaCloud::safe_list_cvms`]; `.await` (or `.send().await`) sends it.
@@ -4419,48 +2908,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListCvmsBuilder<'a, M> {
     >;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** List CVMs
-
-Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
-
-`GET /api/v1/cvms`
-
-Optional parameters, set on the returned builder:
-- `teepod_id`: Filter by node ID (admin only)
-- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
-
-Declared error statuses: 401, 422.*/
-    pub fn list_cvms(&self) -> ListCvmsBuilder<'_> {
-        ListCvmsBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::list_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_list_cvms(&self) -> ListCvmsBuilder<'_, Safe> {
-        ListCvmsBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** List CVMs
-
-Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
-
-`GET /api/v1/cvms`
-
-Optional parameters, set on the returned builder:
-- `teepod_id`: Filter by node ID (admin only)
-- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
-
-Declared error statuses: 401, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn list_cvms(&self) -> ListCvmsBuilder<'_, Blocking> {
-        ListCvmsBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::list_cvms`](crate::blocking::PhalaCloud::list_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_list_cvms(&self) -> ListCvmsBuilder<'_, BlockingSafe> {
-        ListCvmsBuilder::new(self.inner())
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::patch_cvm`] or [`PhalaCloud::safe_patch_cvm`]; `.await` (or `.send().await`) sends it.
@@ -4592,74 +3039,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for PatchCvmBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Update CVM
-
-Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
-- `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
-- `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
-
-The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no model for this 202 body in the Python SDK 0.2.0 yet (issue 13 follow-up).
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.*/
-    pub fn patch_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmRequest>,
-    ) -> PatchCvmBuilder<'_> {
-        PatchCvmBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::patch_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_patch_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmRequest>,
-    ) -> PatchCvmBuilder<'_, Safe> {
-        PatchCvmBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Update CVM
-
-Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
-- `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
-- `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
-
-The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no model for this 202 body in the Python SDK 0.2.0 yet (issue 13 follow-up).
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
-
-Blocking: `send()` returns the result.*/
-    pub fn patch_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmRequest>,
-    ) -> PatchCvmBuilder<'_, Blocking> {
-        PatchCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::patch_cvm`](crate::blocking::PhalaCloud::patch_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_patch_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmRequest>,
-    ) -> PatchCvmBuilder<'_, BlockingSafe> {
-        PatchCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-}
 /// A `POST /api/v1/cvms/provision` request, started by [`PhalaCloud::provision_cvm`] or [`PhalaCloud::safe_provision_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmBuilder<'a, M = Raise> {
@@ -4743,52 +3122,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ProvisionCvmBuilder<'a, M> 
     type IntoFuture = BoxFuture<'a, M::Output<types::ProvisionCvmResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Provision DStack app
-
-Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
-
-`POST /api/v1/cvms/provision`
-
-Declared error statuses: 400, 401, 422.*/
-    pub fn provision_cvm(
-        &self,
-        body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
-    ) -> ProvisionCvmBuilder<'_> {
-        ProvisionCvmBuilder::new(self, body.into())
-    }
-    /// Like [`PhalaCloud::provision_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_provision_cvm(
-        &self,
-        body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
-    ) -> ProvisionCvmBuilder<'_, Safe> {
-        ProvisionCvmBuilder::new(self, body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Provision DStack app
-
-Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
-
-`POST /api/v1/cvms/provision`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn provision_cvm(
-        &self,
-        body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
-    ) -> ProvisionCvmBuilder<'_, Blocking> {
-        ProvisionCvmBuilder::new(self.inner(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::provision_cvm`](crate::blocking::PhalaCloud::provision_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_provision_cvm(
-        &self,
-        body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
-    ) -> ProvisionCvmBuilder<'_, BlockingSafe> {
-        ProvisionCvmBuilder::new(self.inner(), body.into())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/compose_file/provision` request, started by [`PhalaCloud::provision_cvm_compose_file_update`] or [`PhalaCloud::safe_provision_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
@@ -4885,64 +3218,6 @@ for ProvisionCvmComposeFileUpdateBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Provision compose file update
-
-Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
-
-`POST /api/v1/cvms/{cvm_id}/compose_file/provision`
-
-Declared error statuses: 400, 401, 403, 404, 422.*/
-    pub fn provision_cvm_compose_file_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
-    ) -> ProvisionCvmComposeFileUpdateBuilder<'_> {
-        ProvisionCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::provision_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_provision_cvm_compose_file_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
-    ) -> ProvisionCvmComposeFileUpdateBuilder<'_, Safe> {
-        ProvisionCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Provision compose file update
-
-Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
-
-`POST /api/v1/cvms/{cvm_id}/compose_file/provision`
-
-Declared error statuses: 400, 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn provision_cvm_compose_file_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
-    ) -> ProvisionCvmComposeFileUpdateBuilder<'_, Blocking> {
-        ProvisionCvmComposeFileUpdateBuilder::new(
-            self.inner(),
-            cvm_id.to_string(),
-            body.into(),
-        )
-    }
-    /// Like [`blocking::PhalaCloud::provision_cvm_compose_file_update`](crate::blocking::PhalaCloud::provision_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_provision_cvm_compose_file_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
-    ) -> ProvisionCvmComposeFileUpdateBuilder<'_, BlockingSafe> {
-        ProvisionCvmComposeFileUpdateBuilder::new(
-            self.inner(),
-            cvm_id.to_string(),
-            body.into(),
-        )
-    }
-}
 /// A `POST /api/v1/cvms/provision/eliza` request, started by [`PhalaCloud::provision_cvm_for_eliza`] or [`PhalaCloud::safe_provision_cvm_for_eliza`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmForElizaBuilder<'a, M = Raise> {
@@ -5018,56 +3293,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ProvisionCvmForElizaBuilder
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Provision Eliza app
-
-Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
-
-`POST /api/v1/cvms/provision/eliza`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it, so there is no model to take fields from.
-
-Declared error statuses: 400, 401, 422.*/
-    pub fn provision_cvm_for_eliza(
-        &self,
-        body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
-    ) -> ProvisionCvmForElizaBuilder<'_> {
-        ProvisionCvmForElizaBuilder::new(self, body.into())
-    }
-    /// Like [`PhalaCloud::provision_cvm_for_eliza`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_provision_cvm_for_eliza(
-        &self,
-        body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
-    ) -> ProvisionCvmForElizaBuilder<'_, Safe> {
-        ProvisionCvmForElizaBuilder::new(self, body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Provision Eliza app
-
-Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
-
-`POST /api/v1/cvms/provision/eliza`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it, so there is no model to take fields from.
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn provision_cvm_for_eliza(
-        &self,
-        body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
-    ) -> ProvisionCvmForElizaBuilder<'_, Blocking> {
-        ProvisionCvmForElizaBuilder::new(self.inner(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::provision_cvm_for_eliza`](crate::blocking::PhalaCloud::provision_cvm_for_eliza), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_provision_cvm_for_eliza(
-        &self,
-        body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
-    ) -> ProvisionCvmForElizaBuilder<'_, BlockingSafe> {
-        ProvisionCvmForElizaBuilder::new(self.inner(), body.into())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_cvm_revision`] or [`PhalaCloud::safe_redeploy_cvm_revision`]; `.await` (or `.send().await`) sends it.
@@ -5176,82 +3401,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for RedeployCvmRevisionBuilder<
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Redeploy CVM from a specific revision
-
-Switch/rollback a CVM to a specified app revision (compose_hash).
-
-`POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
-
-Optional parameters, set on the returned builder:
-- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
-
-Declared error statuses: 401, 403, 404, 409, 422, 465.*/
-    pub fn redeploy_cvm_revision(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        revision_id: impl ::std::fmt::Display,
-    ) -> RedeployCvmRevisionBuilder<'_> {
-        RedeployCvmRevisionBuilder::new(
-            self,
-            cvm_id.to_string(),
-            revision_id.to_string(),
-        )
-    }
-    /// Like [`PhalaCloud::redeploy_cvm_revision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_redeploy_cvm_revision(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        revision_id: impl ::std::fmt::Display,
-    ) -> RedeployCvmRevisionBuilder<'_, Safe> {
-        RedeployCvmRevisionBuilder::new(
-            self,
-            cvm_id.to_string(),
-            revision_id.to_string(),
-        )
-    }
-}
-impl blocking::PhalaCloud {
-    /** Redeploy CVM from a specific revision
-
-Switch/rollback a CVM to a specified app revision (compose_hash).
-
-`POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
-
-Optional parameters, set on the returned builder:
-- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
-
-Declared error statuses: 401, 403, 404, 409, 422, 465.
-
-Blocking: `send()` returns the result.*/
-    pub fn redeploy_cvm_revision(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        revision_id: impl ::std::fmt::Display,
-    ) -> RedeployCvmRevisionBuilder<'_, Blocking> {
-        RedeployCvmRevisionBuilder::new(
-            self.inner(),
-            cvm_id.to_string(),
-            revision_id.to_string(),
-        )
-    }
-    /// Like [`blocking::PhalaCloud::redeploy_cvm_revision`](crate::blocking::PhalaCloud::redeploy_cvm_revision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_redeploy_cvm_revision(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        revision_id: impl ::std::fmt::Display,
-    ) -> RedeployCvmRevisionBuilder<'_, BlockingSafe> {
-        RedeployCvmRevisionBuilder::new(
-            self.inner(),
-            cvm_id.to_string(),
-            revision_id.to_string(),
-        )
-    }
-}
 /// A `PATCH /api/v1/cvms/{cvm_id}/instance-id` request, started by [`PhalaCloud::refresh_cvm_instance_id`] or [`PhalaCloud::safe_refresh_cvm_instance_id`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RefreshCvmInstanceIdBuilder<'a, M = Raise> {
@@ -5345,56 +3494,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for RefreshCvmInstanceIdBuilder
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Refresh CVM instance ID
-
-Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
-
-`PATCH /api/v1/cvms/{cvm_id}/instance-id`
-
-Declared error statuses: 422.*/
-    pub fn refresh_cvm_instance_id(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
-    ) -> RefreshCvmInstanceIdBuilder<'_> {
-        RefreshCvmInstanceIdBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::refresh_cvm_instance_id`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_refresh_cvm_instance_id(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
-    ) -> RefreshCvmInstanceIdBuilder<'_, Safe> {
-        RefreshCvmInstanceIdBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Refresh CVM instance ID
-
-Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
-
-`PATCH /api/v1/cvms/{cvm_id}/instance-id`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn refresh_cvm_instance_id(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
-    ) -> RefreshCvmInstanceIdBuilder<'_, Blocking> {
-        RefreshCvmInstanceIdBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::refresh_cvm_instance_id`](crate::blocking::PhalaCloud::refresh_cvm_instance_id), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_refresh_cvm_instance_id(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
-    ) -> RefreshCvmInstanceIdBuilder<'_, BlockingSafe> {
-        RefreshCvmInstanceIdBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-}
 /// A `PATCH /api/v1/cvms/instance-ids` request, started by [`PhalaCloud::refresh_cvm_instance_ids`] or [`PhalaCloud::safe_refresh_cvm_instance_ids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RefreshCvmInstanceIdsBuilder<'a, M = Raise> {
@@ -5479,52 +3578,6 @@ for RefreshCvmInstanceIdsBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<types::BatchInstanceIdRefreshResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Batch refresh CVM instance IDs
-
-Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
-
-`PATCH /api/v1/cvms/instance-ids`
-
-Declared error statuses: 422.*/
-    pub fn refresh_cvm_instance_ids(
-        &self,
-        body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
-    ) -> RefreshCvmInstanceIdsBuilder<'_> {
-        RefreshCvmInstanceIdsBuilder::new(self, body.into())
-    }
-    /// Like [`PhalaCloud::refresh_cvm_instance_ids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_refresh_cvm_instance_ids(
-        &self,
-        body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
-    ) -> RefreshCvmInstanceIdsBuilder<'_, Safe> {
-        RefreshCvmInstanceIdsBuilder::new(self, body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Batch refresh CVM instance IDs
-
-Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
-
-`PATCH /api/v1/cvms/instance-ids`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn refresh_cvm_instance_ids(
-        &self,
-        body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
-    ) -> RefreshCvmInstanceIdsBuilder<'_, Blocking> {
-        RefreshCvmInstanceIdsBuilder::new(self.inner(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::refresh_cvm_instance_ids`](crate::blocking::PhalaCloud::refresh_cvm_instance_ids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_refresh_cvm_instance_ids(
-        &self,
-        body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
-    ) -> RefreshCvmInstanceIdsBuilder<'_, BlockingSafe> {
-        RefreshCvmInstanceIdsBuilder::new(self.inner(), body.into())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/replicas` request, started by [`PhalaCloud::replicate_cvm`] or [`PhalaCloud::safe_replicate_cvm`]; `.await` (or `.send().await`) sends it.
@@ -5638,60 +3691,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ReplicateCvmBuilder<'a, M> 
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Replicate CVM
-
-Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
-
-`POST /api/v1/cvms/{cvm_id}/replicas`
-
-Optional parameters, set on the returned builder:
-- `x_prepare_only`: The `x_prepare_only` parameter.
-- `body`: The request body.
-
-Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
-    pub fn replicate_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> ReplicateCvmBuilder<'_> {
-        ReplicateCvmBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::replicate_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_replicate_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> ReplicateCvmBuilder<'_, Safe> {
-        ReplicateCvmBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Replicate CVM
-
-Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
-
-`POST /api/v1/cvms/{cvm_id}/replicas`
-
-Optional parameters, set on the returned builder:
-- `x_prepare_only`: The `x_prepare_only` parameter.
-- `body`: The request body.
-
-Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
-
-Blocking: `send()` returns the result.*/
-    pub fn replicate_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> ReplicateCvmBuilder<'_, Blocking> {
-        ReplicateCvmBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::replicate_cvm`](crate::blocking::PhalaCloud::replicate_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_replicate_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> ReplicateCvmBuilder<'_, BlockingSafe> {
-        ReplicateCvmBuilder::new(self.inner(), cvm_id.to_string())
-    }
-}
 /// A `POST /api/v1/cvms/{cvm_id}/restart` request, started by [`PhalaCloud::restart_cvm`] or [`PhalaCloud::safe_restart_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RestartCvmBuilder<'a, M = Raise> {
@@ -5776,56 +3775,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for RestartCvmBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Restart CVM
-
-Stops and starts CVM. Use force=true to skip graceful shutdown.
-
-`POST /api/v1/cvms/{cvm_id}/restart`
-
-Declared error statuses: 400, 401, 403, 404, 409, 422.*/
-    pub fn restart_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::RestartCvmBody>,
-    ) -> RestartCvmBuilder<'_> {
-        RestartCvmBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::restart_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_restart_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::RestartCvmBody>,
-    ) -> RestartCvmBuilder<'_, Safe> {
-        RestartCvmBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Restart CVM
-
-Stops and starts CVM. Use force=true to skip graceful shutdown.
-
-`POST /api/v1/cvms/{cvm_id}/restart`
-
-Declared error statuses: 400, 401, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn restart_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::RestartCvmBody>,
-    ) -> RestartCvmBuilder<'_, Blocking> {
-        RestartCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::restart_cvm`](crate::blocking::PhalaCloud::restart_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_restart_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::RestartCvmBody>,
-    ) -> RestartCvmBuilder<'_, BlockingSafe> {
-        RestartCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `PUT /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::set_port_mappings`] or [`PhalaCloud::safe_set_port_mappings`]; `.await` (or `.send().await`) sends it.
@@ -5927,56 +3876,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for SetPortMappingsBuilder<'a, 
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Set port mappings
-
-Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
-
-`PUT /api/v1/cvms/{cvm_id}/ports`
-
-Declared error statuses: 400, 403, 404, 409, 422.*/
-    pub fn set_port_mappings(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
-    ) -> SetPortMappingsBuilder<'_> {
-        SetPortMappingsBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::set_port_mappings`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_set_port_mappings(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
-    ) -> SetPortMappingsBuilder<'_, Safe> {
-        SetPortMappingsBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Set port mappings
-
-Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
-
-`PUT /api/v1/cvms/{cvm_id}/ports`
-
-Declared error statuses: 400, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn set_port_mappings(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
-    ) -> SetPortMappingsBuilder<'_, Blocking> {
-        SetPortMappingsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::set_port_mappings`](crate::blocking::PhalaCloud::set_port_mappings), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_set_port_mappings(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
-    ) -> SetPortMappingsBuilder<'_, BlockingSafe> {
-        SetPortMappingsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-}
 /// A `POST /api/v1/cvms/{cvm_id}/shutdown` request, started by [`PhalaCloud::shutdown_cvm`] or [`PhalaCloud::safe_shutdown_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ShutdownCvmBuilder<'a, M = Raise> {
@@ -6051,52 +3950,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ShutdownCvmBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Shutdown CVM
-
-Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
-
-`POST /api/v1/cvms/{cvm_id}/shutdown`
-
-Declared error statuses: 401, 403, 404, 409, 422.*/
-    pub fn shutdown_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> ShutdownCvmBuilder<'_> {
-        ShutdownCvmBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::shutdown_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_shutdown_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> ShutdownCvmBuilder<'_, Safe> {
-        ShutdownCvmBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Shutdown CVM
-
-Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
-
-`POST /api/v1/cvms/{cvm_id}/shutdown`
-
-Declared error statuses: 401, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn shutdown_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> ShutdownCvmBuilder<'_, Blocking> {
-        ShutdownCvmBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::shutdown_cvm`](crate::blocking::PhalaCloud::shutdown_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_shutdown_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> ShutdownCvmBuilder<'_, BlockingSafe> {
-        ShutdownCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/start` request, started by [`PhalaCloud::start_cvm`] or [`PhalaCloud::safe_start_cvm`]; `.await` (or `.send().await`) sends it.
@@ -6175,49 +4028,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for StartCvmBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Start CVM
-
-Powers on a stopped CVM. GPU allocation happens during start.
-
-`POST /api/v1/cvms/{cvm_id}/start`
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 500.*/
-    pub fn start_cvm(&self, cvm_id: impl ::std::fmt::Display) -> StartCvmBuilder<'_> {
-        StartCvmBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::start_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_start_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> StartCvmBuilder<'_, Safe> {
-        StartCvmBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Start CVM
-
-Powers on a stopped CVM. GPU allocation happens during start.
-
-`POST /api/v1/cvms/{cvm_id}/start`
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
-
-Blocking: `send()` returns the result.*/
-    pub fn start_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> StartCvmBuilder<'_, Blocking> {
-        StartCvmBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::start_cvm`](crate::blocking::PhalaCloud::start_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_start_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> StartCvmBuilder<'_, BlockingSafe> {
-        StartCvmBuilder::new(self.inner(), cvm_id.to_string())
-    }
-}
 /// A `POST /api/v1/cvms/{cvm_id}/stop` request, started by [`PhalaCloud::stop_cvm`] or [`PhalaCloud::safe_stop_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct StopCvmBuilder<'a, M = Raise> {
@@ -6292,49 +4102,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for StopCvmBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Force stop CVM
-
-Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
-
-`POST /api/v1/cvms/{cvm_id}/stop`
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn stop_cvm(&self, cvm_id: impl ::std::fmt::Display) -> StopCvmBuilder<'_> {
-        StopCvmBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::stop_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_stop_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> StopCvmBuilder<'_, Safe> {
-        StopCvmBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Force stop CVM
-
-Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
-
-`POST /api/v1/cvms/{cvm_id}/stop`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn stop_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> StopCvmBuilder<'_, Blocking> {
-        StopCvmBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::stop_cvm`](crate::blocking::PhalaCloud::stop_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_stop_cvm(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> StopCvmBuilder<'_, BlockingSafe> {
-        StopCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
 }
 /// A `POST /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::submit_cvm_compose_file_update`] or [`PhalaCloud::safe_submit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
@@ -6424,68 +4191,6 @@ for SubmitCvmComposeFileUpdateBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Submit compose file update
-
-Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
-
-`POST /api/v1/cvms/{cvm_id}/compose_file`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 provisions a compose update at `/compose_file/provision` instead; it has no model for this response.
-
-Declared error statuses: 400, 401, 403, 404, 422, 503.*/
-    pub fn submit_cvm_compose_file_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
-    ) -> SubmitCvmComposeFileUpdateBuilder<'_> {
-        SubmitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::submit_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_submit_cvm_compose_file_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
-    ) -> SubmitCvmComposeFileUpdateBuilder<'_, Safe> {
-        SubmitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Submit compose file update
-
-Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
-
-`POST /api/v1/cvms/{cvm_id}/compose_file`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 provisions a compose update at `/compose_file/provision` instead; it has no model for this response.
-
-Declared error statuses: 400, 401, 403, 404, 422, 503.
-
-Blocking: `send()` returns the result.*/
-    pub fn submit_cvm_compose_file_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
-    ) -> SubmitCvmComposeFileUpdateBuilder<'_, Blocking> {
-        SubmitCvmComposeFileUpdateBuilder::new(
-            self.inner(),
-            cvm_id.to_string(),
-            body.into(),
-        )
-    }
-    /// Like [`blocking::PhalaCloud::submit_cvm_compose_file_update`](crate::blocking::PhalaCloud::submit_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_submit_cvm_compose_file_update(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
-    ) -> SubmitCvmComposeFileUpdateBuilder<'_, BlockingSafe> {
-        SubmitCvmComposeFileUpdateBuilder::new(
-            self.inner(),
-            cvm_id.to_string(),
-            body.into(),
-        )
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/envs` request, started by [`PhalaCloud::update_cvm_envs`] or [`PhalaCloud::safe_update_cvm_envs`]; `.await` (or `.send().await`) sends it.
@@ -6581,56 +4286,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmEnvsBuilder<'a, M>
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Update environment variables
-
-Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/envs`
-
-Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
-    pub fn update_cvm_envs(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
-    ) -> UpdateCvmEnvsBuilder<'_> {
-        UpdateCvmEnvsBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::update_cvm_envs`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_update_cvm_envs(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
-    ) -> UpdateCvmEnvsBuilder<'_, Safe> {
-        UpdateCvmEnvsBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Update environment variables
-
-Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/envs`
-
-Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
-
-Blocking: `send()` returns the result.*/
-    pub fn update_cvm_envs(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
-    ) -> UpdateCvmEnvsBuilder<'_, Blocking> {
-        UpdateCvmEnvsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::update_cvm_envs`](crate::blocking::PhalaCloud::update_cvm_envs), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_update_cvm_envs(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
-    ) -> UpdateCvmEnvsBuilder<'_, BlockingSafe> {
-        UpdateCvmEnvsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-}
 /// A `PATCH /api/v1/cvms/{cvm_id}/listed` request, started by [`PhalaCloud::update_cvm_listed`] or [`PhalaCloud::safe_update_cvm_listed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmListedBuilder<'a, M = Raise> {
@@ -6717,52 +4372,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmListedBuilder<'a, 
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Handle Update Cvm Listed
-
-`PATCH /api/v1/cvms/{cvm_id}/listed`
-
-Declared error statuses: 422.*/
-    pub fn update_cvm_listed(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
-    ) -> UpdateCvmListedBuilder<'_> {
-        UpdateCvmListedBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::update_cvm_listed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_update_cvm_listed(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
-    ) -> UpdateCvmListedBuilder<'_, Safe> {
-        UpdateCvmListedBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Handle Update Cvm Listed
-
-`PATCH /api/v1/cvms/{cvm_id}/listed`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn update_cvm_listed(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
-    ) -> UpdateCvmListedBuilder<'_, Blocking> {
-        UpdateCvmListedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::update_cvm_listed`](crate::blocking::PhalaCloud::update_cvm_listed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_update_cvm_listed(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
-    ) -> UpdateCvmListedBuilder<'_, BlockingSafe> {
-        UpdateCvmListedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-}
 /// A `PATCH /api/v1/cvms/{cvm_id}/name` request, started by [`PhalaCloud::update_cvm_name`] or [`PhalaCloud::safe_update_cvm_name`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmNameBuilder<'a, M = Raise> {
@@ -6847,56 +4456,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmNameBuilder<'a, M>
     type IntoFuture = BoxFuture<'a, M::Output<()>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Handle Update Cvm Name
-
-Update CVM name with RFC 1123 validation and availability check
-
-`PATCH /api/v1/cvms/{cvm_id}/name`
-
-Declared error statuses: 422.*/
-    pub fn update_cvm_name(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
-    ) -> UpdateCvmNameBuilder<'_> {
-        UpdateCvmNameBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::update_cvm_name`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_update_cvm_name(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
-    ) -> UpdateCvmNameBuilder<'_, Safe> {
-        UpdateCvmNameBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Handle Update Cvm Name
-
-Update CVM name with RFC 1123 validation and availability check
-
-`PATCH /api/v1/cvms/{cvm_id}/name`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn update_cvm_name(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
-    ) -> UpdateCvmNameBuilder<'_, Blocking> {
-        UpdateCvmNameBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::update_cvm_name`](crate::blocking::PhalaCloud::update_cvm_name), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_update_cvm_name(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
-    ) -> UpdateCvmNameBuilder<'_, BlockingSafe> {
-        UpdateCvmNameBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` request, started by [`PhalaCloud::update_cvm_scheduled_delete`] or [`PhalaCloud::safe_update_cvm_scheduled_delete`]; `.await` (or `.send().await`) sends it.
@@ -6986,64 +4545,6 @@ for UpdateCvmScheduledDeleteBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Handle Update Cvm Scheduled Delete
-
-Update CVM scheduled delete time
-
-`PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
-
-Declared error statuses: 422.*/
-    pub fn update_cvm_scheduled_delete(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
-    ) -> UpdateCvmScheduledDeleteBuilder<'_> {
-        UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::update_cvm_scheduled_delete`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_update_cvm_scheduled_delete(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
-    ) -> UpdateCvmScheduledDeleteBuilder<'_, Safe> {
-        UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Handle Update Cvm Scheduled Delete
-
-Update CVM scheduled delete time
-
-`PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn update_cvm_scheduled_delete(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
-    ) -> UpdateCvmScheduledDeleteBuilder<'_, Blocking> {
-        UpdateCvmScheduledDeleteBuilder::new(
-            self.inner(),
-            cvm_id.to_string(),
-            body.into(),
-        )
-    }
-    /// Like [`blocking::PhalaCloud::update_cvm_scheduled_delete`](crate::blocking::PhalaCloud::update_cvm_scheduled_delete), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_update_cvm_scheduled_delete(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
-    ) -> UpdateCvmScheduledDeleteBuilder<'_, BlockingSafe> {
-        UpdateCvmScheduledDeleteBuilder::new(
-            self.inner(),
-            cvm_id.to_string(),
-            body.into(),
-        )
-    }
-}
 /// A `PATCH /api/v1/cvms/{cvm_id}/visibility` request, started by [`PhalaCloud::update_cvm_visibility`] or [`PhalaCloud::safe_update_cvm_visibility`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmVisibilityBuilder<'a, M = Raise> {
@@ -7128,64 +4629,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmVisibilityBuilder<
     type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
-
-Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
-
-`PATCH /api/v1/cvms/{cvm_id}/visibility`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403, 404, 409, 422, 500.*/
-    #[deprecated]
-    pub fn update_cvm_visibility(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmVisibilityBody>,
-    ) -> UpdateCvmVisibilityBuilder<'_> {
-        UpdateCvmVisibilityBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::update_cvm_visibility`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    #[deprecated]
-    pub fn safe_update_cvm_visibility(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmVisibilityBody>,
-    ) -> UpdateCvmVisibilityBuilder<'_, Safe> {
-        UpdateCvmVisibilityBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
-
-Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
-
-`PATCH /api/v1/cvms/{cvm_id}/visibility`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403, 404, 409, 422, 500.
-
-Blocking: `send()` returns the result.*/
-    #[deprecated]
-    pub fn update_cvm_visibility(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmVisibilityBody>,
-    ) -> UpdateCvmVisibilityBuilder<'_, Blocking> {
-        UpdateCvmVisibilityBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::update_cvm_visibility`](crate::blocking::PhalaCloud::update_cvm_visibility), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    #[deprecated]
-    pub fn safe_update_cvm_visibility(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateCvmVisibilityBody>,
-    ) -> UpdateCvmVisibilityBuilder<'_, BlockingSafe> {
-        UpdateCvmVisibilityBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/docker-compose` request, started by [`PhalaCloud::update_docker_compose`] or [`PhalaCloud::safe_update_docker_compose`]; `.await` (or `.send().await`) sends it.
@@ -7332,62 +4775,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateDockerComposeBuilder<
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Update Docker Compose file
-
-Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/docker-compose`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response
-- `x_transaction_hash`: Transaction hash proving on-chain registration
-- `file`: Docker Compose YAML file to upload
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
-    pub fn update_docker_compose(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> UpdateDockerComposeBuilder<'_> {
-        UpdateDockerComposeBuilder::new(self, cvm_id.to_string())
-    }
-    /// Like [`PhalaCloud::update_docker_compose`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_update_docker_compose(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> UpdateDockerComposeBuilder<'_, Safe> {
-        UpdateDockerComposeBuilder::new(self, cvm_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Update Docker Compose file
-
-Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/docker-compose`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response
-- `x_transaction_hash`: Transaction hash proving on-chain registration
-- `file`: Docker Compose YAML file to upload
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
-
-Blocking: `send()` returns the result.*/
-    pub fn update_docker_compose(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> UpdateDockerComposeBuilder<'_, Blocking> {
-        UpdateDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::update_docker_compose`](crate::blocking::PhalaCloud::update_docker_compose), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_update_docker_compose(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-    ) -> UpdateDockerComposeBuilder<'_, BlockingSafe> {
-        UpdateDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
-    }
-}
 /// A `PATCH /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::update_network_config`] or [`PhalaCloud::safe_update_network_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateNetworkConfigBuilder<'a, M = Raise> {
@@ -7481,56 +4868,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateNetworkConfigBuilder<
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Update KMS/Gateway URLs
-
-Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
-
-`PATCH /api/v1/cvms/{cvm_id}/network-config`
-
-Declared error statuses: 400, 403, 404, 422.*/
-    pub fn update_network_config(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
-    ) -> UpdateNetworkConfigBuilder<'_> {
-        UpdateNetworkConfigBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::update_network_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_update_network_config(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
-    ) -> UpdateNetworkConfigBuilder<'_, Safe> {
-        UpdateNetworkConfigBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Update KMS/Gateway URLs
-
-Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
-
-`PATCH /api/v1/cvms/{cvm_id}/network-config`
-
-Declared error statuses: 400, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn update_network_config(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
-    ) -> UpdateNetworkConfigBuilder<'_, Blocking> {
-        UpdateNetworkConfigBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::update_network_config`](crate::blocking::PhalaCloud::update_network_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_update_network_config(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
-    ) -> UpdateNetworkConfigBuilder<'_, BlockingSafe> {
-        UpdateNetworkConfigBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-}
 /// A `PATCH /api/v1/cvms/{cvm_id}/os-image` request, started by [`PhalaCloud::update_os_image`] or [`PhalaCloud::safe_update_os_image`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOsImageBuilder<'a, M = Raise> {
@@ -7617,60 +4954,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateOsImageBuilder<'a, M>
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Update OS image
-
-Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
-
-`PATCH /api/v1/cvms/{cvm_id}/os-image`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 discards this body (its model is `None`).
-
-Declared error statuses: 400, 401, 403, 404, 409, 422.*/
-    pub fn update_os_image(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateOsImageBody>,
-    ) -> UpdateOsImageBuilder<'_> {
-        UpdateOsImageBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-    /// Like [`PhalaCloud::update_os_image`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_update_os_image(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateOsImageBody>,
-    ) -> UpdateOsImageBuilder<'_, Safe> {
-        UpdateOsImageBuilder::new(self, cvm_id.to_string(), body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Update OS image
-
-Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
-
-`PATCH /api/v1/cvms/{cvm_id}/os-image`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 discards this body (its model is `None`).
-
-Declared error statuses: 400, 401, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn update_os_image(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateOsImageBody>,
-    ) -> UpdateOsImageBuilder<'_, Blocking> {
-        UpdateOsImageBuilder::new(self.inner(), cvm_id.to_string(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::update_os_image`](crate::blocking::PhalaCloud::update_os_image), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_update_os_image(
-        &self,
-        cvm_id: impl ::std::fmt::Display,
-        body: impl ::std::convert::Into<types::UpdateOsImageBody>,
-    ) -> UpdateOsImageBuilder<'_, BlockingSafe> {
-        UpdateOsImageBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
 }
 /// A `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::update_pre_launch_script`] or [`PhalaCloud::safe_update_pre_launch_script`]; `.await` (or `.send().await`) sends it.
@@ -7818,7 +5101,1189 @@ for UpdatePreLaunchScriptBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
+/** # CVMs
+
+The 54 operations tagged `CVMs`, each with its `safe_` twin; [`crate::tags::cvms`] lists them with their requests and summaries.*/
 impl PhalaCloud {
+    /** Batch stop CVMs
+
+Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
+
+`POST /api/v1/cvms/batch-stop`
+
+Declared error statuses: 400, 401, 422.*/
+    pub fn batch_stop_cvms(
+        &self,
+        body: impl ::std::convert::Into<types::BatchStopRequest>,
+    ) -> BatchStopCvmsBuilder<'_> {
+        BatchStopCvmsBuilder::new(self, body.into())
+    }
+    /// Like [`PhalaCloud::batch_stop_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_batch_stop_cvms(
+        &self,
+        body: impl ::std::convert::Into<types::BatchStopRequest>,
+    ) -> BatchStopCvmsBuilder<'_, Safe> {
+        BatchStopCvmsBuilder::new(self, body.into())
+    }
+    /** Cancel in-progress CVM operation
+
+Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
+
+`POST /api/v1/cvms/{cvm_id}/operations/cancel`
+
+Declared error statuses: 401, 403, 404, 409, 422.*/
+    pub fn cancel_cvm_operation(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> CancelCvmOperationBuilder<'_> {
+        CancelCvmOperationBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::cancel_cvm_operation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_cancel_cvm_operation(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> CancelCvmOperationBuilder<'_, Safe> {
+        CancelCvmOperationBuilder::new(self, cvm_id.to_string())
+    }
+    /** Check if a CVM's deployment is allowed on-chain
+
+Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
+
+`POST /api/v1/cvms/{cvm_id}/is-allowed`
+
+Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
+
+Declared error statuses: 422.*/
+    pub fn check_cvm_is_allowed(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::IsAllowedRequest>,
+    ) -> CheckCvmIsAllowedBuilder<'_> {
+        CheckCvmIsAllowedBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::check_cvm_is_allowed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_check_cvm_is_allowed(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::IsAllowedRequest>,
+    ) -> CheckCvmIsAllowedBuilder<'_, Safe> {
+        CheckCvmIsAllowedBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Trigger compose file update
+
+Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
+
+`PATCH /api/v1/cvms/{cvm_id}/compose_file`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 reads this response loosely (`commit_cvm_compose_file_update` returns the JSON as is), so there is no model.
+
+Declared error statuses: 400, 401, 403, 404, 422, 503.*/
+    pub fn commit_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
+    ) -> CommitCvmComposeFileUpdateBuilder<'_> {
+        CommitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::commit_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_commit_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
+    ) -> CommitCvmComposeFileUpdateBuilder<'_, Safe> {
+        CommitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Create CVM from provision
+
+Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
+
+`POST /api/v1/cvms`
+
+Declared error statuses: 400, 401, 422.*/
+    pub fn commit_cvm_provision(
+        &self,
+        body: impl ::std::convert::Into<types::CreateTappRequest>,
+    ) -> CommitCvmProvisionBuilder<'_> {
+        CommitCvmProvisionBuilder::new(self, body.into())
+    }
+    /// Like [`PhalaCloud::commit_cvm_provision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_commit_cvm_provision(
+        &self,
+        body: impl ::std::convert::Into<types::CreateTappRequest>,
+    ) -> CommitCvmProvisionBuilder<'_, Safe> {
+        CommitCvmProvisionBuilder::new(self, body.into())
+    }
+    /** Commit CVM replica (token-based, no auth required)
+
+Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
+
+`POST /api/v1/cvms/{cvm_id}/commit-replica`
+
+Optional parameters, set on the returned builder:
+- `token`: Commit token (alternative to body.token)
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
+Declared error statuses: 422.*/
+    pub fn commit_cvm_replica(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
+    ) -> CommitCvmReplicaBuilder<'_> {
+        CommitCvmReplicaBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::commit_cvm_replica`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_commit_cvm_replica(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
+    ) -> CommitCvmReplicaBuilder<'_, Safe> {
+        CommitCvmReplicaBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Commit CVM update (token-based, no auth required)
+
+Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
+
+`POST /api/v1/cvms/{cvm_id}/commit-update`
+
+Optional parameters, set on the returned builder:
+- `token`: Commit token (alternative to body.token)
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
+Declared error statuses: 422.*/
+    pub fn commit_cvm_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
+    ) -> CommitCvmUpdateBuilder<'_> {
+        CommitCvmUpdateBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::commit_cvm_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_commit_cvm_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
+    ) -> CommitCvmUpdateBuilder<'_, Safe> {
+        CommitCvmUpdateBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Create GPU workload CVM
+
+Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
+
+`POST /api/v1/cvms/workload`
+
+Declared error statuses: 400, 401, 409, 422.*/
+    pub fn create_cvm_for_workload(
+        &self,
+        body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
+    ) -> CreateCvmForWorkloadBuilder<'_> {
+        CreateCvmForWorkloadBuilder::new(self, body.into())
+    }
+    /// Like [`PhalaCloud::create_cvm_for_workload`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_create_cvm_for_workload(
+        &self,
+        body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
+    ) -> CreateCvmForWorkloadBuilder<'_, Safe> {
+        CreateCvmForWorkloadBuilder::new(self, body.into())
+    }
+    /** Create Eliza from provision
+
+Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
+
+`POST /api/v1/cvms/eliza`
+
+Declared error statuses: 400, 401, 422.*/
+    pub fn create_eliza_from_provision(
+        &self,
+        body: impl ::std::convert::Into<types::CreateTappRequest>,
+    ) -> CreateElizaFromProvisionBuilder<'_> {
+        CreateElizaFromProvisionBuilder::new(self, body.into())
+    }
+    /// Like [`PhalaCloud::create_eliza_from_provision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_create_eliza_from_provision(
+        &self,
+        body: impl ::std::convert::Into<types::CreateTappRequest>,
+    ) -> CreateElizaFromProvisionBuilder<'_, Safe> {
+        CreateElizaFromProvisionBuilder::new(self, body.into())
+    }
+    /** Delete CVM
+
+Stops and permanently deletes CVM. Data is not recoverable.
+
+`DELETE /api/v1/cvms/{cvm_id}`
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn delete_cvm(&self, cvm_id: impl ::std::fmt::Display) -> DeleteCvmBuilder<'_> {
+        DeleteCvmBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::delete_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_delete_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> DeleteCvmBuilder<'_, Safe> {
+        DeleteCvmBuilder::new(self, cvm_id.to_string())
+    }
+    /** Diagnose custom domain DNS
+
+Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
+
+`POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
+
+Declared error statuses: 400, 401, 403, 404, 422.*/
+    pub fn diagnose_custom_domains(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
+    ) -> DiagnoseCustomDomainsBuilder<'_> {
+        DiagnoseCustomDomainsBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::diagnose_custom_domains`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_diagnose_custom_domains(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
+    ) -> DiagnoseCustomDomainsBuilder<'_, Safe> {
+        DiagnoseCustomDomainsBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** List available OS images
+
+Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
+
+`GET /api/v1/cvms/{cvm_id}/available-os-images`
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn get_available_os_images(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetAvailableOsImagesBuilder<'_> {
+        GetAvailableOsImagesBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_available_os_images`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_available_os_images(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetAvailableOsImagesBuilder<'_, Safe> {
+        GetAvailableOsImagesBuilder::new(self, cvm_id.to_string())
+    }
+    /** Get commit token info (no auth required)
+
+Read-only lookup of commit token metadata for the confirm-update page.
+
+`GET /api/v1/cvms/{cvm_id}/commit-update`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
+Declared error statuses: 422.*/
+    pub fn get_commit_update_info(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCommitUpdateInfoBuilder<'_> {
+        GetCommitUpdateInfoBuilder::new(self, cvm_id.to_string(), token.into())
+    }
+    /// Like [`PhalaCloud::get_commit_update_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_commit_update_info(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCommitUpdateInfoBuilder<'_, Safe> {
+        GetCommitUpdateInfoBuilder::new(self, cvm_id.to_string(), token.into())
+    }
+    /** Get CVM attestation
+
+Returns TEE attestation data including TCB info and app certificates.
+
+`GET /api/v1/cvms/{cvm_id}/attestation`
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn get_cvm_attestation(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmAttestationBuilder<'_> {
+        GetCvmAttestationBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_cvm_attestation`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_attestation(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmAttestationBuilder<'_, Safe> {
+        GetCvmAttestationBuilder::new(self, cvm_id.to_string())
+    }
+    /** Get raw compose file
+
+Returns the complete compose file as JSON or raw text based on query param.
+
+`GET /api/v1/cvms/{cvm_id}/compose_file`
+
+Optional parameters, set on the returned builder:
+- `raw`: The `raw` parameter.
+
+Declared error statuses: 401, 403, 404, 422, 500.*/
+    pub fn get_cvm_compose_file(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmComposeFileBuilder<'_> {
+        GetCvmComposeFileBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_cvm_compose_file`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_compose_file(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmComposeFileBuilder<'_, Safe> {
+        GetCvmComposeFileBuilder::new(self, cvm_id.to_string())
+    }
+    /** Get CVM composition (deprecated)
+
+Deprecated. Returns container composition and runtime config.
+
+`GET /api/v1/cvms/{cvm_id}/composition`
+
+Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+
+Declared error statuses: 422.*/
+    #[deprecated]
+    pub fn get_cvm_containers_stats(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmContainersStatsBuilder<'_> {
+        GetCvmContainersStatsBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_cvm_containers_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    #[deprecated]
+    pub fn safe_get_cvm_containers_stats(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmContainersStatsBuilder<'_, Safe> {
+        GetCvmContainersStatsBuilder::new(self, cvm_id.to_string())
+    }
+    /** Get Docker Compose file
+
+Returns the raw Docker Compose YAML content from the CVM configuration.
+
+`GET /api/v1/cvms/{cvm_id}/docker-compose.yml`
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn get_cvm_docker_compose(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmDockerComposeBuilder<'_> {
+        GetCvmDockerComposeBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_cvm_docker_compose`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_docker_compose(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmDockerComposeBuilder<'_, Safe> {
+        GetCvmDockerComposeBuilder::new(self, cvm_id.to_string())
+    }
+    /** Get CVM details
+
+Returns full CVM details including status, network info, and KMS configuration.
+
+`GET /api/v1/cvms/{cvm_id}`
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn get_cvm_info(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmInfoBuilder<'_> {
+        GetCvmInfoBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_cvm_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_info(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmInfoBuilder<'_, Safe> {
+        GetCvmInfoBuilder::new(self, cvm_id.to_string())
+    }
+    /** List CVMs (paginated)
+
+Returns paginated CVMs in current workspace with total count.
+
+`GET /api/v1/cvms/paginated`
+
+Optional parameters, set on the returned builder:
+- `page`: Page number (1-indexed)
+- `page_size`: Items per page (max 100)
+- `teepod_id`: Filter by node ID (admin only)
+- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
+
+Declared error statuses: 401, 422.*/
+    pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_> {
+        GetCvmListBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::get_cvm_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_list(&self) -> GetCvmListBuilder<'_, Safe> {
+        GetCvmListBuilder::new(self)
+    }
+    /** Get CVM network info
+
+Returns network status including internal IP, handshake time, and public URLs.
+
+`GET /api/v1/cvms/{cvm_id}/network`
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn get_cvm_network(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmNetworkBuilder<'_> {
+        GetCvmNetworkBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_cvm_network`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_network(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmNetworkBuilder<'_, Safe> {
+        GetCvmNetworkBuilder::new(self, cvm_id.to_string())
+    }
+    /** List CVM operations
+
+Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
+
+`GET /api/v1/cvms/{cvm_id}/operations`
+
+Optional parameters, set on the returned builder:
+- `cursor`: Opaque cursor from previous response
+- `end_time`: Include operations started before this UTC time
+- `limit`: Page size
+- `operation_types`: Filter by operation types (e.g. compose_update, power_on)
+- `start_time`: Include operations started after this UTC time
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn get_cvm_operations(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmOperationsBuilder<'_> {
+        GetCvmOperationsBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_cvm_operations`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_operations(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmOperationsBuilder<'_, Safe> {
+        GetCvmOperationsBuilder::new(self, cvm_id.to_string())
+    }
+    /** Get pre-launch script
+
+Returns the shell script that runs before containers start.
+
+`GET /api/v1/cvms/{cvm_id}/pre-launch-script`
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn get_cvm_pre_launch_script(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmPreLaunchScriptBuilder<'_> {
+        GetCvmPreLaunchScriptBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_cvm_pre_launch_script`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_pre_launch_script(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmPreLaunchScriptBuilder<'_, Safe> {
+        GetCvmPreLaunchScriptBuilder::new(self, cvm_id.to_string())
+    }
+    /** Handle Get Cvm State
+
+Get CVM state. Supports two modes:
+
+1. Immediate mode (no target): Returns current state immediately
+2. SSE mode (with target): Streams state updates until status matches target or timeout
+
+Example:
+   GET /cvms/{cvm_id}/state - Returns current state
+   GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
+
+SSE connection limit: 5 concurrent connections per user
+
+`GET /api/v1/cvms/{cvm_id}/state`
+
+Optional parameters, set on the returned builder:
+- `interval`: Polling interval in seconds (5-30)
+- `target`: Target status to wait for. If specified, returns SSE stream.
+- `timeout`: Maximum wait time in seconds (10-600)
+
+The Python SDK also calls this operation `watch_cvm_state`.
+
+Declared error statuses: 422.*/
+    pub fn get_cvm_state(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmStateBuilder<'_> {
+        GetCvmStateBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_cvm_state`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_state(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmStateBuilder<'_, Safe> {
+        GetCvmStateBuilder::new(self, cvm_id.to_string())
+    }
+    /** Get CVM system stats
+
+Returns live system metrics (CPU, memory, disk) from the running CVM.
+
+`GET /api/v1/cvms/{cvm_id}/stats`
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn get_cvm_stats(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmStatsBuilder<'_> {
+        GetCvmStatsBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_cvm_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_stats(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmStatsBuilder<'_, Safe> {
+        GetCvmStatsBuilder::new(self, cvm_id.to_string())
+    }
+    /** Handle Batch Cvm Status
+
+Batch query CVM real-time status.
+
+Groups by teepod and queries in parallel, returns status updates with
+complete async operation information.
+
+`POST /api/v1/status/batch`
+
+Declared error statuses: 422.*/
+    pub fn get_cvm_status_batch(
+        &self,
+        body: impl ::std::convert::Into<types::BatchStatusRequest>,
+    ) -> GetCvmStatusBatchBuilder<'_> {
+        GetCvmStatusBatchBuilder::new(self, body.into())
+    }
+    /// Like [`PhalaCloud::get_cvm_status_batch`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_status_batch(
+        &self,
+        body: impl ::std::convert::Into<types::BatchStatusRequest>,
+    ) -> GetCvmStatusBatchBuilder<'_, Safe> {
+        GetCvmStatusBatchBuilder::new(self, body.into())
+    }
+    /** Get CVM user config
+
+Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
+
+`GET /api/v1/cvms/{cvm_id}/user_config`
+
+Declared error statuses: 400, 401, 404, 422, 502.*/
+    pub fn get_cvm_user_config(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmUserConfigBuilder<'_> {
+        GetCvmUserConfigBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_cvm_user_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_user_config(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmUserConfigBuilder<'_, Safe> {
+        GetCvmUserConfigBuilder::new(self, cvm_id.to_string())
+    }
+    /** Get firewall availability for this CVM's node
+
+Checks teescope capabilities.firewall on the node hosting this CVM.
+
+`GET /api/v1/cvms/{cvm_id}/firewall-status`
+
+Declared error statuses: 422.*/
+    pub fn get_firewall_status(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetFirewallStatusBuilder<'_> {
+        GetFirewallStatusBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_firewall_status`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_firewall_status(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetFirewallStatusBuilder<'_, Safe> {
+        GetFirewallStatusBuilder::new(self, cvm_id.to_string())
+    }
+    /** Get network configuration
+
+Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
+
+`GET /api/v1/cvms/{cvm_id}/network-config`
+
+Declared error statuses: 404, 422, 500.*/
+    pub fn get_network_config(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetNetworkConfigBuilder<'_> {
+        GetNetworkConfigBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_network_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_network_config(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetNetworkConfigBuilder<'_, Safe> {
+        GetNetworkConfigBuilder::new(self, cvm_id.to_string())
+    }
+    /** Get operation status
+
+Returns current in-progress operation details including Celery task status.
+
+`GET /api/v1/cvms/{cvm_id}/operation-status`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn get_operation_status(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetOperationStatusBuilder<'_> {
+        GetOperationStatusBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_operation_status`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_operation_status(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetOperationStatusBuilder<'_, Safe> {
+        GetOperationStatusBuilder::new(self, cvm_id.to_string())
+    }
+    /** Get port mappings
+
+Returns persisted port mappings for this CVM.
+
+`GET /api/v1/cvms/{cvm_id}/ports`
+
+Declared error statuses: 404, 422.*/
+    pub fn get_port_mappings(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetPortMappingsBuilder<'_> {
+        GetPortMappingsBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_port_mappings`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_port_mappings(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetPortMappingsBuilder<'_, Safe> {
+        GetPortMappingsBuilder::new(self, cvm_id.to_string())
+    }
+    /** List CVMs
+
+Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
+
+`GET /api/v1/cvms`
+
+Optional parameters, set on the returned builder:
+- `teepod_id`: Filter by node ID (admin only)
+- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
+
+Declared error statuses: 401, 422.*/
+    pub fn list_cvms(&self) -> ListCvmsBuilder<'_> {
+        ListCvmsBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::list_cvms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_cvms(&self) -> ListCvmsBuilder<'_, Safe> {
+        ListCvmsBuilder::new(self)
+    }
+    /** Update CVM
+
+Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
+
+`PATCH /api/v1/cvms/{cvm_id}`
+
+Optional parameters, set on the returned builder:
+- `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
+- `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
+- `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
+
+The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no model for this 202 body in the Python SDK 0.2.0 yet (issue 13 follow-up).
+
+Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.*/
+    pub fn patch_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmRequest>,
+    ) -> PatchCvmBuilder<'_> {
+        PatchCvmBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::patch_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_patch_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmRequest>,
+    ) -> PatchCvmBuilder<'_, Safe> {
+        PatchCvmBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Provision DStack app
+
+Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
+
+`POST /api/v1/cvms/provision`
+
+Declared error statuses: 400, 401, 422.*/
+    pub fn provision_cvm(
+        &self,
+        body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
+    ) -> ProvisionCvmBuilder<'_> {
+        ProvisionCvmBuilder::new(self, body.into())
+    }
+    /// Like [`PhalaCloud::provision_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_provision_cvm(
+        &self,
+        body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
+    ) -> ProvisionCvmBuilder<'_, Safe> {
+        ProvisionCvmBuilder::new(self, body.into())
+    }
+    /** Provision compose file update
+
+Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
+
+`POST /api/v1/cvms/{cvm_id}/compose_file/provision`
+
+Declared error statuses: 400, 401, 403, 404, 422.*/
+    pub fn provision_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
+    ) -> ProvisionCvmComposeFileUpdateBuilder<'_> {
+        ProvisionCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::provision_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_provision_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
+    ) -> ProvisionCvmComposeFileUpdateBuilder<'_, Safe> {
+        ProvisionCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Provision Eliza app
+
+Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
+
+`POST /api/v1/cvms/provision/eliza`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it, so there is no model to take fields from.
+
+Declared error statuses: 400, 401, 422.*/
+    pub fn provision_cvm_for_eliza(
+        &self,
+        body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
+    ) -> ProvisionCvmForElizaBuilder<'_> {
+        ProvisionCvmForElizaBuilder::new(self, body.into())
+    }
+    /// Like [`PhalaCloud::provision_cvm_for_eliza`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_provision_cvm_for_eliza(
+        &self,
+        body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
+    ) -> ProvisionCvmForElizaBuilder<'_, Safe> {
+        ProvisionCvmForElizaBuilder::new(self, body.into())
+    }
+    /** Redeploy CVM from a specific revision
+
+Switch/rollback a CVM to a specified app revision (compose_hash).
+
+`POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
+
+Optional parameters, set on the returned builder:
+- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
+Declared error statuses: 401, 403, 404, 409, 422, 465.*/
+    pub fn redeploy_cvm_revision(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
+    ) -> RedeployCvmRevisionBuilder<'_> {
+        RedeployCvmRevisionBuilder::new(
+            self,
+            cvm_id.to_string(),
+            revision_id.to_string(),
+        )
+    }
+    /// Like [`PhalaCloud::redeploy_cvm_revision`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_redeploy_cvm_revision(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
+    ) -> RedeployCvmRevisionBuilder<'_, Safe> {
+        RedeployCvmRevisionBuilder::new(
+            self,
+            cvm_id.to_string(),
+            revision_id.to_string(),
+        )
+    }
+    /** Refresh CVM instance ID
+
+Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
+
+`PATCH /api/v1/cvms/{cvm_id}/instance-id`
+
+Declared error statuses: 422.*/
+    pub fn refresh_cvm_instance_id(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
+    ) -> RefreshCvmInstanceIdBuilder<'_> {
+        RefreshCvmInstanceIdBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::refresh_cvm_instance_id`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_refresh_cvm_instance_id(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
+    ) -> RefreshCvmInstanceIdBuilder<'_, Safe> {
+        RefreshCvmInstanceIdBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Batch refresh CVM instance IDs
+
+Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
+
+`PATCH /api/v1/cvms/instance-ids`
+
+Declared error statuses: 422.*/
+    pub fn refresh_cvm_instance_ids(
+        &self,
+        body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
+    ) -> RefreshCvmInstanceIdsBuilder<'_> {
+        RefreshCvmInstanceIdsBuilder::new(self, body.into())
+    }
+    /// Like [`PhalaCloud::refresh_cvm_instance_ids`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_refresh_cvm_instance_ids(
+        &self,
+        body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
+    ) -> RefreshCvmInstanceIdsBuilder<'_, Safe> {
+        RefreshCvmInstanceIdsBuilder::new(self, body.into())
+    }
+    /** Replicate CVM
+
+Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
+
+`POST /api/v1/cvms/{cvm_id}/replicas`
+
+Optional parameters, set on the returned builder:
+- `x_prepare_only`: The `x_prepare_only` parameter.
+- `body`: The request body.
+
+Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
+    pub fn replicate_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> ReplicateCvmBuilder<'_> {
+        ReplicateCvmBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::replicate_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_replicate_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> ReplicateCvmBuilder<'_, Safe> {
+        ReplicateCvmBuilder::new(self, cvm_id.to_string())
+    }
+    /** Restart CVM
+
+Stops and starts CVM. Use force=true to skip graceful shutdown.
+
+`POST /api/v1/cvms/{cvm_id}/restart`
+
+Declared error statuses: 400, 401, 403, 404, 409, 422.*/
+    pub fn restart_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::RestartCvmBody>,
+    ) -> RestartCvmBuilder<'_> {
+        RestartCvmBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::restart_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_restart_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::RestartCvmBody>,
+    ) -> RestartCvmBuilder<'_, Safe> {
+        RestartCvmBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Set port mappings
+
+Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
+
+`PUT /api/v1/cvms/{cvm_id}/ports`
+
+Declared error statuses: 400, 403, 404, 409, 422.*/
+    pub fn set_port_mappings(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
+    ) -> SetPortMappingsBuilder<'_> {
+        SetPortMappingsBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::set_port_mappings`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_set_port_mappings(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
+    ) -> SetPortMappingsBuilder<'_, Safe> {
+        SetPortMappingsBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Shutdown CVM
+
+Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
+
+`POST /api/v1/cvms/{cvm_id}/shutdown`
+
+Declared error statuses: 401, 403, 404, 409, 422.*/
+    pub fn shutdown_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> ShutdownCvmBuilder<'_> {
+        ShutdownCvmBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::shutdown_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_shutdown_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> ShutdownCvmBuilder<'_, Safe> {
+        ShutdownCvmBuilder::new(self, cvm_id.to_string())
+    }
+    /** Start CVM
+
+Powers on a stopped CVM. GPU allocation happens during start.
+
+`POST /api/v1/cvms/{cvm_id}/start`
+
+Declared error statuses: 400, 401, 403, 404, 409, 422, 500.*/
+    pub fn start_cvm(&self, cvm_id: impl ::std::fmt::Display) -> StartCvmBuilder<'_> {
+        StartCvmBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::start_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_start_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> StartCvmBuilder<'_, Safe> {
+        StartCvmBuilder::new(self, cvm_id.to_string())
+    }
+    /** Force stop CVM
+
+Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
+
+`POST /api/v1/cvms/{cvm_id}/stop`
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn stop_cvm(&self, cvm_id: impl ::std::fmt::Display) -> StopCvmBuilder<'_> {
+        StopCvmBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::stop_cvm`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_stop_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> StopCvmBuilder<'_, Safe> {
+        StopCvmBuilder::new(self, cvm_id.to_string())
+    }
+    /** Submit compose file update
+
+Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
+
+`POST /api/v1/cvms/{cvm_id}/compose_file`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 provisions a compose update at `/compose_file/provision` instead; it has no model for this response.
+
+Declared error statuses: 400, 401, 403, 404, 422, 503.*/
+    pub fn submit_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
+    ) -> SubmitCvmComposeFileUpdateBuilder<'_> {
+        SubmitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::submit_cvm_compose_file_update`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_submit_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
+    ) -> SubmitCvmComposeFileUpdateBuilder<'_, Safe> {
+        SubmitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Update environment variables
+
+Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
+
+`PATCH /api/v1/cvms/{cvm_id}/envs`
+
+Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
+    pub fn update_cvm_envs(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
+    ) -> UpdateCvmEnvsBuilder<'_> {
+        UpdateCvmEnvsBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::update_cvm_envs`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_cvm_envs(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
+    ) -> UpdateCvmEnvsBuilder<'_, Safe> {
+        UpdateCvmEnvsBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Handle Update Cvm Listed
+
+`PATCH /api/v1/cvms/{cvm_id}/listed`
+
+Declared error statuses: 422.*/
+    pub fn update_cvm_listed(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
+    ) -> UpdateCvmListedBuilder<'_> {
+        UpdateCvmListedBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::update_cvm_listed`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_cvm_listed(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
+    ) -> UpdateCvmListedBuilder<'_, Safe> {
+        UpdateCvmListedBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Handle Update Cvm Name
+
+Update CVM name with RFC 1123 validation and availability check
+
+`PATCH /api/v1/cvms/{cvm_id}/name`
+
+Declared error statuses: 422.*/
+    pub fn update_cvm_name(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
+    ) -> UpdateCvmNameBuilder<'_> {
+        UpdateCvmNameBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::update_cvm_name`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_cvm_name(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
+    ) -> UpdateCvmNameBuilder<'_, Safe> {
+        UpdateCvmNameBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Handle Update Cvm Scheduled Delete
+
+Update CVM scheduled delete time
+
+`PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
+
+Declared error statuses: 422.*/
+    pub fn update_cvm_scheduled_delete(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
+    ) -> UpdateCvmScheduledDeleteBuilder<'_> {
+        UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::update_cvm_scheduled_delete`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_cvm_scheduled_delete(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
+    ) -> UpdateCvmScheduledDeleteBuilder<'_, Safe> {
+        UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
+
+Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
+
+`PATCH /api/v1/cvms/{cvm_id}/visibility`
+
+Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+
+Declared error statuses: 401, 403, 404, 409, 422, 500.*/
+    #[deprecated]
+    pub fn update_cvm_visibility(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmVisibilityBody>,
+    ) -> UpdateCvmVisibilityBuilder<'_> {
+        UpdateCvmVisibilityBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::update_cvm_visibility`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    #[deprecated]
+    pub fn safe_update_cvm_visibility(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmVisibilityBody>,
+    ) -> UpdateCvmVisibilityBuilder<'_, Safe> {
+        UpdateCvmVisibilityBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Update Docker Compose file
+
+Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
+
+`PATCH /api/v1/cvms/{cvm_id}/docker-compose`
+
+Optional parameters, set on the returned builder:
+- `x_compose_hash`: Compose hash from Phase 1 response
+- `x_transaction_hash`: Transaction hash proving on-chain registration
+- `file`: Docker Compose YAML file to upload
+
+Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
+    pub fn update_docker_compose(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> UpdateDockerComposeBuilder<'_> {
+        UpdateDockerComposeBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::update_docker_compose`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_docker_compose(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> UpdateDockerComposeBuilder<'_, Safe> {
+        UpdateDockerComposeBuilder::new(self, cvm_id.to_string())
+    }
+    /** Update KMS/Gateway URLs
+
+Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
+
+`PATCH /api/v1/cvms/{cvm_id}/network-config`
+
+Declared error statuses: 400, 403, 404, 422.*/
+    pub fn update_network_config(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
+    ) -> UpdateNetworkConfigBuilder<'_> {
+        UpdateNetworkConfigBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::update_network_config`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_network_config(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
+    ) -> UpdateNetworkConfigBuilder<'_, Safe> {
+        UpdateNetworkConfigBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /** Update OS image
+
+Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
+
+`PATCH /api/v1/cvms/{cvm_id}/os-image`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 discards this body (its model is `None`).
+
+Declared error statuses: 400, 401, 403, 404, 409, 422.*/
+    pub fn update_os_image(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateOsImageBody>,
+    ) -> UpdateOsImageBuilder<'_> {
+        UpdateOsImageBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::update_os_image`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_os_image(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateOsImageBody>,
+    ) -> UpdateOsImageBuilder<'_, Safe> {
+        UpdateOsImageBuilder::new(self, cvm_id.to_string(), body.into())
+    }
     /** Update pre-launch script
 
 Replaces the pre-launch script and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
@@ -7845,7 +6310,1336 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*
         UpdatePreLaunchScriptBuilder::new(self, cvm_id.to_string())
     }
 }
+/** # CVMs
+
+The operations tagged `CVMs`, blocking; [`crate::tags::cvms`] lists them.*/
 impl blocking::PhalaCloud {
+    /** Batch stop CVMs
+
+Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
+
+`POST /api/v1/cvms/batch-stop`
+
+Declared error statuses: 400, 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn batch_stop_cvms(
+        &self,
+        body: impl ::std::convert::Into<types::BatchStopRequest>,
+    ) -> BatchStopCvmsBuilder<'_, Blocking> {
+        BatchStopCvmsBuilder::new(self.inner(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::batch_stop_cvms`](crate::blocking::PhalaCloud::batch_stop_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_batch_stop_cvms(
+        &self,
+        body: impl ::std::convert::Into<types::BatchStopRequest>,
+    ) -> BatchStopCvmsBuilder<'_, BlockingSafe> {
+        BatchStopCvmsBuilder::new(self.inner(), body.into())
+    }
+    /** Cancel in-progress CVM operation
+
+Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
+
+`POST /api/v1/cvms/{cvm_id}/operations/cancel`
+
+Declared error statuses: 401, 403, 404, 409, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn cancel_cvm_operation(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> CancelCvmOperationBuilder<'_, Blocking> {
+        CancelCvmOperationBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::cancel_cvm_operation`](crate::blocking::PhalaCloud::cancel_cvm_operation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_cancel_cvm_operation(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> CancelCvmOperationBuilder<'_, BlockingSafe> {
+        CancelCvmOperationBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Check if a CVM's deployment is allowed on-chain
+
+Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
+
+`POST /api/v1/cvms/{cvm_id}/is-allowed`
+
+Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn check_cvm_is_allowed(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::IsAllowedRequest>,
+    ) -> CheckCvmIsAllowedBuilder<'_, Blocking> {
+        CheckCvmIsAllowedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::check_cvm_is_allowed`](crate::blocking::PhalaCloud::check_cvm_is_allowed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_check_cvm_is_allowed(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::IsAllowedRequest>,
+    ) -> CheckCvmIsAllowedBuilder<'_, BlockingSafe> {
+        CheckCvmIsAllowedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /** Trigger compose file update
+
+Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
+
+`PATCH /api/v1/cvms/{cvm_id}/compose_file`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 reads this response loosely (`commit_cvm_compose_file_update` returns the JSON as is), so there is no model.
+
+Declared error statuses: 400, 401, 403, 404, 422, 503.
+
+Blocking: `send()` returns the result.*/
+    pub fn commit_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
+    ) -> CommitCvmComposeFileUpdateBuilder<'_, Blocking> {
+        CommitCvmComposeFileUpdateBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            body.into(),
+        )
+    }
+    /// Like [`blocking::PhalaCloud::commit_cvm_compose_file_update`](crate::blocking::PhalaCloud::commit_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_commit_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CommitCvmComposeFileUpdateBody>,
+    ) -> CommitCvmComposeFileUpdateBuilder<'_, BlockingSafe> {
+        CommitCvmComposeFileUpdateBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            body.into(),
+        )
+    }
+    /** Create CVM from provision
+
+Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
+
+`POST /api/v1/cvms`
+
+Declared error statuses: 400, 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn commit_cvm_provision(
+        &self,
+        body: impl ::std::convert::Into<types::CreateTappRequest>,
+    ) -> CommitCvmProvisionBuilder<'_, Blocking> {
+        CommitCvmProvisionBuilder::new(self.inner(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::commit_cvm_provision`](crate::blocking::PhalaCloud::commit_cvm_provision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_commit_cvm_provision(
+        &self,
+        body: impl ::std::convert::Into<types::CreateTappRequest>,
+    ) -> CommitCvmProvisionBuilder<'_, BlockingSafe> {
+        CommitCvmProvisionBuilder::new(self.inner(), body.into())
+    }
+    /** Commit CVM replica (token-based, no auth required)
+
+Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
+
+`POST /api/v1/cvms/{cvm_id}/commit-replica`
+
+Optional parameters, set on the returned builder:
+- `token`: Commit token (alternative to body.token)
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn commit_cvm_replica(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
+    ) -> CommitCvmReplicaBuilder<'_, Blocking> {
+        CommitCvmReplicaBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::commit_cvm_replica`](crate::blocking::PhalaCloud::commit_cvm_replica), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_commit_cvm_replica(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
+    ) -> CommitCvmReplicaBuilder<'_, BlockingSafe> {
+        CommitCvmReplicaBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /** Commit CVM update (token-based, no auth required)
+
+Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
+
+`POST /api/v1/cvms/{cvm_id}/commit-update`
+
+Optional parameters, set on the returned builder:
+- `token`: Commit token (alternative to body.token)
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn commit_cvm_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
+    ) -> CommitCvmUpdateBuilder<'_, Blocking> {
+        CommitCvmUpdateBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::commit_cvm_update`](crate::blocking::PhalaCloud::commit_cvm_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_commit_cvm_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::CommitUpdateRequest>,
+    ) -> CommitCvmUpdateBuilder<'_, BlockingSafe> {
+        CommitCvmUpdateBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /** Create GPU workload CVM
+
+Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
+
+`POST /api/v1/cvms/workload`
+
+Declared error statuses: 400, 401, 409, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn create_cvm_for_workload(
+        &self,
+        body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
+    ) -> CreateCvmForWorkloadBuilder<'_, Blocking> {
+        CreateCvmForWorkloadBuilder::new(self.inner(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::create_cvm_for_workload`](crate::blocking::PhalaCloud::create_cvm_for_workload), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_create_cvm_for_workload(
+        &self,
+        body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
+    ) -> CreateCvmForWorkloadBuilder<'_, BlockingSafe> {
+        CreateCvmForWorkloadBuilder::new(self.inner(), body.into())
+    }
+    /** Create Eliza from provision
+
+Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
+
+`POST /api/v1/cvms/eliza`
+
+Declared error statuses: 400, 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn create_eliza_from_provision(
+        &self,
+        body: impl ::std::convert::Into<types::CreateTappRequest>,
+    ) -> CreateElizaFromProvisionBuilder<'_, Blocking> {
+        CreateElizaFromProvisionBuilder::new(self.inner(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::create_eliza_from_provision`](crate::blocking::PhalaCloud::create_eliza_from_provision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_create_eliza_from_provision(
+        &self,
+        body: impl ::std::convert::Into<types::CreateTappRequest>,
+    ) -> CreateElizaFromProvisionBuilder<'_, BlockingSafe> {
+        CreateElizaFromProvisionBuilder::new(self.inner(), body.into())
+    }
+    /** Delete CVM
+
+Stops and permanently deletes CVM. Data is not recoverable.
+
+`DELETE /api/v1/cvms/{cvm_id}`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn delete_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> DeleteCvmBuilder<'_, Blocking> {
+        DeleteCvmBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::delete_cvm`](crate::blocking::PhalaCloud::delete_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_delete_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> DeleteCvmBuilder<'_, BlockingSafe> {
+        DeleteCvmBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Diagnose custom domain DNS
+
+Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
+
+`POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
+
+Declared error statuses: 400, 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn diagnose_custom_domains(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
+    ) -> DiagnoseCustomDomainsBuilder<'_, Blocking> {
+        DiagnoseCustomDomainsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::diagnose_custom_domains`](crate::blocking::PhalaCloud::diagnose_custom_domains), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_diagnose_custom_domains(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::DiagnoseDomainsRequest>,
+    ) -> DiagnoseCustomDomainsBuilder<'_, BlockingSafe> {
+        DiagnoseCustomDomainsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /** List available OS images
+
+Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
+
+`GET /api/v1/cvms/{cvm_id}/available-os-images`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_available_os_images(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetAvailableOsImagesBuilder<'_, Blocking> {
+        GetAvailableOsImagesBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_available_os_images`](crate::blocking::PhalaCloud::get_available_os_images), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_available_os_images(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetAvailableOsImagesBuilder<'_, BlockingSafe> {
+        GetAvailableOsImagesBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Get commit token info (no auth required)
+
+Read-only lookup of commit token metadata for the confirm-update page.
+
+`GET /api/v1/cvms/{cvm_id}/commit-update`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_commit_update_info(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCommitUpdateInfoBuilder<'_, Blocking> {
+        GetCommitUpdateInfoBuilder::new(self.inner(), cvm_id.to_string(), token.into())
+    }
+    /// Like [`blocking::PhalaCloud::get_commit_update_info`](crate::blocking::PhalaCloud::get_commit_update_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_commit_update_info(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetCommitUpdateInfoBuilder<'_, BlockingSafe> {
+        GetCommitUpdateInfoBuilder::new(self.inner(), cvm_id.to_string(), token.into())
+    }
+    /** Get CVM attestation
+
+Returns TEE attestation data including TCB info and app certificates.
+
+`GET /api/v1/cvms/{cvm_id}/attestation`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_attestation(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmAttestationBuilder<'_, Blocking> {
+        GetCvmAttestationBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_attestation`](crate::blocking::PhalaCloud::get_cvm_attestation), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_attestation(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmAttestationBuilder<'_, BlockingSafe> {
+        GetCvmAttestationBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Get raw compose file
+
+Returns the complete compose file as JSON or raw text based on query param.
+
+`GET /api/v1/cvms/{cvm_id}/compose_file`
+
+Optional parameters, set on the returned builder:
+- `raw`: The `raw` parameter.
+
+Declared error statuses: 401, 403, 404, 422, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_compose_file(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmComposeFileBuilder<'_, Blocking> {
+        GetCvmComposeFileBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_compose_file`](crate::blocking::PhalaCloud::get_cvm_compose_file), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_compose_file(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmComposeFileBuilder<'_, BlockingSafe> {
+        GetCvmComposeFileBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Get CVM composition (deprecated)
+
+Deprecated. Returns container composition and runtime config.
+
+`GET /api/v1/cvms/{cvm_id}/composition`
+
+Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    #[deprecated]
+    pub fn get_cvm_containers_stats(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmContainersStatsBuilder<'_, Blocking> {
+        GetCvmContainersStatsBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_containers_stats`](crate::blocking::PhalaCloud::get_cvm_containers_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    #[deprecated]
+    pub fn safe_get_cvm_containers_stats(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmContainersStatsBuilder<'_, BlockingSafe> {
+        GetCvmContainersStatsBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Get Docker Compose file
+
+Returns the raw Docker Compose YAML content from the CVM configuration.
+
+`GET /api/v1/cvms/{cvm_id}/docker-compose.yml`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_docker_compose(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmDockerComposeBuilder<'_, Blocking> {
+        GetCvmDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_docker_compose`](crate::blocking::PhalaCloud::get_cvm_docker_compose), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_docker_compose(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmDockerComposeBuilder<'_, BlockingSafe> {
+        GetCvmDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Get CVM details
+
+Returns full CVM details including status, network info, and KMS configuration.
+
+`GET /api/v1/cvms/{cvm_id}`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_info(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmInfoBuilder<'_, Blocking> {
+        GetCvmInfoBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_info`](crate::blocking::PhalaCloud::get_cvm_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_info(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmInfoBuilder<'_, BlockingSafe> {
+        GetCvmInfoBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** List CVMs (paginated)
+
+Returns paginated CVMs in current workspace with total count.
+
+`GET /api/v1/cvms/paginated`
+
+Optional parameters, set on the returned builder:
+- `page`: Page number (1-indexed)
+- `page_size`: Items per page (max 100)
+- `teepod_id`: Filter by node ID (admin only)
+- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
+
+Declared error statuses: 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_, Blocking> {
+        GetCvmListBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_list`](crate::blocking::PhalaCloud::get_cvm_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_list(&self) -> GetCvmListBuilder<'_, BlockingSafe> {
+        GetCvmListBuilder::new(self.inner())
+    }
+    /** Get CVM network info
+
+Returns network status including internal IP, handshake time, and public URLs.
+
+`GET /api/v1/cvms/{cvm_id}/network`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_network(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmNetworkBuilder<'_, Blocking> {
+        GetCvmNetworkBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_network`](crate::blocking::PhalaCloud::get_cvm_network), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_network(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmNetworkBuilder<'_, BlockingSafe> {
+        GetCvmNetworkBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** List CVM operations
+
+Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
+
+`GET /api/v1/cvms/{cvm_id}/operations`
+
+Optional parameters, set on the returned builder:
+- `cursor`: Opaque cursor from previous response
+- `end_time`: Include operations started before this UTC time
+- `limit`: Page size
+- `operation_types`: Filter by operation types (e.g. compose_update, power_on)
+- `start_time`: Include operations started after this UTC time
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_operations(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmOperationsBuilder<'_, Blocking> {
+        GetCvmOperationsBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_operations`](crate::blocking::PhalaCloud::get_cvm_operations), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_operations(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmOperationsBuilder<'_, BlockingSafe> {
+        GetCvmOperationsBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Get pre-launch script
+
+Returns the shell script that runs before containers start.
+
+`GET /api/v1/cvms/{cvm_id}/pre-launch-script`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_pre_launch_script(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmPreLaunchScriptBuilder<'_, Blocking> {
+        GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_pre_launch_script`](crate::blocking::PhalaCloud::get_cvm_pre_launch_script), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_pre_launch_script(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmPreLaunchScriptBuilder<'_, BlockingSafe> {
+        GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Handle Get Cvm State
+
+Get CVM state. Supports two modes:
+
+1. Immediate mode (no target): Returns current state immediately
+2. SSE mode (with target): Streams state updates until status matches target or timeout
+
+Example:
+   GET /cvms/{cvm_id}/state - Returns current state
+   GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
+
+SSE connection limit: 5 concurrent connections per user
+
+`GET /api/v1/cvms/{cvm_id}/state`
+
+Optional parameters, set on the returned builder:
+- `interval`: Polling interval in seconds (5-30)
+- `target`: Target status to wait for. If specified, returns SSE stream.
+- `timeout`: Maximum wait time in seconds (10-600)
+
+The Python SDK also calls this operation `watch_cvm_state`.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_state(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmStateBuilder<'_, Blocking> {
+        GetCvmStateBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_state`](crate::blocking::PhalaCloud::get_cvm_state), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_state(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmStateBuilder<'_, BlockingSafe> {
+        GetCvmStateBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Get CVM system stats
+
+Returns live system metrics (CPU, memory, disk) from the running CVM.
+
+`GET /api/v1/cvms/{cvm_id}/stats`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_stats(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmStatsBuilder<'_, Blocking> {
+        GetCvmStatsBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_stats`](crate::blocking::PhalaCloud::get_cvm_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_stats(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmStatsBuilder<'_, BlockingSafe> {
+        GetCvmStatsBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Handle Batch Cvm Status
+
+Batch query CVM real-time status.
+
+Groups by teepod and queries in parallel, returns status updates with
+complete async operation information.
+
+`POST /api/v1/status/batch`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_status_batch(
+        &self,
+        body: impl ::std::convert::Into<types::BatchStatusRequest>,
+    ) -> GetCvmStatusBatchBuilder<'_, Blocking> {
+        GetCvmStatusBatchBuilder::new(self.inner(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_status_batch`](crate::blocking::PhalaCloud::get_cvm_status_batch), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_status_batch(
+        &self,
+        body: impl ::std::convert::Into<types::BatchStatusRequest>,
+    ) -> GetCvmStatusBatchBuilder<'_, BlockingSafe> {
+        GetCvmStatusBatchBuilder::new(self.inner(), body.into())
+    }
+    /** Get CVM user config
+
+Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
+
+`GET /api/v1/cvms/{cvm_id}/user_config`
+
+Declared error statuses: 400, 401, 404, 422, 502.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_user_config(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmUserConfigBuilder<'_, Blocking> {
+        GetCvmUserConfigBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_user_config`](crate::blocking::PhalaCloud::get_cvm_user_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_user_config(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmUserConfigBuilder<'_, BlockingSafe> {
+        GetCvmUserConfigBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Get firewall availability for this CVM's node
+
+Checks teescope capabilities.firewall on the node hosting this CVM.
+
+`GET /api/v1/cvms/{cvm_id}/firewall-status`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_firewall_status(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetFirewallStatusBuilder<'_, Blocking> {
+        GetFirewallStatusBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_firewall_status`](crate::blocking::PhalaCloud::get_firewall_status), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_firewall_status(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetFirewallStatusBuilder<'_, BlockingSafe> {
+        GetFirewallStatusBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Get network configuration
+
+Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
+
+`GET /api/v1/cvms/{cvm_id}/network-config`
+
+Declared error statuses: 404, 422, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_network_config(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetNetworkConfigBuilder<'_, Blocking> {
+        GetNetworkConfigBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_network_config`](crate::blocking::PhalaCloud::get_network_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_network_config(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetNetworkConfigBuilder<'_, BlockingSafe> {
+        GetNetworkConfigBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Get operation status
+
+Returns current in-progress operation details including Celery task status.
+
+`GET /api/v1/cvms/{cvm_id}/operation-status`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_operation_status(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetOperationStatusBuilder<'_, Blocking> {
+        GetOperationStatusBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_operation_status`](crate::blocking::PhalaCloud::get_operation_status), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_operation_status(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetOperationStatusBuilder<'_, BlockingSafe> {
+        GetOperationStatusBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Get port mappings
+
+Returns persisted port mappings for this CVM.
+
+`GET /api/v1/cvms/{cvm_id}/ports`
+
+Declared error statuses: 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_port_mappings(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetPortMappingsBuilder<'_, Blocking> {
+        GetPortMappingsBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_port_mappings`](crate::blocking::PhalaCloud::get_port_mappings), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_port_mappings(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetPortMappingsBuilder<'_, BlockingSafe> {
+        GetPortMappingsBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** List CVMs
+
+Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
+
+`GET /api/v1/cvms`
+
+Optional parameters, set on the returned builder:
+- `teepod_id`: Filter by node ID (admin only)
+- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
+
+Declared error statuses: 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_cvms(&self) -> ListCvmsBuilder<'_, Blocking> {
+        ListCvmsBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::list_cvms`](crate::blocking::PhalaCloud::list_cvms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_cvms(&self) -> ListCvmsBuilder<'_, BlockingSafe> {
+        ListCvmsBuilder::new(self.inner())
+    }
+    /** Update CVM
+
+Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
+
+`PATCH /api/v1/cvms/{cvm_id}`
+
+Optional parameters, set on the returned builder:
+- `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
+- `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
+- `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
+
+The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no model for this 202 body in the Python SDK 0.2.0 yet (issue 13 follow-up).
+
+Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
+
+Blocking: `send()` returns the result.*/
+    pub fn patch_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmRequest>,
+    ) -> PatchCvmBuilder<'_, Blocking> {
+        PatchCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::patch_cvm`](crate::blocking::PhalaCloud::patch_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_patch_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmRequest>,
+    ) -> PatchCvmBuilder<'_, BlockingSafe> {
+        PatchCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /** Provision DStack app
+
+Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
+
+`POST /api/v1/cvms/provision`
+
+Declared error statuses: 400, 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn provision_cvm(
+        &self,
+        body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
+    ) -> ProvisionCvmBuilder<'_, Blocking> {
+        ProvisionCvmBuilder::new(self.inner(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::provision_cvm`](crate::blocking::PhalaCloud::provision_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_provision_cvm(
+        &self,
+        body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
+    ) -> ProvisionCvmBuilder<'_, BlockingSafe> {
+        ProvisionCvmBuilder::new(self.inner(), body.into())
+    }
+    /** Provision compose file update
+
+Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
+
+`POST /api/v1/cvms/{cvm_id}/compose_file/provision`
+
+Declared error statuses: 400, 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn provision_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
+    ) -> ProvisionCvmComposeFileUpdateBuilder<'_, Blocking> {
+        ProvisionCvmComposeFileUpdateBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            body.into(),
+        )
+    }
+    /// Like [`blocking::PhalaCloud::provision_cvm_compose_file_update`](crate::blocking::PhalaCloud::provision_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_provision_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::ProvisionComposeFileUpdateRequest>,
+    ) -> ProvisionCvmComposeFileUpdateBuilder<'_, BlockingSafe> {
+        ProvisionCvmComposeFileUpdateBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            body.into(),
+        )
+    }
+    /** Provision Eliza app
+
+Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
+
+`POST /api/v1/cvms/provision/eliza`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it, so there is no model to take fields from.
+
+Declared error statuses: 400, 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn provision_cvm_for_eliza(
+        &self,
+        body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
+    ) -> ProvisionCvmForElizaBuilder<'_, Blocking> {
+        ProvisionCvmForElizaBuilder::new(self.inner(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::provision_cvm_for_eliza`](crate::blocking::PhalaCloud::provision_cvm_for_eliza), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_provision_cvm_for_eliza(
+        &self,
+        body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
+    ) -> ProvisionCvmForElizaBuilder<'_, BlockingSafe> {
+        ProvisionCvmForElizaBuilder::new(self.inner(), body.into())
+    }
+    /** Redeploy CVM from a specific revision
+
+Switch/rollback a CVM to a specified app revision (compose_hash).
+
+`POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
+
+Optional parameters, set on the returned builder:
+- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+
+Declared error statuses: 401, 403, 404, 409, 422, 465.
+
+Blocking: `send()` returns the result.*/
+    pub fn redeploy_cvm_revision(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
+    ) -> RedeployCvmRevisionBuilder<'_, Blocking> {
+        RedeployCvmRevisionBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            revision_id.to_string(),
+        )
+    }
+    /// Like [`blocking::PhalaCloud::redeploy_cvm_revision`](crate::blocking::PhalaCloud::redeploy_cvm_revision), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_redeploy_cvm_revision(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        revision_id: impl ::std::fmt::Display,
+    ) -> RedeployCvmRevisionBuilder<'_, BlockingSafe> {
+        RedeployCvmRevisionBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            revision_id.to_string(),
+        )
+    }
+    /** Refresh CVM instance ID
+
+Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
+
+`PATCH /api/v1/cvms/{cvm_id}/instance-id`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn refresh_cvm_instance_id(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
+    ) -> RefreshCvmInstanceIdBuilder<'_, Blocking> {
+        RefreshCvmInstanceIdBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::refresh_cvm_instance_id`](crate::blocking::PhalaCloud::refresh_cvm_instance_id), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_refresh_cvm_instance_id(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::InstanceIdRefreshRequest>,
+    ) -> RefreshCvmInstanceIdBuilder<'_, BlockingSafe> {
+        RefreshCvmInstanceIdBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /** Batch refresh CVM instance IDs
+
+Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
+
+`PATCH /api/v1/cvms/instance-ids`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn refresh_cvm_instance_ids(
+        &self,
+        body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
+    ) -> RefreshCvmInstanceIdsBuilder<'_, Blocking> {
+        RefreshCvmInstanceIdsBuilder::new(self.inner(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::refresh_cvm_instance_ids`](crate::blocking::PhalaCloud::refresh_cvm_instance_ids), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_refresh_cvm_instance_ids(
+        &self,
+        body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
+    ) -> RefreshCvmInstanceIdsBuilder<'_, BlockingSafe> {
+        RefreshCvmInstanceIdsBuilder::new(self.inner(), body.into())
+    }
+    /** Replicate CVM
+
+Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
+
+`POST /api/v1/cvms/{cvm_id}/replicas`
+
+Optional parameters, set on the returned builder:
+- `x_prepare_only`: The `x_prepare_only` parameter.
+- `body`: The request body.
+
+Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn replicate_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> ReplicateCvmBuilder<'_, Blocking> {
+        ReplicateCvmBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::replicate_cvm`](crate::blocking::PhalaCloud::replicate_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_replicate_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> ReplicateCvmBuilder<'_, BlockingSafe> {
+        ReplicateCvmBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Restart CVM
+
+Stops and starts CVM. Use force=true to skip graceful shutdown.
+
+`POST /api/v1/cvms/{cvm_id}/restart`
+
+Declared error statuses: 400, 401, 403, 404, 409, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn restart_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::RestartCvmBody>,
+    ) -> RestartCvmBuilder<'_, Blocking> {
+        RestartCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::restart_cvm`](crate::blocking::PhalaCloud::restart_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_restart_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::RestartCvmBody>,
+    ) -> RestartCvmBuilder<'_, BlockingSafe> {
+        RestartCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /** Set port mappings
+
+Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
+
+`PUT /api/v1/cvms/{cvm_id}/ports`
+
+Declared error statuses: 400, 403, 404, 409, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn set_port_mappings(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
+    ) -> SetPortMappingsBuilder<'_, Blocking> {
+        SetPortMappingsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::set_port_mappings`](crate::blocking::PhalaCloud::set_port_mappings), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_set_port_mappings(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdatePortMappingsRequest>,
+    ) -> SetPortMappingsBuilder<'_, BlockingSafe> {
+        SetPortMappingsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /** Shutdown CVM
+
+Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
+
+`POST /api/v1/cvms/{cvm_id}/shutdown`
+
+Declared error statuses: 401, 403, 404, 409, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn shutdown_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> ShutdownCvmBuilder<'_, Blocking> {
+        ShutdownCvmBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::shutdown_cvm`](crate::blocking::PhalaCloud::shutdown_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_shutdown_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> ShutdownCvmBuilder<'_, BlockingSafe> {
+        ShutdownCvmBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Start CVM
+
+Powers on a stopped CVM. GPU allocation happens during start.
+
+`POST /api/v1/cvms/{cvm_id}/start`
+
+Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn start_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> StartCvmBuilder<'_, Blocking> {
+        StartCvmBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::start_cvm`](crate::blocking::PhalaCloud::start_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_start_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> StartCvmBuilder<'_, BlockingSafe> {
+        StartCvmBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Force stop CVM
+
+Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
+
+`POST /api/v1/cvms/{cvm_id}/stop`
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn stop_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> StopCvmBuilder<'_, Blocking> {
+        StopCvmBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::stop_cvm`](crate::blocking::PhalaCloud::stop_cvm), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_stop_cvm(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> StopCvmBuilder<'_, BlockingSafe> {
+        StopCvmBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Submit compose file update
+
+Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
+
+`POST /api/v1/cvms/{cvm_id}/compose_file`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 provisions a compose update at `/compose_file/provision` instead; it has no model for this response.
+
+Declared error statuses: 400, 401, 403, 404, 422, 503.
+
+Blocking: `send()` returns the result.*/
+    pub fn submit_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
+    ) -> SubmitCvmComposeFileUpdateBuilder<'_, Blocking> {
+        SubmitCvmComposeFileUpdateBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            body.into(),
+        )
+    }
+    /// Like [`blocking::PhalaCloud::submit_cvm_compose_file_update`](crate::blocking::PhalaCloud::submit_cvm_compose_file_update), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_submit_cvm_compose_file_update(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::ComposeFileUpdateRequest>,
+    ) -> SubmitCvmComposeFileUpdateBuilder<'_, BlockingSafe> {
+        SubmitCvmComposeFileUpdateBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            body.into(),
+        )
+    }
+    /** Update environment variables
+
+Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
+
+`PATCH /api/v1/cvms/{cvm_id}/envs`
+
+Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_cvm_envs(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
+    ) -> UpdateCvmEnvsBuilder<'_, Blocking> {
+        UpdateCvmEnvsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::update_cvm_envs`](crate::blocking::PhalaCloud::update_cvm_envs), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_cvm_envs(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmEnvsBody>,
+    ) -> UpdateCvmEnvsBuilder<'_, BlockingSafe> {
+        UpdateCvmEnvsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /** Handle Update Cvm Listed
+
+`PATCH /api/v1/cvms/{cvm_id}/listed`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_cvm_listed(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
+    ) -> UpdateCvmListedBuilder<'_, Blocking> {
+        UpdateCvmListedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::update_cvm_listed`](crate::blocking::PhalaCloud::update_cvm_listed), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_cvm_listed(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmListedBody>,
+    ) -> UpdateCvmListedBuilder<'_, BlockingSafe> {
+        UpdateCvmListedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /** Handle Update Cvm Name
+
+Update CVM name with RFC 1123 validation and availability check
+
+`PATCH /api/v1/cvms/{cvm_id}/name`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_cvm_name(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
+    ) -> UpdateCvmNameBuilder<'_, Blocking> {
+        UpdateCvmNameBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::update_cvm_name`](crate::blocking::PhalaCloud::update_cvm_name), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_cvm_name(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmNameBody>,
+    ) -> UpdateCvmNameBuilder<'_, BlockingSafe> {
+        UpdateCvmNameBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /** Handle Update Cvm Scheduled Delete
+
+Update CVM scheduled delete time
+
+`PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_cvm_scheduled_delete(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
+    ) -> UpdateCvmScheduledDeleteBuilder<'_, Blocking> {
+        UpdateCvmScheduledDeleteBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            body.into(),
+        )
+    }
+    /// Like [`blocking::PhalaCloud::update_cvm_scheduled_delete`](crate::blocking::PhalaCloud::update_cvm_scheduled_delete), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_cvm_scheduled_delete(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmScheduledDeleteBody>,
+    ) -> UpdateCvmScheduledDeleteBuilder<'_, BlockingSafe> {
+        UpdateCvmScheduledDeleteBuilder::new(
+            self.inner(),
+            cvm_id.to_string(),
+            body.into(),
+        )
+    }
+    /** Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
+
+Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
+
+`PATCH /api/v1/cvms/{cvm_id}/visibility`
+
+Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+
+Declared error statuses: 401, 403, 404, 409, 422, 500.
+
+Blocking: `send()` returns the result.*/
+    #[deprecated]
+    pub fn update_cvm_visibility(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmVisibilityBody>,
+    ) -> UpdateCvmVisibilityBuilder<'_, Blocking> {
+        UpdateCvmVisibilityBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::update_cvm_visibility`](crate::blocking::PhalaCloud::update_cvm_visibility), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    #[deprecated]
+    pub fn safe_update_cvm_visibility(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmVisibilityBody>,
+    ) -> UpdateCvmVisibilityBuilder<'_, BlockingSafe> {
+        UpdateCvmVisibilityBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /** Update Docker Compose file
+
+Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
+
+`PATCH /api/v1/cvms/{cvm_id}/docker-compose`
+
+Optional parameters, set on the returned builder:
+- `x_compose_hash`: Compose hash from Phase 1 response
+- `x_transaction_hash`: Transaction hash proving on-chain registration
+- `file`: Docker Compose YAML file to upload
+
+Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_docker_compose(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> UpdateDockerComposeBuilder<'_, Blocking> {
+        UpdateDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::update_docker_compose`](crate::blocking::PhalaCloud::update_docker_compose), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_docker_compose(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> UpdateDockerComposeBuilder<'_, BlockingSafe> {
+        UpdateDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Update KMS/Gateway URLs
+
+Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
+
+`PATCH /api/v1/cvms/{cvm_id}/network-config`
+
+Declared error statuses: 400, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_network_config(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
+    ) -> UpdateNetworkConfigBuilder<'_, Blocking> {
+        UpdateNetworkConfigBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::update_network_config`](crate::blocking::PhalaCloud::update_network_config), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_network_config(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateNetworkConfigRequest>,
+    ) -> UpdateNetworkConfigBuilder<'_, BlockingSafe> {
+        UpdateNetworkConfigBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /** Update OS image
+
+Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
+
+`PATCH /api/v1/cvms/{cvm_id}/os-image`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 discards this body (its model is `None`).
+
+Declared error statuses: 400, 401, 403, 404, 409, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_os_image(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateOsImageBody>,
+    ) -> UpdateOsImageBuilder<'_, Blocking> {
+        UpdateOsImageBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::update_os_image`](crate::blocking::PhalaCloud::update_os_image), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_os_image(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateOsImageBody>,
+    ) -> UpdateOsImageBuilder<'_, BlockingSafe> {
+        UpdateOsImageBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
     /** Update pre-launch script
 
 Replaces the pre-launch script and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.

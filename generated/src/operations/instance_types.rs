@@ -93,48 +93,6 @@ for ListAllInstanceTypeFamiliesBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** List instance type families
-
-Public endpoint. Returns all families with their public instance types grouped.
-
-`GET /api/v1/instance-types`
-
-Declared error statuses: 500.*/
-    pub fn list_all_instance_type_families(
-        &self,
-    ) -> ListAllInstanceTypeFamiliesBuilder<'_> {
-        ListAllInstanceTypeFamiliesBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::list_all_instance_type_families`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_list_all_instance_type_families(
-        &self,
-    ) -> ListAllInstanceTypeFamiliesBuilder<'_, Safe> {
-        ListAllInstanceTypeFamiliesBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** List instance type families
-
-Public endpoint. Returns all families with their public instance types grouped.
-
-`GET /api/v1/instance-types`
-
-Declared error statuses: 500.
-
-Blocking: `send()` returns the result.*/
-    pub fn list_all_instance_type_families(
-        &self,
-    ) -> ListAllInstanceTypeFamiliesBuilder<'_, Blocking> {
-        ListAllInstanceTypeFamiliesBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::list_all_instance_type_families`](crate::blocking::PhalaCloud::list_all_instance_type_families), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_list_all_instance_type_families(
-        &self,
-    ) -> ListAllInstanceTypeFamiliesBuilder<'_, BlockingSafe> {
-        ListAllInstanceTypeFamiliesBuilder::new(self.inner())
-    }
-}
 /// A `GET /api/v1/instance-types/{family}` request, started by [`PhalaCloud::list_family_instance_types`] or [`PhalaCloud::safe_list_family_instance_types`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListFamilyInstanceTypesBuilder<'a, M = Raise> {
@@ -219,7 +177,28 @@ for ListFamilyInstanceTypesBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
+/** # Instance Types
+
+The 2 operations tagged `Instance Types`, each with its `safe_` twin; [`crate::tags::instance_types`] lists them with their requests and summaries.*/
 impl PhalaCloud {
+    /** List instance type families
+
+Public endpoint. Returns all families with their public instance types grouped.
+
+`GET /api/v1/instance-types`
+
+Declared error statuses: 500.*/
+    pub fn list_all_instance_type_families(
+        &self,
+    ) -> ListAllInstanceTypeFamiliesBuilder<'_> {
+        ListAllInstanceTypeFamiliesBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::list_all_instance_type_families`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_all_instance_type_families(
+        &self,
+    ) -> ListAllInstanceTypeFamiliesBuilder<'_, Safe> {
+        ListAllInstanceTypeFamiliesBuilder::new(self)
+    }
     /** List family instance types
 
 Public endpoint. Returns all public instance types for a specific family.
@@ -241,7 +220,30 @@ Declared error statuses: 404, 422, 500.*/
         ListFamilyInstanceTypesBuilder::new(self, family.to_string())
     }
 }
+/** # Instance Types
+
+The operations tagged `Instance Types`, blocking; [`crate::tags::instance_types`] lists them.*/
 impl blocking::PhalaCloud {
+    /** List instance type families
+
+Public endpoint. Returns all families with their public instance types grouped.
+
+`GET /api/v1/instance-types`
+
+Declared error statuses: 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_all_instance_type_families(
+        &self,
+    ) -> ListAllInstanceTypeFamiliesBuilder<'_, Blocking> {
+        ListAllInstanceTypeFamiliesBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::list_all_instance_type_families`](crate::blocking::PhalaCloud::list_all_instance_type_families), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_all_instance_type_families(
+        &self,
+    ) -> ListAllInstanceTypeFamiliesBuilder<'_, BlockingSafe> {
+        ListAllInstanceTypeFamiliesBuilder::new(self.inner())
+    }
     /** List family instance types
 
 Public endpoint. Returns all public instance types for a specific family.

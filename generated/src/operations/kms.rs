@@ -112,64 +112,6 @@ for GetAppEnvEncryptPubKeyBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Get app encryption pubkey
-
-Retrieve the public key for encrypting environment variables before deployment.
-
-`GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
-
-Declared error statuses: 400, 404, 422, 500.*/
-    pub fn get_app_env_encrypt_pub_key(
-        &self,
-        kms_id: impl ::std::fmt::Display,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppEnvEncryptPubKeyBuilder<'_> {
-        GetAppEnvEncryptPubKeyBuilder::new(self, kms_id.to_string(), app_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_app_env_encrypt_pub_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_app_env_encrypt_pub_key(
-        &self,
-        kms_id: impl ::std::fmt::Display,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppEnvEncryptPubKeyBuilder<'_, Safe> {
-        GetAppEnvEncryptPubKeyBuilder::new(self, kms_id.to_string(), app_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get app encryption pubkey
-
-Retrieve the public key for encrypting environment variables before deployment.
-
-`GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
-
-Declared error statuses: 400, 404, 422, 500.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_app_env_encrypt_pub_key(
-        &self,
-        kms_id: impl ::std::fmt::Display,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppEnvEncryptPubKeyBuilder<'_, Blocking> {
-        GetAppEnvEncryptPubKeyBuilder::new(
-            self.inner(),
-            kms_id.to_string(),
-            app_id.to_string(),
-        )
-    }
-    /// Like [`blocking::PhalaCloud::get_app_env_encrypt_pub_key`](crate::blocking::PhalaCloud::get_app_env_encrypt_pub_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_app_env_encrypt_pub_key(
-        &self,
-        kms_id: impl ::std::fmt::Display,
-        app_id: impl ::std::fmt::Display,
-    ) -> GetAppEnvEncryptPubKeyBuilder<'_, BlockingSafe> {
-        GetAppEnvEncryptPubKeyBuilder::new(
-            self.inner(),
-            kms_id.to_string(),
-            app_id.to_string(),
-        )
-    }
-}
 /// A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_info`] or [`PhalaCloud::safe_get_kms_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetKmsInfoBuilder<'a, M = Raise> {
@@ -249,56 +191,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetKmsInfoBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<types::KmsInfo>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get KMS details
-
-Retrieve KMS instance details by hashed ID or slug.
-
-`GET /api/v1/kms/{kms_id}`
-
-The Python SDK also calls this operation `get_kms_contract`.
-
-Declared error statuses: 404, 422.*/
-    pub fn get_kms_info(
-        &self,
-        kms_id: impl ::std::fmt::Display,
-    ) -> GetKmsInfoBuilder<'_> {
-        GetKmsInfoBuilder::new(self, kms_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_kms_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_kms_info(
-        &self,
-        kms_id: impl ::std::fmt::Display,
-    ) -> GetKmsInfoBuilder<'_, Safe> {
-        GetKmsInfoBuilder::new(self, kms_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get KMS details
-
-Retrieve KMS instance details by hashed ID or slug.
-
-`GET /api/v1/kms/{kms_id}`
-
-The Python SDK also calls this operation `get_kms_contract`.
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_kms_info(
-        &self,
-        kms_id: impl ::std::fmt::Display,
-    ) -> GetKmsInfoBuilder<'_, Blocking> {
-        GetKmsInfoBuilder::new(self.inner(), kms_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_kms_info`](crate::blocking::PhalaCloud::get_kms_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_kms_info(
-        &self,
-        kms_id: impl ::std::fmt::Display,
-    ) -> GetKmsInfoBuilder<'_, BlockingSafe> {
-        GetKmsInfoBuilder::new(self.inner(), kms_id.to_string())
     }
 }
 /// A `GET /api/v1/kms` request, started by [`PhalaCloud::get_kms_list`] or [`PhalaCloud::safe_get_kms_list`]; `.await` (or `.send().await`) sends it.
@@ -425,54 +317,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetKmsListBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<types::KmsListResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** List KMS instances
-
-Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
-
-`GET /api/v1/kms`
-
-Optional parameters, set on the returned builder:
-- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (1-100)
-
-The Python SDK also calls this operation `list_kms_contracts`.
-
-Declared error statuses: 422.*/
-    pub fn get_kms_list(&self) -> GetKmsListBuilder<'_> {
-        GetKmsListBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::get_kms_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_kms_list(&self) -> GetKmsListBuilder<'_, Safe> {
-        GetKmsListBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** List KMS instances
-
-Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
-
-`GET /api/v1/kms`
-
-Optional parameters, set on the returned builder:
-- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (1-100)
-
-The Python SDK also calls this operation `list_kms_contracts`.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_kms_list(&self) -> GetKmsListBuilder<'_, Blocking> {
-        GetKmsListBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::get_kms_list`](crate::blocking::PhalaCloud::get_kms_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_kms_list(&self) -> GetKmsListBuilder<'_, BlockingSafe> {
-        GetKmsListBuilder::new(self.inner())
     }
 }
 impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
@@ -621,52 +465,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetKmsOnChainDetailBuilder<
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Get on-chain KMS details by chain
-
-Returns KMS contracts on the specified chain with device and OS image whitelist status.
-
-`GET /api/v1/kms/on-chain/{chain}`
-
-Declared error statuses: 400, 422.*/
-    pub fn get_kms_on_chain_detail(
-        &self,
-        chain: impl ::std::fmt::Display,
-    ) -> GetKmsOnChainDetailBuilder<'_> {
-        GetKmsOnChainDetailBuilder::new(self, chain.to_string())
-    }
-    /// Like [`PhalaCloud::get_kms_on_chain_detail`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_kms_on_chain_detail(
-        &self,
-        chain: impl ::std::fmt::Display,
-    ) -> GetKmsOnChainDetailBuilder<'_, Safe> {
-        GetKmsOnChainDetailBuilder::new(self, chain.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get on-chain KMS details by chain
-
-Returns KMS contracts on the specified chain with device and OS image whitelist status.
-
-`GET /api/v1/kms/on-chain/{chain}`
-
-Declared error statuses: 400, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_kms_on_chain_detail(
-        &self,
-        chain: impl ::std::fmt::Display,
-    ) -> GetKmsOnChainDetailBuilder<'_, Blocking> {
-        GetKmsOnChainDetailBuilder::new(self.inner(), chain.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_kms_on_chain_detail`](crate::blocking::PhalaCloud::get_kms_on_chain_detail), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_kms_on_chain_detail(
-        &self,
-        chain: impl ::std::fmt::Display,
-    ) -> GetKmsOnChainDetailBuilder<'_, BlockingSafe> {
-        GetKmsOnChainDetailBuilder::new(self.inner(), chain.to_string())
-    }
-}
 /// A `GET /api/v1/kms/{kms_id}/info` request, started by [`PhalaCloud::inspect_kms`] or [`PhalaCloud::safe_inspect_kms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct InspectKmsBuilder<'a, M = Raise> {
@@ -748,52 +546,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for InspectKmsBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<types::KmsInspectResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Inspect KMS instance
-
-Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
-
-`GET /api/v1/kms/{kms_id}/info`
-
-Declared error statuses: 422.*/
-    pub fn inspect_kms(
-        &self,
-        kms_id: impl ::std::fmt::Display,
-    ) -> InspectKmsBuilder<'_> {
-        InspectKmsBuilder::new(self, kms_id.to_string())
-    }
-    /// Like [`PhalaCloud::inspect_kms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_inspect_kms(
-        &self,
-        kms_id: impl ::std::fmt::Display,
-    ) -> InspectKmsBuilder<'_, Safe> {
-        InspectKmsBuilder::new(self, kms_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Inspect KMS instance
-
-Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
-
-`GET /api/v1/kms/{kms_id}/info`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn inspect_kms(
-        &self,
-        kms_id: impl ::std::fmt::Display,
-    ) -> InspectKmsBuilder<'_, Blocking> {
-        InspectKmsBuilder::new(self.inner(), kms_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::inspect_kms`](crate::blocking::PhalaCloud::inspect_kms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_inspect_kms(
-        &self,
-        kms_id: impl ::std::fmt::Display,
-    ) -> InspectKmsBuilder<'_, BlockingSafe> {
-        InspectKmsBuilder::new(self.inner(), kms_id.to_string())
     }
 }
 /// A `GET /api/v1/kms/{slug}/nodes` request, started by [`PhalaCloud::list_kms_contract_nodes`] or [`PhalaCloud::safe_list_kms_contract_nodes`]; `.await` (or `.send().await`) sends it.
@@ -882,56 +634,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListKmsContractNodesBuilder
     type IntoFuture = BoxFuture<'a, M::Output<types::KmsContractNodeList>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** List the KMS nodes of a KMS contract
-
-The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
-
-`GET /api/v1/kms/{slug}/nodes`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`list_kms_contract_nodes`, model `ListKmsContractNodesResponse`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.*/
-    pub fn list_kms_contract_nodes(
-        &self,
-        slug: impl ::std::fmt::Display,
-    ) -> ListKmsContractNodesBuilder<'_> {
-        ListKmsContractNodesBuilder::new(self, slug.to_string())
-    }
-    /// Like [`PhalaCloud::list_kms_contract_nodes`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_list_kms_contract_nodes(
-        &self,
-        slug: impl ::std::fmt::Display,
-    ) -> ListKmsContractNodesBuilder<'_, Safe> {
-        ListKmsContractNodesBuilder::new(self, slug.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** List the KMS nodes of a KMS contract
-
-The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
-
-`GET /api/v1/kms/{slug}/nodes`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`list_kms_contract_nodes`, model `ListKmsContractNodesResponse`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.
-
-Blocking: `send()` returns the result.*/
-    pub fn list_kms_contract_nodes(
-        &self,
-        slug: impl ::std::fmt::Display,
-    ) -> ListKmsContractNodesBuilder<'_, Blocking> {
-        ListKmsContractNodesBuilder::new(self.inner(), slug.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::list_kms_contract_nodes`](crate::blocking::PhalaCloud::list_kms_contract_nodes), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_list_kms_contract_nodes(
-        &self,
-        slug: impl ::std::fmt::Display,
-    ) -> ListKmsContractNodesBuilder<'_, BlockingSafe> {
-        ListKmsContractNodesBuilder::new(self.inner(), slug.to_string())
     }
 }
 /// A `GET /api/v1/kms/phala/next_app_id` request, started by [`PhalaCloud::next_app_ids`] or [`PhalaCloud::safe_next_app_ids`]; `.await` (or `.send().await`) sends it.
@@ -1033,7 +735,137 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for NextAppIdsBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
+/** # KMS
+
+The 7 operations tagged `KMS`, each with its `safe_` twin; [`crate::tags::kms`] lists them with their requests and summaries.*/
 impl PhalaCloud {
+    /** Get app encryption pubkey
+
+Retrieve the public key for encrypting environment variables before deployment.
+
+`GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
+
+Declared error statuses: 400, 404, 422, 500.*/
+    pub fn get_app_env_encrypt_pub_key(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppEnvEncryptPubKeyBuilder<'_> {
+        GetAppEnvEncryptPubKeyBuilder::new(self, kms_id.to_string(), app_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_app_env_encrypt_pub_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_app_env_encrypt_pub_key(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppEnvEncryptPubKeyBuilder<'_, Safe> {
+        GetAppEnvEncryptPubKeyBuilder::new(self, kms_id.to_string(), app_id.to_string())
+    }
+    /** Get KMS details
+
+Retrieve KMS instance details by hashed ID or slug.
+
+`GET /api/v1/kms/{kms_id}`
+
+The Python SDK also calls this operation `get_kms_contract`.
+
+Declared error statuses: 404, 422.*/
+    pub fn get_kms_info(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+    ) -> GetKmsInfoBuilder<'_> {
+        GetKmsInfoBuilder::new(self, kms_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_kms_info`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_kms_info(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+    ) -> GetKmsInfoBuilder<'_, Safe> {
+        GetKmsInfoBuilder::new(self, kms_id.to_string())
+    }
+    /** List KMS instances
+
+Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
+
+`GET /api/v1/kms`
+
+Optional parameters, set on the returned builder:
+- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
+- `page`: Page number (1-indexed)
+- `page_size`: Items per page (1-100)
+
+The Python SDK also calls this operation `list_kms_contracts`.
+
+Declared error statuses: 422.*/
+    pub fn get_kms_list(&self) -> GetKmsListBuilder<'_> {
+        GetKmsListBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::get_kms_list`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_kms_list(&self) -> GetKmsListBuilder<'_, Safe> {
+        GetKmsListBuilder::new(self)
+    }
+    /** Get on-chain KMS details by chain
+
+Returns KMS contracts on the specified chain with device and OS image whitelist status.
+
+`GET /api/v1/kms/on-chain/{chain}`
+
+Declared error statuses: 400, 422.*/
+    pub fn get_kms_on_chain_detail(
+        &self,
+        chain: impl ::std::fmt::Display,
+    ) -> GetKmsOnChainDetailBuilder<'_> {
+        GetKmsOnChainDetailBuilder::new(self, chain.to_string())
+    }
+    /// Like [`PhalaCloud::get_kms_on_chain_detail`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_kms_on_chain_detail(
+        &self,
+        chain: impl ::std::fmt::Display,
+    ) -> GetKmsOnChainDetailBuilder<'_, Safe> {
+        GetKmsOnChainDetailBuilder::new(self, chain.to_string())
+    }
+    /** Inspect KMS instance
+
+Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
+
+`GET /api/v1/kms/{kms_id}/info`
+
+Declared error statuses: 422.*/
+    pub fn inspect_kms(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+    ) -> InspectKmsBuilder<'_> {
+        InspectKmsBuilder::new(self, kms_id.to_string())
+    }
+    /// Like [`PhalaCloud::inspect_kms`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_inspect_kms(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+    ) -> InspectKmsBuilder<'_, Safe> {
+        InspectKmsBuilder::new(self, kms_id.to_string())
+    }
+    /** List the KMS nodes of a KMS contract
+
+The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
+
+`GET /api/v1/kms/{slug}/nodes`
+
+Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`list_kms_contract_nodes`, model `ListKmsContractNodesResponse`) by an overlay in `spec/overlays/`.
+
+Declared error statuses: 404.*/
+    pub fn list_kms_contract_nodes(
+        &self,
+        slug: impl ::std::fmt::Display,
+    ) -> ListKmsContractNodesBuilder<'_> {
+        ListKmsContractNodesBuilder::new(self, slug.to_string())
+    }
+    /// Like [`PhalaCloud::list_kms_contract_nodes`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_kms_contract_nodes(
+        &self,
+        slug: impl ::std::fmt::Display,
+    ) -> ListKmsContractNodesBuilder<'_, Safe> {
+        ListKmsContractNodesBuilder::new(self, slug.to_string())
+    }
     /** Predict next app IDs
 
 Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
@@ -1052,7 +884,157 @@ Declared error statuses: 401, 403, 404, 422, 500.*/
         NextAppIdsBuilder::new(self)
     }
 }
+/** # KMS
+
+The operations tagged `KMS`, blocking; [`crate::tags::kms`] lists them.*/
 impl blocking::PhalaCloud {
+    /** Get app encryption pubkey
+
+Retrieve the public key for encrypting environment variables before deployment.
+
+`GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
+
+Declared error statuses: 400, 404, 422, 500.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_app_env_encrypt_pub_key(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppEnvEncryptPubKeyBuilder<'_, Blocking> {
+        GetAppEnvEncryptPubKeyBuilder::new(
+            self.inner(),
+            kms_id.to_string(),
+            app_id.to_string(),
+        )
+    }
+    /// Like [`blocking::PhalaCloud::get_app_env_encrypt_pub_key`](crate::blocking::PhalaCloud::get_app_env_encrypt_pub_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_app_env_encrypt_pub_key(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+        app_id: impl ::std::fmt::Display,
+    ) -> GetAppEnvEncryptPubKeyBuilder<'_, BlockingSafe> {
+        GetAppEnvEncryptPubKeyBuilder::new(
+            self.inner(),
+            kms_id.to_string(),
+            app_id.to_string(),
+        )
+    }
+    /** Get KMS details
+
+Retrieve KMS instance details by hashed ID or slug.
+
+`GET /api/v1/kms/{kms_id}`
+
+The Python SDK also calls this operation `get_kms_contract`.
+
+Declared error statuses: 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_kms_info(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+    ) -> GetKmsInfoBuilder<'_, Blocking> {
+        GetKmsInfoBuilder::new(self.inner(), kms_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_kms_info`](crate::blocking::PhalaCloud::get_kms_info), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_kms_info(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+    ) -> GetKmsInfoBuilder<'_, BlockingSafe> {
+        GetKmsInfoBuilder::new(self.inner(), kms_id.to_string())
+    }
+    /** List KMS instances
+
+Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
+
+`GET /api/v1/kms`
+
+Optional parameters, set on the returned builder:
+- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
+- `page`: Page number (1-indexed)
+- `page_size`: Items per page (1-100)
+
+The Python SDK also calls this operation `list_kms_contracts`.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_kms_list(&self) -> GetKmsListBuilder<'_, Blocking> {
+        GetKmsListBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::get_kms_list`](crate::blocking::PhalaCloud::get_kms_list), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_kms_list(&self) -> GetKmsListBuilder<'_, BlockingSafe> {
+        GetKmsListBuilder::new(self.inner())
+    }
+    /** Get on-chain KMS details by chain
+
+Returns KMS contracts on the specified chain with device and OS image whitelist status.
+
+`GET /api/v1/kms/on-chain/{chain}`
+
+Declared error statuses: 400, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_kms_on_chain_detail(
+        &self,
+        chain: impl ::std::fmt::Display,
+    ) -> GetKmsOnChainDetailBuilder<'_, Blocking> {
+        GetKmsOnChainDetailBuilder::new(self.inner(), chain.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_kms_on_chain_detail`](crate::blocking::PhalaCloud::get_kms_on_chain_detail), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_kms_on_chain_detail(
+        &self,
+        chain: impl ::std::fmt::Display,
+    ) -> GetKmsOnChainDetailBuilder<'_, BlockingSafe> {
+        GetKmsOnChainDetailBuilder::new(self.inner(), chain.to_string())
+    }
+    /** Inspect KMS instance
+
+Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
+
+`GET /api/v1/kms/{kms_id}/info`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn inspect_kms(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+    ) -> InspectKmsBuilder<'_, Blocking> {
+        InspectKmsBuilder::new(self.inner(), kms_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::inspect_kms`](crate::blocking::PhalaCloud::inspect_kms), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_inspect_kms(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+    ) -> InspectKmsBuilder<'_, BlockingSafe> {
+        InspectKmsBuilder::new(self.inner(), kms_id.to_string())
+    }
+    /** List the KMS nodes of a KMS contract
+
+The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
+
+`GET /api/v1/kms/{slug}/nodes`
+
+Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`list_kms_contract_nodes`, model `ListKmsContractNodesResponse`) by an overlay in `spec/overlays/`.
+
+Declared error statuses: 404.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_kms_contract_nodes(
+        &self,
+        slug: impl ::std::fmt::Display,
+    ) -> ListKmsContractNodesBuilder<'_, Blocking> {
+        ListKmsContractNodesBuilder::new(self.inner(), slug.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::list_kms_contract_nodes`](crate::blocking::PhalaCloud::list_kms_contract_nodes), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_kms_contract_nodes(
+        &self,
+        slug: impl ::std::fmt::Display,
+    ) -> ListKmsContractNodesBuilder<'_, BlockingSafe> {
+        ListKmsContractNodesBuilder::new(self.inner(), slug.to_string())
+    }
     /** Predict next app IDs
 
 Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.

@@ -143,6 +143,7 @@ pub const OPERATIONS: &[&str] = &[
     "view_attestation",
 ];
 #[cfg(feature = "dynamic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
 impl crate::PhalaCloud {
     /// Calls an operation by method name with JSON arguments keyed by
     /// parameter name (`{"cvm_id": "...", "page": 2, "body": {...}}`),
@@ -873,6 +874,7 @@ impl crate::PhalaCloud {
     }
 }
 #[cfg(feature = "dynamic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
 impl crate::blocking::PhalaCloud {
     /// [`crate::PhalaCloud::call_json`], blocking.
     pub fn call_json(

@@ -133,54 +133,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetOsImagesBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** List public OS images
-
-The OS images CVMs can run, paginated.
-
-`GET /api/v1/os-images`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_os_images`, models `GetOsImagesRequest` / `GetOsImagesResponse`) by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `is_dev`: Filter: true for development images only, false for production only.
-- `page`: Page number (1-indexed).
-- `page_size`: Items per page.
-
-Declared error statuses: 422.*/
-    pub fn get_os_images(&self) -> GetOsImagesBuilder<'_> {
-        GetOsImagesBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::get_os_images`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_os_images(&self) -> GetOsImagesBuilder<'_, Safe> {
-        GetOsImagesBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** List public OS images
-
-The OS images CVMs can run, paginated.
-
-`GET /api/v1/os-images`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_os_images`, models `GetOsImagesRequest` / `GetOsImagesResponse`) by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `is_dev`: Filter: true for development images only, false for production only.
-- `page`: Page number (1-indexed).
-- `page_size`: Items per page.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_os_images(&self) -> GetOsImagesBuilder<'_, Blocking> {
-        GetOsImagesBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::get_os_images`](crate::blocking::PhalaCloud::get_os_images), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_os_images(&self) -> GetOsImagesBuilder<'_, BlockingSafe> {
-        GetOsImagesBuilder::new(self.inner())
-    }
-}
 impl<'a, M: Mode> GetOsImagesBuilder<'a, M> {
     fn into_async(self) -> GetOsImagesBuilder<'a, Raise> {
         let template = self;
@@ -242,5 +194,59 @@ impl<'a> GetOsImagesBuilder<'a, Blocking> {
     > {
         let client = self.phala_client;
         self.into_async().pages().items().blocking(client)
+    }
+}
+/** # OS Images
+
+The operation tagged `OS Images`, each with its `safe_` twin; [`crate::tags::os_images`] lists them with their requests and summaries.*/
+impl PhalaCloud {
+    /** List public OS images
+
+The OS images CVMs can run, paginated.
+
+`GET /api/v1/os-images`
+
+Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_os_images`, models `GetOsImagesRequest` / `GetOsImagesResponse`) by an overlay in `spec/overlays/`.
+
+Optional parameters, set on the returned builder:
+- `is_dev`: Filter: true for development images only, false for production only.
+- `page`: Page number (1-indexed).
+- `page_size`: Items per page.
+
+Declared error statuses: 422.*/
+    pub fn get_os_images(&self) -> GetOsImagesBuilder<'_> {
+        GetOsImagesBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::get_os_images`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_os_images(&self) -> GetOsImagesBuilder<'_, Safe> {
+        GetOsImagesBuilder::new(self)
+    }
+}
+/** # OS Images
+
+The operations tagged `OS Images`, blocking; [`crate::tags::os_images`] lists them.*/
+impl blocking::PhalaCloud {
+    /** List public OS images
+
+The OS images CVMs can run, paginated.
+
+`GET /api/v1/os-images`
+
+Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_os_images`, models `GetOsImagesRequest` / `GetOsImagesResponse`) by an overlay in `spec/overlays/`.
+
+Optional parameters, set on the returned builder:
+- `is_dev`: Filter: true for development images only, false for production only.
+- `page`: Page number (1-indexed).
+- `page_size`: Items per page.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_os_images(&self) -> GetOsImagesBuilder<'_, Blocking> {
+        GetOsImagesBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::get_os_images`](crate::blocking::PhalaCloud::get_os_images), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_os_images(&self) -> GetOsImagesBuilder<'_, BlockingSafe> {
+        GetOsImagesBuilder::new(self.inner())
     }
 }

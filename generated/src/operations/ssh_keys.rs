@@ -94,52 +94,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateSshKeyBuilder<'a, M> 
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Add SSH key
-
-Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
-
-`POST /api/v1/user/ssh-keys`
-
-Declared error statuses: 400, 401, 422.*/
-    pub fn create_ssh_key(
-        &self,
-        body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
-    ) -> CreateSshKeyBuilder<'_> {
-        CreateSshKeyBuilder::new(self, body.into())
-    }
-    /// Like [`PhalaCloud::create_ssh_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_create_ssh_key(
-        &self,
-        body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
-    ) -> CreateSshKeyBuilder<'_, Safe> {
-        CreateSshKeyBuilder::new(self, body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Add SSH key
-
-Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
-
-`POST /api/v1/user/ssh-keys`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn create_ssh_key(
-        &self,
-        body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
-    ) -> CreateSshKeyBuilder<'_, Blocking> {
-        CreateSshKeyBuilder::new(self.inner(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::create_ssh_key`](crate::blocking::PhalaCloud::create_ssh_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_create_ssh_key(
-        &self,
-        body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
-    ) -> CreateSshKeyBuilder<'_, BlockingSafe> {
-        CreateSshKeyBuilder::new(self.inner(), body.into())
-    }
-}
 /// A `DELETE /api/v1/user/ssh-keys/{key_id}` request, started by [`PhalaCloud::delete_ssh_key`] or [`PhalaCloud::safe_delete_ssh_key`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSshKeyBuilder<'a, M = Raise> {
@@ -214,52 +168,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteSshKeyBuilder<'a, M> 
     type IntoFuture = BoxFuture<'a, M::Output<()>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Delete SSH key
-
-Soft-deletes an SSH key. Key must belong to the authenticated user.
-
-`DELETE /api/v1/user/ssh-keys/{key_id}`
-
-Declared error statuses: 400, 401, 404, 422.*/
-    pub fn delete_ssh_key(
-        &self,
-        key_id: impl ::std::fmt::Display,
-    ) -> DeleteSshKeyBuilder<'_> {
-        DeleteSshKeyBuilder::new(self, key_id.to_string())
-    }
-    /// Like [`PhalaCloud::delete_ssh_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_delete_ssh_key(
-        &self,
-        key_id: impl ::std::fmt::Display,
-    ) -> DeleteSshKeyBuilder<'_, Safe> {
-        DeleteSshKeyBuilder::new(self, key_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Delete SSH key
-
-Soft-deletes an SSH key. Key must belong to the authenticated user.
-
-`DELETE /api/v1/user/ssh-keys/{key_id}`
-
-Declared error statuses: 400, 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn delete_ssh_key(
-        &self,
-        key_id: impl ::std::fmt::Display,
-    ) -> DeleteSshKeyBuilder<'_, Blocking> {
-        DeleteSshKeyBuilder::new(self.inner(), key_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::delete_ssh_key`](crate::blocking::PhalaCloud::delete_ssh_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_delete_ssh_key(
-        &self,
-        key_id: impl ::std::fmt::Display,
-    ) -> DeleteSshKeyBuilder<'_, BlockingSafe> {
-        DeleteSshKeyBuilder::new(self.inner(), key_id.to_string())
     }
 }
 /// A `POST /api/v1/user/ssh-keys/github-profile` request, started by [`PhalaCloud::import_github_profile_ssh_keys`] or [`PhalaCloud::safe_import_github_profile_ssh_keys`]; `.await` (or `.send().await`) sends it.
@@ -348,52 +256,6 @@ for ImportGithubProfileSshKeysBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Import keys from GitHub profile
-
-Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
-
-`POST /api/v1/user/ssh-keys/github-profile`
-
-Declared error statuses: 400, 401, 422.*/
-    pub fn import_github_profile_ssh_keys(
-        &self,
-        body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
-    ) -> ImportGithubProfileSshKeysBuilder<'_> {
-        ImportGithubProfileSshKeysBuilder::new(self, body.into())
-    }
-    /// Like [`PhalaCloud::import_github_profile_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_import_github_profile_ssh_keys(
-        &self,
-        body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
-    ) -> ImportGithubProfileSshKeysBuilder<'_, Safe> {
-        ImportGithubProfileSshKeysBuilder::new(self, body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Import keys from GitHub profile
-
-Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
-
-`POST /api/v1/user/ssh-keys/github-profile`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn import_github_profile_ssh_keys(
-        &self,
-        body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
-    ) -> ImportGithubProfileSshKeysBuilder<'_, Blocking> {
-        ImportGithubProfileSshKeysBuilder::new(self.inner(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::import_github_profile_ssh_keys`](crate::blocking::PhalaCloud::import_github_profile_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_import_github_profile_ssh_keys(
-        &self,
-        body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
-    ) -> ImportGithubProfileSshKeysBuilder<'_, BlockingSafe> {
-        ImportGithubProfileSshKeysBuilder::new(self.inner(), body.into())
-    }
-}
 /// A `GET /api/v1/user/ssh-keys` request, started by [`PhalaCloud::list_ssh_keys`] or [`PhalaCloud::safe_list_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSshKeysBuilder<'a, M = Raise> {
@@ -472,40 +334,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListSshKeysBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<::std::vec::Vec<types::SshKeyResponse>>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** List user SSH keys
-
-Returns all SSH keys belonging to the authenticated user.
-
-`GET /api/v1/user/ssh-keys`
-
-Declared error statuses: 401.*/
-    pub fn list_ssh_keys(&self) -> ListSshKeysBuilder<'_> {
-        ListSshKeysBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::list_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_list_ssh_keys(&self) -> ListSshKeysBuilder<'_, Safe> {
-        ListSshKeysBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** List user SSH keys
-
-Returns all SSH keys belonging to the authenticated user.
-
-`GET /api/v1/user/ssh-keys`
-
-Declared error statuses: 401.
-
-Blocking: `send()` returns the result.*/
-    pub fn list_ssh_keys(&self) -> ListSshKeysBuilder<'_, Blocking> {
-        ListSshKeysBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::list_ssh_keys`](crate::blocking::PhalaCloud::list_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_list_ssh_keys(&self) -> ListSshKeysBuilder<'_, BlockingSafe> {
-        ListSshKeysBuilder::new(self.inner())
     }
 }
 /// A `POST /api/v1/user/ssh-keys/github-sync` request, started by [`PhalaCloud::sync_github_ssh_keys`] or [`PhalaCloud::safe_sync_github_ssh_keys`]; `.await` (or `.send().await`) sends it.
@@ -588,7 +416,84 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for SyncGithubSshKeysBuilder<'a
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
+/** # SSH Keys
+
+The 5 operations tagged `SSH Keys`, each with its `safe_` twin; [`crate::tags::ssh_keys`] lists them with their requests and summaries.*/
 impl PhalaCloud {
+    /** Add SSH key
+
+Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
+
+`POST /api/v1/user/ssh-keys`
+
+Declared error statuses: 400, 401, 422.*/
+    pub fn create_ssh_key(
+        &self,
+        body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
+    ) -> CreateSshKeyBuilder<'_> {
+        CreateSshKeyBuilder::new(self, body.into())
+    }
+    /// Like [`PhalaCloud::create_ssh_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_create_ssh_key(
+        &self,
+        body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
+    ) -> CreateSshKeyBuilder<'_, Safe> {
+        CreateSshKeyBuilder::new(self, body.into())
+    }
+    /** Delete SSH key
+
+Soft-deletes an SSH key. Key must belong to the authenticated user.
+
+`DELETE /api/v1/user/ssh-keys/{key_id}`
+
+Declared error statuses: 400, 401, 404, 422.*/
+    pub fn delete_ssh_key(
+        &self,
+        key_id: impl ::std::fmt::Display,
+    ) -> DeleteSshKeyBuilder<'_> {
+        DeleteSshKeyBuilder::new(self, key_id.to_string())
+    }
+    /// Like [`PhalaCloud::delete_ssh_key`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_delete_ssh_key(
+        &self,
+        key_id: impl ::std::fmt::Display,
+    ) -> DeleteSshKeyBuilder<'_, Safe> {
+        DeleteSshKeyBuilder::new(self, key_id.to_string())
+    }
+    /** Import keys from GitHub profile
+
+Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
+
+`POST /api/v1/user/ssh-keys/github-profile`
+
+Declared error statuses: 400, 401, 422.*/
+    pub fn import_github_profile_ssh_keys(
+        &self,
+        body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
+    ) -> ImportGithubProfileSshKeysBuilder<'_> {
+        ImportGithubProfileSshKeysBuilder::new(self, body.into())
+    }
+    /// Like [`PhalaCloud::import_github_profile_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_import_github_profile_ssh_keys(
+        &self,
+        body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
+    ) -> ImportGithubProfileSshKeysBuilder<'_, Safe> {
+        ImportGithubProfileSshKeysBuilder::new(self, body.into())
+    }
+    /** List user SSH keys
+
+Returns all SSH keys belonging to the authenticated user.
+
+`GET /api/v1/user/ssh-keys`
+
+Declared error statuses: 401.*/
+    pub fn list_ssh_keys(&self) -> ListSshKeysBuilder<'_> {
+        ListSshKeysBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::list_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_ssh_keys(&self) -> ListSshKeysBuilder<'_, Safe> {
+        ListSshKeysBuilder::new(self)
+    }
     /** Sync keys from GitHub
 
 Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
@@ -604,7 +509,92 @@ Declared error statuses: 400, 401.*/
         SyncGithubSshKeysBuilder::new(self)
     }
 }
+/** # SSH Keys
+
+The operations tagged `SSH Keys`, blocking; [`crate::tags::ssh_keys`] lists them.*/
 impl blocking::PhalaCloud {
+    /** Add SSH key
+
+Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
+
+`POST /api/v1/user/ssh-keys`
+
+Declared error statuses: 400, 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn create_ssh_key(
+        &self,
+        body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
+    ) -> CreateSshKeyBuilder<'_, Blocking> {
+        CreateSshKeyBuilder::new(self.inner(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::create_ssh_key`](crate::blocking::PhalaCloud::create_ssh_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_create_ssh_key(
+        &self,
+        body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
+    ) -> CreateSshKeyBuilder<'_, BlockingSafe> {
+        CreateSshKeyBuilder::new(self.inner(), body.into())
+    }
+    /** Delete SSH key
+
+Soft-deletes an SSH key. Key must belong to the authenticated user.
+
+`DELETE /api/v1/user/ssh-keys/{key_id}`
+
+Declared error statuses: 400, 401, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn delete_ssh_key(
+        &self,
+        key_id: impl ::std::fmt::Display,
+    ) -> DeleteSshKeyBuilder<'_, Blocking> {
+        DeleteSshKeyBuilder::new(self.inner(), key_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::delete_ssh_key`](crate::blocking::PhalaCloud::delete_ssh_key), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_delete_ssh_key(
+        &self,
+        key_id: impl ::std::fmt::Display,
+    ) -> DeleteSshKeyBuilder<'_, BlockingSafe> {
+        DeleteSshKeyBuilder::new(self.inner(), key_id.to_string())
+    }
+    /** Import keys from GitHub profile
+
+Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
+
+`POST /api/v1/user/ssh-keys/github-profile`
+
+Declared error statuses: 400, 401, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn import_github_profile_ssh_keys(
+        &self,
+        body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
+    ) -> ImportGithubProfileSshKeysBuilder<'_, Blocking> {
+        ImportGithubProfileSshKeysBuilder::new(self.inner(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::import_github_profile_ssh_keys`](crate::blocking::PhalaCloud::import_github_profile_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_import_github_profile_ssh_keys(
+        &self,
+        body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
+    ) -> ImportGithubProfileSshKeysBuilder<'_, BlockingSafe> {
+        ImportGithubProfileSshKeysBuilder::new(self.inner(), body.into())
+    }
+    /** List user SSH keys
+
+Returns all SSH keys belonging to the authenticated user.
+
+`GET /api/v1/user/ssh-keys`
+
+Declared error statuses: 401.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_ssh_keys(&self) -> ListSshKeysBuilder<'_, Blocking> {
+        ListSshKeysBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::list_ssh_keys`](crate::blocking::PhalaCloud::list_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_ssh_keys(&self) -> ListSshKeysBuilder<'_, BlockingSafe> {
+        ListSshKeysBuilder::new(self.inner())
+    }
     /** Sync keys from GitHub
 
 Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.

@@ -87,42 +87,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAvailableNodesBuilder<'a
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** List nodes available for new CVMs
-
-The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
-
-`GET /api/v1/teepods/available`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_available_nodes`, model `AvailableNodes`) by an overlay in `spec/overlays/`.*/
-    pub fn get_available_nodes(&self) -> GetAvailableNodesBuilder<'_> {
-        GetAvailableNodesBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::get_available_nodes`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_available_nodes(&self) -> GetAvailableNodesBuilder<'_, Safe> {
-        GetAvailableNodesBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** List nodes available for new CVMs
-
-The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
-
-`GET /api/v1/teepods/available`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_available_nodes`, model `AvailableNodes`) by an overlay in `spec/overlays/`.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_available_nodes(&self) -> GetAvailableNodesBuilder<'_, Blocking> {
-        GetAvailableNodesBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::get_available_nodes`](crate::blocking::PhalaCloud::get_available_nodes), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_available_nodes(
-        &self,
-    ) -> GetAvailableNodesBuilder<'_, BlockingSafe> {
-        GetAvailableNodesBuilder::new(self.inner())
-    }
-}
 /// A `GET /api/v1/teepods/cvm-create-resources` request, started by [`PhalaCloud::get_cvm_create_resources`] or [`PhalaCloud::safe_get_cvm_create_resources`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmCreateResourcesBuilder<'a, M = Raise> {
@@ -204,7 +168,24 @@ for GetCvmCreateResourcesBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
+/** # Teepods
+
+The 2 operations tagged `Teepods`, each with its `safe_` twin; [`crate::tags::teepods`] lists them with their requests and summaries.*/
 impl PhalaCloud {
+    /** List nodes available for new CVMs
+
+The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
+
+`GET /api/v1/teepods/available`
+
+Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_available_nodes`, model `AvailableNodes`) by an overlay in `spec/overlays/`.*/
+    pub fn get_available_nodes(&self) -> GetAvailableNodesBuilder<'_> {
+        GetAvailableNodesBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::get_available_nodes`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_available_nodes(&self) -> GetAvailableNodesBuilder<'_, Safe> {
+        GetAvailableNodesBuilder::new(self)
+    }
     /** Get the resources a CVM can be created with
 
 Nodes, KMS nodes, node-to-KMS relations, gateways and instance types, in one graph.
@@ -222,7 +203,28 @@ Not in the public API spec: the server serves it, and this operation is taken fr
         GetCvmCreateResourcesBuilder::new(self)
     }
 }
+/** # Teepods
+
+The operations tagged `Teepods`, blocking; [`crate::tags::teepods`] lists them.*/
 impl blocking::PhalaCloud {
+    /** List nodes available for new CVMs
+
+The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
+
+`GET /api/v1/teepods/available`
+
+Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_available_nodes`, model `AvailableNodes`) by an overlay in `spec/overlays/`.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_available_nodes(&self) -> GetAvailableNodesBuilder<'_, Blocking> {
+        GetAvailableNodesBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::get_available_nodes`](crate::blocking::PhalaCloud::get_available_nodes), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_available_nodes(
+        &self,
+    ) -> GetAvailableNodesBuilder<'_, BlockingSafe> {
+        GetAvailableNodesBuilder::new(self.inner())
+    }
     /** Get the resources a CVM can be created with
 
 Nodes, KMS nodes, node-to-KMS relations, gateways and instance types, in one graph.

@@ -94,48 +94,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateWebhookBuilder<'a, M>
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Create workspace webhook
-
-`POST /api/v1/workspace/webhooks`
-
-Declared error statuses: 422.*/
-    pub fn create_webhook(
-        &self,
-        body: impl ::std::convert::Into<types::WebhookCreateRequest>,
-    ) -> CreateWebhookBuilder<'_> {
-        CreateWebhookBuilder::new(self, body.into())
-    }
-    /// Like [`PhalaCloud::create_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_create_webhook(
-        &self,
-        body: impl ::std::convert::Into<types::WebhookCreateRequest>,
-    ) -> CreateWebhookBuilder<'_, Safe> {
-        CreateWebhookBuilder::new(self, body.into())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Create workspace webhook
-
-`POST /api/v1/workspace/webhooks`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn create_webhook(
-        &self,
-        body: impl ::std::convert::Into<types::WebhookCreateRequest>,
-    ) -> CreateWebhookBuilder<'_, Blocking> {
-        CreateWebhookBuilder::new(self.inner(), body.into())
-    }
-    /// Like [`blocking::PhalaCloud::create_webhook`](crate::blocking::PhalaCloud::create_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_create_webhook(
-        &self,
-        body: impl ::std::convert::Into<types::WebhookCreateRequest>,
-    ) -> CreateWebhookBuilder<'_, BlockingSafe> {
-        CreateWebhookBuilder::new(self.inner(), body.into())
-    }
-}
 /// A `DELETE /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::delete_webhook`] or [`PhalaCloud::safe_delete_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWebhookBuilder<'a, M = Raise> {
@@ -210,48 +168,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteWebhookBuilder<'a, M>
     type IntoFuture = BoxFuture<'a, M::Output<()>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Delete webhook
-
-`DELETE /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.*/
-    pub fn delete_webhook(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> DeleteWebhookBuilder<'_> {
-        DeleteWebhookBuilder::new(self, webhook_id.to_string())
-    }
-    /// Like [`PhalaCloud::delete_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_delete_webhook(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> DeleteWebhookBuilder<'_, Safe> {
-        DeleteWebhookBuilder::new(self, webhook_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Delete webhook
-
-`DELETE /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn delete_webhook(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> DeleteWebhookBuilder<'_, Blocking> {
-        DeleteWebhookBuilder::new(self.inner(), webhook_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::delete_webhook`](crate::blocking::PhalaCloud::delete_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_delete_webhook(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> DeleteWebhookBuilder<'_, BlockingSafe> {
-        DeleteWebhookBuilder::new(self.inner(), webhook_id.to_string())
     }
 }
 /// A `GET /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::get_webhook`] or [`PhalaCloud::safe_get_webhook`]; `.await` (or `.send().await`) sends it.
@@ -337,48 +253,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWebhookBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Get webhook details
-
-`GET /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.*/
-    pub fn get_webhook(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> GetWebhookBuilder<'_> {
-        GetWebhookBuilder::new(self, webhook_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_webhook(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> GetWebhookBuilder<'_, Safe> {
-        GetWebhookBuilder::new(self, webhook_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get webhook details
-
-`GET /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_webhook(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> GetWebhookBuilder<'_, Blocking> {
-        GetWebhookBuilder::new(self.inner(), webhook_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_webhook`](crate::blocking::PhalaCloud::get_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_webhook(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> GetWebhookBuilder<'_, BlockingSafe> {
-        GetWebhookBuilder::new(self.inner(), webhook_id.to_string())
-    }
-}
 /// A `GET /api/v1/workspace/webhooks/{webhook_id}/stats` request, started by [`PhalaCloud::get_webhook_stats`] or [`PhalaCloud::safe_get_webhook_stats`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWebhookStatsBuilder<'a, M = Raise> {
@@ -460,48 +334,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWebhookStatsBuilder<'a, 
     type IntoFuture = BoxFuture<'a, M::Output<types::WebhookStatsResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Get webhook delivery stats
-
-`GET /api/v1/workspace/webhooks/{webhook_id}/stats`
-
-Declared error statuses: 422.*/
-    pub fn get_webhook_stats(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> GetWebhookStatsBuilder<'_> {
-        GetWebhookStatsBuilder::new(self, webhook_id.to_string())
-    }
-    /// Like [`PhalaCloud::get_webhook_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_webhook_stats(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> GetWebhookStatsBuilder<'_, Safe> {
-        GetWebhookStatsBuilder::new(self, webhook_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get webhook delivery stats
-
-`GET /api/v1/workspace/webhooks/{webhook_id}/stats`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_webhook_stats(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> GetWebhookStatsBuilder<'_, Blocking> {
-        GetWebhookStatsBuilder::new(self.inner(), webhook_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_webhook_stats`](crate::blocking::PhalaCloud::get_webhook_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_webhook_stats(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> GetWebhookStatsBuilder<'_, BlockingSafe> {
-        GetWebhookStatsBuilder::new(self.inner(), webhook_id.to_string())
     }
 }
 /// A `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries` request, started by [`PhalaCloud::list_webhook_deliveries`] or [`PhalaCloud::safe_list_webhook_deliveries`]; `.await` (or `.send().await`) sends it.
@@ -615,56 +447,6 @@ for ListWebhookDeliveriesBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** List webhook deliveries
-
-`GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
-
-Optional parameters, set on the returned builder:
-- `limit`: The `limit` parameter.
-- `offset`: The `offset` parameter.
-
-Declared error statuses: 422.*/
-    pub fn list_webhook_deliveries(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> ListWebhookDeliveriesBuilder<'_> {
-        ListWebhookDeliveriesBuilder::new(self, webhook_id.to_string())
-    }
-    /// Like [`PhalaCloud::list_webhook_deliveries`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_list_webhook_deliveries(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> ListWebhookDeliveriesBuilder<'_, Safe> {
-        ListWebhookDeliveriesBuilder::new(self, webhook_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** List webhook deliveries
-
-`GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
-
-Optional parameters, set on the returned builder:
-- `limit`: The `limit` parameter.
-- `offset`: The `offset` parameter.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn list_webhook_deliveries(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> ListWebhookDeliveriesBuilder<'_, Blocking> {
-        ListWebhookDeliveriesBuilder::new(self.inner(), webhook_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::list_webhook_deliveries`](crate::blocking::PhalaCloud::list_webhook_deliveries), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_list_webhook_deliveries(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> ListWebhookDeliveriesBuilder<'_, BlockingSafe> {
-        ListWebhookDeliveriesBuilder::new(self.inner(), webhook_id.to_string())
-    }
-}
 /// A `GET /api/v1/workspace/webhooks` request, started by [`PhalaCloud::list_webhooks`] or [`PhalaCloud::safe_list_webhooks`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWebhooksBuilder<'a, M = Raise> {
@@ -746,32 +528,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListWebhooksBuilder<'a, M> 
     type IntoFuture = BoxFuture<'a, M::Output<::std::vec::Vec<types::WebhookResponse>>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** List workspace webhooks
-
-`GET /api/v1/workspace/webhooks`*/
-    pub fn list_webhooks(&self) -> ListWebhooksBuilder<'_> {
-        ListWebhooksBuilder::new(self)
-    }
-    /// Like [`PhalaCloud::list_webhooks`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_list_webhooks(&self) -> ListWebhooksBuilder<'_, Safe> {
-        ListWebhooksBuilder::new(self)
-    }
-}
-impl blocking::PhalaCloud {
-    /** List workspace webhooks
-
-`GET /api/v1/workspace/webhooks`
-
-Blocking: `send()` returns the result.*/
-    pub fn list_webhooks(&self) -> ListWebhooksBuilder<'_, Blocking> {
-        ListWebhooksBuilder::new(self.inner())
-    }
-    /// Like [`blocking::PhalaCloud::list_webhooks`](crate::blocking::PhalaCloud::list_webhooks), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_list_webhooks(&self) -> ListWebhooksBuilder<'_, BlockingSafe> {
-        ListWebhooksBuilder::new(self.inner())
     }
 }
 /// A `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend` request, started by [`PhalaCloud::resend_webhook_delivery`] or [`PhalaCloud::safe_resend_webhook_delivery`]; `.await` (or `.send().await`) sends it.
@@ -864,72 +620,6 @@ for ResendWebhookDeliveryBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Resend a webhook delivery
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
-
-Declared error statuses: 422.*/
-    pub fn resend_webhook_delivery(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-        event_id: impl ::std::fmt::Display,
-    ) -> ResendWebhookDeliveryBuilder<'_> {
-        ResendWebhookDeliveryBuilder::new(
-            self,
-            webhook_id.to_string(),
-            event_id.to_string(),
-        )
-    }
-    /// Like [`PhalaCloud::resend_webhook_delivery`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_resend_webhook_delivery(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-        event_id: impl ::std::fmt::Display,
-    ) -> ResendWebhookDeliveryBuilder<'_, Safe> {
-        ResendWebhookDeliveryBuilder::new(
-            self,
-            webhook_id.to_string(),
-            event_id.to_string(),
-        )
-    }
-}
-impl blocking::PhalaCloud {
-    /** Resend a webhook delivery
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn resend_webhook_delivery(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-        event_id: impl ::std::fmt::Display,
-    ) -> ResendWebhookDeliveryBuilder<'_, Blocking> {
-        ResendWebhookDeliveryBuilder::new(
-            self.inner(),
-            webhook_id.to_string(),
-            event_id.to_string(),
-        )
-    }
-    /// Like [`blocking::PhalaCloud::resend_webhook_delivery`](crate::blocking::PhalaCloud::resend_webhook_delivery), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_resend_webhook_delivery(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-        event_id: impl ::std::fmt::Display,
-    ) -> ResendWebhookDeliveryBuilder<'_, BlockingSafe> {
-        ResendWebhookDeliveryBuilder::new(
-            self.inner(),
-            webhook_id.to_string(),
-            event_id.to_string(),
-        )
-    }
-}
 /// A `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret` request, started by [`PhalaCloud::reveal_webhook_secret`] or [`PhalaCloud::safe_reveal_webhook_secret`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevealWebhookSecretBuilder<'a, M = Raise> {
@@ -1006,52 +696,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for RevealWebhookSecretBuilder<
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Reveal webhook secret (requires 2FA)
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
-
-Declared error statuses: 422.*/
-    pub fn reveal_webhook_secret(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> RevealWebhookSecretBuilder<'_> {
-        RevealWebhookSecretBuilder::new(self, webhook_id.to_string())
-    }
-    /// Like [`PhalaCloud::reveal_webhook_secret`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_reveal_webhook_secret(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> RevealWebhookSecretBuilder<'_, Safe> {
-        RevealWebhookSecretBuilder::new(self, webhook_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Reveal webhook secret (requires 2FA)
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn reveal_webhook_secret(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> RevealWebhookSecretBuilder<'_, Blocking> {
-        RevealWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::reveal_webhook_secret`](crate::blocking::PhalaCloud::reveal_webhook_secret), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_reveal_webhook_secret(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> RevealWebhookSecretBuilder<'_, BlockingSafe> {
-        RevealWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
     }
 }
 /// A `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret` request, started by [`PhalaCloud::rotate_webhook_secret`] or [`PhalaCloud::safe_rotate_webhook_secret`]; `.await` (or `.send().await`) sends it.
@@ -1132,52 +776,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for RotateWebhookSecretBuilder<
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Rotate webhook secret (requires 2FA)
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
-
-Declared error statuses: 422.*/
-    pub fn rotate_webhook_secret(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> RotateWebhookSecretBuilder<'_> {
-        RotateWebhookSecretBuilder::new(self, webhook_id.to_string())
-    }
-    /// Like [`PhalaCloud::rotate_webhook_secret`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_rotate_webhook_secret(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> RotateWebhookSecretBuilder<'_, Safe> {
-        RotateWebhookSecretBuilder::new(self, webhook_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Rotate webhook secret (requires 2FA)
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn rotate_webhook_secret(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> RotateWebhookSecretBuilder<'_, Blocking> {
-        RotateWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::rotate_webhook_secret`](crate::blocking::PhalaCloud::rotate_webhook_secret), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_rotate_webhook_secret(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> RotateWebhookSecretBuilder<'_, BlockingSafe> {
-        RotateWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
-    }
-}
 /// A `POST /api/v1/workspace/webhooks/{webhook_id}/test` request, started by [`PhalaCloud::test_webhook`] or [`PhalaCloud::safe_test_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestWebhookBuilder<'a, M = Raise> {
@@ -1254,52 +852,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for TestWebhookBuilder<'a, M> {
     type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** Send test webhook event
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/test`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
-
-Declared error statuses: 422.*/
-    pub fn test_webhook(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> TestWebhookBuilder<'_> {
-        TestWebhookBuilder::new(self, webhook_id.to_string())
-    }
-    /// Like [`PhalaCloud::test_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_test_webhook(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> TestWebhookBuilder<'_, Safe> {
-        TestWebhookBuilder::new(self, webhook_id.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Send test webhook event
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/test`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn test_webhook(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> TestWebhookBuilder<'_, Blocking> {
-        TestWebhookBuilder::new(self.inner(), webhook_id.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::test_webhook`](crate::blocking::PhalaCloud::test_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_test_webhook(
-        &self,
-        webhook_id: impl ::std::fmt::Display,
-    ) -> TestWebhookBuilder<'_, BlockingSafe> {
-        TestWebhookBuilder::new(self.inner(), webhook_id.to_string())
     }
 }
 /// A `PUT /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::update_webhook`] or [`PhalaCloud::safe_update_webhook`]; `.await` (or `.send().await`) sends it.
@@ -1395,7 +947,204 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateWebhookBuilder<'a, M>
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
+/** # Webhooks
+
+The 11 operations tagged `Webhooks`, each with its `safe_` twin; [`crate::tags::webhooks`] lists them with their requests and summaries.*/
 impl PhalaCloud {
+    /** Create workspace webhook
+
+`POST /api/v1/workspace/webhooks`
+
+Declared error statuses: 422.*/
+    pub fn create_webhook(
+        &self,
+        body: impl ::std::convert::Into<types::WebhookCreateRequest>,
+    ) -> CreateWebhookBuilder<'_> {
+        CreateWebhookBuilder::new(self, body.into())
+    }
+    /// Like [`PhalaCloud::create_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_create_webhook(
+        &self,
+        body: impl ::std::convert::Into<types::WebhookCreateRequest>,
+    ) -> CreateWebhookBuilder<'_, Safe> {
+        CreateWebhookBuilder::new(self, body.into())
+    }
+    /** Delete webhook
+
+`DELETE /api/v1/workspace/webhooks/{webhook_id}`
+
+Declared error statuses: 422.*/
+    pub fn delete_webhook(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> DeleteWebhookBuilder<'_> {
+        DeleteWebhookBuilder::new(self, webhook_id.to_string())
+    }
+    /// Like [`PhalaCloud::delete_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_delete_webhook(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> DeleteWebhookBuilder<'_, Safe> {
+        DeleteWebhookBuilder::new(self, webhook_id.to_string())
+    }
+    /** Get webhook details
+
+`GET /api/v1/workspace/webhooks/{webhook_id}`
+
+Declared error statuses: 422.*/
+    pub fn get_webhook(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> GetWebhookBuilder<'_> {
+        GetWebhookBuilder::new(self, webhook_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_webhook(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> GetWebhookBuilder<'_, Safe> {
+        GetWebhookBuilder::new(self, webhook_id.to_string())
+    }
+    /** Get webhook delivery stats
+
+`GET /api/v1/workspace/webhooks/{webhook_id}/stats`
+
+Declared error statuses: 422.*/
+    pub fn get_webhook_stats(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> GetWebhookStatsBuilder<'_> {
+        GetWebhookStatsBuilder::new(self, webhook_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_webhook_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_webhook_stats(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> GetWebhookStatsBuilder<'_, Safe> {
+        GetWebhookStatsBuilder::new(self, webhook_id.to_string())
+    }
+    /** List webhook deliveries
+
+`GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
+
+Optional parameters, set on the returned builder:
+- `limit`: The `limit` parameter.
+- `offset`: The `offset` parameter.
+
+Declared error statuses: 422.*/
+    pub fn list_webhook_deliveries(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> ListWebhookDeliveriesBuilder<'_> {
+        ListWebhookDeliveriesBuilder::new(self, webhook_id.to_string())
+    }
+    /// Like [`PhalaCloud::list_webhook_deliveries`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_webhook_deliveries(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> ListWebhookDeliveriesBuilder<'_, Safe> {
+        ListWebhookDeliveriesBuilder::new(self, webhook_id.to_string())
+    }
+    /** List workspace webhooks
+
+`GET /api/v1/workspace/webhooks`*/
+    pub fn list_webhooks(&self) -> ListWebhooksBuilder<'_> {
+        ListWebhooksBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::list_webhooks`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_webhooks(&self) -> ListWebhooksBuilder<'_, Safe> {
+        ListWebhooksBuilder::new(self)
+    }
+    /** Resend a webhook delivery
+
+`POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+
+Declared error statuses: 422.*/
+    pub fn resend_webhook_delivery(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+        event_id: impl ::std::fmt::Display,
+    ) -> ResendWebhookDeliveryBuilder<'_> {
+        ResendWebhookDeliveryBuilder::new(
+            self,
+            webhook_id.to_string(),
+            event_id.to_string(),
+        )
+    }
+    /// Like [`PhalaCloud::resend_webhook_delivery`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_resend_webhook_delivery(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+        event_id: impl ::std::fmt::Display,
+    ) -> ResendWebhookDeliveryBuilder<'_, Safe> {
+        ResendWebhookDeliveryBuilder::new(
+            self,
+            webhook_id.to_string(),
+            event_id.to_string(),
+        )
+    }
+    /** Reveal webhook secret (requires 2FA)
+
+`POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+
+Declared error statuses: 422.*/
+    pub fn reveal_webhook_secret(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> RevealWebhookSecretBuilder<'_> {
+        RevealWebhookSecretBuilder::new(self, webhook_id.to_string())
+    }
+    /// Like [`PhalaCloud::reveal_webhook_secret`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_reveal_webhook_secret(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> RevealWebhookSecretBuilder<'_, Safe> {
+        RevealWebhookSecretBuilder::new(self, webhook_id.to_string())
+    }
+    /** Rotate webhook secret (requires 2FA)
+
+`POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+
+Declared error statuses: 422.*/
+    pub fn rotate_webhook_secret(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> RotateWebhookSecretBuilder<'_> {
+        RotateWebhookSecretBuilder::new(self, webhook_id.to_string())
+    }
+    /// Like [`PhalaCloud::rotate_webhook_secret`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_rotate_webhook_secret(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> RotateWebhookSecretBuilder<'_, Safe> {
+        RotateWebhookSecretBuilder::new(self, webhook_id.to_string())
+    }
+    /** Send test webhook event
+
+`POST /api/v1/workspace/webhooks/{webhook_id}/test`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+
+Declared error statuses: 422.*/
+    pub fn test_webhook(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> TestWebhookBuilder<'_> {
+        TestWebhookBuilder::new(self, webhook_id.to_string())
+    }
+    /// Like [`PhalaCloud::test_webhook`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_test_webhook(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> TestWebhookBuilder<'_, Safe> {
+        TestWebhookBuilder::new(self, webhook_id.to_string())
+    }
     /** Update webhook
 
 `PUT /api/v1/workspace/webhooks/{webhook_id}`
@@ -1417,7 +1166,224 @@ Declared error statuses: 422.*/
         UpdateWebhookBuilder::new(self, webhook_id.to_string(), body.into())
     }
 }
+/** # Webhooks
+
+The operations tagged `Webhooks`, blocking; [`crate::tags::webhooks`] lists them.*/
 impl blocking::PhalaCloud {
+    /** Create workspace webhook
+
+`POST /api/v1/workspace/webhooks`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn create_webhook(
+        &self,
+        body: impl ::std::convert::Into<types::WebhookCreateRequest>,
+    ) -> CreateWebhookBuilder<'_, Blocking> {
+        CreateWebhookBuilder::new(self.inner(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::create_webhook`](crate::blocking::PhalaCloud::create_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_create_webhook(
+        &self,
+        body: impl ::std::convert::Into<types::WebhookCreateRequest>,
+    ) -> CreateWebhookBuilder<'_, BlockingSafe> {
+        CreateWebhookBuilder::new(self.inner(), body.into())
+    }
+    /** Delete webhook
+
+`DELETE /api/v1/workspace/webhooks/{webhook_id}`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn delete_webhook(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> DeleteWebhookBuilder<'_, Blocking> {
+        DeleteWebhookBuilder::new(self.inner(), webhook_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::delete_webhook`](crate::blocking::PhalaCloud::delete_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_delete_webhook(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> DeleteWebhookBuilder<'_, BlockingSafe> {
+        DeleteWebhookBuilder::new(self.inner(), webhook_id.to_string())
+    }
+    /** Get webhook details
+
+`GET /api/v1/workspace/webhooks/{webhook_id}`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_webhook(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> GetWebhookBuilder<'_, Blocking> {
+        GetWebhookBuilder::new(self.inner(), webhook_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_webhook`](crate::blocking::PhalaCloud::get_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_webhook(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> GetWebhookBuilder<'_, BlockingSafe> {
+        GetWebhookBuilder::new(self.inner(), webhook_id.to_string())
+    }
+    /** Get webhook delivery stats
+
+`GET /api/v1/workspace/webhooks/{webhook_id}/stats`
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_webhook_stats(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> GetWebhookStatsBuilder<'_, Blocking> {
+        GetWebhookStatsBuilder::new(self.inner(), webhook_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_webhook_stats`](crate::blocking::PhalaCloud::get_webhook_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_webhook_stats(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> GetWebhookStatsBuilder<'_, BlockingSafe> {
+        GetWebhookStatsBuilder::new(self.inner(), webhook_id.to_string())
+    }
+    /** List webhook deliveries
+
+`GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
+
+Optional parameters, set on the returned builder:
+- `limit`: The `limit` parameter.
+- `offset`: The `offset` parameter.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_webhook_deliveries(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> ListWebhookDeliveriesBuilder<'_, Blocking> {
+        ListWebhookDeliveriesBuilder::new(self.inner(), webhook_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::list_webhook_deliveries`](crate::blocking::PhalaCloud::list_webhook_deliveries), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_webhook_deliveries(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> ListWebhookDeliveriesBuilder<'_, BlockingSafe> {
+        ListWebhookDeliveriesBuilder::new(self.inner(), webhook_id.to_string())
+    }
+    /** List workspace webhooks
+
+`GET /api/v1/workspace/webhooks`
+
+Blocking: `send()` returns the result.*/
+    pub fn list_webhooks(&self) -> ListWebhooksBuilder<'_, Blocking> {
+        ListWebhooksBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::list_webhooks`](crate::blocking::PhalaCloud::list_webhooks), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_webhooks(&self) -> ListWebhooksBuilder<'_, BlockingSafe> {
+        ListWebhooksBuilder::new(self.inner())
+    }
+    /** Resend a webhook delivery
+
+`POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn resend_webhook_delivery(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+        event_id: impl ::std::fmt::Display,
+    ) -> ResendWebhookDeliveryBuilder<'_, Blocking> {
+        ResendWebhookDeliveryBuilder::new(
+            self.inner(),
+            webhook_id.to_string(),
+            event_id.to_string(),
+        )
+    }
+    /// Like [`blocking::PhalaCloud::resend_webhook_delivery`](crate::blocking::PhalaCloud::resend_webhook_delivery), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_resend_webhook_delivery(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+        event_id: impl ::std::fmt::Display,
+    ) -> ResendWebhookDeliveryBuilder<'_, BlockingSafe> {
+        ResendWebhookDeliveryBuilder::new(
+            self.inner(),
+            webhook_id.to_string(),
+            event_id.to_string(),
+        )
+    }
+    /** Reveal webhook secret (requires 2FA)
+
+`POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn reveal_webhook_secret(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> RevealWebhookSecretBuilder<'_, Blocking> {
+        RevealWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::reveal_webhook_secret`](crate::blocking::PhalaCloud::reveal_webhook_secret), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_reveal_webhook_secret(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> RevealWebhookSecretBuilder<'_, BlockingSafe> {
+        RevealWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
+    }
+    /** Rotate webhook secret (requires 2FA)
+
+`POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn rotate_webhook_secret(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> RotateWebhookSecretBuilder<'_, Blocking> {
+        RotateWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::rotate_webhook_secret`](crate::blocking::PhalaCloud::rotate_webhook_secret), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_rotate_webhook_secret(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> RotateWebhookSecretBuilder<'_, BlockingSafe> {
+        RotateWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
+    }
+    /** Send test webhook event
+
+`POST /api/v1/workspace/webhooks/{webhook_id}/test`
+
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn test_webhook(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> TestWebhookBuilder<'_, Blocking> {
+        TestWebhookBuilder::new(self.inner(), webhook_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::test_webhook`](crate::blocking::PhalaCloud::test_webhook), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_test_webhook(
+        &self,
+        webhook_id: impl ::std::fmt::Display,
+    ) -> TestWebhookBuilder<'_, BlockingSafe> {
+        TestWebhookBuilder::new(self.inner(), webhook_id.to_string())
+    }
     /** Update webhook
 
 `PUT /api/v1/workspace/webhooks/{webhook_id}`

@@ -95,56 +95,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWorkspaceBuilder<'a, M> 
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Get workspace by slug
-
-Returns workspace details if user has access.
-
-`GET /api/v1/workspaces/{team_slug}`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403, 404, 422.*/
-    pub fn get_workspace(
-        &self,
-        team_slug: impl ::std::fmt::Display,
-    ) -> GetWorkspaceBuilder<'_> {
-        GetWorkspaceBuilder::new(self, team_slug.to_string())
-    }
-    /// Like [`PhalaCloud::get_workspace`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_workspace(
-        &self,
-        team_slug: impl ::std::fmt::Display,
-    ) -> GetWorkspaceBuilder<'_, Safe> {
-        GetWorkspaceBuilder::new(self, team_slug.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get workspace by slug
-
-Returns workspace details if user has access.
-
-`GET /api/v1/workspaces/{team_slug}`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_workspace(
-        &self,
-        team_slug: impl ::std::fmt::Display,
-    ) -> GetWorkspaceBuilder<'_, Blocking> {
-        GetWorkspaceBuilder::new(self.inner(), team_slug.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_workspace`](crate::blocking::PhalaCloud::get_workspace), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_workspace(
-        &self,
-        team_slug: impl ::std::fmt::Display,
-    ) -> GetWorkspaceBuilder<'_, BlockingSafe> {
-        GetWorkspaceBuilder::new(self.inner(), team_slug.to_string())
-    }
-}
 /// A `GET /api/v1/workspaces/{team_slug}/nodes` request, started by [`PhalaCloud::get_workspace_nodes`] or [`PhalaCloud::safe_get_workspace_nodes`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkspaceNodesBuilder<'a, M = Raise> {
@@ -259,64 +209,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWorkspaceNodesBuilder<'a
     type IntoFuture = BoxFuture<'a, M::Output<types::PaginatedWorkspaceNodesResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-impl PhalaCloud {
-    /** List workspace nodes
-
-Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
-
-`GET /api/v1/workspaces/{team_slug}/nodes`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `page`: The `page` parameter.
-- `page_size`: The `page_size` parameter.
-
-Declared error statuses: 422.*/
-    pub fn get_workspace_nodes(
-        &self,
-        team_slug: impl ::std::fmt::Display,
-    ) -> GetWorkspaceNodesBuilder<'_> {
-        GetWorkspaceNodesBuilder::new(self, team_slug.to_string())
-    }
-    /// Like [`PhalaCloud::get_workspace_nodes`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_workspace_nodes(
-        &self,
-        team_slug: impl ::std::fmt::Display,
-    ) -> GetWorkspaceNodesBuilder<'_, Safe> {
-        GetWorkspaceNodesBuilder::new(self, team_slug.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** List workspace nodes
-
-Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
-
-`GET /api/v1/workspaces/{team_slug}/nodes`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `page`: The `page` parameter.
-- `page_size`: The `page_size` parameter.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_workspace_nodes(
-        &self,
-        team_slug: impl ::std::fmt::Display,
-    ) -> GetWorkspaceNodesBuilder<'_, Blocking> {
-        GetWorkspaceNodesBuilder::new(self.inner(), team_slug.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_workspace_nodes`](crate::blocking::PhalaCloud::get_workspace_nodes), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_workspace_nodes(
-        &self,
-        team_slug: impl ::std::fmt::Display,
-    ) -> GetWorkspaceNodesBuilder<'_, BlockingSafe> {
-        GetWorkspaceNodesBuilder::new(self.inner(), team_slug.to_string())
     }
 }
 impl<'a, M: Mode> GetWorkspaceNodesBuilder<'a, M> {
@@ -469,56 +361,6 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWorkspaceQuotasBuilder<'
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-impl PhalaCloud {
-    /** Get workspace quotas
-
-Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
-
-`GET /api/v1/workspaces/{team_slug}/quotas`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.*/
-    pub fn get_workspace_quotas(
-        &self,
-        team_slug: impl ::std::fmt::Display,
-    ) -> GetWorkspaceQuotasBuilder<'_> {
-        GetWorkspaceQuotasBuilder::new(self, team_slug.to_string())
-    }
-    /// Like [`PhalaCloud::get_workspace_quotas`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    pub fn safe_get_workspace_quotas(
-        &self,
-        team_slug: impl ::std::fmt::Display,
-    ) -> GetWorkspaceQuotasBuilder<'_, Safe> {
-        GetWorkspaceQuotasBuilder::new(self, team_slug.to_string())
-    }
-}
-impl blocking::PhalaCloud {
-    /** Get workspace quotas
-
-Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
-
-`GET /api/v1/workspaces/{team_slug}/quotas`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
-    pub fn get_workspace_quotas(
-        &self,
-        team_slug: impl ::std::fmt::Display,
-    ) -> GetWorkspaceQuotasBuilder<'_, Blocking> {
-        GetWorkspaceQuotasBuilder::new(self.inner(), team_slug.to_string())
-    }
-    /// Like [`blocking::PhalaCloud::get_workspace_quotas`](crate::blocking::PhalaCloud::get_workspace_quotas), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    pub fn safe_get_workspace_quotas(
-        &self,
-        team_slug: impl ::std::fmt::Display,
-    ) -> GetWorkspaceQuotasBuilder<'_, BlockingSafe> {
-        GetWorkspaceQuotasBuilder::new(self.inner(), team_slug.to_string())
-    }
-}
 /// A `GET /api/v1/workspaces` request, started by [`PhalaCloud::list_workspaces`] or [`PhalaCloud::safe_list_workspaces`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkspacesBuilder<'a, M = Raise> {
@@ -599,7 +441,80 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListWorkspacesBuilder<'a, M
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
+/** # Workspace
+
+The 4 operations tagged `Workspace`, each with its `safe_` twin; [`crate::tags::workspace`] lists them with their requests and summaries.*/
 impl PhalaCloud {
+    /** Get workspace by slug
+
+Returns workspace details if user has access.
+
+`GET /api/v1/workspaces/{team_slug}`
+
+Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+
+Declared error statuses: 401, 403, 404, 422.*/
+    pub fn get_workspace(
+        &self,
+        team_slug: impl ::std::fmt::Display,
+    ) -> GetWorkspaceBuilder<'_> {
+        GetWorkspaceBuilder::new(self, team_slug.to_string())
+    }
+    /// Like [`PhalaCloud::get_workspace`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_workspace(
+        &self,
+        team_slug: impl ::std::fmt::Display,
+    ) -> GetWorkspaceBuilder<'_, Safe> {
+        GetWorkspaceBuilder::new(self, team_slug.to_string())
+    }
+    /** List workspace nodes
+
+Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
+
+`GET /api/v1/workspaces/{team_slug}/nodes`
+
+Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+
+Optional parameters, set on the returned builder:
+- `page`: The `page` parameter.
+- `page_size`: The `page_size` parameter.
+
+Declared error statuses: 422.*/
+    pub fn get_workspace_nodes(
+        &self,
+        team_slug: impl ::std::fmt::Display,
+    ) -> GetWorkspaceNodesBuilder<'_> {
+        GetWorkspaceNodesBuilder::new(self, team_slug.to_string())
+    }
+    /// Like [`PhalaCloud::get_workspace_nodes`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_workspace_nodes(
+        &self,
+        team_slug: impl ::std::fmt::Display,
+    ) -> GetWorkspaceNodesBuilder<'_, Safe> {
+        GetWorkspaceNodesBuilder::new(self, team_slug.to_string())
+    }
+    /** Get workspace quotas
+
+Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
+
+`GET /api/v1/workspaces/{team_slug}/quotas`
+
+Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+
+Declared error statuses: 422.*/
+    pub fn get_workspace_quotas(
+        &self,
+        team_slug: impl ::std::fmt::Display,
+    ) -> GetWorkspaceQuotasBuilder<'_> {
+        GetWorkspaceQuotasBuilder::new(self, team_slug.to_string())
+    }
+    /// Like [`PhalaCloud::get_workspace_quotas`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_workspace_quotas(
+        &self,
+        team_slug: impl ::std::fmt::Display,
+    ) -> GetWorkspaceQuotasBuilder<'_, Safe> {
+        GetWorkspaceQuotasBuilder::new(self, team_slug.to_string())
+    }
     /** List user workspaces
 
 Returns all workspaces the authenticated user has access to, with their role in each.
@@ -617,7 +532,86 @@ Declared error statuses: 401.*/
         ListWorkspacesBuilder::new(self)
     }
 }
+/** # Workspace
+
+The operations tagged `Workspace`, blocking; [`crate::tags::workspace`] lists them.*/
 impl blocking::PhalaCloud {
+    /** Get workspace by slug
+
+Returns workspace details if user has access.
+
+`GET /api/v1/workspaces/{team_slug}`
+
+Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+
+Declared error statuses: 401, 403, 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_workspace(
+        &self,
+        team_slug: impl ::std::fmt::Display,
+    ) -> GetWorkspaceBuilder<'_, Blocking> {
+        GetWorkspaceBuilder::new(self.inner(), team_slug.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_workspace`](crate::blocking::PhalaCloud::get_workspace), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_workspace(
+        &self,
+        team_slug: impl ::std::fmt::Display,
+    ) -> GetWorkspaceBuilder<'_, BlockingSafe> {
+        GetWorkspaceBuilder::new(self.inner(), team_slug.to_string())
+    }
+    /** List workspace nodes
+
+Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
+
+`GET /api/v1/workspaces/{team_slug}/nodes`
+
+Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+
+Optional parameters, set on the returned builder:
+- `page`: The `page` parameter.
+- `page_size`: The `page_size` parameter.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_workspace_nodes(
+        &self,
+        team_slug: impl ::std::fmt::Display,
+    ) -> GetWorkspaceNodesBuilder<'_, Blocking> {
+        GetWorkspaceNodesBuilder::new(self.inner(), team_slug.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_workspace_nodes`](crate::blocking::PhalaCloud::get_workspace_nodes), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_workspace_nodes(
+        &self,
+        team_slug: impl ::std::fmt::Display,
+    ) -> GetWorkspaceNodesBuilder<'_, BlockingSafe> {
+        GetWorkspaceNodesBuilder::new(self.inner(), team_slug.to_string())
+    }
+    /** Get workspace quotas
+
+Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
+
+`GET /api/v1/workspaces/{team_slug}/quotas`
+
+Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_workspace_quotas(
+        &self,
+        team_slug: impl ::std::fmt::Display,
+    ) -> GetWorkspaceQuotasBuilder<'_, Blocking> {
+        GetWorkspaceQuotasBuilder::new(self.inner(), team_slug.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_workspace_quotas`](crate::blocking::PhalaCloud::get_workspace_quotas), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_workspace_quotas(
+        &self,
+        team_slug: impl ::std::fmt::Display,
+    ) -> GetWorkspaceQuotasBuilder<'_, BlockingSafe> {
+        GetWorkspaceQuotasBuilder::new(self.inner(), team_slug.to_string())
+    }
     /** List user workspaces
 
 Returns all workspaces the authenticated user has access to, with their role in each.

@@ -1237,8 +1237,8 @@ pub struct ComposeFileUpdateRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-/** @see https://github.com/Dstack-TEE/dstack/blob/master/tdxctl/src/utils.rs#L77
-@see https://github.com/Dstack-TEE/dstack/blob/master/basefiles/app-compose.sh*/
+/** @see <https://github.com/Dstack-TEE/dstack/blob/master/tdxctl/src/utils.rs#L77>
+@see <https://github.com/Dstack-TEE/dstack/blob/master/basefiles/app-compose.sh>*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ComposeManifest {
     /// String, or null; optional.

@@ -1,0 +1,114 @@
+//! `README.md`: the crate's page on crates.io and the front page of its
+//! docs (`lib.rs` includes it): install, a quickstart with error handling,
+//! the blocking client, testing against a mock server, and the operations
+//! by tag. Written with the Phala names; the brand renames them for another
+//! API. Its code blocks are doctests, so they must compile as they are:
+//! whole programs, with no hidden `#` lines (crates.io would show them).
+
+use std::collections::BTreeMap;
+
+use crate::bind::Bound;
+use crate::config::Config;
+use crate::ir::Api;
+
+pub fn readme(api: &Api, config: &Config, version: &str, bound: &[Bound]) -> String {
+    let k = &config.krate;
+    let crate_ident = k.name.replace('-', "_");
+    let docs = format!("https://docs.rs/{}/latest/{crate_ident}", k.name);
+    let call = super::krate::example_call(config, bound);
+    let mut out = format!("# {}\n\n{}\n\n", k.name, k.description);
+    out.push_str(&format!(
+        "API docs: <https://docs.rs/{}>. The {} operations are grouped by API tag below.\n\n",
+        k.name,
+        api.operations.len()
+    ));
+    out.push_str(&format!(
+        "## Install\n\n```toml\n[dependencies]\n{} = \"{version}\"\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n\n",
+        k.name
+    ));
+    out.push_str(&format!(
+        "TLS is rustls by default; the `native-tls` feature uses the platform's instead. \
+         The API key comes from the argument of `PhalaCloud::new`, or from \
+         `PHALA_CLOUD_API_KEY` when the argument is empty. Needs Rust {} or newer.\n\n",
+        k.rust_version
+    ));
+    if let Some(call) = &call {
+        out.push_str(&quickstart(call));
+        out.push_str(&blocking(call));
+    }
+    out.push_str(
+        "## Testing code that uses the client\n\n\
+         Point the client at a local mock server, such as \
+         [wiremock](https://crates.io/crates/wiremock), with `base_url`; retries off keep \
+         a test of an error response to one request:\n\n\
+         ```rust,no_run\n\
+         fn client_for(mock_server_uri: &str) -> Result<phala_cloud::PhalaCloud, phala_cloud::PhalaCloudError> {\n\
+         \x20   phala_cloud::PhalaCloud::builder()\n\
+         \x20       .api_key(\"test-key\")\n\
+         \x20       .base_url(mock_server_uri)\n\
+         \x20       .retry_policy(phala_cloud::RetryPolicy::none())\n\
+         \x20       .build()\n\
+         }\n\
+         ```\n\n",
+    );
+    out.push_str(&tags(api, &docs));
+    out
+}
+
+/// The async quickstart: a call, and what an error carries.
+fn quickstart(call: &str) -> String {
+    format!(
+        "## Quickstart\n\n\
+         Each operation is a method taking its required parameters; optional ones are \
+         builder methods, and `.await` sends the request. Every error is a \
+         `PhalaCloudError`, with the HTTP status and the request id when the server \
+         answered:\n\n\
+         ```rust,no_run\n\
+         #[tokio::main]\n\
+         async fn main() {{\n\
+         \x20   let client = phala_cloud::PhalaCloud::new(\"\").expect(\"PHALA_CLOUD_API_KEY is set\");\n\
+         \x20   match {call}.await {{\n\
+         \x20       Ok(found) => println!(\"{{found:?}}\"),\n\
+         \x20       Err(e) => eprintln!(\"status {{:?}}, request id {{:?}}: {{e}}\", e.status_code(), e.request_id()),\n\
+         \x20   }}\n\
+         }}\n\
+         ```\n\n\
+         Each method has a `safe_` twin whose result never fails: it holds the data or the \
+         error, as the Python SDK's `safe_*` methods do.\n\n"
+    )
+}
+
+/// The same call on the blocking client.
+fn blocking(call: &str) -> String {
+    format!(
+        "## Blocking client\n\n\
+         `phala_cloud::blocking::PhalaCloud` has the same methods; `.send()` sends. It \
+         needs no runtime of yours and also works inside one.\n\n\
+         ```rust,no_run\n\
+         fn main() -> Result<(), phala_cloud::PhalaCloudError> {{\n\
+         \x20   let client = phala_cloud::blocking::PhalaCloud::new(\"\")?;\n\
+         \x20   let found = {call}.send()?;\n\
+         \x20   println!(\"{{found:?}}\");\n\
+         \x20   Ok(())\n\
+         }}\n\
+         ```\n\n"
+    )
+}
+
+/// The operations by tag, each linking to its docs page.
+fn tags(api: &Api, docs: &str) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for op in &api.operations {
+        *counts.entry(op.group.as_str()).or_default() += 1;
+    }
+    let mut out = String::from("## Operations by tag\n\n| tag | operations |\n|---|---:|\n");
+    for (group, count) in counts {
+        let tag = api.groups.get(group).map_or(group, |g| g.tag.as_str());
+        out.push_str(&format!(
+            "| [{}]({docs}/tags/{group}/index.html) | {count} |\n",
+            tag.replace('|', "\\|")
+        ));
+    }
+    out
+}
