@@ -97,6 +97,21 @@ async fn async_calls(c: &PhalaCloud, calls: usize, concurrency: usize) -> Durati
     start.elapsed()
 }
 
+/// One request and decode by hand: what the SDK's call does, without it.
+async fn raw_call(http: &reqwest::Client, url: &str) {
+    let bytes = http
+        .get(url)
+        .header("x-api-key", "phak_bench")
+        .header("x-phala-version", phala_cloud::DEFAULT_API_VERSION)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let _: phala_cloud::types::GetCvmInfoResponse = serde_json::from_slice(&bytes).unwrap();
+}
+
 async fn raw_calls(base: &str, calls: usize, concurrency: usize) -> Duration {
     let http = reqwest::Client::new();
     let url = format!("{base}/api/v1/cvms/cvm_bench");
@@ -106,18 +121,7 @@ async fn raw_calls(base: &str, calls: usize, concurrency: usize) -> Duration {
         let (http, url) = (http.clone(), url.clone());
         tasks.push(tokio::spawn(async move {
             for _ in 0..calls / concurrency {
-                let bytes = http
-                    .get(&url)
-                    .header("x-api-key", "phak_bench")
-                    .header("x-phala-version", phala_cloud::DEFAULT_API_VERSION)
-                    .send()
-                    .await
-                    .unwrap()
-                    .bytes()
-                    .await
-                    .unwrap();
-                let _: phala_cloud::types::GetCvmInfoResponse =
-                    serde_json::from_slice(&bytes).unwrap();
+                raw_call(&http, &url).await;
             }
         }));
     }
@@ -134,17 +138,7 @@ async fn raw_calls_here(base: &str, calls: usize) -> Duration {
     let url = format!("{base}/api/v1/cvms/cvm_bench");
     let start = Instant::now();
     for _ in 0..calls {
-        let bytes = http
-            .get(&url)
-            .header("x-api-key", "phak_bench")
-            .header("x-phala-version", phala_cloud::DEFAULT_API_VERSION)
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        let _: phala_cloud::types::GetCvmInfoResponse = serde_json::from_slice(&bytes).unwrap();
+        raw_call(&http, &url).await;
     }
     start.elapsed()
 }

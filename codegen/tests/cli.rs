@@ -194,12 +194,12 @@ fn unsupported_construct_names_operation_and_pointer() {
     );
 }
 
-#[test]
-fn second_run_writes_nothing_and_check_detects_edits() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.json");
+/// `GOOD` written to `dir/spec.json`, its output directory `dir/out`, and
+/// the arguments that generate the one into the other.
+fn good_in(dir: &Path) -> (PathBuf, PathBuf, Vec<String>) {
+    let spec = dir.join("spec.json");
     std::fs::write(&spec, GOOD).unwrap();
-    let out_dir = dir.path().join("out");
+    let out_dir = dir.join("out");
     let args = [
         "--allow-unused-overrides",
         "--no-overlays",
@@ -207,7 +207,17 @@ fn second_run_writes_nothing_and_check_detects_edits() {
         spec.to_str().unwrap(),
         "--out",
         out_dir.to_str().unwrap(),
-    ];
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    (spec, out_dir, args)
+}
+
+#[test]
+fn second_run_writes_nothing_and_check_detects_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, out_dir, owned) = good_in(dir.path());
+    let args: Vec<&str> = owned.iter().map(String::as_str).collect();
     let first = run(&args);
     assert!(
         first.status.success(),
@@ -251,17 +261,8 @@ fn second_run_writes_nothing_and_check_detects_edits() {
 #[test]
 fn fingerprint_skips_no_ops_and_every_edit_forces_a_full_run() {
     let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.json");
-    std::fs::write(&spec, GOOD).unwrap();
-    let out_dir = dir.path().join("out");
-    let args = [
-        "--allow-unused-overrides",
-        "--no-overlays",
-        "--spec",
-        spec.to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-    ];
+    let (spec, out_dir, owned) = good_in(dir.path());
+    let args: Vec<&str> = owned.iter().map(String::as_str).collect();
     let stdout = |args: &[&str]| {
         let out = run(args);
         assert!(
