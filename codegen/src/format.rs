@@ -125,6 +125,14 @@ impl VisitMut for SpacedDocs {
     }
 }
 
+/// Text as one Markdown table cell: pipes escaped, lines joined, trimmed.
+pub fn markdown_cell(text: &str) -> String {
+    text.replace('|', "\\|")
+        .replace('\n', " ")
+        .trim()
+        .to_owned()
+}
+
 /// `text` with each bare `http(s)://` URL in angle brackets, which rustdoc
 /// links (a bare one is a `rustdoc::bare_urls` warning). A URL already in
 /// `<...>`, a Markdown link target, a code span or quotes is left alone.

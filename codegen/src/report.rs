@@ -9,6 +9,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::format::markdown_cell;
+
 /// Whether existing caller code can stop compiling (or silently change
 /// meaning) after the update.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -315,8 +317,8 @@ impl Report {
                     "| {} | `{}` | {} | {} |",
                     scope_word(e.scope),
                     e.subject(),
-                    cell(&e.detail),
-                    cell(&e.reason)
+                    markdown_cell(&e.detail),
+                    markdown_cell(&e.reason)
                 );
             }
             if folded {
@@ -396,11 +398,6 @@ impl Report {
             _ => format!("Suggested version bump: {}", self.bump.describe()),
         }
     }
-}
-
-/// Text as one Markdown table cell: pipes escaped, lines joined.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
 }
 
 fn scope_title(scope: Scope) -> &'static str {

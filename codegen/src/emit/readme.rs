@@ -107,7 +107,7 @@ fn tags(api: &Api, docs: &str) -> String {
         let tag = api.groups.get(group).map_or(group, |g| g.tag.as_str());
         out.push_str(&format!(
             "| [{}]({docs}/tags/{group}/index.html) | {count} |\n",
-            tag.replace('|', "\\|")
+            crate::format::markdown_cell(tag)
         ));
     }
     out

@@ -8,6 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::Result;
+use crate::format::markdown_cell;
 use crate::ident::ident;
 use crate::ir::{Api, Operation};
 
@@ -28,7 +29,7 @@ pub fn emit(api: &Api) -> Result<TokenStream> {
         let tag = api.groups.get(*group).map_or(*group, |g| g.tag.as_str());
         index.push_str(&format!(
             "| [{}](crate::tags::{group}) | {} |\n",
-            cell(tag),
+            markdown_cell(tag),
             ops.len()
         ));
         let mut doc = format!("# {tag}\n\n");
@@ -56,7 +57,7 @@ pub fn emit(api: &Api) -> Result<TokenStream> {
                 "| [`{name}`](crate::PhalaCloud::{name}) | `{} {}` | {}{deprecated} |\n",
                 op.http_method,
                 op.path,
-                cell(summary),
+                markdown_cell(summary),
                 name = op.name,
             ));
         }
@@ -78,12 +79,4 @@ pub fn operations(n: usize) -> String {
         1 => "The operation".to_owned(),
         n => format!("The {n} operations"),
     }
-}
-
-/// Text as one Markdown table cell.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
-        .replace('\n', " ")
-        .trim()
-        .to_owned()
 }
