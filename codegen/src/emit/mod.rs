@@ -159,10 +159,6 @@ pub fn files(
         "src/raw/mod.rs".into(),
     );
     for (group, methods) in raw_groups {
-        let glob: syn::Item = syn::parse_quote! {
-            #[allow(unused_imports)]
-            use super::*;
-        };
         let mut client: syn::ItemImpl = syn::parse_quote! {
             #[allow(
                 clippy::too_many_arguments,
@@ -177,7 +173,7 @@ pub fn files(
             .collect();
         put(
             format!("src/raw/{group}.rs"),
-            format::rust_items(vec![glob, syn::Item::Impl(client)]),
+            format::rust_items(vec![glob_import(), syn::Item::Impl(client)]),
         );
     }
     for (path, text) in background.finish()? {
@@ -198,6 +194,15 @@ pub fn files(
         out.insert(PathBuf::from(name), text);
     }
     Ok(out)
+}
+
+/// `use super::*;`, which opens each file of a split module (a types
+/// letter, a raw group) to its siblings.
+fn glob_import() -> syn::Item {
+    syn::parse_quote! {
+        #[allow(unused_imports)]
+        use super::*;
+    }
 }
 
 fn type_module(body: proc_macro2::TokenStream) -> proc_macro2::TokenStream {

@@ -115,12 +115,8 @@ pub fn split(
         )*
         #(#shared)*
     };
-    let glob: syn::Item = syn::parse_quote! {
-        #[allow(unused_imports)]
-        use super::*;
-    };
     for items in files.values_mut() {
-        items.insert(0, glob.clone());
+        items.insert(0, super::glob_import());
     }
     Ok(TypeFiles { module, files })
 }
