@@ -65,3 +65,49 @@ fn the_client_has_one_impl_block_per_tag() {
     }
     assert!(files >= 10, "{files} tag files");
 }
+
+/// The docs of each method `[method_examples]` names show its example on the
+/// async client (a doctest, compiled by `cargo test --doc`) and point to it
+/// from the blocking one; no other method has one.
+#[test]
+fn the_configured_methods_show_their_examples() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let config = phala_codegen::Config::load(&root.join(phala_codegen::config::DEFAULT_CONFIG))
+        .expect("the workspace config loads");
+    assert!(
+        config.method_examples.len() >= 8,
+        "{:?}",
+        config.method_examples.keys()
+    );
+    let dir = root.join("generated/src/operations");
+    // Each tag file holds the builders, then `impl PhalaCloud`, then
+    // `impl blocking::PhalaCloud`.
+    let (mut client, mut blocking) = (String::new(), String::new());
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        if let Some((head, tail)) = text.split_once("impl blocking::PhalaCloud {") {
+            client.push_str(head);
+            blocking.push_str(tail);
+        }
+    }
+    for (method, code) in &config.method_examples {
+        let start = format!("    pub fn {method}(");
+        let doc = client[..client
+            .find(&start)
+            .unwrap_or_else(|| panic!("no `{method}`"))]
+            .rsplit("/**")
+            .next()
+            .unwrap();
+        let first = code.lines().next().unwrap();
+        assert!(
+            doc.contains("# Example\n\n```no_run\n") && doc.contains(first),
+            "`{method}` lacks its example:\n{doc}"
+        );
+        assert!(
+            blocking.contains(&format!("(crate::PhalaCloud::{method}) has an example.")),
+            "blocking `{method}` does not point to the example"
+        );
+    }
+    let shown = client.matches("\n# Example\n").count();
+    assert_eq!(shown, config.method_examples.len(), "examples shown");
+}

@@ -32,6 +32,12 @@ pub struct Config {
     /// error code (`ERR-02-006`) -> constant name; wins over the class rule.
     #[serde(default)]
     pub error_code_names: BTreeMap<String, String>,
+    /// Method name -> a short example for its docs: the body of an async
+    /// function that has `client` (the async client) in scope and returns
+    /// `Result<(), Box<dyn std::error::Error>>`, so `?` works. Each becomes
+    /// a `no_run` doctest, compiled by `cargo test --doc`.
+    #[serde(default)]
+    pub method_examples: BTreeMap<String, String>,
     /// Operations left out of the generated crate.
     #[serde(default)]
     pub skip: Skip,

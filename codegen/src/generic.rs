@@ -89,6 +89,7 @@ pub fn config(spec: &Path, doc: &Value, out: &Path, name: Option<&str>) -> Resul
         operation_names: BTreeMap::new(),
         type_names: BTreeMap::new(),
         error_code_names: BTreeMap::new(),
+        method_examples: BTreeMap::new(),
         skip: Skip::default(),
         skip_unsupported: false,
         allow_unused_overrides: false,

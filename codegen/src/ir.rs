@@ -106,6 +106,9 @@ pub struct Operation {
     pub error_statuses: Vec<u16>,
     /// The `X-Phala-Version` this operation always sends (`[api.pins]`).
     pub version_pin: Option<String>,
+    /// The example its docs show (`[method_examples]`): the body of an
+    /// async function with `client` in scope.
+    pub example: Option<String>,
     /// Why the success body stays untyped JSON, where an overlay says
     /// (`x-phala-untyped` on the 2xx JSON media type).
     pub untyped_reason: Option<String>,
@@ -468,6 +471,7 @@ fn operation(
         other_media: other_media(op),
         error_statuses,
         version_pin: None,
+        example: None,
         untyped_reason: op
             .get("responses")
             .and_then(Value::as_object)

@@ -39,15 +39,20 @@ fn an_override_that_matches_nothing_is_an_error_naming_its_key() {
             "[error_code_names]\n",
             "[error_code_names]\n\"ERR-09-999\" = \"NOT_A_CODE\"\n",
         )
+        .replace(
+            "[method_examples]\n",
+            "[method_examples]\nrenamed_away = \"client.renamed_away().await?;\"\n",
+        )
     });
     let out = run(&config, &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(
         stderr(&out).trim_end(),
         format!(
-            "error: {}: 3 override(s) match nothing in the inputs: \
+            "error: {}: 4 override(s) match nothing in the inputs: \
              [operation_names] `handle_renamed_upstream_api_v1_gone_get` (no such operationId), \
              [type_names] `NoSuchSchema` (no such component schema), \
+             [method_examples] `renamed_away` (no such method), \
              [error_code_names] `ERR-09-999` (no such error code in the catalog); \
              remove or correct each (an upstream rename?), or pass --allow-unused-overrides \
              when generating from an older spec",
@@ -65,7 +70,7 @@ fn an_override_that_matches_nothing_is_an_error_naming_its_key() {
         .filter(|l| l.starts_with("phala-codegen: warning: override matches nothing"))
         .map(|l| l.rsplit(": ").next().unwrap())
         .collect();
-    assert_eq!(warnings.len(), 3, "{}", stderr(&out));
+    assert_eq!(warnings.len(), 4, "{}", stderr(&out));
 }
 
 #[test]

@@ -244,6 +244,23 @@ fn method_names_that_clash_with_the_clients_own() {
 }
 
 #[test]
+fn a_method_example_that_does_not_call_its_method() {
+    // Left behind by a rename: it would document another method.
+    expect(
+        &spec("id", ""),
+        |t| {
+            t.replace(
+                "[method_examples]\n",
+                "[method_examples]\nlist_things = \"client.get_things().await?;\"\n",
+            )
+        },
+        None,
+        "error: TMP/phala-codegen.toml: invalid configuration: method_examples.list_things: \
+         the example never calls `client.list_things(`",
+    );
+}
+
+#[test]
 fn a_crate_name_that_cargo_would_refuse() {
     expect(
         &spec("id", ""),

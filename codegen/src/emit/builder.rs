@@ -443,7 +443,21 @@ fn starters(op: &Operation, names: &Names, fields: &[Field]) -> (TokenStream, To
          transport failure, is in its `error`.",
         op.name
     );
-    let blocking_doc = format!("{method_doc}\n\nBlocking: `send()` returns the result.");
+    // The example is async code, so only the async method shows it.
+    let (method_doc, blocking_doc) = match docs::example(op) {
+        Some(example) => (
+            format!("{method_doc}{example}"),
+            format!(
+                "{method_doc}\n\nBlocking: `send()` returns the result. \
+                 [`PhalaCloud::{}`](crate::PhalaCloud::{}) has an example.",
+                op.name, op.name
+            ),
+        ),
+        None => (
+            method_doc.clone(),
+            format!("{method_doc}\n\nBlocking: `send()` returns the result."),
+        ),
+    };
     let blocking_safe_doc = format!(
         "Like [`blocking::PhalaCloud::{}`](crate::blocking::PhalaCloud::{}), but `send()` \
          returns a [`SafeResult`](crate::SafeResult) and never fails.",

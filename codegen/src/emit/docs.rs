@@ -54,6 +54,21 @@ pub fn operation(op: &Operation, fields: &[Field]) -> String {
     doc
 }
 
+/// The `# Example` section of the async method's docs, where the config
+/// gives one: a `no_run` doctest around the example's lines. The names are
+/// the Phala crate's; [`super::brand`] renames them for another crate.
+pub fn example(op: &Operation) -> Option<String> {
+    let code = op.example.as_deref()?.trim_end();
+    Some(format!(
+        "\n\n# Example\n\n```no_run\n\
+         # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {{\n\
+         {code}\n\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    ))
+}
+
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
 }

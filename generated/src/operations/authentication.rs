@@ -104,7 +104,22 @@ Return detailed info for the authenticated user including workspace and credits.
 
 Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec (its 200 schema, empty there, is the Python SDK's `CurrentUser` model) by an overlay in `spec/overlays/`.
 
-Declared error statuses: 401, 403.*/
+Declared error statuses: 401, 403.
+
+# Example
+
+```no_run
+# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+use phala_cloud::types::GetCurrentUserResponse;
+// The response's shape follows the API version the client sends.
+let name = match client.get_current_user().await? {
+    GetCurrentUserResponse::CurrentUser(me) => me.user.username,
+    GetCurrentUserResponse::LegacyCurrentUser(me) => me.username,
+};
+println!("signed in as {name}");
+# Ok(())
+# }
+```*/
     pub fn get_current_user(&self) -> GetCurrentUserBuilder<'_> {
         GetCurrentUserBuilder::new(self)
     }
@@ -127,7 +142,7 @@ Not in the public API spec: the server serves it, and this operation is taken fr
 
 Declared error statuses: 401, 403.
 
-Blocking: `send()` returns the result.*/
+Blocking: `send()` returns the result. [`PhalaCloud::get_current_user`](crate::PhalaCloud::get_current_user) has an example.*/
     pub fn get_current_user(&self) -> GetCurrentUserBuilder<'_, Blocking> {
         GetCurrentUserBuilder::new(self.inner())
     }

@@ -5199,7 +5199,21 @@ Creates a CVM using cached provision data from /cvms/provision. Requires compose
 
 `POST /api/v1/cvms`
 
-Declared error statuses: 400, 401, 422.*/
+Declared error statuses: 400, 401, 422.
+
+# Example
+
+```no_run
+# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+use phala_cloud::types::CreateTappRequest;
+use std::time::Duration;
+// The app id and compose hash come from `provision_cvm`.
+let commit = CreateTappRequest::new("my-app-id", "compose-hash-from-provision");
+let vm = client.commit_cvm_provision(commit).await?;
+client.wait_until_running(vm.id, Duration::from_secs(600)).await?;
+# Ok(())
+# }
+```*/
     pub fn commit_cvm_provision(
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
@@ -5419,7 +5433,17 @@ Returns the complete compose file as JSON or raw text based on query param.
 Optional parameters, set on the returned builder:
 - `raw`: The `raw` parameter.
 
-Declared error statuses: 401, 403, 404, 422, 500.*/
+Declared error statuses: 401, 403, 404, 422, 500.
+
+# Example
+
+```no_run
+# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+let compose = client.get_cvm_compose_file("my-cvm-id").await?;
+println!("{}", compose.docker_compose_file.unwrap_or_default());
+# Ok(())
+# }
+```*/
     pub fn get_cvm_compose_file(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5483,7 +5507,17 @@ Returns full CVM details including status, network info, and KMS configuration.
 
 `GET /api/v1/cvms/{cvm_id}`
 
-Declared error statuses: 401, 403, 404, 422.*/
+Declared error statuses: 401, 403, 404, 422.
+
+# Example
+
+```no_run
+# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+let cvm = client.get_cvm_info("my-cvm-id").await?;
+println!("{} ({}) is {}", cvm.name(), cvm.id(), cvm.status());
+# Ok(())
+# }
+```*/
     pub fn get_cvm_info(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5509,7 +5543,24 @@ Optional parameters, set on the returned builder:
 - `teepod_id`: Filter by node ID (admin only)
 - `user_id`: Filter by owner (admin only). Use '0' for unassigned.
 
-Declared error statuses: 401, 422.*/
+Declared error statuses: 401, 422.
+
+# Example
+
+```no_run
+# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+use futures_util::StreamExt; // `.next()` on the page stream
+let first = client.get_cvm_list().page(1).page_size(20).await?;
+println!("{} CVMs in all", first.total());
+// Every page in turn; the stream ends after the last one.
+let mut pages = client.get_cvm_list().page_size(100).pages();
+while let Some(page) = pages.next().await {
+    let page = page?;
+    println!("page {} of {}", page.page(), page.pages());
+}
+# Ok(())
+# }
+```*/
     pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_> {
         GetCvmListBuilder::new(self)
     }
@@ -5820,7 +5871,21 @@ Validates Docker Compose configuration and caches it for 14 days. Returns compos
 
 `POST /api/v1/cvms/provision`
 
-Declared error statuses: 400, 401, 422.*/
+Declared error statuses: 400, 401, 422.
+
+# Example
+
+```no_run
+# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+use phala_cloud::types::{AppComposeV2, ProvisionDstackAppRequestV2};
+let compose = AppComposeV2::new("my-app").docker_compose_file("services: {web: {image: nginx}}");
+let body = ProvisionDstackAppRequestV2::new(compose, "my-app").instance_type("tdx.small");
+let provisioned = client.provision_cvm(body).await?;
+// Nothing runs yet: `commit_cvm_provision` with this hash creates the CVM.
+println!("app {:?}, compose hash {}", provisioned.app_id, provisioned.compose_hash);
+# Ok(())
+# }
+```*/
     pub fn provision_cvm(
         &self,
         body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
@@ -6049,7 +6114,19 @@ Powers on a stopped CVM. GPU allocation happens during start.
 
 `POST /api/v1/cvms/{cvm_id}/start`
 
-Declared error statuses: 400, 401, 403, 404, 409, 422, 500.*/
+Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
+
+# Example
+
+```no_run
+# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+use std::time::Duration;
+client.start_cvm("my-cvm-id").await?;
+// Progress goes to `tracing`; see `WaitForCvmState::on_progress` for a callback.
+client.wait_until_running("my-cvm-id", Duration::from_secs(600)).await?;
+# Ok(())
+# }
+```*/
     pub fn start_cvm(&self, cvm_id: impl ::std::fmt::Display) -> StartCvmBuilder<'_> {
         StartCvmBuilder::new(self, cvm_id.to_string())
     }
@@ -6066,7 +6143,18 @@ Immediately stops CVM (like pulling power). Cancels any in-progress operation. T
 
 `POST /api/v1/cvms/{cvm_id}/stop`
 
-Declared error statuses: 401, 403, 404, 422.*/
+Declared error statuses: 401, 403, 404, 422.
+
+# Example
+
+```no_run
+# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+use std::time::Duration;
+client.stop_cvm("my-cvm-id").await?;
+client.wait_for_cvm_state("my-cvm-id", "stopped", Duration::from_secs(300)).await?;
+# Ok(())
+# }
+```*/
     pub fn stop_cvm(&self, cvm_id: impl ::std::fmt::Display) -> StopCvmBuilder<'_> {
         StopCvmBuilder::new(self, cvm_id.to_string())
     }
@@ -6107,7 +6195,26 @@ Updates encrypted environment variables. If env_keys changes for contract-owned 
 
 `PATCH /api/v1/cvms/{cvm_id}/envs`
 
-Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
+Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+
+# Example
+
+```no_run
+# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+use phala_cloud::{env, types::UpdateCvmEnvsBody};
+let key = client.get_app_env_encrypt_pub_key("my-kms-id", "my-app-id").await?;
+let vars = env::parse_env_vars("API_TOKEN=new-secret\n");
+let body = UpdateCvmEnvsBody::new(env::encrypt_env_vars(&vars, &key.public_key)?)
+    .env_keys(vec!["API_TOKEN".to_owned()]);
+match client.update_cvm_envs("my-cvm-id", body).await {
+    Ok(accepted) => println!("updating: {accepted:?}"),
+    // An on-chain KMS answers 465 first: see the `precondition` module.
+    Err(e) if e.compose_hash_precondition().is_some() => println!("register the hash first"),
+    Err(e) => return Err(e.into()),
+}
+# Ok(())
+# }
+```*/
     pub fn update_cvm_envs(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6426,7 +6533,7 @@ Creates a CVM using cached provision data from /cvms/provision. Requires compose
 
 Declared error statuses: 400, 401, 422.
 
-Blocking: `send()` returns the result.*/
+Blocking: `send()` returns the result. [`PhalaCloud::commit_cvm_provision`](crate::PhalaCloud::commit_cvm_provision) has an example.*/
     pub fn commit_cvm_provision(
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
@@ -6669,7 +6776,7 @@ Optional parameters, set on the returned builder:
 
 Declared error statuses: 401, 403, 404, 422, 500.
 
-Blocking: `send()` returns the result.*/
+Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_compose_file`](crate::PhalaCloud::get_cvm_compose_file) has an example.*/
     pub fn get_cvm_compose_file(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6739,7 +6846,7 @@ Returns full CVM details including status, network info, and KMS configuration.
 
 Declared error statuses: 401, 403, 404, 422.
 
-Blocking: `send()` returns the result.*/
+Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_info`](crate::PhalaCloud::get_cvm_info) has an example.*/
     pub fn get_cvm_info(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6767,7 +6874,7 @@ Optional parameters, set on the returned builder:
 
 Declared error statuses: 401, 422.
 
-Blocking: `send()` returns the result.*/
+Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_list`](crate::PhalaCloud::get_cvm_list) has an example.*/
     pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_, Blocking> {
         GetCvmListBuilder::new(self.inner())
     }
@@ -7106,7 +7213,7 @@ Validates Docker Compose configuration and caches it for 14 days. Returns compos
 
 Declared error statuses: 400, 401, 422.
 
-Blocking: `send()` returns the result.*/
+Blocking: `send()` returns the result. [`PhalaCloud::provision_cvm`](crate::PhalaCloud::provision_cvm) has an example.*/
     pub fn provision_cvm(
         &self,
         body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
@@ -7363,7 +7470,7 @@ Powers on a stopped CVM. GPU allocation happens during start.
 
 Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
 
-Blocking: `send()` returns the result.*/
+Blocking: `send()` returns the result. [`PhalaCloud::start_cvm`](crate::PhalaCloud::start_cvm) has an example.*/
     pub fn start_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7385,7 +7492,7 @@ Immediately stops CVM (like pulling power). Cancels any in-progress operation. T
 
 Declared error statuses: 401, 403, 404, 422.
 
-Blocking: `send()` returns the result.*/
+Blocking: `send()` returns the result. [`PhalaCloud::stop_cvm`](crate::PhalaCloud::stop_cvm) has an example.*/
     pub fn stop_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7441,7 +7548,7 @@ Updates encrypted environment variables. If env_keys changes for contract-owned 
 
 Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
 
-Blocking: `send()` returns the result.*/
+Blocking: `send()` returns the result. [`PhalaCloud::update_cvm_envs`](crate::PhalaCloud::update_cvm_envs) has an example.*/
     pub fn update_cvm_envs(
         &self,
         cvm_id: impl ::std::fmt::Display,

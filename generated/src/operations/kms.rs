@@ -745,7 +745,24 @@ Retrieve the public key for encrypting environment variables before deployment.
 
 `GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
 
-Declared error statuses: 400, 404, 422, 500.*/
+Declared error statuses: 400, 404, 422, 500.
+
+# Example
+
+```no_run
+# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+use phala_cloud::env;
+let key = client.get_app_env_encrypt_pub_key("my-kms-id", "my-app-id").await?;
+// Check that a KMS you trust signed the key before you encrypt to it.
+let signer = env::verify_env_encrypt_public_key_legacy(
+    &env::decode_hex(&key.public_key)?, &env::decode_hex(&key.signature)?, "my-app-id");
+assert!(signer.is_some());
+let vars = env::parse_env_vars("API_TOKEN=secret\n");
+let sealed = env::encrypt_env_vars(&vars, &key.public_key)?; // hex, for `encrypted_env`
+# let _ = sealed;
+# Ok(())
+# }
+```*/
     pub fn get_app_env_encrypt_pub_key(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -896,7 +913,7 @@ Retrieve the public key for encrypting environment variables before deployment.
 
 Declared error statuses: 400, 404, 422, 500.
 
-Blocking: `send()` returns the result.*/
+Blocking: `send()` returns the result. [`PhalaCloud::get_app_env_encrypt_pub_key`](crate::PhalaCloud::get_app_env_encrypt_pub_key) has an example.*/
     pub fn get_app_env_encrypt_pub_key(
         &self,
         kms_id: impl ::std::fmt::Display,
