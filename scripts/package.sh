@@ -1,10 +1,9 @@
 # Sourced by the scripts beside it: packages the generated crate as
 # `cargo publish` would and unpacks it outside the workspace (inside it,
 # cargo would take the package for a workspace member). Sets $crate_dir
-# (removed on exit), $version and $declared (its rust-version).
+# (removed on exit) and $version.
 # Expects $CARGO_TARGET_DIR set and the workspace root as the current dir.
 
-declared=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' generated/Cargo.toml)
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' generated/Cargo.toml | head -n1)
 cargo package -p phala-cloud --no-verify --allow-dirty --offline --quiet
 unpacked=$(mktemp -d)
