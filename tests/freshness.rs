@@ -105,16 +105,20 @@ fn method_names(dir: &Path) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        let mut in_client_impl = false;
-        for line in text.lines() {
-            if line.starts_with("impl PhalaCloud {") {
-                in_client_impl = true;
-            } else if line.starts_with('}') {
-                in_client_impl = false;
-            } else if in_client_impl {
-                if let Some(rest) = line.trim_start().strip_prefix("pub fn ") {
-                    names.insert(rest.split(['(', '<']).next().unwrap().to_owned());
-                }
+        // A tag file ends with `impl PhalaCloud { .. }`, then the blocking
+        // client's block. Doc comments are `/** .. */` blocks whose example
+        // lines may start with `}`, so the region is found by those two
+        // headers, and a method by its indentation.
+        let Some((_, client)) = text.split_once("\nimpl PhalaCloud {\n") else {
+            continue;
+        };
+        let client = client
+            .split("\nimpl blocking::PhalaCloud {\n")
+            .next()
+            .unwrap();
+        for line in client.lines() {
+            if let Some(rest) = line.strip_prefix("    pub fn ") {
+                names.insert(rest.split(['(', '<']).next().unwrap().to_owned());
             }
         }
     }
