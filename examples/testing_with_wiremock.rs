@@ -7,8 +7,10 @@
 //! cargo run --example testing_with_wiremock
 //! ```
 //!
-//! It needs `wiremock` and `tokio` (with `macros`) as dev-dependencies.
+//! It needs `wiremock`, `serde_json` and `tokio` (with `macros`) as
+//! dev-dependencies.
 
+use phala_cloud::types::CvmStateResponse;
 use phala_cloud::{PhalaCloud, PhalaCloudError, RetryPolicy};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -20,6 +22,14 @@ pub async fn is_running(client: &PhalaCloud, cvm_id: &str) -> Result<bool, Phala
         Ok(state) => Ok(state.status == "running"),
         Err(e) if e.status_code() == Some(404) => Ok(false),
         Err(e) => Err(e),
+    }
+}
+
+/// More code under test: it takes a model, not a client.
+pub fn describe(state: &CvmStateResponse) -> String {
+    match &state.name {
+        Some(name) => format!("{name}: {}", state.status),
+        None => state.status.clone(),
     }
 }
 
@@ -83,6 +93,15 @@ pub async fn check() -> Result<(), String> {
     }
     // `expect(1)` above is verified here: exactly one call for cvm_up.
     server.verify().await;
+
+    // Code that takes a model needs no server: build the model from the
+    // JSON the server would send.
+    let state: CvmStateResponse =
+        serde_json::from_value(serde_json::json!({"status": "stopped", "name": "web"}))
+            .map_err(|e| e.to_string())?;
+    if describe(&state) != "web: stopped" {
+        return Err(format!("describe gave {:?}", describe(&state)));
+    }
     Ok(())
 }
 

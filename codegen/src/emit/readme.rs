@@ -50,7 +50,11 @@ pub fn readme(api: &Api, config: &Config, version: &str, bound: &[Bound]) -> Str
          \x20       .retry_policy(phala_cloud::RetryPolicy::none())\n\
          \x20       .build()\n\
          }\n\
-         ```\n\n",
+         ```\n\n\
+         Canned responses are JSON bodies, as the server sends them. Code that takes a \
+         response model can also be tested without a server: every model deserializes, \
+         so a test builds one with `serde_json::from_value` from the JSON the server would \
+         send. (There is no `test-util` feature: it would repeat these.)\n\n",
     );
     out.push_str(&tags(api, &docs));
     out
