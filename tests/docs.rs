@@ -2,6 +2,8 @@
 //! tag listing every operation exactly once, and on the client's page one
 //! `impl` block per tag, each under its heading.
 
+mod common;
+
 use std::path::PathBuf;
 
 fn generated(rel: &str) -> String {
@@ -42,15 +44,8 @@ fn every_operation_is_on_exactly_one_tag_page() {
 
 #[test]
 fn the_client_has_one_impl_block_per_tag() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("generated/src/operations");
-    let mut files = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.file_name().unwrap() == "mod.rs" {
-            continue;
-        }
-        files += 1;
-        let text = std::fs::read_to_string(&path).unwrap();
+    let files = common::tag_files();
+    for (path, text) in &files {
         for block in ["impl PhalaCloud {", "impl blocking::PhalaCloud {"] {
             assert_eq!(
                 text.matches(block).count(),
@@ -63,7 +58,7 @@ fn the_client_has_one_impl_block_per_tag() {
         let heading = &heading[heading.rfind("\n}\n").unwrap_or(0)..];
         assert!(heading.contains("# "), "{}: no heading doc", path.display());
     }
-    assert!(files >= 10, "{files} tag files");
+    assert!(files.len() >= 10, "{} tag files", files.len());
 }
 
 /// The docs of each method `[method_examples]` names show its example on the
@@ -79,16 +74,11 @@ fn the_configured_methods_show_their_examples() {
         "{:?}",
         config.method_examples.keys()
     );
-    let dir = root.join("generated/src/operations");
-    // Each tag file holds the builders, then `impl PhalaCloud`, then
-    // `impl blocking::PhalaCloud`.
     let (mut client, mut blocking) = (String::new(), String::new());
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        if let Some((head, tail)) = text.split_once("impl blocking::PhalaCloud {") {
-            client.push_str(head);
-            blocking.push_str(tail);
-        }
+    for (_, text) in common::tag_files() {
+        let (async_impl, blocking_impl) = common::client_impls(&text);
+        client.push_str(async_impl);
+        blocking.push_str(blocking_impl);
     }
     for (method, code) in &config.method_examples {
         let start = format!("    pub fn {method}(");

@@ -2,8 +2,10 @@
 //! the default inputs, generation is deterministic, and the naming contract
 //! holds on the real spec.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use phala_codegen::{config, write, Config, Generated};
 
@@ -88,7 +90,7 @@ fn every_operation_has_a_method_and_python_names_are_kept() {
         checked.insert(op_id.to_owned());
     }
     assert_eq!(checked.len(), 52, "operations carrying a Python name");
-    let methods = method_names(&root().join("generated/src/operations"));
+    let methods = method_names();
     for op in &generated.api.operations {
         assert!(
             methods.contains(&op.name),
@@ -101,22 +103,10 @@ fn every_operation_has_a_method_and_python_names_are_kept() {
     assert_eq!(methods.len(), 2 * 114, "every operation and its safe_ twin");
 }
 
-fn method_names(dir: &Path) -> BTreeSet<String> {
+fn method_names() -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        // A tag file ends with `impl PhalaCloud { .. }`, then the blocking
-        // client's block. Doc comments are `/** .. */` blocks whose example
-        // lines may start with `}`, so the region is found by those two
-        // headers, and a method by its indentation.
-        let Some((_, client)) = text.split_once("\nimpl PhalaCloud {\n") else {
-            continue;
-        };
-        let client = client
-            .split("\nimpl blocking::PhalaCloud {\n")
-            .next()
-            .unwrap();
-        for line in client.lines() {
+    for (_, text) in common::tag_files() {
+        for line in common::client_impls(&text).0.lines() {
             if let Some(rest) = line.strip_prefix("    pub fn ") {
                 names.insert(rest.split(['(', '<']).next().unwrap().to_owned());
             }

@@ -251,3 +251,33 @@ pub fn hosted_cvm_json(name: &str) -> Value {
 // 1. NodeRef / CvmRef (inline `object_type` consts sharing the title
 //    "Object Type" must not be merged into one type)
 // ---------------------------------------------------------------------------
+
+/// Each tag file of `generated/src/operations` (all but `mod.rs`), sorted,
+/// with its text.
+pub fn tag_files() -> Vec<(std::path::PathBuf, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("generated/src/operations");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.file_name().unwrap() != "mod.rs")
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            (path, text)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// A tag file's `impl PhalaCloud { .. }` block and the
+/// `impl blocking::PhalaCloud { .. }` block after it. Found by those
+/// headers: doc comments are `/** .. */` blocks whose example lines may
+/// start with `}`.
+pub fn client_impls(text: &str) -> (&str, &str) {
+    let (_, client) = text
+        .split_once("\nimpl PhalaCloud {\n")
+        .expect("a tag file has `impl PhalaCloud`");
+    client
+        .split_once("\nimpl blocking::PhalaCloud {\n")
+        .expect("`impl blocking::PhalaCloud` follows `impl PhalaCloud`")
+}
