@@ -436,28 +436,22 @@ fn starters(op: &Operation, names: &Names, fields: &[Field]) -> (TokenStream, To
             }
         })
         .collect();
-    let method_doc = docs::operation(op, fields);
+    let mut method_doc = docs::operation(op, fields);
     let safe_doc = format!(
         "Like [`PhalaCloud::{}`], but `.await` yields a [`SafeResult`](crate::SafeResult) \
          and never fails: every error, including invalid JSON, a decode failure or a \
          transport failure, is in its `error`.",
         op.name
     );
+    let mut blocking_doc = format!("{method_doc}\n\nBlocking: `send()` returns the result.");
     // The example is async code, so only the async method shows it.
-    let (method_doc, blocking_doc) = match docs::example(op) {
-        Some(example) => (
-            format!("{method_doc}{example}"),
-            format!(
-                "{method_doc}\n\nBlocking: `send()` returns the result. \
-                 [`PhalaCloud::{}`](crate::PhalaCloud::{}) has an example.",
-                op.name, op.name
-            ),
-        ),
-        None => (
-            method_doc.clone(),
-            format!("{method_doc}\n\nBlocking: `send()` returns the result."),
-        ),
-    };
+    if let Some(example) = docs::example(op) {
+        method_doc.push_str(&example);
+        blocking_doc.push_str(&format!(
+            " [`PhalaCloud::{0}`](crate::PhalaCloud::{0}) has an example.",
+            op.name
+        ));
+    }
     let blocking_safe_doc = format!(
         "Like [`blocking::PhalaCloud::{}`](crate::blocking::PhalaCloud::{}), but `send()` \
          returns a [`SafeResult`](crate::SafeResult) and never fails.",
