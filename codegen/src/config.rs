@@ -329,6 +329,21 @@ impl Config {
                 ),
             });
         }
+        // An example that no longer calls its method (a rename left it
+        // behind) would document something else.
+        if let Some(method) = config
+            .method_examples
+            .iter()
+            .find(|(m, code)| !code.contains(&format!("client.{m}(")))
+            .map(|(m, _)| m)
+        {
+            return Err(Error::Config {
+                path: path.to_owned(),
+                message: format!(
+                    "method_examples.{method}: the example never calls `client.{method}(`"
+                ),
+            });
+        }
         config.source = path.to_owned();
         config.krate.semver(path)?;
         config.krate.check_name(path)?;
