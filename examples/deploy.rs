@@ -12,9 +12,7 @@
 use std::time::Duration;
 
 use phala_cloud::env::{self, EnvVar};
-use phala_cloud::types::{
-    AppComposeV2, CreateTappRequest, GetCvmInfoResponse, ProvisionDstackAppRequestV2,
-};
+use phala_cloud::types::{AppComposeV2, CreateTappRequest, ProvisionDstackAppRequestV2};
 use phala_cloud::PhalaCloud;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -87,22 +85,22 @@ pub async fn run(
         .env_keys(keys)
         .kms_id(kms);
     let vm = client.commit_cvm_provision(commit).await?;
-    let cvm_id = vm.id.to_string();
+    // The id is a string from API version 2026-05-22 on, an integer before.
+    let cvm_id = vm.id();
 
     // 4. Wait until it runs, then read its endpoint.
     let state = client
         .wait_until_running(&cvm_id, Duration::from_secs(600))
         .on_progress(|p| eprintln!("{}: {}", p.target, p.status.as_deref().unwrap_or("...")))
         .await?;
-    let endpoint = match client.get_cvm_info(&cvm_id).await? {
-        GetCvmInfoResponse::CvmInfoDetail(d) => d
-            .endpoints
-            .unwrap_or_default()
-            .into_iter()
-            .next()
-            .map(|e| e.app),
-        _ => None,
-    };
+    let cvm = client.get_cvm_info(&cvm_id).await?;
+    let endpoint = cvm
+        .as_v20260623()
+        .and_then(|d| d.endpoints.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+        .map(|e| e.app);
     Ok(Deployed {
         cvm_id,
         app_id,

@@ -105,7 +105,7 @@ fn outside_any_runtime() {
     let versions = rt.block_on(versions_seen(&server));
     assert_eq!(versions.len(), 6);
     assert_eq!(versions[5], "2025-10-28");
-    assert!(versions[..5].iter().all(|v| v == "2026-01-21"));
+    assert!(versions[..5].iter().all(|v| v == "2026-06-23"));
 
     let prod = Blocking::new(KEY).expect("production client");
     assert_eq!(prod.api_version(), phala_cloud::DEFAULT_API_VERSION);

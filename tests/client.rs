@@ -3,8 +3,6 @@
 //! percent-encoded ids, key redaction in `Debug`/`Display`, `send_with_meta`,
 //! the timeout, and the tracing span of a request.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use phala_cloud::{PhalaCloud, PhalaCloudError, RetryPolicy};
@@ -13,6 +11,7 @@ use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 mod common;
+use common::capture::Capture;
 use common::*;
 
 const KEY: &str = "phak_SECRET_123";
@@ -57,7 +56,7 @@ async fn sends_key_version_user_agent_and_custom_header_but_no_api_version() {
         .build()
         .unwrap();
     assert_eq!(c.api_version(), phala_cloud::DEFAULT_API_VERSION);
-    assert_eq!(phala_cloud::DEFAULT_API_VERSION, "2026-01-21");
+    assert_eq!(phala_cloud::DEFAULT_API_VERSION, "2026-06-23");
     assert!(phala_cloud::SUPPORTED_API_VERSIONS.contains(&phala_cloud::DEFAULT_API_VERSION));
     let hook = c.get_webhook("wh_1").await.expect("valid webhook");
     assert_eq!(hook.id, "wh_1");
@@ -67,7 +66,7 @@ async fn sends_key_version_user_agent_and_custom_header_but_no_api_version() {
     let r = &received[0];
     assert_eq!(r.url.path(), WEBHOOK_PATH);
     assert_eq!(header(r, "x-api-key"), Some(KEY));
-    assert_eq!(header(r, "x-phala-version"), Some("2026-01-21"));
+    assert_eq!(header(r, "x-phala-version"), Some("2026-06-23"));
     assert_eq!(header(r, "x-custom"), Some("custom-1"));
     assert!(
         user_agent_ok(r),
@@ -93,7 +92,7 @@ async fn with_version_sends_new_version_and_keeps_key_base_and_headers() {
     let old = c.with_version("2025-10-28").expect("supported version");
     assert_eq!(old.api_version(), "2025-10-28");
     assert_eq!(old.base_url(), c.base_url());
-    assert_eq!(c.api_version(), "2026-01-21", "original client unchanged");
+    assert_eq!(c.api_version(), "2026-06-23", "original client unchanged");
     assert_eq!(old.retry_policy(), c.retry_policy());
 
     old.get_webhook("wh_1").await.expect("with_version request");
@@ -105,7 +104,7 @@ async fn with_version_sends_new_version_and_keeps_key_base_and_headers() {
         .iter()
         .map(|r| header(r, "x-phala-version"))
         .collect();
-    assert_eq!(versions, [Some("2025-10-28"), Some("2026-01-21")]);
+    assert_eq!(versions, [Some("2025-10-28"), Some("2026-06-23")]);
     for r in &received {
         assert_eq!(r.url.path(), WEBHOOK_PATH);
         assert_eq!(header(r, "x-api-key"), Some(KEY));
@@ -315,89 +314,6 @@ async fn timeout_setting_applies() {
     match &err {
         PhalaCloudError::Request(e) => assert!(e.is_timeout(), "{e:?}"),
         other => panic!("expected a timeout, got {other:?}"),
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Tracing: a thread-local subscriber (current-thread runtime, so every poll of
-// the request future happens on this thread) that records span fields.
-// ---------------------------------------------------------------------------
-
-/// A span: id, name and every field value recorded, in order.
-type SpanRecord = (u64, String, Vec<(String, String)>);
-
-#[derive(Default)]
-struct Captured {
-    next: AtomicU64,
-    spans: Mutex<Vec<SpanRecord>>,
-    events: Mutex<Vec<String>>,
-    meta: Mutex<Vec<(u64, &'static tracing::Metadata<'static>)>>,
-    stack: Mutex<Vec<u64>>,
-}
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Captured>);
-
-struct Fields<'a>(&'a mut Vec<(String, String)>);
-
-impl tracing::field::Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.push((field.name().to_owned(), format!("{value:?}")));
-    }
-    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-        self.0.push((field.name().to_owned(), value.to_owned()));
-    }
-}
-
-impl tracing::Subscriber for Capture {
-    fn register_callsite(
-        &self,
-        _: &'static tracing::Metadata<'static>,
-    ) -> tracing::subscriber::Interest {
-        tracing::subscriber::Interest::always()
-    }
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, attrs: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        let id = self.0.next.fetch_add(1, Ordering::SeqCst) + 1;
-        let mut fields = Vec::new();
-        attrs.record(&mut Fields(&mut fields));
-        let name = attrs.metadata().name().to_owned();
-        self.0.spans.lock().unwrap().push((id, name, fields));
-        self.0.meta.lock().unwrap().push((id, attrs.metadata()));
-        tracing::span::Id::from_u64(id)
-    }
-    fn record(&self, span: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        let mut spans = self.0.spans.lock().unwrap();
-        if let Some(s) = spans.iter_mut().find(|s| s.0 == span.into_u64()) {
-            values.record(&mut Fields(&mut s.2));
-        }
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut fields = Vec::new();
-        event.record(&mut Fields(&mut fields));
-        self.0.events.lock().unwrap().push(format!("{fields:?}"));
-    }
-    fn enter(&self, span: &tracing::span::Id) {
-        self.0.stack.lock().unwrap().push(span.into_u64());
-    }
-    fn exit(&self, span: &tracing::span::Id) {
-        let mut stack = self.0.stack.lock().unwrap();
-        if let Some(i) = stack.iter().rposition(|&s| s == span.into_u64()) {
-            stack.remove(i);
-        }
-    }
-    fn current_span(&self) -> tracing_core::span::Current {
-        let Some(&id) = self.0.stack.lock().unwrap().last() else {
-            return tracing_core::span::Current::none();
-        };
-        let meta = self.0.meta.lock().unwrap();
-        match meta.iter().find(|m| m.0 == id) {
-            Some(&(_, m)) => tracing_core::span::Current::new(tracing::span::Id::from_u64(id), m),
-            None => tracing_core::span::Current::none(),
-        }
     }
 }
 

@@ -23,7 +23,7 @@ async fn server() -> MockServer {
     Mock::given(method("GET"))
         .and(path("/api/v1/auth/me"))
         .and(header("x-api-key", "test-key"))
-        .and(header("x-phala-version", "2026-01-21"))
+        .and(header("x-phala-version", "2026-06-23"))
         .and(header("user-agent", phala_cloud::DEFAULT_USER_AGENT))
         .respond_with(json_ok(
             &json!({"username": "alice", "email": "a@example.com"}),

@@ -6,7 +6,8 @@
 //! 3. the caller's `User-Agent` wins;
 //! 4. an empty path id is rejected before any request;
 //! 7. a transport error's Display says what went wrong;
-//! 8. a decode failure on a union names the variant and the field.
+//! 8. a body that fits no variant of a version union is kept as `Unknown`
+//!    JSON, and a warning names the variant and the field (Python fails).
 //!
 //! (5, retry safety, is in `retries.rs`; 6, bounded memory, in `limits.rs`.)
 
@@ -84,10 +85,25 @@ async fn undeclared_2xx_decodes_when_it_can_and_keeps_the_body_when_not() {
     assert_eq!(meta.status_code(), 201);
 
     let server = answering(json_raw(202, r#"{"ok":true}"#)).await;
-    let err = client(&server).get_cvm_info("cvm_1").await.unwrap_err();
+    let err = client(&server).get_cvm_state("cvm_1").await.unwrap_err();
     let v = validation(&err);
     assert_eq!(v.status_code(), Some(202));
     assert_eq!(v.body(), r#"{"ok":true}"#, "raw body kept");
+
+    // A version union keeps an object it cannot type, as `Unknown`.
+    let server = answering(json_raw(202, r#"{"ok":true}"#)).await;
+    let meta = client(&server)
+        .get_cvm_info("cvm_1")
+        .send_with_meta()
+        .await
+        .expect("an object of an unknown shape decodes");
+    assert_eq!(meta.status_code(), 202);
+    match meta.data() {
+        phala_cloud::types::GetCvmInfoResponse::Unknown(json) => {
+            assert_eq!(json, &json!({"ok": true}))
+        }
+        other => panic!("expected Unknown, got {other:?}"),
+    }
 }
 
 // 2. ------------------------------------------------------------------------
@@ -283,33 +299,67 @@ async fn a_body_cut_off_mid_way_says_so_and_names_the_real_url() {
 
 // 8. ------------------------------------------------------------------------
 
-#[tokio::test]
-async fn a_union_decode_failure_names_the_variant_and_the_field() {
-    // A v2026-01-21 CVM detail with `resource` missing: fits no variant.
+/// The body of a call decoded under a subscriber that records events, and
+/// those events.
+async fn decoded_with_events(
+    body: &serde_json::Value,
+) -> (
+    Result<phala_cloud::types::GetCvmInfoResponse, PhalaCloudError>,
+    Vec<String>,
+) {
+    let server = answering(json_ok(body)).await;
+    let capture = common::capture::Capture::default();
+    let guard = tracing::subscriber::set_default(capture.clone());
+    let result = client(&server).get_cvm_info("cvm_1").await;
+    drop(guard);
+    let events = capture.0.events.lock().unwrap().clone();
+    (result, events)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_body_that_fits_no_variant_is_kept_and_the_warning_names_variant_and_field() {
+    // A 2026-01-21 CVM detail with `resource` missing: fits no variant, so
+    // it is kept as `Unknown` JSON (Python fails the call here).
     let mut body = cvm_detail_json("cvm_1");
     body.as_object_mut().unwrap().remove("resource");
-    let server = answering(json_ok(&body)).await;
-    let err = client(&server).get_cvm_info("cvm_1").await.unwrap_err();
-    let v = validation(&err);
-    let text = err.to_string();
-    assert!(!text.contains("did not match any variant"), "{text}");
-    assert!(text.contains("GetCvmInfoResponse"), "{text}");
-    assert!(text.contains("as `CvmInfoDetail`"), "{text}");
-    assert!(text.contains("missing field `resource`"), "{text}");
+    let (result, events) = decoded_with_events(&body).await;
+    let cvm = result.expect("an unknown shape still decodes");
     assert!(
-        text.contains("ManagementCvmBasicInfo"),
-        "the other variant is named: {text}"
+        matches!(&cvm, phala_cloud::types::GetCvmInfoResponse::Unknown(json) if *json == body),
+        "{cvm:?}"
     );
-    assert_eq!(v.path(), Some("."), "{text}");
+    assert_eq!(cvm.id(), "cvm_1", "the accessors read the JSON");
+    assert_eq!(cvm.name(), body["name"].as_str().unwrap());
+    let warning = events
+        .iter()
+        .find(|e| e.contains("GetCvmInfoResponse"))
+        .unwrap_or_else(|| panic!("no warning naming the union: {events:?}"));
+    assert!(warning.contains("as `CvmInfoDetail`"), "{warning}");
+    assert!(warning.contains("missing field `resource`"), "{warning}");
+    assert!(
+        warning.contains("X-Phala-Version"),
+        "the version's model: {warning}"
+    );
+    assert!(
+        warning.contains("ManagementCvmBasicInfo"),
+        "the other variant is named: {warning}"
+    );
 
-    // A wrong type deep inside: the path leads to it.
+    // A wrong type deep inside: the warning's path leads to it.
     let mut body = cvm_detail_json("cvm_1");
     body["resource"]["vcpu"] = json!("two");
-    let server = answering(json_ok(&body)).await;
-    let err = client(&server).get_cvm_info("cvm_1").await.unwrap_err();
+    let (result, events) = decoded_with_events(&body).await;
+    assert!(result.is_ok(), "{result:?}");
+    let warning = events.join(" ");
+    assert!(warning.contains("resource.vcpu"), "{warning}");
+
+    // Not an object at all: a validation error naming the union.
+    let (result, _) = decoded_with_events(&json!(["cvm_1"])).await;
+    let err = result.expect_err("a list is no CVM of any version");
     let text = err.to_string();
-    assert!(text.contains("as `CvmInfoDetail`"), "{text}");
-    assert_eq!(validation(&err).path(), Some("resource.vcpu"), "{text}");
+    assert!(text.contains("GetCvmInfoResponse"), "{text}");
+    assert!(!text.contains("did not match any variant"), "{text}");
+    assert_eq!(validation(&err).body(), r#"["cvm_1"]"#);
 }
 
 fn provision_body() -> phala_cloud::types::ProvisionDstackAppRequestV2 {

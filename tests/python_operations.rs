@@ -182,7 +182,7 @@ async fn placement_resources_and_images_decode_in_both_id_shapes() {
         .await;
     Mock::given(method("GET"))
         .and(path("/api/v1/teepods/cvm-create-resources"))
-        .and(header("x-phala-version", "2026-05-22"))
+        .and(header("x-phala-version", "2026-06-23"))
         .respond_with(json_ok(&body("get_cvm_create_resources")))
         .mount(&server)
         .await;
@@ -201,17 +201,18 @@ async fn placement_resources_and_images_decode_in_both_id_shapes() {
     assert_eq!(available.kms_list[0].url, "https://kms.example.com");
     assert_eq!(available.gpu_availability.unwrap().public_gpu_count, 4);
 
-    let old = c.get_cvm_create_resources().await.unwrap();
+    let old = c
+        .get_cvm_create_resources()
+        .api_version("2026-01-21")
+        .await
+        .unwrap();
     assert!(matches!(
         old.kms_nodes[0].id,
         CvmCreateKmsNodeId::Integer(3)
     ));
     assert_eq!(old.gateway_nodes[0].id.to_string(), "5");
-    let new = c
-        .get_cvm_create_resources()
-        .api_version("2026-05-22")
-        .await
-        .unwrap();
+    // The client's default (2026-06-23) gets the string ids of 2026-05-22.
+    let new = c.get_cvm_create_resources().await.unwrap();
     assert_eq!(new.kms_nodes[0].id.to_string(), "kms_0123abcd");
     assert_eq!(new.instance_types[0].memory_mb, 2048);
     assert_eq!(new.node_kms_relations[0].teepod_id, 12);

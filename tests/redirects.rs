@@ -100,7 +100,7 @@ async fn cross_origin_307_308_keep_post_body_without_key_and_303_becomes_get() {
         let vm = client(&a)
             .restart_cvm("cvm_1", RestartCvmBody::new().force(true))
             .await;
-        assert_eq!(vm.unwrap_or_else(|e| panic!("{code}: {e}")).id, 1);
+        assert_eq!(vm.unwrap_or_else(|e| panic!("{code}: {e}")).id(), "1");
         let at_b = requests(&b).await;
         assert_eq!(at_b.len(), 1, "{code}");
         assert_no_credentials(&at_b[0]);

@@ -403,7 +403,7 @@ async fn post_is_not_retried_after_a_transport_failure_unless_opted_in() {
         .restart_cvm("cvm_1", RestartCvmBody::new().force(true))
         .await
         .expect("retried when opted in");
-    assert_eq!(vm.id, 1);
+    assert_eq!(vm.id(), "1");
     assert_eq!(accepts.load(Ordering::SeqCst), 2);
 }
 

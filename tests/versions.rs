@@ -31,7 +31,7 @@ async fn pins_and_per_request_overrides_reach_the_wire() {
         .mount(&server)
         .await;
     let c = client(&server);
-    assert_eq!(c.api_version(), "2026-01-21");
+    assert_eq!(c.api_version(), "2026-06-23");
     let _ = c.get_app_env_encrypt_pub_key("k", "a").await;
     let _ = c
         .get_app_env_encrypt_pub_key("k", "a")
@@ -56,7 +56,7 @@ async fn pins_and_per_request_overrides_reach_the_wire() {
         [
             "/api/v1/kms/k/pubkey/a 2026-05-22",
             "/api/v1/kms/k/pubkey/a 2026-06-23",
-            "/api/v1/cvms/cvm_1/compose_file 2026-01-21",
+            "/api/v1/cvms/cvm_1/compose_file 2026-06-23",
             "/api/v1/cvms/cvm_1/compose_file 2026-05-22",
             "/api/v1/kms/k/pubkey/a 2026-05-22",
         ]

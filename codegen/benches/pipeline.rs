@@ -61,7 +61,16 @@ fn stages(c: &mut Criterion, name: &str, spec: &Path) {
             || emit::progenitor::generate(&normalized, &api).unwrap(),
             |mut raw| {
                 let bound = bind::bind(&api, std::mem::take(&mut raw.methods)).unwrap();
-                emit::files(&api, &catalog, &config, "0.1.0", raw, &bound, 0).unwrap()
+                emit::files(
+                    &api,
+                    &catalog,
+                    &config,
+                    "0.1.0",
+                    raw,
+                    &bound,
+                    &Default::default(),
+                )
+                .unwrap()
             },
             criterion::BatchSize::LargeInput,
         )

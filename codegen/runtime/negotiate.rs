@@ -13,20 +13,16 @@
 // readings it lacks go unused.
 #![allow(dead_code)]
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
 use reqwest::header::{HeaderValue, ACCEPT};
 
-use crate::client::{Call, Extra};
+use crate::client::{Call, Capture, Extra};
 use crate::error::{PhalaCloudError, RequestError, ValidationError};
 use crate::raw;
 use crate::runtime::Response;
-
-/// Where the transport leaves the response of a capturing call.
-pub(crate) type Capture = Arc<Mutex<Option<reqwest::Response>>>;
 
 /// One server-sent event (`text/event-stream`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,34 +61,10 @@ pub type ServerEvents<'a> = std::pin::Pin<
 >;
 
 impl Extra {
-    /// Makes this call ask for `accept` and keep the raw response.
+    /// Makes this call ask for `accept`; it keeps the raw response.
     pub(crate) fn capture(&mut self, accept: &'static str) -> Capture {
         self.headers.push((ACCEPT, HeaderValue::from_static(accept)));
-        let slot = Capture::default();
-        self.capture = Some(slot.clone());
-        slot
-    }
-}
-
-/// The captured response of a call, once progenitor's method returned:
-/// a 2xx response as it is, any other status as its API error, and no
-/// response (the request was never sent) as progenitor's error.
-pub(crate) async fn captured<T>(
-    result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<()>>,
-    slot: &Capture,
-    raw: &raw::Client,
-) -> Result<reqwest::Response, PhalaCloudError> {
-    let taken = slot.lock().ok().and_then(|mut s| s.take());
-    match (taken, result) {
-        (Some(response), _) if response.status().is_success() => Ok(response),
-        (Some(response), _) => {
-            let attempts = raw.inner.outcome().attempts;
-            Err(crate::runtime::api_error(response, &raw.inner)
-                .await
-                .with_attempts(attempts))
-        }
-        (None, Err(e)) => Err(crate::runtime::convert_error(e, &raw.inner).await),
-        (None, Ok(_)) => Err(RequestError::new("the response was not captured", None).into()),
+        self.capture.get_or_insert_with(Capture::default).clone()
     }
 }
 

@@ -10,11 +10,16 @@ use crate::error::{PhalaCloudError, RequestError, ValidationError};
 use crate::{raw, PhalaCloud};
 
 /// A decoded response with its status and headers, from `send_with_meta()`.
+///
+/// A JSON response also keeps its body as received, so fields the spec
+/// does not name yet (the API is often ahead of it) can be read without a
+/// second request: [`Response::json`] and [`Response::extra_fields`].
 #[derive(Debug, Clone)]
 pub struct Response<T> {
     data: T,
     status: u16,
     headers: HeaderMap,
+    body: Option<bytes::Bytes>,
 }
 
 impl<T> Response<T> {
@@ -46,7 +51,77 @@ impl<T> Response<T> {
             data: f(self.data),
             status: self.status,
             headers: self.headers,
+            body: self.body,
         }
+    }
+    /// The body as received, for a response decoded from JSON; `None` for
+    /// one read as text, bytes or events (its data is the body).
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+    /// The body as JSON, every field included, whether or not the model
+    /// has it: `resp.json().and_then(|j| j.get("new_field").cloned())`.
+    /// `None` when the body was not kept or is not JSON.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(self.body.as_deref()?).ok()
+    }
+}
+
+impl<T: serde::Serialize> Response<T> {
+    /// The fields of the body that the decoded model does not hold (the
+    /// server sent fields this crate's spec does not name), by path
+    /// (`hourly_rate`, `kms_info.chain`, `items[0].runner`), with their
+    /// values: what pydantic calls `model_extra`. Found by comparing the
+    /// body with the model written back as JSON, so a field the server
+    /// sent as `null`, `[]` or `{}` is not listed (the model omits its own
+    /// empty fields the same way).
+    pub fn extra_fields(&self) -> std::collections::BTreeMap<String, serde_json::Value> {
+        let mut extra = std::collections::BTreeMap::new();
+        let (Some(body), Ok(known)) = (self.json(), serde_json::to_value(&self.data)) else {
+            return extra;
+        };
+        unknown_fields(&body, &known, String::new(), &mut extra);
+        extra
+    }
+}
+
+/// The non-empty values of `body` at paths `known` lacks.
+fn unknown_fields(
+    body: &serde_json::Value,
+    known: &serde_json::Value,
+    path: String,
+    out: &mut std::collections::BTreeMap<String, serde_json::Value>,
+) {
+    use serde_json::Value;
+    let empty = |v: &Value| match v {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    };
+    match (body, known) {
+        (Value::Object(b), Value::Object(k)) => {
+            for (key, value) in b {
+                let at = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match k.get(key) {
+                    Some(inner) => unknown_fields(value, inner, at, out),
+                    None if !empty(value) => {
+                        out.insert(at, value.clone());
+                    }
+                    None => {}
+                }
+            }
+        }
+        (Value::Array(b), Value::Array(k)) => {
+            for (i, (value, inner)) in b.iter().zip(k).enumerate() {
+                unknown_fields(value, inner, format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -118,34 +193,59 @@ int_params! {
     std::num::NonZeroI64 => |v| std::num::NonZeroI64::new(v),
 }
 
-/// Converts progenitor's result. An empty 2xx body is decoded as JSON `null`,
-/// which an optional response type accepts. `status` is the operation's
-/// success status when it declares only one, so a decode failure can name it.
+/// Sends a request built by progenitor's method and decodes its answer.
+/// The call keeps the response (see [`crate::client::Extra::capture`]):
+/// progenitor is given an empty one, and the real one is decoded here by
+/// [`decode_success`], so the body is kept for [`Response::json`] and the
+/// API version the call sent picks among a union's shapes.
 ///
 /// A 2xx status the operation does not declare is still a success, never an
 /// [`crate::ApiError`]: see [`decode_success`].
-pub(crate) async fn finish<T: serde::de::DeserializeOwned + 'static>(
-    result: Result<ResponseValue<T>, progenitor_client::Error<()>>,
+pub(crate) async fn finish<T: serde::de::DeserializeOwned + 'static, P>(
+    request: impl std::future::Future<
+        Output = Result<ResponseValue<P>, progenitor_client::Error<()>>,
+    >,
     raw: &raw::Client,
-    status: Option<u16>,
 ) -> Result<Response<T>, PhalaCloudError> {
-    match result {
-        Err(progenitor_client::Error::UnexpectedResponse(response))
-            if response.status().is_success() =>
-        {
-            let whole = read_whole(response, &raw.inner).await?;
-            decode_success(whole.status, whole.headers, &whole.data, &raw.inner)
+    let result = request.await;
+    let response = match &raw.inner.extra.capture {
+        Some(slot) => captured(result, slot, raw).await?,
+        None => return Err(RequestError::new("the response was not kept", None).into()),
+    };
+    decode_kept(read_whole(response, &raw.inner).await?, &raw.inner)
+}
+
+/// [`decode_success`] of a body read whole, which the response keeps.
+fn decode_kept<T: serde::de::DeserializeOwned + 'static>(
+    whole: Response<bytes::Bytes>,
+    call: &Call,
+) -> Result<Response<T>, PhalaCloudError> {
+    let mut decoded = decode_success(whole.status, whole.headers, &whole.data, call)?;
+    decoded.body = Some(whole.data);
+    Ok(decoded)
+}
+
+/// The kept response of a call, once progenitor's method returned: a 2xx
+/// response as it is, any other status as its API error, and no response
+/// (the request was never sent) as progenitor's error.
+pub(crate) async fn captured<T>(
+    result: Result<ResponseValue<T>, progenitor_client::Error<()>>,
+    slot: &crate::client::Capture,
+    raw: &raw::Client,
+) -> Result<reqwest::Response, PhalaCloudError> {
+    let taken = slot.lock().ok().and_then(|mut s| s.take());
+    let looped = raw.inner.outcome().redirect_loop;
+    match (taken, result) {
+        (Some(response), _) if response.status().is_success() => Ok(response),
+        (Some(response), _) if looped && response.status().is_redirection() => {
+            Err(RequestError::new("too many redirects", None).into())
         }
-        Ok(value) => Ok(Response {
-            status: value.status().as_u16(),
-            headers: value.headers().clone(),
-            data: value.into_inner(),
-        }),
-        // progenitor keeps neither the status nor the headers here.
-        Err(progenitor_client::Error::InvalidResponsePayload(bytes, _)) => {
-            decode_success(status.unwrap_or(200), HeaderMap::new(), &bytes, &raw.inner)
+        (Some(response), _) => {
+            let attempts = raw.inner.outcome().attempts;
+            Err(api_error(response, &raw.inner).await.with_attempts(attempts))
         }
-        Err(e) => Err(convert_error(e, &raw.inner).await),
+        (None, Err(e)) => Err(convert_error(e, &raw.inner).await),
+        (None, Ok(_)) => Err(RequestError::new("the response was not kept", None).into()),
     }
 }
 
@@ -182,45 +282,32 @@ pub(crate) fn decode_success<T: serde::de::DeserializeOwned + 'static>(
         }
         serde_json::from_slice(b"null").map_err(|_| empty_error())?
     } else {
-        serde_json::from_slice(bytes)
+        crate::evolve::decoding(call.decoding_version(), || serde_json::from_slice(bytes))
             .map_err(|e| decode_failure::<T>(Some(status), bytes, e, call.api_version()))?
     };
     Ok(Response {
         data,
         status,
         headers,
+        body: None,
     })
 }
 
-/// Like [`finish`] for a raw body: reads the whole stream into bytes.
-pub(crate) async fn finish_bytes(
-    result: Result<ResponseValue<progenitor_client::ByteStream>, progenitor_client::Error<()>>,
+/// Like [`finish`] for a raw body: the kept response's body, whole.
+pub(crate) async fn finish_bytes<P>(
+    request: impl std::future::Future<
+        Output = Result<ResponseValue<P>, progenitor_client::Error<()>>,
+    >,
     raw: &raw::Client,
 ) -> Result<Response<Vec<u8>>, PhalaCloudError> {
-    let value = match result {
-        Ok(value) => value,
-        Err(progenitor_client::Error::UnexpectedResponse(response))
-            if response.status().is_success() =>
-        {
-            let whole = read_whole(response, &raw.inner).await?;
-            return Ok(whole.map(|bytes| bytes.to_vec()));
-        }
-        Err(e) => return Err(convert_error(e, &raw.inner).await),
+    let result = request.await;
+    let response = match &raw.inner.extra.capture {
+        Some(slot) => captured(result, slot, raw).await?,
+        None => return Err(RequestError::new("the response was not kept", None).into()),
     };
-    let (status, headers) = (value.status().as_u16(), value.headers().clone());
-    let mut stream = value.into_inner().into_inner();
-    let mut data = Vec::new();
-    while let Some(chunk) =
-        std::future::poll_fn(|cx| futures_core::Stream::poll_next(stream.as_mut(), cx)).await
-    {
-        let chunk = chunk.map_err(|e| body_error(e, &raw.inner))?;
-        data.extend_from_slice(&chunk);
-    }
-    Ok(Response {
-        data,
-        status,
-        headers,
-    })
+    let whole = read_whole(response, &raw.inner).await?;
+    // `Bytes` read into one buffer hands it over without a copy.
+    Ok(whole.map(Vec::from))
 }
 
 /// Decodes the body again with `serde_path_to_error` to say where it
@@ -301,24 +388,38 @@ fn explain_union(
     version: &str,
 ) -> Option<(String, String)> {
     let union = message.strip_prefix(NO_VARIANT)?.split_whitespace().next()?;
-    let variants = crate::unions::variants(union);
     let body: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-    let text = value_at(&body, at)?.to_string();
+    explain(union, value_at(&body, at)?, version)
+}
+
+/// Why `value` fits no variant of the union `union`: the path inside it
+/// and a message naming the variant tried and the field that failed. The
+/// variant is the one for `version` (see [`crate::evolve::preferred`]),
+/// else the one the value got furthest into.
+pub(crate) fn explain(
+    union: &str,
+    value: &serde_json::Value,
+    version: &str,
+) -> Option<(String, String)> {
+    let variants = crate::unions::variants(union);
+    let text = value.to_string();
     let failures: Vec<(&UnionVariant, VariantFailure)> = variants
         .iter()
         .filter_map(|v| Some((v, (v.first_error)(&text)?)))
         .collect();
-    let by_version = failures.iter().find(|(v, _)| v.version == Some(version));
+    let preferred = crate::evolve::preferred(variants, version).map(|i| variants[i].name);
+    let by_version = failures.iter().find(|(v, _)| Some(v.name) == preferred);
     // The furthest failure; the first variant on a tie.
     let furthest = failures
         .iter()
         .rev()
         .max_by_key(|(_, f)| f.offset);
     let (chosen, failure) = by_version.or(furthest)?;
-    let reason = if by_version.is_some() {
-        format!("the model for X-Phala-Version {version}")
-    } else {
-        "the variant the body fits furthest".to_owned()
+    let reason = match (by_version, chosen.version) {
+        (Some(_), Some(since)) => {
+            format!("the model X-Phala-Version {version} gets, from version {since}")
+        }
+        _ => "the variant the body fits furthest".to_owned(),
     };
     let (inner_path, why) = (failure.path.clone(), &failure.message);
     let others: Vec<&str> = variants
@@ -509,8 +610,7 @@ pub(crate) async fn send_json<T: serde::de::DeserializeOwned + 'static>(
             .await
             .with_attempts(attempts));
     }
-    let whole = read_whole(response, &raw.inner).await?;
-    decode_success(whole.status, whole.headers, &whole.data, &raw.inner)
+    decode_kept(read_whole(response, &raw.inner).await?, &raw.inner)
 }
 
 /// Like [`send_json`], but any status is a response: status, headers and
@@ -562,5 +662,6 @@ pub(crate) async fn read_whole(
         data,
         status,
         headers,
+        body: None,
     })
 }

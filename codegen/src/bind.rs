@@ -48,17 +48,24 @@ pub enum Sending {
 }
 
 /// Binds every operation of `api` to its progenitor method (taken out of
-/// `methods`), in the IR's order.
+/// `methods`), in the IR's order. A variant method (`[api.variants]`)
+/// calls the progenitor method of the operation it is a variant of.
 pub fn bind(api: &Api, methods: Vec<syn::ImplItemFn>) -> Result<Vec<Bound>> {
     let mut by_name: BTreeMap<String, (usize, syn::ImplItemFn)> = methods
         .into_iter()
         .enumerate()
         .map(|(i, m)| (m.sig.ident.to_string(), (i, m)))
         .collect();
+    let shared: BTreeMap<String, (usize, syn::ImplItemFn)> = api
+        .operations
+        .iter()
+        .filter_map(|op| op.variant_of.as_ref())
+        .filter_map(|v| Some((v.method.clone(), by_name.get(&v.method)?.clone())))
+        .collect();
     let mut bound = Vec::with_capacity(api.operations.len());
     for op in &api.operations {
-        let b = match &op.body {
-            Some(Body::Multipart { fields: parts, .. }) => {
+        let b = match (&op.body, &op.variant_of) {
+            (Some(Body::Multipart { fields: parts, .. }), None) => {
                 let output = multipart_output(op)?;
                 Bound {
                     fields: multipart_fields(op, parts)?,
@@ -68,31 +75,18 @@ pub fn bind(api: &Api, methods: Vec<syn::ImplItemFn>) -> Result<Vec<Bound>> {
                     op: op.clone(),
                 }
             }
-            _ => {
-                let (position, raw) =
-                    by_name.remove(&op.name).ok_or_else(|| Error::Unsupported {
-                        operation: op.operation_id.clone(),
-                        pointer: format!("#/paths/{}", escape(&op.path)),
-                        message: "progenitor generated no method for this operation".into(),
-                    })?;
-                let (fields, success) = json_fields(op, &raw)?;
-                let bytes = is_byte_stream(&success);
-                let (output, output_text) = if bytes {
-                    (quote!(::std::vec::Vec<u8>), "Vec<u8>".to_owned())
-                } else {
-                    (quote!(#success), display_type(&success))
+            (_, variant) => {
+                let method = variant.as_ref().map_or(&op.name, |v| &v.method);
+                let found = match variant {
+                    Some(_) => shared.get(method).cloned(),
+                    None => by_name.remove(method),
                 };
-                Bound {
-                    fields,
-                    output,
-                    output_text,
-                    sending: Sending::Json {
-                        raw: Box::new(raw),
-                        bytes,
-                        position,
-                    },
-                    op: op.clone(),
-                }
+                let (position, raw) = found.ok_or_else(|| Error::Unsupported {
+                    operation: op.operation_id.clone(),
+                    pointer: format!("#/paths/{}", escape(&op.path)),
+                    message: "progenitor generated no method for this operation".into(),
+                })?;
+                json_bound(op, raw, position)?
             }
         };
         bound.push(b);
@@ -105,6 +99,32 @@ pub fn bind(api: &Api, methods: Vec<syn::ImplItemFn>) -> Result<Vec<Bound>> {
         )));
     }
     Ok(bound)
+}
+
+/// An operation sent through progenitor's method `raw`; a variant decodes
+/// into its own model instead of the method's.
+fn json_bound(op: &Operation, raw: syn::ImplItemFn, position: usize) -> Result<Bound> {
+    let (fields, success) = json_fields(op, &raw)?;
+    let bytes = is_byte_stream(&success);
+    let (output, output_text) = match (&op.variant_of, bytes) {
+        (Some(v), _) => {
+            let ty = ident(&v.returns)?;
+            (quote!(types::#ty), v.returns.clone())
+        }
+        (None, true) => (quote!(::std::vec::Vec<u8>), "Vec<u8>".to_owned()),
+        (None, false) => (quote!(#success), display_type(&success)),
+    };
+    Ok(Bound {
+        fields,
+        output,
+        output_text,
+        sending: Sending::Json {
+            raw: Box::new(raw),
+            bytes: bytes && op.variant_of.is_none(),
+            position,
+        },
+        op: op.clone(),
+    })
 }
 
 /// Every bound operation's public signature, by method name.

@@ -258,6 +258,24 @@ pub struct ApiVersions {
     /// whatever the client's (the Python SDK pins these per method).
     #[serde(default)]
     pub pins: BTreeMap<String, String>,
+    /// Method name -> a method of its own for another operation's request,
+    /// pinned to an API version at which the server answers with another
+    /// model (the same path serves KMS nodes before 2026-06-23 and KMS
+    /// contracts from it).
+    #[serde(default)]
+    pub variants: BTreeMap<String, Variant>,
+}
+
+/// One `[api.variants]` entry.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// The method whose request this one sends.
+    pub of: String,
+    /// The API version it always sends.
+    pub version: String,
+    /// The component schema (as the spec names it) of its response.
+    pub returns: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

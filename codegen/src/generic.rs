@@ -83,6 +83,7 @@ pub fn config(spec: &Path, doc: &Value, out: &Path, name: Option<&str>) -> Resul
             default_version: version.clone(),
             supported_versions: vec![version],
             pins: BTreeMap::new(),
+            variants: BTreeMap::new(),
         },
         client,
         python_names: PythonNames::default(),

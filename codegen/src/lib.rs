@@ -221,6 +221,15 @@ fn prepare_loaded(
     api.skipped = skips.listed();
     for op in &mut api.operations {
         op.version_pin = config.api.pins.get(&op.name).cloned();
+    }
+    unused_overrides.extend(ir::add_variants(
+        &mut api,
+        &config.api.variants,
+        &doc,
+        &names.types,
+        &config.source,
+    )?);
+    for op in &mut api.operations {
         op.example = config.method_examples.get(&op.name).cloned();
     }
     let no_such_method = |table: &str, m: &String| {
@@ -366,16 +375,18 @@ fn generate_with(
     }
     let mut raw = emit::progenitor::generate(&doc, &api)?;
     let bound = bind::bind(&api, std::mem::take(&mut raw.methods))?;
-    let types = raw
-        .types
-        .iter()
-        .filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
-        .count();
+    let types = raw.type_count();
     let exports = emit::exports(&api, config, &bound);
-    let surface = read_surface(&bound, &mut raw, error_codes(&catalog), exports);
+    let (surface, plan) = read_surface(
+        &bound,
+        &mut raw,
+        error_codes(&catalog),
+        exports,
+        &api.model_versions,
+    );
     let previous = release::previous(&config.output.dir)?;
     let release = release::release(&previous, surface, config)?;
-    let mut files = emit::files(&api, &catalog, config, &release.version, raw, &bound, types)?;
+    let mut files = emit::files(&api, &catalog, config, &release.version, raw, &bound, &plan)?;
     files.insert(PathBuf::from(release::SNAPSHOT), release.snapshot_json);
     files.insert(PathBuf::from(release::CHANGELOG), release.changelog);
     let label = format!("{} {}", config.krate.name, release.version);
@@ -410,26 +421,33 @@ pub fn api_surface(
         None => BTreeMap::new(),
     };
     let exports = emit::exports(&api, config, &bound);
-    Ok(read_surface(&bound, &mut raw, error_codes, exports))
+    Ok(read_surface(&bound, &mut raw, error_codes, exports, &api.model_versions).0)
 }
 
 /// The crate's API surface: method signatures from the bound operations and
 /// the models typify produced, taken out of `raw` (the emitters do not read
-/// them).
+/// them). The surface decides which response types are open
+/// ([`emit::evolve`]); typify's items are rewritten to match, and the plan
+/// is returned for the emitters.
 fn read_surface(
     bound: &[bind::Bound],
     raw: &mut emit::progenitor::Raw,
     error_codes: BTreeMap<String, String>,
     exports: std::collections::BTreeSet<String>,
-) -> surface::Surface {
+    versions: &BTreeMap<String, String>,
+) -> (surface::Surface, emit::evolve::Plan) {
     let mut surface = surface::Surface {
         operations: bind::surfaces(bound),
         models: std::mem::take(&mut raw.models),
         error_codes,
         exports,
+        non_exhaustive: Default::default(),
     };
     emit::requests::reshape_surface(&mut surface);
-    surface
+    let plan = emit::evolve::plan(&raw.types, &surface, versions);
+    emit::evolve::describe(&mut surface, &raw.types, &plan);
+    emit::evolve::apply(&mut raw.types, &plan);
+    (surface, plan)
 }
 
 fn error_codes(catalog: &catalog::Catalog) -> BTreeMap<String, String> {

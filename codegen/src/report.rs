@@ -53,6 +53,8 @@ pub enum Category {
     ModelAdded,
     ModelRemoved,
     ModelKindChanged,
+    /// A model became `#[non_exhaustive]`.
+    ModelSealed,
     FieldAdded,
     FieldRemoved,
     FieldRequiredChanged,

@@ -27,6 +27,11 @@ pub struct Surface {
     /// its public modules and `pub use` items (`blocking`, `ServerEvent`).
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub exports: BTreeSet<String>,
+    /// The models marked `#[non_exhaustive]`: request models (built with
+    /// `new` and setters) and response models (read, not built). Empty in a
+    /// snapshot from before it was recorded.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub non_exhaustive: BTreeSet<String>,
 }
 
 /// The names a crate root (`src/lib.rs`) exports: `pub mod` and `pub use`
@@ -125,8 +130,7 @@ impl fmt::Display for ParamLocation {
 pub enum Model {
     /// Field name -> field.
     Struct(BTreeMap<String, FieldSurface>),
-    /// Variant name -> its payload (`""` for a unit variant, `(CvmInfo)`).
-    Enum(BTreeMap<String, String>),
+    Enum(EnumSurface),
     /// `pub struct Name(pub Inner)`.
     Newtype(String),
 }
@@ -144,10 +148,61 @@ impl Model {
     pub fn mentions(&self) -> Vec<&str> {
         let types: Vec<&str> = match self {
             Model::Struct(fields) => fields.values().map(|f| f.ty.as_str()).collect(),
-            Model::Enum(variants) => variants.values().map(String::as_str).collect(),
+            Model::Enum(e) => e.variants.values().map(String::as_str).collect(),
             Model::Newtype(inner) => vec![inner.as_str()],
         };
         types.into_iter().flat_map(type_names).collect()
+    }
+}
+
+/// An enum: a string enum (unit variants, each one JSON string) or a union
+/// (variants holding models or scalars).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "EnumRepr")]
+pub struct EnumSurface {
+    /// Variant name -> its payload (`""` for a unit variant, `(CvmInfo)`).
+    pub variants: BTreeMap<String, String>,
+    /// Unit variant name -> the JSON string it stands for (`Pro` -> `PRO`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, String>,
+    /// Whether it decodes what it does not know into a fallback variant
+    /// (see `emit::evolve`): a response enum or union.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub open: bool,
+}
+
+/// How a snapshot spells an enum: the current form, or before values were
+/// recorded, the bare map of variants.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum EnumRepr {
+    Full {
+        variants: BTreeMap<String, String>,
+        #[serde(default)]
+        values: BTreeMap<String, String>,
+        #[serde(default)]
+        open: bool,
+    },
+    Variants(BTreeMap<String, String>),
+}
+
+impl From<EnumRepr> for EnumSurface {
+    fn from(repr: EnumRepr) -> Self {
+        match repr {
+            EnumRepr::Full {
+                variants,
+                values,
+                open,
+            } => EnumSurface {
+                variants,
+                values,
+                open,
+            },
+            EnumRepr::Variants(variants) => EnumSurface {
+                variants,
+                ..EnumSurface::default()
+            },
+        }
     }
 }
 

@@ -140,13 +140,18 @@ fn operations_missing_from_the_public_spec_are_marked_in_their_docs() {
             "get_current_user",
             "get_cvm_containers_stats",
             "get_cvm_create_resources",
+            "get_cvm_ssh_keys",
             "get_os_images",
+            "get_pre_launch_script_upgrade_status",
             "get_workspace",
             "get_workspace_nodes",
             "get_workspace_quotas",
             "list_kms_contract_nodes",
             "list_workspaces",
+            "revoke_current_api_token",
+            "update_cvm_ssh_keys",
             "update_cvm_visibility",
+            "upgrade_pre_launch_script",
         ]
     );
     let docs = generated

@@ -116,13 +116,17 @@ pub(crate) struct Extra {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     /// `name=value` pairs, cookie-encoded.
     pub(crate) cookies: Vec<String>,
-    /// Set when the caller reads the response itself (text, bytes, events):
-    /// the transport leaves it here, and progenitor gets an empty one.
-    pub(crate) capture: Option<Arc<Mutex<Option<reqwest::Response>>>>,
+    /// Where the transport leaves the response, giving progenitor an empty
+    /// one: every call's response is read here, by [`crate::runtime::finish`]
+    /// or as text, bytes or events.
+    pub(crate) capture: Option<Capture>,
     /// Set when the JSON body goes in another media type (`body_as`): that
     /// type and the function that re-encodes the body.
     pub(crate) recode: Option<(&'static str, Recode)>,
 }
+
+/// Where the transport leaves the response of a call.
+pub(crate) type Capture = Arc<Mutex<Option<reqwest::Response>>>;
 
 /// Re-encodes a request's JSON body as the given media type.
 pub(crate) type Recode = fn(&mut reqwest::Request, &str) -> Result<(), String>;
@@ -192,6 +196,17 @@ impl Call {
 
     pub(crate) fn outcome(&self) -> Outcome {
         self.outcome.lock().map(|o| o.clone()).unwrap_or_default()
+    }
+
+    /// The call's version as one of [`SUPPORTED_API_VERSIONS`], which a
+    /// union decodes by (see `evolve`); `None` for an API without versions.
+    pub(crate) fn decoding_version(&self) -> Option<&'static str> {
+        VERSION_HEADER?;
+        let version = self.api_version();
+        crate::SUPPORTED_API_VERSIONS
+            .iter()
+            .copied()
+            .find(|v| *v == version)
     }
 }
 
@@ -344,8 +359,10 @@ impl PhalaCloud {
         self.call_with(Extra::default())
     }
 
-    /// A client for one call that also sends `extra`.
-    pub(crate) fn call_with(&self, extra: Extra) -> raw::Client {
+    /// A client for one call that also sends `extra`, and keeps its
+    /// response for [`crate::runtime::finish`].
+    pub(crate) fn call_with(&self, mut extra: Extra) -> raw::Client {
+        extra.capture.get_or_insert_with(Capture::default);
         let call = Call {
             shared: self.raw.inner.shared.clone(),
             extra,

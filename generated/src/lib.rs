@@ -7,7 +7,7 @@
 
 # Crate organization
 
-- [`PhalaCloud`]: the async client. Each of the 114 operations is a method taking the operation's required parameters; it returns a builder whose methods set the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.
+- [`PhalaCloud`]: the async client. Each of the 121 operations is a method taking the operation's required parameters; it returns a builder whose methods set the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.
 - [`blocking::PhalaCloud`]: the same methods, blocking; `.send()` sends.
 - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, [`RetryPolicy`], your own `reqwest::Client`.
 - [`watch`]: a CVM's state as a stream of events, and waiting for a state ([`PhalaCloud::wait_until_running`]).
@@ -17,7 +17,7 @@
 - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy, and [`precondition`] for the on-chain KMS's HTTP 465.
 - [`SafeResult`]: what the `safe_*` twin of every method yields instead.
 - [`error_codes`]: the structured `ERR-xx-xxx` codes.
-- [`types`]: the 931 request and response models.
+- [`types`]: the 957 request and response models.
 - [`tags`]: the operations by API tag, one page per tag with each operation's request and summary.
 - [`operations`]: the request builders.
 - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.
@@ -42,6 +42,7 @@ mod client;
 mod dynamic;
 pub mod error;
 pub mod error_codes;
+mod evolve;
 pub mod operations;
 mod pages;
 pub mod paging;
@@ -73,11 +74,12 @@ pub use client::{
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use request::{ApiRequest, Method};
+pub use evolve::UnknownValue;
 pub use runtime::{Response, UploadFile};
 pub use transport::RetryPolicy;
 pub use safe::SafeResult;
 /// The `X-Phala-Version` sent unless the client is configured otherwise.
-pub const DEFAULT_API_VERSION: &str = "2026-01-21";
+pub const DEFAULT_API_VERSION: &str = "2026-06-23";
 /// Every `X-Phala-Version` this crate accepts.
 pub const SUPPORTED_API_VERSIONS: &[&str] = &[
     "2025-10-28",

@@ -45,18 +45,26 @@ impl Page for types::GetAppListResponse {
         match self {
             Self::V20260121(p) => p.dstack_apps.len(),
             Self::V20251028(p) => p.dstack_apps.len(),
+            Self::Unknown(p) => {
+                crate::evolve::read::<
+                    ::std::vec::Vec<::serde_json::Value>,
+                >(p, "dstack_apps")
+                    .map_or(0, |l| l.len())
+            }
         }
     }
     fn total(&self) -> ::std::option::Option<u64> {
         match self {
             Self::V20260121(p) => u64::try_from(p.total).ok(),
             Self::V20251028(p) => u64::try_from(p.total).ok(),
+            Self::Unknown(p) => crate::evolve::read::<u64>(p, "total"),
         }
     }
     fn page_size(&self) -> ::std::option::Option<u64> {
         match self {
             Self::V20260121(p) => u64::try_from(p.page_size).ok(),
             Self::V20251028(p) => u64::try_from(p.page_size).ok(),
+            Self::Unknown(p) => crate::evolve::read::<u64>(p, "page_size"),
         }
     }
 }
@@ -65,19 +73,42 @@ impl Page for types::GetCvmListResponse {
         match self {
             Self::CvmInfos(p) => p.items.len(),
             Self::HostedCvms(p) => p.items.len(),
+            Self::Unknown(p) => {
+                crate::evolve::read::<::std::vec::Vec<::serde_json::Value>>(p, "items")
+                    .map_or(0, |l| l.len())
+            }
         }
     }
     fn total(&self) -> ::std::option::Option<u64> {
         match self {
             Self::CvmInfos(p) => u64::try_from(p.total).ok(),
             Self::HostedCvms(p) => u64::try_from(p.total).ok(),
+            Self::Unknown(p) => crate::evolve::read::<u64>(p, "total"),
         }
     }
     fn page_size(&self) -> ::std::option::Option<u64> {
         match self {
             Self::CvmInfos(p) => u64::try_from(p.page_size).ok(),
             Self::HostedCvms(p) => u64::try_from(p.page_size).ok(),
+            Self::Unknown(p) => crate::evolve::read::<u64>(p, "page_size"),
         }
+    }
+}
+impl Page for types::KmsContractList {
+    fn item_count(&self) -> usize {
+        self.items.len()
+    }
+    fn total(&self) -> ::std::option::Option<u64> {
+        u64::try_from(self.total).ok()
+    }
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        u64::try_from(self.page_size).ok()
+    }
+}
+impl PageItems for types::KmsContractList {
+    type Item = KmsContract;
+    fn into_items(self) -> ::std::vec::Vec<KmsContract> {
+        self.items
     }
 }
 impl Page for types::KmsListResponse {

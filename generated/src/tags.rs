@@ -11,12 +11,13 @@ Every method is on [`crate::PhalaCloud`] (one `impl` block per tag), with a `saf
 | [Apps](crate::tags::apps) | 18 |
 | [Attestations](crate::tags::attestations) | 9 |
 | [Authentication](crate::tags::authentication) | 1 |
-| [CVMs](crate::tags::cvms) | 54 |
+| [CVMs](crate::tags::cvms) | 58 |
 | [Instance Types](crate::tags::instance_types) | 2 |
-| [KMS](crate::tags::kms) | 7 |
+| [KMS](crate::tags::kms) | 9 |
 | [OS Images](crate::tags::os_images) | 1 |
 | [SSH Keys](crate::tags::ssh_keys) | 5 |
 | [Teepods](crate::tags::teepods) | 2 |
+| [Tokens](crate::tags::tokens) | 1 |
 | [Webhooks](crate::tags::webhooks) | 11 |
 | [Workspace](crate::tags::workspace) | 4 |
 */
@@ -80,7 +81,7 @@ pub mod authentication {}
 
 Confidential Virtual Machine (CVM) lifecycle management on Phala Network
 
-The 54 operations tagged `CVMs`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+The 58 operations tagged `CVMs`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
 
 | method | request | summary |
 |---|---|---|
@@ -106,6 +107,7 @@ The 54 operations tagged `CVMs`. Each method starts a request builder; its `safe
 | [`get_cvm_network`](crate::PhalaCloud::get_cvm_network) | `GET /api/v1/cvms/{cvm_id}/network` | Get CVM network info |
 | [`get_cvm_operations`](crate::PhalaCloud::get_cvm_operations) | `GET /api/v1/cvms/{cvm_id}/operations` | List CVM operations |
 | [`get_cvm_pre_launch_script`](crate::PhalaCloud::get_cvm_pre_launch_script) | `GET /api/v1/cvms/{cvm_id}/pre-launch-script` | Get pre-launch script |
+| [`get_cvm_ssh_keys`](crate::PhalaCloud::get_cvm_ssh_keys) | `GET /api/v1/cvms/{cvm_id}/ssh-keys` | Get CVM SSH Keys |
 | [`get_cvm_state`](crate::PhalaCloud::get_cvm_state) | `GET /api/v1/cvms/{cvm_id}/state` | Handle Get Cvm State |
 | [`get_cvm_stats`](crate::PhalaCloud::get_cvm_stats) | `GET /api/v1/cvms/{cvm_id}/stats` | Get CVM system stats |
 | [`get_cvm_status_batch`](crate::PhalaCloud::get_cvm_status_batch) | `POST /api/v1/status/batch` | Handle Batch Cvm Status |
@@ -114,6 +116,7 @@ The 54 operations tagged `CVMs`. Each method starts a request builder; its `safe
 | [`get_network_config`](crate::PhalaCloud::get_network_config) | `GET /api/v1/cvms/{cvm_id}/network-config` | Get network configuration |
 | [`get_operation_status`](crate::PhalaCloud::get_operation_status) | `GET /api/v1/cvms/{cvm_id}/operation-status` | Get operation status |
 | [`get_port_mappings`](crate::PhalaCloud::get_port_mappings) | `GET /api/v1/cvms/{cvm_id}/ports` | Get port mappings |
+| [`get_pre_launch_script_upgrade_status`](crate::PhalaCloud::get_pre_launch_script_upgrade_status) | `GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status` | Get Pre-Launch Script Upgrade Status |
 | [`list_cvms`](crate::PhalaCloud::list_cvms) | `GET /api/v1/cvms` | List CVMs |
 | [`patch_cvm`](crate::PhalaCloud::patch_cvm) | `PATCH /api/v1/cvms/{cvm_id}` | Update CVM |
 | [`provision_cvm`](crate::PhalaCloud::provision_cvm) | `POST /api/v1/cvms/provision` | Provision DStack app |
@@ -133,11 +136,13 @@ The 54 operations tagged `CVMs`. Each method starts a request builder; its `safe
 | [`update_cvm_listed`](crate::PhalaCloud::update_cvm_listed) | `PATCH /api/v1/cvms/{cvm_id}/listed` | Handle Update Cvm Listed |
 | [`update_cvm_name`](crate::PhalaCloud::update_cvm_name) | `PATCH /api/v1/cvms/{cvm_id}/name` | Handle Update Cvm Name |
 | [`update_cvm_scheduled_delete`](crate::PhalaCloud::update_cvm_scheduled_delete) | `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` | Handle Update Cvm Scheduled Delete |
+| [`update_cvm_ssh_keys`](crate::PhalaCloud::update_cvm_ssh_keys) | `PUT /api/v1/cvms/{cvm_id}/ssh-keys` | Replace CVM SSH Keys |
 | [`update_cvm_visibility`](crate::PhalaCloud::update_cvm_visibility) | `PATCH /api/v1/cvms/{cvm_id}/visibility` | Update visibility settings (deprecated, use PATCH /cvms/{cvm_id}) (deprecated) |
 | [`update_docker_compose`](crate::PhalaCloud::update_docker_compose) | `PATCH /api/v1/cvms/{cvm_id}/docker-compose` | Update Docker Compose file |
 | [`update_network_config`](crate::PhalaCloud::update_network_config) | `PATCH /api/v1/cvms/{cvm_id}/network-config` | Update KMS/Gateway URLs |
 | [`update_os_image`](crate::PhalaCloud::update_os_image) | `PATCH /api/v1/cvms/{cvm_id}/os-image` | Update OS image |
 | [`update_pre_launch_script`](crate::PhalaCloud::update_pre_launch_script) | `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` | Update pre-launch script |
+| [`upgrade_pre_launch_script`](crate::PhalaCloud::upgrade_pre_launch_script) | `POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official` | Upgrade Pre-Launch Script To Latest Official |
 */
 pub mod cvms {}
 /** # Instance Types
@@ -156,16 +161,18 @@ pub mod instance_types {}
 
 Key Management Service — key derivation, on-chain anchoring, and inspection
 
-The 7 operations tagged `KMS`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+The 9 operations tagged `KMS`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
 
 | method | request | summary |
 |---|---|---|
 | [`get_app_env_encrypt_pub_key`](crate::PhalaCloud::get_app_env_encrypt_pub_key) | `GET /api/v1/kms/{kms_id}/pubkey/{app_id}` | Get app encryption pubkey |
+| [`get_kms_contract`](crate::PhalaCloud::get_kms_contract) | `GET /api/v1/kms/{kms_id}` | Get KMS details |
 | [`get_kms_info`](crate::PhalaCloud::get_kms_info) | `GET /api/v1/kms/{kms_id}` | Get KMS details |
 | [`get_kms_list`](crate::PhalaCloud::get_kms_list) | `GET /api/v1/kms` | List KMS instances |
 | [`get_kms_on_chain_detail`](crate::PhalaCloud::get_kms_on_chain_detail) | `GET /api/v1/kms/on-chain/{chain}` | Get on-chain KMS details by chain |
 | [`inspect_kms`](crate::PhalaCloud::inspect_kms) | `GET /api/v1/kms/{kms_id}/info` | Inspect KMS instance |
 | [`list_kms_contract_nodes`](crate::PhalaCloud::list_kms_contract_nodes) | `GET /api/v1/kms/{slug}/nodes` | List the KMS nodes of a KMS contract |
+| [`list_kms_contracts`](crate::PhalaCloud::list_kms_contracts) | `GET /api/v1/kms` | List KMS instances |
 | [`next_app_ids`](crate::PhalaCloud::next_app_ids) | `GET /api/v1/kms/phala/next_app_id` | Predict next app IDs |
 */
 pub mod kms {}
@@ -203,6 +210,15 @@ The 2 operations tagged `Teepods`. Each method starts a request builder; its `sa
 | [`get_cvm_create_resources`](crate::PhalaCloud::get_cvm_create_resources) | `GET /api/v1/teepods/cvm-create-resources` | Get the resources a CVM can be created with |
 */
 pub mod teepods {}
+/** # Tokens
+
+The operation tagged `Tokens`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+
+| method | request | summary |
+|---|---|---|
+| [`revoke_current_api_token`](crate::PhalaCloud::revoke_current_api_token) | `DELETE /api/v1/tokens/self` | Revoke The Current API Token |
+*/
+pub mod tokens {}
 /** # Webhooks
 
 Manage webhook endpoints and monitor delivery history

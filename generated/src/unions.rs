@@ -30,6 +30,21 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
             ];
             VARIANTS
         }
+        "CheckAppCvmsIsAllowedResponse" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "V20260522",
+                    version: ::std::option::Option::Some("2026-05-22"),
+                    first_error: first_error::<AppCvmsBatchIsAllowedResponseV20260522>,
+                },
+                UnionVariant {
+                    name: "V20251028",
+                    version: ::std::option::Option::Some("2025-10-28"),
+                    first_error: first_error::<AppCvmsBatchIsAllowedResponse>,
+                },
+            ];
+            VARIANTS
+        }
         "CioSendEmailAdminRequestTransactionalMessageId" => {
             const VARIANTS: &[UnionVariant] = &[
                 UnionVariant {
@@ -242,6 +257,21 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
             ];
             VARIANTS
         }
+        "CvmManifestVersion" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "String",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<::std::string::String>,
+                },
+                UnionVariant {
+                    name: "Integer",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<i64>,
+                },
+            ];
+            VARIANTS
+        }
         "CvmStateResponseId" => {
             const VARIANTS: &[UnionVariant] = &[
                 UnionVariant {
@@ -311,8 +341,23 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
                 },
                 UnionVariant {
                     name: "HostedCvm",
-                    version: ::std::option::Option::None,
+                    version: ::std::option::Option::Some("2025-10-28"),
                     first_error: first_error::<HostedCvm>,
+                },
+            ];
+            VARIANTS
+        }
+        "GetAppDeviceAllowlistResponse" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "V20260522",
+                    version: ::std::option::Option::Some("2026-05-22"),
+                    first_error: first_error::<DeviceAllowlistResponseV20260522>,
+                },
+                UnionVariant {
+                    name: "V20251028",
+                    version: ::std::option::Option::Some("2025-10-28"),
+                    first_error: first_error::<DeviceAllowlistResponse>,
                 },
             ];
             VARIANTS
@@ -355,14 +400,14 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
         "GetCurrentUserResponse" => {
             const VARIANTS: &[UnionVariant] = &[
                 UnionVariant {
-                    name: "LegacyCurrentUser",
-                    version: ::std::option::Option::None,
-                    first_error: first_error::<LegacyCurrentUser>,
+                    name: "CurrentUser",
+                    version: ::std::option::Option::Some("2026-01-21"),
+                    first_error: first_error::<CurrentUser>,
                 },
                 UnionVariant {
-                    name: "CurrentUser",
-                    version: ::std::option::Option::None,
-                    first_error: first_error::<CurrentUser>,
+                    name: "LegacyCurrentUser",
+                    version: ::std::option::Option::Some("2025-10-28"),
+                    first_error: first_error::<LegacyCurrentUser>,
                 },
             ];
             VARIANTS
@@ -370,14 +415,14 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
         "GetCvmInfoResponse" => {
             const VARIANTS: &[UnionVariant] = &[
                 UnionVariant {
-                    name: "ManagementCvmBasicInfo",
-                    version: ::std::option::Option::None,
-                    first_error: first_error::<ManagementCvmBasicInfo>,
+                    name: "CvmInfoDetail",
+                    version: ::std::option::Option::Some("2026-01-21"),
+                    first_error: first_error::<CvmInfoDetail>,
                 },
                 UnionVariant {
-                    name: "CvmInfoDetail",
-                    version: ::std::option::Option::None,
-                    first_error: first_error::<CvmInfoDetail>,
+                    name: "ManagementCvmBasicInfo",
+                    version: ::std::option::Option::Some("2025-10-28"),
+                    first_error: first_error::<ManagementCvmBasicInfo>,
                 },
             ];
             VARIANTS
@@ -391,7 +436,7 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
                 },
                 UnionVariant {
                     name: "HostedCvms",
-                    version: ::std::option::Option::None,
+                    version: ::std::option::Option::Some("2025-10-28"),
                     first_error: first_error::<PaginatedHostedCvms>,
                 },
             ];
@@ -436,7 +481,7 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
                 },
                 UnionVariant {
                     name: "HostedCvm",
-                    version: ::std::option::Option::None,
+                    version: ::std::option::Option::Some("2025-10-28"),
                     first_error: first_error::<HostedCvm>,
                 },
             ];
@@ -487,6 +532,36 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
             ];
             VARIANTS
         }
+        "RefreshCvmInstanceIdResponse" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "V20260522",
+                    version: ::std::option::Option::Some("2026-05-22"),
+                    first_error: first_error::<InstanceIdRefreshResultV20260522>,
+                },
+                UnionVariant {
+                    name: "V20251028",
+                    version: ::std::option::Option::Some("2025-10-28"),
+                    first_error: first_error::<InstanceIdRefreshResult>,
+                },
+            ];
+            VARIANTS
+        }
+        "RefreshCvmInstanceIdsResponse" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "V20260522",
+                    version: ::std::option::Option::Some("2026-05-22"),
+                    first_error: first_error::<BatchInstanceIdRefreshResponseV20260522>,
+                },
+                UnionVariant {
+                    name: "V20251028",
+                    version: ::std::option::Option::Some("2025-10-28"),
+                    first_error: first_error::<BatchInstanceIdRefreshResponse>,
+                },
+            ];
+            VARIANTS
+        }
         "SettleWithCreditsRequestAmount" => {
             const VARIANTS: &[UnionVariant] = &[
                 UnionVariant {
@@ -528,6 +603,21 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
                     name: "Integer",
                     version: ::std::option::Option::None,
                     first_error: first_error::<i64>,
+                },
+            ];
+            VARIANTS
+        }
+        "VmResponse" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "V20260522",
+                    version: ::std::option::Option::Some("2026-05-22"),
+                    first_error: first_error::<VmV20260522>,
+                },
+                UnionVariant {
+                    name: "V20251028",
+                    version: ::std::option::Option::Some("2025-10-28"),
+                    first_error: first_error::<Vm>,
                 },
             ];
             VARIANTS

@@ -3,6 +3,8 @@
 //! spec's schemas (every required field present).
 #![allow(dead_code)]
 
+pub mod capture;
+
 use phala_cloud::PhalaCloud;
 use serde_json::{json, Value};
 use wiremock::{Match, MockServer, Request, ResponseTemplate};

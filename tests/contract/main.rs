@@ -2,8 +2,10 @@
 //! Stoplight Prism, which validates each request against the spec and
 //! answers from its schemas. Run once in static mode (examples) and once in
 //! dynamic mode (generated bodies, fixed seed). A coverage report is printed
-//! last.
+//! last. `evolution` decodes every response as the API may change it ahead
+//! of the spec.
 
+mod evolution;
 mod prism;
 mod samples;
 

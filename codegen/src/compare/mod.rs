@@ -23,6 +23,8 @@
 mod models;
 mod operations;
 
+pub use models::{reachable, Usage};
+
 use crate::report::{Category, Entry, Scope, Severity};
 use crate::surface::Surface;
 

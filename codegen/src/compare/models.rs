@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use super::{Breaking, Entries, NonBreaking};
 use crate::report::{Category, Scope};
-use crate::surface::{strip_option, type_names, FieldSurface, Model, Surface};
+use crate::surface::{strip_option, type_names, EnumSurface, FieldSurface, Model, Surface};
 
 /// Whether a model is reachable from requests, from responses, or both.
 #[derive(Debug, Default, Clone, Copy)]
-pub(super) struct Usage {
+pub struct Usage {
     pub input: bool,
     pub output: bool,
     /// No operation reaches it (typify emits every component schema).
@@ -17,7 +17,7 @@ pub(super) struct Usage {
 }
 
 /// How each model is reached from the operations' arguments and results.
-pub(super) fn reachable(surface: &Surface) -> BTreeMap<String, Usage> {
+pub fn reachable(surface: &Surface) -> BTreeMap<String, Usage> {
     let mut seeds: Vec<(&str, bool)> = Vec::new();
     for op in surface.operations.values() {
         for p in &op.params {
@@ -61,6 +61,19 @@ pub(super) fn compare(
             continue;
         };
         let u = usage.get(name).copied().unwrap_or_default();
+        if let (Model::Struct(_), Model::Struct(_)) = (o, n) {
+            if sealed(old, new, name, u) {
+                out.push(
+                    Breaking,
+                    Scope::Model,
+                    name,
+                    None,
+                    Category::ModelSealed,
+                    "now #[non_exhaustive]".to_owned(),
+                    "it can no longer be built with a struct literal outside the crate",
+                );
+            }
+        }
         match (o, n) {
             (Model::Struct(of), Model::Struct(nf)) => fields(out, name, of, nf, u),
             (Model::Enum(ov), Model::Enum(nv)) => variants(out, name, ov, nv, u),
@@ -229,23 +242,37 @@ fn describe_field(f: &FieldSurface) -> String {
     format!("{word} {}", f.ty)
 }
 
-fn variants(
-    out: &mut Entries,
-    model: &str,
-    old: &BTreeMap<String, String>,
-    new: &BTreeMap<String, String>,
-    usage: Usage,
-) {
-    let show = |v: &str, payload: &str| format!("{v}{payload}");
-    for (v, payload) in old {
-        match new.get(v) {
+/// Whether `name` became `#[non_exhaustive]`. A snapshot from before
+/// that was recorded has request models sealed already (they always were).
+fn sealed(old: &Surface, new: &Surface, name: &str, usage: Usage) -> bool {
+    let was = if old.non_exhaustive.is_empty() {
+        usage.input && !usage.orphan
+    } else {
+        old.non_exhaustive.contains(name)
+    };
+    !was && new.non_exhaustive.contains(name)
+}
+
+/// A variant as the report shows it: its name and payload, and for a
+/// string enum the JSON value it stands for.
+fn show(e: &EnumSurface, variant: &str) -> String {
+    let payload = e.variants.get(variant).map_or("", String::as_str);
+    match e.values.get(variant) {
+        Some(value) => format!("{variant} ({value:?})"),
+        None => format!("{variant}{payload}"),
+    }
+}
+
+fn variants(out: &mut Entries, model: &str, old: &EnumSurface, new: &EnumSurface, usage: Usage) {
+    for (v, payload) in &old.variants {
+        match new.variants.get(v) {
             None => out.push(
                 Breaking,
                 Scope::Model,
                 model,
                 Some(v),
                 Category::VariantRemoved,
-                format!("variant {} removed", show(v, payload)),
+                format!("variant {} removed", show(old, v)),
                 "code that names it no longer compiles",
             ),
             Some(p) if p != payload => out.push(
@@ -254,42 +281,54 @@ fn variants(
                 model,
                 Some(v),
                 Category::VariantChanged,
-                format!("variant {} -> {}", show(v, payload), show(v, p)),
+                format!("variant {} -> {v}{p}", show(old, v)),
                 "the variant's payload type changes",
             ),
-            Some(_) => {}
+            Some(_) => match (old.values.get(v), new.values.get(v)) {
+                (Some(was), Some(now)) if was != now => out.push(
+                    NonBreaking,
+                    Scope::Model,
+                    model,
+                    Some(v),
+                    Category::VariantChanged,
+                    format!("variant {v} now stands for {now:?} (was {was:?})"),
+                    "the Rust name is unchanged; the JSON value it reads and sends changes",
+                ),
+                _ => {}
+            },
         }
     }
-    for (v, payload) in new {
-        if old.contains_key(v) {
+    for v in new.variants.keys() {
+        if old.variants.contains_key(v) {
             continue;
         }
-        let detail = format!("variant {} added", show(v, payload));
-        if usage.output {
-            let reason = if usage.orphan {
-                "no operation uses this enum, so it is judged as one a caller matches on"
-            } else {
-                "typify enums are exhaustive: a `match` on a response needs the new arm"
-            };
-            out.push(
-                Breaking,
-                Scope::Model,
-                model,
-                Some(v),
-                Category::VariantAdded,
-                detail,
-                reason,
-            );
-        } else {
-            out.push(
+        let detail = format!("variant {} added", show(new, v));
+        let (severity, reason) = if old.open && new.open {
+            (
                 NonBreaking,
-                Scope::Model,
-                model,
-                Some(v),
-                Category::VariantAdded,
-                detail,
-                "request enums are constructed, not matched",
-            );
-        }
+                "the enum is #[non_exhaustive] and read this value as unknown before",
+            )
+        } else if usage.output && usage.orphan {
+            (
+                Breaking,
+                "no operation uses this enum, so it is judged as one a caller matches on",
+            )
+        } else if usage.output {
+            (
+                Breaking,
+                "the enum was exhaustive: a `match` on a response needs the new arm",
+            )
+        } else {
+            (NonBreaking, "request enums are constructed, not matched")
+        };
+        out.push(
+            severity,
+            Scope::Model,
+            model,
+            Some(v),
+            Category::VariantAdded,
+            detail,
+            reason,
+        );
     }
 }

@@ -17,6 +17,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/client.rs", include_str!("../../runtime/client.rs")),
     ("src/dynamic.rs", include_str!("../../runtime/dynamic.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
+    ("src/evolve.rs", include_str!("../../runtime/evolve.rs")),
     ("src/paging.rs", include_str!("../../runtime/paging.rs")),
     ("src/request.rs", include_str!("../../runtime/request.rs")),
     ("src/safe.rs", include_str!("../../runtime/safe.rs")),
@@ -230,6 +231,7 @@ pub fn lib_rs(
         mod dynamic;
         pub mod error;
         pub mod error_codes;
+        mod evolve;
         pub mod operations;
         mod pages;
         pub mod paging;
@@ -259,6 +261,7 @@ pub fn lib_rs(
             DEFAULT_USER_AGENT,
         };
         pub use request::{ApiRequest, Method};
+        pub use evolve::UnknownValue;
         pub use runtime::{Response, UploadFile};
         pub use transport::RetryPolicy;
         pub use safe::SafeResult;

@@ -6,6 +6,7 @@ pub mod brand;
 mod builder;
 mod docs;
 mod error_codes;
+pub mod evolve;
 pub mod krate;
 mod locate;
 mod multipart;
@@ -48,8 +49,9 @@ pub fn files(
     version: &str,
     raw: progenitor::Raw,
     bound: &[Bound],
-    type_count: usize,
+    plan: &evolve::Plan,
 ) -> Result<BTreeMap<PathBuf, String>> {
+    let type_count = raw.type_count();
     let mut out = BTreeMap::new();
     let mut put = |path: String, text: String| {
         out.insert(PathBuf::from(path), text);
@@ -60,7 +62,7 @@ pub fn files(
     let background = format::Background::start();
     let watch_on = krate::has_watch(bound);
     let negotiate_on = krate::has_negotiation(bound, watch_on);
-    let paged = paging::find(bound, &raw.types)?;
+    let paged = paging::find(bound, &raw.types, plan)?;
     let versioned = config.client.version_header.is_some();
     let groups = operations::emit(bound, &paged, versioned, &api.groups)?;
     background.rust(tags::emit(api)?, "src/tags.rs".into());
@@ -86,7 +88,7 @@ pub fn files(
     background.rust(krate::settings_rs(config), "src/settings.rs".into());
     background.rust(error_codes::emit(catalog)?, "src/error_codes.rs".into());
     background.rust(
-        unions::emit(&raw.types, &api.model_versions),
+        unions::emit(&raw.types, &api.model_versions, plan),
         "src/unions.rs".into(),
     );
     background.rust(paging::impls(&paged)?, "src/pages.rs".into());
@@ -120,7 +122,16 @@ pub fn files(
     for field in bound.iter().flat_map(|b| &b.fields) {
         types::mentioned(field.owned.clone(), &mut roots);
     }
-    let type_files = types::split(raw.types, &api.facts, &roots)?;
+    let type_files = types::split(
+        raw.types,
+        &api.facts,
+        &roots,
+        &types::Versions {
+            of_models: &api.model_versions,
+            supported: &config.api.supported_versions,
+            plan,
+        },
+    )?;
     background.rust(type_module(type_files.module), "src/types/mod.rs".into());
     for (stem, items) in type_files.files {
         put(format!("src/types/{stem}.rs"), format::rust_items(items));
@@ -130,6 +141,8 @@ pub fn files(
     let mut json: Vec<(usize, &str, &syn::ImplItemFn)> = bound
         .iter()
         .filter_map(|b| match &b.sending {
+            // A variant calls the method of the operation it varies.
+            Sending::Json { .. } if b.op.variant_of.is_some() => None,
             Sending::Json { raw, position, .. } => Some((*position, b.op.group.as_str(), &**raw)),
             Sending::Multipart(_) => None,
         })

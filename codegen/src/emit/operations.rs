@@ -194,28 +194,21 @@ fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool, versioned: bool) -> 
         .filter(|f| f.send.is_none())
         .map(|f| &f.pass)
         .collect();
-    let call = quote!(raw.#raw_ident(#(#passes),*).await);
+    let call = quote!(raw.#raw_ident(#(#passes),*));
     let extra = own_params(&b.fields);
     let raw_client = match extra {
         Some(_) => quote!(phala_client.call_with(phala_extra)),
         None => quote!(phala_client.call()),
     };
-    let send_body = if bytes {
-        quote! {
-            #extra
-            let raw = #raw_client;
-            runtime::finish_bytes(#call, &raw).await
-        }
+    let finish = if bytes {
+        quote!(finish_bytes)
     } else {
-        let status = match b.op.success_statuses.as_slice() {
-            [one] => quote!(::std::option::Option::Some(#one)),
-            _ => quote!(::std::option::Option::None),
-        };
-        quote! {
-            #extra
-            let raw = #raw_client;
-            runtime::finish(#call, &raw, #status).await
-        }
+        quote!(finish)
+    };
+    let send_body = quote! {
+        #extra
+        let raw = #raw_client;
+        runtime::#finish(#call, &raw).await
     };
     // Another media type: the same request, its response taken whole.
     let captured = (!b.op.negotiated().is_empty()).then(|| {
@@ -226,7 +219,7 @@ fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool, versioned: bool) -> 
             #declare
             let slot = phala_extra.capture(accept);
             let raw = phala_client.call_with(phala_extra);
-            let response = crate::negotiate::captured(#call, &slot, &raw).await?;
+            let response = runtime::captured(#call.await, &slot, &raw).await?;
             ::std::result::Result::Ok((response, raw))
         }
     });

@@ -39,10 +39,18 @@ struct Shape {
     /// Whether every struct has an integer `total` (`Some(optional?)`).
     total: Option<bool>,
     page_size: Option<bool>,
+    /// An open union's fallback variant, and the JSON names of the first
+    /// model's list, `total` and `page_size` fields, which it reads from its
+    /// JSON instead.
+    fallback: Option<(Ident, [String; 3])>,
 }
 
 /// The paged operations of `bound`, by method name, given the crate's types.
-pub fn find(bound: &[Bound], items: &[syn::Item]) -> Result<BTreeMap<String, Paged>> {
+pub fn find(
+    bound: &[Bound],
+    items: &[syn::Item],
+    plan: &super::evolve::Plan,
+) -> Result<BTreeMap<String, Paged>> {
     let (structs, enums) = by_name(items);
     let mut out = BTreeMap::new();
     for b in bound {
@@ -62,7 +70,7 @@ pub fn find(bound: &[Bound], items: &[syn::Item]) -> Result<BTreeMap<String, Pag
             .output_text
             .strip_prefix("types::")
             .unwrap_or(&b.output_text);
-        let Some(shape) = shape(type_name, &structs, &enums) else {
+        let Some(shape) = shape(type_name, &structs, &enums, plan.unions.get(type_name)) else {
             continue;
         };
         let same_items = shape.lists.windows(2).all(|w| w[0].2 == w[1].2);
@@ -101,12 +109,22 @@ fn by_name(items: &[syn::Item]) -> (Structs<'_>, Enums<'_>) {
     (structs, enums)
 }
 
-fn shape(name: &str, structs: &Structs<'_>, enums: &Enums<'_>) -> Option<Shape> {
+fn shape(
+    name: &str,
+    structs: &Structs<'_>,
+    enums: &Enums<'_>,
+    fallback: Option<&Ident>,
+) -> Option<Shape> {
     let mut parts: Vec<(Option<Ident>, &syn::ItemStruct)> = Vec::new();
     if let Some(s) = structs.get(name) {
         parts.push((None, s));
     } else {
-        for v in &enums.get(name)?.variants {
+        for v in enums
+            .get(name)?
+            .variants
+            .iter()
+            .filter(|v| Some(&v.ident) != fallback)
+        {
             let syn::Fields::Unnamed(f) = &v.fields else {
                 return None;
             };
@@ -120,7 +138,14 @@ fn shape(name: &str, structs: &Structs<'_>, enums: &Enums<'_>) -> Option<Shape> 
     }
     let mut lists = Vec::new();
     let (mut total, mut page_size) = (Some(false), Some(false));
-    for (variant, s) in parts {
+    let wire = |s: &syn::ItemStruct, rust: &str| {
+        s.fields
+            .iter()
+            .find(|f| f.ident.as_ref().is_some_and(|i| i == rust))
+            .map_or_else(|| rust.to_owned(), super::requests::wire_name)
+    };
+    let mut fallback_names = None;
+    for (variant, s) in &parts {
         let text = |ty: &syn::Type| quote!(#ty).to_string().replace(' ', "");
         let fields: Vec<(&Ident, &syn::Type)> = s
             .fields
@@ -136,7 +161,14 @@ fn shape(name: &str, structs: &Structs<'_>, enums: &Enums<'_>) -> Option<Shape> 
             return None;
         };
         let item = list_ty["::std::vec::Vec<".len()..list_ty.len() - 1].to_owned();
-        lists.push((variant, (*list).clone(), item));
+        if fallback_names.is_none() {
+            fallback_names = Some([
+                wire(s, &list.to_string()),
+                wire(s, "total"),
+                wire(s, "page_size"),
+            ]);
+        }
+        lists.push((variant.clone(), (*list).clone(), item));
         let int_field = |name: &str| {
             let (_, ty) = fields.iter().find(|(i, _)| *i == name)?;
             let inner = option_inner(ty);
@@ -152,6 +184,7 @@ fn shape(name: &str, structs: &Structs<'_>, enums: &Enums<'_>) -> Option<Shape> 
         lists,
         total,
         page_size,
+        fallback: fallback.cloned().zip(fallback_names),
     })
 }
 
@@ -188,8 +221,11 @@ pub fn impls(paged: &BTreeMap<String, Paged>) -> Result<TokenStream> {
 
 fn page_impl(ty: &Ident, shape: &Shape, items: bool) -> Result<TokenStream> {
     // One arm per struct: `Self::V(p) => <expr on p>` or, for a plain
-    // struct, the expression on `self`.
-    let each = |expr: &dyn Fn(&TokenStream, &Ident) -> TokenStream| -> TokenStream {
+    // struct, the expression on `self`; an open union's fallback reads its
+    // JSON with `from_json`.
+    let each = |expr: &dyn Fn(&TokenStream, &Ident) -> TokenStream,
+                from_json: &dyn Fn(&[String; 3]) -> TokenStream|
+     -> TokenStream {
         match shape.lists.first() {
             Some((None, list, _)) => expr(&quote!(self), list),
             _ => {
@@ -198,23 +234,40 @@ fn page_impl(ty: &Ident, shape: &Shape, items: bool) -> Result<TokenStream> {
                     let body = expr(&p, list);
                     quote!(Self::#variant(p) => #body,)
                 });
-                quote!(match self { #(#arms)* })
+                let fallback = shape.fallback.as_ref().map(|(fb, names)| {
+                    let body = from_json(names);
+                    quote!(Self::#fb(p) => #body,)
+                });
+                quote!(match self { #(#arms)* #fallback })
             }
         }
     };
-    let count = each(&|p, list| quote!(#p.#list.len()));
-    let int = |field: &Ident, optional: Option<bool>| -> TokenStream {
+    let count = each(
+        &|p, list| quote!(#p.#list.len()),
+        &|[list, ..]| quote!(crate::evolve::read::<::std::vec::Vec<::serde_json::Value>>(p, #list).map_or(0, |l| l.len())),
+    );
+    let int = |field: &Ident, optional: Option<bool>, at: usize| -> TokenStream {
+        let from_json = |names: &[String; 3]| {
+            let name = &names[at];
+            quote!(crate::evolve::read::<u64>(p, #name))
+        };
         match optional {
             None => quote!(::std::option::Option::None),
-            Some(false) => each(&|p, _| quote!(u64::try_from(#p.#field).ok())),
-            Some(true) => each(&|p, _| quote!(#p.#field.and_then(|v| u64::try_from(v).ok()))),
+            Some(false) => each(&|p, _| quote!(u64::try_from(#p.#field).ok()), &from_json),
+            Some(true) => each(
+                &|p, _| quote!(#p.#field.and_then(|v| u64::try_from(v).ok())),
+                &from_json,
+            ),
         }
     };
-    let total = int(&ident("total")?, shape.total);
-    let page_size = int(&ident("page_size")?, shape.page_size);
+    let total = int(&ident("total")?, shape.total, 1);
+    let page_size = int(&ident("page_size")?, shape.page_size, 2);
     let page_items = items.then(|| {
         let item: syn::Type = syn::parse_str(&shape.lists[0].2).expect("a type typify wrote");
-        let into = each(&|p, list| quote!(#p.#list));
+        let into = each(
+            &|p, list| quote!(#p.#list),
+            &|[list, ..]| quote!(crate::evolve::items::<#item>(p, #list)),
+        );
         quote! {
             impl PageItems for types::#ty {
                 type Item = #item;

@@ -32,6 +32,16 @@ pub struct Raw {
     pub models: BTreeMap<String, Model>,
 }
 
+impl Raw {
+    /// How many models typify produced: its structs and enums.
+    pub fn type_count(&self) -> usize {
+        self.types
+            .iter()
+            .filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
+            .count()
+    }
+}
+
 /// Runs progenitor over the normalized document.
 pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
     let spec = parsed_view(doc, api)?;
@@ -124,7 +134,10 @@ fn models(space: &TypeSpace) -> Result<BTreeMap<String, Model>> {
                     };
                     variants.insert(v.name.to_owned(), payload);
                 }
-                Model::Enum(variants)
+                Model::Enum(crate::surface::EnumSurface {
+                    variants,
+                    ..Default::default()
+                })
             }
             TypeDetails::Newtype(n) => Model::Newtype(display(&n.inner())?),
             _ => continue,
@@ -159,7 +172,9 @@ fn parsed_view(doc: &Value, api: &Api) -> Result<openapiv3::OpenAPI> {
 
 fn progenitor_view(doc: &Value, api: &Api) -> Value {
     let mut view = doc.clone();
-    for op in &api.operations {
+    // A variant sends its operation's request through that operation's
+    // method: progenitor sees the operation once, under its own name.
+    for op in api.operations.iter().filter(|op| op.variant_of.is_none()) {
         let ptr = format!(
             "/paths/{}/{}",
             crate::openapi::escape(&op.path),

@@ -109,7 +109,7 @@ pub fn rewrite(
         });
     }
     set_derives(s, required.is_empty());
-    s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+    super::evolve::seal(&mut s.attrs);
     let how = if required.is_empty() {
         format!(
             "Build it with [`{name}::new`] (or `Default`) and the setters; \

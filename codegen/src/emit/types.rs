@@ -22,10 +22,21 @@ pub struct TypeFiles {
     pub files: BTreeMap<String, Vec<syn::Item>>,
 }
 
+/// What the union accessors need to know about API versions.
+pub struct Versions<'a> {
+    /// Model type name -> the API version it belongs to.
+    pub of_models: &'a BTreeMap<String, String>,
+    /// Every version the client accepts.
+    pub supported: &'a [String],
+    /// Which unions are open, with their fallback variants.
+    pub plan: &'a super::evolve::Plan,
+}
+
 pub fn split(
     items: Vec<syn::Item>,
     facts: &ModelFacts,
     request_roots: &BTreeSet<String>,
+    versions: &Versions<'_>,
 ) -> Result<TypeFiles> {
     let local: BTreeSet<String> = items
         .iter()
@@ -79,13 +90,14 @@ pub fn split(
                 }
             }
         }
-        fill_docs(item, facts.get(&name), is_request);
+        let open = versions.plan.enums.get(&name);
+        fill_docs(item, facts.get(&name), is_request, open);
     }
     let mut wrap = requests::WrapLiterals(&wrapped);
     for item in items.iter_mut() {
         syn::visit_mut::VisitMut::visit_item_mut(&mut wrap, item);
     }
-    extra.extend(super::accessors::unions(&items));
+    extra.extend(super::accessors::unions(&items, versions));
     items.extend(extra);
     prune_defaults(&mut items);
     let mut shared = Vec::new();
@@ -237,7 +249,14 @@ fn widen_private_fields(s: &mut syn::ItemStruct) {
 /// Every field gets the spec's facts about it (default, bounds, example),
 /// and a field or variant the spec does not describe gets its type instead
 /// of an empty doc.
-fn fill_docs(item: &mut syn::Item, facts: Option<&BTreeMap<String, FieldFacts>>, request: bool) {
+/// An open enum's variants lost their `#[serde(rename)]` to its macro;
+/// `open` gives their values back.
+fn fill_docs(
+    item: &mut syn::Item,
+    facts: Option<&BTreeMap<String, FieldFacts>>,
+    request: bool,
+    open: Option<&super::evolve::OpenEnum>,
+) {
     let undocumented = |attrs: &[syn::Attribute]| !attrs.iter().any(|a| a.path().is_ident("doc"));
     match item {
         syn::Item::Struct(s) => {
@@ -268,7 +287,12 @@ fn fill_docs(item: &mut syn::Item, facts: Option<&BTreeMap<String, FieldFacts>>,
         syn::Item::Enum(e) => {
             for variant in e.variants.iter_mut() {
                 if undocumented(&variant.attrs) {
-                    let doc = match (serde_rename(&variant.attrs), &variant.fields) {
+                    let wire = serde_rename(&variant.attrs).or_else(|| {
+                        let values = &open?.values;
+                        let (_, wire) = values.iter().find(|(v, _)| *v == variant.ident)?;
+                        Some(wire.clone())
+                    });
+                    let doc = match (wire, &variant.fields) {
                         (Some(wire), _) => format!("The value `{wire:?}`."),
                         (None, syn::Fields::Unnamed(f)) if f.unnamed.len() == 1 => {
                             format!("A `{}`.", display_type(&f.unnamed[0].ty))
@@ -292,7 +316,7 @@ fn fill_docs(item: &mut syn::Item, facts: Option<&BTreeMap<String, FieldFacts>>,
 }
 
 /// The value of `#[serde(rename = "...")]`, if present.
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+pub(super) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     serde_keys(attrs)
         .into_iter()
         .find(|(key, _)| key == "rename")
@@ -330,9 +354,11 @@ pub(super) fn serde_keys(attrs: &[syn::Attribute]) -> Vec<(String, Option<String
 
 /// The type an item belongs to: its own name, or for an impl the first
 /// local type it names (`impl From<Foo> for String` belongs to `Foo`, since
-/// it reads `Foo`'s private field and must sit in `Foo`'s module).
+/// it reads `Foo`'s private field and must sit in `Foo`'s module), or for a
+/// macro call (`open_enum! { Foo { .. } }`) the type it is about.
 fn owner(item: &syn::Item, local: &BTreeSet<String>) -> Option<String> {
     match item {
+        syn::Item::Macro(m) => first_local(m.mac.tokens.clone(), local),
         syn::Item::Struct(s) => Some(s.ident.to_string()),
         syn::Item::Enum(e) => Some(e.ident.to_string()),
         syn::Item::Type(t) => Some(t.ident.to_string()),

@@ -6,7 +6,8 @@
 //! serde's own error for a body that fits no variant is only "data did not
 //! match any variant of untagged enum X"; the runtime uses this table to say
 //! which variant was meant for the client's `X-Phala-Version` and where in
-//! it the body first failed.
+//! it the body first failed. An open union (see [`super::evolve`]) reads its
+//! variants' versions here to try the model of the call's version first.
 
 use std::collections::BTreeMap;
 
@@ -14,15 +15,23 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The `unions.rs` file for typify's `items`; `versions` maps a model's
-/// Rust type name to its API version.
-pub fn emit(items: &[syn::Item], versions: &BTreeMap<String, String>) -> TokenStream {
+/// Rust type name to its API version. An open union's fallback variant is
+/// not listed: it is what is left when every listed one fails.
+pub fn emit(
+    items: &[syn::Item],
+    versions: &BTreeMap<String, String>,
+    plan: &super::evolve::Plan,
+) -> TokenStream {
     let mut unions: Vec<(String, Vec<TokenStream>)> = items
         .iter()
         .filter_map(|item| match item {
             syn::Item::Enum(e) if is_untagged(&e.attrs) => Some(e),
             _ => None,
         })
-        .map(|e| (e.ident.to_string(), variants(e, versions)))
+        .map(|e| {
+            let fallback = plan.unions.get(&e.ident.to_string());
+            (e.ident.to_string(), variants(e, versions, fallback))
+        })
         .collect();
     unions.sort_by(|a, b| a.0.cmp(&b.0));
     let arms = unions.iter().map(|(name, variants)| {
@@ -60,9 +69,14 @@ pub fn emit(items: &[syn::Item], versions: &BTreeMap<String, String>) -> TokenSt
     }
 }
 
-fn variants(e: &syn::ItemEnum, versions: &BTreeMap<String, String>) -> Vec<TokenStream> {
+fn variants(
+    e: &syn::ItemEnum,
+    versions: &BTreeMap<String, String>,
+    fallback: Option<&syn::Ident>,
+) -> Vec<TokenStream> {
     e.variants
         .iter()
+        .filter(|v| Some(&v.ident) != fallback)
         .filter_map(|v| {
             let syn::Fields::Unnamed(fields) = &v.fields else {
                 return None;

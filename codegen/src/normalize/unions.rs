@@ -271,6 +271,15 @@ fn ref_name(m: &Value) -> Option<&str> {
     m.get("$ref")?.as_str()?.rsplit('/').next()
 }
 
+/// A component's `x-api-version: yyyy-mm-dd`, which an overlay sets on a
+/// model whose name does not carry its version: the first API version
+/// that sends this shape.
+fn declared_version(schema: &Value) -> Option<u64> {
+    let date = schema.get("x-api-version")?.as_str()?;
+    let digits: String = date.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() == 8).then(|| digits.parse().ok()).flatten()
+}
+
 /// The `yyyymmdd` in a name like `..._v20260121_...` or `FooV20260121`.
 fn version_number(name: &str) -> Option<u64> {
     let bytes = name.as_bytes();
@@ -304,9 +313,9 @@ pub fn model_versions(doc: &Value, renames: &BTreeMap<String, String>) -> BTreeM
 #[derive(Debug, Clone, Copy, Default)]
 struct Facts {
     required: usize,
-    /// The API version the model belongs to: from its own name, else from
-    /// the models its properties reference (`PaginatedCvmInfos.items` ->
-    /// `..._v20260121_..._CVMInfo`).
+    /// The API version the model belongs to: its `x-api-version`, else
+    /// from its own name, else from the models its properties reference
+    /// (`PaginatedCvmInfos.items` -> `..._v20260121_..._CVMInfo`).
     version: Option<u64>,
 }
 
@@ -320,14 +329,16 @@ fn component_facts(doc: &Value) -> BTreeMap<String, Facts> {
                 .get("required")
                 .and_then(Value::as_array)
                 .map_or(0, Vec::len);
-            let version = version_number(name).or_else(|| {
-                let props = s.get("properties").and_then(Value::as_object)?;
-                props.values().find_map(|p| {
-                    let mut refs = Vec::new();
-                    collect_refs(p, &mut refs);
-                    refs.into_iter().find_map(version_number)
-                })
-            });
+            let version = declared_version(s)
+                .or_else(|| version_number(name))
+                .or_else(|| {
+                    let props = s.get("properties").and_then(Value::as_object)?;
+                    props.values().find_map(|p| {
+                        let mut refs = Vec::new();
+                        collect_refs(p, &mut refs);
+                        refs.into_iter().find_map(version_number)
+                    })
+                });
             (name.clone(), Facts { required, version })
         })
         .collect()
@@ -447,6 +458,11 @@ mod tests {
         );
         assert_eq!(version_number("CvmInfoV20251028"), Some(20251028));
         assert_eq!(version_number("Version"), None);
+        assert_eq!(
+            declared_version(&json!({"x-api-version": "2025-10-28"})),
+            Some(20251028)
+        );
+        assert_eq!(declared_version(&json!({"x-api-version": "soon"})), None);
     }
 
     #[test]

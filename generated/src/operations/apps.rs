@@ -39,26 +39,26 @@ impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AppCvmsBatchIsAllowedResponse> {
+    pub fn send(self) -> M::Sent<'a, types::CheckAppCvmsIsAllowedResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
     pub fn send_with_meta(
         self,
-    ) -> M::Sent<'a, runtime::Response<types::AppCvmsBatchIsAllowedResponse>> {
+    ) -> M::Sent<'a, runtime::Response<types::CheckAppCvmsIsAllowedResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<types::AppCvmsBatchIsAllowedResponse, PhalaCloudError> {
+    ) -> ::std::result::Result<types::CheckAppCvmsIsAllowedResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
-        runtime::Response<types::AppCvmsBatchIsAllowedResponse>,
+        runtime::Response<types::CheckAppCvmsIsAllowedResponse>,
         PhalaCloudError,
     > {
         let phala_client = self
@@ -67,12 +67,7 @@ impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.check_app_cvms_is_allowed(&self.app_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.check_app_cvms_is_allowed(&self.app_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -90,8 +85,8 @@ impl<'a> CheckAppCvmsIsAllowedBuilder<'a, Raise> {
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for CheckAppCvmsIsAllowedBuilder<'a, M> {
-    type Output = M::Output<types::AppCvmsBatchIsAllowedResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AppCvmsBatchIsAllowedResponse>>;
+    type Output = M::Output<types::CheckAppCvmsIsAllowedResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::CheckAppCvmsIsAllowedResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -157,12 +152,7 @@ impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.check_app_is_allowed(&self.app_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.check_app_is_allowed(&self.app_id, &self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -222,33 +212,28 @@ impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
+    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+    ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
         let phala_client = self
             .phala_client
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.create_app_instance(&self.app_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.create_app_instance(&self.app_id, &self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -269,8 +254,8 @@ impl<'a> CreateAppInstanceBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateAppInstanceBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
+    type Output = M::Output<types::VmResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -302,35 +287,35 @@ impl<'a, M: Mode> GetAppAttestationBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+    pub fn send(self) -> M::Sent<'a, types::AppAttestationResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::AppAttestationResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+    ) -> ::std::result::Result<types::AppAttestationResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+    ) -> ::std::result::Result<
+        runtime::Response<types::AppAttestationResponse>,
+        PhalaCloudError,
+    > {
         let phala_client = self
             .phala_client
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_app_attestation(&self.app_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_app_attestation(&self.app_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -347,8 +332,8 @@ impl<'a> GetAppAttestationBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppAttestationBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
+    type Output = M::Output<types::AppAttestationResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::AppAttestationResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -411,12 +396,7 @@ impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_app_cvms(&self.app_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_app_cvms(&self.app_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -469,26 +449,26 @@ impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::DeviceAllowlistResponse> {
+    pub fn send(self) -> M::Sent<'a, types::GetAppDeviceAllowlistResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
     pub fn send_with_meta(
         self,
-    ) -> M::Sent<'a, runtime::Response<types::DeviceAllowlistResponse>> {
+    ) -> M::Sent<'a, runtime::Response<types::GetAppDeviceAllowlistResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<types::DeviceAllowlistResponse, PhalaCloudError> {
+    ) -> ::std::result::Result<types::GetAppDeviceAllowlistResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
-        runtime::Response<types::DeviceAllowlistResponse>,
+        runtime::Response<types::GetAppDeviceAllowlistResponse>,
         PhalaCloudError,
     > {
         let phala_client = self
@@ -497,12 +477,7 @@ impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_app_device_allowlist(&self.app_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_app_device_allowlist(&self.app_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -520,8 +495,8 @@ impl<'a> GetAppDeviceAllowlistBuilder<'a, Raise> {
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for GetAppDeviceAllowlistBuilder<'a, M> {
-    type Output = M::Output<types::DeviceAllowlistResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::DeviceAllowlistResponse>>;
+    type Output = M::Output<types::GetAppDeviceAllowlistResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::GetAppDeviceAllowlistResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -578,12 +553,7 @@ impl<'a, M: Mode> GetAppFilterOptionsBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_app_filter_options().await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_app_filter_options(), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -661,12 +631,7 @@ impl<'a, M: Mode> GetAppInfoBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_app_info(&self.app_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_app_info(&self.app_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -744,12 +709,7 @@ impl<'a, M: Mode> GetAppKmsInfoBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_app_kms_info(&self.app_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_app_kms_info(&self.app_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -956,10 +916,8 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
                         self.region.as_deref(),
                         self.search.as_deref(),
                         self.status.as_ref(),
-                    )
-                    .await,
+                    ),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -1130,10 +1088,8 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
                         &self.app_id,
                         &self.revision_id,
                         self.raw_compose_file,
-                    )
-                    .await,
+                    ),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -1249,12 +1205,7 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
             ))
             .transpose()?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_app_revisions(&self.app_id, page, page_size).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_app_revisions(&self.app_id, page, page_size), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -1397,12 +1348,7 @@ impl<'a, M: Mode> GetAppTcbEvaluationBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_app_tcb_evaluation(&self.app_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_app_tcb_evaluation(&self.app_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -1544,10 +1490,8 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
                         limit,
                         offset,
                         self.start_date.as_ref(),
-                    )
-                    .await,
+                    ),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -1715,10 +1659,8 @@ impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
                         &self.app_id,
                         &self.vm_uuid,
                         &self.compose_hash,
-                    )
-                    .await,
+                    ),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -1804,12 +1746,7 @@ impl<'a, M: Mode> GetPendingUpdatesBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_pending_updates(&self.app_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_pending_updates(&self.app_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -1916,10 +1853,8 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
                         &self.revision_id,
                         self.transaction_hash.as_deref(),
                         self.body.as_ref(),
-                    )
-                    .await,
+                    ),
                 &raw,
-                ::std::option::Option::Some(202u16),
             )
             .await
     }
@@ -2032,10 +1967,8 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
                         &self.vm_uuid,
                         self.x_prepare_only.as_deref(),
                         self.body.as_ref(),
-                    )
-                    .await,
+                    ),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -2135,8 +2068,6 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
 Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
 
 `GET /api/v1/apps/{app_id}/attestations`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 returns this JSON unvalidated (`get_app_attestation`), so there is no model.
 
 Declared error statuses: 404, 422.*/
     pub fn get_app_attestation(
@@ -2440,7 +2371,7 @@ Optional parameters, set on the returned builder:
 - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
 - `body`: The request body.
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
 
 Declared error statuses: 401, 403, 404, 409, 422, 465.*/
     pub fn redeploy_app_revision(
@@ -2568,8 +2499,6 @@ Blocking: `send()` returns the result.*/
 Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
 
 `GET /api/v1/apps/{app_id}/attestations`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 returns this JSON unvalidated (`get_app_attestation`), so there is no model.
 
 Declared error statuses: 404, 422.
 
@@ -2901,7 +2830,7 @@ Optional parameters, set on the returned builder:
 - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
 - `body`: The request body.
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
 
 Declared error statuses: 401, 403, 404, 409, 422, 465.
 

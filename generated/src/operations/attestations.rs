@@ -60,12 +60,7 @@ impl<'a, M: Mode> CheckRawAttestationBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("checksum", &self.checksum)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.check_raw_attestation(&self.checksum).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.check_raw_attestation(&self.checksum), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -138,12 +133,7 @@ impl<'a, M: Mode> GetAttestationCollateralBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("checksum", &self.checksum)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_attestation_collateral(&self.checksum).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_attestation_collateral(&self.checksum), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -217,7 +207,7 @@ impl<'a, M: Mode> GetRawAttestationBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("checksum", &self.checksum)?;
         let raw = phala_client.call();
-        runtime::finish_bytes(raw.get_raw_attestation(&self.checksum).await, &raw).await
+        runtime::finish_bytes(raw.get_raw_attestation(&self.checksum), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -287,12 +277,7 @@ impl<'a, M: Mode> ListAttestationDeviceIdsBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.list_attestation_device_ids().await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.list_attestation_device_ids(), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -368,12 +353,7 @@ impl<'a, M: Mode> ListAttestationNodesBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.list_attestation_nodes().await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.list_attestation_nodes(), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -443,12 +423,7 @@ impl<'a, M: Mode> ListAttestationPpidsBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.list_attestation_ppids().await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.list_attestation_ppids(), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -549,12 +524,7 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
             >("skip", v, ::std::option::Option::Some(0i64), ::std::option::Option::None))
             .transpose()?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.list_recent_attestations(limit, skip).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.list_recent_attestations(limit, skip), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -752,12 +722,7 @@ impl<'a, M: Mode> ViewAttestationBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("checksum", &self.checksum)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.view_attestation(&self.checksum).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.view_attestation(&self.checksum), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -810,7 +775,7 @@ Returns TCB collateral data for quote verification. Cached for 24 hours.
 
 `GET /api/v1/attestations/collateral/{checksum}`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
 
 Declared error statuses: 400, 404, 422.*/
     pub fn get_attestation_collateral(
@@ -852,7 +817,7 @@ Public endpoint. Returns device_id list from nodes table (excluding deleted).
 
 `GET /api/v1/attestations/device_ids`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.*/
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.*/
     pub fn list_attestation_device_ids(&self) -> ListAttestationDeviceIdsBuilder<'_> {
         ListAttestationDeviceIdsBuilder::new(self)
     }
@@ -880,7 +845,7 @@ Public endpoint. Returns PPID list from nodes table (excluding deleted).
 
 `GET /api/v1/attestations/ppids`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.*/
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.*/
     pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_> {
         ListAttestationPpidsBuilder::new(self)
     }
@@ -898,7 +863,7 @@ Optional parameters, set on the returned builder:
 - `limit`: Max results
 - `skip`: Offset for pagination
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
 
 Declared error statuses: 422.*/
     pub fn list_recent_attestations(&self) -> ListRecentAttestationsBuilder<'_> {
@@ -936,7 +901,7 @@ Public endpoint. Returns parsed quote data with verification status.
 
 `GET /api/v1/attestations/view/{checksum}`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
 
 Declared error statuses: 404, 422.*/
     pub fn view_attestation(
@@ -985,7 +950,7 @@ Returns TCB collateral data for quote verification. Cached for 24 hours.
 
 `GET /api/v1/attestations/collateral/{checksum}`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
 
 Declared error statuses: 400, 404, 422.
 
@@ -1031,7 +996,7 @@ Public endpoint. Returns device_id list from nodes table (excluding deleted).
 
 `GET /api/v1/attestations/device_ids`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
 
 Blocking: `send()` returns the result.*/
     pub fn list_attestation_device_ids(
@@ -1067,7 +1032,7 @@ Public endpoint. Returns PPID list from nodes table (excluding deleted).
 
 `GET /api/v1/attestations/ppids`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
 
 Blocking: `send()` returns the result.*/
     pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_, Blocking> {
@@ -1089,7 +1054,7 @@ Optional parameters, set on the returned builder:
 - `limit`: Max results
 - `skip`: Offset for pagination
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
 
 Declared error statuses: 422.
 
@@ -1135,7 +1100,7 @@ Public endpoint. Returns parsed quote data with verification status.
 
 `GET /api/v1/attestations/view/{checksum}`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for the attestation explorer.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
 
 Declared error statuses: 404, 422.
 

@@ -64,12 +64,7 @@ impl<'a, M: Mode> GetCurrentUserBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_current_user().await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_current_user(), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -110,13 +105,12 @@ Declared error statuses: 401, 403.
 
 ```no_run
 # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use phala_cloud::types::GetCurrentUserResponse;
-// The response's shape follows the API version the client sends.
-let name = match client.get_current_user().await? {
-    GetCurrentUserResponse::CurrentUser(me) => me.user.username,
-    GetCurrentUserResponse::LegacyCurrentUser(me) => me.username,
-};
-println!("signed in as {name}");
+// The response's shape follows the API version the client sends
+// (2026-06-23 unless configured otherwise); `as_v20260623()` is that shape.
+let me = client.get_current_user().await?;
+if let Some(me) = me.as_v20260623() {
+    println!("signed in as {} in {}", me.user.username, me.workspace.name);
+}
 # Ok(())
 # }
 ```*/

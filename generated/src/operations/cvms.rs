@@ -66,12 +66,7 @@ impl<'a, M: Mode> BatchStopCvmsBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.batch_stop_cvms(&self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.batch_stop_cvms(&self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -149,12 +144,7 @@ impl<'a, M: Mode> CancelCvmOperationBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.cancel_cvm_operation(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.cancel_cvm_operation(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -238,12 +228,7 @@ impl<'a, M: Mode> CheckCvmIsAllowedBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.check_cvm_is_allowed(&self.cvm_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.check_cvm_is_allowed(&self.cvm_id, &self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -327,9 +312,8 @@ impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(
-                raw.commit_cvm_compose_file_update(&self.cvm_id, &self.body).await,
+                raw.commit_cvm_compose_file_update(&self.cvm_id, &self.body),
                 &raw,
-                ::std::option::Option::Some(202u16),
             )
             .await
     }
@@ -386,32 +370,27 @@ impl<'a, M: Mode> CommitCvmProvisionBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
+    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+    ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
         let phala_client = self
             .phala_client
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.commit_cvm_provision(&self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.commit_cvm_provision(&self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -428,8 +407,8 @@ impl<'a> CommitCvmProvisionBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmProvisionBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
+    type Output = M::Output<types::VmResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -501,11 +480,8 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(
-                raw
-                    .commit_cvm_replica(&self.cvm_id, self.token.as_deref(), &self.body)
-                    .await,
+                raw.commit_cvm_replica(&self.cvm_id, self.token.as_deref(), &self.body),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -578,23 +554,28 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+    ) -> ::std::result::Result<
+        runtime::Response<types::InProgressResponse>,
+        PhalaCloudError,
+    > {
         let phala_client = self
             .phala_client
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
@@ -602,11 +583,8 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(
-                raw
-                    .commit_cvm_update(&self.cvm_id, self.token.as_deref(), &self.body)
-                    .await,
+                raw.commit_cvm_update(&self.cvm_id, self.token.as_deref(), &self.body),
                 &raw,
-                ::std::option::Option::Some(202u16),
             )
             .await
     }
@@ -630,8 +608,8 @@ impl<'a> CommitCvmUpdateBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmUpdateBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
+    type Output = M::Output<types::InProgressResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -686,12 +664,7 @@ impl<'a, M: Mode> CreateCvmForWorkloadBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.create_cvm_for_workload(&self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.create_cvm_for_workload(&self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -761,12 +734,7 @@ impl<'a, M: Mode> CreateElizaFromProvisionBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.create_eliza_from_provision(&self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.create_eliza_from_provision(&self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -838,12 +806,7 @@ impl<'a, M: Mode> DeleteCvmBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.delete_cvm(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(204u16),
-            )
-            .await
+        runtime::finish(raw.delete_cvm(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -927,11 +890,7 @@ impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.diagnose_custom_domains(&self.cvm_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
+        runtime::finish(raw.diagnose_custom_domains(&self.cvm_id, &self.body), &raw)
             .await
     }
 }
@@ -1023,12 +982,7 @@ impl<'a, M: Mode> GetAvailableOsImagesBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_available_os_images(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_available_os_images(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -1110,11 +1064,7 @@ impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_commit_update_info(&self.cvm_id, &self.token).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
+        runtime::finish(raw.get_commit_update_info(&self.cvm_id, &self.token), &raw)
             .await
     }
 }
@@ -1197,12 +1147,7 @@ impl<'a, M: Mode> GetCvmAttestationBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_cvm_attestation(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_cvm_attestation(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -1291,9 +1236,8 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(
-                raw.get_cvm_compose_file(&self.cvm_id, self.raw.as_deref()).await,
+                raw.get_cvm_compose_file(&self.cvm_id, self.raw.as_deref()),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -1374,12 +1318,7 @@ impl<'a, M: Mode> GetCvmContainersStatsBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_cvm_containers_stats(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_cvm_containers_stats(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -1458,12 +1397,7 @@ impl<'a, M: Mode> GetCvmDockerComposeBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_cvm_docker_compose(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_cvm_docker_compose(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -1541,12 +1475,7 @@ impl<'a, M: Mode> GetCvmInfoBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_cvm_info(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_cvm_info(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -1676,10 +1605,8 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
                         page_size,
                         self.teepod_id,
                         self.user_id.as_deref(),
-                    )
-                    .await,
+                    ),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -1802,12 +1729,7 @@ impl<'a, M: Mode> GetCvmNetworkBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_cvm_network(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_cvm_network(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -1952,10 +1874,8 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
                         limit,
                         self.operation_types.as_ref(),
                         self.start_time.as_ref(),
-                    )
-                    .await,
+                    ),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -2040,12 +1960,7 @@ impl<'a, M: Mode> GetCvmPreLaunchScriptBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_cvm_pre_launch_script(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_cvm_pre_launch_script(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -2065,6 +1980,77 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for GetCvmPreLaunchScriptBuilder<'a, M> {
     type Output = M::Output<::std::string::String>;
     type IntoFuture = BoxFuture<'a, M::Output<::std::string::String>>;
+    fn into_future(self) -> Self::IntoFuture {
+        M::future(::std::boxed::Box::pin(self.execute()))
+    }
+}
+/// A `GET /api/v1/cvms/{cvm_id}/ssh-keys` request, started by [`PhalaCloud::get_cvm_ssh_keys`] or [`PhalaCloud::safe_get_cvm_ssh_keys`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetCvmSshKeysBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetCvmSshKeysBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetCvmSshKeysBuilder {
+            phala_client,
+            cvm_id,
+            phala_version: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::CvmSshKeys> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmSshKeys>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
+    }
+    async fn execute(self) -> ::std::result::Result<types::CvmSshKeys, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::CvmSshKeys>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
+        let raw = phala_client.call();
+        runtime::finish(raw.get_cvm_ssh_keys(&self.cvm_id), &raw).await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetCvmSshKeysBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmSshKeysBuilder<'a, M> {
+    type Output = M::Output<types::CvmSshKeys>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::CvmSshKeys>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -2177,10 +2163,8 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
                         interval,
                         self.target.as_deref(),
                         timeout,
-                    )
-                    .await,
+                    ),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -2261,12 +2245,7 @@ impl<'a, M: Mode> GetCvmStatsBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_cvm_stats(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_cvm_stats(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -2358,12 +2337,7 @@ impl<'a, M: Mode> GetCvmStatusBatchBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_cvm_status_batch(&self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_cvm_status_batch(&self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -2444,12 +2418,7 @@ impl<'a, M: Mode> GetCvmUserConfigBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_cvm_user_config(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_cvm_user_config(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -2527,12 +2496,7 @@ impl<'a, M: Mode> GetFirewallStatusBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_firewall_status(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_firewall_status(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -2610,12 +2574,7 @@ impl<'a, M: Mode> GetNetworkConfigBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_network_config(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_network_config(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -2688,12 +2647,7 @@ impl<'a, M: Mode> GetOperationStatusBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_operation_status(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_operation_status(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -2774,12 +2728,7 @@ impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_port_mappings(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_port_mappings(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -2801,6 +2750,86 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetPortMappingsBuilder<'a, 
         'a,
         M::Output<::std::vec::Vec<types::PortMappingResponse>>,
     >;
+    fn into_future(self) -> Self::IntoFuture {
+        M::future(::std::boxed::Box::pin(self.execute()))
+    }
+}
+/// A `GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status` request, started by [`PhalaCloud::get_pre_launch_script_upgrade_status`] or [`PhalaCloud::safe_get_pre_launch_script_upgrade_status`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetPreLaunchScriptUpgradeStatusBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetPreLaunchScriptUpgradeStatusBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        GetPreLaunchScriptUpgradeStatusBuilder {
+            phala_client,
+            cvm_id,
+            phala_version: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::PreLaunchScriptUpgradeStatus> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::PreLaunchScriptUpgradeStatus>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
+    }
+    async fn execute(
+        self,
+    ) -> ::std::result::Result<types::PreLaunchScriptUpgradeStatus, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::PreLaunchScriptUpgradeStatus>,
+        PhalaCloudError,
+    > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
+        let raw = phala_client.call();
+        runtime::finish(raw.get_pre_launch_script_upgrade_status(&self.cvm_id), &raw)
+            .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetPreLaunchScriptUpgradeStatusBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for GetPreLaunchScriptUpgradeStatusBuilder<'a, M> {
+    type Output = M::Output<types::PreLaunchScriptUpgradeStatus>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::PreLaunchScriptUpgradeStatus>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -2877,11 +2906,7 @@ impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.list_cvms(self.teepod_id, self.user_id.as_deref()).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
+        runtime::finish(raw.list_cvms(self.teepod_id, self.user_id.as_deref()), &raw)
             .await
     }
 }
@@ -2973,23 +2998,28 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
+    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
+    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
+    ) -> ::std::result::Result<
+        runtime::Response<types::InProgressResponse>,
+        PhalaCloudError,
+    > {
         let phala_client = self
             .phala_client
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
@@ -3004,10 +3034,8 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
                         self.x_prepare_only.as_deref(),
                         self.x_transaction_hash.as_deref(),
                         &self.body,
-                    )
-                    .await,
+                    ),
                 &raw,
-                ::std::option::Option::Some(202u16),
             )
             .await
     }
@@ -3033,8 +3061,8 @@ impl<'a> PatchCvmBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for PatchCvmBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
+    type Output = M::Output<types::InProgressResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -3096,12 +3124,7 @@ impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.provision_cvm(&self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.provision_cvm(&self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -3186,9 +3209,8 @@ impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(
-                raw.provision_cvm_compose_file_update(&self.cvm_id, &self.body).await,
+                raw.provision_cvm_compose_file_update(&self.cvm_id, &self.body),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -3267,12 +3289,7 @@ impl<'a, M: Mode> ProvisionCvmForElizaBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.provision_cvm_for_eliza(&self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.provision_cvm_for_eliza(&self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -3368,10 +3385,8 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
                         &self.cvm_id,
                         &self.revision_id,
                         self.transaction_hash.as_deref(),
-                    )
-                    .await,
+                    ),
                 &raw,
-                ::std::option::Option::Some(202u16),
             )
             .await
     }
@@ -3434,26 +3449,26 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::InstanceIdRefreshResult> {
+    pub fn send(self) -> M::Sent<'a, types::RefreshCvmInstanceIdResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
     pub fn send_with_meta(
         self,
-    ) -> M::Sent<'a, runtime::Response<types::InstanceIdRefreshResult>> {
+    ) -> M::Sent<'a, runtime::Response<types::RefreshCvmInstanceIdResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<types::InstanceIdRefreshResult, PhalaCloudError> {
+    ) -> ::std::result::Result<types::RefreshCvmInstanceIdResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
-        runtime::Response<types::InstanceIdRefreshResult>,
+        runtime::Response<types::RefreshCvmInstanceIdResponse>,
         PhalaCloudError,
     > {
         let phala_client = self
@@ -3462,11 +3477,7 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.refresh_cvm_instance_id(&self.cvm_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
+        runtime::finish(raw.refresh_cvm_instance_id(&self.cvm_id, &self.body), &raw)
             .await
     }
 }
@@ -3488,8 +3499,8 @@ impl<'a> RefreshCvmInstanceIdBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for RefreshCvmInstanceIdBuilder<'a, M> {
-    type Output = M::Output<types::InstanceIdRefreshResult>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::InstanceIdRefreshResult>>;
+    type Output = M::Output<types::RefreshCvmInstanceIdResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::RefreshCvmInstanceIdResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -3524,26 +3535,26 @@ impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::BatchInstanceIdRefreshResponse> {
+    pub fn send(self) -> M::Sent<'a, types::RefreshCvmInstanceIdsResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
     pub fn send_with_meta(
         self,
-    ) -> M::Sent<'a, runtime::Response<types::BatchInstanceIdRefreshResponse>> {
+    ) -> M::Sent<'a, runtime::Response<types::RefreshCvmInstanceIdsResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
     async fn execute(
         self,
-    ) -> ::std::result::Result<types::BatchInstanceIdRefreshResponse, PhalaCloudError> {
+    ) -> ::std::result::Result<types::RefreshCvmInstanceIdsResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
-        runtime::Response<types::BatchInstanceIdRefreshResponse>,
+        runtime::Response<types::RefreshCvmInstanceIdsResponse>,
         PhalaCloudError,
     > {
         let phala_client = self
@@ -3551,12 +3562,7 @@ impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.refresh_cvm_instance_ids(&self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.refresh_cvm_instance_ids(&self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -3574,8 +3580,8 @@ impl<'a> RefreshCvmInstanceIdsBuilder<'a, Raise> {
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for RefreshCvmInstanceIdsBuilder<'a, M> {
-    type Output = M::Output<types::BatchInstanceIdRefreshResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::BatchInstanceIdRefreshResponse>>;
+    type Output = M::Output<types::RefreshCvmInstanceIdsResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::RefreshCvmInstanceIdsResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -3661,10 +3667,8 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
                         &self.cvm_id,
                         self.x_prepare_only.as_deref(),
                         self.body.as_ref(),
-                    )
-                    .await,
+                    ),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -3724,33 +3728,28 @@ impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
+    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+    ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
         let phala_client = self
             .phala_client
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.restart_cvm(&self.cvm_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.restart_cvm(&self.cvm_id, &self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -3771,8 +3770,8 @@ impl<'a> RestartCvmBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for RestartCvmBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
+    type Output = M::Output<types::VmResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -3841,12 +3840,7 @@ impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.set_port_mappings(&self.cvm_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.set_port_mappings(&self.cvm_id, &self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -3903,33 +3897,28 @@ impl<'a, M: Mode> ShutdownCvmBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
+    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+    ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
         let phala_client = self
             .phala_client
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.shutdown_cvm(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.shutdown_cvm(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -3946,8 +3935,8 @@ impl<'a> ShutdownCvmBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for ShutdownCvmBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
+    type Output = M::Output<types::VmResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -3979,33 +3968,28 @@ impl<'a, M: Mode> StartCvmBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
+    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+    ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
         let phala_client = self
             .phala_client
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.start_cvm(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.start_cvm(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -4022,8 +4006,8 @@ impl<'a> StartCvmBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for StartCvmBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
+    type Output = M::Output<types::VmResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -4055,33 +4039,28 @@ impl<'a, M: Mode> StopCvmBuilder<'a, M> {
     }
     /// Sends the request and decodes the response: a future for the
     /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
+    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute()))
     }
     /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
         let client = self.phala_client;
         M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
     }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
+    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
         self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
-    ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
+    ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
         let phala_client = self
             .phala_client
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.stop_cvm(&self.cvm_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.stop_cvm(&self.cvm_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -4098,8 +4077,8 @@ impl<'a> StopCvmBuilder<'a, Raise> {
     }
 }
 impl<'a, M: AsyncMode> ::std::future::IntoFuture for StopCvmBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
+    type Output = M::Output<types::VmResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -4161,9 +4140,8 @@ impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(
-                raw.submit_cvm_compose_file_update(&self.cvm_id, &self.body).await,
+                raw.submit_cvm_compose_file_update(&self.cvm_id, &self.body),
                 &raw,
-                ::std::option::Option::Some(202u16),
             )
             .await
     }
@@ -4254,12 +4232,7 @@ impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.update_cvm_envs(&self.cvm_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(202u16),
-            )
-            .await
+        runtime::finish(raw.update_cvm_envs(&self.cvm_id, &self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -4340,12 +4313,7 @@ impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.update_cvm_listed(&self.cvm_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.update_cvm_listed(&self.cvm_id, &self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -4426,12 +4394,7 @@ impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.update_cvm_name(&self.cvm_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(204u16),
-            )
-            .await
+        runtime::finish(raw.update_cvm_name(&self.cvm_id, &self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -4512,11 +4475,7 @@ impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.update_cvm_scheduled_delete(&self.cvm_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
+        runtime::finish(raw.update_cvm_scheduled_delete(&self.cvm_id, &self.body), &raw)
             .await
     }
 }
@@ -4541,6 +4500,87 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for UpdateCvmScheduledDeleteBuilder<'a, M> {
     type Output = M::Output<types::Vm>;
     type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
+    fn into_future(self) -> Self::IntoFuture {
+        M::future(::std::boxed::Box::pin(self.execute()))
+    }
+}
+/// A `PUT /api/v1/cvms/{cvm_id}/ssh-keys` request, started by [`PhalaCloud::update_cvm_ssh_keys`] or [`PhalaCloud::safe_update_cvm_ssh_keys`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateCvmSshKeysBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    body: types::UpdateCvmSshKeysRequest,
+    phala_version: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> UpdateCvmSshKeysBuilder<'a, M> {
+    fn new(
+        phala_client: &'a PhalaCloud,
+        cvm_id: ::std::string::String,
+        body: types::UpdateCvmSshKeysRequest,
+    ) -> Self {
+        UpdateCvmSshKeysBuilder {
+            phala_client,
+            cvm_id,
+            body,
+            phala_version: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::CvmSshKeys> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmSshKeys>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
+    }
+    async fn execute(self) -> ::std::result::Result<types::CvmSshKeys, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::CvmSshKeys>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
+        let raw = phala_client.call();
+        runtime::finish(raw.update_cvm_ssh_keys(&self.cvm_id, &self.body), &raw).await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> UpdateCvmSshKeysBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(
+            phala_client,
+            dynamic::arg(args, "cvm_id")?,
+            dynamic::arg(args, "body")?,
+        );
+        ::std::result::Result::Ok(builder)
+    }
+}
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmSshKeysBuilder<'a, M> {
+    type Output = M::Output<types::CvmSshKeys>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::CvmSshKeys>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -4599,12 +4639,7 @@ impl<'a, M: Mode> UpdateCvmVisibilityBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.update_cvm_visibility(&self.cvm_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.update_cvm_visibility(&self.cvm_id, &self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -4836,12 +4871,7 @@ impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.update_network_config(&self.cvm_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.update_network_config(&self.cvm_id, &self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -4924,12 +4954,7 @@ impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.update_os_image(&self.cvm_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(202u16),
-            )
-            .await
+        runtime::finish(raw.update_os_image(&self.cvm_id, &self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -5101,9 +5126,119 @@ for UpdatePreLaunchScriptBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
+/// A `POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official` request, started by [`PhalaCloud::upgrade_pre_launch_script`] or [`PhalaCloud::safe_upgrade_pre_launch_script`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpgradePreLaunchScriptBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    cvm_id: ::std::string::String,
+    x_compose_hash: ::std::option::Option<::std::string::String>,
+    x_transaction_hash: ::std::option::Option<::std::string::String>,
+    phala_version: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> UpgradePreLaunchScriptBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
+        UpgradePreLaunchScriptBuilder {
+            phala_client,
+            cvm_id,
+            x_compose_hash: ::std::option::Option::None,
+            x_transaction_hash: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+    /// The compose hash the 465 answer gave (second call only).
+    pub fn x_compose_hash(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.x_compose_hash = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The transaction that registered it on chain (second call only).
+    pub fn x_transaction_hash(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.x_transaction_hash = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
+    }
+    async fn execute(
+        self,
+    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::InProgressResponse>,
+        PhalaCloudError,
+    > {
+        let phala_client = self
+            .phala_client
+            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client: &PhalaCloud = &phala_client;
+        runtime::check_path_param("cvm_id", &self.cvm_id)?;
+        let raw = phala_client.call();
+        runtime::finish(
+                raw
+                    .upgrade_pre_launch_script(
+                        &self.cvm_id,
+                        self.x_compose_hash.as_deref(),
+                        self.x_transaction_hash.as_deref(),
+                    ),
+                &raw,
+            )
+            .await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> UpgradePreLaunchScriptBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
+        builder.x_compose_hash = dynamic::opt_arg(args, "x_compose_hash")?;
+        builder.x_transaction_hash = dynamic::opt_arg(args, "x_transaction_hash")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
+impl<'a, M: AsyncMode> ::std::future::IntoFuture
+for UpgradePreLaunchScriptBuilder<'a, M> {
+    type Output = M::Output<types::InProgressResponse>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
+    fn into_future(self) -> Self::IntoFuture {
+        M::future(::std::boxed::Box::pin(self.execute()))
+    }
+}
 /** # CVMs
 
-The 54 operations tagged `CVMs`, each with its `safe_` twin; [`crate::tags::cvms`] lists them with their requests and summaries.*/
+The 58 operations tagged `CVMs`, each with its `safe_` twin; [`crate::tags::cvms`] lists them with their requests and summaries.*/
 impl PhalaCloud {
     /** Batch stop CVMs
 
@@ -5175,7 +5310,7 @@ Applies a provisioned compose file update. Requires compose_hash from provision 
 
 `PATCH /api/v1/cvms/{cvm_id}/compose_file`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 reads this response loosely (`commit_cvm_compose_file_update` returns the JSON as is), so there is no model.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and every upstream SDK discards this body (the Python SDK 0.2.0's `commit_cvm_compose_file_update` returns `None`), so there is no model.
 
 Declared error statuses: 400, 401, 403, 404, 422, 503.*/
     pub fn commit_cvm_compose_file_update(
@@ -5236,7 +5371,7 @@ Completes a two-phase CVM replication using a one-time commit token. The token w
 Optional parameters, set on the returned builder:
 - `token`: Commit token (alternative to body.token)
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
 
 Declared error statuses: 422.*/
     pub fn commit_cvm_replica(
@@ -5262,8 +5397,6 @@ Completes a two-phase CVM update using a one-time commit token. The token was ge
 
 Optional parameters, set on the returned builder:
 - `token`: Commit token (alternative to body.token)
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
 
 Declared error statuses: 422.*/
     pub fn commit_cvm_update(
@@ -5386,7 +5519,7 @@ Read-only lookup of commit token metadata for the confirm-update page.
 
 `GET /api/v1/cvms/{cvm_id}/commit-update`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
 
 Declared error statuses: 422.*/
     pub fn get_commit_update_info(
@@ -5635,6 +5768,28 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmPreLaunchScriptBuilder<'_, Safe> {
         GetCvmPreLaunchScriptBuilder::new(self, cvm_id.to_string())
     }
+    /** Get CVM SSH Keys
+
+The SSH keys stored for the CVM.
+
+`GET /api/v1/cvms/{cvm_id}/ssh-keys`
+
+Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`getCvmSshKeys`) by an overlay in `spec/overlays/`.
+
+Declared error statuses: 404.*/
+    pub fn get_cvm_ssh_keys(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmSshKeysBuilder<'_> {
+        GetCvmSshKeysBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_cvm_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_cvm_ssh_keys(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmSshKeysBuilder<'_, Safe> {
+        GetCvmSshKeysBuilder::new(self, cvm_id.to_string())
+    }
     /** Handle Get Cvm State
 
 Get CVM state. Supports two modes:
@@ -5780,7 +5935,7 @@ Returns current in-progress operation details including Celery task status.
 
 `GET /api/v1/cvms/{cvm_id}/operation-status`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
 
 Declared error statuses: 401, 403, 404, 422.*/
     pub fn get_operation_status(
@@ -5816,6 +5971,28 @@ Declared error statuses: 404, 422.*/
     ) -> GetPortMappingsBuilder<'_, Safe> {
         GetPortMappingsBuilder::new(self, cvm_id.to_string())
     }
+    /** Get Pre-Launch Script Upgrade Status
+
+Whether the CVM runs the newest official pre-launch script.
+
+`GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status`
+
+Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `get_pre_launch_script_upgrade_status`, JavaScript `getPreLaunchScriptUpgradeStatus`, Go `GetPreLaunchScriptUpgradeStatus`) by an overlay in `spec/overlays/`.
+
+Declared error statuses: 404.*/
+    pub fn get_pre_launch_script_upgrade_status(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetPreLaunchScriptUpgradeStatusBuilder<'_> {
+        GetPreLaunchScriptUpgradeStatusBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_pre_launch_script_upgrade_status`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_pre_launch_script_upgrade_status(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetPreLaunchScriptUpgradeStatusBuilder<'_, Safe> {
+        GetPreLaunchScriptUpgradeStatusBuilder::new(self, cvm_id.to_string())
+    }
     /** List CVMs
 
 Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
@@ -5846,8 +6023,6 @@ Optional parameters, set on the returned builder:
 - `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
 
 The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no model for this 202 body in the Python SDK 0.2.0 yet (issue 13 follow-up).
 
 Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.*/
     pub fn patch_cvm(
@@ -5927,7 +6102,7 @@ Validates Eliza configuration and caches it for 14 days. Returns compose_hash an
 
 `POST /api/v1/cvms/provision/eliza`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it, so there is no model to take fields from.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method for it, so there is no model to take fields from.
 
 Declared error statuses: 400, 401, 422.*/
     pub fn provision_cvm_for_eliza(
@@ -5952,7 +6127,7 @@ Switch/rollback a CVM to a specified app revision (compose_hash).
 Optional parameters, set on the returned builder:
 - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
 
 Declared error statuses: 401, 403, 404, 409, 422, 465.*/
     pub fn redeploy_cvm_revision(
@@ -6171,7 +6346,7 @@ Submit complete compose file with hash verification. Use when you have pre-compu
 
 `POST /api/v1/cvms/{cvm_id}/compose_file`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 provisions a compose update at `/compose_file/provision` instead; it has no model for this response.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs provision a compose update at `/compose_file/provision` instead; none has a model for this response.
 
 Declared error statuses: 400, 401, 403, 404, 422, 503.*/
     pub fn submit_cvm_compose_file_update(
@@ -6294,6 +6469,30 @@ Declared error statuses: 422.*/
     ) -> UpdateCvmScheduledDeleteBuilder<'_, Safe> {
         UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.to_string(), body.into())
     }
+    /** Replace CVM SSH Keys
+
+Replaces the SSH keys stored for the CVM; they reach the VM at its next start, or at once with `apply_now` (which restarts it).
+
+`PUT /api/v1/cvms/{cvm_id}/ssh-keys`
+
+Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`updateCvmSshKeys`) by an overlay in `spec/overlays/`.
+
+Declared error statuses: 404.*/
+    pub fn update_cvm_ssh_keys(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmSshKeysRequest>,
+    ) -> UpdateCvmSshKeysBuilder<'_> {
+        UpdateCvmSshKeysBuilder::new(self, cvm_id.to_string(), body.into())
+    }
+    /// Like [`PhalaCloud::update_cvm_ssh_keys`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_update_cvm_ssh_keys(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmSshKeysRequest>,
+    ) -> UpdateCvmSshKeysBuilder<'_, Safe> {
+        UpdateCvmSshKeysBuilder::new(self, cvm_id.to_string(), body.into())
+    }
     /** Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
 
 Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
@@ -6373,7 +6572,7 @@ Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Tak
 
 `PATCH /api/v1/cvms/{cvm_id}/os-image`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 discards this body (its model is `None`).
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and every Phala SDK discards this body (the JavaScript SDK says there is none).
 
 Declared error statuses: 400, 401, 403, 404, 409, 422.*/
     pub fn update_os_image(
@@ -6415,6 +6614,32 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*
         cvm_id: impl ::std::fmt::Display,
     ) -> UpdatePreLaunchScriptBuilder<'_, Safe> {
         UpdatePreLaunchScriptBuilder::new(self, cvm_id.to_string())
+    }
+    /** Upgrade Pre-Launch Script To Latest Official
+
+Replaces the CVM's pre-launch script with the newest official one (the server holds its text; the request has no body). For an on-chain KMS the first call answers 465 with the compose hash to register; after registering it, call again with `x_compose_hash` and `x_transaction_hash`.
+
+`POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official`
+
+Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `upgrade_pre_launch_script`, JavaScript `upgradePreLaunchScript`, Go `UpgradePreLaunchScript`) by an overlay in `spec/overlays/`.
+
+Optional parameters, set on the returned builder:
+- `x_compose_hash`: The compose hash the 465 answer gave (second call only).
+- `x_transaction_hash`: The transaction that registered it on chain (second call only).
+
+Declared error statuses: 404, 465.*/
+    pub fn upgrade_pre_launch_script(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> UpgradePreLaunchScriptBuilder<'_> {
+        UpgradePreLaunchScriptBuilder::new(self, cvm_id.to_string())
+    }
+    /// Like [`PhalaCloud::upgrade_pre_launch_script`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_upgrade_pre_launch_script(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> UpgradePreLaunchScriptBuilder<'_, Safe> {
+        UpgradePreLaunchScriptBuilder::new(self, cvm_id.to_string())
     }
 }
 /** # CVMs
@@ -6497,7 +6722,7 @@ Applies a provisioned compose file update. Requires compose_hash from provision 
 
 `PATCH /api/v1/cvms/{cvm_id}/compose_file`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 reads this response loosely (`commit_cvm_compose_file_update` returns the JSON as is), so there is no model.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and every upstream SDK discards this body (the Python SDK 0.2.0's `commit_cvm_compose_file_update` returns `None`), so there is no model.
 
 Declared error statuses: 400, 401, 403, 404, 422, 503.
 
@@ -6556,7 +6781,7 @@ Completes a two-phase CVM replication using a one-time commit token. The token w
 Optional parameters, set on the returned builder:
 - `token`: Commit token (alternative to body.token)
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
 
 Declared error statuses: 422.
 
@@ -6584,8 +6809,6 @@ Completes a two-phase CVM update using a one-time commit token. The token was ge
 
 Optional parameters, set on the returned builder:
 - `token`: Commit token (alternative to body.token)
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
 
 Declared error statuses: 422.
 
@@ -6723,7 +6946,7 @@ Read-only lookup of commit token metadata for the confirm-update page.
 
 `GET /api/v1/cvms/{cvm_id}/commit-update`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
 
 Declared error statuses: 422.
 
@@ -6955,6 +7178,30 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmPreLaunchScriptBuilder<'_, BlockingSafe> {
         GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
     }
+    /** Get CVM SSH Keys
+
+The SSH keys stored for the CVM.
+
+`GET /api/v1/cvms/{cvm_id}/ssh-keys`
+
+Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`getCvmSshKeys`) by an overlay in `spec/overlays/`.
+
+Declared error statuses: 404.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_cvm_ssh_keys(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmSshKeysBuilder<'_, Blocking> {
+        GetCvmSshKeysBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_cvm_ssh_keys`](crate::blocking::PhalaCloud::get_cvm_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_cvm_ssh_keys(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetCvmSshKeysBuilder<'_, BlockingSafe> {
+        GetCvmSshKeysBuilder::new(self.inner(), cvm_id.to_string())
+    }
     /** Handle Get Cvm State
 
 Get CVM state. Supports two modes:
@@ -7112,7 +7359,7 @@ Returns current in-progress operation details including Celery task status.
 
 `GET /api/v1/cvms/{cvm_id}/operation-status`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
 
 Declared error statuses: 401, 403, 404, 422.
 
@@ -7152,6 +7399,30 @@ Blocking: `send()` returns the result.*/
     ) -> GetPortMappingsBuilder<'_, BlockingSafe> {
         GetPortMappingsBuilder::new(self.inner(), cvm_id.to_string())
     }
+    /** Get Pre-Launch Script Upgrade Status
+
+Whether the CVM runs the newest official pre-launch script.
+
+`GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status`
+
+Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `get_pre_launch_script_upgrade_status`, JavaScript `getPreLaunchScriptUpgradeStatus`, Go `GetPreLaunchScriptUpgradeStatus`) by an overlay in `spec/overlays/`.
+
+Declared error statuses: 404.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_pre_launch_script_upgrade_status(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetPreLaunchScriptUpgradeStatusBuilder<'_, Blocking> {
+        GetPreLaunchScriptUpgradeStatusBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_pre_launch_script_upgrade_status`](crate::blocking::PhalaCloud::get_pre_launch_script_upgrade_status), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_pre_launch_script_upgrade_status(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> GetPreLaunchScriptUpgradeStatusBuilder<'_, BlockingSafe> {
+        GetPreLaunchScriptUpgradeStatusBuilder::new(self.inner(), cvm_id.to_string())
+    }
     /** List CVMs
 
 Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
@@ -7184,8 +7455,6 @@ Optional parameters, set on the returned builder:
 - `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
 
 The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no model for this 202 body in the Python SDK 0.2.0 yet (issue 13 follow-up).
 
 Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
 
@@ -7265,7 +7534,7 @@ Validates Eliza configuration and caches it for 14 days. Returns compose_hash an
 
 `POST /api/v1/cvms/provision/eliza`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it, so there is no model to take fields from.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method for it, so there is no model to take fields from.
 
 Declared error statuses: 400, 401, 422.
 
@@ -7292,7 +7561,7 @@ Switch/rollback a CVM to a specified app revision (compose_hash).
 Optional parameters, set on the returned builder:
 - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no method for it.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
 
 Declared error statuses: 401, 403, 404, 409, 422, 465.
 
@@ -7512,7 +7781,7 @@ Submit complete compose file with hash verification. Use when you have pre-compu
 
 `POST /api/v1/cvms/{cvm_id}/compose_file`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 provisions a compose update at `/compose_file/provision` instead; it has no model for this response.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs provision a compose update at `/compose_file/provision` instead; none has a model for this response.
 
 Declared error statuses: 400, 401, 403, 404, 422, 503.
 
@@ -7642,6 +7911,32 @@ Blocking: `send()` returns the result.*/
             body.into(),
         )
     }
+    /** Replace CVM SSH Keys
+
+Replaces the SSH keys stored for the CVM; they reach the VM at its next start, or at once with `apply_now` (which restarts it).
+
+`PUT /api/v1/cvms/{cvm_id}/ssh-keys`
+
+Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`updateCvmSshKeys`) by an overlay in `spec/overlays/`.
+
+Declared error statuses: 404.
+
+Blocking: `send()` returns the result.*/
+    pub fn update_cvm_ssh_keys(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmSshKeysRequest>,
+    ) -> UpdateCvmSshKeysBuilder<'_, Blocking> {
+        UpdateCvmSshKeysBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
+    /// Like [`blocking::PhalaCloud::update_cvm_ssh_keys`](crate::blocking::PhalaCloud::update_cvm_ssh_keys), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_update_cvm_ssh_keys(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+        body: impl ::std::convert::Into<types::UpdateCvmSshKeysRequest>,
+    ) -> UpdateCvmSshKeysBuilder<'_, BlockingSafe> {
+        UpdateCvmSshKeysBuilder::new(self.inner(), cvm_id.to_string(), body.into())
+    }
     /** Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
 
 Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
@@ -7727,7 +8022,7 @@ Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Tak
 
 `PATCH /api/v1/cvms/{cvm_id}/os-image`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 discards this body (its model is `None`).
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and every Phala SDK discards this body (the JavaScript SDK says there is none).
 
 Declared error statuses: 400, 401, 403, 404, 409, 422.
 
@@ -7773,5 +8068,33 @@ Blocking: `send()` returns the result.*/
         cvm_id: impl ::std::fmt::Display,
     ) -> UpdatePreLaunchScriptBuilder<'_, BlockingSafe> {
         UpdatePreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /** Upgrade Pre-Launch Script To Latest Official
+
+Replaces the CVM's pre-launch script with the newest official one (the server holds its text; the request has no body). For an on-chain KMS the first call answers 465 with the compose hash to register; after registering it, call again with `x_compose_hash` and `x_transaction_hash`.
+
+`POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official`
+
+Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `upgrade_pre_launch_script`, JavaScript `upgradePreLaunchScript`, Go `UpgradePreLaunchScript`) by an overlay in `spec/overlays/`.
+
+Optional parameters, set on the returned builder:
+- `x_compose_hash`: The compose hash the 465 answer gave (second call only).
+- `x_transaction_hash`: The transaction that registered it on chain (second call only).
+
+Declared error statuses: 404, 465.
+
+Blocking: `send()` returns the result.*/
+    pub fn upgrade_pre_launch_script(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> UpgradePreLaunchScriptBuilder<'_, Blocking> {
+        UpgradePreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::upgrade_pre_launch_script`](crate::blocking::PhalaCloud::upgrade_pre_launch_script), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_upgrade_pre_launch_script(
+        &self,
+        cvm_id: impl ::std::fmt::Display,
+    ) -> UpgradePreLaunchScriptBuilder<'_, BlockingSafe> {
+        UpgradePreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
     }
 }

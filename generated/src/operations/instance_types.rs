@@ -64,12 +64,7 @@ impl<'a, M: Mode> ListAllInstanceTypeFamiliesBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.list_all_instance_type_families().await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.list_all_instance_type_families(), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -148,12 +143,7 @@ impl<'a, M: Mode> ListFamilyInstanceTypesBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("family", &self.family)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.list_family_instance_types(&self.family).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.list_family_instance_types(&self.family), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]

@@ -80,9 +80,8 @@ impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(
-                raw.get_app_env_encrypt_pub_key(&self.kms_id, &self.app_id).await,
+                raw.get_app_env_encrypt_pub_key(&self.kms_id, &self.app_id),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -108,6 +107,84 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture
 for GetAppEnvEncryptPubKeyBuilder<'a, M> {
     type Output = M::Output<types::AppEnvPubkeyResponse>;
     type IntoFuture = BoxFuture<'a, M::Output<types::AppEnvPubkeyResponse>>;
+    fn into_future(self) -> Self::IntoFuture {
+        M::future(::std::boxed::Box::pin(self.execute()))
+    }
+}
+/// A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_contract`] or [`PhalaCloud::safe_get_kms_contract`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetKmsContractBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    kms_id: ::std::string::String,
+    phala_version: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> GetKmsContractBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud, kms_id: ::std::string::String) -> Self {
+        GetKmsContractBuilder {
+            phala_client,
+            kms_id,
+            phala_version: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this operation sends `2026-06-23`, its pinned version, whatever the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::KmsContract> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::KmsContract>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
+    }
+    async fn execute(
+        self,
+    ) -> ::std::result::Result<types::KmsContract, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<runtime::Response<types::KmsContract>, PhalaCloudError> {
+        let phala_client = self
+            .phala_client
+            .versioned(
+                self
+                    .phala_version
+                    .as_deref()
+                    .or(::std::option::Option::Some("2026-06-23")),
+            )?;
+        let phala_client: &PhalaCloud = &phala_client;
+        runtime::check_path_param("kms_id", &self.kms_id)?;
+        let raw = phala_client.call();
+        runtime::finish(raw.get_kms_info(&self.kms_id), &raw).await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> GetKmsContractBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client, dynamic::arg(args, "kms_id")?);
+        ::std::result::Result::Ok(builder)
+    }
+}
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetKmsContractBuilder<'a, M> {
+    type Output = M::Output<types::KmsContract>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::KmsContract>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
@@ -165,12 +242,7 @@ impl<'a, M: Mode> GetKmsInfoBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("kms_id", &self.kms_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_kms_info(&self.kms_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_kms_info(&self.kms_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -288,12 +360,7 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
             ))
             .transpose()?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_kms_list(self.is_onchain, page, page_size).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_kms_list(self.is_onchain, page, page_size), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -437,12 +504,7 @@ impl<'a, M: Mode> GetKmsOnChainDetailBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("chain", &self.chain)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_kms_on_chain_detail(&self.chain).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_kms_on_chain_detail(&self.chain), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -520,12 +582,7 @@ impl<'a, M: Mode> InspectKmsBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("kms_id", &self.kms_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.inspect_kms(&self.kms_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.inspect_kms(&self.kms_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -608,12 +665,7 @@ impl<'a, M: Mode> ListKmsContractNodesBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("slug", &self.slug)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.list_kms_contract_nodes(&self.slug).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.list_kms_contract_nodes(&self.slug), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -634,6 +686,190 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListKmsContractNodesBuilder
     type IntoFuture = BoxFuture<'a, M::Output<types::KmsContractNodeList>>;
     fn into_future(self) -> Self::IntoFuture {
         M::future(::std::boxed::Box::pin(self.execute()))
+    }
+}
+/// A `GET /api/v1/kms` request, started by [`PhalaCloud::list_kms_contracts`] or [`PhalaCloud::safe_list_kms_contracts`]; `.await` (or `.send().await`) sends it.
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListKmsContractsBuilder<'a, M = Raise> {
+    phala_client: &'a PhalaCloud,
+    is_onchain: ::std::option::Option<bool>,
+    page: ::std::option::Option<i64>,
+    page_size: ::std::option::Option<i64>,
+    phala_version: ::std::option::Option<::std::string::String>,
+    phala_mode: ::std::marker::PhantomData<M>,
+}
+impl<'a, M: Mode> ListKmsContractsBuilder<'a, M> {
+    fn new(phala_client: &'a PhalaCloud) -> Self {
+        ListKmsContractsBuilder {
+            phala_client,
+            is_onchain: ::std::option::Option::None,
+            page: ::std::option::Option::None,
+            page_size: ::std::option::Option::None,
+            phala_version: ::std::option::Option::None,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+    /// Filter: true=onchain only, false=offchain only, omit=all
+    pub fn is_onchain(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_onchain = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Page number (1-indexed)
+    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Items per page (1-100)
+    pub fn page_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.page_size = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this operation sends `2026-06-23`, its pinned version, whatever the client's.
+    pub fn api_version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phala_version = ::std::option::Option::Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the response: a future for the
+    /// async client, the result itself for the blocking one.
+    pub fn send(self) -> M::Sent<'a, types::KmsContractList> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute()))
+    }
+    /// Like `send`, keeping the response's status, headers and request id.
+    pub fn send_with_meta(
+        self,
+    ) -> M::Sent<'a, runtime::Response<types::KmsContractList>> {
+        let client = self.phala_client;
+        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
+    }
+    async fn execute(
+        self,
+    ) -> ::std::result::Result<types::KmsContractList, PhalaCloudError> {
+        self.execute_with_meta().await.map(runtime::Response::into_data)
+    }
+    async fn execute_with_meta(
+        self,
+    ) -> ::std::result::Result<
+        runtime::Response<types::KmsContractList>,
+        PhalaCloudError,
+    > {
+        let phala_client = self
+            .phala_client
+            .versioned(
+                self
+                    .phala_version
+                    .as_deref()
+                    .or(::std::option::Option::Some("2026-06-23")),
+            )?;
+        let phala_client: &PhalaCloud = &phala_client;
+        let page = self
+            .page
+            .map(|v| runtime::int_param::<
+                ::std::num::NonZeroU64,
+            >("page", v, ::std::option::Option::Some(1i64), ::std::option::Option::None))
+            .transpose()?;
+        let page_size = self
+            .page_size
+            .map(|v| runtime::int_param::<
+                ::std::num::NonZeroU64,
+            >(
+                "page_size",
+                v,
+                ::std::option::Option::Some(1i64),
+                ::std::option::Option::Some(100i64),
+            ))
+            .transpose()?;
+        let raw = phala_client.call();
+        runtime::finish(raw.get_kms_list(self.is_onchain, page, page_size), &raw).await
+    }
+}
+#[cfg(feature = "dynamic")]
+impl<'a> ListKmsContractsBuilder<'a, Raise> {
+    /// Builds the request from JSON arguments keyed by parameter name.
+    #[allow(unused_variables)]
+    pub(crate) fn from_json(
+        phala_client: &'a PhalaCloud,
+        args: &::serde_json::Value,
+    ) -> ::std::result::Result<Self, PhalaCloudError> {
+        #[allow(unused_mut)]
+        let mut builder = Self::new(phala_client);
+        builder.is_onchain = dynamic::opt_arg(args, "is_onchain")?;
+        builder.page = dynamic::opt_arg(args, "page")?;
+        builder.page_size = dynamic::opt_arg(args, "page_size")?;
+        ::std::result::Result::Ok(builder)
+    }
+}
+impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListKmsContractsBuilder<'a, M> {
+    type Output = M::Output<types::KmsContractList>;
+    type IntoFuture = BoxFuture<'a, M::Output<types::KmsContractList>>;
+    fn into_future(self) -> Self::IntoFuture {
+        M::future(::std::boxed::Box::pin(self.execute()))
+    }
+}
+impl<'a, M: Mode> ListKmsContractsBuilder<'a, M> {
+    fn into_async(self) -> ListKmsContractsBuilder<'a, Raise> {
+        let template = self;
+        ListKmsContractsBuilder {
+            phala_client: template.phala_client,
+            is_onchain: template.is_onchain,
+            page: template.page,
+            page_size: template.page_size,
+            phala_version: template.phala_version,
+            phala_mode: ::std::marker::PhantomData,
+        }
+    }
+}
+impl<'a> ListKmsContractsBuilder<'a, Raise> {
+    /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(self) -> crate::paging::Pages<'a, types::KmsContractList> {
+        let start = self.page.unwrap_or(1);
+        let size = self.page_size;
+        let template = self;
+        crate::paging::Pages::new(
+            start,
+            size,
+            crate::paging::Step::Number,
+            ::std::boxed::Box::new(move |at| {
+                let next: ListKmsContractsBuilder<'a, Raise> = ListKmsContractsBuilder {
+                    phala_client: template.phala_client,
+                    is_onchain: crate::paging::duplicate(&template.is_onchain),
+                    page: ::std::option::Option::Some(at),
+                    page_size: crate::paging::duplicate(&template.page_size),
+                    phala_version: crate::paging::duplicate(&template.phala_version),
+                    phala_mode: ::std::marker::PhantomData,
+                };
+                ::std::boxed::Box::pin(next.execute())
+            }),
+        )
+    }
+    /// Every item of this list, across its pages; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> crate::paging::Items<
+        'a,
+        <types::KmsContractList as crate::paging::PageItems>::Item,
+    > {
+        self.pages().items()
+    }
+}
+impl<'a> ListKmsContractsBuilder<'a, Blocking> {
+    /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
+    pub fn pages(self) -> crate::blocking::Iter<'a, types::KmsContractList> {
+        let client = self.phala_client;
+        self.into_async().pages().blocking(client)
+    }
+    /// Every item of this list, across its pages, as an iterator.
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        'a,
+        <types::KmsContractList as crate::paging::PageItems>::Item,
+    > {
+        let client = self.phala_client;
+        self.into_async().pages().items().blocking(client)
     }
 }
 /// A `GET /api/v1/kms/phala/next_app_id` request, started by [`PhalaCloud::next_app_ids`] or [`PhalaCloud::safe_next_app_ids`]; `.await` (or `.send().await`) sends it.
@@ -706,12 +942,7 @@ impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
             ))
             .transpose()?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.next_app_ids(counts).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.next_app_ids(counts), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -737,7 +968,7 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for NextAppIdsBuilder<'a, M> {
 }
 /** # KMS
 
-The 7 operations tagged `KMS`, each with its `safe_` twin; [`crate::tags::kms`] lists them with their requests and summaries.*/
+The 9 operations tagged `KMS`, each with its `safe_` twin; [`crate::tags::kms`] lists them with their requests and summaries.*/
 impl PhalaCloud {
     /** Get app encryption pubkey
 
@@ -780,11 +1011,31 @@ let sealed = env::encrypt_env_vars(&vars, &key.public_key)?; // hex, for `encryp
     }
     /** Get KMS details
 
+The request of [`get_kms_info`](Self::get_kms_info), sent as API version 2026-06-23, at which the server answers with [`KmsContract`](crate::types::KmsContract).
+
 Retrieve KMS instance details by hashed ID or slug.
 
 `GET /api/v1/kms/{kms_id}`
 
-The Python SDK also calls this operation `get_kms_contract`.
+Declared error statuses: 404, 422.*/
+    pub fn get_kms_contract(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+    ) -> GetKmsContractBuilder<'_> {
+        GetKmsContractBuilder::new(self, kms_id.to_string())
+    }
+    /// Like [`PhalaCloud::get_kms_contract`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_get_kms_contract(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+    ) -> GetKmsContractBuilder<'_, Safe> {
+        GetKmsContractBuilder::new(self, kms_id.to_string())
+    }
+    /** Get KMS details
+
+Retrieve KMS instance details by hashed ID or slug.
+
+`GET /api/v1/kms/{kms_id}`
 
 Declared error statuses: 404, 422.*/
     pub fn get_kms_info(
@@ -810,8 +1061,6 @@ Optional parameters, set on the returned builder:
 - `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
 - `page`: Page number (1-indexed)
 - `page_size`: Items per page (1-100)
-
-The Python SDK also calls this operation `list_kms_contracts`.
 
 Declared error statuses: 422.*/
     pub fn get_kms_list(&self) -> GetKmsListBuilder<'_> {
@@ -883,6 +1132,27 @@ Declared error statuses: 404.*/
     ) -> ListKmsContractNodesBuilder<'_, Safe> {
         ListKmsContractNodesBuilder::new(self, slug.to_string())
     }
+    /** List KMS instances
+
+The request of [`get_kms_list`](Self::get_kms_list), sent as API version 2026-06-23, at which the server answers with [`KmsContractList`](crate::types::KmsContractList).
+
+Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
+
+`GET /api/v1/kms`
+
+Optional parameters, set on the returned builder:
+- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
+- `page`: Page number (1-indexed)
+- `page_size`: Items per page (1-100)
+
+Declared error statuses: 422.*/
+    pub fn list_kms_contracts(&self) -> ListKmsContractsBuilder<'_> {
+        ListKmsContractsBuilder::new(self)
+    }
+    /// Like [`PhalaCloud::list_kms_contracts`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
+    pub fn safe_list_kms_contracts(&self) -> ListKmsContractsBuilder<'_, Safe> {
+        ListKmsContractsBuilder::new(self)
+    }
     /** Predict next app IDs
 
 Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
@@ -939,11 +1209,33 @@ Blocking: `send()` returns the result. [`PhalaCloud::get_app_env_encrypt_pub_key
     }
     /** Get KMS details
 
+The request of [`get_kms_info`](Self::get_kms_info), sent as API version 2026-06-23, at which the server answers with [`KmsContract`](crate::types::KmsContract).
+
 Retrieve KMS instance details by hashed ID or slug.
 
 `GET /api/v1/kms/{kms_id}`
 
-The Python SDK also calls this operation `get_kms_contract`.
+Declared error statuses: 404, 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn get_kms_contract(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+    ) -> GetKmsContractBuilder<'_, Blocking> {
+        GetKmsContractBuilder::new(self.inner(), kms_id.to_string())
+    }
+    /// Like [`blocking::PhalaCloud::get_kms_contract`](crate::blocking::PhalaCloud::get_kms_contract), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_get_kms_contract(
+        &self,
+        kms_id: impl ::std::fmt::Display,
+    ) -> GetKmsContractBuilder<'_, BlockingSafe> {
+        GetKmsContractBuilder::new(self.inner(), kms_id.to_string())
+    }
+    /** Get KMS details
+
+Retrieve KMS instance details by hashed ID or slug.
+
+`GET /api/v1/kms/{kms_id}`
 
 Declared error statuses: 404, 422.
 
@@ -971,8 +1263,6 @@ Optional parameters, set on the returned builder:
 - `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
 - `page`: Page number (1-indexed)
 - `page_size`: Items per page (1-100)
-
-The Python SDK also calls this operation `list_kms_contracts`.
 
 Declared error statuses: 422.
 
@@ -1051,6 +1341,29 @@ Blocking: `send()` returns the result.*/
         slug: impl ::std::fmt::Display,
     ) -> ListKmsContractNodesBuilder<'_, BlockingSafe> {
         ListKmsContractNodesBuilder::new(self.inner(), slug.to_string())
+    }
+    /** List KMS instances
+
+The request of [`get_kms_list`](Self::get_kms_list), sent as API version 2026-06-23, at which the server answers with [`KmsContractList`](crate::types::KmsContractList).
+
+Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
+
+`GET /api/v1/kms`
+
+Optional parameters, set on the returned builder:
+- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
+- `page`: Page number (1-indexed)
+- `page_size`: Items per page (1-100)
+
+Declared error statuses: 422.
+
+Blocking: `send()` returns the result.*/
+    pub fn list_kms_contracts(&self) -> ListKmsContractsBuilder<'_, Blocking> {
+        ListKmsContractsBuilder::new(self.inner())
+    }
+    /// Like [`blocking::PhalaCloud::list_kms_contracts`](crate::blocking::PhalaCloud::list_kms_contracts), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
+    pub fn safe_list_kms_contracts(&self) -> ListKmsContractsBuilder<'_, BlockingSafe> {
+        ListKmsContractsBuilder::new(self.inner())
     }
     /** Predict next app IDs
 

@@ -12,6 +12,7 @@ mod kms;
 mod os_images;
 mod ssh_keys;
 mod teepods;
+mod tokens;
 mod webhooks;
 mod workspace;
 pub use apps::*;
@@ -23,6 +24,7 @@ pub use kms::*;
 pub use os_images::*;
 pub use ssh_keys::*;
 pub use teepods::*;
+pub use tokens::*;
 pub use webhooks::*;
 pub use workspace::*;
 /// Every operation's method name, sorted.
@@ -73,11 +75,13 @@ pub const OPERATIONS: &[&str] = &[
     "get_cvm_network",
     "get_cvm_operations",
     "get_cvm_pre_launch_script",
+    "get_cvm_ssh_keys",
     "get_cvm_state",
     "get_cvm_stats",
     "get_cvm_status_batch",
     "get_cvm_user_config",
     "get_firewall_status",
+    "get_kms_contract",
     "get_kms_info",
     "get_kms_list",
     "get_kms_on_chain_detail",
@@ -87,6 +91,7 @@ pub const OPERATIONS: &[&str] = &[
     "get_pending_update_preview",
     "get_pending_updates",
     "get_port_mappings",
+    "get_pre_launch_script_upgrade_status",
     "get_raw_attestation",
     "get_webhook",
     "get_webhook_stats",
@@ -102,6 +107,7 @@ pub const OPERATIONS: &[&str] = &[
     "list_cvms",
     "list_family_instance_types",
     "list_kms_contract_nodes",
+    "list_kms_contracts",
     "list_recent_attestations",
     "list_ssh_keys",
     "list_webhook_deliveries",
@@ -121,6 +127,7 @@ pub const OPERATIONS: &[&str] = &[
     "resend_webhook_delivery",
     "restart_cvm",
     "reveal_webhook_secret",
+    "revoke_current_api_token",
     "rotate_webhook_secret",
     "set_port_mappings",
     "shutdown_cvm",
@@ -133,12 +140,14 @@ pub const OPERATIONS: &[&str] = &[
     "update_cvm_listed",
     "update_cvm_name",
     "update_cvm_scheduled_delete",
+    "update_cvm_ssh_keys",
     "update_cvm_visibility",
     "update_docker_compose",
     "update_network_config",
     "update_os_image",
     "update_pre_launch_script",
     "update_webhook",
+    "upgrade_pre_launch_script",
     "verify_attestation_upload",
     "view_attestation",
 ];
@@ -447,6 +456,11 @@ impl crate::PhalaCloud {
                         .await,
                 )
             }
+            "get_cvm_ssh_keys" => {
+                crate::dynamic::to_json(
+                    GetCvmSshKeysBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
             "get_cvm_state" => {
                 crate::dynamic::to_json(
                     GetCvmStateBuilder::from_json(self, args)?.send_with_meta().await,
@@ -476,6 +490,11 @@ impl crate::PhalaCloud {
                     GetFirewallStatusBuilder::from_json(self, args)?
                         .send_with_meta()
                         .await,
+                )
+            }
+            "get_kms_contract" => {
+                crate::dynamic::to_json(
+                    GetKmsContractBuilder::from_json(self, args)?.send_with_meta().await,
                 )
             }
             "get_kms_info" => {
@@ -531,6 +550,13 @@ impl crate::PhalaCloud {
             "get_port_mappings" => {
                 crate::dynamic::to_json(
                     GetPortMappingsBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "get_pre_launch_script_upgrade_status" => {
+                crate::dynamic::to_json(
+                    GetPreLaunchScriptUpgradeStatusBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
                 )
             }
             "get_raw_attestation" => {
@@ -624,6 +650,13 @@ impl crate::PhalaCloud {
             "list_kms_contract_nodes" => {
                 crate::dynamic::to_json(
                     ListKmsContractNodesBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
+            "list_kms_contracts" => {
+                crate::dynamic::to_json(
+                    ListKmsContractsBuilder::from_json(self, args)?
                         .send_with_meta()
                         .await,
                 )
@@ -743,6 +776,13 @@ impl crate::PhalaCloud {
                         .await,
                 )
             }
+            "revoke_current_api_token" => {
+                crate::dynamic::to_json(
+                    RevokeCurrentApiTokenBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
             "rotate_webhook_secret" => {
                 crate::dynamic::to_json(
                     RotateWebhookSecretBuilder::from_json(self, args)?
@@ -811,6 +851,13 @@ impl crate::PhalaCloud {
                         .await,
                 )
             }
+            "update_cvm_ssh_keys" => {
+                crate::dynamic::to_json(
+                    UpdateCvmSshKeysBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
+                )
+            }
             "update_cvm_visibility" => {
                 crate::dynamic::to_json(
                     UpdateCvmVisibilityBuilder::from_json(self, args)?
@@ -847,6 +894,13 @@ impl crate::PhalaCloud {
             "update_webhook" => {
                 crate::dynamic::to_json(
                     UpdateWebhookBuilder::from_json(self, args)?.send_with_meta().await,
+                )
+            }
+            "upgrade_pre_launch_script" => {
+                crate::dynamic::to_json(
+                    UpgradePreLaunchScriptBuilder::from_json(self, args)?
+                        .send_with_meta()
+                        .await,
                 )
             }
             "verify_attestation_upload" => {
@@ -1005,6 +1059,9 @@ pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static s
         "get_cvm_pre_launch_script" => {
             ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/pre-launch-script")
         }
+        "get_cvm_ssh_keys" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/ssh-keys")
+        }
         "get_cvm_state" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/state"),
         "get_cvm_stats" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/stats"),
         "get_cvm_status_batch" => ::std::option::Option::Some("/api/v1/status/batch"),
@@ -1014,6 +1071,7 @@ pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static s
         "get_firewall_status" => {
             ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/firewall-status")
         }
+        "get_kms_contract" => ::std::option::Option::Some("/api/v1/kms/{kms_id}"),
         "get_kms_info" => ::std::option::Option::Some("/api/v1/kms/{kms_id}"),
         "get_kms_list" => ::std::option::Option::Some("/api/v1/kms"),
         "get_kms_on_chain_detail" => {
@@ -1035,6 +1093,11 @@ pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static s
             ::std::option::Option::Some("/api/v1/apps/{app_id}/pending-updates")
         }
         "get_port_mappings" => ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/ports"),
+        "get_pre_launch_script_upgrade_status" => {
+            ::std::option::Option::Some(
+                "/api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status",
+            )
+        }
         "get_raw_attestation" => {
             ::std::option::Option::Some("/api/v1/attestations/raw/{checksum}")
         }
@@ -1074,6 +1137,7 @@ pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static s
         "list_kms_contract_nodes" => {
             ::std::option::Option::Some("/api/v1/kms/{slug}/nodes")
         }
+        "list_kms_contracts" => ::std::option::Option::Some("/api/v1/kms"),
         "list_recent_attestations" => {
             ::std::option::Option::Some("/api/v1/attestations/recent")
         }
@@ -1125,6 +1189,7 @@ pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static s
                 "/api/v1/workspace/webhooks/{webhook_id}/reveal-secret",
             )
         }
+        "revoke_current_api_token" => ::std::option::Option::Some("/api/v1/tokens/self"),
         "rotate_webhook_secret" => {
             ::std::option::Option::Some(
                 "/api/v1/workspace/webhooks/{webhook_id}/rotate-secret",
@@ -1151,6 +1216,9 @@ pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static s
         "update_cvm_scheduled_delete" => {
             ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/scheduled-delete")
         }
+        "update_cvm_ssh_keys" => {
+            ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/ssh-keys")
+        }
         "update_cvm_visibility" => {
             ::std::option::Option::Some("/api/v1/cvms/{cvm_id}/visibility")
         }
@@ -1168,6 +1236,11 @@ pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static s
         }
         "update_webhook" => {
             ::std::option::Option::Some("/api/v1/workspace/webhooks/{webhook_id}")
+        }
+        "upgrade_pre_launch_script" => {
+            ::std::option::Option::Some(
+                "/api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official",
+            )
         }
         "verify_attestation_upload" => {
             ::std::option::Option::Some("/api/v1/attestations/verify")

@@ -102,12 +102,7 @@ impl<'a, M: Mode> GetOsImagesBuilder<'a, M> {
             ))
             .transpose()?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_os_images(self.is_dev, page, page_size).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_os_images(self.is_dev, page, page_size), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]

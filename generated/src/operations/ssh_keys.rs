@@ -66,12 +66,7 @@ impl<'a, M: Mode> CreateSshKeyBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.create_ssh_key(&self.body).await,
-                &raw,
-                ::std::option::Option::Some(201u16),
-            )
-            .await
+        runtime::finish(raw.create_ssh_key(&self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -142,12 +137,7 @@ impl<'a, M: Mode> DeleteSshKeyBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("key_id", &self.key_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.delete_ssh_key(&self.key_id).await,
-                &raw,
-                ::std::option::Option::Some(204u16),
-            )
-            .await
+        runtime::finish(raw.delete_ssh_key(&self.key_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -227,12 +217,7 @@ impl<'a, M: Mode> ImportGithubProfileSshKeysBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.import_github_profile_ssh_keys(&self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.import_github_profile_ssh_keys(&self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -308,12 +293,7 @@ impl<'a, M: Mode> ListSshKeysBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.list_ssh_keys().await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.list_ssh_keys(), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -388,12 +368,7 @@ impl<'a, M: Mode> SyncGithubSshKeysBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.sync_github_ssh_keys().await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.sync_github_ssh_keys(), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]

@@ -59,12 +59,7 @@ impl<'a, M: Mode> GetAvailableNodesBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_available_nodes().await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_available_nodes(), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -139,12 +134,7 @@ impl<'a, M: Mode> GetCvmCreateResourcesBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_cvm_create_resources().await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_cvm_create_resources(), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]

@@ -66,12 +66,7 @@ impl<'a, M: Mode> CreateWebhookBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.create_webhook(&self.body).await,
-                &raw,
-                ::std::option::Option::Some(201u16),
-            )
-            .await
+        runtime::finish(raw.create_webhook(&self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -142,12 +137,7 @@ impl<'a, M: Mode> DeleteWebhookBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.delete_webhook(&self.webhook_id).await,
-                &raw,
-                ::std::option::Option::Some(204u16),
-            )
-            .await
+        runtime::finish(raw.delete_webhook(&self.webhook_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -225,12 +215,7 @@ impl<'a, M: Mode> GetWebhookBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_webhook(&self.webhook_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_webhook(&self.webhook_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -308,12 +293,7 @@ impl<'a, M: Mode> GetWebhookStatsBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_webhook_stats(&self.webhook_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_webhook_stats(&self.webhook_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -412,11 +392,8 @@ impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
         runtime::finish(
-                raw
-                    .list_webhook_deliveries(&self.webhook_id, self.limit, self.offset)
-                    .await,
+                raw.list_webhook_deliveries(&self.webhook_id, self.limit, self.offset),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -502,12 +479,7 @@ impl<'a, M: Mode> ListWebhooksBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.list_webhooks().await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.list_webhooks(), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -588,9 +560,8 @@ impl<'a, M: Mode> ResendWebhookDeliveryBuilder<'a, M> {
         runtime::check_path_param("event_id", &self.event_id)?;
         let raw = phala_client.call();
         runtime::finish(
-                raw.resend_webhook_delivery(&self.webhook_id, &self.event_id).await,
+                raw.resend_webhook_delivery(&self.webhook_id, &self.event_id),
                 &raw,
-                ::std::option::Option::Some(200u16),
             )
             .await
     }
@@ -670,12 +641,7 @@ impl<'a, M: Mode> RevealWebhookSecretBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.reveal_webhook_secret(&self.webhook_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.reveal_webhook_secret(&self.webhook_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -748,12 +714,7 @@ impl<'a, M: Mode> RotateWebhookSecretBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.rotate_webhook_secret(&self.webhook_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.rotate_webhook_secret(&self.webhook_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -826,12 +787,7 @@ impl<'a, M: Mode> TestWebhookBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.test_webhook(&self.webhook_id).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.test_webhook(&self.webhook_id), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -915,12 +871,7 @@ impl<'a, M: Mode> UpdateWebhookBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.update_webhook(&self.webhook_id, &self.body).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.update_webhook(&self.webhook_id, &self.body), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -1059,7 +1010,7 @@ Declared error statuses: 422.*/
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
 
 Declared error statuses: 422.*/
     pub fn resend_webhook_delivery(
@@ -1089,7 +1040,7 @@ Declared error statuses: 422.*/
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
 
 Declared error statuses: 422.*/
     pub fn reveal_webhook_secret(
@@ -1109,7 +1060,7 @@ Declared error statuses: 422.*/
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
 
 Declared error statuses: 422.*/
     pub fn rotate_webhook_secret(
@@ -1129,7 +1080,7 @@ Declared error statuses: 422.*/
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/test`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
 
 Declared error statuses: 422.*/
     pub fn test_webhook(
@@ -1290,7 +1241,7 @@ Blocking: `send()` returns the result.*/
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
 
 Declared error statuses: 422.
 
@@ -1322,7 +1273,7 @@ Blocking: `send()` returns the result.*/
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
 
 Declared error statuses: 422.
 
@@ -1344,7 +1295,7 @@ Blocking: `send()` returns the result.*/
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
 
 Declared error statuses: 422.
 
@@ -1366,7 +1317,7 @@ Blocking: `send()` returns the result.*/
 
 `POST /api/v1/workspace/webhooks/{webhook_id}/test`
 
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Python SDK 0.2.0 has no webhook methods.
+Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
 
 Declared error statuses: 422.
 

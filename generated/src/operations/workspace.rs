@@ -67,12 +67,7 @@ impl<'a, M: Mode> GetWorkspaceBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("team_slug", &self.team_slug)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_workspace(&self.team_slug).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_workspace(&self.team_slug), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -181,11 +176,7 @@ impl<'a, M: Mode> GetWorkspaceNodesBuilder<'a, M> {
             ))
             .transpose()?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_workspace_nodes(&self.team_slug, page, page_size).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
+        runtime::finish(raw.get_workspace_nodes(&self.team_slug, page, page_size), &raw)
             .await
     }
 }
@@ -333,12 +324,7 @@ impl<'a, M: Mode> GetWorkspaceQuotasBuilder<'a, M> {
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("team_slug", &self.team_slug)?;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.get_workspace_quotas(&self.team_slug).await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.get_workspace_quotas(&self.team_slug), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]
@@ -413,12 +399,7 @@ impl<'a, M: Mode> ListWorkspacesBuilder<'a, M> {
             .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
-        runtime::finish(
-                raw.list_workspaces().await,
-                &raw,
-                ::std::option::Option::Some(200u16),
-            )
-            .await
+        runtime::finish(raw.list_workspaces(), &raw).await
     }
 }
 #[cfg(feature = "dynamic")]

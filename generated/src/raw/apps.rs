@@ -257,7 +257,7 @@ Arguments:
         &'a self,
         app_id: &'a str,
         body: &'a types::CreateAppInstanceRequest,
-    ) -> Result<ResponseValue<types::Vm>, Error<()>> {
+    ) -> Result<ResponseValue<types::VmResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/apps/{}/instances", self.baseurl, encode_path(& app_id
             .to_string()),
@@ -298,7 +298,7 @@ Arguments:
     pub async fn get_app_device_allowlist<'a>(
         &'a self,
         app_id: &'a str,
-    ) -> Result<ResponseValue<types::DeviceAllowlistResponse>, Error<()>> {
+    ) -> Result<ResponseValue<types::GetAppDeviceAllowlistResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/apps/{}/device-allowlist", self.baseurl, encode_path(& app_id
             .to_string()),
@@ -338,7 +338,7 @@ Arguments:
     pub async fn get_app_attestation<'a>(
         &'a self,
         app_id: &'a str,
-    ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
+    ) -> Result<ResponseValue<types::AppAttestationResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/apps/{}/attestations", self.baseurl, encode_path(& app_id
             .to_string()),
@@ -652,7 +652,7 @@ Sends a `POST` request to `/api/v1/apps/{app_id}/cvms/is-allowed`
     pub async fn check_app_cvms_is_allowed<'a>(
         &'a self,
         app_id: &'a str,
-    ) -> Result<ResponseValue<types::AppCvmsBatchIsAllowedResponse>, Error<()>> {
+    ) -> Result<ResponseValue<types::CheckAppCvmsIsAllowedResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/apps/{}/cvms/is-allowed", self.baseurl, encode_path(& app_id
             .to_string()),

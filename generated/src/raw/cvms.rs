@@ -169,7 +169,7 @@ Sends a `POST` request to `/api/v1/cvms`
     pub async fn commit_cvm_provision<'a>(
         &'a self,
         body: &'a types::CreateTappRequest,
-    ) -> Result<ResponseValue<types::Vm>, Error<()>> {
+    ) -> Result<ResponseValue<types::VmResponse>, Error<()>> {
         let url = format!("{}/api/v1/cvms", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
@@ -786,7 +786,7 @@ Sends a `PATCH` request to `/api/v1/cvms/instance-ids`
     pub async fn refresh_cvm_instance_ids<'a>(
         &'a self,
         body: &'a types::BatchInstanceIdRefreshRequest,
-    ) -> Result<ResponseValue<types::BatchInstanceIdRefreshResponse>, Error<()>> {
+    ) -> Result<ResponseValue<types::RefreshCvmInstanceIdsResponse>, Error<()>> {
         let url = format!("{}/api/v1/cvms/instance-ids", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
@@ -870,7 +870,7 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/instance-id`
         &'a self,
         cvm_id: &'a str,
         body: &'a types::InstanceIdRefreshRequest,
-    ) -> Result<ResponseValue<types::InstanceIdRefreshResult>, Error<()>> {
+    ) -> Result<ResponseValue<types::RefreshCvmInstanceIdResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/cvms/{}/instance-id", self.baseurl, encode_path(& cvm_id
             .to_string()),
@@ -985,7 +985,7 @@ Arguments:
         x_prepare_only: Option<&'a str>,
         x_transaction_hash: Option<&'a str>,
         body: &'a types::UpdateCvmRequest,
-    ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
+    ) -> Result<ResponseValue<types::InProgressResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/cvms/{}", self.baseurl, encode_path(& cvm_id.to_string()),
         );
@@ -1144,7 +1144,7 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/start`
     pub async fn start_cvm<'a>(
         &'a self,
         cvm_id: &'a str,
-    ) -> Result<ResponseValue<types::Vm>, Error<()>> {
+    ) -> Result<ResponseValue<types::VmResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/cvms/{}/start", self.baseurl, encode_path(& cvm_id.to_string()),
         );
@@ -1181,7 +1181,7 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/shutdown`
     pub async fn shutdown_cvm<'a>(
         &'a self,
         cvm_id: &'a str,
-    ) -> Result<ResponseValue<types::Vm>, Error<()>> {
+    ) -> Result<ResponseValue<types::VmResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/cvms/{}/shutdown", self.baseurl, encode_path(& cvm_id
             .to_string()),
@@ -1219,7 +1219,7 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/stop`
     pub async fn stop_cvm<'a>(
         &'a self,
         cvm_id: &'a str,
-    ) -> Result<ResponseValue<types::Vm>, Error<()>> {
+    ) -> Result<ResponseValue<types::VmResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/cvms/{}/stop", self.baseurl, encode_path(& cvm_id.to_string()),
         );
@@ -1257,7 +1257,7 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/restart`
         &'a self,
         cvm_id: &'a str,
         body: &'a types::RestartCvmBody,
-    ) -> Result<ResponseValue<types::Vm>, Error<()>> {
+    ) -> Result<ResponseValue<types::VmResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/cvms/{}/restart", self.baseurl, encode_path(& cvm_id.to_string()),
         );
@@ -1820,7 +1820,7 @@ Arguments:
         cvm_id: &'a str,
         token: Option<&'a str>,
         body: &'a types::CommitUpdateRequest,
-    ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
+    ) -> Result<ResponseValue<types::InProgressResponse>, Error<()>> {
         let url = format!(
             "{}/api/v1/cvms/{}/commit-update", self.baseurl, encode_path(& cvm_id
             .to_string()),
@@ -2082,6 +2082,172 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/is-allowed`
             .build()?;
         let info = OperationInfo {
             operation_id: "check_cvm_is_allowed",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /** Get Pre-Launch Script Upgrade Status
+
+Whether the CVM runs the newest official pre-launch script.
+
+Sends a `GET` request to `/api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status`
+
+*/
+    pub async fn get_pre_launch_script_upgrade_status<'a>(
+        &'a self,
+        cvm_id: &'a str,
+    ) -> Result<ResponseValue<types::PreLaunchScriptUpgradeStatus>, Error<()>> {
+        let url = format!(
+            "{}/api/v1/cvms/{}/pre-launch-script/upgrade-status", self.baseurl,
+            encode_path(& cvm_id.to_string()),
+        );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_pre_launch_script_upgrade_status",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /** Upgrade Pre-Launch Script To Latest Official
+
+Replaces the CVM's pre-launch script with the newest official one (the server holds its text; the request has no body). For an on-chain KMS the first call answers 465 with the compose hash to register; after registering it, call again with `x_compose_hash` and `x_transaction_hash`.
+
+Sends a `POST` request to `/api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official`
+
+Arguments:
+- `cvm_id`
+- `x_compose_hash`: The compose hash the 465 answer gave (second call only).
+- `x_transaction_hash`: The transaction that registered it on chain (second call only).
+*/
+    pub async fn upgrade_pre_launch_script<'a>(
+        &'a self,
+        cvm_id: &'a str,
+        x_compose_hash: Option<&'a str>,
+        x_transaction_hash: Option<&'a str>,
+    ) -> Result<ResponseValue<types::InProgressResponse>, Error<()>> {
+        let url = format!(
+            "{}/api/v1/cvms/{}/pre-launch-script/upgrade-to-latest-official", self
+            .baseurl, encode_path(& cvm_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+        if let Some(value) = x_compose_hash {
+            header_map.append("X-Compose-Hash", value.to_string().try_into()?);
+        }
+        if let Some(value) = x_transaction_hash {
+            header_map.append("X-Transaction-Hash", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "upgrade_pre_launch_script",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            202u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /** Get CVM SSH Keys
+
+The SSH keys stored for the CVM.
+
+Sends a `GET` request to `/api/v1/cvms/{cvm_id}/ssh-keys`
+
+*/
+    pub async fn get_cvm_ssh_keys<'a>(
+        &'a self,
+        cvm_id: &'a str,
+    ) -> Result<ResponseValue<types::CvmSshKeys>, Error<()>> {
+        let url = format!(
+            "{}/api/v1/cvms/{}/ssh-keys", self.baseurl, encode_path(& cvm_id
+            .to_string()),
+        );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_cvm_ssh_keys",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /** Replace CVM SSH Keys
+
+Replaces the SSH keys stored for the CVM; they reach the VM at its next start, or at once with `apply_now` (which restarts it).
+
+Sends a `PUT` request to `/api/v1/cvms/{cvm_id}/ssh-keys`
+
+*/
+    pub async fn update_cvm_ssh_keys<'a>(
+        &'a self,
+        cvm_id: &'a str,
+        body: &'a types::UpdateCvmSshKeysRequest,
+    ) -> Result<ResponseValue<types::CvmSshKeys>, Error<()>> {
+        let url = format!(
+            "{}/api/v1/cvms/{}/ssh-keys", self.baseurl, encode_path(& cvm_id
+            .to_string()),
+        );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "update_cvm_ssh_keys",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;

@@ -14,6 +14,7 @@ mod kms;
 mod os_images;
 mod ssh_keys;
 mod teepods;
+mod tokens;
 mod webhooks;
 mod workspace;
 #[allow(unused_imports)]

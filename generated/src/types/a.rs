@@ -39,6 +39,7 @@ pub struct AccountsResponse {
 }
 /// Result of an ACME account fetch attempt.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct AcmeFetchResult {
     /// Error message if request failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -455,6 +456,7 @@ pub struct AffectedTeam {
 }
 /// All instance type families with their types.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct AllFamiliesResponse {
     /// List of family groups
     pub result: ::std::vec::Vec<FamilyGroup>,
@@ -726,6 +728,123 @@ pub struct ApiVerifyEmailTokenBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
+/// One CVM instance's attestation (Python SDK `AppAttestationInstance`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct AppAttestationInstance {
+    /// List of `Certificate`, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub app_certificates: ::std::option::Option<::std::vec::Vec<Certificate>>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub compose_file: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cpusvn: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<::std::string::String>,
+    /// List of JSON object; optional.
+    /// Default: `[]`.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub eventlog: ::std::vec::Vec<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fmspc: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub image_version: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub instance_id: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub mr_config_id: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Integer, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub pcesvn: ::std::option::Option<i64>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ppid: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ppid_sha256: ::std::option::Option<::std::string::String>,
+    /// The TDX quote
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub quote: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// `TcbInfo`, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tcb_info: ::std::option::Option<TcbInfo>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tee_tcb_svn: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub vm_uuid: ::std::option::Option<::std::string::String>,
+}
+/// The KMS an app's attestation chains to (Python SDK `AppAttestationKmsInfo`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
+pub struct AppAttestationKmsInfo {
+    /// Integer, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub chain_id: ::std::option::Option<i64>,
+    /// String; required.
+    pub contract_address: ::std::string::String,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub gateway_app_id: ::std::option::Option<::std::string::String>,
+    /// String; required.
+    pub gateway_app_url: ::std::string::String,
+    /// String; required.
+    pub kms_type: ::std::string::String,
+    /// String; required.
+    pub url: ::std::string::String,
+    /// String; required.
+    pub version: ::std::string::String,
+}
+/// An app's attestation: its KMS and, per CVM instance, the quote, TCB info and certificates (Python SDK `AppAttestationResponse`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct AppAttestationResponse {
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub app_id: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub contract_address: ::std::option::Option<::std::string::String>,
+    /// What the gateway's guest agent reports about itself.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub gateway_guest_agent_info: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// List of `AppAttestationInstance`; optional.
+    /// Default: `[]`.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub instances: ::std::vec::Vec<AppAttestationInstance>,
+    /// What the KMS's guest agent reports about itself.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kms_guest_agent_info: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// `AppAttestationKmsInfo`, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kms_info: ::std::option::Option<AppAttestationKmsInfo>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub qemu_version: ::std::option::Option<::std::string::String>,
+}
 /// `AppComposeV2`
 ///
 /// Build it with [`AppComposeV2::new`], which takes the required fields, and the setters; fields left unset are not sent.
@@ -816,64 +935,20 @@ pub struct AppComposeV2 {
     pub tproxy_enabled: ::std::option::Option<bool>,
 }
 /// `AppComposeV2StorageFs`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum AppComposeV2StorageFs {
     /// The value `"ext4"`.
-    #[serde(rename = "ext4")]
     Ext4,
     /// The value `"zfs"`.
-    #[serde(rename = "zfs")]
     Zfs,
-}
-impl ::std::fmt::Display for AppComposeV2StorageFs {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Ext4 => f.write_str("ext4"),
-            Self::Zfs => f.write_str("zfs"),
-        }
-    }
-}
-impl ::std::str::FromStr for AppComposeV2StorageFs {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "ext4" => Ok(Self::Ext4),
-            "zfs" => Ok(Self::Zfs),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AppComposeV2StorageFs {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AppComposeV2StorageFs {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+    /// A value this crate does not know yet (the API is newer than the
+    /// crate), kept as it came: it prints and is sent back unchanged.
+    Unknown(crate::UnknownValue),
 }
 /// `AppCvmsBatchIsAllowedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct AppCvmsBatchIsAllowedResponse {
     /// Integer; optional.
     /// Default: `0`.
@@ -900,8 +975,38 @@ pub struct AppCvmsBatchIsAllowedResponse {
     #[serde(default)]
     pub total: i64,
 }
+/// Whether each CVM of an app is allowed on chain, from API version 2026-05-22 (Python SDK `AppCvmsBatchIsAllowedResponseV20260522`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
+pub struct AppCvmsBatchIsAllowedResponseV20260522 {
+    /// Integer; optional.
+    /// Default: `0`.
+    #[serde(default)]
+    pub allowed_count: i64,
+    /// Integer; optional.
+    /// Default: `0`.
+    #[serde(default)]
+    pub denied_count: i64,
+    /// Integer; optional.
+    /// Default: `0`.
+    #[serde(default)]
+    pub error_count: i64,
+    /// Whether this app uses on-chain KMS.
+    pub is_onchain: bool,
+    /// List of `CvmIsAllowedItemV20260522`; optional.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub results: ::std::vec::Vec<CvmIsAllowedItemV20260522>,
+    /// List of strings; optional.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub skipped_cvm_ids: ::std::vec::Vec<::std::string::String>,
+    /// Integer; optional.
+    /// Default: `0`.
+    #[serde(default)]
+    pub total: i64,
+}
 /// The public key an app's env vars are encrypted to, and the KMS's signature over it (Python SDK `AppEnvPubkeyResponse`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct AppEnvPubkeyResponse {
     /// The X25519 public key, hex.
     pub public_key: ::std::string::String,
@@ -948,6 +1053,7 @@ pub struct AppIsAllowedRequest {
 }
 /// `AppIsAllowedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct AppIsAllowedResponse {
     /// Boolean; required.
     pub allow_any_device: bool,
@@ -970,6 +1076,7 @@ pub struct AppIsAllowedResponse {
 }
 /// `AppKmsInfoResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct AppKmsInfoResponse {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -999,79 +1106,26 @@ pub struct AppKmsInfoResponse {
     pub safe_app_url: ::std::option::Option<::std::string::String>,
 }
 /// `AppKmsInfoResponseDeployerType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum AppKmsInfoResponseDeployerType {
     /// The value `"eoa"`.
-    #[serde(rename = "eoa")]
     Eoa,
     /// The value `"safe"`.
-    #[serde(rename = "safe")]
     Safe,
     /// The value `"legacy_multisig"`.
-    #[serde(rename = "legacy_multisig")]
     LegacyMultisig,
     /// The value `"erc4337"`.
-    #[serde(rename = "erc4337")]
     Erc4337,
     /// The value `"contract"`.
-    #[serde(rename = "contract")]
     Contract,
-}
-impl ::std::fmt::Display for AppKmsInfoResponseDeployerType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Eoa => f.write_str("eoa"),
-            Self::Safe => f.write_str("safe"),
-            Self::LegacyMultisig => f.write_str("legacy_multisig"),
-            Self::Erc4337 => f.write_str("erc4337"),
-            Self::Contract => f.write_str("contract"),
-        }
-    }
-}
-impl ::std::str::FromStr for AppKmsInfoResponseDeployerType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "eoa" => Ok(Self::Eoa),
-            "safe" => Ok(Self::Safe),
-            "legacy_multisig" => Ok(Self::LegacyMultisig),
-            "erc4337" => Ok(Self::Erc4337),
-            "contract" => Ok(Self::Contract),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AppKmsInfoResponseDeployerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AppKmsInfoResponseDeployerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+    /// A value this crate does not know yet (the API is newer than the
+    /// crate), kept as it came: it prints and is sent back unchanged.
+    Unknown(crate::UnknownValue),
 }
 /// Full revision detail with configuration data.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct AppRevisionDetailResponse {
     /// Hex app identifier
     pub app_id: ::std::string::String,
@@ -1124,6 +1178,7 @@ for AppRevisionDetailResponseComposeFile {
 }
 /// App deployment revision summary.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct AppRevisionResponse {
     /// Hex app identifier
     pub app_id: ::std::string::String,
@@ -1152,6 +1207,7 @@ pub struct AppRevisionResponse {
 }
 /// Paginated revision list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct AppRevisionsResponse {
     /// Current page number
     pub page: i64,
@@ -1166,6 +1222,7 @@ pub struct AppRevisionsResponse {
 }
 /// App usage response with cost summary.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct AppUsageResponse {
     /// Number of records returned
     pub total: i64,
@@ -1238,6 +1295,7 @@ pub struct AttachmentRequest {
 /// Attestation key type (subset used in SGX/TDX DCAP quotes).
 #[derive(::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct AttestationKeyType(
     /// A `i64`.
     pub(super) i64,
@@ -1681,6 +1739,13 @@ pub struct AvailableTeepodItem {
 pub struct AvailableTeepodsResponse {
     /// List of `AvailableTeepodItem`; required.
     pub items: ::std::vec::Vec<AvailableTeepodItem>,
+}
+crate::evolve::open_enum! {
+    AppComposeV2StorageFs { Ext4 = "ext4", Zfs = "zfs" } else Unknown
+}
+crate::evolve::open_enum! {
+    AppKmsInfoResponseDeployerType { Eoa = "eoa", Safe = "safe", LegacyMultisig =
+    "legacy_multisig", Erc4337 = "erc4337", Contract = "contract" } else Unknown
 }
 impl AppComposeV2 {
     /// Creates a `AppComposeV2` from its required fields (`name`); every optional field is unset.

@@ -184,6 +184,7 @@ pub struct BatchInstanceIdRefreshRequest {
 }
 /// `BatchInstanceIdRefreshResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct BatchInstanceIdRefreshResponse {
     /// Integer; required.
     pub conflicts: i64,
@@ -191,6 +192,27 @@ pub struct BatchInstanceIdRefreshResponse {
     pub errors: i64,
     /// List of `InstanceIdRefreshResult`; required.
     pub items: ::std::vec::Vec<InstanceIdRefreshResult>,
+    /// Integer; required.
+    pub scanned: i64,
+    /// Integer; required.
+    pub skipped: i64,
+    /// Integer; required.
+    pub total: i64,
+    /// Integer; required.
+    pub unchanged: i64,
+    /// Integer; required.
+    pub updated: i64,
+}
+/// The results of refreshing the instance ids of a workspace's CVMs, from API version 2026-05-22 (Python SDK `RefreshInstanceIdsResponseV20260522`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
+pub struct BatchInstanceIdRefreshResponseV20260522 {
+    /// Integer; required.
+    pub conflicts: i64,
+    /// Integer; required.
+    pub errors: i64,
+    /// List of `InstanceIdRefreshResultV20260522`; required.
+    pub items: ::std::vec::Vec<InstanceIdRefreshResultV20260522>,
     /// Integer; required.
     pub scanned: i64,
     /// Integer; required.
@@ -273,6 +295,7 @@ pub struct BatchStatusRequest {
 }
 /// Error detail for a single CVM in batch stop.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct BatchStopErrorEntry {
     /// Hashed CVM ID
     pub cvm_id: ::std::string::String,
@@ -292,6 +315,7 @@ pub struct BatchStopRequest {
 }
 /// Summary of batch stop operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct BatchStopResponse {
     /// CVMs that failed to stop
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -431,66 +455,18 @@ pub struct BillingCreditsPaginatedCreditTransactions {
     pub total_amount: f64,
 }
 /// `BillingPeriod`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum BillingPeriod {
     /// The value `"skip"`.
-    #[serde(rename = "skip")]
     Skip,
     /// The value `"hourly"`.
-    #[serde(rename = "hourly")]
     Hourly,
     /// The value `"monthly"`.
-    #[serde(rename = "monthly")]
     Monthly,
-}
-impl ::std::fmt::Display for BillingPeriod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Skip => f.write_str("skip"),
-            Self::Hourly => f.write_str("hourly"),
-            Self::Monthly => f.write_str("monthly"),
-        }
-    }
-}
-impl ::std::str::FromStr for BillingPeriod {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "skip" => Ok(Self::Skip),
-            "hourly" => Ok(Self::Hourly),
-            "monthly" => Ok(Self::Monthly),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for BillingPeriod {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for BillingPeriod {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+    /// A value this crate does not know yet (the API is newer than the
+    /// crate), kept as it came: it prints and is sent back unchanged.
+    Unknown(crate::UnknownValue),
 }
 /// Resource usage breakdown by billing period.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -785,6 +761,7 @@ pub struct BootResponse {
 }
 /// `BootstrapInfoOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct BootstrapInfoOut {
     /// CA public key hex
     pub ca_pubkey: ::std::string::String,
@@ -794,6 +771,9 @@ pub struct BootstrapInfoOut {
     pub k256_pubkey: ::std::string::String,
     /// Quote byte length
     pub quote_length: i64,
+}
+crate::evolve::open_enum! {
+    BillingPeriod { Skip = "skip", Hourly = "hourly", Monthly = "monthly" } else Unknown
 }
 impl BatchInstanceIdRefreshRequest {
     /// Creates a `BatchInstanceIdRefreshRequest` with every field unset.

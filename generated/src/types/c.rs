@@ -6,6 +6,7 @@
 use super::*;
 /// CAA record check result (informational, not required for validation).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CaaCheckResult {
     /// Account URI extracted from CAA record
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25,6 +26,7 @@ pub struct CaaCheckResult {
 }
 /// Response for cancel operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CancelOperationRequest {
     /// Whether an operation was actually cancelled
     pub cancelled: bool,
@@ -120,6 +122,7 @@ pub struct CardFingerprintOut {
 }
 /// `Certificate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct Certificate {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -159,6 +162,7 @@ pub struct Certificate {
 }
 /// `CertificateIssuer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CertificateIssuer {
     /// Issuer common name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -172,6 +176,7 @@ pub struct CertificateIssuer {
 }
 /// `CertificateSubject`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CertificateSubject {
     /// Certificate subject common name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -224,6 +229,32 @@ pub struct ChargeRequest {
     pub invoice_id: ::std::option::Option<::std::string::String>,
     /// `PaymentProvider`; required.
     pub provider: PaymentProvider,
+}
+/// `CheckAppCvmsIsAllowedResponse`
+#[derive(::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CheckAppCvmsIsAllowedResponse {
+    /// A `AppCvmsBatchIsAllowedResponseV20260522`.
+    V20260522(AppCvmsBatchIsAllowedResponseV20260522),
+    /// A `AppCvmsBatchIsAllowedResponse`.
+    V20251028(AppCvmsBatchIsAllowedResponse),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<AppCvmsBatchIsAllowedResponseV20260522>
+for CheckAppCvmsIsAllowedResponse {
+    fn from(value: AppCvmsBatchIsAllowedResponseV20260522) -> Self {
+        Self::V20260522(value)
+    }
+}
+impl ::std::convert::From<AppCvmsBatchIsAllowedResponse>
+for CheckAppCvmsIsAllowedResponse {
+    fn from(value: AppCvmsBatchIsAllowedResponse) -> Self {
+        Self::V20251028(value)
+    }
 }
 /// `CheckEmailMisc`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1195,6 +1226,7 @@ pub struct ComposeFilePatchRequest {
 }
 /// API response model for compose file provision
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct ComposeFileProvisionResponse {
     /// String; required.
     pub app_id: ::std::string::String,
@@ -1213,6 +1245,7 @@ pub struct ComposeFileProvisionResponse {
 }
 /// A CVM's compose file (Python SDK `ComposeFileResponse`; the server sends the whole app compose, whose other fields are kept as they come).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct ComposeFileResponse {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3499,6 +3532,7 @@ pub struct CurrentStatusResponse {
 }
 /// The authenticated user, the workspace the API key belongs to, and its credits (Python SDK `CurrentUserV20260121`; API versions from 2026-01-21).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CurrentUser {
     /// `CurrentUserCredits`; required.
     pub credits: CurrentUserCredits,
@@ -3509,6 +3543,7 @@ pub struct CurrentUser {
 }
 /// The workspace's credits. The server sends amounts as decimal strings or as numbers.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CurrentUserCredits {
     /// String or number; required.
     pub balance: CurrentUserCreditsBalance,
@@ -3588,6 +3623,7 @@ impl ::std::convert::From<f64> for CurrentUserCreditsOutstandingAmount {
 }
 /// The authenticated user's profile.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CurrentUserProfile {
     /// The avatar's URL.
     pub avatar: ::std::string::String,
@@ -3608,6 +3644,7 @@ pub struct CurrentUserProfile {
 }
 /// The workspace the API key acts in, and the user's role there.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CurrentUserWorkspace {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3626,6 +3663,7 @@ pub struct CurrentUserWorkspace {
 }
 /// The CVM an action (here: a new replica) applies to (Python SDK `CvmActionResponseV20260121` / `V20260522`: the id is an integer in the first API version and a string in the later one).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CvmActionResponse {
     /// Integer or string, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3678,6 +3716,7 @@ pub struct CvmAllocationResponse {
 }
 /// Model representing CVM attestation information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmAttestation {
     /// List of `Certificate`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3703,6 +3742,7 @@ pub struct CvmAttestation {
 }
 /// `CvmBasicInfoV20251028`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmBasicInfoV20251028 {
     /// String; required.
     pub app_id: ::std::string::String,
@@ -3769,6 +3809,7 @@ pub struct CvmComposeFile {
 }
 /// Model representing CVM container list information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmComposition {
     /// List of `ExtendedContainer`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3800,6 +3841,7 @@ pub struct CvmComposition {
 }
 /// A gateway a CVM's ports can be exposed through.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmCreateGatewayNode {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3863,6 +3905,7 @@ impl ::std::convert::From<i64> for CvmCreateGatewayNodeKmsContractId {
 }
 /// An instance type a CVM can be created as.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmCreateInstanceType {
     /// Integer; required.
     pub default_disk_size_gb: i64,
@@ -3887,6 +3930,7 @@ pub struct CvmCreateInstanceType {
 }
 /// A KMS node a CVM can use.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmCreateKmsNode {
     /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3963,6 +4007,7 @@ impl ::std::convert::From<i64> for CvmCreateKmsNodeKmsContractId {
 }
 /// That a node can run CVMs served by a KMS, and with which OS images.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmCreateNodeKmsRelation {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4027,6 +4072,7 @@ impl ::std::convert::From<i64> for CvmCreateNodeKmsRelationKmsId {
 }
 /// Everything a CVM can be created with for this workspace: nodes and their images, KMS nodes, which node reaches which KMS, gateways and instance types (Python SDK `CvmCreateResourceGraphV20260522` / `V20260121`: ids are integers in API version 2026-01-21 and strings later, so both decode).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmCreateResources {
     /// `ResourceThreshold`; required.
     pub capacity: ResourceThreshold,
@@ -4101,6 +4147,7 @@ pub struct CvmDetail {
 }
 /// `CvmGatewayInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CvmGatewayInfo {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4108,6 +4155,59 @@ pub struct CvmGatewayInfo {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cname: ::std::option::Option<::std::string::String>,
+}
+/// The GPU rental order a CVM runs under (Python SDK `CvmGpuRentalOrderInfoV20260121`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
+pub struct CvmGpuRentalOrder {
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub activated_at: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub agreed_hourly_rate: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cancelled_at: ::std::option::Option<::std::string::String>,
+    /// Integer, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub commitment_days: ::std::option::Option<i64>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub completed_at: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub decoupled_at: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub hourly_billing_start_time: ::std::option::Option<::std::string::String>,
+    /// String; required.
+    pub order_id: ::std::string::String,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub pricing_plan: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sku_code: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sku_display_name: ::std::option::Option<::std::string::String>,
+    /// String; required.
+    pub status: ::std::string::String,
+}
+/// What a CVM costs per hour, as decimal strings (Python SDK `CvmHourlyRateV20260121`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CvmHourlyRate {
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub compute: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub disk: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total: ::std::option::Option<::std::string::String>,
 }
 /// CVM metadata for billing records.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -4128,10 +4228,20 @@ pub struct CvmInfo {
 }
 /// `CvmInfoDetail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmInfoDetail {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub app_url: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub base_image: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub billing_interval: ::std::option::Option<::std::string::String>,
     /// JSON object or string, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_file: ::std::option::Option<CvmInfoDetailComposeFile>,
@@ -4153,12 +4263,21 @@ pub struct CvmInfoDetail {
     /// List of `CvmNetworkUrls`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoints: ::std::option::Option<::std::vec::Vec<CvmNetworkUrls>>,
+    /// List of strings, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `CvmGatewayInfo`; required.
     pub gateway: CvmGatewayInfo,
     /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub gateway_enabled: bool,
+    /// `CvmGpuRentalOrder`, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub gpu_rental_order: ::std::option::Option<CvmGpuRentalOrder>,
+    /// `CvmHourlyRate`, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub hourly_rate: ::std::option::Option<CvmHourlyRate>,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^cvm_.+`. Example: `"cvm_0123abcd"`.
@@ -4183,6 +4302,9 @@ pub struct CvmInfoDetail {
     /// `CvmLogUrls`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<CvmLogUrls>,
+    /// `CvmManifestVersion`, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub manifest_version: ::std::option::Option<CvmManifestVersion>,
     /// String; required.
     pub name: ::std::string::String,
     /// `NodeRef`, or null; optional.
@@ -4214,6 +4336,9 @@ pub struct CvmInfoDetail {
     pub public_tcbinfo: bool,
     /// `CvmResourceInfo`; required.
     pub resource: CvmResourceInfo,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub runner: ::std::option::Option<::std::string::String>,
     /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
@@ -4229,6 +4354,9 @@ pub struct CvmInfoDetail {
     /// Default: `"zfs"`.
     #[serde(default = "defaults::cvm_info_detail_storage_fs")]
     pub storage_fs: ::std::string::String,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub updated_at: ::std::option::Option<::std::string::String>,
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
@@ -4256,6 +4384,7 @@ for CvmInfoDetailComposeFile {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CvmInfoDetailId(
     /// A `String`.
     pub(super) ::std::string::String,
@@ -4314,10 +4443,20 @@ impl<'de> ::serde::Deserialize<'de> for CvmInfoDetailId {
 }
 /// `CvmInfoV20260121`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmInfoV20260121 {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub app_url: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub base_image: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub billing_interval: ::std::option::Option<::std::string::String>,
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
@@ -4336,12 +4475,21 @@ pub struct CvmInfoV20260121 {
     /// List of `CvmNetworkUrls`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoints: ::std::option::Option<::std::vec::Vec<CvmNetworkUrls>>,
+    /// List of strings, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `CvmGatewayInfo`; required.
     pub gateway: CvmGatewayInfo,
     /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub gateway_enabled: bool,
+    /// `CvmGpuRentalOrder`, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub gpu_rental_order: ::std::option::Option<CvmGpuRentalOrder>,
+    /// `CvmHourlyRate`, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub hourly_rate: ::std::option::Option<CvmHourlyRate>,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^cvm_.+`. Example: `"cvm_0123abcd"`.
@@ -4366,6 +4514,9 @@ pub struct CvmInfoV20260121 {
     /// `CvmLogUrls`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<CvmLogUrls>,
+    /// `CvmManifestVersion`, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub manifest_version: ::std::option::Option<CvmManifestVersion>,
     /// String; required.
     pub name: ::std::string::String,
     /// `NodeRef`, or null; optional.
@@ -4397,6 +4548,9 @@ pub struct CvmInfoV20260121 {
     pub public_tcbinfo: bool,
     /// `CvmResourceInfo`; required.
     pub resource: CvmResourceInfo,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub runner: ::std::option::Option<::std::string::String>,
     /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
@@ -4414,6 +4568,9 @@ pub struct CvmInfoV20260121 {
     pub storage_fs: ::std::string::String,
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
     /// `WorkspaceRef`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4422,6 +4579,7 @@ pub struct CvmInfoV20260121 {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CvmInfoV20260121Id(
     /// A `String`.
     pub(super) ::std::string::String,
@@ -4480,6 +4638,7 @@ impl<'de> ::serde::Deserialize<'de> for CvmInfoV20260121Id {
 }
 /// `CvmIsAllowedItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmIsAllowedItem {
     /// Boolean; required.
     pub allow_any_device: bool,
@@ -4502,8 +4661,34 @@ pub struct CvmIsAllowedItem {
     /// Boolean; required.
     pub is_allowed: bool,
 }
+/// Whether one CVM of an app is allowed on chain, from API version 2026-05-22: the spec's `CvmIsAllowedItem` with a string `cvm_id` (Python SDK `IsAllowedResultV20260522`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
+pub struct CvmIsAllowedItemV20260522 {
+    /// Boolean; required.
+    pub allow_any_device: bool,
+    /// String; required.
+    pub app_contract_address: ::std::string::String,
+    /// String; required.
+    pub compose_hash: ::std::string::String,
+    /// Boolean; required.
+    pub compose_hash_allowed: bool,
+    /// The CVM's hashed id (`cvm_...`).
+    pub cvm_id: ::std::string::String,
+    /// String; required.
+    pub device_id: ::std::string::String,
+    /// Boolean, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub device_id_allowed: ::std::option::Option<bool>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<::std::string::String>,
+    /// Boolean; required.
+    pub is_allowed: bool,
+}
 /// Whether a CVM's compose hash and device are allowed by its app's on-chain allow lists (the spec's `IsAllowedResponse`, whose `cvm_id` is an integer only up to API version 2026-01-21; Python SDK `IsAllowedResultV20260121` / `V20260522`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmIsAllowedResponse {
     /// Boolean; required.
     pub allow_any_device: bool,
@@ -4580,6 +4765,7 @@ pub struct CvmItem {
 }
 /// `CvmKmsInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CvmKmsInfo {
     /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4602,6 +4788,7 @@ pub struct CvmKmsInfo {
 }
 /// `CvmLogUrls`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CvmLogUrls {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4616,8 +4803,31 @@ pub struct CvmLogUrls {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stdout: ::std::option::Option<::std::string::String>,
 }
+/// The version of a CVM's manifest: a string in the Python SDK's model, an integer in the spec's `VM`, so either decodes.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum CvmManifestVersion {
+    /// A `String`.
+    String(::std::string::String),
+    /// A `i64`.
+    Integer(i64),
+}
+impl ::std::fmt::Display for CvmManifestVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(x) => x.fmt(f),
+            Self::Integer(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<i64> for CvmManifestVersion {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 /// Model representing CVM network information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmNetwork {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4642,6 +4852,7 @@ pub struct CvmNetwork {
 }
 /// Model representing public URLs for a CVM port
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmNetworkUrls {
     /// String; required.
     pub app: ::std::string::String,
@@ -4650,6 +4861,7 @@ pub struct CvmNetworkUrls {
 }
 /// `CvmNode`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmNode {
     /// Integer; required.
     pub id: i64,
@@ -4661,6 +4873,7 @@ pub struct CvmNode {
 }
 /// Aggregated operation record grouped by correlation_id.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmOperationResponse {
     /// UTC timestamp of last event
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4727,6 +4940,7 @@ pub struct CvmPreview {
 }
 /// `CvmProgressInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CvmProgressInfo {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4740,6 +4954,7 @@ pub struct CvmProgressInfo {
 }
 /// Minimal CVM reference for embedding in responses.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmRef {
     /// Deterministic app identifier from manifest
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4826,6 +5041,7 @@ pub struct CvmResizePayload {
 }
 /// `CvmResourceInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CvmResourceInfo {
     /// `BillingPeriod`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4851,8 +5067,39 @@ pub struct CvmResourceInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
 }
+/// One SSH key installed on a CVM (JavaScript SDK `CvmSshKey`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
+pub struct CvmSshKey {
+    /// String; required.
+    pub added_by_user_id: ::std::string::String,
+    /// String; required.
+    pub fingerprint: ::std::string::String,
+    /// The key's id (`sshkey_...`).
+    pub id: ::std::string::String,
+    /// String; required.
+    pub key_type: ::std::string::String,
+    /// String; required.
+    pub name: ::std::string::String,
+    /// String; required.
+    pub owner_user_id: ::std::string::String,
+    /// String; required.
+    pub owner_username: ::std::string::String,
+    /// String; required.
+    pub public_key: ::std::string::String,
+}
+/// The SSH keys stored for a CVM (JavaScript SDK `CvmSshKeysResponse`). The keys the running VM has are in `get_cvm_user_config`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
+pub struct CvmSshKeys {
+    /// List of `CvmSshKey`; required.
+    pub keys: ::std::vec::Vec<CvmSshKey>,
+    /// The stored set differs from the running VM's until it restarts.
+    pub restart_required: bool,
+}
 /// A CVM's current state (Python SDK `CvmInfoResponseV20260121` / `V20260522`: the id is an integer in the first API version and a string in the later one).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmStateResponse {
     /// Integer or string, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4893,6 +5140,7 @@ impl ::std::convert::From<i64> for CvmStateResponseId {
 This schema is used for both internal status determination and API responses.
 Contains current state, progress information, and async operation tracking.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmStatus {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4931,6 +5179,7 @@ pub struct CvmStatus {
 }
 /// `CvmSystemInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct CvmSystemInfo {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5128,6 +5377,7 @@ pub struct CvmUpgradePayload {
 }
 /// `CvmUserConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CvmUserConfig {
     /// Default gateway domain
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5141,6 +5391,7 @@ pub struct CvmUserConfig {
 }
 /// `CvmosInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct CvmosInfo {
     /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5221,6 +5472,10 @@ impl ::std::convert::TryFrom<::std::string::String> for CvmsOrderByField {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+crate::evolve::open_union! {
+    CheckAppCvmsIsAllowedResponse { V20260522(AppCvmsBatchIsAllowedResponseV20260522),
+    V20251028(AppCvmsBatchIsAllowedResponse) } else Unknown
 }
 impl CommitCvmComposeFileUpdateBody {
     /// Creates a `CommitCvmComposeFileUpdateBody` from its required fields (`compose_hash`); every optional field is unset.
@@ -5647,5 +5902,93 @@ impl ::std::fmt::Display for CvmInfoDetailId {
 impl ::std::fmt::Display for CvmInfoV20260121Id {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+impl CheckAppCvmsIsAllowedResponse {
+    /// `allowed_count` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn allowed_count(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.allowed_count,
+            Self::V20251028(v) => v.allowed_count,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "allowed_count").unwrap_or_default()
+            }
+        }
+    }
+    /// `denied_count` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn denied_count(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.denied_count,
+            Self::V20251028(v) => v.denied_count,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "denied_count").unwrap_or_default()
+            }
+        }
+    }
+    /// `error_count` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn error_count(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.error_count,
+            Self::V20251028(v) => v.error_count,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "error_count").unwrap_or_default()
+            }
+        }
+    }
+    /// `is_onchain` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn is_onchain(&self) -> bool {
+        match self {
+            Self::V20260522(v) => v.is_onchain,
+            Self::V20251028(v) => v.is_onchain,
+            Self::Unknown(v) => {
+                crate::evolve::read::<bool>(v, "is_onchain").unwrap_or_default()
+            }
+        }
+    }
+    /// `total` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn total(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.total,
+            Self::V20251028(v) => v.total,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "total").unwrap_or_default()
+            }
+        }
+    }
+    /// The body as API version 2025-10-28 sends it: [`AppCvmsBatchIsAllowedResponse`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(&self) -> ::std::option::Option<&AppCvmsBatchIsAllowedResponse> {
+        match self {
+            Self::V20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`AppCvmsBatchIsAllowedResponse`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(&self) -> ::std::option::Option<&AppCvmsBatchIsAllowedResponse> {
+        match self {
+            Self::V20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`AppCvmsBatchIsAllowedResponseV20260522`], the model of version 2026-05-22. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(
+        &self,
+    ) -> ::std::option::Option<&AppCvmsBatchIsAllowedResponseV20260522> {
+        match self {
+            Self::V20260522(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`AppCvmsBatchIsAllowedResponseV20260522`], the model of version 2026-05-22. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(
+        &self,
+    ) -> ::std::option::Option<&AppCvmsBatchIsAllowedResponseV20260522> {
+        match self {
+            Self::V20260522(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
     }
 }

@@ -262,6 +262,7 @@ pub struct DecoupledCvmChangeOut {
 }
 /// `DeviceAllowlistItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct DeviceAllowlistItem {
     /// Boolean; optional.
     /// Default: `false`.
@@ -279,8 +280,29 @@ pub struct DeviceAllowlistItem {
     /// String; required.
     pub status: ::std::string::String,
 }
+/// One device of an app's allowlist, from API version 2026-05-22: the spec's `DeviceAllowlistItem` with string CVM ids (Python SDK `DeviceAllowlistItemV20260522`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
+pub struct DeviceAllowlistItemV20260522 {
+    /// Boolean; optional.
+    /// Default: `false`.
+    #[serde(default)]
+    pub allowed_onchain: bool,
+    /// List of strings; optional.
+    /// Default: `[]`.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub cvm_ids: ::std::vec::Vec<::std::string::String>,
+    /// String; required.
+    pub device_id: ::std::string::String,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub node_name: ::std::option::Option<::std::string::String>,
+    /// String; required.
+    pub status: ::std::string::String,
+}
 /// `DeviceAllowlistResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct DeviceAllowlistResponse {
     /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -295,6 +317,28 @@ pub struct DeviceAllowlistResponse {
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub devices: ::std::vec::Vec<DeviceAllowlistItem>,
+    /// Boolean; optional.
+    /// Default: `false`.
+    #[serde(default)]
+    pub is_onchain_kms: bool,
+}
+/// An app's device allowlist, from API version 2026-05-22 (Python SDK `DeviceAllowlistResponseV20260522`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct DeviceAllowlistResponseV20260522 {
+    /// Boolean, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_any_device: ::std::option::Option<bool>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub app_contract_address: ::std::option::Option<::std::string::String>,
+    /// Integer, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub chain_id: ::std::option::Option<i64>,
+    /// List of `DeviceAllowlistItemV20260522`; optional.
+    /// Default: `[]`.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub devices: ::std::vec::Vec<DeviceAllowlistItemV20260522>,
     /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
@@ -427,6 +471,7 @@ pub struct DiagnoseDomainsRequest {
 }
 /// Response containing diagnosis results for all requested domains.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct DiagnosisResponse {
     /// Diagnosis results in request order
     pub results: ::std::vec::Vec<DomainDiagnosisResult>,
@@ -441,6 +486,7 @@ pub struct DisableErrorEntry {
 }
 /// `DiskInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct DiskInfo {
     /// Integer; required.
     pub free_size: i64,
@@ -489,6 +535,7 @@ pub struct DisputeTimelineResponse {
 }
 /// DNS record check result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct DnsRecordResult {
     /// Actual value found, null if missing
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -547,6 +594,7 @@ pub struct DomainCheckRequest {
 }
 /// Diagnosis result for a single domain.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct DomainDiagnosisResult {
     /// CAA record check (informational only)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -562,6 +610,7 @@ pub struct DomainDiagnosisResult {
 }
 /// `DstackAppFullResponseV20251028`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct DstackAppFullResponseV20251028 {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -604,6 +653,7 @@ pub struct DstackAppFullResponseV20251028 {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct DstackAppFullResponseV20251028Id(
     /// A `String`.
     pub(super) ::std::string::String,
@@ -663,6 +713,7 @@ impl<'de> ::serde::Deserialize<'de> for DstackAppFullResponseV20251028Id {
 }
 /// `DstackAppFullResponseV20260121`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct DstackAppFullResponseV20260121 {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -699,6 +750,7 @@ pub struct DstackAppFullResponseV20260121 {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct DstackAppFullResponseV20260121Id(
     /// A `String`.
     pub(super) ::std::string::String,
@@ -840,6 +892,7 @@ impl<'de> ::serde::Deserialize<'de> for DstackAppItemHashid {
 }
 /// `DstackAppListResponseV20251028`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct DstackAppListResponseV20251028 {
     /// List of `DstackAppFullResponseV20251028` or `DstackAppMinimalResponse`; required.
     pub dstack_apps: ::std::vec::Vec<DstackAppListResponseV20251028DstackAppsItem>,
@@ -853,13 +906,18 @@ pub struct DstackAppListResponseV20251028 {
     pub total_pages: i64,
 }
 /// `DstackAppListResponseV20251028DstackAppsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DstackAppListResponseV20251028DstackAppsItem {
     /// A `DstackAppFullResponseV20251028`.
     FullResponseV20251028(DstackAppFullResponseV20251028),
     /// A `DstackAppMinimalResponse`.
     MinimalResponse(DstackAppMinimalResponse),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<DstackAppFullResponseV20251028>
 for DstackAppListResponseV20251028DstackAppsItem {
@@ -875,6 +933,7 @@ for DstackAppListResponseV20251028DstackAppsItem {
 }
 /// `DstackAppListResponseV20260121`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct DstackAppListResponseV20260121 {
     /// List of `DstackAppFullResponseV20260121` or `DstackAppMinimalResponse`; required.
     pub dstack_apps: ::std::vec::Vec<DstackAppListResponseV20260121DstackAppsItem>,
@@ -888,13 +947,18 @@ pub struct DstackAppListResponseV20260121 {
     pub total_pages: i64,
 }
 /// `DstackAppListResponseV20260121DstackAppsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DstackAppListResponseV20260121DstackAppsItem {
     /// A `DstackAppFullResponseV20260121`.
     FullResponseV20260121(DstackAppFullResponseV20260121),
     /// A `DstackAppMinimalResponse`.
     MinimalResponse(DstackAppMinimalResponse),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<DstackAppFullResponseV20260121>
 for DstackAppListResponseV20260121DstackAppsItem {
@@ -910,6 +974,7 @@ for DstackAppListResponseV20260121DstackAppsItem {
 }
 /// `DstackAppMinimalResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct DstackAppMinimalResponse {
     /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1023,6 +1088,16 @@ impl<'de> ::serde::Deserialize<'de> for DstackAppPreviewId {
             })
     }
 }
+crate::evolve::open_union! {
+    DstackAppListResponseV20251028DstackAppsItem {
+    FullResponseV20251028(DstackAppFullResponseV20251028),
+    MinimalResponse(DstackAppMinimalResponse) } else Unknown
+}
+crate::evolve::open_union! {
+    DstackAppListResponseV20260121DstackAppsItem {
+    FullResponseV20260121(DstackAppFullResponseV20260121),
+    MinimalResponse(DstackAppMinimalResponse) } else Unknown
+}
 impl DiagnoseDomainsRequest {
     /// Creates a `DiagnoseDomainsRequest` from its required fields (`domains`); every optional field is unset.
     #[allow(clippy::too_many_arguments)]
@@ -1076,20 +1151,92 @@ impl ::std::fmt::Display for DstackAppPreviewId {
     }
 }
 impl DstackAppListResponseV20251028DstackAppsItem {
-    /// `app_id` of whichever model this is (every variant has it, with this type).
+    /// `app_id` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn app_id(&self) -> &str {
         match self {
             Self::FullResponseV20251028(v) => v.app_id.as_str(),
             Self::MinimalResponse(v) => v.app_id.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "app_id").unwrap_or_default(),
+        }
+    }
+    /// The body as API version 2025-10-28 sends it: [`DstackAppFullResponseV20251028`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
+        match self {
+            Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`DstackAppFullResponseV20251028`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
+        match self {
+            Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`DstackAppFullResponseV20251028`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
+        match self {
+            Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`DstackAppFullResponseV20251028`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
+        match self {
+            Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
         }
     }
 }
 impl DstackAppListResponseV20260121DstackAppsItem {
-    /// `app_id` of whichever model this is (every variant has it, with this type).
+    /// `app_id` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn app_id(&self) -> &str {
         match self {
             Self::FullResponseV20260121(v) => v.app_id.as_str(),
             Self::MinimalResponse(v) => v.app_id.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "app_id").unwrap_or_default(),
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`DstackAppFullResponseV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
+        match self {
+            Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`DstackAppFullResponseV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
+        match self {
+            Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`DstackAppFullResponseV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
+        match self {
+            Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
         }
     }
 }

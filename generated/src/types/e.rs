@@ -22,6 +22,7 @@ pub struct EmailVerificationPayload {
 }
 /// `EventLog`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct EventLog {
     /// String; required.
     pub digest: ::std::string::String,
@@ -36,6 +37,7 @@ pub struct EventLog {
 }
 /// Extended Container with the public log endpoint if any.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct ExtendedContainer {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -6,6 +6,7 @@
 use super::*;
 /// Instance types grouped by family.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct FamilyGroup {
     /// Instance types in family
     pub items: ::std::vec::Vec<InstanceTypePublic>,
@@ -16,6 +17,7 @@ pub struct FamilyGroup {
 }
 /// Instance types for one family.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct FamilyInstanceTypesResponse {
     /// Family name
     pub family: ::std::string::String,
@@ -49,6 +51,7 @@ pub struct FeatureFlag {
 }
 /// Available filter values for app list queries.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct FilterOptionsResponse {
     /// Distinct OS image names
     pub image_versions: ::std::vec::Vec<::std::string::String>,
@@ -392,6 +395,7 @@ pub struct FinalizeInvoiceResponse {
 }
 /// Firewall availability for the node hosting a CVM.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct FirewallStatusResponse {
     /// Whether firewall/port-mapping is available
     pub available: bool,

@@ -5,13 +5,18 @@
 #[allow(unused_imports)]
 use super::*;
 /// `GetAppCvmsResponseItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetAppCvmsResponseItem {
     /// A `CvmInfoV20260121`.
     CvmInfoV20260121(CvmInfoV20260121),
     /// A `HostedCvm`.
     HostedCvm(HostedCvm),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<CvmInfoV20260121> for GetAppCvmsResponseItem {
     fn from(value: CvmInfoV20260121) -> Self {
@@ -23,9 +28,35 @@ impl ::std::convert::From<HostedCvm> for GetAppCvmsResponseItem {
         Self::HostedCvm(value)
     }
 }
-/// `GetAppInfoResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+/// `GetAppDeviceAllowlistResponse`
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[non_exhaustive]
+pub enum GetAppDeviceAllowlistResponse {
+    /// A `DeviceAllowlistResponseV20260522`.
+    V20260522(DeviceAllowlistResponseV20260522),
+    /// A `DeviceAllowlistResponse`.
+    V20251028(DeviceAllowlistResponse),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<DeviceAllowlistResponseV20260522>
+for GetAppDeviceAllowlistResponse {
+    fn from(value: DeviceAllowlistResponseV20260522) -> Self {
+        Self::V20260522(value)
+    }
+}
+impl ::std::convert::From<DeviceAllowlistResponse> for GetAppDeviceAllowlistResponse {
+    fn from(value: DeviceAllowlistResponse) -> Self {
+        Self::V20251028(value)
+    }
+}
+/// `GetAppInfoResponse`
+#[derive(::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+#[non_exhaustive]
 pub enum GetAppInfoResponse {
     /// A `DstackAppFullResponseV20260121`.
     FullResponseV20260121(DstackAppFullResponseV20260121),
@@ -33,6 +64,10 @@ pub enum GetAppInfoResponse {
     FullResponseV20251028(DstackAppFullResponseV20251028),
     /// A `DstackAppMinimalResponse`.
     MinimalResponse(DstackAppMinimalResponse),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<DstackAppFullResponseV20260121> for GetAppInfoResponse {
     fn from(value: DstackAppFullResponseV20260121) -> Self {
@@ -50,13 +85,18 @@ impl ::std::convert::From<DstackAppMinimalResponse> for GetAppInfoResponse {
     }
 }
 /// `GetAppListResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetAppListResponse {
     /// A `DstackAppListResponseV20260121`.
     V20260121(DstackAppListResponseV20260121),
     /// A `DstackAppListResponseV20251028`.
     V20251028(DstackAppListResponseV20251028),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<DstackAppListResponseV20260121> for GetAppListResponse {
     fn from(value: DstackAppListResponseV20260121) -> Self {
@@ -69,51 +109,66 @@ impl ::std::convert::From<DstackAppListResponseV20251028> for GetAppListResponse
     }
 }
 /// The user, in the shape of the API version the request sent.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetCurrentUserResponse {
-    /// A `LegacyCurrentUser`.
-    LegacyCurrentUser(LegacyCurrentUser),
     /// A `CurrentUser`.
     CurrentUser(CurrentUser),
-}
-impl ::std::convert::From<LegacyCurrentUser> for GetCurrentUserResponse {
-    fn from(value: LegacyCurrentUser) -> Self {
-        Self::LegacyCurrentUser(value)
-    }
+    /// A `LegacyCurrentUser`.
+    LegacyCurrentUser(LegacyCurrentUser),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<CurrentUser> for GetCurrentUserResponse {
     fn from(value: CurrentUser) -> Self {
         Self::CurrentUser(value)
     }
 }
+impl ::std::convert::From<LegacyCurrentUser> for GetCurrentUserResponse {
+    fn from(value: LegacyCurrentUser) -> Self {
+        Self::LegacyCurrentUser(value)
+    }
+}
 /// `GetCvmInfoResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetCvmInfoResponse {
-    /// A `ManagementCvmBasicInfo`.
-    ManagementCvmBasicInfo(ManagementCvmBasicInfo),
     /// A `CvmInfoDetail`.
     CvmInfoDetail(CvmInfoDetail),
-}
-impl ::std::convert::From<ManagementCvmBasicInfo> for GetCvmInfoResponse {
-    fn from(value: ManagementCvmBasicInfo) -> Self {
-        Self::ManagementCvmBasicInfo(value)
-    }
+    /// A `ManagementCvmBasicInfo`.
+    ManagementCvmBasicInfo(ManagementCvmBasicInfo),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<CvmInfoDetail> for GetCvmInfoResponse {
     fn from(value: CvmInfoDetail) -> Self {
         Self::CvmInfoDetail(value)
     }
 }
+impl ::std::convert::From<ManagementCvmBasicInfo> for GetCvmInfoResponse {
+    fn from(value: ManagementCvmBasicInfo) -> Self {
+        Self::ManagementCvmBasicInfo(value)
+    }
+}
 /// `GetCvmListResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetCvmListResponse {
     /// A `PaginatedCvmInfos`.
     CvmInfos(PaginatedCvmInfos),
     /// A `PaginatedHostedCvms`.
     HostedCvms(PaginatedHostedCvms),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<PaginatedCvmInfos> for GetCvmListResponse {
     fn from(value: PaginatedCvmInfos) -> Self {
@@ -200,6 +255,7 @@ impl<'de> ::serde::Deserialize<'de> for GithubProfileImportRequestGithubUsername
 }
 /// Result of importing SSH keys from a GitHub profile.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct GithubProfileImportResponse {
     /// Per-key errors encountered
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -213,6 +269,7 @@ pub struct GithubProfileImportResponse {
 }
 /// Result of GitHub SSH key sync operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct GithubSyncResponse {
     /// Sync errors encountered
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -304,6 +361,7 @@ pub struct GpuAllocationStatusOut {
 }
 /// GPU availability information for the current team
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct GpuAvailability {
     /// Whether there are public GPUs available
     #[serde(default)]
@@ -1880,6 +1938,7 @@ pub struct GpusGpuModeInfoOut {
 }
 /// `GuestAgentInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct GuestAgentInfo {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1904,6 +1963,7 @@ pub struct GuestAgentInfo {
 }
 /// Structured lifecycle event emitted by the guest or runtime. Since VMM v0.5.7.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct GuestEvent {
     /// String; required.
     pub body: ::std::string::String,
@@ -1913,6 +1973,35 @@ pub struct GuestEvent {
     /// Default: `0`.
     #[serde(default)]
     pub timestamp: i64,
+}
+crate::evolve::open_union! {
+    GetAppCvmsResponseItem { CvmInfoV20260121(CvmInfoV20260121), HostedCvm(HostedCvm) }
+    else Unknown
+}
+crate::evolve::open_union! {
+    GetAppDeviceAllowlistResponse { V20260522(DeviceAllowlistResponseV20260522),
+    V20251028(DeviceAllowlistResponse) } else Unknown
+}
+crate::evolve::open_union! {
+    GetAppInfoResponse { FullResponseV20260121(DstackAppFullResponseV20260121),
+    FullResponseV20251028(DstackAppFullResponseV20251028),
+    MinimalResponse(DstackAppMinimalResponse) } else Unknown
+}
+crate::evolve::open_union! {
+    GetAppListResponse { V20260121(DstackAppListResponseV20260121),
+    V20251028(DstackAppListResponseV20251028) } else Unknown
+}
+crate::evolve::open_union! {
+    GetCurrentUserResponse { CurrentUser(CurrentUser),
+    LegacyCurrentUser(LegacyCurrentUser) } else Unknown
+}
+crate::evolve::open_union! {
+    GetCvmInfoResponse { CvmInfoDetail(CvmInfoDetail),
+    ManagementCvmBasicInfo(ManagementCvmBasicInfo) } else Unknown
+}
+crate::evolve::open_union! {
+    GetCvmListResponse { CvmInfos(PaginatedCvmInfos), HostedCvms(PaginatedHostedCvms) }
+    else Unknown
 }
 impl GithubProfileImportRequest {
     /// Creates a `GithubProfileImportRequest` from its required fields (`github_username`); every optional field is unset.
@@ -2009,167 +2098,499 @@ impl ::std::fmt::Display for GpuSkuOutAllowedTeamIdsItem {
     }
 }
 impl GetAppCvmsResponseItem {
-    /// `in_progress` of whichever model this is (every variant has it, with this type).
+    /// `in_progress` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn in_progress(&self) -> bool {
         match self {
             Self::CvmInfoV20260121(v) => v.in_progress,
             Self::HostedCvm(v) => v.in_progress,
+            Self::Unknown(v) => {
+                crate::evolve::read::<bool>(v, "in_progress").unwrap_or_default()
+            }
         }
     }
-    /// `listed` of whichever model this is (every variant has it, with this type).
+    /// `listed` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn listed(&self) -> bool {
         match self {
             Self::CvmInfoV20260121(v) => v.listed,
             Self::HostedCvm(v) => v.listed,
+            Self::Unknown(v) => {
+                crate::evolve::read::<bool>(v, "listed").unwrap_or_default()
+            }
         }
     }
-    /// `name` of whichever model this is (every variant has it, with this type).
+    /// `name` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn name(&self) -> &str {
         match self {
             Self::CvmInfoV20260121(v) => v.name.as_str(),
             Self::HostedCvm(v) => v.name.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "name").unwrap_or_default(),
         }
     }
-    /// `project_type` of whichever model this is (every variant has it, with this type).
+    /// `project_type` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn project_type(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CvmInfoV20260121(v) => v.project_type.as_deref(),
             Self::HostedCvm(v) => v.project_type.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "project_type"),
         }
     }
-    /// `status` of whichever model this is (every variant has it, with this type).
+    /// `status` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn status(&self) -> &str {
         match self {
             Self::CvmInfoV20260121(v) => v.status.as_str(),
             Self::HostedCvm(v) => v.status.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "status").unwrap_or_default(),
+        }
+    }
+    /// The body as API version 2025-10-28 sends it: [`HostedCvm`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(&self) -> ::std::option::Option<&HostedCvm> {
+        match self {
+            Self::HostedCvm(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`CvmInfoV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(&self) -> ::std::option::Option<&CvmInfoV20260121> {
+        match self {
+            Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`CvmInfoV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(&self) -> ::std::option::Option<&CvmInfoV20260121> {
+        match self {
+            Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`CvmInfoV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(&self) -> ::std::option::Option<&CvmInfoV20260121> {
+        match self {
+            Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl GetAppDeviceAllowlistResponse {
+    /// `allow_any_device` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn allow_any_device(&self) -> ::std::option::Option<bool> {
+        match self {
+            Self::V20260522(v) => v.allow_any_device,
+            Self::V20251028(v) => v.allow_any_device,
+            Self::Unknown(v) => crate::evolve::read::<bool>(v, "allow_any_device"),
+        }
+    }
+    /// `app_contract_address` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn app_contract_address(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::V20260522(v) => v.app_contract_address.as_deref(),
+            Self::V20251028(v) => v.app_contract_address.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "app_contract_address"),
+        }
+    }
+    /// `chain_id` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn chain_id(&self) -> ::std::option::Option<i64> {
+        match self {
+            Self::V20260522(v) => v.chain_id,
+            Self::V20251028(v) => v.chain_id,
+            Self::Unknown(v) => crate::evolve::read::<i64>(v, "chain_id"),
+        }
+    }
+    /// `is_onchain_kms` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn is_onchain_kms(&self) -> bool {
+        match self {
+            Self::V20260522(v) => v.is_onchain_kms,
+            Self::V20251028(v) => v.is_onchain_kms,
+            Self::Unknown(v) => {
+                crate::evolve::read::<bool>(v, "is_onchain_kms").unwrap_or_default()
+            }
+        }
+    }
+    /// The body as API version 2025-10-28 sends it: [`DeviceAllowlistResponse`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(&self) -> ::std::option::Option<&DeviceAllowlistResponse> {
+        match self {
+            Self::V20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`DeviceAllowlistResponse`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(&self) -> ::std::option::Option<&DeviceAllowlistResponse> {
+        match self {
+            Self::V20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`DeviceAllowlistResponseV20260522`], the model of version 2026-05-22. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(
+        &self,
+    ) -> ::std::option::Option<&DeviceAllowlistResponseV20260522> {
+        match self {
+            Self::V20260522(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`DeviceAllowlistResponseV20260522`], the model of version 2026-05-22. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(
+        &self,
+    ) -> ::std::option::Option<&DeviceAllowlistResponseV20260522> {
+        match self {
+            Self::V20260522(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
         }
     }
 }
 impl GetAppInfoResponse {
-    /// `app_id` of whichever model this is (every variant has it, with this type).
+    /// `app_id` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn app_id(&self) -> &str {
         match self {
             Self::FullResponseV20260121(v) => v.app_id.as_str(),
             Self::FullResponseV20251028(v) => v.app_id.as_str(),
             Self::MinimalResponse(v) => v.app_id.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "app_id").unwrap_or_default(),
+        }
+    }
+    /// The body as API version 2025-10-28 sends it: [`DstackAppFullResponseV20251028`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
+        match self {
+            Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`DstackAppFullResponseV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
+        match self {
+            Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`DstackAppFullResponseV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
+        match self {
+            Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`DstackAppFullResponseV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
+        match self {
+            Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
         }
     }
 }
 impl GetAppListResponse {
-    /// `page` of whichever model this is (every variant has it, with this type).
+    /// `page` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn page(&self) -> i64 {
         match self {
             Self::V20260121(v) => v.page,
             Self::V20251028(v) => v.page,
+            Self::Unknown(v) => crate::evolve::read::<i64>(v, "page").unwrap_or_default(),
         }
     }
-    /// `page_size` of whichever model this is (every variant has it, with this type).
+    /// `page_size` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn page_size(&self) -> i64 {
         match self {
             Self::V20260121(v) => v.page_size,
             Self::V20251028(v) => v.page_size,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "page_size").unwrap_or_default()
+            }
         }
     }
-    /// `total` of whichever model this is (every variant has it, with this type).
+    /// `total` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn total(&self) -> i64 {
         match self {
             Self::V20260121(v) => v.total,
             Self::V20251028(v) => v.total,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "total").unwrap_or_default()
+            }
         }
     }
-    /// `total_pages` of whichever model this is (every variant has it, with this type).
+    /// `total_pages` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn total_pages(&self) -> i64 {
         match self {
             Self::V20260121(v) => v.total_pages,
             Self::V20251028(v) => v.total_pages,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "total_pages").unwrap_or_default()
+            }
+        }
+    }
+    /// The body as API version 2025-10-28 sends it: [`DstackAppListResponseV20251028`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(
+        &self,
+    ) -> ::std::option::Option<&DstackAppListResponseV20251028> {
+        match self {
+            Self::V20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`DstackAppListResponseV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(
+        &self,
+    ) -> ::std::option::Option<&DstackAppListResponseV20260121> {
+        match self {
+            Self::V20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`DstackAppListResponseV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(
+        &self,
+    ) -> ::std::option::Option<&DstackAppListResponseV20260121> {
+        match self {
+            Self::V20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`DstackAppListResponseV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(
+        &self,
+    ) -> ::std::option::Option<&DstackAppListResponseV20260121> {
+        match self {
+            Self::V20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl GetCurrentUserResponse {
+    /// The body as API version 2025-10-28 sends it: [`LegacyCurrentUser`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(&self) -> ::std::option::Option<&LegacyCurrentUser> {
+        match self {
+            Self::LegacyCurrentUser(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`CurrentUser`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(&self) -> ::std::option::Option<&CurrentUser> {
+        match self {
+            Self::CurrentUser(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`CurrentUser`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(&self) -> ::std::option::Option<&CurrentUser> {
+        match self {
+            Self::CurrentUser(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`CurrentUser`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(&self) -> ::std::option::Option<&CurrentUser> {
+        match self {
+            Self::CurrentUser(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
         }
     }
 }
 impl GetCvmInfoResponse {
-    /// `id` of whichever model this is, as text: the variants type it differently (`i64`, `CvmInfoDetailId`).
+    /// `base_image` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn base_image(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::CvmInfoDetail(v) => v.base_image.as_deref(),
+            Self::ManagementCvmBasicInfo(v) => v.base_image.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "base_image"),
+        }
+    }
+    /// `id` of whichever model this is, as text: the variants type it differently (`CvmInfoDetailId`, `i64`). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn id(&self) -> ::std::string::String {
         match self {
-            Self::ManagementCvmBasicInfo(v) => v.id.to_string(),
             Self::CvmInfoDetail(v) => v.id.to_string(),
+            Self::ManagementCvmBasicInfo(v) => v.id.to_string(),
+            Self::Unknown(v) => crate::evolve::printed(v, "id"),
         }
     }
-    /// `in_progress` of whichever model this is (every variant has it, with this type).
+    /// `in_progress` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn in_progress(&self) -> bool {
         match self {
-            Self::ManagementCvmBasicInfo(v) => v.in_progress,
             Self::CvmInfoDetail(v) => v.in_progress,
+            Self::ManagementCvmBasicInfo(v) => v.in_progress,
+            Self::Unknown(v) => {
+                crate::evolve::read::<bool>(v, "in_progress").unwrap_or_default()
+            }
         }
     }
-    /// `instance_id` of whichever model this is (every variant has it, with this type).
+    /// `instance_id` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn instance_id(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::ManagementCvmBasicInfo(v) => v.instance_id.as_deref(),
             Self::CvmInfoDetail(v) => v.instance_id.as_deref(),
+            Self::ManagementCvmBasicInfo(v) => v.instance_id.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "instance_id"),
         }
     }
-    /// `listed` of whichever model this is (every variant has it, with this type).
+    /// `listed` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn listed(&self) -> bool {
         match self {
-            Self::ManagementCvmBasicInfo(v) => v.listed,
             Self::CvmInfoDetail(v) => v.listed,
+            Self::ManagementCvmBasicInfo(v) => v.listed,
+            Self::Unknown(v) => {
+                crate::evolve::read::<bool>(v, "listed").unwrap_or_default()
+            }
         }
     }
-    /// `name` of whichever model this is (every variant has it, with this type).
+    /// `name` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn name(&self) -> &str {
         match self {
-            Self::ManagementCvmBasicInfo(v) => v.name.as_str(),
             Self::CvmInfoDetail(v) => v.name.as_str(),
+            Self::ManagementCvmBasicInfo(v) => v.name.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "name").unwrap_or_default(),
         }
     }
-    /// `project_type` of whichever model this is (every variant has it, with this type).
+    /// `project_type` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn project_type(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::ManagementCvmBasicInfo(v) => v.project_type.as_deref(),
             Self::CvmInfoDetail(v) => v.project_type.as_deref(),
+            Self::ManagementCvmBasicInfo(v) => v.project_type.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "project_type"),
         }
     }
-    /// `status` of whichever model this is (every variant has it, with this type).
+    /// `status` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn status(&self) -> &str {
         match self {
-            Self::ManagementCvmBasicInfo(v) => v.status.as_str(),
             Self::CvmInfoDetail(v) => v.status.as_str(),
+            Self::ManagementCvmBasicInfo(v) => v.status.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "status").unwrap_or_default(),
         }
     }
-    /// `vm_uuid` of whichever model this is (every variant has it, with this type).
+    /// `vm_uuid` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn vm_uuid(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::ManagementCvmBasicInfo(v) => v.vm_uuid.as_deref(),
             Self::CvmInfoDetail(v) => v.vm_uuid.as_deref(),
+            Self::ManagementCvmBasicInfo(v) => v.vm_uuid.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "vm_uuid"),
+        }
+    }
+    /// The body as API version 2025-10-28 sends it: [`ManagementCvmBasicInfo`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(&self) -> ::std::option::Option<&ManagementCvmBasicInfo> {
+        match self {
+            Self::ManagementCvmBasicInfo(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`CvmInfoDetail`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(&self) -> ::std::option::Option<&CvmInfoDetail> {
+        match self {
+            Self::CvmInfoDetail(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`CvmInfoDetail`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(&self) -> ::std::option::Option<&CvmInfoDetail> {
+        match self {
+            Self::CvmInfoDetail(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`CvmInfoDetail`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(&self) -> ::std::option::Option<&CvmInfoDetail> {
+        match self {
+            Self::CvmInfoDetail(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
         }
     }
 }
 impl GetCvmListResponse {
-    /// `page` of whichever model this is (every variant has it, with this type).
+    /// `page` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn page(&self) -> i64 {
         match self {
             Self::CvmInfos(v) => v.page,
             Self::HostedCvms(v) => v.page,
+            Self::Unknown(v) => crate::evolve::read::<i64>(v, "page").unwrap_or_default(),
         }
     }
-    /// `page_size` of whichever model this is (every variant has it, with this type).
+    /// `page_size` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn page_size(&self) -> i64 {
         match self {
             Self::CvmInfos(v) => v.page_size,
             Self::HostedCvms(v) => v.page_size,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "page_size").unwrap_or_default()
+            }
         }
     }
-    /// `pages` of whichever model this is (every variant has it, with this type).
+    /// `pages` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn pages(&self) -> i64 {
         match self {
             Self::CvmInfos(v) => v.pages,
             Self::HostedCvms(v) => v.pages,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "pages").unwrap_or_default()
+            }
         }
     }
-    /// `total` of whichever model this is (every variant has it, with this type).
+    /// `total` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn total(&self) -> i64 {
         match self {
             Self::CvmInfos(v) => v.total,
             Self::HostedCvms(v) => v.total,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "total").unwrap_or_default()
+            }
+        }
+    }
+    /// The body as API version 2025-10-28 sends it: [`PaginatedHostedCvms`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(&self) -> ::std::option::Option<&PaginatedHostedCvms> {
+        match self {
+            Self::HostedCvms(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`PaginatedCvmInfos`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(&self) -> ::std::option::Option<&PaginatedCvmInfos> {
+        match self {
+            Self::CvmInfos(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`PaginatedCvmInfos`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(&self) -> ::std::option::Option<&PaginatedCvmInfos> {
+        match self {
+            Self::CvmInfos(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`PaginatedCvmInfos`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(&self) -> ::std::option::Option<&PaginatedCvmInfos> {
+        match self {
+            Self::CvmInfos(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -6,6 +6,7 @@
 use super::*;
 /// `HostedCvm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct HostedCvm {
     /// Boolean; optional.
     /// Default: `false`.
@@ -75,6 +76,7 @@ pub struct HostedCvm {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct HostedCvmProjectId(
     /// A `String`.
     pub(super) ::std::string::String,

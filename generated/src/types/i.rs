@@ -81,6 +81,7 @@ pub struct InProgressOperation {
 }
 /// An update the server accepted and applies in the background (Python SDK `InProgressResponse`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct InProgressResponse {
     /// Identifies the background operation, for `get_operation_status`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -148,6 +149,7 @@ pub struct InstanceIdRefreshRequest {
 }
 /// `InstanceIdRefreshResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct InstanceIdRefreshResult {
     /// Integer; required.
     pub cvm_id: i64,
@@ -174,71 +176,20 @@ pub struct InstanceIdRefreshResult {
     pub verified_with_gateway: bool,
 }
 /// `InstanceIdRefreshResultSource`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum InstanceIdRefreshResultSource {
     /// The value `"teepod_state"`.
-    #[serde(rename = "teepod_state")]
     TeepodState,
     /// The value `"teepod_info"`.
-    #[serde(rename = "teepod_info")]
     TeepodInfo,
     /// The value `"gateway"`.
-    #[serde(rename = "gateway")]
     Gateway,
     /// The value `"none"`.
-    #[serde(rename = "none")]
     None,
-}
-impl ::std::fmt::Display for InstanceIdRefreshResultSource {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TeepodState => f.write_str("teepod_state"),
-            Self::TeepodInfo => f.write_str("teepod_info"),
-            Self::Gateway => f.write_str("gateway"),
-            Self::None => f.write_str("none"),
-        }
-    }
-}
-impl ::std::str::FromStr for InstanceIdRefreshResultSource {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "teepod_state" => Ok(Self::TeepodState),
-            "teepod_info" => Ok(Self::TeepodInfo),
-            "gateway" => Ok(Self::Gateway),
-            "none" => Ok(Self::None),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for InstanceIdRefreshResultSource {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for InstanceIdRefreshResultSource {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+    /// A value this crate does not know yet (the API is newer than the
+    /// crate), kept as it came: it prints and is sent back unchanged.
+    Unknown(crate::UnknownValue),
 }
 impl ::std::default::Default for InstanceIdRefreshResultSource {
     fn default() -> Self {
@@ -246,76 +197,89 @@ impl ::std::default::Default for InstanceIdRefreshResultSource {
     }
 }
 /// `InstanceIdRefreshResultStatus`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum InstanceIdRefreshResultStatus {
     /// The value `"updated"`.
-    #[serde(rename = "updated")]
     Updated,
     /// The value `"unchanged"`.
-    #[serde(rename = "unchanged")]
     Unchanged,
     /// The value `"skipped"`.
-    #[serde(rename = "skipped")]
     Skipped,
     /// The value `"conflict"`.
-    #[serde(rename = "conflict")]
     Conflict,
     /// The value `"error"`.
-    #[serde(rename = "error")]
     Error,
+    /// A value this crate does not know yet (the API is newer than the
+    /// crate), kept as it came: it prints and is sent back unchanged.
+    Unknown(crate::UnknownValue),
 }
-impl ::std::fmt::Display for InstanceIdRefreshResultStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Updated => f.write_str("updated"),
-            Self::Unchanged => f.write_str("unchanged"),
-            Self::Skipped => f.write_str("skipped"),
-            Self::Conflict => f.write_str("conflict"),
-            Self::Error => f.write_str("error"),
-        }
+/// The result of refreshing one CVM's instance id, from API version 2026-05-22: the spec's `InstanceIdRefreshResult` with a string `cvm_id` (Python SDK `RefreshInstanceIdResponseV20260522`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
+pub struct InstanceIdRefreshResultV20260522 {
+    /// The CVM's hashed id (`cvm_...`).
+    pub cvm_id: ::std::string::String,
+    /// String; required.
+    pub identifier: ::std::string::String,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub new_instance_id: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub old_instance_id: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reason: ::std::option::Option<::std::string::String>,
+    /// One of `"teepod_state"`, `"teepod_info"`, `"gateway"`, `"none"`; optional.
+    /// Default: `"none"`.
+    #[serde(default = "defaults::instance_id_refresh_result_v20260522_source")]
+    pub source: InstanceIdRefreshResultV20260522Source,
+    /// One of `"updated"`, `"unchanged"`, `"skipped"`, `"conflict"`, `"error"`; required.
+    pub status: InstanceIdRefreshResultV20260522Status,
+    /// Boolean; optional.
+    /// Default: `false`.
+    #[serde(default)]
+    pub verified_with_gateway: bool,
+}
+/// `InstanceIdRefreshResultV20260522Source`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum InstanceIdRefreshResultV20260522Source {
+    /// The value `"teepod_state"`.
+    TeepodState,
+    /// The value `"teepod_info"`.
+    TeepodInfo,
+    /// The value `"gateway"`.
+    Gateway,
+    /// The value `"none"`.
+    None,
+    /// A value this crate does not know yet (the API is newer than the
+    /// crate), kept as it came: it prints and is sent back unchanged.
+    Unknown(crate::UnknownValue),
+}
+impl ::std::default::Default for InstanceIdRefreshResultV20260522Source {
+    fn default() -> Self {
+        InstanceIdRefreshResultV20260522Source::None
     }
 }
-impl ::std::str::FromStr for InstanceIdRefreshResultStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "updated" => Ok(Self::Updated),
-            "unchanged" => Ok(Self::Unchanged),
-            "skipped" => Ok(Self::Skipped),
-            "conflict" => Ok(Self::Conflict),
-            "error" => Ok(Self::Error),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for InstanceIdRefreshResultStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for InstanceIdRefreshResultStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+/// `InstanceIdRefreshResultV20260522Status`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum InstanceIdRefreshResultV20260522Status {
+    /// The value `"updated"`.
+    Updated,
+    /// The value `"unchanged"`.
+    Unchanged,
+    /// The value `"skipped"`.
+    Skipped,
+    /// The value `"conflict"`.
+    Conflict,
+    /// The value `"error"`.
+    Error,
+    /// A value this crate does not know yet (the API is newer than the
+    /// crate), kept as it came: it prints and is sent back unchanged.
+    Unknown(crate::UnknownValue),
 }
 /// Cost breakdown for a single CVM instance.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -360,6 +324,7 @@ pub struct InstanceTypeBreakdown {
 }
 /// Public instance type specification.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct InstanceTypePublic {
     /// Default disk size in GB
     #[serde(default = "defaults::default_u64::<i64, 20>")]
@@ -1122,6 +1087,23 @@ pub struct IsAllowedResponse {
     pub error: ::std::option::Option<::std::string::String>,
     /// Boolean; required.
     pub is_allowed: bool,
+}
+crate::evolve::open_enum! {
+    InstanceIdRefreshResultSource { TeepodState = "teepod_state", TeepodInfo =
+    "teepod_info", Gateway = "gateway", None = "none" } else Unknown
+}
+crate::evolve::open_enum! {
+    InstanceIdRefreshResultStatus { Updated = "updated", Unchanged = "unchanged", Skipped
+    = "skipped", Conflict = "conflict", Error = "error" } else Unknown
+}
+crate::evolve::open_enum! {
+    InstanceIdRefreshResultV20260522Source { TeepodState = "teepod_state", TeepodInfo =
+    "teepod_info", Gateway = "gateway", None = "none" } else Unknown
+}
+crate::evolve::open_enum! {
+    InstanceIdRefreshResultV20260522Status { Updated = "updated", Unchanged =
+    "unchanged", Skipped = "skipped", Conflict = "conflict", Error = "error" } else
+    Unknown
 }
 impl InstanceIdRefreshRequest {
     /// Creates a `InstanceIdRefreshRequest` with every field unset.

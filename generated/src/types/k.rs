@@ -4,6 +4,31 @@
 
 #[allow(unused_imports)]
 use super::*;
+/// A KMS contract: a group of equivalent KMS node replicas sharing one root key (Python SDK `KmsContract`; API versions from 2026-06-23).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
+pub struct KmsContract {
+    /// A verification anchor.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ca_pubkey: ::std::option::Option<::std::string::String>,
+    /// Integer; required.
+    pub chain_id: i64,
+    /// The on-chain address for an Ethereum or Base KMS, or `phala` for the off-chain Phala KMS (whose `chain_id` is 0).
+    pub contract_address: ::std::string::String,
+    /// The contract's hashed id (`kc_...`).
+    pub id: ::std::string::String,
+    /// A verification anchor.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub k256_pubkey: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub label: ::std::option::Option<::std::string::String>,
+    /// Integer; required.
+    pub node_count: i64,
+    /// The key to look it up by.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub slug: ::std::option::Option<::std::string::String>,
+}
 /// Input for creating a KMS contract.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsContractCreate {
@@ -17,8 +42,24 @@ pub struct KmsContractCreate {
     /// Default: `true`.
     pub enabled: bool,
 }
+/// One page of the KMS contracts (Python SDK `ListKmsContractsResponse`; API versions from 2026-06-23).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
+pub struct KmsContractList {
+    /// List of `KmsContract`; required.
+    pub items: ::std::vec::Vec<KmsContract>,
+    /// Integer; required.
+    pub page: i64,
+    /// Integer; required.
+    pub page_size: i64,
+    /// Integer; required.
+    pub pages: i64,
+    /// Integer; required.
+    pub total: i64,
+}
 /// One KMS node under a contract, with its RPC URL (Python SDK `KmsContractNode`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct KmsContractNode {
     /// String; required.
     pub id: ::std::string::String,
@@ -34,6 +75,7 @@ pub struct KmsContractNode {
 }
 /// The KMS nodes (replicas) under one KMS contract (Python SDK `ListKmsContractNodesResponse`; API versions from 2026-06-23).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct KmsContractNodeList {
     /// List of `KmsContractNode`; required.
     pub items: ::std::vec::Vec<KmsContractNode>,
@@ -142,6 +184,7 @@ pub struct KmsGroupedData {
 }
 /// KMS instance information.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct KmsInfo {
     /// Blockchain chain ID if onchain
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -167,6 +210,7 @@ pub struct KmsInfo {
 /// Hashed KMS identifier (kms_xxxxx)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct KmsInfoId(
     /// A `String`.
     pub(super) ::std::string::String,
@@ -225,6 +269,7 @@ impl<'de> ::serde::Deserialize<'de> for KmsInfoId {
 }
 /// `KmsInspectResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct KmsInspectResponse {
     /// String; required.
     pub db_version: ::std::string::String,
@@ -258,6 +303,7 @@ pub struct KmsInspectResponse {
 }
 /// Paginated KMS list response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct KmsListResponse {
     /// List of `KmsInfo`; required.
     pub items: ::std::vec::Vec<KmsInfo>,
@@ -546,6 +592,7 @@ impl<'de> ::serde::Deserialize<'de> for KmsOutId {
 }
 /// `KmsRpcInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct KmsRpcInfo {
     /// `BootstrapInfoOut`; required.
     pub bootstrap_info: BootstrapInfoOut,
@@ -726,71 +773,20 @@ impl<'de> ::serde::Deserialize<'de> for KmsSyncResultId {
     }
 }
 /// `KmsType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum KmsType {
     /// The value `"phala"`.
-    #[serde(rename = "phala")]
     Phala,
     /// The value `"ethereum"`.
-    #[serde(rename = "ethereum")]
     Ethereum,
     /// The value `"base"`.
-    #[serde(rename = "base")]
     Base,
     /// The value `"legacy"`.
-    #[serde(rename = "legacy")]
     Legacy,
-}
-impl ::std::fmt::Display for KmsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Phala => f.write_str("phala"),
-            Self::Ethereum => f.write_str("ethereum"),
-            Self::Base => f.write_str("base"),
-            Self::Legacy => f.write_str("legacy"),
-        }
-    }
-}
-impl ::std::str::FromStr for KmsType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "phala" => Ok(Self::Phala),
-            "ethereum" => Ok(Self::Ethereum),
-            "base" => Ok(Self::Base),
-            "legacy" => Ok(Self::Legacy),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for KmsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for KmsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+    /// A value this crate does not know yet (the API is newer than the
+    /// crate), kept as it came: it prints and is sent back unchanged.
+    Unknown(crate::UnknownValue),
 }
 /// Input for updating a KMS node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -828,6 +824,7 @@ pub struct KmsUpdate {
 }
 /// `KmsWithSupportedOsImage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct KmsWithSupportedOsImage {
     /// Blockchain chain ID if onchain
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -856,6 +853,7 @@ pub struct KmsWithSupportedOsImage {
 /// Hashed KMS identifier (kms_xxxxx)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct KmsWithSupportedOsImageId(
     /// A `String`.
     pub(super) ::std::string::String,
@@ -911,6 +909,10 @@ impl<'de> ::serde::Deserialize<'de> for KmsWithSupportedOsImageId {
                 <D::Error as ::serde::de::Error>::custom(e.to_string())
             })
     }
+}
+crate::evolve::open_enum! {
+    KmsType { Phala = "phala", Ethereum = "ethereum", Base = "base", Legacy = "legacy" }
+    else Unknown
 }
 impl ::std::fmt::Display for KmsInfoId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

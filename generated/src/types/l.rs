@@ -6,6 +6,7 @@
 use super::*;
 /// The authenticated user in API version 2025-10-28's flat shape (Python SDK `CurrentUserV20251028`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct LegacyCurrentUser {
     /// String; required.
     pub avatar: ::std::string::String,
@@ -23,13 +24,18 @@ pub struct LegacyCurrentUser {
     pub username: ::std::string::String,
 }
 /// `ListCvmsResponseItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ListCvmsResponseItem {
     /// A `CvmInfoV20260121`.
     CvmInfoV20260121(CvmInfoV20260121),
     /// A `HostedCvm`.
     HostedCvm(HostedCvm),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<CvmInfoV20260121> for ListCvmsResponseItem {
     fn from(value: CvmInfoV20260121) -> Self {
@@ -302,6 +308,10 @@ pub struct LongRunningTask {
     /// Worker executing task
     pub worker: ::std::string::String,
 }
+crate::evolve::open_union! {
+    ListCvmsResponseItem { CvmInfoV20260121(CvmInfoV20260121), HostedCvm(HostedCvm) }
+    else Unknown
+}
 impl ::std::fmt::Display for LoginForAccessTokenBodyGrantType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
@@ -318,39 +328,80 @@ impl ::std::fmt::Display for LoginWithCookieBodyGrantType {
     }
 }
 impl ListCvmsResponseItem {
-    /// `in_progress` of whichever model this is (every variant has it, with this type).
+    /// `in_progress` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn in_progress(&self) -> bool {
         match self {
             Self::CvmInfoV20260121(v) => v.in_progress,
             Self::HostedCvm(v) => v.in_progress,
+            Self::Unknown(v) => {
+                crate::evolve::read::<bool>(v, "in_progress").unwrap_or_default()
+            }
         }
     }
-    /// `listed` of whichever model this is (every variant has it, with this type).
+    /// `listed` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn listed(&self) -> bool {
         match self {
             Self::CvmInfoV20260121(v) => v.listed,
             Self::HostedCvm(v) => v.listed,
+            Self::Unknown(v) => {
+                crate::evolve::read::<bool>(v, "listed").unwrap_or_default()
+            }
         }
     }
-    /// `name` of whichever model this is (every variant has it, with this type).
+    /// `name` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn name(&self) -> &str {
         match self {
             Self::CvmInfoV20260121(v) => v.name.as_str(),
             Self::HostedCvm(v) => v.name.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "name").unwrap_or_default(),
         }
     }
-    /// `project_type` of whichever model this is (every variant has it, with this type).
+    /// `project_type` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn project_type(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CvmInfoV20260121(v) => v.project_type.as_deref(),
             Self::HostedCvm(v) => v.project_type.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "project_type"),
         }
     }
-    /// `status` of whichever model this is (every variant has it, with this type).
+    /// `status` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
     pub fn status(&self) -> &str {
         match self {
             Self::CvmInfoV20260121(v) => v.status.as_str(),
             Self::HostedCvm(v) => v.status.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "status").unwrap_or_default(),
+        }
+    }
+    /// The body as API version 2025-10-28 sends it: [`HostedCvm`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(&self) -> ::std::option::Option<&HostedCvm> {
+        match self {
+            Self::HostedCvm(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`CvmInfoV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(&self) -> ::std::option::Option<&CvmInfoV20260121> {
+        match self {
+            Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`CvmInfoV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(&self) -> ::std::option::Option<&CvmInfoV20260121> {
+        match self {
+            Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`CvmInfoV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(&self) -> ::std::option::Option<&CvmInfoV20260121> {
+        match self {
+            Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
         }
     }
 }

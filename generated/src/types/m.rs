@@ -6,6 +6,7 @@
 use super::*;
 /// CVM hardware configuration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct MachineInfo {
     /// Disk size in GB
     pub disk_size: i64,
@@ -18,6 +19,7 @@ pub struct MachineInfo {
 }
 /// `ManagedUser`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct ManagedUser {
     /// Integer; required.
     pub id: i64,
@@ -26,6 +28,7 @@ pub struct ManagedUser {
 }
 /// Detailed CVM information returned by GET /cvms/{cvm_id}.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct ManagementCvmBasicInfo {
     /// Unique application identifier
     pub app_id: ::std::string::String,
@@ -580,6 +583,7 @@ pub struct MemberRoleUpdateRequest {
 }
 /// Single metered usage record.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct MeteredUsageResponse {
     /// Billing day bucket
     pub billing_day: ::std::string::String,

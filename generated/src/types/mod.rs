@@ -224,6 +224,9 @@ pub mod defaults {
     pub(super) fn instance_id_refresh_result_source() -> super::InstanceIdRefreshResultSource {
         super::InstanceIdRefreshResultSource::None
     }
+    pub(super) fn instance_id_refresh_result_v20260522_source() -> super::InstanceIdRefreshResultV20260522Source {
+        super::InstanceIdRefreshResultV20260522Source::None
+    }
     pub(super) fn invoice_item_out_source() -> ::std::string::String {
         "usage".to_string()
     }

@@ -6,6 +6,7 @@
 use super::*;
 /// Single port mapping rule returned from VMM network config.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct NetworkConfigPortMappingEntry {
     /// String; optional.
     /// Default: `""`.
@@ -25,6 +26,7 @@ pub struct NetworkConfigPortMappingEntry {
 /// `NetworkConfigPortMappingEntryProtocol`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct NetworkConfigPortMappingEntryProtocol(
     /// A `String`.
     pub(super) ::std::string::String,
@@ -90,6 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for NetworkConfigPortMappingEntryProtocol {
 }
 /// Real-time network configuration from VMM.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct NetworkConfigResponse {
     /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -103,6 +106,7 @@ pub struct NetworkConfigResponse {
 }
 /// App ids the Phala KMS would assign next (Python SDK `NextAppIdsResponse`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct NextAppIdsResponse {
     /// List of JSON object; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -363,6 +367,7 @@ pub struct NodeOutagesResponse {
 }
 /// TEE node provider info.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct NodeProvider {
     /// Platform Provisioning ID
     pub ppid: ::std::string::String,
@@ -374,6 +379,7 @@ pub struct NodeProvider {
 }
 /// Minimal node/teepod reference for embedding in responses.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct NodeRef {
     /// Device ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -6,6 +6,7 @@
 use super::*;
 /// `OnChainDeviceOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct OnChainDeviceOut {
     /// String; required.
     pub device_id: ::std::string::String,
@@ -18,6 +19,7 @@ pub struct OnChainDeviceOut {
 }
 /// `OnChainInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct OnChainInfo {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -37,6 +39,7 @@ pub struct OnChainInfo {
 }
 /// `OnChainKmsContractOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct OnChainKmsContractOut {
     /// Integer; required.
     pub chain_id: i64,
@@ -51,6 +54,7 @@ pub struct OnChainKmsContractOut {
 }
 /// `OnChainKmsInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct OnChainKmsInfo {
     /// String; required.
     pub ca_pubkey: ::std::string::String,
@@ -63,6 +67,7 @@ pub struct OnChainKmsInfo {
 }
 /// `OnChainKmsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct OnChainKmsResponse {
     /// Integer; required.
     pub chain_id: i64,
@@ -73,6 +78,7 @@ pub struct OnChainKmsResponse {
 }
 /// `OnChainOsImageOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct OnChainOsImageOut {
     /// String; required.
     pub name: ::std::string::String,
@@ -87,6 +93,7 @@ pub struct OnChainOsImageOut {
 }
 /// `OnChainVerification`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct OnChainVerification {
     /// RPC vs chain ca_pubkey
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -109,6 +116,7 @@ pub struct OnChainVerification {
 }
 /// Single atomic event within an operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct OperationEventDetail {
     /// Event type identifier (e.g. instance.power_on.start)
     pub event_type: ::std::string::String,
@@ -615,6 +623,7 @@ pub struct OsImageCreate {
 }
 /// Paginated OS image list response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct OsImageListResponse {
     /// List of `OsImagePublicOut`; required.
     pub items: ::std::vec::Vec<OsImagePublicOut>,
@@ -662,6 +671,7 @@ pub struct OsImageOut {
 }
 /// Public OS image info.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct OsImagePublicOut {
     /// Development image
     pub is_dev: bool,
@@ -726,6 +736,7 @@ pub struct OsImageUpdate {
 }
 /// Single OS image variant (production or development build).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct OsImageVariant {
     /// True if this is the currently running image
     #[serde(default)]

@@ -56,6 +56,7 @@ pub struct PaginatedCvMs {
 }
 /// `PaginatedCvmInfos`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct PaginatedCvmInfos {
     /// List of `CvmInfoV20260121`; required.
     pub items: ::std::vec::Vec<CvmInfoV20260121>,
@@ -70,6 +71,7 @@ pub struct PaginatedCvmInfos {
 }
 /// Cursor-paginated list of CVM operations.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct PaginatedCvmOperationsResponse {
     /// Operations ordered by started_at DESC
     pub items: ::std::vec::Vec<CvmOperationResponse>,
@@ -106,6 +108,7 @@ pub struct PaginatedGpuRentalOrders {
 }
 /// Paginated response for CVM list endpoints
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct PaginatedHostedCvms {
     /// List of `HostedCvm`; required.
     pub items: ::std::vec::Vec<HostedCvm>,
@@ -311,6 +314,7 @@ pub struct PaginatedWorkspaceGpus {
 }
 /// `PaginatedWorkspaceNodesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct PaginatedWorkspaceNodesResponse {
     /// List of `NodeRef`; required.
     pub items: ::std::vec::Vec<NodeRef>,
@@ -348,6 +352,7 @@ pub struct PasswordResetRequest {
 }
 /// OS image version with production and development variants.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct PatchComposeFileAvailableOsImage {
     /// Development build (testing)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -447,6 +452,7 @@ impl ::std::convert::TryFrom<::std::string::String> for PaymentProvider {
 }
 /// `PendingUpdateItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct PendingUpdateItem {
     /// String; required.
     pub compose_hash: ::std::string::String,
@@ -460,6 +466,7 @@ pub struct PendingUpdateItem {
 }
 /// `PendingUpdatePreview`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct PendingUpdatePreview {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -476,6 +483,7 @@ pub struct PendingUpdatePreview {
 }
 /// `PendingUpdatesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct PendingUpdatesResponse {
     /// List of `PendingUpdateItem`; optional.
     /// Default: `[]`.
@@ -649,6 +657,7 @@ impl<'de> ::serde::Deserialize<'de> for PortMappingEntryProtocol {
 }
 /// Port mapping with server-assigned ID.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct PortMappingResponse {
     /// String; required.
     pub host_address: ::std::string::String,
@@ -666,6 +675,7 @@ pub struct PortMappingResponse {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct PortMappingResponseId(
     /// A `String`.
     pub(super) ::std::string::String,
@@ -722,8 +732,25 @@ impl<'de> ::serde::Deserialize<'de> for PortMappingResponseId {
             })
     }
 }
+/// Whether a CVM runs the official pre-launch script, and whether a newer one is available (Python SDK `PreLaunchScriptUpgradeStatus`; JavaScript and Go SDKs alike).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
+pub struct PreLaunchScriptUpgradeStatus {
+    /// True only when the CVM runs an official script that is not the newest: what `upgrade_pre_launch_script` acts on.
+    pub can_upgrade: bool,
+    /// The hash of the CVM's current pre-launch script.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub current_hash: ::std::option::Option<::std::string::String>,
+    /// And it is the newest one.
+    pub is_latest: bool,
+    /// The CVM runs an unmodified official script.
+    pub is_official: bool,
+    /// The hash of the newest official script.
+    pub latest_official_hash: ::std::string::String,
+}
 /// `PreflightAvailableOsImage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct PreflightAvailableOsImage {
     /// Boolean; required.
     pub is_dev: bool,
@@ -743,6 +770,7 @@ pub struct PreflightAvailableOsImage {
 }
 /// Represents a teepod (remain) capacity
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct PreflightTeepodCapacity {
     /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -802,6 +830,7 @@ pub struct PrepaidBreakdownOut {
 }
 /// Response model for entity profile - only public display data.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct ProfileGetResponse {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1447,6 +1476,7 @@ for ProvisionComposeFileUpdateRequestStorageFs {
 }
 /// The result of provisioning: the compose hash and the key material the commit step needs (Python SDK `ProvisionCvmResponse`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct ProvisionCvmResponse {
     /// The public key env vars are encrypted to (hex).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -70,6 +70,7 @@ Convention:
 - limit = -1 means unlimited (e.g. enterprise tier)
 - remaining = -1 means unlimited*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct QuotaMetric {
     /// Integer; optional.
     /// Default: `-1`.
@@ -90,6 +91,7 @@ impl ::std::default::Default for QuotaMetric {
 }
 /// `Quote`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct Quote {
     /// `QuoteBody`; required.
     pub body: QuoteBody,
@@ -105,6 +107,7 @@ pub struct Quote {
 }
 /// `QuoteBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct QuoteBody {
     /// String (binary); required.
     pub mrconfig: ::std::string::String,
@@ -139,6 +142,7 @@ pub struct QuoteBody {
 }
 /// `QuoteCollateralV3`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct QuoteCollateralV3 {
     /// String; required.
     pub pck_crl: ::std::string::String,
@@ -162,6 +166,7 @@ pub struct QuoteCollateralV3 {
 }
 /// `QuoteHeader`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct QuoteHeader {
     /// `AttestationKeyType`; required.
     pub ak_type: AttestationKeyType,

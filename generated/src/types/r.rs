@@ -648,6 +648,57 @@ for RefreshAttestationVerifiedResponseMode {
         value.parse()
     }
 }
+/// `RefreshCvmInstanceIdResponse`
+#[derive(::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum RefreshCvmInstanceIdResponse {
+    /// A `InstanceIdRefreshResultV20260522`.
+    V20260522(InstanceIdRefreshResultV20260522),
+    /// A `InstanceIdRefreshResult`.
+    V20251028(InstanceIdRefreshResult),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<InstanceIdRefreshResultV20260522>
+for RefreshCvmInstanceIdResponse {
+    fn from(value: InstanceIdRefreshResultV20260522) -> Self {
+        Self::V20260522(value)
+    }
+}
+impl ::std::convert::From<InstanceIdRefreshResult> for RefreshCvmInstanceIdResponse {
+    fn from(value: InstanceIdRefreshResult) -> Self {
+        Self::V20251028(value)
+    }
+}
+/// `RefreshCvmInstanceIdsResponse`
+#[derive(::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum RefreshCvmInstanceIdsResponse {
+    /// A `BatchInstanceIdRefreshResponseV20260522`.
+    V20260522(BatchInstanceIdRefreshResponseV20260522),
+    /// A `BatchInstanceIdRefreshResponse`.
+    V20251028(BatchInstanceIdRefreshResponse),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<BatchInstanceIdRefreshResponseV20260522>
+for RefreshCvmInstanceIdsResponse {
+    fn from(value: BatchInstanceIdRefreshResponseV20260522) -> Self {
+        Self::V20260522(value)
+    }
+}
+impl ::std::convert::From<BatchInstanceIdRefreshResponse>
+for RefreshCvmInstanceIdsResponse {
+    fn from(value: BatchInstanceIdRefreshResponse) -> Self {
+        Self::V20251028(value)
+    }
+}
 /// `RegisterPayload`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RegisterPayload {
@@ -995,6 +1046,7 @@ pub struct ResourceSummaryResponse {
 }
 /// Resource threshold for VM creation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct ResourceThreshold {
     /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1286,6 +1338,14 @@ pub struct RevokeTaskRequest {
     /// Default: `false`.
     pub terminate: bool,
 }
+crate::evolve::open_union! {
+    RefreshCvmInstanceIdResponse { V20260522(InstanceIdRefreshResultV20260522),
+    V20251028(InstanceIdRefreshResult) } else Unknown
+}
+crate::evolve::open_union! {
+    RefreshCvmInstanceIdsResponse { V20260522(BatchInstanceIdRefreshResponseV20260522),
+    V20251028(BatchInstanceIdRefreshResponse) } else Unknown
+}
 impl RedeployRevisionRequest {
     /// Creates a `RedeployRevisionRequest` with every field unset.
     #[allow(clippy::too_many_arguments)]
@@ -1394,5 +1454,206 @@ impl ::std::fmt::Display for ReviewQueueItemInvoiceId {
 impl ::std::fmt::Display for ReviewQueueItemTeamId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+impl RefreshCvmInstanceIdResponse {
+    /// `cvm_id` of whichever model this is, as text: the variants type it differently (`String`, `i64`). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn cvm_id(&self) -> ::std::string::String {
+        match self {
+            Self::V20260522(v) => v.cvm_id.to_string(),
+            Self::V20251028(v) => v.cvm_id.to_string(),
+            Self::Unknown(v) => crate::evolve::printed(v, "cvm_id"),
+        }
+    }
+    /// `identifier` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn identifier(&self) -> &str {
+        match self {
+            Self::V20260522(v) => v.identifier.as_str(),
+            Self::V20251028(v) => v.identifier.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "identifier").unwrap_or_default(),
+        }
+    }
+    /// `new_instance_id` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn new_instance_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::V20260522(v) => v.new_instance_id.as_deref(),
+            Self::V20251028(v) => v.new_instance_id.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "new_instance_id"),
+        }
+    }
+    /// `old_instance_id` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn old_instance_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::V20260522(v) => v.old_instance_id.as_deref(),
+            Self::V20251028(v) => v.old_instance_id.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "old_instance_id"),
+        }
+    }
+    /// `reason` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn reason(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::V20260522(v) => v.reason.as_deref(),
+            Self::V20251028(v) => v.reason.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "reason"),
+        }
+    }
+    /// `verified_with_gateway` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn verified_with_gateway(&self) -> bool {
+        match self {
+            Self::V20260522(v) => v.verified_with_gateway,
+            Self::V20251028(v) => v.verified_with_gateway,
+            Self::Unknown(v) => {
+                crate::evolve::read::<bool>(v, "verified_with_gateway")
+                    .unwrap_or_default()
+            }
+        }
+    }
+    /// The body as API version 2025-10-28 sends it: [`InstanceIdRefreshResult`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(&self) -> ::std::option::Option<&InstanceIdRefreshResult> {
+        match self {
+            Self::V20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`InstanceIdRefreshResult`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(&self) -> ::std::option::Option<&InstanceIdRefreshResult> {
+        match self {
+            Self::V20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`InstanceIdRefreshResultV20260522`], the model of version 2026-05-22. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(
+        &self,
+    ) -> ::std::option::Option<&InstanceIdRefreshResultV20260522> {
+        match self {
+            Self::V20260522(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`InstanceIdRefreshResultV20260522`], the model of version 2026-05-22. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(
+        &self,
+    ) -> ::std::option::Option<&InstanceIdRefreshResultV20260522> {
+        match self {
+            Self::V20260522(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl RefreshCvmInstanceIdsResponse {
+    /// `conflicts` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn conflicts(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.conflicts,
+            Self::V20251028(v) => v.conflicts,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "conflicts").unwrap_or_default()
+            }
+        }
+    }
+    /// `errors` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn errors(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.errors,
+            Self::V20251028(v) => v.errors,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "errors").unwrap_or_default()
+            }
+        }
+    }
+    /// `scanned` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn scanned(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.scanned,
+            Self::V20251028(v) => v.scanned,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "scanned").unwrap_or_default()
+            }
+        }
+    }
+    /// `skipped` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn skipped(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.skipped,
+            Self::V20251028(v) => v.skipped,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "skipped").unwrap_or_default()
+            }
+        }
+    }
+    /// `total` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn total(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.total,
+            Self::V20251028(v) => v.total,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "total").unwrap_or_default()
+            }
+        }
+    }
+    /// `unchanged` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn unchanged(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.unchanged,
+            Self::V20251028(v) => v.unchanged,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "unchanged").unwrap_or_default()
+            }
+        }
+    }
+    /// `updated` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn updated(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.updated,
+            Self::V20251028(v) => v.updated,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "updated").unwrap_or_default()
+            }
+        }
+    }
+    /// The body as API version 2025-10-28 sends it: [`BatchInstanceIdRefreshResponse`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(
+        &self,
+    ) -> ::std::option::Option<&BatchInstanceIdRefreshResponse> {
+        match self {
+            Self::V20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`BatchInstanceIdRefreshResponse`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(
+        &self,
+    ) -> ::std::option::Option<&BatchInstanceIdRefreshResponse> {
+        match self {
+            Self::V20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`BatchInstanceIdRefreshResponseV20260522`], the model of version 2026-05-22. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(
+        &self,
+    ) -> ::std::option::Option<&BatchInstanceIdRefreshResponseV20260522> {
+        match self {
+            Self::V20260522(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`BatchInstanceIdRefreshResponseV20260522`], the model of version 2026-05-22. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(
+        &self,
+    ) -> ::std::option::Option<&BatchInstanceIdRefreshResponseV20260522> {
+        match self {
+            Self::V20260522(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
     }
 }

@@ -794,6 +794,7 @@ impl<'de> ::serde::Deserialize<'de> for SshKeyCreateRequestName {
 }
 /// SSH key details returned by API.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct SshKeyResponse {
     /// Creation timestamp
     pub created_at: ::std::string::String,
@@ -1244,6 +1245,7 @@ pub struct SyncedImageOut {
 }
 /// `SystemInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct SystemInfo {
     /// Integer; required.
     pub available_memory: i64,

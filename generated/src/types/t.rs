@@ -36,6 +36,7 @@ pub struct TaskInfo {
 }
 /// `TcbEvaluationInstance`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct TcbEvaluationInstance {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -127,6 +128,7 @@ for TcbEvaluationInstanceEvaluationUpdate {
 }
 /// `TcbEvaluationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct TcbEvaluationResponse {
     /// String; required.
     pub app_id: ::std::string::String,
@@ -190,6 +192,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TcbEvaluationResponseUpd
 }
 /// `TcbInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct TcbInfo {
     /// String; required.
     pub app_compose: ::std::string::String,
@@ -711,71 +714,20 @@ pub struct TeamSearchResult {
     pub tier: ::std::string::String,
 }
 /// `TeamTier`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum TeamTier {
     /// The value `"PRO"`.
-    #[serde(rename = "PRO")]
     Pro,
     /// The value `"ENTERPRISE"`.
-    #[serde(rename = "ENTERPRISE")]
     Enterprise,
     /// The value `"LEVEL_1"`.
-    #[serde(rename = "LEVEL_1")]
     Level1,
     /// The value `"LEVEL_2"`.
-    #[serde(rename = "LEVEL_2")]
     Level2,
-}
-impl ::std::fmt::Display for TeamTier {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Pro => f.write_str("PRO"),
-            Self::Enterprise => f.write_str("ENTERPRISE"),
-            Self::Level1 => f.write_str("LEVEL_1"),
-            Self::Level2 => f.write_str("LEVEL_2"),
-        }
-    }
-}
-impl ::std::str::FromStr for TeamTier {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "PRO" => Ok(Self::Pro),
-            "ENTERPRISE" => Ok(Self::Enterprise),
-            "LEVEL_1" => Ok(Self::Level1),
-            "LEVEL_2" => Ok(Self::Level2),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for TeamTier {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TeamTier {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+    /// A value this crate does not know yet (the API is newer than the
+    /// crate), kept as it came: it prints and is sent back unchanged.
+    Unknown(crate::UnknownValue),
 }
 /// `TeamUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -789,6 +741,7 @@ pub struct TeamUpdate {
 /// TEE type values used by Intel DCAP quote header.
 #[derive(::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct TeeType(
     /// A `i64`.
     pub(super) i64,
@@ -1251,6 +1204,7 @@ impl<'de> ::serde::Deserialize<'de> for TeepodGpuUpdateSlot {
 }
 /// `TeepodImageInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct TeepodImageInfo {
     /// Boolean; required.
     pub is_dev: bool,
@@ -1261,6 +1215,7 @@ pub struct TeepodImageInfo {
 }
 /// `TeepodInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct TeepodInfo {
     /// List of `TeepodImageInfo`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1474,6 +1429,7 @@ pub struct TeepodKmsRelationUpdate {
 }
 /// `TeepodMeta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct TeepodMeta {
     /// Integer; required.
     pub id: i64,
@@ -1648,66 +1604,18 @@ pub struct TeepodResourceUsage {
     pub used_vcpu: i64,
 }
 /// `TeepodStatus`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
 pub enum TeepodStatus {
     /// The value `"ONLINE"`.
-    #[serde(rename = "ONLINE")]
     Online,
     /// The value `"OFFLINE"`.
-    #[serde(rename = "OFFLINE")]
     Offline,
     /// The value `"MAINTENANCE"`.
-    #[serde(rename = "MAINTENANCE")]
     Maintenance,
-}
-impl ::std::fmt::Display for TeepodStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Online => f.write_str("ONLINE"),
-            Self::Offline => f.write_str("OFFLINE"),
-            Self::Maintenance => f.write_str("MAINTENANCE"),
-        }
-    }
-}
-impl ::std::str::FromStr for TeepodStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "ONLINE" => Ok(Self::Online),
-            "OFFLINE" => Ok(Self::Offline),
-            "MAINTENANCE" => Ok(Self::Maintenance),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for TeepodStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TeepodStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+    /// A value this crate does not know yet (the API is newer than the
+    /// crate), kept as it came: it prints and is sent back unchanged.
+    Unknown(crate::UnknownValue),
 }
 /// Request to grant team access to a teepod.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1833,6 +1741,7 @@ pub struct TelegramConfigResponse {
 }
 /// `TierCapacity`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct TierCapacity {
     /// `ResourceThreshold`; required.
     pub capacity: ResourceThreshold,
@@ -2194,6 +2103,14 @@ pub struct TwoFactorVerificationRequest {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
+}
+crate::evolve::open_enum! {
+    TeamTier { Pro = "PRO", Enterprise = "ENTERPRISE", Level1 = "LEVEL_1", Level2 =
+    "LEVEL_2" } else Unknown
+}
+crate::evolve::open_enum! {
+    TeepodStatus { Online = "ONLINE", Offline = "OFFLINE", Maintenance = "MAINTENANCE" }
+    else Unknown
 }
 impl ::std::fmt::Display for TeamDetailId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -418,6 +418,25 @@ pub struct UpdateCvmScheduledDeleteBody {
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
 }
+/// The SSH keys a CVM is to have (JavaScript SDK `updateCvmSshKeys`).
+///
+/// Build it with [`UpdateCvmSshKeysRequest::new`], which takes the required fields, and the setters; fields left unset are not sent.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
+pub struct UpdateCvmSshKeysRequest {
+    /// Restart the CVM so the keys apply at once; otherwise they apply at its next start.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Default: `false`. Not sent when unset, so the server's default applies.
+    pub apply_now: ::std::option::Option<bool>,
+    /// The whole new set, by key id (`sshkey_...`).
+    pub ssh_key_ids: ::std::vec::Vec<::std::string::String>,
+    /// Workspace members whose keys are added to the set.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Not sent when unset.
+    pub usernames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
 /// `UpdateCvmVisibilityBody`
 ///
 /// Build it with [`UpdateCvmVisibilityBody::new`], which takes the required fields, and the setters; fields left unset are not sent.
@@ -1169,6 +1188,7 @@ pub struct UserInfo {
 }
 /// Minimal user reference for embedding in responses.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct UserRef {
     /// Gravatar or OAuth provider avatar URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1188,6 +1208,7 @@ pub struct UserRef {
 /// Hashed user ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct UserRefId(
     /// A `String`.
     pub(super) ::std::string::String,
@@ -1640,6 +1661,34 @@ impl UpdateCvmScheduledDeleteBody {
         value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
     ) -> Self {
         self.scheduled_delete_at = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl UpdateCvmSshKeysRequest {
+    /// Creates a `UpdateCvmSshKeysRequest` from its required fields (`ssh_key_ids`); every optional field is unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        ssh_key_ids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        Self {
+            apply_now: ::std::option::Option::None,
+            ssh_key_ids: ssh_key_ids.into(),
+            usernames: ::std::option::Option::None,
+        }
+    }
+    /// Sets `apply_now`: Restart the CVM so the keys apply at once; otherwise they apply at its next start. Unset, it is not sent and the server uses `false`.
+    #[must_use]
+    pub fn apply_now(mut self, value: bool) -> Self {
+        self.apply_now = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `usernames`: Workspace members whose keys are added to the set.
+    #[must_use]
+    pub fn usernames(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.usernames = ::std::option::Option::Some(value.into());
         self
     }
 }

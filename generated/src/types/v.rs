@@ -215,6 +215,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAttemptOutUserId {
 }
 /// Quote verification result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct VerificationResponse {
     /// Raw quote downloadable
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -271,6 +272,7 @@ pub struct VerifyAttestationUploadBody {
 }
 /// `Vm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct Vm {
     /// String; required.
     pub app_id: ::std::string::String,
@@ -329,6 +331,7 @@ pub struct Vm {
 }
 /// Mapping from Teepod RPC's VmConfiguration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct VmConfiguration {
     /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -479,6 +482,7 @@ impl<'de> ::serde::Deserialize<'de> for VmCreateWithTeepodName {
 }
 /// Mapping from Teepod RPC's VmInfo.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct VmInfo {
     /// String; required.
     pub app_id: ::std::string::String,
@@ -517,6 +521,89 @@ pub struct VmInfo {
     pub status: ::std::string::String,
     /// String; required.
     pub uptime: ::std::string::String,
+}
+/// A CVM as creating, starting, stopping or restarting it returns it, in the shape of the API version the request sent: `id` and `user_id` are integers up to 2026-01-21 and strings from 2026-05-22.
+#[derive(::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum VmResponse {
+    /// A `VmV20260522`.
+    V20260522(VmV20260522),
+    /// A `Vm`.
+    V20251028(Vm),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<VmV20260522> for VmResponse {
+    fn from(value: VmV20260522) -> Self {
+        Self::V20260522(value)
+    }
+}
+impl ::std::convert::From<Vm> for VmResponse {
+    fn from(value: Vm) -> Self {
+        Self::V20251028(value)
+    }
+}
+/// A CVM from API version 2026-05-22: the spec's `VM` with string ids (Python SDK `CvmActionResponseV20260522`, `CommitCvmProvisionResponseV20260522`; JavaScript SDK `VMV20260522Schema`).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
+pub struct VmV20260522 {
+    /// String; required.
+    pub app_id: ::std::string::String,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub app_url: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub base_image: ::std::option::Option<::std::string::String>,
+    /// String (date-time); required.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    /// Integer; required.
+    pub disk_size: i64,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub docker_compose_file: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub encrypted_env_pubkey: ::std::option::Option<::std::string::String>,
+    /// List of strings, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The CVM's hashed id (`cvm_...`).
+    pub id: ::std::string::String,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub instance_id: ::std::option::Option<::std::string::String>,
+    /// Integer, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub manifest_version: ::std::option::Option<i64>,
+    /// Integer; required.
+    pub memory: i64,
+    /// String; required.
+    pub name: ::std::string::String,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub runner: ::std::option::Option<::std::string::String>,
+    /// String; required.
+    pub status: ::std::string::String,
+    /// `TeepodMeta`, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub teepod: ::std::option::Option<TeepodMeta>,
+    /// Integer; required.
+    pub teepod_id: i64,
+    /// The owner's hashed id.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+    /// Integer; required.
+    pub vcpu: i64,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<::std::string::String>,
+    /// String, or null; optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
 /// `VoidBatchItemRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -678,6 +765,9 @@ pub struct VoidBatchResponse {
     /// Integer; required.
     pub total: i64,
 }
+crate::evolve::open_union! {
+    VmResponse { V20260522(VmV20260522), V20251028(Vm) } else Unknown
+}
 impl ::std::fmt::Display for VerificationAttemptOutTeamId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
@@ -701,5 +791,209 @@ impl ::std::fmt::Display for VoidBatchItemRequestInvoiceId {
 impl ::std::fmt::Display for VoidBatchItemResultInvoiceId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+impl VmResponse {
+    /// `app_id` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn app_id(&self) -> &str {
+        match self {
+            Self::V20260522(v) => v.app_id.as_str(),
+            Self::V20251028(v) => v.app_id.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "app_id").unwrap_or_default(),
+        }
+    }
+    /// `app_url` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn app_url(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::V20260522(v) => v.app_url.as_deref(),
+            Self::V20251028(v) => v.app_url.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "app_url"),
+        }
+    }
+    /// `base_image` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn base_image(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::V20260522(v) => v.base_image.as_deref(),
+            Self::V20251028(v) => v.base_image.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "base_image"),
+        }
+    }
+    /// `created_at` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn created_at(
+        &self,
+    ) -> ::std::option::Option<&::chrono::DateTime<::chrono::offset::Utc>> {
+        match self {
+            Self::V20260522(v) => ::std::option::Option::Some(&v.created_at),
+            Self::V20251028(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `disk_size` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn disk_size(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.disk_size,
+            Self::V20251028(v) => v.disk_size,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "disk_size").unwrap_or_default()
+            }
+        }
+    }
+    /// `docker_compose_file` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn docker_compose_file(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::V20260522(v) => v.docker_compose_file.as_deref(),
+            Self::V20251028(v) => v.docker_compose_file.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "docker_compose_file"),
+        }
+    }
+    /// `encrypted_env_pubkey` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn encrypted_env_pubkey(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::V20260522(v) => v.encrypted_env_pubkey.as_deref(),
+            Self::V20251028(v) => v.encrypted_env_pubkey.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "encrypted_env_pubkey"),
+        }
+    }
+    /// `features` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn features(
+        &self,
+    ) -> ::std::option::Option<&::std::vec::Vec<::std::string::String>> {
+        match self {
+            Self::V20260522(v) => v.features.as_ref(),
+            Self::V20251028(v) => v.features.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `id` of whichever model this is, as text: the variants type it differently (`String`, `i64`). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn id(&self) -> ::std::string::String {
+        match self {
+            Self::V20260522(v) => v.id.to_string(),
+            Self::V20251028(v) => v.id.to_string(),
+            Self::Unknown(v) => crate::evolve::printed(v, "id"),
+        }
+    }
+    /// `instance_id` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn instance_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::V20260522(v) => v.instance_id.as_deref(),
+            Self::V20251028(v) => v.instance_id.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "instance_id"),
+        }
+    }
+    /// `manifest_version` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn manifest_version(&self) -> ::std::option::Option<i64> {
+        match self {
+            Self::V20260522(v) => v.manifest_version,
+            Self::V20251028(v) => v.manifest_version,
+            Self::Unknown(v) => crate::evolve::read::<i64>(v, "manifest_version"),
+        }
+    }
+    /// `memory` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn memory(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.memory,
+            Self::V20251028(v) => v.memory,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "memory").unwrap_or_default()
+            }
+        }
+    }
+    /// `name` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::V20260522(v) => v.name.as_str(),
+            Self::V20251028(v) => v.name.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "name").unwrap_or_default(),
+        }
+    }
+    /// `runner` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn runner(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::V20260522(v) => v.runner.as_deref(),
+            Self::V20251028(v) => v.runner.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "runner"),
+        }
+    }
+    /// `status` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn status(&self) -> &str {
+        match self {
+            Self::V20260522(v) => v.status.as_str(),
+            Self::V20251028(v) => v.status.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "status").unwrap_or_default(),
+        }
+    }
+    /// `teepod` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn teepod(&self) -> ::std::option::Option<&TeepodMeta> {
+        match self {
+            Self::V20260522(v) => v.teepod.as_ref(),
+            Self::V20251028(v) => v.teepod.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `teepod_id` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn teepod_id(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.teepod_id,
+            Self::V20251028(v) => v.teepod_id,
+            Self::Unknown(v) => {
+                crate::evolve::read::<i64>(v, "teepod_id").unwrap_or_default()
+            }
+        }
+    }
+    /// `vcpu` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn vcpu(&self) -> i64 {
+        match self {
+            Self::V20260522(v) => v.vcpu,
+            Self::V20251028(v) => v.vcpu,
+            Self::Unknown(v) => crate::evolve::read::<i64>(v, "vcpu").unwrap_or_default(),
+        }
+    }
+    /// `version` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn version(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::V20260522(v) => v.version.as_deref(),
+            Self::V20251028(v) => v.version.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "version"),
+        }
+    }
+    /// `vm_uuid` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn vm_uuid(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::V20260522(v) => v.vm_uuid.as_deref(),
+            Self::V20251028(v) => v.vm_uuid.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "vm_uuid"),
+        }
+    }
+    /// The body as API version 2025-10-28 sends it: [`Vm`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(&self) -> ::std::option::Option<&Vm> {
+        match self {
+            Self::V20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`Vm`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(&self) -> ::std::option::Option<&Vm> {
+        match self {
+            Self::V20251028(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`VmV20260522`], the model of version 2026-05-22. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(&self) -> ::std::option::Option<&VmV20260522> {
+        match self {
+            Self::V20260522(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`VmV20260522`], the model of version 2026-05-22. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(&self) -> ::std::option::Option<&VmV20260522> {
+        match self {
+            Self::V20260522(v) => ::std::option::Option::Some(v),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
     }
 }

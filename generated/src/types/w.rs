@@ -82,6 +82,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCreateRequestName {
 }
 /// `WebhookDeliveryResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct WebhookDeliveryResponse {
     /// Integer; required.
     pub attempts: i64,
@@ -115,6 +116,7 @@ pub struct WebhookDeliveryResponse {
 }
 /// `WebhookResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct WebhookResponse {
     /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -137,6 +139,7 @@ pub struct WebhookResponse {
 }
 /// `WebhookStatsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct WebhookStatsResponse {
     /// Integer; required.
     pub avg_duration_ms: i64,
@@ -296,6 +299,7 @@ pub struct WorkspaceMembersTeamMemberInfo {
 }
 /// Pagination state for list responses.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct WorkspacePaginationMetadata {
     /// Whether more items exist
     pub has_more: bool,
@@ -308,6 +312,7 @@ pub struct WorkspacePaginationMetadata {
 }
 /// `WorkspaceQuotas`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct WorkspaceQuotas {
     /// `QuotaMetric`; required.
     pub disk_gb: QuotaMetric,
@@ -320,6 +325,7 @@ pub struct WorkspaceQuotas {
 }
 /// `WorkspaceQuotasResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct WorkspaceQuotasResponse {
     /// String (date-time); required.
     pub as_of: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -336,6 +342,7 @@ pub struct WorkspaceQuotasResponse {
 }
 /// Minimal workspace reference for embedding in responses.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct WorkspaceRef {
     /// Workspace avatar URL from profile
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -356,6 +363,7 @@ pub struct WorkspaceRef {
 /// Hashed workspace ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct WorkspaceRefId(
     /// A `String`.
     pub(super) ::std::string::String,
@@ -466,6 +474,7 @@ impl ::std::convert::TryFrom<::std::string::String> for WorkspaceRefObjectType {
 }
 /// `WorkspaceReservedGpuQuota`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct WorkspaceReservedGpuQuota {
     /// `QuotaMetric`; required.
     pub gpus: QuotaMetric,
@@ -487,6 +496,7 @@ pub struct WorkspaceResolveResponse {
 }
 /// Workspace details with user role.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct WorkspaceResponse {
     /// Whether Confidential Models (Redpill) is enabled
     #[serde(default)]
@@ -516,6 +526,7 @@ pub struct WorkspaceResponse {
 /// Workspace ID (hashid)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct WorkspaceResponseId(
     /// A `String`.
     pub(super) ::std::string::String,
@@ -793,6 +804,7 @@ pub struct WorkspacesDailyUsageResponse {
 }
 /// Paginated list of user workspaces.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[non_exhaustive]
 pub struct WorkspacesListResponse {
     /// Workspace records
     pub data: ::std::vec::Vec<WorkspaceResponse>,
