@@ -219,7 +219,7 @@ impl ClientHooks<Call> for raw::Client {
                 *empty.status_mut() = http::StatusCode::NO_CONTENT;
                 Ok(reqwest::Response::from(empty))
             }
-            None => Ok(response),
+            None => transport::buffered(response, self.inner.shared.max_response_size).await,
         }
     }
 }

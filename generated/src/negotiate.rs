@@ -101,7 +101,7 @@ pub(crate) async fn captured<T>(
     }
 }
 
-/// The whole body as text; a body that is not UTF-8 is a
+/// The whole body as text (without a copy); a body that is not UTF-8 is a
 /// [`ValidationError`] keeping it (lossily).
 pub(crate) async fn text(
     response: reqwest::Response,
@@ -109,15 +109,20 @@ pub(crate) async fn text(
 ) -> Result<Response<String>, PhalaCloudError> {
     let whole = crate::runtime::read_whole(response, call).await?;
     let status = whole.status_code();
-    let text = String::from_utf8(whole.data().to_vec()).map_err(|e| {
-        ValidationError::new(
-            Some(status),
-            String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            None,
-            format!("the body is not UTF-8 text: {e}"),
-        )
-    })?;
-    Ok(whole.map(|_| text))
+    let limit = call.shared.max_response_size;
+    let mut failed = None;
+    let whole = whole.map(|bytes| {
+        String::from_utf8(bytes).unwrap_or_else(|e| {
+            failed = Some(format!("the body is not UTF-8 text: {e}"));
+            crate::runtime::body_text(e.into_bytes(), limit)
+        })
+    });
+    match failed {
+        None => Ok(whole),
+        Some(problem) => {
+            Err(ValidationError::new(Some(status), whole.into_data(), None, problem).into())
+        }
+    }
 }
 
 /// The whole body as bytes.
@@ -125,8 +130,7 @@ pub(crate) async fn bytes(
     response: reqwest::Response,
     call: &Call,
 ) -> Result<Response<Vec<u8>>, PhalaCloudError> {
-    let whole = crate::runtime::read_whole(response, call).await?;
-    Ok(whole.map(|b| b.to_vec()))
+    crate::runtime::read_whole(response, call).await
 }
 
 /// The body as server-sent events, read as they arrive.

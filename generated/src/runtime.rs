@@ -139,17 +139,21 @@ pub(crate) async fn finish<T: serde::de::DeserializeOwned + 'static>(
             if response.status().is_success() =>
         {
             let whole = read_whole(response, &raw.inner).await?;
-            decode_success(whole.status, whole.headers, &whole.data, &raw.inner)
+            decode_success(whole.status, whole.headers, whole.data, &raw.inner)
         }
         Ok(value) => Ok(Response {
             status: value.status().as_u16(),
             headers: value.headers().clone(),
             data: value.into_inner(),
         }),
-        // progenitor keeps neither the status nor the headers here.
-        Err(progenitor_client::Error::InvalidResponsePayload(bytes, _)) => {
-            decode_success(status.unwrap_or(200), HeaderMap::new(), &bytes, &raw.inner)
-        }
+        // progenitor keeps neither the status nor the headers here. Its
+        // buffer is the only reference left, so it becomes a Vec uncopied.
+        Err(progenitor_client::Error::InvalidResponsePayload(bytes, _)) => decode_success(
+            status.unwrap_or(200),
+            HeaderMap::new(),
+            Vec::from(bytes),
+            &raw.inner,
+        ),
         Err(e) => Err(convert_error(e, &raw.inner).await),
     }
 }
@@ -164,7 +168,7 @@ pub(crate) async fn finish<T: serde::de::DeserializeOwned + 'static>(
 pub(crate) fn decode_success<T: serde::de::DeserializeOwned + 'static>(
     status: u16,
     headers: HeaderMap,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     call: &Call,
 ) -> Result<Response<T>, PhalaCloudError> {
     use std::any::TypeId;
@@ -187,8 +191,10 @@ pub(crate) fn decode_success<T: serde::de::DeserializeOwned + 'static>(
         }
         serde_json::from_slice(b"null").map_err(|_| empty_error())?
     } else {
-        serde_json::from_slice(bytes)
-            .map_err(|e| decode_failure::<T>(Some(status), bytes, e, call.api_version()))?
+        match serde_json::from_slice(&bytes) {
+            Ok(data) => data,
+            Err(e) => return Err(decode_failure::<T>(Some(status), bytes, e, call)),
+        }
     };
     Ok(Response {
         data,
@@ -197,7 +203,8 @@ pub(crate) fn decode_success<T: serde::de::DeserializeOwned + 'static>(
     })
 }
 
-/// Like [`finish`] for a raw body: reads the whole stream into bytes.
+/// Like [`finish`] for a raw body: reads the whole stream into bytes, as
+/// [`crate::transport::read_body`] does (one buffer, no second copy).
 pub(crate) async fn finish_bytes(
     result: Result<ResponseValue<progenitor_client::ByteStream>, progenitor_client::Error<()>>,
     raw: &raw::Client,
@@ -207,25 +214,66 @@ pub(crate) async fn finish_bytes(
         Err(progenitor_client::Error::UnexpectedResponse(response))
             if response.status().is_success() =>
         {
-            let whole = read_whole(response, &raw.inner).await?;
-            return Ok(whole.map(|bytes| bytes.to_vec()));
+            return read_whole(response, &raw.inner).await;
         }
         Err(e) => return Err(convert_error(e, &raw.inner).await),
     };
     let (status, headers) = (value.status().as_u16(), value.headers().clone());
+    let limit = usize::try_from(raw.inner.shared.max_response_size).unwrap_or(usize::MAX);
+    let declared = headers
+        .get(reqwest::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .map(|n| n.min(limit));
     let mut stream = value.into_inner().into_inner();
     let mut data = Vec::new();
     while let Some(chunk) =
         std::future::poll_fn(|cx| futures_core::Stream::poll_next(stream.as_mut(), cx)).await
     {
         let chunk = chunk.map_err(|e| body_error(e, &raw.inner))?;
-        data.extend_from_slice(&chunk);
+        crate::transport::append(&mut data, chunk, declared, limit);
     }
     Ok(Response {
         data,
         status,
         headers,
     })
+}
+
+/// A body as text: without a copy when it is UTF-8. Otherwise each invalid
+/// sequence becomes U+FFFD, as `String::from_utf8_lossy` does; that can
+/// make the text up to three times the body, so it is cut at the size
+/// limit (`max_response_size`), which keeps a hostile body within twice
+/// the limit while it is converted.
+pub(crate) fn body_text(bytes: Vec<u8>, limit: u64) -> String {
+    let mut bytes = match String::from_utf8(bytes) {
+        Ok(text) => return text,
+        Err(e) => e.into_bytes(),
+    };
+    // The spare room of a buffer grown without a known length goes back
+    // (a shrink happens in place) before the text is built beside it.
+    bytes.shrink_to_fit();
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let lossy_len: usize = bytes
+        .utf8_chunks()
+        .map(|c| c.valid().len() + if c.invalid().is_empty() { 0 } else { 3 })
+        .sum();
+    let mut text = String::with_capacity(lossy_len.min(limit));
+    for chunk in bytes.utf8_chunks() {
+        let replacement = if chunk.invalid().is_empty() { "" } else { "\u{FFFD}" };
+        for piece in [chunk.valid(), replacement] {
+            let room = limit - text.len();
+            if piece.len() > room {
+                let mut cut = room;
+                while !piece.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                text.push_str(&piece[..cut]);
+                return text;
+            }
+            text.push_str(piece);
+        }
+    }
+    text
 }
 
 /// Decodes the body again with `serde_path_to_error` to say where it
@@ -237,29 +285,25 @@ pub(crate) async fn finish_bytes(
 /// after every present field decoded, a wrong type as soon as it is met).
 fn decode_failure<T: serde::de::DeserializeOwned>(
     status: Option<u16>,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     err: serde_json::Error,
-    version: &str,
+    call: &Call,
 ) -> PhalaCloudError {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
     let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) => {
             let path = e.path().to_string();
             let message = e.inner().to_string();
-            match explain_union(bytes, e.path(), &message, version) {
+            match explain_union(&bytes, e.path(), &message, call.api_version()) {
                 Some((inner_path, explained)) => (Some(join_paths(&path, &inner_path)), explained),
                 None => (Some(path), message),
             }
         }
         Ok(_) => (None, err.to_string()),
     };
-    ValidationError::new(
-        status,
-        String::from_utf8_lossy(bytes).into_owned(),
-        path,
-        message,
-    )
-    .into()
+    // The error keeps the body itself, not a copy of it.
+    let body = body_text(bytes, call.shared.max_response_size);
+    ValidationError::new(status, body, path, message).into()
 }
 
 /// One variant of an untagged union, from the generated `unions` table.
@@ -307,8 +351,9 @@ fn explain_union(
 ) -> Option<(String, String)> {
     let union = message.strip_prefix(NO_VARIANT)?.split_whitespace().next()?;
     let variants = crate::unions::variants(union);
-    let body: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-    let text = value_at(&body, at)?.to_string();
+    // Only the value at `at` is parsed, and only when small: the whole body
+    // as a `Value` can take many times its size.
+    let text = crate::classify::compact_at(bytes, at)?;
     let failures: Vec<(&UnionVariant, VariantFailure)> = variants
         .iter()
         .filter_map(|v| Some((v, (v.first_error)(&text)?)))
@@ -341,22 +386,6 @@ fn explain_union(
     ))
 }
 
-/// The value a `serde_path_to_error` path points at.
-fn value_at<'v>(
-    mut value: &'v serde_json::Value,
-    path: &serde_path_to_error::Path,
-) -> Option<&'v serde_json::Value> {
-    use serde_path_to_error::Segment;
-    for segment in path.iter() {
-        value = match segment {
-            Segment::Seq { index } => value.get(*index)?,
-            Segment::Map { key } => value.get(key)?,
-            Segment::Enum { .. } | Segment::Unknown => value,
-        };
-    }
-    Some(value)
-}
-
 /// `outer` then `inner`, either of which may be the root (`.`).
 fn join_paths(outer: &str, inner: &str) -> String {
     match (outer, inner) {
@@ -386,7 +415,7 @@ pub(crate) async fn convert_error(e: progenitor_client::Error<()>, call: &Call) 
         .into(),
         E::InvalidResponsePayload(bytes, err) => ValidationError::new(
             None,
-            String::from_utf8_lossy(&bytes).into_owned(),
+            body_text(Vec::from(bytes), call.shared.max_response_size),
             None,
             err.to_string(),
         )
@@ -404,8 +433,9 @@ pub(crate) async fn convert_error(e: progenitor_client::Error<()>, call: &Call) 
 pub(crate) async fn api_error(response: reqwest::Response, call: &Call) -> PhalaCloudError {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    match response.text().await {
-        Ok(body) => classify(status, headers, body).into(),
+    let limit = call.shared.max_response_size;
+    match crate::transport::read_body(response, limit).await {
+        Ok(body) => classify(status, headers, body_text(body, limit)).into(),
         Err(e) => body_error(e, call),
     }
 }
@@ -515,7 +545,7 @@ pub(crate) async fn send_json<T: serde::de::DeserializeOwned + 'static>(
             .with_attempts(attempts));
     }
     let whole = read_whole(response, &raw.inner).await?;
-    decode_success(whole.status, whole.headers, &whole.data, &raw.inner)
+    decode_success(whole.status, whole.headers, whole.data, &raw.inner)
 }
 
 /// Like [`send_json`], but any status is a response: status, headers and
@@ -526,7 +556,8 @@ pub(crate) async fn send_raw(
     operation: &'static str,
 ) -> Result<Response<bytes::Bytes>, PhalaCloudError> {
     let (response, raw) = exchange(client, build, operation).await?;
-    read_whole(response, &raw.inner).await
+    let whole = read_whole(response, &raw.inner).await?;
+    Ok(whole.map(bytes::Bytes::from))
 }
 
 /// Sends the request (retrying as the policy says) and returns the final
@@ -555,14 +586,17 @@ pub(crate) async fn exchange(
     Ok((response, raw))
 }
 
-/// A response read whole (within the size limit): status, headers, body.
+/// A response read whole (within the size limit) into one buffer, see
+/// [`crate::transport::read_body`]: status, headers, body.
 pub(crate) async fn read_whole(
     response: reqwest::Response,
     call: &Call,
-) -> Result<Response<bytes::Bytes>, PhalaCloudError> {
+) -> Result<Response<Vec<u8>>, PhalaCloudError> {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let data = response.bytes().await.map_err(|e| body_error(e, call))?;
+    let data = crate::transport::read_body(response, call.shared.max_response_size)
+        .await
+        .map_err(|e| body_error(e, call))?;
     Ok(Response {
         data,
         status,
