@@ -686,8 +686,21 @@ impl RequestError {
         }
     }
 
-    /// True when the response body was over the client's
-    /// `max_response_size` and was not read.
+    /// A server-sent event (or one of its lines) longer than the client's
+    /// `max_response_size`.
+    pub(crate) fn event_too_large(limit: u64) -> Self {
+        RequestError {
+            message: format!(
+                "a server-sent event exceeds the limit of {limit} bytes \
+                 (PhalaCloudBuilder::max_response_size); the stream was not read further"
+            ),
+            too_large: true,
+            ..RequestError::new("", None)
+        }
+    }
+
+    /// True when the response body (or one server-sent event) was over the
+    /// client's `max_response_size` and was not read.
     pub fn is_too_large(&self) -> bool {
         self.too_large
     }

@@ -382,11 +382,6 @@ const DEPENDENCIES: &[(&str, &str, Need)] = &[
         Need::Mentioned("chrono::"),
     ),
     ("dotenvy", r#""0.15""#, Need::Mentioned("dotenvy::")),
-    (
-        "eventsource-stream",
-        r#""0.2""#,
-        Need::Mentioned("eventsource_stream::"),
-    ),
     ("fastrand", r#""2""#, Need::Always),
     ("futures-core", r#""0.3""#, Need::Always),
     (
