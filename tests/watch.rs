@@ -287,6 +287,38 @@ fn the_blocking_client_iterates_and_waits() {
     assert_eq!(safe[0].error.as_ref().unwrap().status_code(), Some(404));
 }
 
+/// Issue 28: an error ends the watch, as its docs say; the events after a
+/// payload that does not decode are not read.
+#[tokio::test]
+async fn the_watch_ends_after_its_first_error() {
+    let server = MockServer::start().await;
+    let body = "event: state\ndata: {\"status\": 7}\n\n\
+                event: state\ndata: {\"status\": \"running\"}\n\n\
+                event: complete\ndata: {\"status\": \"running\"}\n\n";
+    Mock::given(path("/api/v1/cvms/cvm_1/state"))
+        .respond_with(sse(body))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let events: Vec<_> = c
+        .watch_cvm_state("cvm_1")
+        .target("running")
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(matches!(&events[0], Err(PhalaCloudError::Validation(_))));
+
+    let safe: Vec<_> = c
+        .safe_watch_cvm_state("cvm_1")
+        .target("running")
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(safe.len(), 1);
+    assert!(!safe[0].ok);
+}
+
 /// Line ends as the SSE standard allows them (CRLF, LF, CR, mixed), a BOM
 /// at the start, a field without a colon, `data:` without a space, an id
 /// that carries on, and an event without data (not dispatched).

@@ -229,7 +229,9 @@ impl<'a, M: 'static> WatchCvmState<'a, M> {
                     Ok(event) => parse(&event.event, event.data, limit),
                     Err(e) => return Some((Err(e), None)),
                 };
-                let last = matches!(parsed, Ok(CvmStateEvent::Complete(_)));
+                // `Complete` ends the watch, and so does an error (a payload
+                // that does not decode): it is the stream's last item.
+                let last = matches!(parsed, Ok(CvmStateEvent::Complete(_)) | Err(_));
                 Some((parsed, (!last).then_some(events)))
             },
         )))
