@@ -9,6 +9,12 @@
 //! classification reads sit in the text; the fields are decoded from there,
 //! and the parsed forms a caller may ask for (`detail()`, `details`,
 //! `links`, ...) are parsed from the body when first asked for.
+//!
+//! The peek refuses what a `Value` refuses (bad syntax, trailing text,
+//! nesting 128 deep) except in members it skips: a number beyond `f64` or
+//! a lone surrogate escape there no longer makes the whole body "not
+//! JSON" (Python's `json` accepts both), though `detail()` is still `None`
+//! for such a body.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -26,8 +32,9 @@ use crate::error::{
 use crate::error_codes::ErrorCode;
 
 /// The largest JSON text (in bytes) this module parses into a `Value`
-/// before the caller asks for it: a `Value` of small numbers takes about 30
-/// times their text, so a larger field keeps its text instead.
+/// before the caller asks for it: a `Value` is 32 bytes, so an array of
+/// one-digit numbers (2 bytes each with its comma) takes 16 to 32 times its
+/// text; a larger field keeps its text instead.
 const SMALL_JSON: usize = 64 * 1024;
 
 /// Classifies a response:
