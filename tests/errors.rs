@@ -667,3 +667,49 @@ async fn display_of_every_variant_is_one_line() {
     assert_eq!(seen, IDS);
     one_line(&config_error());
 }
+
+/// Issue 28: the error body is read with a borrowing peek, not a whole
+/// `Value`. It refuses the bodies a `Value` refuses where it reads
+/// (nesting 128 deep: a plain error, as before), keeps a duplicate key's
+/// last value, decodes escaped keys and strings, and parses `detail()`,
+/// `details`, `suggestions` and `links` on demand with the same results.
+#[tokio::test]
+async fn the_peek_reads_error_bodies_as_a_value_would() {
+    let deep = format!(
+        r#"{{"error_code": "ERR-01-001", "x": {}{}}}"#,
+        "[".repeat(127),
+        "]".repeat(127)
+    );
+    let shallow = deep.replacen('[', "", 1).replacen(']', "", 1);
+    let escaped = r#"{"mess\u0061ge": "first", "message": "caf\u00e9 \ud83d\ude00\n", "code": 7,
+        "error_code": null, "details": {"a": [1, 2]}, "suggestions": ["s", 2], "links": "l"}"#;
+    let server = MockServer::start().await;
+    for (id, body) in [
+        ("deep", deep.as_str()),
+        ("shallow", &shallow),
+        ("escaped", escaped),
+    ] {
+        Mock::given(path(format!("/api/v1/workspace/webhooks/{id}")))
+            .respond_with(json_raw(400, body))
+            .mount(&server)
+            .await;
+    }
+    let c = client(&server);
+    let deep = c.get_webhook("deep").await.unwrap_err();
+    assert!(!deep.is_resource() && deep.detail().is_none(), "{deep:?}");
+    let shallow = c.get_webhook("shallow").await.unwrap_err();
+    assert!(
+        shallow.is_resource() && shallow.detail().is_some(),
+        "{shallow:?}"
+    );
+
+    let e = c.get_webhook("escaped").await.unwrap_err();
+    let r = e.as_resource().expect("error_code: null is structured");
+    assert_eq!(r.error_code(), &ErrorCode::Missing);
+    assert_eq!(e.as_api().unwrap().message(), "café 😀\n");
+    assert_eq!(e.code(), Some("7"));
+    assert_eq!(r.structured_details(), Some(&json!({"a": [1, 2]})));
+    assert_eq!(r.suggestions(), ["s", "2"]);
+    assert_eq!(r.links(), [json!("l")]);
+    assert_eq!(e.detail().unwrap()["message"], "café 😀\n");
+}

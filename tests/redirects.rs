@@ -270,3 +270,191 @@ async fn multipart_patch_follows_a_same_origin_307() {
     assert_eq!(n, 2, "307 not followed for multipart PATCH: {result:?}");
     result.expect("followed");
 }
+
+// Issue 28: redirects through every kind of client. ------------------------
+
+/// How a client of the matrix gets its `reqwest::Client`.
+#[derive(Clone, Copy, Debug)]
+enum Http {
+    /// The one this crate builds.
+    Own,
+    /// The caller's, built with `Policy::none()`.
+    CallerClient,
+    /// The caller's builder, through `http_client_builder`.
+    CallerBuilder,
+}
+
+fn matrix_client(api: &MockServer, http: Http) -> PhalaCloud {
+    let builder = PhalaCloud::builder()
+        .api_key(KEY)
+        .base_url(api.uri())
+        .header(AUTHORIZATION, HeaderValue::from_static("Bearer tok_SECRET"))
+        .retry_policy(RetryPolicy::none());
+    let timeout = Duration::from_secs(10);
+    let builder = match http {
+        Http::Own => builder.timeout(timeout),
+        Http::CallerClient => builder.http_client(
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(timeout)
+                .build()
+                .unwrap(),
+        ),
+        Http::CallerBuilder => {
+            builder.http_client_builder(reqwest::Client::builder().timeout(timeout))
+        }
+    };
+    builder.build().unwrap()
+}
+
+/// Runs one call against an "api" origin that redirects everything to the
+/// "attacker" origin, and checks what each saw: the api the key, the
+/// attacker exactly one request (this crate follows redirects itself)
+/// without the key or `Authorization`. The call must end, in any result.
+async fn one_call<T: std::fmt::Debug>(
+    label: &str,
+    api: &MockServer,
+    attacker: &MockServer,
+    call: impl std::future::Future<Output = T>,
+) {
+    let (at_api, at_attacker) = (requests(api).await.len(), requests(attacker).await.len());
+    let outcome = tokio::time::timeout(Duration::from_secs(20), call)
+        .await
+        .unwrap_or_else(|_| panic!("{label}: no result within 20 s"));
+    let api_saw = requests(api).await.split_off(at_api);
+    let attacker_saw = requests(attacker).await.split_off(at_attacker);
+    assert!(!api_saw.is_empty(), "{label}: the api origin got nothing");
+    for r in &api_saw {
+        assert_eq!(r.headers.get("x-api-key").unwrap(), KEY, "{label}");
+    }
+    assert_eq!(attacker_saw.len(), 1, "{label}: {outcome:?}");
+    for r in &attacker_saw {
+        assert_no_credentials(r);
+    }
+}
+
+const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/// Every redirect status x every method through the generic request, four
+/// generated operations (GET, POST, PATCH, DELETE) and the state watch,
+/// with the crate's client, a caller's `Policy::none()` client and a
+/// caller's builder (as the Python SDK's test_redirect_security.py does,
+/// with our policy: follow, and keep the key on the original origin).
+#[tokio::test]
+async fn the_key_never_reaches_another_origin_for_any_status_method_or_client() {
+    use futures_util::StreamExt;
+    use phala_cloud::types::UpdateCvmNameBody;
+    use phala_cloud::Method;
+    for status in [301, 302, 303, 307, 308] {
+        let (api, attacker) = (MockServer::start().await, MockServer::start().await);
+        let stolen = format!("{}/stolen", attacker.uri());
+        Mock::given(any())
+            .respond_with(redirect(status, &stolen))
+            .mount(&api)
+            .await;
+        Mock::given(any())
+            .respond_with(json_raw(200, r#"{"status": "stolen"}"#))
+            .mount(&attacker)
+            .await;
+        for http in [Http::Own, Http::CallerClient, Http::CallerBuilder] {
+            let c = matrix_client(&api, http);
+            for name in METHODS {
+                let method = Method::from_bytes(name.as_bytes()).unwrap();
+                let mut request = c.request(method, "/cvms/cvm_1");
+                if matches!(name, "POST" | "PUT" | "PATCH") {
+                    request = request.json(&serde_json::json!({"name": "n"}));
+                }
+                let label = format!("{status} {name} request() {http:?}");
+                let send = async { request.send_raw().await.map(|r| r.status_code()) };
+                one_call(&label, &api, &attacker, send).await;
+            }
+            let label = |op: &str| format!("{status} {op} {http:?}");
+            one_call(
+                &label("get_cvm_info"),
+                &api,
+                &attacker,
+                c.get_cvm_info("cvm_1").send(),
+            )
+            .await;
+            let restart = c.restart_cvm("cvm_1", RestartCvmBody::new().force(true));
+            one_call(&label("restart_cvm"), &api, &attacker, restart.send()).await;
+            let rename = c.update_cvm_name("cvm_1", UpdateCvmNameBody::new("n"));
+            one_call(&label("update_cvm_name"), &api, &attacker, rename.send()).await;
+            one_call(
+                &label("delete_cvm"),
+                &api,
+                &attacker,
+                c.delete_cvm("cvm_1").send(),
+            )
+            .await;
+            let watch = c
+                .watch_cvm_state("cvm_1")
+                .target("running")
+                .stream()
+                .collect::<Vec<_>>();
+            one_call(&label("watch_cvm_state"), &api, &attacker, watch).await;
+        }
+    }
+}
+
+#[test]
+fn a_caller_client_that_follows_redirects_itself_is_refused() {
+    let build = |http: reqwest::Client| {
+        PhalaCloud::builder()
+            .api_key(KEY)
+            .base_url("http://127.0.0.1:9")
+            .http_client(http)
+            .build()
+    };
+    let none = reqwest::redirect::Policy::none();
+    let accepted = reqwest::Client::builder().redirect(none).build().unwrap();
+    build(accepted).expect("a Policy::none() client is accepted");
+
+    let refused = [
+        ("Client::new()", reqwest::Client::new()),
+        (
+            "Policy::limited(3)",
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::limited(3))
+                .build()
+                .unwrap(),
+        ),
+        (
+            "Policy::custom",
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::custom(|a| a.follow()))
+                .build()
+                .unwrap(),
+        ),
+    ];
+    for (what, http) in refused {
+        let err = build(http).expect_err(what);
+        let text = err.to_string();
+        assert!(err.is_request(), "{what}: {err:?}");
+        assert!(
+            text.contains("Policy::none()") && text.contains("http_client_builder"),
+            "{what}: {text}"
+        );
+        assert!(!text.contains(KEY) && !format!("{err:?}").contains(KEY));
+    }
+}
+
+#[tokio::test]
+async fn a_caller_builder_keeps_its_own_settings() {
+    let a = MockServer::start().await;
+    answer(&a, HOOK_PATH, json_raw(200, WEBHOOK)).await;
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert("x-caller", HeaderValue::from_static("yes"));
+    let c = PhalaCloud::builder()
+        .api_key(KEY)
+        .base_url(a.uri())
+        .http_client_builder(reqwest::Client::builder().default_headers(defaults))
+        .build()
+        .unwrap();
+    c.get_webhook("wh_1")
+        .await
+        .expect("through the caller's builder");
+    let got = requests(&a).await;
+    assert_eq!(got[0].headers.get("x-caller").unwrap(), "yes");
+    assert_eq!(got[0].headers.get("x-api-key").unwrap(), KEY);
+}

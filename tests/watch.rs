@@ -286,3 +286,151 @@ fn the_blocking_client_iterates_and_waits() {
     assert_eq!(safe.len(), 1);
     assert_eq!(safe[0].error.as_ref().unwrap().status_code(), Some(404));
 }
+
+/// Issue 28: an error ends the watch, as its docs say; the events after a
+/// payload that does not decode are not read.
+#[tokio::test]
+async fn the_watch_ends_after_its_first_error() {
+    let server = MockServer::start().await;
+    let body = "event: state\ndata: {\"status\": 7}\n\n\
+                event: state\ndata: {\"status\": \"running\"}\n\n\
+                event: complete\ndata: {\"status\": \"running\"}\n\n";
+    Mock::given(path("/api/v1/cvms/cvm_1/state"))
+        .respond_with(sse(body))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let events: Vec<_> = c
+        .watch_cvm_state("cvm_1")
+        .target("running")
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(matches!(&events[0], Err(PhalaCloudError::Validation(_))));
+
+    let safe: Vec<_> = c
+        .safe_watch_cvm_state("cvm_1")
+        .target("running")
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(safe.len(), 1);
+    assert!(!safe[0].ok);
+}
+
+/// Line ends as the SSE standard allows them (CRLF, LF, CR, mixed), a BOM
+/// at the start, a field without a colon, `data:` without a space, an id
+/// that carries on, and an event without data (not dispatched).
+#[tokio::test]
+async fn every_line_ending_a_bom_and_bare_fields_parse_as_the_standard_says() {
+    let server = MockServer::start().await;
+    let body = "\u{FEFF}event: state\r\ndata:{\"status\": \"starting\"}\r\n\r\n\
+                id: 7\revent: ping\r\rdata\nevent: state\rdata: {\"status\":\r\n\
+                data: \"running\"}\n\n";
+    Mock::given(path("/api/v1/cvms/cvm_1/state"))
+        .respond_with(sse(body))
+        .mount(&server)
+        .await;
+    let events: Vec<CvmStateEvent> = client(&server)
+        .watch_cvm_state("cvm_1")
+        .target("running")
+        .stream()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    let statuses: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            CvmStateEvent::State(s) => Some(s.status.as_str()),
+            _ => None,
+        })
+        .collect();
+    // `event: ping` has no data, so it is not an event; `data` alone is an
+    // empty data line, so the last event is a state with two lines.
+    assert_eq!(statuses, ["starting", "running"], "{events:?}");
+    assert_eq!(events.len(), 2, "{events:?}");
+}
+
+/// The parser is linear: one data line of 1, 4 and 8 MiB (eventsource-stream
+/// took 0.1 s, 1.5 s and 7 s) is read and decoded. The times are printed,
+/// not asserted.
+#[tokio::test]
+async fn an_8_mb_data_line_is_parsed() {
+    for mib in [1, 4, 8] {
+        let server = MockServer::start().await;
+        let name = "n".repeat(mib * 1024 * 1024);
+        let body =
+            format!("event: complete\ndata: {{\"status\": \"running\", \"name\": \"{name}\"}}\n\n");
+        Mock::given(path("/api/v1/cvms/cvm_1/state"))
+            .respond_with(sse(&body))
+            .mount(&server)
+            .await;
+        let started = std::time::Instant::now();
+        let events: Vec<_> = client(&server)
+            .watch_cvm_state("cvm_1")
+            .target("running")
+            .stream()
+            .collect()
+            .await;
+        let took = started.elapsed();
+        println!("sse: one {mib} MiB data line read and decoded in {took:?}");
+        let [Ok(CvmStateEvent::Complete(state))] = events.as_slice() else {
+            panic!(
+                "{:?}",
+                events.iter().map(|e| e.as_ref().err()).collect::<Vec<_>>()
+            )
+        };
+        assert_eq!(state.name.as_deref().map(str::len), Some(name.len()));
+    }
+}
+
+/// A 100 MB line fails at the 32 MiB cap as too large, promptly, instead of
+/// being read until the watch times out.
+#[tokio::test]
+async fn a_100_mb_line_fails_at_the_cap_as_too_large() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
+        let mut buf = [0u8; 4096];
+        let _ = stream.read(&mut buf);
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\
+                    transfer-encoding: chunked\r\n\r\n";
+        let chunk = vec![b'x'; 64 * 1024];
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let mut written = 0usize;
+        let mut out = stream.write_all(head.as_bytes());
+        let prefix = "event: state\ndata: ";
+        out = out.and_then(|_| write!(stream, "{:x}\r\n{prefix}\r\n", prefix.len()));
+        while out.is_ok() && written < 100_000_000 && std::time::Instant::now() < deadline {
+            out = write!(stream, "{:x}\r\n", chunk.len())
+                .and_then(|_| stream.write_all(&chunk))
+                .and_then(|_| stream.write_all(b"\r\n"));
+            written += chunk.len();
+        }
+    });
+    let c = phala_cloud::PhalaCloud::builder()
+        .api_key("k")
+        .base_url(base)
+        .retry_policy(phala_cloud::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let events: Vec<_> = c
+        .watch_cvm_state("cvm_1")
+        .target("running")
+        .stream()
+        .collect()
+        .await;
+    println!("sse: a 100 MB line failed after {:?}", started.elapsed());
+    let [Err(PhalaCloudError::Request(e))] = events.as_slice() else {
+        panic!("{events:?}")
+    };
+    assert!(e.is_too_large(), "{e}");
+    assert!(started.elapsed() < Duration::from_secs(20), "not promptly");
+}

@@ -19,6 +19,8 @@
 #![doc = include_str!("error_guide.md")]
 
 use std::fmt;
+use std::ops::Range;
+use std::sync::OnceLock;
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
@@ -94,19 +96,36 @@ into_top! {
 }
 
 /// What every API error carries.
+///
+/// Only the body is kept whole; the message borrows from it where it can,
+/// and the parsed forms (`detail()`, a long `validation_details()`) are
+/// parsed from it when first asked for, so an error holds its body about
+/// once, whatever the body holds.
 #[derive(Debug, Clone)]
 pub struct ErrorResponse {
     pub(crate) status: u16,
     /// `None` when the message is the raw body (not copied) or, for an
     /// empty body, the status's reason phrase.
-    pub(crate) message: Option<String>,
+    pub(crate) message: Option<Text>,
     pub(crate) code: Option<String>,
-    pub(crate) detail: Option<Value>,
+    /// The body as JSON, parsed on the first `detail()`.
+    pub(crate) detail: OnceLock<Option<Value>>,
     pub(crate) body: String,
     pub(crate) request_id: Option<String>,
     pub(crate) headers: HeaderMap,
-    pub(crate) validation: Vec<ValidationDetail>,
+    /// Set when classified, except for a `detail` list too long to parse
+    /// before it is asked for.
+    pub(crate) validation: OnceLock<Vec<ValidationDetail>>,
+    /// Where the body's `detail` member is, for `validation`.
+    pub(crate) detail_field: Option<Range<usize>>,
     pub(crate) attempts: u32,
+}
+
+/// A message: its own text, or a part of the body (not copied).
+#[derive(Debug, Clone)]
+pub(crate) enum Text {
+    Owned(String),
+    InBody(Range<usize>),
 }
 
 impl ErrorResponse {
@@ -117,10 +136,14 @@ impl ErrorResponse {
     /// The message: the body's `message`, else its `detail`, else the raw
     /// text, skipping empty ones as Python does; for an empty body, the
     /// status's reason phrase. A FastAPI 422 list reads
-    /// `body.name: Field required`.
+    /// `body.name: Field required`. A `message` or `detail` that is a list
+    /// or an object reads as its JSON (compact when it is at most 64 KiB,
+    /// else as sent, and then a 422 list is not made readable).
     pub fn message(&self) -> &str {
-        if let Some(m) = &self.message {
-            return m;
+        match &self.message {
+            Some(Text::Owned(m)) => return m,
+            Some(Text::InBody(range)) => return self.body.get(range.clone()).unwrap_or_default(),
+            None => {}
         }
         let text = self.body.trim();
         if !text.is_empty() {
@@ -135,12 +158,19 @@ impl ErrorResponse {
     pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
-    /// The whole body parsed as JSON; `None` when it is not JSON.
+    /// The whole body parsed as JSON; `None` when it is not JSON. Parsed
+    /// on the first call (a body of many small values takes many times its
+    /// size as a `Value`).
     pub fn detail(&self) -> Option<&Value> {
-        self.detail.as_ref()
+        self.detail
+            .get_or_init(|| serde_json::from_str(&self.body).ok())
+            .as_ref()
     }
     /// The raw body, exactly as received and in full (Display shows at
-    /// most [`DISPLAY_LIMIT`] bytes of the message).
+    /// most [`DISPLAY_LIMIT`] bytes of the message). A body that is not
+    /// UTF-8 has each invalid sequence replaced by U+FFFD, and should that
+    /// make it longer than the client's `max_response_size`, it is cut
+    /// there.
     pub fn body(&self) -> &str {
         &self.body
     }
@@ -154,7 +184,10 @@ impl ErrorResponse {
     }
     /// The field errors of a FastAPI 422 body (`{"detail": [{"loc", "msg", "type"}]}`).
     pub fn validation_details(&self) -> &[ValidationDetail] {
-        &self.validation
+        self.validation.get_or_init(|| {
+            let field = self.detail_field.clone().and_then(|r| self.body.get(r));
+            field.map(crate::classify::validation_in).unwrap_or_default()
+        })
     }
     /// How many attempts were made; more than 1 when retries ran out.
     pub fn attempts(&self) -> u32 {
@@ -275,14 +308,32 @@ pub struct ResourceError {
     pub(crate) inner: Box<ResourceFields>,
 }
 
-/// The fields of a [`ResourceError`], boxed so errors stay small.
+/// The fields of a [`ResourceError`], boxed so errors stay small. Its
+/// `details`, `suggestions` and `links` are parsed from the body when first
+/// asked for.
 #[derive(Debug, Clone)]
 pub(crate) struct ResourceFields {
     pub(crate) response: ErrorResponse,
     pub(crate) error_code: ErrorCode,
-    pub(crate) structured_details: Option<Value>,
-    pub(crate) suggestions: Vec<String>,
-    pub(crate) links: Vec<Value>,
+    pub(crate) spans: ResourceSpans,
+    pub(crate) details: OnceLock<Option<Value>>,
+    pub(crate) suggestions: OnceLock<Vec<String>>,
+    pub(crate) links: OnceLock<Vec<Value>>,
+}
+
+/// Where a structured error's members are in its body.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ResourceSpans {
+    pub(crate) details: Option<Range<usize>>,
+    pub(crate) suggestions: Option<Range<usize>>,
+    pub(crate) links: Option<Range<usize>>,
+}
+
+impl ResourceFields {
+    /// The text of a member, if the body has it.
+    fn member(&self, span: &Option<Range<usize>>) -> Option<&str> {
+        span.clone().and_then(|r| self.response.body.get(r))
+    }
 }
 
 fn error_code_text(code: &ErrorCode) -> &str {
@@ -307,15 +358,27 @@ impl ResourceError {
     }
     /// The body's `details`: field-level context.
     pub fn structured_details(&self) -> Option<&Value> {
-        self.inner.structured_details.as_ref()
+        let inner = &self.inner;
+        inner
+            .details
+            .get_or_init(|| inner.member(&inner.spans.details).and_then(crate::classify::details_in))
+            .as_ref()
     }
     /// The body's `suggestions`.
     pub fn suggestions(&self) -> &[String] {
-        &self.inner.suggestions
+        let inner = &self.inner;
+        inner.suggestions.get_or_init(|| {
+            let text = inner.member(&inner.spans.suggestions);
+            text.map(crate::classify::suggestions_in).unwrap_or_default()
+        })
     }
     /// The body's `links` to documentation.
     pub fn links(&self) -> &[Value] {
-        &self.inner.links
+        let inner = &self.inner;
+        inner.links.get_or_init(|| {
+            let text = inner.member(&inner.spans.links);
+            text.map(crate::classify::links_in).unwrap_or_default()
+        })
     }
 }
 
@@ -493,7 +556,7 @@ impl PhalaCloudError {
         if let PhalaCloudError::Api(e) = &mut self {
             let response = e.response_mut();
             let message = format!("{} ({hint})", response.message());
-            response.message = Some(message);
+            response.message = Some(Text::Owned(message));
         }
         self
     }
@@ -623,8 +686,21 @@ impl RequestError {
         }
     }
 
-    /// True when the response body was over the client's
-    /// `max_response_size` and was not read.
+    /// A server-sent event (or one of its lines) longer than the client's
+    /// `max_response_size`.
+    pub(crate) fn event_too_large(limit: u64) -> Self {
+        RequestError {
+            message: format!(
+                "a server-sent event exceeds the limit of {limit} bytes \
+                 (PhalaCloudBuilder::max_response_size); the stream was not read further"
+            ),
+            too_large: true,
+            ..RequestError::new("", None)
+        }
+    }
+
+    /// True when the response body (or one server-sent event) was over the
+    /// client's `max_response_size` and was not read.
     pub fn is_too_large(&self) -> bool {
         self.too_large
     }

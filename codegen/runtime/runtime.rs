@@ -212,17 +212,8 @@ pub(crate) async fn finish<T: serde::de::DeserializeOwned + 'static, P>(
         Some(slot) => captured(result, slot, raw).await?,
         None => return Err(RequestError::new("the response was not kept", None).into()),
     };
-    decode_kept(read_whole(response, &raw.inner).await?, &raw.inner)
-}
-
-/// [`decode_success`] of a body read whole, which the response keeps.
-fn decode_kept<T: serde::de::DeserializeOwned + 'static>(
-    whole: Response<bytes::Bytes>,
-    call: &Call,
-) -> Result<Response<T>, PhalaCloudError> {
-    let mut decoded = decode_success(whole.status, whole.headers, &whole.data, call)?;
-    decoded.body = Some(whole.data);
-    Ok(decoded)
+    let whole = read_whole(response, &raw.inner).await?;
+    decode_success(whole.status, whole.headers, whole.data, &raw.inner)
 }
 
 /// The kept response of a call, once progenitor's method returned: a 2xx
@@ -255,11 +246,12 @@ pub(crate) async fn captured<T>(
 ///   other type, `serde_json::Value` included, makes it a
 ///   [`ValidationError`] ("empty body");
 /// - a body that does not decode is a [`ValidationError`] with the status
-///   and the raw body.
+///   and the raw body;
+/// - a body that decodes is kept in the [`Response`].
 pub(crate) fn decode_success<T: serde::de::DeserializeOwned + 'static>(
     status: u16,
     headers: HeaderMap,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     call: &Call,
 ) -> Result<Response<T>, PhalaCloudError> {
     use std::any::TypeId;
@@ -282,18 +274,26 @@ pub(crate) fn decode_success<T: serde::de::DeserializeOwned + 'static>(
         }
         serde_json::from_slice(b"null").map_err(|_| empty_error())?
     } else {
-        crate::evolve::decoding(call.decoding_version(), || serde_json::from_slice(bytes))
-            .map_err(|e| decode_failure::<T>(Some(status), bytes, e, call.api_version()))?
+        let decoded = crate::evolve::decoding(call.decoding_version(), || {
+            serde_json::from_slice(&bytes)
+        });
+        match decoded {
+            Ok(data) => data,
+            Err(e) => return Err(decode_failure::<T>(Some(status), bytes, e, call)),
+        }
     };
+    // The response keeps the body it was decoded from (`json()`,
+    // `extra_fields()`); `Bytes` takes the buffer over without a copy.
     Ok(Response {
         data,
         status,
         headers,
-        body: None,
+        body: Some(bytes::Bytes::from(bytes)),
     })
 }
 
-/// Like [`finish`] for a raw body: the kept response's body, whole.
+/// Like [`finish`] for a raw body: the kept response's body, read whole
+/// into one buffer ([`crate::transport::read_body`]).
 pub(crate) async fn finish_bytes<P>(
     request: impl std::future::Future<
         Output = Result<ResponseValue<P>, progenitor_client::Error<()>>,
@@ -305,9 +305,44 @@ pub(crate) async fn finish_bytes<P>(
         Some(slot) => captured(result, slot, raw).await?,
         None => return Err(RequestError::new("the response was not kept", None).into()),
     };
-    let whole = read_whole(response, &raw.inner).await?;
-    // `Bytes` read into one buffer hands it over without a copy.
-    Ok(whole.map(Vec::from))
+    read_whole(response, &raw.inner).await
+}
+
+/// A body as text: without a copy when it is UTF-8. Otherwise each invalid
+/// sequence becomes U+FFFD, as `String::from_utf8_lossy` does; that can
+/// make the text up to three times the body, so it is cut at the size
+/// limit (`max_response_size`), which keeps a hostile body within twice
+/// the limit while it is converted.
+pub(crate) fn body_text(bytes: Vec<u8>, limit: u64) -> String {
+    let mut bytes = match String::from_utf8(bytes) {
+        Ok(text) => return text,
+        Err(e) => e.into_bytes(),
+    };
+    // The spare room of a buffer grown without a known length goes back
+    // (a shrink happens in place) before the text is built beside it.
+    bytes.shrink_to_fit();
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let lossy_len: usize = bytes
+        .utf8_chunks()
+        .map(|c| c.valid().len() + if c.invalid().is_empty() { 0 } else { 3 })
+        .sum();
+    let mut text = String::with_capacity(lossy_len.min(limit));
+    for chunk in bytes.utf8_chunks() {
+        let replacement = if chunk.invalid().is_empty() { "" } else { "\u{FFFD}" };
+        for piece in [chunk.valid(), replacement] {
+            let room = limit - text.len();
+            if piece.len() > room {
+                let mut cut = room;
+                while !piece.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                text.push_str(&piece[..cut]);
+                return text;
+            }
+            text.push_str(piece);
+        }
+    }
+    text
 }
 
 /// Decodes the body again with `serde_path_to_error` to say where it
@@ -319,29 +354,25 @@ pub(crate) async fn finish_bytes<P>(
 /// after every present field decoded, a wrong type as soon as it is met).
 fn decode_failure<T: serde::de::DeserializeOwned>(
     status: Option<u16>,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     err: serde_json::Error,
-    version: &str,
+    call: &Call,
 ) -> PhalaCloudError {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
     let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) => {
             let path = e.path().to_string();
             let message = e.inner().to_string();
-            match explain_union(bytes, e.path(), &message, version) {
+            match explain_union(&bytes, e.path(), &message, call.api_version()) {
                 Some((inner_path, explained)) => (Some(join_paths(&path, &inner_path)), explained),
                 None => (Some(path), message),
             }
         }
         Ok(_) => (None, err.to_string()),
     };
-    ValidationError::new(
-        status,
-        String::from_utf8_lossy(bytes).into_owned(),
-        path,
-        message,
-    )
-    .into()
+    // The error keeps the body itself, not a copy of it.
+    let body = body_text(bytes, call.shared.max_response_size);
+    ValidationError::new(status, body, path, message).into()
 }
 
 /// One variant of an untagged union, from the generated `unions` table.
@@ -388,24 +419,21 @@ fn explain_union(
     version: &str,
 ) -> Option<(String, String)> {
     let union = message.strip_prefix(NO_VARIANT)?.split_whitespace().next()?;
-    let body: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-    explain(union, value_at(&body, at)?, version)
+    // Only the value at `at` is parsed, and only when small: the whole body
+    // as a `Value` can take many times its size.
+    let text = crate::classify::compact_at(bytes, at)?;
+    explain(union, &text, version)
 }
 
-/// Why `value` fits no variant of the union `union`: the path inside it
-/// and a message naming the variant tried and the field that failed. The
-/// variant is the one for `version` (see [`crate::evolve::preferred`]),
-/// else the one the value got furthest into.
-pub(crate) fn explain(
-    union: &str,
-    value: &serde_json::Value,
-    version: &str,
-) -> Option<(String, String)> {
+/// Why `text` (a JSON value) fits no variant of the union `union`: the
+/// path inside it and a message naming the variant tried and the field
+/// that failed. The variant is the one for `version` (see
+/// [`crate::evolve::preferred`]), else the one the value got furthest into.
+pub(crate) fn explain(union: &str, text: &str, version: &str) -> Option<(String, String)> {
     let variants = crate::unions::variants(union);
-    let text = value.to_string();
     let failures: Vec<(&UnionVariant, VariantFailure)> = variants
         .iter()
-        .filter_map(|v| Some((v, (v.first_error)(&text)?)))
+        .filter_map(|v| Some((v, (v.first_error)(text)?)))
         .collect();
     let preferred = crate::evolve::preferred(variants, version).map(|i| variants[i].name);
     let by_version = failures.iter().find(|(v, _)| Some(v.name) == preferred);
@@ -437,22 +465,6 @@ pub(crate) fn explain(
     ))
 }
 
-/// The value a `serde_path_to_error` path points at.
-fn value_at<'v>(
-    mut value: &'v serde_json::Value,
-    path: &serde_path_to_error::Path,
-) -> Option<&'v serde_json::Value> {
-    use serde_path_to_error::Segment;
-    for segment in path.iter() {
-        value = match segment {
-            Segment::Seq { index } => value.get(*index)?,
-            Segment::Map { key } => value.get(key)?,
-            Segment::Enum { .. } | Segment::Unknown => value,
-        };
-    }
-    Some(value)
-}
-
 /// `outer` then `inner`, either of which may be the root (`.`).
 fn join_paths(outer: &str, inner: &str) -> String {
     match (outer, inner) {
@@ -482,7 +494,7 @@ pub(crate) async fn convert_error(e: progenitor_client::Error<()>, call: &Call) 
         .into(),
         E::InvalidResponsePayload(bytes, err) => ValidationError::new(
             None,
-            String::from_utf8_lossy(&bytes).into_owned(),
+            body_text(Vec::from(bytes), call.shared.max_response_size),
             None,
             err.to_string(),
         )
@@ -500,8 +512,9 @@ pub(crate) async fn convert_error(e: progenitor_client::Error<()>, call: &Call) 
 pub(crate) async fn api_error(response: reqwest::Response, call: &Call) -> PhalaCloudError {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    match response.text().await {
-        Ok(body) => classify(status, headers, body).into(),
+    let limit = call.shared.max_response_size;
+    match crate::transport::read_body(response, limit).await {
+        Ok(body) => classify(status, headers, body_text(body, limit)).into(),
         Err(e) => body_error(e, call),
     }
 }
@@ -610,7 +623,8 @@ pub(crate) async fn send_json<T: serde::de::DeserializeOwned + 'static>(
             .await
             .with_attempts(attempts));
     }
-    decode_kept(read_whole(response, &raw.inner).await?, &raw.inner)
+    let whole = read_whole(response, &raw.inner).await?;
+    decode_success(whole.status, whole.headers, whole.data, &raw.inner)
 }
 
 /// Like [`send_json`], but any status is a response: status, headers and
@@ -621,7 +635,8 @@ pub(crate) async fn send_raw(
     operation: &'static str,
 ) -> Result<Response<bytes::Bytes>, PhalaCloudError> {
     let (response, raw) = exchange(client, build, operation).await?;
-    read_whole(response, &raw.inner).await
+    let whole = read_whole(response, &raw.inner).await?;
+    Ok(whole.map(bytes::Bytes::from))
 }
 
 /// Sends the request (retrying as the policy says) and returns the final
@@ -650,14 +665,17 @@ pub(crate) async fn exchange(
     Ok((response, raw))
 }
 
-/// A response read whole (within the size limit): status, headers, body.
+/// A response read whole (within the size limit) into one buffer, see
+/// [`crate::transport::read_body`]: status, headers, body.
 pub(crate) async fn read_whole(
     response: reqwest::Response,
     call: &Call,
-) -> Result<Response<bytes::Bytes>, PhalaCloudError> {
+) -> Result<Response<Vec<u8>>, PhalaCloudError> {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let data = response.bytes().await.map_err(|e| body_error(e, call))?;
+    let data = crate::transport::read_body(response, call.shared.max_response_size)
+        .await
+        .map_err(|e| body_error(e, call))?;
     Ok(Response {
         data,
         status,

@@ -214,7 +214,7 @@ async fn retry_loop(
                 // Reading the body to decide is only worth it when a retry
                 // could follow.
                 let (retryable, response) = if may_retry && spare.is_some() {
-                    classify_for_retry(response, retry_anything).await?
+                    classify_for_retry(response, retry_anything, call.shared.max_response_size).await?
                 } else {
                     (false, response)
                 };
@@ -246,9 +246,15 @@ async fn retry_loop(
 /// back. Unless `any_status` (an idempotent request, or the caller opted
 /// in), only the statuses that say the request was not acted on count: 429,
 /// and 503 with `Retry-After`.
+///
+/// The body is read into one buffer ([`read_body`]) and looked at with a
+/// borrowing peek ([`crate::classify::has_error_code`]) rather than parsed
+/// into a `serde_json::Value`, which for a body of many small values takes
+/// many times its size; the buffer then becomes the new body without a copy.
 async fn classify_for_retry(
     response: reqwest::Response,
     any_status: bool,
+    limit: u64,
 ) -> reqwest::Result<(bool, reqwest::Response)> {
     let retryable = match response.status().as_u16() {
         429 => true,
@@ -260,12 +266,89 @@ async fn classify_for_retry(
         return Ok((false, response));
     }
     let head = Head::of(&response);
-    let body = response.bytes().await?;
-    let structured = serde_json::from_slice::<serde_json::Value>(&body)
-        .ok()
-        .and_then(|v| v.as_object().map(|o| o.contains_key("error_code")))
-        .unwrap_or(false);
-    Ok((!structured, head.with_body(body)))
+    let body = read_body(response, limit).await?;
+    let structured = crate::classify::has_error_code(&body);
+    Ok((!structured, head.with_body(bytes::Bytes::from(body))))
+}
+
+/// Reads a whole body into one buffer (within the size limit, which the
+/// [`Limited`] stream enforces), chunk by chunk, each chunk dropped once
+/// copied.
+///
+/// Not `Response::bytes()`: it keeps every chunk until the end and then
+/// copies them into one buffer, so a body takes twice its size at the peak
+/// (and `text()` copies it once more). Here the buffer is sized from
+/// `Content-Length` when there is one; a body that comes as one chunk (put
+/// back by [`classify_for_retry`] or [`buffered`]) becomes the buffer
+/// without a copy; and without a length the buffer grows in steps of
+/// limit/2^k ([`grown`]), so its last growth holds at most half the limit
+/// beside the new buffer: 1.5 times the limit at the peak, whatever the
+/// limit and the body.
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+    limit: u64,
+) -> reqwest::Result<Vec<u8>> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let declared = response
+        .content_length()
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX).min(limit));
+    let url = response.url().clone();
+    let mut data: Vec<u8> = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => append(&mut data, chunk, declared, limit),
+            Ok(None) => return Ok(data),
+            // As `bytes()` does, the error names the URL it was reading.
+            Err(e) => return Err(e.with_url(url)),
+        }
+    }
+}
+
+/// Adds one chunk to a body buffer; see [`read_body`].
+pub(crate) fn append(data: &mut Vec<u8>, chunk: bytes::Bytes, declared: Option<usize>, limit: usize) {
+    if data.is_empty() && declared.is_none_or(|n| n <= chunk.len()) {
+        // The whole body, or the first chunk of one of unknown length:
+        // taken as it is (no copy when the chunk owns its buffer alone).
+        *data = Vec::from(chunk);
+        return;
+    }
+    let needed = data.len() + chunk.len();
+    if needed > data.capacity() {
+        let target = match declared {
+            Some(n) if n >= needed => n,
+            _ => grown(data.capacity(), needed, limit),
+        };
+        data.reserve_exact(target - data.len());
+    }
+    data.extend_from_slice(&chunk);
+}
+
+/// The capacity a body buffer of unknown length grows to: the smallest of
+/// `limit`, `limit / 2`, `limit / 4`, ... that holds `needed` and at least
+/// doubles `current` (so growth stays amortised). Vec's own doubling could
+/// end just under the limit and then allocate twice it; these steps end at
+/// the limit, from at most half of it.
+fn grown(current: usize, needed: usize, limit: usize) -> usize {
+    const SMALLEST: usize = 16 * 1024;
+    let want = needed.max(current.saturating_mul(2)).max(SMALLEST);
+    let mut capacity = limit.max(needed);
+    while capacity / 2 >= want {
+        capacity /= 2;
+    }
+    capacity
+}
+
+/// The response with its body read whole ([`read_body`]) and put back as
+/// one chunk. progenitor reads a success body with `Response::bytes()`,
+/// which holds it twice at the peak; read here first, its one chunk passes
+/// through that without a copy.
+pub(crate) async fn buffered(
+    response: reqwest::Response,
+    limit: u64,
+) -> reqwest::Result<reqwest::Response> {
+    let head = Head::of(&response);
+    let body = read_body(response, limit).await?;
+    Ok(head.with_body(bytes::Bytes::from(body)))
 }
 
 /// A response's status line, headers and URL, to put a new body under.

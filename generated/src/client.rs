@@ -239,7 +239,7 @@ impl ClientHooks<Call> for raw::Client {
                 *empty.status_mut() = http::StatusCode::NO_CONTENT;
                 Ok(reqwest::Response::from(empty))
             }
-            None => Ok(response),
+            None => transport::buffered(response, self.inner.shared.max_response_size).await,
         }
     }
 }
@@ -383,7 +383,15 @@ impl PhalaCloud {
 /// | `retry_policy` | [`RetryPolicy::default`] |
 /// | `max_response_size` | [`DEFAULT_MAX_RESPONSE_SIZE`] (32 MiB) |
 /// | `user_agent` | [`DEFAULT_USER_AGENT`] (`phala-cloud-rust/<version>`) |
-/// | `http_client` | a rustls client that does not follow redirects itself |
+/// | `http_client` / `http_client_builder` | a rustls client that does not follow redirects itself |
+///
+/// This crate follows redirects itself, and drops the API key (and
+/// `Authorization`, `Cookie`) on a hop to another origin. A
+/// `reqwest::Client` that followed redirects on its own would forward
+/// `X-API-Key` to any host a server points it at, so
+/// [`Self::http_client`] accepts only a client built with
+/// `.redirect(reqwest::redirect::Policy::none())`, and
+/// [`Self::http_client_builder`] sets that policy itself.
 #[derive(Default)]
 pub struct PhalaCloudBuilder {
     api_key: Option<String>,
@@ -391,7 +399,7 @@ pub struct PhalaCloudBuilder {
     version: Option<String>,
     timeout: Option<Duration>,
     headers: HeaderMap,
-    http: Option<reqwest::Client>,
+    http: Option<CallerHttp>,
     retry: Option<RetryPolicy>,
     max_response_size: Option<u64>,
 }
@@ -431,7 +439,8 @@ impl PhalaCloudBuilder {
     }
 
     /// The whole-request timeout (default 30 s). Ignored when a
-    /// [`reqwest::Client`] is supplied with [`Self::http_client`].
+    /// [`reqwest::Client`] is supplied with [`Self::http_client`] or
+    /// [`Self::http_client_builder`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -467,13 +476,31 @@ impl PhalaCloudBuilder {
         self
     }
 
-    /// Sends requests through this `reqwest::Client`. The key, version,
-    /// user agent and base URL still apply. Build it with
-    /// `redirect(reqwest::redirect::Policy::none())`: this crate follows
-    /// redirects itself so that the key never goes to another origin, which
-    /// a client that follows redirects on its own cannot promise.
+    /// Sends requests through this `reqwest::Client`; the key, version,
+    /// user agent and base URL still apply, and [`Self::timeout`] does not
+    /// (the client's own applies).
+    ///
+    /// The client must be built with
+    /// `.redirect(reqwest::redirect::Policy::none())`, or [`Self::build`]
+    /// refuses it: this crate follows redirects itself so that the key
+    /// never goes to another origin, which a client that follows redirects
+    /// on its own cannot promise (reqwest drops `Authorization` and
+    /// `Cookie` on such a hop, not `X-API-Key`). To keep a client's other
+    /// settings (proxy, TLS, timeouts) without building it, pass its
+    /// builder to [`Self::http_client_builder`] instead.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+        self.http = Some(CallerHttp::Client(client));
+        self
+    }
+
+    /// Sends requests through a client built from this
+    /// `reqwest::ClientBuilder`, with every setting the caller gave it
+    /// (proxy, TLS, timeouts, ...) and one change:
+    /// `.redirect(reqwest::redirect::Policy::none())`, since this crate
+    /// follows redirects itself and keeps the key on the original origin.
+    /// [`Self::timeout`] does not apply; the builder's own does.
+    pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(CallerHttp::Builder(Box::new(builder)));
         self
     }
 
@@ -515,7 +542,23 @@ impl PhalaCloudBuilder {
         // `own_http` remembers the timeout of a client this crate built, so
         // the blocking client can build its own pool alike.
         let (http, own_http) = match self.http {
-            Some(client) => (client, None),
+            Some(CallerHttp::Client(client)) if follows_no_redirects(&client) => (client, None),
+            Some(CallerHttp::Client(_)) => {
+                return Err(config_error(
+                    "the reqwest::Client given to http_client may follow redirects itself, \
+                     and would then send the API key to whatever host a redirect names; build \
+                     it with .redirect(reqwest::redirect::Policy::none()), or pass its \
+                     ClientBuilder to http_client_builder"
+                        .into(),
+                ))
+            }
+            Some(CallerHttp::Builder(builder)) => {
+                let client = (*builder)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(http_build_error)?;
+                (client, None)
+            }
             None => {
                 let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
                 (build_http(timeout)?, Some(timeout))
@@ -548,12 +591,39 @@ fn build_http(timeout: Duration) -> Result<reqwest::Client, PhalaCloudError> {
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .map_err(|e| {
-            PhalaCloudError::Request(RequestError::new(
-                "cannot build the HTTP client",
-                Some(Box::new(e)),
-            ))
-        })
+        .map_err(http_build_error)
+}
+
+fn http_build_error(e: reqwest::Error) -> PhalaCloudError {
+    PhalaCloudError::Request(RequestError::new(
+        "cannot build the HTTP client",
+        Some(Box::new(e)),
+    ))
+}
+
+/// The HTTP client a caller supplied, built or to build.
+enum CallerHttp {
+    Client(reqwest::Client),
+    Builder(Box<reqwest::ClientBuilder>),
+}
+
+/// True only when `client` was built with `Policy::none()`, so it hands
+/// every redirect back to this crate.
+///
+/// reqwest 0.13 has no getter for a client's redirect policy, so this reads
+/// the client's `Debug` output, which shows `redirect_policy:
+/// "Policy(None)"` exactly when the policy is `Policy::none()` (and no such
+/// field for the default policy, `Limit(..)` or `Custom` for the others).
+/// Only the part before `default_headers` is read, since a header value is
+/// the caller's text. Anything else, such as a reqwest whose output reads
+/// otherwise, counts as a client that may follow redirects: refused.
+fn follows_no_redirects(client: &reqwest::Client) -> bool {
+    let described = format!("{client:?}");
+    let Some((settings, _)) = described.split_once(", default_headers: ") else {
+        return false;
+    };
+    let none = r#", redirect_policy: "Policy(None)""#;
+    settings.ends_with(none) || settings.ends_with(&format!("{none}, referer: true"))
 }
 
 fn config_error(message: String) -> PhalaCloudError {

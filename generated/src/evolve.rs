@@ -146,33 +146,41 @@ macro_rules! open_enum {
 pub(crate) use open_enum;
 
 /// `Deserialize` for an open union: the variants are tried in
-/// [`variant_order`], each decoding the buffered JSON alone, and an object
-/// that fits none becomes the fallback variant, which keeps it. Anything
-/// else fails with serde's own words for an untagged enum, which the
-/// runtime explains (see `runtime::decode_failure`).
+/// [`variant_order`], each decoding the body's text alone, and an object
+/// that fits none becomes the fallback variant, which keeps it as a
+/// `Value`. Anything else fails with serde's own words for an untagged
+/// enum, which the runtime explains (see `runtime::decode_failure`).
+///
+/// The body is buffered as its text (`RawValue`), not as a `Value`: a
+/// `Value` takes up to 32 times the text (an array of small numbers), and
+/// only the fallback needs one.
 macro_rules! open_union {
     ($name:ident { $($variant:ident($ty:ty)),* $(,)? } else $fallback:ident) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tries: &[fn(&::serde_json::Value) -> ::std::option::Option<$name>] = &[
-                    $(|v| <$ty as ::serde::Deserialize>::deserialize(v).ok().map($name::$variant),)*
+                use ::serde::de::Error as _;
+                let raw = <::std::boxed::Box<::serde_json::value::RawValue> as ::serde::Deserialize>::deserialize(deserializer)?;
+                let text = raw.get();
+                let tries: &[fn(&str) -> ::std::option::Option<$name>] = &[
+                    $(|t| ::serde_json::from_str::<$ty>(t).ok().map($name::$variant),)*
                 ];
                 for i in $crate::evolve::variant_order(stringify!($name)) {
-                    if let ::std::option::Option::Some(found) = tries.get(i).and_then(|t| t(&value)) {
+                    if let ::std::option::Option::Some(found) = tries.get(i).and_then(|t| t(text)) {
                         return ::std::result::Result::Ok(found);
                     }
                 }
                 // Only an object is a shape this crate may not know yet;
                 // anything else (an empty body's `null`) is an error.
-                if !value.is_object() {
-                    return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(
-                        concat!("data did not match any variant of untagged enum ", stringify!($name)),
-                    ));
+                if !text.trim_start().starts_with('{') {
+                    return ::std::result::Result::Err(D::Error::custom(concat!(
+                        "data did not match any variant of untagged enum ",
+                        stringify!($name)
+                    )));
                 }
-                $crate::evolve::fell_back(stringify!($name), &value);
+                $crate::evolve::fell_back(stringify!($name), text);
+                let value = ::serde_json::from_str(text).map_err(D::Error::custom)?;
                 ::std::result::Result::Ok($name::$fallback(value))
             }
         }
@@ -236,13 +244,18 @@ pub(crate) fn preferred(variants: &[crate::runtime::UnionVariant], version: &str
 /// warning (target `phala_cloud::evolve`) says which variant it was read as
 /// and why it failed, since it usually means the API is newer than this
 /// crate.
-pub(crate) fn fell_back(name: &str, value: &serde_json::Value) {
+pub(crate) fn fell_back(name: &str, text: &str) {
     if !tracing::enabled!(target: "phala_cloud::evolve", tracing::Level::WARN) {
         return;
     }
     let version = DECODING.with(Cell::get).unwrap_or(crate::DEFAULT_API_VERSION);
-    let (path, why) = crate::runtime::explain(name, value, version)
-        .unwrap_or_else(|| (".".to_owned(), format!("fits no variant of `{name}`")));
+    // Explained only when small, as a decode error is: each variant decodes
+    // the text again.
+    let explained = (text.len() <= crate::classify::SMALL_JSON)
+        .then(|| crate::runtime::explain(name, text, version))
+        .flatten();
+    let (path, why) =
+        explained.unwrap_or_else(|| (".".to_owned(), format!("fits no variant of `{name}`")));
     tracing::warn!(
         target: "phala_cloud::evolve",
         union = name,

@@ -218,38 +218,43 @@ impl<'a, M: 'static> WatchCvmState<'a, M> {
             // Without `target` the server answers the state as JSON: one
             // `State` event, so both forms read the same.
             let whole = crate::runtime::read_whole(response, &raw.inner).await?;
-            let state = decode(status, whole.data(), "the state does not decode")?;
+            let limit = raw.inner.shared.max_response_size;
+            let state = decode(status, whole.into_data(), "the state does not decode", limit)?;
             return Ok(Box::pin(futures_util::stream::iter([Ok(
                 CvmStateEvent::State(state),
             )])));
         }
         let events = crate::negotiate::events(response, raw.inner.clone());
+        let limit = raw.inner.shared.max_response_size;
         Ok(Box::pin(futures_util::stream::unfold(
             Some(events),
-            |events| async move {
+            move |events| async move {
                 let mut events = events?;
                 let parsed = match events.next().await? {
-                    Ok(event) => parse(&event.event, &event.data),
+                    Ok(event) => parse(&event.event, event.data, limit),
                     Err(e) => return Some((Err(e), None)),
                 };
-                let last = matches!(parsed, Ok(CvmStateEvent::Complete(_)));
+                // `Complete` ends the watch, and so does an error (a payload
+                // that does not decode): it is the stream's last item.
+                let last = matches!(parsed, Ok(CvmStateEvent::Complete(_)) | Err(_));
                 Some((parsed, (!last).then_some(events)))
             },
         )))
     }
 }
 
-/// `data` as a `T`; otherwise a `ValidationError` keeping the data, its
-/// message starting with `problem`.
+/// `data` as a `T`; otherwise a `ValidationError` keeping the data (not a
+/// copy of it), its message starting with `problem`.
 fn decode<T: serde::de::DeserializeOwned>(
     status: u16,
-    data: &[u8],
+    data: Vec<u8>,
     problem: &str,
+    limit: u64,
 ) -> Result<T, PhalaCloudError> {
-    serde_json::from_slice(data).map_err(|e| {
+    serde_json::from_slice(&data).map_err(|e| {
         ValidationError::new(
             Some(status),
-            String::from_utf8_lossy(data).into_owned(),
+            crate::runtime::body_text(data, limit),
             None,
             format!("{problem}: {e}"),
         )
@@ -258,17 +263,26 @@ fn decode<T: serde::de::DeserializeOwned>(
 }
 
 /// One event, typed by its `event:` field.
-fn parse(event: &str, data: &str) -> Result<CvmStateEvent, PhalaCloudError> {
+fn parse(event: &str, data: String, limit: u64) -> Result<CvmStateEvent, PhalaCloudError> {
     let (state, json) = ("the state does not decode", "invalid event data");
-    let bytes = data.as_bytes();
     Ok(match event {
-        "state" => CvmStateEvent::State(decode(200, bytes, state)?),
-        "complete" => CvmStateEvent::Complete(decode(200, bytes, state)?),
-        "timeout" => CvmStateEvent::Timeout(decode(200, bytes, json)?),
-        "error" => CvmStateEvent::Error(decode(200, bytes, json)?),
+        "state" | "complete" => {
+            let s = decode(200, data.into_bytes(), state, limit)?;
+            match event {
+                "state" => CvmStateEvent::State(s),
+                _ => CvmStateEvent::Complete(s),
+            }
+        }
+        "timeout" | "error" => {
+            let v = decode(200, data.into_bytes(), json, limit)?;
+            match event {
+                "timeout" => CvmStateEvent::Timeout(v),
+                _ => CvmStateEvent::Error(v),
+            }
+        }
         _ => CvmStateEvent::Other {
             event: event.to_owned(),
-            data: data.to_owned(),
+            data,
         },
     })
 }

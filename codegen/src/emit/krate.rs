@@ -385,11 +385,6 @@ const DEPENDENCIES: &[(&str, &str, Need)] = &[
         Need::Mentioned("chrono::"),
     ),
     ("dotenvy", r#""0.15""#, Need::Mentioned("dotenvy::")),
-    (
-        "eventsource-stream",
-        r#""0.2""#,
-        Need::Mentioned("eventsource_stream::"),
-    ),
     ("fastrand", r#""2""#, Need::Always),
     ("futures-core", r#""0.3""#, Need::Always),
     (
@@ -418,7 +413,13 @@ const DEPENDENCIES: &[(&str, &str, Need)] = &[
         r#"{ version = "1", features = ["derive"] }"#,
         Need::Always,
     ),
-    ("serde_json", r#""1""#, Need::Always),
+    // `raw_value`: error bodies are read through borrowed `RawValue`s
+    // rather than parsed whole into a `Value` (runtime/classify.rs).
+    (
+        "serde_json",
+        r#"{ version = "1", features = ["raw_value"] }"#,
+        Need::Always,
+    ),
     ("serde_path_to_error", r#""0.1""#, Need::Always),
     ("sha2", r#""0.10""#, Need::Mentioned("sha2::")),
     ("sha3", r#""0.10""#, Need::Mentioned("sha3::")),
