@@ -537,3 +537,159 @@ async fn number_or_string_union_round_trips() {
 // ---------------------------------------------------------------------------
 // 8. Headers on every request
 // ---------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------
+// Forward compatibility (issue 28): the API ahead of its spec.
+// ---------------------------------------------------------------------------
+
+/// A CVM as an action returns it: the spec's `VM`, with `id` an integer up
+/// to 2026-01-21 or a hashid string from 2026-05-22.
+fn vm_json(id: serde_json::Value) -> serde_json::Value {
+    json!({
+        "id": id, "name": "vm", "status": "starting", "teepod_id": 3,
+        "app_id": "app_1", "vcpu": 1, "memory": 1024, "disk_size": 10,
+        "created_at": "2026-06-23T10:00:00Z"
+    })
+}
+
+#[test]
+fn an_unknown_enum_value_decodes_prints_and_goes_back_unchanged() {
+    // A value the spec does not list (a new KMS type).
+    let kms: KmsType = serde_json::from_value(json!("tdx-next")).expect("an open enum");
+    assert!(matches!(kms, KmsType::Unknown(ref v) if v.as_str() == "tdx-next"));
+    assert_eq!(kms.to_string(), "tdx-next");
+    assert_eq!(kms.as_str(), "tdx-next");
+    assert_eq!(serde_json::to_value(&kms).unwrap(), json!("tdx-next"));
+    // Known values are unchanged, and a string converts either way.
+    let known: KmsType = serde_json::from_value(json!("phala")).unwrap();
+    assert_eq!(known, KmsType::Phala);
+    assert_eq!(serde_json::to_value(&known).unwrap(), json!("phala"));
+    assert_eq!("phala".parse::<KmsType>(), Ok(KmsType::Phala));
+    assert_eq!(KmsType::from("tdx-next"), kms);
+    // Still a type error when it is not a string at all.
+    assert!(serde_json::from_value::<KmsType>(json!(7)).is_err());
+
+    // Inside a response model: the model decodes, and writes it back.
+    let mut body = cvm_info_json("cvm_1", "a");
+    body["kms_type"] = json!("tdx-next");
+    body["node_info"]["status"] = json!("DRAINING");
+    let detail: phala_cloud::types::CvmInfoV20260121 = serde_json::from_value(body).unwrap();
+    assert_eq!(
+        detail.kms_type.as_ref().map(KmsType::as_str),
+        Some("tdx-next")
+    );
+    assert!(matches!(
+        detail.node_info.as_ref().and_then(|n| n.status.as_ref()),
+        Some(TeepodStatus::Unknown(v)) if v.as_str() == "DRAINING"
+    ));
+    let back = serde_json::to_value(&detail).unwrap();
+    assert_eq!(back["kms_type"], json!("tdx-next"));
+    assert_eq!(back["node_info"]["status"], json!("DRAINING"));
+}
+
+#[tokio::test]
+async fn a_version_union_decodes_by_the_version_sent_and_reads_it_typed() {
+    use phala_cloud::types::VmResponse;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/cvms/cvm_1/start"))
+        .and(wiremock::matchers::header("x-phala-version", "2026-06-23"))
+        .respond_with(json_ok(&vm_json(json!("cvm_1"))))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/cvms/7/start"))
+        .and(wiremock::matchers::header("x-phala-version", "2026-01-21"))
+        .respond_with(json_ok(&vm_json(json!(7))))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+
+    // The default version (2026-06-23) gets the hashid shape of 2026-05-22.
+    let vm = c.start_cvm("cvm_1").await.expect("the 2026-05-22 shape");
+    let typed = vm.as_v20260623().expect("the model 2026-06-23 sends");
+    assert_eq!(typed.id, "cvm_1");
+    assert_eq!(vm.id(), "cvm_1");
+    assert!(vm.as_v20260121().is_none());
+
+    // A pinned older version: its integer id, in its own model.
+    let old = c
+        .start_cvm("7")
+        .api_version("2026-01-21")
+        .await
+        .expect("the 2026-01-21 shape");
+    assert!(
+        matches!(old, VmResponse::V20251028(ref v) if v.id == 7),
+        "{old:?}"
+    );
+    assert_eq!(old.as_v20260121().map(|v| v.id), Some(7));
+    assert_eq!(old.id(), "7");
+}
+
+#[tokio::test]
+async fn an_object_no_version_knows_is_kept_and_its_fields_read() {
+    use phala_cloud::types::VmResponse;
+    let server = MockServer::start().await;
+    // `vcpu` became an object in some later version: fits neither model.
+    let mut body = vm_json(json!("cvm_9"));
+    body["vcpu"] = json!({"count": 2, "kind": "shared"});
+    Mock::given(method("POST"))
+        .respond_with(json_ok(&body))
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .stop_cvm("cvm_9")
+        .send_with_meta()
+        .await
+        .expect("kept, not failed");
+    let vm = response.data();
+    assert!(
+        matches!(vm, VmResponse::Unknown(json) if *json == body),
+        "{vm:?}"
+    );
+    assert_eq!(vm.id(), "cvm_9");
+    assert_eq!(vm.name(), "vm");
+    assert_eq!(vm.vcpu(), 0, "absent as an integer: empty");
+    assert!(vm.as_v20260623().is_none());
+    assert_eq!(response.json().unwrap()["vcpu"]["kind"], json!("shared"));
+}
+
+#[tokio::test]
+async fn fields_the_spec_does_not_name_are_read_from_the_kept_body() {
+    let server = MockServer::start().await;
+    let mut detail = cvm_info_json("cvm_1", "a");
+    detail["compose_file"] = json!(null);
+    detail["billing_tier"] = json!("enterprise");
+    detail["node_info"]["rack"] = json!("r-12");
+    detail["empty_new_list"] = json!([]);
+    Mock::given(method("GET"))
+        .and(path("/api/v1/cvms/cvm_1"))
+        .respond_with(json_ok(&detail))
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .get_cvm_info("cvm_1")
+        .send_with_meta()
+        .await
+        .unwrap();
+    assert!(
+        response.data().as_v20260623().is_some(),
+        "typed, not Unknown"
+    );
+    let extra = response.extra_fields();
+    assert_eq!(extra.get("billing_tier"), Some(&json!("enterprise")));
+    assert_eq!(extra.get("node_info.rack"), Some(&json!("r-12")));
+    assert_eq!(
+        extra.len(),
+        2,
+        "known fields and empty values are not listed: {extra:?}"
+    );
+    assert_eq!(
+        response.json().unwrap()["billing_tier"],
+        json!("enterprise")
+    );
+    assert_eq!(
+        response.body().map(<[u8]>::len),
+        Some(detail.to_string().len())
+    );
+}

@@ -4,7 +4,9 @@
 //! wiremock server on 127.0.0.1 and decodes a body the Python SDK 0.2.0's
 //! model accepts (`tests/data/python_operations.json`, checked against
 //! those models by `tests/data/check_python_shapes.py`), in every API
-//! version shape the model has.
+//! version shape the model has. The 5 of `50-upstream-operations.yaml`,
+//! from the upstream SDKs, are last: their request and the sample body
+//! their tests use.
 #![allow(deprecated)] // get_cvm_containers_stats and update_cvm_visibility are deprecated upstream.
 
 use phala_cloud::types::{
@@ -264,4 +266,82 @@ fn the_blocking_and_safe_forms_reach_the_same_operations() {
     let err = missing.error.expect("a 404 is an error");
     assert_eq!(err.status_code(), Some(404));
     assert!(err.to_string().contains("KMS contract not found"), "{err}");
+}
+
+#[tokio::test]
+async fn operations_of_the_upstream_sdks_send_their_requests_and_decode() {
+    use phala_cloud::types::UpdateCvmSshKeysRequest;
+    let server = MockServer::start().await;
+    let status = json!({"current_hash": "aaa", "latest_official_hash": "bbb",
+        "is_official": true, "is_latest": false, "can_upgrade": true});
+    let key = json!({"id": "sshkey_abc", "owner_user_id": "usr_1", "owner_username": "alice",
+        "added_by_user_id": "usr_2", "name": "laptop", "public_key": "ssh-ed25519 AAAA",
+        "fingerprint": "SHA256:abc", "key_type": "ssh-ed25519"});
+    let keys = json!({"keys": [key], "restart_required": true});
+    Mock::given(method("GET"))
+        .and(path("/api/v1/cvms/cvm_1/pre-launch-script/upgrade-status"))
+        .respond_with(json_ok(&status))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/api/v1/cvms/cvm_1/pre-launch-script/upgrade-to-latest-official",
+        ))
+        .and(header("x-compose-hash", "0xfeed"))
+        .and(header("x-transaction-hash", "0xbeef"))
+        .respond_with(json_raw(
+            202,
+            r#"{"status": "in_progress", "message": "upgrading", "correlation_id": "op_1"}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/cvms/cvm_1/ssh-keys"))
+        .respond_with(json_ok(&keys))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v1/cvms/cvm_1/ssh-keys"))
+        .and(body_json(
+            json!({"ssh_key_ids": ["sshkey_abc"], "apply_now": true}),
+        ))
+        .respond_with(json_ok(&keys))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/v1/tokens/self"))
+        .respond_with(wiremock::ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+
+    let upgrade = c
+        .get_pre_launch_script_upgrade_status("cvm_1")
+        .await
+        .unwrap();
+    assert!(upgrade.can_upgrade && !upgrade.is_latest);
+    assert_eq!(upgrade.current_hash.as_deref(), Some("aaa"));
+    let started = c
+        .upgrade_pre_launch_script("cvm_1")
+        .x_compose_hash("0xfeed")
+        .x_transaction_hash("0xbeef")
+        .await
+        .unwrap();
+    assert_eq!(started.correlation_id.as_deref(), Some("op_1"));
+    let stored = c.get_cvm_ssh_keys("cvm_1").await.unwrap();
+    assert_eq!(stored.keys[0].owner_username, "alice");
+    let replaced = c
+        .update_cvm_ssh_keys(
+            "cvm_1",
+            UpdateCvmSshKeysRequest::new(vec!["sshkey_abc".to_owned()]).apply_now(true),
+        )
+        .await
+        .unwrap();
+    assert!(replaced.restart_required);
+    c.revoke_current_api_token().await.unwrap();
 }

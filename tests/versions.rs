@@ -88,3 +88,50 @@ fn the_blocking_client_sends_the_same_versions() {
         ]
     );
 }
+
+/// From 2026-06-23 `GET /kms` and `GET /kms/{id}` answer with KMS
+/// contracts: `list_kms_contracts` and `get_kms_contract` send that version
+/// and decode the contracts; `get_kms_list` and `get_kms_info` stay on the
+/// KMS nodes of 2026-05-22 (as the Python SDK 0.2.0 pins them).
+#[tokio::test]
+async fn kms_contract_methods_are_pinned_to_2026_06_23_and_decode_contracts() {
+    let server = MockServer::start().await;
+    let contract = json!({
+        "id": "kc_abc", "slug": "phala", "label": "Phala KMS",
+        "contract_address": "phala", "chain_id": 0,
+        "k256_pubkey": "02ab", "ca_pubkey": null, "node_count": 3
+    });
+    let node =
+        json!({"id": "kms_1", "slug": "kms-prod", "url": "https://kms.example", "version": "0.5"});
+    for (at, version, body) in [
+        ("/api/v1/kms/phala", "2026-06-23", contract.clone()),
+        (
+            "/api/v1/kms",
+            "2026-06-23",
+            json!({"items": [contract], "total": 1, "page": 1, "page_size": 20, "pages": 1}),
+        ),
+        ("/api/v1/kms/kms_1", "2026-05-22", node.clone()),
+        (
+            "/api/v1/kms",
+            "2026-05-22",
+            json!({"items": [node], "total": 1, "page": 1, "page_size": 20, "pages": 1}),
+        ),
+    ] {
+        Mock::given(wiremock::matchers::path(at))
+            .and(wiremock::matchers::header("x-phala-version", version))
+            .respond_with(json_ok(&body))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let c = client(&server);
+    assert_eq!(c.api_version(), "2026-06-23");
+    let found = c.get_kms_contract("phala").await.expect("a contract");
+    assert_eq!((found.id.as_str(), found.node_count), ("kc_abc", 3));
+    let page = c.list_kms_contracts().await.expect("a page of contracts");
+    assert_eq!(page.items[0].contract_address, "phala");
+    let info = c.get_kms_info("kms_1").await.expect("a KMS node");
+    assert_eq!(info.url, "https://kms.example");
+    let nodes = c.get_kms_list().await.expect("a page of KMS nodes");
+    assert_eq!(nodes.items[0].id.to_string(), "kms_1");
+}

@@ -171,6 +171,28 @@ pub fn describe(surface: &mut Surface, items: &[syn::Item], plan: &Plan) {
         .extend(crate::compare::request_models(surface));
 }
 
+/// The open enum the crate's docs show (the one most struct fields have,
+/// the first by name on a tie), with its first value: `(enum, variant)`.
+pub fn showcase(items: &[syn::Item], plan: &Plan) -> Option<(String, String)> {
+    let mut uses: BTreeMap<&str, usize> = plan.enums.keys().map(|n| (n.as_str(), 0)).collect();
+    for item in items {
+        let syn::Item::Struct(s) = item else { continue };
+        for field in s.fields.iter() {
+            let ty = &field.ty;
+            let mut named = BTreeSet::new();
+            super::types::mentioned(quote!(#ty), &mut named);
+            for name in named {
+                if let Some(count) = uses.get_mut(name.as_str()) {
+                    *count += 1;
+                }
+            }
+        }
+    }
+    let (name, _) = uses.into_iter().rev().max_by_key(|(_, count)| *count)?;
+    let (variant, _) = plan.enums.get(name)?.values.first()?;
+    Some((name.to_owned(), variant.to_string()))
+}
+
 /// The variants and JSON strings of a string enum (every variant a unit
 /// one, named by `#[serde(rename)]` or by itself); `None` for any other.
 fn string_values(e: &syn::ItemEnum) -> Option<Vec<(syn::Ident, String)>> {

@@ -83,7 +83,16 @@ pub fn files(
     );
     put(
         "README.md".into(),
-        format::markdown(&readme::readme(api, config, version, bound), None),
+        format::markdown(
+            &readme::readme(
+                api,
+                config,
+                version,
+                bound,
+                evolve::showcase(&raw.types, plan),
+            ),
+            None,
+        ),
     );
     background.rust(krate::settings_rs(config), "src/settings.rs".into());
     background.rust(error_codes::emit(catalog)?, "src/error_codes.rs".into());

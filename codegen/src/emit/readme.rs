@@ -11,7 +11,15 @@ use crate::bind::Bound;
 use crate::config::Config;
 use crate::ir::Api;
 
-pub fn readme(api: &Api, config: &Config, version: &str, bound: &[Bound]) -> String {
+/// `open_enum` is the open enum (and one of its variants) the section on a
+/// newer API shows; see [`super::evolve::showcase`].
+pub fn readme(
+    api: &Api,
+    config: &Config,
+    version: &str,
+    bound: &[Bound],
+    open_enum: Option<(String, String)>,
+) -> String {
     let k = &config.krate;
     let crate_ident = k.name.replace('-', "_");
     let docs = format!("https://docs.rs/{}/latest/{crate_ident}", k.name);
@@ -37,6 +45,13 @@ pub fn readme(api: &Api, config: &Config, version: &str, bound: &[Bound]) -> Str
         out.push_str(&quickstart(call));
         out.push_str(&blocking(call));
     }
+    let newest = config
+        .api
+        .supported_versions
+        .iter()
+        .max()
+        .map(String::as_str);
+    out.push_str(&newer_api(api, newest, call.as_deref(), open_enum));
     out.push_str(
         "## Testing code that uses the client\n\n\
          Point the client at a local mock server, such as \
@@ -81,6 +96,63 @@ fn quickstart(call: &str) -> String {
          Each method has a `safe_` twin whose result never fails: it holds the data or the \
          error, as the Python SDK's `safe_*` methods do.\n\n"
     )
+}
+
+/// What a caller meets when the API is ahead of this crate: open enums,
+/// version unions, and fields the spec does not name.
+fn newer_api(
+    api: &Api,
+    newest: Option<&str>,
+    call: Option<&str>,
+    open_enum: Option<(String, String)>,
+) -> String {
+    let mut out = String::from(
+        "## When the API is newer than this crate\n\n\
+         The API gains values, shapes and fields before its published spec does. Responses \
+         keep decoding when they do:\n\n",
+    );
+    if let Some((name, variant)) = open_enum {
+        out.push_str(&format!(
+            "- A string enum in a response keeps a value this crate does not know yet in its \
+             `Unknown` variant, which prints and is sent back as the server sent it. The \
+             enums are `#[non_exhaustive]`, so a `match` ends with a catch-all arm:\n\n\
+             ```rust\n\
+             fn describe(value: &phala_cloud::types::{name}) -> String {{\n\
+             \x20   match value {{\n\
+             \x20       phala_cloud::types::{name}::{variant} => \"the one this code handles\".to_owned(),\n\
+             \x20       other => format!(\"{{other}}\"), // any other, known or not, as sent\n\
+             \x20   }}\n\
+             }}\n\
+             ```\n\n"
+        ));
+    }
+    if let (false, Some(newest)) = (api.model_versions.is_empty(), newest) {
+        out.push_str(&format!(
+            "- A response whose shape depends on the API version is an enum of one model \
+             per version, decoded by the version the request sent. Its accessors read the \
+             fields every version has; `as_v{}()` and its siblings give the model a \
+             version sends. A body of a shape this crate does not know is kept, as JSON, in \
+             its `Unknown` variant, and the accessors still read it.\n",
+            newest.replace('-', "")
+        ));
+    }
+    if let Some(call) = call {
+        out.push_str(&format!(
+            "- Fields the spec does not name are kept: `send_with_meta()` returns the \
+             response with `extra_fields()` (each field the model lacks, by path) and \
+             `json()` (the whole body).\n\n\
+             ```rust,no_run\n\
+             async fn extras(client: &phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {{\n\
+             \x20   let response = {call}.send_with_meta().await?;\n\
+             \x20   for (path, value) in response.extra_fields() {{\n\
+             \x20       println!(\"{{path}}: {{value}}\");\n\
+             \x20   }}\n\
+             \x20   Ok(())\n\
+             }}\n\
+             ```\n\n"
+        ));
+    }
+    out
 }
 
 /// The same call on the blocking client.

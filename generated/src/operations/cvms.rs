@@ -5345,7 +5345,7 @@ use std::time::Duration;
 // The app id and compose hash come from `provision_cvm`.
 let commit = CreateTappRequest::new("my-app-id", "compose-hash-from-provision");
 let vm = client.commit_cvm_provision(commit).await?;
-client.wait_until_running(vm.id, Duration::from_secs(600)).await?;
+client.wait_until_running(vm.id(), Duration::from_secs(600)).await?;
 # Ok(())
 # }
 ```*/
