@@ -42,10 +42,11 @@ pub struct OpenEnum {
 }
 
 /// The open types: every string enum of two or more values and every
-/// union of models that a response reaches (even if a request does too: a value the server sends
-/// must decode), and every struct a response reaches. Models no operation
-/// reaches are left as typify made them. `versions` maps a model to its
-/// API version, to name numbered union variants by.
+/// union of models that a response reaches (even if a request does too: a
+/// value the server sends must decode), and every struct a response
+/// reaches. Models no operation reaches are left as typify made them.
+/// `versions` maps a model to its API version, to name numbered union
+/// variants by.
 pub fn plan(items: &[syn::Item], surface: &Surface, versions: &BTreeMap<String, String>) -> Plan {
     let responses: BTreeSet<String> = reachable(surface)
         .into_iter()

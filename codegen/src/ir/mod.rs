@@ -15,6 +15,9 @@ use crate::openapi::{self, escape};
 pub use crate::param_shape::ParamKind;
 use crate::param_shape::{mark_shadowed, param_kind};
 
+mod variants;
+pub use variants::add_variants;
+
 /// The whole API, operations sorted by method name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Api {
@@ -500,76 +503,6 @@ fn operation(
         variant_of: None,
         operation_id: op_id,
     })
-}
-
-/// Adds the methods of `[api.variants]` to `api`: each a copy of the
-/// operation it names, under its own name, pinned to its version and
-/// decoding into its model (a component of `doc`, which is normalized, so
-/// components already carry their Rust names, `type_names`). Returns the
-/// entries whose operation or model does not exist (unused overrides, as
-/// when generating from an older spec); a name already taken is an error.
-pub fn add_variants(
-    api: &mut Api,
-    variants: &BTreeMap<String, crate::config::Variant>,
-    doc: &Value,
-    type_names: &BTreeMap<String, String>,
-    config_path: &std::path::Path,
-) -> Result<Vec<String>> {
-    let mut unused = Vec::new();
-    for (name, v) in variants {
-        let place = || format!("[api.variants] `{name}`");
-        if api.operations.iter().any(|op| &op.name == name) {
-            return Err(Error::Config {
-                path: config_path.to_owned(),
-                message: format!(
-                    "{}: another operation already has this method name; choose another",
-                    place()
-                ),
-            });
-        }
-        let Some(base) = api.operations.iter().find(|op| op.name == v.of) else {
-            unused.push(format!("{} (no method `{}`)", place(), v.of));
-            continue;
-        };
-        let returns = type_names.get(&v.returns).unwrap_or(&v.returns).clone();
-        if doc
-            .pointer(&format!("/components/schemas/{}", escape(&returns)))
-            .is_none()
-        {
-            unused.push(format!("{} (no component schema `{}`)", place(), v.returns));
-            continue;
-        }
-        let Operation { description, .. } = base;
-        let note = format!(
-            "The request of [`{of}`](Self::{of}), sent as API version {version}, at which \
-             the server answers with [`{returns}`](crate::types::{returns}).",
-            of = v.of,
-            version = v.version,
-        );
-        let mut op = base.clone();
-        op.name = name.clone();
-        op.python_aliases.clear();
-        op.version_pin = Some(v.version.clone());
-        op.description = Some(match description {
-            Some(d) => format!("{note}\n\n{d}"),
-            None => note,
-        });
-        op.success = Success::Json {
-            component: Some(returns.clone()),
-        };
-        op.untyped_reason = None;
-        op.variant_of = Some(VariantOf {
-            method: v.of.clone(),
-            returns,
-        });
-        api.operations.push(op);
-    }
-    for op in api.operations.iter_mut() {
-        op.python_aliases
-            .retain(|alias| !variants.contains_key(alias));
-    }
-    api.operations.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(unused)
 }
 
 fn responses(
