@@ -14,12 +14,25 @@ use crate::{raw, PhalaCloud};
 /// A JSON response also keeps its body as received, so fields the spec
 /// does not name yet (the API is often ahead of it) can be read without a
 /// second request: [`Response::json`] and [`Response::extra_fields`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Response<T> {
     data: T,
     status: u16,
     headers: HeaderMap,
     body: Option<bytes::Bytes>,
+}
+
+/// The body shows as its length: it may be megabytes, and the data holds
+/// what it says.
+impl<T: std::fmt::Debug> std::fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("data", &self.data)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())))
+            .finish()
+    }
 }
 
 impl<T> Response<T> {
