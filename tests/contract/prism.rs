@@ -24,6 +24,11 @@ impl Prism {
         let port = free_port();
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("prism.log");
+        // Prism watches its document and restarts (closing its port for a
+        // moment) when it changes; every test writes the shared overlaid
+        // spec again, so each Prism serves a copy of its own.
+        let served = dir.path().join("openapi.json");
+        std::fs::copy(spec, &served).unwrap();
         let mut cmd = Command::new(&bin);
         cmd.args([
             "mock",
@@ -36,10 +41,10 @@ impl Prism {
         if dynamic {
             cmd.args(["--dynamic", "--seed", "phala"]);
         }
-        cmd.arg(spec)
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(&log).unwrap())
-            .stderr(Stdio::null());
+        // stderr goes to the log too: a crash says why there.
+        let out = std::fs::File::create(&log).unwrap();
+        let err = out.try_clone().unwrap();
+        cmd.arg(&served).stdin(Stdio::null()).stdout(out).stderr(err);
         let child = cmd.spawn().expect("prism starts");
         let mut prism = Prism {
             child,

@@ -49,6 +49,7 @@ pub fn unions(items: &[syn::Item], versions: &super::types::Versions<'_>) -> Vec
     }));
     out
 }
+
 /// The type `item` implements `Display` for, if it is such an impl.
 fn display_impl_of(item: &syn::Item) -> Option<String> {
     let syn::Item::Impl(i) = item else {
