@@ -44,7 +44,10 @@ impl Prism {
         // stderr goes to the log too: a crash says why there.
         let out = std::fs::File::create(&log).unwrap();
         let err = out.try_clone().unwrap();
-        cmd.arg(&served).stdin(Stdio::null()).stdout(out).stderr(err);
+        cmd.arg(&served)
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err);
         let child = cmd.spawn().expect("prism starts");
         let mut prism = Prism {
             child,
