@@ -241,7 +241,7 @@ async fn run_mode(setup: &Setup, dynamic: bool) -> (Tally, String) {
             // version, whose model the spec cannot tell apart by path:
             // Prism answers with the operation's model. The request is
             // still checked; the variant's own model is decoded in
-            // tests/versions.rs and evolution.rs.
+            // tests/e2e/versions.rs and evolution.rs.
             tally.variants += 1;
             tally.called += 1;
             tally.sent += 1;

@@ -1,0 +1,357 @@
+//! Every input that used to panic or to produce a crate that does not
+//! compile (issue 16) is now exit 2 with a message that says where and what
+//! to do. Each case pins the whole message.
+
+
+use std::path::Path;
+
+use crate::support::{config_in, run_with};
+
+/// A multipart PATCH whose path parameter is `param`, and a JSON GET.
+fn spec(param: &str, extra_schemas: &str) -> String {
+    let p = serde_json::to_string(param).unwrap();
+    let key = p.trim_matches('"');
+    format!(
+        r#"{{
+  "openapi": "3.1.0",
+  "info": {{"title": "Names", "version": "1"}},
+  "paths": {{
+    "/api/v1/things/{{{key}}}/file": {{"patch": {{
+      "operationId": "upload_thing_api_v1_things__id__file_patch",
+      "parameters": [{{"name": {p}, "in": "path", "required": true, "schema": {{"type": "string"}}}}],
+      "requestBody": {{"content": {{"multipart/form-data": {{"schema": {{
+        "type": "object", "properties": {{"file": {{"type": "string", "format": "binary"}}}}
+      }}}}}}}},
+      "responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {{"type": "object"}}}}}}}}}}
+    }}}},
+    "/api/v1/things": {{"get": {{
+      "operationId": "list_things_api_v1_things_get",
+      "responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {{"type": "object"}}}}}}}}}}
+    }}}}
+  }},
+  "components": {{"schemas": {{"Thing": {{"type": "object"}}{extra_schemas}}}}}
+}}"#
+    )
+}
+
+/// Runs the generator on `spec_text` with the workspace configuration as
+/// `edit` changes it and `catalog` (Markdown) if given; returns the exit
+/// code and stderr.
+fn generate(
+    spec_text: &str,
+    edit: impl FnOnce(String) -> String,
+    catalog: Option<&str>,
+) -> (Option<i32>, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let spec_path = dir.path().join("spec.json");
+    std::fs::write(&spec_path, spec_text).unwrap();
+    let config = config_in(dir.path(), edit);
+    let mut args = vec![
+        "--allow-unused-overrides",
+        "--no-overlays",
+        "--spec",
+        spec_path.to_str().unwrap(),
+    ];
+    let catalog_path = dir.path().join("codes.md");
+    if let Some(text) = catalog {
+        std::fs::write(&catalog_path, text).unwrap();
+        args.extend(["--error-catalog", catalog_path.to_str().unwrap()]);
+    }
+    let out = run_with(&config, &args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code(), stderr, dir)
+}
+
+/// The error line, with the temporary directory replaced by `TMP`.
+fn error_line(stderr: &str, dir: &Path) -> String {
+    stderr
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .unwrap_or_else(|| panic!("no error line in:\n{stderr}"))
+        .replace(&dir.display().to_string(), "TMP")
+}
+
+fn expect(
+    spec_text: &str,
+    edit: impl FnOnce(String) -> String,
+    catalog: Option<&str>,
+    message: &str,
+) {
+    let (code, stderr, dir) = generate(spec_text, edit, catalog);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(error_line(&stderr, dir.path()), message);
+}
+
+const CATALOG_HEAD: &str =
+    "## Module 01: Things\n\n| Error Code | Exception | Message |\n|---|---|---|\n";
+
+#[test]
+fn multipart_parameter_names_that_are_not_identifiers() {
+    for (param, problem, suggestion) in [
+        ("", "it is empty", "x_"),
+        ("-", "it is empty", "x_"),
+        ("3", "it starts with '3'", "x_3"),
+    ] {
+        expect(
+            &spec(param, ""),
+            |t| t,
+            None,
+            &format!(
+                "error: operation `upload_thing_api_v1_things__id__file_patch` at \
+                 #/paths/~1api~1v1~1things~1{{{param}}}~1file/patch/parameters: parameter `{param}` \
+                 gives the Rust name {:?} is not a usable Rust identifier ({problem}); use a name \
+                 like `{suggestion}`",
+                heck::ToSnakeCase::to_snake_case(param)
+            ),
+        );
+    }
+}
+
+#[test]
+fn catalog_rows_and_modules_that_give_no_usable_name() {
+    let ok = |t: String| t;
+    let spec_text = spec("id", "");
+    expect(
+        &spec_text,
+        ok,
+        Some(&format!(
+            "{CATALOG_HEAD}| `ERR-01-001` | `Error` | Broken |\n"
+        )),
+        "error: TMP/codes.md:5: malformed row: ERR-01-001: the constant name \"\" (from class \
+         `Error`) is not a SCREAMING_SNAKE_CASE Rust identifier; name the code in \
+         [error_code_names] of spec/phala-codegen.toml, e.g. \"ERR-01-001\" = \"ERROR\"",
+    );
+    for class in ["UnknownError", "MissingError"] {
+        let constant = if class == "UnknownError" {
+            "UNKNOWN"
+        } else {
+            "MISSING"
+        };
+        let variant = if class == "UnknownError" {
+            "Unknown"
+        } else {
+            "Missing"
+        };
+        expect(
+            &spec_text,
+            ok,
+            Some(&format!(
+                "{CATALOG_HEAD}| `ERR-01-001` | `{class}` | Broken |\n"
+            )),
+            &format!(
+                "error: TMP/codes.md:5: malformed row: ERR-01-001: the constant {constant} (from \
+                 class `{class}`) would be the variant `ErrorCode::{variant}`, which `ErrorCode` \
+                 already has for codes it does not know; name the code in [error_code_names] of \
+                 spec/phala-codegen.toml, e.g. \"ERR-01-001\" = \"{constant}_ERROR\""
+            ),
+        );
+    }
+    expect(
+        &spec_text,
+        ok,
+        Some("## Module 0-7: Odd\n\n| Error Code | Exception | Message |\n|---|---|---|\n"),
+        "error: TMP/codes.md:1: malformed row: module id \"0-7\" cannot name a Rust module \
+         `module_0-7` (it contains '-'); use digits, e.g. `07`",
+    );
+    expect(
+        &spec_text,
+        ok,
+        Some("## Module x y: Empty\n"),
+        "error: TMP/codes.md:1: malformed row: module id \"x y\" cannot name a Rust module \
+         `module_x y` (it contains ' '); use digits, e.g. `07`",
+    );
+}
+
+#[test]
+fn a_code_listed_twice() {
+    expect(
+        &spec("id", ""),
+        |t| t,
+        Some(&format!(
+            "{CATALOG_HEAD}| `ERR-01-001` | `ThingBrokenError` | Broken |\n| `ERR-01-001` | `ThingGoneError` | Gone |\n"
+        )),
+        "error: TMP/codes.md:6: malformed row: ERR-01-001 is listed twice (first on line 5)",
+    );
+}
+
+#[test]
+fn error_code_names_that_are_not_constants() {
+    let catalog = format!("{CATALOG_HEAD}| `ERR-01-001` | `ThingBrokenError` | Broken |\n");
+    for (name, shown) in [
+        ("", "\"\""),
+        ("a b", "\"a b\""),
+        ("1X", "\"1X\""),
+        ("UNKNOWN", ""),
+    ] {
+        let edit = |t: String| {
+            t.lines()
+                .filter(|l| !(l.starts_with('"') && l.contains("ERR-")))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .replace(
+                    "[error_code_names]",
+                    &format!("[error_code_names]\n\"ERR-01-001\" = {name:?}"),
+                )
+        };
+        let message = if name == "UNKNOWN" {
+            "error: TMP/codes.md:5: malformed row: ERR-01-001: the constant UNKNOWN (from \
+             [error_code_names]) would be the variant `ErrorCode::Unknown`, which `ErrorCode` \
+             already has for codes it does not know; name the code in [error_code_names] of \
+             spec/phala-codegen.toml, e.g. \"ERR-01-001\" = \"THING_BROKEN_ERROR\""
+                .to_owned()
+        } else {
+            format!(
+                "error: TMP/codes.md:5: malformed row: ERR-01-001: the constant name {shown} (from \
+                 [error_code_names]) is not a SCREAMING_SNAKE_CASE Rust identifier; name the code \
+                 in [error_code_names] of spec/phala-codegen.toml, e.g. \"ERR-01-001\" = \
+                 \"THING_BROKEN_ERROR\""
+            )
+        };
+        expect(&spec("id", ""), edit, Some(&catalog), &message);
+    }
+}
+
+#[test]
+fn method_names_that_clash_with_the_clients_own() {
+    for (name, clash) in [
+        ("new", "a method the client types already have"),
+        ("raw", "a method the client types already have"),
+        ("builder", "a method the client types already have"),
+        (
+            "safe_list_things",
+            "the `safe_` twin of operation method `list_things`",
+        ),
+    ] {
+        let edit = |t: String| {
+            t.replace(
+                "[operation_names]\n",
+                &format!(
+                    "[operation_names]\nupload_thing_api_v1_things__id__file_patch = {name:?}\n"
+                ),
+            )
+        };
+        expect(
+            &spec("id", ""),
+            edit,
+            None,
+            &format!(
+                "error: operation `upload_thing_api_v1_things__id__file_patch`: method `{name}` \
+                 clashes with {clash}; rename it in spec/phala-codegen.toml"
+            ),
+        );
+    }
+}
+
+#[test]
+fn a_method_example_that_does_not_call_its_method() {
+    // Left behind by a rename: it would document another method.
+    expect(
+        &spec("id", ""),
+        |t| {
+            t.replace(
+                "[method_examples]\n",
+                "[method_examples]\nlist_things = \"client.get_things().await?;\"\n",
+            )
+        },
+        None,
+        "error: TMP/phala-codegen.toml: invalid configuration: method_examples.list_things: \
+         the example never calls `client.list_things(`",
+    );
+}
+
+#[test]
+fn a_crate_name_that_cargo_would_refuse() {
+    expect(
+        &spec("id", ""),
+        |t| t.replace("name = \"phala-cloud\"", "name = \"phala cloud\""),
+        None,
+        "error: TMP/phala-codegen.toml: invalid configuration: crate.name \"phala cloud\" is not \
+         a crate name (ASCII letters, digits, `-`, `_`, starting with a letter); e.g. \
+         \"phala-cloud\"",
+    );
+}
+
+#[test]
+fn self_referential_schemas_are_errors_even_when_unused() {
+    expect(
+        &spec(
+            "id",
+            r##", "LoopA": {"$ref": "#/components/schemas/LoopA"}"##,
+        ),
+        |t| t,
+        None,
+        "error: #/components/schemas/LoopA: the schema is only a reference around a loop \
+         (LoopA -> LoopA), so it has no shape a type could have; give one of them properties, or \
+         remove them",
+    );
+    expect(
+        &spec(
+            "id",
+            r##", "LoopB": {"allOf": [{"$ref": "#/components/schemas/LoopC"}]}, "LoopC": {"$ref": "#/components/schemas/LoopB"}"##,
+        ),
+        |t| t,
+        None,
+        "error: #/components/schemas/LoopB: the schema is only a reference around a loop \
+         (LoopB -> LoopC -> LoopB), so it has no shape a type could have; give one of them \
+         properties, or remove them",
+    );
+}
+
+/// A spec whose `bad` property schema sits inline in one operation's body,
+/// or in a component, among six good operations.
+fn spec_with_bad_schema(bad: &str, in_operation: bool) -> String {
+    let mut paths: Vec<String> = (0..6)
+        .map(|i| {
+            format!(
+                r##""/api/v1/x{i}": {{"get": {{"operationId": "get_x{i}", "responses": {{"200": {{"description": "ok",
+                "content": {{"application/json": {{"schema": {{"$ref": "#/components/schemas/Thing"}}}}}}}}}}}}}}"##
+            )
+        })
+        .collect();
+    let mut components =
+        r#""Thing": {"type": "object", "properties": {"a": {"type": "string"}}}"#.to_owned();
+    let holder = format!(r#"{{"type": "object", "properties": {{"flag": {bad}}}}}"#);
+    if in_operation {
+        paths.push(format!(
+            r#""/api/v1/bad": {{"post": {{"operationId": "post_bad", "requestBody": {{"content": {{"application/json": {{"schema": {holder}}}}}}},
+            "responses": {{"200": {{"description": "ok"}}}}}}}}"#
+        ));
+    } else {
+        components.push_str(&format!(r#", "Bad": {holder}"#));
+    }
+    format!(
+        r#"{{"openapi": "3.1.0", "info": {{"title": "L", "version": "1"}},
+        "paths": {{{}}}, "components": {{"schemas": {{{components}}}}}}}"#,
+        paths.join(",")
+    )
+}
+
+#[test]
+fn progenitor_and_typify_errors_name_the_operation_or_component() {
+    let frob = r#"{"type": "frob"}"#;
+    let at_op =
+        "error: unsupported construct in operation `post_bad` at #/paths/~1api~1v1~1bad/post: ";
+    let at_component = "error: #/components/schemas/Bad: ";
+    let frob_text = "progenitor/typify: not yet implemented: invalid type: frob";
+    let skip_hint = " (to generate the rest, list it in the config's `[skip] operations` or pass --skip-unsupported)";
+    // A default its own schema rejects used to stop typify here; the
+    // `bad_defaults` pass now drops it, and the spec generates.
+    let default = r#"{"type": "string", "default": true}"#;
+    for in_operation in [true, false] {
+        let (code, stderr, _dir) =
+            generate(&spec_with_bad_schema(default, in_operation), |t| t, None);
+        assert_eq!(code, Some(0), "{stderr}");
+    }
+    expect(
+        &spec_with_bad_schema(frob, true),
+        |t| t,
+        None,
+        &format!("{at_op}{frob_text}{skip_hint}"),
+    );
+    expect(
+        &spec_with_bad_schema(frob, false),
+        |t| t,
+        None,
+        &format!("{at_component}{frob_text}"),
+    );
+}
