@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use phala_codegen::{config, fingerprint, format, write, Config};
+use phala_codegen::out::{fingerprint, format, write};
+use phala_codegen::{config, Config};
 
 fn main() {
     let root =

@@ -7,7 +7,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use phala_codegen::{bind, compare, config, emit, ir, load, naming, normalize, write, Config};
+use phala_codegen::api::compare;
+use phala_codegen::backend::bind;
+use phala_codegen::ir::{self, naming};
+use phala_codegen::out::write;
+use phala_codegen::spec::{load, normalize};
+use phala_codegen::{config, emit, Config};
 use serde_json::Value;
 
 /// The workspace configuration. The March and synthetic specs lack some
@@ -49,16 +54,16 @@ fn stages(c: &mut Criterion, name: &str, spec: &Path) {
         b.iter(|| ir::build(&normalized, &names, versions.clone()).unwrap())
     });
     group.bench_function("generate (progenitor)", |b| {
-        b.iter(|| emit::progenitor::generate(&normalized, &api).unwrap())
+        b.iter(|| phala_codegen::backend::progenitor::generate(&normalized, &api).unwrap())
     });
-    let catalog = phala_codegen::catalog::load(
+    let catalog = phala_codegen::inputs::catalog::load(
         config.inputs.error_catalog.as_ref().unwrap(),
         &config.error_code_names,
     )
     .unwrap();
     group.bench_function("bind + our emitters + format", |b| {
         b.iter_batched(
-            || emit::progenitor::generate(&normalized, &api).unwrap(),
+            || phala_codegen::backend::progenitor::generate(&normalized, &api).unwrap(),
             |mut raw| {
                 let bound = bind::bind(&api, std::mem::take(&mut raw.methods)).unwrap();
                 emit::files(

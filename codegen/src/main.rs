@@ -8,8 +8,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use phala_codegen::report::Report;
-use phala_codegen::{config, fingerprint, format, release, write, Config};
+use phala_codegen::api::release;
+use phala_codegen::api::report::Report;
+use phala_codegen::out::{fingerprint, format, write};
+use phala_codegen::{config, Config};
 
 /// `println!` that does not panic when stdout is closed (`| head`): the
 /// output is a report, and a reader that stopped reading wants no more.
@@ -189,10 +191,11 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     let start = Instant::now();
     let mut config = match (&cli.spec, &cli.out) {
         (Some(spec), Some(out)) if cli.generic => {
-            let doc = phala_codegen::load::load_spec(spec)?;
-            let derived = phala_codegen::generic::config(spec, &doc, out, cli.name.as_deref())?;
+            let doc = phala_codegen::spec::load::load_spec(spec)?;
+            let derived =
+                phala_codegen::inputs::generic::config(spec, &doc, out, cli.name.as_deref())?;
             match &cli.config {
-                Some(refinement) => phala_codegen::generic::refine(&derived, refinement)?,
+                Some(refinement) => phala_codegen::inputs::generic::refine(&derived, refinement)?,
                 None => derived,
             }
         }
@@ -318,7 +321,7 @@ fn diff(config: &Config, args: &DiffArgs) -> phala_codegen::Result<ExitCode> {
     let old = phala_codegen::api_surface(config, &args.old, args.old_catalog.as_deref())?;
     let new = phala_codegen::api_surface(config, &args.new, args.new_catalog.as_deref())?;
     let with_codes = args.old_catalog.is_some();
-    let entries = phala_codegen::compare::compare(&old, &new, with_codes);
+    let entries = phala_codegen::api::compare::compare(&old, &new, with_codes);
     let current = match &args.current_version {
         Some(v) => v.clone(),
         None => match release::previous(&config.output.dir)?.snapshot {

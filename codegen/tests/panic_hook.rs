@@ -10,7 +10,7 @@ use std::panic;
 use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 
-use phala_codegen::quiet::catch_quietly;
+use phala_codegen::backend::quiet::catch_quietly;
 
 static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
 

@@ -26,7 +26,8 @@ struct Setup {
 fn setup() -> Setup {
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let config =
-        phala_codegen::Config::load(&root.join(phala_codegen::config::DEFAULT_CONFIG)).unwrap();
+        phala_codegen::Config::load(&root.join(phala_codegen::inputs::config::DEFAULT_CONFIG))
+            .unwrap();
     let generated = phala_codegen::generate(&config, &config.inputs.spec).unwrap();
     // Prism serves the spec the SDK was generated from: the public spec
     // with `spec/overlays/` applied (typed responses, added operations).

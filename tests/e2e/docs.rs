@@ -2,7 +2,6 @@
 //! tag listing every operation exactly once, and on the client's page one
 //! `impl` block per tag, each under its heading.
 
-
 use std::path::PathBuf;
 
 fn generated(rel: &str) -> String {
@@ -66,8 +65,9 @@ fn the_client_has_one_impl_block_per_tag() {
 #[test]
 fn the_configured_methods_show_their_examples() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let config = phala_codegen::Config::load(&root.join(phala_codegen::config::DEFAULT_CONFIG))
-        .expect("the workspace config loads");
+    let config =
+        phala_codegen::Config::load(&root.join(phala_codegen::inputs::config::DEFAULT_CONFIG))
+            .expect("the workspace config loads");
     assert!(
         config.method_examples.len() >= 8,
         "{:?}",

@@ -2,7 +2,6 @@
 //! method and its `safe_` twin are called against a local server and the
 //! exact variant and every field of the error are checked.
 
-
 use std::fmt::Debug;
 use std::io::{Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};

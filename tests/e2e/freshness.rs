@@ -2,11 +2,11 @@
 //! the default inputs, generation is deterministic, and the naming contract
 //! holds on the real spec.
 
-
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use phala_codegen::{config, write, Config, Generated};
+use phala_codegen::out::write;
+use phala_codegen::{config, Config, Generated};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

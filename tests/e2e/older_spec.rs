@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use phala_codegen::{config, write, Config};
+use phala_codegen::out::write;
+use phala_codegen::{config, Config};
 use serde_json::json;
 
 /// Writes `files` as a crate and runs `cargo check` on it, offline, with

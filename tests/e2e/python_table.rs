@@ -33,7 +33,8 @@ fn the_readme_maps_every_python_method_to_a_real_rust_method() {
         );
     }
     let config =
-        phala_codegen::Config::load(&root.join(phala_codegen::config::DEFAULT_CONFIG)).unwrap();
+        phala_codegen::Config::load(&root.join(phala_codegen::inputs::config::DEFAULT_CONFIG))
+            .unwrap();
     let tsv = std::fs::read_to_string(config.inputs.python_names.as_ref().unwrap()).unwrap();
     let listed: Vec<&str> = tsv
         .lines()

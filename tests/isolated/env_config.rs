@@ -52,6 +52,10 @@ fn builder() -> phala_cloud::PhalaCloudBuilder {
     PhalaCloud::builder().retry_policy(RetryPolicy::none())
 }
 
+// The lock is held across the awaits on purpose: the whole test, runtime
+// included, must run with no other test of this binary. A current-thread
+// runtime has no other task that could wait on it.
+#[allow(clippy::await_holding_lock)]
 #[tokio::test(flavor = "current_thread")]
 async fn env_vars_are_fallbacks_and_arguments_win() {
     let _alone = crate::alone();

@@ -17,7 +17,7 @@ use quote::quote;
 
 use super::requests::option_inner;
 use super::types::serde_keys;
-use crate::surface::display_type;
+use crate::api::surface::display_type;
 
 /// `Display` for each string newtype that lacks it, then one `impl` block
 /// per union of structs with at least one shared field or API version.

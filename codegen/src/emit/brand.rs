@@ -9,7 +9,7 @@
 //! *sends* (base URL, key header, version header) is not renamed text but
 //! the generated `settings` module.
 
-use crate::config::{Auth, Config};
+use crate::inputs::config::{Auth, Config};
 
 /// Word replacements, applied in order; empty for the Phala crate.
 pub struct Brand {

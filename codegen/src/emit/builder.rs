@@ -9,7 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs;
-use crate::bind::Field;
+use crate::backend::bind::Field;
 use crate::error::{Error, Result};
 use crate::ident::ident;
 use crate::ir::{Location, Operation};
@@ -86,7 +86,7 @@ fn check_field_names(op: &Operation, fields: &[Field]) -> Result<()> {
     }) {
         Some(f) => Err(Error::Unsupported {
             operation: op.operation_id.clone(),
-            pointer: format!("#/paths/{}", crate::openapi::escape(&op.path)),
+            pointer: format!("#/paths/{}", crate::spec::document::escape(&op.path)),
             message: format!(
                 "parameter `{}` clashes with the builder's own `phala_` fields or `api_version`",
                 f.ident

@@ -1,7 +1,7 @@
 //! Doc comments for the generated items, from the spec's summary and
 //! description plus the HTTP method and path.
 
-use crate::bind::Field;
+use crate::backend::bind::Field;
 use crate::ir::Operation;
 
 /// The doc comment of an operation's method on `PhalaCloud`.

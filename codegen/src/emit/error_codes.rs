@@ -4,9 +4,9 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::catalog::{Catalog, Code};
 use crate::error::Result;
 use crate::ident::ident;
+use crate::inputs::catalog::{Catalog, Code};
 
 pub fn emit(catalog: &Catalog) -> Result<TokenStream> {
     let mut modules = Vec::new();

@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use quote::quote;
 
 use super::types::{serde_keys, serde_rename};
-use crate::compare::reachable;
-use crate::surface::{Model, Surface};
+use crate::api::compare::reachable;
+use crate::api::surface::{Model, Surface};
 
 /// What is open, by Rust type name.
 #[derive(Debug, Default, Clone)]
@@ -169,7 +169,7 @@ pub fn describe(surface: &mut Surface, items: &[syn::Item], plan: &Plan) {
     surface.non_exhaustive.extend(plan.sealed.iter().cloned());
     surface
         .non_exhaustive
-        .extend(crate::compare::request_models(surface));
+        .extend(crate::api::compare::request_models(surface));
 }
 
 /// The open enum the crate's docs show (the one most struct fields have,

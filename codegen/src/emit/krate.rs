@@ -4,9 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::config::{Auth, Config};
 use crate::error::Result;
 use crate::ident::ident;
+use crate::inputs::config::{Auth, Config};
 use crate::ir::Api;
 
 /// Hand-written runtime modules, shipped as they are (renamed by
@@ -79,10 +79,11 @@ pub const NEGOTIATE: (&str, &str) = (
 );
 
 /// Whether the crate gets [`NEGOTIATE`].
-pub fn has_negotiation(bound: &[crate::bind::Bound], watch: bool) -> bool {
+pub fn has_negotiation(bound: &[crate::backend::bind::Bound], watch: bool) -> bool {
     watch
         || bound.iter().any(|b| {
-            matches!(b.sending, crate::bind::Sending::Json { .. }) && !b.op.negotiated().is_empty()
+            matches!(b.sending, crate::backend::bind::Sending::Json { .. })
+                && !b.op.negotiated().is_empty()
         })
 }
 
@@ -92,7 +93,7 @@ pub fn has_negotiation(bound: &[crate::bind::Bound], watch: bool) -> bool {
 pub const WATCH: (&str, &str) = ("src/watch.rs", include_str!("../../runtime/watch.rs"));
 
 /// Whether the crate gets [`WATCH`].
-pub fn has_watch(bound: &[crate::bind::Bound]) -> bool {
+pub fn has_watch(bound: &[crate::backend::bind::Bound]) -> bool {
     bound.iter().any(|b| {
         b.op.name == "get_cvm_state"
             && b.op.path.ends_with("/cvms/{cvm_id}/state")
@@ -207,7 +208,7 @@ pub fn lib_rs(
             pub use precondition::ComposeHashPrecondition;
         }
     });
-    let recursion_limit = crate::type_depth::recursion_limit(api.longest_model_chain).map(|n| {
+    let recursion_limit = crate::ir::depth::recursion_limit(api.longest_model_chain).map(|n| {
         let n = n.to_string();
         quote!(#![recursion_limit = #n])
     });
@@ -276,11 +277,11 @@ pub fn lib_rs(
 /// The call the examples make, without `.await`: `get_cvm_info` for the
 /// Phala crate, else the first GET operation whose required arguments are
 /// all strings or integers (none when there is no such operation).
-pub fn example_call(config: &Config, bound: &[crate::bind::Bound]) -> Option<String> {
+pub fn example_call(config: &Config, bound: &[crate::backend::bind::Bound]) -> Option<String> {
     if config.client.phala_modules {
         return Some("client.get_cvm_info(\"my-cvm-id\")".to_owned());
     }
-    let arg = |f: &crate::bind::Field| -> Option<&'static str> {
+    let arg = |f: &crate::backend::bind::Field| -> Option<&'static str> {
         match f.owned.to_string().replace(' ', "").as_str() {
             "::std::string::String" => Some("\"id\""),
             "i64" => Some("1"),
@@ -501,7 +502,10 @@ pub fn cargo_toml(config: &Config, version: &str, files: &[&str]) -> String {
         }
     }
     // The generator's record of its last run is of no use to a dependent.
-    out.push_str(&format!("exclude = [{:?}]\n", crate::fingerprint::FILE));
+    out.push_str(&format!(
+        "exclude = [{:?}]\n",
+        crate::out::fingerprint::FILE
+    ));
     out.push_str(
         "\n# docs.rs documents every feature and marks the items each one adds.\n\
          [package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n",

@@ -8,11 +8,9 @@ mod docs;
 mod error_codes;
 pub mod evolve;
 pub mod krate;
-mod locate;
 mod multipart;
 mod operations;
 mod paging;
-pub mod progenitor;
 mod readme;
 pub mod requests;
 mod tags;
@@ -24,21 +22,22 @@ use std::path::PathBuf;
 
 use quote::quote;
 
-use crate::bind::{Bound, Sending};
-use crate::catalog::Catalog;
-use crate::config::Config;
+use crate::backend::bind::{Bound, Sending};
+use crate::backend::progenitor;
 use crate::error::Result;
-use crate::format;
+use crate::inputs::catalog::Catalog;
+use crate::inputs::config::Config;
 use crate::ir::Api;
+use crate::out::format;
 
 /// The names the generated crate root exports
-/// ([`crate::surface::Surface::exports`]): those of the `src/lib.rs` that
+/// ([`crate::api::surface::Surface::exports`]): those of the `src/lib.rs` that
 /// [`files`] writes (its docs aside, which do not change them).
 pub fn exports(api: &Api, config: &Config, bound: &[Bound]) -> std::collections::BTreeSet<String> {
     let watch = krate::has_watch(bound);
     let negotiate = krate::has_negotiation(bound, watch);
     let lib = krate::lib_rs(api, config, 0, watch, negotiate);
-    crate::surface::root_exports(&lib.to_string())
+    crate::api::surface::root_exports(&lib.to_string())
 }
 
 /// Every file of the generated crate, formatted, keyed by relative path.

@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::builder::{builder, Emitted};
-use crate::bind::Bound;
+use crate::backend::bind::Bound;
 use crate::error::Result;
 use crate::ident::ident;
 use crate::ir::{Location, MultipartField, Operation, PartKind, Scalar};

@@ -4,7 +4,7 @@
 //!
 //! For JSON operations the builder calls progenitor's positional method; the
 //! builder's fields and setters are derived from that method's signature (in
-//! [`crate::bind`]), so the two cannot disagree.
+//! [`crate::backend::bind`]), so the two cannot disagree.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +15,7 @@ use quote::quote;
 use super::builder::{builder, Emitted};
 use super::multipart;
 use super::paging::{self, Paged};
-use crate::bind::{Bound, Field, Sending};
+use crate::backend::bind::{Bound, Field, Sending};
 use crate::error::Result;
 use crate::ident::ident;
 use crate::ir::{Api, Group};

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::bind::option_inner;
-use crate::bind::Bound;
+use crate::backend::bind::option_inner;
+use crate::backend::bind::Bound;
 use crate::error::Result;
 use crate::ident::ident;
 

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::bind::Bound;
-use crate::config::Config;
+use crate::backend::bind::Bound;
+use crate::inputs::config::Config;
 use crate::ir::Api;
 
 /// `open_enum` is the open enum (and one of its variants) the section on a
@@ -183,7 +183,7 @@ fn tags(api: &Api, docs: &str) -> String {
         let tag = api.groups.get(group).map_or(group, |g| g.tag.as_str());
         out.push_str(&format!(
             "| [{}]({docs}/tags/{group}/index.html) | {count} |\n",
-            crate::format::markdown_cell(tag)
+            crate::out::format::markdown_cell(tag)
         ));
     }
     out

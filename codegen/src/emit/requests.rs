@@ -25,9 +25,9 @@ use syn::ext::IdentExt;
 use syn::visit_mut::VisitMut;
 
 use super::types::serde_keys;
-pub(super) use crate::bind::option_inner;
-use crate::facts::FieldFacts;
-use crate::surface::{Model, Surface};
+use crate::api::surface::{Model, Surface};
+pub(super) use crate::backend::bind::option_inner;
+use crate::ir::facts::FieldFacts;
 
 /// A rewritten struct's `impl` block (`new` and setters), and the fields
 /// whose type became `Option` (a struct literal elsewhere must wrap them).
@@ -300,7 +300,7 @@ pub fn reshape_surface(surface: &mut Surface) {
         .filter(|(_, m)| matches!(m, Model::Newtype(inner) if inner == "String"))
         .map(|(name, _)| name.clone())
         .collect();
-    for name in crate::compare::request_models(surface) {
+    for name in crate::api::compare::request_models(surface) {
         let Some(Model::Struct(fields)) = surface.models.get_mut(&name) else {
             continue;
         };

@@ -8,9 +8,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::Result;
-use crate::format::markdown_cell;
 use crate::ident::ident;
 use crate::ir::{Api, Operation};
+use crate::out::format::markdown_cell;
 
 pub fn emit(api: &Api) -> Result<TokenStream> {
     let mut by_group: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();

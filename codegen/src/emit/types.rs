@@ -10,10 +10,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::requests;
+use crate::api::surface::display_type;
 use crate::error::Result;
-use crate::facts::{FieldFacts, ModelFacts};
 use crate::ident::ident;
-use crate::surface::display_type;
+use crate::ir::facts::{FieldFacts, ModelFacts};
 
 /// `types/mod.rs` contents and the letter files, keyed by file stem.
 pub struct TypeFiles {

@@ -8,13 +8,19 @@ use heck::ToSnakeCase;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::media::other_media;
-pub use crate::media::Reading;
-use crate::naming::Names;
-use crate::openapi::{self, escape};
-pub use crate::param_shape::ParamKind;
-use crate::param_shape::{mark_shadowed, param_kind};
+use crate::ir::media::other_media;
+pub use crate::ir::media::Reading;
+use crate::ir::naming::Names;
+pub use crate::ir::param_shape::ParamKind;
+use crate::ir::param_shape::{mark_shadowed, param_kind};
+use crate::spec::document::{self, escape};
 
+pub mod depth;
+pub mod facts;
+pub mod media;
+pub mod naming;
+pub mod param_shape;
+pub mod request_body;
 mod variants;
 pub use variants::add_variants;
 
@@ -28,10 +34,10 @@ pub struct Api {
     /// to, where the spec's names say; for decode errors on version unions.
     pub model_versions: BTreeMap<String, String>,
     /// The most models on one chain of models holding the next (see
-    /// [`crate::type_depth`]).
+    /// [`crate::ir::depth`]).
     pub longest_model_chain: usize,
     /// What the spec says about each model's fields.
-    pub facts: crate::facts::ModelFacts,
+    pub facts: crate::ir::facts::ModelFacts,
     /// What was left out (`[skip]`, `--skip-unsupported`): operationId or
     /// `schema Name` -> why.
     pub skipped: BTreeMap<String, String>,
@@ -62,7 +68,7 @@ fn groups(doc: &Value) -> BTreeMap<String, Group> {
             .map(str::to_owned)
     };
     let mut out = BTreeMap::new();
-    for (_, _, _, op) in openapi::operations(doc) {
+    for (_, _, _, op) in document::operations(doc) {
         let tag = op
             .pointer("/tags/0")
             .and_then(Value::as_str)
@@ -172,7 +178,7 @@ pub struct IntRange {
 }
 
 /// A request body, in the one media type the SDK sends (see
-/// [`crate::request_body`] for the choice when the spec offers several).
+/// [`crate::ir::request_body`] for the choice when the spec offers several).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
     Json {
@@ -302,7 +308,7 @@ pub enum Success {
 pub fn build(doc: &Value, names: &Names, model_versions: BTreeMap<String, String>) -> Result<Api> {
     let mut operations = Vec::new();
     let mut problems = Vec::new();
-    for (path, method, item, op) in openapi::operations(doc) {
+    for (path, method, item, op) in document::operations(doc) {
         let ptr = format!("#/paths/{}/{method}", escape(path));
         match operation(doc, path, method, op, item, &ptr, names) {
             Ok(op) => operations.push(op),
@@ -325,8 +331,8 @@ pub fn build(doc: &Value, names: &Names, model_versions: BTreeMap<String, String
             .map(str::to_owned),
         operations,
         model_versions,
-        longest_model_chain: crate::type_depth::longest_chain(doc),
-        facts: crate::facts::collect(doc),
+        longest_model_chain: crate::ir::depth::longest_chain(doc),
+        facts: crate::ir::facts::collect(doc),
         skipped: BTreeMap::new(),
         groups: groups(doc),
     })
@@ -404,7 +410,7 @@ fn operation(
             description: text(p, "description"),
             range: p
                 .get("schema")
-                .and_then(crate::facts::integer_range)
+                .and_then(crate::ir::facts::integer_range)
                 .map(|(min, max)| IntRange { min, max }),
             own: location == Location::Cookie
                 || deep_object
@@ -430,7 +436,7 @@ fn operation(
     });
     let body = match op.get("requestBody") {
         None => None,
-        Some(rb) => Some(crate::request_body::read(
+        Some(rb) => Some(crate::ir::request_body::read(
             doc,
             rb,
             &format!("{ptr}/requestBody"),

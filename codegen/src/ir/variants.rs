@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{Api, Operation, Success, VariantOf};
 use crate::error::{Error, Result};
-use crate::openapi::escape;
+use crate::spec::document::escape;
 
 /// Adds the methods of `[api.variants]` to `api`: each a copy of the
 /// operation it names, under its own name, pinned to its version and
@@ -17,7 +17,7 @@ use crate::openapi::escape;
 /// when generating from an older spec); a name already taken is an error.
 pub fn add_variants(
     api: &mut Api,
-    variants: &BTreeMap<String, crate::config::Variant>,
+    variants: &BTreeMap<String, crate::inputs::config::Variant>,
     doc: &Value,
     type_names: &BTreeMap<String, String>,
     config_path: &std::path::Path,

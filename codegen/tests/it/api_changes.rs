@@ -2,13 +2,12 @@
 //! golden file) and the release flow of a regeneration: snapshot, version
 //! bump, changelog entry, and nothing written when nothing changed.
 
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use phala_codegen::Config;
 use crate::support::{config, run_in};
+use phala_codegen::Config;
 
 /// The directory that holds the default spec (`../shared/phala-cloud`).
 fn inputs_dir() -> PathBuf {

@@ -6,7 +6,6 @@
 //! crate is checked with `cargo check`, offline, with the workspace's
 //! lockfile and a target directory the other spec-compile tests share.
 
-
 use std::path::Path;
 use std::process::Command;
 

@@ -2,7 +2,6 @@
 //! thing in a base spec and pins how the change is classified (category,
 //! severity, subject), and where it matters the bump and the exit status.
 
-
 use std::path::Path;
 
 use crate::diff_support::*;

@@ -2,7 +2,6 @@
 //! parameters that move, reordered arguments, error-code constants renamed,
 //! and shape changes of enums, newtypes and models.
 
-
 use crate::diff_support::*;
 use serde_json::{json, Value};
 

@@ -2,7 +2,6 @@
 //! matches nothing is an error naming its key, an empty catalog or name
 //! table is a warning, deep YAML nesting fails in milliseconds.
 
-
 use std::process::Output;
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,6 @@
 //! compile (issue 16) is now exit 2 with a message that says where and what
 //! to do. Each case pins the whole message.
 
-
 use std::path::Path;
 
 use crate::support::{config_in, run_with};

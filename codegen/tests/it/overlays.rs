@@ -3,7 +3,6 @@
 //! rename must not drop a fix silently); `--allow-unused-overrides` turns it
 //! into a warning; `--verbose` lists every action applied.
 
-
 use crate::support::{config_in, run_with};
 
 const STALE: &str = "overlay: 1.0.0

@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use super::Context;
 use crate::error::Result;
-use crate::openapi::{for_each_operation, responses_mut};
+use crate::spec::document::{for_each_operation, responses_mut};
 
 /// progenitor accepts only 3.0.x; after the other passes the document is
 /// 3.0-shaped, so it is labelled 3.0.3.

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::Context;
 use crate::error::{Error, Result};
-use crate::openapi::escape;
+use crate::spec::document::escape;
 
 const PREFIX: &str = "#/components/schemas/";
 

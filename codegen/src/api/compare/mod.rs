@@ -25,8 +25,8 @@ mod operations;
 
 pub use models::{reachable, Usage};
 
-use crate::report::{Category, Entry, Scope, Severity};
-use crate::surface::Surface;
+use crate::api::report::{Category, Entry, Scope, Severity};
+use crate::api::surface::Surface;
 
 use Severity::{Breaking, NonBreaking};
 
@@ -182,11 +182,11 @@ mod tests {
             &with_exports(&["B", "C"]),
             false,
         );
-        let got: Vec<(Severity, &str, crate::report::Category)> = entries
+        let got: Vec<(Severity, &str, crate::api::report::Category)> = entries
             .iter()
             .map(|e| (e.severity, e.name.as_str(), e.category))
             .collect();
-        use crate::report::Category::{ExportAdded, ExportRemoved};
+        use crate::api::report::Category::{ExportAdded, ExportRemoved};
         assert_eq!(
             got,
             [

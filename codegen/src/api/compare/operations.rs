@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Breaking, Entries, NonBreaking};
-use crate::report::{Category, Scope, Severity};
-use crate::surface::{OperationSurface, ParamLocation, ParamSurface, Surface};
+use crate::api::report::{Category, Scope, Severity};
+use crate::api::surface::{OperationSurface, ParamLocation, ParamSurface, Surface};
 
 pub(super) fn compare(out: &mut Entries, old: &Surface, new: &Surface) {
     let endpoint = |o: &OperationSurface| (o.http_method.clone(), o.path.clone());

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use heck::ToSnakeCase;
 use serde_json::Value;
 
-use crate::openapi::for_each_operation;
+use crate::spec::document::for_each_operation;
 
 /// The extension `fill` marks the operations it named with, so that the
 /// naming rule takes their id as the method name as it is.
@@ -41,7 +41,7 @@ pub fn operation_id(method: &str, path: &str) -> String {
 /// [`operation_id`], made unique with a number if it is taken. Returns
 /// `METHOD path -> operationId` for each one filled, in document order.
 pub fn operation_ids(doc: &mut Value) -> Vec<(String, String)> {
-    let mut taken: BTreeSet<String> = crate::openapi::operations(doc)
+    let mut taken: BTreeSet<String> = crate::spec::document::operations(doc)
         .filter_map(|(_, _, _, op)| op.get("operationId").and_then(Value::as_str))
         .map(str::to_owned)
         .collect();

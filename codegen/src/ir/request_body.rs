@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::ir::{Body, MultipartField, PartKind, Scalar};
-use crate::openapi::escape;
+use crate::spec::document::escape;
 
 /// The media types the SDK can send, most preferred first.
 pub const PREFERENCE: &[&str] = &[

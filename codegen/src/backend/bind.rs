@@ -12,14 +12,16 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use crate::api::surface::{
+    display_tokens, display_type, OperationSurface, ParamLocation, ParamSurface,
+};
 use crate::error::{Error, Result};
 use crate::ident::ident;
 use crate::ir::{
     Api, Body, IntRange, Location, MultipartField, Operation, Param, ParamKind, PartKind, Scalar,
     Success,
 };
-use crate::openapi::escape;
-use crate::surface::{display_tokens, display_type, OperationSurface, ParamLocation, ParamSurface};
+use crate::spec::document::escape;
 
 /// One operation, ready to emit.
 pub struct Bound {
@@ -240,7 +242,7 @@ fn json_fields(op: &Operation, raw: &syn::ImplItemFn) -> Result<(Vec<Field>, syn
     }
     let success = success_type(&raw.sig.output).ok_or_else(|| Error::Unsupported {
         operation: op.operation_id.clone(),
-        pointer: format!("#/paths/{}", crate::openapi::escape(&op.path)),
+        pointer: format!("#/paths/{}", crate::spec::document::escape(&op.path)),
         message: "unexpected return type from progenitor".into(),
     })?;
     Ok((fields, success))

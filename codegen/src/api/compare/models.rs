@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::{Breaking, Entries, NonBreaking};
-use crate::report::{Category, Scope};
-use crate::surface::{strip_option, type_names, EnumSurface, FieldSurface, Model, Surface};
+use crate::api::report::{Category, Scope};
+use crate::api::surface::{strip_option, type_names, EnumSurface, FieldSurface, Model, Surface};
 
 /// Whether a model is reachable from requests, from responses, or both.
 #[derive(Debug, Default, Clone, Copy)]

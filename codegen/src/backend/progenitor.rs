@@ -16,9 +16,9 @@ use serde_json::Value;
 use syn::visit_mut::VisitMut;
 use typify::{TypeDetails, TypeEnumVariant, TypeId, TypeSpace};
 
+use crate::api::surface::{display_tokens, FieldSurface, Model};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Body};
-use crate::surface::{display_tokens, FieldSurface, Model};
 
 /// What progenitor produced, parsed.
 pub struct Raw {
@@ -47,7 +47,7 @@ pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
     let spec = parsed_view(doc, api)?;
     let settings = settings();
     let mut generator = Generator::new(&settings);
-    let tokens = match crate::quiet::catch_quietly(|| generator.generate_tokens(&spec)) {
+    let tokens = match crate::backend::quiet::catch_quietly(|| generator.generate_tokens(&spec)) {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(e)) => return Err(located(doc, api, e.to_string())),
         Err(panic) => return Err(located(doc, api, panic)),
@@ -83,7 +83,7 @@ fn located(doc: &Value, api: &Api, message: String) -> Error {
             Err(e) => return Some(e.to_string()),
         };
         let mut generator = Generator::new(&settings());
-        match crate::quiet::catch_quietly(|| generator.generate_tokens(&spec)) {
+        match crate::backend::quiet::catch_quietly(|| generator.generate_tokens(&spec)) {
             Ok(Ok(_)) => None,
             Ok(Err(e)) => Some(e.to_string()),
             Err(panic) => Some(panic),
@@ -134,7 +134,7 @@ fn models(space: &TypeSpace) -> Result<BTreeMap<String, Model>> {
                     };
                     variants.insert(v.name.to_owned(), payload);
                 }
-                Model::Enum(crate::surface::EnumSurface {
+                Model::Enum(crate::api::surface::EnumSurface {
                     variants,
                     ..Default::default()
                 })
@@ -152,10 +152,10 @@ fn models(space: &TypeSpace) -> Result<BTreeMap<String, Model>> {
 pub fn bare(doc: &Value, api: &Api) -> Result<String> {
     let spec = parsed_view(doc, api)?;
     let mut generator = Generator::new(&GenerationSettings::new());
-    let tokens = crate::quiet::catch_quietly(|| generator.generate_tokens(&spec))
+    let tokens = crate::backend::quiet::catch_quietly(|| generator.generate_tokens(&spec))
         .map_err(Error::Progenitor)?
         .map_err(|e| Error::Progenitor(e.to_string()))?;
-    crate::format::rust(tokens, "bare progenitor crate")
+    crate::out::format::rust(tokens, "bare progenitor crate")
 }
 
 fn parsed_view(doc: &Value, api: &Api) -> Result<openapiv3::OpenAPI> {
@@ -177,13 +177,16 @@ fn progenitor_view(doc: &Value, api: &Api) -> Value {
     for op in api.operations.iter().filter(|op| op.variant_of.is_none()) {
         let ptr = format!(
             "/paths/{}/{}",
-            crate::openapi::escape(&op.path),
+            crate::spec::document::escape(&op.path),
             op.http_method.to_lowercase()
         );
         let multipart = matches!(op.body, Some(Body::Multipart { .. }));
         if multipart {
             if let Some(item) = view
-                .pointer_mut(&format!("/paths/{}", crate::openapi::escape(&op.path)))
+                .pointer_mut(&format!(
+                    "/paths/{}",
+                    crate::spec::document::escape(&op.path)
+                ))
                 .and_then(Value::as_object_mut)
             {
                 item.remove(&op.http_method.to_lowercase());
@@ -224,7 +227,10 @@ fn progenitor_view(doc: &Value, api: &Api) -> Value {
 /// operation leaves its siblings theirs.
 fn without_own_params(view: &mut Value, op: &crate::ir::Operation) {
     let Some(item) = view
-        .pointer_mut(&format!("/paths/{}", crate::openapi::escape(&op.path)))
+        .pointer_mut(&format!(
+            "/paths/{}",
+            crate::spec::document::escape(&op.path)
+        ))
         .and_then(Value::as_object_mut)
     else {
         return;
@@ -238,7 +244,7 @@ fn without_own_params(view: &mut Value, op: &crate::ir::Operation) {
         let Some(operation) = operation.as_object_mut() else {
             continue;
         };
-        if !crate::openapi::METHODS.contains(&method.as_str()) {
+        if !crate::spec::document::METHODS.contains(&method.as_str()) {
             continue;
         }
         let own = match operation.remove("parameters") {

@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::ir::{Api, Body, Operation};
-use crate::openapi;
-use crate::openapi::escape;
+use crate::spec::document;
+use crate::spec::document::escape;
 
 /// The error for a progenitor failure with `message` on `view` (the
 /// document as progenitor was given it), located where possible.
@@ -98,7 +98,7 @@ fn only_operations(view: &Value, keep: &[&Operation]) -> Value {
             let Some(item) = item.as_object_mut() else {
                 continue;
             };
-            for method in openapi::methods() {
+            for method in document::methods() {
                 let kept = keep
                     .iter()
                     .any(|o| o.path == *path && o.http_method.eq_ignore_ascii_case(method));

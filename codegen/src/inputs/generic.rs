@@ -10,10 +10,10 @@ use std::path::Path;
 use heck::{ToKebabCase, ToShoutySnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
-use crate::config::{
+use crate::error::{Error, Result};
+use crate::inputs::config::{
     ApiVersions, Auth, ClientSettings, Config, CrateMeta, Inputs, Output, PythonNames, Skip,
 };
-use crate::error::{Error, Result};
 
 /// The configuration `--generic` uses for the spec `doc` (read from
 /// `spec`), writing to `out`; `name` overrides the crate name.
@@ -44,7 +44,7 @@ pub fn config(spec: &Path, doc: &Value, out: &Path, name: Option<&str>) -> Resul
         repository: None,
         homepage: None,
         keywords: Vec::new(),
-        categories: crate::config::default_categories(),
+        categories: crate::inputs::config::default_categories(),
     };
     krate.check_name(spec)?;
     let client = ClientSettings {
@@ -108,7 +108,7 @@ pub fn refine(base: &Config, path: &Path) -> Result<Config> {
         source,
     })?;
     let mut overlay: toml::Table =
-        toml::from_str(&text).map_err(|e| crate::config::toml_error(path, &text, e))?;
+        toml::from_str(&text).map_err(|e| crate::inputs::config::toml_error(path, &text, e))?;
     let dir = path.parent().unwrap_or(Path::new("."));
     for (table, key) in [
         ("inputs", "spec"),

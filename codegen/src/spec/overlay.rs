@@ -99,7 +99,7 @@ pub fn load(path: &Path) -> Result<Overlay> {
         path: path.to_owned(),
         source,
     })?;
-    let value = crate::load::parse_document(path, &text)?;
+    let value = crate::spec::load::parse_document(path, &text)?;
     let mut overlay: Overlay =
         serde_path_to_error::deserialize(&value).map_err(|e| Error::Overlay {
             path: path.to_owned(),

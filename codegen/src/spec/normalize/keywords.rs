@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::Context;
 use crate::error::Result;
-use crate::openapi::for_each_schema;
+use crate::spec::document::for_each_schema;
 
 /// 3.1 writes `exclusiveMinimum: 0.0`; 3.0 wants `minimum: 0.0,
 /// exclusiveMinimum: true`. openapiv3 fails to parse the numeric form.

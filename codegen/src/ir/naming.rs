@@ -21,9 +21,9 @@ use std::path::Path;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
-use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::openapi;
+use crate::inputs::config::Config;
+use crate::spec::document;
 
 /// The Python SDK's names for one operation, from the measured table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -108,13 +108,13 @@ fn operation_names(
 ) -> Result<BTreeMap<String, OperationName>> {
     let mut out = BTreeMap::new();
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
-    for (path, method, _, op) in openapi::operations(doc) {
+    for (path, method, _, op) in document::operations(doc) {
         let Some(op_id) = op.get("operationId").and_then(Value::as_str) else {
             return Err(Error::MissingOperationId {
                 path: spec_path.to_owned(),
                 method: method.to_uppercase(),
                 api_path: path.clone(),
-                pointer: format!("#/paths/{}/{method}", crate::openapi::escape(path)),
+                pointer: format!("#/paths/{}/{method}", crate::spec::document::escape(path)),
             });
         };
         let py = python.by_operation.get(op_id).cloned().unwrap_or_default();
@@ -201,9 +201,9 @@ fn check_reserved(ops: &BTreeMap<String, OperationName>) -> Result<()> {
 fn client_methods() -> std::collections::BTreeSet<String> {
     let mut names = std::collections::BTreeSet::from(["call_json".to_owned()]);
     let sources = [
-        include_str!("../runtime/client.rs"),
-        include_str!("../runtime/blocking.rs"),
-        include_str!("../runtime/request.rs"),
+        include_str!("../../runtime/client.rs"),
+        include_str!("../../runtime/blocking.rs"),
+        include_str!("../../runtime/request.rs"),
     ];
     for file in sources.iter().filter_map(|s| syn::parse_file(s).ok()) {
         for item in file.items {
@@ -230,7 +230,7 @@ fn client_methods() -> std::collections::BTreeSet<String> {
 /// The overrides in the configuration that match nothing in `doc`, each as
 /// `[table] key`, sorted.
 pub fn unused_overrides(doc: &Value, config: &Config) -> Vec<String> {
-    let op_ids: Vec<&str> = openapi::operations(doc)
+    let op_ids: Vec<&str> = document::operations(doc)
         .filter_map(|(_, _, _, op)| op.get("operationId").and_then(Value::as_str))
         .collect();
     let schemas = doc
@@ -273,7 +273,7 @@ pub fn method_name(op_id: &str, method: &str, path: &str, op: &Value) -> String 
     if let Some(name) = declared.filter(|n| !n.trim().is_empty()) {
         return name.to_snake_case();
     }
-    if op.get(crate::fill::FILLED) == Some(&Value::Bool(true)) {
+    if op.get(crate::spec::fill::FILLED) == Some(&Value::Bool(true)) {
         // Already a method name, made from method and path by `fill`.
         return op_id.to_owned();
     }
@@ -495,7 +495,7 @@ mod tests {
             "get_thing"
         );
         // An id `fill` made is the name as it is.
-        let filled = serde_json::json!({ (crate::fill::FILLED): true });
+        let filled = serde_json::json!({ (crate::spec::fill::FILLED): true });
         assert_eq!(
             method_name(
                 "get_api_v1_things_by_id",

@@ -66,7 +66,7 @@ pub struct Inputs {
     #[serde(default)]
     pub python_names: Option<PathBuf>,
     /// A directory of OpenAPI Overlay 1.0.0 documents applied to the spec
-    /// in file-name order (see [`crate::overlay`]); none when absent.
+    /// in file-name order (see [`crate::spec::overlay`]); none when absent.
     #[serde(default)]
     pub overlays: Option<PathBuf>,
 }
@@ -299,7 +299,7 @@ pub struct PythonNames {
 pub(crate) fn toml_error(path: &Path, text: &str, e: toml::de::Error) -> Error {
     let (line, column) = e
         .span()
-        .map(|span| crate::load::line_column(text, span.start))
+        .map(|span| crate::spec::load::line_column(text, span.start))
         .unwrap_or((0, 0));
     Error::Parse {
         path: path.to_owned(),

@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::openapi::{escape, methods};
+use crate::spec::document::{escape, methods};
 
 /// How many references to follow from one site before calling it a loop.
 const MAX_HOPS: usize = 32;

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 use super::Context;
 use crate::error::Result;
-use crate::openapi::for_each_schema;
+use crate::spec::document::for_each_schema;
 
 /// `anyOf: [X, {type: null}]` (1,378 sites) becomes `X` with
 /// `nullable: true`; a `$ref` X becomes `allOf: [{$ref}]` so the flag is

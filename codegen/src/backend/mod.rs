@@ -1,0 +1,9 @@
+//! The backend: progenitor and typify run over the normalized document
+//! ([`progenitor`]; their panics contained by [`quiet`], their failures
+//! located in the spec by [`locate`]), and each IR operation joined with its
+//! progenitor method, once ([`bind`]).
+
+pub mod bind;
+pub mod locate;
+pub mod progenitor;
+pub mod quiet;
