@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use phala_codegen::out::{fingerprint, format, write};
+use phala_codegen::out::{fingerprint, write};
+use phala_codegen::render;
 use phala_codegen::{config, Config};
 
 fn main() {
@@ -44,7 +45,7 @@ fn check(config_path: &Path, out: &Path) -> phala_codegen::Result<()> {
             "cargo:warning=generated/ is stale ({} files differ: {}); run `{}`",
             names.len(),
             names.join(", "),
-            format::REGENERATE
+            render::REGENERATE
         );
     }
     Ok(())

@@ -34,10 +34,10 @@ fn stages(c: &mut Criterion, name: &str, spec: &Path) {
         default_version: config.api.default_version.clone(),
         type_names: names.types.clone(),
     };
-    let versions = normalize::model_versions(&raw, &names.types);
+    let versions = normalize::unions::model_versions(&raw, &names.types);
     let mut normalized = raw.clone();
-    normalize::normalize(&mut normalized, &ctx).unwrap();
-    let api = ir::build(&normalized, &names, versions.clone()).unwrap();
+    normalize::passes::run(&mut normalized, &ctx).unwrap();
+    let api = ir::lower::build(&normalized, &names, versions.clone()).unwrap();
 
     let mut group = c.benchmark_group(name);
     group
@@ -47,11 +47,11 @@ fn stages(c: &mut Criterion, name: &str, spec: &Path) {
     group.bench_function("normalize", |b| {
         b.iter(|| {
             let mut doc = raw.clone();
-            normalize::normalize(&mut doc, &ctx).unwrap()
+            normalize::passes::run(&mut doc, &ctx).unwrap()
         })
     });
     group.bench_function("ir", |b| {
-        b.iter(|| ir::build(&normalized, &names, versions.clone()).unwrap())
+        b.iter(|| ir::lower::build(&normalized, &names, versions.clone()).unwrap())
     });
     group.bench_function("generate (progenitor)", |b| {
         b.iter(|| phala_codegen::backend::progenitor::generate(&normalized, &api).unwrap())
@@ -66,7 +66,7 @@ fn stages(c: &mut Criterion, name: &str, spec: &Path) {
             || phala_codegen::backend::progenitor::generate(&normalized, &api).unwrap(),
             |mut raw| {
                 let bound = bind::bind(&api, std::mem::take(&mut raw.methods)).unwrap();
-                emit::files(
+                emit::files::all(
                     &api,
                     &catalog,
                     &config,

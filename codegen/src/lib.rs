@@ -23,7 +23,9 @@ pub mod inputs;
 pub mod ir;
 pub mod out;
 pub mod pipeline;
+pub mod render;
 pub mod spec;
+pub mod syn_ext;
 
 pub use error::{Error, Result};
 pub use inputs::config::{self, Config};

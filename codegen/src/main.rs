@@ -10,7 +10,8 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use phala_codegen::api::release;
 use phala_codegen::api::report::Report;
-use phala_codegen::out::{fingerprint, format, write};
+use phala_codegen::out::{fingerprint, write};
+use phala_codegen::render;
 use phala_codegen::{config, Config};
 
 /// `println!` that does not panic when stdout is closed (`| head`): the
@@ -227,7 +228,7 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     if let Some(dir) = &cli.bare_progenitor {
         let lib = phala_codegen::bare_progenitor(&config, &spec)?;
         let files = std::collections::BTreeMap::from([
-            (PathBuf::from("Cargo.toml"), format::toml(BARE_MANIFEST)),
+            (PathBuf::from("Cargo.toml"), render::toml(BARE_MANIFEST)),
             (PathBuf::from("src/lib.rs"), lib),
         ]);
         write::write(dir, &files, false)?;
@@ -301,7 +302,7 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
         for path in stale {
             eprintln!("  {}", path.display());
         }
-        eprintln!("run `{}` to regenerate", format::REGENERATE);
+        eprintln!("run `{}` to regenerate", render::REGENERATE);
         return Ok(ExitCode::FAILURE);
     }
     say!(

@@ -6,12 +6,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::api::{release, report, surface};
+use crate::api::{release, report};
 use crate::backend::{bind, progenitor};
 use crate::emit;
 use crate::error::{Error, Result};
 use crate::inputs::catalog;
 use crate::inputs::config::Config;
+use crate::ir::surface;
 use crate::ir::{self, naming};
 use crate::out::fingerprint;
 use crate::spec::{document, fill, inline, load, normalize, overlay};
@@ -173,8 +174,8 @@ fn prepare_loaded(
         default_version: config.api.default_version.clone(),
         type_names: names.types.clone(),
     };
-    let model_versions = normalize::model_versions(&doc, &names.types);
-    let passes = normalize::normalize(&mut doc, &ctx)?;
+    let model_versions = normalize::unions::model_versions(&doc, &names.types);
+    let passes = normalize::passes::run(&mut doc, &ctx)?;
     for (name, why) in &skips.schemas {
         if let Some(schema) =
             doc.pointer_mut(&format!("/components/schemas/{}", document::escape(name)))
@@ -184,12 +185,12 @@ fn prepare_loaded(
             });
         }
     }
-    let mut api = ir::build(&doc, &names, model_versions)?;
+    let mut api = ir::lower::build(&doc, &names, model_versions)?;
     api.skipped = skips.listed();
     for op in &mut api.operations {
         op.version_pin = config.api.pins.get(&op.name).cloned();
     }
-    unused_overrides.extend(ir::add_variants(
+    unused_overrides.extend(ir::variants::add_variants(
         &mut api,
         &config.api.variants,
         &doc,
@@ -343,7 +344,7 @@ fn generate_with(
     let mut raw = progenitor::generate(&doc, &api)?;
     let bound = bind::bind(&api, std::mem::take(&mut raw.methods))?;
     let types = raw.type_count();
-    let exports = emit::exports(&api, config, &bound);
+    let exports = emit::files::exports(&api, config, &bound);
     let (surface, plan) = read_surface(
         &bound,
         &mut raw,
@@ -353,7 +354,7 @@ fn generate_with(
     );
     let previous = release::previous(&config.output.dir)?;
     let release = release::release(&previous, surface, config)?;
-    let mut files = emit::files(&api, &catalog, config, &release.version, raw, &bound, &plan)?;
+    let mut files = emit::files::all(&api, &catalog, config, &release.version, raw, &bound, &plan)?;
     files.insert(PathBuf::from(release::SNAPSHOT), release.snapshot_json);
     files.insert(PathBuf::from(release::CHANGELOG), release.changelog);
     let label = format!("{} {}", config.krate.name, release.version);
@@ -387,7 +388,7 @@ pub fn api_surface(
         Some(path) => error_codes(&catalog::load(path, &config.error_code_names)?),
         None => BTreeMap::new(),
     };
-    let exports = emit::exports(&api, config, &bound);
+    let exports = emit::files::exports(&api, config, &bound);
     Ok(read_surface(&bound, &mut raw, error_codes, exports, &api.model_versions).0)
 }
 

@@ -3,13 +3,13 @@
 //! Rendered as terminal text, as JSON (`--format json`), as Markdown for a
 //! pull request (`--format markdown`) and as a `CHANGELOG.md` entry.
 //!
-//! [`Surface`]: crate::api::surface::Surface
+//! [`Surface`]: crate::ir::surface::Surface
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::out::format::markdown_cell;
+use crate::render::markdown_cell;
 
 /// Whether existing caller code can stop compiling (or silently change
 /// meaning) after the update.

@@ -12,16 +12,17 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::api::surface::{
-    display_tokens, display_type, OperationSurface, ParamLocation, ParamSurface,
-};
 use crate::error::{Error, Result};
 use crate::ident::ident;
+use crate::ir::surface::{
+    display_tokens, display_type, OperationSurface, ParamLocation, ParamSurface,
+};
 use crate::ir::{
     Api, Body, IntRange, Location, MultipartField, Operation, Param, ParamKind, PartKind, Scalar,
     Success,
 };
 use crate::spec::document::escape;
+use crate::syn_ext::option_inner;
 
 /// One operation, ready to emit.
 pub struct Bound {
@@ -483,22 +484,6 @@ const INTEGER_TYPES: [&str; 7] = [
     "NonZeroU32",
     "NonZeroI64",
 ];
-
-/// `T` in `Option<T>`.
-pub(crate) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
-            syn::GenericArgument::Type(t) => Some(t),
-            _ => None,
-        },
-        _ => None,
-    }
-}
 
 /// `T` in `Result<ResponseValue<T>, Error<()>>`.
 fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {

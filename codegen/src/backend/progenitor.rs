@@ -16,8 +16,8 @@ use serde_json::Value;
 use syn::visit_mut::VisitMut;
 use typify::{TypeDetails, TypeEnumVariant, TypeId, TypeSpace};
 
-use crate::api::surface::{display_tokens, FieldSurface, Model};
 use crate::error::{Error, Result};
+use crate::ir::surface::{display_tokens, FieldSurface, Model};
 use crate::ir::{Api, Body};
 
 /// What progenitor produced, parsed.
@@ -134,7 +134,7 @@ fn models(space: &TypeSpace) -> Result<BTreeMap<String, Model>> {
                     };
                     variants.insert(v.name.to_owned(), payload);
                 }
-                Model::Enum(crate::api::surface::EnumSurface {
+                Model::Enum(crate::ir::surface::EnumSurface {
                     variants,
                     ..Default::default()
                 })
@@ -155,7 +155,7 @@ pub fn bare(doc: &Value, api: &Api) -> Result<String> {
     let tokens = crate::backend::quiet::catch_quietly(|| generator.generate_tokens(&spec))
         .map_err(Error::Progenitor)?
         .map_err(|e| Error::Progenitor(e.to_string()))?;
-    crate::out::format::rust(tokens, "bare progenitor crate")
+    crate::render::rust(tokens, "bare progenitor crate")
 }
 
 fn parsed_view(doc: &Value, api: &Api) -> Result<openapiv3::OpenAPI> {

@@ -15,13 +15,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::requests::option_inner;
-use super::types::serde_keys;
-use crate::api::surface::display_type;
+use crate::ir::surface::display_type;
+use crate::syn_ext::{is_primitive, is_string_newtype, option_inner, serde_keys, wire_name};
 
 /// `Display` for each string newtype that lacks it, then one `impl` block
 /// per union of structs with at least one shared field or API version.
-pub fn unions(items: &[syn::Item], versions: &super::types::Versions<'_>) -> Vec<syn::Item> {
+pub fn unions(items: &[syn::Item], versions: &super::Versions<'_>) -> Vec<syn::Item> {
     let structs: BTreeMap<String, &syn::ItemStruct> = items
         .iter()
         .filter_map(|i| match i {
@@ -65,17 +64,6 @@ fn display_impl_of(item: &syn::Item) -> Option<String> {
     Some(p.path.segments.last()?.ident.to_string())
 }
 
-pub(super) fn is_string_newtype(s: &syn::ItemStruct) -> bool {
-    let syn::Fields::Unnamed(f) = &s.fields else {
-        return false;
-    };
-    let [field] = f.unnamed.iter().collect::<Vec<_>>()[..] else {
-        return false;
-    };
-    let ty = &field.ty;
-    quote!(#ty).to_string().replace(' ', "") == "::std::string::String"
-}
-
 fn is_untagged(e: &syn::ItemEnum) -> bool {
     serde_keys(&e.attrs).iter().any(|(k, _)| k == "untagged")
 }
@@ -84,7 +72,7 @@ fn accessors(
     e: &syn::ItemEnum,
     structs: &BTreeMap<String, &syn::ItemStruct>,
     displayed: &BTreeSet<String>,
-    versions: &super::types::Versions<'_>,
+    versions: &super::Versions<'_>,
 ) -> Option<syn::Item> {
     let fallback = versions.plan.unions.get(&e.ident.to_string());
     let mut models = Vec::new();
@@ -135,7 +123,7 @@ fn shared_field(
         .map(|(_, m)| m.fields.iter().find(|g| g.ident == f.ident).map(|g| &g.ty))
         .collect::<Option<_>>()?;
     let text = |ty: &syn::Type| quote!(#ty).to_string().replace(' ', "");
-    let wire = super::requests::wire_name(f);
+    let wire = wire_name(f);
     let variants: Vec<&syn::Ident> = models.iter().map(|(v, _)| *v).collect();
     let (read, doc) = if types.iter().all(|t| text(t) == text(&f.ty)) {
         let doc =
@@ -192,7 +180,7 @@ fn shared_field(
 /// not after it (the shape the server sends for it), as `as_v20260623()`.
 fn by_version(
     models: &[(&syn::Ident, &syn::ItemStruct)],
-    versions: &super::types::Versions<'_>,
+    versions: &super::Versions<'_>,
 ) -> Vec<TokenStream> {
     let versioned: Vec<(&syn::Ident, &syn::Ident, &str)> = models
         .iter()
@@ -266,7 +254,7 @@ fn read(ty: &syn::Type, ident: &syn::Ident, wire: &str, open: bool) -> Read {
         from_json,
     };
     let none = None;
-    if super::requests::is_primitive(ty) {
+    if is_primitive(ty) {
         return read(
             quote!(#ty),
             place,
@@ -323,7 +311,7 @@ fn read(ty: &syn::Type, ident: &syn::Ident, wire: &str, open: bool) -> Read {
 
 /// A primitive or a `NonZero*` integer: read by value.
 fn is_copy(ty: &syn::Type) -> bool {
-    super::requests::is_primitive(ty)
+    is_primitive(ty)
         || matches!(ty, syn::Type::Path(p) if p.path.segments.last()
             .is_some_and(|s| s.ident.to_string().starts_with("NonZero")))
 }

@@ -503,3 +503,29 @@ fn path_string_fields<'f>(op: &Operation, fields: &'f [Field]) -> impl Iterator<
             && f.owned.to_string().replace(' ', "") == "::std::string::String"
     })
 }
+
+/// `let mut phala_extra = ..;` filled with the parameters the SDK sends
+/// itself (see [`crate::ir::Param::own`]); `None` when there are none.
+pub(super) fn own_params(fields: &[Field]) -> Option<TokenStream> {
+    let adds: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|f| {
+            let (send, ident) = (f.send.as_ref()?, &f.ident);
+            Some(if f.required {
+                quote!({ let v = &self.#ident; #send })
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(v) = &self.#ident {
+                        #send
+                    }
+                }
+            })
+        })
+        .collect();
+    (!adds.is_empty()).then(|| {
+        quote! {
+            let mut phala_extra = crate::client::Extra::default();
+            #(#adds)*
+        }
+    })
+}

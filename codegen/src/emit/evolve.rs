@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use quote::quote;
 
-use super::types::{serde_keys, serde_rename};
 use crate::api::compare::reachable;
-use crate::api::surface::{Model, Surface};
+use crate::ir::surface::{Model, Surface};
+use crate::syn_ext::{mentioned, serde_keys, serde_rename};
 
 /// What is open, by Rust type name.
 #[derive(Debug, Default, Clone)]
@@ -181,7 +181,7 @@ pub fn showcase(items: &[syn::Item], plan: &Plan) -> Option<(String, String)> {
         for field in s.fields.iter() {
             let ty = &field.ty;
             let mut named = BTreeSet::new();
-            super::types::mentioned(quote!(#ty), &mut named);
+            mentioned(quote!(#ty), &mut named);
             for name in named {
                 if let Some(count) = uses.get_mut(name.as_str()) {
                     *count += 1;

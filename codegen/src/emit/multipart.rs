@@ -41,7 +41,7 @@ pub fn emit(b: &Bound, parts: &[MultipartField], versioned: bool) -> Result<Emit
             Location::Path | Location::Cookie => {}
         }
     }
-    let extra = super::operations::own_params(&b.fields);
+    let extra = super::builder::own_params(&b.fields);
     let apply_extra = extra
         .is_some()
         .then(|| quote!(let request = phala_extra.apply_to(request)?;));

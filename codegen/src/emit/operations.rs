@@ -15,7 +15,7 @@ use quote::quote;
 use super::builder::{builder, Emitted};
 use super::multipart;
 use super::paging::{self, Paged};
-use crate::backend::bind::{Bound, Field, Sending};
+use crate::backend::bind::{Bound, Sending};
 use crate::error::Result;
 use crate::ident::ident;
 use crate::ir::{Api, Group};
@@ -160,32 +160,6 @@ pub fn path_table(api: &Api) -> Result<TokenStream> {
     })
 }
 
-/// `let mut phala_extra = ..;` filled with the parameters the SDK sends
-/// itself (see [`crate::ir::Param::own`]); `None` when there are none.
-pub(super) fn own_params(fields: &[Field]) -> Option<TokenStream> {
-    let adds: Vec<TokenStream> = fields
-        .iter()
-        .filter_map(|f| {
-            let (send, ident) = (f.send.as_ref()?, &f.ident);
-            Some(if f.required {
-                quote!({ let v = &self.#ident; #send })
-            } else {
-                quote! {
-                    if let ::std::option::Option::Some(v) = &self.#ident {
-                        #send
-                    }
-                }
-            })
-        })
-        .collect();
-    (!adds.is_empty()).then(|| {
-        quote! {
-            let mut phala_extra = crate::client::Extra::default();
-            #(#adds)*
-        }
-    })
-}
-
 fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool, versioned: bool) -> Result<Emitted> {
     let raw_ident = &raw.sig.ident;
     let passes: Vec<&TokenStream> = b
@@ -195,7 +169,7 @@ fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool, versioned: bool) -> 
         .map(|f| &f.pass)
         .collect();
     let call = quote!(raw.#raw_ident(#(#passes),*));
-    let extra = own_params(&b.fields);
+    let extra = super::builder::own_params(&b.fields);
     let raw_client = match extra {
         Some(_) => quote!(phala_client.call_with(phala_extra)),
         None => quote!(phala_client.call()),

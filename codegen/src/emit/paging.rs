@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::backend::bind::option_inner;
 use crate::backend::bind::Bound;
 use crate::error::Result;
 use crate::ident::ident;
+use crate::syn_ext::option_inner;
 
 /// How an operation steps through its pages.
 #[derive(Debug, Clone)]
@@ -142,7 +142,7 @@ fn shape(
         s.fields
             .iter()
             .find(|f| f.ident.as_ref().is_some_and(|i| i == rust))
-            .map_or_else(|| rust.to_owned(), super::requests::wire_name)
+            .map_or_else(|| rust.to_owned(), crate::syn_ext::wire_name)
     };
     let mut fallback_names = None;
     for (variant, s) in &parts {

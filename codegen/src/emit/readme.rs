@@ -183,7 +183,7 @@ fn tags(api: &Api, docs: &str) -> String {
         let tag = api.groups.get(group).map_or(group, |g| g.tag.as_str());
         out.push_str(&format!(
             "| [{}]({docs}/tags/{group}/index.html) | {count} |\n",
-            crate::out::format::markdown_cell(tag)
+            crate::render::markdown_cell(tag)
         ));
     }
     out

@@ -24,10 +24,10 @@ use quote::quote;
 use syn::ext::IdentExt;
 use syn::visit_mut::VisitMut;
 
-use super::types::serde_keys;
-use crate::api::surface::{Model, Surface};
-pub(super) use crate::backend::bind::option_inner;
 use crate::ir::facts::FieldFacts;
+use crate::ir::surface::{Model, Surface};
+use crate::syn_ext::option_inner;
+use crate::syn_ext::{is_primitive, serde_keys, wire_name};
 
 /// A rewritten struct's `impl` block (`new` and setters), and the fields
 /// whose type became `Option` (a struct literal elsewhere must wrap them).
@@ -187,16 +187,6 @@ impl VisitMut for WrapLiterals<'_> {
     }
 }
 
-/// The wire name: `#[serde(rename)]` or the identifier.
-pub fn wire_name(field: &syn::Field) -> String {
-    serde_keys(&field.attrs)
-        .into_iter()
-        .find(|(k, _)| k == "rename")
-        .and_then(|(_, v)| v)
-        .or_else(|| field.ident.as_ref().map(|i| i.unraw().to_string()))
-        .unwrap_or_default()
-}
-
 /// How a setter or `new` takes a value of `ty`, and the expression storing
 /// it: primitives by value (so an integer literal infers its type), others
 /// through `Into` (`&str` for a `String`).
@@ -206,16 +196,6 @@ fn argument(ty: &syn::Type) -> (TokenStream, TokenStream) {
     } else {
         (quote!(impl ::std::convert::Into<#ty>), quote!(value.into()))
     }
-}
-
-/// Whether `ty` is a primitive number or `bool` (passed and read by value).
-pub(super) fn is_primitive(ty: &syn::Type) -> bool {
-    const PRIMITIVES: [&str; 13] = [
-        "bool", "i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize", "f32",
-        "f64",
-    ];
-    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
-        && p.path.get_ident().is_some_and(|i| PRIMITIVES.contains(&i.to_string().as_str())))
 }
 
 /// A string newtype (`PortMappingEntryProtocol`) -> `String`, and

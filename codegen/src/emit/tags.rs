@@ -10,7 +10,7 @@ use quote::quote;
 use crate::error::Result;
 use crate::ident::ident;
 use crate::ir::{Api, Operation};
-use crate::out::format::markdown_cell;
+use crate::render::markdown_cell;
 
 pub fn emit(api: &Api) -> Result<TokenStream> {
     let mut by_group: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();

@@ -10,10 +10,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::requests;
-use crate::api::surface::display_type;
 use crate::error::Result;
 use crate::ident::ident;
 use crate::ir::facts::{FieldFacts, ModelFacts};
+use crate::ir::surface::display_type;
+use crate::syn_ext::serde_rename;
 
 /// `types/mod.rs` contents and the letter files, keyed by file stem.
 pub struct TypeFiles {
@@ -22,21 +23,11 @@ pub struct TypeFiles {
     pub files: BTreeMap<String, Vec<syn::Item>>,
 }
 
-/// What the union accessors need to know about API versions.
-pub struct Versions<'a> {
-    /// Model type name -> the API version it belongs to.
-    pub of_models: &'a BTreeMap<String, String>,
-    /// Every version the client accepts.
-    pub supported: &'a [String],
-    /// Which unions are open, with their fallback variants.
-    pub plan: &'a super::evolve::Plan,
-}
-
 pub fn split(
     items: Vec<syn::Item>,
     facts: &ModelFacts,
     request_roots: &BTreeSet<String>,
-    versions: &Versions<'_>,
+    versions: &super::Versions<'_>,
 ) -> Result<TypeFiles> {
     let local: BTreeSet<String> = items
         .iter()
@@ -67,7 +58,7 @@ pub fn split(
     let string_newtypes: BTreeSet<String> = items
         .iter()
         .filter_map(|i| match i {
-            syn::Item::Struct(s) if super::accessors::is_string_newtype(s) => {
+            syn::Item::Struct(s) if crate::syn_ext::is_string_newtype(s) => {
                 Some(s.ident.to_string())
             }
             _ => None,
@@ -191,19 +182,6 @@ fn all_local(tokens: TokenStream, local: &BTreeSet<String>, found: &mut BTreeSet
     }
 }
 
-/// The local type names `tokens` mention (the roots of the request models).
-pub fn mentioned(tokens: TokenStream, found: &mut BTreeSet<String>) {
-    for tt in tokens {
-        match tt {
-            proc_macro2::TokenTree::Ident(i) => {
-                found.insert(i.to_string());
-            }
-            proc_macro2::TokenTree::Group(g) => mentioned(g.stream(), found),
-            _ => {}
-        }
-    }
-}
-
 /// typify's `defaults` module holds one function per spec default; the
 /// request models no longer call theirs, and an unused one would warn.
 fn prune_defaults(items: &mut [syn::Item]) {
@@ -261,7 +239,7 @@ fn fill_docs(
     match item {
         syn::Item::Struct(s) => {
             for field in s.fields.iter_mut() {
-                let wire = super::requests::wire_name(field);
+                let wire = crate::syn_ext::wire_name(field);
                 let lines = match facts.and_then(|f| f.get(&wire)) {
                     Some(f) => f.doc(!undocumented(&field.attrs), request),
                     None if undocumented(&field.attrs) => {
@@ -304,7 +282,7 @@ fn fill_docs(
                 // An untagged union of inline objects has struct variants.
                 for field in variant.fields.iter_mut() {
                     if field.ident.is_some() && undocumented(&field.attrs) {
-                        let wire = super::requests::wire_name(field);
+                        let wire = crate::syn_ext::wire_name(field);
                         let doc = format!("`{wire}`: a `{}`.", display_type(&field.ty));
                         field.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
                     }
@@ -313,43 +291,6 @@ fn fill_docs(
         }
         _ => {}
     }
-}
-
-/// The value of `#[serde(rename = "...")]`, if present.
-pub(super) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    serde_keys(attrs)
-        .into_iter()
-        .find(|(key, _)| key == "rename")
-        .and_then(|(_, value)| value)
-}
-
-/// The keys of every `#[serde(...)]` attribute, each with its value when it
-/// is a string (`rename = "x"`); flags (`untagged`) have none.
-pub(super) fn serde_keys(attrs: &[syn::Attribute]) -> Vec<(String, Option<String>)> {
-    let mut keys = Vec::new();
-    for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = a.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .get_ident()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            let value = if meta.input.peek(syn::Token![=]) {
-                match meta.value()?.parse::<syn::Expr>()? {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(text),
-                        ..
-                    }) => Some(text.value()),
-                    _ => None,
-                }
-            } else {
-                None
-            };
-            keys.push((key, value));
-            Ok(())
-        });
-    }
-    keys
 }
 
 /// The type an item belongs to: its own name, or for an impl the first

@@ -110,7 +110,7 @@ fn type_name(ty: &syn::Type) -> Option<String> {
 }
 
 fn is_untagged(attrs: &[syn::Attribute]) -> bool {
-    super::types::serde_keys(attrs)
+    crate::syn_ext::serde_keys(attrs)
         .iter()
         .any(|(key, _)| key == "untagged")
 }

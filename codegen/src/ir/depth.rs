@@ -30,7 +30,7 @@ pub fn longest_chain(doc: &Value) -> usize {
         .iter()
         .map(|n| {
             let mut refs = Vec::new();
-            crate::spec::normalize::collect_refs(&schemas[n.as_str()], &mut refs);
+            crate::spec::normalize::unions::collect_refs(&schemas[n.as_str()], &mut refs);
             let mut targets: Vec<usize> = refs
                 .into_iter()
                 .filter_map(|r| index.get(r.strip_prefix(PREFIX)?).copied())

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::ir::{Operation, Success};
+use crate::ir::{Operation, Reading, Success};
 
 /// Every 2xx media type but `application/json`, sorted.
 pub(crate) fn other_media(op: &Value) -> Vec<String> {
@@ -20,43 +20,6 @@ pub(crate) fn other_media(op: &Value) -> Vec<String> {
         .filter(|m| m != "application/json")
         .collect();
     media.into_iter().collect()
-}
-
-/// How a builder reads a response media type other than JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Reading {
-    /// `send_events()`: `text/event-stream`.
-    Events,
-    /// `send_text()`: `text/*` and the textual `application/` types.
-    Text,
-    /// `send_bytes()`: anything else.
-    Bytes,
-}
-
-impl Reading {
-    pub fn of(media: &str) -> Reading {
-        let media = media.split(';').next().unwrap_or_default().trim();
-        let textual = media.starts_with("text/")
-            || media.ends_with("+xml")
-            || media.ends_with("+json")
-            || matches!(
-                media,
-                "application/xml"
-                    | "application/yaml"
-                    | "application/x-yaml"
-                    | "application/x-ndjson"
-                    | "application/jsonl"
-                    | "application/csv"
-                    | "application/javascript"
-            );
-        if media == "text/event-stream" {
-            Reading::Events
-        } else if textual {
-            Reading::Text
-        } else {
-            Reading::Bytes
-        }
-    }
 }
 
 impl Operation {

@@ -3,20 +3,7 @@
 
 use serde_json::Value;
 
-use crate::ir::{Location, Param, Scalar};
-
-/// The shape of a parameter's schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamKind {
-    /// One scalar, sent as text.
-    Text(Scalar),
-    /// An array of scalars, sent as one pair per item.
-    List(Scalar),
-    /// An object of text values (`additionalProperties: {type: string}`).
-    Map,
-    /// Any other schema, taken as JSON.
-    Json,
-}
+use crate::ir::{Location, Param, ParamKind, Scalar};
 
 /// A query or header parameter named like a path parameter is sent by the
 /// SDK (progenitor keys its arguments by name), under a Rust name that

@@ -73,7 +73,7 @@ pub(crate) fn owned_files(out: &Path) -> Result<Vec<PathBuf>> {
             if path.is_dir() {
                 stack.push(path);
             } else if std::fs::read_to_string(&path)
-                .is_ok_and(|t| t.starts_with(crate::out::format::MARKER))
+                .is_ok_and(|t| t.starts_with(crate::render::MARKER))
             {
                 if let Ok(rel) = path.strip_prefix(out) {
                     found.push(rel.to_owned());

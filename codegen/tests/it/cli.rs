@@ -306,7 +306,7 @@ fn fingerprint_skips_no_ops_and_every_edit_forces_a_full_run() {
     assert!(stdout(&args).contains(" 1 files written"));
     assert_eq!(std::fs::read_to_string(&edited).unwrap(), original);
     let extra = out_dir.join("src/stray.rs");
-    std::fs::write(&extra, format!("{}\n", phala_codegen::out::format::MARKER)).unwrap();
+    std::fs::write(&extra, format!("{}\n", phala_codegen::render::MARKER)).unwrap();
     assert!(stdout(&args).contains(" 1 removed"));
     assert!(!extra.exists());
     assert!(stdout(&args).contains(FAST));

@@ -19,5 +19,6 @@ mod diff_shapes;
 mod emitters;
 mod idents;
 mod inputs;
+mod layout;
 mod names;
 mod overlays;

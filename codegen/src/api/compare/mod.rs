@@ -20,14 +20,16 @@
 //! - Error statuses never change a signature: every error arrives as
 //!   `PhalaCloudError`, so added or removed statuses are non-breaking.
 
+mod entries;
 mod models;
 mod operations;
 
 pub use models::{reachable, Usage};
 
 use crate::api::report::{Category, Entry, Scope, Severity};
-use crate::api::surface::Surface;
+use crate::ir::surface::Surface;
 
+use entries::Entries;
 use Severity::{Breaking, NonBreaking};
 
 /// Every change from `old` to `new`. Error codes are compared only when
@@ -85,33 +87,6 @@ fn exports(out: &mut Entries, old: &Surface, new: &Surface) {
             "added to the crate root".to_owned(),
             "a new name",
         );
-    }
-}
-
-#[derive(Default)]
-struct Entries(Vec<Entry>);
-
-impl Entries {
-    #[allow(clippy::too_many_arguments)]
-    fn push(
-        &mut self,
-        severity: Severity,
-        scope: Scope,
-        name: &str,
-        member: Option<&str>,
-        category: Category,
-        detail: String,
-        reason: &str,
-    ) {
-        self.0.push(Entry {
-            severity,
-            scope,
-            name: name.to_owned(),
-            member: member.map(str::to_owned),
-            category,
-            detail,
-            reason: reason.to_owned(),
-        });
     }
 }
 

@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{Breaking, Entries, NonBreaking};
+use super::entries::Entries;
+use crate::api::report::Severity::{Breaking, NonBreaking};
 use crate::api::report::{Category, Scope};
-use crate::api::surface::{strip_option, type_names, EnumSurface, FieldSurface, Model, Surface};
+use crate::ir::surface::{strip_option, type_names, EnumSurface, FieldSurface, Model, Surface};
 
 /// Whether a model is reachable from requests, from responses, or both.
 #[derive(Debug, Default, Clone, Copy)]

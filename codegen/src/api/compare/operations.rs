@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Breaking, Entries, NonBreaking};
+use super::entries::Entries;
+use crate::api::report::Severity::{Breaking, NonBreaking};
 use crate::api::report::{Category, Scope, Severity};
-use crate::api::surface::{OperationSurface, ParamLocation, ParamSurface, Surface};
+use crate::ir::surface::{OperationSurface, ParamLocation, ParamSurface, Surface};
 
 pub(super) fn compare(out: &mut Entries, old: &Surface, new: &Surface) {
     let endpoint = |o: &OperationSurface| (o.http_method.clone(), o.path.clone());

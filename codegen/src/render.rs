@@ -1,5 +1,7 @@
-//! Stage 5: token streams to source text, each file under the header that
-//! names the command that regenerates it.
+//! Ground floor: token streams, Markdown and TOML to text, each file under
+//! the header that names the command that regenerates it. It sits with the
+//! ground floor, not in `out/`, because the emitters, the bare-progenitor
+//! backend, the change report and the changelog all render text.
 
 use proc_macro2::TokenStream;
 use syn::visit_mut::VisitMut;

@@ -1,0 +1,332 @@
+//! Lowering: the normalized document and the names become the [`Api`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToSnakeCase;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::ir::media::other_media;
+use crate::ir::naming::Names;
+use crate::ir::param_shape::{mark_shadowed, param_kind};
+use crate::ir::{Api, Body, Group, IntRange, Location, Operation, Param, ParamKind, Success};
+use crate::spec::document::{self, escape};
+
+/// Builds the IR from the normalized document (component names already
+/// renamed) and the names chosen for the raw document.
+pub fn build(doc: &Value, names: &Names, model_versions: BTreeMap<String, String>) -> Result<Api> {
+    let mut operations = Vec::new();
+    let mut problems = Vec::new();
+    for (path, method, item, op) in document::operations(doc) {
+        let ptr = format!("#/paths/{}/{method}", escape(path));
+        match operation(doc, path, method, op, item, &ptr, names) {
+            Ok(op) => operations.push(op),
+            Err(e) => problems.push(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::from_list(problems));
+    }
+    operations.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Api {
+        title: doc
+            .pointer("/info/title")
+            .and_then(Value::as_str)
+            .unwrap_or("API")
+            .to_owned(),
+        description: doc
+            .pointer("/info/description")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        operations,
+        model_versions,
+        longest_model_chain: crate::ir::depth::longest_chain(doc),
+        facts: crate::ir::facts::collect(doc),
+        skipped: BTreeMap::new(),
+        groups: groups(doc),
+    })
+}
+
+fn operation(
+    doc: &Value,
+    path: &str,
+    method: &str,
+    op: &Value,
+    item: &Value,
+    ptr: &str,
+    names: &Names,
+) -> Result<Operation> {
+    let op_id = op
+        .get("operationId")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let unsupported = |pointer: String, message: String| Error::Unsupported {
+        operation: op_id.clone(),
+        pointer,
+        message,
+    };
+    let name = names
+        .operations
+        .get(&op_id)
+        .ok_or_else(|| unsupported(ptr.to_owned(), "operation was not named".into()))?;
+    let mut params = Vec::new();
+    let path_level = item
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    let op_level = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    for (i, p) in path_level.chain(op_level).enumerate() {
+        let pointer = format!("{ptr}/parameters/{i}");
+        if p.get("$ref").is_some() {
+            return Err(unsupported(
+                pointer,
+                "parameter `$ref` is not supported".into(),
+            ));
+        }
+        let location = match p.get("in").and_then(Value::as_str) {
+            Some("path") => Location::Path,
+            Some("query") => Location::Query,
+            Some("header") => Location::Header,
+            Some("cookie") => Location::Cookie,
+            other => {
+                return Err(unsupported(
+                    pointer,
+                    format!("parameter location {other:?} is not supported"),
+                ))
+            }
+        };
+        let api_name = p
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        // An operation's parameter overrides the path item's one with the
+        // same name and location.
+        params.retain(|q: &Param| q.api_name != api_name || q.location != location);
+        let deep_object = p.get("style").and_then(Value::as_str) == Some("deepObject");
+        let kind = param_kind(p.get("schema"));
+        params.push(Param {
+            rust_name: api_name.to_snake_case(),
+            api_name,
+            required: location == Location::Path || p.get("required") == Some(&Value::Bool(true)),
+            location,
+            description: text(p, "description"),
+            range: p
+                .get("schema")
+                .and_then(crate::ir::facts::integer_range)
+                .map(|(min, max)| IntRange { min, max }),
+            own: location == Location::Cookie
+                || deep_object
+                || (location == Location::Header && !matches!(kind, ParamKind::Text(_))),
+            kind,
+            deep_object,
+        });
+    }
+    mark_shadowed(&mut params);
+    let order: Vec<&str> = path
+        .split('{')
+        .skip(1)
+        .filter_map(|s| s.split('}').next())
+        .collect();
+    params.sort_by_key(|p| {
+        (
+            p.location,
+            order
+                .iter()
+                .position(|n| *n == p.api_name)
+                .unwrap_or(usize::MAX),
+        )
+    });
+    let body = match op.get("requestBody") {
+        None => None,
+        Some(rb) => Some(crate::ir::request_body::read(
+            doc,
+            rb,
+            &format!("{ptr}/requestBody"),
+            &unsupported,
+        )?),
+    };
+    let (success_statuses, success, error_statuses) = responses(op, ptr, &unsupported)?;
+    let group = op
+        .pointer("/tags/0")
+        .and_then(Value::as_str)
+        .map_or_else(|| "default".to_owned(), module_name);
+    crate::ident::in_operation(
+        &group,
+        "module name from the first tag",
+        &op_id,
+        &format!("{ptr}/tags/0"),
+    )?;
+    if let Some(Body::Multipart { fields, .. }) = &body {
+        // progenitor names the parameters of the operations it emits; the
+        // multipart ones are ours, so their names are checked here.
+        for p in &params {
+            crate::ident::in_operation(
+                &p.rust_name,
+                &format!("parameter `{}` gives the Rust name", p.api_name),
+                &op_id,
+                &format!("{ptr}/parameters"),
+            )?;
+        }
+        for f in fields {
+            crate::ident::in_operation(
+                &f.rust_name,
+                &format!("form field `{}` gives the Rust name", f.name),
+                &op_id,
+                &format!(
+                    "{ptr}/requestBody/content/multipart~1form-data/schema/properties/{}",
+                    escape(&f.name)
+                ),
+            )?;
+        }
+    }
+    Ok(Operation {
+        name: name.method.clone(),
+        python_aliases: name.python_aliases.clone(),
+        http_method: method.to_uppercase(),
+        path: path.to_owned(),
+        group,
+        summary: text(op, "summary"),
+        description: text(op, "description"),
+        deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
+        params,
+        body,
+        success_statuses,
+        success,
+        other_media: other_media(op),
+        error_statuses,
+        version_pin: None,
+        example: None,
+        untyped_reason: op
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(code, _)| code.starts_with('2'))
+            .find_map(|(_, r)| {
+                r.pointer("/content/application~1json/x-phala-untyped")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            }),
+        unlisted_source: text(op, "x-phala-source"),
+        variant_of: None,
+        operation_id: op_id,
+    })
+}
+
+fn responses(
+    op: &Value,
+    ptr: &str,
+    unsupported: &dyn Fn(String, String) -> Error,
+) -> Result<(Vec<u16>, Success, Vec<u16>)> {
+    let mut success: Option<Success> = None;
+    let mut statuses = Vec::new();
+    let mut errors = BTreeSet::new();
+    for (code, response) in op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let pointer = format!("{ptr}/responses/{code}");
+        let Ok(status) = code.parse::<u16>() else {
+            return Err(unsupported(
+                pointer,
+                format!("response key {code:?} is not supported (only numeric statuses)"),
+            ));
+        };
+        if !(200..300).contains(&status) {
+            errors.insert(status);
+            continue;
+        }
+        let kind = match response.get("content").and_then(Value::as_object) {
+            None => Success::Empty,
+            Some(c) if c.is_empty() => Success::Empty,
+            Some(c) => match c.get("application/json") {
+                Some(mt) => Success::Json {
+                    component: mt
+                        .pointer("/schema/$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                        .map(str::to_owned),
+                },
+                None => Success::Bytes,
+            },
+        };
+        statuses.push(status);
+        match &success {
+            Some(previous) if *previous != kind => {
+                return Err(unsupported(
+                    pointer,
+                    "several 2xx responses with different bodies are not supported".into(),
+                ));
+            }
+            Some(_) => {}
+            None => success = Some(kind),
+        }
+    }
+    statuses.sort_unstable();
+    if statuses.is_empty() {
+        statuses.push(200);
+    }
+    let kind = success.unwrap_or(Success::Bytes);
+    Ok((statuses, kind, errors.into_iter().collect()))
+}
+
+/// A tag as a module name: `CVMs` -> `cvms`, `SSH Keys` -> `ssh_keys`.
+fn module_name(tag: &str) -> String {
+    let words: Vec<String> = tag
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if words.is_empty() {
+        "default".to_owned()
+    } else {
+        words.join("_")
+    }
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_owned)
+}
+
+/// The groups of the operations of `doc`, each with the first tag that
+/// names it (in document order) and that tag's description.
+fn groups(doc: &Value) -> BTreeMap<String, Group> {
+    let described = |tag: &str| {
+        doc.get("tags")
+            .and_then(Value::as_array)?
+            .iter()
+            .find(|t| t.get("name").and_then(Value::as_str) == Some(tag))?
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let mut out = BTreeMap::new();
+    for (_, _, _, op) in document::operations(doc) {
+        let tag = op
+            .pointer("/tags/0")
+            .and_then(Value::as_str)
+            .unwrap_or("default");
+        let group = if op.pointer("/tags/0").is_some() {
+            module_name(tag)
+        } else {
+            "default".to_owned()
+        };
+        out.entry(group).or_insert_with(|| Group {
+            tag: tag.to_owned(),
+            description: described(tag),
+        });
+    }
+    out
+}

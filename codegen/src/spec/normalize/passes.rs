@@ -1,0 +1,128 @@
+//! The pass table, in the order the passes run, and the runner.
+
+use serde_json::Value;
+
+use super::{keywords, operations, prose, refs, unions, Context, Pass, PassReport};
+use crate::error::Result;
+
+/// Every pass, in the order it runs. Order matters: `ref_aliases` first,
+/// so no later pass copies a reference to an alias; keyword rewrites come
+/// first so the union passes see 3.0 keywords; `null_unions` strips the null
+/// members the other union passes would trip over, before `null_types`
+/// rewrites the lone `type: null` schemas that remain; `ref_siblings` runs after
+/// the unions that may put keywords beside a `$ref`.
+pub const PASSES: &[Pass] = &[
+    Pass {
+        name: "ref_aliases",
+        run: refs::ref_aliases,
+    },
+    Pass {
+        name: "exclusive_bounds",
+        run: keywords::exclusive_bounds,
+    },
+    Pass {
+        name: "doc_text",
+        run: prose::doc_text,
+    },
+    Pass {
+        name: "bad_defaults",
+        run: keywords::bad_defaults,
+    },
+    Pass {
+        name: "duplicate_enum_values",
+        run: keywords::duplicate_enum_values,
+    },
+    Pass {
+        name: "stray_formats",
+        run: keywords::stray_formats,
+    },
+    Pass {
+        name: "examples_to_example",
+        run: keywords::examples_to_example,
+    },
+    Pass {
+        name: "const_to_enum",
+        run: keywords::const_to_enum,
+    },
+    Pass {
+        name: "prefix_items",
+        run: keywords::prefix_items,
+    },
+    Pass {
+        name: "constraint_unions",
+        run: keywords::constraint_unions,
+    },
+    Pass {
+        name: "null_unions",
+        run: unions::null_unions,
+    },
+    Pass {
+        name: "null_types",
+        run: keywords::null_types,
+    },
+    Pass {
+        name: "scalar_unions",
+        run: unions::scalar_unions,
+    },
+    Pass {
+        name: "array_unions",
+        run: unions::array_unions,
+    },
+    Pass {
+        name: "object_unions",
+        run: unions::object_unions,
+    },
+    Pass {
+        name: "nullable_union_roots",
+        run: unions::nullable_union_roots,
+    },
+    Pass {
+        name: "composition_keywords",
+        run: keywords::composition_keywords,
+    },
+    Pass {
+        name: "ref_siblings",
+        run: keywords::ref_siblings,
+    },
+    Pass {
+        name: "inline_titles",
+        run: keywords::inline_titles,
+    },
+    Pass {
+        name: "nullable_params",
+        run: operations::nullable_params,
+    },
+    Pass {
+        name: "head_no_body",
+        run: operations::head_no_body,
+    },
+    Pass {
+        name: "json_or_octet",
+        run: operations::json_or_octet,
+    },
+    Pass {
+        name: "bodiless_success",
+        run: operations::bodiless_success,
+    },
+    Pass {
+        name: "component_names",
+        run: operations::component_names,
+    },
+    Pass {
+        name: "openapi_version",
+        run: operations::openapi_version,
+    },
+];
+
+/// Runs every pass over `doc` in place.
+pub fn run(doc: &mut Value, ctx: &Context) -> Result<Vec<PassReport>> {
+    PASSES
+        .iter()
+        .map(|pass| {
+            Ok(PassReport {
+                name: pass.name,
+                sites: (pass.run)(doc, ctx)?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,105 @@
+//! Ground floor: the shared queries on syn types that the backend and the
+//! emitters both ask (serde attributes, `Option<T>`, primitives, newtypes).
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::ext::IdentExt;
+
+/// The keys of every `#[serde(...)]` attribute, each with its value when it
+/// is a string (`rename = "x"`); flags (`untagged`) have none.
+pub fn serde_keys(attrs: &[syn::Attribute]) -> Vec<(String, Option<String>)> {
+    let mut keys = Vec::new();
+    for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = a.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let value = if meta.input.peek(syn::Token![=]) {
+                match meta.value()?.parse::<syn::Expr>()? {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }) => Some(text.value()),
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            keys.push((key, value));
+            Ok(())
+        });
+    }
+    keys
+}
+
+/// The value of `#[serde(rename = "...")]`, if present.
+pub fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    serde_keys(attrs)
+        .into_iter()
+        .find(|(key, _)| key == "rename")
+        .and_then(|(_, value)| value)
+}
+
+/// The local type names `tokens` mention (the roots of the request models).
+pub fn mentioned(tokens: TokenStream, found: &mut BTreeSet<String>) {
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Ident(i) => {
+                found.insert(i.to_string());
+            }
+            proc_macro2::TokenTree::Group(g) => mentioned(g.stream(), found),
+            _ => {}
+        }
+    }
+}
+
+/// The wire name: `#[serde(rename)]` or the identifier.
+pub fn wire_name(field: &syn::Field) -> String {
+    serde_keys(&field.attrs)
+        .into_iter()
+        .find(|(k, _)| k == "rename")
+        .and_then(|(_, v)| v)
+        .or_else(|| field.ident.as_ref().map(|i| i.unraw().to_string()))
+        .unwrap_or_default()
+}
+
+/// Whether `ty` is a primitive number or `bool` (passed and read by value).
+pub fn is_primitive(ty: &syn::Type) -> bool {
+    const PRIMITIVES: [&str; 13] = [
+        "bool", "i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize", "f32",
+        "f64",
+    ];
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
+        && p.path.get_ident().is_some_and(|i| PRIMITIVES.contains(&i.to_string().as_str())))
+}
+
+pub fn is_string_newtype(s: &syn::ItemStruct) -> bool {
+    let syn::Fields::Unnamed(f) = &s.fields else {
+        return false;
+    };
+    let [field] = f.unnamed.iter().collect::<Vec<_>>()[..] else {
+        return false;
+    };
+    let ty = &field.ty;
+    quote!(#ty).to_string().replace(' ', "") == "::std::string::String"
+}
+
+/// `T` in `Option<T>`.
+pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
