@@ -3,7 +3,7 @@
 //! `phala-codegen diff OLD NEW` reports what changes for the crate's callers
 //! between two specs.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -190,6 +190,54 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     let start = Instant::now();
+    let mut config = config_of(cli)?;
+    if let Some(Command::Diff(args)) = &cli.command {
+        return diff(&config, args);
+    }
+    if let Some(catalog) = &cli.error_catalog {
+        config.inputs.error_catalog = Some(catalog.clone());
+    }
+    let spec = cli
+        .spec
+        .clone()
+        .unwrap_or_else(|| config.inputs.spec.clone());
+    if let Some(out) = &cli.out {
+        config.output.dir = out.clone();
+    }
+    let out = config.output.dir.clone();
+    if let Some(dir) = &cli.bare_progenitor {
+        return bare_progenitor(&config, &spec, dir);
+    }
+    if !cli.force && cli.format == OutputFormat::Text {
+        if let Some(krate) = fingerprint::unchanged(&config, &spec, &out) {
+            say_unchanged(cli, &out, &krate, start);
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let generated = phala_codegen::generate(&config, &spec)?;
+    tell(cli, &generated, &out);
+    let report = write::write(&out, &generated.files, cli.check)?;
+    let elapsed = start.elapsed().as_secs_f64();
+    if cli.check {
+        return Ok(check_result(&report, &out, elapsed));
+    }
+    say!(
+        "phala-codegen: {} {}: {} operations, {} types; {} files written, {} unchanged, {} removed ({elapsed:.2} s)",
+        config.krate.name,
+        generated.version,
+        generated.operations,
+        generated.types,
+        report.written.len(),
+        report.unchanged,
+        report.removed.len(),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The configuration the command line asks for: the config file, or the
+/// one `--generic` derives from the spec (refined by `--config`), with the
+/// command line's switches applied.
+fn config_of(cli: &Cli) -> phala_codegen::Result<Config> {
     let mut config = match (&cli.spec, &cli.out) {
         (Some(spec), Some(out)) if cli.generic => {
             let doc = phala_codegen::spec::load::load_spec(spec)?;
@@ -211,49 +259,41 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     if cli.no_overlays {
         config.inputs.overlays = None;
     }
-    if let Some(Command::Diff(args)) = &cli.command {
-        return diff(&config, args);
+    Ok(config)
+}
+
+/// `--bare-progenitor DIR`: the benchmark's baseline crate.
+fn bare_progenitor(config: &Config, spec: &Path, dir: &Path) -> phala_codegen::Result<ExitCode> {
+    let lib = phala_codegen::bare_progenitor(config, spec)?;
+    let files = std::collections::BTreeMap::from([
+        (PathBuf::from("Cargo.toml"), render::toml(BARE_MANIFEST)),
+        (PathBuf::from("src/lib.rs"), lib),
+    ]);
+    write::write(dir, &files, false)?;
+    say!("phala-codegen: bare progenitor crate in {}", dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The summary of a run the fingerprint showed to have nothing to do.
+fn say_unchanged(cli: &Cli, out: &Path, krate: &str, start: Instant) {
+    let elapsed = start.elapsed().as_secs_f64();
+    if cli.check {
+        say!(
+            "phala-codegen: {} is up to date (its {} matches; {elapsed:.3} s)",
+            out.display(),
+            fingerprint::FILE
+        );
+    } else {
+        say!(
+            "phala-codegen: {krate}: inputs and outputs match {}; 0 files written ({elapsed:.3} s)",
+            fingerprint::FILE
+        );
     }
-    if let Some(catalog) = &cli.error_catalog {
-        config.inputs.error_catalog = Some(catalog.clone());
-    }
-    let spec = cli
-        .spec
-        .clone()
-        .unwrap_or_else(|| config.inputs.spec.clone());
-    if let Some(out) = &cli.out {
-        config.output.dir = out.clone();
-    }
-    let out = config.output.dir.clone();
-    if let Some(dir) = &cli.bare_progenitor {
-        let lib = phala_codegen::bare_progenitor(&config, &spec)?;
-        let files = std::collections::BTreeMap::from([
-            (PathBuf::from("Cargo.toml"), render::toml(BARE_MANIFEST)),
-            (PathBuf::from("src/lib.rs"), lib),
-        ]);
-        write::write(dir, &files, false)?;
-        say!("phala-codegen: bare progenitor crate in {}", dir.display());
-        return Ok(ExitCode::SUCCESS);
-    }
-    if !cli.force && cli.format == OutputFormat::Text {
-        if let Some(krate) = fingerprint::unchanged(&config, &spec, &out) {
-            let elapsed = start.elapsed().as_secs_f64();
-            if cli.check {
-                say!(
-                    "phala-codegen: {} is up to date (its {} matches; {elapsed:.3} s)",
-                    out.display(),
-                    fingerprint::FILE
-                );
-            } else {
-                say!(
-                    "phala-codegen: {krate}: inputs and outputs match {}; 0 files written ({elapsed:.3} s)",
-                    fingerprint::FILE
-                );
-            }
-            return Ok(ExitCode::SUCCESS);
-        }
-    }
-    let generated = phala_codegen::generate(&config, &spec)?;
+}
+
+/// Warnings and skips on stderr, the overlays and passes with `--verbose`,
+/// then the API change report in the asked format.
+fn tell(cli: &Cli, generated: &phala_codegen::Generated, out: &Path) {
     for warning in &generated.warnings {
         eprintln!("phala-codegen: warning: {warning}");
     }
@@ -283,39 +323,28 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
             out.display()
         ),
     }
-    let report = write::write(&out, &generated.files, cli.check)?;
-    let elapsed = start.elapsed().as_secs_f64();
-    if cli.check {
-        let stale = report.stale();
-        if stale.is_empty() {
-            say!(
-                "phala-codegen: {} is up to date ({} files, {elapsed:.2} s)",
-                out.display(),
-                report.unchanged
-            );
-            return Ok(ExitCode::SUCCESS);
-        }
-        eprintln!(
-            "phala-codegen: {} is stale; these files differ from a fresh generation:",
-            out.display()
+}
+
+/// `--check`: success when nothing would change, else the stale files.
+fn check_result(report: &write::WriteReport, out: &Path, elapsed: f64) -> ExitCode {
+    let stale = report.stale();
+    if stale.is_empty() {
+        say!(
+            "phala-codegen: {} is up to date ({} files, {elapsed:.2} s)",
+            out.display(),
+            report.unchanged
         );
-        for path in stale {
-            eprintln!("  {}", path.display());
-        }
-        eprintln!("run `{}` to regenerate", render::REGENERATE);
-        return Ok(ExitCode::FAILURE);
+        return ExitCode::SUCCESS;
     }
-    say!(
-        "phala-codegen: {} {}: {} operations, {} types; {} files written, {} unchanged, {} removed ({elapsed:.2} s)",
-        config.krate.name,
-        generated.version,
-        generated.operations,
-        generated.types,
-        report.written.len(),
-        report.unchanged,
-        report.removed.len(),
+    eprintln!(
+        "phala-codegen: {} is stale; these files differ from a fresh generation:",
+        out.display()
     );
-    Ok(ExitCode::SUCCESS)
+    for path in stale {
+        eprintln!("  {}", path.display());
+    }
+    eprintln!("run `{}` to regenerate", render::REGENERATE);
+    ExitCode::FAILURE
 }
 
 fn diff(config: &Config, args: &DiffArgs) -> phala_codegen::Result<ExitCode> {

@@ -176,6 +176,22 @@ fn prepare_loaded(
     };
     let model_versions = normalize::unions::model_versions(&doc, &names.types);
     let passes = normalize::passes::run(&mut doc, &ctx)?;
+    untype_skipped_schemas(&mut doc, skips);
+    let mut api = ir::lower::build(&doc, &names, model_versions)?;
+    api.skipped = skips.listed();
+    unused_overrides.extend(configure_operations(&mut api, config, &doc, &names)?);
+    Ok(Prepared {
+        doc,
+        api,
+        passes,
+        overlays,
+        unused_overrides,
+        warnings,
+    })
+}
+
+/// Component schemas the run leaves untyped become any JSON, each saying why.
+fn untype_skipped_schemas(doc: &mut serde_json::Value, skips: &Skips) {
     for (name, why) in &skips.schemas {
         if let Some(schema) =
             doc.pointer_mut(&format!("/components/schemas/{}", document::escape(name)))
@@ -185,18 +201,21 @@ fn prepare_loaded(
             });
         }
     }
-    let mut api = ir::lower::build(&doc, &names, model_versions)?;
-    api.skipped = skips.listed();
+}
+
+/// The configuration's per-method settings on the IR (version pins, variants,
+/// examples); returns the keys that name no method.
+fn configure_operations(
+    api: &mut ir::Api,
+    config: &Config,
+    doc: &serde_json::Value,
+    names: &naming::Names,
+) -> Result<Vec<String>> {
     for op in &mut api.operations {
         op.version_pin = config.api.pins.get(&op.name).cloned();
     }
-    unused_overrides.extend(ir::variants::add_variants(
-        &mut api,
-        &config.api.variants,
-        &doc,
-        &names.types,
-        &config.source,
-    )?);
+    let mut unused =
+        ir::variants::add_variants(api, &config.api.variants, doc, &names.types, &config.source)?;
     for op in &mut api.operations {
         op.example = config.method_examples.get(&op.name).cloned();
     }
@@ -204,7 +223,7 @@ fn prepare_loaded(
         (!api.operations.iter().any(|op| &op.name == m))
             .then(|| format!("[{table}] `{m}` (no such method)"))
     };
-    unused_overrides.extend(
+    unused.extend(
         (config
             .api
             .pins
@@ -217,14 +236,7 @@ fn prepare_loaded(
                 .filter_map(|m| no_such_method("method_examples", m)),
         ),
     );
-    Ok(Prepared {
-        doc,
-        api,
-        passes,
-        overlays,
-        unused_overrides,
-        warnings,
-    })
+    Ok(unused)
 }
 
 /// Removes the operations whose operationId is a key of `skip`; returns

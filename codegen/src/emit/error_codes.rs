@@ -9,84 +9,23 @@ use crate::ident::ident;
 use crate::inputs::catalog::{Catalog, Code};
 
 pub fn emit(catalog: &Catalog) -> Result<TokenStream> {
-    let mut modules = Vec::new();
-    for m in &catalog.modules {
-        let module_ident = ident(&format!("module_{}", m.id))?;
-        let doc = format!("Module {}: {} (`ERR-{}-xxx`).", m.id, m.title, m.id);
-        let mut consts = Vec::new();
-        for c in &m.codes {
-            let name = ident(&c.const_name)?;
-            let value = &c.code;
-            let doc = code_doc(c);
-            consts.push(quote! {
-                #[doc = #doc]
-                pub const #name: &str = #value;
-            });
-        }
-        let reexport = (!m.codes.is_empty()).then(|| quote!(pub use #module_ident::*;));
-        modules.push(quote! {
-            #[doc = #doc]
-            pub mod #module_ident {
-                #(#consts)*
-            }
-            #reexport
-        });
-    }
+    let modules = modules(catalog)?;
     let codes: Vec<&Code> = catalog.codes().collect();
     // (variant, constant) per code, checked once.
     let names: Vec<(Ident, Ident)> = codes
         .iter()
         .map(|c| Ok((ident(&c.variant)?, ident(&c.const_name)?)))
         .collect::<Result<_>>()?;
+    let header = header(codes.is_empty());
     let variants = codes.iter().zip(&names).map(|(c, (v, _))| {
         let doc = code_doc(c);
         quote!(#[doc = #doc] #v,)
     });
-    let as_str = names
-        .iter()
-        .map(|(v, name)| quote!(ErrorCode::#v => #name,));
+    let accessors = accessors(&codes, &names);
     let from_str = codes.iter().zip(&names).map(|(c, (v, _))| {
         let code = &c.code;
         quote!(#code => ErrorCode::#v,)
     });
-    let module = codes.iter().zip(&names).map(|(c, (v, _))| {
-        let m = c.code.get(4..6).unwrap_or_default();
-        quote!(ErrorCode::#v => ::std::option::Option::Some(#m),)
-    });
-    let message = codes.iter().zip(&names).map(|(c, (v, _))| {
-        let msg = &c.message;
-        quote!(ErrorCode::#v => ::std::option::Option::Some(#msg),)
-    });
-    let status = codes.iter().zip(&names).filter_map(|(c, (v, _))| {
-        c.http_status
-            .map(|s| quote!(ErrorCode::#v => ::std::option::Option::Some(#s),))
-    });
-    let count = codes.len();
-    // The example is the Phala catalog's; without a catalog there is
-    // nothing to show but the fallback.
-    let header = if codes.is_empty() {
-        quote! {
-            //! Structured error codes. This crate was generated without an
-            //! error-code catalog, so every code a response carries is kept as
-            //! it came, in [`ErrorCode::Unknown`].
-        }
-    } else {
-        quote! {
-            //! Structured error codes (`ERR-{module}-{code}`), generated from the
-            //! Phala Cloud error-code catalog.
-            //!
-            //! The constants have the Python SDK's names and compare directly with
-            //! [`crate::ResourceError::error_code`]:
-            //!
-            //! ```
-            //! use phala_cloud::error_codes::{ErrorCode, CVM_APP_ID_CONFLICT};
-            //! let code: ErrorCode = "ERR-03-007".parse().unwrap();
-            //! assert!(code == CVM_APP_ID_CONFLICT);
-            //! assert_eq!(code, ErrorCode::CvmAppIdConflict);
-            //! assert_eq!(code.http_status(), Some(409));
-            //! ```
-        }
-    };
     Ok(quote! {
         #header
 
@@ -105,47 +44,7 @@ pub fn emit(catalog: &Catalog) -> Result<TokenStream> {
             Unknown(::std::string::String),
         }
 
-        impl ErrorCode {
-            /// How many codes the catalog lists.
-            pub const KNOWN: usize = #count;
-
-            /// The code as sent: `"ERR-03-007"` (`""` for [`ErrorCode::Missing`]).
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    ErrorCode::Missing => "",
-                    ErrorCode::Unknown(code) => code,
-                }
-            }
-
-            /// The catalog module, `"01"` to `"06"`.
-            pub fn module(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #(#module)*
-                    ErrorCode::Missing => ::std::option::Option::None,
-                    ErrorCode::Unknown(code) => code.get(4..6).filter(|_| code.starts_with("ERR-")),
-                }
-            }
-
-            /// The catalog's user-facing message.
-            pub fn message(&self) -> ::std::option::Option<&'static str> {
-                // One arm when the API has no catalog.
-                #[allow(clippy::match_single_binding)]
-                match self {
-                    #(#message)*
-                    _ => ::std::option::Option::None,
-                }
-            }
-
-            /// The HTTP status the catalog names for this code, if any.
-            pub fn http_status(&self) -> ::std::option::Option<u16> {
-                #[allow(clippy::match_single_binding)]
-                match self {
-                    #(#status)*
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
+        #accessors
 
         impl ::std::str::FromStr for ErrorCode {
             type Err = ::std::convert::Infallible;
@@ -183,6 +82,126 @@ pub fn emit(catalog: &Catalog) -> Result<TokenStream> {
             }
         }
     })
+}
+
+/// One module of constants per catalog module, each re-exported.
+fn modules(catalog: &Catalog) -> Result<Vec<TokenStream>> {
+    let mut modules = Vec::new();
+    for m in &catalog.modules {
+        let module_ident = ident(&format!("module_{}", m.id))?;
+        let doc = format!("Module {}: {} (`ERR-{}-xxx`).", m.id, m.title, m.id);
+        let mut consts = Vec::new();
+        for c in &m.codes {
+            let name = ident(&c.const_name)?;
+            let value = &c.code;
+            let doc = code_doc(c);
+            consts.push(quote! {
+                #[doc = #doc]
+                pub const #name: &str = #value;
+            });
+        }
+        let reexport = (!m.codes.is_empty()).then(|| quote!(pub use #module_ident::*;));
+        modules.push(quote! {
+            #[doc = #doc]
+            pub mod #module_ident {
+                #(#consts)*
+            }
+            #reexport
+        });
+    }
+    Ok(modules)
+}
+
+/// The module docs; the example is the Phala catalog's, and without a
+/// catalog there is nothing to show but the fallback.
+fn header(no_codes: bool) -> TokenStream {
+    if no_codes {
+        quote! {
+            //! Structured error codes. This crate was generated without an
+            //! error-code catalog, so every code a response carries is kept as
+            //! it came, in [`ErrorCode::Unknown`].
+        }
+    } else {
+        quote! {
+            //! Structured error codes (`ERR-{module}-{code}`), generated from the
+            //! Phala Cloud error-code catalog.
+            //!
+            //! The constants have the Python SDK's names and compare directly with
+            //! [`crate::ResourceError::error_code`]:
+            //!
+            //! ```
+            //! use phala_cloud::error_codes::{ErrorCode, CVM_APP_ID_CONFLICT};
+            //! let code: ErrorCode = "ERR-03-007".parse().unwrap();
+            //! assert!(code == CVM_APP_ID_CONFLICT);
+            //! assert_eq!(code, ErrorCode::CvmAppIdConflict);
+            //! assert_eq!(code.http_status(), Some(409));
+            //! ```
+        }
+    }
+}
+
+/// `impl ErrorCode`: the code as text, its module, message and status.
+fn accessors(codes: &[&Code], names: &[(Ident, Ident)]) -> TokenStream {
+    let as_str = names
+        .iter()
+        .map(|(v, name)| quote!(ErrorCode::#v => #name,));
+    let module = codes.iter().zip(names).map(|(c, (v, _))| {
+        let m = c.code.get(4..6).unwrap_or_default();
+        quote!(ErrorCode::#v => ::std::option::Option::Some(#m),)
+    });
+    let message = codes.iter().zip(names).map(|(c, (v, _))| {
+        let msg = &c.message;
+        quote!(ErrorCode::#v => ::std::option::Option::Some(#msg),)
+    });
+    let status = codes.iter().zip(names).filter_map(|(c, (v, _))| {
+        c.http_status
+            .map(|s| quote!(ErrorCode::#v => ::std::option::Option::Some(#s),))
+    });
+    let count = codes.len();
+    quote! {
+    impl ErrorCode {
+        /// How many codes the catalog lists.
+        pub const KNOWN: usize = #count;
+
+        /// The code as sent: `"ERR-03-007"` (`""` for [`ErrorCode::Missing`]).
+        pub fn as_str(&self) -> &str {
+            match self {
+                #(#as_str)*
+                ErrorCode::Missing => "",
+                ErrorCode::Unknown(code) => code,
+            }
+        }
+
+        /// The catalog module, `"01"` to `"06"`.
+        pub fn module(&self) -> ::std::option::Option<&str> {
+            match self {
+                #(#module)*
+                ErrorCode::Missing => ::std::option::Option::None,
+                ErrorCode::Unknown(code) => code.get(4..6).filter(|_| code.starts_with("ERR-")),
+            }
+        }
+
+        /// The catalog's user-facing message.
+        pub fn message(&self) -> ::std::option::Option<&'static str> {
+            // One arm when the API has no catalog.
+            #[allow(clippy::match_single_binding)]
+            match self {
+                #(#message)*
+                _ => ::std::option::Option::None,
+            }
+        }
+
+        /// The HTTP status the catalog names for this code, if any.
+        pub fn http_status(&self) -> ::std::option::Option<u16> {
+            #[allow(clippy::match_single_binding)]
+            match self {
+                #(#status)*
+                _ => ::std::option::Option::None,
+            }
+        }
+    }
+
+    }
 }
 
 fn code_doc(c: &Code) -> String {

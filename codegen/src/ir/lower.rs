@@ -9,7 +9,9 @@ use crate::error::{Error, Result};
 use crate::ir::media::other_media;
 use crate::ir::naming::Names;
 use crate::ir::param_shape::{mark_shadowed, param_kind};
-use crate::ir::{Api, Body, Group, IntRange, Location, Operation, Param, ParamKind, Success};
+use crate::ir::{
+    Api, Body, Group, IntRange, Location, MultipartField, Operation, Param, ParamKind, Success,
+};
 use crate::spec::document::{self, escape};
 
 /// Builds the IR from the normalized document (component names already
@@ -70,79 +72,7 @@ fn operation(
         .operations
         .get(&op_id)
         .ok_or_else(|| unsupported(ptr.to_owned(), "operation was not named".into()))?;
-    let mut params = Vec::new();
-    let path_level = item
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten();
-    let op_level = op
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten();
-    for (i, p) in path_level.chain(op_level).enumerate() {
-        let pointer = format!("{ptr}/parameters/{i}");
-        if p.get("$ref").is_some() {
-            return Err(unsupported(
-                pointer,
-                "parameter `$ref` is not supported".into(),
-            ));
-        }
-        let location = match p.get("in").and_then(Value::as_str) {
-            Some("path") => Location::Path,
-            Some("query") => Location::Query,
-            Some("header") => Location::Header,
-            Some("cookie") => Location::Cookie,
-            other => {
-                return Err(unsupported(
-                    pointer,
-                    format!("parameter location {other:?} is not supported"),
-                ))
-            }
-        };
-        let api_name = p
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        // An operation's parameter overrides the path item's one with the
-        // same name and location.
-        params.retain(|q: &Param| q.api_name != api_name || q.location != location);
-        let deep_object = p.get("style").and_then(Value::as_str) == Some("deepObject");
-        let kind = param_kind(p.get("schema"));
-        params.push(Param {
-            rust_name: api_name.to_snake_case(),
-            api_name,
-            required: location == Location::Path || p.get("required") == Some(&Value::Bool(true)),
-            location,
-            description: text(p, "description"),
-            range: p
-                .get("schema")
-                .and_then(crate::ir::facts::integer_range)
-                .map(|(min, max)| IntRange { min, max }),
-            own: location == Location::Cookie
-                || deep_object
-                || (location == Location::Header && !matches!(kind, ParamKind::Text(_))),
-            kind,
-            deep_object,
-        });
-    }
-    mark_shadowed(&mut params);
-    let order: Vec<&str> = path
-        .split('{')
-        .skip(1)
-        .filter_map(|s| s.split('}').next())
-        .collect();
-    params.sort_by_key(|p| {
-        (
-            p.location,
-            order
-                .iter()
-                .position(|n| *n == p.api_name)
-                .unwrap_or(usize::MAX),
-        )
-    });
+    let params = params(path, op, item, ptr, &unsupported)?;
     let body = match op.get("requestBody") {
         None => None,
         Some(rb) => Some(crate::ir::request_body::read(
@@ -164,27 +94,7 @@ fn operation(
         &format!("{ptr}/tags/0"),
     )?;
     if let Some(Body::Multipart { fields, .. }) = &body {
-        // progenitor names the parameters of the operations it emits; the
-        // multipart ones are ours, so their names are checked here.
-        for p in &params {
-            crate::ident::in_operation(
-                &p.rust_name,
-                &format!("parameter `{}` gives the Rust name", p.api_name),
-                &op_id,
-                &format!("{ptr}/parameters"),
-            )?;
-        }
-        for f in fields {
-            crate::ident::in_operation(
-                &f.rust_name,
-                &format!("form field `{}` gives the Rust name", f.name),
-                &op_id,
-                &format!(
-                    "{ptr}/requestBody/content/multipart~1form-data/schema/properties/{}",
-                    escape(&f.name)
-                ),
-            )?;
-        }
+        check_multipart_names(&params, fields, &op_id, ptr)?;
     }
     Ok(Operation {
         name: name.method.clone(),
@@ -203,21 +113,150 @@ fn operation(
         error_statuses,
         version_pin: None,
         example: None,
-        untyped_reason: op
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter(|(code, _)| code.starts_with('2'))
-            .find_map(|(_, r)| {
-                r.pointer("/content/application~1json/x-phala-untyped")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            }),
+        untyped_reason: untyped_reason(op),
         unlisted_source: text(op, "x-phala-source"),
         variant_of: None,
         operation_id: op_id,
     })
+}
+
+/// The parameters of `op` and of its path `item`, the operation's winning
+/// over the path item's of the same name and location, in call order: by
+/// location, then path parameters in the order the path names them.
+fn params(
+    path: &str,
+    op: &Value,
+    item: &Value,
+    ptr: &str,
+    unsupported: &dyn Fn(String, String) -> Error,
+) -> Result<Vec<Param>> {
+    let mut params = Vec::new();
+    let path_level = item
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    let op_level = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    for (i, p) in path_level.chain(op_level).enumerate() {
+        let param = param(p, format!("{ptr}/parameters/{i}"), unsupported)?;
+        // An operation's parameter overrides the path item's one with the
+        // same name and location.
+        params.retain(|q: &Param| q.api_name != param.api_name || q.location != param.location);
+        params.push(param);
+    }
+    mark_shadowed(&mut params);
+    let order: Vec<&str> = path
+        .split('{')
+        .skip(1)
+        .filter_map(|s| s.split('}').next())
+        .collect();
+    params.sort_by_key(|p| {
+        (
+            p.location,
+            order
+                .iter()
+                .position(|n| *n == p.api_name)
+                .unwrap_or(usize::MAX),
+        )
+    });
+    Ok(params)
+}
+
+/// One parameter object, at `pointer`.
+fn param(
+    p: &Value,
+    pointer: String,
+    unsupported: &dyn Fn(String, String) -> Error,
+) -> Result<Param> {
+    if p.get("$ref").is_some() {
+        return Err(unsupported(
+            pointer,
+            "parameter `$ref` is not supported".into(),
+        ));
+    }
+    let location = match p.get("in").and_then(Value::as_str) {
+        Some("path") => Location::Path,
+        Some("query") => Location::Query,
+        Some("header") => Location::Header,
+        Some("cookie") => Location::Cookie,
+        other => {
+            return Err(unsupported(
+                pointer,
+                format!("parameter location {other:?} is not supported"),
+            ))
+        }
+    };
+    let api_name = p
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let deep_object = p.get("style").and_then(Value::as_str) == Some("deepObject");
+    let kind = param_kind(p.get("schema"));
+    Ok(Param {
+        rust_name: api_name.to_snake_case(),
+        api_name,
+        required: location == Location::Path || p.get("required") == Some(&Value::Bool(true)),
+        location,
+        description: text(p, "description"),
+        range: p
+            .get("schema")
+            .and_then(crate::ir::facts::integer_range)
+            .map(|(min, max)| IntRange { min, max }),
+        own: location == Location::Cookie
+            || deep_object
+            || (location == Location::Header && !matches!(kind, ParamKind::Text(_))),
+        kind,
+        deep_object,
+    })
+}
+
+/// progenitor names the parameters of the operations it emits; the
+/// multipart ones are ours, so their names are checked here.
+fn check_multipart_names(
+    params: &[Param],
+    fields: &[MultipartField],
+    op_id: &str,
+    ptr: &str,
+) -> Result<()> {
+    for p in params {
+        crate::ident::in_operation(
+            &p.rust_name,
+            &format!("parameter `{}` gives the Rust name", p.api_name),
+            op_id,
+            &format!("{ptr}/parameters"),
+        )?;
+    }
+    for f in fields {
+        crate::ident::in_operation(
+            &f.rust_name,
+            &format!("form field `{}` gives the Rust name", f.name),
+            op_id,
+            &format!(
+                "{ptr}/requestBody/content/multipart~1form-data/schema/properties/{}",
+                escape(&f.name)
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// Why the 2xx JSON body is left as JSON (`x-phala-untyped`), if it is.
+fn untyped_reason(op: &Value) -> Option<String> {
+    op.get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(code, _)| code.starts_with('2'))
+        .find_map(|(_, r)| {
+            r.pointer("/content/application~1json/x-phala-untyped")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
 }
 
 fn responses(

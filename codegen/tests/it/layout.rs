@@ -265,3 +265,119 @@ fn no_import_circles_and_no_arrow_back_up() {
         back_up.join("\n")
     );
 }
+
+/// The real functions of a file, by name (outside `#[cfg(test)]` modules).
+#[derive(Default)]
+struct Functions(BTreeSet<String>);
+
+impl<'ast> Visit<'ast> for Functions {
+    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        if !is_test_only(&m.attrs) {
+            syn::visit::visit_item_mod(self, m);
+        }
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.0.insert(f.sig.ident.to_string());
+        syn::visit::visit_item_fn(self, f);
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.0.insert(f.sig.ident.to_string());
+        syn::visit::visit_impl_item_fn(self, f);
+    }
+}
+
+/// Functions still over the limit, each with the length it may not exceed
+/// (issue 29 left them for a later change; the list only shrinks).
+const STILL_LONG: &[(&str, usize)] = &[
+    ("emit/builder.rs builder_methods", 83),
+    ("emit/builder.rs starters", 85),
+    ("emit/files.rs all", 175),
+    ("emit/krate.rs lib_rs", 172),
+    ("emit/multipart.rs emit", 92),
+    ("emit/paging.rs methods", 99),
+    ("emit/requests.rs rewrite", 125),
+    ("emit/types.rs split", 100),
+];
+
+/// Every function's length in lines, `file name` -> lines, from the
+/// rustfmt'd text: from its `fn` line to the `}` at the same indentation.
+fn function_lengths() -> BTreeMap<String, usize> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out = BTreeMap::new();
+    for path in modules(&src).into_values().chain([src.join("main.rs")]) {
+        let text = std::fs::read_to_string(&path).expect("a source file");
+        let file = syn::parse_file(&text).expect("parses");
+        let mut real = Functions::default();
+        real.visit_file(&file);
+        let rel = path
+            .strip_prefix(&src)
+            .expect("under src")
+            .to_string_lossy()
+            .into_owned();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let rest = line.trim_start();
+            let Some(after) = ["pub fn ", "pub(crate) fn ", "pub(super) fn ", "fn "]
+                .iter()
+                .find_map(|p| rest.strip_prefix(p))
+            else {
+                continue;
+            };
+            let name: String = after
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !real.0.contains(&name) || rest.ends_with(';') {
+                continue;
+            }
+            let close = format!("{indent}}}");
+            if let Some(end) = lines[i + 1..].iter().position(|l| *l == close) {
+                let key = format!("{rel} {name}");
+                let len = end + 2;
+                out.entry(key)
+                    .and_modify(|l: &mut usize| *l = (*l).max(len))
+                    .or_insert(len);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_function_over_80_lines() {
+    let lengths = function_lengths();
+    assert!(
+        lengths.len() > 300,
+        "found only {} functions",
+        lengths.len()
+    );
+    let allowed: BTreeMap<&str, usize> = STILL_LONG.iter().copied().collect();
+    let long: Vec<(&String, &usize)> = lengths.iter().filter(|(_, n)| **n > 80).collect();
+    println!(
+        "functions: {} measured, {} over 80 lines",
+        lengths.len(),
+        long.len()
+    );
+    let bad: Vec<String> = long
+        .iter()
+        .filter(|(key, n)| allowed.get(key.as_str()).is_none_or(|max| *n > max))
+        .map(|(key, n)| format!("{key}: {n} lines"))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "functions over 80 lines:\n{}",
+        bad.join("\n")
+    );
+    let gone: Vec<&str> = allowed
+        .keys()
+        .filter(|key| lengths.get(**key).is_none_or(|n| *n <= 80))
+        .copied()
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "now short, remove from STILL_LONG: {gone:?}"
+    );
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::entries::Entries;
 use crate::api::report::Severity::{Breaking, NonBreaking};
-use crate::api::report::{Category, Scope};
+use crate::api::report::{Category, Scope, Severity};
 use crate::ir::surface::{strip_option, type_names, EnumSurface, FieldSurface, Model, Surface};
 
 /// Whether a model is reachable from requests, from responses, or both.
@@ -143,98 +143,119 @@ fn fields(
             );
             continue;
         };
-        if f.ty == g.ty {
-            if f.required != g.required {
-                let detail = if g.required {
-                    "optional -> required"
-                } else {
-                    "required -> optional"
-                };
-                let (severity, reason) = if usage.input && !usage.orphan {
-                    (
-                        Breaking,
-                        "a request model's `new` takes its required fields",
-                    )
-                } else {
-                    (NonBreaking, "the Rust type is unchanged")
-                };
-                push(
-                    severity,
-                    field,
-                    Category::FieldRequiredChanged,
-                    format!("{detail}, still {}", g.ty),
-                    reason,
-                );
-            }
-        } else if strip_option(&f.ty) == strip_option(&g.ty) {
-            let category = if f.required && g.required {
-                Category::FieldNullableChanged
-            } else {
-                Category::FieldRequiredChanged
-            };
-            let what = match (category, g.ty.starts_with("Option<")) {
-                (Category::FieldNullableChanged, true) => "now nullable",
-                (Category::FieldNullableChanged, false) => "no longer nullable",
-                (_, _) if g.required => "optional -> required",
-                _ => "required -> optional",
-            };
-            push(
-                Breaking,
-                field,
-                category,
-                format!("{what}: {} -> {}", f.ty, g.ty),
-                "the field's Rust type changes",
-            );
-        } else {
-            push(
-                Breaking,
-                field,
-                Category::FieldTypeChanged,
-                format!("type {} -> {}", f.ty, g.ty),
-                "the field's Rust type changes",
-            );
-        }
+        field_changed(&mut push, field, f, g, usage);
     }
     for (field, g) in new {
         if old.contains_key(field) {
             continue;
         }
-        let detail = format!("field added: {}", describe_field(g));
-        if usage.input && usage.orphan {
+        field_added(&mut push, field, g, usage);
+    }
+}
+
+/// A field in both: its type, or whether it is required, changed.
+fn field_changed(
+    push: &mut impl FnMut(Severity, &str, Category, String, &str),
+    field: &str,
+    f: &FieldSurface,
+    g: &FieldSurface,
+    usage: Usage,
+) {
+    if f.ty == g.ty {
+        if f.required != g.required {
+            let detail = if g.required {
+                "optional -> required"
+            } else {
+                "required -> optional"
+            };
+            let (severity, reason) = if usage.input && !usage.orphan {
+                (
+                    Breaking,
+                    "a request model's `new` takes its required fields",
+                )
+            } else {
+                (NonBreaking, "the Rust type is unchanged")
+            };
             push(
-                Breaking,
+                severity,
                 field,
-                Category::FieldAdded,
-                detail,
-                "no operation uses this model, so it is judged as one a caller builds, \
-                 with a struct literal that names every field",
-            );
-        } else if usage.input && g.required {
-            push(
-                Breaking,
-                field,
-                Category::FieldAdded,
-                detail,
-                "a request model's `new` takes one more argument",
-            );
-        } else if usage.input {
-            push(
-                NonBreaking,
-                field,
-                Category::FieldAdded,
-                detail,
-                "request models are `#[non_exhaustive]` and built with `new` and setters, \
-                 so a new optional field is a new setter",
-            );
-        } else {
-            push(
-                NonBreaking,
-                field,
-                Category::FieldAdded,
-                detail,
-                "response models are read, not built",
+                Category::FieldRequiredChanged,
+                format!("{detail}, still {}", g.ty),
+                reason,
             );
         }
+    } else if strip_option(&f.ty) == strip_option(&g.ty) {
+        let category = if f.required && g.required {
+            Category::FieldNullableChanged
+        } else {
+            Category::FieldRequiredChanged
+        };
+        let what = match (category, g.ty.starts_with("Option<")) {
+            (Category::FieldNullableChanged, true) => "now nullable",
+            (Category::FieldNullableChanged, false) => "no longer nullable",
+            (_, _) if g.required => "optional -> required",
+            _ => "required -> optional",
+        };
+        push(
+            Breaking,
+            field,
+            category,
+            format!("{what}: {} -> {}", f.ty, g.ty),
+            "the field's Rust type changes",
+        );
+    } else {
+        push(
+            Breaking,
+            field,
+            Category::FieldTypeChanged,
+            format!("type {} -> {}", f.ty, g.ty),
+            "the field's Rust type changes",
+        );
+    }
+}
+
+/// A field only the new model has.
+fn field_added(
+    push: &mut impl FnMut(Severity, &str, Category, String, &str),
+    field: &str,
+    g: &FieldSurface,
+    usage: Usage,
+) {
+    let detail = format!("field added: {}", describe_field(g));
+    if usage.input && usage.orphan {
+        push(
+            Breaking,
+            field,
+            Category::FieldAdded,
+            detail,
+            "no operation uses this model, so it is judged as one a caller builds, \
+             with a struct literal that names every field",
+        );
+    } else if usage.input && g.required {
+        push(
+            Breaking,
+            field,
+            Category::FieldAdded,
+            detail,
+            "a request model's `new` takes one more argument",
+        );
+    } else if usage.input {
+        push(
+            NonBreaking,
+            field,
+            Category::FieldAdded,
+            detail,
+            "request models are `#[non_exhaustive]` and built with `new` and setters, \
+             so a new optional field is a new setter",
+        );
+    } else {
+        push(
+            NonBreaking,
+            field,
+            Category::FieldAdded,
+            detail,
+            "response models are read, not built",
+        );
     }
 }
 

@@ -74,6 +74,18 @@ fn operation(out: &mut Entries, name: &str, o: &OperationSurface, n: &OperationS
             reason,
         )
     };
+    header_changes(&mut push, o, n);
+    param_changes(&mut push, o, n);
+    argument_order(&mut push, o, n);
+    result_changes(&mut push, o, n);
+}
+
+/// The endpoint and the deprecation mark.
+fn header_changes(
+    push: &mut impl FnMut(Severity, Option<&str>, Category, String, &str),
+    o: &OperationSurface,
+    n: &OperationSurface,
+) {
     if (&o.http_method, &o.path) != (&n.http_method, &n.path) {
         push(
             NonBreaking,
@@ -100,6 +112,14 @@ fn operation(out: &mut Entries, name: &str, o: &OperationSurface, n: &OperationS
             "`#[deprecated]` only warns",
         );
     }
+}
+
+/// Parameters and the body removed, added or changed.
+fn param_changes(
+    push: &mut impl FnMut(Severity, Option<&str>, Category, String, &str),
+    o: &OperationSurface,
+    n: &OperationSurface,
+) {
     let old_params: BTreeMap<&str, &ParamSurface> =
         o.params.iter().map(|p| (p.name.as_str(), p)).collect();
     let new_params: BTreeMap<&str, &ParamSurface> =
@@ -128,7 +148,7 @@ fn operation(out: &mut Entries, name: &str, o: &OperationSurface, n: &OperationS
                     "the builder loses a setter"
                 },
             ),
-            Some(q) => param(&mut push, pname, p, q),
+            Some(q) => param(push, pname, p, q),
         }
     }
     for (pname, q) in &new_params {
@@ -163,6 +183,14 @@ fn operation(out: &mut Entries, name: &str, o: &OperationSurface, n: &OperationS
             );
         }
     }
+}
+
+/// The required arguments, same set in another order.
+fn argument_order(
+    push: &mut impl FnMut(Severity, Option<&str>, Category, String, &str),
+    o: &OperationSurface,
+    n: &OperationSurface,
+) {
     let required = |ps: &[ParamSurface]| -> Vec<String> {
         ps.iter()
             .filter(|p| p.required)
@@ -184,6 +212,14 @@ fn operation(out: &mut Entries, name: &str, o: &OperationSurface, n: &OperationS
             "positional arguments change meaning",
         );
     }
+}
+
+/// The awaited type and the declared error statuses.
+fn result_changes(
+    push: &mut impl FnMut(Severity, Option<&str>, Category, String, &str),
+    o: &OperationSurface,
+    n: &OperationSurface,
+) {
     if o.success != n.success {
         push(
             Breaking,
