@@ -504,11 +504,16 @@ pub fn cargo_toml(config: &Config, version: &str, files: &[&str]) -> String {
     // The generator's record of its last run is of no use to a dependent.
     out.push_str(&format!(
         "exclude = [{:?}]\n",
-        crate::out::fingerprint::FILE
+        crate::render::FINGERPRINT_FILE
     ));
     out.push_str(
         "\n# docs.rs documents every feature and marks the items each one adds.\n\
          [package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n",
+    );
+    out.push_str(
+        "\n# No unit tests in the crate itself (it is tested from outside), so\n\
+         # `cargo test` builds no empty test harness of it; its doctests still run.\n\
+         [lib]\ntest = false\n",
     );
     out.push_str("\n# TLS: rustls by default; `native-tls` uses the platform's TLS instead.\n");
     out.push_str(&format!("[features]\ndefault = [\"rustls\"]\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n# `{}::call_json`: call an operation by name with JSON arguments.\ndynamic = []\n", config.client.name));

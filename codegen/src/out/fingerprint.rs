@@ -15,8 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::error::Result;
 use crate::inputs::config::Config;
 
-/// The fingerprint's file name, relative to the output directory.
-pub const FILE: &str = "codegen-fingerprint.json";
+pub use crate::render::FINGERPRINT_FILE as FILE;
 
 /// The generator that wrote an output: its version and a hash of its Rust
 /// sources, runtime files and manifest (from `codegen/build.rs`), so that a

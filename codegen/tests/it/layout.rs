@@ -2,13 +2,14 @@
 //! circle, and no stage uses a later one.
 //!
 //! How it is measured: every file under `codegen/src` is parsed with syn,
-//! and each path it names outside macros (`use` items, and paths in types
-//! and expressions) that starts with `crate::`, `super::` or `self::` is
-//! resolved to the longest module that is a file; so is a path that starts
-//! with the name of a child module. `#[cfg(test)]` modules are
-//! left out: a test may reach anywhere. A module's own `mod` declarations
-//! are not arrows. Stages rank in pipeline order, and an arrow to a higher
-//! rank runs back up.
+//! and each path it names (`use` items, paths in types and expressions, and
+//! in the arguments of `format!` and its kin, but not in `quote!` bodies,
+//! which are the generated crate's) that starts with `crate::`, `super::`
+//! or `self::` is resolved to the longest module that is a file; so is a
+//! path that starts with the name of a child module. `#[cfg(test)]` modules
+//! are left out: a test may reach anywhere. A module's own `mod`
+//! declarations and `pub(in ..)` visibilities are not arrows. Stages rank in
+//! pipeline order, and an arrow to a higher rank runs back up.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -174,6 +175,37 @@ impl<'ast> Visit<'ast> for Paths<'_> {
 
     fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
         self.use_tree(&mut Vec::new(), &u.tree);
+    }
+
+    /// The arguments of std's expression macros are code of this crate and
+    /// are read; `quote!` bodies are the generated crate's, and are not.
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        const EXPRESSION_MACROS: &[&str] = &[
+            "format",
+            "print",
+            "println",
+            "eprint",
+            "eprintln",
+            "write",
+            "writeln",
+            "panic",
+            "assert",
+            "assert_eq",
+            "assert_ne",
+            "debug_assert",
+            "vec",
+            "matches",
+            "unreachable",
+        ];
+        let named = m.path.segments.last().map(|s| s.ident.to_string());
+        if named.is_some_and(|n| EXPRESSION_MACROS.contains(&n.as_str())) {
+            let args = m.parse_body_with(
+                syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+            );
+            for expr in args.iter().flatten() {
+                self.visit_expr(expr);
+            }
+        }
     }
 
     fn visit_path(&mut self, p: &'ast syn::Path) {
