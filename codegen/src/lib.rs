@@ -1,18 +1,25 @@
-//! The Phala Cloud SDK generator.
+//! The Phala Cloud SDK generator (and, with `--generic`, any OpenAPI 3.x
+//! spec's). A map of the stages, in pipeline order; each folder is one stage
+//! and uses only its own and earlier ones (see `ARCHITECTURE.md`, and
+//! `tests/it/layout.rs`, which checks it):
 //!
-//! Stages, one module each: [`load`] -> [`overlay`] -> [`inline`] -> [`fill`] -> [`normalize`] -> [`ir`] (named by
-//! [`naming`]) -> progenitor and typify ([`emit::progenitor`]) -> [`bind`]
-//! (each operation joined with its progenitor method, once) -> [`emit`] and
-//! the crate's API [`surface`], both read off the bound operations ->
-//! [`release`] (compares that surface with the previous generation's,
-//! through [`compare`], and bumps the version) -> [`format`] -> [`write`].
-//! [`generate`] runs all but the last and returns the files, among them the
-//! run's [`fingerprint`]; the CLI and `build.rs` decide whether to write or
-//! only compare them, and first ask [`fingerprint::unchanged`] whether there
-//! is anything to do at all. [`api_surface`]
-//! and [`compare`] also serve `phala-codegen diff`. Every stage may use the
-//! ground floor: [`openapi`] (reading the document), [`ident`] (checked
-//! names) and [`error`].
+//! 1. [`spec`]: the document loaded, overlaid, inlined, filled and normalized.
+//! 2. [`inputs`]: the configuration (or the `--generic` one) and the
+//!    error-code catalog.
+//! 3. [`ir`]: the nouns (the API, its operations, the crate's surface) and
+//!    the lowering from the document and the names.
+//! 4. [`backend`]: progenitor and typify, and each operation bound to its
+//!    progenitor method.
+//! 5. [`api`]: the surface compared with the previous generation's, the
+//!    report, the version bump and the changelog.
+//! 6. [`emit`]: the files of the generated crate.
+//! 7. [`out`]: the files written, and the run's fingerprint.
+//!
+//! [`pipeline`] runs them ([`generate`] for the CLI, `build.rs` and the
+//! tests; [`api_surface`] for `phala-codegen diff`). The ground floor, which
+//! every stage may use: [`error`], [`ident`] (checked names), [`render`]
+//! (tokens, Markdown and TOML to text) and [`syn_ext`] (shared queries on
+//! syn types).
 
 pub mod api;
 pub mod backend;
