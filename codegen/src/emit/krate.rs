@@ -127,6 +127,12 @@ pub fn lib_rs(
         "- [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy.\n\
          - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n"
     };
+    let guide = config.docs.guide.is_some();
+    let guide_item = if guide {
+        "- [`guide`]: longer pages on using the crate, one module each.\n"
+    } else {
+        ""
+    };
     // The front page is the crate's README (install, quickstart, errors,
     // blocking client, testing, tags), then this map of the crate.
     let mut doc = format!(
@@ -143,6 +149,7 @@ pub fn lib_rs(
          - [`types`]: the {type_count} request and response models.\n\
          - [`tags`]: the operations by API tag, one page per tag with each operation's \
          request and summary.\n\
+         {guide_item}\
          - [`operations`]: the request builders.\n\
          - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.",
     );
@@ -199,6 +206,11 @@ pub fn lib_rs(
             pub use watch::{CvmStateEvent, WaitForCvmState, WaitProgress, WatchCvmState};
         }
     });
+    let guide_mod = guide.then(|| {
+        quote!(
+            pub mod guide;
+        )
+    });
     let phala_mods = phala.then(|| {
         quote! {
             pub mod env;
@@ -244,6 +256,7 @@ pub fn lib_rs(
         mod transport;
         pub mod types;
         mod unions;
+        #guide_mod
         #phala_mods
         #watch_mod
         #params_mod

@@ -7,6 +7,7 @@ mod builder;
 mod docs;
 mod error_codes;
 pub mod evolve;
+pub mod guide;
 pub mod krate;
 mod locate;
 mod multipart;
@@ -94,6 +95,12 @@ pub fn files(
             None,
         ),
     );
+    if let Some(guide) = guide::emit(config)? {
+        background.rust(guide.module, "src/guide.rs".into());
+        for (path, text) in guide.pages {
+            put(path, text);
+        }
+    }
     background.rust(krate::settings_rs(config), "src/settings.rs".into());
     background.rust(error_codes::emit(catalog)?, "src/error_codes.rs".into());
     background.rust(
