@@ -32,6 +32,10 @@ fn check(config_path: &Path, out: &Path) -> phala_codegen::Result<()> {
     for input in std::iter::once(&config.inputs.spec).chain(optional.into_iter().flatten()) {
         println!("cargo:rerun-if-changed={}", input.display());
     }
+    // The guide's pages are inputs too (a directory: any page in it).
+    if let Some(guide) = &config.docs.guide {
+        println!("cargo:rerun-if-changed={}", guide.display());
+    }
     if fingerprint::unchanged(&config, &config.inputs.spec, &config.output.dir).is_some() {
         return Ok(());
     }

@@ -19,6 +19,7 @@
 - [`error_codes`]: the structured `ERR-xx-xxx` codes.
 - [`types`]: the 957 request and response models.
 - [`tags`]: the operations by API tag, one page per tag with each operation's request and summary.
+- [`guide`]: longer pages on using the crate, one module each.
 - [`operations`]: the request builders.
 - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.
 
@@ -55,6 +56,7 @@ pub mod tags;
 mod transport;
 pub mod types;
 mod unions;
+pub mod guide;
 pub mod env;
 pub mod precondition;
 pub mod webhook;

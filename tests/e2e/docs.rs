@@ -100,3 +100,234 @@ fn the_configured_methods_show_their_examples() {
     let shown = client.matches("\n# Example\n").count();
     assert_eq!(shown, config.method_examples.len(), "examples shown");
 }
+
+/// The Markdown pages of this repository that link to each other: the
+/// README and `docs/`.
+fn repository_pages() -> Vec<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut pages = vec![root.join("README.md")];
+    pages.extend(markdown_files(&root.join("docs")));
+    pages
+}
+
+fn markdown_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    found.sort();
+    found
+}
+
+/// `text` without fenced code blocks and code spans (a span's backtick run
+/// closes only on a run of the same length, and may cross lines).
+fn prose(text: &str) -> String {
+    let mut unfenced = String::new();
+    let mut fenced = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            unfenced.push('\n');
+            continue;
+        }
+        if !fenced {
+            unfenced.push_str(line);
+        }
+        unfenced.push('\n');
+    }
+    let mut out = String::new();
+    let mut rest = unfenced.as_str();
+    while let Some(at) = rest.find('`') {
+        out.push_str(&rest[..at]);
+        let run = rest[at..].len() - rest[at..].trim_start_matches('`').len();
+        let fence = &rest[at..at + run];
+        let after = &rest[at + run..];
+        match after.find(fence) {
+            Some(end) => rest = &after[end + run..],
+            None => {
+                out.push_str(fence);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The targets of the inline links `[text](target)` in `text`.
+fn links(text: &str) -> Vec<String> {
+    let prose = prose(text);
+    let mut out = Vec::new();
+    let mut rest = prose.as_str();
+    while let Some(at) = rest.find("](") {
+        let after = &rest[at + 2..];
+        let end = after.find(')').expect("a link target ends with `)`");
+        out.push(after[..end].trim().to_owned());
+        rest = &after[end..];
+    }
+    out
+}
+
+/// The anchors of `text`'s headings, as GitHub and rustdoc make them.
+fn anchors(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut fenced = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+        }
+        if fenced || !line.starts_with('#') {
+            continue;
+        }
+        let heading = line.trim_start_matches('#').trim();
+        let slug: String = heading
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect();
+        out.push(slug);
+    }
+    out
+}
+
+/// `path` with its `..` and `.` resolved without the file system.
+fn lexical(path: &std::path::Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Written separately from these pages; until it lands, a link to it is
+/// not checked (once it exists, its anchors are).
+const WRITTEN_ELSEWHERE: &[&str] = &["ARCHITECTURE.md"];
+
+#[test]
+fn links_between_the_repository_pages_resolve() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for page in repository_pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for target in links(&text) {
+            if target.starts_with("http://") || target.starts_with("https://") {
+                continue;
+            }
+            let (file, anchor) = match target.split_once('#') {
+                Some((file, anchor)) => (file, Some(anchor)),
+                None => (target.as_str(), None),
+            };
+            let path = if file.is_empty() {
+                page.clone()
+            } else {
+                lexical(&page.parent().unwrap().join(file))
+            };
+            let name = page.strip_prefix(&root).unwrap().display().to_string();
+            if !path.exists() {
+                let elsewhere = WRITTEN_ELSEWHERE
+                    .iter()
+                    .any(|w| path.ends_with(w) && path.parent() == Some(root.as_path()));
+                assert!(elsewhere, "{name}: the link `{target}` leads nowhere");
+                continue;
+            }
+            if let Some(anchor) = anchor {
+                let linked = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    anchors(&linked).iter().any(|a| a == anchor),
+                    "{name}: `{target}` names no heading of {}",
+                    path.display()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} links checked");
+}
+
+/// The guide's pages are read on docs.rs, without this repository: their
+/// links are URLs, anchors of their own headings, or intra-doc paths
+/// (`crate::guide::errors`, whose anchor must be a heading of that page).
+#[test]
+fn the_guide_pages_link_only_to_the_crate_and_the_web() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let config =
+        phala_codegen::Config::load(&root.join(phala_codegen::inputs::config::DEFAULT_CONFIG))
+            .expect("the config loads");
+    let dir = config.docs.guide.expect("the config has a guide");
+    let pages = markdown_files(&dir);
+    assert!(!pages.is_empty());
+    // `10-using.md` is the module `using`.
+    let module_of = |page: &PathBuf| -> String {
+        let stem = page.file_stem().unwrap().to_string_lossy().into_owned();
+        let rest = stem.trim_start_matches(|c: char| c.is_ascii_digit());
+        rest.strip_prefix('-').unwrap_or(rest).to_owned()
+    };
+    for page in &pages {
+        let name = page.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(page).unwrap();
+        assert!(
+            generated(&format!("guide/{}.md", module_of(page))).ends_with(&text),
+            "generated/guide/ lacks {name} as it is"
+        );
+        for target in links(&text) {
+            if target.starts_with("https://") || target.starts_with("http://") {
+                continue;
+            }
+            let (path, anchor) = target.split_once('#').unwrap_or((&target, ""));
+            let linked = if path.is_empty() {
+                Some(page)
+            } else if let Some(module) = path.strip_prefix("crate::guide::") {
+                let linked = pages.iter().find(|p| module_of(p) == module);
+                assert!(linked.is_some(), "{name}: `{target}` names no guide page");
+                linked
+            } else {
+                assert!(
+                    path.contains("::"),
+                    "{name}: `{target}` is not a URL, an anchor or an intra-doc path"
+                );
+                None
+            };
+            if let (Some(linked), false) = (linked, anchor.is_empty()) {
+                let text = std::fs::read_to_string(linked).unwrap();
+                assert!(
+                    anchors(&text).iter().any(|a| a == anchor),
+                    "{name}: `{target}` names no heading of {}",
+                    linked.display()
+                );
+            }
+        }
+    }
+    let index = generated("src/guide.rs");
+    for page in &pages {
+        let module = module_of(page);
+        assert!(
+            index.contains(&format!("include_str!(\"../guide/{module}.md\")"))
+                && index.contains(&format!("pub mod {module} {{}}")),
+            "src/guide.rs lacks the module {module}"
+        );
+    }
+}
+
+/// Every page of `docs/` is a doc-only module of the root package, so a
+/// Rust code block in it is compiled by `cargo test --workspace`.
+#[test]
+fn every_docs_page_is_compiled_as_doctests() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("#![doc = include_str!(\"../README.md\")]"));
+    for page in markdown_files(&root.join("docs")) {
+        let name = page.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            lib.contains(&format!("#[doc = include_str!(\"../docs/{name}\")]")),
+            "src/lib.rs does not include docs/{name}"
+        );
+    }
+}

@@ -81,6 +81,18 @@ fn the_published_package_documents_without_warnings() {
     for needed in ["README.md", "LICENSE-MIT", "LICENSE-APACHE", "Cargo.lock"] {
         assert!(files.contains(&needed), "{needed} not packaged: {files:?}");
     }
+    // The guide's pages, which `src/guide.rs` includes.
+    let guide: Vec<String> = std::fs::read_dir(root.join("generated/guide"))
+        .expect("generated/ has a guide")
+        .map(|e| format!("guide/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    assert!(!guide.is_empty());
+    for page in &guide {
+        assert!(
+            files.contains(&page.as_str()),
+            "{page} not packaged: {files:?}"
+        );
+    }
     assert!(
         !files.contains(&"codegen-fingerprint.json"),
         "the generator's fingerprint is packaged: {files:?}"
@@ -115,5 +127,11 @@ fn the_published_package_documents_without_warnings() {
     assert!(
         html.contains("get_cvm_info"),
         "the CVMs page lacks get_cvm_info"
+    );
+    let page = target.join("doc/phala_cloud/guide/errors/index.html");
+    let html = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
+    assert!(
+        html.contains("safe_get_cvm_info"),
+        "the guide's errors page lacks its examples"
     );
 }

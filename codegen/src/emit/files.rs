@@ -15,7 +15,8 @@ use crate::ir::Api;
 use crate::render;
 
 use super::{
-    brand, error_codes, evolve, glob_import, krate, operations, paging, readme, tags, types, unions,
+    brand, error_codes, evolve, glob_import, guide, krate, operations, paging, readme, tags, types,
+    unions,
 };
 
 /// The names the generated crate root exports
@@ -81,6 +82,12 @@ pub fn all(
             None,
         ),
     );
+    if let Some(guide) = guide::emit(config)? {
+        background.rust(guide.module, "src/guide.rs".into());
+        for (path, text) in guide.pages {
+            put(path, text);
+        }
+    }
     background.rust(krate::settings_rs(config), "src/settings.rs".into());
     background.rust(error_codes::emit(catalog)?, "src/error_codes.rs".into());
     background.rust(
@@ -88,32 +95,9 @@ pub fn all(
         "src/unions.rs".into(),
     );
     background.rust(paging::impls(&paged)?, "src/pages.rs".into());
-    let watch = watch_on.then_some(&krate::WATCH);
-    let params = krate::has_own_params(api).then_some(&krate::PARAMS);
-    let negotiate = negotiate_on.then_some(&krate::NEGOTIATE);
-    let recode = krate::has_body_choice(api).then_some(&krate::RECODE);
-    let extra: &[(&str, &str)] = if config.client.phala_modules {
-        krate::PHALA
-    } else {
-        std::slice::from_ref(&krate::GENERIC_GUIDE)
-    };
-    for (path, source) in krate::RUNTIME
-        .iter()
-        .chain(extra)
-        .chain(watch)
-        .chain(params)
-        .chain(negotiate)
-        .chain(recode)
-    {
-        let origin = format!("codegen/runtime/{}", path.trim_start_matches("src/"));
-        let text = if path.ends_with(".md") {
-            render::markdown(source, Some(&origin))
-        } else {
-            render::verbatim_rust(source, &origin)
-        };
-        put((*path).into(), text);
+    for (path, text) in runtime_files(api, config, watch_on, negotiate_on) {
+        put(path, text);
     }
-
     let mut roots = std::collections::BTreeSet::new();
     for field in bound.iter().flat_map(|b| &b.fields) {
         crate::syn_ext::mentioned(field.owned.clone(), &mut roots);
@@ -215,4 +199,42 @@ fn type_module(body: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
         //! would only cost callers).
         #body
     }
+}
+
+/// The runtime's files this crate needs, copied under the header naming
+/// where each comes from: the common ones, the Phala modules or the generic
+/// guide, and the optional ones the operations call for.
+fn runtime_files(
+    api: &Api,
+    config: &Config,
+    watch_on: bool,
+    negotiate_on: bool,
+) -> Vec<(String, String)> {
+    let watch = watch_on.then_some(&krate::WATCH);
+    let params = krate::has_own_params(api).then_some(&krate::PARAMS);
+    let negotiate = negotiate_on.then_some(&krate::NEGOTIATE);
+    let recode = krate::has_body_choice(api).then_some(&krate::RECODE);
+    let extra: &[(&str, &str)] = if config.client.phala_modules {
+        krate::PHALA
+    } else {
+        std::slice::from_ref(&krate::GENERIC_GUIDE)
+    };
+    let mut out = Vec::new();
+    for (path, source) in krate::RUNTIME
+        .iter()
+        .chain(extra)
+        .chain(watch)
+        .chain(params)
+        .chain(negotiate)
+        .chain(recode)
+    {
+        let origin = format!("codegen/runtime/{}", path.trim_start_matches("src/"));
+        let text = if path.ends_with(".md") {
+            render::markdown(source, Some(&origin))
+        } else {
+            render::verbatim_rust(source, &origin)
+        };
+        out.push(((*path).to_owned(), text));
+    }
+    out
 }

@@ -92,24 +92,9 @@ pub fn has_negotiation(bound: &[crate::backend::bind::Bound], watch: bool) -> bo
 /// (the Phala spec with its overlays).
 pub const WATCH: (&str, &str) = ("src/watch.rs", include_str!("../../runtime/watch.rs"));
 
-/// Whether the crate gets [`WATCH`].
-pub fn has_watch(bound: &[crate::backend::bind::Bound]) -> bool {
-    bound.iter().any(|b| {
-        b.op.name == "get_cvm_state"
-            && b.op.path.ends_with("/cvms/{cvm_id}/state")
-            && b.output_text.trim_start_matches("types::") == "CvmStateResponse"
-    })
-}
-
-pub fn lib_rs(
-    api: &Api,
-    config: &Config,
-    type_count: usize,
-    watch: bool,
-    negotiate: bool,
-) -> TokenStream {
-    let default = &config.api.default_version;
-    let supported = &config.api.supported_versions;
+/// The crate docs after the README: a map of the crate's modules, the
+/// paging example and what was left out.
+fn crate_map_doc(api: &Api, config: &Config, type_count: usize, watch: bool) -> String {
     let op_count = api.operations.len();
     let phala = config.client.phala_modules;
     let phala_items = if phala {
@@ -128,6 +113,11 @@ pub fn lib_rs(
         "- [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy.\n\
          - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n"
     };
+    let guide_item = if config.docs.guide.is_some() {
+        "- [`guide`]: longer pages on using the crate, one module each.\n"
+    } else {
+        ""
+    };
     // The front page is the crate's README (install, quickstart, errors,
     // blocking client, testing, tags), then this map of the crate.
     let mut doc = format!(
@@ -144,6 +134,7 @@ pub fn lib_rs(
          - [`types`]: the {type_count} request and response models.\n\
          - [`tags`]: the operations by API tag, one page per tag with each operation's \
          request and summary.\n\
+         {guide_item}\
          - [`operations`]: the request builders.\n\
          - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.",
     );
@@ -169,7 +160,7 @@ pub fn lib_rs(
             doc.push_str(&format!("- `{what}`: {}\n", why.replace('\n', " ")));
         }
     }
-    let doc = if watch {
+    if watch {
         doc.replace(
             "- [`webhook`]:",
             "- [`watch`]: a CVM's state as a stream of events, and waiting for a state \
@@ -177,7 +168,30 @@ pub fn lib_rs(
         )
     } else {
         doc
-    };
+    }
+}
+
+/// Whether the crate gets [`WATCH`].
+pub fn has_watch(bound: &[crate::backend::bind::Bound]) -> bool {
+    bound.iter().any(|b| {
+        b.op.name == "get_cvm_state"
+            && b.op.path.ends_with("/cvms/{cvm_id}/state")
+            && b.output_text.trim_start_matches("types::") == "CvmStateResponse"
+    })
+}
+
+pub fn lib_rs(
+    api: &Api,
+    config: &Config,
+    type_count: usize,
+    watch: bool,
+    negotiate: bool,
+) -> TokenStream {
+    let default = &config.api.default_version;
+    let supported = &config.api.supported_versions;
+    let phala = config.client.phala_modules;
+    let guide = config.docs.guide.is_some();
+    let doc = crate_map_doc(api, config, type_count, watch);
     let params_mod = has_own_params(api).then(|| {
         quote!(
             mod params;
@@ -199,6 +213,11 @@ pub fn lib_rs(
             pub mod watch;
             pub use watch::{CvmStateEvent, WaitForCvmState, WaitProgress, WatchCvmState};
         }
+    });
+    let guide_mod = guide.then(|| {
+        quote!(
+            pub mod guide;
+        )
     });
     let phala_mods = phala.then(|| {
         quote! {
@@ -245,6 +264,7 @@ pub fn lib_rs(
         mod transport;
         pub mod types;
         mod unions;
+        #guide_mod
         #phala_mods
         #watch_mod
         #params_mod

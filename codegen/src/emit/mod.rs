@@ -8,6 +8,7 @@ mod docs;
 mod error_codes;
 pub mod evolve;
 pub mod files;
+pub mod guide;
 pub mod krate;
 mod multipart;
 mod operations;

@@ -1,9 +1,9 @@
-//! `README.md`: the crate's page on crates.io and the front page of its
+//! `README.md`: the crate's page on the crate registry and the front page of its
 //! docs (`lib.rs` includes it): install, a quickstart with error handling,
 //! the blocking client, testing against a mock server, and the operations
 //! by tag. Written with the Phala names; the brand renames them for another
 //! API. Its code blocks are doctests, so they must compile as they are:
-//! whole programs, with no hidden `#` lines (crates.io would show them).
+//! whole programs, with no hidden `#` lines (the registry page would show them).
 
 use std::collections::BTreeMap;
 
@@ -30,6 +30,11 @@ pub fn readme(
         k.name,
         api.operations.len()
     ));
+    if config.docs.guide.is_some() {
+        out.push_str(&format!(
+            "The [guide]({docs}/guide/index.html) has longer pages on using the crate.\n\n"
+        ));
+    }
     out.push_str(&format!(
         "## Install\n\n```toml\n[dependencies]\n{} = \"{version}\"\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n\n",
@@ -55,7 +60,7 @@ pub fn readme(
     out.push_str(
         "## Testing code that uses the client\n\n\
          Point the client at a local mock server, such as \
-         [wiremock](https://crates.io/crates/wiremock), with `base_url`; retries off keep \
+         [wiremock](https://docs.rs/wiremock), with `base_url`; retries off keep \
          a test of an error response to one request:\n\n\
          ```rust,no_run\n\
          fn client_for(mock_server_uri: &str) -> Result<phala_cloud::PhalaCloud, phala_cloud::PhalaCloudError> {\n\

@@ -41,6 +41,9 @@ pub struct Config {
     /// Operations left out of the generated crate.
     #[serde(default)]
     pub skip: Skip,
+    /// Documentation shipped with the crate.
+    #[serde(default)]
+    pub docs: Docs,
     /// Leave out every operation the generator cannot support, and type
     /// every component schema typify rejects as any JSON, listing each,
     /// instead of failing (set by `--skip-unsupported`).
@@ -287,6 +290,18 @@ pub struct Skip {
     pub operations: Vec<String>,
 }
 
+/// `[docs]`: documentation written for the crate's users.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    /// A directory of Markdown guide pages (`guide = "guide"`), relative
+    /// to this file. Each `*.md` page is copied into the crate and becomes
+    /// a doc-only module of its `guide` module, whose code blocks are
+    /// doctests (see `emit/guide.rs`). None: no guide.
+    #[serde(default)]
+    pub guide: Option<PathBuf>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PythonNames {
@@ -376,6 +391,7 @@ impl Config {
             &mut config.inputs.overlays,
             &mut config.inputs.error_catalog,
             &mut config.inputs.python_names,
+            &mut config.docs.guide,
         ]
         .into_iter()
         .flatten()

@@ -92,6 +92,7 @@ pub fn config(spec: &Path, doc: &Value, out: &Path, name: Option<&str>) -> Resul
         error_code_names: BTreeMap::new(),
         method_examples: BTreeMap::new(),
         skip: Skip::default(),
+        docs: Default::default(),
         skip_unsupported: false,
         allow_unused_overrides: false,
     })
@@ -100,8 +101,8 @@ pub fn config(spec: &Path, doc: &Value, out: &Path, name: Option<&str>) -> Resul
 /// `--generic --config FILE`: the derived configuration `base` with every
 /// key FILE sets replacing the derived one; tables merge key by key, so a
 /// file with only `[client] base_url = ".."` changes only the base URL.
-/// Relative paths in FILE (`inputs.*`, `output.dir`) are taken against its
-/// directory. The result is checked like any configuration file.
+/// Relative paths in FILE (`inputs.*`, `output.dir`, `docs.guide`) are
+/// taken against its directory. The result is checked like any configuration file.
 pub fn refine(base: &Config, path: &Path) -> Result<Config> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_owned(),
@@ -116,6 +117,7 @@ pub fn refine(base: &Config, path: &Path) -> Result<Config> {
         ("inputs", "python_names"),
         ("inputs", "overlays"),
         ("output", "dir"),
+        ("docs", "guide"),
     ] {
         if let Some(toml::Value::String(p)) = overlay
             .get_mut(table)

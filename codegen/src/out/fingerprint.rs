@@ -82,6 +82,7 @@ pub fn inputs(config: &Config, spec: &Path) -> Result<String> {
         &mut settings.inputs.error_catalog,
         &mut settings.inputs.python_names,
         &mut settings.inputs.overlays,
+        &mut settings.docs.guide,
     ]
     .into_iter()
     .flatten()
@@ -113,6 +114,14 @@ pub fn inputs(config: &Config, spec: &Path) -> Result<String> {
         for path in overlays {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
             feed(&mut hash, &format!("overlay {name}"), &read(&path)?);
+        }
+    }
+    if let Some(dir) = &config.docs.guide {
+        // The pages the guide reads; a missing directory hashes as none,
+        // and the full run that follows reports it.
+        for path in crate::emit::guide::page_paths(dir).unwrap_or_default() {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            feed(&mut hash, &format!("guide {name}"), &read(&path)?);
         }
     }
     Ok(hex(&hash.finalize()))

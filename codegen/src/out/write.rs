@@ -60,10 +60,11 @@ pub fn write(out: &Path, files: &BTreeMap<PathBuf, String>, check: bool) -> Resu
     Ok(report)
 }
 
-/// Files under `out/src` that carry the generator's marker.
+/// Files under `out/src` and `out/guide` that carry the generator's marker
+/// (a Rust or a Markdown one).
 pub(crate) fn owned_files(out: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    let mut stack = vec![out.join("src")];
+    let mut stack = vec![out.join("src"), out.join("guide")];
     while let Some(dir) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -72,9 +73,10 @@ pub(crate) fn owned_files(out: &Path) -> Result<Vec<PathBuf>> {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if std::fs::read_to_string(&path)
-                .is_ok_and(|t| t.starts_with(crate::render::MARKER))
-            {
+            } else if std::fs::read_to_string(&path).is_ok_and(|t| {
+                t.starts_with(crate::render::MARKER)
+                    || t.starts_with(crate::render::MARKDOWN_MARKER)
+            }) {
                 if let Ok(rel) = path.strip_prefix(out) {
                     found.push(rel.to_owned());
                 }

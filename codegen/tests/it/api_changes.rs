@@ -239,11 +239,16 @@ fn a_version_raised_in_the_configuration_is_a_floor() {
     let dir = inputs_dir();
     let text = read(config()).replace("version = \"0.1.0\"", "version = \"1.0.0\"");
     let overlays = config().parent().unwrap().join("overlays");
+    let guide = config().parent().unwrap().join("guide");
     let text = text
         .replace("../../shared/phala-cloud/", &format!("{}/", dir.display()))
         .replace(
             "overlays = \"overlays\"",
             &format!("overlays = {:?}", overlays.display().to_string()),
+        )
+        .replace(
+            "guide = \"guide\"",
+            &format!("guide = {:?}", guide.display().to_string()),
         )
         .replace(
             "dir = \"../generated\"",

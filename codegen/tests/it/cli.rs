@@ -320,6 +320,112 @@ fn fingerprint_skips_no_ops_and_every_edit_forces_a_full_run() {
     assert!(stdout(&args).contains(FAST));
 }
 
+/// `[docs] guide` (issue 29): a directory of Markdown pages becomes the
+/// crate's `guide` module, one doc-only module per page, in file-name
+/// order; without the key there is none. The pages are inputs: an edited
+/// page forces a full run, a removed one takes its copy with it, and a page
+/// whose name is not an identifier is an error naming it.
+#[test]
+fn a_guide_directory_becomes_the_crate_guide_and_its_pages_are_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.json");
+    std::fs::write(&spec, GOOD).unwrap();
+    let out_dir = dir.path().join("out");
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    let start = "# Getting started\n\nCall `get_thing`.\n";
+    std::fs::write(pages.join("10-start.md"), start).unwrap();
+    std::fs::write(
+        pages.join("20-errors.md"),
+        "# Errors\n\nSee [the start](crate::guide::start#getting-started).\n",
+    )
+    .unwrap();
+    let refinement = dir.path().join("refine.toml");
+    std::fs::write(&refinement, "[docs]\nguide = \"pages\"\n").unwrap();
+    let generic = |with_guide: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_phala-codegen"));
+        command
+            .args(["--generic", "--spec"])
+            .arg(&spec)
+            .arg("--out")
+            .arg(&out_dir);
+        if with_guide {
+            command.arg("--config").arg(&refinement);
+        }
+        let out = command.output().expect("the binary runs");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        (out, stderr)
+    };
+    let read = |rel: &str| std::fs::read_to_string(out_dir.join(rel)).unwrap();
+    const FAST: &str = "inputs and outputs match codegen-fingerprint.json";
+
+    let (plain, stderr) = generic(false);
+    assert!(plain.status.success(), "{stderr}");
+    assert!(!out_dir.join("src/guide.rs").exists());
+    assert!(!out_dir.join("guide").exists());
+    assert!(!read("src/lib.rs").contains("pub mod guide"));
+
+    let (guided, stderr) = generic(true);
+    assert!(guided.status.success(), "{stderr}");
+    assert!(read("src/lib.rs").contains("pub mod guide;"));
+    assert!(read("README.md").contains("/guide/index.html"));
+    let module = read("src/guide.rs");
+    assert!(
+        module.starts_with(phala_codegen::render::MARKER),
+        "{module}"
+    );
+    let (first, second) = (
+        module
+            .find("- [Getting started](start)")
+            .expect("the index"),
+        module.find("- [Errors](errors)").expect("the index"),
+    );
+    assert!(first < second, "{module}");
+    for name in ["start", "errors"] {
+        assert!(
+            module.contains(&format!(
+                "#[doc = include_str!(\"../guide/{name}.md\")]\npub mod {name} {{}}"
+            )),
+            "{module}"
+        );
+    }
+    let page = read("guide/start.md");
+    assert!(
+        page.starts_with(phala_codegen::render::MARKDOWN_MARKER) && page.ends_with(start),
+        "{page}"
+    );
+    let (again, _) = generic(true);
+    assert!(String::from_utf8_lossy(&again.stdout).contains(FAST));
+
+    // An edited page is an edited input.
+    std::fs::write(
+        pages.join("10-start.md"),
+        start.replace("Call", "First call"),
+    )
+    .unwrap();
+    let (edited, _) = generic(true);
+    assert!(!String::from_utf8_lossy(&edited.stdout).contains(FAST));
+    assert!(read("guide/start.md").contains("First call `get_thing`"));
+
+    // A removed page takes its copy and its module with it.
+    std::fs::remove_file(pages.join("20-errors.md")).unwrap();
+    let (removed, _) = generic(true);
+    let stdout = String::from_utf8_lossy(&removed.stdout);
+    assert!(stdout.contains(" 1 removed"), "{stdout}");
+    assert!(!out_dir.join("guide/errors.md").exists());
+    assert!(!read("src/guide.rs").contains("pub mod errors"));
+
+    // A page whose module would not be an identifier.
+    std::fs::write(pages.join("30-bad name.md"), "# Bad\n").unwrap();
+    let (bad, stderr) = generic(true);
+    assert_eq!(bad.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("guide page module \"bad name\"") && stderr.contains("30-bad name.md"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn verbose_prints_pass_counts() {
     let dir = tempfile::tempdir().unwrap();

@@ -325,8 +325,8 @@ impl<'ast> Visit<'ast> for Functions {
 const STILL_LONG: &[(&str, usize)] = &[
     ("emit/builder.rs builder_methods", 83),
     ("emit/builder.rs starters", 85),
-    ("emit/files.rs all", 175),
-    ("emit/krate.rs lib_rs", 172),
+    ("emit/files.rs all", 158),
+    ("emit/krate.rs lib_rs", 113),
     ("emit/multipart.rs emit", 92),
     ("emit/paging.rs methods", 99),
     ("emit/requests.rs rewrite", 125),

@@ -48,6 +48,10 @@ pub fn config_in(dir: &Path, edit: impl FnOnce(String) -> String) -> PathBuf {
             &format!("overlays = \"{}\"", spec_dir.join("overlays").display()),
         )
         .replace(
+            "guide = \"guide\"",
+            &format!("guide = \"{}\"", spec_dir.join("guide").display()),
+        )
+        .replace(
             "dir = \"../generated\"",
             &format!("dir = \"{}\"", dir.join("out").display()),
         );
