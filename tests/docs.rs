@@ -82,12 +82,11 @@ fn the_configured_methods_show_their_examples() {
     }
     for (method, code) in &config.method_examples {
         let start = format!("    pub fn {method}(");
-        let doc = client[..client
-            .find(&start)
-            .unwrap_or_else(|| panic!("no `{method}`"))]
-            .rsplit("/**")
-            .next()
-            .unwrap();
+        let doc = doc_above(
+            &client[..client
+                .find(&start)
+                .unwrap_or_else(|| panic!("no `{method}`"))],
+        );
         let first = code.lines().next().unwrap();
         assert!(
             doc.contains("# Example\n\n```no_run\n") && doc.contains(first),
@@ -98,6 +97,27 @@ fn the_configured_methods_show_their_examples() {
             "blocking `{method}` does not point to the example"
         );
     }
-    let shown = client.matches("\n# Example\n").count();
+    let shown = client
+        .lines()
+        .filter(|l| l.trim() == "/// # Example")
+        .count();
     assert_eq!(shown, config.method_examples.len(), "examples shown");
+}
+
+/// The doc comment that ends `before` (the text up to an item), without
+/// its `///` markers; attribute lines between it and the item are skipped.
+fn doc_above(before: &str) -> String {
+    let mut lines: Vec<&str> = before
+        .lines()
+        .rev()
+        .map(str::trim_start)
+        .skip_while(|l| l.is_empty() || l.starts_with("#["))
+        .take_while(|l| l.starts_with("///"))
+        .map(|l| {
+            let text = l.trim_start_matches("///");
+            text.strip_prefix(' ').unwrap_or(text)
+        })
+        .collect();
+    lines.reverse();
+    lines.join("\n")
 }

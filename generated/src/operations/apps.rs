@@ -1999,15 +1999,15 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ReplicateAppCvmBuilder<'a, 
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-/** # Apps
-
-The 18 operations tagged `Apps`, each with its `safe_` twin; [`crate::tags::apps`] lists them with their requests and summaries.*/
+/// # Apps
+///
+/// The 18 operations tagged `Apps`, each with its `safe_` twin; [`crate::tags::apps`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Batch check on-chain deployment allowance for all CVMs under an app
-
-`POST /api/v1/apps/{app_id}/cvms/is-allowed`
-
-Declared error statuses: 422.*/
+    /// Batch check on-chain deployment allowance for all CVMs under an app
+    ///
+    /// `POST /api/v1/apps/{app_id}/cvms/is-allowed`
+    ///
+    /// Declared error statuses: 422.
     pub fn check_app_cvms_is_allowed(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2021,11 +2021,11 @@ Declared error statuses: 422.*/
     ) -> CheckAppCvmsIsAllowedBuilder<'_, Safe> {
         CheckAppCvmsIsAllowedBuilder::new(self, app_id.to_string())
     }
-    /** Check if app deployment is allowed on-chain
-
-`POST /api/v1/apps/{app_id}/is-allowed`
-
-Declared error statuses: 422.*/
+    /// Check if app deployment is allowed on-chain
+    ///
+    /// `POST /api/v1/apps/{app_id}/is-allowed`
+    ///
+    /// Declared error statuses: 422.
     pub fn check_app_is_allowed(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2041,13 +2041,13 @@ Declared error statuses: 422.*/
     ) -> CheckAppIsAllowedBuilder<'_, Safe> {
         CheckAppIsAllowedBuilder::new(self, app_id.to_string(), body.into())
     }
-    /** Create a new instance under an existing app
-
-Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
-
-`POST /api/v1/apps/{app_id}/instances`
-
-Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
+    /// Create a new instance under an existing app
+    ///
+    /// Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
+    ///
+    /// `POST /api/v1/apps/{app_id}/instances`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
     pub fn create_app_instance(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2063,13 +2063,13 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
     ) -> CreateAppInstanceBuilder<'_, Safe> {
         CreateAppInstanceBuilder::new(self, app_id.to_string(), body.into())
     }
-    /** Get app attestation data
-
-Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
-
-`GET /api/v1/apps/{app_id}/attestations`
-
-Declared error statuses: 404, 422.*/
+    /// Get app attestation data
+    ///
+    /// Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
+    ///
+    /// `GET /api/v1/apps/{app_id}/attestations`
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn get_app_attestation(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2083,13 +2083,13 @@ Declared error statuses: 404, 422.*/
     ) -> GetAppAttestationBuilder<'_, Safe> {
         GetAppAttestationBuilder::new(self, app_id.to_string())
     }
-    /** List app CVMs
-
-Returns CVM instances for an app. Admins see all instances; users see only their own.
-
-`GET /api/v1/apps/{app_id}/cvms`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// List app CVMs
+    ///
+    /// Returns CVM instances for an app. Admins see all instances; users see only their own.
+    ///
+    /// `GET /api/v1/apps/{app_id}/cvms`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_app_cvms(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2103,13 +2103,13 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetAppCvmsBuilder<'_, Safe> {
         GetAppCvmsBuilder::new(self, app_id.to_string())
     }
-    /** Get device allowlist status
-
-Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
-
-`GET /api/v1/apps/{app_id}/device-allowlist`
-
-Declared error statuses: 401, 404, 422.*/
+    /// Get device allowlist status
+    ///
+    /// Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
+    ///
+    /// `GET /api/v1/apps/{app_id}/device-allowlist`
+    ///
+    /// Declared error statuses: 401, 404, 422.
     pub fn get_app_device_allowlist(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2123,13 +2123,13 @@ Declared error statuses: 401, 404, 422.*/
     ) -> GetAppDeviceAllowlistBuilder<'_, Safe> {
         GetAppDeviceAllowlistBuilder::new(self, app_id.to_string())
     }
-    /** Get app filter options
-
-Returns distinct values for each filterable field based on user's apps.
-
-`GET /api/v1/apps/filter-options`
-
-Declared error statuses: 401.*/
+    /// Get app filter options
+    ///
+    /// Returns distinct values for each filterable field based on user's apps.
+    ///
+    /// `GET /api/v1/apps/filter-options`
+    ///
+    /// Declared error statuses: 401.
     pub fn get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_> {
         GetAppFilterOptionsBuilder::new(self)
     }
@@ -2137,13 +2137,13 @@ Declared error statuses: 401.*/
     pub fn safe_get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_, Safe> {
         GetAppFilterOptionsBuilder::new(self)
     }
-    /** Get app details
-
-Returns app metadata and current CVM configuration. Response schema varies by API version.
-
-`GET /api/v1/apps/{app_id}`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get app details
+    ///
+    /// Returns app metadata and current CVM configuration. Response schema varies by API version.
+    ///
+    /// `GET /api/v1/apps/{app_id}`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_app_info(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2157,13 +2157,13 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetAppInfoBuilder<'_, Safe> {
         GetAppInfoBuilder::new(self, app_id.to_string())
     }
-    /** Get app on-chain KMS info
-
-Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
-
-`GET /api/v1/apps/{app_id}/kms-info`
-
-Declared error statuses: 401, 404, 422.*/
+    /// Get app on-chain KMS info
+    ///
+    /// Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
+    ///
+    /// `GET /api/v1/apps/{app_id}/kms-info`
+    ///
+    /// Declared error statuses: 401, 404, 422.
     pub fn get_app_kms_info(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2177,26 +2177,26 @@ Declared error statuses: 401, 404, 422.*/
     ) -> GetAppKmsInfoBuilder<'_, Safe> {
         GetAppKmsInfoBuilder::new(self, app_id.to_string())
     }
-    /** List apps
-
-Returns paginated app list with filtering. Response schema varies by API version.
-
-`GET /api/v1/apps`
-
-Optional parameters, set on the returned builder:
-- `base_image`: OS image name filter
-- `instance_type`: Instance type filter
-- `kms_slug`: KMS slug filter
-- `kms_type`: KMS type filter
-- `listed`: Listed status filter
-- `node`: Node name filter (matches teepod or node name)
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page
-- `region`: Region identifier filter
-- `search`: Search name, app_id, vm_uuid, instance_id
-- `status`: CVM status filter
-
-Declared error statuses: 401, 422.*/
+    /// List apps
+    ///
+    /// Returns paginated app list with filtering. Response schema varies by API version.
+    ///
+    /// `GET /api/v1/apps`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `base_image`: OS image name filter
+    /// - `instance_type`: Instance type filter
+    /// - `kms_slug`: KMS slug filter
+    /// - `kms_type`: KMS type filter
+    /// - `listed`: Listed status filter
+    /// - `node`: Node name filter (matches teepod or node name)
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page
+    /// - `region`: Region identifier filter
+    /// - `search`: Search name, app_id, vm_uuid, instance_id
+    /// - `status`: CVM status filter
+    ///
+    /// Declared error statuses: 401, 422.
     pub fn get_app_list(&self) -> GetAppListBuilder<'_> {
         GetAppListBuilder::new(self)
     }
@@ -2204,16 +2204,16 @@ Declared error statuses: 401, 422.*/
     pub fn safe_get_app_list(&self) -> GetAppListBuilder<'_, Safe> {
         GetAppListBuilder::new(self)
     }
-    /** Get revision detail
-
-Returns full revision data including compose file, encrypted env, and user config.
-
-`GET /api/v1/apps/{app_id}/revisions/{revision_id}`
-
-Optional parameters, set on the returned builder:
-- `raw_compose_file`: Return compose_file as string instead of dict
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get revision detail
+    ///
+    /// Returns full revision data including compose file, encrypted env, and user config.
+    ///
+    /// `GET /api/v1/apps/{app_id}/revisions/{revision_id}`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `raw_compose_file`: Return compose_file as string instead of dict
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_app_revision_detail(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2237,17 +2237,17 @@ Declared error statuses: 401, 403, 404, 422.*/
             revision_id.to_string(),
         )
     }
-    /** List app revisions
-
-Returns deployment history with compose hashes, operation types, and user refs.
-
-`GET /api/v1/apps/{app_id}/revisions`
-
-Optional parameters, set on the returned builder:
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// List app revisions
+    ///
+    /// Returns deployment history with compose hashes, operation types, and user refs.
+    ///
+    /// `GET /api/v1/apps/{app_id}/revisions`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_app_revisions(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2261,13 +2261,13 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetAppRevisionsBuilder<'_, Safe> {
         GetAppRevisionsBuilder::new(self, app_id.to_string())
     }
-    /** Run app TCB evaluation
-
-Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
-
-`GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
-
-Declared error statuses: 404, 422.*/
+    /// Run app TCB evaluation
+    ///
+    /// Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
+    ///
+    /// `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn get_app_tcb_evaluation(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2281,19 +2281,19 @@ Declared error statuses: 404, 422.*/
     ) -> GetAppTcbEvaluationBuilder<'_, Safe> {
         GetAppTcbEvaluationBuilder::new(self, app_id.to_string())
     }
-    /** Get app metered usage
-
-Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
-
-`GET /api/v1/apps/{app_id}/usage`
-
-Optional parameters, set on the returned builder:
-- `end_date`: End date (ISO 8601)
-- `limit`: Max records to return
-- `offset`: Records to skip
-- `start_date`: Start date (ISO 8601)
-
-Declared error statuses: 400, 401, 403, 404, 422.*/
+    /// Get app metered usage
+    ///
+    /// Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
+    ///
+    /// `GET /api/v1/apps/{app_id}/usage`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `end_date`: End date (ISO 8601)
+    /// - `limit`: Max records to return
+    /// - `offset`: Records to skip
+    /// - `start_date`: Start date (ISO 8601)
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422.
     pub fn get_app_usage(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2307,13 +2307,13 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
     ) -> GetAppUsageBuilder<'_, Safe> {
         GetAppUsageBuilder::new(self, app_id.to_string())
     }
-    /** Preview a pending compose update
-
-Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
-
-`GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
-
-Declared error statuses: 401, 404, 422.*/
+    /// Preview a pending compose update
+    ///
+    /// Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
+    ///
+    /// `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
+    ///
+    /// Declared error statuses: 401, 404, 422.
     pub fn get_pending_update_preview(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2341,13 +2341,13 @@ Declared error statuses: 401, 404, 422.*/
             compose_hash.to_string(),
         )
     }
-    /** Get pending compose updates
-
-Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
-
-`GET /api/v1/apps/{app_id}/pending-updates`
-
-Declared error statuses: 401, 404, 422.*/
+    /// Get pending compose updates
+    ///
+    /// Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
+    ///
+    /// `GET /api/v1/apps/{app_id}/pending-updates`
+    ///
+    /// Declared error statuses: 401, 404, 422.
     pub fn get_pending_updates(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2361,19 +2361,19 @@ Declared error statuses: 401, 404, 422.*/
     ) -> GetPendingUpdatesBuilder<'_, Safe> {
         GetPendingUpdatesBuilder::new(self, app_id.to_string())
     }
-    /** Redeploy app from a specific revision
-
-Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
-
-`POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
-
-Optional parameters, set on the returned builder:
-- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
-- `body`: The request body.
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 401, 403, 404, 409, 422, 465.*/
+    /// Redeploy app from a specific revision
+    ///
+    /// Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
+    ///
+    /// `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+    /// - `body`: The request body.
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 465.
     pub fn redeploy_app_revision(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2397,17 +2397,17 @@ Declared error statuses: 401, 403, 404, 409, 422, 465.*/
             revision_id.to_string(),
         )
     }
-    /** Create CVM replica
-
-Clones a CVM to a target node. Uses source node if target not specified.
-
-`POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas`
-
-Optional parameters, set on the returned builder:
-- `x_prepare_only`: The `x_prepare_only` parameter.
-- `body`: The request body.
-
-Declared error statuses: 400, 401, 403, 404, 422, 500.*/
+    /// Create CVM replica
+    ///
+    /// Clones a CVM to a target node. Uses source node if target not specified.
+    ///
+    /// `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_prepare_only`: The `x_prepare_only` parameter.
+    /// - `body`: The request body.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 500.
     pub fn replicate_app_cvm(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2424,17 +2424,17 @@ Declared error statuses: 400, 401, 403, 404, 422, 500.*/
         ReplicateAppCvmBuilder::new(self, app_id.to_string(), vm_uuid.to_string())
     }
 }
-/** # Apps
-
-The operations tagged `Apps`, blocking; [`crate::tags::apps`] lists them.*/
+/// # Apps
+///
+/// The operations tagged `Apps`, blocking; [`crate::tags::apps`] lists them.
 impl blocking::PhalaCloud {
-    /** Batch check on-chain deployment allowance for all CVMs under an app
-
-`POST /api/v1/apps/{app_id}/cvms/is-allowed`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Batch check on-chain deployment allowance for all CVMs under an app
+    ///
+    /// `POST /api/v1/apps/{app_id}/cvms/is-allowed`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn check_app_cvms_is_allowed(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2448,13 +2448,13 @@ Blocking: `send()` returns the result.*/
     ) -> CheckAppCvmsIsAllowedBuilder<'_, BlockingSafe> {
         CheckAppCvmsIsAllowedBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Check if app deployment is allowed on-chain
-
-`POST /api/v1/apps/{app_id}/is-allowed`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Check if app deployment is allowed on-chain
+    ///
+    /// `POST /api/v1/apps/{app_id}/is-allowed`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn check_app_is_allowed(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2470,15 +2470,15 @@ Blocking: `send()` returns the result.*/
     ) -> CheckAppIsAllowedBuilder<'_, BlockingSafe> {
         CheckAppIsAllowedBuilder::new(self.inner(), app_id.to_string(), body.into())
     }
-    /** Create a new instance under an existing app
-
-Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
-
-`POST /api/v1/apps/{app_id}/instances`
-
-Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Create a new instance under an existing app
+    ///
+    /// Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
+    ///
+    /// `POST /api/v1/apps/{app_id}/instances`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn create_app_instance(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2494,15 +2494,15 @@ Blocking: `send()` returns the result.*/
     ) -> CreateAppInstanceBuilder<'_, BlockingSafe> {
         CreateAppInstanceBuilder::new(self.inner(), app_id.to_string(), body.into())
     }
-    /** Get app attestation data
-
-Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
-
-`GET /api/v1/apps/{app_id}/attestations`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get app attestation data
+    ///
+    /// Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
+    ///
+    /// `GET /api/v1/apps/{app_id}/attestations`
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_attestation(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2516,15 +2516,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppAttestationBuilder<'_, BlockingSafe> {
         GetAppAttestationBuilder::new(self.inner(), app_id.to_string())
     }
-    /** List app CVMs
-
-Returns CVM instances for an app. Admins see all instances; users see only their own.
-
-`GET /api/v1/apps/{app_id}/cvms`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// List app CVMs
+    ///
+    /// Returns CVM instances for an app. Admins see all instances; users see only their own.
+    ///
+    /// `GET /api/v1/apps/{app_id}/cvms`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_cvms(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2538,15 +2538,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppCvmsBuilder<'_, BlockingSafe> {
         GetAppCvmsBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Get device allowlist status
-
-Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
-
-`GET /api/v1/apps/{app_id}/device-allowlist`
-
-Declared error statuses: 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get device allowlist status
+    ///
+    /// Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
+    ///
+    /// `GET /api/v1/apps/{app_id}/device-allowlist`
+    ///
+    /// Declared error statuses: 401, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_device_allowlist(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2560,15 +2560,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppDeviceAllowlistBuilder<'_, BlockingSafe> {
         GetAppDeviceAllowlistBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Get app filter options
-
-Returns distinct values for each filterable field based on user's apps.
-
-`GET /api/v1/apps/filter-options`
-
-Declared error statuses: 401.
-
-Blocking: `send()` returns the result.*/
+    /// Get app filter options
+    ///
+    /// Returns distinct values for each filterable field based on user's apps.
+    ///
+    /// `GET /api/v1/apps/filter-options`
+    ///
+    /// Declared error statuses: 401.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_, Blocking> {
         GetAppFilterOptionsBuilder::new(self.inner())
     }
@@ -2578,15 +2578,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppFilterOptionsBuilder<'_, BlockingSafe> {
         GetAppFilterOptionsBuilder::new(self.inner())
     }
-    /** Get app details
-
-Returns app metadata and current CVM configuration. Response schema varies by API version.
-
-`GET /api/v1/apps/{app_id}`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get app details
+    ///
+    /// Returns app metadata and current CVM configuration. Response schema varies by API version.
+    ///
+    /// `GET /api/v1/apps/{app_id}`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_info(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2600,15 +2600,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppInfoBuilder<'_, BlockingSafe> {
         GetAppInfoBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Get app on-chain KMS info
-
-Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
-
-`GET /api/v1/apps/{app_id}/kms-info`
-
-Declared error statuses: 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get app on-chain KMS info
+    ///
+    /// Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
+    ///
+    /// `GET /api/v1/apps/{app_id}/kms-info`
+    ///
+    /// Declared error statuses: 401, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_kms_info(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2622,28 +2622,28 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppKmsInfoBuilder<'_, BlockingSafe> {
         GetAppKmsInfoBuilder::new(self.inner(), app_id.to_string())
     }
-    /** List apps
-
-Returns paginated app list with filtering. Response schema varies by API version.
-
-`GET /api/v1/apps`
-
-Optional parameters, set on the returned builder:
-- `base_image`: OS image name filter
-- `instance_type`: Instance type filter
-- `kms_slug`: KMS slug filter
-- `kms_type`: KMS type filter
-- `listed`: Listed status filter
-- `node`: Node name filter (matches teepod or node name)
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page
-- `region`: Region identifier filter
-- `search`: Search name, app_id, vm_uuid, instance_id
-- `status`: CVM status filter
-
-Declared error statuses: 401, 422.
-
-Blocking: `send()` returns the result.*/
+    /// List apps
+    ///
+    /// Returns paginated app list with filtering. Response schema varies by API version.
+    ///
+    /// `GET /api/v1/apps`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `base_image`: OS image name filter
+    /// - `instance_type`: Instance type filter
+    /// - `kms_slug`: KMS slug filter
+    /// - `kms_type`: KMS type filter
+    /// - `listed`: Listed status filter
+    /// - `node`: Node name filter (matches teepod or node name)
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page
+    /// - `region`: Region identifier filter
+    /// - `search`: Search name, app_id, vm_uuid, instance_id
+    /// - `status`: CVM status filter
+    ///
+    /// Declared error statuses: 401, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_list(&self) -> GetAppListBuilder<'_, Blocking> {
         GetAppListBuilder::new(self.inner())
     }
@@ -2651,18 +2651,18 @@ Blocking: `send()` returns the result.*/
     pub fn safe_get_app_list(&self) -> GetAppListBuilder<'_, BlockingSafe> {
         GetAppListBuilder::new(self.inner())
     }
-    /** Get revision detail
-
-Returns full revision data including compose file, encrypted env, and user config.
-
-`GET /api/v1/apps/{app_id}/revisions/{revision_id}`
-
-Optional parameters, set on the returned builder:
-- `raw_compose_file`: Return compose_file as string instead of dict
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get revision detail
+    ///
+    /// Returns full revision data including compose file, encrypted env, and user config.
+    ///
+    /// `GET /api/v1/apps/{app_id}/revisions/{revision_id}`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `raw_compose_file`: Return compose_file as string instead of dict
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_revision_detail(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2686,19 +2686,19 @@ Blocking: `send()` returns the result.*/
             revision_id.to_string(),
         )
     }
-    /** List app revisions
-
-Returns deployment history with compose hashes, operation types, and user refs.
-
-`GET /api/v1/apps/{app_id}/revisions`
-
-Optional parameters, set on the returned builder:
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// List app revisions
+    ///
+    /// Returns deployment history with compose hashes, operation types, and user refs.
+    ///
+    /// `GET /api/v1/apps/{app_id}/revisions`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_revisions(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2712,15 +2712,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppRevisionsBuilder<'_, BlockingSafe> {
         GetAppRevisionsBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Run app TCB evaluation
-
-Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
-
-`GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Run app TCB evaluation
+    ///
+    /// Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
+    ///
+    /// `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_tcb_evaluation(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2734,21 +2734,21 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppTcbEvaluationBuilder<'_, BlockingSafe> {
         GetAppTcbEvaluationBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Get app metered usage
-
-Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
-
-`GET /api/v1/apps/{app_id}/usage`
-
-Optional parameters, set on the returned builder:
-- `end_date`: End date (ISO 8601)
-- `limit`: Max records to return
-- `offset`: Records to skip
-- `start_date`: Start date (ISO 8601)
-
-Declared error statuses: 400, 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get app metered usage
+    ///
+    /// Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
+    ///
+    /// `GET /api/v1/apps/{app_id}/usage`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `end_date`: End date (ISO 8601)
+    /// - `limit`: Max records to return
+    /// - `offset`: Records to skip
+    /// - `start_date`: Start date (ISO 8601)
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_usage(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2762,15 +2762,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppUsageBuilder<'_, BlockingSafe> {
         GetAppUsageBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Preview a pending compose update
-
-Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
-
-`GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
-
-Declared error statuses: 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Preview a pending compose update
+    ///
+    /// Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
+    ///
+    /// `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
+    ///
+    /// Declared error statuses: 401, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_pending_update_preview(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2798,15 +2798,15 @@ Blocking: `send()` returns the result.*/
             compose_hash.to_string(),
         )
     }
-    /** Get pending compose updates
-
-Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
-
-`GET /api/v1/apps/{app_id}/pending-updates`
-
-Declared error statuses: 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get pending compose updates
+    ///
+    /// Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
+    ///
+    /// `GET /api/v1/apps/{app_id}/pending-updates`
+    ///
+    /// Declared error statuses: 401, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_pending_updates(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2820,21 +2820,21 @@ Blocking: `send()` returns the result.*/
     ) -> GetPendingUpdatesBuilder<'_, BlockingSafe> {
         GetPendingUpdatesBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Redeploy app from a specific revision
-
-Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
-
-`POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
-
-Optional parameters, set on the returned builder:
-- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
-- `body`: The request body.
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 401, 403, 404, 409, 422, 465.
-
-Blocking: `send()` returns the result.*/
+    /// Redeploy app from a specific revision
+    ///
+    /// Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
+    ///
+    /// `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+    /// - `body`: The request body.
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 465.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn redeploy_app_revision(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2858,19 +2858,19 @@ Blocking: `send()` returns the result.*/
             revision_id.to_string(),
         )
     }
-    /** Create CVM replica
-
-Clones a CVM to a target node. Uses source node if target not specified.
-
-`POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas`
-
-Optional parameters, set on the returned builder:
-- `x_prepare_only`: The `x_prepare_only` parameter.
-- `body`: The request body.
-
-Declared error statuses: 400, 401, 403, 404, 422, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Create CVM replica
+    ///
+    /// Clones a CVM to a target node. Uses source node if target not specified.
+    ///
+    /// `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_prepare_only`: The `x_prepare_only` parameter.
+    /// - `body`: The request body.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn replicate_app_cvm(
         &self,
         app_id: impl ::std::fmt::Display,

@@ -745,17 +745,17 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ViewAttestationBuilder<'a, 
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-/** # Attestations
-
-The 9 operations tagged `Attestations`, each with its `safe_` twin; [`crate::tags::attestations`] lists them with their requests and summaries.*/
+/// # Attestations
+///
+/// The 9 operations tagged `Attestations`, each with its `safe_` twin; [`crate::tags::attestations`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Check raw quote exists
-
-Returns headers without body. Use to check existence and get Content-Length.
-
-`HEAD /api/v1/attestations/raw/{checksum}`
-
-Declared error statuses: 404, 422.*/
+    /// Check raw quote exists
+    ///
+    /// Returns headers without body. Use to check existence and get Content-Length.
+    ///
+    /// `HEAD /api/v1/attestations/raw/{checksum}`
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn check_raw_attestation(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -769,15 +769,15 @@ Declared error statuses: 404, 422.*/
     ) -> CheckRawAttestationBuilder<'_, Safe> {
         CheckRawAttestationBuilder::new(self, checksum.to_string())
     }
-    /** Get quote collateral
-
-Returns TCB collateral data for quote verification. Cached for 24 hours.
-
-`GET /api/v1/attestations/collateral/{checksum}`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Declared error statuses: 400, 404, 422.*/
+    /// Get quote collateral
+    ///
+    /// Returns TCB collateral data for quote verification. Cached for 24 hours.
+    ///
+    /// `GET /api/v1/attestations/collateral/{checksum}`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Declared error statuses: 400, 404, 422.
     pub fn get_attestation_collateral(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -791,13 +791,13 @@ Declared error statuses: 400, 404, 422.*/
     ) -> GetAttestationCollateralBuilder<'_, Safe> {
         GetAttestationCollateralBuilder::new(self, checksum.to_string())
     }
-    /** Download raw quote
-
-Returns raw quote bytes as binary file attachment.
-
-`GET /api/v1/attestations/raw/{checksum}`
-
-Declared error statuses: 404, 422.*/
+    /// Download raw quote
+    ///
+    /// Returns raw quote bytes as binary file attachment.
+    ///
+    /// `GET /api/v1/attestations/raw/{checksum}`
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn get_raw_attestation(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -811,13 +811,13 @@ Declared error statuses: 404, 422.*/
     ) -> GetRawAttestationBuilder<'_, Safe> {
         GetRawAttestationBuilder::new(self, checksum.to_string())
     }
-    /** List node device IDs
-
-Public endpoint. Returns device_id list from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/device_ids`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.*/
+    /// List node device IDs
+    ///
+    /// Public endpoint. Returns device_id list from nodes table (excluding deleted).
+    ///
+    /// `GET /api/v1/attestations/device_ids`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
     pub fn list_attestation_device_ids(&self) -> ListAttestationDeviceIdsBuilder<'_> {
         ListAttestationDeviceIdsBuilder::new(self)
     }
@@ -827,11 +827,11 @@ Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala 
     ) -> ListAttestationDeviceIdsBuilder<'_, Safe> {
         ListAttestationDeviceIdsBuilder::new(self)
     }
-    /** List nodes
-
-Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/nodes`*/
+    /// List nodes
+    ///
+    /// Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
+    ///
+    /// `GET /api/v1/attestations/nodes`
     pub fn list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_> {
         ListAttestationNodesBuilder::new(self)
     }
@@ -839,13 +839,13 @@ Public endpoint. Returns NodeRef list derived from nodes table (excluding delete
     pub fn safe_list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_, Safe> {
         ListAttestationNodesBuilder::new(self)
     }
-    /** List node PPIDs
-
-Public endpoint. Returns PPID list from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/ppids`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.*/
+    /// List node PPIDs
+    ///
+    /// Public endpoint. Returns PPID list from nodes table (excluding deleted).
+    ///
+    /// `GET /api/v1/attestations/ppids`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
     pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_> {
         ListAttestationPpidsBuilder::new(self)
     }
@@ -853,19 +853,19 @@ Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala 
     pub fn safe_list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_, Safe> {
         ListAttestationPpidsBuilder::new(self)
     }
-    /** List recent quotes
-
-Public endpoint. Returns recently uploaded quotes ordered by timestamp.
-
-`GET /api/v1/attestations/recent`
-
-Optional parameters, set on the returned builder:
-- `limit`: Max results
-- `skip`: Offset for pagination
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Declared error statuses: 422.*/
+    /// List recent quotes
+    ///
+    /// Public endpoint. Returns recently uploaded quotes ordered by timestamp.
+    ///
+    /// `GET /api/v1/attestations/recent`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `limit`: Max results
+    /// - `skip`: Offset for pagination
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Declared error statuses: 422.
     pub fn list_recent_attestations(&self) -> ListRecentAttestationsBuilder<'_> {
         ListRecentAttestationsBuilder::new(self)
     }
@@ -875,17 +875,17 @@ Declared error statuses: 422.*/
     ) -> ListRecentAttestationsBuilder<'_, Safe> {
         ListRecentAttestationsBuilder::new(self)
     }
-    /** Verify TEE quote
-
-Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
-
-`POST /api/v1/attestations/verify`
-
-Optional parameters, set on the returned builder:
-- `file`: The `file` form field.
-- `hex`: The `hex` form field.
-
-Declared error statuses: 400, 422.*/
+    /// Verify TEE quote
+    ///
+    /// Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
+    ///
+    /// `POST /api/v1/attestations/verify`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `file`: The `file` form field.
+    /// - `hex`: The `hex` form field.
+    ///
+    /// Declared error statuses: 400, 422.
     pub fn verify_attestation_upload(&self) -> VerifyAttestationUploadBuilder<'_> {
         VerifyAttestationUploadBuilder::new(self)
     }
@@ -895,15 +895,15 @@ Declared error statuses: 400, 422.*/
     ) -> VerifyAttestationUploadBuilder<'_, Safe> {
         VerifyAttestationUploadBuilder::new(self)
     }
-    /** View quote details
-
-Public endpoint. Returns parsed quote data with verification status.
-
-`GET /api/v1/attestations/view/{checksum}`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Declared error statuses: 404, 422.*/
+    /// View quote details
+    ///
+    /// Public endpoint. Returns parsed quote data with verification status.
+    ///
+    /// `GET /api/v1/attestations/view/{checksum}`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn view_attestation(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -918,19 +918,19 @@ Declared error statuses: 404, 422.*/
         ViewAttestationBuilder::new(self, checksum.to_string())
     }
 }
-/** # Attestations
-
-The operations tagged `Attestations`, blocking; [`crate::tags::attestations`] lists them.*/
+/// # Attestations
+///
+/// The operations tagged `Attestations`, blocking; [`crate::tags::attestations`] lists them.
 impl blocking::PhalaCloud {
-    /** Check raw quote exists
-
-Returns headers without body. Use to check existence and get Content-Length.
-
-`HEAD /api/v1/attestations/raw/{checksum}`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Check raw quote exists
+    ///
+    /// Returns headers without body. Use to check existence and get Content-Length.
+    ///
+    /// `HEAD /api/v1/attestations/raw/{checksum}`
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn check_raw_attestation(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -944,17 +944,17 @@ Blocking: `send()` returns the result.*/
     ) -> CheckRawAttestationBuilder<'_, BlockingSafe> {
         CheckRawAttestationBuilder::new(self.inner(), checksum.to_string())
     }
-    /** Get quote collateral
-
-Returns TCB collateral data for quote verification. Cached for 24 hours.
-
-`GET /api/v1/attestations/collateral/{checksum}`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Declared error statuses: 400, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get quote collateral
+    ///
+    /// Returns TCB collateral data for quote verification. Cached for 24 hours.
+    ///
+    /// `GET /api/v1/attestations/collateral/{checksum}`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Declared error statuses: 400, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_attestation_collateral(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -968,15 +968,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAttestationCollateralBuilder<'_, BlockingSafe> {
         GetAttestationCollateralBuilder::new(self.inner(), checksum.to_string())
     }
-    /** Download raw quote
-
-Returns raw quote bytes as binary file attachment.
-
-`GET /api/v1/attestations/raw/{checksum}`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Download raw quote
+    ///
+    /// Returns raw quote bytes as binary file attachment.
+    ///
+    /// `GET /api/v1/attestations/raw/{checksum}`
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_raw_attestation(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -990,15 +990,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetRawAttestationBuilder<'_, BlockingSafe> {
         GetRawAttestationBuilder::new(self.inner(), checksum.to_string())
     }
-    /** List node device IDs
-
-Public endpoint. Returns device_id list from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/device_ids`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Blocking: `send()` returns the result.*/
+    /// List node device IDs
+    ///
+    /// Public endpoint. Returns device_id list from nodes table (excluding deleted).
+    ///
+    /// `GET /api/v1/attestations/device_ids`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_attestation_device_ids(
         &self,
     ) -> ListAttestationDeviceIdsBuilder<'_, Blocking> {
@@ -1010,13 +1010,13 @@ Blocking: `send()` returns the result.*/
     ) -> ListAttestationDeviceIdsBuilder<'_, BlockingSafe> {
         ListAttestationDeviceIdsBuilder::new(self.inner())
     }
-    /** List nodes
-
-Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/nodes`
-
-Blocking: `send()` returns the result.*/
+    /// List nodes
+    ///
+    /// Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
+    ///
+    /// `GET /api/v1/attestations/nodes`
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_, Blocking> {
         ListAttestationNodesBuilder::new(self.inner())
     }
@@ -1026,15 +1026,15 @@ Blocking: `send()` returns the result.*/
     ) -> ListAttestationNodesBuilder<'_, BlockingSafe> {
         ListAttestationNodesBuilder::new(self.inner())
     }
-    /** List node PPIDs
-
-Public endpoint. Returns PPID list from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/ppids`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Blocking: `send()` returns the result.*/
+    /// List node PPIDs
+    ///
+    /// Public endpoint. Returns PPID list from nodes table (excluding deleted).
+    ///
+    /// `GET /api/v1/attestations/ppids`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_, Blocking> {
         ListAttestationPpidsBuilder::new(self.inner())
     }
@@ -1044,21 +1044,21 @@ Blocking: `send()` returns the result.*/
     ) -> ListAttestationPpidsBuilder<'_, BlockingSafe> {
         ListAttestationPpidsBuilder::new(self.inner())
     }
-    /** List recent quotes
-
-Public endpoint. Returns recently uploaded quotes ordered by timestamp.
-
-`GET /api/v1/attestations/recent`
-
-Optional parameters, set on the returned builder:
-- `limit`: Max results
-- `skip`: Offset for pagination
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// List recent quotes
+    ///
+    /// Public endpoint. Returns recently uploaded quotes ordered by timestamp.
+    ///
+    /// `GET /api/v1/attestations/recent`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `limit`: Max results
+    /// - `skip`: Offset for pagination
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_recent_attestations(
         &self,
     ) -> ListRecentAttestationsBuilder<'_, Blocking> {
@@ -1070,19 +1070,19 @@ Blocking: `send()` returns the result.*/
     ) -> ListRecentAttestationsBuilder<'_, BlockingSafe> {
         ListRecentAttestationsBuilder::new(self.inner())
     }
-    /** Verify TEE quote
-
-Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
-
-`POST /api/v1/attestations/verify`
-
-Optional parameters, set on the returned builder:
-- `file`: The `file` form field.
-- `hex`: The `hex` form field.
-
-Declared error statuses: 400, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Verify TEE quote
+    ///
+    /// Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
+    ///
+    /// `POST /api/v1/attestations/verify`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `file`: The `file` form field.
+    /// - `hex`: The `hex` form field.
+    ///
+    /// Declared error statuses: 400, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn verify_attestation_upload(
         &self,
     ) -> VerifyAttestationUploadBuilder<'_, Blocking> {
@@ -1094,17 +1094,17 @@ Blocking: `send()` returns the result.*/
     ) -> VerifyAttestationUploadBuilder<'_, BlockingSafe> {
         VerifyAttestationUploadBuilder::new(self.inner())
     }
-    /** View quote details
-
-Public endpoint. Returns parsed quote data with verification status.
-
-`GET /api/v1/attestations/view/{checksum}`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// View quote details
+    ///
+    /// Public endpoint. Returns parsed quote data with verification status.
+    ///
+    /// `GET /api/v1/attestations/view/{checksum}`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn view_attestation(
         &self,
         checksum: impl ::std::fmt::Display,

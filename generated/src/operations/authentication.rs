@@ -87,33 +87,33 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCurrentUserBuilder<'a, M
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-/** # Authentication
-
-The operation tagged `Authentication`, each with its `safe_` twin; [`crate::tags::authentication`] lists them with their requests and summaries.*/
+/// # Authentication
+///
+/// The operation tagged `Authentication`, each with its `safe_` twin; [`crate::tags::authentication`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Get current user
-
-Return detailed info for the authenticated user including workspace and credits.
-
-`GET /api/v1/auth/me`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec (its 200 schema, empty there, is the Python SDK's `CurrentUser` model) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-// The response's shape follows the API version the client sends
-// (2026-06-23 unless configured otherwise); `as_v20260623()` is that shape.
-let me = client.get_current_user().await?;
-if let Some(me) = me.as_v20260623() {
-    println!("signed in as {} in {}", me.user.username, me.workspace.name);
-}
-# Ok(())
-# }
-```*/
+    /// Get current user
+    ///
+    /// Return detailed info for the authenticated user including workspace and credits.
+    ///
+    /// `GET /api/v1/auth/me`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec (its 200 schema, empty there, is the Python SDK's `CurrentUser` model) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401, 403.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// // The response's shape follows the API version the client sends
+    /// // (2026-06-23 unless configured otherwise); `as_v20260623()` is that shape.
+    /// let me = client.get_current_user().await?;
+    /// if let Some(me) = me.as_v20260623() {
+    ///     println!("signed in as {} in {}", me.user.username, me.workspace.name);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_current_user(&self) -> GetCurrentUserBuilder<'_> {
         GetCurrentUserBuilder::new(self)
     }
@@ -122,21 +122,21 @@ if let Some(me) = me.as_v20260623() {
         GetCurrentUserBuilder::new(self)
     }
 }
-/** # Authentication
-
-The operations tagged `Authentication`, blocking; [`crate::tags::authentication`] lists them.*/
+/// # Authentication
+///
+/// The operations tagged `Authentication`, blocking; [`crate::tags::authentication`] lists them.
 impl blocking::PhalaCloud {
-    /** Get current user
-
-Return detailed info for the authenticated user including workspace and credits.
-
-`GET /api/v1/auth/me`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec (its 200 schema, empty there, is the Python SDK's `CurrentUser` model) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403.
-
-Blocking: `send()` returns the result. [`PhalaCloud::get_current_user`](crate::PhalaCloud::get_current_user) has an example.*/
+    /// Get current user
+    ///
+    /// Return detailed info for the authenticated user including workspace and credits.
+    ///
+    /// `GET /api/v1/auth/me`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec (its 200 schema, empty there, is the Python SDK's `CurrentUser` model) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401, 403.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_current_user`](crate::PhalaCloud::get_current_user) has an example.
     pub fn get_current_user(&self) -> GetCurrentUserBuilder<'_, Blocking> {
         GetCurrentUserBuilder::new(self.inner())
     }

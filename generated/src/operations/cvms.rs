@@ -5236,17 +5236,17 @@ for UpgradePreLaunchScriptBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-/** # CVMs
-
-The 58 operations tagged `CVMs`, each with its `safe_` twin; [`crate::tags::cvms`] lists them with their requests and summaries.*/
+/// # CVMs
+///
+/// The 58 operations tagged `CVMs`, each with its `safe_` twin; [`crate::tags::cvms`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Batch stop CVMs
-
-Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
-
-`POST /api/v1/cvms/batch-stop`
-
-Declared error statuses: 400, 401, 422.*/
+    /// Batch stop CVMs
+    ///
+    /// Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
+    ///
+    /// `POST /api/v1/cvms/batch-stop`
+    ///
+    /// Declared error statuses: 400, 401, 422.
     pub fn batch_stop_cvms(
         &self,
         body: impl ::std::convert::Into<types::BatchStopRequest>,
@@ -5260,13 +5260,13 @@ Declared error statuses: 400, 401, 422.*/
     ) -> BatchStopCvmsBuilder<'_, Safe> {
         BatchStopCvmsBuilder::new(self, body.into())
     }
-    /** Cancel in-progress CVM operation
-
-Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
-
-`POST /api/v1/cvms/{cvm_id}/operations/cancel`
-
-Declared error statuses: 401, 403, 404, 409, 422.*/
+    /// Cancel in-progress CVM operation
+    ///
+    /// Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/operations/cancel`
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422.
     pub fn cancel_cvm_operation(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5280,15 +5280,15 @@ Declared error statuses: 401, 403, 404, 409, 422.*/
     ) -> CancelCvmOperationBuilder<'_, Safe> {
         CancelCvmOperationBuilder::new(self, cvm_id.to_string())
     }
-    /** Check if a CVM's deployment is allowed on-chain
-
-Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
-
-`POST /api/v1/cvms/{cvm_id}/is-allowed`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.*/
+    /// Check if a CVM's deployment is allowed on-chain
+    ///
+    /// Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/is-allowed`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 422.
     pub fn check_cvm_is_allowed(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5304,15 +5304,15 @@ Declared error statuses: 422.*/
     ) -> CheckCvmIsAllowedBuilder<'_, Safe> {
         CheckCvmIsAllowedBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Trigger compose file update
-
-Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
-
-`PATCH /api/v1/cvms/{cvm_id}/compose_file`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and every upstream SDK discards this body (the Python SDK 0.2.0's `commit_cvm_compose_file_update` returns `None`), so there is no model.
-
-Declared error statuses: 400, 401, 403, 404, 422, 503.*/
+    /// Trigger compose file update
+    ///
+    /// Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/compose_file`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and every upstream SDK discards this body (the Python SDK 0.2.0's `commit_cvm_compose_file_update` returns `None`), so there is no model.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 503.
     pub fn commit_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5328,27 +5328,27 @@ Declared error statuses: 400, 401, 403, 404, 422, 503.*/
     ) -> CommitCvmComposeFileUpdateBuilder<'_, Safe> {
         CommitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Create CVM from provision
-
-Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
-
-`POST /api/v1/cvms`
-
-Declared error statuses: 400, 401, 422.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use phala_cloud::types::CreateTappRequest;
-use std::time::Duration;
-// The app id and compose hash come from `provision_cvm`.
-let commit = CreateTappRequest::new("my-app-id", "compose-hash-from-provision");
-let vm = client.commit_cvm_provision(commit).await?;
-client.wait_until_running(vm.id(), Duration::from_secs(600)).await?;
-# Ok(())
-# }
-```*/
+    /// Create CVM from provision
+    ///
+    /// Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
+    ///
+    /// `POST /api/v1/cvms`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use phala_cloud::types::CreateTappRequest;
+    /// use std::time::Duration;
+    /// // The app id and compose hash come from `provision_cvm`.
+    /// let commit = CreateTappRequest::new("my-app-id", "compose-hash-from-provision");
+    /// let vm = client.commit_cvm_provision(commit).await?;
+    /// client.wait_until_running(vm.id(), Duration::from_secs(600)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn commit_cvm_provision(
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
@@ -5362,18 +5362,18 @@ client.wait_until_running(vm.id(), Duration::from_secs(600)).await?;
     ) -> CommitCvmProvisionBuilder<'_, Safe> {
         CommitCvmProvisionBuilder::new(self, body.into())
     }
-    /** Commit CVM replica (token-based, no auth required)
-
-Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
-
-`POST /api/v1/cvms/{cvm_id}/commit-replica`
-
-Optional parameters, set on the returned builder:
-- `token`: Commit token (alternative to body.token)
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 422.*/
+    /// Commit CVM replica (token-based, no auth required)
+    ///
+    /// Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/commit-replica`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `token`: Commit token (alternative to body.token)
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 422.
     pub fn commit_cvm_replica(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5389,16 +5389,16 @@ Declared error statuses: 422.*/
     ) -> CommitCvmReplicaBuilder<'_, Safe> {
         CommitCvmReplicaBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Commit CVM update (token-based, no auth required)
-
-Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
-
-`POST /api/v1/cvms/{cvm_id}/commit-update`
-
-Optional parameters, set on the returned builder:
-- `token`: Commit token (alternative to body.token)
-
-Declared error statuses: 422.*/
+    /// Commit CVM update (token-based, no auth required)
+    ///
+    /// Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/commit-update`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `token`: Commit token (alternative to body.token)
+    ///
+    /// Declared error statuses: 422.
     pub fn commit_cvm_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5414,13 +5414,13 @@ Declared error statuses: 422.*/
     ) -> CommitCvmUpdateBuilder<'_, Safe> {
         CommitCvmUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Create GPU workload CVM
-
-Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
-
-`POST /api/v1/cvms/workload`
-
-Declared error statuses: 400, 401, 409, 422.*/
+    /// Create GPU workload CVM
+    ///
+    /// Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
+    ///
+    /// `POST /api/v1/cvms/workload`
+    ///
+    /// Declared error statuses: 400, 401, 409, 422.
     pub fn create_cvm_for_workload(
         &self,
         body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
@@ -5434,13 +5434,13 @@ Declared error statuses: 400, 401, 409, 422.*/
     ) -> CreateCvmForWorkloadBuilder<'_, Safe> {
         CreateCvmForWorkloadBuilder::new(self, body.into())
     }
-    /** Create Eliza from provision
-
-Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
-
-`POST /api/v1/cvms/eliza`
-
-Declared error statuses: 400, 401, 422.*/
+    /// Create Eliza from provision
+    ///
+    /// Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
+    ///
+    /// `POST /api/v1/cvms/eliza`
+    ///
+    /// Declared error statuses: 400, 401, 422.
     pub fn create_eliza_from_provision(
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
@@ -5454,13 +5454,13 @@ Declared error statuses: 400, 401, 422.*/
     ) -> CreateElizaFromProvisionBuilder<'_, Safe> {
         CreateElizaFromProvisionBuilder::new(self, body.into())
     }
-    /** Delete CVM
-
-Stops and permanently deletes CVM. Data is not recoverable.
-
-`DELETE /api/v1/cvms/{cvm_id}`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Delete CVM
+    ///
+    /// Stops and permanently deletes CVM. Data is not recoverable.
+    ///
+    /// `DELETE /api/v1/cvms/{cvm_id}`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn delete_cvm(&self, cvm_id: impl ::std::fmt::Display) -> DeleteCvmBuilder<'_> {
         DeleteCvmBuilder::new(self, cvm_id.to_string())
     }
@@ -5471,13 +5471,13 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> DeleteCvmBuilder<'_, Safe> {
         DeleteCvmBuilder::new(self, cvm_id.to_string())
     }
-    /** Diagnose custom domain DNS
-
-Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
-
-`POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
-
-Declared error statuses: 400, 401, 403, 404, 422.*/
+    /// Diagnose custom domain DNS
+    ///
+    /// Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422.
     pub fn diagnose_custom_domains(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5493,13 +5493,13 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
     ) -> DiagnoseCustomDomainsBuilder<'_, Safe> {
         DiagnoseCustomDomainsBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** List available OS images
-
-Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
-
-`GET /api/v1/cvms/{cvm_id}/available-os-images`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// List available OS images
+    ///
+    /// Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/available-os-images`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_available_os_images(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5513,15 +5513,15 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetAvailableOsImagesBuilder<'_, Safe> {
         GetAvailableOsImagesBuilder::new(self, cvm_id.to_string())
     }
-    /** Get commit token info (no auth required)
-
-Read-only lookup of commit token metadata for the confirm-update page.
-
-`GET /api/v1/cvms/{cvm_id}/commit-update`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 422.*/
+    /// Get commit token info (no auth required)
+    ///
+    /// Read-only lookup of commit token metadata for the confirm-update page.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/commit-update`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 422.
     pub fn get_commit_update_info(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5537,13 +5537,13 @@ Declared error statuses: 422.*/
     ) -> GetCommitUpdateInfoBuilder<'_, Safe> {
         GetCommitUpdateInfoBuilder::new(self, cvm_id.to_string(), token.into())
     }
-    /** Get CVM attestation
-
-Returns TEE attestation data including TCB info and app certificates.
-
-`GET /api/v1/cvms/{cvm_id}/attestation`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get CVM attestation
+    ///
+    /// Returns TEE attestation data including TCB info and app certificates.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/attestation`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_cvm_attestation(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5557,26 +5557,26 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmAttestationBuilder<'_, Safe> {
         GetCvmAttestationBuilder::new(self, cvm_id.to_string())
     }
-    /** Get raw compose file
-
-Returns the complete compose file as JSON or raw text based on query param.
-
-`GET /api/v1/cvms/{cvm_id}/compose_file`
-
-Optional parameters, set on the returned builder:
-- `raw`: The `raw` parameter.
-
-Declared error statuses: 401, 403, 404, 422, 500.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-let compose = client.get_cvm_compose_file("my-cvm-id").await?;
-println!("{}", compose.docker_compose_file.unwrap_or_default());
-# Ok(())
-# }
-```*/
+    /// Get raw compose file
+    ///
+    /// Returns the complete compose file as JSON or raw text based on query param.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/compose_file`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `raw`: The `raw` parameter.
+    ///
+    /// Declared error statuses: 401, 403, 404, 422, 500.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// let compose = client.get_cvm_compose_file("my-cvm-id").await?;
+    /// println!("{}", compose.docker_compose_file.unwrap_or_default());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cvm_compose_file(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5590,15 +5590,15 @@ println!("{}", compose.docker_compose_file.unwrap_or_default());
     ) -> GetCvmComposeFileBuilder<'_, Safe> {
         GetCvmComposeFileBuilder::new(self, cvm_id.to_string())
     }
-    /** Get CVM composition (deprecated)
-
-Deprecated. Returns container composition and runtime config.
-
-`GET /api/v1/cvms/{cvm_id}/composition`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.*/
+    /// Get CVM composition (deprecated)
+    ///
+    /// Deprecated. Returns container composition and runtime config.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/composition`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 422.
     #[deprecated]
     pub fn get_cvm_containers_stats(
         &self,
@@ -5614,13 +5614,13 @@ Declared error statuses: 422.*/
     ) -> GetCvmContainersStatsBuilder<'_, Safe> {
         GetCvmContainersStatsBuilder::new(self, cvm_id.to_string())
     }
-    /** Get Docker Compose file
-
-Returns the raw Docker Compose YAML content from the CVM configuration.
-
-`GET /api/v1/cvms/{cvm_id}/docker-compose.yml`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get Docker Compose file
+    ///
+    /// Returns the raw Docker Compose YAML content from the CVM configuration.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/docker-compose.yml`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_cvm_docker_compose(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5634,23 +5634,23 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmDockerComposeBuilder<'_, Safe> {
         GetCvmDockerComposeBuilder::new(self, cvm_id.to_string())
     }
-    /** Get CVM details
-
-Returns full CVM details including status, network info, and KMS configuration.
-
-`GET /api/v1/cvms/{cvm_id}`
-
-Declared error statuses: 401, 403, 404, 422.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-let cvm = client.get_cvm_info("my-cvm-id").await?;
-println!("{} ({}) is {}", cvm.name(), cvm.id(), cvm.status());
-# Ok(())
-# }
-```*/
+    /// Get CVM details
+    ///
+    /// Returns full CVM details including status, network info, and KMS configuration.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// let cvm = client.get_cvm_info("my-cvm-id").await?;
+    /// println!("{} ({}) is {}", cvm.name(), cvm.id(), cvm.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cvm_info(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5664,36 +5664,36 @@ println!("{} ({}) is {}", cvm.name(), cvm.id(), cvm.status());
     ) -> GetCvmInfoBuilder<'_, Safe> {
         GetCvmInfoBuilder::new(self, cvm_id.to_string())
     }
-    /** List CVMs (paginated)
-
-Returns paginated CVMs in current workspace with total count.
-
-`GET /api/v1/cvms/paginated`
-
-Optional parameters, set on the returned builder:
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (max 100)
-- `teepod_id`: Filter by node ID (admin only)
-- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
-
-Declared error statuses: 401, 422.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use futures_util::StreamExt; // `.next()` on the page stream
-let first = client.get_cvm_list().page(1).page_size(20).await?;
-println!("{} CVMs in all", first.total());
-// Every page in turn; the stream ends after the last one.
-let mut pages = client.get_cvm_list().page_size(100).pages();
-while let Some(page) = pages.next().await {
-    let page = page?;
-    println!("page {} of {}", page.page(), page.pages());
-}
-# Ok(())
-# }
-```*/
+    /// List CVMs (paginated)
+    ///
+    /// Returns paginated CVMs in current workspace with total count.
+    ///
+    /// `GET /api/v1/cvms/paginated`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page (max 100)
+    /// - `teepod_id`: Filter by node ID (admin only)
+    /// - `user_id`: Filter by owner (admin only). Use '0' for unassigned.
+    ///
+    /// Declared error statuses: 401, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use futures_util::StreamExt; // `.next()` on the page stream
+    /// let first = client.get_cvm_list().page(1).page_size(20).await?;
+    /// println!("{} CVMs in all", first.total());
+    /// // Every page in turn; the stream ends after the last one.
+    /// let mut pages = client.get_cvm_list().page_size(100).pages();
+    /// while let Some(page) = pages.next().await {
+    ///     let page = page?;
+    ///     println!("page {} of {}", page.page(), page.pages());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_> {
         GetCvmListBuilder::new(self)
     }
@@ -5701,13 +5701,13 @@ while let Some(page) = pages.next().await {
     pub fn safe_get_cvm_list(&self) -> GetCvmListBuilder<'_, Safe> {
         GetCvmListBuilder::new(self)
     }
-    /** Get CVM network info
-
-Returns network status including internal IP, handshake time, and public URLs.
-
-`GET /api/v1/cvms/{cvm_id}/network`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get CVM network info
+    ///
+    /// Returns network status including internal IP, handshake time, and public URLs.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/network`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_cvm_network(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5721,20 +5721,20 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmNetworkBuilder<'_, Safe> {
         GetCvmNetworkBuilder::new(self, cvm_id.to_string())
     }
-    /** List CVM operations
-
-Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
-
-`GET /api/v1/cvms/{cvm_id}/operations`
-
-Optional parameters, set on the returned builder:
-- `cursor`: Opaque cursor from previous response
-- `end_time`: Include operations started before this UTC time
-- `limit`: Page size
-- `operation_types`: Filter by operation types (e.g. compose_update, power_on)
-- `start_time`: Include operations started after this UTC time
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// List CVM operations
+    ///
+    /// Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/operations`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `cursor`: Opaque cursor from previous response
+    /// - `end_time`: Include operations started before this UTC time
+    /// - `limit`: Page size
+    /// - `operation_types`: Filter by operation types (e.g. compose_update, power_on)
+    /// - `start_time`: Include operations started after this UTC time
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_cvm_operations(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5748,13 +5748,13 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmOperationsBuilder<'_, Safe> {
         GetCvmOperationsBuilder::new(self, cvm_id.to_string())
     }
-    /** Get pre-launch script
-
-Returns the shell script that runs before containers start.
-
-`GET /api/v1/cvms/{cvm_id}/pre-launch-script`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get pre-launch script
+    ///
+    /// Returns the shell script that runs before containers start.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/pre-launch-script`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_cvm_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5768,15 +5768,15 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmPreLaunchScriptBuilder<'_, Safe> {
         GetCvmPreLaunchScriptBuilder::new(self, cvm_id.to_string())
     }
-    /** Get CVM SSH Keys
-
-The SSH keys stored for the CVM.
-
-`GET /api/v1/cvms/{cvm_id}/ssh-keys`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`getCvmSshKeys`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.*/
+    /// Get CVM SSH Keys
+    ///
+    /// The SSH keys stored for the CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/ssh-keys`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`getCvmSshKeys`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
     pub fn get_cvm_ssh_keys(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5790,29 +5790,29 @@ Declared error statuses: 404.*/
     ) -> GetCvmSshKeysBuilder<'_, Safe> {
         GetCvmSshKeysBuilder::new(self, cvm_id.to_string())
     }
-    /** Handle Get Cvm State
-
-Get CVM state. Supports two modes:
-
-1. Immediate mode (no target): Returns current state immediately
-2. SSE mode (with target): Streams state updates until status matches target or timeout
-
-Example:
-   GET /cvms/{cvm_id}/state - Returns current state
-   GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
-
-SSE connection limit: 5 concurrent connections per user
-
-`GET /api/v1/cvms/{cvm_id}/state`
-
-Optional parameters, set on the returned builder:
-- `interval`: Polling interval in seconds (5-30)
-- `target`: Target status to wait for. If specified, returns SSE stream.
-- `timeout`: Maximum wait time in seconds (10-600)
-
-The Python SDK also calls this operation `watch_cvm_state`.
-
-Declared error statuses: 422.*/
+    /// Handle Get Cvm State
+    ///
+    /// Get CVM state. Supports two modes:
+    ///
+    /// 1. Immediate mode (no target): Returns current state immediately
+    /// 2. SSE mode (with target): Streams state updates until status matches target or timeout
+    ///
+    /// Example:
+    ///    GET /cvms/{cvm_id}/state - Returns current state
+    ///    GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
+    ///
+    /// SSE connection limit: 5 concurrent connections per user
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/state`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `interval`: Polling interval in seconds (5-30)
+    /// - `target`: Target status to wait for. If specified, returns SSE stream.
+    /// - `timeout`: Maximum wait time in seconds (10-600)
+    ///
+    /// The Python SDK also calls this operation `watch_cvm_state`.
+    ///
+    /// Declared error statuses: 422.
     pub fn get_cvm_state(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5826,13 +5826,13 @@ Declared error statuses: 422.*/
     ) -> GetCvmStateBuilder<'_, Safe> {
         GetCvmStateBuilder::new(self, cvm_id.to_string())
     }
-    /** Get CVM system stats
-
-Returns live system metrics (CPU, memory, disk) from the running CVM.
-
-`GET /api/v1/cvms/{cvm_id}/stats`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get CVM system stats
+    ///
+    /// Returns live system metrics (CPU, memory, disk) from the running CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/stats`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_cvm_stats(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5846,16 +5846,16 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmStatsBuilder<'_, Safe> {
         GetCvmStatsBuilder::new(self, cvm_id.to_string())
     }
-    /** Handle Batch Cvm Status
-
-Batch query CVM real-time status.
-
-Groups by teepod and queries in parallel, returns status updates with
-complete async operation information.
-
-`POST /api/v1/status/batch`
-
-Declared error statuses: 422.*/
+    /// Handle Batch Cvm Status
+    ///
+    /// Batch query CVM real-time status.
+    ///
+    /// Groups by teepod and queries in parallel, returns status updates with
+    /// complete async operation information.
+    ///
+    /// `POST /api/v1/status/batch`
+    ///
+    /// Declared error statuses: 422.
     pub fn get_cvm_status_batch(
         &self,
         body: impl ::std::convert::Into<types::BatchStatusRequest>,
@@ -5869,13 +5869,13 @@ Declared error statuses: 422.*/
     ) -> GetCvmStatusBatchBuilder<'_, Safe> {
         GetCvmStatusBatchBuilder::new(self, body.into())
     }
-    /** Get CVM user config
-
-Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
-
-`GET /api/v1/cvms/{cvm_id}/user_config`
-
-Declared error statuses: 400, 401, 404, 422, 502.*/
+    /// Get CVM user config
+    ///
+    /// Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/user_config`
+    ///
+    /// Declared error statuses: 400, 401, 404, 422, 502.
     pub fn get_cvm_user_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5889,13 +5889,13 @@ Declared error statuses: 400, 401, 404, 422, 502.*/
     ) -> GetCvmUserConfigBuilder<'_, Safe> {
         GetCvmUserConfigBuilder::new(self, cvm_id.to_string())
     }
-    /** Get firewall availability for this CVM's node
-
-Checks teescope capabilities.firewall on the node hosting this CVM.
-
-`GET /api/v1/cvms/{cvm_id}/firewall-status`
-
-Declared error statuses: 422.*/
+    /// Get firewall availability for this CVM's node
+    ///
+    /// Checks teescope capabilities.firewall on the node hosting this CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/firewall-status`
+    ///
+    /// Declared error statuses: 422.
     pub fn get_firewall_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5909,13 +5909,13 @@ Declared error statuses: 422.*/
     ) -> GetFirewallStatusBuilder<'_, Safe> {
         GetFirewallStatusBuilder::new(self, cvm_id.to_string())
     }
-    /** Get network configuration
-
-Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
-
-`GET /api/v1/cvms/{cvm_id}/network-config`
-
-Declared error statuses: 404, 422, 500.*/
+    /// Get network configuration
+    ///
+    /// Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/network-config`
+    ///
+    /// Declared error statuses: 404, 422, 500.
     pub fn get_network_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5929,15 +5929,15 @@ Declared error statuses: 404, 422, 500.*/
     ) -> GetNetworkConfigBuilder<'_, Safe> {
         GetNetworkConfigBuilder::new(self, cvm_id.to_string())
     }
-    /** Get operation status
-
-Returns current in-progress operation details including Celery task status.
-
-`GET /api/v1/cvms/{cvm_id}/operation-status`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get operation status
+    ///
+    /// Returns current in-progress operation details including Celery task status.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/operation-status`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_operation_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5951,13 +5951,13 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetOperationStatusBuilder<'_, Safe> {
         GetOperationStatusBuilder::new(self, cvm_id.to_string())
     }
-    /** Get port mappings
-
-Returns persisted port mappings for this CVM.
-
-`GET /api/v1/cvms/{cvm_id}/ports`
-
-Declared error statuses: 404, 422.*/
+    /// Get port mappings
+    ///
+    /// Returns persisted port mappings for this CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/ports`
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn get_port_mappings(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5971,15 +5971,15 @@ Declared error statuses: 404, 422.*/
     ) -> GetPortMappingsBuilder<'_, Safe> {
         GetPortMappingsBuilder::new(self, cvm_id.to_string())
     }
-    /** Get Pre-Launch Script Upgrade Status
-
-Whether the CVM runs the newest official pre-launch script.
-
-`GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `get_pre_launch_script_upgrade_status`, JavaScript `getPreLaunchScriptUpgradeStatus`, Go `GetPreLaunchScriptUpgradeStatus`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.*/
+    /// Get Pre-Launch Script Upgrade Status
+    ///
+    /// Whether the CVM runs the newest official pre-launch script.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `get_pre_launch_script_upgrade_status`, JavaScript `getPreLaunchScriptUpgradeStatus`, Go `GetPreLaunchScriptUpgradeStatus`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
     pub fn get_pre_launch_script_upgrade_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5993,17 +5993,17 @@ Declared error statuses: 404.*/
     ) -> GetPreLaunchScriptUpgradeStatusBuilder<'_, Safe> {
         GetPreLaunchScriptUpgradeStatusBuilder::new(self, cvm_id.to_string())
     }
-    /** List CVMs
-
-Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
-
-`GET /api/v1/cvms`
-
-Optional parameters, set on the returned builder:
-- `teepod_id`: Filter by node ID (admin only)
-- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
-
-Declared error statuses: 401, 422.*/
+    /// List CVMs
+    ///
+    /// Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
+    ///
+    /// `GET /api/v1/cvms`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `teepod_id`: Filter by node ID (admin only)
+    /// - `user_id`: Filter by owner (admin only). Use '0' for unassigned.
+    ///
+    /// Declared error statuses: 401, 422.
     pub fn list_cvms(&self) -> ListCvmsBuilder<'_> {
         ListCvmsBuilder::new(self)
     }
@@ -6011,20 +6011,20 @@ Declared error statuses: 401, 422.*/
     pub fn safe_list_cvms(&self) -> ListCvmsBuilder<'_, Safe> {
         ListCvmsBuilder::new(self)
     }
-    /** Update CVM
-
-Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
-- `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
-- `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
-
-The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.*/
+    /// Update CVM
+    ///
+    /// Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
+    /// - `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
+    /// - `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
+    ///
+    /// The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
     pub fn patch_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6040,27 +6040,27 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.*/
     ) -> PatchCvmBuilder<'_, Safe> {
         PatchCvmBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Provision DStack app
-
-Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
-
-`POST /api/v1/cvms/provision`
-
-Declared error statuses: 400, 401, 422.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use phala_cloud::types::{AppComposeV2, ProvisionDstackAppRequestV2};
-let compose = AppComposeV2::new("my-app").docker_compose_file("services: {web: {image: nginx}}");
-let body = ProvisionDstackAppRequestV2::new(compose, "my-app").instance_type("tdx.small");
-let provisioned = client.provision_cvm(body).await?;
-// Nothing runs yet: `commit_cvm_provision` with this hash creates the CVM.
-println!("app {:?}, compose hash {}", provisioned.app_id, provisioned.compose_hash);
-# Ok(())
-# }
-```*/
+    /// Provision DStack app
+    ///
+    /// Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
+    ///
+    /// `POST /api/v1/cvms/provision`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use phala_cloud::types::{AppComposeV2, ProvisionDstackAppRequestV2};
+    /// let compose = AppComposeV2::new("my-app").docker_compose_file("services: {web: {image: nginx}}");
+    /// let body = ProvisionDstackAppRequestV2::new(compose, "my-app").instance_type("tdx.small");
+    /// let provisioned = client.provision_cvm(body).await?;
+    /// // Nothing runs yet: `commit_cvm_provision` with this hash creates the CVM.
+    /// println!("app {:?}, compose hash {}", provisioned.app_id, provisioned.compose_hash);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn provision_cvm(
         &self,
         body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
@@ -6074,13 +6074,13 @@ println!("app {:?}, compose hash {}", provisioned.app_id, provisioned.compose_ha
     ) -> ProvisionCvmBuilder<'_, Safe> {
         ProvisionCvmBuilder::new(self, body.into())
     }
-    /** Provision compose file update
-
-Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
-
-`POST /api/v1/cvms/{cvm_id}/compose_file/provision`
-
-Declared error statuses: 400, 401, 403, 404, 422.*/
+    /// Provision compose file update
+    ///
+    /// Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/compose_file/provision`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422.
     pub fn provision_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6096,15 +6096,15 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
     ) -> ProvisionCvmComposeFileUpdateBuilder<'_, Safe> {
         ProvisionCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Provision Eliza app
-
-Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
-
-`POST /api/v1/cvms/provision/eliza`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method for it, so there is no model to take fields from.
-
-Declared error statuses: 400, 401, 422.*/
+    /// Provision Eliza app
+    ///
+    /// Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
+    ///
+    /// `POST /api/v1/cvms/provision/eliza`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method for it, so there is no model to take fields from.
+    ///
+    /// Declared error statuses: 400, 401, 422.
     pub fn provision_cvm_for_eliza(
         &self,
         body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
@@ -6118,18 +6118,18 @@ Declared error statuses: 400, 401, 422.*/
     ) -> ProvisionCvmForElizaBuilder<'_, Safe> {
         ProvisionCvmForElizaBuilder::new(self, body.into())
     }
-    /** Redeploy CVM from a specific revision
-
-Switch/rollback a CVM to a specified app revision (compose_hash).
-
-`POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
-
-Optional parameters, set on the returned builder:
-- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 401, 403, 404, 409, 422, 465.*/
+    /// Redeploy CVM from a specific revision
+    ///
+    /// Switch/rollback a CVM to a specified app revision (compose_hash).
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 465.
     pub fn redeploy_cvm_revision(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6153,13 +6153,13 @@ Declared error statuses: 401, 403, 404, 409, 422, 465.*/
             revision_id.to_string(),
         )
     }
-    /** Refresh CVM instance ID
-
-Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
-
-`PATCH /api/v1/cvms/{cvm_id}/instance-id`
-
-Declared error statuses: 422.*/
+    /// Refresh CVM instance ID
+    ///
+    /// Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/instance-id`
+    ///
+    /// Declared error statuses: 422.
     pub fn refresh_cvm_instance_id(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6175,13 +6175,13 @@ Declared error statuses: 422.*/
     ) -> RefreshCvmInstanceIdBuilder<'_, Safe> {
         RefreshCvmInstanceIdBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Batch refresh CVM instance IDs
-
-Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
-
-`PATCH /api/v1/cvms/instance-ids`
-
-Declared error statuses: 422.*/
+    /// Batch refresh CVM instance IDs
+    ///
+    /// Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
+    ///
+    /// `PATCH /api/v1/cvms/instance-ids`
+    ///
+    /// Declared error statuses: 422.
     pub fn refresh_cvm_instance_ids(
         &self,
         body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
@@ -6195,17 +6195,17 @@ Declared error statuses: 422.*/
     ) -> RefreshCvmInstanceIdsBuilder<'_, Safe> {
         RefreshCvmInstanceIdsBuilder::new(self, body.into())
     }
-    /** Replicate CVM
-
-Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
-
-`POST /api/v1/cvms/{cvm_id}/replicas`
-
-Optional parameters, set on the returned builder:
-- `x_prepare_only`: The `x_prepare_only` parameter.
-- `body`: The request body.
-
-Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
+    /// Replicate CVM
+    ///
+    /// Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/replicas`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_prepare_only`: The `x_prepare_only` parameter.
+    /// - `body`: The request body.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
     pub fn replicate_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6219,13 +6219,13 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
     ) -> ReplicateCvmBuilder<'_, Safe> {
         ReplicateCvmBuilder::new(self, cvm_id.to_string())
     }
-    /** Restart CVM
-
-Stops and starts CVM. Use force=true to skip graceful shutdown.
-
-`POST /api/v1/cvms/{cvm_id}/restart`
-
-Declared error statuses: 400, 401, 403, 404, 409, 422.*/
+    /// Restart CVM
+    ///
+    /// Stops and starts CVM. Use force=true to skip graceful shutdown.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/restart`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422.
     pub fn restart_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6241,13 +6241,13 @@ Declared error statuses: 400, 401, 403, 404, 409, 422.*/
     ) -> RestartCvmBuilder<'_, Safe> {
         RestartCvmBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Set port mappings
-
-Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
-
-`PUT /api/v1/cvms/{cvm_id}/ports`
-
-Declared error statuses: 400, 403, 404, 409, 422.*/
+    /// Set port mappings
+    ///
+    /// Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
+    ///
+    /// `PUT /api/v1/cvms/{cvm_id}/ports`
+    ///
+    /// Declared error statuses: 400, 403, 404, 409, 422.
     pub fn set_port_mappings(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6263,13 +6263,13 @@ Declared error statuses: 400, 403, 404, 409, 422.*/
     ) -> SetPortMappingsBuilder<'_, Safe> {
         SetPortMappingsBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Shutdown CVM
-
-Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
-
-`POST /api/v1/cvms/{cvm_id}/shutdown`
-
-Declared error statuses: 401, 403, 404, 409, 422.*/
+    /// Shutdown CVM
+    ///
+    /// Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/shutdown`
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422.
     pub fn shutdown_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6283,25 +6283,25 @@ Declared error statuses: 401, 403, 404, 409, 422.*/
     ) -> ShutdownCvmBuilder<'_, Safe> {
         ShutdownCvmBuilder::new(self, cvm_id.to_string())
     }
-    /** Start CVM
-
-Powers on a stopped CVM. GPU allocation happens during start.
-
-`POST /api/v1/cvms/{cvm_id}/start`
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use std::time::Duration;
-client.start_cvm("my-cvm-id").await?;
-// Progress goes to `tracing`; see `WaitForCvmState::on_progress` for a callback.
-client.wait_until_running("my-cvm-id", Duration::from_secs(600)).await?;
-# Ok(())
-# }
-```*/
+    /// Start CVM
+    ///
+    /// Powers on a stopped CVM. GPU allocation happens during start.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/start`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// client.start_cvm("my-cvm-id").await?;
+    /// // Progress goes to `tracing`; see `WaitForCvmState::on_progress` for a callback.
+    /// client.wait_until_running("my-cvm-id", Duration::from_secs(600)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_cvm(&self, cvm_id: impl ::std::fmt::Display) -> StartCvmBuilder<'_> {
         StartCvmBuilder::new(self, cvm_id.to_string())
     }
@@ -6312,24 +6312,24 @@ client.wait_until_running("my-cvm-id", Duration::from_secs(600)).await?;
     ) -> StartCvmBuilder<'_, Safe> {
         StartCvmBuilder::new(self, cvm_id.to_string())
     }
-    /** Force stop CVM
-
-Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
-
-`POST /api/v1/cvms/{cvm_id}/stop`
-
-Declared error statuses: 401, 403, 404, 422.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use std::time::Duration;
-client.stop_cvm("my-cvm-id").await?;
-client.wait_for_cvm_state("my-cvm-id", "stopped", Duration::from_secs(300)).await?;
-# Ok(())
-# }
-```*/
+    /// Force stop CVM
+    ///
+    /// Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/stop`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// client.stop_cvm("my-cvm-id").await?;
+    /// client.wait_for_cvm_state("my-cvm-id", "stopped", Duration::from_secs(300)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop_cvm(&self, cvm_id: impl ::std::fmt::Display) -> StopCvmBuilder<'_> {
         StopCvmBuilder::new(self, cvm_id.to_string())
     }
@@ -6340,15 +6340,15 @@ client.wait_for_cvm_state("my-cvm-id", "stopped", Duration::from_secs(300)).awai
     ) -> StopCvmBuilder<'_, Safe> {
         StopCvmBuilder::new(self, cvm_id.to_string())
     }
-    /** Submit compose file update
-
-Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
-
-`POST /api/v1/cvms/{cvm_id}/compose_file`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs provision a compose update at `/compose_file/provision` instead; none has a model for this response.
-
-Declared error statuses: 400, 401, 403, 404, 422, 503.*/
+    /// Submit compose file update
+    ///
+    /// Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/compose_file`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs provision a compose update at `/compose_file/provision` instead; none has a model for this response.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 503.
     pub fn submit_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6364,32 +6364,32 @@ Declared error statuses: 400, 401, 403, 404, 422, 503.*/
     ) -> SubmitCvmComposeFileUpdateBuilder<'_, Safe> {
         SubmitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Update environment variables
-
-Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/envs`
-
-Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use phala_cloud::{env, types::UpdateCvmEnvsBody};
-let key = client.get_app_env_encrypt_pub_key("my-kms-id", "my-app-id").await?;
-let vars = env::parse_env_vars("API_TOKEN=new-secret\n");
-let body = UpdateCvmEnvsBody::new(env::encrypt_env_vars(&vars, &key.public_key)?)
-    .env_keys(vec!["API_TOKEN".to_owned()]);
-match client.update_cvm_envs("my-cvm-id", body).await {
-    Ok(accepted) => println!("updating: {accepted:?}"),
-    // An on-chain KMS answers 465 first: see the `precondition` module.
-    Err(e) if e.compose_hash_precondition().is_some() => println!("register the hash first"),
-    Err(e) => return Err(e.into()),
-}
-# Ok(())
-# }
-```*/
+    /// Update environment variables
+    ///
+    /// Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/envs`
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use phala_cloud::{env, types::UpdateCvmEnvsBody};
+    /// let key = client.get_app_env_encrypt_pub_key("my-kms-id", "my-app-id").await?;
+    /// let vars = env::parse_env_vars("API_TOKEN=new-secret\n");
+    /// let body = UpdateCvmEnvsBody::new(env::encrypt_env_vars(&vars, &key.public_key)?)
+    ///     .env_keys(vec!["API_TOKEN".to_owned()]);
+    /// match client.update_cvm_envs("my-cvm-id", body).await {
+    ///     Ok(accepted) => println!("updating: {accepted:?}"),
+    ///     // An on-chain KMS answers 465 first: see the `precondition` module.
+    ///     Err(e) if e.compose_hash_precondition().is_some() => println!("register the hash first"),
+    ///     Err(e) => return Err(e.into()),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_cvm_envs(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6405,11 +6405,11 @@ match client.update_cvm_envs("my-cvm-id", body).await {
     ) -> UpdateCvmEnvsBuilder<'_, Safe> {
         UpdateCvmEnvsBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Handle Update Cvm Listed
-
-`PATCH /api/v1/cvms/{cvm_id}/listed`
-
-Declared error statuses: 422.*/
+    /// Handle Update Cvm Listed
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/listed`
+    ///
+    /// Declared error statuses: 422.
     pub fn update_cvm_listed(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6425,13 +6425,13 @@ Declared error statuses: 422.*/
     ) -> UpdateCvmListedBuilder<'_, Safe> {
         UpdateCvmListedBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Handle Update Cvm Name
-
-Update CVM name with RFC 1123 validation and availability check
-
-`PATCH /api/v1/cvms/{cvm_id}/name`
-
-Declared error statuses: 422.*/
+    /// Handle Update Cvm Name
+    ///
+    /// Update CVM name with RFC 1123 validation and availability check
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/name`
+    ///
+    /// Declared error statuses: 422.
     pub fn update_cvm_name(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6447,13 +6447,13 @@ Declared error statuses: 422.*/
     ) -> UpdateCvmNameBuilder<'_, Safe> {
         UpdateCvmNameBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Handle Update Cvm Scheduled Delete
-
-Update CVM scheduled delete time
-
-`PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
-
-Declared error statuses: 422.*/
+    /// Handle Update Cvm Scheduled Delete
+    ///
+    /// Update CVM scheduled delete time
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
+    ///
+    /// Declared error statuses: 422.
     pub fn update_cvm_scheduled_delete(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6469,15 +6469,15 @@ Declared error statuses: 422.*/
     ) -> UpdateCvmScheduledDeleteBuilder<'_, Safe> {
         UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Replace CVM SSH Keys
-
-Replaces the SSH keys stored for the CVM; they reach the VM at its next start, or at once with `apply_now` (which restarts it).
-
-`PUT /api/v1/cvms/{cvm_id}/ssh-keys`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`updateCvmSshKeys`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.*/
+    /// Replace CVM SSH Keys
+    ///
+    /// Replaces the SSH keys stored for the CVM; they reach the VM at its next start, or at once with `apply_now` (which restarts it).
+    ///
+    /// `PUT /api/v1/cvms/{cvm_id}/ssh-keys`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`updateCvmSshKeys`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
     pub fn update_cvm_ssh_keys(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6493,15 +6493,15 @@ Declared error statuses: 404.*/
     ) -> UpdateCvmSshKeysBuilder<'_, Safe> {
         UpdateCvmSshKeysBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
-
-Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
-
-`PATCH /api/v1/cvms/{cvm_id}/visibility`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403, 404, 409, 422, 500.*/
+    /// Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
+    ///
+    /// Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/visibility`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 500.
     #[deprecated]
     pub fn update_cvm_visibility(
         &self,
@@ -6519,18 +6519,18 @@ Declared error statuses: 401, 403, 404, 409, 422, 500.*/
     ) -> UpdateCvmVisibilityBuilder<'_, Safe> {
         UpdateCvmVisibilityBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Update Docker Compose file
-
-Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/docker-compose`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response
-- `x_transaction_hash`: Transaction hash proving on-chain registration
-- `file`: Docker Compose YAML file to upload
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
+    /// Update Docker Compose file
+    ///
+    /// Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/docker-compose`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: Compose hash from Phase 1 response
+    /// - `x_transaction_hash`: Transaction hash proving on-chain registration
+    /// - `file`: Docker Compose YAML file to upload
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
     pub fn update_docker_compose(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6544,13 +6544,13 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*
     ) -> UpdateDockerComposeBuilder<'_, Safe> {
         UpdateDockerComposeBuilder::new(self, cvm_id.to_string())
     }
-    /** Update KMS/Gateway URLs
-
-Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
-
-`PATCH /api/v1/cvms/{cvm_id}/network-config`
-
-Declared error statuses: 400, 403, 404, 422.*/
+    /// Update KMS/Gateway URLs
+    ///
+    /// Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/network-config`
+    ///
+    /// Declared error statuses: 400, 403, 404, 422.
     pub fn update_network_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6566,15 +6566,15 @@ Declared error statuses: 400, 403, 404, 422.*/
     ) -> UpdateNetworkConfigBuilder<'_, Safe> {
         UpdateNetworkConfigBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Update OS image
-
-Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
-
-`PATCH /api/v1/cvms/{cvm_id}/os-image`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and every Phala SDK discards this body (the JavaScript SDK says there is none).
-
-Declared error statuses: 400, 401, 403, 404, 409, 422.*/
+    /// Update OS image
+    ///
+    /// Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/os-image`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and every Phala SDK discards this body (the JavaScript SDK says there is none).
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422.
     pub fn update_os_image(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6590,18 +6590,18 @@ Declared error statuses: 400, 401, 403, 404, 409, 422.*/
     ) -> UpdateOsImageBuilder<'_, Safe> {
         UpdateOsImageBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Update pre-launch script
-
-Replaces the pre-launch script and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/pre-launch-script`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response
-- `x_transaction_hash`: Transaction hash proving on-chain registration
-- `file`: Shell script file to upload
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
+    /// Update pre-launch script
+    ///
+    /// Replaces the pre-launch script and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: Compose hash from Phase 1 response
+    /// - `x_transaction_hash`: Transaction hash proving on-chain registration
+    /// - `file`: Shell script file to upload
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
     pub fn update_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6615,19 +6615,19 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*
     ) -> UpdatePreLaunchScriptBuilder<'_, Safe> {
         UpdatePreLaunchScriptBuilder::new(self, cvm_id.to_string())
     }
-    /** Upgrade Pre-Launch Script To Latest Official
-
-Replaces the CVM's pre-launch script with the newest official one (the server holds its text; the request has no body). For an on-chain KMS the first call answers 465 with the compose hash to register; after registering it, call again with `x_compose_hash` and `x_transaction_hash`.
-
-`POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `upgrade_pre_launch_script`, JavaScript `upgradePreLaunchScript`, Go `UpgradePreLaunchScript`) by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: The compose hash the 465 answer gave (second call only).
-- `x_transaction_hash`: The transaction that registered it on chain (second call only).
-
-Declared error statuses: 404, 465.*/
+    /// Upgrade Pre-Launch Script To Latest Official
+    ///
+    /// Replaces the CVM's pre-launch script with the newest official one (the server holds its text; the request has no body). For an on-chain KMS the first call answers 465 with the compose hash to register; after registering it, call again with `x_compose_hash` and `x_transaction_hash`.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `upgrade_pre_launch_script`, JavaScript `upgradePreLaunchScript`, Go `UpgradePreLaunchScript`) by an overlay in `spec/overlays/`.
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: The compose hash the 465 answer gave (second call only).
+    /// - `x_transaction_hash`: The transaction that registered it on chain (second call only).
+    ///
+    /// Declared error statuses: 404, 465.
     pub fn upgrade_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6642,19 +6642,19 @@ Declared error statuses: 404, 465.*/
         UpgradePreLaunchScriptBuilder::new(self, cvm_id.to_string())
     }
 }
-/** # CVMs
-
-The operations tagged `CVMs`, blocking; [`crate::tags::cvms`] lists them.*/
+/// # CVMs
+///
+/// The operations tagged `CVMs`, blocking; [`crate::tags::cvms`] lists them.
 impl blocking::PhalaCloud {
-    /** Batch stop CVMs
-
-Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
-
-`POST /api/v1/cvms/batch-stop`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Batch stop CVMs
+    ///
+    /// Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
+    ///
+    /// `POST /api/v1/cvms/batch-stop`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn batch_stop_cvms(
         &self,
         body: impl ::std::convert::Into<types::BatchStopRequest>,
@@ -6668,15 +6668,15 @@ Blocking: `send()` returns the result.*/
     ) -> BatchStopCvmsBuilder<'_, BlockingSafe> {
         BatchStopCvmsBuilder::new(self.inner(), body.into())
     }
-    /** Cancel in-progress CVM operation
-
-Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
-
-`POST /api/v1/cvms/{cvm_id}/operations/cancel`
-
-Declared error statuses: 401, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Cancel in-progress CVM operation
+    ///
+    /// Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/operations/cancel`
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn cancel_cvm_operation(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6690,17 +6690,17 @@ Blocking: `send()` returns the result.*/
     ) -> CancelCvmOperationBuilder<'_, BlockingSafe> {
         CancelCvmOperationBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Check if a CVM's deployment is allowed on-chain
-
-Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
-
-`POST /api/v1/cvms/{cvm_id}/is-allowed`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Check if a CVM's deployment is allowed on-chain
+    ///
+    /// Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/is-allowed`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn check_cvm_is_allowed(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6716,17 +6716,17 @@ Blocking: `send()` returns the result.*/
     ) -> CheckCvmIsAllowedBuilder<'_, BlockingSafe> {
         CheckCvmIsAllowedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Trigger compose file update
-
-Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
-
-`PATCH /api/v1/cvms/{cvm_id}/compose_file`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and every upstream SDK discards this body (the Python SDK 0.2.0's `commit_cvm_compose_file_update` returns `None`), so there is no model.
-
-Declared error statuses: 400, 401, 403, 404, 422, 503.
-
-Blocking: `send()` returns the result.*/
+    /// Trigger compose file update
+    ///
+    /// Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/compose_file`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and every upstream SDK discards this body (the Python SDK 0.2.0's `commit_cvm_compose_file_update` returns `None`), so there is no model.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 503.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn commit_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6750,15 +6750,15 @@ Blocking: `send()` returns the result.*/
             body.into(),
         )
     }
-    /** Create CVM from provision
-
-Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
-
-`POST /api/v1/cvms`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result. [`PhalaCloud::commit_cvm_provision`](crate::PhalaCloud::commit_cvm_provision) has an example.*/
+    /// Create CVM from provision
+    ///
+    /// Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
+    ///
+    /// `POST /api/v1/cvms`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::commit_cvm_provision`](crate::PhalaCloud::commit_cvm_provision) has an example.
     pub fn commit_cvm_provision(
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
@@ -6772,20 +6772,20 @@ Blocking: `send()` returns the result. [`PhalaCloud::commit_cvm_provision`](crat
     ) -> CommitCvmProvisionBuilder<'_, BlockingSafe> {
         CommitCvmProvisionBuilder::new(self.inner(), body.into())
     }
-    /** Commit CVM replica (token-based, no auth required)
-
-Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
-
-`POST /api/v1/cvms/{cvm_id}/commit-replica`
-
-Optional parameters, set on the returned builder:
-- `token`: Commit token (alternative to body.token)
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Commit CVM replica (token-based, no auth required)
+    ///
+    /// Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/commit-replica`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `token`: Commit token (alternative to body.token)
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn commit_cvm_replica(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6801,18 +6801,18 @@ Blocking: `send()` returns the result.*/
     ) -> CommitCvmReplicaBuilder<'_, BlockingSafe> {
         CommitCvmReplicaBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Commit CVM update (token-based, no auth required)
-
-Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
-
-`POST /api/v1/cvms/{cvm_id}/commit-update`
-
-Optional parameters, set on the returned builder:
-- `token`: Commit token (alternative to body.token)
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Commit CVM update (token-based, no auth required)
+    ///
+    /// Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/commit-update`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `token`: Commit token (alternative to body.token)
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn commit_cvm_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6828,15 +6828,15 @@ Blocking: `send()` returns the result.*/
     ) -> CommitCvmUpdateBuilder<'_, BlockingSafe> {
         CommitCvmUpdateBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Create GPU workload CVM
-
-Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
-
-`POST /api/v1/cvms/workload`
-
-Declared error statuses: 400, 401, 409, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Create GPU workload CVM
+    ///
+    /// Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
+    ///
+    /// `POST /api/v1/cvms/workload`
+    ///
+    /// Declared error statuses: 400, 401, 409, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn create_cvm_for_workload(
         &self,
         body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
@@ -6850,15 +6850,15 @@ Blocking: `send()` returns the result.*/
     ) -> CreateCvmForWorkloadBuilder<'_, BlockingSafe> {
         CreateCvmForWorkloadBuilder::new(self.inner(), body.into())
     }
-    /** Create Eliza from provision
-
-Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
-
-`POST /api/v1/cvms/eliza`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Create Eliza from provision
+    ///
+    /// Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
+    ///
+    /// `POST /api/v1/cvms/eliza`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn create_eliza_from_provision(
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
@@ -6872,15 +6872,15 @@ Blocking: `send()` returns the result.*/
     ) -> CreateElizaFromProvisionBuilder<'_, BlockingSafe> {
         CreateElizaFromProvisionBuilder::new(self.inner(), body.into())
     }
-    /** Delete CVM
-
-Stops and permanently deletes CVM. Data is not recoverable.
-
-`DELETE /api/v1/cvms/{cvm_id}`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Delete CVM
+    ///
+    /// Stops and permanently deletes CVM. Data is not recoverable.
+    ///
+    /// `DELETE /api/v1/cvms/{cvm_id}`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn delete_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6894,15 +6894,15 @@ Blocking: `send()` returns the result.*/
     ) -> DeleteCvmBuilder<'_, BlockingSafe> {
         DeleteCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Diagnose custom domain DNS
-
-Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
-
-`POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
-
-Declared error statuses: 400, 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Diagnose custom domain DNS
+    ///
+    /// Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn diagnose_custom_domains(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6918,15 +6918,15 @@ Blocking: `send()` returns the result.*/
     ) -> DiagnoseCustomDomainsBuilder<'_, BlockingSafe> {
         DiagnoseCustomDomainsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** List available OS images
-
-Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
-
-`GET /api/v1/cvms/{cvm_id}/available-os-images`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// List available OS images
+    ///
+    /// Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/available-os-images`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_available_os_images(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6940,17 +6940,17 @@ Blocking: `send()` returns the result.*/
     ) -> GetAvailableOsImagesBuilder<'_, BlockingSafe> {
         GetAvailableOsImagesBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get commit token info (no auth required)
-
-Read-only lookup of commit token metadata for the confirm-update page.
-
-`GET /api/v1/cvms/{cvm_id}/commit-update`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get commit token info (no auth required)
+    ///
+    /// Read-only lookup of commit token metadata for the confirm-update page.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/commit-update`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_commit_update_info(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6966,15 +6966,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetCommitUpdateInfoBuilder<'_, BlockingSafe> {
         GetCommitUpdateInfoBuilder::new(self.inner(), cvm_id.to_string(), token.into())
     }
-    /** Get CVM attestation
-
-Returns TEE attestation data including TCB info and app certificates.
-
-`GET /api/v1/cvms/{cvm_id}/attestation`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get CVM attestation
+    ///
+    /// Returns TEE attestation data including TCB info and app certificates.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/attestation`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_attestation(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6988,18 +6988,18 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmAttestationBuilder<'_, BlockingSafe> {
         GetCvmAttestationBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get raw compose file
-
-Returns the complete compose file as JSON or raw text based on query param.
-
-`GET /api/v1/cvms/{cvm_id}/compose_file`
-
-Optional parameters, set on the returned builder:
-- `raw`: The `raw` parameter.
-
-Declared error statuses: 401, 403, 404, 422, 500.
-
-Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_compose_file`](crate::PhalaCloud::get_cvm_compose_file) has an example.*/
+    /// Get raw compose file
+    ///
+    /// Returns the complete compose file as JSON or raw text based on query param.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/compose_file`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `raw`: The `raw` parameter.
+    ///
+    /// Declared error statuses: 401, 403, 404, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_compose_file`](crate::PhalaCloud::get_cvm_compose_file) has an example.
     pub fn get_cvm_compose_file(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7013,17 +7013,17 @@ Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_compose_file`](crat
     ) -> GetCvmComposeFileBuilder<'_, BlockingSafe> {
         GetCvmComposeFileBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get CVM composition (deprecated)
-
-Deprecated. Returns container composition and runtime config.
-
-`GET /api/v1/cvms/{cvm_id}/composition`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get CVM composition (deprecated)
+    ///
+    /// Deprecated. Returns container composition and runtime config.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/composition`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     #[deprecated]
     pub fn get_cvm_containers_stats(
         &self,
@@ -7039,15 +7039,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmContainersStatsBuilder<'_, BlockingSafe> {
         GetCvmContainersStatsBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get Docker Compose file
-
-Returns the raw Docker Compose YAML content from the CVM configuration.
-
-`GET /api/v1/cvms/{cvm_id}/docker-compose.yml`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get Docker Compose file
+    ///
+    /// Returns the raw Docker Compose YAML content from the CVM configuration.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/docker-compose.yml`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_docker_compose(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7061,15 +7061,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmDockerComposeBuilder<'_, BlockingSafe> {
         GetCvmDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get CVM details
-
-Returns full CVM details including status, network info, and KMS configuration.
-
-`GET /api/v1/cvms/{cvm_id}`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_info`](crate::PhalaCloud::get_cvm_info) has an example.*/
+    /// Get CVM details
+    ///
+    /// Returns full CVM details including status, network info, and KMS configuration.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_info`](crate::PhalaCloud::get_cvm_info) has an example.
     pub fn get_cvm_info(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7083,21 +7083,21 @@ Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_info`](crate::Phala
     ) -> GetCvmInfoBuilder<'_, BlockingSafe> {
         GetCvmInfoBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** List CVMs (paginated)
-
-Returns paginated CVMs in current workspace with total count.
-
-`GET /api/v1/cvms/paginated`
-
-Optional parameters, set on the returned builder:
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (max 100)
-- `teepod_id`: Filter by node ID (admin only)
-- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
-
-Declared error statuses: 401, 422.
-
-Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_list`](crate::PhalaCloud::get_cvm_list) has an example.*/
+    /// List CVMs (paginated)
+    ///
+    /// Returns paginated CVMs in current workspace with total count.
+    ///
+    /// `GET /api/v1/cvms/paginated`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page (max 100)
+    /// - `teepod_id`: Filter by node ID (admin only)
+    /// - `user_id`: Filter by owner (admin only). Use '0' for unassigned.
+    ///
+    /// Declared error statuses: 401, 422.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_list`](crate::PhalaCloud::get_cvm_list) has an example.
     pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_, Blocking> {
         GetCvmListBuilder::new(self.inner())
     }
@@ -7105,15 +7105,15 @@ Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_list`](crate::Phala
     pub fn safe_get_cvm_list(&self) -> GetCvmListBuilder<'_, BlockingSafe> {
         GetCvmListBuilder::new(self.inner())
     }
-    /** Get CVM network info
-
-Returns network status including internal IP, handshake time, and public URLs.
-
-`GET /api/v1/cvms/{cvm_id}/network`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get CVM network info
+    ///
+    /// Returns network status including internal IP, handshake time, and public URLs.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/network`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_network(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7127,22 +7127,22 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmNetworkBuilder<'_, BlockingSafe> {
         GetCvmNetworkBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** List CVM operations
-
-Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
-
-`GET /api/v1/cvms/{cvm_id}/operations`
-
-Optional parameters, set on the returned builder:
-- `cursor`: Opaque cursor from previous response
-- `end_time`: Include operations started before this UTC time
-- `limit`: Page size
-- `operation_types`: Filter by operation types (e.g. compose_update, power_on)
-- `start_time`: Include operations started after this UTC time
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// List CVM operations
+    ///
+    /// Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/operations`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `cursor`: Opaque cursor from previous response
+    /// - `end_time`: Include operations started before this UTC time
+    /// - `limit`: Page size
+    /// - `operation_types`: Filter by operation types (e.g. compose_update, power_on)
+    /// - `start_time`: Include operations started after this UTC time
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_operations(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7156,15 +7156,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmOperationsBuilder<'_, BlockingSafe> {
         GetCvmOperationsBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get pre-launch script
-
-Returns the shell script that runs before containers start.
-
-`GET /api/v1/cvms/{cvm_id}/pre-launch-script`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get pre-launch script
+    ///
+    /// Returns the shell script that runs before containers start.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/pre-launch-script`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7178,17 +7178,17 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmPreLaunchScriptBuilder<'_, BlockingSafe> {
         GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get CVM SSH Keys
-
-The SSH keys stored for the CVM.
-
-`GET /api/v1/cvms/{cvm_id}/ssh-keys`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`getCvmSshKeys`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.
-
-Blocking: `send()` returns the result.*/
+    /// Get CVM SSH Keys
+    ///
+    /// The SSH keys stored for the CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/ssh-keys`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`getCvmSshKeys`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_ssh_keys(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7202,31 +7202,31 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmSshKeysBuilder<'_, BlockingSafe> {
         GetCvmSshKeysBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Handle Get Cvm State
-
-Get CVM state. Supports two modes:
-
-1. Immediate mode (no target): Returns current state immediately
-2. SSE mode (with target): Streams state updates until status matches target or timeout
-
-Example:
-   GET /cvms/{cvm_id}/state - Returns current state
-   GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
-
-SSE connection limit: 5 concurrent connections per user
-
-`GET /api/v1/cvms/{cvm_id}/state`
-
-Optional parameters, set on the returned builder:
-- `interval`: Polling interval in seconds (5-30)
-- `target`: Target status to wait for. If specified, returns SSE stream.
-- `timeout`: Maximum wait time in seconds (10-600)
-
-The Python SDK also calls this operation `watch_cvm_state`.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Handle Get Cvm State
+    ///
+    /// Get CVM state. Supports two modes:
+    ///
+    /// 1. Immediate mode (no target): Returns current state immediately
+    /// 2. SSE mode (with target): Streams state updates until status matches target or timeout
+    ///
+    /// Example:
+    ///    GET /cvms/{cvm_id}/state - Returns current state
+    ///    GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
+    ///
+    /// SSE connection limit: 5 concurrent connections per user
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/state`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `interval`: Polling interval in seconds (5-30)
+    /// - `target`: Target status to wait for. If specified, returns SSE stream.
+    /// - `timeout`: Maximum wait time in seconds (10-600)
+    ///
+    /// The Python SDK also calls this operation `watch_cvm_state`.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_state(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7240,15 +7240,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmStateBuilder<'_, BlockingSafe> {
         GetCvmStateBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get CVM system stats
-
-Returns live system metrics (CPU, memory, disk) from the running CVM.
-
-`GET /api/v1/cvms/{cvm_id}/stats`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get CVM system stats
+    ///
+    /// Returns live system metrics (CPU, memory, disk) from the running CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/stats`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_stats(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7262,18 +7262,18 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmStatsBuilder<'_, BlockingSafe> {
         GetCvmStatsBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Handle Batch Cvm Status
-
-Batch query CVM real-time status.
-
-Groups by teepod and queries in parallel, returns status updates with
-complete async operation information.
-
-`POST /api/v1/status/batch`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Handle Batch Cvm Status
+    ///
+    /// Batch query CVM real-time status.
+    ///
+    /// Groups by teepod and queries in parallel, returns status updates with
+    /// complete async operation information.
+    ///
+    /// `POST /api/v1/status/batch`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_status_batch(
         &self,
         body: impl ::std::convert::Into<types::BatchStatusRequest>,
@@ -7287,15 +7287,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmStatusBatchBuilder<'_, BlockingSafe> {
         GetCvmStatusBatchBuilder::new(self.inner(), body.into())
     }
-    /** Get CVM user config
-
-Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
-
-`GET /api/v1/cvms/{cvm_id}/user_config`
-
-Declared error statuses: 400, 401, 404, 422, 502.
-
-Blocking: `send()` returns the result.*/
+    /// Get CVM user config
+    ///
+    /// Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/user_config`
+    ///
+    /// Declared error statuses: 400, 401, 404, 422, 502.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_user_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7309,15 +7309,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmUserConfigBuilder<'_, BlockingSafe> {
         GetCvmUserConfigBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get firewall availability for this CVM's node
-
-Checks teescope capabilities.firewall on the node hosting this CVM.
-
-`GET /api/v1/cvms/{cvm_id}/firewall-status`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get firewall availability for this CVM's node
+    ///
+    /// Checks teescope capabilities.firewall on the node hosting this CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/firewall-status`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_firewall_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7331,15 +7331,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetFirewallStatusBuilder<'_, BlockingSafe> {
         GetFirewallStatusBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get network configuration
-
-Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
-
-`GET /api/v1/cvms/{cvm_id}/network-config`
-
-Declared error statuses: 404, 422, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Get network configuration
+    ///
+    /// Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/network-config`
+    ///
+    /// Declared error statuses: 404, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_network_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7353,17 +7353,17 @@ Blocking: `send()` returns the result.*/
     ) -> GetNetworkConfigBuilder<'_, BlockingSafe> {
         GetNetworkConfigBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get operation status
-
-Returns current in-progress operation details including Celery task status.
-
-`GET /api/v1/cvms/{cvm_id}/operation-status`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get operation status
+    ///
+    /// Returns current in-progress operation details including Celery task status.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/operation-status`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_operation_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7377,15 +7377,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetOperationStatusBuilder<'_, BlockingSafe> {
         GetOperationStatusBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get port mappings
-
-Returns persisted port mappings for this CVM.
-
-`GET /api/v1/cvms/{cvm_id}/ports`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get port mappings
+    ///
+    /// Returns persisted port mappings for this CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/ports`
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_port_mappings(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7399,17 +7399,17 @@ Blocking: `send()` returns the result.*/
     ) -> GetPortMappingsBuilder<'_, BlockingSafe> {
         GetPortMappingsBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get Pre-Launch Script Upgrade Status
-
-Whether the CVM runs the newest official pre-launch script.
-
-`GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `get_pre_launch_script_upgrade_status`, JavaScript `getPreLaunchScriptUpgradeStatus`, Go `GetPreLaunchScriptUpgradeStatus`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.
-
-Blocking: `send()` returns the result.*/
+    /// Get Pre-Launch Script Upgrade Status
+    ///
+    /// Whether the CVM runs the newest official pre-launch script.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `get_pre_launch_script_upgrade_status`, JavaScript `getPreLaunchScriptUpgradeStatus`, Go `GetPreLaunchScriptUpgradeStatus`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_pre_launch_script_upgrade_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7423,19 +7423,19 @@ Blocking: `send()` returns the result.*/
     ) -> GetPreLaunchScriptUpgradeStatusBuilder<'_, BlockingSafe> {
         GetPreLaunchScriptUpgradeStatusBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** List CVMs
-
-Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
-
-`GET /api/v1/cvms`
-
-Optional parameters, set on the returned builder:
-- `teepod_id`: Filter by node ID (admin only)
-- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
-
-Declared error statuses: 401, 422.
-
-Blocking: `send()` returns the result.*/
+    /// List CVMs
+    ///
+    /// Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
+    ///
+    /// `GET /api/v1/cvms`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `teepod_id`: Filter by node ID (admin only)
+    /// - `user_id`: Filter by owner (admin only). Use '0' for unassigned.
+    ///
+    /// Declared error statuses: 401, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_cvms(&self) -> ListCvmsBuilder<'_, Blocking> {
         ListCvmsBuilder::new(self.inner())
     }
@@ -7443,22 +7443,22 @@ Blocking: `send()` returns the result.*/
     pub fn safe_list_cvms(&self) -> ListCvmsBuilder<'_, BlockingSafe> {
         ListCvmsBuilder::new(self.inner())
     }
-    /** Update CVM
-
-Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
-- `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
-- `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
-
-The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
-
-Blocking: `send()` returns the result.*/
+    /// Update CVM
+    ///
+    /// Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
+    /// - `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
+    /// - `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
+    ///
+    /// The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn patch_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7474,15 +7474,15 @@ Blocking: `send()` returns the result.*/
     ) -> PatchCvmBuilder<'_, BlockingSafe> {
         PatchCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Provision DStack app
-
-Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
-
-`POST /api/v1/cvms/provision`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result. [`PhalaCloud::provision_cvm`](crate::PhalaCloud::provision_cvm) has an example.*/
+    /// Provision DStack app
+    ///
+    /// Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
+    ///
+    /// `POST /api/v1/cvms/provision`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::provision_cvm`](crate::PhalaCloud::provision_cvm) has an example.
     pub fn provision_cvm(
         &self,
         body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
@@ -7496,15 +7496,15 @@ Blocking: `send()` returns the result. [`PhalaCloud::provision_cvm`](crate::Phal
     ) -> ProvisionCvmBuilder<'_, BlockingSafe> {
         ProvisionCvmBuilder::new(self.inner(), body.into())
     }
-    /** Provision compose file update
-
-Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
-
-`POST /api/v1/cvms/{cvm_id}/compose_file/provision`
-
-Declared error statuses: 400, 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Provision compose file update
+    ///
+    /// Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/compose_file/provision`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn provision_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7528,17 +7528,17 @@ Blocking: `send()` returns the result.*/
             body.into(),
         )
     }
-    /** Provision Eliza app
-
-Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
-
-`POST /api/v1/cvms/provision/eliza`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method for it, so there is no model to take fields from.
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Provision Eliza app
+    ///
+    /// Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
+    ///
+    /// `POST /api/v1/cvms/provision/eliza`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method for it, so there is no model to take fields from.
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn provision_cvm_for_eliza(
         &self,
         body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
@@ -7552,20 +7552,20 @@ Blocking: `send()` returns the result.*/
     ) -> ProvisionCvmForElizaBuilder<'_, BlockingSafe> {
         ProvisionCvmForElizaBuilder::new(self.inner(), body.into())
     }
-    /** Redeploy CVM from a specific revision
-
-Switch/rollback a CVM to a specified app revision (compose_hash).
-
-`POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
-
-Optional parameters, set on the returned builder:
-- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 401, 403, 404, 409, 422, 465.
-
-Blocking: `send()` returns the result.*/
+    /// Redeploy CVM from a specific revision
+    ///
+    /// Switch/rollback a CVM to a specified app revision (compose_hash).
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 465.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn redeploy_cvm_revision(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7589,15 +7589,15 @@ Blocking: `send()` returns the result.*/
             revision_id.to_string(),
         )
     }
-    /** Refresh CVM instance ID
-
-Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
-
-`PATCH /api/v1/cvms/{cvm_id}/instance-id`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Refresh CVM instance ID
+    ///
+    /// Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/instance-id`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn refresh_cvm_instance_id(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7613,15 +7613,15 @@ Blocking: `send()` returns the result.*/
     ) -> RefreshCvmInstanceIdBuilder<'_, BlockingSafe> {
         RefreshCvmInstanceIdBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Batch refresh CVM instance IDs
-
-Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
-
-`PATCH /api/v1/cvms/instance-ids`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Batch refresh CVM instance IDs
+    ///
+    /// Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
+    ///
+    /// `PATCH /api/v1/cvms/instance-ids`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn refresh_cvm_instance_ids(
         &self,
         body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
@@ -7635,19 +7635,19 @@ Blocking: `send()` returns the result.*/
     ) -> RefreshCvmInstanceIdsBuilder<'_, BlockingSafe> {
         RefreshCvmInstanceIdsBuilder::new(self.inner(), body.into())
     }
-    /** Replicate CVM
-
-Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
-
-`POST /api/v1/cvms/{cvm_id}/replicas`
-
-Optional parameters, set on the returned builder:
-- `x_prepare_only`: The `x_prepare_only` parameter.
-- `body`: The request body.
-
-Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Replicate CVM
+    ///
+    /// Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/replicas`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_prepare_only`: The `x_prepare_only` parameter.
+    /// - `body`: The request body.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn replicate_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7661,15 +7661,15 @@ Blocking: `send()` returns the result.*/
     ) -> ReplicateCvmBuilder<'_, BlockingSafe> {
         ReplicateCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Restart CVM
-
-Stops and starts CVM. Use force=true to skip graceful shutdown.
-
-`POST /api/v1/cvms/{cvm_id}/restart`
-
-Declared error statuses: 400, 401, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Restart CVM
+    ///
+    /// Stops and starts CVM. Use force=true to skip graceful shutdown.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/restart`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn restart_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7685,15 +7685,15 @@ Blocking: `send()` returns the result.*/
     ) -> RestartCvmBuilder<'_, BlockingSafe> {
         RestartCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Set port mappings
-
-Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
-
-`PUT /api/v1/cvms/{cvm_id}/ports`
-
-Declared error statuses: 400, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Set port mappings
+    ///
+    /// Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
+    ///
+    /// `PUT /api/v1/cvms/{cvm_id}/ports`
+    ///
+    /// Declared error statuses: 400, 403, 404, 409, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn set_port_mappings(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7709,15 +7709,15 @@ Blocking: `send()` returns the result.*/
     ) -> SetPortMappingsBuilder<'_, BlockingSafe> {
         SetPortMappingsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Shutdown CVM
-
-Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
-
-`POST /api/v1/cvms/{cvm_id}/shutdown`
-
-Declared error statuses: 401, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Shutdown CVM
+    ///
+    /// Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/shutdown`
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn shutdown_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7731,15 +7731,15 @@ Blocking: `send()` returns the result.*/
     ) -> ShutdownCvmBuilder<'_, BlockingSafe> {
         ShutdownCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Start CVM
-
-Powers on a stopped CVM. GPU allocation happens during start.
-
-`POST /api/v1/cvms/{cvm_id}/start`
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
-
-Blocking: `send()` returns the result. [`PhalaCloud::start_cvm`](crate::PhalaCloud::start_cvm) has an example.*/
+    /// Start CVM
+    ///
+    /// Powers on a stopped CVM. GPU allocation happens during start.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/start`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::start_cvm`](crate::PhalaCloud::start_cvm) has an example.
     pub fn start_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7753,15 +7753,15 @@ Blocking: `send()` returns the result. [`PhalaCloud::start_cvm`](crate::PhalaClo
     ) -> StartCvmBuilder<'_, BlockingSafe> {
         StartCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Force stop CVM
-
-Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
-
-`POST /api/v1/cvms/{cvm_id}/stop`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result. [`PhalaCloud::stop_cvm`](crate::PhalaCloud::stop_cvm) has an example.*/
+    /// Force stop CVM
+    ///
+    /// Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/stop`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::stop_cvm`](crate::PhalaCloud::stop_cvm) has an example.
     pub fn stop_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7775,17 +7775,17 @@ Blocking: `send()` returns the result. [`PhalaCloud::stop_cvm`](crate::PhalaClou
     ) -> StopCvmBuilder<'_, BlockingSafe> {
         StopCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Submit compose file update
-
-Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
-
-`POST /api/v1/cvms/{cvm_id}/compose_file`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs provision a compose update at `/compose_file/provision` instead; none has a model for this response.
-
-Declared error statuses: 400, 401, 403, 404, 422, 503.
-
-Blocking: `send()` returns the result.*/
+    /// Submit compose file update
+    ///
+    /// Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/compose_file`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs provision a compose update at `/compose_file/provision` instead; none has a model for this response.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 503.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn submit_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7809,15 +7809,15 @@ Blocking: `send()` returns the result.*/
             body.into(),
         )
     }
-    /** Update environment variables
-
-Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/envs`
-
-Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
-
-Blocking: `send()` returns the result. [`PhalaCloud::update_cvm_envs`](crate::PhalaCloud::update_cvm_envs) has an example.*/
+    /// Update environment variables
+    ///
+    /// Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/envs`
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::update_cvm_envs`](crate::PhalaCloud::update_cvm_envs) has an example.
     pub fn update_cvm_envs(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7833,13 +7833,13 @@ Blocking: `send()` returns the result. [`PhalaCloud::update_cvm_envs`](crate::Ph
     ) -> UpdateCvmEnvsBuilder<'_, BlockingSafe> {
         UpdateCvmEnvsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Handle Update Cvm Listed
-
-`PATCH /api/v1/cvms/{cvm_id}/listed`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Handle Update Cvm Listed
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/listed`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_cvm_listed(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7855,15 +7855,15 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateCvmListedBuilder<'_, BlockingSafe> {
         UpdateCvmListedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Handle Update Cvm Name
-
-Update CVM name with RFC 1123 validation and availability check
-
-`PATCH /api/v1/cvms/{cvm_id}/name`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Handle Update Cvm Name
+    ///
+    /// Update CVM name with RFC 1123 validation and availability check
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/name`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_cvm_name(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7879,15 +7879,15 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateCvmNameBuilder<'_, BlockingSafe> {
         UpdateCvmNameBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Handle Update Cvm Scheduled Delete
-
-Update CVM scheduled delete time
-
-`PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Handle Update Cvm Scheduled Delete
+    ///
+    /// Update CVM scheduled delete time
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_cvm_scheduled_delete(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7911,17 +7911,17 @@ Blocking: `send()` returns the result.*/
             body.into(),
         )
     }
-    /** Replace CVM SSH Keys
-
-Replaces the SSH keys stored for the CVM; they reach the VM at its next start, or at once with `apply_now` (which restarts it).
-
-`PUT /api/v1/cvms/{cvm_id}/ssh-keys`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`updateCvmSshKeys`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.
-
-Blocking: `send()` returns the result.*/
+    /// Replace CVM SSH Keys
+    ///
+    /// Replaces the SSH keys stored for the CVM; they reach the VM at its next start, or at once with `apply_now` (which restarts it).
+    ///
+    /// `PUT /api/v1/cvms/{cvm_id}/ssh-keys`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`updateCvmSshKeys`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_cvm_ssh_keys(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7937,17 +7937,17 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateCvmSshKeysBuilder<'_, BlockingSafe> {
         UpdateCvmSshKeysBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
-
-Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
-
-`PATCH /api/v1/cvms/{cvm_id}/visibility`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403, 404, 409, 422, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
+    ///
+    /// Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/visibility`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     #[deprecated]
     pub fn update_cvm_visibility(
         &self,
@@ -7965,20 +7965,20 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateCvmVisibilityBuilder<'_, BlockingSafe> {
         UpdateCvmVisibilityBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Update Docker Compose file
-
-Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/docker-compose`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response
-- `x_transaction_hash`: Transaction hash proving on-chain registration
-- `file`: Docker Compose YAML file to upload
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Update Docker Compose file
+    ///
+    /// Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/docker-compose`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: Compose hash from Phase 1 response
+    /// - `x_transaction_hash`: Transaction hash proving on-chain registration
+    /// - `file`: Docker Compose YAML file to upload
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_docker_compose(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7992,15 +7992,15 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateDockerComposeBuilder<'_, BlockingSafe> {
         UpdateDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Update KMS/Gateway URLs
-
-Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
-
-`PATCH /api/v1/cvms/{cvm_id}/network-config`
-
-Declared error statuses: 400, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Update KMS/Gateway URLs
+    ///
+    /// Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/network-config`
+    ///
+    /// Declared error statuses: 400, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_network_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -8016,17 +8016,17 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateNetworkConfigBuilder<'_, BlockingSafe> {
         UpdateNetworkConfigBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Update OS image
-
-Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
-
-`PATCH /api/v1/cvms/{cvm_id}/os-image`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and every Phala SDK discards this body (the JavaScript SDK says there is none).
-
-Declared error statuses: 400, 401, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Update OS image
+    ///
+    /// Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/os-image`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and every Phala SDK discards this body (the JavaScript SDK says there is none).
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_os_image(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -8042,20 +8042,20 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateOsImageBuilder<'_, BlockingSafe> {
         UpdateOsImageBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Update pre-launch script
-
-Replaces the pre-launch script and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/pre-launch-script`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response
-- `x_transaction_hash`: Transaction hash proving on-chain registration
-- `file`: Shell script file to upload
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Update pre-launch script
+    ///
+    /// Replaces the pre-launch script and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: Compose hash from Phase 1 response
+    /// - `x_transaction_hash`: Transaction hash proving on-chain registration
+    /// - `file`: Shell script file to upload
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -8069,21 +8069,21 @@ Blocking: `send()` returns the result.*/
     ) -> UpdatePreLaunchScriptBuilder<'_, BlockingSafe> {
         UpdatePreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Upgrade Pre-Launch Script To Latest Official
-
-Replaces the CVM's pre-launch script with the newest official one (the server holds its text; the request has no body). For an on-chain KMS the first call answers 465 with the compose hash to register; after registering it, call again with `x_compose_hash` and `x_transaction_hash`.
-
-`POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `upgrade_pre_launch_script`, JavaScript `upgradePreLaunchScript`, Go `UpgradePreLaunchScript`) by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: The compose hash the 465 answer gave (second call only).
-- `x_transaction_hash`: The transaction that registered it on chain (second call only).
-
-Declared error statuses: 404, 465.
-
-Blocking: `send()` returns the result.*/
+    /// Upgrade Pre-Launch Script To Latest Official
+    ///
+    /// Replaces the CVM's pre-launch script with the newest official one (the server holds its text; the request has no body). For an on-chain KMS the first call answers 465 with the compose hash to register; after registering it, call again with `x_compose_hash` and `x_transaction_hash`.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `upgrade_pre_launch_script`, JavaScript `upgradePreLaunchScript`, Go `UpgradePreLaunchScript`) by an overlay in `spec/overlays/`.
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: The compose hash the 465 answer gave (second call only).
+    /// - `x_transaction_hash`: The transaction that registered it on chain (second call only).
+    ///
+    /// Declared error statuses: 404, 465.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn upgrade_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,

@@ -167,17 +167,17 @@ for ListFamilyInstanceTypesBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-/** # Instance Types
-
-The 2 operations tagged `Instance Types`, each with its `safe_` twin; [`crate::tags::instance_types`] lists them with their requests and summaries.*/
+/// # Instance Types
+///
+/// The 2 operations tagged `Instance Types`, each with its `safe_` twin; [`crate::tags::instance_types`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** List instance type families
-
-Public endpoint. Returns all families with their public instance types grouped.
-
-`GET /api/v1/instance-types`
-
-Declared error statuses: 500.*/
+    /// List instance type families
+    ///
+    /// Public endpoint. Returns all families with their public instance types grouped.
+    ///
+    /// `GET /api/v1/instance-types`
+    ///
+    /// Declared error statuses: 500.
     pub fn list_all_instance_type_families(
         &self,
     ) -> ListAllInstanceTypeFamiliesBuilder<'_> {
@@ -189,13 +189,13 @@ Declared error statuses: 500.*/
     ) -> ListAllInstanceTypeFamiliesBuilder<'_, Safe> {
         ListAllInstanceTypeFamiliesBuilder::new(self)
     }
-    /** List family instance types
-
-Public endpoint. Returns all public instance types for a specific family.
-
-`GET /api/v1/instance-types/{family}`
-
-Declared error statuses: 404, 422, 500.*/
+    /// List family instance types
+    ///
+    /// Public endpoint. Returns all public instance types for a specific family.
+    ///
+    /// `GET /api/v1/instance-types/{family}`
+    ///
+    /// Declared error statuses: 404, 422, 500.
     pub fn list_family_instance_types(
         &self,
         family: impl ::std::fmt::Display,
@@ -210,19 +210,19 @@ Declared error statuses: 404, 422, 500.*/
         ListFamilyInstanceTypesBuilder::new(self, family.to_string())
     }
 }
-/** # Instance Types
-
-The operations tagged `Instance Types`, blocking; [`crate::tags::instance_types`] lists them.*/
+/// # Instance Types
+///
+/// The operations tagged `Instance Types`, blocking; [`crate::tags::instance_types`] lists them.
 impl blocking::PhalaCloud {
-    /** List instance type families
-
-Public endpoint. Returns all families with their public instance types grouped.
-
-`GET /api/v1/instance-types`
-
-Declared error statuses: 500.
-
-Blocking: `send()` returns the result.*/
+    /// List instance type families
+    ///
+    /// Public endpoint. Returns all families with their public instance types grouped.
+    ///
+    /// `GET /api/v1/instance-types`
+    ///
+    /// Declared error statuses: 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_all_instance_type_families(
         &self,
     ) -> ListAllInstanceTypeFamiliesBuilder<'_, Blocking> {
@@ -234,15 +234,15 @@ Blocking: `send()` returns the result.*/
     ) -> ListAllInstanceTypeFamiliesBuilder<'_, BlockingSafe> {
         ListAllInstanceTypeFamiliesBuilder::new(self.inner())
     }
-    /** List family instance types
-
-Public endpoint. Returns all public instance types for a specific family.
-
-`GET /api/v1/instance-types/{family}`
-
-Declared error statuses: 404, 422, 500.
-
-Blocking: `send()` returns the result.*/
+    /// List family instance types
+    ///
+    /// Public endpoint. Returns all public instance types for a specific family.
+    ///
+    /// `GET /api/v1/instance-types/{family}`
+    ///
+    /// Declared error statuses: 404, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_family_instance_types(
         &self,
         family: impl ::std::fmt::Display,

@@ -966,34 +966,34 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for NextAppIdsBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-/** # KMS
-
-The 9 operations tagged `KMS`, each with its `safe_` twin; [`crate::tags::kms`] lists them with their requests and summaries.*/
+/// # KMS
+///
+/// The 9 operations tagged `KMS`, each with its `safe_` twin; [`crate::tags::kms`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Get app encryption pubkey
-
-Retrieve the public key for encrypting environment variables before deployment.
-
-`GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
-
-Declared error statuses: 400, 404, 422, 500.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use phala_cloud::env;
-let key = client.get_app_env_encrypt_pub_key("my-kms-id", "my-app-id").await?;
-// Check that a KMS you trust signed the key before you encrypt to it.
-let signer = env::verify_env_encrypt_public_key_legacy(
-    &env::decode_hex(&key.public_key)?, &env::decode_hex(&key.signature)?, "my-app-id");
-assert!(signer.is_some());
-let vars = env::parse_env_vars("API_TOKEN=secret\n");
-let sealed = env::encrypt_env_vars(&vars, &key.public_key)?; // hex, for `encrypted_env`
-# let _ = sealed;
-# Ok(())
-# }
-```*/
+    /// Get app encryption pubkey
+    ///
+    /// Retrieve the public key for encrypting environment variables before deployment.
+    ///
+    /// `GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
+    ///
+    /// Declared error statuses: 400, 404, 422, 500.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use phala_cloud::env;
+    /// let key = client.get_app_env_encrypt_pub_key("my-kms-id", "my-app-id").await?;
+    /// // Check that a KMS you trust signed the key before you encrypt to it.
+    /// let signer = env::verify_env_encrypt_public_key_legacy(
+    ///     &env::decode_hex(&key.public_key)?, &env::decode_hex(&key.signature)?, "my-app-id");
+    /// assert!(signer.is_some());
+    /// let vars = env::parse_env_vars("API_TOKEN=secret\n");
+    /// let sealed = env::encrypt_env_vars(&vars, &key.public_key)?; // hex, for `encrypted_env`
+    /// # let _ = sealed;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_app_env_encrypt_pub_key(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1009,15 +1009,15 @@ let sealed = env::encrypt_env_vars(&vars, &key.public_key)?; // hex, for `encryp
     ) -> GetAppEnvEncryptPubKeyBuilder<'_, Safe> {
         GetAppEnvEncryptPubKeyBuilder::new(self, kms_id.to_string(), app_id.to_string())
     }
-    /** Get KMS details
-
-The request of [`get_kms_info`](Self::get_kms_info), sent as API version 2026-06-23, at which the server answers with [`KmsContract`](crate::types::KmsContract).
-
-Retrieve KMS instance details by hashed ID or slug.
-
-`GET /api/v1/kms/{kms_id}`
-
-Declared error statuses: 404, 422.*/
+    /// Get KMS details
+    ///
+    /// The request of [`get_kms_info`](Self::get_kms_info), sent as API version 2026-06-23, at which the server answers with [`KmsContract`](crate::types::KmsContract).
+    ///
+    /// Retrieve KMS instance details by hashed ID or slug.
+    ///
+    /// `GET /api/v1/kms/{kms_id}`
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn get_kms_contract(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1031,13 +1031,13 @@ Declared error statuses: 404, 422.*/
     ) -> GetKmsContractBuilder<'_, Safe> {
         GetKmsContractBuilder::new(self, kms_id.to_string())
     }
-    /** Get KMS details
-
-Retrieve KMS instance details by hashed ID or slug.
-
-`GET /api/v1/kms/{kms_id}`
-
-Declared error statuses: 404, 422.*/
+    /// Get KMS details
+    ///
+    /// Retrieve KMS instance details by hashed ID or slug.
+    ///
+    /// `GET /api/v1/kms/{kms_id}`
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn get_kms_info(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1051,18 +1051,18 @@ Declared error statuses: 404, 422.*/
     ) -> GetKmsInfoBuilder<'_, Safe> {
         GetKmsInfoBuilder::new(self, kms_id.to_string())
     }
-    /** List KMS instances
-
-Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
-
-`GET /api/v1/kms`
-
-Optional parameters, set on the returned builder:
-- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (1-100)
-
-Declared error statuses: 422.*/
+    /// List KMS instances
+    ///
+    /// Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
+    ///
+    /// `GET /api/v1/kms`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page (1-100)
+    ///
+    /// Declared error statuses: 422.
     pub fn get_kms_list(&self) -> GetKmsListBuilder<'_> {
         GetKmsListBuilder::new(self)
     }
@@ -1070,13 +1070,13 @@ Declared error statuses: 422.*/
     pub fn safe_get_kms_list(&self) -> GetKmsListBuilder<'_, Safe> {
         GetKmsListBuilder::new(self)
     }
-    /** Get on-chain KMS details by chain
-
-Returns KMS contracts on the specified chain with device and OS image whitelist status.
-
-`GET /api/v1/kms/on-chain/{chain}`
-
-Declared error statuses: 400, 422.*/
+    /// Get on-chain KMS details by chain
+    ///
+    /// Returns KMS contracts on the specified chain with device and OS image whitelist status.
+    ///
+    /// `GET /api/v1/kms/on-chain/{chain}`
+    ///
+    /// Declared error statuses: 400, 422.
     pub fn get_kms_on_chain_detail(
         &self,
         chain: impl ::std::fmt::Display,
@@ -1090,13 +1090,13 @@ Declared error statuses: 400, 422.*/
     ) -> GetKmsOnChainDetailBuilder<'_, Safe> {
         GetKmsOnChainDetailBuilder::new(self, chain.to_string())
     }
-    /** Inspect KMS instance
-
-Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
-
-`GET /api/v1/kms/{kms_id}/info`
-
-Declared error statuses: 422.*/
+    /// Inspect KMS instance
+    ///
+    /// Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
+    ///
+    /// `GET /api/v1/kms/{kms_id}/info`
+    ///
+    /// Declared error statuses: 422.
     pub fn inspect_kms(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1110,15 +1110,15 @@ Declared error statuses: 422.*/
     ) -> InspectKmsBuilder<'_, Safe> {
         InspectKmsBuilder::new(self, kms_id.to_string())
     }
-    /** List the KMS nodes of a KMS contract
-
-The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
-
-`GET /api/v1/kms/{slug}/nodes`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`list_kms_contract_nodes`, model `ListKmsContractNodesResponse`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.*/
+    /// List the KMS nodes of a KMS contract
+    ///
+    /// The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
+    ///
+    /// `GET /api/v1/kms/{slug}/nodes`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`list_kms_contract_nodes`, model `ListKmsContractNodesResponse`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
     pub fn list_kms_contract_nodes(
         &self,
         slug: impl ::std::fmt::Display,
@@ -1132,20 +1132,20 @@ Declared error statuses: 404.*/
     ) -> ListKmsContractNodesBuilder<'_, Safe> {
         ListKmsContractNodesBuilder::new(self, slug.to_string())
     }
-    /** List KMS instances
-
-The request of [`get_kms_list`](Self::get_kms_list), sent as API version 2026-06-23, at which the server answers with [`KmsContractList`](crate::types::KmsContractList).
-
-Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
-
-`GET /api/v1/kms`
-
-Optional parameters, set on the returned builder:
-- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (1-100)
-
-Declared error statuses: 422.*/
+    /// List KMS instances
+    ///
+    /// The request of [`get_kms_list`](Self::get_kms_list), sent as API version 2026-06-23, at which the server answers with [`KmsContractList`](crate::types::KmsContractList).
+    ///
+    /// Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
+    ///
+    /// `GET /api/v1/kms`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page (1-100)
+    ///
+    /// Declared error statuses: 422.
     pub fn list_kms_contracts(&self) -> ListKmsContractsBuilder<'_> {
         ListKmsContractsBuilder::new(self)
     }
@@ -1153,16 +1153,16 @@ Declared error statuses: 422.*/
     pub fn safe_list_kms_contracts(&self) -> ListKmsContractsBuilder<'_, Safe> {
         ListKmsContractsBuilder::new(self)
     }
-    /** Predict next app IDs
-
-Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
-
-`GET /api/v1/kms/phala/next_app_id`
-
-Optional parameters, set on the returned builder:
-- `counts`: Number of app IDs to predict (1-20)
-
-Declared error statuses: 401, 403, 404, 422, 500.*/
+    /// Predict next app IDs
+    ///
+    /// Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
+    ///
+    /// `GET /api/v1/kms/phala/next_app_id`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `counts`: Number of app IDs to predict (1-20)
+    ///
+    /// Declared error statuses: 401, 403, 404, 422, 500.
     pub fn next_app_ids(&self) -> NextAppIdsBuilder<'_> {
         NextAppIdsBuilder::new(self)
     }
@@ -1171,19 +1171,19 @@ Declared error statuses: 401, 403, 404, 422, 500.*/
         NextAppIdsBuilder::new(self)
     }
 }
-/** # KMS
-
-The operations tagged `KMS`, blocking; [`crate::tags::kms`] lists them.*/
+/// # KMS
+///
+/// The operations tagged `KMS`, blocking; [`crate::tags::kms`] lists them.
 impl blocking::PhalaCloud {
-    /** Get app encryption pubkey
-
-Retrieve the public key for encrypting environment variables before deployment.
-
-`GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
-
-Declared error statuses: 400, 404, 422, 500.
-
-Blocking: `send()` returns the result. [`PhalaCloud::get_app_env_encrypt_pub_key`](crate::PhalaCloud::get_app_env_encrypt_pub_key) has an example.*/
+    /// Get app encryption pubkey
+    ///
+    /// Retrieve the public key for encrypting environment variables before deployment.
+    ///
+    /// `GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
+    ///
+    /// Declared error statuses: 400, 404, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_app_env_encrypt_pub_key`](crate::PhalaCloud::get_app_env_encrypt_pub_key) has an example.
     pub fn get_app_env_encrypt_pub_key(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1207,17 +1207,17 @@ Blocking: `send()` returns the result. [`PhalaCloud::get_app_env_encrypt_pub_key
             app_id.to_string(),
         )
     }
-    /** Get KMS details
-
-The request of [`get_kms_info`](Self::get_kms_info), sent as API version 2026-06-23, at which the server answers with [`KmsContract`](crate::types::KmsContract).
-
-Retrieve KMS instance details by hashed ID or slug.
-
-`GET /api/v1/kms/{kms_id}`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get KMS details
+    ///
+    /// The request of [`get_kms_info`](Self::get_kms_info), sent as API version 2026-06-23, at which the server answers with [`KmsContract`](crate::types::KmsContract).
+    ///
+    /// Retrieve KMS instance details by hashed ID or slug.
+    ///
+    /// `GET /api/v1/kms/{kms_id}`
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_kms_contract(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1231,15 +1231,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetKmsContractBuilder<'_, BlockingSafe> {
         GetKmsContractBuilder::new(self.inner(), kms_id.to_string())
     }
-    /** Get KMS details
-
-Retrieve KMS instance details by hashed ID or slug.
-
-`GET /api/v1/kms/{kms_id}`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get KMS details
+    ///
+    /// Retrieve KMS instance details by hashed ID or slug.
+    ///
+    /// `GET /api/v1/kms/{kms_id}`
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_kms_info(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1253,20 +1253,20 @@ Blocking: `send()` returns the result.*/
     ) -> GetKmsInfoBuilder<'_, BlockingSafe> {
         GetKmsInfoBuilder::new(self.inner(), kms_id.to_string())
     }
-    /** List KMS instances
-
-Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
-
-`GET /api/v1/kms`
-
-Optional parameters, set on the returned builder:
-- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (1-100)
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// List KMS instances
+    ///
+    /// Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
+    ///
+    /// `GET /api/v1/kms`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page (1-100)
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_kms_list(&self) -> GetKmsListBuilder<'_, Blocking> {
         GetKmsListBuilder::new(self.inner())
     }
@@ -1274,15 +1274,15 @@ Blocking: `send()` returns the result.*/
     pub fn safe_get_kms_list(&self) -> GetKmsListBuilder<'_, BlockingSafe> {
         GetKmsListBuilder::new(self.inner())
     }
-    /** Get on-chain KMS details by chain
-
-Returns KMS contracts on the specified chain with device and OS image whitelist status.
-
-`GET /api/v1/kms/on-chain/{chain}`
-
-Declared error statuses: 400, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get on-chain KMS details by chain
+    ///
+    /// Returns KMS contracts on the specified chain with device and OS image whitelist status.
+    ///
+    /// `GET /api/v1/kms/on-chain/{chain}`
+    ///
+    /// Declared error statuses: 400, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_kms_on_chain_detail(
         &self,
         chain: impl ::std::fmt::Display,
@@ -1296,15 +1296,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetKmsOnChainDetailBuilder<'_, BlockingSafe> {
         GetKmsOnChainDetailBuilder::new(self.inner(), chain.to_string())
     }
-    /** Inspect KMS instance
-
-Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
-
-`GET /api/v1/kms/{kms_id}/info`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Inspect KMS instance
+    ///
+    /// Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
+    ///
+    /// `GET /api/v1/kms/{kms_id}/info`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn inspect_kms(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1318,17 +1318,17 @@ Blocking: `send()` returns the result.*/
     ) -> InspectKmsBuilder<'_, BlockingSafe> {
         InspectKmsBuilder::new(self.inner(), kms_id.to_string())
     }
-    /** List the KMS nodes of a KMS contract
-
-The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
-
-`GET /api/v1/kms/{slug}/nodes`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`list_kms_contract_nodes`, model `ListKmsContractNodesResponse`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.
-
-Blocking: `send()` returns the result.*/
+    /// List the KMS nodes of a KMS contract
+    ///
+    /// The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
+    ///
+    /// `GET /api/v1/kms/{slug}/nodes`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`list_kms_contract_nodes`, model `ListKmsContractNodesResponse`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_kms_contract_nodes(
         &self,
         slug: impl ::std::fmt::Display,
@@ -1342,22 +1342,22 @@ Blocking: `send()` returns the result.*/
     ) -> ListKmsContractNodesBuilder<'_, BlockingSafe> {
         ListKmsContractNodesBuilder::new(self.inner(), slug.to_string())
     }
-    /** List KMS instances
-
-The request of [`get_kms_list`](Self::get_kms_list), sent as API version 2026-06-23, at which the server answers with [`KmsContractList`](crate::types::KmsContractList).
-
-Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
-
-`GET /api/v1/kms`
-
-Optional parameters, set on the returned builder:
-- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (1-100)
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// List KMS instances
+    ///
+    /// The request of [`get_kms_list`](Self::get_kms_list), sent as API version 2026-06-23, at which the server answers with [`KmsContractList`](crate::types::KmsContractList).
+    ///
+    /// Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
+    ///
+    /// `GET /api/v1/kms`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page (1-100)
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_kms_contracts(&self) -> ListKmsContractsBuilder<'_, Blocking> {
         ListKmsContractsBuilder::new(self.inner())
     }
@@ -1365,18 +1365,18 @@ Blocking: `send()` returns the result.*/
     pub fn safe_list_kms_contracts(&self) -> ListKmsContractsBuilder<'_, BlockingSafe> {
         ListKmsContractsBuilder::new(self.inner())
     }
-    /** Predict next app IDs
-
-Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
-
-`GET /api/v1/kms/phala/next_app_id`
-
-Optional parameters, set on the returned builder:
-- `counts`: Number of app IDs to predict (1-20)
-
-Declared error statuses: 401, 403, 404, 422, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Predict next app IDs
+    ///
+    /// Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
+    ///
+    /// `GET /api/v1/kms/phala/next_app_id`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `counts`: Number of app IDs to predict (1-20)
+    ///
+    /// Declared error statuses: 401, 403, 404, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn next_app_ids(&self) -> NextAppIdsBuilder<'_, Blocking> {
         NextAppIdsBuilder::new(self.inner())
     }

@@ -191,24 +191,24 @@ impl<'a> GetOsImagesBuilder<'a, Blocking> {
         self.into_async().pages().items().blocking(client)
     }
 }
-/** # OS Images
-
-The operation tagged `OS Images`, each with its `safe_` twin; [`crate::tags::os_images`] lists them with their requests and summaries.*/
+/// # OS Images
+///
+/// The operation tagged `OS Images`, each with its `safe_` twin; [`crate::tags::os_images`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** List public OS images
-
-The OS images CVMs can run, paginated.
-
-`GET /api/v1/os-images`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_os_images`, models `GetOsImagesRequest` / `GetOsImagesResponse`) by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `is_dev`: Filter: true for development images only, false for production only.
-- `page`: Page number (1-indexed).
-- `page_size`: Items per page.
-
-Declared error statuses: 422.*/
+    /// List public OS images
+    ///
+    /// The OS images CVMs can run, paginated.
+    ///
+    /// `GET /api/v1/os-images`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_os_images`, models `GetOsImagesRequest` / `GetOsImagesResponse`) by an overlay in `spec/overlays/`.
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `is_dev`: Filter: true for development images only, false for production only.
+    /// - `page`: Page number (1-indexed).
+    /// - `page_size`: Items per page.
+    ///
+    /// Declared error statuses: 422.
     pub fn get_os_images(&self) -> GetOsImagesBuilder<'_> {
         GetOsImagesBuilder::new(self)
     }
@@ -217,26 +217,26 @@ Declared error statuses: 422.*/
         GetOsImagesBuilder::new(self)
     }
 }
-/** # OS Images
-
-The operations tagged `OS Images`, blocking; [`crate::tags::os_images`] lists them.*/
+/// # OS Images
+///
+/// The operations tagged `OS Images`, blocking; [`crate::tags::os_images`] lists them.
 impl blocking::PhalaCloud {
-    /** List public OS images
-
-The OS images CVMs can run, paginated.
-
-`GET /api/v1/os-images`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_os_images`, models `GetOsImagesRequest` / `GetOsImagesResponse`) by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `is_dev`: Filter: true for development images only, false for production only.
-- `page`: Page number (1-indexed).
-- `page_size`: Items per page.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// List public OS images
+    ///
+    /// The OS images CVMs can run, paginated.
+    ///
+    /// `GET /api/v1/os-images`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_os_images`, models `GetOsImagesRequest` / `GetOsImagesResponse`) by an overlay in `spec/overlays/`.
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `is_dev`: Filter: true for development images only, false for production only.
+    /// - `page`: Page number (1-indexed).
+    /// - `page_size`: Items per page.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_os_images(&self) -> GetOsImagesBuilder<'_, Blocking> {
         GetOsImagesBuilder::new(self.inner())
     }

@@ -391,17 +391,17 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for SyncGithubSshKeysBuilder<'a
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-/** # SSH Keys
-
-The 5 operations tagged `SSH Keys`, each with its `safe_` twin; [`crate::tags::ssh_keys`] lists them with their requests and summaries.*/
+/// # SSH Keys
+///
+/// The 5 operations tagged `SSH Keys`, each with its `safe_` twin; [`crate::tags::ssh_keys`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Add SSH key
-
-Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
-
-`POST /api/v1/user/ssh-keys`
-
-Declared error statuses: 400, 401, 422.*/
+    /// Add SSH key
+    ///
+    /// Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
+    ///
+    /// `POST /api/v1/user/ssh-keys`
+    ///
+    /// Declared error statuses: 400, 401, 422.
     pub fn create_ssh_key(
         &self,
         body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
@@ -415,13 +415,13 @@ Declared error statuses: 400, 401, 422.*/
     ) -> CreateSshKeyBuilder<'_, Safe> {
         CreateSshKeyBuilder::new(self, body.into())
     }
-    /** Delete SSH key
-
-Soft-deletes an SSH key. Key must belong to the authenticated user.
-
-`DELETE /api/v1/user/ssh-keys/{key_id}`
-
-Declared error statuses: 400, 401, 404, 422.*/
+    /// Delete SSH key
+    ///
+    /// Soft-deletes an SSH key. Key must belong to the authenticated user.
+    ///
+    /// `DELETE /api/v1/user/ssh-keys/{key_id}`
+    ///
+    /// Declared error statuses: 400, 401, 404, 422.
     pub fn delete_ssh_key(
         &self,
         key_id: impl ::std::fmt::Display,
@@ -435,13 +435,13 @@ Declared error statuses: 400, 401, 404, 422.*/
     ) -> DeleteSshKeyBuilder<'_, Safe> {
         DeleteSshKeyBuilder::new(self, key_id.to_string())
     }
-    /** Import keys from GitHub profile
-
-Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
-
-`POST /api/v1/user/ssh-keys/github-profile`
-
-Declared error statuses: 400, 401, 422.*/
+    /// Import keys from GitHub profile
+    ///
+    /// Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
+    ///
+    /// `POST /api/v1/user/ssh-keys/github-profile`
+    ///
+    /// Declared error statuses: 400, 401, 422.
     pub fn import_github_profile_ssh_keys(
         &self,
         body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
@@ -455,13 +455,13 @@ Declared error statuses: 400, 401, 422.*/
     ) -> ImportGithubProfileSshKeysBuilder<'_, Safe> {
         ImportGithubProfileSshKeysBuilder::new(self, body.into())
     }
-    /** List user SSH keys
-
-Returns all SSH keys belonging to the authenticated user.
-
-`GET /api/v1/user/ssh-keys`
-
-Declared error statuses: 401.*/
+    /// List user SSH keys
+    ///
+    /// Returns all SSH keys belonging to the authenticated user.
+    ///
+    /// `GET /api/v1/user/ssh-keys`
+    ///
+    /// Declared error statuses: 401.
     pub fn list_ssh_keys(&self) -> ListSshKeysBuilder<'_> {
         ListSshKeysBuilder::new(self)
     }
@@ -469,13 +469,13 @@ Declared error statuses: 401.*/
     pub fn safe_list_ssh_keys(&self) -> ListSshKeysBuilder<'_, Safe> {
         ListSshKeysBuilder::new(self)
     }
-    /** Sync keys from GitHub
-
-Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
-
-`POST /api/v1/user/ssh-keys/github-sync`
-
-Declared error statuses: 400, 401.*/
+    /// Sync keys from GitHub
+    ///
+    /// Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
+    ///
+    /// `POST /api/v1/user/ssh-keys/github-sync`
+    ///
+    /// Declared error statuses: 400, 401.
     pub fn sync_github_ssh_keys(&self) -> SyncGithubSshKeysBuilder<'_> {
         SyncGithubSshKeysBuilder::new(self)
     }
@@ -484,19 +484,19 @@ Declared error statuses: 400, 401.*/
         SyncGithubSshKeysBuilder::new(self)
     }
 }
-/** # SSH Keys
-
-The operations tagged `SSH Keys`, blocking; [`crate::tags::ssh_keys`] lists them.*/
+/// # SSH Keys
+///
+/// The operations tagged `SSH Keys`, blocking; [`crate::tags::ssh_keys`] lists them.
 impl blocking::PhalaCloud {
-    /** Add SSH key
-
-Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
-
-`POST /api/v1/user/ssh-keys`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Add SSH key
+    ///
+    /// Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
+    ///
+    /// `POST /api/v1/user/ssh-keys`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn create_ssh_key(
         &self,
         body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
@@ -510,15 +510,15 @@ Blocking: `send()` returns the result.*/
     ) -> CreateSshKeyBuilder<'_, BlockingSafe> {
         CreateSshKeyBuilder::new(self.inner(), body.into())
     }
-    /** Delete SSH key
-
-Soft-deletes an SSH key. Key must belong to the authenticated user.
-
-`DELETE /api/v1/user/ssh-keys/{key_id}`
-
-Declared error statuses: 400, 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Delete SSH key
+    ///
+    /// Soft-deletes an SSH key. Key must belong to the authenticated user.
+    ///
+    /// `DELETE /api/v1/user/ssh-keys/{key_id}`
+    ///
+    /// Declared error statuses: 400, 401, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn delete_ssh_key(
         &self,
         key_id: impl ::std::fmt::Display,
@@ -532,15 +532,15 @@ Blocking: `send()` returns the result.*/
     ) -> DeleteSshKeyBuilder<'_, BlockingSafe> {
         DeleteSshKeyBuilder::new(self.inner(), key_id.to_string())
     }
-    /** Import keys from GitHub profile
-
-Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
-
-`POST /api/v1/user/ssh-keys/github-profile`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Import keys from GitHub profile
+    ///
+    /// Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
+    ///
+    /// `POST /api/v1/user/ssh-keys/github-profile`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn import_github_profile_ssh_keys(
         &self,
         body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
@@ -554,15 +554,15 @@ Blocking: `send()` returns the result.*/
     ) -> ImportGithubProfileSshKeysBuilder<'_, BlockingSafe> {
         ImportGithubProfileSshKeysBuilder::new(self.inner(), body.into())
     }
-    /** List user SSH keys
-
-Returns all SSH keys belonging to the authenticated user.
-
-`GET /api/v1/user/ssh-keys`
-
-Declared error statuses: 401.
-
-Blocking: `send()` returns the result.*/
+    /// List user SSH keys
+    ///
+    /// Returns all SSH keys belonging to the authenticated user.
+    ///
+    /// `GET /api/v1/user/ssh-keys`
+    ///
+    /// Declared error statuses: 401.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_ssh_keys(&self) -> ListSshKeysBuilder<'_, Blocking> {
         ListSshKeysBuilder::new(self.inner())
     }
@@ -570,15 +570,15 @@ Blocking: `send()` returns the result.*/
     pub fn safe_list_ssh_keys(&self) -> ListSshKeysBuilder<'_, BlockingSafe> {
         ListSshKeysBuilder::new(self.inner())
     }
-    /** Sync keys from GitHub
-
-Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
-
-`POST /api/v1/user/ssh-keys/github-sync`
-
-Declared error statuses: 400, 401.
-
-Blocking: `send()` returns the result.*/
+    /// Sync keys from GitHub
+    ///
+    /// Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
+    ///
+    /// `POST /api/v1/user/ssh-keys/github-sync`
+    ///
+    /// Declared error statuses: 400, 401.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn sync_github_ssh_keys(&self) -> SyncGithubSshKeysBuilder<'_, Blocking> {
         SyncGithubSshKeysBuilder::new(self.inner())
     }

@@ -158,17 +158,17 @@ for GetCvmCreateResourcesBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-/** # Teepods
-
-The 2 operations tagged `Teepods`, each with its `safe_` twin; [`crate::tags::teepods`] lists them with their requests and summaries.*/
+/// # Teepods
+///
+/// The 2 operations tagged `Teepods`, each with its `safe_` twin; [`crate::tags::teepods`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** List nodes available for new CVMs
-
-The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
-
-`GET /api/v1/teepods/available`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_available_nodes`, model `AvailableNodes`) by an overlay in `spec/overlays/`.*/
+    /// List nodes available for new CVMs
+    ///
+    /// The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
+    ///
+    /// `GET /api/v1/teepods/available`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_available_nodes`, model `AvailableNodes`) by an overlay in `spec/overlays/`.
     pub fn get_available_nodes(&self) -> GetAvailableNodesBuilder<'_> {
         GetAvailableNodesBuilder::new(self)
     }
@@ -176,13 +176,13 @@ Not in the public API spec: the server serves it, and this operation is taken fr
     pub fn safe_get_available_nodes(&self) -> GetAvailableNodesBuilder<'_, Safe> {
         GetAvailableNodesBuilder::new(self)
     }
-    /** Get the resources a CVM can be created with
-
-Nodes, KMS nodes, node-to-KMS relations, gateways and instance types, in one graph.
-
-`GET /api/v1/teepods/cvm-create-resources`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_cvm_create_resources`, model `CvmCreateResourceGraph`) by an overlay in `spec/overlays/`.*/
+    /// Get the resources a CVM can be created with
+    ///
+    /// Nodes, KMS nodes, node-to-KMS relations, gateways and instance types, in one graph.
+    ///
+    /// `GET /api/v1/teepods/cvm-create-resources`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_cvm_create_resources`, model `CvmCreateResourceGraph`) by an overlay in `spec/overlays/`.
     pub fn get_cvm_create_resources(&self) -> GetCvmCreateResourcesBuilder<'_> {
         GetCvmCreateResourcesBuilder::new(self)
     }
@@ -193,19 +193,19 @@ Not in the public API spec: the server serves it, and this operation is taken fr
         GetCvmCreateResourcesBuilder::new(self)
     }
 }
-/** # Teepods
-
-The operations tagged `Teepods`, blocking; [`crate::tags::teepods`] lists them.*/
+/// # Teepods
+///
+/// The operations tagged `Teepods`, blocking; [`crate::tags::teepods`] lists them.
 impl blocking::PhalaCloud {
-    /** List nodes available for new CVMs
-
-The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
-
-`GET /api/v1/teepods/available`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_available_nodes`, model `AvailableNodes`) by an overlay in `spec/overlays/`.
-
-Blocking: `send()` returns the result.*/
+    /// List nodes available for new CVMs
+    ///
+    /// The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
+    ///
+    /// `GET /api/v1/teepods/available`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_available_nodes`, model `AvailableNodes`) by an overlay in `spec/overlays/`.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_available_nodes(&self) -> GetAvailableNodesBuilder<'_, Blocking> {
         GetAvailableNodesBuilder::new(self.inner())
     }
@@ -215,15 +215,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAvailableNodesBuilder<'_, BlockingSafe> {
         GetAvailableNodesBuilder::new(self.inner())
     }
-    /** Get the resources a CVM can be created with
-
-Nodes, KMS nodes, node-to-KMS relations, gateways and instance types, in one graph.
-
-`GET /api/v1/teepods/cvm-create-resources`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_cvm_create_resources`, model `CvmCreateResourceGraph`) by an overlay in `spec/overlays/`.
-
-Blocking: `send()` returns the result.*/
+    /// Get the resources a CVM can be created with
+    ///
+    /// Nodes, KMS nodes, node-to-KMS relations, gateways and instance types, in one graph.
+    ///
+    /// `GET /api/v1/teepods/cvm-create-resources`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_cvm_create_resources`, model `CvmCreateResourceGraph`) by an overlay in `spec/overlays/`.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_create_resources(
         &self,
     ) -> GetCvmCreateResourcesBuilder<'_, Blocking> {

@@ -81,17 +81,17 @@ for RevokeCurrentApiTokenBuilder<'a, M> {
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-/** # Tokens
-
-The operation tagged `Tokens`, each with its `safe_` twin; [`crate::tags::tokens`] lists them with their requests and summaries.*/
+/// # Tokens
+///
+/// The operation tagged `Tokens`, each with its `safe_` twin; [`crate::tags::tokens`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Revoke The Current API Token
-
-Revokes the API key this client sends, at once and for good: the client's next request fails with an authentication error. The server finds the token from the credential itself.
-
-`DELETE /api/v1/tokens/self`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`revokeCurrentApiToken`) by an overlay in `spec/overlays/`.*/
+    /// Revoke The Current API Token
+    ///
+    /// Revokes the API key this client sends, at once and for good: the client's next request fails with an authentication error. The server finds the token from the credential itself.
+    ///
+    /// `DELETE /api/v1/tokens/self`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`revokeCurrentApiToken`) by an overlay in `spec/overlays/`.
     pub fn revoke_current_api_token(&self) -> RevokeCurrentApiTokenBuilder<'_> {
         RevokeCurrentApiTokenBuilder::new(self)
     }
@@ -102,19 +102,19 @@ Not in the public API spec: the server serves it, and this operation is taken fr
         RevokeCurrentApiTokenBuilder::new(self)
     }
 }
-/** # Tokens
-
-The operations tagged `Tokens`, blocking; [`crate::tags::tokens`] lists them.*/
+/// # Tokens
+///
+/// The operations tagged `Tokens`, blocking; [`crate::tags::tokens`] lists them.
 impl blocking::PhalaCloud {
-    /** Revoke The Current API Token
-
-Revokes the API key this client sends, at once and for good: the client's next request fails with an authentication error. The server finds the token from the credential itself.
-
-`DELETE /api/v1/tokens/self`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`revokeCurrentApiToken`) by an overlay in `spec/overlays/`.
-
-Blocking: `send()` returns the result.*/
+    /// Revoke The Current API Token
+    ///
+    /// Revokes the API key this client sends, at once and for good: the client's next request fails with an authentication error. The server finds the token from the credential itself.
+    ///
+    /// `DELETE /api/v1/tokens/self`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`revokeCurrentApiToken`) by an overlay in `spec/overlays/`.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn revoke_current_api_token(
         &self,
     ) -> RevokeCurrentApiTokenBuilder<'_, Blocking> {

@@ -898,15 +898,15 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateWebhookBuilder<'a, M>
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-/** # Webhooks
-
-The 11 operations tagged `Webhooks`, each with its `safe_` twin; [`crate::tags::webhooks`] lists them with their requests and summaries.*/
+/// # Webhooks
+///
+/// The 11 operations tagged `Webhooks`, each with its `safe_` twin; [`crate::tags::webhooks`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Create workspace webhook
-
-`POST /api/v1/workspace/webhooks`
-
-Declared error statuses: 422.*/
+    /// Create workspace webhook
+    ///
+    /// `POST /api/v1/workspace/webhooks`
+    ///
+    /// Declared error statuses: 422.
     pub fn create_webhook(
         &self,
         body: impl ::std::convert::Into<types::WebhookCreateRequest>,
@@ -920,11 +920,11 @@ Declared error statuses: 422.*/
     ) -> CreateWebhookBuilder<'_, Safe> {
         CreateWebhookBuilder::new(self, body.into())
     }
-    /** Delete webhook
-
-`DELETE /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.*/
+    /// Delete webhook
+    ///
+    /// `DELETE /api/v1/workspace/webhooks/{webhook_id}`
+    ///
+    /// Declared error statuses: 422.
     pub fn delete_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -938,11 +938,11 @@ Declared error statuses: 422.*/
     ) -> DeleteWebhookBuilder<'_, Safe> {
         DeleteWebhookBuilder::new(self, webhook_id.to_string())
     }
-    /** Get webhook details
-
-`GET /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.*/
+    /// Get webhook details
+    ///
+    /// `GET /api/v1/workspace/webhooks/{webhook_id}`
+    ///
+    /// Declared error statuses: 422.
     pub fn get_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -956,11 +956,11 @@ Declared error statuses: 422.*/
     ) -> GetWebhookBuilder<'_, Safe> {
         GetWebhookBuilder::new(self, webhook_id.to_string())
     }
-    /** Get webhook delivery stats
-
-`GET /api/v1/workspace/webhooks/{webhook_id}/stats`
-
-Declared error statuses: 422.*/
+    /// Get webhook delivery stats
+    ///
+    /// `GET /api/v1/workspace/webhooks/{webhook_id}/stats`
+    ///
+    /// Declared error statuses: 422.
     pub fn get_webhook_stats(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -974,15 +974,15 @@ Declared error statuses: 422.*/
     ) -> GetWebhookStatsBuilder<'_, Safe> {
         GetWebhookStatsBuilder::new(self, webhook_id.to_string())
     }
-    /** List webhook deliveries
-
-`GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
-
-Optional parameters, set on the returned builder:
-- `limit`: The `limit` parameter.
-- `offset`: The `offset` parameter.
-
-Declared error statuses: 422.*/
+    /// List webhook deliveries
+    ///
+    /// `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `limit`: The `limit` parameter.
+    /// - `offset`: The `offset` parameter.
+    ///
+    /// Declared error statuses: 422.
     pub fn list_webhook_deliveries(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -996,9 +996,9 @@ Declared error statuses: 422.*/
     ) -> ListWebhookDeliveriesBuilder<'_, Safe> {
         ListWebhookDeliveriesBuilder::new(self, webhook_id.to_string())
     }
-    /** List workspace webhooks
-
-`GET /api/v1/workspace/webhooks`*/
+    /// List workspace webhooks
+    ///
+    /// `GET /api/v1/workspace/webhooks`
     pub fn list_webhooks(&self) -> ListWebhooksBuilder<'_> {
         ListWebhooksBuilder::new(self)
     }
@@ -1006,13 +1006,13 @@ Declared error statuses: 422.*/
     pub fn safe_list_webhooks(&self) -> ListWebhooksBuilder<'_, Safe> {
         ListWebhooksBuilder::new(self)
     }
-    /** Resend a webhook delivery
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.*/
+    /// Resend a webhook delivery
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
     pub fn resend_webhook_delivery(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1036,13 +1036,13 @@ Declared error statuses: 422.*/
             event_id.to_string(),
         )
     }
-    /** Reveal webhook secret (requires 2FA)
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.*/
+    /// Reveal webhook secret (requires 2FA)
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
     pub fn reveal_webhook_secret(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1056,13 +1056,13 @@ Declared error statuses: 422.*/
     ) -> RevealWebhookSecretBuilder<'_, Safe> {
         RevealWebhookSecretBuilder::new(self, webhook_id.to_string())
     }
-    /** Rotate webhook secret (requires 2FA)
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.*/
+    /// Rotate webhook secret (requires 2FA)
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
     pub fn rotate_webhook_secret(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1076,13 +1076,13 @@ Declared error statuses: 422.*/
     ) -> RotateWebhookSecretBuilder<'_, Safe> {
         RotateWebhookSecretBuilder::new(self, webhook_id.to_string())
     }
-    /** Send test webhook event
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/test`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.*/
+    /// Send test webhook event
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/test`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
     pub fn test_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1096,11 +1096,11 @@ Declared error statuses: 422.*/
     ) -> TestWebhookBuilder<'_, Safe> {
         TestWebhookBuilder::new(self, webhook_id.to_string())
     }
-    /** Update webhook
-
-`PUT /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.*/
+    /// Update webhook
+    ///
+    /// `PUT /api/v1/workspace/webhooks/{webhook_id}`
+    ///
+    /// Declared error statuses: 422.
     pub fn update_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1117,17 +1117,17 @@ Declared error statuses: 422.*/
         UpdateWebhookBuilder::new(self, webhook_id.to_string(), body.into())
     }
 }
-/** # Webhooks
-
-The operations tagged `Webhooks`, blocking; [`crate::tags::webhooks`] lists them.*/
+/// # Webhooks
+///
+/// The operations tagged `Webhooks`, blocking; [`crate::tags::webhooks`] lists them.
 impl blocking::PhalaCloud {
-    /** Create workspace webhook
-
-`POST /api/v1/workspace/webhooks`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Create workspace webhook
+    ///
+    /// `POST /api/v1/workspace/webhooks`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn create_webhook(
         &self,
         body: impl ::std::convert::Into<types::WebhookCreateRequest>,
@@ -1141,13 +1141,13 @@ Blocking: `send()` returns the result.*/
     ) -> CreateWebhookBuilder<'_, BlockingSafe> {
         CreateWebhookBuilder::new(self.inner(), body.into())
     }
-    /** Delete webhook
-
-`DELETE /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Delete webhook
+    ///
+    /// `DELETE /api/v1/workspace/webhooks/{webhook_id}`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn delete_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1161,13 +1161,13 @@ Blocking: `send()` returns the result.*/
     ) -> DeleteWebhookBuilder<'_, BlockingSafe> {
         DeleteWebhookBuilder::new(self.inner(), webhook_id.to_string())
     }
-    /** Get webhook details
-
-`GET /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get webhook details
+    ///
+    /// `GET /api/v1/workspace/webhooks/{webhook_id}`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1181,13 +1181,13 @@ Blocking: `send()` returns the result.*/
     ) -> GetWebhookBuilder<'_, BlockingSafe> {
         GetWebhookBuilder::new(self.inner(), webhook_id.to_string())
     }
-    /** Get webhook delivery stats
-
-`GET /api/v1/workspace/webhooks/{webhook_id}/stats`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get webhook delivery stats
+    ///
+    /// `GET /api/v1/workspace/webhooks/{webhook_id}/stats`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_webhook_stats(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1201,17 +1201,17 @@ Blocking: `send()` returns the result.*/
     ) -> GetWebhookStatsBuilder<'_, BlockingSafe> {
         GetWebhookStatsBuilder::new(self.inner(), webhook_id.to_string())
     }
-    /** List webhook deliveries
-
-`GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
-
-Optional parameters, set on the returned builder:
-- `limit`: The `limit` parameter.
-- `offset`: The `offset` parameter.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// List webhook deliveries
+    ///
+    /// `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `limit`: The `limit` parameter.
+    /// - `offset`: The `offset` parameter.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_webhook_deliveries(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1225,11 +1225,11 @@ Blocking: `send()` returns the result.*/
     ) -> ListWebhookDeliveriesBuilder<'_, BlockingSafe> {
         ListWebhookDeliveriesBuilder::new(self.inner(), webhook_id.to_string())
     }
-    /** List workspace webhooks
-
-`GET /api/v1/workspace/webhooks`
-
-Blocking: `send()` returns the result.*/
+    /// List workspace webhooks
+    ///
+    /// `GET /api/v1/workspace/webhooks`
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_webhooks(&self) -> ListWebhooksBuilder<'_, Blocking> {
         ListWebhooksBuilder::new(self.inner())
     }
@@ -1237,15 +1237,15 @@ Blocking: `send()` returns the result.*/
     pub fn safe_list_webhooks(&self) -> ListWebhooksBuilder<'_, BlockingSafe> {
         ListWebhooksBuilder::new(self.inner())
     }
-    /** Resend a webhook delivery
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Resend a webhook delivery
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn resend_webhook_delivery(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1269,15 +1269,15 @@ Blocking: `send()` returns the result.*/
             event_id.to_string(),
         )
     }
-    /** Reveal webhook secret (requires 2FA)
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Reveal webhook secret (requires 2FA)
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn reveal_webhook_secret(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1291,15 +1291,15 @@ Blocking: `send()` returns the result.*/
     ) -> RevealWebhookSecretBuilder<'_, BlockingSafe> {
         RevealWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
     }
-    /** Rotate webhook secret (requires 2FA)
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Rotate webhook secret (requires 2FA)
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn rotate_webhook_secret(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1313,15 +1313,15 @@ Blocking: `send()` returns the result.*/
     ) -> RotateWebhookSecretBuilder<'_, BlockingSafe> {
         RotateWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
     }
-    /** Send test webhook event
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/test`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Send test webhook event
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/test`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn test_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1335,13 +1335,13 @@ Blocking: `send()` returns the result.*/
     ) -> TestWebhookBuilder<'_, BlockingSafe> {
         TestWebhookBuilder::new(self.inner(), webhook_id.to_string())
     }
-    /** Update webhook
-
-`PUT /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Update webhook
+    ///
+    /// `PUT /api/v1/workspace/webhooks/{webhook_id}`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,

@@ -422,19 +422,19 @@ impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListWorkspacesBuilder<'a, M
         M::future(::std::boxed::Box::pin(self.execute()))
     }
 }
-/** # Workspace
-
-The 4 operations tagged `Workspace`, each with its `safe_` twin; [`crate::tags::workspace`] lists them with their requests and summaries.*/
+/// # Workspace
+///
+/// The 4 operations tagged `Workspace`, each with its `safe_` twin; [`crate::tags::workspace`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Get workspace by slug
-
-Returns workspace details if user has access.
-
-`GET /api/v1/workspaces/{team_slug}`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get workspace by slug
+    ///
+    /// Returns workspace details if user has access.
+    ///
+    /// `GET /api/v1/workspaces/{team_slug}`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_workspace(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -448,19 +448,19 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetWorkspaceBuilder<'_, Safe> {
         GetWorkspaceBuilder::new(self, team_slug.to_string())
     }
-    /** List workspace nodes
-
-Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
-
-`GET /api/v1/workspaces/{team_slug}/nodes`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `page`: The `page` parameter.
-- `page_size`: The `page_size` parameter.
-
-Declared error statuses: 422.*/
+    /// List workspace nodes
+    ///
+    /// Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
+    ///
+    /// `GET /api/v1/workspaces/{team_slug}/nodes`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `page`: The `page` parameter.
+    /// - `page_size`: The `page_size` parameter.
+    ///
+    /// Declared error statuses: 422.
     pub fn get_workspace_nodes(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -474,15 +474,15 @@ Declared error statuses: 422.*/
     ) -> GetWorkspaceNodesBuilder<'_, Safe> {
         GetWorkspaceNodesBuilder::new(self, team_slug.to_string())
     }
-    /** Get workspace quotas
-
-Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
-
-`GET /api/v1/workspaces/{team_slug}/quotas`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.*/
+    /// Get workspace quotas
+    ///
+    /// Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
+    ///
+    /// `GET /api/v1/workspaces/{team_slug}/quotas`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 422.
     pub fn get_workspace_quotas(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -496,15 +496,15 @@ Declared error statuses: 422.*/
     ) -> GetWorkspaceQuotasBuilder<'_, Safe> {
         GetWorkspaceQuotasBuilder::new(self, team_slug.to_string())
     }
-    /** List user workspaces
-
-Returns all workspaces the authenticated user has access to, with their role in each.
-
-`GET /api/v1/workspaces`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401.*/
+    /// List user workspaces
+    ///
+    /// Returns all workspaces the authenticated user has access to, with their role in each.
+    ///
+    /// `GET /api/v1/workspaces`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401.
     pub fn list_workspaces(&self) -> ListWorkspacesBuilder<'_> {
         ListWorkspacesBuilder::new(self)
     }
@@ -513,21 +513,21 @@ Declared error statuses: 401.*/
         ListWorkspacesBuilder::new(self)
     }
 }
-/** # Workspace
-
-The operations tagged `Workspace`, blocking; [`crate::tags::workspace`] lists them.*/
+/// # Workspace
+///
+/// The operations tagged `Workspace`, blocking; [`crate::tags::workspace`] lists them.
 impl blocking::PhalaCloud {
-    /** Get workspace by slug
-
-Returns workspace details if user has access.
-
-`GET /api/v1/workspaces/{team_slug}`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get workspace by slug
+    ///
+    /// Returns workspace details if user has access.
+    ///
+    /// `GET /api/v1/workspaces/{team_slug}`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_workspace(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -541,21 +541,21 @@ Blocking: `send()` returns the result.*/
     ) -> GetWorkspaceBuilder<'_, BlockingSafe> {
         GetWorkspaceBuilder::new(self.inner(), team_slug.to_string())
     }
-    /** List workspace nodes
-
-Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
-
-`GET /api/v1/workspaces/{team_slug}/nodes`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `page`: The `page` parameter.
-- `page_size`: The `page_size` parameter.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// List workspace nodes
+    ///
+    /// Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
+    ///
+    /// `GET /api/v1/workspaces/{team_slug}/nodes`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `page`: The `page` parameter.
+    /// - `page_size`: The `page_size` parameter.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_workspace_nodes(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -569,17 +569,17 @@ Blocking: `send()` returns the result.*/
     ) -> GetWorkspaceNodesBuilder<'_, BlockingSafe> {
         GetWorkspaceNodesBuilder::new(self.inner(), team_slug.to_string())
     }
-    /** Get workspace quotas
-
-Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
-
-`GET /api/v1/workspaces/{team_slug}/quotas`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get workspace quotas
+    ///
+    /// Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
+    ///
+    /// `GET /api/v1/workspaces/{team_slug}/quotas`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_workspace_quotas(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -593,17 +593,17 @@ Blocking: `send()` returns the result.*/
     ) -> GetWorkspaceQuotasBuilder<'_, BlockingSafe> {
         GetWorkspaceQuotasBuilder::new(self.inner(), team_slug.to_string())
     }
-    /** List user workspaces
-
-Returns all workspaces the authenticated user has access to, with their role in each.
-
-`GET /api/v1/workspaces`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401.
-
-Blocking: `send()` returns the result.*/
+    /// List user workspaces
+    ///
+    /// Returns all workspaces the authenticated user has access to, with their role in each.
+    ///
+    /// `GET /api/v1/workspaces`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_workspaces(&self) -> ListWorkspacesBuilder<'_, Blocking> {
         ListWorkspacesBuilder::new(self.inner())
     }

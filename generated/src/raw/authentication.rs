@@ -10,13 +10,11 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** Get current user
-
-Return detailed info for the authenticated user including workspace and credits.
-
-Sends a `GET` request to `/api/v1/auth/me`
-
-*/
+    /// Get current user
+    ///
+    /// Return detailed info for the authenticated user including workspace and credits.
+    ///
+    /// Sends a `GET` request to `/api/v1/auth/me`
     pub async fn get_current_user<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::GetCurrentUserResponse>, Error<()>> {

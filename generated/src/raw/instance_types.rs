@@ -10,13 +10,11 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List instance type families
-
-Public endpoint. Returns all families with their public instance types grouped.
-
-Sends a `GET` request to `/api/v1/instance-types`
-
-*/
+    /// List instance type families
+    ///
+    /// Public endpoint. Returns all families with their public instance types grouped.
+    ///
+    /// Sends a `GET` request to `/api/v1/instance-types`
     pub async fn list_all_instance_type_families<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::AllFamiliesResponse>, Error<()>> {
@@ -44,15 +42,14 @@ Sends a `GET` request to `/api/v1/instance-types`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List family instance types
-
-Public endpoint. Returns all public instance types for a specific family.
-
-Sends a `GET` request to `/api/v1/instance-types/{family}`
-
-Arguments:
-- `family`: Family name (cpu, gpu)
-*/
+    /// List family instance types
+    ///
+    /// Public endpoint. Returns all public instance types for a specific family.
+    ///
+    /// Sends a `GET` request to `/api/v1/instance-types/{family}`
+    ///
+    /// Arguments:
+    /// - `family`: Family name (cpu, gpu)
     pub async fn list_family_instance_types<'a>(
         &'a self,
         family: &'a str,

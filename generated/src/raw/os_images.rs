@@ -10,17 +10,16 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List public OS images
-
-The OS images CVMs can run, paginated.
-
-Sends a `GET` request to `/api/v1/os-images`
-
-Arguments:
-- `is_dev`: Filter: true for development images only, false for production only.
-- `page`: Page number (1-indexed).
-- `page_size`: Items per page.
-*/
+    /// List public OS images
+    ///
+    /// The OS images CVMs can run, paginated.
+    ///
+    /// Sends a `GET` request to `/api/v1/os-images`
+    ///
+    /// Arguments:
+    /// - `is_dev`: Filter: true for development images only, false for production only.
+    /// - `page`: Page number (1-indexed).
+    /// - `page_size`: Items per page.
     pub async fn get_os_images<'a>(
         &'a self,
         is_dev: Option<bool>,

@@ -10,13 +10,11 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List user SSH keys
-
-Returns all SSH keys belonging to the authenticated user.
-
-Sends a `GET` request to `/api/v1/user/ssh-keys`
-
-*/
+    /// List user SSH keys
+    ///
+    /// Returns all SSH keys belonging to the authenticated user.
+    ///
+    /// Sends a `GET` request to `/api/v1/user/ssh-keys`
     pub async fn list_ssh_keys<'a>(
         &'a self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::SshKeyResponse>>, Error<()>> {
@@ -44,13 +42,11 @@ Sends a `GET` request to `/api/v1/user/ssh-keys`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Add SSH key
-
-Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
-
-Sends a `POST` request to `/api/v1/user/ssh-keys`
-
-*/
+    /// Add SSH key
+    ///
+    /// Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
+    ///
+    /// Sends a `POST` request to `/api/v1/user/ssh-keys`
     pub async fn create_ssh_key<'a>(
         &'a self,
         body: &'a types::SshKeyCreateRequest,
@@ -80,15 +76,14 @@ Sends a `POST` request to `/api/v1/user/ssh-keys`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Delete SSH key
-
-Soft-deletes an SSH key. Key must belong to the authenticated user.
-
-Sends a `DELETE` request to `/api/v1/user/ssh-keys/{key_id}`
-
-Arguments:
-- `key_id`: SSH key hashid
-*/
+    /// Delete SSH key
+    ///
+    /// Soft-deletes an SSH key. Key must belong to the authenticated user.
+    ///
+    /// Sends a `DELETE` request to `/api/v1/user/ssh-keys/{key_id}`
+    ///
+    /// Arguments:
+    /// - `key_id`: SSH key hashid
     pub async fn delete_ssh_key<'a>(
         &'a self,
         key_id: &'a str,
@@ -112,13 +107,11 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Import keys from GitHub profile
-
-Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
-
-Sends a `POST` request to `/api/v1/user/ssh-keys/github-profile`
-
-*/
+    /// Import keys from GitHub profile
+    ///
+    /// Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
+    ///
+    /// Sends a `POST` request to `/api/v1/user/ssh-keys/github-profile`
     pub async fn import_github_profile_ssh_keys<'a>(
         &'a self,
         body: &'a types::GithubProfileImportRequest,
@@ -148,13 +141,11 @@ Sends a `POST` request to `/api/v1/user/ssh-keys/github-profile`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Sync keys from GitHub
-
-Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
-
-Sends a `POST` request to `/api/v1/user/ssh-keys/github-sync`
-
-*/
+    /// Sync keys from GitHub
+    ///
+    /// Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
+    ///
+    /// Sends a `POST` request to `/api/v1/user/ssh-keys/github-sync`
     pub async fn sync_github_ssh_keys<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::GithubSyncResponse>, Error<()>> {

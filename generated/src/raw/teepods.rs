@@ -10,13 +10,11 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List nodes available for new CVMs
-
-The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
-
-Sends a `GET` request to `/api/v1/teepods/available`
-
-*/
+    /// List nodes available for new CVMs
+    ///
+    /// The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
+    ///
+    /// Sends a `GET` request to `/api/v1/teepods/available`
     pub async fn get_available_nodes<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::TierCapacity>, Error<()>> {
@@ -44,13 +42,11 @@ Sends a `GET` request to `/api/v1/teepods/available`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get the resources a CVM can be created with
-
-Nodes, KMS nodes, node-to-KMS relations, gateways and instance types, in one graph.
-
-Sends a `GET` request to `/api/v1/teepods/cvm-create-resources`
-
-*/
+    /// Get the resources a CVM can be created with
+    ///
+    /// Nodes, KMS nodes, node-to-KMS relations, gateways and instance types, in one graph.
+    ///
+    /// Sends a `GET` request to `/api/v1/teepods/cvm-create-resources`
     pub async fn get_cvm_create_resources<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::CvmCreateResources>, Error<()>> {

@@ -10,13 +10,11 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** Revoke The Current API Token
-
-Revokes the API key this client sends, at once and for good: the client's next request fails with an authentication error. The server finds the token from the credential itself.
-
-Sends a `DELETE` request to `/api/v1/tokens/self`
-
-*/
+    /// Revoke The Current API Token
+    ///
+    /// Revokes the API key this client sends, at once and for good: the client's next request fails with an authentication error. The server finds the token from the credential itself.
+    ///
+    /// Sends a `DELETE` request to `/api/v1/tokens/self`
     pub async fn revoke_current_api_token<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<()>> {

@@ -10,11 +10,9 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List workspace webhooks
-
-Sends a `GET` request to `/api/v1/workspace/webhooks`
-
-*/
+    /// List workspace webhooks
+    ///
+    /// Sends a `GET` request to `/api/v1/workspace/webhooks`
     pub async fn list_webhooks<'a>(
         &'a self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::WebhookResponse>>, Error<()>> {
@@ -42,11 +40,9 @@ Sends a `GET` request to `/api/v1/workspace/webhooks`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Create workspace webhook
-
-Sends a `POST` request to `/api/v1/workspace/webhooks`
-
-*/
+    /// Create workspace webhook
+    ///
+    /// Sends a `POST` request to `/api/v1/workspace/webhooks`
     pub async fn create_webhook<'a>(
         &'a self,
         body: &'a types::WebhookCreateRequest,
@@ -76,11 +72,9 @@ Sends a `POST` request to `/api/v1/workspace/webhooks`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get webhook details
-
-Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}`
-
-*/
+    /// Get webhook details
+    ///
+    /// Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}`
     pub async fn get_webhook<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -112,11 +106,9 @@ Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Update webhook
-
-Sends a `PUT` request to `/api/v1/workspace/webhooks/{webhook_id}`
-
-*/
+    /// Update webhook
+    ///
+    /// Sends a `PUT` request to `/api/v1/workspace/webhooks/{webhook_id}`
     pub async fn update_webhook<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -150,11 +142,9 @@ Sends a `PUT` request to `/api/v1/workspace/webhooks/{webhook_id}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Delete webhook
-
-Sends a `DELETE` request to `/api/v1/workspace/webhooks/{webhook_id}`
-
-*/
+    /// Delete webhook
+    ///
+    /// Sends a `DELETE` request to `/api/v1/workspace/webhooks/{webhook_id}`
     pub async fn delete_webhook<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -178,11 +168,9 @@ Sends a `DELETE` request to `/api/v1/workspace/webhooks/{webhook_id}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Reveal webhook secret (requires 2FA)
-
-Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
-
-*/
+    /// Reveal webhook secret (requires 2FA)
+    ///
+    /// Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
     pub async fn reveal_webhook_secret<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -214,11 +202,9 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/reveal-secret
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Rotate webhook secret (requires 2FA)
-
-Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
-
-*/
+    /// Rotate webhook secret (requires 2FA)
+    ///
+    /// Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
     pub async fn rotate_webhook_secret<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -250,11 +236,9 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/rotate-secret
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Send test webhook event
-
-Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/test`
-
-*/
+    /// Send test webhook event
+    ///
+    /// Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/test`
     pub async fn test_webhook<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -286,11 +270,9 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/test`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List webhook deliveries
-
-Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries`
-
-*/
+    /// List webhook deliveries
+    ///
+    /// Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries`
     pub async fn list_webhook_deliveries<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -329,11 +311,9 @@ Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Resend a webhook delivery
-
-Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
-
-*/
+    /// Resend a webhook delivery
+    ///
+    /// Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
     pub async fn resend_webhook_delivery<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -366,11 +346,9 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries/{e
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get webhook delivery stats
-
-Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/stats`
-
-*/
+    /// Get webhook delivery stats
+    ///
+    /// Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/stats`
     pub async fn get_webhook_stats<'a>(
         &'a self,
         webhook_id: &'a str,

@@ -10,13 +10,11 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List user workspaces
-
-Returns all workspaces the authenticated user has access to, with their role in each.
-
-Sends a `GET` request to `/api/v1/workspaces`
-
-*/
+    /// List user workspaces
+    ///
+    /// Returns all workspaces the authenticated user has access to, with their role in each.
+    ///
+    /// Sends a `GET` request to `/api/v1/workspaces`
     pub async fn list_workspaces<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::WorkspacesListResponse>, Error<()>> {
@@ -44,13 +42,11 @@ Sends a `GET` request to `/api/v1/workspaces`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get workspace by slug
-
-Returns workspace details if user has access.
-
-Sends a `GET` request to `/api/v1/workspaces/{team_slug}`
-
-*/
+    /// Get workspace by slug
+    ///
+    /// Returns workspace details if user has access.
+    ///
+    /// Sends a `GET` request to `/api/v1/workspaces/{team_slug}`
     pub async fn get_workspace<'a>(
         &'a self,
         team_slug: &'a str,
@@ -82,13 +78,11 @@ Sends a `GET` request to `/api/v1/workspaces/{team_slug}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List workspace nodes
-
-Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
-
-Sends a `GET` request to `/api/v1/workspaces/{team_slug}/nodes`
-
-*/
+    /// List workspace nodes
+    ///
+    /// Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
+    ///
+    /// Sends a `GET` request to `/api/v1/workspaces/{team_slug}/nodes`
     pub async fn get_workspace_nodes<'a>(
         &'a self,
         team_slug: &'a str,
@@ -124,13 +118,11 @@ Sends a `GET` request to `/api/v1/workspaces/{team_slug}/nodes`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get workspace quotas
-
-Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
-
-Sends a `GET` request to `/api/v1/workspaces/{team_slug}/quotas`
-
-*/
+    /// Get workspace quotas
+    ///
+    /// Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
+    ///
+    /// Sends a `GET` request to `/api/v1/workspaces/{team_slug}/quotas`
     pub async fn get_workspace_quotas<'a>(
         &'a self,
         team_slug: &'a str,

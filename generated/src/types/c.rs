@@ -1270,8 +1270,8 @@ pub struct ComposeFileUpdateRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-/** @see <https://github.com/Dstack-TEE/dstack/blob/master/tdxctl/src/utils.rs#L77>
-@see <https://github.com/Dstack-TEE/dstack/blob/master/basefiles/app-compose.sh>*/
+/// @see <https://github.com/Dstack-TEE/dstack/blob/master/tdxctl/src/utils.rs#L77>
+/// @see <https://github.com/Dstack-TEE/dstack/blob/master/basefiles/app-compose.sh>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ComposeManifest {
     /// String, or null; optional.
@@ -1605,9 +1605,9 @@ pub struct CoreMetrics {
     /// `StorageMetrics`; required.
     pub storage: StorageMetrics,
 }
-/** Request model for creating a new instance under an existing app.
-
-Inherits node_id, encrypted_env, compose_hash and their validators from ReplicateRequest.*/
+/// Request model for creating a new instance under an existing app.
+///
+/// Inherits node_id, encrypted_env, compose_hash and their validators from ReplicateRequest.
 ///
 /// Build it with [`CreateAppInstanceRequest::new`] (or `Default`) and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -5135,10 +5135,10 @@ impl ::std::convert::From<i64> for CvmStateResponseId {
         Self::Integer(value)
     }
 }
-/** CVM status information for API response.
-
-This schema is used for both internal status determination and API responses.
-Contains current state, progress information, and async operation tracking.*/
+/// CVM status information for API response.
+///
+/// This schema is used for both internal status determination and API responses.
+/// Contains current state, progress information, and async operation tracking.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmStatus {

@@ -1513,10 +1513,10 @@ pub struct ProvisionCvmResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
 }
-/** Request for provisioning a DStack app with automatic resource matching.
-
-Most fields are optional and will be automatically determined by the resource
-matching logic in preflight_dstack_app. Only compose_file and name are required.*/
+/// Request for provisioning a DStack app with automatic resource matching.
+///
+/// Most fields are optional and will be automatically determined by the resource
+/// matching logic in preflight_dstack_app. Only compose_file and name are required.
 ///
 /// Build it with [`ProvisionDstackAppRequestV2::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

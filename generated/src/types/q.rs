@@ -64,11 +64,11 @@ pub struct QueueStats {
     /// Total tasks (active + reserved + scheduled)
     pub size: i64,
 }
-/** Quota metric for resource limits and availability.
-
-Convention:
-- limit = -1 means unlimited (e.g. enterprise tier)
-- remaining = -1 means unlimited*/
+/// Quota metric for resource limits and availability.
+///
+/// Convention:
+/// - limit = -1 means unlimited (e.g. enterprise tier)
+/// - remaining = -1 means unlimited
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct QuotaMetric {

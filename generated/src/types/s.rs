@@ -889,10 +889,10 @@ pub struct StatusResponse {
     /// Integer; required.
     pub total_connections: i64,
 }
-/** Generic step-up verification request.
-
-Accepts either current_password (for users without 2FA) or totp_code (for users with 2FA).
-On success, server will issue a short-lived cookie used by sensitive endpoints.*/
+/// Generic step-up verification request.
+///
+/// Accepts either current_password (for users without 2FA) or totp_code (for users with 2FA).
+/// On success, server will issue a short-lived cookie used by sensitive endpoints.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StepUpVerifyRequest {
     /// String, or null; optional.
