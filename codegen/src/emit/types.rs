@@ -11,9 +11,8 @@ use quote::quote;
 
 use super::requests;
 use crate::error::Result;
-use crate::facts::{FieldFacts, ModelFacts};
+use crate::facts::{FieldFacts, ModelFacts, RustType};
 use crate::ident::ident;
-use crate::surface::display_type;
 
 /// `types/mod.rs` contents and the letter files, keyed by file stem.
 pub struct TypeFiles {
@@ -121,7 +120,7 @@ pub fn split(
     let stems = files.keys().map(|k| ident(k)).collect::<Result<Vec<_>>>()?;
     let module = quote! {
         #(
-            #[allow(clippy::derivable_impls, clippy::large_enum_variant)]
+            #[allow(missing_docs, clippy::derivable_impls, clippy::large_enum_variant)]
             mod #stems;
             pub use #stems::*;
         )*
@@ -247,8 +246,9 @@ fn widen_private_fields(s: &mut syn::ItemStruct) {
 }
 
 /// Every field gets the spec's facts about it (default, bounds, example),
-/// and a field or variant the spec does not describe gets its type instead
-/// of an empty doc.
+/// and a variant the spec does not describe gets the value it stands for.
+/// A doc that would only restate the Rust type is left out: a field the
+/// spec neither describes nor constrains has none.
 /// An open enum's variants lost their `#[serde(rename)]` to its macro;
 /// `open` gives their values back.
 fn fill_docs(
@@ -263,20 +263,19 @@ fn fill_docs(
             for field in s.fields.iter_mut() {
                 let wire = super::requests::wire_name(field);
                 let lines = match facts.and_then(|f| f.get(&wire)) {
-                    Some(f) => f.doc(!undocumented(&field.attrs), request),
-                    None if undocumented(&field.attrs) => {
-                        vec![format!("A `{}`.", display_type(&field.ty))]
-                    }
+                    Some(f) => f.doc(!undocumented(&field.attrs), request, &rust_type(&field.ty)),
                     None => Vec::new(),
                 };
-                if !lines.is_empty() && !undocumented(&field.attrs) {
-                    field.attrs.push(syn::parse_quote!(#[doc = ""]));
-                }
-                let at = field
+                // Right after the spec's description, a blank line between.
+                let mut at = field
                     .attrs
                     .iter()
                     .rposition(|a| a.path().is_ident("doc"))
                     .map_or(0, |i| i + 1);
+                if !lines.is_empty() && !undocumented(&field.attrs) {
+                    field.attrs.insert(at, syn::parse_quote!(#[doc = ""]));
+                    at += 1;
+                }
                 for (i, line) in lines.iter().enumerate() {
                     field
                         .attrs
@@ -293,25 +292,52 @@ fn fill_docs(
                         Some(wire.clone())
                     });
                     let doc = match (wire, &variant.fields) {
-                        (Some(wire), _) => format!("The value `{wire:?}`."),
-                        (None, syn::Fields::Unnamed(f)) if f.unnamed.len() == 1 => {
-                            format!("A `{}`.", display_type(&f.unnamed[0].ty))
-                        }
-                        (None, _) => format!("The `{}` case.", variant.ident),
+                        (Some(wire), _) => Some(format!("The value `{wire:?}`.")),
+                        // A case holding one value is named after its type.
+                        (None, syn::Fields::Unnamed(f)) if f.unnamed.len() == 1 => None,
+                        (None, _) => Some(format!("The `{}` case.", variant.ident)),
                     };
-                    variant.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
-                }
-                // An untagged union of inline objects has struct variants.
-                for field in variant.fields.iter_mut() {
-                    if field.ident.is_some() && undocumented(&field.attrs) {
-                        let wire = super::requests::wire_name(field);
-                        let doc = format!("`{wire}`: a `{}`.", display_type(&field.ty));
-                        field.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+                    if let Some(doc) = doc {
+                        variant.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
                     }
                 }
             }
         }
         _ => {}
+    }
+}
+
+/// What a field's type tells a reader: whether it is an `Option`, and the
+/// name of the type inside any `Option`, `Vec` or `Box`.
+fn rust_type(ty: &syn::Type) -> RustType {
+    let last = |ty: &syn::Type| match ty {
+        syn::Type::Path(p) => p.path.segments.last().cloned(),
+        _ => None,
+    };
+    let option = last(ty).is_some_and(|s| s.ident == "Option");
+    let mut ty = ty.clone();
+    while let Some(segment) = last(&ty) {
+        let inner = match &segment.arguments {
+            syn::PathArguments::AngleBracketed(args) => args.args.first(),
+            _ => None,
+        };
+        match inner {
+            Some(syn::GenericArgument::Type(inner))
+                if matches!(segment.ident.to_string().as_str(), "Option" | "Vec" | "Box") =>
+            {
+                ty = inner.clone();
+            }
+            _ => {
+                return RustType {
+                    option,
+                    inner: segment.ident.to_string(),
+                }
+            }
+        }
+    }
+    RustType {
+        option,
+        inner: String::new(),
     }
 }
 
