@@ -36,6 +36,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod blocking;
+mod builder;
 mod classify;
 mod client;
 #[cfg(feature = "dynamic")]

@@ -13,6 +13,7 @@ use crate::ir::Api;
 /// [`super::brand`] for another API).
 pub const RUNTIME: &[(&str, &str)] = &[
     ("src/blocking.rs", include_str!("../../runtime/blocking.rs")),
+    ("src/builder.rs", include_str!("../../runtime/builder.rs")),
     ("src/classify.rs", include_str!("../../runtime/classify.rs")),
     ("src/client.rs", include_str!("../../runtime/client.rs")),
     ("src/dynamic.rs", include_str!("../../runtime/dynamic.rs")),
@@ -225,6 +226,7 @@ pub fn lib_rs(
         #recursion_limit
 
         pub mod blocking;
+        mod builder;
         mod classify;
         mod client;
         #[cfg(feature = "dynamic")]

@@ -218,6 +218,16 @@ pub fn files(
     Ok(out)
 }
 
+/// Whether `tokens` use the identifier `name` anywhere, groups included:
+/// an import only code that names it needs is left out of the rest.
+fn mentions(tokens: &proc_macro2::TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), name),
+        _ => false,
+    })
+}
+
 /// `use super::*;`, which opens each file of a split module (a types
 /// letter, a raw group) to its siblings.
 fn glob_import() -> syn::Item {

@@ -3,57 +3,24 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{request_builder, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
 use crate::types;
 /// A `POST /api/v1/apps/{app_id}/cvms/is-allowed` request, started by [`PhalaCloud::check_app_cvms_is_allowed`] or [`PhalaCloud::safe_check_app_cvms_is_allowed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckAppCvmsIsAllowedBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         CheckAppCvmsIsAllowedBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CheckAppCvmsIsAllowedResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CheckAppCvmsIsAllowedResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CheckAppCvmsIsAllowedResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -61,44 +28,23 @@ impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
         runtime::Response<types::CheckAppCvmsIsAllowedResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.check_app_cvms_is_allowed(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CheckAppCvmsIsAllowedBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for CheckAppCvmsIsAllowedBuilder<'a, M> {
-    type Output = M::Output<types::CheckAppCvmsIsAllowedResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CheckAppCvmsIsAllowedResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    CheckAppCvmsIsAllowedBuilder -> types::CheckAppCvmsIsAllowedResponse, versioned,
+    (app_id) {}
+);
 /// A `POST /api/v1/apps/{app_id}/is-allowed` request, started by [`PhalaCloud::check_app_is_allowed`] or [`PhalaCloud::safe_check_app_is_allowed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckAppIsAllowedBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     body: types::AppIsAllowedRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
     fn new(
@@ -107,38 +53,10 @@ impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
         body: types::AppIsAllowedRequest,
     ) -> Self {
         CheckAppIsAllowedBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AppIsAllowedResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::AppIsAllowedResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::AppIsAllowedResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -146,47 +64,22 @@ impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
         runtime::Response<types::AppIsAllowedResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.check_app_is_allowed(&self.app_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CheckAppIsAllowedBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "app_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckAppIsAllowedBuilder<'a, M> {
-    type Output = M::Output<types::AppIsAllowedResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AppIsAllowedResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    CheckAppIsAllowedBuilder -> types::AppIsAllowedResponse, versioned, (app_id, body) {}
+);
 /// A `POST /api/v1/apps/{app_id}/instances` request, started by [`PhalaCloud::create_app_instance`] or [`PhalaCloud::safe_create_app_instance`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAppInstanceBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     body: types::CreateAppInstanceRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
     fn new(
@@ -195,113 +88,36 @@ impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
         body: types::CreateAppInstanceRequest,
     ) -> Self {
         CreateAppInstanceBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.create_app_instance(&self.app_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CreateAppInstanceBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "app_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateAppInstanceBuilder<'a, M> {
-    type Output = M::Output<types::VmResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    CreateAppInstanceBuilder -> types::VmResponse, versioned, (app_id, body) {}
+);
 /// A `GET /api/v1/apps/{app_id}/attestations` request, started by [`PhalaCloud::get_app_attestation`] or [`PhalaCloud::safe_get_app_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppAttestationBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppAttestationBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppAttestationBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AppAttestationResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::AppAttestationResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::AppAttestationResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -309,80 +125,28 @@ impl<'a, M: Mode> GetAppAttestationBuilder<'a, M> {
         runtime::Response<types::AppAttestationResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_app_attestation(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppAttestationBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppAttestationBuilder<'a, M> {
-    type Output = M::Output<types::AppAttestationResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AppAttestationResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetAppAttestationBuilder -> types::AppAttestationResponse, versioned, (app_id) {}
+);
 /// A `GET /api/v1/apps/{app_id}/cvms` request, started by [`PhalaCloud::get_app_cvms`] or [`PhalaCloud::safe_get_app_cvms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppCvmsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppCvmsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::GetAppCvmsResponseItem>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::GetAppCvmsResponseItem>>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<types::GetAppCvmsResponseItem>,
-        PhalaCloudError,
-    > {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -390,80 +154,29 @@ impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::GetAppCvmsResponseItem>>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_app_cvms(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppCvmsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppCvmsBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<types::GetAppCvmsResponseItem>>;
-    type IntoFuture = BoxFuture<
-        'a,
-        M::Output<::std::vec::Vec<types::GetAppCvmsResponseItem>>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetAppCvmsBuilder -> ::std::vec::Vec < types::GetAppCvmsResponseItem >, versioned,
+    (app_id) {}
+);
 /// A `GET /api/v1/apps/{app_id}/device-allowlist` request, started by [`PhalaCloud::get_app_device_allowlist`] or [`PhalaCloud::safe_get_app_device_allowlist`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppDeviceAllowlistBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppDeviceAllowlistBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::GetAppDeviceAllowlistResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::GetAppDeviceAllowlistResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::GetAppDeviceAllowlistResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -471,76 +184,27 @@ impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
         runtime::Response<types::GetAppDeviceAllowlistResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_app_device_allowlist(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppDeviceAllowlistBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for GetAppDeviceAllowlistBuilder<'a, M> {
-    type Output = M::Output<types::GetAppDeviceAllowlistResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::GetAppDeviceAllowlistResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetAppDeviceAllowlistBuilder -> types::GetAppDeviceAllowlistResponse, versioned,
+    (app_id) {}
+);
 /// A `GET /api/v1/apps/filter-options` request, started by [`PhalaCloud::get_app_filter_options`] or [`PhalaCloud::safe_get_app_filter_options`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppFilterOptionsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> GetAppFilterOptionsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         GetAppFilterOptionsBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::FilterOptionsResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::FilterOptionsResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::FilterOptionsResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -548,76 +212,27 @@ impl<'a, M: Mode> GetAppFilterOptionsBuilder<'a, M> {
         runtime::Response<types::FilterOptionsResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.get_app_filter_options(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppFilterOptionsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppFilterOptionsBuilder<'a, M> {
-    type Output = M::Output<types::FilterOptionsResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::FilterOptionsResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetAppFilterOptionsBuilder -> types::FilterOptionsResponse, versioned, () {}
+);
 /// A `GET /api/v1/apps/{app_id}` request, started by [`PhalaCloud::get_app_info`] or [`PhalaCloud::safe_get_app_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppInfoBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppInfoBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppInfoBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::GetAppInfoResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::GetAppInfoResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::GetAppInfoResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -625,77 +240,26 @@ impl<'a, M: Mode> GetAppInfoBuilder<'a, M> {
         runtime::Response<types::GetAppInfoResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_app_info(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppInfoBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppInfoBuilder<'a, M> {
-    type Output = M::Output<types::GetAppInfoResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::GetAppInfoResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(GetAppInfoBuilder -> types::GetAppInfoResponse, versioned, (app_id) {});
 /// A `GET /api/v1/apps/{app_id}/kms-info` request, started by [`PhalaCloud::get_app_kms_info`] or [`PhalaCloud::safe_get_app_kms_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppKmsInfoBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppKmsInfoBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppKmsInfoBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AppKmsInfoResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::AppKmsInfoResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::AppKmsInfoResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -703,39 +267,20 @@ impl<'a, M: Mode> GetAppKmsInfoBuilder<'a, M> {
         runtime::Response<types::AppKmsInfoResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_app_kms_info(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppKmsInfoBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppKmsInfoBuilder<'a, M> {
-    type Output = M::Output<types::AppKmsInfoResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AppKmsInfoResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetAppKmsInfoBuilder -> types::AppKmsInfoResponse, versioned, (app_id) {}
+);
 /// A `GET /api/v1/apps` request, started by [`PhalaCloud::get_app_list`] or [`PhalaCloud::safe_get_app_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppListBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     base_image: ::std::option::Option<::std::string::String>,
     instance_type: ::std::option::Option<::std::string::String>,
     kms_slug: ::std::option::Option<::std::string::String>,
@@ -747,13 +292,11 @@ pub struct GetAppListBuilder<'a, M = Raise> {
     region: ::std::option::Option<::std::string::String>,
     search: ::std::option::Option<::std::string::String>,
     status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppListBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         GetAppListBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             base_image: ::std::option::Option::None,
             instance_type: ::std::option::Option::None,
             kms_slug: ::std::option::Option::None,
@@ -765,8 +308,6 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
             region: ::std::option::Option::None,
             search: ::std::option::Option::None,
             status: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// OS image name filter
@@ -848,41 +389,13 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::GetAppListResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::GetAppListResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::GetAppListResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::GetAppListResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let page = self
             .page
@@ -922,42 +435,16 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppListBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        builder.base_image = dynamic::opt_arg(args, "base_image")?;
-        builder.instance_type = dynamic::opt_arg(args, "instance_type")?;
-        builder.kms_slug = dynamic::opt_arg(args, "kms_slug")?;
-        builder.kms_type = dynamic::opt_arg(args, "kms_type")?;
-        builder.listed = dynamic::opt_arg(args, "listed")?;
-        builder.node = dynamic::opt_arg(args, "node")?;
-        builder.page = dynamic::opt_arg(args, "page")?;
-        builder.page_size = dynamic::opt_arg(args, "page_size")?;
-        builder.region = dynamic::opt_arg(args, "region")?;
-        builder.search = dynamic::opt_arg(args, "search")?;
-        builder.status = dynamic::opt_arg(args, "status")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppListBuilder<'a, M> {
-    type Output = M::Output<types::GetAppListResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::GetAppListResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetAppListBuilder -> types::GetAppListResponse, versioned, () { base_image,
+    instance_type, kms_slug, kms_type, listed, node, page, page_size, region, search,
+    status }
+);
 impl<'a, M: Mode> GetAppListBuilder<'a, M> {
     fn into_async(self) -> GetAppListBuilder<'a, Raise> {
         let template = self;
         GetAppListBuilder {
-            phala_client: template.phala_client,
+            phala: template.phala.into_mode(),
             base_image: template.base_image,
             instance_type: template.instance_type,
             kms_slug: template.kms_slug,
@@ -969,8 +456,6 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
             region: template.region,
             search: template.search,
             status: template.status,
-            phala_version: template.phala_version,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
 }
@@ -986,7 +471,7 @@ impl<'a> GetAppListBuilder<'a, Raise> {
             crate::paging::Step::Number,
             ::std::boxed::Box::new(move |at| {
                 let next: GetAppListBuilder<'a, Raise> = GetAppListBuilder {
-                    phala_client: template.phala_client,
+                    phala: template.phala.clone(),
                     base_image: crate::paging::duplicate(&template.base_image),
                     instance_type: crate::paging::duplicate(&template.instance_type),
                     kms_slug: crate::paging::duplicate(&template.kms_slug),
@@ -998,8 +483,6 @@ impl<'a> GetAppListBuilder<'a, Raise> {
                     region: crate::paging::duplicate(&template.region),
                     search: crate::paging::duplicate(&template.search),
                     status: crate::paging::duplicate(&template.status),
-                    phala_version: crate::paging::duplicate(&template.phala_version),
-                    phala_mode: ::std::marker::PhantomData,
                 };
                 ::std::boxed::Box::pin(next.execute())
             }),
@@ -1009,19 +492,17 @@ impl<'a> GetAppListBuilder<'a, Raise> {
 impl<'a> GetAppListBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
     pub fn pages(self) -> crate::blocking::Iter<'a, types::GetAppListResponse> {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
 }
 /// A `GET /api/v1/apps/{app_id}/revisions/{revision_id}` request, started by [`PhalaCloud::get_app_revision_detail`] or [`PhalaCloud::safe_get_app_revision_detail`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppRevisionDetailBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     revision_id: ::std::string::String,
     raw_compose_file: ::std::option::Option<bool>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
     fn new(
@@ -1030,12 +511,10 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
         revision_id: ::std::string::String,
     ) -> Self {
         GetAppRevisionDetailBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             revision_id,
             raw_compose_file: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Return compose_file as string instead of dict
@@ -1043,41 +522,13 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
         self.raw_compose_file = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AppRevisionDetailResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::AppRevisionDetailResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::AppRevisionDetailResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::AppRevisionDetailResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         runtime::check_path_param("revision_id", &self.revision_id)?;
@@ -1094,50 +545,25 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppRevisionDetailBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "app_id")?,
-            dynamic::arg(args, "revision_id")?,
-        );
-        builder.raw_compose_file = dynamic::opt_arg(args, "raw_compose_file")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppRevisionDetailBuilder<'a, M> {
-    type Output = M::Output<types::AppRevisionDetailResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AppRevisionDetailResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetAppRevisionDetailBuilder -> types::AppRevisionDetailResponse, versioned, (app_id,
+    revision_id) { raw_compose_file }
+);
 /// A `GET /api/v1/apps/{app_id}/revisions` request, started by [`PhalaCloud::get_app_revisions`] or [`PhalaCloud::safe_get_app_revisions`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppRevisionsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     page: ::std::option::Option<i64>,
     page_size: ::std::option::Option<i64>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppRevisionsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             page: ::std::option::Option::None,
             page_size: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Page number (1-indexed)
@@ -1150,41 +576,13 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AppRevisionsResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::AppRevisionsResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::AppRevisionsResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::AppRevisionsResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let page = self
@@ -1208,38 +606,18 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
         runtime::finish(raw.get_app_revisions(&self.app_id, page, page_size), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppRevisionsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        builder.page = dynamic::opt_arg(args, "page")?;
-        builder.page_size = dynamic::opt_arg(args, "page_size")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppRevisionsBuilder<'a, M> {
-    type Output = M::Output<types::AppRevisionsResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AppRevisionsResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetAppRevisionsBuilder -> types::AppRevisionsResponse, versioned, (app_id) { page,
+    page_size }
+);
 impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
     fn into_async(self) -> GetAppRevisionsBuilder<'a, Raise> {
         let template = self;
         GetAppRevisionsBuilder {
-            phala_client: template.phala_client,
+            phala: template.phala.into_mode(),
             app_id: template.app_id,
             page: template.page,
             page_size: template.page_size,
-            phala_version: template.phala_version,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
 }
@@ -1255,12 +633,10 @@ impl<'a> GetAppRevisionsBuilder<'a, Raise> {
             crate::paging::Step::Number,
             ::std::boxed::Box::new(move |at| {
                 let next: GetAppRevisionsBuilder<'a, Raise> = GetAppRevisionsBuilder {
-                    phala_client: template.phala_client,
+                    phala: template.phala.clone(),
                     app_id: crate::paging::duplicate(&template.app_id),
                     page: ::std::option::Option::Some(at),
                     page_size: crate::paging::duplicate(&template.page_size),
-                    phala_version: crate::paging::duplicate(&template.phala_version),
-                    phala_mode: ::std::marker::PhantomData,
                 };
                 ::std::boxed::Box::pin(next.execute())
             }),
@@ -1279,7 +655,7 @@ impl<'a> GetAppRevisionsBuilder<'a, Raise> {
 impl<'a> GetAppRevisionsBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
     pub fn pages(self) -> crate::blocking::Iter<'a, types::AppRevisionsResponse> {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
     /// Every item of this list, across its pages, as an iterator.
@@ -1289,52 +665,22 @@ impl<'a> GetAppRevisionsBuilder<'a, Blocking> {
         'a,
         <types::AppRevisionsResponse as crate::paging::PageItems>::Item,
     > {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().items().blocking(client)
     }
 }
 /// A `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation` request, started by [`PhalaCloud::get_app_tcb_evaluation`] or [`PhalaCloud::safe_get_app_tcb_evaluation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppTcbEvaluationBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppTcbEvaluationBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppTcbEvaluationBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::TcbEvaluationResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::TcbEvaluationResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::TcbEvaluationResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -1342,58 +688,35 @@ impl<'a, M: Mode> GetAppTcbEvaluationBuilder<'a, M> {
         runtime::Response<types::TcbEvaluationResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_app_tcb_evaluation(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppTcbEvaluationBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppTcbEvaluationBuilder<'a, M> {
-    type Output = M::Output<types::TcbEvaluationResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::TcbEvaluationResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetAppTcbEvaluationBuilder -> types::TcbEvaluationResponse, versioned, (app_id) {}
+);
 /// A `GET /api/v1/apps/{app_id}/usage` request, started by [`PhalaCloud::get_app_usage`] or [`PhalaCloud::safe_get_app_usage`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppUsageBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     limit: ::std::option::Option<i64>,
     offset: ::std::option::Option<i64>,
     start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppUsageBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             end_date: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// End date (ISO 8601)
@@ -1422,41 +745,13 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
         self.start_date = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AppUsageResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::AppUsageResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::AppUsageResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::AppUsageResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let limit = self
@@ -1496,42 +791,20 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppUsageBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        builder.end_date = dynamic::opt_arg(args, "end_date")?;
-        builder.limit = dynamic::opt_arg(args, "limit")?;
-        builder.offset = dynamic::opt_arg(args, "offset")?;
-        builder.start_date = dynamic::opt_arg(args, "start_date")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppUsageBuilder<'a, M> {
-    type Output = M::Output<types::AppUsageResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AppUsageResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetAppUsageBuilder -> types::AppUsageResponse, versioned, (app_id) { end_date, limit,
+    offset, start_date }
+);
 impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
     fn into_async(self) -> GetAppUsageBuilder<'a, Raise> {
         let template = self;
         GetAppUsageBuilder {
-            phala_client: template.phala_client,
+            phala: template.phala.into_mode(),
             app_id: template.app_id,
             end_date: template.end_date,
             limit: template.limit,
             offset: template.offset,
             start_date: template.start_date,
-            phala_version: template.phala_version,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
 }
@@ -1547,14 +820,12 @@ impl<'a> GetAppUsageBuilder<'a, Raise> {
             crate::paging::Step::Offset,
             ::std::boxed::Box::new(move |at| {
                 let next: GetAppUsageBuilder<'a, Raise> = GetAppUsageBuilder {
-                    phala_client: template.phala_client,
+                    phala: template.phala.clone(),
                     app_id: crate::paging::duplicate(&template.app_id),
                     end_date: crate::paging::duplicate(&template.end_date),
                     limit: crate::paging::duplicate(&template.limit),
                     offset: ::std::option::Option::Some(at),
                     start_date: crate::paging::duplicate(&template.start_date),
-                    phala_version: crate::paging::duplicate(&template.phala_version),
-                    phala_mode: ::std::marker::PhantomData,
                 };
                 ::std::boxed::Box::pin(next.execute())
             }),
@@ -1573,7 +844,7 @@ impl<'a> GetAppUsageBuilder<'a, Raise> {
 impl<'a> GetAppUsageBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `offset` on (default 0), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
     pub fn pages(self) -> crate::blocking::Iter<'a, types::AppUsageResponse> {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
     /// Every item of this list, across its pages, as an iterator.
@@ -1583,19 +854,17 @@ impl<'a> GetAppUsageBuilder<'a, Blocking> {
         'a,
         <types::AppUsageResponse as crate::paging::PageItems>::Item,
     > {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().items().blocking(client)
     }
 }
 /// A `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview` request, started by [`PhalaCloud::get_pending_update_preview`] or [`PhalaCloud::safe_get_pending_update_preview`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPendingUpdatePreviewBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     vm_uuid: ::std::string::String,
     compose_hash: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
     fn new(
@@ -1605,39 +874,11 @@ impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
         compose_hash: ::std::string::String,
     ) -> Self {
         GetPendingUpdatePreviewBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             vm_uuid,
             compose_hash,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::PendingUpdatePreview> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::PendingUpdatePreview>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::PendingUpdatePreview, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -1645,9 +886,7 @@ impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
         runtime::Response<types::PendingUpdatePreview>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         runtime::check_path_param("vm_uuid", &self.vm_uuid)?;
@@ -1665,74 +904,22 @@ impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetPendingUpdatePreviewBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "app_id")?,
-            dynamic::arg(args, "vm_uuid")?,
-            dynamic::arg(args, "compose_hash")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for GetPendingUpdatePreviewBuilder<'a, M> {
-    type Output = M::Output<types::PendingUpdatePreview>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::PendingUpdatePreview>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetPendingUpdatePreviewBuilder -> types::PendingUpdatePreview, versioned, (app_id,
+    vm_uuid, compose_hash) {}
+);
 /// A `GET /api/v1/apps/{app_id}/pending-updates` request, started by [`PhalaCloud::get_pending_updates`] or [`PhalaCloud::safe_get_pending_updates`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPendingUpdatesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetPendingUpdatesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetPendingUpdatesBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::PendingUpdatesResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::PendingUpdatesResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::PendingUpdatesResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -1740,45 +927,24 @@ impl<'a, M: Mode> GetPendingUpdatesBuilder<'a, M> {
         runtime::Response<types::PendingUpdatesResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_pending_updates(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetPendingUpdatesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetPendingUpdatesBuilder<'a, M> {
-    type Output = M::Output<types::PendingUpdatesResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::PendingUpdatesResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetPendingUpdatesBuilder -> types::PendingUpdatesResponse, versioned, (app_id) {}
+);
 /// A `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_app_revision`] or [`PhalaCloud::safe_redeploy_app_revision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RedeployAppRevisionBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     revision_id: ::std::string::String,
     transaction_hash: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<types::RedeployRevisionRequest>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
     fn new(
@@ -1787,13 +953,11 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
         revision_id: ::std::string::String,
     ) -> Self {
         RedeployAppRevisionBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             revision_id,
             transaction_hash: ::std::option::Option::None,
             body: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Optional transaction hash proving on-chain compose hash registration
@@ -1812,36 +976,10 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         runtime::check_path_param("revision_id", &self.revision_id)?;
@@ -1859,42 +997,18 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> RedeployAppRevisionBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "app_id")?,
-            dynamic::arg(args, "revision_id")?,
-        );
-        builder.transaction_hash = dynamic::opt_arg(args, "transaction_hash")?;
-        builder.body = dynamic::opt_arg(args, "body")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for RedeployAppRevisionBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    RedeployAppRevisionBuilder -> ::serde_json::Value, versioned, (app_id, revision_id) {
+    transaction_hash, body }
+);
 /// A `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` request, started by [`PhalaCloud::replicate_app_cvm`] or [`PhalaCloud::safe_replicate_app_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplicateAppCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     vm_uuid: ::std::string::String,
     x_prepare_only: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<types::ReplicateRequest>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
     fn new(
@@ -1903,13 +1017,11 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
         vm_uuid: ::std::string::String,
     ) -> Self {
         ReplicateAppCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             vm_uuid,
             x_prepare_only: ::std::option::Option::None,
             body: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// The `x_prepare_only` parameter.
@@ -1928,34 +1040,10 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         runtime::check_path_param("vm_uuid", &self.vm_uuid)?;
@@ -1973,32 +1061,10 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ReplicateAppCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "app_id")?,
-            dynamic::arg(args, "vm_uuid")?,
-        );
-        builder.x_prepare_only = dynamic::opt_arg(args, "x_prepare_only")?;
-        builder.body = dynamic::opt_arg(args, "body")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ReplicateAppCvmBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    ReplicateAppCvmBuilder -> types::Vm, versioned, (app_id, vm_uuid) { x_prepare_only,
+    body }
+);
 /// # Apps
 ///
 /// The 18 operations tagged `Apps`, each with its `safe_` twin; [`crate::tags::apps`] lists them with their requests and summaries.

@@ -3,57 +3,24 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{request_builder, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
 use crate::types;
 /// A `POST /api/v1/cvms/batch-stop` request, started by [`PhalaCloud::batch_stop_cvms`] or [`PhalaCloud::safe_batch_stop_cvms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct BatchStopCvmsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::BatchStopRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> BatchStopCvmsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, body: types::BatchStopRequest) -> Self {
         BatchStopCvmsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::BatchStopResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::BatchStopResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::BatchStopResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -61,76 +28,25 @@ impl<'a, M: Mode> BatchStopCvmsBuilder<'a, M> {
         runtime::Response<types::BatchStopResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.batch_stop_cvms(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> BatchStopCvmsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for BatchStopCvmsBuilder<'a, M> {
-    type Output = M::Output<types::BatchStopResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::BatchStopResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(BatchStopCvmsBuilder -> types::BatchStopResponse, versioned, (body) {});
 /// A `POST /api/v1/cvms/{cvm_id}/operations/cancel` request, started by [`PhalaCloud::cancel_cvm_operation`] or [`PhalaCloud::safe_cancel_cvm_operation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelCvmOperationBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CancelCvmOperationBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         CancelCvmOperationBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CancelOperationRequest> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CancelOperationRequest>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CancelOperationRequest, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -138,43 +54,22 @@ impl<'a, M: Mode> CancelCvmOperationBuilder<'a, M> {
         runtime::Response<types::CancelOperationRequest>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.cancel_cvm_operation(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CancelCvmOperationBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CancelCvmOperationBuilder<'a, M> {
-    type Output = M::Output<types::CancelOperationRequest>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CancelOperationRequest>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    CancelCvmOperationBuilder -> types::CancelOperationRequest, versioned, (cvm_id) {}
+);
 /// A `POST /api/v1/cvms/{cvm_id}/is-allowed` request, started by [`PhalaCloud::check_cvm_is_allowed`] or [`PhalaCloud::safe_check_cvm_is_allowed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckCvmIsAllowedBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::IsAllowedRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CheckCvmIsAllowedBuilder<'a, M> {
     fn new(
@@ -183,38 +78,10 @@ impl<'a, M: Mode> CheckCvmIsAllowedBuilder<'a, M> {
         body: types::IsAllowedRequest,
     ) -> Self {
         CheckCvmIsAllowedBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmIsAllowedResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CvmIsAllowedResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmIsAllowedResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -222,47 +89,22 @@ impl<'a, M: Mode> CheckCvmIsAllowedBuilder<'a, M> {
         runtime::Response<types::CvmIsAllowedResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.check_cvm_is_allowed(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CheckCvmIsAllowedBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckCvmIsAllowedBuilder<'a, M> {
-    type Output = M::Output<types::CvmIsAllowedResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmIsAllowedResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    CheckCvmIsAllowedBuilder -> types::CvmIsAllowedResponse, versioned, (cvm_id, body) {}
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::commit_cvm_compose_file_update`] or [`PhalaCloud::safe_commit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmComposeFileUpdateBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::CommitCvmComposeFileUpdateBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
     fn new(
@@ -271,43 +113,15 @@ impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
         body: types::CommitCvmComposeFileUpdateBody,
     ) -> Self {
         CommitCvmComposeFileUpdateBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -318,110 +132,40 @@ impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CommitCvmComposeFileUpdateBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for CommitCvmComposeFileUpdateBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    CommitCvmComposeFileUpdateBuilder -> ::serde_json::Value, versioned, (cvm_id, body)
+    {}
+);
 /// A `POST /api/v1/cvms` request, started by [`PhalaCloud::commit_cvm_provision`] or [`PhalaCloud::safe_commit_cvm_provision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmProvisionBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::CreateTappRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CommitCvmProvisionBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, body: types::CreateTappRequest) -> Self {
         CommitCvmProvisionBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.commit_cvm_provision(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CommitCvmProvisionBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmProvisionBuilder<'a, M> {
-    type Output = M::Output<types::VmResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(CommitCvmProvisionBuilder -> types::VmResponse, versioned, (body) {});
 /// A `POST /api/v1/cvms/{cvm_id}/commit-replica` request, started by [`PhalaCloud::commit_cvm_replica`] or [`PhalaCloud::safe_commit_cvm_replica`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmReplicaBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     token: ::std::option::Option<::std::string::String>,
     body: types::CommitUpdateRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
     fn new(
@@ -430,12 +174,10 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
         body: types::CommitUpdateRequest,
     ) -> Self {
         CommitCvmReplicaBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             token: ::std::option::Option::None,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Commit token (alternative to body.token)
@@ -446,36 +188,10 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
         self.token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -486,40 +202,16 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CommitCvmReplicaBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        builder.token = dynamic::opt_arg(args, "token")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmReplicaBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    CommitCvmReplicaBuilder -> ::serde_json::Value, versioned, (cvm_id, body) { token }
+);
 /// A `POST /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::commit_cvm_update`] or [`PhalaCloud::safe_commit_cvm_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmUpdateBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     token: ::std::option::Option<::std::string::String>,
     body: types::CommitUpdateRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
     fn new(
@@ -528,12 +220,10 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
         body: types::CommitUpdateRequest,
     ) -> Self {
         CommitCvmUpdateBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             token: ::std::option::Option::None,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Commit token (alternative to body.token)
@@ -544,41 +234,13 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
         self.token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -589,38 +251,15 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CommitCvmUpdateBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        builder.token = dynamic::opt_arg(args, "token")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmUpdateBuilder<'a, M> {
-    type Output = M::Output<types::InProgressResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    CommitCvmUpdateBuilder -> types::InProgressResponse, versioned, (cvm_id, body) {
+    token }
+);
 /// A `POST /api/v1/cvms/workload` request, started by [`PhalaCloud::create_cvm_for_workload`] or [`PhalaCloud::safe_create_cvm_for_workload`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCvmForWorkloadBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::CreateWorkloadTappRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CreateCvmForWorkloadBuilder<'a, M> {
     fn new(
@@ -628,215 +267,73 @@ impl<'a, M: Mode> CreateCvmForWorkloadBuilder<'a, M> {
         body: types::CreateWorkloadTappRequest,
     ) -> Self {
         CreateCvmForWorkloadBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.create_cvm_for_workload(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CreateCvmForWorkloadBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateCvmForWorkloadBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(CreateCvmForWorkloadBuilder -> types::Vm, versioned, (body) {});
 /// A `POST /api/v1/cvms/eliza` request, started by [`PhalaCloud::create_eliza_from_provision`] or [`PhalaCloud::safe_create_eliza_from_provision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateElizaFromProvisionBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::CreateTappRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CreateElizaFromProvisionBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, body: types::CreateTappRequest) -> Self {
         CreateElizaFromProvisionBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.create_eliza_from_provision(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CreateElizaFromProvisionBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for CreateElizaFromProvisionBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(CreateElizaFromProvisionBuilder -> types::Vm, versioned, (body) {});
 /// A `DELETE /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::delete_cvm`] or [`PhalaCloud::safe_delete_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> DeleteCvmBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         DeleteCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ()> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<()>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.delete_cvm(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> DeleteCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteCvmBuilder<'a, M> {
-    type Output = M::Output<()>;
-    type IntoFuture = BoxFuture<'a, M::Output<()>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(DeleteCvmBuilder -> (), versioned, (cvm_id) {});
 /// A `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose` request, started by [`PhalaCloud::diagnose_custom_domains`] or [`PhalaCloud::safe_diagnose_custom_domains`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DiagnoseCustomDomainsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::DiagnoseDomainsRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
     fn new(
@@ -845,38 +342,10 @@ impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
         body: types::DiagnoseDomainsRequest,
     ) -> Self {
         DiagnoseCustomDomainsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::DiagnosisResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::DiagnosisResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::DiagnosisResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -884,9 +353,7 @@ impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
         runtime::Response<types::DiagnosisResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -894,81 +361,22 @@ impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> DiagnoseCustomDomainsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for DiagnoseCustomDomainsBuilder<'a, M> {
-    type Output = M::Output<types::DiagnosisResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::DiagnosisResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    DiagnoseCustomDomainsBuilder -> types::DiagnosisResponse, versioned, (cvm_id, body)
+    {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/available-os-images` request, started by [`PhalaCloud::get_available_os_images`] or [`PhalaCloud::safe_get_available_os_images`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAvailableOsImagesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAvailableOsImagesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetAvailableOsImagesBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(
-        self,
-    ) -> M::Sent<'a, ::std::vec::Vec<types::PatchComposeFileAvailableOsImage>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<
-        'a,
-        runtime::Response<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>,
-    > {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<types::PatchComposeFileAvailableOsImage>,
-        PhalaCloudError,
-    > {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -976,46 +384,23 @@ impl<'a, M: Mode> GetAvailableOsImagesBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_available_os_images(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAvailableOsImagesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAvailableOsImagesBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>;
-    type IntoFuture = BoxFuture<
-        'a,
-        M::Output<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetAvailableOsImagesBuilder -> ::std::vec::Vec <
+    types::PatchComposeFileAvailableOsImage >, versioned, (cvm_id) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::get_commit_update_info`] or [`PhalaCloud::safe_get_commit_update_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCommitUpdateInfoBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     token: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
     fn new(
@@ -1024,43 +409,15 @@ impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
         token: ::std::string::String,
     ) -> Self {
         GetCommitUpdateInfoBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             token,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -1068,72 +425,21 @@ impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCommitUpdateInfoBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "token")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCommitUpdateInfoBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetCommitUpdateInfoBuilder -> ::serde_json::Value, versioned, (cvm_id, token) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/attestation` request, started by [`PhalaCloud::get_cvm_attestation`] or [`PhalaCloud::safe_get_cvm_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmAttestationBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmAttestationBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmAttestationBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmAttestation> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CvmAttestation>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmAttestation, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -1141,52 +447,29 @@ impl<'a, M: Mode> GetCvmAttestationBuilder<'a, M> {
         runtime::Response<types::CvmAttestation>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_attestation(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmAttestationBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmAttestationBuilder<'a, M> {
-    type Output = M::Output<types::CvmAttestation>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmAttestation>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetCvmAttestationBuilder -> types::CvmAttestation, versioned, (cvm_id) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::get_cvm_compose_file`] or [`PhalaCloud::safe_get_cvm_compose_file`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmComposeFileBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     raw: ::std::option::Option<::std::string::String>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmComposeFileBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             raw: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// The `raw` parameter.
@@ -1197,41 +480,13 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
         self.raw = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::ComposeFileResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::ComposeFileResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::ComposeFileResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::ComposeFileResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -1242,69 +497,21 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmComposeFileBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        builder.raw = dynamic::opt_arg(args, "raw")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmComposeFileBuilder<'a, M> {
-    type Output = M::Output<types::ComposeFileResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::ComposeFileResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetCvmComposeFileBuilder -> types::ComposeFileResponse, versioned, (cvm_id) { raw }
+);
 /// A `GET /api/v1/cvms/{cvm_id}/composition` request, started by [`PhalaCloud::get_cvm_containers_stats`] or [`PhalaCloud::safe_get_cvm_containers_stats`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmContainersStatsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmContainersStatsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmContainersStatsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmComposition> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CvmComposition>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmComposition, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -1312,78 +519,28 @@ impl<'a, M: Mode> GetCvmContainersStatsBuilder<'a, M> {
         runtime::Response<types::CvmComposition>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_containers_stats(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmContainersStatsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for GetCvmContainersStatsBuilder<'a, M> {
-    type Output = M::Output<types::CvmComposition>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmComposition>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetCvmContainersStatsBuilder -> types::CvmComposition, versioned, (cvm_id) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` request, started by [`PhalaCloud::get_cvm_docker_compose`] or [`PhalaCloud::safe_get_cvm_docker_compose`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmDockerComposeBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmDockerComposeBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmDockerComposeBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::string::String> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::string::String>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::std::string::String, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -1391,77 +548,28 @@ impl<'a, M: Mode> GetCvmDockerComposeBuilder<'a, M> {
         runtime::Response<::std::string::String>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_docker_compose(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmDockerComposeBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmDockerComposeBuilder<'a, M> {
-    type Output = M::Output<::std::string::String>;
-    type IntoFuture = BoxFuture<'a, M::Output<::std::string::String>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetCvmDockerComposeBuilder -> ::std::string::String, versioned, (cvm_id) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::get_cvm_info`] or [`PhalaCloud::safe_get_cvm_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmInfoBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmInfoBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmInfoBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::GetCvmInfoResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::GetCvmInfoResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::GetCvmInfoResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -1469,56 +577,31 @@ impl<'a, M: Mode> GetCvmInfoBuilder<'a, M> {
         runtime::Response<types::GetCvmInfoResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_info(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmInfoBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmInfoBuilder<'a, M> {
-    type Output = M::Output<types::GetCvmInfoResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::GetCvmInfoResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(GetCvmInfoBuilder -> types::GetCvmInfoResponse, versioned, (cvm_id) {});
 /// A `GET /api/v1/cvms/paginated` request, started by [`PhalaCloud::get_cvm_list`] or [`PhalaCloud::safe_get_cvm_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmListBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     page: ::std::option::Option<i64>,
     page_size: ::std::option::Option<i64>,
     teepod_id: ::std::option::Option<i64>,
     user_id: ::std::option::Option<::std::string::String>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         GetCvmListBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             page: ::std::option::Option::None,
             page_size: ::std::option::Option::None,
             teepod_id: ::std::option::Option::None,
             user_id: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Page number (1-indexed)
@@ -1544,41 +627,13 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::GetCvmListResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::GetCvmListResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::GetCvmListResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::GetCvmListResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let page = self
             .page
@@ -1611,41 +666,19 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmListBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        builder.page = dynamic::opt_arg(args, "page")?;
-        builder.page_size = dynamic::opt_arg(args, "page_size")?;
-        builder.teepod_id = dynamic::opt_arg(args, "teepod_id")?;
-        builder.user_id = dynamic::opt_arg(args, "user_id")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmListBuilder<'a, M> {
-    type Output = M::Output<types::GetCvmListResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::GetCvmListResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetCvmListBuilder -> types::GetCvmListResponse, versioned, () { page, page_size,
+    teepod_id, user_id }
+);
 impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
     fn into_async(self) -> GetCvmListBuilder<'a, Raise> {
         let template = self;
         GetCvmListBuilder {
-            phala_client: template.phala_client,
+            phala: template.phala.into_mode(),
             page: template.page,
             page_size: template.page_size,
             teepod_id: template.teepod_id,
             user_id: template.user_id,
-            phala_version: template.phala_version,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
 }
@@ -1661,13 +694,11 @@ impl<'a> GetCvmListBuilder<'a, Raise> {
             crate::paging::Step::Number,
             ::std::boxed::Box::new(move |at| {
                 let next: GetCvmListBuilder<'a, Raise> = GetCvmListBuilder {
-                    phala_client: template.phala_client,
+                    phala: template.phala.clone(),
                     page: ::std::option::Option::Some(at),
                     page_size: crate::paging::duplicate(&template.page_size),
                     teepod_id: crate::paging::duplicate(&template.teepod_id),
                     user_id: crate::paging::duplicate(&template.user_id),
-                    phala_version: crate::paging::duplicate(&template.phala_version),
-                    phala_mode: ::std::marker::PhantomData,
                 };
                 ::std::boxed::Box::pin(next.execute())
             }),
@@ -1677,106 +708,55 @@ impl<'a> GetCvmListBuilder<'a, Raise> {
 impl<'a> GetCvmListBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
     pub fn pages(self) -> crate::blocking::Iter<'a, types::GetCvmListResponse> {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/network` request, started by [`PhalaCloud::get_cvm_network`] or [`PhalaCloud::safe_get_cvm_network`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmNetworkBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmNetworkBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmNetworkBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmNetwork> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmNetwork>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::CvmNetwork, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::CvmNetwork>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_network(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmNetworkBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmNetworkBuilder<'a, M> {
-    type Output = M::Output<types::CvmNetwork>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmNetwork>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(GetCvmNetworkBuilder -> types::CvmNetwork, versioned, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/operations` request, started by [`PhalaCloud::get_cvm_operations`] or [`PhalaCloud::safe_get_cvm_operations`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmOperationsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     cursor: ::std::option::Option<::std::string::String>,
     end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     limit: ::std::option::Option<i64>,
     operation_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmOperationsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             cursor: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             operation_types: ::std::option::Option::None,
             start_time: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Opaque cursor from previous response
@@ -1816,41 +796,13 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::PaginatedCvmOperationsResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::PaginatedCvmOperationsResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::PaginatedCvmOperationsResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::PaginatedCvmOperationsResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let limit = self
@@ -1880,73 +832,22 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmOperationsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        builder.cursor = dynamic::opt_arg(args, "cursor")?;
-        builder.end_time = dynamic::opt_arg(args, "end_time")?;
-        builder.limit = dynamic::opt_arg(args, "limit")?;
-        builder.operation_types = dynamic::opt_arg(args, "operation_types")?;
-        builder.start_time = dynamic::opt_arg(args, "start_time")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmOperationsBuilder<'a, M> {
-    type Output = M::Output<types::PaginatedCvmOperationsResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::PaginatedCvmOperationsResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetCvmOperationsBuilder -> types::PaginatedCvmOperationsResponse, versioned, (cvm_id)
+    { cursor, end_time, limit, operation_types, start_time }
+);
 /// A `GET /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::get_cvm_pre_launch_script`] or [`PhalaCloud::safe_get_cvm_pre_launch_script`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmPreLaunchScriptBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmPreLaunchScriptBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmPreLaunchScriptBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::string::String> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::string::String>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::std::string::String, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -1954,128 +855,57 @@ impl<'a, M: Mode> GetCvmPreLaunchScriptBuilder<'a, M> {
         runtime::Response<::std::string::String>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_pre_launch_script(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmPreLaunchScriptBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for GetCvmPreLaunchScriptBuilder<'a, M> {
-    type Output = M::Output<::std::string::String>;
-    type IntoFuture = BoxFuture<'a, M::Output<::std::string::String>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetCvmPreLaunchScriptBuilder -> ::std::string::String, versioned, (cvm_id) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/ssh-keys` request, started by [`PhalaCloud::get_cvm_ssh_keys`] or [`PhalaCloud::safe_get_cvm_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmSshKeysBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmSshKeysBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmSshKeysBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmSshKeys> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmSshKeys>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::CvmSshKeys, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::CvmSshKeys>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_ssh_keys(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmSshKeysBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmSshKeysBuilder<'a, M> {
-    type Output = M::Output<types::CvmSshKeys>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmSshKeys>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(GetCvmSshKeysBuilder -> types::CvmSshKeys, versioned, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/state` request, started by [`PhalaCloud::get_cvm_state`] or [`PhalaCloud::safe_get_cvm_state`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStateBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     interval: ::std::option::Option<i64>,
     target: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<i64>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmStateBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             interval: ::std::option::Option::None,
             target: ::std::option::Option::None,
             timeout: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Polling interval in seconds (5-30)
@@ -2096,41 +926,13 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
         self.timeout = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmStateResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CvmStateResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmStateResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::CvmStateResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let interval = self
@@ -2169,69 +971,22 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmStateBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        builder.interval = dynamic::opt_arg(args, "interval")?;
-        builder.target = dynamic::opt_arg(args, "target")?;
-        builder.timeout = dynamic::opt_arg(args, "timeout")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStateBuilder<'a, M> {
-    type Output = M::Output<types::CvmStateResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmStateResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetCvmStateBuilder -> types::CvmStateResponse, versioned, (cvm_id) { interval,
+    target, timeout }
+);
 /// A `GET /api/v1/cvms/{cvm_id}/stats` request, started by [`PhalaCloud::get_cvm_stats`] or [`PhalaCloud::safe_get_cvm_stats`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStatsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmStatsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmStatsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmSystemInfo> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmSystemInfo>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmSystemInfo, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -2239,90 +994,26 @@ impl<'a, M: Mode> GetCvmStatsBuilder<'a, M> {
         runtime::Response<types::CvmSystemInfo>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_stats(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmStatsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStatsBuilder<'a, M> {
-    type Output = M::Output<types::CvmSystemInfo>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmSystemInfo>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(GetCvmStatsBuilder -> types::CvmSystemInfo, versioned, (cvm_id) {});
 /// A `POST /api/v1/status/batch` request, started by [`PhalaCloud::get_cvm_status_batch`] or [`PhalaCloud::safe_get_cvm_status_batch`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStatusBatchBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::BatchStatusRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmStatusBatchBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, body: types::BatchStatusRequest) -> Self {
         GetCvmStatusBatchBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(
-        self,
-    ) -> M::Sent<
-        'a,
-        ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
-    > {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<
-        'a,
-        runtime::Response<
-            ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
-        >,
-    > {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
-        PhalaCloudError,
-    > {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -2332,79 +1023,28 @@ impl<'a, M: Mode> GetCvmStatusBatchBuilder<'a, M> {
         >,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_status_batch(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmStatusBatchBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStatusBatchBuilder<'a, M> {
-    type Output = M::Output<
-        ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
-    >;
-    type IntoFuture = BoxFuture<
-        'a,
-        M::Output<::std::collections::HashMap<::std::string::String, types::CvmStatus>>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetCvmStatusBatchBuilder -> ::std::collections::HashMap < ::std::string::String,
+    types::CvmStatus >, versioned, (body) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/user_config` request, started by [`PhalaCloud::get_cvm_user_config`] or [`PhalaCloud::safe_get_cvm_user_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmUserConfigBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmUserConfigBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmUserConfigBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmUserConfig> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmUserConfig>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmUserConfig, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -2412,77 +1052,28 @@ impl<'a, M: Mode> GetCvmUserConfigBuilder<'a, M> {
         runtime::Response<types::CvmUserConfig>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_user_config(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmUserConfigBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmUserConfigBuilder<'a, M> {
-    type Output = M::Output<types::CvmUserConfig>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmUserConfig>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetCvmUserConfigBuilder -> types::CvmUserConfig, versioned, (cvm_id) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/firewall-status` request, started by [`PhalaCloud::get_firewall_status`] or [`PhalaCloud::safe_get_firewall_status`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFirewallStatusBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetFirewallStatusBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetFirewallStatusBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::FirewallStatusResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::FirewallStatusResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::FirewallStatusResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -2490,77 +1081,28 @@ impl<'a, M: Mode> GetFirewallStatusBuilder<'a, M> {
         runtime::Response<types::FirewallStatusResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_firewall_status(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetFirewallStatusBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetFirewallStatusBuilder<'a, M> {
-    type Output = M::Output<types::FirewallStatusResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::FirewallStatusResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetFirewallStatusBuilder -> types::FirewallStatusResponse, versioned, (cvm_id) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::get_network_config`] or [`PhalaCloud::safe_get_network_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNetworkConfigBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetNetworkConfigBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetNetworkConfigBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::NetworkConfigResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::NetworkConfigResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::NetworkConfigResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -2568,153 +1110,54 @@ impl<'a, M: Mode> GetNetworkConfigBuilder<'a, M> {
         runtime::Response<types::NetworkConfigResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_network_config(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetNetworkConfigBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetNetworkConfigBuilder<'a, M> {
-    type Output = M::Output<types::NetworkConfigResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::NetworkConfigResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetNetworkConfigBuilder -> types::NetworkConfigResponse, versioned, (cvm_id) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/operation-status` request, started by [`PhalaCloud::get_operation_status`] or [`PhalaCloud::safe_get_operation_status`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOperationStatusBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetOperationStatusBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetOperationStatusBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_operation_status(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetOperationStatusBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetOperationStatusBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetOperationStatusBuilder -> ::serde_json::Value, versioned, (cvm_id) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::get_port_mappings`] or [`PhalaCloud::safe_get_port_mappings`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPortMappingsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetPortMappingsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::PortMappingResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::PortMappingResponse>>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<types::PortMappingResponse>,
-        PhalaCloudError,
-    > {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -2722,80 +1165,29 @@ impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::PortMappingResponse>>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_port_mappings(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetPortMappingsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetPortMappingsBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<types::PortMappingResponse>>;
-    type IntoFuture = BoxFuture<
-        'a,
-        M::Output<::std::vec::Vec<types::PortMappingResponse>>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetPortMappingsBuilder -> ::std::vec::Vec < types::PortMappingResponse >, versioned,
+    (cvm_id) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status` request, started by [`PhalaCloud::get_pre_launch_script_upgrade_status`] or [`PhalaCloud::safe_get_pre_launch_script_upgrade_status`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPreLaunchScriptUpgradeStatusBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetPreLaunchScriptUpgradeStatusBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetPreLaunchScriptUpgradeStatusBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::PreLaunchScriptUpgradeStatus> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::PreLaunchScriptUpgradeStatus>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::PreLaunchScriptUpgradeStatus, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -2803,9 +1195,7 @@ impl<'a, M: Mode> GetPreLaunchScriptUpgradeStatusBuilder<'a, M> {
         runtime::Response<types::PreLaunchScriptUpgradeStatus>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -2813,44 +1203,23 @@ impl<'a, M: Mode> GetPreLaunchScriptUpgradeStatusBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetPreLaunchScriptUpgradeStatusBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for GetPreLaunchScriptUpgradeStatusBuilder<'a, M> {
-    type Output = M::Output<types::PreLaunchScriptUpgradeStatus>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::PreLaunchScriptUpgradeStatus>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetPreLaunchScriptUpgradeStatusBuilder -> types::PreLaunchScriptUpgradeStatus,
+    versioned, (cvm_id) {}
+);
 /// A `GET /api/v1/cvms` request, started by [`PhalaCloud::list_cvms`] or [`PhalaCloud::safe_list_cvms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCvmsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     teepod_id: ::std::option::Option<i64>,
     user_id: ::std::option::Option<::std::string::String>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListCvmsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             teepod_id: ::std::option::Option::None,
             user_id: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Filter by node ID (admin only)
@@ -2866,86 +1235,32 @@ impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::ListCvmsResponseItem>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::ListCvmsResponseItem>>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<types::ListCvmsResponseItem>,
-        PhalaCloudError,
-    > {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<::std::vec::Vec<types::ListCvmsResponseItem>>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.list_cvms(self.teepod_id, self.user_id.as_deref()), &raw)
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListCvmsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        builder.teepod_id = dynamic::opt_arg(args, "teepod_id")?;
-        builder.user_id = dynamic::opt_arg(args, "user_id")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListCvmsBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<types::ListCvmsResponseItem>>;
-    type IntoFuture = BoxFuture<
-        'a,
-        M::Output<::std::vec::Vec<types::ListCvmsResponseItem>>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    ListCvmsBuilder -> ::std::vec::Vec < types::ListCvmsResponseItem >, versioned, () {
+    teepod_id, user_id }
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::patch_cvm`] or [`PhalaCloud::safe_patch_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     x_compose_hash: ::std::option::Option<::std::string::String>,
     x_prepare_only: ::std::option::Option<::std::string::String>,
     x_transaction_hash: ::std::option::Option<::std::string::String>,
     body: types::UpdateCvmRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
     fn new(
@@ -2954,14 +1269,12 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
         body: types::UpdateCvmRequest,
     ) -> Self {
         PatchCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             x_compose_hash: ::std::option::Option::None,
             x_prepare_only: ::std::option::Option::None,
             x_transaction_hash: ::std::option::Option::None,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Compose hash from Phase 1 response (Phase 2 only)
@@ -2988,41 +1301,13 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
         self.x_transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -3040,40 +1325,15 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> PatchCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        builder.x_compose_hash = dynamic::opt_arg(args, "x_compose_hash")?;
-        builder.x_prepare_only = dynamic::opt_arg(args, "x_prepare_only")?;
-        builder.x_transaction_hash = dynamic::opt_arg(args, "x_transaction_hash")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for PatchCvmBuilder<'a, M> {
-    type Output = M::Output<types::InProgressResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    PatchCvmBuilder -> types::InProgressResponse, versioned, (cvm_id, body) {
+    x_compose_hash, x_prepare_only, x_transaction_hash }
+);
 /// A `POST /api/v1/cvms/provision` request, started by [`PhalaCloud::provision_cvm`] or [`PhalaCloud::safe_provision_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::ProvisionDstackAppRequestV2,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
     fn new(
@@ -3081,37 +1341,9 @@ impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
         body: types::ProvisionDstackAppRequestV2,
     ) -> Self {
         ProvisionCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::ProvisionCvmResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::ProvisionCvmResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::ProvisionCvmResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -3119,42 +1351,21 @@ impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
         runtime::Response<types::ProvisionCvmResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.provision_cvm(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ProvisionCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ProvisionCvmBuilder<'a, M> {
-    type Output = M::Output<types::ProvisionCvmResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::ProvisionCvmResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    ProvisionCvmBuilder -> types::ProvisionCvmResponse, versioned, (body) {}
+);
 /// A `POST /api/v1/cvms/{cvm_id}/compose_file/provision` request, started by [`PhalaCloud::provision_cvm_compose_file_update`] or [`PhalaCloud::safe_provision_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmComposeFileUpdateBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::ProvisionComposeFileUpdateRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
     fn new(
@@ -3163,38 +1374,10 @@ impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
         body: types::ProvisionComposeFileUpdateRequest,
     ) -> Self {
         ProvisionCvmComposeFileUpdateBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::ComposeFileProvisionResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::ComposeFileProvisionResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::ComposeFileProvisionResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -3202,9 +1385,7 @@ impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
         runtime::Response<types::ComposeFileProvisionResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -3215,112 +1396,42 @@ impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ProvisionCvmComposeFileUpdateBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for ProvisionCvmComposeFileUpdateBuilder<'a, M> {
-    type Output = M::Output<types::ComposeFileProvisionResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::ComposeFileProvisionResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    ProvisionCvmComposeFileUpdateBuilder -> types::ComposeFileProvisionResponse,
+    versioned, (cvm_id, body) {}
+);
 /// A `POST /api/v1/cvms/provision/eliza` request, started by [`PhalaCloud::provision_cvm_for_eliza`] or [`PhalaCloud::safe_provision_cvm_for_eliza`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmForElizaBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::ProvisionElizaRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ProvisionCvmForElizaBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, body: types::ProvisionElizaRequest) -> Self {
         ProvisionCvmForElizaBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.provision_cvm_for_eliza(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ProvisionCvmForElizaBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ProvisionCvmForElizaBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    ProvisionCvmForElizaBuilder -> ::serde_json::Value, versioned, (body) {}
+);
 /// A `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_cvm_revision`] or [`PhalaCloud::safe_redeploy_cvm_revision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RedeployCvmRevisionBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     revision_id: ::std::string::String,
     transaction_hash: ::std::option::Option<::std::string::String>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
     fn new(
@@ -3329,12 +1440,10 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
         revision_id: ::std::string::String,
     ) -> Self {
         RedeployCvmRevisionBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             revision_id,
             transaction_hash: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Optional transaction hash proving on-chain compose hash registration
@@ -3345,36 +1454,10 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
         self.transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         runtime::check_path_param("revision_id", &self.revision_id)?;
@@ -3391,39 +1474,16 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> RedeployCvmRevisionBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "revision_id")?,
-        );
-        builder.transaction_hash = dynamic::opt_arg(args, "transaction_hash")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for RedeployCvmRevisionBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    RedeployCvmRevisionBuilder -> ::serde_json::Value, versioned, (cvm_id, revision_id) {
+    transaction_hash }
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}/instance-id` request, started by [`PhalaCloud::refresh_cvm_instance_id`] or [`PhalaCloud::safe_refresh_cvm_instance_id`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RefreshCvmInstanceIdBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::InstanceIdRefreshRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
     fn new(
@@ -3432,38 +1492,10 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
         body: types::InstanceIdRefreshRequest,
     ) -> Self {
         RefreshCvmInstanceIdBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::RefreshCvmInstanceIdResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::RefreshCvmInstanceIdResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::RefreshCvmInstanceIdResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -3471,9 +1503,7 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
         runtime::Response<types::RefreshCvmInstanceIdResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -3481,37 +1511,15 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> RefreshCvmInstanceIdBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for RefreshCvmInstanceIdBuilder<'a, M> {
-    type Output = M::Output<types::RefreshCvmInstanceIdResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::RefreshCvmInstanceIdResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    RefreshCvmInstanceIdBuilder -> types::RefreshCvmInstanceIdResponse, versioned,
+    (cvm_id, body) {}
+);
 /// A `PATCH /api/v1/cvms/instance-ids` request, started by [`PhalaCloud::refresh_cvm_instance_ids`] or [`PhalaCloud::safe_refresh_cvm_instance_ids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RefreshCvmInstanceIdsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::BatchInstanceIdRefreshRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
     fn new(
@@ -3519,37 +1527,9 @@ impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
         body: types::BatchInstanceIdRefreshRequest,
     ) -> Self {
         RefreshCvmInstanceIdsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::RefreshCvmInstanceIdsResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::RefreshCvmInstanceIdsResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::RefreshCvmInstanceIdsResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -3557,54 +1537,31 @@ impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
         runtime::Response<types::RefreshCvmInstanceIdsResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.refresh_cvm_instance_ids(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> RefreshCvmInstanceIdsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for RefreshCvmInstanceIdsBuilder<'a, M> {
-    type Output = M::Output<types::RefreshCvmInstanceIdsResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::RefreshCvmInstanceIdsResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    RefreshCvmInstanceIdsBuilder -> types::RefreshCvmInstanceIdsResponse, versioned,
+    (body) {}
+);
 /// A `POST /api/v1/cvms/{cvm_id}/replicas` request, started by [`PhalaCloud::replicate_cvm`] or [`PhalaCloud::safe_replicate_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplicateCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     x_prepare_only: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<types::ReplicateRequest>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         ReplicateCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             x_prepare_only: ::std::option::Option::None,
             body: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// The `x_prepare_only` parameter.
@@ -3623,41 +1580,13 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmActionResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CvmActionResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmActionResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::CvmActionResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -3673,36 +1602,16 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ReplicateCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        builder.x_prepare_only = dynamic::opt_arg(args, "x_prepare_only")?;
-        builder.body = dynamic::opt_arg(args, "body")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ReplicateCvmBuilder<'a, M> {
-    type Output = M::Output<types::CvmActionResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmActionResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    ReplicateCvmBuilder -> types::CvmActionResponse, versioned, (cvm_id) {
+    x_prepare_only, body }
+);
 /// A `POST /api/v1/cvms/{cvm_id}/restart` request, started by [`PhalaCloud::restart_cvm`] or [`PhalaCloud::safe_restart_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RestartCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::RestartCvmBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
     fn new(
@@ -3711,79 +1620,28 @@ impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
         body: types::RestartCvmBody,
     ) -> Self {
         RestartCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.restart_cvm(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> RestartCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for RestartCvmBuilder<'a, M> {
-    type Output = M::Output<types::VmResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(RestartCvmBuilder -> types::VmResponse, versioned, (cvm_id, body) {});
 /// A `PUT /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::set_port_mappings`] or [`PhalaCloud::safe_set_port_mappings`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetPortMappingsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdatePortMappingsRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
     fn new(
@@ -3792,41 +1650,10 @@ impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
         body: types::UpdatePortMappingsRequest,
     ) -> Self {
         SetPortMappingsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::PortMappingResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::PortMappingResponse>>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<types::PortMappingResponse>,
-        PhalaCloudError,
-    > {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -3834,263 +1661,95 @@ impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
         runtime::Response<::std::vec::Vec<types::PortMappingResponse>>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.set_port_mappings(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> SetPortMappingsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for SetPortMappingsBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<types::PortMappingResponse>>;
-    type IntoFuture = BoxFuture<
-        'a,
-        M::Output<::std::vec::Vec<types::PortMappingResponse>>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    SetPortMappingsBuilder -> ::std::vec::Vec < types::PortMappingResponse >, versioned,
+    (cvm_id, body) {}
+);
 /// A `POST /api/v1/cvms/{cvm_id}/shutdown` request, started by [`PhalaCloud::shutdown_cvm`] or [`PhalaCloud::safe_shutdown_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ShutdownCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ShutdownCvmBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         ShutdownCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.shutdown_cvm(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ShutdownCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ShutdownCvmBuilder<'a, M> {
-    type Output = M::Output<types::VmResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(ShutdownCvmBuilder -> types::VmResponse, versioned, (cvm_id) {});
 /// A `POST /api/v1/cvms/{cvm_id}/start` request, started by [`PhalaCloud::start_cvm`] or [`PhalaCloud::safe_start_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> StartCvmBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         StartCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.start_cvm(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> StartCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for StartCvmBuilder<'a, M> {
-    type Output = M::Output<types::VmResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(StartCvmBuilder -> types::VmResponse, versioned, (cvm_id) {});
 /// A `POST /api/v1/cvms/{cvm_id}/stop` request, started by [`PhalaCloud::stop_cvm`] or [`PhalaCloud::safe_stop_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct StopCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> StopCvmBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         StopCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.stop_cvm(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> StopCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for StopCvmBuilder<'a, M> {
-    type Output = M::Output<types::VmResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(StopCvmBuilder -> types::VmResponse, versioned, (cvm_id) {});
 /// A `POST /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::submit_cvm_compose_file_update`] or [`PhalaCloud::safe_submit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitCvmComposeFileUpdateBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::ComposeFileUpdateRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
     fn new(
@@ -4099,43 +1758,15 @@ impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
         body: types::ComposeFileUpdateRequest,
     ) -> Self {
         SubmitCvmComposeFileUpdateBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -4146,39 +1777,16 @@ impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> SubmitCvmComposeFileUpdateBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for SubmitCvmComposeFileUpdateBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    SubmitCvmComposeFileUpdateBuilder -> ::serde_json::Value, versioned, (cvm_id, body)
+    {}
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}/envs` request, started by [`PhalaCloud::update_cvm_envs`] or [`PhalaCloud::safe_update_cvm_envs`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmEnvsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmEnvsBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
     fn new(
@@ -4187,38 +1795,10 @@ impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
         body: types::UpdateCvmEnvsBody,
     ) -> Self {
         UpdateCvmEnvsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -4226,47 +1806,22 @@ impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_cvm_envs(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateCvmEnvsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmEnvsBuilder<'a, M> {
-    type Output = M::Output<types::InProgressResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    UpdateCvmEnvsBuilder -> types::InProgressResponse, versioned, (cvm_id, body) {}
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}/listed` request, started by [`PhalaCloud::update_cvm_listed`] or [`PhalaCloud::safe_update_cvm_listed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmListedBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmListedBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
     fn new(
@@ -4275,79 +1830,28 @@ impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
         body: types::UpdateCvmListedBody,
     ) -> Self {
         UpdateCvmListedBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_cvm_listed(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateCvmListedBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmListedBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(UpdateCvmListedBuilder -> types::Vm, versioned, (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/name` request, started by [`PhalaCloud::update_cvm_name`] or [`PhalaCloud::safe_update_cvm_name`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmNameBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmNameBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
     fn new(
@@ -4356,79 +1860,28 @@ impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
         body: types::UpdateCvmNameBody,
     ) -> Self {
         UpdateCvmNameBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ()> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<()>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_cvm_name(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateCvmNameBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmNameBuilder<'a, M> {
-    type Output = M::Output<()>;
-    type IntoFuture = BoxFuture<'a, M::Output<()>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(UpdateCvmNameBuilder -> (), versioned, (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` request, started by [`PhalaCloud::update_cvm_scheduled_delete`] or [`PhalaCloud::safe_update_cvm_scheduled_delete`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmScheduledDeleteBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmScheduledDeleteBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
     fn new(
@@ -4437,41 +1890,15 @@ impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
         body: types::UpdateCvmScheduledDeleteBody,
     ) -> Self {
         UpdateCvmScheduledDeleteBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -4479,39 +1906,15 @@ impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateCvmScheduledDeleteBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for UpdateCvmScheduledDeleteBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    UpdateCvmScheduledDeleteBuilder -> types::Vm, versioned, (cvm_id, body) {}
+);
 /// A `PUT /api/v1/cvms/{cvm_id}/ssh-keys` request, started by [`PhalaCloud::update_cvm_ssh_keys`] or [`PhalaCloud::safe_update_cvm_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmSshKeysBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmSshKeysRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmSshKeysBuilder<'a, M> {
     fn new(
@@ -4520,79 +1923,30 @@ impl<'a, M: Mode> UpdateCvmSshKeysBuilder<'a, M> {
         body: types::UpdateCvmSshKeysRequest,
     ) -> Self {
         UpdateCvmSshKeysBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmSshKeys> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmSshKeys>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::CvmSshKeys, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::CvmSshKeys>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_cvm_ssh_keys(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateCvmSshKeysBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmSshKeysBuilder<'a, M> {
-    type Output = M::Output<types::CvmSshKeys>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmSshKeys>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    UpdateCvmSshKeysBuilder -> types::CvmSshKeys, versioned, (cvm_id, body) {}
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}/visibility` request, started by [`PhalaCloud::update_cvm_visibility`] or [`PhalaCloud::safe_update_cvm_visibility`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmVisibilityBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmVisibilityBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmVisibilityBuilder<'a, M> {
     fn new(
@@ -4601,92 +1955,39 @@ impl<'a, M: Mode> UpdateCvmVisibilityBuilder<'a, M> {
         body: types::UpdateCvmVisibilityBody,
     ) -> Self {
         UpdateCvmVisibilityBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_cvm_visibility(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateCvmVisibilityBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmVisibilityBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(UpdateCvmVisibilityBuilder -> types::Vm, versioned, (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/docker-compose` request, started by [`PhalaCloud::update_docker_compose`] or [`PhalaCloud::safe_update_docker_compose`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDockerComposeBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     x_compose_hash: ::std::option::Option<::std::string::String>,
     x_transaction_hash: ::std::option::Option<::std::string::String>,
     file: ::std::option::Option<runtime::UploadFile>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         UpdateDockerComposeBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             x_compose_hash: ::std::option::Option::None,
             x_transaction_hash: ::std::option::Option::None,
             file: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Compose hash from Phase 1 response
@@ -4713,41 +2014,13 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
         self.file = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let url = format!(
@@ -4787,37 +2060,16 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
         runtime::send_json(phala_client, &build, "update_docker_compose").await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateDockerComposeBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        builder.x_compose_hash = dynamic::opt_arg(args, "x_compose_hash")?;
-        builder.x_transaction_hash = dynamic::opt_arg(args, "x_transaction_hash")?;
-        builder.file = dynamic::opt_arg(args, "file")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateDockerComposeBuilder<'a, M> {
-    type Output = M::Output<types::InProgressResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    UpdateDockerComposeBuilder -> types::InProgressResponse, versioned, (cvm_id) {
+    x_compose_hash, x_transaction_hash, file }
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::update_network_config`] or [`PhalaCloud::safe_update_network_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateNetworkConfigBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateNetworkConfigRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
     fn new(
@@ -4826,38 +2078,10 @@ impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
         body: types::UpdateNetworkConfigRequest,
     ) -> Self {
         UpdateNetworkConfigBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::NetworkConfigResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::NetworkConfigResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::NetworkConfigResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -4865,47 +2089,23 @@ impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
         runtime::Response<types::NetworkConfigResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_network_config(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateNetworkConfigBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateNetworkConfigBuilder<'a, M> {
-    type Output = M::Output<types::NetworkConfigResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::NetworkConfigResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    UpdateNetworkConfigBuilder -> types::NetworkConfigResponse, versioned, (cvm_id, body)
+    {}
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}/os-image` request, started by [`PhalaCloud::update_os_image`] or [`PhalaCloud::safe_update_os_image`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOsImageBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateOsImageBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
     fn new(
@@ -4914,94 +2114,41 @@ impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
         body: types::UpdateOsImageBody,
     ) -> Self {
         UpdateOsImageBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_os_image(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateOsImageBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateOsImageBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    UpdateOsImageBuilder -> ::serde_json::Value, versioned, (cvm_id, body) {}
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::update_pre_launch_script`] or [`PhalaCloud::safe_update_pre_launch_script`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePreLaunchScriptBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     x_compose_hash: ::std::option::Option<::std::string::String>,
     x_transaction_hash: ::std::option::Option<::std::string::String>,
     file: ::std::option::Option<runtime::UploadFile>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         UpdatePreLaunchScriptBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             x_compose_hash: ::std::option::Option::None,
             x_transaction_hash: ::std::option::Option::None,
             file: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Compose hash from Phase 1 response
@@ -5028,41 +2175,13 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
         self.file = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let url = format!(
@@ -5102,49 +2221,25 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
         runtime::send_json(phala_client, &build, "update_pre_launch_script").await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdatePreLaunchScriptBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        builder.x_compose_hash = dynamic::opt_arg(args, "x_compose_hash")?;
-        builder.x_transaction_hash = dynamic::opt_arg(args, "x_transaction_hash")?;
-        builder.file = dynamic::opt_arg(args, "file")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for UpdatePreLaunchScriptBuilder<'a, M> {
-    type Output = M::Output<types::InProgressResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    UpdatePreLaunchScriptBuilder -> types::InProgressResponse, versioned, (cvm_id) {
+    x_compose_hash, x_transaction_hash, file }
+);
 /// A `POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official` request, started by [`PhalaCloud::upgrade_pre_launch_script`] or [`PhalaCloud::safe_upgrade_pre_launch_script`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpgradePreLaunchScriptBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     x_compose_hash: ::std::option::Option<::std::string::String>,
     x_transaction_hash: ::std::option::Option<::std::string::String>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpgradePreLaunchScriptBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         UpgradePreLaunchScriptBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             x_compose_hash: ::std::option::Option::None,
             x_transaction_hash: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// The compose hash the 465 answer gave (second call only).
@@ -5163,41 +2258,13 @@ impl<'a, M: Mode> UpgradePreLaunchScriptBuilder<'a, M> {
         self.x_transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -5213,29 +2280,10 @@ impl<'a, M: Mode> UpgradePreLaunchScriptBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpgradePreLaunchScriptBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        builder.x_compose_hash = dynamic::opt_arg(args, "x_compose_hash")?;
-        builder.x_transaction_hash = dynamic::opt_arg(args, "x_transaction_hash")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for UpgradePreLaunchScriptBuilder<'a, M> {
-    type Output = M::Output<types::InProgressResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    UpgradePreLaunchScriptBuilder -> types::InProgressResponse, versioned, (cvm_id) {
+    x_compose_hash, x_transaction_hash }
+);
 /// # CVMs
 ///
 /// The 58 operations tagged `CVMs`, each with its `safe_` twin; [`crate::tags::cvms`] lists them with their requests and summaries.

@@ -3,57 +3,24 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{request_builder, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
 use crate::types;
 /// A `GET /api/v1/workspaces/{team_slug}` request, started by [`PhalaCloud::get_workspace`] or [`PhalaCloud::safe_get_workspace`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkspaceBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     team_slug: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetWorkspaceBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, team_slug: ::std::string::String) -> Self {
         GetWorkspaceBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             team_slug,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::WorkspaceResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::WorkspaceResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::WorkspaceResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -61,54 +28,31 @@ impl<'a, M: Mode> GetWorkspaceBuilder<'a, M> {
         runtime::Response<types::WorkspaceResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("team_slug", &self.team_slug)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_workspace(&self.team_slug), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetWorkspaceBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "team_slug")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWorkspaceBuilder<'a, M> {
-    type Output = M::Output<types::WorkspaceResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::WorkspaceResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetWorkspaceBuilder -> types::WorkspaceResponse, versioned, (team_slug) {}
+);
 /// A `GET /api/v1/workspaces/{team_slug}/nodes` request, started by [`PhalaCloud::get_workspace_nodes`] or [`PhalaCloud::safe_get_workspace_nodes`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkspaceNodesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     team_slug: ::std::string::String,
     page: ::std::option::Option<i64>,
     page_size: ::std::option::Option<i64>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetWorkspaceNodesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, team_slug: ::std::string::String) -> Self {
         GetWorkspaceNodesBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             team_slug,
             page: ::std::option::Option::None,
             page_size: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// The `page` parameter.
@@ -121,41 +65,13 @@ impl<'a, M: Mode> GetWorkspaceNodesBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::PaginatedWorkspaceNodesResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::PaginatedWorkspaceNodesResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::PaginatedWorkspaceNodesResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::PaginatedWorkspaceNodesResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("team_slug", &self.team_slug)?;
         let page = self
@@ -180,38 +96,18 @@ impl<'a, M: Mode> GetWorkspaceNodesBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetWorkspaceNodesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "team_slug")?);
-        builder.page = dynamic::opt_arg(args, "page")?;
-        builder.page_size = dynamic::opt_arg(args, "page_size")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWorkspaceNodesBuilder<'a, M> {
-    type Output = M::Output<types::PaginatedWorkspaceNodesResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::PaginatedWorkspaceNodesResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetWorkspaceNodesBuilder -> types::PaginatedWorkspaceNodesResponse, versioned,
+    (team_slug) { page, page_size }
+);
 impl<'a, M: Mode> GetWorkspaceNodesBuilder<'a, M> {
     fn into_async(self) -> GetWorkspaceNodesBuilder<'a, Raise> {
         let template = self;
         GetWorkspaceNodesBuilder {
-            phala_client: template.phala_client,
+            phala: template.phala.into_mode(),
             team_slug: template.team_slug,
             page: template.page,
             page_size: template.page_size,
-            phala_version: template.phala_version,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
 }
@@ -229,12 +125,10 @@ impl<'a> GetWorkspaceNodesBuilder<'a, Raise> {
             crate::paging::Step::Number,
             ::std::boxed::Box::new(move |at| {
                 let next: GetWorkspaceNodesBuilder<'a, Raise> = GetWorkspaceNodesBuilder {
-                    phala_client: template.phala_client,
+                    phala: template.phala.clone(),
                     team_slug: crate::paging::duplicate(&template.team_slug),
                     page: ::std::option::Option::Some(at),
                     page_size: crate::paging::duplicate(&template.page_size),
-                    phala_version: crate::paging::duplicate(&template.phala_version),
-                    phala_mode: ::std::marker::PhantomData,
                 };
                 ::std::boxed::Box::pin(next.execute())
             }),
@@ -255,7 +149,7 @@ impl<'a> GetWorkspaceNodesBuilder<'a, Blocking> {
     pub fn pages(
         self,
     ) -> crate::blocking::Iter<'a, types::PaginatedWorkspaceNodesResponse> {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
     /// Every item of this list, across its pages, as an iterator.
@@ -265,52 +159,22 @@ impl<'a> GetWorkspaceNodesBuilder<'a, Blocking> {
         'a,
         <types::PaginatedWorkspaceNodesResponse as crate::paging::PageItems>::Item,
     > {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().items().blocking(client)
     }
 }
 /// A `GET /api/v1/workspaces/{team_slug}/quotas` request, started by [`PhalaCloud::get_workspace_quotas`] or [`PhalaCloud::safe_get_workspace_quotas`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkspaceQuotasBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     team_slug: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetWorkspaceQuotasBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, team_slug: ::std::string::String) -> Self {
         GetWorkspaceQuotasBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             team_slug,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::WorkspaceQuotasResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::WorkspaceQuotasResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::WorkspaceQuotasResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -318,75 +182,27 @@ impl<'a, M: Mode> GetWorkspaceQuotasBuilder<'a, M> {
         runtime::Response<types::WorkspaceQuotasResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("team_slug", &self.team_slug)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_workspace_quotas(&self.team_slug), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetWorkspaceQuotasBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "team_slug")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWorkspaceQuotasBuilder<'a, M> {
-    type Output = M::Output<types::WorkspaceQuotasResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::WorkspaceQuotasResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    GetWorkspaceQuotasBuilder -> types::WorkspaceQuotasResponse, versioned, (team_slug)
+    {}
+);
 /// A `GET /api/v1/workspaces` request, started by [`PhalaCloud::list_workspaces`] or [`PhalaCloud::safe_list_workspaces`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkspacesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> ListWorkspacesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListWorkspacesBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
-    }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::WorkspacesListResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::WorkspacesListResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::WorkspacesListResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
     }
     async fn execute_with_meta(
         self,
@@ -394,34 +210,15 @@ impl<'a, M: Mode> ListWorkspacesBuilder<'a, M> {
         runtime::Response<types::WorkspacesListResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.list_workspaces(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListWorkspacesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListWorkspacesBuilder<'a, M> {
-    type Output = M::Output<types::WorkspacesListResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::WorkspacesListResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+request_builder!(
+    ListWorkspacesBuilder -> types::WorkspacesListResponse, versioned, () {}
+);
 /// # Workspace
 ///
 /// The 4 operations tagged `Workspace`, each with its `safe_` twin; [`crate::tags::workspace`] lists them with their requests and summaries.
