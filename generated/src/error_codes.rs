@@ -463,7 +463,6 @@ impl ErrorCode {
     }
     /// The catalog's user-facing message.
     pub fn message(&self) -> ::std::option::Option<&'static str> {
-        #[allow(clippy::match_single_binding)]
         match self {
             ErrorCode::NodeNotFound => {
                 ::std::option::Option::Some("The requested node is not available")
@@ -639,7 +638,6 @@ impl ErrorCode {
     }
     /// The HTTP status the catalog names for this code, if any.
     pub fn http_status(&self) -> ::std::option::Option<u16> {
-        #[allow(clippy::match_single_binding)]
         match self {
             ErrorCode::DuplicateCvmName => ::std::option::Option::Some(409u16),
             ErrorCode::HashRegistrationRequired => ::std::option::Option::Some(465u16),
@@ -661,7 +659,6 @@ impl ErrorCode {
 impl ::std::str::FromStr for ErrorCode {
     type Err = ::std::convert::Infallible;
     fn from_str(code: &str) -> ::std::result::Result<Self, Self::Err> {
-        #[allow(clippy::match_single_binding)]
         ::std::result::Result::Ok(
             match code {
                 "ERR-01-001" => ErrorCode::NodeNotFound,

@@ -149,10 +149,12 @@ pub fn rewrite(
             list.join(", ")
         )
     };
+    // clippy's default limit is seven arguments.
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let methods = syn::parse_quote! {
         impl #name {
             #[doc = #new_doc]
-            #[allow(clippy::too_many_arguments)]
+            #many
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits,)* }
             }

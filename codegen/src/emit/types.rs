@@ -126,10 +126,89 @@ pub fn split(
         )*
         #(#shared)*
     };
-    for items in files.values_mut() {
-        items.insert(0, super::glob_import());
-    }
+    open_to_siblings(&mut files, &shared, &local);
     Ok(TypeFiles { module, files })
+}
+
+/// Starts each letter file that uses a name from another file or a module
+/// of `types` itself (`shared`: `defaults`, `error`) with `use super::*;`.
+/// A file whose types name only their own and std's would leave it unused.
+fn open_to_siblings(
+    files: &mut BTreeMap<String, Vec<syn::Item>>,
+    shared: &[syn::Item],
+    local: &BTreeSet<String>,
+) {
+    let modules: BTreeSet<String> = shared
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Mod(m) => Some(m.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    for items in files.values_mut() {
+        let own: BTreeSet<String> = items.iter().filter_map(|i| owner(i, local)).collect();
+        let mut uses = Uses::default();
+        for item in items.iter_mut() {
+            syn::visit_mut::VisitMut::visit_item_mut(&mut uses, item);
+        }
+        let sibling = uses
+            .names
+            .iter()
+            .any(|n| local.contains(n) && !own.contains(n));
+        if sibling || !uses.modules.is_disjoint(&modules) {
+            items.insert(0, super::glob_import());
+        }
+    }
+}
+
+/// The names code looks up in its scope: the head of every path (past
+/// `self::`), including the paths serde attributes name in strings
+/// (`default = "defaults::f"`, code the derive writes), and every
+/// identifier in a macro call. `modules` keeps the heads that a path goes
+/// on past, the only ones that can be a module (a local variable or field
+/// is never one).
+#[derive(Default)]
+struct Uses {
+    names: BTreeSet<String>,
+    modules: BTreeSet<String>,
+}
+
+impl Uses {
+    fn path(&mut self, path: &syn::Path) {
+        if path.leading_colon.is_some() {
+            return;
+        }
+        let idents: Vec<&syn::Ident> = path.segments.iter().map(|s| &s.ident).collect();
+        let idents = match idents.split_first() {
+            Some((first, rest)) if *first == "self" => rest,
+            _ => &idents[..],
+        };
+        if let Some(head) = idents.first() {
+            self.names.insert(head.to_string());
+            if idents.len() > 1 {
+                self.modules.insert(head.to_string());
+            }
+        }
+    }
+}
+
+impl syn::visit_mut::VisitMut for Uses {
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        self.path(path);
+        syn::visit_mut::visit_path_mut(self, path);
+    }
+
+    fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+        for (_, value) in serde_keys(std::slice::from_ref(attr)) {
+            if let Some(path) = value.and_then(|v| syn::parse_str::<syn::Path>(&v).ok()) {
+                self.path(&path);
+            }
+        }
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        mentioned(mac.tokens.clone(), &mut self.names);
+    }
 }
 
 /// The local types reachable from `roots` (the types operations take)

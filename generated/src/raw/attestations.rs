@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -26,7 +25,6 @@ impl Client {
     ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
         let url = format!("{}/api/v1/attestations/recent", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -67,7 +65,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -106,7 +103,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -145,7 +141,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self.client.get(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "get_raw_attestation",
@@ -176,7 +171,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self.client.head(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "check_raw_attestation",
@@ -200,7 +194,6 @@ impl Client {
     ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
         let url = format!("{}/api/v1/attestations/ppids", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -232,7 +225,6 @@ impl Client {
     ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
         let url = format!("{}/api/v1/attestations/device_ids", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -264,7 +256,6 @@ impl Client {
     ) -> Result<ResponseValue<::std::vec::Vec<types::NodeRef>>, Error<()>> {
         let url = format!("{}/api/v1/attestations/nodes", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)

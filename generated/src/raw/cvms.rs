@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -21,7 +20,6 @@ impl Client {
     ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
         let url = format!("{}/api/v1/cvms/provision/eliza", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -55,7 +53,6 @@ impl Client {
     ) -> Result<ResponseValue<types::ProvisionCvmResponse>, Error<()>> {
         let url = format!("{}/api/v1/cvms/provision", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -89,7 +86,6 @@ impl Client {
     ) -> Result<ResponseValue<types::Vm>, Error<()>> {
         let url = format!("{}/api/v1/cvms/workload", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -128,7 +124,6 @@ impl Client {
     ) -> Result<ResponseValue<::std::vec::Vec<types::ListCvmsResponseItem>>, Error<()>> {
         let url = format!("{}/api/v1/cvms", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -163,7 +158,6 @@ impl Client {
     ) -> Result<ResponseValue<types::VmResponse>, Error<()>> {
         let url = format!("{}/api/v1/cvms", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -197,7 +191,6 @@ impl Client {
     ) -> Result<ResponseValue<types::Vm>, Error<()>> {
         let url = format!("{}/api/v1/cvms/eliza", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -235,7 +228,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -273,7 +265,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -311,7 +302,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -349,7 +339,6 @@ impl Client {
             cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -391,7 +380,6 @@ impl Client {
         if let Some(value) = x_prepare_only {
             header_map.append("X-Prepare-Only", value.to_string().try_into()?);
         }
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -441,7 +429,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -484,7 +471,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -520,7 +506,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -556,7 +541,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -595,7 +579,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -632,7 +615,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -669,7 +651,6 @@ impl Client {
             "{}/api/v1/cvms/{}/envs", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -713,7 +694,6 @@ impl Client {
             .to_string()), encode_path(& revision_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -752,7 +732,6 @@ impl Client {
     ) -> Result<ResponseValue<types::RefreshCvmInstanceIdsResponse>, Error<()>> {
         let url = format!("{}/api/v1/cvms/instance-ids", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -795,7 +774,6 @@ impl Client {
     ) -> Result<ResponseValue<types::GetCvmListResponse>, Error<()>> {
         let url = format!("{}/api/v1/cvms/paginated", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -836,7 +814,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -872,7 +849,6 @@ impl Client {
             "{}/api/v1/cvms/{}", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -907,7 +883,6 @@ impl Client {
             "{}/api/v1/cvms/{}", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "delete_cvm",
@@ -954,7 +929,6 @@ impl Client {
         if let Some(value) = x_transaction_hash {
             header_map.append("X-Transaction-Hash", value.to_string().try_into()?);
         }
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -990,7 +964,6 @@ impl Client {
             "{}/api/v1/cvms/{}/stats", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1026,7 +999,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1061,7 +1033,6 @@ impl Client {
             "{}/api/v1/cvms/{}/network", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1096,7 +1067,6 @@ impl Client {
             "{}/api/v1/cvms/{}/start", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1132,7 +1102,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1167,7 +1136,6 @@ impl Client {
             "{}/api/v1/cvms/{}/stop", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1203,7 +1171,6 @@ impl Client {
             "{}/api/v1/cvms/{}/restart", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1240,7 +1207,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1276,7 +1242,6 @@ impl Client {
             "{}/api/v1/cvms/{}/name", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -1307,7 +1272,6 @@ impl Client {
             "{}/api/v1/cvms/{}/listed", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -1345,7 +1309,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -1379,7 +1342,6 @@ impl Client {
     ) -> Result<ResponseValue<types::BatchStopResponse>, Error<()>> {
         let url = format!("{}/api/v1/cvms/batch-stop", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1421,7 +1383,6 @@ impl Client {
     > {
         let url = format!("{}/api/v1/status/batch", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1475,7 +1436,6 @@ impl Client {
             "{}/api/v1/cvms/{}/state", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1514,7 +1474,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1551,7 +1510,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -1587,7 +1545,6 @@ impl Client {
             "{}/api/v1/cvms/{}/ports", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1623,7 +1580,6 @@ impl Client {
             "{}/api/v1/cvms/{}/ports", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .put(url)
@@ -1660,7 +1616,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1697,7 +1652,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1741,7 +1695,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1786,7 +1739,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1825,7 +1777,6 @@ impl Client {
             cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1862,7 +1813,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1898,7 +1848,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1935,7 +1884,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -1973,7 +1921,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -2010,7 +1957,6 @@ impl Client {
             encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -2059,7 +2005,6 @@ impl Client {
         if let Some(value) = x_transaction_hash {
             header_map.append("X-Transaction-Hash", value.to_string().try_into()?);
         }
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -2095,7 +2040,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -2132,7 +2076,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .put(url)

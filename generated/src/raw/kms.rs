@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -28,7 +27,6 @@ impl Client {
     ) -> Result<ResponseValue<types::KmsListResponse>, Error<()>> {
         let url = format!("{}/api/v1/kms", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -69,7 +67,6 @@ impl Client {
             "{}/api/v1/kms/{}", self.baseurl, encode_path(& kms_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -110,7 +107,6 @@ impl Client {
             .to_string()), encode_path(& app_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -146,7 +142,6 @@ impl Client {
     ) -> Result<ResponseValue<types::NextAppIdsResponse>, Error<()>> {
         let url = format!("{}/api/v1/kms/phala/next_app_id", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -182,7 +177,6 @@ impl Client {
             "{}/api/v1/kms/{}/info", self.baseurl, encode_path(& kms_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -217,7 +211,6 @@ impl Client {
             "{}/api/v1/kms/on-chain/{}", self.baseurl, encode_path(& chain.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -255,7 +248,6 @@ impl Client {
             "{}/api/v1/kms/{}/nodes", self.baseurl, encode_path(& slug.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)

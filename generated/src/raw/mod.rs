@@ -17,9 +17,7 @@ mod teepods;
 mod tokens;
 mod webhooks;
 mod workspace;
-#[allow(unused_imports)]
 use crate::types;
-#[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -20,7 +19,6 @@ impl Client {
     ) -> Result<ResponseValue<::std::vec::Vec<types::SshKeyResponse>>, Error<()>> {
         let url = format!("{}/api/v1/user/ssh-keys", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -53,7 +51,6 @@ impl Client {
     ) -> Result<ResponseValue<types::SshKeyResponse>, Error<()>> {
         let url = format!("{}/api/v1/user/ssh-keys", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -93,7 +90,6 @@ impl Client {
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "delete_ssh_key",
@@ -118,7 +114,6 @@ impl Client {
     ) -> Result<ResponseValue<types::GithubProfileImportResponse>, Error<()>> {
         let url = format!("{}/api/v1/user/ssh-keys/github-profile", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -151,7 +146,6 @@ impl Client {
     ) -> Result<ResponseValue<types::GithubSyncResponse>, Error<()>> {
         let url = format!("{}/api/v1/user/ssh-keys/github-sync", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)

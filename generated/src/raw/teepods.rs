@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -20,7 +19,6 @@ impl Client {
     ) -> Result<ResponseValue<types::TierCapacity>, Error<()>> {
         let url = format!("{}/api/v1/teepods/available", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -52,7 +50,6 @@ impl Client {
     ) -> Result<ResponseValue<types::CvmCreateResources>, Error<()>> {
         let url = format!("{}/api/v1/teepods/cvm-create-resources", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// OAuth account linked to a user.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1491,7 +1490,6 @@ crate::evolve::open_enum! {
 }
 impl AppComposeV2 {
     /// Creates a `AppComposeV2` from its required fields (`name`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             allowed_envs: ::std::option::Option::None,
@@ -1670,7 +1668,6 @@ impl AppComposeV2 {
 }
 impl AppIsAllowedRequest {
     /// Creates a `AppIsAllowedRequest` from its required fields (`compose_hash`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(compose_hash: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             chain_id: ::std::option::Option::None,

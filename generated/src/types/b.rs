@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// `BackfillEnvPubkeyItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -711,7 +710,6 @@ crate::evolve::open_enum! {
 }
 impl BatchInstanceIdRefreshRequest {
     /// Creates a `BatchInstanceIdRefreshRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             cvm_ids: ::std::option::Option::None,
@@ -764,7 +762,6 @@ impl BatchInstanceIdRefreshRequest {
 }
 impl BatchStatusRequest {
     /// Creates a `BatchStatusRequest` from its required fields (`vm_uuids`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         vm_uuids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
@@ -773,7 +770,6 @@ impl BatchStatusRequest {
 }
 impl BatchStopRequest {
     /// Creates a `BatchStopRequest` from its required fields (`cvm_ids`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         cvm_ids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
     ) -> Self {

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// CAA record check result (informational, not required for validation).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -4791,7 +4790,6 @@ crate::evolve::open_union! {
 }
 impl CommitCvmComposeFileUpdateBody {
     /// Creates a `CommitCvmComposeFileUpdateBody` from its required fields (`compose_hash`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(compose_hash: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             compose_hash: compose_hash.into(),
@@ -4827,7 +4825,6 @@ impl CommitCvmComposeFileUpdateBody {
 }
 impl CommitUpdateRequest {
     /// Creates a `CommitUpdateRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             compose_hash: ::std::option::Option::None,
@@ -4865,7 +4862,6 @@ impl CommitUpdateRequest {
 }
 impl ComposeFileUpdateRequest {
     /// Creates a `ComposeFileUpdateRequest` from its required fields (`compose_file`, `compose_hash`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         compose_file: impl ::std::convert::Into<AppComposeV2>,
         compose_hash: impl ::std::convert::Into<::std::string::String>,
@@ -4898,7 +4894,6 @@ impl ComposeFileUpdateRequest {
 }
 impl CreateAppInstanceRequest {
     /// Creates a `CreateAppInstanceRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             compose_hash: ::std::option::Option::None,
@@ -4980,7 +4975,6 @@ impl CreateAppInstanceRequest {
 }
 impl CreateTappRequest {
     /// Creates a `CreateTappRequest` from its required fields (`app_id`, `compose_hash`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         app_id: impl ::std::convert::Into<::std::string::String>,
         compose_hash: impl ::std::convert::Into<::std::string::String>,
@@ -5043,7 +5037,6 @@ impl CreateTappRequest {
 }
 impl CreateWorkloadTappRequest {
     /// Creates a `CreateWorkloadTappRequest` from its required fields (`instance_type`, `model_id`, `name`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         instance_type: impl ::std::convert::Into<::std::string::String>,
         model_id: impl ::std::convert::Into<::std::string::String>,
@@ -5271,7 +5264,6 @@ impl CheckAppCvmsIsAllowedResponse {
     pub fn as_v20251028(&self) -> ::std::option::Option<&AppCvmsBatchIsAllowedResponse> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -5279,7 +5271,6 @@ impl CheckAppCvmsIsAllowedResponse {
     pub fn as_v20260121(&self) -> ::std::option::Option<&AppCvmsBatchIsAllowedResponse> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -5289,7 +5280,6 @@ impl CheckAppCvmsIsAllowedResponse {
     ) -> ::std::option::Option<&AppCvmsBatchIsAllowedResponseV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -5299,7 +5289,6 @@ impl CheckAppCvmsIsAllowedResponse {
     ) -> ::std::option::Option<&AppCvmsBatchIsAllowedResponseV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// Platform metrics for a single day.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -960,7 +959,6 @@ crate::evolve::open_union! {
 }
 impl DiagnoseDomainsRequest {
     /// Creates a `DiagnoseDomainsRequest` from its required fields (`domains`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         domains: impl ::std::convert::Into<::std::vec::Vec<DomainCheckRequest>>,
     ) -> Self {
@@ -969,7 +967,6 @@ impl DiagnoseDomainsRequest {
 }
 impl DomainCheckRequest {
     /// Creates a `DomainCheckRequest` from its required fields (`domain`, `port`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         domain: impl ::std::convert::Into<::std::string::String>,
         port: i64,
@@ -1025,7 +1022,6 @@ impl DstackAppListResponseV20251028DstackAppsItem {
     ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
         match self {
             Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1035,7 +1031,6 @@ impl DstackAppListResponseV20251028DstackAppsItem {
     ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
         match self {
             Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1045,7 +1040,6 @@ impl DstackAppListResponseV20251028DstackAppsItem {
     ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
         match self {
             Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1055,7 +1049,6 @@ impl DstackAppListResponseV20251028DstackAppsItem {
     ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
         match self {
             Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1075,7 +1068,6 @@ impl DstackAppListResponseV20260121DstackAppsItem {
     ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
         match self {
             Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1085,7 +1077,6 @@ impl DstackAppListResponseV20260121DstackAppsItem {
     ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
         match self {
             Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1095,7 +1086,6 @@ impl DstackAppListResponseV20260121DstackAppsItem {
     ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
         match self {
             Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// `GetAppCvmsResponseItem`
 #[derive(::serde::Serialize, Clone, Debug)]
@@ -1833,7 +1832,6 @@ crate::evolve::open_union! {
 }
 impl GithubProfileImportRequest {
     /// Creates a `GithubProfileImportRequest` from its required fields (`github_username`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         github_username: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
@@ -1844,7 +1842,6 @@ impl GithubProfileImportRequest {
 }
 impl GpuConfig {
     /// Creates a `GpuConfig` from its required fields (`gpus`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(gpus: impl ::std::convert::Into<::std::vec::Vec<GpuSpec>>) -> Self {
         Self {
             attach_mode: ::std::option::Option::None,
@@ -1863,7 +1860,6 @@ impl GpuConfig {
 }
 impl GpuSpec {
     /// Creates a `GpuSpec` from its required fields (`slot`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(slot: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             product_id: ::std::option::Option::None,
@@ -1974,7 +1970,6 @@ impl GetAppCvmsResponseItem {
     pub fn as_v20251028(&self) -> ::std::option::Option<&HostedCvm> {
         match self {
             Self::HostedCvm(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1982,7 +1977,6 @@ impl GetAppCvmsResponseItem {
     pub fn as_v20260121(&self) -> ::std::option::Option<&CvmInfoV20260121> {
         match self {
             Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1990,7 +1984,6 @@ impl GetAppCvmsResponseItem {
     pub fn as_v20260522(&self) -> ::std::option::Option<&CvmInfoV20260121> {
         match self {
             Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1998,7 +1991,6 @@ impl GetAppCvmsResponseItem {
     pub fn as_v20260623(&self) -> ::std::option::Option<&CvmInfoV20260121> {
         match self {
             Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2042,7 +2034,6 @@ impl GetAppDeviceAllowlistResponse {
     pub fn as_v20251028(&self) -> ::std::option::Option<&DeviceAllowlistResponse> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2050,7 +2041,6 @@ impl GetAppDeviceAllowlistResponse {
     pub fn as_v20260121(&self) -> ::std::option::Option<&DeviceAllowlistResponse> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2060,7 +2050,6 @@ impl GetAppDeviceAllowlistResponse {
     ) -> ::std::option::Option<&DeviceAllowlistResponseV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2070,7 +2059,6 @@ impl GetAppDeviceAllowlistResponse {
     ) -> ::std::option::Option<&DeviceAllowlistResponseV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2091,7 +2079,6 @@ impl GetAppInfoResponse {
     ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
         match self {
             Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2101,7 +2088,6 @@ impl GetAppInfoResponse {
     ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
         match self {
             Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2111,7 +2097,6 @@ impl GetAppInfoResponse {
     ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
         match self {
             Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2121,7 +2106,6 @@ impl GetAppInfoResponse {
     ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
         match self {
             Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2171,7 +2155,6 @@ impl GetAppListResponse {
     ) -> ::std::option::Option<&DstackAppListResponseV20251028> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2181,7 +2164,6 @@ impl GetAppListResponse {
     ) -> ::std::option::Option<&DstackAppListResponseV20260121> {
         match self {
             Self::V20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2191,7 +2173,6 @@ impl GetAppListResponse {
     ) -> ::std::option::Option<&DstackAppListResponseV20260121> {
         match self {
             Self::V20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2201,7 +2182,6 @@ impl GetAppListResponse {
     ) -> ::std::option::Option<&DstackAppListResponseV20260121> {
         match self {
             Self::V20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2211,7 +2191,6 @@ impl GetCurrentUserResponse {
     pub fn as_v20251028(&self) -> ::std::option::Option<&LegacyCurrentUser> {
         match self {
             Self::LegacyCurrentUser(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2219,7 +2198,6 @@ impl GetCurrentUserResponse {
     pub fn as_v20260121(&self) -> ::std::option::Option<&CurrentUser> {
         match self {
             Self::CurrentUser(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2227,7 +2205,6 @@ impl GetCurrentUserResponse {
     pub fn as_v20260522(&self) -> ::std::option::Option<&CurrentUser> {
         match self {
             Self::CurrentUser(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2235,7 +2212,6 @@ impl GetCurrentUserResponse {
     pub fn as_v20260623(&self) -> ::std::option::Option<&CurrentUser> {
         match self {
             Self::CurrentUser(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2321,7 +2297,6 @@ impl GetCvmInfoResponse {
     pub fn as_v20251028(&self) -> ::std::option::Option<&ManagementCvmBasicInfo> {
         match self {
             Self::ManagementCvmBasicInfo(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2329,7 +2304,6 @@ impl GetCvmInfoResponse {
     pub fn as_v20260121(&self) -> ::std::option::Option<&CvmInfoDetail> {
         match self {
             Self::CvmInfoDetail(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2337,7 +2311,6 @@ impl GetCvmInfoResponse {
     pub fn as_v20260522(&self) -> ::std::option::Option<&CvmInfoDetail> {
         match self {
             Self::CvmInfoDetail(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2345,7 +2318,6 @@ impl GetCvmInfoResponse {
     pub fn as_v20260623(&self) -> ::std::option::Option<&CvmInfoDetail> {
         match self {
             Self::CvmInfoDetail(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2393,7 +2365,6 @@ impl GetCvmListResponse {
     pub fn as_v20251028(&self) -> ::std::option::Option<&PaginatedHostedCvms> {
         match self {
             Self::HostedCvms(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2401,7 +2372,6 @@ impl GetCvmListResponse {
     pub fn as_v20260121(&self) -> ::std::option::Option<&PaginatedCvmInfos> {
         match self {
             Self::CvmInfos(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2409,7 +2379,6 @@ impl GetCvmListResponse {
     pub fn as_v20260522(&self) -> ::std::option::Option<&PaginatedCvmInfos> {
         match self {
             Self::CvmInfos(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2417,7 +2386,6 @@ impl GetCvmListResponse {
     pub fn as_v20260623(&self) -> ::std::option::Option<&PaginatedCvmInfos> {
         match self {
             Self::CvmInfos(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// Request to import items from a data source.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -987,7 +986,6 @@ crate::evolve::open_enum! {
 }
 impl InstanceIdRefreshRequest {
     /// Creates a `InstanceIdRefreshRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             dry_run: ::std::option::Option::None,
@@ -1009,7 +1007,6 @@ impl InstanceIdRefreshRequest {
 }
 impl IsAllowedRequest {
     /// Creates a `IsAllowedRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             compose_hash: ::std::option::Option::None,

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// A KMS contract: a group of equivalent KMS node replicas sharing one root key (Python SDK `KmsContract`; API versions from 2026-06-23).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

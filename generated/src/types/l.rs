@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// The authenticated user in API version 2025-10-28's flat shape (Python SDK `CurrentUserV20251028`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -341,7 +340,6 @@ impl ListCvmsResponseItem {
     pub fn as_v20251028(&self) -> ::std::option::Option<&HostedCvm> {
         match self {
             Self::HostedCvm(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -349,7 +347,6 @@ impl ListCvmsResponseItem {
     pub fn as_v20260121(&self) -> ::std::option::Option<&CvmInfoV20260121> {
         match self {
             Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -357,7 +354,6 @@ impl ListCvmsResponseItem {
     pub fn as_v20260522(&self) -> ::std::option::Option<&CvmInfoV20260121> {
         match self {
             Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -365,7 +361,6 @@ impl ListCvmsResponseItem {
     pub fn as_v20260623(&self) -> ::std::option::Option<&CvmInfoV20260121> {
         match self {
             Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// Paginated instance events with cursor-based pagination.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1466,7 +1465,6 @@ pub struct PublicCvm {
 }
 impl PortMapping {
     /// Creates a `PortMapping` from its required fields (`host_port`, `protocol`, `vm_port`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         host_port: i64,
         protocol: impl ::std::convert::Into<::std::string::String>,
@@ -1491,7 +1489,6 @@ impl PortMapping {
 }
 impl PortMappingEntry {
     /// Creates a `PortMappingEntry` from its required fields (`vm_port`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(vm_port: u64) -> Self {
         Self {
             protocol: ::std::option::Option::None,
@@ -1510,7 +1507,6 @@ impl PortMappingEntry {
 }
 impl ProvisionComposeFileUpdateRequest {
     /// Creates a `ProvisionComposeFileUpdateRequest` from its required fields (`name`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             allowed_envs: ::std::option::Option::None,
@@ -1696,7 +1692,6 @@ impl ProvisionComposeFileUpdateRequest {
 }
 impl ProvisionDstackAppRequestV2 {
     /// Creates a `ProvisionDstackAppRequestV2` from its required fields (`compose_file`, `name`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         compose_file: impl ::std::convert::Into<AppComposeV2>,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1906,7 +1901,6 @@ impl ProvisionDstackAppRequestV2 {
 }
 impl ProvisionElizaRequest {
     /// Creates a `ProvisionElizaRequest` from its required fields (`characterfile`, `env_keys`, `name`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         characterfile: impl ::std::convert::Into<::std::string::String>,
         env_keys: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,

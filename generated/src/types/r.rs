@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// RabbitMQ cluster overview.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1247,7 +1246,6 @@ crate::evolve::open_union! {
 }
 impl RedeployRevisionRequest {
     /// Creates a `RedeployRevisionRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             vm_uuids: ::std::option::Option::None,
@@ -1265,7 +1263,6 @@ impl RedeployRevisionRequest {
 }
 impl ReplicateRequest {
     /// Creates a `ReplicateRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             compose_hash: ::std::option::Option::None,
@@ -1307,7 +1304,6 @@ impl ReplicateRequest {
 }
 impl RestartCvmBody {
     /// Creates a `RestartCvmBody` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             force: ::std::option::Option::None,
@@ -1411,7 +1407,6 @@ impl RefreshCvmInstanceIdResponse {
     pub fn as_v20251028(&self) -> ::std::option::Option<&InstanceIdRefreshResult> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1419,7 +1414,6 @@ impl RefreshCvmInstanceIdResponse {
     pub fn as_v20260121(&self) -> ::std::option::Option<&InstanceIdRefreshResult> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1429,7 +1423,6 @@ impl RefreshCvmInstanceIdResponse {
     ) -> ::std::option::Option<&InstanceIdRefreshResultV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1439,7 +1432,6 @@ impl RefreshCvmInstanceIdResponse {
     ) -> ::std::option::Option<&InstanceIdRefreshResultV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1521,7 +1513,6 @@ impl RefreshCvmInstanceIdsResponse {
     ) -> ::std::option::Option<&BatchInstanceIdRefreshResponse> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1531,7 +1522,6 @@ impl RefreshCvmInstanceIdsResponse {
     ) -> ::std::option::Option<&BatchInstanceIdRefreshResponse> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1541,7 +1531,6 @@ impl RefreshCvmInstanceIdsResponse {
     ) -> ::std::option::Option<&BatchInstanceIdRefreshResponseV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1551,7 +1540,6 @@ impl RefreshCvmInstanceIdsResponse {
     ) -> ::std::option::Option<&BatchInstanceIdRefreshResponseV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// `SaveIntentBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1191,7 +1190,6 @@ pub struct SystemInfo {
 }
 impl SshKeyCreateRequest {
     /// Creates a `SshKeyCreateRequest` from its required fields (`name`, `public_key`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         public_key: impl ::std::convert::Into<::std::string::String>,

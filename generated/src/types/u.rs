@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// Unified view of KMS contracts and nodes.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1373,7 +1372,6 @@ impl ::std::convert::TryFrom<::std::string::String> for UsersOrderByField {
 }
 impl UpdateCvmEnvsBody {
     /// Creates a `UpdateCvmEnvsBody` from its required fields (`encrypted_env`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(encrypted_env: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             compose_hash: ::std::option::Option::None,
@@ -1412,21 +1410,18 @@ impl UpdateCvmEnvsBody {
 }
 impl UpdateCvmListedBody {
     /// Creates a `UpdateCvmListedBody` from its required fields (`listed`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(listed: bool) -> Self {
         Self { listed }
     }
 }
 impl UpdateCvmNameBody {
     /// Creates a `UpdateCvmNameBody` from its required fields (`name`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { name: name.into() }
     }
 }
 impl UpdateCvmRequest {
     /// Creates a `UpdateCvmRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             allow_force_stop: ::std::option::Option::None,
@@ -1557,7 +1552,6 @@ impl UpdateCvmRequest {
 }
 impl UpdateCvmScheduledDeleteBody {
     /// Creates a `UpdateCvmScheduledDeleteBody` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             scheduled_delete_at: ::std::option::Option::None,
@@ -1575,7 +1569,6 @@ impl UpdateCvmScheduledDeleteBody {
 }
 impl UpdateCvmSshKeysRequest {
     /// Creates a `UpdateCvmSshKeysRequest` from its required fields (`ssh_key_ids`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         ssh_key_ids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
@@ -1603,7 +1596,6 @@ impl UpdateCvmSshKeysRequest {
 }
 impl UpdateCvmVisibilityBody {
     /// Creates a `UpdateCvmVisibilityBody` from its required fields (`public_logs`, `public_sysinfo`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(public_logs: bool, public_sysinfo: bool) -> Self {
         Self {
             public_logs,
@@ -1620,7 +1612,6 @@ impl UpdateCvmVisibilityBody {
 }
 impl UpdateNetworkConfigRequest {
     /// Creates a `UpdateNetworkConfigRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             gateway_urls: ::std::option::Option::None,
@@ -1655,7 +1646,6 @@ impl UpdateNetworkConfigRequest {
 }
 impl UpdateOsImageBody {
     /// Creates a `UpdateOsImageBody` from its required fields (`os_image_name`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(os_image_name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             os_image_name: os_image_name.into(),
@@ -1664,7 +1654,6 @@ impl UpdateOsImageBody {
 }
 impl UpdatePortMappingsRequest {
     /// Creates a `UpdatePortMappingsRequest` from its required fields (`ports`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         ports: impl ::std::convert::Into<::std::vec::Vec<PortMappingEntry>>,
     ) -> Self {

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// Request to validate an email address.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -843,7 +842,6 @@ impl VmResponse {
     pub fn as_v20251028(&self) -> ::std::option::Option<&Vm> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -851,7 +849,6 @@ impl VmResponse {
     pub fn as_v20260121(&self) -> ::std::option::Option<&Vm> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -859,7 +856,6 @@ impl VmResponse {
     pub fn as_v20260522(&self) -> ::std::option::Option<&VmV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -867,7 +863,6 @@ impl VmResponse {
     pub fn as_v20260623(&self) -> ::std::option::Option<&VmV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// `WebhookCreateRequest`
 ///
@@ -992,7 +991,6 @@ impl<'de> ::serde::Deserialize<'de> for WriteOffDebtResponseTransactionId {
 }
 impl WebhookCreateRequest {
     /// Creates a `WebhookCreateRequest` from its required fields (`events`, `url`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         events: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
         url: impl ::std::convert::Into<::std::string::String>,
@@ -1025,7 +1023,6 @@ impl WebhookCreateRequest {
 }
 impl WebhookUpdateRequest {
     /// Creates a `WebhookUpdateRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             enabled: ::std::option::Option::None,
