@@ -1,9 +1,10 @@
-//! `README.md`: the crate's page on crates.io and the front page of its
-//! docs (`lib.rs` includes it): install, a quickstart with error handling,
-//! the blocking client, testing against a mock server, and the operations
-//! by tag. Written with the Phala names; the brand renames them for another
-//! API. Its code blocks are doctests, so they must compile as they are:
-//! whole programs, with no hidden `#` lines (crates.io would show them).
+//! `README.md`: the crate's page on the crate registry and the front page
+//! of its docs (`lib.rs` includes it): install, a quickstart with error
+//! handling, the blocking client, testing against a mock server, and the
+//! operations by tag. Written with the Phala names; the brand renames them
+//! for another API. Its code blocks are doctests, so they must compile as
+//! they are: whole programs, with no hidden `#` lines (the crate registry
+//! would show them).
 
 use std::collections::BTreeMap;
 
@@ -55,7 +56,7 @@ pub fn readme(
     out.push_str(
         "## Testing code that uses the client\n\n\
          Point the client at a local mock server, such as \
-         [wiremock](https://crates.io/crates/wiremock), with `base_url`; retries off keep \
+         [wiremock](https://docs.rs/wiremock), with `base_url`; retries off keep \
          a test of an error response to one request:\n\n\
          ```rust,no_run\n\
          fn client_for(mock_server_uri: &str) -> Result<phala_cloud::PhalaCloud, phala_cloud::PhalaCloudError> {\n\
