@@ -7,7 +7,7 @@
 //! an operation's generated code declares only what differs: its
 //! parameters, their setters and how it sends. A builder keeps the shared
 //! state in a [`Core`] field named `phala` and has an `execute_with_meta`
-//! method; [`request_builder!`] adds the rest.
+//! method; [`shared_methods!`] and [`shared_impls!`] add the rest.
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
@@ -74,44 +74,73 @@ impl<M> Clone for Core<'_, M> {
     }
 }
 
-/// The methods every operation's builder has, for a builder with a
-/// [`Core`] field `phala`, a `new` taking the required parameters and an
-/// `execute_with_meta` method:
+/// The methods every operation's builder has, written inside its `impl<'a,
+/// M: Mode>` block (so the docs show them with the setters, as one block):
 ///
 /// ```text
-/// request_builder!(GetCvmInfoBuilder -> types::CvmInfo, versioned, (cvm_id) { page });
+/// shared_methods!(types::CvmInfo, versioned);
 /// ```
 ///
-/// adds `send`, `send_with_meta`, `.await` (for the async modes) and, with
-/// the `dynamic` feature, `from_json`, which reads the required parameters
-/// (in parentheses) and the optional ones (in braces) by name. `versioned`
-/// adds the `api_version` setter; a version literal in its place says the
-/// operation pins that version; `unversioned` (an API without a version
-/// header) adds none.
-macro_rules! request_builder {
-    ($builder:ident -> $output:ty, $version:tt, ($($required:ident),*) {$($optional:ident),*}) => {
-        $crate::builder::request_builder!(@version $builder $version);
-        $crate::builder::request_builder!(@from_json $builder ($($required),*) {$($optional),*});
+/// adds `send` and `send_with_meta`, which return `$output`, for a builder
+/// with a [`Core`] field `phala` and an `execute_with_meta` method.
+/// `versioned` adds the `api_version` setter; a version literal in its
+/// place says the operation pins that version; `unversioned` (an API
+/// without a version header) adds none.
+macro_rules! shared_methods {
+    ($output:ty, $version:tt) => {
+        $crate::builder::shared_methods!(@api_version $version);
 
-        impl<'a, M: $crate::safe::Mode> $builder<'a, M> {
-            /// Sends the request and decodes the response: a future for the
-            /// async client, the result itself for the blocking one.
-            pub fn send(self) -> M::Sent<'a, $output> {
-                let client = self.phala.client();
-                M::send(client, ::std::boxed::Box::pin(self.execute()))
-            }
-
-            /// Like `send`, keeping the response's status, headers and request id.
-            pub fn send_with_meta(self) -> M::Sent<'a, $crate::Response<$output>> {
-                let client = self.phala.client();
-                M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-            }
-
-            async fn execute(self) -> ::std::result::Result<$output, $crate::PhalaCloudError> {
-                self.execute_with_meta().await.map($crate::Response::into_data)
-            }
+        /// Sends the request and decodes the response: a future for the
+        /// async client, the result itself for the blocking one.
+        pub fn send(self) -> M::Sent<'a, $output> {
+            let client = self.phala.client();
+            M::send(client, ::std::boxed::Box::pin(self.execute()))
         }
 
+        /// Like `send`, keeping the response's status, headers and request id.
+        pub fn send_with_meta(self) -> M::Sent<'a, $crate::Response<$output>> {
+            let client = self.phala.client();
+            M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
+        }
+
+        async fn execute(self) -> ::std::result::Result<$output, $crate::PhalaCloudError> {
+            self.execute_with_meta().await.map($crate::Response::into_data)
+        }
+    };
+    (@api_version unversioned) => {};
+    (@api_version versioned) => {
+        /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
+        pub fn api_version(mut self, version: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.phala.set_version(version.into());
+            self
+        }
+    };
+    (@api_version $pin:literal) => {
+        #[doc = concat!(
+            "Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this operation sends `",
+            $pin,
+            "`, its pinned version, whatever the client's."
+        )]
+        pub fn api_version(mut self, version: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.phala.set_version(version.into());
+            self
+        }
+    };
+}
+pub(crate) use shared_methods;
+
+/// The trait impls every operation's builder has, beside it:
+///
+/// ```text
+/// shared_impls!(GetCvmInfoBuilder -> types::CvmInfo, (cvm_id) { page });
+/// ```
+///
+/// adds `IntoFuture` (`.await` in the async modes) and, with the `dynamic`
+/// feature, `from_json`, which reads the required parameters (in
+/// parentheses, in the order `new` takes them) and the optional ones (in
+/// braces) from JSON arguments by name.
+macro_rules! shared_impls {
+    ($builder:ident -> $output:ty, ($($required:ident),*) {$($optional:ident),*}) => {
         impl<'a, M: $crate::safe::AsyncMode> ::std::future::IntoFuture for $builder<'a, M> {
             type Output = M::Output<$output>;
             type IntoFuture = $crate::safe::BoxFuture<'a, M::Output<$output>>;
@@ -120,29 +149,8 @@ macro_rules! request_builder {
                 M::future(::std::boxed::Box::pin(self.execute()))
             }
         }
-    };
-    (@version $builder:ident unversioned) => {};
-    (@version $builder:ident versioned) => {
-        impl<'a, M: $crate::safe::Mode> $builder<'a, M> {
-            /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-            pub fn api_version(mut self, version: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.phala.set_version(version.into());
-                self
-            }
-        }
-    };
-    (@version $builder:ident $pin:literal) => {
-        impl<'a, M: $crate::safe::Mode> $builder<'a, M> {
-            #[doc = concat!(
-                "Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this operation sends `",
-                $pin,
-                "`, its pinned version, whatever the client's."
-            )]
-            pub fn api_version(mut self, version: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.phala.set_version(version.into());
-                self
-            }
-        }
+
+        $crate::builder::shared_impls!(@from_json $builder ($($required),*) {$($optional),*});
     };
     // Three shapes, so that none leaves an argument or a `mut` unused.
     (@from_json $builder:ident () {}) => {
@@ -192,4 +200,4 @@ macro_rules! request_builder {
         }
     };
 }
-pub(crate) use request_builder;
+pub(crate) use shared_impls;

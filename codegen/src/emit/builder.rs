@@ -3,8 +3,8 @@
 //! setters and how it sends, and the four methods that start it: `name` and
 //! `safe_name` on `PhalaCloud` and on `blocking::PhalaCloud`. What every
 //! builder shares (`send`, `send_with_meta`, `api_version`, `IntoFuture`,
-//! `from_json` for the `dynamic` feature) is the runtime's
-//! `request_builder!` (`codegen/runtime/builder.rs`), which each builder
+//! `from_json` for the `dynamic` feature) is the runtime's `shared_methods!`
+//! and `shared_impls!` (`codegen/runtime/builder.rs`), which each builder
 //! invokes with what differs.
 
 use heck::ToUpperCamelCase;
@@ -34,9 +34,9 @@ pub fn builder(
     check_field_names(op, fields)?;
     let names = Names::of(op)?;
     let definition = definition(op, &names, fields);
-    let methods = builder_methods(op, &names, fields, &output, send_body);
+    let methods = builder_methods(op, &names, fields, &output, send_body, versioned);
     let negotiated = captured.map(|body| negotiated(op, &names, fields, body));
-    let shared = shared(op, &names, fields, &output, versioned);
+    let shared = shared_impls(&names, fields, &output);
     let (client, blocking) = starters(op, &names, fields);
     Ok(Emitted {
         items: quote! {
@@ -127,7 +127,8 @@ fn definition(op: &Operation, names: &Names, fields: &[Field]) -> TokenStream {
     }
 }
 
-/// `new`, the setters and `execute_with_meta`, which rejects an empty path
+/// `new`, the setters, the shared methods (`api_version`, `send`,
+/// `send_with_meta`) and `execute_with_meta`, which rejects an empty path
 /// parameter before anything is sent.
 fn builder_methods(
     op: &Operation,
@@ -135,6 +136,7 @@ fn builder_methods(
     fields: &[Field],
     output: &TokenStream,
     send_body: TokenStream,
+    versioned: bool,
 ) -> TokenStream {
     let builder = &names.builder;
     let params = fields.iter().filter(|f| f.required).map(|f| {
@@ -159,6 +161,11 @@ fn builder_methods(
             }
         }
     });
+    let version = match (&op.version_pin, versioned) {
+        (_, false) => quote!(unversioned),
+        (Some(pin), true) => quote!(#pin),
+        (None, true) => quote!(versioned),
+    };
     let prelude = prelude(op, fields);
     quote! {
         impl<'a, M: Mode> #builder<'a, M> {
@@ -171,6 +178,8 @@ fn builder_methods(
 
             #(#setters)*
 
+            shared_methods!(#output, #version);
+
             async fn execute_with_meta(
                 self,
             ) -> ::std::result::Result<runtime::Response<#output>, PhalaCloudError> {
@@ -181,25 +190,14 @@ fn builder_methods(
     }
 }
 
-/// The `request_builder!` call that adds what every builder shares: the
-/// senders, `.await`, `from_json` and, for a versioned API, `api_version`.
-fn shared(
-    op: &Operation,
-    names: &Names,
-    fields: &[Field],
-    output: &TokenStream,
-    versioned: bool,
-) -> TokenStream {
+/// The `shared_impls!` call that adds `.await` and `from_json`, naming
+/// the parameters `from_json` reads.
+fn shared_impls(names: &Names, fields: &[Field], output: &TokenStream) -> TokenStream {
     let builder = &names.builder;
-    let version = match (&op.version_pin, versioned) {
-        (_, false) => quote!(unversioned),
-        (Some(pin), true) => quote!(#pin),
-        (None, true) => quote!(versioned),
-    };
     let required = fields.iter().filter(|f| f.required).map(|f| &f.ident);
     let optional = fields.iter().filter(|f| !f.required).map(|f| &f.ident);
     quote! {
-        request_builder!(#builder -> #output, #version, (#(#required),*) { #(#optional),* });
+        shared_impls!(#builder -> #output, (#(#required),*) { #(#optional),* });
     }
 }
 

@@ -66,7 +66,7 @@ pub fn emit(
                 .then(|| quote! { use crate::types; });
             let file = quote! {
                 use crate::blocking;
-                use crate::builder::{request_builder, Core};
+                use crate::builder::{shared_impls, shared_methods, Core};
                 use crate::error::PhalaCloudError;
                 use crate::runtime;
                 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};

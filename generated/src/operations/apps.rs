@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-use crate::builder::{request_builder, Core};
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
@@ -22,6 +22,7 @@ impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
             app_id,
         }
     }
+    shared_methods!(types::CheckAppCvmsIsAllowedResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -35,9 +36,8 @@ impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
         runtime::finish(raw.check_app_cvms_is_allowed(&self.app_id), &raw).await
     }
 }
-request_builder!(
-    CheckAppCvmsIsAllowedBuilder -> types::CheckAppCvmsIsAllowedResponse, versioned,
-    (app_id) {}
+shared_impls!(
+    CheckAppCvmsIsAllowedBuilder -> types::CheckAppCvmsIsAllowedResponse, (app_id) {}
 );
 /// A `POST /api/v1/apps/{app_id}/is-allowed` request, started by [`PhalaCloud::check_app_is_allowed`] or [`PhalaCloud::safe_check_app_is_allowed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -58,6 +58,7 @@ impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::AppIsAllowedResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -71,8 +72,8 @@ impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
         runtime::finish(raw.check_app_is_allowed(&self.app_id, &self.body), &raw).await
     }
 }
-request_builder!(
-    CheckAppIsAllowedBuilder -> types::AppIsAllowedResponse, versioned, (app_id, body) {}
+shared_impls!(
+    CheckAppIsAllowedBuilder -> types::AppIsAllowedResponse, (app_id, body) {}
 );
 /// A `POST /api/v1/apps/{app_id}/instances` request, started by [`PhalaCloud::create_app_instance`] or [`PhalaCloud::safe_create_app_instance`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -93,6 +94,7 @@ impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::VmResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
@@ -103,9 +105,7 @@ impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
         runtime::finish(raw.create_app_instance(&self.app_id, &self.body), &raw).await
     }
 }
-request_builder!(
-    CreateAppInstanceBuilder -> types::VmResponse, versioned, (app_id, body) {}
-);
+shared_impls!(CreateAppInstanceBuilder -> types::VmResponse, (app_id, body) {});
 /// A `GET /api/v1/apps/{app_id}/attestations` request, started by [`PhalaCloud::get_app_attestation`] or [`PhalaCloud::safe_get_app_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppAttestationBuilder<'a, M = Raise> {
@@ -119,6 +119,7 @@ impl<'a, M: Mode> GetAppAttestationBuilder<'a, M> {
             app_id,
         }
     }
+    shared_methods!(types::AppAttestationResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -132,9 +133,7 @@ impl<'a, M: Mode> GetAppAttestationBuilder<'a, M> {
         runtime::finish(raw.get_app_attestation(&self.app_id), &raw).await
     }
 }
-request_builder!(
-    GetAppAttestationBuilder -> types::AppAttestationResponse, versioned, (app_id) {}
-);
+shared_impls!(GetAppAttestationBuilder -> types::AppAttestationResponse, (app_id) {});
 /// A `GET /api/v1/apps/{app_id}/cvms` request, started by [`PhalaCloud::get_app_cvms`] or [`PhalaCloud::safe_get_app_cvms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppCvmsBuilder<'a, M = Raise> {
@@ -148,6 +147,7 @@ impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
             app_id,
         }
     }
+    shared_methods!(::std::vec::Vec < types::GetAppCvmsResponseItem >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -161,9 +161,8 @@ impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
         runtime::finish(raw.get_app_cvms(&self.app_id), &raw).await
     }
 }
-request_builder!(
-    GetAppCvmsBuilder -> ::std::vec::Vec < types::GetAppCvmsResponseItem >, versioned,
-    (app_id) {}
+shared_impls!(
+    GetAppCvmsBuilder -> ::std::vec::Vec < types::GetAppCvmsResponseItem >, (app_id) {}
 );
 /// A `GET /api/v1/apps/{app_id}/device-allowlist` request, started by [`PhalaCloud::get_app_device_allowlist`] or [`PhalaCloud::safe_get_app_device_allowlist`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -178,6 +177,7 @@ impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
             app_id,
         }
     }
+    shared_methods!(types::GetAppDeviceAllowlistResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -191,9 +191,8 @@ impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
         runtime::finish(raw.get_app_device_allowlist(&self.app_id), &raw).await
     }
 }
-request_builder!(
-    GetAppDeviceAllowlistBuilder -> types::GetAppDeviceAllowlistResponse, versioned,
-    (app_id) {}
+shared_impls!(
+    GetAppDeviceAllowlistBuilder -> types::GetAppDeviceAllowlistResponse, (app_id) {}
 );
 /// A `GET /api/v1/apps/filter-options` request, started by [`PhalaCloud::get_app_filter_options`] or [`PhalaCloud::safe_get_app_filter_options`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -206,6 +205,7 @@ impl<'a, M: Mode> GetAppFilterOptionsBuilder<'a, M> {
             phala: Core::new(phala_client),
         }
     }
+    shared_methods!(types::FilterOptionsResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -218,9 +218,7 @@ impl<'a, M: Mode> GetAppFilterOptionsBuilder<'a, M> {
         runtime::finish(raw.get_app_filter_options(), &raw).await
     }
 }
-request_builder!(
-    GetAppFilterOptionsBuilder -> types::FilterOptionsResponse, versioned, () {}
-);
+shared_impls!(GetAppFilterOptionsBuilder -> types::FilterOptionsResponse, () {});
 /// A `GET /api/v1/apps/{app_id}` request, started by [`PhalaCloud::get_app_info`] or [`PhalaCloud::safe_get_app_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppInfoBuilder<'a, M = Raise> {
@@ -234,6 +232,7 @@ impl<'a, M: Mode> GetAppInfoBuilder<'a, M> {
             app_id,
         }
     }
+    shared_methods!(types::GetAppInfoResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -247,7 +246,7 @@ impl<'a, M: Mode> GetAppInfoBuilder<'a, M> {
         runtime::finish(raw.get_app_info(&self.app_id), &raw).await
     }
 }
-request_builder!(GetAppInfoBuilder -> types::GetAppInfoResponse, versioned, (app_id) {});
+shared_impls!(GetAppInfoBuilder -> types::GetAppInfoResponse, (app_id) {});
 /// A `GET /api/v1/apps/{app_id}/kms-info` request, started by [`PhalaCloud::get_app_kms_info`] or [`PhalaCloud::safe_get_app_kms_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppKmsInfoBuilder<'a, M = Raise> {
@@ -261,6 +260,7 @@ impl<'a, M: Mode> GetAppKmsInfoBuilder<'a, M> {
             app_id,
         }
     }
+    shared_methods!(types::AppKmsInfoResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -274,9 +274,7 @@ impl<'a, M: Mode> GetAppKmsInfoBuilder<'a, M> {
         runtime::finish(raw.get_app_kms_info(&self.app_id), &raw).await
     }
 }
-request_builder!(
-    GetAppKmsInfoBuilder -> types::AppKmsInfoResponse, versioned, (app_id) {}
-);
+shared_impls!(GetAppKmsInfoBuilder -> types::AppKmsInfoResponse, (app_id) {});
 /// A `GET /api/v1/apps` request, started by [`PhalaCloud::get_app_list`] or [`PhalaCloud::safe_get_app_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppListBuilder<'a, M = Raise> {
@@ -389,6 +387,7 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::GetAppListResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -435,10 +434,9 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    GetAppListBuilder -> types::GetAppListResponse, versioned, () { base_image,
-    instance_type, kms_slug, kms_type, listed, node, page, page_size, region, search,
-    status }
+shared_impls!(
+    GetAppListBuilder -> types::GetAppListResponse, () { base_image, instance_type,
+    kms_slug, kms_type, listed, node, page, page_size, region, search, status }
 );
 impl<'a, M: Mode> GetAppListBuilder<'a, M> {
     fn into_async(self) -> GetAppListBuilder<'a, Raise> {
@@ -522,6 +520,7 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
         self.raw_compose_file = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::AppRevisionDetailResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -545,8 +544,8 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    GetAppRevisionDetailBuilder -> types::AppRevisionDetailResponse, versioned, (app_id,
+shared_impls!(
+    GetAppRevisionDetailBuilder -> types::AppRevisionDetailResponse, (app_id,
     revision_id) { raw_compose_file }
 );
 /// A `GET /api/v1/apps/{app_id}/revisions` request, started by [`PhalaCloud::get_app_revisions`] or [`PhalaCloud::safe_get_app_revisions`]; `.await` (or `.send().await`) sends it.
@@ -576,6 +575,7 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::AppRevisionsResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -606,9 +606,8 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
         runtime::finish(raw.get_app_revisions(&self.app_id, page, page_size), &raw).await
     }
 }
-request_builder!(
-    GetAppRevisionsBuilder -> types::AppRevisionsResponse, versioned, (app_id) { page,
-    page_size }
+shared_impls!(
+    GetAppRevisionsBuilder -> types::AppRevisionsResponse, (app_id) { page, page_size }
 );
 impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
     fn into_async(self) -> GetAppRevisionsBuilder<'a, Raise> {
@@ -682,6 +681,7 @@ impl<'a, M: Mode> GetAppTcbEvaluationBuilder<'a, M> {
             app_id,
         }
     }
+    shared_methods!(types::TcbEvaluationResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -695,9 +695,7 @@ impl<'a, M: Mode> GetAppTcbEvaluationBuilder<'a, M> {
         runtime::finish(raw.get_app_tcb_evaluation(&self.app_id), &raw).await
     }
 }
-request_builder!(
-    GetAppTcbEvaluationBuilder -> types::TcbEvaluationResponse, versioned, (app_id) {}
-);
+shared_impls!(GetAppTcbEvaluationBuilder -> types::TcbEvaluationResponse, (app_id) {});
 /// A `GET /api/v1/apps/{app_id}/usage` request, started by [`PhalaCloud::get_app_usage`] or [`PhalaCloud::safe_get_app_usage`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppUsageBuilder<'a, M = Raise> {
@@ -745,6 +743,7 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
         self.start_date = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::AppUsageResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -791,9 +790,9 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    GetAppUsageBuilder -> types::AppUsageResponse, versioned, (app_id) { end_date, limit,
-    offset, start_date }
+shared_impls!(
+    GetAppUsageBuilder -> types::AppUsageResponse, (app_id) { end_date, limit, offset,
+    start_date }
 );
 impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
     fn into_async(self) -> GetAppUsageBuilder<'a, Raise> {
@@ -880,6 +879,7 @@ impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
             compose_hash,
         }
     }
+    shared_methods!(types::PendingUpdatePreview, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -904,9 +904,9 @@ impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    GetPendingUpdatePreviewBuilder -> types::PendingUpdatePreview, versioned, (app_id,
-    vm_uuid, compose_hash) {}
+shared_impls!(
+    GetPendingUpdatePreviewBuilder -> types::PendingUpdatePreview, (app_id, vm_uuid,
+    compose_hash) {}
 );
 /// A `GET /api/v1/apps/{app_id}/pending-updates` request, started by [`PhalaCloud::get_pending_updates`] or [`PhalaCloud::safe_get_pending_updates`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -921,6 +921,7 @@ impl<'a, M: Mode> GetPendingUpdatesBuilder<'a, M> {
             app_id,
         }
     }
+    shared_methods!(types::PendingUpdatesResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -934,9 +935,7 @@ impl<'a, M: Mode> GetPendingUpdatesBuilder<'a, M> {
         runtime::finish(raw.get_pending_updates(&self.app_id), &raw).await
     }
 }
-request_builder!(
-    GetPendingUpdatesBuilder -> types::PendingUpdatesResponse, versioned, (app_id) {}
-);
+shared_impls!(GetPendingUpdatesBuilder -> types::PendingUpdatesResponse, (app_id) {});
 /// A `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_app_revision`] or [`PhalaCloud::safe_redeploy_app_revision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RedeployAppRevisionBuilder<'a, M = Raise> {
@@ -976,6 +975,7 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -997,8 +997,8 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    RedeployAppRevisionBuilder -> ::serde_json::Value, versioned, (app_id, revision_id) {
+shared_impls!(
+    RedeployAppRevisionBuilder -> ::serde_json::Value, (app_id, revision_id) {
     transaction_hash, body }
 );
 /// A `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` request, started by [`PhalaCloud::replicate_app_cvm`] or [`PhalaCloud::safe_replicate_app_cvm`]; `.await` (or `.send().await`) sends it.
@@ -1040,6 +1040,7 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::Vm, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
@@ -1061,9 +1062,8 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    ReplicateAppCvmBuilder -> types::Vm, versioned, (app_id, vm_uuid) { x_prepare_only,
-    body }
+shared_impls!(
+    ReplicateAppCvmBuilder -> types::Vm, (app_id, vm_uuid) { x_prepare_only, body }
 );
 /// # Apps
 ///

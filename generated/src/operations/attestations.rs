@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-use crate::builder::{request_builder, Core};
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
@@ -22,6 +22,7 @@ impl<'a, M: Mode> CheckRawAttestationBuilder<'a, M> {
             checksum,
         }
     }
+    shared_methods!((), versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
@@ -32,7 +33,7 @@ impl<'a, M: Mode> CheckRawAttestationBuilder<'a, M> {
         runtime::finish(raw.check_raw_attestation(&self.checksum), &raw).await
     }
 }
-request_builder!(CheckRawAttestationBuilder -> (), versioned, (checksum) {});
+shared_impls!(CheckRawAttestationBuilder -> (), (checksum) {});
 /// A `GET /api/v1/attestations/collateral/{checksum}` request, started by [`PhalaCloud::get_attestation_collateral`] or [`PhalaCloud::safe_get_attestation_collateral`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAttestationCollateralBuilder<'a, M = Raise> {
@@ -46,6 +47,7 @@ impl<'a, M: Mode> GetAttestationCollateralBuilder<'a, M> {
             checksum,
         }
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -56,9 +58,7 @@ impl<'a, M: Mode> GetAttestationCollateralBuilder<'a, M> {
         runtime::finish(raw.get_attestation_collateral(&self.checksum), &raw).await
     }
 }
-request_builder!(
-    GetAttestationCollateralBuilder -> ::serde_json::Value, versioned, (checksum) {}
-);
+shared_impls!(GetAttestationCollateralBuilder -> ::serde_json::Value, (checksum) {});
 /// A `GET /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::get_raw_attestation`] or [`PhalaCloud::safe_get_raw_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRawAttestationBuilder<'a, M = Raise> {
@@ -72,6 +72,7 @@ impl<'a, M: Mode> GetRawAttestationBuilder<'a, M> {
             checksum,
         }
     }
+    shared_methods!(::std::vec::Vec < u8 >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::std::vec::Vec<u8>>, PhalaCloudError> {
@@ -82,9 +83,7 @@ impl<'a, M: Mode> GetRawAttestationBuilder<'a, M> {
         runtime::finish_bytes(raw.get_raw_attestation(&self.checksum), &raw).await
     }
 }
-request_builder!(
-    GetRawAttestationBuilder -> ::std::vec::Vec < u8 >, versioned, (checksum) {}
-);
+shared_impls!(GetRawAttestationBuilder -> ::std::vec::Vec < u8 >, (checksum) {});
 /// A `GET /api/v1/attestations/device_ids` request, started by [`PhalaCloud::list_attestation_device_ids`] or [`PhalaCloud::safe_list_attestation_device_ids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationDeviceIdsBuilder<'a, M = Raise> {
@@ -96,6 +95,7 @@ impl<'a, M: Mode> ListAttestationDeviceIdsBuilder<'a, M> {
             phala: Core::new(phala_client),
         }
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -105,9 +105,7 @@ impl<'a, M: Mode> ListAttestationDeviceIdsBuilder<'a, M> {
         runtime::finish(raw.list_attestation_device_ids(), &raw).await
     }
 }
-request_builder!(
-    ListAttestationDeviceIdsBuilder -> ::serde_json::Value, versioned, () {}
-);
+shared_impls!(ListAttestationDeviceIdsBuilder -> ::serde_json::Value, () {});
 /// A `GET /api/v1/attestations/nodes` request, started by [`PhalaCloud::list_attestation_nodes`] or [`PhalaCloud::safe_list_attestation_nodes`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationNodesBuilder<'a, M = Raise> {
@@ -119,6 +117,7 @@ impl<'a, M: Mode> ListAttestationNodesBuilder<'a, M> {
             phala: Core::new(phala_client),
         }
     }
+    shared_methods!(::std::vec::Vec < types::NodeRef >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -131,9 +130,7 @@ impl<'a, M: Mode> ListAttestationNodesBuilder<'a, M> {
         runtime::finish(raw.list_attestation_nodes(), &raw).await
     }
 }
-request_builder!(
-    ListAttestationNodesBuilder -> ::std::vec::Vec < types::NodeRef >, versioned, () {}
-);
+shared_impls!(ListAttestationNodesBuilder -> ::std::vec::Vec < types::NodeRef >, () {});
 /// A `GET /api/v1/attestations/ppids` request, started by [`PhalaCloud::list_attestation_ppids`] or [`PhalaCloud::safe_list_attestation_ppids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationPpidsBuilder<'a, M = Raise> {
@@ -145,6 +142,7 @@ impl<'a, M: Mode> ListAttestationPpidsBuilder<'a, M> {
             phala: Core::new(phala_client),
         }
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -154,7 +152,7 @@ impl<'a, M: Mode> ListAttestationPpidsBuilder<'a, M> {
         runtime::finish(raw.list_attestation_ppids(), &raw).await
     }
 }
-request_builder!(ListAttestationPpidsBuilder -> ::serde_json::Value, versioned, () {});
+shared_impls!(ListAttestationPpidsBuilder -> ::serde_json::Value, () {});
 /// A `GET /api/v1/attestations/recent` request, started by [`PhalaCloud::list_recent_attestations`] or [`PhalaCloud::safe_list_recent_attestations`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRecentAttestationsBuilder<'a, M = Raise> {
@@ -180,6 +178,7 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
         self.skip = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -206,9 +205,7 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
         runtime::finish(raw.list_recent_attestations(limit, skip), &raw).await
     }
 }
-request_builder!(
-    ListRecentAttestationsBuilder -> ::serde_json::Value, versioned, () { limit, skip }
-);
+shared_impls!(ListRecentAttestationsBuilder -> ::serde_json::Value, () { limit, skip });
 /// A `POST /api/v1/attestations/verify` request, started by [`PhalaCloud::verify_attestation_upload`] or [`PhalaCloud::safe_verify_attestation_upload`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyAttestationUploadBuilder<'a, M = Raise> {
@@ -240,6 +237,7 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
         self.hex = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::VerificationResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -276,9 +274,8 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
         runtime::send_json(phala_client, &build, "verify_attestation_upload").await
     }
 }
-request_builder!(
-    VerifyAttestationUploadBuilder -> types::VerificationResponse, versioned, () { file,
-    hex }
+shared_impls!(
+    VerifyAttestationUploadBuilder -> types::VerificationResponse, () { file, hex }
 );
 /// A `GET /api/v1/attestations/view/{checksum}` request, started by [`PhalaCloud::view_attestation`] or [`PhalaCloud::safe_view_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -293,6 +290,7 @@ impl<'a, M: Mode> ViewAttestationBuilder<'a, M> {
             checksum,
         }
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -303,9 +301,7 @@ impl<'a, M: Mode> ViewAttestationBuilder<'a, M> {
         runtime::finish(raw.view_attestation(&self.checksum), &raw).await
     }
 }
-request_builder!(
-    ViewAttestationBuilder -> ::serde_json::Value, versioned, (checksum) {}
-);
+shared_impls!(ViewAttestationBuilder -> ::serde_json::Value, (checksum) {});
 /// # Attestations
 ///
 /// The 9 operations tagged `Attestations`, each with its `safe_` twin; [`crate::tags::attestations`] lists them with their requests and summaries.

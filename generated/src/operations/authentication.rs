@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-use crate::builder::{request_builder, Core};
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
@@ -20,6 +20,7 @@ impl<'a, M: Mode> GetCurrentUserBuilder<'a, M> {
             phala: Core::new(phala_client),
         }
     }
+    shared_methods!(types::GetCurrentUserResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -32,9 +33,7 @@ impl<'a, M: Mode> GetCurrentUserBuilder<'a, M> {
         runtime::finish(raw.get_current_user(), &raw).await
     }
 }
-request_builder!(
-    GetCurrentUserBuilder -> types::GetCurrentUserResponse, versioned, () {}
-);
+shared_impls!(GetCurrentUserBuilder -> types::GetCurrentUserResponse, () {});
 /// # Authentication
 ///
 /// The operation tagged `Authentication`, each with its `safe_` twin; [`crate::tags::authentication`] lists them with their requests and summaries.

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-use crate::builder::{request_builder, Core};
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
@@ -22,6 +22,7 @@ impl<'a, M: Mode> BatchStopCvmsBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::BatchStopResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -34,7 +35,7 @@ impl<'a, M: Mode> BatchStopCvmsBuilder<'a, M> {
         runtime::finish(raw.batch_stop_cvms(&self.body), &raw).await
     }
 }
-request_builder!(BatchStopCvmsBuilder -> types::BatchStopResponse, versioned, (body) {});
+shared_impls!(BatchStopCvmsBuilder -> types::BatchStopResponse, (body) {});
 /// A `POST /api/v1/cvms/{cvm_id}/operations/cancel` request, started by [`PhalaCloud::cancel_cvm_operation`] or [`PhalaCloud::safe_cancel_cvm_operation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelCvmOperationBuilder<'a, M = Raise> {
@@ -48,6 +49,7 @@ impl<'a, M: Mode> CancelCvmOperationBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(types::CancelOperationRequest, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -61,9 +63,7 @@ impl<'a, M: Mode> CancelCvmOperationBuilder<'a, M> {
         runtime::finish(raw.cancel_cvm_operation(&self.cvm_id), &raw).await
     }
 }
-request_builder!(
-    CancelCvmOperationBuilder -> types::CancelOperationRequest, versioned, (cvm_id) {}
-);
+shared_impls!(CancelCvmOperationBuilder -> types::CancelOperationRequest, (cvm_id) {});
 /// A `POST /api/v1/cvms/{cvm_id}/is-allowed` request, started by [`PhalaCloud::check_cvm_is_allowed`] or [`PhalaCloud::safe_check_cvm_is_allowed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckCvmIsAllowedBuilder<'a, M = Raise> {
@@ -83,6 +83,7 @@ impl<'a, M: Mode> CheckCvmIsAllowedBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::CvmIsAllowedResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -96,8 +97,8 @@ impl<'a, M: Mode> CheckCvmIsAllowedBuilder<'a, M> {
         runtime::finish(raw.check_cvm_is_allowed(&self.cvm_id, &self.body), &raw).await
     }
 }
-request_builder!(
-    CheckCvmIsAllowedBuilder -> types::CvmIsAllowedResponse, versioned, (cvm_id, body) {}
+shared_impls!(
+    CheckCvmIsAllowedBuilder -> types::CvmIsAllowedResponse, (cvm_id, body) {}
 );
 /// A `PATCH /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::commit_cvm_compose_file_update`] or [`PhalaCloud::safe_commit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -118,6 +119,7 @@ impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -132,9 +134,8 @@ impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    CommitCvmComposeFileUpdateBuilder -> ::serde_json::Value, versioned, (cvm_id, body)
-    {}
+shared_impls!(
+    CommitCvmComposeFileUpdateBuilder -> ::serde_json::Value, (cvm_id, body) {}
 );
 /// A `POST /api/v1/cvms` request, started by [`PhalaCloud::commit_cvm_provision`] or [`PhalaCloud::safe_commit_cvm_provision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -149,6 +150,7 @@ impl<'a, M: Mode> CommitCvmProvisionBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::VmResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
@@ -158,7 +160,7 @@ impl<'a, M: Mode> CommitCvmProvisionBuilder<'a, M> {
         runtime::finish(raw.commit_cvm_provision(&self.body), &raw).await
     }
 }
-request_builder!(CommitCvmProvisionBuilder -> types::VmResponse, versioned, (body) {});
+shared_impls!(CommitCvmProvisionBuilder -> types::VmResponse, (body) {});
 /// A `POST /api/v1/cvms/{cvm_id}/commit-replica` request, started by [`PhalaCloud::commit_cvm_replica`] or [`PhalaCloud::safe_commit_cvm_replica`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmReplicaBuilder<'a, M = Raise> {
@@ -188,6 +190,7 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
         self.token = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -202,9 +205,7 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    CommitCvmReplicaBuilder -> ::serde_json::Value, versioned, (cvm_id, body) { token }
-);
+shared_impls!(CommitCvmReplicaBuilder -> ::serde_json::Value, (cvm_id, body) { token });
 /// A `POST /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::commit_cvm_update`] or [`PhalaCloud::safe_commit_cvm_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmUpdateBuilder<'a, M = Raise> {
@@ -234,6 +235,7 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
         self.token = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::InProgressResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -251,9 +253,8 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    CommitCvmUpdateBuilder -> types::InProgressResponse, versioned, (cvm_id, body) {
-    token }
+shared_impls!(
+    CommitCvmUpdateBuilder -> types::InProgressResponse, (cvm_id, body) { token }
 );
 /// A `POST /api/v1/cvms/workload` request, started by [`PhalaCloud::create_cvm_for_workload`] or [`PhalaCloud::safe_create_cvm_for_workload`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -271,6 +272,7 @@ impl<'a, M: Mode> CreateCvmForWorkloadBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::Vm, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
@@ -280,7 +282,7 @@ impl<'a, M: Mode> CreateCvmForWorkloadBuilder<'a, M> {
         runtime::finish(raw.create_cvm_for_workload(&self.body), &raw).await
     }
 }
-request_builder!(CreateCvmForWorkloadBuilder -> types::Vm, versioned, (body) {});
+shared_impls!(CreateCvmForWorkloadBuilder -> types::Vm, (body) {});
 /// A `POST /api/v1/cvms/eliza` request, started by [`PhalaCloud::create_eliza_from_provision`] or [`PhalaCloud::safe_create_eliza_from_provision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateElizaFromProvisionBuilder<'a, M = Raise> {
@@ -294,6 +296,7 @@ impl<'a, M: Mode> CreateElizaFromProvisionBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::Vm, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
@@ -303,7 +306,7 @@ impl<'a, M: Mode> CreateElizaFromProvisionBuilder<'a, M> {
         runtime::finish(raw.create_eliza_from_provision(&self.body), &raw).await
     }
 }
-request_builder!(CreateElizaFromProvisionBuilder -> types::Vm, versioned, (body) {});
+shared_impls!(CreateElizaFromProvisionBuilder -> types::Vm, (body) {});
 /// A `DELETE /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::delete_cvm`] or [`PhalaCloud::safe_delete_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCvmBuilder<'a, M = Raise> {
@@ -317,6 +320,7 @@ impl<'a, M: Mode> DeleteCvmBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!((), versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
@@ -327,7 +331,7 @@ impl<'a, M: Mode> DeleteCvmBuilder<'a, M> {
         runtime::finish(raw.delete_cvm(&self.cvm_id), &raw).await
     }
 }
-request_builder!(DeleteCvmBuilder -> (), versioned, (cvm_id) {});
+shared_impls!(DeleteCvmBuilder -> (), (cvm_id) {});
 /// A `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose` request, started by [`PhalaCloud::diagnose_custom_domains`] or [`PhalaCloud::safe_diagnose_custom_domains`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DiagnoseCustomDomainsBuilder<'a, M = Raise> {
@@ -347,6 +351,7 @@ impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::DiagnosisResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -361,9 +366,8 @@ impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    DiagnoseCustomDomainsBuilder -> types::DiagnosisResponse, versioned, (cvm_id, body)
-    {}
+shared_impls!(
+    DiagnoseCustomDomainsBuilder -> types::DiagnosisResponse, (cvm_id, body) {}
 );
 /// A `GET /api/v1/cvms/{cvm_id}/available-os-images` request, started by [`PhalaCloud::get_available_os_images`] or [`PhalaCloud::safe_get_available_os_images`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -378,6 +382,9 @@ impl<'a, M: Mode> GetAvailableOsImagesBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(
+        ::std::vec::Vec < types::PatchComposeFileAvailableOsImage >, versioned
+    );
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -391,9 +398,9 @@ impl<'a, M: Mode> GetAvailableOsImagesBuilder<'a, M> {
         runtime::finish(raw.get_available_os_images(&self.cvm_id), &raw).await
     }
 }
-request_builder!(
+shared_impls!(
     GetAvailableOsImagesBuilder -> ::std::vec::Vec <
-    types::PatchComposeFileAvailableOsImage >, versioned, (cvm_id) {}
+    types::PatchComposeFileAvailableOsImage >, (cvm_id) {}
 );
 /// A `GET /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::get_commit_update_info`] or [`PhalaCloud::safe_get_commit_update_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -414,6 +421,7 @@ impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
             token,
         }
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -425,9 +433,7 @@ impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    GetCommitUpdateInfoBuilder -> ::serde_json::Value, versioned, (cvm_id, token) {}
-);
+shared_impls!(GetCommitUpdateInfoBuilder -> ::serde_json::Value, (cvm_id, token) {});
 /// A `GET /api/v1/cvms/{cvm_id}/attestation` request, started by [`PhalaCloud::get_cvm_attestation`] or [`PhalaCloud::safe_get_cvm_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmAttestationBuilder<'a, M = Raise> {
@@ -441,6 +447,7 @@ impl<'a, M: Mode> GetCvmAttestationBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(types::CvmAttestation, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -454,9 +461,7 @@ impl<'a, M: Mode> GetCvmAttestationBuilder<'a, M> {
         runtime::finish(raw.get_cvm_attestation(&self.cvm_id), &raw).await
     }
 }
-request_builder!(
-    GetCvmAttestationBuilder -> types::CvmAttestation, versioned, (cvm_id) {}
-);
+shared_impls!(GetCvmAttestationBuilder -> types::CvmAttestation, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::get_cvm_compose_file`] or [`PhalaCloud::safe_get_cvm_compose_file`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmComposeFileBuilder<'a, M = Raise> {
@@ -480,6 +485,7 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
         self.raw = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::ComposeFileResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -497,9 +503,7 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    GetCvmComposeFileBuilder -> types::ComposeFileResponse, versioned, (cvm_id) { raw }
-);
+shared_impls!(GetCvmComposeFileBuilder -> types::ComposeFileResponse, (cvm_id) { raw });
 /// A `GET /api/v1/cvms/{cvm_id}/composition` request, started by [`PhalaCloud::get_cvm_containers_stats`] or [`PhalaCloud::safe_get_cvm_containers_stats`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmContainersStatsBuilder<'a, M = Raise> {
@@ -513,6 +517,7 @@ impl<'a, M: Mode> GetCvmContainersStatsBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(types::CvmComposition, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -526,9 +531,7 @@ impl<'a, M: Mode> GetCvmContainersStatsBuilder<'a, M> {
         runtime::finish(raw.get_cvm_containers_stats(&self.cvm_id), &raw).await
     }
 }
-request_builder!(
-    GetCvmContainersStatsBuilder -> types::CvmComposition, versioned, (cvm_id) {}
-);
+shared_impls!(GetCvmContainersStatsBuilder -> types::CvmComposition, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` request, started by [`PhalaCloud::get_cvm_docker_compose`] or [`PhalaCloud::safe_get_cvm_docker_compose`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmDockerComposeBuilder<'a, M = Raise> {
@@ -542,6 +545,7 @@ impl<'a, M: Mode> GetCvmDockerComposeBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(::std::string::String, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -555,9 +559,7 @@ impl<'a, M: Mode> GetCvmDockerComposeBuilder<'a, M> {
         runtime::finish(raw.get_cvm_docker_compose(&self.cvm_id), &raw).await
     }
 }
-request_builder!(
-    GetCvmDockerComposeBuilder -> ::std::string::String, versioned, (cvm_id) {}
-);
+shared_impls!(GetCvmDockerComposeBuilder -> ::std::string::String, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::get_cvm_info`] or [`PhalaCloud::safe_get_cvm_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmInfoBuilder<'a, M = Raise> {
@@ -571,6 +573,7 @@ impl<'a, M: Mode> GetCvmInfoBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(types::GetCvmInfoResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -584,7 +587,7 @@ impl<'a, M: Mode> GetCvmInfoBuilder<'a, M> {
         runtime::finish(raw.get_cvm_info(&self.cvm_id), &raw).await
     }
 }
-request_builder!(GetCvmInfoBuilder -> types::GetCvmInfoResponse, versioned, (cvm_id) {});
+shared_impls!(GetCvmInfoBuilder -> types::GetCvmInfoResponse, (cvm_id) {});
 /// A `GET /api/v1/cvms/paginated` request, started by [`PhalaCloud::get_cvm_list`] or [`PhalaCloud::safe_get_cvm_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmListBuilder<'a, M = Raise> {
@@ -627,6 +630,7 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::GetCvmListResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -666,9 +670,9 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    GetCvmListBuilder -> types::GetCvmListResponse, versioned, () { page, page_size,
-    teepod_id, user_id }
+shared_impls!(
+    GetCvmListBuilder -> types::GetCvmListResponse, () { page, page_size, teepod_id,
+    user_id }
 );
 impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
     fn into_async(self) -> GetCvmListBuilder<'a, Raise> {
@@ -725,6 +729,7 @@ impl<'a, M: Mode> GetCvmNetworkBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(types::CvmNetwork, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::CvmNetwork>, PhalaCloudError> {
@@ -735,7 +740,7 @@ impl<'a, M: Mode> GetCvmNetworkBuilder<'a, M> {
         runtime::finish(raw.get_cvm_network(&self.cvm_id), &raw).await
     }
 }
-request_builder!(GetCvmNetworkBuilder -> types::CvmNetwork, versioned, (cvm_id) {});
+shared_impls!(GetCvmNetworkBuilder -> types::CvmNetwork, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/operations` request, started by [`PhalaCloud::get_cvm_operations`] or [`PhalaCloud::safe_get_cvm_operations`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmOperationsBuilder<'a, M = Raise> {
@@ -796,6 +801,7 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::PaginatedCvmOperationsResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -832,9 +838,9 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    GetCvmOperationsBuilder -> types::PaginatedCvmOperationsResponse, versioned, (cvm_id)
-    { cursor, end_time, limit, operation_types, start_time }
+shared_impls!(
+    GetCvmOperationsBuilder -> types::PaginatedCvmOperationsResponse, (cvm_id) { cursor,
+    end_time, limit, operation_types, start_time }
 );
 /// A `GET /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::get_cvm_pre_launch_script`] or [`PhalaCloud::safe_get_cvm_pre_launch_script`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -849,6 +855,7 @@ impl<'a, M: Mode> GetCvmPreLaunchScriptBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(::std::string::String, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -862,9 +869,7 @@ impl<'a, M: Mode> GetCvmPreLaunchScriptBuilder<'a, M> {
         runtime::finish(raw.get_cvm_pre_launch_script(&self.cvm_id), &raw).await
     }
 }
-request_builder!(
-    GetCvmPreLaunchScriptBuilder -> ::std::string::String, versioned, (cvm_id) {}
-);
+shared_impls!(GetCvmPreLaunchScriptBuilder -> ::std::string::String, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/ssh-keys` request, started by [`PhalaCloud::get_cvm_ssh_keys`] or [`PhalaCloud::safe_get_cvm_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmSshKeysBuilder<'a, M = Raise> {
@@ -878,6 +883,7 @@ impl<'a, M: Mode> GetCvmSshKeysBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(types::CvmSshKeys, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::CvmSshKeys>, PhalaCloudError> {
@@ -888,7 +894,7 @@ impl<'a, M: Mode> GetCvmSshKeysBuilder<'a, M> {
         runtime::finish(raw.get_cvm_ssh_keys(&self.cvm_id), &raw).await
     }
 }
-request_builder!(GetCvmSshKeysBuilder -> types::CvmSshKeys, versioned, (cvm_id) {});
+shared_impls!(GetCvmSshKeysBuilder -> types::CvmSshKeys, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/state` request, started by [`PhalaCloud::get_cvm_state`] or [`PhalaCloud::safe_get_cvm_state`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStateBuilder<'a, M = Raise> {
@@ -926,6 +932,7 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
         self.timeout = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::CvmStateResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -971,9 +978,8 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    GetCvmStateBuilder -> types::CvmStateResponse, versioned, (cvm_id) { interval,
-    target, timeout }
+shared_impls!(
+    GetCvmStateBuilder -> types::CvmStateResponse, (cvm_id) { interval, target, timeout }
 );
 /// A `GET /api/v1/cvms/{cvm_id}/stats` request, started by [`PhalaCloud::get_cvm_stats`] or [`PhalaCloud::safe_get_cvm_stats`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -988,6 +994,7 @@ impl<'a, M: Mode> GetCvmStatsBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(types::CvmSystemInfo, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1001,7 +1008,7 @@ impl<'a, M: Mode> GetCvmStatsBuilder<'a, M> {
         runtime::finish(raw.get_cvm_stats(&self.cvm_id), &raw).await
     }
 }
-request_builder!(GetCvmStatsBuilder -> types::CvmSystemInfo, versioned, (cvm_id) {});
+shared_impls!(GetCvmStatsBuilder -> types::CvmSystemInfo, (cvm_id) {});
 /// A `POST /api/v1/status/batch` request, started by [`PhalaCloud::get_cvm_status_batch`] or [`PhalaCloud::safe_get_cvm_status_batch`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStatusBatchBuilder<'a, M = Raise> {
@@ -1015,6 +1022,10 @@ impl<'a, M: Mode> GetCvmStatusBatchBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(
+        ::std::collections::HashMap < ::std::string::String, types::CvmStatus >,
+        versioned
+    );
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1029,9 +1040,9 @@ impl<'a, M: Mode> GetCvmStatusBatchBuilder<'a, M> {
         runtime::finish(raw.get_cvm_status_batch(&self.body), &raw).await
     }
 }
-request_builder!(
+shared_impls!(
     GetCvmStatusBatchBuilder -> ::std::collections::HashMap < ::std::string::String,
-    types::CvmStatus >, versioned, (body) {}
+    types::CvmStatus >, (body) {}
 );
 /// A `GET /api/v1/cvms/{cvm_id}/user_config` request, started by [`PhalaCloud::get_cvm_user_config`] or [`PhalaCloud::safe_get_cvm_user_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -1046,6 +1057,7 @@ impl<'a, M: Mode> GetCvmUserConfigBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(types::CvmUserConfig, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1059,9 +1071,7 @@ impl<'a, M: Mode> GetCvmUserConfigBuilder<'a, M> {
         runtime::finish(raw.get_cvm_user_config(&self.cvm_id), &raw).await
     }
 }
-request_builder!(
-    GetCvmUserConfigBuilder -> types::CvmUserConfig, versioned, (cvm_id) {}
-);
+shared_impls!(GetCvmUserConfigBuilder -> types::CvmUserConfig, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/firewall-status` request, started by [`PhalaCloud::get_firewall_status`] or [`PhalaCloud::safe_get_firewall_status`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFirewallStatusBuilder<'a, M = Raise> {
@@ -1075,6 +1085,7 @@ impl<'a, M: Mode> GetFirewallStatusBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(types::FirewallStatusResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1088,9 +1099,7 @@ impl<'a, M: Mode> GetFirewallStatusBuilder<'a, M> {
         runtime::finish(raw.get_firewall_status(&self.cvm_id), &raw).await
     }
 }
-request_builder!(
-    GetFirewallStatusBuilder -> types::FirewallStatusResponse, versioned, (cvm_id) {}
-);
+shared_impls!(GetFirewallStatusBuilder -> types::FirewallStatusResponse, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::get_network_config`] or [`PhalaCloud::safe_get_network_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNetworkConfigBuilder<'a, M = Raise> {
@@ -1104,6 +1113,7 @@ impl<'a, M: Mode> GetNetworkConfigBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(types::NetworkConfigResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1117,9 +1127,7 @@ impl<'a, M: Mode> GetNetworkConfigBuilder<'a, M> {
         runtime::finish(raw.get_network_config(&self.cvm_id), &raw).await
     }
 }
-request_builder!(
-    GetNetworkConfigBuilder -> types::NetworkConfigResponse, versioned, (cvm_id) {}
-);
+shared_impls!(GetNetworkConfigBuilder -> types::NetworkConfigResponse, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/operation-status` request, started by [`PhalaCloud::get_operation_status`] or [`PhalaCloud::safe_get_operation_status`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOperationStatusBuilder<'a, M = Raise> {
@@ -1133,6 +1141,7 @@ impl<'a, M: Mode> GetOperationStatusBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -1143,9 +1152,7 @@ impl<'a, M: Mode> GetOperationStatusBuilder<'a, M> {
         runtime::finish(raw.get_operation_status(&self.cvm_id), &raw).await
     }
 }
-request_builder!(
-    GetOperationStatusBuilder -> ::serde_json::Value, versioned, (cvm_id) {}
-);
+shared_impls!(GetOperationStatusBuilder -> ::serde_json::Value, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::get_port_mappings`] or [`PhalaCloud::safe_get_port_mappings`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPortMappingsBuilder<'a, M = Raise> {
@@ -1159,6 +1166,7 @@ impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(::std::vec::Vec < types::PortMappingResponse >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1172,9 +1180,8 @@ impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
         runtime::finish(raw.get_port_mappings(&self.cvm_id), &raw).await
     }
 }
-request_builder!(
-    GetPortMappingsBuilder -> ::std::vec::Vec < types::PortMappingResponse >, versioned,
-    (cvm_id) {}
+shared_impls!(
+    GetPortMappingsBuilder -> ::std::vec::Vec < types::PortMappingResponse >, (cvm_id) {}
 );
 /// A `GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status` request, started by [`PhalaCloud::get_pre_launch_script_upgrade_status`] or [`PhalaCloud::safe_get_pre_launch_script_upgrade_status`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -1189,6 +1196,7 @@ impl<'a, M: Mode> GetPreLaunchScriptUpgradeStatusBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(types::PreLaunchScriptUpgradeStatus, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1203,9 +1211,9 @@ impl<'a, M: Mode> GetPreLaunchScriptUpgradeStatusBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
+shared_impls!(
     GetPreLaunchScriptUpgradeStatusBuilder -> types::PreLaunchScriptUpgradeStatus,
-    versioned, (cvm_id) {}
+    (cvm_id) {}
 );
 /// A `GET /api/v1/cvms` request, started by [`PhalaCloud::list_cvms`] or [`PhalaCloud::safe_list_cvms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -1235,6 +1243,7 @@ impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(::std::vec::Vec < types::ListCvmsResponseItem >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1248,9 +1257,9 @@ impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    ListCvmsBuilder -> ::std::vec::Vec < types::ListCvmsResponseItem >, versioned, () {
-    teepod_id, user_id }
+shared_impls!(
+    ListCvmsBuilder -> ::std::vec::Vec < types::ListCvmsResponseItem >, () { teepod_id,
+    user_id }
 );
 /// A `PATCH /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::patch_cvm`] or [`PhalaCloud::safe_patch_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -1301,6 +1310,7 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
         self.x_transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::InProgressResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1325,9 +1335,9 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    PatchCvmBuilder -> types::InProgressResponse, versioned, (cvm_id, body) {
-    x_compose_hash, x_prepare_only, x_transaction_hash }
+shared_impls!(
+    PatchCvmBuilder -> types::InProgressResponse, (cvm_id, body) { x_compose_hash,
+    x_prepare_only, x_transaction_hash }
 );
 /// A `POST /api/v1/cvms/provision` request, started by [`PhalaCloud::provision_cvm`] or [`PhalaCloud::safe_provision_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -1345,6 +1355,7 @@ impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::ProvisionCvmResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1357,9 +1368,7 @@ impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
         runtime::finish(raw.provision_cvm(&self.body), &raw).await
     }
 }
-request_builder!(
-    ProvisionCvmBuilder -> types::ProvisionCvmResponse, versioned, (body) {}
-);
+shared_impls!(ProvisionCvmBuilder -> types::ProvisionCvmResponse, (body) {});
 /// A `POST /api/v1/cvms/{cvm_id}/compose_file/provision` request, started by [`PhalaCloud::provision_cvm_compose_file_update`] or [`PhalaCloud::safe_provision_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmComposeFileUpdateBuilder<'a, M = Raise> {
@@ -1379,6 +1388,7 @@ impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::ComposeFileProvisionResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1396,9 +1406,9 @@ impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    ProvisionCvmComposeFileUpdateBuilder -> types::ComposeFileProvisionResponse,
-    versioned, (cvm_id, body) {}
+shared_impls!(
+    ProvisionCvmComposeFileUpdateBuilder -> types::ComposeFileProvisionResponse, (cvm_id,
+    body) {}
 );
 /// A `POST /api/v1/cvms/provision/eliza` request, started by [`PhalaCloud::provision_cvm_for_eliza`] or [`PhalaCloud::safe_provision_cvm_for_eliza`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -1413,6 +1423,7 @@ impl<'a, M: Mode> ProvisionCvmForElizaBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -1422,9 +1433,7 @@ impl<'a, M: Mode> ProvisionCvmForElizaBuilder<'a, M> {
         runtime::finish(raw.provision_cvm_for_eliza(&self.body), &raw).await
     }
 }
-request_builder!(
-    ProvisionCvmForElizaBuilder -> ::serde_json::Value, versioned, (body) {}
-);
+shared_impls!(ProvisionCvmForElizaBuilder -> ::serde_json::Value, (body) {});
 /// A `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_cvm_revision`] or [`PhalaCloud::safe_redeploy_cvm_revision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RedeployCvmRevisionBuilder<'a, M = Raise> {
@@ -1454,6 +1463,7 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
         self.transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -1474,8 +1484,8 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    RedeployCvmRevisionBuilder -> ::serde_json::Value, versioned, (cvm_id, revision_id) {
+shared_impls!(
+    RedeployCvmRevisionBuilder -> ::serde_json::Value, (cvm_id, revision_id) {
     transaction_hash }
 );
 /// A `PATCH /api/v1/cvms/{cvm_id}/instance-id` request, started by [`PhalaCloud::refresh_cvm_instance_id`] or [`PhalaCloud::safe_refresh_cvm_instance_id`]; `.await` (or `.send().await`) sends it.
@@ -1497,6 +1507,7 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::RefreshCvmInstanceIdResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1511,9 +1522,8 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    RefreshCvmInstanceIdBuilder -> types::RefreshCvmInstanceIdResponse, versioned,
-    (cvm_id, body) {}
+shared_impls!(
+    RefreshCvmInstanceIdBuilder -> types::RefreshCvmInstanceIdResponse, (cvm_id, body) {}
 );
 /// A `PATCH /api/v1/cvms/instance-ids` request, started by [`PhalaCloud::refresh_cvm_instance_ids`] or [`PhalaCloud::safe_refresh_cvm_instance_ids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -1531,6 +1541,7 @@ impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::RefreshCvmInstanceIdsResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1543,9 +1554,8 @@ impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
         runtime::finish(raw.refresh_cvm_instance_ids(&self.body), &raw).await
     }
 }
-request_builder!(
-    RefreshCvmInstanceIdsBuilder -> types::RefreshCvmInstanceIdsResponse, versioned,
-    (body) {}
+shared_impls!(
+    RefreshCvmInstanceIdsBuilder -> types::RefreshCvmInstanceIdsResponse, (body) {}
 );
 /// A `POST /api/v1/cvms/{cvm_id}/replicas` request, started by [`PhalaCloud::replicate_cvm`] or [`PhalaCloud::safe_replicate_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -1580,6 +1590,7 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::CvmActionResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1602,9 +1613,8 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    ReplicateCvmBuilder -> types::CvmActionResponse, versioned, (cvm_id) {
-    x_prepare_only, body }
+shared_impls!(
+    ReplicateCvmBuilder -> types::CvmActionResponse, (cvm_id) { x_prepare_only, body }
 );
 /// A `POST /api/v1/cvms/{cvm_id}/restart` request, started by [`PhalaCloud::restart_cvm`] or [`PhalaCloud::safe_restart_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -1625,6 +1635,7 @@ impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::VmResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
@@ -1635,7 +1646,7 @@ impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
         runtime::finish(raw.restart_cvm(&self.cvm_id, &self.body), &raw).await
     }
 }
-request_builder!(RestartCvmBuilder -> types::VmResponse, versioned, (cvm_id, body) {});
+shared_impls!(RestartCvmBuilder -> types::VmResponse, (cvm_id, body) {});
 /// A `PUT /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::set_port_mappings`] or [`PhalaCloud::safe_set_port_mappings`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetPortMappingsBuilder<'a, M = Raise> {
@@ -1655,6 +1666,7 @@ impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(::std::vec::Vec < types::PortMappingResponse >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1668,9 +1680,9 @@ impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
         runtime::finish(raw.set_port_mappings(&self.cvm_id, &self.body), &raw).await
     }
 }
-request_builder!(
-    SetPortMappingsBuilder -> ::std::vec::Vec < types::PortMappingResponse >, versioned,
-    (cvm_id, body) {}
+shared_impls!(
+    SetPortMappingsBuilder -> ::std::vec::Vec < types::PortMappingResponse >, (cvm_id,
+    body) {}
 );
 /// A `POST /api/v1/cvms/{cvm_id}/shutdown` request, started by [`PhalaCloud::shutdown_cvm`] or [`PhalaCloud::safe_shutdown_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -1685,6 +1697,7 @@ impl<'a, M: Mode> ShutdownCvmBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(types::VmResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
@@ -1695,7 +1708,7 @@ impl<'a, M: Mode> ShutdownCvmBuilder<'a, M> {
         runtime::finish(raw.shutdown_cvm(&self.cvm_id), &raw).await
     }
 }
-request_builder!(ShutdownCvmBuilder -> types::VmResponse, versioned, (cvm_id) {});
+shared_impls!(ShutdownCvmBuilder -> types::VmResponse, (cvm_id) {});
 /// A `POST /api/v1/cvms/{cvm_id}/start` request, started by [`PhalaCloud::start_cvm`] or [`PhalaCloud::safe_start_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartCvmBuilder<'a, M = Raise> {
@@ -1709,6 +1722,7 @@ impl<'a, M: Mode> StartCvmBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(types::VmResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
@@ -1719,7 +1733,7 @@ impl<'a, M: Mode> StartCvmBuilder<'a, M> {
         runtime::finish(raw.start_cvm(&self.cvm_id), &raw).await
     }
 }
-request_builder!(StartCvmBuilder -> types::VmResponse, versioned, (cvm_id) {});
+shared_impls!(StartCvmBuilder -> types::VmResponse, (cvm_id) {});
 /// A `POST /api/v1/cvms/{cvm_id}/stop` request, started by [`PhalaCloud::stop_cvm`] or [`PhalaCloud::safe_stop_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct StopCvmBuilder<'a, M = Raise> {
@@ -1733,6 +1747,7 @@ impl<'a, M: Mode> StopCvmBuilder<'a, M> {
             cvm_id,
         }
     }
+    shared_methods!(types::VmResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
@@ -1743,7 +1758,7 @@ impl<'a, M: Mode> StopCvmBuilder<'a, M> {
         runtime::finish(raw.stop_cvm(&self.cvm_id), &raw).await
     }
 }
-request_builder!(StopCvmBuilder -> types::VmResponse, versioned, (cvm_id) {});
+shared_impls!(StopCvmBuilder -> types::VmResponse, (cvm_id) {});
 /// A `POST /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::submit_cvm_compose_file_update`] or [`PhalaCloud::safe_submit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitCvmComposeFileUpdateBuilder<'a, M = Raise> {
@@ -1763,6 +1778,7 @@ impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -1777,9 +1793,8 @@ impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    SubmitCvmComposeFileUpdateBuilder -> ::serde_json::Value, versioned, (cvm_id, body)
-    {}
+shared_impls!(
+    SubmitCvmComposeFileUpdateBuilder -> ::serde_json::Value, (cvm_id, body) {}
 );
 /// A `PATCH /api/v1/cvms/{cvm_id}/envs` request, started by [`PhalaCloud::update_cvm_envs`] or [`PhalaCloud::safe_update_cvm_envs`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -1800,6 +1815,7 @@ impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::InProgressResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -1813,9 +1829,7 @@ impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
         runtime::finish(raw.update_cvm_envs(&self.cvm_id, &self.body), &raw).await
     }
 }
-request_builder!(
-    UpdateCvmEnvsBuilder -> types::InProgressResponse, versioned, (cvm_id, body) {}
-);
+shared_impls!(UpdateCvmEnvsBuilder -> types::InProgressResponse, (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/listed` request, started by [`PhalaCloud::update_cvm_listed`] or [`PhalaCloud::safe_update_cvm_listed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmListedBuilder<'a, M = Raise> {
@@ -1835,6 +1849,7 @@ impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::Vm, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
@@ -1845,7 +1860,7 @@ impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
         runtime::finish(raw.update_cvm_listed(&self.cvm_id, &self.body), &raw).await
     }
 }
-request_builder!(UpdateCvmListedBuilder -> types::Vm, versioned, (cvm_id, body) {});
+shared_impls!(UpdateCvmListedBuilder -> types::Vm, (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/name` request, started by [`PhalaCloud::update_cvm_name`] or [`PhalaCloud::safe_update_cvm_name`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmNameBuilder<'a, M = Raise> {
@@ -1865,6 +1880,7 @@ impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!((), versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
@@ -1875,7 +1891,7 @@ impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
         runtime::finish(raw.update_cvm_name(&self.cvm_id, &self.body), &raw).await
     }
 }
-request_builder!(UpdateCvmNameBuilder -> (), versioned, (cvm_id, body) {});
+shared_impls!(UpdateCvmNameBuilder -> (), (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` request, started by [`PhalaCloud::update_cvm_scheduled_delete`] or [`PhalaCloud::safe_update_cvm_scheduled_delete`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmScheduledDeleteBuilder<'a, M = Raise> {
@@ -1895,6 +1911,7 @@ impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::Vm, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
@@ -1906,9 +1923,7 @@ impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    UpdateCvmScheduledDeleteBuilder -> types::Vm, versioned, (cvm_id, body) {}
-);
+shared_impls!(UpdateCvmScheduledDeleteBuilder -> types::Vm, (cvm_id, body) {});
 /// A `PUT /api/v1/cvms/{cvm_id}/ssh-keys` request, started by [`PhalaCloud::update_cvm_ssh_keys`] or [`PhalaCloud::safe_update_cvm_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmSshKeysBuilder<'a, M = Raise> {
@@ -1928,6 +1943,7 @@ impl<'a, M: Mode> UpdateCvmSshKeysBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::CvmSshKeys, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::CvmSshKeys>, PhalaCloudError> {
@@ -1938,9 +1954,7 @@ impl<'a, M: Mode> UpdateCvmSshKeysBuilder<'a, M> {
         runtime::finish(raw.update_cvm_ssh_keys(&self.cvm_id, &self.body), &raw).await
     }
 }
-request_builder!(
-    UpdateCvmSshKeysBuilder -> types::CvmSshKeys, versioned, (cvm_id, body) {}
-);
+shared_impls!(UpdateCvmSshKeysBuilder -> types::CvmSshKeys, (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/visibility` request, started by [`PhalaCloud::update_cvm_visibility`] or [`PhalaCloud::safe_update_cvm_visibility`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmVisibilityBuilder<'a, M = Raise> {
@@ -1960,6 +1974,7 @@ impl<'a, M: Mode> UpdateCvmVisibilityBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::Vm, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
@@ -1970,7 +1985,7 @@ impl<'a, M: Mode> UpdateCvmVisibilityBuilder<'a, M> {
         runtime::finish(raw.update_cvm_visibility(&self.cvm_id, &self.body), &raw).await
     }
 }
-request_builder!(UpdateCvmVisibilityBuilder -> types::Vm, versioned, (cvm_id, body) {});
+shared_impls!(UpdateCvmVisibilityBuilder -> types::Vm, (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/docker-compose` request, started by [`PhalaCloud::update_docker_compose`] or [`PhalaCloud::safe_update_docker_compose`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDockerComposeBuilder<'a, M = Raise> {
@@ -2014,6 +2029,7 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
         self.file = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::InProgressResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -2060,9 +2076,9 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
         runtime::send_json(phala_client, &build, "update_docker_compose").await
     }
 }
-request_builder!(
-    UpdateDockerComposeBuilder -> types::InProgressResponse, versioned, (cvm_id) {
-    x_compose_hash, x_transaction_hash, file }
+shared_impls!(
+    UpdateDockerComposeBuilder -> types::InProgressResponse, (cvm_id) { x_compose_hash,
+    x_transaction_hash, file }
 );
 /// A `PATCH /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::update_network_config`] or [`PhalaCloud::safe_update_network_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -2083,6 +2099,7 @@ impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::NetworkConfigResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -2096,9 +2113,8 @@ impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
         runtime::finish(raw.update_network_config(&self.cvm_id, &self.body), &raw).await
     }
 }
-request_builder!(
-    UpdateNetworkConfigBuilder -> types::NetworkConfigResponse, versioned, (cvm_id, body)
-    {}
+shared_impls!(
+    UpdateNetworkConfigBuilder -> types::NetworkConfigResponse, (cvm_id, body) {}
 );
 /// A `PATCH /api/v1/cvms/{cvm_id}/os-image` request, started by [`PhalaCloud::update_os_image`] or [`PhalaCloud::safe_update_os_image`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -2119,6 +2135,7 @@ impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -2129,9 +2146,7 @@ impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
         runtime::finish(raw.update_os_image(&self.cvm_id, &self.body), &raw).await
     }
 }
-request_builder!(
-    UpdateOsImageBuilder -> ::serde_json::Value, versioned, (cvm_id, body) {}
-);
+shared_impls!(UpdateOsImageBuilder -> ::serde_json::Value, (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::update_pre_launch_script`] or [`PhalaCloud::safe_update_pre_launch_script`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePreLaunchScriptBuilder<'a, M = Raise> {
@@ -2175,6 +2190,7 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
         self.file = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::InProgressResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -2221,9 +2237,9 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
         runtime::send_json(phala_client, &build, "update_pre_launch_script").await
     }
 }
-request_builder!(
-    UpdatePreLaunchScriptBuilder -> types::InProgressResponse, versioned, (cvm_id) {
-    x_compose_hash, x_transaction_hash, file }
+shared_impls!(
+    UpdatePreLaunchScriptBuilder -> types::InProgressResponse, (cvm_id) { x_compose_hash,
+    x_transaction_hash, file }
 );
 /// A `POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official` request, started by [`PhalaCloud::upgrade_pre_launch_script`] or [`PhalaCloud::safe_upgrade_pre_launch_script`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -2258,6 +2274,7 @@ impl<'a, M: Mode> UpgradePreLaunchScriptBuilder<'a, M> {
         self.x_transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::InProgressResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -2280,8 +2297,8 @@ impl<'a, M: Mode> UpgradePreLaunchScriptBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    UpgradePreLaunchScriptBuilder -> types::InProgressResponse, versioned, (cvm_id) {
+shared_impls!(
+    UpgradePreLaunchScriptBuilder -> types::InProgressResponse, (cvm_id) {
     x_compose_hash, x_transaction_hash }
 );
 /// # CVMs

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-use crate::builder::{request_builder, Core};
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
@@ -20,6 +20,7 @@ impl<'a, M: Mode> ListAllInstanceTypeFamiliesBuilder<'a, M> {
             phala: Core::new(phala_client),
         }
     }
+    shared_methods!(types::AllFamiliesResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -32,9 +33,7 @@ impl<'a, M: Mode> ListAllInstanceTypeFamiliesBuilder<'a, M> {
         runtime::finish(raw.list_all_instance_type_families(), &raw).await
     }
 }
-request_builder!(
-    ListAllInstanceTypeFamiliesBuilder -> types::AllFamiliesResponse, versioned, () {}
-);
+shared_impls!(ListAllInstanceTypeFamiliesBuilder -> types::AllFamiliesResponse, () {});
 /// A `GET /api/v1/instance-types/{family}` request, started by [`PhalaCloud::list_family_instance_types`] or [`PhalaCloud::safe_list_family_instance_types`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListFamilyInstanceTypesBuilder<'a, M = Raise> {
@@ -48,6 +47,7 @@ impl<'a, M: Mode> ListFamilyInstanceTypesBuilder<'a, M> {
             family,
         }
     }
+    shared_methods!(types::FamilyInstanceTypesResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -61,9 +61,8 @@ impl<'a, M: Mode> ListFamilyInstanceTypesBuilder<'a, M> {
         runtime::finish(raw.list_family_instance_types(&self.family), &raw).await
     }
 }
-request_builder!(
-    ListFamilyInstanceTypesBuilder -> types::FamilyInstanceTypesResponse, versioned,
-    (family) {}
+shared_impls!(
+    ListFamilyInstanceTypesBuilder -> types::FamilyInstanceTypesResponse, (family) {}
 );
 /// # Instance Types
 ///

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-use crate::builder::{request_builder, Core};
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
@@ -28,6 +28,7 @@ impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
             app_id,
         }
     }
+    shared_methods!(types::AppEnvPubkeyResponse, "2026-05-22");
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -48,9 +49,8 @@ impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    GetAppEnvEncryptPubKeyBuilder -> types::AppEnvPubkeyResponse, "2026-05-22", (kms_id,
-    app_id) {}
+shared_impls!(
+    GetAppEnvEncryptPubKeyBuilder -> types::AppEnvPubkeyResponse, (kms_id, app_id) {}
 );
 /// A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_contract`] or [`PhalaCloud::safe_get_kms_contract`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -65,6 +65,7 @@ impl<'a, M: Mode> GetKmsContractBuilder<'a, M> {
             kms_id,
         }
     }
+    shared_methods!(types::KmsContract, "2026-06-23");
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::KmsContract>, PhalaCloudError> {
@@ -77,7 +78,7 @@ impl<'a, M: Mode> GetKmsContractBuilder<'a, M> {
         runtime::finish(raw.get_kms_info(&self.kms_id), &raw).await
     }
 }
-request_builder!(GetKmsContractBuilder -> types::KmsContract, "2026-06-23", (kms_id) {});
+shared_impls!(GetKmsContractBuilder -> types::KmsContract, (kms_id) {});
 /// A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_info`] or [`PhalaCloud::safe_get_kms_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetKmsInfoBuilder<'a, M = Raise> {
@@ -91,6 +92,7 @@ impl<'a, M: Mode> GetKmsInfoBuilder<'a, M> {
             kms_id,
         }
     }
+    shared_methods!(types::KmsInfo, "2026-05-22");
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::KmsInfo>, PhalaCloudError> {
@@ -103,7 +105,7 @@ impl<'a, M: Mode> GetKmsInfoBuilder<'a, M> {
         runtime::finish(raw.get_kms_info(&self.kms_id), &raw).await
     }
 }
-request_builder!(GetKmsInfoBuilder -> types::KmsInfo, "2026-05-22", (kms_id) {});
+shared_impls!(GetKmsInfoBuilder -> types::KmsInfo, (kms_id) {});
 /// A `GET /api/v1/kms` request, started by [`PhalaCloud::get_kms_list`] or [`PhalaCloud::safe_get_kms_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetKmsListBuilder<'a, M = Raise> {
@@ -136,6 +138,7 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::KmsListResponse, "2026-05-22");
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -167,9 +170,8 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
         runtime::finish(raw.get_kms_list(self.is_onchain, page, page_size), &raw).await
     }
 }
-request_builder!(
-    GetKmsListBuilder -> types::KmsListResponse, "2026-05-22", () { is_onchain, page,
-    page_size }
+shared_impls!(
+    GetKmsListBuilder -> types::KmsListResponse, () { is_onchain, page, page_size }
 );
 impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
     fn into_async(self) -> GetKmsListBuilder<'a, Raise> {
@@ -243,6 +245,7 @@ impl<'a, M: Mode> GetKmsOnChainDetailBuilder<'a, M> {
             chain,
         }
     }
+    shared_methods!(types::OnChainKmsResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -256,9 +259,7 @@ impl<'a, M: Mode> GetKmsOnChainDetailBuilder<'a, M> {
         runtime::finish(raw.get_kms_on_chain_detail(&self.chain), &raw).await
     }
 }
-request_builder!(
-    GetKmsOnChainDetailBuilder -> types::OnChainKmsResponse, versioned, (chain) {}
-);
+shared_impls!(GetKmsOnChainDetailBuilder -> types::OnChainKmsResponse, (chain) {});
 /// A `GET /api/v1/kms/{kms_id}/info` request, started by [`PhalaCloud::inspect_kms`] or [`PhalaCloud::safe_inspect_kms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct InspectKmsBuilder<'a, M = Raise> {
@@ -272,6 +273,7 @@ impl<'a, M: Mode> InspectKmsBuilder<'a, M> {
             kms_id,
         }
     }
+    shared_methods!(types::KmsInspectResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -285,7 +287,7 @@ impl<'a, M: Mode> InspectKmsBuilder<'a, M> {
         runtime::finish(raw.inspect_kms(&self.kms_id), &raw).await
     }
 }
-request_builder!(InspectKmsBuilder -> types::KmsInspectResponse, versioned, (kms_id) {});
+shared_impls!(InspectKmsBuilder -> types::KmsInspectResponse, (kms_id) {});
 /// A `GET /api/v1/kms/{slug}/nodes` request, started by [`PhalaCloud::list_kms_contract_nodes`] or [`PhalaCloud::safe_list_kms_contract_nodes`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListKmsContractNodesBuilder<'a, M = Raise> {
@@ -299,6 +301,7 @@ impl<'a, M: Mode> ListKmsContractNodesBuilder<'a, M> {
             slug,
         }
     }
+    shared_methods!(types::KmsContractNodeList, "2026-06-23");
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -314,9 +317,7 @@ impl<'a, M: Mode> ListKmsContractNodesBuilder<'a, M> {
         runtime::finish(raw.list_kms_contract_nodes(&self.slug), &raw).await
     }
 }
-request_builder!(
-    ListKmsContractNodesBuilder -> types::KmsContractNodeList, "2026-06-23", (slug) {}
-);
+shared_impls!(ListKmsContractNodesBuilder -> types::KmsContractNodeList, (slug) {});
 /// A `GET /api/v1/kms` request, started by [`PhalaCloud::list_kms_contracts`] or [`PhalaCloud::safe_list_kms_contracts`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListKmsContractsBuilder<'a, M = Raise> {
@@ -349,6 +350,7 @@ impl<'a, M: Mode> ListKmsContractsBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::KmsContractList, "2026-06-23");
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -380,9 +382,8 @@ impl<'a, M: Mode> ListKmsContractsBuilder<'a, M> {
         runtime::finish(raw.get_kms_list(self.is_onchain, page, page_size), &raw).await
     }
 }
-request_builder!(
-    ListKmsContractsBuilder -> types::KmsContractList, "2026-06-23", () { is_onchain,
-    page, page_size }
+shared_impls!(
+    ListKmsContractsBuilder -> types::KmsContractList, () { is_onchain, page, page_size }
 );
 impl<'a, M: Mode> ListKmsContractsBuilder<'a, M> {
     fn into_async(self) -> ListKmsContractsBuilder<'a, Raise> {
@@ -461,6 +462,7 @@ impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
         self.counts = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::NextAppIdsResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -484,9 +486,7 @@ impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
         runtime::finish(raw.next_app_ids(counts), &raw).await
     }
 }
-request_builder!(
-    NextAppIdsBuilder -> types::NextAppIdsResponse, versioned, () { counts }
-);
+shared_impls!(NextAppIdsBuilder -> types::NextAppIdsResponse, () { counts });
 /// # KMS
 ///
 /// The 9 operations tagged `KMS`, each with its `safe_` twin; [`crate::tags::kms`] lists them with their requests and summaries.

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-use crate::builder::{request_builder, Core};
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
@@ -41,6 +41,7 @@ impl<'a, M: Mode> GetOsImagesBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::OsImageListResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -70,9 +71,8 @@ impl<'a, M: Mode> GetOsImagesBuilder<'a, M> {
         runtime::finish(raw.get_os_images(self.is_dev, page, page_size), &raw).await
     }
 }
-request_builder!(
-    GetOsImagesBuilder -> types::OsImageListResponse, versioned, () { is_dev, page,
-    page_size }
+shared_impls!(
+    GetOsImagesBuilder -> types::OsImageListResponse, () { is_dev, page, page_size }
 );
 impl<'a, M: Mode> GetOsImagesBuilder<'a, M> {
     fn into_async(self) -> GetOsImagesBuilder<'a, Raise> {

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-use crate::builder::{request_builder, Core};
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
@@ -22,6 +22,7 @@ impl<'a, M: Mode> CreateSshKeyBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::SshKeyResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -34,7 +35,7 @@ impl<'a, M: Mode> CreateSshKeyBuilder<'a, M> {
         runtime::finish(raw.create_ssh_key(&self.body), &raw).await
     }
 }
-request_builder!(CreateSshKeyBuilder -> types::SshKeyResponse, versioned, (body) {});
+shared_impls!(CreateSshKeyBuilder -> types::SshKeyResponse, (body) {});
 /// A `DELETE /api/v1/user/ssh-keys/{key_id}` request, started by [`PhalaCloud::delete_ssh_key`] or [`PhalaCloud::safe_delete_ssh_key`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSshKeyBuilder<'a, M = Raise> {
@@ -48,6 +49,7 @@ impl<'a, M: Mode> DeleteSshKeyBuilder<'a, M> {
             key_id,
         }
     }
+    shared_methods!((), versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
@@ -58,7 +60,7 @@ impl<'a, M: Mode> DeleteSshKeyBuilder<'a, M> {
         runtime::finish(raw.delete_ssh_key(&self.key_id), &raw).await
     }
 }
-request_builder!(DeleteSshKeyBuilder -> (), versioned, (key_id) {});
+shared_impls!(DeleteSshKeyBuilder -> (), (key_id) {});
 /// A `POST /api/v1/user/ssh-keys/github-profile` request, started by [`PhalaCloud::import_github_profile_ssh_keys`] or [`PhalaCloud::safe_import_github_profile_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportGithubProfileSshKeysBuilder<'a, M = Raise> {
@@ -75,6 +77,7 @@ impl<'a, M: Mode> ImportGithubProfileSshKeysBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::GithubProfileImportResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -87,9 +90,8 @@ impl<'a, M: Mode> ImportGithubProfileSshKeysBuilder<'a, M> {
         runtime::finish(raw.import_github_profile_ssh_keys(&self.body), &raw).await
     }
 }
-request_builder!(
-    ImportGithubProfileSshKeysBuilder -> types::GithubProfileImportResponse, versioned,
-    (body) {}
+shared_impls!(
+    ImportGithubProfileSshKeysBuilder -> types::GithubProfileImportResponse, (body) {}
 );
 /// A `GET /api/v1/user/ssh-keys` request, started by [`PhalaCloud::list_ssh_keys`] or [`PhalaCloud::safe_list_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -102,6 +104,7 @@ impl<'a, M: Mode> ListSshKeysBuilder<'a, M> {
             phala: Core::new(phala_client),
         }
     }
+    shared_methods!(::std::vec::Vec < types::SshKeyResponse >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -114,9 +117,7 @@ impl<'a, M: Mode> ListSshKeysBuilder<'a, M> {
         runtime::finish(raw.list_ssh_keys(), &raw).await
     }
 }
-request_builder!(
-    ListSshKeysBuilder -> ::std::vec::Vec < types::SshKeyResponse >, versioned, () {}
-);
+shared_impls!(ListSshKeysBuilder -> ::std::vec::Vec < types::SshKeyResponse >, () {});
 /// A `POST /api/v1/user/ssh-keys/github-sync` request, started by [`PhalaCloud::sync_github_ssh_keys`] or [`PhalaCloud::safe_sync_github_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct SyncGithubSshKeysBuilder<'a, M = Raise> {
@@ -128,6 +129,7 @@ impl<'a, M: Mode> SyncGithubSshKeysBuilder<'a, M> {
             phala: Core::new(phala_client),
         }
     }
+    shared_methods!(types::GithubSyncResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -140,9 +142,7 @@ impl<'a, M: Mode> SyncGithubSshKeysBuilder<'a, M> {
         runtime::finish(raw.sync_github_ssh_keys(), &raw).await
     }
 }
-request_builder!(
-    SyncGithubSshKeysBuilder -> types::GithubSyncResponse, versioned, () {}
-);
+shared_impls!(SyncGithubSshKeysBuilder -> types::GithubSyncResponse, () {});
 /// # SSH Keys
 ///
 /// The 5 operations tagged `SSH Keys`, each with its `safe_` twin; [`crate::tags::ssh_keys`] lists them with their requests and summaries.

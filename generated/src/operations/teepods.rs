@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-use crate::builder::{request_builder, Core};
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
@@ -20,6 +20,7 @@ impl<'a, M: Mode> GetAvailableNodesBuilder<'a, M> {
             phala: Core::new(phala_client),
         }
     }
+    shared_methods!(types::TierCapacity, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::TierCapacity>, PhalaCloudError> {
@@ -29,7 +30,7 @@ impl<'a, M: Mode> GetAvailableNodesBuilder<'a, M> {
         runtime::finish(raw.get_available_nodes(), &raw).await
     }
 }
-request_builder!(GetAvailableNodesBuilder -> types::TierCapacity, versioned, () {});
+shared_impls!(GetAvailableNodesBuilder -> types::TierCapacity, () {});
 /// A `GET /api/v1/teepods/cvm-create-resources` request, started by [`PhalaCloud::get_cvm_create_resources`] or [`PhalaCloud::safe_get_cvm_create_resources`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmCreateResourcesBuilder<'a, M = Raise> {
@@ -41,6 +42,7 @@ impl<'a, M: Mode> GetCvmCreateResourcesBuilder<'a, M> {
             phala: Core::new(phala_client),
         }
     }
+    shared_methods!(types::CvmCreateResources, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -53,9 +55,7 @@ impl<'a, M: Mode> GetCvmCreateResourcesBuilder<'a, M> {
         runtime::finish(raw.get_cvm_create_resources(), &raw).await
     }
 }
-request_builder!(
-    GetCvmCreateResourcesBuilder -> types::CvmCreateResources, versioned, () {}
-);
+shared_impls!(GetCvmCreateResourcesBuilder -> types::CvmCreateResources, () {});
 /// # Teepods
 ///
 /// The 2 operations tagged `Teepods`, each with its `safe_` twin; [`crate::tags::teepods`] lists them with their requests and summaries.

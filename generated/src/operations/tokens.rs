@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-use crate::builder::{request_builder, Core};
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
@@ -19,6 +19,7 @@ impl<'a, M: Mode> RevokeCurrentApiTokenBuilder<'a, M> {
             phala: Core::new(phala_client),
         }
     }
+    shared_methods!((), versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
@@ -28,7 +29,7 @@ impl<'a, M: Mode> RevokeCurrentApiTokenBuilder<'a, M> {
         runtime::finish(raw.revoke_current_api_token(), &raw).await
     }
 }
-request_builder!(RevokeCurrentApiTokenBuilder -> (), versioned, () {});
+shared_impls!(RevokeCurrentApiTokenBuilder -> (), () {});
 /// # Tokens
 ///
 /// The operation tagged `Tokens`, each with its `safe_` twin; [`crate::tags::tokens`] lists them with their requests and summaries.

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-use crate::builder::{request_builder, Core};
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
@@ -22,6 +22,7 @@ impl<'a, M: Mode> CreateWebhookBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::WebhookResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -34,7 +35,7 @@ impl<'a, M: Mode> CreateWebhookBuilder<'a, M> {
         runtime::finish(raw.create_webhook(&self.body), &raw).await
     }
 }
-request_builder!(CreateWebhookBuilder -> types::WebhookResponse, versioned, (body) {});
+shared_impls!(CreateWebhookBuilder -> types::WebhookResponse, (body) {});
 /// A `DELETE /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::delete_webhook`] or [`PhalaCloud::safe_delete_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWebhookBuilder<'a, M = Raise> {
@@ -48,6 +49,7 @@ impl<'a, M: Mode> DeleteWebhookBuilder<'a, M> {
             webhook_id,
         }
     }
+    shared_methods!((), versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
@@ -58,7 +60,7 @@ impl<'a, M: Mode> DeleteWebhookBuilder<'a, M> {
         runtime::finish(raw.delete_webhook(&self.webhook_id), &raw).await
     }
 }
-request_builder!(DeleteWebhookBuilder -> (), versioned, (webhook_id) {});
+shared_impls!(DeleteWebhookBuilder -> (), (webhook_id) {});
 /// A `GET /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::get_webhook`] or [`PhalaCloud::safe_get_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWebhookBuilder<'a, M = Raise> {
@@ -72,6 +74,7 @@ impl<'a, M: Mode> GetWebhookBuilder<'a, M> {
             webhook_id,
         }
     }
+    shared_methods!(types::WebhookResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -85,9 +88,7 @@ impl<'a, M: Mode> GetWebhookBuilder<'a, M> {
         runtime::finish(raw.get_webhook(&self.webhook_id), &raw).await
     }
 }
-request_builder!(
-    GetWebhookBuilder -> types::WebhookResponse, versioned, (webhook_id) {}
-);
+shared_impls!(GetWebhookBuilder -> types::WebhookResponse, (webhook_id) {});
 /// A `GET /api/v1/workspace/webhooks/{webhook_id}/stats` request, started by [`PhalaCloud::get_webhook_stats`] or [`PhalaCloud::safe_get_webhook_stats`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWebhookStatsBuilder<'a, M = Raise> {
@@ -101,6 +102,7 @@ impl<'a, M: Mode> GetWebhookStatsBuilder<'a, M> {
             webhook_id,
         }
     }
+    shared_methods!(types::WebhookStatsResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -114,9 +116,7 @@ impl<'a, M: Mode> GetWebhookStatsBuilder<'a, M> {
         runtime::finish(raw.get_webhook_stats(&self.webhook_id), &raw).await
     }
 }
-request_builder!(
-    GetWebhookStatsBuilder -> types::WebhookStatsResponse, versioned, (webhook_id) {}
-);
+shared_impls!(GetWebhookStatsBuilder -> types::WebhookStatsResponse, (webhook_id) {});
 /// A `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries` request, started by [`PhalaCloud::list_webhook_deliveries`] or [`PhalaCloud::safe_list_webhook_deliveries`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWebhookDeliveriesBuilder<'a, M = Raise> {
@@ -144,6 +144,7 @@ impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(::std::vec::Vec < types::WebhookDeliveryResponse >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -161,9 +162,9 @@ impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
+shared_impls!(
     ListWebhookDeliveriesBuilder -> ::std::vec::Vec < types::WebhookDeliveryResponse >,
-    versioned, (webhook_id) { limit, offset }
+    (webhook_id) { limit, offset }
 );
 /// A `GET /api/v1/workspace/webhooks` request, started by [`PhalaCloud::list_webhooks`] or [`PhalaCloud::safe_list_webhooks`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -176,6 +177,7 @@ impl<'a, M: Mode> ListWebhooksBuilder<'a, M> {
             phala: Core::new(phala_client),
         }
     }
+    shared_methods!(::std::vec::Vec < types::WebhookResponse >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -188,9 +190,7 @@ impl<'a, M: Mode> ListWebhooksBuilder<'a, M> {
         runtime::finish(raw.list_webhooks(), &raw).await
     }
 }
-request_builder!(
-    ListWebhooksBuilder -> ::std::vec::Vec < types::WebhookResponse >, versioned, () {}
-);
+shared_impls!(ListWebhooksBuilder -> ::std::vec::Vec < types::WebhookResponse >, () {});
 /// A `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend` request, started by [`PhalaCloud::resend_webhook_delivery`] or [`PhalaCloud::safe_resend_webhook_delivery`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ResendWebhookDeliveryBuilder<'a, M = Raise> {
@@ -210,6 +210,7 @@ impl<'a, M: Mode> ResendWebhookDeliveryBuilder<'a, M> {
             event_id,
         }
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -225,9 +226,8 @@ impl<'a, M: Mode> ResendWebhookDeliveryBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    ResendWebhookDeliveryBuilder -> ::serde_json::Value, versioned, (webhook_id,
-    event_id) {}
+shared_impls!(
+    ResendWebhookDeliveryBuilder -> ::serde_json::Value, (webhook_id, event_id) {}
 );
 /// A `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret` request, started by [`PhalaCloud::reveal_webhook_secret`] or [`PhalaCloud::safe_reveal_webhook_secret`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -242,6 +242,7 @@ impl<'a, M: Mode> RevealWebhookSecretBuilder<'a, M> {
             webhook_id,
         }
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -252,9 +253,7 @@ impl<'a, M: Mode> RevealWebhookSecretBuilder<'a, M> {
         runtime::finish(raw.reveal_webhook_secret(&self.webhook_id), &raw).await
     }
 }
-request_builder!(
-    RevealWebhookSecretBuilder -> ::serde_json::Value, versioned, (webhook_id) {}
-);
+shared_impls!(RevealWebhookSecretBuilder -> ::serde_json::Value, (webhook_id) {});
 /// A `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret` request, started by [`PhalaCloud::rotate_webhook_secret`] or [`PhalaCloud::safe_rotate_webhook_secret`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateWebhookSecretBuilder<'a, M = Raise> {
@@ -268,6 +267,7 @@ impl<'a, M: Mode> RotateWebhookSecretBuilder<'a, M> {
             webhook_id,
         }
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -278,9 +278,7 @@ impl<'a, M: Mode> RotateWebhookSecretBuilder<'a, M> {
         runtime::finish(raw.rotate_webhook_secret(&self.webhook_id), &raw).await
     }
 }
-request_builder!(
-    RotateWebhookSecretBuilder -> ::serde_json::Value, versioned, (webhook_id) {}
-);
+shared_impls!(RotateWebhookSecretBuilder -> ::serde_json::Value, (webhook_id) {});
 /// A `POST /api/v1/workspace/webhooks/{webhook_id}/test` request, started by [`PhalaCloud::test_webhook`] or [`PhalaCloud::safe_test_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestWebhookBuilder<'a, M = Raise> {
@@ -294,6 +292,7 @@ impl<'a, M: Mode> TestWebhookBuilder<'a, M> {
             webhook_id,
         }
     }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
@@ -304,7 +303,7 @@ impl<'a, M: Mode> TestWebhookBuilder<'a, M> {
         runtime::finish(raw.test_webhook(&self.webhook_id), &raw).await
     }
 }
-request_builder!(TestWebhookBuilder -> ::serde_json::Value, versioned, (webhook_id) {});
+shared_impls!(TestWebhookBuilder -> ::serde_json::Value, (webhook_id) {});
 /// A `PUT /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::update_webhook`] or [`PhalaCloud::safe_update_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateWebhookBuilder<'a, M = Raise> {
@@ -324,6 +323,7 @@ impl<'a, M: Mode> UpdateWebhookBuilder<'a, M> {
             body,
         }
     }
+    shared_methods!(types::WebhookResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -337,9 +337,7 @@ impl<'a, M: Mode> UpdateWebhookBuilder<'a, M> {
         runtime::finish(raw.update_webhook(&self.webhook_id, &self.body), &raw).await
     }
 }
-request_builder!(
-    UpdateWebhookBuilder -> types::WebhookResponse, versioned, (webhook_id, body) {}
-);
+shared_impls!(UpdateWebhookBuilder -> types::WebhookResponse, (webhook_id, body) {});
 /// # Webhooks
 ///
 /// The 11 operations tagged `Webhooks`, each with its `safe_` twin; [`crate::tags::webhooks`] lists them with their requests and summaries.

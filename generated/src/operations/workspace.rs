@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-use crate::builder::{request_builder, Core};
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
@@ -22,6 +22,7 @@ impl<'a, M: Mode> GetWorkspaceBuilder<'a, M> {
             team_slug,
         }
     }
+    shared_methods!(types::WorkspaceResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -35,9 +36,7 @@ impl<'a, M: Mode> GetWorkspaceBuilder<'a, M> {
         runtime::finish(raw.get_workspace(&self.team_slug), &raw).await
     }
 }
-request_builder!(
-    GetWorkspaceBuilder -> types::WorkspaceResponse, versioned, (team_slug) {}
-);
+shared_impls!(GetWorkspaceBuilder -> types::WorkspaceResponse, (team_slug) {});
 /// A `GET /api/v1/workspaces/{team_slug}/nodes` request, started by [`PhalaCloud::get_workspace_nodes`] or [`PhalaCloud::safe_get_workspace_nodes`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkspaceNodesBuilder<'a, M = Raise> {
@@ -65,6 +64,7 @@ impl<'a, M: Mode> GetWorkspaceNodesBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
+    shared_methods!(types::PaginatedWorkspaceNodesResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -96,9 +96,9 @@ impl<'a, M: Mode> GetWorkspaceNodesBuilder<'a, M> {
             .await
     }
 }
-request_builder!(
-    GetWorkspaceNodesBuilder -> types::PaginatedWorkspaceNodesResponse, versioned,
-    (team_slug) { page, page_size }
+shared_impls!(
+    GetWorkspaceNodesBuilder -> types::PaginatedWorkspaceNodesResponse, (team_slug) {
+    page, page_size }
 );
 impl<'a, M: Mode> GetWorkspaceNodesBuilder<'a, M> {
     fn into_async(self) -> GetWorkspaceNodesBuilder<'a, Raise> {
@@ -176,6 +176,7 @@ impl<'a, M: Mode> GetWorkspaceQuotasBuilder<'a, M> {
             team_slug,
         }
     }
+    shared_methods!(types::WorkspaceQuotasResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -189,9 +190,8 @@ impl<'a, M: Mode> GetWorkspaceQuotasBuilder<'a, M> {
         runtime::finish(raw.get_workspace_quotas(&self.team_slug), &raw).await
     }
 }
-request_builder!(
-    GetWorkspaceQuotasBuilder -> types::WorkspaceQuotasResponse, versioned, (team_slug)
-    {}
+shared_impls!(
+    GetWorkspaceQuotasBuilder -> types::WorkspaceQuotasResponse, (team_slug) {}
 );
 /// A `GET /api/v1/workspaces` request, started by [`PhalaCloud::list_workspaces`] or [`PhalaCloud::safe_list_workspaces`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
@@ -204,6 +204,7 @@ impl<'a, M: Mode> ListWorkspacesBuilder<'a, M> {
             phala: Core::new(phala_client),
         }
     }
+    shared_methods!(types::WorkspacesListResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -216,9 +217,7 @@ impl<'a, M: Mode> ListWorkspacesBuilder<'a, M> {
         runtime::finish(raw.list_workspaces(), &raw).await
     }
 }
-request_builder!(
-    ListWorkspacesBuilder -> types::WorkspacesListResponse, versioned, () {}
-);
+shared_impls!(ListWorkspacesBuilder -> types::WorkspacesListResponse, () {});
 /// # Workspace
 ///
 /// The 4 operations tagged `Workspace`, each with its `safe_` twin; [`crate::tags::workspace`] lists them with their requests and summaries.
