@@ -1,5 +1,5 @@
 //! Testing your own code that calls the SDK: point the client's `base_url`
-//! at a local [wiremock](https://crates.io/crates/wiremock) server and give
+//! at a local [wiremock](https://docs.rs/wiremock) server and give
 //! it canned responses. In your crate the body of `main` below is a
 //! `#[tokio::test]`; here it runs as a program:
 //!

@@ -47,6 +47,7 @@ pub fn rust_items(items: Vec<syn::Item>) -> String {
 }
 
 fn rust_file(mut file: syn::File) -> String {
+    OneLineDocs.visit_file_mut(&mut file);
     SpacedDocs.visit_file_mut(&mut file);
     format!(
         "{}#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{}",
@@ -101,6 +102,150 @@ impl Background {
             })
         })
     }
+}
+
+/// Splits every multi-line doc attribute into one attribute per line.
+/// prettyplease prints a `#[doc]` holding a newline as a `/** .. */` block,
+/// and one line as a `///` line, the form people write and review. Each
+/// line of a split doc gets one leading space: rustdoc strips the
+/// indentation all doc lines share, so the docs read as before.
+struct OneLineDocs;
+
+impl VisitMut for OneLineDocs {
+    fn visit_file_mut(&mut self, file: &mut syn::File) {
+        one_line_docs(&mut file.attrs);
+        syn::visit_mut::visit_file_mut(self, file);
+    }
+
+    fn visit_item_mut(&mut self, item: &mut syn::Item) {
+        if let Some(attrs) = item_attrs(item) {
+            one_line_docs(attrs);
+        }
+        syn::visit_mut::visit_item_mut(self, item);
+    }
+
+    fn visit_impl_item_mut(&mut self, item: &mut syn::ImplItem) {
+        let attrs = match item {
+            syn::ImplItem::Const(i) => Some(&mut i.attrs),
+            syn::ImplItem::Fn(i) => Some(&mut i.attrs),
+            syn::ImplItem::Type(i) => Some(&mut i.attrs),
+            syn::ImplItem::Macro(i) => Some(&mut i.attrs),
+            _ => None,
+        };
+        if let Some(attrs) = attrs {
+            one_line_docs(attrs);
+        }
+        syn::visit_mut::visit_impl_item_mut(self, item);
+    }
+
+    fn visit_trait_item_mut(&mut self, item: &mut syn::TraitItem) {
+        let attrs = match item {
+            syn::TraitItem::Const(i) => Some(&mut i.attrs),
+            syn::TraitItem::Fn(i) => Some(&mut i.attrs),
+            syn::TraitItem::Type(i) => Some(&mut i.attrs),
+            syn::TraitItem::Macro(i) => Some(&mut i.attrs),
+            _ => None,
+        };
+        if let Some(attrs) = attrs {
+            one_line_docs(attrs);
+        }
+        syn::visit_mut::visit_trait_item_mut(self, item);
+    }
+
+    fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        one_line_docs(&mut field.attrs);
+        syn::visit_mut::visit_field_mut(self, field);
+    }
+
+    fn visit_variant_mut(&mut self, variant: &mut syn::Variant) {
+        one_line_docs(&mut variant.attrs);
+        syn::visit_mut::visit_variant_mut(self, variant);
+    }
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::Item;
+    Some(match item {
+        Item::Const(i) => &mut i.attrs,
+        Item::Enum(i) => &mut i.attrs,
+        Item::ExternCrate(i) => &mut i.attrs,
+        Item::Fn(i) => &mut i.attrs,
+        Item::ForeignMod(i) => &mut i.attrs,
+        Item::Impl(i) => &mut i.attrs,
+        Item::Macro(i) => &mut i.attrs,
+        Item::Mod(i) => &mut i.attrs,
+        Item::Static(i) => &mut i.attrs,
+        Item::Struct(i) => &mut i.attrs,
+        Item::Trait(i) => &mut i.attrs,
+        Item::TraitAlias(i) => &mut i.attrs,
+        Item::Type(i) => &mut i.attrs,
+        Item::Union(i) => &mut i.attrs,
+        Item::Use(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
+
+/// The text of a `#[doc = "..."]` attribute (not of `#[doc = include_str!(..)]`).
+fn doc_text(attr: &syn::Attribute) -> Option<String> {
+    match &attr.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) => Some(text.value()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `attrs` with each multi-line doc attribute replaced by one per line.
+/// Blank lines before an item's first doc line or after its last are
+/// dropped, as rustdoc shows nothing for them.
+fn one_line_docs(attrs: &mut Vec<syn::Attribute>) {
+    let texts: Vec<Option<String>> = attrs.iter().map(doc_text).collect();
+    if !texts.iter().flatten().any(|t| t.contains('\n')) {
+        return;
+    }
+    let is_doc = |a: &syn::Attribute| a.path().is_ident("doc");
+    let first = attrs.iter().position(is_doc);
+    let last = attrs.iter().rposition(is_doc);
+    let mut out = Vec::with_capacity(attrs.len());
+    for (at, (attr, text)) in attrs.drain(..).zip(texts).enumerate() {
+        let Some(text) = text.filter(|t| t.contains('\n')) else {
+            out.push(attr);
+            continue;
+        };
+        let blank = |line: &str| line.trim().is_empty();
+        let mut lines: Vec<&str> = text.split('\n').collect();
+        if Some(at) == last {
+            while lines.last().is_some_and(|l| blank(l)) {
+                lines.pop();
+            }
+        }
+        let skip = if Some(at) == first {
+            lines.iter().take_while(|l| blank(l)).count()
+        } else {
+            0
+        };
+        if lines.len() == skip {
+            // Blank through: one empty line keeps the item documented.
+            lines.push("");
+        }
+        for line in &lines[skip..] {
+            let line = if blank(line) {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
+            let mut one = attr.clone();
+            if let syn::Meta::NameValue(nv) = &mut one.meta {
+                nv.value = syn::parse_quote!(#line);
+            }
+            out.push(one);
+        }
+    }
+    *attrs = out;
 }
 
 /// prettyplease prints `#[doc = "Text"]` as `///Text`; a doc that starts

@@ -103,3 +103,13 @@ pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
         _ => None,
     }
 }
+
+/// Whether `tokens` use the identifier `name` anywhere, groups included:
+/// an import only code that names it needs is left out of the rest.
+pub fn mentions(tokens: &proc_macro2::TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), name),
+        _ => false,
+    })
+}

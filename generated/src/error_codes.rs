@@ -17,177 +17,177 @@
 //! ```
 /// Module 01: CVM API / Preflight (`ERR-01-xxx`).
 pub mod module_01 {
-    /** `ERR-01-001` (`NodeNotFoundError`): The requested node is not available
-
-Raised when specified node is not found*/
+    /// `ERR-01-001` (`NodeNotFoundError`): The requested node is not available
+    ///
+    /// Raised when specified node is not found
     pub const NODE_NOT_FOUND: &str = "ERR-01-001";
-    /** `ERR-01-002` (`ComposeFileRequiredError`): The request contains invalid parameters
-
-Raised when compose_file is required but not provided*/
+    /// `ERR-01-002` (`ComposeFileRequiredError`): The request contains invalid parameters
+    ///
+    /// Raised when compose_file is required but not provided
     pub const COMPOSE_FILE_REQUIRED: &str = "ERR-01-002";
-    /** `ERR-01-003` (`InvalidComposeFileError`): The Docker Compose file contains errors
-
-Raised when Docker Compose file is invalid*/
+    /// `ERR-01-003` (`InvalidComposeFileError`): The Docker Compose file contains errors
+    ///
+    /// Raised when Docker Compose file is invalid
     pub const INVALID_COMPOSE_FILE: &str = "ERR-01-003";
-    /** `ERR-01-004` (`DuplicateCvmNameError`): (dynamic: A CVM with name '...)
-
-Raised when a CVM name already exists in the workspace (HTTP 409)*/
+    /// `ERR-01-004` (`DuplicateCvmNameError`): (dynamic: A CVM with name '...)
+    ///
+    /// Raised when a CVM name already exists in the workspace (HTTP 409)
     pub const DUPLICATE_CVM_NAME: &str = "ERR-01-004";
-    /** `ERR-01-005` (`HashRegistrationRequired`): Compose hash registration required on-chain
-
-Raised by an onchain KMS compose update when the new compose hash is not yet on DstackApp.allowedComposeHashes; the response carries commit_token, commit_url, and the on-chain action needed to complete the prepare-approve-commit flow (HTTP 465)*/
+    /// `ERR-01-005` (`HashRegistrationRequired`): Compose hash registration required on-chain
+    ///
+    /// Raised by an onchain KMS compose update when the new compose hash is not yet on DstackApp.allowedComposeHashes; the response carries commit_token, commit_url, and the on-chain action needed to complete the prepare-approve-commit flow (HTTP 465)
     pub const HASH_REGISTRATION_REQUIRED: &str = "ERR-01-005";
-    /** `ERR-01-006` (`HashInvalidOrExpired`): The provided compose hash is invalid or has expired
-
-Raised at commit time when the commit token is unknown, has expired (14-day TTL), has been superseded by a newer prepare for the same CVM, or the compose hash bound to the token no longer matches the compose file currently saved for this CVM — re-run prepare to recover (HTTP 466)*/
+    /// `ERR-01-006` (`HashInvalidOrExpired`): The provided compose hash is invalid or has expired
+    ///
+    /// Raised at commit time when the commit token is unknown, has expired (14-day TTL), has been superseded by a newer prepare for the same CVM, or the compose hash bound to the token no longer matches the compose file currently saved for this CVM — re-run prepare to recover (HTTP 466)
     pub const HASH_INVALID_OR_EXPIRED: &str = "ERR-01-006";
-    /** `ERR-01-007` (`TxVerificationFailed`): Transaction verification failed
-
-Raised at commit time when the supplied transaction_hash cannot be verified against the expected addComposeHash state change — the receipt is missing, the transaction reverted, or it did not target the expected DstackApp contract (HTTP 467)*/
+    /// `ERR-01-007` (`TxVerificationFailed`): Transaction verification failed
+    ///
+    /// Raised at commit time when the supplied transaction_hash cannot be verified against the expected addComposeHash state change — the receipt is missing, the transaction reverted, or it did not target the expected DstackApp contract (HTTP 467)
     pub const TX_VERIFICATION_FAILED: &str = "ERR-01-007";
-    /** `ERR-01-008` (`HashNotAllowed`): The compose hash is not allowed by the on-chain contract
-
-Raised at commit time when DstackApp.allowedComposeHashes(bytes32) returns false for the target hash — typically because the Phase 2 approval transaction has not actually landed on the expected contract, or landed on the wrong contract (HTTP 468)*/
+    /// `ERR-01-008` (`HashNotAllowed`): The compose hash is not allowed by the on-chain contract
+    ///
+    /// Raised at commit time when DstackApp.allowedComposeHashes(bytes32) returns false for the target hash — typically because the Phase 2 approval transaction has not actually landed on the expected contract, or landed on the wrong contract (HTTP 468)
     pub const HASH_NOT_ALLOWED: &str = "ERR-01-008";
 }
 pub use module_01::*;
 /// Module 02: Inventory (`ERR-02-xxx`).
 pub mod module_02 {
-    /** `ERR-02-001` (`InstanceTypeNotFoundError`): The requested instance type does not exist
-
-Raised when a requested instance type is not found.*/
+    /// `ERR-02-001` (`InstanceTypeNotFoundError`): The requested instance type does not exist
+    ///
+    /// Raised when a requested instance type is not found.
     pub const INSTANCE_TYPE_NOT_FOUND: &str = "ERR-02-001";
-    /** `ERR-02-002` (`ResourceNotAvailableError`): No available resources match your requirements
-
-Raised when no suitable resources are found*/
+    /// `ERR-02-002` (`ResourceNotAvailableError`): No available resources match your requirements
+    ///
+    /// Raised when no suitable resources are found
     pub const RESOURCE_NOT_AVAILABLE: &str = "ERR-02-002";
-    /** `ERR-02-003` (`InsufficientVcpuError`): The selected node does not have enough CPU capacity
-
-Raised when teepod has insufficient vCPU resources.*/
+    /// `ERR-02-003` (`InsufficientVcpuError`): The selected node does not have enough CPU capacity
+    ///
+    /// Raised when teepod has insufficient vCPU resources.
     pub const INSUFFICIENT_VCPU: &str = "ERR-02-003";
-    /** `ERR-02-004` (`InsufficientMemoryError`): The selected node does not have enough memory
-
-Raised when teepod has insufficient memory resources.*/
+    /// `ERR-02-004` (`InsufficientMemoryError`): The selected node does not have enough memory
+    ///
+    /// Raised when teepod has insufficient memory resources.
     pub const INSUFFICIENT_MEMORY: &str = "ERR-02-004";
-    /** `ERR-02-005` (`InsufficientSlotsError`): The selected node has reached its maximum capacity
-
-Raised when teepod has no available CVM slots.*/
+    /// `ERR-02-005` (`InsufficientSlotsError`): The selected node has reached its maximum capacity
+    ///
+    /// Raised when teepod has no available CVM slots.
     pub const INSUFFICIENT_SLOTS: &str = "ERR-02-005";
-    /** `ERR-02-006` (`GpuAllocationError`): The selected node does not have enough GPU resources
-
-Raised when GPU allocation fails*/
+    /// `ERR-02-006` (`GpuAllocationError`): The selected node does not have enough GPU resources
+    ///
+    /// Raised when GPU allocation fails
     pub const GPU_ALLOCATION_ERROR: &str = "ERR-02-006";
-    /** `ERR-02-007` (`InsufficientGpuError`): The selected node does not have enough GPU resources
-
-Raised when teepod has insufficient GPU resources.*/
+    /// `ERR-02-007` (`InsufficientGpuError`): The selected node does not have enough GPU resources
+    ///
+    /// Raised when teepod has insufficient GPU resources.
     pub const INSUFFICIENT_GPU: &str = "ERR-02-007";
-    /** `ERR-02-008` (`InvalidRequestError`): The request contains invalid parameters
-
-Raised when request parameters are invalid*/
+    /// `ERR-02-008` (`InvalidRequestError`): The request contains invalid parameters
+    ///
+    /// Raised when request parameters are invalid
     pub const INVALID_REQUEST: &str = "ERR-02-008";
-    /** `ERR-02-009` (`IncompatibleConfigurationError`): The configuration parameters are not compatible with each other
-
-Raised when resource configuration is not compatible*/
+    /// `ERR-02-009` (`IncompatibleConfigurationError`): The configuration parameters are not compatible with each other
+    ///
+    /// Raised when resource configuration is not compatible
     pub const INCOMPATIBLE_CONFIG: &str = "ERR-02-009";
-    /** `ERR-02-010` (`ImageNotFoundError`): The requested operating system image is not available
-
-Raised when a requested OS image is not found.*/
+    /// `ERR-02-010` (`ImageNotFoundError`): The requested operating system image is not available
+    ///
+    /// Raised when a requested OS image is not found.
     pub const IMAGE_NOT_FOUND: &str = "ERR-02-010";
-    /** `ERR-02-011` (`KmsNotFoundError`): The requested security configuration is not available on this node
-
-Raised when no matching KMS is found on teepod.*/
+    /// `ERR-02-011` (`KmsNotFoundError`): The requested security configuration is not available on this node
+    ///
+    /// Raised when no matching KMS is found on teepod.
     pub const KMS_NOT_FOUND: &str = "ERR-02-011";
-    /** `ERR-02-012` (`TeepodNotAccessibleError`): The requested node is not available
-
-Raised when user doesn't have permission to access a teepod.*/
+    /// `ERR-02-012` (`TeepodNotAccessibleError`): The requested node is not available
+    ///
+    /// Raised when user doesn't have permission to access a teepod.
     pub const TEEPOD_NOT_ACCESSIBLE: &str = "ERR-02-012";
-    /** `ERR-02-013` (`OsImageNotCompatibleError`): The requested operating system image is not available
-
-Raised when no compatible OS image is found.*/
+    /// `ERR-02-013` (`OsImageNotCompatibleError`): The requested operating system image is not available
+    ///
+    /// Raised when no compatible OS image is found.
     pub const OS_IMAGE_NOT_COMPATIBLE: &str = "ERR-02-013";
-    /** `ERR-02-014` (`NodeCapacityNotConfiguredError`): The requested node is not available
-
-Raised when node capacity is not properly configured.*/
+    /// `ERR-02-014` (`NodeCapacityNotConfiguredError`): The requested node is not available
+    ///
+    /// Raised when node capacity is not properly configured.
     pub const NODE_CAPACITY_NOT_CONFIGURED: &str = "ERR-02-014";
-    /** `ERR-02-015` (`QuotaExceededError`): Your account has reached its resource quota
-
-Raised when team resource quota would be exceeded.*/
+    /// `ERR-02-015` (`QuotaExceededError`): Your account has reached its resource quota
+    ///
+    /// Raised when team resource quota would be exceeded.
     pub const QUOTA_EXCEEDED: &str = "ERR-02-015";
-    /** `ERR-02-016` (`GpuDeviceInUseError`): GPUs are available but currently occupied at device level
-
-Raised when GPUs are available in database but occupied at device level.*/
+    /// `ERR-02-016` (`GpuDeviceInUseError`): GPUs are available but currently occupied at device level
+    ///
+    /// Raised when GPUs are available in database but occupied at device level.
     pub const GPU_DEVICE_IN_USE: &str = "ERR-02-016";
 }
 pub use module_02::*;
 /// Module 03: CVM Operations (`ERR-03-xxx`).
 pub mod module_03 {
-    /** `ERR-03-001` (`CvmNotFoundError`): The requested CVM was not found
-
-Raised when a CVM is not found by the given identifier (HTTP 404).*/
+    /// `ERR-03-001` (`CvmNotFoundError`): The requested CVM was not found
+    ///
+    /// Raised when a CVM is not found by the given identifier (HTTP 404).
     pub const CVM_NOT_FOUND: &str = "ERR-03-001";
-    /** `ERR-03-002` (`MultipleCvmsWithSameNameError`): Multiple CVMs have the same name in this workspace
-
-Raised when multiple CVMs share the same name in a workspace.*/
+    /// `ERR-03-002` (`MultipleCvmsWithSameNameError`): Multiple CVMs have the same name in this workspace
+    ///
+    /// Raised when multiple CVMs share the same name in a workspace.
     pub const MULTIPLE_CVMS_SAME_NAME: &str = "ERR-03-002";
-    /** `ERR-03-003` (`CvmNotInWorkspaceError`): No CVM found in this workspace
-
-Raised in admin contexts when a CVM exists but belongs to a different workspace — reveals the workspace mismatch (HTTP 404).*/
+    /// `ERR-03-003` (`CvmNotInWorkspaceError`): No CVM found in this workspace
+    ///
+    /// Raised in admin contexts when a CVM exists but belongs to a different workspace — reveals the workspace mismatch (HTTP 404).
     pub const CVM_NOT_IN_WORKSPACE: &str = "ERR-03-003";
-    /** `ERR-03-004` (`CvmNotInWorkspaceError`): The requested CVM was not found
-
-Raised in non-admin contexts when a CVM belongs to a different workspace — message matches ERR-03-001 to avoid leaking CVM existence (HTTP 404).*/
+    /// `ERR-03-004` (`CvmNotInWorkspaceError`): The requested CVM was not found
+    ///
+    /// Raised in non-admin contexts when a CVM belongs to a different workspace — message matches ERR-03-001 to avoid leaking CVM existence (HTTP 404).
     pub const CVM_NOT_IN_WORKSPACE_MASKED: &str = "ERR-03-004";
-    /** `ERR-03-005` (`CvmAccessDeniedError`): The requested CVM was not found
-
-Raised when user lacks permission for a CVM operation — message intentionally matches ERR-03-001 to avoid revealing whether the CVM exists (HTTP 404).*/
+    /// `ERR-03-005` (`CvmAccessDeniedError`): The requested CVM was not found
+    ///
+    /// Raised when user lacks permission for a CVM operation — message intentionally matches ERR-03-001 to avoid revealing whether the CVM exists (HTTP 404).
     pub const CVM_ACCESS_DENIED: &str = "ERR-03-005";
-    /** `ERR-03-006` (`ReplicaImageNotAvailableError`): The source CVM's OS image is not available on the target node
-
-Raised when the source CVM's OS image is not available on the target node.*/
+    /// `ERR-03-006` (`ReplicaImageNotAvailableError`): The source CVM's OS image is not available on the target node
+    ///
+    /// Raised when the source CVM's OS image is not available on the target node.
     pub const REPLICA_IMAGE_NOT_AVAILABLE: &str = "ERR-03-006";
-    /** `ERR-03-007` (`CvmAppIdConflictError`): This app_id already has an active CVM with a different configuration. Provision again to get a new app_id, or use the existing CVM.
-
-Raised when app_id is already used by a different configuration in the same workspace (HTTP 409).*/
+    /// `ERR-03-007` (`CvmAppIdConflictError`): This app_id already has an active CVM with a different configuration. Provision again to get a new app_id, or use the existing CVM.
+    ///
+    /// Raised when app_id is already used by a different configuration in the same workspace (HTTP 409).
     pub const CVM_APP_ID_CONFLICT: &str = "ERR-03-007";
-    /** `ERR-03-008` (`ReplicaSourceInstanceNotAccessibleError`): The source CVM instance was not found in this workspace or access is denied
-
-Raised when the replica source CVM instance is not visible in the current workspace (HTTP 404).*/
+    /// `ERR-03-008` (`ReplicaSourceInstanceNotAccessibleError`): The source CVM instance was not found in this workspace or access is denied
+    ///
+    /// Raised when the replica source CVM instance is not visible in the current workspace (HTTP 404).
     pub const REPLICA_SOURCE_INSTANCE_NOT_ACCESSIBLE: &str = "ERR-03-008";
-    /** `ERR-03-009` (`ReplicaComposeHashRequiredError`): This app has multiple live CVM instances. Please specify compose_hash to choose which revision to replicate.
-
-Raised when replicate needs an explicit compose_hash due to multiple live instances.*/
+    /// `ERR-03-009` (`ReplicaComposeHashRequiredError`): This app has multiple live CVM instances. Please specify compose_hash to choose which revision to replicate.
+    ///
+    /// Raised when replicate needs an explicit compose_hash due to multiple live instances.
     pub const REPLICA_COMPOSE_HASH_REQUIRED: &str = "ERR-03-009";
-    /** `ERR-03-010` (`MultipleCvmsForIdentifierError`): Multiple CVMs match this identifier in the workspace
-
-Raised when an identifier (e.g. app_id) matches multiple CVMs in a workspace.*/
+    /// `ERR-03-010` (`MultipleCvmsForIdentifierError`): Multiple CVMs match this identifier in the workspace
+    ///
+    /// Raised when an identifier (e.g. app_id) matches multiple CVMs in a workspace.
     pub const MULTIPLE_CVMS_FOR_IDENTIFIER: &str = "ERR-03-010";
 }
 pub use module_03::*;
 /// Module 04: Workspace (`ERR-04-xxx`).
 pub mod module_04 {
-    /** `ERR-04-001` (`InsufficientBalanceError`): You need to top up your account before launching a CVM.
-
-Raised when account balance is too low*/
+    /// `ERR-04-001` (`InsufficientBalanceError`): You need to top up your account before launching a CVM.
+    ///
+    /// Raised when account balance is too low
     pub const INSUFFICIENT_BALANCE: &str = "ERR-04-001";
-    /** `ERR-04-002` (`MaxCvmLimitError`): Your account has reached the maximum number of instances
-
-Raised when VM count limit is reached*/
+    /// `ERR-04-002` (`MaxCvmLimitError`): Your account has reached the maximum number of instances
+    ///
+    /// Raised when VM count limit is reached
     pub const MAX_CVM_LIMIT: &str = "ERR-04-002";
-    /** `ERR-04-003` (`ResourceLimitExceededError`): The requested resources exceed your account limits
-
-Raised when resource limits are exceeded*/
+    /// `ERR-04-003` (`ResourceLimitExceededError`): The requested resources exceed your account limits
+    ///
+    /// Raised when resource limits are exceeded
     pub const RESOURCE_LIMIT_EXCEEDED: &str = "ERR-04-003";
 }
 pub use module_04::*;
 /// Module 05: Credentials (`ERR-05-xxx`).
 pub mod module_05 {
-    /** `ERR-05-001` (`TokenLimitExceededError`): (dynamic: You have reached the maximum of ...)
-
-Raised when workspace token limit is exceeded*/
+    /// `ERR-05-001` (`TokenLimitExceededError`): (dynamic: You have reached the maximum of ...)
+    ///
+    /// Raised when workspace token limit is exceeded
     pub const TOKEN_LIMIT_EXCEEDED: &str = "ERR-05-001";
-    /** `ERR-05-002` (`TokenRateLimitError`): (dynamic: Rate limit exceeded: maximum ...)
-
-Raised when token creation rate limit is exceeded*/
+    /// `ERR-05-002` (`TokenRateLimitError`): (dynamic: Rate limit exceeded: maximum ...)
+    ///
+    /// Raised when token creation rate limit is exceeded
     pub const TOKEN_RATE_LIMIT: &str = "ERR-05-002";
 }
 pub use module_05::*;
@@ -199,161 +199,161 @@ pub mod module_06 {}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorCode {
-    /** `ERR-01-001` (`NodeNotFoundError`): The requested node is not available
-
-Raised when specified node is not found*/
+    /// `ERR-01-001` (`NodeNotFoundError`): The requested node is not available
+    ///
+    /// Raised when specified node is not found
     NodeNotFound,
-    /** `ERR-01-002` (`ComposeFileRequiredError`): The request contains invalid parameters
-
-Raised when compose_file is required but not provided*/
+    /// `ERR-01-002` (`ComposeFileRequiredError`): The request contains invalid parameters
+    ///
+    /// Raised when compose_file is required but not provided
     ComposeFileRequired,
-    /** `ERR-01-003` (`InvalidComposeFileError`): The Docker Compose file contains errors
-
-Raised when Docker Compose file is invalid*/
+    /// `ERR-01-003` (`InvalidComposeFileError`): The Docker Compose file contains errors
+    ///
+    /// Raised when Docker Compose file is invalid
     InvalidComposeFile,
-    /** `ERR-01-004` (`DuplicateCvmNameError`): (dynamic: A CVM with name '...)
-
-Raised when a CVM name already exists in the workspace (HTTP 409)*/
+    /// `ERR-01-004` (`DuplicateCvmNameError`): (dynamic: A CVM with name '...)
+    ///
+    /// Raised when a CVM name already exists in the workspace (HTTP 409)
     DuplicateCvmName,
-    /** `ERR-01-005` (`HashRegistrationRequired`): Compose hash registration required on-chain
-
-Raised by an onchain KMS compose update when the new compose hash is not yet on DstackApp.allowedComposeHashes; the response carries commit_token, commit_url, and the on-chain action needed to complete the prepare-approve-commit flow (HTTP 465)*/
+    /// `ERR-01-005` (`HashRegistrationRequired`): Compose hash registration required on-chain
+    ///
+    /// Raised by an onchain KMS compose update when the new compose hash is not yet on DstackApp.allowedComposeHashes; the response carries commit_token, commit_url, and the on-chain action needed to complete the prepare-approve-commit flow (HTTP 465)
     HashRegistrationRequired,
-    /** `ERR-01-006` (`HashInvalidOrExpired`): The provided compose hash is invalid or has expired
-
-Raised at commit time when the commit token is unknown, has expired (14-day TTL), has been superseded by a newer prepare for the same CVM, or the compose hash bound to the token no longer matches the compose file currently saved for this CVM — re-run prepare to recover (HTTP 466)*/
+    /// `ERR-01-006` (`HashInvalidOrExpired`): The provided compose hash is invalid or has expired
+    ///
+    /// Raised at commit time when the commit token is unknown, has expired (14-day TTL), has been superseded by a newer prepare for the same CVM, or the compose hash bound to the token no longer matches the compose file currently saved for this CVM — re-run prepare to recover (HTTP 466)
     HashInvalidOrExpired,
-    /** `ERR-01-007` (`TxVerificationFailed`): Transaction verification failed
-
-Raised at commit time when the supplied transaction_hash cannot be verified against the expected addComposeHash state change — the receipt is missing, the transaction reverted, or it did not target the expected DstackApp contract (HTTP 467)*/
+    /// `ERR-01-007` (`TxVerificationFailed`): Transaction verification failed
+    ///
+    /// Raised at commit time when the supplied transaction_hash cannot be verified against the expected addComposeHash state change — the receipt is missing, the transaction reverted, or it did not target the expected DstackApp contract (HTTP 467)
     TxVerificationFailed,
-    /** `ERR-01-008` (`HashNotAllowed`): The compose hash is not allowed by the on-chain contract
-
-Raised at commit time when DstackApp.allowedComposeHashes(bytes32) returns false for the target hash — typically because the Phase 2 approval transaction has not actually landed on the expected contract, or landed on the wrong contract (HTTP 468)*/
+    /// `ERR-01-008` (`HashNotAllowed`): The compose hash is not allowed by the on-chain contract
+    ///
+    /// Raised at commit time when DstackApp.allowedComposeHashes(bytes32) returns false for the target hash — typically because the Phase 2 approval transaction has not actually landed on the expected contract, or landed on the wrong contract (HTTP 468)
     HashNotAllowed,
-    /** `ERR-02-001` (`InstanceTypeNotFoundError`): The requested instance type does not exist
-
-Raised when a requested instance type is not found.*/
+    /// `ERR-02-001` (`InstanceTypeNotFoundError`): The requested instance type does not exist
+    ///
+    /// Raised when a requested instance type is not found.
     InstanceTypeNotFound,
-    /** `ERR-02-002` (`ResourceNotAvailableError`): No available resources match your requirements
-
-Raised when no suitable resources are found*/
+    /// `ERR-02-002` (`ResourceNotAvailableError`): No available resources match your requirements
+    ///
+    /// Raised when no suitable resources are found
     ResourceNotAvailable,
-    /** `ERR-02-003` (`InsufficientVcpuError`): The selected node does not have enough CPU capacity
-
-Raised when teepod has insufficient vCPU resources.*/
+    /// `ERR-02-003` (`InsufficientVcpuError`): The selected node does not have enough CPU capacity
+    ///
+    /// Raised when teepod has insufficient vCPU resources.
     InsufficientVcpu,
-    /** `ERR-02-004` (`InsufficientMemoryError`): The selected node does not have enough memory
-
-Raised when teepod has insufficient memory resources.*/
+    /// `ERR-02-004` (`InsufficientMemoryError`): The selected node does not have enough memory
+    ///
+    /// Raised when teepod has insufficient memory resources.
     InsufficientMemory,
-    /** `ERR-02-005` (`InsufficientSlotsError`): The selected node has reached its maximum capacity
-
-Raised when teepod has no available CVM slots.*/
+    /// `ERR-02-005` (`InsufficientSlotsError`): The selected node has reached its maximum capacity
+    ///
+    /// Raised when teepod has no available CVM slots.
     InsufficientSlots,
-    /** `ERR-02-006` (`GpuAllocationError`): The selected node does not have enough GPU resources
-
-Raised when GPU allocation fails*/
+    /// `ERR-02-006` (`GpuAllocationError`): The selected node does not have enough GPU resources
+    ///
+    /// Raised when GPU allocation fails
     GpuAllocationError,
-    /** `ERR-02-007` (`InsufficientGpuError`): The selected node does not have enough GPU resources
-
-Raised when teepod has insufficient GPU resources.*/
+    /// `ERR-02-007` (`InsufficientGpuError`): The selected node does not have enough GPU resources
+    ///
+    /// Raised when teepod has insufficient GPU resources.
     InsufficientGpu,
-    /** `ERR-02-008` (`InvalidRequestError`): The request contains invalid parameters
-
-Raised when request parameters are invalid*/
+    /// `ERR-02-008` (`InvalidRequestError`): The request contains invalid parameters
+    ///
+    /// Raised when request parameters are invalid
     InvalidRequest,
-    /** `ERR-02-009` (`IncompatibleConfigurationError`): The configuration parameters are not compatible with each other
-
-Raised when resource configuration is not compatible*/
+    /// `ERR-02-009` (`IncompatibleConfigurationError`): The configuration parameters are not compatible with each other
+    ///
+    /// Raised when resource configuration is not compatible
     IncompatibleConfig,
-    /** `ERR-02-010` (`ImageNotFoundError`): The requested operating system image is not available
-
-Raised when a requested OS image is not found.*/
+    /// `ERR-02-010` (`ImageNotFoundError`): The requested operating system image is not available
+    ///
+    /// Raised when a requested OS image is not found.
     ImageNotFound,
-    /** `ERR-02-011` (`KmsNotFoundError`): The requested security configuration is not available on this node
-
-Raised when no matching KMS is found on teepod.*/
+    /// `ERR-02-011` (`KmsNotFoundError`): The requested security configuration is not available on this node
+    ///
+    /// Raised when no matching KMS is found on teepod.
     KmsNotFound,
-    /** `ERR-02-012` (`TeepodNotAccessibleError`): The requested node is not available
-
-Raised when user doesn't have permission to access a teepod.*/
+    /// `ERR-02-012` (`TeepodNotAccessibleError`): The requested node is not available
+    ///
+    /// Raised when user doesn't have permission to access a teepod.
     TeepodNotAccessible,
-    /** `ERR-02-013` (`OsImageNotCompatibleError`): The requested operating system image is not available
-
-Raised when no compatible OS image is found.*/
+    /// `ERR-02-013` (`OsImageNotCompatibleError`): The requested operating system image is not available
+    ///
+    /// Raised when no compatible OS image is found.
     OsImageNotCompatible,
-    /** `ERR-02-014` (`NodeCapacityNotConfiguredError`): The requested node is not available
-
-Raised when node capacity is not properly configured.*/
+    /// `ERR-02-014` (`NodeCapacityNotConfiguredError`): The requested node is not available
+    ///
+    /// Raised when node capacity is not properly configured.
     NodeCapacityNotConfigured,
-    /** `ERR-02-015` (`QuotaExceededError`): Your account has reached its resource quota
-
-Raised when team resource quota would be exceeded.*/
+    /// `ERR-02-015` (`QuotaExceededError`): Your account has reached its resource quota
+    ///
+    /// Raised when team resource quota would be exceeded.
     QuotaExceeded,
-    /** `ERR-02-016` (`GpuDeviceInUseError`): GPUs are available but currently occupied at device level
-
-Raised when GPUs are available in database but occupied at device level.*/
+    /// `ERR-02-016` (`GpuDeviceInUseError`): GPUs are available but currently occupied at device level
+    ///
+    /// Raised when GPUs are available in database but occupied at device level.
     GpuDeviceInUse,
-    /** `ERR-03-001` (`CvmNotFoundError`): The requested CVM was not found
-
-Raised when a CVM is not found by the given identifier (HTTP 404).*/
+    /// `ERR-03-001` (`CvmNotFoundError`): The requested CVM was not found
+    ///
+    /// Raised when a CVM is not found by the given identifier (HTTP 404).
     CvmNotFound,
-    /** `ERR-03-002` (`MultipleCvmsWithSameNameError`): Multiple CVMs have the same name in this workspace
-
-Raised when multiple CVMs share the same name in a workspace.*/
+    /// `ERR-03-002` (`MultipleCvmsWithSameNameError`): Multiple CVMs have the same name in this workspace
+    ///
+    /// Raised when multiple CVMs share the same name in a workspace.
     MultipleCvmsSameName,
-    /** `ERR-03-003` (`CvmNotInWorkspaceError`): No CVM found in this workspace
-
-Raised in admin contexts when a CVM exists but belongs to a different workspace — reveals the workspace mismatch (HTTP 404).*/
+    /// `ERR-03-003` (`CvmNotInWorkspaceError`): No CVM found in this workspace
+    ///
+    /// Raised in admin contexts when a CVM exists but belongs to a different workspace — reveals the workspace mismatch (HTTP 404).
     CvmNotInWorkspace,
-    /** `ERR-03-004` (`CvmNotInWorkspaceError`): The requested CVM was not found
-
-Raised in non-admin contexts when a CVM belongs to a different workspace — message matches ERR-03-001 to avoid leaking CVM existence (HTTP 404).*/
+    /// `ERR-03-004` (`CvmNotInWorkspaceError`): The requested CVM was not found
+    ///
+    /// Raised in non-admin contexts when a CVM belongs to a different workspace — message matches ERR-03-001 to avoid leaking CVM existence (HTTP 404).
     CvmNotInWorkspaceMasked,
-    /** `ERR-03-005` (`CvmAccessDeniedError`): The requested CVM was not found
-
-Raised when user lacks permission for a CVM operation — message intentionally matches ERR-03-001 to avoid revealing whether the CVM exists (HTTP 404).*/
+    /// `ERR-03-005` (`CvmAccessDeniedError`): The requested CVM was not found
+    ///
+    /// Raised when user lacks permission for a CVM operation — message intentionally matches ERR-03-001 to avoid revealing whether the CVM exists (HTTP 404).
     CvmAccessDenied,
-    /** `ERR-03-006` (`ReplicaImageNotAvailableError`): The source CVM's OS image is not available on the target node
-
-Raised when the source CVM's OS image is not available on the target node.*/
+    /// `ERR-03-006` (`ReplicaImageNotAvailableError`): The source CVM's OS image is not available on the target node
+    ///
+    /// Raised when the source CVM's OS image is not available on the target node.
     ReplicaImageNotAvailable,
-    /** `ERR-03-007` (`CvmAppIdConflictError`): This app_id already has an active CVM with a different configuration. Provision again to get a new app_id, or use the existing CVM.
-
-Raised when app_id is already used by a different configuration in the same workspace (HTTP 409).*/
+    /// `ERR-03-007` (`CvmAppIdConflictError`): This app_id already has an active CVM with a different configuration. Provision again to get a new app_id, or use the existing CVM.
+    ///
+    /// Raised when app_id is already used by a different configuration in the same workspace (HTTP 409).
     CvmAppIdConflict,
-    /** `ERR-03-008` (`ReplicaSourceInstanceNotAccessibleError`): The source CVM instance was not found in this workspace or access is denied
-
-Raised when the replica source CVM instance is not visible in the current workspace (HTTP 404).*/
+    /// `ERR-03-008` (`ReplicaSourceInstanceNotAccessibleError`): The source CVM instance was not found in this workspace or access is denied
+    ///
+    /// Raised when the replica source CVM instance is not visible in the current workspace (HTTP 404).
     ReplicaSourceInstanceNotAccessible,
-    /** `ERR-03-009` (`ReplicaComposeHashRequiredError`): This app has multiple live CVM instances. Please specify compose_hash to choose which revision to replicate.
-
-Raised when replicate needs an explicit compose_hash due to multiple live instances.*/
+    /// `ERR-03-009` (`ReplicaComposeHashRequiredError`): This app has multiple live CVM instances. Please specify compose_hash to choose which revision to replicate.
+    ///
+    /// Raised when replicate needs an explicit compose_hash due to multiple live instances.
     ReplicaComposeHashRequired,
-    /** `ERR-03-010` (`MultipleCvmsForIdentifierError`): Multiple CVMs match this identifier in the workspace
-
-Raised when an identifier (e.g. app_id) matches multiple CVMs in a workspace.*/
+    /// `ERR-03-010` (`MultipleCvmsForIdentifierError`): Multiple CVMs match this identifier in the workspace
+    ///
+    /// Raised when an identifier (e.g. app_id) matches multiple CVMs in a workspace.
     MultipleCvmsForIdentifier,
-    /** `ERR-04-001` (`InsufficientBalanceError`): You need to top up your account before launching a CVM.
-
-Raised when account balance is too low*/
+    /// `ERR-04-001` (`InsufficientBalanceError`): You need to top up your account before launching a CVM.
+    ///
+    /// Raised when account balance is too low
     InsufficientBalance,
-    /** `ERR-04-002` (`MaxCvmLimitError`): Your account has reached the maximum number of instances
-
-Raised when VM count limit is reached*/
+    /// `ERR-04-002` (`MaxCvmLimitError`): Your account has reached the maximum number of instances
+    ///
+    /// Raised when VM count limit is reached
     MaxCvmLimit,
-    /** `ERR-04-003` (`ResourceLimitExceededError`): The requested resources exceed your account limits
-
-Raised when resource limits are exceeded*/
+    /// `ERR-04-003` (`ResourceLimitExceededError`): The requested resources exceed your account limits
+    ///
+    /// Raised when resource limits are exceeded
     ResourceLimitExceeded,
-    /** `ERR-05-001` (`TokenLimitExceededError`): (dynamic: You have reached the maximum of ...)
-
-Raised when workspace token limit is exceeded*/
+    /// `ERR-05-001` (`TokenLimitExceededError`): (dynamic: You have reached the maximum of ...)
+    ///
+    /// Raised when workspace token limit is exceeded
     TokenLimitExceeded,
-    /** `ERR-05-002` (`TokenRateLimitError`): (dynamic: Rate limit exceeded: maximum ...)
-
-Raised when token creation rate limit is exceeded*/
+    /// `ERR-05-002` (`TokenRateLimitError`): (dynamic: Rate limit exceeded: maximum ...)
+    ///
+    /// Raised when token creation rate limit is exceeded
     TokenRateLimit,
     /// The body carried `"error_code": null`.
     Missing,
@@ -463,7 +463,6 @@ impl ErrorCode {
     }
     /// The catalog's user-facing message.
     pub fn message(&self) -> ::std::option::Option<&'static str> {
-        #[allow(clippy::match_single_binding)]
         match self {
             ErrorCode::NodeNotFound => {
                 ::std::option::Option::Some("The requested node is not available")
@@ -639,7 +638,6 @@ impl ErrorCode {
     }
     /// The HTTP status the catalog names for this code, if any.
     pub fn http_status(&self) -> ::std::option::Option<u16> {
-        #[allow(clippy::match_single_binding)]
         match self {
             ErrorCode::DuplicateCvmName => ::std::option::Option::Some(409u16),
             ErrorCode::HashRegistrationRequired => ::std::option::Option::Some(465u16),
@@ -661,7 +659,6 @@ impl ErrorCode {
 impl ::std::str::FromStr for ErrorCode {
     type Err = ::std::convert::Infallible;
     fn from_str(code: &str) -> ::std::result::Result<Self, Self::Err> {
-        #[allow(clippy::match_single_binding)]
         ::std::result::Result::Ok(
             match code {
                 "ERR-01-001" => ErrorCode::NodeNotFound,

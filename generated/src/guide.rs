@@ -2,14 +2,13 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/*! The Phala Cloud guide: longer pages on using this crate, one module each.
-
-- [Using the crate](using)
-- [Deploy a CVM](deploy)
-- [Configuring the client](configuring)
-- [Errors](errors)
-- [Coming from the Python SDK](python)
-*/
+//! The Phala Cloud guide: longer pages on using this crate, one module each.
+//!
+//! - [Using the crate](using)
+//! - [Deploy a CVM](deploy)
+//! - [Configuring the client](configuring)
+//! - [Errors](errors)
+//! - [Coming from the Python SDK](python)
 #[doc = include_str!("../guide/using.md")]
 pub mod using {}
 #[doc = include_str!("../guide/deploy.md")]

@@ -3,40 +3,41 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 #![doc = include_str!("../README.md")]
-/*!
-
-# Crate organization
-
-- [`PhalaCloud`]: the async client. Each of the 121 operations is a method taking the operation's required parameters; it returns a builder whose methods set the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.
-- [`blocking::PhalaCloud`]: the same methods, blocking; `.send()` sends.
-- [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, [`RetryPolicy`], your own `reqwest::Client`.
-- [`watch`]: a CVM's state as a stream of events, and waiting for a state ([`PhalaCloud::wait_until_running`]).
-- [`webhook`]: webhook signature verification and event parsing.
-- [`env`](mod@env): `.env` parsing, env var encryption to a CVM's key, compose hashes and KMS key signatures, byte-compatible with the Python SDK and dstack-sdk.
-- [`paging`]: `.pages()` and `.items()` on the builders of list operations.
-- [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy, and [`precondition`] for the on-chain KMS's HTTP 465.
-- [`SafeResult`]: what the `safe_*` twin of every method yields instead.
-- [`error_codes`]: the structured `ERR-xx-xxx` codes.
-- [`types`]: the 957 request and response models.
-- [`tags`]: the operations by API tag, one page per tag with each operation's request and summary.
-- [`guide`]: longer pages on using the crate, one module each.
-- [`operations`]: the request builders.
-- [`raw`]: progenitor's low-level client, for what the typed layer does not cover.
-
-# Paging
-
-```no_run
-# async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {
-use futures_util::StreamExt;
-let mut kms = client.get_kms_list().page_size(50).items();
-while let Some(node) = kms.next().await {
-    println!("{}", node?.url);
-}
-# Ok(()) }
-```*/
+//!
+//!
+//! # Crate organization
+//!
+//! - [`PhalaCloud`]: the async client. Each of the 121 operations is a method taking the operation's required parameters; it returns a builder whose methods set the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.
+//! - [`blocking::PhalaCloud`]: the same methods, blocking; `.send()` sends.
+//! - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, [`RetryPolicy`], your own `reqwest::Client`.
+//! - [`watch`]: a CVM's state as a stream of events, and waiting for a state ([`PhalaCloud::wait_until_running`]).
+//! - [`webhook`]: webhook signature verification and event parsing.
+//! - [`env`](mod@env): `.env` parsing, env var encryption to a CVM's key, compose hashes and KMS key signatures, byte-compatible with the Python SDK and dstack-sdk.
+//! - [`paging`]: `.pages()` and `.items()` on the builders of list operations.
+//! - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy, and [`precondition`] for the on-chain KMS's HTTP 465.
+//! - [`SafeResult`]: what the `safe_*` twin of every method yields instead.
+//! - [`error_codes`]: the structured `ERR-xx-xxx` codes.
+//! - [`types`]: the 957 request and response models.
+//! - [`tags`]: the operations by API tag, one page per tag with each operation's request and summary.
+//! - [`guide`]: longer pages on using the crate, one module each.
+//! - [`operations`]: the request builders.
+//! - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.
+//!
+//! # Paging
+//!
+//! ```no_run
+//! # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {
+//! use futures_util::StreamExt;
+//! let mut kms = client.get_kms_list().page_size(50).items();
+//! while let Some(node) = kms.next().await {
+//!     println!("{}", node?.url);
+//! }
+//! # Ok(()) }
+//! ```
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod blocking;
+mod builder;
 mod classify;
 mod client;
 #[cfg(feature = "dynamic")]

@@ -2,253 +2,240 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/*! The operations by API tag: one page per tag, listing each operation's method, request and summary.
-
-Every method is on [`crate::PhalaCloud`] (one `impl` block per tag), with a `safe_` twin, and on [`crate::blocking::PhalaCloud`].
-
-| tag | operations |
-|---|---:|
-| [Apps](crate::tags::apps) | 18 |
-| [Attestations](crate::tags::attestations) | 9 |
-| [Authentication](crate::tags::authentication) | 1 |
-| [CVMs](crate::tags::cvms) | 58 |
-| [Instance Types](crate::tags::instance_types) | 2 |
-| [KMS](crate::tags::kms) | 9 |
-| [OS Images](crate::tags::os_images) | 1 |
-| [SSH Keys](crate::tags::ssh_keys) | 5 |
-| [Teepods](crate::tags::teepods) | 2 |
-| [Tokens](crate::tags::tokens) | 1 |
-| [Webhooks](crate::tags::webhooks) | 11 |
-| [Workspace](crate::tags::workspace) | 4 |
-*/
-/** # Apps
-
-App template management and CVM deployment from app blueprints
-
-The 18 operations tagged `Apps`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
-
-| method | request | summary |
-|---|---|---|
-| [`check_app_cvms_is_allowed`](crate::PhalaCloud::check_app_cvms_is_allowed) | `POST /api/v1/apps/{app_id}/cvms/is-allowed` | Batch check on-chain deployment allowance for all CVMs under an app |
-| [`check_app_is_allowed`](crate::PhalaCloud::check_app_is_allowed) | `POST /api/v1/apps/{app_id}/is-allowed` | Check if app deployment is allowed on-chain |
-| [`create_app_instance`](crate::PhalaCloud::create_app_instance) | `POST /api/v1/apps/{app_id}/instances` | Create a new instance under an existing app |
-| [`get_app_attestation`](crate::PhalaCloud::get_app_attestation) | `GET /api/v1/apps/{app_id}/attestations` | Get app attestation data |
-| [`get_app_cvms`](crate::PhalaCloud::get_app_cvms) | `GET /api/v1/apps/{app_id}/cvms` | List app CVMs |
-| [`get_app_device_allowlist`](crate::PhalaCloud::get_app_device_allowlist) | `GET /api/v1/apps/{app_id}/device-allowlist` | Get device allowlist status |
-| [`get_app_filter_options`](crate::PhalaCloud::get_app_filter_options) | `GET /api/v1/apps/filter-options` | Get app filter options |
-| [`get_app_info`](crate::PhalaCloud::get_app_info) | `GET /api/v1/apps/{app_id}` | Get app details |
-| [`get_app_kms_info`](crate::PhalaCloud::get_app_kms_info) | `GET /api/v1/apps/{app_id}/kms-info` | Get app on-chain KMS info |
-| [`get_app_list`](crate::PhalaCloud::get_app_list) | `GET /api/v1/apps` | List apps |
-| [`get_app_revision_detail`](crate::PhalaCloud::get_app_revision_detail) | `GET /api/v1/apps/{app_id}/revisions/{revision_id}` | Get revision detail |
-| [`get_app_revisions`](crate::PhalaCloud::get_app_revisions) | `GET /api/v1/apps/{app_id}/revisions` | List app revisions |
-| [`get_app_tcb_evaluation`](crate::PhalaCloud::get_app_tcb_evaluation) | `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation` | Run app TCB evaluation |
-| [`get_app_usage`](crate::PhalaCloud::get_app_usage) | `GET /api/v1/apps/{app_id}/usage` | Get app metered usage |
-| [`get_pending_update_preview`](crate::PhalaCloud::get_pending_update_preview) | `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview` | Preview a pending compose update |
-| [`get_pending_updates`](crate::PhalaCloud::get_pending_updates) | `GET /api/v1/apps/{app_id}/pending-updates` | Get pending compose updates |
-| [`redeploy_app_revision`](crate::PhalaCloud::redeploy_app_revision) | `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` | Redeploy app from a specific revision |
-| [`replicate_app_cvm`](crate::PhalaCloud::replicate_app_cvm) | `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` | Create CVM replica |
-*/
+//! The operations by API tag: one page per tag, listing each operation's method, request and summary.
+//!
+//! Every method is on [`crate::PhalaCloud`] (one `impl` block per tag), with a `safe_` twin, and on [`crate::blocking::PhalaCloud`].
+//!
+//! | tag | operations |
+//! |---|---:|
+//! | [Apps](crate::tags::apps) | 18 |
+//! | [Attestations](crate::tags::attestations) | 9 |
+//! | [Authentication](crate::tags::authentication) | 1 |
+//! | [CVMs](crate::tags::cvms) | 58 |
+//! | [Instance Types](crate::tags::instance_types) | 2 |
+//! | [KMS](crate::tags::kms) | 9 |
+//! | [OS Images](crate::tags::os_images) | 1 |
+//! | [SSH Keys](crate::tags::ssh_keys) | 5 |
+//! | [Teepods](crate::tags::teepods) | 2 |
+//! | [Tokens](crate::tags::tokens) | 1 |
+//! | [Webhooks](crate::tags::webhooks) | 11 |
+//! | [Workspace](crate::tags::workspace) | 4 |
+/// # Apps
+///
+/// App template management and CVM deployment from app blueprints
+///
+/// The 18 operations tagged `Apps`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+///
+/// | method | request | summary |
+/// |---|---|---|
+/// | [`check_app_cvms_is_allowed`](crate::PhalaCloud::check_app_cvms_is_allowed) | `POST /api/v1/apps/{app_id}/cvms/is-allowed` | Batch check on-chain deployment allowance for all CVMs under an app |
+/// | [`check_app_is_allowed`](crate::PhalaCloud::check_app_is_allowed) | `POST /api/v1/apps/{app_id}/is-allowed` | Check if app deployment is allowed on-chain |
+/// | [`create_app_instance`](crate::PhalaCloud::create_app_instance) | `POST /api/v1/apps/{app_id}/instances` | Create a new instance under an existing app |
+/// | [`get_app_attestation`](crate::PhalaCloud::get_app_attestation) | `GET /api/v1/apps/{app_id}/attestations` | Get app attestation data |
+/// | [`get_app_cvms`](crate::PhalaCloud::get_app_cvms) | `GET /api/v1/apps/{app_id}/cvms` | List app CVMs |
+/// | [`get_app_device_allowlist`](crate::PhalaCloud::get_app_device_allowlist) | `GET /api/v1/apps/{app_id}/device-allowlist` | Get device allowlist status |
+/// | [`get_app_filter_options`](crate::PhalaCloud::get_app_filter_options) | `GET /api/v1/apps/filter-options` | Get app filter options |
+/// | [`get_app_info`](crate::PhalaCloud::get_app_info) | `GET /api/v1/apps/{app_id}` | Get app details |
+/// | [`get_app_kms_info`](crate::PhalaCloud::get_app_kms_info) | `GET /api/v1/apps/{app_id}/kms-info` | Get app on-chain KMS info |
+/// | [`get_app_list`](crate::PhalaCloud::get_app_list) | `GET /api/v1/apps` | List apps |
+/// | [`get_app_revision_detail`](crate::PhalaCloud::get_app_revision_detail) | `GET /api/v1/apps/{app_id}/revisions/{revision_id}` | Get revision detail |
+/// | [`get_app_revisions`](crate::PhalaCloud::get_app_revisions) | `GET /api/v1/apps/{app_id}/revisions` | List app revisions |
+/// | [`get_app_tcb_evaluation`](crate::PhalaCloud::get_app_tcb_evaluation) | `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation` | Run app TCB evaluation |
+/// | [`get_app_usage`](crate::PhalaCloud::get_app_usage) | `GET /api/v1/apps/{app_id}/usage` | Get app metered usage |
+/// | [`get_pending_update_preview`](crate::PhalaCloud::get_pending_update_preview) | `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview` | Preview a pending compose update |
+/// | [`get_pending_updates`](crate::PhalaCloud::get_pending_updates) | `GET /api/v1/apps/{app_id}/pending-updates` | Get pending compose updates |
+/// | [`redeploy_app_revision`](crate::PhalaCloud::redeploy_app_revision) | `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` | Redeploy app from a specific revision |
+/// | [`replicate_app_cvm`](crate::PhalaCloud::replicate_app_cvm) | `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` | Create CVM replica |
 pub mod apps {}
-/** # Attestations
-
-Remote attestation and TEE verification endpoints
-
-The 9 operations tagged `Attestations`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
-
-| method | request | summary |
-|---|---|---|
-| [`check_raw_attestation`](crate::PhalaCloud::check_raw_attestation) | `HEAD /api/v1/attestations/raw/{checksum}` | Check raw quote exists |
-| [`get_attestation_collateral`](crate::PhalaCloud::get_attestation_collateral) | `GET /api/v1/attestations/collateral/{checksum}` | Get quote collateral |
-| [`get_raw_attestation`](crate::PhalaCloud::get_raw_attestation) | `GET /api/v1/attestations/raw/{checksum}` | Download raw quote |
-| [`list_attestation_device_ids`](crate::PhalaCloud::list_attestation_device_ids) | `GET /api/v1/attestations/device_ids` | List node device IDs |
-| [`list_attestation_nodes`](crate::PhalaCloud::list_attestation_nodes) | `GET /api/v1/attestations/nodes` | List nodes |
-| [`list_attestation_ppids`](crate::PhalaCloud::list_attestation_ppids) | `GET /api/v1/attestations/ppids` | List node PPIDs |
-| [`list_recent_attestations`](crate::PhalaCloud::list_recent_attestations) | `GET /api/v1/attestations/recent` | List recent quotes |
-| [`verify_attestation_upload`](crate::PhalaCloud::verify_attestation_upload) | `POST /api/v1/attestations/verify` | Verify TEE quote |
-| [`view_attestation`](crate::PhalaCloud::view_attestation) | `GET /api/v1/attestations/view/{checksum}` | View quote details |
-*/
+/// # Attestations
+///
+/// Remote attestation and TEE verification endpoints
+///
+/// The 9 operations tagged `Attestations`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+///
+/// | method | request | summary |
+/// |---|---|---|
+/// | [`check_raw_attestation`](crate::PhalaCloud::check_raw_attestation) | `HEAD /api/v1/attestations/raw/{checksum}` | Check raw quote exists |
+/// | [`get_attestation_collateral`](crate::PhalaCloud::get_attestation_collateral) | `GET /api/v1/attestations/collateral/{checksum}` | Get quote collateral |
+/// | [`get_raw_attestation`](crate::PhalaCloud::get_raw_attestation) | `GET /api/v1/attestations/raw/{checksum}` | Download raw quote |
+/// | [`list_attestation_device_ids`](crate::PhalaCloud::list_attestation_device_ids) | `GET /api/v1/attestations/device_ids` | List node device IDs |
+/// | [`list_attestation_nodes`](crate::PhalaCloud::list_attestation_nodes) | `GET /api/v1/attestations/nodes` | List nodes |
+/// | [`list_attestation_ppids`](crate::PhalaCloud::list_attestation_ppids) | `GET /api/v1/attestations/ppids` | List node PPIDs |
+/// | [`list_recent_attestations`](crate::PhalaCloud::list_recent_attestations) | `GET /api/v1/attestations/recent` | List recent quotes |
+/// | [`verify_attestation_upload`](crate::PhalaCloud::verify_attestation_upload) | `POST /api/v1/attestations/verify` | Verify TEE quote |
+/// | [`view_attestation`](crate::PhalaCloud::view_attestation) | `GET /api/v1/attestations/view/{checksum}` | View quote details |
 pub mod attestations {}
-/** # Authentication
-
-The operation tagged `Authentication`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
-
-| method | request | summary |
-|---|---|---|
-| [`get_current_user`](crate::PhalaCloud::get_current_user) | `GET /api/v1/auth/me` | Get current user |
-*/
+/// # Authentication
+///
+/// The operation tagged `Authentication`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+///
+/// | method | request | summary |
+/// |---|---|---|
+/// | [`get_current_user`](crate::PhalaCloud::get_current_user) | `GET /api/v1/auth/me` | Get current user |
 pub mod authentication {}
-/** # CVMs
-
-Confidential Virtual Machine (CVM) lifecycle management on Phala Network
-
-The 58 operations tagged `CVMs`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
-
-| method | request | summary |
-|---|---|---|
-| [`batch_stop_cvms`](crate::PhalaCloud::batch_stop_cvms) | `POST /api/v1/cvms/batch-stop` | Batch stop CVMs |
-| [`cancel_cvm_operation`](crate::PhalaCloud::cancel_cvm_operation) | `POST /api/v1/cvms/{cvm_id}/operations/cancel` | Cancel in-progress CVM operation |
-| [`check_cvm_is_allowed`](crate::PhalaCloud::check_cvm_is_allowed) | `POST /api/v1/cvms/{cvm_id}/is-allowed` | Check if a CVM's deployment is allowed on-chain |
-| [`commit_cvm_compose_file_update`](crate::PhalaCloud::commit_cvm_compose_file_update) | `PATCH /api/v1/cvms/{cvm_id}/compose_file` | Trigger compose file update |
-| [`commit_cvm_provision`](crate::PhalaCloud::commit_cvm_provision) | `POST /api/v1/cvms` | Create CVM from provision |
-| [`commit_cvm_replica`](crate::PhalaCloud::commit_cvm_replica) | `POST /api/v1/cvms/{cvm_id}/commit-replica` | Commit CVM replica (token-based, no auth required) |
-| [`commit_cvm_update`](crate::PhalaCloud::commit_cvm_update) | `POST /api/v1/cvms/{cvm_id}/commit-update` | Commit CVM update (token-based, no auth required) |
-| [`create_cvm_for_workload`](crate::PhalaCloud::create_cvm_for_workload) | `POST /api/v1/cvms/workload` | Create GPU workload CVM |
-| [`create_eliza_from_provision`](crate::PhalaCloud::create_eliza_from_provision) | `POST /api/v1/cvms/eliza` | Create Eliza from provision |
-| [`delete_cvm`](crate::PhalaCloud::delete_cvm) | `DELETE /api/v1/cvms/{cvm_id}` | Delete CVM |
-| [`diagnose_custom_domains`](crate::PhalaCloud::diagnose_custom_domains) | `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose` | Diagnose custom domain DNS |
-| [`get_available_os_images`](crate::PhalaCloud::get_available_os_images) | `GET /api/v1/cvms/{cvm_id}/available-os-images` | List available OS images |
-| [`get_commit_update_info`](crate::PhalaCloud::get_commit_update_info) | `GET /api/v1/cvms/{cvm_id}/commit-update` | Get commit token info (no auth required) |
-| [`get_cvm_attestation`](crate::PhalaCloud::get_cvm_attestation) | `GET /api/v1/cvms/{cvm_id}/attestation` | Get CVM attestation |
-| [`get_cvm_compose_file`](crate::PhalaCloud::get_cvm_compose_file) | `GET /api/v1/cvms/{cvm_id}/compose_file` | Get raw compose file |
-| [`get_cvm_containers_stats`](crate::PhalaCloud::get_cvm_containers_stats) | `GET /api/v1/cvms/{cvm_id}/composition` | Get CVM composition (deprecated) (deprecated) |
-| [`get_cvm_docker_compose`](crate::PhalaCloud::get_cvm_docker_compose) | `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` | Get Docker Compose file |
-| [`get_cvm_info`](crate::PhalaCloud::get_cvm_info) | `GET /api/v1/cvms/{cvm_id}` | Get CVM details |
-| [`get_cvm_list`](crate::PhalaCloud::get_cvm_list) | `GET /api/v1/cvms/paginated` | List CVMs (paginated) |
-| [`get_cvm_network`](crate::PhalaCloud::get_cvm_network) | `GET /api/v1/cvms/{cvm_id}/network` | Get CVM network info |
-| [`get_cvm_operations`](crate::PhalaCloud::get_cvm_operations) | `GET /api/v1/cvms/{cvm_id}/operations` | List CVM operations |
-| [`get_cvm_pre_launch_script`](crate::PhalaCloud::get_cvm_pre_launch_script) | `GET /api/v1/cvms/{cvm_id}/pre-launch-script` | Get pre-launch script |
-| [`get_cvm_ssh_keys`](crate::PhalaCloud::get_cvm_ssh_keys) | `GET /api/v1/cvms/{cvm_id}/ssh-keys` | Get CVM SSH Keys |
-| [`get_cvm_state`](crate::PhalaCloud::get_cvm_state) | `GET /api/v1/cvms/{cvm_id}/state` | Handle Get Cvm State |
-| [`get_cvm_stats`](crate::PhalaCloud::get_cvm_stats) | `GET /api/v1/cvms/{cvm_id}/stats` | Get CVM system stats |
-| [`get_cvm_status_batch`](crate::PhalaCloud::get_cvm_status_batch) | `POST /api/v1/status/batch` | Handle Batch Cvm Status |
-| [`get_cvm_user_config`](crate::PhalaCloud::get_cvm_user_config) | `GET /api/v1/cvms/{cvm_id}/user_config` | Get CVM user config |
-| [`get_firewall_status`](crate::PhalaCloud::get_firewall_status) | `GET /api/v1/cvms/{cvm_id}/firewall-status` | Get firewall availability for this CVM's node |
-| [`get_network_config`](crate::PhalaCloud::get_network_config) | `GET /api/v1/cvms/{cvm_id}/network-config` | Get network configuration |
-| [`get_operation_status`](crate::PhalaCloud::get_operation_status) | `GET /api/v1/cvms/{cvm_id}/operation-status` | Get operation status |
-| [`get_port_mappings`](crate::PhalaCloud::get_port_mappings) | `GET /api/v1/cvms/{cvm_id}/ports` | Get port mappings |
-| [`get_pre_launch_script_upgrade_status`](crate::PhalaCloud::get_pre_launch_script_upgrade_status) | `GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status` | Get Pre-Launch Script Upgrade Status |
-| [`list_cvms`](crate::PhalaCloud::list_cvms) | `GET /api/v1/cvms` | List CVMs |
-| [`patch_cvm`](crate::PhalaCloud::patch_cvm) | `PATCH /api/v1/cvms/{cvm_id}` | Update CVM |
-| [`provision_cvm`](crate::PhalaCloud::provision_cvm) | `POST /api/v1/cvms/provision` | Provision DStack app |
-| [`provision_cvm_compose_file_update`](crate::PhalaCloud::provision_cvm_compose_file_update) | `POST /api/v1/cvms/{cvm_id}/compose_file/provision` | Provision compose file update |
-| [`provision_cvm_for_eliza`](crate::PhalaCloud::provision_cvm_for_eliza) | `POST /api/v1/cvms/provision/eliza` | Provision Eliza app |
-| [`redeploy_cvm_revision`](crate::PhalaCloud::redeploy_cvm_revision) | `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy` | Redeploy CVM from a specific revision |
-| [`refresh_cvm_instance_id`](crate::PhalaCloud::refresh_cvm_instance_id) | `PATCH /api/v1/cvms/{cvm_id}/instance-id` | Refresh CVM instance ID |
-| [`refresh_cvm_instance_ids`](crate::PhalaCloud::refresh_cvm_instance_ids) | `PATCH /api/v1/cvms/instance-ids` | Batch refresh CVM instance IDs |
-| [`replicate_cvm`](crate::PhalaCloud::replicate_cvm) | `POST /api/v1/cvms/{cvm_id}/replicas` | Replicate CVM |
-| [`restart_cvm`](crate::PhalaCloud::restart_cvm) | `POST /api/v1/cvms/{cvm_id}/restart` | Restart CVM |
-| [`set_port_mappings`](crate::PhalaCloud::set_port_mappings) | `PUT /api/v1/cvms/{cvm_id}/ports` | Set port mappings |
-| [`shutdown_cvm`](crate::PhalaCloud::shutdown_cvm) | `POST /api/v1/cvms/{cvm_id}/shutdown` | Shutdown CVM |
-| [`start_cvm`](crate::PhalaCloud::start_cvm) | `POST /api/v1/cvms/{cvm_id}/start` | Start CVM |
-| [`stop_cvm`](crate::PhalaCloud::stop_cvm) | `POST /api/v1/cvms/{cvm_id}/stop` | Force stop CVM |
-| [`submit_cvm_compose_file_update`](crate::PhalaCloud::submit_cvm_compose_file_update) | `POST /api/v1/cvms/{cvm_id}/compose_file` | Submit compose file update |
-| [`update_cvm_envs`](crate::PhalaCloud::update_cvm_envs) | `PATCH /api/v1/cvms/{cvm_id}/envs` | Update environment variables |
-| [`update_cvm_listed`](crate::PhalaCloud::update_cvm_listed) | `PATCH /api/v1/cvms/{cvm_id}/listed` | Handle Update Cvm Listed |
-| [`update_cvm_name`](crate::PhalaCloud::update_cvm_name) | `PATCH /api/v1/cvms/{cvm_id}/name` | Handle Update Cvm Name |
-| [`update_cvm_scheduled_delete`](crate::PhalaCloud::update_cvm_scheduled_delete) | `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` | Handle Update Cvm Scheduled Delete |
-| [`update_cvm_ssh_keys`](crate::PhalaCloud::update_cvm_ssh_keys) | `PUT /api/v1/cvms/{cvm_id}/ssh-keys` | Replace CVM SSH Keys |
-| [`update_cvm_visibility`](crate::PhalaCloud::update_cvm_visibility) | `PATCH /api/v1/cvms/{cvm_id}/visibility` | Update visibility settings (deprecated, use PATCH /cvms/{cvm_id}) (deprecated) |
-| [`update_docker_compose`](crate::PhalaCloud::update_docker_compose) | `PATCH /api/v1/cvms/{cvm_id}/docker-compose` | Update Docker Compose file |
-| [`update_network_config`](crate::PhalaCloud::update_network_config) | `PATCH /api/v1/cvms/{cvm_id}/network-config` | Update KMS/Gateway URLs |
-| [`update_os_image`](crate::PhalaCloud::update_os_image) | `PATCH /api/v1/cvms/{cvm_id}/os-image` | Update OS image |
-| [`update_pre_launch_script`](crate::PhalaCloud::update_pre_launch_script) | `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` | Update pre-launch script |
-| [`upgrade_pre_launch_script`](crate::PhalaCloud::upgrade_pre_launch_script) | `POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official` | Upgrade Pre-Launch Script To Latest Official |
-*/
+/// # CVMs
+///
+/// Confidential Virtual Machine (CVM) lifecycle management on Phala Network
+///
+/// The 58 operations tagged `CVMs`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+///
+/// | method | request | summary |
+/// |---|---|---|
+/// | [`batch_stop_cvms`](crate::PhalaCloud::batch_stop_cvms) | `POST /api/v1/cvms/batch-stop` | Batch stop CVMs |
+/// | [`cancel_cvm_operation`](crate::PhalaCloud::cancel_cvm_operation) | `POST /api/v1/cvms/{cvm_id}/operations/cancel` | Cancel in-progress CVM operation |
+/// | [`check_cvm_is_allowed`](crate::PhalaCloud::check_cvm_is_allowed) | `POST /api/v1/cvms/{cvm_id}/is-allowed` | Check if a CVM's deployment is allowed on-chain |
+/// | [`commit_cvm_compose_file_update`](crate::PhalaCloud::commit_cvm_compose_file_update) | `PATCH /api/v1/cvms/{cvm_id}/compose_file` | Trigger compose file update |
+/// | [`commit_cvm_provision`](crate::PhalaCloud::commit_cvm_provision) | `POST /api/v1/cvms` | Create CVM from provision |
+/// | [`commit_cvm_replica`](crate::PhalaCloud::commit_cvm_replica) | `POST /api/v1/cvms/{cvm_id}/commit-replica` | Commit CVM replica (token-based, no auth required) |
+/// | [`commit_cvm_update`](crate::PhalaCloud::commit_cvm_update) | `POST /api/v1/cvms/{cvm_id}/commit-update` | Commit CVM update (token-based, no auth required) |
+/// | [`create_cvm_for_workload`](crate::PhalaCloud::create_cvm_for_workload) | `POST /api/v1/cvms/workload` | Create GPU workload CVM |
+/// | [`create_eliza_from_provision`](crate::PhalaCloud::create_eliza_from_provision) | `POST /api/v1/cvms/eliza` | Create Eliza from provision |
+/// | [`delete_cvm`](crate::PhalaCloud::delete_cvm) | `DELETE /api/v1/cvms/{cvm_id}` | Delete CVM |
+/// | [`diagnose_custom_domains`](crate::PhalaCloud::diagnose_custom_domains) | `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose` | Diagnose custom domain DNS |
+/// | [`get_available_os_images`](crate::PhalaCloud::get_available_os_images) | `GET /api/v1/cvms/{cvm_id}/available-os-images` | List available OS images |
+/// | [`get_commit_update_info`](crate::PhalaCloud::get_commit_update_info) | `GET /api/v1/cvms/{cvm_id}/commit-update` | Get commit token info (no auth required) |
+/// | [`get_cvm_attestation`](crate::PhalaCloud::get_cvm_attestation) | `GET /api/v1/cvms/{cvm_id}/attestation` | Get CVM attestation |
+/// | [`get_cvm_compose_file`](crate::PhalaCloud::get_cvm_compose_file) | `GET /api/v1/cvms/{cvm_id}/compose_file` | Get raw compose file |
+/// | [`get_cvm_containers_stats`](crate::PhalaCloud::get_cvm_containers_stats) | `GET /api/v1/cvms/{cvm_id}/composition` | Get CVM composition (deprecated) (deprecated) |
+/// | [`get_cvm_docker_compose`](crate::PhalaCloud::get_cvm_docker_compose) | `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` | Get Docker Compose file |
+/// | [`get_cvm_info`](crate::PhalaCloud::get_cvm_info) | `GET /api/v1/cvms/{cvm_id}` | Get CVM details |
+/// | [`get_cvm_list`](crate::PhalaCloud::get_cvm_list) | `GET /api/v1/cvms/paginated` | List CVMs (paginated) |
+/// | [`get_cvm_network`](crate::PhalaCloud::get_cvm_network) | `GET /api/v1/cvms/{cvm_id}/network` | Get CVM network info |
+/// | [`get_cvm_operations`](crate::PhalaCloud::get_cvm_operations) | `GET /api/v1/cvms/{cvm_id}/operations` | List CVM operations |
+/// | [`get_cvm_pre_launch_script`](crate::PhalaCloud::get_cvm_pre_launch_script) | `GET /api/v1/cvms/{cvm_id}/pre-launch-script` | Get pre-launch script |
+/// | [`get_cvm_ssh_keys`](crate::PhalaCloud::get_cvm_ssh_keys) | `GET /api/v1/cvms/{cvm_id}/ssh-keys` | Get CVM SSH Keys |
+/// | [`get_cvm_state`](crate::PhalaCloud::get_cvm_state) | `GET /api/v1/cvms/{cvm_id}/state` | Handle Get Cvm State |
+/// | [`get_cvm_stats`](crate::PhalaCloud::get_cvm_stats) | `GET /api/v1/cvms/{cvm_id}/stats` | Get CVM system stats |
+/// | [`get_cvm_status_batch`](crate::PhalaCloud::get_cvm_status_batch) | `POST /api/v1/status/batch` | Handle Batch Cvm Status |
+/// | [`get_cvm_user_config`](crate::PhalaCloud::get_cvm_user_config) | `GET /api/v1/cvms/{cvm_id}/user_config` | Get CVM user config |
+/// | [`get_firewall_status`](crate::PhalaCloud::get_firewall_status) | `GET /api/v1/cvms/{cvm_id}/firewall-status` | Get firewall availability for this CVM's node |
+/// | [`get_network_config`](crate::PhalaCloud::get_network_config) | `GET /api/v1/cvms/{cvm_id}/network-config` | Get network configuration |
+/// | [`get_operation_status`](crate::PhalaCloud::get_operation_status) | `GET /api/v1/cvms/{cvm_id}/operation-status` | Get operation status |
+/// | [`get_port_mappings`](crate::PhalaCloud::get_port_mappings) | `GET /api/v1/cvms/{cvm_id}/ports` | Get port mappings |
+/// | [`get_pre_launch_script_upgrade_status`](crate::PhalaCloud::get_pre_launch_script_upgrade_status) | `GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status` | Get Pre-Launch Script Upgrade Status |
+/// | [`list_cvms`](crate::PhalaCloud::list_cvms) | `GET /api/v1/cvms` | List CVMs |
+/// | [`patch_cvm`](crate::PhalaCloud::patch_cvm) | `PATCH /api/v1/cvms/{cvm_id}` | Update CVM |
+/// | [`provision_cvm`](crate::PhalaCloud::provision_cvm) | `POST /api/v1/cvms/provision` | Provision DStack app |
+/// | [`provision_cvm_compose_file_update`](crate::PhalaCloud::provision_cvm_compose_file_update) | `POST /api/v1/cvms/{cvm_id}/compose_file/provision` | Provision compose file update |
+/// | [`provision_cvm_for_eliza`](crate::PhalaCloud::provision_cvm_for_eliza) | `POST /api/v1/cvms/provision/eliza` | Provision Eliza app |
+/// | [`redeploy_cvm_revision`](crate::PhalaCloud::redeploy_cvm_revision) | `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy` | Redeploy CVM from a specific revision |
+/// | [`refresh_cvm_instance_id`](crate::PhalaCloud::refresh_cvm_instance_id) | `PATCH /api/v1/cvms/{cvm_id}/instance-id` | Refresh CVM instance ID |
+/// | [`refresh_cvm_instance_ids`](crate::PhalaCloud::refresh_cvm_instance_ids) | `PATCH /api/v1/cvms/instance-ids` | Batch refresh CVM instance IDs |
+/// | [`replicate_cvm`](crate::PhalaCloud::replicate_cvm) | `POST /api/v1/cvms/{cvm_id}/replicas` | Replicate CVM |
+/// | [`restart_cvm`](crate::PhalaCloud::restart_cvm) | `POST /api/v1/cvms/{cvm_id}/restart` | Restart CVM |
+/// | [`set_port_mappings`](crate::PhalaCloud::set_port_mappings) | `PUT /api/v1/cvms/{cvm_id}/ports` | Set port mappings |
+/// | [`shutdown_cvm`](crate::PhalaCloud::shutdown_cvm) | `POST /api/v1/cvms/{cvm_id}/shutdown` | Shutdown CVM |
+/// | [`start_cvm`](crate::PhalaCloud::start_cvm) | `POST /api/v1/cvms/{cvm_id}/start` | Start CVM |
+/// | [`stop_cvm`](crate::PhalaCloud::stop_cvm) | `POST /api/v1/cvms/{cvm_id}/stop` | Force stop CVM |
+/// | [`submit_cvm_compose_file_update`](crate::PhalaCloud::submit_cvm_compose_file_update) | `POST /api/v1/cvms/{cvm_id}/compose_file` | Submit compose file update |
+/// | [`update_cvm_envs`](crate::PhalaCloud::update_cvm_envs) | `PATCH /api/v1/cvms/{cvm_id}/envs` | Update environment variables |
+/// | [`update_cvm_listed`](crate::PhalaCloud::update_cvm_listed) | `PATCH /api/v1/cvms/{cvm_id}/listed` | Handle Update Cvm Listed |
+/// | [`update_cvm_name`](crate::PhalaCloud::update_cvm_name) | `PATCH /api/v1/cvms/{cvm_id}/name` | Handle Update Cvm Name |
+/// | [`update_cvm_scheduled_delete`](crate::PhalaCloud::update_cvm_scheduled_delete) | `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` | Handle Update Cvm Scheduled Delete |
+/// | [`update_cvm_ssh_keys`](crate::PhalaCloud::update_cvm_ssh_keys) | `PUT /api/v1/cvms/{cvm_id}/ssh-keys` | Replace CVM SSH Keys |
+/// | [`update_cvm_visibility`](crate::PhalaCloud::update_cvm_visibility) | `PATCH /api/v1/cvms/{cvm_id}/visibility` | Update visibility settings (deprecated, use PATCH /cvms/{cvm_id}) (deprecated) |
+/// | [`update_docker_compose`](crate::PhalaCloud::update_docker_compose) | `PATCH /api/v1/cvms/{cvm_id}/docker-compose` | Update Docker Compose file |
+/// | [`update_network_config`](crate::PhalaCloud::update_network_config) | `PATCH /api/v1/cvms/{cvm_id}/network-config` | Update KMS/Gateway URLs |
+/// | [`update_os_image`](crate::PhalaCloud::update_os_image) | `PATCH /api/v1/cvms/{cvm_id}/os-image` | Update OS image |
+/// | [`update_pre_launch_script`](crate::PhalaCloud::update_pre_launch_script) | `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` | Update pre-launch script |
+/// | [`upgrade_pre_launch_script`](crate::PhalaCloud::upgrade_pre_launch_script) | `POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official` | Upgrade Pre-Launch Script To Latest Official |
 pub mod cvms {}
-/** # Instance Types
-
-Available hardware configurations for CVM deployment
-
-The 2 operations tagged `Instance Types`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
-
-| method | request | summary |
-|---|---|---|
-| [`list_all_instance_type_families`](crate::PhalaCloud::list_all_instance_type_families) | `GET /api/v1/instance-types` | List instance type families |
-| [`list_family_instance_types`](crate::PhalaCloud::list_family_instance_types) | `GET /api/v1/instance-types/{family}` | List family instance types |
-*/
+/// # Instance Types
+///
+/// Available hardware configurations for CVM deployment
+///
+/// The 2 operations tagged `Instance Types`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+///
+/// | method | request | summary |
+/// |---|---|---|
+/// | [`list_all_instance_type_families`](crate::PhalaCloud::list_all_instance_type_families) | `GET /api/v1/instance-types` | List instance type families |
+/// | [`list_family_instance_types`](crate::PhalaCloud::list_family_instance_types) | `GET /api/v1/instance-types/{family}` | List family instance types |
 pub mod instance_types {}
-/** # KMS
-
-Key Management Service — key derivation, on-chain anchoring, and inspection
-
-The 9 operations tagged `KMS`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
-
-| method | request | summary |
-|---|---|---|
-| [`get_app_env_encrypt_pub_key`](crate::PhalaCloud::get_app_env_encrypt_pub_key) | `GET /api/v1/kms/{kms_id}/pubkey/{app_id}` | Get app encryption pubkey |
-| [`get_kms_contract`](crate::PhalaCloud::get_kms_contract) | `GET /api/v1/kms/{kms_id}` | Get KMS details |
-| [`get_kms_info`](crate::PhalaCloud::get_kms_info) | `GET /api/v1/kms/{kms_id}` | Get KMS details |
-| [`get_kms_list`](crate::PhalaCloud::get_kms_list) | `GET /api/v1/kms` | List KMS instances |
-| [`get_kms_on_chain_detail`](crate::PhalaCloud::get_kms_on_chain_detail) | `GET /api/v1/kms/on-chain/{chain}` | Get on-chain KMS details by chain |
-| [`inspect_kms`](crate::PhalaCloud::inspect_kms) | `GET /api/v1/kms/{kms_id}/info` | Inspect KMS instance |
-| [`list_kms_contract_nodes`](crate::PhalaCloud::list_kms_contract_nodes) | `GET /api/v1/kms/{slug}/nodes` | List the KMS nodes of a KMS contract |
-| [`list_kms_contracts`](crate::PhalaCloud::list_kms_contracts) | `GET /api/v1/kms` | List KMS instances |
-| [`next_app_ids`](crate::PhalaCloud::next_app_ids) | `GET /api/v1/kms/phala/next_app_id` | Predict next app IDs |
-*/
+/// # KMS
+///
+/// Key Management Service — key derivation, on-chain anchoring, and inspection
+///
+/// The 9 operations tagged `KMS`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+///
+/// | method | request | summary |
+/// |---|---|---|
+/// | [`get_app_env_encrypt_pub_key`](crate::PhalaCloud::get_app_env_encrypt_pub_key) | `GET /api/v1/kms/{kms_id}/pubkey/{app_id}` | Get app encryption pubkey |
+/// | [`get_kms_contract`](crate::PhalaCloud::get_kms_contract) | `GET /api/v1/kms/{kms_id}` | Get KMS details |
+/// | [`get_kms_info`](crate::PhalaCloud::get_kms_info) | `GET /api/v1/kms/{kms_id}` | Get KMS details |
+/// | [`get_kms_list`](crate::PhalaCloud::get_kms_list) | `GET /api/v1/kms` | List KMS instances |
+/// | [`get_kms_on_chain_detail`](crate::PhalaCloud::get_kms_on_chain_detail) | `GET /api/v1/kms/on-chain/{chain}` | Get on-chain KMS details by chain |
+/// | [`inspect_kms`](crate::PhalaCloud::inspect_kms) | `GET /api/v1/kms/{kms_id}/info` | Inspect KMS instance |
+/// | [`list_kms_contract_nodes`](crate::PhalaCloud::list_kms_contract_nodes) | `GET /api/v1/kms/{slug}/nodes` | List the KMS nodes of a KMS contract |
+/// | [`list_kms_contracts`](crate::PhalaCloud::list_kms_contracts) | `GET /api/v1/kms` | List KMS instances |
+/// | [`next_app_ids`](crate::PhalaCloud::next_app_ids) | `GET /api/v1/kms/phala/next_app_id` | Predict next app IDs |
 pub mod kms {}
-/** # OS Images
-
-The operation tagged `OS Images`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
-
-| method | request | summary |
-|---|---|---|
-| [`get_os_images`](crate::PhalaCloud::get_os_images) | `GET /api/v1/os-images` | List public OS images |
-*/
+/// # OS Images
+///
+/// The operation tagged `OS Images`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+///
+/// | method | request | summary |
+/// |---|---|---|
+/// | [`get_os_images`](crate::PhalaCloud::get_os_images) | `GET /api/v1/os-images` | List public OS images |
 pub mod os_images {}
-/** # SSH Keys
-
-SSH public key management for CVM access
-
-The 5 operations tagged `SSH Keys`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
-
-| method | request | summary |
-|---|---|---|
-| [`create_ssh_key`](crate::PhalaCloud::create_ssh_key) | `POST /api/v1/user/ssh-keys` | Add SSH key |
-| [`delete_ssh_key`](crate::PhalaCloud::delete_ssh_key) | `DELETE /api/v1/user/ssh-keys/{key_id}` | Delete SSH key |
-| [`import_github_profile_ssh_keys`](crate::PhalaCloud::import_github_profile_ssh_keys) | `POST /api/v1/user/ssh-keys/github-profile` | Import keys from GitHub profile |
-| [`list_ssh_keys`](crate::PhalaCloud::list_ssh_keys) | `GET /api/v1/user/ssh-keys` | List user SSH keys |
-| [`sync_github_ssh_keys`](crate::PhalaCloud::sync_github_ssh_keys) | `POST /api/v1/user/ssh-keys/github-sync` | Sync keys from GitHub |
-*/
+/// # SSH Keys
+///
+/// SSH public key management for CVM access
+///
+/// The 5 operations tagged `SSH Keys`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+///
+/// | method | request | summary |
+/// |---|---|---|
+/// | [`create_ssh_key`](crate::PhalaCloud::create_ssh_key) | `POST /api/v1/user/ssh-keys` | Add SSH key |
+/// | [`delete_ssh_key`](crate::PhalaCloud::delete_ssh_key) | `DELETE /api/v1/user/ssh-keys/{key_id}` | Delete SSH key |
+/// | [`import_github_profile_ssh_keys`](crate::PhalaCloud::import_github_profile_ssh_keys) | `POST /api/v1/user/ssh-keys/github-profile` | Import keys from GitHub profile |
+/// | [`list_ssh_keys`](crate::PhalaCloud::list_ssh_keys) | `GET /api/v1/user/ssh-keys` | List user SSH keys |
+/// | [`sync_github_ssh_keys`](crate::PhalaCloud::sync_github_ssh_keys) | `POST /api/v1/user/ssh-keys/github-sync` | Sync keys from GitHub |
 pub mod ssh_keys {}
-/** # Teepods
-
-The 2 operations tagged `Teepods`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
-
-| method | request | summary |
-|---|---|---|
-| [`get_available_nodes`](crate::PhalaCloud::get_available_nodes) | `GET /api/v1/teepods/available` | List nodes available for new CVMs |
-| [`get_cvm_create_resources`](crate::PhalaCloud::get_cvm_create_resources) | `GET /api/v1/teepods/cvm-create-resources` | Get the resources a CVM can be created with |
-*/
+/// # Teepods
+///
+/// The 2 operations tagged `Teepods`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+///
+/// | method | request | summary |
+/// |---|---|---|
+/// | [`get_available_nodes`](crate::PhalaCloud::get_available_nodes) | `GET /api/v1/teepods/available` | List nodes available for new CVMs |
+/// | [`get_cvm_create_resources`](crate::PhalaCloud::get_cvm_create_resources) | `GET /api/v1/teepods/cvm-create-resources` | Get the resources a CVM can be created with |
 pub mod teepods {}
-/** # Tokens
-
-The operation tagged `Tokens`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
-
-| method | request | summary |
-|---|---|---|
-| [`revoke_current_api_token`](crate::PhalaCloud::revoke_current_api_token) | `DELETE /api/v1/tokens/self` | Revoke The Current API Token |
-*/
+/// # Tokens
+///
+/// The operation tagged `Tokens`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+///
+/// | method | request | summary |
+/// |---|---|---|
+/// | [`revoke_current_api_token`](crate::PhalaCloud::revoke_current_api_token) | `DELETE /api/v1/tokens/self` | Revoke The Current API Token |
 pub mod tokens {}
-/** # Webhooks
-
-Manage webhook endpoints and monitor delivery history
-
-The 11 operations tagged `Webhooks`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
-
-| method | request | summary |
-|---|---|---|
-| [`create_webhook`](crate::PhalaCloud::create_webhook) | `POST /api/v1/workspace/webhooks` | Create workspace webhook |
-| [`delete_webhook`](crate::PhalaCloud::delete_webhook) | `DELETE /api/v1/workspace/webhooks/{webhook_id}` | Delete webhook |
-| [`get_webhook`](crate::PhalaCloud::get_webhook) | `GET /api/v1/workspace/webhooks/{webhook_id}` | Get webhook details |
-| [`get_webhook_stats`](crate::PhalaCloud::get_webhook_stats) | `GET /api/v1/workspace/webhooks/{webhook_id}/stats` | Get webhook delivery stats |
-| [`list_webhook_deliveries`](crate::PhalaCloud::list_webhook_deliveries) | `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries` | List webhook deliveries |
-| [`list_webhooks`](crate::PhalaCloud::list_webhooks) | `GET /api/v1/workspace/webhooks` | List workspace webhooks |
-| [`resend_webhook_delivery`](crate::PhalaCloud::resend_webhook_delivery) | `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend` | Resend a webhook delivery |
-| [`reveal_webhook_secret`](crate::PhalaCloud::reveal_webhook_secret) | `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret` | Reveal webhook secret (requires 2FA) |
-| [`rotate_webhook_secret`](crate::PhalaCloud::rotate_webhook_secret) | `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret` | Rotate webhook secret (requires 2FA) |
-| [`test_webhook`](crate::PhalaCloud::test_webhook) | `POST /api/v1/workspace/webhooks/{webhook_id}/test` | Send test webhook event |
-| [`update_webhook`](crate::PhalaCloud::update_webhook) | `PUT /api/v1/workspace/webhooks/{webhook_id}` | Update webhook |
-*/
+/// # Webhooks
+///
+/// Manage webhook endpoints and monitor delivery history
+///
+/// The 11 operations tagged `Webhooks`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+///
+/// | method | request | summary |
+/// |---|---|---|
+/// | [`create_webhook`](crate::PhalaCloud::create_webhook) | `POST /api/v1/workspace/webhooks` | Create workspace webhook |
+/// | [`delete_webhook`](crate::PhalaCloud::delete_webhook) | `DELETE /api/v1/workspace/webhooks/{webhook_id}` | Delete webhook |
+/// | [`get_webhook`](crate::PhalaCloud::get_webhook) | `GET /api/v1/workspace/webhooks/{webhook_id}` | Get webhook details |
+/// | [`get_webhook_stats`](crate::PhalaCloud::get_webhook_stats) | `GET /api/v1/workspace/webhooks/{webhook_id}/stats` | Get webhook delivery stats |
+/// | [`list_webhook_deliveries`](crate::PhalaCloud::list_webhook_deliveries) | `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries` | List webhook deliveries |
+/// | [`list_webhooks`](crate::PhalaCloud::list_webhooks) | `GET /api/v1/workspace/webhooks` | List workspace webhooks |
+/// | [`resend_webhook_delivery`](crate::PhalaCloud::resend_webhook_delivery) | `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend` | Resend a webhook delivery |
+/// | [`reveal_webhook_secret`](crate::PhalaCloud::reveal_webhook_secret) | `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret` | Reveal webhook secret (requires 2FA) |
+/// | [`rotate_webhook_secret`](crate::PhalaCloud::rotate_webhook_secret) | `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret` | Rotate webhook secret (requires 2FA) |
+/// | [`test_webhook`](crate::PhalaCloud::test_webhook) | `POST /api/v1/workspace/webhooks/{webhook_id}/test` | Send test webhook event |
+/// | [`update_webhook`](crate::PhalaCloud::update_webhook) | `PUT /api/v1/workspace/webhooks/{webhook_id}` | Update webhook |
 pub mod webhooks {}
-/** # Workspace
-
-The 4 operations tagged `Workspace`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
-
-| method | request | summary |
-|---|---|---|
-| [`get_workspace`](crate::PhalaCloud::get_workspace) | `GET /api/v1/workspaces/{team_slug}` | Get workspace by slug |
-| [`get_workspace_nodes`](crate::PhalaCloud::get_workspace_nodes) | `GET /api/v1/workspaces/{team_slug}/nodes` | List workspace nodes |
-| [`get_workspace_quotas`](crate::PhalaCloud::get_workspace_quotas) | `GET /api/v1/workspaces/{team_slug}/quotas` | Get workspace quotas |
-| [`list_workspaces`](crate::PhalaCloud::list_workspaces) | `GET /api/v1/workspaces` | List user workspaces |
-*/
+/// # Workspace
+///
+/// The 4 operations tagged `Workspace`. Each method starts a request builder; its `safe_` twin and the blocking client's method of the same name take the same arguments.
+///
+/// | method | request | summary |
+/// |---|---|---|
+/// | [`get_workspace`](crate::PhalaCloud::get_workspace) | `GET /api/v1/workspaces/{team_slug}` | Get workspace by slug |
+/// | [`get_workspace_nodes`](crate::PhalaCloud::get_workspace_nodes) | `GET /api/v1/workspaces/{team_slug}/nodes` | List workspace nodes |
+/// | [`get_workspace_quotas`](crate::PhalaCloud::get_workspace_quotas) | `GET /api/v1/workspaces/{team_slug}/quotas` | Get workspace quotas |
+/// | [`list_workspaces`](crate::PhalaCloud::list_workspaces) | `GET /api/v1/workspaces` | List user workspaces |
 pub mod workspace {}

@@ -4,14 +4,12 @@
 
 //! The variants of every untagged union in [`crate::types`], for
 //! decode errors that name the variant and field that failed.
-#[allow(unused_imports)]
 use crate::types::*;
 use crate::runtime::UnionVariant;
 use crate::runtime::first_error;
 /// The variants of the union type `name`, in the order serde tries
 /// them; empty for any other name.
 pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
-    #[allow(clippy::match_single_binding)]
     match name {
         "AppRevisionDetailResponseComposeFile" => {
             const VARIANTS: &[UnionVariant] = &[

@@ -1,7 +1,7 @@
-//! The generated crate as crates.io and docs.rs would take it (issue 19):
-//! `cargo publish --dry-run` accepts it, the package holds the README and
-//! both license files, and the packaged sources document with no rustdoc
-//! warning, with every feature that adds items (`dynamic`; the TLS
+//! The generated crate as the crate registry and docs.rs would take it
+//! (issue 19): `cargo publish --dry-run` accepts it, the package holds the
+//! README and both license files, and the packaged sources document with no
+//! rustdoc warning, with every feature that adds items (`dynamic`; the TLS
 //! features only choose a backend).
 //!
 //! `cargo publish --dry-run` normally verifies by building the package with

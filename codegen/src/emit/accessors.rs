@@ -97,7 +97,7 @@ fn accessors(
             methods.push(method);
         }
     }
-    methods.extend(by_version(&models, versions));
+    methods.extend(by_version(&models, versions, e.variants.len() > 1));
     if methods.is_empty() {
         return None;
     }
@@ -178,10 +178,14 @@ fn shared_field(
 
 /// One accessor per supported API version: the model of the newest version
 /// not after it (the shape the server sends for it), as `as_v20260623()`.
+/// `others` when the union has more than that one variant, which the
+/// accessor's catch-all arm answers with `None`.
 fn by_version(
     models: &[(&syn::Ident, &syn::ItemStruct)],
     versions: &super::Versions<'_>,
+    others: bool,
 ) -> Vec<TokenStream> {
+    let catch_all = others.then(|| quote!(_ => ::std::option::Option::None,));
     let versioned: Vec<(&syn::Ident, &syn::Ident, &str)> = models
         .iter()
         .filter_map(|(variant, model)| {
@@ -213,8 +217,7 @@ fn by_version(
             pub fn #method(&self) -> ::std::option::Option<&#model> {
                 match self {
                     Self::#variant(v) => ::std::option::Option::Some(v),
-                    #[allow(unreachable_patterns)]
-                    _ => ::std::option::Option::None,
+                    #catch_all
                 }
             }
         });

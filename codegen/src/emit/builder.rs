@@ -1,8 +1,11 @@
 //! The request builder every operation gets, JSON or multipart alike: the
 //! struct (generic over its mode: raising or safe, async or blocking), its
-//! setters and senders, `from_json` for the `dynamic` feature, `IntoFuture`
-//! for the async modes, and the four methods that start it: `name` and
-//! `safe_name` on `PhalaCloud` and on `blocking::PhalaCloud`.
+//! setters and how it sends, and the four methods that start it: `name` and
+//! `safe_name` on `PhalaCloud` and on `blocking::PhalaCloud`. What every
+//! builder shares (`send`, `send_with_meta`, `api_version`, `IntoFuture`,
+//! `from_json` for the `dynamic` feature) is the runtime's `shared_methods!`
+//! and `shared_impls!` (`codegen/runtime/builder.rs`), which each builder
+//! invokes with what differs.
 
 use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, TokenStream};
@@ -33,16 +36,14 @@ pub fn builder(
     let definition = definition(op, &names, fields);
     let methods = builder_methods(op, &names, fields, &output, send_body, versioned);
     let negotiated = captured.map(|body| negotiated(op, &names, fields, body));
-    let from_json = from_json(&names, fields);
-    let into_future = into_future(&names, &output);
+    let shared = shared_impls(&names, fields, &output);
     let (client, blocking) = starters(op, &names, fields);
     Ok(Emitted {
         items: quote! {
             #definition
             #methods
             #negotiated
-            #from_json
-            #into_future
+            #shared
         },
         client,
         blocking,
@@ -77,18 +78,18 @@ impl Names {
     }
 }
 
-/// The builder's own fields are `phala_client`, `phala_version` and
-/// `phala_mode`, and its own setter is `api_version`.
+/// The builder's own field is `phala`, its senders' locals start with
+/// `phala_`, and its own setter is `api_version`.
 fn check_field_names(op: &Operation, fields: &[Field]) -> Result<()> {
     match fields.iter().find(|f| {
         let name = f.ident.to_string();
-        name.starts_with("phala_") || name == "api_version"
+        name == "phala" || name.starts_with("phala_") || name == "api_version"
     }) {
         Some(f) => Err(Error::Unsupported {
             operation: op.operation_id.clone(),
             pointer: format!("#/paths/{}", crate::spec::document::escape(&op.path)),
             message: format!(
-                "parameter `{}` clashes with the builder's own `phala_` fields or `api_version`",
+                "parameter `{}` clashes with the builder's own `phala` field, `phala_` locals or `api_version`",
                 f.ident
             ),
         }),
@@ -120,16 +121,15 @@ fn definition(op: &Operation, names: &Names, fields: &[Field]) -> TokenStream {
         #[doc = #builder_doc]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<'a, M = Raise> {
-            phala_client: &'a PhalaCloud,
+            phala: Core<'a, M>,
             #(#stored,)*
-            phala_version: ::std::option::Option<::std::string::String>,
-            phala_mode: ::std::marker::PhantomData<M>,
         }
     }
 }
 
-/// `new`, the setters, `send`, `send_with_meta` and the execution, which
-/// rejects an empty path parameter before anything is sent.
+/// `new`, the setters, the shared methods (`api_version`, `send`,
+/// `send_with_meta`) and `execute_with_meta`, which rejects an empty path
+/// parameter before anything is sent.
 fn builder_methods(
     op: &Operation,
     names: &Names,
@@ -161,48 +161,24 @@ fn builder_methods(
             }
         }
     });
-    let (_, version_doc) = version_pin(op);
-    let version_setter = versioned.then(|| {
-        quote! {
-            #[doc = #version_doc]
-            pub fn api_version(mut self, version: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.phala_version = ::std::option::Option::Some(version.into());
-                self
-            }
-        }
-    });
+    let version = match (&op.version_pin, versioned) {
+        (_, false) => quote!(unversioned),
+        (Some(pin), true) => quote!(#pin),
+        (None, true) => quote!(versioned),
+    };
     let prelude = prelude(op, fields);
     quote! {
         impl<'a, M: Mode> #builder<'a, M> {
             fn new(phala_client: &'a PhalaCloud, #(#params),*) -> Self {
                 #builder {
-                    phala_client,
+                    phala: Core::new(phala_client),
                     #(#inits,)*
-                    phala_version: ::std::option::Option::None,
-                    phala_mode: ::std::marker::PhantomData,
                 }
             }
 
             #(#setters)*
 
-            #version_setter
-
-            /// Sends the request and decodes the response: a future for the
-            /// async client, the result itself for the blocking one.
-            pub fn send(self) -> M::Sent<'a, #output> {
-                let client = self.phala_client;
-                M::send(client, ::std::boxed::Box::pin(self.execute()))
-            }
-
-            /// Like `send`, keeping the response's status, headers and request id.
-            pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<#output>> {
-                let client = self.phala_client;
-                M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-            }
-
-            async fn execute(self) -> ::std::result::Result<#output, PhalaCloudError> {
-                self.execute_with_meta().await.map(runtime::Response::into_data)
-            }
+            shared_methods!(#output, #version);
 
             async fn execute_with_meta(
                 self,
@@ -214,35 +190,32 @@ fn builder_methods(
     }
 }
 
-/// The version this operation pins, and the `api_version` setter's doc.
-fn version_pin(op: &Operation) -> (TokenStream, String) {
+/// The `shared_impls!` call that adds `.await` and `from_json`, naming
+/// the parameters `from_json` reads.
+fn shared_impls(names: &Names, fields: &[Field], output: &TokenStream) -> TokenStream {
+    let builder = &names.builder;
+    let required = fields.iter().filter(|f| f.required).map(|f| &f.ident);
+    let optional = fields.iter().filter(|f| !f.required).map(|f| &f.ident);
+    quote! {
+        shared_impls!(#builder -> #output, (#(#required),*) { #(#optional),* });
+    }
+}
+
+/// The version this operation pins, as an `Option<&str>` expression.
+fn version_pin(op: &Operation) -> TokenStream {
     match &op.version_pin {
-        Some(v) => (
-            quote!(::std::option::Option::Some(#v)),
-            format!(
-                "Sends this request with another `X-Phala-Version` (one of \
-                 [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this \
-                 operation sends `{v}`, its pinned version, whatever the client's."
-            ),
-        ),
-        None => (
-            quote!(::std::option::Option::None),
-            "Sends this request with another `X-Phala-Version` (one of \
-             [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's."
-                .to_owned(),
-        ),
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
     }
 }
 
 /// What every sender runs first: the client for this call's version
 /// (`phala_client`), then [`checks`].
 fn prelude(op: &Operation, fields: &[Field]) -> TokenStream {
-    let (pin, _) = version_pin(op);
+    let pin = version_pin(op);
     let checks = checks(op, fields);
     quote! {
-        let phala_client = self.phala_client.versioned(
-            self.phala_version.as_deref().or(#pin),
-        )?;
+        let phala_client = self.phala.versioned(#pin)?;
         let phala_client: &PhalaCloud = &phala_client;
         #checks
     }
@@ -299,7 +272,7 @@ fn negotiated(op: &Operation, names: &Names, fields: &[Field], body: TokenStream
                 quote! {
                     #[doc = #doc]
                     pub fn send_text(self) -> M::Sent<'a, ::std::string::String> {
-                        let client = self.phala_client;
+                        let client = self.phala.client();
                         M::send(client, ::std::boxed::Box::pin(async move {
                             let (response, raw) = self.execute_captured(#accept).await?;
                             crate::negotiate::text(response, &raw.inner).await.map(runtime::Response::into_data)
@@ -312,7 +285,7 @@ fn negotiated(op: &Operation, names: &Names, fields: &[Field], body: TokenStream
                 quote! {
                     #[doc = #doc]
                     pub fn send_bytes(self) -> M::Sent<'a, ::std::vec::Vec<u8>> {
-                        let client = self.phala_client;
+                        let client = self.phala.client();
                         M::send(client, ::std::boxed::Box::pin(async move {
                             let (response, raw) = self.execute_captured(#accept).await?;
                             crate::negotiate::bytes(response, &raw.inner).await.map(runtime::Response::into_data)
@@ -328,7 +301,7 @@ fn negotiated(op: &Operation, names: &Names, fields: &[Field], body: TokenStream
                 quote! {
                     #[doc = #doc]
                     pub fn send_events(self) -> M::Stream<'a, crate::ServerEvent> {
-                        let client = self.phala_client;
+                        let client = self.phala.client();
                         M::stream(
                             client,
                             crate::negotiate::open_events(::std::boxed::Box::pin(
@@ -350,50 +323,6 @@ fn negotiated(op: &Operation, names: &Names, fields: &[Field], body: TokenStream
             ) -> ::std::result::Result<(::reqwest::Response, crate::raw::Client), PhalaCloudError> {
                 #prelude
                 #body
-            }
-        }
-    }
-}
-
-/// `from_json`: the builder from JSON arguments (the `dynamic` feature).
-fn from_json(names: &Names, fields: &[Field]) -> TokenStream {
-    let builder = &names.builder;
-    let json_required = fields.iter().filter(|f| f.required).map(|f| {
-        let name = f.ident.to_string();
-        quote!(dynamic::arg(args, #name)?)
-    });
-    let json_optional = fields.iter().filter(|f| !f.required).map(|f| {
-        let (ident, name) = (&f.ident, f.ident.to_string());
-        quote!(builder.#ident = dynamic::opt_arg(args, #name)?;)
-    });
-    quote! {
-        #[cfg(feature = "dynamic")]
-        impl<'a> #builder<'a, Raise> {
-            /// Builds the request from JSON arguments keyed by parameter name.
-            #[allow(unused_variables)]
-            pub(crate) fn from_json(
-                phala_client: &'a PhalaCloud,
-                args: &::serde_json::Value,
-            ) -> ::std::result::Result<Self, PhalaCloudError> {
-                #[allow(unused_mut)]
-                let mut builder = Self::new(phala_client, #(#json_required),*);
-                #(#json_optional)*
-                ::std::result::Result::Ok(builder)
-            }
-        }
-    }
-}
-
-/// `.await` on the async modes.
-fn into_future(names: &Names, output: &TokenStream) -> TokenStream {
-    let builder = &names.builder;
-    quote! {
-        impl<'a, M: AsyncMode> ::std::future::IntoFuture for #builder<'a, M> {
-            type Output = M::Output<#output>;
-            type IntoFuture = BoxFuture<'a, M::Output<#output>>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                M::future(::std::boxed::Box::pin(self.execute()))
             }
         }
     }

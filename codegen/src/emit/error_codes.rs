@@ -22,6 +22,7 @@ pub fn emit(catalog: &Catalog) -> Result<TokenStream> {
         quote!(#[doc = #doc] #v,)
     });
     let accessors = accessors(&codes, &names);
+    let lone_from_str = lone_arm(codes.len());
     let from_str = codes.iter().zip(&names).map(|(c, (v, _))| {
         let code = &c.code;
         quote!(#code => ErrorCode::#v,)
@@ -50,7 +51,7 @@ pub fn emit(catalog: &Catalog) -> Result<TokenStream> {
             type Err = ::std::convert::Infallible;
 
             fn from_str(code: &str) -> ::std::result::Result<Self, Self::Err> {
-                #[allow(clippy::match_single_binding)]
+                #lone_from_str
                 ::std::result::Result::Ok(match code {
                     #(#from_str)*
                     other => ErrorCode::Unknown(other.to_owned()),
@@ -140,6 +141,13 @@ fn header(no_codes: bool) -> TokenStream {
     }
 }
 
+/// Without a catalog (or without a code that names a status) a match has
+/// only its catch-all arm, a shape clippy would rather see as a `let`; the
+/// allow goes only where that is so.
+fn lone_arm(arms: usize) -> Option<TokenStream> {
+    (arms == 0).then(|| quote!(#[allow(clippy::match_single_binding)]))
+}
+
 /// `impl ErrorCode`: the code as text, its module, message and status.
 fn accessors(codes: &[&Code], names: &[(Ident, Ident)]) -> TokenStream {
     let as_str = names
@@ -153,11 +161,17 @@ fn accessors(codes: &[&Code], names: &[(Ident, Ident)]) -> TokenStream {
         let msg = &c.message;
         quote!(ErrorCode::#v => ::std::option::Option::Some(#msg),)
     });
-    let status = codes.iter().zip(names).filter_map(|(c, (v, _))| {
-        c.http_status
-            .map(|s| quote!(ErrorCode::#v => ::std::option::Option::Some(#s),))
-    });
+    let status: Vec<TokenStream> = codes
+        .iter()
+        .zip(names)
+        .filter_map(|(c, (v, _))| {
+            c.http_status
+                .map(|s| quote!(ErrorCode::#v => ::std::option::Option::Some(#s),))
+        })
+        .collect();
     let count = codes.len();
+    let lone_message = lone_arm(count);
+    let lone_status = lone_arm(status.len());
     quote! {
     impl ErrorCode {
         /// How many codes the catalog lists.
@@ -183,8 +197,7 @@ fn accessors(codes: &[&Code], names: &[(Ident, Ident)]) -> TokenStream {
 
         /// The catalog's user-facing message.
         pub fn message(&self) -> ::std::option::Option<&'static str> {
-            // One arm when the API has no catalog.
-            #[allow(clippy::match_single_binding)]
+            #lone_message
             match self {
                 #(#message)*
                 _ => ::std::option::Option::None,
@@ -193,7 +206,7 @@ fn accessors(codes: &[&Code], names: &[(Ident, Ident)]) -> TokenStream {
 
         /// The HTTP status the catalog names for this code, if any.
         pub fn http_status(&self) -> ::std::option::Option<u16> {
-            #[allow(clippy::match_single_binding)]
+            #lone_status
             match self {
                 #(#status)*
                 _ => ::std::option::Option::None,

@@ -13,6 +13,7 @@ use crate::ir::Api;
 /// [`super::brand`] for another API).
 pub const RUNTIME: &[(&str, &str)] = &[
     ("src/blocking.rs", include_str!("../../runtime/blocking.rs")),
+    ("src/builder.rs", include_str!("../../runtime/builder.rs")),
     ("src/classify.rs", include_str!("../../runtime/classify.rs")),
     ("src/client.rs", include_str!("../../runtime/client.rs")),
     ("src/dynamic.rs", include_str!("../../runtime/dynamic.rs")),
@@ -190,8 +191,76 @@ pub fn lib_rs(
     let default = &config.api.default_version;
     let supported = &config.api.supported_versions;
     let phala = config.client.phala_modules;
-    let guide = config.docs.guide.is_some();
     let doc = crate_map_doc(api, config, type_count, watch);
+    let optional = optional_modules(api, config, watch, negotiate);
+    let recursion_limit = crate::ir::depth::recursion_limit(api.longest_model_chain).map(|n| {
+        let n = n.to_string();
+        quote!(#![recursion_limit = #n])
+    });
+    // The runtime is written once for every API; the helpers of features
+    // this API lacks (paging, uploads, integer bounds) go unused here.
+    let unused_helpers = (!phala).then(|| quote!(#![allow(dead_code)]));
+    quote! {
+        #![doc = include_str!("../README.md")]
+        #![doc = #doc]
+        #![deny(missing_docs)]
+        // docs.rs builds with `--cfg docsrs` (see Cargo.toml) on nightly,
+        // and marks feature-gated items with the feature they need.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
+        #unused_helpers
+        #recursion_limit
+
+        pub mod blocking;
+        mod builder;
+        mod classify;
+        mod client;
+        #[cfg(feature = "dynamic")]
+        mod dynamic;
+        pub mod error;
+        pub mod error_codes;
+        mod evolve;
+        pub mod operations;
+        mod pages;
+        pub mod paging;
+        pub mod raw;
+        mod request;
+        mod runtime;
+        pub mod safe;
+        mod settings;
+        pub mod tags;
+        mod transport;
+        pub mod types;
+        mod unions;
+        #optional
+
+        pub use error::{
+            ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, PhalaCloudError,
+            PlainBusinessError, RequestError, ResourceError, ServerError, ValidationDetail,
+            ValidationError,
+        };
+        pub use error_codes::ErrorCode;
+        pub use client::{
+            PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
+            DEFAULT_USER_AGENT,
+        };
+        pub use request::{ApiRequest, Method};
+        pub use evolve::UnknownValue;
+        pub use runtime::{Response, UploadFile};
+        pub use transport::RetryPolicy;
+        pub use safe::SafeResult;
+
+        /// The `X-Phala-Version` sent unless the client is configured otherwise.
+        pub const DEFAULT_API_VERSION: &str = #default;
+        /// Every `X-Phala-Version` this crate accepts.
+        pub const SUPPORTED_API_VERSIONS: &[&str] = &[#(#supported),*];
+    }
+}
+
+/// The modules only some crates have: the guide pages, the Phala modules,
+/// state watching, and the runtime helpers the operations call for.
+fn optional_modules(api: &Api, config: &Config, watch: bool, negotiate: bool) -> TokenStream {
+    let phala = config.client.phala_modules;
+    let guide = config.docs.guide.is_some();
     let params_mod = has_own_params(api).then(|| {
         quote!(
             mod params;
@@ -227,70 +296,13 @@ pub fn lib_rs(
             pub use precondition::ComposeHashPrecondition;
         }
     });
-    let recursion_limit = crate::ir::depth::recursion_limit(api.longest_model_chain).map(|n| {
-        let n = n.to_string();
-        quote!(#![recursion_limit = #n])
-    });
-    // The runtime is written once for every API; the helpers of features
-    // this API lacks (paging, uploads, integer bounds) go unused here.
-    let unused_helpers = (!phala).then(|| quote!(#![allow(dead_code)]));
     quote! {
-        #![doc = include_str!("../README.md")]
-        #![doc = #doc]
-        #![deny(missing_docs)]
-        // docs.rs builds with `--cfg docsrs` (see Cargo.toml) on nightly,
-        // and marks feature-gated items with the feature they need.
-        #![cfg_attr(docsrs, feature(doc_cfg))]
-        #unused_helpers
-        #recursion_limit
-
-        pub mod blocking;
-        mod classify;
-        mod client;
-        #[cfg(feature = "dynamic")]
-        mod dynamic;
-        pub mod error;
-        pub mod error_codes;
-        mod evolve;
-        pub mod operations;
-        mod pages;
-        pub mod paging;
-        pub mod raw;
-        mod request;
-        mod runtime;
-        pub mod safe;
-        mod settings;
-        pub mod tags;
-        mod transport;
-        pub mod types;
-        mod unions;
         #guide_mod
         #phala_mods
         #watch_mod
         #params_mod
         #recode_mod
         #negotiate_mod
-
-        pub use error::{
-            ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, PhalaCloudError,
-            PlainBusinessError, RequestError, ResourceError, ServerError, ValidationDetail,
-            ValidationError,
-        };
-        pub use error_codes::ErrorCode;
-        pub use client::{
-            PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
-            DEFAULT_USER_AGENT,
-        };
-        pub use request::{ApiRequest, Method};
-        pub use evolve::UnknownValue;
-        pub use runtime::{Response, UploadFile};
-        pub use transport::RetryPolicy;
-        pub use safe::SafeResult;
-
-        /// The `X-Phala-Version` sent unless the client is configured otherwise.
-        pub const DEFAULT_API_VERSION: &str = #default;
-        /// Every `X-Phala-Version` this crate accepts.
-        pub const SUPPORTED_API_VERSIONS: &[&str] = &[#(#supported),*];
     }
 }
 

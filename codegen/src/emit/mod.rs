@@ -13,6 +13,7 @@ pub mod krate;
 mod multipart;
 mod operations;
 mod paging;
+mod raw;
 mod readme;
 pub mod requests;
 mod tags;
@@ -35,7 +36,6 @@ pub struct Versions<'a> {
 /// letter, a raw group) to its siblings.
 fn glob_import() -> syn::Item {
     syn::parse_quote! {
-        #[allow(unused_imports)]
         use super::*;
     }
 }

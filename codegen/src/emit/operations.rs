@@ -59,18 +59,19 @@ pub fn emit(
             let items = ops.iter().map(|o| &o.items);
             let client = ops.iter().map(|o| &o.client);
             let blocking = ops.iter().map(|o| &o.blocking);
+            // Only a group whose operations take or return a model uses it.
+            let types = ops
+                .iter()
+                .any(|o| crate::syn_ext::mentions(&o.items, "types"))
+                .then(|| quote! { use crate::types; });
             let file = quote! {
                 use crate::blocking;
-                // Unused in a group whose operations take no arguments.
-                #[cfg(feature = "dynamic")]
-                #[allow(unused_imports)]
-                use crate::dynamic;
+                use crate::builder::{shared_impls, shared_methods, Core};
                 use crate::error::PhalaCloudError;
                 use crate::runtime;
-                use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+                use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
                 use crate::PhalaCloud;
-                #[allow(unused_imports)]
-                use crate::types;
+                #types
 
                 #(#items)*
 

@@ -342,7 +342,7 @@ pub fn methods(b: &Bound, builder: &Ident, paged: &Paged) -> TokenStream {
         quote! {
             /// Every item of this list, across its pages, as an iterator.
             pub fn items(self) -> crate::blocking::Iter<'a, <types::#page_type as crate::paging::PageItems>::Item> {
-                let client = self.phala_client;
+                let client = self.phala.client();
                 self.into_async().pages().items().blocking(client)
             }
         }
@@ -352,10 +352,8 @@ pub fn methods(b: &Bound, builder: &Ident, paged: &Paged) -> TokenStream {
             fn into_async(self) -> #builder<'a, Raise> {
                 let template = self;
                 #builder {
-                    phala_client: template.phala_client,
+                    phala: template.phala.into_mode(),
                     #(#kept,)*
-                    phala_version: template.phala_version,
-                    phala_mode: ::std::marker::PhantomData,
                 }
             }
         }
@@ -371,10 +369,8 @@ pub fn methods(b: &Bound, builder: &Ident, paged: &Paged) -> TokenStream {
                     #step,
                     ::std::boxed::Box::new(move |at| {
                         let next: #builder<'a, Raise> = #builder {
-                            phala_client: template.phala_client,
+                            phala: template.phala.clone(),
                             #(#moved,)*
-                            phala_version: crate::paging::duplicate(&template.phala_version),
-                            phala_mode: ::std::marker::PhantomData,
                         };
                         ::std::boxed::Box::pin(next.execute())
                     }),
@@ -386,7 +382,7 @@ pub fn methods(b: &Bound, builder: &Ident, paged: &Paged) -> TokenStream {
         impl<'a> #builder<'a, Blocking> {
             #[doc = #pages_doc]
             pub fn pages(self) -> crate::blocking::Iter<'a, types::#page_type> {
-                let client = self.phala_client;
+                let client = self.phala.client();
                 self.into_async().pages().blocking(client)
             }
 

@@ -45,7 +45,6 @@ pub fn rewrite(
     if !matches!(s.fields, syn::Fields::Named(_)) {
         return None;
     }
-    let name = s.ident.clone();
     let mut wrapped = BTreeSet::new();
     let mut required = Vec::new();
     let mut setters = Vec::new();
@@ -73,44 +72,64 @@ pub fn rewrite(
                 field.ty.clone()
             }
         };
-        field.ty = syn::parse_quote!(::std::option::Option<#inner>);
-        field.attrs.retain(|a| !a.path().is_ident("serde"));
-        if ident.unraw() != wire {
-            field
-                .attrs
-                .push(syn::parse_quote!(#[serde(rename = #wire)]));
-        }
-        field.attrs.push(syn::parse_quote!(
-            #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        ));
-        let mut doc = match first_doc(&field.attrs) {
-            Some(first) => format!("Sets `{wire}`: {first}"),
-            None => format!("Sets `{wire}`."),
-        };
-        if let Some(default) = facts.and_then(|f| f.get(&wire)?.default.as_ref()) {
-            doc.push_str(&format!(
-                " Unset, it is not sent and the server uses `{default}`."
-            ));
-        }
-        // `new` is the constructor's name.
-        let setter = if ident == "new" {
-            quote!(with_new)
-        } else {
-            quote!(#ident)
-        };
-        let (param, value) = argument(&inner);
-        setters.push(quote! {
-            #[doc = #doc]
-            #[must_use]
-            pub fn #setter(mut self, value: #param) -> Self {
-                self.#ident = ::std::option::Option::Some(#value);
-                self
-            }
-        });
+        setters.push(make_optional(field, &ident, &wire, inner, facts));
     }
     set_derives(s, required.is_empty());
     super::evolve::seal(&mut s.attrs);
-    let how = if required.is_empty() {
+    document_building(s, required.is_empty());
+    let methods = constructor(s, &required, &setters);
+    Some(Rewritten { methods, wrapped })
+}
+
+/// Makes the optional `field` an `Option<inner>` that is left out of the
+/// body when unset, and returns its chained setter.
+fn make_optional(
+    field: &mut syn::Field,
+    ident: &syn::Ident,
+    wire: &str,
+    inner: syn::Type,
+    facts: Option<&BTreeMap<String, FieldFacts>>,
+) -> TokenStream {
+    field.ty = syn::parse_quote!(::std::option::Option<#inner>);
+    field.attrs.retain(|a| !a.path().is_ident("serde"));
+    if ident.unraw() != wire {
+        field
+            .attrs
+            .push(syn::parse_quote!(#[serde(rename = #wire)]));
+    }
+    field.attrs.push(syn::parse_quote!(
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ));
+    let mut doc = match first_doc(&field.attrs) {
+        Some(first) => format!("Sets `{wire}`: {first}"),
+        None => format!("Sets `{wire}`."),
+    };
+    if let Some(default) = facts.and_then(|f| f.get(wire)?.default.as_ref()) {
+        doc.push_str(&format!(
+            " Unset, it is not sent and the server uses `{default}`."
+        ));
+    }
+    // `new` is the constructor's name.
+    let setter = if ident == "new" {
+        quote!(with_new)
+    } else {
+        quote!(#ident)
+    };
+    let (param, value) = argument(&inner);
+    quote! {
+        #[doc = #doc]
+        #[must_use]
+        pub fn #setter(mut self, value: #param) -> Self {
+            self.#ident = ::std::option::Option::Some(#value);
+            self
+        }
+    }
+}
+
+/// Tells, under the model's own docs, how a caller builds it.
+fn document_building(s: &mut syn::ItemStruct, all_optional: bool) {
+    let name = &s.ident;
+    let how = if all_optional {
         format!(
             "Build it with [`{name}::new`] (or `Default`) and the setters; \
              fields left unset are not sent."
@@ -128,6 +147,15 @@ pub fn rewrite(
         .map_or(0, |i| i + 1);
     s.attrs.insert(at, syn::parse_quote!(#[doc = #how]));
     s.attrs.insert(at, syn::parse_quote!(#[doc = ""]));
+}
+
+/// `impl Model { new(required..) and the setters }`.
+fn constructor(
+    s: &syn::ItemStruct,
+    required: &[(syn::Ident, syn::Type)],
+    setters: &[TokenStream],
+) -> syn::Item {
+    let name = &s.ident;
     let params = required.iter().map(|(ident, ty)| {
         let (param, _) = argument(ty);
         quote!(#ident: #param)
@@ -149,18 +177,19 @@ pub fn rewrite(
             list.join(", ")
         )
     };
-    let methods = syn::parse_quote! {
+    // clippy's default limit is seven arguments.
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    syn::parse_quote! {
         impl #name {
             #[doc = #new_doc]
-            #[allow(clippy::too_many_arguments)]
+            #many
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits,)* }
             }
 
             #(#setters)*
         }
-    };
-    Some(Rewritten { methods, wrapped })
+    }
 }
 
 /// Wraps in `Some` the fields of struct literals that a rewrite made

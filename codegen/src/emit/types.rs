@@ -12,9 +12,8 @@ use quote::quote;
 use super::requests;
 use crate::error::Result;
 use crate::ident::ident;
-use crate::ir::facts::{FieldFacts, ModelFacts};
-use crate::ir::surface::display_type;
-use crate::syn_ext::serde_rename;
+use crate::ir::facts::{FieldFacts, ModelFacts, RustType};
+use crate::syn_ext::{mentioned, serde_keys, serde_rename};
 
 /// `types/mod.rs` contents and the letter files, keyed by file stem.
 pub struct TypeFiles {
@@ -112,16 +111,95 @@ pub fn split(
     let stems = files.keys().map(|k| ident(k)).collect::<Result<Vec<_>>>()?;
     let module = quote! {
         #(
-            #[allow(clippy::derivable_impls, clippy::large_enum_variant)]
+            #[allow(missing_docs, clippy::derivable_impls, clippy::large_enum_variant)]
             mod #stems;
             pub use #stems::*;
         )*
         #(#shared)*
     };
-    for items in files.values_mut() {
-        items.insert(0, super::glob_import());
-    }
+    open_to_siblings(&mut files, &shared, &local);
     Ok(TypeFiles { module, files })
+}
+
+/// Starts each letter file that uses a name from another file or a module
+/// of `types` itself (`shared`: `defaults`, `error`) with `use super::*;`.
+/// A file whose types name only their own and std's would leave it unused.
+fn open_to_siblings(
+    files: &mut BTreeMap<String, Vec<syn::Item>>,
+    shared: &[syn::Item],
+    local: &BTreeSet<String>,
+) {
+    let modules: BTreeSet<String> = shared
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Mod(m) => Some(m.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    for items in files.values_mut() {
+        let own: BTreeSet<String> = items.iter().filter_map(|i| owner(i, local)).collect();
+        let mut uses = Uses::default();
+        for item in items.iter_mut() {
+            syn::visit_mut::VisitMut::visit_item_mut(&mut uses, item);
+        }
+        let sibling = uses
+            .names
+            .iter()
+            .any(|n| local.contains(n) && !own.contains(n));
+        if sibling || !uses.modules.is_disjoint(&modules) {
+            items.insert(0, super::glob_import());
+        }
+    }
+}
+
+/// The names code looks up in its scope: the head of every path (past
+/// `self::`), including the paths serde attributes name in strings
+/// (`default = "defaults::f"`, code the derive writes), and every
+/// identifier in a macro call. `modules` keeps the heads that a path goes
+/// on past, the only ones that can be a module (a local variable or field
+/// is never one).
+#[derive(Default)]
+struct Uses {
+    names: BTreeSet<String>,
+    modules: BTreeSet<String>,
+}
+
+impl Uses {
+    fn path(&mut self, path: &syn::Path) {
+        if path.leading_colon.is_some() {
+            return;
+        }
+        let idents: Vec<&syn::Ident> = path.segments.iter().map(|s| &s.ident).collect();
+        let idents = match idents.split_first() {
+            Some((first, rest)) if *first == "self" => rest,
+            _ => &idents[..],
+        };
+        if let Some(head) = idents.first() {
+            self.names.insert(head.to_string());
+            if idents.len() > 1 {
+                self.modules.insert(head.to_string());
+            }
+        }
+    }
+}
+
+impl syn::visit_mut::VisitMut for Uses {
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        self.path(path);
+        syn::visit_mut::visit_path_mut(self, path);
+    }
+
+    fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+        for (_, value) in serde_keys(std::slice::from_ref(attr)) {
+            if let Some(path) = value.and_then(|v| syn::parse_str::<syn::Path>(&v).ok()) {
+                self.path(&path);
+            }
+        }
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        mentioned(mac.tokens.clone(), &mut self.names);
+    }
 }
 
 /// The local types reachable from `roots` (the types operations take)
@@ -225,8 +303,9 @@ fn widen_private_fields(s: &mut syn::ItemStruct) {
 }
 
 /// Every field gets the spec's facts about it (default, bounds, example),
-/// and a field or variant the spec does not describe gets its type instead
-/// of an empty doc.
+/// and a variant the spec does not describe gets the value it stands for.
+/// A doc that would only restate the Rust type is left out: a field the
+/// spec neither describes nor constrains has none.
 /// An open enum's variants lost their `#[serde(rename)]` to its macro;
 /// `open` gives their values back.
 fn fill_docs(
@@ -241,20 +320,19 @@ fn fill_docs(
             for field in s.fields.iter_mut() {
                 let wire = crate::syn_ext::wire_name(field);
                 let lines = match facts.and_then(|f| f.get(&wire)) {
-                    Some(f) => f.doc(!undocumented(&field.attrs), request),
-                    None if undocumented(&field.attrs) => {
-                        vec![format!("A `{}`.", display_type(&field.ty))]
-                    }
+                    Some(f) => f.doc(!undocumented(&field.attrs), request, &rust_type(&field.ty)),
                     None => Vec::new(),
                 };
-                if !lines.is_empty() && !undocumented(&field.attrs) {
-                    field.attrs.push(syn::parse_quote!(#[doc = ""]));
-                }
-                let at = field
+                // Right after the spec's description, a blank line between.
+                let mut at = field
                     .attrs
                     .iter()
                     .rposition(|a| a.path().is_ident("doc"))
                     .map_or(0, |i| i + 1);
+                if !lines.is_empty() && !undocumented(&field.attrs) {
+                    field.attrs.insert(at, syn::parse_quote!(#[doc = ""]));
+                    at += 1;
+                }
                 for (i, line) in lines.iter().enumerate() {
                     field
                         .attrs
@@ -271,25 +349,52 @@ fn fill_docs(
                         Some(wire.clone())
                     });
                     let doc = match (wire, &variant.fields) {
-                        (Some(wire), _) => format!("The value `{wire:?}`."),
-                        (None, syn::Fields::Unnamed(f)) if f.unnamed.len() == 1 => {
-                            format!("A `{}`.", display_type(&f.unnamed[0].ty))
-                        }
-                        (None, _) => format!("The `{}` case.", variant.ident),
+                        (Some(wire), _) => Some(format!("The value `{wire:?}`.")),
+                        // A case holding one value is named after its type.
+                        (None, syn::Fields::Unnamed(f)) if f.unnamed.len() == 1 => None,
+                        (None, _) => Some(format!("The `{}` case.", variant.ident)),
                     };
-                    variant.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
-                }
-                // An untagged union of inline objects has struct variants.
-                for field in variant.fields.iter_mut() {
-                    if field.ident.is_some() && undocumented(&field.attrs) {
-                        let wire = crate::syn_ext::wire_name(field);
-                        let doc = format!("`{wire}`: a `{}`.", display_type(&field.ty));
-                        field.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+                    if let Some(doc) = doc {
+                        variant.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
                     }
                 }
             }
         }
         _ => {}
+    }
+}
+
+/// What a field's type tells a reader: whether it is an `Option`, and the
+/// name of the type inside any `Option`, `Vec` or `Box`.
+fn rust_type(ty: &syn::Type) -> RustType {
+    let last = |ty: &syn::Type| match ty {
+        syn::Type::Path(p) => p.path.segments.last().cloned(),
+        _ => None,
+    };
+    let option = last(ty).is_some_and(|s| s.ident == "Option");
+    let mut ty = ty.clone();
+    while let Some(segment) = last(&ty) {
+        let inner = match &segment.arguments {
+            syn::PathArguments::AngleBracketed(args) => args.args.first(),
+            _ => None,
+        };
+        match inner {
+            Some(syn::GenericArgument::Type(inner))
+                if matches!(segment.ident.to_string().as_str(), "Option" | "Vec" | "Box") =>
+            {
+                ty = inner.clone();
+            }
+            _ => {
+                return RustType {
+                    option,
+                    inner: segment.ident.to_string(),
+                }
+            }
+        }
+    }
+    RustType {
+        option,
+        inner: String::new(),
     }
 }
 

@@ -22,6 +22,15 @@ pub fn emit(
     versions: &BTreeMap<String, String>,
     plan: &super::evolve::Plan,
 ) -> TokenStream {
+    let models: std::collections::BTreeSet<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect();
     let mut unions: Vec<(String, Vec<TokenStream>)> = items
         .iter()
         .filter_map(|item| match item {
@@ -48,19 +57,32 @@ pub fn emit(
             use crate::runtime::first_error;
         )
     });
+    // With no union the match has only its catch-all arm, a shape clippy
+    // would rather see as a `let`.
+    let lone = unions
+        .is_empty()
+        .then(|| quote!(#[allow(clippy::match_single_binding)]));
+    // Unused when every variant is a std type (`number | string`).
+    let types = unions
+        .iter()
+        .flat_map(|(_, variants)| variants)
+        .any(|v| {
+            let mut names = std::collections::BTreeSet::new();
+            crate::syn_ext::mentioned(v.clone(), &mut names);
+            !names.is_disjoint(&models)
+        })
+        .then(|| quote! { use crate::types::*; });
     quote! {
         //! The variants of every untagged union in [`crate::types`], for
         //! decode errors that name the variant and field that failed.
-        #[allow(unused_imports)]
-        use crate::types::*;
+        #types
         use crate::runtime::UnionVariant;
         #first_error
 
         /// The variants of the union type `name`, in the order serde tries
         /// them; empty for any other name.
         pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
-            // One arm when the API has no unions.
-            #[allow(clippy::match_single_binding)]
+            #lone
             match name {
                 #(#arms)*
                 _ => &[],

@@ -154,11 +154,11 @@ pub struct CrateMeta {
     /// The project's home page, if it is not the repository.
     #[serde(default)]
     pub homepage: Option<String>,
-    /// At most five crates.io keywords (ASCII letters, digits, `-`, `_`;
-    /// up to 20 characters each).
+    /// At most five keywords for the crate registry (ASCII letters,
+    /// digits, `-`, `_`; up to 20 characters each).
     #[serde(default)]
     pub keywords: Vec<String>,
-    /// crates.io category slugs; `api-bindings` and
+    /// The crate registry's category slugs; `api-bindings` and
     /// `web-programming::http-client` when absent.
     #[serde(default = "default_categories")]
     pub categories: Vec<String>,
@@ -212,8 +212,8 @@ impl CrateMeta {
         })
     }
 
-    /// Keywords as crates.io accepts them (`cargo publish` would refuse
-    /// the crate otherwise).
+    /// Keywords as the crate registry accepts them (`cargo publish` would
+    /// refuse the crate otherwise).
     pub fn check_keywords(&self, config_path: &Path) -> Result<()> {
         let bad = self.keywords.iter().find(|k| {
             k.is_empty()
@@ -225,11 +225,11 @@ impl CrateMeta {
         });
         let message = match bad {
             _ if self.keywords.len() > 5 => format!(
-                "crate.keywords has {} keywords; crates.io takes at most 5",
+                "crate.keywords has {} keywords; the crate registry takes at most 5",
                 self.keywords.len()
             ),
             Some(k) => format!(
-                "crate.keywords {k:?} is not a crates.io keyword (ASCII letters, digits, `-`, `_`, starting with a letter, at most 20 characters)"
+                "crate.keywords {k:?} is not a keyword the crate registry takes (ASCII letters, digits, `-`, `_`, starting with a letter, at most 20 characters)"
             ),
             None => return Ok(()),
         };

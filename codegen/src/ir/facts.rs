@@ -188,13 +188,51 @@ fn bounds(schema: &Value) -> Vec<String> {
     out
 }
 
+/// What a field's Rust type already tells a reader, so its docs need not.
+pub struct RustType {
+    /// The type is an `Option`: the field may be absent or null.
+    pub option: bool,
+    /// The innermost type's name, past `Option`, `Vec` and `Box`:
+    /// `String`, `DateTime`, `i64`, `KmsType`.
+    pub inner: String,
+}
+
+impl RustType {
+    /// Whether the type carries the spec's `format`, as typify maps the
+    /// formats it knows (`date-time` to `DateTime`, `int64` to `i64`).
+    fn says(&self, format: &str) -> bool {
+        let ty = match format {
+            "date-time" => "DateTime",
+            "date" => "NaiveDate",
+            "uuid" => "Uuid",
+            "ip" => "IpAddr",
+            "ipv4" => "Ipv4Addr",
+            "ipv6" => "Ipv6Addr",
+            "int8" => "i8",
+            "int16" => "i16",
+            "int32" => "i32",
+            "int64" => "i64",
+            "uint8" => "u8",
+            "uint16" => "u16",
+            "uint32" => "u32",
+            "uint64" => "u64",
+            "float" => "f32",
+            "double" => "f64",
+            _ => return false,
+        };
+        self.inner == ty
+    }
+}
+
 impl FieldFacts {
-    /// The doc lines for a field: a type sentence when it has no docs yet
-    /// (`documented`), then the facts; `request` adds what an unset
-    /// optional field means on the wire.
-    pub fn doc(&self, documented: bool, request: bool) -> Vec<String> {
+    /// The doc lines for a field of Rust type `ty`: a type sentence when it
+    /// has no docs yet (`documented`) and the sentence says more than `ty`
+    /// does, then the facts; `request` adds what an unset optional field
+    /// means on the wire.
+    pub fn doc(&self, documented: bool, request: bool, ty: &RustType) -> Vec<String> {
         let mut lines = Vec::new();
-        if !documented {
+        let sentence = !documented && !self.restates(ty);
+        if sentence {
             let nullable = if self.nullable { ", or null" } else { "" };
             let presence = if self.required {
                 "required"
@@ -207,9 +245,12 @@ impl FieldFacts {
             ));
         }
         let mut facts = Vec::new();
-        if let (true, Some(format)) = (documented, &self.format) {
-            // An undocumented field's type sentence already names it.
-            facts.push(format!("Format: `{format}`."));
+        match &self.format {
+            // The type sentence names the format already.
+            Some(format) if !sentence && !ty.says(format) => {
+                facts.push(format!("Format: `{format}`."));
+            }
+            _ => {}
         }
         if let Some(default) = &self.default {
             facts.push(format!("Default: `{default}`."));
@@ -230,6 +271,22 @@ impl FieldFacts {
             lines.push(facts.join(" "));
         }
         lines
+    }
+
+    /// Whether the type sentence would say only what `ty` and the facts
+    /// say: a required non-null field that is not an `Option`, or an
+    /// optional one that is (or whose default the facts name), of the type
+    /// `ty` names (its format aside, which goes with the facts). A required
+    /// field that may be null, an optional one that is empty when absent,
+    /// or a string limited to a few values is a fact the type does not show.
+    fn restates(&self, ty: &RustType) -> bool {
+        let presence = if self.required {
+            !self.nullable && !ty.option
+        } else {
+            ty.option || self.default.is_some()
+        };
+        let values = self.shape.starts_with("one of") && ty.inner == "String";
+        presence && !values
     }
 }
 
@@ -277,37 +334,74 @@ mod tests {
         collect(&doc).remove("M").expect("M has facts")
     }
 
+    fn ty(option: bool, inner: &str) -> RustType {
+        RustType {
+            option,
+            inner: inner.to_owned(),
+        }
+    }
+
     #[test]
-    fn an_undocumented_request_field_gets_its_type_and_what_unset_means() {
-        let f = facts_of(
-            json!({"type": "object", "required": ["name"], "properties": {
+    fn an_undocumented_field_gets_its_facts_and_what_unset_means() {
+        let f = facts_of(json!({
+            "type": "object",
+            "required": ["name", "mail"],
+            "properties": {
                 "name": {"type": "string", "minLength": 5, "maxLength": 63, "example": "my-app"},
                 "listed": {"type": "boolean", "default": true},
                 "created": {"type": "string", "format": "date-time", "nullable": true},
-                "ports": {"type": "array", "items": {"$ref": "#/components/schemas/Port"}}
-            }}),
+                "mail": {"type": "string", "format": "email"}
+            }
+        }));
+        assert_eq!(
+            f["name"].doc(false, true, &ty(false, "String")),
+            ["Bounds: 5 to 63 characters. Example: `\"my-app\"`."]
         );
         assert_eq!(
-            f["name"].doc(false, true),
-            [
-                "String; required.",
-                "Bounds: 5 to 63 characters. Example: `\"my-app\"`."
-            ]
+            f["listed"].doc(false, true, &ty(true, "bool")),
+            ["Default: `true`. Not sent when unset, so the server's default applies."]
+        );
+        // `Option<DateTime<Utc>>` says all the spec does.
+        assert!(f["created"]
+            .doc(false, false, &ty(true, "DateTime"))
+            .is_empty());
+        assert_eq!(
+            f["created"].doc(true, false, &ty(true, "String")),
+            ["Format: `date-time`."]
         );
         assert_eq!(
-            f["listed"].doc(false, true),
-            [
-                "Boolean; optional.",
-                "Default: `true`. Not sent when unset, so the server's default applies."
-            ]
+            f["mail"].doc(false, false, &ty(false, "String")),
+            ["Format: `email`."]
         );
+    }
+
+    #[test]
+    fn the_type_sentence_stays_where_it_says_more_than_the_type() {
+        let f = facts_of(json!({
+            "type": "object",
+            "required": ["note", "kind"],
+            "properties": {
+                "ports": {"type": "array", "items": {"$ref": "#/components/schemas/Port"}},
+                "note": {"type": "string", "nullable": true},
+                "kind": {"type": "string", "enum": ["a", "b"]}
+            }
+        }));
+        // Optional, yet not an `Option`: absent, it decodes as empty.
         assert_eq!(
-            f["created"].doc(false, false),
-            ["String (date-time), or null; optional."]
+            f["ports"].doc(false, false, &ty(false, "Port")),
+            ["List of `Port`; optional."]
         );
-        // A documented field keeps its text; the facts follow it.
-        assert_eq!(f["created"].doc(true, false), ["Format: `date-time`."]);
-        assert_eq!(f["ports"].doc(false, false), ["List of `Port`; optional."]);
+        // Always present, maybe null.
+        assert_eq!(
+            f["note"].doc(false, false, &ty(true, "String")),
+            ["String, or null; required."]
+        );
+        // A string of a few values; an enum type names them itself.
+        assert_eq!(
+            f["kind"].doc(false, false, &ty(false, "String")),
+            ["One of `\"a\"`, `\"b\"`; required."]
+        );
+        assert!(f["kind"].doc(false, false, &ty(false, "Kind")).is_empty());
     }
 
     #[test]

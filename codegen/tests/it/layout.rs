@@ -323,14 +323,11 @@ impl<'ast> Visit<'ast> for Functions {
 /// Functions still over the limit, each with the length it may not exceed
 /// (issue 29 left them for a later change; the list only shrinks).
 const STILL_LONG: &[(&str, usize)] = &[
-    ("emit/builder.rs builder_methods", 83),
     ("emit/builder.rs starters", 85),
-    ("emit/files.rs all", 158),
-    ("emit/krate.rs lib_rs", 113),
+    ("emit/files.rs all", 111),
     ("emit/multipart.rs emit", 92),
-    ("emit/paging.rs methods", 99),
-    ("emit/requests.rs rewrite", 125),
-    ("emit/types.rs split", 100),
+    ("emit/paging.rs methods", 95),
+    ("emit/types.rs split", 98),
 ];
 
 /// Every function's length in lines, `file name` -> lines, from the
@@ -393,6 +390,9 @@ fn no_function_over_80_lines() {
         lengths.len(),
         long.len()
     );
+    for (key, n) in &long {
+        println!("  {key}: {n}");
+    }
     let bad: Vec<String> = long
         .iter()
         .filter(|(key, n)| allowed.get(key.as_str()).is_none_or(|max| *n > max))

@@ -159,11 +159,16 @@ fn operations_missing_from_the_public_spec_are_marked_in_their_docs() {
         .map(|(_, text)| text.as_str())
         .collect::<String>();
     for name in &added {
-        let method = docs
-            .split(&format!("pub fn {name}("))
-            .next()
-            .and_then(|before| before.rsplit("/**").next())
-            .unwrap();
+        let before = docs.split(&format!("pub fn {name}(")).next().unwrap();
+        // The `///` lines (and attributes) right above the method.
+        let mut lines: Vec<&str> = before
+            .lines()
+            .rev()
+            .skip_while(|l| l.trim().is_empty())
+            .take_while(|l| l.trim_start().starts_with("///") || l.trim_start().starts_with("#["))
+            .collect();
+        lines.reverse();
+        let method = lines.join("\n");
         assert!(
             method.contains("Not in the public API spec: the server serves it, and this operation is taken from the"),
             "`{name}`'s docs:\n{method}"

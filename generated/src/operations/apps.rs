@@ -3,102 +3,48 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
 use crate::types;
 /// A `POST /api/v1/apps/{app_id}/cvms/is-allowed` request, started by [`PhalaCloud::check_app_cvms_is_allowed`] or [`PhalaCloud::safe_check_app_cvms_is_allowed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckAppCvmsIsAllowedBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         CheckAppCvmsIsAllowedBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CheckAppCvmsIsAllowedResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CheckAppCvmsIsAllowedResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CheckAppCvmsIsAllowedResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::CheckAppCvmsIsAllowedResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::CheckAppCvmsIsAllowedResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.check_app_cvms_is_allowed(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CheckAppCvmsIsAllowedBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for CheckAppCvmsIsAllowedBuilder<'a, M> {
-    type Output = M::Output<types::CheckAppCvmsIsAllowedResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CheckAppCvmsIsAllowedResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    CheckAppCvmsIsAllowedBuilder -> types::CheckAppCvmsIsAllowedResponse, (app_id) {}
+);
 /// A `POST /api/v1/apps/{app_id}/is-allowed` request, started by [`PhalaCloud::check_app_is_allowed`] or [`PhalaCloud::safe_check_app_is_allowed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckAppIsAllowedBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     body: types::AppIsAllowedRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
     fn new(
@@ -107,86 +53,34 @@ impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
         body: types::AppIsAllowedRequest,
     ) -> Self {
         CheckAppIsAllowedBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AppIsAllowedResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::AppIsAllowedResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::AppIsAllowedResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::AppIsAllowedResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::AppIsAllowedResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.check_app_is_allowed(&self.app_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CheckAppIsAllowedBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "app_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckAppIsAllowedBuilder<'a, M> {
-    type Output = M::Output<types::AppIsAllowedResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AppIsAllowedResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    CheckAppIsAllowedBuilder -> types::AppIsAllowedResponse, (app_id, body) {}
+);
 /// A `POST /api/v1/apps/{app_id}/instances` request, started by [`PhalaCloud::create_app_instance`] or [`PhalaCloud::safe_create_app_instance`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAppInstanceBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     body: types::CreateAppInstanceRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
     fn new(
@@ -195,547 +89,196 @@ impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
         body: types::CreateAppInstanceRequest,
     ) -> Self {
         CreateAppInstanceBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::VmResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.create_app_instance(&self.app_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CreateAppInstanceBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "app_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateAppInstanceBuilder<'a, M> {
-    type Output = M::Output<types::VmResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(CreateAppInstanceBuilder -> types::VmResponse, (app_id, body) {});
 /// A `GET /api/v1/apps/{app_id}/attestations` request, started by [`PhalaCloud::get_app_attestation`] or [`PhalaCloud::safe_get_app_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppAttestationBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppAttestationBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppAttestationBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AppAttestationResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::AppAttestationResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::AppAttestationResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::AppAttestationResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::AppAttestationResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_app_attestation(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppAttestationBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppAttestationBuilder<'a, M> {
-    type Output = M::Output<types::AppAttestationResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AppAttestationResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetAppAttestationBuilder -> types::AppAttestationResponse, (app_id) {});
 /// A `GET /api/v1/apps/{app_id}/cvms` request, started by [`PhalaCloud::get_app_cvms`] or [`PhalaCloud::safe_get_app_cvms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppCvmsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppCvmsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::GetAppCvmsResponseItem>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::GetAppCvmsResponseItem>>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<types::GetAppCvmsResponseItem>,
-        PhalaCloudError,
-    > {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::std::vec::Vec < types::GetAppCvmsResponseItem >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<::std::vec::Vec<types::GetAppCvmsResponseItem>>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_app_cvms(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppCvmsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppCvmsBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<types::GetAppCvmsResponseItem>>;
-    type IntoFuture = BoxFuture<
-        'a,
-        M::Output<::std::vec::Vec<types::GetAppCvmsResponseItem>>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetAppCvmsBuilder -> ::std::vec::Vec < types::GetAppCvmsResponseItem >, (app_id) {}
+);
 /// A `GET /api/v1/apps/{app_id}/device-allowlist` request, started by [`PhalaCloud::get_app_device_allowlist`] or [`PhalaCloud::safe_get_app_device_allowlist`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppDeviceAllowlistBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppDeviceAllowlistBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::GetAppDeviceAllowlistResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::GetAppDeviceAllowlistResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::GetAppDeviceAllowlistResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::GetAppDeviceAllowlistResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::GetAppDeviceAllowlistResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_app_device_allowlist(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppDeviceAllowlistBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for GetAppDeviceAllowlistBuilder<'a, M> {
-    type Output = M::Output<types::GetAppDeviceAllowlistResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::GetAppDeviceAllowlistResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetAppDeviceAllowlistBuilder -> types::GetAppDeviceAllowlistResponse, (app_id) {}
+);
 /// A `GET /api/v1/apps/filter-options` request, started by [`PhalaCloud::get_app_filter_options`] or [`PhalaCloud::safe_get_app_filter_options`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppFilterOptionsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> GetAppFilterOptionsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         GetAppFilterOptionsBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::FilterOptionsResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::FilterOptionsResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::FilterOptionsResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::FilterOptionsResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::FilterOptionsResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.get_app_filter_options(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppFilterOptionsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppFilterOptionsBuilder<'a, M> {
-    type Output = M::Output<types::FilterOptionsResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::FilterOptionsResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetAppFilterOptionsBuilder -> types::FilterOptionsResponse, () {});
 /// A `GET /api/v1/apps/{app_id}` request, started by [`PhalaCloud::get_app_info`] or [`PhalaCloud::safe_get_app_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppInfoBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppInfoBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppInfoBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::GetAppInfoResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::GetAppInfoResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::GetAppInfoResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::GetAppInfoResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::GetAppInfoResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_app_info(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppInfoBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppInfoBuilder<'a, M> {
-    type Output = M::Output<types::GetAppInfoResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::GetAppInfoResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetAppInfoBuilder -> types::GetAppInfoResponse, (app_id) {});
 /// A `GET /api/v1/apps/{app_id}/kms-info` request, started by [`PhalaCloud::get_app_kms_info`] or [`PhalaCloud::safe_get_app_kms_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppKmsInfoBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppKmsInfoBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppKmsInfoBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AppKmsInfoResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::AppKmsInfoResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::AppKmsInfoResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::AppKmsInfoResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::AppKmsInfoResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_app_kms_info(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppKmsInfoBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppKmsInfoBuilder<'a, M> {
-    type Output = M::Output<types::AppKmsInfoResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AppKmsInfoResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetAppKmsInfoBuilder -> types::AppKmsInfoResponse, (app_id) {});
 /// A `GET /api/v1/apps` request, started by [`PhalaCloud::get_app_list`] or [`PhalaCloud::safe_get_app_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppListBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     base_image: ::std::option::Option<::std::string::String>,
     instance_type: ::std::option::Option<::std::string::String>,
     kms_slug: ::std::option::Option<::std::string::String>,
@@ -747,13 +290,11 @@ pub struct GetAppListBuilder<'a, M = Raise> {
     region: ::std::option::Option<::std::string::String>,
     search: ::std::option::Option<::std::string::String>,
     status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppListBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         GetAppListBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             base_image: ::std::option::Option::None,
             instance_type: ::std::option::Option::None,
             kms_slug: ::std::option::Option::None,
@@ -765,8 +306,6 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
             region: ::std::option::Option::None,
             search: ::std::option::Option::None,
             status: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// OS image name filter
@@ -848,41 +387,14 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::GetAppListResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::GetAppListResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::GetAppListResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::GetAppListResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::GetAppListResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let page = self
             .page
@@ -922,42 +434,15 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppListBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        builder.base_image = dynamic::opt_arg(args, "base_image")?;
-        builder.instance_type = dynamic::opt_arg(args, "instance_type")?;
-        builder.kms_slug = dynamic::opt_arg(args, "kms_slug")?;
-        builder.kms_type = dynamic::opt_arg(args, "kms_type")?;
-        builder.listed = dynamic::opt_arg(args, "listed")?;
-        builder.node = dynamic::opt_arg(args, "node")?;
-        builder.page = dynamic::opt_arg(args, "page")?;
-        builder.page_size = dynamic::opt_arg(args, "page_size")?;
-        builder.region = dynamic::opt_arg(args, "region")?;
-        builder.search = dynamic::opt_arg(args, "search")?;
-        builder.status = dynamic::opt_arg(args, "status")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppListBuilder<'a, M> {
-    type Output = M::Output<types::GetAppListResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::GetAppListResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetAppListBuilder -> types::GetAppListResponse, () { base_image, instance_type,
+    kms_slug, kms_type, listed, node, page, page_size, region, search, status }
+);
 impl<'a, M: Mode> GetAppListBuilder<'a, M> {
     fn into_async(self) -> GetAppListBuilder<'a, Raise> {
         let template = self;
         GetAppListBuilder {
-            phala_client: template.phala_client,
+            phala: template.phala.into_mode(),
             base_image: template.base_image,
             instance_type: template.instance_type,
             kms_slug: template.kms_slug,
@@ -969,8 +454,6 @@ impl<'a, M: Mode> GetAppListBuilder<'a, M> {
             region: template.region,
             search: template.search,
             status: template.status,
-            phala_version: template.phala_version,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
 }
@@ -986,7 +469,7 @@ impl<'a> GetAppListBuilder<'a, Raise> {
             crate::paging::Step::Number,
             ::std::boxed::Box::new(move |at| {
                 let next: GetAppListBuilder<'a, Raise> = GetAppListBuilder {
-                    phala_client: template.phala_client,
+                    phala: template.phala.clone(),
                     base_image: crate::paging::duplicate(&template.base_image),
                     instance_type: crate::paging::duplicate(&template.instance_type),
                     kms_slug: crate::paging::duplicate(&template.kms_slug),
@@ -998,8 +481,6 @@ impl<'a> GetAppListBuilder<'a, Raise> {
                     region: crate::paging::duplicate(&template.region),
                     search: crate::paging::duplicate(&template.search),
                     status: crate::paging::duplicate(&template.status),
-                    phala_version: crate::paging::duplicate(&template.phala_version),
-                    phala_mode: ::std::marker::PhantomData,
                 };
                 ::std::boxed::Box::pin(next.execute())
             }),
@@ -1009,19 +490,17 @@ impl<'a> GetAppListBuilder<'a, Raise> {
 impl<'a> GetAppListBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
     pub fn pages(self) -> crate::blocking::Iter<'a, types::GetAppListResponse> {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
 }
 /// A `GET /api/v1/apps/{app_id}/revisions/{revision_id}` request, started by [`PhalaCloud::get_app_revision_detail`] or [`PhalaCloud::safe_get_app_revision_detail`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppRevisionDetailBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     revision_id: ::std::string::String,
     raw_compose_file: ::std::option::Option<bool>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
     fn new(
@@ -1030,12 +509,10 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
         revision_id: ::std::string::String,
     ) -> Self {
         GetAppRevisionDetailBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             revision_id,
             raw_compose_file: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Return compose_file as string instead of dict
@@ -1043,41 +520,14 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
         self.raw_compose_file = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AppRevisionDetailResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::AppRevisionDetailResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::AppRevisionDetailResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::AppRevisionDetailResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::AppRevisionDetailResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         runtime::check_path_param("revision_id", &self.revision_id)?;
@@ -1094,50 +544,25 @@ impl<'a, M: Mode> GetAppRevisionDetailBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppRevisionDetailBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "app_id")?,
-            dynamic::arg(args, "revision_id")?,
-        );
-        builder.raw_compose_file = dynamic::opt_arg(args, "raw_compose_file")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppRevisionDetailBuilder<'a, M> {
-    type Output = M::Output<types::AppRevisionDetailResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AppRevisionDetailResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetAppRevisionDetailBuilder -> types::AppRevisionDetailResponse, (app_id,
+    revision_id) { raw_compose_file }
+);
 /// A `GET /api/v1/apps/{app_id}/revisions` request, started by [`PhalaCloud::get_app_revisions`] or [`PhalaCloud::safe_get_app_revisions`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppRevisionsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     page: ::std::option::Option<i64>,
     page_size: ::std::option::Option<i64>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppRevisionsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             page: ::std::option::Option::None,
             page_size: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Page number (1-indexed)
@@ -1150,41 +575,14 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AppRevisionsResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::AppRevisionsResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::AppRevisionsResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::AppRevisionsResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::AppRevisionsResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let page = self
@@ -1208,38 +606,17 @@ impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
         runtime::finish(raw.get_app_revisions(&self.app_id, page, page_size), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppRevisionsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        builder.page = dynamic::opt_arg(args, "page")?;
-        builder.page_size = dynamic::opt_arg(args, "page_size")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppRevisionsBuilder<'a, M> {
-    type Output = M::Output<types::AppRevisionsResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AppRevisionsResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetAppRevisionsBuilder -> types::AppRevisionsResponse, (app_id) { page, page_size }
+);
 impl<'a, M: Mode> GetAppRevisionsBuilder<'a, M> {
     fn into_async(self) -> GetAppRevisionsBuilder<'a, Raise> {
         let template = self;
         GetAppRevisionsBuilder {
-            phala_client: template.phala_client,
+            phala: template.phala.into_mode(),
             app_id: template.app_id,
             page: template.page,
             page_size: template.page_size,
-            phala_version: template.phala_version,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
 }
@@ -1255,12 +632,10 @@ impl<'a> GetAppRevisionsBuilder<'a, Raise> {
             crate::paging::Step::Number,
             ::std::boxed::Box::new(move |at| {
                 let next: GetAppRevisionsBuilder<'a, Raise> = GetAppRevisionsBuilder {
-                    phala_client: template.phala_client,
+                    phala: template.phala.clone(),
                     app_id: crate::paging::duplicate(&template.app_id),
                     page: ::std::option::Option::Some(at),
                     page_size: crate::paging::duplicate(&template.page_size),
-                    phala_version: crate::paging::duplicate(&template.phala_version),
-                    phala_mode: ::std::marker::PhantomData,
                 };
                 ::std::boxed::Box::pin(next.execute())
             }),
@@ -1279,7 +654,7 @@ impl<'a> GetAppRevisionsBuilder<'a, Raise> {
 impl<'a> GetAppRevisionsBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
     pub fn pages(self) -> crate::blocking::Iter<'a, types::AppRevisionsResponse> {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
     /// Every item of this list, across its pages, as an iterator.
@@ -1289,111 +664,57 @@ impl<'a> GetAppRevisionsBuilder<'a, Blocking> {
         'a,
         <types::AppRevisionsResponse as crate::paging::PageItems>::Item,
     > {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().items().blocking(client)
     }
 }
 /// A `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation` request, started by [`PhalaCloud::get_app_tcb_evaluation`] or [`PhalaCloud::safe_get_app_tcb_evaluation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppTcbEvaluationBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppTcbEvaluationBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppTcbEvaluationBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::TcbEvaluationResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::TcbEvaluationResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::TcbEvaluationResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::TcbEvaluationResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::TcbEvaluationResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_app_tcb_evaluation(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppTcbEvaluationBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppTcbEvaluationBuilder<'a, M> {
-    type Output = M::Output<types::TcbEvaluationResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::TcbEvaluationResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetAppTcbEvaluationBuilder -> types::TcbEvaluationResponse, (app_id) {});
 /// A `GET /api/v1/apps/{app_id}/usage` request, started by [`PhalaCloud::get_app_usage`] or [`PhalaCloud::safe_get_app_usage`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppUsageBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     limit: ::std::option::Option<i64>,
     offset: ::std::option::Option<i64>,
     start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetAppUsageBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             end_date: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// End date (ISO 8601)
@@ -1422,41 +743,14 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
         self.start_date = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AppUsageResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::AppUsageResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::AppUsageResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::AppUsageResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::AppUsageResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let limit = self
@@ -1496,42 +790,20 @@ impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppUsageBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        builder.end_date = dynamic::opt_arg(args, "end_date")?;
-        builder.limit = dynamic::opt_arg(args, "limit")?;
-        builder.offset = dynamic::opt_arg(args, "offset")?;
-        builder.start_date = dynamic::opt_arg(args, "start_date")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAppUsageBuilder<'a, M> {
-    type Output = M::Output<types::AppUsageResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AppUsageResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetAppUsageBuilder -> types::AppUsageResponse, (app_id) { end_date, limit, offset,
+    start_date }
+);
 impl<'a, M: Mode> GetAppUsageBuilder<'a, M> {
     fn into_async(self) -> GetAppUsageBuilder<'a, Raise> {
         let template = self;
         GetAppUsageBuilder {
-            phala_client: template.phala_client,
+            phala: template.phala.into_mode(),
             app_id: template.app_id,
             end_date: template.end_date,
             limit: template.limit,
             offset: template.offset,
             start_date: template.start_date,
-            phala_version: template.phala_version,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
 }
@@ -1547,14 +819,12 @@ impl<'a> GetAppUsageBuilder<'a, Raise> {
             crate::paging::Step::Offset,
             ::std::boxed::Box::new(move |at| {
                 let next: GetAppUsageBuilder<'a, Raise> = GetAppUsageBuilder {
-                    phala_client: template.phala_client,
+                    phala: template.phala.clone(),
                     app_id: crate::paging::duplicate(&template.app_id),
                     end_date: crate::paging::duplicate(&template.end_date),
                     limit: crate::paging::duplicate(&template.limit),
                     offset: ::std::option::Option::Some(at),
                     start_date: crate::paging::duplicate(&template.start_date),
-                    phala_version: crate::paging::duplicate(&template.phala_version),
-                    phala_mode: ::std::marker::PhantomData,
                 };
                 ::std::boxed::Box::pin(next.execute())
             }),
@@ -1573,7 +843,7 @@ impl<'a> GetAppUsageBuilder<'a, Raise> {
 impl<'a> GetAppUsageBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `offset` on (default 0), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
     pub fn pages(self) -> crate::blocking::Iter<'a, types::AppUsageResponse> {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
     /// Every item of this list, across its pages, as an iterator.
@@ -1583,19 +853,17 @@ impl<'a> GetAppUsageBuilder<'a, Blocking> {
         'a,
         <types::AppUsageResponse as crate::paging::PageItems>::Item,
     > {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().items().blocking(client)
     }
 }
 /// A `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview` request, started by [`PhalaCloud::get_pending_update_preview`] or [`PhalaCloud::safe_get_pending_update_preview`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPendingUpdatePreviewBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     vm_uuid: ::std::string::String,
     compose_hash: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
     fn new(
@@ -1605,49 +873,20 @@ impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
         compose_hash: ::std::string::String,
     ) -> Self {
         GetPendingUpdatePreviewBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             vm_uuid,
             compose_hash,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::PendingUpdatePreview> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::PendingUpdatePreview>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::PendingUpdatePreview, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::PendingUpdatePreview, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::PendingUpdatePreview>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         runtime::check_path_param("vm_uuid", &self.vm_uuid)?;
@@ -1665,120 +904,46 @@ impl<'a, M: Mode> GetPendingUpdatePreviewBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetPendingUpdatePreviewBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "app_id")?,
-            dynamic::arg(args, "vm_uuid")?,
-            dynamic::arg(args, "compose_hash")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for GetPendingUpdatePreviewBuilder<'a, M> {
-    type Output = M::Output<types::PendingUpdatePreview>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::PendingUpdatePreview>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetPendingUpdatePreviewBuilder -> types::PendingUpdatePreview, (app_id, vm_uuid,
+    compose_hash) {}
+);
 /// A `GET /api/v1/apps/{app_id}/pending-updates` request, started by [`PhalaCloud::get_pending_updates`] or [`PhalaCloud::safe_get_pending_updates`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPendingUpdatesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetPendingUpdatesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, app_id: ::std::string::String) -> Self {
         GetPendingUpdatesBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::PendingUpdatesResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::PendingUpdatesResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::PendingUpdatesResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::PendingUpdatesResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::PendingUpdatesResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_pending_updates(&self.app_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetPendingUpdatesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "app_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetPendingUpdatesBuilder<'a, M> {
-    type Output = M::Output<types::PendingUpdatesResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::PendingUpdatesResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetPendingUpdatesBuilder -> types::PendingUpdatesResponse, (app_id) {});
 /// A `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_app_revision`] or [`PhalaCloud::safe_redeploy_app_revision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RedeployAppRevisionBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     revision_id: ::std::string::String,
     transaction_hash: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<types::RedeployRevisionRequest>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
     fn new(
@@ -1787,13 +952,11 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
         revision_id: ::std::string::String,
     ) -> Self {
         RedeployAppRevisionBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             revision_id,
             transaction_hash: ::std::option::Option::None,
             body: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Optional transaction hash proving on-chain compose hash registration
@@ -1812,36 +975,11 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         runtime::check_path_param("revision_id", &self.revision_id)?;
@@ -1859,42 +997,18 @@ impl<'a, M: Mode> RedeployAppRevisionBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> RedeployAppRevisionBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "app_id")?,
-            dynamic::arg(args, "revision_id")?,
-        );
-        builder.transaction_hash = dynamic::opt_arg(args, "transaction_hash")?;
-        builder.body = dynamic::opt_arg(args, "body")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for RedeployAppRevisionBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    RedeployAppRevisionBuilder -> ::serde_json::Value, (app_id, revision_id) {
+    transaction_hash, body }
+);
 /// A `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` request, started by [`PhalaCloud::replicate_app_cvm`] or [`PhalaCloud::safe_replicate_app_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplicateAppCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     app_id: ::std::string::String,
     vm_uuid: ::std::string::String,
     x_prepare_only: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<types::ReplicateRequest>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
     fn new(
@@ -1903,13 +1017,11 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
         vm_uuid: ::std::string::String,
     ) -> Self {
         ReplicateAppCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             app_id,
             vm_uuid,
             x_prepare_only: ::std::option::Option::None,
             body: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// The `x_prepare_only` parameter.
@@ -1928,34 +1040,11 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::Vm, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("app_id", &self.app_id)?;
         runtime::check_path_param("vm_uuid", &self.vm_uuid)?;
@@ -1973,41 +1062,18 @@ impl<'a, M: Mode> ReplicateAppCvmBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ReplicateAppCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "app_id")?,
-            dynamic::arg(args, "vm_uuid")?,
-        );
-        builder.x_prepare_only = dynamic::opt_arg(args, "x_prepare_only")?;
-        builder.body = dynamic::opt_arg(args, "body")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ReplicateAppCvmBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-/** # Apps
-
-The 18 operations tagged `Apps`, each with its `safe_` twin; [`crate::tags::apps`] lists them with their requests and summaries.*/
+shared_impls!(
+    ReplicateAppCvmBuilder -> types::Vm, (app_id, vm_uuid) { x_prepare_only, body }
+);
+/// # Apps
+///
+/// The 18 operations tagged `Apps`, each with its `safe_` twin; [`crate::tags::apps`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Batch check on-chain deployment allowance for all CVMs under an app
-
-`POST /api/v1/apps/{app_id}/cvms/is-allowed`
-
-Declared error statuses: 422.*/
+    /// Batch check on-chain deployment allowance for all CVMs under an app
+    ///
+    /// `POST /api/v1/apps/{app_id}/cvms/is-allowed`
+    ///
+    /// Declared error statuses: 422.
     pub fn check_app_cvms_is_allowed(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2021,11 +1087,11 @@ Declared error statuses: 422.*/
     ) -> CheckAppCvmsIsAllowedBuilder<'_, Safe> {
         CheckAppCvmsIsAllowedBuilder::new(self, app_id.to_string())
     }
-    /** Check if app deployment is allowed on-chain
-
-`POST /api/v1/apps/{app_id}/is-allowed`
-
-Declared error statuses: 422.*/
+    /// Check if app deployment is allowed on-chain
+    ///
+    /// `POST /api/v1/apps/{app_id}/is-allowed`
+    ///
+    /// Declared error statuses: 422.
     pub fn check_app_is_allowed(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2041,13 +1107,13 @@ Declared error statuses: 422.*/
     ) -> CheckAppIsAllowedBuilder<'_, Safe> {
         CheckAppIsAllowedBuilder::new(self, app_id.to_string(), body.into())
     }
-    /** Create a new instance under an existing app
-
-Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
-
-`POST /api/v1/apps/{app_id}/instances`
-
-Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
+    /// Create a new instance under an existing app
+    ///
+    /// Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
+    ///
+    /// `POST /api/v1/apps/{app_id}/instances`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
     pub fn create_app_instance(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2063,13 +1129,13 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
     ) -> CreateAppInstanceBuilder<'_, Safe> {
         CreateAppInstanceBuilder::new(self, app_id.to_string(), body.into())
     }
-    /** Get app attestation data
-
-Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
-
-`GET /api/v1/apps/{app_id}/attestations`
-
-Declared error statuses: 404, 422.*/
+    /// Get app attestation data
+    ///
+    /// Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
+    ///
+    /// `GET /api/v1/apps/{app_id}/attestations`
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn get_app_attestation(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2083,13 +1149,13 @@ Declared error statuses: 404, 422.*/
     ) -> GetAppAttestationBuilder<'_, Safe> {
         GetAppAttestationBuilder::new(self, app_id.to_string())
     }
-    /** List app CVMs
-
-Returns CVM instances for an app. Admins see all instances; users see only their own.
-
-`GET /api/v1/apps/{app_id}/cvms`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// List app CVMs
+    ///
+    /// Returns CVM instances for an app. Admins see all instances; users see only their own.
+    ///
+    /// `GET /api/v1/apps/{app_id}/cvms`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_app_cvms(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2103,13 +1169,13 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetAppCvmsBuilder<'_, Safe> {
         GetAppCvmsBuilder::new(self, app_id.to_string())
     }
-    /** Get device allowlist status
-
-Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
-
-`GET /api/v1/apps/{app_id}/device-allowlist`
-
-Declared error statuses: 401, 404, 422.*/
+    /// Get device allowlist status
+    ///
+    /// Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
+    ///
+    /// `GET /api/v1/apps/{app_id}/device-allowlist`
+    ///
+    /// Declared error statuses: 401, 404, 422.
     pub fn get_app_device_allowlist(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2123,13 +1189,13 @@ Declared error statuses: 401, 404, 422.*/
     ) -> GetAppDeviceAllowlistBuilder<'_, Safe> {
         GetAppDeviceAllowlistBuilder::new(self, app_id.to_string())
     }
-    /** Get app filter options
-
-Returns distinct values for each filterable field based on user's apps.
-
-`GET /api/v1/apps/filter-options`
-
-Declared error statuses: 401.*/
+    /// Get app filter options
+    ///
+    /// Returns distinct values for each filterable field based on user's apps.
+    ///
+    /// `GET /api/v1/apps/filter-options`
+    ///
+    /// Declared error statuses: 401.
     pub fn get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_> {
         GetAppFilterOptionsBuilder::new(self)
     }
@@ -2137,13 +1203,13 @@ Declared error statuses: 401.*/
     pub fn safe_get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_, Safe> {
         GetAppFilterOptionsBuilder::new(self)
     }
-    /** Get app details
-
-Returns app metadata and current CVM configuration. Response schema varies by API version.
-
-`GET /api/v1/apps/{app_id}`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get app details
+    ///
+    /// Returns app metadata and current CVM configuration. Response schema varies by API version.
+    ///
+    /// `GET /api/v1/apps/{app_id}`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_app_info(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2157,13 +1223,13 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetAppInfoBuilder<'_, Safe> {
         GetAppInfoBuilder::new(self, app_id.to_string())
     }
-    /** Get app on-chain KMS info
-
-Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
-
-`GET /api/v1/apps/{app_id}/kms-info`
-
-Declared error statuses: 401, 404, 422.*/
+    /// Get app on-chain KMS info
+    ///
+    /// Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
+    ///
+    /// `GET /api/v1/apps/{app_id}/kms-info`
+    ///
+    /// Declared error statuses: 401, 404, 422.
     pub fn get_app_kms_info(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2177,26 +1243,26 @@ Declared error statuses: 401, 404, 422.*/
     ) -> GetAppKmsInfoBuilder<'_, Safe> {
         GetAppKmsInfoBuilder::new(self, app_id.to_string())
     }
-    /** List apps
-
-Returns paginated app list with filtering. Response schema varies by API version.
-
-`GET /api/v1/apps`
-
-Optional parameters, set on the returned builder:
-- `base_image`: OS image name filter
-- `instance_type`: Instance type filter
-- `kms_slug`: KMS slug filter
-- `kms_type`: KMS type filter
-- `listed`: Listed status filter
-- `node`: Node name filter (matches teepod or node name)
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page
-- `region`: Region identifier filter
-- `search`: Search name, app_id, vm_uuid, instance_id
-- `status`: CVM status filter
-
-Declared error statuses: 401, 422.*/
+    /// List apps
+    ///
+    /// Returns paginated app list with filtering. Response schema varies by API version.
+    ///
+    /// `GET /api/v1/apps`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `base_image`: OS image name filter
+    /// - `instance_type`: Instance type filter
+    /// - `kms_slug`: KMS slug filter
+    /// - `kms_type`: KMS type filter
+    /// - `listed`: Listed status filter
+    /// - `node`: Node name filter (matches teepod or node name)
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page
+    /// - `region`: Region identifier filter
+    /// - `search`: Search name, app_id, vm_uuid, instance_id
+    /// - `status`: CVM status filter
+    ///
+    /// Declared error statuses: 401, 422.
     pub fn get_app_list(&self) -> GetAppListBuilder<'_> {
         GetAppListBuilder::new(self)
     }
@@ -2204,16 +1270,16 @@ Declared error statuses: 401, 422.*/
     pub fn safe_get_app_list(&self) -> GetAppListBuilder<'_, Safe> {
         GetAppListBuilder::new(self)
     }
-    /** Get revision detail
-
-Returns full revision data including compose file, encrypted env, and user config.
-
-`GET /api/v1/apps/{app_id}/revisions/{revision_id}`
-
-Optional parameters, set on the returned builder:
-- `raw_compose_file`: Return compose_file as string instead of dict
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get revision detail
+    ///
+    /// Returns full revision data including compose file, encrypted env, and user config.
+    ///
+    /// `GET /api/v1/apps/{app_id}/revisions/{revision_id}`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `raw_compose_file`: Return compose_file as string instead of dict
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_app_revision_detail(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2237,17 +1303,17 @@ Declared error statuses: 401, 403, 404, 422.*/
             revision_id.to_string(),
         )
     }
-    /** List app revisions
-
-Returns deployment history with compose hashes, operation types, and user refs.
-
-`GET /api/v1/apps/{app_id}/revisions`
-
-Optional parameters, set on the returned builder:
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// List app revisions
+    ///
+    /// Returns deployment history with compose hashes, operation types, and user refs.
+    ///
+    /// `GET /api/v1/apps/{app_id}/revisions`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_app_revisions(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2261,13 +1327,13 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetAppRevisionsBuilder<'_, Safe> {
         GetAppRevisionsBuilder::new(self, app_id.to_string())
     }
-    /** Run app TCB evaluation
-
-Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
-
-`GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
-
-Declared error statuses: 404, 422.*/
+    /// Run app TCB evaluation
+    ///
+    /// Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
+    ///
+    /// `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn get_app_tcb_evaluation(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2281,19 +1347,19 @@ Declared error statuses: 404, 422.*/
     ) -> GetAppTcbEvaluationBuilder<'_, Safe> {
         GetAppTcbEvaluationBuilder::new(self, app_id.to_string())
     }
-    /** Get app metered usage
-
-Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
-
-`GET /api/v1/apps/{app_id}/usage`
-
-Optional parameters, set on the returned builder:
-- `end_date`: End date (ISO 8601)
-- `limit`: Max records to return
-- `offset`: Records to skip
-- `start_date`: Start date (ISO 8601)
-
-Declared error statuses: 400, 401, 403, 404, 422.*/
+    /// Get app metered usage
+    ///
+    /// Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
+    ///
+    /// `GET /api/v1/apps/{app_id}/usage`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `end_date`: End date (ISO 8601)
+    /// - `limit`: Max records to return
+    /// - `offset`: Records to skip
+    /// - `start_date`: Start date (ISO 8601)
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422.
     pub fn get_app_usage(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2307,13 +1373,13 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
     ) -> GetAppUsageBuilder<'_, Safe> {
         GetAppUsageBuilder::new(self, app_id.to_string())
     }
-    /** Preview a pending compose update
-
-Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
-
-`GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
-
-Declared error statuses: 401, 404, 422.*/
+    /// Preview a pending compose update
+    ///
+    /// Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
+    ///
+    /// `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
+    ///
+    /// Declared error statuses: 401, 404, 422.
     pub fn get_pending_update_preview(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2341,13 +1407,13 @@ Declared error statuses: 401, 404, 422.*/
             compose_hash.to_string(),
         )
     }
-    /** Get pending compose updates
-
-Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
-
-`GET /api/v1/apps/{app_id}/pending-updates`
-
-Declared error statuses: 401, 404, 422.*/
+    /// Get pending compose updates
+    ///
+    /// Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
+    ///
+    /// `GET /api/v1/apps/{app_id}/pending-updates`
+    ///
+    /// Declared error statuses: 401, 404, 422.
     pub fn get_pending_updates(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2361,19 +1427,19 @@ Declared error statuses: 401, 404, 422.*/
     ) -> GetPendingUpdatesBuilder<'_, Safe> {
         GetPendingUpdatesBuilder::new(self, app_id.to_string())
     }
-    /** Redeploy app from a specific revision
-
-Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
-
-`POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
-
-Optional parameters, set on the returned builder:
-- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
-- `body`: The request body.
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 401, 403, 404, 409, 422, 465.*/
+    /// Redeploy app from a specific revision
+    ///
+    /// Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
+    ///
+    /// `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+    /// - `body`: The request body.
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 465.
     pub fn redeploy_app_revision(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2397,17 +1463,17 @@ Declared error statuses: 401, 403, 404, 409, 422, 465.*/
             revision_id.to_string(),
         )
     }
-    /** Create CVM replica
-
-Clones a CVM to a target node. Uses source node if target not specified.
-
-`POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas`
-
-Optional parameters, set on the returned builder:
-- `x_prepare_only`: The `x_prepare_only` parameter.
-- `body`: The request body.
-
-Declared error statuses: 400, 401, 403, 404, 422, 500.*/
+    /// Create CVM replica
+    ///
+    /// Clones a CVM to a target node. Uses source node if target not specified.
+    ///
+    /// `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_prepare_only`: The `x_prepare_only` parameter.
+    /// - `body`: The request body.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 500.
     pub fn replicate_app_cvm(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2424,17 +1490,17 @@ Declared error statuses: 400, 401, 403, 404, 422, 500.*/
         ReplicateAppCvmBuilder::new(self, app_id.to_string(), vm_uuid.to_string())
     }
 }
-/** # Apps
-
-The operations tagged `Apps`, blocking; [`crate::tags::apps`] lists them.*/
+/// # Apps
+///
+/// The operations tagged `Apps`, blocking; [`crate::tags::apps`] lists them.
 impl blocking::PhalaCloud {
-    /** Batch check on-chain deployment allowance for all CVMs under an app
-
-`POST /api/v1/apps/{app_id}/cvms/is-allowed`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Batch check on-chain deployment allowance for all CVMs under an app
+    ///
+    /// `POST /api/v1/apps/{app_id}/cvms/is-allowed`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn check_app_cvms_is_allowed(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2448,13 +1514,13 @@ Blocking: `send()` returns the result.*/
     ) -> CheckAppCvmsIsAllowedBuilder<'_, BlockingSafe> {
         CheckAppCvmsIsAllowedBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Check if app deployment is allowed on-chain
-
-`POST /api/v1/apps/{app_id}/is-allowed`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Check if app deployment is allowed on-chain
+    ///
+    /// `POST /api/v1/apps/{app_id}/is-allowed`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn check_app_is_allowed(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2470,15 +1536,15 @@ Blocking: `send()` returns the result.*/
     ) -> CheckAppIsAllowedBuilder<'_, BlockingSafe> {
         CheckAppIsAllowedBuilder::new(self.inner(), app_id.to_string(), body.into())
     }
-    /** Create a new instance under an existing app
-
-Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
-
-`POST /api/v1/apps/{app_id}/instances`
-
-Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Create a new instance under an existing app
+    ///
+    /// Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
+    ///
+    /// `POST /api/v1/apps/{app_id}/instances`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn create_app_instance(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2494,15 +1560,15 @@ Blocking: `send()` returns the result.*/
     ) -> CreateAppInstanceBuilder<'_, BlockingSafe> {
         CreateAppInstanceBuilder::new(self.inner(), app_id.to_string(), body.into())
     }
-    /** Get app attestation data
-
-Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
-
-`GET /api/v1/apps/{app_id}/attestations`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get app attestation data
+    ///
+    /// Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
+    ///
+    /// `GET /api/v1/apps/{app_id}/attestations`
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_attestation(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2516,15 +1582,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppAttestationBuilder<'_, BlockingSafe> {
         GetAppAttestationBuilder::new(self.inner(), app_id.to_string())
     }
-    /** List app CVMs
-
-Returns CVM instances for an app. Admins see all instances; users see only their own.
-
-`GET /api/v1/apps/{app_id}/cvms`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// List app CVMs
+    ///
+    /// Returns CVM instances for an app. Admins see all instances; users see only their own.
+    ///
+    /// `GET /api/v1/apps/{app_id}/cvms`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_cvms(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2538,15 +1604,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppCvmsBuilder<'_, BlockingSafe> {
         GetAppCvmsBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Get device allowlist status
-
-Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
-
-`GET /api/v1/apps/{app_id}/device-allowlist`
-
-Declared error statuses: 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get device allowlist status
+    ///
+    /// Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
+    ///
+    /// `GET /api/v1/apps/{app_id}/device-allowlist`
+    ///
+    /// Declared error statuses: 401, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_device_allowlist(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2560,15 +1626,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppDeviceAllowlistBuilder<'_, BlockingSafe> {
         GetAppDeviceAllowlistBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Get app filter options
-
-Returns distinct values for each filterable field based on user's apps.
-
-`GET /api/v1/apps/filter-options`
-
-Declared error statuses: 401.
-
-Blocking: `send()` returns the result.*/
+    /// Get app filter options
+    ///
+    /// Returns distinct values for each filterable field based on user's apps.
+    ///
+    /// `GET /api/v1/apps/filter-options`
+    ///
+    /// Declared error statuses: 401.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_filter_options(&self) -> GetAppFilterOptionsBuilder<'_, Blocking> {
         GetAppFilterOptionsBuilder::new(self.inner())
     }
@@ -2578,15 +1644,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppFilterOptionsBuilder<'_, BlockingSafe> {
         GetAppFilterOptionsBuilder::new(self.inner())
     }
-    /** Get app details
-
-Returns app metadata and current CVM configuration. Response schema varies by API version.
-
-`GET /api/v1/apps/{app_id}`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get app details
+    ///
+    /// Returns app metadata and current CVM configuration. Response schema varies by API version.
+    ///
+    /// `GET /api/v1/apps/{app_id}`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_info(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2600,15 +1666,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppInfoBuilder<'_, BlockingSafe> {
         GetAppInfoBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Get app on-chain KMS info
-
-Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
-
-`GET /api/v1/apps/{app_id}/kms-info`
-
-Declared error statuses: 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get app on-chain KMS info
+    ///
+    /// Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
+    ///
+    /// `GET /api/v1/apps/{app_id}/kms-info`
+    ///
+    /// Declared error statuses: 401, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_kms_info(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2622,28 +1688,28 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppKmsInfoBuilder<'_, BlockingSafe> {
         GetAppKmsInfoBuilder::new(self.inner(), app_id.to_string())
     }
-    /** List apps
-
-Returns paginated app list with filtering. Response schema varies by API version.
-
-`GET /api/v1/apps`
-
-Optional parameters, set on the returned builder:
-- `base_image`: OS image name filter
-- `instance_type`: Instance type filter
-- `kms_slug`: KMS slug filter
-- `kms_type`: KMS type filter
-- `listed`: Listed status filter
-- `node`: Node name filter (matches teepod or node name)
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page
-- `region`: Region identifier filter
-- `search`: Search name, app_id, vm_uuid, instance_id
-- `status`: CVM status filter
-
-Declared error statuses: 401, 422.
-
-Blocking: `send()` returns the result.*/
+    /// List apps
+    ///
+    /// Returns paginated app list with filtering. Response schema varies by API version.
+    ///
+    /// `GET /api/v1/apps`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `base_image`: OS image name filter
+    /// - `instance_type`: Instance type filter
+    /// - `kms_slug`: KMS slug filter
+    /// - `kms_type`: KMS type filter
+    /// - `listed`: Listed status filter
+    /// - `node`: Node name filter (matches teepod or node name)
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page
+    /// - `region`: Region identifier filter
+    /// - `search`: Search name, app_id, vm_uuid, instance_id
+    /// - `status`: CVM status filter
+    ///
+    /// Declared error statuses: 401, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_list(&self) -> GetAppListBuilder<'_, Blocking> {
         GetAppListBuilder::new(self.inner())
     }
@@ -2651,18 +1717,18 @@ Blocking: `send()` returns the result.*/
     pub fn safe_get_app_list(&self) -> GetAppListBuilder<'_, BlockingSafe> {
         GetAppListBuilder::new(self.inner())
     }
-    /** Get revision detail
-
-Returns full revision data including compose file, encrypted env, and user config.
-
-`GET /api/v1/apps/{app_id}/revisions/{revision_id}`
-
-Optional parameters, set on the returned builder:
-- `raw_compose_file`: Return compose_file as string instead of dict
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get revision detail
+    ///
+    /// Returns full revision data including compose file, encrypted env, and user config.
+    ///
+    /// `GET /api/v1/apps/{app_id}/revisions/{revision_id}`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `raw_compose_file`: Return compose_file as string instead of dict
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_revision_detail(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2686,19 +1752,19 @@ Blocking: `send()` returns the result.*/
             revision_id.to_string(),
         )
     }
-    /** List app revisions
-
-Returns deployment history with compose hashes, operation types, and user refs.
-
-`GET /api/v1/apps/{app_id}/revisions`
-
-Optional parameters, set on the returned builder:
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// List app revisions
+    ///
+    /// Returns deployment history with compose hashes, operation types, and user refs.
+    ///
+    /// `GET /api/v1/apps/{app_id}/revisions`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_revisions(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2712,15 +1778,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppRevisionsBuilder<'_, BlockingSafe> {
         GetAppRevisionsBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Run app TCB evaluation
-
-Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
-
-`GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Run app TCB evaluation
+    ///
+    /// Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
+    ///
+    /// `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_tcb_evaluation(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2734,21 +1800,21 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppTcbEvaluationBuilder<'_, BlockingSafe> {
         GetAppTcbEvaluationBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Get app metered usage
-
-Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
-
-`GET /api/v1/apps/{app_id}/usage`
-
-Optional parameters, set on the returned builder:
-- `end_date`: End date (ISO 8601)
-- `limit`: Max records to return
-- `offset`: Records to skip
-- `start_date`: Start date (ISO 8601)
-
-Declared error statuses: 400, 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get app metered usage
+    ///
+    /// Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
+    ///
+    /// `GET /api/v1/apps/{app_id}/usage`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `end_date`: End date (ISO 8601)
+    /// - `limit`: Max records to return
+    /// - `offset`: Records to skip
+    /// - `start_date`: Start date (ISO 8601)
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_app_usage(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2762,15 +1828,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAppUsageBuilder<'_, BlockingSafe> {
         GetAppUsageBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Preview a pending compose update
-
-Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
-
-`GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
-
-Declared error statuses: 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Preview a pending compose update
+    ///
+    /// Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
+    ///
+    /// `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
+    ///
+    /// Declared error statuses: 401, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_pending_update_preview(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2798,15 +1864,15 @@ Blocking: `send()` returns the result.*/
             compose_hash.to_string(),
         )
     }
-    /** Get pending compose updates
-
-Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
-
-`GET /api/v1/apps/{app_id}/pending-updates`
-
-Declared error statuses: 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get pending compose updates
+    ///
+    /// Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
+    ///
+    /// `GET /api/v1/apps/{app_id}/pending-updates`
+    ///
+    /// Declared error statuses: 401, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_pending_updates(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2820,21 +1886,21 @@ Blocking: `send()` returns the result.*/
     ) -> GetPendingUpdatesBuilder<'_, BlockingSafe> {
         GetPendingUpdatesBuilder::new(self.inner(), app_id.to_string())
     }
-    /** Redeploy app from a specific revision
-
-Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
-
-`POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
-
-Optional parameters, set on the returned builder:
-- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
-- `body`: The request body.
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 401, 403, 404, 409, 422, 465.
-
-Blocking: `send()` returns the result.*/
+    /// Redeploy app from a specific revision
+    ///
+    /// Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
+    ///
+    /// `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+    /// - `body`: The request body.
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 465.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn redeploy_app_revision(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -2858,19 +1924,19 @@ Blocking: `send()` returns the result.*/
             revision_id.to_string(),
         )
     }
-    /** Create CVM replica
-
-Clones a CVM to a target node. Uses source node if target not specified.
-
-`POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas`
-
-Optional parameters, set on the returned builder:
-- `x_prepare_only`: The `x_prepare_only` parameter.
-- `body`: The request body.
-
-Declared error statuses: 400, 401, 403, 404, 422, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Create CVM replica
+    ///
+    /// Clones a CVM to a target node. Uses source node if target not specified.
+    ///
+    /// `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_prepare_only`: The `x_prepare_only` parameter.
+    /// - `body`: The request body.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn replicate_app_cvm(
         &self,
         app_id: impl ::std::fmt::Display,

@@ -3,466 +3,169 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
 use crate::types;
 /// A `HEAD /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::check_raw_attestation`] or [`PhalaCloud::safe_check_raw_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckRawAttestationBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     checksum: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CheckRawAttestationBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, checksum: ::std::string::String) -> Self {
         CheckRawAttestationBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             checksum,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ()> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<()>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!((), versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("checksum", &self.checksum)?;
         let raw = phala_client.call();
         runtime::finish(raw.check_raw_attestation(&self.checksum), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CheckRawAttestationBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "checksum")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckRawAttestationBuilder<'a, M> {
-    type Output = M::Output<()>;
-    type IntoFuture = BoxFuture<'a, M::Output<()>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(CheckRawAttestationBuilder -> (), (checksum) {});
 /// A `GET /api/v1/attestations/collateral/{checksum}` request, started by [`PhalaCloud::get_attestation_collateral`] or [`PhalaCloud::safe_get_attestation_collateral`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAttestationCollateralBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     checksum: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAttestationCollateralBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, checksum: ::std::string::String) -> Self {
         GetAttestationCollateralBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             checksum,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("checksum", &self.checksum)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_attestation_collateral(&self.checksum), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAttestationCollateralBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "checksum")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for GetAttestationCollateralBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetAttestationCollateralBuilder -> ::serde_json::Value, (checksum) {});
 /// A `GET /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::get_raw_attestation`] or [`PhalaCloud::safe_get_raw_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRawAttestationBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     checksum: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetRawAttestationBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, checksum: ::std::string::String) -> Self {
         GetRawAttestationBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             checksum,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<u8>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::std::vec::Vec<u8>>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::std::vec::Vec<u8>, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::std::vec::Vec < u8 >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::std::vec::Vec<u8>>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("checksum", &self.checksum)?;
         let raw = phala_client.call();
         runtime::finish_bytes(raw.get_raw_attestation(&self.checksum), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetRawAttestationBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "checksum")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetRawAttestationBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<u8>>;
-    type IntoFuture = BoxFuture<'a, M::Output<::std::vec::Vec<u8>>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetRawAttestationBuilder -> ::std::vec::Vec < u8 >, (checksum) {});
 /// A `GET /api/v1/attestations/device_ids` request, started by [`PhalaCloud::list_attestation_device_ids`] or [`PhalaCloud::safe_list_attestation_device_ids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationDeviceIdsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> ListAttestationDeviceIdsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListAttestationDeviceIdsBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.list_attestation_device_ids(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListAttestationDeviceIdsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for ListAttestationDeviceIdsBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(ListAttestationDeviceIdsBuilder -> ::serde_json::Value, () {});
 /// A `GET /api/v1/attestations/nodes` request, started by [`PhalaCloud::list_attestation_nodes`] or [`PhalaCloud::safe_list_attestation_nodes`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationNodesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> ListAttestationNodesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListAttestationNodesBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::NodeRef>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::NodeRef>>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::std::vec::Vec<types::NodeRef>, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::std::vec::Vec < types::NodeRef >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<::std::vec::Vec<types::NodeRef>>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.list_attestation_nodes(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListAttestationNodesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListAttestationNodesBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<types::NodeRef>>;
-    type IntoFuture = BoxFuture<'a, M::Output<::std::vec::Vec<types::NodeRef>>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(ListAttestationNodesBuilder -> ::std::vec::Vec < types::NodeRef >, () {});
 /// A `GET /api/v1/attestations/ppids` request, started by [`PhalaCloud::list_attestation_ppids`] or [`PhalaCloud::safe_list_attestation_ppids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAttestationPpidsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> ListAttestationPpidsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListAttestationPpidsBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.list_attestation_ppids(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListAttestationPpidsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListAttestationPpidsBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(ListAttestationPpidsBuilder -> ::serde_json::Value, () {});
 /// A `GET /api/v1/attestations/recent` request, started by [`PhalaCloud::list_recent_attestations`] or [`PhalaCloud::safe_list_recent_attestations`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRecentAttestationsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     limit: ::std::option::Option<i64>,
     skip: ::std::option::Option<i64>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListRecentAttestationsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             limit: ::std::option::Option::None,
             skip: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Max results
@@ -475,36 +178,11 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
         self.skip = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let limit = self
             .limit
@@ -527,46 +205,20 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
         runtime::finish(raw.list_recent_attestations(limit, skip), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListRecentAttestationsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        builder.limit = dynamic::opt_arg(args, "limit")?;
-        builder.skip = dynamic::opt_arg(args, "skip")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for ListRecentAttestationsBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(ListRecentAttestationsBuilder -> ::serde_json::Value, () { limit, skip });
 /// A `POST /api/v1/attestations/verify` request, started by [`PhalaCloud::verify_attestation_upload`] or [`PhalaCloud::safe_verify_attestation_upload`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyAttestationUploadBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     file: ::std::option::Option<runtime::UploadFile>,
     hex: ::std::option::Option<::std::string::String>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         VerifyAttestationUploadBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             file: ::std::option::Option::None,
             hex: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// The `file` form field.
@@ -585,41 +237,14 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
         self.hex = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::VerificationResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::VerificationResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::VerificationResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::VerificationResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::VerificationResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let url = format!("{}/api/v1/attestations/verify", phala_client.base_url(),);
         let build = || -> ::std::result::Result<
@@ -649,113 +274,45 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
         runtime::send_json(phala_client, &build, "verify_attestation_upload").await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> VerifyAttestationUploadBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        builder.file = dynamic::opt_arg(args, "file")?;
-        builder.hex = dynamic::opt_arg(args, "hex")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for VerifyAttestationUploadBuilder<'a, M> {
-    type Output = M::Output<types::VerificationResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::VerificationResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    VerifyAttestationUploadBuilder -> types::VerificationResponse, () { file, hex }
+);
 /// A `GET /api/v1/attestations/view/{checksum}` request, started by [`PhalaCloud::view_attestation`] or [`PhalaCloud::safe_view_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ViewAttestationBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     checksum: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ViewAttestationBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, checksum: ::std::string::String) -> Self {
         ViewAttestationBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             checksum,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("checksum", &self.checksum)?;
         let raw = phala_client.call();
         runtime::finish(raw.view_attestation(&self.checksum), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ViewAttestationBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "checksum")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ViewAttestationBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-/** # Attestations
-
-The 9 operations tagged `Attestations`, each with its `safe_` twin; [`crate::tags::attestations`] lists them with their requests and summaries.*/
+shared_impls!(ViewAttestationBuilder -> ::serde_json::Value, (checksum) {});
+/// # Attestations
+///
+/// The 9 operations tagged `Attestations`, each with its `safe_` twin; [`crate::tags::attestations`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Check raw quote exists
-
-Returns headers without body. Use to check existence and get Content-Length.
-
-`HEAD /api/v1/attestations/raw/{checksum}`
-
-Declared error statuses: 404, 422.*/
+    /// Check raw quote exists
+    ///
+    /// Returns headers without body. Use to check existence and get Content-Length.
+    ///
+    /// `HEAD /api/v1/attestations/raw/{checksum}`
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn check_raw_attestation(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -769,15 +326,15 @@ Declared error statuses: 404, 422.*/
     ) -> CheckRawAttestationBuilder<'_, Safe> {
         CheckRawAttestationBuilder::new(self, checksum.to_string())
     }
-    /** Get quote collateral
-
-Returns TCB collateral data for quote verification. Cached for 24 hours.
-
-`GET /api/v1/attestations/collateral/{checksum}`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Declared error statuses: 400, 404, 422.*/
+    /// Get quote collateral
+    ///
+    /// Returns TCB collateral data for quote verification. Cached for 24 hours.
+    ///
+    /// `GET /api/v1/attestations/collateral/{checksum}`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Declared error statuses: 400, 404, 422.
     pub fn get_attestation_collateral(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -791,13 +348,13 @@ Declared error statuses: 400, 404, 422.*/
     ) -> GetAttestationCollateralBuilder<'_, Safe> {
         GetAttestationCollateralBuilder::new(self, checksum.to_string())
     }
-    /** Download raw quote
-
-Returns raw quote bytes as binary file attachment.
-
-`GET /api/v1/attestations/raw/{checksum}`
-
-Declared error statuses: 404, 422.*/
+    /// Download raw quote
+    ///
+    /// Returns raw quote bytes as binary file attachment.
+    ///
+    /// `GET /api/v1/attestations/raw/{checksum}`
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn get_raw_attestation(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -811,13 +368,13 @@ Declared error statuses: 404, 422.*/
     ) -> GetRawAttestationBuilder<'_, Safe> {
         GetRawAttestationBuilder::new(self, checksum.to_string())
     }
-    /** List node device IDs
-
-Public endpoint. Returns device_id list from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/device_ids`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.*/
+    /// List node device IDs
+    ///
+    /// Public endpoint. Returns device_id list from nodes table (excluding deleted).
+    ///
+    /// `GET /api/v1/attestations/device_ids`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
     pub fn list_attestation_device_ids(&self) -> ListAttestationDeviceIdsBuilder<'_> {
         ListAttestationDeviceIdsBuilder::new(self)
     }
@@ -827,11 +384,11 @@ Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala 
     ) -> ListAttestationDeviceIdsBuilder<'_, Safe> {
         ListAttestationDeviceIdsBuilder::new(self)
     }
-    /** List nodes
-
-Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/nodes`*/
+    /// List nodes
+    ///
+    /// Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
+    ///
+    /// `GET /api/v1/attestations/nodes`
     pub fn list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_> {
         ListAttestationNodesBuilder::new(self)
     }
@@ -839,13 +396,13 @@ Public endpoint. Returns NodeRef list derived from nodes table (excluding delete
     pub fn safe_list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_, Safe> {
         ListAttestationNodesBuilder::new(self)
     }
-    /** List node PPIDs
-
-Public endpoint. Returns PPID list from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/ppids`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.*/
+    /// List node PPIDs
+    ///
+    /// Public endpoint. Returns PPID list from nodes table (excluding deleted).
+    ///
+    /// `GET /api/v1/attestations/ppids`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
     pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_> {
         ListAttestationPpidsBuilder::new(self)
     }
@@ -853,19 +410,19 @@ Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala 
     pub fn safe_list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_, Safe> {
         ListAttestationPpidsBuilder::new(self)
     }
-    /** List recent quotes
-
-Public endpoint. Returns recently uploaded quotes ordered by timestamp.
-
-`GET /api/v1/attestations/recent`
-
-Optional parameters, set on the returned builder:
-- `limit`: Max results
-- `skip`: Offset for pagination
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Declared error statuses: 422.*/
+    /// List recent quotes
+    ///
+    /// Public endpoint. Returns recently uploaded quotes ordered by timestamp.
+    ///
+    /// `GET /api/v1/attestations/recent`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `limit`: Max results
+    /// - `skip`: Offset for pagination
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Declared error statuses: 422.
     pub fn list_recent_attestations(&self) -> ListRecentAttestationsBuilder<'_> {
         ListRecentAttestationsBuilder::new(self)
     }
@@ -875,17 +432,17 @@ Declared error statuses: 422.*/
     ) -> ListRecentAttestationsBuilder<'_, Safe> {
         ListRecentAttestationsBuilder::new(self)
     }
-    /** Verify TEE quote
-
-Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
-
-`POST /api/v1/attestations/verify`
-
-Optional parameters, set on the returned builder:
-- `file`: The `file` form field.
-- `hex`: The `hex` form field.
-
-Declared error statuses: 400, 422.*/
+    /// Verify TEE quote
+    ///
+    /// Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
+    ///
+    /// `POST /api/v1/attestations/verify`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `file`: The `file` form field.
+    /// - `hex`: The `hex` form field.
+    ///
+    /// Declared error statuses: 400, 422.
     pub fn verify_attestation_upload(&self) -> VerifyAttestationUploadBuilder<'_> {
         VerifyAttestationUploadBuilder::new(self)
     }
@@ -895,15 +452,15 @@ Declared error statuses: 400, 422.*/
     ) -> VerifyAttestationUploadBuilder<'_, Safe> {
         VerifyAttestationUploadBuilder::new(self)
     }
-    /** View quote details
-
-Public endpoint. Returns parsed quote data with verification status.
-
-`GET /api/v1/attestations/view/{checksum}`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Declared error statuses: 404, 422.*/
+    /// View quote details
+    ///
+    /// Public endpoint. Returns parsed quote data with verification status.
+    ///
+    /// `GET /api/v1/attestations/view/{checksum}`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn view_attestation(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -918,19 +475,19 @@ Declared error statuses: 404, 422.*/
         ViewAttestationBuilder::new(self, checksum.to_string())
     }
 }
-/** # Attestations
-
-The operations tagged `Attestations`, blocking; [`crate::tags::attestations`] lists them.*/
+/// # Attestations
+///
+/// The operations tagged `Attestations`, blocking; [`crate::tags::attestations`] lists them.
 impl blocking::PhalaCloud {
-    /** Check raw quote exists
-
-Returns headers without body. Use to check existence and get Content-Length.
-
-`HEAD /api/v1/attestations/raw/{checksum}`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Check raw quote exists
+    ///
+    /// Returns headers without body. Use to check existence and get Content-Length.
+    ///
+    /// `HEAD /api/v1/attestations/raw/{checksum}`
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn check_raw_attestation(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -944,17 +501,17 @@ Blocking: `send()` returns the result.*/
     ) -> CheckRawAttestationBuilder<'_, BlockingSafe> {
         CheckRawAttestationBuilder::new(self.inner(), checksum.to_string())
     }
-    /** Get quote collateral
-
-Returns TCB collateral data for quote verification. Cached for 24 hours.
-
-`GET /api/v1/attestations/collateral/{checksum}`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Declared error statuses: 400, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get quote collateral
+    ///
+    /// Returns TCB collateral data for quote verification. Cached for 24 hours.
+    ///
+    /// `GET /api/v1/attestations/collateral/{checksum}`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Declared error statuses: 400, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_attestation_collateral(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -968,15 +525,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAttestationCollateralBuilder<'_, BlockingSafe> {
         GetAttestationCollateralBuilder::new(self.inner(), checksum.to_string())
     }
-    /** Download raw quote
-
-Returns raw quote bytes as binary file attachment.
-
-`GET /api/v1/attestations/raw/{checksum}`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Download raw quote
+    ///
+    /// Returns raw quote bytes as binary file attachment.
+    ///
+    /// `GET /api/v1/attestations/raw/{checksum}`
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_raw_attestation(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -990,15 +547,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetRawAttestationBuilder<'_, BlockingSafe> {
         GetRawAttestationBuilder::new(self.inner(), checksum.to_string())
     }
-    /** List node device IDs
-
-Public endpoint. Returns device_id list from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/device_ids`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Blocking: `send()` returns the result.*/
+    /// List node device IDs
+    ///
+    /// Public endpoint. Returns device_id list from nodes table (excluding deleted).
+    ///
+    /// `GET /api/v1/attestations/device_ids`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_attestation_device_ids(
         &self,
     ) -> ListAttestationDeviceIdsBuilder<'_, Blocking> {
@@ -1010,13 +567,13 @@ Blocking: `send()` returns the result.*/
     ) -> ListAttestationDeviceIdsBuilder<'_, BlockingSafe> {
         ListAttestationDeviceIdsBuilder::new(self.inner())
     }
-    /** List nodes
-
-Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/nodes`
-
-Blocking: `send()` returns the result.*/
+    /// List nodes
+    ///
+    /// Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
+    ///
+    /// `GET /api/v1/attestations/nodes`
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_attestation_nodes(&self) -> ListAttestationNodesBuilder<'_, Blocking> {
         ListAttestationNodesBuilder::new(self.inner())
     }
@@ -1026,15 +583,15 @@ Blocking: `send()` returns the result.*/
     ) -> ListAttestationNodesBuilder<'_, BlockingSafe> {
         ListAttestationNodesBuilder::new(self.inner())
     }
-    /** List node PPIDs
-
-Public endpoint. Returns PPID list from nodes table (excluding deleted).
-
-`GET /api/v1/attestations/ppids`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Blocking: `send()` returns the result.*/
+    /// List node PPIDs
+    ///
+    /// Public endpoint. Returns PPID list from nodes table (excluding deleted).
+    ///
+    /// `GET /api/v1/attestations/ppids`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_attestation_ppids(&self) -> ListAttestationPpidsBuilder<'_, Blocking> {
         ListAttestationPpidsBuilder::new(self.inner())
     }
@@ -1044,21 +601,21 @@ Blocking: `send()` returns the result.*/
     ) -> ListAttestationPpidsBuilder<'_, BlockingSafe> {
         ListAttestationPpidsBuilder::new(self.inner())
     }
-    /** List recent quotes
-
-Public endpoint. Returns recently uploaded quotes ordered by timestamp.
-
-`GET /api/v1/attestations/recent`
-
-Optional parameters, set on the returned builder:
-- `limit`: Max results
-- `skip`: Offset for pagination
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// List recent quotes
+    ///
+    /// Public endpoint. Returns recently uploaded quotes ordered by timestamp.
+    ///
+    /// `GET /api/v1/attestations/recent`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `limit`: Max results
+    /// - `skip`: Offset for pagination
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_recent_attestations(
         &self,
     ) -> ListRecentAttestationsBuilder<'_, Blocking> {
@@ -1070,19 +627,19 @@ Blocking: `send()` returns the result.*/
     ) -> ListRecentAttestationsBuilder<'_, BlockingSafe> {
         ListRecentAttestationsBuilder::new(self.inner())
     }
-    /** Verify TEE quote
-
-Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
-
-`POST /api/v1/attestations/verify`
-
-Optional parameters, set on the returned builder:
-- `file`: The `file` form field.
-- `hex`: The `hex` form field.
-
-Declared error statuses: 400, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Verify TEE quote
+    ///
+    /// Accepts quote as file upload, form hex, or JSON hex. 0x prefix handled automatically.
+    ///
+    /// `POST /api/v1/attestations/verify`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `file`: The `file` form field.
+    /// - `hex`: The `hex` form field.
+    ///
+    /// Declared error statuses: 400, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn verify_attestation_upload(
         &self,
     ) -> VerifyAttestationUploadBuilder<'_, Blocking> {
@@ -1094,17 +651,17 @@ Blocking: `send()` returns the result.*/
     ) -> VerifyAttestationUploadBuilder<'_, BlockingSafe> {
         VerifyAttestationUploadBuilder::new(self.inner())
     }
-    /** View quote details
-
-Public endpoint. Returns parsed quote data with verification status.
-
-`GET /api/v1/attestations/view/{checksum}`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// View quote details
+    ///
+    /// Public endpoint. Returns parsed quote data with verification status.
+    ///
+    /// `GET /api/v1/attestations/view/{checksum}`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn view_attestation(
         &self,
         checksum: impl ::std::fmt::Display,

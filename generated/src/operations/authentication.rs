@@ -3,117 +3,64 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
 use crate::types;
 /// A `GET /api/v1/auth/me` request, started by [`PhalaCloud::get_current_user`] or [`PhalaCloud::safe_get_current_user`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCurrentUserBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> GetCurrentUserBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         GetCurrentUserBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::GetCurrentUserResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::GetCurrentUserResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::GetCurrentUserResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::GetCurrentUserResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::GetCurrentUserResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.get_current_user(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCurrentUserBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCurrentUserBuilder<'a, M> {
-    type Output = M::Output<types::GetCurrentUserResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::GetCurrentUserResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-/** # Authentication
-
-The operation tagged `Authentication`, each with its `safe_` twin; [`crate::tags::authentication`] lists them with their requests and summaries.*/
+shared_impls!(GetCurrentUserBuilder -> types::GetCurrentUserResponse, () {});
+/// # Authentication
+///
+/// The operation tagged `Authentication`, each with its `safe_` twin; [`crate::tags::authentication`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Get current user
-
-Return detailed info for the authenticated user including workspace and credits.
-
-`GET /api/v1/auth/me`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec (its 200 schema, empty there, is the Python SDK's `CurrentUser` model) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-// The response's shape follows the API version the client sends
-// (2026-06-23 unless configured otherwise); `as_v20260623()` is that shape.
-let me = client.get_current_user().await?;
-if let Some(me) = me.as_v20260623() {
-    println!("signed in as {} in {}", me.user.username, me.workspace.name);
-}
-# Ok(())
-# }
-```*/
+    /// Get current user
+    ///
+    /// Return detailed info for the authenticated user including workspace and credits.
+    ///
+    /// `GET /api/v1/auth/me`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec (its 200 schema, empty there, is the Python SDK's `CurrentUser` model) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401, 403.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// // The response's shape follows the API version the client sends
+    /// // (2026-06-23 unless configured otherwise); `as_v20260623()` is that shape.
+    /// let me = client.get_current_user().await?;
+    /// if let Some(me) = me.as_v20260623() {
+    ///     println!("signed in as {} in {}", me.user.username, me.workspace.name);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_current_user(&self) -> GetCurrentUserBuilder<'_> {
         GetCurrentUserBuilder::new(self)
     }
@@ -122,21 +69,21 @@ if let Some(me) = me.as_v20260623() {
         GetCurrentUserBuilder::new(self)
     }
 }
-/** # Authentication
-
-The operations tagged `Authentication`, blocking; [`crate::tags::authentication`] lists them.*/
+/// # Authentication
+///
+/// The operations tagged `Authentication`, blocking; [`crate::tags::authentication`] lists them.
 impl blocking::PhalaCloud {
-    /** Get current user
-
-Return detailed info for the authenticated user including workspace and credits.
-
-`GET /api/v1/auth/me`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec (its 200 schema, empty there, is the Python SDK's `CurrentUser` model) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403.
-
-Blocking: `send()` returns the result. [`PhalaCloud::get_current_user`](crate::PhalaCloud::get_current_user) has an example.*/
+    /// Get current user
+    ///
+    /// Return detailed info for the authenticated user including workspace and credits.
+    ///
+    /// `GET /api/v1/auth/me`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec (its 200 schema, empty there, is the Python SDK's `CurrentUser` model) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401, 403.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_current_user`](crate::PhalaCloud::get_current_user) has an example.
     pub fn get_current_user(&self) -> GetCurrentUserBuilder<'_, Blocking> {
         GetCurrentUserBuilder::new(self.inner())
     }

@@ -3,178 +3,73 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
 use crate::types;
 /// A `POST /api/v1/cvms/batch-stop` request, started by [`PhalaCloud::batch_stop_cvms`] or [`PhalaCloud::safe_batch_stop_cvms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct BatchStopCvmsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::BatchStopRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> BatchStopCvmsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, body: types::BatchStopRequest) -> Self {
         BatchStopCvmsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::BatchStopResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::BatchStopResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::BatchStopResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::BatchStopResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::BatchStopResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.batch_stop_cvms(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> BatchStopCvmsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for BatchStopCvmsBuilder<'a, M> {
-    type Output = M::Output<types::BatchStopResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::BatchStopResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(BatchStopCvmsBuilder -> types::BatchStopResponse, (body) {});
 /// A `POST /api/v1/cvms/{cvm_id}/operations/cancel` request, started by [`PhalaCloud::cancel_cvm_operation`] or [`PhalaCloud::safe_cancel_cvm_operation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelCvmOperationBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CancelCvmOperationBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         CancelCvmOperationBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CancelOperationRequest> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CancelOperationRequest>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CancelOperationRequest, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::CancelOperationRequest, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::CancelOperationRequest>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.cancel_cvm_operation(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CancelCvmOperationBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CancelCvmOperationBuilder<'a, M> {
-    type Output = M::Output<types::CancelOperationRequest>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CancelOperationRequest>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(CancelCvmOperationBuilder -> types::CancelOperationRequest, (cvm_id) {});
 /// A `POST /api/v1/cvms/{cvm_id}/is-allowed` request, started by [`PhalaCloud::check_cvm_is_allowed`] or [`PhalaCloud::safe_check_cvm_is_allowed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckCvmIsAllowedBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::IsAllowedRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CheckCvmIsAllowedBuilder<'a, M> {
     fn new(
@@ -183,86 +78,34 @@ impl<'a, M: Mode> CheckCvmIsAllowedBuilder<'a, M> {
         body: types::IsAllowedRequest,
     ) -> Self {
         CheckCvmIsAllowedBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmIsAllowedResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CvmIsAllowedResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmIsAllowedResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::CvmIsAllowedResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::CvmIsAllowedResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.check_cvm_is_allowed(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CheckCvmIsAllowedBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CheckCvmIsAllowedBuilder<'a, M> {
-    type Output = M::Output<types::CvmIsAllowedResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmIsAllowedResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    CheckCvmIsAllowedBuilder -> types::CvmIsAllowedResponse, (cvm_id, body) {}
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::commit_cvm_compose_file_update`] or [`PhalaCloud::safe_commit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmComposeFileUpdateBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::CommitCvmComposeFileUpdateBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
     fn new(
@@ -271,43 +114,16 @@ impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
         body: types::CommitCvmComposeFileUpdateBody,
     ) -> Self {
         CommitCvmComposeFileUpdateBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -318,110 +134,40 @@ impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CommitCvmComposeFileUpdateBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for CommitCvmComposeFileUpdateBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    CommitCvmComposeFileUpdateBuilder -> ::serde_json::Value, (cvm_id, body) {}
+);
 /// A `POST /api/v1/cvms` request, started by [`PhalaCloud::commit_cvm_provision`] or [`PhalaCloud::safe_commit_cvm_provision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmProvisionBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::CreateTappRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CommitCvmProvisionBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, body: types::CreateTappRequest) -> Self {
         CommitCvmProvisionBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::VmResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.commit_cvm_provision(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CommitCvmProvisionBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmProvisionBuilder<'a, M> {
-    type Output = M::Output<types::VmResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(CommitCvmProvisionBuilder -> types::VmResponse, (body) {});
 /// A `POST /api/v1/cvms/{cvm_id}/commit-replica` request, started by [`PhalaCloud::commit_cvm_replica`] or [`PhalaCloud::safe_commit_cvm_replica`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmReplicaBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     token: ::std::option::Option<::std::string::String>,
     body: types::CommitUpdateRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
     fn new(
@@ -430,12 +176,10 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
         body: types::CommitUpdateRequest,
     ) -> Self {
         CommitCvmReplicaBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             token: ::std::option::Option::None,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Commit token (alternative to body.token)
@@ -446,36 +190,11 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
         self.token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -486,40 +205,14 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CommitCvmReplicaBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        builder.token = dynamic::opt_arg(args, "token")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmReplicaBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(CommitCvmReplicaBuilder -> ::serde_json::Value, (cvm_id, body) { token });
 /// A `POST /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::commit_cvm_update`] or [`PhalaCloud::safe_commit_cvm_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CommitCvmUpdateBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     token: ::std::option::Option<::std::string::String>,
     body: types::CommitUpdateRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
     fn new(
@@ -528,12 +221,10 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
         body: types::CommitUpdateRequest,
     ) -> Self {
         CommitCvmUpdateBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             token: ::std::option::Option::None,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Commit token (alternative to body.token)
@@ -544,41 +235,14 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
         self.token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::InProgressResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -589,38 +253,14 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CommitCvmUpdateBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        builder.token = dynamic::opt_arg(args, "token")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CommitCvmUpdateBuilder<'a, M> {
-    type Output = M::Output<types::InProgressResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    CommitCvmUpdateBuilder -> types::InProgressResponse, (cvm_id, body) { token }
+);
 /// A `POST /api/v1/cvms/workload` request, started by [`PhalaCloud::create_cvm_for_workload`] or [`PhalaCloud::safe_create_cvm_for_workload`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateCvmForWorkloadBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::CreateWorkloadTappRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CreateCvmForWorkloadBuilder<'a, M> {
     fn new(
@@ -628,215 +268,76 @@ impl<'a, M: Mode> CreateCvmForWorkloadBuilder<'a, M> {
         body: types::CreateWorkloadTappRequest,
     ) -> Self {
         CreateCvmForWorkloadBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::Vm, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.create_cvm_for_workload(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CreateCvmForWorkloadBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateCvmForWorkloadBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(CreateCvmForWorkloadBuilder -> types::Vm, (body) {});
 /// A `POST /api/v1/cvms/eliza` request, started by [`PhalaCloud::create_eliza_from_provision`] or [`PhalaCloud::safe_create_eliza_from_provision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateElizaFromProvisionBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::CreateTappRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CreateElizaFromProvisionBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, body: types::CreateTappRequest) -> Self {
         CreateElizaFromProvisionBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::Vm, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.create_eliza_from_provision(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CreateElizaFromProvisionBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for CreateElizaFromProvisionBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(CreateElizaFromProvisionBuilder -> types::Vm, (body) {});
 /// A `DELETE /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::delete_cvm`] or [`PhalaCloud::safe_delete_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> DeleteCvmBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         DeleteCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ()> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<()>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!((), versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.delete_cvm(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> DeleteCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteCvmBuilder<'a, M> {
-    type Output = M::Output<()>;
-    type IntoFuture = BoxFuture<'a, M::Output<()>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(DeleteCvmBuilder -> (), (cvm_id) {});
 /// A `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose` request, started by [`PhalaCloud::diagnose_custom_domains`] or [`PhalaCloud::safe_diagnose_custom_domains`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DiagnoseCustomDomainsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::DiagnoseDomainsRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
     fn new(
@@ -845,48 +346,19 @@ impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
         body: types::DiagnoseDomainsRequest,
     ) -> Self {
         DiagnoseCustomDomainsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::DiagnosisResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::DiagnosisResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::DiagnosisResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::DiagnosisResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::DiagnosisResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -894,128 +366,48 @@ impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> DiagnoseCustomDomainsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for DiagnoseCustomDomainsBuilder<'a, M> {
-    type Output = M::Output<types::DiagnosisResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::DiagnosisResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    DiagnoseCustomDomainsBuilder -> types::DiagnosisResponse, (cvm_id, body) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/available-os-images` request, started by [`PhalaCloud::get_available_os_images`] or [`PhalaCloud::safe_get_available_os_images`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAvailableOsImagesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAvailableOsImagesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetAvailableOsImagesBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(
-        self,
-    ) -> M::Sent<'a, ::std::vec::Vec<types::PatchComposeFileAvailableOsImage>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<
-        'a,
-        runtime::Response<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>,
-    > {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<types::PatchComposeFileAvailableOsImage>,
-        PhalaCloudError,
-    > {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(
+        ::std::vec::Vec < types::PatchComposeFileAvailableOsImage >, versioned
+    );
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_available_os_images(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAvailableOsImagesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAvailableOsImagesBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>;
-    type IntoFuture = BoxFuture<
-        'a,
-        M::Output<::std::vec::Vec<types::PatchComposeFileAvailableOsImage>>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetAvailableOsImagesBuilder -> ::std::vec::Vec <
+    types::PatchComposeFileAvailableOsImage >, (cvm_id) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::get_commit_update_info`] or [`PhalaCloud::safe_get_commit_update_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCommitUpdateInfoBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     token: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
     fn new(
@@ -1024,43 +416,16 @@ impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
         token: ::std::string::String,
     ) -> Self {
         GetCommitUpdateInfoBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             token,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -1068,125 +433,48 @@ impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCommitUpdateInfoBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "token")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCommitUpdateInfoBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetCommitUpdateInfoBuilder -> ::serde_json::Value, (cvm_id, token) {});
 /// A `GET /api/v1/cvms/{cvm_id}/attestation` request, started by [`PhalaCloud::get_cvm_attestation`] or [`PhalaCloud::safe_get_cvm_attestation`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmAttestationBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmAttestationBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmAttestationBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmAttestation> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CvmAttestation>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmAttestation, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::CvmAttestation, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::CvmAttestation>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_attestation(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmAttestationBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmAttestationBuilder<'a, M> {
-    type Output = M::Output<types::CvmAttestation>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmAttestation>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetCvmAttestationBuilder -> types::CvmAttestation, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::get_cvm_compose_file`] or [`PhalaCloud::safe_get_cvm_compose_file`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmComposeFileBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     raw: ::std::option::Option<::std::string::String>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmComposeFileBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             raw: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// The `raw` parameter.
@@ -1197,41 +485,14 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
         self.raw = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::ComposeFileResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::ComposeFileResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::ComposeFileResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::ComposeFileResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::ComposeFileResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -1242,283 +503,108 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmComposeFileBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        builder.raw = dynamic::opt_arg(args, "raw")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmComposeFileBuilder<'a, M> {
-    type Output = M::Output<types::ComposeFileResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::ComposeFileResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetCvmComposeFileBuilder -> types::ComposeFileResponse, (cvm_id) { raw });
 /// A `GET /api/v1/cvms/{cvm_id}/composition` request, started by [`PhalaCloud::get_cvm_containers_stats`] or [`PhalaCloud::safe_get_cvm_containers_stats`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmContainersStatsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmContainersStatsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmContainersStatsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmComposition> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CvmComposition>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmComposition, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::CvmComposition, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::CvmComposition>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_containers_stats(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmContainersStatsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for GetCvmContainersStatsBuilder<'a, M> {
-    type Output = M::Output<types::CvmComposition>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmComposition>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetCvmContainersStatsBuilder -> types::CvmComposition, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` request, started by [`PhalaCloud::get_cvm_docker_compose`] or [`PhalaCloud::safe_get_cvm_docker_compose`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmDockerComposeBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmDockerComposeBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmDockerComposeBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::string::String> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::string::String>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::std::string::String, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::std::string::String, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<::std::string::String>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_docker_compose(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmDockerComposeBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmDockerComposeBuilder<'a, M> {
-    type Output = M::Output<::std::string::String>;
-    type IntoFuture = BoxFuture<'a, M::Output<::std::string::String>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetCvmDockerComposeBuilder -> ::std::string::String, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::get_cvm_info`] or [`PhalaCloud::safe_get_cvm_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmInfoBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmInfoBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmInfoBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::GetCvmInfoResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::GetCvmInfoResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::GetCvmInfoResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::GetCvmInfoResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::GetCvmInfoResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_info(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmInfoBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmInfoBuilder<'a, M> {
-    type Output = M::Output<types::GetCvmInfoResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::GetCvmInfoResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetCvmInfoBuilder -> types::GetCvmInfoResponse, (cvm_id) {});
 /// A `GET /api/v1/cvms/paginated` request, started by [`PhalaCloud::get_cvm_list`] or [`PhalaCloud::safe_get_cvm_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmListBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     page: ::std::option::Option<i64>,
     page_size: ::std::option::Option<i64>,
     teepod_id: ::std::option::Option<i64>,
     user_id: ::std::option::Option<::std::string::String>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         GetCvmListBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             page: ::std::option::Option::None,
             page_size: ::std::option::Option::None,
             teepod_id: ::std::option::Option::None,
             user_id: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Page number (1-indexed)
@@ -1544,41 +630,14 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::GetCvmListResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::GetCvmListResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::GetCvmListResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::GetCvmListResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::GetCvmListResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let page = self
             .page
@@ -1611,41 +670,19 @@ impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmListBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        builder.page = dynamic::opt_arg(args, "page")?;
-        builder.page_size = dynamic::opt_arg(args, "page_size")?;
-        builder.teepod_id = dynamic::opt_arg(args, "teepod_id")?;
-        builder.user_id = dynamic::opt_arg(args, "user_id")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmListBuilder<'a, M> {
-    type Output = M::Output<types::GetCvmListResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::GetCvmListResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetCvmListBuilder -> types::GetCvmListResponse, () { page, page_size, teepod_id,
+    user_id }
+);
 impl<'a, M: Mode> GetCvmListBuilder<'a, M> {
     fn into_async(self) -> GetCvmListBuilder<'a, Raise> {
         let template = self;
         GetCvmListBuilder {
-            phala_client: template.phala_client,
+            phala: template.phala.into_mode(),
             page: template.page,
             page_size: template.page_size,
             teepod_id: template.teepod_id,
             user_id: template.user_id,
-            phala_version: template.phala_version,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
 }
@@ -1661,13 +698,11 @@ impl<'a> GetCvmListBuilder<'a, Raise> {
             crate::paging::Step::Number,
             ::std::boxed::Box::new(move |at| {
                 let next: GetCvmListBuilder<'a, Raise> = GetCvmListBuilder {
-                    phala_client: template.phala_client,
+                    phala: template.phala.clone(),
                     page: ::std::option::Option::Some(at),
                     page_size: crate::paging::duplicate(&template.page_size),
                     teepod_id: crate::paging::duplicate(&template.teepod_id),
                     user_id: crate::paging::duplicate(&template.user_id),
-                    phala_version: crate::paging::duplicate(&template.phala_version),
-                    phala_mode: ::std::marker::PhantomData,
                 };
                 ::std::boxed::Box::pin(next.execute())
             }),
@@ -1677,106 +712,56 @@ impl<'a> GetCvmListBuilder<'a, Raise> {
 impl<'a> GetCvmListBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
     pub fn pages(self) -> crate::blocking::Iter<'a, types::GetCvmListResponse> {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/network` request, started by [`PhalaCloud::get_cvm_network`] or [`PhalaCloud::safe_get_cvm_network`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmNetworkBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmNetworkBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmNetworkBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmNetwork> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmNetwork>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::CvmNetwork, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::CvmNetwork, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::CvmNetwork>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_network(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmNetworkBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmNetworkBuilder<'a, M> {
-    type Output = M::Output<types::CvmNetwork>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmNetwork>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetCvmNetworkBuilder -> types::CvmNetwork, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/operations` request, started by [`PhalaCloud::get_cvm_operations`] or [`PhalaCloud::safe_get_cvm_operations`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmOperationsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     cursor: ::std::option::Option<::std::string::String>,
     end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     limit: ::std::option::Option<i64>,
     operation_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmOperationsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             cursor: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             operation_types: ::std::option::Option::None,
             start_time: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Opaque cursor from previous response
@@ -1816,41 +801,14 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::PaginatedCvmOperationsResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::PaginatedCvmOperationsResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::PaginatedCvmOperationsResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::PaginatedCvmOperationsResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::PaginatedCvmOperationsResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let limit = self
@@ -1880,202 +838,80 @@ impl<'a, M: Mode> GetCvmOperationsBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmOperationsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        builder.cursor = dynamic::opt_arg(args, "cursor")?;
-        builder.end_time = dynamic::opt_arg(args, "end_time")?;
-        builder.limit = dynamic::opt_arg(args, "limit")?;
-        builder.operation_types = dynamic::opt_arg(args, "operation_types")?;
-        builder.start_time = dynamic::opt_arg(args, "start_time")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmOperationsBuilder<'a, M> {
-    type Output = M::Output<types::PaginatedCvmOperationsResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::PaginatedCvmOperationsResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetCvmOperationsBuilder -> types::PaginatedCvmOperationsResponse, (cvm_id) { cursor,
+    end_time, limit, operation_types, start_time }
+);
 /// A `GET /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::get_cvm_pre_launch_script`] or [`PhalaCloud::safe_get_cvm_pre_launch_script`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmPreLaunchScriptBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmPreLaunchScriptBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmPreLaunchScriptBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::string::String> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::string::String>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::std::string::String, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::std::string::String, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<::std::string::String>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_pre_launch_script(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmPreLaunchScriptBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for GetCvmPreLaunchScriptBuilder<'a, M> {
-    type Output = M::Output<::std::string::String>;
-    type IntoFuture = BoxFuture<'a, M::Output<::std::string::String>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetCvmPreLaunchScriptBuilder -> ::std::string::String, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/ssh-keys` request, started by [`PhalaCloud::get_cvm_ssh_keys`] or [`PhalaCloud::safe_get_cvm_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmSshKeysBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmSshKeysBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmSshKeysBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmSshKeys> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmSshKeys>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::CvmSshKeys, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::CvmSshKeys, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::CvmSshKeys>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_ssh_keys(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmSshKeysBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmSshKeysBuilder<'a, M> {
-    type Output = M::Output<types::CvmSshKeys>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmSshKeys>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetCvmSshKeysBuilder -> types::CvmSshKeys, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/state` request, started by [`PhalaCloud::get_cvm_state`] or [`PhalaCloud::safe_get_cvm_state`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStateBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     interval: ::std::option::Option<i64>,
     target: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<i64>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmStateBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             interval: ::std::option::Option::None,
             target: ::std::option::Option::None,
             timeout: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Polling interval in seconds (5-30)
@@ -2096,41 +932,14 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
         self.timeout = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmStateResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CvmStateResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmStateResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::CvmStateResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::CvmStateResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let interval = self
@@ -2169,161 +978,54 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmStateBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        builder.interval = dynamic::opt_arg(args, "interval")?;
-        builder.target = dynamic::opt_arg(args, "target")?;
-        builder.timeout = dynamic::opt_arg(args, "timeout")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStateBuilder<'a, M> {
-    type Output = M::Output<types::CvmStateResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmStateResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetCvmStateBuilder -> types::CvmStateResponse, (cvm_id) { interval, target, timeout }
+);
 /// A `GET /api/v1/cvms/{cvm_id}/stats` request, started by [`PhalaCloud::get_cvm_stats`] or [`PhalaCloud::safe_get_cvm_stats`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStatsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmStatsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmStatsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmSystemInfo> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmSystemInfo>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmSystemInfo, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::CvmSystemInfo, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::CvmSystemInfo>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_stats(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmStatsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStatsBuilder<'a, M> {
-    type Output = M::Output<types::CvmSystemInfo>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmSystemInfo>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetCvmStatsBuilder -> types::CvmSystemInfo, (cvm_id) {});
 /// A `POST /api/v1/status/batch` request, started by [`PhalaCloud::get_cvm_status_batch`] or [`PhalaCloud::safe_get_cvm_status_batch`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmStatusBatchBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::BatchStatusRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmStatusBatchBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, body: types::BatchStatusRequest) -> Self {
         GetCvmStatusBatchBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(
-        self,
-    ) -> M::Sent<
-        'a,
-        ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
-    > {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<
-        'a,
-        runtime::Response<
-            ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
-        >,
-    > {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
-        PhalaCloudError,
-    > {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(
+        ::std::collections::HashMap < ::std::string::String, types::CvmStatus >,
+        versioned
+    );
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -2332,480 +1034,176 @@ impl<'a, M: Mode> GetCvmStatusBatchBuilder<'a, M> {
         >,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_status_batch(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmStatusBatchBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmStatusBatchBuilder<'a, M> {
-    type Output = M::Output<
-        ::std::collections::HashMap<::std::string::String, types::CvmStatus>,
-    >;
-    type IntoFuture = BoxFuture<
-        'a,
-        M::Output<::std::collections::HashMap<::std::string::String, types::CvmStatus>>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetCvmStatusBatchBuilder -> ::std::collections::HashMap < ::std::string::String,
+    types::CvmStatus >, (body) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/user_config` request, started by [`PhalaCloud::get_cvm_user_config`] or [`PhalaCloud::safe_get_cvm_user_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmUserConfigBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetCvmUserConfigBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetCvmUserConfigBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmUserConfig> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmUserConfig>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmUserConfig, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::CvmUserConfig, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::CvmUserConfig>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_user_config(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmUserConfigBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetCvmUserConfigBuilder<'a, M> {
-    type Output = M::Output<types::CvmUserConfig>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmUserConfig>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetCvmUserConfigBuilder -> types::CvmUserConfig, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/firewall-status` request, started by [`PhalaCloud::get_firewall_status`] or [`PhalaCloud::safe_get_firewall_status`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFirewallStatusBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetFirewallStatusBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetFirewallStatusBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::FirewallStatusResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::FirewallStatusResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::FirewallStatusResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::FirewallStatusResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::FirewallStatusResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_firewall_status(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetFirewallStatusBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetFirewallStatusBuilder<'a, M> {
-    type Output = M::Output<types::FirewallStatusResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::FirewallStatusResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetFirewallStatusBuilder -> types::FirewallStatusResponse, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::get_network_config`] or [`PhalaCloud::safe_get_network_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNetworkConfigBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetNetworkConfigBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetNetworkConfigBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::NetworkConfigResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::NetworkConfigResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::NetworkConfigResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::NetworkConfigResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::NetworkConfigResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_network_config(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetNetworkConfigBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetNetworkConfigBuilder<'a, M> {
-    type Output = M::Output<types::NetworkConfigResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::NetworkConfigResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetNetworkConfigBuilder -> types::NetworkConfigResponse, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/operation-status` request, started by [`PhalaCloud::get_operation_status`] or [`PhalaCloud::safe_get_operation_status`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOperationStatusBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetOperationStatusBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetOperationStatusBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_operation_status(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetOperationStatusBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetOperationStatusBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetOperationStatusBuilder -> ::serde_json::Value, (cvm_id) {});
 /// A `GET /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::get_port_mappings`] or [`PhalaCloud::safe_get_port_mappings`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPortMappingsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetPortMappingsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::PortMappingResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::PortMappingResponse>>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<types::PortMappingResponse>,
-        PhalaCloudError,
-    > {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::std::vec::Vec < types::PortMappingResponse >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<::std::vec::Vec<types::PortMappingResponse>>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_port_mappings(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetPortMappingsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetPortMappingsBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<types::PortMappingResponse>>;
-    type IntoFuture = BoxFuture<
-        'a,
-        M::Output<::std::vec::Vec<types::PortMappingResponse>>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetPortMappingsBuilder -> ::std::vec::Vec < types::PortMappingResponse >, (cvm_id) {}
+);
 /// A `GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status` request, started by [`PhalaCloud::get_pre_launch_script_upgrade_status`] or [`PhalaCloud::safe_get_pre_launch_script_upgrade_status`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPreLaunchScriptUpgradeStatusBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetPreLaunchScriptUpgradeStatusBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         GetPreLaunchScriptUpgradeStatusBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::PreLaunchScriptUpgradeStatus> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::PreLaunchScriptUpgradeStatus>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::PreLaunchScriptUpgradeStatus, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::PreLaunchScriptUpgradeStatus, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::PreLaunchScriptUpgradeStatus>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -2813,44 +1211,23 @@ impl<'a, M: Mode> GetPreLaunchScriptUpgradeStatusBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetPreLaunchScriptUpgradeStatusBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for GetPreLaunchScriptUpgradeStatusBuilder<'a, M> {
-    type Output = M::Output<types::PreLaunchScriptUpgradeStatus>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::PreLaunchScriptUpgradeStatus>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetPreLaunchScriptUpgradeStatusBuilder -> types::PreLaunchScriptUpgradeStatus,
+    (cvm_id) {}
+);
 /// A `GET /api/v1/cvms` request, started by [`PhalaCloud::list_cvms`] or [`PhalaCloud::safe_list_cvms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCvmsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     teepod_id: ::std::option::Option<i64>,
     user_id: ::std::option::Option<::std::string::String>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListCvmsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             teepod_id: ::std::option::Option::None,
             user_id: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Filter by node ID (admin only)
@@ -2866,86 +1243,33 @@ impl<'a, M: Mode> ListCvmsBuilder<'a, M> {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::ListCvmsResponseItem>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::ListCvmsResponseItem>>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<types::ListCvmsResponseItem>,
-        PhalaCloudError,
-    > {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::std::vec::Vec < types::ListCvmsResponseItem >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<::std::vec::Vec<types::ListCvmsResponseItem>>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.list_cvms(self.teepod_id, self.user_id.as_deref()), &raw)
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListCvmsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        builder.teepod_id = dynamic::opt_arg(args, "teepod_id")?;
-        builder.user_id = dynamic::opt_arg(args, "user_id")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListCvmsBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<types::ListCvmsResponseItem>>;
-    type IntoFuture = BoxFuture<
-        'a,
-        M::Output<::std::vec::Vec<types::ListCvmsResponseItem>>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    ListCvmsBuilder -> ::std::vec::Vec < types::ListCvmsResponseItem >, () { teepod_id,
+    user_id }
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::patch_cvm`] or [`PhalaCloud::safe_patch_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     x_compose_hash: ::std::option::Option<::std::string::String>,
     x_prepare_only: ::std::option::Option<::std::string::String>,
     x_transaction_hash: ::std::option::Option<::std::string::String>,
     body: types::UpdateCvmRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
     fn new(
@@ -2954,14 +1278,12 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
         body: types::UpdateCvmRequest,
     ) -> Self {
         PatchCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             x_compose_hash: ::std::option::Option::None,
             x_prepare_only: ::std::option::Option::None,
             x_transaction_hash: ::std::option::Option::None,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Compose hash from Phase 1 response (Phase 2 only)
@@ -2988,41 +1310,14 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
         self.x_transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::InProgressResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -3040,40 +1335,15 @@ impl<'a, M: Mode> PatchCvmBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> PatchCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        builder.x_compose_hash = dynamic::opt_arg(args, "x_compose_hash")?;
-        builder.x_prepare_only = dynamic::opt_arg(args, "x_prepare_only")?;
-        builder.x_transaction_hash = dynamic::opt_arg(args, "x_transaction_hash")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for PatchCvmBuilder<'a, M> {
-    type Output = M::Output<types::InProgressResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    PatchCvmBuilder -> types::InProgressResponse, (cvm_id, body) { x_compose_hash,
+    x_prepare_only, x_transaction_hash }
+);
 /// A `POST /api/v1/cvms/provision` request, started by [`PhalaCloud::provision_cvm`] or [`PhalaCloud::safe_provision_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::ProvisionDstackAppRequestV2,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
     fn new(
@@ -3081,80 +1351,30 @@ impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
         body: types::ProvisionDstackAppRequestV2,
     ) -> Self {
         ProvisionCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::ProvisionCvmResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::ProvisionCvmResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::ProvisionCvmResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::ProvisionCvmResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::ProvisionCvmResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.provision_cvm(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ProvisionCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ProvisionCvmBuilder<'a, M> {
-    type Output = M::Output<types::ProvisionCvmResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::ProvisionCvmResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(ProvisionCvmBuilder -> types::ProvisionCvmResponse, (body) {});
 /// A `POST /api/v1/cvms/{cvm_id}/compose_file/provision` request, started by [`PhalaCloud::provision_cvm_compose_file_update`] or [`PhalaCloud::safe_provision_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmComposeFileUpdateBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::ProvisionComposeFileUpdateRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
     fn new(
@@ -3163,48 +1383,19 @@ impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
         body: types::ProvisionComposeFileUpdateRequest,
     ) -> Self {
         ProvisionCvmComposeFileUpdateBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::ComposeFileProvisionResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::ComposeFileProvisionResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::ComposeFileProvisionResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::ComposeFileProvisionResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::ComposeFileProvisionResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -3215,112 +1406,41 @@ impl<'a, M: Mode> ProvisionCvmComposeFileUpdateBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ProvisionCvmComposeFileUpdateBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for ProvisionCvmComposeFileUpdateBuilder<'a, M> {
-    type Output = M::Output<types::ComposeFileProvisionResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::ComposeFileProvisionResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    ProvisionCvmComposeFileUpdateBuilder -> types::ComposeFileProvisionResponse, (cvm_id,
+    body) {}
+);
 /// A `POST /api/v1/cvms/provision/eliza` request, started by [`PhalaCloud::provision_cvm_for_eliza`] or [`PhalaCloud::safe_provision_cvm_for_eliza`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ProvisionCvmForElizaBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::ProvisionElizaRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ProvisionCvmForElizaBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, body: types::ProvisionElizaRequest) -> Self {
         ProvisionCvmForElizaBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.provision_cvm_for_eliza(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ProvisionCvmForElizaBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ProvisionCvmForElizaBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(ProvisionCvmForElizaBuilder -> ::serde_json::Value, (body) {});
 /// A `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_cvm_revision`] or [`PhalaCloud::safe_redeploy_cvm_revision`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RedeployCvmRevisionBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     revision_id: ::std::string::String,
     transaction_hash: ::std::option::Option<::std::string::String>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
     fn new(
@@ -3329,12 +1449,10 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
         revision_id: ::std::string::String,
     ) -> Self {
         RedeployCvmRevisionBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             revision_id,
             transaction_hash: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Optional transaction hash proving on-chain compose hash registration
@@ -3345,36 +1463,11 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
         self.transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         runtime::check_path_param("revision_id", &self.revision_id)?;
@@ -3391,39 +1484,16 @@ impl<'a, M: Mode> RedeployCvmRevisionBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> RedeployCvmRevisionBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "revision_id")?,
-        );
-        builder.transaction_hash = dynamic::opt_arg(args, "transaction_hash")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for RedeployCvmRevisionBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    RedeployCvmRevisionBuilder -> ::serde_json::Value, (cvm_id, revision_id) {
+    transaction_hash }
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}/instance-id` request, started by [`PhalaCloud::refresh_cvm_instance_id`] or [`PhalaCloud::safe_refresh_cvm_instance_id`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RefreshCvmInstanceIdBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::InstanceIdRefreshRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
     fn new(
@@ -3432,48 +1502,19 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
         body: types::InstanceIdRefreshRequest,
     ) -> Self {
         RefreshCvmInstanceIdBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::RefreshCvmInstanceIdResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::RefreshCvmInstanceIdResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::RefreshCvmInstanceIdResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::RefreshCvmInstanceIdResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::RefreshCvmInstanceIdResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -3481,37 +1522,14 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> RefreshCvmInstanceIdBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for RefreshCvmInstanceIdBuilder<'a, M> {
-    type Output = M::Output<types::RefreshCvmInstanceIdResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::RefreshCvmInstanceIdResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    RefreshCvmInstanceIdBuilder -> types::RefreshCvmInstanceIdResponse, (cvm_id, body) {}
+);
 /// A `PATCH /api/v1/cvms/instance-ids` request, started by [`PhalaCloud::refresh_cvm_instance_ids`] or [`PhalaCloud::safe_refresh_cvm_instance_ids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RefreshCvmInstanceIdsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::BatchInstanceIdRefreshRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
     fn new(
@@ -3519,92 +1537,41 @@ impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
         body: types::BatchInstanceIdRefreshRequest,
     ) -> Self {
         RefreshCvmInstanceIdsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::RefreshCvmInstanceIdsResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::RefreshCvmInstanceIdsResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::RefreshCvmInstanceIdsResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::RefreshCvmInstanceIdsResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::RefreshCvmInstanceIdsResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.refresh_cvm_instance_ids(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> RefreshCvmInstanceIdsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for RefreshCvmInstanceIdsBuilder<'a, M> {
-    type Output = M::Output<types::RefreshCvmInstanceIdsResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::RefreshCvmInstanceIdsResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    RefreshCvmInstanceIdsBuilder -> types::RefreshCvmInstanceIdsResponse, (body) {}
+);
 /// A `POST /api/v1/cvms/{cvm_id}/replicas` request, started by [`PhalaCloud::replicate_cvm`] or [`PhalaCloud::safe_replicate_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplicateCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     x_prepare_only: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<types::ReplicateRequest>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         ReplicateCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             x_prepare_only: ::std::option::Option::None,
             body: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// The `x_prepare_only` parameter.
@@ -3623,41 +1590,14 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
         self.body = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmActionResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CvmActionResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmActionResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::CvmActionResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::CvmActionResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -3673,36 +1613,15 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ReplicateCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        builder.x_prepare_only = dynamic::opt_arg(args, "x_prepare_only")?;
-        builder.body = dynamic::opt_arg(args, "body")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ReplicateCvmBuilder<'a, M> {
-    type Output = M::Output<types::CvmActionResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmActionResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    ReplicateCvmBuilder -> types::CvmActionResponse, (cvm_id) { x_prepare_only, body }
+);
 /// A `POST /api/v1/cvms/{cvm_id}/restart` request, started by [`PhalaCloud::restart_cvm`] or [`PhalaCloud::safe_restart_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RestartCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::RestartCvmBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
     fn new(
@@ -3711,79 +1630,29 @@ impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
         body: types::RestartCvmBody,
     ) -> Self {
         RestartCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::VmResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.restart_cvm(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> RestartCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for RestartCvmBuilder<'a, M> {
-    type Output = M::Output<types::VmResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(RestartCvmBuilder -> types::VmResponse, (cvm_id, body) {});
 /// A `PUT /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::set_port_mappings`] or [`PhalaCloud::safe_set_port_mappings`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetPortMappingsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdatePortMappingsRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
     fn new(
@@ -3792,305 +1661,110 @@ impl<'a, M: Mode> SetPortMappingsBuilder<'a, M> {
         body: types::UpdatePortMappingsRequest,
     ) -> Self {
         SetPortMappingsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::PortMappingResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::PortMappingResponse>>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<types::PortMappingResponse>,
-        PhalaCloudError,
-    > {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::std::vec::Vec < types::PortMappingResponse >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<::std::vec::Vec<types::PortMappingResponse>>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.set_port_mappings(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> SetPortMappingsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for SetPortMappingsBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<types::PortMappingResponse>>;
-    type IntoFuture = BoxFuture<
-        'a,
-        M::Output<::std::vec::Vec<types::PortMappingResponse>>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    SetPortMappingsBuilder -> ::std::vec::Vec < types::PortMappingResponse >, (cvm_id,
+    body) {}
+);
 /// A `POST /api/v1/cvms/{cvm_id}/shutdown` request, started by [`PhalaCloud::shutdown_cvm`] or [`PhalaCloud::safe_shutdown_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ShutdownCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ShutdownCvmBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         ShutdownCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::VmResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.shutdown_cvm(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ShutdownCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ShutdownCvmBuilder<'a, M> {
-    type Output = M::Output<types::VmResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(ShutdownCvmBuilder -> types::VmResponse, (cvm_id) {});
 /// A `POST /api/v1/cvms/{cvm_id}/start` request, started by [`PhalaCloud::start_cvm`] or [`PhalaCloud::safe_start_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> StartCvmBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         StartCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::VmResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.start_cvm(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> StartCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for StartCvmBuilder<'a, M> {
-    type Output = M::Output<types::VmResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(StartCvmBuilder -> types::VmResponse, (cvm_id) {});
 /// A `POST /api/v1/cvms/{cvm_id}/stop` request, started by [`PhalaCloud::stop_cvm`] or [`PhalaCloud::safe_stop_cvm`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct StopCvmBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> StopCvmBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         StopCvmBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::VmResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::VmResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::VmResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::VmResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::VmResponse>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.stop_cvm(&self.cvm_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> StopCvmBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for StopCvmBuilder<'a, M> {
-    type Output = M::Output<types::VmResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::VmResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(StopCvmBuilder -> types::VmResponse, (cvm_id) {});
 /// A `POST /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::submit_cvm_compose_file_update`] or [`PhalaCloud::safe_submit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct SubmitCvmComposeFileUpdateBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::ComposeFileUpdateRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
     fn new(
@@ -4099,43 +1773,16 @@ impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
         body: types::ComposeFileUpdateRequest,
     ) -> Self {
         SubmitCvmComposeFileUpdateBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -4146,39 +1793,15 @@ impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> SubmitCvmComposeFileUpdateBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for SubmitCvmComposeFileUpdateBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    SubmitCvmComposeFileUpdateBuilder -> ::serde_json::Value, (cvm_id, body) {}
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}/envs` request, started by [`PhalaCloud::update_cvm_envs`] or [`PhalaCloud::safe_update_cvm_envs`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmEnvsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmEnvsBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
     fn new(
@@ -4187,86 +1810,32 @@ impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
         body: types::UpdateCvmEnvsBody,
     ) -> Self {
         UpdateCvmEnvsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::InProgressResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_cvm_envs(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateCvmEnvsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmEnvsBuilder<'a, M> {
-    type Output = M::Output<types::InProgressResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(UpdateCvmEnvsBuilder -> types::InProgressResponse, (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/listed` request, started by [`PhalaCloud::update_cvm_listed`] or [`PhalaCloud::safe_update_cvm_listed`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmListedBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmListedBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
     fn new(
@@ -4275,79 +1844,29 @@ impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
         body: types::UpdateCvmListedBody,
     ) -> Self {
         UpdateCvmListedBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::Vm, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_cvm_listed(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateCvmListedBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmListedBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(UpdateCvmListedBuilder -> types::Vm, (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/name` request, started by [`PhalaCloud::update_cvm_name`] or [`PhalaCloud::safe_update_cvm_name`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmNameBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmNameBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
     fn new(
@@ -4356,79 +1875,29 @@ impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
         body: types::UpdateCvmNameBody,
     ) -> Self {
         UpdateCvmNameBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ()> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<()>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!((), versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_cvm_name(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateCvmNameBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmNameBuilder<'a, M> {
-    type Output = M::Output<()>;
-    type IntoFuture = BoxFuture<'a, M::Output<()>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(UpdateCvmNameBuilder -> (), (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` request, started by [`PhalaCloud::update_cvm_scheduled_delete`] or [`PhalaCloud::safe_update_cvm_scheduled_delete`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmScheduledDeleteBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmScheduledDeleteBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
     fn new(
@@ -4437,41 +1906,16 @@ impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
         body: types::UpdateCvmScheduledDeleteBody,
     ) -> Self {
         UpdateCvmScheduledDeleteBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::Vm, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -4479,39 +1923,13 @@ impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateCvmScheduledDeleteBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for UpdateCvmScheduledDeleteBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(UpdateCvmScheduledDeleteBuilder -> types::Vm, (cvm_id, body) {});
 /// A `PUT /api/v1/cvms/{cvm_id}/ssh-keys` request, started by [`PhalaCloud::update_cvm_ssh_keys`] or [`PhalaCloud::safe_update_cvm_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmSshKeysBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmSshKeysRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmSshKeysBuilder<'a, M> {
     fn new(
@@ -4520,79 +1938,29 @@ impl<'a, M: Mode> UpdateCvmSshKeysBuilder<'a, M> {
         body: types::UpdateCvmSshKeysRequest,
     ) -> Self {
         UpdateCvmSshKeysBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmSshKeys> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::CvmSshKeys>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::CvmSshKeys, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::CvmSshKeys, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::CvmSshKeys>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_cvm_ssh_keys(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateCvmSshKeysBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmSshKeysBuilder<'a, M> {
-    type Output = M::Output<types::CvmSshKeys>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmSshKeys>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(UpdateCvmSshKeysBuilder -> types::CvmSshKeys, (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/visibility` request, started by [`PhalaCloud::update_cvm_visibility`] or [`PhalaCloud::safe_update_cvm_visibility`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCvmVisibilityBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateCvmVisibilityBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateCvmVisibilityBuilder<'a, M> {
     fn new(
@@ -4601,92 +1969,40 @@ impl<'a, M: Mode> UpdateCvmVisibilityBuilder<'a, M> {
         body: types::UpdateCvmVisibilityBody,
     ) -> Self {
         UpdateCvmVisibilityBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::Vm> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::Vm>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::Vm, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::Vm, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::Vm>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_cvm_visibility(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateCvmVisibilityBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateCvmVisibilityBuilder<'a, M> {
-    type Output = M::Output<types::Vm>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::Vm>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(UpdateCvmVisibilityBuilder -> types::Vm, (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/docker-compose` request, started by [`PhalaCloud::update_docker_compose`] or [`PhalaCloud::safe_update_docker_compose`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDockerComposeBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     x_compose_hash: ::std::option::Option<::std::string::String>,
     x_transaction_hash: ::std::option::Option<::std::string::String>,
     file: ::std::option::Option<runtime::UploadFile>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         UpdateDockerComposeBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             x_compose_hash: ::std::option::Option::None,
             x_transaction_hash: ::std::option::Option::None,
             file: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Compose hash from Phase 1 response
@@ -4713,41 +2029,14 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
         self.file = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::InProgressResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let url = format!(
@@ -4787,37 +2076,16 @@ impl<'a, M: Mode> UpdateDockerComposeBuilder<'a, M> {
         runtime::send_json(phala_client, &build, "update_docker_compose").await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateDockerComposeBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        builder.x_compose_hash = dynamic::opt_arg(args, "x_compose_hash")?;
-        builder.x_transaction_hash = dynamic::opt_arg(args, "x_transaction_hash")?;
-        builder.file = dynamic::opt_arg(args, "file")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateDockerComposeBuilder<'a, M> {
-    type Output = M::Output<types::InProgressResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    UpdateDockerComposeBuilder -> types::InProgressResponse, (cvm_id) { x_compose_hash,
+    x_transaction_hash, file }
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::update_network_config`] or [`PhalaCloud::safe_update_network_config`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateNetworkConfigBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateNetworkConfigRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
     fn new(
@@ -4826,86 +2094,34 @@ impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
         body: types::UpdateNetworkConfigRequest,
     ) -> Self {
         UpdateNetworkConfigBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::NetworkConfigResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::NetworkConfigResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::NetworkConfigResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::NetworkConfigResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::NetworkConfigResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_network_config(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateNetworkConfigBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateNetworkConfigBuilder<'a, M> {
-    type Output = M::Output<types::NetworkConfigResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::NetworkConfigResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    UpdateNetworkConfigBuilder -> types::NetworkConfigResponse, (cvm_id, body) {}
+);
 /// A `PATCH /api/v1/cvms/{cvm_id}/os-image` request, started by [`PhalaCloud::update_os_image`] or [`PhalaCloud::safe_update_os_image`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOsImageBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     body: types::UpdateOsImageBody,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
     fn new(
@@ -4914,94 +2130,40 @@ impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
         body: types::UpdateOsImageBody,
     ) -> Self {
         UpdateOsImageBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_os_image(&self.cvm_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateOsImageBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "cvm_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateOsImageBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(UpdateOsImageBuilder -> ::serde_json::Value, (cvm_id, body) {});
 /// A `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::update_pre_launch_script`] or [`PhalaCloud::safe_update_pre_launch_script`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePreLaunchScriptBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     x_compose_hash: ::std::option::Option<::std::string::String>,
     x_transaction_hash: ::std::option::Option<::std::string::String>,
     file: ::std::option::Option<runtime::UploadFile>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         UpdatePreLaunchScriptBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             x_compose_hash: ::std::option::Option::None,
             x_transaction_hash: ::std::option::Option::None,
             file: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Compose hash from Phase 1 response
@@ -5028,41 +2190,14 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
         self.file = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::InProgressResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let url = format!(
@@ -5102,49 +2237,25 @@ impl<'a, M: Mode> UpdatePreLaunchScriptBuilder<'a, M> {
         runtime::send_json(phala_client, &build, "update_pre_launch_script").await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdatePreLaunchScriptBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        builder.x_compose_hash = dynamic::opt_arg(args, "x_compose_hash")?;
-        builder.x_transaction_hash = dynamic::opt_arg(args, "x_transaction_hash")?;
-        builder.file = dynamic::opt_arg(args, "file")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for UpdatePreLaunchScriptBuilder<'a, M> {
-    type Output = M::Output<types::InProgressResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    UpdatePreLaunchScriptBuilder -> types::InProgressResponse, (cvm_id) { x_compose_hash,
+    x_transaction_hash, file }
+);
 /// A `POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official` request, started by [`PhalaCloud::upgrade_pre_launch_script`] or [`PhalaCloud::safe_upgrade_pre_launch_script`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpgradePreLaunchScriptBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     cvm_id: ::std::string::String,
     x_compose_hash: ::std::option::Option<::std::string::String>,
     x_transaction_hash: ::std::option::Option<::std::string::String>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpgradePreLaunchScriptBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, cvm_id: ::std::string::String) -> Self {
         UpgradePreLaunchScriptBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             cvm_id,
             x_compose_hash: ::std::option::Option::None,
             x_transaction_hash: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// The compose hash the 465 answer gave (second call only).
@@ -5163,41 +2274,14 @@ impl<'a, M: Mode> UpgradePreLaunchScriptBuilder<'a, M> {
         self.x_transaction_hash = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::InProgressResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::InProgressResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::InProgressResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::InProgressResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::InProgressResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("cvm_id", &self.cvm_id)?;
         let raw = phala_client.call();
@@ -5213,40 +2297,21 @@ impl<'a, M: Mode> UpgradePreLaunchScriptBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpgradePreLaunchScriptBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "cvm_id")?);
-        builder.x_compose_hash = dynamic::opt_arg(args, "x_compose_hash")?;
-        builder.x_transaction_hash = dynamic::opt_arg(args, "x_transaction_hash")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for UpgradePreLaunchScriptBuilder<'a, M> {
-    type Output = M::Output<types::InProgressResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::InProgressResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-/** # CVMs
-
-The 58 operations tagged `CVMs`, each with its `safe_` twin; [`crate::tags::cvms`] lists them with their requests and summaries.*/
+shared_impls!(
+    UpgradePreLaunchScriptBuilder -> types::InProgressResponse, (cvm_id) {
+    x_compose_hash, x_transaction_hash }
+);
+/// # CVMs
+///
+/// The 58 operations tagged `CVMs`, each with its `safe_` twin; [`crate::tags::cvms`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Batch stop CVMs
-
-Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
-
-`POST /api/v1/cvms/batch-stop`
-
-Declared error statuses: 400, 401, 422.*/
+    /// Batch stop CVMs
+    ///
+    /// Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
+    ///
+    /// `POST /api/v1/cvms/batch-stop`
+    ///
+    /// Declared error statuses: 400, 401, 422.
     pub fn batch_stop_cvms(
         &self,
         body: impl ::std::convert::Into<types::BatchStopRequest>,
@@ -5260,13 +2325,13 @@ Declared error statuses: 400, 401, 422.*/
     ) -> BatchStopCvmsBuilder<'_, Safe> {
         BatchStopCvmsBuilder::new(self, body.into())
     }
-    /** Cancel in-progress CVM operation
-
-Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
-
-`POST /api/v1/cvms/{cvm_id}/operations/cancel`
-
-Declared error statuses: 401, 403, 404, 409, 422.*/
+    /// Cancel in-progress CVM operation
+    ///
+    /// Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/operations/cancel`
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422.
     pub fn cancel_cvm_operation(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5280,15 +2345,15 @@ Declared error statuses: 401, 403, 404, 409, 422.*/
     ) -> CancelCvmOperationBuilder<'_, Safe> {
         CancelCvmOperationBuilder::new(self, cvm_id.to_string())
     }
-    /** Check if a CVM's deployment is allowed on-chain
-
-Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
-
-`POST /api/v1/cvms/{cvm_id}/is-allowed`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.*/
+    /// Check if a CVM's deployment is allowed on-chain
+    ///
+    /// Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/is-allowed`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 422.
     pub fn check_cvm_is_allowed(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5304,15 +2369,15 @@ Declared error statuses: 422.*/
     ) -> CheckCvmIsAllowedBuilder<'_, Safe> {
         CheckCvmIsAllowedBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Trigger compose file update
-
-Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
-
-`PATCH /api/v1/cvms/{cvm_id}/compose_file`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and every upstream SDK discards this body (the Python SDK 0.2.0's `commit_cvm_compose_file_update` returns `None`), so there is no model.
-
-Declared error statuses: 400, 401, 403, 404, 422, 503.*/
+    /// Trigger compose file update
+    ///
+    /// Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/compose_file`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and every upstream SDK discards this body (the Python SDK 0.2.0's `commit_cvm_compose_file_update` returns `None`), so there is no model.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 503.
     pub fn commit_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5328,27 +2393,27 @@ Declared error statuses: 400, 401, 403, 404, 422, 503.*/
     ) -> CommitCvmComposeFileUpdateBuilder<'_, Safe> {
         CommitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Create CVM from provision
-
-Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
-
-`POST /api/v1/cvms`
-
-Declared error statuses: 400, 401, 422.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use phala_cloud::types::CreateTappRequest;
-use std::time::Duration;
-// The app id and compose hash come from `provision_cvm`.
-let commit = CreateTappRequest::new("my-app-id", "compose-hash-from-provision");
-let vm = client.commit_cvm_provision(commit).await?;
-client.wait_until_running(vm.id(), Duration::from_secs(600)).await?;
-# Ok(())
-# }
-```*/
+    /// Create CVM from provision
+    ///
+    /// Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
+    ///
+    /// `POST /api/v1/cvms`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use phala_cloud::types::CreateTappRequest;
+    /// use std::time::Duration;
+    /// // The app id and compose hash come from `provision_cvm`.
+    /// let commit = CreateTappRequest::new("my-app-id", "compose-hash-from-provision");
+    /// let vm = client.commit_cvm_provision(commit).await?;
+    /// client.wait_until_running(vm.id(), Duration::from_secs(600)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn commit_cvm_provision(
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
@@ -5362,18 +2427,18 @@ client.wait_until_running(vm.id(), Duration::from_secs(600)).await?;
     ) -> CommitCvmProvisionBuilder<'_, Safe> {
         CommitCvmProvisionBuilder::new(self, body.into())
     }
-    /** Commit CVM replica (token-based, no auth required)
-
-Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
-
-`POST /api/v1/cvms/{cvm_id}/commit-replica`
-
-Optional parameters, set on the returned builder:
-- `token`: Commit token (alternative to body.token)
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 422.*/
+    /// Commit CVM replica (token-based, no auth required)
+    ///
+    /// Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/commit-replica`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `token`: Commit token (alternative to body.token)
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 422.
     pub fn commit_cvm_replica(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5389,16 +2454,16 @@ Declared error statuses: 422.*/
     ) -> CommitCvmReplicaBuilder<'_, Safe> {
         CommitCvmReplicaBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Commit CVM update (token-based, no auth required)
-
-Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
-
-`POST /api/v1/cvms/{cvm_id}/commit-update`
-
-Optional parameters, set on the returned builder:
-- `token`: Commit token (alternative to body.token)
-
-Declared error statuses: 422.*/
+    /// Commit CVM update (token-based, no auth required)
+    ///
+    /// Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/commit-update`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `token`: Commit token (alternative to body.token)
+    ///
+    /// Declared error statuses: 422.
     pub fn commit_cvm_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5414,13 +2479,13 @@ Declared error statuses: 422.*/
     ) -> CommitCvmUpdateBuilder<'_, Safe> {
         CommitCvmUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Create GPU workload CVM
-
-Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
-
-`POST /api/v1/cvms/workload`
-
-Declared error statuses: 400, 401, 409, 422.*/
+    /// Create GPU workload CVM
+    ///
+    /// Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
+    ///
+    /// `POST /api/v1/cvms/workload`
+    ///
+    /// Declared error statuses: 400, 401, 409, 422.
     pub fn create_cvm_for_workload(
         &self,
         body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
@@ -5434,13 +2499,13 @@ Declared error statuses: 400, 401, 409, 422.*/
     ) -> CreateCvmForWorkloadBuilder<'_, Safe> {
         CreateCvmForWorkloadBuilder::new(self, body.into())
     }
-    /** Create Eliza from provision
-
-Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
-
-`POST /api/v1/cvms/eliza`
-
-Declared error statuses: 400, 401, 422.*/
+    /// Create Eliza from provision
+    ///
+    /// Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
+    ///
+    /// `POST /api/v1/cvms/eliza`
+    ///
+    /// Declared error statuses: 400, 401, 422.
     pub fn create_eliza_from_provision(
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
@@ -5454,13 +2519,13 @@ Declared error statuses: 400, 401, 422.*/
     ) -> CreateElizaFromProvisionBuilder<'_, Safe> {
         CreateElizaFromProvisionBuilder::new(self, body.into())
     }
-    /** Delete CVM
-
-Stops and permanently deletes CVM. Data is not recoverable.
-
-`DELETE /api/v1/cvms/{cvm_id}`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Delete CVM
+    ///
+    /// Stops and permanently deletes CVM. Data is not recoverable.
+    ///
+    /// `DELETE /api/v1/cvms/{cvm_id}`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn delete_cvm(&self, cvm_id: impl ::std::fmt::Display) -> DeleteCvmBuilder<'_> {
         DeleteCvmBuilder::new(self, cvm_id.to_string())
     }
@@ -5471,13 +2536,13 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> DeleteCvmBuilder<'_, Safe> {
         DeleteCvmBuilder::new(self, cvm_id.to_string())
     }
-    /** Diagnose custom domain DNS
-
-Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
-
-`POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
-
-Declared error statuses: 400, 401, 403, 404, 422.*/
+    /// Diagnose custom domain DNS
+    ///
+    /// Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422.
     pub fn diagnose_custom_domains(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5493,13 +2558,13 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
     ) -> DiagnoseCustomDomainsBuilder<'_, Safe> {
         DiagnoseCustomDomainsBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** List available OS images
-
-Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
-
-`GET /api/v1/cvms/{cvm_id}/available-os-images`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// List available OS images
+    ///
+    /// Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/available-os-images`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_available_os_images(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5513,15 +2578,15 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetAvailableOsImagesBuilder<'_, Safe> {
         GetAvailableOsImagesBuilder::new(self, cvm_id.to_string())
     }
-    /** Get commit token info (no auth required)
-
-Read-only lookup of commit token metadata for the confirm-update page.
-
-`GET /api/v1/cvms/{cvm_id}/commit-update`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 422.*/
+    /// Get commit token info (no auth required)
+    ///
+    /// Read-only lookup of commit token metadata for the confirm-update page.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/commit-update`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 422.
     pub fn get_commit_update_info(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5537,13 +2602,13 @@ Declared error statuses: 422.*/
     ) -> GetCommitUpdateInfoBuilder<'_, Safe> {
         GetCommitUpdateInfoBuilder::new(self, cvm_id.to_string(), token.into())
     }
-    /** Get CVM attestation
-
-Returns TEE attestation data including TCB info and app certificates.
-
-`GET /api/v1/cvms/{cvm_id}/attestation`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get CVM attestation
+    ///
+    /// Returns TEE attestation data including TCB info and app certificates.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/attestation`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_cvm_attestation(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5557,26 +2622,26 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmAttestationBuilder<'_, Safe> {
         GetCvmAttestationBuilder::new(self, cvm_id.to_string())
     }
-    /** Get raw compose file
-
-Returns the complete compose file as JSON or raw text based on query param.
-
-`GET /api/v1/cvms/{cvm_id}/compose_file`
-
-Optional parameters, set on the returned builder:
-- `raw`: The `raw` parameter.
-
-Declared error statuses: 401, 403, 404, 422, 500.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-let compose = client.get_cvm_compose_file("my-cvm-id").await?;
-println!("{}", compose.docker_compose_file.unwrap_or_default());
-# Ok(())
-# }
-```*/
+    /// Get raw compose file
+    ///
+    /// Returns the complete compose file as JSON or raw text based on query param.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/compose_file`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `raw`: The `raw` parameter.
+    ///
+    /// Declared error statuses: 401, 403, 404, 422, 500.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// let compose = client.get_cvm_compose_file("my-cvm-id").await?;
+    /// println!("{}", compose.docker_compose_file.unwrap_or_default());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cvm_compose_file(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5590,15 +2655,15 @@ println!("{}", compose.docker_compose_file.unwrap_or_default());
     ) -> GetCvmComposeFileBuilder<'_, Safe> {
         GetCvmComposeFileBuilder::new(self, cvm_id.to_string())
     }
-    /** Get CVM composition (deprecated)
-
-Deprecated. Returns container composition and runtime config.
-
-`GET /api/v1/cvms/{cvm_id}/composition`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.*/
+    /// Get CVM composition (deprecated)
+    ///
+    /// Deprecated. Returns container composition and runtime config.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/composition`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 422.
     #[deprecated]
     pub fn get_cvm_containers_stats(
         &self,
@@ -5614,13 +2679,13 @@ Declared error statuses: 422.*/
     ) -> GetCvmContainersStatsBuilder<'_, Safe> {
         GetCvmContainersStatsBuilder::new(self, cvm_id.to_string())
     }
-    /** Get Docker Compose file
-
-Returns the raw Docker Compose YAML content from the CVM configuration.
-
-`GET /api/v1/cvms/{cvm_id}/docker-compose.yml`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get Docker Compose file
+    ///
+    /// Returns the raw Docker Compose YAML content from the CVM configuration.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/docker-compose.yml`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_cvm_docker_compose(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5634,23 +2699,23 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmDockerComposeBuilder<'_, Safe> {
         GetCvmDockerComposeBuilder::new(self, cvm_id.to_string())
     }
-    /** Get CVM details
-
-Returns full CVM details including status, network info, and KMS configuration.
-
-`GET /api/v1/cvms/{cvm_id}`
-
-Declared error statuses: 401, 403, 404, 422.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-let cvm = client.get_cvm_info("my-cvm-id").await?;
-println!("{} ({}) is {}", cvm.name(), cvm.id(), cvm.status());
-# Ok(())
-# }
-```*/
+    /// Get CVM details
+    ///
+    /// Returns full CVM details including status, network info, and KMS configuration.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// let cvm = client.get_cvm_info("my-cvm-id").await?;
+    /// println!("{} ({}) is {}", cvm.name(), cvm.id(), cvm.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cvm_info(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5664,36 +2729,36 @@ println!("{} ({}) is {}", cvm.name(), cvm.id(), cvm.status());
     ) -> GetCvmInfoBuilder<'_, Safe> {
         GetCvmInfoBuilder::new(self, cvm_id.to_string())
     }
-    /** List CVMs (paginated)
-
-Returns paginated CVMs in current workspace with total count.
-
-`GET /api/v1/cvms/paginated`
-
-Optional parameters, set on the returned builder:
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (max 100)
-- `teepod_id`: Filter by node ID (admin only)
-- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
-
-Declared error statuses: 401, 422.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use futures_util::StreamExt; // `.next()` on the page stream
-let first = client.get_cvm_list().page(1).page_size(20).await?;
-println!("{} CVMs in all", first.total());
-// Every page in turn; the stream ends after the last one.
-let mut pages = client.get_cvm_list().page_size(100).pages();
-while let Some(page) = pages.next().await {
-    let page = page?;
-    println!("page {} of {}", page.page(), page.pages());
-}
-# Ok(())
-# }
-```*/
+    /// List CVMs (paginated)
+    ///
+    /// Returns paginated CVMs in current workspace with total count.
+    ///
+    /// `GET /api/v1/cvms/paginated`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page (max 100)
+    /// - `teepod_id`: Filter by node ID (admin only)
+    /// - `user_id`: Filter by owner (admin only). Use '0' for unassigned.
+    ///
+    /// Declared error statuses: 401, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use futures_util::StreamExt; // `.next()` on the page stream
+    /// let first = client.get_cvm_list().page(1).page_size(20).await?;
+    /// println!("{} CVMs in all", first.total());
+    /// // Every page in turn; the stream ends after the last one.
+    /// let mut pages = client.get_cvm_list().page_size(100).pages();
+    /// while let Some(page) = pages.next().await {
+    ///     let page = page?;
+    ///     println!("page {} of {}", page.page(), page.pages());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_> {
         GetCvmListBuilder::new(self)
     }
@@ -5701,13 +2766,13 @@ while let Some(page) = pages.next().await {
     pub fn safe_get_cvm_list(&self) -> GetCvmListBuilder<'_, Safe> {
         GetCvmListBuilder::new(self)
     }
-    /** Get CVM network info
-
-Returns network status including internal IP, handshake time, and public URLs.
-
-`GET /api/v1/cvms/{cvm_id}/network`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get CVM network info
+    ///
+    /// Returns network status including internal IP, handshake time, and public URLs.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/network`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_cvm_network(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5721,20 +2786,20 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmNetworkBuilder<'_, Safe> {
         GetCvmNetworkBuilder::new(self, cvm_id.to_string())
     }
-    /** List CVM operations
-
-Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
-
-`GET /api/v1/cvms/{cvm_id}/operations`
-
-Optional parameters, set on the returned builder:
-- `cursor`: Opaque cursor from previous response
-- `end_time`: Include operations started before this UTC time
-- `limit`: Page size
-- `operation_types`: Filter by operation types (e.g. compose_update, power_on)
-- `start_time`: Include operations started after this UTC time
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// List CVM operations
+    ///
+    /// Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/operations`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `cursor`: Opaque cursor from previous response
+    /// - `end_time`: Include operations started before this UTC time
+    /// - `limit`: Page size
+    /// - `operation_types`: Filter by operation types (e.g. compose_update, power_on)
+    /// - `start_time`: Include operations started after this UTC time
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_cvm_operations(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5748,13 +2813,13 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmOperationsBuilder<'_, Safe> {
         GetCvmOperationsBuilder::new(self, cvm_id.to_string())
     }
-    /** Get pre-launch script
-
-Returns the shell script that runs before containers start.
-
-`GET /api/v1/cvms/{cvm_id}/pre-launch-script`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get pre-launch script
+    ///
+    /// Returns the shell script that runs before containers start.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/pre-launch-script`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_cvm_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5768,15 +2833,15 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmPreLaunchScriptBuilder<'_, Safe> {
         GetCvmPreLaunchScriptBuilder::new(self, cvm_id.to_string())
     }
-    /** Get CVM SSH Keys
-
-The SSH keys stored for the CVM.
-
-`GET /api/v1/cvms/{cvm_id}/ssh-keys`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`getCvmSshKeys`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.*/
+    /// Get CVM SSH Keys
+    ///
+    /// The SSH keys stored for the CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/ssh-keys`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`getCvmSshKeys`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
     pub fn get_cvm_ssh_keys(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5790,29 +2855,29 @@ Declared error statuses: 404.*/
     ) -> GetCvmSshKeysBuilder<'_, Safe> {
         GetCvmSshKeysBuilder::new(self, cvm_id.to_string())
     }
-    /** Handle Get Cvm State
-
-Get CVM state. Supports two modes:
-
-1. Immediate mode (no target): Returns current state immediately
-2. SSE mode (with target): Streams state updates until status matches target or timeout
-
-Example:
-   GET /cvms/{cvm_id}/state - Returns current state
-   GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
-
-SSE connection limit: 5 concurrent connections per user
-
-`GET /api/v1/cvms/{cvm_id}/state`
-
-Optional parameters, set on the returned builder:
-- `interval`: Polling interval in seconds (5-30)
-- `target`: Target status to wait for. If specified, returns SSE stream.
-- `timeout`: Maximum wait time in seconds (10-600)
-
-The Python SDK also calls this operation `watch_cvm_state`.
-
-Declared error statuses: 422.*/
+    /// Handle Get Cvm State
+    ///
+    /// Get CVM state. Supports two modes:
+    ///
+    /// 1. Immediate mode (no target): Returns current state immediately
+    /// 2. SSE mode (with target): Streams state updates until status matches target or timeout
+    ///
+    /// Example:
+    ///    GET /cvms/{cvm_id}/state - Returns current state
+    ///    GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
+    ///
+    /// SSE connection limit: 5 concurrent connections per user
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/state`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `interval`: Polling interval in seconds (5-30)
+    /// - `target`: Target status to wait for. If specified, returns SSE stream.
+    /// - `timeout`: Maximum wait time in seconds (10-600)
+    ///
+    /// The Python SDK also calls this operation `watch_cvm_state`.
+    ///
+    /// Declared error statuses: 422.
     pub fn get_cvm_state(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5826,13 +2891,13 @@ Declared error statuses: 422.*/
     ) -> GetCvmStateBuilder<'_, Safe> {
         GetCvmStateBuilder::new(self, cvm_id.to_string())
     }
-    /** Get CVM system stats
-
-Returns live system metrics (CPU, memory, disk) from the running CVM.
-
-`GET /api/v1/cvms/{cvm_id}/stats`
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get CVM system stats
+    ///
+    /// Returns live system metrics (CPU, memory, disk) from the running CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/stats`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_cvm_stats(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5846,16 +2911,16 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetCvmStatsBuilder<'_, Safe> {
         GetCvmStatsBuilder::new(self, cvm_id.to_string())
     }
-    /** Handle Batch Cvm Status
-
-Batch query CVM real-time status.
-
-Groups by teepod and queries in parallel, returns status updates with
-complete async operation information.
-
-`POST /api/v1/status/batch`
-
-Declared error statuses: 422.*/
+    /// Handle Batch Cvm Status
+    ///
+    /// Batch query CVM real-time status.
+    ///
+    /// Groups by teepod and queries in parallel, returns status updates with
+    /// complete async operation information.
+    ///
+    /// `POST /api/v1/status/batch`
+    ///
+    /// Declared error statuses: 422.
     pub fn get_cvm_status_batch(
         &self,
         body: impl ::std::convert::Into<types::BatchStatusRequest>,
@@ -5869,13 +2934,13 @@ Declared error statuses: 422.*/
     ) -> GetCvmStatusBatchBuilder<'_, Safe> {
         GetCvmStatusBatchBuilder::new(self, body.into())
     }
-    /** Get CVM user config
-
-Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
-
-`GET /api/v1/cvms/{cvm_id}/user_config`
-
-Declared error statuses: 400, 401, 404, 422, 502.*/
+    /// Get CVM user config
+    ///
+    /// Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/user_config`
+    ///
+    /// Declared error statuses: 400, 401, 404, 422, 502.
     pub fn get_cvm_user_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5889,13 +2954,13 @@ Declared error statuses: 400, 401, 404, 422, 502.*/
     ) -> GetCvmUserConfigBuilder<'_, Safe> {
         GetCvmUserConfigBuilder::new(self, cvm_id.to_string())
     }
-    /** Get firewall availability for this CVM's node
-
-Checks teescope capabilities.firewall on the node hosting this CVM.
-
-`GET /api/v1/cvms/{cvm_id}/firewall-status`
-
-Declared error statuses: 422.*/
+    /// Get firewall availability for this CVM's node
+    ///
+    /// Checks teescope capabilities.firewall on the node hosting this CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/firewall-status`
+    ///
+    /// Declared error statuses: 422.
     pub fn get_firewall_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5909,13 +2974,13 @@ Declared error statuses: 422.*/
     ) -> GetFirewallStatusBuilder<'_, Safe> {
         GetFirewallStatusBuilder::new(self, cvm_id.to_string())
     }
-    /** Get network configuration
-
-Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
-
-`GET /api/v1/cvms/{cvm_id}/network-config`
-
-Declared error statuses: 404, 422, 500.*/
+    /// Get network configuration
+    ///
+    /// Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/network-config`
+    ///
+    /// Declared error statuses: 404, 422, 500.
     pub fn get_network_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5929,15 +2994,15 @@ Declared error statuses: 404, 422, 500.*/
     ) -> GetNetworkConfigBuilder<'_, Safe> {
         GetNetworkConfigBuilder::new(self, cvm_id.to_string())
     }
-    /** Get operation status
-
-Returns current in-progress operation details including Celery task status.
-
-`GET /api/v1/cvms/{cvm_id}/operation-status`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get operation status
+    ///
+    /// Returns current in-progress operation details including Celery task status.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/operation-status`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_operation_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5951,13 +3016,13 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetOperationStatusBuilder<'_, Safe> {
         GetOperationStatusBuilder::new(self, cvm_id.to_string())
     }
-    /** Get port mappings
-
-Returns persisted port mappings for this CVM.
-
-`GET /api/v1/cvms/{cvm_id}/ports`
-
-Declared error statuses: 404, 422.*/
+    /// Get port mappings
+    ///
+    /// Returns persisted port mappings for this CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/ports`
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn get_port_mappings(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5971,15 +3036,15 @@ Declared error statuses: 404, 422.*/
     ) -> GetPortMappingsBuilder<'_, Safe> {
         GetPortMappingsBuilder::new(self, cvm_id.to_string())
     }
-    /** Get Pre-Launch Script Upgrade Status
-
-Whether the CVM runs the newest official pre-launch script.
-
-`GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `get_pre_launch_script_upgrade_status`, JavaScript `getPreLaunchScriptUpgradeStatus`, Go `GetPreLaunchScriptUpgradeStatus`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.*/
+    /// Get Pre-Launch Script Upgrade Status
+    ///
+    /// Whether the CVM runs the newest official pre-launch script.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `get_pre_launch_script_upgrade_status`, JavaScript `getPreLaunchScriptUpgradeStatus`, Go `GetPreLaunchScriptUpgradeStatus`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
     pub fn get_pre_launch_script_upgrade_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5993,17 +3058,17 @@ Declared error statuses: 404.*/
     ) -> GetPreLaunchScriptUpgradeStatusBuilder<'_, Safe> {
         GetPreLaunchScriptUpgradeStatusBuilder::new(self, cvm_id.to_string())
     }
-    /** List CVMs
-
-Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
-
-`GET /api/v1/cvms`
-
-Optional parameters, set on the returned builder:
-- `teepod_id`: Filter by node ID (admin only)
-- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
-
-Declared error statuses: 401, 422.*/
+    /// List CVMs
+    ///
+    /// Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
+    ///
+    /// `GET /api/v1/cvms`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `teepod_id`: Filter by node ID (admin only)
+    /// - `user_id`: Filter by owner (admin only). Use '0' for unassigned.
+    ///
+    /// Declared error statuses: 401, 422.
     pub fn list_cvms(&self) -> ListCvmsBuilder<'_> {
         ListCvmsBuilder::new(self)
     }
@@ -6011,20 +3076,20 @@ Declared error statuses: 401, 422.*/
     pub fn safe_list_cvms(&self) -> ListCvmsBuilder<'_, Safe> {
         ListCvmsBuilder::new(self)
     }
-    /** Update CVM
-
-Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
-- `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
-- `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
-
-The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.*/
+    /// Update CVM
+    ///
+    /// Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
+    /// - `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
+    /// - `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
+    ///
+    /// The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
     pub fn patch_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6040,27 +3105,27 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.*/
     ) -> PatchCvmBuilder<'_, Safe> {
         PatchCvmBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Provision DStack app
-
-Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
-
-`POST /api/v1/cvms/provision`
-
-Declared error statuses: 400, 401, 422.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use phala_cloud::types::{AppComposeV2, ProvisionDstackAppRequestV2};
-let compose = AppComposeV2::new("my-app").docker_compose_file("services: {web: {image: nginx}}");
-let body = ProvisionDstackAppRequestV2::new(compose, "my-app").instance_type("tdx.small");
-let provisioned = client.provision_cvm(body).await?;
-// Nothing runs yet: `commit_cvm_provision` with this hash creates the CVM.
-println!("app {:?}, compose hash {}", provisioned.app_id, provisioned.compose_hash);
-# Ok(())
-# }
-```*/
+    /// Provision DStack app
+    ///
+    /// Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
+    ///
+    /// `POST /api/v1/cvms/provision`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use phala_cloud::types::{AppComposeV2, ProvisionDstackAppRequestV2};
+    /// let compose = AppComposeV2::new("my-app").docker_compose_file("services: {web: {image: nginx}}");
+    /// let body = ProvisionDstackAppRequestV2::new(compose, "my-app").instance_type("tdx.small");
+    /// let provisioned = client.provision_cvm(body).await?;
+    /// // Nothing runs yet: `commit_cvm_provision` with this hash creates the CVM.
+    /// println!("app {:?}, compose hash {}", provisioned.app_id, provisioned.compose_hash);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn provision_cvm(
         &self,
         body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
@@ -6074,13 +3139,13 @@ println!("app {:?}, compose hash {}", provisioned.app_id, provisioned.compose_ha
     ) -> ProvisionCvmBuilder<'_, Safe> {
         ProvisionCvmBuilder::new(self, body.into())
     }
-    /** Provision compose file update
-
-Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
-
-`POST /api/v1/cvms/{cvm_id}/compose_file/provision`
-
-Declared error statuses: 400, 401, 403, 404, 422.*/
+    /// Provision compose file update
+    ///
+    /// Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/compose_file/provision`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422.
     pub fn provision_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6096,15 +3161,15 @@ Declared error statuses: 400, 401, 403, 404, 422.*/
     ) -> ProvisionCvmComposeFileUpdateBuilder<'_, Safe> {
         ProvisionCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Provision Eliza app
-
-Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
-
-`POST /api/v1/cvms/provision/eliza`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method for it, so there is no model to take fields from.
-
-Declared error statuses: 400, 401, 422.*/
+    /// Provision Eliza app
+    ///
+    /// Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
+    ///
+    /// `POST /api/v1/cvms/provision/eliza`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method for it, so there is no model to take fields from.
+    ///
+    /// Declared error statuses: 400, 401, 422.
     pub fn provision_cvm_for_eliza(
         &self,
         body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
@@ -6118,18 +3183,18 @@ Declared error statuses: 400, 401, 422.*/
     ) -> ProvisionCvmForElizaBuilder<'_, Safe> {
         ProvisionCvmForElizaBuilder::new(self, body.into())
     }
-    /** Redeploy CVM from a specific revision
-
-Switch/rollback a CVM to a specified app revision (compose_hash).
-
-`POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
-
-Optional parameters, set on the returned builder:
-- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 401, 403, 404, 409, 422, 465.*/
+    /// Redeploy CVM from a specific revision
+    ///
+    /// Switch/rollback a CVM to a specified app revision (compose_hash).
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 465.
     pub fn redeploy_cvm_revision(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6153,13 +3218,13 @@ Declared error statuses: 401, 403, 404, 409, 422, 465.*/
             revision_id.to_string(),
         )
     }
-    /** Refresh CVM instance ID
-
-Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
-
-`PATCH /api/v1/cvms/{cvm_id}/instance-id`
-
-Declared error statuses: 422.*/
+    /// Refresh CVM instance ID
+    ///
+    /// Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/instance-id`
+    ///
+    /// Declared error statuses: 422.
     pub fn refresh_cvm_instance_id(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6175,13 +3240,13 @@ Declared error statuses: 422.*/
     ) -> RefreshCvmInstanceIdBuilder<'_, Safe> {
         RefreshCvmInstanceIdBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Batch refresh CVM instance IDs
-
-Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
-
-`PATCH /api/v1/cvms/instance-ids`
-
-Declared error statuses: 422.*/
+    /// Batch refresh CVM instance IDs
+    ///
+    /// Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
+    ///
+    /// `PATCH /api/v1/cvms/instance-ids`
+    ///
+    /// Declared error statuses: 422.
     pub fn refresh_cvm_instance_ids(
         &self,
         body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
@@ -6195,17 +3260,17 @@ Declared error statuses: 422.*/
     ) -> RefreshCvmInstanceIdsBuilder<'_, Safe> {
         RefreshCvmInstanceIdsBuilder::new(self, body.into())
     }
-    /** Replicate CVM
-
-Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
-
-`POST /api/v1/cvms/{cvm_id}/replicas`
-
-Optional parameters, set on the returned builder:
-- `x_prepare_only`: The `x_prepare_only` parameter.
-- `body`: The request body.
-
-Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
+    /// Replicate CVM
+    ///
+    /// Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/replicas`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_prepare_only`: The `x_prepare_only` parameter.
+    /// - `body`: The request body.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
     pub fn replicate_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6219,13 +3284,13 @@ Declared error statuses: 400, 401, 403, 404, 422, 465, 500.*/
     ) -> ReplicateCvmBuilder<'_, Safe> {
         ReplicateCvmBuilder::new(self, cvm_id.to_string())
     }
-    /** Restart CVM
-
-Stops and starts CVM. Use force=true to skip graceful shutdown.
-
-`POST /api/v1/cvms/{cvm_id}/restart`
-
-Declared error statuses: 400, 401, 403, 404, 409, 422.*/
+    /// Restart CVM
+    ///
+    /// Stops and starts CVM. Use force=true to skip graceful shutdown.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/restart`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422.
     pub fn restart_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6241,13 +3306,13 @@ Declared error statuses: 400, 401, 403, 404, 409, 422.*/
     ) -> RestartCvmBuilder<'_, Safe> {
         RestartCvmBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Set port mappings
-
-Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
-
-`PUT /api/v1/cvms/{cvm_id}/ports`
-
-Declared error statuses: 400, 403, 404, 409, 422.*/
+    /// Set port mappings
+    ///
+    /// Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
+    ///
+    /// `PUT /api/v1/cvms/{cvm_id}/ports`
+    ///
+    /// Declared error statuses: 400, 403, 404, 409, 422.
     pub fn set_port_mappings(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6263,13 +3328,13 @@ Declared error statuses: 400, 403, 404, 409, 422.*/
     ) -> SetPortMappingsBuilder<'_, Safe> {
         SetPortMappingsBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Shutdown CVM
-
-Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
-
-`POST /api/v1/cvms/{cvm_id}/shutdown`
-
-Declared error statuses: 401, 403, 404, 409, 422.*/
+    /// Shutdown CVM
+    ///
+    /// Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/shutdown`
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422.
     pub fn shutdown_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6283,25 +3348,25 @@ Declared error statuses: 401, 403, 404, 409, 422.*/
     ) -> ShutdownCvmBuilder<'_, Safe> {
         ShutdownCvmBuilder::new(self, cvm_id.to_string())
     }
-    /** Start CVM
-
-Powers on a stopped CVM. GPU allocation happens during start.
-
-`POST /api/v1/cvms/{cvm_id}/start`
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use std::time::Duration;
-client.start_cvm("my-cvm-id").await?;
-// Progress goes to `tracing`; see `WaitForCvmState::on_progress` for a callback.
-client.wait_until_running("my-cvm-id", Duration::from_secs(600)).await?;
-# Ok(())
-# }
-```*/
+    /// Start CVM
+    ///
+    /// Powers on a stopped CVM. GPU allocation happens during start.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/start`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// client.start_cvm("my-cvm-id").await?;
+    /// // Progress goes to `tracing`; see `WaitForCvmState::on_progress` for a callback.
+    /// client.wait_until_running("my-cvm-id", Duration::from_secs(600)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_cvm(&self, cvm_id: impl ::std::fmt::Display) -> StartCvmBuilder<'_> {
         StartCvmBuilder::new(self, cvm_id.to_string())
     }
@@ -6312,24 +3377,24 @@ client.wait_until_running("my-cvm-id", Duration::from_secs(600)).await?;
     ) -> StartCvmBuilder<'_, Safe> {
         StartCvmBuilder::new(self, cvm_id.to_string())
     }
-    /** Force stop CVM
-
-Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
-
-`POST /api/v1/cvms/{cvm_id}/stop`
-
-Declared error statuses: 401, 403, 404, 422.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use std::time::Duration;
-client.stop_cvm("my-cvm-id").await?;
-client.wait_for_cvm_state("my-cvm-id", "stopped", Duration::from_secs(300)).await?;
-# Ok(())
-# }
-```*/
+    /// Force stop CVM
+    ///
+    /// Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/stop`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// client.stop_cvm("my-cvm-id").await?;
+    /// client.wait_for_cvm_state("my-cvm-id", "stopped", Duration::from_secs(300)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop_cvm(&self, cvm_id: impl ::std::fmt::Display) -> StopCvmBuilder<'_> {
         StopCvmBuilder::new(self, cvm_id.to_string())
     }
@@ -6340,15 +3405,15 @@ client.wait_for_cvm_state("my-cvm-id", "stopped", Duration::from_secs(300)).awai
     ) -> StopCvmBuilder<'_, Safe> {
         StopCvmBuilder::new(self, cvm_id.to_string())
     }
-    /** Submit compose file update
-
-Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
-
-`POST /api/v1/cvms/{cvm_id}/compose_file`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs provision a compose update at `/compose_file/provision` instead; none has a model for this response.
-
-Declared error statuses: 400, 401, 403, 404, 422, 503.*/
+    /// Submit compose file update
+    ///
+    /// Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/compose_file`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs provision a compose update at `/compose_file/provision` instead; none has a model for this response.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 503.
     pub fn submit_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6364,32 +3429,32 @@ Declared error statuses: 400, 401, 403, 404, 422, 503.*/
     ) -> SubmitCvmComposeFileUpdateBuilder<'_, Safe> {
         SubmitCvmComposeFileUpdateBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Update environment variables
-
-Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/envs`
-
-Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use phala_cloud::{env, types::UpdateCvmEnvsBody};
-let key = client.get_app_env_encrypt_pub_key("my-kms-id", "my-app-id").await?;
-let vars = env::parse_env_vars("API_TOKEN=new-secret\n");
-let body = UpdateCvmEnvsBody::new(env::encrypt_env_vars(&vars, &key.public_key)?)
-    .env_keys(vec!["API_TOKEN".to_owned()]);
-match client.update_cvm_envs("my-cvm-id", body).await {
-    Ok(accepted) => println!("updating: {accepted:?}"),
-    // An on-chain KMS answers 465 first: see the `precondition` module.
-    Err(e) if e.compose_hash_precondition().is_some() => println!("register the hash first"),
-    Err(e) => return Err(e.into()),
-}
-# Ok(())
-# }
-```*/
+    /// Update environment variables
+    ///
+    /// Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/envs`
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use phala_cloud::{env, types::UpdateCvmEnvsBody};
+    /// let key = client.get_app_env_encrypt_pub_key("my-kms-id", "my-app-id").await?;
+    /// let vars = env::parse_env_vars("API_TOKEN=new-secret\n");
+    /// let body = UpdateCvmEnvsBody::new(env::encrypt_env_vars(&vars, &key.public_key)?)
+    ///     .env_keys(vec!["API_TOKEN".to_owned()]);
+    /// match client.update_cvm_envs("my-cvm-id", body).await {
+    ///     Ok(accepted) => println!("updating: {accepted:?}"),
+    ///     // An on-chain KMS answers 465 first: see the `precondition` module.
+    ///     Err(e) if e.compose_hash_precondition().is_some() => println!("register the hash first"),
+    ///     Err(e) => return Err(e.into()),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_cvm_envs(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6405,11 +3470,11 @@ match client.update_cvm_envs("my-cvm-id", body).await {
     ) -> UpdateCvmEnvsBuilder<'_, Safe> {
         UpdateCvmEnvsBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Handle Update Cvm Listed
-
-`PATCH /api/v1/cvms/{cvm_id}/listed`
-
-Declared error statuses: 422.*/
+    /// Handle Update Cvm Listed
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/listed`
+    ///
+    /// Declared error statuses: 422.
     pub fn update_cvm_listed(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6425,13 +3490,13 @@ Declared error statuses: 422.*/
     ) -> UpdateCvmListedBuilder<'_, Safe> {
         UpdateCvmListedBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Handle Update Cvm Name
-
-Update CVM name with RFC 1123 validation and availability check
-
-`PATCH /api/v1/cvms/{cvm_id}/name`
-
-Declared error statuses: 422.*/
+    /// Handle Update Cvm Name
+    ///
+    /// Update CVM name with RFC 1123 validation and availability check
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/name`
+    ///
+    /// Declared error statuses: 422.
     pub fn update_cvm_name(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6447,13 +3512,13 @@ Declared error statuses: 422.*/
     ) -> UpdateCvmNameBuilder<'_, Safe> {
         UpdateCvmNameBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Handle Update Cvm Scheduled Delete
-
-Update CVM scheduled delete time
-
-`PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
-
-Declared error statuses: 422.*/
+    /// Handle Update Cvm Scheduled Delete
+    ///
+    /// Update CVM scheduled delete time
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
+    ///
+    /// Declared error statuses: 422.
     pub fn update_cvm_scheduled_delete(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6469,15 +3534,15 @@ Declared error statuses: 422.*/
     ) -> UpdateCvmScheduledDeleteBuilder<'_, Safe> {
         UpdateCvmScheduledDeleteBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Replace CVM SSH Keys
-
-Replaces the SSH keys stored for the CVM; they reach the VM at its next start, or at once with `apply_now` (which restarts it).
-
-`PUT /api/v1/cvms/{cvm_id}/ssh-keys`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`updateCvmSshKeys`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.*/
+    /// Replace CVM SSH Keys
+    ///
+    /// Replaces the SSH keys stored for the CVM; they reach the VM at its next start, or at once with `apply_now` (which restarts it).
+    ///
+    /// `PUT /api/v1/cvms/{cvm_id}/ssh-keys`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`updateCvmSshKeys`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
     pub fn update_cvm_ssh_keys(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6493,15 +3558,15 @@ Declared error statuses: 404.*/
     ) -> UpdateCvmSshKeysBuilder<'_, Safe> {
         UpdateCvmSshKeysBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
-
-Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
-
-`PATCH /api/v1/cvms/{cvm_id}/visibility`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403, 404, 409, 422, 500.*/
+    /// Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
+    ///
+    /// Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/visibility`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 500.
     #[deprecated]
     pub fn update_cvm_visibility(
         &self,
@@ -6519,18 +3584,18 @@ Declared error statuses: 401, 403, 404, 409, 422, 500.*/
     ) -> UpdateCvmVisibilityBuilder<'_, Safe> {
         UpdateCvmVisibilityBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Update Docker Compose file
-
-Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/docker-compose`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response
-- `x_transaction_hash`: Transaction hash proving on-chain registration
-- `file`: Docker Compose YAML file to upload
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
+    /// Update Docker Compose file
+    ///
+    /// Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/docker-compose`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: Compose hash from Phase 1 response
+    /// - `x_transaction_hash`: Transaction hash proving on-chain registration
+    /// - `file`: Docker Compose YAML file to upload
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
     pub fn update_docker_compose(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6544,13 +3609,13 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*
     ) -> UpdateDockerComposeBuilder<'_, Safe> {
         UpdateDockerComposeBuilder::new(self, cvm_id.to_string())
     }
-    /** Update KMS/Gateway URLs
-
-Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
-
-`PATCH /api/v1/cvms/{cvm_id}/network-config`
-
-Declared error statuses: 400, 403, 404, 422.*/
+    /// Update KMS/Gateway URLs
+    ///
+    /// Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/network-config`
+    ///
+    /// Declared error statuses: 400, 403, 404, 422.
     pub fn update_network_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6566,15 +3631,15 @@ Declared error statuses: 400, 403, 404, 422.*/
     ) -> UpdateNetworkConfigBuilder<'_, Safe> {
         UpdateNetworkConfigBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Update OS image
-
-Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
-
-`PATCH /api/v1/cvms/{cvm_id}/os-image`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and every Phala SDK discards this body (the JavaScript SDK says there is none).
-
-Declared error statuses: 400, 401, 403, 404, 409, 422.*/
+    /// Update OS image
+    ///
+    /// Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/os-image`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and every Phala SDK discards this body (the JavaScript SDK says there is none).
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422.
     pub fn update_os_image(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6590,18 +3655,18 @@ Declared error statuses: 400, 401, 403, 404, 409, 422.*/
     ) -> UpdateOsImageBuilder<'_, Safe> {
         UpdateOsImageBuilder::new(self, cvm_id.to_string(), body.into())
     }
-    /** Update pre-launch script
-
-Replaces the pre-launch script and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/pre-launch-script`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response
-- `x_transaction_hash`: Transaction hash proving on-chain registration
-- `file`: Shell script file to upload
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*/
+    /// Update pre-launch script
+    ///
+    /// Replaces the pre-launch script and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: Compose hash from Phase 1 response
+    /// - `x_transaction_hash`: Transaction hash proving on-chain registration
+    /// - `file`: Shell script file to upload
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
     pub fn update_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6615,19 +3680,19 @@ Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.*
     ) -> UpdatePreLaunchScriptBuilder<'_, Safe> {
         UpdatePreLaunchScriptBuilder::new(self, cvm_id.to_string())
     }
-    /** Upgrade Pre-Launch Script To Latest Official
-
-Replaces the CVM's pre-launch script with the newest official one (the server holds its text; the request has no body). For an on-chain KMS the first call answers 465 with the compose hash to register; after registering it, call again with `x_compose_hash` and `x_transaction_hash`.
-
-`POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `upgrade_pre_launch_script`, JavaScript `upgradePreLaunchScript`, Go `UpgradePreLaunchScript`) by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: The compose hash the 465 answer gave (second call only).
-- `x_transaction_hash`: The transaction that registered it on chain (second call only).
-
-Declared error statuses: 404, 465.*/
+    /// Upgrade Pre-Launch Script To Latest Official
+    ///
+    /// Replaces the CVM's pre-launch script with the newest official one (the server holds its text; the request has no body). For an on-chain KMS the first call answers 465 with the compose hash to register; after registering it, call again with `x_compose_hash` and `x_transaction_hash`.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `upgrade_pre_launch_script`, JavaScript `upgradePreLaunchScript`, Go `UpgradePreLaunchScript`) by an overlay in `spec/overlays/`.
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: The compose hash the 465 answer gave (second call only).
+    /// - `x_transaction_hash`: The transaction that registered it on chain (second call only).
+    ///
+    /// Declared error statuses: 404, 465.
     pub fn upgrade_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6642,19 +3707,19 @@ Declared error statuses: 404, 465.*/
         UpgradePreLaunchScriptBuilder::new(self, cvm_id.to_string())
     }
 }
-/** # CVMs
-
-The operations tagged `CVMs`, blocking; [`crate::tags::cvms`] lists them.*/
+/// # CVMs
+///
+/// The operations tagged `CVMs`, blocking; [`crate::tags::cvms`] lists them.
 impl blocking::PhalaCloud {
-    /** Batch stop CVMs
-
-Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
-
-`POST /api/v1/cvms/batch-stop`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Batch stop CVMs
+    ///
+    /// Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
+    ///
+    /// `POST /api/v1/cvms/batch-stop`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn batch_stop_cvms(
         &self,
         body: impl ::std::convert::Into<types::BatchStopRequest>,
@@ -6668,15 +3733,15 @@ Blocking: `send()` returns the result.*/
     ) -> BatchStopCvmsBuilder<'_, BlockingSafe> {
         BatchStopCvmsBuilder::new(self.inner(), body.into())
     }
-    /** Cancel in-progress CVM operation
-
-Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
-
-`POST /api/v1/cvms/{cvm_id}/operations/cancel`
-
-Declared error statuses: 401, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Cancel in-progress CVM operation
+    ///
+    /// Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/operations/cancel`
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn cancel_cvm_operation(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6690,17 +3755,17 @@ Blocking: `send()` returns the result.*/
     ) -> CancelCvmOperationBuilder<'_, BlockingSafe> {
         CancelCvmOperationBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Check if a CVM's deployment is allowed on-chain
-
-Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
-
-`POST /api/v1/cvms/{cvm_id}/is-allowed`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Check if a CVM's deployment is allowed on-chain
+    ///
+    /// Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/is-allowed`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn check_cvm_is_allowed(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6716,17 +3781,17 @@ Blocking: `send()` returns the result.*/
     ) -> CheckCvmIsAllowedBuilder<'_, BlockingSafe> {
         CheckCvmIsAllowedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Trigger compose file update
-
-Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
-
-`PATCH /api/v1/cvms/{cvm_id}/compose_file`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and every upstream SDK discards this body (the Python SDK 0.2.0's `commit_cvm_compose_file_update` returns `None`), so there is no model.
-
-Declared error statuses: 400, 401, 403, 404, 422, 503.
-
-Blocking: `send()` returns the result.*/
+    /// Trigger compose file update
+    ///
+    /// Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/compose_file`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and every upstream SDK discards this body (the Python SDK 0.2.0's `commit_cvm_compose_file_update` returns `None`), so there is no model.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 503.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn commit_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6750,15 +3815,15 @@ Blocking: `send()` returns the result.*/
             body.into(),
         )
     }
-    /** Create CVM from provision
-
-Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
-
-`POST /api/v1/cvms`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result. [`PhalaCloud::commit_cvm_provision`](crate::PhalaCloud::commit_cvm_provision) has an example.*/
+    /// Create CVM from provision
+    ///
+    /// Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
+    ///
+    /// `POST /api/v1/cvms`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::commit_cvm_provision`](crate::PhalaCloud::commit_cvm_provision) has an example.
     pub fn commit_cvm_provision(
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
@@ -6772,20 +3837,20 @@ Blocking: `send()` returns the result. [`PhalaCloud::commit_cvm_provision`](crat
     ) -> CommitCvmProvisionBuilder<'_, BlockingSafe> {
         CommitCvmProvisionBuilder::new(self.inner(), body.into())
     }
-    /** Commit CVM replica (token-based, no auth required)
-
-Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
-
-`POST /api/v1/cvms/{cvm_id}/commit-replica`
-
-Optional parameters, set on the returned builder:
-- `token`: Commit token (alternative to body.token)
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Commit CVM replica (token-based, no auth required)
+    ///
+    /// Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/commit-replica`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `token`: Commit token (alternative to body.token)
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn commit_cvm_replica(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6801,18 +3866,18 @@ Blocking: `send()` returns the result.*/
     ) -> CommitCvmReplicaBuilder<'_, BlockingSafe> {
         CommitCvmReplicaBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Commit CVM update (token-based, no auth required)
-
-Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
-
-`POST /api/v1/cvms/{cvm_id}/commit-update`
-
-Optional parameters, set on the returned builder:
-- `token`: Commit token (alternative to body.token)
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Commit CVM update (token-based, no auth required)
+    ///
+    /// Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/commit-update`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `token`: Commit token (alternative to body.token)
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn commit_cvm_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6828,15 +3893,15 @@ Blocking: `send()` returns the result.*/
     ) -> CommitCvmUpdateBuilder<'_, BlockingSafe> {
         CommitCvmUpdateBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Create GPU workload CVM
-
-Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
-
-`POST /api/v1/cvms/workload`
-
-Declared error statuses: 400, 401, 409, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Create GPU workload CVM
+    ///
+    /// Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
+    ///
+    /// `POST /api/v1/cvms/workload`
+    ///
+    /// Declared error statuses: 400, 401, 409, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn create_cvm_for_workload(
         &self,
         body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
@@ -6850,15 +3915,15 @@ Blocking: `send()` returns the result.*/
     ) -> CreateCvmForWorkloadBuilder<'_, BlockingSafe> {
         CreateCvmForWorkloadBuilder::new(self.inner(), body.into())
     }
-    /** Create Eliza from provision
-
-Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
-
-`POST /api/v1/cvms/eliza`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Create Eliza from provision
+    ///
+    /// Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
+    ///
+    /// `POST /api/v1/cvms/eliza`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn create_eliza_from_provision(
         &self,
         body: impl ::std::convert::Into<types::CreateTappRequest>,
@@ -6872,15 +3937,15 @@ Blocking: `send()` returns the result.*/
     ) -> CreateElizaFromProvisionBuilder<'_, BlockingSafe> {
         CreateElizaFromProvisionBuilder::new(self.inner(), body.into())
     }
-    /** Delete CVM
-
-Stops and permanently deletes CVM. Data is not recoverable.
-
-`DELETE /api/v1/cvms/{cvm_id}`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Delete CVM
+    ///
+    /// Stops and permanently deletes CVM. Data is not recoverable.
+    ///
+    /// `DELETE /api/v1/cvms/{cvm_id}`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn delete_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6894,15 +3959,15 @@ Blocking: `send()` returns the result.*/
     ) -> DeleteCvmBuilder<'_, BlockingSafe> {
         DeleteCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Diagnose custom domain DNS
-
-Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
-
-`POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
-
-Declared error statuses: 400, 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Diagnose custom domain DNS
+    ///
+    /// Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn diagnose_custom_domains(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6918,15 +3983,15 @@ Blocking: `send()` returns the result.*/
     ) -> DiagnoseCustomDomainsBuilder<'_, BlockingSafe> {
         DiagnoseCustomDomainsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** List available OS images
-
-Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
-
-`GET /api/v1/cvms/{cvm_id}/available-os-images`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// List available OS images
+    ///
+    /// Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/available-os-images`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_available_os_images(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6940,17 +4005,17 @@ Blocking: `send()` returns the result.*/
     ) -> GetAvailableOsImagesBuilder<'_, BlockingSafe> {
         GetAvailableOsImagesBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get commit token info (no auth required)
-
-Read-only lookup of commit token metadata for the confirm-update page.
-
-`GET /api/v1/cvms/{cvm_id}/commit-update`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get commit token info (no auth required)
+    ///
+    /// Read-only lookup of commit token metadata for the confirm-update page.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/commit-update`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_commit_update_info(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6966,15 +4031,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetCommitUpdateInfoBuilder<'_, BlockingSafe> {
         GetCommitUpdateInfoBuilder::new(self.inner(), cvm_id.to_string(), token.into())
     }
-    /** Get CVM attestation
-
-Returns TEE attestation data including TCB info and app certificates.
-
-`GET /api/v1/cvms/{cvm_id}/attestation`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get CVM attestation
+    ///
+    /// Returns TEE attestation data including TCB info and app certificates.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/attestation`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_attestation(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -6988,18 +4053,18 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmAttestationBuilder<'_, BlockingSafe> {
         GetCvmAttestationBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get raw compose file
-
-Returns the complete compose file as JSON or raw text based on query param.
-
-`GET /api/v1/cvms/{cvm_id}/compose_file`
-
-Optional parameters, set on the returned builder:
-- `raw`: The `raw` parameter.
-
-Declared error statuses: 401, 403, 404, 422, 500.
-
-Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_compose_file`](crate::PhalaCloud::get_cvm_compose_file) has an example.*/
+    /// Get raw compose file
+    ///
+    /// Returns the complete compose file as JSON or raw text based on query param.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/compose_file`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `raw`: The `raw` parameter.
+    ///
+    /// Declared error statuses: 401, 403, 404, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_compose_file`](crate::PhalaCloud::get_cvm_compose_file) has an example.
     pub fn get_cvm_compose_file(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7013,17 +4078,17 @@ Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_compose_file`](crat
     ) -> GetCvmComposeFileBuilder<'_, BlockingSafe> {
         GetCvmComposeFileBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get CVM composition (deprecated)
-
-Deprecated. Returns container composition and runtime config.
-
-`GET /api/v1/cvms/{cvm_id}/composition`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get CVM composition (deprecated)
+    ///
+    /// Deprecated. Returns container composition and runtime config.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/composition`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     #[deprecated]
     pub fn get_cvm_containers_stats(
         &self,
@@ -7039,15 +4104,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmContainersStatsBuilder<'_, BlockingSafe> {
         GetCvmContainersStatsBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get Docker Compose file
-
-Returns the raw Docker Compose YAML content from the CVM configuration.
-
-`GET /api/v1/cvms/{cvm_id}/docker-compose.yml`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get Docker Compose file
+    ///
+    /// Returns the raw Docker Compose YAML content from the CVM configuration.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/docker-compose.yml`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_docker_compose(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7061,15 +4126,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmDockerComposeBuilder<'_, BlockingSafe> {
         GetCvmDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get CVM details
-
-Returns full CVM details including status, network info, and KMS configuration.
-
-`GET /api/v1/cvms/{cvm_id}`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_info`](crate::PhalaCloud::get_cvm_info) has an example.*/
+    /// Get CVM details
+    ///
+    /// Returns full CVM details including status, network info, and KMS configuration.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_info`](crate::PhalaCloud::get_cvm_info) has an example.
     pub fn get_cvm_info(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7083,21 +4148,21 @@ Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_info`](crate::Phala
     ) -> GetCvmInfoBuilder<'_, BlockingSafe> {
         GetCvmInfoBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** List CVMs (paginated)
-
-Returns paginated CVMs in current workspace with total count.
-
-`GET /api/v1/cvms/paginated`
-
-Optional parameters, set on the returned builder:
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (max 100)
-- `teepod_id`: Filter by node ID (admin only)
-- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
-
-Declared error statuses: 401, 422.
-
-Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_list`](crate::PhalaCloud::get_cvm_list) has an example.*/
+    /// List CVMs (paginated)
+    ///
+    /// Returns paginated CVMs in current workspace with total count.
+    ///
+    /// `GET /api/v1/cvms/paginated`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page (max 100)
+    /// - `teepod_id`: Filter by node ID (admin only)
+    /// - `user_id`: Filter by owner (admin only). Use '0' for unassigned.
+    ///
+    /// Declared error statuses: 401, 422.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_list`](crate::PhalaCloud::get_cvm_list) has an example.
     pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_, Blocking> {
         GetCvmListBuilder::new(self.inner())
     }
@@ -7105,15 +4170,15 @@ Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_list`](crate::Phala
     pub fn safe_get_cvm_list(&self) -> GetCvmListBuilder<'_, BlockingSafe> {
         GetCvmListBuilder::new(self.inner())
     }
-    /** Get CVM network info
-
-Returns network status including internal IP, handshake time, and public URLs.
-
-`GET /api/v1/cvms/{cvm_id}/network`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get CVM network info
+    ///
+    /// Returns network status including internal IP, handshake time, and public URLs.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/network`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_network(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7127,22 +4192,22 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmNetworkBuilder<'_, BlockingSafe> {
         GetCvmNetworkBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** List CVM operations
-
-Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
-
-`GET /api/v1/cvms/{cvm_id}/operations`
-
-Optional parameters, set on the returned builder:
-- `cursor`: Opaque cursor from previous response
-- `end_time`: Include operations started before this UTC time
-- `limit`: Page size
-- `operation_types`: Filter by operation types (e.g. compose_update, power_on)
-- `start_time`: Include operations started after this UTC time
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// List CVM operations
+    ///
+    /// Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/operations`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `cursor`: Opaque cursor from previous response
+    /// - `end_time`: Include operations started before this UTC time
+    /// - `limit`: Page size
+    /// - `operation_types`: Filter by operation types (e.g. compose_update, power_on)
+    /// - `start_time`: Include operations started after this UTC time
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_operations(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7156,15 +4221,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmOperationsBuilder<'_, BlockingSafe> {
         GetCvmOperationsBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get pre-launch script
-
-Returns the shell script that runs before containers start.
-
-`GET /api/v1/cvms/{cvm_id}/pre-launch-script`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get pre-launch script
+    ///
+    /// Returns the shell script that runs before containers start.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/pre-launch-script`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7178,17 +4243,17 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmPreLaunchScriptBuilder<'_, BlockingSafe> {
         GetCvmPreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get CVM SSH Keys
-
-The SSH keys stored for the CVM.
-
-`GET /api/v1/cvms/{cvm_id}/ssh-keys`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`getCvmSshKeys`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.
-
-Blocking: `send()` returns the result.*/
+    /// Get CVM SSH Keys
+    ///
+    /// The SSH keys stored for the CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/ssh-keys`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`getCvmSshKeys`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_ssh_keys(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7202,31 +4267,31 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmSshKeysBuilder<'_, BlockingSafe> {
         GetCvmSshKeysBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Handle Get Cvm State
-
-Get CVM state. Supports two modes:
-
-1. Immediate mode (no target): Returns current state immediately
-2. SSE mode (with target): Streams state updates until status matches target or timeout
-
-Example:
-   GET /cvms/{cvm_id}/state - Returns current state
-   GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
-
-SSE connection limit: 5 concurrent connections per user
-
-`GET /api/v1/cvms/{cvm_id}/state`
-
-Optional parameters, set on the returned builder:
-- `interval`: Polling interval in seconds (5-30)
-- `target`: Target status to wait for. If specified, returns SSE stream.
-- `timeout`: Maximum wait time in seconds (10-600)
-
-The Python SDK also calls this operation `watch_cvm_state`.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Handle Get Cvm State
+    ///
+    /// Get CVM state. Supports two modes:
+    ///
+    /// 1. Immediate mode (no target): Returns current state immediately
+    /// 2. SSE mode (with target): Streams state updates until status matches target or timeout
+    ///
+    /// Example:
+    ///    GET /cvms/{cvm_id}/state - Returns current state
+    ///    GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
+    ///
+    /// SSE connection limit: 5 concurrent connections per user
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/state`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `interval`: Polling interval in seconds (5-30)
+    /// - `target`: Target status to wait for. If specified, returns SSE stream.
+    /// - `timeout`: Maximum wait time in seconds (10-600)
+    ///
+    /// The Python SDK also calls this operation `watch_cvm_state`.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_state(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7240,15 +4305,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmStateBuilder<'_, BlockingSafe> {
         GetCvmStateBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get CVM system stats
-
-Returns live system metrics (CPU, memory, disk) from the running CVM.
-
-`GET /api/v1/cvms/{cvm_id}/stats`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get CVM system stats
+    ///
+    /// Returns live system metrics (CPU, memory, disk) from the running CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/stats`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_stats(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7262,18 +4327,18 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmStatsBuilder<'_, BlockingSafe> {
         GetCvmStatsBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Handle Batch Cvm Status
-
-Batch query CVM real-time status.
-
-Groups by teepod and queries in parallel, returns status updates with
-complete async operation information.
-
-`POST /api/v1/status/batch`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Handle Batch Cvm Status
+    ///
+    /// Batch query CVM real-time status.
+    ///
+    /// Groups by teepod and queries in parallel, returns status updates with
+    /// complete async operation information.
+    ///
+    /// `POST /api/v1/status/batch`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_status_batch(
         &self,
         body: impl ::std::convert::Into<types::BatchStatusRequest>,
@@ -7287,15 +4352,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmStatusBatchBuilder<'_, BlockingSafe> {
         GetCvmStatusBatchBuilder::new(self.inner(), body.into())
     }
-    /** Get CVM user config
-
-Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
-
-`GET /api/v1/cvms/{cvm_id}/user_config`
-
-Declared error statuses: 400, 401, 404, 422, 502.
-
-Blocking: `send()` returns the result.*/
+    /// Get CVM user config
+    ///
+    /// Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/user_config`
+    ///
+    /// Declared error statuses: 400, 401, 404, 422, 502.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_user_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7309,15 +4374,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetCvmUserConfigBuilder<'_, BlockingSafe> {
         GetCvmUserConfigBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get firewall availability for this CVM's node
-
-Checks teescope capabilities.firewall on the node hosting this CVM.
-
-`GET /api/v1/cvms/{cvm_id}/firewall-status`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get firewall availability for this CVM's node
+    ///
+    /// Checks teescope capabilities.firewall on the node hosting this CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/firewall-status`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_firewall_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7331,15 +4396,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetFirewallStatusBuilder<'_, BlockingSafe> {
         GetFirewallStatusBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get network configuration
-
-Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
-
-`GET /api/v1/cvms/{cvm_id}/network-config`
-
-Declared error statuses: 404, 422, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Get network configuration
+    ///
+    /// Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/network-config`
+    ///
+    /// Declared error statuses: 404, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_network_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7353,17 +4418,17 @@ Blocking: `send()` returns the result.*/
     ) -> GetNetworkConfigBuilder<'_, BlockingSafe> {
         GetNetworkConfigBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get operation status
-
-Returns current in-progress operation details including Celery task status.
-
-`GET /api/v1/cvms/{cvm_id}/operation-status`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get operation status
+    ///
+    /// Returns current in-progress operation details including Celery task status.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/operation-status`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_operation_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7377,15 +4442,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetOperationStatusBuilder<'_, BlockingSafe> {
         GetOperationStatusBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get port mappings
-
-Returns persisted port mappings for this CVM.
-
-`GET /api/v1/cvms/{cvm_id}/ports`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get port mappings
+    ///
+    /// Returns persisted port mappings for this CVM.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/ports`
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_port_mappings(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7399,17 +4464,17 @@ Blocking: `send()` returns the result.*/
     ) -> GetPortMappingsBuilder<'_, BlockingSafe> {
         GetPortMappingsBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Get Pre-Launch Script Upgrade Status
-
-Whether the CVM runs the newest official pre-launch script.
-
-`GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `get_pre_launch_script_upgrade_status`, JavaScript `getPreLaunchScriptUpgradeStatus`, Go `GetPreLaunchScriptUpgradeStatus`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.
-
-Blocking: `send()` returns the result.*/
+    /// Get Pre-Launch Script Upgrade Status
+    ///
+    /// Whether the CVM runs the newest official pre-launch script.
+    ///
+    /// `GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `get_pre_launch_script_upgrade_status`, JavaScript `getPreLaunchScriptUpgradeStatus`, Go `GetPreLaunchScriptUpgradeStatus`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_pre_launch_script_upgrade_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7423,19 +4488,19 @@ Blocking: `send()` returns the result.*/
     ) -> GetPreLaunchScriptUpgradeStatusBuilder<'_, BlockingSafe> {
         GetPreLaunchScriptUpgradeStatusBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** List CVMs
-
-Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
-
-`GET /api/v1/cvms`
-
-Optional parameters, set on the returned builder:
-- `teepod_id`: Filter by node ID (admin only)
-- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
-
-Declared error statuses: 401, 422.
-
-Blocking: `send()` returns the result.*/
+    /// List CVMs
+    ///
+    /// Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
+    ///
+    /// `GET /api/v1/cvms`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `teepod_id`: Filter by node ID (admin only)
+    /// - `user_id`: Filter by owner (admin only). Use '0' for unassigned.
+    ///
+    /// Declared error statuses: 401, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_cvms(&self) -> ListCvmsBuilder<'_, Blocking> {
         ListCvmsBuilder::new(self.inner())
     }
@@ -7443,22 +4508,22 @@ Blocking: `send()` returns the result.*/
     pub fn safe_list_cvms(&self) -> ListCvmsBuilder<'_, BlockingSafe> {
         ListCvmsBuilder::new(self.inner())
     }
-    /** Update CVM
-
-Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
-- `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
-- `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
-
-The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
-
-Blocking: `send()` returns the result.*/
+    /// Update CVM
+    ///
+    /// Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
+    /// - `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
+    /// - `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
+    ///
+    /// The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn patch_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7474,15 +4539,15 @@ Blocking: `send()` returns the result.*/
     ) -> PatchCvmBuilder<'_, BlockingSafe> {
         PatchCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Provision DStack app
-
-Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
-
-`POST /api/v1/cvms/provision`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result. [`PhalaCloud::provision_cvm`](crate::PhalaCloud::provision_cvm) has an example.*/
+    /// Provision DStack app
+    ///
+    /// Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
+    ///
+    /// `POST /api/v1/cvms/provision`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::provision_cvm`](crate::PhalaCloud::provision_cvm) has an example.
     pub fn provision_cvm(
         &self,
         body: impl ::std::convert::Into<types::ProvisionDstackAppRequestV2>,
@@ -7496,15 +4561,15 @@ Blocking: `send()` returns the result. [`PhalaCloud::provision_cvm`](crate::Phal
     ) -> ProvisionCvmBuilder<'_, BlockingSafe> {
         ProvisionCvmBuilder::new(self.inner(), body.into())
     }
-    /** Provision compose file update
-
-Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
-
-`POST /api/v1/cvms/{cvm_id}/compose_file/provision`
-
-Declared error statuses: 400, 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Provision compose file update
+    ///
+    /// Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/compose_file/provision`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn provision_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7528,17 +4593,17 @@ Blocking: `send()` returns the result.*/
             body.into(),
         )
     }
-    /** Provision Eliza app
-
-Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
-
-`POST /api/v1/cvms/provision/eliza`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method for it, so there is no model to take fields from.
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Provision Eliza app
+    ///
+    /// Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
+    ///
+    /// `POST /api/v1/cvms/provision/eliza`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method for it, so there is no model to take fields from.
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn provision_cvm_for_eliza(
         &self,
         body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
@@ -7552,20 +4617,20 @@ Blocking: `send()` returns the result.*/
     ) -> ProvisionCvmForElizaBuilder<'_, BlockingSafe> {
         ProvisionCvmForElizaBuilder::new(self.inner(), body.into())
     }
-    /** Redeploy CVM from a specific revision
-
-Switch/rollback a CVM to a specified app revision (compose_hash).
-
-`POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
-
-Optional parameters, set on the returned builder:
-- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
-
-Declared error statuses: 401, 403, 404, 409, 422, 465.
-
-Blocking: `send()` returns the result.*/
+    /// Redeploy CVM from a specific revision
+    ///
+    /// Switch/rollback a CVM to a specified app revision (compose_hash).
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 465.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn redeploy_cvm_revision(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7589,15 +4654,15 @@ Blocking: `send()` returns the result.*/
             revision_id.to_string(),
         )
     }
-    /** Refresh CVM instance ID
-
-Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
-
-`PATCH /api/v1/cvms/{cvm_id}/instance-id`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Refresh CVM instance ID
+    ///
+    /// Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/instance-id`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn refresh_cvm_instance_id(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7613,15 +4678,15 @@ Blocking: `send()` returns the result.*/
     ) -> RefreshCvmInstanceIdBuilder<'_, BlockingSafe> {
         RefreshCvmInstanceIdBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Batch refresh CVM instance IDs
-
-Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
-
-`PATCH /api/v1/cvms/instance-ids`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Batch refresh CVM instance IDs
+    ///
+    /// Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
+    ///
+    /// `PATCH /api/v1/cvms/instance-ids`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn refresh_cvm_instance_ids(
         &self,
         body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
@@ -7635,19 +4700,19 @@ Blocking: `send()` returns the result.*/
     ) -> RefreshCvmInstanceIdsBuilder<'_, BlockingSafe> {
         RefreshCvmInstanceIdsBuilder::new(self.inner(), body.into())
     }
-    /** Replicate CVM
-
-Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
-
-`POST /api/v1/cvms/{cvm_id}/replicas`
-
-Optional parameters, set on the returned builder:
-- `x_prepare_only`: The `x_prepare_only` parameter.
-- `body`: The request body.
-
-Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Replicate CVM
+    ///
+    /// Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/replicas`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_prepare_only`: The `x_prepare_only` parameter.
+    /// - `body`: The request body.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn replicate_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7661,15 +4726,15 @@ Blocking: `send()` returns the result.*/
     ) -> ReplicateCvmBuilder<'_, BlockingSafe> {
         ReplicateCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Restart CVM
-
-Stops and starts CVM. Use force=true to skip graceful shutdown.
-
-`POST /api/v1/cvms/{cvm_id}/restart`
-
-Declared error statuses: 400, 401, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Restart CVM
+    ///
+    /// Stops and starts CVM. Use force=true to skip graceful shutdown.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/restart`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn restart_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7685,15 +4750,15 @@ Blocking: `send()` returns the result.*/
     ) -> RestartCvmBuilder<'_, BlockingSafe> {
         RestartCvmBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Set port mappings
-
-Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
-
-`PUT /api/v1/cvms/{cvm_id}/ports`
-
-Declared error statuses: 400, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Set port mappings
+    ///
+    /// Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
+    ///
+    /// `PUT /api/v1/cvms/{cvm_id}/ports`
+    ///
+    /// Declared error statuses: 400, 403, 404, 409, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn set_port_mappings(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7709,15 +4774,15 @@ Blocking: `send()` returns the result.*/
     ) -> SetPortMappingsBuilder<'_, BlockingSafe> {
         SetPortMappingsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Shutdown CVM
-
-Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
-
-`POST /api/v1/cvms/{cvm_id}/shutdown`
-
-Declared error statuses: 401, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Shutdown CVM
+    ///
+    /// Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/shutdown`
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn shutdown_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7731,15 +4796,15 @@ Blocking: `send()` returns the result.*/
     ) -> ShutdownCvmBuilder<'_, BlockingSafe> {
         ShutdownCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Start CVM
-
-Powers on a stopped CVM. GPU allocation happens during start.
-
-`POST /api/v1/cvms/{cvm_id}/start`
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
-
-Blocking: `send()` returns the result. [`PhalaCloud::start_cvm`](crate::PhalaCloud::start_cvm) has an example.*/
+    /// Start CVM
+    ///
+    /// Powers on a stopped CVM. GPU allocation happens during start.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/start`
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::start_cvm`](crate::PhalaCloud::start_cvm) has an example.
     pub fn start_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7753,15 +4818,15 @@ Blocking: `send()` returns the result. [`PhalaCloud::start_cvm`](crate::PhalaClo
     ) -> StartCvmBuilder<'_, BlockingSafe> {
         StartCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Force stop CVM
-
-Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
-
-`POST /api/v1/cvms/{cvm_id}/stop`
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result. [`PhalaCloud::stop_cvm`](crate::PhalaCloud::stop_cvm) has an example.*/
+    /// Force stop CVM
+    ///
+    /// Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/stop`
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::stop_cvm`](crate::PhalaCloud::stop_cvm) has an example.
     pub fn stop_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7775,17 +4840,17 @@ Blocking: `send()` returns the result. [`PhalaCloud::stop_cvm`](crate::PhalaClou
     ) -> StopCvmBuilder<'_, BlockingSafe> {
         StopCvmBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Submit compose file update
-
-Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
-
-`POST /api/v1/cvms/{cvm_id}/compose_file`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs provision a compose update at `/compose_file/provision` instead; none has a model for this response.
-
-Declared error statuses: 400, 401, 403, 404, 422, 503.
-
-Blocking: `send()` returns the result.*/
+    /// Submit compose file update
+    ///
+    /// Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/compose_file`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs provision a compose update at `/compose_file/provision` instead; none has a model for this response.
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 422, 503.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn submit_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7809,15 +4874,15 @@ Blocking: `send()` returns the result.*/
             body.into(),
         )
     }
-    /** Update environment variables
-
-Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/envs`
-
-Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
-
-Blocking: `send()` returns the result. [`PhalaCloud::update_cvm_envs`](crate::PhalaCloud::update_cvm_envs) has an example.*/
+    /// Update environment variables
+    ///
+    /// Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/envs`
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::update_cvm_envs`](crate::PhalaCloud::update_cvm_envs) has an example.
     pub fn update_cvm_envs(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7833,13 +4898,13 @@ Blocking: `send()` returns the result. [`PhalaCloud::update_cvm_envs`](crate::Ph
     ) -> UpdateCvmEnvsBuilder<'_, BlockingSafe> {
         UpdateCvmEnvsBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Handle Update Cvm Listed
-
-`PATCH /api/v1/cvms/{cvm_id}/listed`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Handle Update Cvm Listed
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/listed`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_cvm_listed(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7855,15 +4920,15 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateCvmListedBuilder<'_, BlockingSafe> {
         UpdateCvmListedBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Handle Update Cvm Name
-
-Update CVM name with RFC 1123 validation and availability check
-
-`PATCH /api/v1/cvms/{cvm_id}/name`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Handle Update Cvm Name
+    ///
+    /// Update CVM name with RFC 1123 validation and availability check
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/name`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_cvm_name(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7879,15 +4944,15 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateCvmNameBuilder<'_, BlockingSafe> {
         UpdateCvmNameBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Handle Update Cvm Scheduled Delete
-
-Update CVM scheduled delete time
-
-`PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Handle Update Cvm Scheduled Delete
+    ///
+    /// Update CVM scheduled delete time
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_cvm_scheduled_delete(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7911,17 +4976,17 @@ Blocking: `send()` returns the result.*/
             body.into(),
         )
     }
-    /** Replace CVM SSH Keys
-
-Replaces the SSH keys stored for the CVM; they reach the VM at its next start, or at once with `apply_now` (which restarts it).
-
-`PUT /api/v1/cvms/{cvm_id}/ssh-keys`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`updateCvmSshKeys`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.
-
-Blocking: `send()` returns the result.*/
+    /// Replace CVM SSH Keys
+    ///
+    /// Replaces the SSH keys stored for the CVM; they reach the VM at its next start, or at once with `apply_now` (which restarts it).
+    ///
+    /// `PUT /api/v1/cvms/{cvm_id}/ssh-keys`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`updateCvmSshKeys`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_cvm_ssh_keys(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7937,17 +5002,17 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateCvmSshKeysBuilder<'_, BlockingSafe> {
         UpdateCvmSshKeysBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
-
-Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
-
-`PATCH /api/v1/cvms/{cvm_id}/visibility`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403, 404, 409, 422, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
+    ///
+    /// Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/visibility`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401, 403, 404, 409, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     #[deprecated]
     pub fn update_cvm_visibility(
         &self,
@@ -7965,20 +5030,20 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateCvmVisibilityBuilder<'_, BlockingSafe> {
         UpdateCvmVisibilityBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Update Docker Compose file
-
-Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/docker-compose`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response
-- `x_transaction_hash`: Transaction hash proving on-chain registration
-- `file`: Docker Compose YAML file to upload
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Update Docker Compose file
+    ///
+    /// Replaces the docker-compose.yml and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/docker-compose`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: Compose hash from Phase 1 response
+    /// - `x_transaction_hash`: Transaction hash proving on-chain registration
+    /// - `file`: Docker Compose YAML file to upload
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_docker_compose(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -7992,15 +5057,15 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateDockerComposeBuilder<'_, BlockingSafe> {
         UpdateDockerComposeBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Update KMS/Gateway URLs
-
-Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
-
-`PATCH /api/v1/cvms/{cvm_id}/network-config`
-
-Declared error statuses: 400, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Update KMS/Gateway URLs
+    ///
+    /// Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/network-config`
+    ///
+    /// Declared error statuses: 400, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_network_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -8016,17 +5081,17 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateNetworkConfigBuilder<'_, BlockingSafe> {
         UpdateNetworkConfigBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Update OS image
-
-Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
-
-`PATCH /api/v1/cvms/{cvm_id}/os-image`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and every Phala SDK discards this body (the JavaScript SDK says there is none).
-
-Declared error statuses: 400, 401, 403, 404, 409, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Update OS image
+    ///
+    /// Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/os-image`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and every Phala SDK discards this body (the JavaScript SDK says there is none).
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_os_image(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -8042,20 +5107,20 @@ Blocking: `send()` returns the result.*/
     ) -> UpdateOsImageBuilder<'_, BlockingSafe> {
         UpdateOsImageBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
-    /** Update pre-launch script
-
-Replaces the pre-launch script and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-`PATCH /api/v1/cvms/{cvm_id}/pre-launch-script`
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: Compose hash from Phase 1 response
-- `x_transaction_hash`: Transaction hash proving on-chain registration
-- `file`: Shell script file to upload
-
-Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Update pre-launch script
+    ///
+    /// Replaces the pre-launch script and restarts the CVM. For contract-owned KMS, requires two-phase flow with on-chain hash registration.
+    ///
+    /// `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: Compose hash from Phase 1 response
+    /// - `x_transaction_hash`: Transaction hash proving on-chain registration
+    /// - `file`: Shell script file to upload
+    ///
+    /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -8069,21 +5134,21 @@ Blocking: `send()` returns the result.*/
     ) -> UpdatePreLaunchScriptBuilder<'_, BlockingSafe> {
         UpdatePreLaunchScriptBuilder::new(self.inner(), cvm_id.to_string())
     }
-    /** Upgrade Pre-Launch Script To Latest Official
-
-Replaces the CVM's pre-launch script with the newest official one (the server holds its text; the request has no body). For an on-chain KMS the first call answers 465 with the compose hash to register; after registering it, call again with `x_compose_hash` and `x_transaction_hash`.
-
-`POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `upgrade_pre_launch_script`, JavaScript `upgradePreLaunchScript`, Go `UpgradePreLaunchScript`) by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `x_compose_hash`: The compose hash the 465 answer gave (second call only).
-- `x_transaction_hash`: The transaction that registered it on chain (second call only).
-
-Declared error statuses: 404, 465.
-
-Blocking: `send()` returns the result.*/
+    /// Upgrade Pre-Launch Script To Latest Official
+    ///
+    /// Replaces the CVM's pre-launch script with the newest official one (the server holds its text; the request has no body). For an on-chain KMS the first call answers 465 with the compose hash to register; after registering it, call again with `x_compose_hash` and `x_transaction_hash`.
+    ///
+    /// `POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream Phala SDKs (Python `upgrade_pre_launch_script`, JavaScript `upgradePreLaunchScript`, Go `UpgradePreLaunchScript`) by an overlay in `spec/overlays/`.
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `x_compose_hash`: The compose hash the 465 answer gave (second call only).
+    /// - `x_transaction_hash`: The transaction that registered it on chain (second call only).
+    ///
+    /// Declared error statuses: 404, 465.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn upgrade_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,

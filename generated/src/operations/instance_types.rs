@@ -3,181 +3,78 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
 use crate::types;
 /// A `GET /api/v1/instance-types` request, started by [`PhalaCloud::list_all_instance_type_families`] or [`PhalaCloud::safe_list_all_instance_type_families`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAllInstanceTypeFamiliesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> ListAllInstanceTypeFamiliesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListAllInstanceTypeFamiliesBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AllFamiliesResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::AllFamiliesResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::AllFamiliesResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::AllFamiliesResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::AllFamiliesResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.list_all_instance_type_families(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListAllInstanceTypeFamiliesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for ListAllInstanceTypeFamiliesBuilder<'a, M> {
-    type Output = M::Output<types::AllFamiliesResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AllFamiliesResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(ListAllInstanceTypeFamiliesBuilder -> types::AllFamiliesResponse, () {});
 /// A `GET /api/v1/instance-types/{family}` request, started by [`PhalaCloud::list_family_instance_types`] or [`PhalaCloud::safe_list_family_instance_types`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListFamilyInstanceTypesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     family: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListFamilyInstanceTypesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, family: ::std::string::String) -> Self {
         ListFamilyInstanceTypesBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             family,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::FamilyInstanceTypesResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::FamilyInstanceTypesResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::FamilyInstanceTypesResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::FamilyInstanceTypesResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::FamilyInstanceTypesResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("family", &self.family)?;
         let raw = phala_client.call();
         runtime::finish(raw.list_family_instance_types(&self.family), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListFamilyInstanceTypesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "family")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for ListFamilyInstanceTypesBuilder<'a, M> {
-    type Output = M::Output<types::FamilyInstanceTypesResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::FamilyInstanceTypesResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-/** # Instance Types
-
-The 2 operations tagged `Instance Types`, each with its `safe_` twin; [`crate::tags::instance_types`] lists them with their requests and summaries.*/
+shared_impls!(
+    ListFamilyInstanceTypesBuilder -> types::FamilyInstanceTypesResponse, (family) {}
+);
+/// # Instance Types
+///
+/// The 2 operations tagged `Instance Types`, each with its `safe_` twin; [`crate::tags::instance_types`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** List instance type families
-
-Public endpoint. Returns all families with their public instance types grouped.
-
-`GET /api/v1/instance-types`
-
-Declared error statuses: 500.*/
+    /// List instance type families
+    ///
+    /// Public endpoint. Returns all families with their public instance types grouped.
+    ///
+    /// `GET /api/v1/instance-types`
+    ///
+    /// Declared error statuses: 500.
     pub fn list_all_instance_type_families(
         &self,
     ) -> ListAllInstanceTypeFamiliesBuilder<'_> {
@@ -189,13 +86,13 @@ Declared error statuses: 500.*/
     ) -> ListAllInstanceTypeFamiliesBuilder<'_, Safe> {
         ListAllInstanceTypeFamiliesBuilder::new(self)
     }
-    /** List family instance types
-
-Public endpoint. Returns all public instance types for a specific family.
-
-`GET /api/v1/instance-types/{family}`
-
-Declared error statuses: 404, 422, 500.*/
+    /// List family instance types
+    ///
+    /// Public endpoint. Returns all public instance types for a specific family.
+    ///
+    /// `GET /api/v1/instance-types/{family}`
+    ///
+    /// Declared error statuses: 404, 422, 500.
     pub fn list_family_instance_types(
         &self,
         family: impl ::std::fmt::Display,
@@ -210,19 +107,19 @@ Declared error statuses: 404, 422, 500.*/
         ListFamilyInstanceTypesBuilder::new(self, family.to_string())
     }
 }
-/** # Instance Types
-
-The operations tagged `Instance Types`, blocking; [`crate::tags::instance_types`] lists them.*/
+/// # Instance Types
+///
+/// The operations tagged `Instance Types`, blocking; [`crate::tags::instance_types`] lists them.
 impl blocking::PhalaCloud {
-    /** List instance type families
-
-Public endpoint. Returns all families with their public instance types grouped.
-
-`GET /api/v1/instance-types`
-
-Declared error statuses: 500.
-
-Blocking: `send()` returns the result.*/
+    /// List instance type families
+    ///
+    /// Public endpoint. Returns all families with their public instance types grouped.
+    ///
+    /// `GET /api/v1/instance-types`
+    ///
+    /// Declared error statuses: 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_all_instance_type_families(
         &self,
     ) -> ListAllInstanceTypeFamiliesBuilder<'_, Blocking> {
@@ -234,15 +131,15 @@ Blocking: `send()` returns the result.*/
     ) -> ListAllInstanceTypeFamiliesBuilder<'_, BlockingSafe> {
         ListAllInstanceTypeFamiliesBuilder::new(self.inner())
     }
-    /** List family instance types
-
-Public endpoint. Returns all public instance types for a specific family.
-
-`GET /api/v1/instance-types/{family}`
-
-Declared error statuses: 404, 422, 500.
-
-Blocking: `send()` returns the result.*/
+    /// List family instance types
+    ///
+    /// Public endpoint. Returns all public instance types for a specific family.
+    ///
+    /// `GET /api/v1/instance-types/{family}`
+    ///
+    /// Declared error statuses: 404, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_family_instance_types(
         &self,
         family: impl ::std::fmt::Display,

@@ -3,23 +3,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
 use crate::types;
 /// A `GET /api/v1/kms/{kms_id}/pubkey/{app_id}` request, started by [`PhalaCloud::get_app_env_encrypt_pub_key`] or [`PhalaCloud::safe_get_app_env_encrypt_pub_key`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAppEnvEncryptPubKeyBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     kms_id: ::std::string::String,
     app_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
     fn new(
@@ -28,39 +23,12 @@ impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
         app_id: ::std::string::String,
     ) -> Self {
         GetAppEnvEncryptPubKeyBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             kms_id,
             app_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this operation sends `2026-05-22`, its pinned version, whatever the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::AppEnvPubkeyResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::AppEnvPubkeyResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::AppEnvPubkeyResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::AppEnvPubkeyResponse, "2026-05-22");
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -68,13 +36,8 @@ impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
         PhalaCloudError,
     > {
         let phala_client = self
-            .phala_client
-            .versioned(
-                self
-                    .phala_version
-                    .as_deref()
-                    .or(::std::option::Option::Some("2026-05-22")),
-            )?;
+            .phala
+            .versioned(::std::option::Option::Some("2026-05-22"))?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("kms_id", &self.kms_id)?;
         runtime::check_path_param("app_id", &self.app_id)?;
@@ -86,204 +49,78 @@ impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAppEnvEncryptPubKeyBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "kms_id")?,
-            dynamic::arg(args, "app_id")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for GetAppEnvEncryptPubKeyBuilder<'a, M> {
-    type Output = M::Output<types::AppEnvPubkeyResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::AppEnvPubkeyResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetAppEnvEncryptPubKeyBuilder -> types::AppEnvPubkeyResponse, (kms_id, app_id) {}
+);
 /// A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_contract`] or [`PhalaCloud::safe_get_kms_contract`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetKmsContractBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     kms_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetKmsContractBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, kms_id: ::std::string::String) -> Self {
         GetKmsContractBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             kms_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this operation sends `2026-06-23`, its pinned version, whatever the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::KmsContract> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::KmsContract>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::KmsContract, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::KmsContract, "2026-06-23");
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::KmsContract>, PhalaCloudError> {
         let phala_client = self
-            .phala_client
-            .versioned(
-                self
-                    .phala_version
-                    .as_deref()
-                    .or(::std::option::Option::Some("2026-06-23")),
-            )?;
+            .phala
+            .versioned(::std::option::Option::Some("2026-06-23"))?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("kms_id", &self.kms_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_kms_info(&self.kms_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetKmsContractBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "kms_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetKmsContractBuilder<'a, M> {
-    type Output = M::Output<types::KmsContract>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::KmsContract>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetKmsContractBuilder -> types::KmsContract, (kms_id) {});
 /// A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_info`] or [`PhalaCloud::safe_get_kms_info`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetKmsInfoBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     kms_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetKmsInfoBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, kms_id: ::std::string::String) -> Self {
         GetKmsInfoBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             kms_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this operation sends `2026-05-22`, its pinned version, whatever the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::KmsInfo> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::KmsInfo>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<types::KmsInfo, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::KmsInfo, "2026-05-22");
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::KmsInfo>, PhalaCloudError> {
         let phala_client = self
-            .phala_client
-            .versioned(
-                self
-                    .phala_version
-                    .as_deref()
-                    .or(::std::option::Option::Some("2026-05-22")),
-            )?;
+            .phala
+            .versioned(::std::option::Option::Some("2026-05-22"))?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("kms_id", &self.kms_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_kms_info(&self.kms_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetKmsInfoBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "kms_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetKmsInfoBuilder<'a, M> {
-    type Output = M::Output<types::KmsInfo>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::KmsInfo>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetKmsInfoBuilder -> types::KmsInfo, (kms_id) {});
 /// A `GET /api/v1/kms` request, started by [`PhalaCloud::get_kms_list`] or [`PhalaCloud::safe_get_kms_list`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetKmsListBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     is_onchain: ::std::option::Option<bool>,
     page: ::std::option::Option<i64>,
     page_size: ::std::option::Option<i64>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         GetKmsListBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             is_onchain: ::std::option::Option::None,
             page: ::std::option::Option::None,
             page_size: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Filter: true=onchain only, false=offchain only, omit=all
@@ -301,32 +138,7 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this operation sends `2026-05-22`, its pinned version, whatever the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::KmsListResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::KmsListResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::KmsListResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::KmsListResponse, "2026-05-22");
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -334,13 +146,8 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
         PhalaCloudError,
     > {
         let phala_client = self
-            .phala_client
-            .versioned(
-                self
-                    .phala_version
-                    .as_deref()
-                    .or(::std::option::Option::Some("2026-05-22")),
-            )?;
+            .phala
+            .versioned(::std::option::Option::Some("2026-05-22"))?;
         let phala_client: &PhalaCloud = &phala_client;
         let page = self
             .page
@@ -363,39 +170,17 @@ impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
         runtime::finish(raw.get_kms_list(self.is_onchain, page, page_size), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetKmsListBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        builder.is_onchain = dynamic::opt_arg(args, "is_onchain")?;
-        builder.page = dynamic::opt_arg(args, "page")?;
-        builder.page_size = dynamic::opt_arg(args, "page_size")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetKmsListBuilder<'a, M> {
-    type Output = M::Output<types::KmsListResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::KmsListResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetKmsListBuilder -> types::KmsListResponse, () { is_onchain, page, page_size }
+);
 impl<'a, M: Mode> GetKmsListBuilder<'a, M> {
     fn into_async(self) -> GetKmsListBuilder<'a, Raise> {
         let template = self;
         GetKmsListBuilder {
-            phala_client: template.phala_client,
+            phala: template.phala.into_mode(),
             is_onchain: template.is_onchain,
             page: template.page,
             page_size: template.page_size,
-            phala_version: template.phala_version,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
 }
@@ -411,12 +196,10 @@ impl<'a> GetKmsListBuilder<'a, Raise> {
             crate::paging::Step::Number,
             ::std::boxed::Box::new(move |at| {
                 let next: GetKmsListBuilder<'a, Raise> = GetKmsListBuilder {
-                    phala_client: template.phala_client,
+                    phala: template.phala.clone(),
                     is_onchain: crate::paging::duplicate(&template.is_onchain),
                     page: ::std::option::Option::Some(at),
                     page_size: crate::paging::duplicate(&template.page_size),
-                    phala_version: crate::paging::duplicate(&template.phala_version),
-                    phala_mode: ::std::marker::PhantomData,
                 };
                 ::std::boxed::Box::pin(next.execute())
             }),
@@ -435,7 +218,7 @@ impl<'a> GetKmsListBuilder<'a, Raise> {
 impl<'a> GetKmsListBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
     pub fn pages(self) -> crate::blocking::Iter<'a, types::KmsListResponse> {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
     /// Every item of this list, across its pages, as an iterator.
@@ -445,209 +228,80 @@ impl<'a> GetKmsListBuilder<'a, Blocking> {
         'a,
         <types::KmsListResponse as crate::paging::PageItems>::Item,
     > {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().items().blocking(client)
     }
 }
 /// A `GET /api/v1/kms/on-chain/{chain}` request, started by [`PhalaCloud::get_kms_on_chain_detail`] or [`PhalaCloud::safe_get_kms_on_chain_detail`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetKmsOnChainDetailBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     chain: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetKmsOnChainDetailBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, chain: ::std::string::String) -> Self {
         GetKmsOnChainDetailBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             chain,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::OnChainKmsResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::OnChainKmsResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::OnChainKmsResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::OnChainKmsResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::OnChainKmsResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("chain", &self.chain)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_kms_on_chain_detail(&self.chain), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetKmsOnChainDetailBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "chain")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetKmsOnChainDetailBuilder<'a, M> {
-    type Output = M::Output<types::OnChainKmsResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::OnChainKmsResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetKmsOnChainDetailBuilder -> types::OnChainKmsResponse, (chain) {});
 /// A `GET /api/v1/kms/{kms_id}/info` request, started by [`PhalaCloud::inspect_kms`] or [`PhalaCloud::safe_inspect_kms`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct InspectKmsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     kms_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> InspectKmsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, kms_id: ::std::string::String) -> Self {
         InspectKmsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             kms_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::KmsInspectResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::KmsInspectResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::KmsInspectResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::KmsInspectResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::KmsInspectResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("kms_id", &self.kms_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.inspect_kms(&self.kms_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> InspectKmsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "kms_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for InspectKmsBuilder<'a, M> {
-    type Output = M::Output<types::KmsInspectResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::KmsInspectResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(InspectKmsBuilder -> types::KmsInspectResponse, (kms_id) {});
 /// A `GET /api/v1/kms/{slug}/nodes` request, started by [`PhalaCloud::list_kms_contract_nodes`] or [`PhalaCloud::safe_list_kms_contract_nodes`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListKmsContractNodesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     slug: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListKmsContractNodesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, slug: ::std::string::String) -> Self {
         ListKmsContractNodesBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             slug,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this operation sends `2026-06-23`, its pinned version, whatever the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::KmsContractNodeList> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::KmsContractNodeList>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::KmsContractNodeList, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::KmsContractNodeList, "2026-06-23");
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -655,58 +309,30 @@ impl<'a, M: Mode> ListKmsContractNodesBuilder<'a, M> {
         PhalaCloudError,
     > {
         let phala_client = self
-            .phala_client
-            .versioned(
-                self
-                    .phala_version
-                    .as_deref()
-                    .or(::std::option::Option::Some("2026-06-23")),
-            )?;
+            .phala
+            .versioned(::std::option::Option::Some("2026-06-23"))?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("slug", &self.slug)?;
         let raw = phala_client.call();
         runtime::finish(raw.list_kms_contract_nodes(&self.slug), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListKmsContractNodesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "slug")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListKmsContractNodesBuilder<'a, M> {
-    type Output = M::Output<types::KmsContractNodeList>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::KmsContractNodeList>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(ListKmsContractNodesBuilder -> types::KmsContractNodeList, (slug) {});
 /// A `GET /api/v1/kms` request, started by [`PhalaCloud::list_kms_contracts`] or [`PhalaCloud::safe_list_kms_contracts`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListKmsContractsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     is_onchain: ::std::option::Option<bool>,
     page: ::std::option::Option<i64>,
     page_size: ::std::option::Option<i64>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListKmsContractsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListKmsContractsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             is_onchain: ::std::option::Option::None,
             page: ::std::option::Option::None,
             page_size: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Filter: true=onchain only, false=offchain only, omit=all
@@ -724,32 +350,7 @@ impl<'a, M: Mode> ListKmsContractsBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)). Without it this operation sends `2026-06-23`, its pinned version, whatever the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::KmsContractList> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::KmsContractList>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::KmsContractList, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::KmsContractList, "2026-06-23");
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
@@ -757,13 +358,8 @@ impl<'a, M: Mode> ListKmsContractsBuilder<'a, M> {
         PhalaCloudError,
     > {
         let phala_client = self
-            .phala_client
-            .versioned(
-                self
-                    .phala_version
-                    .as_deref()
-                    .or(::std::option::Option::Some("2026-06-23")),
-            )?;
+            .phala
+            .versioned(::std::option::Option::Some("2026-06-23"))?;
         let phala_client: &PhalaCloud = &phala_client;
         let page = self
             .page
@@ -786,39 +382,17 @@ impl<'a, M: Mode> ListKmsContractsBuilder<'a, M> {
         runtime::finish(raw.get_kms_list(self.is_onchain, page, page_size), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListKmsContractsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        builder.is_onchain = dynamic::opt_arg(args, "is_onchain")?;
-        builder.page = dynamic::opt_arg(args, "page")?;
-        builder.page_size = dynamic::opt_arg(args, "page_size")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListKmsContractsBuilder<'a, M> {
-    type Output = M::Output<types::KmsContractList>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::KmsContractList>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    ListKmsContractsBuilder -> types::KmsContractList, () { is_onchain, page, page_size }
+);
 impl<'a, M: Mode> ListKmsContractsBuilder<'a, M> {
     fn into_async(self) -> ListKmsContractsBuilder<'a, Raise> {
         let template = self;
         ListKmsContractsBuilder {
-            phala_client: template.phala_client,
+            phala: template.phala.into_mode(),
             is_onchain: template.is_onchain,
             page: template.page,
             page_size: template.page_size,
-            phala_version: template.phala_version,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
 }
@@ -834,12 +408,10 @@ impl<'a> ListKmsContractsBuilder<'a, Raise> {
             crate::paging::Step::Number,
             ::std::boxed::Box::new(move |at| {
                 let next: ListKmsContractsBuilder<'a, Raise> = ListKmsContractsBuilder {
-                    phala_client: template.phala_client,
+                    phala: template.phala.clone(),
                     is_onchain: crate::paging::duplicate(&template.is_onchain),
                     page: ::std::option::Option::Some(at),
                     page_size: crate::paging::duplicate(&template.page_size),
-                    phala_version: crate::paging::duplicate(&template.phala_version),
-                    phala_mode: ::std::marker::PhantomData,
                 };
                 ::std::boxed::Box::pin(next.execute())
             }),
@@ -858,7 +430,7 @@ impl<'a> ListKmsContractsBuilder<'a, Raise> {
 impl<'a> ListKmsContractsBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
     pub fn pages(self) -> crate::blocking::Iter<'a, types::KmsContractList> {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
     /// Every item of this list, across its pages, as an iterator.
@@ -868,25 +440,21 @@ impl<'a> ListKmsContractsBuilder<'a, Blocking> {
         'a,
         <types::KmsContractList as crate::paging::PageItems>::Item,
     > {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().items().blocking(client)
     }
 }
 /// A `GET /api/v1/kms/phala/next_app_id` request, started by [`PhalaCloud::next_app_ids`] or [`PhalaCloud::safe_next_app_ids`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct NextAppIdsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     counts: ::std::option::Option<i64>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         NextAppIdsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             counts: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Number of app IDs to predict (1-20)
@@ -894,41 +462,14 @@ impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
         self.counts = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::NextAppIdsResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::NextAppIdsResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::NextAppIdsResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::NextAppIdsResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::NextAppIdsResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let counts = self
             .counts
@@ -945,55 +486,35 @@ impl<'a, M: Mode> NextAppIdsBuilder<'a, M> {
         runtime::finish(raw.next_app_ids(counts), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> NextAppIdsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        builder.counts = dynamic::opt_arg(args, "counts")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for NextAppIdsBuilder<'a, M> {
-    type Output = M::Output<types::NextAppIdsResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::NextAppIdsResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-/** # KMS
-
-The 9 operations tagged `KMS`, each with its `safe_` twin; [`crate::tags::kms`] lists them with their requests and summaries.*/
+shared_impls!(NextAppIdsBuilder -> types::NextAppIdsResponse, () { counts });
+/// # KMS
+///
+/// The 9 operations tagged `KMS`, each with its `safe_` twin; [`crate::tags::kms`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Get app encryption pubkey
-
-Retrieve the public key for encrypting environment variables before deployment.
-
-`GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
-
-Declared error statuses: 400, 404, 422, 500.
-
-# Example
-
-```no_run
-# async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-use phala_cloud::env;
-let key = client.get_app_env_encrypt_pub_key("my-kms-id", "my-app-id").await?;
-// Check that a KMS you trust signed the key before you encrypt to it.
-let signer = env::verify_env_encrypt_public_key_legacy(
-    &env::decode_hex(&key.public_key)?, &env::decode_hex(&key.signature)?, "my-app-id");
-assert!(signer.is_some());
-let vars = env::parse_env_vars("API_TOKEN=secret\n");
-let sealed = env::encrypt_env_vars(&vars, &key.public_key)?; // hex, for `encrypted_env`
-# let _ = sealed;
-# Ok(())
-# }
-```*/
+    /// Get app encryption pubkey
+    ///
+    /// Retrieve the public key for encrypting environment variables before deployment.
+    ///
+    /// `GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
+    ///
+    /// Declared error statuses: 400, 404, 422, 500.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use phala_cloud::env;
+    /// let key = client.get_app_env_encrypt_pub_key("my-kms-id", "my-app-id").await?;
+    /// // Check that a KMS you trust signed the key before you encrypt to it.
+    /// let signer = env::verify_env_encrypt_public_key_legacy(
+    ///     &env::decode_hex(&key.public_key)?, &env::decode_hex(&key.signature)?, "my-app-id");
+    /// assert!(signer.is_some());
+    /// let vars = env::parse_env_vars("API_TOKEN=secret\n");
+    /// let sealed = env::encrypt_env_vars(&vars, &key.public_key)?; // hex, for `encrypted_env`
+    /// # let _ = sealed;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_app_env_encrypt_pub_key(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1009,15 +530,15 @@ let sealed = env::encrypt_env_vars(&vars, &key.public_key)?; // hex, for `encryp
     ) -> GetAppEnvEncryptPubKeyBuilder<'_, Safe> {
         GetAppEnvEncryptPubKeyBuilder::new(self, kms_id.to_string(), app_id.to_string())
     }
-    /** Get KMS details
-
-The request of [`get_kms_info`](Self::get_kms_info), sent as API version 2026-06-23, at which the server answers with [`KmsContract`](crate::types::KmsContract).
-
-Retrieve KMS instance details by hashed ID or slug.
-
-`GET /api/v1/kms/{kms_id}`
-
-Declared error statuses: 404, 422.*/
+    /// Get KMS details
+    ///
+    /// The request of [`get_kms_info`](Self::get_kms_info), sent as API version 2026-06-23, at which the server answers with [`KmsContract`](crate::types::KmsContract).
+    ///
+    /// Retrieve KMS instance details by hashed ID or slug.
+    ///
+    /// `GET /api/v1/kms/{kms_id}`
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn get_kms_contract(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1031,13 +552,13 @@ Declared error statuses: 404, 422.*/
     ) -> GetKmsContractBuilder<'_, Safe> {
         GetKmsContractBuilder::new(self, kms_id.to_string())
     }
-    /** Get KMS details
-
-Retrieve KMS instance details by hashed ID or slug.
-
-`GET /api/v1/kms/{kms_id}`
-
-Declared error statuses: 404, 422.*/
+    /// Get KMS details
+    ///
+    /// Retrieve KMS instance details by hashed ID or slug.
+    ///
+    /// `GET /api/v1/kms/{kms_id}`
+    ///
+    /// Declared error statuses: 404, 422.
     pub fn get_kms_info(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1051,18 +572,18 @@ Declared error statuses: 404, 422.*/
     ) -> GetKmsInfoBuilder<'_, Safe> {
         GetKmsInfoBuilder::new(self, kms_id.to_string())
     }
-    /** List KMS instances
-
-Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
-
-`GET /api/v1/kms`
-
-Optional parameters, set on the returned builder:
-- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (1-100)
-
-Declared error statuses: 422.*/
+    /// List KMS instances
+    ///
+    /// Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
+    ///
+    /// `GET /api/v1/kms`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page (1-100)
+    ///
+    /// Declared error statuses: 422.
     pub fn get_kms_list(&self) -> GetKmsListBuilder<'_> {
         GetKmsListBuilder::new(self)
     }
@@ -1070,13 +591,13 @@ Declared error statuses: 422.*/
     pub fn safe_get_kms_list(&self) -> GetKmsListBuilder<'_, Safe> {
         GetKmsListBuilder::new(self)
     }
-    /** Get on-chain KMS details by chain
-
-Returns KMS contracts on the specified chain with device and OS image whitelist status.
-
-`GET /api/v1/kms/on-chain/{chain}`
-
-Declared error statuses: 400, 422.*/
+    /// Get on-chain KMS details by chain
+    ///
+    /// Returns KMS contracts on the specified chain with device and OS image whitelist status.
+    ///
+    /// `GET /api/v1/kms/on-chain/{chain}`
+    ///
+    /// Declared error statuses: 400, 422.
     pub fn get_kms_on_chain_detail(
         &self,
         chain: impl ::std::fmt::Display,
@@ -1090,13 +611,13 @@ Declared error statuses: 400, 422.*/
     ) -> GetKmsOnChainDetailBuilder<'_, Safe> {
         GetKmsOnChainDetailBuilder::new(self, chain.to_string())
     }
-    /** Inspect KMS instance
-
-Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
-
-`GET /api/v1/kms/{kms_id}/info`
-
-Declared error statuses: 422.*/
+    /// Inspect KMS instance
+    ///
+    /// Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
+    ///
+    /// `GET /api/v1/kms/{kms_id}/info`
+    ///
+    /// Declared error statuses: 422.
     pub fn inspect_kms(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1110,15 +631,15 @@ Declared error statuses: 422.*/
     ) -> InspectKmsBuilder<'_, Safe> {
         InspectKmsBuilder::new(self, kms_id.to_string())
     }
-    /** List the KMS nodes of a KMS contract
-
-The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
-
-`GET /api/v1/kms/{slug}/nodes`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`list_kms_contract_nodes`, model `ListKmsContractNodesResponse`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.*/
+    /// List the KMS nodes of a KMS contract
+    ///
+    /// The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
+    ///
+    /// `GET /api/v1/kms/{slug}/nodes`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`list_kms_contract_nodes`, model `ListKmsContractNodesResponse`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
     pub fn list_kms_contract_nodes(
         &self,
         slug: impl ::std::fmt::Display,
@@ -1132,20 +653,20 @@ Declared error statuses: 404.*/
     ) -> ListKmsContractNodesBuilder<'_, Safe> {
         ListKmsContractNodesBuilder::new(self, slug.to_string())
     }
-    /** List KMS instances
-
-The request of [`get_kms_list`](Self::get_kms_list), sent as API version 2026-06-23, at which the server answers with [`KmsContractList`](crate::types::KmsContractList).
-
-Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
-
-`GET /api/v1/kms`
-
-Optional parameters, set on the returned builder:
-- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (1-100)
-
-Declared error statuses: 422.*/
+    /// List KMS instances
+    ///
+    /// The request of [`get_kms_list`](Self::get_kms_list), sent as API version 2026-06-23, at which the server answers with [`KmsContractList`](crate::types::KmsContractList).
+    ///
+    /// Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
+    ///
+    /// `GET /api/v1/kms`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page (1-100)
+    ///
+    /// Declared error statuses: 422.
     pub fn list_kms_contracts(&self) -> ListKmsContractsBuilder<'_> {
         ListKmsContractsBuilder::new(self)
     }
@@ -1153,16 +674,16 @@ Declared error statuses: 422.*/
     pub fn safe_list_kms_contracts(&self) -> ListKmsContractsBuilder<'_, Safe> {
         ListKmsContractsBuilder::new(self)
     }
-    /** Predict next app IDs
-
-Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
-
-`GET /api/v1/kms/phala/next_app_id`
-
-Optional parameters, set on the returned builder:
-- `counts`: Number of app IDs to predict (1-20)
-
-Declared error statuses: 401, 403, 404, 422, 500.*/
+    /// Predict next app IDs
+    ///
+    /// Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
+    ///
+    /// `GET /api/v1/kms/phala/next_app_id`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `counts`: Number of app IDs to predict (1-20)
+    ///
+    /// Declared error statuses: 401, 403, 404, 422, 500.
     pub fn next_app_ids(&self) -> NextAppIdsBuilder<'_> {
         NextAppIdsBuilder::new(self)
     }
@@ -1171,19 +692,19 @@ Declared error statuses: 401, 403, 404, 422, 500.*/
         NextAppIdsBuilder::new(self)
     }
 }
-/** # KMS
-
-The operations tagged `KMS`, blocking; [`crate::tags::kms`] lists them.*/
+/// # KMS
+///
+/// The operations tagged `KMS`, blocking; [`crate::tags::kms`] lists them.
 impl blocking::PhalaCloud {
-    /** Get app encryption pubkey
-
-Retrieve the public key for encrypting environment variables before deployment.
-
-`GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
-
-Declared error statuses: 400, 404, 422, 500.
-
-Blocking: `send()` returns the result. [`PhalaCloud::get_app_env_encrypt_pub_key`](crate::PhalaCloud::get_app_env_encrypt_pub_key) has an example.*/
+    /// Get app encryption pubkey
+    ///
+    /// Retrieve the public key for encrypting environment variables before deployment.
+    ///
+    /// `GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
+    ///
+    /// Declared error statuses: 400, 404, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_app_env_encrypt_pub_key`](crate::PhalaCloud::get_app_env_encrypt_pub_key) has an example.
     pub fn get_app_env_encrypt_pub_key(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1207,17 +728,17 @@ Blocking: `send()` returns the result. [`PhalaCloud::get_app_env_encrypt_pub_key
             app_id.to_string(),
         )
     }
-    /** Get KMS details
-
-The request of [`get_kms_info`](Self::get_kms_info), sent as API version 2026-06-23, at which the server answers with [`KmsContract`](crate::types::KmsContract).
-
-Retrieve KMS instance details by hashed ID or slug.
-
-`GET /api/v1/kms/{kms_id}`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get KMS details
+    ///
+    /// The request of [`get_kms_info`](Self::get_kms_info), sent as API version 2026-06-23, at which the server answers with [`KmsContract`](crate::types::KmsContract).
+    ///
+    /// Retrieve KMS instance details by hashed ID or slug.
+    ///
+    /// `GET /api/v1/kms/{kms_id}`
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_kms_contract(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1231,15 +752,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetKmsContractBuilder<'_, BlockingSafe> {
         GetKmsContractBuilder::new(self.inner(), kms_id.to_string())
     }
-    /** Get KMS details
-
-Retrieve KMS instance details by hashed ID or slug.
-
-`GET /api/v1/kms/{kms_id}`
-
-Declared error statuses: 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get KMS details
+    ///
+    /// Retrieve KMS instance details by hashed ID or slug.
+    ///
+    /// `GET /api/v1/kms/{kms_id}`
+    ///
+    /// Declared error statuses: 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_kms_info(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1253,20 +774,20 @@ Blocking: `send()` returns the result.*/
     ) -> GetKmsInfoBuilder<'_, BlockingSafe> {
         GetKmsInfoBuilder::new(self.inner(), kms_id.to_string())
     }
-    /** List KMS instances
-
-Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
-
-`GET /api/v1/kms`
-
-Optional parameters, set on the returned builder:
-- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (1-100)
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// List KMS instances
+    ///
+    /// Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
+    ///
+    /// `GET /api/v1/kms`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page (1-100)
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_kms_list(&self) -> GetKmsListBuilder<'_, Blocking> {
         GetKmsListBuilder::new(self.inner())
     }
@@ -1274,15 +795,15 @@ Blocking: `send()` returns the result.*/
     pub fn safe_get_kms_list(&self) -> GetKmsListBuilder<'_, BlockingSafe> {
         GetKmsListBuilder::new(self.inner())
     }
-    /** Get on-chain KMS details by chain
-
-Returns KMS contracts on the specified chain with device and OS image whitelist status.
-
-`GET /api/v1/kms/on-chain/{chain}`
-
-Declared error statuses: 400, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get on-chain KMS details by chain
+    ///
+    /// Returns KMS contracts on the specified chain with device and OS image whitelist status.
+    ///
+    /// `GET /api/v1/kms/on-chain/{chain}`
+    ///
+    /// Declared error statuses: 400, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_kms_on_chain_detail(
         &self,
         chain: impl ::std::fmt::Display,
@@ -1296,15 +817,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetKmsOnChainDetailBuilder<'_, BlockingSafe> {
         GetKmsOnChainDetailBuilder::new(self.inner(), chain.to_string())
     }
-    /** Inspect KMS instance
-
-Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
-
-`GET /api/v1/kms/{kms_id}/info`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Inspect KMS instance
+    ///
+    /// Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
+    ///
+    /// `GET /api/v1/kms/{kms_id}/info`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn inspect_kms(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -1318,17 +839,17 @@ Blocking: `send()` returns the result.*/
     ) -> InspectKmsBuilder<'_, BlockingSafe> {
         InspectKmsBuilder::new(self.inner(), kms_id.to_string())
     }
-    /** List the KMS nodes of a KMS contract
-
-The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
-
-`GET /api/v1/kms/{slug}/nodes`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`list_kms_contract_nodes`, model `ListKmsContractNodesResponse`) by an overlay in `spec/overlays/`.
-
-Declared error statuses: 404.
-
-Blocking: `send()` returns the result.*/
+    /// List the KMS nodes of a KMS contract
+    ///
+    /// The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
+    ///
+    /// `GET /api/v1/kms/{slug}/nodes`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`list_kms_contract_nodes`, model `ListKmsContractNodesResponse`) by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 404.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_kms_contract_nodes(
         &self,
         slug: impl ::std::fmt::Display,
@@ -1342,22 +863,22 @@ Blocking: `send()` returns the result.*/
     ) -> ListKmsContractNodesBuilder<'_, BlockingSafe> {
         ListKmsContractNodesBuilder::new(self.inner(), slug.to_string())
     }
-    /** List KMS instances
-
-The request of [`get_kms_list`](Self::get_kms_list), sent as API version 2026-06-23, at which the server answers with [`KmsContractList`](crate::types::KmsContractList).
-
-Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
-
-`GET /api/v1/kms`
-
-Optional parameters, set on the returned builder:
-- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (1-100)
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// List KMS instances
+    ///
+    /// The request of [`get_kms_list`](Self::get_kms_list), sent as API version 2026-06-23, at which the server answers with [`KmsContractList`](crate::types::KmsContractList).
+    ///
+    /// Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
+    ///
+    /// `GET /api/v1/kms`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page (1-100)
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_kms_contracts(&self) -> ListKmsContractsBuilder<'_, Blocking> {
         ListKmsContractsBuilder::new(self.inner())
     }
@@ -1365,18 +886,18 @@ Blocking: `send()` returns the result.*/
     pub fn safe_list_kms_contracts(&self) -> ListKmsContractsBuilder<'_, BlockingSafe> {
         ListKmsContractsBuilder::new(self.inner())
     }
-    /** Predict next app IDs
-
-Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
-
-`GET /api/v1/kms/phala/next_app_id`
-
-Optional parameters, set on the returned builder:
-- `counts`: Number of app IDs to predict (1-20)
-
-Declared error statuses: 401, 403, 404, 422, 500.
-
-Blocking: `send()` returns the result.*/
+    /// Predict next app IDs
+    ///
+    /// Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
+    ///
+    /// `GET /api/v1/kms/phala/next_app_id`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `counts`: Number of app IDs to predict (1-20)
+    ///
+    /// Declared error statuses: 401, 403, 404, 422, 500.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn next_app_ids(&self) -> NextAppIdsBuilder<'_, Blocking> {
         NextAppIdsBuilder::new(self.inner())
     }

@@ -3,34 +3,27 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
 use crate::types;
 /// A `GET /api/v1/os-images` request, started by [`PhalaCloud::get_os_images`] or [`PhalaCloud::safe_get_os_images`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOsImagesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     is_dev: ::std::option::Option<bool>,
     page: ::std::option::Option<i64>,
     page_size: ::std::option::Option<i64>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetOsImagesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         GetOsImagesBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             is_dev: ::std::option::Option::None,
             page: ::std::option::Option::None,
             page_size: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// Filter: true for development images only, false for production only.
@@ -48,41 +41,14 @@ impl<'a, M: Mode> GetOsImagesBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::OsImageListResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::OsImageListResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::OsImageListResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::OsImageListResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::OsImageListResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let page = self
             .page
@@ -105,39 +71,17 @@ impl<'a, M: Mode> GetOsImagesBuilder<'a, M> {
         runtime::finish(raw.get_os_images(self.is_dev, page, page_size), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetOsImagesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        builder.is_dev = dynamic::opt_arg(args, "is_dev")?;
-        builder.page = dynamic::opt_arg(args, "page")?;
-        builder.page_size = dynamic::opt_arg(args, "page_size")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetOsImagesBuilder<'a, M> {
-    type Output = M::Output<types::OsImageListResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::OsImageListResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetOsImagesBuilder -> types::OsImageListResponse, () { is_dev, page, page_size }
+);
 impl<'a, M: Mode> GetOsImagesBuilder<'a, M> {
     fn into_async(self) -> GetOsImagesBuilder<'a, Raise> {
         let template = self;
         GetOsImagesBuilder {
-            phala_client: template.phala_client,
+            phala: template.phala.into_mode(),
             is_dev: template.is_dev,
             page: template.page,
             page_size: template.page_size,
-            phala_version: template.phala_version,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
 }
@@ -153,12 +97,10 @@ impl<'a> GetOsImagesBuilder<'a, Raise> {
             crate::paging::Step::Number,
             ::std::boxed::Box::new(move |at| {
                 let next: GetOsImagesBuilder<'a, Raise> = GetOsImagesBuilder {
-                    phala_client: template.phala_client,
+                    phala: template.phala.clone(),
                     is_dev: crate::paging::duplicate(&template.is_dev),
                     page: ::std::option::Option::Some(at),
                     page_size: crate::paging::duplicate(&template.page_size),
-                    phala_version: crate::paging::duplicate(&template.phala_version),
-                    phala_mode: ::std::marker::PhantomData,
                 };
                 ::std::boxed::Box::pin(next.execute())
             }),
@@ -177,7 +119,7 @@ impl<'a> GetOsImagesBuilder<'a, Raise> {
 impl<'a> GetOsImagesBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
     pub fn pages(self) -> crate::blocking::Iter<'a, types::OsImageListResponse> {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
     /// Every item of this list, across its pages, as an iterator.
@@ -187,28 +129,28 @@ impl<'a> GetOsImagesBuilder<'a, Blocking> {
         'a,
         <types::OsImageListResponse as crate::paging::PageItems>::Item,
     > {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().items().blocking(client)
     }
 }
-/** # OS Images
-
-The operation tagged `OS Images`, each with its `safe_` twin; [`crate::tags::os_images`] lists them with their requests and summaries.*/
+/// # OS Images
+///
+/// The operation tagged `OS Images`, each with its `safe_` twin; [`crate::tags::os_images`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** List public OS images
-
-The OS images CVMs can run, paginated.
-
-`GET /api/v1/os-images`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_os_images`, models `GetOsImagesRequest` / `GetOsImagesResponse`) by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `is_dev`: Filter: true for development images only, false for production only.
-- `page`: Page number (1-indexed).
-- `page_size`: Items per page.
-
-Declared error statuses: 422.*/
+    /// List public OS images
+    ///
+    /// The OS images CVMs can run, paginated.
+    ///
+    /// `GET /api/v1/os-images`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_os_images`, models `GetOsImagesRequest` / `GetOsImagesResponse`) by an overlay in `spec/overlays/`.
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `is_dev`: Filter: true for development images only, false for production only.
+    /// - `page`: Page number (1-indexed).
+    /// - `page_size`: Items per page.
+    ///
+    /// Declared error statuses: 422.
     pub fn get_os_images(&self) -> GetOsImagesBuilder<'_> {
         GetOsImagesBuilder::new(self)
     }
@@ -217,26 +159,26 @@ Declared error statuses: 422.*/
         GetOsImagesBuilder::new(self)
     }
 }
-/** # OS Images
-
-The operations tagged `OS Images`, blocking; [`crate::tags::os_images`] lists them.*/
+/// # OS Images
+///
+/// The operations tagged `OS Images`, blocking; [`crate::tags::os_images`] lists them.
 impl blocking::PhalaCloud {
-    /** List public OS images
-
-The OS images CVMs can run, paginated.
-
-`GET /api/v1/os-images`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_os_images`, models `GetOsImagesRequest` / `GetOsImagesResponse`) by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `is_dev`: Filter: true for development images only, false for production only.
-- `page`: Page number (1-indexed).
-- `page_size`: Items per page.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// List public OS images
+    ///
+    /// The OS images CVMs can run, paginated.
+    ///
+    /// `GET /api/v1/os-images`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_os_images`, models `GetOsImagesRequest` / `GetOsImagesResponse`) by an overlay in `spec/overlays/`.
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `is_dev`: Filter: true for development images only, false for production only.
+    /// - `page`: Page number (1-indexed).
+    /// - `page_size`: Items per page.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_os_images(&self) -> GetOsImagesBuilder<'_, Blocking> {
         GetOsImagesBuilder::new(self.inner())
     }

@@ -3,170 +3,69 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
 use crate::types;
 /// A `POST /api/v1/user/ssh-keys` request, started by [`PhalaCloud::create_ssh_key`] or [`PhalaCloud::safe_create_ssh_key`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSshKeyBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::SshKeyCreateRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CreateSshKeyBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, body: types::SshKeyCreateRequest) -> Self {
         CreateSshKeyBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::SshKeyResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::SshKeyResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::SshKeyResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::SshKeyResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::SshKeyResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.create_ssh_key(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CreateSshKeyBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateSshKeyBuilder<'a, M> {
-    type Output = M::Output<types::SshKeyResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::SshKeyResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(CreateSshKeyBuilder -> types::SshKeyResponse, (body) {});
 /// A `DELETE /api/v1/user/ssh-keys/{key_id}` request, started by [`PhalaCloud::delete_ssh_key`] or [`PhalaCloud::safe_delete_ssh_key`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSshKeyBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     key_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> DeleteSshKeyBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, key_id: ::std::string::String) -> Self {
         DeleteSshKeyBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             key_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ()> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<()>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!((), versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("key_id", &self.key_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.delete_ssh_key(&self.key_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> DeleteSshKeyBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "key_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteSshKeyBuilder<'a, M> {
-    type Output = M::Output<()>;
-    type IntoFuture = BoxFuture<'a, M::Output<()>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(DeleteSshKeyBuilder -> (), (key_id) {});
 /// A `POST /api/v1/user/ssh-keys/github-profile` request, started by [`PhalaCloud::import_github_profile_ssh_keys`] or [`PhalaCloud::safe_import_github_profile_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportGithubProfileSshKeysBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::GithubProfileImportRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ImportGithubProfileSshKeysBuilder<'a, M> {
     fn new(
@@ -174,234 +73,87 @@ impl<'a, M: Mode> ImportGithubProfileSshKeysBuilder<'a, M> {
         body: types::GithubProfileImportRequest,
     ) -> Self {
         ImportGithubProfileSshKeysBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::GithubProfileImportResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::GithubProfileImportResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::GithubProfileImportResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::GithubProfileImportResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::GithubProfileImportResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.import_github_profile_ssh_keys(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ImportGithubProfileSshKeysBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for ImportGithubProfileSshKeysBuilder<'a, M> {
-    type Output = M::Output<types::GithubProfileImportResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::GithubProfileImportResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    ImportGithubProfileSshKeysBuilder -> types::GithubProfileImportResponse, (body) {}
+);
 /// A `GET /api/v1/user/ssh-keys` request, started by [`PhalaCloud::list_ssh_keys`] or [`PhalaCloud::safe_list_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSshKeysBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> ListSshKeysBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListSshKeysBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::SshKeyResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::SshKeyResponse>>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::std::vec::Vec<types::SshKeyResponse>, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::std::vec::Vec < types::SshKeyResponse >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<::std::vec::Vec<types::SshKeyResponse>>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.list_ssh_keys(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListSshKeysBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListSshKeysBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<types::SshKeyResponse>>;
-    type IntoFuture = BoxFuture<'a, M::Output<::std::vec::Vec<types::SshKeyResponse>>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(ListSshKeysBuilder -> ::std::vec::Vec < types::SshKeyResponse >, () {});
 /// A `POST /api/v1/user/ssh-keys/github-sync` request, started by [`PhalaCloud::sync_github_ssh_keys`] or [`PhalaCloud::safe_sync_github_ssh_keys`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct SyncGithubSshKeysBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> SyncGithubSshKeysBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         SyncGithubSshKeysBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::GithubSyncResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::GithubSyncResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::GithubSyncResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::GithubSyncResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::GithubSyncResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.sync_github_ssh_keys(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> SyncGithubSshKeysBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for SyncGithubSshKeysBuilder<'a, M> {
-    type Output = M::Output<types::GithubSyncResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::GithubSyncResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-/** # SSH Keys
-
-The 5 operations tagged `SSH Keys`, each with its `safe_` twin; [`crate::tags::ssh_keys`] lists them with their requests and summaries.*/
+shared_impls!(SyncGithubSshKeysBuilder -> types::GithubSyncResponse, () {});
+/// # SSH Keys
+///
+/// The 5 operations tagged `SSH Keys`, each with its `safe_` twin; [`crate::tags::ssh_keys`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Add SSH key
-
-Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
-
-`POST /api/v1/user/ssh-keys`
-
-Declared error statuses: 400, 401, 422.*/
+    /// Add SSH key
+    ///
+    /// Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
+    ///
+    /// `POST /api/v1/user/ssh-keys`
+    ///
+    /// Declared error statuses: 400, 401, 422.
     pub fn create_ssh_key(
         &self,
         body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
@@ -415,13 +167,13 @@ Declared error statuses: 400, 401, 422.*/
     ) -> CreateSshKeyBuilder<'_, Safe> {
         CreateSshKeyBuilder::new(self, body.into())
     }
-    /** Delete SSH key
-
-Soft-deletes an SSH key. Key must belong to the authenticated user.
-
-`DELETE /api/v1/user/ssh-keys/{key_id}`
-
-Declared error statuses: 400, 401, 404, 422.*/
+    /// Delete SSH key
+    ///
+    /// Soft-deletes an SSH key. Key must belong to the authenticated user.
+    ///
+    /// `DELETE /api/v1/user/ssh-keys/{key_id}`
+    ///
+    /// Declared error statuses: 400, 401, 404, 422.
     pub fn delete_ssh_key(
         &self,
         key_id: impl ::std::fmt::Display,
@@ -435,13 +187,13 @@ Declared error statuses: 400, 401, 404, 422.*/
     ) -> DeleteSshKeyBuilder<'_, Safe> {
         DeleteSshKeyBuilder::new(self, key_id.to_string())
     }
-    /** Import keys from GitHub profile
-
-Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
-
-`POST /api/v1/user/ssh-keys/github-profile`
-
-Declared error statuses: 400, 401, 422.*/
+    /// Import keys from GitHub profile
+    ///
+    /// Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
+    ///
+    /// `POST /api/v1/user/ssh-keys/github-profile`
+    ///
+    /// Declared error statuses: 400, 401, 422.
     pub fn import_github_profile_ssh_keys(
         &self,
         body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
@@ -455,13 +207,13 @@ Declared error statuses: 400, 401, 422.*/
     ) -> ImportGithubProfileSshKeysBuilder<'_, Safe> {
         ImportGithubProfileSshKeysBuilder::new(self, body.into())
     }
-    /** List user SSH keys
-
-Returns all SSH keys belonging to the authenticated user.
-
-`GET /api/v1/user/ssh-keys`
-
-Declared error statuses: 401.*/
+    /// List user SSH keys
+    ///
+    /// Returns all SSH keys belonging to the authenticated user.
+    ///
+    /// `GET /api/v1/user/ssh-keys`
+    ///
+    /// Declared error statuses: 401.
     pub fn list_ssh_keys(&self) -> ListSshKeysBuilder<'_> {
         ListSshKeysBuilder::new(self)
     }
@@ -469,13 +221,13 @@ Declared error statuses: 401.*/
     pub fn safe_list_ssh_keys(&self) -> ListSshKeysBuilder<'_, Safe> {
         ListSshKeysBuilder::new(self)
     }
-    /** Sync keys from GitHub
-
-Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
-
-`POST /api/v1/user/ssh-keys/github-sync`
-
-Declared error statuses: 400, 401.*/
+    /// Sync keys from GitHub
+    ///
+    /// Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
+    ///
+    /// `POST /api/v1/user/ssh-keys/github-sync`
+    ///
+    /// Declared error statuses: 400, 401.
     pub fn sync_github_ssh_keys(&self) -> SyncGithubSshKeysBuilder<'_> {
         SyncGithubSshKeysBuilder::new(self)
     }
@@ -484,19 +236,19 @@ Declared error statuses: 400, 401.*/
         SyncGithubSshKeysBuilder::new(self)
     }
 }
-/** # SSH Keys
-
-The operations tagged `SSH Keys`, blocking; [`crate::tags::ssh_keys`] lists them.*/
+/// # SSH Keys
+///
+/// The operations tagged `SSH Keys`, blocking; [`crate::tags::ssh_keys`] lists them.
 impl blocking::PhalaCloud {
-    /** Add SSH key
-
-Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
-
-`POST /api/v1/user/ssh-keys`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Add SSH key
+    ///
+    /// Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
+    ///
+    /// `POST /api/v1/user/ssh-keys`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn create_ssh_key(
         &self,
         body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
@@ -510,15 +262,15 @@ Blocking: `send()` returns the result.*/
     ) -> CreateSshKeyBuilder<'_, BlockingSafe> {
         CreateSshKeyBuilder::new(self.inner(), body.into())
     }
-    /** Delete SSH key
-
-Soft-deletes an SSH key. Key must belong to the authenticated user.
-
-`DELETE /api/v1/user/ssh-keys/{key_id}`
-
-Declared error statuses: 400, 401, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Delete SSH key
+    ///
+    /// Soft-deletes an SSH key. Key must belong to the authenticated user.
+    ///
+    /// `DELETE /api/v1/user/ssh-keys/{key_id}`
+    ///
+    /// Declared error statuses: 400, 401, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn delete_ssh_key(
         &self,
         key_id: impl ::std::fmt::Display,
@@ -532,15 +284,15 @@ Blocking: `send()` returns the result.*/
     ) -> DeleteSshKeyBuilder<'_, BlockingSafe> {
         DeleteSshKeyBuilder::new(self.inner(), key_id.to_string())
     }
-    /** Import keys from GitHub profile
-
-Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
-
-`POST /api/v1/user/ssh-keys/github-profile`
-
-Declared error statuses: 400, 401, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Import keys from GitHub profile
+    ///
+    /// Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
+    ///
+    /// `POST /api/v1/user/ssh-keys/github-profile`
+    ///
+    /// Declared error statuses: 400, 401, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn import_github_profile_ssh_keys(
         &self,
         body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
@@ -554,15 +306,15 @@ Blocking: `send()` returns the result.*/
     ) -> ImportGithubProfileSshKeysBuilder<'_, BlockingSafe> {
         ImportGithubProfileSshKeysBuilder::new(self.inner(), body.into())
     }
-    /** List user SSH keys
-
-Returns all SSH keys belonging to the authenticated user.
-
-`GET /api/v1/user/ssh-keys`
-
-Declared error statuses: 401.
-
-Blocking: `send()` returns the result.*/
+    /// List user SSH keys
+    ///
+    /// Returns all SSH keys belonging to the authenticated user.
+    ///
+    /// `GET /api/v1/user/ssh-keys`
+    ///
+    /// Declared error statuses: 401.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_ssh_keys(&self) -> ListSshKeysBuilder<'_, Blocking> {
         ListSshKeysBuilder::new(self.inner())
     }
@@ -570,15 +322,15 @@ Blocking: `send()` returns the result.*/
     pub fn safe_list_ssh_keys(&self) -> ListSshKeysBuilder<'_, BlockingSafe> {
         ListSshKeysBuilder::new(self.inner())
     }
-    /** Sync keys from GitHub
-
-Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
-
-`POST /api/v1/user/ssh-keys/github-sync`
-
-Declared error statuses: 400, 401.
-
-Blocking: `send()` returns the result.*/
+    /// Sync keys from GitHub
+    ///
+    /// Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
+    ///
+    /// `POST /api/v1/user/ssh-keys/github-sync`
+    ///
+    /// Declared error statuses: 400, 401.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn sync_github_ssh_keys(&self) -> SyncGithubSshKeysBuilder<'_, Blocking> {
         SyncGithubSshKeysBuilder::new(self.inner())
     }

@@ -3,172 +3,70 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
 use crate::types;
 /// A `GET /api/v1/teepods/available` request, started by [`PhalaCloud::get_available_nodes`] or [`PhalaCloud::safe_get_available_nodes`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAvailableNodesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> GetAvailableNodesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         GetAvailableNodesBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::TierCapacity> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<types::TierCapacity>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::TierCapacity, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::TierCapacity, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<types::TierCapacity>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.get_available_nodes(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetAvailableNodesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetAvailableNodesBuilder<'a, M> {
-    type Output = M::Output<types::TierCapacity>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::TierCapacity>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetAvailableNodesBuilder -> types::TierCapacity, () {});
 /// A `GET /api/v1/teepods/cvm-create-resources` request, started by [`PhalaCloud::get_cvm_create_resources`] or [`PhalaCloud::safe_get_cvm_create_resources`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCvmCreateResourcesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> GetCvmCreateResourcesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         GetCvmCreateResourcesBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::CvmCreateResources> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::CvmCreateResources>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::CvmCreateResources, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::CvmCreateResources, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::CvmCreateResources>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.get_cvm_create_resources(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetCvmCreateResourcesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for GetCvmCreateResourcesBuilder<'a, M> {
-    type Output = M::Output<types::CvmCreateResources>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::CvmCreateResources>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-/** # Teepods
-
-The 2 operations tagged `Teepods`, each with its `safe_` twin; [`crate::tags::teepods`] lists them with their requests and summaries.*/
+shared_impls!(GetCvmCreateResourcesBuilder -> types::CvmCreateResources, () {});
+/// # Teepods
+///
+/// The 2 operations tagged `Teepods`, each with its `safe_` twin; [`crate::tags::teepods`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** List nodes available for new CVMs
-
-The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
-
-`GET /api/v1/teepods/available`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_available_nodes`, model `AvailableNodes`) by an overlay in `spec/overlays/`.*/
+    /// List nodes available for new CVMs
+    ///
+    /// The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
+    ///
+    /// `GET /api/v1/teepods/available`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_available_nodes`, model `AvailableNodes`) by an overlay in `spec/overlays/`.
     pub fn get_available_nodes(&self) -> GetAvailableNodesBuilder<'_> {
         GetAvailableNodesBuilder::new(self)
     }
@@ -176,13 +74,13 @@ Not in the public API spec: the server serves it, and this operation is taken fr
     pub fn safe_get_available_nodes(&self) -> GetAvailableNodesBuilder<'_, Safe> {
         GetAvailableNodesBuilder::new(self)
     }
-    /** Get the resources a CVM can be created with
-
-Nodes, KMS nodes, node-to-KMS relations, gateways and instance types, in one graph.
-
-`GET /api/v1/teepods/cvm-create-resources`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_cvm_create_resources`, model `CvmCreateResourceGraph`) by an overlay in `spec/overlays/`.*/
+    /// Get the resources a CVM can be created with
+    ///
+    /// Nodes, KMS nodes, node-to-KMS relations, gateways and instance types, in one graph.
+    ///
+    /// `GET /api/v1/teepods/cvm-create-resources`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_cvm_create_resources`, model `CvmCreateResourceGraph`) by an overlay in `spec/overlays/`.
     pub fn get_cvm_create_resources(&self) -> GetCvmCreateResourcesBuilder<'_> {
         GetCvmCreateResourcesBuilder::new(self)
     }
@@ -193,19 +91,19 @@ Not in the public API spec: the server serves it, and this operation is taken fr
         GetCvmCreateResourcesBuilder::new(self)
     }
 }
-/** # Teepods
-
-The operations tagged `Teepods`, blocking; [`crate::tags::teepods`] lists them.*/
+/// # Teepods
+///
+/// The operations tagged `Teepods`, blocking; [`crate::tags::teepods`] lists them.
 impl blocking::PhalaCloud {
-    /** List nodes available for new CVMs
-
-The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
-
-`GET /api/v1/teepods/available`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_available_nodes`, model `AvailableNodes`) by an overlay in `spec/overlays/`.
-
-Blocking: `send()` returns the result.*/
+    /// List nodes available for new CVMs
+    ///
+    /// The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
+    ///
+    /// `GET /api/v1/teepods/available`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_available_nodes`, model `AvailableNodes`) by an overlay in `spec/overlays/`.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_available_nodes(&self) -> GetAvailableNodesBuilder<'_, Blocking> {
         GetAvailableNodesBuilder::new(self.inner())
     }
@@ -215,15 +113,15 @@ Blocking: `send()` returns the result.*/
     ) -> GetAvailableNodesBuilder<'_, BlockingSafe> {
         GetAvailableNodesBuilder::new(self.inner())
     }
-    /** Get the resources a CVM can be created with
-
-Nodes, KMS nodes, node-to-KMS relations, gateways and instance types, in one graph.
-
-`GET /api/v1/teepods/cvm-create-resources`
-
-Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_cvm_create_resources`, model `CvmCreateResourceGraph`) by an overlay in `spec/overlays/`.
-
-Blocking: `send()` returns the result.*/
+    /// Get the resources a CVM can be created with
+    ///
+    /// Nodes, KMS nodes, node-to-KMS relations, gateways and instance types, in one graph.
+    ///
+    /// `GET /api/v1/teepods/cvm-create-resources`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_cvm_create_resources`, model `CvmCreateResourceGraph`) by an overlay in `spec/overlays/`.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_cvm_create_resources(
         &self,
     ) -> GetCvmCreateResourcesBuilder<'_, Blocking> {

@@ -3,95 +3,44 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
-use crate::types;
 /// A `DELETE /api/v1/tokens/self` request, started by [`PhalaCloud::revoke_current_api_token`] or [`PhalaCloud::safe_revoke_current_api_token`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeCurrentApiTokenBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> RevokeCurrentApiTokenBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         RevokeCurrentApiTokenBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ()> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<()>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!((), versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.revoke_current_api_token(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> RevokeCurrentApiTokenBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for RevokeCurrentApiTokenBuilder<'a, M> {
-    type Output = M::Output<()>;
-    type IntoFuture = BoxFuture<'a, M::Output<()>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-/** # Tokens
-
-The operation tagged `Tokens`, each with its `safe_` twin; [`crate::tags::tokens`] lists them with their requests and summaries.*/
+shared_impls!(RevokeCurrentApiTokenBuilder -> (), () {});
+/// # Tokens
+///
+/// The operation tagged `Tokens`, each with its `safe_` twin; [`crate::tags::tokens`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Revoke The Current API Token
-
-Revokes the API key this client sends, at once and for good: the client's next request fails with an authentication error. The server finds the token from the credential itself.
-
-`DELETE /api/v1/tokens/self`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`revokeCurrentApiToken`) by an overlay in `spec/overlays/`.*/
+    /// Revoke The Current API Token
+    ///
+    /// Revokes the API key this client sends, at once and for good: the client's next request fails with an authentication error. The server finds the token from the credential itself.
+    ///
+    /// `DELETE /api/v1/tokens/self`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`revokeCurrentApiToken`) by an overlay in `spec/overlays/`.
     pub fn revoke_current_api_token(&self) -> RevokeCurrentApiTokenBuilder<'_> {
         RevokeCurrentApiTokenBuilder::new(self)
     }
@@ -102,19 +51,19 @@ Not in the public API spec: the server serves it, and this operation is taken fr
         RevokeCurrentApiTokenBuilder::new(self)
     }
 }
-/** # Tokens
-
-The operations tagged `Tokens`, blocking; [`crate::tags::tokens`] lists them.*/
+/// # Tokens
+///
+/// The operations tagged `Tokens`, blocking; [`crate::tags::tokens`] lists them.
 impl blocking::PhalaCloud {
-    /** Revoke The Current API Token
-
-Revokes the API key this client sends, at once and for good: the client's next request fails with an authentication error. The server finds the token from the credential itself.
-
-`DELETE /api/v1/tokens/self`
-
-Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`revokeCurrentApiToken`) by an overlay in `spec/overlays/`.
-
-Blocking: `send()` returns the result.*/
+    /// Revoke The Current API Token
+    ///
+    /// Revokes the API key this client sends, at once and for good: the client's next request fails with an authentication error. The server finds the token from the credential itself.
+    ///
+    /// `DELETE /api/v1/tokens/self`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`revokeCurrentApiToken`) by an overlay in `spec/overlays/`.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn revoke_current_api_token(
         &self,
     ) -> RevokeCurrentApiTokenBuilder<'_, Blocking> {

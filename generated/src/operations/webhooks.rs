@@ -3,338 +3,135 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
 use crate::types;
 /// A `POST /api/v1/workspace/webhooks` request, started by [`PhalaCloud::create_webhook`] or [`PhalaCloud::safe_create_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWebhookBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     body: types::WebhookCreateRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> CreateWebhookBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, body: types::WebhookCreateRequest) -> Self {
         CreateWebhookBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::WebhookResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::WebhookResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::WebhookResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::WebhookResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::WebhookResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.create_webhook(&self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> CreateWebhookBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "body")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for CreateWebhookBuilder<'a, M> {
-    type Output = M::Output<types::WebhookResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::WebhookResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(CreateWebhookBuilder -> types::WebhookResponse, (body) {});
 /// A `DELETE /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::delete_webhook`] or [`PhalaCloud::safe_delete_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWebhookBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     webhook_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> DeleteWebhookBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, webhook_id: ::std::string::String) -> Self {
         DeleteWebhookBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             webhook_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ()> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<()>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(self) -> ::std::result::Result<(), PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!((), versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<()>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.delete_webhook(&self.webhook_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> DeleteWebhookBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "webhook_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for DeleteWebhookBuilder<'a, M> {
-    type Output = M::Output<()>;
-    type IntoFuture = BoxFuture<'a, M::Output<()>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(DeleteWebhookBuilder -> (), (webhook_id) {});
 /// A `GET /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::get_webhook`] or [`PhalaCloud::safe_get_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWebhookBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     webhook_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetWebhookBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, webhook_id: ::std::string::String) -> Self {
         GetWebhookBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             webhook_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::WebhookResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::WebhookResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::WebhookResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::WebhookResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::WebhookResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_webhook(&self.webhook_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetWebhookBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "webhook_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWebhookBuilder<'a, M> {
-    type Output = M::Output<types::WebhookResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::WebhookResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetWebhookBuilder -> types::WebhookResponse, (webhook_id) {});
 /// A `GET /api/v1/workspace/webhooks/{webhook_id}/stats` request, started by [`PhalaCloud::get_webhook_stats`] or [`PhalaCloud::safe_get_webhook_stats`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWebhookStatsBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     webhook_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetWebhookStatsBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, webhook_id: ::std::string::String) -> Self {
         GetWebhookStatsBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             webhook_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::WebhookStatsResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::WebhookStatsResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::WebhookStatsResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::WebhookStatsResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::WebhookStatsResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_webhook_stats(&self.webhook_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetWebhookStatsBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "webhook_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWebhookStatsBuilder<'a, M> {
-    type Output = M::Output<types::WebhookStatsResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::WebhookStatsResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetWebhookStatsBuilder -> types::WebhookStatsResponse, (webhook_id) {});
 /// A `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries` request, started by [`PhalaCloud::list_webhook_deliveries`] or [`PhalaCloud::safe_list_webhook_deliveries`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWebhookDeliveriesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     webhook_id: ::std::string::String,
     limit: ::std::option::Option<i64>,
     offset: ::std::option::Option<i64>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, webhook_id: ::std::string::String) -> Self {
         ListWebhookDeliveriesBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             webhook_id,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// The `limit` parameter.
@@ -347,47 +144,14 @@ impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::WebhookDeliveryResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<
-        'a,
-        runtime::Response<::std::vec::Vec<types::WebhookDeliveryResponse>>,
-    > {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<types::WebhookDeliveryResponse>,
-        PhalaCloudError,
-    > {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::std::vec::Vec < types::WebhookDeliveryResponse >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<::std::vec::Vec<types::WebhookDeliveryResponse>>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
@@ -398,118 +162,41 @@ impl<'a, M: Mode> ListWebhookDeliveriesBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListWebhookDeliveriesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "webhook_id")?);
-        builder.limit = dynamic::opt_arg(args, "limit")?;
-        builder.offset = dynamic::opt_arg(args, "offset")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for ListWebhookDeliveriesBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<types::WebhookDeliveryResponse>>;
-    type IntoFuture = BoxFuture<
-        'a,
-        M::Output<::std::vec::Vec<types::WebhookDeliveryResponse>>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    ListWebhookDeliveriesBuilder -> ::std::vec::Vec < types::WebhookDeliveryResponse >,
+    (webhook_id) { limit, offset }
+);
 /// A `GET /api/v1/workspace/webhooks` request, started by [`PhalaCloud::list_webhooks`] or [`PhalaCloud::safe_list_webhooks`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWebhooksBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> ListWebhooksBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListWebhooksBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::std::vec::Vec<types::WebhookResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<::std::vec::Vec<types::WebhookResponse>>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<types::WebhookResponse>,
-        PhalaCloudError,
-    > {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::std::vec::Vec < types::WebhookResponse >, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<::std::vec::Vec<types::WebhookResponse>>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.list_webhooks(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListWebhooksBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListWebhooksBuilder<'a, M> {
-    type Output = M::Output<::std::vec::Vec<types::WebhookResponse>>;
-    type IntoFuture = BoxFuture<'a, M::Output<::std::vec::Vec<types::WebhookResponse>>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(ListWebhooksBuilder -> ::std::vec::Vec < types::WebhookResponse >, () {});
 /// A `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend` request, started by [`PhalaCloud::resend_webhook_delivery`] or [`PhalaCloud::safe_resend_webhook_delivery`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ResendWebhookDeliveryBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     webhook_id: ::std::string::String,
     event_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> ResendWebhookDeliveryBuilder<'a, M> {
     fn new(
@@ -518,43 +205,16 @@ impl<'a, M: Mode> ResendWebhookDeliveryBuilder<'a, M> {
         event_id: ::std::string::String,
     ) -> Self {
         ResendWebhookDeliveryBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             webhook_id,
             event_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         runtime::check_path_param("event_id", &self.event_id)?;
@@ -566,258 +226,90 @@ impl<'a, M: Mode> ResendWebhookDeliveryBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ResendWebhookDeliveryBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "webhook_id")?,
-            dynamic::arg(args, "event_id")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture
-for ResendWebhookDeliveryBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    ResendWebhookDeliveryBuilder -> ::serde_json::Value, (webhook_id, event_id) {}
+);
 /// A `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret` request, started by [`PhalaCloud::reveal_webhook_secret`] or [`PhalaCloud::safe_reveal_webhook_secret`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevealWebhookSecretBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     webhook_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RevealWebhookSecretBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, webhook_id: ::std::string::String) -> Self {
         RevealWebhookSecretBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             webhook_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.reveal_webhook_secret(&self.webhook_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> RevealWebhookSecretBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "webhook_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for RevealWebhookSecretBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(RevealWebhookSecretBuilder -> ::serde_json::Value, (webhook_id) {});
 /// A `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret` request, started by [`PhalaCloud::rotate_webhook_secret`] or [`PhalaCloud::safe_rotate_webhook_secret`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateWebhookSecretBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     webhook_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> RotateWebhookSecretBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, webhook_id: ::std::string::String) -> Self {
         RotateWebhookSecretBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             webhook_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.rotate_webhook_secret(&self.webhook_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> RotateWebhookSecretBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "webhook_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for RotateWebhookSecretBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(RotateWebhookSecretBuilder -> ::serde_json::Value, (webhook_id) {});
 /// A `POST /api/v1/workspace/webhooks/{webhook_id}/test` request, started by [`PhalaCloud::test_webhook`] or [`PhalaCloud::safe_test_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestWebhookBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     webhook_id: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> TestWebhookBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, webhook_id: ::std::string::String) -> Self {
         TestWebhookBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             webhook_id,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, ::serde_json::Value> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(self) -> M::Sent<'a, runtime::Response<::serde_json::Value>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<::serde_json::Value, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(::serde_json::Value, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<runtime::Response<::serde_json::Value>, PhalaCloudError> {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.test_webhook(&self.webhook_id), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> TestWebhookBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "webhook_id")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for TestWebhookBuilder<'a, M> {
-    type Output = M::Output<::serde_json::Value>;
-    type IntoFuture = BoxFuture<'a, M::Output<::serde_json::Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(TestWebhookBuilder -> ::serde_json::Value, (webhook_id) {});
 /// A `PUT /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::update_webhook`] or [`PhalaCloud::safe_update_webhook`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateWebhookBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     webhook_id: ::std::string::String,
     body: types::WebhookUpdateRequest,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> UpdateWebhookBuilder<'a, M> {
     fn new(
@@ -826,87 +318,35 @@ impl<'a, M: Mode> UpdateWebhookBuilder<'a, M> {
         body: types::WebhookUpdateRequest,
     ) -> Self {
         UpdateWebhookBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             webhook_id,
             body,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::WebhookResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::WebhookResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::WebhookResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::WebhookResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::WebhookResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("webhook_id", &self.webhook_id)?;
         let raw = phala_client.call();
         runtime::finish(raw.update_webhook(&self.webhook_id, &self.body), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> UpdateWebhookBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(
-            phala_client,
-            dynamic::arg(args, "webhook_id")?,
-            dynamic::arg(args, "body")?,
-        );
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for UpdateWebhookBuilder<'a, M> {
-    type Output = M::Output<types::WebhookResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::WebhookResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-/** # Webhooks
-
-The 11 operations tagged `Webhooks`, each with its `safe_` twin; [`crate::tags::webhooks`] lists them with their requests and summaries.*/
+shared_impls!(UpdateWebhookBuilder -> types::WebhookResponse, (webhook_id, body) {});
+/// # Webhooks
+///
+/// The 11 operations tagged `Webhooks`, each with its `safe_` twin; [`crate::tags::webhooks`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Create workspace webhook
-
-`POST /api/v1/workspace/webhooks`
-
-Declared error statuses: 422.*/
+    /// Create workspace webhook
+    ///
+    /// `POST /api/v1/workspace/webhooks`
+    ///
+    /// Declared error statuses: 422.
     pub fn create_webhook(
         &self,
         body: impl ::std::convert::Into<types::WebhookCreateRequest>,
@@ -920,11 +360,11 @@ Declared error statuses: 422.*/
     ) -> CreateWebhookBuilder<'_, Safe> {
         CreateWebhookBuilder::new(self, body.into())
     }
-    /** Delete webhook
-
-`DELETE /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.*/
+    /// Delete webhook
+    ///
+    /// `DELETE /api/v1/workspace/webhooks/{webhook_id}`
+    ///
+    /// Declared error statuses: 422.
     pub fn delete_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -938,11 +378,11 @@ Declared error statuses: 422.*/
     ) -> DeleteWebhookBuilder<'_, Safe> {
         DeleteWebhookBuilder::new(self, webhook_id.to_string())
     }
-    /** Get webhook details
-
-`GET /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.*/
+    /// Get webhook details
+    ///
+    /// `GET /api/v1/workspace/webhooks/{webhook_id}`
+    ///
+    /// Declared error statuses: 422.
     pub fn get_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -956,11 +396,11 @@ Declared error statuses: 422.*/
     ) -> GetWebhookBuilder<'_, Safe> {
         GetWebhookBuilder::new(self, webhook_id.to_string())
     }
-    /** Get webhook delivery stats
-
-`GET /api/v1/workspace/webhooks/{webhook_id}/stats`
-
-Declared error statuses: 422.*/
+    /// Get webhook delivery stats
+    ///
+    /// `GET /api/v1/workspace/webhooks/{webhook_id}/stats`
+    ///
+    /// Declared error statuses: 422.
     pub fn get_webhook_stats(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -974,15 +414,15 @@ Declared error statuses: 422.*/
     ) -> GetWebhookStatsBuilder<'_, Safe> {
         GetWebhookStatsBuilder::new(self, webhook_id.to_string())
     }
-    /** List webhook deliveries
-
-`GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
-
-Optional parameters, set on the returned builder:
-- `limit`: The `limit` parameter.
-- `offset`: The `offset` parameter.
-
-Declared error statuses: 422.*/
+    /// List webhook deliveries
+    ///
+    /// `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `limit`: The `limit` parameter.
+    /// - `offset`: The `offset` parameter.
+    ///
+    /// Declared error statuses: 422.
     pub fn list_webhook_deliveries(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -996,9 +436,9 @@ Declared error statuses: 422.*/
     ) -> ListWebhookDeliveriesBuilder<'_, Safe> {
         ListWebhookDeliveriesBuilder::new(self, webhook_id.to_string())
     }
-    /** List workspace webhooks
-
-`GET /api/v1/workspace/webhooks`*/
+    /// List workspace webhooks
+    ///
+    /// `GET /api/v1/workspace/webhooks`
     pub fn list_webhooks(&self) -> ListWebhooksBuilder<'_> {
         ListWebhooksBuilder::new(self)
     }
@@ -1006,13 +446,13 @@ Declared error statuses: 422.*/
     pub fn safe_list_webhooks(&self) -> ListWebhooksBuilder<'_, Safe> {
         ListWebhooksBuilder::new(self)
     }
-    /** Resend a webhook delivery
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.*/
+    /// Resend a webhook delivery
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
     pub fn resend_webhook_delivery(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1036,13 +476,13 @@ Declared error statuses: 422.*/
             event_id.to_string(),
         )
     }
-    /** Reveal webhook secret (requires 2FA)
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.*/
+    /// Reveal webhook secret (requires 2FA)
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
     pub fn reveal_webhook_secret(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1056,13 +496,13 @@ Declared error statuses: 422.*/
     ) -> RevealWebhookSecretBuilder<'_, Safe> {
         RevealWebhookSecretBuilder::new(self, webhook_id.to_string())
     }
-    /** Rotate webhook secret (requires 2FA)
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.*/
+    /// Rotate webhook secret (requires 2FA)
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
     pub fn rotate_webhook_secret(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1076,13 +516,13 @@ Declared error statuses: 422.*/
     ) -> RotateWebhookSecretBuilder<'_, Safe> {
         RotateWebhookSecretBuilder::new(self, webhook_id.to_string())
     }
-    /** Send test webhook event
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/test`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.*/
+    /// Send test webhook event
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/test`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
     pub fn test_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1096,11 +536,11 @@ Declared error statuses: 422.*/
     ) -> TestWebhookBuilder<'_, Safe> {
         TestWebhookBuilder::new(self, webhook_id.to_string())
     }
-    /** Update webhook
-
-`PUT /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.*/
+    /// Update webhook
+    ///
+    /// `PUT /api/v1/workspace/webhooks/{webhook_id}`
+    ///
+    /// Declared error statuses: 422.
     pub fn update_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1117,17 +557,17 @@ Declared error statuses: 422.*/
         UpdateWebhookBuilder::new(self, webhook_id.to_string(), body.into())
     }
 }
-/** # Webhooks
-
-The operations tagged `Webhooks`, blocking; [`crate::tags::webhooks`] lists them.*/
+/// # Webhooks
+///
+/// The operations tagged `Webhooks`, blocking; [`crate::tags::webhooks`] lists them.
 impl blocking::PhalaCloud {
-    /** Create workspace webhook
-
-`POST /api/v1/workspace/webhooks`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Create workspace webhook
+    ///
+    /// `POST /api/v1/workspace/webhooks`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn create_webhook(
         &self,
         body: impl ::std::convert::Into<types::WebhookCreateRequest>,
@@ -1141,13 +581,13 @@ Blocking: `send()` returns the result.*/
     ) -> CreateWebhookBuilder<'_, BlockingSafe> {
         CreateWebhookBuilder::new(self.inner(), body.into())
     }
-    /** Delete webhook
-
-`DELETE /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Delete webhook
+    ///
+    /// `DELETE /api/v1/workspace/webhooks/{webhook_id}`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn delete_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1161,13 +601,13 @@ Blocking: `send()` returns the result.*/
     ) -> DeleteWebhookBuilder<'_, BlockingSafe> {
         DeleteWebhookBuilder::new(self.inner(), webhook_id.to_string())
     }
-    /** Get webhook details
-
-`GET /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get webhook details
+    ///
+    /// `GET /api/v1/workspace/webhooks/{webhook_id}`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1181,13 +621,13 @@ Blocking: `send()` returns the result.*/
     ) -> GetWebhookBuilder<'_, BlockingSafe> {
         GetWebhookBuilder::new(self.inner(), webhook_id.to_string())
     }
-    /** Get webhook delivery stats
-
-`GET /api/v1/workspace/webhooks/{webhook_id}/stats`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get webhook delivery stats
+    ///
+    /// `GET /api/v1/workspace/webhooks/{webhook_id}/stats`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_webhook_stats(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1201,17 +641,17 @@ Blocking: `send()` returns the result.*/
     ) -> GetWebhookStatsBuilder<'_, BlockingSafe> {
         GetWebhookStatsBuilder::new(self.inner(), webhook_id.to_string())
     }
-    /** List webhook deliveries
-
-`GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
-
-Optional parameters, set on the returned builder:
-- `limit`: The `limit` parameter.
-- `offset`: The `offset` parameter.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// List webhook deliveries
+    ///
+    /// `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries`
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `limit`: The `limit` parameter.
+    /// - `offset`: The `offset` parameter.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_webhook_deliveries(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1225,11 +665,11 @@ Blocking: `send()` returns the result.*/
     ) -> ListWebhookDeliveriesBuilder<'_, BlockingSafe> {
         ListWebhookDeliveriesBuilder::new(self.inner(), webhook_id.to_string())
     }
-    /** List workspace webhooks
-
-`GET /api/v1/workspace/webhooks`
-
-Blocking: `send()` returns the result.*/
+    /// List workspace webhooks
+    ///
+    /// `GET /api/v1/workspace/webhooks`
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_webhooks(&self) -> ListWebhooksBuilder<'_, Blocking> {
         ListWebhooksBuilder::new(self.inner())
     }
@@ -1237,15 +677,15 @@ Blocking: `send()` returns the result.*/
     pub fn safe_list_webhooks(&self) -> ListWebhooksBuilder<'_, BlockingSafe> {
         ListWebhooksBuilder::new(self.inner())
     }
-    /** Resend a webhook delivery
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Resend a webhook delivery
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn resend_webhook_delivery(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1269,15 +709,15 @@ Blocking: `send()` returns the result.*/
             event_id.to_string(),
         )
     }
-    /** Reveal webhook secret (requires 2FA)
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Reveal webhook secret (requires 2FA)
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn reveal_webhook_secret(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1291,15 +731,15 @@ Blocking: `send()` returns the result.*/
     ) -> RevealWebhookSecretBuilder<'_, BlockingSafe> {
         RevealWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
     }
-    /** Rotate webhook secret (requires 2FA)
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Rotate webhook secret (requires 2FA)
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn rotate_webhook_secret(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1313,15 +753,15 @@ Blocking: `send()` returns the result.*/
     ) -> RotateWebhookSecretBuilder<'_, BlockingSafe> {
         RotateWebhookSecretBuilder::new(self.inner(), webhook_id.to_string())
     }
-    /** Send test webhook event
-
-`POST /api/v1/workspace/webhooks/{webhook_id}/test`
-
-Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Send test webhook event
+    ///
+    /// `POST /api/v1/workspace/webhooks/{webhook_id}/test`
+    ///
+    /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn test_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -1335,13 +775,13 @@ Blocking: `send()` returns the result.*/
     ) -> TestWebhookBuilder<'_, BlockingSafe> {
         TestWebhookBuilder::new(self.inner(), webhook_id.to_string())
     }
-    /** Update webhook
-
-`PUT /api/v1/workspace/webhooks/{webhook_id}`
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Update webhook
+    ///
+    /// `PUT /api/v1/workspace/webhooks/{webhook_id}`
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn update_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,

@@ -3,112 +3,55 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::blocking;
-#[cfg(feature = "dynamic")]
-#[allow(unused_imports)]
-use crate::dynamic;
+use crate::builder::{shared_impls, shared_methods, Core};
 use crate::error::PhalaCloudError;
 use crate::runtime;
-use crate::safe::{AsyncMode, Blocking, BlockingSafe, BoxFuture, Mode, Raise, Safe};
+use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-#[allow(unused_imports)]
 use crate::types;
 /// A `GET /api/v1/workspaces/{team_slug}` request, started by [`PhalaCloud::get_workspace`] or [`PhalaCloud::safe_get_workspace`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkspaceBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     team_slug: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetWorkspaceBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, team_slug: ::std::string::String) -> Self {
         GetWorkspaceBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             team_slug,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::WorkspaceResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::WorkspaceResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::WorkspaceResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::WorkspaceResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::WorkspaceResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("team_slug", &self.team_slug)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_workspace(&self.team_slug), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetWorkspaceBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "team_slug")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWorkspaceBuilder<'a, M> {
-    type Output = M::Output<types::WorkspaceResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::WorkspaceResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(GetWorkspaceBuilder -> types::WorkspaceResponse, (team_slug) {});
 /// A `GET /api/v1/workspaces/{team_slug}/nodes` request, started by [`PhalaCloud::get_workspace_nodes`] or [`PhalaCloud::safe_get_workspace_nodes`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkspaceNodesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     team_slug: ::std::string::String,
     page: ::std::option::Option<i64>,
     page_size: ::std::option::Option<i64>,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetWorkspaceNodesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, team_slug: ::std::string::String) -> Self {
         GetWorkspaceNodesBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             team_slug,
             page: ::std::option::Option::None,
             page_size: ::std::option::Option::None,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
     /// The `page` parameter.
@@ -121,41 +64,14 @@ impl<'a, M: Mode> GetWorkspaceNodesBuilder<'a, M> {
         self.page_size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::PaginatedWorkspaceNodesResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::PaginatedWorkspaceNodesResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::PaginatedWorkspaceNodesResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::PaginatedWorkspaceNodesResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::PaginatedWorkspaceNodesResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("team_slug", &self.team_slug)?;
         let page = self
@@ -180,38 +96,18 @@ impl<'a, M: Mode> GetWorkspaceNodesBuilder<'a, M> {
             .await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetWorkspaceNodesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "team_slug")?);
-        builder.page = dynamic::opt_arg(args, "page")?;
-        builder.page_size = dynamic::opt_arg(args, "page_size")?;
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWorkspaceNodesBuilder<'a, M> {
-    type Output = M::Output<types::PaginatedWorkspaceNodesResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::PaginatedWorkspaceNodesResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetWorkspaceNodesBuilder -> types::PaginatedWorkspaceNodesResponse, (team_slug) {
+    page, page_size }
+);
 impl<'a, M: Mode> GetWorkspaceNodesBuilder<'a, M> {
     fn into_async(self) -> GetWorkspaceNodesBuilder<'a, Raise> {
         let template = self;
         GetWorkspaceNodesBuilder {
-            phala_client: template.phala_client,
+            phala: template.phala.into_mode(),
             team_slug: template.team_slug,
             page: template.page,
             page_size: template.page_size,
-            phala_version: template.phala_version,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
 }
@@ -229,12 +125,10 @@ impl<'a> GetWorkspaceNodesBuilder<'a, Raise> {
             crate::paging::Step::Number,
             ::std::boxed::Box::new(move |at| {
                 let next: GetWorkspaceNodesBuilder<'a, Raise> = GetWorkspaceNodesBuilder {
-                    phala_client: template.phala_client,
+                    phala: template.phala.clone(),
                     team_slug: crate::paging::duplicate(&template.team_slug),
                     page: ::std::option::Option::Some(at),
                     page_size: crate::paging::duplicate(&template.page_size),
-                    phala_version: crate::paging::duplicate(&template.phala_version),
-                    phala_mode: ::std::marker::PhantomData,
                 };
                 ::std::boxed::Box::pin(next.execute())
             }),
@@ -255,7 +149,7 @@ impl<'a> GetWorkspaceNodesBuilder<'a, Blocking> {
     pub fn pages(
         self,
     ) -> crate::blocking::Iter<'a, types::PaginatedWorkspaceNodesResponse> {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
     /// Every item of this list, across its pages, as an iterator.
@@ -265,176 +159,78 @@ impl<'a> GetWorkspaceNodesBuilder<'a, Blocking> {
         'a,
         <types::PaginatedWorkspaceNodesResponse as crate::paging::PageItems>::Item,
     > {
-        let client = self.phala_client;
+        let client = self.phala.client();
         self.into_async().pages().items().blocking(client)
     }
 }
 /// A `GET /api/v1/workspaces/{team_slug}/quotas` request, started by [`PhalaCloud::get_workspace_quotas`] or [`PhalaCloud::safe_get_workspace_quotas`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWorkspaceQuotasBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
+    phala: Core<'a, M>,
     team_slug: ::std::string::String,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
 }
 impl<'a, M: Mode> GetWorkspaceQuotasBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud, team_slug: ::std::string::String) -> Self {
         GetWorkspaceQuotasBuilder {
-            phala_client,
+            phala: Core::new(phala_client),
             team_slug,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::WorkspaceQuotasResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::WorkspaceQuotasResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::WorkspaceQuotasResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::WorkspaceQuotasResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::WorkspaceQuotasResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         runtime::check_path_param("team_slug", &self.team_slug)?;
         let raw = phala_client.call();
         runtime::finish(raw.get_workspace_quotas(&self.team_slug), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> GetWorkspaceQuotasBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client, dynamic::arg(args, "team_slug")?);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for GetWorkspaceQuotasBuilder<'a, M> {
-    type Output = M::Output<types::WorkspaceQuotasResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::WorkspaceQuotasResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
+shared_impls!(
+    GetWorkspaceQuotasBuilder -> types::WorkspaceQuotasResponse, (team_slug) {}
+);
 /// A `GET /api/v1/workspaces` request, started by [`PhalaCloud::list_workspaces`] or [`PhalaCloud::safe_list_workspaces`]; `.await` (or `.send().await`) sends it.
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWorkspacesBuilder<'a, M = Raise> {
-    phala_client: &'a PhalaCloud,
-    phala_version: ::std::option::Option<::std::string::String>,
-    phala_mode: ::std::marker::PhantomData<M>,
+    phala: Core<'a, M>,
 }
 impl<'a, M: Mode> ListWorkspacesBuilder<'a, M> {
     fn new(phala_client: &'a PhalaCloud) -> Self {
         ListWorkspacesBuilder {
-            phala_client,
-            phala_version: ::std::option::Option::None,
-            phala_mode: ::std::marker::PhantomData,
+            phala: Core::new(phala_client),
         }
     }
-    /// Sends this request with another `X-Phala-Version` (one of [`SUPPORTED_API_VERSIONS`](crate::SUPPORTED_API_VERSIONS)) than the client's.
-    pub fn api_version(
-        mut self,
-        version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phala_version = ::std::option::Option::Some(version.into());
-        self
-    }
-    /// Sends the request and decodes the response: a future for the
-    /// async client, the result itself for the blocking one.
-    pub fn send(self) -> M::Sent<'a, types::WorkspacesListResponse> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute()))
-    }
-    /// Like `send`, keeping the response's status, headers and request id.
-    pub fn send_with_meta(
-        self,
-    ) -> M::Sent<'a, runtime::Response<types::WorkspacesListResponse>> {
-        let client = self.phala_client;
-        M::send(client, ::std::boxed::Box::pin(self.execute_with_meta()))
-    }
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<types::WorkspacesListResponse, PhalaCloudError> {
-        self.execute_with_meta().await.map(runtime::Response::into_data)
-    }
+    shared_methods!(types::WorkspacesListResponse, versioned);
     async fn execute_with_meta(
         self,
     ) -> ::std::result::Result<
         runtime::Response<types::WorkspacesListResponse>,
         PhalaCloudError,
     > {
-        let phala_client = self
-            .phala_client
-            .versioned(self.phala_version.as_deref().or(::std::option::Option::None))?;
+        let phala_client = self.phala.versioned(::std::option::Option::None)?;
         let phala_client: &PhalaCloud = &phala_client;
         let raw = phala_client.call();
         runtime::finish(raw.list_workspaces(), &raw).await
     }
 }
-#[cfg(feature = "dynamic")]
-impl<'a> ListWorkspacesBuilder<'a, Raise> {
-    /// Builds the request from JSON arguments keyed by parameter name.
-    #[allow(unused_variables)]
-    pub(crate) fn from_json(
-        phala_client: &'a PhalaCloud,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, PhalaCloudError> {
-        #[allow(unused_mut)]
-        let mut builder = Self::new(phala_client);
-        ::std::result::Result::Ok(builder)
-    }
-}
-impl<'a, M: AsyncMode> ::std::future::IntoFuture for ListWorkspacesBuilder<'a, M> {
-    type Output = M::Output<types::WorkspacesListResponse>;
-    type IntoFuture = BoxFuture<'a, M::Output<types::WorkspacesListResponse>>;
-    fn into_future(self) -> Self::IntoFuture {
-        M::future(::std::boxed::Box::pin(self.execute()))
-    }
-}
-/** # Workspace
-
-The 4 operations tagged `Workspace`, each with its `safe_` twin; [`crate::tags::workspace`] lists them with their requests and summaries.*/
+shared_impls!(ListWorkspacesBuilder -> types::WorkspacesListResponse, () {});
+/// # Workspace
+///
+/// The 4 operations tagged `Workspace`, each with its `safe_` twin; [`crate::tags::workspace`] lists them with their requests and summaries.
 impl PhalaCloud {
-    /** Get workspace by slug
-
-Returns workspace details if user has access.
-
-`GET /api/v1/workspaces/{team_slug}`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403, 404, 422.*/
+    /// Get workspace by slug
+    ///
+    /// Returns workspace details if user has access.
+    ///
+    /// `GET /api/v1/workspaces/{team_slug}`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
     pub fn get_workspace(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -448,19 +244,19 @@ Declared error statuses: 401, 403, 404, 422.*/
     ) -> GetWorkspaceBuilder<'_, Safe> {
         GetWorkspaceBuilder::new(self, team_slug.to_string())
     }
-    /** List workspace nodes
-
-Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
-
-`GET /api/v1/workspaces/{team_slug}/nodes`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `page`: The `page` parameter.
-- `page_size`: The `page_size` parameter.
-
-Declared error statuses: 422.*/
+    /// List workspace nodes
+    ///
+    /// Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
+    ///
+    /// `GET /api/v1/workspaces/{team_slug}/nodes`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `page`: The `page` parameter.
+    /// - `page_size`: The `page_size` parameter.
+    ///
+    /// Declared error statuses: 422.
     pub fn get_workspace_nodes(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -474,15 +270,15 @@ Declared error statuses: 422.*/
     ) -> GetWorkspaceNodesBuilder<'_, Safe> {
         GetWorkspaceNodesBuilder::new(self, team_slug.to_string())
     }
-    /** Get workspace quotas
-
-Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
-
-`GET /api/v1/workspaces/{team_slug}/quotas`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.*/
+    /// Get workspace quotas
+    ///
+    /// Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
+    ///
+    /// `GET /api/v1/workspaces/{team_slug}/quotas`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 422.
     pub fn get_workspace_quotas(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -496,15 +292,15 @@ Declared error statuses: 422.*/
     ) -> GetWorkspaceQuotasBuilder<'_, Safe> {
         GetWorkspaceQuotasBuilder::new(self, team_slug.to_string())
     }
-    /** List user workspaces
-
-Returns all workspaces the authenticated user has access to, with their role in each.
-
-`GET /api/v1/workspaces`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401.*/
+    /// List user workspaces
+    ///
+    /// Returns all workspaces the authenticated user has access to, with their role in each.
+    ///
+    /// `GET /api/v1/workspaces`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401.
     pub fn list_workspaces(&self) -> ListWorkspacesBuilder<'_> {
         ListWorkspacesBuilder::new(self)
     }
@@ -513,21 +309,21 @@ Declared error statuses: 401.*/
         ListWorkspacesBuilder::new(self)
     }
 }
-/** # Workspace
-
-The operations tagged `Workspace`, blocking; [`crate::tags::workspace`] lists them.*/
+/// # Workspace
+///
+/// The operations tagged `Workspace`, blocking; [`crate::tags::workspace`] lists them.
 impl blocking::PhalaCloud {
-    /** Get workspace by slug
-
-Returns workspace details if user has access.
-
-`GET /api/v1/workspaces/{team_slug}`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401, 403, 404, 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get workspace by slug
+    ///
+    /// Returns workspace details if user has access.
+    ///
+    /// `GET /api/v1/workspaces/{team_slug}`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_workspace(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -541,21 +337,21 @@ Blocking: `send()` returns the result.*/
     ) -> GetWorkspaceBuilder<'_, BlockingSafe> {
         GetWorkspaceBuilder::new(self.inner(), team_slug.to_string())
     }
-    /** List workspace nodes
-
-Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
-
-`GET /api/v1/workspaces/{team_slug}/nodes`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Optional parameters, set on the returned builder:
-- `page`: The `page` parameter.
-- `page_size`: The `page_size` parameter.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// List workspace nodes
+    ///
+    /// Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
+    ///
+    /// `GET /api/v1/workspaces/{team_slug}/nodes`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Optional parameters, set on the returned builder:
+    /// - `page`: The `page` parameter.
+    /// - `page_size`: The `page_size` parameter.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_workspace_nodes(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -569,17 +365,17 @@ Blocking: `send()` returns the result.*/
     ) -> GetWorkspaceNodesBuilder<'_, BlockingSafe> {
         GetWorkspaceNodesBuilder::new(self.inner(), team_slug.to_string())
     }
-    /** Get workspace quotas
-
-Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
-
-`GET /api/v1/workspaces/{team_slug}/quotas`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 422.
-
-Blocking: `send()` returns the result.*/
+    /// Get workspace quotas
+    ///
+    /// Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
+    ///
+    /// `GET /api/v1/workspaces/{team_slug}/quotas`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 422.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn get_workspace_quotas(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -593,17 +389,17 @@ Blocking: `send()` returns the result.*/
     ) -> GetWorkspaceQuotasBuilder<'_, BlockingSafe> {
         GetWorkspaceQuotasBuilder::new(self.inner(), team_slug.to_string())
     }
-    /** List user workspaces
-
-Returns all workspaces the authenticated user has access to, with their role in each.
-
-`GET /api/v1/workspaces`
-
-Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
-
-Declared error statuses: 401.
-
-Blocking: `send()` returns the result.*/
+    /// List user workspaces
+    ///
+    /// Returns all workspaces the authenticated user has access to, with their role in each.
+    ///
+    /// `GET /api/v1/workspaces`
+    ///
+    /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
+    ///
+    /// Declared error statuses: 401.
+    ///
+    /// Blocking: `send()` returns the result.
     pub fn list_workspaces(&self) -> ListWorkspacesBuilder<'_, Blocking> {
         ListWorkspacesBuilder::new(self.inner())
     }

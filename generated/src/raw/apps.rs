@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -10,25 +9,24 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List apps
-
-Returns paginated app list with filtering. Response schema varies by API version.
-
-Sends a `GET` request to `/api/v1/apps`
-
-Arguments:
-- `base_image`: OS image name filter
-- `instance_type`: Instance type filter
-- `kms_slug`: KMS slug filter
-- `kms_type`: KMS type filter
-- `listed`: Listed status filter
-- `node`: Node name filter (matches teepod or node name)
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page
-- `region`: Region identifier filter
-- `search`: Search name, app_id, vm_uuid, instance_id
-- `status`: CVM status filter
-*/
+    /// List apps
+    ///
+    /// Returns paginated app list with filtering. Response schema varies by API version.
+    ///
+    /// Sends a `GET` request to `/api/v1/apps`
+    ///
+    /// Arguments:
+    /// - `base_image`: OS image name filter
+    /// - `instance_type`: Instance type filter
+    /// - `kms_slug`: KMS slug filter
+    /// - `kms_type`: KMS type filter
+    /// - `listed`: Listed status filter
+    /// - `node`: Node name filter (matches teepod or node name)
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page
+    /// - `region`: Region identifier filter
+    /// - `search`: Search name, app_id, vm_uuid, instance_id
+    /// - `status`: CVM status filter
     pub async fn get_app_list<'a>(
         &'a self,
         base_image: Option<&'a str>,
@@ -45,7 +43,6 @@ Arguments:
     ) -> Result<ResponseValue<types::GetAppListResponse>, Error<()>> {
         let url = format!("{}/api/v1/apps", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -78,19 +75,16 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get app filter options
-
-Returns distinct values for each filterable field based on user's apps.
-
-Sends a `GET` request to `/api/v1/apps/filter-options`
-
-*/
+    /// Get app filter options
+    ///
+    /// Returns distinct values for each filterable field based on user's apps.
+    ///
+    /// Sends a `GET` request to `/api/v1/apps/filter-options`
     pub async fn get_app_filter_options<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::FilterOptionsResponse>, Error<()>> {
         let url = format!("{}/api/v1/apps/filter-options", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -112,15 +106,14 @@ Sends a `GET` request to `/api/v1/apps/filter-options`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get app details
-
-Returns app metadata and current CVM configuration. Response schema varies by API version.
-
-Sends a `GET` request to `/api/v1/apps/{app_id}`
-
-Arguments:
-- `app_id`: Hex app identifier
-*/
+    /// Get app details
+    ///
+    /// Returns app metadata and current CVM configuration. Response schema varies by API version.
+    ///
+    /// Sends a `GET` request to `/api/v1/apps/{app_id}`
+    ///
+    /// Arguments:
+    /// - `app_id`: Hex app identifier
     pub async fn get_app_info<'a>(
         &'a self,
         app_id: &'a str,
@@ -129,7 +122,6 @@ Arguments:
             "{}/api/v1/apps/{}", self.baseurl, encode_path(& app_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -151,15 +143,14 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List app CVMs
-
-Returns CVM instances for an app. Admins see all instances; users see only their own.
-
-Sends a `GET` request to `/api/v1/apps/{app_id}/cvms`
-
-Arguments:
-- `app_id`: Hex app identifier
-*/
+    /// List app CVMs
+    ///
+    /// Returns CVM instances for an app. Admins see all instances; users see only their own.
+    ///
+    /// Sends a `GET` request to `/api/v1/apps/{app_id}/cvms`
+    ///
+    /// Arguments:
+    /// - `app_id`: Hex app identifier
     pub async fn get_app_cvms<'a>(
         &'a self,
         app_id: &'a str,
@@ -171,7 +162,6 @@ Arguments:
             "{}/api/v1/apps/{}/cvms", self.baseurl, encode_path(& app_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -193,18 +183,17 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Create CVM replica
-
-Clones a CVM to a target node. Uses source node if target not specified.
-
-Sends a `POST` request to `/api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas`
-
-Arguments:
-- `app_id`: Hex app identifier
-- `vm_uuid`: Source CVM UUID
-- `x_prepare_only`
-- `body`
-*/
+    /// Create CVM replica
+    ///
+    /// Clones a CVM to a target node. Uses source node if target not specified.
+    ///
+    /// Sends a `POST` request to `/api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas`
+    ///
+    /// Arguments:
+    /// - `app_id`: Hex app identifier
+    /// - `vm_uuid`: Source CVM UUID
+    /// - `x_prepare_only`
+    /// - `body`
     pub async fn replicate_app_cvm<'a>(
         &'a self,
         app_id: &'a str,
@@ -220,7 +209,6 @@ Arguments:
         if let Some(value) = x_prepare_only {
             header_map.append("X-Prepare-Only", value.to_string().try_into()?);
         }
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -243,16 +231,15 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Create a new instance under an existing app
-
-Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
-
-Sends a `POST` request to `/api/v1/apps/{app_id}/instances`
-
-Arguments:
-- `app_id`: Hex app identifier
-- `body`
-*/
+    /// Create a new instance under an existing app
+    ///
+    /// Deploy a new CVM instance under an existing app, optionally with a new Docker Compose file. For on-chain KMS apps, this uses a two-phase flow: the first request returns HTTP 465 with a commit token; after registering the compose hash on-chain, the second request commits with the token and transaction hash.
+    ///
+    /// Sends a `POST` request to `/api/v1/apps/{app_id}/instances`
+    ///
+    /// Arguments:
+    /// - `app_id`: Hex app identifier
+    /// - `body`
     pub async fn create_app_instance<'a>(
         &'a self,
         app_id: &'a str,
@@ -263,7 +250,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -286,15 +272,14 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get device allowlist status
-
-Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
-
-Sends a `GET` request to `/api/v1/apps/{app_id}/device-allowlist`
-
-Arguments:
-- `app_id`: Hex app identifier
-*/
+    /// Get device allowlist status
+    ///
+    /// Returns the device_id allowlist status for an app's CVMs. For on-chain KMS apps, queries the blockchain in real-time to check which devices are registered in the app contract.
+    ///
+    /// Sends a `GET` request to `/api/v1/apps/{app_id}/device-allowlist`
+    ///
+    /// Arguments:
+    /// - `app_id`: Hex app identifier
     pub async fn get_app_device_allowlist<'a>(
         &'a self,
         app_id: &'a str,
@@ -304,7 +289,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -326,15 +310,14 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get app attestation data
-
-Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
-
-Sends a `GET` request to `/api/v1/apps/{app_id}/attestations`
-
-Arguments:
-- `app_id`: Hex app identifier
-*/
+    /// Get app attestation data
+    ///
+    /// Returns TEE attestation quotes, event logs, and KMS configuration for running CVMs.
+    ///
+    /// Sends a `GET` request to `/api/v1/apps/{app_id}/attestations`
+    ///
+    /// Arguments:
+    /// - `app_id`: Hex app identifier
     pub async fn get_app_attestation<'a>(
         &'a self,
         app_id: &'a str,
@@ -344,7 +327,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -366,15 +348,14 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Run app TCB evaluation
-
-Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
-
-Sends a `GET` request to `/api/v1/apps/{app_id}/attestations/tcb-evaluation`
-
-Arguments:
-- `app_id`: Hex app identifier
-*/
+    /// Run app TCB evaluation
+    ///
+    /// Runs a live Intel PCS early collateral evaluation for each running CVM without using Redis collateral cache.
+    ///
+    /// Sends a `GET` request to `/api/v1/apps/{app_id}/attestations/tcb-evaluation`
+    ///
+    /// Arguments:
+    /// - `app_id`: Hex app identifier
     pub async fn get_app_tcb_evaluation<'a>(
         &'a self,
         app_id: &'a str,
@@ -384,7 +365,6 @@ Arguments:
             app_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -406,17 +386,16 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List app revisions
-
-Returns deployment history with compose hashes, operation types, and user refs.
-
-Sends a `GET` request to `/api/v1/apps/{app_id}/revisions`
-
-Arguments:
-- `app_id`: Hex app identifier
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page
-*/
+    /// List app revisions
+    ///
+    /// Returns deployment history with compose hashes, operation types, and user refs.
+    ///
+    /// Sends a `GET` request to `/api/v1/apps/{app_id}/revisions`
+    ///
+    /// Arguments:
+    /// - `app_id`: Hex app identifier
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page
     pub async fn get_app_revisions<'a>(
         &'a self,
         app_id: &'a str,
@@ -428,7 +407,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -452,17 +430,16 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get revision detail
-
-Returns full revision data including compose file, encrypted env, and user config.
-
-Sends a `GET` request to `/api/v1/apps/{app_id}/revisions/{revision_id}`
-
-Arguments:
-- `app_id`: Hex app identifier
-- `revision_id`
-- `raw_compose_file`: Return compose_file as string instead of dict
-*/
+    /// Get revision detail
+    ///
+    /// Returns full revision data including compose file, encrypted env, and user config.
+    ///
+    /// Sends a `GET` request to `/api/v1/apps/{app_id}/revisions/{revision_id}`
+    ///
+    /// Arguments:
+    /// - `app_id`: Hex app identifier
+    /// - `revision_id`
+    /// - `raw_compose_file`: Return compose_file as string instead of dict
     pub async fn get_app_revision_detail<'a>(
         &'a self,
         app_id: &'a str,
@@ -474,7 +451,6 @@ Arguments:
             .to_string()), encode_path(& revision_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -502,18 +478,17 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Redeploy app from a specific revision
-
-Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
-
-Sends a `POST` request to `/api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
-
-Arguments:
-- `app_id`: Hex app identifier
-- `revision_id`
-- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
-- `body`
-*/
+    /// Redeploy app from a specific revision
+    ///
+    /// Redeploy a CVM to a specific revision. If the app has exactly one CVM, it will be redeployed by default. If the app has multiple CVMs, you must specify target vm_uuids in request body. This schedules async CVM update task(s).
+    ///
+    /// Sends a `POST` request to `/api/v1/apps/{app_id}/revisions/{revision_id}/redeploy`
+    ///
+    /// Arguments:
+    /// - `app_id`: Hex app identifier
+    /// - `revision_id`
+    /// - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
+    /// - `body`
     pub async fn redeploy_app_revision<'a>(
         &'a self,
         app_id: &'a str,
@@ -526,7 +501,6 @@ Arguments:
             .to_string()), encode_path(& revision_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -555,19 +529,18 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get app metered usage
-
-Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
-
-Sends a `GET` request to `/api/v1/apps/{app_id}/usage`
-
-Arguments:
-- `app_id`: Hex app identifier
-- `end_date`: End date (ISO 8601)
-- `limit`: Max records to return
-- `offset`: Records to skip
-- `start_date`: Start date (ISO 8601)
-*/
+    /// Get app metered usage
+    ///
+    /// Returns billing usage records from ClickHouse. Defaults to 7-day window if dates not specified.
+    ///
+    /// Sends a `GET` request to `/api/v1/apps/{app_id}/usage`
+    ///
+    /// Arguments:
+    /// - `app_id`: Hex app identifier
+    /// - `end_date`: End date (ISO 8601)
+    /// - `limit`: Max records to return
+    /// - `offset`: Records to skip
+    /// - `start_date`: Start date (ISO 8601)
     pub async fn get_app_usage<'a>(
         &'a self,
         app_id: &'a str,
@@ -580,7 +553,6 @@ Arguments:
             "{}/api/v1/apps/{}/usage", self.baseurl, encode_path(& app_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -606,11 +578,9 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Check if app deployment is allowed on-chain
-
-Sends a `POST` request to `/api/v1/apps/{app_id}/is-allowed`
-
-*/
+    /// Check if app deployment is allowed on-chain
+    ///
+    /// Sends a `POST` request to `/api/v1/apps/{app_id}/is-allowed`
     pub async fn check_app_is_allowed<'a>(
         &'a self,
         app_id: &'a str,
@@ -621,7 +591,6 @@ Sends a `POST` request to `/api/v1/apps/{app_id}/is-allowed`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -644,11 +613,9 @@ Sends a `POST` request to `/api/v1/apps/{app_id}/is-allowed`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Batch check on-chain deployment allowance for all CVMs under an app
-
-Sends a `POST` request to `/api/v1/apps/{app_id}/cvms/is-allowed`
-
-*/
+    /// Batch check on-chain deployment allowance for all CVMs under an app
+    ///
+    /// Sends a `POST` request to `/api/v1/apps/{app_id}/cvms/is-allowed`
     pub async fn check_app_cvms_is_allowed<'a>(
         &'a self,
         app_id: &'a str,
@@ -658,7 +625,6 @@ Sends a `POST` request to `/api/v1/apps/{app_id}/cvms/is-allowed`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -680,15 +646,14 @@ Sends a `POST` request to `/api/v1/apps/{app_id}/cvms/is-allowed`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get app on-chain KMS info
-
-Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
-
-Sends a `GET` request to `/api/v1/apps/{app_id}/kms-info`
-
-Arguments:
-- `app_id`: Hex app identifier
-*/
+    /// Get app on-chain KMS info
+    ///
+    /// Returns on-chain KMS metadata for an app: chain, KMS contract, app contract, deployer address, and deployer type detection (EOA, Safe multisig, legacy multisig, ERC-4337, or generic contract).
+    ///
+    /// Sends a `GET` request to `/api/v1/apps/{app_id}/kms-info`
+    ///
+    /// Arguments:
+    /// - `app_id`: Hex app identifier
     pub async fn get_app_kms_info<'a>(
         &'a self,
         app_id: &'a str,
@@ -698,7 +663,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -720,15 +684,14 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get pending compose updates
-
-Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
-
-Sends a `GET` request to `/api/v1/apps/{app_id}/pending-updates`
-
-Arguments:
-- `app_id`: Hex app identifier
-*/
+    /// Get pending compose updates
+    ///
+    /// Returns provisioned compose file updates that have been signed on-chain but not yet applied to CVMs.
+    ///
+    /// Sends a `GET` request to `/api/v1/apps/{app_id}/pending-updates`
+    ///
+    /// Arguments:
+    /// - `app_id`: Hex app identifier
     pub async fn get_pending_updates<'a>(
         &'a self,
         app_id: &'a str,
@@ -738,7 +701,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -760,17 +722,16 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Preview a pending compose update
-
-Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
-
-Sends a `GET` request to `/api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
-
-Arguments:
-- `app_id`: Hex app identifier
-- `vm_uuid`: VM UUID
-- `compose_hash`: Compose hash of the pending update
-*/
+    /// Preview a pending compose update
+    ///
+    /// Returns current and pending docker compose file and pre-launch script for diffing before applying an update.
+    ///
+    /// Sends a `GET` request to `/api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
+    ///
+    /// Arguments:
+    /// - `app_id`: Hex app identifier
+    /// - `vm_uuid`: VM UUID
+    /// - `compose_hash`: Compose hash of the pending update
     pub async fn get_pending_update_preview<'a>(
         &'a self,
         app_id: &'a str,
@@ -783,7 +744,6 @@ Arguments:
             encode_path(& compose_hash.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -10,16 +9,15 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List recent quotes
-
-Public endpoint. Returns recently uploaded quotes ordered by timestamp.
-
-Sends a `GET` request to `/api/v1/attestations/recent`
-
-Arguments:
-- `limit`: Max results
-- `skip`: Offset for pagination
-*/
+    /// List recent quotes
+    ///
+    /// Public endpoint. Returns recently uploaded quotes ordered by timestamp.
+    ///
+    /// Sends a `GET` request to `/api/v1/attestations/recent`
+    ///
+    /// Arguments:
+    /// - `limit`: Max results
+    /// - `skip`: Offset for pagination
     pub async fn list_recent_attestations<'a>(
         &'a self,
         limit: Option<::std::num::NonZeroU64>,
@@ -27,7 +25,6 @@ Arguments:
     ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
         let url = format!("{}/api/v1/attestations/recent", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -51,15 +48,14 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** View quote details
-
-Public endpoint. Returns parsed quote data with verification status.
-
-Sends a `GET` request to `/api/v1/attestations/view/{checksum}`
-
-Arguments:
-- `checksum`: Quote SHA256 checksum
-*/
+    /// View quote details
+    ///
+    /// Public endpoint. Returns parsed quote data with verification status.
+    ///
+    /// Sends a `GET` request to `/api/v1/attestations/view/{checksum}`
+    ///
+    /// Arguments:
+    /// - `checksum`: Quote SHA256 checksum
     pub async fn view_attestation<'a>(
         &'a self,
         checksum: &'a str,
@@ -69,7 +65,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -91,15 +86,14 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get quote collateral
-
-Returns TCB collateral data for quote verification. Cached for 24 hours.
-
-Sends a `GET` request to `/api/v1/attestations/collateral/{checksum}`
-
-Arguments:
-- `checksum`: Quote SHA256 checksum
-*/
+    /// Get quote collateral
+    ///
+    /// Returns TCB collateral data for quote verification. Cached for 24 hours.
+    ///
+    /// Sends a `GET` request to `/api/v1/attestations/collateral/{checksum}`
+    ///
+    /// Arguments:
+    /// - `checksum`: Quote SHA256 checksum
     pub async fn get_attestation_collateral<'a>(
         &'a self,
         checksum: &'a str,
@@ -109,7 +103,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -131,15 +124,14 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Download raw quote
-
-Returns raw quote bytes as binary file attachment.
-
-Sends a `GET` request to `/api/v1/attestations/raw/{checksum}`
-
-Arguments:
-- `checksum`: Quote SHA256 checksum
-*/
+    /// Download raw quote
+    ///
+    /// Returns raw quote bytes as binary file attachment.
+    ///
+    /// Sends a `GET` request to `/api/v1/attestations/raw/{checksum}`
+    ///
+    /// Arguments:
+    /// - `checksum`: Quote SHA256 checksum
     pub async fn get_raw_attestation<'a>(
         &'a self,
         checksum: &'a str,
@@ -149,7 +141,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self.client.get(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "get_raw_attestation",
@@ -163,15 +154,14 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Check raw quote exists
-
-Returns headers without body. Use to check existence and get Content-Length.
-
-Sends a `HEAD` request to `/api/v1/attestations/raw/{checksum}`
-
-Arguments:
-- `checksum`: Quote SHA256 checksum
-*/
+    /// Check raw quote exists
+    ///
+    /// Returns headers without body. Use to check existence and get Content-Length.
+    ///
+    /// Sends a `HEAD` request to `/api/v1/attestations/raw/{checksum}`
+    ///
+    /// Arguments:
+    /// - `checksum`: Quote SHA256 checksum
     pub async fn check_raw_attestation<'a>(
         &'a self,
         checksum: &'a str,
@@ -181,7 +171,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self.client.head(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "check_raw_attestation",
@@ -195,19 +184,16 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List node PPIDs
-
-Public endpoint. Returns PPID list from nodes table (excluding deleted).
-
-Sends a `GET` request to `/api/v1/attestations/ppids`
-
-*/
+    /// List node PPIDs
+    ///
+    /// Public endpoint. Returns PPID list from nodes table (excluding deleted).
+    ///
+    /// Sends a `GET` request to `/api/v1/attestations/ppids`
     pub async fn list_attestation_ppids<'a>(
         &'a self,
     ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
         let url = format!("{}/api/v1/attestations/ppids", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -229,19 +215,16 @@ Sends a `GET` request to `/api/v1/attestations/ppids`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List node device IDs
-
-Public endpoint. Returns device_id list from nodes table (excluding deleted).
-
-Sends a `GET` request to `/api/v1/attestations/device_ids`
-
-*/
+    /// List node device IDs
+    ///
+    /// Public endpoint. Returns device_id list from nodes table (excluding deleted).
+    ///
+    /// Sends a `GET` request to `/api/v1/attestations/device_ids`
     pub async fn list_attestation_device_ids<'a>(
         &'a self,
     ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
         let url = format!("{}/api/v1/attestations/device_ids", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -263,19 +246,16 @@ Sends a `GET` request to `/api/v1/attestations/device_ids`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List nodes
-
-Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
-
-Sends a `GET` request to `/api/v1/attestations/nodes`
-
-*/
+    /// List nodes
+    ///
+    /// Public endpoint. Returns NodeRef list derived from nodes table (excluding deleted).
+    ///
+    /// Sends a `GET` request to `/api/v1/attestations/nodes`
     pub async fn list_attestation_nodes<'a>(
         &'a self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::NodeRef>>, Error<()>> {
         let url = format!("{}/api/v1/attestations/nodes", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)

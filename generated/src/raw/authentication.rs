@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -10,19 +9,16 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** Get current user
-
-Return detailed info for the authenticated user including workspace and credits.
-
-Sends a `GET` request to `/api/v1/auth/me`
-
-*/
+    /// Get current user
+    ///
+    /// Return detailed info for the authenticated user including workspace and credits.
+    ///
+    /// Sends a `GET` request to `/api/v1/auth/me`
     pub async fn get_current_user<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::GetCurrentUserResponse>, Error<()>> {
         let url = format!("{}/api/v1/auth/me", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)

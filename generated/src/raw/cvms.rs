@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -10,20 +9,17 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** Provision Eliza app
-
-Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
-
-Sends a `POST` request to `/api/v1/cvms/provision/eliza`
-
-*/
+    /// Provision Eliza app
+    ///
+    /// Validates Eliza configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/provision/eliza`
     pub async fn provision_cvm_for_eliza<'a>(
         &'a self,
         body: &'a types::ProvisionElizaRequest,
     ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
         let url = format!("{}/api/v1/cvms/provision/eliza", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -46,20 +42,17 @@ Sends a `POST` request to `/api/v1/cvms/provision/eliza`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Provision DStack app
-
-Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
-
-Sends a `POST` request to `/api/v1/cvms/provision`
-
-*/
+    /// Provision DStack app
+    ///
+    /// Validates Docker Compose configuration and caches it for 14 days. Returns compose_hash and KMS info for on-chain registration before creation.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/provision`
     pub async fn provision_cvm<'a>(
         &'a self,
         body: &'a types::ProvisionDstackAppRequestV2,
     ) -> Result<ResponseValue<types::ProvisionCvmResponse>, Error<()>> {
         let url = format!("{}/api/v1/cvms/provision", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -82,20 +75,17 @@ Sends a `POST` request to `/api/v1/cvms/provision`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Create GPU workload CVM
-
-Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
-
-Sends a `POST` request to `/api/v1/cvms/workload`
-
-*/
+    /// Create GPU workload CVM
+    ///
+    /// Creates a CVM for GPU workloads. Node is auto-selected from available GPU nodes.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/workload`
     pub async fn create_cvm_for_workload<'a>(
         &'a self,
         body: &'a types::CreateWorkloadTappRequest,
     ) -> Result<ResponseValue<types::Vm>, Error<()>> {
         let url = format!("{}/api/v1/cvms/workload", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -118,16 +108,15 @@ Sends a `POST` request to `/api/v1/cvms/workload`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List CVMs
-
-Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
-
-Sends a `GET` request to `/api/v1/cvms`
-
-Arguments:
-- `teepod_id`: Filter by node ID (admin only)
-- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
-*/
+    /// List CVMs
+    ///
+    /// Returns CVMs in current workspace. Admins can filter by user_id or teepod_id.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms`
+    ///
+    /// Arguments:
+    /// - `teepod_id`: Filter by node ID (admin only)
+    /// - `user_id`: Filter by owner (admin only). Use '0' for unassigned.
     pub async fn list_cvms<'a>(
         &'a self,
         teepod_id: Option<i64>,
@@ -135,7 +124,6 @@ Arguments:
     ) -> Result<ResponseValue<::std::vec::Vec<types::ListCvmsResponseItem>>, Error<()>> {
         let url = format!("{}/api/v1/cvms", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -159,20 +147,17 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Create CVM from provision
-
-Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
-
-Sends a `POST` request to `/api/v1/cvms`
-
-*/
+    /// Create CVM from provision
+    ///
+    /// Creates a CVM using cached provision data from /cvms/provision. Requires compose_hash from the provision response.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms`
     pub async fn commit_cvm_provision<'a>(
         &'a self,
         body: &'a types::CreateTappRequest,
     ) -> Result<ResponseValue<types::VmResponse>, Error<()>> {
         let url = format!("{}/api/v1/cvms", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -195,20 +180,17 @@ Sends a `POST` request to `/api/v1/cvms`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Create Eliza from provision
-
-Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
-
-Sends a `POST` request to `/api/v1/cvms/eliza`
-
-*/
+    /// Create Eliza from provision
+    ///
+    /// Creates an Eliza CVM using cached provision data from /cvms/provision/eliza. Requires compose_hash from the provision response.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/eliza`
     pub async fn create_eliza_from_provision<'a>(
         &'a self,
         body: &'a types::CreateTappRequest,
     ) -> Result<ResponseValue<types::Vm>, Error<()>> {
         let url = format!("{}/api/v1/cvms/eliza", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -231,13 +213,11 @@ Sends a `POST` request to `/api/v1/cvms/eliza`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get raw compose file
-
-Returns the complete compose file as JSON or raw text based on query param.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/compose_file`
-
-*/
+    /// Get raw compose file
+    ///
+    /// Returns the complete compose file as JSON or raw text based on query param.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/compose_file`
     pub async fn get_cvm_compose_file<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -248,7 +228,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/compose_file`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -271,13 +250,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/compose_file`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Submit compose file update
-
-Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
-
-Sends a `POST` request to `/api/v1/cvms/{cvm_id}/compose_file`
-
-*/
+    /// Submit compose file update
+    ///
+    /// Submit complete compose file with hash verification. Use when you have pre-computed compose_hash and want to skip provision step.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/{cvm_id}/compose_file`
     pub async fn submit_cvm_compose_file_update<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -288,7 +265,6 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/compose_file`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -311,13 +287,11 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/compose_file`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Trigger compose file update
-
-Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
-
-Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/compose_file`
-
-*/
+    /// Trigger compose file update
+    ///
+    /// Applies a provisioned compose file update. Requires compose_hash from provision endpoint. Restarts the CVM with new configuration.
+    ///
+    /// Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/compose_file`
     pub async fn commit_cvm_compose_file_update<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -328,7 +302,6 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/compose_file`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -351,13 +324,11 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/compose_file`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Provision compose file update
-
-Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
-
-Sends a `POST` request to `/api/v1/cvms/{cvm_id}/compose_file/provision`
-
-*/
+    /// Provision compose file update
+    ///
+    /// Validates new compose file and returns compose_hash for on-chain registration. Cache expires after 14 days.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/{cvm_id}/compose_file/provision`
     pub async fn provision_cvm_compose_file_update<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -368,7 +339,6 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/compose_file/provision`
             cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -391,13 +361,11 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/compose_file/provision`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Replicate CVM
-
-Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
-
-Sends a `POST` request to `/api/v1/cvms/{cvm_id}/replicas`
-
-*/
+    /// Replicate CVM
+    ///
+    /// Create a replica of the CVM on a target node. If request body is omitted, it replicates to the source node and reuses existing env.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/{cvm_id}/replicas`
     pub async fn replicate_cvm<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -412,7 +380,6 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/replicas`
         if let Some(value) = x_prepare_only {
             header_map.append("X-Prepare-Only", value.to_string().try_into()?);
         }
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -435,20 +402,19 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/replicas`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List CVM operations
-
-Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/operations`
-
-Arguments:
-- `cvm_id`
-- `cursor`: Opaque cursor from previous response
-- `end_time`: Include operations started before this UTC time
-- `limit`: Page size
-- `operation_types`: Filter by operation types (e.g. compose_update, power_on)
-- `start_time`: Include operations started after this UTC time
-*/
+    /// List CVM operations
+    ///
+    /// Returns operation records grouped by correlation_id. Only includes events with correlation_id (new format since 2024-01). Error messages are sanitized for non-admin users.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/operations`
+    ///
+    /// Arguments:
+    /// - `cvm_id`
+    /// - `cursor`: Opaque cursor from previous response
+    /// - `end_time`: Include operations started before this UTC time
+    /// - `limit`: Page size
+    /// - `operation_types`: Filter by operation types (e.g. compose_update, power_on)
+    /// - `start_time`: Include operations started after this UTC time
     pub async fn get_cvm_operations<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -463,7 +429,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -492,13 +457,11 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Cancel in-progress CVM operation
-
-Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
-
-Sends a `POST` request to `/api/v1/cvms/{cvm_id}/operations/cancel`
-
-*/
+    /// Cancel in-progress CVM operation
+    ///
+    /// Cancel the current in-progress operation for a CVM. Revokes the Celery task and clears the operation lock.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/{cvm_id}/operations/cancel`
     pub async fn cancel_cvm_operation<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -508,7 +471,6 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/operations/cancel`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -530,13 +492,11 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/operations/cancel`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get Docker Compose file
-
-Returns the raw Docker Compose YAML content from the CVM configuration.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/docker-compose.yml`
-
-*/
+    /// Get Docker Compose file
+    ///
+    /// Returns the raw Docker Compose YAML content from the CVM configuration.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/docker-compose.yml`
     pub async fn get_cvm_docker_compose<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -546,7 +506,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/docker-compose.yml`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -568,13 +527,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/docker-compose.yml`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get pre-launch script
-
-Returns the shell script that runs before containers start.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/pre-launch-script`
-
-*/
+    /// Get pre-launch script
+    ///
+    /// Returns the shell script that runs before containers start.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/pre-launch-script`
     pub async fn get_cvm_pre_launch_script<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -584,7 +541,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/pre-launch-script`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -606,13 +562,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/pre-launch-script`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List available OS images
-
-Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/available-os-images`
-
-*/
+    /// List available OS images
+    ///
+    /// Returns OS images this CVM can upgrade to, filtered by node availability, KMS allowlist, dev/prod upgrade rules, and GPU compatibility.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/available-os-images`
     pub async fn get_available_os_images<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -625,7 +579,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/available-os-images`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -647,13 +600,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/available-os-images`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Update OS image
-
-Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
-
-Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/os-image`
-
-*/
+    /// Update OS image
+    ///
+    /// Upgrades the CVM to a different OS image. Shuts down, updates, and restarts. Takes several minutes. Track progress via correlation_id.
+    ///
+    /// Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/os-image`
     pub async fn update_os_image<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -664,7 +615,6 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/os-image`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -687,13 +637,11 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/os-image`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Update environment variables
-
-Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
-
-Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/envs`
-
-*/
+    /// Update environment variables
+    ///
+    /// Updates encrypted environment variables. If env_keys changes for contract-owned KMS, requires two-phase flow with on-chain hash registration.
+    ///
+    /// Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/envs`
     pub async fn update_cvm_envs<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -703,7 +651,6 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/envs`
             "{}/api/v1/cvms/{}/envs", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -726,17 +673,16 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/envs`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Redeploy CVM from a specific revision
-
-Switch/rollback a CVM to a specified app revision (compose_hash).
-
-Sends a `POST` request to `/api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
-
-Arguments:
-- `cvm_id`
-- `revision_id`
-- `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
-*/
+    /// Redeploy CVM from a specific revision
+    ///
+    /// Switch/rollback a CVM to a specified app revision (compose_hash).
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy`
+    ///
+    /// Arguments:
+    /// - `cvm_id`
+    /// - `revision_id`
+    /// - `transaction_hash`: Optional transaction hash proving on-chain compose hash registration
     pub async fn redeploy_cvm_revision<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -748,7 +694,6 @@ Arguments:
             .to_string()), encode_path(& revision_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -776,20 +721,17 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Batch refresh CVM instance IDs
-
-Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
-
-Sends a `PATCH` request to `/api/v1/cvms/instance-ids`
-
-*/
+    /// Batch refresh CVM instance IDs
+    ///
+    /// Resolves and persists missing instance_id values. Admin can pass cross-workspace CVM IDs.
+    ///
+    /// Sends a `PATCH` request to `/api/v1/cvms/instance-ids`
     pub async fn refresh_cvm_instance_ids<'a>(
         &'a self,
         body: &'a types::BatchInstanceIdRefreshRequest,
     ) -> Result<ResponseValue<types::RefreshCvmInstanceIdsResponse>, Error<()>> {
         let url = format!("{}/api/v1/cvms/instance-ids", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -812,18 +754,17 @@ Sends a `PATCH` request to `/api/v1/cvms/instance-ids`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List CVMs (paginated)
-
-Returns paginated CVMs in current workspace with total count.
-
-Sends a `GET` request to `/api/v1/cvms/paginated`
-
-Arguments:
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (max 100)
-- `teepod_id`: Filter by node ID (admin only)
-- `user_id`: Filter by owner (admin only). Use '0' for unassigned.
-*/
+    /// List CVMs (paginated)
+    ///
+    /// Returns paginated CVMs in current workspace with total count.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/paginated`
+    ///
+    /// Arguments:
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page (max 100)
+    /// - `teepod_id`: Filter by node ID (admin only)
+    /// - `user_id`: Filter by owner (admin only). Use '0' for unassigned.
     pub async fn get_cvm_list<'a>(
         &'a self,
         page: Option<::std::num::NonZeroU64>,
@@ -833,7 +774,6 @@ Arguments:
     ) -> Result<ResponseValue<types::GetCvmListResponse>, Error<()>> {
         let url = format!("{}/api/v1/cvms/paginated", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -859,13 +799,11 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Refresh CVM instance ID
-
-Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
-
-Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/instance-id`
-
-*/
+    /// Refresh CVM instance ID
+    ///
+    /// Resolve and persist instance_id for a CVM. Default behavior only backfills missing values.
+    ///
+    /// Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/instance-id`
     pub async fn refresh_cvm_instance_id<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -876,7 +814,6 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/instance-id`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -899,13 +836,11 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/instance-id`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get CVM details
-
-Returns full CVM details including status, network info, and KMS configuration.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}`
-
-*/
+    /// Get CVM details
+    ///
+    /// Returns full CVM details including status, network info, and KMS configuration.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}`
     pub async fn get_cvm_info<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -914,7 +849,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}`
             "{}/api/v1/cvms/{}", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -936,13 +870,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Delete CVM
-
-Stops and permanently deletes CVM. Data is not recoverable.
-
-Sends a `DELETE` request to `/api/v1/cvms/{cvm_id}`
-
-*/
+    /// Delete CVM
+    ///
+    /// Stops and permanently deletes CVM. Data is not recoverable.
+    ///
+    /// Sends a `DELETE` request to `/api/v1/cvms/{cvm_id}`
     pub async fn delete_cvm<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -951,7 +883,6 @@ Sends a `DELETE` request to `/api/v1/cvms/{cvm_id}`
             "{}/api/v1/cvms/{}", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "delete_cvm",
@@ -965,19 +896,18 @@ Sends a `DELETE` request to `/api/v1/cvms/{cvm_id}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Update CVM
-
-Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
-
-Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}`
-
-Arguments:
-- `cvm_id`
-- `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
-- `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
-- `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
-- `body`
-*/
+    /// Update CVM
+    ///
+    /// Unified PATCH endpoint for CVM updates. Only fields present in the request body are applied. Handles resource resize, compose configuration, visibility, environment, and OS image updates. For contract-owned KMS, compose-hash-affecting changes require two-phase flow with on-chain hash registration.
+    ///
+    /// Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}`
+    ///
+    /// Arguments:
+    /// - `cvm_id`
+    /// - `x_compose_hash`: Compose hash from Phase 1 response (Phase 2 only)
+    /// - `x_prepare_only`: When 'true', generate a commit token for multisig workflows instead of expecting immediate on-chain registration
+    /// - `x_transaction_hash`: Transaction hash proving on-chain registration (Phase 2 only)
+    /// - `body`
     pub async fn patch_cvm<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -999,7 +929,6 @@ Arguments:
         if let Some(value) = x_transaction_hash {
             header_map.append("X-Transaction-Hash", value.to_string().try_into()?);
         }
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -1022,13 +951,11 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get CVM system stats
-
-Returns live system metrics (CPU, memory, disk) from the running CVM.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/stats`
-
-*/
+    /// Get CVM system stats
+    ///
+    /// Returns live system metrics (CPU, memory, disk) from the running CVM.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/stats`
     pub async fn get_cvm_stats<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1037,7 +964,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/stats`
             "{}/api/v1/cvms/{}/stats", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1059,13 +985,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/stats`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get CVM attestation
-
-Returns TEE attestation data including TCB info and app certificates.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/attestation`
-
-*/
+    /// Get CVM attestation
+    ///
+    /// Returns TEE attestation data including TCB info and app certificates.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/attestation`
     pub async fn get_cvm_attestation<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1075,7 +999,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/attestation`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1097,13 +1020,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/attestation`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get CVM network info
-
-Returns network status including internal IP, handshake time, and public URLs.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/network`
-
-*/
+    /// Get CVM network info
+    ///
+    /// Returns network status including internal IP, handshake time, and public URLs.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/network`
     pub async fn get_cvm_network<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1112,7 +1033,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/network`
             "{}/api/v1/cvms/{}/network", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1134,13 +1054,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/network`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Start CVM
-
-Powers on a stopped CVM. GPU allocation happens during start.
-
-Sends a `POST` request to `/api/v1/cvms/{cvm_id}/start`
-
-*/
+    /// Start CVM
+    ///
+    /// Powers on a stopped CVM. GPU allocation happens during start.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/{cvm_id}/start`
     pub async fn start_cvm<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1149,7 +1067,6 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/start`
             "{}/api/v1/cvms/{}/start", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1171,13 +1088,11 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/start`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Shutdown CVM
-
-Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
-
-Sends a `POST` request to `/api/v1/cvms/{cvm_id}/shutdown`
-
-*/
+    /// Shutdown CVM
+    ///
+    /// Gracefully shuts down CVM (SIGTERM then SIGKILL after timeout). Triggers billing.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/{cvm_id}/shutdown`
     pub async fn shutdown_cvm<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1187,7 +1102,6 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/shutdown`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1209,13 +1123,11 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/shutdown`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Force stop CVM
-
-Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
-
-Sends a `POST` request to `/api/v1/cvms/{cvm_id}/stop`
-
-*/
+    /// Force stop CVM
+    ///
+    /// Immediately stops CVM (like pulling power). Cancels any in-progress operation. Triggers billing.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/{cvm_id}/stop`
     pub async fn stop_cvm<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1224,7 +1136,6 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/stop`
             "{}/api/v1/cvms/{}/stop", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1246,13 +1157,11 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/stop`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Restart CVM
-
-Stops and starts CVM. Use force=true to skip graceful shutdown.
-
-Sends a `POST` request to `/api/v1/cvms/{cvm_id}/restart`
-
-*/
+    /// Restart CVM
+    ///
+    /// Stops and starts CVM. Use force=true to skip graceful shutdown.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/{cvm_id}/restart`
     pub async fn restart_cvm<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1262,7 +1171,6 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/restart`
             "{}/api/v1/cvms/{}/restart", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1285,13 +1193,11 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/restart`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get operation status
-
-Returns current in-progress operation details including Celery task status.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/operation-status`
-
-*/
+    /// Get operation status
+    ///
+    /// Returns current in-progress operation details including Celery task status.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/operation-status`
     pub async fn get_operation_status<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1301,7 +1207,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/operation-status`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1323,13 +1228,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/operation-status`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Handle Update Cvm Name
-
-Update CVM name with RFC 1123 validation and availability check
-
-Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/name`
-
-*/
+    /// Handle Update Cvm Name
+    ///
+    /// Update CVM name with RFC 1123 validation and availability check
+    ///
+    /// Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/name`
     pub async fn update_cvm_name<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1339,7 +1242,6 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/name`
             "{}/api/v1/cvms/{}/name", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -1358,11 +1260,9 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/name`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Handle Update Cvm Listed
-
-Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/listed`
-
-*/
+    /// Handle Update Cvm Listed
+    ///
+    /// Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/listed`
     pub async fn update_cvm_listed<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1372,7 +1272,6 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/listed`
             "{}/api/v1/cvms/{}/listed", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -1395,13 +1294,11 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/listed`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Handle Update Cvm Scheduled Delete
-
-Update CVM scheduled delete time
-
-Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/scheduled-delete`
-
-*/
+    /// Handle Update Cvm Scheduled Delete
+    ///
+    /// Update CVM scheduled delete time
+    ///
+    /// Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/scheduled-delete`
     pub async fn update_cvm_scheduled_delete<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1412,7 +1309,6 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/scheduled-delete`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -1435,20 +1331,17 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/scheduled-delete`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Batch stop CVMs
-
-Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
-
-Sends a `POST` request to `/api/v1/cvms/batch-stop`
-
-*/
+    /// Batch stop CVMs
+    ///
+    /// Force stop multiple CVMs at once. Non-admin users can only stop CVMs in their current workspace. Admin users can stop any CVM. Max 50 per request.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/batch-stop`
     pub async fn batch_stop_cvms<'a>(
         &'a self,
         body: &'a types::BatchStopRequest,
     ) -> Result<ResponseValue<types::BatchStopResponse>, Error<()>> {
         let url = format!("{}/api/v1/cvms/batch-stop", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1471,16 +1364,14 @@ Sends a `POST` request to `/api/v1/cvms/batch-stop`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Handle Batch Cvm Status
-
-Batch query CVM real-time status.
-
-Groups by teepod and queries in parallel, returns status updates with
-complete async operation information.
-
-Sends a `POST` request to `/api/v1/status/batch`
-
-*/
+    /// Handle Batch Cvm Status
+    ///
+    /// Batch query CVM real-time status.
+    ///
+    /// Groups by teepod and queries in parallel, returns status updates with
+    /// complete async operation information.
+    ///
+    /// Sends a `POST` request to `/api/v1/status/batch`
     pub async fn get_cvm_status_batch<'a>(
         &'a self,
         body: &'a types::BatchStatusRequest,
@@ -1492,7 +1383,6 @@ Sends a `POST` request to `/api/v1/status/batch`
     > {
         let url = format!("{}/api/v1/status/batch", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1515,27 +1405,26 @@ Sends a `POST` request to `/api/v1/status/batch`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Handle Get Cvm State
-
-Get CVM state. Supports two modes:
-
-1. Immediate mode (no target): Returns current state immediately
-2. SSE mode (with target): Streams state updates until status matches target or timeout
-
-Example:
-   GET /cvms/{cvm_id}/state - Returns current state
-   GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
-
-SSE connection limit: 5 concurrent connections per user
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/state`
-
-Arguments:
-- `cvm_id`
-- `interval`: Polling interval in seconds (5-30)
-- `target`: Target status to wait for. If specified, returns SSE stream.
-- `timeout`: Maximum wait time in seconds (10-600)
-*/
+    /// Handle Get Cvm State
+    ///
+    /// Get CVM state. Supports two modes:
+    ///
+    /// 1. Immediate mode (no target): Returns current state immediately
+    /// 2. SSE mode (with target): Streams state updates until status matches target or timeout
+    ///
+    /// Example:
+    ///    GET /cvms/{cvm_id}/state - Returns current state
+    ///    GET /cvms/{cvm_id}/state?target=running - Streams until status becomes 'running'
+    ///
+    /// SSE connection limit: 5 concurrent connections per user
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/state`
+    ///
+    /// Arguments:
+    /// - `cvm_id`
+    /// - `interval`: Polling interval in seconds (5-30)
+    /// - `target`: Target status to wait for. If specified, returns SSE stream.
+    /// - `timeout`: Maximum wait time in seconds (10-600)
     pub async fn get_cvm_state<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1547,7 +1436,6 @@ Arguments:
             "{}/api/v1/cvms/{}/state", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1572,13 +1460,11 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get network configuration
-
-Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/network-config`
-
-*/
+    /// Get network configuration
+    ///
+    /// Returns real-time KMS URLs, Gateway URLs, and port mappings from VMM.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/network-config`
     pub async fn get_network_config<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1588,7 +1474,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/network-config`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1610,13 +1495,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/network-config`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Update KMS/Gateway URLs
-
-Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
-
-Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/network-config`
-
-*/
+    /// Update KMS/Gateway URLs
+    ///
+    /// Update KMS and/or Gateway URLs for this CVM. Requires VMM >= 0.5.7.
+    ///
+    /// Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/network-config`
     pub async fn update_network_config<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1627,7 +1510,6 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/network-config`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -1650,13 +1532,11 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/network-config`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get port mappings
-
-Returns persisted port mappings for this CVM.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/ports`
-
-*/
+    /// Get port mappings
+    ///
+    /// Returns persisted port mappings for this CVM.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/ports`
     pub async fn get_port_mappings<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1665,7 +1545,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/ports`
             "{}/api/v1/cvms/{}/ports", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1687,13 +1566,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/ports`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Set port mappings
-
-Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
-
-Sends a `PUT` request to `/api/v1/cvms/{cvm_id}/ports`
-
-*/
+    /// Set port mappings
+    ///
+    /// Bulk-replace all port mappings for this CVM. Writes to DB and applies to VMM.
+    ///
+    /// Sends a `PUT` request to `/api/v1/cvms/{cvm_id}/ports`
     pub async fn set_port_mappings<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1703,7 +1580,6 @@ Sends a `PUT` request to `/api/v1/cvms/{cvm_id}/ports`
             "{}/api/v1/cvms/{}/ports", self.baseurl, encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .put(url)
@@ -1726,13 +1602,11 @@ Sends a `PUT` request to `/api/v1/cvms/{cvm_id}/ports`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get firewall availability for this CVM's node
-
-Checks teescope capabilities.firewall on the node hosting this CVM.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/firewall-status`
-
-*/
+    /// Get firewall availability for this CVM's node
+    ///
+    /// Checks teescope capabilities.firewall on the node hosting this CVM.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/firewall-status`
     pub async fn get_firewall_status<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1742,7 +1616,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/firewall-status`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1764,13 +1637,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/firewall-status`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get commit token info (no auth required)
-
-Read-only lookup of commit token metadata for the confirm-update page.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/commit-update`
-
-*/
+    /// Get commit token info (no auth required)
+    ///
+    /// Read-only lookup of commit token metadata for the confirm-update page.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/commit-update`
     pub async fn get_commit_update_info<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1781,7 +1652,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/commit-update`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1804,17 +1674,16 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/commit-update`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Commit CVM update (token-based, no auth required)
-
-Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
-
-Sends a `POST` request to `/api/v1/cvms/{cvm_id}/commit-update`
-
-Arguments:
-- `cvm_id`
-- `token`: Commit token (alternative to body.token)
-- `body`
-*/
+    /// Commit CVM update (token-based, no auth required)
+    ///
+    /// Completes a two-phase CVM update using a one-time commit token. The token was generated during a prepare-only PATCH request. No workspace authentication is required — the commit token is the credential.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/{cvm_id}/commit-update`
+    ///
+    /// Arguments:
+    /// - `cvm_id`
+    /// - `token`: Commit token (alternative to body.token)
+    /// - `body`
     pub async fn commit_cvm_update<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1826,7 +1695,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1850,17 +1718,16 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Commit CVM replica (token-based, no auth required)
-
-Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
-
-Sends a `POST` request to `/api/v1/cvms/{cvm_id}/commit-replica`
-
-Arguments:
-- `cvm_id`
-- `token`: Commit token (alternative to body.token)
-- `body`
-*/
+    /// Commit CVM replica (token-based, no auth required)
+    ///
+    /// Completes a two-phase CVM replication using a one-time commit token. The token was generated during a prepare-only or hash-required replica request.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/{cvm_id}/commit-replica`
+    ///
+    /// Arguments:
+    /// - `cvm_id`
+    /// - `token`: Commit token (alternative to body.token)
+    /// - `body`
     pub async fn commit_cvm_replica<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1872,7 +1739,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1896,13 +1762,11 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Diagnose custom domain DNS
-
-Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
-
-Sends a `POST` request to `/api/v1/cvms/{cvm_id}/customize-domain-diagnose`
-
-*/
+    /// Diagnose custom domain DNS
+    ///
+    /// Verify DNS records for custom domain configuration. Checks CNAME pointing to CVM, TXT records for app verification, and CAA records.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/{cvm_id}/customize-domain-diagnose`
     pub async fn diagnose_custom_domains<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1913,7 +1777,6 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/customize-domain-diagnose`
             cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -1936,13 +1799,11 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/customize-domain-diagnose`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get CVM user config
-
-Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/user_config`
-
-*/
+    /// Get CVM user config
+    ///
+    /// Returns the user_config stored in Teepod for this CVM, including injected SSH keys.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/user_config`
     pub async fn get_cvm_user_config<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1952,7 +1813,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/user_config`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -1974,13 +1834,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/user_config`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get CVM composition (deprecated)
-
-Deprecated. Returns container composition and runtime config.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/composition`
-
-*/
+    /// Get CVM composition (deprecated)
+    ///
+    /// Deprecated. Returns container composition and runtime config.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/composition`
     pub async fn get_cvm_containers_stats<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -1990,7 +1848,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/composition`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -2012,13 +1869,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/composition`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
-
-Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
-
-Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/visibility`
-
-*/
+    /// Update visibility settings (deprecated, use PATCH /cvms/{cvm_id})
+    ///
+    /// Deprecated. Use PATCH /cvms/{cvm_id} instead. Sets public_sysinfo and public_logs flags. Restarts CVM to apply.
+    ///
+    /// Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/visibility`
     pub async fn update_cvm_visibility<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -2029,7 +1884,6 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/visibility`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .patch(url)
@@ -2052,13 +1906,11 @@ Sends a `PATCH` request to `/api/v1/cvms/{cvm_id}/visibility`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Check if a CVM's deployment is allowed on-chain
-
-Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
-
-Sends a `POST` request to `/api/v1/cvms/{cvm_id}/is-allowed`
-
-*/
+    /// Check if a CVM's deployment is allowed on-chain
+    ///
+    /// Checks the CVM's compose hash and device against its app's on-chain allow lists. Each field of the body overrides what is checked.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/{cvm_id}/is-allowed`
     pub async fn check_cvm_is_allowed<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -2069,7 +1921,6 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/is-allowed`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -2092,13 +1943,11 @@ Sends a `POST` request to `/api/v1/cvms/{cvm_id}/is-allowed`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get Pre-Launch Script Upgrade Status
-
-Whether the CVM runs the newest official pre-launch script.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status`
-
-*/
+    /// Get Pre-Launch Script Upgrade Status
+    ///
+    /// Whether the CVM runs the newest official pre-launch script.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status`
     pub async fn get_pre_launch_script_upgrade_status<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -2108,7 +1957,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status
             encode_path(& cvm_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -2130,17 +1978,16 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Upgrade Pre-Launch Script To Latest Official
-
-Replaces the CVM's pre-launch script with the newest official one (the server holds its text; the request has no body). For an on-chain KMS the first call answers 465 with the compose hash to register; after registering it, call again with `x_compose_hash` and `x_transaction_hash`.
-
-Sends a `POST` request to `/api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official`
-
-Arguments:
-- `cvm_id`
-- `x_compose_hash`: The compose hash the 465 answer gave (second call only).
-- `x_transaction_hash`: The transaction that registered it on chain (second call only).
-*/
+    /// Upgrade Pre-Launch Script To Latest Official
+    ///
+    /// Replaces the CVM's pre-launch script with the newest official one (the server holds its text; the request has no body). For an on-chain KMS the first call answers 465 with the compose hash to register; after registering it, call again with `x_compose_hash` and `x_transaction_hash`.
+    ///
+    /// Sends a `POST` request to `/api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official`
+    ///
+    /// Arguments:
+    /// - `cvm_id`
+    /// - `x_compose_hash`: The compose hash the 465 answer gave (second call only).
+    /// - `x_transaction_hash`: The transaction that registered it on chain (second call only).
     pub async fn upgrade_pre_launch_script<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -2158,7 +2005,6 @@ Arguments:
         if let Some(value) = x_transaction_hash {
             header_map.append("X-Transaction-Hash", value.to_string().try_into()?);
         }
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -2180,13 +2026,11 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get CVM SSH Keys
-
-The SSH keys stored for the CVM.
-
-Sends a `GET` request to `/api/v1/cvms/{cvm_id}/ssh-keys`
-
-*/
+    /// Get CVM SSH Keys
+    ///
+    /// The SSH keys stored for the CVM.
+    ///
+    /// Sends a `GET` request to `/api/v1/cvms/{cvm_id}/ssh-keys`
     pub async fn get_cvm_ssh_keys<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -2196,7 +2040,6 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/ssh-keys`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -2218,13 +2061,11 @@ Sends a `GET` request to `/api/v1/cvms/{cvm_id}/ssh-keys`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Replace CVM SSH Keys
-
-Replaces the SSH keys stored for the CVM; they reach the VM at its next start, or at once with `apply_now` (which restarts it).
-
-Sends a `PUT` request to `/api/v1/cvms/{cvm_id}/ssh-keys`
-
-*/
+    /// Replace CVM SSH Keys
+    ///
+    /// Replaces the SSH keys stored for the CVM; they reach the VM at its next start, or at once with `apply_now` (which restarts it).
+    ///
+    /// Sends a `PUT` request to `/api/v1/cvms/{cvm_id}/ssh-keys`
     pub async fn update_cvm_ssh_keys<'a>(
         &'a self,
         cvm_id: &'a str,
@@ -2235,7 +2076,6 @@ Sends a `PUT` request to `/api/v1/cvms/{cvm_id}/ssh-keys`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .put(url)

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -10,19 +9,16 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List instance type families
-
-Public endpoint. Returns all families with their public instance types grouped.
-
-Sends a `GET` request to `/api/v1/instance-types`
-
-*/
+    /// List instance type families
+    ///
+    /// Public endpoint. Returns all families with their public instance types grouped.
+    ///
+    /// Sends a `GET` request to `/api/v1/instance-types`
     pub async fn list_all_instance_type_families<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::AllFamiliesResponse>, Error<()>> {
         let url = format!("{}/api/v1/instance-types", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -44,15 +40,14 @@ Sends a `GET` request to `/api/v1/instance-types`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List family instance types
-
-Public endpoint. Returns all public instance types for a specific family.
-
-Sends a `GET` request to `/api/v1/instance-types/{family}`
-
-Arguments:
-- `family`: Family name (cpu, gpu)
-*/
+    /// List family instance types
+    ///
+    /// Public endpoint. Returns all public instance types for a specific family.
+    ///
+    /// Sends a `GET` request to `/api/v1/instance-types/{family}`
+    ///
+    /// Arguments:
+    /// - `family`: Family name (cpu, gpu)
     pub async fn list_family_instance_types<'a>(
         &'a self,
         family: &'a str,
@@ -62,7 +57,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)

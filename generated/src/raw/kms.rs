@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -10,17 +9,16 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List KMS instances
-
-Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
-
-Sends a `GET` request to `/api/v1/kms`
-
-Arguments:
-- `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
-- `page`: Page number (1-indexed)
-- `page_size`: Items per page (1-100)
-*/
+    /// List KMS instances
+    ///
+    /// Query available KMS instances with pagination. Filter by onchain status to find instances with blockchain integration.
+    ///
+    /// Sends a `GET` request to `/api/v1/kms`
+    ///
+    /// Arguments:
+    /// - `is_onchain`: Filter: true=onchain only, false=offchain only, omit=all
+    /// - `page`: Page number (1-indexed)
+    /// - `page_size`: Items per page (1-100)
     pub async fn get_kms_list<'a>(
         &'a self,
         is_onchain: Option<bool>,
@@ -29,7 +27,6 @@ Arguments:
     ) -> Result<ResponseValue<types::KmsListResponse>, Error<()>> {
         let url = format!("{}/api/v1/kms", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -54,15 +51,14 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get KMS details
-
-Retrieve KMS instance details by hashed ID or slug.
-
-Sends a `GET` request to `/api/v1/kms/{kms_id}`
-
-Arguments:
-- `kms_id`: KMS ID (hashed) or slug
-*/
+    /// Get KMS details
+    ///
+    /// Retrieve KMS instance details by hashed ID or slug.
+    ///
+    /// Sends a `GET` request to `/api/v1/kms/{kms_id}`
+    ///
+    /// Arguments:
+    /// - `kms_id`: KMS ID (hashed) or slug
     pub async fn get_kms_info<'a>(
         &'a self,
         kms_id: &'a str,
@@ -71,7 +67,6 @@ Arguments:
             "{}/api/v1/kms/{}", self.baseurl, encode_path(& kms_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -93,16 +88,15 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get app encryption pubkey
-
-Retrieve the public key for encrypting environment variables before deployment.
-
-Sends a `GET` request to `/api/v1/kms/{kms_id}/pubkey/{app_id}`
-
-Arguments:
-- `kms_id`: KMS ID (hashed) or slug
-- `app_id`: 40-character hex string, with or without 0x prefix
-*/
+    /// Get app encryption pubkey
+    ///
+    /// Retrieve the public key for encrypting environment variables before deployment.
+    ///
+    /// Sends a `GET` request to `/api/v1/kms/{kms_id}/pubkey/{app_id}`
+    ///
+    /// Arguments:
+    /// - `kms_id`: KMS ID (hashed) or slug
+    /// - `app_id`: 40-character hex string, with or without 0x prefix
     pub async fn get_app_env_encrypt_pub_key<'a>(
         &'a self,
         kms_id: &'a str,
@@ -113,7 +107,6 @@ Arguments:
             .to_string()), encode_path(& app_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -135,22 +128,20 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Predict next app IDs
-
-Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
-
-Sends a `GET` request to `/api/v1/kms/phala/next_app_id`
-
-Arguments:
-- `counts`: Number of app IDs to predict (1-20)
-*/
+    /// Predict next app IDs
+    ///
+    /// Predict the next N app IDs that will be assigned to the team's wallet. Maximum 20 predictions allowed.
+    ///
+    /// Sends a `GET` request to `/api/v1/kms/phala/next_app_id`
+    ///
+    /// Arguments:
+    /// - `counts`: Number of app IDs to predict (1-20)
     pub async fn next_app_ids<'a>(
         &'a self,
         counts: Option<::std::num::NonZeroU64>,
     ) -> Result<ResponseValue<types::NextAppIdsResponse>, Error<()>> {
         let url = format!("{}/api/v1/kms/phala/next_app_id", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -173,13 +164,11 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Inspect KMS instance
-
-Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
-
-Sends a `GET` request to `/api/v1/kms/{kms_id}/info`
-
-*/
+    /// Inspect KMS instance
+    ///
+    /// Real-time inspection of a KMS instance. Queries KMS RPC, guest agent, associated Teepod VMMs, and on-chain contract data with cross-validation.
+    ///
+    /// Sends a `GET` request to `/api/v1/kms/{kms_id}/info`
     pub async fn inspect_kms<'a>(
         &'a self,
         kms_id: &'a str,
@@ -188,7 +177,6 @@ Sends a `GET` request to `/api/v1/kms/{kms_id}/info`
             "{}/api/v1/kms/{}/info", self.baseurl, encode_path(& kms_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -210,13 +198,11 @@ Sends a `GET` request to `/api/v1/kms/{kms_id}/info`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get on-chain KMS details by chain
-
-Returns KMS contracts on the specified chain with device and OS image whitelist status.
-
-Sends a `GET` request to `/api/v1/kms/on-chain/{chain}`
-
-*/
+    /// Get on-chain KMS details by chain
+    ///
+    /// Returns KMS contracts on the specified chain with device and OS image whitelist status.
+    ///
+    /// Sends a `GET` request to `/api/v1/kms/on-chain/{chain}`
     pub async fn get_kms_on_chain_detail<'a>(
         &'a self,
         chain: &'a str,
@@ -225,7 +211,6 @@ Sends a `GET` request to `/api/v1/kms/on-chain/{chain}`
             "{}/api/v1/kms/on-chain/{}", self.baseurl, encode_path(& chain.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -247,15 +232,14 @@ Sends a `GET` request to `/api/v1/kms/on-chain/{chain}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List the KMS nodes of a KMS contract
-
-The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
-
-Sends a `GET` request to `/api/v1/kms/{slug}/nodes`
-
-Arguments:
-- `slug`: The KMS contract's slug (its `kc_` hashed id also resolves).
-*/
+    /// List the KMS nodes of a KMS contract
+    ///
+    /// The KMS nodes (replicas sharing the contract's root key) under a KMS contract, each with its RPC URL. API versions from 2026-06-23.
+    ///
+    /// Sends a `GET` request to `/api/v1/kms/{slug}/nodes`
+    ///
+    /// Arguments:
+    /// - `slug`: The KMS contract's slug (its `kc_` hashed id also resolves).
     pub async fn list_kms_contract_nodes<'a>(
         &'a self,
         slug: &'a str,
@@ -264,7 +248,6 @@ Arguments:
             "{}/api/v1/kms/{}/nodes", self.baseurl, encode_path(& slug.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)

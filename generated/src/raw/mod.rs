@@ -2,9 +2,9 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/*! progenitor's low-level client: positional arguments, progenitor's error type.
-
-The endpoint bodies are progenitor's, kept verbatim; the clippy lints allowed on them (many arguments, explicit lifetimes, `to_string` before `encode_path`) are properties of that generated shape, not of this crate's API.*/
+//! progenitor's low-level client: positional arguments, progenitor's error type.
+//!
+//! The endpoint bodies are progenitor's, kept verbatim; the clippy lints allowed on them (many arguments, explicit lifetimes, `to_string` before `encode_path`) are properties of that generated shape, not of this crate's API.
 mod apps;
 mod attestations;
 mod authentication;
@@ -17,16 +17,14 @@ mod teepods;
 mod tokens;
 mod webhooks;
 mod workspace;
-#[allow(unused_imports)]
 use crate::types;
-#[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 #[derive(Clone, Debug)]
-/** Client for Phala Cloud API
-
-Version: 0.1.0*/
+/// Client for Phala Cloud API
+///
+/// Version: 0.1.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,

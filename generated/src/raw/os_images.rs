@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -10,17 +9,16 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List public OS images
-
-The OS images CVMs can run, paginated.
-
-Sends a `GET` request to `/api/v1/os-images`
-
-Arguments:
-- `is_dev`: Filter: true for development images only, false for production only.
-- `page`: Page number (1-indexed).
-- `page_size`: Items per page.
-*/
+    /// List public OS images
+    ///
+    /// The OS images CVMs can run, paginated.
+    ///
+    /// Sends a `GET` request to `/api/v1/os-images`
+    ///
+    /// Arguments:
+    /// - `is_dev`: Filter: true for development images only, false for production only.
+    /// - `page`: Page number (1-indexed).
+    /// - `page_size`: Items per page.
     pub async fn get_os_images<'a>(
         &'a self,
         is_dev: Option<bool>,
@@ -29,7 +27,6 @@ Arguments:
     ) -> Result<ResponseValue<types::OsImageListResponse>, Error<()>> {
         let url = format!("{}/api/v1/os-images", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -10,19 +9,16 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List user SSH keys
-
-Returns all SSH keys belonging to the authenticated user.
-
-Sends a `GET` request to `/api/v1/user/ssh-keys`
-
-*/
+    /// List user SSH keys
+    ///
+    /// Returns all SSH keys belonging to the authenticated user.
+    ///
+    /// Sends a `GET` request to `/api/v1/user/ssh-keys`
     pub async fn list_ssh_keys<'a>(
         &'a self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::SshKeyResponse>>, Error<()>> {
         let url = format!("{}/api/v1/user/ssh-keys", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -44,20 +40,17 @@ Sends a `GET` request to `/api/v1/user/ssh-keys`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Add SSH key
-
-Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
-
-Sends a `POST` request to `/api/v1/user/ssh-keys`
-
-*/
+    /// Add SSH key
+    ///
+    /// Validates and stores an SSH public key. Minimum RSA 2048-bit, Ed25519 recommended.
+    ///
+    /// Sends a `POST` request to `/api/v1/user/ssh-keys`
     pub async fn create_ssh_key<'a>(
         &'a self,
         body: &'a types::SshKeyCreateRequest,
     ) -> Result<ResponseValue<types::SshKeyResponse>, Error<()>> {
         let url = format!("{}/api/v1/user/ssh-keys", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -80,15 +73,14 @@ Sends a `POST` request to `/api/v1/user/ssh-keys`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Delete SSH key
-
-Soft-deletes an SSH key. Key must belong to the authenticated user.
-
-Sends a `DELETE` request to `/api/v1/user/ssh-keys/{key_id}`
-
-Arguments:
-- `key_id`: SSH key hashid
-*/
+    /// Delete SSH key
+    ///
+    /// Soft-deletes an SSH key. Key must belong to the authenticated user.
+    ///
+    /// Sends a `DELETE` request to `/api/v1/user/ssh-keys/{key_id}`
+    ///
+    /// Arguments:
+    /// - `key_id`: SSH key hashid
     pub async fn delete_ssh_key<'a>(
         &'a self,
         key_id: &'a str,
@@ -98,7 +90,6 @@ Arguments:
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "delete_ssh_key",
@@ -112,20 +103,17 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Import keys from GitHub profile
-
-Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
-
-Sends a `POST` request to `/api/v1/user/ssh-keys/github-profile`
-
-*/
+    /// Import keys from GitHub profile
+    ///
+    /// Fetches public SSH keys from any GitHub user's profile via the unauthenticated GitHub API. Deduplicates against the user's existing keys by fingerprint.
+    ///
+    /// Sends a `POST` request to `/api/v1/user/ssh-keys/github-profile`
     pub async fn import_github_profile_ssh_keys<'a>(
         &'a self,
         body: &'a types::GithubProfileImportRequest,
     ) -> Result<ResponseValue<types::GithubProfileImportResponse>, Error<()>> {
         let url = format!("{}/api/v1/user/ssh-keys/github-profile", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -148,19 +136,16 @@ Sends a `POST` request to `/api/v1/user/ssh-keys/github-profile`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Sync keys from GitHub
-
-Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
-
-Sends a `POST` request to `/api/v1/user/ssh-keys/github-sync`
-
-*/
+    /// Sync keys from GitHub
+    ///
+    /// Imports SSH keys from linked GitHub account. Adds new keys, updates existing, removes deleted.
+    ///
+    /// Sends a `POST` request to `/api/v1/user/ssh-keys/github-sync`
     pub async fn sync_github_ssh_keys<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::GithubSyncResponse>, Error<()>> {
         let url = format!("{}/api/v1/user/ssh-keys/github-sync", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -10,19 +9,16 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List nodes available for new CVMs
-
-The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
-
-Sends a `GET` request to `/api/v1/teepods/available`
-
-*/
+    /// List nodes available for new CVMs
+    ///
+    /// The workspace's tier and capacity, the nodes a CVM can be placed on with their free resources and OS images, and the KMS instances.
+    ///
+    /// Sends a `GET` request to `/api/v1/teepods/available`
     pub async fn get_available_nodes<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::TierCapacity>, Error<()>> {
         let url = format!("{}/api/v1/teepods/available", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -44,19 +40,16 @@ Sends a `GET` request to `/api/v1/teepods/available`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get the resources a CVM can be created with
-
-Nodes, KMS nodes, node-to-KMS relations, gateways and instance types, in one graph.
-
-Sends a `GET` request to `/api/v1/teepods/cvm-create-resources`
-
-*/
+    /// Get the resources a CVM can be created with
+    ///
+    /// Nodes, KMS nodes, node-to-KMS relations, gateways and instance types, in one graph.
+    ///
+    /// Sends a `GET` request to `/api/v1/teepods/cvm-create-resources`
     pub async fn get_cvm_create_resources<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::CvmCreateResources>, Error<()>> {
         let url = format!("{}/api/v1/teepods/cvm-create-resources", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -10,19 +9,16 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** Revoke The Current API Token
-
-Revokes the API key this client sends, at once and for good: the client's next request fails with an authentication error. The server finds the token from the credential itself.
-
-Sends a `DELETE` request to `/api/v1/tokens/self`
-
-*/
+    /// Revoke The Current API Token
+    ///
+    /// Revokes the API key this client sends, at once and for good: the client's next request fails with an authentication error. The server finds the token from the credential itself.
+    ///
+    /// Sends a `DELETE` request to `/api/v1/tokens/self`
     pub async fn revoke_current_api_token<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<()>> {
         let url = format!("{}/api/v1/tokens/self", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "revoke_current_api_token",

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -10,17 +9,14 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List workspace webhooks
-
-Sends a `GET` request to `/api/v1/workspace/webhooks`
-
-*/
+    /// List workspace webhooks
+    ///
+    /// Sends a `GET` request to `/api/v1/workspace/webhooks`
     pub async fn list_webhooks<'a>(
         &'a self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::WebhookResponse>>, Error<()>> {
         let url = format!("{}/api/v1/workspace/webhooks", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -42,18 +38,15 @@ Sends a `GET` request to `/api/v1/workspace/webhooks`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Create workspace webhook
-
-Sends a `POST` request to `/api/v1/workspace/webhooks`
-
-*/
+    /// Create workspace webhook
+    ///
+    /// Sends a `POST` request to `/api/v1/workspace/webhooks`
     pub async fn create_webhook<'a>(
         &'a self,
         body: &'a types::WebhookCreateRequest,
     ) -> Result<ResponseValue<types::WebhookResponse>, Error<()>> {
         let url = format!("{}/api/v1/workspace/webhooks", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -76,11 +69,9 @@ Sends a `POST` request to `/api/v1/workspace/webhooks`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get webhook details
-
-Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}`
-
-*/
+    /// Get webhook details
+    ///
+    /// Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}`
     pub async fn get_webhook<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -90,7 +81,6 @@ Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -112,11 +102,9 @@ Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Update webhook
-
-Sends a `PUT` request to `/api/v1/workspace/webhooks/{webhook_id}`
-
-*/
+    /// Update webhook
+    ///
+    /// Sends a `PUT` request to `/api/v1/workspace/webhooks/{webhook_id}`
     pub async fn update_webhook<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -127,7 +115,6 @@ Sends a `PUT` request to `/api/v1/workspace/webhooks/{webhook_id}`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .put(url)
@@ -150,11 +137,9 @@ Sends a `PUT` request to `/api/v1/workspace/webhooks/{webhook_id}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Delete webhook
-
-Sends a `DELETE` request to `/api/v1/workspace/webhooks/{webhook_id}`
-
-*/
+    /// Delete webhook
+    ///
+    /// Sends a `DELETE` request to `/api/v1/workspace/webhooks/{webhook_id}`
     pub async fn delete_webhook<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -164,7 +149,6 @@ Sends a `DELETE` request to `/api/v1/workspace/webhooks/{webhook_id}`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "delete_webhook",
@@ -178,11 +162,9 @@ Sends a `DELETE` request to `/api/v1/workspace/webhooks/{webhook_id}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Reveal webhook secret (requires 2FA)
-
-Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
-
-*/
+    /// Reveal webhook secret (requires 2FA)
+    ///
+    /// Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/reveal-secret`
     pub async fn reveal_webhook_secret<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -192,7 +174,6 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/reveal-secret
             webhook_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -214,11 +195,9 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/reveal-secret
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Rotate webhook secret (requires 2FA)
-
-Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
-
-*/
+    /// Rotate webhook secret (requires 2FA)
+    ///
+    /// Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/rotate-secret`
     pub async fn rotate_webhook_secret<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -228,7 +207,6 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/rotate-secret
             webhook_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -250,11 +228,9 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/rotate-secret
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Send test webhook event
-
-Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/test`
-
-*/
+    /// Send test webhook event
+    ///
+    /// Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/test`
     pub async fn test_webhook<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -264,7 +240,6 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/test`
             webhook_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -286,11 +261,9 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/test`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List webhook deliveries
-
-Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries`
-
-*/
+    /// List webhook deliveries
+    ///
+    /// Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries`
     pub async fn list_webhook_deliveries<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -305,7 +278,6 @@ Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries`
             webhook_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -329,11 +301,9 @@ Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Resend a webhook delivery
-
-Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
-
-*/
+    /// Resend a webhook delivery
+    ///
+    /// Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend`
     pub async fn resend_webhook_delivery<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -344,7 +314,6 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries/{e
             encode_path(& webhook_id.to_string()), encode_path(& event_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .post(url)
@@ -366,11 +335,9 @@ Sends a `POST` request to `/api/v1/workspace/webhooks/{webhook_id}/deliveries/{e
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get webhook delivery stats
-
-Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/stats`
-
-*/
+    /// Get webhook delivery stats
+    ///
+    /// Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/stats`
     pub async fn get_webhook_stats<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -380,7 +347,6 @@ Sends a `GET` request to `/api/v1/workspace/webhooks/{webhook_id}/stats`
             webhook_id.to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 #[allow(
     clippy::too_many_arguments,
@@ -10,19 +9,16 @@ use super::*;
     clippy::unnecessary_to_owned
 )]
 impl Client {
-    /** List user workspaces
-
-Returns all workspaces the authenticated user has access to, with their role in each.
-
-Sends a `GET` request to `/api/v1/workspaces`
-
-*/
+    /// List user workspaces
+    ///
+    /// Returns all workspaces the authenticated user has access to, with their role in each.
+    ///
+    /// Sends a `GET` request to `/api/v1/workspaces`
     pub async fn list_workspaces<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::WorkspacesListResponse>, Error<()>> {
         let url = format!("{}/api/v1/workspaces", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -44,13 +40,11 @@ Sends a `GET` request to `/api/v1/workspaces`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get workspace by slug
-
-Returns workspace details if user has access.
-
-Sends a `GET` request to `/api/v1/workspaces/{team_slug}`
-
-*/
+    /// Get workspace by slug
+    ///
+    /// Returns workspace details if user has access.
+    ///
+    /// Sends a `GET` request to `/api/v1/workspaces/{team_slug}`
     pub async fn get_workspace<'a>(
         &'a self,
         team_slug: &'a str,
@@ -60,7 +54,6 @@ Sends a `GET` request to `/api/v1/workspaces/{team_slug}`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -82,13 +75,11 @@ Sends a `GET` request to `/api/v1/workspaces/{team_slug}`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** List workspace nodes
-
-Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
-
-Sends a `GET` request to `/api/v1/workspaces/{team_slug}/nodes`
-
-*/
+    /// List workspace nodes
+    ///
+    /// Returns nodes (backed by teepods) accessible to this workspace: reserved nodes first, then public nodes.
+    ///
+    /// Sends a `GET` request to `/api/v1/workspaces/{team_slug}/nodes`
     pub async fn get_workspace_nodes<'a>(
         &'a self,
         team_slug: &'a str,
@@ -100,7 +91,6 @@ Sends a `GET` request to `/api/v1/workspaces/{team_slug}/nodes`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)
@@ -124,13 +114,11 @@ Sends a `GET` request to `/api/v1/workspaces/{team_slug}/nodes`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /** Get workspace quotas
-
-Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
-
-Sends a `GET` request to `/api/v1/workspaces/{team_slug}/quotas`
-
-*/
+    /// Get workspace quotas
+    ///
+    /// Returns tier quota limit/remaining and reserved GPU availability (reserved pool only).
+    ///
+    /// Sends a `GET` request to `/api/v1/workspaces/{team_slug}/quotas`
     pub async fn get_workspace_quotas<'a>(
         &'a self,
         team_slug: &'a str,
@@ -140,7 +128,6 @@ Sends a `GET` request to `/api/v1/workspaces/{team_slug}/quotas`
             .to_string()),
         );
         let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        #[allow(unused_mut)]
         let mut request = self
             .client
             .get(url)

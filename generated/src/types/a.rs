@@ -2,14 +2,11 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// OAuth account linked to a user.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Account {
     /// Account link timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Account ID
     pub id: i64,
@@ -58,54 +55,36 @@ pub struct AcmeFetchResult {
 /// Overview payload combining active rental metrics and featured items.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ActiveGpuRentalOverviewResponse {
-    /// List of `ActiveGpuRentalResponse`; required.
     pub items: ::std::vec::Vec<ActiveGpuRentalResponse>,
-    /// Integer; required.
     pub regions_served: i64,
-    /// Integer; required.
     pub total_gpu_units: i64,
-    /// Integer; required.
     pub total_instances: i64,
 }
 /// Summary of an active GPU rental instance.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ActiveGpuRentalResponse {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub activated_at: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commitment_days: ::std::option::Option<i64>,
-    /// String; required.
     pub deployment_name: ::std::string::String,
-    /// Integer; required.
     pub gpu_count: i64,
-    /// String; required.
     pub gpu_model: ::std::string::String,
-    /// String; required.
     pub hourly_rate: ::std::string::String,
-    /// String; required.
     pub id: ::std::string::String,
-    /// `GpuSkuPricingPlan`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<GpuSkuPricingPlan>,
-    /// Integer; required.
     pub quantity: i64,
-    /// String; required.
     pub region: ::std::string::String,
 }
 /// IP address activity record from ClickHouse.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ActivityIpEntry {
     /// First request timestamp
-    ///
-    /// Format: `date-time`.
     pub first_seen: ::chrono::DateTime<::chrono::offset::Utc>,
     /// IP address
     pub ip_address: ::std::string::String,
     /// Most recent request timestamp
-    ///
-    /// Format: `date-time`.
     pub last_seen: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Total requests from this IP
     pub request_count: i64,
@@ -120,9 +99,9 @@ pub struct AddGpusRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AddMembersRequest {
     /// Role: member or admin
-    #[serde(default = "defaults::add_members_request_role")]
     ///
     /// Default: `"member"`.
+    #[serde(default = "defaults::add_members_request_role")]
     pub role: ::std::string::String,
     /// List of user hash IDs (usr_xxx)
     pub user_ids: ::std::vec::Vec<::std::string::String>,
@@ -178,7 +157,6 @@ pub struct AdminEmailRequest {
 pub struct AdminEmailResponse {
     /// Failed count
     pub failed: i64,
-    /// List of `AdminEmailResult`; required.
     pub results: ::std::vec::Vec<AdminEmailResult>,
     /// Successfully sent count
     pub sent: i64,
@@ -188,7 +166,6 @@ pub struct AdminEmailResponse {
 /// `AdminEmailResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AdminEmailResult {
-    /// String; required.
     pub email: ::std::string::String,
     /// Error message on failure
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -196,7 +173,6 @@ pub struct AdminEmailResult {
     /// Resend email ID on success
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resend_email_id: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub success: bool,
 }
 /// Instance lifecycle event with CVM, user, and team context.
@@ -234,8 +210,6 @@ pub struct AdminInstanceEventResponse {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Event timestamp
-    ///
-    /// Format: `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
     /// User ID who triggered the event (0 = system)
     pub triggered_by: i64,
@@ -254,11 +228,8 @@ pub struct AdminInstanceEventResponse {
 /// Teepod with admin-specific metadata.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AdminTeepodDetail {
-    /// `NodesTeepodCapacity`; required.
     pub capacity: NodesTeepodCapacity,
     /// Teepod creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Hardware device identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -273,9 +244,9 @@ pub struct AdminTeepodDetail {
     /// Teepod database ID
     pub id: i64,
     /// Whether KMS upgrades are allowed
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub kms_allow_upgrade: bool,
     /// KMS upgrade webhook URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -287,8 +258,6 @@ pub struct AdminTeepodDetail {
     pub kms_version: ::std::option::Option<::std::string::String>,
     /// Last successful ping
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub last_ping_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Teepod display name
     pub name: ::std::string::String,
@@ -304,7 +273,6 @@ pub struct AdminTeepodDetail {
     /// Geographic region code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    /// `TeepodResourceUsage`; required.
     pub resource_usage: TeepodResourceUsage,
     /// Current status (online, offline, maintenance)
     pub status: ::std::string::String,
@@ -329,7 +297,6 @@ pub struct AdminTeepodDetail {
 /// Extended user information for admin interface.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AdminUserDetail {
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_verified_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
@@ -337,34 +304,23 @@ pub struct AdminUserDetail {
     /// OAuth accounts
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub accounts: ::std::vec::Vec<Account>,
-    /// Number; required.
     pub balance: f64,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// `UsersCredit`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit: ::std::option::Option<UsersCredit>,
-    /// Number; required.
     pub credits: f64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub cvm_count: i64,
-    /// Number; required.
     pub cvm_credits: f64,
-    /// Boolean; required.
     pub disabled: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_verified_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// String; required.
     pub hash_id: ::std::string::String,
-    /// Integer; required.
     pub id: i64,
     /// Last API activity timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -375,83 +331,63 @@ pub struct AdminUserDetail {
     /// IP address at registration
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub registered_ip: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub role: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    /// List of `TeamBase`; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub teams: ::std::vec::Vec<TeamBase>,
     /// Number of teams
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub teams_count: i64,
     /// 2FA enabled
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub totp_enabled: bool,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// `AffectedApp`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AffectedApp {
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub allow_any_device: bool,
-    /// String; required.
     pub app_id: ::std::string::String,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_address: ::std::option::Option<::std::string::String>,
-    /// List of `AffectedCvm`; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub cvms: ::std::vec::Vec<AffectedCvm>,
-    /// String; required.
     pub project_name: ::std::string::String,
 }
 /// `AffectedCvm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AffectedCvm {
-    /// Integer; required.
     pub cvm_id: i64,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_allowed: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub status: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
 /// `AffectedTeam`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AffectedTeam {
-    /// List of `AffectedApp`; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub apps: ::std::vec::Vec<AffectedApp>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_email: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub team_id: i64,
-    /// String; required.
     pub team_name: ::std::string::String,
 }
 /// All instance type families with their types.
@@ -464,47 +400,35 @@ pub struct AllFamiliesResponse {
 /// CVM allocation detail for an order.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AllocationDetail {
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_app_id: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_status: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_vm_uuid: ::std::option::Option<::std::string::String>,
     /// List of `AllocationGpuDetail`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub gpus: ::std::vec::Vec<AllocationGpuDetail>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_name: ::std::option::Option<::std::string::String>,
 }
 /// GPU details for an allocation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllocationGpuDetail {
-    /// Integer; required.
     pub gpu_id: i64,
-    /// String; required.
     pub product_id: ::std::string::String,
-    /// String; required.
     pub slot: ::std::string::String,
 }
 /// GPU allocation history record.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllocationHistoryItem {
     /// Allocation timestamp
-    ///
-    /// Format: `date-time`.
     pub allocated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Hashed CVM ID (null if deleted)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -517,8 +441,6 @@ pub struct AllocationHistoryItem {
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Release timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub released_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Hashed team ID (null if deleted)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -540,88 +462,64 @@ pub struct AllocationHistoryResponse {
 /// `AllowedNodeOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllowedNodeOut {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
     /// null if non-onchain KMS or no device_id
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    /// Integer; required.
     pub teepod_id: i64,
-    /// String; required.
     pub teepod_name: ::std::string::String,
 }
 /// `AllowedNodesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllowedNodesResponse {
-    /// Boolean; required.
     pub is_onchain: bool,
-    /// String; required.
     pub kms_id: ::std::string::String,
-    /// List of `AllowedNodeOut`; required.
     pub nodes: ::std::vec::Vec<AllowedNodeOut>,
 }
 /// `AllowedOsImageOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllowedOsImageOut {
-    /// Boolean; required.
     pub db_enabled: bool,
-    /// String; required.
     pub name: ::std::string::String,
     /// null if non-onchain KMS or no hash
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub os_image_id: i64,
-    /// String; required.
     pub version: ::std::string::String,
 }
 /// `AllowedOsImagesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AllowedOsImagesResponse {
-    /// List of `AllowedOsImageOut`; required.
     pub images: ::std::vec::Vec<AllowedOsImageOut>,
-    /// Boolean; required.
     pub is_onchain: bool,
-    /// String; required.
     pub kms_id: ::std::string::String,
 }
 /// `ApiToken`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApiToken {
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_version: ::std::option::Option<::std::string::String>,
     /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// Integer; required.
     pub id: i64,
-    /// Boolean; required.
     pub is_active: bool,
     /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// String; required.
     pub name: ::std::string::String,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_prefix: ::std::option::Option<::std::string::String>,
 }
@@ -629,21 +527,17 @@ pub struct ApiToken {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApiTokenCreate {
     /// Token expiry in days (1-365)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 1, maximum 365.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_in_days: ::std::option::Option<::std::num::NonZeroU64>,
-    /// String; required.
     /// Bounds: 1 to 100 characters.
     pub name: ApiTokenCreateName,
 }
 /// `ApiTokenCreateName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ApiTokenCreateName(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ApiTokenCreateName(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ApiTokenCreateName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -701,14 +595,14 @@ impl<'de> ::serde::Deserialize<'de> for ApiTokenCreateName {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApiTokenRefresh {
     /// New token expiry in days (1-365)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 1, maximum 365.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_in_days: ::std::option::Option<::std::num::NonZeroU64>,
     /// Upgrade to latest API version
-    #[serde(default = "defaults::default_bool::<true>")]
     ///
     /// Default: `true`.
+    #[serde(default = "defaults::default_bool::<true>")]
     pub upgrade_version: bool,
 }
 impl ::std::default::Default for ApiTokenRefresh {
@@ -722,9 +616,7 @@ impl ::std::default::Default for ApiTokenRefresh {
 /// `ApiVerifyEmailTokenBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApiVerifyEmailTokenBody {
-    /// `EmailTokenVerificationRequest`; required.
     pub request: EmailTokenVerificationRequest,
-    /// String; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
@@ -732,64 +624,46 @@ pub struct ApiVerifyEmailTokenBody {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AppAttestationInstance {
-    /// List of `Certificate`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_certificates: ::std::option::Option<::std::vec::Vec<Certificate>>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_file: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpusvn: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// List of JSON object; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub eventlog: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fmspc: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_version: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mr_config_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pcesvn: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppid: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppid_sha256: ::std::option::Option<::std::string::String>,
     /// The TDX quote
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quote: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `TcbInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tcb_info: ::std::option::Option<TcbInfo>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tee_tcb_svn: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
@@ -797,31 +671,22 @@ pub struct AppAttestationInstance {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct AppAttestationKmsInfo {
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    /// String; required.
     pub contract_address: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub gateway_app_url: ::std::string::String,
-    /// String; required.
     pub kms_type: ::std::string::String,
-    /// String; required.
     pub url: ::std::string::String,
-    /// String; required.
     pub version: ::std::string::String,
 }
 /// An app's attestation: its KMS and, per CVM instance, the quote, TCB info and certificates (Python SDK `AppAttestationResponse`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AppAttestationResponse {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_address: ::std::option::Option<::std::string::String>,
     /// What the gateway's guest agent reports about itself.
@@ -829,7 +694,6 @@ pub struct AppAttestationResponse {
     pub gateway_guest_agent_info: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// List of `AppAttestationInstance`; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub instances: ::std::vec::Vec<AppAttestationInstance>,
@@ -838,10 +702,8 @@ pub struct AppAttestationResponse {
     pub kms_guest_agent_info: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// `AppAttestationKmsInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<AppAttestationKmsInfo>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu_version: ::std::option::Option<::std::string::String>,
 }
@@ -851,85 +713,64 @@ pub struct AppAttestationResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct AppComposeV2 {
-    /// List of strings; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_envs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bash_script: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_gateway_domain: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    /// List of strings; optional.
     /// Default: `["kms","tproxy-net"]`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Boolean; optional.
     /// Default: `true`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_enabled: ::std::option::Option<bool>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub init_script: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `true`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_enabled: ::std::option::Option<bool>,
-    /// Boolean; optional.
     /// Default: `false`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub local_key_provider_enabled: ::std::option::Option<bool>,
-    /// Integer; optional.
     /// Default: `2`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub manifest_version: ::std::option::Option<i64>,
-    /// String; required.
     pub name: ::std::string::String,
-    /// Boolean; optional.
     /// Default: `false`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub no_instance_id: ::std::option::Option<bool>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `true`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_logs: ::std::option::Option<bool>,
-    /// Boolean; optional.
     /// Default: `true`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_sysinfo: ::std::option::Option<bool>,
-    /// Boolean; optional.
     /// Default: `true`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_tcbinfo: ::std::option::Option<bool>,
-    /// String; optional.
     /// Default: `"docker-compose"`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub runner: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub salt: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `false`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secure_time: ::std::option::Option<bool>,
-    /// One of `"ext4"`, `"zfs"`, or null; optional.
     /// Default: `"zfs"`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_fs: ::std::option::Option<AppComposeV2StorageFs>,
-    /// Boolean; optional.
     /// Default: `true`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_enabled: ::std::option::Option<bool>,
@@ -950,15 +791,12 @@ pub enum AppComposeV2StorageFs {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct AppCvmsBatchIsAllowedResponse {
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub allowed_count: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub denied_count: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub error_count: i64,
@@ -970,7 +808,6 @@ pub struct AppCvmsBatchIsAllowedResponse {
     /// List of integers; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub skipped_cvm_ids: ::std::vec::Vec<i64>,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub total: i64,
@@ -979,15 +816,12 @@ pub struct AppCvmsBatchIsAllowedResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct AppCvmsBatchIsAllowedResponseV20260522 {
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub allowed_count: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub denied_count: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub error_count: i64,
@@ -999,7 +833,6 @@ pub struct AppCvmsBatchIsAllowedResponseV20260522 {
     /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub skipped_cvm_ids: ::std::vec::Vec<::std::string::String>,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub total: i64,
@@ -1034,74 +867,58 @@ pub struct AppEventsResponse {
 #[non_exhaustive]
 pub struct AppIsAllowedRequest {
     /// Chain ID for RPC URL resolution. If omitted, resolved from DB via CVM/KMS records.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
     /// Compose hash to check (hex)
     pub compose_hash: ::std::string::String,
     /// Device ID (hex, direct)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
     /// Node ID (resolves device_id from DB)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
 }
 /// `AppIsAllowedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct AppIsAllowedResponse {
-    /// Boolean; required.
     pub allow_any_device: bool,
-    /// String; required.
     pub app_contract_address: ::std::string::String,
-    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// Boolean; required.
     pub compose_hash_allowed: bool,
-    /// String; required.
     pub device_id: ::std::string::String,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub is_allowed: bool,
 }
 /// `AppKmsInfoResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct AppKmsInfoResponse {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_contract_address: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_address: ::std::option::Option<::std::string::String>,
-    /// One of `"eoa"`, `"safe"`, `"legacy_multisig"`, `"erc4337"`, `"contract"`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_type: ::std::option::Option<AppKmsInfoResponseDeployerType>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub is_contract: bool,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub is_onchain_kms: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_address: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub safe_app_url: ::std::option::Option<::std::string::String>,
 }
@@ -1163,9 +980,7 @@ pub struct AppRevisionDetailResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum AppRevisionDetailResponseComposeFile {
-    /// A `Map<String, Value>`.
     Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
@@ -1285,9 +1100,9 @@ pub struct AttachmentRequest {
     /// Base64-encoded file content
     pub content: ::std::string::String,
     /// MIME type of the attachment
-    #[serde(default = "defaults::attachment_request_content_type")]
     ///
     /// Default: `"application/octet-stream"`.
+    #[serde(default = "defaults::attachment_request_content_type")]
     pub content_type: ::std::string::String,
     /// Attachment filename (e.g. 'report.pdf')
     pub filename: ::std::string::String,
@@ -1296,10 +1111,7 @@ pub struct AttachmentRequest {
 #[derive(::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 #[non_exhaustive]
-pub struct AttestationKeyType(
-    /// A `i64`.
-    pub(super) i64,
-);
+pub struct AttestationKeyType(pub(super) i64);
 impl ::std::ops::Deref for AttestationKeyType {
     type Target = i64;
     fn deref(&self) -> &i64 {
@@ -1335,92 +1147,57 @@ impl<'de> ::serde::Deserialize<'de> for AttestationKeyType {
 /// `AuditCvmDetail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AuditCvmDetail {
-    /// String; required.
     pub compute_estimated: ::std::string::String,
-    /// String; required.
     pub compute_rate_per_hour: ::std::string::String,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer; required.
     pub cvm_id: i64,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// String; required.
     pub disk_rate_per_hour: ::std::string::String,
-    /// Integer; required.
     pub disk_size_gb: i64,
-    /// String; required.
     pub instance_type: ::std::string::String,
-    /// String; required.
     pub instance_type_name: ::std::string::String,
-    /// Boolean; required.
     pub is_deleted: bool,
-    /// Boolean; required.
     pub is_running: bool,
-    /// Integer; required.
     pub memory_gb: i64,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String; required.
     pub node_name: ::std::string::String,
-    /// String; required.
     pub running_hours: ::std::string::String,
-    /// List of `AuditSegment`; required.
     pub segments: ::std::vec::Vec<AuditSegment>,
-    /// String; required.
     pub storage_estimated: ::std::string::String,
-    /// String; required.
     pub total_estimated: ::std::string::String,
-    /// Integer; required.
     pub vcpu: i64,
-    /// String; required.
     pub vm_uuid: ::std::string::String,
 }
 /// `AuditSegment`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AuditSegment {
-    /// String; required.
     pub compute_cost: ::std::string::String,
-    /// String; required.
     pub duration_hours: ::std::string::String,
-    /// String (date-time); required.
     pub end: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String; required.
     pub end_reason: ::std::string::String,
-    /// String (date-time); required.
     pub start: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String; required.
     pub storage_cost: ::std::string::String,
 }
 /// `AuditSummary`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AuditSummary {
-    /// String; required.
     pub total_compute: ::std::string::String,
-    /// Integer; required.
     pub total_cvms: i64,
-    /// String; required.
     pub total_estimated: ::std::string::String,
-    /// String; required.
     pub total_running_hours: ::std::string::String,
-    /// String; required.
     pub total_storage: ::std::string::String,
 }
 /// `AutoSettleRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AutoSettleRequest {
-    /// String; required.
     /// Bounds: 1 to 500 characters.
     pub reason: AutoSettleRequestReason,
 }
 /// `AutoSettleRequestReason`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct AutoSettleRequestReason(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct AutoSettleRequestReason(pub(super) ::std::string::String);
 impl ::std::ops::Deref for AutoSettleRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1485,22 +1262,15 @@ pub struct AutoSettleResponse {
     ///
     /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: AutoSettleResponseInvoiceId,
-    /// String; required.
     pub original_amount_due: ::std::string::String,
-    /// String; required.
     pub status: ::std::string::String,
-    /// Boolean; required.
     pub success: bool,
-    /// String; required.
     pub write_off_amount: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct AutoSettleResponseAdjustmentItemId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct AutoSettleResponseAdjustmentItemId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for AutoSettleResponseAdjustmentItemId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1557,10 +1327,7 @@ impl<'de> ::serde::Deserialize<'de> for AutoSettleResponseAdjustmentItemId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct AutoSettleResponseInvoiceId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct AutoSettleResponseInvoiceId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for AutoSettleResponseInvoiceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1616,28 +1383,19 @@ impl<'de> ::serde::Deserialize<'de> for AutoSettleResponseInvoiceId {
 /// GPU information for available GPUs (reserved + available).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableGpuItem {
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub added_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_to_cvm_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_to_cvm_instance_id: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_to_team_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allocated_to_team_name: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub allocation_status: ::std::string::String,
-    /// Integer; required.
     pub gpu_id: i64,
-    /// Boolean; required.
     pub is_reserved: bool,
-    /// Integer; required.
     pub node_id: i64,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1645,34 +1403,27 @@ pub struct AvailableGpuItem {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub node_region: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub product_id: ::std::string::String,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reserved_by_team_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reserved_by_team_name: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub slot: ::std::string::String,
-    /// Integer; required.
     pub teepod_id: i64,
-    /// String; required.
     pub teepod_name: ::std::string::String,
 }
 /// Response for available GPUs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableGpusResponse {
-    /// List of `AvailableGpuItem`; required.
     pub items: ::std::vec::Vec<AvailableGpuItem>,
 }
 /// Available OS image from teepod RPC.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableImageOut {
     /// Whether image exists in database
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub in_database: bool,
     /// Development image flag
     pub is_dev: bool,
@@ -1688,15 +1439,13 @@ pub struct AvailableImageOut {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableOsImageOut {
     /// Creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// OS image ID
     pub id: i64,
     /// Already associated with KMS
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub is_associated: bool,
     /// Development image
     pub is_dev: bool,
@@ -1713,31 +1462,23 @@ pub struct AvailableOsImageOut {
 /// Teepod information for available teepods (reserved + enabled).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableTeepodItem {
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub added_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// Boolean; required.
     pub is_reserved: bool,
-    /// String; required.
     pub name: ::std::string::String,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub status: ::std::string::String,
-    /// Integer; required.
     pub teepod_id: i64,
 }
 /// Response for available teepods list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AvailableTeepodsResponse {
-    /// List of `AvailableTeepodItem`; required.
     pub items: ::std::vec::Vec<AvailableTeepodItem>,
 }
 crate::evolve::open_enum! {
@@ -1749,7 +1490,6 @@ crate::evolve::open_enum! {
 }
 impl AppComposeV2 {
     /// Creates a `AppComposeV2` from its required fields (`name`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             allowed_envs: ::std::option::Option::None,
@@ -1928,7 +1668,6 @@ impl AppComposeV2 {
 }
 impl AppIsAllowedRequest {
     /// Creates a `AppIsAllowedRequest` from its required fields (`compose_hash`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(compose_hash: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             chain_id: ::std::option::Option::None,

@@ -2,22 +2,16 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// `BackfillEnvPubkeyItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BackfillEnvPubkeyItem {
-    /// String; required.
     pub app_id: ::std::string::String,
-    /// String; required.
     pub cvm_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pubkey: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
-    /// One of `"updated"`, `"skipped"`, `"failed"`; required.
     pub status: BackfillEnvPubkeyItemStatus,
 }
 /// `BackfillEnvPubkeyItemStatus`
@@ -89,15 +83,14 @@ pub struct BackfillEnvPubkeyRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Preview affected CVMs without making changes.
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub dry_run: bool,
 }
 /// `BackfillEnvPubkeyResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BackfillEnvPubkeyResponse {
-    /// List of `BackfillEnvPubkeyItem`; required.
     pub items: ::std::vec::Vec<BackfillEnvPubkeyItem>,
     /// Number of CVMs matching the criteria
     pub total: i64,
@@ -107,15 +100,10 @@ pub struct BackfillEnvPubkeyResponse {
 /// `BalanceResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BalanceResponse {
-    /// Number; required.
     pub credits: f64,
-    /// Number; required.
     pub credits_line: f64,
-    /// String; required.
     pub external_id: ::std::string::String,
-    /// Boolean; required.
     pub needs_recharge: bool,
-    /// Number; required.
     pub recharge_amount: f64,
 }
 /// Batch delete KMS-OS image relationships.
@@ -152,76 +140,60 @@ pub struct BatchDisableResponse {
 #[non_exhaustive]
 pub struct BatchInstanceIdRefreshRequest {
     /// Optional CVM identifiers. Admin can pass cross-workspace IDs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Preview changes without persisting
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dry_run: ::std::option::Option<bool>,
     /// Max CVMs to process in one request
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `100`. Bounds: minimum 1, maximum 500. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<u64>,
     /// Only process CVMs with missing instance_id
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub missing_only: ::std::option::Option<bool>,
     /// Overwrite existing instance_id when different
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub overwrite: ::std::option::Option<bool>,
     /// Only process CVMs with status=running
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `true`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub running_only: ::std::option::Option<bool>,
 }
 /// `BatchInstanceIdRefreshResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct BatchInstanceIdRefreshResponse {
-    /// Integer; required.
     pub conflicts: i64,
-    /// Integer; required.
     pub errors: i64,
-    /// List of `InstanceIdRefreshResult`; required.
     pub items: ::std::vec::Vec<InstanceIdRefreshResult>,
-    /// Integer; required.
     pub scanned: i64,
-    /// Integer; required.
     pub skipped: i64,
-    /// Integer; required.
     pub total: i64,
-    /// Integer; required.
     pub unchanged: i64,
-    /// Integer; required.
     pub updated: i64,
 }
 /// The results of refreshing the instance ids of a workspace's CVMs, from API version 2026-05-22 (Python SDK `RefreshInstanceIdsResponseV20260522`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct BatchInstanceIdRefreshResponseV20260522 {
-    /// Integer; required.
     pub conflicts: i64,
-    /// Integer; required.
     pub errors: i64,
-    /// List of `InstanceIdRefreshResultV20260522`; required.
     pub items: ::std::vec::Vec<InstanceIdRefreshResultV20260522>,
-    /// Integer; required.
     pub scanned: i64,
-    /// Integer; required.
     pub skipped: i64,
-    /// Integer; required.
     pub total: i64,
-    /// Integer; required.
     pub unchanged: i64,
-    /// Integer; required.
     pub updated: i64,
 }
 /// `BatchIsAllowedRequest`
@@ -235,51 +207,37 @@ pub struct BatchIsAllowedRequest {
 /// `BatchIsAllowedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchIsAllowedResponse {
-    /// Integer; required.
     pub allowed_count: i64,
-    /// Integer; required.
     pub denied_count: i64,
-    /// Integer; required.
     pub error_count: i64,
-    /// List of `BatchItemResult`; required.
     pub results: ::std::vec::Vec<BatchItemResult>,
     /// CVMs skipped (no contract_address, missing compose_hash/device_id, etc.)
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub skipped_cvm_ids: ::std::vec::Vec<i64>,
-    /// Integer; required.
     pub total: i64,
 }
 /// `BatchItemResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchItemResult {
-    /// Boolean; required.
     pub allow_any_device: bool,
-    /// String; required.
     pub app_contract_address: ::std::string::String,
-    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// Boolean; required.
     pub compose_hash_allowed: bool,
-    /// Integer; required.
     pub cvm_id: i64,
-    /// String; required.
     pub device_id: ::std::string::String,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub is_allowed: bool,
 }
 /// Batch create/update KMS-OS image relationships.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchKmsOsImageRelationRequest {
     /// Enable the relationships
-    #[serde(default = "defaults::default_bool::<true>")]
     ///
     /// Default: `true`.
+    #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
     /// OS image IDs to allow
     pub os_image_ids: ::std::vec::Vec<i64>,
@@ -290,7 +248,6 @@ pub struct BatchKmsOsImageRelationRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct BatchStatusRequest {
-    /// List of strings; required.
     pub vm_uuids: ::std::vec::Vec<::std::string::String>,
 }
 /// Error detail for a single CVM in batch stop.
@@ -345,9 +302,9 @@ pub struct BatchSyncMetadataResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchTeepodKmsRelationRequest {
     /// Enabled state for all relations
-    #[serde(default = "defaults::default_bool::<true>")]
     ///
     /// Default: `true`.
+    #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
     /// KMS hashed IDs to process
     pub kms_ids: ::std::vec::Vec<::std::string::String>,
@@ -356,9 +313,9 @@ pub struct BatchTeepodKmsRelationRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchTeepodOsImageRelationRequest {
     /// Enabled state for all relations
-    #[serde(default = "defaults::default_bool::<true>")]
     ///
     /// Default: `true`.
+    #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
     /// OS image database IDs to process
     pub os_image_ids: ::std::vec::Vec<i64>,
@@ -387,13 +344,11 @@ pub struct BatchUpdateItemsRequest {
 /// Response for batch update operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchUpdateItemsResponse {
-    /// Boolean; required.
     pub success: bool,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub total_amount: ::std::string::String,
-    /// Integer; required.
     pub updated_count: i64,
 }
 /// Batch update operation result.
@@ -411,7 +366,6 @@ pub struct BatchUpdateResult {
 /// Batch update GPU status request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BatchUpdateStatusRequest {
-    /// `GpuAllocationStatus`; required.
     pub allocation_status: GpuAllocationStatus,
     /// GPU IDs to update
     ///
@@ -429,13 +383,11 @@ pub struct BillingBalanceResponse {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub granted_balance: ::std::string::String,
-    /// Boolean; required.
     pub is_post_paid: bool,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub outstanding_amount: ::std::string::String,
-    /// `TeamTier`; required.
     pub tier: TeamTier,
 }
 /// `BillingCreditsPaginatedCreditTransactions`
@@ -474,21 +426,13 @@ pub struct BillingPeriodResourceItem {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub billing_period: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub running_count: i64,
-    /// Integer; required.
     pub running_disk_gb: i64,
-    /// Integer; required.
     pub running_memory_mb: i64,
-    /// Integer; required.
     pub running_vcpu: i64,
-    /// Integer; required.
     pub total_count: i64,
-    /// Integer; required.
     pub total_disk_gb: i64,
-    /// Integer; required.
     pub total_memory_mb: i64,
-    /// Integer; required.
     pub total_vcpu: i64,
 }
 /// Single metered usage event.
@@ -523,38 +467,30 @@ pub struct BillingSettingsResponse {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub auto_topup_amount: ::std::string::String,
-    /// Boolean; required.
     pub auto_topup_enabled: bool,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub auto_topup_threshold: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_email: ::std::option::Option<::std::string::String>,
-    /// One of `"prepaid"`, `"prepaid_auto_topup"`, `"post_paid"`; required.
     pub billing_mode: BillingSettingsResponseBillingMode,
-    /// Boolean; required.
     pub flag_billing_v2_enabled: bool,
-    /// Boolean; required.
     pub has_saved_card: bool,
     /// A monetary value with precise decimal arithmetic
-    #[serde(default = "defaults::billing_settings_response_outstanding_debt")]
     ///
     /// Format: `decimal`. Default: `"0.000000"`. Example: `"19.99"`.
+    #[serde(default = "defaults::billing_settings_response_outstanding_debt")]
     pub outstanding_debt: ::std::string::String,
-    /// Boolean; required.
     pub post_paid_available: bool,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub post_paid_charge_cap: ::std::string::String,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub post_paid_grace_deadline: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_email: ::std::option::Option<::std::string::String>,
 }
@@ -632,10 +568,7 @@ pub struct BlacklistRequest {
 /// Why this card is blocked
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct BlacklistRequestReason(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct BlacklistRequestReason(pub(super) ::std::string::String);
 impl ::std::ops::Deref for BlacklistRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -777,7 +710,6 @@ crate::evolve::open_enum! {
 }
 impl BatchInstanceIdRefreshRequest {
     /// Creates a `BatchInstanceIdRefreshRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             cvm_ids: ::std::option::Option::None,
@@ -830,7 +762,6 @@ impl BatchInstanceIdRefreshRequest {
 }
 impl BatchStatusRequest {
     /// Creates a `BatchStatusRequest` from its required fields (`vm_uuids`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         vm_uuids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
@@ -839,7 +770,6 @@ impl BatchStatusRequest {
 }
 impl BatchStopRequest {
     /// Creates a `BatchStopRequest` from its required fields (`cvm_ids`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         cvm_ids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
     ) -> Self {

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// CAA record check result (informational, not required for validation).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -37,14 +36,10 @@ pub struct CancelOperationRequest {
 /// `CancelOperationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CancelOperationResponse {
-    /// Boolean; required.
     pub cancelled: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub cvm_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_type: ::std::option::Option<::std::string::String>,
 }
@@ -56,27 +51,20 @@ pub struct CardFingerprintDetailOut {
     pub blacklist_reason: ::std::option::Option<::std::string::String>,
     /// When the blacklist was set
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub blacklisted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Stripe card fingerprint string
     pub fingerprint: ::std::string::String,
     /// First verification attempt timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub first_verification_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// Integer; required.
     pub id: i64,
     /// Whether this fingerprint is blocked
     pub is_blacklisted: bool,
     /// Whether free verification credits were claimed
     pub is_claimed: bool,
-    /// List of `VerificationAttemptOut`; required.
     pub verification_attempts: ::std::vec::Vec<VerificationAttemptOut>,
     /// Total verification attempts using this card
     pub verification_count: i64,
@@ -84,7 +72,6 @@ pub struct CardFingerprintDetailOut {
 /// Paginated list of card fingerprints.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CardFingerprintListResponse {
-    /// List of `CardFingerprintOut`; required.
     pub items: ::std::vec::Vec<CardFingerprintOut>,
     /// Total matching records (before pagination)
     pub total: i64,
@@ -97,21 +84,15 @@ pub struct CardFingerprintOut {
     pub blacklist_reason: ::std::option::Option<::std::string::String>,
     /// When the blacklist was set
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub blacklisted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Stripe card fingerprint string
     pub fingerprint: ::std::string::String,
     /// First verification attempt timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub first_verification_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// Integer; required.
     pub id: i64,
     /// Whether this fingerprint is blocked
     pub is_blacklisted: bool,
@@ -124,40 +105,26 @@ pub struct CardFingerprintOut {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct Certificate {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cert_usage: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub fingerprint: ::std::string::String,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub is_ca: bool,
-    /// `CertificateIssuer`; required.
     pub issuer: CertificateIssuer,
-    /// String (date-time); required.
     pub not_after: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String (date-time); required.
     pub not_before: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub position_in_chain: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quote: ::std::option::Option<::std::string::String>,
-    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sans: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// String; required.
     pub serial_number: ::std::string::String,
-    /// String; required.
     pub signature_algorithm: ::std::string::String,
-    /// `CertificateSubject`; required.
     pub subject: CertificateSubject,
-    /// String; required.
     pub version: ::std::string::String,
 }
 /// `CertificateIssuer`
@@ -197,15 +164,12 @@ pub struct CertificateSubject {
 /// Request payload for changing email address
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChangeEmailPayload {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_password: ::std::option::Option<::std::string::String>,
-    /// String (email); required.
+    /// Format: `email`.
     pub email: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
 }
@@ -220,14 +184,13 @@ pub struct ChargeRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// For Stripe only: skip direct card charge and always create checkout session
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub force_checkout: bool,
     /// Invoice ID for direct invoice payment
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_id: ::std::option::Option<::std::string::String>,
-    /// `PaymentProvider`; required.
     pub provider: PaymentProvider,
 }
 /// `CheckAppCvmsIsAllowedResponse`
@@ -235,9 +198,7 @@ pub struct ChargeRequest {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CheckAppCvmsIsAllowedResponse {
-    /// A `AppCvmsBatchIsAllowedResponseV20260522`.
     V20260522(AppCvmsBatchIsAllowedResponseV20260522),
-    /// A `AppCvmsBatchIsAllowedResponse`.
     V20251028(AppCvmsBatchIsAllowedResponse),
     /// A body that fits none of the shapes above (the API is newer
     /// than this crate): the JSON as it came. The accessors still read
@@ -259,41 +220,28 @@ for CheckAppCvmsIsAllowedResponse {
 /// `CheckEmailMisc`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckEmailMisc {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gravatar_url: ::std::option::Option<::std::string::String>,
-    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub haveibeenpwned: ::std::option::Option<::serde_json::Value>,
-    /// Boolean; required.
     pub is_b2c: bool,
-    /// Boolean; required.
     pub is_disposable: bool,
-    /// Boolean; required.
     pub is_role_account: bool,
 }
 /// `CheckEmailMxInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckEmailMxInfo {
-    /// Boolean; required.
     pub accepts_mail: bool,
-    /// List of strings; required.
     pub records: ::std::vec::Vec<::std::string::String>,
 }
 /// `CheckEmailResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckEmailResult {
-    /// String; required.
     pub input: ::std::string::String,
-    /// One of `"unknown"`, `"invalid"`, `"risky"`, `"safe"`; required.
     pub is_reachable: CheckEmailResultIsReachable,
-    /// `CheckEmailMisc`; required.
     pub misc: CheckEmailMisc,
-    /// `CheckEmailMxInfo`; required.
     pub mx: CheckEmailMxInfo,
-    /// `CheckEmailSmtpInfo`; required.
     pub smtp: CheckEmailSmtpInfo,
-    /// `CheckEmailSyntax`; required.
     pub syntax: CheckEmailSyntax,
 }
 /// `CheckEmailResultIsReachable`
@@ -366,23 +314,18 @@ impl ::std::convert::TryFrom<::std::string::String> for CheckEmailResultIsReacha
 /// `CheckEmailSmtpInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CheckEmailSmtpInfo {
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub can_connect_smtp: bool,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub has_full_inbox: bool,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub is_catch_all: bool,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub is_deliverable: bool,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub is_disabled: bool,
@@ -390,18 +333,12 @@ pub struct CheckEmailSmtpInfo {
 /// `CheckEmailSyntax`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CheckEmailSyntax {
-    /// String; required.
     pub address: ::std::string::String,
-    /// String; required.
     pub domain: ::std::string::String,
-    /// Boolean; required.
     pub is_valid_syntax: bool,
-    /// String; required.
     pub normalized_email: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub suggestion: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// Slug validation request.
@@ -415,10 +352,7 @@ pub struct CheckSlugRequest {
 /// Proposed workspace slug (lowercase alphanumeric and hyphens)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CheckSlugRequestSlug(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CheckSlugRequestSlug(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CheckSlugRequestSlug {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -487,15 +421,11 @@ pub struct CheckSlugResponse {
 /// `CioAuditMismatch`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioAuditMismatch {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cio_email: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cio_id: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub db_email: ::std::string::String,
-    /// String; required.
     pub reason: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
@@ -505,10 +435,7 @@ pub struct CioAuditMismatch {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CioAuditMismatchUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CioAuditMismatchUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CioAuditMismatchUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -564,14 +491,12 @@ impl<'de> ::serde::Deserialize<'de> for CioAuditMismatchUserId {
 /// `CioAuditResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioAuditResponse {
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub error_count: i64,
     /// List of `CioAuditMismatch`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub mismatches: ::std::vec::Vec<CioAuditMismatch>,
-    /// Integer; required.
     pub total_checked: i64,
 }
 /// `CioDeleteRequest`
@@ -585,10 +510,7 @@ pub struct CioDeleteRequest {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CioDeleteRequestUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CioDeleteRequestUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CioDeleteRequestUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -647,9 +569,7 @@ pub struct CioDeleteResponse {
     /// JSON object; optional.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// String; required.
     pub message: ::std::string::String,
-    /// Boolean; required.
     pub success: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
@@ -659,10 +579,7 @@ pub struct CioDeleteResponse {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CioDeleteResponseUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CioDeleteResponseUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CioDeleteResponseUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -731,7 +648,6 @@ pub struct CioEmailRecipient {
 /// `CioFixEmailRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioFixEmailRequest {
-    /// `CioFixEmailStrategy`; optional.
     /// Default: `"update"`.
     #[serde(default = "defaults::cio_fix_email_request_strategy")]
     pub strategy: CioFixEmailStrategy,
@@ -743,10 +659,7 @@ pub struct CioFixEmailRequest {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CioFixEmailRequestUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CioFixEmailRequestUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CioFixEmailRequestUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -805,11 +718,8 @@ pub struct CioFixEmailResponse {
     /// JSON object; optional.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// String; required.
     pub message: ::std::string::String,
-    /// String; required.
     pub strategy: ::std::string::String,
-    /// Boolean; required.
     pub success: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
@@ -819,10 +729,7 @@ pub struct CioFixEmailResponse {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CioFixEmailResponseUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CioFixEmailResponseUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CioFixEmailResponseUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1000,12 +907,9 @@ pub struct CioPersonResponse {
     /// JSON object; optional.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cio_id: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub found: bool,
-    /// `PersonIdentifiers`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identifiers: ::std::option::Option<PersonIdentifiers>,
 }
@@ -1016,18 +920,16 @@ pub struct CioSendEmailAdminRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// Sender address. Defaults to cloud@phala.network.
-    #[serde(default = "defaults::cio_send_email_admin_request_from_email")]
     ///
     /// Default: `"Phala Cloud <cloud@phala.network>"`.
+    #[serde(default = "defaults::cio_send_email_admin_request_from_email")]
     pub from_email: ::std::string::String,
-    /// List of `CioEmailRecipient`; required.
     pub recipients: ::std::vec::Vec<CioEmailRecipient>,
     /// Reply-to address. Defaults to cloud@phala.network.
-    #[serde(default = "defaults::cio_send_email_admin_request_reply_to")]
     ///
     /// Default: `"cloud@phala.network"`.
+    #[serde(default = "defaults::cio_send_email_admin_request_reply_to")]
     pub reply_to: ::std::string::String,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub send_to_unsubscribed: bool,
@@ -1041,9 +943,7 @@ pub struct CioSendEmailAdminRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CioSendEmailAdminRequestTransactionalMessageId {
-    /// A `i64`.
     Integer(i64),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for CioSendEmailAdminRequestTransactionalMessageId {
@@ -1062,67 +962,48 @@ impl ::std::convert::From<i64> for CioSendEmailAdminRequestTransactionalMessageI
 /// `CioSendEmailAdminResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioSendEmailAdminResponse {
-    /// Integer; required.
     pub failed: i64,
-    /// List of `CioSendEmailResult`; required.
     pub results: ::std::vec::Vec<CioSendEmailResult>,
-    /// Integer; required.
     pub sent: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// `CioSendEmailResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioSendEmailResult {
-    /// String; required.
     pub customer_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub success: bool,
 }
 /// A transactional message template.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CioTransactionalMessage {
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hide_message_body: ::std::option::Option<bool>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub link_tracking: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub open_tracking: ::std::option::Option<bool>,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub queue_drafts: ::std::option::Option<bool>,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub send_to_unsubscribed: ::std::option::Option<bool>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
 }
 /// `CioTriggerBroadcastAdminRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioTriggerBroadcastAdminRequest {
-    /// Integer; required.
     pub broadcast_id: i64,
     /// CIO customer IDs (max 10,000)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1132,14 +1013,12 @@ pub struct CioTriggerBroadcastAdminRequest {
     pub data: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub email_ignore_missing: bool,
     /// Email addresses (max 10,000)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub id_ignore_missing: bool,
@@ -1147,12 +1026,9 @@ pub struct CioTriggerBroadcastAdminRequest {
 /// `CioTriggerBroadcastResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CioTriggerBroadcastResponse {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub success: bool,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger_id: ::std::option::Option<i64>,
 }
@@ -1165,19 +1041,19 @@ pub struct CommitCvmComposeFileUpdateBody {
     /// Hash from provision response
     pub compose_hash: ::std::string::String,
     /// New encrypted env blob (hex)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
     /// Allowed env var names
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Update allowed_envs list
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_env_vars: ::std::option::Option<bool>,
 }
 /// `CommitUpdateRequest`
@@ -1187,19 +1063,19 @@ pub struct CommitCvmComposeFileUpdateBody {
 #[non_exhaustive]
 pub struct CommitUpdateRequest {
     /// Compose hash from Phase 1. If omitted, auto-read from commit token.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `""`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
     /// Commit token (can also be passed as ?token= query param)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `""`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
     /// Transaction hash proving on-chain registration. Leave empty or use 'already-registered' if the hash was already registered on-chain.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `""`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_hash: ::std::option::Option<::std::string::String>,
 }
 /// Cursor-based pagination metadata.
@@ -1214,13 +1090,10 @@ pub struct CommonPaginationMetadata {
 /// API request model for partially updating CVM compose files - matches CvmUpgradePayload structure
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ComposeFilePatchRequest {
-    /// `ComposeManifestPatchRequest`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_manifest: ::std::option::Option<ComposeManifestPatchRequest>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -1228,18 +1101,13 @@ pub struct ComposeFilePatchRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct ComposeFileProvisionResponse {
-    /// String; required.
     pub app_id: ::std::string::String,
-    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub compose_hash_registered: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// `KmsInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<KmsInfo>,
 }
@@ -1247,7 +1115,6 @@ pub struct ComposeFileProvisionResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ComposeFileResponse {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
 }
@@ -1257,72 +1124,53 @@ pub struct ComposeFileResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct ComposeFileUpdateRequest {
-    /// `AppComposeV2`; required.
     pub compose_file: AppComposeV2,
-    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    /// List of strings, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-/** @see <https://github.com/Dstack-TEE/dstack/blob/master/tdxctl/src/utils.rs#L77>
-@see <https://github.com/Dstack-TEE/dstack/blob/master/basefiles/app-compose.sh>*/
+/// @see <https://github.com/Dstack-TEE/dstack/blob/master/tdxctl/src/utils.rs#L77>
+/// @see <https://github.com/Dstack-TEE/dstack/blob/master/basefiles/app-compose.sh>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ComposeManifest {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bash_script: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_gateway_domain: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    /// `DockerConfig`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_config: ::std::option::Option<DockerConfig>,
-    /// List of strings; optional.
     /// Default: `["kms","tproxy-net"]`.
     #[serde(default = "defaults::compose_manifest_features")]
     pub features: ::std::vec::Vec<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub kms_enabled: bool,
-    /// Integer; optional.
     /// Default: `1`.
     #[serde(default = "defaults::default_u64::<i64, 1>")]
     pub manifest_version: i64,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_logs: bool,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_sysinfo: bool,
-    /// String; optional.
     /// Default: `"docker-compose"`.
     #[serde(default = "defaults::compose_manifest_runner")]
     pub runner: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub salt: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub tproxy_enabled: bool,
-    /// String; optional.
     /// Default: `"1.0.0"`.
     #[serde(default = "defaults::compose_manifest_version")]
     pub version: ::std::string::String,
@@ -1330,10 +1178,8 @@ pub struct ComposeManifest {
 /// Partial update for compose_manifest fields
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ComposeManifestPatchRequest {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
 }
@@ -1350,59 +1196,44 @@ pub struct ComputeMetrics {
 /// `ConnectionItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ConnectionItem {
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Number; required.
     pub credits_line: f64,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub external_id: ::std::string::String,
-    /// Integer; required.
     pub id: i64,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub is_post_paid: bool,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_checked_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_recharged_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_skip_reason: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub team_balance: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: ConnectionItemTeamId,
-    /// String; required.
     pub team_name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: ConnectionItemUserId,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ConnectionItemTeamId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ConnectionItemTeamId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ConnectionItemTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1458,10 +1289,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionItemTeamId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ConnectionItemUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ConnectionItemUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ConnectionItemUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1517,72 +1345,52 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionItemUserId {
 /// `ConnectionListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ConnectionListResponse {
-    /// List of `ConnectionItem`; required.
     pub items: ::std::vec::Vec<ConnectionItem>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// `ContractDeviceOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContractDeviceOut {
-    /// String; required.
     pub device_id: ::std::string::String,
     /// null if multicall3 failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    /// List of `DeviceTeepodInfo`; required.
     pub teepods: ::std::vec::Vec<DeviceTeepodInfo>,
 }
 /// `ContractDevicesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContractDevicesResponse {
-    /// Integer; required.
     pub chain_id: i64,
-    /// String; required.
     pub contract_address: ::std::string::String,
-    /// Integer; required.
     pub contract_id: i64,
-    /// List of `ContractDeviceOut`; required.
     pub devices: ::std::vec::Vec<ContractDeviceOut>,
 }
 /// `ContractOsImageOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContractOsImageOut {
-    /// String; required.
     pub name: ::std::string::String,
     /// null if no hash or multicall3 failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub os_image_id: i64,
-    /// String; required.
     pub version: ::std::string::String,
 }
 /// `ContractOsImagesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContractOsImagesResponse {
-    /// Integer; required.
     pub chain_id: i64,
-    /// String; required.
     pub contract_address: ::std::string::String,
-    /// Integer; required.
     pub contract_id: i64,
-    /// List of `ContractOsImageOut`; required.
     pub images: ::std::vec::Vec<ContractOsImageOut>,
 }
 /// Core usage metrics.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CoreMetrics {
-    /// `ComputeMetrics`; required.
     pub compute: ComputeMetrics,
     /// A monetary value with precise decimal arithmetic
     ///
@@ -1600,64 +1408,61 @@ pub struct CoreMetrics {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub estimated_per_cvm: ::std::string::String,
-    /// Integer; required.
     pub running_cvms_count: i64,
-    /// `StorageMetrics`; required.
     pub storage: StorageMetrics,
 }
-/** Request model for creating a new instance under an existing app.
-
-Inherits node_id, encrypted_env, compose_hash and their validators from ReplicateRequest.*/
+/// Request model for creating a new instance under an existing app.
+///
+/// Inherits node_id, encrypted_env, compose_hash and their validators from ReplicateRequest.
 ///
 /// Build it with [`CreateAppInstanceRequest::new`] (or `Default`) and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CreateAppInstanceRequest {
     /// Explicit compose hash to replicate. Required when the source app has multiple live instances.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
     /// New Docker Compose YAML content
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
     /// New encrypted env blob (hex)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
     /// Target node ID for the replica
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
     /// New pre-launch script content
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
     /// Target node ID (deprecated, use node_id)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_id: ::std::option::Option<i64>,
     /// Commit token returned by a prior prepare-only request. When set, this request commits the previously-prepared instance instead of preparing a new one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
     /// On-chain transaction hash proving compose-hash registration. Use 'already-registered' (or omit) when the hash was registered earlier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_hash: ::std::option::Option<::std::string::String>,
 }
 /// `CreateConnectionRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateConnectionRequest {
-    /// Number; optional.
     /// Default: `5.0`. Bounds: greater than 0.
     #[serde(default = "defaults::create_connection_request_credits_line")]
     pub credits_line: f64,
@@ -1673,10 +1478,7 @@ pub struct CreateConnectionRequest {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateConnectionRequestTeamId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreateConnectionRequestTeamId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreateConnectionRequestTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1732,10 +1534,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateConnectionRequestTeamId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateConnectionRequestUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreateConnectionRequestUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreateConnectionRequestUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1792,32 +1591,28 @@ impl<'de> ::serde::Deserialize<'de> for CreateConnectionRequestUserId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateDraftInvoiceRequest {
     /// Include unpaid transactions from PostgreSQL
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub include_transactions: bool,
     /// Include usage data from ClickHouse
-    #[serde(default = "defaults::default_bool::<true>")]
     ///
     /// Default: `true`.
+    #[serde(default = "defaults::default_bool::<true>")]
     pub include_usage: bool,
     /// Draft invoice channel. auto=prefer Stripe when payment method is available; local=always local; stripe=force Stripe (validation required).
-    #[serde(default = "defaults::create_draft_invoice_request_invoice_type")]
     ///
     /// Default: `"auto"`.
+    #[serde(default = "defaults::create_draft_invoice_request_invoice_type")]
     pub invoice_type: CreateDraftInvoiceRequestInvoiceType,
     /// Preview transactions merged by VM instead of individual transactions
-    #[serde(default = "defaults::default_bool::<true>")]
     ///
     /// Default: `true`.
+    #[serde(default = "defaults::default_bool::<true>")]
     pub merge_transactions_by_vm: bool,
     /// Period end datetime
-    ///
-    /// Format: `date-time`.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Period start datetime
-    ///
-    /// Format: `date-time`.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Team ID
     pub team_id: i64,
@@ -1894,23 +1689,19 @@ impl ::std::default::Default for CreateDraftInvoiceRequestInvoiceType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateDraftInvoiceResponse {
     /// A hashed identifier that maps to an internal database ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `hashid`. Example: `"0123abcd"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_id: ::std::option::Option<::std::string::String>,
-    /// One of `"local"`, `"stripe"`; optional.
     /// Default: `"local"`.
     #[serde(default = "defaults::create_draft_invoice_response_invoice_type")]
     pub invoice_type: CreateDraftInvoiceResponseInvoiceType,
-    /// String; optional.
     /// Default: `""`.
     #[serde(default)]
     pub message: ::std::string::String,
-    /// String; optional.
     /// Default: `"draft"`.
     #[serde(default = "defaults::create_draft_invoice_response_status")]
     pub status: ::std::string::String,
-    /// Boolean; required.
     pub success: bool,
 }
 /// `CreateDraftInvoiceResponseInvoiceType`
@@ -2004,9 +1795,9 @@ pub struct CreateGpuRentalOrderRequest {
     /// Selected OS image from provisioning
     pub os_image_name: ::std::string::String,
     /// Number of instances (default: 1)
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 1>")]
     ///
     /// Default: `1`. Bounds: minimum 1, maximum 100.
+    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 1>")]
     pub quantity: ::std::num::NonZeroU64,
     /// ID of the GPU SKU to rent
     pub sku_id: i64,
@@ -2016,10 +1807,7 @@ pub struct CreateGpuRentalOrderRequest {
 /// Name for the deployment
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateGpuRentalOrderRequestDeploymentName(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreateGpuRentalOrderRequestDeploymentName(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreateGpuRentalOrderRequestDeploymentName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2079,7 +1867,6 @@ impl<'de> ::serde::Deserialize<'de> for CreateGpuRentalOrderRequestDeploymentNam
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct CreateGpuRentalOrderRequestDockerComposeFile(
-    /// A `String`.
     pub(super) ::std::string::String,
 );
 impl ::std::ops::Deref for CreateGpuRentalOrderRequestDockerComposeFile {
@@ -2138,9 +1925,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateGpuRentalOrderRequestDockerCompose
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateInstanceTypeRequest {
     /// Default disk size (GB)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 20.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_disk_size_gb: ::std::option::Option<i64>,
     /// Description
     pub description: ::std::string::String,
@@ -2158,9 +1945,9 @@ pub struct CreateInstanceTypeRequest {
     /// Bounds: minimum 0.
     pub hourly_rate: f64,
     /// Enable hugepages
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub hugepages: bool,
     /// Unique ID (e.g., 'tdx.small')
     pub id: ::std::string::String,
@@ -2171,29 +1958,29 @@ pub struct CreateInstanceTypeRequest {
     /// Display name
     pub name: ::std::string::String,
     /// Enable NUMA pinning
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub pin_numa: bool,
     /// Publicly visible
-    #[serde(default = "defaults::default_bool::<true>")]
     ///
     /// Default: `true`.
+    #[serde(default = "defaults::default_bool::<true>")]
     pub public: bool,
     /// Requires GPU
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub requires_gpu: bool,
     /// Requires GPU CC mode
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub requires_gpu_cc_mode: bool,
     /// GPU count
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub requires_gpu_count: i64,
     /// vCPU count
     ///
@@ -2215,9 +2002,9 @@ pub struct CreateInvoiceItemRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Number of billing records
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub record_count: i64,
     /// Region
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2234,29 +2021,29 @@ pub struct CreateTappRequest {
     /// The compose hash of the app compose file.
     pub compose_hash: ::std::string::String,
     /// The contract address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_address: ::std::option::Option<::std::string::String>,
     /// The deployer address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_address: ::std::option::Option<::std::string::String>,
     /// The encrypted environment variables.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
     /// The environment variables to use for the app.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The KMS ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_id: ::std::option::Option<::std::string::String>,
 }
 /// `CreateWorkloadTappRequest`
@@ -2272,9 +2059,9 @@ pub struct CreateWorkloadTappRequest {
     /// The name of the tapp.
     pub name: ::std::string::String,
     /// The scheduled delete time of the tapp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
-    /// Format: `date-time`. Not sent when unset.
+    /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled_delete_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -2286,13 +2073,10 @@ pub struct CreateWorkspaceRequest {
     ///
     /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub creator_user_id: CreateWorkspaceRequestCreatorUserId,
-    /// String; required.
     /// Bounds: 1 to 100 characters.
     pub name: CreateWorkspaceRequestName,
-    /// String; required.
     /// Bounds: 3 to 50 characters, pattern `^[a-z0-9-]+$`.
     pub slug: CreateWorkspaceRequestSlug,
-    /// `TeamTier`; optional.
     /// Default: `"LEVEL_1"`.
     #[serde(default = "defaults::create_workspace_request_tier")]
     pub tier: TeamTier,
@@ -2300,10 +2084,7 @@ pub struct CreateWorkspaceRequest {
 /// User hash ID (usr_xxx)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateWorkspaceRequestCreatorUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreateWorkspaceRequestCreatorUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreateWorkspaceRequestCreatorUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2361,10 +2142,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestCreatorUserId {
 /// `CreateWorkspaceRequestName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateWorkspaceRequestName(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreateWorkspaceRequestName(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreateWorkspaceRequestName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2421,10 +2199,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestName {
 /// `CreateWorkspaceRequestSlug`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateWorkspaceRequestSlug(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreateWorkspaceRequestSlug(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreateWorkspaceRequestSlug {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2486,7 +2261,6 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestSlug {
 /// Response model for workspace creation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateWorkspaceResponse {
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A hashed identifier that maps to an internal database ID
     ///
@@ -2496,23 +2270,17 @@ pub struct CreateWorkspaceResponse {
     ///
     /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub id: CreateWorkspaceResponseId,
-    /// String; required.
     pub message: ::std::string::String,
-    /// String; required.
     pub name: ::std::string::String,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub slug: ::std::option::Option<::std::string::String>,
-    /// `TeamTier`; required.
     pub tier: TeamTier,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateWorkspaceResponseCreatorId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreateWorkspaceResponseCreatorId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreateWorkspaceResponseCreatorId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2569,10 +2337,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceResponseCreatorId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreateWorkspaceResponseId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreateWorkspaceResponseId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreateWorkspaceResponseId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2635,23 +2400,17 @@ pub struct CreatorInfo {
     ///
     /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub id: CreatorInfoId,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_activity_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// Integer; required.
     pub row_id: i64,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreatorInfoId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreatorInfoId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreatorInfoId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2711,7 +2470,6 @@ pub struct CreditAdjustment {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
-    /// String; required.
     pub reason: ::std::string::String,
 }
 /// Request model for credit adjustment (reconciliation).
@@ -2731,9 +2489,7 @@ pub struct CreditAdjustmentRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CreditAdjustmentRequestAmount {
-    /// A `f64`.
     Number(f64),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for CreditAdjustmentRequestAmount {
@@ -2752,10 +2508,7 @@ impl ::std::convert::From<f64> for CreditAdjustmentRequestAmount {
 /// Reason for adjustment (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditAdjustmentRequestReason(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreditAdjustmentRequestReason(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreditAdjustmentRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2829,10 +2582,7 @@ pub struct CreditAdjustmentResponse {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditAdjustmentResponseTransactionId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreditAdjustmentResponseTransactionId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreditAdjustmentResponseTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2898,7 +2648,6 @@ pub struct CreditHealthResponse {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub balance: ::std::string::String,
-    /// Integer; required.
     pub credit_id: i64,
     /// A monetary value with precise decimal arithmetic
     ///
@@ -2912,16 +2661,13 @@ pub struct CreditHealthResponse {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub granted_balance: ::std::string::String,
-    /// Boolean; required.
     pub is_healthy: bool,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub ledger_balance: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub suggested_action: ::std::option::Option<::std::string::String>,
-    /// List of strings; required.
     pub suggested_actions: ::std::vec::Vec<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
     ///
@@ -2935,7 +2681,6 @@ pub struct CreditHealthResponse {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub unexplained_discrepancy: ::std::string::String,
-    /// List of strings; required.
     pub warnings: ::std::vec::Vec<::std::string::String>,
 }
 /// `CreditTransaction`
@@ -2945,28 +2690,21 @@ pub struct CreditTransaction {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub has_paid: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub id: CreditTransactionId,
-    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditTransactionId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreditTransactionId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreditTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3022,48 +2760,38 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionId {
 /// Credit transaction item for workspace transactions list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditTransactionItem {
-    /// Number; required.
     pub amount: f64,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by_username: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub credit_id: i64,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub has_paid: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
     pub id: CreditTransactionItemId,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_note: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     ///
     /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub invoice_id: ::std::option::Option<CreditTransactionItemInvoiceId>,
     /// A hashed identifier that maps to an internal database ID
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     ///
     /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub team_id: ::std::option::Option<CreditTransactionItemTeamId>,
-    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditTransactionItemId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreditTransactionItemId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreditTransactionItemId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3119,10 +2847,7 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionItemId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditTransactionItemInvoiceId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreditTransactionItemInvoiceId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreditTransactionItemInvoiceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3178,10 +2903,7 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionItemInvoiceId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditTransactionItemTeamId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreditTransactionItemTeamId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreditTransactionItemTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3237,9 +2959,7 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionItemTeamId {
 /// `CreditTransactionOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreditTransactionOut {
-    /// Number; required.
     pub amount: f64,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A hashed identifier that maps to an internal database ID
     ///
@@ -3248,7 +2968,6 @@ pub struct CreditTransactionOut {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub has_paid: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
@@ -3258,17 +2977,13 @@ pub struct CreditTransactionOut {
     ///
     /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: CreditTransactionOutTeamId,
-    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditTransactionOutCreditId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreditTransactionOutCreditId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreditTransactionOutCreditId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3324,10 +3039,7 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionOutCreditId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditTransactionOutId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreditTransactionOutId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreditTransactionOutId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3383,10 +3095,7 @@ impl<'de> ::serde::Deserialize<'de> for CreditTransactionOutId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditTransactionOutTeamId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreditTransactionOutTeamId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreditTransactionOutTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3450,16 +3159,12 @@ pub struct CreditsCredit {
     ///
     /// Format: `hashid`. Bounds: pattern `^crd_.+`. Example: `"crd_0123abcd"`.
     pub id: CreditsCreditId,
-    /// Integer; required.
     pub user_id: i64,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct CreditsCreditId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CreditsCreditId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CreditsCreditId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3534,24 +3239,17 @@ pub struct CurrentStatusResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CurrentUser {
-    /// `CurrentUserCredits`; required.
     pub credits: CurrentUserCredits,
-    /// `CurrentUserProfile`; required.
     pub user: CurrentUserProfile,
-    /// `CurrentUserWorkspace`; required.
     pub workspace: CurrentUserWorkspace,
 }
 /// The workspace's credits. The server sends amounts as decimal strings or as numbers.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CurrentUserCredits {
-    /// String or number; required.
     pub balance: CurrentUserCreditsBalance,
-    /// String or number; required.
     pub granted_balance: CurrentUserCreditsGrantedBalance,
-    /// Boolean; required.
     pub is_post_paid: bool,
-    /// String or number, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub outstanding_amount: ::std::option::Option<CurrentUserCreditsOutstandingAmount>,
 }
@@ -3559,9 +3257,7 @@ pub struct CurrentUserCredits {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CurrentUserCreditsBalance {
-    /// A `String`.
     String(::std::string::String),
-    /// A `f64`.
     Number(f64),
 }
 impl ::std::fmt::Display for CurrentUserCreditsBalance {
@@ -3581,9 +3277,7 @@ impl ::std::convert::From<f64> for CurrentUserCreditsBalance {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CurrentUserCreditsGrantedBalance {
-    /// A `String`.
     String(::std::string::String),
-    /// A `f64`.
     Number(f64),
 }
 impl ::std::fmt::Display for CurrentUserCreditsGrantedBalance {
@@ -3603,9 +3297,7 @@ impl ::std::convert::From<f64> for CurrentUserCreditsGrantedBalance {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CurrentUserCreditsOutstandingAmount {
-    /// A `String`.
     String(::std::string::String),
-    /// A `f64`.
     Number(f64),
 }
 impl ::std::fmt::Display for CurrentUserCreditsOutstandingAmount {
@@ -3627,51 +3319,36 @@ impl ::std::convert::From<f64> for CurrentUserCreditsOutstandingAmount {
 pub struct CurrentUserProfile {
     /// The avatar's URL.
     pub avatar: ::std::string::String,
-    /// String; required.
     pub email: ::std::string::String,
-    /// Boolean; required.
     pub email_verified: bool,
-    /// Boolean; required.
     pub flag_has_password: bool,
-    /// Boolean; required.
     pub has_backup_codes: bool,
     /// `admin` or `user`.
     pub role: ::std::string::String,
-    /// Boolean; required.
     pub totp_enabled: bool,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// The workspace the API key acts in, and the user's role there.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CurrentUserWorkspace {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub id: ::std::string::String,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String; required.
     pub role: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub tier: ::std::string::String,
 }
 /// The CVM an action (here: a new replica) applies to (Python SDK `CvmActionResponseV20260121` / `V20260522`: the id is an integer in the first API version and a string in the later one).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CvmActionResponse {
-    /// Integer or string, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<CvmActionResponseId>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
@@ -3679,9 +3356,7 @@ pub struct CvmActionResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CvmActionResponseId {
-    /// A `i64`.
     Integer(i64),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for CvmActionResponseId {
@@ -3700,43 +3375,31 @@ impl ::std::convert::From<i64> for CvmActionResponseId {
 /// CVM allocation info for a GPU rental order.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmAllocationResponse {
-    /// String; required.
     pub allocated_at: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_app_id: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_status: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub id: i64,
 }
 /// Model representing CVM attestation information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmAttestation {
-    /// List of `Certificate`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_certificates: ::std::option::Option<::std::vec::Vec<Certificate>>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_file: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub is_online: bool,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_public: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `TcbInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tcb_info: ::std::option::Option<TcbInfo>,
 }
@@ -3744,53 +3407,38 @@ pub struct CvmAttestation {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmBasicInfoV20251028 {
-    /// String; required.
     pub app_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base_image: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub disk_size: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_slug: ::std::option::Option<::std::string::String>,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub kms_type: ::std::option::Option<::std::string::String>,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub listed: ::std::option::Option<bool>,
-    /// `MachineInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub machine_info: ::std::option::Option<MachineInfo>,
-    /// Integer; required.
     pub memory: i64,
-    /// String; optional.
     /// Default: `""`.
     #[serde(default)]
     pub name: ::std::string::String,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub status: ::std::string::String,
-    /// Integer; required.
     pub teepod_id: i64,
-    /// String; required.
     pub teepod_name: ::std::string::String,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// Integer; required.
     pub vcpu: i64,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -3799,11 +3447,8 @@ pub struct CvmBasicInfoV20251028 {
 /// Model representing CVM compose file information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmComposeFile {
-    /// `ComposeManifest`; required.
     pub compose_file: ComposeManifest,
-    /// String; required.
     pub env_pubkey: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub salt: ::std::option::Option<::std::string::String>,
 }
@@ -3811,31 +3456,22 @@ pub struct CvmComposeFile {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmComposition {
-    /// List of `ExtendedContainer`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub containers: ::std::option::Option<::std::vec::Vec<ExtendedContainer>>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Boolean; required.
     pub is_online: bool,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_public: bool,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub manifest_version: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub runner: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
@@ -3843,19 +3479,13 @@ pub struct CvmComposition {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmCreateGatewayNode {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domain_suffix: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub enabled: bool,
-    /// String or integer; required.
     pub id: CvmCreateGatewayNodeId,
-    /// String or integer; required.
     pub kms_contract_id: CvmCreateGatewayNodeKmsContractId,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rpc_url: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_id: ::std::option::Option<i64>,
 }
@@ -3863,9 +3493,7 @@ pub struct CvmCreateGatewayNode {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CvmCreateGatewayNodeId {
-    /// A `String`.
     String(::std::string::String),
-    /// A `i64`.
     Integer(i64),
 }
 impl ::std::fmt::Display for CvmCreateGatewayNodeId {
@@ -3885,9 +3513,7 @@ impl ::std::convert::From<i64> for CvmCreateGatewayNodeId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CvmCreateGatewayNodeKmsContractId {
-    /// A `String`.
     String(::std::string::String),
-    /// A `i64`.
     Integer(i64),
 }
 impl ::std::fmt::Display for CvmCreateGatewayNodeKmsContractId {
@@ -3907,57 +3533,38 @@ impl ::std::convert::From<i64> for CvmCreateGatewayNodeKmsContractId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmCreateInstanceType {
-    /// Integer; required.
     pub default_disk_size_gb: i64,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_order: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub family: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub id: ::std::string::String,
-    /// Integer; required.
     pub memory_mb: i64,
-    /// String; required.
     pub name: ::std::string::String,
-    /// Boolean; required.
     pub requires_gpu: bool,
-    /// Integer; required.
     pub requires_gpu_count: i64,
-    /// Integer; required.
     pub vcpu: i64,
 }
 /// A KMS node a CVM can use.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmCreateKmsNode {
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
-    /// String or integer; required.
     pub id: CvmCreateKmsNodeId,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_address: ::std::option::Option<::std::string::String>,
-    /// String or integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_id: ::std::option::Option<CvmCreateKmsNodeKmsContractId>,
-    /// String; required.
     pub kms_type: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
-    /// List of strings; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub supported_os_images: ::std::vec::Vec<::std::string::String>,
-    /// String; required.
     pub url: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
@@ -3965,9 +3572,7 @@ pub struct CvmCreateKmsNode {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CvmCreateKmsNodeId {
-    /// A `String`.
     String(::std::string::String),
-    /// A `i64`.
     Integer(i64),
 }
 impl ::std::fmt::Display for CvmCreateKmsNodeId {
@@ -3987,9 +3592,7 @@ impl ::std::convert::From<i64> for CvmCreateKmsNodeId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CvmCreateKmsNodeKmsContractId {
-    /// A `String`.
     String(::std::string::String),
-    /// A `i64`.
     Integer(i64),
 }
 impl ::std::fmt::Display for CvmCreateKmsNodeKmsContractId {
@@ -4009,30 +3612,22 @@ impl ::std::convert::From<i64> for CvmCreateKmsNodeKmsContractId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmCreateNodeKmsRelation {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_address: ::std::option::Option<::std::string::String>,
-    /// String or integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_id: ::std::option::Option<CvmCreateNodeKmsRelationKmsContractId>,
-    /// String or integer; required.
     pub kms_id: CvmCreateNodeKmsRelationKmsId,
-    /// String; required.
     pub kms_type: ::std::string::String,
-    /// List of strings; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub supported_os_images: ::std::vec::Vec<::std::string::String>,
-    /// Integer; required.
     pub teepod_id: i64,
 }
 /// `CvmCreateNodeKmsRelationKmsContractId`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CvmCreateNodeKmsRelationKmsContractId {
-    /// A `String`.
     String(::std::string::String),
-    /// A `i64`.
     Integer(i64),
 }
 impl ::std::fmt::Display for CvmCreateNodeKmsRelationKmsContractId {
@@ -4052,9 +3647,7 @@ impl ::std::convert::From<i64> for CvmCreateNodeKmsRelationKmsContractId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CvmCreateNodeKmsRelationKmsId {
-    /// A `String`.
     String(::std::string::String),
-    /// A `i64`.
     Integer(i64),
 }
 impl ::std::fmt::Display for CvmCreateNodeKmsRelationKmsId {
@@ -4074,22 +3667,14 @@ impl ::std::convert::From<i64> for CvmCreateNodeKmsRelationKmsId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmCreateResources {
-    /// `ResourceThreshold`; required.
     pub capacity: ResourceThreshold,
-    /// List of `CvmCreateGatewayNode`; required.
     pub gateway_nodes: ::std::vec::Vec<CvmCreateGatewayNode>,
-    /// `GpuAvailability`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_availability: ::std::option::Option<GpuAvailability>,
-    /// List of `CvmCreateInstanceType`; required.
     pub instance_types: ::std::vec::Vec<CvmCreateInstanceType>,
-    /// List of `CvmCreateKmsNode`; required.
     pub kms_nodes: ::std::vec::Vec<CvmCreateKmsNode>,
-    /// List of `CvmCreateNodeKmsRelation`; required.
     pub node_kms_relations: ::std::vec::Vec<CvmCreateNodeKmsRelation>,
-    /// List of `PreflightTeepodCapacity`; required.
     pub nodes: ::std::vec::Vec<PreflightTeepodCapacity>,
-    /// String; required.
     pub tier: ::std::string::String,
 }
 /// CVM detail with usage and cost breakdown.
@@ -4099,49 +3684,33 @@ pub struct CvmDetail {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub compute_estimated: ::std::string::String,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String; required.
     pub cvm_id: ::std::string::String,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// Integer; required.
     pub disk_size_gb: i64,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_count: ::std::option::Option<i64>,
-    /// String; required.
     pub instance_type: ::std::string::String,
-    /// String; required.
     pub instance_type_name: ::std::string::String,
-    /// Boolean; required.
     pub is_deleted: bool,
-    /// Boolean; required.
     pub is_running: bool,
-    /// Integer; required.
     pub memory_gb: i64,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub running_hours: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub storage_estimated: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_name: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub total_estimated: ::std::string::String,
-    /// Integer; required.
     pub vcpu: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
@@ -4149,10 +3718,8 @@ pub struct CvmDetail {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CvmGatewayInfo {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base_domain: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cname: ::std::option::Option<::std::string::String>,
 }
@@ -4160,52 +3727,37 @@ pub struct CvmGatewayInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmGpuRentalOrder {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub activated_at: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agreed_hourly_rate: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cancelled_at: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commitment_days: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed_at: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decoupled_at: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hourly_billing_start_time: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub order_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pricing_plan: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_code: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_display_name: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub status: ::std::string::String,
 }
 /// What a CVM costs per hour, as decimal strings (Python SDK `CvmHourlyRateV20260121`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CvmHourlyRate {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<::std::string::String>,
 }
@@ -4217,8 +3769,6 @@ pub struct CvmInfo {
     pub app_id: ::std::option::Option<::std::string::String>,
     /// Deletion timestamp if removed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// CVM display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4230,116 +3780,81 @@ pub struct CvmInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmInfoDetail {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_url: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base_image: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_interval: ::std::option::Option<::std::string::String>,
-    /// JSON object or string, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_file: ::std::option::Option<CvmInfoDetailComposeFile>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// `UserRef`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<UserRef>,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_hash: ::std::option::Option<::std::string::String>,
-    /// List of `CvmNetworkUrls`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoints: ::std::option::Option<::std::vec::Vec<CvmNetworkUrls>>,
-    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `CvmGatewayInfo`; required.
     pub gateway: CvmGatewayInfo,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub gateway_enabled: bool,
-    /// `CvmGpuRentalOrder`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_rental_order: ::std::option::Option<CvmGpuRentalOrder>,
-    /// `CvmHourlyRate`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hourly_rate: ::std::option::Option<CvmHourlyRate>,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^cvm_.+`. Example: `"cvm_0123abcd"`.
     pub id: CvmInfoDetailId,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub in_progress: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// `CvmKmsInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<CvmKmsInfo>,
-    /// `KmsType`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_type: ::std::option::Option<KmsType>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub listed: bool,
-    /// `CvmLogUrls`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<CvmLogUrls>,
-    /// `CvmManifestVersion`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub manifest_version: ::std::option::Option<CvmManifestVersion>,
-    /// String; required.
     pub name: ::std::string::String,
-    /// `NodeRef`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_info: ::std::option::Option<NodeRef>,
-    /// `CvmosInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os: ::std::option::Option<CvmosInfo>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script_hash: ::std::option::Option<::std::string::String>,
-    /// `CvmProgressInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<CvmProgressInfo>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_type: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub public_logs: bool,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub public_sysinfo: bool,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_tcbinfo: bool,
-    /// `CvmResourceInfo`; required.
     pub resource: CvmResourceInfo,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub runner: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub secure_time: bool,
@@ -4348,19 +3863,14 @@ pub struct CvmInfoDetail {
     pub services: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// String; required.
     pub status: ::std::string::String,
-    /// String; optional.
     /// Default: `"zfs"`.
     #[serde(default = "defaults::cvm_info_detail_storage_fs")]
     pub storage_fs: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
-    /// `WorkspaceRef`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace: ::std::option::Option<WorkspaceRef>,
 }
@@ -4368,9 +3878,7 @@ pub struct CvmInfoDetail {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CvmInfoDetailComposeFile {
-    /// A `Map<String, Value>`.
     Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
@@ -4385,10 +3893,7 @@ for CvmInfoDetailComposeFile {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[non_exhaustive]
-pub struct CvmInfoDetailId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CvmInfoDetailId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CvmInfoDetailId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -4445,113 +3950,79 @@ impl<'de> ::serde::Deserialize<'de> for CvmInfoDetailId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmInfoV20260121 {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_url: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base_image: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_interval: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// `UserRef`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<UserRef>,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_hash: ::std::option::Option<::std::string::String>,
-    /// List of `CvmNetworkUrls`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoints: ::std::option::Option<::std::vec::Vec<CvmNetworkUrls>>,
-    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `CvmGatewayInfo`; required.
     pub gateway: CvmGatewayInfo,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub gateway_enabled: bool,
-    /// `CvmGpuRentalOrder`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_rental_order: ::std::option::Option<CvmGpuRentalOrder>,
-    /// `CvmHourlyRate`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hourly_rate: ::std::option::Option<CvmHourlyRate>,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^cvm_.+`. Example: `"cvm_0123abcd"`.
     pub id: CvmInfoV20260121Id,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub in_progress: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// `CvmKmsInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<CvmKmsInfo>,
-    /// `KmsType`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_type: ::std::option::Option<KmsType>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub listed: bool,
-    /// `CvmLogUrls`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<CvmLogUrls>,
-    /// `CvmManifestVersion`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub manifest_version: ::std::option::Option<CvmManifestVersion>,
-    /// String; required.
     pub name: ::std::string::String,
-    /// `NodeRef`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_info: ::std::option::Option<NodeRef>,
-    /// `CvmosInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os: ::std::option::Option<CvmosInfo>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script_hash: ::std::option::Option<::std::string::String>,
-    /// `CvmProgressInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<CvmProgressInfo>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_type: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub public_logs: bool,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub public_sysinfo: bool,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub public_tcbinfo: bool,
-    /// `CvmResourceInfo`; required.
     pub resource: CvmResourceInfo,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub runner: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub secure_time: bool,
@@ -4560,19 +4031,14 @@ pub struct CvmInfoV20260121 {
     pub services: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// String; required.
     pub status: ::std::string::String,
-    /// String; optional.
     /// Default: `"zfs"`.
     #[serde(default = "defaults::cvm_info_v20260121_storage_fs")]
     pub storage_fs: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
-    /// `WorkspaceRef`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace: ::std::option::Option<WorkspaceRef>,
 }
@@ -4580,10 +4046,7 @@ pub struct CvmInfoV20260121 {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[non_exhaustive]
-pub struct CvmInfoV20260121Id(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct CvmInfoV20260121Id(pub(super) ::std::string::String);
 impl ::std::ops::Deref for CvmInfoV20260121Id {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -4640,84 +4103,57 @@ impl<'de> ::serde::Deserialize<'de> for CvmInfoV20260121Id {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmIsAllowedItem {
-    /// Boolean; required.
     pub allow_any_device: bool,
-    /// String; required.
     pub app_contract_address: ::std::string::String,
-    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// Boolean; required.
     pub compose_hash_allowed: bool,
-    /// Integer; required.
     pub cvm_id: i64,
-    /// String; required.
     pub device_id: ::std::string::String,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub is_allowed: bool,
 }
 /// Whether one CVM of an app is allowed on chain, from API version 2026-05-22: the spec's `CvmIsAllowedItem` with a string `cvm_id` (Python SDK `IsAllowedResultV20260522`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmIsAllowedItemV20260522 {
-    /// Boolean; required.
     pub allow_any_device: bool,
-    /// String; required.
     pub app_contract_address: ::std::string::String,
-    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// Boolean; required.
     pub compose_hash_allowed: bool,
     /// The CVM's hashed id (`cvm_...`).
     pub cvm_id: ::std::string::String,
-    /// String; required.
     pub device_id: ::std::string::String,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub is_allowed: bool,
 }
 /// Whether a CVM's compose hash and device are allowed by its app's on-chain allow lists (the spec's `IsAllowedResponse`, whose `cvm_id` is an integer only up to API version 2026-01-21; Python SDK `IsAllowedResultV20260121` / `V20260522`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmIsAllowedResponse {
-    /// Boolean; required.
     pub allow_any_device: bool,
-    /// String; required.
     pub app_contract_address: ::std::string::String,
-    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// Boolean; required.
     pub compose_hash_allowed: bool,
     /// An integer in API version 2026-01-21, a string (`cvm_...`) later.
     pub cvm_id: CvmIsAllowedResponseCvmId,
-    /// String; required.
     pub device_id: ::std::string::String,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub is_allowed: bool,
 }
 /// An integer in API version 2026-01-21, a string (`cvm_...`) later.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CvmIsAllowedResponseCvmId {
-    /// A `i64`.
     Integer(i64),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for CvmIsAllowedResponseCvmId {
@@ -4736,9 +4172,7 @@ impl ::std::convert::From<i64> for CvmIsAllowedResponseCvmId {
 /// CVM item for team CVMs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmItem {
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer; required.
     pub id: i64,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -4746,18 +4180,14 @@ pub struct CvmItem {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_type: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
     /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub project_id: ::std::option::Option<i64>,
-    /// String; required.
     pub project_name: ::std::string::String,
-    /// String; required.
     pub status: ::std::string::String,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -4767,22 +4197,16 @@ pub struct CvmItem {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CvmKmsInfo {
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_address: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dstack_app_address: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dstack_kms_address: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env_pubkey: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rpc_endpoint: ::std::option::Option<::std::string::String>,
 }
@@ -4790,16 +4214,12 @@ pub struct CvmKmsInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CvmLogUrls {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container_log_base: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub serial: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stderr: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stdout: ::std::option::Option<::std::string::String>,
 }
@@ -4807,9 +4227,7 @@ pub struct CvmLogUrls {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CvmManifestVersion {
-    /// A `String`.
     String(::std::string::String),
-    /// A `i64`.
     Integer(i64),
 }
 impl ::std::fmt::Display for CvmManifestVersion {
@@ -4829,24 +4247,18 @@ impl ::std::convert::From<i64> for CvmManifestVersion {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmNetwork {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_ip: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub is_online: bool,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_public: bool,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_handshake: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// List of `CvmNetworkUrls`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_urls: ::std::option::Option<::std::vec::Vec<CvmNetworkUrls>>,
 }
@@ -4854,20 +4266,15 @@ pub struct CvmNetwork {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmNetworkUrls {
-    /// String; required.
     pub app: ::std::string::String,
-    /// String; required.
     pub instance: ::std::string::String,
 }
 /// `CvmNode`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmNode {
-    /// Integer; required.
     pub id: i64,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
 }
@@ -4877,8 +4284,6 @@ pub struct CvmNode {
 pub struct CvmOperationResponse {
     /// UTC timestamp of last event
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Hash identifying compose configuration
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4898,8 +4303,6 @@ pub struct CvmOperationResponse {
     /// Type: compose_update, power_on, resize, etc.
     pub operation_type: ::std::string::String,
     /// UTC timestamp of first event
-    ///
-    /// Format: `date-time`.
     pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Current status: completed, in_progress, or failed
     pub status: ::std::string::String,
@@ -4919,36 +4322,27 @@ pub struct CvmOperationResponse {
 /// CVM information for team preview.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmPreview {
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer; required.
     pub id: i64,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub memory: i64,
-    /// String; required.
     pub name: ::std::string::String,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub project_name: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub status: ::std::string::String,
-    /// Integer; required.
     pub vcpu: i64,
 }
 /// `CvmProgressInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CvmProgressInfo {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
 }
@@ -5023,19 +4417,14 @@ impl ::std::convert::TryFrom<::std::string::String> for CvmRefObjectType {
 /// `CvmResizePayload`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmResizePayload {
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_restart: ::std::option::Option<i64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory: ::std::option::Option<i64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
 }
@@ -5043,27 +4432,21 @@ pub struct CvmResizePayload {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CvmResourceInfo {
-    /// `BillingPeriod`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_period: ::std::option::Option<BillingPeriod>,
     /// A monetary value with precise decimal arithmetic
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `decimal`. Example: `"19.99"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_billing_price: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_in_gb: ::std::option::Option<i64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpus: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// Number, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_in_gb: ::std::option::Option<f64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
 }
@@ -5071,28 +4454,20 @@ pub struct CvmResourceInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmSshKey {
-    /// String; required.
     pub added_by_user_id: ::std::string::String,
-    /// String; required.
     pub fingerprint: ::std::string::String,
     /// The key's id (`sshkey_...`).
     pub id: ::std::string::String,
-    /// String; required.
     pub key_type: ::std::string::String,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String; required.
     pub owner_user_id: ::std::string::String,
-    /// String; required.
     pub owner_username: ::std::string::String,
-    /// String; required.
     pub public_key: ::std::string::String,
 }
 /// The SSH keys stored for a CVM (JavaScript SDK `CvmSshKeysResponse`). The keys the running VM has are in `get_cvm_user_config`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmSshKeys {
-    /// List of `CvmSshKey`; required.
     pub keys: ::std::vec::Vec<CvmSshKey>,
     /// The stored set differs from the running VM's until it restarts.
     pub restart_required: bool,
@@ -5101,25 +4476,19 @@ pub struct CvmSshKeys {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmStateResponse {
-    /// Integer or string, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<CvmStateResponseId>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub status: ::std::string::String,
 }
 /// `CvmStateResponseId`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CvmStateResponseId {
-    /// A `i64`.
     Integer(i64),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for CvmStateResponseId {
@@ -5135,94 +4504,72 @@ impl ::std::convert::From<i64> for CvmStateResponseId {
         Self::Integer(value)
     }
 }
-/** CVM status information for API response.
-
-This schema is used for both internal status determination and API responses.
-Contains current state, progress information, and async operation tracking.*/
+/// CVM status information for API response.
+///
+/// This schema is used for both internal status determination and API responses.
+/// Contains current state, progress information, and async operation tracking.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmStatus {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_error: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_progress: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
     /// List of `GuestEvent`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub events: ::std::vec::Vec<GuestEvent>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub in_progress: bool,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_started_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_type: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shutdown_progress: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub status: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uptime: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub vm_uuid: ::std::string::String,
 }
 /// `CvmSystemInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct CvmSystemInfo {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_error: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_progress: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub in_progress: bool,
-    /// Boolean; required.
     pub is_online: bool,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_public: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `SystemInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sysinfo: ::std::option::Option<SystemInfo>,
 }
 /// `CvmTeescopeEgress`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmTeescopeEgress {
-    /// Number; optional.
     /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_egress_peak_recv_kbs")]
     pub peak_recv_kbs: f64,
-    /// Number; optional.
     /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_egress_peak_sent_kbs")]
     pub peak_sent_kbs: f64,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub total_recv_bytes: u64,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub total_sent_bytes: u64,
@@ -5240,35 +4587,27 @@ impl ::std::default::Default for CvmTeescopeEgress {
 /// `CvmTeescopeInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmTeescopeInfo {
-    /// `CvmTeescopeEgress`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub egress: ::std::option::Option<CvmTeescopeEgress>,
-    /// `CvmTeescopeIngress`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ingress: ::std::option::Option<CvmTeescopeIngress>,
-    /// `CvmTeescopeQemu`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu: ::std::option::Option<CvmTeescopeQemu>,
-    /// `CvmTeescopeStorage`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage: ::std::option::Option<CvmTeescopeStorage>,
-    /// String; required.
     pub vm_uuid: ::std::string::String,
 }
 /// `CvmTeescopeIngress`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmTeescopeIngress {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub connections: u64,
     /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub snis: ::std::vec::Vec<::std::string::String>,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub total_bytes: u64,
@@ -5276,61 +4615,47 @@ pub struct CvmTeescopeIngress {
 /// `CvmTeescopeQemu`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmTeescopeQemu {
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub allocated_mb: u64,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub cpu_cores: u64,
-    /// Number; optional.
     /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_guest")]
     pub cpu_pct_guest: f64,
-    /// Number; optional.
     /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_system")]
     pub cpu_pct_system: f64,
-    /// Number; optional.
     /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_total")]
     pub cpu_pct_total: f64,
-    /// Number; optional.
     /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_usr")]
     pub cpu_pct_usr: f64,
-    /// Number; optional.
     /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_pct_wait")]
     pub cpu_pct_wait: f64,
-    /// Number; optional.
     /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_cpu_usage_perc")]
     pub cpu_usage_perc: f64,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub io_read_bytes: u64,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub io_write_bytes: u64,
-    /// Number; optional.
     /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_kvm_guest_mem_mb")]
     pub kvm_guest_mem_mb: f64,
-    /// Number; optional.
     /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::cvm_teescope_qemu_kvm_mem_usage_perc")]
     pub kvm_mem_usage_perc: f64,
-    /// Integer; required.
     /// Bounds: minimum 0.
     pub pid: u64,
     /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub slots: ::std::vec::Vec<::std::string::String>,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub uptime: u64,
@@ -5338,11 +4663,9 @@ pub struct CvmTeescopeQemu {
 /// `CvmTeescopeStorage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CvmTeescopeStorage {
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub exists: bool,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub size_bytes: u64,
@@ -5350,28 +4673,20 @@ pub struct CvmTeescopeStorage {
 /// `CvmUpgradePayload`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CvmUpgradePayload {
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_restart: ::std::option::Option<i64>,
-    /// `AppComposeV2`; required.
     pub compose_manifest: AppComposeV2,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// List of `PortMapping`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<PortMapping>>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub update_ports: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_config: ::std::option::Option<::std::string::String>,
 }
@@ -5393,16 +4708,12 @@ pub struct CvmUserConfig {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CvmosInfo {
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_dev: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
@@ -5479,7 +4790,6 @@ crate::evolve::open_union! {
 }
 impl CommitCvmComposeFileUpdateBody {
     /// Creates a `CommitCvmComposeFileUpdateBody` from its required fields (`compose_hash`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(compose_hash: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             compose_hash: compose_hash.into(),
@@ -5515,7 +4825,6 @@ impl CommitCvmComposeFileUpdateBody {
 }
 impl CommitUpdateRequest {
     /// Creates a `CommitUpdateRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             compose_hash: ::std::option::Option::None,
@@ -5553,7 +4862,6 @@ impl CommitUpdateRequest {
 }
 impl ComposeFileUpdateRequest {
     /// Creates a `ComposeFileUpdateRequest` from its required fields (`compose_file`, `compose_hash`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         compose_file: impl ::std::convert::Into<AppComposeV2>,
         compose_hash: impl ::std::convert::Into<::std::string::String>,
@@ -5586,7 +4894,6 @@ impl ComposeFileUpdateRequest {
 }
 impl CreateAppInstanceRequest {
     /// Creates a `CreateAppInstanceRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             compose_hash: ::std::option::Option::None,
@@ -5668,7 +4975,6 @@ impl CreateAppInstanceRequest {
 }
 impl CreateTappRequest {
     /// Creates a `CreateTappRequest` from its required fields (`app_id`, `compose_hash`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         app_id: impl ::std::convert::Into<::std::string::String>,
         compose_hash: impl ::std::convert::Into<::std::string::String>,
@@ -5731,7 +5037,6 @@ impl CreateTappRequest {
 }
 impl CreateWorkloadTappRequest {
     /// Creates a `CreateWorkloadTappRequest` from its required fields (`instance_type`, `model_id`, `name`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         instance_type: impl ::std::convert::Into<::std::string::String>,
         model_id: impl ::std::convert::Into<::std::string::String>,
@@ -5959,7 +5264,6 @@ impl CheckAppCvmsIsAllowedResponse {
     pub fn as_v20251028(&self) -> ::std::option::Option<&AppCvmsBatchIsAllowedResponse> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -5967,7 +5271,6 @@ impl CheckAppCvmsIsAllowedResponse {
     pub fn as_v20260121(&self) -> ::std::option::Option<&AppCvmsBatchIsAllowedResponse> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -5977,7 +5280,6 @@ impl CheckAppCvmsIsAllowedResponse {
     ) -> ::std::option::Option<&AppCvmsBatchIsAllowedResponseV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -5987,7 +5289,6 @@ impl CheckAppCvmsIsAllowedResponse {
     ) -> ::std::option::Option<&AppCvmsBatchIsAllowedResponseV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }

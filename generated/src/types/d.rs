@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// Platform metrics for a single day.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -12,8 +11,6 @@ pub struct DailyStats {
     /// Users with running CVMs
     pub active_users: i64,
     /// Date of the metrics
-    ///
-    /// Format: `date`.
     pub date: ::chrono::naive::NaiveDate,
     /// Disk (GB) for running CVMs only
     pub running_disk_gb: i64,
@@ -46,7 +43,6 @@ pub struct DailyTrend {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub compute_estimated: ::std::string::String,
-    /// String (date); required.
     pub date: ::chrono::naive::NaiveDate,
     /// Whether this is an estimated value
     pub is_estimated: bool,
@@ -58,23 +54,16 @@ pub struct DailyTrend {
 /// `DailyUptimeItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DailyUptimeItem {
-    /// Number; required.
     pub avg_duration_ms: f64,
-    /// String (date); required.
     pub date: ::chrono::naive::NaiveDate,
-    /// Integer; required.
     pub successful_checks: i64,
-    /// Integer; required.
     pub total_checks: i64,
-    /// Number; required.
     pub uptime_percent: f64,
 }
 /// `DailyUptimeResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DailyUptimeResponse {
-    /// List of `DailyUptimeItem`; required.
     pub items: ::std::vec::Vec<DailyUptimeItem>,
-    /// Integer; required.
     pub teepod_id: i64,
 }
 /// Daily usage item with compute and disk costs.
@@ -84,7 +73,6 @@ pub struct DailyUsageItem {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub compute_cost: ::std::string::String,
-    /// String (date); required.
     pub date: ::chrono::naive::NaiveDate,
     /// A monetary value with precise decimal arithmetic
     ///
@@ -94,16 +82,15 @@ pub struct DailyUsageItem {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub total_cost: ::std::string::String,
-    /// Number; required.
     pub usage_hours: f64,
 }
 /// Input for decoupling a GPU rental order.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DecoupleOrderRequest {
     /// Optional extended audit note, not user-visible
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: at most 2000 characters.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_note: ::std::option::Option<DecoupleOrderRequestInternalNote>,
     /// Short justification recorded in logs and returned to the caller
     ///
@@ -116,10 +103,7 @@ pub struct DecoupleOrderRequest {
 /// Optional extended audit note, not user-visible
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct DecoupleOrderRequestInternalNote(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct DecoupleOrderRequestInternalNote(pub(super) ::std::string::String);
 impl ::std::ops::Deref for DecoupleOrderRequestInternalNote {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -174,10 +158,7 @@ impl<'de> ::serde::Deserialize<'de> for DecoupleOrderRequestInternalNote {
 /// Short justification recorded in logs and returned to the caller
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct DecoupleOrderRequestReason(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct DecoupleOrderRequestReason(pub(super) ::std::string::String);
 impl ::std::ops::Deref for DecoupleOrderRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -234,27 +215,20 @@ impl<'de> ::serde::Deserialize<'de> for DecoupleOrderRequestReason {
 /// `DecoupleOrderResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DecoupleOrderResponse {
-    /// List of `DecoupledCvmChangeOut`; required.
     pub affected_cvms: ::std::vec::Vec<DecoupledCvmChangeOut>,
-    /// String (date-time); required.
     pub decoupled_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Example: `"0123abcd"`.
     pub order_id: ::std::string::String,
-    /// `GpuRentalOrderStatus`; required.
     pub previous_status: GpuRentalOrderStatus,
-    /// `GpuRentalOrderStatus`; required.
     pub status: GpuRentalOrderStatus,
-    /// `BillingPeriod`; required.
     pub target_billing_period: BillingPeriod,
 }
 /// `DecoupledCvmChangeOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DecoupledCvmChangeOut {
-    /// Integer; required.
     pub cvm_id: i64,
-    /// `BillingPeriod`; required.
     pub new_billing_period: BillingPeriod,
     /// `BillingPeriod`, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -264,60 +238,45 @@ pub struct DecoupledCvmChangeOut {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct DeviceAllowlistItem {
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub allowed_onchain: bool,
-    /// List of integers; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub cvm_ids: ::std::vec::Vec<i64>,
-    /// String; required.
     pub device_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub status: ::std::string::String,
 }
 /// One device of an app's allowlist, from API version 2026-05-22: the spec's `DeviceAllowlistItem` with string CVM ids (Python SDK `DeviceAllowlistItemV20260522`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct DeviceAllowlistItemV20260522 {
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub allowed_onchain: bool,
-    /// List of strings; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub cvm_ids: ::std::vec::Vec<::std::string::String>,
-    /// String; required.
     pub device_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub status: ::std::string::String,
 }
 /// `DeviceAllowlistResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeviceAllowlistResponse {
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_any_device: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_contract_address: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    /// List of `DeviceAllowlistItem`; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub devices: ::std::vec::Vec<DeviceAllowlistItem>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub is_onchain_kms: bool,
@@ -326,20 +285,15 @@ pub struct DeviceAllowlistResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct DeviceAllowlistResponseV20260522 {
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_any_device: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_contract_address: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    /// List of `DeviceAllowlistItemV20260522`; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub devices: ::std::vec::Vec<DeviceAllowlistItemV20260522>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub is_onchain_kms: bool,
@@ -360,14 +314,14 @@ pub struct DeviceAuthorizeRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DeviceCodeRequest {
     /// OAuth client identifier
-    #[serde(default = "defaults::device_code_request_client_id")]
     ///
     /// Default: `"phala-cli"`.
+    #[serde(default = "defaults::device_code_request_client_id")]
     pub client_id: ::std::string::String,
     /// Space-separated list of requested permissions
-    #[serde(default = "defaults::device_code_request_scope")]
     ///
     /// Default: `"user:profile cvms:* nodes:*"`.
+    #[serde(default = "defaults::device_code_request_scope")]
     pub scope: ::std::string::String,
 }
 impl ::std::default::Default for DeviceCodeRequest {
@@ -397,19 +351,15 @@ pub struct DeviceCodeResponse {
 /// `DeviceIdAuditResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct DeviceIdAuditResponse {
-    /// List of `AffectedTeam`; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub affected_teams: ::std::vec::Vec<AffectedTeam>,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub total_checked: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub total_missing_device_id: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub total_not_allowed: i64,
@@ -417,20 +367,15 @@ pub struct DeviceIdAuditResponse {
 /// `DeviceIdHistoryItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DeviceIdHistoryItem {
-    /// String (date-time); required.
     pub changed_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String; required.
     pub device_id: ::std::string::String,
 }
 /// `DeviceTeepodInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DeviceTeepodInfo {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_slug: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub teepod_id: i64,
-    /// String; required.
     pub teepod_name: ::std::string::String,
 }
 /// Request body for polling device authorization status.
@@ -439,9 +384,9 @@ pub struct DeviceTokenRequest {
     /// Device code from /device/code response
     pub device_code: ::std::string::String,
     /// OAuth grant type (must be device_code)
-    #[serde(default = "defaults::device_token_request_grant_type")]
     ///
     /// Default: `"urn:ietf:params:oauth:grant-type:device_code"`.
+    #[serde(default = "defaults::device_token_request_grant_type")]
     pub grant_type: ::std::string::String,
 }
 /// Response containing the issued access token.
@@ -450,14 +395,14 @@ pub struct DeviceTokenResponse {
     /// API token for CLI authentication
     pub access_token: ::std::string::String,
     /// Token lifetime in seconds (90 days)
-    #[serde(default = "defaults::default_u64::<i64, 7776000>")]
     ///
     /// Default: `7776000`.
+    #[serde(default = "defaults::default_u64::<i64, 7776000>")]
     pub expires_in: i64,
     /// Token type (always 'bearer')
-    #[serde(default = "defaults::device_token_response_token_type")]
     ///
     /// Default: `"bearer"`.
+    #[serde(default = "defaults::device_token_response_token_type")]
     pub token_type: ::std::string::String,
 }
 /// Request for diagnosing custom domain DNS configuration.
@@ -488,49 +433,32 @@ pub struct DisableErrorEntry {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct DiskInfo {
-    /// Integer; required.
     pub free_size: i64,
-    /// String; required.
     pub mount_point: ::std::string::String,
-    /// String; required.
     pub name: ::std::string::String,
-    /// Integer; required.
     pub total_size: i64,
 }
 /// `DisputeOperation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DisputeOperation {
-    /// Integer; required.
     pub cvm_id: i64,
-    /// String; required.
     pub cvm_name: ::std::string::String,
-    /// String; required.
     pub instance_id: ::std::string::String,
-    /// String; required.
     pub operation: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub running_duration_hours: ::std::option::Option<::std::string::String>,
-    /// String (date-time); required.
     pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer; required.
     pub triggered_by: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub triggered_by_username: ::std::option::Option<::std::string::String>,
 }
 /// `DisputeTimelineResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DisputeTimelineResponse {
-    /// List of `DisputeOperation`; required.
     pub operations: ::std::vec::Vec<DisputeOperation>,
-    /// String (date); required.
     pub period_end: ::chrono::naive::NaiveDate,
-    /// String (date); required.
     pub period_start: ::chrono::naive::NaiveDate,
-    /// Integer; required.
     pub team_id: i64,
-    /// String; required.
     pub team_name: ::std::string::String,
 }
 /// DNS record check result.
@@ -543,9 +471,9 @@ pub struct DnsRecordResult {
     /// Expected record value
     pub expected_value: ::std::string::String,
     /// True if this record format is deprecated
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub is_deprecated: bool,
     /// True if actual matches expected
     pub is_valid: bool,
@@ -560,14 +488,11 @@ pub struct DnsRecordResult {
 /// `DockerConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DockerConfig {
-    /// String, or null; optional.
     /// Default: `""`.
     #[serde(default = "defaults::docker_config_password")]
     pub password: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub registry: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     /// Default: `""`.
     #[serde(default = "defaults::docker_config_username")]
     pub username: ::std::option::Option<::std::string::String>,
@@ -612,20 +537,14 @@ pub struct DomainDiagnosisResult {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct DstackAppFullResponseV20251028 {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_icon_url: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub app_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_provision_type: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub created_at: ::std::string::String,
-    /// `CvmBasicInfoV20251028`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_cvm: ::std::option::Option<CvmBasicInfoV20251028>,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub cvm_count: i64,
@@ -636,17 +555,12 @@ pub struct DstackAppFullResponseV20251028 {
     ///
     /// Format: `hashid`. Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub id: DstackAppFullResponseV20251028Id,
-    /// String; required.
     pub kms_type: ::std::string::String,
-    /// String; required.
     pub name: ::std::string::String,
-    /// `ProfileGetResponse`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<ProfileGetResponse>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
 }
@@ -654,10 +568,7 @@ pub struct DstackAppFullResponseV20251028 {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[non_exhaustive]
-pub struct DstackAppFullResponseV20251028Id(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct DstackAppFullResponseV20251028Id(pub(super) ::std::string::String);
 impl ::std::ops::Deref for DstackAppFullResponseV20251028Id {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -715,20 +626,14 @@ impl<'de> ::serde::Deserialize<'de> for DstackAppFullResponseV20251028Id {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct DstackAppFullResponseV20260121 {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_icon_url: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub app_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_provision_type: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub created_at: ::std::string::String,
-    /// `CvmInfoV20260121`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_cvm: ::std::option::Option<CvmInfoV20260121>,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub cvm_count: i64,
@@ -739,11 +644,8 @@ pub struct DstackAppFullResponseV20260121 {
     ///
     /// Format: `hashid`. Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub id: DstackAppFullResponseV20260121Id,
-    /// String; required.
     pub kms_type: ::std::string::String,
-    /// String; required.
     pub name: ::std::string::String,
-    /// `ProfileGetResponse`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<ProfileGetResponse>,
 }
@@ -751,10 +653,7 @@ pub struct DstackAppFullResponseV20260121 {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[non_exhaustive]
-pub struct DstackAppFullResponseV20260121Id(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct DstackAppFullResponseV20260121Id(pub(super) ::std::string::String);
 impl ::std::ops::Deref for DstackAppFullResponseV20260121Id {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -814,30 +713,21 @@ pub struct DstackAppItem {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer; required.
     pub cvms_count: i64,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub hashid: DstackAppItemHashid,
-    /// Integer; required.
     pub id: i64,
-    /// String; required.
     pub name: ::std::string::String,
-    /// Integer; required.
     pub running_cvms_count: i64,
-    /// String; required.
     pub slug: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct DstackAppItemHashid(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct DstackAppItemHashid(pub(super) ::std::string::String);
 impl ::std::ops::Deref for DstackAppItemHashid {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -894,15 +784,10 @@ impl<'de> ::serde::Deserialize<'de> for DstackAppItemHashid {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct DstackAppListResponseV20251028 {
-    /// List of `DstackAppFullResponseV20251028` or `DstackAppMinimalResponse`; required.
     pub dstack_apps: ::std::vec::Vec<DstackAppListResponseV20251028DstackAppsItem>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub total: i64,
-    /// Integer; required.
     pub total_pages: i64,
 }
 /// `DstackAppListResponseV20251028DstackAppsItem`
@@ -910,9 +795,7 @@ pub struct DstackAppListResponseV20251028 {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum DstackAppListResponseV20251028DstackAppsItem {
-    /// A `DstackAppFullResponseV20251028`.
     FullResponseV20251028(DstackAppFullResponseV20251028),
-    /// A `DstackAppMinimalResponse`.
     MinimalResponse(DstackAppMinimalResponse),
     /// A body that fits none of the shapes above (the API is newer
     /// than this crate): the JSON as it came. The accessors still read
@@ -935,15 +818,10 @@ for DstackAppListResponseV20251028DstackAppsItem {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct DstackAppListResponseV20260121 {
-    /// List of `DstackAppFullResponseV20260121` or `DstackAppMinimalResponse`; required.
     pub dstack_apps: ::std::vec::Vec<DstackAppListResponseV20260121DstackAppsItem>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub total: i64,
-    /// Integer; required.
     pub total_pages: i64,
 }
 /// `DstackAppListResponseV20260121DstackAppsItem`
@@ -951,9 +829,7 @@ pub struct DstackAppListResponseV20260121 {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum DstackAppListResponseV20260121DstackAppsItem {
-    /// A `DstackAppFullResponseV20260121`.
     FullResponseV20260121(DstackAppFullResponseV20260121),
-    /// A `DstackAppMinimalResponse`.
     MinimalResponse(DstackAppMinimalResponse),
     /// A body that fits none of the shapes above (the API is newer
     /// than this crate): the JSON as it came. The accessors still read
@@ -976,36 +852,25 @@ for DstackAppListResponseV20260121DstackAppsItem {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct DstackAppMinimalResponse {
-    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_icon_url: ::std::option::Option<::serde_json::Value>,
-    /// String; required.
     pub app_id: ::std::string::String,
-    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_provision_type: ::std::option::Option<::serde_json::Value>,
-    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::serde_json::Value>,
-    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_cvm: ::std::option::Option<::serde_json::Value>,
-    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_count: ::std::option::Option<::serde_json::Value>,
-    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvms: ::std::option::Option<::serde_json::Value>,
-    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::serde_json::Value>,
-    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_type: ::std::option::Option<::serde_json::Value>,
-    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::serde_json::Value>,
-    /// Any JSON value, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<::serde_json::Value>,
 }
@@ -1015,15 +880,12 @@ pub struct DstackAppPreview {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer; required.
     pub cvms_count: i64,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
     pub id: DstackAppPreviewId,
-    /// String; required.
     pub name: ::std::string::String,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1032,10 +894,7 @@ pub struct DstackAppPreview {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct DstackAppPreviewId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct DstackAppPreviewId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for DstackAppPreviewId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1100,7 +959,6 @@ crate::evolve::open_union! {
 }
 impl DiagnoseDomainsRequest {
     /// Creates a `DiagnoseDomainsRequest` from its required fields (`domains`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         domains: impl ::std::convert::Into<::std::vec::Vec<DomainCheckRequest>>,
     ) -> Self {
@@ -1109,7 +967,6 @@ impl DiagnoseDomainsRequest {
 }
 impl DomainCheckRequest {
     /// Creates a `DomainCheckRequest` from its required fields (`domain`, `port`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         domain: impl ::std::convert::Into<::std::string::String>,
         port: i64,
@@ -1165,7 +1022,6 @@ impl DstackAppListResponseV20251028DstackAppsItem {
     ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
         match self {
             Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1175,7 +1031,6 @@ impl DstackAppListResponseV20251028DstackAppsItem {
     ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
         match self {
             Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1185,7 +1040,6 @@ impl DstackAppListResponseV20251028DstackAppsItem {
     ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
         match self {
             Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1195,7 +1049,6 @@ impl DstackAppListResponseV20251028DstackAppsItem {
     ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
         match self {
             Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1215,7 +1068,6 @@ impl DstackAppListResponseV20260121DstackAppsItem {
     ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
         match self {
             Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1225,7 +1077,6 @@ impl DstackAppListResponseV20260121DstackAppsItem {
     ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
         match self {
             Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1235,7 +1086,6 @@ impl DstackAppListResponseV20260121DstackAppsItem {
     ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
         match self {
             Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }

@@ -2,21 +2,18 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// `EmailTokenVerificationRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct EmailTokenVerificationRequest {
-    /// String; required.
     pub token: ::std::string::String,
 }
 /// Request payload for email verification
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct EmailVerificationPayload {
-    /// String (email), or null; optional.
+    /// Format: `email`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
@@ -24,40 +21,26 @@ pub struct EmailVerificationPayload {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct EventLog {
-    /// String; required.
     pub digest: ::std::string::String,
-    /// String; required.
     pub event: ::std::string::String,
-    /// String; required.
     pub event_payload: ::std::string::String,
-    /// Integer; required.
     pub event_type: i64,
-    /// Integer; required.
     pub imr: i64,
 }
 /// Extended Container with the public log endpoint if any.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct ExtendedContainer {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub command: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub created: i64,
-    /// String; required.
     pub id: ::std::string::String,
-    /// String; required.
     pub image: ::std::string::String,
-    /// String; required.
     pub image_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_endpoint: ::std::option::Option<::std::string::String>,
-    /// List of strings; required.
     pub names: ::std::vec::Vec<::std::string::String>,
-    /// String; required.
     pub state: ::std::string::String,
-    /// String; required.
     pub status: ::std::string::String,
 }
 /// Credit transaction with associated user and team data.
@@ -67,7 +50,6 @@ pub struct ExtendedCreditTransaction {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Admin who created transaction
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -75,10 +57,8 @@ pub struct ExtendedCreditTransaction {
     /// Admin username
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by_username: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub has_paid: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
@@ -90,7 +70,6 @@ pub struct ExtendedCreditTransaction {
     /// Team name if team-owned credit
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     /// User who owns the credit account
@@ -100,10 +79,7 @@ pub struct ExtendedCreditTransaction {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ExtendedCreditTransactionId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ExtendedCreditTransactionId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ExtendedCreditTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -173,9 +149,7 @@ pub struct ExternalSettlementRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ExternalSettlementRequestAmount {
-    /// A `f64`.
     Number(f64),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for ExternalSettlementRequestAmount {
@@ -194,10 +168,7 @@ impl ::std::convert::From<f64> for ExternalSettlementRequestAmount {
 /// Reason for settlement (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ExternalSettlementRequestReason(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ExternalSettlementRequestReason(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ExternalSettlementRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -256,16 +227,16 @@ pub struct ExternalSettlementResponse {
     /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_transaction_id: ::std::option::Option<
         ExternalSettlementResponseCreditTransactionId,
     >,
     /// A monetary value with precise decimal arithmetic
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `decimal`. Example: `"19.99"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credited_amount: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
     ///
@@ -276,14 +247,14 @@ pub struct ExternalSettlementResponse {
     /// Format: `decimal`. Example: `"19.99"`.
     pub previous_outstanding: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `decimal`. Example: `"19.99"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_amount: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_transaction_id: ::std::option::Option<
         ExternalSettlementResponseSettlementTransactionId,
     >,
@@ -296,7 +267,6 @@ pub struct ExternalSettlementResponse {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ExternalSettlementResponseCreditTransactionId(
-    /// A `String`.
     pub(super) ::std::string::String,
 );
 impl ::std::ops::Deref for ExternalSettlementResponseCreditTransactionId {
@@ -357,7 +327,6 @@ impl<'de> ::serde::Deserialize<'de> for ExternalSettlementResponseCreditTransact
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ExternalSettlementResponseSettlementTransactionId(
-    /// A `String`.
     pub(super) ::std::string::String,
 );
 impl ::std::ops::Deref for ExternalSettlementResponseSettlementTransactionId {
@@ -419,10 +388,7 @@ for ExternalSettlementResponseSettlementTransactionId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ExternalSettlementResponseTransactionId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ExternalSettlementResponseTransactionId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ExternalSettlementResponseTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {

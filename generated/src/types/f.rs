@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// Instance types grouped by family.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -36,9 +35,9 @@ pub struct FeatureFlag {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action_url: ::std::option::Option<::std::string::String>,
     /// Whether the feature is enabled
-    #[serde(default = "defaults::default_bool::<true>")]
     ///
     /// Default: `true`.
+    #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
     /// Flag identifier (e.g., 'can_create_cvm')
     pub name: ::std::string::String,
@@ -75,9 +74,7 @@ pub struct FinalizeBatchItemRequest {
     ///
     /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: FinalizeBatchItemRequestInvoiceId,
-    /// One of `"local"`, `"stripe"`; required.
     pub invoice_type: FinalizeBatchItemRequestInvoiceType,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub send_email: bool,
@@ -85,10 +82,7 @@ pub struct FinalizeBatchItemRequest {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct FinalizeBatchItemRequestInvoiceId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct FinalizeBatchItemRequestInvoiceId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for FinalizeBatchItemRequestInvoiceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -203,26 +197,20 @@ for FinalizeBatchItemRequestInvoiceType {
 /// `FinalizeBatchItemResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FinalizeBatchItemResult {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: FinalizeBatchItemResultInvoiceId,
-    /// Boolean; required.
     pub ok: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct FinalizeBatchItemResultInvoiceId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct FinalizeBatchItemResultInvoiceId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for FinalizeBatchItemResultInvoiceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -279,19 +267,14 @@ impl<'de> ::serde::Deserialize<'de> for FinalizeBatchItemResultInvoiceId {
 /// `FinalizeBatchRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FinalizeBatchRequest {
-    /// List of `FinalizeBatchItemRequest`; required.
     pub items: ::std::vec::Vec<FinalizeBatchItemRequest>,
 }
 /// `FinalizeBatchResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FinalizeBatchResponse {
-    /// Integer; required.
     pub failed: i64,
-    /// List of `FinalizeBatchItemResult`; required.
     pub results: ::std::vec::Vec<FinalizeBatchItemResult>,
-    /// Integer; required.
     pub succeeded: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// Request for finalize invoice operation.
@@ -300,7 +283,6 @@ pub struct FinalizeInvoiceRequest {
     /// Optional override for draft invoice channel before finalize
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_type: ::std::option::Option<FinalizeInvoiceRequestInvoiceType>,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub send_email: bool,
@@ -378,7 +360,6 @@ pub struct FinalizeInvoiceResponse {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub amount_due: ::std::string::String,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub email_sent: bool,
@@ -386,11 +367,8 @@ pub struct FinalizeInvoiceResponse {
     ///
     /// Format: `hashid`. Example: `"0123abcd"`.
     pub invoice_id: ::std::string::String,
-    /// Integer; required.
     pub item_count: i64,
-    /// String; required.
     pub status: ::std::string::String,
-    /// Boolean; required.
     pub success: bool,
 }
 /// Firewall availability for the node hosting a CVM.

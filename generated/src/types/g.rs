@@ -2,16 +2,13 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// `GetAppCvmsResponseItem`
 #[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum GetAppCvmsResponseItem {
-    /// A `CvmInfoV20260121`.
     CvmInfoV20260121(CvmInfoV20260121),
-    /// A `HostedCvm`.
     HostedCvm(HostedCvm),
     /// A body that fits none of the shapes above (the API is newer
     /// than this crate): the JSON as it came. The accessors still read
@@ -33,9 +30,7 @@ impl ::std::convert::From<HostedCvm> for GetAppCvmsResponseItem {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum GetAppDeviceAllowlistResponse {
-    /// A `DeviceAllowlistResponseV20260522`.
     V20260522(DeviceAllowlistResponseV20260522),
-    /// A `DeviceAllowlistResponse`.
     V20251028(DeviceAllowlistResponse),
     /// A body that fits none of the shapes above (the API is newer
     /// than this crate): the JSON as it came. The accessors still read
@@ -58,11 +53,8 @@ impl ::std::convert::From<DeviceAllowlistResponse> for GetAppDeviceAllowlistResp
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum GetAppInfoResponse {
-    /// A `DstackAppFullResponseV20260121`.
     FullResponseV20260121(DstackAppFullResponseV20260121),
-    /// A `DstackAppFullResponseV20251028`.
     FullResponseV20251028(DstackAppFullResponseV20251028),
-    /// A `DstackAppMinimalResponse`.
     MinimalResponse(DstackAppMinimalResponse),
     /// A body that fits none of the shapes above (the API is newer
     /// than this crate): the JSON as it came. The accessors still read
@@ -89,9 +81,7 @@ impl ::std::convert::From<DstackAppMinimalResponse> for GetAppInfoResponse {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum GetAppListResponse {
-    /// A `DstackAppListResponseV20260121`.
     V20260121(DstackAppListResponseV20260121),
-    /// A `DstackAppListResponseV20251028`.
     V20251028(DstackAppListResponseV20251028),
     /// A body that fits none of the shapes above (the API is newer
     /// than this crate): the JSON as it came. The accessors still read
@@ -113,9 +103,7 @@ impl ::std::convert::From<DstackAppListResponseV20251028> for GetAppListResponse
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum GetCurrentUserResponse {
-    /// A `CurrentUser`.
     CurrentUser(CurrentUser),
-    /// A `LegacyCurrentUser`.
     LegacyCurrentUser(LegacyCurrentUser),
     /// A body that fits none of the shapes above (the API is newer
     /// than this crate): the JSON as it came. The accessors still read
@@ -137,9 +125,7 @@ impl ::std::convert::From<LegacyCurrentUser> for GetCurrentUserResponse {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum GetCvmInfoResponse {
-    /// A `CvmInfoDetail`.
     CvmInfoDetail(CvmInfoDetail),
-    /// A `ManagementCvmBasicInfo`.
     ManagementCvmBasicInfo(ManagementCvmBasicInfo),
     /// A body that fits none of the shapes above (the API is newer
     /// than this crate): the JSON as it came. The accessors still read
@@ -161,9 +147,7 @@ impl ::std::convert::From<ManagementCvmBasicInfo> for GetCvmInfoResponse {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum GetCvmListResponse {
-    /// A `PaginatedCvmInfos`.
     CvmInfos(PaginatedCvmInfos),
-    /// A `PaginatedHostedCvms`.
     HostedCvms(PaginatedHostedCvms),
     /// A body that fits none of the shapes above (the API is newer
     /// than this crate): the JSON as it came. The accessors still read
@@ -194,10 +178,7 @@ pub struct GithubProfileImportRequest {
 /// GitHub username to import SSH keys from
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GithubProfileImportRequestGithubUsername(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct GithubProfileImportRequestGithubUsername(pub(super) ::std::string::String);
 impl ::std::ops::Deref for GithubProfileImportRequestGithubUsername {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -351,7 +332,6 @@ pub struct GpuAllocationStatusOut {
     /// Device state
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device: ::std::option::Option<GpuDeviceStateOut>,
-    /// `GpuInventoryStateOut`; required.
     pub inventory: GpuInventoryStateOut,
     /// Mismatch reason
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -364,24 +344,24 @@ pub struct GpuAllocationStatusOut {
 #[non_exhaustive]
 pub struct GpuAvailability {
     /// Whether there are public GPUs available
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub has_public_gpus: bool,
     /// Whether team has reserved GPU access
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub has_reserved_gpus: bool,
     /// Number of public GPUs available
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub public_gpu_count: i64,
     /// Number of reserved GPUs available to use
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub reserved_gpu_count: i64,
 }
 /// Request to check GPU availability for a workspace.
@@ -425,11 +405,9 @@ pub struct GpuAvailabilityCheckResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct GpuConfig {
-    /// String; optional.
     /// Default: `"listed"`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attach_mode: ::std::option::Option<::std::string::String>,
-    /// List of `GpuSpec`; required.
     pub gpus: ::std::vec::Vec<GpuSpec>,
 }
 /// Current CVM allocation for GPU.
@@ -463,9 +441,9 @@ pub struct GpuDeviceState {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub driver: ::std::option::Option<::std::string::String>,
     /// Device in use
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub in_use: bool,
     /// Power state (D0, D3)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -480,9 +458,9 @@ pub struct GpuDeviceState {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vfio_group: ::std::option::Option<i64>,
     /// VFIO group occupied
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub vfio_occupied: bool,
     /// PIDs using VFIO
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -495,19 +473,19 @@ pub struct GpuDeviceState {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuDeviceStateOut {
     /// CC mode
-    #[serde(default = "defaults::gpu_device_state_out_cc_mode")]
     ///
     /// Default: `"unknown"`.
+    #[serde(default = "defaults::gpu_device_state_out_cc_mode")]
     pub cc_mode: ::std::string::String,
     /// Driver name
-    #[serde(default = "defaults::gpu_device_state_out_driver")]
     ///
     /// Default: `"unknown"`.
+    #[serde(default = "defaults::gpu_device_state_out_driver")]
     pub driver: ::std::string::String,
     /// Device in use
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub in_use: bool,
     /// Device name
     pub name: ::std::string::String,
@@ -515,34 +493,34 @@ pub struct GpuDeviceStateOut {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pid: ::std::option::Option<i64>,
     /// Power state
-    #[serde(default = "defaults::gpu_device_state_out_power_state")]
     ///
     /// Default: `"unknown"`.
+    #[serde(default = "defaults::gpu_device_state_out_power_state")]
     pub power_state: ::std::string::String,
     /// PPCIe mode
-    #[serde(default = "defaults::gpu_device_state_out_ppcie_mode")]
     ///
     /// Default: `"unknown"`.
+    #[serde(default = "defaults::gpu_device_state_out_ppcie_mode")]
     pub ppcie_mode: ::std::string::String,
     /// Runtime status
-    #[serde(default = "defaults::gpu_device_state_out_runtime_status")]
     ///
     /// Default: `"unknown"`.
+    #[serde(default = "defaults::gpu_device_state_out_runtime_status")]
     pub runtime_status: ::std::string::String,
     /// PCI slot
     pub slot: ::std::string::String,
     /// Uptime in seconds
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub uptime: i64,
     /// VFIO group
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vfio_group: ::std::option::Option<i64>,
     /// VFIO occupied
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub vfio_occupied: bool,
     /// VFIO PIDs
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -564,10 +542,7 @@ pub struct GpuIdsRequest {
 pub struct GpuInventoryStateOut {
     /// Allocation timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub allocated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// `GpuAllocationStatus`; required.
     pub allocation_status: GpuAllocationStatus,
     /// Allocated CVM ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -591,24 +566,16 @@ pub struct GpuInventoryStateOut {
 /// GPU information for workspace GPUs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuItem {
-    /// String (date-time); required.
     pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String; required.
     pub allocation_status: ::std::string::String,
-    /// Integer; required.
     pub gpu_id: i64,
-    /// Integer; required.
     pub node_id: i64,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub product_id: ::std::string::String,
-    /// String; required.
     pub slot: ::std::string::String,
-    /// Integer; required.
     pub teepod_id: i64,
-    /// String; required.
     pub teepod_name: ::std::string::String,
 }
 /// Node context for GPU.
@@ -623,24 +590,18 @@ pub struct GpuNodeInfo {
 /// Response payload for GPU rental order creation (minimal info).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderCreateResponse {
-    /// String; required.
     pub created_at: ::std::string::String,
-    /// String; required.
     pub deployment_name: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^gord_.+`. Example: `"gord_0123abcd"`.
     pub id: GpuRentalOrderCreateResponseId,
-    /// `GpuRentalOrderStatus`; required.
     pub status: GpuRentalOrderStatus,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuRentalOrderCreateResponseId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct GpuRentalOrderCreateResponseId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for GpuRentalOrderCreateResponseId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -696,41 +657,29 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalOrderCreateResponseId {
 /// User-facing order history item. Does not expose admin-only decouple metadata.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderHistoryItem {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub activated_at: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agreed_hourly_rate: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cancelled_at: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed_at: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub created_at: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^gord_.+`. Example: `"gord_0123abcd"`.
     pub id: GpuRentalOrderHistoryItemId,
-    /// Integer; required.
     pub quantity: i64,
-    /// `GpuSkuHistoryResponse`; required.
     pub sku: GpuSkuHistoryResponse,
-    /// `GpuRentalOrderStatus`; required.
     pub status: GpuRentalOrderStatus,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_spent: ::std::option::Option<::std::string::String>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuRentalOrderHistoryItemId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct GpuRentalOrderHistoryItemId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for GpuRentalOrderHistoryItemId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -786,15 +735,10 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalOrderHistoryItemId {
 /// Paginated order history response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuRentalOrderHistoryResponse {
-    /// List of `GpuRentalOrderHistoryItem`; required.
     pub items: ::std::vec::Vec<GpuRentalOrderHistoryItem>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// GPU rental order with related metadata.
@@ -804,11 +748,10 @@ pub struct GpuRentalOrderItem {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub activated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// A monetary value with precise decimal arithmetic
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     ///
     /// Format: `decimal`. Example: `"19.99"`.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub agreed_hourly_rate: ::std::option::Option<::std::string::String>,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub allocation_count: i64,
@@ -824,29 +767,23 @@ pub struct GpuRentalOrderItem {
     /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decouple_internal_note: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decouple_reason: ::std::option::Option<::std::string::String>,
     /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub decoupled_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decoupled_by_email: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `hashid`. Example: `"0123abcd"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decoupled_by_user_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decoupled_by_username: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub deployment_name: ::std::string::String,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -860,53 +797,39 @@ pub struct GpuRentalOrderItem {
     ///
     /// Format: `hashid`. Example: `"0123abcd"`.
     pub id: ::std::string::String,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price_commitment_days: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price_hourly_rate: ::std::option::Option<::std::string::String>,
-    /// `GpuSkuPricingPlan`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price_plan: ::std::option::Option<GpuSkuPricingPlan>,
-    /// Integer; required.
     pub quantity: i64,
     /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub requested_start_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_code: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_display_name: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub sku_id: i64,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sku_min_rental_duration_hours: ::std::option::Option<i64>,
     /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub sku_price_id: ::std::option::Option<i64>,
-    /// `GpuRentalOrderStatus`; required.
     pub status: GpuRentalOrderStatus,
-    /// Integer; required.
     pub team_id: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
-    /// String (date-time); required.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Example: `"0123abcd"`.
     pub user_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_username: ::std::option::Option<::std::string::String>,
 }
@@ -916,22 +839,16 @@ pub struct GpuRentalOrderListResponse {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub agreed_hourly_rate: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub created_at: ::std::string::String,
-    /// List of `CvmAllocationResponse`; required.
     pub cvm_allocations: ::std::vec::Vec<CvmAllocationResponse>,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^gord_.+`. Example: `"gord_0123abcd"`.
     pub id: GpuRentalOrderListResponseId,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_name: ::std::option::Option<::std::string::String>,
-    /// `GpuSkuResponse`; required.
     pub sku: GpuSkuResponse,
-    /// `GpuRentalOrderStatus`; required.
     pub status: GpuRentalOrderStatus,
-    /// Integer; required.
     pub team_id: i64,
     /// A hashed identifier that maps to an internal database ID
     ///
@@ -941,10 +858,7 @@ pub struct GpuRentalOrderListResponse {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuRentalOrderListResponseId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct GpuRentalOrderListResponseId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for GpuRentalOrderListResponseId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1000,10 +914,7 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalOrderListResponseId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuRentalOrderListResponseUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct GpuRentalOrderListResponseUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for GpuRentalOrderListResponseUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1135,7 +1046,6 @@ pub struct GpuRentalOrderSummaryOut {
     /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub commitment_days: ::std::option::Option<i64>,
-    /// `OrderFinancialSummaryOut`; required.
     pub financial: OrderFinancialSummaryOut,
     /// `OrderMinimumPeriodOut`, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1150,7 +1060,6 @@ pub struct GpuRentalOrderSummaryOut {
     /// List of `RelatedTransactionOut`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub related_transactions: ::std::vec::Vec<RelatedTransactionOut>,
-    /// `OrderRunwayOut`; required.
     pub runway: OrderRunwayOut,
 }
 /// Request for GPU rental provisioning (before encryption).
@@ -1165,9 +1074,9 @@ pub struct GpuRentalProvisionRequest {
     /// Bounds: at least 1 characters.
     pub docker_compose_file: GpuRentalProvisionRequestDockerComposeFile,
     /// Prefer development OS images when matching resources
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub prefer_dev: bool,
     /// ID of the GPU SKU to rent
     pub sku_id: i64,
@@ -1175,10 +1084,7 @@ pub struct GpuRentalProvisionRequest {
 /// Name for the deployment
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuRentalProvisionRequestDeploymentName(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct GpuRentalProvisionRequestDeploymentName(pub(super) ::std::string::String);
 impl ::std::ops::Deref for GpuRentalProvisionRequestDeploymentName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1237,10 +1143,7 @@ impl<'de> ::serde::Deserialize<'de> for GpuRentalProvisionRequestDeploymentName 
 /// Docker Compose configuration
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuRentalProvisionRequestDockerComposeFile(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct GpuRentalProvisionRequestDockerComposeFile(pub(super) ::std::string::String);
 impl ::std::ops::Deref for GpuRentalProvisionRequestDockerComposeFile {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1333,10 +1236,7 @@ pub struct GpuSkuAllowedTeamsOut {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuSkuAllowedTeamsOutAllowedTeamIdsItem(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct GpuSkuAllowedTeamsOutAllowedTeamIdsItem(pub(super) ::std::string::String);
 impl ::std::ops::Deref for GpuSkuAllowedTeamsOutAllowedTeamIdsItem {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1397,7 +1297,6 @@ pub struct GpuSkuCreate {
     /// Optional descriptive text
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<u64>,
@@ -1415,7 +1314,6 @@ pub struct GpuSkuCreate {
     /// Instance type ID for CVM provisioning
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_active: bool,
@@ -1427,29 +1325,26 @@ pub struct GpuSkuCreate {
     ///
     /// Bounds: minimum 0.
     pub provisioning_time_hours: u64,
-    /// Integer, or null; optional.
     /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_gb: ::std::option::Option<u64>,
     /// Region where the SKU is available
     pub region: ::std::string::String,
     /// Time needed for restocking in hours
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restocking_time_hours: ::std::option::Option<u64>,
     /// Unique business identifier for the SKU
     pub sku_code: ::std::string::String,
     /// Available inventory quantity
-    #[serde(default)]
     ///
     /// Default: `0`. Bounds: minimum 0.
+    #[serde(default)]
     pub stock_quantity: u64,
-    /// Integer, or null; optional.
     /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<u64>,
-    /// Integer, or null; optional.
     /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vram_gb: ::std::option::Option<u64>,
@@ -1457,11 +1352,8 @@ pub struct GpuSkuCreate {
 /// Minimal SKU info for order history.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuHistoryResponse {
-    /// String; required.
     pub display_name: ::std::string::String,
-    /// Integer; required.
     pub gpu_count: i64,
-    /// String; required.
     pub gpu_model: ::std::string::String,
 }
 /// GPU SKU with hardware specs and pricing tiers.
@@ -1471,8 +1363,6 @@ pub struct GpuSkuOut {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub allowed_team_ids: ::std::vec::Vec<GpuSkuOutAllowedTeamIdsItem>,
     /// Creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// SKU description
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1516,8 +1406,6 @@ pub struct GpuSkuOut {
     /// Available inventory
     pub stock_quantity: i64,
     /// Last update timestamp
-    ///
-    /// Format: `date-time`.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// vCPU count
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1529,10 +1417,7 @@ pub struct GpuSkuOut {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct GpuSkuOutAllowedTeamIdsItem(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct GpuSkuOutAllowedTeamIdsItem(pub(super) ::std::string::String);
 impl ::std::ops::Deref for GpuSkuOutAllowedTeamIdsItem {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1589,22 +1474,19 @@ impl<'de> ::serde::Deserialize<'de> for GpuSkuOutAllowedTeamIdsItem {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuPriceCreate {
     /// Required commitment in days
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 1.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commitment_days: ::std::option::Option<::std::num::NonZeroU64>,
     /// Hourly rate (must be positive)
     pub hourly_rate: GpuSkuPriceCreateHourlyRate,
-    /// `GpuSkuPricingPlan`; required.
     pub plan: GpuSkuPricingPlan,
 }
 /// Hourly rate (must be positive)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GpuSkuPriceCreateHourlyRate {
-    /// A `f64`.
     Number(f64),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for GpuSkuPriceCreateHourlyRate {
@@ -1627,40 +1509,31 @@ pub struct GpuSkuPriceOut {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commitment_days: ::std::option::Option<i64>,
     /// Creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Hourly rate as decimal string
     pub hourly_rate: ::std::string::String,
     /// Price record ID
     pub id: i64,
-    /// `GpuSkuPricingPlan`; required.
     pub plan: GpuSkuPricingPlan,
     /// Last update timestamp
-    ///
-    /// Format: `date-time`.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// `GpuSkuPriceResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuPriceResponse {
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commitment_days: ::std::option::Option<i64>,
-    /// String; required.
     pub hourly_rate: ::std::string::String,
-    /// Integer; required.
     pub id: i64,
-    /// `GpuSkuPricingPlan`; required.
     pub plan: GpuSkuPricingPlan,
 }
 /// Input for updating a GPU SKU price tier.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct GpuSkuPriceUpdate {
     /// Update commitment period
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 1.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commitment_days: ::std::option::Option<::std::num::NonZeroU64>,
     /// Update hourly rate
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1673,9 +1546,7 @@ pub struct GpuSkuPriceUpdate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GpuSkuPriceUpdateHourlyRate {
-    /// A `f64`.
     Number(f64),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for GpuSkuPriceUpdateHourlyRate {
@@ -1751,104 +1622,73 @@ impl ::std::convert::TryFrom<::std::string::String> for GpuSkuPricingPlan {
 /// `GpuSkuResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GpuSkuResponse {
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<i64>,
-    /// String; required.
     pub display_name: ::std::string::String,
     /// JSON object; optional.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub extra_specs: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// Integer; required.
     pub gpu_count: i64,
-    /// String; required.
     pub gpu_model: ::std::string::String,
-    /// Integer; required.
     pub id: i64,
-    /// Integer; required.
     pub min_rental_duration_hours: i64,
-    /// List of `GpuSkuPriceResponse`; required.
     pub prices: ::std::vec::Vec<GpuSkuPriceResponse>,
-    /// Integer; required.
     pub provisioning_time_hours: i64,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_gb: ::std::option::Option<i64>,
-    /// String; required.
     pub region: ::std::string::String,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restocking_time_hours: ::std::option::Option<i64>,
-    /// String; required.
     pub sku_code: ::std::string::String,
-    /// Integer; required.
     pub stock_quantity: i64,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vram_gb: ::std::option::Option<i64>,
 }
 /// `GpuSkuUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct GpuSkuUpdate {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<u64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
-    /// JSON object, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_specs: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Integer, or null; optional.
     /// Bounds: minimum 1.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_count: ::std::option::Option<::std::num::NonZeroU64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_model: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_active: ::std::option::Option<bool>,
-    /// Integer, or null; optional.
     /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min_rental_duration_hours: ::std::option::Option<u64>,
-    /// Integer, or null; optional.
     /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provisioning_time_hours: ::std::option::Option<u64>,
-    /// Integer, or null; optional.
     /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_gb: ::std::option::Option<u64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restocking_time_hours: ::std::option::Option<u64>,
-    /// Integer, or null; optional.
     /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stock_quantity: ::std::option::Option<u64>,
-    /// Integer, or null; optional.
     /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<u64>,
-    /// Integer, or null; optional.
     /// Bounds: minimum 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vram_gb: ::std::option::Option<u64>,
@@ -1859,11 +1699,9 @@ pub struct GpuSkuUpdate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct GpuSpec {
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product_id: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub slot: ::std::string::String,
 }
 /// GPU inventory statistics.
@@ -1907,7 +1745,6 @@ pub struct GpuTeepodInfo {
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// Teepod name
     pub name: ::std::string::String,
-    /// `TeepodStatus`; required.
     pub status: TeepodStatus,
 }
 /// GPU currently in use by a VM or process.
@@ -1940,24 +1777,17 @@ pub struct GpusGpuModeInfoOut {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct GuestAgentInfo {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub device_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mr_aggregated: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mr_key_provider: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
 }
@@ -1965,11 +1795,8 @@ pub struct GuestAgentInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct GuestEvent {
-    /// String; required.
     pub body: ::std::string::String,
-    /// String; required.
     pub event: ::std::string::String,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub timestamp: i64,
@@ -2005,7 +1832,6 @@ crate::evolve::open_union! {
 }
 impl GithubProfileImportRequest {
     /// Creates a `GithubProfileImportRequest` from its required fields (`github_username`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         github_username: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
@@ -2016,7 +1842,6 @@ impl GithubProfileImportRequest {
 }
 impl GpuConfig {
     /// Creates a `GpuConfig` from its required fields (`gpus`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(gpus: impl ::std::convert::Into<::std::vec::Vec<GpuSpec>>) -> Self {
         Self {
             attach_mode: ::std::option::Option::None,
@@ -2035,7 +1860,6 @@ impl GpuConfig {
 }
 impl GpuSpec {
     /// Creates a `GpuSpec` from its required fields (`slot`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(slot: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             product_id: ::std::option::Option::None,
@@ -2146,7 +1970,6 @@ impl GetAppCvmsResponseItem {
     pub fn as_v20251028(&self) -> ::std::option::Option<&HostedCvm> {
         match self {
             Self::HostedCvm(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2154,7 +1977,6 @@ impl GetAppCvmsResponseItem {
     pub fn as_v20260121(&self) -> ::std::option::Option<&CvmInfoV20260121> {
         match self {
             Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2162,7 +1984,6 @@ impl GetAppCvmsResponseItem {
     pub fn as_v20260522(&self) -> ::std::option::Option<&CvmInfoV20260121> {
         match self {
             Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2170,7 +1991,6 @@ impl GetAppCvmsResponseItem {
     pub fn as_v20260623(&self) -> ::std::option::Option<&CvmInfoV20260121> {
         match self {
             Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2214,7 +2034,6 @@ impl GetAppDeviceAllowlistResponse {
     pub fn as_v20251028(&self) -> ::std::option::Option<&DeviceAllowlistResponse> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2222,7 +2041,6 @@ impl GetAppDeviceAllowlistResponse {
     pub fn as_v20260121(&self) -> ::std::option::Option<&DeviceAllowlistResponse> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2232,7 +2050,6 @@ impl GetAppDeviceAllowlistResponse {
     ) -> ::std::option::Option<&DeviceAllowlistResponseV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2242,7 +2059,6 @@ impl GetAppDeviceAllowlistResponse {
     ) -> ::std::option::Option<&DeviceAllowlistResponseV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2263,7 +2079,6 @@ impl GetAppInfoResponse {
     ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
         match self {
             Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2273,7 +2088,6 @@ impl GetAppInfoResponse {
     ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
         match self {
             Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2283,7 +2097,6 @@ impl GetAppInfoResponse {
     ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
         match self {
             Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2293,7 +2106,6 @@ impl GetAppInfoResponse {
     ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
         match self {
             Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2343,7 +2155,6 @@ impl GetAppListResponse {
     ) -> ::std::option::Option<&DstackAppListResponseV20251028> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2353,7 +2164,6 @@ impl GetAppListResponse {
     ) -> ::std::option::Option<&DstackAppListResponseV20260121> {
         match self {
             Self::V20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2363,7 +2173,6 @@ impl GetAppListResponse {
     ) -> ::std::option::Option<&DstackAppListResponseV20260121> {
         match self {
             Self::V20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2373,7 +2182,6 @@ impl GetAppListResponse {
     ) -> ::std::option::Option<&DstackAppListResponseV20260121> {
         match self {
             Self::V20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2383,7 +2191,6 @@ impl GetCurrentUserResponse {
     pub fn as_v20251028(&self) -> ::std::option::Option<&LegacyCurrentUser> {
         match self {
             Self::LegacyCurrentUser(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2391,7 +2198,6 @@ impl GetCurrentUserResponse {
     pub fn as_v20260121(&self) -> ::std::option::Option<&CurrentUser> {
         match self {
             Self::CurrentUser(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2399,7 +2205,6 @@ impl GetCurrentUserResponse {
     pub fn as_v20260522(&self) -> ::std::option::Option<&CurrentUser> {
         match self {
             Self::CurrentUser(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2407,7 +2212,6 @@ impl GetCurrentUserResponse {
     pub fn as_v20260623(&self) -> ::std::option::Option<&CurrentUser> {
         match self {
             Self::CurrentUser(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2493,7 +2297,6 @@ impl GetCvmInfoResponse {
     pub fn as_v20251028(&self) -> ::std::option::Option<&ManagementCvmBasicInfo> {
         match self {
             Self::ManagementCvmBasicInfo(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2501,7 +2304,6 @@ impl GetCvmInfoResponse {
     pub fn as_v20260121(&self) -> ::std::option::Option<&CvmInfoDetail> {
         match self {
             Self::CvmInfoDetail(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2509,7 +2311,6 @@ impl GetCvmInfoResponse {
     pub fn as_v20260522(&self) -> ::std::option::Option<&CvmInfoDetail> {
         match self {
             Self::CvmInfoDetail(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2517,7 +2318,6 @@ impl GetCvmInfoResponse {
     pub fn as_v20260623(&self) -> ::std::option::Option<&CvmInfoDetail> {
         match self {
             Self::CvmInfoDetail(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2565,7 +2365,6 @@ impl GetCvmListResponse {
     pub fn as_v20251028(&self) -> ::std::option::Option<&PaginatedHostedCvms> {
         match self {
             Self::HostedCvms(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2573,7 +2372,6 @@ impl GetCvmListResponse {
     pub fn as_v20260121(&self) -> ::std::option::Option<&PaginatedCvmInfos> {
         match self {
             Self::CvmInfos(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2581,7 +2379,6 @@ impl GetCvmListResponse {
     pub fn as_v20260522(&self) -> ::std::option::Option<&PaginatedCvmInfos> {
         match self {
             Self::CvmInfos(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -2589,7 +2386,6 @@ impl GetCvmListResponse {
     pub fn as_v20260623(&self) -> ::std::option::Option<&PaginatedCvmInfos> {
         match self {
             Self::CvmInfos(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }

@@ -2,74 +2,53 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// `HostedCvm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct HostedCvm {
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub allow_upgrade: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_period: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_address: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dapp_dashboard_url: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deployer_address: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_domain: ::std::option::Option<::std::string::String>,
-    /// `VmInfo`; required.
     pub hosted: VmInfo,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub in_progress: bool,
-    /// `KmsInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<KmsInfo>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub listed: bool,
-    /// `ManagedUser`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_user: ::std::option::Option<ManagedUser>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory: ::std::option::Option<i64>,
-    /// String; required.
     pub name: ::std::string::String,
-    /// `CvmNode`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node: ::std::option::Option<CvmNode>,
     /// A hashed identifier that maps to an internal database ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `hashid`. Bounds: pattern `^prj_.+`. Example: `"prj_0123abcd"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<HostedCvmProjectId>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_type: ::std::option::Option<::std::string::String>,
-    /// List of `CvmNetworkUrls`; required.
     pub public_urls: ::std::vec::Vec<CvmNetworkUrls>,
-    /// String; required.
     pub status: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub syslog_endpoint: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
 }
@@ -77,10 +56,7 @@ pub struct HostedCvm {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[non_exhaustive]
-pub struct HostedCvmProjectId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct HostedCvmProjectId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for HostedCvmProjectId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {

@@ -2,25 +2,20 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// Request to import items from a data source.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ImportItemsRequest {
     /// Override period end (defaults to invoice period)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub period_end: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Override period start (defaults to invoice period)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub period_start: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Replace existing items from same source
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub replace_existing: bool,
     /// Data source: cvm_usage (or usage), credit_consumed
     pub source: ::std::string::String,
@@ -28,52 +23,38 @@ pub struct ImportItemsRequest {
 /// Response for import items operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ImportItemsResponse {
-    /// Integer; required.
     pub imported_count: i64,
-    /// String; required.
     pub source: ::std::string::String,
-    /// Boolean; required.
     pub success: bool,
-    /// Number; required.
     pub total_amount: f64,
 }
 /// `InProgressOperation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InProgressOperation {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
     /// Hashed CVM ID
     pub cvm_id: ::std::string::String,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub duration_seconds: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub memory_mb: i64,
-    /// String; optional.
     /// Default: `""`.
     #[serde(default)]
     pub name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_type: ::std::option::Option<::std::string::String>,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// String; optional.
     /// Default: `""`.
     #[serde(default)]
     pub status: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub worker_acked_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
@@ -86,10 +67,8 @@ pub struct InProgressResponse {
     /// Identifies the background operation, for `get_operation_status`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// String; optional.
     /// Default: `"in_progress"`.
     #[serde(default = "defaults::in_progress_response_status")]
     pub status: ::std::string::String,
@@ -126,8 +105,6 @@ pub struct InstanceEventsInstanceEventResponse {
     /// 'pending' if only start event exists, 'completed' if end event received
     pub status: ::std::string::String,
     /// Event timestamp (end time if completed, start time if pending)
-    ///
-    /// Format: `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// `InstanceIdRefreshRequest`
@@ -137,40 +114,32 @@ pub struct InstanceEventsInstanceEventResponse {
 #[non_exhaustive]
 pub struct InstanceIdRefreshRequest {
     /// Preview changes without persisting
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dry_run: ::std::option::Option<bool>,
     /// Overwrite existing instance_id when different
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub overwrite: ::std::option::Option<bool>,
 }
 /// `InstanceIdRefreshResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct InstanceIdRefreshResult {
-    /// Integer; required.
     pub cvm_id: i64,
-    /// String; required.
     pub identifier: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_instance_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub old_instance_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
-    /// One of `"teepod_state"`, `"teepod_info"`, `"gateway"`, `"none"`; optional.
     /// Default: `"none"`.
     #[serde(default = "defaults::instance_id_refresh_result_source")]
     pub source: InstanceIdRefreshResultSource,
-    /// One of `"updated"`, `"unchanged"`, `"skipped"`, `"conflict"`, `"error"`; required.
     pub status: InstanceIdRefreshResultStatus,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub verified_with_gateway: bool,
@@ -220,24 +189,17 @@ pub enum InstanceIdRefreshResultStatus {
 pub struct InstanceIdRefreshResultV20260522 {
     /// The CVM's hashed id (`cvm_...`).
     pub cvm_id: ::std::string::String,
-    /// String; required.
     pub identifier: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_instance_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub old_instance_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
-    /// One of `"teepod_state"`, `"teepod_info"`, `"gateway"`, `"none"`; optional.
     /// Default: `"none"`.
     #[serde(default = "defaults::instance_id_refresh_result_v20260522_source")]
     pub source: InstanceIdRefreshResultV20260522Source,
-    /// One of `"updated"`, `"unchanged"`, `"skipped"`, `"conflict"`, `"error"`; required.
     pub status: InstanceIdRefreshResultV20260522Status,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub verified_with_gateway: bool,
@@ -296,7 +258,6 @@ pub struct InstanceTypeBreakdown {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub compute_estimated: ::std::string::String,
-    /// Integer; required.
     pub cvm_count: i64,
     /// Instance type family (cpu, gpu, etc.)
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -311,7 +272,6 @@ pub struct InstanceTypeBreakdown {
     pub instance_type_name: ::std::string::String,
     /// Percentage of total cost
     pub percentage: ::std::string::String,
-    /// String; required.
     pub running_hours: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
@@ -327,9 +287,9 @@ pub struct InstanceTypeBreakdown {
 #[non_exhaustive]
 pub struct InstanceTypePublic {
     /// Default disk size in GB
-    #[serde(default = "defaults::default_u64::<i64, 20>")]
     ///
     /// Default: `20`.
+    #[serde(default = "defaults::default_u64::<i64, 20>")]
     pub default_disk_size_gb: i64,
     /// Type description
     pub description: ::std::string::String,
@@ -355,15 +315,10 @@ pub struct InstanceTypeResourceItem {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub running_count: i64,
-    /// Integer; required.
     pub running_disk_gb: i64,
-    /// Integer; required.
     pub running_memory_mb: i64,
-    /// Integer; required.
     pub running_vcpu: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub spec_gpu_count: i64,
@@ -373,22 +328,18 @@ pub struct InstanceTypeResourceItem {
     /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub spec_vcpu: ::std::option::Option<i64>,
-    /// Integer; required.
     pub total_count: i64,
-    /// Integer; required.
     pub total_disk_gb: i64,
-    /// Integer; required.
     pub total_memory_mb: i64,
-    /// Integer; required.
     pub total_vcpu: i64,
 }
 /// Instance type for admin interface.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InstanceTypeResponse {
     /// Default disk size in GB
-    #[serde(default = "defaults::default_u64::<i64, 20>")]
     ///
     /// Default: `20`.
+    #[serde(default = "defaults::default_u64::<i64, 20>")]
     pub default_disk_size_gb: i64,
     /// Description
     pub description: ::std::string::String,
@@ -403,9 +354,9 @@ pub struct InstanceTypeResponse {
     /// Hourly rate in USD
     pub hourly_rate: ::std::string::String,
     /// Enable hugepages
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub hugepages: bool,
     /// Instance type ID (e.g., 'tdx.small')
     pub id: ::std::string::String,
@@ -414,9 +365,9 @@ pub struct InstanceTypeResponse {
     /// Display name
     pub name: ::std::string::String,
     /// Enable NUMA pinning
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub pin_numa: bool,
     /// Publicly visible
     pub public: bool,
@@ -425,9 +376,9 @@ pub struct InstanceTypeResponse {
     /// Requires GPU CC mode
     pub requires_gpu_cc_mode: bool,
     /// GPU count
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub requires_gpu_count: i64,
     /// vCPU count
     pub vcpu: i64,
@@ -459,8 +410,6 @@ pub struct InvitationDetailResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Invitation expiration timestamp
-    ///
-    /// Format: `date-time`.
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Email of the inviter
     pub inviter_email: ::std::string::String,
@@ -480,15 +429,11 @@ pub struct InvitationDetailResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvitationResponse {
     /// Invitation creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Invitee email; null for shareable links
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Invitation expiration timestamp
-    ///
-    /// Format: `date-time`.
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Invitation ID
     pub id: i64,
@@ -517,8 +462,6 @@ pub struct InvoiceDetailResponse {
     /// True if invoice is open and payable
     pub can_pay_with_credits: bool,
     /// Invoice creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Stripe payment page URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -532,12 +475,8 @@ pub struct InvoiceDetailResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method: ::std::option::Option<::std::string::String>,
     /// Billing period end date
-    ///
-    /// Format: `date-time`.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Billing period start date
-    ///
-    /// Format: `date-time`.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Status: open, paid, uncollectible
     pub status: ::std::string::String,
@@ -556,21 +495,19 @@ pub struct InvoiceItem {
     /// Format: `decimal`. Example: `"19.99"`.
     pub amount_due: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     ///
     /// Format: `decimal`. Example: `"19.99"`.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub amount_paid: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     ///
     /// Format: `decimal`. Example: `"19.99"`.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub amount_remaining: ::std::option::Option<::std::string::String>,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub charge_id: ::std::option::Option<::std::string::String>,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer; required.
     pub credit_id: i64,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -585,16 +522,11 @@ pub struct InvoiceItem {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub payment_intent_id: ::std::option::Option<::std::string::String>,
-    /// String (date-time); required.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String (date-time); required.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String; required.
     pub status: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_invoice_id: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
@@ -605,18 +537,15 @@ pub struct InvoiceItem {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// A hashed identifier that maps to an internal database ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<InvoiceItemUserId>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct InvoiceItemId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct InvoiceItemId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for InvoiceItemId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -673,45 +602,35 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceItemId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvoiceItemOut {
     /// A monetary value with precise decimal arithmetic
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `decimal`. Example: `"19.99"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub adjusted_cost: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub cost: ::std::string::String,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String; required.
     pub description: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Example: `"0123abcd"`.
     pub id: ::std::string::String,
-    /// String; required.
     pub instance_id: ::std::string::String,
-    /// String; required.
     pub instance_name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Example: `"0123abcd"`.
     pub invoice_id: ::std::string::String,
-    /// Boolean; required.
     pub is_manual: bool,
-    /// Integer; required.
     pub record_count: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// String; optional.
     /// Default: `"usage"`.
     #[serde(default = "defaults::invoice_item_out_source")]
     pub source: ::std::string::String,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
@@ -736,10 +655,7 @@ pub struct InvoiceItemResponse {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct InvoiceItemTeamId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct InvoiceItemTeamId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for InvoiceItemTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -795,10 +711,7 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceItemTeamId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct InvoiceItemUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct InvoiceItemUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for InvoiceItemUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -863,8 +776,6 @@ pub struct InvoiceListItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount_remaining: ::std::option::Option<f64>,
     /// Invoice creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Stripe payment page URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -878,12 +789,8 @@ pub struct InvoiceListItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method: ::std::option::Option<::std::string::String>,
     /// Billing period end date
-    ///
-    /// Format: `date-time`.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Billing period start date
-    ///
-    /// Format: `date-time`.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Status: open, paid, uncollectible
     pub status: ::std::string::String,
@@ -905,29 +812,25 @@ pub struct InvoiceWithRelations {
     /// Format: `decimal`. Example: `"19.99"`.
     pub amount_due: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     ///
     /// Format: `decimal`. Example: `"19.99"`.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub amount_paid: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     ///
     /// Format: `decimal`. Example: `"19.99"`.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub amount_remaining: ::std::option::Option<::std::string::String>,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub charge_id: ::std::option::Option<::std::string::String>,
-    /// JSON object, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_outcome: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_status: ::std::option::Option<::std::string::String>,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer; required.
     pub credit_id: i64,
     /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -945,43 +848,30 @@ pub struct InvoiceWithRelations {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub payment_intent_id: ::std::option::Option<::std::string::String>,
-    /// String (date-time); required.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String (date-time); required.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String; required.
     pub status: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_invoice_id: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub team_id: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
     /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_username: ::std::option::Option<::std::string::String>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct InvoiceWithRelationsId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct InvoiceWithRelationsId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for InvoiceWithRelationsId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1037,9 +927,7 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceWithRelationsId {
 /// `InvoicesPaginatedInvoices`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InvoicesPaginatedInvoices {
-    /// List of `InvoiceWithRelations`; required.
     pub items: ::std::vec::Vec<InvoiceWithRelations>,
-    /// Integer; required.
     pub total: i64,
 }
 /// `IsAllowedRequest`
@@ -1049,43 +937,34 @@ pub struct InvoicesPaginatedInvoices {
 #[non_exhaustive]
 pub struct IsAllowedRequest {
     /// Override compose hash to check
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
     /// Override device_id directly
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
     /// Override node (resolves device_id)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
 }
 /// `IsAllowedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct IsAllowedResponse {
-    /// Boolean; required.
     pub allow_any_device: bool,
-    /// String; required.
     pub app_contract_address: ::std::string::String,
-    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// Boolean; required.
     pub compose_hash_allowed: bool,
-    /// Integer; required.
     pub cvm_id: i64,
-    /// String; required.
     pub device_id: ::std::string::String,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id_allowed: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub is_allowed: bool,
 }
 crate::evolve::open_enum! {
@@ -1107,7 +986,6 @@ crate::evolve::open_enum! {
 }
 impl InstanceIdRefreshRequest {
     /// Creates a `InstanceIdRefreshRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             dry_run: ::std::option::Option::None,
@@ -1129,7 +1007,6 @@ impl InstanceIdRefreshRequest {
 }
 impl IsAllowedRequest {
     /// Creates a `IsAllowedRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             compose_hash: ::std::option::Option::None,

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// A KMS contract: a group of equivalent KMS node replicas sharing one root key (Python SDK `KmsContract`; API versions from 2026-06-23).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -11,7 +10,6 @@ pub struct KmsContract {
     /// A verification anchor.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ca_pubkey: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub chain_id: i64,
     /// The on-chain address for an Ethereum or Base KMS, or `phala` for the off-chain Phala KMS (whose `chain_id` is 0).
     pub contract_address: ::std::string::String,
@@ -20,10 +18,8 @@ pub struct KmsContract {
     /// A verification anchor.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub k256_pubkey: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub node_count: i64,
     /// The key to look it up by.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -37,49 +33,38 @@ pub struct KmsContractCreate {
     /// On-chain contract address
     pub contract_address: ::std::string::String,
     /// Enable contract immediately
-    #[serde(default = "defaults::default_bool::<true>")]
     ///
     /// Default: `true`.
+    #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
 }
 /// One page of the KMS contracts (Python SDK `ListKmsContractsResponse`; API versions from 2026-06-23).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct KmsContractList {
-    /// List of `KmsContract`; required.
     pub items: ::std::vec::Vec<KmsContract>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// One KMS node under a contract, with its RPC URL (Python SDK `KmsContractNode`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct KmsContractNode {
-    /// String; required.
     pub id: ::std::string::String,
-    /// String; required.
     pub kms_type: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
     /// The node's RPC URL.
     pub url: ::std::string::String,
-    /// String; required.
     pub version: ::std::string::String,
 }
 /// The KMS nodes (replicas) under one KMS contract (Python SDK `ListKmsContractNodesResponse`; API versions from 2026-06-23).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct KmsContractNodeList {
-    /// List of `KmsContractNode`; required.
     pub items: ::std::vec::Vec<KmsContractNode>,
-    /// Integer; required.
     pub total: i64,
 }
 /// KMS contract configuration for on-chain key management.
@@ -90,16 +75,12 @@ pub struct KmsContractOut {
     /// On-chain contract address
     pub contract_address: ::std::string::String,
     /// Creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Whether contract is active
     pub enabled: bool,
     /// Internal contract ID
     pub id: i64,
     /// Last update timestamp
-    ///
-    /// Format: `date-time`.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// Input for updating a KMS contract.
@@ -117,8 +98,6 @@ pub struct KmsContractWithNodesOut {
     /// On-chain contract address
     pub contract_address: ::std::string::String,
     /// Creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Whether contract is active
     pub enabled: bool,
@@ -129,8 +108,6 @@ pub struct KmsContractWithNodesOut {
     /// KMS nodes using this contract
     pub nodes: ::std::vec::Vec<KmsNodeOut>,
     /// Last update timestamp
-    ///
-    /// Format: `date-time`.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// Input for creating a KMS node.
@@ -211,10 +188,7 @@ pub struct KmsInfo {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[non_exhaustive]
-pub struct KmsInfoId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct KmsInfoId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for KmsInfoId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -271,27 +245,18 @@ impl<'de> ::serde::Deserialize<'de> for KmsInfoId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct KmsInspectResponse {
-    /// String; required.
     pub db_version: ::std::string::String,
-    /// String; required.
     pub endpoint: ::std::string::String,
-    /// `GuestAgentInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub guest_agent: ::std::option::Option<GuestAgentInfo>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub guest_agent_error: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub id: ::std::string::String,
-    /// String; required.
     pub kms_type: ::std::string::String,
-    /// `OnChainInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain: ::std::option::Option<OnChainInfo>,
-    /// `KmsRpcInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rpc: ::std::option::Option<KmsRpcInfo>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rpc_error: ::std::option::Option<::std::string::String>,
     /// String, or null; required.
@@ -305,23 +270,16 @@ pub struct KmsInspectResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct KmsListResponse {
-    /// List of `KmsInfo`; required.
     pub items: ::std::vec::Vec<KmsInfo>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// KMS node configuration with gateway settings.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsNodeOut {
     /// Creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// KMS RPC endpoint URL
     pub endpoint: ::std::string::String,
@@ -346,7 +304,6 @@ pub struct KmsNodeOut {
     pub id: KmsNodeOutId,
     /// Whether this is a development node
     pub is_dev: bool,
-    /// `KmsType`; required.
     pub kms_type: KmsType,
     /// Human-readable identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -357,10 +314,7 @@ pub struct KmsNodeOut {
 /// KMS node ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct KmsNodeOutId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct KmsNodeOutId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for KmsNodeOutId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -417,9 +371,9 @@ impl<'de> ::serde::Deserialize<'de> for KmsNodeOutId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsOsImageRelationCreate {
     /// Enable the relationship
-    #[serde(default = "defaults::default_bool::<true>")]
     ///
     /// Default: `true`.
+    #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
     /// OS image ID to allow
     pub os_image_id: i64,
@@ -428,8 +382,6 @@ pub struct KmsOsImageRelationCreate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsOsImageRelationOut {
     /// Creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Whether relation is enabled
     pub enabled: bool,
@@ -482,8 +434,6 @@ pub struct KmsOut {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
     /// Creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// KMS RPC endpoint URL
     pub endpoint: ::std::string::String,
@@ -520,7 +470,6 @@ pub struct KmsOut {
     /// KMS guest agent endpoint for attestation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_guest_agent_endpoint: ::std::option::Option<::std::string::String>,
-    /// `KmsType`; required.
     pub kms_type: KmsType,
     /// Associated physical node ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -534,10 +483,7 @@ pub struct KmsOut {
 /// KMS node ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct KmsOutId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct KmsOutId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for KmsOutId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -594,17 +540,12 @@ impl<'de> ::serde::Deserialize<'de> for KmsOutId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct KmsRpcInfo {
-    /// `BootstrapInfoOut`; required.
     pub bootstrap_info: BootstrapInfoOut,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub is_dev: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_address: ::std::option::Option<::std::string::String>,
     /// Real-time version from x-app-version header
@@ -616,8 +557,6 @@ pub struct KmsRpcInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct KmsSearchResult {
     /// Creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// KMS RPC endpoint URL
     pub endpoint: ::std::string::String,
@@ -635,10 +574,7 @@ pub struct KmsSearchResult {
 /// KMS node ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct KmsSearchResultId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct KmsSearchResultId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for KmsSearchResultId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -716,10 +652,7 @@ pub struct KmsSyncResult {
 /// KMS node ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct KmsSyncResultId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct KmsSyncResultId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for KmsSyncResultId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -854,10 +787,7 @@ pub struct KmsWithSupportedOsImage {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[non_exhaustive]
-pub struct KmsWithSupportedOsImageId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct KmsWithSupportedOsImageId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for KmsWithSupportedOsImageId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {

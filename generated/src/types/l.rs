@@ -2,25 +2,17 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// The authenticated user in API version 2025-10-28's flat shape (Python SDK `CurrentUserV20251028`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct LegacyCurrentUser {
-    /// String; required.
     pub avatar: ::std::string::String,
-    /// Number; required.
     pub credits: f64,
-    /// String; required.
     pub email: ::std::string::String,
-    /// Number; required.
     pub granted_credits: f64,
-    /// String; required.
     pub team_name: ::std::string::String,
-    /// String; required.
     pub team_tier: ::std::string::String,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// `ListCvmsResponseItem`
@@ -28,9 +20,7 @@ pub struct LegacyCurrentUser {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ListCvmsResponseItem {
-    /// A `CvmInfoV20260121`.
     CvmInfoV20260121(CvmInfoV20260121),
-    /// A `HostedCvm`.
     HostedCvm(HostedCvm),
     /// A body that fits none of the shapes above (the API is newer
     /// than this crate): the JSON as it came. The accessors still read
@@ -58,32 +48,23 @@ pub struct ListReservedGpusResponse {
 /// `LoginForAccessTokenBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LoginForAccessTokenBody {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     /// Bounds: pattern `^password$`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub grant_type: ::std::option::Option<LoginForAccessTokenBodyGrantType>,
-    /// String; required.
     pub password: ::std::string::String,
-    /// String; optional.
     /// Default: `""`.
     #[serde(default)]
     pub scope: ::std::string::String,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// `LoginForAccessTokenBodyGrantType`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct LoginForAccessTokenBodyGrantType(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct LoginForAccessTokenBodyGrantType(pub(super) ::std::string::String);
 impl ::std::ops::Deref for LoginForAccessTokenBodyGrantType {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -140,25 +121,18 @@ impl<'de> ::serde::Deserialize<'de> for LoginForAccessTokenBodyGrantType {
 /// `LoginRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LoginRequest {
-    /// String; required.
     pub password: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
-    /// String; required.
     /// Bounds: at most 254 characters.
     pub username: LoginRequestUsername,
 }
 /// `LoginRequestUsername`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct LoginRequestUsername(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct LoginRequestUsername(pub(super) ::std::string::String);
 impl ::std::ops::Deref for LoginRequestUsername {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -212,35 +186,25 @@ impl<'de> ::serde::Deserialize<'de> for LoginRequestUsername {
 /// `LoginWithCookieBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LoginWithCookieBody {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     /// Bounds: pattern `^password$`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub grant_type: ::std::option::Option<LoginWithCookieBodyGrantType>,
-    /// String; required.
     pub password: ::std::string::String,
-    /// String; optional.
     /// Default: `""`.
     #[serde(default)]
     pub scope: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// `LoginWithCookieBodyGrantType`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct LoginWithCookieBodyGrantType(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct LoginWithCookieBodyGrantType(pub(super) ::std::string::String);
 impl ::std::ops::Deref for LoginWithCookieBodyGrantType {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -376,7 +340,6 @@ impl ListCvmsResponseItem {
     pub fn as_v20251028(&self) -> ::std::option::Option<&HostedCvm> {
         match self {
             Self::HostedCvm(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -384,7 +347,6 @@ impl ListCvmsResponseItem {
     pub fn as_v20260121(&self) -> ::std::option::Option<&CvmInfoV20260121> {
         match self {
             Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -392,7 +354,6 @@ impl ListCvmsResponseItem {
     pub fn as_v20260522(&self) -> ::std::option::Option<&CvmInfoV20260121> {
         match self {
             Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -400,7 +361,6 @@ impl ListCvmsResponseItem {
     pub fn as_v20260623(&self) -> ::std::option::Option<&CvmInfoV20260121> {
         match self {
             Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// CVM hardware configuration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -21,9 +20,7 @@ pub struct MachineInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct ManagedUser {
-    /// Integer; required.
     pub id: i64,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// Detailed CVM information returned by GET /cvms/{cvm_id}.
@@ -55,9 +52,9 @@ pub struct ManagementCvmBasicInfo {
     /// Internal CVM database ID
     pub id: i64,
     /// True if an operation is currently executing
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub in_progress: bool,
     /// Public instance identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -69,18 +66,18 @@ pub struct ManagementCvmBasicInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<KmsInfo>,
     /// True if publicly listed
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub listed: bool,
     /// Allocated memory in MB
     pub memory: i64,
     /// RFC 1123 compliant CVM name
     pub name: ::std::string::String,
     /// Associated project ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `hashid`. Example: `"0123abcd"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Project provision type
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -96,8 +93,6 @@ pub struct ManagementCvmBasicInfo {
     pub public_urls: ::std::option::Option<::std::vec::Vec<CvmNetworkUrls>>,
     /// Auto-delete timestamp (UTC)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub scheduled_delete_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -135,9 +130,7 @@ pub struct ManualDebtRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ManualDebtRequestAmount {
-    /// A `f64`.
     Number(f64),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for ManualDebtRequestAmount {
@@ -156,10 +149,7 @@ impl ::std::convert::From<f64> for ManualDebtRequestAmount {
 /// Reason for creating debt (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ManualDebtRequestReason(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ManualDebtRequestReason(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ManualDebtRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -233,10 +223,7 @@ pub struct ManualDebtResponse {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ManualDebtResponseTransactionId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ManualDebtResponseTransactionId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ManualDebtResponseTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -306,9 +293,7 @@ pub struct ManualSettlementRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ManualSettlementRequestAmount {
-    /// A `f64`.
     Number(f64),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for ManualSettlementRequestAmount {
@@ -327,10 +312,7 @@ impl ::std::convert::From<f64> for ManualSettlementRequestAmount {
 /// Audit trail reason
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ManualSettlementRequestReason(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ManualSettlementRequestReason(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ManualSettlementRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -396,10 +378,7 @@ pub struct ManualSettlementResponse {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ManualSettlementResponseTransactionId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ManualSettlementResponseTransactionId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ManualSettlementResponseTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -461,9 +440,9 @@ pub struct MarkPaidRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
     /// Payment method: credit_balance, manual, or other custom value
-    #[serde(default = "defaults::mark_paid_request_payment_method")]
     ///
     /// Default: `"credit_balance"`.
+    #[serde(default = "defaults::mark_paid_request_payment_method")]
     pub payment_method: ::std::string::String,
 }
 impl ::std::default::Default for MarkPaidRequest {
@@ -505,24 +484,18 @@ pub struct MemberPreview {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// String (date-time); required.
     pub joined_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String; required.
     pub role: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: MemberPreviewUserId,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct MemberPreviewUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct MemberPreviewUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for MemberPreviewUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -618,9 +591,7 @@ pub struct MeteredUsageResponse {
 /// Monthly invoice summary item for reconciliation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlyInvoiceSummaryItem {
-    /// Integer; required.
     pub invoice_count: i64,
-    /// String; required.
     pub month: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
@@ -638,27 +609,22 @@ pub struct MonthlySpending {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub disk: ::std::string::String,
-    /// String (date); required.
     pub month: ::chrono::naive::NaiveDate,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub total: ::std::string::String,
-    /// Number; required.
     pub usage_hours: f64,
 }
 /// Monthly transaction summary item for reconciliation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlyTransactionSummaryItem {
-    /// String; required.
     pub month: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub total_amount: ::std::string::String,
-    /// Integer; required.
     pub transaction_count: i64,
-    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
@@ -673,31 +639,26 @@ pub struct MonthlyUsageItem {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub disk_cost: ::std::string::String,
-    /// String (date); required.
     pub month: ::chrono::naive::NaiveDate,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub total_cost: ::std::string::String,
-    /// Number; required.
     pub usage_hours: f64,
 }
 /// Monthly usage response with list of monthly items.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlyUsageResponse {
-    /// List of `MonthlyUsageItem`; required.
     pub items: ::std::vec::Vec<MonthlyUsageItem>,
 }
 /// Monthly usage summary item for reconciliation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MonthlyUsageSummaryItem {
-    /// String; required.
     pub month: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub total_cost: ::std::string::String,
-    /// Number; required.
     pub usage_hours: f64,
 }
 impl ::std::fmt::Display for ManualDebtRequestReason {

@@ -2,24 +2,19 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// Single port mapping rule returned from VMM network config.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct NetworkConfigPortMappingEntry {
-    /// String; optional.
     /// Default: `""`.
     #[serde(default)]
     pub host_address: ::std::string::String,
-    /// Integer; required.
     /// Bounds: minimum 1, maximum 65535.
     pub host_port: ::std::num::NonZeroU64,
-    /// String; optional.
     /// Default: `"tcp"`. Bounds: pattern `^(tcp|udp)$`.
     #[serde(default = "defaults::network_config_port_mapping_entry_protocol")]
     pub protocol: NetworkConfigPortMappingEntryProtocol,
-    /// Integer; required.
     /// Bounds: minimum 1, maximum 65535.
     pub vm_port: ::std::num::NonZeroU64,
 }
@@ -27,10 +22,7 @@ pub struct NetworkConfigPortMappingEntry {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[non_exhaustive]
-pub struct NetworkConfigPortMappingEntryProtocol(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct NetworkConfigPortMappingEntryProtocol(pub(super) ::std::string::String);
 impl ::std::ops::Deref for NetworkConfigPortMappingEntryProtocol {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -127,17 +119,17 @@ pub struct NodeCreate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
     /// Total disk in GB
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<u64>,
     /// Intel TDX FMSPC value
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fmspc: ::std::option::Option<::std::string::String>,
     /// Total RAM in MB
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_total_mb: ::std::option::Option<u64>,
     /// Unique node name
     ///
@@ -147,31 +139,28 @@ pub struct NodeCreate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppid: ::std::option::Option<::std::string::String>,
     /// Physical CPU cores
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub processor_count: ::std::option::Option<u64>,
     /// Region code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
     /// TDX key IDs (max concurrent CVMs)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tdx_keyids: ::std::option::Option<u64>,
     /// vCPU multiplier from physical cores
-    #[serde(default = "defaults::node_create_vcpu_factor")]
     ///
     /// Default: `1.0`. Bounds: greater than 0.
+    #[serde(default = "defaults::node_create_vcpu_factor")]
     pub vcpu_factor: f64,
 }
 /// Unique node name
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct NodeCreateName(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct NodeCreateName(pub(super) ::std::string::String);
 impl ::std::ops::Deref for NodeCreateName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -306,8 +295,6 @@ pub struct NodeOut {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_model_name: ::std::option::Option<::std::string::String>,
     /// Creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Hardware device identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -337,16 +324,14 @@ pub struct NodeOut {
     /// Available TDX key IDs (max concurrent CVMs)
     pub tdx_keyids: i64,
     /// Active teepods on this node
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub teepod_count: i64,
     /// Teepods on this node
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub teepods: ::std::vec::Vec<TeepodWithStats>,
     /// Last update timestamp
-    ///
-    /// Format: `date-time`.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Multiplier for vCPU allocation from cores
     pub vcpu_factor: f64,
@@ -354,15 +339,10 @@ pub struct NodeOut {
 /// `NodeOutagesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeOutagesResponse {
-    /// Integer; required.
     pub days: i64,
-    /// List of `OutageItem`; required.
     pub items: ::std::vec::Vec<OutageItem>,
-    /// Integer; required.
     pub node_id: i64,
-    /// Integer; required.
     pub total_downtime_minutes: i64,
-    /// Integer; required.
     pub total_outages: i64,
 }
 /// TEE node provider info.
@@ -477,17 +457,13 @@ pub struct NodeResourceLimits {
 /// Traffic stats for a single SNI.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeSniTrafficItem {
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub connections: i64,
-    /// String; required.
     pub sni: ::std::string::String,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub total_bytes: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub zero_bytes: i64,
@@ -495,29 +471,22 @@ pub struct NodeSniTrafficItem {
 /// Filesystem storage stats.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NodeStorageInfo {
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avail_kb: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filesystem: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mount_point: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size_kb: ::std::option::Option<i64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub use_percentage: ::std::option::Option<i64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub used_kb: ::std::option::Option<i64>,
 }
 /// Per-VM storage list for a node, sorted by size desc.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeStorageListResponse {
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub available: bool,
@@ -530,15 +499,12 @@ pub struct NodeStorageListResponse {
 /// Storage usage for a single VM from agent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeStorageVmItem {
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub exists: bool,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub size_bytes: u64,
-    /// String; required.
     pub vm_uuid: ::std::string::String,
 }
 /// System info from node agent including MKTME and storage.
@@ -546,45 +512,35 @@ pub struct NodeStorageVmItem {
 pub struct NodeSystemInfoResponse {
     /// Whether agent returned system info
     pub available: bool,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_count: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_microcode_version: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_model: ::std::option::Option<::std::string::String>,
     /// Data dir size in TiB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data_dir_tib: ::std::option::Option<f64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lscpu_model_name: ::std::option::Option<::std::string::String>,
     /// Total memory in GiB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_gib: ::std::option::Option<f64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mk_tme_max_keys: ::std::option::Option<i64>,
     /// Node name
     pub node_name: ::std::string::String,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub num_tdx_keyids: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu_package: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu_path: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu_version: ::std::option::Option<::std::string::String>,
     /// Filesystem storage stats
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage: ::std::option::Option<NodeStorageInfo>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unavailable_reason: ::std::option::Option<::std::string::String>,
 }
@@ -592,9 +548,9 @@ pub struct NodeSystemInfoResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NodeTeescopeCapabilities {
     /// Whether firewall management is supported
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub firewall: bool,
     /// teescope-netd version
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -608,7 +564,6 @@ pub struct NodeTeescopeInfoResponse {
     pub api_endpoint: ::std::option::Option<::std::string::String>,
     /// Whether teescope is reachable
     pub available: bool,
-    /// `NodeTeescopeCapabilities`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub capabilities: ::std::option::Option<NodeTeescopeCapabilities>,
     /// Node name
@@ -623,7 +578,6 @@ pub struct NodeTeescopeInfoResponse {
 /// Top SNIs by traffic for a node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeTopSnIsResponse {
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub available: bool,
@@ -632,7 +586,6 @@ pub struct NodeTopSnIsResponse {
     /// List of `NodeSniTrafficItem`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub snis: ::std::vec::Vec<NodeSniTrafficItem>,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub total_count: i64,
@@ -650,52 +603,49 @@ pub struct NodeUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
     /// Update disk in GB
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size_gb: ::std::option::Option<u64>,
     /// Update FMSPC value
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fmspc: ::std::option::Option<::std::string::String>,
     /// Update RAM in MB
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_total_mb: ::std::option::Option<u64>,
     /// Update node name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: at least 1 characters.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<NodeUpdateName>,
     /// Update Platform Provisioning ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppid: ::std::option::Option<::std::string::String>,
     /// Update CPU cores
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub processor_count: ::std::option::Option<u64>,
     /// Update region code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
     /// Update TDX key IDs
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tdx_keyids: ::std::option::Option<u64>,
     /// Update vCPU multiplier
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: greater than 0.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu_factor: ::std::option::Option<f64>,
 }
 /// Update node name
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct NodeUpdateName(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct NodeUpdateName(pub(super) ::std::string::String);
 impl ::std::ops::Deref for NodeUpdateName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -749,28 +699,24 @@ impl<'de> ::serde::Deserialize<'de> for NodeUpdateName {
 /// Combined VM data for a node.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeVMsResponse {
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub available: bool,
     /// Node name
     pub node_name: ::std::string::String,
-    /// Integer; optional.
     /// Default: `1`.
     #[serde(default = "defaults::default_u64::<i64, 1>")]
     pub page: i64,
-    /// Integer; optional.
     /// Default: `50`.
     #[serde(default = "defaults::default_u64::<i64, 50>")]
     pub page_size: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub pages: i64,
     /// Total matching VMs
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub total: i64,
     /// List of `NodeVmItem`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -779,27 +725,21 @@ pub struct NodeVMsResponse {
 /// Egress traffic stats for a VM.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeVmEgressInfo {
-    /// Number; optional.
     /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::node_vm_egress_info_peak_recv_kbs")]
     pub peak_recv_kbs: f64,
-    /// Number; optional.
     /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::node_vm_egress_info_peak_sent_kbs")]
     pub peak_sent_kbs: f64,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub total_recv_bytes: u64,
-    /// Number; optional.
     /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::node_vm_egress_info_total_recv_kbs_avg_5m")]
     pub total_recv_kbs_avg_5m: f64,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub total_sent_bytes: u64,
-    /// Number; optional.
     /// Default: `0.0`. Bounds: minimum 0.
     #[serde(default = "defaults::node_vm_egress_info_total_sent_kbs_avg_5m")]
     pub total_sent_kbs_avg_5m: f64,
@@ -819,21 +759,17 @@ impl ::std::default::Default for NodeVmEgressInfo {
 /// Ingress traffic stats for a VM (via HAProxy SNI).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NodeVmIngressInfo {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub connections: u64,
     /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub snis: ::std::vec::Vec<::std::string::String>,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub total_bytes: u64,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub zero_bytes: u64,
@@ -844,45 +780,34 @@ pub struct NodeVmItem {
     /// CVM app ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cvm_id: ::std::option::Option<i64>,
     /// Allocated disk in GB from DB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size: ::std::option::Option<i64>,
-    /// `NodeVmEgressInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub egress: ::std::option::Option<NodeVmEgressInfo>,
-    /// `NodeVmIngressInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ingress: ::std::option::Option<NodeVmIngressInfo>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// CVM display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_name: ::std::option::Option<::std::string::String>,
-    /// `NodeVmQemuInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qemu: ::std::option::Option<NodeVmQemuInfo>,
     /// CVM status from DB
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// `NodeVmStorageInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage: ::std::option::Option<NodeVmStorageInfo>,
-    /// String; required.
     pub vm_uuid: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_name: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_slug: ::std::option::Option<::std::string::String>,
 }
@@ -890,93 +815,88 @@ pub struct NodeVmItem {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NodeVmQemuInfo {
     /// Allocated memory in MB
-    #[serde(default)]
     ///
     /// Default: `0`. Bounds: minimum 0.
+    #[serde(default)]
     pub allocated_mb: u64,
     /// Allocated CPU cores
-    #[serde(default)]
     ///
     /// Default: `0`. Bounds: minimum 0.
+    #[serde(default)]
     pub cpu_cores: u64,
     /// pidstat %guest, 100 == one core
-    #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_guest")]
     ///
     /// Default: `0.0`. Bounds: minimum 0.
+    #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_guest")]
     pub cpu_pct_guest: f64,
     /// pidstat %system, 100 == one core
-    #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_system")]
     ///
     /// Default: `0.0`. Bounds: minimum 0.
+    #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_system")]
     pub cpu_pct_system: f64,
     /// pidstat %CPU = usr+system+guest
-    #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_total")]
     ///
     /// Default: `0.0`. Bounds: minimum 0.
+    #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_total")]
     pub cpu_pct_total: f64,
     /// pidstat %usr, 100 == one core
-    #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_usr")]
     ///
     /// Default: `0.0`. Bounds: minimum 0.
+    #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_usr")]
     pub cpu_pct_usr: f64,
     /// pidstat %wait, 100 == one core
-    #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_wait")]
     ///
     /// Default: `0.0`. Bounds: minimum 0.
+    #[serde(default = "defaults::node_vm_qemu_info_cpu_pct_wait")]
     pub cpu_pct_wait: f64,
     /// CPU% relative to allocated cores
-    #[serde(default = "defaults::node_vm_qemu_info_cpu_usage_perc")]
     ///
     /// Default: `0.0`. Bounds: minimum 0.
+    #[serde(default = "defaults::node_vm_qemu_info_cpu_usage_perc")]
     pub cpu_usage_perc: f64,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub io_read_bytes: u64,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub io_write_bytes: u64,
     /// KVM guest memory in MB
-    #[serde(default = "defaults::node_vm_qemu_info_kvm_guest_mem_mb")]
     ///
     /// Default: `0.0`. Bounds: minimum 0.
+    #[serde(default = "defaults::node_vm_qemu_info_kvm_guest_mem_mb")]
     pub kvm_guest_mem_mb: f64,
     /// Hugepage ratio
-    #[serde(default = "defaults::node_vm_qemu_info_kvm_hugepage_ratio")]
     ///
     /// Default: `0.0`. Bounds: minimum 0, maximum 1.
+    #[serde(default = "defaults::node_vm_qemu_info_kvm_hugepage_ratio")]
     pub kvm_hugepage_ratio: f64,
     /// KVM memory usage %
-    #[serde(default = "defaults::node_vm_qemu_info_kvm_mem_usage_perc")]
     ///
     /// Default: `0.0`. Bounds: minimum 0.
+    #[serde(default = "defaults::node_vm_qemu_info_kvm_mem_usage_perc")]
     pub kvm_mem_usage_perc: f64,
     /// OOM score (0-1000)
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub oom_score: i64,
-    /// Integer; required.
     /// Bounds: minimum 0.
     pub pid: u64,
     /// GPU PCI slots
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub slots: ::std::vec::Vec<::std::string::String>,
     /// Process uptime in seconds
-    #[serde(default)]
     ///
     /// Default: `0`. Bounds: minimum 0.
+    #[serde(default)]
     pub uptime: u64,
 }
 /// Storage usage for a VM data directory.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NodeVmStorageInfo {
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub exists: bool,
-    /// Integer; optional.
     /// Default: `0`. Bounds: minimum 0.
     #[serde(default)]
     pub size_bytes: u64,

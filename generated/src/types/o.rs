@@ -2,13 +2,11 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// `OnChainDeviceOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct OnChainDeviceOut {
-    /// String; required.
     pub device_id: ::std::string::String,
     /// Physical node name if available
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21,19 +19,14 @@ pub struct OnChainDeviceOut {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct OnChainInfo {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_app_id: ::std::option::Option<::std::string::String>,
-    /// `OnChainKmsInfo`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_info: ::std::option::Option<OnChainKmsInfo>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<::std::string::String>,
-    /// `OnChainVerification`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verification: ::std::option::Option<OnChainVerification>,
 }
@@ -41,54 +34,39 @@ pub struct OnChainInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct OnChainKmsContractOut {
-    /// Integer; required.
     pub chain_id: i64,
-    /// String; required.
     pub chain_name: ::std::string::String,
-    /// String; required.
     pub contract_address: ::std::string::String,
-    /// List of `OnChainDeviceOut`; required.
     pub devices: ::std::vec::Vec<OnChainDeviceOut>,
-    /// List of `OnChainOsImageOut`; required.
     pub os_images: ::std::vec::Vec<OnChainOsImageOut>,
 }
 /// `OnChainKmsInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct OnChainKmsInfo {
-    /// String; required.
     pub ca_pubkey: ::std::string::String,
-    /// Integer; required.
     pub eventlog_length: i64,
-    /// String; required.
     pub k256_pubkey: ::std::string::String,
-    /// Integer; required.
     pub quote_length: i64,
 }
 /// `OnChainKmsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct OnChainKmsResponse {
-    /// Integer; required.
     pub chain_id: i64,
-    /// String; required.
     pub chain_name: ::std::string::String,
-    /// List of `OnChainKmsContractOut`; required.
     pub contracts: ::std::vec::Vec<OnChainKmsContractOut>,
 }
 /// `OnChainOsImageOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct OnChainOsImageOut {
-    /// String; required.
     pub name: ::std::string::String,
     /// null if no hash or check failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub on_chain_allowed: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub version: ::std::string::String,
 }
 /// `OnChainVerification`
@@ -123,8 +101,6 @@ pub struct OperationEventDetail {
     /// CVM state at event time (e.g. running, stopped)
     pub state: ::std::string::String,
     /// UTC timestamp when event occurred
-    ///
-    /// Format: `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// `OrderFinancialSummaryOut`
@@ -136,9 +112,7 @@ pub struct OrderFinancialSummaryOut {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub hourly_rate: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub prepaid_amount: ::std::string::String,
-    /// List of `PrepaidBreakdownOut`; required.
     pub prepaid_breakdown: ::std::vec::Vec<PrepaidBreakdownOut>,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -156,9 +130,7 @@ pub struct OrderMinimumPeriodOut {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub hours_remaining: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub in_minimum_period: bool,
-    /// Integer; required.
     pub total_hours: i64,
 }
 /// Single order in the orders list response.
@@ -169,8 +141,6 @@ pub struct OrderResponse {
     /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// Order creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Hashid-encoded order ID
     pub id: ::std::string::String,
@@ -183,7 +153,6 @@ pub struct OrderResponse {
     /// URL to complete payment (for submitted orders)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_url: ::std::option::Option<::std::string::String>,
-    /// `PaymentProvider`; required.
     pub provider: PaymentProvider,
     /// Order status: created, submitted, pending, purchased, finalized, failed
     pub status: ::std::string::String,
@@ -192,14 +161,11 @@ pub struct OrderResponse {
     pub transaction_id: ::std::option::Option<::std::string::String>,
     /// Last update timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 /// `OrderRunwayOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OrderRunwayOut {
-    /// String; required.
     pub assumption_note: ::std::string::String,
     /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -209,9 +175,7 @@ pub struct OrderRunwayOut {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub estimated_runway_hours: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub team_credit_balance: ::std::string::String,
-    /// Boolean; required.
     pub unmetered: bool,
 }
 /// `OrderStatus`
@@ -299,13 +263,11 @@ pub struct OrderWithRelations {
     /// Format: `decimal`. Example: `"19.99"`.
     pub amount: ::std::string::String,
     /// Order creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Linked credit transaction ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_transaction_id: ::std::option::Option<
         OrderWithRelationsCreditTransactionId,
     >,
@@ -319,7 +281,6 @@ pub struct OrderWithRelations {
     /// Order flow identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_flow_code: ::std::option::Option<::std::string::String>,
-    /// `PaymentProvider`; required.
     pub provider: PaymentProvider,
     /// Provider order ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -338,8 +299,6 @@ pub struct OrderWithRelations {
     pub team_name: ::std::option::Option<::std::string::String>,
     /// Last update timestamp
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// User email
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -355,10 +314,7 @@ pub struct OrderWithRelations {
 /// Linked credit transaction ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct OrderWithRelationsCreditTransactionId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct OrderWithRelationsCreditTransactionId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for OrderWithRelationsCreditTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -416,10 +372,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderWithRelationsCreditTransactionId {
 /// Hashed order ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct OrderWithRelationsId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct OrderWithRelationsId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for OrderWithRelationsId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -475,10 +428,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderWithRelationsId {
 /// Hashed team ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct OrderWithRelationsTeamId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct OrderWithRelationsTeamId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for OrderWithRelationsTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -534,10 +484,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderWithRelationsTeamId {
 /// Hashed user ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct OrderWithRelationsUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct OrderWithRelationsUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for OrderWithRelationsUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -595,25 +542,24 @@ impl<'de> ::serde::Deserialize<'de> for OrderWithRelationsUserId {
 pub struct OrdersListResponse {
     /// Orders for the current page
     pub data: ::std::vec::Vec<OrderResponse>,
-    /// `CommonPaginationMetadata`; required.
     pub pagination: CommonPaginationMetadata,
 }
 /// Create OS image request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OsImageCreate {
     /// Development image
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub is_dev: bool,
     /// Image name
     pub name: ::std::string::String,
     /// MR image hash with 0x prefix
     pub os_image_hash: ::std::string::String,
     /// Requires GPU
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub requires_gpu: bool,
     /// Slug for dstack API (defaults to name)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -625,32 +571,25 @@ pub struct OsImageCreate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct OsImageListResponse {
-    /// List of `OsImagePublicOut`; required.
     pub items: ::std::vec::Vec<OsImagePublicOut>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// OS image with usage counts.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OsImageOut {
     /// Creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// OS image ID
     pub id: i64,
     /// Development image
     pub is_dev: bool,
     /// KMS instances allowing this image
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub kms_count: i64,
     /// Image name
     pub name: ::std::string::String,
@@ -662,9 +601,9 @@ pub struct OsImageOut {
     /// Slug for dstack API
     pub slug: ::std::string::String,
     /// Teepods using this image
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub teepods_count: i64,
     /// Version string (x.y.z)
     pub version: ::std::string::String,
@@ -691,8 +630,6 @@ pub struct OsImagePublicOut {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OsImageSearchResult {
     /// Creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Formatted as 'name v{version}'
     pub description: ::std::string::String,
@@ -739,9 +676,9 @@ pub struct OsImageUpdate {
 #[non_exhaustive]
 pub struct OsImageVariant {
     /// True if this is the currently running image
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub is_current: bool,
     /// Human-readable image name (e.g. dstack-0.5.5)
     pub name: ::std::string::String,
@@ -758,26 +695,18 @@ pub struct OutageItem {
     pub duration_minutes: i64,
     /// null if ongoing
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Number of failed sync checks
     pub failed_checks: i64,
-    /// String (date-time); required.
     pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// `OutagesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutagesResponse {
-    /// Integer; required.
     pub days: i64,
-    /// List of `OutageItem`; required.
     pub items: ::std::vec::Vec<OutageItem>,
-    /// Integer; required.
     pub teepod_id: i64,
-    /// Integer; required.
     pub total_downtime_minutes: i64,
-    /// Integer; required.
     pub total_outages: i64,
 }
 impl ::std::fmt::Display for OrderWithRelationsCreditTransactionId {

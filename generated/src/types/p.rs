@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// Paginated instance events with cursor-based pagination.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -43,30 +42,20 @@ pub struct PaginatedBillingItemsResponse {
 /// Paginated response for CVMs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedCvMs {
-    /// List of `CvmItem`; required.
     pub items: ::std::vec::Vec<CvmItem>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// `PaginatedCvmInfos`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct PaginatedCvmInfos {
-    /// List of `CvmInfoV20260121`; required.
     pub items: ::std::vec::Vec<CvmInfoV20260121>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// Cursor-paginated list of CVM operations.
@@ -84,15 +73,10 @@ pub struct PaginatedCvmOperationsResponse {
 /// Paginated response for dstack apps list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedDstackApps {
-    /// List of `DstackAppItem`; required.
     pub items: ::std::vec::Vec<DstackAppItem>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// Paginated GPU rental orders response.
@@ -110,15 +94,10 @@ pub struct PaginatedGpuRentalOrders {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct PaginatedHostedCvms {
-    /// List of `HostedCvm`; required.
     pub items: ::std::vec::Vec<HostedCvm>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// Paginated list of CVM events.
@@ -223,43 +202,28 @@ pub struct PaginatedOsImages {
 /// `PaginatedSyncLogs`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedSyncLogs {
-    /// List of `SyncLogEntry`; required.
     pub items: ::std::vec::Vec<SyncLogEntry>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// Paginated response for team list endpoint.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedTeamList {
-    /// List of `TeamListItem`; required.
     pub items: ::std::vec::Vec<TeamListItem>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// Paginated response for team search endpoints.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedTeamSearchResult {
-    /// List of `TeamSearchResult`; required.
     pub items: ::std::vec::Vec<TeamSearchResult>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// Paginated GPUs response.
@@ -301,52 +265,36 @@ pub struct PaginatedUsers {
 /// Paginated response for workspace GPUs list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedWorkspaceGpus {
-    /// List of `GpuItem`; required.
     pub items: ::std::vec::Vec<GpuItem>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// `PaginatedWorkspaceNodesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct PaginatedWorkspaceNodesResponse {
-    /// List of `NodeRef`; required.
     pub items: ::std::vec::Vec<NodeRef>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// Paginated response for workspace teepods list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PaginatedWorkspaceTeepods {
-    /// List of `TeepodItem`; required.
     pub items: ::std::vec::Vec<TeepodItem>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// `PasswordResetRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PasswordResetRequest {
-    /// String (email); required.
+    /// Format: `email`.
     pub email: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
@@ -454,30 +402,22 @@ impl ::std::convert::TryFrom<::std::string::String> for PaymentProvider {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct PendingUpdateItem {
-    /// String; required.
     pub compose_hash: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_name: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub on_chain: bool,
-    /// String; required.
     pub vm_uuid: ::std::string::String,
 }
 /// `PendingUpdatePreview`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PendingUpdatePreview {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_docker_compose: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_pre_launch_script: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pending_docker_compose: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pending_pre_launch_script: ::std::option::Option<::std::string::String>,
 }
@@ -485,7 +425,6 @@ pub struct PendingUpdatePreview {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct PendingUpdatesResponse {
-    /// List of `PendingUpdateItem`; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub items: ::std::vec::Vec<PendingUpdateItem>,
@@ -493,23 +432,17 @@ pub struct PendingUpdatesResponse {
 /// Time period information.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PeriodInfo {
-    /// Integer; required.
     pub days: i64,
-    /// String (date); required.
     pub end_date: ::chrono::naive::NaiveDate,
-    /// String (date); required.
     pub start_date: ::chrono::naive::NaiveDate,
 }
 /// Identifiers for person operations - one of id, email, or cio_id.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PersonIdentifiers {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cio_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
@@ -571,15 +504,11 @@ pub struct PoolHealthInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct PortMapping {
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host_address: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub host_port: i64,
-    /// String; required.
     pub protocol: ::std::string::String,
-    /// Integer; required.
     pub vm_port: i64,
 }
 /// Single requested port mapping rule.
@@ -588,21 +517,16 @@ pub struct PortMapping {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct PortMappingEntry {
-    /// String; optional.
     /// Default: `"tcp"`. Bounds: pattern `^(tcp|udp)$`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     /// Bounds: minimum 1, maximum 65535.
     pub vm_port: u64,
 }
 /// `PortMappingEntryProtocol`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct PortMappingEntryProtocol(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct PortMappingEntryProtocol(pub(super) ::std::string::String);
 impl ::std::ops::Deref for PortMappingEntryProtocol {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -659,27 +583,20 @@ impl<'de> ::serde::Deserialize<'de> for PortMappingEntryProtocol {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct PortMappingResponse {
-    /// String; required.
     pub host_address: ::std::string::String,
-    /// Integer; required.
     pub host_port: i64,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^pm_.+`. Example: `"pm_0123abcd"`.
     pub id: PortMappingResponseId,
-    /// String; required.
     pub protocol: ::std::string::String,
-    /// Integer; required.
     pub vm_port: i64,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[non_exhaustive]
-pub struct PortMappingResponseId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct PortMappingResponseId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for PortMappingResponseId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -752,79 +669,53 @@ pub struct PreLaunchScriptUpgradeStatus {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct PreflightAvailableOsImage {
-    /// Boolean; required.
     pub is_dev: bool,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub requires_gpu: bool,
-    /// String; required.
     pub slug: ::std::string::String,
-    /// List of integers; required.
     pub version: ::std::vec::Vec<i64>,
 }
 /// Represents a teepod (remain) capacity
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct PreflightTeepodCapacity {
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dedicated_for_team_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_kms: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fmspc: ::std::option::Option<::std::string::String>,
-    /// List of `PreflightAvailableOsImage`; required.
     pub images: ::std::vec::Vec<PreflightAvailableOsImage>,
-    /// List of strings; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_list: ::std::vec::Vec<::std::string::String>,
-    /// Boolean; required.
     pub listed: bool,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub remaining_cvm_slots: i64,
-    /// Number, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remaining_disk: ::std::option::Option<f64>,
-    /// Number; required.
     pub remaining_memory: f64,
-    /// Number; required.
     pub remaining_vcpu: f64,
-    /// Number; required.
     pub resource_score: f64,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub support_onchain_kms: bool,
-    /// Integer; required.
     pub teepod_id: i64,
 }
 /// `PrepaidBreakdownOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PrepaidBreakdownOut {
-    /// String; required.
     pub amount: ::std::string::String,
-    /// String; required.
     pub source: ::std::string::String,
-    /// String; required.
     pub transaction_id: ::std::string::String,
-    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
@@ -832,31 +723,24 @@ pub struct PrepaidBreakdownOut {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ProfileGetResponse {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar_url: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_domain: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
 }
 /// Request model for updating entity profile.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ProfileUpdateRequest {
-    /// String, or null; optional.
     /// Bounds: at most 253 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_domain: ::std::option::Option<ProfileUpdateRequestCustomDomain>,
-    /// String, or null; optional.
     /// Bounds: at most 500 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<ProfileUpdateRequestDescription>,
-    /// String, or null; optional.
     /// Bounds: 1 to 100 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<ProfileUpdateRequestDisplayName>,
@@ -864,10 +748,7 @@ pub struct ProfileUpdateRequest {
 /// `ProfileUpdateRequestCustomDomain`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ProfileUpdateRequestCustomDomain(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ProfileUpdateRequestCustomDomain(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ProfileUpdateRequestCustomDomain {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -922,10 +803,7 @@ impl<'de> ::serde::Deserialize<'de> for ProfileUpdateRequestCustomDomain {
 /// `ProfileUpdateRequestDescription`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ProfileUpdateRequestDescription(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ProfileUpdateRequestDescription(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ProfileUpdateRequestDescription {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -979,10 +857,7 @@ impl<'de> ::serde::Deserialize<'de> for ProfileUpdateRequestDescription {
 /// `ProfileUpdateRequestDisplayName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ProfileUpdateRequestDisplayName(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ProfileUpdateRequestDisplayName(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ProfileUpdateRequestDisplayName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1060,10 +935,7 @@ pub struct ProjectDetailResponse {
 /// Project ID (hashid)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ProjectDetailResponseId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ProjectDetailResponseId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ProjectDetailResponseId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1143,10 +1015,7 @@ pub struct ProjectWithCvmResponse {
 /// Project ID (hashid)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ProjectWithCvmResponseId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ProjectWithCvmResponseId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ProjectWithCvmResponseId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1228,63 +1097,48 @@ pub struct ProjectsCvmBasicInfo {
 /// `PromotionCode`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromotionCode {
-    /// String; required.
     pub code: ::std::string::String,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub credit_amount: ::std::string::String,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub current_uses: i64,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// Integer; required.
     pub id: i64,
-    /// Boolean; optional.
     /// Default: `true`.
     #[serde(default = "defaults::default_bool::<true>")]
     pub is_active: bool,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses: ::std::option::Option<i64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses_per_user: ::std::option::Option<i64>,
 }
 /// `PromotionCodeCreate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromotionCodeCreate {
-    /// String; required.
     pub code: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub credit_amount: ::std::string::String,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses: ::std::option::Option<i64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses_per_user: ::std::option::Option<i64>,
 }
 /// `PromotionCodeUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PromotionCodeUpdate {
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses: ::std::option::Option<i64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses_per_user: ::std::option::Option<i64>,
 }
@@ -1299,27 +1153,20 @@ pub struct PromotionCodesResponse {
 /// Promotion code redemption item for workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromotionRedemptionItem {
-    /// String; required.
     pub code: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub credit_amount: ::std::string::String,
-    /// Integer; required.
     pub id: i64,
-    /// String (date-time); required.
     pub redeemed_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer; required.
     pub redeemed_by_user_id: i64,
-    /// String; required.
     pub redeemed_by_username: ::std::string::String,
 }
 /// Response for promotion redemptions list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromotionRedemptionsResponse {
-    /// List of `PromotionRedemptionItem`; required.
     pub items: ::std::vec::Vec<PromotionRedemptionItem>,
-    /// Integer; required.
     pub total: i64,
 }
 /// Request model for provisioning compose file updates.
@@ -1328,92 +1175,71 @@ pub struct PromotionRedemptionsResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct ProvisionComposeFileUpdateRequest {
-    /// List of strings; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_envs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bash_script: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_gateway_domain: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    /// List of strings; optional.
     /// Default: `["kms","tproxy-net"]`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Boolean; optional.
     /// Default: `true`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_enabled: ::std::option::Option<bool>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub init_script: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `true`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_enabled: ::std::option::Option<bool>,
-    /// Boolean; optional.
     /// Default: `false`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub local_key_provider_enabled: ::std::option::Option<bool>,
-    /// Integer; optional.
     /// Default: `2`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub manifest_version: ::std::option::Option<i64>,
-    /// String; required.
     pub name: ::std::string::String,
-    /// Boolean; optional.
     /// Default: `false`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub no_instance_id: ::std::option::Option<bool>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `true`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_logs: ::std::option::Option<bool>,
-    /// Boolean; optional.
     /// Default: `true`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_sysinfo: ::std::option::Option<bool>,
-    /// Boolean; optional.
     /// Default: `true`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_tcbinfo: ::std::option::Option<bool>,
-    /// String; optional.
     /// Default: `"docker-compose"`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub runner: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub salt: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `false`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secure_time: ::std::option::Option<bool>,
-    /// One of `"ext4"`, `"zfs"`, or null; optional.
     /// Default: `"zfs"`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_fs: ::std::option::Option<ProvisionComposeFileUpdateRequestStorageFs>,
-    /// Boolean; optional.
     /// Default: `true`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_enabled: ::std::option::Option<bool>,
     /// Whether to also update allowed_envs
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_env_vars: ::std::option::Option<bool>,
 }
 /// `ProvisionComposeFileUpdateRequestStorageFs`
@@ -1486,16 +1312,12 @@ pub struct ProvisionCvmResponse {
     pub app_id: ::std::option::Option<::std::string::String>,
     /// The hash of the compose file, registered on chain for an on-chain KMS.
     pub compose_hash: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fmspc: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_contract_id: ::std::option::Option<::std::string::String>,
     /// Identifies a KMS node, not the on-chain KMS contract; use `kms_contract_id`.
@@ -1506,118 +1328,95 @@ pub struct ProvisionCvmResponse {
     pub kms_info: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_image_hash: ::std::option::Option<::std::string::String>,
 }
-/** Request for provisioning a DStack app with automatic resource matching.
-
-Most fields are optional and will be automatically determined by the resource
-matching logic in preflight_dstack_app. Only compose_file and name are required.*/
+/// Request for provisioning a DStack app with automatic resource matching.
+///
+/// Most fields are optional and will be automatically determined by the resource
+/// matching logic in preflight_dstack_app. Only compose_file and name are required.
 ///
 /// Build it with [`ProvisionDstackAppRequestV2::new`], which takes the required fields, and the setters; fields left unset are not sent.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct ProvisionDstackAppRequestV2 {
     /// Optional app_id for manual specification. Required when nonce is provided. Only works with PHALA KMS.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// `AppComposeV2`; required.
     pub compose_file: AppComposeV2,
-    /// Integer, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size: ::std::option::Option<i64>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    /// List of strings; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub experimental_vpc_server_app_id: ::std::option::Option<::std::string::String>,
-    /// List of strings; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `GpuConfig`, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gpus: ::std::option::Option<GpuConfig>,
-    /// Boolean; optional.
     /// Default: `false`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hugepages: ::std::option::Option<bool>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// `KmsType`, or null; optional.
     /// Default: `"phala"`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kms: ::std::option::Option<KmsType>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_id: ::std::option::Option<::std::string::String>,
-    /// List of strings; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Boolean; optional.
     /// Default: `true`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub listed: ::std::option::Option<bool>,
-    /// Integer, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory: ::std::option::Option<i64>,
     /// CVM name (used as hostname): 5-63 chars, must start with letter, can contain letters/numbers/hyphens
     pub name: ::std::string::String,
     /// Optional nonce for deterministic app_id generation. When provided, app_id must also be provided. System will verify: app_id == get_create_address(team_wallet, nonce)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nonce: ::std::option::Option<i64>,
-    /// Boolean; optional.
     /// Default: `false`. Not sent when unset, so the server's default applies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pin_numa: ::std::option::Option<bool>,
-    /// List of `PortMapping`, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<PortMapping>>,
     /// Prefer dev OS image (True) or non-dev OS image (False). When None, auto-selects based on image name or defaults to dev.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefer_dev: ::std::option::Option<bool>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_config: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
@@ -1633,45 +1432,39 @@ pub struct ProvisionElizaRequest {
     /// The environment variables to use for the a16z/eliza.
     pub env_keys: ::std::vec::Vec<::std::string::String>,
     /// The image to use for the a16z/eliza. If not provided, it will use the latest image.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image: ::std::option::Option<::std::string::String>,
     /// The KMS ID to use.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_id: ::std::option::Option<::std::string::String>,
     /// The name of the tapp.
     pub name: ::std::string::String,
     /// The Teepod ID to use for the a16z/eliza. If not provided, it will auto select an available one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_id: ::std::option::Option<i64>,
 }
 /// `PublicCvm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PublicCvm {
-    /// String; required.
     pub app_id: ::std::string::String,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub base_image: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String; required.
     pub status: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
 impl PortMapping {
     /// Creates a `PortMapping` from its required fields (`host_port`, `protocol`, `vm_port`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         host_port: i64,
         protocol: impl ::std::convert::Into<::std::string::String>,
@@ -1696,7 +1489,6 @@ impl PortMapping {
 }
 impl PortMappingEntry {
     /// Creates a `PortMappingEntry` from its required fields (`vm_port`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(vm_port: u64) -> Self {
         Self {
             protocol: ::std::option::Option::None,
@@ -1715,7 +1507,6 @@ impl PortMappingEntry {
 }
 impl ProvisionComposeFileUpdateRequest {
     /// Creates a `ProvisionComposeFileUpdateRequest` from its required fields (`name`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             allowed_envs: ::std::option::Option::None,
@@ -1901,7 +1692,6 @@ impl ProvisionComposeFileUpdateRequest {
 }
 impl ProvisionDstackAppRequestV2 {
     /// Creates a `ProvisionDstackAppRequestV2` from its required fields (`compose_file`, `name`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         compose_file: impl ::std::convert::Into<AppComposeV2>,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2111,7 +1901,6 @@ impl ProvisionDstackAppRequestV2 {
 }
 impl ProvisionElizaRequest {
     /// Creates a `ProvisionElizaRequest` from its required fields (`characterfile`, `env_keys`, `name`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         characterfile: impl ::std::convert::Into<::std::string::String>,
         env_keys: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,

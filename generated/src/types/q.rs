@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// Queue health metrics.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -64,19 +63,17 @@ pub struct QueueStats {
     /// Total tasks (active + reserved + scheduled)
     pub size: i64,
 }
-/** Quota metric for resource limits and availability.
-
-Convention:
-- limit = -1 means unlimited (e.g. enterprise tier)
-- remaining = -1 means unlimited*/
+/// Quota metric for resource limits and availability.
+///
+/// Convention:
+/// - limit = -1 means unlimited (e.g. enterprise tier)
+/// - remaining = -1 means unlimited
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct QuotaMetric {
-    /// Integer; optional.
     /// Default: `-1`.
     #[serde(default = "defaults::default_i64::<i64, -1>")]
     pub limit: i64,
-    /// Integer; optional.
     /// Default: `-1`.
     #[serde(default = "defaults::default_i64::<i64, -1>")]
     pub remaining: i64,
@@ -93,14 +90,11 @@ impl ::std::default::Default for QuotaMetric {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct Quote {
-    /// `QuoteBody`; required.
     pub body: QuoteBody,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub cert_data: ::std::option::Option<::std::string::String>,
-    /// `QuoteHeader`; required.
     pub header: QuoteHeader,
-    /// Boolean, or null; optional.
     /// Default: `false`.
     #[serde(default = "defaults::quote_verified")]
     pub verified: ::std::option::Option<bool>,
@@ -109,73 +103,61 @@ pub struct Quote {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct QuoteBody {
-    /// String (binary); required.
+    /// Format: `binary`.
     pub mrconfig: ::std::string::String,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub mrowner: ::std::string::String,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub mrownerconfig: ::std::string::String,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub mrseam: ::std::string::String,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub mrsignerseam: ::std::string::String,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub mrtd: ::std::string::String,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub reportdata: ::std::string::String,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub rtmr0: ::std::string::String,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub rtmr1: ::std::string::String,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub rtmr2: ::std::string::String,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub rtmr3: ::std::string::String,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub seamattributes: ::std::string::String,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub tdattributes: ::std::string::String,
-    /// String; required.
     pub tee_tcb_svn: ::std::string::String,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub xfam: ::std::string::String,
 }
 /// `QuoteCollateralV3`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct QuoteCollateralV3 {
-    /// String; required.
     pub pck_crl: ::std::string::String,
-    /// String; required.
     pub pck_crl_issuer_chain: ::std::string::String,
-    /// String; required.
     pub qe_identity: ::std::string::String,
-    /// String; required.
     pub qe_identity_issuer_chain: ::std::string::String,
-    /// String; required.
     pub qe_identity_signature: ::std::string::String,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub root_ca_crl: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub tcb_info: ::std::string::String,
-    /// String; required.
     pub tcb_info_issuer_chain: ::std::string::String,
-    /// String; required.
     pub tcb_info_signature: ::std::string::String,
 }
 /// `QuoteHeader`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct QuoteHeader {
-    /// `AttestationKeyType`; required.
     pub ak_type: AttestationKeyType,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub qe_vendor: ::std::string::String,
-    /// `TeeType`; required.
     pub tee_type: TeeType,
-    /// String (binary); required.
+    /// Format: `binary`.
     pub user_data: ::std::string::String,
-    /// Integer; required.
     pub version: i64,
 }

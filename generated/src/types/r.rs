@@ -2,80 +2,79 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// RabbitMQ cluster overview.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RabbitMqOverview {
     /// Messages acknowledged per second
-    #[serde(default = "defaults::rabbit_mq_overview_ack_rate")]
     ///
     /// Default: `0.0`.
+    #[serde(default = "defaults::rabbit_mq_overview_ack_rate")]
     pub ack_rate: f64,
     /// Active channels
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub channels: i64,
     /// Active connections
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub connections: i64,
     /// Total consumers
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub consumers: i64,
     /// Messages delivered per second
-    #[serde(default = "defaults::rabbit_mq_overview_deliver_rate")]
     ///
     /// Default: `0.0`.
+    #[serde(default = "defaults::rabbit_mq_overview_deliver_rate")]
     pub deliver_rate: f64,
     /// Erlang OTP version
-    #[serde(default = "defaults::rabbit_mq_overview_erlang_version")]
     ///
     /// Default: `"unknown"`.
+    #[serde(default = "defaults::rabbit_mq_overview_erlang_version")]
     pub erlang_version: ::std::string::String,
     /// Management plugin version
-    #[serde(default = "defaults::rabbit_mq_overview_management_version")]
     ///
     /// Default: `"unknown"`.
+    #[serde(default = "defaults::rabbit_mq_overview_management_version")]
     pub management_version: ::std::string::String,
     /// RabbitMQ node name
-    #[serde(default = "defaults::rabbit_mq_overview_node")]
     ///
     /// Default: `"unknown"`.
+    #[serde(default = "defaults::rabbit_mq_overview_node")]
     pub node: ::std::string::String,
     /// Messages published per second
-    #[serde(default = "defaults::rabbit_mq_overview_publish_rate")]
     ///
     /// Default: `0.0`.
+    #[serde(default = "defaults::rabbit_mq_overview_publish_rate")]
     pub publish_rate: f64,
     /// Queue count
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub queues: i64,
     /// RabbitMQ version
-    #[serde(default = "defaults::rabbit_mq_overview_rabbitmq_version")]
     ///
     /// Default: `"unknown"`.
+    #[serde(default = "defaults::rabbit_mq_overview_rabbitmq_version")]
     pub rabbitmq_version: ::std::string::String,
     /// Total messages across all queues
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub total_messages: i64,
     /// Messages ready for delivery
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub total_ready: i64,
     /// Unacknowledged messages
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub total_unacked: i64,
 }
 impl ::std::default::Default for RabbitMqOverview {
@@ -124,44 +123,33 @@ pub struct RabbitMqQueue {
 /// Detail of a single CVM billing update.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RecalculateBillingDetailItem {
-    /// Integer; required.
     pub cvm_id: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// JSON object, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_values: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// String; required.
     pub status: ::std::string::String,
 }
 /// Response for recalculate billing endpoint.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RecalculateBillingResponse {
-    /// List of `RecalculateBillingDetailItem`; required.
     pub details: ::std::vec::Vec<RecalculateBillingDetailItem>,
-    /// Integer; required.
     pub skipped_count: i64,
-    /// Integer; required.
     pub updated_count: i64,
 }
 /// `RechargeResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RechargeResponse {
-    /// Number, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub balance_after: ::std::option::Option<f64>,
-    /// Number, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub balance_before: ::std::option::Option<f64>,
-    /// Boolean; required.
     pub recharged: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transfer_amount: ::std::option::Option<::std::string::String>,
 }
@@ -182,9 +170,7 @@ pub struct ReconciliationDeductionRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ReconciliationDeductionRequestAmount {
-    /// A `f64`.
     Number(f64),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for ReconciliationDeductionRequestAmount {
@@ -203,10 +189,7 @@ impl ::std::convert::From<f64> for ReconciliationDeductionRequestAmount {
 /// Reason for deduction (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ReconciliationDeductionRequestReason(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ReconciliationDeductionRequestReason(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ReconciliationDeductionRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -283,7 +266,6 @@ pub struct ReconciliationDeductionResponse {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ReconciliationDeductionResponseTransactionId(
-    /// A `String`.
     pub(super) ::std::string::String,
 );
 impl ::std::ops::Deref for ReconciliationDeductionResponseTransactionId {
@@ -346,7 +328,6 @@ impl<'de> ::serde::Deserialize<'de> for ReconciliationDeductionResponseTransacti
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RedeployRevisionRequest {
-    /// List of strings, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -355,9 +336,9 @@ pub struct RedeployRevisionRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RedpillApiKeyCreate {
     /// Display name for the API key
-    #[serde(default = "defaults::redpill_api_key_create_name")]
     ///
     /// Default: `"Redpill API Key"`.
+    #[serde(default = "defaults::redpill_api_key_create_name")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for RedpillApiKeyCreate {
@@ -370,12 +351,9 @@ impl ::std::default::Default for RedpillApiKeyCreate {
 /// `RedpillConnectionStatus`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RedpillConnectionStatus {
-    /// Boolean; required.
     pub connected: bool,
-    /// Number, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credits_line: ::std::option::Option<f64>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub is_post_paid: bool,
@@ -383,17 +361,12 @@ pub struct RedpillConnectionStatus {
 /// `RefreshAttestationVerifiedItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RefreshAttestationVerifiedItem {
-    /// String; required.
     pub checksum: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
-    /// One of `"would_process"`, `"updated"`, `"unchanged"`, `"failed"`, `"not_found"`; required.
     pub status: RefreshAttestationVerifiedItemStatus,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified_at: ::std::option::Option<::std::string::String>,
 }
@@ -474,27 +447,25 @@ for RefreshAttestationVerifiedItemStatus {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RefreshAttestationVerifiedRequest {
     /// Rows to process per batch.
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 100>")]
     ///
     /// Default: `100`. Bounds: minimum 1, maximum 500.
+    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 100>")]
     pub batch_size: ::std::num::NonZeroU64,
     /// Refresh one or more exact quote checksums.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub checksums: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Optional cap on matched rows after filtering.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 1, maximum 10000.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<::std::num::NonZeroU64>,
     /// Preview affected rows or execute the refresh mutation.
-    #[serde(default = "defaults::refresh_attestation_verified_request_mode")]
     ///
     /// Default: `"estimate"`.
+    #[serde(default = "defaults::refresh_attestation_verified_request_mode")]
     pub mode: RefreshAttestationVerifiedRequestMode,
     /// Refresh quotes created at or after this timestamp.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ///
-    /// Format: `date-time`.
     pub since: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 impl ::std::default::Default for RefreshAttestationVerifiedRequest {
@@ -581,7 +552,6 @@ pub struct RefreshAttestationVerifiedResponse {
     pub items: ::std::vec::Vec<RefreshAttestationVerifiedItem>,
     /// Rows found in ClickHouse for the requested target.
     pub matched: i64,
-    /// One of `"estimate"`, `"execute"`; required.
     pub mode: RefreshAttestationVerifiedResponseMode,
     /// Rows that were inspected in this request.
     pub processed: i64,
@@ -653,9 +623,7 @@ for RefreshAttestationVerifiedResponseMode {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum RefreshCvmInstanceIdResponse {
-    /// A `InstanceIdRefreshResultV20260522`.
     V20260522(InstanceIdRefreshResultV20260522),
-    /// A `InstanceIdRefreshResult`.
     V20251028(InstanceIdRefreshResult),
     /// A body that fits none of the shapes above (the API is newer
     /// than this crate): the JSON as it came. The accessors still read
@@ -678,9 +646,7 @@ impl ::std::convert::From<InstanceIdRefreshResult> for RefreshCvmInstanceIdRespo
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum RefreshCvmInstanceIdsResponse {
-    /// A `BatchInstanceIdRefreshResponseV20260522`.
     V20260522(BatchInstanceIdRefreshResponseV20260522),
-    /// A `BatchInstanceIdRefreshResponse`.
     V20251028(BatchInstanceIdRefreshResponse),
     /// A body that fits none of the shapes above (the API is newer
     /// than this crate): the JSON as it came. The accessors still read
@@ -702,29 +668,22 @@ for RefreshCvmInstanceIdsResponse {
 /// `RegisterPayload`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RegisterPayload {
-    /// String (email); required.
+    /// Format: `email`.
     pub email: ::std::string::String,
-    /// String, or null; optional.
     /// Bounds: at most 100 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invite_code: ::std::option::Option<RegisterPayloadInviteCode>,
-    /// String; required.
     /// Bounds: at most 128 characters.
     pub password: RegisterPayloadPassword,
-    /// String, or null; optional.
     /// Bounds: at most 200 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<RegisterPayloadSiteKey>,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// `RegisterPayloadInviteCode`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct RegisterPayloadInviteCode(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct RegisterPayloadInviteCode(pub(super) ::std::string::String);
 impl ::std::ops::Deref for RegisterPayloadInviteCode {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -778,10 +737,7 @@ impl<'de> ::serde::Deserialize<'de> for RegisterPayloadInviteCode {
 /// `RegisterPayloadPassword`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct RegisterPayloadPassword(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct RegisterPayloadPassword(pub(super) ::std::string::String);
 impl ::std::ops::Deref for RegisterPayloadPassword {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -835,10 +791,7 @@ impl<'de> ::serde::Deserialize<'de> for RegisterPayloadPassword {
 /// `RegisterPayloadSiteKey`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct RegisterPayloadSiteKey(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct RegisterPayloadSiteKey(pub(super) ::std::string::String);
 impl ::std::ops::Deref for RegisterPayloadSiteKey {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -903,16 +856,12 @@ pub struct RegisterRequest {
 /// `RelatedTransactionOut`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RelatedTransactionOut {
-    /// String; required.
     pub amount: ::std::string::String,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub transaction_id: ::std::string::String,
-    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
@@ -923,36 +872,32 @@ pub struct RelatedTransactionOut {
 #[non_exhaustive]
 pub struct ReplicateRequest {
     /// Explicit compose hash to replicate. Required when the source app has multiple live instances.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
     /// New encrypted env blob (hex)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
     /// Target node ID for the replica
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
     /// Target node ID (deprecated, use node_id)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_id: ::std::option::Option<i64>,
 }
 /// Reserved GPU item.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReservedGpuItem {
-    /// String; required.
     pub allocation_status: ::std::string::String,
-    /// Integer; required.
     pub id: i64,
-    /// String; required.
     pub slot: ::std::string::String,
-    /// String; required.
     pub teepod_name: ::std::string::String,
 }
 /// GPU reserved for the workspace.
@@ -964,9 +909,9 @@ pub struct ReservedGpuOut {
     /// GPU database ID
     pub gpu_id: i64,
     /// Whether GPU is attached to a running VM
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub in_use: bool,
     /// Host node database ID
     pub node_id: i64,
@@ -983,65 +928,44 @@ pub struct ReservedGpuOut {
 /// Response model for reserved resources.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReservedResourcesResponse {
-    /// List of `ReservedGpuItem`; required.
     pub gpus: ::std::vec::Vec<ReservedGpuItem>,
-    /// Integer; required.
     pub gpus_count: i64,
-    /// List of `ReservedTeepodItem`; required.
     pub teepods: ::std::vec::Vec<ReservedTeepodItem>,
-    /// Integer; required.
     pub teepods_count: i64,
 }
 /// Reserved teepod item.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReservedTeepodItem {
-    /// Integer; required.
     pub id: i64,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub status: ::std::string::String,
 }
 /// Request model for resetting password with token.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ResetPasswordWithToken {
-    /// String; required.
     pub password: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub token: ::std::string::String,
 }
 /// Resource metrics for CPU, memory, and disk.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ResourceMetrics {
-    /// Integer; required.
     pub disk_gb: i64,
-    /// Number; required.
     pub memory_gb: f64,
-    /// Integer; required.
     pub vcpu: i64,
 }
 /// Workspace resource summary response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ResourceSummaryResponse {
-    /// Integer; required.
     pub active_gpu_allocations: i64,
-    /// List of `BillingPeriodResourceItem`; required.
     pub by_billing_period: ::std::vec::Vec<BillingPeriodResourceItem>,
-    /// List of `InstanceTypeResourceItem`; required.
     pub by_instance_type: ::std::vec::Vec<InstanceTypeResourceItem>,
-    /// Integer; required.
     pub running_cvms: i64,
-    /// `ResourceMetrics`; required.
     pub running_resources: ResourceMetrics,
-    /// Integer; required.
     pub total_cvms: i64,
-    /// `ResourceMetrics`; required.
     pub total_resources: ResourceMetrics,
 }
 /// Resource threshold for VM creation.
@@ -1051,7 +975,6 @@ pub struct ResourceThreshold {
     /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub max_disk: ::std::option::Option<i64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_disk_each: ::std::option::Option<i64>,
     /// Integer, or null; required.
@@ -1060,7 +983,6 @@ pub struct ResourceThreshold {
     /// Integer, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub max_memory: ::std::option::Option<i64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_memory_each: ::std::option::Option<i64>,
     /// Integer, or null; required.
@@ -1074,9 +996,9 @@ pub struct ResourceThreshold {
 #[non_exhaustive]
 pub struct RestartCvmBody {
     /// Skip graceful shutdown
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub force: ::std::option::Option<bool>,
 }
 /// Admin review queue row for draft invoices.
@@ -1086,7 +1008,6 @@ pub struct ReviewQueueItem {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub amount_due: ::std::string::String,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// A monetary value with precise decimal arithmetic
     ///
@@ -1096,47 +1017,34 @@ pub struct ReviewQueueItem {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub debt_gap: ::std::string::String,
-    /// One of `"local"`, `"stripe"`; required.
     pub default_invoice_type: ReviewQueueItemDefaultInvoiceType,
-    /// Boolean; required.
     pub has_running_cvms: bool,
-    /// Boolean; required.
     pub has_unpaid_or_uncollectible_invoices: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: ReviewQueueItemInvoiceId,
-    /// Integer; required.
     pub item_count: i64,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub outstanding_debt_current: ::std::string::String,
-    /// String (date-time); required.
     pub period_end: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String (date-time); required.
     pub period_start: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer; required.
     pub running_cvm_count: i64,
-    /// Boolean; required.
     pub send_email_default: bool,
-    /// String; required.
     pub status: ::std::string::String,
-    /// Boolean; required.
     pub stripe_payment_available: bool,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: ReviewQueueItemTeamId,
-    /// Integer; required.
     pub team_row_id: i64,
-    /// Integer; required.
     pub unpaid_or_uncollectible_invoice_count: i64,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub usage_items_total: ::std::string::String,
-    /// String; required.
     pub workspace_name: ::std::string::String,
 }
 /// `ReviewQueueItemDefaultInvoiceType`
@@ -1200,10 +1108,7 @@ for ReviewQueueItemDefaultInvoiceType {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ReviewQueueItemInvoiceId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ReviewQueueItemInvoiceId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ReviewQueueItemInvoiceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1259,10 +1164,7 @@ impl<'de> ::serde::Deserialize<'de> for ReviewQueueItemInvoiceId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct ReviewQueueItemTeamId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct ReviewQueueItemTeamId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for ReviewQueueItemTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1318,13 +1220,9 @@ impl<'de> ::serde::Deserialize<'de> for ReviewQueueItemTeamId {
 /// `ReviewQueueResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReviewQueueResponse {
-    /// List of `ReviewQueueItem`; required.
     pub items: ::std::vec::Vec<ReviewQueueItem>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// Request to cancel a Celery task.
@@ -1333,9 +1231,9 @@ pub struct RevokeTaskRequest {
     /// Task ID to revoke
     pub task_id: ::std::string::String,
     /// Send SIGKILL to worker process
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub terminate: bool,
 }
 crate::evolve::open_union! {
@@ -1348,7 +1246,6 @@ crate::evolve::open_union! {
 }
 impl RedeployRevisionRequest {
     /// Creates a `RedeployRevisionRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             vm_uuids: ::std::option::Option::None,
@@ -1366,7 +1263,6 @@ impl RedeployRevisionRequest {
 }
 impl ReplicateRequest {
     /// Creates a `ReplicateRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             compose_hash: ::std::option::Option::None,
@@ -1408,7 +1304,6 @@ impl ReplicateRequest {
 }
 impl RestartCvmBody {
     /// Creates a `RestartCvmBody` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             force: ::std::option::Option::None,
@@ -1512,7 +1407,6 @@ impl RefreshCvmInstanceIdResponse {
     pub fn as_v20251028(&self) -> ::std::option::Option<&InstanceIdRefreshResult> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1520,7 +1414,6 @@ impl RefreshCvmInstanceIdResponse {
     pub fn as_v20260121(&self) -> ::std::option::Option<&InstanceIdRefreshResult> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1530,7 +1423,6 @@ impl RefreshCvmInstanceIdResponse {
     ) -> ::std::option::Option<&InstanceIdRefreshResultV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1540,7 +1432,6 @@ impl RefreshCvmInstanceIdResponse {
     ) -> ::std::option::Option<&InstanceIdRefreshResultV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1622,7 +1513,6 @@ impl RefreshCvmInstanceIdsResponse {
     ) -> ::std::option::Option<&BatchInstanceIdRefreshResponse> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1632,7 +1522,6 @@ impl RefreshCvmInstanceIdsResponse {
     ) -> ::std::option::Option<&BatchInstanceIdRefreshResponse> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1642,7 +1531,6 @@ impl RefreshCvmInstanceIdsResponse {
     ) -> ::std::option::Option<&BatchInstanceIdRefreshResponseV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -1652,7 +1540,6 @@ impl RefreshCvmInstanceIdsResponse {
     ) -> ::std::option::Option<&BatchInstanceIdRefreshResponseV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// `SaveIntentBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -29,9 +28,7 @@ pub struct SendTestMessageResponse {
 /// API response model for user sessions with sanitized device info.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SessionResponse {
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_info: ::std::option::Option<::std::string::String>,
     /// Get device kind (Mobile/Desktop) based on user agent.
@@ -40,20 +37,13 @@ pub struct SessionResponse {
     pub device_label: ::std::string::String,
     /// Expose detected operating system as a computed field.
     pub device_os: ::std::string::String,
-    /// String; required.
     pub id: ::std::string::String,
-    /// Boolean; required.
     pub is_current: bool,
-    /// String; required.
     pub jti: ::std::string::String,
-    /// String (date-time); required.
     pub last_seen_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Boolean; required.
     pub revoked: bool,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_agent: ::std::option::Option<::std::string::String>,
 }
@@ -119,9 +109,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SessionResponseDeviceKin
 /// Response for listing user sessions.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SessionsListResponse {
-    /// List of `SessionResponse`; required.
     pub sessions: ::std::vec::Vec<SessionResponse>,
-    /// Integer; required.
     pub total: i64,
 }
 /// `SetCvmDeviceIdRequest`
@@ -135,10 +123,7 @@ pub struct SetCvmDeviceIdRequest {
 /// Hardware device identifier
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct SetCvmDeviceIdRequestDeviceId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct SetCvmDeviceIdRequestDeviceId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for SetCvmDeviceIdRequestDeviceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -206,9 +191,7 @@ pub struct SettleWithCreditsRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum SettleWithCreditsRequestAmount {
-    /// A `f64`.
     Number(f64),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for SettleWithCreditsRequestAmount {
@@ -227,10 +210,7 @@ impl ::std::convert::From<f64> for SettleWithCreditsRequestAmount {
 /// Reason for settlement (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct SettleWithCreditsRequestReason(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct SettleWithCreditsRequestReason(pub(super) ::std::string::String);
 impl ::std::ops::Deref for SettleWithCreditsRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -312,10 +292,7 @@ pub struct SettleWithCreditsResponse {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct SettleWithCreditsResponseTransactionId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct SettleWithCreditsResponseTransactionId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for SettleWithCreditsResponseTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -373,20 +350,17 @@ impl<'de> ::serde::Deserialize<'de> for SettleWithCreditsResponseTransactionId {
 /// `Setup2faEndpointBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct Setup2faEndpointBody {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
 /// Response with shareable invitation link details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ShareableInvitationResponse {
-    /// String (date-time); required.
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Pre-formatted message to share
     pub invitation_message: ::std::string::String,
     /// Full URL to share
     pub invitation_url: ::std::string::String,
-    /// String; required.
     pub role: ::std::string::String,
     /// Invitation token
     pub token: ::std::string::String,
@@ -395,9 +369,9 @@ pub struct ShareableInvitationResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ShutdownAllCvmsRequest {
     /// Reason for shutdown
-    #[serde(default = "defaults::shutdown_all_cvms_request_reason")]
     ///
     /// Default: `"admin_manual"`.
+    #[serde(default = "defaults::shutdown_all_cvms_request_reason")]
     pub reason: ::std::string::String,
 }
 impl ::std::default::Default for ShutdownAllCvmsRequest {
@@ -436,14 +410,14 @@ pub struct ShutdownDeleteAllCvmsRequest {
     /// Workspace slug confirmation
     pub confirm_workspace_slug: ::std::string::String,
     /// Reason for operation
-    #[serde(default = "defaults::shutdown_delete_all_cvms_request_reason")]
     ///
     /// Default: `"admin_manual"`.
+    #[serde(default = "defaults::shutdown_delete_all_cvms_request_reason")]
     pub reason: ::std::string::String,
     /// Graceful shutdown timeout in seconds for this admin bulk operation
-    #[serde(default = "defaults::default_u64::<i64, 300>")]
     ///
     /// Default: `300`. Bounds: minimum 10, maximum 1200.
+    #[serde(default = "defaults::default_u64::<i64, 300>")]
     pub shutdown_timeout: i64,
 }
 /// Summary of shutdown+delete operation.
@@ -486,9 +460,7 @@ pub struct SponsorCreditRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum SponsorCreditRequestAmount {
-    /// A `f64`.
     Number(f64),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for SponsorCreditRequestAmount {
@@ -507,10 +479,7 @@ impl ::std::convert::From<f64> for SponsorCreditRequestAmount {
 /// Reason for sponsoring
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct SponsorCreditRequestReason(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct SponsorCreditRequestReason(pub(super) ::std::string::String);
 impl ::std::ops::Deref for SponsorCreditRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -577,19 +546,19 @@ pub struct SponsorCreditResponse {
     /// Format: `decimal`. Example: `"19.99"`.
     pub previous_balance: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `decimal`. Example: `"19.99"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remaining_debt: ::std::option::Option<::std::string::String>,
     /// A monetary value with precise decimal arithmetic
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `decimal`. Example: `"19.99"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settled_debt_amount: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `hashid`. Bounds: pattern `^crt_.+`. Example: `"crt_0123abcd"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_transaction_id: ::std::option::Option<
         SponsorCreditResponseSettlementTransactionId,
     >,
@@ -602,7 +571,6 @@ pub struct SponsorCreditResponse {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct SponsorCreditResponseSettlementTransactionId(
-    /// A `String`.
     pub(super) ::std::string::String,
 );
 impl ::std::ops::Deref for SponsorCreditResponseSettlementTransactionId {
@@ -662,10 +630,7 @@ impl<'de> ::serde::Deserialize<'de> for SponsorCreditResponseSettlementTransacti
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct SponsorCreditResponseTransactionId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct SponsorCreditResponseTransactionId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for SponsorCreditResponseTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -735,10 +700,7 @@ pub struct SshKeyCreateRequest {
 /// Human-readable name for the key
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct SshKeyCreateRequestName(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct SshKeyCreateRequestName(pub(super) ::std::string::String);
 impl ::std::ops::Deref for SshKeyCreateRequestName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -832,45 +794,33 @@ pub struct StatsResponse {
 /// `StatusConnectionItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StatusConnectionItem {
-    /// Boolean; required.
     pub can_recharge: bool,
-    /// Number; required.
     pub credits_line: f64,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub external_id: ::std::string::String,
-    /// Integer; required.
     pub id: i64,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_checked_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_skip_reason: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub needs_recharge: bool,
     /// Number, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub redpill_credits: ::std::option::Option<f64>,
-    /// String; required.
     pub team_balance: ::std::string::String,
-    /// String; required.
     pub team_name: ::std::string::String,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// Count and GPU total for a given status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StatusCount {
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub count: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub total_gpus: i64,
@@ -878,30 +828,22 @@ pub struct StatusCount {
 /// `StatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StatusResponse {
-    /// Integer; required.
     pub api_errors: i64,
-    /// List of `StatusConnectionItem`; required.
     pub connections: ::std::vec::Vec<StatusConnectionItem>,
-    /// Integer; required.
     pub healthy: i64,
-    /// Integer; required.
     pub needs_recharge: i64,
-    /// Integer; required.
     pub total_connections: i64,
 }
-/** Generic step-up verification request.
-
-Accepts either current_password (for users without 2FA) or totp_code (for users with 2FA).
-On success, server will issue a short-lived cookie used by sensitive endpoints.*/
+/// Generic step-up verification request.
+///
+/// Accepts either current_password (for users without 2FA) or totp_code (for users with 2FA).
+/// On success, server will issue a short-lived cookie used by sensitive endpoints.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StepUpVerifyRequest {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_password: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
 }
@@ -1134,46 +1076,35 @@ pub struct SwitchGpusModeResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct SyncFromStripeRequest {
     /// Overwrite existing items with source='stripe_sync'
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub overwrite: bool,
 }
 /// Response for sync from Stripe operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SyncFromStripeResponse {
-    /// Boolean; required.
     pub success: bool,
-    /// Integer; required.
     pub synced_count: i64,
-    /// Number; required.
     pub total_amount: f64,
 }
 /// Response from hardware sync showing before/after values.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SyncHardwareResponse {
-    /// Map of string to JSON object; required.
     pub changes: ::std::collections::HashMap<
         ::std::string::String,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// String; required.
     pub message: ::std::string::String,
-    /// Integer; required.
     pub node_id: i64,
 }
 /// `SyncLogEntry`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SyncLogEntry {
-    /// Integer; required.
     pub duration_ms: i64,
-    /// String; required.
     pub error_message: ::std::string::String,
-    /// Boolean; required.
     pub success: bool,
-    /// String (date-time); required.
     pub sync_time: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String; required.
     pub teepod_version: ::std::string::String,
 }
 /// Result of syncing teepod metadata from RPC.
@@ -1188,7 +1119,6 @@ pub struct SyncMetadataResponse {
         ::std::string::String,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub gateway_updated: bool,
@@ -1202,28 +1132,21 @@ pub struct SyncMetadataResponse {
     pub kms_synced: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub os_images_added: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub os_images_disabled: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub os_images_enabled: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub os_images_total: i64,
-    /// Integer; required.
     pub teepod_id: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version_after: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version_before: ::std::option::Option<::std::string::String>,
     /// List of strings; optional.
@@ -1247,44 +1170,26 @@ pub struct SyncedImageOut {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct SystemInfo {
-    /// Integer; required.
     pub available_memory: i64,
-    /// String; required.
     pub cpu_model: ::std::string::String,
-    /// List of `DiskInfo`; required.
     pub disks: ::std::vec::Vec<DiskInfo>,
-    /// Integer; required.
     pub free_memory: i64,
-    /// Integer; required.
     pub free_swap: i64,
-    /// String; required.
     pub kernel_version: ::std::string::String,
-    /// Integer; required.
     pub loadavg_fifteen: i64,
-    /// Integer; required.
     pub loadavg_five: i64,
-    /// Integer; required.
     pub loadavg_one: i64,
-    /// Integer; required.
     pub num_cpus: i64,
-    /// String; required.
     pub os_name: ::std::string::String,
-    /// String; required.
     pub os_version: ::std::string::String,
-    /// Integer; required.
     pub total_memory: i64,
-    /// Integer; required.
     pub total_swap: i64,
-    /// Integer; required.
     pub uptime: i64,
-    /// Integer; required.
     pub used_memory: i64,
-    /// Integer; required.
     pub used_swap: i64,
 }
 impl SshKeyCreateRequest {
     /// Creates a `SshKeyCreateRequest` from its required fields (`name`, `public_key`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         public_key: impl ::std::convert::Into<::std::string::String>,

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// Celery task details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -38,19 +37,14 @@ pub struct TaskInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct TcbEvaluationInstance {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluation_ok: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluation_status: ::std::option::Option<::std::string::String>,
-    /// One of `"early"`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluation_update: ::std::option::Option<TcbEvaluationInstanceEvaluationUpdate>,
     /// String, or null; required.
@@ -62,7 +56,6 @@ pub struct TcbEvaluationInstance {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// String; optional.
     /// Default: `""`.
     #[serde(default)]
     pub ppid: ::std::string::String,
@@ -130,11 +123,8 @@ for TcbEvaluationInstanceEvaluationUpdate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct TcbEvaluationResponse {
-    /// String; required.
     pub app_id: ::std::string::String,
-    /// List of `TcbEvaluationInstance`; required.
     pub instances: ::std::vec::Vec<TcbEvaluationInstance>,
-    /// One of `"early"`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub update: ::std::option::Option<TcbEvaluationResponseUpdate>,
 }
@@ -194,30 +184,20 @@ impl ::std::convert::TryFrom<::std::string::String> for TcbEvaluationResponseUpd
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct TcbInfo {
-    /// String; required.
     pub app_compose: ::std::string::String,
-    /// List of `EventLog`; required.
     pub event_log: ::std::vec::Vec<EventLog>,
-    /// String; required.
     pub mrtd: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rootfs_hash: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub rtmr0: ::std::string::String,
-    /// String; required.
     pub rtmr1: ::std::string::String,
-    /// String; required.
     pub rtmr2: ::std::string::String,
-    /// String; required.
     pub rtmr3: ::std::string::String,
 }
 /// Team access record for GPU.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamAccessOut {
     /// Access granted timestamp
-    ///
-    /// Format: `date-time`.
     pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Team ID
     pub team_id: i64,
@@ -232,13 +212,9 @@ pub struct TeamAccessOut {
 /// `TeamBase`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamBase {
-    /// Integer; required.
     pub id: i64,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String; required.
     pub tier: ::std::string::String,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trial_ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
@@ -246,26 +222,24 @@ pub struct TeamBase {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamDetail {
     /// A monetary value with precise decimal arithmetic
-    #[serde(default = "defaults::team_detail_auto_topup_amount")]
     ///
     /// Format: `decimal`. Default: `"0.000000"`. Example: `"19.99"`.
+    #[serde(default = "defaults::team_detail_auto_topup_amount")]
     pub auto_topup_amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
-    #[serde(default = "defaults::team_detail_auto_topup_daily_spend")]
     ///
     /// Format: `decimal`. Default: `"0.000000"`. Example: `"19.99"`.
+    #[serde(default = "defaults::team_detail_auto_topup_daily_spend")]
     pub auto_topup_daily_spend: ::std::string::String,
-    /// String (date), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_topup_daily_spend_date: ::std::option::Option<::chrono::naive::NaiveDate>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub auto_topup_enabled: bool,
     /// A monetary value with precise decimal arithmetic
-    #[serde(default = "defaults::team_detail_auto_topup_threshold")]
     ///
     /// Format: `decimal`. Default: `"0.000000"`. Example: `"19.99"`.
+    #[serde(default = "defaults::team_detail_auto_topup_threshold")]
     pub auto_topup_threshold: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
@@ -274,30 +248,20 @@ pub struct TeamDetail {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub billing_email: ::std::option::Option<::std::string::String>,
-    /// String; optional.
     /// Default: `"prepaid"`.
     #[serde(default = "defaults::team_detail_billing_mode")]
     pub billing_mode: ::std::string::String,
-    /// One of `"active"`, `"abandoned"`, `"suspended"`; required.
     pub billing_status: TeamDetailBillingStatus,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// `CreatorInfo`; required.
     pub creator: CreatorInfo,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_id: ::std::option::Option<i64>,
-    /// List of `CvmPreview`; required.
     pub cvms_preview: ::std::vec::Vec<CvmPreview>,
-    /// Integer; required.
     pub dstack_apps_count: i64,
-    /// List of `DstackAppPreview`; required.
     pub dstack_apps_preview: ::std::vec::Vec<DstackAppPreview>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub flag_billing_v2_enabled: bool,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub flag_network_config_enabled: bool,
@@ -305,7 +269,6 @@ pub struct TeamDetail {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub granted_balance: ::std::string::String,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub has_redpill: bool,
@@ -316,45 +279,34 @@ pub struct TeamDetail {
     ///
     /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub id: TeamDetailId,
-    /// Boolean; required.
     pub is_post_paid: bool,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_auto_topup_failed_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// Integer; required.
     pub members_count: i64,
-    /// List of `MemberPreview`; required.
     pub members_preview: ::std::vec::Vec<MemberPreview>,
-    /// String; required.
     pub name: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub outstanding_amount: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
-    #[serde(default = "defaults::team_detail_post_paid_charge_cap")]
     ///
     /// Format: `decimal`. Default: `"0.000000"`. Example: `"19.99"`.
+    #[serde(default = "defaults::team_detail_post_paid_charge_cap")]
     pub post_paid_charge_cap: ::std::string::String,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub post_paid_grace_deadline: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// `ProfileGetResponse`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<ProfileGetResponse>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redpill_connection_id: ::std::option::Option<i64>,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redpill_post_paid: ::std::option::Option<bool>,
-    /// Integer; required.
     pub row_id: i64,
-    /// Integer; required.
     pub running_cvms_count: i64,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -362,16 +314,11 @@ pub struct TeamDetail {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_default_payment_method_id: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub teepods_count: i64,
-    /// String; required.
     pub tier: ::std::string::String,
-    /// Integer; required.
     pub total_cvms_count: i64,
-    /// Integer; required.
     pub unpaid_transactions_count: i64,
 }
 /// `TeamDetailBillingStatus`
@@ -439,10 +386,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TeamDetailBillingStatus 
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeamDetailId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct TeamDetailId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for TeamDetailId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -512,15 +456,10 @@ pub struct TeamListItem {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub balance: ::std::string::String,
-    /// One of `"active"`, `"abandoned"`, `"suspended"`; required.
     pub billing_status: TeamListItemBillingStatus,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// `CreatorInfo`; required.
     pub creator: CreatorInfo,
-    /// Integer; required.
     pub dstack_apps_count: i64,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub flag_network_config_enabled: bool,
@@ -528,7 +467,6 @@ pub struct TeamListItem {
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub granted_balance: ::std::string::String,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub has_redpill: bool,
@@ -536,29 +474,22 @@ pub struct TeamListItem {
     ///
     /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub id: TeamListItemId,
-    /// Boolean; required.
     pub is_post_paid: bool,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub ledger_balance: ::std::string::String,
-    /// Integer; required.
     pub members_count: i64,
-    /// String; required.
     pub name: ::std::string::String,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub outstanding_amount: ::std::string::String,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redpill_connection_id: ::std::option::Option<i64>,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redpill_post_paid: ::std::option::Option<bool>,
-    /// Integer; required.
     pub row_id: i64,
-    /// Integer; required.
     pub running_cvms_count: i64,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -566,11 +497,8 @@ pub struct TeamListItem {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub teepods_count: i64,
-    /// String; required.
     pub tier: ::std::string::String,
-    /// Integer; required.
     pub total_cvms_count: i64,
 }
 /// `TeamListItemBillingStatus`
@@ -638,10 +566,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TeamListItemBillingStatu
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeamListItemId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct TeamListItemId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for TeamListItemId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -697,20 +622,13 @@ impl<'de> ::serde::Deserialize<'de> for TeamListItemId {
 /// Team search result for admin operations.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamSearchResult {
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer; required.
     pub creator_id: i64,
-    /// Integer; required.
     pub id: i64,
-    /// Integer; required.
     pub member_count: i64,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub tier: ::std::string::String,
 }
 /// `TeamTier`
@@ -732,9 +650,7 @@ pub enum TeamTier {
 /// `TeamUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeamUpdate {
-    /// `TeamTier`; required.
     pub tier: TeamTier,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trial_ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
@@ -742,10 +658,7 @@ pub struct TeamUpdate {
 #[derive(::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 #[non_exhaustive]
-pub struct TeeType(
-    /// A `i64`.
-    pub(super) i64,
-);
+pub struct TeeType(pub(super) i64);
 impl ::std::ops::Deref for TeeType {
     type Target = i64;
     fn deref(&self) -> &i64 {
@@ -781,42 +694,27 @@ impl<'de> ::serde::Deserialize<'de> for TeeType {
 /// `Teepod`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Teepod {
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Boolean; required.
     pub enabled: bool,
-    /// String; required.
     pub endpoint: ::std::string::String,
-    /// Integer; required.
     pub id: i64,
-    /// String; required.
     pub kms_url: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_version: ::std::option::Option<::std::string::String>,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_ping_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    /// `TeepodStatus`; required.
     pub status: TeepodStatus,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_version: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_base_domain: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_port: ::std::option::Option<i64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_tappd_port: ::std::option::Option<i64>,
-    /// String; required.
     pub tproxy_url: ::std::string::String,
 }
 /// Available OS images query result.
@@ -837,55 +735,38 @@ pub struct TeepodAvailableImagesResponse {
 /// `TeepodConnectForm`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodConnectForm {
-    /// Number; optional.
     /// Default: `30.0`. Bounds: minimum 1, maximum 300.
     #[serde(default = "defaults::teepod_connect_form_connection_timeout")]
     pub connection_timeout: f64,
-    /// String; required.
     pub endpoint: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_admin_rpc_url: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_domain_suffix: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_rpc_url: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_slug: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_endpoint: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_name: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub name: ::std::string::String,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub syslog_endpoint: ::std::option::Option<::std::string::String>,
-    /// Number; optional.
     /// Default: `120.0`. Bounds: minimum 10, maximum 600.
     #[serde(default = "defaults::teepod_connect_form_total_timeout")]
     pub total_timeout: f64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_base_domain: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_endpoint: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_port: ::std::option::Option<i64>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tproxy_tappd_port: ::std::option::Option<i64>,
 }
@@ -893,9 +774,9 @@ pub struct TeepodConnectForm {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodGpuCreate {
     /// Initial status
-    #[serde(default = "defaults::teepod_gpu_create_allocation_status")]
     ///
     /// Default: `"available"`.
+    #[serde(default = "defaults::teepod_gpu_create_allocation_status")]
     pub allocation_status: GpuAllocationStatus,
     /// Node ID
     pub node_id: i64,
@@ -913,10 +794,7 @@ pub struct TeepodGpuCreate {
 /// GPU product ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeepodGpuCreateProductId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct TeepodGpuCreateProductId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for TeepodGpuCreateProductId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -970,10 +848,7 @@ impl<'de> ::serde::Deserialize<'de> for TeepodGpuCreateProductId {
 /// PCI slot address
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeepodGpuCreateSlot(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct TeepodGpuCreateSlot(pub(super) ::std::string::String);
 impl ::std::ops::Deref for TeepodGpuCreateSlot {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1027,11 +902,8 @@ impl<'de> ::serde::Deserialize<'de> for TeepodGpuCreateSlot {
 /// GPU with full context and device state.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodGpuDetail {
-    /// `GpuAllocationStatus`; required.
     pub allocation_status: GpuAllocationStatus,
     /// Creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// CVM allocation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1062,8 +934,6 @@ pub struct TeepodGpuDetail {
     /// Parent teepod ID
     pub teepod_id: i64,
     /// Last update timestamp
-    ///
-    /// Format: `date-time`.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Optimistic locking version
     pub version: i64,
@@ -1075,14 +945,14 @@ pub struct TeepodGpuUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
     /// GPU product ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: at least 1 characters.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_id: ::std::option::Option<TeepodGpuUpdateProductId>,
     /// PCI slot address
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: at least 1 characters.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slot: ::std::option::Option<TeepodGpuUpdateSlot>,
     /// Teepod ID
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1091,10 +961,7 @@ pub struct TeepodGpuUpdate {
 /// GPU product ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeepodGpuUpdateProductId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct TeepodGpuUpdateProductId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for TeepodGpuUpdateProductId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1148,10 +1015,7 @@ impl<'de> ::serde::Deserialize<'de> for TeepodGpuUpdateProductId {
 /// PCI slot address
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeepodGpuUpdateSlot(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct TeepodGpuUpdateSlot(pub(super) ::std::string::String);
 impl ::std::ops::Deref for TeepodGpuUpdateSlot {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1206,11 +1070,8 @@ impl<'de> ::serde::Deserialize<'de> for TeepodGpuUpdateSlot {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct TeepodImageInfo {
-    /// Boolean; required.
     pub is_dev: bool,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String; required.
     pub version: ::std::string::String,
 }
 /// `TeepodInfo`
@@ -1220,10 +1081,8 @@ pub struct TeepodInfo {
     /// List of `TeepodImageInfo`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub available_os_images: ::std::vec::Vec<TeepodImageInfo>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub id: i64,
     /// KMS URL configured in VMM
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1231,37 +1090,30 @@ pub struct TeepodInfo {
     /// List of strings; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_urls: ::std::vec::Vec<::std::string::String>,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_version_db: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_version_real: ::std::option::Option<::std::string::String>,
 }
 /// Teepod information for workspace teepods list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodItem {
-    /// String (date-time); required.
     pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String; required.
     pub name: ::std::string::String,
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub region_identifier: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub status: ::std::string::String,
-    /// Integer; required.
     pub teepod_id: i64,
 }
 /// Request to create teepod-KMS relationship.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodKmsRelationCreate {
     /// Enable the relationship on creation
-    #[serde(default = "defaults::default_bool::<true>")]
     ///
     /// Default: `true`.
+    #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
     /// KMS hashed ID to associate
     ///
@@ -1271,10 +1123,7 @@ pub struct TeepodKmsRelationCreate {
 /// KMS hashed ID to associate
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeepodKmsRelationCreateKmsId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct TeepodKmsRelationCreateKmsId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for TeepodKmsRelationCreateKmsId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1334,8 +1183,6 @@ pub struct TeepodKmsRelationOut {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chain_id: ::std::option::Option<i64>,
     /// Relationship creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Whether this KMS is active for the teepod
     pub enabled: bool,
@@ -1358,17 +1205,12 @@ pub struct TeepodKmsRelationOut {
     /// Teepod database ID
     pub teepod_id: i64,
     /// Last update timestamp
-    ///
-    /// Format: `date-time`.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 /// KMS hashed ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TeepodKmsRelationOutKmsId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct TeepodKmsRelationOutKmsId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for TeepodKmsRelationOutKmsId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1431,18 +1273,16 @@ pub struct TeepodKmsRelationUpdate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct TeepodMeta {
-    /// Integer; required.
     pub id: i64,
-    /// String; required.
     pub name: ::std::string::String,
 }
 /// Request to create teepod-OS image relationship.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodOsImageRelationCreate {
     /// Enable the relationship on creation
-    #[serde(default = "defaults::default_bool::<true>")]
     ///
     /// Default: `true`.
+    #[serde(default = "defaults::default_bool::<true>")]
     pub enabled: bool,
     /// OS image database ID to associate
     pub os_image_id: i64,
@@ -1451,8 +1291,6 @@ pub struct TeepodOsImageRelationCreate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodOsImageRelationOut {
     /// Relationship creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Whether this image is active for the teepod
     pub enabled: bool,
@@ -1563,44 +1401,44 @@ pub struct TeepodOut {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TeepodResourceUsage {
     /// Currently running CVMs
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub running_cvms: i64,
     /// Disk used by running CVMs in GB
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub running_disk_gb: i64,
     /// Memory used by running CVMs in MB
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub running_memory_mb: i64,
     /// vCPUs used by running CVMs
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub running_vcpu: i64,
     /// Total CVMs on teepod
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub total_cvms: i64,
     /// Total allocated disk in GB
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub used_disk_gb: i64,
     /// Total allocated memory in MB
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub used_memory_mb: i64,
     /// Total allocated vCPUs
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub used_vcpu: i64,
 }
 /// `TeepodStatus`
@@ -1627,8 +1465,6 @@ pub struct TeepodTeamAccessCreate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodTeamAccessOut {
     /// Access grant timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Number of team members
     pub member_count: i64,
@@ -1647,24 +1483,19 @@ pub struct TeepodTeamAccessOut {
 /// `TeepodUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TeepodUpdate {
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<i64>,
 }
 /// Uptime summary over a time window.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodUptimeResponse {
-    /// Number; required.
     pub avg_duration_ms: f64,
     /// Consecutive hours online up to now
     pub current_streak_hours: i64,
-    /// Integer; required.
     pub days: i64,
     /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1674,11 +1505,8 @@ pub struct TeepodUptimeResponse {
     /// String (date-time), or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub last_online_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// Integer; required.
     pub successful_checks: i64,
-    /// Integer; required.
     pub teepod_id: i64,
-    /// Integer; required.
     pub total_checks: i64,
     /// 0.0 - 100.0
     pub uptime_percent: f64,
@@ -1687,8 +1515,6 @@ pub struct TeepodUptimeResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TeepodWithStats {
     /// Creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Whether teepod accepts new CVMs
     pub enabled: bool,
@@ -1699,9 +1525,9 @@ pub struct TeepodWithStats {
     /// Teepod name
     pub name: ::std::string::String,
     /// Running CVMs on this teepod
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub running_cvms: i64,
     /// Teepod status
     pub status: ::std::string::String,
@@ -1709,9 +1535,9 @@ pub struct TeepodWithStats {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod_version: ::std::option::Option<::std::string::String>,
     /// Total CVMs on this teepod
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub total_cvms: i64,
 }
 /// `TeescopeBatchRequest`
@@ -1743,16 +1569,11 @@ pub struct TelegramConfigResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct TierCapacity {
-    /// `ResourceThreshold`; required.
     pub capacity: ResourceThreshold,
-    /// `GpuAvailability`; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gpu_availability: ::std::option::Option<GpuAvailability>,
-    /// List of `KmsWithSupportedOsImage`; required.
     pub kms_list: ::std::vec::Vec<KmsWithSupportedOsImage>,
-    /// List of `PreflightTeepodCapacity`; required.
     pub nodes: ::std::vec::Vec<PreflightTeepodCapacity>,
-    /// `TeamTier`; required.
     pub tier: TeamTier,
 }
 /// Response after toggling enabled state.
@@ -1800,10 +1621,7 @@ pub struct TransferProjectRequest {
 /// Target workspace hash ID (wks_xxx)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TransferProjectRequestTargetTeamId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct TransferProjectRequestTargetTeamId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for TransferProjectRequestTargetTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1860,7 +1678,6 @@ impl<'de> ::serde::Deserialize<'de> for TransferProjectRequestTargetTeamId {
 /// Response for project transfer
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TransferProjectResponse {
-    /// String; required.
     pub message: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
@@ -1874,16 +1691,12 @@ pub struct TransferProjectResponse {
     ///
     /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub target_team_id: TransferProjectResponseTargetTeamId,
-    /// Integer; required.
     pub transferred_cvms_count: i64,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TransferProjectResponseProjectId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct TransferProjectResponseProjectId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for TransferProjectResponseProjectId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1940,10 +1753,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferProjectResponseProjectId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TransferProjectResponseSourceTeamId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct TransferProjectResponseSourceTeamId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for TransferProjectResponseSourceTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2001,10 +1811,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferProjectResponseSourceTeamId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct TransferProjectResponseTargetTeamId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct TransferProjectResponseTargetTeamId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for TransferProjectResponseTargetTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2062,45 +1869,35 @@ impl<'de> ::serde::Deserialize<'de> for TransferProjectResponseTargetTeamId {
 /// `TwoFactorDisableRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorDisableRequest {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub verification_code: ::std::string::String,
 }
 /// `TwoFactorPageVerifyRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorPageVerifyRequest {
-    /// String; required.
     pub code: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
 /// `TwoFactorRegenerateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorRegenerateRequest {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub verification_code: ::std::string::String,
 }
 /// `TwoFactorSetupRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorSetupRequest {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub totp_code: ::std::string::String,
 }
 /// `TwoFactorVerificationRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TwoFactorVerificationRequest {
-    /// String; required.
     pub code: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// Unified view of KMS contracts and nodes.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -19,7 +18,6 @@ pub struct UnifiedKmsOut {
 /// Update allocation status with optimistic locking.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateAllocationStatusRequest {
-    /// `GpuAllocationStatus`; required.
     pub allocation_status: GpuAllocationStatus,
     /// Expected version for optimistic locking
     pub version: i64,
@@ -41,29 +39,27 @@ pub struct UpdateAttestationDataRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateAutoTopupRequest {
     /// A monetary value with precise decimal arithmetic
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `decimal`. Example: `"19.99"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::std::string::String>,
-    /// Boolean; required.
     pub enabled: bool,
     /// A monetary value with precise decimal arithmetic
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `decimal`. Example: `"19.99"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub threshold: ::std::option::Option<::std::string::String>,
 }
 /// `UpdateBillingSettingsRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateBillingSettingsRequest {
-    /// String (email), or null; optional.
+    /// Format: `email`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_email: ::std::option::Option<::std::string::String>,
 }
 /// Request model for updating workspace billing policy status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateBillingStatusRequest {
-    /// One of `"active"`, `"abandoned"`, `"suspended"`; required.
     pub billing_status: UpdateBillingStatusRequestBillingStatus,
 }
 /// `UpdateBillingStatusRequestBillingStatus`
@@ -132,9 +128,7 @@ for UpdateBillingStatusRequestBillingStatus {
 /// `UpdateBillingStatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateBillingStatusResponse {
-    /// One of `"active"`, `"abandoned"`, `"suspended"`; required.
     pub billing_status: UpdateBillingStatusResponseBillingStatus,
-    /// String; required.
     pub message: ::std::string::String,
 }
 /// `UpdateBillingStatusResponseBillingStatus`
@@ -203,32 +197,26 @@ for UpdateBillingStatusResponseBillingStatus {
 /// `UpdateBillingV2Request`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateBillingV2Request {
-    /// Boolean; required.
     pub flag_billing_v2_enabled: bool,
 }
 /// `UpdateConnectionRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateConnectionRequest {
-    /// Number, or null; optional.
     /// Bounds: greater than 0.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credits_line: ::std::option::Option<f64>,
-    /// Boolean, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_post_paid: ::std::option::Option<bool>,
     /// A hashed identifier that maps to an internal database ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_id: ::std::option::Option<UpdateConnectionRequestTeamId>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct UpdateConnectionRequestTeamId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct UpdateConnectionRequestTeamId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for UpdateConnectionRequestTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -288,21 +276,21 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConnectionRequestTeamId {
 #[non_exhaustive]
 pub struct UpdateCvmEnvsBody {
     /// Hash from Phase 1 response (Phase 2 only)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_hash: ::std::option::Option<::std::string::String>,
     /// Encrypted env blob as hex string
     pub encrypted_env: ::std::string::String,
     /// Allowed env var names. Changes trigger verification for contract-owned KMS.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Transaction hash proving on-chain registration (Phase 2 only)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_hash: ::std::option::Option<::std::string::String>,
 }
 /// `UpdateCvmListedBody`
@@ -311,7 +299,6 @@ pub struct UpdateCvmEnvsBody {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct UpdateCvmListedBody {
-    /// Boolean; required.
     pub listed: bool,
 }
 /// `UpdateCvmNameBody`
@@ -320,7 +307,6 @@ pub struct UpdateCvmListedBody {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct UpdateCvmNameBody {
-    /// String; required.
     pub name: ::std::string::String,
 }
 /// PATCH request body — all fields optional, only set fields are applied.
@@ -330,79 +316,79 @@ pub struct UpdateCvmNameBody {
 #[non_exhaustive]
 pub struct UpdateCvmRequest {
     /// When true, falls back to hard stop if graceful shutdown times out. Use for zombie CVMs that are unresponsive to shutdown signals.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_force_stop: ::std::option::Option<bool>,
     /// Allowed environment variable names (env_keys)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_envs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Disk size in MB
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_size: ::std::option::Option<i64>,
     /// Docker Compose YAML content
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
     /// Encrypted environment variables as hex string
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
     /// GPU configuration
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gpus: ::std::option::Option<GpuConfig>,
     /// OS image name or slug from available-os-images
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image: ::std::option::Option<::std::string::String>,
     /// Memory in MB
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory: ::std::option::Option<i64>,
     /// Shell script executed before containers start
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pre_launch_script: ::std::option::Option<::std::string::String>,
     /// Expose container logs publicly
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_logs: ::std::option::Option<bool>,
     /// Expose system info publicly
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_sysinfo: ::std::option::Option<bool>,
     /// Expose TCB attestation info publicly
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_tcbinfo: ::std::option::Option<bool>,
     /// Timeout in seconds for graceful shutdown. null means no timeout.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 10, maximum 1200. Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shutdown_timeout: ::std::option::Option<i64>,
     /// User configuration string
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_config: ::std::option::Option<::std::string::String>,
     /// Number of vCPUs
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<i64>,
 }
 /// `UpdateCvmScheduledDeleteBody`
@@ -411,7 +397,6 @@ pub struct UpdateCvmRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateCvmScheduledDeleteBody {
-    /// String (date-time), or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled_delete_at: ::std::option::Option<
@@ -425,16 +410,16 @@ pub struct UpdateCvmScheduledDeleteBody {
 #[non_exhaustive]
 pub struct UpdateCvmSshKeysRequest {
     /// Restart the CVM so the keys apply at once; otherwise they apply at its next start.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub apply_now: ::std::option::Option<bool>,
     /// The whole new set, by key id (`sshkey_...`).
     pub ssh_key_ids: ::std::vec::Vec<::std::string::String>,
     /// Workspace members whose keys are added to the set.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usernames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// `UpdateCvmVisibilityBody`
@@ -448,18 +433,18 @@ pub struct UpdateCvmVisibilityBody {
     /// Expose system info publicly
     pub public_sysinfo: bool,
     /// Expose TCB attestation info publicly
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Not sent when unset.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_tcbinfo: ::std::option::Option<bool>,
 }
 /// `UpdateDockerComposeBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateDockerComposeBody {
     /// Docker Compose YAML file to upload
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `binary`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<::std::string::String>,
 }
 /// Request to update draft invoice properties before finalize.
@@ -533,11 +518,8 @@ pub struct UpdateDraftInvoiceResponse {
     ///
     /// Format: `hashid`. Example: `"0123abcd"`.
     pub invoice_id: ::std::string::String,
-    /// One of `"local"`, `"stripe"`; required.
     pub invoice_type: UpdateDraftInvoiceResponseInvoiceType,
-    /// String; required.
     pub status: ::std::string::String,
-    /// Boolean; required.
     pub success: bool,
 }
 /// `UpdateDraftInvoiceResponseInvoiceType`
@@ -616,23 +598,20 @@ pub struct UpdateElizaRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateGpuModeRequest {
     /// CC mode: on, off, or devtools
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: pattern `^(on|off|devtools)$`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cc_mode: ::std::option::Option<UpdateGpuModeRequestCcMode>,
     /// PPCIe mode: on/off
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: pattern `^(on|off)$`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ppcie_mode: ::std::option::Option<UpdateGpuModeRequestPpcieMode>,
 }
 /// CC mode: on, off, or devtools
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct UpdateGpuModeRequestCcMode(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct UpdateGpuModeRequestCcMode(pub(super) ::std::string::String);
 impl ::std::ops::Deref for UpdateGpuModeRequestCcMode {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -688,10 +667,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateGpuModeRequestCcMode {
 /// PPCIe mode: on/off
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct UpdateGpuModeRequestPpcieMode(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct UpdateGpuModeRequestPpcieMode(pub(super) ::std::string::String);
 impl ::std::ops::Deref for UpdateGpuModeRequestPpcieMode {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -769,9 +745,9 @@ pub struct UpdateGpuModeResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateInstanceTypeRequest {
     /// Default disk size (GB)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 20.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_disk_size_gb: ::std::option::Option<i64>,
     /// Description
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -794,9 +770,9 @@ pub struct UpdateInstanceTypeRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hugepages: ::std::option::Option<bool>,
     /// Memory in MB
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 512.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_mb: ::std::option::Option<i64>,
     /// Display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -817,9 +793,9 @@ pub struct UpdateInstanceTypeRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requires_gpu_count: ::std::option::Option<i64>,
     /// vCPU count
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Bounds: minimum 1.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpu: ::std::option::Option<::std::num::NonZeroU64>,
 }
 /// Request to update an invoice item.
@@ -861,18 +837,16 @@ pub struct UpdateMemberRoleRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UpdateNetworkConfigRequest {
-    /// List of strings, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gateway_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// List of strings, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Restart the CVM after applying changes to reload configuration.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Default: `false`. Not sent when unset, so the server's default applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub restart: ::std::option::Option<bool>,
 }
 /// `UpdateOsImageBody`
@@ -887,22 +861,17 @@ pub struct UpdateOsImageBody {
 /// `UpdatePasswordRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdatePasswordRequest {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_password: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub password: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
 }
 /// Request model for updating payment mode.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdatePaymentModeRequest {
-    /// Boolean; required.
     pub is_post_paid: bool,
 }
 /// Bulk-replace all port mappings for a CVM.
@@ -911,7 +880,6 @@ pub struct UpdatePaymentModeRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct UpdatePortMappingsRequest {
-    /// List of `PortMappingEntry`; required.
     pub ports: ::std::vec::Vec<PortMappingEntry>,
 }
 /// `UpdatePostPaidCapRequest`
@@ -925,16 +893,15 @@ pub struct UpdatePostPaidCapRequest {
 /// `UpdatePostPaidRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdatePostPaidRequest {
-    /// Boolean; required.
     pub enabled: bool,
 }
 /// `UpdatePreLaunchScriptBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdatePreLaunchScriptBody {
     /// Shell script file to upload
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `binary`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<::std::string::String>,
 }
 /// Request to update node region.
@@ -947,17 +914,13 @@ pub struct UpdateRegionRequest {
 /// Request model for updating team slug.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateSlugRequest {
-    /// String; required.
     /// Bounds: 3 to 50 characters, pattern `^[a-z0-9-]+$`.
     pub slug: UpdateSlugRequestSlug,
 }
 /// `UpdateSlugRequestSlug`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct UpdateSlugRequestSlug(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct UpdateSlugRequestSlug(pub(super) ::std::string::String);
 impl ::std::ops::Deref for UpdateSlugRequestSlug {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1019,16 +982,12 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSlugRequestSlug {
 /// `UpdateUsernameRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UpdateUsernameRequest {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_password: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// `UploadAvatarBody`
@@ -1050,19 +1009,12 @@ pub struct UploadMyAvatarBody {
 /// `UsageAuditResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UsageAuditResponse {
-    /// List of `AuditCvmDetail`; required.
     pub cvm_details: ::std::vec::Vec<AuditCvmDetail>,
-    /// String; required.
     pub method: ::std::string::String,
-    /// String (date); required.
     pub period_end: ::chrono::naive::NaiveDate,
-    /// String (date); required.
     pub period_start: ::chrono::naive::NaiveDate,
-    /// `AuditSummary`; required.
     pub summary: AuditSummary,
-    /// Integer; required.
     pub team_id: i64,
-    /// String; required.
     pub team_name: ::std::string::String,
 }
 /// Billing summary with totals and breakdowns.
@@ -1093,97 +1045,65 @@ pub struct UsageDailyUsageResponse {
 /// Complete usage data response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UsageDataResponse {
-    /// `CoreMetrics`; required.
     pub core_metrics: CoreMetrics,
-    /// List of `CvmDetail`; required.
     pub cvm_details: ::std::vec::Vec<CvmDetail>,
-    /// List of `DailyTrend`; required.
     pub daily_trends: ::std::vec::Vec<DailyTrend>,
-    /// List of `InstanceTypeBreakdown`; required.
     pub instance_type_breakdown: ::std::vec::Vec<InstanceTypeBreakdown>,
-    /// `PeriodInfo`; required.
     pub period: PeriodInfo,
-    /// Integer; required.
     pub team_id: i64,
-    /// String; required.
     pub team_name: ::std::string::String,
 }
 /// `User`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct User {
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// `UsersCredit`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit: ::std::option::Option<UsersCredit>,
-    /// Integer; required.
     pub id: i64,
-    /// String; required.
     pub role: ::std::string::String,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// `UserCreate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UserCreate {
-    /// String; required.
     pub email: ::std::string::String,
-    /// String; required.
     pub password: ::std::string::String,
-    /// String; optional.
     /// Default: `"user"`.
     #[serde(default = "defaults::user_create_role")]
     pub role: ::std::string::String,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// `UserInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UserInfo {
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_verified_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// Number; required.
     pub balance: f64,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// `UsersCredit`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit: ::std::option::Option<UsersCredit>,
-    /// Number; required.
     pub credits: f64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub cvm_count: i64,
-    /// Number; required.
     pub cvm_credits: f64,
-    /// Boolean; required.
     pub disabled: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_verified_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// String; required.
     pub hash_id: ::std::string::String,
-    /// Integer; required.
     pub id: i64,
-    /// String; required.
     pub role: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stripe_customer_id: ::std::option::Option<::std::string::String>,
-    /// List of `TeamBase`; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub teams: ::std::vec::Vec<TeamBase>,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// Minimal user reference for embedding in responses.
@@ -1194,9 +1114,9 @@ pub struct UserRef {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar_url: ::std::option::Option<::std::string::String>,
     /// Hashed user ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<UserRefId>,
     /// Fixed value 'user'
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1209,10 +1129,7 @@ pub struct UserRef {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[non_exhaustive]
-pub struct UserRefId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct UserRefId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for UserRefId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1330,10 +1247,7 @@ pub struct UserSchema {
 /// Hashed user ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct UserSchemaId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct UserSchemaId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for UserSchemaId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1389,25 +1303,19 @@ impl<'de> ::serde::Deserialize<'de> for UserSchemaId {
 /// `UserUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UserUpdate {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
 }
 /// `UsersCredit`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UsersCredit {
-    /// Number; required.
     pub balance: f64,
-    /// Number, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub granted_balance: ::std::option::Option<f64>,
-    /// Integer; required.
     pub id: i64,
 }
 /// Valid fields for ordering users.
@@ -1464,7 +1372,6 @@ impl ::std::convert::TryFrom<::std::string::String> for UsersOrderByField {
 }
 impl UpdateCvmEnvsBody {
     /// Creates a `UpdateCvmEnvsBody` from its required fields (`encrypted_env`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(encrypted_env: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             compose_hash: ::std::option::Option::None,
@@ -1503,21 +1410,18 @@ impl UpdateCvmEnvsBody {
 }
 impl UpdateCvmListedBody {
     /// Creates a `UpdateCvmListedBody` from its required fields (`listed`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(listed: bool) -> Self {
         Self { listed }
     }
 }
 impl UpdateCvmNameBody {
     /// Creates a `UpdateCvmNameBody` from its required fields (`name`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { name: name.into() }
     }
 }
 impl UpdateCvmRequest {
     /// Creates a `UpdateCvmRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             allow_force_stop: ::std::option::Option::None,
@@ -1648,7 +1552,6 @@ impl UpdateCvmRequest {
 }
 impl UpdateCvmScheduledDeleteBody {
     /// Creates a `UpdateCvmScheduledDeleteBody` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             scheduled_delete_at: ::std::option::Option::None,
@@ -1666,7 +1569,6 @@ impl UpdateCvmScheduledDeleteBody {
 }
 impl UpdateCvmSshKeysRequest {
     /// Creates a `UpdateCvmSshKeysRequest` from its required fields (`ssh_key_ids`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         ssh_key_ids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
@@ -1694,7 +1596,6 @@ impl UpdateCvmSshKeysRequest {
 }
 impl UpdateCvmVisibilityBody {
     /// Creates a `UpdateCvmVisibilityBody` from its required fields (`public_logs`, `public_sysinfo`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(public_logs: bool, public_sysinfo: bool) -> Self {
         Self {
             public_logs,
@@ -1711,7 +1612,6 @@ impl UpdateCvmVisibilityBody {
 }
 impl UpdateNetworkConfigRequest {
     /// Creates a `UpdateNetworkConfigRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             gateway_urls: ::std::option::Option::None,
@@ -1746,7 +1646,6 @@ impl UpdateNetworkConfigRequest {
 }
 impl UpdateOsImageBody {
     /// Creates a `UpdateOsImageBody` from its required fields (`os_image_name`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(os_image_name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             os_image_name: os_image_name.into(),
@@ -1755,7 +1654,6 @@ impl UpdateOsImageBody {
 }
 impl UpdatePortMappingsRequest {
     /// Creates a `UpdatePortMappingsRequest` from its required fields (`ports`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         ports: impl ::std::convert::Into<::std::vec::Vec<PortMappingEntry>>,
     ) -> Self {

@@ -2,40 +2,30 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// Request to validate an email address.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ValidateEmailRequest {
-    /// String (email); required.
+    /// Format: `email`.
     pub email: ::std::string::String,
 }
 /// Email validation result with rejection details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ValidateEmailResponse {
-    /// String; required.
     pub domain: ::std::string::String,
-    /// String; required.
     pub email: ::std::string::String,
-    /// Boolean; required.
     pub is_valid: bool,
-    /// String; required.
     pub local_part: ::std::string::String,
-    /// `CheckEmailResult`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reacherhq_report: ::std::option::Option<CheckEmailResult>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rejection_reason: ::std::option::Option<::std::string::String>,
 }
 /// `ValidationError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ValidationError {
-    /// List of string or integer; required.
     pub loc: ::std::vec::Vec<ValidationErrorLocItem>,
-    /// String; required.
     pub msg: ::std::string::String,
-    /// String; required.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
@@ -43,9 +33,7 @@ pub struct ValidationError {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum ValidationErrorLocItem {
-    /// A `String`.
     String(::std::string::String),
-    /// A `i64`.
     Integer(i64),
 }
 impl ::std::fmt::Display for ValidationErrorLocItem {
@@ -67,9 +55,7 @@ pub struct VerificationAttemptOut {
     /// Card brand (visa, mastercard, etc.)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub brand: ::std::option::Option<::std::string::String>,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer; required.
     pub id: i64,
     /// Whether this attempt was flagged as duplicate
     pub is_duplicate: bool,
@@ -98,10 +84,7 @@ pub struct VerificationAttemptOut {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct VerificationAttemptOutTeamId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct VerificationAttemptOutTeamId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for VerificationAttemptOutTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -157,10 +140,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationAttemptOutTeamId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct VerificationAttemptOutUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct VerificationAttemptOutUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for VerificationAttemptOutUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -248,25 +228,20 @@ pub struct VerificationResponse {
 /// Request to verify password/2FA and link OAuth account during Link-on-Login flow.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VerifyAndLinkOAuthRequest {
-    /// String; required.
     pub link_token: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_code: ::std::option::Option<::std::string::String>,
 }
 /// `VerifyAttestationUploadBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct VerifyAttestationUploadBody {
-    /// String (binary), or null; optional.
+    /// Format: `binary`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hex: ::std::option::Option<::std::string::String>,
 }
@@ -274,58 +249,37 @@ pub struct VerifyAttestationUploadBody {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct Vm {
-    /// String; required.
     pub app_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_url: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base_image: ::std::option::Option<::std::string::String>,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer; required.
     pub disk_size: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env_pubkey: ::std::option::Option<::std::string::String>,
-    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Integer; required.
     pub id: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub manifest_version: ::std::option::Option<i64>,
-    /// Integer; required.
     pub memory: i64,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub runner: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub status: ::std::string::String,
-    /// `TeepodMeta`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod: ::std::option::Option<TeepodMeta>,
-    /// Integer; required.
     pub teepod_id: i64,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<i64>,
-    /// Integer; required.
     pub vcpu: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
@@ -333,100 +287,68 @@ pub struct Vm {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct VmConfiguration {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    /// `AppComposeV2`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compose_file: ::std::option::Option<AppComposeV2>,
-    /// Integer; required.
     pub disk_size: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    /// List of strings; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub gateway_urls: ::std::vec::Vec<::std::string::String>,
-    /// `GpuConfig`, or null; optional.
     /// Default: `{"gpus":[],"attach_mode":"listed"}`.
     #[serde(default = "defaults::vm_configuration_gpus")]
     pub gpus: ::std::option::Option<GpuConfig>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub hugepages: bool,
-    /// String; required.
     pub image: ::std::string::String,
-    /// List of strings; optional.
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub kms_urls: ::std::vec::Vec<::std::string::String>,
-    /// Integer; required.
     pub memory: i64,
-    /// String; required.
     pub name: ::std::string::String,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub pin_numa: bool,
-    /// List of `PortMapping`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<PortMapping>>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_config: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub vcpu: i64,
 }
 /// `VmCreateWithTeepod`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VmCreateWithTeepod {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id_salt: ::std::option::Option<::std::string::String>,
-    /// `ComposeManifest`; required.
     pub compose_manifest: ComposeManifest,
-    /// Integer; required.
     pub disk_size: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env: ::std::option::Option<::std::string::String>,
-    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub env_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// String; required.
     pub image: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub listed: bool,
-    /// Integer; required.
     pub memory: i64,
-    /// String; required.
     /// Bounds: 4 to 20 characters.
     pub name: VmCreateWithTeepodName,
-    /// List of `PortMapping`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<PortMapping>>,
-    /// Integer; required.
     pub teepod_id: i64,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<i64>,
-    /// Integer; required.
     pub vcpu: i64,
 }
 /// `VmCreateWithTeepodName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct VmCreateWithTeepodName(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct VmCreateWithTeepodName(pub(super) ::std::string::String);
 impl ::std::ops::Deref for VmCreateWithTeepodName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -484,42 +406,29 @@ impl<'de> ::serde::Deserialize<'de> for VmCreateWithTeepodName {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct VmInfo {
-    /// String; required.
     pub app_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_url: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_error: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_progress: ::std::option::Option<::std::string::String>,
-    /// `VmConfiguration`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<VmConfiguration>,
     /// List of `GuestEvent`; optional.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub events: ::std::vec::Vec<GuestEvent>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exited_at: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_version: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shutdown_progress: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub status: ::std::string::String,
-    /// String; required.
     pub uptime: ::std::string::String,
 }
 /// A CVM as creating, starting, stopping or restarting it returns it, in the shape of the API version the request sent: `id` and `user_id` are integers up to 2026-01-21 and strings from 2026-05-22.
@@ -527,9 +436,7 @@ pub struct VmInfo {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum VmResponse {
-    /// A `VmV20260522`.
     V20260522(VmV20260522),
-    /// A `Vm`.
     V20251028(Vm),
     /// A body that fits none of the shapes above (the API is newer
     /// than this crate): the JSON as it came. The accessors still read
@@ -550,58 +457,39 @@ impl ::std::convert::From<Vm> for VmResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct VmV20260522 {
-    /// String; required.
     pub app_id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_url: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base_image: ::std::option::Option<::std::string::String>,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Integer; required.
     pub disk_size: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_compose_file: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_env_pubkey: ::std::option::Option<::std::string::String>,
-    /// List of strings, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The CVM's hashed id (`cvm_...`).
     pub id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// Integer, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub manifest_version: ::std::option::Option<i64>,
-    /// Integer; required.
     pub memory: i64,
-    /// String; required.
     pub name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub runner: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub status: ::std::string::String,
-    /// `TeepodMeta`, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub teepod: ::std::option::Option<TeepodMeta>,
-    /// Integer; required.
     pub teepod_id: i64,
     /// The owner's hashed id.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
-    /// Integer; required.
     pub vcpu: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uuid: ::std::option::Option<::std::string::String>,
 }
@@ -616,10 +504,7 @@ pub struct VoidBatchItemRequest {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct VoidBatchItemRequestInvoiceId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct VoidBatchItemRequestInvoiceId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for VoidBatchItemRequestInvoiceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -675,26 +560,20 @@ impl<'de> ::serde::Deserialize<'de> for VoidBatchItemRequestInvoiceId {
 /// `VoidBatchItemResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VoidBatchItemResult {
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^in_.+`. Example: `"in_0123abcd"`.
     pub invoice_id: VoidBatchItemResultInvoiceId,
-    /// Boolean; required.
     pub ok: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct VoidBatchItemResultInvoiceId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct VoidBatchItemResultInvoiceId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for VoidBatchItemResultInvoiceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -750,19 +629,14 @@ impl<'de> ::serde::Deserialize<'de> for VoidBatchItemResultInvoiceId {
 /// `VoidBatchRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VoidBatchRequest {
-    /// List of `VoidBatchItemRequest`; required.
     pub items: ::std::vec::Vec<VoidBatchItemRequest>,
 }
 /// `VoidBatchResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VoidBatchResponse {
-    /// Integer; required.
     pub failed: i64,
-    /// List of `VoidBatchItemResult`; required.
     pub results: ::std::vec::Vec<VoidBatchItemResult>,
-    /// Integer; required.
     pub succeeded: i64,
-    /// Integer; required.
     pub total: i64,
 }
 crate::evolve::open_union! {
@@ -968,7 +842,6 @@ impl VmResponse {
     pub fn as_v20251028(&self) -> ::std::option::Option<&Vm> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -976,7 +849,6 @@ impl VmResponse {
     pub fn as_v20260121(&self) -> ::std::option::Option<&Vm> {
         match self {
             Self::V20251028(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -984,7 +856,6 @@ impl VmResponse {
     pub fn as_v20260522(&self) -> ::std::option::Option<&VmV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }
@@ -992,7 +863,6 @@ impl VmResponse {
     pub fn as_v20260623(&self) -> ::std::option::Option<&VmV20260522> {
         match self {
             Self::V20260522(v) => ::std::option::Option::Some(v),
-            #[allow(unreachable_patterns)]
             _ => ::std::option::Option::None,
         }
     }

@@ -2,7 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
 use super::*;
 /// `WebhookCreateRequest`
 ///
@@ -10,26 +9,19 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct WebhookCreateRequest {
-    /// List of strings; required.
     pub events: ::std::vec::Vec<::std::string::String>,
-    /// String, or null; optional.
     /// Bounds: at most 100 characters. Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub url: ::std::string::String,
 }
 /// `WebhookCreateRequestName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WebhookCreateRequestName(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct WebhookCreateRequestName(pub(super) ::std::string::String);
 impl ::std::ops::Deref for WebhookCreateRequestName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -84,79 +76,52 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCreateRequestName {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct WebhookDeliveryResponse {
-    /// Integer; required.
     pub attempts: i64,
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delivered_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub duration_ms: i64,
-    /// String; required.
     pub error_message: ::std::string::String,
-    /// String; required.
     pub event_id: ::std::string::String,
-    /// String; required.
     pub event_type: ::std::string::String,
-    /// String; optional.
     /// Default: `""`.
     #[serde(default)]
     pub original_event_id: ::std::string::String,
-    /// String; required.
     pub request_url: ::std::string::String,
-    /// Integer; required.
     pub response_status: i64,
-    /// Integer; required.
     pub snowflake_id: i64,
-    /// String; required.
     pub status: ::std::string::String,
 }
 /// `WebhookResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct WebhookResponse {
-    /// String (date-time); required.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// Boolean; required.
     pub enabled: bool,
-    /// List of strings; required.
     pub events: ::std::vec::Vec<::std::string::String>,
-    /// String; required.
     pub id: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
-    /// String (date-time); required.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String; required.
     pub url: ::std::string::String,
 }
 /// `WebhookStatsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct WebhookStatsResponse {
-    /// Integer; required.
     pub avg_duration_ms: i64,
-    /// Integer; required.
     pub failed_count: i64,
-    /// String (date-time), or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_delivery_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    /// Integer; required.
     pub max_duration_ms: i64,
-    /// Integer; required.
     pub success_count: i64,
-    /// Number; required.
     pub success_rate: f64,
-    /// Integer; required.
     pub total: i64,
 }
 /// `WebhookUpdateRequest`
@@ -165,19 +130,15 @@ pub struct WebhookStatsResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct WebhookUpdateRequest {
-    /// Boolean, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    /// List of strings, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// String, or null; optional.
     /// Bounds: at most 100 characters. Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     /// Not sent when unset.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
@@ -185,10 +146,7 @@ pub struct WebhookUpdateRequest {
 /// `WebhookUpdateRequestName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WebhookUpdateRequestName(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct WebhookUpdateRequestName(pub(super) ::std::string::String);
 impl ::std::ops::Deref for WebhookUpdateRequestName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -287,8 +245,6 @@ pub struct WorkspaceMembersTeamMemberInfo {
     /// Whether user created workspace
     pub is_creator: bool,
     /// Join timestamp
-    ///
-    /// Format: `date-time`.
     pub joined_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Role: OWNER, ADMIN, or MEMBER
     pub role: ::std::string::String,
@@ -314,30 +270,20 @@ pub struct WorkspacePaginationMetadata {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct WorkspaceQuotas {
-    /// `QuotaMetric`; required.
     pub disk_gb: QuotaMetric,
-    /// `QuotaMetric`; required.
     pub memory_mb: QuotaMetric,
-    /// `QuotaMetric`; required.
     pub vcpu: QuotaMetric,
-    /// `QuotaMetric`; required.
     pub vm_slots: QuotaMetric,
 }
 /// `WorkspaceQuotasResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct WorkspaceQuotasResponse {
-    /// String (date-time); required.
     pub as_of: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// `WorkspaceQuotas`; required.
     pub quotas: WorkspaceQuotas,
-    /// `WorkspaceReservedGpuQuota`; required.
     pub reserved_gpu: WorkspaceReservedGpuQuota,
-    /// `QuotaMetric`; required.
     pub reserved_nodes: QuotaMetric,
-    /// String; required.
     pub team_slug: ::std::string::String,
-    /// String; required.
     pub tier: ::std::string::String,
 }
 /// Minimal workspace reference for embedding in responses.
@@ -364,10 +310,7 @@ pub struct WorkspaceRef {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[non_exhaustive]
-pub struct WorkspaceRefId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct WorkspaceRefId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for WorkspaceRefId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -476,16 +419,14 @@ impl ::std::convert::TryFrom<::std::string::String> for WorkspaceRefObjectType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct WorkspaceReservedGpuQuota {
-    /// `QuotaMetric`; required.
     pub gpus: QuotaMetric,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub in_use: i64,
     /// Reserved GPU records for this workspace that are NOT on its reserved nodes
-    #[serde(default)]
     ///
     /// Default: `0`.
+    #[serde(default)]
     pub misconfigured: i64,
 }
 /// `WorkspaceResolveResponse`
@@ -499,13 +440,11 @@ pub struct WorkspaceResolveResponse {
 #[non_exhaustive]
 pub struct WorkspaceResponse {
     /// Whether Confidential Models (Redpill) is enabled
-    #[serde(default)]
     ///
     /// Default: `false`.
+    #[serde(default)]
     pub confidential_models_enabled: bool,
     /// Workspace creation timestamp
-    ///
-    /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Workspace ID (hashid)
     ///
@@ -527,10 +466,7 @@ pub struct WorkspaceResponse {
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[non_exhaustive]
-pub struct WorkspaceResponseId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct WorkspaceResponseId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for WorkspaceResponseId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -586,52 +522,38 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceResponseId {
 /// `WorkspaceUsageItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceUsageItem {
-    /// Integer; required.
     pub connection_id: i64,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
-    /// String; required.
     pub external_id: ::std::string::String,
-    /// Boolean; optional.
     /// Default: `false`.
     #[serde(default)]
     pub is_post_paid: bool,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period_end: ::std::option::Option<::std::string::String>,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period_start: ::std::option::Option<::std::string::String>,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^wks_.+`. Example: `"wks_0123abcd"`.
     pub team_id: WorkspaceUsageItemTeamId,
-    /// String; required.
     pub team_name: ::std::string::String,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub team_slug: ::std::option::Option<::std::string::String>,
-    /// Number; optional.
     /// Default: `0.0`.
     #[serde(default = "defaults::workspace_usage_item_total_cost_usd")]
     pub total_cost_usd: f64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub total_input_tokens: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub total_output_tokens: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub total_requests: i64,
-    /// Integer; optional.
     /// Default: `0`.
     #[serde(default)]
     pub total_tokens: i64,
@@ -639,16 +561,12 @@ pub struct WorkspaceUsageItem {
     ///
     /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: WorkspaceUsageItemUserId,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WorkspaceUsageItemTeamId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct WorkspaceUsageItemTeamId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for WorkspaceUsageItemTeamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -704,10 +622,7 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUsageItemTeamId {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WorkspaceUsageItemUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct WorkspaceUsageItemUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for WorkspaceUsageItemUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -763,33 +678,23 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUsageItemUserId {
 /// `WorkspaceUsageListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspaceUsageListResponse {
-    /// List of `WorkspaceUsageItem`; required.
     pub items: ::std::vec::Vec<WorkspaceUsageItem>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// Billing summary for reconciliation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesBillingSummaryResponse {
-    /// List of `MonthlyInvoiceSummaryItem`; required.
     pub monthly_invoices: ::std::vec::Vec<MonthlyInvoiceSummaryItem>,
-    /// List of `MonthlyTransactionSummaryItem`; required.
     pub monthly_transactions: ::std::vec::Vec<MonthlyTransactionSummaryItem>,
-    /// List of `MonthlyUsageSummaryItem`; required.
     pub monthly_usages: ::std::vec::Vec<MonthlyUsageSummaryItem>,
-    /// Integer; required.
     pub paid_orders_count: i64,
     /// A monetary value with precise decimal arithmetic
     ///
     /// Format: `decimal`. Example: `"19.99"`.
     pub paid_orders_total: ::std::string::String,
-    /// Integer; required.
     pub promotion_redemptions_count: i64,
     /// A monetary value with precise decimal arithmetic
     ///
@@ -799,7 +704,6 @@ pub struct WorkspacesBillingSummaryResponse {
 /// Daily usage response with list of daily items.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesDailyUsageResponse {
-    /// List of `DailyUsageItem`; required.
     pub items: ::std::vec::Vec<DailyUsageItem>,
 }
 /// Paginated list of user workspaces.
@@ -808,49 +712,33 @@ pub struct WorkspacesDailyUsageResponse {
 pub struct WorkspacesListResponse {
     /// Workspace records
     pub data: ::std::vec::Vec<WorkspaceResponse>,
-    /// `WorkspacePaginationMetadata`; required.
     pub pagination: WorkspacePaginationMetadata,
 }
 /// Paginated response for credit transactions list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesPaginatedCreditTransactions {
-    /// List of `CreditTransactionItem`; required.
     pub items: ::std::vec::Vec<CreditTransactionItem>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// Paginated response for invoices list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesPaginatedInvoices {
-    /// List of `InvoiceItem`; required.
     pub items: ::std::vec::Vec<InvoiceItem>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// Paginated response for team members list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WorkspacesPaginatedTeamMembers {
-    /// List of `WorkspacesTeamMemberInfo`; required.
     pub items: ::std::vec::Vec<WorkspacesTeamMemberInfo>,
-    /// Integer; required.
     pub page: i64,
-    /// Integer; required.
     pub page_size: i64,
-    /// Integer; required.
     pub pages: i64,
-    /// Integer; required.
     pub total: i64,
 }
 /// Team member information.
@@ -859,24 +747,18 @@ pub struct WorkspacesTeamMemberInfo {
     /// String, or null; required.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// String (date-time); required.
     pub joined_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    /// String; required.
     pub role: ::std::string::String,
     /// A hashed identifier that maps to an internal database ID
     ///
     /// Format: `hashid`. Bounds: pattern `^usr_.+`. Example: `"usr_0123abcd"`.
     pub user_id: WorkspacesTeamMemberInfoUserId,
-    /// String; required.
     pub username: ::std::string::String,
 }
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WorkspacesTeamMemberInfoUserId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct WorkspacesTeamMemberInfoUserId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for WorkspacesTeamMemberInfoUserId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -932,18 +814,14 @@ impl<'de> ::serde::Deserialize<'de> for WorkspacesTeamMemberInfoUserId {
 /// Wrapped request format from frontend API route
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WrappedChangeEmailRequest {
-    /// `ChangeEmailPayload`; required.
     pub request: ChangeEmailPayload,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
 /// Wrapped request format from frontend API route
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WrappedEmailVerificationRequest {
-    /// `EmailVerificationPayload`; required.
     pub request: EmailVerificationPayload,
-    /// String, or null; optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub site_key: ::std::option::Option<::std::string::String>,
 }
@@ -964,9 +842,7 @@ pub struct WriteOffDebtRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum WriteOffDebtRequestAmount {
-    /// A `f64`.
     Number(f64),
-    /// A `String`.
     String(::std::string::String),
 }
 impl ::std::fmt::Display for WriteOffDebtRequestAmount {
@@ -985,10 +861,7 @@ impl ::std::convert::From<f64> for WriteOffDebtRequestAmount {
 /// Reason for write-off (required for audit)
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WriteOffDebtRequestReason(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct WriteOffDebtRequestReason(pub(super) ::std::string::String);
 impl ::std::ops::Deref for WriteOffDebtRequestReason {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1062,10 +935,7 @@ pub struct WriteOffDebtResponse {
 /// A hashed identifier that maps to an internal database ID
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct WriteOffDebtResponseTransactionId(
-    /// A `String`.
-    pub(super) ::std::string::String,
-);
+pub struct WriteOffDebtResponseTransactionId(pub(super) ::std::string::String);
 impl ::std::ops::Deref for WriteOffDebtResponseTransactionId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1121,7 +991,6 @@ impl<'de> ::serde::Deserialize<'de> for WriteOffDebtResponseTransactionId {
 }
 impl WebhookCreateRequest {
     /// Creates a `WebhookCreateRequest` from its required fields (`events`, `url`); every optional field is unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         events: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
         url: impl ::std::convert::Into<::std::string::String>,
@@ -1154,7 +1023,6 @@ impl WebhookCreateRequest {
 }
 impl WebhookUpdateRequest {
     /// Creates a `WebhookUpdateRequest` with every field unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             enabled: ::std::option::Option::None,

@@ -2,8 +2,6 @@
 // Regenerate with `cargo run --release -p phala-codegen`; the inputs are named in spec/phala-codegen.toml.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[allow(unused_imports)]
-use super::*;
 /// Worker that has RabbitMQ connection but does not respond to Celery.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ZombieWorkerInfo {
