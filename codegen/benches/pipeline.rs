@@ -9,6 +9,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use phala_codegen::api::compare;
 use phala_codegen::backend::bind;
+use phala_codegen::inputs::overrides::Overrides;
 use phala_codegen::ir::{self, naming};
 use phala_codegen::out::write;
 use phala_codegen::spec::{load, normalize};
@@ -29,7 +30,8 @@ fn stages(c: &mut Criterion, name: &str, spec: &Path) {
     let config = config();
     let python = naming::PythonNames::load(config.inputs.python_names.as_ref().unwrap()).unwrap();
     let raw = load::load_spec(spec).unwrap();
-    let names = naming::name_everything(&raw, spec, &config, &python).unwrap();
+    let mut overrides = Overrides::of(&config);
+    let names = naming::name_everything(&raw, spec, &config, &python, &mut overrides).unwrap();
     let ctx = normalize::Context {
         default_version: config.api.default_version.clone(),
         type_names: names.types.clone(),

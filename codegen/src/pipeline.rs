@@ -12,6 +12,7 @@ use crate::emit;
 use crate::error::{Error, Result};
 use crate::inputs::catalog;
 use crate::inputs::config::Config;
+use crate::inputs::overrides::{Overrides, Table};
 use crate::ir::surface;
 use crate::ir::{self, naming};
 use crate::out::fingerprint;
@@ -92,8 +93,8 @@ struct Prepared {
     api: ir::Api,
     passes: Vec<normalize::PassReport>,
     overlays: Vec<overlay::Applied>,
-    /// Overrides that match nothing in the spec, and other warnings.
-    unused_overrides: Vec<String>,
+    /// The configuration's overrides, marked where the inputs matched them.
+    overrides: Overrides,
     warnings: Vec<String>,
 }
 
@@ -144,20 +145,21 @@ fn prepare_loaded(
         Some(path) => naming::PythonNames::load(path)?,
         None => naming::PythonNames::default(),
     };
-    let names = naming::name_everything(&doc, spec, config, &python)?;
-    let mut unused_overrides = naming::unused_overrides(&doc, config);
-    unused_overrides.extend(
-        unmatched_skips
-            .into_iter()
-            .filter(|id| config.skip.operations.contains(id))
-            .map(|id| format!("[skip] operations `{id}` (no such operationId)")),
-    );
-    unused_overrides.extend(
-        overlays
-            .iter()
-            .filter(|a| a.matched == 0)
-            .map(|a| format!("overlay {} (its target matches nothing)", a.label())),
-    );
+    let mut overrides = Overrides::of(config);
+    let names = naming::name_everything(&doc, spec, config, &python, &mut overrides)?;
+    for id in skips
+        .operations
+        .keys()
+        .filter(|id| !unmatched_skips.contains(id))
+    {
+        overrides.read(Table::SkipOperations, id);
+    }
+    for applied in &overlays {
+        overrides.list(Table::Overlays, &applied.label());
+        if applied.matched > 0 {
+            overrides.read(Table::Overlays, &applied.label());
+        }
+    }
     let mut warnings: Vec<String> = filled_warning(&filled).into_iter().collect();
     if let Some(path) = config
         .inputs
@@ -179,13 +181,13 @@ fn prepare_loaded(
     untype_skipped_schemas(&mut doc, skips);
     let mut api = ir::lower::build(&doc, &names, model_versions)?;
     api.skipped = skips.listed();
-    unused_overrides.extend(configure_operations(&mut api, config, &doc, &names)?);
+    configure_operations(&mut api, config, &doc, &names, &mut overrides)?;
     Ok(Prepared {
         doc,
         api,
         passes,
         overlays,
-        unused_overrides,
+        overrides,
         warnings,
     })
 }
@@ -204,39 +206,25 @@ fn untype_skipped_schemas(doc: &mut serde_json::Value, skips: &Skips) {
 }
 
 /// The configuration's per-method settings on the IR (version pins, variants,
-/// examples); returns the keys that name no method.
+/// examples), each marked read in `overrides` where a method takes it.
 fn configure_operations(
     api: &mut ir::Api,
     config: &Config,
     doc: &serde_json::Value,
     names: &naming::Names,
-) -> Result<Vec<String>> {
+    overrides: &mut Overrides,
+) -> Result<()> {
     for op in &mut api.operations {
         op.version_pin = config.api.pins.get(&op.name).cloned();
+        overrides.read(Table::Pins, &op.name);
     }
-    let mut unused =
-        ir::variants::add_variants(api, &config.api.variants, doc, &names.types, &config.source)?;
+    let variants = &config.api.variants;
+    ir::variants::add_variants(api, variants, doc, &names.types, &config.source, overrides)?;
     for op in &mut api.operations {
         op.example = config.method_examples.get(&op.name).cloned();
+        overrides.read(Table::MethodExamples, &op.name);
     }
-    let no_such_method = |table: &str, m: &String| {
-        (!api.operations.iter().any(|op| &op.name == m))
-            .then(|| format!("[{table}] `{m}` (no such method)"))
-    };
-    unused.extend(
-        (config
-            .api
-            .pins
-            .keys()
-            .filter_map(|m| no_such_method("api.pins", m)))
-        .chain(
-            config
-                .method_examples
-                .keys()
-                .filter_map(|m| no_such_method("method_examples", m)),
-        ),
-    );
-    Ok(unused)
+    Ok(())
 }
 
 /// Removes the operations whose operationId is a key of `skip`; returns
@@ -323,7 +311,7 @@ fn generate_with(
         api,
         passes,
         overlays,
-        mut unused_overrides,
+        mut overrides,
         mut warnings,
     } = prepare_loaded(config, spec, loaded, skips)?;
     let catalog = match &config.inputs.error_catalog {
@@ -339,7 +327,10 @@ fn generate_with(
         }
         None => catalog::Catalog::default(),
     };
-    unused_overrides.extend(catalog::unused_names(&catalog, &config.error_code_names));
+    for code in catalog.codes() {
+        overrides.read(Table::ErrorCodeNames, &code.code);
+    }
+    let unused_overrides = overrides.unused();
     if !unused_overrides.is_empty() {
         if !config.allow_unused_overrides {
             return Err(Error::UnusedOverrides {

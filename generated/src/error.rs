@@ -8,15 +8,16 @@
 //!
 //! ```text
 //! PhalaCloudError
-//! ├── Request(RequestError)        transport: refused, timeout, reset, truncated body
-//! ├── Validation(ValidationError)  a 2xx body that does not match the model
-//! └── Api(ApiError)                a non-2xx response
+//! ├── Request(RequestError)        transport: refused, timeout, reset, truncated body, body over the size limit
+//! ├── Validation(ValidationError)  a 2xx body that does not match the model or is empty where one is
+//! │                                expected (raw body, status, JSON path); an empty path id, before sending
+//! └── Api(ApiError)                a non-2xx response (status, raw body, parsed body, headers, request id)
 //!     ├── Auth(AuthError)          401, 403
 //!     ├── Server(ServerError)      500 and above
 //!     └── Business(BusinessError)  every other status
-//!         ├── Conflict(ConflictError)       409 without `error_code`
-//!         ├── Resource(ResourceError)       a body with an `error_code` key, at any status
-//!         └── Other(PlainBusinessError)     the rest (400, 404, 422, 465, ...)
+//!         ├── Conflict(ConflictError)    409 without `error_code`
+//!         ├── Resource(ResourceError)    a JSON body with an `error_code` key, even null, at any status
+//!         └── Other(PlainBusinessError)  the rest (400, 404, 422, 429, 465, ...)
 //! ```
 //!
 //! Nothing the server sent is dropped: every API error keeps the status, the

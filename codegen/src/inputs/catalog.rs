@@ -53,16 +53,6 @@ impl Catalog {
 }
 
 /// Reads and parses the catalog file.
-/// The `[error_code_names]` keys that name no code of `catalog`, each as
-/// `[error_code_names] key`.
-pub fn unused_names(catalog: &Catalog, names: &BTreeMap<String, String>) -> Vec<String> {
-    names
-        .keys()
-        .filter(|code| !catalog.codes().any(|c| &c.code == *code))
-        .map(|code| format!("[error_code_names] `{code}` (no such error code in the catalog)"))
-        .collect()
-}
-
 pub fn load(path: &Path, names: &BTreeMap<String, String>) -> Result<Catalog> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_owned(),

@@ -5,3 +5,4 @@
 pub mod catalog;
 pub mod config;
 pub mod generic;
+pub mod overrides;

@@ -23,6 +23,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::inputs::config::Config;
+use crate::inputs::overrides::{Overrides, Table};
 use crate::spec::document;
 
 /// The Python SDK's names for one operation, from the measured table.
@@ -94,7 +95,20 @@ pub fn name_everything(
     spec_path: &Path,
     config: &Config,
     python: &PythonNames,
+    overrides: &mut Overrides,
 ) -> Result<Names> {
+    for (_, _, _, op) in document::operations(doc) {
+        if let Some(op_id) = op.get("operationId").and_then(Value::as_str) {
+            overrides.read(Table::OperationNames, op_id);
+            overrides.read(Table::PythonPrimary, op_id);
+        }
+    }
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    for schema in schemas.into_iter().flat_map(|s| s.keys()) {
+        overrides.read(Table::TypeNames, schema);
+    }
     let operations = operation_names(doc, spec_path, config, python)?;
     let types = type_names(doc, config, &operations)?;
     Ok(Names { operations, types })
@@ -225,33 +239,6 @@ fn client_methods() -> std::collections::BTreeSet<String> {
         }
     }
     names
-}
-
-/// The overrides in the configuration that match nothing in `doc`, each as
-/// `[table] key`, sorted.
-pub fn unused_overrides(doc: &Value, config: &Config) -> Vec<String> {
-    let op_ids: Vec<&str> = document::operations(doc)
-        .filter_map(|(_, _, _, op)| op.get("operationId").and_then(Value::as_str))
-        .collect();
-    let schemas = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object);
-    let has_schema = |name: &str| schemas.is_some_and(|s| s.contains_key(name));
-    let mut unused = Vec::new();
-    let tables = [
-        ("operation_names", &config.operation_names),
-        ("python_names.primary", &config.python_names.primary),
-    ];
-    for (table, keys) in tables {
-        for key in keys.keys().filter(|k| !op_ids.contains(&k.as_str())) {
-            unused.push(format!("[{table}] `{key}` (no such operationId)"));
-        }
-    }
-    for key in config.type_names.keys().filter(|k| !has_schema(k)) {
-        unused.push(format!("[type_names] `{key}` (no such component schema)"));
-    }
-    unused.sort();
-    unused
 }
 
 /// The name of an operation neither the config nor the Python table names:

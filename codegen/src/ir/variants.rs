@@ -7,22 +7,24 @@ use serde_json::Value;
 
 use super::{Api, Operation, Success, VariantOf};
 use crate::error::{Error, Result};
+use crate::inputs::overrides::{Overrides, Table};
 use crate::spec::document::escape;
 
 /// Adds the methods of `[api.variants]` to `api`: each a copy of the
 /// operation it names, under its own name, pinned to its version and
 /// decoding into its model (a component of `doc`, which is normalized, so
-/// components already carry their Rust names, `type_names`). Returns the
-/// entries whose operation or model does not exist (unused overrides, as
-/// when generating from an older spec); a name already taken is an error.
+/// components already carry their Rust names, `type_names`). An entry
+/// whose operation or model exists is marked read in `overrides`, and one
+/// whose does not is recorded with what is missing (as when generating from
+/// an older spec); a name already taken is an error.
 pub fn add_variants(
     api: &mut Api,
     variants: &BTreeMap<String, crate::inputs::config::Variant>,
     doc: &Value,
     type_names: &BTreeMap<String, String>,
     config_path: &std::path::Path,
-) -> Result<Vec<String>> {
-    let mut unused = Vec::new();
+    overrides: &mut Overrides,
+) -> Result<()> {
     for (name, v) in variants {
         let place = || format!("[api.variants] `{name}`");
         if api.operations.iter().any(|op| &op.name == name) {
@@ -35,7 +37,7 @@ pub fn add_variants(
             });
         }
         let Some(base) = api.operations.iter().find(|op| op.name == v.of) else {
-            unused.push(format!("{} (no method `{}`)", place(), v.of));
+            overrides.missed(Table::Variants, name, format!("no method `{}`", v.of));
             continue;
         };
         let returns = type_names.get(&v.returns).unwrap_or(&v.returns).clone();
@@ -43,9 +45,11 @@ pub fn add_variants(
             .pointer(&format!("/components/schemas/{}", escape(&returns)))
             .is_none()
         {
-            unused.push(format!("{} (no component schema `{}`)", place(), v.returns));
+            let why = format!("no component schema `{}`", v.returns);
+            overrides.missed(Table::Variants, name, why);
             continue;
         }
+        overrides.read(Table::Variants, name);
         let Operation { description, .. } = base;
         let note = format!(
             "The request of [`{of}`](Self::{of}), sent as API version {version}, at which \
@@ -76,5 +80,5 @@ pub fn add_variants(
             .retain(|alias| !variants.contains_key(alias));
     }
     api.operations.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(unused)
+    Ok(())
 }

@@ -71,6 +71,37 @@ fn an_override_that_matches_nothing_is_an_error_naming_its_key() {
     assert_eq!(warnings.len(), 4, "{}", stderr(&out));
 }
 
+/// The other override tables answer to the same one query
+/// (`inputs::overrides`): a pin, a variant and a skip that match nothing
+/// are each named, the variant with what it lacks.
+#[test]
+fn pins_variants_and_skips_that_match_nothing_are_named_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), |t| {
+        let t = t
+            .replace(
+                "[api.pins]\n",
+                "[api.pins]\nno_such_method = \"2026-06-23\"\n",
+            )
+            .replace(
+                "[api.variants]\n",
+                "[api.variants]\nget_nothing = { of = \"no_such_base\", version = \"2026-06-23\", returns = \"KmsContract\" }\n",
+            );
+        format!("{t}\n[skip]\noperations = [\"no_such_operation_id\"]\n")
+    });
+    let out = run(&config, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    for key in [
+        "[skip] operations `no_such_operation_id` (no such operationId), ",
+        "[api.variants] `get_nothing` (no method `no_such_base`), ",
+        "[api.pins] `no_such_method` (no such method)",
+    ] {
+        assert!(err.contains(key), "no `{key}` in: {err}");
+    }
+    assert!(err.contains("3 override(s) match nothing"), "{err}");
+}
+
 #[test]
 fn an_empty_catalog_and_an_empty_name_table_are_warnings() {
     let dir = tempfile::tempdir().unwrap();
