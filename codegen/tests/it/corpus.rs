@@ -14,12 +14,16 @@ use std::process::Command;
 
 /// The specs that generate and compile today; each must keep doing so.
 const PASSING: &[&str] = &[
+    "adyen-checkout-service-v71.json",
     "drf-spectacular-inventree-api-534.yaml",
     "fastapi-prefect-rest-api.json",
     "handwritten-overseerr-api.yml",
     "lago-openapi.yaml",
+    "mastodon-openapi-schema.json",
     "nestjs-immich-openapi-specs.json",
     "openai-openapi.yaml",
+    "resend-openapi.yaml",
+    "xero-accounting.yaml",
 ];
 
 fn corpus_dir() -> PathBuf {
