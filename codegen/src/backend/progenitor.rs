@@ -321,20 +321,17 @@ fn operation_at(doc: &Value, pointer: &str) -> String {
 }
 
 /// Removes progenitor's fixed `api-version: <info.version>` header; the
-/// runtime sends `X-Phala-Version` instead.
+/// runtime sends `X-Phala-Version` instead. A method left with no header
+/// of its own gets `let header_map` without `mut`.
 struct StripApiVersion;
 
 impl VisitMut for StripApiVersion {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         let before = block.stmts.len();
-        block.stmts.retain(|stmt| {
-            let text = quote!(#stmt).to_string();
-            !(text.starts_with("header_map . append") && text.contains("\"api-version\""))
-        });
-        let still_appends = block
+        block
             .stmts
-            .iter()
-            .any(|stmt| quote!(#stmt).to_string().contains("header_map . append"));
+            .retain(|stmt| header_append(stmt).is_none_or(|name| name != "api-version"));
+        let still_appends = block.stmts.iter().any(appends_a_header);
         if block.stmts.len() != before && !still_appends {
             for stmt in &mut block.stmts {
                 if let syn::Stmt::Local(local) = stmt {
@@ -348,6 +345,48 @@ impl VisitMut for StripApiVersion {
         }
         syn::visit_mut::visit_block_mut(self, block);
     }
+}
+
+/// Whether `stmt` appends to `header_map` anywhere in it (an optional
+/// header's append sits inside an `if let`).
+fn appends_a_header(stmt: &syn::Stmt) -> bool {
+    struct Appends(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Appends {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            let on_header_map =
+                matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("header_map"));
+            self.0 |= call.method == "append" && on_header_map;
+            syn::visit::visit_expr_method_call(self, call);
+        }
+    }
+    let mut appends = Appends(false);
+    syn::visit::Visit::visit_stmt(&mut appends, stmt);
+    appends.0
+}
+
+/// For progenitor's `header_map.append(<name>, <value>);`, the header's
+/// name: the string literal inside the first argument (progenitor spells it
+/// `HeaderName::from_static("...")`), or `""` when the name is computed.
+fn header_append(stmt: &syn::Stmt) -> Option<String> {
+    let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+        return None;
+    };
+    let on_header_map =
+        matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("header_map"));
+    if call.method != "append" || !on_header_map {
+        return None;
+    }
+    struct FirstLiteral(Option<String>);
+    impl<'ast> syn::visit::Visit<'ast> for FirstLiteral {
+        fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
+            self.0.get_or_insert_with(|| lit.value());
+        }
+    }
+    let mut found = FirstLiteral(None);
+    if let Some(name) = call.args.first() {
+        syn::visit::Visit::visit_expr(&mut found, name);
+    }
+    Some(found.0.unwrap_or_default())
 }
 
 fn split(file: syn::File) -> Raw {
