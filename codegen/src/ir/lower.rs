@@ -114,7 +114,7 @@ fn operation(
         version_pin: None,
         example: None,
         untyped_reason: untyped_reason(op),
-        unlisted_source: text(op, "x-phala-source"),
+        unlisted_source: text(op, "x-codegen-source"),
         variant_of: None,
         operation_id: op_id,
     })
@@ -245,7 +245,7 @@ fn check_multipart_names(
     Ok(())
 }
 
-/// Why the 2xx JSON body is left as JSON (`x-phala-untyped`), if it is.
+/// Why the 2xx JSON body is left as JSON (`x-codegen-untyped`), if it is.
 fn untyped_reason(op: &Value) -> Option<String> {
     op.get("responses")
         .and_then(Value::as_object)
@@ -253,7 +253,7 @@ fn untyped_reason(op: &Value) -> Option<String> {
         .flatten()
         .filter(|(code, _)| code.starts_with('2'))
         .find_map(|(_, r)| {
-            r.pointer("/content/application~1json/x-phala-untyped")
+            r.pointer("/content/application~1json/x-codegen-untyped")
                 .and_then(Value::as_str)
                 .map(str::to_owned)
         })

@@ -78,10 +78,10 @@ pub struct Operation {
     /// async function with `client` in scope.
     pub example: Option<String>,
     /// Why the success body stays untyped JSON, where an overlay says
-    /// (`x-phala-untyped` on the 2xx JSON media type).
+    /// (`x-codegen-untyped` on the 2xx JSON media type).
     pub untyped_reason: Option<String>,
     /// Where an operation the public spec lacks was taken from, for one an
-    /// overlay adds (`x-phala-source` on the operation).
+    /// overlay adds (`x-codegen-source` on the operation).
     pub unlisted_source: Option<String>,
     /// Set on a method of `[api.variants]`: it sends another operation's
     /// request, pinned to [`Operation::version_pin`].

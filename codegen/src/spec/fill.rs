@@ -12,7 +12,7 @@ use crate::spec::document::for_each_operation;
 
 /// The extension `fill` marks the operations it named with, so that the
 /// naming rule takes their id as the method name as it is.
-pub const FILLED: &str = "x-phala-codegen-filled-operation-id";
+pub const FILLED: &str = "x-codegen-filled-operation-id";
 
 /// The operationId given to `method path`: the method, the path's literal
 /// segments, then `by_` and its parameters: `GET /user/{userId}/requests`

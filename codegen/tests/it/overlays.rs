@@ -67,7 +67,7 @@ fn an_overlay_action_that_matches_nothing_is_an_error_naming_file_and_action() {
 }
 
 /// Issue 13's rule: no operation returns untyped JSON unless an overlay
-/// says why (`x-phala-untyped`, which also goes into the method's docs).
+/// says why (`x-codegen-untyped`, which also goes into the method's docs).
 #[test]
 fn every_untyped_success_has_a_reason_from_an_overlay() {
     let config = phala_codegen::Config::load(&crate::support::config()).unwrap();
@@ -89,7 +89,7 @@ fn every_untyped_success_has_a_reason_from_an_overlay() {
             .unwrap();
         assert!(
             op.untyped_reason.is_some(),
-            "`{name}` returns serde_json::Value with no x-phala-untyped reason in spec/overlays/"
+            "`{name}` returns serde_json::Value with no x-codegen-untyped reason in spec/overlays/"
         );
     }
     for typed in [
@@ -103,7 +103,7 @@ fn every_untyped_success_has_a_reason_from_an_overlay() {
 }
 
 /// Issue 13's rule for added operations: exactly the operations the public
-/// spec lacks carry `x-phala-source`, and each one's method docs say it is
+/// spec lacks carry `x-codegen-source`, and each one's method docs say it is
 /// not in the public API spec and where it comes from.
 #[test]
 fn operations_missing_from_the_public_spec_are_marked_in_their_docs() {
@@ -120,7 +120,7 @@ fn operations_missing_from_the_public_spec_are_marked_in_their_docs() {
         assert_eq!(
             op.unlisted_source.is_some(),
             !in_public,
-            "`{}` ({} {}): x-phala-source must mark exactly the operations the public spec lacks",
+            "`{}` ({} {}): x-codegen-source must mark exactly the operations the public spec lacks",
             op.name,
             op.http_method,
             op.path
