@@ -21,7 +21,6 @@ use crate::ir::{
     Api, Body, IntRange, Location, MultipartField, Operation, Param, ParamKind, PartKind, Scalar,
     Success,
 };
-use crate::spec::document::escape;
 use crate::syn_ext::option_inner;
 
 /// One operation, ready to emit.
@@ -86,7 +85,7 @@ pub fn bind(api: &Api, methods: Vec<syn::ImplItemFn>) -> Result<Vec<Bound>> {
                 };
                 let (position, raw) = found.ok_or_else(|| Error::Unsupported {
                     operation: op.operation_id.clone(),
-                    pointer: format!("#/paths/{}", escape(&op.path)),
+                    pointer: op.pointer(),
                     message: "progenitor generated no method for this operation".into(),
                 })?;
                 json_bound(op, raw, position)?
@@ -243,7 +242,7 @@ fn json_fields(op: &Operation, raw: &syn::ImplItemFn) -> Result<(Vec<Field>, syn
     }
     let success = success_type(&raw.sig.output).ok_or_else(|| Error::Unsupported {
         operation: op.operation_id.clone(),
-        pointer: format!("#/paths/{}", crate::spec::document::escape(&op.path)),
+        pointer: op.pointer(),
         message: "unexpected return type from progenitor".into(),
     })?;
     Ok((fields, success))

@@ -87,7 +87,7 @@ fn check_field_names(op: &Operation, fields: &[Field]) -> Result<()> {
     }) {
         Some(f) => Err(Error::Unsupported {
             operation: op.operation_id.clone(),
-            pointer: format!("#/paths/{}", crate::spec::document::escape(&op.path)),
+            pointer: op.pointer(),
             message: format!(
                 "parameter `{}` clashes with the builder's own `phala` field, `phala_` locals or `api_version`",
                 f.ident
