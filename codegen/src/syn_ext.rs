@@ -1,5 +1,6 @@
 //! Ground floor: the shared queries on syn types that the backend and the
-//! emitters both ask (serde attributes, `Option<T>`, primitives, newtypes).
+//! emitters both ask (serde attributes, `Option<T>`, primitives, `NonZero*`
+//! integers, newtypes).
 
 use std::collections::BTreeSet;
 
@@ -77,6 +78,55 @@ pub fn is_primitive(ty: &syn::Type) -> bool {
         && p.path.get_ident().is_some_and(|i| PRIMITIVES.contains(&i.to_string().as_str())))
 }
 
+/// The `NonZero*` integers of `std::num`, each with the plain integer it
+/// wraps. typify writes one of four of them (`NonZeroU8`, `NonZeroU16`,
+/// `NonZeroU32`, `NonZeroU64`: unsigned even for a signed format) for an
+/// integer schema whose `minimum` is 1, and progenitor passes them on to
+/// the parameters. They become plain where a caller writes the value (a
+/// request model's fields and setters: `.vcpu(2)` compiles where
+/// `NonZeroU64` would want `NonZeroU64::new(2).unwrap()`); the bound stays
+/// in the docs and the server checks it. std's other `NonZero*` are here
+/// too, so no name of that family is mistaken for a model of the spec.
+const NON_ZERO_INTEGERS: [(&str, &str); 12] = [
+    ("NonZeroU8", "u8"),
+    ("NonZeroU16", "u16"),
+    ("NonZeroU32", "u32"),
+    ("NonZeroU64", "u64"),
+    ("NonZeroU128", "u128"),
+    ("NonZeroUsize", "usize"),
+    ("NonZeroI8", "i8"),
+    ("NonZeroI16", "i16"),
+    ("NonZeroI32", "i32"),
+    ("NonZeroI64", "i64"),
+    ("NonZeroI128", "i128"),
+    ("NonZeroIsize", "isize"),
+];
+
+/// The plain integer a `NonZero*` type name wraps (`NonZeroU64` -> `u64`);
+/// `None` for any other name.
+pub fn non_zero_plain(name: &str) -> Option<&'static str> {
+    NON_ZERO_INTEGERS
+        .iter()
+        .find(|(non_zero, _)| *non_zero == name)
+        .map(|(_, plain)| *plain)
+}
+
+/// The plain integer type `ty` wraps when it is a `NonZero*` however it is
+/// spelled (`::std::num::NonZeroU64` -> `u64`), read from its last segment.
+pub fn non_zero_plain_type(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let plain = non_zero_plain(&p.path.segments.last()?.ident.to_string())?;
+    Some(syn::Type::Path(syn::TypePath {
+        qself: None,
+        path: syn::Ident::new(plain, proc_macro2::Span::call_site()).into(),
+    }))
+}
+
+/// Whether `ty` is a `NonZero*` integer (`Copy`, so read by value).
+pub fn is_non_zero(ty: &syn::Type) -> bool {
+    non_zero_plain_type(ty).is_some()
+}
+
 pub fn is_string_newtype(s: &syn::ItemStruct) -> bool {
     let syn::Fields::Unnamed(f) = &s.fields else {
         return false;
@@ -112,4 +162,24 @@ pub fn mentions(tokens: &proc_macro2::TokenStream, name: &str) -> bool {
         proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), name),
         _ => false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_zero_integers_become_plain_however_spelled() {
+        let plain = |ty: syn::Type| non_zero_plain_type(&ty).map(|t| quote!(#t).to_string());
+        assert_eq!(
+            plain(syn::parse_quote!(::std::num::NonZeroU64)).as_deref(),
+            Some("u64")
+        );
+        assert_eq!(plain(syn::parse_quote!(NonZeroU8)).as_deref(), Some("u8"));
+        assert_eq!(plain(syn::parse_quote!(NonZeroThing)), None);
+        assert_eq!(plain(syn::parse_quote!(u64)), None);
+        assert!(!is_non_zero(&syn::parse_quote!(
+            ::std::option::Option<::std::num::NonZeroU64>
+        )));
+    }
 }

@@ -21,7 +21,6 @@ use crate::ir::{
     Api, Body, IntRange, Location, MultipartField, Operation, Param, ParamKind, PartKind, Scalar,
     Success,
 };
-use crate::spec::document::escape;
 use crate::syn_ext::option_inner;
 
 /// One operation, ready to emit.
@@ -86,7 +85,7 @@ pub fn bind(api: &Api, methods: Vec<syn::ImplItemFn>) -> Result<Vec<Bound>> {
                 };
                 let (position, raw) = found.ok_or_else(|| Error::Unsupported {
                     operation: op.operation_id.clone(),
-                    pointer: format!("#/paths/{}", escape(&op.path)),
+                    pointer: op.pointer(),
                     message: "progenitor generated no method for this operation".into(),
                 })?;
                 json_bound(op, raw, position)?
@@ -243,7 +242,7 @@ fn json_fields(op: &Operation, raw: &syn::ImplItemFn) -> Result<(Vec<Field>, syn
     }
     let success = success_type(&raw.sig.output).ok_or_else(|| Error::Unsupported {
         operation: op.operation_id.clone(),
-        pointer: format!("#/paths/{}", crate::spec::document::escape(&op.path)),
+        pointer: op.pointer(),
         message: "unexpected return type from progenitor".into(),
     })?;
     Ok((fields, success))
@@ -474,7 +473,12 @@ fn field(op: &Operation, progenitor_ident: &Ident, ty: &syn::Type) -> Result<Fie
 }
 
 /// The integer types progenitor gives parameters, which the builder takes
-/// as a plain `i64`.
+/// as a plain `i64` and converts with the runtime's `int_param`. This is
+/// not the `NonZero*` fact ([`crate::syn_ext::non_zero_plain`] has that)
+/// but the list of the runtime's `int_params!` impls
+/// (`codegen/runtime/runtime.rs`), and it must stay that list: a type
+/// missing there would not compile in the generated crate, so a `NonZero*`
+/// the runtime cannot convert to is passed through as it is.
 const INTEGER_TYPES: [&str; 7] = [
     "i64",
     "i32",
@@ -513,4 +517,48 @@ fn generic_args(ty: &syn::Type) -> Option<Vec<syn::Type>> {
 
 fn is_byte_stream(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The types of the runtime's `int_params!` impls: every entry up to
+    /// its `=>`, last segment (`std::num::NonZeroU64` -> `NonZeroU64`).
+    fn runtime_int_params() -> Vec<String> {
+        let file: syn::File =
+            syn::parse_str(include_str!("../../runtime/runtime.rs")).expect("the runtime parses");
+        let call = file
+            .items
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Macro(m) if m.mac.path.is_ident("int_params") => Some(&m.mac),
+                _ => None,
+            })
+            .expect("runtime.rs invokes int_params!");
+        let mut names = Vec::new();
+        let mut last_ident = None;
+        let mut in_type = true;
+        for tt in call.tokens.clone() {
+            match tt {
+                proc_macro2::TokenTree::Ident(i) if in_type => last_ident = Some(i.to_string()),
+                proc_macro2::TokenTree::Punct(p) if p.as_char() == '=' && in_type => {
+                    names.extend(last_ident.take());
+                    in_type = false;
+                }
+                proc_macro2::TokenTree::Punct(p) if p.as_char() == ',' => in_type = true,
+                _ => {}
+            }
+        }
+        names
+    }
+
+    #[test]
+    fn integer_types_are_the_runtimes_int_params() {
+        assert_eq!(super::INTEGER_TYPES.to_vec(), runtime_int_params());
+        for name in super::INTEGER_TYPES
+            .iter()
+            .filter(|n| n.starts_with("NonZero"))
+        {
+            assert!(crate::syn_ext::non_zero_plain(name).is_some(), "{name}");
+        }
+    }
 }

@@ -36,11 +36,7 @@ pub fn progenitor_error(
             let own = fails(&only_operations(view, &[op])).unwrap_or(message);
             return Error::Unsupported {
                 operation: op.operation_id.clone(),
-                pointer: format!(
-                    "#/paths/{}/{}",
-                    escape(&op.path),
-                    op.http_method.to_lowercase()
-                ),
+                pointer: op.pointer(),
                 message: summary(&own),
             };
         }

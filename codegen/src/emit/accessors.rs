@@ -16,7 +16,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::surface::display_type;
-use crate::syn_ext::{is_primitive, is_string_newtype, option_inner, serde_keys, wire_name};
+use crate::syn_ext::{
+    is_non_zero, is_primitive, is_string_newtype, option_inner, serde_keys, wire_name,
+};
 
 /// `Display` for each string newtype that lacks it, then one `impl` block
 /// per union of structs with at least one shared field or API version.
@@ -314,7 +316,5 @@ fn read(ty: &syn::Type, ident: &syn::Ident, wire: &str, open: bool) -> Read {
 
 /// A primitive or a `NonZero*` integer: read by value.
 fn is_copy(ty: &syn::Type) -> bool {
-    is_primitive(ty)
-        || matches!(ty, syn::Type::Path(p) if p.path.segments.last()
-            .is_some_and(|s| s.ident.to_string().starts_with("NonZero")))
+    is_primitive(ty) || is_non_zero(ty)
 }

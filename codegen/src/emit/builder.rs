@@ -87,7 +87,7 @@ fn check_field_names(op: &Operation, fields: &[Field]) -> Result<()> {
     }) {
         Some(f) => Err(Error::Unsupported {
             operation: op.operation_id.clone(),
-            pointer: format!("#/paths/{}", crate::spec::document::escape(&op.path)),
+            pointer: op.pointer(),
             message: format!(
                 "parameter `{}` clashes with the builder's own `phala` field, `phala_` locals or `api_version`",
                 f.ident
@@ -336,56 +336,13 @@ fn starters(op: &Operation, names: &Names, fields: &[Field]) -> (TokenStream, To
         safe_method,
         builder,
     } = names;
-    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
-    // A path parameter takes anything `Display`, so an id read from one
-    // response (`vm.id: i64`, `app_id: String`) goes into the next call as is.
-    let displayed: Vec<String> = path_string_fields(op, fields)
-        .map(|f| f.ident.to_string())
-        .collect();
-    let is_displayed = |f: &Field| displayed.contains(&f.ident.to_string());
-    let args: Vec<TokenStream> = required
-        .iter()
-        .map(|f| {
-            let (ident, owned) = (&f.ident, &f.owned);
-            if is_displayed(f) {
-                quote!(#ident: impl ::std::fmt::Display)
-            } else {
-                quote!(#ident: impl ::std::convert::Into<#owned>)
-            }
-        })
-        .collect();
-    let forwards: Vec<TokenStream> = required
-        .iter()
-        .map(|f| {
-            let ident = &f.ident;
-            if is_displayed(f) {
-                quote!(#ident.to_string())
-            } else {
-                quote!(#ident.into())
-            }
-        })
-        .collect();
-    let mut method_doc = docs::operation(op, fields);
-    let safe_doc = format!(
-        "Like [`PhalaCloud::{}`], but `.await` yields a [`SafeResult`](crate::SafeResult) \
-         and never fails: every error, including invalid JSON, a decode failure or a \
-         transport failure, is in its `error`.",
-        op.name
-    );
-    let mut blocking_doc = format!("{method_doc}\n\nBlocking: `send()` returns the result.");
-    // The example is async code, so only the async method shows it.
-    if let Some(example) = docs::example(op) {
-        method_doc.push_str(&example);
-        blocking_doc.push_str(&format!(
-            " [`PhalaCloud::{0}`](crate::PhalaCloud::{0}) has an example.",
-            op.name
-        ));
-    }
-    let blocking_safe_doc = format!(
-        "Like [`blocking::PhalaCloud::{}`](crate::blocking::PhalaCloud::{}), but `send()` \
-         returns a [`SafeResult`](crate::SafeResult) and never fails.",
-        op.name, op.name
-    );
+    let (args, forwards) = starter_params(op, fields);
+    let StarterDocs {
+        method_doc,
+        safe_doc,
+        blocking_doc,
+        blocking_safe_doc,
+    } = StarterDocs::of(op, fields);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let client = quote! {
         #[doc = #method_doc]
@@ -414,6 +371,75 @@ fn starters(op: &Operation, names: &Names, fields: &[Field]) -> (TokenStream, To
         }
     };
     (client, blocking)
+}
+
+/// The starters' parameters (`ident: impl ..`) and what they pass on to the
+/// builder's `new`, one of each per required field.
+fn starter_params(op: &Operation, fields: &[Field]) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    // A path parameter takes anything `Display`, so an id read from one
+    // response (`vm.id: i64`, `app_id: String`) goes into the next call as is.
+    let displayed: Vec<String> = path_string_fields(op, fields)
+        .map(|f| f.ident.to_string())
+        .collect();
+    fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| {
+            let (ident, owned) = (&f.ident, &f.owned);
+            if displayed.contains(&ident.to_string()) {
+                (
+                    quote!(#ident: impl ::std::fmt::Display),
+                    quote!(#ident.to_string()),
+                )
+            } else {
+                (
+                    quote!(#ident: impl ::std::convert::Into<#owned>),
+                    quote!(#ident.into()),
+                )
+            }
+        })
+        .unzip()
+}
+
+/// The doc comments of the four starters: the async method (with the
+/// operation's example), its `safe_` twin, and the blocking pair.
+struct StarterDocs {
+    method_doc: String,
+    safe_doc: String,
+    blocking_doc: String,
+    blocking_safe_doc: String,
+}
+
+impl StarterDocs {
+    fn of(op: &Operation, fields: &[Field]) -> Self {
+        let mut method_doc = docs::operation(op, fields);
+        let safe_doc = format!(
+            "Like [`PhalaCloud::{}`], but `.await` yields a [`SafeResult`](crate::SafeResult) \
+             and never fails: every error, including invalid JSON, a decode failure or a \
+             transport failure, is in its `error`.",
+            op.name
+        );
+        let mut blocking_doc = format!("{method_doc}\n\nBlocking: `send()` returns the result.");
+        // The example is async code, so only the async method shows it.
+        if let Some(example) = docs::example(op) {
+            method_doc.push_str(&example);
+            blocking_doc.push_str(&format!(
+                " [`PhalaCloud::{0}`](crate::PhalaCloud::{0}) has an example.",
+                op.name
+            ));
+        }
+        let blocking_safe_doc = format!(
+            "Like [`blocking::PhalaCloud::{}`](crate::blocking::PhalaCloud::{}), but `send()` \
+             returns a [`SafeResult`](crate::SafeResult) and never fails.",
+            op.name, op.name
+        );
+        StarterDocs {
+            method_doc,
+            safe_doc,
+            blocking_doc,
+            blocking_safe_doc,
+        }
+    }
 }
 
 /// The builder fields that are string path parameters: an empty one would

@@ -19,6 +19,38 @@ pub fn emit(b: &Bound, parts: &[MultipartField], versioned: bool) -> Result<Emit
     let op = &b.op;
     let (fmt, path_args) = url_format(op)?;
     let method = ident(&op.http_method)?;
+    let (headers, query) = param_statements(op)?;
+    let extra = super::builder::own_params(&b.fields);
+    let apply_extra = extra
+        .is_some()
+        .then(|| quote!(let request = phala_extra.apply_to(request)?;));
+    let form_parts = parts.iter().map(form_part).collect::<Result<Vec<_>>>()?;
+    let op_name = &op.name;
+    // The body is a stream, so the request is built again for each attempt.
+    let send_body = quote! {
+        #extra
+        let url = format!(#fmt, phala_client.base_url(), #(#path_args),*);
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, PhalaCloudError> {
+            let form = ::reqwest::multipart::Form::new();
+            #(#form_parts)*
+            let request = phala_client
+                .http()
+                .request(::reqwest::Method::#method, &url)
+                .header(::reqwest::header::ACCEPT, "application/json")
+                .multipart(form);
+            #(#headers)*
+            #(#query)*
+            #apply_extra
+            ::std::result::Result::Ok(request)
+        };
+        runtime::send_json(phala_client, &build, #op_name).await
+    };
+    builder(op, &b.fields, b.output.clone(), send_body, None, versioned)
+}
+
+/// The statements that add the header and the query parameters the caller
+/// set (the SDK's own go through `phala_extra`), in the spec's order.
+fn param_statements(op: &Operation) -> Result<(Vec<TokenStream>, Vec<TokenStream>)> {
     let mut headers = Vec::new();
     let mut query = Vec::new();
     for p in op.params.iter().filter(|p| !p.own) {
@@ -41,71 +73,54 @@ pub fn emit(b: &Bound, parts: &[MultipartField], versioned: bool) -> Result<Emit
             Location::Path | Location::Cookie => {}
         }
     }
-    let extra = super::builder::own_params(&b.fields);
-    let apply_extra = extra
-        .is_some()
-        .then(|| quote!(let request = phala_extra.apply_to(request)?;));
-    let mut form_parts = Vec::new();
-    for part in parts {
-        let ident = ident(&part.rust_name)?;
-        let name = &part.name;
-        // Several files go as several parts under one name.
-        let add = match part.kind {
-            PartKind::File => quote!(form.part(#name, v.clone().into_part()?)),
-            PartKind::Files => quote! {{
-                let mut form = form;
-                for file in v {
-                    form = form.part(#name, file.clone().into_part()?);
-                }
-                form
-            }},
-            PartKind::Text(Scalar::String) => {
-                quote!(form.part(#name, ::reqwest::multipart::Part::text(v.clone())))
+    Ok((headers, query))
+}
+
+/// The statement that adds `part` to `form` when the caller set it.
+fn form_part(part: &MultipartField) -> Result<TokenStream> {
+    let ident = ident(&part.rust_name)?;
+    let add = part_adder(part);
+    Ok(if part.required {
+        quote!(let v = &self.#ident; let form = #add;)
+    } else {
+        quote! {
+            let form = match &self.#ident {
+                ::std::option::Option::Some(v) => #add,
+                ::std::option::Option::None => form,
+            };
+        }
+    })
+}
+
+/// The expression that is `form` with the value `v` added as `part`'s kind
+/// of part.
+fn part_adder(part: &MultipartField) -> TokenStream {
+    let name = &part.name;
+    // Several files go as several parts under one name.
+    match part.kind {
+        PartKind::File => quote!(form.part(#name, v.clone().into_part()?)),
+        PartKind::Files => quote! {{
+            let mut form = form;
+            for file in v {
+                form = form.part(#name, file.clone().into_part()?);
             }
-            PartKind::Text(_) => {
-                quote!(form.part(#name, ::reqwest::multipart::Part::text(v.to_string())))
+            form
+        }},
+        PartKind::Text(Scalar::String) => {
+            quote!(form.part(#name, ::reqwest::multipart::Part::text(v.clone())))
+        }
+        PartKind::Text(_) => {
+            quote!(form.part(#name, ::reqwest::multipart::Part::text(v.to_string())))
+        }
+        PartKind::Texts(_) => quote! {{
+            let mut form = form;
+            for item in v {
+                form = form.part(#name, ::reqwest::multipart::Part::text(item.to_string()));
             }
-            PartKind::Texts(_) => quote! {{
-                let mut form = form;
-                for item in v {
-                    form = form.part(#name, ::reqwest::multipart::Part::text(item.to_string()));
-                }
-                form
-            }},
-            PartKind::Json => quote!(form.part(#name, runtime::json_part(v)?)),
-        };
-        form_parts.push(if part.required {
-            quote!(let v = &self.#ident; let form = #add;)
-        } else {
-            quote! {
-                let form = match &self.#ident {
-                    ::std::option::Option::Some(v) => #add,
-                    ::std::option::Option::None => form,
-                };
-            }
-        });
+            form
+        }},
+        PartKind::Json => quote!(form.part(#name, runtime::json_part(v)?)),
     }
-    let op_name = &op.name;
-    // The body is a stream, so the request is built again for each attempt.
-    let send_body = quote! {
-        #extra
-        let url = format!(#fmt, phala_client.base_url(), #(#path_args),*);
-        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, PhalaCloudError> {
-            let form = ::reqwest::multipart::Form::new();
-            #(#form_parts)*
-            let request = phala_client
-                .http()
-                .request(::reqwest::Method::#method, &url)
-                .header(::reqwest::header::ACCEPT, "application/json")
-                .multipart(form);
-            #(#headers)*
-            #(#query)*
-            #apply_extra
-            ::std::result::Result::Ok(request)
-        };
-        runtime::send_json(phala_client, &build, #op_name).await
-    };
-    builder(op, &b.fields, b.output.clone(), send_body, None, versioned)
 }
 
 /// `"{}/api/v1/cvms/{}/file"` and the percent-encoded path arguments.

@@ -296,56 +296,23 @@ fn page_impl(ty: &Ident, shape: &Shape, items: bool) -> Result<TokenStream> {
 /// `.pages()` and `.items()` on the builder of a paged operation, for the
 /// async client (streams) and the blocking one (iterators).
 pub fn methods(b: &Bound, builder: &Ident, paged: &Paged) -> TokenStream {
-    let Paged {
-        page_type,
-        position,
-        size,
-        offset,
-        items,
-        ..
-    } = paged;
-    // `into_async` moves every field; each page's request copies them.
+    let into_async = into_async(b, builder);
+    let pages_doc = pages_doc(paged);
+    let async_pages = async_pages(b, builder, paged, &pages_doc);
+    let blocking_pages = blocking_pages(builder, paged, &pages_doc);
+    quote! {
+        #into_async
+        #async_pages
+        #blocking_pages
+    }
+}
+
+/// `into_async`, which turns a builder of any mode into the raising async
+/// one the pages are fetched with; it moves every field.
+fn into_async(b: &Bound, builder: &Ident) -> TokenStream {
     let kept = b.fields.iter().map(|f| {
         let ident = &f.ident;
         quote!(#ident: template.#ident)
-    });
-    let moved = b.fields.iter().map(|f| {
-        let ident = &f.ident;
-        if ident == position {
-            quote!(#ident: ::std::option::Option::Some(at))
-        } else {
-            // Through a generic function: some fields are `Copy`, and
-            // `.clone()` on those is a lint.
-            quote!(#ident: crate::paging::duplicate(&template.#ident))
-        }
-    });
-    let (first, step) = if *offset {
-        (0, quote!(crate::paging::Step::Offset))
-    } else {
-        (1, quote!(crate::paging::Step::Number))
-    };
-    let start = proc_macro2::Literal::i64_unsuffixed(first);
-    let pages_doc = format!(
-        "Every page of this list from the builder's `{position}` on (default {first}), \
-         keeping its other parameters; stops after an empty or short page or once \
-         `total` is reached. See [`crate::paging`]."
-    );
-    let items_async = items.then(|| {
-        quote! {
-            /// Every item of this list, across its pages; see [`Self::pages`].
-            pub fn items(self) -> crate::paging::Items<'a, <types::#page_type as crate::paging::PageItems>::Item> {
-                self.pages().items()
-            }
-        }
-    });
-    let items_blocking = items.then(|| {
-        quote! {
-            /// Every item of this list, across its pages, as an iterator.
-            pub fn items(self) -> crate::blocking::Iter<'a, <types::#page_type as crate::paging::PageItems>::Item> {
-                let client = self.phala.client();
-                self.into_async().pages().items().blocking(client)
-            }
-        }
     });
     quote! {
         impl<'a, M: Mode> #builder<'a, M> {
@@ -357,6 +324,65 @@ pub fn methods(b: &Bound, builder: &Ident, paged: &Paged) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+/// The doc of `pages()` on both clients.
+fn pages_doc(paged: &Paged) -> String {
+    let position = &paged.position;
+    let first = first_position(paged);
+    format!(
+        "Every page of this list from the builder's `{position}` on (default {first}), \
+         keeping its other parameters; stops after an empty or short page or once \
+         `total` is reached. See [`crate::paging`]."
+    )
+}
+
+/// Where paging starts when the builder does not say: offset 0, or page 1.
+fn first_position(paged: &Paged) -> i64 {
+    if paged.offset {
+        0
+    } else {
+        1
+    }
+}
+
+/// `pages()` and `items()` on the async client: each page's request is a
+/// copy of the builder with the position set.
+fn async_pages(b: &Bound, builder: &Ident, paged: &Paged, pages_doc: &str) -> TokenStream {
+    let Paged {
+        page_type,
+        position,
+        size,
+        offset,
+        items,
+        ..
+    } = paged;
+    let moved = b.fields.iter().map(|f| {
+        let ident = &f.ident;
+        if ident == position {
+            quote!(#ident: ::std::option::Option::Some(at))
+        } else {
+            // Through a generic function: some fields are `Copy`, and
+            // `.clone()` on those is a lint.
+            quote!(#ident: crate::paging::duplicate(&template.#ident))
+        }
+    });
+    let step = if *offset {
+        quote!(crate::paging::Step::Offset)
+    } else {
+        quote!(crate::paging::Step::Number)
+    };
+    let start = proc_macro2::Literal::i64_unsuffixed(first_position(paged));
+    let items_async = items.then(|| {
+        quote! {
+            /// Every item of this list, across its pages; see [`Self::pages`].
+            pub fn items(self) -> crate::paging::Items<'a, <types::#page_type as crate::paging::PageItems>::Item> {
+                self.pages().items()
+            }
+        }
+    });
+    quote! {
         impl<'a> #builder<'a, Raise> {
             #[doc = #pages_doc]
             pub fn pages(self) -> crate::paging::Pages<'a, types::#page_type> {
@@ -379,6 +405,23 @@ pub fn methods(b: &Bound, builder: &Ident, paged: &Paged) -> TokenStream {
 
             #items_async
         }
+    }
+}
+
+/// `pages()` and `items()` on the blocking client: the async ones, as
+/// iterators.
+fn blocking_pages(builder: &Ident, paged: &Paged, pages_doc: &str) -> TokenStream {
+    let page_type = &paged.page_type;
+    let items_blocking = paged.items.then(|| {
+        quote! {
+            /// Every item of this list, across its pages, as an iterator.
+            pub fn items(self) -> crate::blocking::Iter<'a, <types::#page_type as crate::paging::PageItems>::Item> {
+                let client = self.phala.client();
+                self.into_async().pages().items().blocking(client)
+            }
+        }
+    });
+    quote! {
         impl<'a> #builder<'a, Blocking> {
             #[doc = #pages_doc]
             pub fn pages(self) -> crate::blocking::Iter<'a, types::#page_type> {

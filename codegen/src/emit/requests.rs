@@ -25,9 +25,9 @@ use syn::ext::IdentExt;
 use syn::visit_mut::VisitMut;
 
 use crate::ir::facts::FieldFacts;
-use crate::ir::surface::{Model, Surface};
+use crate::ir::surface::{type_names, Model, Surface};
 use crate::syn_ext::option_inner;
-use crate::syn_ext::{is_primitive, serde_keys, wire_name};
+use crate::syn_ext::{is_primitive, non_zero_plain, non_zero_plain_type, serde_keys, wire_name};
 
 /// A rewritten struct's `impl` block (`new` and setters), and the fields
 /// whose type became `Option` (a struct literal elsewhere must wrap them).
@@ -231,21 +231,16 @@ fn argument(ty: &syn::Type) -> (TokenStream, TokenStream) {
 /// `NonZeroU64` -> `u64`, at any depth (`Option<..>`, `Vec<..>`), as
 /// [`reshape_surface`] spells them too.
 fn plain_types(ty: &mut syn::Type, string_newtypes: &BTreeSet<String>) {
+    if let Some(plain) = non_zero_plain_type(ty) {
+        *ty = plain;
+        return;
+    }
     let syn::Type::Path(p) = ty else { return };
     if let Some(name) = p.path.get_ident().map(ToString::to_string) {
         if string_newtypes.contains(&name) {
             *ty = syn::parse_quote!(::std::string::String);
             return;
         }
-    }
-    let non_zero = p.path.segments.last().and_then(|last| {
-        let name = last.ident.to_string();
-        let plain = name.strip_prefix("NonZero")?.to_lowercase();
-        syn::parse_str::<syn::Type>(&plain).ok()
-    });
-    if let Some(plain) = non_zero {
-        *ty = plain;
-        return;
     }
     for segment in p.path.segments.iter_mut() {
         if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
@@ -314,15 +309,7 @@ pub fn reshape_surface(surface: &mut Surface) {
             continue;
         };
         for field in fields.values_mut() {
-            let mut ty = field.ty.clone();
-            for (wide, plain) in [
-                ("NonZeroU64", "u64"),
-                ("NonZeroU32", "u32"),
-                ("NonZeroI64", "i64"),
-                ("NonZeroI32", "i32"),
-            ] {
-                ty = ty.replace(wide, plain);
-            }
+            let mut ty = plain_integer_names(&field.ty);
             for newtype in &string_newtypes {
                 ty = replace_type_name(&ty, newtype, "String");
             }
@@ -332,6 +319,19 @@ pub fn reshape_surface(surface: &mut Surface) {
             field.ty = ty;
         }
     }
+}
+
+/// `text` with each `NonZero*` type name replaced by its plain integer
+/// (`Option<NonZeroU64>` -> `Option<u64>`), as [`plain_types`] does to the
+/// code.
+fn plain_integer_names(text: &str) -> String {
+    let mut out = text.to_owned();
+    for name in type_names(text) {
+        if let Some(plain) = non_zero_plain(name) {
+            out = replace_type_name(&out, name, plain);
+        }
+    }
+    out
 }
 
 /// `text` with the whole type name `from` replaced by `to`.

@@ -22,13 +22,38 @@ pub struct TypeFiles {
     pub files: BTreeMap<String, Vec<syn::Item>>,
 }
 
+/// Splits typify's `items` into letter files: request models rewritten,
+/// every model documented with its `facts`, union accessors added.
 pub fn split(
     items: Vec<syn::Item>,
     facts: &ModelFacts,
     request_roots: &BTreeSet<String>,
     versions: &super::Versions<'_>,
 ) -> Result<TypeFiles> {
-    let local: BTreeSet<String> = items
+    let local = local_names(&items);
+    let requests = request_models(&items, &local, request_roots);
+    let mut items = without_rewritten_defaults(items, &requests);
+    let mut extra = rewrite_and_document(&mut items, facts, &requests, versions);
+    extra.extend(super::accessors::unions(&items, versions));
+    items.extend(extra);
+    prune_defaults(&mut items);
+    let (mut files, shared) = by_letter(items, &local);
+    let stems = files.keys().map(|k| ident(k)).collect::<Result<Vec<_>>>()?;
+    let module = quote! {
+        #(
+            #[allow(missing_docs, clippy::derivable_impls, clippy::large_enum_variant)]
+            mod #stems;
+            pub use #stems::*;
+        )*
+        #(#shared)*
+    };
+    open_to_siblings(&mut files, &shared, &local);
+    Ok(TypeFiles { module, files })
+}
+
+/// The names of the types typify wrote (structs, enums, aliases).
+fn local_names(items: &[syn::Item]) -> BTreeSet<String> {
+    items
         .iter()
         .filter_map(|i| match i {
             syn::Item::Struct(s) => Some(s.ident.to_string()),
@@ -36,33 +61,45 @@ pub fn split(
             syn::Item::Type(t) => Some(t.ident.to_string()),
             _ => None,
         })
-        .collect();
-    let requests = request_models(&items, &local, request_roots);
-    let mut rewritten = Vec::new();
-    for item in items.iter() {
-        if let syn::Item::Struct(s) = item {
-            if requests.contains(&s.ident.to_string()) {
-                rewritten.push(s.ident.to_string());
+        .collect()
+}
+
+/// `items` without typify's `Default` impls of the request structs: the
+/// rewrite gives those a `new` instead ([`requests::is_default_impl`]).
+fn without_rewritten_defaults(
+    items: Vec<syn::Item>,
+    requests: &BTreeSet<String>,
+) -> Vec<syn::Item> {
+    let rewritten: Vec<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) if requests.contains(&s.ident.to_string()) => {
+                Some(s.ident.to_string())
             }
-        }
-    }
-    let mut items: Vec<syn::Item> = items
+            _ => None,
+        })
+        .collect();
+    items
         .into_iter()
         .filter(|i| {
             !rewritten
                 .iter()
                 .any(|name| requests::is_default_impl(i, name))
         })
-        .collect();
-    let string_newtypes: BTreeSet<String> = items
-        .iter()
-        .filter_map(|i| match i {
-            syn::Item::Struct(s) if crate::syn_ext::is_string_newtype(s) => {
-                Some(s.ident.to_string())
-            }
-            _ => None,
-        })
-        .collect();
+        .collect()
+}
+
+/// Rewrites the request structs among `items` and fills every model's
+/// docs; returns the items the rewrite adds (the `impl` blocks with `new`
+/// and the setters). Literals of a wrapped field's type are wrapped after,
+/// across all `items`, since any model's defaults may name one.
+fn rewrite_and_document(
+    items: &mut [syn::Item],
+    facts: &ModelFacts,
+    requests: &BTreeSet<String>,
+    versions: &super::Versions<'_>,
+) -> Vec<syn::Item> {
+    let string_newtypes = string_newtypes(items);
     let mut extra = Vec::new();
     let mut wrapped = BTreeMap::new();
     for item in items.iter_mut() {
@@ -87,16 +124,36 @@ pub fn split(
     for item in items.iter_mut() {
         syn::visit_mut::VisitMut::visit_item_mut(&mut wrap, item);
     }
-    extra.extend(super::accessors::unions(&items, versions));
-    items.extend(extra);
-    prune_defaults(&mut items);
+    extra
+}
+
+/// The structs that are a newtype around `String`.
+fn string_newtypes(items: &[syn::Item]) -> BTreeSet<String> {
+    items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Struct(s) if crate::syn_ext::is_string_newtype(s) => {
+                Some(s.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The letter files (by the lowercased first letter of the type each item
+/// belongs to) and the items that belong to no one type (`shared`, such as
+/// the `defaults` and `error` modules), which stay in `types/mod.rs`.
+fn by_letter(
+    items: Vec<syn::Item>,
+    local: &BTreeSet<String>,
+) -> (BTreeMap<String, Vec<syn::Item>>, Vec<syn::Item>) {
     let mut shared = Vec::new();
     let mut files: BTreeMap<String, Vec<syn::Item>> = BTreeMap::new();
     for mut item in items {
         if let syn::Item::Struct(s) = &mut item {
             widen_private_fields(s);
         }
-        match owner(&item, &local) {
+        match owner(&item, local) {
             Some(name) => {
                 let letter = name
                     .chars()
@@ -108,17 +165,7 @@ pub fn split(
             None => shared.push(item),
         }
     }
-    let stems = files.keys().map(|k| ident(k)).collect::<Result<Vec<_>>>()?;
-    let module = quote! {
-        #(
-            #[allow(missing_docs, clippy::derivable_impls, clippy::large_enum_variant)]
-            mod #stems;
-            pub use #stems::*;
-        )*
-        #(#shared)*
-    };
-    open_to_siblings(&mut files, &shared, &local);
-    Ok(TypeFiles { module, files })
+    (files, shared)
 }
 
 /// Starts each letter file that uses a name from another file or a module

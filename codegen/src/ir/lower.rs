@@ -10,7 +10,8 @@ use crate::ir::media::other_media;
 use crate::ir::naming::Names;
 use crate::ir::param_shape::{mark_shadowed, param_kind};
 use crate::ir::{
-    Api, Body, Group, IntRange, Location, MultipartField, Operation, Param, ParamKind, Success,
+    operation_pointer, Api, Body, Group, IntRange, Location, MultipartField, Operation, Param,
+    ParamKind, Success,
 };
 use crate::spec::document::{self, escape};
 
@@ -20,7 +21,7 @@ pub fn build(doc: &Value, names: &Names, model_versions: BTreeMap<String, String
     let mut operations = Vec::new();
     let mut problems = Vec::new();
     for (path, method, item, op) in document::operations(doc) {
-        let ptr = format!("#/paths/{}/{method}", escape(path));
+        let ptr = operation_pointer(path, method);
         match operation(doc, path, method, op, item, &ptr, names) {
             Ok(op) => operations.push(op),
             Err(e) => problems.push(e),

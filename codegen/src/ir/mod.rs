@@ -88,6 +88,26 @@ pub struct Operation {
     pub variant_of: Option<VariantOf>,
 }
 
+impl Operation {
+    /// Where the operation is in the spec, for errors to name:
+    /// `#/paths/~1cvms~1{cvm_id}/get`.
+    pub fn pointer(&self) -> String {
+        operation_pointer(&self.path, &self.http_method)
+    }
+}
+
+/// The JSON pointer to the operation at `path` and `method` (in either
+/// case): `#/paths/<escaped path>/<method in lower case>`, as the spec keys
+/// it. The method is part of it because one path holds several operations.
+/// Lowering names an operation by this before its [`Operation`] exists.
+pub fn operation_pointer(path: &str, method: &str) -> String {
+    format!(
+        "#/paths/{}/{}",
+        crate::spec::document::escape(path),
+        method.to_lowercase()
+    )
+}
+
 /// What a variant method shares with the operation it is a variant of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VariantOf {

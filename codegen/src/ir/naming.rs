@@ -128,7 +128,7 @@ fn operation_names(
                 path: spec_path.to_owned(),
                 method: method.to_uppercase(),
                 api_path: path.clone(),
-                pointer: format!("#/paths/{}/{method}", crate::spec::document::escape(path)),
+                pointer: crate::ir::operation_pointer(path, method),
             });
         };
         let py = python.by_operation.get(op_id).cloned().unwrap_or_default();

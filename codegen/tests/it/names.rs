@@ -107,6 +107,20 @@ fn multipart_parameter_names_that_are_not_identifiers() {
 }
 
 #[test]
+fn a_parameter_that_clashes_with_the_builder_names_the_operation_and_its_method() {
+    // The pointer ends in the method: one path may hold several operations.
+    expect(
+        &spec("phala", ""),
+        |t| t,
+        None,
+        "error: unsupported construct in operation `upload_thing_api_v1_things__id__file_patch` \
+         at #/paths/~1api~1v1~1things~1{phala}~1file/patch: parameter `phala` clashes with the \
+         builder's own `phala` field, `phala_` locals or `api_version` (to generate the rest, \
+         list it in the config's `[skip] operations` or pass --skip-unsupported)",
+    );
+}
+
+#[test]
 fn catalog_rows_and_modules_that_give_no_usable_name() {
     let ok = |t: String| t;
     let spec_text = spec("id", "");
