@@ -163,7 +163,7 @@ pub fn surfaces(bound: &[Bound]) -> BTreeMap<String, OperationSurface> {
             op.name.clone(),
             OperationSurface {
                 http_method: op.http_method.clone(),
-                path: op.path.clone(),
+                path: op.path.to_string(),
                 deprecated: op.deprecated,
                 params,
                 success: output_text.clone(),

@@ -97,7 +97,7 @@ fn only_operations(view: &Value, keep: &[&Operation]) -> Value {
             for method in document::methods() {
                 let kept = keep
                     .iter()
-                    .any(|o| o.path == *path && o.http_method.eq_ignore_ascii_case(method));
+                    .any(|o| *o.path == **path && o.http_method.eq_ignore_ascii_case(method));
                 if !kept {
                     item.remove(*method);
                 }

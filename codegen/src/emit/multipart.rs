@@ -13,7 +13,7 @@ use super::builder::{builder, Emitted};
 use crate::backend::bind::Bound;
 use crate::error::Result;
 use crate::ident::ident;
-use crate::ir::{Location, MultipartField, Operation, PartKind, Scalar};
+use crate::ir::{Location, MultipartField, Operation, PartKind, PathPiece, Scalar};
 
 pub fn emit(b: &Bound, parts: &[MultipartField], versioned: bool) -> Result<Emitted> {
     let op = &b.op;
@@ -127,20 +127,21 @@ fn part_adder(part: &MultipartField) -> TokenStream {
 fn url_format(op: &Operation) -> Result<(String, Vec<TokenStream>)> {
     let mut fmt = String::from("{}");
     let mut args = Vec::new();
-    for (i, piece) in op.path.split('{').enumerate() {
-        if i == 0 {
-            fmt.push_str(piece);
-            continue;
-        }
-        let (name, rest) = piece.split_once('}').unwrap_or((piece, ""));
+    for piece in op.path.pieces() {
+        let name = match piece {
+            PathPiece::Text(text) => {
+                fmt.push_str(text);
+                continue;
+            }
+            PathPiece::Param(name) => name,
+        };
         let rust_name = op
             .params
             .iter()
-            .find(|p| p.api_name == name)
-            .map_or(name, |p| p.rust_name.as_str());
+            .find(|p| p.api_name == *name)
+            .map_or(name.as_str(), |p| p.rust_name.as_str());
         let ident = ident(rust_name)?;
         fmt.push_str("{}");
-        fmt.push_str(rest);
         args.push(quote!(::progenitor_client::encode_path(&self.#ident)));
     }
     Ok((fmt, args))

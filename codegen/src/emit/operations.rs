@@ -94,7 +94,7 @@ pub fn emit(
 /// spans; and, with the `dynamic` feature, `PhalaCloud::call_json`.
 pub fn path_table(api: &Api) -> Result<TokenStream> {
     let arms = api.operations.iter().map(|op| {
-        let (name, path) = (&op.name, &op.path);
+        let (name, path) = (&op.name, &*op.path);
         quote!(#name => ::std::option::Option::Some(#path),)
     });
     let calls = api

@@ -11,7 +11,7 @@ use crate::ir::naming::Names;
 use crate::ir::param_shape::{mark_shadowed, param_kind};
 use crate::ir::{
     operation_pointer, Api, Body, Group, IntRange, Location, MultipartField, Operation, Param,
-    ParamKind, Success,
+    ParamKind, PathTemplate, Success,
 };
 use crate::spec::document::{self, escape};
 
@@ -73,7 +73,8 @@ fn operation(
         .operations
         .get(&op_id)
         .ok_or_else(|| unsupported(ptr.to_owned(), "operation was not named".into()))?;
-    let params = params(path, op, item, ptr, &unsupported)?;
+    let template = PathTemplate::parse(path);
+    let params = params(&template, op, item, ptr, &unsupported)?;
     let body = match op.get("requestBody") {
         None => None,
         Some(rb) => Some(crate::ir::request_body::read(
@@ -101,7 +102,7 @@ fn operation(
         name: name.method.clone(),
         python_aliases: name.python_aliases.clone(),
         http_method: method.to_uppercase(),
-        path: path.to_owned(),
+        path: template,
         group,
         summary: text(op, "summary"),
         description: text(op, "description"),
@@ -125,7 +126,7 @@ fn operation(
 /// over the path item's of the same name and location, in call order: by
 /// location, then path parameters in the order the path names them.
 fn params(
-    path: &str,
+    path: &PathTemplate,
     op: &Value,
     item: &Value,
     ptr: &str,
@@ -150,11 +151,7 @@ fn params(
         params.push(param);
     }
     mark_shadowed(&mut params);
-    let order: Vec<&str> = path
-        .split('{')
-        .skip(1)
-        .filter_map(|s| s.split('}').next())
-        .collect();
+    let order: Vec<&str> = path.params().collect();
     params.sort_by_key(|p| {
         (
             p.location,

@@ -54,7 +54,8 @@ pub struct Operation {
     pub python_aliases: Vec<String>,
     /// Upper-case HTTP method.
     pub http_method: String,
-    pub path: String,
+    /// The path as the spec keys it, parsed once.
+    pub path: PathTemplate,
     /// The module the operation is emitted into, from its first tag.
     pub group: String,
     pub summary: Option<String>,
@@ -92,7 +93,7 @@ impl Operation {
     /// Where the operation is in the spec, for errors to name:
     /// `#/paths/~1cvms~1{cvm_id}/get`.
     pub fn pointer(&self) -> String {
-        operation_pointer(&self.path, &self.http_method)
+        operation_pointer(&self.path.text, &self.http_method)
     }
 }
 
@@ -106,6 +107,77 @@ pub fn operation_pointer(path: &str, method: &str) -> String {
         crate::spec::document::escape(path),
         method.to_lowercase()
     )
+}
+
+/// An operation's path as the spec keys it (`/api/v1/cvms/{cvm_id}`),
+/// split once into text and `{parameter}` placeholders, so that no later
+/// stage parses the template again. It reads as the text (`Deref<str>`,
+/// `Display`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    text: String,
+    pieces: Vec<PathPiece>,
+}
+
+/// A piece of a [`PathTemplate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPiece {
+    /// Literal text, sent as it is: `/api/v1/cvms/`.
+    Text(String),
+    /// A `{name}` placeholder, filled with the path parameter `name`.
+    Param(String),
+}
+
+impl PathTemplate {
+    /// Splits `text` at its `{name}` placeholders; an unclosed `{` is text.
+    pub fn parse(text: &str) -> Self {
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        while let Some((before, after)) = rest.split_once('{') {
+            let Some((name, tail)) = after.split_once('}') else {
+                break;
+            };
+            if !before.is_empty() {
+                pieces.push(PathPiece::Text(before.to_owned()));
+            }
+            pieces.push(PathPiece::Param(name.to_owned()));
+            rest = tail;
+        }
+        if !rest.is_empty() {
+            pieces.push(PathPiece::Text(rest.to_owned()));
+        }
+        PathTemplate {
+            text: text.to_owned(),
+            pieces,
+        }
+    }
+
+    /// The pieces in order.
+    pub fn pieces(&self) -> &[PathPiece] {
+        &self.pieces
+    }
+
+    /// The placeholders' names, in template order.
+    pub fn params(&self) -> impl Iterator<Item = &str> {
+        self.pieces.iter().filter_map(|p| match p {
+            PathPiece::Param(name) => Some(name.as_str()),
+            PathPiece::Text(_) => None,
+        })
+    }
+}
+
+impl std::ops::Deref for PathTemplate {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for PathTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 /// What a variant method shares with the operation it is a variant of.
@@ -330,4 +402,30 @@ pub enum ParamKind {
     Map,
     /// Any other schema, taken as JSON.
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PathPiece, PathTemplate};
+
+    #[test]
+    fn a_path_template_splits_into_text_and_placeholders() {
+        let t = PathTemplate::parse("/apps/{app_id}/cvms/{vm_uuid}.json");
+        assert_eq!(
+            t.pieces(),
+            [
+                PathPiece::Text("/apps/".into()),
+                PathPiece::Param("app_id".into()),
+                PathPiece::Text("/cvms/".into()),
+                PathPiece::Param("vm_uuid".into()),
+                PathPiece::Text(".json".into()),
+            ]
+        );
+        assert_eq!(t.params().collect::<Vec<_>>(), ["app_id", "vm_uuid"]);
+        assert_eq!(&*t, "/apps/{app_id}/cvms/{vm_uuid}.json");
+        // An unclosed brace is text, not a parameter.
+        let odd = PathTemplate::parse("/a/{b");
+        assert_eq!(odd.pieces(), [PathPiece::Text("/a/{b".into())]);
+        assert_eq!(odd.params().count(), 0);
+    }
 }

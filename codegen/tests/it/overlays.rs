@@ -114,7 +114,7 @@ fn operations_missing_from_the_public_spec_are_marked_in_their_docs() {
     let mut added = Vec::new();
     for op in &generated.api.operations {
         let in_public = public["paths"]
-            .get(&op.path)
+            .get(&*op.path)
             .and_then(|p| p.get(op.http_method.to_lowercase()))
             .is_some();
         assert_eq!(
