@@ -12,10 +12,37 @@ use crate::ir::Api;
 
 use super::runtime::Needs;
 
-/// The crate docs after the README: a map of the crate's modules, the
-/// paging example and what was left out.
+/// The crate docs after the README (the front page is the crate's README:
+/// install, quickstart, errors, blocking client, testing, tags): a map of
+/// the crate's modules, then the sections of [`crate_map_doc`]. A
+/// placeholder holding lines is empty or ends with a newline.
+const CRATE_MAP: &str = "\n\n# Crate organization\n\n\
+    - [`PhalaCloud`]: the async client. Each of the {op_count} operations is a method \
+    taking the operation's required parameters; it returns a builder whose methods set \
+    the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.\n\
+    - [`blocking::PhalaCloud`]: the same methods, blocking; `.send()` sends.\n\
+    - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, \
+    [`RetryPolicy`], your own `reqwest::Client`.\n\
+    {watch_item}\
+    {phala_items}\
+    - [`paging`]: `.pages()` and `.items()` on the builders of list operations.\n\
+    {error_items}\
+    - [`types`]: the {type_count} request and response models.\n\
+    - [`tags`]: the operations by API tag, one page per tag with each operation's \
+    request and summary.\n\
+    {guide_item}\
+    - [`operations`]: the request builders.\n\
+    - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.\
+    {paging}\
+    {not_generated}";
+
+/// The crate map's lines for the state watch, listed with the Phala modules.
+const WATCH_ITEM: &str = "- [`watch`]: a CVM's state as a stream of events, and waiting for a \
+    state ([`PhalaCloud::wait_until_running`]).\n";
+
+/// The crate docs after the README: [`CRATE_MAP`], the paging example and
+/// what was left out.
 fn crate_map_doc(api: &Api, config: &Config, type_count: usize, watch: bool) -> String {
-    let op_count = api.operations.len();
     let phala = config.client.phala_modules;
     let phala_items = if phala {
         "- [`webhook`]: webhook signature verification and event parsing.\n\
@@ -38,57 +65,50 @@ fn crate_map_doc(api: &Api, config: &Config, type_count: usize, watch: bool) -> 
     } else {
         ""
     };
-    // The front page is the crate's README (install, quickstart, errors,
-    // blocking client, testing, tags), then this map of the crate.
-    let mut doc = format!(
-        "\n\n# Crate organization\n\n\
-         - [`PhalaCloud`]: the async client. Each of the {op_count} operations is a method \
-         taking the operation's required parameters; it returns a builder whose methods set \
-         the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.\n\
-         - [`blocking::PhalaCloud`]: the same methods, blocking; `.send()` sends.\n\
-         - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, \
-         [`RetryPolicy`], your own `reqwest::Client`.\n\
-         {phala_items}\
-         - [`paging`]: `.pages()` and `.items()` on the builders of list operations.\n\
-         {error_items}\
-         - [`types`]: the {type_count} request and response models.\n\
-         - [`tags`]: the operations by API tag, one page per tag with each operation's \
-         request and summary.\n\
-         {guide_item}\
-         - [`operations`]: the request builders.\n\
-         - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.",
-    );
-    if phala {
-        // In the crate docs, not in the shared `paging` module: other APIs
-        // have no `get_kms_list`.
-        doc.push_str(
-            "\n\n# Paging\n\n\
-             ```no_run\n\
-             # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {\n\
-             use futures_util::StreamExt;\n\
-             let mut kms = client.get_kms_list().page_size(50).items();\n\
-             while let Some(node) = kms.next().await {\n\
-             \x20   println!(\"{}\", node?.url);\n\
-             }\n\
-             # Ok(()) }\n\
-             ```",
-        );
-    }
-    if !api.skipped.is_empty() {
-        doc.push_str("\n\n# Not generated\n\nLeft out of this crate, each with why:\n\n");
-        for (what, why) in &api.skipped {
-            doc.push_str(&format!("- `{what}`: {}\n", why.replace('\n', " ")));
-        }
-    }
-    if watch {
-        doc.replace(
-            "- [`webhook`]:",
-            "- [`watch`]: a CVM's state as a stream of events, and waiting for a state \
-             ([`PhalaCloud::wait_until_running`]).\n- [`webhook`]:",
-        )
+    // In the crate docs, not in the shared `paging` module: other APIs
+    // have no `get_kms_list`.
+    let paging = if phala {
+        "\n\n# Paging\n\n\
+         ```no_run\n\
+         # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {\n\
+         use futures_util::StreamExt;\n\
+         let mut kms = client.get_kms_list().page_size(50).items();\n\
+         while let Some(node) = kms.next().await {\n\
+         \x20   println!(\"{}\", node?.url);\n\
+         }\n\
+         # Ok(()) }\n\
+         ```"
     } else {
-        doc
+        ""
+    };
+    super::template::fill(
+        CRATE_MAP,
+        &[
+            ("op_count", &api.operations.len()),
+            ("type_count", &type_count),
+            // Listed with the Phala modules, as the watch is a Phala one.
+            ("watch_item", &if watch && phala { WATCH_ITEM } else { "" }),
+            ("phala_items", &phala_items),
+            ("error_items", &error_items),
+            ("guide_item", &guide_item),
+            ("paging", &paging),
+            ("not_generated", &not_generated(api)),
+        ],
+    )
+}
+
+/// The crate docs' section on what was left out, each with why.
+fn not_generated(api: &Api) -> String {
+    if api.skipped.is_empty() {
+        return String::new();
     }
+    let mut doc = String::from("\n\n# Not generated\n\nLeft out of this crate, each with why:\n\n");
+    for (what, why) in &api.skipped {
+        // One list item per skip: a reason's line breaks would end it.
+        let why = why.split('\n').collect::<Vec<_>>().join(" ");
+        doc.push_str(&format!("- `{what}`: {why}\n"));
+    }
+    doc
 }
 
 pub fn lib_rs(api: &Api, config: &Config, type_count: usize, needs: &Needs) -> TokenStream {
@@ -316,10 +336,11 @@ pub fn license_files(config: &Config) -> Vec<(&'static str, String)> {
             .copyright
             .clone()
             .unwrap_or_else(|| format!("The {} authors", k.name));
-        out.push((
-            "LICENSE-MIT",
-            include_str!("../../runtime/LICENSE-MIT").replace("{copyright}", &holder),
-        ));
+        let text = super::template::fill(
+            include_str!("../../runtime/LICENSE-MIT"),
+            &[("copyright", &holder)],
+        );
+        out.push(("LICENSE-MIT", text));
     }
     if names("Apache-2.0") {
         out.push((

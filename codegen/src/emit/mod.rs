@@ -19,6 +19,7 @@ mod readme;
 pub mod requests;
 mod runtime;
 mod tags;
+mod template;
 mod types;
 mod unions;
 
