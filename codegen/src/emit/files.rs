@@ -11,6 +11,7 @@ use crate::backend::progenitor;
 use crate::error::Result;
 use crate::inputs::catalog::Catalog;
 use crate::inputs::config::Config;
+use crate::inputs::profile::Profile;
 use crate::ir::Api;
 use crate::render;
 
@@ -24,8 +25,9 @@ use super::{
 /// ([`crate::ir::surface::Surface::exports`]): those of the `src/lib.rs` that
 /// [`all`] writes (its docs aside, which do not change them).
 pub fn exports(api: &Api, config: &Config, bound: &[Bound]) -> std::collections::BTreeSet<String> {
-    let needs = Needs::of(api, config, bound);
-    let lib = krate::lib_rs(api, config, 0, &needs);
+    let profile = Profile::of(config);
+    let needs = Needs::of(api, &profile, bound);
+    let lib = krate::lib_rs(api, config, &profile, 0, &needs);
     crate::ir::surface::root_exports(&lib.to_string())
 }
 
@@ -40,7 +42,8 @@ pub fn all(
     plan: &evolve::Plan,
 ) -> Result<BTreeMap<PathBuf, String>> {
     let type_count = raw.type_count();
-    let needs = Needs::of(api, config, bound);
+    let profile = Profile::of(config);
+    let needs = Needs::of(api, &profile, bound);
     let mut crates: BTreeSet<&str> = manifest::EMITTED.iter().copied().collect();
     crates.extend(runtime::shipped(&needs).flat_map(|file| file.crates.iter().copied()));
     crates.extend(manifest::format_crates(&raw.types, &raw.client, bound));
@@ -50,7 +53,7 @@ pub fn all(
     let background = render::Background::start();
     operation_files(api, config, bound, &raw.types, plan, &background)?;
     background.rust(
-        krate::lib_rs(api, config, type_count, &needs),
+        krate::lib_rs(api, config, &profile, type_count, &needs),
         "src/lib.rs".into(),
     );
     let mut out = BTreeMap::new();
@@ -58,7 +61,7 @@ pub fn all(
         out.insert(PathBuf::from(path), text);
     };
     let showcase = evolve::showcase(&raw.types, plan);
-    let readme = readme::readme(api, config, version, bound, showcase);
+    let readme = readme::readme(api, config, &profile, version, bound, showcase);
     put("README.md".into(), render::markdown(&readme, None));
     if let Some(guide) = guide::emit(config)? {
         background.rust(guide.module, "src/guide.rs".into());

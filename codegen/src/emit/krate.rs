@@ -8,6 +8,7 @@ use quote::quote;
 use crate::error::Result;
 use crate::ident::ident;
 use crate::inputs::config::{Auth, Config};
+use crate::inputs::profile::Profile;
 use crate::ir::Api;
 
 use super::runtime::Needs;
@@ -40,10 +41,25 @@ const CRATE_MAP: &str = "\n\n# Crate organization\n\n\
 const WATCH_ITEM: &str = "- [`watch`]: a CVM's state as a stream of events, and waiting for a \
     state ([`PhalaCloud::wait_until_running`]).\n";
 
+/// The crate docs' paging example around the profile's code
+/// ([`Profile::paging_example`]).
+const PAGING: &str = "\n\n# Paging\n\n\
+    ```no_run\n\
+    # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {\n\
+    {code}\n\
+    # Ok(()) }\n\
+    ```";
+
 /// The crate docs after the README: [`CRATE_MAP`], the paging example and
 /// what was left out.
-fn crate_map_doc(api: &Api, config: &Config, type_count: usize, watch: bool) -> String {
-    let phala = config.client.phala_modules;
+fn crate_map_doc(
+    api: &Api,
+    config: &Config,
+    profile: &Profile,
+    type_count: usize,
+    watch: bool,
+) -> String {
+    let phala = profile.phala_modules;
     let phala_items = if phala {
         "- [`webhook`]: webhook signature verification and event parsing.\n\
          - [`env`](mod@env): `.env` parsing, env var encryption to a CVM's key, compose hashes and \
@@ -65,22 +81,14 @@ fn crate_map_doc(api: &Api, config: &Config, type_count: usize, watch: bool) -> 
     } else {
         ""
     };
-    // In the crate docs, not in the shared `paging` module: other APIs
-    // have no `get_kms_list`.
-    let paging = if phala {
-        "\n\n# Paging\n\n\
-         ```no_run\n\
-         # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {\n\
-         use futures_util::StreamExt;\n\
-         let mut kms = client.get_kms_list().page_size(50).items();\n\
-         while let Some(node) = kms.next().await {\n\
-         \x20   println!(\"{}\", node?.url);\n\
-         }\n\
-         # Ok(()) }\n\
-         ```"
-    } else {
-        ""
-    };
+    // In the crate docs, not in the shared `paging` module: the example
+    // calls one API's list operation.
+    let paging = profile
+        .paging_example
+        .as_deref()
+        .map_or(String::new(), |code| {
+            super::template::fill(PAGING, &[("code", &code.trim_end())])
+        });
     super::template::fill(
         CRATE_MAP,
         &[
@@ -111,11 +119,17 @@ fn not_generated(api: &Api) -> String {
     doc
 }
 
-pub fn lib_rs(api: &Api, config: &Config, type_count: usize, needs: &Needs) -> TokenStream {
+pub fn lib_rs(
+    api: &Api,
+    config: &Config,
+    profile: &Profile,
+    type_count: usize,
+    needs: &Needs,
+) -> TokenStream {
     let default = &config.api.default_version;
     let supported = &config.api.supported_versions;
-    let phala = config.client.phala_modules;
-    let doc = crate_map_doc(api, config, type_count, needs.watch);
+    let phala = profile.phala_modules;
+    let doc = crate_map_doc(api, config, profile, type_count, needs.watch);
     let optional = optional_modules(config, needs);
     let recursion_limit = crate::ir::depth::recursion_limit(api.longest_model_chain).map(|n| {
         let n = n.to_string();
@@ -183,7 +197,7 @@ pub fn lib_rs(api: &Api, config: &Config, type_count: usize, needs: &Needs) -> T
 /// The modules only some crates have: the guide pages, the Phala modules,
 /// state watching, and the runtime helpers the operations call for.
 fn optional_modules(config: &Config, needs: &Needs) -> TokenStream {
-    let phala = config.client.phala_modules;
+    let phala = needs.phala;
     let guide = config.docs.guide.is_some();
     let params_mod = needs.own_params.then(|| {
         quote!(
@@ -230,12 +244,13 @@ fn optional_modules(config: &Config, needs: &Needs) -> TokenStream {
     }
 }
 
-/// The call the examples make, without `.await`: `get_cvm_info` for the
-/// Phala crate, else the first GET operation whose required arguments are
-/// all strings or integers (none when there is no such operation).
-pub fn example_call(config: &Config, bound: &[crate::backend::bind::Bound]) -> Option<String> {
-    if config.client.phala_modules {
-        return Some("client.get_cvm_info(\"my-cvm-id\")".to_owned());
+/// The call the examples make, without `.await`: the profile's
+/// ([`Profile::example_call`]), else the first GET operation whose required
+/// arguments are all strings or integers (none when there is no such
+/// operation).
+pub fn example_call(profile: &Profile, bound: &[crate::backend::bind::Bound]) -> Option<String> {
+    if let Some(call) = &profile.example_call {
+        return Some(call.clone());
     }
     let arg = |f: &crate::backend::bind::Field| -> Option<&'static str> {
         match f.owned.to_string().replace(' ', "").as_str() {

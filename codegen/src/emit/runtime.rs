@@ -5,7 +5,8 @@
 //! crates it needs cannot drift apart.
 
 use crate::backend::bind::{Bound, Sending};
-use crate::inputs::config::Config;
+use crate::inputs::config::WatchOperation;
+use crate::inputs::profile::Profile;
 use crate::ir::Api;
 
 /// When a runtime file is part of the generated crate.
@@ -26,9 +27,10 @@ pub enum Ships {
 /// declares and which crates the manifest names.
 #[derive(Clone, Copy, Debug)]
 pub struct Needs {
-    /// The Phala Cloud modules (`[client] phala_modules`).
+    /// The Phala Cloud modules ([`Profile::phala_modules`]).
     pub phala: bool,
-    /// The state watch: the API has the operation it is built on.
+    /// The state watch: the profile has one and the API has the operation
+    /// it is built on.
     pub watch: bool,
     /// An operation has a parameter the SDK sends itself
     /// ([`crate::ir::Param::own`]).
@@ -41,10 +43,13 @@ pub struct Needs {
 }
 
 impl Needs {
-    pub fn of(api: &Api, config: &Config, bound: &[Bound]) -> Self {
-        let watch = has_watch(bound);
+    pub fn of(api: &Api, profile: &Profile, bound: &[Bound]) -> Self {
+        let watch = profile
+            .watch
+            .as_ref()
+            .is_some_and(|watch| has_operation(bound, watch));
         Needs {
-            phala: config.client.phala_modules,
+            phala: profile.phala_modules,
             watch,
             own_params: api
                 .operations
@@ -72,13 +77,12 @@ impl Needs {
 }
 
 /// Whether the API has the operation the state watch and waiters are built
-/// on: `get_cvm_state` returning `CvmStateResponse` (the Phala spec with its
-/// overlays).
-fn has_watch(bound: &[Bound]) -> bool {
+/// on ([`Profile::watch`]): that method, at that path, returning that model.
+fn has_operation(bound: &[Bound], watch: &WatchOperation) -> bool {
     bound.iter().any(|b| {
-        b.op.name == "get_cvm_state"
-            && b.op.path.ends_with("/cvms/{cvm_id}/state")
-            && b.output_text.trim_start_matches("types::") == "CvmStateResponse"
+        b.op.name == watch.operation
+            && b.op.path.ends_with(&watch.path_suffix)
+            && b.output_text.trim_start_matches("types::") == watch.returns
     })
 }
 
