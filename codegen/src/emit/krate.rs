@@ -11,6 +11,7 @@ use crate::inputs::config::{Auth, Config};
 use crate::inputs::profile::Profile;
 use crate::ir::Api;
 
+use super::extras::Extras;
 use super::runtime::Needs;
 
 /// The crate docs after the README (the front page is the crate's README:
@@ -25,7 +26,7 @@ const CRATE_MAP: &str = "\n\n# Crate organization\n\n\
     - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, \
     [`RetryPolicy`], your own `reqwest::Client`.\n\
     {watch_item}\
-    {phala_items}\
+    {extra_items}\
     - [`paging`]: `.pages()` and `.items()` on the builders of list operations.\n\
     {error_items}\
     - [`types`]: the {type_count} request and response models.\n\
@@ -37,7 +38,8 @@ const CRATE_MAP: &str = "\n\n# Crate organization\n\n\
     {paging}\
     {not_generated}";
 
-/// The crate map's lines for the state watch, listed with the Phala modules.
+/// The crate map's line for the state watch, listed with the extra modules
+/// ([`Extras::lists_watch`]).
 const WATCH_ITEM: &str = "- [`watch`]: a CVM's state as a stream of events, and waiting for a \
     state ([`PhalaCloud::wait_until_running`]).\n";
 
@@ -56,26 +58,10 @@ fn crate_map_doc(
     api: &Api,
     config: &Config,
     profile: &Profile,
+    extras: &Extras,
     type_count: usize,
     watch: bool,
 ) -> String {
-    let phala = profile.phala_modules;
-    let phala_items = if phala {
-        "- [`webhook`]: webhook signature verification and event parsing.\n\
-         - [`env`](mod@env): `.env` parsing, env var encryption to a CVM's key, compose hashes and \
-         KMS key signatures, byte-compatible with the Python SDK and dstack-sdk.\n"
-    } else {
-        ""
-    };
-    let error_items = if phala {
-        "- [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy, \
-         and [`precondition`] for the on-chain KMS's HTTP 465.\n\
-         - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n\
-         - [`error_codes`]: the structured `ERR-xx-xxx` codes.\n"
-    } else {
-        "- [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy.\n\
-         - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n"
-    };
     let guide_item = if config.docs.guide.is_some() {
         "- [`guide`]: longer pages on using the crate, one module each.\n"
     } else {
@@ -94,10 +80,16 @@ fn crate_map_doc(
         &[
             ("op_count", &api.operations.len()),
             ("type_count", &type_count),
-            // Listed with the Phala modules, as the watch is a Phala one.
-            ("watch_item", &if watch && phala { WATCH_ITEM } else { "" }),
-            ("phala_items", &phala_items),
-            ("error_items", &error_items),
+            (
+                "watch_item",
+                &if watch && extras.lists_watch {
+                    WATCH_ITEM
+                } else {
+                    ""
+                },
+            ),
+            ("extra_items", &extras.map_items),
+            ("error_items", &extras.error_items),
             ("guide_item", &guide_item),
             ("paging", &paging),
             ("not_generated", &not_generated(api)),
@@ -128,16 +120,14 @@ pub fn lib_rs(
 ) -> TokenStream {
     let default = &config.api.default_version;
     let supported = &config.api.supported_versions;
-    let phala = profile.phala_modules;
-    let doc = crate_map_doc(api, config, profile, type_count, needs.watch);
-    let optional = optional_modules(config, needs);
+    let extras = Extras::of(profile);
+    let doc = crate_map_doc(api, config, profile, &extras, type_count, needs.watch);
+    let optional = optional_modules(config, &extras, needs);
     let recursion_limit = crate::ir::depth::recursion_limit(api.longest_model_chain).map(|n| {
         let n = n.to_string();
         quote!(#![recursion_limit = #n])
     });
-    // The runtime is written once for every API; the helpers of features
-    // this API lacks (paging, uploads, integer bounds) go unused here.
-    let unused_helpers = (!phala).then(|| quote!(#![allow(dead_code)]));
+    let unused_helpers = (!extras.uses_every_helper).then(|| quote!(#![allow(dead_code)]));
     quote! {
         #![doc = include_str!("../README.md")]
         #![doc = #doc]
@@ -194,10 +184,10 @@ pub fn lib_rs(
     }
 }
 
-/// The modules only some crates have: the guide pages, the Phala modules,
-/// state watching, and the runtime helpers the operations call for.
-fn optional_modules(config: &Config, needs: &Needs) -> TokenStream {
-    let phala = needs.phala;
+/// The modules only some crates have: the guide pages, the profile's extra
+/// modules, state watching, and the runtime helpers the operations call
+/// for.
+fn optional_modules(config: &Config, extras: &Extras, needs: &Needs) -> TokenStream {
     let guide = config.docs.guide.is_some();
     let params_mod = needs.own_params.then(|| {
         quote!(
@@ -226,17 +216,10 @@ fn optional_modules(config: &Config, needs: &Needs) -> TokenStream {
             pub mod guide;
         )
     });
-    let phala_mods = phala.then(|| {
-        quote! {
-            pub mod env;
-            pub mod precondition;
-            pub mod webhook;
-            pub use precondition::ComposeHashPrecondition;
-        }
-    });
+    let extra_mods = &extras.modules;
     quote! {
         #guide_mod
-        #phala_mods
+        #extra_mods
         #watch_mod
         #params_mod
         #recode_mod

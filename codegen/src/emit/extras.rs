@@ -1,0 +1,64 @@
+//! What the profile's extra runtime modules ([`Profile::phala_modules`]:
+//! env encryption, webhooks, the KMS precondition) add to `lib.rs` and its
+//! crate map. The one place the crate skeleton branches on the profile;
+//! [`super::krate`] asks [`Extras`] and names none of these modules.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::inputs::profile::Profile;
+
+/// The extra modules' part of `lib.rs`.
+pub struct Extras {
+    /// Their declarations and re-exports.
+    pub modules: TokenStream,
+    /// Their lines in the crate map, after the builder's.
+    pub map_items: &'static str,
+    /// The crate map's lines on errors.
+    pub error_items: &'static str,
+    /// The state watch's line goes with them (the watch is one API's).
+    pub lists_watch: bool,
+    /// Every runtime helper has a caller: the runtime is written for this
+    /// API. Another leaves the helpers of features it lacks (paging,
+    /// uploads, integer bounds) unused.
+    pub uses_every_helper: bool,
+}
+
+impl Extras {
+    pub fn of(profile: &Profile) -> Self {
+        if profile.phala_modules {
+            phala()
+        } else {
+            Extras {
+                modules: TokenStream::new(),
+                map_items: "",
+                error_items: "- [`PhalaCloudError`]: the error every method returns; see \
+                    [`error`] for the hierarchy.\n\
+                    - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n",
+                lists_watch: false,
+                uses_every_helper: false,
+            }
+        }
+    }
+}
+
+/// The Phala Cloud modules.
+fn phala() -> Extras {
+    Extras {
+        modules: quote! {
+            pub mod env;
+            pub mod precondition;
+            pub mod webhook;
+            pub use precondition::ComposeHashPrecondition;
+        },
+        map_items: "- [`webhook`]: webhook signature verification and event parsing.\n\
+            - [`env`](mod@env): `.env` parsing, env var encryption to a CVM's key, compose \
+            hashes and KMS key signatures, byte-compatible with the Python SDK and dstack-sdk.\n",
+        error_items: "- [`PhalaCloudError`]: the error every method returns; see [`error`] \
+            for the hierarchy, and [`precondition`] for the on-chain KMS's HTTP 465.\n\
+            - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n\
+            - [`error_codes`]: the structured `ERR-xx-xxx` codes.\n",
+        lists_watch: true,
+        uses_every_helper: true,
+    }
+}
