@@ -1,6 +1,6 @@
 //! What the profile's extra runtime modules ([`Profile::phala_modules`]:
-//! env encryption, webhooks, the KMS precondition) add to `lib.rs` and its
-//! crate map. The one place the crate skeleton branches on the profile;
+//! env encryption, webhooks, the KMS precondition) and the state watch add
+//! to `lib.rs` and its crate map. The one place the crate skeleton branches on the profile;
 //! [`super::krate`] asks [`Extras`] and names none of these modules.
 
 use proc_macro2::TokenStream;
@@ -16,8 +16,12 @@ pub struct Extras {
     pub map_items: &'static str,
     /// The crate map's lines on errors.
     pub error_items: &'static str,
-    /// The state watch's line goes with them (the watch is one API's).
-    pub lists_watch: bool,
+    /// The state watch's declarations and re-exports, where it ships
+    /// ([`super::runtime::Needs::watch`]).
+    pub watch_module: TokenStream,
+    /// The state watch's line in the crate map, listed with the extra
+    /// modules; empty where they are not.
+    pub watch_item: &'static str,
     /// Every runtime helper has a caller: the runtime is written for this
     /// API. Another leaves the helpers of features it lacks (paging,
     /// uploads, integer bounds) unused.
@@ -35,7 +39,8 @@ impl Extras {
                 error_items: "- [`PhalaCloudError`]: the error every method returns; see \
                     [`error`] for the hierarchy.\n\
                     - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n",
-                lists_watch: false,
+                watch_module: watch_module(),
+                watch_item: "",
                 uses_every_helper: false,
             }
         }
@@ -58,7 +63,17 @@ fn phala() -> Extras {
             for the hierarchy, and [`precondition`] for the on-chain KMS's HTTP 465.\n\
             - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n\
             - [`error_codes`]: the structured `ERR-xx-xxx` codes.\n",
-        lists_watch: true,
+        watch_module: watch_module(),
+        watch_item: "- [`watch`]: a CVM's state as a stream of events, and waiting for a \
+            state ([`PhalaCloud::wait_until_running`]).\n",
         uses_every_helper: true,
+    }
+}
+
+/// The runtime's `watch` module and what the crate root re-exports of it.
+fn watch_module() -> TokenStream {
+    quote! {
+        pub mod watch;
+        pub use watch::{CvmStateEvent, WaitForCvmState, WaitProgress, WatchCvmState};
     }
 }

@@ -38,11 +38,6 @@ const CRATE_MAP: &str = "\n\n# Crate organization\n\n\
     {paging}\
     {not_generated}";
 
-/// The crate map's line for the state watch, listed with the extra modules
-/// ([`Extras::lists_watch`]).
-const WATCH_ITEM: &str = "- [`watch`]: a CVM's state as a stream of events, and waiting for a \
-    state ([`PhalaCloud::wait_until_running`]).\n";
-
 /// The crate docs' paging example around the profile's code
 /// ([`Profile::paging_example`]).
 const PAGING: &str = "\n\n# Paging\n\n\
@@ -80,14 +75,7 @@ fn crate_map_doc(
         &[
             ("op_count", &api.operations.len()),
             ("type_count", &type_count),
-            (
-                "watch_item",
-                &if watch && extras.lists_watch {
-                    WATCH_ITEM
-                } else {
-                    ""
-                },
-            ),
+            ("watch_item", &if watch { extras.watch_item } else { "" }),
             ("extra_items", &extras.map_items),
             ("error_items", &extras.error_items),
             ("guide_item", &guide_item),
@@ -205,12 +193,7 @@ fn optional_modules(config: &Config, extras: &Extras, needs: &Needs) -> TokenStr
             pub use negotiate::{ServerEvent, ServerEvents};
         }
     });
-    let watch_mod = needs.watch.then(|| {
-        quote! {
-            pub mod watch;
-            pub use watch::{CvmStateEvent, WaitForCvmState, WaitProgress, WatchCvmState};
-        }
-    });
+    let watch_mod = needs.watch.then_some(&extras.watch_module);
     let guide_mod = guide.then(|| {
         quote!(
             pub mod guide;

@@ -14,10 +14,10 @@ use crate::ir::Api;
 pub enum Ships {
     /// In every crate.
     Always,
-    /// With the Phala Cloud modules (`[client] phala_modules`).
-    Phala,
+    /// With the profile's extra modules ([`Profile::phala_modules`]).
+    WithExtras,
     /// Without them: what another API gets in their place.
-    NotPhala,
+    WithoutExtras,
     /// Only when the API calls for it.
     When(Need),
 }
@@ -27,8 +27,8 @@ pub enum Ships {
 /// declares and which crates the manifest names.
 #[derive(Clone, Copy, Debug)]
 pub struct Needs {
-    /// The Phala Cloud modules ([`Profile::phala_modules`]).
-    pub phala: bool,
+    /// The profile's extra modules ([`Profile::phala_modules`]).
+    pub extras: bool,
     /// The state watch: the profile has one and the API has the operation
     /// it is built on.
     pub watch: bool,
@@ -49,7 +49,7 @@ impl Needs {
             .as_ref()
             .is_some_and(|watch| has_operation(bound, watch));
         Needs {
-            phala: profile.phala_modules,
+            extras: profile.phala_modules,
             watch,
             own_params: api
                 .operations
@@ -159,7 +159,7 @@ pub const RUNTIME: &[RuntimeFile] = &[
     runtime_file!(
         "src/env.rs",
         "env.rs",
-        Ships::Phala,
+        Ships::WithExtras,
         [
             "aes-gcm",
             "dotenvy",
@@ -179,11 +179,16 @@ pub const RUNTIME: &[RuntimeFile] = &[
         Ships::Always,
         ["reqwest", "serde", "serde_json", "thiserror"]
     ),
-    runtime_file!("src/error_guide.md", "error_guide.md", Ships::Phala, []),
+    runtime_file!(
+        "src/error_guide.md",
+        "error_guide.md",
+        Ships::WithExtras,
+        []
+    ),
     runtime_file!(
         "src/error_guide.md",
         "error_guide_generic.md",
-        Ships::NotPhala,
+        Ships::WithoutExtras,
         []
     ),
     runtime_file!(
@@ -213,7 +218,7 @@ pub const RUNTIME: &[RuntimeFile] = &[
     runtime_file!(
         "src/precondition.rs",
         "precondition.rs",
-        Ships::Phala,
+        Ships::WithExtras,
         ["serde_json"]
     ),
     runtime_file!(
@@ -274,7 +279,7 @@ pub const RUNTIME: &[RuntimeFile] = &[
     runtime_file!(
         "src/webhook.rs",
         "webhook.rs",
-        Ships::Phala,
+        Ships::WithExtras,
         [
             "hmac",
             "reqwest",
@@ -292,8 +297,8 @@ impl RuntimeFile {
     pub fn ships_with(&self, needs: &Needs) -> bool {
         match self.ships {
             Ships::Always => true,
-            Ships::Phala => needs.phala,
-            Ships::NotPhala => !needs.phala,
+            Ships::WithExtras => needs.extras,
+            Ships::WithoutExtras => !needs.extras,
             Ships::When(need) => needs.has(need),
         }
     }
