@@ -15,20 +15,6 @@ use crate::inputs::config::{
     ApiVersions, Auth, ClientSettings, Config, CrateMeta, Inputs, Output, PythonNames, Skip,
 };
 
-/// The client type is named after the crate; `--name` fixes a name that
-/// is no Rust identifier.
-fn check_client_name(client: &str, crate_name: &str, spec: &Path) -> Result<()> {
-    if syn::parse_str::<syn::Ident>(client).is_err() {
-        return Err(Error::Config {
-            path: spec.to_owned(),
-            message: format!(
-                "the client name {client:?} (from {crate_name:?}) is not a Rust identifier; pass --name"
-            ),
-        });
-    }
-    Ok(())
-}
-
 /// The configuration `--generic` uses for the spec `doc` (read from
 /// `spec`), writing to `out`; `name` overrides the crate name.
 pub fn config(spec: &Path, doc: &Value, out: &Path, name: Option<&str>) -> Result<Config> {
@@ -103,6 +89,20 @@ pub fn config(spec: &Path, doc: &Value, out: &Path, name: Option<&str>) -> Resul
         skip_unsupported: false,
         allow_unused_overrides: false,
     })
+}
+
+/// The client type is named after the crate; `--name` fixes a name that
+/// is no Rust identifier.
+fn check_client_name(client: &str, crate_name: &str, spec: &Path) -> Result<()> {
+    if syn::parse_str::<syn::Ident>(client).is_err() {
+        return Err(Error::Config {
+            path: spec.to_owned(),
+            message: format!(
+                "the client name {client:?} (from {crate_name:?}) is not a Rust identifier; pass --name"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// `--generic --config FILE`: the derived configuration `base` with every
