@@ -1,7 +1,7 @@
 //! The whole generated crate: every emitter run in turn, each file rendered
 //! and keyed by its path.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use quote::quote;
@@ -11,20 +11,23 @@ use crate::backend::progenitor;
 use crate::error::Result;
 use crate::inputs::catalog::Catalog;
 use crate::inputs::config::Config;
+use crate::inputs::profile::Profile;
 use crate::ir::Api;
 use crate::render;
 
+use super::runtime::{self, Needs};
 use super::{
-    brand, error_codes, evolve, guide, krate, operations, paging, raw, readme, tags, types, unions,
+    brand, error_codes, evolve, guide, krate, manifest, operations, paging, raw, readme, tags,
+    types, unions,
 };
 
 /// The names the generated crate root exports
 /// ([`crate::ir::surface::Surface::exports`]): those of the `src/lib.rs` that
 /// [`all`] writes (its docs aside, which do not change them).
 pub fn exports(api: &Api, config: &Config, bound: &[Bound]) -> std::collections::BTreeSet<String> {
-    let watch = krate::has_watch(bound);
-    let negotiate = krate::has_negotiation(bound, watch);
-    let lib = krate::lib_rs(api, config, 0, watch, negotiate);
+    let profile = Profile::of(config);
+    let needs = Needs::of(api, &profile, bound);
+    let lib = krate::lib_rs(api, config, &profile, 0, &needs);
     crate::ir::surface::root_exports(&lib.to_string())
 }
 
@@ -39,17 +42,62 @@ pub fn all(
     plan: &evolve::Plan,
 ) -> Result<BTreeMap<PathBuf, String>> {
     let type_count = raw.type_count();
-    let mut out = BTreeMap::new();
-    let mut put = |path: String, text: String| {
-        out.insert(PathBuf::from(path), text);
-    };
+    let profile = Profile::of(config);
+    let needs = Needs::of(api, &profile, bound);
+    let mut crates: BTreeSet<&str> = manifest::EMITTED.iter().copied().collect();
+    crates.extend(runtime::shipped(&needs).flat_map(|file| file.crates.iter().copied()));
+    crates.extend(manifest::format_crates(&raw.types, &raw.client, bound));
     // Our own token streams are parsed and printed on a second thread while
     // this one splits and prints progenitor's items; the builders go first,
     // as they are the most work.
     let background = render::Background::start();
-    let watch_on = krate::has_watch(bound);
-    let negotiate_on = krate::has_negotiation(bound, watch_on);
-    let paged = paging::find(bound, &raw.types, plan)?;
+    operation_files(api, config, bound, &raw.types, plan, &background)?;
+    background.rust(
+        krate::lib_rs(api, config, &profile, type_count, &needs),
+        "src/lib.rs".into(),
+    );
+    let mut out = BTreeMap::new();
+    let mut put = |path: String, text: String| {
+        out.insert(PathBuf::from(path), text);
+    };
+    let showcase = evolve::showcase(&raw.types, plan);
+    let readme = readme::readme(api, config, &profile, version, bound, showcase);
+    put("README.md".into(), render::markdown(&readme, None));
+    if let Some(guide) = guide::emit(config)? {
+        background.rust(guide.module, "src/guide.rs".into());
+        for (path, text) in guide.pages {
+            put(path, text);
+        }
+    }
+    background.rust(krate::settings_rs(config), "src/settings.rs".into());
+    background.rust(error_codes::emit(catalog)?, "src/error_codes.rs".into());
+    background.rust(
+        unions::emit(&raw.types, &api.model_versions, plan),
+        "src/unions.rs".into(),
+    );
+    for (path, text) in runtime_files(&needs) {
+        put(path, text);
+    }
+    for (path, text) in progenitor_files(api, config, bound, raw, plan, &background)? {
+        put(path, text);
+    }
+    for (path, text) in background.finish()? {
+        put(path, text);
+    }
+    finish(config, version, &crates, out)
+}
+
+/// Queues the operations' files: the request builders by tag, their
+/// module with the path table, the tag pages and the paging impls.
+fn operation_files(
+    api: &Api,
+    config: &Config,
+    bound: &[Bound],
+    types: &[syn::Item],
+    plan: &evolve::Plan,
+    background: &render::Background,
+) -> Result<()> {
+    let paged = paging::find(bound, types, plan)?;
     let versioned = config.client.version_header.is_some();
     let groups = operations::emit(bound, &paged, versioned, &api.groups)?;
     background.rust(tags::emit(api)?, "src/tags.rs".into());
@@ -64,40 +112,21 @@ pub fn all(
     )?;
     let table = operations::path_table(api)?;
     background.rust(quote!(#modules #table), "src/operations/mod.rs".into());
-    background.rust(
-        krate::lib_rs(api, config, type_count, watch_on, negotiate_on),
-        "src/lib.rs".into(),
-    );
-    put(
-        "README.md".into(),
-        render::markdown(
-            &readme::readme(
-                api,
-                config,
-                version,
-                bound,
-                evolve::showcase(&raw.types, plan),
-            ),
-            None,
-        ),
-    );
-    if let Some(guide) = guide::emit(config)? {
-        background.rust(guide.module, "src/guide.rs".into());
-        for (path, text) in guide.pages {
-            put(path, text);
-        }
-    }
-    background.rust(krate::settings_rs(config), "src/settings.rs".into());
-    background.rust(error_codes::emit(catalog)?, "src/error_codes.rs".into());
-    background.rust(
-        unions::emit(&raw.types, &api.model_versions, plan),
-        "src/unions.rs".into(),
-    );
     background.rust(paging::impls(&paged)?, "src/pages.rs".into());
-    for (path, text) in runtime_files(api, config, watch_on, negotiate_on) {
-        put(path, text);
-    }
-    let mut roots = std::collections::BTreeSet::new();
+    Ok(())
+}
+
+/// progenitor's items as files: typify's models split by letter (their
+/// module queued), and the low-level client by tag.
+fn progenitor_files(
+    api: &Api,
+    config: &Config,
+    bound: &[Bound],
+    raw: progenitor::Raw,
+    plan: &evolve::Plan,
+    background: &render::Background,
+) -> Result<Vec<(String, String)>> {
+    let mut roots = BTreeSet::new();
     for field in bound.iter().flat_map(|b| &b.fields) {
         crate::syn_ext::mentioned(field.owned.clone(), &mut roots);
     }
@@ -112,26 +141,31 @@ pub fn all(
         },
     )?;
     background.rust(type_module(type_files.module), "src/types/mod.rs".into());
+    let mut out = Vec::new();
     for (stem, items) in type_files.files {
-        put(format!("src/types/{stem}.rs"), render::rust_items(items));
+        out.push((format!("src/types/{stem}.rs"), render::rust_items(items)));
     }
-
     let (raw_module, raw_files) = raw::files(bound, raw.client)?;
     background.rust(raw_module, "src/raw/mod.rs".into());
-    for (path, text) in raw_files {
-        put(path, text);
-    }
-    for (path, text) in background.finish()? {
-        put(path, text);
-    }
+    out.extend(raw_files);
+    Ok(out)
+}
+
+/// The files renamed for the API ([`brand`]), then the manifest and the
+/// license texts, which are not renamed.
+fn finish(
+    config: &Config,
+    version: &str,
+    crates: &BTreeSet<&str>,
+    mut out: BTreeMap<PathBuf, String>,
+) -> Result<BTreeMap<PathBuf, String>> {
     let brand = brand::Brand::of(config);
     if !brand.is_identity() {
         for text in out.values_mut() {
             *text = brand.apply(text);
         }
     }
-    let all_text: Vec<&str> = out.values().map(String::as_str).collect();
-    let manifest = krate::cargo_toml(config, version, &all_text);
+    let manifest = manifest::cargo_toml(config, version, crates);
     out.insert(PathBuf::from("Cargo.toml"), render::toml(&manifest));
     // License texts go as they are: a header would hide them from license
     // scanners.
@@ -155,40 +189,18 @@ fn type_module(body: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     }
 }
 
-/// The runtime's files this crate needs, copied under the header naming
-/// where each comes from: the common ones, the Phala modules or the generic
-/// guide, and the optional ones the operations call for.
-fn runtime_files(
-    api: &Api,
-    config: &Config,
-    watch_on: bool,
-    negotiate_on: bool,
-) -> Vec<(String, String)> {
-    let watch = watch_on.then_some(&krate::WATCH);
-    let params = krate::has_own_params(api).then_some(&krate::PARAMS);
-    let negotiate = negotiate_on.then_some(&krate::NEGOTIATE);
-    let recode = krate::has_body_choice(api).then_some(&krate::RECODE);
-    let extra: &[(&str, &str)] = if config.client.phala_modules {
-        krate::PHALA
-    } else {
-        std::slice::from_ref(&krate::GENERIC_GUIDE)
-    };
-    let mut out = Vec::new();
-    for (path, source) in krate::RUNTIME
-        .iter()
-        .chain(extra)
-        .chain(watch)
-        .chain(params)
-        .chain(negotiate)
-        .chain(recode)
-    {
-        let origin = format!("codegen/runtime/{}", path.trim_start_matches("src/"));
-        let text = if path.ends_with(".md") {
-            render::markdown(source, Some(&origin))
-        } else {
-            render::verbatim_rust(source, &origin)
-        };
-        out.push(((*path).to_owned(), text));
-    }
-    out
+/// The runtime's files this crate needs ([`runtime::shipped`]), copied
+/// under the header naming where each comes from.
+fn runtime_files(needs: &Needs) -> Vec<(String, String)> {
+    runtime::shipped(needs)
+        .map(|file| {
+            let origin = format!("codegen/runtime/{}", file.path.trim_start_matches("src/"));
+            let text = if file.path.ends_with(".md") {
+                render::markdown(file.source, Some(&origin))
+            } else {
+                render::verbatim_rust(file.source, &origin)
+            };
+            (file.path.to_owned(), text)
+        })
+        .collect()
 }

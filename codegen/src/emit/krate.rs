@@ -1,5 +1,6 @@
-//! The crate's skeleton: `lib.rs`, the module files, `Cargo.toml`, and the
-//! runtime files copied verbatim from `codegen/runtime/`.
+//! The crate's skeleton: `lib.rs`, the module files, `settings.rs` and the
+//! license texts. The runtime files are listed in [`super::runtime`], the
+//! manifest is [`super::manifest`].
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -7,199 +8,114 @@ use quote::quote;
 use crate::error::Result;
 use crate::ident::ident;
 use crate::inputs::config::{Auth, Config};
+use crate::inputs::profile::Profile;
 use crate::ir::Api;
 
-/// Hand-written runtime modules, shipped as they are (renamed by
-/// [`super::brand`] for another API).
-pub const RUNTIME: &[(&str, &str)] = &[
-    ("src/blocking.rs", include_str!("../../runtime/blocking.rs")),
-    ("src/builder.rs", include_str!("../../runtime/builder.rs")),
-    ("src/classify.rs", include_str!("../../runtime/classify.rs")),
-    ("src/client.rs", include_str!("../../runtime/client.rs")),
-    ("src/dynamic.rs", include_str!("../../runtime/dynamic.rs")),
-    ("src/error.rs", include_str!("../../runtime/error.rs")),
-    ("src/evolve.rs", include_str!("../../runtime/evolve.rs")),
-    ("src/paging.rs", include_str!("../../runtime/paging.rs")),
-    ("src/request.rs", include_str!("../../runtime/request.rs")),
-    ("src/safe.rs", include_str!("../../runtime/safe.rs")),
-    (
-        "src/transport.rs",
-        include_str!("../../runtime/transport.rs"),
-    ),
-    ("src/runtime.rs", include_str!("../../runtime/runtime.rs")),
-];
+use super::extras::Extras;
+use super::runtime::Needs;
 
-/// The Phala Cloud modules (`[client] phala_modules`): env encryption,
-/// webhooks, the KMS precondition, and the error guide with Phala's codes.
-pub const PHALA: &[(&str, &str)] = &[
-    ("src/env.rs", include_str!("../../runtime/env.rs")),
-    (
-        "src/error_guide.md",
-        include_str!("../../runtime/error_guide.md"),
-    ),
-    (
-        "src/precondition.rs",
-        include_str!("../../runtime/precondition.rs"),
-    ),
-    ("src/webhook.rs", include_str!("../../runtime/webhook.rs")),
-];
+/// The crate docs after the README (the front page is the crate's README:
+/// install, quickstart, errors, blocking client, testing, tags): a map of
+/// the crate's modules, then the sections of [`crate_map_doc`]. A
+/// placeholder holding lines is empty or ends with a newline.
+const CRATE_MAP: &str = "\n\n# Crate organization\n\n\
+    - [`PhalaCloud`]: the async client. Each of the {op_count} operations is a method \
+    taking the operation's required parameters; it returns a builder whose methods set \
+    the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.\n\
+    - [`blocking::PhalaCloud`]: the same methods, blocking; `.send()` sends.\n\
+    - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, \
+    [`RetryPolicy`], your own `reqwest::Client`.\n\
+    {watch_item}\
+    {extra_items}\
+    - [`paging`]: `.pages()` and `.items()` on the builders of list operations.\n\
+    {error_items}\
+    - [`types`]: the {type_count} request and response models.\n\
+    - [`tags`]: the operations by API tag, one page per tag with each operation's \
+    request and summary.\n\
+    {guide_item}\
+    - [`operations`]: the request builders.\n\
+    - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.\
+    {paging}\
+    {not_generated}";
 
-/// The error guide of any other API.
-pub const GENERIC_GUIDE: (&str, &str) = (
-    "src/error_guide.md",
-    include_str!("../../runtime/error_guide_generic.md"),
-);
+/// The crate docs' paging example around the profile's code
+/// ([`Profile::paging_example`]).
+const PAGING: &str = "\n\n# Paging\n\n\
+    ```no_run\n\
+    # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {\n\
+    {code}\n\
+    # Ok(()) }\n\
+    ```";
 
-/// The encoders of the parameters the SDK sends itself, shipped only when
-/// an operation has one ([`crate::ir::Param::own`]).
-pub const PARAMS: (&str, &str) = ("src/params.rs", include_str!("../../runtime/params.rs"));
-
-/// Whether the crate gets [`PARAMS`].
-pub fn has_own_params(api: &Api) -> bool {
-    api.operations
-        .iter()
-        .any(|op| op.params.iter().any(|p| p.own))
-}
-
-/// The body re-encoder behind `body_as`, shipped when a JSON body has a
-/// form, multipart or text alternative.
-pub const RECODE: (&str, &str) = ("src/recode.rs", include_str!("../../runtime/recode.rs"));
-
-/// Whether the crate gets [`RECODE`].
-pub fn has_body_choice(api: &Api) -> bool {
-    api.operations
-        .iter()
-        .any(|op| op.body.as_ref().is_some_and(|b| !b.recodable().is_empty()))
-}
-
-/// Content negotiation and server-sent events, shipped when an operation
-/// reads another media type or the state watch is shipped.
-pub const NEGOTIATE: (&str, &str) = (
-    "src/negotiate.rs",
-    include_str!("../../runtime/negotiate.rs"),
-);
-
-/// Whether the crate gets [`NEGOTIATE`].
-pub fn has_negotiation(bound: &[crate::backend::bind::Bound], watch: bool) -> bool {
-    watch
-        || bound.iter().any(|b| {
-            matches!(b.sending, crate::backend::bind::Sending::Json { .. })
-                && !b.op.negotiated().is_empty()
-        })
-}
-
-/// The state watch and waiters, shipped only when the API has the
-/// operation they are built on: `get_cvm_state` returning `CvmStateResponse`
-/// (the Phala spec with its overlays).
-pub const WATCH: (&str, &str) = ("src/watch.rs", include_str!("../../runtime/watch.rs"));
-
-/// The crate docs after the README: a map of the crate's modules, the
-/// paging example and what was left out.
-fn crate_map_doc(api: &Api, config: &Config, type_count: usize, watch: bool) -> String {
-    let op_count = api.operations.len();
-    let phala = config.client.phala_modules;
-    let phala_items = if phala {
-        "- [`webhook`]: webhook signature verification and event parsing.\n\
-         - [`env`](mod@env): `.env` parsing, env var encryption to a CVM's key, compose hashes and \
-         KMS key signatures, byte-compatible with the Python SDK and dstack-sdk.\n"
-    } else {
-        ""
-    };
-    let error_items = if phala {
-        "- [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy, \
-         and [`precondition`] for the on-chain KMS's HTTP 465.\n\
-         - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n\
-         - [`error_codes`]: the structured `ERR-xx-xxx` codes.\n"
-    } else {
-        "- [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy.\n\
-         - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n"
-    };
+/// The crate docs after the README: [`CRATE_MAP`], the paging example and
+/// what was left out.
+fn crate_map_doc(
+    api: &Api,
+    config: &Config,
+    profile: &Profile,
+    extras: &Extras,
+    type_count: usize,
+    watch: bool,
+) -> String {
     let guide_item = if config.docs.guide.is_some() {
         "- [`guide`]: longer pages on using the crate, one module each.\n"
     } else {
         ""
     };
-    // The front page is the crate's README (install, quickstart, errors,
-    // blocking client, testing, tags), then this map of the crate.
-    let mut doc = format!(
-        "\n\n# Crate organization\n\n\
-         - [`PhalaCloud`]: the async client. Each of the {op_count} operations is a method \
-         taking the operation's required parameters; it returns a builder whose methods set \
-         the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.\n\
-         - [`blocking::PhalaCloud`]: the same methods, blocking; `.send()` sends.\n\
-         - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, \
-         [`RetryPolicy`], your own `reqwest::Client`.\n\
-         {phala_items}\
-         - [`paging`]: `.pages()` and `.items()` on the builders of list operations.\n\
-         {error_items}\
-         - [`types`]: the {type_count} request and response models.\n\
-         - [`tags`]: the operations by API tag, one page per tag with each operation's \
-         request and summary.\n\
-         {guide_item}\
-         - [`operations`]: the request builders.\n\
-         - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.",
-    );
-    if phala {
-        // In the crate docs, not in the shared `paging` module: other APIs
-        // have no `get_kms_list`.
-        doc.push_str(
-            "\n\n# Paging\n\n\
-             ```no_run\n\
-             # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {\n\
-             use futures_util::StreamExt;\n\
-             let mut kms = client.get_kms_list().page_size(50).items();\n\
-             while let Some(node) = kms.next().await {\n\
-             \x20   println!(\"{}\", node?.url);\n\
-             }\n\
-             # Ok(()) }\n\
-             ```",
-        );
-    }
-    if !api.skipped.is_empty() {
-        doc.push_str("\n\n# Not generated\n\nLeft out of this crate, each with why:\n\n");
-        for (what, why) in &api.skipped {
-            doc.push_str(&format!("- `{what}`: {}\n", why.replace('\n', " ")));
-        }
-    }
-    if watch {
-        doc.replace(
-            "- [`webhook`]:",
-            "- [`watch`]: a CVM's state as a stream of events, and waiting for a state \
-             ([`PhalaCloud::wait_until_running`]).\n- [`webhook`]:",
-        )
-    } else {
-        doc
-    }
+    // In the crate docs, not in the shared `paging` module: the example
+    // calls one API's list operation.
+    let paging = profile
+        .paging_example
+        .as_deref()
+        .map_or(String::new(), |code| {
+            super::template::fill(PAGING, &[("code", &code.trim_end())])
+        });
+    super::template::fill(
+        CRATE_MAP,
+        &[
+            ("op_count", &api.operations.len()),
+            ("type_count", &type_count),
+            ("watch_item", &if watch { extras.watch_item } else { "" }),
+            ("extra_items", &extras.map_items),
+            ("error_items", &extras.error_items),
+            ("guide_item", &guide_item),
+            ("paging", &paging),
+            ("not_generated", &not_generated(api)),
+        ],
+    )
 }
 
-/// Whether the crate gets [`WATCH`].
-pub fn has_watch(bound: &[crate::backend::bind::Bound]) -> bool {
-    bound.iter().any(|b| {
-        b.op.name == "get_cvm_state"
-            && b.op.path.ends_with("/cvms/{cvm_id}/state")
-            && b.output_text.trim_start_matches("types::") == "CvmStateResponse"
-    })
+/// The crate docs' section on what was left out, each with why.
+fn not_generated(api: &Api) -> String {
+    if api.skipped.is_empty() {
+        return String::new();
+    }
+    let mut doc = String::from("\n\n# Not generated\n\nLeft out of this crate, each with why:\n\n");
+    for (what, why) in &api.skipped {
+        // One list item per skip: a reason's line breaks would end it.
+        let why = why.split('\n').collect::<Vec<_>>().join(" ");
+        doc.push_str(&format!("- `{what}`: {why}\n"));
+    }
+    doc
 }
 
 pub fn lib_rs(
     api: &Api,
     config: &Config,
+    profile: &Profile,
     type_count: usize,
-    watch: bool,
-    negotiate: bool,
+    needs: &Needs,
 ) -> TokenStream {
     let default = &config.api.default_version;
     let supported = &config.api.supported_versions;
-    let phala = config.client.phala_modules;
-    let doc = crate_map_doc(api, config, type_count, watch);
-    let optional = optional_modules(api, config, watch, negotiate);
+    let extras = Extras::of(profile);
+    let doc = crate_map_doc(api, config, profile, &extras, type_count, needs.watch);
+    let optional = optional_modules(config, &extras, needs);
     let recursion_limit = crate::ir::depth::recursion_limit(api.longest_model_chain).map(|n| {
         let n = n.to_string();
         quote!(#![recursion_limit = #n])
     });
-    // The runtime is written once for every API; the helpers of features
-    // this API lacks (paging, uploads, integer bounds) go unused here.
-    let unused_helpers = (!phala).then(|| quote!(#![allow(dead_code)]));
+    let unused_helpers = (!extras.uses_every_helper).then(|| quote!(#![allow(dead_code)]));
     quote! {
         #![doc = include_str!("../README.md")]
         #![doc = #doc]
@@ -256,49 +172,37 @@ pub fn lib_rs(
     }
 }
 
-/// The modules only some crates have: the guide pages, the Phala modules,
-/// state watching, and the runtime helpers the operations call for.
-fn optional_modules(api: &Api, config: &Config, watch: bool, negotiate: bool) -> TokenStream {
-    let phala = config.client.phala_modules;
+/// The modules only some crates have: the guide pages, the profile's extra
+/// modules, state watching, and the runtime helpers the operations call
+/// for.
+fn optional_modules(config: &Config, extras: &Extras, needs: &Needs) -> TokenStream {
     let guide = config.docs.guide.is_some();
-    let params_mod = has_own_params(api).then(|| {
+    let params_mod = needs.own_params.then(|| {
         quote!(
             mod params;
         )
     });
-    let recode_mod = has_body_choice(api).then(|| {
+    let recode_mod = needs.body_choice.then(|| {
         quote!(
             mod recode;
         )
     });
-    let negotiate_mod = negotiate.then(|| {
+    let negotiate_mod = needs.negotiation.then(|| {
         quote! {
             mod negotiate;
             pub use negotiate::{ServerEvent, ServerEvents};
         }
     });
-    let watch_mod = watch.then(|| {
-        quote! {
-            pub mod watch;
-            pub use watch::{CvmStateEvent, WaitForCvmState, WaitProgress, WatchCvmState};
-        }
-    });
+    let watch_mod = needs.watch.then_some(&extras.watch_module);
     let guide_mod = guide.then(|| {
         quote!(
             pub mod guide;
         )
     });
-    let phala_mods = phala.then(|| {
-        quote! {
-            pub mod env;
-            pub mod precondition;
-            pub mod webhook;
-            pub use precondition::ComposeHashPrecondition;
-        }
-    });
+    let extra_mods = &extras.modules;
     quote! {
         #guide_mod
-        #phala_mods
+        #extra_mods
         #watch_mod
         #params_mod
         #recode_mod
@@ -306,12 +210,13 @@ fn optional_modules(api: &Api, config: &Config, watch: bool, negotiate: bool) ->
     }
 }
 
-/// The call the examples make, without `.await`: `get_cvm_info` for the
-/// Phala crate, else the first GET operation whose required arguments are
-/// all strings or integers (none when there is no such operation).
-pub fn example_call(config: &Config, bound: &[crate::backend::bind::Bound]) -> Option<String> {
-    if config.client.phala_modules {
-        return Some("client.get_cvm_info(\"my-cvm-id\")".to_owned());
+/// The call the examples make, without `.await`: the profile's
+/// ([`Profile::example_call`]), else the first GET operation whose required
+/// arguments are all strings or integers (none when there is no such
+/// operation).
+pub fn example_call(profile: &Profile, bound: &[crate::backend::bind::Bound]) -> Option<String> {
+    if let Some(call) = &profile.example_call {
+        return Some(call.clone());
     }
     let arg = |f: &crate::backend::bind::Field| -> Option<&'static str> {
         match f.owned.to_string().replace(' ', "").as_str() {
@@ -396,86 +301,6 @@ pub fn modules_rs(stems: &[String], doc: &str, reexport: bool) -> Result<TokenSt
     })
 }
 
-/// When the generated crate needs a dependency.
-#[derive(Clone, Copy)]
-enum Need {
-    Always,
-    /// Only where some file names this path (`::uuid::`): the crates that
-    /// typify's formats bring in, and those of the optional modules.
-    Mentioned(&'static str),
-}
-
-/// The generated crate's dependencies, sorted. The TLS backend comes from
-/// the crate's features (rustls by default).
-const DEPENDENCIES: &[(&str, &str, Need)] = &[
-    // Default features: they provide `aes_gcm::aead::OsRng`.
-    ("aes-gcm", r#""0.10""#, Need::Mentioned("aes_gcm::")),
-    ("base64", r#""0.22""#, Need::Always),
-    ("bytes", r#""1""#, Need::Always),
-    (
-        "chrono",
-        r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#,
-        Need::Mentioned("chrono::"),
-    ),
-    ("dotenvy", r#""0.15""#, Need::Mentioned("dotenvy::")),
-    ("fastrand", r#""2""#, Need::Always),
-    ("futures-core", r#""0.3""#, Need::Always),
-    (
-        "futures-util",
-        r#"{ version = "0.3", default-features = false, features = ["std"] }"#,
-        Need::Always,
-    ),
-    ("hex", r#""0.4""#, Need::Mentioned("hex::")),
-    ("hmac", r#""0.12""#, Need::Mentioned("hmac::")),
-    ("http", r#""1""#, Need::Always),
-    ("httpdate", r#""1""#, Need::Always),
-    (
-        "k256",
-        r#"{ version = "0.13", default-features = false, features = ["ecdsa", "std"] }"#,
-        Need::Mentioned("k256::"),
-    ),
-    ("progenitor-client", r#""0.15""#, Need::Always),
-    ("regress", r#""0.10""#, Need::Mentioned("regress::")),
-    (
-        "reqwest",
-        r#"{ version = "0.13", default-features = false, features = ["json", "query", "multipart", "http2", "stream"] }"#,
-        Need::Always,
-    ),
-    (
-        "serde",
-        r#"{ version = "1", features = ["derive"] }"#,
-        Need::Always,
-    ),
-    // `raw_value`: error bodies are read through borrowed `RawValue`s
-    // rather than parsed whole into a `Value` (runtime/classify.rs).
-    (
-        "serde_json",
-        r#"{ version = "1", features = ["raw_value"] }"#,
-        Need::Always,
-    ),
-    ("serde_path_to_error", r#""0.1""#, Need::Always),
-    ("sha2", r#""0.10""#, Need::Mentioned("sha2::")),
-    ("sha3", r#""0.10""#, Need::Mentioned("sha3::")),
-    ("subtle", r#""2""#, Need::Mentioned("subtle::")),
-    ("thiserror", r#""2""#, Need::Always),
-    (
-        "tokio",
-        r#"{ version = "1", features = ["rt-multi-thread", "time"] }"#,
-        Need::Always,
-    ),
-    ("tracing", r#""0.1""#, Need::Always),
-    (
-        "uuid",
-        r#"{ version = "1", features = ["serde"] }"#,
-        Need::Mentioned("uuid::"),
-    ),
-    (
-        "x25519-dalek",
-        r#"{ version = "2", features = ["static_secrets"] }"#,
-        Need::Mentioned("x25519_dalek::"),
-    ),
-];
-
 /// The license texts the crate's `license` expression names, by file name:
 /// `LICENSE-MIT` (its copyright line naming `crate.copyright`) and
 /// `LICENSE-APACHE`.
@@ -492,10 +317,11 @@ pub fn license_files(config: &Config) -> Vec<(&'static str, String)> {
             .copyright
             .clone()
             .unwrap_or_else(|| format!("The {} authors", k.name));
-        out.push((
-            "LICENSE-MIT",
-            include_str!("../../runtime/LICENSE-MIT").replace("{copyright}", &holder),
-        ));
+        let text = super::template::fill(
+            include_str!("../../runtime/LICENSE-MIT"),
+            &[("copyright", &holder)],
+        );
+        out.push(("LICENSE-MIT", text));
     }
     if names("Apache-2.0") {
         out.push((
@@ -504,74 +330,4 @@ pub fn license_files(config: &Config) -> Vec<(&'static str, String)> {
         ));
     }
     out
-}
-
-/// `Cargo.toml`, with the dependencies that `files` (every other file of
-/// the crate) use.
-pub fn cargo_toml(config: &Config, version: &str, files: &[&str]) -> String {
-    let k = &config.krate;
-    let mut out = String::new();
-    out.push_str("[package]\n");
-    out.push_str(&format!(
-        "name = {:?}\nversion = {:?}\nedition = \"2021\"\nrust-version = {:?}\n",
-        k.name, version, k.rust_version
-    ));
-    out.push_str(&format!("description = {:?}\n", k.description));
-    // `--generic` leaves the license of a crate for another API to its owner.
-    if !k.license.is_empty() {
-        out.push_str(&format!("license = {:?}\n", k.license));
-    }
-    out.push_str("readme = \"README.md\"\n");
-    out.push_str(&format!("documentation = \"https://docs.rs/{}\"\n", k.name));
-    for (key, value) in [("repository", &k.repository), ("homepage", &k.homepage)] {
-        if let Some(value) = value {
-            out.push_str(&format!("{key} = {value:?}\n"));
-        }
-    }
-    for (key, list) in [("keywords", &k.keywords), ("categories", &k.categories)] {
-        if !list.is_empty() {
-            out.push_str(&format!("{key} = {list:?}\n"));
-        }
-    }
-    // The generator's record of its last run is of no use to a dependent.
-    out.push_str(&format!(
-        "exclude = [{:?}]\n",
-        crate::render::FINGERPRINT_FILE
-    ));
-    out.push_str(
-        "\n# docs.rs documents every feature and marks the items each one adds.\n\
-         [package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n",
-    );
-    out.push_str(
-        "\n# No unit tests in the crate itself (it is tested from outside), so\n\
-         # `cargo test` builds no empty test harness of it; its doctests still run.\n\
-         [lib]\ntest = false\n",
-    );
-    out.push_str("\n# TLS: rustls by default; `native-tls` uses the platform's TLS instead.\n");
-    out.push_str(&format!("[features]\ndefault = [\"rustls\"]\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n# `{}::call_json`: call an operation by name with JSON arguments.\ndynamic = []\n", config.client.name));
-    out.push_str("\n[dependencies]\n");
-    let mentioned = |needle: &str| files.iter().any(|f| f.contains(needle));
-    for (name, spec, need) in DEPENDENCIES {
-        let needed = match need {
-            Need::Always => true,
-            Need::Mentioned(path) => mentioned(path),
-        };
-        if needed {
-            out.push_str(&format!("{name} = {spec}\n"));
-        }
-    }
-    out.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\", \"time\"] }\n");
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn dependencies_are_sorted_and_unique() {
-        let names: Vec<&str> = super::DEPENDENCIES.iter().map(|(n, ..)| *n).collect();
-        let mut sorted = names.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(names, sorted);
-    }
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::backend::bind::Bound;
 use crate::inputs::config::Config;
+use crate::inputs::profile::Profile;
 use crate::ir::Api;
 
 /// `open_enum` is the open enum (and one of its variants) the section on a
@@ -16,6 +17,7 @@ use crate::ir::Api;
 pub fn readme(
     api: &Api,
     config: &Config,
+    profile: &Profile,
     version: &str,
     bound: &[Bound],
     open_enum: Option<(String, String)>,
@@ -23,7 +25,7 @@ pub fn readme(
     let k = &config.krate;
     let crate_ident = k.name.replace('-', "_");
     let docs = format!("https://docs.rs/{}/latest/{crate_ident}", k.name);
-    let call = super::krate::example_call(config, bound);
+    let call = super::krate::example_call(profile, bound);
     let mut out = format!("# {}\n\n{}\n\n", k.name, k.description);
     out.push_str(&format!(
         "API docs: <https://docs.rs/{}>. The {} operations are grouped by API tag below.\n\n",

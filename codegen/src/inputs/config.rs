@@ -104,6 +104,23 @@ pub struct ClientSettings {
     pub phala_modules: bool,
     /// Prefix of the default `User-Agent` (`phala-cloud-rust`).
     pub user_agent: String,
+    /// The operation the state watch (the runtime's `watch` module and the
+    /// client's waiters) is built on. The watch ships only when the API has
+    /// it; None: no watch.
+    #[serde(default)]
+    pub watch: Option<WatchOperation>,
+}
+
+/// `[client] watch`: the operation whose response is a resource's state.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WatchOperation {
+    /// Its method name (`get_cvm_state`).
+    pub operation: String,
+    /// How its path ends (`/cvms/{cvm_id}/state`).
+    pub path_suffix: String,
+    /// The model it returns (`CvmStateResponse`).
+    pub returns: String,
 }
 
 /// How the API key is sent on every request.
@@ -300,6 +317,16 @@ pub struct Docs {
     /// doctests (see `emit/guide.rs`). None: no guide.
     #[serde(default)]
     pub guide: Option<PathBuf>,
+    /// The call the README's examples make, without `.await`
+    /// (`client.get_cvm_info("my-cvm-id")`). None: the first GET operation
+    /// whose required arguments are all strings or integers.
+    #[serde(default)]
+    pub example_call: Option<String>,
+    /// The crate docs' `# Paging` example: the body of an async fn with
+    /// `client` in scope that returns the client's `Result`. None: no
+    /// such section.
+    #[serde(default)]
+    pub paging_example: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -57,16 +57,9 @@ pub fn config(spec: &Path, doc: &Value, out: &Path, name: Option<&str>) -> Resul
         auth: auth(doc),
         phala_modules: false,
         user_agent: format!("{crate_name}-rust"),
+        watch: None,
     };
-    if syn::parse_str::<syn::Ident>(&client.name).is_err() {
-        return Err(Error::Config {
-            path: spec.to_owned(),
-            message: format!(
-                "the client name {:?} (from {crate_name:?}) is not a Rust identifier; pass --name",
-                client.name
-            ),
-        });
-    }
+    check_client_name(&client.name, &crate_name, spec)?;
     Ok(Config {
         source: spec.to_owned(),
         inputs: Inputs {
@@ -96,6 +89,20 @@ pub fn config(spec: &Path, doc: &Value, out: &Path, name: Option<&str>) -> Resul
         skip_unsupported: false,
         allow_unused_overrides: false,
     })
+}
+
+/// The client type is named after the crate; `--name` fixes a name that
+/// is no Rust identifier.
+fn check_client_name(client: &str, crate_name: &str, spec: &Path) -> Result<()> {
+    if syn::parse_str::<syn::Ident>(client).is_err() {
+        return Err(Error::Config {
+            path: spec.to_owned(),
+            message: format!(
+                "the client name {client:?} (from {crate_name:?}) is not a Rust identifier; pass --name"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// `--generic --config FILE`: the derived configuration `base` with every

@@ -1,8 +1,10 @@
 //! The other inputs: the generator configuration ([`config`]), or the one
-//! `--generic` derives from the spec ([`generic`]), and the error-code
-//! catalog ([`catalog`]).
+//! `--generic` derives from the spec ([`generic`]), the error-code
+//! catalog ([`catalog`]), and what the configuration says of the crate's
+//! extras beyond the generic core ([`profile`]).
 
 pub mod catalog;
 pub mod config;
 pub mod generic;
 pub mod overrides;
+pub mod profile;

@@ -320,10 +320,6 @@ impl<'ast> Visit<'ast> for Functions {
     }
 }
 
-/// Functions still over the limit, each with the length it may not exceed
-/// (issue 29 left them for a later change; the list only shrinks).
-const STILL_LONG: &[(&str, usize)] = &[("emit/files.rs all", 111)];
-
 /// Every function's length in lines, `file name` -> lines, from the
 /// rustfmt'd text: from its `fn` line to the `}` at the same indentation.
 fn function_lengths() -> BTreeMap<String, usize> {
@@ -377,33 +373,19 @@ fn no_function_over_80_lines() {
         "found only {} functions",
         lengths.len()
     );
-    let allowed: BTreeMap<&str, usize> = STILL_LONG.iter().copied().collect();
     let long: Vec<(&String, &usize)> = lengths.iter().filter(|(_, n)| **n > 80).collect();
     println!(
         "functions: {} measured, {} over 80 lines",
         lengths.len(),
         long.len()
     );
-    for (key, n) in &long {
-        println!("  {key}: {n}");
-    }
-    let bad: Vec<String> = long
+    let report: Vec<String> = long
         .iter()
-        .filter(|(key, n)| allowed.get(key.as_str()).is_none_or(|max| *n > max))
         .map(|(key, n)| format!("{key}: {n} lines"))
         .collect();
     assert!(
-        bad.is_empty(),
+        report.is_empty(),
         "functions over 80 lines:\n{}",
-        bad.join("\n")
-    );
-    let gone: Vec<&str> = allowed
-        .keys()
-        .filter(|key| lengths.get(**key).is_none_or(|n| *n <= 80))
-        .copied()
-        .collect();
-    assert!(
-        gone.is_empty(),
-        "now short, remove from STILL_LONG: {gone:?}"
+        report.join("\n")
     );
 }
