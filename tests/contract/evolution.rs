@@ -227,7 +227,7 @@ fn success_schema(spec: &Value, op: &Operation) -> Option<(u16, Value)> {
         let schema = json!({"$ref": format!("#/components/schemas/{}", variant.returns)});
         return Some((200, schema));
     }
-    let responses = spec["paths"][&op.path][op.http_method.to_lowercase()]["responses"]
+    let responses = spec["paths"][&*op.path][op.http_method.to_lowercase()]["responses"]
         .as_object()?
         .clone();
     responses.into_iter().find_map(|(code, r)| {

@@ -48,7 +48,7 @@ fn setup() -> Setup {
 
 /// The raw (3.1) operation object of an IR operation.
 fn raw_op<'a>(spec: &'a Value, op: &Operation) -> &'a Value {
-    &spec["paths"][&op.path][op.http_method.to_lowercase()]
+    &spec["paths"][&*op.path][op.http_method.to_lowercase()]
 }
 
 /// Arguments for `call_json`: every required parameter and the body.
