@@ -116,10 +116,8 @@ pub fn non_zero_plain(name: &str) -> Option<&'static str> {
 pub fn non_zero_plain_type(ty: &syn::Type) -> Option<syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
     let plain = non_zero_plain(&p.path.segments.last()?.ident.to_string())?;
-    Some(syn::Type::Path(syn::TypePath {
-        qself: None,
-        path: syn::Ident::new(plain, proc_macro2::Span::call_site()).into(),
-    }))
+    // `plain` is a primitive's name from the table above, so it parses.
+    syn::parse_str(plain).ok()
 }
 
 /// Whether `ty` is a `NonZero*` integer (`Copy`, so read by value).
