@@ -223,6 +223,7 @@ fn configure_operations(
     for op in &mut api.operations {
         op.example = config.method_examples.get(&op.name).cloned();
         overrides.read(Table::MethodExamples, &op.name);
+        overrides.read(Table::ExampleCall, &op.name);
     }
     Ok(())
 }

@@ -211,11 +211,16 @@ fn optional_modules(config: &Config, extras: &Extras, needs: &Needs) -> TokenStr
 }
 
 /// The call the examples make, without `.await`: the profile's
-/// ([`Profile::example_call`]), else the first GET operation whose required
-/// arguments are all strings or integers (none when there is no such
-/// operation).
+/// ([`Profile::example_call`]) when the API has its method (an older spec,
+/// generated with `--allow-unused-overrides`, may not), else the first GET
+/// operation whose required arguments are all strings or integers (none
+/// when there is no such operation).
 pub fn example_call(profile: &Profile, bound: &[crate::backend::bind::Bound]) -> Option<String> {
-    if let Some(call) = &profile.example_call {
+    let configured = profile.example_call.as_ref().filter(|call| {
+        let method = crate::inputs::profile::called_method(call);
+        bound.iter().any(|b| Some(b.op.name.as_str()) == method)
+    });
+    if let Some(call) = configured {
         return Some(call.clone());
     }
     let arg = |f: &crate::backend::bind::Field| -> Option<&'static str> {

@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::config::Config;
+use super::profile::called_method;
 
 /// The tables whose keys must each match something, in the order their
 /// unused keys are reported (the configuration file's order).
@@ -31,6 +32,8 @@ pub enum Table {
     Pins,
     /// `[method_examples]`: method -> its doc example.
     MethodExamples,
+    /// `[docs] example_call`: the method the README's examples call.
+    ExampleCall,
     /// `[error_code_names]`: error code -> constant name.
     ErrorCodeNames,
 }
@@ -47,6 +50,7 @@ impl Table {
             Table::Variants => "[api.variants]",
             Table::Pins => "[api.pins]",
             Table::MethodExamples => "[method_examples]",
+            Table::ExampleCall => "[docs] example_call",
             Table::ErrorCodeNames => "[error_code_names]",
         };
         format!("{table} `{key}`")
@@ -60,7 +64,9 @@ impl Table {
             }
             Table::TypeNames => "no such component schema",
             Table::Overlays => "its target matches nothing",
-            Table::Variants | Table::Pins | Table::MethodExamples => "no such method",
+            Table::Variants | Table::Pins | Table::MethodExamples | Table::ExampleCall => {
+                "no such method"
+            }
             Table::ErrorCodeNames => "no such error code in the catalog",
         }
     }
@@ -108,6 +114,10 @@ impl Overrides {
             for key in keys {
                 overrides.list(table, key);
             }
+        }
+        if let Some(call) = &config.docs.example_call {
+            // A call that names no method is listed whole, and never read.
+            overrides.list(Table::ExampleCall, called_method(call).unwrap_or(call));
         }
         overrides
     }

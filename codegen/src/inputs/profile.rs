@@ -23,6 +23,16 @@ pub struct Profile {
     pub paging_example: Option<String>,
 }
 
+/// The method an example call makes: `get_cvm_info` of
+/// `client.get_cvm_info("id")`; `None` when the text starts otherwise.
+pub fn called_method(call: &str) -> Option<&str> {
+    let rest = call.trim_start().strip_prefix("client.")?;
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    Some(&rest[..end]).filter(|m| !m.is_empty())
+}
+
 impl Profile {
     pub fn of(config: &Config) -> Self {
         Profile {
@@ -31,5 +41,21 @@ impl Profile {
             example_call: config.docs.example_call.clone(),
             paging_example: config.docs.paging_example.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::called_method;
+
+    #[test]
+    fn the_called_method_is_the_name_after_client() {
+        assert_eq!(
+            called_method("client.get_cvm_info(\"id\")"),
+            Some("get_cvm_info")
+        );
+        assert_eq!(called_method("  client.list_things()"), Some("list_things"));
+        assert_eq!(called_method("other.get()"), None);
+        assert_eq!(called_method("client.(1)"), None);
     }
 }

@@ -72,8 +72,8 @@ fn an_override_that_matches_nothing_is_an_error_naming_its_key() {
 }
 
 /// The other override tables answer to the same one query
-/// (`inputs::overrides`): a pin, a variant and a skip that match nothing
-/// are each named, the variant with what it lacks.
+/// (`inputs::overrides`): a pin, a variant, a skip and the README's example
+/// call that match nothing are each named, the variant with what it lacks.
 #[test]
 fn pins_variants_and_skips_that_match_nothing_are_named_too() {
     let dir = tempfile::tempdir().unwrap();
@@ -82,6 +82,10 @@ fn pins_variants_and_skips_that_match_nothing_are_named_too() {
             .replace(
                 "[api.pins]\n",
                 "[api.pins]\nno_such_method = \"2026-06-23\"\n",
+            )
+            .replace(
+                "example_call = 'client.get_cvm_info(\"my-cvm-id\")'",
+                "example_call = 'client.no_such_call(\"x\")'",
             )
             .replace(
                 "[api.variants]\n",
@@ -96,10 +100,11 @@ fn pins_variants_and_skips_that_match_nothing_are_named_too() {
         "[skip] operations `no_such_operation_id` (no such operationId), ",
         "[api.variants] `get_nothing` (no method `no_such_base`), ",
         "[api.pins] `no_such_method` (no such method)",
+        "[docs] example_call `no_such_call` (no such method)",
     ] {
         assert!(err.contains(key), "no `{key}` in: {err}");
     }
-    assert!(err.contains("3 override(s) match nothing"), "{err}");
+    assert!(err.contains("4 override(s) match nothing"), "{err}");
 }
 
 #[test]
