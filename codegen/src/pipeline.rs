@@ -216,12 +216,13 @@ fn configure_operations(
 ) -> Result<()> {
     for op in &mut api.operations {
         op.version_pin = config.api.pins.get(&op.name).cloned();
-        overrides.read(Table::Pins, &op.name);
     }
     let variants = &config.api.variants;
     ir::variants::add_variants(api, variants, doc, &names.types, &config.source, overrides)?;
     for op in &mut api.operations {
         op.example = config.method_examples.get(&op.name).cloned();
+        // After the variants are added: any method may be named.
+        overrides.read(Table::Pins, &op.name);
         overrides.read(Table::MethodExamples, &op.name);
         overrides.read(Table::ExampleCall, &op.name);
     }
