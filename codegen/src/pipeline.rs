@@ -155,9 +155,10 @@ fn prepare_loaded(
         overrides.read(Table::SkipOperations, id);
     }
     for applied in &overlays {
-        overrides.list(Table::Overlays, &applied.label());
+        let label = applied.label();
+        overrides.list(Table::Overlays, &label);
         if applied.matched > 0 {
-            overrides.read(Table::Overlays, &applied.label());
+            overrides.read(Table::Overlays, &label);
         }
     }
     let mut warnings: Vec<String> = filled_warning(&filled).into_iter().collect();

@@ -347,15 +347,19 @@ impl VisitMut for StripApiVersion {
     }
 }
 
+/// Whether `call` is `header_map.append(..)`.
+fn is_header_append(call: &syn::ExprMethodCall) -> bool {
+    call.method == "append"
+        && matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("header_map"))
+}
+
 /// Whether `stmt` appends to `header_map` anywhere in it (an optional
 /// header's append sits inside an `if let`).
 fn appends_a_header(stmt: &syn::Stmt) -> bool {
     struct Appends(bool);
     impl<'ast> syn::visit::Visit<'ast> for Appends {
         fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-            let on_header_map =
-                matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("header_map"));
-            self.0 |= call.method == "append" && on_header_map;
+            self.0 |= is_header_append(call);
             syn::visit::visit_expr_method_call(self, call);
         }
     }
@@ -371,9 +375,7 @@ fn header_append(stmt: &syn::Stmt) -> Option<String> {
     let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
         return None;
     };
-    let on_header_map =
-        matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("header_map"));
-    if call.method != "append" || !on_header_map {
+    if !is_header_append(call) {
         return None;
     }
     struct FirstLiteral(Option<String>);

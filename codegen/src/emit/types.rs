@@ -52,7 +52,7 @@ pub fn split(
 }
 
 /// The names of the types typify wrote (structs, enums, aliases).
-fn local_names(items: &[syn::Item]) -> BTreeSet<String> {
+pub(super) fn local_names(items: &[syn::Item]) -> BTreeSet<String> {
     items
         .iter()
         .filter_map(|i| match i {

@@ -22,15 +22,7 @@ pub fn emit(
     versions: &BTreeMap<String, String>,
     plan: &super::evolve::Plan,
 ) -> TokenStream {
-    let models: std::collections::BTreeSet<String> = items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Struct(s) => Some(s.ident.to_string()),
-            syn::Item::Enum(e) => Some(e.ident.to_string()),
-            syn::Item::Type(t) => Some(t.ident.to_string()),
-            _ => None,
-        })
-        .collect();
+    let models = super::types::local_names(items);
     let mut unions: Vec<(String, Vec<TokenStream>)> = items
         .iter()
         .filter_map(|item| match item {
