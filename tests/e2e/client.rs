@@ -320,8 +320,7 @@ async fn timeout_setting_applies() {
 async fn request_span_names_operation_method_path_status_attempt_not_key() {
     let server = webhook_server().await;
     let c = builder(server.uri()).build().unwrap();
-    let capture = Capture::default();
-    let guard = tracing::subscriber::set_default(capture.clone());
+    let (capture, guard) = Capture::start();
     c.get_webhook("wh_1").await.expect("ok");
     drop(guard);
 
@@ -366,8 +365,7 @@ async fn request_span_records_the_last_attempt_and_status() {
         .await;
     let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(1));
     let c = builder(server.uri()).retry_policy(policy).build().unwrap();
-    let capture = Capture::default();
-    let guard = tracing::subscriber::set_default(capture.clone());
+    let (capture, guard) = Capture::start();
     c.get_webhook("wh_1").await.expect("second attempt");
     drop(guard);
 

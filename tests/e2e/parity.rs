@@ -307,8 +307,7 @@ async fn decoded_with_events(
     Vec<String>,
 ) {
     let server = answering(json_ok(body)).await;
-    let capture = crate::common::capture::Capture::default();
-    let guard = tracing::subscriber::set_default(capture.clone());
+    let (capture, guard) = crate::common::capture::Capture::start();
     let result = client(&server).get_cvm_info("cvm_1").await;
     drop(guard);
     let events = capture.0.events.lock().unwrap().clone();
