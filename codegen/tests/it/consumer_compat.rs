@@ -142,3 +142,43 @@ fn a_consumer_survives_non_breaking_changes_and_not_a_breaking_one() {
         "the consumer should fail on `new`'s arity:\n{stderr}"
     );
 }
+
+/// `dir` and everything under it, copied into `to`.
+fn copy_tree(dir: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The workspace builds with resolver 1 (see its `Cargo.toml`), which
+/// unifies features across everything it builds, so a feature the SDK uses
+/// but does not declare could pass there. Users build it with resolver 2 and
+/// only its own features: this builds a copy of `generated/` outside the
+/// workspace, as a user's build would, with the optional `dynamic` module.
+#[test]
+fn the_checked_in_sdk_builds_alone() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = dir.path().join("phala-cloud");
+    copy_tree(&root.join("generated"), &sdk);
+    std::fs::copy(root.join("Cargo.lock"), sdk.join("Cargo.lock")).unwrap();
+    let out = Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--offline", "--features", "dynamic"])
+        .arg("--manifest-path")
+        .arg(sdk.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join("target/older-spec"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "generated/ does not build outside the workspace:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
