@@ -11,6 +11,7 @@ use crate::backend::progenitor;
 use crate::error::Result;
 use crate::inputs::catalog::Catalog;
 use crate::inputs::config::Config;
+use crate::inputs::names::ClientNames;
 use crate::inputs::profile::Profile;
 use crate::ir::Api;
 use crate::render;
@@ -159,11 +160,9 @@ fn finish(
     crates: &BTreeSet<&str>,
     mut out: BTreeMap<PathBuf, String>,
 ) -> Result<BTreeMap<PathBuf, String>> {
-    let brand = brand::Brand::of(config);
-    if !brand.is_identity() {
-        for text in out.values_mut() {
-            *text = brand.apply(text);
-        }
+    let brand = brand::Brand::of(&ClientNames::of(config)?);
+    for text in out.values_mut() {
+        *text = brand.apply(text);
     }
     let manifest = manifest::cargo_toml(config, version, crates);
     out.insert(PathBuf::from("Cargo.toml"), render::toml(&manifest));
