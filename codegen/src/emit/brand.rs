@@ -1,14 +1,16 @@
-//! The client's names, for a crate that is not the Phala Cloud SDK.
+//! The runtime's names, renamed for a crate that is not the Phala Cloud SDK.
 //!
-//! The runtime files and the emitters are written once, with the Phala
-//! Cloud client's names ([`ClientNames::runtime`]: `PhalaCloud`,
-//! `PhalaCloudError`, `PHALA_CLOUD_API_KEY`, `X-Phala-Version` in the
-//! docs). For another API each file's text is renamed word for word to the
-//! crate's own names, [`ClientNames::of`] its configuration (see
+//! The runtime's hand-written files (`codegen/runtime/`, copied in by
+//! [`super::files`]) and the guide pages of `[docs] guide` are real Rust
+//! and Markdown, written with the Phala Cloud client's names
+//! ([`ClientNames::runtime`]: `PhalaCloud`, `PhalaCloudError`,
+//! `PHALA_CLOUD_API_KEY`, `X-Phala-Version` in the docs). For another API
+//! their text is renamed word for word to the crate's own names (see
 //! [`Brand::apply`]); for the Phala crate there is nothing to rename and
-//! the text stays byte for byte what it was. What the client *sends* (base
-//! URL, key header, version header) is not renamed text but the generated
-//! `settings` module.
+//! the text stays byte for byte what it was. Nothing else passes through
+//! here: the emitters write the crate's names themselves, from the same
+//! [`ClientNames`]. What the client *sends* (base URL, key header, version
+//! header) is not renamed text but the generated `settings` module.
 
 use crate::inputs::names::ClientNames;
 
