@@ -133,13 +133,13 @@ fn diff(c: &mut Criterion) {
         b.iter(|| {
             let o = phala_codegen::api_surface(&config, &old, None).unwrap();
             let n = phala_codegen::api_surface(&config, &new, None).unwrap();
-            compare::compare(&o, &n, false).len()
+            compare::compare(&o, &n, false, "PhalaCloudError").len()
         })
     });
     let o = phala_codegen::api_surface(&config, &old, None).unwrap();
     let n = phala_codegen::api_surface(&config, &new, None).unwrap();
     group.bench_function("compare", |b| {
-        b.iter(|| compare::compare(&o, &n, false).len())
+        b.iter(|| compare::compare(&o, &n, false, "PhalaCloudError").len())
     });
     group.finish();
 }

@@ -351,7 +351,8 @@ fn diff(config: &Config, args: &DiffArgs) -> phala_codegen::Result<ExitCode> {
     let old = phala_codegen::api_surface(config, &args.old, args.old_catalog.as_deref())?;
     let new = phala_codegen::api_surface(config, &args.new, args.new_catalog.as_deref())?;
     let with_codes = args.old_catalog.is_some();
-    let entries = phala_codegen::api::compare::compare(&old, &new, with_codes);
+    let error_type = phala_codegen::inputs::names::ClientNames::of(config)?.error;
+    let entries = phala_codegen::api::compare::compare(&old, &new, with_codes, &error_type);
     let current = match &args.current_version {
         Some(v) => v.clone(),
         None => match release::previous(&config.output.dir)?.snapshot {

@@ -350,7 +350,7 @@ fn generate_with(
     let mut raw = progenitor::generate(&doc, &api)?;
     let bound = bind::bind(&api, std::mem::take(&mut raw.methods))?;
     let types = raw.type_count();
-    let exports = emit::files::exports(&api, config, &bound);
+    let exports = emit::files::exports(&api, config, &bound)?;
     let (surface, plan) = read_surface(
         &bound,
         &mut raw,
@@ -394,7 +394,7 @@ pub fn api_surface(
         Some(path) => error_codes(&catalog::load(path, &config.error_code_names)?),
         None => BTreeMap::new(),
     };
-    let exports = emit::files::exports(&api, config, &bound);
+    let exports = emit::files::exports(&api, config, &bound)?;
     Ok(read_surface(&bound, &mut raw, error_codes, exports, &api.model_versions).0)
 }
 

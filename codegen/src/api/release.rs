@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::report::Report;
 use crate::error::{Error, Result};
 use crate::inputs::config::Config;
+use crate::inputs::names::ClientNames;
 use crate::ir::surface::Surface;
 
 /// The snapshot file, relative to the output directory.
@@ -106,7 +107,8 @@ pub fn release(previous: &Previous, surface: Surface, config: &Config) -> Result
         }
         Some(snap) => {
             let current = snap.crate_version.clone();
-            let entries = crate::api::compare::compare(&snap.surface, &surface, true);
+            let error_type = ClientNames::of(config)?.error;
+            let entries = crate::api::compare::compare(&snap.surface, &surface, true, &error_type);
             let name = &config.krate.name;
             let mut report = Report::new(format!("{name} {current}"), String::new(), entries)
                 .with_version(&current);

@@ -1,7 +1,7 @@
 //! The request builder every operation gets, JSON or multipart alike: the
 //! struct (generic over its mode: raising or safe, async or blocking), its
 //! setters and how it sends, and the four methods that start it: `name` and
-//! `safe_name` on `PhalaCloud` and on `blocking::PhalaCloud`. What every
+//! `safe_name` on the async client and on the blocking one. What every
 //! builder shares (`send`, `send_with_meta`, `api_version`, `IntoFuture`,
 //! `from_json` for the `dynamic` feature) is the runtime's `shared_methods!`
 //! and `shared_impls!` (`codegen/runtime/builder.rs`), which each builder
@@ -15,26 +15,33 @@ use super::docs;
 use crate::backend::bind::Field;
 use crate::error::{Error, Result};
 use crate::ident::ident;
+use crate::inputs::names::ClientNames;
 use crate::ir::{Location, Operation};
+
+/// What every builder needs of the client: its names, and whether the API
+/// has a version header (without one, builders have no `api_version`
+/// setter).
+pub struct Client<'a> {
+    pub names: &'a ClientNames,
+    pub versioned: bool,
+}
 
 /// The builder of `op`: `fields` are its parameters, `output` what `.await?`
 /// yields, and `send_body` the statements that send the request. `captured`,
 /// for an operation with other response media types, sends it asking for
-/// `accept` and evaluates to the raw response and its call. Without
-/// `versioned` (the API has no version header) there is no `api_version`
-/// setter.
+/// `accept` and evaluates to the raw response and its call.
 pub fn builder(
     op: &Operation,
     fields: &[Field],
     output: TokenStream,
     send_body: TokenStream,
     captured: Option<TokenStream>,
-    versioned: bool,
+    client: &Client,
 ) -> Result<Emitted> {
     check_field_names(op, fields)?;
-    let names = Names::of(op)?;
+    let names = Names::of(op, client.names)?;
     let definition = definition(op, &names, fields);
-    let methods = builder_methods(op, &names, fields, &output, send_body, versioned);
+    let methods = builder_methods(op, &names, fields, &output, send_body, client.versioned);
     let negotiated = captured.map(|body| negotiated(op, &names, fields, body));
     let shared = shared_impls(&names, fields, &output);
     let (client, blocking) = starters(op, &names, fields);
@@ -62,18 +69,21 @@ pub struct Emitted {
 }
 
 /// The identifiers one operation's builder code uses.
-struct Names {
+struct Names<'a> {
     method: Ident,
     safe_method: Ident,
     builder: Ident,
+    /// The client's: the client and error types.
+    client: &'a ClientNames,
 }
 
-impl Names {
-    fn of(op: &Operation) -> Result<Self> {
+impl<'a> Names<'a> {
+    fn of(op: &Operation, client: &'a ClientNames) -> Result<Self> {
         Ok(Names {
             method: ident(&op.name)?,
             safe_method: ident(&format!("safe_{}", op.name))?,
             builder: ident(&format!("{}Builder", op.name.to_upper_camel_case()))?,
+            client,
         })
     }
 }
@@ -102,12 +112,17 @@ fn definition(op: &Operation, names: &Names, fields: &[Field]) -> TokenStream {
     let Names {
         builder,
         safe_method,
+        client,
         ..
     } = names;
     let builder_doc = format!(
-        "A `{} {}` request, started by [`PhalaCloud::{}`] or [`PhalaCloud::{}`]; \
+        "A `{} {}` request, started by [`{client}::{}`] or [`{client}::{}`]; \
          `.await` (or `.send().await`) sends it.",
-        op.http_method, op.path, op.name, safe_method
+        op.http_method,
+        op.path,
+        op.name,
+        safe_method,
+        client = client.client,
     );
     let stored = fields.iter().map(|f| {
         let (ident, owned) = (&f.ident, &f.owned);
@@ -139,6 +154,7 @@ fn builder_methods(
     versioned: bool,
 ) -> TokenStream {
     let builder = &names.builder;
+    let ClientNames { client, error, .. } = names.client;
     let params = fields.iter().filter(|f| f.required).map(|f| {
         let (ident, owned) = (&f.ident, &f.owned);
         quote!(#ident: #owned)
@@ -166,10 +182,10 @@ fn builder_methods(
         (Some(pin), true) => quote!(#pin),
         (None, true) => quote!(versioned),
     };
-    let prelude = prelude(op, fields);
+    let prelude = prelude(op, names, fields);
     quote! {
         impl<'a, M: Mode> #builder<'a, M> {
-            fn new(phala_client: &'a PhalaCloud, #(#params),*) -> Self {
+            fn new(phala_client: &'a #client, #(#params),*) -> Self {
                 #builder {
                     phala: Core::new(phala_client),
                     #(#inits,)*
@@ -182,7 +198,7 @@ fn builder_methods(
 
             async fn execute_with_meta(
                 self,
-            ) -> ::std::result::Result<runtime::Response<#output>, PhalaCloudError> {
+            ) -> ::std::result::Result<runtime::Response<#output>, #error> {
                 #prelude
                 #send_body
             }
@@ -211,12 +227,13 @@ fn version_pin(op: &Operation) -> TokenStream {
 
 /// What every sender runs first: the client for this call's version
 /// (`phala_client`), then [`checks`].
-fn prelude(op: &Operation, fields: &[Field]) -> TokenStream {
+fn prelude(op: &Operation, names: &Names, fields: &[Field]) -> TokenStream {
     let pin = version_pin(op);
     let checks = checks(op, fields);
+    let client = &names.client.client;
     quote! {
         let phala_client = self.phala.versioned(#pin)?;
-        let phala_client: &PhalaCloud = &phala_client;
+        let phala_client: &#client = &phala_client;
         #checks
     }
 }
@@ -258,7 +275,8 @@ fn checks(op: &Operation, fields: &[Field]) -> TokenStream {
 fn negotiated(op: &Operation, names: &Names, fields: &[Field], body: TokenStream) -> TokenStream {
     use crate::ir::Reading;
     let builder = &names.builder;
-    let prelude = prelude(op, fields);
+    let error = &names.client.error;
+    let prelude = prelude(op, names, fields);
     let senders = op.negotiated().into_iter().map(|(reading, accept)| {
         let doc_for = |what: &str| {
             format!(
@@ -320,7 +338,7 @@ fn negotiated(op: &Operation, names: &Names, fields: &[Field], body: TokenStream
             async fn execute_captured(
                 self,
                 accept: &'static str,
-            ) -> ::std::result::Result<(::reqwest::Response, crate::raw::Client), PhalaCloudError> {
+            ) -> ::std::result::Result<(::reqwest::Response, crate::raw::Client), #error> {
                 #prelude
                 #body
             }
@@ -335,6 +353,7 @@ fn starters(op: &Operation, names: &Names, fields: &[Field]) -> (TokenStream, To
         method,
         safe_method,
         builder,
+        ..
     } = names;
     let (args, forwards) = starter_params(op, fields);
     let StarterDocs {
@@ -342,7 +361,7 @@ fn starters(op: &Operation, names: &Names, fields: &[Field]) -> (TokenStream, To
         safe_doc,
         blocking_doc,
         blocking_safe_doc,
-    } = StarterDocs::of(op, fields);
+    } = StarterDocs::of(op, names.client, fields);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let client = quote! {
         #[doc = #method_doc]
@@ -411,27 +430,25 @@ struct StarterDocs {
 }
 
 impl StarterDocs {
-    fn of(op: &Operation, fields: &[Field]) -> Self {
+    fn of(op: &Operation, names: &ClientNames, fields: &[Field]) -> Self {
+        let (client, name) = (&names.client, &op.name);
         let mut method_doc = docs::operation(op, fields);
         let safe_doc = format!(
-            "Like [`PhalaCloud::{}`], but `.await` yields a [`SafeResult`](crate::SafeResult) \
+            "Like [`{client}::{name}`], but `.await` yields a [`SafeResult`](crate::SafeResult) \
              and never fails: every error, including invalid JSON, a decode failure or a \
-             transport failure, is in its `error`.",
-            op.name
+             transport failure, is in its `error`."
         );
         let mut blocking_doc = format!("{method_doc}\n\nBlocking: `send()` returns the result.");
         // The example is async code, so only the async method shows it.
-        if let Some(example) = docs::example(op) {
+        if let Some(example) = docs::example(op, names) {
             method_doc.push_str(&example);
             blocking_doc.push_str(&format!(
-                " [`PhalaCloud::{0}`](crate::PhalaCloud::{0}) has an example.",
-                op.name
+                " [`{client}::{name}`](crate::{client}::{name}) has an example."
             ));
         }
         let blocking_safe_doc = format!(
-            "Like [`blocking::PhalaCloud::{}`](crate::blocking::PhalaCloud::{}), but `send()` \
-             returns a [`SafeResult`](crate::SafeResult) and never fails.",
-            op.name, op.name
+            "Like [`blocking::{client}::{name}`](crate::blocking::{client}::{name}), but \
+             `send()` returns a [`SafeResult`](crate::SafeResult) and never fails."
         );
         StarterDocs {
             method_doc,

@@ -2,9 +2,10 @@
 //! description plus the HTTP method and path.
 
 use crate::backend::bind::Field;
+use crate::inputs::names::ClientNames;
 use crate::ir::Operation;
 
-/// The doc comment of an operation's method on `PhalaCloud`.
+/// The doc comment of an operation's method on the client.
 pub fn operation(op: &Operation, fields: &[Field]) -> String {
     let mut doc = String::new();
     match (&op.summary, &op.description) {
@@ -55,13 +56,14 @@ pub fn operation(op: &Operation, fields: &[Field]) -> String {
 }
 
 /// The `# Example` section of the async method's docs, where the config
-/// gives one: a `no_run` doctest around the example's lines. The names are
-/// the Phala crate's; [`super::brand`] renames them for another crate.
-pub fn example(op: &Operation) -> Option<String> {
+/// gives one: a `no_run` doctest around the example's lines, with `client`
+/// the crate's client.
+pub fn example(op: &Operation, names: &ClientNames) -> Option<String> {
     let code = op.example.as_deref()?.trim_end();
+    let ClientNames { krate, client, .. } = names;
     Some(format!(
         "\n\n# Example\n\n```no_run\n\
-         # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {{\n\
+         # async fn example(client: {krate}::{client}) -> Result<(), Box<dyn std::error::Error>> {{\n\
          {code}\n\
          # Ok(())\n\
          # }}\n\

@@ -7,8 +7,9 @@ use quote::quote;
 use crate::error::Result;
 use crate::ident::ident;
 use crate::inputs::catalog::{Catalog, Code};
+use crate::inputs::names::ClientNames;
 
-pub fn emit(catalog: &Catalog) -> Result<TokenStream> {
+pub fn emit(catalog: &Catalog, client: &ClientNames) -> Result<TokenStream> {
     let modules = modules(catalog)?;
     let codes: Vec<&Code> = catalog.codes().collect();
     // (variant, constant) per code, checked once.
@@ -16,7 +17,7 @@ pub fn emit(catalog: &Catalog) -> Result<TokenStream> {
         .iter()
         .map(|c| Ok((ident(&c.variant)?, ident(&c.const_name)?)))
         .collect::<Result<_>>()?;
-    let header = header(codes.is_empty());
+    let header = header(codes.is_empty(), client);
     let variants = codes.iter().zip(&names).map(|(c, (v, _))| {
         let doc = code_doc(c);
         quote!(#[doc = #doc] #v,)
@@ -115,30 +116,31 @@ fn modules(catalog: &Catalog) -> Result<Vec<TokenStream>> {
 
 /// The module docs; the example is the Phala catalog's, and without a
 /// catalog there is nothing to show but the fallback.
-fn header(no_codes: bool) -> TokenStream {
+fn header(no_codes: bool, client: &ClientNames) -> TokenStream {
     if no_codes {
-        quote! {
+        return quote! {
             //! Structured error codes. This crate was generated without an
             //! error-code catalog, so every code a response carries is kept as
             //! it came, in [`ErrorCode::Unknown`].
-        }
-    } else {
-        quote! {
-            //! Structured error codes (`ERR-{module}-{code}`), generated from the
-            //! Phala Cloud error-code catalog.
-            //!
-            //! The constants have the Python SDK's names and compare directly with
-            //! [`crate::ResourceError::error_code`]:
-            //!
-            //! ```
-            //! use phala_cloud::error_codes::{ErrorCode, CVM_APP_ID_CONFLICT};
-            //! let code: ErrorCode = "ERR-03-007".parse().unwrap();
-            //! assert!(code == CVM_APP_ID_CONFLICT);
-            //! assert_eq!(code, ErrorCode::CvmAppIdConflict);
-            //! assert_eq!(code.http_status(), Some(409));
-            //! ```
-        }
+        };
     }
+    let doc = format!(
+        "Structured error codes (`ERR-{{module}}-{{code}}`), generated from the\n\
+         {} error-code catalog.\n\
+         \n\
+         The constants have the Python SDK's names and compare directly with\n\
+         [`crate::ResourceError::error_code`]:\n\
+         \n\
+         ```\n\
+         use {}::error_codes::{{ErrorCode, CVM_APP_ID_CONFLICT}};\n\
+         let code: ErrorCode = \"ERR-03-007\".parse().unwrap();\n\
+         assert!(code == CVM_APP_ID_CONFLICT);\n\
+         assert_eq!(code, ErrorCode::CvmAppIdConflict);\n\
+         assert_eq!(code.http_status(), Some(409));\n\
+         ```",
+        client.title, client.krate
+    );
+    quote!(#![doc = #doc])
 }
 
 /// Without a catalog (or without a code that names a status) a match has

@@ -6,6 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::inputs::names::ClientNames;
 use crate::inputs::profile::Profile;
 
 /// The extra modules' part of `lib.rs`.
@@ -15,13 +16,13 @@ pub struct Extras {
     /// Their lines in the crate map, after the builder's.
     pub map_items: &'static str,
     /// The crate map's lines on errors.
-    pub error_items: &'static str,
+    pub error_items: String,
     /// The state watch's declarations and re-exports, where it ships
     /// ([`super::runtime::Needs::watch`]).
     pub watch_module: TokenStream,
     /// The state watch's line in the crate map, listed with the extra
     /// modules; empty where they are not.
-    pub watch_item: &'static str,
+    pub watch_item: String,
     /// Every runtime helper has a caller: the runtime is written for this
     /// API. Another leaves the helpers of features it lacks (paging,
     /// uploads, integer bounds) unused.
@@ -29,18 +30,21 @@ pub struct Extras {
 }
 
 impl Extras {
-    pub fn of(profile: &Profile) -> Self {
+    pub fn of(profile: &Profile, names: &ClientNames) -> Self {
         if profile.phala_modules {
-            phala()
+            phala(names)
         } else {
             Extras {
                 modules: TokenStream::new(),
                 map_items: "",
-                error_items: "- [`PhalaCloudError`]: the error every method returns; see \
-                    [`error`] for the hierarchy.\n\
-                    - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n",
+                error_items: format!(
+                    "- [`{}`]: the error every method returns; see \
+                     [`error`] for the hierarchy.\n\
+                     - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n",
+                    names.error
+                ),
                 watch_module: watch_module(),
-                watch_item: "",
+                watch_item: String::new(),
                 uses_every_helper: false,
             }
         }
@@ -48,7 +52,7 @@ impl Extras {
 }
 
 /// The Phala Cloud modules.
-fn phala() -> Extras {
+fn phala(names: &ClientNames) -> Extras {
     Extras {
         modules: quote! {
             pub mod env;
@@ -59,13 +63,19 @@ fn phala() -> Extras {
         map_items: "- [`webhook`]: webhook signature verification and event parsing.\n\
             - [`env`](mod@env): `.env` parsing, env var encryption to a CVM's key, compose \
             hashes and KMS key signatures, byte-compatible with the Python SDK and dstack-sdk.\n",
-        error_items: "- [`PhalaCloudError`]: the error every method returns; see [`error`] \
-            for the hierarchy, and [`precondition`] for the on-chain KMS's HTTP 465.\n\
-            - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n\
-            - [`error_codes`]: the structured `ERR-xx-xxx` codes.\n",
+        error_items: format!(
+            "- [`{}`]: the error every method returns; see [`error`] \
+             for the hierarchy, and [`precondition`] for the on-chain KMS's HTTP 465.\n\
+             - [`SafeResult`]: what the `safe_*` twin of every method yields instead.\n\
+             - [`error_codes`]: the structured `ERR-xx-xxx` codes.\n",
+            names.error
+        ),
         watch_module: watch_module(),
-        watch_item: "- [`watch`]: a CVM's state as a stream of events, and waiting for a \
-            state ([`PhalaCloud::wait_until_running`]).\n",
+        watch_item: format!(
+            "- [`watch`]: a CVM's state as a stream of events, and waiting for a \
+             state ([`{}::wait_until_running`]).\n",
+            names.client
+        ),
         uses_every_helper: true,
     }
 }

@@ -11,24 +11,27 @@ use crate::backend::progenitor;
 use crate::error::Result;
 use crate::inputs::catalog::Catalog;
 use crate::inputs::config::Config;
+use crate::inputs::names::ClientNames;
 use crate::inputs::profile::Profile;
 use crate::ir::Api;
 use crate::render;
 
+use super::brand::Brand;
 use super::runtime::{self, Needs};
 use super::{
-    brand, error_codes, evolve, guide, krate, manifest, operations, paging, raw, readme, tags,
-    types, unions,
+    error_codes, evolve, guide, krate, manifest, operations, paging, raw, readme, tags, types,
+    unions,
 };
 
 /// The names the generated crate root exports
 /// ([`crate::ir::surface::Surface::exports`]): those of the `src/lib.rs` that
 /// [`all`] writes (its docs aside, which do not change them).
-pub fn exports(api: &Api, config: &Config, bound: &[Bound]) -> std::collections::BTreeSet<String> {
+pub fn exports(api: &Api, config: &Config, bound: &[Bound]) -> Result<BTreeSet<String>> {
+    let names = ClientNames::of(config)?;
     let profile = Profile::of(config);
     let needs = Needs::of(api, &profile, bound);
-    let lib = krate::lib_rs(api, config, &profile, 0, &needs);
-    crate::ir::surface::root_exports(&lib.to_string())
+    let lib = krate::lib_rs(api, config, &names, &profile, 0, &needs);
+    Ok(crate::ir::surface::root_exports(&lib.to_string()))
 }
 
 /// Every file of the generated crate, formatted, keyed by relative path.
@@ -42,6 +45,7 @@ pub fn all(
     plan: &evolve::Plan,
 ) -> Result<BTreeMap<PathBuf, String>> {
     let type_count = raw.type_count();
+    let names = ClientNames::of(config)?;
     let profile = Profile::of(config);
     let needs = Needs::of(api, &profile, bound);
     let mut crates: BTreeSet<&str> = manifest::EMITTED.iter().copied().collect();
@@ -51,9 +55,9 @@ pub fn all(
     // this one splits and prints progenitor's items; the builders go first,
     // as they are the most work.
     let background = render::Background::start();
-    operation_files(api, config, bound, &raw.types, plan, &background)?;
+    operation_files(api, config, &names, bound, &raw.types, plan, &background)?;
     background.rust(
-        krate::lib_rs(api, config, &profile, type_count, &needs),
+        krate::lib_rs(api, config, &names, &profile, type_count, &needs),
         "src/lib.rs".into(),
     );
     let mut out = BTreeMap::new();
@@ -61,21 +65,27 @@ pub fn all(
         out.insert(PathBuf::from(path), text);
     };
     let showcase = evolve::showcase(&raw.types, plan);
-    let readme = readme::readme(api, config, &profile, version, bound, showcase);
+    let readme = readme::readme(api, config, &names, &profile, version, bound, showcase);
     put("README.md".into(), render::markdown(&readme, None));
+    // The runtime's files and the guide's pages are written with the
+    // runtime's names; the emitters' files already have the crate's.
+    let brand = Brand::of(&names);
     if let Some(guide) = guide::emit(config)? {
         background.rust(guide.module, "src/guide.rs".into());
         for (path, text) in guide.pages {
-            put(path, text);
+            put(path, brand.apply(&text));
         }
     }
-    background.rust(krate::settings_rs(config), "src/settings.rs".into());
-    background.rust(error_codes::emit(catalog)?, "src/error_codes.rs".into());
+    background.rust(krate::settings_rs(config, &names), "src/settings.rs".into());
+    background.rust(
+        error_codes::emit(catalog, &names)?,
+        "src/error_codes.rs".into(),
+    );
     background.rust(
         unions::emit(&raw.types, &api.model_versions, plan),
         "src/unions.rs".into(),
     );
-    for (path, text) in runtime_files(&needs) {
+    for (path, text) in runtime_files(&needs, &brand) {
         put(path, text);
     }
     for (path, text) in progenitor_files(api, config, bound, raw, plan, &background)? {
@@ -84,7 +94,7 @@ pub fn all(
     for (path, text) in background.finish()? {
         put(path, text);
     }
-    finish(config, version, &crates, out)
+    finish(config, &names, version, &crates, out)
 }
 
 /// Queues the operations' files: the request builders by tag, their
@@ -92,6 +102,7 @@ pub fn all(
 fn operation_files(
     api: &Api,
     config: &Config,
+    names: &ClientNames,
     bound: &[Bound],
     types: &[syn::Item],
     plan: &evolve::Plan,
@@ -99,18 +110,18 @@ fn operation_files(
 ) -> Result<()> {
     let paged = paging::find(bound, types, plan)?;
     let versioned = config.client.version_header.is_some();
-    let groups = operations::emit(bound, &paged, versioned, &api.groups)?;
-    background.rust(tags::emit(api)?, "src/tags.rs".into());
+    let groups = operations::emit(bound, &paged, names, versioned, &api.groups)?;
+    background.rust(tags::emit(api, names)?, "src/tags.rs".into());
     let stems: Vec<String> = groups.keys().cloned().collect();
     for (group, tokens) in groups {
         background.rust(tokens, format!("src/operations/{group}.rs"));
     }
-    let modules = krate::modules_rs(
-        &stems,
-        "Request builders, one module per API tag; see [`crate::PhalaCloud`].",
-        true,
-    )?;
-    let table = operations::path_table(api)?;
+    let doc = format!(
+        "Request builders, one module per API tag; see [`crate::{}`].",
+        names.client
+    );
+    let modules = krate::modules_rs(&stems, &doc, true)?;
+    let table = operations::path_table(api, names)?;
     background.rust(quote!(#modules #table), "src/operations/mod.rs".into());
     background.rust(paging::impls(&paged)?, "src/pages.rs".into());
     Ok(())
@@ -151,21 +162,15 @@ fn progenitor_files(
     Ok(out)
 }
 
-/// The files renamed for the API ([`brand`]), then the manifest and the
-/// license texts, which are not renamed.
+/// The files so far, then the manifest and the license texts.
 fn finish(
     config: &Config,
+    names: &ClientNames,
     version: &str,
     crates: &BTreeSet<&str>,
     mut out: BTreeMap<PathBuf, String>,
 ) -> Result<BTreeMap<PathBuf, String>> {
-    let brand = brand::Brand::of(config);
-    if !brand.is_identity() {
-        for text in out.values_mut() {
-            *text = brand.apply(text);
-        }
-    }
-    let manifest = manifest::cargo_toml(config, version, crates);
+    let manifest = manifest::cargo_toml(config, names, version, crates);
     out.insert(PathBuf::from("Cargo.toml"), render::toml(&manifest));
     // License texts go as they are: a header would hide them from license
     // scanners.
@@ -190,8 +195,9 @@ fn type_module(body: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
 }
 
 /// The runtime's files this crate needs ([`runtime::shipped`]), copied
-/// under the header naming where each comes from.
-fn runtime_files(needs: &Needs) -> Vec<(String, String)> {
+/// under the header naming where each comes from, renamed for the crate
+/// ([`Brand`]).
+fn runtime_files(needs: &Needs, brand: &Brand) -> Vec<(String, String)> {
     runtime::shipped(needs)
         .map(|file| {
             let origin = format!("codegen/runtime/{}", file.path.trim_start_matches("src/"));
@@ -200,7 +206,7 @@ fn runtime_files(needs: &Needs) -> Vec<(String, String)> {
             } else {
                 render::verbatim_rust(file.source, &origin)
             };
-            (file.path.to_owned(), text)
+            (file.path.to_owned(), brand.apply(&text))
         })
         .collect()
 }

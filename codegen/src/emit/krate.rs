@@ -8,6 +8,7 @@ use quote::quote;
 use crate::error::Result;
 use crate::ident::ident;
 use crate::inputs::config::{Auth, Config};
+use crate::inputs::names::ClientNames;
 use crate::inputs::profile::Profile;
 use crate::ir::Api;
 
@@ -19,11 +20,11 @@ use super::runtime::Needs;
 /// the crate's modules, then the sections of [`crate_map_doc`]. A
 /// placeholder holding lines is empty or ends with a newline.
 const CRATE_MAP: &str = "\n\n# Crate organization\n\n\
-    - [`PhalaCloud`]: the async client. Each of the {op_count} operations is a method \
+    - [`{client}`]: the async client. Each of the {op_count} operations is a method \
     taking the operation's required parameters; it returns a builder whose methods set \
     the optional ones, and `.await` sends the request. Every method has a `safe_*` twin.\n\
-    - [`blocking::PhalaCloud`]: the same methods, blocking; `.send()` sends.\n\
-    - [`PhalaCloudBuilder`]: key, base URL, API version, timeout, headers, \
+    - [`blocking::{client}`]: the same methods, blocking; `.send()` sends.\n\
+    - [`{builder}`]: key, base URL, API version, timeout, headers, \
     [`RetryPolicy`], your own `reqwest::Client`.\n\
     {watch_item}\
     {extra_items}\
@@ -42,7 +43,7 @@ const CRATE_MAP: &str = "\n\n# Crate organization\n\n\
 /// ([`Profile::paging_example`]).
 const PAGING: &str = "\n\n# Paging\n\n\
     ```no_run\n\
-    # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {\n\
+    # async fn run(client: {krate}::{client}) -> Result<(), {krate}::{error}> {\n\
     {code}\n\
     # Ok(()) }\n\
     ```";
@@ -52,6 +53,7 @@ const PAGING: &str = "\n\n# Paging\n\n\
 fn crate_map_doc(
     api: &Api,
     config: &Config,
+    names: &ClientNames,
     profile: &Profile,
     extras: &Extras,
     type_count: usize,
@@ -68,14 +70,31 @@ fn crate_map_doc(
         .paging_example
         .as_deref()
         .map_or(String::new(), |code| {
-            super::template::fill(PAGING, &[("code", &code.trim_end())])
+            super::template::fill(
+                PAGING,
+                &[
+                    ("krate", &names.krate),
+                    ("client", &names.client),
+                    ("error", &names.error),
+                    ("code", &code.trim_end()),
+                ],
+            )
         });
     super::template::fill(
         CRATE_MAP,
         &[
+            ("client", &names.client),
+            ("builder", &names.builder),
             ("op_count", &api.operations.len()),
             ("type_count", &type_count),
-            ("watch_item", &if watch { extras.watch_item } else { "" }),
+            (
+                "watch_item",
+                &if watch {
+                    extras.watch_item.as_str()
+                } else {
+                    ""
+                },
+            ),
             ("extra_items", &extras.map_items),
             ("error_items", &extras.error_items),
             ("guide_item", &guide_item),
@@ -102,14 +121,22 @@ fn not_generated(api: &Api) -> String {
 pub fn lib_rs(
     api: &Api,
     config: &Config,
+    names: &ClientNames,
     profile: &Profile,
     type_count: usize,
     needs: &Needs,
 ) -> TokenStream {
-    let default = &config.api.default_version;
-    let supported = &config.api.supported_versions;
-    let extras = Extras::of(profile);
-    let doc = crate_map_doc(api, config, profile, &extras, type_count, needs.watch);
+    let extras = Extras::of(profile, names);
+    let doc = crate_map_doc(
+        api,
+        config,
+        names,
+        profile,
+        &extras,
+        type_count,
+        needs.watch,
+    );
+    let root_items = root_items(config, names);
     let optional = optional_modules(config, &extras, needs);
     let recursion_limit = crate::ir::depth::recursion_limit(api.longest_model_chain).map(|n| {
         let n = n.to_string();
@@ -149,14 +176,35 @@ pub fn lib_rs(
         mod unions;
         #optional
 
+        #root_items
+    }
+}
+
+/// What the crate root re-exports of the modules every crate has, and the
+/// API versions.
+fn root_items(config: &Config, names: &ClientNames) -> TokenStream {
+    let default = &config.api.default_version;
+    let supported = &config.api.supported_versions;
+    let ClientNames {
+        client,
+        error,
+        builder,
+        ..
+    } = names;
+    let default_doc = format!(
+        "The {} sent unless the client is configured otherwise.",
+        names.version
+    );
+    let supported_doc = format!("Every {} this crate accepts.", names.version);
+    quote! {
         pub use error::{
-            ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, PhalaCloudError,
+            ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, #error,
             PlainBusinessError, RequestError, ResourceError, ServerError, ValidationDetail,
             ValidationError,
         };
         pub use error_codes::ErrorCode;
         pub use client::{
-            PhalaCloud, PhalaCloudBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
+            #client, #builder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
             DEFAULT_USER_AGENT,
         };
         pub use request::{ApiRequest, Method};
@@ -165,9 +213,9 @@ pub fn lib_rs(
         pub use transport::RetryPolicy;
         pub use safe::SafeResult;
 
-        /// The `X-Phala-Version` sent unless the client is configured otherwise.
+        #[doc = #default_doc]
         pub const DEFAULT_API_VERSION: &str = #default;
-        /// Every `X-Phala-Version` this crate accepts.
+        #[doc = #supported_doc]
         pub const SUPPORTED_API_VERSIONS: &[&str] = &[#(#supported),*];
     }
 }
@@ -240,13 +288,12 @@ pub fn example_call(profile: &Profile, bound: &[crate::backend::bind::Bound]) ->
 }
 
 /// `src/settings.rs`: what the client sends, from `[client]`.
-pub fn settings_rs(config: &Config) -> TokenStream {
+pub fn settings_rs(config: &Config, names: &ClientNames) -> TokenStream {
     let c = &config.client;
     let base_url = &c.base_url;
     let prefix = &c.path_prefix;
-    let agent = format!("{}/", c.user_agent);
-    let key_env = format!("{}_API_KEY", c.env_prefix);
-    let url_env = format!("{}_API_PREFIX", c.env_prefix);
+    let agent = format!("{}/", names.user_agent);
+    let (key_env, url_env) = (&names.api_key_env, &names.base_url_env);
     let auth = match &c.auth {
         Auth::Header(name) => {
             let name = name.to_ascii_lowercase();
@@ -264,12 +311,12 @@ pub fn settings_rs(config: &Config) -> TokenStream {
         }
         None => quote!(::std::option::Option::None),
     };
-    let base_doc = format!("The {} API's default base URL.", c.title);
+    let base_doc = format!("The {} API's default base URL.", names.title);
     let agent_doc = format!(
         "The `User-Agent` sent unless the caller sets one with \
-         [`{0}Builder::user_agent`](crate::{0}Builder::user_agent) or \
-         [`{0}Builder::header`](crate::{0}Builder::header).",
-        c.name
+         [`{0}::user_agent`](crate::{0}::user_agent) or \
+         [`{0}::header`](crate::{0}::header).",
+        names.builder
     );
     let key_doc = format!("Read for the API key when none is given: `{key_env}`.");
     let url_doc = format!("Read for the base URL when none is given: `{url_env}`.");

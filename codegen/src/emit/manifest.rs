@@ -10,6 +10,7 @@ use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
 use crate::backend::bind::{Bound, Sending};
 use crate::inputs::config::Config;
+use crate::inputs::names::ClientNames;
 
 /// A crate the generated crate may depend on, as `[dependencies]` names it.
 pub struct Dependency {
@@ -136,7 +137,12 @@ impl<'ast> Visit<'ast> for PathRoots {
 
 /// `Cargo.toml`, depending on `crates` (package names from
 /// [`DEPENDENCIES`]; any other is left out).
-pub fn cargo_toml(config: &Config, version: &str, crates: &BTreeSet<&str>) -> String {
+pub fn cargo_toml(
+    config: &Config,
+    names: &ClientNames,
+    version: &str,
+    crates: &BTreeSet<&str>,
+) -> String {
     let mut doc = DocumentMut::new();
     doc.insert("package", Item::Table(package(config, version)));
     doc["package"]["metadata"] = implicit_table();
@@ -162,7 +168,7 @@ pub fn cargo_toml(config: &Config, version: &str, crates: &BTreeSet<&str>) -> St
         ],
     );
     doc.insert("lib", Item::Table(lib));
-    doc.insert("features", Item::Table(features(config)));
+    doc.insert("features", Item::Table(features(names)));
     let mut dependencies = Table::new();
     for dependency in DEPENDENCIES.iter().filter(|d| crates.contains(d.name)) {
         dependencies.insert(dependency.name, Item::Value(requirement(dependency)));
@@ -208,7 +214,7 @@ fn package(config: &Config, version: &str) -> Table {
 }
 
 /// `[features]`: the TLS backend, and `dynamic`.
-fn features(config: &Config) -> Table {
+fn features(names: &ClientNames) -> Table {
     let mut features = Table::new();
     features.insert("default", toml_edit::value(strings(&["rustls"])));
     features.insert("rustls", toml_edit::value(strings(&["reqwest/rustls"])));
@@ -219,7 +225,7 @@ fn features(config: &Config) -> Table {
     features.insert("dynamic", toml_edit::value(Array::new()));
     let dynamic_doc = format!(
         "# `{}::call_json`: call an operation by name with JSON arguments.\n",
-        config.client.name
+        names.client
     );
     if let Some(mut key) = features.key_mut("dynamic") {
         key.leaf_decor_mut().set_prefix(dynamic_doc);

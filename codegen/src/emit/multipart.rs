@@ -9,14 +9,15 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::builder::{builder, Emitted};
+use super::builder::{builder, Client, Emitted};
 use crate::backend::bind::Bound;
 use crate::error::Result;
 use crate::ident::ident;
 use crate::ir::{Location, MultipartField, Operation, PartKind, PathPiece, Scalar};
 
-pub fn emit(b: &Bound, parts: &[MultipartField], versioned: bool) -> Result<Emitted> {
+pub fn emit(b: &Bound, parts: &[MultipartField], client: &Client) -> Result<Emitted> {
     let op = &b.op;
+    let error = &client.names.error;
     let (fmt, path_args) = url_format(op)?;
     let method = ident(&op.http_method)?;
     let (headers, query) = param_statements(op)?;
@@ -30,7 +31,7 @@ pub fn emit(b: &Bound, parts: &[MultipartField], versioned: bool) -> Result<Emit
     let send_body = quote! {
         #extra
         let url = format!(#fmt, phala_client.base_url(), #(#path_args),*);
-        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, PhalaCloudError> {
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, #error> {
             let form = ::reqwest::multipart::Form::new();
             #(#form_parts)*
             let request = phala_client
@@ -45,7 +46,7 @@ pub fn emit(b: &Bound, parts: &[MultipartField], versioned: bool) -> Result<Emit
         };
         runtime::send_json(phala_client, &build, #op_name).await
     };
-    builder(op, &b.fields, b.output.clone(), send_body, None, versioned)
+    builder(op, &b.fields, b.output.clone(), send_body, None, client)
 }
 
 /// The statements that add the header and the query parameters the caller

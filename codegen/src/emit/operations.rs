@@ -1,5 +1,5 @@
 //! Emits the public operation layer: for every operation a method on
-//! `PhalaCloud` that takes the required parameters, and a builder that holds
+//! the client that takes the required parameters, and a builder that holds
 //! the optional ones and sends the request when awaited.
 //!
 //! For JSON operations the builder calls progenitor's positional method; the
@@ -12,12 +12,13 @@ use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::builder::{builder, Emitted};
+use super::builder::{builder, Client, Emitted};
 use super::multipart;
 use super::paging::{self, Paged};
 use crate::backend::bind::{Bound, Sending};
 use crate::error::Result;
 use crate::ident::ident;
+use crate::inputs::names::ClientNames;
 use crate::ir::{Api, Group};
 
 /// Emits one file's worth of operations per group, keyed by group name.
@@ -26,14 +27,16 @@ use crate::ir::{Api, Group};
 pub fn emit(
     bound: &[Bound],
     paged: &BTreeMap<String, Paged>,
+    names: &ClientNames,
     versioned: bool,
     groups: &BTreeMap<String, Group>,
 ) -> Result<BTreeMap<String, TokenStream>> {
+    let target = Client { names, versioned };
     let mut emitted: BTreeMap<String, Vec<Emitted>> = BTreeMap::new();
     for b in bound {
         let mut code = match &b.sending {
-            Sending::Multipart(parts) => multipart::emit(b, parts, versioned)?,
-            Sending::Json { raw, bytes, .. } => emit_json(b, raw, *bytes, versioned)?,
+            Sending::Multipart(parts) => multipart::emit(b, parts, &target)?,
+            Sending::Json { raw, bytes, .. } => emit_json(b, raw, *bytes, &target)?,
         };
         if let Some(p) = paged.get(&b.op.name) {
             let builder = ident(&format!("{}Builder", b.op.name.to_upper_camel_case()))?;
@@ -41,6 +44,7 @@ pub fn emit(
         }
         emitted.entry(b.op.group.clone()).or_default().push(code);
     }
+    let ClientNames { client, error, .. } = names;
     Ok(emitted
         .into_iter()
         .map(|(group, ops)| {
@@ -57,7 +61,7 @@ pub fn emit(
                  [`crate::tags::{group}`] lists them."
             );
             let items = ops.iter().map(|o| &o.items);
-            let client = ops.iter().map(|o| &o.client);
+            let starters = ops.iter().map(|o| &o.client);
             let blocking = ops.iter().map(|o| &o.blocking);
             // Only a group whose operations take or return a model uses it.
             let types = ops
@@ -67,21 +71,21 @@ pub fn emit(
             let file = quote! {
                 use crate::blocking;
                 use crate::builder::{shared_impls, shared_methods, Core};
-                use crate::error::PhalaCloudError;
+                use crate::error::#error;
                 use crate::runtime;
                 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
-                use crate::PhalaCloud;
+                use crate::#client;
                 #types
 
                 #(#items)*
 
                 #[doc = #heading]
-                impl PhalaCloud {
-                    #(#client)*
+                impl #client {
+                    #(#starters)*
                 }
 
                 #[doc = #blocking_heading]
-                impl blocking::PhalaCloud {
+                impl blocking::#client {
                     #(#blocking)*
                 }
             };
@@ -91,8 +95,10 @@ pub fn emit(
 }
 
 /// `path_template(name)`: the spec path of each operation, for tracing
-/// spans; and, with the `dynamic` feature, `PhalaCloud::call_json`.
-pub fn path_table(api: &Api) -> Result<TokenStream> {
+/// spans; and, with the `dynamic` feature, the client's `call_json`.
+pub fn path_table(api: &Api, names: &ClientNames) -> Result<TokenStream> {
+    let ClientNames { client, error, .. } = names;
+    let blocking_doc = format!("[`crate::{client}::call_json`], blocking.");
     let arms = api.operations.iter().map(|op| {
         let (name, path) = (&op.name, &*op.path);
         quote!(#name => ::std::option::Option::Some(#path),)
@@ -115,7 +121,7 @@ pub fn path_table(api: &Api) -> Result<TokenStream> {
 
         #[cfg(feature = "dynamic")]
         #[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
-        impl crate::PhalaCloud {
+        impl crate::#client {
             /// Calls an operation by method name with JSON arguments keyed by
             /// parameter name (`{"cvm_id": "...", "page": 2, "body": {...}}`),
             /// and returns the response with its data as JSON. Arguments are
@@ -125,7 +131,7 @@ pub fn path_table(api: &Api) -> Result<TokenStream> {
                 &self,
                 operation: &str,
                 args: &::serde_json::Value,
-            ) -> ::std::result::Result<crate::Response<::serde_json::Value>, crate::PhalaCloudError> {
+            ) -> ::std::result::Result<crate::Response<::serde_json::Value>, crate::#error> {
                 match operation {
                     #(#calls)*
                     other => ::std::result::Result::Err(crate::RequestError::new(
@@ -138,13 +144,13 @@ pub fn path_table(api: &Api) -> Result<TokenStream> {
 
         #[cfg(feature = "dynamic")]
         #[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
-        impl crate::blocking::PhalaCloud {
-            /// [`crate::PhalaCloud::call_json`], blocking.
+        impl crate::blocking::#client {
+            #[doc = #blocking_doc]
             pub fn call_json(
                 &self,
                 operation: &str,
                 args: &::serde_json::Value,
-            ) -> ::std::result::Result<crate::Response<::serde_json::Value>, crate::PhalaCloudError> {
+            ) -> ::std::result::Result<crate::Response<::serde_json::Value>, crate::#error> {
                 let client = self.inner();
                 crate::blocking::block_on(client, ::std::boxed::Box::pin(client.call_json(operation, args)))
             }
@@ -161,7 +167,7 @@ pub fn path_table(api: &Api) -> Result<TokenStream> {
     })
 }
 
-fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool, versioned: bool) -> Result<Emitted> {
+fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool, client: &Client) -> Result<Emitted> {
     let raw_ident = &raw.sig.ident;
     let passes: Vec<&TokenStream> = b
         .fields
@@ -204,6 +210,6 @@ fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool, versioned: bool) -> 
         b.output.clone(),
         send_body,
         captured,
-        versioned,
+        client,
     )
 }

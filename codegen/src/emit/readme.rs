@@ -1,14 +1,15 @@
 //! `README.md`: the crate's page on the crate registry and the front page of its
 //! docs (`lib.rs` includes it): install, a quickstart with error handling,
 //! the blocking client, testing against a mock server, and the operations
-//! by tag. Written with the Phala names; the brand renames them for another
-//! API. Its code blocks are doctests, so they must compile as they are:
-//! whole programs, with no hidden `#` lines (the registry page would show them).
+//! by tag, with the crate's own names ([`ClientNames`]). Its code blocks are
+//! doctests, so they must compile as they are: whole programs, with no
+//! hidden `#` lines (the registry page would show them).
 
 use std::collections::BTreeMap;
 
 use crate::backend::bind::Bound;
 use crate::inputs::config::Config;
+use crate::inputs::names::ClientNames;
 use crate::inputs::profile::Profile;
 use crate::ir::Api;
 
@@ -17,14 +18,14 @@ use crate::ir::Api;
 pub fn readme(
     api: &Api,
     config: &Config,
+    names: &ClientNames,
     profile: &Profile,
     version: &str,
     bound: &[Bound],
     open_enum: Option<(String, String)>,
 ) -> String {
     let k = &config.krate;
-    let crate_ident = k.name.replace('-', "_");
-    let docs = format!("https://docs.rs/{}/latest/{crate_ident}", k.name);
+    let docs = format!("https://docs.rs/{}/latest/{}", k.name, names.krate);
     let call = super::krate::example_call(profile, bound);
     let mut out = format!("# {}\n\n{}\n\n", k.name, k.description);
     out.push_str(&format!(
@@ -44,13 +45,13 @@ pub fn readme(
     ));
     out.push_str(&format!(
         "TLS is rustls by default; the `native-tls` feature uses the platform's instead. \
-         The API key comes from the argument of `PhalaCloud::new`, or from \
-         `PHALA_CLOUD_API_KEY` when the argument is empty. Needs Rust {} or newer.\n\n",
-        k.rust_version
+         The API key comes from the argument of `{}::new`, or from \
+         `{}` when the argument is empty. Needs Rust {} or newer.\n\n",
+        names.client, names.api_key_env, k.rust_version
     ));
     if let Some(call) = &call {
-        out.push_str(&quickstart(call));
-        out.push_str(&blocking(call));
+        out.push_str(&quickstart(call, names));
+        out.push_str(&blocking(call, names));
     }
     let newest = config
         .api
@@ -58,42 +59,57 @@ pub fn readme(
         .iter()
         .max()
         .map(String::as_str);
-    out.push_str(&newer_api(api, newest, call.as_deref(), open_enum));
-    out.push_str(
-        "## Testing code that uses the client\n\n\
-         Point the client at a local mock server, such as \
-         [wiremock](https://docs.rs/wiremock), with `base_url`; retries off keep \
-         a test of an error response to one request:\n\n\
-         ```rust,no_run\n\
-         fn client_for(mock_server_uri: &str) -> Result<phala_cloud::PhalaCloud, phala_cloud::PhalaCloudError> {\n\
-         \x20   phala_cloud::PhalaCloud::builder()\n\
-         \x20       .api_key(\"test-key\")\n\
-         \x20       .base_url(mock_server_uri)\n\
-         \x20       .retry_policy(phala_cloud::RetryPolicy::none())\n\
-         \x20       .build()\n\
-         }\n\
-         ```\n\n\
-         Canned responses are JSON bodies, as the server sends them. Code that takes a \
-         response model can also be tested without a server: every model deserializes, \
-         so a test builds one with `serde_json::from_value` from the JSON the server would \
-         send. (There is no `test-util` feature: it would repeat these.)\n\n",
-    );
+    out.push_str(&newer_api(api, names, newest, call.as_deref(), open_enum));
+    out.push_str(&super::template::fill(
+        TESTING,
+        &[
+            ("krate", &names.krate),
+            ("client", &names.client),
+            ("error", &names.error),
+        ],
+    ));
     out.push_str(&tags(api, &docs));
     out
 }
 
+/// The section on testing against a mock server.
+const TESTING: &str = "## Testing code that uses the client\n\n\
+    Point the client at a local mock server, such as \
+    [wiremock](https://docs.rs/wiremock), with `base_url`; retries off keep \
+    a test of an error response to one request:\n\n\
+    ```rust,no_run\n\
+    fn client_for(mock_server_uri: &str) -> Result<{krate}::{client}, {krate}::{error}> {\n\
+    \x20   {krate}::{client}::builder()\n\
+    \x20       .api_key(\"test-key\")\n\
+    \x20       .base_url(mock_server_uri)\n\
+    \x20       .retry_policy({krate}::RetryPolicy::none())\n\
+    \x20       .build()\n\
+    }\n\
+    ```\n\n\
+    Canned responses are JSON bodies, as the server sends them. Code that takes a \
+    response model can also be tested without a server: every model deserializes, \
+    so a test builds one with `serde_json::from_value` from the JSON the server would \
+    send. (There is no `test-util` feature: it would repeat these.)\n\n";
+
 /// The async quickstart: a call, and what an error carries.
-fn quickstart(call: &str) -> String {
+fn quickstart(call: &str, names: &ClientNames) -> String {
+    let ClientNames {
+        krate,
+        client,
+        error,
+        api_key_env,
+        ..
+    } = names;
     format!(
         "## Quickstart\n\n\
          Each operation is a method taking its required parameters; optional ones are \
          builder methods, and `.await` sends the request. Every error is a \
-         `PhalaCloudError`, with the HTTP status and the request id when the server \
+         `{error}`, with the HTTP status and the request id when the server \
          answered:\n\n\
          ```rust,no_run\n\
          #[tokio::main]\n\
          async fn main() {{\n\
-         \x20   let client = phala_cloud::PhalaCloud::new(\"\").expect(\"PHALA_CLOUD_API_KEY is set\");\n\
+         \x20   let client = {krate}::{client}::new(\"\").expect(\"{api_key_env} is set\");\n\
          \x20   match {call}.await {{\n\
          \x20       Ok(found) => println!(\"{{found:?}}\"),\n\
          \x20       Err(e) => eprintln!(\"status {{:?}}, request id {{:?}}: {{e}}\", e.status_code(), e.request_id()),\n\
@@ -109,6 +125,7 @@ fn quickstart(call: &str) -> String {
 /// version unions, and fields the spec does not name.
 fn newer_api(
     api: &Api,
+    names: &ClientNames,
     newest: Option<&str>,
     call: Option<&str>,
     open_enum: Option<(String, String)>,
@@ -118,15 +135,21 @@ fn newer_api(
          The API gains values, shapes and fields before its published spec does. Responses \
          keep decoding when they do:\n\n",
     );
+    let ClientNames {
+        krate,
+        client,
+        error,
+        ..
+    } = names;
     if let Some((name, variant)) = open_enum {
         out.push_str(&format!(
             "- A string enum in a response keeps a value this crate does not know yet in its \
              `Unknown` variant, which prints and is sent back as the server sent it. The \
              enums are `#[non_exhaustive]`, so a `match` ends with a catch-all arm:\n\n\
              ```rust\n\
-             fn describe(value: &phala_cloud::types::{name}) -> String {{\n\
+             fn describe(value: &{krate}::types::{name}) -> String {{\n\
              \x20   match value {{\n\
-             \x20       phala_cloud::types::{name}::{variant} => \"the one this code handles\".to_owned(),\n\
+             \x20       {krate}::types::{name}::{variant} => \"the one this code handles\".to_owned(),\n\
              \x20       other => format!(\"{{other}}\"), // any other, known or not, as sent\n\
              \x20   }}\n\
              }}\n\
@@ -149,7 +172,7 @@ fn newer_api(
              response with `extra_fields()` (each field the model lacks, by path) and \
              `json()` (the whole body).\n\n\
              ```rust,no_run\n\
-             async fn extras(client: &phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {{\n\
+             async fn extras(client: &{krate}::{client}) -> Result<(), {krate}::{error}> {{\n\
              \x20   let response = {call}.send_with_meta().await?;\n\
              \x20   for (path, value) in response.extra_fields() {{\n\
              \x20       println!(\"{{path}}: {{value}}\");\n\
@@ -163,14 +186,20 @@ fn newer_api(
 }
 
 /// The same call on the blocking client.
-fn blocking(call: &str) -> String {
+fn blocking(call: &str, names: &ClientNames) -> String {
+    let ClientNames {
+        krate,
+        client,
+        error,
+        ..
+    } = names;
     format!(
         "## Blocking client\n\n\
-         `phala_cloud::blocking::PhalaCloud` has the same methods; `.send()` sends. It \
+         `{krate}::blocking::{client}` has the same methods; `.send()` sends. It \
          needs no runtime of yours and also works inside one.\n\n\
          ```rust,no_run\n\
-         fn main() -> Result<(), phala_cloud::PhalaCloudError> {{\n\
-         \x20   let client = phala_cloud::blocking::PhalaCloud::new(\"\")?;\n\
+         fn main() -> Result<(), {krate}::{error}> {{\n\
+         \x20   let client = {krate}::blocking::{client}::new(\"\")?;\n\
          \x20   let found = {call}.send()?;\n\
          \x20   println!(\"{{found:?}}\");\n\
          \x20   Ok(())\n\

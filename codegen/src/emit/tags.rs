@@ -9,19 +9,21 @@ use quote::quote;
 
 use crate::error::Result;
 use crate::ident::ident;
+use crate::inputs::names::ClientNames;
 use crate::ir::{Api, Operation};
 use crate::render::markdown_cell;
 
-pub fn emit(api: &Api) -> Result<TokenStream> {
+pub fn emit(api: &Api, names: &ClientNames) -> Result<TokenStream> {
+    let client = &names.client;
     let mut by_group: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
         by_group.entry(op.group.as_str()).or_default().push(op);
     }
-    let mut index = String::from(
+    let mut index = format!(
         "The operations by API tag: one page per tag, listing each operation's method, \
          request and summary.\n\n\
-         Every method is on [`crate::PhalaCloud`] (one `impl` block per tag), with a `safe_` \
-         twin, and on [`crate::blocking::PhalaCloud`].\n\n\
+         Every method is on [`crate::{client}`] (one `impl` block per tag), with a `safe_` \
+         twin, and on [`crate::blocking::{client}`].\n\n\
          | tag | operations |\n|---|---:|\n",
     );
     let mut pages = Vec::new();
@@ -54,7 +56,7 @@ pub fn emit(api: &Api) -> Result<TokenStream> {
                 .unwrap_or("");
             let deprecated = if op.deprecated { " (deprecated)" } else { "" };
             doc.push_str(&format!(
-                "| [`{name}`](crate::PhalaCloud::{name}) | `{} {}` | {}{deprecated} |\n",
+                "| [`{name}`](crate::{client}::{name}) | `{} {}` | {}{deprecated} |\n",
                 op.http_method,
                 op.path,
                 markdown_cell(summary),

@@ -209,10 +209,13 @@ fn check_reserved(ops: &BTreeMap<String, OperationName>) -> Result<()> {
     Ok(())
 }
 
-/// The inherent methods of the runtime's `PhalaCloud` and
-/// `blocking::PhalaCloud` (read from their sources, so the list cannot go
-/// stale), their `safe_` forms, and the emitted `call_json`.
+/// The inherent methods of the runtime's async and blocking clients (read
+/// from their sources, so the list cannot go stale), their `safe_` forms,
+/// and the emitted `call_json`. The sources name the client as the runtime
+/// is written, not as the configuration does: the brand renames them only
+/// when they are copied into a crate.
 fn client_methods() -> std::collections::BTreeSet<String> {
+    let client = crate::inputs::names::ClientNames::runtime().client;
     let mut names = std::collections::BTreeSet::from(["call_json".to_owned()]);
     let sources = [
         include_str!("../../runtime/client.rs"),
@@ -225,7 +228,7 @@ fn client_methods() -> std::collections::BTreeSet<String> {
                 continue;
             };
             let is_client =
-                matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("PhalaCloud"));
+                matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident(client.as_str()));
             if !is_client || block.trait_.is_some() {
                 continue;
             }

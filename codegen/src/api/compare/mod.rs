@@ -17,8 +17,9 @@
 //! - Required/optional and nullable changes are judged by the Rust type
 //!   the field gets: `Option<T>` <-> `T` breaks; a property that only stops
 //!   being required while staying `Option<T>` does not.
-//! - Error statuses never change a signature: every error arrives as
-//!   `PhalaCloudError`, so added or removed statuses are non-breaking.
+//! - Error statuses never change a signature: every error arrives as the
+//!   client's one error type (`PhalaCloudError`), so added or removed
+//!   statuses are non-breaking.
 
 mod entries;
 mod models;
@@ -34,9 +35,16 @@ use Severity::{Breaking, NonBreaking};
 
 /// Every change from `old` to `new`. Error codes are compared only when
 /// `with_error_codes` (a diff of two specs without catalogs has none).
-pub fn compare(old: &Surface, new: &Surface, with_error_codes: bool) -> Vec<Entry> {
+/// `error_type` is the client's error type
+/// ([`crate::inputs::names::ClientNames::error`]), named in the reasons.
+pub fn compare(
+    old: &Surface,
+    new: &Surface,
+    with_error_codes: bool,
+    error_type: &str,
+) -> Vec<Entry> {
     let mut out = Entries::default();
-    operations::compare(&mut out, old, new);
+    operations::compare(&mut out, old, new, error_type);
     let mut usage = models::reachable(old);
     for (name, u) in models::reachable(new) {
         let e = usage.entry(name).or_default();
@@ -156,6 +164,7 @@ mod tests {
             &with_exports(&["A", "B"]),
             &with_exports(&["B", "C"]),
             false,
+            "ApiError",
         );
         let got: Vec<(Severity, &str, crate::api::report::Category)> = entries
             .iter()
@@ -170,6 +179,6 @@ mod tests {
             ]
         );
         // A snapshot without exports predates them: nothing to compare.
-        assert!(compare(&with_exports(&[]), &with_exports(&["C"]), false).is_empty());
+        assert!(compare(&with_exports(&[]), &with_exports(&["C"]), false, "ApiError").is_empty());
     }
 }

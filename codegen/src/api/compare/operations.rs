@@ -8,7 +8,9 @@ use crate::api::report::Severity::{Breaking, NonBreaking};
 use crate::api::report::{Category, Scope, Severity};
 use crate::ir::surface::{OperationSurface, ParamLocation, ParamSurface, Surface};
 
-pub(super) fn compare(out: &mut Entries, old: &Surface, new: &Surface) {
+/// `error_type` is what every method's error arrives as (the client's
+/// error type), named in the reason a changed error status breaks nothing.
+pub(super) fn compare(out: &mut Entries, old: &Surface, new: &Surface, error_type: &str) {
     let endpoint = |o: &OperationSurface| (o.http_method.clone(), o.path.clone());
     let added: BTreeMap<(String, String), &str> = new
         .operations
@@ -19,7 +21,7 @@ pub(super) fn compare(out: &mut Entries, old: &Surface, new: &Surface) {
     let mut renamed_to = BTreeSet::new();
     for (name, o) in &old.operations {
         if let Some(n) = new.operations.get(name) {
-            operation(out, name, o, n);
+            operation(out, name, o, n, error_type);
             continue;
         }
         match added.get(&endpoint(o)) {
@@ -34,7 +36,7 @@ pub(super) fn compare(out: &mut Entries, old: &Surface, new: &Surface) {
                     format!("renamed from `{name}` ({} {})", o.http_method, o.path),
                     "callers of the old method name no longer compile",
                 );
-                operation(out, new_name, o, &new.operations[*new_name]);
+                operation(out, new_name, o, &new.operations[*new_name], error_type);
             }
             None => out.push(
                 Breaking,
@@ -62,7 +64,13 @@ pub(super) fn compare(out: &mut Entries, old: &Surface, new: &Surface) {
     }
 }
 
-fn operation(out: &mut Entries, name: &str, o: &OperationSurface, n: &OperationSurface) {
+fn operation(
+    out: &mut Entries,
+    name: &str,
+    o: &OperationSurface,
+    n: &OperationSurface,
+    error_type: &str,
+) {
     let mut push = |severity, member: Option<&str>, category, detail: String, reason: &str| {
         out.push(
             severity,
@@ -77,7 +85,7 @@ fn operation(out: &mut Entries, name: &str, o: &OperationSurface, n: &OperationS
     header_changes(&mut push, o, n);
     param_changes(&mut push, o, n);
     argument_order(&mut push, o, n);
-    result_changes(&mut push, o, n);
+    result_changes(&mut push, o, n, error_type);
 }
 
 /// The endpoint and the deprecation mark.
@@ -219,7 +227,9 @@ fn result_changes(
     push: &mut impl FnMut(Severity, Option<&str>, Category, String, &str),
     o: &OperationSurface,
     n: &OperationSurface,
+    error_type: &str,
 ) {
+    let same_error = format!("errors are all {error_type}");
     if o.success != n.success {
         push(
             Breaking,
@@ -236,7 +246,7 @@ fn result_changes(
                 Some(&status.to_string()),
                 Category::ErrorStatusRemoved,
                 format!("error status {status} no longer declared"),
-                "errors are all PhalaCloudError",
+                &same_error,
             );
         }
     }
@@ -247,7 +257,7 @@ fn result_changes(
                 Some(&status.to_string()),
                 Category::ErrorStatusAdded,
                 format!("error status {status} declared"),
-                "errors are all PhalaCloudError",
+                &same_error,
             );
         }
     }
