@@ -25,9 +25,9 @@ use syn::ext::IdentExt;
 use syn::visit_mut::VisitMut;
 
 use crate::ir::facts::FieldFacts;
-use crate::ir::surface::{type_names, Model, Surface};
+use crate::ir::surface::{display_type, Model, Surface};
 use crate::syn_ext::option_inner;
-use crate::syn_ext::{is_primitive, non_zero_plain, non_zero_plain_type, serde_keys, wire_name};
+use crate::syn_ext::{is_primitive, non_zero_plain_type, serde_keys, wire_name};
 
 /// A rewritten struct's `impl` block (`new` and setters), and the fields
 /// whose type became `Option` (a struct literal elsewhere must wrap them).
@@ -60,18 +60,18 @@ pub fn rewrite(
                 .iter()
                 .any(|(k, _)| k == "default" || k == "skip_serializing_if"),
         };
-        plain_types(&mut field.ty, string_newtypes);
+        let (ty, now_optional) = field_type(&field.ty, is_required, string_newtypes);
+        field.ty = ty;
         if is_required {
             required.push((ident, field.ty.clone()));
             continue;
         }
-        let inner = match option_inner(&field.ty) {
-            Some(inner) => inner.clone(),
-            None => {
-                wrapped.insert(ident.to_string());
-                field.ty.clone()
-            }
-        };
+        if now_optional {
+            wrapped.insert(ident.to_string());
+        }
+        let inner = option_inner(&field.ty)
+            .cloned()
+            .unwrap_or_else(|| field.ty.clone());
         setters.push(make_optional(field, &ident, &wire, inner, facts));
     }
     set_derives(s, required.is_empty());
@@ -81,7 +81,24 @@ pub fn rewrite(
     Some(Rewritten { methods, wrapped })
 }
 
-/// Makes the optional `field` an `Option<inner>` that is left out of the
+/// The type a request model's field gets: its [`plain_types`], in an
+/// `Option` when it is optional; and whether that `Option` is new. The one
+/// rule for the code ([`rewrite`]) and the API surface
+/// ([`reshape_surface`]).
+fn field_type(
+    ty: &syn::Type,
+    required: bool,
+    string_newtypes: &BTreeSet<String>,
+) -> (syn::Type, bool) {
+    let mut ty = ty.clone();
+    plain_types(&mut ty, string_newtypes);
+    if required || option_inner(&ty).is_some() {
+        return (ty, false);
+    }
+    (syn::parse_quote!(::std::option::Option<#ty>), true)
+}
+
+/// Makes the optional `field` (already an `Option<inner>`) left out of the
 /// body when unset, and returns its chained setter.
 fn make_optional(
     field: &mut syn::Field,
@@ -90,7 +107,6 @@ fn make_optional(
     inner: syn::Type,
     facts: Option<&BTreeMap<String, FieldFacts>>,
 ) -> TokenStream {
-    field.ty = syn::parse_quote!(::std::option::Option<#inner>);
     field.attrs.retain(|a| !a.path().is_ident("serde"));
     if ident.unraw() != wire {
         field
@@ -228,8 +244,7 @@ fn argument(ty: &syn::Type) -> (TokenStream, TokenStream) {
 }
 
 /// A string newtype (`PortMappingEntryProtocol`) -> `String`, and
-/// `NonZeroU64` -> `u64`, at any depth (`Option<..>`, `Vec<..>`), as
-/// [`reshape_surface`] spells them too.
+/// `NonZeroU64` -> `u64`, at any depth (`Option<..>`, `Vec<..>`).
 fn plain_types(ty: &mut syn::Type, string_newtypes: &BTreeSet<String>) {
     if let Some(plain) = non_zero_plain_type(ty) {
         *ty = plain;
@@ -309,44 +324,13 @@ pub fn reshape_surface(surface: &mut Surface) {
             continue;
         };
         for field in fields.values_mut() {
-            let mut ty = plain_integer_names(&field.ty);
-            for newtype in &string_newtypes {
-                ty = replace_type_name(&ty, newtype, "String");
-            }
-            if !field.required && !ty.starts_with("Option<") {
-                ty = format!("Option<{ty}>");
-            }
-            field.ty = ty;
+            // The surface holds types as `display_type` wrote them, which
+            // parse back as types.
+            let Ok(ty) = syn::parse_str::<syn::Type>(&field.ty) else {
+                continue;
+            };
+            let (ty, _) = field_type(&ty, field.required, &string_newtypes);
+            field.ty = display_type(&ty);
         }
     }
-}
-
-/// `text` with each `NonZero*` type name replaced by its plain integer
-/// (`Option<NonZeroU64>` -> `Option<u64>`), as [`plain_types`] does to the
-/// code.
-fn plain_integer_names(text: &str) -> String {
-    let mut out = text.to_owned();
-    for name in type_names(text) {
-        if let Some(plain) = non_zero_plain(name) {
-            out = replace_type_name(&out, name, plain);
-        }
-    }
-    out
-}
-
-/// `text` with the whole type name `from` replaced by `to`.
-fn replace_type_name(text: &str, from: &str, to: &str) -> String {
-    let mut out = String::new();
-    let mut word = String::new();
-    for c in text.chars().chain(std::iter::once(' ')) {
-        if c.is_alphanumeric() || c == '_' {
-            word.push(c);
-            continue;
-        }
-        out.push_str(if word == from { to } else { &word });
-        word.clear();
-        out.push(c);
-    }
-    out.pop();
-    out
 }
