@@ -200,11 +200,10 @@ fn type_module(body: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
 fn runtime_files(needs: &Needs, brand: &Brand) -> Vec<(String, String)> {
     runtime::shipped(needs)
         .map(|file| {
-            let origin = format!("codegen/runtime/{}", file.path.trim_start_matches("src/"));
             let text = if file.path.ends_with(".md") {
-                render::markdown(file.source, Some(&origin))
+                render::markdown(file.source, Some(file.origin))
             } else {
-                render::verbatim_rust(file.source, &origin)
+                render::verbatim_rust(file.source, file.origin)
             };
             (file.path.to_owned(), brand.apply(&text))
         })

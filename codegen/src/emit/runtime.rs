@@ -103,7 +103,10 @@ pub enum Need {
 pub struct RuntimeFile {
     /// Its path in the generated crate.
     pub path: &'static str,
-    /// Its text, as kept in `codegen/runtime/`.
+    /// Where it is kept (`codegen/runtime/error_guide_generic.md`), which
+    /// its header names: an edit belongs there.
+    pub origin: &'static str,
+    /// Its text, as kept there.
     pub source: &'static str,
     pub ships: Ships,
     /// The crates it names (`serde_json::`), by package name; see
@@ -116,6 +119,7 @@ macro_rules! runtime_file {
     ($path:literal, $file:literal, $ships:expr, [$($krate:literal),*]) => {
         RuntimeFile {
             path: $path,
+            origin: concat!("codegen/runtime/", $file),
             source: include_str!(concat!("../../runtime/", $file)),
             ships: $ships,
             crates: &[$($krate),*],
@@ -312,6 +316,17 @@ pub fn shipped(needs: &Needs) -> impl Iterator<Item = &'static RuntimeFile> + '_
 #[cfg(test)]
 mod tests {
     use super::RUNTIME;
+
+    /// The header of a shipped runtime file names the file its text comes
+    /// from (the generic error guide ships under the Phala guide's path).
+    #[test]
+    fn each_file_names_its_own_origin() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for file in RUNTIME {
+            let kept = std::fs::read_to_string(root.join(file.origin));
+            assert_eq!(kept.ok().as_deref(), Some(file.source), "{}", file.origin);
+        }
+    }
 
     /// The crates `source` names (a Markdown file's doctests use the
     /// dev-dependencies, so only Rust files are checked) as the first segment of a path

@@ -51,6 +51,9 @@ pub struct Operation {
     pub operation_id: String,
     /// The Rust method name (`get_cvm_info`).
     pub name: String,
+    /// Other names of this operation in the reference SDK whose method
+    /// names `[inputs] python_names` gives (any API's, not only Phala's),
+    /// told in the method's docs so its users find it.
     pub python_aliases: Vec<String>,
     /// Upper-case HTTP method.
     pub http_method: String,
