@@ -9,7 +9,7 @@
 //! spec whose fields have no descriptions.
 //!
 //! The crate must also pass `cargo clippy -D warnings`. It is built in
-//! `target/corpus-0`, shared with the corpus test's first lane.
+//! `target/constructs`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -153,9 +153,9 @@ fn every_construct_works_on_the_wire() {
         let run = command
             .env(
                 "CARGO_TARGET_DIR",
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/corpus-0"),
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/constructs"),
             )
-            // As in the corpus test, so the two share their dependencies' builds.
+            // As in the corpus test: no debug info, no incremental cache.
             .env("CARGO_PROFILE_DEV_DEBUG", "0")
             .env("CARGO_INCREMENTAL", "0")
             .env_remove("RUSTFLAGS")
