@@ -1,7 +1,8 @@
 //! Specs other than the current one generate crates that `cargo check`
 //! accepts: the March 2026 spec (173 operations), so the generator is not
 //! tuned to one spec; and a spec with 100-deep chains of models, which used
-//! to overflow rustc's trait evaluation (E0275).
+//! to overflow rustc's trait evaluation (E0275). The SDK itself is also
+//! checked here as a user builds it, outside the workspace.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,16 +12,20 @@ use phala_codegen::out::write;
 use phala_codegen::{config, Config};
 use serde_json::json;
 
-/// Writes `files` as a crate and runs `cargo check` on it, offline, with
-/// the workspace's lockfile and a target directory of its own that later
-/// runs reuse.
-fn assert_compiles(root: &Path, files: &BTreeMap<PathBuf, String>, what: &str) {
+/// Writes `files` as a crate and runs `cargo check` on it, with `args`
+/// after the usual ones: offline, with the workspace's lockfile and a
+/// target directory of its own that later runs reuse. The crate is outside
+/// the workspace, so cargo resolves it as a user's build would (resolver 2
+/// and only the crate's own features).
+fn assert_compiles(root: &Path, files: &BTreeMap<PathBuf, String>, what: &str, args: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let krate = dir.path().join("phala-cloud");
     write::write(&krate, files, false).unwrap();
     std::fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
     let out = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--offline", "--manifest-path"])
+        .args(["check", "--quiet", "--offline"])
+        .args(args)
+        .arg("--manifest-path")
         .arg(krate.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", root.join("target/older-spec"))
         .output()
@@ -77,7 +82,7 @@ fn hundred_deep_model_chains_compile() {
         generated.files[Path::new("src/lib.rs")].contains("#![recursion_limit = \"512\"]"),
         "the struct chain needs a higher recursion limit"
     );
-    assert_compiles(&root, &generated.files, "the 100-deep chains");
+    assert_compiles(&root, &generated.files, "the 100-deep chains", &[]);
 }
 
 #[test]
@@ -121,5 +126,25 @@ fn march_spec_generates_a_crate_that_compiles() {
         generated.warnings
     );
 
-    assert_compiles(&root, &generated.files, "the March crate");
+    assert_compiles(&root, &generated.files, "the March crate", &[]);
+}
+
+/// The workspace builds with resolver 1 (see its `Cargo.toml`), which
+/// unifies features across everything it builds, so a feature the SDK uses
+/// but does not declare could pass there. This checks the crate the default
+/// inputs give (the one `freshness` holds equal to `generated/`) outside
+/// the workspace, with the optional `dynamic` module on.
+#[test]
+fn the_sdk_builds_alone_as_users_build_it() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let config = Config::load(&root.join(config::DEFAULT_CONFIG)).unwrap();
+    let generated =
+        phala_codegen::generate(&config, &config.inputs.spec).expect("the SDK generates");
+    let features = ["--features", "dynamic"];
+    assert_compiles(
+        &root,
+        &generated.files,
+        "the SDK outside the workspace",
+        &features,
+    );
 }

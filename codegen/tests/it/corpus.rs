@@ -167,17 +167,18 @@ fn check_all(temp: &Path, crates: &[PathBuf]) -> BTreeMap<PathBuf, Option<String
             entry.push_str(rendered);
         }
     }
-    let stderr = String::from_utf8_lossy(&run.stderr);
+    // A failure cargo reports outside the compiler's messages (a manifest
+    // it cannot read) fails every crate, with cargo's words.
+    let outside = if !run.status.success() && errors.is_empty() {
+        Some(first_errors(&String::from_utf8_lossy(&run.stderr)))
+    } else {
+        None
+    };
     crates
         .iter()
         .map(|dir| {
             let why = errors.get(dir).map(|e| first_errors(e));
-            // A failure cargo reports outside the compiler's messages (a
-            // manifest it cannot read) fails every crate, with its words.
-            let why = why.or_else(|| {
-                (!run.status.success() && errors.is_empty()).then(|| first_errors(&stderr))
-            });
-            (dir.clone(), why)
+            (dir.clone(), why.or_else(|| outside.clone()))
         })
         .collect()
 }
