@@ -44,6 +44,13 @@ impl PhalaCloud {
         Self::from_async(crate::PhalaCloud::new(api_key)?)
     }
 
+    /// [`crate::PhalaCloud::from_env`], blocking: the key from
+    /// `PHALA_CLOUD_API_KEY` (required) and the base URL from
+    /// `PHALA_CLOUD_API_PREFIX`.
+    pub fn from_env() -> Result<Self, PhalaCloudError> {
+        Self::from_async(crate::PhalaCloud::from_env()?)
+    }
+
     /// Wraps an async client configured with [`crate::PhalaCloud::builder`].
     /// The blocking client gets a connection pool of its own, unless the
     /// async client was given a caller's `reqwest::Client`: then that client

@@ -14,7 +14,7 @@ use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::blocking::BlockingRuntime;
-use crate::error::{PhalaCloudError, RequestError};
+use crate::error::{PhalaCloudError, RequestError, ValidationError};
 use crate::transport::{self, Outcome, RetryPolicy};
 use crate::settings::{API_KEY_ENV, AUTH, BASE_URL_ENV, PATH_PREFIX, VERSION_HEADER};
 pub use crate::settings::{DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
@@ -267,9 +267,18 @@ impl fmt::Debug for PhalaCloud {
 
 impl PhalaCloud {
     /// A client for the production API with `api_key` (or, when it is empty,
-    /// `PHALA_CLOUD_API_KEY`) and every other setting at its default.
+    /// `PHALA_CLOUD_API_KEY`) and every other setting at its default. Fails
+    /// when neither gives a key.
     pub fn new(api_key: impl Into<String>) -> Result<Self, PhalaCloudError> {
         Self::builder().api_key(api_key).build()
+    }
+
+    /// A client configured from the environment alone: the key from
+    /// `PHALA_CLOUD_API_KEY` and the base URL from `PHALA_CLOUD_API_PREFIX`
+    /// (else the production API). Fails, naming the variable, when no key
+    /// is set; [`PhalaCloudBuilder::anonymous`] builds one without a key.
+    pub fn from_env() -> Result<Self, PhalaCloudError> {
+        Self::builder().build()
     }
 
     /// Starts a builder with every setting at its default.
@@ -376,7 +385,7 @@ impl PhalaCloud {
 ///
 /// | setting | default |
 /// |---|---|
-/// | `api_key` | `PHALA_CLOUD_API_KEY` (also when the argument is empty) |
+/// | `api_key` | `PHALA_CLOUD_API_KEY` (also when the argument is empty); [`Self::build`] fails without one unless [`Self::anonymous`] |
 /// | `base_url` | `PHALA_CLOUD_API_PREFIX`, else [`DEFAULT_BASE_URL`]; with or without `/api/v1` |
 /// | `version` | [`DEFAULT_API_VERSION`], one of [`SUPPORTED_API_VERSIONS`] |
 /// | `timeout` | [`DEFAULT_TIMEOUT`] (30 s) |
@@ -395,6 +404,8 @@ impl PhalaCloud {
 #[derive(Default)]
 pub struct PhalaCloudBuilder {
     api_key: Option<String>,
+    /// Set by [`Self::anonymous`]: build without a key instead of failing.
+    anonymous: bool,
     base_url: Option<String>,
     version: Option<String>,
     timeout: Option<Duration>,
@@ -422,6 +433,18 @@ impl PhalaCloudBuilder {
     /// `PHALA_CLOUD_API_KEY` is used.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
+        self.anonymous = false;
+        self
+    }
+
+    /// Sends no API key, not even `PHALA_CLOUD_API_KEY`: for endpoints
+    /// that need none, or a proxy in front of the API that adds it. Without
+    /// this, [`Self::build`] fails when no key is given or set, so a
+    /// missing key shows at start-up rather than as a 401 on the first
+    /// call. A later [`Self::api_key`] undoes it.
+    pub fn anonymous(mut self) -> Self {
+        self.api_key = None;
+        self.anonymous = true;
         self
     }
 
@@ -504,13 +527,19 @@ impl PhalaCloudBuilder {
         self
     }
 
-    /// Builds the client.
+    /// Builds the client. Fails with a [`crate::ValidationError`] for the
+    /// `api_key` argument when no key is given nor set in
+    /// `PHALA_CLOUD_API_KEY` (unless [`Self::anonymous`] was called), and
+    /// for an unsupported version or a malformed base URL.
     pub fn build(self) -> Result<PhalaCloud, PhalaCloudError> {
-        let api_key = self.api_key.filter(|k| !k.is_empty()).or_else(|| {
-            std::env::var(API_KEY_ENV)
-                .ok()
-                .filter(|k| !k.is_empty())
-        });
+        let api_key = match self.api_key.filter(|k| !k.is_empty()) {
+            _ if self.anonymous => None,
+            Some(k) => Some(k),
+            None => match std::env::var(API_KEY_ENV).ok().filter(|k| !k.is_empty()) {
+                None if !matches!(AUTH, Auth::None) => return Err(missing_key()),
+                from_env => from_env,
+            },
+        };
         let api_key = match api_key {
             Some(k) => {
                 let k = match AUTH {
@@ -624,6 +653,19 @@ fn follows_no_redirects(client: &reqwest::Client) -> bool {
     };
     let none = r#", redirect_policy: "Policy(None)""#;
     settings.ends_with(none) || settings.ends_with(&format!("{none}, referer: true"))
+}
+
+/// The error of a client built with no key: it names the variable and the
+/// ways to give one, since the alternative is a 401 on the first call.
+fn missing_key() -> PhalaCloudError {
+    ValidationError::argument(
+        "api_key",
+        format!(
+            "no API key: pass one to `PhalaCloud::new` or `PhalaCloud::builder().api_key(..)`, \
+             or set {API_KEY_ENV} (`PhalaCloud::builder().anonymous()` builds a client that sends none)"
+        ),
+    )
+    .into()
 }
 
 fn config_error(message: String) -> PhalaCloudError {

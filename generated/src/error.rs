@@ -72,8 +72,11 @@ pub enum BusinessError {
     /// 409 without a structured code: usually transient, often worth a retry.
     #[error(transparent)]
     Conflict(#[from] ConflictError),
-    /// A structured error carrying an `ERR-xx-xxx` code.
-    #[error(transparent)]
+    /// A structured error carrying an `ERR-xx-xxx` code. Shown as
+    /// `[ERR-03-007] message (HTTP 409, ...)`: the code is added here, so a
+    /// print of the [`ResourceError`] itself next to its
+    /// [`error_code`](ResourceError::error_code) shows the code once.
+    #[error("[{code}] {0}", code = .0.error_code())]
     Resource(#[from] ResourceError),
     /// Any other business error (400, 404, 422, 465, ...).
     #[error(transparent)]
@@ -308,8 +311,14 @@ leaf!(
 );
 
 /// A structured error: the body had an `error_code` key (even `null`).
+///
+/// Its `Display` is the message, status and request id without the code,
+/// as the Python SDK's `str(e)` is the message alone, so the Python-style
+/// `println!("Error [{}]: {e}", e.error_code())` prints the code once. The
+/// error it sits in ([`BusinessError`], [`ApiError`], the crate's top
+/// error) adds the code in front: `[ERR-03-007] App id in use (HTTP 409)`.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("[{}] {}", error_code_text(&.inner.error_code), .inner.response)]
+#[error("{}", .inner.response)]
 pub struct ResourceError {
     pub(crate) inner: Box<ResourceFields>,
 }
@@ -339,13 +348,6 @@ impl ResourceFields {
     /// The text of a member, if the body has it.
     fn member(&self, span: &Option<Range<usize>>) -> Option<&str> {
         span.clone().and_then(|r| self.response.body.get(r))
-    }
-}
-
-fn error_code_text(code: &ErrorCode) -> &str {
-    match code {
-        ErrorCode::Missing => "no code",
-        other => other.as_str(),
     }
 }
 

@@ -705,9 +705,15 @@ impl ::std::str::FromStr for ErrorCode {
         )
     }
 }
+/// The code as sent (`ERR-03-007`), and `no code` for
+/// [`ErrorCode::Missing`], so an error print never shows an empty
+/// pair of brackets.
 impl ::std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+        match self {
+            ErrorCode::Missing => f.write_str("no code"),
+            other => f.write_str(other.as_str()),
+        }
     }
 }
 impl ::std::cmp::PartialEq<str> for ErrorCode {

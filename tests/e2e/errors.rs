@@ -191,6 +191,9 @@ fn check_api(e: &PhalaCloudError, w: &Case) {
             assert_eq!(res.suggestions().len(), w.suggestions.len());
             assert_eq!(res.structured_details(), w.structured.as_ref());
             assert_eq!(res.links(), w.links.as_slice());
+            // The code is shown once: the top error adds it to the
+            // resource error's own Display.
+            assert_eq!(format!("[{}] {res}", res.error_code()), w.display);
         }
         None => assert_ne!(w.kind, Kind::Resource, "as_resource is None"),
     }
@@ -386,6 +389,12 @@ cases! {
         let ec = e.error_code().expect("error_code");
         assert!(*ec == CVM_APP_ID_CONFLICT && !e.is_conflict());
         assert_eq!(ec.http_status(), Some(409));
+        // The guide's Python-style print, with the code once.
+        let r = e.as_resource().expect("a resource error");
+        assert_eq!(
+            format!("Error [{}]: {r}", r.error_code()),
+            "Error [ERR-03-007]: App id already in use (HTTP 409)"
+        );
     }
     case11_null_error_code_is_resource_missing {
         status: 400, kind: Kind::Resource,
@@ -395,6 +404,7 @@ cases! {
     } |e| {
         let ec = e.error_code().unwrap();
         assert!(*ec != "", "Missing must not equal the empty string");
+        assert_eq!(ec.to_string(), "no code");
         assert_eq!(ec.http_status(), None);
     }
     case12_422_fastapi_is_readable_and_typed {

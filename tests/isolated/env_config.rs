@@ -64,21 +64,38 @@ async fn env_vars_are_fallbacks_and_arguments_win() {
     unset(KEY_VAR);
     unset(PREFIX_VAR);
 
-    // Nothing set: no key header at all, production base URL.
-    let c = builder().base_url(a.uri()).build().unwrap();
+    // Nothing set: building fails, naming the variable, before any request.
+    let missing = |e: phala_cloud::PhalaCloudError, what: &str| {
+        let phala_cloud::PhalaCloudError::Validation(v) = &e else {
+            panic!("{what}: not a validation error: {e:?}");
+        };
+        assert_eq!(v.argument_name(), Some("api_key"), "{what}");
+        assert!(e.to_string().contains(KEY_VAR), "{what}: {e}");
+    };
+    missing(builder().base_url(a.uri()).build().unwrap_err(), "builder");
+    let empty = builder().api_key("").base_url(a.uri()).build();
+    missing(empty.unwrap_err(), "empty argument, no env");
+    missing(PhalaCloud::new("").unwrap_err(), "new(\"\")");
+    missing(PhalaCloud::from_env().unwrap_err(), "from_env");
+    let blocking = phala_cloud::blocking::PhalaCloud::from_env();
+    missing(blocking.unwrap_err(), "blocking from_env");
+    assert!(a.received_requests().await.unwrap().is_empty());
+    // Anonymous on purpose: no key header at all, production base URL.
+    let c = builder().anonymous().base_url(a.uri()).build().unwrap();
     c.get_webhook("wh_1").await.unwrap();
     assert_eq!(key_of(&last(&a).await), None);
     assert_eq!(
-        builder().build().unwrap().base_url(),
+        builder().anonymous().build().unwrap().base_url(),
         "https://cloud-api.phala.com"
     );
     assert_eq!(
         phala_cloud::DEFAULT_BASE_URL,
         "https://cloud-api.phala.com/api/v1"
     );
-    let c = builder().api_key("").base_url(a.uri()).build().unwrap();
-    c.get_webhook("wh_1").await.unwrap();
-    assert_eq!(key_of(&last(&a).await), None, "empty arg, no env");
+    // A key given after `anonymous()` is sent.
+    let c = builder().anonymous().api_key("arg_key_0").base_url(a.uri());
+    c.build().unwrap().get_webhook("wh_1").await.unwrap();
+    assert_eq!(key_of(&last(&a).await).as_deref(), Some("arg_key_0"));
 
     // Key from the environment.
     set(KEY_VAR, "env_key_1");
@@ -99,15 +116,15 @@ async fn env_vars_are_fallbacks_and_arguments_win() {
             "arg {arg:?}"
         );
     }
+    // `anonymous()` wins over the environment's key.
+    let c = builder().anonymous().base_url(a.uri()).build().unwrap();
+    c.get_webhook("wh_1").await.unwrap();
+    assert_eq!(key_of(&last(&a).await), None, "anonymous with a key set");
     set(KEY_VAR, "");
-    builder()
-        .base_url(a.uri())
-        .build()
-        .unwrap()
-        .get_webhook("wh_1")
-        .await
-        .unwrap();
-    assert_eq!(key_of(&last(&a).await), None, "empty env is no key");
+    missing(
+        builder().base_url(a.uri()).build().unwrap_err(),
+        "empty env",
+    );
 
     // Base URL from the environment, both forms, never doubled.
     set(KEY_VAR, "env_key_2");
@@ -149,8 +166,16 @@ async fn env_vars_are_fallbacks_and_arguments_win() {
     blocking.get_webhook("wh_1").send().unwrap();
     assert_eq!(key_of(&last(&a).await).as_deref(), Some("env_key_2"));
     drop(blocking);
+    let from_env = PhalaCloud::from_env().unwrap();
+    assert_eq!(from_env.base_url(), a.uri());
+    from_env.get_webhook("wh_1").await.unwrap();
+    assert_eq!(key_of(&last(&a).await).as_deref(), Some("env_key_2"));
+    let blocking = phala_cloud::blocking::PhalaCloud::from_env().unwrap();
+    blocking.get_webhook("wh_1").send().unwrap();
+    assert_eq!(key_of(&last(&a).await).as_deref(), Some("env_key_2"));
+    drop(blocking);
 
-    // An empty or invalid prefix.
+    // An empty or invalid prefix (with the key still set).
     set(PREFIX_VAR, "");
     assert_eq!(
         builder().build().unwrap().base_url(),

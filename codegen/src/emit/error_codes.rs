@@ -60,9 +60,15 @@ pub fn emit(catalog: &Catalog, client: &ClientNames) -> Result<TokenStream> {
             }
         }
 
+        /// The code as sent (`ERR-03-007`), and `no code` for
+        /// [`ErrorCode::Missing`], so an error print never shows an empty
+        /// pair of brackets.
         impl ::std::fmt::Display for ErrorCode {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
+                match self {
+                    ErrorCode::Missing => f.write_str("no code"),
+                    other => f.write_str(other.as_str()),
+                }
             }
         }
 
