@@ -362,7 +362,13 @@ fn starters(op: &Operation, names: &Names, fields: &[Field]) -> (TokenStream, To
         blocking_doc,
         blocking_safe_doc,
     } = StarterDocs::of(op, names.client, fields);
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let deprecated = op.deprecated.then(|| match &op.replacement {
+        Some(what) => {
+            let note = format!("use {what} instead");
+            quote!(#[deprecated(note = #note)])
+        }
+        None => quote!(#[deprecated]),
+    });
     let client = quote! {
         #[doc = #method_doc]
         #deprecated

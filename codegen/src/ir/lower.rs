@@ -6,6 +6,7 @@ use heck::ToSnakeCase;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::ir::deprecation::{self, Origin};
 use crate::ir::media::other_media;
 use crate::ir::naming::Names;
 use crate::ir::param_shape::{mark_shadowed, param_kind};
@@ -20,16 +21,23 @@ use crate::spec::document::{self, escape};
 pub fn build(doc: &Value, names: &Names, model_versions: BTreeMap<String, String>) -> Result<Api> {
     let mut operations = Vec::new();
     let mut problems = Vec::new();
+    let mut declared = BTreeSet::new();
     for (path, method, item, op) in document::operations(doc) {
         let ptr = operation_pointer(path, method);
         match operation(doc, path, method, op, item, &ptr, names) {
-            Ok(op) => operations.push(op),
+            Ok(lowered) => {
+                if let Some((_, Origin::Declared)) = deprecation::replacement(op) {
+                    declared.insert(lowered.operation_id.clone());
+                }
+                operations.push(lowered)
+            }
             Err(e) => problems.push(e),
         }
     }
     if !problems.is_empty() {
         return Err(Error::from_list(problems));
     }
+    deprecation::resolve(&mut operations, &declared)?;
     operations.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Api {
         title: doc
@@ -107,6 +115,7 @@ fn operation(
         summary: text(op, "summary"),
         description: text(op, "description"),
         deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
+        replacement: deprecation::replacement(op).map(|(text, _)| text),
         params,
         body,
         success_statuses,

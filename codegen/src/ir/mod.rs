@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+pub mod deprecation;
 pub mod depth;
 pub mod facts;
 pub mod lower;
@@ -64,6 +65,9 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
+    /// What to use instead, for a deprecated operation whose overlay or
+    /// spec says ([`deprecation`]); endpoints already read as methods.
+    pub replacement: Option<String>,
     /// Path parameters in template order, then query, then header.
     pub params: Vec<Param>,
     pub body: Option<Body>,

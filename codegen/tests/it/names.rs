@@ -368,3 +368,38 @@ fn progenitor_and_typify_errors_name_the_operation_or_component() {
         &format!("{at_component}{frob_text}"),
     );
 }
+
+/// `spec` with both operations deprecated: the upload says what replaces
+/// it in prose, the list by `x-codegen-replacement` naming `replacement`.
+fn deprecated_spec(replacement: &str) -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(&spec("id", "")).unwrap();
+    let upload = &mut doc["paths"]["/api/v1/things/{id}/file"]["patch"];
+    upload["deprecated"] = true.into();
+    upload["description"] = "Deprecated. Use GET /things instead.".into();
+    let list = &mut doc["paths"]["/api/v1/things"]["get"];
+    list["deprecated"] = true.into();
+    list["x-codegen-replacement"] = replacement.into();
+    doc.to_string()
+}
+
+#[test]
+fn a_deprecation_names_its_replacement_by_method() {
+    let (code, stderr, dir) = generate(&deprecated_spec("PATCH /things/{x}/file"), |t| t, None);
+    assert_eq!(code, Some(0), "{stderr}");
+    let ops = std::fs::read_to_string(dir.path().join("out/src/operations/default.rs")).unwrap();
+    for note in [
+        "use `list_things` (`GET /api/v1/things`) instead",
+        "use `upload_thing` (`PATCH /api/v1/things/{id}/file`) instead",
+    ] {
+        let attribute = format!("#[deprecated(note = \"{note}\")]");
+        assert!(ops.contains(&attribute), "{attribute} missing");
+    }
+    // A declared replacement must name an endpoint the API has.
+    expect(
+        &deprecated_spec("PUT /things"),
+        |t| t,
+        None,
+        "error: #/paths/~1api~1v1~1things/get/x-codegen-replacement: names `PUT /things`, \
+         which no operation of the API has",
+    );
+}

@@ -2664,7 +2664,9 @@ impl PhalaCloud {
     /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
     ///
     /// Declared error statuses: 422.
-    #[deprecated]
+    #[deprecated(
+        note = "use `get_cvm_info` (`GET /api/v1/cvms/{cvm_id}`) for the containers and `get_cvm_compose_file` (`GET /api/v1/cvms/{cvm_id}/compose_file`) for the compose file instead"
+    )]
     pub fn get_cvm_containers_stats(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2672,7 +2674,9 @@ impl PhalaCloud {
         GetCvmContainersStatsBuilder::new(self, cvm_id.to_string())
     }
     /// Like [`PhalaCloud::get_cvm_containers_stats`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    #[deprecated]
+    #[deprecated(
+        note = "use `get_cvm_info` (`GET /api/v1/cvms/{cvm_id}`) for the containers and `get_cvm_compose_file` (`GET /api/v1/cvms/{cvm_id}/compose_file`) for the compose file instead"
+    )]
     pub fn safe_get_cvm_containers_stats(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3567,7 +3571,7 @@ impl PhalaCloud {
     /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 500.
-    #[deprecated]
+    #[deprecated(note = "use `patch_cvm` (`PATCH /api/v1/cvms/{cvm_id}`) instead")]
     pub fn update_cvm_visibility(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3576,7 +3580,7 @@ impl PhalaCloud {
         UpdateCvmVisibilityBuilder::new(self, cvm_id.to_string(), body.into())
     }
     /// Like [`PhalaCloud::update_cvm_visibility`], but `.await` yields a [`SafeResult`](crate::SafeResult) and never fails: every error, including invalid JSON, a decode failure or a transport failure, is in its `error`.
-    #[deprecated]
+    #[deprecated(note = "use `patch_cvm` (`PATCH /api/v1/cvms/{cvm_id}`) instead")]
     pub fn safe_update_cvm_visibility(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -4089,7 +4093,9 @@ impl blocking::PhalaCloud {
     /// Declared error statuses: 422.
     ///
     /// Blocking: `send()` returns the result.
-    #[deprecated]
+    #[deprecated(
+        note = "use `get_cvm_info` (`GET /api/v1/cvms/{cvm_id}`) for the containers and `get_cvm_compose_file` (`GET /api/v1/cvms/{cvm_id}/compose_file`) for the compose file instead"
+    )]
     pub fn get_cvm_containers_stats(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -4097,7 +4103,9 @@ impl blocking::PhalaCloud {
         GetCvmContainersStatsBuilder::new(self.inner(), cvm_id.to_string())
     }
     /// Like [`blocking::PhalaCloud::get_cvm_containers_stats`](crate::blocking::PhalaCloud::get_cvm_containers_stats), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    #[deprecated]
+    #[deprecated(
+        note = "use `get_cvm_info` (`GET /api/v1/cvms/{cvm_id}`) for the containers and `get_cvm_compose_file` (`GET /api/v1/cvms/{cvm_id}/compose_file`) for the compose file instead"
+    )]
     pub fn safe_get_cvm_containers_stats(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5013,7 +5021,7 @@ impl blocking::PhalaCloud {
     /// Declared error statuses: 401, 403, 404, 409, 422, 500.
     ///
     /// Blocking: `send()` returns the result.
-    #[deprecated]
+    #[deprecated(note = "use `patch_cvm` (`PATCH /api/v1/cvms/{cvm_id}`) instead")]
     pub fn update_cvm_visibility(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -5022,7 +5030,7 @@ impl blocking::PhalaCloud {
         UpdateCvmVisibilityBuilder::new(self.inner(), cvm_id.to_string(), body.into())
     }
     /// Like [`blocking::PhalaCloud::update_cvm_visibility`](crate::blocking::PhalaCloud::update_cvm_visibility), but `send()` returns a [`SafeResult`](crate::SafeResult) and never fails.
-    #[deprecated]
+    #[deprecated(note = "use `patch_cvm` (`PATCH /api/v1/cvms/{cvm_id}`) instead")]
     pub fn safe_update_cvm_visibility(
         &self,
         cvm_id: impl ::std::fmt::Display,
