@@ -46,6 +46,16 @@
 /// | [`get_pending_updates`](crate::PhalaCloud::get_pending_updates) | `GET /api/v1/apps/{app_id}/pending-updates` | Get pending compose updates |
 /// | [`redeploy_app_revision`](crate::PhalaCloud::redeploy_app_revision) | `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` | Redeploy app from a specific revision |
 /// | [`replicate_app_cvm`](crate::PhalaCloud::replicate_app_cvm) | `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` | Create CVM replica |
+///
+/// ## Example: `get_app_info`
+///
+/// ```no_run
+/// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+/// let app = client.get_app_info("my-app-id").await?;
+/// println!("{app:?}");
+/// # Ok(())
+/// # }
+/// ```
 pub mod apps {}
 /// # Attestations
 ///
@@ -64,6 +74,17 @@ pub mod apps {}
 /// | [`list_recent_attestations`](crate::PhalaCloud::list_recent_attestations) | `GET /api/v1/attestations/recent` | List recent quotes |
 /// | [`verify_attestation_upload`](crate::PhalaCloud::verify_attestation_upload) | `POST /api/v1/attestations/verify` | Verify TEE quote |
 /// | [`view_attestation`](crate::PhalaCloud::view_attestation) | `GET /api/v1/attestations/view/{checksum}` | View quote details |
+///
+/// ## Example: `list_recent_attestations`
+///
+/// ```no_run
+/// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+/// // Untyped in the spec, so the response is JSON.
+/// let recent = client.list_recent_attestations().limit(10).await?;
+/// println!("{recent}");
+/// # Ok(())
+/// # }
+/// ```
 pub mod attestations {}
 /// # Authentication
 ///
@@ -72,6 +93,20 @@ pub mod attestations {}
 /// | method | request | summary |
 /// |---|---|---|
 /// | [`get_current_user`](crate::PhalaCloud::get_current_user) | `GET /api/v1/auth/me` | Get current user |
+///
+/// ## Example: `get_current_user`
+///
+/// ```no_run
+/// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+/// // The response's shape follows the API version the client sends
+/// // (2026-06-23 unless configured otherwise); `as_v20260623()` is that shape.
+/// let me = client.get_current_user().await?;
+/// if let Some(me) = me.as_v20260623() {
+///     println!("signed in as {} in {}", me.user.username, me.workspace.name);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub mod authentication {}
 /// # CVMs
 ///
@@ -139,6 +174,20 @@ pub mod authentication {}
 /// | [`update_os_image`](crate::PhalaCloud::update_os_image) | `PATCH /api/v1/cvms/{cvm_id}/os-image` | Update OS image |
 /// | [`update_pre_launch_script`](crate::PhalaCloud::update_pre_launch_script) | `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` | Update pre-launch script |
 /// | [`upgrade_pre_launch_script`](crate::PhalaCloud::upgrade_pre_launch_script) | `POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official` | Upgrade Pre-Launch Script To Latest Official |
+///
+/// ## Example: `commit_cvm_provision`
+///
+/// ```no_run
+/// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+/// use phala_cloud::types::CreateTappRequest;
+/// use std::time::Duration;
+/// // The app id and compose hash come from `provision_cvm`.
+/// let commit = CreateTappRequest::new("my-app-id", "compose-hash-from-provision");
+/// let vm = client.commit_cvm_provision(commit).await?;
+/// client.wait_until_running(vm.id(), Duration::from_secs(600)).await?;
+/// # Ok(())
+/// # }
+/// ```
 pub mod cvms {}
 /// # Instance Types
 ///
@@ -150,6 +199,18 @@ pub mod cvms {}
 /// |---|---|---|
 /// | [`list_all_instance_type_families`](crate::PhalaCloud::list_all_instance_type_families) | `GET /api/v1/instance-types` | List instance type families |
 /// | [`list_family_instance_types`](crate::PhalaCloud::list_family_instance_types) | `GET /api/v1/instance-types/{family}` | List family instance types |
+///
+/// ## Example: `list_all_instance_type_families`
+///
+/// ```no_run
+/// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+/// let families = client.list_all_instance_type_families().await?;
+/// for family in &families.result {
+///     println!("{family:?}");
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub mod instance_types {}
 /// # KMS
 ///
@@ -168,6 +229,23 @@ pub mod instance_types {}
 /// | [`list_kms_contract_nodes`](crate::PhalaCloud::list_kms_contract_nodes) | `GET /api/v1/kms/{slug}/nodes` | List the KMS nodes of a KMS contract |
 /// | [`list_kms_contracts`](crate::PhalaCloud::list_kms_contracts) | `GET /api/v1/kms` | List KMS instances |
 /// | [`next_app_ids`](crate::PhalaCloud::next_app_ids) | `GET /api/v1/kms/phala/next_app_id` | Predict next app IDs |
+///
+/// ## Example: `get_app_env_encrypt_pub_key`
+///
+/// ```no_run
+/// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+/// use phala_cloud::env;
+/// let key = client.get_app_env_encrypt_pub_key("my-kms-id", "my-app-id").await?;
+/// // Check that a KMS you trust signed the key before you encrypt to it.
+/// let signer = env::verify_env_encrypt_public_key_legacy(
+///     &env::decode_hex(&key.public_key)?, &env::decode_hex(&key.signature)?, "my-app-id");
+/// assert!(signer.is_some());
+/// let vars = env::parse_env_vars("API_TOKEN=secret\n");
+/// let sealed = env::encrypt_env_vars(&vars, &key.public_key)?; // hex, for `encrypted_env`
+/// # let _ = sealed;
+/// # Ok(())
+/// # }
+/// ```
 pub mod kms {}
 /// # OS Images
 ///
@@ -176,6 +254,18 @@ pub mod kms {}
 /// | method | request | summary |
 /// |---|---|---|
 /// | [`get_os_images`](crate::PhalaCloud::get_os_images) | `GET /api/v1/os-images` | List public OS images |
+///
+/// ## Example: `get_os_images`
+///
+/// ```no_run
+/// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+/// let images = client.get_os_images().is_dev(false).await?;
+/// for image in &images.items {
+///     println!("{image:?}");
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub mod os_images {}
 /// # SSH Keys
 ///
@@ -190,6 +280,18 @@ pub mod os_images {}
 /// | [`import_github_profile_ssh_keys`](crate::PhalaCloud::import_github_profile_ssh_keys) | `POST /api/v1/user/ssh-keys/github-profile` | Import keys from GitHub profile |
 /// | [`list_ssh_keys`](crate::PhalaCloud::list_ssh_keys) | `GET /api/v1/user/ssh-keys` | List user SSH keys |
 /// | [`sync_github_ssh_keys`](crate::PhalaCloud::sync_github_ssh_keys) | `POST /api/v1/user/ssh-keys/github-sync` | Sync keys from GitHub |
+///
+/// ## Example: `create_ssh_key`
+///
+/// ```no_run
+/// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+/// use phala_cloud::types::SshKeyCreateRequest;
+/// let body = SshKeyCreateRequest::new("laptop", "ssh-ed25519 AAAAC3Nza... me@laptop");
+/// let key = client.create_ssh_key(body).await?;
+/// println!("added {} ({})", key.id, key.fingerprint);
+/// # Ok(())
+/// # }
+/// ```
 pub mod ssh_keys {}
 /// # Teepods
 ///
@@ -199,6 +301,16 @@ pub mod ssh_keys {}
 /// |---|---|---|
 /// | [`get_available_nodes`](crate::PhalaCloud::get_available_nodes) | `GET /api/v1/teepods/available` | List nodes available for new CVMs |
 /// | [`get_cvm_create_resources`](crate::PhalaCloud::get_cvm_create_resources) | `GET /api/v1/teepods/cvm-create-resources` | Get the resources a CVM can be created with |
+///
+/// ## Example: `get_available_nodes`
+///
+/// ```no_run
+/// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+/// let capacity = client.get_available_nodes().await?;
+/// println!("{} nodes for tier {:?}", capacity.nodes.len(), capacity.tier);
+/// # Ok(())
+/// # }
+/// ```
 pub mod teepods {}
 /// # Tokens
 ///
@@ -207,6 +319,16 @@ pub mod teepods {}
 /// | method | request | summary |
 /// |---|---|---|
 /// | [`revoke_current_api_token`](crate::PhalaCloud::revoke_current_api_token) | `DELETE /api/v1/tokens/self` | Revoke The Current API Token |
+///
+/// ## Example: `revoke_current_api_token`
+///
+/// ```no_run
+/// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+/// // Revokes the key this client sends: later calls with it get a 401.
+/// client.revoke_current_api_token().await?;
+/// # Ok(())
+/// # }
+/// ```
 pub mod tokens {}
 /// # Webhooks
 ///
@@ -227,6 +349,20 @@ pub mod tokens {}
 /// | [`rotate_webhook_secret`](crate::PhalaCloud::rotate_webhook_secret) | `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret` | Rotate webhook secret (requires 2FA) |
 /// | [`test_webhook`](crate::PhalaCloud::test_webhook) | `POST /api/v1/workspace/webhooks/{webhook_id}/test` | Send test webhook event |
 /// | [`update_webhook`](crate::PhalaCloud::update_webhook) | `PUT /api/v1/workspace/webhooks/{webhook_id}` | Update webhook |
+///
+/// ## Example: `create_webhook`
+///
+/// ```no_run
+/// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+/// use phala_cloud::types::WebhookCreateRequest;
+/// let body = WebhookCreateRequest::new(vec!["cvm.created".to_owned()], "https://example.com/hook")
+///     .name("deploys");
+/// let hook = client.create_webhook(body).await?;
+/// // The secret signs each delivery; see the `webhook` module to check it.
+/// println!("{} -> {}", hook.id, hook.url);
+/// # Ok(())
+/// # }
+/// ```
 pub mod webhooks {}
 /// # Workspace
 ///
@@ -238,4 +374,16 @@ pub mod webhooks {}
 /// | [`get_workspace_nodes`](crate::PhalaCloud::get_workspace_nodes) | `GET /api/v1/workspaces/{team_slug}/nodes` | List workspace nodes |
 /// | [`get_workspace_quotas`](crate::PhalaCloud::get_workspace_quotas) | `GET /api/v1/workspaces/{team_slug}/quotas` | Get workspace quotas |
 /// | [`list_workspaces`](crate::PhalaCloud::list_workspaces) | `GET /api/v1/workspaces` | List user workspaces |
+///
+/// ## Example: `list_workspaces`
+///
+/// ```no_run
+/// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+/// let workspaces = client.list_workspaces().await?;
+/// for workspace in &workspaces.data {
+///     println!("{workspace:?}");
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub mod workspace {}

@@ -40,6 +40,28 @@ fn every_operation_is_on_exactly_one_tag_page() {
     );
 }
 
+/// Each tag page shows an example (a doctest) of one of its methods.
+#[test]
+fn every_tag_page_has_an_example() {
+    let tags = generated("src/tags.rs");
+    // Each piece but the last ends with one page's docs (its `///` lines),
+    // which end where its `pub mod` does.
+    let pieces: Vec<&str> = tags.split("\npub mod ").collect();
+    assert!(pieces.len() > 10, "{} tag pages", pieces.len() - 1);
+    for piece in &pieces[..pieces.len() - 1] {
+        let page: String = piece
+            .lines()
+            .filter(|l| l.starts_with("///"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let heading = page.lines().next().expect("a page heading");
+        assert!(
+            page.contains("/// ## Example: `") && page.contains("/// ```no_run"),
+            "{heading}: no example"
+        );
+    }
+}
+
 #[test]
 fn the_client_has_one_impl_block_per_tag() {
     let files = crate::common::tag_files();
@@ -68,11 +90,28 @@ fn the_configured_methods_show_their_examples() {
     let config =
         phala_codegen::Config::load(&root.join(phala_codegen::inputs::config::DEFAULT_CONFIG))
             .expect("the workspace config loads");
+    // The 30 methods a user calls most: the daily job (list, info,
+    // provision, encrypt, commit, envs, start, stop, restart, delete, stats,
+    // state) and at least one per tag.
     assert!(
-        config.method_examples.len() >= 8,
+        config.method_examples.len() >= 30,
         "{:?}",
         config.method_examples.keys()
     );
+    for daily in [
+        "get_cvm_list",
+        "provision_cvm",
+        "commit_cvm_provision",
+        "restart_cvm",
+        "delete_cvm",
+        "get_cvm_stats",
+        "get_cvm_state",
+    ] {
+        assert!(
+            config.method_examples.contains_key(daily),
+            "no example for {daily}"
+        );
+    }
     let (mut client, mut blocking) = (String::new(), String::new());
     for (_, text) in crate::common::tag_files() {
         let (async_impl, blocking_impl) = crate::common::client_impls(&text);

@@ -56,13 +56,18 @@ pub fn operation(op: &Operation, fields: &[Field]) -> String {
 }
 
 /// The `# Example` section of the async method's docs, where the config
-/// gives one: a `no_run` doctest around the example's lines, with `client`
-/// the crate's client.
+/// gives one (see [`example_block`]).
 pub fn example(op: &Operation, names: &ClientNames) -> Option<String> {
+    example_block(op, names).map(|block| format!("\n\n# Example\n\n{block}"))
+}
+
+/// The operation's example, where the config gives one: a `no_run`
+/// doctest around the example's lines, with `client` the crate's client.
+pub fn example_block(op: &Operation, names: &ClientNames) -> Option<String> {
     let code = op.example.as_deref()?.trim_end();
     let ClientNames { krate, client, .. } = names;
     Some(format!(
-        "\n\n# Example\n\n```no_run\n\
+        "```no_run\n\
          # async fn example(client: {krate}::{client}) -> Result<(), Box<dyn std::error::Error>> {{\n\
          {code}\n\
          # Ok(())\n\

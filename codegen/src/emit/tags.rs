@@ -63,6 +63,7 @@ pub fn emit(api: &Api, names: &ClientNames) -> Result<TokenStream> {
                 name = op.name,
             ));
         }
+        doc.push_str(&tag_example(ops, names));
         let module = ident(group)?;
         pages.push(quote! {
             #[doc = #doc]
@@ -73,6 +74,19 @@ pub fn emit(api: &Api, names: &ClientNames) -> Result<TokenStream> {
         #![doc = #index]
         #(#pages)*
     })
+}
+
+/// The first example (`[method_examples]`) among a tag's operations, as a
+/// section of its page; empty when none of them has one.
+fn tag_example(ops: &[&Operation], names: &ClientNames) -> String {
+    // The heading names the method without a link: the table above holds
+    // the page's one link to each method.
+    ops.iter()
+        .find_map(|op| {
+            let block = crate::emit::docs::example_block(op, names)?;
+            Some(format!("\n## Example: `{}`\n\n{block}\n", op.name))
+        })
+        .unwrap_or_default()
 }
 
 /// "The operation" or "The N operations".

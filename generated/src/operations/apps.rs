@@ -1210,6 +1210,16 @@ impl PhalaCloud {
     /// `GET /api/v1/apps/{app_id}`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = client.get_app_info("my-app-id").await?;
+    /// println!("{app:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_app_info(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1263,6 +1273,16 @@ impl PhalaCloud {
     /// - `status`: CVM status filter
     ///
     /// Declared error statuses: 401, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// let apps = client.get_app_list().page(1).page_size(20).await?;
+    /// println!("{} apps in all, {} pages", apps.total(), apps.total_pages());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_app_list(&self) -> GetAppListBuilder<'_> {
         GetAppListBuilder::new(self)
     }
@@ -1652,7 +1672,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_app_info`](crate::PhalaCloud::get_app_info) has an example.
     pub fn get_app_info(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1709,7 +1729,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 422.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_app_list`](crate::PhalaCloud::get_app_list) has an example.
     pub fn get_app_list(&self) -> GetAppListBuilder<'_, Blocking> {
         GetAppListBuilder::new(self.inner())
     }

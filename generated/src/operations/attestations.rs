@@ -423,6 +423,17 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// // Untyped in the spec, so the response is JSON.
+    /// let recent = client.list_recent_attestations().limit(10).await?;
+    /// println!("{recent}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_recent_attestations(&self) -> ListRecentAttestationsBuilder<'_> {
         ListRecentAttestationsBuilder::new(self)
     }
@@ -615,7 +626,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::list_recent_attestations`](crate::PhalaCloud::list_recent_attestations) has an example.
     pub fn list_recent_attestations(
         &self,
     ) -> ListRecentAttestationsBuilder<'_, Blocking> {

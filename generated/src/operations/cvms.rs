@@ -2526,6 +2526,20 @@ impl PhalaCloud {
     /// `DELETE /api/v1/cvms/{cvm_id}`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// // The CVM and its disk are removed; the call returns nothing on success.
+    /// match client.delete_cvm("my-cvm-id").await {
+    ///     Ok(()) => println!("deleted"),
+    ///     Err(e) if e.status_code() == Some(404) => println!("already gone"),
+    ///     Err(e) => return Err(e.into()),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_cvm(&self, cvm_id: impl ::std::fmt::Display) -> DeleteCvmBuilder<'_> {
         DeleteCvmBuilder::new(self, cvm_id.to_string())
     }
@@ -2777,6 +2791,18 @@ impl PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/network`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// let network = client.get_cvm_network("my-cvm-id").await?;
+    /// for url in network.public_urls.unwrap_or_default() {
+    ///     println!("{url:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cvm_network(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2882,6 +2908,17 @@ impl PhalaCloud {
     /// The Python SDK also calls this operation `watch_cvm_state`.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// // One reading of the state; `watch_cvm_state` streams its changes.
+    /// let state = client.get_cvm_state("my-cvm-id").await?;
+    /// println!("{} is {}", state.name.as_deref().unwrap_or("?"), state.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cvm_state(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2902,6 +2939,20 @@ impl PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/stats`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// let stats = client.get_cvm_stats("my-cvm-id").await?;
+    /// if !stats.is_online {
+    ///     println!("offline: {}", stats.error.unwrap_or_default());
+    /// } else if let Some(info) = stats.sysinfo {
+    ///     println!("{info:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cvm_stats(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3094,6 +3145,19 @@ impl PhalaCloud {
     /// The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use phala_cloud::types::UpdateCvmRequest;
+    /// // Only the fields set are sent; here, make the logs public.
+    /// let update = UpdateCvmRequest::new().public_logs(true);
+    /// let accepted = client.patch_cvm("my-cvm-id", update).await?;
+    /// println!("{:?}", accepted.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3295,6 +3359,21 @@ impl PhalaCloud {
     /// `POST /api/v1/cvms/{cvm_id}/restart`
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use phala_cloud::types::RestartCvmBody;
+    /// use std::time::Duration;
+    /// // `force` skips the graceful shutdown. A 409 while another operation runs
+    /// // is retried by the client's `RetryPolicy`; what remains is an error.
+    /// let vm = client.restart_cvm("my-cvm-id", RestartCvmBody::new().force(false)).await?;
+    /// println!("{} is {}", vm.name(), vm.status());
+    /// client.wait_until_running("my-cvm-id", Duration::from_secs(600)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn restart_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3339,6 +3418,17 @@ impl PhalaCloud {
     /// `POST /api/v1/cvms/{cvm_id}/shutdown`
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// // A graceful shutdown; `stop_cvm` is the forced one.
+    /// let vm = client.shutdown_cvm("my-cvm-id").await?;
+    /// println!("{} is {}", vm.name(), vm.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn shutdown_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3949,7 +4039,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::delete_cvm`](crate::PhalaCloud::delete_cvm) has an example.
     pub fn delete_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -4186,7 +4276,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_network`](crate::PhalaCloud::get_cvm_network) has an example.
     pub fn get_cvm_network(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -4299,7 +4389,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_state`](crate::PhalaCloud::get_cvm_state) has an example.
     pub fn get_cvm_state(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -4321,7 +4411,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_stats`](crate::PhalaCloud::get_cvm_stats) has an example.
     pub fn get_cvm_stats(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -4531,7 +4621,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::patch_cvm`](crate::PhalaCloud::patch_cvm) has an example.
     pub fn patch_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -4742,7 +4832,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::restart_cvm`](crate::PhalaCloud::restart_cvm) has an example.
     pub fn restart_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -4790,7 +4880,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::shutdown_cvm`](crate::PhalaCloud::shutdown_cvm) has an example.
     pub fn shutdown_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,

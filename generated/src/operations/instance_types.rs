@@ -75,6 +75,18 @@ impl PhalaCloud {
     /// `GET /api/v1/instance-types`
     ///
     /// Declared error statuses: 500.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// let families = client.list_all_instance_type_families().await?;
+    /// for family in &families.result {
+    ///     println!("{family:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_all_instance_type_families(
         &self,
     ) -> ListAllInstanceTypeFamiliesBuilder<'_> {
@@ -119,7 +131,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 500.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::list_all_instance_type_families`](crate::PhalaCloud::list_all_instance_type_families) has an example.
     pub fn list_all_instance_type_families(
         &self,
     ) -> ListAllInstanceTypeFamiliesBuilder<'_, Blocking> {

@@ -584,6 +584,19 @@ impl PhalaCloud {
     /// - `page_size`: Items per page (1-100)
     ///
     /// Declared error statuses: 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// let kms = client.get_kms_list().is_onchain(true).await?;
+    /// println!("{} on-chain KMS instances", kms.total);
+    /// for item in &kms.items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_kms_list(&self) -> GetKmsListBuilder<'_> {
         GetKmsListBuilder::new(self)
     }
@@ -787,7 +800,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_kms_list`](crate::PhalaCloud::get_kms_list) has an example.
     pub fn get_kms_list(&self) -> GetKmsListBuilder<'_, Blocking> {
         GetKmsListBuilder::new(self.inner())
     }

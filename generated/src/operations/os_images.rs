@@ -151,6 +151,18 @@ impl PhalaCloud {
     /// - `page_size`: Items per page.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// let images = client.get_os_images().is_dev(false).await?;
+    /// for image in &images.items {
+    ///     println!("{image:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_os_images(&self) -> GetOsImagesBuilder<'_> {
         GetOsImagesBuilder::new(self)
     }
@@ -178,7 +190,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_os_images`](crate::PhalaCloud::get_os_images) has an example.
     pub fn get_os_images(&self) -> GetOsImagesBuilder<'_, Blocking> {
         GetOsImagesBuilder::new(self.inner())
     }

@@ -154,6 +154,18 @@ impl PhalaCloud {
     /// `POST /api/v1/user/ssh-keys`
     ///
     /// Declared error statuses: 400, 401, 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use phala_cloud::types::SshKeyCreateRequest;
+    /// let body = SshKeyCreateRequest::new("laptop", "ssh-ed25519 AAAAC3Nza... me@laptop");
+    /// let key = client.create_ssh_key(body).await?;
+    /// println!("added {} ({})", key.id, key.fingerprint);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_ssh_key(
         &self,
         body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
@@ -214,6 +226,17 @@ impl PhalaCloud {
     /// `GET /api/v1/user/ssh-keys`
     ///
     /// Declared error statuses: 401.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// for key in client.list_ssh_keys().await? {
+    ///     println!("{} {} ({})", key.name, key.fingerprint, key.source);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ssh_keys(&self) -> ListSshKeysBuilder<'_> {
         ListSshKeysBuilder::new(self)
     }
@@ -248,7 +271,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 422.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::create_ssh_key`](crate::PhalaCloud::create_ssh_key) has an example.
     pub fn create_ssh_key(
         &self,
         body: impl ::std::convert::Into<types::SshKeyCreateRequest>,
@@ -314,7 +337,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::list_ssh_keys`](crate::PhalaCloud::list_ssh_keys) has an example.
     pub fn list_ssh_keys(&self) -> ListSshKeysBuilder<'_, Blocking> {
         ListSshKeysBuilder::new(self.inner())
     }

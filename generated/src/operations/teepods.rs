@@ -67,6 +67,16 @@ impl PhalaCloud {
     /// `GET /api/v1/teepods/available`
     ///
     /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_available_nodes`, model `AvailableNodes`) by an overlay in `spec/overlays/`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// let capacity = client.get_available_nodes().await?;
+    /// println!("{} nodes for tier {:?}", capacity.nodes.len(), capacity.tier);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_available_nodes(&self) -> GetAvailableNodesBuilder<'_> {
         GetAvailableNodesBuilder::new(self)
     }
@@ -103,7 +113,7 @@ impl blocking::PhalaCloud {
     ///
     /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`get_available_nodes`, model `AvailableNodes`) by an overlay in `spec/overlays/`.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::get_available_nodes`](crate::PhalaCloud::get_available_nodes) has an example.
     pub fn get_available_nodes(&self) -> GetAvailableNodesBuilder<'_, Blocking> {
         GetAvailableNodesBuilder::new(self.inner())
     }

@@ -41,6 +41,16 @@ impl PhalaCloud {
     /// `DELETE /api/v1/tokens/self`
     ///
     /// Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`revokeCurrentApiToken`) by an overlay in `spec/overlays/`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// // Revokes the key this client sends: later calls with it get a 401.
+    /// client.revoke_current_api_token().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_current_api_token(&self) -> RevokeCurrentApiTokenBuilder<'_> {
         RevokeCurrentApiTokenBuilder::new(self)
     }
@@ -63,7 +73,7 @@ impl blocking::PhalaCloud {
     ///
     /// Not in the public API spec: the server serves it, and this operation is taken from the upstream JavaScript SDK (`revokeCurrentApiToken`) by an overlay in `spec/overlays/`.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::revoke_current_api_token`](crate::PhalaCloud::revoke_current_api_token) has an example.
     pub fn revoke_current_api_token(
         &self,
     ) -> RevokeCurrentApiTokenBuilder<'_, Blocking> {

@@ -347,6 +347,20 @@ impl PhalaCloud {
     /// `POST /api/v1/workspace/webhooks`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// use phala_cloud::types::WebhookCreateRequest;
+    /// let body = WebhookCreateRequest::new(vec!["cvm.created".to_owned()], "https://example.com/hook")
+    ///     .name("deploys");
+    /// let hook = client.create_webhook(body).await?;
+    /// // The secret signs each delivery; see the `webhook` module to check it.
+    /// println!("{} -> {}", hook.id, hook.url);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_webhook(
         &self,
         body: impl ::std::convert::Into<types::WebhookCreateRequest>,
@@ -439,6 +453,17 @@ impl PhalaCloud {
     /// List workspace webhooks
     ///
     /// `GET /api/v1/workspace/webhooks`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// for hook in client.list_webhooks().await? {
+    ///     println!("{} {} enabled={} {:?}", hook.id, hook.url, hook.enabled, hook.events);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_webhooks(&self) -> ListWebhooksBuilder<'_> {
         ListWebhooksBuilder::new(self)
     }
@@ -567,7 +592,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::create_webhook`](crate::PhalaCloud::create_webhook) has an example.
     pub fn create_webhook(
         &self,
         body: impl ::std::convert::Into<types::WebhookCreateRequest>,
@@ -669,7 +694,7 @@ impl blocking::PhalaCloud {
     ///
     /// `GET /api/v1/workspace/webhooks`
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::list_webhooks`](crate::PhalaCloud::list_webhooks) has an example.
     pub fn list_webhooks(&self) -> ListWebhooksBuilder<'_, Blocking> {
         ListWebhooksBuilder::new(self.inner())
     }

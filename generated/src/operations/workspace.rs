@@ -301,6 +301,18 @@ impl PhalaCloud {
     /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
     ///
     /// Declared error statuses: 401.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
+    /// let workspaces = client.list_workspaces().await?;
+    /// for workspace in &workspaces.data {
+    ///     println!("{workspace:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_workspaces(&self) -> ListWorkspacesBuilder<'_> {
         ListWorkspacesBuilder::new(self)
     }
@@ -399,7 +411,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401.
     ///
-    /// Blocking: `send()` returns the result.
+    /// Blocking: `send()` returns the result. [`PhalaCloud::list_workspaces`](crate::PhalaCloud::list_workspaces) has an example.
     pub fn list_workspaces(&self) -> ListWorkspacesBuilder<'_, Blocking> {
         ListWorkspacesBuilder::new(self.inner())
     }
