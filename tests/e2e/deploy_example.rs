@@ -12,7 +12,7 @@ use wiremock::{Mock, MockServer};
 
 use crate::common::*;
 
-#[path = "../../examples/deploy.rs"]
+#[path = "../../generated/examples/deploy.rs"]
 mod deploy;
 
 const APP_ID: &str = "267e5dfb62548d2cc891400371fe662eb2ce8770";

@@ -7,13 +7,13 @@ use wiremock::{Mock, MockServer};
 
 use crate::common::*;
 
-#[path = "../../examples/inspect_cvm.rs"]
+#[path = "../../generated/examples/inspect_cvm.rs"]
 mod inspect_cvm;
 
-#[path = "../../examples/provision.rs"]
+#[path = "../../generated/examples/provision.rs"]
 mod provision;
 
-#[path = "../../examples/testing_with_wiremock.rs"]
+#[path = "../../generated/examples/testing_with_wiremock.rs"]
 mod testing_with_wiremock;
 
 /// The testing example's checks pass against its own mock server; one of
@@ -79,7 +79,7 @@ async fn the_provision_example_sends_what_it_set_and_starts_the_listed_cvm() {
     );
 }
 
-#[path = "../../examples/watch.rs"]
+#[path = "../../generated/examples/watch.rs"]
 mod watch;
 
 #[tokio::test]
@@ -100,7 +100,7 @@ async fn the_watch_example_prints_states_until_the_target() {
     assert_eq!(seen, ["stopping", "stopped"]);
 }
 
-#[path = "../../examples/list_all_cvms.rs"]
+#[path = "../../generated/examples/list_all_cvms.rs"]
 mod list_all_cvms;
 
 #[test]

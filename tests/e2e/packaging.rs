@@ -1,6 +1,7 @@
 //! The generated crate as the crate registry and docs.rs would take it
 //! (issue 19): `cargo publish --dry-run` accepts it, the package holds the
-//! README and both license files, and the packaged sources document with no
+//! README, both license files, the guide and the examples, and the packaged
+//! sources document with no
 //! rustdoc warning, with every feature that adds items (`dynamic`; the TLS
 //! features only choose a backend).
 //!
@@ -81,13 +82,18 @@ fn the_published_package_documents_without_warnings() {
     for needed in ["README.md", "LICENSE-MIT", "LICENSE-APACHE", "Cargo.lock"] {
         assert!(files.contains(&needed), "{needed} not packaged: {files:?}");
     }
-    // The guide's pages, which `src/guide.rs` includes.
-    let guide: Vec<String> = std::fs::read_dir(root.join("generated/guide"))
-        .expect("generated/ has a guide")
-        .map(|e| format!("guide/{}", e.unwrap().file_name().to_string_lossy()))
-        .collect();
-    assert!(!guide.is_empty());
-    for page in &guide {
+    // The guide's pages, which `src/guide.rs` includes, and the example
+    // programs the README points at.
+    let mut shipped = Vec::new();
+    for dir in ["guide", "examples"] {
+        let found: Vec<String> = std::fs::read_dir(root.join("generated").join(dir))
+            .unwrap_or_else(|e| panic!("generated/{dir}: {e}"))
+            .map(|e| format!("{dir}/{}", e.unwrap().file_name().to_string_lossy()))
+            .collect();
+        assert!(!found.is_empty(), "generated/{dir} is empty");
+        shipped.extend(found);
+    }
+    for page in &shipped {
         assert!(
             files.contains(&page.as_str()),
             "{page} not packaged: {files:?}"

@@ -23,6 +23,7 @@ pub fn emit(catalog: &Catalog, client: &ClientNames) -> Result<TokenStream> {
         quote!(#[doc = #doc] #v,)
     });
     let accessors = accessors(&codes, &names);
+    let text_impls = text_impls();
     let lone_from_str = lone_arm(codes.len());
     let from_str = codes.iter().zip(&names).map(|(c, (v, _))| {
         let code = &c.code;
@@ -60,6 +61,13 @@ pub fn emit(catalog: &Catalog, client: &ClientNames) -> Result<TokenStream> {
             }
         }
 
+        #text_impls
+    })
+}
+
+/// How an [`ErrorCode`] prints and compares with the code as text.
+fn text_impls() -> TokenStream {
+    quote! {
         /// The code as sent (`ERR-03-007`), and `no code` for
         /// [`ErrorCode::Missing`], so an error print never shows an empty
         /// pair of brackets.
@@ -89,7 +97,7 @@ pub fn emit(catalog: &Catalog, client: &ClientNames) -> Result<TokenStream> {
                 other == self
             }
         }
-    })
+    }
 }
 
 /// One module of constants per catalog module, each re-exported.

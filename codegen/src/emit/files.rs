@@ -65,7 +65,7 @@ pub fn all(
         out.insert(PathBuf::from(path), text);
     };
     let showcase = evolve::showcase(&raw.types, plan);
-    let readme = readme::readme(api, config, &names, &profile, version, bound, showcase);
+    let readme = readme::readme(api, config, &names, &profile, version, bound, showcase)?;
     put("README.md".into(), render::markdown(&readme, None));
     // The runtime's files and the guide's pages are written with the
     // runtime's names; the emitters' files already have the crate's.
@@ -75,6 +75,9 @@ pub fn all(
         for (path, text) in guide.pages {
             put(path, brand.apply(&text));
         }
+    }
+    for (path, text) in super::examples::emit(config)? {
+        put(path, brand.apply(&text));
     }
     background.rust(krate::settings_rs(config, &names), "src/settings.rs".into());
     background.rust(

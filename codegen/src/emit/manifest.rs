@@ -177,6 +177,9 @@ pub fn cargo_toml(
     let mut dev = Table::new();
     let dev_tokio = with("tokio", "1", true, &["rt-multi-thread", "macros", "time"]);
     dev.insert("tokio", Item::Value(requirement(&dev_tokio)));
+    for (name, version) in &config.docs.example_dependencies {
+        dev.insert(name, toml_edit::value(version));
+    }
     doc.insert("dev-dependencies", Item::Table(dev));
     doc.to_string()
 }

@@ -7,6 +7,7 @@ mod builder;
 mod docs;
 mod error_codes;
 pub mod evolve;
+pub mod examples;
 mod extras;
 pub mod files;
 pub mod guide;

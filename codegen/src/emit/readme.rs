@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::backend::bind::Bound;
+use crate::error::{Error, Result};
 use crate::inputs::config::Config;
 use crate::inputs::names::ClientNames;
 use crate::inputs::profile::Profile;
@@ -23,7 +24,7 @@ pub fn readme(
     version: &str,
     bound: &[Bound],
     open_enum: Option<(String, String)>,
-) -> String {
+) -> Result<String> {
     let k = &config.krate;
     let docs = format!("https://docs.rs/{}/latest/{}", k.name, names.krate);
     let call = super::krate::example_call(profile, bound);
@@ -44,13 +45,28 @@ pub fn readme(
         k.name
     ));
     out.push_str(&format!(
-        "TLS is rustls by default; the `native-tls` feature uses the platform's instead. \
-         The API key comes from the argument of `{}::new`, or from \
-         `{}` when the argument is empty. Needs Rust {} or newer.\n\n",
-        names.client, names.api_key_env, k.rust_version
+        "TLS is rustls by default; the `native-tls` feature uses the platform's instead, \
+         and `dynamic` adds calls by operation name with JSON arguments. \
+         `{client}::from_env()` takes the API key from `{key_env}`, and `{client}::new(key)` \
+         from its argument (or the variable, when the argument is empty); with neither, \
+         building the client fails, naming the variable \
+         (`{client}::builder().anonymous()` sends no key). Needs Rust {rust} or newer.\n\n",
+        client = names.client,
+        key_env = names.api_key_env,
+        rust = k.rust_version
     ));
     if let Some(call) = &call {
         out.push_str(&quickstart(call, names));
+    }
+    if let Some(path) = &config.docs.readme {
+        let section = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        out.push_str(section.trim_end());
+        out.push_str("\n\n");
+    }
+    if let Some(call) = &call {
         out.push_str(&blocking(call, names));
     }
     let newest = config
@@ -69,7 +85,7 @@ pub fn readme(
         ],
     ));
     out.push_str(&tags(api, &docs));
-    out
+    Ok(out)
 }
 
 /// The section on testing against a mock server.
@@ -109,7 +125,7 @@ fn quickstart(call: &str, names: &ClientNames) -> String {
          ```rust,no_run\n\
          #[tokio::main]\n\
          async fn main() {{\n\
-         \x20   let client = {krate}::{client}::new(\"\").expect(\"{api_key_env} is set\");\n\
+         \x20   let client = {krate}::{client}::from_env().expect(\"{api_key_env} is set\");\n\
          \x20   match {call}.await {{\n\
          \x20       Ok(found) => println!(\"{{found:?}}\"),\n\
          \x20       Err(e) => eprintln!(\"status {{:?}}, request id {{:?}}: {{e}}\", e.status_code(), e.request_id()),\n\
@@ -199,7 +215,7 @@ fn blocking(call: &str, names: &ClientNames) -> String {
          needs no runtime of yours and also works inside one.\n\n\
          ```rust,no_run\n\
          fn main() -> Result<(), {krate}::{error}> {{\n\
-         \x20   let client = {krate}::blocking::{client}::new(\"\")?;\n\
+         \x20   let client = {krate}::blocking::{client}::from_env()?;\n\
          \x20   let found = {call}.send()?;\n\
          \x20   println!(\"{{found:?}}\");\n\
          \x20   Ok(())\n\

@@ -327,6 +327,22 @@ pub struct Docs {
     /// such section.
     #[serde(default)]
     pub paging_example: Option<String>,
+    /// A Markdown section of the README for this API's daily job, inserted
+    /// after the quickstart (`readme = "readme.md"`), relative to this
+    /// file. Its code blocks are doctests of the crate (the README is its
+    /// front page), so they are whole programs. None: no such section.
+    #[serde(default)]
+    pub readme: Option<PathBuf>,
+    /// A directory of example programs (`examples = "examples"`), relative
+    /// to this file. Each `*.rs` is copied into the crate's `examples/`, so
+    /// it ships in the package and `cargo test` builds it. None: none.
+    #[serde(default)]
+    pub examples: Option<PathBuf>,
+    /// What the examples need beyond the crate's own dependencies and
+    /// tokio: crate name -> version requirement, added to
+    /// `[dev-dependencies]` (`wiremock = "0.6"`).
+    #[serde(default)]
+    pub example_dependencies: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -419,6 +435,8 @@ impl Config {
             &mut config.inputs.error_catalog,
             &mut config.inputs.python_names,
             &mut config.docs.guide,
+            &mut config.docs.readme,
+            &mut config.docs.examples,
         ]
         .into_iter()
         .flatten()

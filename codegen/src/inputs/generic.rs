@@ -108,7 +108,8 @@ fn check_client_name(client: &str, crate_name: &str, spec: &Path) -> Result<()> 
 /// `--generic --config FILE`: the derived configuration `base` with every
 /// key FILE sets replacing the derived one; tables merge key by key, so a
 /// file with only `[client] base_url = ".."` changes only the base URL.
-/// Relative paths in FILE (`inputs.*`, `output.dir`, `docs.guide`) are
+/// Relative paths in FILE (`inputs.*`, `output.dir`, `docs.guide`,
+/// `docs.readme`, `docs.examples`) are
 /// taken against its directory. The result is checked like any configuration file.
 pub fn refine(base: &Config, path: &Path) -> Result<Config> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
@@ -125,6 +126,8 @@ pub fn refine(base: &Config, path: &Path) -> Result<Config> {
         ("inputs", "overlays"),
         ("output", "dir"),
         ("docs", "guide"),
+        ("docs", "readme"),
+        ("docs", "examples"),
     ] {
         if let Some(toml::Value::String(p)) = overlay
             .get_mut(table)

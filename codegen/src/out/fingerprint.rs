@@ -83,6 +83,8 @@ pub fn inputs(config: &Config, spec: &Path) -> Result<String> {
         &mut settings.inputs.python_names,
         &mut settings.inputs.overlays,
         &mut settings.docs.guide,
+        &mut settings.docs.readme,
+        &mut settings.docs.examples,
     ]
     .into_iter()
     .flatten()
@@ -122,6 +124,15 @@ pub fn inputs(config: &Config, spec: &Path) -> Result<String> {
         for path in crate::emit::guide::page_paths(dir).unwrap_or_default() {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
             feed(&mut hash, &format!("guide {name}"), &read(&path)?);
+        }
+    }
+    if let Some(path) = &config.docs.readme {
+        feed(&mut hash, "readme section", &read(path)?);
+    }
+    if let Some(dir) = &config.docs.examples {
+        for path in crate::emit::examples::program_paths(dir).unwrap_or_default() {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            feed(&mut hash, &format!("example {name}"), &read(&path)?);
         }
     }
     Ok(hex(&hash.finalize()))

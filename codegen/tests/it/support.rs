@@ -52,6 +52,14 @@ pub fn config_in(dir: &Path, edit: impl FnOnce(String) -> String) -> PathBuf {
             &format!("guide = \"{}\"", spec_dir.join("guide").display()),
         )
         .replace(
+            "readme = \"readme.md\"",
+            &format!("readme = \"{}\"", spec_dir.join("readme.md").display()),
+        )
+        .replace(
+            "examples = \"examples\"",
+            &format!("examples = \"{}\"", spec_dir.join("examples").display()),
+        )
+        .replace(
             "dir = \"../generated\"",
             &format!("dir = \"{}\"", dir.join("out").display()),
         );
