@@ -9,10 +9,10 @@
 //! [`crate::ResourceError::error_code`]:
 //!
 //! ```
-//! use phala_cloud::error_codes::{ErrorCode, CVM_APP_ID_CONFLICT};
-//! let code: ErrorCode = "ERR-03-007".parse().unwrap();
-//! assert!(code == CVM_APP_ID_CONFLICT);
-//! assert_eq!(code, ErrorCode::CvmAppIdConflict);
+//! use phala_cloud::error_codes::{ErrorCode, DUPLICATE_CVM_NAME};
+//! let code: ErrorCode = "ERR-01-004".parse().unwrap();
+//! assert!(code == DUPLICATE_CVM_NAME);
+//! assert_eq!(code, ErrorCode::DuplicateCvmName);
 //! assert_eq!(code.http_status(), Some(409));
 //! ```
 /// Module 01: CVM API / Preflight (`ERR-01-xxx`).

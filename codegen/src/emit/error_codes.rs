@@ -17,7 +17,7 @@ pub fn emit(catalog: &Catalog, client: &ClientNames) -> Result<TokenStream> {
         .iter()
         .map(|c| Ok((ident(&c.variant)?, ident(&c.const_name)?)))
         .collect::<Result<_>>()?;
-    let header = header(codes.is_empty(), client);
+    let header = header(&codes, client);
     let variants = codes.iter().zip(&names).map(|(c, (v, _))| {
         let doc = code_doc(c);
         quote!(#[doc = #doc] #v,)
@@ -128,31 +128,47 @@ fn modules(catalog: &Catalog) -> Result<Vec<TokenStream>> {
     Ok(modules)
 }
 
-/// The module docs; the example is the Phala catalog's, and without a
-/// catalog there is nothing to show but the fallback.
-fn header(no_codes: bool, client: &ClientNames) -> TokenStream {
-    if no_codes {
+/// The module docs, with an example made from the catalog's first code
+/// that names an HTTP status (else its first code); without a catalog
+/// there is nothing to show but the fallback.
+fn header(codes: &[&Code], client: &ClientNames) -> TokenStream {
+    let Some(shown) = codes
+        .iter()
+        .find(|c| c.http_status.is_some())
+        .or_else(|| codes.first())
+    else {
         return quote! {
             //! Structured error codes. This crate was generated without an
             //! error-code catalog, so every code a response carries is kept as
             //! it came, in [`ErrorCode::Unknown`].
         };
-    }
+    };
+    let Code {
+        code,
+        const_name,
+        variant,
+        ..
+    } = shown;
+    let status = shown
+        .http_status
+        .map(|s| format!("assert_eq!(code.http_status(), Some({s}));\n"))
+        .unwrap_or_default();
     let doc = format!(
         "Structured error codes (`ERR-{{module}}-{{code}}`), generated from the\n\
-         {} error-code catalog.\n\
+         {title} error-code catalog.\n\
          \n\
          The constants have the Python SDK's names and compare directly with\n\
          [`crate::ResourceError::error_code`]:\n\
          \n\
          ```\n\
-         use {}::error_codes::{{ErrorCode, CVM_APP_ID_CONFLICT}};\n\
-         let code: ErrorCode = \"ERR-03-007\".parse().unwrap();\n\
-         assert!(code == CVM_APP_ID_CONFLICT);\n\
-         assert_eq!(code, ErrorCode::CvmAppIdConflict);\n\
-         assert_eq!(code.http_status(), Some(409));\n\
+         use {krate}::error_codes::{{ErrorCode, {const_name}}};\n\
+         let code: ErrorCode = \"{code}\".parse().unwrap();\n\
+         assert!(code == {const_name});\n\
+         assert_eq!(code, ErrorCode::{variant});\n\
+         {status}\
          ```",
-        client.title, client.krate
+        title = client.title,
+        krate = client.krate,
     );
     quote!(#![doc = #doc])
 }

@@ -157,7 +157,7 @@ pub fn path_table(api: &Api, names: &ClientNames) -> Result<TokenStream> {
         }
 
 
-        /// The spec path template of an operation (`/api/v1/cvms/{cvm_id}`).
+        /// The spec path template of an operation (`/things/{thing_id}`).
         pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static str> {
             match operation {
                 #(#arms)*

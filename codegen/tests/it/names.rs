@@ -403,3 +403,30 @@ fn a_deprecation_names_its_replacement_by_method() {
          which no operation of the API has",
     );
 }
+
+/// The `error_codes` module's example is made from the crate's own catalog
+/// (its first code with an HTTP status), not from Phala's.
+#[test]
+fn the_error_codes_example_uses_the_crates_own_catalog() {
+    let catalog = format!(
+        "{CATALOG_HEAD}| `ERR-01-001` | `ThingBrokenError` | Broken |\n\
+         | `ERR-01-002` | `ThingTakenError` | Taken<br/>*Raised when taken (HTTP 409)* |\n"
+    );
+    let drop_phala_names = |t: String| {
+        t.lines()
+            .filter(|l| !(l.starts_with('"') && l.contains("ERR-")))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (code, stderr, dir) = generate(&spec("id", ""), drop_phala_names, Some(&catalog));
+    assert_eq!(code, Some(0), "{stderr}");
+    let text = std::fs::read_to_string(dir.path().join("out/src/error_codes.rs")).unwrap();
+    for line in [
+        "//! use phala_cloud::error_codes::{ErrorCode, THING_TAKEN};",
+        "//! let code: ErrorCode = \"ERR-01-002\".parse().unwrap();",
+        "//! assert_eq!(code.http_status(), Some(409));",
+    ] {
+        assert!(text.contains(line), "{line} missing:\n{}", &text[..1200]);
+    }
+    assert!(!text.contains("CVM_APP_ID_CONFLICT"));
+}

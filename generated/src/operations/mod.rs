@@ -946,7 +946,7 @@ impl crate::blocking::PhalaCloud {
         )
     }
 }
-/// The spec path template of an operation (`/api/v1/cvms/{cvm_id}`).
+/// The spec path template of an operation (`/things/{thing_id}`).
 pub(crate) fn path_template(operation: &str) -> ::std::option::Option<&'static str> {
     match operation {
         "batch_stop_cvms" => ::std::option::Option::Some("/api/v1/cvms/batch-stop"),
