@@ -191,11 +191,24 @@ fn root_items(config: &Config, names: &ClientNames) -> TokenStream {
         builder,
         ..
     } = names;
-    let default_doc = format!(
-        "The {} sent unless the client is configured otherwise.",
-        names.version
-    );
-    let supported_doc = format!("Every {} this crate accepts.", names.version);
+    let (default_doc, supported_doc) = match &config.client.version_header {
+        Some(_) => (
+            format!(
+                "The {} sent unless the client is configured otherwise.",
+                names.version
+            ),
+            format!("Every {} this crate accepts.", names.version),
+        ),
+        // Nothing is sent, so say what the value is rather than where it goes.
+        None => (
+            "The API version this crate was generated for (the spec's `info.version`). \
+             This API has no version header, so it is never sent."
+                .to_owned(),
+            "The API versions this crate accepts for the client's `version` setting; \
+             with no version header, none of them is sent."
+                .to_owned(),
+        ),
+    };
     quote! {
         pub use error::{
             ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, #error,
