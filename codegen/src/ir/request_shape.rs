@@ -3,8 +3,10 @@
 //! of the body when unset), `NonZero*` integers are plain and
 //! pattern-checked string newtypes are `String`.
 //!
-//! One rule for the code (`emit::requests` rewrites the structs with it)
-//! and for the API surface (`emit::requests::reshape_surface`).
+//! One rule for the code (`emit::requests` rewrites the structs with it),
+//! for the API surface (`emit::requests::reshape_surface`) and for the
+//! change report, which tells a field whose type changed only because a
+//! request started or stopped reaching its model from a real type change.
 
 use std::collections::BTreeSet;
 
