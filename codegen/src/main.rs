@@ -28,6 +28,17 @@ fn put(text: &str) {
     let _ = std::io::stdout().write_all(text.as_bytes());
 }
 
+/// A status line of a run (the summary, up to date, `--verbose`'s): on
+/// stdout with the text report, on stderr when stdout carries a JSON or
+/// Markdown report, so that stdout is the report alone.
+fn status(cli: &Cli, line: &str) {
+    if cli.format == OutputFormat::Text {
+        say!("{line}");
+    } else {
+        eprintln!("{line}");
+    }
+}
+
 /// The generator allocates heavily (syn trees, token streams, strings):
 /// about a third of a run's samples were in glibc's malloc and free.
 #[global_allocator]
@@ -62,7 +73,9 @@ struct Cli {
     /// How to print the API change report of this regeneration (against
     /// the previous generation in the output directory): `markdown` is for
     /// a pull request. Any format but `text` always prints the report, so
-    /// it skips the fingerprint's no-op fast path.
+    /// it skips the fingerprint's no-op fast path; stdout then holds the
+    /// report alone and the status lines go to stderr. A first generation
+    /// (no `api-surface.json` in the output directory) has no report.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
     /// Generate even when the fingerprint in the output directory says
@@ -219,9 +232,9 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
     let report = write::write(&out, &generated.files, cli.check)?;
     let elapsed = start.elapsed().as_secs_f64();
     if cli.check {
-        return Ok(check_result(&report, &out, elapsed));
+        return Ok(check_result(cli, &report, &out, elapsed));
     }
-    say!(
+    let summary = format!(
         "phala-codegen: {} {}: {} operations, {} types; {} files written, {} unchanged, {} removed ({elapsed:.2} s)",
         config.krate.name,
         generated.version,
@@ -231,6 +244,7 @@ fn run(cli: &Cli) -> phala_codegen::Result<ExitCode> {
         report.unchanged,
         report.removed.len(),
     );
+    status(cli, &summary);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -292,7 +306,8 @@ fn say_unchanged(cli: &Cli, out: &Path, krate: &str, start: Instant) {
 }
 
 /// Warnings and skips on stderr, the overlays and passes with `--verbose`,
-/// then the API change report in the asked format.
+/// then the API change report in the asked format (or, for a first
+/// generation, how to get one).
 fn tell(cli: &Cli, generated: &phala_codegen::Generated, out: &Path) {
     for warning in &generated.warnings {
         eprintln!("phala-codegen: warning: {warning}");
@@ -302,38 +317,56 @@ fn tell(cli: &Cli, generated: &phala_codegen::Generated, out: &Path) {
     }
     if cli.verbose {
         for action in &generated.overlays {
-            say!(
+            let line = format!(
                 "  overlay {}: {} {} node(s)",
                 action.label(),
                 if action.removed { "removed" } else { "updated" },
                 action.matched
             );
+            status(cli, &line);
         }
         for pass in &generated.passes {
-            say!("  pass {:<22} {:>5} sites", pass.name, pass.sites);
+            status(
+                cli,
+                &format!("  pass {:<22} {:>5} sites", pass.name, pass.sites),
+            );
         }
     }
     match &generated.report {
         Some(report) if cli.format != OutputFormat::Text => put(&cli.format.render(report)),
         Some(report) if !report.is_empty() => put(&report.to_text()),
         Some(_) => say!("phala-codegen: no API changes"),
-        None => say!(
-            "phala-codegen: no {} in {}; this is a first generation",
-            release::SNAPSHOT,
-            out.display()
-        ),
+        None => first_generation(out, &generated.version),
     }
 }
 
+/// A first generation has nothing to compare with: says so on stderr, and
+/// how to get a report, whatever the format (stdout stays empty of it).
+fn first_generation(out: &Path, version: &str) {
+    let regenerate = render::REGENERATE;
+    eprintln!(
+        "phala-codegen: no {snapshot} in {dir}: this is a first generation (version {version}), \
+         so there is no API change report.\n\
+         To review a spec change, compare it with a crate generated before \
+         (its {snapshot} is the baseline):\n  \
+         {regenerate} -- --spec NEW_SPEC --out CRATE_DIR --check --format markdown\n\
+         or compare two specs:\n  \
+         {regenerate} -- diff OLD_SPEC NEW_SPEC --format markdown",
+        snapshot = release::SNAPSHOT,
+        dir = out.display(),
+    );
+}
+
 /// `--check`: success when nothing would change, else the stale files.
-fn check_result(report: &write::WriteReport, out: &Path, elapsed: f64) -> ExitCode {
+fn check_result(cli: &Cli, report: &write::WriteReport, out: &Path, elapsed: f64) -> ExitCode {
     let stale = report.stale();
     if stale.is_empty() {
-        say!(
+        let line = format!(
             "phala-codegen: {} is up to date ({} files, {elapsed:.2} s)",
             out.display(),
             report.unchanged
         );
+        status(cli, &line);
         return ExitCode::SUCCESS;
     }
     eprintln!(

@@ -12,7 +12,7 @@
 //! - `NonZero*` fields become their plain integer (`.vcpu(2)` compiles) and
 //!   pattern-checked string newtypes become `String` (`.protocol("udp")`
 //!   compiles); the bound or pattern stays in the docs and the server
-//!   checks it.
+//!   checks it. These field types are [`crate::ir::request_shape`]'s rule.
 //!
 //! Response models that are also request models (a compose file is both
 //! sent and read back) get the same shape; they decode the same bodies.
@@ -25,9 +25,10 @@ use syn::ext::IdentExt;
 use syn::visit_mut::VisitMut;
 
 use crate::ir::facts::FieldFacts;
-use crate::ir::surface::{display_type, Model, Surface};
+use crate::ir::request_shape::{self, field_type};
+use crate::ir::surface::{Model, Surface};
 use crate::syn_ext::option_inner;
-use crate::syn_ext::{is_primitive, non_zero_plain_type, serde_keys, wire_name};
+use crate::syn_ext::{is_primitive, serde_keys, wire_name};
 
 /// A rewritten struct's `impl` block (`new` and setters), and the fields
 /// whose type became `Option` (a struct literal elsewhere must wrap them).
@@ -79,23 +80,6 @@ pub fn rewrite(
     document_building(s, required.is_empty());
     let methods = constructor(s, &required, &setters);
     Some(Rewritten { methods, wrapped })
-}
-
-/// The type a request model's field gets: its [`plain_types`], in an
-/// `Option` when it is optional; and whether that `Option` is new. The one
-/// rule for the code ([`rewrite`]) and the API surface
-/// ([`reshape_surface`]).
-fn field_type(
-    ty: &syn::Type,
-    required: bool,
-    string_newtypes: &BTreeSet<String>,
-) -> (syn::Type, bool) {
-    let mut ty = ty.clone();
-    plain_types(&mut ty, string_newtypes);
-    if required || option_inner(&ty).is_some() {
-        return (ty, false);
-    }
-    (syn::parse_quote!(::std::option::Option<#ty>), true)
 }
 
 /// Makes the optional `field` (already an `Option<inner>`) left out of the
@@ -243,31 +227,6 @@ fn argument(ty: &syn::Type) -> (TokenStream, TokenStream) {
     }
 }
 
-/// A string newtype (`PortMappingEntryProtocol`) -> `String`, and
-/// `NonZeroU64` -> `u64`, at any depth (`Option<..>`, `Vec<..>`).
-fn plain_types(ty: &mut syn::Type, string_newtypes: &BTreeSet<String>) {
-    if let Some(plain) = non_zero_plain_type(ty) {
-        *ty = plain;
-        return;
-    }
-    let syn::Type::Path(p) = ty else { return };
-    if let Some(name) = p.path.get_ident().map(ToString::to_string) {
-        if string_newtypes.contains(&name) {
-            *ty = syn::parse_quote!(::std::string::String);
-            return;
-        }
-    }
-    for segment in p.path.segments.iter_mut() {
-        if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
-            for arg in args.args.iter_mut() {
-                if let syn::GenericArgument::Type(inner) = arg {
-                    plain_types(inner, string_newtypes);
-                }
-            }
-        }
-    }
-}
-
 /// typify's `Default` (derived or spelled out) filled in the spec defaults;
 /// a request model's default is every field unset, derived when it has no
 /// required field.
@@ -313,24 +272,17 @@ pub fn is_default_impl(item: &syn::Item, name: &str) -> bool {
 /// The API surface of the request models as [`rewrite`] emits them:
 /// optional fields are `Option`, `NonZero*` integers are plain.
 pub fn reshape_surface(surface: &mut Surface) {
-    let string_newtypes: BTreeSet<String> = surface
-        .models
-        .iter()
-        .filter(|(_, m)| matches!(m, Model::Newtype(inner) if inner == "String"))
-        .map(|(name, _)| name.clone())
-        .collect();
+    let string_newtypes = request_shape::string_newtypes(surface);
     for name in crate::api::compare::request_models(surface) {
         let Some(Model::Struct(fields)) = surface.models.get_mut(&name) else {
             continue;
         };
         for field in fields.values_mut() {
             // The surface holds types as `display_type` wrote them, which
-            // parse back as types.
-            let Ok(ty) = syn::parse_str::<syn::Type>(&field.ty) else {
-                continue;
-            };
-            let (ty, _) = field_type(&ty, field.required, &string_newtypes);
-            field.ty = display_type(&ty);
+            // parse back as types; one that does not is left as it is.
+            if let Some(ty) = request_shape::surface_field_type(field, &string_newtypes) {
+                field.ty = ty;
+            }
         }
     }
 }

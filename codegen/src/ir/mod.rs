@@ -12,6 +12,7 @@ pub mod media;
 pub mod naming;
 pub mod param_shape;
 pub mod request_body;
+pub mod request_shape;
 pub mod surface;
 pub mod variants;
 

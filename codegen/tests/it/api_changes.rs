@@ -124,11 +124,12 @@ fn read(path: PathBuf) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn generate(spec: &str, out: &Path) -> String {
+/// A regeneration's stdout and stderr.
+fn generate(spec: &str, out: &Path) -> (String, String) {
     generate_with(spec, out, &[])
 }
 
-fn generate_with(spec: &str, out: &Path, extra: &[&str]) -> String {
+fn generate_with(spec: &str, out: &Path, extra: &[&str]) -> (String, String) {
     let dir = inputs_dir();
     // The March spec lacks operations the configuration names: allowed here.
     let mut args = vec![
@@ -140,12 +141,9 @@ fn generate_with(spec: &str, out: &Path, extra: &[&str]) -> String {
     ];
     args.extend_from_slice(extra);
     let out = run_in(&dir, &args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout(&out)
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    (stdout(&out), stderr)
 }
 
 #[test]
@@ -153,8 +151,9 @@ fn regeneration_reports_bumps_and_prepends_a_changelog_entry_once() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("crate");
 
-    let first = generate("openapi-2026-03.json", &out);
-    assert!(first.contains("first generation"), "{first}");
+    let (_, first) = generate("openapi-2026-03.json", &out);
+    assert!(first.contains("this is a first generation"), "{first}");
+    assert!(first.contains("--check --format markdown"), "{first}");
     assert!(read(out.join("Cargo.toml")).contains("\nversion = \"0.1.0\"\n"));
     let changelog = read(out.join("CHANGELOG.md"));
     assert!(
@@ -165,7 +164,7 @@ fn regeneration_reports_bumps_and_prepends_a_changelog_entry_once() {
         "{changelog}"
     );
 
-    let second = generate("openapi.json", &out);
+    let (second, _) = generate("openapi.json", &out);
     let diff = stdout(&run_in(&inputs_dir(), &MARCH_TO_APRIL));
     // The regeneration prints the same entries as `diff` of the two specs.
     let entries = |text: &str| -> Vec<String> {
@@ -176,7 +175,9 @@ fn regeneration_reports_bumps_and_prepends_a_changelog_entry_once() {
     };
     assert_eq!(entries(&second), entries(&diff));
     assert!(
-        second.contains("Suggested version bump: major (breaking changes) 0.1.0 -> 0.2.0"),
+        second.contains(
+            "Suggested version bump: breaking (0.1.0 -> 0.2.0: below 1.0 Cargo treats the minor number as breaking)"
+        ),
         "{second}"
     );
     assert!(read(out.join("Cargo.toml")).contains("\nversion = \"0.2.0\"\n"));
@@ -194,7 +195,7 @@ fn regeneration_reports_bumps_and_prepends_a_changelog_entry_once() {
 
     let before = snapshot(&out);
     // `--force`: a real regeneration, not the fingerprint's fast path.
-    let third = generate_with("openapi.json", &out, &["--force"]);
+    let (third, _) = generate_with("openapi.json", &out, &["--force"]);
     assert!(third.contains("no API changes"), "{third}");
     assert!(third.contains(" 0 files written"), "{third}");
     assert_eq!(
@@ -214,21 +215,25 @@ fn regeneration_reports_bumps_and_prepends_a_changelog_entry_once() {
 fn regeneration_prints_the_markdown_report() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("crate");
-    generate("openapi-2026-03.json", &out);
-    let md = generate_with("openapi.json", &out, &["--format", "markdown"]);
+    let (nothing, _) = generate_with("openapi-2026-03.json", &out, &["--format", "markdown"]);
+    assert_eq!(nothing, "", "a first generation has no report");
+    let (md, status) = generate_with("openapi.json", &out, &["--format", "markdown"]);
     assert!(md.starts_with("### API changes: `"), "{md}");
     assert!(
-        md.contains("**Suggested version bump: major (breaking changes) 0.1.0 -> 0.2.0**"),
+        md.contains("**Suggested version bump: breaking (0.1.0 -> 0.2.0: "),
         "{md}"
     );
+    // stdout is the report alone; the summary line is on stderr.
+    assert!(!md.contains("files written"), "{md}");
+    assert!(status.contains(" files written"), "{status}");
     assert!(md.contains("#### Breaking changes ("), "{md}");
     assert!(
         md.contains("<details><summary>Non-breaking changes ("),
         "{md}"
     );
-    let again = generate_with("openapi.json", &out, &["--format", "markdown"]);
+    let (again, status) = generate_with("openapi.json", &out, &["--format", "markdown"]);
     assert!(again.contains("No API changes."), "{again}");
-    assert!(again.contains(" 0 files written"), "{again}");
+    assert!(status.contains(" 0 files written"), "{status}");
 }
 
 #[test]

@@ -26,6 +26,7 @@ impl Entries {
             category,
             detail,
             reason: reason.to_owned(),
+            unused: false,
         });
     }
 }

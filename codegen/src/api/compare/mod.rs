@@ -6,12 +6,13 @@
 //!   with one setter per optional parameter. A new optional parameter is a
 //!   new setter (non-breaking); a new required one is a new argument, and a
 //!   parameter moving between the two changes the call (both breaking).
-//! - Models are typify structs with only public fields and no builder, so a
-//!   caller who sends one writes a struct literal naming every field: any
-//!   field added to a model reachable from a request is breaking, required
-//!   or not (Rust's semver rules agree: a new public field on an exhaustive
-//!   struct is a major change). A model reachable only from responses is
-//!   read, not built, so a new field there is non-breaking.
+//! - A struct a request reaches is `#[non_exhaustive]` and built with `new`
+//!   (its required fields) and setters, so only a new required field breaks
+//!   it. A model reachable only from responses is read, not built, so a new
+//!   field there is non-breaking.
+//! - A struct a request starts or stops reaching gains or loses that
+//!   request shape ([`reach`]): fields whose type changes only by it are
+//!   reported as a reachability change, not as a change of the field.
 //! - typify enums are exhaustive: a new variant breaks a `match` on a
 //!   response enum, but not a request enum the caller only constructs.
 //! - Required/optional and nullable changes are judged by the Rust type
@@ -20,12 +21,17 @@
 //! - Error statuses never change a signature: every error arrives as the
 //!   client's one error type (`PhalaCloudError`), so added or removed
 //!   statuses are non-breaking.
+//! - A model no operation reaches in either generation is judged the
+//!   strict way (built with a struct literal, matched on), and its entries
+//!   are marked [`Entry::unused`]: the report lists them apart, outside the
+//!   bump.
 
 mod entries;
 mod models;
 mod operations;
+mod reach;
 
-pub use models::{reachable, Usage};
+pub use reach::{reachable, Usage};
 
 use crate::api::report::{Category, Entry, Scope, Severity};
 use crate::ir::surface::Surface;
@@ -45,8 +51,8 @@ pub fn compare(
 ) -> Vec<Entry> {
     let mut out = Entries::default();
     operations::compare(&mut out, old, new, error_type);
-    let mut usage = models::reachable(old);
-    for (name, u) in models::reachable(new) {
+    let mut usage = reachable(old);
+    for (name, u) in reachable(new) {
         let e = usage.entry(name).or_default();
         e.input |= u.input;
         e.output |= u.output;
@@ -54,13 +60,18 @@ pub fn compare(
     // A model no operation reaches in either spec is public all the same;
     // judge it both ways.
     for name in old.models.keys().chain(new.models.keys()) {
-        usage.entry(name.clone()).or_insert(models::Usage {
+        usage.entry(name.clone()).or_insert(Usage {
             input: true,
             output: true,
             orphan: true,
         });
     }
-    models::compare(&mut out, old, new, &usage);
+    models::compare(&mut out, old, new, &usage, &reach::Requests::of(old, new));
+    // Entries about a model no operation reaches in either generation go
+    // to the report's own list: they never drive the bump.
+    for e in &mut out.0 {
+        e.unused = e.scope == Scope::Model && usage.get(&e.name).is_some_and(|u| u.orphan);
+    }
     if with_error_codes {
         error_codes(&mut out, old, new);
     }
@@ -140,7 +151,7 @@ fn error_codes(out: &mut Entries, old: &Surface, new: &Surface) {
 /// The models an operation's arguments reach: the request models, which
 /// the generated crate makes `#[non_exhaustive]` with `new` and setters.
 pub fn request_models(surface: &Surface) -> std::collections::BTreeSet<String> {
-    models::reachable(surface)
+    reachable(surface)
         .into_iter()
         .filter(|(_, u)| u.input)
         .map(|(name, _)| name)

@@ -4,49 +4,17 @@
 use std::collections::BTreeMap;
 
 use super::entries::Entries;
+use super::reach::{self, Requests, Usage};
 use crate::api::report::Severity::{Breaking, NonBreaking};
 use crate::api::report::{Category, Scope, Severity};
-use crate::ir::surface::{strip_option, type_names, EnumSurface, FieldSurface, Model, Surface};
-
-/// Whether a model is reachable from requests, from responses, or both.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Usage {
-    pub input: bool,
-    pub output: bool,
-    /// No operation reaches it (typify emits every component schema).
-    pub orphan: bool,
-}
-
-/// How each model is reached from the operations' arguments and results.
-pub fn reachable(surface: &Surface) -> BTreeMap<String, Usage> {
-    let mut seeds: Vec<(&str, bool)> = Vec::new();
-    for op in surface.operations.values() {
-        for p in &op.params {
-            seeds.extend(type_names(&p.ty).map(|t| (t, true)));
-        }
-        seeds.extend(type_names(&op.success).map(|t| (t, false)));
-    }
-    let mut out: BTreeMap<String, Usage> = BTreeMap::new();
-    while let Some((name, input)) = seeds.pop() {
-        let Some(model) = surface.models.get(name) else {
-            continue;
-        };
-        let u = out.entry(name.to_owned()).or_default();
-        let seen = if input { &mut u.input } else { &mut u.output };
-        if *seen {
-            continue;
-        }
-        *seen = true;
-        seeds.extend(model.mentions().into_iter().map(|t| (t, input)));
-    }
-    out
-}
+use crate::ir::surface::{strip_option, EnumSurface, FieldSurface, Model, Surface};
 
 pub(super) fn compare(
     out: &mut Entries,
     old: &Surface,
     new: &Surface,
     usage: &BTreeMap<String, Usage>,
+    requests: &Requests,
 ) {
     for (name, o) in &old.models {
         let Some(n) = new.models.get(name) else {
@@ -62,21 +30,15 @@ pub(super) fn compare(
             continue;
         };
         let u = usage.get(name).copied().unwrap_or_default();
-        if let (Model::Struct(_), Model::Struct(_)) = (o, n) {
-            if sealed(old, new, name, u) {
-                out.push(
-                    Breaking,
-                    Scope::Model,
-                    name,
-                    None,
-                    Category::ModelSealed,
-                    "now #[non_exhaustive]".to_owned(),
-                    "it can no longer be built with a struct literal outside the crate",
-                );
-            }
-        }
         match (o, n) {
-            (Model::Struct(of), Model::Struct(nf)) => fields(out, name, of, nf, u),
+            (Model::Struct(of), Model::Struct(nf)) => {
+                struct_entries(out, (old, new), name, u, requests);
+                let shape = Shape {
+                    requests,
+                    change: requests.change(name),
+                };
+                fields(out, name, (of, nf), u, &shape)
+            }
             (Model::Enum(ov), Model::Enum(nv)) => variants(out, name, ov, nv, u),
             (Model::Newtype(oi), Model::Newtype(ni)) if oi != ni => out.push(
                 Breaking,
@@ -114,12 +76,47 @@ pub(super) fn compare(
     }
 }
 
+/// The entries of a struct in both generations as a whole: a request
+/// started or stopped reaching it, it became `#[non_exhaustive]`.
+fn struct_entries(
+    out: &mut Entries,
+    (old, new): (&Surface, &Surface),
+    name: &str,
+    usage: Usage,
+    requests: &Requests,
+) {
+    if let Some(now) = requests.model_change(name) {
+        reach::model_entry(out, name, now);
+    }
+    if sealed(old, new, name, usage) {
+        out.push(
+            Breaking,
+            Scope::Model,
+            name,
+            None,
+            Category::ModelSealed,
+            "now #[non_exhaustive]".to_owned(),
+            "it can no longer be built with a struct literal outside the crate",
+        );
+    }
+}
+
+/// Whether a request started (`Some(true)`) or stopped reaching a struct,
+/// and the rule that tells which of its fields changed type only by that.
+struct Shape<'a> {
+    requests: &'a Requests,
+    change: Option<bool>,
+}
+
 fn fields(
     out: &mut Entries,
     model: &str,
-    old: &BTreeMap<String, FieldSurface>,
-    new: &BTreeMap<String, FieldSurface>,
+    (old, new): (
+        &BTreeMap<String, FieldSurface>,
+        &BTreeMap<String, FieldSurface>,
+    ),
     usage: Usage,
+    shape: &Shape,
 ) {
     let mut push = |severity, field: &str, category, detail: String, reason: &str| {
         out.push(
@@ -143,7 +140,7 @@ fn fields(
             );
             continue;
         };
-        field_changed(&mut push, field, f, g, usage);
+        field_changed(&mut push, field, (f, g), usage, shape);
     }
     for (field, g) in new {
         if old.contains_key(field) {
@@ -153,14 +150,22 @@ fn fields(
     }
 }
 
-/// A field in both: its type, or whether it is required, changed.
+/// A field in both: its type, or whether it is required, changed. A type
+/// change that is only the request shape coming or going (the field as
+/// required as before) is a reachability change, not a change of the field.
 fn field_changed(
     push: &mut impl FnMut(Severity, &str, Category, String, &str),
     field: &str,
-    f: &FieldSurface,
-    g: &FieldSurface,
+    (f, g): (&FieldSurface, &FieldSurface),
     usage: Usage,
+    shape: &Shape,
 ) {
+    if let Some(now) = shape.change {
+        if f.ty != g.ty && f.required == g.required && shape.requests.explains(f, g) {
+            reach::field_entry(push, field, f, g, now);
+            return;
+        }
+    }
     if f.ty == g.ty {
         if f.required != g.required {
             let detail = if g.required {

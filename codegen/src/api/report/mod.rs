@@ -1,15 +1,18 @@
 //! The API change report: what changed between two [`Surface`]s, how much
 //! each change matters to a Rust caller, and the version bump that follows.
 //! Rendered as terminal text, as JSON (`--format json`), as Markdown for a
-//! pull request (`--format markdown`) and as a `CHANGELOG.md` entry.
+//! pull request (`--format markdown`) and as a `CHANGELOG.md` entry
+//! ([`render`]).
+//!
+//! Changes to models no operation uses (typify emits every component
+//! schema) are kept apart, in [`Report::unused_models`]: they are listed,
+//! but they never drive the bump.
 //!
 //! [`Surface`]: crate::ir::surface::Surface
 
-use std::fmt::Write as _;
+mod render;
 
 use serde::Serialize;
-
-use crate::render::markdown_cell;
 
 /// Whether existing caller code can stop compiling (or silently change
 /// meaning) after the update.
@@ -55,6 +58,10 @@ pub enum Category {
     ModelKindChanged,
     /// A model became `#[non_exhaustive]`.
     ModelSealed,
+    /// A request started or stopped reaching a struct, so it gained or lost
+    /// the request shape (`new` and setters, optional fields as `Option`):
+    /// on the model itself, and on each field whose type changed with it.
+    ModelReachabilityChanged,
     FieldAdded,
     FieldRemoved,
     FieldRequiredChanged,
@@ -81,6 +88,7 @@ impl Category {
                 | Category::ParameterAdded
                 | Category::RequestBodyChanged
                 | Category::ModelAdded
+                | Category::ModelReachabilityChanged
                 | Category::FieldAdded
                 | Category::VariantAdded
                 | Category::ErrorCodeAdded
@@ -104,6 +112,11 @@ pub struct Entry {
     pub detail: String,
     /// Why it is, or is not, breaking for a Rust caller.
     pub reason: String,
+    /// Whether the entry is about a model no operation reaches in either
+    /// generation (set by the comparison). [`Report::new`] moves such
+    /// entries to [`Report::unused_models`]; JSON shows that list, not this.
+    #[serde(skip)]
+    pub unused: bool,
 }
 
 impl Entry {
@@ -124,7 +137,9 @@ impl Entry {
     }
 }
 
-/// A semver bump, in semver's own terms (see [`Bump::apply`] for 0.x).
+/// A semver bump, in semver's own terms (see [`Bump::apply`] for 0.x). The
+/// JSON report's `bump` is this kind (`major` for any breaking change, also
+/// below 1.0); `version` says what it does to the number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Bump {
@@ -150,13 +165,30 @@ impl Bump {
         semver::Version::new(major, minor, patch)
     }
 
-    fn describe(self) -> &'static str {
-        match self {
-            Bump::None => "none (no API change)",
-            Bump::Patch => "patch (no API added or broken)",
-            Bump::Minor => "minor (API added, nothing broken)",
-            Bump::Major => "major (breaking changes)",
-        }
+    /// The bump in Cargo's terms, with the version change when one is
+    /// known: below 1.0 a breaking change raises the minor number and
+    /// anything compatible the patch number, which the words say.
+    pub fn describe(self, version: Option<&VersionChange>) -> String {
+        let what = match self {
+            Bump::None => return "none (no API change)".to_owned(),
+            Bump::Major => "breaking",
+            Bump::Minor => "compatible, API added",
+            Bump::Patch => "compatible, no API added or removed",
+        };
+        let Some(VersionChange { from, to }) = version.filter(|v| v.from != v.to) else {
+            return what.to_owned();
+        };
+        let below_one = from.starts_with("0.");
+        let why = match (self, below_one) {
+            (Bump::Major, true) => ": below 1.0 Cargo treats the minor number as breaking",
+            (Bump::Minor, true) => {
+                ": below 1.0 additions take a patch-level bump, which Cargo treats as compatible"
+            }
+            (Bump::Major, false) => ": a new major version",
+            (Bump::Minor, false) => ": a new minor version",
+            _ => ": a patch-level bump",
+        };
+        format!("{what} ({from} -> {to}{why})")
     }
 }
 
@@ -177,8 +209,11 @@ pub struct Summary {
     /// Left out of the text when zero (reports before exports were compared
     /// had no such line).
     pub exports: Counts,
+    /// Counted over `entries` only.
     pub breaking: usize,
     pub non_breaking: usize,
+    /// The entries of [`Report::unused_models`], counted like `models`.
+    pub unused_models: Counts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -198,15 +233,23 @@ pub struct Report {
     /// The version before and after the bump, when one is known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<VersionChange>,
-    /// Breaking first, then by scope, name and member.
+    /// Breaking first, then by scope, name and member. Only these count
+    /// in `summary.breaking` and `non_breaking` and drive the bump.
     pub entries: Vec<Entry>,
+    /// Changes to models no operation takes or returns, in either
+    /// generation: public all the same (code can name them), so judged the
+    /// strict way, but left out of the counts and the bump. Same order.
+    pub unused_models: Vec<Entry>,
 }
 
 impl Report {
     pub fn new(old: String, new: String, mut entries: Vec<Entry>) -> Report {
         entries.sort();
         entries.dedup();
-        let summary = summarize(&entries);
+        let (unused_models, entries): (Vec<Entry>, Vec<Entry>) =
+            entries.into_iter().partition(|e| e.unused);
+        let mut summary = summarize(&entries);
+        summary.unused_models = summarize(&unused_models).models;
         let bump = entries.iter().map(Entry::bump).max().unwrap_or(Bump::None);
         Report {
             old,
@@ -215,6 +258,7 @@ impl Report {
             bump,
             version: None,
             entries,
+            unused_models,
         }
     }
 
@@ -227,8 +271,9 @@ impl Report {
         self
     }
 
+    /// No entry at all, in either list.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.is_empty() && self.unused_models.is_empty()
     }
 
     pub fn has_breaking(&self) -> bool {
@@ -237,186 +282,6 @@ impl Report {
 
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report always serializes") + "\n"
-    }
-
-    /// The terminal form: summary, then the entries grouped by severity.
-    pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(out, "API changes: {} -> {}", self.old, self.new);
-        if self.is_empty() {
-            let _ = writeln!(out, "No API changes.");
-        }
-        let _ = write!(out, "{}", self.summary_lines());
-        for (severity, entries) in self.by_severity() {
-            let title = match severity {
-                Severity::Breaking => "Breaking changes",
-                Severity::NonBreaking => "Non-breaking changes",
-            };
-            let _ = writeln!(out, "\n{title} ({})", entries.len());
-            let mut scope = None;
-            for e in entries {
-                if scope != Some(e.scope) {
-                    scope = Some(e.scope);
-                    let _ = writeln!(out, "  {}", scope_title(e.scope));
-                }
-                let _ = writeln!(out, "    {}: {}  [{}]", e.subject(), e.detail, e.reason);
-            }
-        }
-        let _ = writeln!(out, "\n{}", self.bump_line());
-        out
-    }
-
-    /// The pull-request form: a summary table and the bump, the breaking
-    /// entries as a table, and the non-breaking ones in a collapsed table
-    /// (a large regeneration lists hundreds), ready to paste into a review.
-    pub fn to_markdown(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(out, "### API changes: `{}` -> `{}`\n", self.old, self.new);
-        let _ = writeln!(out, "**{}**\n", self.bump_line());
-        if self.is_empty() {
-            let _ = writeln!(out, "No API changes.");
-            return out;
-        }
-        let s = &self.summary;
-        let _ = writeln!(out, "| | added | removed | renamed | changed |");
-        let _ = writeln!(out, "|---|---:|---:|---:|---:|");
-        let mut rows = vec![
-            ("Operations", &s.operations),
-            ("Models", &s.models),
-            ("Error codes", &s.error_codes),
-        ];
-        if s.exports != Counts::default() {
-            rows.push(("Exports", &s.exports));
-        }
-        for (what, c) in rows {
-            let _ = writeln!(
-                out,
-                "| {what} | {} | {} | {} | {} |",
-                c.added, c.removed, c.renamed, c.changed
-            );
-        }
-        let _ = writeln!(
-            out,
-            "\n{} breaking, {} non-breaking entries.",
-            s.breaking, s.non_breaking
-        );
-        for (severity, entries) in self.by_severity() {
-            let (title, folded) = match severity {
-                Severity::Breaking => ("Breaking changes", false),
-                Severity::NonBreaking => ("Non-breaking changes", true),
-            };
-            let heading = format!("{title} ({})", entries.len());
-            if folded {
-                let _ = writeln!(out, "\n<details><summary>{heading}</summary>\n");
-            } else {
-                let _ = writeln!(out, "\n#### {heading}\n");
-            }
-            let _ = writeln!(out, "| | subject | change | why |");
-            let _ = writeln!(out, "|---|---|---|---|");
-            for e in entries {
-                let _ = writeln!(
-                    out,
-                    "| {} | `{}` | {} | {} |",
-                    scope_word(e.scope),
-                    e.subject(),
-                    markdown_cell(&e.detail),
-                    markdown_cell(&e.reason)
-                );
-            }
-            if folded {
-                let _ = writeln!(out, "\n</details>");
-            }
-        }
-        out
-    }
-
-    /// A `CHANGELOG.md` section for `version`.
-    pub fn to_changelog(&self, version: &str) -> String {
-        let mut out = format!("## {version}\n\n");
-        let _ = writeln!(out, "API changes from {} to {}.\n", self.old, self.new);
-        for line in self.summary_lines().lines() {
-            let _ = writeln!(out, "- {line}");
-        }
-        let _ = writeln!(out, "- {}", self.bump_line());
-        for (severity, entries) in self.by_severity() {
-            let title = match severity {
-                Severity::Breaking => "Breaking",
-                Severity::NonBreaking => "Non-breaking",
-            };
-            let _ = writeln!(out, "\n### {title}\n");
-            for e in entries {
-                let _ = writeln!(
-                    out,
-                    "- {} `{}`: {}",
-                    scope_word(e.scope),
-                    e.subject(),
-                    e.detail
-                );
-            }
-        }
-        out
-    }
-
-    /// The breaking entries, then the non-breaking ones; empty groups left
-    /// out. Entries are sorted by severity first, so each group is a run.
-    fn by_severity(&self) -> Vec<(Severity, &[Entry])> {
-        self.entries
-            .chunk_by(|a, b| a.severity == b.severity)
-            .map(|run| (run[0].severity, run))
-            .collect()
-    }
-
-    fn summary_lines(&self) -> String {
-        let s = &self.summary;
-        let counts = |c: &Counts| {
-            format!(
-                "{} added, {} removed, {} renamed, {} changed",
-                c.added, c.removed, c.renamed, c.changed
-            )
-        };
-        let exports = if s.exports == Counts::default() {
-            String::new()
-        } else {
-            format!("Exports: {}\n", counts(&s.exports))
-        };
-        format!(
-            "Operations: {}\nModels: {}\nError codes: {}\n{exports}Entries: {} breaking, {} non-breaking\n",
-            counts(&s.operations),
-            counts(&s.models),
-            counts(&s.error_codes),
-            s.breaking,
-            s.non_breaking
-        )
-    }
-
-    fn bump_line(&self) -> String {
-        match &self.version {
-            Some(VersionChange { from, to }) if from != to => {
-                format!(
-                    "Suggested version bump: {} {from} -> {to}",
-                    self.bump.describe()
-                )
-            }
-            _ => format!("Suggested version bump: {}", self.bump.describe()),
-        }
-    }
-}
-
-fn scope_title(scope: Scope) -> &'static str {
-    match scope {
-        Scope::Operation => "operations",
-        Scope::Model => "models",
-        Scope::ErrorCode => "error codes",
-        Scope::Export => "crate exports",
-    }
-}
-
-fn scope_word(scope: Scope) -> &'static str {
-    match scope {
-        Scope::Operation => "operation",
-        Scope::Model => "model",
-        Scope::ErrorCode => "error code",
-        Scope::Export => "export",
     }
 }
 
@@ -473,6 +338,7 @@ mod tests {
             category: Category::FieldTypeChanged,
             detail: "type A | B -> C".into(),
             reason: "callers\nmatch on it".into(),
+            unused: false,
         };
         let md = Report::new("old.json".into(), "new.json".into(), vec![entry]).to_markdown();
         assert!(
@@ -492,5 +358,39 @@ mod tests {
         assert_eq!(Bump::Major.apply(&v("1.2.3")), v("2.0.0"));
         assert_eq!(Bump::Minor.apply(&v("1.2.3")), v("1.3.0"));
         assert_eq!(Bump::Patch.apply(&v("1.2.3")), v("1.2.4"));
+    }
+
+    #[test]
+    fn bumps_are_worded_in_cargo_terms() {
+        let said = |bump: Bump, from: &str| {
+            let change = VersionChange {
+                from: from.into(),
+                to: bump.apply(&v(from)).to_string(),
+            };
+            bump.describe(Some(&change))
+        };
+        assert_eq!(
+            said(Bump::Major, "0.2.4"),
+            "breaking (0.2.4 -> 0.3.0: below 1.0 Cargo treats the minor number as breaking)"
+        );
+        assert_eq!(
+            said(Bump::Minor, "0.2.4"),
+            "compatible, API added (0.2.4 -> 0.2.5: below 1.0 additions take a patch-level \
+             bump, which Cargo treats as compatible)"
+        );
+        assert_eq!(
+            said(Bump::Patch, "0.2.4"),
+            "compatible, no API added or removed (0.2.4 -> 0.2.5: a patch-level bump)"
+        );
+        assert_eq!(
+            said(Bump::Major, "1.2.3"),
+            "breaking (1.2.3 -> 2.0.0: a new major version)"
+        );
+        assert_eq!(
+            said(Bump::Minor, "1.2.3"),
+            "compatible, API added (1.2.3 -> 1.3.0: a new minor version)"
+        );
+        assert_eq!(said(Bump::None, "1.2.3"), "none (no API change)");
+        assert_eq!(Bump::Major.describe(None), "breaking");
     }
 }
