@@ -239,28 +239,12 @@ fn regeneration_prints_the_markdown_report() {
 #[test]
 fn a_version_raised_in_the_configuration_is_a_floor() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("crate");
+    // `config_in` writes the crate to `out`.
+    let out = tmp.path().join("out");
     generate("openapi.json", &out);
-    let dir = inputs_dir();
-    let text = read(config()).replace("version = \"0.1.0\"", "version = \"1.0.0\"");
-    let overlays = config().parent().unwrap().join("overlays");
-    let guide = config().parent().unwrap().join("guide");
-    let text = text
-        .replace("../../shared/phala-cloud/", &format!("{}/", dir.display()))
-        .replace(
-            "overlays = \"overlays\"",
-            &format!("overlays = {:?}", overlays.display().to_string()),
-        )
-        .replace(
-            "guide = \"guide\"",
-            &format!("guide = {:?}", guide.display().to_string()),
-        )
-        .replace(
-            "dir = \"../generated\"",
-            &format!("dir = {:?}", out.display().to_string()),
-        );
-    let config = tmp.path().join("phala-codegen.toml");
-    std::fs::write(&config, text).unwrap();
+    let config = crate::support::config_in(tmp.path(), |text| {
+        text.replace("version = \"0.1.0\"", "version = \"1.0.0\"")
+    });
     let run = Command::new(env!("CARGO_BIN_EXE_phala-codegen"))
         .arg("--config")
         .arg(&config)

@@ -160,12 +160,18 @@ fn operations_missing_from_the_public_spec_are_marked_in_their_docs() {
         .collect::<String>();
     for name in &added {
         let before = docs.split(&format!("pub fn {name}(")).next().unwrap();
-        // The `///` lines (and attributes) right above the method.
+        // The `///` lines and attributes (a `#[deprecated(note = ..)]` spans
+        // three lines) right above the method.
         let mut lines: Vec<&str> = before
             .lines()
             .rev()
             .skip_while(|l| l.trim().is_empty())
-            .take_while(|l| l.trim_start().starts_with("///") || l.trim_start().starts_with("#["))
+            .take_while(|l| {
+                let l = l.trim_start();
+                ["///", "#[", "note = ", ")]"]
+                    .iter()
+                    .any(|p| l.starts_with(p))
+            })
             .collect();
         lines.reverse();
         let method = lines.join("\n");
