@@ -17,7 +17,7 @@
 //! - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy, and [`precondition`] for the on-chain KMS's HTTP 465.
 //! - [`SafeResult`]: what the `safe_*` twin of every method yields instead.
 //! - [`error_codes`]: the structured `ERR-xx-xxx` codes.
-//! - [`types`]: the 957 request and response models.
+//! - [`types`]: the 959 request and response models.
 //! - [`tags`]: the operations by API tag, one page per tag with each operation's request and summary.
 //! - [`guide`]: longer pages on using the crate, one module each.
 //! - [`operations`]: the request builders.

@@ -23,6 +23,7 @@ mod msrv;
 mod older_spec;
 mod packaging;
 mod paging;
+mod paging_unions;
 mod parity;
 mod precondition;
 mod python_operations;

@@ -10,6 +10,7 @@ pub mod evolve;
 mod extras;
 pub mod files;
 pub mod guide;
+pub mod item_union;
 pub mod krate;
 mod manifest;
 mod multipart;

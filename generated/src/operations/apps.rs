@@ -486,12 +486,31 @@ impl<'a> GetAppListBuilder<'a, Raise> {
             }),
         )
     }
+    /// Every item of this list, across its pages, each a [`GetAppListResponseItem`](crate::types::GetAppListResponseItem): the item of whichever API version's shape its page has. See [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> crate::paging::Items<
+        'a,
+        <types::GetAppListResponse as crate::paging::PageItems>::Item,
+    > {
+        self.pages().items()
+    }
 }
 impl<'a> GetAppListBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
     pub fn pages(self) -> crate::blocking::Iter<'a, types::GetAppListResponse> {
         let client = self.phala.client();
         self.into_async().pages().blocking(client)
+    }
+    /// Every item of this list, across its pages, as an iterator, each a [`GetAppListResponseItem`](crate::types::GetAppListResponseItem): the item of whichever API version's shape its page has. See [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        'a,
+        <types::GetAppListResponse as crate::paging::PageItems>::Item,
+    > {
+        let client = self.phala.client();
+        self.into_async().pages().items().blocking(client)
     }
 }
 /// A `GET /api/v1/apps/{app_id}/revisions/{revision_id}` request, started by [`PhalaCloud::get_app_revision_detail`] or [`PhalaCloud::safe_get_app_revision_detail`]; `.await` (or `.send().await`) sends it.
@@ -657,7 +676,7 @@ impl<'a> GetAppRevisionsBuilder<'a, Blocking> {
         let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
-    /// Every item of this list, across its pages, as an iterator.
+    /// Every item of this list, across its pages, as an iterator; see [`Self::pages`].
     pub fn items(
         self,
     ) -> crate::blocking::Iter<
@@ -846,7 +865,7 @@ impl<'a> GetAppUsageBuilder<'a, Blocking> {
         let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
-    /// Every item of this list, across its pages, as an iterator.
+    /// Every item of this list, across its pages, as an iterator; see [`Self::pages`].
     pub fn items(
         self,
     ) -> crate::blocking::Iter<

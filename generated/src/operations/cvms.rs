@@ -708,12 +708,31 @@ impl<'a> GetCvmListBuilder<'a, Raise> {
             }),
         )
     }
+    /// Every item of this list, across its pages, each a [`GetCvmListResponseItem`](crate::types::GetCvmListResponseItem): the item of whichever API version's shape its page has. See [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> crate::paging::Items<
+        'a,
+        <types::GetCvmListResponse as crate::paging::PageItems>::Item,
+    > {
+        self.pages().items()
+    }
 }
 impl<'a> GetCvmListBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
     pub fn pages(self) -> crate::blocking::Iter<'a, types::GetCvmListResponse> {
         let client = self.phala.client();
         self.into_async().pages().blocking(client)
+    }
+    /// Every item of this list, across its pages, as an iterator, each a [`GetCvmListResponseItem`](crate::types::GetCvmListResponseItem): the item of whichever API version's shape its page has. See [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        'a,
+        <types::GetCvmListResponse as crate::paging::PageItems>::Item,
+    > {
+        let client = self.phala.client();
+        self.into_async().pages().items().blocking(client)
     }
 }
 /// A `GET /api/v1/cvms/{cvm_id}/network` request, started by [`PhalaCloud::get_cvm_network`] or [`PhalaCloud::safe_get_cvm_network`]; `.await` (or `.send().await`) sends it.
