@@ -422,7 +422,8 @@ fn read_surface(
     let mut plan = emit::evolve::plan(&raw.types, &surface, versions);
     emit::evolve::describe(&mut surface, &raw.types, &plan);
     emit::evolve::apply(&mut raw.types, &plan);
-    emit::item_union::add(bound, &mut raw.types, &mut plan, &mut surface)?;
+    let found = emit::paging::item_unions(bound, &raw.types, &plan)?;
+    emit::item_union::add(found, &mut raw.types, &mut plan, &mut surface);
     Ok((surface, plan))
 }
 

@@ -8,18 +8,17 @@
 //! fallback, `#[non_exhaustive]`, and the accessors of the fields every
 //! variant has ([`super::accessors`], as for any union).
 //!
-//! [`add`] puts the unions among typify's items, in the API surface and in
-//! the plan, before the emitters run; [`super::paging`] finds the same union
-//! again for the page model's `PageItems` impl ([`of`] is one function of
-//! the items, so both agree).
+//! The pipeline has [`super::paging::item_unions`] find them and [`add`]
+//! put them among typify's items, in the API surface and in the plan,
+//! before the emitters run; [`super::paging`] finds the same union again
+//! for the page model's `PageItems` impl ([`of`] is one function of the
+//! items, so both agree).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::backend::bind::Bound;
-use crate::error::Result;
 use crate::ident::ident;
 use crate::ir::surface::{display_type, EnumSurface, Model, Surface};
 
@@ -82,15 +81,15 @@ pub fn of(
         let source = variant.clone()?;
         let ty: syn::Type = syn::parse_str(item).ok()?;
         let from = match inner_union(&ty, known) {
-            Some((inner, members, fallback)) => {
+            Some(inner) => {
                 let mut pairs = Vec::new();
-                for (member, payload) in members {
+                for (member, payload) in inner.members {
                     pairs.push((member.clone(), union.add(member, payload, &source)?));
                 }
                 FromPage::Spliced {
-                    inner,
+                    inner: inner.name,
                     pairs,
-                    fallback,
+                    fallback: inner.fallback,
                 }
             }
             None => {
@@ -135,12 +134,17 @@ impl ItemUnion {
     }
 }
 
-/// A union among the items whose variants each hold one value: its name,
-/// those variants (its fallback left out) and its fallback when it is open.
-fn inner_union(
-    ty: &syn::Type,
-    known: &Known<'_>,
-) -> Option<(Ident, Vec<(Ident, syn::Type)>, Option<Ident>)> {
+/// A union among the items (its name, its variants with their payloads,
+/// its fallback when it is open).
+struct Inner {
+    name: Ident,
+    members: Vec<(Ident, syn::Type)>,
+    fallback: Option<Ident>,
+}
+
+/// The union `ty` names when every variant holds one value, its fallback
+/// left out of its members.
+fn inner_union(ty: &syn::Type, known: &Known<'_>) -> Option<Inner> {
     let syn::Type::Path(p) = ty else { return None };
     let name = p.path.get_ident()?;
     let e = known.enums.get(&name.to_string())?;
@@ -161,7 +165,11 @@ fn inner_union(
         };
         members.push((v.ident.clone(), field.ty.clone()));
     }
-    Some((name.clone(), members, fallback.cloned()))
+    Some(Inner {
+        name: name.clone(),
+        members,
+        fallback: fallback.cloned(),
+    })
 }
 
 /// Whether enum `e` is `variants` and a fallback: the union made before.
@@ -187,17 +195,19 @@ fn same_variants(
     theirs == ours
 }
 
-/// Adds the item union of every paged list that needs one to typify's
-/// `items` (already opened by [`super::evolve::apply`]), opened alike, and
-/// records it in `surface` and `plan` as an open, sealed union.
+/// Adds each of `found` (page model, its item union: what
+/// [`super::paging::item_unions`] finds) to typify's `items` (already
+/// opened by [`super::evolve::apply`]), opened alike, and records it in
+/// `surface` and `plan` as an open, sealed union. A union already among
+/// the items (the same one) is left as it is.
 pub fn add(
-    bound: &[Bound],
+    found: Vec<(Ident, ItemUnion)>,
     items: &mut Vec<syn::Item>,
     plan: &mut super::evolve::Plan,
     surface: &mut Surface,
-) -> Result<()> {
+) {
     let mut unions = BTreeMap::new();
-    for (page, union) in super::paging::item_unions(bound, items, plan)? {
+    for (page, union) in found {
         unions
             .entry(union.name.to_string())
             .or_insert((page, union));
@@ -240,7 +250,6 @@ pub fn add(
         plan.unions.insert(name.clone(), fallback);
         plan.sealed.insert(name);
     }
-    Ok(())
 }
 
 /// The union as typify would declare it: documented, deriving both serde

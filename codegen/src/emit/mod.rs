@@ -15,7 +15,7 @@ pub mod krate;
 mod manifest;
 mod multipart;
 mod operations;
-mod paging;
+pub mod paging;
 mod raw;
 mod readme;
 pub mod requests;
