@@ -19,6 +19,7 @@ mod examples;
 mod freshness;
 mod generic_request;
 mod limits;
+mod mirror;
 mod msrv;
 mod older_spec;
 mod packaging;
