@@ -64,8 +64,8 @@ pub(crate) fn duplicate<T: Clone>(value: &T) -> T {
 }
 
 /// The pages of a list, one response each; from `.pages()`. A
-/// [`Stream`](crate::Stream), not a future: read it with
-/// [`StreamExt::next`](crate::StreamExt::next)`.await`.
+/// [`Stream`], not a future: read it with
+/// [`StreamExt::next`]`.await`.
 #[must_use = "a stream does nothing until it is read: `.next().await` on it, with \
               `phala_cloud::StreamExt` in scope"]
 pub struct Pages<'a, T> {
@@ -73,8 +73,8 @@ pub struct Pages<'a, T> {
 }
 
 /// The items of a list, across its pages; from `.items()`. A
-/// [`Stream`](crate::Stream), not a future: read it with
-/// [`StreamExt::next`](crate::StreamExt::next)`.await`.
+/// [`Stream`], not a future: read it with
+/// [`StreamExt::next`]`.await`.
 #[must_use = "a stream does nothing until it is read: `.next().await` on it, with \
               `phala_cloud::StreamExt` in scope"]
 pub struct Items<'a, T> {

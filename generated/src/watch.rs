@@ -19,7 +19,7 @@
 //! `.send()`): a wait is a request like any other, `.await`ed on the async
 //! client and `.send()` on the blocking one. A watch is a stream of events,
 //! so it is not awaited itself: `.stream()` opens it on the async client
-//! (read it with [`StreamExt::next`](crate::StreamExt::next)`.await`) and
+//! (read it with [`StreamExt::next`]`.await`) and
 //! `.iter()` on the blocking one.
 //!
 //! ```no_run
