@@ -5,6 +5,11 @@
 //! `get`/`post`/`request` (typed: [`ApiRequest::send`]) and `request_full`
 //! (raw: [`ApiRequest::send_raw`], which never raises on the status).
 //!
+//! On the async client the senders are `async` (`.send().await`); the
+//! blocking client's `request` gives a [`crate::blocking::ApiRequest`]
+//! instead, with the same setters and blocking senders (`.send()`), so a
+//! request of either client cannot be sent the other's way.
+//!
 //! ```no_run
 //! # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {
 //! use phala_cloud::Method;
@@ -19,13 +24,14 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use crate::client::PhalaCloud;
 use crate::error::{PhalaCloudError, ValidationError};
 use crate::runtime::{self, Response};
-use crate::safe::{BoxFuture, SafeResult};
+use crate::safe::SafeResult;
 
 pub use reqwest::Method;
 
 /// A request to one API path, built by [`PhalaCloud::request`]; `send`,
-/// `send_with_meta`, `safe_send` or `send_raw` sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// `send_with_meta`, `safe_send` or `send_raw`, each `.await`ed, sends it.
+/// (The blocking client's is [`crate::blocking::ApiRequest`].)
+#[must_use = "a request does nothing until it is sent: `.send().await` (async client)"]
 pub struct ApiRequest<'a> {
     client: &'a PhalaCloud,
     method: Method,
@@ -64,13 +70,6 @@ impl PhalaCloud {
             version: None,
             problem,
         }
-    }
-}
-
-impl crate::blocking::PhalaCloud {
-    /// Like [`crate::PhalaCloud::request`]; its `*_blocking` senders block.
-    pub fn request(&self, method: Method, path: &str) -> ApiRequest<'_> {
-        self.inner().request(method, path)
     }
 }
 
@@ -144,25 +143,10 @@ impl<'a> ApiRequest<'a> {
         runtime::send_raw(&client, &build, "request").await
     }
 
-    /// [`Self::send`] on a blocking client.
-    pub fn send_blocking<T: serde::de::DeserializeOwned + Send + 'static>(
-        self,
-    ) -> Result<T, PhalaCloudError> {
-        let client = self.client;
-        crate::blocking::block_on(client, Box::pin(self.send()) as BoxFuture<'_, _>)
-    }
-
-    /// [`Self::safe_send`] on a blocking client.
-    pub fn safe_send_blocking<T: serde::de::DeserializeOwned + Send + 'static>(
-        self,
-    ) -> SafeResult<T> {
-        SafeResult::from(self.send_blocking())
-    }
-
-    /// [`Self::send_raw`] on a blocking client.
-    pub fn send_raw_blocking(self) -> Result<Response<bytes::Bytes>, PhalaCloudError> {
-        let client = self.client;
-        crate::blocking::block_on(client, Box::pin(self.send_raw()) as BoxFuture<'_, _>)
+    /// The client the request was started from (a blocking client's
+    /// sender runs on its runtime).
+    pub(crate) fn client(&self) -> &'a PhalaCloud {
+        self.client
     }
 
     /// The client to send with and the request builder, once per attempt.

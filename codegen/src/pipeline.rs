@@ -357,7 +357,7 @@ fn generate_with(
         error_codes(&catalog),
         exports,
         &api.model_versions,
-    );
+    )?;
     let previous = release::previous(&config.output.dir)?;
     let release = release::release(&previous, surface, config)?;
     let mut files = emit::files::all(&api, &catalog, config, &release.version, raw, &bound, &plan)?;
@@ -395,21 +395,22 @@ pub fn api_surface(
         None => BTreeMap::new(),
     };
     let exports = emit::files::exports(&api, config, &bound)?;
-    Ok(read_surface(&bound, &mut raw, error_codes, exports, &api.model_versions).0)
+    Ok(read_surface(&bound, &mut raw, error_codes, exports, &api.model_versions)?.0)
 }
 
 /// The crate's API surface: method signatures from the bound operations and
 /// the models typify produced, taken out of `raw` (the emitters do not read
 /// them). The surface decides which response types are open
 /// ([`emit::evolve`]); typify's items are rewritten to match, and the plan
-/// is returned for the emitters.
+/// is returned for the emitters. The item unions of paged lists
+/// ([`emit::item_union`]) join the items, the surface and the plan.
 fn read_surface(
     bound: &[bind::Bound],
     raw: &mut progenitor::Raw,
     error_codes: BTreeMap<String, String>,
     exports: std::collections::BTreeSet<String>,
     versions: &BTreeMap<String, String>,
-) -> (surface::Surface, emit::evolve::Plan) {
+) -> Result<(surface::Surface, emit::evolve::Plan)> {
     let mut surface = surface::Surface {
         operations: bind::surfaces(bound),
         models: std::mem::take(&mut raw.models),
@@ -418,10 +419,12 @@ fn read_surface(
         non_exhaustive: Default::default(),
     };
     emit::requests::reshape_surface(&mut surface);
-    let plan = emit::evolve::plan(&raw.types, &surface, versions);
+    let mut plan = emit::evolve::plan(&raw.types, &surface, versions);
     emit::evolve::describe(&mut surface, &raw.types, &plan);
     emit::evolve::apply(&mut raw.types, &plan);
-    (surface, plan)
+    let found = emit::paging::item_unions(bound, &raw.types, &plan)?;
+    emit::item_union::add(found, &mut raw.types, &mut plan, &mut surface);
+    Ok((surface, plan))
 }
 
 fn error_codes(catalog: &catalog::Catalog) -> BTreeMap<String, String> {

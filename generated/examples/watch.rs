@@ -12,8 +12,7 @@
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
-use phala_cloud::{CvmStateEvent, PhalaCloud, PhalaCloudError};
+use phala_cloud::{CvmStateEvent, PhalaCloud, PhalaCloudError, StreamExt};
 
 /// The statuses seen, in order, ending with the target when it was reached.
 pub async fn run(

@@ -17,17 +17,25 @@
 //! - [`PhalaCloudError`]: the error every method returns; see [`error`] for the hierarchy, and [`precondition`] for the on-chain KMS's HTTP 465.
 //! - [`SafeResult`]: what the `safe_*` twin of every method yields instead.
 //! - [`error_codes`]: the structured `ERR-xx-xxx` codes.
-//! - [`types`]: the 957 request and response models.
+//! - [`types`]: the 959 request and response models.
 //! - [`tags`]: the operations by API tag, one page per tag with each operation's request and summary.
 //! - [`guide`]: longer pages on using the crate, one module each.
 //! - [`operations`]: the request builders.
 //! - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.
 //!
+//! # Sending: async `.await`, blocking `.send()`
+//!
+//! Every method starts a builder: its setters add the optional parameters, and nothing is sent until the builder is, by one rule: **async: `.await`; blocking: `.send()`**. On [`PhalaCloud`] a builder is `.await`ed (its `.send()` is the same future); on [`blocking::PhalaCloud`] its `.send()` blocks and returns the result. [`PhalaCloud::request`] (a request to any API path) follows the rule too, with [`blocking::ApiRequest`] on the blocking client, and so do the waits ([`PhalaCloud::wait_until_running`], [`PhalaCloud::wait_for_cvm_state`]).
+//!
+//! What yields many items is a [`Stream`] on the async client, read with [`StreamExt::next`]`.await` (both re-exported here, so no `futures-util` dependency is needed), and an `Iterator` on the blocking one: `.pages()` and `.items()` on a list's builder, and a state watch's `.stream()` (`.iter()` on the blocking client). A stream is not awaited itself: `.await` goes on each item.
+//!
+//! A builder that is never sent is a `must_use` warning, and `.await` on a blocking client's builder does not compile (the compiler suggests removing the `.await`; `.send()` is what sends it). A `safe_*` method's [`SafeResult`] does not take `?`: read it, or propagate its error with `.into_result()?`.
+//!
 //! # Paging
 //!
 //! ```no_run
 //! # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {
-//! use futures_util::StreamExt;
+//! use phala_cloud::StreamExt; // `.next()` on the item stream
 //! let mut kms = client.get_kms_list().page_size(50).items();
 //! while let Some(node) = kms.next().await {
 //!     println!("{}", node?.url);
@@ -81,6 +89,12 @@ pub use evolve::UnknownValue;
 pub use runtime::{Response, UploadFile};
 pub use transport::RetryPolicy;
 pub use safe::SafeResult;
+/// What a stream of this crate is (`.pages()`, `.items()`, event
+/// streams), re-exported from `futures-util` so that a caller needs
+/// no dependency of its own.
+pub use futures_util::Stream;
+/// `.next().await` and the other stream adapters, re-exported from `futures-util`: `use phala_cloud::StreamExt;` reads a stream.
+pub use futures_util::StreamExt;
 /// The `X-Phala-Version` sent unless the client is configured otherwise.
 pub const DEFAULT_API_VERSION: &str = "2026-06-23";
 /// Every `X-Phala-Version` this crate accepts.

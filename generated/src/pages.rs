@@ -68,6 +68,48 @@ impl Page for types::GetAppListResponse {
         }
     }
 }
+impl PageItems for types::GetAppListResponse {
+    type Item = GetAppListResponseItem;
+    fn into_items(self) -> ::std::vec::Vec<GetAppListResponseItem> {
+        match self {
+            Self::V20260121(p) => {
+                p.dstack_apps
+                    .into_iter()
+                    .map(|item| match item {
+                        DstackAppListResponseV20260121DstackAppsItem::FullResponseV20260121(
+                            v,
+                        ) => GetAppListResponseItem::FullResponseV20260121(v),
+                        DstackAppListResponseV20260121DstackAppsItem::MinimalResponse(
+                            v,
+                        ) => GetAppListResponseItem::MinimalResponse(v),
+                        DstackAppListResponseV20260121DstackAppsItem::Unknown(v) => {
+                            GetAppListResponseItem::Unknown(v)
+                        }
+                    })
+                    .collect()
+            }
+            Self::V20251028(p) => {
+                p.dstack_apps
+                    .into_iter()
+                    .map(|item| match item {
+                        DstackAppListResponseV20251028DstackAppsItem::FullResponseV20251028(
+                            v,
+                        ) => GetAppListResponseItem::FullResponseV20251028(v),
+                        DstackAppListResponseV20251028DstackAppsItem::MinimalResponse(
+                            v,
+                        ) => GetAppListResponseItem::MinimalResponse(v),
+                        DstackAppListResponseV20251028DstackAppsItem::Unknown(v) => {
+                            GetAppListResponseItem::Unknown(v)
+                        }
+                    })
+                    .collect()
+            }
+            Self::Unknown(p) => {
+                crate::evolve::items::<GetAppListResponseItem>(p, "dstack_apps")
+            }
+        }
+    }
+}
 impl Page for types::GetCvmListResponse {
     fn item_count(&self) -> usize {
         match self {
@@ -91,6 +133,25 @@ impl Page for types::GetCvmListResponse {
             Self::CvmInfos(p) => u64::try_from(p.page_size).ok(),
             Self::HostedCvms(p) => u64::try_from(p.page_size).ok(),
             Self::Unknown(p) => crate::evolve::read::<u64>(p, "page_size"),
+        }
+    }
+}
+impl PageItems for types::GetCvmListResponse {
+    type Item = GetCvmListResponseItem;
+    fn into_items(self) -> ::std::vec::Vec<GetCvmListResponseItem> {
+        match self {
+            Self::CvmInfos(p) => {
+                p.items
+                    .into_iter()
+                    .map(GetCvmListResponseItem::CvmInfoV20260121)
+                    .collect()
+            }
+            Self::HostedCvms(p) => {
+                p.items.into_iter().map(GetCvmListResponseItem::HostedCvm).collect()
+            }
+            Self::Unknown(p) => {
+                crate::evolve::items::<GetCvmListResponseItem>(p, "items")
+            }
         }
     }
 }

@@ -5,8 +5,12 @@
 
 //! Paging through list operations. Every operation that takes `page` and
 //! `page_size` (or `offset` and `limit`) and returns a page model gets
-//! `.pages()` and, when its items have one type, `.items()` on its builder:
-//! streams on the async client, iterators on the blocking one. They start
+//! `.pages()` and `.items()` on its builder: streams on the async client,
+//! iterators on the blocking one. Where the page model is a version union
+//! whose versions hold different item types, `.items()` yields a union of
+//! them (`GetCvmListResponseItem`), with accessors for the fields every
+//! version has and an `Unknown` variant keeping a shape this crate does
+//! not know. They start
 //! where the builder's `page` (or `offset`) says, keep its other
 //! parameters, and stop after an empty page, a page shorter than the page
 //! size (the one asked for, else the one the server reports), or once the
@@ -37,7 +41,8 @@ pub trait Page {
     }
 }
 
-/// A page whose items have one type, so they can be streamed one by one.
+/// A page whose items can be streamed one by one: one type, or the union
+/// of the item types of a version union of pages.
 pub trait PageItems: Page {
     /// One item of the list.
     type Item;
@@ -63,12 +68,20 @@ pub(crate) fn duplicate<T: Clone>(value: &T) -> T {
     value.clone()
 }
 
-/// The pages of a list, one response each; from `.pages()`.
+/// The pages of a list, one response each; from `.pages()`. A
+/// [`Stream`], not a future: read it with
+/// [`StreamExt::next`]`.await`.
+#[must_use = "a stream does nothing until it is read: `.next().await` on it, with \
+              `phala_cloud::StreamExt` in scope"]
 pub struct Pages<'a, T> {
     inner: Boxed<'a, T>,
 }
 
-/// The items of a list, across its pages; from `.items()`.
+/// The items of a list, across its pages; from `.items()`. A
+/// [`Stream`], not a future: read it with
+/// [`StreamExt::next`]`.await`.
+#[must_use = "a stream does nothing until it is read: `.next().await` on it, with \
+              `phala_cloud::StreamExt` in scope"]
 pub struct Items<'a, T> {
     inner: Boxed<'a, T>,
 }

@@ -10,8 +10,14 @@ use crate::error::PhalaCloudError;
 
 /// The outcome of a `safe_*` call: never an `Err`, never a panic. Invalid
 /// JSON, decode failures and transport failures all land in `error`.
+///
+/// It is not a `Result`, so `?` does not apply to it (the compiler says
+/// the `Try` trait is not implemented): read `ok`, `data` and `error`, or
+/// propagate the error with [`into_result`](Self::into_result)`?`. A call
+/// that should raise is the method without `safe_`.
 #[derive(Debug)]
-#[must_use = "a SafeResult may hold an error"]
+#[must_use = "a SafeResult may hold an error: read `.ok` / `.error`, or propagate it with \
+              `.into_result()?` (`?` does not apply to a SafeResult itself)"]
 pub struct SafeResult<T> {
     /// True when the call succeeded; then `data` is `Some` (for a call with
     /// no response body, `Some(())`).

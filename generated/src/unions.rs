@@ -395,6 +395,26 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
             ];
             VARIANTS
         }
+        "GetAppListResponseItem" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "FullResponseV20260121",
+                    version: ::std::option::Option::Some("2026-01-21"),
+                    first_error: first_error::<DstackAppFullResponseV20260121>,
+                },
+                UnionVariant {
+                    name: "MinimalResponse",
+                    version: ::std::option::Option::None,
+                    first_error: first_error::<DstackAppMinimalResponse>,
+                },
+                UnionVariant {
+                    name: "FullResponseV20251028",
+                    version: ::std::option::Option::Some("2025-10-28"),
+                    first_error: first_error::<DstackAppFullResponseV20251028>,
+                },
+            ];
+            VARIANTS
+        }
         "GetCurrentUserResponse" => {
             const VARIANTS: &[UnionVariant] = &[
                 UnionVariant {
@@ -436,6 +456,21 @@ pub(crate) fn variants(name: &str) -> &'static [UnionVariant] {
                     name: "HostedCvms",
                     version: ::std::option::Option::Some("2025-10-28"),
                     first_error: first_error::<PaginatedHostedCvms>,
+                },
+            ];
+            VARIANTS
+        }
+        "GetCvmListResponseItem" => {
+            const VARIANTS: &[UnionVariant] = &[
+                UnionVariant {
+                    name: "CvmInfoV20260121",
+                    version: ::std::option::Option::Some("2026-01-21"),
+                    first_error: first_error::<CvmInfoV20260121>,
+                },
+                UnionVariant {
+                    name: "HostedCvm",
+                    version: ::std::option::Option::Some("2025-10-28"),
+                    first_error: first_error::<HostedCvm>,
                 },
             ];
             VARIANTS

@@ -15,10 +15,16 @@
 //! polling `get_cvm_state` when the server refuses the stream. The server
 //! allows each user 5 open watches at once.
 //!
+//! The forms follow the crate's rule (async: `.await`; blocking:
+//! `.send()`): a wait is a request like any other, `.await`ed on the async
+//! client and `.send()` on the blocking one. A watch is a stream of events,
+//! so it is not awaited itself: `.stream()` opens it on the async client
+//! (read it with [`StreamExt::next`]`.await`) and
+//! `.iter()` on the blocking one.
+//!
 //! ```no_run
 //! # async fn run(client: phala_cloud::PhalaCloud) -> Result<(), phala_cloud::PhalaCloudError> {
-//! use futures_util::StreamExt;
-//! use phala_cloud::CvmStateEvent;
+//! use phala_cloud::{CvmStateEvent, StreamExt};
 //! let mut events = client.watch_cvm_state("cvm_123").target("running").stream();
 //! while let Some(event) = events.next().await {
 //!     match event? {
@@ -71,8 +77,11 @@ pub type CvmStateStream<'a> =
 
 /// A watch of one CVM's state, started by [`PhalaCloud::watch_cvm_state`]
 /// (or its `safe_` twin, or the blocking client's); `.stream()` (async) or
-/// `.iter()` (blocking) opens it.
-#[must_use = "a watch does nothing until it is opened"]
+/// `.iter()` (blocking) opens it. It is not a future: a watch yields many
+/// events, so `.await` goes on each item of the stream, not on the watch.
+#[must_use = "a watch does nothing until it is opened: `.stream()` (async client; then \
+              `.next().await` on the stream, with `phala_cloud::StreamExt`) or `.iter()` \
+              (blocking client)"]
 pub struct WatchCvmState<'a, M = Raise> {
     client: &'a PhalaCloud,
     cvm_id: String,
@@ -336,10 +345,12 @@ pub struct WaitProgress {
 
 type Progress<'a> = Box<dyn Fn(&WaitProgress) + Send + Sync + 'a>;
 
-/// A wait for a CVM state, started by [`PhalaCloud::wait_for_cvm_state`];
-/// `.await` it.
-#[must_use = "a wait does nothing until it is awaited"]
-pub struct WaitForCvmState<'a> {
+/// A wait for a CVM state, started by [`PhalaCloud::wait_for_cvm_state`] or
+/// [`PhalaCloud::wait_until_running`] (or the blocking client's); `.await`
+/// it on the async client, `.send()` it on the blocking one.
+#[must_use = "a wait does nothing until it is sent: `.await` (async client) or `.send()` \
+              (blocking client)"]
+pub struct WaitForCvmState<'a, M = Raise> {
     client: &'a PhalaCloud,
     cvm_id: String,
     target: String,
@@ -347,6 +358,7 @@ pub struct WaitForCvmState<'a> {
     interval: Duration,
     reconnect_delay: Duration,
     progress: Option<Progress<'a>>,
+    mode: PhantomData<fn() -> M>,
 }
 
 impl PhalaCloud {
@@ -363,15 +375,7 @@ impl PhalaCloud {
         target: impl Into<String>,
         timeout: Duration,
     ) -> WaitForCvmState<'_> {
-        WaitForCvmState {
-            client: self,
-            cvm_id: cvm_id.to_string(),
-            target: target.into(),
-            timeout,
-            interval: Duration::from_secs(5),
-            reconnect_delay: Duration::from_secs(2),
-            progress: None,
-        }
+        WaitForCvmState::new(self, cvm_id.to_string(), target.into(), timeout)
     }
 
     /// [`Self::wait_for_cvm_state`] for `running`.
@@ -385,29 +389,59 @@ impl PhalaCloud {
 }
 
 impl crate::blocking::PhalaCloud {
-    /// [`crate::PhalaCloud::wait_for_cvm_state`], blocking.
+    /// [`crate::PhalaCloud::wait_for_cvm_state`] on the blocking client:
+    /// the same builder, and `.send()` waits.
     pub fn wait_for_cvm_state(
         &self,
         cvm_id: impl std::fmt::Display,
         target: impl Into<String>,
         timeout: Duration,
-    ) -> Result<CvmStateResponse, PhalaCloudError> {
-        self.inner()
-            .wait_for_cvm_state(cvm_id, target, timeout)
-            .wait_blocking()
+    ) -> WaitForCvmState<'_, Blocking> {
+        WaitForCvmState::new(self.inner(), cvm_id.to_string(), target.into(), timeout)
     }
 
-    /// [`crate::PhalaCloud::wait_until_running`], blocking.
+    /// [`crate::PhalaCloud::wait_until_running`] on the blocking client;
+    /// `.send()` waits.
     pub fn wait_until_running(
         &self,
         cvm_id: impl std::fmt::Display,
         timeout: Duration,
-    ) -> Result<CvmStateResponse, PhalaCloudError> {
+    ) -> WaitForCvmState<'_, Blocking> {
         self.wait_for_cvm_state(cvm_id, "running", timeout)
     }
 }
 
-impl<'a> WaitForCvmState<'a> {
+impl<'a> WaitForCvmState<'a, Raise> {
+    /// Runs the wait: the future `.await` drives (the state reached, or
+    /// the error).
+    pub fn send(self) -> BoxFuture<'a, Result<CvmStateResponse, PhalaCloudError>> {
+        Box::pin(self.run())
+    }
+}
+
+impl<'a> WaitForCvmState<'a, Blocking> {
+    /// Runs the wait on the blocking client's runtime: the state reached,
+    /// or the error.
+    pub fn send(self) -> Result<CvmStateResponse, PhalaCloudError> {
+        let client = self.client;
+        crate::blocking::block_on(client, Box::pin(self.run()))
+    }
+}
+
+impl<'a, M> WaitForCvmState<'a, M> {
+    fn new(client: &'a PhalaCloud, cvm_id: String, target: String, timeout: Duration) -> Self {
+        WaitForCvmState {
+            client,
+            cvm_id,
+            target,
+            timeout,
+            interval: Duration::from_secs(5),
+            reconnect_delay: Duration::from_secs(2),
+            progress: None,
+            mode: PhantomData,
+        }
+    }
+
     /// How often to poll when the stream is refused (default 5 s); also the
     /// server's check interval for the stream, kept within its 5 to 30 s.
     pub fn interval(mut self, every: Duration) -> Self {
@@ -426,12 +460,6 @@ impl<'a> WaitForCvmState<'a> {
     pub fn on_progress(mut self, f: impl Fn(&WaitProgress) + Send + Sync + 'a) -> Self {
         self.progress = Some(Box::new(f));
         self
-    }
-
-    /// Runs the wait on a blocking client's runtime.
-    pub fn wait_blocking(self) -> Result<CvmStateResponse, PhalaCloudError> {
-        let client = self.client;
-        crate::blocking::block_on(client, Box::pin(self.run()))
     }
 
     fn report(&self, status: Option<&str>, started: Instant, polling: bool) {
@@ -529,11 +557,11 @@ fn refused(e: &PhalaCloudError) -> bool {
     matches!(e.status_code(), Some(406 | 415 | 429 | 501))
 }
 
-impl<'a> std::future::IntoFuture for WaitForCvmState<'a> {
+impl<'a> std::future::IntoFuture for WaitForCvmState<'a, Raise> {
     type Output = Result<CvmStateResponse, PhalaCloudError>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.run())
+        self.send()
     }
 }

@@ -364,6 +364,7 @@ fn blocking_client_sample_against_prism() {
             .unwrap_or_else(|| panic!("{name} exists"));
         let response = client
             .call_json(name, &arguments(&setup.spec, op))
+            .send()
             .unwrap_or_else(|e| panic!("{name} through the blocking client: {e}"));
         assert!(
             (200..300).contains(&response.status_code()),

@@ -113,6 +113,29 @@ fn outside_any_runtime() {
     assert!(!dbg.contains(KEY), "{dbg}");
 }
 
+/// `call_json` (the `dynamic` feature) on the blocking client is a builder
+/// like every other blocking call: nothing is sent until `.send()`.
+#[test]
+fn a_call_by_name_is_sent_by_send() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(start());
+    let c = blocking_client(&server.uri());
+    let args = serde_json::json!({"webhook_id": "wh_1"});
+    let call = c.call_json("get_webhook", &args);
+    assert!(rt.block_on(server.received_requests()).unwrap().is_empty());
+    let response = call.send().expect("sent");
+    assert_eq!(response.status_code(), 200);
+    assert_eq!(response.data()["url"], "https://example.com/hook");
+    let err = c
+        .call_json("get_webhook", &serde_json::json!({"webhook_id": "wh_404"}))
+        .send();
+    assert_eq!(err.unwrap_err().status_code(), Some(404));
+    assert_eq!(rt.block_on(versions_seen(&server)).len(), 2);
+    // The client's settings read as the async client's do.
+    assert_eq!(c.base_url(), server.uri());
+    assert_eq!(c.retry_policy().retries(), 0);
+}
+
 /// One blocking client shared by 16 threads, each making its calls at the
 /// same time as the others: every call succeeds (its own runtime is driven
 /// by whichever caller holds it, the others wait their turn) and the server

@@ -122,19 +122,34 @@ async fn a_url_instead_of_a_path_is_refused_before_sending() {
 }
 
 #[test]
-fn the_blocking_client_sends_the_same_request() {
+fn the_blocking_client_sends_the_same_request_with_send() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let server = rt.block_on(server());
     let c = phala_cloud::blocking::PhalaCloud::from_async(client(&server)).unwrap();
-    let me: CurrentUser = c.request(Method::GET, "/auth/me").send_blocking().unwrap();
+    // `send` blocks: its result is the data, no future in between.
+    let me: CurrentUser = c.request(Method::GET, "/auth/me").send().unwrap();
     assert_eq!(me.username, "alice");
-    let raw = c
-        .request(Method::GET, "/missing")
-        .send_raw_blocking()
+    let created = c
+        .request(Method::POST, "/workspaces/ws_1/things")
+        .query("dry_run", true)
+        .json(&json!({"name": "x"}))
+        .api_version("2026-05-22")
+        .send_with_meta::<Value>()
         .unwrap();
+    assert_eq!(
+        (created.status_code(), created.data()["id"].as_str()),
+        (201, Some("t_1"))
+    );
+    let raw = c.request(Method::GET, "/missing").send_raw().unwrap();
     assert_eq!(raw.status_code(), 404);
-    let safe = c
-        .request(Method::GET, "/missing")
-        .safe_send_blocking::<Value>();
+    let safe = c.request(Method::GET, "/missing").safe_send::<Value>();
     assert_eq!(safe.error.and_then(|e| e.status_code()), Some(404));
+    let err = c
+        .request(Method::GET, "https://elsewhere.example/steal")
+        .header("x-trace", "1")
+        .send::<Value>()
+        .unwrap_err();
+    assert!(matches!(err, PhalaCloudError::Validation(_)), "{err:?}");
+    // Every request above reached the server but the refused URL.
+    assert_eq!(rt.block_on(server.received_requests()).unwrap().len(), 4);
 }

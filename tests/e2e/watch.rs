@@ -277,8 +277,27 @@ fn the_blocking_client_iterates_and_waits() {
         })
         .collect();
     assert_eq!(statuses, ["starting", "running", "running"]);
+    // A wait is a builder here too, with the async one's setters; `.send()`
+    // waits.
+    let progress = Arc::new(Mutex::new(Vec::new()));
+    let log = progress.clone();
     let state = c
         .wait_until_running("cvm_1", Duration::from_secs(10))
+        .interval(Duration::from_secs(5))
+        .reconnect_delay(Duration::from_millis(10))
+        .on_progress(move |p| log.lock().unwrap().push(p.status.clone()))
+        .send()
+        .unwrap();
+    assert_eq!(state.status, "running");
+    let progress = progress.lock().unwrap().clone();
+    assert_eq!(
+        progress.last(),
+        Some(&Some("running".to_owned())),
+        "{progress:?}"
+    );
+    let state = c
+        .wait_for_cvm_state("cvm_1", "running", Duration::from_secs(10))
+        .send()
         .unwrap();
     assert_eq!(state.status, "running");
     let safe: Vec<_> = c.safe_watch_cvm_state("gone").iter().collect();

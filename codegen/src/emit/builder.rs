@@ -116,8 +116,9 @@ fn definition(op: &Operation, names: &Names, fields: &[Field]) -> TokenStream {
         ..
     } = names;
     let builder_doc = format!(
-        "A `{} {}` request, started by [`{client}::{}`] or [`{client}::{}`]; \
-         `.await` (or `.send().await`) sends it.",
+        "A `{} {}` request, started by [`{client}::{}`] or [`{client}::{}`] (or the \
+         blocking client's); `.await` (or `.send().await`) sends it on the async client, \
+         `.send()` on the blocking one.",
         op.http_method,
         op.path,
         op.name,
@@ -134,7 +135,7 @@ fn definition(op: &Operation, names: &Names, fields: &[Field]) -> TokenStream {
     });
     quote! {
         #[doc = #builder_doc]
-        #[must_use = "a request does nothing until it is sent"]
+        #[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
         pub struct #builder<'a, M = Raise> {
             phala: Core<'a, M>,
             #(#stored,)*

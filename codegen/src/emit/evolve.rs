@@ -315,6 +315,12 @@ fn all_single(e: &syn::ItemEnum) -> bool {
 /// (an API whose enum lists `"unknown"`), underscored until it is free.
 fn fallback_ident(e: &syn::ItemEnum) -> Option<syn::Ident> {
     let taken: BTreeSet<String> = e.variants.iter().map(|v| v.ident.to_string()).collect();
+    free_fallback(&taken)
+}
+
+/// The fallback's name among the variant names `taken`, by the rule of
+/// [`fallback_ident`].
+pub(super) fn free_fallback(taken: &BTreeSet<String>) -> Option<syn::Ident> {
     let mut name = if taken.contains("Unknown") {
         "Unrecognized".to_owned()
     } else {
@@ -383,7 +389,7 @@ fn open_enum(e: &mut syn::ItemEnum, open: &OpenEnum) -> syn::Item {
 
 /// Opens a union: its `Deserialize` comes from the macro, which tries the
 /// variants by API version and keeps a body none fits in the fallback.
-fn open_union(e: &mut syn::ItemEnum, fallback: &syn::Ident) -> syn::Item {
+pub(super) fn open_union(e: &mut syn::ItemEnum, fallback: &syn::Ident) -> syn::Item {
     drop_derives(&mut e.attrs, &["Deserialize"]);
     seal(&mut e.attrs);
     let tries: Vec<proc_macro2::TokenStream> = e

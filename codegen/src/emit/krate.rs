@@ -36,8 +36,26 @@ const CRATE_MAP: &str = "\n\n# Crate organization\n\n\
     {guide_item}\
     - [`operations`]: the request builders.\n\
     - [`raw`]: progenitor's low-level client, for what the typed layer does not cover.\
+    {forms}\
     {paging}\
     {not_generated}";
+
+/// The crate docs' section on the one rule every call follows.
+const FORMS: &str = "\n\n# Sending: async `.await`, blocking `.send()`\n\n\
+    Every method starts a builder: its setters add the optional parameters, and nothing \
+    is sent until the builder is, by one rule: **async: `.await`; blocking: `.send()`**. \
+    On [`{client}`] a builder is `.await`ed (its `.send()` is the same future); on \
+    [`blocking::{client}`] its `.send()` blocks and returns the result. \
+    [`{client}::request`] (a request to any API path) follows the rule too, with \
+    [`blocking::ApiRequest`] on the blocking client{waits}.\n\n\
+    What yields many items is a [`Stream`] on the async client, read with \
+    [`StreamExt::next`]`.await` (both re-exported here, so no `futures-util` dependency \
+    is needed), and an `Iterator` on the blocking one: `.pages()` and `.items()` on a \
+    list's builder{watch}. A stream is not awaited itself: `.await` goes on each item.\n\n\
+    A builder that is never sent is a `must_use` warning, and `.await` on a blocking \
+    client's builder does not compile (the compiler suggests removing the `.await`; \
+    `.send()` is what sends it). A `safe_*` method's [`SafeResult`] does not take `?`: \
+    read it, or propagate its error with `.into_result()?`.";
 
 /// The crate docs' paging example around the profile's code
 /// ([`Profile::paging_example`]).
@@ -80,6 +98,7 @@ fn crate_map_doc(
                 ],
             )
         });
+    let forms = forms_doc(names, watch);
     super::template::fill(
         CRATE_MAP,
         &[
@@ -98,8 +117,33 @@ fn crate_map_doc(
             ("extra_items", &extras.map_items),
             ("error_items", &extras.error_items),
             ("guide_item", &guide_item),
+            ("forms", &forms),
             ("paging", &paging),
             ("not_generated", &not_generated(api)),
+        ],
+    )
+}
+
+/// [`FORMS`], naming the waits and the state watch where the crate has them.
+fn forms_doc(names: &ClientNames, watch: bool) -> String {
+    let (waits, watch_stream) = if watch {
+        (
+            format!(
+                ", and so do the waits ([`{0}::wait_until_running`], \
+                 [`{0}::wait_for_cvm_state`])",
+                names.client
+            ),
+            ", and a state watch's `.stream()` (`.iter()` on the blocking client)",
+        )
+    } else {
+        (String::new(), "")
+    };
+    super::template::fill(
+        FORMS,
+        &[
+            ("client", &names.client),
+            ("waits", &waits),
+            ("watch", &watch_stream),
         ],
     )
 }
@@ -209,6 +253,11 @@ fn root_items(config: &Config, names: &ClientNames) -> TokenStream {
                 .to_owned(),
         ),
     };
+    let stream_ext_doc = format!(
+        "`.next().await` and the other stream adapters, re-exported from `futures-util`: \
+         `use {}::StreamExt;` reads a stream.",
+        names.krate
+    );
     quote! {
         pub use error::{
             ApiError, AuthError, BusinessError, ConflictError, ErrorResponse, #error,
@@ -225,6 +274,12 @@ fn root_items(config: &Config, names: &ClientNames) -> TokenStream {
         pub use runtime::{Response, UploadFile};
         pub use transport::RetryPolicy;
         pub use safe::SafeResult;
+        /// What a stream of this crate is (`.pages()`, `.items()`, event
+        /// streams), re-exported from `futures-util` so that a caller needs
+        /// no dependency of its own.
+        pub use futures_util::Stream;
+        #[doc = #stream_ext_doc]
+        pub use futures_util::StreamExt;
 
         #[doc = #default_doc]
         pub const DEFAULT_API_VERSION: &str = #default;

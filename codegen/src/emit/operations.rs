@@ -98,7 +98,8 @@ pub fn emit(
 /// spans; and, with the `dynamic` feature, the client's `call_json`.
 pub fn path_table(api: &Api, names: &ClientNames) -> Result<TokenStream> {
     let ClientNames { client, error, .. } = names;
-    let blocking_doc = format!("[`crate::{client}::call_json`], blocking.");
+    let blocking_doc =
+        format!("[`crate::{client}::call_json`] on the blocking client; `.send()` sends the call.");
     let arms = api.operations.iter().map(|op| {
         let (name, path) = (&op.name, &*op.path);
         quote!(#name => ::std::option::Option::Some(#path),)
@@ -146,13 +147,12 @@ pub fn path_table(api: &Api, names: &ClientNames) -> Result<TokenStream> {
         #[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
         impl crate::blocking::#client {
             #[doc = #blocking_doc]
-            pub fn call_json(
-                &self,
-                operation: &str,
-                args: &::serde_json::Value,
-            ) -> ::std::result::Result<crate::Response<::serde_json::Value>, crate::#error> {
-                let client = self.inner();
-                crate::blocking::block_on(client, ::std::boxed::Box::pin(client.call_json(operation, args)))
+            pub fn call_json<'a>(
+                &'a self,
+                operation: &'a str,
+                args: &'a ::serde_json::Value,
+            ) -> crate::blocking::CallJson<'a> {
+                crate::blocking::CallJson::new(self.inner(), operation, args)
             }
         }
 

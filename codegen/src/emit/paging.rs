@@ -2,9 +2,11 @@
 //! paged when it takes optional integer `page` and `page_size` (or `offset`
 //! and `limit`) parameters and its success type is a page model, a struct
 //! with one list field (or a union of such structs, one per API version).
-//! Its builder gets `.pages()` (and `.items()` when the items have one
-//! type); the page model implements `paging::Page` (`paging::PageItems`),
-//! reading `total` and `page_size` when the model has them.
+//! Its builder gets `.pages()` and `.items()`; the page model implements
+//! `paging::Page` and `paging::PageItems`, reading `total` and `page_size`
+//! when the model has them. The items of a union of page models are one
+//! type when every version's are, else the union of them that
+//! [`super::item_union`] makes.
 
 use std::collections::BTreeMap;
 
@@ -16,6 +18,8 @@ use crate::error::Result;
 use crate::ident::ident;
 use crate::syn_ext::option_inner;
 
+use super::item_union::{self, ItemUnion};
+
 /// How an operation steps through its pages.
 #[derive(Debug, Clone)]
 pub struct Paged {
@@ -25,9 +29,19 @@ pub struct Paged {
     /// `page_size` or `limit`.
     size: Ident,
     offset: bool,
-    items: bool,
+    /// What `.items()` yields; `None`: no `.items()`.
+    items: Option<Items>,
     /// The page model, as `find` read it; `impls` writes `Page` from it.
     shape: Shape,
+}
+
+/// The items of a paged list.
+#[derive(Debug, Clone)]
+enum Items {
+    /// Every page model holds this type (as typify spells it).
+    Same(String),
+    /// The page models hold different types: this union of them.
+    Union(ItemUnion),
 }
 
 /// What a page model holds, read from typify's items.
@@ -52,6 +66,12 @@ pub fn find(
     plan: &super::evolve::Plan,
 ) -> Result<BTreeMap<String, Paged>> {
     let (structs, enums) = by_name(items);
+    let taken = super::types::local_names(items);
+    let known = item_union::Known {
+        enums: &enums,
+        taken: &taken,
+        plan,
+    };
     let mut out = BTreeMap::new();
     for b in bound {
         let has = |name: &str| {
@@ -73,20 +93,42 @@ pub fn find(
         let Some(shape) = shape(type_name, &structs, &enums, plan.unions.get(type_name)) else {
             continue;
         };
-        let same_items = shape.lists.windows(2).all(|w| w[0].2 == w[1].2);
+        let page_type = ident(type_name)?;
+        let items = match &shape.lists[..] {
+            [] => None,
+            [(_, _, first), rest @ ..] if rest.iter().all(|(_, _, item)| item == first) => {
+                Some(Items::Same(first.clone()))
+            }
+            lists => item_union::of(&page_type, lists, &known).map(Items::Union),
+        };
         out.insert(
             b.op.name.clone(),
             Paged {
-                page_type: ident(type_name)?,
+                page_type,
                 position: ident(position)?,
                 size: ident(size)?,
                 offset,
-                items: same_items,
+                items,
                 shape,
             },
         );
     }
     Ok(out)
+}
+
+/// Each paged list's page model whose items need a union, with that union.
+pub fn item_unions(
+    bound: &[Bound],
+    items: &[syn::Item],
+    plan: &super::evolve::Plan,
+) -> Result<Vec<(Ident, ItemUnion)>> {
+    Ok(find(bound, items, plan)?
+        .into_values()
+        .filter_map(|p| match p.items {
+            Some(Items::Union(u)) => Some((p.page_type, u)),
+            _ => None,
+        })
+        .collect())
 }
 
 type Structs<'a> = BTreeMap<String, &'a syn::ItemStruct>;
@@ -200,7 +242,7 @@ pub fn impls(paged: &BTreeMap<String, Paged>) -> Result<TokenStream> {
         if let std::collections::btree_map::Entry::Vacant(slot) =
             done.entry(p.page_type.to_string())
         {
-            slot.insert(page_impl(&p.page_type, &p.shape, p.items)?);
+            slot.insert(page_impl(&p.page_type, &p.shape, p.items.as_ref())?);
         }
     }
     if done.is_empty() {
@@ -219,7 +261,7 @@ pub fn impls(paged: &BTreeMap<String, Paged>) -> Result<TokenStream> {
     })
 }
 
-fn page_impl(ty: &Ident, shape: &Shape, items: bool) -> Result<TokenStream> {
+fn page_impl(ty: &Ident, shape: &Shape, items: Option<&Items>) -> Result<TokenStream> {
     // One arm per struct: `Self::V(p) => <expr on p>` or, for a plain
     // struct, the expression on `self`; an open union's fallback reads its
     // JSON with `from_json`.
@@ -262,12 +304,19 @@ fn page_impl(ty: &Ident, shape: &Shape, items: bool) -> Result<TokenStream> {
     };
     let total = int(&ident("total")?, shape.total, 1);
     let page_size = int(&ident("page_size")?, shape.page_size, 2);
-    let page_items = items.then(|| {
-        let item: syn::Type = syn::parse_str(&shape.lists[0].2).expect("a type typify wrote");
-        let into = each(
-            &|p, list| quote!(#p.#list),
-            &|[list, ..]| quote!(crate::evolve::items::<#item>(p, #list)),
-        );
+    let page_items = match items {
+        None => None,
+        Some(Items::Same(item)) => {
+            let item: syn::Type = syn::parse_str(item).expect("a type typify wrote");
+            let into = each(
+                &|p, list| quote!(#p.#list),
+                &|[list, ..]| quote!(crate::evolve::items::<#item>(p, #list)),
+            );
+            Some((quote!(#item), into))
+        }
+        Some(Items::Union(union)) => Some(union_items(shape, union)),
+    }
+    .map(|(item, into)| {
         quote! {
             impl PageItems for types::#ty {
                 type Item = #item;
@@ -291,6 +340,27 @@ fn page_impl(ty: &Ident, shape: &Shape, items: bool) -> Result<TokenStream> {
         }
         #page_items
     })
+}
+
+/// The item type and the body of `into_items` for a union of page models
+/// whose items differ: each page variant's items become the item union,
+/// and a page of a shape this crate does not know gives its list's items
+/// decoded as the union (kept as JSON when no shape fits).
+fn union_items(shape: &Shape, union: &ItemUnion) -> (TokenStream, TokenStream) {
+    let name = &union.name;
+    let arms = shape
+        .lists
+        .iter()
+        .zip(&union.from_page)
+        .map(|((variant, list, _), from)| {
+            let convert = item_union::convert(union, from);
+            quote!(Self::#variant(p) => p.#list.into_iter().map(#convert).collect(),)
+        });
+    let fallback = shape
+        .fallback
+        .as_ref()
+        .map(|(fb, [list, ..])| quote!(Self::#fb(p) => crate::evolve::items::<#name>(p, #list),));
+    (quote!(#name), quote!(match self { #(#arms)* #fallback }))
 }
 
 /// `.pages()` and `.items()` on the builder of a paged operation, for the
@@ -374,9 +444,10 @@ fn async_pages(b: &Bound, builder: &Ident, paged: &Paged, pages_doc: &str) -> To
         quote!(crate::paging::Step::Number)
     };
     let start = proc_macro2::Literal::i64_unsuffixed(first_position(paged));
-    let items_async = items.then(|| {
+    let items_doc = items_doc(items.as_ref(), "");
+    let items_async = items.is_some().then(|| {
         quote! {
-            /// Every item of this list, across its pages; see [`Self::pages`].
+            #[doc = #items_doc]
             pub fn items(self) -> crate::paging::Items<'a, <types::#page_type as crate::paging::PageItems>::Item> {
                 self.pages().items()
             }
@@ -412,9 +483,10 @@ fn async_pages(b: &Bound, builder: &Ident, paged: &Paged, pages_doc: &str) -> To
 /// iterators.
 fn blocking_pages(builder: &Ident, paged: &Paged, pages_doc: &str) -> TokenStream {
     let page_type = &paged.page_type;
-    let items_blocking = paged.items.then(|| {
+    let items_doc = items_doc(paged.items.as_ref(), ", as an iterator");
+    let items_blocking = paged.items.is_some().then(|| {
         quote! {
-            /// Every item of this list, across its pages, as an iterator.
+            #[doc = #items_doc]
             pub fn items(self) -> crate::blocking::Iter<'a, <types::#page_type as crate::paging::PageItems>::Item> {
                 let client = self.phala.client();
                 self.into_async().pages().items().blocking(client)
@@ -431,5 +503,17 @@ fn blocking_pages(builder: &Ident, paged: &Paged, pages_doc: &str) -> TokenStrea
 
             #items_blocking
         }
+    }
+}
+
+/// The doc of `items()`: what each item is, when the versions differ.
+fn items_doc(items: Option<&Items>, form: &str) -> String {
+    match items {
+        Some(Items::Union(u)) => format!(
+            "Every item of this list, across its pages{form}, each a [`{0}`](crate::types::{0}): \
+             the item of whichever API version's shape its page has. See [`Self::pages`].",
+            u.name
+        ),
+        _ => format!("Every item of this list, across its pages{form}; see [`Self::pages`]."),
     }
 }

@@ -134,7 +134,14 @@ pub const RUNTIME: &[RuntimeFile] = &[
         "src/blocking.rs",
         "blocking.rs",
         Ships::Always,
-        ["futures-util", "reqwest", "tokio"]
+        [
+            "bytes",
+            "futures-util",
+            "reqwest",
+            "serde",
+            "serde_json",
+            "tokio"
+        ]
     ),
     runtime_file!(
         "src/builder.rs",

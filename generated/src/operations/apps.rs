@@ -9,8 +9,8 @@ use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
 use crate::types;
-/// A `POST /api/v1/apps/{app_id}/cvms/is-allowed` request, started by [`PhalaCloud::check_app_cvms_is_allowed`] or [`PhalaCloud::safe_check_app_cvms_is_allowed`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/apps/{app_id}/cvms/is-allowed` request, started by [`PhalaCloud::check_app_cvms_is_allowed`] or [`PhalaCloud::safe_check_app_cvms_is_allowed`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct CheckAppCvmsIsAllowedBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -39,8 +39,8 @@ impl<'a, M: Mode> CheckAppCvmsIsAllowedBuilder<'a, M> {
 shared_impls!(
     CheckAppCvmsIsAllowedBuilder -> types::CheckAppCvmsIsAllowedResponse, (app_id) {}
 );
-/// A `POST /api/v1/apps/{app_id}/is-allowed` request, started by [`PhalaCloud::check_app_is_allowed`] or [`PhalaCloud::safe_check_app_is_allowed`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/apps/{app_id}/is-allowed` request, started by [`PhalaCloud::check_app_is_allowed`] or [`PhalaCloud::safe_check_app_is_allowed`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct CheckAppIsAllowedBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -75,8 +75,8 @@ impl<'a, M: Mode> CheckAppIsAllowedBuilder<'a, M> {
 shared_impls!(
     CheckAppIsAllowedBuilder -> types::AppIsAllowedResponse, (app_id, body) {}
 );
-/// A `POST /api/v1/apps/{app_id}/instances` request, started by [`PhalaCloud::create_app_instance`] or [`PhalaCloud::safe_create_app_instance`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/apps/{app_id}/instances` request, started by [`PhalaCloud::create_app_instance`] or [`PhalaCloud::safe_create_app_instance`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct CreateAppInstanceBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -106,8 +106,8 @@ impl<'a, M: Mode> CreateAppInstanceBuilder<'a, M> {
     }
 }
 shared_impls!(CreateAppInstanceBuilder -> types::VmResponse, (app_id, body) {});
-/// A `GET /api/v1/apps/{app_id}/attestations` request, started by [`PhalaCloud::get_app_attestation`] or [`PhalaCloud::safe_get_app_attestation`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/apps/{app_id}/attestations` request, started by [`PhalaCloud::get_app_attestation`] or [`PhalaCloud::safe_get_app_attestation`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAppAttestationBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -134,8 +134,8 @@ impl<'a, M: Mode> GetAppAttestationBuilder<'a, M> {
     }
 }
 shared_impls!(GetAppAttestationBuilder -> types::AppAttestationResponse, (app_id) {});
-/// A `GET /api/v1/apps/{app_id}/cvms` request, started by [`PhalaCloud::get_app_cvms`] or [`PhalaCloud::safe_get_app_cvms`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/apps/{app_id}/cvms` request, started by [`PhalaCloud::get_app_cvms`] or [`PhalaCloud::safe_get_app_cvms`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAppCvmsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -164,8 +164,8 @@ impl<'a, M: Mode> GetAppCvmsBuilder<'a, M> {
 shared_impls!(
     GetAppCvmsBuilder -> ::std::vec::Vec < types::GetAppCvmsResponseItem >, (app_id) {}
 );
-/// A `GET /api/v1/apps/{app_id}/device-allowlist` request, started by [`PhalaCloud::get_app_device_allowlist`] or [`PhalaCloud::safe_get_app_device_allowlist`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/apps/{app_id}/device-allowlist` request, started by [`PhalaCloud::get_app_device_allowlist`] or [`PhalaCloud::safe_get_app_device_allowlist`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAppDeviceAllowlistBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -194,8 +194,8 @@ impl<'a, M: Mode> GetAppDeviceAllowlistBuilder<'a, M> {
 shared_impls!(
     GetAppDeviceAllowlistBuilder -> types::GetAppDeviceAllowlistResponse, (app_id) {}
 );
-/// A `GET /api/v1/apps/filter-options` request, started by [`PhalaCloud::get_app_filter_options`] or [`PhalaCloud::safe_get_app_filter_options`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/apps/filter-options` request, started by [`PhalaCloud::get_app_filter_options`] or [`PhalaCloud::safe_get_app_filter_options`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAppFilterOptionsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
 }
@@ -219,8 +219,8 @@ impl<'a, M: Mode> GetAppFilterOptionsBuilder<'a, M> {
     }
 }
 shared_impls!(GetAppFilterOptionsBuilder -> types::FilterOptionsResponse, () {});
-/// A `GET /api/v1/apps/{app_id}` request, started by [`PhalaCloud::get_app_info`] or [`PhalaCloud::safe_get_app_info`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/apps/{app_id}` request, started by [`PhalaCloud::get_app_info`] or [`PhalaCloud::safe_get_app_info`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAppInfoBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -247,8 +247,8 @@ impl<'a, M: Mode> GetAppInfoBuilder<'a, M> {
     }
 }
 shared_impls!(GetAppInfoBuilder -> types::GetAppInfoResponse, (app_id) {});
-/// A `GET /api/v1/apps/{app_id}/kms-info` request, started by [`PhalaCloud::get_app_kms_info`] or [`PhalaCloud::safe_get_app_kms_info`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/apps/{app_id}/kms-info` request, started by [`PhalaCloud::get_app_kms_info`] or [`PhalaCloud::safe_get_app_kms_info`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAppKmsInfoBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -275,8 +275,8 @@ impl<'a, M: Mode> GetAppKmsInfoBuilder<'a, M> {
     }
 }
 shared_impls!(GetAppKmsInfoBuilder -> types::AppKmsInfoResponse, (app_id) {});
-/// A `GET /api/v1/apps` request, started by [`PhalaCloud::get_app_list`] or [`PhalaCloud::safe_get_app_list`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/apps` request, started by [`PhalaCloud::get_app_list`] or [`PhalaCloud::safe_get_app_list`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAppListBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     base_image: ::std::option::Option<::std::string::String>,
@@ -486,6 +486,15 @@ impl<'a> GetAppListBuilder<'a, Raise> {
             }),
         )
     }
+    /// Every item of this list, across its pages, each a [`GetAppListResponseItem`](crate::types::GetAppListResponseItem): the item of whichever API version's shape its page has. See [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> crate::paging::Items<
+        'a,
+        <types::GetAppListResponse as crate::paging::PageItems>::Item,
+    > {
+        self.pages().items()
+    }
 }
 impl<'a> GetAppListBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
@@ -493,9 +502,19 @@ impl<'a> GetAppListBuilder<'a, Blocking> {
         let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
+    /// Every item of this list, across its pages, as an iterator, each a [`GetAppListResponseItem`](crate::types::GetAppListResponseItem): the item of whichever API version's shape its page has. See [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        'a,
+        <types::GetAppListResponse as crate::paging::PageItems>::Item,
+    > {
+        let client = self.phala.client();
+        self.into_async().pages().items().blocking(client)
+    }
 }
-/// A `GET /api/v1/apps/{app_id}/revisions/{revision_id}` request, started by [`PhalaCloud::get_app_revision_detail`] or [`PhalaCloud::safe_get_app_revision_detail`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/apps/{app_id}/revisions/{revision_id}` request, started by [`PhalaCloud::get_app_revision_detail`] or [`PhalaCloud::safe_get_app_revision_detail`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAppRevisionDetailBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -548,8 +567,8 @@ shared_impls!(
     GetAppRevisionDetailBuilder -> types::AppRevisionDetailResponse, (app_id,
     revision_id) { raw_compose_file }
 );
-/// A `GET /api/v1/apps/{app_id}/revisions` request, started by [`PhalaCloud::get_app_revisions`] or [`PhalaCloud::safe_get_app_revisions`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/apps/{app_id}/revisions` request, started by [`PhalaCloud::get_app_revisions`] or [`PhalaCloud::safe_get_app_revisions`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAppRevisionsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -657,7 +676,7 @@ impl<'a> GetAppRevisionsBuilder<'a, Blocking> {
         let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
-    /// Every item of this list, across its pages, as an iterator.
+    /// Every item of this list, across its pages, as an iterator; see [`Self::pages`].
     pub fn items(
         self,
     ) -> crate::blocking::Iter<
@@ -668,8 +687,8 @@ impl<'a> GetAppRevisionsBuilder<'a, Blocking> {
         self.into_async().pages().items().blocking(client)
     }
 }
-/// A `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation` request, started by [`PhalaCloud::get_app_tcb_evaluation`] or [`PhalaCloud::safe_get_app_tcb_evaluation`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation` request, started by [`PhalaCloud::get_app_tcb_evaluation`] or [`PhalaCloud::safe_get_app_tcb_evaluation`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAppTcbEvaluationBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -696,8 +715,8 @@ impl<'a, M: Mode> GetAppTcbEvaluationBuilder<'a, M> {
     }
 }
 shared_impls!(GetAppTcbEvaluationBuilder -> types::TcbEvaluationResponse, (app_id) {});
-/// A `GET /api/v1/apps/{app_id}/usage` request, started by [`PhalaCloud::get_app_usage`] or [`PhalaCloud::safe_get_app_usage`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/apps/{app_id}/usage` request, started by [`PhalaCloud::get_app_usage`] or [`PhalaCloud::safe_get_app_usage`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAppUsageBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -846,7 +865,7 @@ impl<'a> GetAppUsageBuilder<'a, Blocking> {
         let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
-    /// Every item of this list, across its pages, as an iterator.
+    /// Every item of this list, across its pages, as an iterator; see [`Self::pages`].
     pub fn items(
         self,
     ) -> crate::blocking::Iter<
@@ -857,8 +876,8 @@ impl<'a> GetAppUsageBuilder<'a, Blocking> {
         self.into_async().pages().items().blocking(client)
     }
 }
-/// A `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview` request, started by [`PhalaCloud::get_pending_update_preview`] or [`PhalaCloud::safe_get_pending_update_preview`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview` request, started by [`PhalaCloud::get_pending_update_preview`] or [`PhalaCloud::safe_get_pending_update_preview`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetPendingUpdatePreviewBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -908,8 +927,8 @@ shared_impls!(
     GetPendingUpdatePreviewBuilder -> types::PendingUpdatePreview, (app_id, vm_uuid,
     compose_hash) {}
 );
-/// A `GET /api/v1/apps/{app_id}/pending-updates` request, started by [`PhalaCloud::get_pending_updates`] or [`PhalaCloud::safe_get_pending_updates`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/apps/{app_id}/pending-updates` request, started by [`PhalaCloud::get_pending_updates`] or [`PhalaCloud::safe_get_pending_updates`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetPendingUpdatesBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -936,8 +955,8 @@ impl<'a, M: Mode> GetPendingUpdatesBuilder<'a, M> {
     }
 }
 shared_impls!(GetPendingUpdatesBuilder -> types::PendingUpdatesResponse, (app_id) {});
-/// A `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_app_revision`] or [`PhalaCloud::safe_redeploy_app_revision`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/apps/{app_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_app_revision`] or [`PhalaCloud::safe_redeploy_app_revision`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct RedeployAppRevisionBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,
@@ -1001,8 +1020,8 @@ shared_impls!(
     RedeployAppRevisionBuilder -> ::serde_json::Value, (app_id, revision_id) {
     transaction_hash, body }
 );
-/// A `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` request, started by [`PhalaCloud::replicate_app_cvm`] or [`PhalaCloud::safe_replicate_app_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/apps/{app_id}/cvms/{vm_uuid}/replicas` request, started by [`PhalaCloud::replicate_app_cvm`] or [`PhalaCloud::safe_replicate_app_cvm`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ReplicateAppCvmBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     app_id: ::std::string::String,

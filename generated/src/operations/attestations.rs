@@ -9,8 +9,8 @@ use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
 use crate::types;
-/// A `HEAD /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::check_raw_attestation`] or [`PhalaCloud::safe_check_raw_attestation`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `HEAD /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::check_raw_attestation`] or [`PhalaCloud::safe_check_raw_attestation`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct CheckRawAttestationBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     checksum: ::std::string::String,
@@ -34,8 +34,8 @@ impl<'a, M: Mode> CheckRawAttestationBuilder<'a, M> {
     }
 }
 shared_impls!(CheckRawAttestationBuilder -> (), (checksum) {});
-/// A `GET /api/v1/attestations/collateral/{checksum}` request, started by [`PhalaCloud::get_attestation_collateral`] or [`PhalaCloud::safe_get_attestation_collateral`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/attestations/collateral/{checksum}` request, started by [`PhalaCloud::get_attestation_collateral`] or [`PhalaCloud::safe_get_attestation_collateral`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAttestationCollateralBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     checksum: ::std::string::String,
@@ -59,8 +59,8 @@ impl<'a, M: Mode> GetAttestationCollateralBuilder<'a, M> {
     }
 }
 shared_impls!(GetAttestationCollateralBuilder -> ::serde_json::Value, (checksum) {});
-/// A `GET /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::get_raw_attestation`] or [`PhalaCloud::safe_get_raw_attestation`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/attestations/raw/{checksum}` request, started by [`PhalaCloud::get_raw_attestation`] or [`PhalaCloud::safe_get_raw_attestation`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetRawAttestationBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     checksum: ::std::string::String,
@@ -84,8 +84,8 @@ impl<'a, M: Mode> GetRawAttestationBuilder<'a, M> {
     }
 }
 shared_impls!(GetRawAttestationBuilder -> ::std::vec::Vec < u8 >, (checksum) {});
-/// A `GET /api/v1/attestations/device_ids` request, started by [`PhalaCloud::list_attestation_device_ids`] or [`PhalaCloud::safe_list_attestation_device_ids`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/attestations/device_ids` request, started by [`PhalaCloud::list_attestation_device_ids`] or [`PhalaCloud::safe_list_attestation_device_ids`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ListAttestationDeviceIdsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
 }
@@ -106,8 +106,8 @@ impl<'a, M: Mode> ListAttestationDeviceIdsBuilder<'a, M> {
     }
 }
 shared_impls!(ListAttestationDeviceIdsBuilder -> ::serde_json::Value, () {});
-/// A `GET /api/v1/attestations/nodes` request, started by [`PhalaCloud::list_attestation_nodes`] or [`PhalaCloud::safe_list_attestation_nodes`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/attestations/nodes` request, started by [`PhalaCloud::list_attestation_nodes`] or [`PhalaCloud::safe_list_attestation_nodes`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ListAttestationNodesBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
 }
@@ -131,8 +131,8 @@ impl<'a, M: Mode> ListAttestationNodesBuilder<'a, M> {
     }
 }
 shared_impls!(ListAttestationNodesBuilder -> ::std::vec::Vec < types::NodeRef >, () {});
-/// A `GET /api/v1/attestations/ppids` request, started by [`PhalaCloud::list_attestation_ppids`] or [`PhalaCloud::safe_list_attestation_ppids`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/attestations/ppids` request, started by [`PhalaCloud::list_attestation_ppids`] or [`PhalaCloud::safe_list_attestation_ppids`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ListAttestationPpidsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
 }
@@ -153,8 +153,8 @@ impl<'a, M: Mode> ListAttestationPpidsBuilder<'a, M> {
     }
 }
 shared_impls!(ListAttestationPpidsBuilder -> ::serde_json::Value, () {});
-/// A `GET /api/v1/attestations/recent` request, started by [`PhalaCloud::list_recent_attestations`] or [`PhalaCloud::safe_list_recent_attestations`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/attestations/recent` request, started by [`PhalaCloud::list_recent_attestations`] or [`PhalaCloud::safe_list_recent_attestations`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ListRecentAttestationsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     limit: ::std::option::Option<i64>,
@@ -206,8 +206,8 @@ impl<'a, M: Mode> ListRecentAttestationsBuilder<'a, M> {
     }
 }
 shared_impls!(ListRecentAttestationsBuilder -> ::serde_json::Value, () { limit, skip });
-/// A `POST /api/v1/attestations/verify` request, started by [`PhalaCloud::verify_attestation_upload`] or [`PhalaCloud::safe_verify_attestation_upload`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/attestations/verify` request, started by [`PhalaCloud::verify_attestation_upload`] or [`PhalaCloud::safe_verify_attestation_upload`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct VerifyAttestationUploadBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     file: ::std::option::Option<runtime::UploadFile>,
@@ -277,8 +277,8 @@ impl<'a, M: Mode> VerifyAttestationUploadBuilder<'a, M> {
 shared_impls!(
     VerifyAttestationUploadBuilder -> types::VerificationResponse, () { file, hex }
 );
-/// A `GET /api/v1/attestations/view/{checksum}` request, started by [`PhalaCloud::view_attestation`] or [`PhalaCloud::safe_view_attestation`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/attestations/view/{checksum}` request, started by [`PhalaCloud::view_attestation`] or [`PhalaCloud::safe_view_attestation`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ViewAttestationBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     checksum: ::std::string::String,

@@ -9,8 +9,8 @@ use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
 use crate::types;
-/// A `GET /api/v1/auth/me` request, started by [`PhalaCloud::get_current_user`] or [`PhalaCloud::safe_get_current_user`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/auth/me` request, started by [`PhalaCloud::get_current_user`] or [`PhalaCloud::safe_get_current_user`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCurrentUserBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
 }

@@ -9,8 +9,8 @@ use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
 use crate::types;
-/// A `POST /api/v1/cvms/batch-stop` request, started by [`PhalaCloud::batch_stop_cvms`] or [`PhalaCloud::safe_batch_stop_cvms`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/batch-stop` request, started by [`PhalaCloud::batch_stop_cvms`] or [`PhalaCloud::safe_batch_stop_cvms`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct BatchStopCvmsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     body: types::BatchStopRequest,
@@ -36,8 +36,8 @@ impl<'a, M: Mode> BatchStopCvmsBuilder<'a, M> {
     }
 }
 shared_impls!(BatchStopCvmsBuilder -> types::BatchStopResponse, (body) {});
-/// A `POST /api/v1/cvms/{cvm_id}/operations/cancel` request, started by [`PhalaCloud::cancel_cvm_operation`] or [`PhalaCloud::safe_cancel_cvm_operation`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/{cvm_id}/operations/cancel` request, started by [`PhalaCloud::cancel_cvm_operation`] or [`PhalaCloud::safe_cancel_cvm_operation`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct CancelCvmOperationBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -64,8 +64,8 @@ impl<'a, M: Mode> CancelCvmOperationBuilder<'a, M> {
     }
 }
 shared_impls!(CancelCvmOperationBuilder -> types::CancelOperationRequest, (cvm_id) {});
-/// A `POST /api/v1/cvms/{cvm_id}/is-allowed` request, started by [`PhalaCloud::check_cvm_is_allowed`] or [`PhalaCloud::safe_check_cvm_is_allowed`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/{cvm_id}/is-allowed` request, started by [`PhalaCloud::check_cvm_is_allowed`] or [`PhalaCloud::safe_check_cvm_is_allowed`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct CheckCvmIsAllowedBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -100,8 +100,8 @@ impl<'a, M: Mode> CheckCvmIsAllowedBuilder<'a, M> {
 shared_impls!(
     CheckCvmIsAllowedBuilder -> types::CvmIsAllowedResponse, (cvm_id, body) {}
 );
-/// A `PATCH /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::commit_cvm_compose_file_update`] or [`PhalaCloud::safe_commit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PATCH /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::commit_cvm_compose_file_update`] or [`PhalaCloud::safe_commit_cvm_compose_file_update`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct CommitCvmComposeFileUpdateBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -137,8 +137,8 @@ impl<'a, M: Mode> CommitCvmComposeFileUpdateBuilder<'a, M> {
 shared_impls!(
     CommitCvmComposeFileUpdateBuilder -> ::serde_json::Value, (cvm_id, body) {}
 );
-/// A `POST /api/v1/cvms` request, started by [`PhalaCloud::commit_cvm_provision`] or [`PhalaCloud::safe_commit_cvm_provision`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms` request, started by [`PhalaCloud::commit_cvm_provision`] or [`PhalaCloud::safe_commit_cvm_provision`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct CommitCvmProvisionBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     body: types::CreateTappRequest,
@@ -161,8 +161,8 @@ impl<'a, M: Mode> CommitCvmProvisionBuilder<'a, M> {
     }
 }
 shared_impls!(CommitCvmProvisionBuilder -> types::VmResponse, (body) {});
-/// A `POST /api/v1/cvms/{cvm_id}/commit-replica` request, started by [`PhalaCloud::commit_cvm_replica`] or [`PhalaCloud::safe_commit_cvm_replica`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/{cvm_id}/commit-replica` request, started by [`PhalaCloud::commit_cvm_replica`] or [`PhalaCloud::safe_commit_cvm_replica`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct CommitCvmReplicaBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -206,8 +206,8 @@ impl<'a, M: Mode> CommitCvmReplicaBuilder<'a, M> {
     }
 }
 shared_impls!(CommitCvmReplicaBuilder -> ::serde_json::Value, (cvm_id, body) { token });
-/// A `POST /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::commit_cvm_update`] or [`PhalaCloud::safe_commit_cvm_update`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::commit_cvm_update`] or [`PhalaCloud::safe_commit_cvm_update`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct CommitCvmUpdateBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -256,8 +256,8 @@ impl<'a, M: Mode> CommitCvmUpdateBuilder<'a, M> {
 shared_impls!(
     CommitCvmUpdateBuilder -> types::InProgressResponse, (cvm_id, body) { token }
 );
-/// A `POST /api/v1/cvms/workload` request, started by [`PhalaCloud::create_cvm_for_workload`] or [`PhalaCloud::safe_create_cvm_for_workload`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/workload` request, started by [`PhalaCloud::create_cvm_for_workload`] or [`PhalaCloud::safe_create_cvm_for_workload`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct CreateCvmForWorkloadBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     body: types::CreateWorkloadTappRequest,
@@ -283,8 +283,8 @@ impl<'a, M: Mode> CreateCvmForWorkloadBuilder<'a, M> {
     }
 }
 shared_impls!(CreateCvmForWorkloadBuilder -> types::Vm, (body) {});
-/// A `POST /api/v1/cvms/eliza` request, started by [`PhalaCloud::create_eliza_from_provision`] or [`PhalaCloud::safe_create_eliza_from_provision`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/eliza` request, started by [`PhalaCloud::create_eliza_from_provision`] or [`PhalaCloud::safe_create_eliza_from_provision`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct CreateElizaFromProvisionBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     body: types::CreateTappRequest,
@@ -307,8 +307,8 @@ impl<'a, M: Mode> CreateElizaFromProvisionBuilder<'a, M> {
     }
 }
 shared_impls!(CreateElizaFromProvisionBuilder -> types::Vm, (body) {});
-/// A `DELETE /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::delete_cvm`] or [`PhalaCloud::safe_delete_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `DELETE /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::delete_cvm`] or [`PhalaCloud::safe_delete_cvm`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct DeleteCvmBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -332,8 +332,8 @@ impl<'a, M: Mode> DeleteCvmBuilder<'a, M> {
     }
 }
 shared_impls!(DeleteCvmBuilder -> (), (cvm_id) {});
-/// A `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose` request, started by [`PhalaCloud::diagnose_custom_domains`] or [`PhalaCloud::safe_diagnose_custom_domains`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose` request, started by [`PhalaCloud::diagnose_custom_domains`] or [`PhalaCloud::safe_diagnose_custom_domains`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct DiagnoseCustomDomainsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -369,8 +369,8 @@ impl<'a, M: Mode> DiagnoseCustomDomainsBuilder<'a, M> {
 shared_impls!(
     DiagnoseCustomDomainsBuilder -> types::DiagnosisResponse, (cvm_id, body) {}
 );
-/// A `GET /api/v1/cvms/{cvm_id}/available-os-images` request, started by [`PhalaCloud::get_available_os_images`] or [`PhalaCloud::safe_get_available_os_images`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/available-os-images` request, started by [`PhalaCloud::get_available_os_images`] or [`PhalaCloud::safe_get_available_os_images`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAvailableOsImagesBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -402,8 +402,8 @@ shared_impls!(
     GetAvailableOsImagesBuilder -> ::std::vec::Vec <
     types::PatchComposeFileAvailableOsImage >, (cvm_id) {}
 );
-/// A `GET /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::get_commit_update_info`] or [`PhalaCloud::safe_get_commit_update_info`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/commit-update` request, started by [`PhalaCloud::get_commit_update_info`] or [`PhalaCloud::safe_get_commit_update_info`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCommitUpdateInfoBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -434,8 +434,8 @@ impl<'a, M: Mode> GetCommitUpdateInfoBuilder<'a, M> {
     }
 }
 shared_impls!(GetCommitUpdateInfoBuilder -> ::serde_json::Value, (cvm_id, token) {});
-/// A `GET /api/v1/cvms/{cvm_id}/attestation` request, started by [`PhalaCloud::get_cvm_attestation`] or [`PhalaCloud::safe_get_cvm_attestation`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/attestation` request, started by [`PhalaCloud::get_cvm_attestation`] or [`PhalaCloud::safe_get_cvm_attestation`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmAttestationBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -462,8 +462,8 @@ impl<'a, M: Mode> GetCvmAttestationBuilder<'a, M> {
     }
 }
 shared_impls!(GetCvmAttestationBuilder -> types::CvmAttestation, (cvm_id) {});
-/// A `GET /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::get_cvm_compose_file`] or [`PhalaCloud::safe_get_cvm_compose_file`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::get_cvm_compose_file`] or [`PhalaCloud::safe_get_cvm_compose_file`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmComposeFileBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -504,8 +504,8 @@ impl<'a, M: Mode> GetCvmComposeFileBuilder<'a, M> {
     }
 }
 shared_impls!(GetCvmComposeFileBuilder -> types::ComposeFileResponse, (cvm_id) { raw });
-/// A `GET /api/v1/cvms/{cvm_id}/composition` request, started by [`PhalaCloud::get_cvm_containers_stats`] or [`PhalaCloud::safe_get_cvm_containers_stats`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/composition` request, started by [`PhalaCloud::get_cvm_containers_stats`] or [`PhalaCloud::safe_get_cvm_containers_stats`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmContainersStatsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -532,8 +532,8 @@ impl<'a, M: Mode> GetCvmContainersStatsBuilder<'a, M> {
     }
 }
 shared_impls!(GetCvmContainersStatsBuilder -> types::CvmComposition, (cvm_id) {});
-/// A `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` request, started by [`PhalaCloud::get_cvm_docker_compose`] or [`PhalaCloud::safe_get_cvm_docker_compose`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/docker-compose.yml` request, started by [`PhalaCloud::get_cvm_docker_compose`] or [`PhalaCloud::safe_get_cvm_docker_compose`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmDockerComposeBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -560,8 +560,8 @@ impl<'a, M: Mode> GetCvmDockerComposeBuilder<'a, M> {
     }
 }
 shared_impls!(GetCvmDockerComposeBuilder -> ::std::string::String, (cvm_id) {});
-/// A `GET /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::get_cvm_info`] or [`PhalaCloud::safe_get_cvm_info`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::get_cvm_info`] or [`PhalaCloud::safe_get_cvm_info`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmInfoBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -588,8 +588,8 @@ impl<'a, M: Mode> GetCvmInfoBuilder<'a, M> {
     }
 }
 shared_impls!(GetCvmInfoBuilder -> types::GetCvmInfoResponse, (cvm_id) {});
-/// A `GET /api/v1/cvms/paginated` request, started by [`PhalaCloud::get_cvm_list`] or [`PhalaCloud::safe_get_cvm_list`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/paginated` request, started by [`PhalaCloud::get_cvm_list`] or [`PhalaCloud::safe_get_cvm_list`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmListBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     page: ::std::option::Option<i64>,
@@ -708,6 +708,15 @@ impl<'a> GetCvmListBuilder<'a, Raise> {
             }),
         )
     }
+    /// Every item of this list, across its pages, each a [`GetCvmListResponseItem`](crate::types::GetCvmListResponseItem): the item of whichever API version's shape its page has. See [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> crate::paging::Items<
+        'a,
+        <types::GetCvmListResponse as crate::paging::PageItems>::Item,
+    > {
+        self.pages().items()
+    }
 }
 impl<'a> GetCvmListBuilder<'a, Blocking> {
     /// Every page of this list from the builder's `page` on (default 1), keeping its other parameters; stops after an empty or short page or once `total` is reached. See [`crate::paging`].
@@ -715,9 +724,19 @@ impl<'a> GetCvmListBuilder<'a, Blocking> {
         let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
+    /// Every item of this list, across its pages, as an iterator, each a [`GetCvmListResponseItem`](crate::types::GetCvmListResponseItem): the item of whichever API version's shape its page has. See [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        'a,
+        <types::GetCvmListResponse as crate::paging::PageItems>::Item,
+    > {
+        let client = self.phala.client();
+        self.into_async().pages().items().blocking(client)
+    }
 }
-/// A `GET /api/v1/cvms/{cvm_id}/network` request, started by [`PhalaCloud::get_cvm_network`] or [`PhalaCloud::safe_get_cvm_network`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/network` request, started by [`PhalaCloud::get_cvm_network`] or [`PhalaCloud::safe_get_cvm_network`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmNetworkBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -741,8 +760,8 @@ impl<'a, M: Mode> GetCvmNetworkBuilder<'a, M> {
     }
 }
 shared_impls!(GetCvmNetworkBuilder -> types::CvmNetwork, (cvm_id) {});
-/// A `GET /api/v1/cvms/{cvm_id}/operations` request, started by [`PhalaCloud::get_cvm_operations`] or [`PhalaCloud::safe_get_cvm_operations`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/operations` request, started by [`PhalaCloud::get_cvm_operations`] or [`PhalaCloud::safe_get_cvm_operations`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmOperationsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -842,8 +861,8 @@ shared_impls!(
     GetCvmOperationsBuilder -> types::PaginatedCvmOperationsResponse, (cvm_id) { cursor,
     end_time, limit, operation_types, start_time }
 );
-/// A `GET /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::get_cvm_pre_launch_script`] or [`PhalaCloud::safe_get_cvm_pre_launch_script`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::get_cvm_pre_launch_script`] or [`PhalaCloud::safe_get_cvm_pre_launch_script`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmPreLaunchScriptBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -870,8 +889,8 @@ impl<'a, M: Mode> GetCvmPreLaunchScriptBuilder<'a, M> {
     }
 }
 shared_impls!(GetCvmPreLaunchScriptBuilder -> ::std::string::String, (cvm_id) {});
-/// A `GET /api/v1/cvms/{cvm_id}/ssh-keys` request, started by [`PhalaCloud::get_cvm_ssh_keys`] or [`PhalaCloud::safe_get_cvm_ssh_keys`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/ssh-keys` request, started by [`PhalaCloud::get_cvm_ssh_keys`] or [`PhalaCloud::safe_get_cvm_ssh_keys`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmSshKeysBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -895,8 +914,8 @@ impl<'a, M: Mode> GetCvmSshKeysBuilder<'a, M> {
     }
 }
 shared_impls!(GetCvmSshKeysBuilder -> types::CvmSshKeys, (cvm_id) {});
-/// A `GET /api/v1/cvms/{cvm_id}/state` request, started by [`PhalaCloud::get_cvm_state`] or [`PhalaCloud::safe_get_cvm_state`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/state` request, started by [`PhalaCloud::get_cvm_state`] or [`PhalaCloud::safe_get_cvm_state`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmStateBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -981,8 +1000,8 @@ impl<'a, M: Mode> GetCvmStateBuilder<'a, M> {
 shared_impls!(
     GetCvmStateBuilder -> types::CvmStateResponse, (cvm_id) { interval, target, timeout }
 );
-/// A `GET /api/v1/cvms/{cvm_id}/stats` request, started by [`PhalaCloud::get_cvm_stats`] or [`PhalaCloud::safe_get_cvm_stats`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/stats` request, started by [`PhalaCloud::get_cvm_stats`] or [`PhalaCloud::safe_get_cvm_stats`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmStatsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1009,8 +1028,8 @@ impl<'a, M: Mode> GetCvmStatsBuilder<'a, M> {
     }
 }
 shared_impls!(GetCvmStatsBuilder -> types::CvmSystemInfo, (cvm_id) {});
-/// A `POST /api/v1/status/batch` request, started by [`PhalaCloud::get_cvm_status_batch`] or [`PhalaCloud::safe_get_cvm_status_batch`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/status/batch` request, started by [`PhalaCloud::get_cvm_status_batch`] or [`PhalaCloud::safe_get_cvm_status_batch`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmStatusBatchBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     body: types::BatchStatusRequest,
@@ -1044,8 +1063,8 @@ shared_impls!(
     GetCvmStatusBatchBuilder -> ::std::collections::HashMap < ::std::string::String,
     types::CvmStatus >, (body) {}
 );
-/// A `GET /api/v1/cvms/{cvm_id}/user_config` request, started by [`PhalaCloud::get_cvm_user_config`] or [`PhalaCloud::safe_get_cvm_user_config`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/user_config` request, started by [`PhalaCloud::get_cvm_user_config`] or [`PhalaCloud::safe_get_cvm_user_config`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmUserConfigBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1072,8 +1091,8 @@ impl<'a, M: Mode> GetCvmUserConfigBuilder<'a, M> {
     }
 }
 shared_impls!(GetCvmUserConfigBuilder -> types::CvmUserConfig, (cvm_id) {});
-/// A `GET /api/v1/cvms/{cvm_id}/firewall-status` request, started by [`PhalaCloud::get_firewall_status`] or [`PhalaCloud::safe_get_firewall_status`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/firewall-status` request, started by [`PhalaCloud::get_firewall_status`] or [`PhalaCloud::safe_get_firewall_status`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetFirewallStatusBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1100,8 +1119,8 @@ impl<'a, M: Mode> GetFirewallStatusBuilder<'a, M> {
     }
 }
 shared_impls!(GetFirewallStatusBuilder -> types::FirewallStatusResponse, (cvm_id) {});
-/// A `GET /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::get_network_config`] or [`PhalaCloud::safe_get_network_config`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::get_network_config`] or [`PhalaCloud::safe_get_network_config`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetNetworkConfigBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1128,8 +1147,8 @@ impl<'a, M: Mode> GetNetworkConfigBuilder<'a, M> {
     }
 }
 shared_impls!(GetNetworkConfigBuilder -> types::NetworkConfigResponse, (cvm_id) {});
-/// A `GET /api/v1/cvms/{cvm_id}/operation-status` request, started by [`PhalaCloud::get_operation_status`] or [`PhalaCloud::safe_get_operation_status`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/operation-status` request, started by [`PhalaCloud::get_operation_status`] or [`PhalaCloud::safe_get_operation_status`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetOperationStatusBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1153,8 +1172,8 @@ impl<'a, M: Mode> GetOperationStatusBuilder<'a, M> {
     }
 }
 shared_impls!(GetOperationStatusBuilder -> ::serde_json::Value, (cvm_id) {});
-/// A `GET /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::get_port_mappings`] or [`PhalaCloud::safe_get_port_mappings`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::get_port_mappings`] or [`PhalaCloud::safe_get_port_mappings`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetPortMappingsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1183,8 +1202,8 @@ impl<'a, M: Mode> GetPortMappingsBuilder<'a, M> {
 shared_impls!(
     GetPortMappingsBuilder -> ::std::vec::Vec < types::PortMappingResponse >, (cvm_id) {}
 );
-/// A `GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status` request, started by [`PhalaCloud::get_pre_launch_script_upgrade_status`] or [`PhalaCloud::safe_get_pre_launch_script_upgrade_status`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-status` request, started by [`PhalaCloud::get_pre_launch_script_upgrade_status`] or [`PhalaCloud::safe_get_pre_launch_script_upgrade_status`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetPreLaunchScriptUpgradeStatusBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1215,8 +1234,8 @@ shared_impls!(
     GetPreLaunchScriptUpgradeStatusBuilder -> types::PreLaunchScriptUpgradeStatus,
     (cvm_id) {}
 );
-/// A `GET /api/v1/cvms` request, started by [`PhalaCloud::list_cvms`] or [`PhalaCloud::safe_list_cvms`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/cvms` request, started by [`PhalaCloud::list_cvms`] or [`PhalaCloud::safe_list_cvms`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ListCvmsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     teepod_id: ::std::option::Option<i64>,
@@ -1261,8 +1280,8 @@ shared_impls!(
     ListCvmsBuilder -> ::std::vec::Vec < types::ListCvmsResponseItem >, () { teepod_id,
     user_id }
 );
-/// A `PATCH /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::patch_cvm`] or [`PhalaCloud::safe_patch_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PATCH /api/v1/cvms/{cvm_id}` request, started by [`PhalaCloud::patch_cvm`] or [`PhalaCloud::safe_patch_cvm`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct PatchCvmBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1339,8 +1358,8 @@ shared_impls!(
     PatchCvmBuilder -> types::InProgressResponse, (cvm_id, body) { x_compose_hash,
     x_prepare_only, x_transaction_hash }
 );
-/// A `POST /api/v1/cvms/provision` request, started by [`PhalaCloud::provision_cvm`] or [`PhalaCloud::safe_provision_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/provision` request, started by [`PhalaCloud::provision_cvm`] or [`PhalaCloud::safe_provision_cvm`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ProvisionCvmBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     body: types::ProvisionDstackAppRequestV2,
@@ -1369,8 +1388,8 @@ impl<'a, M: Mode> ProvisionCvmBuilder<'a, M> {
     }
 }
 shared_impls!(ProvisionCvmBuilder -> types::ProvisionCvmResponse, (body) {});
-/// A `POST /api/v1/cvms/{cvm_id}/compose_file/provision` request, started by [`PhalaCloud::provision_cvm_compose_file_update`] or [`PhalaCloud::safe_provision_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/{cvm_id}/compose_file/provision` request, started by [`PhalaCloud::provision_cvm_compose_file_update`] or [`PhalaCloud::safe_provision_cvm_compose_file_update`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ProvisionCvmComposeFileUpdateBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1410,8 +1429,8 @@ shared_impls!(
     ProvisionCvmComposeFileUpdateBuilder -> types::ComposeFileProvisionResponse, (cvm_id,
     body) {}
 );
-/// A `POST /api/v1/cvms/provision/eliza` request, started by [`PhalaCloud::provision_cvm_for_eliza`] or [`PhalaCloud::safe_provision_cvm_for_eliza`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/provision/eliza` request, started by [`PhalaCloud::provision_cvm_for_eliza`] or [`PhalaCloud::safe_provision_cvm_for_eliza`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ProvisionCvmForElizaBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     body: types::ProvisionElizaRequest,
@@ -1434,8 +1453,8 @@ impl<'a, M: Mode> ProvisionCvmForElizaBuilder<'a, M> {
     }
 }
 shared_impls!(ProvisionCvmForElizaBuilder -> ::serde_json::Value, (body) {});
-/// A `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_cvm_revision`] or [`PhalaCloud::safe_redeploy_cvm_revision`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy` request, started by [`PhalaCloud::redeploy_cvm_revision`] or [`PhalaCloud::safe_redeploy_cvm_revision`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct RedeployCvmRevisionBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1488,8 +1507,8 @@ shared_impls!(
     RedeployCvmRevisionBuilder -> ::serde_json::Value, (cvm_id, revision_id) {
     transaction_hash }
 );
-/// A `PATCH /api/v1/cvms/{cvm_id}/instance-id` request, started by [`PhalaCloud::refresh_cvm_instance_id`] or [`PhalaCloud::safe_refresh_cvm_instance_id`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PATCH /api/v1/cvms/{cvm_id}/instance-id` request, started by [`PhalaCloud::refresh_cvm_instance_id`] or [`PhalaCloud::safe_refresh_cvm_instance_id`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct RefreshCvmInstanceIdBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1525,8 +1544,8 @@ impl<'a, M: Mode> RefreshCvmInstanceIdBuilder<'a, M> {
 shared_impls!(
     RefreshCvmInstanceIdBuilder -> types::RefreshCvmInstanceIdResponse, (cvm_id, body) {}
 );
-/// A `PATCH /api/v1/cvms/instance-ids` request, started by [`PhalaCloud::refresh_cvm_instance_ids`] or [`PhalaCloud::safe_refresh_cvm_instance_ids`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PATCH /api/v1/cvms/instance-ids` request, started by [`PhalaCloud::refresh_cvm_instance_ids`] or [`PhalaCloud::safe_refresh_cvm_instance_ids`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct RefreshCvmInstanceIdsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     body: types::BatchInstanceIdRefreshRequest,
@@ -1557,8 +1576,8 @@ impl<'a, M: Mode> RefreshCvmInstanceIdsBuilder<'a, M> {
 shared_impls!(
     RefreshCvmInstanceIdsBuilder -> types::RefreshCvmInstanceIdsResponse, (body) {}
 );
-/// A `POST /api/v1/cvms/{cvm_id}/replicas` request, started by [`PhalaCloud::replicate_cvm`] or [`PhalaCloud::safe_replicate_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/{cvm_id}/replicas` request, started by [`PhalaCloud::replicate_cvm`] or [`PhalaCloud::safe_replicate_cvm`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ReplicateCvmBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1616,8 +1635,8 @@ impl<'a, M: Mode> ReplicateCvmBuilder<'a, M> {
 shared_impls!(
     ReplicateCvmBuilder -> types::CvmActionResponse, (cvm_id) { x_prepare_only, body }
 );
-/// A `POST /api/v1/cvms/{cvm_id}/restart` request, started by [`PhalaCloud::restart_cvm`] or [`PhalaCloud::safe_restart_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/{cvm_id}/restart` request, started by [`PhalaCloud::restart_cvm`] or [`PhalaCloud::safe_restart_cvm`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct RestartCvmBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1647,8 +1666,8 @@ impl<'a, M: Mode> RestartCvmBuilder<'a, M> {
     }
 }
 shared_impls!(RestartCvmBuilder -> types::VmResponse, (cvm_id, body) {});
-/// A `PUT /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::set_port_mappings`] or [`PhalaCloud::safe_set_port_mappings`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PUT /api/v1/cvms/{cvm_id}/ports` request, started by [`PhalaCloud::set_port_mappings`] or [`PhalaCloud::safe_set_port_mappings`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct SetPortMappingsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1684,8 +1703,8 @@ shared_impls!(
     SetPortMappingsBuilder -> ::std::vec::Vec < types::PortMappingResponse >, (cvm_id,
     body) {}
 );
-/// A `POST /api/v1/cvms/{cvm_id}/shutdown` request, started by [`PhalaCloud::shutdown_cvm`] or [`PhalaCloud::safe_shutdown_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/{cvm_id}/shutdown` request, started by [`PhalaCloud::shutdown_cvm`] or [`PhalaCloud::safe_shutdown_cvm`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ShutdownCvmBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1709,8 +1728,8 @@ impl<'a, M: Mode> ShutdownCvmBuilder<'a, M> {
     }
 }
 shared_impls!(ShutdownCvmBuilder -> types::VmResponse, (cvm_id) {});
-/// A `POST /api/v1/cvms/{cvm_id}/start` request, started by [`PhalaCloud::start_cvm`] or [`PhalaCloud::safe_start_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/{cvm_id}/start` request, started by [`PhalaCloud::start_cvm`] or [`PhalaCloud::safe_start_cvm`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct StartCvmBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1734,8 +1753,8 @@ impl<'a, M: Mode> StartCvmBuilder<'a, M> {
     }
 }
 shared_impls!(StartCvmBuilder -> types::VmResponse, (cvm_id) {});
-/// A `POST /api/v1/cvms/{cvm_id}/stop` request, started by [`PhalaCloud::stop_cvm`] or [`PhalaCloud::safe_stop_cvm`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/{cvm_id}/stop` request, started by [`PhalaCloud::stop_cvm`] or [`PhalaCloud::safe_stop_cvm`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct StopCvmBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1759,8 +1778,8 @@ impl<'a, M: Mode> StopCvmBuilder<'a, M> {
     }
 }
 shared_impls!(StopCvmBuilder -> types::VmResponse, (cvm_id) {});
-/// A `POST /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::submit_cvm_compose_file_update`] or [`PhalaCloud::safe_submit_cvm_compose_file_update`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/{cvm_id}/compose_file` request, started by [`PhalaCloud::submit_cvm_compose_file_update`] or [`PhalaCloud::safe_submit_cvm_compose_file_update`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct SubmitCvmComposeFileUpdateBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1796,8 +1815,8 @@ impl<'a, M: Mode> SubmitCvmComposeFileUpdateBuilder<'a, M> {
 shared_impls!(
     SubmitCvmComposeFileUpdateBuilder -> ::serde_json::Value, (cvm_id, body) {}
 );
-/// A `PATCH /api/v1/cvms/{cvm_id}/envs` request, started by [`PhalaCloud::update_cvm_envs`] or [`PhalaCloud::safe_update_cvm_envs`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PATCH /api/v1/cvms/{cvm_id}/envs` request, started by [`PhalaCloud::update_cvm_envs`] or [`PhalaCloud::safe_update_cvm_envs`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct UpdateCvmEnvsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1830,8 +1849,8 @@ impl<'a, M: Mode> UpdateCvmEnvsBuilder<'a, M> {
     }
 }
 shared_impls!(UpdateCvmEnvsBuilder -> types::InProgressResponse, (cvm_id, body) {});
-/// A `PATCH /api/v1/cvms/{cvm_id}/listed` request, started by [`PhalaCloud::update_cvm_listed`] or [`PhalaCloud::safe_update_cvm_listed`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PATCH /api/v1/cvms/{cvm_id}/listed` request, started by [`PhalaCloud::update_cvm_listed`] or [`PhalaCloud::safe_update_cvm_listed`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct UpdateCvmListedBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1861,8 +1880,8 @@ impl<'a, M: Mode> UpdateCvmListedBuilder<'a, M> {
     }
 }
 shared_impls!(UpdateCvmListedBuilder -> types::Vm, (cvm_id, body) {});
-/// A `PATCH /api/v1/cvms/{cvm_id}/name` request, started by [`PhalaCloud::update_cvm_name`] or [`PhalaCloud::safe_update_cvm_name`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PATCH /api/v1/cvms/{cvm_id}/name` request, started by [`PhalaCloud::update_cvm_name`] or [`PhalaCloud::safe_update_cvm_name`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct UpdateCvmNameBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1892,8 +1911,8 @@ impl<'a, M: Mode> UpdateCvmNameBuilder<'a, M> {
     }
 }
 shared_impls!(UpdateCvmNameBuilder -> (), (cvm_id, body) {});
-/// A `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` request, started by [`PhalaCloud::update_cvm_scheduled_delete`] or [`PhalaCloud::safe_update_cvm_scheduled_delete`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete` request, started by [`PhalaCloud::update_cvm_scheduled_delete`] or [`PhalaCloud::safe_update_cvm_scheduled_delete`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct UpdateCvmScheduledDeleteBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1924,8 +1943,8 @@ impl<'a, M: Mode> UpdateCvmScheduledDeleteBuilder<'a, M> {
     }
 }
 shared_impls!(UpdateCvmScheduledDeleteBuilder -> types::Vm, (cvm_id, body) {});
-/// A `PUT /api/v1/cvms/{cvm_id}/ssh-keys` request, started by [`PhalaCloud::update_cvm_ssh_keys`] or [`PhalaCloud::safe_update_cvm_ssh_keys`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PUT /api/v1/cvms/{cvm_id}/ssh-keys` request, started by [`PhalaCloud::update_cvm_ssh_keys`] or [`PhalaCloud::safe_update_cvm_ssh_keys`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct UpdateCvmSshKeysBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1955,8 +1974,8 @@ impl<'a, M: Mode> UpdateCvmSshKeysBuilder<'a, M> {
     }
 }
 shared_impls!(UpdateCvmSshKeysBuilder -> types::CvmSshKeys, (cvm_id, body) {});
-/// A `PATCH /api/v1/cvms/{cvm_id}/visibility` request, started by [`PhalaCloud::update_cvm_visibility`] or [`PhalaCloud::safe_update_cvm_visibility`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PATCH /api/v1/cvms/{cvm_id}/visibility` request, started by [`PhalaCloud::update_cvm_visibility`] or [`PhalaCloud::safe_update_cvm_visibility`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct UpdateCvmVisibilityBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -1986,8 +2005,8 @@ impl<'a, M: Mode> UpdateCvmVisibilityBuilder<'a, M> {
     }
 }
 shared_impls!(UpdateCvmVisibilityBuilder -> types::Vm, (cvm_id, body) {});
-/// A `PATCH /api/v1/cvms/{cvm_id}/docker-compose` request, started by [`PhalaCloud::update_docker_compose`] or [`PhalaCloud::safe_update_docker_compose`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PATCH /api/v1/cvms/{cvm_id}/docker-compose` request, started by [`PhalaCloud::update_docker_compose`] or [`PhalaCloud::safe_update_docker_compose`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct UpdateDockerComposeBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -2080,8 +2099,8 @@ shared_impls!(
     UpdateDockerComposeBuilder -> types::InProgressResponse, (cvm_id) { x_compose_hash,
     x_transaction_hash, file }
 );
-/// A `PATCH /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::update_network_config`] or [`PhalaCloud::safe_update_network_config`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PATCH /api/v1/cvms/{cvm_id}/network-config` request, started by [`PhalaCloud::update_network_config`] or [`PhalaCloud::safe_update_network_config`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct UpdateNetworkConfigBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -2116,8 +2135,8 @@ impl<'a, M: Mode> UpdateNetworkConfigBuilder<'a, M> {
 shared_impls!(
     UpdateNetworkConfigBuilder -> types::NetworkConfigResponse, (cvm_id, body) {}
 );
-/// A `PATCH /api/v1/cvms/{cvm_id}/os-image` request, started by [`PhalaCloud::update_os_image`] or [`PhalaCloud::safe_update_os_image`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PATCH /api/v1/cvms/{cvm_id}/os-image` request, started by [`PhalaCloud::update_os_image`] or [`PhalaCloud::safe_update_os_image`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct UpdateOsImageBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -2147,8 +2166,8 @@ impl<'a, M: Mode> UpdateOsImageBuilder<'a, M> {
     }
 }
 shared_impls!(UpdateOsImageBuilder -> ::serde_json::Value, (cvm_id, body) {});
-/// A `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::update_pre_launch_script`] or [`PhalaCloud::safe_update_pre_launch_script`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PATCH /api/v1/cvms/{cvm_id}/pre-launch-script` request, started by [`PhalaCloud::update_pre_launch_script`] or [`PhalaCloud::safe_update_pre_launch_script`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct UpdatePreLaunchScriptBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -2241,8 +2260,8 @@ shared_impls!(
     UpdatePreLaunchScriptBuilder -> types::InProgressResponse, (cvm_id) { x_compose_hash,
     x_transaction_hash, file }
 );
-/// A `POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official` request, started by [`PhalaCloud::upgrade_pre_launch_script`] or [`PhalaCloud::safe_upgrade_pre_launch_script`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/cvms/{cvm_id}/pre-launch-script/upgrade-to-latest-official` request, started by [`PhalaCloud::upgrade_pre_launch_script`] or [`PhalaCloud::safe_upgrade_pre_launch_script`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct UpgradePreLaunchScriptBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     cvm_id: ::std::string::String,
@@ -2765,7 +2784,7 @@ impl PhalaCloud {
     ///
     /// ```no_run
     /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
-    /// use futures_util::StreamExt; // `.next()` on the page stream
+    /// use phala_cloud::StreamExt; // `.next()` on the page stream
     /// let first = client.get_cvm_list().page(1).page_size(20).await?;
     /// println!("{} CVMs in all", first.total());
     /// // Every page in turn; the stream ends after the last one.

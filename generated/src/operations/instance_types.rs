@@ -9,8 +9,8 @@ use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
 use crate::types;
-/// A `GET /api/v1/instance-types` request, started by [`PhalaCloud::list_all_instance_type_families`] or [`PhalaCloud::safe_list_all_instance_type_families`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/instance-types` request, started by [`PhalaCloud::list_all_instance_type_families`] or [`PhalaCloud::safe_list_all_instance_type_families`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ListAllInstanceTypeFamiliesBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
 }
@@ -34,8 +34,8 @@ impl<'a, M: Mode> ListAllInstanceTypeFamiliesBuilder<'a, M> {
     }
 }
 shared_impls!(ListAllInstanceTypeFamiliesBuilder -> types::AllFamiliesResponse, () {});
-/// A `GET /api/v1/instance-types/{family}` request, started by [`PhalaCloud::list_family_instance_types`] or [`PhalaCloud::safe_list_family_instance_types`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/instance-types/{family}` request, started by [`PhalaCloud::list_family_instance_types`] or [`PhalaCloud::safe_list_family_instance_types`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ListFamilyInstanceTypesBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     family: ::std::string::String,

@@ -9,8 +9,8 @@ use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
 use crate::types;
-/// A `GET /api/v1/kms/{kms_id}/pubkey/{app_id}` request, started by [`PhalaCloud::get_app_env_encrypt_pub_key`] or [`PhalaCloud::safe_get_app_env_encrypt_pub_key`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/kms/{kms_id}/pubkey/{app_id}` request, started by [`PhalaCloud::get_app_env_encrypt_pub_key`] or [`PhalaCloud::safe_get_app_env_encrypt_pub_key`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAppEnvEncryptPubKeyBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     kms_id: ::std::string::String,
@@ -52,8 +52,8 @@ impl<'a, M: Mode> GetAppEnvEncryptPubKeyBuilder<'a, M> {
 shared_impls!(
     GetAppEnvEncryptPubKeyBuilder -> types::AppEnvPubkeyResponse, (kms_id, app_id) {}
 );
-/// A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_contract`] or [`PhalaCloud::safe_get_kms_contract`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_contract`] or [`PhalaCloud::safe_get_kms_contract`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetKmsContractBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     kms_id: ::std::string::String,
@@ -79,8 +79,8 @@ impl<'a, M: Mode> GetKmsContractBuilder<'a, M> {
     }
 }
 shared_impls!(GetKmsContractBuilder -> types::KmsContract, (kms_id) {});
-/// A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_info`] or [`PhalaCloud::safe_get_kms_info`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/kms/{kms_id}` request, started by [`PhalaCloud::get_kms_info`] or [`PhalaCloud::safe_get_kms_info`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetKmsInfoBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     kms_id: ::std::string::String,
@@ -106,8 +106,8 @@ impl<'a, M: Mode> GetKmsInfoBuilder<'a, M> {
     }
 }
 shared_impls!(GetKmsInfoBuilder -> types::KmsInfo, (kms_id) {});
-/// A `GET /api/v1/kms` request, started by [`PhalaCloud::get_kms_list`] or [`PhalaCloud::safe_get_kms_list`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/kms` request, started by [`PhalaCloud::get_kms_list`] or [`PhalaCloud::safe_get_kms_list`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetKmsListBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     is_onchain: ::std::option::Option<bool>,
@@ -221,7 +221,7 @@ impl<'a> GetKmsListBuilder<'a, Blocking> {
         let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
-    /// Every item of this list, across its pages, as an iterator.
+    /// Every item of this list, across its pages, as an iterator; see [`Self::pages`].
     pub fn items(
         self,
     ) -> crate::blocking::Iter<
@@ -232,8 +232,8 @@ impl<'a> GetKmsListBuilder<'a, Blocking> {
         self.into_async().pages().items().blocking(client)
     }
 }
-/// A `GET /api/v1/kms/on-chain/{chain}` request, started by [`PhalaCloud::get_kms_on_chain_detail`] or [`PhalaCloud::safe_get_kms_on_chain_detail`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/kms/on-chain/{chain}` request, started by [`PhalaCloud::get_kms_on_chain_detail`] or [`PhalaCloud::safe_get_kms_on_chain_detail`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetKmsOnChainDetailBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     chain: ::std::string::String,
@@ -260,8 +260,8 @@ impl<'a, M: Mode> GetKmsOnChainDetailBuilder<'a, M> {
     }
 }
 shared_impls!(GetKmsOnChainDetailBuilder -> types::OnChainKmsResponse, (chain) {});
-/// A `GET /api/v1/kms/{kms_id}/info` request, started by [`PhalaCloud::inspect_kms`] or [`PhalaCloud::safe_inspect_kms`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/kms/{kms_id}/info` request, started by [`PhalaCloud::inspect_kms`] or [`PhalaCloud::safe_inspect_kms`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct InspectKmsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     kms_id: ::std::string::String,
@@ -288,8 +288,8 @@ impl<'a, M: Mode> InspectKmsBuilder<'a, M> {
     }
 }
 shared_impls!(InspectKmsBuilder -> types::KmsInspectResponse, (kms_id) {});
-/// A `GET /api/v1/kms/{slug}/nodes` request, started by [`PhalaCloud::list_kms_contract_nodes`] or [`PhalaCloud::safe_list_kms_contract_nodes`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/kms/{slug}/nodes` request, started by [`PhalaCloud::list_kms_contract_nodes`] or [`PhalaCloud::safe_list_kms_contract_nodes`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ListKmsContractNodesBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     slug: ::std::string::String,
@@ -318,8 +318,8 @@ impl<'a, M: Mode> ListKmsContractNodesBuilder<'a, M> {
     }
 }
 shared_impls!(ListKmsContractNodesBuilder -> types::KmsContractNodeList, (slug) {});
-/// A `GET /api/v1/kms` request, started by [`PhalaCloud::list_kms_contracts`] or [`PhalaCloud::safe_list_kms_contracts`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/kms` request, started by [`PhalaCloud::list_kms_contracts`] or [`PhalaCloud::safe_list_kms_contracts`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ListKmsContractsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     is_onchain: ::std::option::Option<bool>,
@@ -433,7 +433,7 @@ impl<'a> ListKmsContractsBuilder<'a, Blocking> {
         let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
-    /// Every item of this list, across its pages, as an iterator.
+    /// Every item of this list, across its pages, as an iterator; see [`Self::pages`].
     pub fn items(
         self,
     ) -> crate::blocking::Iter<
@@ -444,8 +444,8 @@ impl<'a> ListKmsContractsBuilder<'a, Blocking> {
         self.into_async().pages().items().blocking(client)
     }
 }
-/// A `GET /api/v1/kms/phala/next_app_id` request, started by [`PhalaCloud::next_app_ids`] or [`PhalaCloud::safe_next_app_ids`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/kms/phala/next_app_id` request, started by [`PhalaCloud::next_app_ids`] or [`PhalaCloud::safe_next_app_ids`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct NextAppIdsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     counts: ::std::option::Option<i64>,

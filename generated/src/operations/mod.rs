@@ -930,20 +930,13 @@ impl crate::PhalaCloud {
 #[cfg(feature = "dynamic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
 impl crate::blocking::PhalaCloud {
-    /// [`crate::PhalaCloud::call_json`], blocking.
-    pub fn call_json(
-        &self,
-        operation: &str,
-        args: &::serde_json::Value,
-    ) -> ::std::result::Result<
-        crate::Response<::serde_json::Value>,
-        crate::PhalaCloudError,
-    > {
-        let client = self.inner();
-        crate::blocking::block_on(
-            client,
-            ::std::boxed::Box::pin(client.call_json(operation, args)),
-        )
+    /// [`crate::PhalaCloud::call_json`] on the blocking client; `.send()` sends the call.
+    pub fn call_json<'a>(
+        &'a self,
+        operation: &'a str,
+        args: &'a ::serde_json::Value,
+    ) -> crate::blocking::CallJson<'a> {
+        crate::blocking::CallJson::new(self.inner(), operation, args)
     }
 }
 /// The spec path template of an operation (`/things/{thing_id}`).

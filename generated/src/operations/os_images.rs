@@ -9,8 +9,8 @@ use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
 use crate::types;
-/// A `GET /api/v1/os-images` request, started by [`PhalaCloud::get_os_images`] or [`PhalaCloud::safe_get_os_images`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/os-images` request, started by [`PhalaCloud::get_os_images`] or [`PhalaCloud::safe_get_os_images`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetOsImagesBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     is_dev: ::std::option::Option<bool>,
@@ -122,7 +122,7 @@ impl<'a> GetOsImagesBuilder<'a, Blocking> {
         let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
-    /// Every item of this list, across its pages, as an iterator.
+    /// Every item of this list, across its pages, as an iterator; see [`Self::pages`].
     pub fn items(
         self,
     ) -> crate::blocking::Iter<

@@ -9,8 +9,8 @@ use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
 use crate::types;
-/// A `POST /api/v1/user/ssh-keys` request, started by [`PhalaCloud::create_ssh_key`] or [`PhalaCloud::safe_create_ssh_key`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/user/ssh-keys` request, started by [`PhalaCloud::create_ssh_key`] or [`PhalaCloud::safe_create_ssh_key`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct CreateSshKeyBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     body: types::SshKeyCreateRequest,
@@ -36,8 +36,8 @@ impl<'a, M: Mode> CreateSshKeyBuilder<'a, M> {
     }
 }
 shared_impls!(CreateSshKeyBuilder -> types::SshKeyResponse, (body) {});
-/// A `DELETE /api/v1/user/ssh-keys/{key_id}` request, started by [`PhalaCloud::delete_ssh_key`] or [`PhalaCloud::safe_delete_ssh_key`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `DELETE /api/v1/user/ssh-keys/{key_id}` request, started by [`PhalaCloud::delete_ssh_key`] or [`PhalaCloud::safe_delete_ssh_key`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct DeleteSshKeyBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     key_id: ::std::string::String,
@@ -61,8 +61,8 @@ impl<'a, M: Mode> DeleteSshKeyBuilder<'a, M> {
     }
 }
 shared_impls!(DeleteSshKeyBuilder -> (), (key_id) {});
-/// A `POST /api/v1/user/ssh-keys/github-profile` request, started by [`PhalaCloud::import_github_profile_ssh_keys`] or [`PhalaCloud::safe_import_github_profile_ssh_keys`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/user/ssh-keys/github-profile` request, started by [`PhalaCloud::import_github_profile_ssh_keys`] or [`PhalaCloud::safe_import_github_profile_ssh_keys`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ImportGithubProfileSshKeysBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     body: types::GithubProfileImportRequest,
@@ -93,8 +93,8 @@ impl<'a, M: Mode> ImportGithubProfileSshKeysBuilder<'a, M> {
 shared_impls!(
     ImportGithubProfileSshKeysBuilder -> types::GithubProfileImportResponse, (body) {}
 );
-/// A `GET /api/v1/user/ssh-keys` request, started by [`PhalaCloud::list_ssh_keys`] or [`PhalaCloud::safe_list_ssh_keys`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/user/ssh-keys` request, started by [`PhalaCloud::list_ssh_keys`] or [`PhalaCloud::safe_list_ssh_keys`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ListSshKeysBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
 }
@@ -118,8 +118,8 @@ impl<'a, M: Mode> ListSshKeysBuilder<'a, M> {
     }
 }
 shared_impls!(ListSshKeysBuilder -> ::std::vec::Vec < types::SshKeyResponse >, () {});
-/// A `POST /api/v1/user/ssh-keys/github-sync` request, started by [`PhalaCloud::sync_github_ssh_keys`] or [`PhalaCloud::safe_sync_github_ssh_keys`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/user/ssh-keys/github-sync` request, started by [`PhalaCloud::sync_github_ssh_keys`] or [`PhalaCloud::safe_sync_github_ssh_keys`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct SyncGithubSshKeysBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
 }

@@ -9,8 +9,8 @@ use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
 use crate::types;
-/// A `GET /api/v1/teepods/available` request, started by [`PhalaCloud::get_available_nodes`] or [`PhalaCloud::safe_get_available_nodes`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/teepods/available` request, started by [`PhalaCloud::get_available_nodes`] or [`PhalaCloud::safe_get_available_nodes`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetAvailableNodesBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
 }
@@ -31,8 +31,8 @@ impl<'a, M: Mode> GetAvailableNodesBuilder<'a, M> {
     }
 }
 shared_impls!(GetAvailableNodesBuilder -> types::TierCapacity, () {});
-/// A `GET /api/v1/teepods/cvm-create-resources` request, started by [`PhalaCloud::get_cvm_create_resources`] or [`PhalaCloud::safe_get_cvm_create_resources`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/teepods/cvm-create-resources` request, started by [`PhalaCloud::get_cvm_create_resources`] or [`PhalaCloud::safe_get_cvm_create_resources`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetCvmCreateResourcesBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
 }

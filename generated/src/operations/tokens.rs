@@ -8,8 +8,8 @@ use crate::error::PhalaCloudError;
 use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
-/// A `DELETE /api/v1/tokens/self` request, started by [`PhalaCloud::revoke_current_api_token`] or [`PhalaCloud::safe_revoke_current_api_token`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `DELETE /api/v1/tokens/self` request, started by [`PhalaCloud::revoke_current_api_token`] or [`PhalaCloud::safe_revoke_current_api_token`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct RevokeCurrentApiTokenBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
 }

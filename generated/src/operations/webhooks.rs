@@ -9,8 +9,8 @@ use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
 use crate::types;
-/// A `POST /api/v1/workspace/webhooks` request, started by [`PhalaCloud::create_webhook`] or [`PhalaCloud::safe_create_webhook`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/workspace/webhooks` request, started by [`PhalaCloud::create_webhook`] or [`PhalaCloud::safe_create_webhook`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct CreateWebhookBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     body: types::WebhookCreateRequest,
@@ -36,8 +36,8 @@ impl<'a, M: Mode> CreateWebhookBuilder<'a, M> {
     }
 }
 shared_impls!(CreateWebhookBuilder -> types::WebhookResponse, (body) {});
-/// A `DELETE /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::delete_webhook`] or [`PhalaCloud::safe_delete_webhook`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `DELETE /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::delete_webhook`] or [`PhalaCloud::safe_delete_webhook`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct DeleteWebhookBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     webhook_id: ::std::string::String,
@@ -61,8 +61,8 @@ impl<'a, M: Mode> DeleteWebhookBuilder<'a, M> {
     }
 }
 shared_impls!(DeleteWebhookBuilder -> (), (webhook_id) {});
-/// A `GET /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::get_webhook`] or [`PhalaCloud::safe_get_webhook`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::get_webhook`] or [`PhalaCloud::safe_get_webhook`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetWebhookBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     webhook_id: ::std::string::String,
@@ -89,8 +89,8 @@ impl<'a, M: Mode> GetWebhookBuilder<'a, M> {
     }
 }
 shared_impls!(GetWebhookBuilder -> types::WebhookResponse, (webhook_id) {});
-/// A `GET /api/v1/workspace/webhooks/{webhook_id}/stats` request, started by [`PhalaCloud::get_webhook_stats`] or [`PhalaCloud::safe_get_webhook_stats`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/workspace/webhooks/{webhook_id}/stats` request, started by [`PhalaCloud::get_webhook_stats`] or [`PhalaCloud::safe_get_webhook_stats`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetWebhookStatsBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     webhook_id: ::std::string::String,
@@ -117,8 +117,8 @@ impl<'a, M: Mode> GetWebhookStatsBuilder<'a, M> {
     }
 }
 shared_impls!(GetWebhookStatsBuilder -> types::WebhookStatsResponse, (webhook_id) {});
-/// A `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries` request, started by [`PhalaCloud::list_webhook_deliveries`] or [`PhalaCloud::safe_list_webhook_deliveries`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/workspace/webhooks/{webhook_id}/deliveries` request, started by [`PhalaCloud::list_webhook_deliveries`] or [`PhalaCloud::safe_list_webhook_deliveries`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ListWebhookDeliveriesBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     webhook_id: ::std::string::String,
@@ -166,8 +166,8 @@ shared_impls!(
     ListWebhookDeliveriesBuilder -> ::std::vec::Vec < types::WebhookDeliveryResponse >,
     (webhook_id) { limit, offset }
 );
-/// A `GET /api/v1/workspace/webhooks` request, started by [`PhalaCloud::list_webhooks`] or [`PhalaCloud::safe_list_webhooks`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/workspace/webhooks` request, started by [`PhalaCloud::list_webhooks`] or [`PhalaCloud::safe_list_webhooks`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ListWebhooksBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
 }
@@ -191,8 +191,8 @@ impl<'a, M: Mode> ListWebhooksBuilder<'a, M> {
     }
 }
 shared_impls!(ListWebhooksBuilder -> ::std::vec::Vec < types::WebhookResponse >, () {});
-/// A `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend` request, started by [`PhalaCloud::resend_webhook_delivery`] or [`PhalaCloud::safe_resend_webhook_delivery`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/workspace/webhooks/{webhook_id}/deliveries/{event_id}/resend` request, started by [`PhalaCloud::resend_webhook_delivery`] or [`PhalaCloud::safe_resend_webhook_delivery`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ResendWebhookDeliveryBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     webhook_id: ::std::string::String,
@@ -229,8 +229,8 @@ impl<'a, M: Mode> ResendWebhookDeliveryBuilder<'a, M> {
 shared_impls!(
     ResendWebhookDeliveryBuilder -> ::serde_json::Value, (webhook_id, event_id) {}
 );
-/// A `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret` request, started by [`PhalaCloud::reveal_webhook_secret`] or [`PhalaCloud::safe_reveal_webhook_secret`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/workspace/webhooks/{webhook_id}/reveal-secret` request, started by [`PhalaCloud::reveal_webhook_secret`] or [`PhalaCloud::safe_reveal_webhook_secret`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct RevealWebhookSecretBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     webhook_id: ::std::string::String,
@@ -254,8 +254,8 @@ impl<'a, M: Mode> RevealWebhookSecretBuilder<'a, M> {
     }
 }
 shared_impls!(RevealWebhookSecretBuilder -> ::serde_json::Value, (webhook_id) {});
-/// A `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret` request, started by [`PhalaCloud::rotate_webhook_secret`] or [`PhalaCloud::safe_rotate_webhook_secret`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/workspace/webhooks/{webhook_id}/rotate-secret` request, started by [`PhalaCloud::rotate_webhook_secret`] or [`PhalaCloud::safe_rotate_webhook_secret`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct RotateWebhookSecretBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     webhook_id: ::std::string::String,
@@ -279,8 +279,8 @@ impl<'a, M: Mode> RotateWebhookSecretBuilder<'a, M> {
     }
 }
 shared_impls!(RotateWebhookSecretBuilder -> ::serde_json::Value, (webhook_id) {});
-/// A `POST /api/v1/workspace/webhooks/{webhook_id}/test` request, started by [`PhalaCloud::test_webhook`] or [`PhalaCloud::safe_test_webhook`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `POST /api/v1/workspace/webhooks/{webhook_id}/test` request, started by [`PhalaCloud::test_webhook`] or [`PhalaCloud::safe_test_webhook`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct TestWebhookBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     webhook_id: ::std::string::String,
@@ -304,8 +304,8 @@ impl<'a, M: Mode> TestWebhookBuilder<'a, M> {
     }
 }
 shared_impls!(TestWebhookBuilder -> ::serde_json::Value, (webhook_id) {});
-/// A `PUT /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::update_webhook`] or [`PhalaCloud::safe_update_webhook`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `PUT /api/v1/workspace/webhooks/{webhook_id}` request, started by [`PhalaCloud::update_webhook`] or [`PhalaCloud::safe_update_webhook`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct UpdateWebhookBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     webhook_id: ::std::string::String,

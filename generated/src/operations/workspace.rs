@@ -9,8 +9,8 @@ use crate::runtime;
 use crate::safe::{Blocking, BlockingSafe, Mode, Raise, Safe};
 use crate::PhalaCloud;
 use crate::types;
-/// A `GET /api/v1/workspaces/{team_slug}` request, started by [`PhalaCloud::get_workspace`] or [`PhalaCloud::safe_get_workspace`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/workspaces/{team_slug}` request, started by [`PhalaCloud::get_workspace`] or [`PhalaCloud::safe_get_workspace`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetWorkspaceBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     team_slug: ::std::string::String,
@@ -37,8 +37,8 @@ impl<'a, M: Mode> GetWorkspaceBuilder<'a, M> {
     }
 }
 shared_impls!(GetWorkspaceBuilder -> types::WorkspaceResponse, (team_slug) {});
-/// A `GET /api/v1/workspaces/{team_slug}/nodes` request, started by [`PhalaCloud::get_workspace_nodes`] or [`PhalaCloud::safe_get_workspace_nodes`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/workspaces/{team_slug}/nodes` request, started by [`PhalaCloud::get_workspace_nodes`] or [`PhalaCloud::safe_get_workspace_nodes`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetWorkspaceNodesBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     team_slug: ::std::string::String,
@@ -152,7 +152,7 @@ impl<'a> GetWorkspaceNodesBuilder<'a, Blocking> {
         let client = self.phala.client();
         self.into_async().pages().blocking(client)
     }
-    /// Every item of this list, across its pages, as an iterator.
+    /// Every item of this list, across its pages, as an iterator; see [`Self::pages`].
     pub fn items(
         self,
     ) -> crate::blocking::Iter<
@@ -163,8 +163,8 @@ impl<'a> GetWorkspaceNodesBuilder<'a, Blocking> {
         self.into_async().pages().items().blocking(client)
     }
 }
-/// A `GET /api/v1/workspaces/{team_slug}/quotas` request, started by [`PhalaCloud::get_workspace_quotas`] or [`PhalaCloud::safe_get_workspace_quotas`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/workspaces/{team_slug}/quotas` request, started by [`PhalaCloud::get_workspace_quotas`] or [`PhalaCloud::safe_get_workspace_quotas`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct GetWorkspaceQuotasBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
     team_slug: ::std::string::String,
@@ -193,8 +193,8 @@ impl<'a, M: Mode> GetWorkspaceQuotasBuilder<'a, M> {
 shared_impls!(
     GetWorkspaceQuotasBuilder -> types::WorkspaceQuotasResponse, (team_slug) {}
 );
-/// A `GET /api/v1/workspaces` request, started by [`PhalaCloud::list_workspaces`] or [`PhalaCloud::safe_list_workspaces`]; `.await` (or `.send().await`) sends it.
-#[must_use = "a request does nothing until it is sent"]
+/// A `GET /api/v1/workspaces` request, started by [`PhalaCloud::list_workspaces`] or [`PhalaCloud::safe_list_workspaces`] (or the blocking client's); `.await` (or `.send().await`) sends it on the async client, `.send()` on the blocking one.
+#[must_use = "a request does nothing until it is sent: `.await` (async client) or `.send()` (blocking client)"]
 pub struct ListWorkspacesBuilder<'a, M = Raise> {
     phala: Core<'a, M>,
 }

@@ -1830,6 +1830,70 @@ crate::evolve::open_union! {
     GetCvmListResponse { CvmInfos(PaginatedCvmInfos), HostedCvms(PaginatedHostedCvms) }
     else Unknown
 }
+/// One item of a [`GetAppListResponse`] page, whichever API version's shape the page has: what `.items()` yields on the builder of the list operation returning it. The accessors read the fields every shape has; an item of a page this crate does not know is kept as JSON.
+#[derive(::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum GetAppListResponseItem {
+    /// An item of a page of the `V20260121` shape of [`GetAppListResponse`].
+    FullResponseV20260121(DstackAppFullResponseV20260121),
+    /// An item of a page of the `V20260121` and `V20251028` shapes of [`GetAppListResponse`].
+    MinimalResponse(DstackAppMinimalResponse),
+    /// An item of a page of the `V20251028` shape of [`GetAppListResponse`].
+    FullResponseV20251028(DstackAppFullResponseV20251028),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<DstackAppFullResponseV20260121> for GetAppListResponseItem {
+    fn from(value: DstackAppFullResponseV20260121) -> Self {
+        Self::FullResponseV20260121(value)
+    }
+}
+impl ::std::convert::From<DstackAppMinimalResponse> for GetAppListResponseItem {
+    fn from(value: DstackAppMinimalResponse) -> Self {
+        Self::MinimalResponse(value)
+    }
+}
+impl ::std::convert::From<DstackAppFullResponseV20251028> for GetAppListResponseItem {
+    fn from(value: DstackAppFullResponseV20251028) -> Self {
+        Self::FullResponseV20251028(value)
+    }
+}
+crate::evolve::open_union! {
+    GetAppListResponseItem { FullResponseV20260121(DstackAppFullResponseV20260121),
+    MinimalResponse(DstackAppMinimalResponse),
+    FullResponseV20251028(DstackAppFullResponseV20251028) } else Unknown
+}
+/// One item of a [`GetCvmListResponse`] page, whichever API version's shape the page has: what `.items()` yields on the builder of the list operation returning it. The accessors read the fields every shape has; an item of a page this crate does not know is kept as JSON.
+#[derive(::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum GetCvmListResponseItem {
+    /// An item of a page of the `CvmInfos` shape of [`GetCvmListResponse`].
+    CvmInfoV20260121(CvmInfoV20260121),
+    /// An item of a page of the `HostedCvms` shape of [`GetCvmListResponse`].
+    HostedCvm(HostedCvm),
+    /// A body that fits none of the shapes above (the API is newer
+    /// than this crate): the JSON as it came. The accessors still read
+    /// the fields it has.
+    Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<CvmInfoV20260121> for GetCvmListResponseItem {
+    fn from(value: CvmInfoV20260121) -> Self {
+        Self::CvmInfoV20260121(value)
+    }
+}
+impl ::std::convert::From<HostedCvm> for GetCvmListResponseItem {
+    fn from(value: HostedCvm) -> Self {
+        Self::HostedCvm(value)
+    }
+}
+crate::evolve::open_union! {
+    GetCvmListResponseItem { CvmInfoV20260121(CvmInfoV20260121), HostedCvm(HostedCvm) }
+    else Unknown
+}
 impl GithubProfileImportRequest {
     /// Creates a `GithubProfileImportRequest` from its required fields (`github_username`); every optional field is unset.
     pub fn new(
@@ -2386,6 +2450,127 @@ impl GetCvmListResponse {
     pub fn as_v20260623(&self) -> ::std::option::Option<&PaginatedCvmInfos> {
         match self {
             Self::CvmInfos(v) => ::std::option::Option::Some(v),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl GetAppListResponseItem {
+    /// `app_id` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn app_id(&self) -> &str {
+        match self {
+            Self::FullResponseV20260121(v) => v.app_id.as_str(),
+            Self::MinimalResponse(v) => v.app_id.as_str(),
+            Self::FullResponseV20251028(v) => v.app_id.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "app_id").unwrap_or_default(),
+        }
+    }
+    /// The body as API version 2025-10-28 sends it: [`DstackAppFullResponseV20251028`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20251028> {
+        match self {
+            Self::FullResponseV20251028(v) => ::std::option::Option::Some(v),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`DstackAppFullResponseV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
+        match self {
+            Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`DstackAppFullResponseV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
+        match self {
+            Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`DstackAppFullResponseV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(
+        &self,
+    ) -> ::std::option::Option<&DstackAppFullResponseV20260121> {
+        match self {
+            Self::FullResponseV20260121(v) => ::std::option::Option::Some(v),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl GetCvmListResponseItem {
+    /// `in_progress` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn in_progress(&self) -> bool {
+        match self {
+            Self::CvmInfoV20260121(v) => v.in_progress,
+            Self::HostedCvm(v) => v.in_progress,
+            Self::Unknown(v) => {
+                crate::evolve::read::<bool>(v, "in_progress").unwrap_or_default()
+            }
+        }
+    }
+    /// `listed` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn listed(&self) -> bool {
+        match self {
+            Self::CvmInfoV20260121(v) => v.listed,
+            Self::HostedCvm(v) => v.listed,
+            Self::Unknown(v) => {
+                crate::evolve::read::<bool>(v, "listed").unwrap_or_default()
+            }
+        }
+    }
+    /// `name` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::CvmInfoV20260121(v) => v.name.as_str(),
+            Self::HostedCvm(v) => v.name.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "name").unwrap_or_default(),
+        }
+    }
+    /// `project_type` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn project_type(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::CvmInfoV20260121(v) => v.project_type.as_deref(),
+            Self::HostedCvm(v) => v.project_type.as_deref(),
+            Self::Unknown(v) => crate::evolve::text(v, "project_type"),
+        }
+    }
+    /// `status` of whichever model this is (every variant has it, with this type). From `Unknown`, read from the JSON: empty (`""`, `0`, `false`, `None`) when absent.
+    pub fn status(&self) -> &str {
+        match self {
+            Self::CvmInfoV20260121(v) => v.status.as_str(),
+            Self::HostedCvm(v) => v.status.as_str(),
+            Self::Unknown(v) => crate::evolve::text(v, "status").unwrap_or_default(),
+        }
+    }
+    /// The body as API version 2025-10-28 sends it: [`HostedCvm`], the model of version 2025-10-28. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20251028(&self) -> ::std::option::Option<&HostedCvm> {
+        match self {
+            Self::HostedCvm(v) => ::std::option::Option::Some(v),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-01-21 sends it: [`CvmInfoV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260121(&self) -> ::std::option::Option<&CvmInfoV20260121> {
+        match self {
+            Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-05-22 sends it: [`CvmInfoV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260522(&self) -> ::std::option::Option<&CvmInfoV20260121> {
+        match self {
+            Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The body as API version 2026-06-23 sends it: [`CvmInfoV20260121`], the model of version 2026-01-21. `None` when it has another shape (the server answered another version, or a shape this crate does not know).
+    pub fn as_v20260623(&self) -> ::std::option::Option<&CvmInfoV20260121> {
+        match self {
+            Self::CvmInfoV20260121(v) => ::std::option::Option::Some(v),
             _ => ::std::option::Option::None,
         }
     }
