@@ -222,9 +222,18 @@ async fn an_item_of_an_unknown_shape_is_kept_as_json() {
     .await;
     // A CVM of a shape no version of this crate has: the page fits no page
     // model, so it is kept as JSON, and so is this item; its fields still
-    // read through the accessors.
-    let future = json!({"name": "c", "status": "hibernating", "in_progress": true, "quantum": 1});
-    page(&server, path_, version, 2, "items", vec![future]).await;
+    // read through the accessors. The page's other item has a known shape
+    // (2025-10-28's, on a page of neither version) and decodes as it.
+    let future = json!({"name": "d", "status": "hibernating", "in_progress": true, "quantum": 1});
+    page(
+        &server,
+        path_,
+        version,
+        2,
+        "items",
+        vec![hosted_cvm_json("c"), future],
+    )
+    .await;
     let items: Vec<GetCvmListResponseItem> = client(&server)
         .get_cvm_list()
         .page_size(2)
@@ -232,13 +241,14 @@ async fn an_item_of_an_unknown_shape_is_kept_as_json() {
         .map(Result::unwrap)
         .collect()
         .await;
-    assert_eq!(items.len(), 3);
-    let GetCvmListResponseItem::Unknown(json) = &items[2] else {
-        panic!("kept as JSON: {:?}", items[2]);
+    assert_eq!(items.len(), 4);
+    assert!(matches!(&items[2], GetCvmListResponseItem::HostedCvm(c) if c.name == "c"));
+    let GetCvmListResponseItem::Unknown(json) = &items[3] else {
+        panic!("kept as JSON: {:?}", items[3]);
     };
     assert_eq!(json["quantum"], 1);
     assert_eq!(
-        (items[2].name(), items[2].status(), items[2].in_progress()),
-        ("c", "hibernating", true)
+        (items[3].name(), items[3].status(), items[3].in_progress()),
+        ("d", "hibernating", true)
     );
 }
