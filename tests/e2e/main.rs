@@ -18,6 +18,7 @@ mod errors;
 mod examples;
 mod freshness;
 mod generic_request;
+mod hints;
 mod limits;
 mod mirror;
 mod msrv;
