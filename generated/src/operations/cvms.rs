@@ -3385,9 +3385,19 @@ impl PhalaCloud {
     /// # async fn example(client: phala_cloud::PhalaCloud) -> Result<(), Box<dyn std::error::Error>> {
     /// use phala_cloud::types::RestartCvmBody;
     /// use std::time::Duration;
-    /// // `force` skips the graceful shutdown. A 409 while another operation runs
-    /// // is retried by the client's `RetryPolicy`; what remains is an error.
-    /// let vm = client.restart_cvm("my-cvm-id", RestartCvmBody::new().force(false)).await?;
+    /// // A 409 without a code means another operation on the CVM is still
+    /// // running. A POST is not retried on it by default (it may have been acted
+    /// // on; see `RetryPolicy::retry_non_idempotent`), so wait and try again here.
+    /// let mut conflicts = 0;
+    /// let vm = loop {
+    ///     match client.restart_cvm("my-cvm-id", RestartCvmBody::new()).await {
+    ///         Err(e) if e.is_conflict() && conflicts < 5 => {
+    ///             conflicts += 1;
+    ///             tokio::time::sleep(Duration::from_secs(10)).await;
+    ///         }
+    ///         other => break other?,
+    ///     }
+    /// };
     /// println!("{} is {}", vm.name(), vm.status());
     /// client.wait_until_running("my-cvm-id", Duration::from_secs(600)).await?;
     /// # Ok(())
