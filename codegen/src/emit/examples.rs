@@ -12,13 +12,7 @@ use crate::inputs::config::Config;
 
 /// The `*.rs` files of `dir`, by file name.
 pub fn program_paths(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut programs: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "rs"))
-        .collect();
-    programs.sort();
-    Ok(programs)
+    super::guide::files_with_extension(dir, "rs")
 }
 
 /// Each example as (path in the crate, text), or none when `config` names

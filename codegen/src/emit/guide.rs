@@ -26,13 +26,19 @@ pub struct Guide {
 
 /// The `*.md` files of `dir`, by file name: the pages, in index order.
 pub fn page_paths(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)?
+    files_with_extension(dir, "md")
+}
+
+/// The files of `dir` whose extension is `extension`, sorted by name: the
+/// inputs a `[docs]` directory holds (guide pages, example programs).
+pub fn files_with_extension(dir: &Path, extension: &str) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == extension))
         .collect();
-    pages.sort();
-    Ok(pages)
+    files.sort();
+    Ok(files)
 }
 
 /// The module a page becomes: its file stem less a leading `NN-` or `NN_`.
