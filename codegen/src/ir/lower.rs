@@ -25,9 +25,12 @@ pub fn build(doc: &Value, names: &Names, model_versions: BTreeMap<String, String
     for (path, method, item, op) in document::operations(doc) {
         let ptr = operation_pointer(path, method);
         match operation(doc, path, method, op, item, &ptr, names) {
-            Ok(lowered) => {
-                if let Some((_, Origin::Declared)) = deprecation::replacement(op) {
-                    declared.insert(lowered.operation_id.clone());
+            Ok(mut lowered) => {
+                if let Some((text, origin)) = deprecation::replacement(op) {
+                    if origin == Origin::Declared {
+                        declared.insert(lowered.operation_id.clone());
+                    }
+                    lowered.replacement = Some(text);
                 }
                 operations.push(lowered)
             }
@@ -115,7 +118,8 @@ fn operation(
         summary: text(op, "summary"),
         description: text(op, "description"),
         deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
-        replacement: deprecation::replacement(op).map(|(text, _)| text),
+        // Read with its origin by `build`, which resolves it.
+        replacement: None,
         params,
         body,
         success_statuses,
