@@ -16,7 +16,7 @@ use crate::inputs::overrides::{Overrides, Table};
 use crate::ir::surface;
 use crate::ir::{self, naming};
 use crate::out::fingerprint;
-use crate::spec::{document, fill, inline, load, normalize, overlay};
+use crate::spec::{deep_refs, document, fill, inline, load, normalize, overlay};
 
 /// Everything one generation run produced.
 pub struct Generated {
@@ -113,6 +113,7 @@ fn load_overlaid(
         Some(dir) => overlay::apply(&mut doc, &overlay::load_dir(dir)?)?,
         None => Vec::new(),
     };
+    deep_refs::hoist(&mut doc)?;
     inline::component_refs(&mut doc)?;
     Ok((doc, applied))
 }
