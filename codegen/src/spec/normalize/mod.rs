@@ -6,6 +6,7 @@
 //! module holds what they share.
 
 mod keywords;
+mod mistyped;
 mod operations;
 pub mod passes;
 mod prose;

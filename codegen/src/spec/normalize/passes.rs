@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{keywords, operations, prose, refs, unions, Context, Pass, PassReport};
+use super::{keywords, mistyped, operations, prose, refs, unions, Context, Pass, PassReport};
 use crate::error::Result;
 
 /// Every pass, in the order it runs. Order matters: `ref_aliases` first,
@@ -23,6 +23,10 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "doc_text",
         run: prose::doc_text,
+    },
+    Pass {
+        name: "mistyped_enum_values",
+        run: mistyped::mistyped_enum_values,
     },
     Pass {
         name: "bad_defaults",
