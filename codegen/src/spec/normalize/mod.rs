@@ -7,6 +7,7 @@
 
 mod keywords;
 mod mistyped;
+mod narrowed;
 mod operations;
 pub mod passes;
 mod prose;

@@ -2,7 +2,9 @@
 
 use serde_json::Value;
 
-use super::{keywords, mistyped, operations, prose, refs, unions, Context, Pass, PassReport};
+use super::{
+    keywords, mistyped, narrowed, operations, prose, refs, unions, Context, Pass, PassReport,
+};
 use crate::error::Result;
 
 /// Every pass, in the order it runs. Order matters: `ref_aliases` first,
@@ -47,6 +49,10 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "const_to_enum",
         run: keywords::const_to_enum,
+    },
+    Pass {
+        name: "enum_beside_ref",
+        run: narrowed::enum_beside_ref,
     },
     Pass {
         name: "prefix_items",
