@@ -8,12 +8,29 @@ use crate::error::{Error, Result};
 
 /// Reads a spec file. `.yaml`/`.yml` files are read with serde_norway (a
 /// maintained fork of serde_yaml); everything else as JSON.
+///
+/// The last document read is kept, with its text: a `--generic` run reads
+/// the spec once to derive its configuration and again to generate, and a
+/// large YAML spec takes seconds to parse but milliseconds to compare and
+/// clone.
 pub fn load_spec(path: &Path) -> Result<Value> {
+    static LAST: std::sync::Mutex<Option<(std::path::PathBuf, String, Value)>> =
+        std::sync::Mutex::new(None);
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_owned(),
         source,
     })?;
-    parse_spec(path, &text)
+    let mut last = LAST
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((p, t, doc)) = last.as_ref() {
+        if p == path && *t == text {
+            return Ok(doc.clone());
+        }
+    }
+    let doc = parse_spec(path, &text)?;
+    *last = Some((path.to_owned(), text, doc.clone()));
+    Ok(doc)
 }
 
 /// Parses spec text already in memory; `path` only names it in errors and

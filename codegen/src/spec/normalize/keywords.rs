@@ -89,14 +89,10 @@ pub fn duplicate_enum_values(doc: &mut Value, _: &Context) -> Result<usize> {
             return Ok(0);
         };
         let before = values.len();
-        let mut seen = Vec::with_capacity(before);
-        values.retain(|v| {
-            let first = !seen.contains(v);
-            if first {
-                seen.push(v.clone());
-            }
-            first
-        });
+        // Keyed by the value's JSON text: an enum may hold 100,000 values,
+        // and a search of the values seen so far was quadratic.
+        let mut seen = std::collections::BTreeSet::new();
+        values.retain(|v| seen.insert(v.to_string()));
         Ok(before - values.len())
     })
 }
