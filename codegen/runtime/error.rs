@@ -178,6 +178,12 @@ impl ErrorResponse {
     pub fn body(&self) -> &str {
         &self.body
     }
+    /// The body decoded as `T`: the model the operation's docs name for
+    /// this status (`err.body_as::<types::Error>()`), or any other type.
+    /// An error when the body is not that JSON.
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(&self.body)
+    }
     /// The `X-Request-ID` header, replaced by a string `request_id` in the body.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
@@ -409,6 +415,10 @@ macro_rules! response_accessors {
             pub fn body(&self) -> &str {
                 self.response().body()
             }
+            /// See [`ErrorResponse::body_as`].
+            pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+                self.response().body_as()
+            }
             /// See [`ErrorResponse::request_id`].
             pub fn request_id(&self) -> Option<&str> {
                 self.response().request_id()
@@ -521,6 +531,11 @@ impl PhalaCloudError {
     /// The parsed error body, for API errors.
     pub fn detail(&self) -> Option<&Value> {
         self.as_api().and_then(|e| e.response().detail())
+    }
+    /// For an API error, its body decoded as `T` (see
+    /// [`ErrorResponse::body_as`]); `None` for any other error.
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Option<Result<T, serde_json::Error>> {
+        self.as_api().map(ApiError::body_as)
     }
     /// The request id, for API errors.
     pub fn request_id(&self) -> Option<&str> {

@@ -14,7 +14,7 @@ use crate::client::Call;
 
 /// When and how failed requests are retried.
 ///
-/// An idempotent request (GET, HEAD, PUT, DELETE, OPTIONS) is retried after
+/// An idempotent request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is retried after
 /// a 409 without `error_code` (a transient conflict), 429, 502, 503 and 504,
 /// and after a transport failure (refused, reset, timed out).
 ///
@@ -161,7 +161,7 @@ async fn retry_loop(
     let policy = &call.shared.retry;
     let idempotent = matches!(
         *request.method(),
-        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
     );
     let retry_anything = idempotent || policy.retry_non_idempotent;
     let started = Instant::now();

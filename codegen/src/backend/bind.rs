@@ -167,7 +167,7 @@ pub fn surfaces(bound: &[Bound]) -> BTreeMap<String, OperationSurface> {
                 deprecated: op.deprecated,
                 params,
                 success: output_text.clone(),
-                error_statuses: op.error_statuses.clone(),
+                error_statuses: op.error_statuses.iter().map(|e| e.key).collect(),
             },
         );
     }

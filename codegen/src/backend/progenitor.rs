@@ -19,6 +19,7 @@ use typify::{TypeDetails, TypeEnumVariant, TypeId, TypeSpace};
 use crate::error::{Error, Result};
 use crate::ir::surface::{display_tokens, FieldSurface, Model};
 use crate::ir::{Api, Body};
+use crate::spec::document::essence;
 
 /// What progenitor produced, parsed.
 pub struct Raw {
@@ -57,6 +58,7 @@ pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
         message: e.to_string(),
     })?;
     StripApiVersion.visit_file_mut(&mut file);
+    MethodsByName.visit_file_mut(&mut file);
     let mut raw = split(file);
     raw.models = models(generator.get_type_space())?;
     Ok(raw)
@@ -202,7 +204,7 @@ fn progenitor_view(doc: &Value, api: &Api) -> Value {
                 only_sent_media(o, body);
             }
             if let Some(responses) = o.get_mut("responses").and_then(Value::as_object_mut) {
-                responses.retain(|code, _| code.starts_with('2'));
+                success_responses(responses, op);
                 // progenitor types the JSON form; the builder reads the
                 // others itself (`send_text()`, ...).
                 for response in responses.values_mut() {
@@ -270,6 +272,20 @@ fn without_own_params(view: &mut Value, op: &crate::ir::Operation) {
     }
 }
 
+/// Leaves progenitor the success responses only, so every error reaches
+/// the runtime with its raw body and progenitor's one-error-type assertion
+/// never fires. A `default` that is the success (the operation declares no
+/// 2xx) becomes `2XX`: progenitor would also count it as an error type.
+fn success_responses(responses: &mut serde_json::Map<String, Value>, op: &crate::ir::Operation) {
+    use crate::ir::StatusKey;
+    let default_success = op.success_statuses.contains(&StatusKey::Default);
+    let default = responses.remove("default");
+    responses.retain(|key, _| StatusKey::parse(key).is_some_and(StatusKey::is_success));
+    if let (true, Some(default)) = (default_success, default) {
+        responses.insert("2XX".into(), default);
+    }
+}
+
 fn location_name(location: crate::ir::Location) -> &'static str {
     match location {
         crate::ir::Location::Path => "path",
@@ -291,16 +307,28 @@ fn only_sent_media(op: &mut serde_json::Map<String, Value>, body: &Body) {
         return;
     };
     content.retain(|media, _| !body.alternatives().contains(media));
-    if let Body::Raw { media, .. } = body {
-        let schema = if media == "text/plain" {
-            serde_json::json!({"type": "string"})
-        } else {
-            serde_json::json!({"type": "string", "format": "binary"})
-        };
-        for value in content.values_mut() {
-            value["schema"] = schema.clone();
+    // progenitor knows four media types by name; the body's own
+    // `Content-Type` is set by the builder (`Body::content_type`).
+    let (key, schema) = match body {
+        Body::Json { media, .. } if essence(media) != "application/json" => {
+            ("application/json", None)
         }
+        Body::Raw { media, .. } if essence(media) == "text/plain" => {
+            ("text/plain", Some(serde_json::json!({"type": "string"})))
+        }
+        Body::Raw { .. } => (
+            "application/octet-stream",
+            Some(serde_json::json!({"type": "string", "format": "binary"})),
+        ),
+        _ => return,
+    };
+    let Some(mut value) = std::mem::take(content).into_iter().next().map(|(_, v)| v) else {
+        return;
+    };
+    if let Some(schema) = schema {
+        value["schema"] = schema;
     }
+    content.insert(key.into(), value);
 }
 
 fn operation_at(doc: &Value, pointer: &str) -> String {
@@ -344,6 +372,29 @@ impl VisitMut for StripApiVersion {
             }
         }
         syn::visit_mut::visit_block_mut(self, block);
+    }
+}
+
+/// progenitor starts a request with the `reqwest::Client` method named
+/// like the HTTP method (`client.get(url)`), but reqwest has no `options`
+/// or `trace`: those become `client.request(Method::OPTIONS, url)`.
+struct MethodsByName;
+
+impl VisitMut for MethodsByName {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        syn::visit_mut::visit_expr_method_call_mut(self, call);
+        let on_client = matches!(&*call.receiver, syn::Expr::Field(f) if matches!(&f.member, syn::Member::Named(n) if n == "client"));
+        let method = match call.method.to_string().as_str() {
+            "options" => quote!(OPTIONS),
+            "trace" => quote!(TRACE),
+            _ => return,
+        };
+        if !on_client || call.args.len() != 1 {
+            return;
+        }
+        let url = call.args[0].clone();
+        call.method = syn::Ident::new("request", call.method.span());
+        call.args = syn::parse_quote!(::reqwest::Method::#method, #url);
     }
 }
 

@@ -484,8 +484,18 @@ fn path_string_fields<'f>(op: &Operation, fields: &'f [Field]) -> impl Iterator<
 }
 
 /// `let mut phala_extra = ..;` filled with the parameters the SDK sends
-/// itself (see [`crate::ir::Param::own`]); `None` when there are none.
-pub(super) fn own_params(fields: &[Field]) -> Option<TokenStream> {
+/// itself (see [`crate::ir::Param::own`]) and the body's `content_type`
+/// where progenitor would send another ([`crate::ir::Body::content_type`]);
+/// `None` when there is neither.
+pub(super) fn own_params(fields: &[Field], content_type: Option<&str>) -> Option<TokenStream> {
+    let content_type = content_type.map(|media| {
+        quote! {
+            phala_extra.headers.push((
+                ::reqwest::header::CONTENT_TYPE,
+                ::reqwest::header::HeaderValue::from_static(#media),
+            ));
+        }
+    });
     let adds: Vec<TokenStream> = fields
         .iter()
         .filter_map(|f| {
@@ -500,6 +510,7 @@ pub(super) fn own_params(fields: &[Field]) -> Option<TokenStream> {
                 }
             })
         })
+        .chain(content_type)
         .collect();
     (!adds.is_empty()).then(|| {
         quote! {

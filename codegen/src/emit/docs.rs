@@ -1,9 +1,11 @@
 //! Doc comments for the generated items, from the spec's summary and
 //! description plus the HTTP method and path.
 
+use std::collections::BTreeMap;
+
 use crate::backend::bind::Field;
 use crate::inputs::names::ClientNames;
-use crate::ir::Operation;
+use crate::ir::{ErrorBody, ErrorStatus, Operation};
 
 /// The doc comment of an operation's method on the client.
 pub fn operation(op: &Operation, fields: &[Field]) -> String {
@@ -42,17 +44,50 @@ pub fn operation(op: &Operation, fields: &[Field]) -> String {
             "\n\nReturns the JSON as `serde_json::Value`: the spec gives no schema, and {reason}."
         ));
     }
-    if !op.error_statuses.is_empty() {
-        doc.push_str(&format!(
-            "\n\nDeclared error statuses: {}.",
-            op.error_statuses
-                .iter()
-                .map(u16::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
+    doc.push_str(&error_statuses(op));
     doc
+}
+
+/// The declared error statuses, and for each error body the type it
+/// decodes into, by the statuses that send it: "On `400`, `4XX` the body is
+/// [`types::Error`](..): `err.body_as::<types::Error>()`."
+fn error_statuses(op: &Operation) -> String {
+    if op.error_statuses.is_empty() {
+        return String::new();
+    }
+    let keys = |list: &[&ErrorStatus]| {
+        list.iter()
+            .map(|e| format!("`{}`", e.key))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = format!(
+        "\n\nDeclared error statuses: {}.",
+        op.error_statuses
+            .iter()
+            .map(|e| e.key.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut by_body: BTreeMap<&ErrorBody, Vec<&ErrorStatus>> = BTreeMap::new();
+    for e in &op.error_statuses {
+        by_body.entry(&e.body).or_default().push(e);
+    }
+    for (body, list) in by_body {
+        match body {
+            ErrorBody::None => {}
+            ErrorBody::Model(ty) => out.push_str(&format!(
+                "\n\nOn {} the body is [`types::{ty}`](crate::types::{ty}): \
+                 `err.body_as::<types::{ty}>()` reads it.",
+                keys(&list)
+            )),
+            ErrorBody::Json => out.push_str(&format!(
+                "\n\nOn {} the body is JSON of an inline schema: `err.detail()` reads it.",
+                keys(&list)
+            )),
+        }
+    }
+    out
 }
 
 /// The `# Example` section of the async method's docs, where the config

@@ -21,7 +21,7 @@ pub fn emit(b: &Bound, parts: &[MultipartField], client: &Client) -> Result<Emit
     let (fmt, path_args) = url_format(op)?;
     let method = ident(&op.http_method)?;
     let (headers, query) = param_statements(op)?;
-    let extra = super::builder::own_params(&b.fields);
+    let extra = super::builder::own_params(&b.fields, None);
     let apply_extra = extra
         .is_some()
         .then(|| quote!(let request = phala_extra.apply_to(request)?;));

@@ -176,7 +176,8 @@ fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool, client: &Client) -> 
         .map(|f| &f.pass)
         .collect();
     let call = quote!(raw.#raw_ident(#(#passes),*));
-    let extra = super::builder::own_params(&b.fields);
+    let content_type = b.op.body.as_ref().and_then(crate::ir::Body::content_type);
+    let extra = super::builder::own_params(&b.fields, content_type);
     let raw_client = match extra {
         Some(_) => quote!(phala_client.call_with(phala_extra)),
         None => quote!(phala_client.call()),

@@ -11,8 +11,8 @@ use crate::ir::media::other_media;
 use crate::ir::naming::Names;
 use crate::ir::param_shape::{mark_shadowed, param_kind};
 use crate::ir::{
-    operation_pointer, Api, Body, Group, IntRange, Location, MultipartField, Operation, Param,
-    ParamKind, PathTemplate, Success,
+    operation_pointer, Api, Body, ErrorBody, ErrorStatus, Group, IntRange, Location,
+    MultipartField, Operation, Param, ParamKind, PathTemplate, StatusKey, Success,
 };
 use crate::spec::document::{self, escape};
 
@@ -95,7 +95,11 @@ fn operation(
             &unsupported,
         )?),
     };
-    let (success_statuses, success, error_statuses) = responses(op, ptr, &unsupported)?;
+    let Responses {
+        success_statuses,
+        success,
+        errors: error_statuses,
+    } = responses(op, ptr, &unsupported)?;
     let group = op
         .pointer("/tags/0")
         .and_then(Value::as_str)
@@ -270,63 +274,106 @@ fn untyped_reason(op: &Value) -> Option<String> {
         })
 }
 
+/// What lowering reads off an operation's `responses`.
+#[derive(Debug, PartialEq, Eq)]
+struct Responses {
+    success_statuses: Vec<StatusKey>,
+    success: Success,
+    errors: Vec<ErrorStatus>,
+}
+
+/// Sorts the responses into the success and the errors: a 2xx code or
+/// `2XX` is a success; every other key is an error, `default` included,
+/// except where the operation declares no 2xx at all, when `default` is the
+/// success. The success keys must share one body (the normalization gives
+/// several JSON bodies one union).
 fn responses(
     op: &Value,
     ptr: &str,
     unsupported: &dyn Fn(String, String) -> Error,
-) -> Result<(Vec<u16>, Success, Vec<u16>)> {
-    let mut success: Option<Success> = None;
-    let mut statuses = Vec::new();
-    let mut errors = BTreeSet::new();
-    for (code, response) in op
+) -> Result<Responses> {
+    let mut keyed = BTreeMap::new();
+    for (key, response) in op
         .get("responses")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
     {
-        let pointer = format!("{ptr}/responses/{code}");
-        let Ok(status) = code.parse::<u16>() else {
+        let Some(status) = StatusKey::parse(key) else {
             return Err(unsupported(
-                pointer,
-                format!("response key {code:?} is not supported (only numeric statuses)"),
+                format!("{ptr}/responses/{}", escape(key)),
+                format!(
+                    "response key {key:?} is not a status (100 to 599), a range (1XX to 5XX) or `default`"
+                ),
             ));
         };
-        if !(200..300).contains(&status) {
-            errors.insert(status);
+        keyed.insert(status, (key, response));
+    }
+    let has_success = keyed.keys().any(|k| k.is_success());
+    let mut success: Option<Success> = None;
+    let mut statuses = Vec::new();
+    let mut errors = Vec::new();
+    for (status, (key, response)) in keyed {
+        if !(status.is_success() || (status == StatusKey::Default && !has_success)) {
+            errors.push(ErrorStatus {
+                key: status,
+                body: error_body(response),
+            });
             continue;
         }
-        let kind = match response.get("content").and_then(Value::as_object) {
-            None => Success::Empty,
-            Some(c) if c.is_empty() => Success::Empty,
-            Some(c) => match c.get("application/json") {
-                Some(mt) => Success::Json {
-                    component: mt
-                        .pointer("/schema/$ref")
-                        .and_then(Value::as_str)
-                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                        .map(str::to_owned),
-                },
-                None => Success::Bytes,
-            },
-        };
+        let kind = success_kind(response);
         statuses.push(status);
         match &success {
             Some(previous) if *previous != kind => {
                 return Err(unsupported(
-                    pointer,
-                    "several 2xx responses with different bodies are not supported".into(),
+                    format!("{ptr}/responses/{}", escape(key)),
+                    "several 2xx responses with bodies of different media types (JSON and another) are not supported".into(),
                 ));
             }
             Some(_) => {}
             None => success = Some(kind),
         }
     }
-    statuses.sort_unstable();
     if statuses.is_empty() {
-        statuses.push(200);
+        statuses.push(StatusKey::Code(200));
     }
-    let kind = success.unwrap_or(Success::Bytes);
-    Ok((statuses, kind, errors.into_iter().collect()))
+    Ok(Responses {
+        success_statuses: statuses,
+        success: success.unwrap_or(Success::Bytes),
+        errors,
+    })
+}
+
+/// What a success response carries.
+fn success_kind(response: &Value) -> Success {
+    match response.get("content").and_then(Value::as_object) {
+        None => Success::Empty,
+        Some(c) if c.is_empty() => Success::Empty,
+        Some(c) => match c.get("application/json") {
+            Some(mt) => Success::Json {
+                component: component(mt),
+            },
+            None => Success::Bytes,
+        },
+    }
+}
+
+/// What an error response's body is (its `+json` media type is already
+/// `application/json`, see the normalization).
+fn error_body(response: &Value) -> ErrorBody {
+    match response.pointer("/content/application~1json") {
+        None => ErrorBody::None,
+        Some(mt) => component(mt).map_or(ErrorBody::Json, ErrorBody::Model),
+    }
+}
+
+/// The component a media type's schema is a `$ref` to.
+fn component(media: &Value) -> Option<String> {
+    media
+        .pointer("/schema/$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .map(str::to_owned)
 }
 
 /// A tag as a module name: `CVMs` -> `cvms`, `SSH Keys` -> `ssh_keys`.
@@ -379,4 +426,116 @@ fn groups(doc: &Value) -> BTreeMap<String, Group> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(keys: Value) -> Result<Responses> {
+        let unsupported = |pointer: String, message: String| Error::Schema { pointer, message };
+        responses(
+            &json!({ "responses": keys }),
+            "#/paths/~1x/get",
+            &unsupported,
+        )
+    }
+
+    fn model(name: &str) -> Value {
+        json!({"content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}})
+    }
+
+    #[test]
+    fn response_keys_are_codes_ranges_or_default() {
+        assert_eq!(StatusKey::parse("404"), Some(StatusKey::Code(404)));
+        assert_eq!(StatusKey::parse("4XX"), Some(StatusKey::Range(4)));
+        assert_eq!(StatusKey::parse("5xx"), Some(StatusKey::Range(5)));
+        assert_eq!(StatusKey::parse("default"), Some(StatusKey::Default));
+        for bad in ["6XX", "0XX", "99", "600", "4X", "Default", "ok"] {
+            assert_eq!(StatusKey::parse(bad), None, "{bad}");
+        }
+        assert_eq!(StatusKey::Range(4).to_string(), "4XX");
+        let mut keys = vec![
+            StatusKey::Default,
+            StatusKey::Range(4),
+            StatusKey::Code(500),
+        ];
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                StatusKey::Code(500),
+                StatusKey::Range(4),
+                StatusKey::Default
+            ]
+        );
+    }
+
+    #[test]
+    fn ranges_and_default_are_errors_beside_a_success() {
+        let r = read(json!({
+            "2XX": model("Thing"),
+            "404": {"description": "none"},
+            "4XX": model("Problem"),
+            "default": {"content": {"application/json": {"schema": {"type": "object"}}}}
+        }))
+        .unwrap();
+        assert_eq!(r.success_statuses, [StatusKey::Range(2)]);
+        assert_eq!(
+            r.success,
+            Success::Json {
+                component: Some("Thing".into())
+            }
+        );
+        assert_eq!(
+            r.errors,
+            [
+                ErrorStatus {
+                    key: StatusKey::Code(404),
+                    body: ErrorBody::None
+                },
+                ErrorStatus {
+                    key: StatusKey::Range(4),
+                    body: ErrorBody::Model("Problem".into())
+                },
+                ErrorStatus {
+                    key: StatusKey::Default,
+                    body: ErrorBody::Json
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn default_is_the_success_only_without_a_2xx() {
+        let r = read(json!({"default": model("Status"), "500": {}})).unwrap();
+        assert_eq!(r.success_statuses, [StatusKey::Default]);
+        assert_eq!(
+            r.success,
+            Success::Json {
+                component: Some("Status".into())
+            }
+        );
+        assert_eq!(r.errors.len(), 1);
+        let none = read(json!({})).unwrap();
+        assert_eq!(none.success_statuses, [StatusKey::Code(200)]);
+        assert_eq!(none.success, Success::Bytes);
+    }
+
+    #[test]
+    fn an_unknown_key_or_mixed_success_media_is_named() {
+        let err = read(json!({"200": {}, "6XX": {}})).unwrap_err().to_string();
+        assert!(
+            err.contains("6XX") && err.contains("#/paths/~1x/get/responses/6XX"),
+            "{err}"
+        );
+        let err = read(json!({
+            "200": model("Thing"),
+            "202": {"content": {"text/plain": {}}}
+        }))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("responses/202"), "{err}");
+    }
 }

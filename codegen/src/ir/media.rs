@@ -5,16 +5,21 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::ir::{Operation, Reading, Success};
+use crate::ir::{Operation, Reading, StatusKey, Success};
 
-/// Every 2xx media type but `application/json`, sorted.
+/// Every success media type but `application/json`, sorted: of the 2xx
+/// responses, or of `default` where there is no 2xx.
 pub(crate) fn other_media(op: &Value) -> Vec<String> {
-    let media: BTreeSet<String> = op
-        .get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter(|(code, _)| code.starts_with('2'))
+    let responses = op.get("responses").and_then(Value::as_object);
+    let keys = || {
+        responses
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, r)| Some((StatusKey::parse(key)?, r)))
+    };
+    let has_success = keys().any(|(k, _)| k.is_success());
+    let media: BTreeSet<String> = keys()
+        .filter(|(k, _)| k.is_success() || (*k == StatusKey::Default && !has_success))
         .filter_map(|(_, r)| r.get("content").and_then(Value::as_object))
         .flat_map(|content| content.keys().cloned())
         .filter(|m| m != "application/json")

@@ -72,15 +72,19 @@ pub struct Operation {
     /// Path parameters in template order, then query, then header.
     pub params: Vec<Param>,
     pub body: Option<Body>,
-    /// Declared 2xx statuses, ascending (200 when none is declared).
-    pub success_statuses: Vec<u16>,
+    /// The response keys the success type comes from, ascending: 2xx
+    /// codes and `2XX`, or `default` when the operation declares no 2xx
+    /// (200 when it declares no response at all).
+    pub success_statuses: Vec<StatusKey>,
     pub success: Success,
     /// The 2xx media types besides `application/json`, sorted: the builder
     /// reads these as text, bytes or server-sent events
     /// ([`Operation::negotiated`]).
     pub other_media: Vec<String>,
-    /// Declared non-2xx statuses, ascending.
-    pub error_statuses: Vec<u16>,
+    /// The declared error responses, by key ascending: every status or
+    /// range that is not a success, and `default` where the operation has a
+    /// 2xx.
+    pub error_statuses: Vec<ErrorStatus>,
     /// The `X-Phala-Version` this operation always sends (`[api.pins]`).
     pub version_pin: Option<String>,
     /// The example its docs show (`[method_examples]`): the body of an
@@ -240,7 +244,11 @@ pub struct IntRange {
 /// [`crate::ir::request_body`] for the choice when the spec offers several).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
+    /// JSON, in the media type the spec declares (`application/json`, or
+    /// any `+json` type such as `application/merge-patch+json`), which is
+    /// sent as the `Content-Type`.
     Json {
+        media: String,
         required: bool,
         /// The other media types the spec offers for this body.
         alternatives: Vec<String>,
@@ -250,8 +258,10 @@ pub enum Body {
         required: bool,
         alternatives: Vec<String>,
     },
-    /// `text/plain` or `application/octet-stream`, passed through by
-    /// progenitor as the caller gives it.
+    /// Any other media type (`text/plain`, `application/octet-stream`,
+    /// `image/jpeg`, ...), passed through as the caller gives it and sent
+    /// with its declared `Content-Type` (a wildcard such as `image/*` as
+    /// `application/octet-stream`).
     Raw {
         media: String,
         required: bool,
@@ -267,10 +277,31 @@ impl Body {
     /// The media type sent.
     pub fn media(&self) -> &str {
         match self {
-            Body::Json { .. } => "application/json",
+            Body::Json { media, .. } => media,
             Body::Form { .. } => "application/x-www-form-urlencoded",
             Body::Raw { media, .. } => media,
             Body::Multipart { .. } => "multipart/form-data",
+        }
+    }
+
+    /// The `Content-Type` the SDK sets itself, where progenitor's request
+    /// would carry another: a `+json` type, or a byte body's own type.
+    /// progenitor sends `application/json`, `text/plain` and
+    /// `application/octet-stream` as they are.
+    pub fn content_type(&self) -> Option<&str> {
+        use crate::spec::document::essence;
+        match self {
+            Body::Json { media, .. } if essence(media) != "application/json" => Some(media),
+            Body::Raw { media, .. }
+                if !media.contains('*')
+                    && !matches!(
+                        essence(media).as_str(),
+                        "text/plain" | "application/octet-stream"
+                    ) =>
+            {
+                Some(media)
+            }
+            _ => None,
         }
     }
 
@@ -349,6 +380,110 @@ impl Scalar {
             _ => None,
         }
     }
+}
+
+/// A key of an operation's `responses`: a status, a range of statuses
+/// (`4XX`) or `default`. Ordered codes first, then ranges, then `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusKey {
+    /// One status (`404`).
+    Code(u16),
+    /// Every status of one class: `Range(4)` is `4XX`.
+    Range(u8),
+    /// `default`: any status the others do not name.
+    Default,
+}
+
+impl StatusKey {
+    /// Reads a response key: `404`, `4XX` (or `4xx`) for the classes 1 to
+    /// 5, or `default`; `None` for anything else.
+    pub fn parse(key: &str) -> Option<StatusKey> {
+        let key = key.trim();
+        if key == "default" {
+            return Some(StatusKey::Default);
+        }
+        match key.as_bytes() {
+            [class @ b'1'..=b'5', x, y]
+                if x.eq_ignore_ascii_case(&b'X') && y.eq_ignore_ascii_case(&b'X') =>
+            {
+                Some(StatusKey::Range(class - b'0'))
+            }
+            _ => key
+                .parse::<u16>()
+                .ok()
+                .filter(|code| (100..=599).contains(code))
+                .map(StatusKey::Code),
+        }
+    }
+
+    /// A 2xx code or `2XX`: a success whatever else the operation declares.
+    pub fn is_success(self) -> bool {
+        matches!(self, StatusKey::Code(200..=299) | StatusKey::Range(2))
+    }
+
+    /// The one status it names, for a code.
+    pub fn code(self) -> Option<u16> {
+        match self {
+            StatusKey::Code(code) => Some(code),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for StatusKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusKey::Code(code) => write!(f, "{code}"),
+            StatusKey::Range(class) => write!(f, "{class}XX"),
+            StatusKey::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// A code is a number, as the snapshots from before ranges and `default`
+/// were read hold it; a range or `default` is its key (`"4XX"`).
+impl serde::Serialize for StatusKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            StatusKey::Code(code) => s.serialize_u16(*code),
+            other => s.serialize_str(&other.to_string()),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StatusKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Code(u16),
+            Key(String),
+        }
+        let key = match Raw::deserialize(d)? {
+            Raw::Code(code) => code.to_string(),
+            Raw::Key(key) => key,
+        };
+        StatusKey::parse(&key)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a response key: {key:?}")))
+    }
+}
+
+/// A declared error response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorStatus {
+    pub key: StatusKey,
+    pub body: ErrorBody,
+}
+
+/// What a declared error response's body is, as its docs name it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ErrorBody {
+    /// No body, or not JSON.
+    None,
+    /// JSON of the component with this Rust type name.
+    Model(String),
+    /// JSON of an inline schema (no type of its own).
+    Json,
 }
 
 /// What a 2xx response carries.

@@ -11,18 +11,24 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::ir::{Body, MultipartField, PartKind, Scalar};
-use crate::spec::document::escape;
+use crate::spec::document::{escape, essence, is_json};
 
-/// The media types the SDK can send, most preferred first.
+/// The media types the SDK prefers, most preferred first; `+json` stands
+/// for every JSON type (`application/json`, `application/merge-patch+json`,
+/// ...). A body offered in none of these is sent as bytes in the first
+/// media type it offers.
 pub const PREFERENCE: &[&str] = &[
-    "application/json",
+    "+json",
     "multipart/form-data",
     "application/x-www-form-urlencoded",
     "text/plain",
     "application/octet-stream",
 ];
 
-/// Reads the request body `rb` at `ptr`.
+/// Reads the request body `rb` at `ptr`: in the most preferred media type
+/// it can be sent in. A multipart schema that is not an object of fields
+/// (Jira's array of column names) passes to the next type offered, where
+/// there is one.
 pub fn read(
     doc: &Value,
     rb: &Value,
@@ -30,33 +36,74 @@ pub fn read(
     unsupported: &dyn Fn(String, String) -> Error,
 ) -> Result<Body> {
     let content = rb.get("content").and_then(Value::as_object);
-    let required = rb.get("required") == Some(&Value::Bool(true));
     let offered: Vec<&String> = content.into_iter().flat_map(|c| c.keys()).collect();
-    // `application/json; charset=utf-8` is JSON too.
-    let essence = |m: &str| m.split(';').next().unwrap_or(m).trim().to_ascii_lowercase();
-    let chosen = PREFERENCE
+    let rank = |m: &str| {
+        PREFERENCE
+            .iter()
+            .position(|want| match *want {
+                "+json" => is_json(m),
+                _ => essence(m) == *want,
+            })
+            .unwrap_or(PREFERENCE.len())
+    };
+    let mut candidates: Vec<&String> = offered
         .iter()
-        .find_map(|want| offered.iter().find(|m| essence(m) == *want));
-    let Some(chosen) = chosen else {
-        return Err(unsupported(
+        .copied()
+        .filter(|m| essence(m).contains('/'))
+        .collect();
+    candidates.sort_by_key(|m| rank(m));
+    let mut first_error = None;
+    for chosen in &candidates {
+        match body_in(doc, rb, chosen, &offered, ptr, unsupported) {
+            Ok(body) => return Ok(body),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| {
+        unsupported(
             format!("{ptr}/content"),
             format!(
-                "request body media types {offered:?} are not supported (the SDK sends one of {PREFERENCE:?})"
+                "request body media types {offered:?} are not supported (none is a media type)"
             ),
-        ));
-    };
+        )
+    }))
+}
+
+/// The body `rb` sent as `chosen`, one of the `offered` media types.
+fn body_in(
+    doc: &Value,
+    rb: &Value,
+    chosen: &str,
+    offered: &[&String],
+    ptr: &str,
+    unsupported: &dyn Fn(String, String) -> Error,
+) -> Result<Body> {
+    let required = rb.get("required") == Some(&Value::Bool(true));
     let alternatives: Vec<String> = offered
         .iter()
-        .filter(|m| *m != chosen)
+        .filter(|m| **m != chosen)
         .map(|m| (*m).clone())
         .collect();
-    let media = essence(chosen);
+    let media = chosen.trim().to_owned();
+    // It is sent as the `Content-Type`, which takes visible ASCII only.
+    if !media.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err(unsupported(
+            format!("{ptr}/content/{}", escape(chosen)),
+            format!(
+                "request body media type {media:?} cannot be a Content-Type (visible ASCII only)"
+            ),
+        ));
+    }
     let schema_ptr = format!("{ptr}/content/{}/schema", escape(chosen));
-    let schema = content
-        .and_then(|c| c.get(*chosen))
+    let schema = rb
+        .get("content")
+        .and_then(|c| c.get(chosen))
         .and_then(|m| m.get("schema"));
-    Ok(match media.as_str() {
-        "application/json" => Body::Json {
+    Ok(match essence(chosen).as_str() {
+        m if is_json(m) => Body::Json {
+            media,
             required,
             alternatives,
         },
@@ -267,13 +314,68 @@ mod tests {
             message: m,
         };
         let body = read(&Value::Null, &rb, "#/b", &unsupported).unwrap();
-        assert_eq!(body.media(), "application/json");
+        assert_eq!(body.media(), "application/json; charset=utf-8");
         assert_eq!(
             body.alternatives(),
             ["multipart/form-data", "application/x-www-form-urlencoded"]
         );
-        let sdp = json!({"content": {"application/sdp": {"schema": {"type": "string"}}}});
-        let err = read(&Value::Null, &sdp, "#/b", &unsupported).unwrap_err();
-        assert!(err.to_string().contains("application/sdp"), "{err}");
+        let odd = json!({"content": {"examples": {}}});
+        let err = read(&Value::Null, &odd, "#/b", &unsupported).unwrap_err();
+        assert!(err.to_string().contains("examples"), "{err}");
+    }
+
+    #[test]
+    fn any_json_type_is_json_and_any_other_type_is_bytes() {
+        let unsupported = |p: String, m: String| Error::Schema {
+            pointer: p,
+            message: m,
+        };
+        let body = |media: &str| {
+            let rb = json!({"content": {media: {"schema": {"type": "object"}}}});
+            read(&Value::Null, &rb, "#/b", &unsupported).unwrap()
+        };
+        for media in [
+            "application/merge-patch+json",
+            "application/json-patch+json",
+            "application/vnd.foo+json; version=2",
+            "application/json; charset=utf-8",
+        ] {
+            let b = body(media);
+            assert!(matches!(b, Body::Json { .. }), "{media}: {b:?}");
+            assert_eq!(b.media(), media);
+        }
+        assert_eq!(body("application/json").content_type(), None);
+        assert_eq!(body("application/json; charset=utf-8").content_type(), None);
+        assert_eq!(
+            body("application/merge-patch+json").content_type(),
+            Some("application/merge-patch+json")
+        );
+        for media in ["image/jpeg", "application/pdf", "application/sdp"] {
+            let b = body(media);
+            assert!(matches!(b, Body::Raw { .. }), "{media}: {b:?}");
+            assert_eq!(b.content_type(), Some(media));
+        }
+        // A multipart array is no form: the next type offered is sent.
+        let columns = json!({"content": {
+            "*/*": {"schema": {"type": "array", "items": {"type": "string"}}},
+            "multipart/form-data": {"schema": {"type": "array", "items": {"type": "string"}}}
+        }});
+        let b = read(&Value::Null, &columns, "#/b", &unsupported).unwrap();
+        assert_eq!(
+            (b.media(), b.alternatives()),
+            ("*/*", &["multipart/form-data".to_owned()][..])
+        );
+        let only = json!({"content": {"multipart/form-data": {"schema": {"type": "array"}}}});
+        let err = read(&Value::Null, &only, "#/b", &unsupported).unwrap_err();
+        assert!(
+            err.to_string().contains("multipart~1form-data/schema"),
+            "{err}"
+        );
+        // A wildcard is no Content-Type: such a body goes as octets.
+        for media in ["*/*", "image/*", "application/octet-stream", "text/plain"] {
+            let b = body(media);
+            assert!(matches!(b, Body::Raw { .. }), "{media}: {b:?}");
+            assert_eq!(b.content_type(), None, "{media}");
+        }
     }
 }

@@ -81,8 +81,9 @@ pub struct OperationSurface {
     pub params: Vec<ParamSurface>,
     /// What `.await?` yields.
     pub success: String,
-    /// Declared non-2xx statuses, ascending.
-    pub error_statuses: Vec<u16>,
+    /// The declared error statuses, ranges (`4XX`) and `default`, in
+    /// that order, each ascending.
+    pub error_statuses: Vec<crate::ir::StatusKey>,
 }
 
 /// One argument or setter of an operation.

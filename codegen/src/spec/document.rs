@@ -248,6 +248,25 @@ pub fn methods() -> &'static [&'static str] {
     &METHODS
 }
 
+/// A media type without its parameters, in lower case:
+/// `Application/JSON; charset=utf-8` -> `application/json`.
+pub fn essence(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or(media)
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Whether a media type is JSON: `application/json` or any `+json` type
+/// (`application/problem+json`, `application/vnd.foo+json`), with or
+/// without parameters.
+pub fn is_json(media: &str) -> bool {
+    let essence = essence(media);
+    essence == "application/json" || (essence.contains('/') && essence.ends_with("+json"))
+}
+
 /// Escapes one JSON-pointer segment.
 pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")

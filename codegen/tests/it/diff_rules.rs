@@ -277,6 +277,17 @@ fn an_added_error_status_is_a_patch() {
     })
     .expect(&["non_breaking operation get_thing 404 error_status_removed"])
     .expect_bump("patch", "0.1.1");
+    // A range and `default` beside a 2xx are error keys too.
+    changed(|doc| {
+        let responses = &mut get_thing(doc)["responses"];
+        responses["4XX"] = json!({"description": "refused"});
+        responses["default"] = json!({"description": "anything else"});
+    })
+    .expect(&[
+        "non_breaking operation get_thing 4XX error_status_added",
+        "non_breaking operation get_thing default error_status_added",
+    ])
+    .expect_bump("patch", "0.1.1");
 }
 
 #[test]

@@ -1093,6 +1093,8 @@ impl PhalaCloud {
     /// `POST /api/v1/apps/{app_id}/cvms/is-allowed`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn check_app_cvms_is_allowed(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1111,6 +1113,8 @@ impl PhalaCloud {
     /// `POST /api/v1/apps/{app_id}/is-allowed`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn check_app_is_allowed(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1133,6 +1137,8 @@ impl PhalaCloud {
     /// `POST /api/v1/apps/{app_id}/instances`
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn create_app_instance(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1155,6 +1161,8 @@ impl PhalaCloud {
     /// `GET /api/v1/apps/{app_id}/attestations`
     ///
     /// Declared error statuses: 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_attestation(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1175,6 +1183,8 @@ impl PhalaCloud {
     /// `GET /api/v1/apps/{app_id}/cvms`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_cvms(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1195,6 +1205,8 @@ impl PhalaCloud {
     /// `GET /api/v1/apps/{app_id}/device-allowlist`
     ///
     /// Declared error statuses: 401, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_device_allowlist(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1230,6 +1242,8 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1259,6 +1273,8 @@ impl PhalaCloud {
     /// `GET /api/v1/apps/{app_id}/kms-info`
     ///
     /// Declared error statuses: 401, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_kms_info(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1293,6 +1309,8 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1319,6 +1337,8 @@ impl PhalaCloud {
     /// - `raw_compose_file`: Return compose_file as string instead of dict
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_revision_detail(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1353,6 +1373,8 @@ impl PhalaCloud {
     /// - `page_size`: Items per page
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_revisions(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1373,6 +1395,8 @@ impl PhalaCloud {
     /// `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
     ///
     /// Declared error statuses: 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_tcb_evaluation(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1399,6 +1423,8 @@ impl PhalaCloud {
     /// - `start_date`: Start date (ISO 8601)
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_usage(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1419,6 +1445,8 @@ impl PhalaCloud {
     /// `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
     ///
     /// Declared error statuses: 401, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_pending_update_preview(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1453,6 +1481,8 @@ impl PhalaCloud {
     /// `GET /api/v1/apps/{app_id}/pending-updates`
     ///
     /// Declared error statuses: 401, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_pending_updates(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1479,6 +1509,8 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 465.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn redeploy_app_revision(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1513,6 +1545,8 @@ impl PhalaCloud {
     /// - `body`: The request body.
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn replicate_app_cvm(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1539,6 +1573,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn check_app_cvms_is_allowed(
         &self,
@@ -1558,6 +1594,8 @@ impl blocking::PhalaCloud {
     /// `POST /api/v1/apps/{app_id}/is-allowed`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn check_app_is_allowed(
@@ -1583,6 +1621,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn create_app_instance(
         &self,
@@ -1607,6 +1647,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_attestation(
         &self,
@@ -1629,6 +1671,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_cvms(
         &self,
@@ -1650,6 +1694,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/apps/{app_id}/device-allowlist`
     ///
     /// Declared error statuses: 401, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_device_allowlist(
@@ -1691,6 +1737,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_app_info`](crate::PhalaCloud::get_app_info) has an example.
     pub fn get_app_info(
         &self,
@@ -1712,6 +1760,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/apps/{app_id}/kms-info`
     ///
     /// Declared error statuses: 401, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_kms_info(
@@ -1748,6 +1798,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_app_list`](crate::PhalaCloud::get_app_list) has an example.
     pub fn get_app_list(&self) -> GetAppListBuilder<'_, Blocking> {
         GetAppListBuilder::new(self.inner())
@@ -1766,6 +1818,8 @@ impl blocking::PhalaCloud {
     /// - `raw_compose_file`: Return compose_file as string instead of dict
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_revision_detail(
@@ -1803,6 +1857,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_revisions(
         &self,
@@ -1824,6 +1880,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/apps/{app_id}/attestations/tcb-evaluation`
     ///
     /// Declared error statuses: 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_tcb_evaluation(
@@ -1853,6 +1911,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_usage(
         &self,
@@ -1874,6 +1934,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/apps/{app_id}/pending-updates/{vm_uuid}/{compose_hash}/preview`
     ///
     /// Declared error statuses: 401, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_pending_update_preview(
@@ -1911,6 +1973,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_pending_updates(
         &self,
@@ -1938,6 +2002,8 @@ impl blocking::PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 465.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn redeploy_app_revision(
@@ -1974,6 +2040,8 @@ impl blocking::PhalaCloud {
     /// - `body`: The request body.
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn replicate_app_cvm(

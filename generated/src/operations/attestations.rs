@@ -335,6 +335,8 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
     ///
     /// Declared error statuses: 400, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_attestation_collateral(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -355,6 +357,8 @@ impl PhalaCloud {
     /// `GET /api/v1/attestations/raw/{checksum}`
     ///
     /// Declared error statuses: 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_raw_attestation(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -424,6 +428,8 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -454,6 +460,8 @@ impl PhalaCloud {
     /// - `hex`: The `hex` form field.
     ///
     /// Declared error statuses: 400, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn verify_attestation_upload(&self) -> VerifyAttestationUploadBuilder<'_> {
         VerifyAttestationUploadBuilder::new(self)
     }
@@ -472,6 +480,8 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
     ///
     /// Declared error statuses: 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn view_attestation(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -522,6 +532,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_attestation_collateral(
         &self,
@@ -543,6 +555,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/attestations/raw/{checksum}`
     ///
     /// Declared error statuses: 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_raw_attestation(
@@ -626,6 +640,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::list_recent_attestations`](crate::PhalaCloud::list_recent_attestations) has an example.
     pub fn list_recent_attestations(
         &self,
@@ -650,6 +666,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn verify_attestation_upload(
         &self,
@@ -671,6 +689,8 @@ impl blocking::PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK has a method for the attestation explorer.
     ///
     /// Declared error statuses: 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn view_attestation(

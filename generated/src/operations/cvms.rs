@@ -2331,6 +2331,8 @@ impl PhalaCloud {
     /// `POST /api/v1/cvms/batch-stop`
     ///
     /// Declared error statuses: 400, 401, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn batch_stop_cvms(
         &self,
         body: impl ::std::convert::Into<types::BatchStopRequest>,
@@ -2351,6 +2353,8 @@ impl PhalaCloud {
     /// `POST /api/v1/cvms/{cvm_id}/operations/cancel`
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn cancel_cvm_operation(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2373,6 +2377,8 @@ impl PhalaCloud {
     /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn check_cvm_is_allowed(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2397,6 +2403,8 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and every upstream SDK discards this body (the Python SDK 0.2.0's `commit_cvm_compose_file_update` returns `None`), so there is no model.
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 503.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn commit_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2458,6 +2466,8 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn commit_cvm_replica(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2483,6 +2493,8 @@ impl PhalaCloud {
     /// - `token`: Commit token (alternative to body.token)
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn commit_cvm_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2505,6 +2517,8 @@ impl PhalaCloud {
     /// `POST /api/v1/cvms/workload`
     ///
     /// Declared error statuses: 400, 401, 409, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn create_cvm_for_workload(
         &self,
         body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
@@ -2546,6 +2560,8 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2576,6 +2592,8 @@ impl PhalaCloud {
     /// `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn diagnose_custom_domains(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2598,6 +2616,8 @@ impl PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/available-os-images`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_available_os_images(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2620,6 +2640,8 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_commit_update_info(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2642,6 +2664,8 @@ impl PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/attestation`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_cvm_attestation(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2665,6 +2689,8 @@ impl PhalaCloud {
     /// - `raw`: The `raw` parameter.
     ///
     /// Declared error statuses: 401, 403, 404, 422, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -2697,6 +2723,8 @@ impl PhalaCloud {
     /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     #[deprecated(
         note = "use `get_cvm_info` (`GET /api/v1/cvms/{cvm_id}`) for the containers and `get_cvm_compose_file` (`GET /api/v1/cvms/{cvm_id}/compose_file`) for the compose file instead"
     )]
@@ -2723,6 +2751,8 @@ impl PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/docker-compose.yml`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_cvm_docker_compose(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2743,6 +2773,8 @@ impl PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -2780,6 +2812,8 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2810,6 +2844,8 @@ impl PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/network`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -2849,6 +2885,8 @@ impl PhalaCloud {
     /// - `start_time`: Include operations started after this UTC time
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_cvm_operations(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2869,6 +2907,8 @@ impl PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/pre-launch-script`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_cvm_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2928,6 +2968,8 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2958,6 +3000,8 @@ impl PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/stats`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -2995,6 +3039,8 @@ impl PhalaCloud {
     /// `POST /api/v1/status/batch`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_cvm_status_batch(
         &self,
         body: impl ::std::convert::Into<types::BatchStatusRequest>,
@@ -3015,6 +3061,8 @@ impl PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/user_config`
     ///
     /// Declared error statuses: 400, 401, 404, 422, 502.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_cvm_user_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3035,6 +3083,8 @@ impl PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/firewall-status`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_firewall_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3055,6 +3105,8 @@ impl PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/network-config`
     ///
     /// Declared error statuses: 404, 422, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_network_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3077,6 +3129,8 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_operation_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3097,6 +3151,8 @@ impl PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/ports`
     ///
     /// Declared error statuses: 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_port_mappings(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3143,6 +3199,8 @@ impl PhalaCloud {
     /// - `user_id`: Filter by owner (admin only). Use '0' for unassigned.
     ///
     /// Declared error statuses: 401, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn list_cvms(&self) -> ListCvmsBuilder<'_> {
         ListCvmsBuilder::new(self)
     }
@@ -3164,6 +3222,8 @@ impl PhalaCloud {
     /// The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -3257,6 +3317,8 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method for it, so there is no model to take fields from.
     ///
     /// Declared error statuses: 400, 401, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn provision_cvm_for_eliza(
         &self,
         body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
@@ -3282,6 +3344,8 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 465.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn redeploy_cvm_revision(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3312,6 +3376,8 @@ impl PhalaCloud {
     /// `PATCH /api/v1/cvms/{cvm_id}/instance-id`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn refresh_cvm_instance_id(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3334,6 +3400,8 @@ impl PhalaCloud {
     /// `PATCH /api/v1/cvms/instance-ids`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn refresh_cvm_instance_ids(
         &self,
         body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
@@ -3358,6 +3426,8 @@ impl PhalaCloud {
     /// - `body`: The request body.
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn replicate_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3378,6 +3448,8 @@ impl PhalaCloud {
     /// `POST /api/v1/cvms/{cvm_id}/restart`
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -3425,6 +3497,8 @@ impl PhalaCloud {
     /// `PUT /api/v1/cvms/{cvm_id}/ports`
     ///
     /// Declared error statuses: 400, 403, 404, 409, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn set_port_mappings(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3447,6 +3521,8 @@ impl PhalaCloud {
     /// `POST /api/v1/cvms/{cvm_id}/shutdown`
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -3479,6 +3555,8 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -3507,6 +3585,8 @@ impl PhalaCloud {
     /// `POST /api/v1/cvms/{cvm_id}/stop`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -3560,6 +3640,8 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -3598,6 +3680,8 @@ impl PhalaCloud {
     /// `PATCH /api/v1/cvms/{cvm_id}/listed`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_cvm_listed(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3620,6 +3704,8 @@ impl PhalaCloud {
     /// `PATCH /api/v1/cvms/{cvm_id}/name`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_cvm_name(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3642,6 +3728,8 @@ impl PhalaCloud {
     /// `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_cvm_scheduled_delete(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3690,6 +3778,8 @@ impl PhalaCloud {
     /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     #[deprecated(note = "use `patch_cvm` (`PATCH /api/v1/cvms/{cvm_id}`) instead")]
     pub fn update_cvm_visibility(
         &self,
@@ -3719,6 +3809,8 @@ impl PhalaCloud {
     /// - `file`: Docker Compose YAML file to upload
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_docker_compose(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3739,6 +3831,8 @@ impl PhalaCloud {
     /// `PATCH /api/v1/cvms/{cvm_id}/network-config`
     ///
     /// Declared error statuses: 400, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_network_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3763,6 +3857,8 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and every Phala SDK discards this body (the JavaScript SDK says there is none).
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_os_image(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3790,6 +3886,8 @@ impl PhalaCloud {
     /// - `file`: Shell script file to upload
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3842,6 +3940,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn batch_stop_cvms(
         &self,
@@ -3863,6 +3963,8 @@ impl blocking::PhalaCloud {
     /// `POST /api/v1/cvms/{cvm_id}/operations/cancel`
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn cancel_cvm_operation(
@@ -3887,6 +3989,8 @@ impl blocking::PhalaCloud {
     /// Not in the public API spec: the server serves it, and this operation is taken from the Python SDK 0.2.0 (`check_cvm_is_allowed`) by an overlay in `spec/overlays/`.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn check_cvm_is_allowed(
@@ -3913,6 +4017,8 @@ impl blocking::PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and every upstream SDK discards this body (the Python SDK 0.2.0's `commit_cvm_compose_file_update` returns `None`), so there is no model.
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 503.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn commit_cvm_compose_file_update(
@@ -3973,6 +4079,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn commit_cvm_replica(
         &self,
@@ -4000,6 +4108,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn commit_cvm_update(
         &self,
@@ -4023,6 +4133,8 @@ impl blocking::PhalaCloud {
     /// `POST /api/v1/cvms/workload`
     ///
     /// Declared error statuses: 400, 401, 409, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn create_cvm_for_workload(
@@ -4068,6 +4180,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::delete_cvm`](crate::PhalaCloud::delete_cvm) has an example.
     pub fn delete_cvm(
         &self,
@@ -4089,6 +4203,8 @@ impl blocking::PhalaCloud {
     /// `POST /api/v1/cvms/{cvm_id}/customize-domain-diagnose`
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn diagnose_custom_domains(
@@ -4114,6 +4230,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_available_os_images(
         &self,
@@ -4138,6 +4256,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_commit_update_info(
         &self,
@@ -4161,6 +4281,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/attestation`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_cvm_attestation(
@@ -4187,6 +4309,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422, 500.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_compose_file`](crate::PhalaCloud::get_cvm_compose_file) has an example.
     pub fn get_cvm_compose_file(
         &self,
@@ -4210,6 +4334,8 @@ impl blocking::PhalaCloud {
     /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     #[deprecated(
@@ -4239,6 +4365,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_cvm_docker_compose(
         &self,
@@ -4260,6 +4388,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_info`](crate::PhalaCloud::get_cvm_info) has an example.
     pub fn get_cvm_info(
@@ -4289,6 +4419,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_list`](crate::PhalaCloud::get_cvm_list) has an example.
     pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_, Blocking> {
         GetCvmListBuilder::new(self.inner())
@@ -4304,6 +4436,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/network`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_network`](crate::PhalaCloud::get_cvm_network) has an example.
     pub fn get_cvm_network(
@@ -4334,6 +4468,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_cvm_operations(
         &self,
@@ -4355,6 +4491,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/pre-launch-script`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_cvm_pre_launch_script(
@@ -4418,6 +4556,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_state`](crate::PhalaCloud::get_cvm_state) has an example.
     pub fn get_cvm_state(
         &self,
@@ -4439,6 +4579,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/stats`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_stats`](crate::PhalaCloud::get_cvm_stats) has an example.
     pub fn get_cvm_stats(
@@ -4465,6 +4607,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_cvm_status_batch(
         &self,
@@ -4486,6 +4630,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/user_config`
     ///
     /// Declared error statuses: 400, 401, 404, 422, 502.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_cvm_user_config(
@@ -4509,6 +4655,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_firewall_status(
         &self,
@@ -4530,6 +4678,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/network-config`
     ///
     /// Declared error statuses: 404, 422, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_network_config(
@@ -4555,6 +4705,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_operation_status(
         &self,
@@ -4576,6 +4728,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/cvms/{cvm_id}/ports`
     ///
     /// Declared error statuses: 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_port_mappings(
@@ -4627,6 +4781,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn list_cvms(&self) -> ListCvmsBuilder<'_, Blocking> {
         ListCvmsBuilder::new(self.inner())
@@ -4649,6 +4805,8 @@ impl blocking::PhalaCloud {
     /// The Python SDK also calls this operation `confirm_cvm_patch`, `update_cvm_resources`.
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::patch_cvm`](crate::PhalaCloud::patch_cvm) has an example.
     pub fn patch_cvm(
@@ -4730,6 +4888,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn provision_cvm_for_eliza(
         &self,
@@ -4756,6 +4916,8 @@ impl blocking::PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and no Phala SDK (Python 0.2.0 or later, JavaScript, Go) has a method or a model for it.
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 465.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn redeploy_cvm_revision(
@@ -4789,6 +4951,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn refresh_cvm_instance_id(
         &self,
@@ -4812,6 +4976,8 @@ impl blocking::PhalaCloud {
     /// `PATCH /api/v1/cvms/instance-ids`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn refresh_cvm_instance_ids(
@@ -4839,6 +5005,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn replicate_cvm(
         &self,
@@ -4860,6 +5028,8 @@ impl blocking::PhalaCloud {
     /// `POST /api/v1/cvms/{cvm_id}/restart`
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::restart_cvm`](crate::PhalaCloud::restart_cvm) has an example.
     pub fn restart_cvm(
@@ -4885,6 +5055,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 403, 404, 409, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn set_port_mappings(
         &self,
@@ -4909,6 +5081,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::shutdown_cvm`](crate::PhalaCloud::shutdown_cvm) has an example.
     pub fn shutdown_cvm(
         &self,
@@ -4931,6 +5105,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::start_cvm`](crate::PhalaCloud::start_cvm) has an example.
     pub fn start_cvm(
         &self,
@@ -4952,6 +5128,8 @@ impl blocking::PhalaCloud {
     /// `POST /api/v1/cvms/{cvm_id}/stop`
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::stop_cvm`](crate::PhalaCloud::stop_cvm) has an example.
     pub fn stop_cvm(
@@ -5009,6 +5187,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::update_cvm_envs`](crate::PhalaCloud::update_cvm_envs) has an example.
     pub fn update_cvm_envs(
         &self,
@@ -5030,6 +5210,8 @@ impl blocking::PhalaCloud {
     /// `PATCH /api/v1/cvms/{cvm_id}/listed`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn update_cvm_listed(
@@ -5055,6 +5237,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn update_cvm_name(
         &self,
@@ -5078,6 +5262,8 @@ impl blocking::PhalaCloud {
     /// `PATCH /api/v1/cvms/{cvm_id}/scheduled-delete`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn update_cvm_scheduled_delete(
@@ -5139,6 +5325,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 500.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     #[deprecated(note = "use `patch_cvm` (`PATCH /api/v1/cvms/{cvm_id}`) instead")]
     pub fn update_cvm_visibility(
@@ -5170,6 +5358,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn update_docker_compose(
         &self,
@@ -5191,6 +5381,8 @@ impl blocking::PhalaCloud {
     /// `PATCH /api/v1/cvms/{cvm_id}/network-config`
     ///
     /// Declared error statuses: 400, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn update_network_config(
@@ -5217,6 +5409,8 @@ impl blocking::PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and every Phala SDK discards this body (the JavaScript SDK says there is none).
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn update_os_image(
@@ -5246,6 +5440,8 @@ impl blocking::PhalaCloud {
     /// - `file`: Shell script file to upload
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn update_pre_launch_script(

@@ -105,6 +105,8 @@ impl PhalaCloud {
     /// `GET /api/v1/instance-types/{family}`
     ///
     /// Declared error statuses: 404, 422, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn list_family_instance_types(
         &self,
         family: impl ::std::fmt::Display,
@@ -150,6 +152,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/instance-types/{family}`
     ///
     /// Declared error statuses: 404, 422, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn list_family_instance_types(

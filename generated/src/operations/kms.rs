@@ -499,6 +499,8 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 404, 422, 500.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -539,6 +541,8 @@ impl PhalaCloud {
     /// `GET /api/v1/kms/{kms_id}`
     ///
     /// Declared error statuses: 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_kms_contract(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -559,6 +563,8 @@ impl PhalaCloud {
     /// `GET /api/v1/kms/{kms_id}`
     ///
     /// Declared error statuses: 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_kms_info(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -584,6 +590,8 @@ impl PhalaCloud {
     /// - `page_size`: Items per page (1-100)
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -611,6 +619,8 @@ impl PhalaCloud {
     /// `GET /api/v1/kms/on-chain/{chain}`
     ///
     /// Declared error statuses: 400, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_kms_on_chain_detail(
         &self,
         chain: impl ::std::fmt::Display,
@@ -631,6 +641,8 @@ impl PhalaCloud {
     /// `GET /api/v1/kms/{kms_id}/info`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn inspect_kms(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -680,6 +692,8 @@ impl PhalaCloud {
     /// - `page_size`: Items per page (1-100)
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn list_kms_contracts(&self) -> ListKmsContractsBuilder<'_> {
         ListKmsContractsBuilder::new(self)
     }
@@ -697,6 +711,8 @@ impl PhalaCloud {
     /// - `counts`: Number of app IDs to predict (1-20)
     ///
     /// Declared error statuses: 401, 403, 404, 422, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn next_app_ids(&self) -> NextAppIdsBuilder<'_> {
         NextAppIdsBuilder::new(self)
     }
@@ -716,6 +732,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/kms/{kms_id}/pubkey/{app_id}`
     ///
     /// Declared error statuses: 400, 404, 422, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_app_env_encrypt_pub_key`](crate::PhalaCloud::get_app_env_encrypt_pub_key) has an example.
     pub fn get_app_env_encrypt_pub_key(
@@ -751,6 +769,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_kms_contract(
         &self,
@@ -772,6 +792,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/kms/{kms_id}`
     ///
     /// Declared error statuses: 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_kms_info(
@@ -800,6 +822,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_kms_list`](crate::PhalaCloud::get_kms_list) has an example.
     pub fn get_kms_list(&self) -> GetKmsListBuilder<'_, Blocking> {
         GetKmsListBuilder::new(self.inner())
@@ -815,6 +839,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/kms/on-chain/{chain}`
     ///
     /// Declared error statuses: 400, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_kms_on_chain_detail(
@@ -837,6 +863,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/kms/{kms_id}/info`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn inspect_kms(
@@ -891,6 +919,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn list_kms_contracts(&self) -> ListKmsContractsBuilder<'_, Blocking> {
         ListKmsContractsBuilder::new(self.inner())
@@ -909,6 +939,8 @@ impl blocking::PhalaCloud {
     /// - `counts`: Number of app IDs to predict (1-20)
     ///
     /// Declared error statuses: 401, 403, 404, 422, 500.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn next_app_ids(&self) -> NextAppIdsBuilder<'_, Blocking> {

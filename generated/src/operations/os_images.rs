@@ -152,6 +152,8 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -189,6 +191,8 @@ impl blocking::PhalaCloud {
     /// - `page_size`: Items per page.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_os_images`](crate::PhalaCloud::get_os_images) has an example.
     pub fn get_os_images(&self) -> GetOsImagesBuilder<'_, Blocking> {

@@ -155,6 +155,8 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -186,6 +188,8 @@ impl PhalaCloud {
     /// `DELETE /api/v1/user/ssh-keys/{key_id}`
     ///
     /// Declared error statuses: 400, 401, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn delete_ssh_key(
         &self,
         key_id: impl ::std::fmt::Display,
@@ -206,6 +210,8 @@ impl PhalaCloud {
     /// `POST /api/v1/user/ssh-keys/github-profile`
     ///
     /// Declared error statuses: 400, 401, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn import_github_profile_ssh_keys(
         &self,
         body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
@@ -271,6 +277,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::create_ssh_key`](crate::PhalaCloud::create_ssh_key) has an example.
     pub fn create_ssh_key(
         &self,
@@ -293,6 +301,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn delete_ssh_key(
         &self,
@@ -314,6 +324,8 @@ impl blocking::PhalaCloud {
     /// `POST /api/v1/user/ssh-keys/github-profile`
     ///
     /// Declared error statuses: 400, 401, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn import_github_profile_ssh_keys(

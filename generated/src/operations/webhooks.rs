@@ -348,6 +348,8 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -379,6 +381,8 @@ impl PhalaCloud {
     /// `DELETE /api/v1/workspace/webhooks/{webhook_id}`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn delete_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -397,6 +401,8 @@ impl PhalaCloud {
     /// `GET /api/v1/workspace/webhooks/{webhook_id}`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -415,6 +421,8 @@ impl PhalaCloud {
     /// `GET /api/v1/workspace/webhooks/{webhook_id}/stats`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_webhook_stats(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -437,6 +445,8 @@ impl PhalaCloud {
     /// - `offset`: The `offset` parameter.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn list_webhook_deliveries(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -478,6 +488,8 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn resend_webhook_delivery(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -508,6 +520,8 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn reveal_webhook_secret(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -528,6 +542,8 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn rotate_webhook_secret(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -548,6 +564,8 @@ impl PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn test_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -566,6 +584,8 @@ impl PhalaCloud {
     /// `PUT /api/v1/workspace/webhooks/{webhook_id}`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_webhook(
         &self,
         webhook_id: impl ::std::fmt::Display,
@@ -592,6 +612,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::create_webhook`](crate::PhalaCloud::create_webhook) has an example.
     pub fn create_webhook(
         &self,
@@ -611,6 +633,8 @@ impl blocking::PhalaCloud {
     /// `DELETE /api/v1/workspace/webhooks/{webhook_id}`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn delete_webhook(
@@ -632,6 +656,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_webhook(
         &self,
@@ -651,6 +677,8 @@ impl blocking::PhalaCloud {
     /// `GET /api/v1/workspace/webhooks/{webhook_id}/stats`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_webhook_stats(
@@ -675,6 +703,8 @@ impl blocking::PhalaCloud {
     /// - `offset`: The `offset` parameter.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn list_webhook_deliveries(
@@ -710,6 +740,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn resend_webhook_delivery(
         &self,
@@ -742,6 +774,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn reveal_webhook_secret(
         &self,
@@ -763,6 +797,8 @@ impl blocking::PhalaCloud {
     /// Returns the JSON as `serde_json::Value`: the spec gives no schema, and the Phala SDKs only verify webhook signatures; none calls the webhook API, so there is no model.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn rotate_webhook_secret(
@@ -786,6 +822,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn test_webhook(
         &self,
@@ -805,6 +843,8 @@ impl blocking::PhalaCloud {
     /// `PUT /api/v1/workspace/webhooks/{webhook_id}`
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn update_webhook(

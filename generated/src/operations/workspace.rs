@@ -231,6 +231,8 @@ impl PhalaCloud {
     /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
     ///
     /// Declared error statuses: 401, 403, 404, 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_workspace(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -257,6 +259,8 @@ impl PhalaCloud {
     /// - `page_size`: The `page_size` parameter.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_workspace_nodes(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -279,6 +283,8 @@ impl PhalaCloud {
     /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_workspace_quotas(
         &self,
         team_slug: impl ::std::fmt::Display,
@@ -335,6 +341,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_workspace(
         &self,
@@ -363,6 +371,8 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    ///
     /// Blocking: `send()` returns the result.
     pub fn get_workspace_nodes(
         &self,
@@ -386,6 +396,8 @@ impl blocking::PhalaCloud {
     /// Not in the public API spec: the server serves it, and this operation is taken from the 2026-03 spec by an overlay in `spec/overlays/`.
     ///
     /// Declared error statuses: 422.
+    ///
+    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_workspace_quotas(

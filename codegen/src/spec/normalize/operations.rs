@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use super::Context;
 use crate::error::Result;
-use crate::spec::document::{for_each_operation, responses_mut};
+use crate::spec::document::{for_each_operation, is_json, responses_mut};
 
 /// progenitor accepts only 3.0.x; after the other passes the document is
 /// 3.0-shaped, so it is labelled 3.0.3.
@@ -73,6 +73,85 @@ pub fn json_or_octet(doc: &mut Value, _: &Context) -> Result<usize> {
             }
         }
         Ok(n)
+    })
+}
+
+/// Every JSON media type of a response is read as JSON: where a response
+/// has no `application/json`, its first `+json` type
+/// (`application/problem+json`, `application/vnd.foo+json`) or
+/// `application/json; charset=utf-8` is renamed `application/json`, so
+/// that progenitor types it and the error docs name its model.
+pub fn json_media(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_operation(doc, |_, _, op| {
+        let mut n = 0;
+        for response in responses_mut(op) {
+            let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            if content.contains_key("application/json") {
+                continue;
+            }
+            let Some(json) = content.keys().find(|m| is_json(m)).cloned() else {
+                continue;
+            };
+            if let Some(media) = content.remove(&json) {
+                content.insert("application/json".into(), media);
+                n += 1;
+            }
+        }
+        Ok(n)
+    })
+}
+
+/// Several 2xx responses with different JSON bodies (`200` an `Item`,
+/// `202` a `Job`) give the operation one success type: every such response
+/// gets the `anyOf` of the distinct bodies, which `object_unions` orders
+/// and turns into an untagged enum (a body decodes as the first member
+/// that accepts it). A member without a schema makes the union any JSON.
+/// Bodies of other media types are left as they are, and lowering names
+/// the operation if they still differ.
+pub fn success_union(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_operation(doc, |_, _, op| {
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+            return Ok(0);
+        };
+        let json_bodies: Vec<String> = responses
+            .iter()
+            .filter(|(key, _)| key.starts_with('2'))
+            .filter(|(_, r)| {
+                r.get("content")
+                    .and_then(Value::as_object)
+                    .is_some_and(|c| c.len() == 1 && c.contains_key("application/json"))
+            })
+            .map(|(key, _)| key.clone())
+            .collect();
+        let mut members: Vec<Value> = Vec::new();
+        for key in &json_bodies {
+            let schema = responses[key]
+                .pointer("/content/application~1json/schema")
+                .cloned()
+                .unwrap_or_else(|| json!({}));
+            if !members.contains(&schema) {
+                members.push(schema);
+            }
+        }
+        if members.len() < 2 {
+            return Ok(0);
+        }
+        let any = members
+            .iter()
+            .any(|m| m.as_object().is_some_and(|m| m.is_empty()));
+        let union = if any {
+            json!({})
+        } else {
+            json!({"anyOf": members})
+        };
+        for key in &json_bodies {
+            if let Some(r) = responses.get_mut(key) {
+                r["content"] = json!({"application/json": {"schema": union.clone()}});
+            }
+        }
+        Ok(1)
     })
 }
 
@@ -212,6 +291,69 @@ mod tests {
         assert_eq!(
             content,
             &json!({"application/octet-stream": {"schema": {}}})
+        );
+    }
+
+    #[test]
+    fn json_media_types_are_json() {
+        let doc = json!({"paths": {"/x": {"patch": {"responses": {
+            "200": {"content": {"application/vnd.x+json; version=2": {"schema": {"type": "object"}}}},
+            "400": {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/P"}}}},
+            "404": {"content": {"application/json": {}, "application/problem+json": {}}},
+            "500": {"content": {"text/plain": {}}}}}}}});
+        let (out, n) = run_doc(json_media, doc);
+        assert_eq!(n, 2);
+        let responses = &out["paths"]["/x"]["patch"]["responses"];
+        assert_eq!(
+            responses["200"]["content"],
+            json!({"application/json": {"schema": {"type": "object"}}})
+        );
+        assert_eq!(
+            responses["400"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/P"
+        );
+        assert_eq!(
+            responses["404"]["content"],
+            json!({"application/json": {}, "application/problem+json": {}})
+        );
+        assert_eq!(responses["500"]["content"], json!({"text/plain": {}}));
+    }
+
+    #[test]
+    fn different_success_bodies_become_one_union() {
+        let a = json!({"$ref": "#/components/schemas/A"});
+        let b = json!({"$ref": "#/components/schemas/B"});
+        let doc = json!({"paths": {"/x": {"post": {"responses": {
+            "200": {"content": {"application/json": {"schema": a}}},
+            "201": {"content": {"application/json": {"schema": a}}},
+            "202": {"content": {"application/json": {"schema": b}}},
+            "204": {"description": "none"},
+            "400": {"content": {"application/json": {"schema": {"type": "string"}}}}}}}}});
+        let (out, n) = run_doc(success_union, doc);
+        assert_eq!(n, 1);
+        let responses = &out["paths"]["/x"]["post"]["responses"];
+        let union = json!({"application/json": {"schema": {"anyOf": [a, b]}}});
+        for code in ["200", "201", "202"] {
+            assert_eq!(responses[code]["content"], union, "{code}");
+        }
+        assert!(responses["204"].get("content").is_none());
+        assert_eq!(
+            responses["400"]["content"]["application/json"]["schema"],
+            json!({"type": "string"})
+        );
+        // The same body twice is no union; a body without schema is any JSON.
+        let same = json!({"paths": {"/x": {"get": {"responses": {
+            "200": {"content": {"application/json": {"schema": a}}},
+            "2XX": {"content": {"application/json": {"schema": a}}}}}}}});
+        assert_eq!(run_doc(success_union, same).1, 0);
+        let untyped = json!({"paths": {"/x": {"get": {"responses": {
+            "200": {"content": {"application/json": {"schema": a}}},
+            "202": {"content": {"application/json": {}}}}}}}});
+        let (out, n) = run_doc(success_union, untyped);
+        assert_eq!(n, 1);
+        assert_eq!(
+            out["paths"]["/x"]["get"]["responses"]["202"]["content"],
+            json!({"application/json": {"schema": {}}})
         );
     }
 

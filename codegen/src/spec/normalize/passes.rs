@@ -8,7 +8,9 @@ use super::{
 use crate::error::Result;
 
 /// Every pass, in the order it runs. Order matters: `ref_aliases` first,
-/// so no later pass copies a reference to an alias; keyword rewrites come
+/// so no later pass copies a reference to an alias; `json_media` and
+/// `success_union` before the schema passes, so that the union of several
+/// success bodies is an `anyOf` like any other; keyword rewrites come
 /// first so the union passes see 3.0 keywords; `null_unions` strips the null
 /// members the other union passes would trip over, before `null_types`
 /// rewrites the lone `type: null` schemas that remain; `ref_siblings` runs after
@@ -17,6 +19,14 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "ref_aliases",
         run: refs::ref_aliases,
+    },
+    Pass {
+        name: "json_media",
+        run: operations::json_media,
+    },
+    Pass {
+        name: "success_union",
+        run: operations::success_union,
     },
     Pass {
         name: "exclusive_bounds",
