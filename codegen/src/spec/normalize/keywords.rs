@@ -288,10 +288,18 @@ fn matters_beside_ref(key: &str) -> bool {
 /// `CvmRef.object_type` (`"cvm"`) both have the title "Object Type" and became
 /// one enum that could not decode `"node"`. Dropping inline titles makes
 /// typify name each inline type after its parent and property instead.
-/// Component names are unaffected: they come from the component key.
+/// Component names are unaffected: they come from the component key. A
+/// nullable component loses its title too: typify wraps it as
+/// `struct Name(Option<Inner>)` and names `Inner` after the title, which is
+/// usually the component's own name (Plaid's `AccountSubtype`, 28 such
+/// components: E0428, defined twice).
 pub fn inline_titles(doc: &mut Value, _: &Context) -> Result<usize> {
     for_each_schema(doc, &mut |s, site| {
-        if site.is_root && site.pointer.starts_with("#/components/") {
+        let nullable = s.get("nullable") == Some(&Value::Bool(true))
+            || s.get("type")
+                .and_then(Value::as_array)
+                .is_some_and(|t| t.contains(&json!("null")));
+        if site.is_root && site.pointer.starts_with("#/components/") && !nullable {
             return Ok(0);
         }
         Ok(usize::from(s.remove("title").is_some()))
@@ -409,6 +417,14 @@ mod tests {
             one_schema(&out),
             &json!({"title": "A", "properties": {"t": {"type": "string"}}})
         );
+        for nullable in [
+            json!({"title": "K", "type": "string", "nullable": true, "enum": ["a", null]}),
+            json!({"title": "K", "type": ["string", "null"], "enum": ["a", null]}),
+        ] {
+            let (out, n) = run(inline_titles, nullable);
+            assert_eq!(n, 1);
+            assert!(one_schema(&out).get("title").is_none(), "{out}");
+        }
     }
 }
 
