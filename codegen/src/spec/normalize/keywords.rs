@@ -289,8 +289,8 @@ fn matters_beside_ref(key: &str) -> bool {
 /// one enum that could not decode `"node"`. Dropping inline titles makes
 /// typify name each inline type after its parent and property instead.
 /// Component names are unaffected: they come from the component key. A
-/// nullable component loses its title too: typify wraps it as
-/// `struct Name(Option<Inner>)` and names `Inner` after the title, which is
+/// nullable component (or one whose enum lists `null`) loses its title
+/// too: typify wraps it as `struct Name(Option<Inner>)` and names `Inner` after the title, which is
 /// usually the component's own name (Plaid's `AccountSubtype`, 28 such
 /// components: E0428, defined twice).
 pub fn inline_titles(doc: &mut Value, _: &Context) -> Result<usize> {
@@ -298,7 +298,10 @@ pub fn inline_titles(doc: &mut Value, _: &Context) -> Result<usize> {
         let nullable = s.get("nullable") == Some(&Value::Bool(true))
             || s.get("type")
                 .and_then(Value::as_array)
-                .is_some_and(|t| t.contains(&json!("null")));
+                .is_some_and(|t| t.contains(&json!("null")))
+            || s.get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|e| e.contains(&Value::Null));
         if site.is_root && site.pointer.starts_with("#/components/") && !nullable {
             return Ok(0);
         }
@@ -420,6 +423,7 @@ mod tests {
         for nullable in [
             json!({"title": "K", "type": "string", "nullable": true, "enum": ["a", null]}),
             json!({"title": "K", "type": ["string", "null"], "enum": ["a", null]}),
+            json!({"title": "K", "type": "string", "enum": ["a", null]}),
         ] {
             let (out, n) = run(inline_titles, nullable);
             assert_eq!(n, 1);

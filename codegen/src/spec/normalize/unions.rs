@@ -48,7 +48,7 @@ pub fn null_unions(doc: &mut Value, _: &Context) -> Result<usize> {
 /// typify emit two types of the component's name: the `Option` wrapper and
 /// the type inside it. The inner schema moves to a component of its own,
 /// `{Name}Value`, which the component refers to, nullable.
-pub fn nullable_union_roots(doc: &mut Value, _: &Context) -> Result<usize> {
+pub fn nullable_union_roots(doc: &mut Value, ctx: &Context) -> Result<usize> {
     let Some(schemas) = doc
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -71,10 +71,17 @@ pub fn nullable_union_roots(doc: &mut Value, _: &Context) -> Result<usize> {
         }
     }
     for name in &moved {
-        let mut value_name = format!("{name}Value");
-        while schemas.contains_key(&value_name) {
-            value_name.push('_');
-        }
+        // A free name, as a component key and as a Rust type name (the
+        // components keep their spec names until `component_names`, and
+        // `PayFrequencyValue_` would still become the Rust type
+        // `PayFrequencyValue`, which Plaid already has).
+        let taken =
+            |n: &str| schemas.contains_key(n) || ctx.type_names.values().any(|rust| rust == n);
+        let base = format!("{name}Value");
+        let value_name = std::iter::once(base.clone())
+            .chain((2..).map(|i| format!("{base}{i}")))
+            .find(|n| !taken(n))
+            .expect("some number is free");
         let Some(Value::Object(mut union)) = schemas.remove(name) else {
             continue;
         };
