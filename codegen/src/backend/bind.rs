@@ -13,7 +13,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ident::ident;
+use crate::ident::{ident, RustIdent};
 use crate::ir::surface::{
     display_tokens, display_type, OperationSurface, ParamLocation, ParamSurface,
 };
@@ -236,10 +236,12 @@ fn json_fields(op: &Operation, raw: &syn::ImplItemFn) -> Result<(Vec<Field>, syn
             continue;
         }
         let name = pat.ident.to_string();
-        let own = op
-            .params
-            .iter()
-            .find(|p| p.own && p.in_progenitor_view() && p.rust_name == name);
+        // Progenitor names a keyword `type_`.
+        let own = op.params.iter().find(|p| {
+            p.own
+                && p.in_progenitor_view()
+                && (p.rust_name == name || RustIdent::suggest(&p.rust_name) == name)
+        });
         fields.push(match own {
             Some(p) => own_in_view(op, p, &pat.ident, &arg.ty)?,
             None => field(op, &pat.ident, &arg.ty)?,
@@ -332,6 +334,11 @@ fn multipart_output(op: &Operation) -> Result<TokenStream> {
 /// A parameter the SDK sends itself: what the builder stores follows the
 /// schema's shape, and the runtime's `Extra` puts it on the request.
 fn own_field(p: &Param) -> Result<Field> {
+    own_field_as(p, unreserved(&ident(&p.rust_name)?)?)
+}
+
+/// [`own_field`], under the name `ident`.
+fn own_field_as(p: &Param, ident: Ident) -> Result<Field> {
     let owned = match p.kind {
         ParamKind::Text(s) => scalar_type(s),
         ParamKind::List(s) => {
@@ -348,7 +355,7 @@ fn own_field(p: &Param) -> Result<Field> {
         .clone()
         .unwrap_or_else(|| format!("The `{}` parameter.", p.api_name));
     Ok(Field {
-        ident: unreserved(&ident(&p.rust_name)?)?,
+        ident,
         owned,
         pass: quote!(),
         required: p.required,
@@ -368,7 +375,7 @@ fn own_in_view(op: &Operation, p: &Param, raw: &Ident, ty: &syn::Type) -> Result
         let placeholder = format!("{{{}}}", p.api_name);
         return Ok(Field {
             pass: quote!(#placeholder),
-            ..own_field(p)?
+            ..own_field_as(p, unreserved(raw)?)?
         });
     }
     let typed = field(op, raw, ty)?;
