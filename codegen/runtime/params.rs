@@ -1,7 +1,10 @@
-//! The parameters the SDK encodes itself, because progenitor cannot: a
-//! cookie, a `deepObject` query (`filter[status]=active`), and a query or
-//! header parameter that shares its name with a path parameter. Each is
-//! added to the call's [`Extra`], which puts it on the request.
+//! The parameters the SDK encodes itself, because progenitor cannot or
+//! not as the spec says: a cookie, a query or path parameter in a style
+//! progenitor does not send (`ids=a,b`, `filter[status]=active`,
+//! `;color=blue`), a header that is not one scalar, and a query or header
+//! parameter that shares its name with a path parameter. Each is added to
+//! the call's [`Extra`], which puts it on the request; the styles
+//! themselves are [`crate::styles`].
 
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::Serialize;
@@ -9,33 +12,47 @@ use serde_json::Value;
 
 use crate::client::Extra;
 use crate::error::{PhalaCloudError, RequestError, ValidationError};
+use crate::styles::{self, Style};
 
 impl Extra {
-    /// A query parameter. A scalar is one pair and an array one pair per
-    /// item (`form` style, exploded). With `deep`, an object becomes
-    /// `name[key]=value` pairs (nested objects `name[a][b]`, arrays one pair
-    /// per item); without it, an object's entries are pairs of their own.
+    /// A query parameter, in its style.
     pub(crate) fn query(
         &mut self,
         name: &str,
-        deep: bool,
+        style: Style,
+        explode: bool,
         value: &impl Serialize,
     ) -> Result<(), PhalaCloudError> {
-        match (deep, json(name, value)?) {
-            (true, value) => flatten(name.to_owned(), &value, &mut self.query),
-            (false, Value::Object(entries)) => {
-                for (key, value) in &entries {
-                    flatten(key.clone(), value, &mut self.query);
-                }
-            }
-            (false, value) => flatten(name.to_owned(), &value, &mut self.query),
-        }
+        let value = json(name, value)?;
+        self.query.extend(styles::query(name, style, explode, &value));
         Ok(())
     }
 
-    /// A header parameter, as text (an array's items joined by `,`).
-    pub(crate) fn header(&mut self, name: &str, value: &impl Serialize) -> Result<(), PhalaCloudError> {
-        let text = text(&json(name, value)?);
+    /// A path parameter, in its style: the segment replaces the
+    /// placeholder progenitor was given (`{name}`, which it encoded).
+    pub(crate) fn path(
+        &mut self,
+        name: &str,
+        style: Style,
+        explode: bool,
+        value: &impl Serialize,
+    ) -> Result<(), PhalaCloudError> {
+        let segment = styles::path(name, style, explode, &json(name, value)?);
+        let placeholder = progenitor_client::encode_path(&format!("{{{name}}}"));
+        self.path.push((placeholder, segment));
+        Ok(())
+    }
+
+    /// A header parameter (`simple` style).
+    pub(crate) fn header(
+        &mut self,
+        name: &str,
+        explode: bool,
+        value: &impl Serialize,
+    ) -> Result<(), PhalaCloudError> {
+        let Some(text) = styles::header(explode, &json(name, value)?) else {
+            return Ok(());
+        };
         let header = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| invalid(name, "is not a valid header name"))?;
         let value = HeaderValue::from_str(&text)
@@ -44,11 +61,16 @@ impl Extra {
         Ok(())
     }
 
-    /// A cookie, as text, with the bytes a cookie value cannot hold
-    /// percent-encoded.
-    pub(crate) fn cookie(&mut self, name: &str, value: &impl Serialize) -> Result<(), PhalaCloudError> {
-        let text = text(&json(name, value)?);
-        self.cookies.push(format!("{name}={}", cookie_encode(&text)));
+    /// A cookie parameter (`form` style), with the bytes a cookie value
+    /// cannot hold percent-encoded.
+    pub(crate) fn cookie(
+        &mut self,
+        name: &str,
+        explode: bool,
+        value: &impl Serialize,
+    ) -> Result<(), PhalaCloudError> {
+        let value = json(name, value)?;
+        self.cookies.extend(styles::cookie(name, explode, &value));
         Ok(())
     }
 
@@ -72,48 +94,4 @@ fn json(name: &str, value: &impl Serialize) -> Result<Value, PhalaCloudError> {
 
 fn invalid(name: &str, why: &str) -> PhalaCloudError {
     ValidationError::argument(name, why.to_owned()).into()
-}
-
-/// Appends `value` under `key`: null is left out, an array repeats the key,
-/// an object nests as `key[entry]`.
-fn flatten(key: String, value: &Value, out: &mut Vec<(String, String)>) {
-    match value {
-        Value::Null => {}
-        Value::Array(items) => {
-            for item in items {
-                flatten(key.clone(), item, out);
-            }
-        }
-        Value::Object(entries) => {
-            for (entry, value) in entries {
-                flatten(format!("{key}[{entry}]"), value, out);
-            }
-        }
-        scalar => out.push((key, text(scalar))),
-    }
-}
-
-/// A value as parameter text: a string as it is, an array's items joined
-/// by `,`, null as nothing, anything else as JSON.
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(","),
-        other => other.to_string(),
-    }
-}
-
-/// Percent-encodes every byte outside RFC 6265's `cookie-octet`.
-fn cookie_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        let octet = matches!(b, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E);
-        if octet {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

@@ -108,11 +108,15 @@ impl Shared {
 }
 
 /// What one call sends besides progenitor's request: the parameters the
-/// SDK sends itself (cookies, `deepObject` queries, a query parameter named
-/// like a path one), already encoded. Empty for most operations.
+/// SDK sends itself (cookies, styled query and path parameters, a query
+/// parameter named like a path one), already encoded. Empty for most
+/// operations.
 #[derive(Clone, Default)]
 pub(crate) struct Extra {
-    pub(crate) query: Vec<(String, String)>,
+    /// `name=value` pieces, percent-encoded, appended to the query.
+    pub(crate) query: Vec<String>,
+    /// Path segments, encoded, each with the placeholder it replaces.
+    pub(crate) path: Vec<(String, String)>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     /// `name=value` pairs, cookie-encoded.
     pub(crate) cookies: Vec<String>,
@@ -134,7 +138,12 @@ pub(crate) type Recode = fn(&mut reqwest::Request, &str) -> Result<(), String>;
 /// Names only: a cookie or header may hold a session secret.
 impl fmt::Debug for Extra {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let query: Vec<&str> = self.query.iter().map(|(k, _)| k.as_str()).collect();
+        let query: Vec<&str> = self
+            .query
+            .iter()
+            .map(|q| q.split('=').next().unwrap_or_default())
+            .collect();
+        let path: Vec<&str> = self.path.iter().map(|(k, _)| k.as_str()).collect();
         let headers: Vec<&str> = self.headers.iter().map(|(k, _)| k.as_str()).collect();
         let cookies: Vec<&str> = self
             .cookies
@@ -143,6 +152,7 @@ impl fmt::Debug for Extra {
             .collect();
         f.debug_struct("Extra")
             .field("query", &query)
+            .field("path", &path)
             .field("headers", &headers)
             .field("cookies", &cookies)
             .field("capture", &self.capture.is_some())
@@ -158,8 +168,24 @@ impl Extra {
         if let Some((media, recode)) = self.recode {
             recode(request, media)?;
         }
+        for (placeholder, segment) in &self.path {
+            let path = request.url().path();
+            if let Some(at) = path.find(placeholder.as_str()) {
+                let path = [&path[..at], segment, &path[at + placeholder.len()..]].concat();
+                request.url_mut().set_path(&path);
+            }
+        }
         if !self.query.is_empty() {
-            request.url_mut().query_pairs_mut().extend_pairs(&self.query);
+            // Appended as encoded, so that a style's delimiters stay as
+            // they are (form pairs would encode them).
+            let mut query = request.url().query().unwrap_or_default().to_owned();
+            for piece in &self.query {
+                if !query.is_empty() {
+                    query.push('&');
+                }
+                query.push_str(piece);
+            }
+            request.url_mut().set_query(Some(&query));
         }
         let headers = request.headers_mut();
         for (name, value) in &self.headers {

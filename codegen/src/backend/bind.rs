@@ -13,7 +13,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ident::ident;
+use crate::ident::{ident, RustIdent};
 use crate::ir::surface::{
     display_tokens, display_type, OperationSurface, ParamLocation, ParamSurface,
 };
@@ -179,7 +179,11 @@ pub struct Field {
     pub ident: Ident,
     /// The owned type the builder stores (`String`, `types::Foo`, `i64`).
     pub owned: TokenStream,
-    /// How the stored value is passed on (`&self.x`, `self.x.as_deref()`).
+    /// How the stored value is passed to progenitor's method (`&self.x`,
+    /// `self.x.as_deref()`); for a parameter the SDK sends itself that the
+    /// method still takes, what the method gets in its place (`None`, an
+    /// empty list, a path placeholder). Empty when the method does not
+    /// take it.
     pub pass: TokenStream,
     pub required: bool,
     pub doc: String,
@@ -187,7 +191,6 @@ pub struct Field {
     pub location: Option<Location>,
     /// For a parameter the SDK sends itself ([`Param::own`]): the statement
     /// that adds `v` (a reference to the stored value) to `phala_extra`.
-    /// Such a field is not passed to progenitor's method.
     pub send: Option<TokenStream>,
     /// For an integer parameter: the type progenitor's method takes and the
     /// spec's bounds. The builder stores a plain `i64` and converts it,
@@ -232,9 +235,23 @@ fn json_fields(op: &Operation, raw: &syn::ImplItemFn) -> Result<(Vec<Field>, syn
             });
             continue;
         }
-        fields.push(field(op, &pat.ident, &arg.ty)?);
+        let name = pat.ident.to_string();
+        // Progenitor names a keyword `type_`.
+        let own = op.params.iter().find(|p| {
+            p.own
+                && p.in_progenitor_view()
+                && (p.rust_name == name || RustIdent::suggest(&p.rust_name) == name)
+        });
+        fields.push(match own {
+            Some(p) => own_in_view(op, p, &pat.ident, &arg.ty)?,
+            None => field(op, &pat.ident, &arg.ty)?,
+        });
     }
-    for p in op.params.iter().filter(|p| p.own) {
+    for p in op
+        .params
+        .iter()
+        .filter(|p| p.own && !p.in_progenitor_view())
+    {
         fields.push(own_field(p)?);
     }
     if let Some(choice) = body_choice(op)? {
@@ -317,6 +334,11 @@ fn multipart_output(op: &Operation) -> Result<TokenStream> {
 /// A parameter the SDK sends itself: what the builder stores follows the
 /// schema's shape, and the runtime's `Extra` puts it on the request.
 fn own_field(p: &Param) -> Result<Field> {
+    own_field_as(p, unreserved(&ident(&p.rust_name)?)?)
+}
+
+/// [`own_field`], under the name `ident`.
+fn own_field_as(p: &Param, ident: Ident) -> Result<Field> {
     let owned = match p.kind {
         ParamKind::Text(s) => scalar_type(s),
         ParamKind::List(s) => {
@@ -328,31 +350,63 @@ fn own_field(p: &Param) -> Result<Field> {
         ),
         ParamKind::Json => quote!(::serde_json::Value),
     };
-    let (name, deep) = (&p.api_name, p.deep_object);
-    let header = p.api_name.to_ascii_lowercase();
-    let send = match p.location {
-        Location::Cookie => quote!(phala_extra.cookie(#name, v)?;),
-        Location::Header => quote!(phala_extra.header(#header, v)?;),
-        Location::Query | Location::Path => quote!(phala_extra.query(#name, #deep, v)?;),
-    };
-    let mut doc = p
+    let doc = p
         .description
         .clone()
         .unwrap_or_else(|| format!("The `{}` parameter.", p.api_name));
-    if deep {
-        doc.push_str(&format!(
-            "\n\nSent as `{name}[key]=value` query pairs, one per entry."
-        ));
-    }
     Ok(Field {
-        ident: unreserved(&ident(&p.rust_name)?)?,
+        ident,
         owned,
         pass: quote!(),
         required: p.required,
-        doc,
+        doc: doc + &crate::ir::param_shape::style_note(p),
         location: Some(p.location),
-        send: Some(send),
+        send: Some(own_send(p)?),
         int: None,
+    })
+}
+
+/// An `own` parameter progenitor's method still takes: a query parameter
+/// keeps progenitor's type and progenitor gets an empty value; a path
+/// parameter is stored by its shape and progenitor gets the placeholder
+/// (`{name}`) that the runtime replaces with the styled segment.
+fn own_in_view(op: &Operation, p: &Param, raw: &Ident, ty: &syn::Type) -> Result<Field> {
+    if p.location == Location::Path {
+        let placeholder = format!("{{{}}}", p.api_name);
+        return Ok(Field {
+            pass: quote!(#placeholder),
+            ..own_field_as(p, unreserved(raw)?)?
+        });
+    }
+    let typed = field(op, raw, ty)?;
+    let pass = match typed.required {
+        true => quote!(&::std::default::Default::default()),
+        false => quote!(::std::option::Option::None),
+    };
+    Ok(Field {
+        pass,
+        doc: typed.doc.clone() + &crate::ir::param_shape::style_note(p),
+        send: Some(own_send(p)?),
+        int: None,
+        ..typed
+    })
+}
+
+/// The statement that adds `v`, a reference to an `own` parameter's
+/// stored value, to `phala_extra`, in the parameter's style.
+fn own_send(p: &Param) -> Result<TokenStream> {
+    let name = &p.api_name;
+    let explode = p.style.explode;
+    let style = ident(p.style.kind.runtime_name())?;
+    let style = quote!(crate::styles::Style::#style);
+    Ok(match p.location {
+        Location::Cookie => quote!(phala_extra.cookie(#name, #explode, v)?;),
+        Location::Header => {
+            let header = p.api_name.to_ascii_lowercase();
+            quote!(phala_extra.header(#header, #explode, v)?;)
+        }
+        Location::Query => quote!(phala_extra.query(#name, #style, #explode, v)?;),
+        Location::Path => quote!(phala_extra.path(#name, #style, #explode, v)?;),
     })
 }
 

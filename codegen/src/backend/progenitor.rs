@@ -18,7 +18,7 @@ use typify::{TypeDetails, TypeEnumVariant, TypeId, TypeSpace};
 
 use crate::error::{Error, Result};
 use crate::ir::surface::{display_tokens, FieldSurface, Model};
-use crate::ir::{Api, Body};
+use crate::ir::{Api, Body, StyleKind};
 use crate::spec::document::essence;
 
 /// What progenitor produced, parsed.
@@ -198,6 +198,13 @@ fn progenitor_view(doc: &Value, api: &Api) -> Value {
         if op.params.iter().any(|p| p.own) {
             without_own_params(&mut view, op);
         }
+        if op
+            .params
+            .iter()
+            .any(|p| !p.own && p.style.kind != StyleKind::Form)
+        {
+            in_form_style(&mut view, op);
+        }
         if let Some(o) = view.pointer_mut(&ptr).and_then(Value::as_object_mut) {
             o.insert("operationId".into(), Value::String(op.name.clone()));
             if let Some(body) = &op.body {
@@ -224,7 +231,8 @@ fn progenitor_view(doc: &Value, api: &Api) -> Value {
 
 /// Hides the parameters the SDK sends itself from progenitor, which
 /// rejects them (a cookie, a `deepObject` query) or confuses them with a
-/// path parameter of the same name. The path item's shared parameters are
+/// path parameter of the same name, and restyles the ones it still sees
+/// ([`crate::ir::Param::in_progenitor_view`]). The path item's shared parameters are
 /// first copied into each of its operations, so that hiding one from this
 /// operation leaves its siblings theirs.
 fn without_own_params(view: &mut Value, op: &crate::ir::Operation) {
@@ -260,13 +268,19 @@ fn without_own_params(view: &mut Value, op: &crate::ir::Operation) {
             .collect();
         merged.extend(own);
         if *method == op.http_method.to_lowercase() {
-            merged.retain(|p| {
-                !op.params.iter().any(|q| {
+            let own = |p: &Value| {
+                op.params.iter().find(|q| {
                     q.own
                         && p.get("name").and_then(Value::as_str) == Some(q.api_name.as_str())
                         && p.get("in").and_then(Value::as_str) == Some(location_name(q.location))
                 })
-            });
+            };
+            merged.retain(|p| own(p).is_none_or(crate::ir::Param::in_progenitor_view));
+            for p in &mut merged {
+                if let (Some(q), Some(p)) = (own(p), p.as_object_mut()) {
+                    restyled(q, p);
+                }
+            }
         }
         operation.insert("parameters".into(), Value::Array(merged));
     }
@@ -283,6 +297,47 @@ fn success_responses(responses: &mut serde_json::Map<String, Value>, op: &crate:
     responses.retain(|key, _| StatusKey::parse(key).is_some_and(StatusKey::is_success));
     if let (true, Some(default)) = (default_success, default) {
         responses.insert("2XX".into(), default);
+    }
+}
+
+/// A query parameter progenitor sends as the spec says although its style
+/// is not `form` (an exploded `pipeDelimited` array, which is exploded
+/// `form`) is declared `form` for it, which is the one it accepts.
+fn in_form_style(view: &mut Value, op: &crate::ir::Operation) {
+    let item = format!("/paths/{}", crate::spec::document::escape(&op.path));
+    for at in [
+        format!("{item}/parameters"),
+        format!("{item}/{}/parameters", op.http_method.to_lowercase()),
+    ] {
+        let Some(params) = view.pointer_mut(&at).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for p in params.iter_mut().filter_map(Value::as_object_mut) {
+            let sent = op.params.iter().any(|q| {
+                !q.own
+                    && q.location == crate::ir::Location::Query
+                    && q.style.kind != StyleKind::Form
+                    && p.get("name").and_then(Value::as_str) == Some(q.api_name.as_str())
+                    && p.get("in").and_then(Value::as_str) == Some("query")
+            });
+            if sent {
+                p.remove("style");
+                p.remove("explode");
+            }
+        }
+    }
+}
+
+/// An `own` parameter progenitor still sees, in the one style it sends:
+/// a query parameter as `form` (it is given an empty value), a path
+/// parameter as a `simple` string (it is given the placeholder the SDK
+/// replaces with the styled segment).
+fn restyled(q: &crate::ir::Param, p: &mut serde_json::Map<String, Value>) {
+    p.remove("style");
+    p.remove("explode");
+    if q.location == crate::ir::Location::Path {
+        p.insert("schema".into(), serde_json::json!({"type": "string"}));
+        p.remove("content");
     }
 }
 

@@ -296,6 +296,7 @@ fn optional_modules(config: &Config, extras: &Extras, needs: &Needs) -> TokenStr
     let params_mod = needs.own_params.then(|| {
         quote!(
             mod params;
+            mod styles;
         )
     });
     let recode_mod = needs.body_choice.then(|| {

@@ -21,6 +21,8 @@ mod raw;
 mod readme;
 pub mod requests;
 mod runtime;
+#[cfg(test)]
+mod styles_table;
 mod tags;
 mod template;
 mod types;

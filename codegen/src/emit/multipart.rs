@@ -136,13 +136,19 @@ fn url_format(op: &Operation) -> Result<(String, Vec<TokenStream>)> {
             }
             PathPiece::Param(name) => name,
         };
-        let rust_name = op
+        let param = op
             .params
             .iter()
-            .find(|p| p.api_name == *name)
-            .map_or(name.as_str(), |p| p.rust_name.as_str());
-        let ident = ident(rust_name)?;
+            .find(|p| p.api_name == *name && p.location == Location::Path);
         fmt.push_str("{}");
+        if param.is_some_and(|p| p.own) {
+            // The runtime replaces it with the styled segment, as for
+            // progenitor's requests.
+            let placeholder = format!("{{{name}}}");
+            args.push(quote!(::progenitor_client::encode_path(#placeholder)));
+            continue;
+        }
+        let ident = ident(param.map_or(name.as_str(), |p| p.rust_name.as_str()))?;
         args.push(quote!(::progenitor_client::encode_path(&self.#ident)));
     }
     Ok((fmt, args))

@@ -172,7 +172,7 @@ fn emit_json(b: &Bound, raw: &syn::ImplItemFn, bytes: bool, client: &Client) -> 
     let passes: Vec<&TokenStream> = b
         .fields
         .iter()
-        .filter(|f| f.send.is_none())
+        .filter(|f| !f.pass.is_empty())
         .map(|f| &f.pass)
         .collect();
     let call = quote!(raw.#raw_ident(#(#passes),*));

@@ -224,7 +224,7 @@ pub const RUNTIME: &[RuntimeFile] = &[
         "src/params.rs",
         "params.rs",
         Ships::When(Need::OwnParams),
-        ["reqwest", "serde", "serde_json"]
+        ["progenitor-client", "reqwest", "serde", "serde_json"]
     ),
     runtime_file!(
         "src/precondition.rs",
@@ -258,6 +258,12 @@ pub const RUNTIME: &[RuntimeFile] = &[
         ]
     ),
     runtime_file!("src/safe.rs", "safe.rs", Ships::Always, ["futures-util"]),
+    runtime_file!(
+        "src/styles.rs",
+        "styles.rs",
+        Ships::When(Need::OwnParams),
+        ["serde_json"]
+    ),
     runtime_file!(
         "src/transport.rs",
         "transport.rs",

@@ -9,10 +9,10 @@ use crate::error::{Error, Result};
 use crate::ir::deprecation::{self, Origin};
 use crate::ir::media::other_media;
 use crate::ir::naming::Names;
-use crate::ir::param_shape::{mark_shadowed, param_kind};
+use crate::ir::param_shape::{mark_shadowed, param_kind, progenitor_sends, style};
 use crate::ir::{
     operation_pointer, Api, Body, ErrorBody, ErrorStatus, Group, IntRange, Location,
-    MultipartField, Operation, Param, ParamKind, PathTemplate, StatusKey, Success,
+    MultipartField, Operation, Param, ParamKind, PathTemplate, StatusKey, StyleKind, Success,
 };
 use crate::spec::document::{self, escape};
 
@@ -210,23 +210,31 @@ fn param(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    let deep_object = p.get("style").and_then(Value::as_str) == Some("deepObject");
     let kind = param_kind(p.get("schema"));
+    let style =
+        style(location, p).map_err(|message| unsupported(format!("{pointer}/style"), message))?;
+    let required = location == Location::Path || p.get("required") == Some(&Value::Bool(true));
+    let own = !progenitor_sends(location, style, kind);
+    // Progenitor still types a restyled query parameter when it can be
+    // given an empty value: `None`, or an empty list.
+    let progenitor_typed = own
+        && location == Location::Query
+        && style.kind != StyleKind::DeepObject
+        && (!required || matches!(kind, ParamKind::List(_)));
     Ok(Param {
         rust_name: api_name.to_snake_case(),
         api_name,
-        required: location == Location::Path || p.get("required") == Some(&Value::Bool(true)),
+        required,
         location,
         description: text(p, "description"),
         range: p
             .get("schema")
             .and_then(crate::ir::facts::integer_range)
             .map(|(min, max)| IntRange { min, max }),
-        own: location == Location::Cookie
-            || deep_object
-            || (location == Location::Header && !matches!(kind, ParamKind::Text(_))),
+        own,
         kind,
-        deep_object,
+        style,
+        progenitor_typed,
     })
 }
 

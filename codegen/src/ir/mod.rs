@@ -222,15 +222,84 @@ pub struct Param {
     /// Inclusive bounds when the schema is an integer (`minimum`,
     /// `exclusiveMaximum`, ...), checked before a request is sent.
     pub range: Option<IntRange>,
-    /// Whether the SDK sends it itself because progenitor cannot: a cookie,
-    /// a `deepObject` query, a header that is not one scalar (progenitor
-    /// formats it with `Display`), or a query or header parameter that
-    /// shares its name with a path parameter.
+    /// Whether the SDK sends it itself because progenitor cannot, or not
+    /// the way the spec says: a cookie, a header that is not one scalar
+    /// (progenitor formats it with `Display`), a query or path parameter
+    /// whose style progenitor does not send (see
+    /// [`crate::ir::param_shape::progenitor_sends`]), or a query or header
+    /// parameter that shares its name with a path parameter.
     pub own: bool,
     /// Its schema's shape, which gives an `own` parameter its Rust type.
     pub kind: ParamKind,
-    /// `style: deepObject`: sent as `name[key]=value` pairs.
-    pub deep_object: bool,
+    /// How it is serialized: `style` and `explode`, with the defaults of
+    /// its location filled in.
+    pub style: Style,
+    /// For an `own` query parameter that progenitor still sees (restyled
+    /// as `form`, and given an empty value when sent): the builder keeps
+    /// progenitor's type for it (`Vec<Uuid>`, an enum) while the SDK sends
+    /// it. An `own` path parameter stays in progenitor's view too, as a
+    /// string placeholder (see [`Param::in_progenitor_view`]).
+    pub progenitor_typed: bool,
+}
+
+impl Param {
+    /// Whether progenitor's method takes this parameter: every parameter
+    /// progenitor sends, an `own` one it still types
+    /// ([`Param::progenitor_typed`]), and an `own` path parameter, for
+    /// which it gets the placeholder the SDK replaces with the styled
+    /// segment.
+    pub fn in_progenitor_view(&self) -> bool {
+        !self.own || self.progenitor_typed || self.location == Location::Path
+    }
+}
+
+/// A parameter's serialization (OpenAPI `style` and `explode`); the
+/// defaults are `form` (exploded) in the query and cookies, `simple` (not
+/// exploded) in the path and headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub kind: StyleKind,
+    pub explode: bool,
+}
+
+/// The OpenAPI `style` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StyleKind {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    Simple,
+    Label,
+    Matrix,
+}
+
+impl StyleKind {
+    /// The style's name in a spec (`spaceDelimited`).
+    pub fn openapi_name(self) -> &'static str {
+        match self {
+            StyleKind::Form => "form",
+            StyleKind::SpaceDelimited => "spaceDelimited",
+            StyleKind::PipeDelimited => "pipeDelimited",
+            StyleKind::DeepObject => "deepObject",
+            StyleKind::Simple => "simple",
+            StyleKind::Label => "label",
+            StyleKind::Matrix => "matrix",
+        }
+    }
+
+    /// The runtime's name of this style (`crate::styles::Style::Form`).
+    pub fn runtime_name(self) -> &'static str {
+        match self {
+            StyleKind::Form => "Form",
+            StyleKind::SpaceDelimited => "SpaceDelimited",
+            StyleKind::PipeDelimited => "PipeDelimited",
+            StyleKind::DeepObject => "DeepObject",
+            StyleKind::Simple => "Simple",
+            StyleKind::Label => "Label",
+            StyleKind::Matrix => "Matrix",
+        }
+    }
 }
 
 /// Inclusive integer bounds; `None` is unbounded on that side.

@@ -1,9 +1,9 @@
-//! A parameter's shape, and which parameters the SDK sends itself
-//! because progenitor cannot.
+//! A parameter's shape and style, and which parameters the SDK sends
+//! itself because progenitor cannot, or not as the spec says.
 
 use serde_json::Value;
 
-use crate::ir::{Location, Param, ParamKind, Scalar};
+use crate::ir::{Location, Param, ParamKind, Scalar, Style, StyleKind};
 
 /// A query or header parameter named like a path parameter is sent by the
 /// SDK (progenitor keys its arguments by name), under a Rust name that
@@ -18,6 +18,8 @@ pub(crate) fn mark_shadowed(params: &mut [Param]) {
     for p in params.iter_mut() {
         if p.location != Location::Path && path_names.contains(&p.api_name) {
             p.own = true;
+            // Progenitor cannot see it beside the path parameter.
+            p.progenitor_typed = false;
         }
     }
     for i in 0..params.len() {
@@ -34,6 +36,99 @@ pub(crate) fn mark_shadowed(params: &mut [Param]) {
             };
             params[i].rust_name = format!("{}_{suffix}", params[i].rust_name);
         }
+    }
+}
+
+/// A parameter's `style` and `explode`, with OpenAPI's defaults for its
+/// location; a style its location does not allow is an error (the
+/// message).
+pub(crate) fn style(location: Location, p: &Value) -> Result<Style, String> {
+    let kind = match p.get("style").and_then(Value::as_str) {
+        None => match location {
+            Location::Query | Location::Cookie => StyleKind::Form,
+            Location::Path | Location::Header => StyleKind::Simple,
+        },
+        Some("form") => StyleKind::Form,
+        Some("spaceDelimited") => StyleKind::SpaceDelimited,
+        Some("pipeDelimited") => StyleKind::PipeDelimited,
+        Some("deepObject") => StyleKind::DeepObject,
+        Some("simple") => StyleKind::Simple,
+        Some("label") => StyleKind::Label,
+        Some("matrix") => StyleKind::Matrix,
+        Some(other) => return Err(format!("parameter style `{other}` is not an OpenAPI style")),
+    };
+    let allowed: &[StyleKind] = match location {
+        Location::Path => &[StyleKind::Simple, StyleKind::Label, StyleKind::Matrix],
+        Location::Query => &[
+            StyleKind::Form,
+            StyleKind::SpaceDelimited,
+            StyleKind::PipeDelimited,
+            StyleKind::DeepObject,
+        ],
+        Location::Header => &[StyleKind::Simple],
+        Location::Cookie => &[StyleKind::Form],
+    };
+    if !allowed.contains(&kind) {
+        let names: Vec<String> = allowed
+            .iter()
+            .map(|k| format!("`{}`", k.openapi_name()))
+            .collect();
+        let place = match location {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
+        };
+        return Err(format!(
+            "parameter style `{}` is not allowed in a {place} parameter (OpenAPI allows {})",
+            kind.openapi_name(),
+            names.join(", ")
+        ));
+    }
+    let explode = match p.get("explode").and_then(Value::as_bool) {
+        Some(explode) => explode,
+        None => kind == StyleKind::Form,
+    };
+    Ok(Style { kind, explode })
+}
+
+/// Whether progenitor sends a parameter of this shape in this style as
+/// the spec says. It sends query parameters as exploded `form` (a scalar
+/// is the same in every query style but `deepObject`), path parameters as
+/// one `simple` scalar, and header parameters as one scalar; cookies
+/// never.
+pub(crate) fn progenitor_sends(location: Location, style: Style, kind: ParamKind) -> bool {
+    let scalar = matches!(kind, ParamKind::Text(_));
+    match (location, style.kind) {
+        (Location::Cookie, _) | (_, StyleKind::DeepObject) => false,
+        (Location::Query, _) => scalar || style.explode,
+        (Location::Path, StyleKind::Simple) | (Location::Header, _) => scalar,
+        (Location::Path, _) => false,
+    }
+}
+
+/// How an `own` parameter goes on the wire, for its doc, when its style
+/// is not its location's default (empty when it is).
+pub(crate) fn style_note(p: &Param) -> String {
+    let default = match p.location {
+        Location::Query | Location::Cookie => StyleKind::Form,
+        Location::Path | Location::Header => StyleKind::Simple,
+    };
+    match p.style.kind {
+        StyleKind::DeepObject => format!(
+            "\n\nSent as `{}[key]=value` query pairs, one per entry.",
+            p.api_name
+        ),
+        kind if kind == default && p.style.explode == (kind == StyleKind::Form) => String::new(),
+        kind => format!(
+            "\n\nSent in OpenAPI's `{}` style, {}.",
+            kind.openapi_name(),
+            if p.style.explode {
+                "exploded"
+            } else {
+                "not exploded"
+            }
+        ),
     }
 }
 
@@ -117,7 +212,11 @@ mod tests {
             range: None,
             own,
             kind: ParamKind::Text(Scalar::String),
-            deep_object: false,
+            style: Style {
+                kind: StyleKind::Form,
+                explode: true,
+            },
+            progenitor_typed: false,
         }
     }
 

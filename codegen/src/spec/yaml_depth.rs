@@ -96,9 +96,11 @@ impl Scanner {
         while let Some((at, c)) = chars.next() {
             let next_is_space = chars.peek().is_none_or(|p| p.1.is_whitespace());
             if let Some(q) = self.quote {
-                if c == '\\' && q == '"' {
-                    chars.next();
-                } else if c == '\'' && q == '\'' && chars.peek().map(|p| p.1) == Some('\'') {
+                // `\x` in double quotes and `''` in single quotes are a
+                // character of the scalar, not its end.
+                let escaped = (c == '\\' && q == '"')
+                    || (c == '\'' && q == '\'' && chars.peek().map(|p| p.1) == Some('\''));
+                if escaped {
                     chars.next();
                 } else if c == q {
                     self.quote = None;
