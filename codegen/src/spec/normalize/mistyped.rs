@@ -9,9 +9,10 @@
 //! string it prints as, a numeric string to a number, `"true"`/`"false"` to
 //! a boolean. A value that does not convert is dropped, and an enum left
 //! with no value of its type is dropped with it (the schema is then its
-//! plain type, which accepts every value the server sends).
+//! plain type, which accepts every value the server sends). An enum that
+//! lists `null` under a type that does not allow it is made `nullable`.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use super::Context;
 use crate::error::Result;
@@ -48,6 +49,22 @@ fn retype(s: &mut Map<String, Value>) -> bool {
     let Some(ty) = scalar_type(s) else {
         return false;
     };
+    let lists_null = s
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|values| values.contains(&Value::Null));
+    let null_typed = s
+        .get("type")
+        .and_then(Value::as_array)
+        .is_some_and(|t| t.contains(&json!("null")));
+    if lists_null && !null_typed && s.get("nullable") != Some(&Value::Bool(true)) {
+        // `null` among the values says the schema is nullable; typify
+        // named the type twice when only the enum said so (Plaid's
+        // `PayFrequencyValue`).
+        s.insert("nullable".to_owned(), Value::Bool(true));
+        retype(s);
+        return true;
+    }
     let Some(values) = s.get("enum").and_then(Value::as_array) else {
         return false;
     };
@@ -128,19 +145,34 @@ mod tests {
     }
 
     #[test]
+    fn null_among_the_values_makes_the_schema_nullable() {
+        let (doc, n) = run(
+            mistyped_enum_values,
+            json!({"type": "string", "enum": ["a", null]}),
+        );
+        assert_eq!(n, 1);
+        assert_eq!(one_schema(&doc)["nullable"], json!(true));
+        assert_eq!(one_schema(&doc)["enum"], json!(["a", null]));
+    }
+
+    #[test]
     fn an_enum_with_nothing_of_its_type_left_is_dropped() {
         let (doc, n) = run(
             mistyped_enum_values,
             json!({"type": "integer", "enum": ["a", null]}),
         );
         assert_eq!(n, 1);
-        assert_eq!(one_schema(&doc), &json!({"type": "integer"}));
+        assert_eq!(
+            one_schema(&doc),
+            &json!({"type": "integer", "nullable": true})
+        );
     }
 
     #[test]
     fn well_typed_enums_are_left_alone() {
         for schema in [
-            json!({"type": "string", "enum": ["a", null]}),
+            json!({"type": "string", "nullable": true, "enum": ["a", null]}),
+            json!({"type": ["string", "null"], "enum": ["a", null]}),
             json!({"type": "number", "enum": [1, 2.5]}),
             json!({"enum": [1, "a"]}),
             json!({"type": "object", "enum": [{"a": 1}]}),

@@ -60,7 +60,9 @@ pub fn nullable_union_roots(doc: &mut Value, ctx: &Context) -> Result<usize> {
         let Some(s) = schema.as_object() else {
             continue;
         };
-        let union = ["anyOf", "oneOf"].into_iter().any(|k| {
+        // An `allOf` of several parts is wrapped by typify the same way
+        // (Plaid's `ScopesNullable`: a `$ref` and an open object).
+        let union = ["anyOf", "oneOf", "allOf"].into_iter().any(|k| {
             s.get(k)
                 .and_then(Value::as_array)
                 .is_some_and(|m| m.len() > 1)
