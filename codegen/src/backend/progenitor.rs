@@ -448,7 +448,10 @@ impl VisitMut for MethodsByName {
             return;
         }
         let url = call.args[0].clone();
-        call.method = syn::Ident::new("request", call.method.span());
+        let Ok(request) = crate::ident::ident("request") else {
+            return;
+        };
+        call.method = request;
         call.args = syn::parse_quote!(::reqwest::Method::#method, #url);
     }
 }

@@ -171,13 +171,7 @@ fn check_version(path: &Path, doc: &Value) -> Result<()> {
     }
 }
 
-/// 1-based line and column of a byte offset.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
+pub use crate::spec::yaml_depth::line_column;
 
 #[cfg(test)]
 mod tests {

@@ -17,7 +17,6 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::spec::load::line_column;
 
 /// The deepest `[`/`{` nesting a YAML spec may have.
 pub const MAX_YAML_DEPTH: usize = 128;
@@ -175,6 +174,14 @@ fn block_parent(line: &str, indicator: usize) -> usize {
     } else {
         column
     }
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 #[cfg(test)]

@@ -178,16 +178,18 @@ fn unsupported_construct_names_operation_and_pointer() {
             "\"matrix\"",
         ],
     );
-    let xml = GOOD.replace(
+    // Any request media type is sent as bytes, but a multipart body needs
+    // fields to send.
+    let multipart = GOOD.replace(
         "\"responses\": {\n          \"200\"",
-        "\"requestBody\": {\"content\": {\"application/xml\": {}}},\n        \"responses\": {\n          \"200\"",
+        "\"requestBody\": {\"content\": {\"multipart/form-data\": {\"schema\": {\"type\": \"string\"}}}},\n        \"responses\": {\n          \"200\"",
     );
     expect_error(
         "spec.json",
-        &xml,
+        &multipart,
         &[
-            "#/paths/~1api~1v1~1things~1{id}/get/requestBody/content",
-            "application/xml",
+            "#/paths/~1api~1v1~1things~1{id}/get/requestBody/content/multipart~1form-data/schema",
+            "a multipart body must be an object schema",
         ],
     );
 }

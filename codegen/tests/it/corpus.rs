@@ -40,7 +40,9 @@ const PASSING: &[&str] = &[
     "mastodon-openapi-schema.json",
     "nestjs-immich-openapi-specs.json",
     "openai-openapi.yaml",
+    "plaid-2020-09-14.yml",
     "resend-openapi.yaml",
+    "spotify-web-api-fixed.yml",
     "xero-accounting.yaml",
 ];
 
