@@ -50,7 +50,9 @@ pub fn operation(op: &Operation, fields: &[Field]) -> String {
 
 /// The declared error statuses, and for each error body the type it
 /// decodes into, by the statuses that send it: "On `400`, `4XX` the body is
-/// [`types::Error`](..): `err.body_as::<types::Error>()`."
+/// [`Error`](crate::types::Error): `err.body_as::<types::Error>()`." (the
+/// link's text differs from its target, which rustdoc would call redundant
+/// where `types` is in scope).
 fn error_statuses(op: &Operation) -> String {
     if op.error_statuses.is_empty() {
         return String::new();
@@ -77,7 +79,7 @@ fn error_statuses(op: &Operation) -> String {
         match body {
             ErrorBody::None => {}
             ErrorBody::Model(ty) => out.push_str(&format!(
-                "\n\nOn {} the body is [`types::{ty}`](crate::types::{ty}): \
+                "\n\nOn {} the body is [`{ty}`](crate::types::{ty}): \
                  `err.body_as::<types::{ty}>()` reads it.",
                 keys(&list)
             )),

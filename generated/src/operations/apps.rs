@@ -1094,7 +1094,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn check_app_cvms_is_allowed(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1114,7 +1114,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn check_app_is_allowed(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1138,7 +1138,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn create_app_instance(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1162,7 +1162,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_attestation(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1184,7 +1184,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_cvms(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1206,7 +1206,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_device_allowlist(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1242,7 +1242,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -1274,7 +1274,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_kms_info(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1309,7 +1309,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -1338,7 +1338,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_revision_detail(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1374,7 +1374,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_revisions(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1396,7 +1396,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_tcb_evaluation(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1424,7 +1424,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_app_usage(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1446,7 +1446,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_pending_update_preview(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1482,7 +1482,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_pending_updates(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1510,7 +1510,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 465.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn redeploy_app_revision(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1546,7 +1546,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn replicate_app_cvm(
         &self,
         app_id: impl ::std::fmt::Display,
@@ -1573,7 +1573,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn check_app_cvms_is_allowed(
@@ -1595,7 +1595,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn check_app_is_allowed(
@@ -1621,7 +1621,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn create_app_instance(
@@ -1647,7 +1647,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_attestation(
@@ -1671,7 +1671,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_cvms(
@@ -1695,7 +1695,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_device_allowlist(
@@ -1737,7 +1737,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_app_info`](crate::PhalaCloud::get_app_info) has an example.
     pub fn get_app_info(
@@ -1761,7 +1761,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_kms_info(
@@ -1798,7 +1798,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_app_list`](crate::PhalaCloud::get_app_list) has an example.
     pub fn get_app_list(&self) -> GetAppListBuilder<'_, Blocking> {
@@ -1819,7 +1819,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_revision_detail(
@@ -1857,7 +1857,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_revisions(
@@ -1881,7 +1881,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_tcb_evaluation(
@@ -1911,7 +1911,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_app_usage(
@@ -1935,7 +1935,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_pending_update_preview(
@@ -1973,7 +1973,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_pending_updates(
@@ -2003,7 +2003,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 465.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn redeploy_app_revision(
@@ -2041,7 +2041,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn replicate_app_cvm(

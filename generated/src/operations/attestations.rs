@@ -336,7 +336,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_attestation_collateral(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -358,7 +358,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_raw_attestation(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -428,7 +428,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -461,7 +461,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn verify_attestation_upload(&self) -> VerifyAttestationUploadBuilder<'_> {
         VerifyAttestationUploadBuilder::new(self)
     }
@@ -481,7 +481,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn view_attestation(
         &self,
         checksum: impl ::std::fmt::Display,
@@ -532,7 +532,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_attestation_collateral(
@@ -556,7 +556,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_raw_attestation(
@@ -640,7 +640,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::list_recent_attestations`](crate::PhalaCloud::list_recent_attestations) has an example.
     pub fn list_recent_attestations(
@@ -666,7 +666,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn verify_attestation_upload(
@@ -690,7 +690,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn view_attestation(

@@ -2332,7 +2332,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn batch_stop_cvms(
         &self,
         body: impl ::std::convert::Into<types::BatchStopRequest>,
@@ -2354,7 +2354,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn cancel_cvm_operation(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2378,7 +2378,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn check_cvm_is_allowed(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2404,7 +2404,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 503.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn commit_cvm_compose_file_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2467,7 +2467,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn commit_cvm_replica(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2494,7 +2494,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn commit_cvm_update(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2518,7 +2518,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 409, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn create_cvm_for_workload(
         &self,
         body: impl ::std::convert::Into<types::CreateWorkloadTappRequest>,
@@ -2560,7 +2560,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -2593,7 +2593,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn diagnose_custom_domains(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2617,7 +2617,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_available_os_images(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2641,7 +2641,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_commit_update_info(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2665,7 +2665,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_cvm_attestation(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2690,7 +2690,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -2724,7 +2724,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     #[deprecated(
         note = "use `get_cvm_info` (`GET /api/v1/cvms/{cvm_id}`) for the containers and `get_cvm_compose_file` (`GET /api/v1/cvms/{cvm_id}/compose_file`) for the compose file instead"
     )]
@@ -2752,7 +2752,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_cvm_docker_compose(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2774,7 +2774,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -2812,7 +2812,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -2845,7 +2845,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -2886,7 +2886,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_cvm_operations(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2908,7 +2908,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_cvm_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -2968,7 +2968,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -3001,7 +3001,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -3040,7 +3040,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_cvm_status_batch(
         &self,
         body: impl ::std::convert::Into<types::BatchStatusRequest>,
@@ -3062,7 +3062,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 404, 422, 502.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_cvm_user_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3084,7 +3084,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_firewall_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3106,7 +3106,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 404, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_network_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3130,7 +3130,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_operation_status(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3152,7 +3152,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_port_mappings(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3200,7 +3200,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn list_cvms(&self) -> ListCvmsBuilder<'_> {
         ListCvmsBuilder::new(self)
     }
@@ -3223,7 +3223,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -3318,7 +3318,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn provision_cvm_for_eliza(
         &self,
         body: impl ::std::convert::Into<types::ProvisionElizaRequest>,
@@ -3345,7 +3345,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 465.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn redeploy_cvm_revision(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3377,7 +3377,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn refresh_cvm_instance_id(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3401,7 +3401,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn refresh_cvm_instance_ids(
         &self,
         body: impl ::std::convert::Into<types::BatchInstanceIdRefreshRequest>,
@@ -3427,7 +3427,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn replicate_cvm(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3449,7 +3449,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -3498,7 +3498,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 403, 404, 409, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn set_port_mappings(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3522,7 +3522,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -3555,7 +3555,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -3586,7 +3586,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -3640,7 +3640,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -3681,7 +3681,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_cvm_listed(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3705,7 +3705,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_cvm_name(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3729,7 +3729,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_cvm_scheduled_delete(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3779,7 +3779,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     #[deprecated(note = "use `patch_cvm` (`PATCH /api/v1/cvms/{cvm_id}`) instead")]
     pub fn update_cvm_visibility(
         &self,
@@ -3810,7 +3810,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_docker_compose(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3832,7 +3832,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_network_config(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3858,7 +3858,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_os_image(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3887,7 +3887,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn update_pre_launch_script(
         &self,
         cvm_id: impl ::std::fmt::Display,
@@ -3940,7 +3940,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn batch_stop_cvms(
@@ -3964,7 +3964,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn cancel_cvm_operation(
@@ -3990,7 +3990,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn check_cvm_is_allowed(
@@ -4018,7 +4018,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 503.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn commit_cvm_compose_file_update(
@@ -4079,7 +4079,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn commit_cvm_replica(
@@ -4108,7 +4108,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn commit_cvm_update(
@@ -4134,7 +4134,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 409, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn create_cvm_for_workload(
@@ -4180,7 +4180,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::delete_cvm`](crate::PhalaCloud::delete_cvm) has an example.
     pub fn delete_cvm(
@@ -4204,7 +4204,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn diagnose_custom_domains(
@@ -4230,7 +4230,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_available_os_images(
@@ -4256,7 +4256,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_commit_update_info(
@@ -4282,7 +4282,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_cvm_attestation(
@@ -4309,7 +4309,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_compose_file`](crate::PhalaCloud::get_cvm_compose_file) has an example.
     pub fn get_cvm_compose_file(
@@ -4335,7 +4335,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     #[deprecated(
@@ -4365,7 +4365,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_cvm_docker_compose(
@@ -4389,7 +4389,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_info`](crate::PhalaCloud::get_cvm_info) has an example.
     pub fn get_cvm_info(
@@ -4419,7 +4419,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_list`](crate::PhalaCloud::get_cvm_list) has an example.
     pub fn get_cvm_list(&self) -> GetCvmListBuilder<'_, Blocking> {
@@ -4437,7 +4437,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_network`](crate::PhalaCloud::get_cvm_network) has an example.
     pub fn get_cvm_network(
@@ -4468,7 +4468,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_cvm_operations(
@@ -4492,7 +4492,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_cvm_pre_launch_script(
@@ -4556,7 +4556,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_state`](crate::PhalaCloud::get_cvm_state) has an example.
     pub fn get_cvm_state(
@@ -4580,7 +4580,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_cvm_stats`](crate::PhalaCloud::get_cvm_stats) has an example.
     pub fn get_cvm_stats(
@@ -4607,7 +4607,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_cvm_status_batch(
@@ -4631,7 +4631,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 404, 422, 502.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_cvm_user_config(
@@ -4655,7 +4655,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_firewall_status(
@@ -4679,7 +4679,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 404, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_network_config(
@@ -4705,7 +4705,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_operation_status(
@@ -4729,7 +4729,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_port_mappings(
@@ -4781,7 +4781,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn list_cvms(&self) -> ListCvmsBuilder<'_, Blocking> {
@@ -4806,7 +4806,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::patch_cvm`](crate::PhalaCloud::patch_cvm) has an example.
     pub fn patch_cvm(
@@ -4888,7 +4888,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn provision_cvm_for_eliza(
@@ -4917,7 +4917,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 465.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn redeploy_cvm_revision(
@@ -4951,7 +4951,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn refresh_cvm_instance_id(
@@ -4977,7 +4977,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn refresh_cvm_instance_ids(
@@ -5005,7 +5005,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 422, 465, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn replicate_cvm(
@@ -5029,7 +5029,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::restart_cvm`](crate::PhalaCloud::restart_cvm) has an example.
     pub fn restart_cvm(
@@ -5055,7 +5055,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 403, 404, 409, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn set_port_mappings(
@@ -5081,7 +5081,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::shutdown_cvm`](crate::PhalaCloud::shutdown_cvm) has an example.
     pub fn shutdown_cvm(
@@ -5105,7 +5105,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::start_cvm`](crate::PhalaCloud::start_cvm) has an example.
     pub fn start_cvm(
@@ -5129,7 +5129,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::stop_cvm`](crate::PhalaCloud::stop_cvm) has an example.
     pub fn stop_cvm(
@@ -5187,7 +5187,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::update_cvm_envs`](crate::PhalaCloud::update_cvm_envs) has an example.
     pub fn update_cvm_envs(
@@ -5211,7 +5211,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn update_cvm_listed(
@@ -5237,7 +5237,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn update_cvm_name(
@@ -5263,7 +5263,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn update_cvm_scheduled_delete(
@@ -5325,7 +5325,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 409, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     #[deprecated(note = "use `patch_cvm` (`PATCH /api/v1/cvms/{cvm_id}`) instead")]
@@ -5358,7 +5358,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn update_docker_compose(
@@ -5382,7 +5382,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 403, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn update_network_config(
@@ -5410,7 +5410,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn update_os_image(
@@ -5441,7 +5441,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 403, 404, 409, 422, 465, 466, 467, 468, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn update_pre_launch_script(

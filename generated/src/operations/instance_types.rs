@@ -106,7 +106,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 404, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn list_family_instance_types(
         &self,
         family: impl ::std::fmt::Display,
@@ -153,7 +153,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 404, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn list_family_instance_types(

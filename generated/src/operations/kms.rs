@@ -499,7 +499,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 404, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -542,7 +542,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_kms_contract(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -564,7 +564,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_kms_info(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -591,7 +591,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -620,7 +620,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn get_kms_on_chain_detail(
         &self,
         chain: impl ::std::fmt::Display,
@@ -642,7 +642,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn inspect_kms(
         &self,
         kms_id: impl ::std::fmt::Display,
@@ -693,7 +693,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn list_kms_contracts(&self) -> ListKmsContractsBuilder<'_> {
         ListKmsContractsBuilder::new(self)
     }
@@ -712,7 +712,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn next_app_ids(&self) -> NextAppIdsBuilder<'_> {
         NextAppIdsBuilder::new(self)
     }
@@ -733,7 +733,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 404, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_app_env_encrypt_pub_key`](crate::PhalaCloud::get_app_env_encrypt_pub_key) has an example.
     pub fn get_app_env_encrypt_pub_key(
@@ -769,7 +769,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_kms_contract(
@@ -793,7 +793,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_kms_info(
@@ -822,7 +822,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_kms_list`](crate::PhalaCloud::get_kms_list) has an example.
     pub fn get_kms_list(&self) -> GetKmsListBuilder<'_, Blocking> {
@@ -840,7 +840,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn get_kms_on_chain_detail(
@@ -864,7 +864,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn inspect_kms(
@@ -919,7 +919,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn list_kms_contracts(&self) -> ListKmsContractsBuilder<'_, Blocking> {
@@ -940,7 +940,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 401, 403, 404, 422, 500.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn next_app_ids(&self) -> NextAppIdsBuilder<'_, Blocking> {

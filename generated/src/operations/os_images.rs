@@ -152,7 +152,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -192,7 +192,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::get_os_images`](crate::PhalaCloud::get_os_images) has an example.
     pub fn get_os_images(&self) -> GetOsImagesBuilder<'_, Blocking> {

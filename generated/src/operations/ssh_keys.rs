@@ -155,7 +155,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// # Example
     ///
@@ -189,7 +189,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn delete_ssh_key(
         &self,
         key_id: impl ::std::fmt::Display,
@@ -211,7 +211,7 @@ impl PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     pub fn import_github_profile_ssh_keys(
         &self,
         body: impl ::std::convert::Into<types::GithubProfileImportRequest>,
@@ -277,7 +277,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result. [`PhalaCloud::create_ssh_key`](crate::PhalaCloud::create_ssh_key) has an example.
     pub fn create_ssh_key(
@@ -301,7 +301,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 404, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn delete_ssh_key(
@@ -325,7 +325,7 @@ impl blocking::PhalaCloud {
     ///
     /// Declared error statuses: 400, 401, 422.
     ///
-    /// On `422` the body is [`types::HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
+    /// On `422` the body is [`HttpValidationError`](crate::types::HttpValidationError): `err.body_as::<types::HttpValidationError>()` reads it.
     ///
     /// Blocking: `send()` returns the result.
     pub fn import_github_profile_ssh_keys(
