@@ -5,6 +5,9 @@ use serde_json::Value;
 use super::{keywords, operations, prose, refs, unions, Context, Pass, PassReport};
 use crate::error::Result;
 
+/// Run after the passes, once skipped components are untyped.
+pub use super::keywords::long_wire_names;
+
 /// Every pass, in the order it runs. Order matters: `ref_aliases` first,
 /// so no later pass copies a reference to an alias; keyword rewrites come
 /// first so the union passes see 3.0 keywords; `null_unions` strips the null
