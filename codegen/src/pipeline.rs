@@ -181,6 +181,7 @@ fn prepare_loaded(
     let model_versions = normalize::unions::model_versions(&doc, &names.types);
     let passes = normalize::passes::run(&mut doc, &ctx)?;
     untype_skipped_schemas(&mut doc, skips);
+    normalize::passes::long_wire_names(&mut doc)?;
     let mut api = ir::lower::build(&doc, &names, model_versions)?;
     api.skipped = skips.listed();
     configure_operations(&mut api, config, &doc, &names, &mut overrides)?;

@@ -10,13 +10,16 @@
 
 use std::collections::BTreeMap;
 
+use heck::ToSnakeCase;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 use typify::{TypeDetails, TypeEnumVariant, TypeId, TypeSpace};
 
+use super::placeholders::Placeholders;
 use crate::error::{Error, Result};
+use crate::ir::distinct::{self, Case};
 use crate::ir::surface::{display_tokens, FieldSurface, Model};
 use crate::ir::{Api, Body, StyleKind};
 use crate::spec::document::essence;
@@ -45,7 +48,7 @@ impl Raw {
 
 /// Runs progenitor over the normalized document.
 pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
-    let spec = parsed_view(doc, api)?;
+    let (spec, mut placeholders) = parsed_view(doc, api)?;
     let settings = settings();
     let mut generator = Generator::new(&settings);
     let tokens = match crate::backend::quiet::catch_quietly(|| generator.generate_tokens(&spec)) {
@@ -59,6 +62,7 @@ pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
     })?;
     StripApiVersion.visit_file_mut(&mut file);
     MethodsByName.visit_file_mut(&mut file);
+    placeholders.restore(&mut file);
     let mut raw = split(file);
     raw.models = models(generator.get_type_space())?;
     Ok(raw)
@@ -76,7 +80,7 @@ fn settings() -> GenerationSettings {
 
 /// A progenitor failure, with the operation or component that causes it.
 fn located(doc: &Value, api: &Api, message: String) -> Error {
-    let view = progenitor_view(doc, api);
+    let (view, _) = progenitor_view(doc, api);
     // The failure of `candidate`, if it fails: the located operation is
     // reported with its own message, not the whole document's first one.
     let fails = |candidate: &Value| -> Option<String> {
@@ -152,28 +156,37 @@ fn models(space: &TypeSpace) -> Result<BTreeMap<String, Model>> {
 /// progenitor with its default settings over the same view, as one file:
 /// the baseline the compile-cost benchmark compares the generated crate to.
 pub fn bare(doc: &Value, api: &Api) -> Result<String> {
-    let spec = parsed_view(doc, api)?;
+    let (spec, mut placeholders) = parsed_view(doc, api)?;
     let mut generator = Generator::new(&GenerationSettings::new());
     let tokens = crate::backend::quiet::catch_quietly(|| generator.generate_tokens(&spec))
         .map_err(Error::Progenitor)?
         .map_err(|e| Error::Progenitor(e.to_string()))?;
-    crate::render::rust(tokens, "bare progenitor crate")
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Syntax {
+        file: "bare progenitor output".into(),
+        message: e.to_string(),
+    })?;
+    placeholders.restore(&mut file);
+    crate::render::rust(quote!(#file), "bare progenitor crate")
 }
 
-fn parsed_view(doc: &Value, api: &Api) -> Result<openapiv3::OpenAPI> {
-    let view = progenitor_view(doc, api);
-    serde_path_to_error::deserialize(&view).map_err(|e| {
+fn parsed_view(doc: &Value, api: &Api) -> Result<(openapiv3::OpenAPI, Placeholders)> {
+    let (view, placeholders) = progenitor_view(doc, api);
+    let spec = serde_path_to_error::deserialize(&view).map_err(|e| {
         let pointer = format!("#/{}", e.path().to_string().replace('.', "/"));
         Error::Unsupported {
             operation: operation_at(&view, &pointer),
             pointer,
             message: e.inner().to_string(),
         }
-    })
+    })?;
+    Ok((spec, placeholders))
 }
 
-fn progenitor_view(doc: &Value, api: &Api) -> Value {
+/// The document as progenitor sees it, and the placeholders it holds for
+/// wire names whose identifiers would collide (see [`Placeholders`]).
+fn progenitor_view(doc: &Value, api: &Api) -> (Value, Placeholders) {
     let mut view = doc.clone();
+    let mut placeholders = Placeholders::default();
     // A variant sends its operation's request through that operation's
     // method: progenitor sees the operation once, under its own name.
     for op in api.operations.iter().filter(|op| op.variant_of.is_none()) {
@@ -205,6 +218,7 @@ fn progenitor_view(doc: &Value, api: &Api) -> Value {
         {
             in_form_style(&mut view, op);
         }
+        renamed_params(&mut view, op, &mut placeholders);
         if let Some(o) = view.pointer_mut(&ptr).and_then(Value::as_object_mut) {
             o.insert("operationId".into(), Value::String(op.name.clone()));
             if let Some(body) = &op.body {
@@ -226,7 +240,9 @@ fn progenitor_view(doc: &Value, api: &Api) -> Value {
             }
         }
     }
-    view
+    super::placeholders::inline_names(&mut view);
+    placeholders.schemas(&mut view);
+    (view, placeholders)
 }
 
 /// Hides the parameters the SDK sends itself from progenitor, which
@@ -236,15 +252,67 @@ fn progenitor_view(doc: &Value, api: &Api) -> Value {
 /// first copied into each of its operations, so that hiding one from this
 /// operation leaves its siblings theirs.
 fn without_own_params(view: &mut Value, op: &crate::ir::Operation) {
-    let Some(item) = view
+    let Some(params) = own_parameters(view, op) else {
+        return;
+    };
+    let own = |p: &Value| {
+        op.params.iter().find(|q| {
+            q.own
+                && p.get("name").and_then(Value::as_str) == Some(q.api_name.as_str())
+                && p.get("in").and_then(Value::as_str) == Some(location_name(q.location))
+        })
+    };
+    params.retain(|p| own(p).is_none_or(crate::ir::Param::in_progenitor_view));
+    for p in params.iter_mut() {
+        let q = own(p);
+        if let (Some(q), Some(p)) = (q, p.as_object_mut()) {
+            restyled(q, p);
+        }
+    }
+}
+
+/// Gives progenitor, for each query or header parameter the IR named by
+/// the rule of [`crate::ir::distinct`] (its name collided), a placeholder
+/// it names that way. Path parameters keep theirs: the path template
+/// names them.
+fn renamed_params(view: &mut Value, op: &crate::ir::Operation, placeholders: &mut Placeholders) {
+    let renamed: Vec<&crate::ir::Param> = op
+        .params
+        .iter()
+        .filter(|p| !p.own && p.location != crate::ir::Location::Path)
+        .filter(|p| distinct::sanitize(&p.api_name, Case::Snake, "_") != p.rust_name)
+        .filter(|p| p.api_name.to_snake_case() != p.rust_name)
+        .collect();
+    if renamed.is_empty() {
+        return;
+    }
+    let Some(params) = own_parameters(view, op) else {
+        return;
+    };
+    for p in params.iter_mut() {
+        let found = renamed.iter().find(|q| {
+            p.get("name").and_then(Value::as_str) == Some(q.api_name.as_str())
+                && p.get("in").and_then(Value::as_str) == Some(location_name(q.location))
+        });
+        if let Some(q) = found {
+            p["name"] = Value::String(placeholders.mark(&q.rust_name, &q.api_name));
+        }
+    }
+}
+
+/// The parameters of `op` in the view, the path item's shared ones first
+/// copied into each of its operations, so that changing one of this
+/// operation's leaves its siblings theirs.
+fn own_parameters<'v>(
+    view: &'v mut Value,
+    op: &crate::ir::Operation,
+) -> Option<&'v mut Vec<Value>> {
+    let item = view
         .pointer_mut(&format!(
             "/paths/{}",
             crate::spec::document::escape(&op.path)
         ))
-        .and_then(Value::as_object_mut)
-    else {
-        return;
-    };
+        .and_then(Value::as_object_mut)?;
     let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
     let shared = match item.remove("parameters") {
         Some(Value::Array(shared)) => shared,
@@ -267,23 +335,11 @@ fn without_own_params(view: &mut Value, op: &crate::ir::Operation) {
             .cloned()
             .collect();
         merged.extend(own);
-        if *method == op.http_method.to_lowercase() {
-            let own = |p: &Value| {
-                op.params.iter().find(|q| {
-                    q.own
-                        && p.get("name").and_then(Value::as_str) == Some(q.api_name.as_str())
-                        && p.get("in").and_then(Value::as_str) == Some(location_name(q.location))
-                })
-            };
-            merged.retain(|p| own(p).is_none_or(crate::ir::Param::in_progenitor_view));
-            for p in &mut merged {
-                if let (Some(q), Some(p)) = (own(p), p.as_object_mut()) {
-                    restyled(q, p);
-                }
-            }
-        }
         operation.insert("parameters".into(), Value::Array(merged));
     }
+    item.get_mut(&op.http_method.to_lowercase())?
+        .get_mut("parameters")?
+        .as_array_mut()
 }
 
 /// Leaves progenitor the success responses only, so every error reaches

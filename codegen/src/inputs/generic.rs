@@ -181,9 +181,15 @@ pub fn crate_name(title: &str) -> String {
     }
 }
 
-/// `prefect-server` -> `PrefectServer`.
+/// `prefect-server` -> `PrefectServer`; a name whose client, error or
+/// builder type would clash with a runtime or prelude type (`api` ->
+/// `ApiError`, `vec`) gets `Client` after it (`ApiClient`).
 fn client_name(crate_name: &str) -> String {
-    crate_name.to_upper_camel_case()
+    let name = crate_name.to_upper_camel_case();
+    match crate::inputs::names::clash(&name) {
+        Some(_) => format!("{name}Client"),
+        None => name,
+    }
 }
 
 /// The first server's URL with its variables at their defaults; a relative
@@ -274,6 +280,22 @@ mod tests {
         assert_eq!(crate_name("3D printers"), "api-3d-printers");
         assert_eq!(crate_name("!!!"), "api-client");
         assert_eq!(client_name("prefect-server"), "PrefectServer");
+        // Names whose client or error type the runtime or std already has.
+        for (title, client) in [
+            ("", "ApiClient"),
+            ("Server", "ServerClient"),
+            ("Request", "RequestClient"),
+            ("Validation", "ValidationClient"),
+            ("Auth", "AuthClient"),
+            ("Business", "BusinessClient"),
+            ("Vec", "VecClient"),
+            ("Result", "ResultClient"),
+        ] {
+            let doc = json!({"info": {"title": title}});
+            let config = config(Path::new("s.json"), &doc, Path::new("out"), None).unwrap();
+            assert_eq!(config.client.name, client, "{title:?}");
+            crate::inputs::names::ClientNames::of(&config).unwrap();
+        }
     }
 
     #[test]

@@ -11,7 +11,9 @@
 
 use std::path::Path;
 
-use crate::error::Result;
+use std::collections::BTreeSet;
+
+use crate::error::{Error, Result};
 use crate::ident::{in_file, RustIdent};
 
 use super::config::{Auth, ClientSettings, Config};
@@ -81,6 +83,14 @@ impl ClientNames {
     fn from_settings(package: &str, c: &ClientSettings, source: &Path) -> Result<Self> {
         let place = |key: &str| format!("{} ([{key}] name)", source.display());
         let client = in_file(&c.name, "client name", place("client"))?;
+        if let Some((name, clash)) = clash(&c.name) {
+            return Err(Error::Reserved {
+                what: "client name gives the type".into(),
+                name,
+                clash: clash.into(),
+                place: place("client"),
+            });
+        }
         let krate = in_file(
             &package.replace('-', "_"),
             "crate name as a path",
@@ -107,6 +117,121 @@ impl ClientNames {
                 p => format!("`{p}`"),
             },
         })
+    }
+}
+
+/// The runtime's sources: a type the client names itself after must not be
+/// a name they already use.
+const RUNTIME_SOURCES: [&str; 20] = [
+    include_str!("../../runtime/blocking.rs"),
+    include_str!("../../runtime/builder.rs"),
+    include_str!("../../runtime/classify.rs"),
+    include_str!("../../runtime/client.rs"),
+    include_str!("../../runtime/dynamic.rs"),
+    include_str!("../../runtime/env.rs"),
+    include_str!("../../runtime/error.rs"),
+    include_str!("../../runtime/evolve.rs"),
+    include_str!("../../runtime/negotiate.rs"),
+    include_str!("../../runtime/paging.rs"),
+    include_str!("../../runtime/params.rs"),
+    include_str!("../../runtime/precondition.rs"),
+    include_str!("../../runtime/recode.rs"),
+    include_str!("../../runtime/request.rs"),
+    include_str!("../../runtime/runtime.rs"),
+    include_str!("../../runtime/safe.rs"),
+    include_str!("../../runtime/styles.rs"),
+    include_str!("../../runtime/transport.rs"),
+    include_str!("../../runtime/watch.rs"),
+    include_str!("../../runtime/webhook.rs"),
+];
+
+/// Types of the prelude and of std that a generated crate names unqualified,
+/// and the names its emitters add beside the runtime's.
+const PRELUDE: &[&str] = &[
+    "Box",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "ToString",
+    "ToOwned",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Default",
+    "Drop",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Iterator",
+    "IntoIterator",
+    "Extend",
+    "AsRef",
+    "AsMut",
+    "Debug",
+    "Hash",
+    "Display",
+    "Self",
+    "Future",
+    "Unpin",
+    "ErrorCode",
+    "Method",
+    "Stream",
+    "StreamExt",
+    "Client",
+];
+
+/// What `client`, or the error or builder type named after it, clashes
+/// with: a std or prelude type, or a name the runtime's sources use (other
+/// than the runtime's own client names, which are renamed to these).
+pub fn clash(client: &str) -> Option<(String, &'static str)> {
+    let runtime_client = "PhalaCloud";
+    let mut used = BTreeSet::new();
+    for source in RUNTIME_SOURCES {
+        collect_types(source.parse().unwrap_or_default(), &mut used);
+    }
+    for own in ["", "Error", "Builder"] {
+        used.remove(&format!("{runtime_client}{own}"));
+    }
+    ["", "Error", "Builder"].iter().find_map(|suffix| {
+        let name = format!("{client}{suffix}");
+        if PRELUDE.contains(&name.as_str()) {
+            Some((name, "a std or prelude type the crate uses"))
+        } else if used.contains(&name) {
+            Some((name, "a type of the runtime the crate ships"))
+        } else {
+            None
+        }
+    })
+}
+
+/// Every identifier in `tokens` that starts with an uppercase letter.
+fn collect_types(tokens: proc_macro2::TokenStream, out: &mut BTreeSet<String>) {
+    for tree in tokens {
+        match tree {
+            proc_macro2::TokenTree::Ident(i) => {
+                let name = i.to_string();
+                if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    out.insert(name);
+                }
+            }
+            proc_macro2::TokenTree::Group(g) => collect_types(g.stream(), out),
+            _ => {}
+        }
     }
 }
 
@@ -146,6 +271,53 @@ mod tests {
         assert_eq!(names.builder.as_str(), "PhalaCloudBuilder");
         assert_eq!(names.krate.as_str(), "phala_cloud");
         assert_eq!(names.api_key_env, "PHALA_CLOUD_API_KEY");
+    }
+
+    #[test]
+    fn a_client_name_that_clashes_is_an_error_naming_it() {
+        let clients = [
+            "Api",
+            "Server",
+            "Request",
+            "Validation",
+            "Auth",
+            "Business",
+            "Vec",
+            "Option",
+            "String",
+            "Result",
+            "Box",
+        ];
+        for client in clients {
+            let mut config = phala_config();
+            config.client.name = client.into();
+            let error = ClientNames::of(&config).unwrap_err().to_string();
+            assert!(
+                error.contains(&format!("`{client}")) && error.contains("clashes with"),
+                "{error}"
+            );
+        }
+        assert_eq!(
+            super::clash("Server").map(|c| c.0),
+            Some("Server".to_owned())
+        );
+        assert_eq!(super::clash("Api").map(|c| c.0), Some("Api".to_owned()));
+        assert_eq!(
+            super::clash("Vec").map(|c| c.1),
+            Some("a std or prelude type the crate uses")
+        );
+        assert_eq!(super::clash("PhalaCloud"), None);
+        assert_eq!(super::clash("ApiClient"), None);
+    }
+
+    #[test]
+    fn every_runtime_source_is_read_for_names() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
+        let files = std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().extension() == Some("rs".as_ref()))
+            .count();
+        assert_eq!(files, super::RUNTIME_SOURCES.len());
     }
 
     #[test]

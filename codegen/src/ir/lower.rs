@@ -168,6 +168,7 @@ fn params(
         params.push(param);
     }
     mark_shadowed(&mut params);
+    crate::ir::param_shape::distinct_names(&mut params);
     let order: Vec<&str> = path.params().collect();
     params.sort_by_key(|p| {
         (

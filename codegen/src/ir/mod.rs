@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 pub mod deprecation;
 pub mod depth;
+pub mod distinct;
 pub mod facts;
 pub mod lower;
 pub mod media;

@@ -1,5 +1,7 @@
 //! The naming layer: operationId -> Rust method name, component schema ->
-//! Rust type name. Names never change silently: a collision is an error.
+//! Rust type name. Names never change silently: two methods on one name
+//! are an error; two components on one type name are told apart by a
+//! documented rule ([`told_apart`]).
 //!
 //! Method names, in order of precedence:
 //! 1. `[operation_names]` in `spec/phala-codegen.toml`;
@@ -379,19 +381,52 @@ fn type_names(
         }
         chosen.insert(from.clone(), to.clone());
     }
-    let mut seen: BTreeMap<&String, &String> = BTreeMap::new();
-    for (original, rust) in &chosen {
-        if let Some(first) = seen.insert(rust, original) {
+    told_apart(&mut chosen, config)?;
+    chosen.retain(|original, rust| original != rust);
+    Ok(chosen)
+}
+
+/// Components that the rule names alike (`NullTime` and `nullTime`) are
+/// told apart: the one `[type_names]` names, else the one whose name
+/// already is the type name, else the first in sorted order keeps it; each
+/// other gets the first free `{name}2`, `{name}3`, ... Two components that
+/// `[type_names]` gives one name are an error naming both.
+fn told_apart(chosen: &mut BTreeMap<String, String>, config: &Config) -> Result<()> {
+    let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (original, rust) in chosen.iter() {
+        by_name
+            .entry(rust.clone())
+            .or_default()
+            .push(original.clone());
+    }
+    let mut taken: std::collections::BTreeSet<String> = by_name.keys().cloned().collect();
+    for (rust, mut originals) in by_name {
+        if originals.len() < 2 {
+            continue;
+        }
+        let configured: Vec<&String> = originals
+            .iter()
+            .filter(|o| config.type_names.contains_key(*o))
+            .collect();
+        if let [first, second, ..] = configured.as_slice() {
             return Err(Error::Collision {
                 what: "type",
                 name: rust.clone(),
                 first: format!("component `{first}`"),
-                second: format!("component `{original}`"),
+                second: format!("component `{second}`"),
             });
         }
+        originals.sort_by_key(|o| (!config.type_names.contains_key(o), *o != rust, o.clone()));
+        for original in originals.iter().skip(1) {
+            let name = (2..)
+                .map(|n| format!("{rust}{n}"))
+                .find(|n| !taken.contains(n))
+                .unwrap_or_default();
+            taken.insert(name.clone());
+            chosen.insert(original.clone(), name);
+        }
     }
-    chosen.retain(|original, rust| original != rust);
-    Ok(chosen)
+    Ok(())
 }
 
 fn split_qualified(name: &str) -> Qualified {
@@ -497,6 +532,22 @@ mod tests {
         );
         let declared = serde_json::json!({"x-acme-sdk-method-name": "listAll"});
         assert_eq!(method_name("whatever", "get", "/x", &declared), "list_all");
+    }
+
+    #[test]
+    fn components_named_alike_are_told_apart() {
+        let doc = serde_json::json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+            "paths": {}, "components": {"schemas": {
+                "nullTime": {}, "NullTime": {}, "null_time": {}, "NullTime2": {}}}});
+        let path = Path::new("spec.json");
+        let config = crate::inputs::generic::config(path, &doc, Path::new("out"), None).unwrap();
+        let types = type_names(&doc, &config, &BTreeMap::new()).unwrap();
+        assert_eq!(types.get("nullTime").map(String::as_str), Some("NullTime3"));
+        assert_eq!(
+            types.get("null_time").map(String::as_str),
+            Some("NullTime4")
+        );
+        assert!(!types.contains_key("NullTime") && !types.contains_key("NullTime2"));
     }
 
     #[test]

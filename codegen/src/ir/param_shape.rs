@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::ir::distinct;
 use crate::ir::{Location, Param, ParamKind, Scalar, Style, StyleKind};
 
 /// A query or header parameter named like a path parameter is sent by the
@@ -129,6 +130,40 @@ pub(crate) fn style_note(p: &Param) -> String {
                 "not exploded"
             }
         ),
+    }
+}
+
+/// Query, header and cookie parameters whose Rust names still collide
+/// (`DateCreated`, `DateCreated<` and `DateCreated>` are all
+/// `date_created`), or are longer than [`distinct::MAX_LEN`], are named by
+/// the rule of [`crate::ir::distinct`] (`date_created_lt`); the others
+/// keep theirs, path parameters too (the path template names them).
+pub(crate) fn distinct_names(params: &mut [Param]) {
+    let count = |name: &str| params.iter().filter(|p| p.rust_name == name).count();
+    let colliding: Vec<usize> = (0..params.len())
+        .filter(|i| params[*i].location != Location::Path)
+        .filter(|i| {
+            let name = &params[*i].rust_name;
+            name.len() > distinct::MAX_LEN || count(name) > 1
+        })
+        .collect();
+    if colliding.is_empty() {
+        return;
+    }
+    let reserved: std::collections::BTreeSet<String> = (0..params.len())
+        .filter(|i| !colliding.contains(i))
+        .map(|i| params[i].rust_name.clone())
+        .collect();
+    let wire: Vec<&str> = colliding
+        .iter()
+        .map(|i| match &params[*i] {
+            p if p.own => p.rust_name.as_str(),
+            p => p.api_name.as_str(),
+        })
+        .collect();
+    let names = distinct::distinct_beside(&wire, distinct::Case::Snake, "_", &reserved);
+    for (i, name) in colliding.into_iter().zip(names) {
+        params[i].rust_name = name;
     }
 }
 

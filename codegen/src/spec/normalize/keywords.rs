@@ -309,6 +309,54 @@ pub fn inline_titles(doc: &mut Value, _: &Context) -> Result<usize> {
     })
 }
 
+/// The longest property name or string enum value the generated crate
+/// can hold: serde matches each as a byte-string pattern, and rustc's
+/// pattern checking grows past 6 GB at 30,000 characters (10,000 check in
+/// about 2 s). Identifiers are bounded apart (`ir::distinct`).
+pub const MAX_WIRE_NAME: usize = 4096;
+
+/// A property name or string enum value longer than [`MAX_WIRE_NAME`] is
+/// an error at its component (which `--skip-unsupported` types as any
+/// JSON) or its operation, never a crate that cannot compile.
+pub fn long_wire_names(doc: &mut Value) -> Result<()> {
+    for_each_schema(doc, &mut |s, site| {
+        let props = s.get("properties").and_then(Value::as_object);
+        let long_prop = props
+            .into_iter()
+            .flat_map(|p| p.keys())
+            .find(|k| k.chars().count() > MAX_WIRE_NAME);
+        let values = s.get("enum").and_then(Value::as_array);
+        let long_value = values
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .find(|v| v.chars().count() > MAX_WIRE_NAME);
+        let Some((what, name)) = long_prop
+            .map(|k| ("property name", k.as_str()))
+            .or(long_value.map(|v| ("enum value", v)))
+        else {
+            return Ok(0);
+        };
+        let start: String = name.chars().take(16).collect();
+        let message = format!(
+            "{what} of {} characters (`{start}...`) is longer than the {MAX_WIRE_NAME} a generated crate can compile",
+            name.chars().count()
+        );
+        Err(match site.operation {
+            Some(op) => crate::error::Error::Unsupported {
+                operation: op.to_owned(),
+                pointer: site.pointer.to_owned(),
+                message,
+            },
+            None => crate::error::Error::Schema {
+                pointer: site.pointer.split('/').take(4).collect::<Vec<_>>().join("/"),
+                message: format!("{message} (at {})", site.pointer),
+            },
+        })
+    })
+    .map(|_| ())
+}
+
 /// The JSON Schema type name of a JSON value.
 pub fn json_type(value: &Value) -> Option<&'static str> {
     Some(match value {
@@ -326,6 +374,21 @@ pub fn json_type(value: &Value) -> Option<&'static str> {
 mod tests {
     use super::super::tests::{one_schema, run};
     use super::*;
+
+    #[test]
+    fn overlong_wire_names_are_an_error_at_their_component() {
+        let long = "p".repeat(MAX_WIRE_NAME + 1);
+        let mut doc = json!({"components": {"schemas": {"S": {"properties": {"ok": {
+            "type": "object", "properties": {long.clone(): {}}}}}}}});
+        let error = long_wire_names(&mut doc).unwrap_err();
+        assert_eq!(error.schema(), Some("S"));
+        assert!(error.to_string().contains("4097 characters"), "{error}");
+        let mut doc = json!({"components": {"schemas": {"S": {"enum": [long, "b"]}}}});
+        assert!(long_wire_names(&mut doc).is_err());
+        let fine = "p".repeat(MAX_WIRE_NAME);
+        let mut doc = json!({"components": {"schemas": {"S": {"properties": {fine: {}}}}}});
+        assert!(long_wire_names(&mut doc).is_ok());
+    }
 
     #[test]
     fn exclusive_minimum_number_becomes_boolean() {

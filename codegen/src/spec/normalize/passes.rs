@@ -7,6 +7,9 @@ use super::{
 };
 use crate::error::Result;
 
+/// Run after the passes, once skipped components are untyped.
+pub use super::keywords::long_wire_names;
+
 /// Every pass, in the order it runs. Order matters: `ref_aliases` first,
 /// so no later pass copies a reference to an alias; `json_media` and
 /// `success_union` before the schema passes, so that the union of several
