@@ -40,9 +40,11 @@ const PASSING: &[&str] = &[
     "mastodon-openapi-schema.json",
     "nestjs-immich-openapi-specs.json",
     "openai-openapi.yaml",
+    "ory-kratos-api.json",
     "plaid-2020-09-14.yml",
     "resend-openapi.yaml",
     "spotify-web-api-fixed.yml",
+    "twilio-api-v2010.json",
     "xero-accounting.yaml",
 ];
 
