@@ -27,6 +27,11 @@ const MAX_HOPS: usize = 32;
 /// many targets moved. A reference to nothing, or a loop of references, is
 /// an error at the reference's pointer.
 pub fn hoist(doc: &mut Value) -> Result<usize> {
+    // A document that is no object has no components to move targets into
+    // (the version check has already named it).
+    if !doc.is_object() {
+        return Ok(0);
+    }
     let mut sites = Vec::new();
     collect(doc, &mut String::from("#"), &mut sites);
     // Target pointer -> the component kind it moves into.
