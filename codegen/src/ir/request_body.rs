@@ -130,6 +130,26 @@ fn multipart_fields(
     unsupported: &dyn Fn(String, String) -> Error,
 ) -> Result<Vec<MultipartField>> {
     let schema = schema.map(|s| resolve(doc, s));
+    // A body that is only a file (Jira's `addAttachment`: `type: string,
+    // format: binary`) names no form field; it goes as one part named
+    // `file`, the conventional name (Jira's documentation uses it). An
+    // overlay that gives the schema properties names the field otherwise.
+    if let Some(bare) = schema.filter(|s| s.get("properties").is_none()) {
+        let kind = part_kind(doc, bare);
+        if matches!(kind, PartKind::File | PartKind::Files) {
+            return Ok(vec![MultipartField {
+                rust_name: "file".to_owned(),
+                name: "file".to_owned(),
+                kind,
+                required: true,
+                description: Some(
+                    "The file. The spec names no form field for it, so it is sent as the \
+                     `file` part."
+                        .to_owned(),
+                ),
+            }]);
+        }
+    }
     let Some(props) = schema
         .and_then(|s| s.get("properties"))
         .and_then(Value::as_object)
@@ -259,6 +279,37 @@ fn resolve<'a>(doc: &'a Value, mut schema: &'a Value) -> &'a Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_multipart_body_that_is_only_a_file_is_the_file_part() {
+        let unsupported = |p: String, m: String| Error::Schema {
+            pointer: p,
+            message: m,
+        };
+        for (schema, kind) in [
+            (
+                json!({"type": "string", "format": "binary"}),
+                PartKind::File,
+            ),
+            (
+                json!({"type": "array", "items": {"type": "string", "format": "binary"}}),
+                PartKind::Files,
+            ),
+        ] {
+            let fields = multipart_fields(&json!({}), Some(&schema), "#/b", &unsupported).unwrap();
+            assert_eq!(fields.len(), 1);
+            assert_eq!(
+                (fields[0].name.as_str(), fields[0].kind, fields[0].required),
+                ("file", kind, true)
+            );
+        }
+        let text = json!({"type": "string"});
+        let error = multipart_fields(&json!({}), Some(&text), "#/b", &unsupported).unwrap_err();
+        assert!(
+            error.to_string().contains("must be an object schema"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn multipart_fields_of_every_shape() {

@@ -36,6 +36,7 @@ const PASSING: &[&str] = &[
     "drf-spectacular-inventree-api-534.yaml",
     "fastapi-prefect-rest-api.json",
     "handwritten-overseerr-api.yml",
+    "jira-cloud-platform-swagger-v3.json",
     "lago-openapi.yaml",
     "mastodon-openapi-schema.json",
     "nestjs-immich-openapi-specs.json",
