@@ -167,7 +167,7 @@ fn reachable(mut doc: Value) -> Value {
         let Some(name) = reference.strip_prefix(prefix) else {
             continue;
         };
-        let name = name.replace("~1", "/").replace("~0", "~");
+        let name = document::unescape(name);
         if let Some(schema) = schemas.and_then(|m| m.get(&name)) {
             if seen.insert(name) {
                 references(schema, &mut queue);

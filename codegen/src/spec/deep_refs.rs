@@ -18,10 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::spec::document::escape;
-
-/// How many references to follow from one site before calling it a loop.
-const MAX_HOPS: usize = 32;
+use crate::spec::document::{escape, unescape};
+use crate::spec::inline::MAX_HOPS;
 
 /// Moves the target of every deep reference into a component; returns how
 /// many targets moved. A reference to nothing, or a loop of references, is
@@ -194,11 +192,7 @@ fn kind_of(site: &str) -> &'static str {
 /// a property's name), in upper camel case.
 fn component_name(target: &str) -> String {
     let pointer = pointer_of(target);
-    let segments: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let segments: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
     let mut words = Vec::new();
     let mut rest = segments.as_slice();
     if let [first, kind, name, tail @ ..] = rest {

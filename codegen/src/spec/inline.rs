@@ -8,10 +8,11 @@
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::spec::document::{escape, methods};
+use crate::spec::document::{escape, methods, unescape};
 
-/// How many references to follow from one site before calling it a loop.
-const MAX_HOPS: usize = 32;
+/// How many references to follow from one site before calling it a loop
+/// (also the bound of [`crate::spec::deep_refs`]).
+pub(crate) const MAX_HOPS: usize = 32;
 
 /// Replaces every component reference among the operations' parameters,
 /// request bodies and responses with its target. Returns how many sites
@@ -88,11 +89,6 @@ fn resolve(node: &mut Value, components: &Value, kind: &str, pointer: &str) -> R
         *node = target.clone();
     }
     Ok(usize::from(hops > 0))
-}
-
-/// A JSON-pointer segment as the key it stands for.
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
 
 #[cfg(test)]
