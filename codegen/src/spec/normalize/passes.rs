@@ -68,6 +68,10 @@ pub const PASSES: &[Pass] = &[
         run: narrowed::enum_beside_ref,
     },
     Pass {
+        name: "composite_enums",
+        run: narrowed::composite_enums,
+    },
+    Pass {
         name: "prefix_items",
         run: keywords::prefix_items,
     },
