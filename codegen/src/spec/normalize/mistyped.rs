@@ -11,6 +11,12 @@
 //! with no value of its type is dropped with it (the schema is then its
 //! plain type, which accepts every value the server sends). An enum that
 //! lists `null` under a type that does not allow it is made `nullable`.
+//!
+//! [`untyped_enums`] runs first and gives an `enum` with no `type` the one
+//! its values have: typify infers none for values of several types
+//! ("multiple implied types for an un-typed enum"), and named the inner
+//! type of an untyped nullable enum like the schema itself (a type holding
+//! itself: E0072).
 
 use serde_json::{json, Map, Value};
 
@@ -22,6 +28,75 @@ use crate::spec::document::for_each_schema;
 /// `type` rejects; returns how many schemas changed.
 pub fn mistyped_enum_values(doc: &mut Value, _: &Context) -> Result<usize> {
     for_each_schema(doc, &mut |s, _| Ok(usize::from(retype(s))))
+}
+
+/// Composition keywords beside which an untyped enum is left alone: the
+/// passes for an enum beside a reference decide what it means there.
+const COMPOSED: [&str; 4] = ["$ref", "allOf", "oneOf", "anyOf"];
+
+/// Gives each `enum` without a `type` the type of its values; returns how
+/// many schemas changed. Values of one JSON type give that type (`integer`
+/// when every number is whole). Values of several types become an `anyOf`
+/// of one enum per type, in the order the types first appear, so each
+/// value decodes as what it is; a `null` among them becomes a
+/// `type: null` member, which `null_unions` reads as nullable.
+pub fn untyped_enums(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        if s.contains_key("type") || COMPOSED.iter().any(|k| s.contains_key(*k)) {
+            return Ok(0);
+        }
+        let Some(values) = s.get("enum").and_then(Value::as_array) else {
+            return Ok(0);
+        };
+        let mut groups: Vec<(&'static str, Vec<Value>)> = Vec::new();
+        for value in values.iter().filter(|v| !v.is_null()) {
+            let ty = json_type(value);
+            match groups.iter_mut().find(|(t, _)| *t == ty) {
+                Some((_, members)) => members.push(value.clone()),
+                None => groups.push((ty, vec![value.clone()])),
+            }
+        }
+        // Whole and fractional numbers are one `number` enum.
+        if let Some(i) = groups.iter().position(|(t, _)| *t == "integer") {
+            if let Some(n) = groups.iter().position(|(t, _)| *t == "number") {
+                let (_, whole) = groups.remove(i);
+                let n = if i < n { n - 1 } else { n };
+                groups[n].1.extend(whole);
+            }
+        }
+        let lists_null = values.contains(&Value::Null);
+        match groups.as_slice() {
+            [] => return Ok(0),
+            [(ty, _)] => {
+                s.insert("type".into(), json!(ty));
+            }
+            _ => {
+                let mut members: Vec<Value> = groups
+                    .into_iter()
+                    .map(|(ty, values)| json!({"type": ty, "enum": values}))
+                    .collect();
+                if lists_null {
+                    members.push(json!({"type": "null"}));
+                }
+                s.remove("enum");
+                s.insert("anyOf".into(), Value::Array(members));
+            }
+        }
+        Ok(1)
+    })
+}
+
+/// The JSON Schema type of one value.
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
 }
 
 /// The one scalar type a schema declares (`"null"` beside it aside).
@@ -142,6 +217,35 @@ mod tests {
             json!({"type": "boolean", "enum": ["true"]}),
         );
         assert_eq!(one_schema(&doc)["enum"], json!([true]));
+    }
+
+    #[test]
+    fn an_untyped_enum_gets_the_type_of_its_values() {
+        let (doc, n) = run(untyped_enums, json!({"enum": ["a", null]}));
+        assert_eq!(n, 1);
+        assert_eq!(
+            one_schema(&doc),
+            &json!({"type": "string", "enum": ["a", null]})
+        );
+        let (doc, _) = run(untyped_enums, json!({"enum": [1, 2.5]}));
+        assert_eq!(one_schema(&doc)["type"], json!("number"));
+        let (doc, _) = run(untyped_enums, json!({"enum": ["auto", 1, true, 2, null]}));
+        assert_eq!(
+            one_schema(&doc),
+            &json!({"anyOf": [
+                {"type": "string", "enum": ["auto"]},
+                {"type": "integer", "enum": [1, 2]},
+                {"type": "boolean", "enum": [true]},
+                {"type": "null"}
+            ]})
+        );
+        for kept in [
+            json!({"type": "string", "enum": ["a", 1]}),
+            json!({"enum": ["a", 1], "allOf": [{"$ref": "#/components/schemas/S"}]}),
+            json!({"enum": []}),
+        ] {
+            assert_eq!(run(untyped_enums, kept).1, 0);
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 mod keywords;
 mod mistyped;
 mod narrowed;
+mod negations;
 mod operations;
 pub mod passes;
 mod prose;

@@ -3,7 +3,8 @@
 use serde_json::Value;
 
 use super::{
-    keywords, mistyped, narrowed, operations, prose, refs, unions, Context, Pass, PassReport,
+    keywords, mistyped, narrowed, negations, operations, prose, refs, unions, Context, Pass,
+    PassReport,
 };
 use crate::error::Result;
 
@@ -40,6 +41,10 @@ pub const PASSES: &[Pass] = &[
         run: prose::doc_text,
     },
     Pass {
+        name: "untyped_enums",
+        run: mistyped::untyped_enums,
+    },
+    Pass {
         name: "mistyped_enum_values",
         run: mistyped::mistyped_enum_values,
     },
@@ -70,6 +75,10 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "composite_enums",
         run: narrowed::composite_enums,
+    },
+    Pass {
+        name: "negations",
+        run: negations::negations,
     },
     Pass {
         name: "prefix_items",
