@@ -130,7 +130,10 @@ fn accepts(schema: &serde_json::Map<String, Value>, value: &Value, nullable: boo
     };
     let typed = |t: &str| match (t, value) {
         (_, Value::Null) => t == "null" || nullable,
-        ("integer", Value::Number(n)) => n.is_i64() || n.is_u64(),
+        ("integer", v @ Value::Number(_)) => {
+            let (low, high) = super::mistyped::integer_bounds(schema);
+            super::mistyped::as_i128(v).is_some_and(|n| (low..=high).contains(&n))
+        }
         (t, v) => json_type(v) == Some(t) || (t == "number" && v.is_number()),
     };
     let type_ok = match schema.get("type") {

@@ -25,9 +25,92 @@ use crate::error::Result;
 use crate::spec::document::for_each_schema;
 
 /// Converts or drops the `enum` values of a typed scalar schema that its
-/// `type` rejects; returns how many schemas changed.
+/// `type` rejects, and the integers its Rust type cannot hold; returns how
+/// many schemas changed.
 pub fn mistyped_enum_values(doc: &mut Value, _: &Context) -> Result<usize> {
-    for_each_schema(doc, &mut |s, _| Ok(usize::from(retype(s))))
+    for_each_schema(doc, &mut |s, _| {
+        let retyped = retype(s);
+        Ok(usize::from(retyped | integers_in_range(s)))
+    })
+}
+
+/// The integer formats typify maps to a Rust type, with that type's range.
+const INTEGER_FORMATS: [(&str, i128, i128); 10] = [
+    ("int8", i8::MIN as i128, i8::MAX as i128),
+    ("uint8", 0, u8::MAX as i128),
+    ("int16", i16::MIN as i128, i16::MAX as i128),
+    ("uint16", 0, u16::MAX as i128),
+    ("int", i32::MIN as i128, i32::MAX as i128),
+    ("int32", i32::MIN as i128, i32::MAX as i128),
+    ("uint", 0, u32::MAX as i128),
+    ("uint32", 0, u32::MAX as i128),
+    ("int64", i64::MIN as i128, i64::MAX as i128),
+    ("uint64", 0, u64::MAX as i128),
+];
+
+/// The integers the Rust type of an integer schema holds: its `format`'s
+/// range (`i64`'s without a known one, as typify picks), narrowed by
+/// `minimum` and `maximum` (3.0 `exclusive*` flags included). Shared with
+/// `bad_defaults`, which drops a default outside it (typify rejects it).
+pub(super) fn integer_bounds(s: &Map<String, Value>) -> (i128, i128) {
+    let format = s.get("format").and_then(Value::as_str);
+    let (mut low, mut high) = INTEGER_FORMATS
+        .iter()
+        .find(|(name, ..)| Some(*name) == format)
+        .map_or((i64::MIN as i128, i64::MAX as i128), |(_, l, h)| (*l, *h));
+    let flag = |key: &str| s.get(key) == Some(&Value::Bool(true));
+    if let Some(min) = s.get("minimum").and_then(Value::as_f64) {
+        let min = min.ceil() as i128 + i128::from(flag("exclusiveMinimum"));
+        low = low.max(min);
+    }
+    if let Some(max) = s.get("maximum").and_then(Value::as_f64) {
+        let max = max.floor() as i128 - i128::from(flag("exclusiveMaximum"));
+        high = high.min(max);
+    }
+    (low, high)
+}
+
+/// An integer as `i128`, which holds every `i64` and `u64`.
+pub(super) fn as_i128(v: &Value) -> Option<i128> {
+    v.as_i64()
+        .map(i128::from)
+        .or_else(|| v.as_u64().map(i128::from))
+}
+
+/// Drops the values of an integer enum its Rust type cannot hold (typify
+/// writes each as a literal of that type: "literal out of range", or `-`
+/// on an unsigned type). An enum of non-negative values past `i64::MAX`
+/// with no `format` gets `uint64` instead, which holds them all.
+fn integers_in_range(s: &mut Map<String, Value>) -> bool {
+    if scalar_type(s) != Some("integer") {
+        return false;
+    }
+    let Some(values) = s.get("enum").and_then(Value::as_array).cloned() else {
+        return false;
+    };
+    let numbers: Vec<i128> = values.iter().filter_map(as_i128).collect();
+    let (low, high) = integer_bounds(s);
+    if numbers.iter().all(|n| (low..=high).contains(n)) {
+        return false;
+    }
+    let unsigned = numbers.iter().all(|n| *n >= 0 && *n <= u64::MAX as i128);
+    if !s.contains_key("format") && unsigned {
+        s.insert("format".into(), json!("uint64"));
+        if numbers.iter().all(|n| (integer_bounds(s).0..).contains(n)) {
+            return true;
+        }
+    }
+    let (low, high) = integer_bounds(s);
+    let kept: Vec<Value> = values
+        .into_iter()
+        .filter(|v| as_i128(v).is_none_or(|n| (low..=high).contains(&n)))
+        .collect();
+    if kept.iter().all(Value::is_null) {
+        s.remove("enum");
+    } else {
+        s.insert("enum".into(), Value::Array(kept));
+    }
+    true
 }
 
 /// Composition keywords beside which an untyped enum is left alone: the
@@ -246,6 +329,41 @@ mod tests {
         ] {
             assert_eq!(run(untyped_enums, kept).1, 0);
         }
+    }
+
+    #[test]
+    fn integers_the_rust_type_cannot_hold_are_dropped_or_widen_it() {
+        let big = u64::MAX;
+        let (doc, n) = run(
+            mistyped_enum_values,
+            json!({"type": "integer", "enum": [big, 1]}),
+        );
+        assert_eq!(n, 1);
+        assert_eq!(
+            one_schema(&doc),
+            &json!({"type": "integer", "format": "uint64", "enum": [big, 1]})
+        );
+        for (schema, left) in [
+            (
+                json!({"type": "integer", "format": "int32", "enum": [4_294_967_295_u64, 7]}),
+                json!([7]),
+            ),
+            (
+                json!({"type": "integer", "format": "uint32", "enum": [-1, 2]}),
+                json!([2]),
+            ),
+            (json!({"type": "integer", "enum": [big, -1]}), json!([-1])),
+            (
+                json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "enum": [0, 1]}),
+                json!([1]),
+            ),
+        ] {
+            let (doc, n) = run(mistyped_enum_values, schema);
+            assert_eq!(n, 1);
+            assert_eq!(one_schema(&doc)["enum"], left);
+        }
+        let fine = json!({"type": "integer", "format": "int8", "enum": [-128, 127]});
+        assert_eq!(run(mistyped_enum_values, fine).1, 0);
     }
 
     #[test]

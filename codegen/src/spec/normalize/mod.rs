@@ -6,6 +6,7 @@
 //! module holds what they share.
 
 mod keywords;
+mod legacy;
 mod mistyped;
 mod narrowed;
 mod negations;

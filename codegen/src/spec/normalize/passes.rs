@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use super::{
-    keywords, mistyped, narrowed, negations, operations, prose, refs, unions, Context, Pass,
-    PassReport,
+    keywords, legacy, mistyped, narrowed, negations, operations, prose, refs, unions, Context,
+    Pass, PassReport,
 };
 use crate::error::Result;
 
@@ -39,6 +39,10 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "doc_text",
         run: prose::doc_text,
+    },
+    Pass {
+        name: "file_type",
+        run: legacy::file_type,
     },
     Pass {
         name: "untyped_enums",
