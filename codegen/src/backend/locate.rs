@@ -6,7 +6,9 @@
 //! is found; if the component schemas fail with no operation at all, they
 //! are halved instead (the others replaced by the empty schema, so
 //! references still resolve). Only a failed run pays for this, about two
-//! progenitor runs per halving step of each culprit.
+//! progenitor runs per halving step of each culprit. [`super::cause`] then
+//! finds the schemas inside each culprit that fail, and the error names
+//! them, their keywords and a fix.
 
 use serde_json::{Map, Value};
 
@@ -15,15 +17,20 @@ use crate::ir::{Api, Body, Operation};
 use crate::spec::document;
 use crate::spec::document::escape;
 
+use super::halving::culprits;
+
 /// The errors for a progenitor failure with `message` on `view` (the
 /// document as progenitor was given it), each located where possible: every
 /// operation, or else every component schema, that fails on its own, so
 /// one run names them all and the next try can leave them all out.
+/// `readable` turns a pointer into `view` into one into the spec (the
+/// view holds stand-ins for some wire names).
 pub fn progenitor_error(
     view: &Value,
     api: &Api,
     message: String,
     fails: &dyn Fn(&Value) -> Option<String>,
+    readable: &dyn Fn(&str) -> String,
 ) -> Error {
     let failed = |candidate: &Value| fails(candidate).is_some();
     let ops: Vec<&Operation> = api
@@ -42,12 +49,14 @@ pub fn progenitor_error(
             .iter()
             .map(|op| {
                 // Several operations may fail; each gets its own message.
-                let own = fails(&reachable(only_operations(view, &[op])))
-                    .unwrap_or_else(|| message.clone());
+                let alone = reachable(only_operations(view, &[op]));
+                let own = fails(&alone).unwrap_or_else(|| message.clone());
+                let pointer = op.pointer();
+                let at = pointer.trim_start_matches('#');
                 Error::Unsupported {
                     operation: op.operation_id.clone(),
-                    pointer: op.pointer(),
-                    message: summary(&own),
+                    message: explained(&alone, at, &own, &failed, readable),
+                    pointer,
                 }
             })
             .collect();
@@ -69,12 +78,17 @@ pub fn progenitor_error(
         .alone
         .iter()
         .map(|name| {
-            let own =
-                fails(&only_components(&without_ops, &[name])).unwrap_or_else(|| message.clone());
-            Error::Schema {
-                pointer: format!("#/components/schemas/{}", escape(name)),
-                message: summary(&own),
-            }
+            let pointer = format!("#/components/schemas/{}", escape(name));
+            // The component and what it reaches fail as it does alone
+            // among emptied components, and each try of the cause search
+            // costs a run over fewer schemas.
+            let alone = reached_from(only_components(&without_ops, &[name]), &pointer[1..]);
+            let own = fails(&alone).unwrap_or_else(|| message.clone());
+            let mut message = explained(&alone, &pointer[1..], &own, &failed, readable);
+            message.push_str(&format!(
+                ", or pass --skip-unsupported to type `{name}` as any JSON"
+            ));
+            Error::Schema { pointer, message }
         })
         .collect();
     if found.together || errors.is_empty() {
@@ -83,54 +97,35 @@ pub fn progenitor_error(
     Error::from_list(errors)
 }
 
+/// `message` (the failure of `doc`, cut down to the part at `root`) with
+/// the schemas inside `root` that cause it, their keywords, and a fix.
+fn explained(
+    doc: &Value,
+    root: &str,
+    message: &str,
+    failed: &dyn Fn(&Value) -> bool,
+    readable: &dyn Fn(&str) -> String,
+) -> String {
+    let places: Vec<String> = super::cause::narrow(doc, root, failed)
+        .iter()
+        .map(|at| {
+            let construct = super::cause::construct(doc, at);
+            format!("#{} ({construct})", readable(at))
+        })
+        .collect();
+    format!(
+        "{}; the schema that fails: {}; to go on, {}",
+        summary(message),
+        places.join(", "),
+        super::cause::fix(message)
+    )
+}
+
 /// typify appends a multi-line dump of its type entry; the first two lines
 /// say what is wrong and with which value.
 fn summary(message: &str) -> String {
     let lines: Vec<&str> = message.lines().take(2).map(str::trim).collect();
     format!("progenitor/typify: {}", lines.join("; "))
-}
-
-/// What [`culprits`] found.
-struct Culprits<'a, T: ?Sized> {
-    /// The items that fail on their own, in their order in the input.
-    alone: Vec<&'a T>,
-    /// Whether some failure needs several items together.
-    together: bool,
-}
-
-/// Every item of `items` (a set that fails) that makes `fails` true on its
-/// own, found by halving each failing part: about two runs per halving
-/// step of each culprit, each run over the part it tests, so a spec with
-/// many bad schemas is located in one pass rather than one run of the
-/// pipeline per schema.
-fn culprits<'a, T: ?Sized>(items: &[&'a T], fails: impl Fn(&[&'a T]) -> bool) -> Culprits<'a, T> {
-    let mut found = Culprits {
-        alone: Vec::new(),
-        together: false,
-    };
-    let mut parts = vec![items.to_vec()];
-    while let Some(part) = parts.pop() {
-        if let [one] = part.as_slice() {
-            found.alone.push(*one);
-            continue;
-        }
-        if part.is_empty() {
-            continue;
-        }
-        let (a, b) = part.split_at(part.len() / 2);
-        let (a_fails, b_fails) = (fails(a), fails(b));
-        if !a_fails && !b_fails {
-            found.together = true;
-        }
-        // The second half goes on the stack first, so parts are finished
-        // in input order.
-        for (half, failing) in [(b, b_fails), (a, a_fails)] {
-            if failing {
-                parts.push(half.to_vec());
-            }
-        }
-    }
-    found
 }
 
 /// `view` with only the operations in `keep`.
@@ -155,11 +150,20 @@ fn only_operations(view: &Value, keep: &[&Operation]) -> Value {
 }
 
 /// `doc` without the component schemas its paths do not reach.
-fn reachable(mut doc: Value) -> Value {
+fn reachable(doc: Value) -> Value {
+    reached_from(doc, "/paths")
+}
+
+/// `doc` without the component schemas that the node at `seed` (a JSON
+/// pointer) does not reach; a component at `seed` stays.
+fn reached_from(mut doc: Value, seed: &str) -> Value {
     let prefix = "#/components/schemas/";
     let mut seen = std::collections::BTreeSet::new();
     let mut queue = Vec::new();
-    references(doc.get("paths").unwrap_or(&Value::Null), &mut queue);
+    references(doc.pointer(seed).unwrap_or(&Value::Null), &mut queue);
+    if let Some(name) = seed.strip_prefix("/components/schemas/") {
+        seen.insert(document::unescape(name));
+    }
     let schemas = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object);
@@ -212,32 +216,4 @@ fn only_components(view: &Value, keep: &[&String]) -> Value {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::cell::Cell;
-
-    #[test]
-    fn every_item_that_fails_alone_is_found_in_one_pass() {
-        let items: Vec<&u32> = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].iter().collect();
-        let bad = [3, 4, 10];
-        let runs = Cell::new(0);
-        let found = culprits(&items, |part| {
-            runs.set(runs.get() + 1);
-            part.iter().any(|i| bad.contains(*i))
-        });
-        assert_eq!(found.alone, vec![&3, &4, &10]);
-        assert!(!found.together);
-        assert!(runs.get() <= 2 * 3 * 4, "{} runs", runs.get());
-    }
-
-    #[test]
-    fn a_failure_of_two_items_together_is_said() {
-        let items: Vec<&u32> = [1, 2, 3, 4].iter().collect();
-        let found = culprits(&items, |part| part.contains(&&2) && part.contains(&&3));
-        assert!(found.alone.is_empty());
-        assert!(found.together);
-    }
 }

@@ -48,6 +48,22 @@ impl Placeholders {
         placeholder
     }
 
+    /// `pointer` (into the view) with each placeholder segment back to the
+    /// wire name it stands for, so an error points into the spec.
+    pub fn readable(&self, pointer: &str) -> String {
+        pointer
+            .split('/')
+            .map(|segment| {
+                let key = crate::spec::document::unescape(segment);
+                match self.wire.get(&key) {
+                    Some(wire) => crate::spec::document::escape(wire),
+                    None => segment.to_owned(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
     /// Renames, anywhere in `view`, the string enum values and the
     /// properties whose identifiers would collide or be too long.
     pub fn schemas(&mut self, view: &mut Value) {

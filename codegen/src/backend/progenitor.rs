@@ -80,7 +80,7 @@ fn settings() -> GenerationSettings {
 
 /// A progenitor failure, with the operation or component that causes it.
 fn located(doc: &Value, api: &Api, message: String) -> Error {
-    let (view, _) = progenitor_view(doc, api);
+    let (view, placeholders) = progenitor_view(doc, api);
     // The failure of `candidate`, if it fails: the located operation is
     // reported with its own message, not the whole document's first one.
     let fails = |candidate: &Value| -> Option<String> {
@@ -95,7 +95,8 @@ fn located(doc: &Value, api: &Api, message: String) -> Error {
             Err(panic) => Some(panic),
         }
     };
-    super::locate::progenitor_error(&view, api, message, &fails)
+    let readable = |pointer: &str| placeholders.readable(pointer);
+    super::locate::progenitor_error(&view, api, message, &fails, &readable)
 }
 
 /// The struct, enum and newtype models of the type space, with each
@@ -173,11 +174,7 @@ fn parsed_view(doc: &Value, api: &Api) -> Result<(openapiv3::OpenAPI, Placeholde
     let (view, placeholders) = progenitor_view(doc, api);
     let spec = serde_path_to_error::deserialize(&view).map_err(|e| {
         let pointer = format!("#/{}", e.path().to_string().replace('.', "/"));
-        Error::Unsupported {
-            operation: operation_at(&view, &pointer),
-            pointer,
-            message: e.inner().to_string(),
-        }
+        unreadable(&view, pointer, e.inner().to_string())
     })?;
     Ok((spec, placeholders))
 }
@@ -442,20 +439,38 @@ fn only_sent_media(op: &mut serde_json::Map<String, Value>, body: &Body) {
     content.insert(key.into(), value);
 }
 
-fn operation_at(doc: &Value, pointer: &str) -> String {
+/// openapiv3's refusal of the node at `pointer`: an error about its
+/// operation, or about the component schema holding it (which
+/// `--skip-unsupported` can then type as any JSON), or about the document.
+fn unreadable(doc: &Value, pointer: String, message: String) -> Error {
     let segments: Vec<&str> = pointer.trim_start_matches("#/").split('/').collect();
     match segments.as_slice() {
-        ["paths", path, method, ..] => doc
-            .get("paths")
-            .and_then(|p| p.get(*path))
-            .and_then(|i| i.get(*method))
-            .and_then(|o| o.get("operationId"))
-            .and_then(Value::as_str)
-            .map_or_else(
-                || format!("{} {path}", method.to_uppercase()),
-                str::to_owned,
-            ),
-        _ => "<document>".into(),
+        ["paths", path, method, ..] => Error::Unsupported {
+            operation: doc
+                .get("paths")
+                .and_then(|p| p.get(*path))
+                .and_then(|i| i.get(*method))
+                .and_then(|o| o.get("operationId"))
+                .and_then(Value::as_str)
+                .map_or_else(
+                    || format!("{} {path}", method.to_uppercase()),
+                    str::to_owned,
+                ),
+            pointer,
+            message,
+        },
+        ["components", "schemas", name, rest @ ..] => Error::Schema {
+            pointer: format!("#/components/schemas/{name}"),
+            message: if rest.is_empty() {
+                format!("openapiv3 cannot read it: {message}")
+            } else {
+                format!("openapiv3 cannot read it at {pointer}: {message}")
+            },
+        },
+        _ => Error::Schema {
+            pointer,
+            message: format!("openapiv3 cannot read it: {message}"),
+        },
     }
 }
 

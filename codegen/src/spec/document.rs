@@ -24,6 +24,13 @@ pub struct Site<'a> {
 /// A visitor: gets each schema object and returns how many sites it changed.
 pub type Visit<'f> = dyn FnMut(&mut Map<String, Value>, &Site<'_>) -> Result<usize> + 'f;
 
+/// Keys whose object maps names to schemas.
+const NAMED_SCHEMAS: [&str; 4] = ["properties", "$defs", "definitions", "patternProperties"];
+/// Keys whose array holds schemas.
+const LISTED_SCHEMAS: [&str; 4] = ["anyOf", "oneOf", "allOf", "prefixItems"];
+/// Keys whose value is one schema.
+const SINGLE_SCHEMAS: [&str; 3] = ["items", "additionalProperties", "not"];
+
 pub(crate) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -149,7 +156,7 @@ fn walk(
         return Ok(0);
     };
     let mut count = 0;
-    for key in ["properties", "$defs", "definitions", "patternProperties"] {
+    for key in NAMED_SCHEMAS {
         if let Some(map) = obj.get_mut(key).and_then(Value::as_object_mut) {
             for (name, child) in map.iter_mut() {
                 let len = ptr.len();
@@ -160,7 +167,7 @@ fn walk(
             }
         }
     }
-    for key in ["anyOf", "oneOf", "allOf", "prefixItems"] {
+    for key in LISTED_SCHEMAS {
         if let Some(list) = obj.get_mut(key).and_then(Value::as_array_mut) {
             for (i, child) in list.iter_mut().enumerate() {
                 let len = ptr.len();
@@ -171,7 +178,7 @@ fn walk(
             }
         }
     }
-    for key in ["items", "additionalProperties", "not"] {
+    for key in SINGLE_SCHEMAS {
         if let Some(child) = obj.get_mut(key) {
             let len = ptr.len();
             push(ptr, key);
@@ -186,6 +193,84 @@ fn walk(
     };
     count += visit(obj, &site)?;
     Ok(count)
+}
+
+/// The JSON pointers (relative, escaped, each starting with `/`) of the
+/// schema objects directly inside `node`: a schema's subschemas, or, for
+/// an operation, the schemas of its parameters, body and responses. The
+/// same places [`for_each_schema`] walks.
+pub fn child_schemas(node: &Value, is_operation: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at = |segments: &[&str], child: Option<&Value>| {
+        if child.is_some_and(Value::is_object) {
+            let mut ptr = String::new();
+            segments.iter().for_each(|s| push(&mut ptr, s));
+            out.push(ptr);
+        }
+    };
+    if is_operation {
+        for (i, param) in node
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            at(
+                &["parameters", &i.to_string(), "schema"],
+                param.get("schema"),
+            );
+        }
+        let bodies = node
+            .get("requestBody")
+            .into_iter()
+            .map(|b| ("requestBody", None, b));
+        let responses = node
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(code, r)| ("responses", Some(code.as_str()), r));
+        for (key, code, holder) in bodies.chain(responses) {
+            for (media, mt) in holder
+                .get("content")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let mut segments = vec![key];
+                segments.extend(code);
+                segments.extend(["content", media.as_str(), "schema"]);
+                at(&segments, mt.get("schema"));
+            }
+        }
+        return out;
+    }
+    for key in NAMED_SCHEMAS {
+        for (name, child) in node
+            .get(key)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            at(&[key, name], Some(child));
+        }
+    }
+    for key in LISTED_SCHEMAS {
+        for (i, child) in node
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            at(&[key, &i.to_string()], Some(child));
+        }
+    }
+    for key in SINGLE_SCHEMAS {
+        at(&[key], node.get(key));
+    }
+    out
 }
 
 /// Appends one escaped JSON-pointer segment.

@@ -340,7 +340,7 @@ fn spec_with_bad_schema(bad: &str, in_operation: bool) -> String {
 }
 
 #[test]
-fn progenitor_and_typify_errors_name_the_operation_or_component() {
+fn progenitor_and_typify_errors_name_the_part_the_schema_and_a_fix() {
     let frob = r#"{"type": "frob"}"#;
     let at_op =
         "error: unsupported construct in operation `post_bad` at #/paths/~1api~1v1~1bad/post: ";
@@ -355,17 +355,28 @@ fn progenitor_and_typify_errors_name_the_operation_or_component() {
             generate(&spec_with_bad_schema(default, in_operation), |t| t, None);
         assert_eq!(code, Some(0), "{stderr}");
     }
+    // Each names the schema inside that fails, its keywords, and a fix.
+    let overlay = "to go on, rewrite or remove it with an overlay (a directory given as \
+                   `[inputs] overlays` in a --config file; see docs/specs-and-overlays.md#overlays)";
+    let in_op = "#/paths/~1api~1v1~1bad/post/requestBody/content/application~1json/schema";
     expect(
         &spec_with_bad_schema(frob, true),
         |t| t,
         None,
-        &format!("{at_op}{frob_text}{skip_hint}"),
+        &format!(
+            "{at_op}{frob_text}; the schema that fails: {in_op}/properties/flag (`type`); \
+             {overlay}{skip_hint}"
+        ),
     );
     expect(
         &spec_with_bad_schema(frob, false),
         |t| t,
         None,
-        &format!("{at_component}{frob_text}"),
+        &format!(
+            "{at_component}{frob_text}; the schema that fails: \
+             #/components/schemas/Bad/properties/flag (`type`); {overlay}, \
+             or pass --skip-unsupported to type `Bad` as any JSON"
+        ),
     );
 }
 

@@ -14,6 +14,7 @@ mod operations;
 pub mod passes;
 mod prose;
 mod refs;
+mod trivial;
 pub mod unions;
 
 use std::collections::BTreeMap;

@@ -3,15 +3,16 @@
 use serde_json::Value;
 
 use super::{
-    keywords, legacy, mistyped, narrowed, negations, operations, prose, refs, unions, Context,
-    Pass, PassReport,
+    keywords, legacy, mistyped, narrowed, negations, operations, prose, refs, trivial, unions,
+    Context, Pass, PassReport,
 };
 use crate::error::Result;
 
 /// Run after the passes, once skipped components are untyped.
 pub use super::keywords::long_wire_names;
 
-/// Every pass, in the order it runs. Order matters: `ref_aliases` first,
+/// Every pass, in the order it runs. Order matters: `boolean_schemas`
+/// first, so every later pass sees schemas as objects; `ref_aliases` next,
 /// so no later pass copies a reference to an alias; `json_media` and
 /// `success_union` before the schema passes, so that the union of several
 /// success bodies is an `anyOf` like any other; keyword rewrites come
@@ -20,6 +21,10 @@ pub use super::keywords::long_wire_names;
 /// rewrites the lone `type: null` schemas that remain; `ref_siblings` runs after
 /// the unions that may put keywords beside a `$ref`.
 pub const PASSES: &[Pass] = &[
+    Pass {
+        name: "boolean_schemas",
+        run: trivial::boolean_schemas,
+    },
     Pass {
         name: "ref_aliases",
         run: refs::ref_aliases,
@@ -43,6 +48,10 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "file_type",
         run: legacy::file_type,
+    },
+    Pass {
+        name: "tuple_items",
+        run: legacy::tuple_items,
     },
     Pass {
         name: "untyped_enums",
