@@ -223,9 +223,13 @@ impl VisitMut for Placeholders {
 
 /// typify names an inline schema under a component's property after the
 /// component and the property (`Order.item` -> `OrderItem`, array items
-/// with `Item` after), and takes a component of that name for it. Such an
-/// inline schema gets a `title` typify names it by instead: the derived
-/// name with the first free number after it (`OrderItem2`).
+/// with `Item` after), and progenitor an operation's inline body, response
+/// and parameter after the operation (`get_thing` -> `GetThingBody`,
+/// `GetThingResponse`, `GetThingOrder`); both take a component of that
+/// name for it, and the operation then decodes the component's shape. Such
+/// an inline schema gets a `title` they name it by instead: the derived
+/// name with the first free number after it (`OrderItem2`,
+/// `GetThingResponse2`).
 pub fn inline_names(view: &mut Value) {
     let Some(Value::Object(schemas)) = view.pointer_mut("/components/schemas") else {
         return;
@@ -239,6 +243,68 @@ pub fn inline_names(view: &mut Value) {
         let base = distinct::sanitize(key, Case::Pascal, "x");
         name_inline(schema, &base, &components, &mut taken);
     }
+    let Some(Value::Object(paths)) = view.get_mut("paths") else {
+        return;
+    };
+    for item in paths.values_mut() {
+        for method in crate::spec::document::methods() {
+            let Some(op) = item.get_mut(*method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let id = id.to_owned();
+            for (derived, schema) in operation_schemas(op, &id) {
+                name_child(schema, &derived, &components, &mut taken);
+            }
+        }
+    }
+}
+
+/// The inline schemas progenitor names after operation `id`, each with the
+/// name it derives (before its `UpperCamelCase`): `id-body`, `id-response`,
+/// `id-<parameter>`.
+fn operation_schemas<'a>(
+    op: &'a mut serde_json::Map<String, Value>,
+    id: &str,
+) -> Vec<(String, &'a mut Value)> {
+    let mut out = Vec::new();
+    for (key, value) in op.iter_mut() {
+        match key.as_str() {
+            "parameters" => {
+                for param in value.as_array_mut().into_iter().flatten() {
+                    let name = param
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_owned();
+                    if let Some(schema) = param.get_mut("schema") {
+                        out.push((format!("{id}-{name}"), schema));
+                    }
+                }
+            }
+            "requestBody" => {
+                if let Some(schema) = value.pointer_mut("/content/application~1json/schema") {
+                    out.push((format!("{id}-body"), schema));
+                }
+            }
+            "responses" => {
+                for response in value
+                    .as_object_mut()
+                    .into_iter()
+                    .flat_map(|r| r.values_mut())
+                {
+                    if let Some(schema) = response.pointer_mut("/content/application~1json/schema")
+                    {
+                        out.push((format!("{id}-response"), schema));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn name_inline(
@@ -264,26 +330,38 @@ fn name_inline(
         }
     }
     for (derived, sub) in children {
-        let Some(map) = sub.as_object_mut() else {
-            continue;
-        };
-        if map.contains_key("$ref") {
-            continue;
-        }
-        let mut name = distinct::sanitize(&derived, Case::Pascal, "x");
-        let named = ["properties", "enum", "oneOf", "anyOf", "allOf", "items"]
-            .iter()
-            .any(|k| map.contains_key(*k));
-        if named && components.contains(&name) && !map.contains_key("title") {
-            name = (2..)
-                .map(|n| format!("{name}{n}"))
-                .find(|n| !taken.contains(n))
-                .unwrap_or_default();
-            taken.insert(name.clone());
-            map.insert("title".into(), Value::String(name.clone()));
-        }
-        name_inline(sub, &name, components, taken);
+        name_child(sub, &derived, components, taken);
     }
+}
+
+/// Gives the inline schema `sub`, which typify or progenitor would name
+/// `derived`, a free name where that is a component's, then does the
+/// same for the schemas inside it.
+fn name_child(
+    sub: &mut Value,
+    derived: &str,
+    components: &std::collections::BTreeSet<String>,
+    taken: &mut std::collections::BTreeSet<String>,
+) {
+    let Some(map) = sub.as_object_mut() else {
+        return;
+    };
+    if map.contains_key("$ref") {
+        return;
+    }
+    let mut name = distinct::sanitize(derived, Case::Pascal, "x");
+    let named = ["properties", "enum", "oneOf", "anyOf", "allOf", "items"]
+        .iter()
+        .any(|k| map.contains_key(*k));
+    if named && components.contains(&name) && !map.contains_key("title") {
+        name = (2..)
+            .map(|n| format!("{name}{n}"))
+            .find(|n| !taken.contains(n))
+            .unwrap_or_default();
+        taken.insert(name.clone());
+        map.insert("title".into(), Value::String(name.clone()));
+    }
+    name_inline(sub, &name, components, taken);
 }
 
 /// `s` as it reads inside a JSON string.
