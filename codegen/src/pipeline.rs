@@ -410,7 +410,7 @@ fn read_surface(
     bound: &[bind::Bound],
     raw: &mut progenitor::Raw,
     error_codes: BTreeMap<String, String>,
-    exports: std::collections::BTreeSet<String>,
+    (exports, runtime): (std::collections::BTreeSet<String>, BTreeMap<String, String>),
     versions: &BTreeMap<String, String>,
 ) -> Result<(surface::Surface, emit::evolve::Plan)> {
     let mut surface = surface::Surface {
@@ -418,6 +418,7 @@ fn read_surface(
         models: std::mem::take(&mut raw.models),
         error_codes,
         exports,
+        runtime,
         non_exhaustive: Default::default(),
     };
     emit::requests::reshape_surface(&mut surface);

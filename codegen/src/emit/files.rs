@@ -25,13 +25,28 @@ use super::{
 
 /// The names the generated crate root exports
 /// ([`crate::ir::surface::Surface::exports`]): those of the `src/lib.rs` that
-/// [`all`] writes (its docs aside, which do not change them).
-pub fn exports(api: &Api, config: &Config, bound: &[Bound]) -> Result<BTreeSet<String>> {
+/// [`all`] writes (its docs aside, which do not change them); and the
+/// public API of the runtime files it ships
+/// ([`crate::ir::surface::Surface::runtime`]), as shipped.
+pub fn exports(
+    api: &Api,
+    config: &Config,
+    bound: &[Bound],
+) -> Result<(BTreeSet<String>, BTreeMap<String, String>)> {
     let names = ClientNames::of(config)?;
     let profile = Profile::of(config);
     let needs = Needs::of(api, &profile, bound);
     let lib = krate::lib_rs(api, config, &names, &profile, 0, &needs);
-    Ok(crate::ir::surface::root_exports(&lib.to_string()))
+    let exports = crate::ir::surface::root_exports(&lib.to_string());
+    let brand = Brand::of(&names);
+    let modules: Vec<(String, String)> = runtime::shipped(&needs)
+        .filter_map(|file| {
+            let module = file.path.strip_prefix("src/")?.strip_suffix(".rs")?;
+            Some((module.to_owned(), brand.apply(file.source)))
+        })
+        .collect();
+    let runtime = crate::ir::runtime_api::read(&exports, &modules);
+    Ok((exports, runtime))
 }
 
 /// Every file of the generated crate, formatted, keyed by relative path.

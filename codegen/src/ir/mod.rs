@@ -14,6 +14,7 @@ pub mod naming;
 pub mod param_shape;
 pub mod request_body;
 pub mod request_shape;
+pub mod runtime_api;
 pub mod surface;
 pub mod variants;
 

@@ -27,6 +27,11 @@ pub struct Surface {
     /// its public modules and `pub use` items (`blocking`, `ServerEvent`).
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub exports: BTreeSet<String>,
+    /// The runtime's public items a caller can name, each with its
+    /// signature ([`crate::ir::runtime_api`]). Empty in a snapshot from
+    /// before it was recorded.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub runtime: BTreeMap<String, String>,
     /// The models marked `#[non_exhaustive]`: request models (built with
     /// `new` and setters) and response models (read, not built). Empty in a
     /// snapshot from before it was recorded.

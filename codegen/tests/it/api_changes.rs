@@ -311,3 +311,40 @@ fn a_reader_that_stops_reading_gets_no_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{stderr}");
 }
+
+#[test]
+fn runtime_methods_gained_or_changed_are_in_the_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("crate");
+    generate("openapi.json", &out);
+    let path = out.join("api-surface.json");
+    let mut surface: serde_json::Value = serde_json::from_str(&read(path.clone())).unwrap();
+    let runtime = surface["surface"]["runtime"]
+        .as_object_mut()
+        .expect("the snapshot records the runtime");
+    // The snapshot of an older runtime: without `body_as` on the
+    // response, and with another signature for `ErrorResponse::body`.
+    assert!(runtime.remove("error::ErrorResponse::body_as").is_some());
+    let body = runtime
+        .get_mut("error::ErrorResponse::body")
+        .expect("ErrorResponse::body is public");
+    *body = "impl ErrorResponse: fn body (& self) -> String".into();
+    std::fs::write(&path, serde_json::to_string_pretty(&surface).unwrap()).unwrap();
+    let (report, _) = generate_with("openapi.json", &out, &["--force"]);
+    assert!(
+        report.contains(
+            "error::ErrorResponse::body_as: added to the runtime: `impl ErrorResponse: fn body_as"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "error::ErrorResponse::body: `impl ErrorResponse: fn body (& self) -> String` ->"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("Suggested version bump: breaking"),
+        "{report}"
+    );
+}

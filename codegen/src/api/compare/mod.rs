@@ -76,7 +76,52 @@ pub fn compare(
         error_codes(&mut out, old, new);
     }
     exports(&mut out, old, new);
+    runtime(&mut out, old, new);
     out.0
+}
+
+/// Public runtime items gained, lost or changed. A snapshot from before
+/// they were recorded has none, and is not compared.
+fn runtime(out: &mut Entries, old: &Surface, new: &Surface) {
+    if old.runtime.is_empty() {
+        return;
+    }
+    for (name, signature) in &old.runtime {
+        match new.runtime.get(name) {
+            None => out.push(
+                Breaking,
+                Scope::Export,
+                name,
+                None,
+                Category::ExportRemoved,
+                format!("removed from the runtime (was `{signature}`)"),
+                "code naming it no longer compiles",
+            ),
+            Some(now) if now != signature => out.push(
+                Breaking,
+                Scope::Export,
+                name,
+                None,
+                Category::ExportChanged,
+                format!("`{signature}` -> `{now}`"),
+                "code written against the old signature may not compile",
+            ),
+            Some(_) => {}
+        }
+    }
+    for (name, signature) in &new.runtime {
+        if !old.runtime.contains_key(name) {
+            out.push(
+                NonBreaking,
+                Scope::Export,
+                name,
+                None,
+                Category::ExportAdded,
+                format!("added to the runtime: `{signature}`"),
+                "a new name",
+            );
+        }
+    }
 }
 
 /// Names the crate root gains or loses. A snapshot from before exports were
@@ -191,5 +236,36 @@ mod tests {
         );
         // A snapshot without exports predates them: nothing to compare.
         assert!(compare(&with_exports(&[]), &with_exports(&["C"]), false, "ApiError").is_empty());
+    }
+
+    fn with_runtime(items: &[(&str, &str)]) -> Surface {
+        Surface {
+            runtime: items
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Surface::default()
+        }
+    }
+
+    #[test]
+    fn runtime_items_gained_lost_and_changed() {
+        let old = with_runtime(&[("error::E::a", "fn a ()"), ("error::E::b", "fn b ()")]);
+        let new = with_runtime(&[("error::E::b", "fn b (x : u8)"), ("error::E::c", "fn c ()")]);
+        let got: Vec<(Severity, String, crate::api::report::Category)> =
+            compare(&old, &new, false, "ApiError")
+                .into_iter()
+                .map(|e| (e.severity, e.name, e.category))
+                .collect();
+        use crate::api::report::Category::{ExportAdded, ExportChanged, ExportRemoved};
+        assert_eq!(
+            got,
+            [
+                (Breaking, "error::E::a".to_owned(), ExportRemoved),
+                (Breaking, "error::E::b".to_owned(), ExportChanged),
+                (NonBreaking, "error::E::c".to_owned(), ExportAdded)
+            ]
+        );
+        assert!(compare(&Surface::default(), &new, false, "ApiError").is_empty());
     }
 }

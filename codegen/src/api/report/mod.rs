@@ -30,7 +30,8 @@ pub enum Scope {
     Operation,
     Model,
     ErrorCode,
-    /// A name the crate root exports (a runtime type or module).
+    /// A name the crate root exports (a runtime type or module), or a
+    /// public item of the runtime (`error::ApiError::body_as`).
     Export,
 }
 
@@ -76,6 +77,8 @@ pub enum Category {
     ErrorCodeRenamed,
     ExportAdded,
     ExportRemoved,
+    /// A runtime item's signature changed.
+    ExportChanged,
 }
 
 impl Category {
