@@ -160,7 +160,7 @@ fn reached_from(mut doc: Value, seed: &str) -> Value {
     let prefix = "#/components/schemas/";
     let mut seen = std::collections::BTreeSet::new();
     let mut queue = Vec::new();
-    references(doc.pointer(seed).unwrap_or(&Value::Null), &mut queue);
+    document::refs_in(doc.pointer(seed).unwrap_or(&Value::Null), &mut queue);
     if let Some(name) = seed.strip_prefix("/components/schemas/") {
         seen.insert(document::unescape(name));
     }
@@ -174,7 +174,7 @@ fn reached_from(mut doc: Value, seed: &str) -> Value {
         let name = document::unescape(name);
         if let Some(schema) = schemas.and_then(|m| m.get(&name)) {
             if seen.insert(name) {
-                references(schema, &mut queue);
+                document::refs_in(schema, &mut queue);
             }
         }
     }
@@ -185,20 +185,6 @@ fn reached_from(mut doc: Value, seed: &str) -> Value {
         schemas.retain(|name, _| seen.contains(name));
     }
     doc
-}
-
-/// Every `$ref` string in `value`, onto `out`.
-fn references(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get("$ref") {
-                out.push(r.clone());
-            }
-            map.values().for_each(|v| references(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| references(v, out)),
-        _ => {}
-    }
 }
 
 /// `view` with every component schema not in `keep` replaced by `{}`.

@@ -69,7 +69,7 @@ pub fn hoist(doc: &mut Value) -> Result<usize> {
             }
         }
     }
-    redirect(doc, &moved);
+    crate::spec::document::rewrite_refs(doc, &mut |r| moved.get(r).cloned());
     Ok(targets.len())
 }
 
@@ -274,26 +274,6 @@ fn components<'a>(doc: &'a mut Value, kind: &str) -> &'a mut Map<String, Value> 
         *entry = Value::Object(Map::new());
     }
     entry.as_object_mut().expect("made an object above")
-}
-
-/// Rewrites every `$ref` that `moved` names to where it moved.
-fn redirect(value: &mut Value, moved: &BTreeMap<String, String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get_mut("$ref") {
-                if let Some(to) = moved.get(r.as_str()) {
-                    *r = to.clone();
-                }
-            }
-            for (key, child) in map.iter_mut() {
-                if !matches!(key.as_str(), "example" | "examples") {
-                    redirect(child, moved);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| redirect(v, moved)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

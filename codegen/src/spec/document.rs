@@ -273,6 +273,52 @@ pub fn child_schemas(node: &Value, is_operation: bool) -> Vec<String> {
     out
 }
 
+/// Keys whose values are example data, never a `$ref` to follow.
+const EXAMPLES: [&str; 2] = ["example", "examples"];
+
+/// Rewrites every `$ref` string in `value` (outside example data) that
+/// `to` maps to a new target; returns how many changed. The one walk the
+/// stages that move or rename references share.
+pub fn rewrite_refs(value: &mut Value, to: &mut dyn FnMut(&str) -> Option<String>) -> usize {
+    match value {
+        Value::Object(map) => {
+            let mut changed = 0;
+            if let Some(Value::String(r)) = map.get_mut("$ref") {
+                if let Some(new) = to(r).filter(|new| new != r) {
+                    *r = new;
+                    changed += 1;
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                if key != "$ref" && !EXAMPLES.contains(&key.as_str()) {
+                    changed += rewrite_refs(child, to);
+                }
+            }
+            changed
+        }
+        Value::Array(items) => items.iter_mut().map(|v| rewrite_refs(v, to)).sum(),
+        _ => 0,
+    }
+}
+
+/// Every `$ref` string in `value` (outside example data), onto `out`.
+pub fn refs_in(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                out.push(r.clone());
+            }
+            for (key, child) in map {
+                if !EXAMPLES.contains(&key.as_str()) {
+                    refs_in(child, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs_in(v, out)),
+        _ => {}
+    }
+}
+
 /// Appends one escaped JSON-pointer segment.
 fn push(ptr: &mut String, segment: &str) {
     ptr.push('/');

@@ -220,31 +220,15 @@ pub fn component_names(doc: &mut Value, ctx: &Context) -> Result<usize> {
         schemas.insert(new, schema);
     }
     if renamed > 0 {
-        rewrite_refs(doc, ctx);
+        crate::spec::document::rewrite_refs(doc, &mut |r| {
+            let name = r.strip_prefix("#/components/schemas/")?;
+            Some(format!(
+                "#/components/schemas/{}",
+                ctx.type_names.get(name)?
+            ))
+        });
     }
     Ok(renamed)
-}
-
-fn rewrite_refs(v: &mut Value, ctx: &Context) {
-    match v {
-        Value::Object(map) => {
-            for (key, child) in map.iter_mut() {
-                if key == "$ref" {
-                    if let Some(new) = child
-                        .as_str()
-                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                        .and_then(|name| ctx.type_names.get(name))
-                    {
-                        *child = Value::String(format!("#/components/schemas/{new}"));
-                    }
-                } else {
-                    rewrite_refs(child, ctx);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|i| rewrite_refs(i, ctx)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

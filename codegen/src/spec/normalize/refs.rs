@@ -74,7 +74,9 @@ pub fn ref_aliases(doc: &mut Value, _: &Context) -> Result<usize> {
         .into_iter()
         .map(|(from, to)| (from, format!("{PREFIX}{}", escape(&to))))
         .collect();
-    Ok(redirect(doc, &ends))
+    Ok(crate::spec::document::rewrite_refs(doc, &mut |r| {
+        ends.get(r).cloned()
+    }))
 }
 
 /// The component a schema refers to when that is all it does: `{"$ref"}`
@@ -102,26 +104,6 @@ fn only_ref(schema: &Value) -> Option<&str> {
     };
     let name = target.as_str()?.strip_prefix(PREFIX)?;
     (!name.contains('/') && !name.contains('~')).then_some(name)
-}
-
-/// Rewrites every `$ref` found in `ends`; returns how many.
-fn redirect(value: &mut Value, ends: &BTreeMap<String, String>) -> usize {
-    match value {
-        Value::Object(map) => {
-            let mut moved = 0;
-            if let Some(Value::String(r)) = map.get_mut("$ref") {
-                if let Some(end) = ends.get(r.as_str()) {
-                    if r != end {
-                        *r = end.clone();
-                        moved += 1;
-                    }
-                }
-            }
-            moved + map.values_mut().map(|v| redirect(v, ends)).sum::<usize>()
-        }
-        Value::Array(items) => items.iter_mut().map(|v| redirect(v, ends)).sum(),
-        _ => 0,
-    }
 }
 
 #[cfg(test)]
