@@ -26,6 +26,14 @@ pub const PASSES: &[Pass] = &[
         run: trivial::boolean_schemas,
     },
     Pass {
+        name: "closed_unions",
+        run: trivial::closed_unions,
+    },
+    Pass {
+        name: "zero_minimums",
+        run: trivial::zero_minimums,
+    },
+    Pass {
         name: "ref_aliases",
         run: refs::ref_aliases,
     },

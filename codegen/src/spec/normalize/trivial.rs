@@ -13,6 +13,9 @@
 //! - a `false` anywhere else (`items`, `not`, an `allOf` member, a whole
 //!   component) becomes `{}`: no Rust type is empty, and the server rejects
 //!   what it forbids.
+//!
+//! [`closed_unions`] handles a schema that allows nothing by mistake, and
+//! [`zero_minimums`] bounds that allow everything.
 
 use serde_json::{Map, Value};
 
@@ -34,6 +37,42 @@ pub fn boolean_schemas(doc: &mut Value, _: &Context) -> Result<usize> {
     }
     count += for_each_schema(doc, &mut |s, _| Ok(in_children(s)))?;
     Ok(count)
+}
+
+/// Drops `additionalProperties: false` from a schema with no `properties`
+/// of its own beside a `oneOf`, `anyOf` or `allOf`; returns how many
+/// changed. In JSON Schema it forbids every property the members declare,
+/// so no object matches and typify emits an enum with no variants, a type
+/// no body decodes into (Jira's `JqlQueryClause` and `WorkflowCondition`).
+/// What the spec means is "one of these objects", which the members say.
+pub fn closed_unions(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        let composed = ["oneOf", "anyOf", "allOf"].iter().any(|k| {
+            s.get(*k)
+                .and_then(Value::as_array)
+                .is_some_and(|m| !m.is_empty())
+        });
+        let closed = s.get("additionalProperties") == Some(&Value::Bool(false));
+        if !composed || !closed || s.contains_key("properties") {
+            return Ok(0);
+        }
+        s.remove("additionalProperties");
+        Ok(1)
+    })
+}
+
+/// Drops `minLength: 0`, `minItems: 0` and `minProperties: 0`, which
+/// every value meets; returns how many schemas changed. typify checks
+/// `minLength` even at 0, a comparison rustc warns is useless (Plaid).
+pub fn zero_minimums(doc: &mut Value, _: &Context) -> Result<usize> {
+    for_each_schema(doc, &mut |s, _| {
+        let before = s.len();
+        s.retain(|key, value| {
+            !(matches!(key.as_str(), "minLength" | "minItems" | "minProperties")
+                && value.as_u64() == Some(0))
+        });
+        Ok(usize::from(s.len() < before))
+    })
 }
 
 /// The boolean schemas among `s`'s children, and its empty `allOf`.
@@ -93,6 +132,37 @@ mod tests {
     use super::super::tests::{one_schema, run};
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_union_closed_to_every_property_is_opened() {
+        let members =
+            json!([{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]);
+        let (doc, n) = run(
+            closed_unions,
+            json!({"type": "object", "additionalProperties": false, "anyOf": members.clone()}),
+        );
+        assert_eq!(n, 1);
+        assert_eq!(
+            one_schema(&doc),
+            &json!({"type": "object", "anyOf": members})
+        );
+        let own = json!({"properties": {"a": {}}, "additionalProperties": false, "allOf": [{}]});
+        assert_eq!(run(closed_unions, own).1, 0);
+    }
+
+    #[test]
+    fn minimums_of_zero_go() {
+        let (doc, n) = run(
+            zero_minimums,
+            json!({"type": "string", "minLength": 0, "maxLength": 9}),
+        );
+        assert_eq!(n, 1);
+        assert_eq!(one_schema(&doc), &json!({"type": "string", "maxLength": 9}));
+        assert_eq!(
+            run(zero_minimums, json!({"type": "array", "minItems": 1})).1,
+            0
+        );
+    }
 
     #[test]
     fn each_boolean_schema_keeps_what_it_means() {

@@ -56,6 +56,7 @@ pub fn nullable_union_roots(doc: &mut Value, ctx: &Context) -> Result<usize> {
         return Ok(0);
     };
     let mut moved = Vec::new();
+    let mut values = BTreeMap::new();
     for (name, schema) in schemas.iter() {
         let Some(s) = schema.as_object() else {
             continue;
@@ -99,10 +100,42 @@ pub fn nullable_union_roots(doc: &mut Value, ctx: &Context) -> Result<usize> {
             json!([{"$ref": format!("#/components/schemas/{value_name}")}]),
         );
         wrapper.insert("nullable".into(), Value::Bool(true));
-        schemas.insert(value_name, Value::Object(union));
+        schemas.insert(value_name.clone(), Value::Object(union));
         schemas.insert(name.clone(), Value::Object(wrapper));
+        values.insert(format!("#/components/schemas/{name}"), value_name);
     }
+    for_each_schema(doc, &mut |s, _| Ok(non_null_parts(s, &values)))?;
     Ok(moved.len())
+}
+
+/// In an `allOf` with a part that is not a moved component, each reference
+/// to a moved component points at its `{Name}Value`: the intersection with
+/// a non-null part excludes null, and typify found the nullable wrapper
+/// and an object part incompatible (Plaid's `ExternalPaymentScheduleRequest`
+/// became an enum with no variants).
+fn non_null_parts(s: &mut Map<String, Value>, values: &BTreeMap<String, String>) -> usize {
+    let Some(Value::Array(parts)) = s.get_mut("allOf") else {
+        return 0;
+    };
+    let moved = |p: &Value| {
+        p.get("$ref")
+            .and_then(Value::as_str)
+            .is_some_and(|r| values.contains_key(r))
+    };
+    if parts.len() < 2 || parts.iter().all(moved) {
+        return 0;
+    }
+    let mut changed = 0;
+    for part in parts.iter_mut() {
+        let Some(Value::String(r)) = part.get_mut("$ref") else {
+            continue;
+        };
+        if let Some(value) = values.get(r.as_str()) {
+            *r = format!("#/components/schemas/{value}");
+            changed += 1;
+        }
+    }
+    changed
 }
 
 /// `anyOf` whose members are all plain scalars of one type (for example
@@ -499,5 +532,25 @@ mod tests {
             json!({"type": "string"})
         );
         assert_eq!(schemas["Ids"], json!({"type": "string"}));
+    }
+
+    #[test]
+    fn an_all_of_with_a_non_null_part_refers_to_the_moved_value() {
+        let base =
+            json!({"type": "object", "nullable": true, "properties": {"x": {"type": "string"}}});
+        let base_ref = json!({"$ref": "#/components/schemas/Base"});
+        let doc = json!({"components": {"schemas": {
+            "Base": base,
+            "Req": {"allOf": [base_ref.clone(), {"type": "object"}], "required": ["x"]},
+            "Alias": {"allOf": [base_ref.clone()]}
+        }}});
+        let (out, _) = run_doc(nullable_union_roots, doc);
+        let schemas = &out["components"]["schemas"];
+        assert_eq!(
+            schemas["Req"]["allOf"],
+            json!([{"$ref": "#/components/schemas/BaseValue"}, {"type": "object"}])
+        );
+        // One part only: the reference keeps the nullable wrapper.
+        assert_eq!(schemas["Alias"]["allOf"], json!([base_ref]));
     }
 }
