@@ -5,6 +5,7 @@
 //! progenitor method, once ([`bind`]).
 
 pub mod bind;
+pub mod deferred;
 pub mod locate;
 pub mod placeholders;
 pub mod progenitor;

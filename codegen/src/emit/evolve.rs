@@ -100,14 +100,20 @@ pub fn plan(items: &[syn::Item], surface: &Surface, versions: &BTreeMap<String, 
     plan
 }
 
-/// Rewrites typify's items as `plan` says: structs sealed; open enums
-/// sealed, with a fallback variant and their impls from the runtime's
-/// `open_enum!` instead of typify's; open unions sealed, with a fallback
-/// variant and `Deserialize` from `open_union!`, their numbered variants
-/// named by version.
+/// Removes typify's impls that the open enums of `plan` replace, before
+/// the bodies of those that stay are parsed
+/// ([`crate::backend::progenitor::Raw::parse_deferred`]) and [`apply`].
+pub fn drop_replaced(items: &mut Vec<syn::Item>, plan: &Plan) {
+    items.retain(|item| !replaced_impl(item, plan));
+}
+
+/// Rewrites typify's items as `plan` says, after [`drop_replaced`]:
+/// structs sealed; open enums sealed, with a fallback variant and their
+/// impls from the runtime's `open_enum!` instead of typify's; open unions
+/// sealed, with a fallback variant and `Deserialize` from `open_union!`,
+/// their numbered variants named by version.
 pub fn apply(items: &mut Vec<syn::Item>, plan: &Plan) {
     let mut added = Vec::new();
-    items.retain(|item| !replaced_impl(item, plan));
     for item in items.iter_mut() {
         rename_variants(item, plan);
     }
