@@ -4,6 +4,7 @@
 //! identifiers given [`placeholders`]), and each IR operation joined with its
 //! progenitor method, once ([`bind`]).
 
+pub mod aliases;
 pub mod bind;
 pub mod deferred;
 pub mod locate;

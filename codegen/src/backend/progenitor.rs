@@ -25,6 +25,7 @@ use crate::ir::{Api, Body, StyleKind};
 use crate::spec::document::essence;
 
 /// What progenitor produced, parsed.
+#[derive(Default)]
 pub struct Raw {
     /// Items of typify's `types` module.
     pub types: Vec<syn::Item>,
@@ -87,6 +88,7 @@ pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
     }
     raw.placeholders = placeholders;
     raw.models = models(generator.get_type_space())?;
+    super::aliases::Aliases::of(doc).add(&mut raw)?;
     Ok(raw)
 }
 
@@ -271,6 +273,8 @@ fn progenitor_view(doc: &Value, api: &Api) -> (Value, Placeholders) {
     }
     super::placeholders::inline_names(&mut view);
     placeholders.schemas(&mut view);
+    // After the inline schemas are named: an alias's name stays taken.
+    super::aliases::Aliases::of(doc).hide(&mut view);
     (view, placeholders)
 }
 

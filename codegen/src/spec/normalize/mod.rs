@@ -11,7 +11,7 @@ mod narrowed;
 mod operations;
 pub mod passes;
 mod prose;
-mod refs;
+pub mod refs;
 pub mod unions;
 
 use std::collections::BTreeMap;
