@@ -386,11 +386,19 @@ fn open_enum(e: &mut syn::ItemEnum, open: &OpenEnum) -> syn::Item {
     let name = &e.ident;
     let variants = open.values.iter().map(|(v, _)| v);
     let wires = open.values.iter().map(|(_, w)| w);
-    syn::parse_quote! {
-        crate::evolve::open_enum! {
-            #name { #(#variants = #wires),* } else #fallback
-        }
-    }
+    // The call is built, not parsed: its body is one value per variant.
+    let span = proc_macro2::Span::call_site();
+    syn::Item::Macro(syn::ItemMacro {
+        attrs: Vec::new(),
+        ident: None,
+        mac: syn::Macro {
+            path: syn::parse_quote!(crate::evolve::open_enum),
+            bang_token: syn::Token![!](span),
+            delimiter: syn::MacroDelimiter::Brace(syn::token::Brace(span)),
+            tokens: quote!(#name { #(#variants = #wires),* } else #fallback),
+        },
+        semi_token: None,
+    })
 }
 
 /// Opens a union: its `Deserialize` comes from the macro, which tries the
