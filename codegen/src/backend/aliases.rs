@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::progenitor::Raw;
 use crate::error::{Error, Result};
 use crate::ident::RustIdent;
 use crate::ir::distinct::{self, Case};
@@ -72,9 +71,13 @@ impl Aliases {
 
     /// Adds each alias to typify's items and models. Its target must be
     /// one of typify's models.
-    pub fn add(&self, raw: &mut Raw) -> Result<()> {
+    pub fn add(
+        &self,
+        types: &mut Vec<syn::Item>,
+        models: &mut BTreeMap<String, Model>,
+    ) -> Result<()> {
         for (name, alias) in &self.0 {
-            if !raw.models.contains_key(&alias.target) {
+            if !models.contains_key(&alias.target) {
                 return Err(Error::Schema {
                     pointer: format!(
                         "#/components/schemas/{}",
@@ -86,9 +89,8 @@ impl Aliases {
                     ),
                 });
             }
-            raw.types.push(alias.item(name)?);
-            raw.models
-                .insert(name.clone(), Model::Alias(alias.target.clone()));
+            types.push(alias.item(name)?);
+            models.insert(name.clone(), Model::Alias(alias.target.clone()));
         }
         Ok(())
     }
@@ -153,8 +155,10 @@ mod tests {
         let doc = json!({"components": {"schemas": {
             "Label": {"$ref": "#/components/schemas/Tag"},
         }}});
-        let mut raw = Raw::default();
-        let err = Aliases::of(&doc).add(&mut raw).unwrap_err().to_string();
+        let err = Aliases::of(&doc)
+            .add(&mut Vec::new(), &mut BTreeMap::new())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("#/components/schemas/Label"), "{err}");
     }
 }

@@ -25,7 +25,6 @@ use crate::ir::{Api, Body, StyleKind};
 use crate::spec::document::essence;
 
 /// What progenitor produced, parsed.
-#[derive(Default)]
 pub struct Raw {
     /// Items of typify's `types` module.
     pub types: Vec<syn::Item>,
@@ -88,7 +87,7 @@ pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
     }
     raw.placeholders = placeholders;
     raw.models = models(generator.get_type_space())?;
-    super::aliases::Aliases::of(doc).add(&mut raw)?;
+    super::aliases::Aliases::of(doc).add(&mut raw.types, &mut raw.models)?;
     Ok(raw)
 }
 
