@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 runs=${RUNS:-1}
 cargo build -q -p phala-codegen
-bin=$PWD/target/debug/phala-codegen
+bin=${CARGO_TARGET_DIR:-$PWD/target}/debug/phala-codegen
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

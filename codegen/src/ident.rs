@@ -27,6 +27,14 @@ pub fn ident(name: &str) -> Result<Ident> {
         })
 }
 
+/// A keyword-free name written in the generator's own source (`doc`), as
+/// an identifier without a check: for the hot paths that build syntax by
+/// hand, where [`ident`]'s `Result` has nothing to report.
+pub fn fixed(name: &'static str) -> Ident {
+    debug_assert!(RustIdent::new(name).is_ok(), "{name}");
+    Ident::new(name, Span::call_site())
+}
+
 /// Checks a name read from an operation of the spec.
 pub fn in_operation(name: &str, what: &str, operation: &str, pointer: &str) -> Result<RustIdent> {
     RustIdent::new(name).map_err(|problem| Error::Name {

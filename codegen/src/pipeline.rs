@@ -424,6 +424,8 @@ fn read_surface(
     emit::requests::reshape_surface(&mut surface);
     let mut plan = emit::evolve::plan(&raw.types, &surface, versions);
     emit::evolve::describe(&mut surface, &raw.types, &plan);
+    emit::evolve::drop_replaced(&mut raw.types, &plan);
+    raw.parse_deferred()?;
     emit::evolve::apply(&mut raw.types, &plan);
     let found = emit::paging::item_unions(bound, &raw.types, &plan)?;
     emit::item_union::add(found, &mut raw.types, &mut plan, &mut surface);

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ext::IdentExt;
+use syn::parse::discouraged::Speculative;
 
 /// The keys of every `#[serde(...)]` attribute, each with its value when it
 /// is a string (`rename = "x"`); flags (`untagged`) have none.
@@ -20,12 +21,23 @@ pub fn serde_keys(attrs: &[syn::Attribute]) -> Vec<(String, Option<String>)> {
                 .map(ToString::to_string)
                 .unwrap_or_default();
             let value = if meta.input.peek(syn::Token![=]) {
-                match meta.value()?.parse::<syn::Expr>()? {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(text),
-                        ..
-                    }) => Some(text.value()),
-                    _ => None,
+                let value = meta.value()?;
+                // A string and nothing after it (the `rename = ".."` of
+                // every variant of an enum, 100,000 in a big one) is read
+                // as one literal, not through the expression parser.
+                let ahead = value.fork();
+                match ahead.parse::<syn::LitStr>() {
+                    Ok(text) if ahead.is_empty() || ahead.peek(syn::Token![,]) => {
+                        value.advance_to(&ahead);
+                        Some(text.value())
+                    }
+                    _ => match value.parse::<syn::Expr>()? {
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(text),
+                            ..
+                        }) => Some(text.value()),
+                        _ => None,
+                    },
                 }
             } else {
                 None
@@ -35,6 +47,25 @@ pub fn serde_keys(attrs: &[syn::Attribute]) -> Vec<(String, Option<String>)> {
         });
     }
     keys
+}
+
+/// `#[doc = text]`, made as syn would parse it (without the parse: an
+/// enum may have 100,000 variants to document).
+pub fn doc_attr(text: &str) -> syn::Attribute {
+    let span = proc_macro2::Span::call_site();
+    syn::Attribute {
+        pound_token: syn::Token![#](span),
+        style: syn::AttrStyle::Outer,
+        bracket_token: syn::token::Bracket(span),
+        meta: syn::Meta::NameValue(syn::MetaNameValue {
+            path: crate::ident::fixed("doc").into(),
+            eq_token: syn::Token![=](span),
+            value: syn::Expr::Lit(syn::ExprLit {
+                attrs: Vec::new(),
+                lit: syn::Lit::Str(syn::LitStr::new(text, span)),
+            }),
+        }),
+    }
 }
 
 /// The value of `#[serde(rename = "...")]`, if present.

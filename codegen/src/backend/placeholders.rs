@@ -375,6 +375,11 @@ fn escaped(s: &str) -> String {
 /// characters as `X`) both collide, or a name is longer than [`MAX_LEN`].
 fn typify_fails(wire: &[String]) -> bool {
     let first: Vec<&str> = wire.iter().map(String::as_str).collect();
+    // `needs_rule` says whether a name is long or two collide; `long` is
+    // only asked when it says yes (each asks every value's name).
+    if !distinct::needs_rule(&first, Case::Pascal) {
+        return false;
+    }
     let long = first
         .iter()
         .any(|w| distinct::sanitize(w, Case::Pascal, "x").len() > MAX_LEN);
@@ -383,8 +388,7 @@ fn typify_fails(wire: &[String]) -> bool {
         .map(|w| w.replace(|c: char| c == '_' || !is_xid_continue(c), "X"))
         .collect();
     let second: Vec<&str> = second.iter().map(String::as_str).collect();
-    long || (distinct::needs_rule(&first, Case::Pascal)
-        && distinct::needs_rule(&second, Case::Pascal))
+    long || distinct::needs_rule(&second, Case::Pascal)
 }
 
 #[cfg(test)]

@@ -34,6 +34,9 @@ pub struct Raw {
     pub methods: Vec<syn::ImplItemFn>,
     /// Every named type as the caller sees it, read from typify's type space.
     pub models: BTreeMap<String, Model>,
+    /// The wire names to restore in the impls whose bodies were deferred
+    /// ([`Raw::parse_deferred`]).
+    placeholders: Placeholders,
 }
 
 impl Raw {
@@ -43,6 +46,19 @@ impl Raw {
             .iter()
             .filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
             .count()
+    }
+
+    /// Parses the bodies of typify's string impls that are still among
+    /// the types (the open enums dropped theirs), rewritten as the rest of
+    /// progenitor's output was in [`generate`].
+    pub fn parse_deferred(&mut self) -> Result<()> {
+        let placeholders = &mut self.placeholders;
+        super::deferred::parse_bodies(&mut self.types, |file| rewrite(file, placeholders)).map_err(
+            |e| Error::Syntax {
+                file: "progenitor output".into(),
+                message: e.to_string(),
+            },
+        )
     }
 }
 
@@ -56,16 +72,30 @@ pub fn generate(doc: &Value, api: &Api) -> Result<Raw> {
         Ok(Err(e)) => return Err(located(doc, api, e.to_string())),
         Err(panic) => return Err(located(doc, api, panic)),
     };
+    let (tokens, bodies) = super::deferred::hollow(tokens);
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Syntax {
         file: "progenitor output".into(),
         message: e.to_string(),
     })?;
-    StripApiVersion.visit_file_mut(&mut file);
-    MethodsByName.visit_file_mut(&mut file);
-    placeholders.restore(&mut file);
+    rewrite(&mut file, &mut placeholders);
     let mut raw = split(file);
+    if !super::deferred::restore(&mut raw.types, bodies) {
+        return Err(Error::Syntax {
+            file: "progenitor output".into(),
+            message: "typify's impls and the bodies taken out of them do not pair up".into(),
+        });
+    }
+    raw.placeholders = placeholders;
     raw.models = models(generator.get_type_space())?;
+    super::aliases::Aliases::of(doc).add(&mut raw.types, &mut raw.models)?;
     Ok(raw)
+}
+
+/// What every item of progenitor's output goes through once parsed.
+fn rewrite(file: &mut syn::File, placeholders: &mut Placeholders) {
+    StripApiVersion.visit_file_mut(file);
+    MethodsByName.visit_file_mut(file);
+    placeholders.restore(file);
 }
 
 fn settings() -> GenerationSettings {
@@ -239,6 +269,8 @@ fn progenitor_view(doc: &Value, api: &Api) -> (Value, Placeholders) {
     }
     super::placeholders::inline_names(&mut view);
     placeholders.schemas(&mut view);
+    // After the inline schemas are named: an alias's name stays taken.
+    super::aliases::Aliases::of(doc).hide(&mut view);
     (view, placeholders)
 }
 
@@ -577,6 +609,7 @@ fn split(file: syn::File) -> Raw {
         client: Vec::new(),
         methods: Vec::new(),
         models: BTreeMap::new(),
+        placeholders: Placeholders::default(),
     };
     for item in file.items {
         match item {

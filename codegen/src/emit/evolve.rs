@@ -100,14 +100,20 @@ pub fn plan(items: &[syn::Item], surface: &Surface, versions: &BTreeMap<String, 
     plan
 }
 
-/// Rewrites typify's items as `plan` says: structs sealed; open enums
-/// sealed, with a fallback variant and their impls from the runtime's
-/// `open_enum!` instead of typify's; open unions sealed, with a fallback
-/// variant and `Deserialize` from `open_union!`, their numbered variants
-/// named by version.
+/// Removes typify's impls that the open enums of `plan` replace, before
+/// the bodies of those that stay are parsed
+/// ([`crate::backend::progenitor::Raw::parse_deferred`]) and [`apply`].
+pub fn drop_replaced(items: &mut Vec<syn::Item>, plan: &Plan) {
+    items.retain(|item| !replaced_impl(item, plan));
+}
+
+/// Rewrites typify's items as `plan` says, after [`drop_replaced`]:
+/// structs sealed; open enums sealed, with a fallback variant and their
+/// impls from the runtime's `open_enum!` instead of typify's; open unions
+/// sealed, with a fallback variant and `Deserialize` from `open_union!`,
+/// their numbered variants named by version.
 pub fn apply(items: &mut Vec<syn::Item>, plan: &Plan) {
     let mut added = Vec::new();
-    items.retain(|item| !replaced_impl(item, plan));
     for item in items.iter_mut() {
         rename_variants(item, plan);
     }
@@ -380,11 +386,19 @@ fn open_enum(e: &mut syn::ItemEnum, open: &OpenEnum) -> syn::Item {
     let name = &e.ident;
     let variants = open.values.iter().map(|(v, _)| v);
     let wires = open.values.iter().map(|(_, w)| w);
-    syn::parse_quote! {
-        crate::evolve::open_enum! {
-            #name { #(#variants = #wires),* } else #fallback
-        }
-    }
+    // The call is built, not parsed: its body is one value per variant.
+    let span = proc_macro2::Span::call_site();
+    syn::Item::Macro(syn::ItemMacro {
+        attrs: Vec::new(),
+        ident: None,
+        mac: syn::Macro {
+            path: syn::parse_quote!(crate::evolve::open_enum),
+            bang_token: syn::Token![!](span),
+            delimiter: syn::MacroDelimiter::Brace(syn::token::Brace(span)),
+            tokens: quote!(#name { #(#variants = #wires),* } else #fallback),
+        },
+        semi_token: None,
+    })
 }
 
 /// Opens a union: its `Deserialize` comes from the macro, which tries the

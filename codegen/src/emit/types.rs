@@ -436,7 +436,7 @@ fn fill_docs(
                         (None, _) => Some(format!("The `{}` case.", variant.ident)),
                     };
                     if let Some(doc) = doc {
-                        variant.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+                        variant.attrs.insert(0, crate::syn_ext::doc_attr(&doc));
                     }
                 }
             }

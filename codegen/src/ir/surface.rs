@@ -139,6 +139,8 @@ pub enum Model {
     Enum(EnumSurface),
     /// `pub struct Name(pub Inner)`.
     Newtype(String),
+    /// `pub type Name = Target` (a schema that is only a reference).
+    Alias(String),
 }
 
 impl Model {
@@ -147,6 +149,7 @@ impl Model {
             Model::Struct(_) => "struct",
             Model::Enum(_) => "enum",
             Model::Newtype(_) => "newtype",
+            Model::Alias(_) => "type alias",
         }
     }
 
@@ -155,7 +158,7 @@ impl Model {
         let types: Vec<&str> = match self {
             Model::Struct(fields) => fields.values().map(|f| f.ty.as_str()).collect(),
             Model::Enum(e) => e.variants.values().map(String::as_str).collect(),
-            Model::Newtype(inner) => vec![inner.as_str()],
+            Model::Newtype(inner) | Model::Alias(inner) => vec![inner.as_str()],
         };
         types.into_iter().flat_map(type_names).collect()
     }

@@ -49,7 +49,16 @@ pub(super) fn compare(
                 format!("inner type {oi} -> {ni}"),
                 "the wrapped type changes",
             ),
-            (Model::Newtype(_), Model::Newtype(_)) => {}
+            (Model::Alias(ot), Model::Alias(nt)) if ot != nt => out.push(
+                Breaking,
+                Scope::Model,
+                name,
+                None,
+                Category::NewtypeChanged,
+                format!("aliased type {ot} -> {nt}"),
+                "the type it stands for changes",
+            ),
+            (Model::Newtype(_), Model::Newtype(_)) | (Model::Alias(_), Model::Alias(_)) => {}
             _ => out.push(
                 Breaking,
                 Scope::Model,

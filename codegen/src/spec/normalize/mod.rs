@@ -13,7 +13,7 @@ mod negations;
 mod operations;
 pub mod passes;
 mod prose;
-mod refs;
+pub mod refs;
 mod trivial;
 pub mod unions;
 

@@ -21,13 +21,7 @@ const PREFIX: &str = "#/components/schemas/";
 /// Points every `$ref` to an alias component at the component its chain
 /// ends in. Returns how many references were moved.
 pub fn ref_aliases(doc: &mut Value, _: &Context) -> Result<usize> {
-    let aliases: BTreeMap<String, String> = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter_map(|(name, schema)| Some((name.clone(), only_ref(schema)?.to_owned())))
-        .collect();
+    let aliases = aliases(doc);
     if aliases.is_empty() {
         return Ok(0);
     }
@@ -77,6 +71,17 @@ pub fn ref_aliases(doc: &mut Value, _: &Context) -> Result<usize> {
     Ok(crate::spec::document::rewrite_refs(doc, &mut |r| {
         ends.get(r).cloned()
     }))
+}
+
+/// The alias components of a normalized document: component -> the one it
+/// refers to, which [`ref_aliases`] made the end of its chain.
+pub fn aliases(doc: &Value) -> BTreeMap<String, String> {
+    doc.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, schema)| Some((name.clone(), only_ref(schema)?.to_owned())))
+        .collect()
 }
 
 /// The component a schema refers to when that is all it does: `{"$ref"}`
