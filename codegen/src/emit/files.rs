@@ -39,13 +39,13 @@ pub fn exports(
     let lib = krate::lib_rs(api, config, &names, &profile, 0, &needs);
     let exports = crate::ir::surface::root_exports(&lib.to_string());
     let brand = Brand::of(&names);
-    let modules: Vec<(String, String)> = runtime::shipped(&needs)
+    let modules: Vec<(String, &'static str)> = runtime::shipped(&needs)
         .filter_map(|file| {
             let module = file.path.strip_prefix("src/")?.strip_suffix(".rs")?;
-            Some((module.to_owned(), brand.apply(file.source)))
+            Some((module.to_owned(), file.source))
         })
         .collect();
-    let runtime = crate::ir::runtime_api::read(&exports, &modules);
+    let runtime = crate::ir::runtime_api::read(&exports, &modules, &|text| brand.apply(text));
     Ok((exports, runtime))
 }
 

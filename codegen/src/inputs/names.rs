@@ -199,14 +199,20 @@ const PRELUDE: &[&str] = &[
 /// with: a std or prelude type, or a name the runtime's sources use (other
 /// than the runtime's own client names, which are renamed to these).
 pub fn clash(client: &str) -> Option<(String, &'static str)> {
-    let runtime_client = "PhalaCloud";
-    let mut used = BTreeSet::new();
-    for source in RUNTIME_SOURCES {
-        collect_types(source.parse().unwrap_or_default(), &mut used);
-    }
-    for own in ["", "Error", "Builder"] {
-        used.remove(&format!("{runtime_client}{own}"));
-    }
+    // The runtime's type names, gathered once per process: every check of
+    // a name tokenized all twenty files again.
+    static USED: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
+    let used = USED.get_or_init(|| {
+        let runtime_client = "PhalaCloud";
+        let mut used = BTreeSet::new();
+        for source in RUNTIME_SOURCES {
+            collect_types(source.parse().unwrap_or_default(), &mut used);
+        }
+        for own in ["", "Error", "Builder"] {
+            used.remove(&format!("{runtime_client}{own}"));
+        }
+        used
+    });
     ["", "Error", "Builder"].iter().find_map(|suffix| {
         let name = format!("{client}{suffix}");
         if PRELUDE.contains(&name.as_str()) {

@@ -16,24 +16,46 @@ use quote::ToTokens;
 
 /// `module::Item` (`module::Type::method`, `module::Type: Trait`) -> its
 /// signature, for each public item of `files` (module name, Rust source)
-/// that the crate root's `exports` make reachable. A file that does not
-/// parse adds nothing.
-pub fn read(exports: &BTreeSet<String>, files: &[(String, String)]) -> BTreeMap<String, String> {
+/// that the crate root's `exports` make reachable, with `brand` applied to
+/// names and signatures (the runtime is written for the Phala client). A
+/// file that does not parse adds nothing.
+pub fn read(
+    exports: &BTreeSet<String>,
+    files: &[(String, &'static str)],
+    brand: &dyn Fn(&str) -> String,
+) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for (module, source) in files {
-        let Ok(file) = syn::parse_file(source) else {
-            continue;
-        };
-        let reachable = |name: &str| exports.contains(module) || exports.contains(name);
-        for item in &file.items {
-            for (name, key, signature) in signatures(item) {
-                if reachable(&name) {
-                    out.insert(format!("{module}::{key}"), signature);
-                }
+        for (name, key, signature) in parsed(source).iter() {
+            let name = brand(name);
+            if exports.contains(module) || exports.contains(&name) {
+                out.insert(format!("{module}::{}", brand(key)), brand(signature));
             }
         }
     }
     out
+}
+
+/// The signatures of one runtime file, parsed once per process: the files
+/// are the generator's own, and syn took an eighth of a small spec's run
+/// when every generation parsed them again.
+fn parsed(source: &'static str) -> std::sync::Arc<Vec<(String, String, String)>> {
+    type Parsed = std::sync::Arc<Vec<(String, String, String)>>;
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<BTreeMap<usize, Parsed>>> =
+        std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = source.as_ptr() as usize;
+    if let Some(found) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return found;
+    }
+    let items: Vec<(String, String, String)> = syn::parse_file(source)
+        .map(|file| file.items.iter().flat_map(signatures).collect())
+        .unwrap_or_default();
+    let items = std::sync::Arc::new(items);
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, items.clone());
+    }
+    items
 }
 
 /// `(name the root would export, key, signature)` for a public item, or for
@@ -157,14 +179,11 @@ mod tests {
             }
         "#;
         let files = vec![
-            ("open".to_owned(), source.to_owned()),
-            (
-                "closed".to_owned(),
-                "pub struct Unnamed; pub struct Shown;".to_owned(),
-            ),
+            ("open".to_owned(), source),
+            ("closed".to_owned(), "pub struct Unnamed; pub struct Shown;"),
         ];
         let exports: BTreeSet<String> = ["open", "Shown"].map(str::to_owned).into();
-        let api = read(&exports, &files);
+        let api = read(&exports, &files, &|s: &str| s.to_owned());
         let keys: Vec<&str> = api.keys().map(String::as_str).collect();
         assert_eq!(
             keys,
