@@ -33,6 +33,8 @@ mod reach;
 
 pub use reach::{reachable, Usage};
 
+use std::collections::BTreeMap;
+
 use crate::api::report::{Category, Entry, Scope, Severity};
 use crate::ir::surface::Surface;
 
@@ -86,9 +88,9 @@ fn runtime(out: &mut Entries, old: &Surface, new: &Surface) {
     if old.runtime.is_empty() {
         return;
     }
-    for (name, signature) in &old.runtime {
-        match new.runtime.get(name) {
-            None => out.push(
+    for (name, change) in keyed(&old.runtime, &new.runtime) {
+        match change {
+            Keyed::Removed(signature) => out.push(
                 Breaking,
                 Scope::Export,
                 name,
@@ -97,7 +99,7 @@ fn runtime(out: &mut Entries, old: &Surface, new: &Surface) {
                 format!("removed from the runtime (was `{signature}`)"),
                 "code naming it no longer compiles",
             ),
-            Some(now) if now != signature => out.push(
+            Keyed::Changed(signature, now) => out.push(
                 Breaking,
                 Scope::Export,
                 name,
@@ -106,12 +108,7 @@ fn runtime(out: &mut Entries, old: &Surface, new: &Surface) {
                 format!("`{signature}` -> `{now}`"),
                 "code written against the old signature may not compile",
             ),
-            Some(_) => {}
-        }
-    }
-    for (name, signature) in &new.runtime {
-        if !old.runtime.contains_key(name) {
-            out.push(
+            Keyed::Added(signature) => out.push(
                 NonBreaking,
                 Scope::Export,
                 name,
@@ -119,9 +116,34 @@ fn runtime(out: &mut Entries, old: &Surface, new: &Surface) {
                 Category::ExportAdded,
                 format!("added to the runtime: `{signature}`"),
                 "a new name",
-            );
+            ),
         }
     }
+}
+
+/// How the value under one key changed between two maps.
+enum Keyed<'a> {
+    Removed(&'a str),
+    Changed(&'a str, &'a str),
+    Added(&'a str),
+}
+
+/// Every key whose value `old` and `new` do not share: the removed and
+/// changed ones in key order, then the added ones in key order.
+fn keyed<'a>(
+    old: &'a BTreeMap<String, String>,
+    new: &'a BTreeMap<String, String>,
+) -> impl Iterator<Item = (&'a str, Keyed<'a>)> {
+    let gone = old.iter().filter_map(|(key, was)| match new.get(key) {
+        None => Some((key.as_str(), Keyed::Removed(was.as_str()))),
+        Some(now) if now != was => Some((key.as_str(), Keyed::Changed(was, now))),
+        Some(_) => None,
+    });
+    let added = new
+        .iter()
+        .filter(|(key, _)| !old.contains_key(*key))
+        .map(|(key, now)| (key.as_str(), Keyed::Added(now.as_str())));
+    gone.chain(added)
 }
 
 /// Names the crate root gains or loses. A snapshot from before exports were
@@ -155,9 +177,9 @@ fn exports(out: &mut Entries, old: &Surface, new: &Surface) {
 }
 
 fn error_codes(out: &mut Entries, old: &Surface, new: &Surface) {
-    for (code, constant) in &old.error_codes {
-        match new.error_codes.get(code) {
-            None => out.push(
+    for (code, change) in keyed(&old.error_codes, &new.error_codes) {
+        match change {
+            Keyed::Removed(constant) => out.push(
                 Breaking,
                 Scope::ErrorCode,
                 code,
@@ -166,7 +188,7 @@ fn error_codes(out: &mut Entries, old: &Surface, new: &Surface) {
                 format!("removed (was error_codes::{constant})"),
                 "the constant and its ErrorCode variant are gone",
             ),
-            Some(c) if c != constant => out.push(
+            Keyed::Changed(constant, c) => out.push(
                 Breaking,
                 Scope::ErrorCode,
                 code,
@@ -175,12 +197,7 @@ fn error_codes(out: &mut Entries, old: &Surface, new: &Surface) {
                 format!("constant error_codes::{constant} -> error_codes::{c}"),
                 "the old constant name is gone",
             ),
-            Some(_) => {}
-        }
-    }
-    for (code, constant) in &new.error_codes {
-        if !old.error_codes.contains_key(code) {
-            out.push(
+            Keyed::Added(constant) => out.push(
                 NonBreaking,
                 Scope::ErrorCode,
                 code,
@@ -188,7 +205,7 @@ fn error_codes(out: &mut Entries, old: &Surface, new: &Surface) {
                 Category::ErrorCodeAdded,
                 format!("added as error_codes::{constant}"),
                 "a new constant; ErrorCode is #[non_exhaustive]",
-            );
+            ),
         }
     }
 }
