@@ -105,12 +105,18 @@ fn integers_in_range(s: &mut Map<String, Value>) -> bool {
         .into_iter()
         .filter(|v| as_i128(v).is_none_or(|n| (low..=high).contains(&n)))
         .collect();
+    set_values(s, kept);
+    true
+}
+
+/// `kept` as the schema's enum, or no enum when no value but `null` is
+/// left (typify rejects an enum with nothing of its type).
+fn set_values(s: &mut Map<String, Value>, kept: Vec<Value>) {
     if kept.iter().all(Value::is_null) {
         s.remove("enum");
     } else {
         s.insert("enum".into(), Value::Array(kept));
     }
-    true
 }
 
 /// Composition keywords beside which an untyped enum is left alone: the
@@ -239,11 +245,7 @@ fn retype(s: &mut Map<String, Value>) -> bool {
             }
         })
         .collect();
-    if kept.iter().all(Value::is_null) {
-        s.remove("enum");
-    } else {
-        s.insert("enum".to_owned(), Value::Array(kept));
-    }
+    set_values(s, kept);
     true
 }
 
