@@ -104,7 +104,9 @@ pub fn nullable_union_roots(doc: &mut Value, ctx: &Context) -> Result<usize> {
         schemas.insert(name.clone(), Value::Object(wrapper));
         values.insert(format!("#/components/schemas/{name}"), value_name);
     }
-    for_each_schema(doc, &mut |s, _| Ok(non_null_parts(s, &values)))?;
+    if !values.is_empty() {
+        for_each_schema(doc, &mut |s, _| Ok(non_null_parts(s, &values)))?;
+    }
     Ok(moved.len())
 }
 
