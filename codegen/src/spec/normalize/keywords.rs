@@ -164,10 +164,7 @@ pub fn composition_keywords(doc: &mut Value, _: &Context) -> Result<usize> {
         if s.contains_key("type") {
             return Ok(0);
         }
-        let composed = ["allOf", "oneOf", "anyOf", "$ref"]
-            .iter()
-            .any(|k| s.contains_key(*k));
-        if !composed {
+        if !super::is_composed(s) {
             return Ok(0);
         }
         let mut n = BOUNDS.iter().filter(|k| s.remove(**k).is_some()).count();

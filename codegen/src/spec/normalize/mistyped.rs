@@ -119,10 +119,6 @@ fn set_values(s: &mut Map<String, Value>, kept: Vec<Value>) {
     }
 }
 
-/// Composition keywords beside which an untyped enum is left alone: the
-/// passes for an enum beside a reference decide what it means there.
-const COMPOSED: [&str; 4] = ["$ref", "allOf", "oneOf", "anyOf"];
-
 /// Gives each `enum` without a `type` the type of its values; returns how
 /// many schemas changed. Values of one JSON type give that type (`integer`
 /// when every number is whole). Values of several types become an `anyOf`
@@ -131,7 +127,7 @@ const COMPOSED: [&str; 4] = ["$ref", "allOf", "oneOf", "anyOf"];
 /// `type: null` member, which `null_unions` reads as nullable.
 pub fn untyped_enums(doc: &mut Value, _: &Context) -> Result<usize> {
     for_each_schema(doc, &mut |s, _| {
-        if s.contains_key("type") || COMPOSED.iter().any(|k| s.contains_key(*k)) {
+        if s.contains_key("type") || super::is_composed(s) {
             return Ok(0);
         }
         let Some(values) = s.get("enum").and_then(Value::as_array) else {

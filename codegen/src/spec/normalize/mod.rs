@@ -23,6 +23,16 @@ use serde_json::Value;
 
 use crate::error::Result;
 
+/// The keywords that make a schema a composition of others (a reference
+/// or a combination): an untyped enum beside one is left to the passes for
+/// an enum beside a reference, and bounds beside an untyped one go.
+const COMPOSED: [&str; 4] = ["$ref", "allOf", "oneOf", "anyOf"];
+
+/// Whether `s` has any of the [`COMPOSED`] keywords.
+fn is_composed(s: &serde_json::Map<String, Value>) -> bool {
+    COMPOSED.iter().any(|k| s.contains_key(*k))
+}
+
 /// What the passes need to know beyond the document.
 #[derive(Debug, Clone)]
 pub struct Context {
